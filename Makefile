@@ -1,0 +1,59 @@
+# eduboard: `make demo` runs the system with demonstration data; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
+PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/eduboard
+
+.PHONY: setup demo serve test lint typecheck pytest-sqlite pytest-postgres messages
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	# Make src/ importable from anywhere in the venv (gunicorn eduboard.wsgi, python -m ...).
+	echo "$(CURDIR)/src" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/eduboard-src.pth"
+	touch $@
+
+setup: $(VENV)/.installed
+	@./scripts/system-deps.sh
+	@mkdir -p var
+	$(PY) manage.py compilemessages --verbosity 0 --ignore ".venv" --ignore "var" --ignore "node_modules"
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_demo
+	@echo "Starting eduboard on http://127.0.0.1:8000/ (Ctrl+C stops it)."
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: setup
+	$(VENV)/bin/mypy src
+
+pytest-sqlite: setup
+	@echo "== pytest on SQLite"
+	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest
+
+# PostgreSQL: DATABASE_URL when it names a PostgreSQL database, else a server on 127.0.0.1:5432.
+pytest-postgres: setup
+	@url="$${DATABASE_URL:-}"; \
+	case "$$url" in postgres*) ;; *) url="";; esac; \
+	if [ -z "$$url" ]; then \
+	  if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+	    url="$(PG_DEFAULT_URL)"; \
+	  else echo "== PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; exit 0; fi; \
+	fi; \
+	echo "== pytest on PostgreSQL"; \
+	DATABASE_URL="$$url" $(PY) -m pytest
+
+test: lint typecheck
+	$(PY) manage.py check --fail-level WARNING
+	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) manage.py makemigrations --check --dry-run
+	$(MAKE) pytest-sqlite
+	$(MAKE) pytest-postgres
+
+messages: setup
+	$(PY) manage.py makemessages --locale lv --locale ru --locale en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages eduboard needs when they are missing:
+# gettext (compiles translations), chromium (real-browser tests), fonts for pages and documents.
+set -euo pipefail
+missing=()
+command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+echo "Installing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+  SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+  SUDO="sudo"
+else
+  echo "Cannot install ${missing[*]}: run as root or install them with apt-get." >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,1 @@
+"""eduboard: the information system of a city education board."""

@@ -1,0 +1,44 @@
+"""The navigation: what a user sees in the menu depends on what their role may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of the main menu."""
+
+    label: str | Promise
+    url: str
+    active: bool
+
+
+# (label, url name, permission needed or None for any signed-in user)
+MENU: list[tuple[Promise, str, str | None]] = [
+    (_("Dashboard"), "reports:home", None),
+    (_("Institutions"), "registry:institution_list", "registry.view_institution"),
+    (_("Audit trail"), "accounts:audit_log", "auditlog.view_logentry"),
+    (_("API"), "api-docs", None),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    """Menu items for the signed-in user; the public sees none."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = []
+    for label, url_name, perm in MENU:
+        if perm is not None and not user.has_perm(perm):
+            continue
+        url = reverse(url_name)
+        active = request.path == url if url == "/" else request.path.startswith(url)
+        items.append(NavItem(label=label, url=url, active=active))
+    return {"nav_items": items}

@@ -1,0 +1,50 @@
+"""Board administrators must pass a second factor (TOTP) before they reach any page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, cast
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+class RequireSecondFactorMiddleware:
+    """Send a signed-in user who needs a second factor to set it up or to enter a code."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def exempt(self, path: str) -> bool:
+        exempt_paths = (
+            reverse("accounts:otp_setup"),
+            reverse("accounts:otp_verify"),
+            reverse("accounts:logout"),
+            reverse("set_language"),
+            reverse("api-health"),
+            settings.STATIC_URL if settings.STATIC_URL.startswith("/") else "/" + settings.STATIC_URL,
+        )
+        return path.startswith(exempt_paths)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and getattr(user, "needs_second_factor", False)
+            and not cast(Any, user).is_verified()
+            and not self.exempt(request.path)
+        ):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {"detail": _("Your role needs a second factor: sign in through the web page first.")},
+                    status=403,
+                )
+            has_device = TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+            target = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
+            return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)

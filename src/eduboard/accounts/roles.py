@@ -1,0 +1,78 @@
+"""Roles and what each may do, per area (app label) and action (view, add, change, delete)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+ALL = "*"
+READ = frozenset({"view"})
+WRITE = frozenset({"view", "add", "change"})
+FULL = frozenset({"view", "add", "change", "delete"})
+
+
+class Role(models.TextChoices):
+    """A user's role. The anonymous public holds no role and sees only what is published."""
+
+    BOARD_ADMIN = "board_admin", _("Board administrator")
+    BOARD_ANALYST = "board_analyst", _("Board analyst")
+    INSTITUTION_HEAD = "institution_head", _("Institution head")
+    INSTITUTION_STAFF = "institution_staff", _("Institution staff")
+    CENTRE_STAFF = "centre_staff", _("Innovation-centre staff")
+    OBSERVER = "observer", _("Observer (methodologist)")
+
+
+# Roles that see every institution; the others see only the institutions assigned to them.
+BOARD_WIDE_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST, Role.OBSERVER})
+
+# Roles that must use a second factor (TOTP) before they reach any page.
+SECOND_FACTOR_ROLES = frozenset({Role.BOARD_ADMIN})
+
+# role -> app label (or ALL) -> allowed actions. Scope (which rows) is decided by visible_to.
+ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
+    Role.BOARD_ADMIN: {ALL: FULL},
+    Role.BOARD_ANALYST: {
+        ALL: READ,
+    },
+    Role.INSTITUTION_HEAD: {
+        "registry": WRITE,
+        "people": WRITE,
+        "finance": READ,
+        "assets": WRITE,
+        "projects": WRITE,
+        "quality": FULL,
+        "innovation": READ,
+        "reports": WRITE,
+    },
+    Role.INSTITUTION_STAFF: {
+        "registry": READ,
+        "people": READ,
+        "assets": READ,
+        "quality": WRITE,
+        "reports": READ,
+    },
+    Role.CENTRE_STAFF: {
+        "registry": READ,
+        "innovation": FULL,
+        "reports": READ,
+    },
+    Role.OBSERVER: {
+        "registry": READ,
+        "people": READ,
+        "quality": WRITE,
+        "reports": READ,
+    },
+}
+
+# Areas that hold nothing a role may manage, whatever ALL says: the audit trail and
+# accounts are read and changed by board administrators only.
+ADMIN_ONLY_APPS = frozenset({"auditlog", "accounts", "axes", "otp_totp", "authtoken", "auth"})
+
+
+def role_allows(role: str, app_label: str, action: str) -> bool:
+    """Whether `role` may do `action` (view/add/change/delete) on models of `app_label`."""
+    if app_label in ADMIN_ONLY_APPS and role != Role.BOARD_ADMIN:
+        return False
+    rules = ROLE_PERMISSIONS.get(role, {})
+    allowed = rules.get(app_label, rules.get(ALL, frozenset()))
+    return action in allowed

@@ -1,0 +1,35 @@
+"""`manage.py load_demo`: load (or refresh) the demonstration data. Idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from eduboard.accounts import demo as accounts_demo
+from eduboard.registry import demo as registry_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demonstration data (users of every role, Daugavpils institutions). Safe to run again."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError("Demonstration data is never loaded when DJANGO_ENV=production.")
+        with transaction.atomic():
+            institutions = registry_demo.load()
+            users = accounts_demo.load(institutions)
+        self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
+        self.stdout.write("")
+        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with one of these users:")
+        for user in users:
+            scope = ", ".join(i.short_name or i.name for i in user.institutions.all()) or "all institutions"
+            self.stdout.write(f"  {user.username:<10} {user.get_role_display():<28} ({scope})")
+        self.stdout.write(f"Password of every demonstration user: {accounts_demo.DEMO_PASSWORD}")
+        self.stdout.write(
+            "The board administrator (admin) must enter a second-factor code: add the key "
+            f"{accounts_demo.demo_admin_totp_key()} to an authenticator app, or run "
+            "`.venv/bin/python manage.py demo_otp` to print the current code."
+        )

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from eduboard.registry.models import Institution
+
+
+@admin.register(Institution)
+class InstitutionAdmin(admin.ModelAdmin):
+    list_display = ["name", "type", "registration_number"]
+    list_filter = ["type"]
+    search_fields = ["name", "short_name", "registration_number"]

@@ -1,0 +1,51 @@
+"""Fixtures shared by every test area."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from eduboard.accounts.models import User
+from eduboard.accounts.roles import Role
+from eduboard.registry.models import Institution
+from tests.factories import InstitutionFactory, UserFactory, totp_device_for
+
+
+@pytest.fixture
+def school_a(db: None) -> Institution:
+    return InstitutionFactory(name="Daugavpils Zinātņu vidusskola", registration_number="9000000011")
+
+
+@pytest.fixture
+def school_b(db: None) -> Institution:
+    return InstitutionFactory(name="Daugavpils Centra vidusskola", registration_number="9000000015")
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., User]:
+    def make(
+        role: str = Role.INSTITUTION_STAFF, institutions: list[Institution] | None = None, **kwargs: object
+    ) -> User:
+        return UserFactory(role=role, institutions=institutions or [], **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def signed_in(db: None) -> Callable[[User], Client]:
+    """A test client signed in as `user`, past the second factor when the role needs one."""
+
+    def sign_in(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        if user.needs_second_factor:
+            device = totp_device_for(user)
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+        return client
+
+    return sign_in
