@@ -244,6 +244,9 @@ if PRODUCTION:
 # --- Demonstration data may be loaded only outside production.
 DEMO_DATA_ALLOWED = not PRODUCTION
 
+# The board's own municipality, as names appear in files (any case).
+HOME_MUNICIPALITY_NAMES = env_list("HOME_MUNICIPALITY_NAMES", "Daugavpils,Daugavpils valstspilsēta,Daugavpils pilsēta")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -48,7 +48,7 @@ def test_audit_page_filters_by_model_user_and_date(
 ) -> None:
     admin = make_user(Role.BOARD_ADMIN)
     client = signed_in(admin)
-    Institution.objects.create(name="Audit school", type="basic_school", registration_number="9100000001")
+    Institution.objects.create(name="Audit school", type="basic", registration_number="9100000001")
     make_user(Role.INSTITUTION_STAFF, username="audited-teacher")
     institution_type = ContentType.objects.get_for_model(Institution)
 
@@ -69,7 +69,7 @@ def test_audit_page_filters_by_model_user_and_date(
 
 def test_audit_page_exports_what_it_shows(make_user: Callable[..., User], signed_in: Callable[[User], Client]) -> None:
     client = signed_in(make_user(Role.BOARD_ADMIN))
-    Institution.objects.create(name="Exported school", type="basic_school", registration_number="9100000002")
+    Institution.objects.create(name="Exported school", type="basic", registration_number="9100000002")
     csv_text = client.get("/accounts/audit/", {"export": "csv"}).content.decode("utf-8-sig")
     assert "Exported school" in csv_text.splitlines()[1] or "Exported school" in csv_text
     xlsx = client.get("/accounts/audit/", {"export": "xlsx"})

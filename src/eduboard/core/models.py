@@ -14,3 +14,24 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SchoolYear(models.Model):
+    """A school year (mācību gads), 1 September to 31 August, named like `2024/2025`."""
+
+    code = models.CharField(_("school year"), max_length=9, unique=True)
+    start_date = models.DateField(_("starts on"))
+    end_date = models.DateField(_("ends on"))
+
+    class Meta:
+        verbose_name = _("school year")
+        verbose_name_plural = _("school years")
+        ordering = ["start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gt=models.F("start_date")), name="school_year_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -5,13 +5,79 @@ from django.utils.translation import gettext_lazy as _
 
 
 class InstitutionType(models.TextChoices):
-    """Kinds of institution (izglītības iestādes veids)."""
+    """Kinds of institution (izglītības iestādes veids); the values are the codes import files use."""
 
     PRESCHOOL = "preschool", _("Preschool")
-    BASIC_SCHOOL = "basic_school", _("Basic school")
-    SECONDARY_SCHOOL = "secondary_school", _("Secondary school")
+    BASIC_SCHOOL = "basic", _("Basic school")
+    SECONDARY_SCHOOL = "secondary", _("Secondary school")
     GYMNASIUM = "gymnasium", _("Gymnasium")
     VOCATIONAL = "vocational", _("Vocational school")
-    INTEREST_EDUCATION = "interest_education", _("Interest education")
+    INTEREST_EDUCATION = "interest", _("Interest education")
     INNOVATION_CENTRE = "innovation_centre", _("Innovation centre")
     OTHER = "other", _("Other")
+
+
+class Founder(models.TextChoices):
+    """Who founded (and funds) the institution."""
+
+    MUNICIPALITY = "municipality", _("Municipality")
+    STATE = "state", _("State")
+
+
+class InstitutionStatus(models.TextChoices):
+    """Whether an institution works on a date."""
+
+    ACTIVE = "active", _("Active")
+    CLOSED = "closed", _("Closed")
+
+
+class ProgrammeLevel(models.TextChoices):
+    """Level of an education programme."""
+
+    PRESCHOOL = "preschool", _("Preschool")
+    BASIC = "basic", _("Basic")
+    SECONDARY = "secondary", _("Secondary")
+    VOCATIONAL = "vocational", _("Vocational")
+    INTEREST = "interest", _("Interest education")
+
+
+class SpecialNeeds(models.TextChoices):
+    """Special-needs category of a programme; the code's sixth digit names it (fifth digit 5)."""
+
+    NONE = "none", _("None")
+    VISUAL = "visual", _("Visual impairment")
+    HEARING = "hearing", _("Hearing impairment")
+    PHYSICAL = "physical", _("Physical development disorders")
+    SOMATIC = "somatic", _("Somatic illnesses")
+    LANGUAGE = "language", _("Language disorders")
+    LEARNING = "learning", _("Learning disorders")
+    MENTAL_HEALTH = "mental_health", _("Mental health disorders")
+    INTELLECTUAL = "intellectual", _("Intellectual disability")
+    SEVERE_INTELLECTUAL = "severe_intellectual", _("Severe intellectual or multiple disabilities")
+    MIXED = "mixed", _("Mixed development disorders")
+
+
+class InstructionLanguage(models.TextChoices):
+    """Language of instruction."""
+
+    LATVIAN = "lv", _("Latvian")
+    RUSSIAN = "ru", _("Russian")
+    POLISH = "pl", _("Polish")
+    ENGLISH = "en", _("English")
+    OTHER = "other", _("Other")
+
+
+class GroupKind(models.TextChoices):
+    """Day group or 24-hour group."""
+
+    DAY = "day", _("Day")
+    TWENTY_FOUR_HOUR = "24h", _("24-hour")
+
+
+class QueueStatus(models.TextChoices):
+    """Where a child stands in the preschool queue."""
+
+    WAITING = "waiting", _("Waiting")
+    OFFERED = "offered", _("Offered a place")
+    ACCEPTED = "accepted", _("Accepted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")

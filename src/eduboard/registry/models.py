@@ -1,16 +1,27 @@
-"""Registry tables: institutions (more of the registry follows in its own issue)."""
+"""Registry tables: institutions, programmes, licences, groups, learners, enrolments, the preschool queue."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.models import TimeStampedModel
-from eduboard.registry.choices import InstitutionType
-from eduboard.registry.validators import validate_registration_number
+from eduboard.core.models import SchoolYear, TimeStampedModel
+from eduboard.registry.choices import (
+    Founder,
+    GroupKind,
+    InstitutionType,
+    InstructionLanguage,
+    ProgrammeLevel,
+    QueueStatus,
+    SpecialNeeds,
+)
+from eduboard.registry.validators import mask_personal_code, validate_personal_code, validate_registration_number
 
 if TYPE_CHECKING:
     from django.contrib.auth.base_user import AbstractBaseUser
@@ -29,13 +40,42 @@ def institution_scope(user: AbstractBaseUser | AnonymousUser) -> set[int] | None
     return scope
 
 
-class InstitutionQuerySet(models.QuerySet["Institution"]):
-    """Queries over institutions."""
+class ScopedQuerySet(models.QuerySet[Any]):
+    """A queryset whose rows belong to institutions; `institution_path` names the way there."""
 
-    def visible_to(self, user: Any) -> InstitutionQuerySet:
-        """Institutions `user` may see: all for the board, the assigned ones for a head or staff."""
+    institution_path = "institution"
+
+    def visible_to(self, user: Any) -> Any:
+        """Rows of institutions in the user's scope: all for the board, the assigned ones otherwise."""
         scope = institution_scope(user)
-        return self if scope is None else self.filter(pk__in=scope)
+        if scope is None:
+            return self
+        return self.filter(**{f"{self.institution_path}__in": scope})
+
+
+class InstitutionQuerySet(ScopedQuerySet):
+    institution_path = "pk"
+
+    def active_on(self, day: date) -> InstitutionQuerySet:
+        """Institutions opened on or before `day` and not closed by then."""
+        return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+        )
+
+
+class Municipality(models.Model):
+    """A municipality (pašvaldība) where learners declare their residence; one is the board's own."""
+
+    name = models.CharField(_("name"), max_length=120, unique=True)
+    is_home = models.BooleanField(_("the board's own municipality"), default=False)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Institution(TimeStampedModel):
@@ -51,6 +91,20 @@ class Institution(TimeStampedModel):
         validators=[validate_registration_number],
         help_text=_("10 digits, as in the register of education institutions."),
     )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    founder = models.CharField(_("founder"), max_length=16, choices=Founder.choices, default=Founder.MUNICIPALITY)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    joined_to = models.ForeignKey(
+        "self",
+        verbose_name=_("joined to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="joined_institutions",
+        help_text=_("The institution that took over this one's rights and duties when it was closed."),
+    )
+    reorganisation_note = models.CharField(_("reorganisation decision"), max_length=255, blank=True)
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -60,9 +114,15 @@ class Institution(TimeStampedModel):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(registration_number__regex=r"^[0-9]{10}$"),
+                condition=Q(registration_number__regex=r"^[0-9]{10}$"),
                 name="institution_registration_number_10_digits",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
+                name="institution_closes_after_opening",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,3 +130,278 @@ class Institution(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:institution_detail", args=[self.pk])
+
+    def is_active_on(self, day: date) -> bool:
+        """Whether the institution works on `day`."""
+        return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on > day)
+
+
+class Programme(TimeStampedModel):
+    """An education programme (izglītības programma) with its 8-digit classification code."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    level = models.CharField(_("level"), max_length=16, choices=ProgrammeLevel.choices)
+    special_needs = models.CharField(
+        _("special-needs category"), max_length=24, choices=SpecialNeeds.choices, default=SpecialNeeds.NONE
+    )
+    language = models.CharField(
+        _("language of instruction"),
+        max_length=8,
+        choices=InstructionLanguage.choices,
+        default=InstructionLanguage.LATVIAN,
+    )
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_special(self) -> bool:
+        return self.special_needs != SpecialNeeds.NONE
+
+
+class Licence(TimeStampedModel):
+    """A licence to run a programme at an institution."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.CASCADE, related_name="licences"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="licences"
+    )
+    number = models.CharField(_("licence number"), max_length=40, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["institution__name", "programme__code"]
+        constraints = [models.UniqueConstraint(fields=["institution", "programme"], name="licence_unique_programme")]
+
+    def __str__(self) -> str:
+        return f"{self.institution} — {self.programme.code}"
+
+
+class Group(TimeStampedModel):
+    """A preschool group, class, course or interest group (grupa / klase / kurss / pulciņš) of one school year."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="groups"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
+    )
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="groups"
+    )
+    name = models.CharField(_("name"), max_length=80)
+    grade = models.PositiveSmallIntegerField(
+        _("grade"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    age_band = models.CharField(_("age band"), max_length=20, blank=True)
+    kind = models.CharField(_("kind"), max_length=4, choices=GroupKind.choices, default=GroupKind.DAY)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Places in the group; empty where no limit is set.")
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        ordering = ["institution__name", "grade", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "school_year", "name"], name="group_unique_name_per_year"),
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=12), name="group_grade_1_12"
+            ),
+        ]
+        indexes = [models.Index(fields=["school_year", "institution"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school_year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:group_detail", args=[self.pk])
+
+
+class LearnerQuerySet(models.QuerySet["Learner"]):
+    def visible_to(self, user: Any) -> LearnerQuerySet:
+        """Learners enrolled (ever) in an institution of the user's scope; all for the board."""
+        scope = institution_scope(user)
+        if scope is None:
+            return self
+        return self.filter(
+            pk__in=Enrolment.objects.filter(group__institution__in=scope).values("learner_id")
+        ) | self.filter(pk__in=QueueEntry.objects.filter(first_choice__in=scope).values("child_id"))
+
+
+class Learner(TimeStampedModel):
+    """A learner (izglītojamais): a child or student, identified by the personal code."""
+
+    personal_code = models.CharField(
+        _("personal code"), max_length=12, unique=True, validators=[validate_personal_code]
+    )
+    first_name = models.CharField(_("first name"), max_length=80)
+    last_name = models.CharField(_("last name"), max_length=80)
+    birth_date = models.DateField(_("birth date"))
+    declared_municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("declared municipality"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    large_family_card = models.BooleanField(_("3+ family card"), default=False)
+    ukrainian_civilian = models.BooleanField(_("Ukrainian civilian status"), default=False)
+
+    objects = LearnerQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("learner")
+        verbose_name_plural = _("learners")
+        ordering = ["last_name", "first_name"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.masked_code})"
+
+    @property
+    def masked_code(self) -> str:
+        return mask_personal_code(self.personal_code)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:learner_detail", args=[self.pk])
+
+
+class EnrolmentQuerySet(ScopedQuerySet):
+    institution_path = "group__institution"
+
+
+class Enrolment(TimeStampedModel):
+    """A learner's place in a group from one date to another (uzņemšana / atskaitīšana)."""
+
+    learner = models.ForeignKey(Learner, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="enrolments")
+    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="enrolments")
+    enrolled_on = models.DateField(_("enrolled on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leaving_reason = models.CharField(_("reason for leaving"), max_length=255, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-enrolled_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["learner", "group"], name="enrolment_unique_learner_group"),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("enrolled_on")),
+                name="enrolment_leaves_after_enrolling",
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "enrolled_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.learner} — {self.group}"
+
+
+class ResidentsElsewhere(models.Model):
+    """Learners declared in the board's municipality who learn in another municipality, as reported by it."""
+
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
+    )
+    municipality = models.ForeignKey(
+        Municipality, verbose_name=_("municipality"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("level"), max_length=16, choices=ProgrammeLevel.choices)
+    learners = models.PositiveIntegerField(_("learners"))
+
+    class Meta:
+        verbose_name = _("residents learning elsewhere")
+        verbose_name_plural = _("residents learning elsewhere")
+        constraints = [
+            models.UniqueConstraint(fields=["school_year", "municipality", "level"], name="residents_elsewhere_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.level}: {self.learners}"
+
+
+class PriorityGround(models.Model):
+    """A ground for priority in the preschool queue; a lower rank comes first."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=160)
+    rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 comes first."))
+
+    class Meta:
+        verbose_name = _("priority ground")
+        verbose_name_plural = _("priority grounds")
+        ordering = ["rank", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QueueEntryQuerySet(ScopedQuerySet):
+    institution_path = "first_choice"
+
+
+class QueueEntry(TimeStampedModel):
+    """A child's application for a preschool place (rindas pieteikums)."""
+
+    child = models.ForeignKey(Learner, verbose_name=_("child"), on_delete=models.CASCADE, related_name="queue_entries")
+    registered_on = models.DateField(_("registered on"))
+    wanted_start_on = models.DateField(_("wanted start"))
+    first_choice = models.ForeignKey(
+        Institution, verbose_name=_("first choice"), on_delete=models.PROTECT, related_name="queue_first_choices"
+    )
+    second_choice = models.ForeignKey(
+        Institution,
+        verbose_name=_("second choice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="queue_second_choices",
+    )
+    grounds = models.ManyToManyField(PriorityGround, verbose_name=_("priority grounds"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=QueueStatus.choices, default=QueueStatus.WAITING)
+    status_changed_on = models.DateField(_("status changed on"), null=True, blank=True)
+    offered_group = models.ForeignKey(
+        Group,
+        verbose_name=_("offered group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="queue_offers",
+    )
+
+    objects = QueueEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("queue entry")
+        verbose_name_plural = _("queue entries")
+        ordering = ["registered_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(second_choice__isnull=True) | ~Q(second_choice=models.F("first_choice")),
+                name="queue_two_different_choices",
+            ),
+            # One accepted place per child: the database refuses a second one.
+            models.UniqueConstraint(
+                fields=["child"], condition=Q(status="accepted"), name="queue_one_accepted_place_per_child"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child} → {self.first_choice}"

@@ -1,15 +1,299 @@
-"""Reads of the registry that compute figures."""
+"""Reads of the registry that compute figures, as of a date.
+
+The rules of "as of" live here, in one place:
+- the school year the figures describe is the one containing the date; from June to August it is the
+  coming one once its groups exist, since in summer the board reports on the year about to start;
+- an institution counts when open on the date (or on the year's first day, for a summer date);
+- a learner counts on a date when enrolled in a group of that school year, enrolled on or before the
+  date (or on or before the year's first day, for a summer date), and not left by the date
+  (`left_on` is the first day the learner is no longer in the group);
+- first graders are learners in grade 1 of basic programmes; admitted to grade 10, in grade 10 of
+  secondary programmes;
+- free places of a group are its capacity less the learners counted, never below zero; groups
+  without a capacity have no free places.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, cast
 
-from django.db.models import Count
+from django.db.models import Count, Q, QuerySet
 
-from eduboard.registry.models import Institution
+from eduboard.core.models import SchoolYear
+from eduboard.core.schoolyears import school_year_code_for
+from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
+from eduboard.registry.models import (
+    Enrolment,
+    Group,
+    Institution,
+    InstitutionQuerySet,
+    Licence,
+    QueueEntry,
+    ResidentsElsewhere,
+)
+
+LEVELS = [level.value for level in ProgrammeLevel]
+ALL = None  # `visible_to=ALL`: no scope (commands and the board's reports)
 
 
-def institutions_by_type(*, visible_to: Any) -> dict[str, int]:
-    """Number of institutions per type code, among those the user may see (one query)."""
-    rows = Institution.objects.visible_to(visible_to).values("type").annotate(n=Count("pk")).order_by("type")
-    return {row["type"]: row["n"] for row in rows}
+def _scoped(queryset: QuerySet[Any], visible_to: Any) -> QuerySet[Any]:
+    return queryset if visible_to is ALL else queryset.visible_to(visible_to)  # type: ignore[attr-defined]
+
+
+def same_day_a_year_before(day: date) -> date:
+    """The same calendar day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def reporting_school_year(*, as_of: date) -> SchoolYear | None:
+    """The school year that figures as of `as_of` describe (see the module's rules)."""
+    if as_of.month in (6, 7, 8):
+        coming = SchoolYear.objects.filter(code=f"{as_of.year}/{as_of.year + 1}").first()
+        if coming is not None and Group.objects.filter(school_year=coming).exists():
+            return coming
+    return SchoolYear.objects.filter(code=school_year_code_for(as_of)).first()
+
+
+def active_enrolments(*, school_year: SchoolYear, as_of: date) -> QuerySet[Enrolment]:
+    """Enrolments that count on `as_of` in groups of `school_year`."""
+    counted_until = max(as_of, school_year.start_date)
+    return Enrolment.objects.filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=as_of), group__school_year=school_year, enrolled_on__lte=counted_until
+    )
+
+
+def active_enrolment_filter(*, school_year: SchoolYear, as_of: date, prefix: str = "enrolments__") -> Q:
+    """The same rule as `active_enrolments`, as a filter on a related name (e.g. from Group)."""
+    counted_until = max(as_of, school_year.start_date)
+    return (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": as_of})) & Q(
+        **{f"{prefix}enrolled_on__lte": counted_until}
+    )
+
+
+@dataclass(frozen=True)
+class LearnerFigures:
+    """Learners counted on a date, by level, with the grades and residences the report needs."""
+
+    by_level: dict[str, int]
+    total: int
+    first_graders: int
+    grade10_admitted: int
+    from_other_municipalities: dict[str, int]
+
+
+def learner_figures(*, as_of: date, visible_to: Any = ALL) -> LearnerFigures:
+    """Learners by level, first graders, grade 10 and learners from other municipalities (two queries)."""
+    year = reporting_school_year(as_of=as_of)
+    empty = dict.fromkeys(LEVELS, 0)
+    if year is None:
+        return LearnerFigures(empty, 0, 0, 0, dict(empty))
+    enrolments = _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
+    rows = enrolments.values("group__programme__level").annotate(
+        learners=Count("learner", distinct=True),
+        first=Count("learner", distinct=True, filter=Q(group__grade=1)),
+        grade10=Count("learner", distinct=True, filter=Q(group__grade=10)),
+        other=Count(
+            "learner",
+            distinct=True,
+            filter=Q(learner__declared_municipality__isnull=False, learner__declared_municipality__is_home=False),
+        ),
+    )
+    by_level, other = dict(empty), dict(empty)
+    first = grade10 = 0
+    for row in rows:
+        level = row["group__programme__level"]
+        by_level[level] = row["learners"]
+        other[level] = row["other"]
+        if level == ProgrammeLevel.BASIC:
+            first += row["first"]
+        if level == ProgrammeLevel.SECONDARY:
+            grade10 += row["grade10"]
+    total = enrolments.values("learner").distinct().count()
+    return LearnerFigures(by_level, total, first, grade10, other)
+
+
+@dataclass(frozen=True)
+class Places:
+    """Capacity, learners and free places of one institution or of all."""
+
+    capacity: int = 0
+    enrolled: int = 0
+    free: int = 0
+
+    def __add__(self, other: Places) -> Places:
+        return Places(self.capacity + other.capacity, self.enrolled + other.enrolled, self.free + other.free)
+
+
+def groups_with_places(*, as_of: date, visible_to: Any = ALL, institution: Institution | None = None) -> list[Group]:
+    """Groups of the reporting year, each annotated with `enrolled` and `free` (one query)."""
+    year = reporting_school_year(as_of=as_of)
+    if year is None:
+        return []
+    groups = _scoped(Group.objects.filter(school_year=year), visible_to)
+    if institution is not None:
+        groups = groups.filter(institution=institution)
+    groups = groups.select_related("institution", "programme", "school_year").annotate(
+        enrolled=Count("enrolments", filter=active_enrolment_filter(school_year=year, as_of=as_of))
+    )
+    result = list(groups.order_by("institution__name", "grade", "name"))
+    for group in result:
+        group.free = max(group.capacity - group.enrolled, 0) if group.capacity is not None else 0  # type: ignore[attr-defined]
+    return result
+
+
+def places_by_institution(*, groups: list[Group]) -> dict[str, Places]:
+    """Capacity, learners and free places per institution (by registration number)."""
+    places: dict[str, Places] = defaultdict(Places)
+    for group in groups:
+        places[group.institution.registration_number] += Places(
+            group.capacity or 0,
+            group.enrolled,  # type: ignore[attr-defined]
+            group.free,  # type: ignore[attr-defined]
+        )
+    return dict(places)
+
+
+def preschool_free_places(*, groups: list[Group]) -> dict[str, int]:
+    """Free places in preschool groups: in preschools, in schools, and in all (seed 002: 65 + 83 = 148)."""
+    in_preschools = in_schools = 0
+    for group in groups:
+        if group.programme.level != ProgrammeLevel.PRESCHOOL:
+            continue
+        if group.institution.type == InstitutionType.PRESCHOOL:
+            in_preschools += group.free  # type: ignore[attr-defined]
+        else:
+            in_schools += group.free  # type: ignore[attr-defined]
+    return {"preschools": in_preschools, "schools": in_schools, "total": in_preschools + in_schools}
+
+
+def queue_waiting(*, as_of: date, visible_to: Any = ALL) -> dict[str, int]:
+    """Children waiting on `as_of`, by age in whole years on that date (one query)."""
+    entries = _scoped(QueueEntry.objects.filter(registered_on__lte=as_of), visible_to).filter(
+        Q(status=QueueStatus.WAITING) | Q(status_changed_on__gt=as_of)
+    )
+    by_age: dict[str, int] = defaultdict(int)
+    for birth_date in entries.values_list("child__birth_date", flat=True):
+        age = as_of.year - birth_date.year - ((as_of.month, as_of.day) < (birth_date.month, birth_date.day))
+        by_age[str(age)] += 1
+    return dict(sorted(by_age.items(), key=lambda item: int(item[0])))
+
+
+def special_programmes_by_institution(*, as_of: date, visible_to: Any = ALL) -> dict[str, list[str]]:
+    """Codes of the special programmes each institution runs (its groups of the year) or is licensed for."""
+    year = reporting_school_year(as_of=as_of)
+    found: dict[str, set[str]] = defaultdict(set)
+    if year is not None:
+        pairs = (
+            _scoped(Group.objects.filter(school_year=year), visible_to)
+            .exclude(programme__special_needs="none")
+            .values_list("institution__registration_number", "programme__code")
+            .distinct()
+        )
+        for number, code in pairs:
+            found[number].add(code)
+    licences = (
+        _scoped(Licence.objects.exclude(programme__special_needs="none"), visible_to)
+        .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=as_of))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
+        .values_list("institution__registration_number", "programme__code")
+    )
+    for number, code in licences:
+        found[number].add(code)
+    return {number: sorted(codes) for number, codes in sorted(found.items())}
+
+
+def residents_learning_elsewhere(*, as_of: date) -> dict[str, int]:
+    """Residents learning in other municipalities, by level, from the counts those report (one query)."""
+    year = reporting_school_year(as_of=as_of)
+    result = dict.fromkeys(LEVELS, 0)
+    if year is None:
+        return result
+    for level, learners in ResidentsElsewhere.objects.filter(school_year=year).values_list("level", "learners"):
+        result[level] += learners
+    return result
+
+
+def reporting_day(*, as_of: date) -> date:
+    """The day institutions must be open on to count: `as_of`, or the reporting year's first day if later."""
+    year = reporting_school_year(as_of=as_of)
+    return max(as_of, year.start_date) if year is not None else as_of
+
+
+def institutions_by_type(*, as_of: date | None = None, visible_to: Any = ALL) -> dict[str, int]:
+    """Institutions working on the reporting day of `as_of` (all, when no date), by type code (one query)."""
+    institutions = cast(InstitutionQuerySet, _scoped(Institution.objects.all(), visible_to))
+    if as_of is not None:
+        institutions = institutions.active_on(reporting_day(as_of=as_of))
+    counts = dict(institutions.values_list("type").annotate(n=Count("pk")).values_list("type", "n"))
+    return {code: counts.get(code, 0) for code in InstitutionType.values}
+
+
+def groups_by_level_count(*, as_of: date, visible_to: Any = ALL) -> dict[str, int]:
+    """Groups of the reporting year by programme level (one query)."""
+    result = dict.fromkeys(LEVELS, 0)
+    year = reporting_school_year(as_of=as_of)
+    if year is None:
+        return result
+    groups = _scoped(Group.objects.filter(school_year=year), visible_to)
+    for level, count in (
+        groups.values_list("programme__level").annotate(n=Count("pk")).values_list("programme__level", "n")
+    ):
+        result[level] = count
+    return result
+
+
+def registry_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+    """Every registry figure of the readiness report, as of a date, as plain JSON-ready data."""
+    year = reporting_school_year(as_of=as_of)
+    year_before = same_day_a_year_before(as_of)
+    now = learner_figures(as_of=as_of, visible_to=visible_to)
+    before = learner_figures(as_of=year_before, visible_to=visible_to)
+    groups = groups_with_places(as_of=as_of, visible_to=visible_to)
+    places = places_by_institution(groups=groups)
+    total = sum(places.values(), Places())
+    groups_by_institution: dict[str, int] = defaultdict(int)
+    groups_by_level: dict[str, int] = dict.fromkeys(LEVELS, 0)
+    for group in groups:
+        groups_by_institution[group.institution.registration_number] += 1
+        groups_by_level[group.programme.level] += 1
+    groups_by_level_before = groups_by_level_count(as_of=year_before, visible_to=visible_to)
+    queue = queue_waiting(as_of=as_of, visible_to=visible_to)
+    residents = residents_learning_elsewhere(as_of=as_of) if visible_to is ALL else dict.fromkeys(LEVELS, 0)
+    return {
+        "as_of": as_of.isoformat(),
+        "school_year": year.code if year else None,
+        "institutions_by_type": institutions_by_type(as_of=as_of, visible_to=visible_to),
+        "groups_by_institution": dict(sorted(groups_by_institution.items())),
+        "groups_total": len(groups),
+        "groups_by_level": groups_by_level,
+        "groups_by_level_year_before": groups_by_level_before,
+        "learners_by_level": now.by_level,
+        "learners_total": now.total,
+        "learners_by_level_year_before": before.by_level,
+        "learners_by_level_change": {level: now.by_level[level] - before.by_level[level] for level in LEVELS},
+        "first_graders": now.first_graders,
+        "first_graders_year_before": before.first_graders,
+        "grade10_admitted": now.grade10_admitted,
+        "grade10_admitted_year_before": before.grade10_admitted,
+        "places_by_institution": {
+            number: {"capacity": p.capacity, "enrolled": p.enrolled, "free": p.free}
+            for number, p in sorted(places.items())
+        },
+        "capacity_total": total.capacity,
+        "enrolled_total": total.enrolled,
+        "free_places_total": total.free,
+        "free_places_preschool": preschool_free_places(groups=groups),
+        "queue_length": sum(queue.values()),
+        "queue_by_age": queue,
+        "special_programmes_by_institution": special_programmes_by_institution(as_of=as_of, visible_to=visible_to),
+        "learners_from_other_municipalities": now.from_other_municipalities,
+        "learners_from_other_municipalities_total": sum(now.from_other_municipalities.values()),
+        "residents_learning_elsewhere": residents,
+        "residents_learning_elsewhere_total": sum(residents.values()),
+    }

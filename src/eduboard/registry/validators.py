@@ -1,9 +1,39 @@
-"""Validators of registry codes."""
+"""Validators of registry codes: registration numbers, programme codes, personal codes."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from stdnum.lv.pvn import calc_check_digit_pers
+
+# Digits 1–2 of a programme code (Latvian education classification, MK 322) and the levels they allow.
+PROGRAMME_TYPES: dict[str, frozenset[str]] = {
+    "01": frozenset({"preschool"}),
+    "11": frozenset({"basic"}),
+    "21": frozenset({"basic"}),
+    "22": frozenset({"basic", "vocational"}),
+    "23": frozenset({"basic", "vocational"}),
+    "31": frozenset({"secondary"}),
+    "32": frozenset({"vocational", "secondary"}),
+    "33": frozenset({"vocational", "secondary"}),
+    "34": frozenset({"vocational"}),
+    "35": frozenset({"vocational"}),
+}
+# Sixth digit of a special programme (fifth digit 5) for each special-needs category.
+SPECIAL_NEEDS_DIGIT: dict[str, frozenset[str]] = {
+    "visual": frozenset({"1"}),
+    "hearing": frozenset({"2"}),
+    "physical": frozenset({"3"}),
+    "somatic": frozenset({"4"}),
+    "language": frozenset({"5"}),
+    "learning": frozenset({"6"}),
+    "mixed": frozenset({"6"}),
+    "mental_health": frozenset({"7"}),
+    "intellectual": frozenset({"8"}),
+    "severe_intellectual": frozenset({"9"}),
+}
 
 
 def validate_registration_number(value: str) -> None:
@@ -14,3 +44,111 @@ def validate_registration_number(value: str) -> None:
             code="invalid_registration_number",
             params={"value": value},
         )
+
+
+def validate_programme_code(code: str, *, level: str, special_needs: str) -> None:
+    """Check a programme code against its level and special-needs category.
+
+    8 digits; digits 1–2 are the programme type and must fit the level (interest-education
+    programmes carry the municipality's own 8-digit code, so any type is accepted for them);
+    a special programme has 5 as the fifth digit and its category as the sixth, and only a
+    special programme has 5 there.
+    """
+    if not (len(code) == 8 and code.isdigit()):
+        raise ValidationError(
+            _("A programme code has exactly 8 digits; got “%(code)s”."),
+            code="invalid_programme_code",
+            params={"code": code},
+        )
+    if level != "interest":
+        allowed_levels = PROGRAMME_TYPES.get(code[:2])
+        if allowed_levels is None:
+            raise ValidationError(
+                _("“%(type)s” (digits 1–2 of %(code)s) is not a programme type of the education classification."),
+                code="unknown_programme_type",
+                params={"type": code[:2], "code": code},
+            )
+        if level not in allowed_levels:
+            raise ValidationError(
+                _("Programme type %(type)s does not fit the level “%(level)s”."),
+                code="programme_type_level_mismatch",
+                params={"type": code[:2], "level": level},
+            )
+    is_special_code = code[4] == "5"
+    if special_needs == "none":
+        if is_special_code and level != "interest":
+            raise ValidationError(
+                _("Code %(code)s is a special programme (fifth digit 5), so it needs a special-needs category."),
+                code="special_code_without_category",
+                params={"code": code},
+            )
+        return
+    if not is_special_code or code[5] not in SPECIAL_NEEDS_DIGIT[special_needs]:
+        raise ValidationError(
+            _(
+                "A special programme for “%(category)s” has 5 as the fifth digit and %(digit)s as the sixth; "
+                "got %(code)s."
+            ),
+            code="special_code_mismatch",
+            params={
+                "category": special_needs,
+                "digit": "/".join(sorted(SPECIAL_NEEDS_DIGIT[special_needs])),
+                "code": code,
+            },
+        )
+
+
+def normalise_personal_code(value: str) -> str:
+    """A personal code as `DDMMYY-XNNNN` (or `32XXXX-XXXXX`), from input with or without the hyphen."""
+    digits = value.strip().replace("-", "").replace(" ", "")
+    if len(digits) == 11 and digits.isdigit():
+        return f"{digits[:6]}-{digits[6:]}"
+    return value.strip()
+
+
+def personal_code_birth_date(code: str) -> date | None:
+    """The birth date an old-format personal code carries; None for the new 32-prefixed codes."""
+    digits = code.replace("-", "")
+    if digits.startswith("32"):
+        return None
+    century = {"0": 1800, "1": 1900, "2": 2000}.get(digits[6])
+    if century is None:
+        return None
+    try:
+        return date(century + int(digits[4:6]), int(digits[2:4]), int(digits[0:2]))
+    except ValueError:
+        return None
+
+
+def validate_personal_code(value: str) -> None:
+    """A Latvian personal code (personas kods).
+
+    Old format `DDMMYY-XNNNN`: a real birth date (X gives the century: 0 → 1800s, 1 → 1900s,
+    2 → 2000s) and a valid check digit. New format (since 2017) `32XXXX-XXXXX`: 11 digits starting 32.
+    """
+    digits = value.replace("-", "")
+    if not (len(digits) == 11 and digits.isdigit() and len(value) in (11, 12)):
+        raise ValidationError(
+            _("A personal code has 11 digits, written DDMMYY-XNNNN or 32XXXX-XXXXX; got “%(value)s”."),
+            code="invalid_personal_code_format",
+            params={"value": value},
+        )
+    if digits.startswith("32"):
+        return
+    if personal_code_birth_date(value) is None:
+        raise ValidationError(
+            _("The personal code %(value)s does not start with a real birth date (DDMMYY and century digit)."),
+            code="invalid_personal_code_date",
+            params={"value": value},
+        )
+    if calc_check_digit_pers(digits[:10]) != digits[10]:
+        raise ValidationError(
+            _("The check digit of personal code %(value)s is wrong (bad checksum)."),
+            code="invalid_personal_code_checksum",
+            params={"value": value},
+        )
+
+
+def mask_personal_code(code: str) -> str:
+    """A personal code shown to those who need not see it: `DDMMYY-*****`."""
+    return f"{code[:6]}-*****" if len(code) >= 6 else "******-*****"

@@ -1,0 +1,336 @@
+"""The import framework: CSV or XLSX in, all or nothing, every bad row named.
+
+An importer reads a file twice. The first pass checks every row and collects every error as
+`row N, column C: reason` (the header is row 1). Only a file without errors gets the second pass,
+which writes in chunks inside one transaction, so a file is saved whole or not at all. Rows are
+streamed both times: memory depends on the chunk size, not on the file's length (the only thing
+kept for the whole file is a set of row keys, to find duplicate rows).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any, ClassVar
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+
+MAX_REPORTED_ERRORS = 1000
+CHUNK_SIZE = 2000
+
+Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in all)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem of one cell (or of a whole row, or of the header)."""
+
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"row {self.row}, column {self.column}: {self.message}"
+
+
+class ImportFailed(Exception):
+    """The file was refused; nothing of it was saved."""
+
+    def __init__(self, errors: Sequence[RowError], total_errors: int | None = None) -> None:
+        self.errors = list(errors)
+        self.total_errors = total_errors if total_errors is not None else len(self.errors)
+        super().__init__("\n".join(str(error) for error in self.errors))
+
+
+@dataclass
+class ImportResult:
+    """What an import did."""
+
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+class RowProblem(Exception):
+    """Raised by a parser for one cell."""
+
+    def __init__(self, column: str, message: str) -> None:
+        self.column = column
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass
+class TableFile:
+    """A CSV (UTF-8, comma, header row) or XLSX file to read row by row."""
+
+    path: Path
+    fmt: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        suffix = self.path.suffix.lower()
+        if suffix not in {".csv", ".xlsx"}:
+            raise ImportFailed([RowError(0, "-", _("The file must be .csv or .xlsx; got “%s”.") % self.path.name)])
+        self.fmt = suffix[1:]
+
+    def count_rows(self) -> int:
+        """Data rows (without the header), for the progress bar."""
+        if self.fmt == "csv":
+            with self.path.open("rb") as handle:
+                return max(sum(1 for _line in handle) - 1, 0)
+        workbook = load_workbook(self.path, read_only=True)
+        try:
+            return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+        finally:
+            workbook.close()
+
+    def rows(self) -> Iterator[list[str]]:
+        """Every row, the header first, as lists of stripped strings."""
+        if self.fmt == "csv":
+            with self.path.open(encoding="utf-8-sig", newline="") as handle:
+                for row in csv.reader(handle):
+                    yield [cell.strip() for cell in row]
+            return
+        workbook = load_workbook(self.path, read_only=True, data_only=True)
+        try:
+            for values in workbook.worksheets[0].iter_rows(values_only=True):
+                yield [_xlsx_text(value) for value in values]
+        finally:
+            workbook.close()
+
+
+def _xlsx_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "date") and callable(value.date):  # datetime from a date-formatted cell
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+# --- cell parsers shared by importers: each raises RowProblem naming its column.
+
+
+def parse_required(values: dict[str, str], column: str) -> str:
+    value = values.get(column, "")
+    if not value:
+        raise RowProblem(column, _("a value is required"))
+    return value
+
+
+def parse_date(values: dict[str, str], column: str, *, required: bool = True) -> date | None:
+    value = values.get(column, "")
+    if not value:
+        if required:
+            raise RowProblem(column, _("a date is required (YYYY-MM-DD)"))
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise RowProblem(column, _("“%s” is not a date written YYYY-MM-DD") % value) from None
+
+
+def parse_choice(values: dict[str, str], column: str, allowed: Sequence[str], *, default: str | None = None) -> str:
+    value = values.get(column, "")
+    if not value and default is not None:
+        return default
+    if value not in allowed:
+        raise RowProblem(
+            column, _("“%(value)s” is not one of %(allowed)s") % {"value": value, "allowed": "|".join(allowed)}
+        )
+    return value
+
+
+def parse_int(
+    values: dict[str, str],
+    column: str,
+    *,
+    required: bool = True,
+    minimum: int | None = None,
+    maximum: int | None = None,
+) -> int | None:
+    value = values.get(column, "")
+    if not value:
+        if required:
+            raise RowProblem(column, _("a whole number is required"))
+        return None
+    try:
+        number = int(value)
+    except ValueError:
+        raise RowProblem(column, _("“%s” is not a whole number") % value) from None
+    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+        raise RowProblem(
+            column, _("%(value)s is outside %(low)s–%(high)s") % {"value": number, "low": minimum, "high": maximum}
+        )
+    return number
+
+
+def check(column: str, validator: Callable[..., object], *args: Any, **kwargs: Any) -> None:
+    """Run a model validator and turn its ValidationError into a RowProblem for `column`."""
+    try:
+        validator(*args, **kwargs)
+    except ValidationError as error:
+        raise RowProblem(column, " ".join(error.messages)) from None
+
+
+class Importer:
+    """Base of every file importer: subclasses name columns, parse a row, and write chunks."""
+
+    kind: ClassVar[str]
+    columns: ClassVar[list[str]]
+    optional_columns: ClassVar[frozenset[str]] = frozenset()
+    codes: ClassVar[dict[str, str]] = {}  # column -> allowed codes, for templates and help
+    example: ClassVar[list[str]] = []
+
+    def __init__(self) -> None:
+        self.seen_keys: dict[Any, int] = {}
+
+    # -- to override
+    def prepare(self) -> None:
+        """Load the lookups (institutions, groups, …) the rows refer to; called before each pass."""
+
+    def parse(self, values: dict[str, str]) -> Any:
+        """Turn one row into a parsed record, raising RowProblem for a bad cell."""
+        raise NotImplementedError
+
+    def key(self, record: Any) -> Any:
+        """The natural key of a record; two rows with one key are a duplicate."""
+        raise NotImplementedError
+
+    def write(self, records: list[Any], result: ImportResult) -> None:
+        """Save one chunk of records (inside the import's transaction)."""
+        raise NotImplementedError
+
+    # -- the machinery
+    def _header(self, header: list[str]) -> tuple[dict[str, int], list[RowError]]:
+        positions = {name: index for index, name in enumerate(header) if name}
+        errors = [
+            RowError(1, column, _("missing column"))
+            for column in self.columns
+            if column not in positions and column not in self.optional_columns
+        ]
+        return positions, errors
+
+    def _records(self, table: TableFile, errors: list[RowError] | None) -> Iterator[tuple[int, Any]]:
+        rows = table.rows()
+        header = next(rows, None)
+        if header is None:
+            raise ImportFailed([RowError(1, "-", _("the file is empty"))])
+        positions, header_errors = self._header(header)
+        if header_errors:
+            raise ImportFailed(header_errors)
+        for number, row in enumerate(rows, start=2):
+            if not any(row):
+                continue
+            values = {column: (row[index] if index < len(row) else "") for column, index in positions.items()}
+            try:
+                record = self.parse(values)
+            except RowProblem as problem:
+                if errors is None:
+                    raise
+                errors.append(RowError(number, problem.column, problem.message))
+                continue
+            yield number, record
+
+    def check_file(self, table: TableFile, progress: Progress | None = None, total: int = 0) -> int:
+        """Pass 1: every row checked; raises ImportFailed listing every error. Returns the number of rows."""
+        self.prepare()
+        errors: list[RowError] = []
+        self.seen_keys = {}
+        rows = 0
+        for number, record in self._records(table, errors):
+            rows += 1
+            try:
+                key = self.key(record)
+            except RowProblem as problem:
+                errors.append(RowError(number, problem.column, problem.message))
+                continue
+            first = self.seen_keys.get(key)
+            if first is not None:
+                errors.append(RowError(number, "-", _("duplicate of row %d") % first))
+            else:
+                self.seen_keys[key] = number
+            if progress and rows % CHUNK_SIZE == 0:
+                progress("checking", rows, total)
+        if errors:
+            errors.sort(key=lambda error: error.row)
+            raise ImportFailed(errors[:MAX_REPORTED_ERRORS], total_errors=len(errors))
+        if rows == 0:
+            raise ImportFailed([RowError(2, "-", _("the file has no data rows"))])
+        return rows
+
+    def run(self, path: Path | str, *, progress: Progress | None = None) -> ImportResult:
+        """Check the whole file, then save it whole; raises ImportFailed and saves nothing on any error."""
+        table = TableFile(Path(path))
+        total = table.count_rows()
+        self.check_file(table, progress, total)
+        self.seen_keys = {}
+        result = ImportResult()
+        with transaction.atomic():
+            self.prepare()
+            chunk: list[Any] = []
+            for _number, record in self._records(table, None):
+                chunk.append(record)
+                if len(chunk) >= CHUNK_SIZE:
+                    self.write(chunk, result)
+                    result.rows += len(chunk)
+                    chunk = []
+                    if progress:
+                        progress("saving", result.rows, total)
+            if chunk:
+                self.write(chunk, result)
+                result.rows += len(chunk)
+        if progress:
+            progress("done", result.rows, total)
+        return result
+
+    @classmethod
+    def template_workbook(cls) -> bytes:
+        """An XLSX template: the header row, one example row, and a sheet of allowed codes."""
+        workbook = Workbook()
+        sheet = workbook.active
+        assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
+        sheet.title = cls.kind
+        sheet.append(cls.columns)
+        if cls.example:
+            sheet.append(cls.example)
+        codes = workbook.create_sheet("codes")
+        codes.append(["column", "allowed values"])
+        for column, allowed in cls.codes.items():
+            codes.append([column, allowed])
+        output = io.BytesIO()
+        workbook.save(output)
+        return output.getvalue()
+
+    @classmethod
+    def template_csv(cls) -> str:
+        """A CSV template: the header row and one example row."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(cls.columns)
+        if cls.example:
+            writer.writerow(cls.example)
+        return buffer.getvalue()
+
+
+def open_uploaded(handle: IO[bytes], destination: Path) -> Path:
+    """Store an uploaded file where the import can read it twice."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    with destination.open("wb") as out:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            out.write(chunk)
+    return destination

@@ -1,0 +1,583 @@
+"""Registry file formats: institutions, programmes, groups, learners, residents learning elsewhere.
+
+Every importer is all or nothing per file and idempotent by natural key (registration number,
+programme code, institution + school year + group name, personal code + group).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from eduboard.core.imports import (
+    Importer,
+    ImportResult,
+    RowProblem,
+    check,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_required,
+)
+from eduboard.core.models import SchoolYear
+from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
+from eduboard.registry.choices import (
+    Founder,
+    GroupKind,
+    InstitutionType,
+    InstructionLanguage,
+    ProgrammeLevel,
+    SpecialNeeds,
+)
+from eduboard.registry.models import (
+    Enrolment,
+    Group,
+    Institution,
+    Learner,
+    Municipality,
+    Programme,
+    ResidentsElsewhere,
+    institution_scope,
+)
+from eduboard.registry.validators import (
+    normalise_personal_code,
+    validate_personal_code,
+    validate_programme_code,
+    validate_registration_number,
+)
+
+
+def is_home_municipality(name: str) -> bool:
+    """Whether a municipality's name is the board's own (settings.HOME_MUNICIPALITY_NAMES, any case)."""
+    return name.strip().casefold() in {n.casefold() for n in settings.HOME_MUNICIPALITY_NAMES}
+
+
+def municipality_ids() -> dict[str, int]:
+    return {name.casefold(): pk for pk, name in Municipality.objects.values_list("pk", "name")}
+
+
+def municipality_get_or_create(name: str, cache: dict[str, int]) -> int:
+    """The id of the municipality called `name`, created when new (remembered in `cache`)."""
+    key = name.strip().casefold()
+    if key not in cache:
+        municipality, _created = Municipality.objects.get_or_create(
+            name=name.strip(), defaults={"is_home": is_home_municipality(name)}
+        )
+        cache[key] = municipality.pk
+    return cache[key]
+
+
+class ScopedImporter(Importer):
+    """An importer run for a user: rows may only touch institutions in the user's scope."""
+
+    def __init__(self, *, user: Any = None) -> None:
+        super().__init__()
+        self.scope: set[int] | None = None if user is None else institution_scope(user)
+
+    def institution_allowed(self, institution_id: int) -> bool:
+        return self.scope is None or institution_id in self.scope
+
+
+def _update_fields(instance: Any, values: dict[str, Any]) -> bool:
+    changed = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed = True
+    return changed
+
+
+@dataclass(frozen=True)
+class InstitutionRow:
+    registration_number: str
+    values: dict[str, Any]
+    joined_to: str
+
+
+class InstitutionImporter(ScopedImporter):
+    """`registration_number,name,short_name,type,founder,address,opened_on,closed_on` (+ optional `joined_to`)."""
+
+    kind = "institutions"
+    columns: ClassVar[list[str]] = [
+        "registration_number",
+        "name",
+        "short_name",
+        "type",
+        "founder",
+        "address",
+        "opened_on",
+        "closed_on",
+        "joined_to",
+    ]
+    optional_columns = frozenset({"joined_to", "short_name", "address"})
+    codes: ClassVar[dict[str, str]] = {
+        "type": "|".join(InstitutionType.values),
+        "founder": "|".join(Founder.values),
+        "opened_on": "YYYY-MM-DD",
+        "closed_on": "YYYY-MM-DD or empty",
+        "joined_to": "registration number of the institution that took it over, or empty",
+    }
+    example: ClassVar[list[str]] = [
+        "9000000011",
+        "Daugavpils Zinātņu vidusskola",
+        "Zinātņu vsk.",
+        "secondary",
+        "municipality",
+        "Daugavpils",
+        "1990-09-01",
+        "",
+        "",
+    ]
+
+    def prepare(self) -> None:
+        self.existing = dict(Institution.objects.values_list("registration_number", "pk"))
+
+    def parse(self, values: dict[str, str]) -> InstitutionRow:
+        number = parse_required(values, "registration_number")
+        check("registration_number", validate_registration_number, number)
+        if number in self.existing and not self.institution_allowed(self.existing[number]):
+            raise RowProblem("registration_number", _("this institution is not in your scope"))
+        if number not in self.existing and self.scope is not None:
+            raise RowProblem("registration_number", _("only the board may add institutions"))
+        opened_on = parse_date(values, "opened_on", required=False)
+        closed_on = parse_date(values, "closed_on", required=False)
+        if opened_on and closed_on and closed_on < opened_on:
+            raise RowProblem("closed_on", _("closes before it opened"))
+        joined_to = values.get("joined_to", "")
+        if joined_to:
+            check("joined_to", validate_registration_number, joined_to)
+            if joined_to == number:
+                raise RowProblem("joined_to", _("an institution cannot be joined to itself"))
+            if joined_to not in self.existing and joined_to not in self.seen_keys:
+                raise RowProblem("joined_to", _("unknown institution %s") % joined_to)
+        return InstitutionRow(
+            number,
+            {
+                "name": parse_required(values, "name"),
+                "short_name": values.get("short_name", ""),
+                "type": parse_choice(values, "type", InstitutionType.values),
+                "founder": parse_choice(values, "founder", Founder.values, default=Founder.MUNICIPALITY),
+                "address": values.get("address", ""),
+                "opened_on": opened_on,
+                "closed_on": closed_on,
+            },
+            joined_to,
+        )
+
+    def key(self, record: InstitutionRow) -> str:
+        return record.registration_number
+
+    def write(self, records: list[InstitutionRow], result: ImportResult) -> None:
+        current = {
+            i.registration_number: i
+            for i in Institution.objects.filter(registration_number__in=[r.registration_number for r in records])
+        }
+        for record in records:
+            institution = current.get(record.registration_number)
+            if institution is None:
+                institution = Institution(registration_number=record.registration_number, **record.values)
+                institution.full_clean()
+                institution.save()
+                current[record.registration_number] = institution
+                result.created += 1
+            elif _update_fields(institution, record.values):
+                institution.full_clean()
+                institution.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        # Reorganisations, once every institution of the chunk exists.
+        for record in records:
+            institution = current[record.registration_number]
+            target_id = (
+                Institution.objects.filter(registration_number=record.joined_to).values_list("pk", flat=True).first()
+                if record.joined_to
+                else None
+            )
+            if institution.joined_to_id != target_id:
+                institution.joined_to_id = target_id
+                institution.save(update_fields=["joined_to"])
+
+
+@dataclass(frozen=True)
+class ProgrammeRow:
+    code: str
+    values: dict[str, str]
+
+
+class ProgrammeImporter(ScopedImporter):
+    """`code,name,level,special_needs,language`."""
+
+    kind = "programmes"
+    columns: ClassVar[list[str]] = ["code", "name", "level", "special_needs", "language"]
+    codes: ClassVar[dict[str, str]] = {
+        "code": (
+            "8 digits: 01 preschool, 11 basic 1–6, 21 basic, 31 general secondary, …; "
+            "special programmes have 5 as the fifth digit and the category as the sixth"
+        ),
+        "level": "|".join(ProgrammeLevel.values),
+        "special_needs": "|".join(SpecialNeeds.values),
+        "language": "|".join(InstructionLanguage.values),
+    }
+    example: ClassVar[list[str]] = [
+        "21015611",
+        "Speciālā pamatizglītības programma (mācīšanās traucējumi)",
+        "basic",
+        "learning",
+        "lv",
+    ]
+
+    def parse(self, values: dict[str, str]) -> ProgrammeRow:
+        if self.scope is not None:
+            raise RowProblem("code", _("only the board may change programmes"))
+        code = parse_required(values, "code")
+        level = parse_choice(values, "level", ProgrammeLevel.values)
+        special_needs = parse_choice(values, "special_needs", SpecialNeeds.values, default=SpecialNeeds.NONE)
+        check("code", validate_programme_code, code, level=level, special_needs=special_needs)
+        return ProgrammeRow(
+            code,
+            {
+                "name": parse_required(values, "name"),
+                "level": level,
+                "special_needs": special_needs,
+                "language": parse_choice(
+                    values, "language", InstructionLanguage.values, default=InstructionLanguage.LATVIAN
+                ),
+            },
+        )
+
+    def key(self, record: ProgrammeRow) -> str:
+        return record.code
+
+    def write(self, records: list[ProgrammeRow], result: ImportResult) -> None:
+        current = {p.code: p for p in Programme.objects.filter(code__in=[r.code for r in records])}
+        for record in records:
+            programme = current.get(record.code)
+            if programme is None:
+                Programme.objects.create(code=record.code, **record.values)
+                result.created += 1
+            elif _update_fields(programme, record.values):
+                programme.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    institution_id: int
+    school_year: str
+    name: str
+    values: dict[str, Any]
+
+
+class GroupImporter(ScopedImporter):
+    """`institution,school_year,programme,name,grade,kind,capacity`."""
+
+    kind = "groups"
+    columns: ClassVar[list[str]] = ["institution", "school_year", "programme", "name", "grade", "kind", "capacity"]
+    codes: ClassVar[dict[str, str]] = {
+        "institution": "registration number",
+        "school_year": "2024/2025",
+        "programme": "programme code",
+        "grade": "1–12 for classes, empty for preschool groups",
+        "kind": "|".join(GroupKind.values),
+        "capacity": "places, or empty",
+    }
+    example: ClassVar[list[str]] = ["9000000011", "2024/2025", "21011111", "1.a", "1", "day", "28"]
+
+    def prepare(self) -> None:
+        self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
+        self.programmes = {
+            code: (pk, level) for pk, code, level in Programme.objects.values_list("pk", "code", "level")
+        }
+        self.years: dict[str, SchoolYear] = {}
+
+    def parse(self, values: dict[str, str]) -> GroupRow:
+        number = parse_required(values, "institution")
+        institution_id = self.institutions.get(number)
+        if institution_id is None:
+            raise RowProblem("institution", _("unknown institution %s") % number)
+        if not self.institution_allowed(institution_id):
+            raise RowProblem("institution", _("institution %s is not in your scope") % number)
+        year_code = parse_required(values, "school_year")
+        check("school_year", parse_school_year_code, year_code)
+        code = parse_required(values, "programme")
+        programme = self.programmes.get(code)
+        if programme is None:
+            raise RowProblem("programme", _("unknown programme %s") % code)
+        programme_id, level = programme
+        grade = parse_int(values, "grade", required=False, minimum=1, maximum=12)
+        if level == ProgrammeLevel.PRESCHOOL and grade is not None:
+            raise RowProblem("grade", _("a preschool group has no grade; leave it empty"))
+        if level in (ProgrammeLevel.BASIC, ProgrammeLevel.SECONDARY) and grade is None:
+            raise RowProblem("grade", _("a class needs its grade, 1–12"))
+        return GroupRow(
+            institution_id,
+            year_code,
+            parse_required(values, "name"),
+            {
+                "programme_id": programme_id,
+                "grade": grade,
+                "kind": parse_choice(values, "kind", GroupKind.values, default=GroupKind.DAY),
+                "capacity": parse_int(values, "capacity", required=False, minimum=0, maximum=10000),
+            },
+        )
+
+    def key(self, record: GroupRow) -> tuple[int, str, str]:
+        return (record.institution_id, record.school_year, record.name)
+
+    def write(self, records: list[GroupRow], result: ImportResult) -> None:
+        for code in {r.school_year for r in records} - set(self.years):
+            self.years[code] = school_year_get_or_create(code=code)
+        current = {
+            (g.institution_id, g.school_year.code, g.name): g
+            for g in Group.objects.filter(
+                institution_id__in={r.institution_id for r in records},
+                school_year__in=[self.years[r.school_year] for r in records],
+            ).select_related("school_year")
+        }
+        new = []
+        for record in records:
+            group = current.get(self.key(record))
+            if group is None:
+                new.append(
+                    Group(
+                        institution_id=record.institution_id,
+                        school_year=self.years[record.school_year],
+                        name=record.name,
+                        **record.values,
+                    )
+                )
+            elif _update_fields(group, record.values):
+                group.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        Group.objects.bulk_create(new)
+        result.created += len(new)
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    personal_code: str
+    first_name: str
+    last_name: str
+    birth_date: date
+    municipality: str
+    group_id: int
+    enrolled_on: date
+    left_on: date | None
+
+
+class LearnerImporter(ScopedImporter):
+    """`personal_code,first_name,last_name,birth_date,declared_municipality,institution,school_year,group,enrolled_on,left_on`."""
+
+    kind = "learners"
+    columns: ClassVar[list[str]] = [
+        "personal_code",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "declared_municipality",
+        "institution",
+        "school_year",
+        "group",
+        "enrolled_on",
+        "left_on",
+    ]
+    codes: ClassVar[dict[str, str]] = {
+        "personal_code": "DDMMYY-XNNNN (with a valid check digit) or 32XXXX-XXXXX",
+        "birth_date": "YYYY-MM-DD",
+        "declared_municipality": "name of the municipality, e.g. Daugavpils",
+        "institution": "registration number",
+        "school_year": "2024/2025",
+        "group": "the group's name as in the groups file",
+        "enrolled_on": "YYYY-MM-DD",
+        "left_on": "YYYY-MM-DD or empty",
+    }
+    example: ClassVar[list[str]] = [
+        "150317-21117",
+        "Anna",
+        "Bērziņa",
+        "2017-03-15",
+        "Daugavpils",
+        "9000000011",
+        "2024/2025",
+        "1.a",
+        "2024-09-01",
+        "",
+    ]
+
+    def prepare(self) -> None:
+        self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
+        self.groups = {
+            (number, year, name): pk
+            for pk, number, year, name in Group.objects.values_list(
+                "pk", "institution__registration_number", "school_year__code", "name"
+            )
+        }
+        self.municipalities = municipality_ids()
+        self.people: dict[str, tuple[str, str, date, int]] = {}
+
+    def parse(self, values: dict[str, str]) -> LearnerRow:
+        code = normalise_personal_code(parse_required(values, "personal_code"))
+        check("personal_code", validate_personal_code, code)
+        number = parse_required(values, "institution")
+        institution_id = self.institutions.get(number)
+        if institution_id is None:
+            raise RowProblem("institution", _("unknown institution %s") % number)
+        if not self.institution_allowed(institution_id):
+            raise RowProblem("institution", _("institution %s is not in your scope") % number)
+        year = parse_required(values, "school_year")
+        check("school_year", parse_school_year_code, year)
+        group_name = parse_required(values, "group")
+        group_id = self.groups.get((number, year, group_name))
+        if group_id is None:
+            raise RowProblem(
+                "group",
+                _("institution %(number)s has no group “%(group)s” in %(year)s")
+                % {"number": number, "group": group_name, "year": year},
+            )
+        first_name = parse_required(values, "first_name")
+        last_name = parse_required(values, "last_name")
+        birth_date = parse_date(values, "birth_date")
+        assert birth_date is not None  # noqa: S101 - required=True
+        enrolled_on = parse_date(values, "enrolled_on")
+        assert enrolled_on is not None  # noqa: S101 - required=True
+        left_on = parse_date(values, "left_on", required=False)
+        if left_on is not None and left_on < enrolled_on:
+            raise RowProblem("left_on", _("leaves before enrolling (%s)") % enrolled_on.isoformat())
+        return LearnerRow(
+            code,
+            first_name,
+            last_name,
+            birth_date,
+            values.get("declared_municipality", ""),
+            group_id,
+            enrolled_on,
+            left_on,
+        )
+
+    def key(self, record: LearnerRow) -> tuple[str, int]:
+        person = (record.first_name, record.last_name, record.birth_date, 0)
+        known = self.people.setdefault(record.personal_code, person)
+        if known[:3] != person[:3]:
+            raise RowProblem(
+                "personal_code", _("the same personal code has another name or birth date in an earlier row")
+            )
+        return (record.personal_code, record.group_id)
+
+    def write(self, records: list[LearnerRow], result: ImportResult) -> None:
+        by_code: dict[str, LearnerRow] = {r.personal_code: r for r in records}
+        existing = {
+            learner.personal_code: learner for learner in Learner.objects.filter(personal_code__in=list(by_code))
+        }
+        new, changed = [], []
+        for code, record in by_code.items():
+            municipality_id = (
+                municipality_get_or_create(record.municipality, self.municipalities) if record.municipality else None
+            )
+            values = {
+                "first_name": record.first_name,
+                "last_name": record.last_name,
+                "birth_date": record.birth_date,
+                "declared_municipality_id": municipality_id,
+            }
+            learner = existing.get(code)
+            if learner is None:
+                new.append(Learner(personal_code=code, **values))
+            elif _update_fields(learner, values):
+                changed.append(learner)
+        Learner.objects.bulk_create(new)
+        if changed:
+            Learner.objects.bulk_update(changed, ["first_name", "last_name", "birth_date", "declared_municipality"])
+        ids = dict(Learner.objects.filter(personal_code__in=list(by_code)).values_list("personal_code", "pk"))
+        current = {
+            (e.learner_id, e.group_id): e
+            for e in Enrolment.objects.filter(learner_id__in=ids.values(), group_id__in={r.group_id for r in records})
+        }
+        new_enrolments, changed_enrolments = [], []
+        for record in records:
+            learner_id = ids[record.personal_code]
+            enrolment = current.get((learner_id, record.group_id))
+            values = {"enrolled_on": record.enrolled_on, "left_on": record.left_on}
+            if enrolment is None:
+                new_enrolments.append(Enrolment(learner_id=learner_id, group_id=record.group_id, **values))
+                result.created += 1
+            elif _update_fields(enrolment, values):
+                changed_enrolments.append(enrolment)
+                result.updated += 1
+            else:
+                result.unchanged += 1
+        Enrolment.objects.bulk_create(new_enrolments)
+        if changed_enrolments:
+            Enrolment.objects.bulk_update(changed_enrolments, ["enrolled_on", "left_on"])
+
+
+@dataclass(frozen=True)
+class ResidentsRow:
+    municipality: str
+    school_year: str
+    level: str
+    learners: int
+
+
+class ResidentsElsewhereImporter(ScopedImporter):
+    """`municipality,school_year,level,learners`: the board's residents who learn in another municipality."""
+
+    kind = "residents_elsewhere"
+    columns: ClassVar[list[str]] = ["municipality", "school_year", "level", "learners"]
+    codes: ClassVar[dict[str, str]] = {
+        "school_year": "2024/2025",
+        "level": "|".join(ProgrammeLevel.values),
+        "learners": "a whole number",
+    }
+    example: ClassVar[list[str]] = ["Augšdaugavas novads", "2024/2025", "basic", "120"]
+
+    def prepare(self) -> None:
+        self.municipalities = municipality_ids()
+
+    def parse(self, values: dict[str, str]) -> ResidentsRow:
+        if self.scope is not None:
+            raise RowProblem("municipality", _("only the board may import these counts"))
+        municipality = parse_required(values, "municipality")
+        if is_home_municipality(municipality):
+            raise RowProblem("municipality", _("this is the board's own municipality"))
+        year = parse_required(values, "school_year")
+        check("school_year", parse_school_year_code, year)
+        learners = parse_int(values, "learners", minimum=0)
+        assert learners is not None  # noqa: S101 - required=True
+        return ResidentsRow(municipality, year, parse_choice(values, "level", ProgrammeLevel.values), learners)
+
+    def key(self, record: ResidentsRow) -> tuple[str, str, str]:
+        return (record.municipality.casefold(), record.school_year, record.level)
+
+    def write(self, records: list[ResidentsRow], result: ImportResult) -> None:
+        for record in records:
+            year = school_year_get_or_create(code=record.school_year)
+            municipality_id = municipality_get_or_create(record.municipality, self.municipalities)
+            row, created = ResidentsElsewhere.objects.get_or_create(
+                school_year=year,
+                municipality_id=municipality_id,
+                level=record.level,
+                defaults={"learners": record.learners},
+            )
+            if created:
+                result.created += 1
+            elif row.learners != record.learners:
+                row.learners = record.learners
+                row.save(update_fields=["learners"])
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+
+IMPORTERS: dict[str, type[ScopedImporter]] = {
+    importer.kind: importer
+    for importer in (InstitutionImporter, ProgrammeImporter, GroupImporter, LearnerImporter, ResidentsElsewhereImporter)
+}
