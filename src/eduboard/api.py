@@ -11,10 +11,15 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from eduboard.registry.api import InstitutionViewSet
+from eduboard.registry import api as registry_api
 
 router = DefaultRouter()
-router.register("registry/institutions", InstitutionViewSet, basename="institution")
+router.register("registry/institutions", registry_api.InstitutionViewSet, basename="institution")
+router.register("registry/programmes", registry_api.ProgrammeViewSet, basename="programme")
+router.register("registry/groups", registry_api.GroupViewSet, basename="group")
+router.register("registry/learners", registry_api.LearnerViewSet, basename="learner")
+router.register("registry/enrolments", registry_api.EnrolmentViewSet, basename="enrolment")
+router.register("registry/queue", registry_api.QueueEntryViewSet, basename="queueentry")
 
 
 @extend_schema(

@@ -241,6 +241,17 @@ if PRODUCTION:
     if env_bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- Background work: imports run in a thread of the server process ("thread"), or inline ("sync").
+EDUBOARD_TASKS = os.environ.get("EDUBOARD_TASKS", "thread")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+    }
+}
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+
 # --- Demonstration data may be loaded only outside production.
 DEMO_DATA_ALLOWED = not PRODUCTION
 

@@ -19,8 +19,8 @@ class RoleBackend(ModelBackend):
         if user_obj.is_superuser:
             return True
         app_label, _sep, codename = perm.partition(".")
-        action = codename.split("_", 1)[0]
-        if role_allows(getattr(user_obj, "role", ""), app_label, action):
+        action, _sep, model = codename.partition("_")
+        if role_allows(getattr(user_obj, "role", ""), app_label, action, model):
             return True
         return super().has_perm(user_obj, perm, obj)
 

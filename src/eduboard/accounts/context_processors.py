@@ -24,6 +24,10 @@ class NavItem:
 MENU: list[tuple[Promise, str, str | None]] = [
     (_("Dashboard"), "reports:home", None),
     (_("Institutions"), "registry:institution_list", "registry.view_institution"),
+    (_("Learners"), "registry:learner_list", "registry.view_learner"),
+    (_("Queue"), "registry:queue", "registry.view_queueentry"),
+    (_("Statistics"), "registry:stats", "registry.view_institution"),
+    (_("Imports"), "core:import_index", "registry.add_group"),
     (_("Audit trail"), "accounts:audit_log", "auditlog.view_logentry"),
     (_("API"), "api-docs", None),
 ]

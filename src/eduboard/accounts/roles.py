@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 ALL = "*"
 READ = frozenset({"view"})
 WRITE = frozenset({"view", "add", "change"})
-FULL = frozenset({"view", "add", "change", "delete"})
+FULL = frozenset({"view", "add", "change", "delete", "reveal"})
 
 
 class Role(models.TextChoices):
@@ -35,7 +35,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         ALL: READ,
     },
     Role.INSTITUTION_HEAD: {
-        "registry": WRITE,
+        # Heads manage groups, learners and the queue of their institutions (and see full personal
+        # codes of their learners); institutions and programmes are the board's.
+        "registry": WRITE | {"reveal"},
+        "registry.institution": READ,
+        "registry.programme": READ,
+        "registry.municipality": READ,
+        "registry.residentselsewhere": READ,
         "people": WRITE,
         "finance": READ,
         "assets": WRITE,
@@ -69,10 +75,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
 ADMIN_ONLY_APPS = frozenset({"auditlog", "accounts", "axes", "otp_totp", "authtoken", "auth"})
 
 
-def role_allows(role: str, app_label: str, action: str) -> bool:
-    """Whether `role` may do `action` (view/add/change/delete) on models of `app_label`."""
+def role_allows(role: str, app_label: str, action: str, model: str = "") -> bool:
+    """Whether `role` may do `action` (view/add/change/delete/reveal) on `model` of `app_label`.
+
+    A rule for "app.model" wins over one for the app, which wins over ALL.
+    """
     if app_label in ADMIN_ONLY_APPS and role != Role.BOARD_ADMIN:
         return False
     rules = ROLE_PERMISSIONS.get(role, {})
-    allowed = rules.get(app_label, rules.get(ALL, frozenset()))
+    allowed = rules.get(f"{app_label}.{model}", rules.get(app_label, rules.get(ALL, frozenset())))
     return action in allowed

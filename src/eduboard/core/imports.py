@@ -196,7 +196,10 @@ class Importer:
     codes: ClassVar[dict[str, str]] = {}  # column -> allowed codes, for templates and help
     example: ClassVar[list[str]] = []
 
-    def __init__(self) -> None:
+    permission: ClassVar[str] = ""  # needed to use this importer from the pages
+
+    def __init__(self, *, user: Any = None) -> None:
+        self.user = user
         self.seen_keys: dict[Any, int] = {}
 
     # -- to override

@@ -35,3 +35,37 @@ class SchoolYear(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded file being imported: who sent it, how far it got, and what came of it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Refused")
+
+    area = models.CharField(_("area"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=40)
+    filename = models.CharField(_("file"), max_length=255)
+    stored_path = models.CharField(max_length=500, editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    total_errors = models.PositiveIntegerField(_("errors in all"), default=0)
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name=_("imported by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.area}/{self.kind}: {self.filename}"

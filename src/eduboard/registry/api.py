@@ -1,24 +1,176 @@
-"""API of the registry."""
+"""API of the registry: read and write, scoped by role, with the same filters as the pages."""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
-from rest_framework import serializers, viewsets
+from typing import Any
 
-from eduboard.registry.filters import InstitutionFilter
-from eduboard.registry.models import Institution
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from eduboard.registry import selectors, services
+from eduboard.registry.filters import GroupFilter, InstitutionFilter, LearnerFilter, ProgrammeFilter, QueueFilter
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry, institution_scope
+from eduboard.registry.validators import normalise_personal_code, validate_programme_code
+
+
+def _in_scope(user: Any, institution: Institution) -> None:
+    scope = institution_scope(user)
+    if scope is not None and institution.pk not in scope:
+        raise ValidationError({"institution": _("This institution is not in your scope.")})
+
+
+class FullCleanMixin:
+    """Run the model's own validation (validators and constraints) before saving."""
+
+    def _clean(self, instance: Any) -> None:
+        try:
+            instance.full_clean()
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
-    """An institution as the API shows it."""
+    """An institution."""
+
+    joined_to = serializers.SlugRelatedField(
+        slug_field="registration_number", queryset=Institution.objects.all(), required=False, allow_null=True
+    )
 
     class Meta:
         model = Institution
-        fields = ["id", "name", "short_name", "type", "registration_number"]
+        fields = [
+            "id", "name", "short_name", "type", "registration_number", "address", "founder",
+            "opened_on", "closed_on", "joined_to", "reorganisation_note",
+        ]  # fmt: skip
 
 
-class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Institutions in the caller's scope."""
+class ProgrammeSerializer(serializers.ModelSerializer):
+    """A programme; the code is checked against its level and special-needs category."""
+
+    class Meta:
+        model = Programme
+        fields = ["id", "code", "name", "level", "special_needs", "language"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        code = attrs.get("code", getattr(self.instance, "code", ""))
+        level = attrs.get("level", getattr(self.instance, "level", ""))
+        special_needs = attrs.get("special_needs", getattr(self.instance, "special_needs", "none"))
+        try:
+            validate_programme_code(code, level=level, special_needs=special_needs)
+        except DjangoValidationError as error:
+            raise ValidationError({"code": error.messages}) from error
+        return attrs
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    """A group of one school year; institution by registration number, programme by code."""
+
+    institution = serializers.SlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
+    school_year: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    school_year_code = serializers.CharField(write_only=True, help_text="2024/2025")
+
+    class Meta:
+        model = Group
+        fields = [
+            "id", "institution", "school_year", "school_year_code", "programme", "name", "grade", "age_band", "kind",
+            "capacity",
+        ]  # fmt: skip
+
+    def validate_institution(self, institution: Institution) -> Institution:
+        _in_scope(self.context["request"].user, institution)
+        return institution
+
+    def validate_school_year_code(self, value: str) -> Any:
+        from eduboard.core.schoolyears import school_year_get_or_create
+
+        try:
+            return school_year_get_or_create(code=value)
+        except DjangoValidationError as error:
+            raise ValidationError(error.messages) from error
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if "school_year_code" in attrs:
+            attrs["school_year"] = attrs.pop("school_year_code")
+        return attrs
+
+
+class LearnerSerializer(serializers.ModelSerializer):
+    """A learner; the personal code is masked unless the caller's role may see it."""
+
+    declared_municipality: serializers.StringRelatedField = serializers.StringRelatedField()
+
+    class Meta:
+        model = Learner
+        fields = [
+            "id", "personal_code", "first_name", "last_name", "birth_date", "declared_municipality",
+            "large_family_card", "ukrainian_civilian",
+        ]  # fmt: skip
+
+    def to_representation(self, instance: Learner) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context["request"].user.has_perm("registry.reveal_personal_code"):
+            data["personal_code"] = instance.masked_code
+        return data
+
+    def validate_personal_code(self, value: str) -> str:
+        return normalise_personal_code(value)
+
+
+class EnrolmentSerializer(serializers.ModelSerializer):
+    """A learner's enrolment in a group."""
+
+    class Meta:
+        model = Enrolment
+        fields = ["id", "learner", "group", "enrolled_on", "left_on", "leaving_reason"]
+
+    def validate_group(self, group: Group) -> Group:
+        _in_scope(self.context["request"].user, group.institution)
+        return group
+
+
+class QueueEntrySerializer(serializers.ModelSerializer):
+    """A child's place in the preschool queue."""
+
+    class Meta:
+        model = QueueEntry
+        fields = [
+            "id", "child", "registered_on", "wanted_start_on", "first_choice", "second_choice", "grounds", "status",
+            "status_changed_on", "offered_group",
+        ]  # fmt: skip
+        read_only_fields = ["status", "status_changed_on", "offered_group"]
+
+
+class ScopedViewSet(FullCleanMixin, viewsets.ModelViewSet):
+    """A viewset whose rows are those `visible_to` the caller; writes run the model's validation."""
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.queryset.model.objects.visible_to(self.request.user)  # type: ignore[union-attr]
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        instance = serializer.Meta.model(**serializer.validated_data)  # type: ignore[attr-defined]
+        self._clean(instance)
+        serializer.instance = serializer.save()
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        for name, value in serializer.validated_data.items():
+            setattr(serializer.instance, name, value)
+        self._clean(serializer.instance)
+        serializer.save()
+
+
+class InstitutionViewSet(ScopedViewSet):
+    """Institutions in the caller's scope; the board adds and changes them."""
 
     serializer_class = InstitutionSerializer
     filterset_class = InstitutionFilter
@@ -26,5 +178,138 @@ class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
     ordering = ["name"]
     queryset = Institution.objects.all()
 
-    def get_queryset(self) -> QuerySet[Institution]:
-        return Institution.objects.visible_to(self.request.user)
+
+class ProgrammeViewSet(FullCleanMixin, viewsets.ModelViewSet):
+    """Programmes (shared by all institutions; the board maintains them)."""
+
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilter
+    ordering_fields = ["code", "name"]
+    ordering = ["code"]
+    queryset = Programme.objects.all()
+
+
+class GroupViewSet(ScopedViewSet):
+    """Groups of the caller's institutions."""
+
+    serializer_class = GroupSerializer
+    filterset_class = GroupFilter
+    ordering_fields = ["name", "grade"]
+    ordering = ["institution__name", "grade", "name"]
+    queryset = Group.objects.select_related("institution", "programme", "school_year")
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Group.objects.visible_to(self.request.user).select_related("institution", "programme", "school_year")
+
+
+class LearnerViewSet(ScopedViewSet):
+    """Learners of the caller's institutions; personal codes masked unless the role may see them."""
+
+    serializer_class = LearnerSerializer
+    filterset_class = LearnerFilter
+    ordering_fields = ["last_name", "birth_date"]
+    ordering = ["last_name", "first_name"]
+    queryset = Learner.objects.all()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Learner.objects.visible_to(self.request.user).select_related("declared_municipality")
+
+
+class EnrolmentViewSet(ScopedViewSet):
+    """Enrolments in the caller's institutions."""
+
+    serializer_class = EnrolmentSerializer
+    ordering = ["-enrolled_on"]
+    queryset = Enrolment.objects.all()
+
+
+class QueueEntryViewSet(ScopedViewSet):
+    """The preschool queue (in queue order) and its actions: offer, accept, withdraw."""
+
+    serializer_class = QueueEntrySerializer
+    filterset_class = QueueFilter
+    queryset = QueueEntry.objects.all()
+    ordering_fields: list[str] = []
+
+    def get_queryset(self) -> QuerySet[Any]:
+        scope = Institution.objects.visible_to(self.request.user).values("pk")
+        return QueueEntry.objects.filter(Q(first_choice__in=scope) | Q(second_choice__in=scope))
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        entries = services.queue_in_order(self.filter_queryset(self.get_queryset()))
+        page: Any = self.paginate_queryset(entries)  # type: ignore[arg-type]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = serializer.validated_data
+        _in_scope(self.request.user, data["first_choice"])
+        try:
+            serializer.instance = services.queue_entry_register(
+                child=data["child"],
+                registered_on=data["registered_on"],
+                wanted_start_on=data["wanted_start_on"],
+                first_choice=data["first_choice"],
+                second_choice=data.get("second_choice"),
+                grounds=list(data.get("grounds", [])),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError({"detail": error.messages}) from error
+
+    def _act(self, request: Request, run: Any) -> Response:
+        entry = self.get_object()
+        try:
+            run(entry)
+        except DjangoValidationError as error:
+            return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+        entry.refresh_from_db()
+        return Response(self.get_serializer(entry).data)
+
+    @extend_schema(
+        request=inline_serializer("QueueOffer", {"group": serializers.IntegerField()}), responses=QueueEntrySerializer
+    )
+    @action(detail=True, methods=["post"])
+    def offer(self, request: Request, pk: str | None = None) -> Response:
+        """Offer the place in group `group` (an id) to this waiting child."""
+        group_id = request.data.get("group")
+        group = Group.objects.visible_to(request.user).filter(pk=group_id).first()
+        if group is None:
+            return Response({"group": [_("Unknown group.")]}, status=status.HTTP_400_BAD_REQUEST)
+        return self._act(
+            request, lambda entry: services.queue_entry_offer(entry=entry, group=group, on=timezone.localdate())
+        )
+
+    @extend_schema(request=None, responses=QueueEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str | None = None) -> Response:
+        """The parents accept the offered place: the child is enrolled."""
+        return self._act(request, lambda entry: services.queue_entry_accept(entry=entry, on=timezone.localdate()))
+
+    @extend_schema(request=None, responses=QueueEntrySerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Take the child out of the queue."""
+        return self._act(request, lambda entry: services.queue_entry_withdraw(entry=entry, on=timezone.localdate()))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("as_of", OpenApiTypes.DATE, required=False, description="YYYY-MM-DD; today when absent")
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def registry_stats_view(request: Request) -> Response:
+    """The registry's figures as of a date: the same JSON as `manage.py registry_stats --as-of`.
+
+    Board roles get the whole city; a head or staff member gets their institutions' figures.
+    """
+    raw = request.query_params.get("as_of")
+    if raw:
+        try:
+            as_of = serializers.DateField().to_internal_value(raw)
+        except serializers.ValidationError:
+            return Response({"as_of": [_("Write the date as YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST)
+    else:
+        as_of = timezone.localdate()
+    return Response(selectors.registry_stats(as_of=as_of, visible_to=selectors.scope_of(request.user)))

@@ -10,6 +10,13 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
-        from eduboard.registry.models import Institution
+        from eduboard.core.jobs import register_importers
+        from eduboard.registry.importers import IMPORTERS
+        from eduboard.registry.models import Enrolment, Group, Institution, Learner, QueueEntry
 
         auditlog.register(Institution)
+        auditlog.register(Group)
+        auditlog.register(Learner)
+        auditlog.register(Enrolment)
+        auditlog.register(QueueEntry, m2m_fields={"grounds"})
+        register_importers("registry", IMPORTERS)

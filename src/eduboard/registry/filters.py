@@ -1,25 +1,128 @@
-"""Filters shared by the registry's pages and API."""
+"""Filters shared by the registry's pages and API (one FilterSet serves both)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.registry.models import Institution
+from eduboard.core.models import SchoolYear
+from eduboard.registry.choices import InstitutionStatus, InstitutionType, ProgrammeLevel, QueueStatus
+from eduboard.registry.models import Group, Institution, Learner, Programme, QueueEntry
+
+
+def _institutions(request: object) -> QuerySet[Institution]:
+    user = getattr(request, "user", None)
+    return Institution.objects.visible_to(user).order_by("name") if user else Institution.objects.none()
 
 
 class InstitutionFilter(django_filters.FilterSet):
-    """Filter institutions by a word of the name or registration number, and by type."""
+    """Filter institutions by a word of the name or registration number, type and status today."""
 
     q = django_filters.CharFilter(label=_("Search"), method="search")
-    type = django_filters.ChoiceFilter(label=_("Type"), choices=Institution._meta.get_field("type").choices)
+    type = django_filters.ChoiceFilter(label=_("Type"), choices=InstitutionType.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=InstitutionStatus.choices, method="by_status")
 
     class Meta:
         model = Institution
-        fields = ["q", "type"]
+        fields = ["q", "type", "status"]
 
     def search(self, queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
         return queryset.filter(
             Q(name__icontains=value) | Q(short_name__icontains=value) | Q(registration_number__startswith=value)
         )
+
+    def by_status(self, queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
+        today = timezone.localdate()
+        active = queryset.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=today)).filter(
+            Q(closed_on__isnull=True) | Q(closed_on__gt=today)
+        )
+        return active if value == InstitutionStatus.ACTIVE else queryset.exclude(pk__in=active.values("pk"))
+
+
+class ProgrammeFilter(django_filters.FilterSet):
+    """Filter programmes by code or name, level and special needs."""
+
+    q = django_filters.CharFilter(label=_("Search"), method="search")
+
+    class Meta:
+        model = Programme
+        fields = ["q", "level", "special_needs", "language"]
+
+    def search(self, queryset: QuerySet[Programme], name: str, value: str) -> QuerySet[Programme]:
+        return queryset.filter(Q(code__startswith=value) | Q(name__icontains=value))
+
+
+class GroupFilter(django_filters.FilterSet):
+    """Filter groups by institution, school year, level and grade."""
+
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+    school_year = django_filters.ModelChoiceFilter(
+        label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date")
+    )
+    level = django_filters.ChoiceFilter(label=_("Level"), field_name="programme__level", choices=ProgrammeLevel.choices)
+    grade = django_filters.NumberFilter(label=_("Grade"))
+
+    class Meta:
+        model = Group
+        fields = ["institution", "school_year", "level", "grade"]
+
+
+class LearnerFilter(django_filters.FilterSet):
+    """Find learners by name or the birth-date part of the personal code, and by institution."""
+
+    q = django_filters.CharFilter(label=_("Name or personal code"), method="search")
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"), queryset=_institutions, method="by_institution"
+    )
+
+    class Meta:
+        model = Learner
+        fields = ["q", "institution"]
+
+    def search(self, queryset: QuerySet[Learner], name: str, value: str) -> QuerySet[Learner]:
+        condition = Q()
+        for word in value.split():
+            digits = word.replace("-", "")
+            if digits.isdigit():
+                # A full code matches exactly; a shorter one as the start (the birth date part).
+                condition &= Q(personal_code__startswith=word if len(digits) < 11 else f"{digits[:6]}-{digits[6:]}")
+            else:
+                condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        return queryset.filter(condition)
+
+    def by_institution(self, queryset: QuerySet[Learner], name: str, value: Institution) -> QuerySet[Learner]:
+        return queryset.filter(enrolments__group__institution=value).distinct()
+
+
+class QueueFilter(django_filters.FilterSet):
+    """Queue entries by institution (first or second choice) and status."""
+
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions, method="by_choice")
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=QueueStatus.choices)
+
+    class Meta:
+        model = QueueEntry
+        fields = ["institution", "status"]
+
+    def by_choice(self, queryset: QuerySet[QueueEntry], name: str, value: Institution) -> QuerySet[QueueEntry]:
+        return queryset.filter(Q(first_choice=value) | Q(second_choice=value))
+
+
+class AsOfForm(forms.Form):
+    """The date figures are computed for."""
+
+    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+    def as_of_date(self) -> date:
+        """The date asked for; else today, or the end of the latest school year with data."""
+        from eduboard.registry.selectors import default_as_of
+
+        if self.is_valid() and self.cleaned_data.get("as_of"):
+            value: date = self.cleaned_data["as_of"]
+            return value
+        return default_as_of()

@@ -75,7 +75,7 @@ class ScopedImporter(Importer):
     """An importer run for a user: rows may only touch institutions in the user's scope."""
 
     def __init__(self, *, user: Any = None) -> None:
-        super().__init__()
+        super().__init__(user=user)
         self.scope: set[int] | None = None if user is None else institution_scope(user)
 
     def institution_allowed(self, institution_id: int) -> bool:
@@ -102,6 +102,7 @@ class InstitutionImporter(ScopedImporter):
     """`registration_number,name,short_name,type,founder,address,opened_on,closed_on` (+ optional `joined_to`)."""
 
     kind = "institutions"
+    permission = "registry.add_institution"
     columns: ClassVar[list[str]] = [
         "registration_number",
         "name",
@@ -213,6 +214,7 @@ class ProgrammeImporter(ScopedImporter):
     """`code,name,level,special_needs,language`."""
 
     kind = "programmes"
+    permission = "registry.add_programme"
     columns: ClassVar[list[str]] = ["code", "name", "level", "special_needs", "language"]
     codes: ClassVar[dict[str, str]] = {
         "code": (
@@ -279,6 +281,7 @@ class GroupImporter(ScopedImporter):
     """`institution,school_year,programme,name,grade,kind,capacity`."""
 
     kind = "groups"
+    permission = "registry.add_group"
     columns: ClassVar[list[str]] = ["institution", "school_year", "programme", "name", "grade", "kind", "capacity"]
     codes: ClassVar[dict[str, str]] = {
         "institution": "registration number",
@@ -378,6 +381,7 @@ class LearnerImporter(ScopedImporter):
     """`personal_code,first_name,last_name,birth_date,declared_municipality,institution,school_year,group,enrolled_on,left_on`."""
 
     kind = "learners"
+    permission = "registry.add_learner"
     columns: ClassVar[list[str]] = [
         "personal_code",
         "first_name",
@@ -531,6 +535,7 @@ class ResidentsElsewhereImporter(ScopedImporter):
     """`municipality,school_year,level,learners`: the board's residents who learn in another municipality."""
 
     kind = "residents_elsewhere"
+    permission = "registry.add_residentselsewhere"
     columns: ClassVar[list[str]] = ["municipality", "school_year", "level", "learners"]
     codes: ClassVar[dict[str, str]] = {
         "school_year": "2024/2025",

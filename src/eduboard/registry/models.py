@@ -270,6 +270,7 @@ class Learner(TimeStampedModel):
         verbose_name = _("learner")
         verbose_name_plural = _("learners")
         ordering = ["last_name", "first_name"]
+        permissions = [("reveal_personal_code", _("Can see full personal codes"))]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.masked_code})"

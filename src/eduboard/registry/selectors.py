@@ -21,6 +21,7 @@ from datetime import date
 from typing import Any, cast
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
@@ -33,10 +34,16 @@ from eduboard.registry.models import (
     Licence,
     QueueEntry,
     ResidentsElsewhere,
+    institution_scope,
 )
 
 LEVELS = [level.value for level in ProgrammeLevel]
 ALL = None  # `visible_to=ALL`: no scope (commands and the board's reports)
+
+
+def scope_of(user: Any) -> Any:
+    """`ALL` for users who see every institution (the board's whole-city figures), else the user."""
+    return ALL if institution_scope(user) is None else user
 
 
 def _scoped(queryset: QuerySet[Any], visible_to: Any) -> QuerySet[Any]:
@@ -58,6 +65,15 @@ def reporting_school_year(*, as_of: date) -> SchoolYear | None:
         if coming is not None and Group.objects.filter(school_year=coming).exists():
             return coming
     return SchoolYear.objects.filter(code=school_year_code_for(as_of)).first()
+
+
+def default_as_of() -> date:
+    """Today, or the last day of the latest school year with groups when today has none (archives, demos)."""
+    today = timezone.localdate()
+    if reporting_school_year(as_of=today) is not None:
+        return today
+    latest = SchoolYear.objects.filter(pk__in=Group.objects.values("school_year")).order_by("-start_date").first()
+    return min(today, latest.end_date) if latest is not None else today
 
 
 def active_enrolments(*, school_year: SchoolYear, as_of: date) -> QuerySet[Enrolment]:
@@ -297,3 +313,37 @@ def registry_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
         "residents_learning_elsewhere": residents,
         "residents_learning_elsewhere_total": sum(residents.values()),
     }
+
+
+def institution_programmes(*, institution: Institution, groups: list[Group]) -> list[dict[str, Any]]:
+    """Programmes an institution is licensed for or runs groups of, with its groups and learners in each."""
+    rows: dict[str, dict[str, Any]] = {}
+    for licence in Licence.objects.filter(institution=institution).select_related("programme"):
+        rows[licence.programme.code] = {"programme": licence.programme, "licence": licence, "groups": 0, "learners": 0}
+    for group in groups:
+        row = rows.setdefault(
+            group.programme.code, {"programme": group.programme, "licence": None, "groups": 0, "learners": 0}
+        )
+        row["groups"] += 1
+        row["learners"] += group.enrolled  # type: ignore[attr-defined]
+    return [rows[code] for code in sorted(rows)]
+
+
+def group_counted_learners(*, group: Group, as_of: date) -> int:
+    """Learners counted in one group on `as_of` (one query)."""
+    return (
+        Enrolment.objects.filter(group=group)
+        .filter(active_enrolment_filter(school_year=group.school_year, as_of=as_of, prefix=""))
+        .count()
+    )
+
+
+def preschool_groups_for_offer(*, entry: QueueEntry, as_of: date) -> QuerySet[Group]:
+    """Preschool groups of the reporting year in the institutions a queue entry chose."""
+    year = reporting_school_year(as_of=as_of)
+    chosen = [pk for pk in (entry.first_choice_id, entry.second_choice_id) if pk]
+    return (
+        Group.objects.filter(school_year=year, institution__in=chosen, programme__level=ProgrammeLevel.PRESCHOOL)
+        .select_related("institution", "school_year")
+        .order_by("institution__name", "name")
+    )

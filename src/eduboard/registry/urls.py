@@ -7,4 +7,12 @@ app_name = "registry"
 urlpatterns = [
     path("institutions/", views.InstitutionListView.as_view(), name="institution_list"),
     path("institutions/<int:pk>/", views.InstitutionDetailView.as_view(), name="institution_detail"),
+    path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group_detail"),
+    path("learners/", views.LearnerListView.as_view(), name="learner_list"),
+    path("learners/<int:pk>/", views.LearnerDetailView.as_view(), name="learner_detail"),
+    path("queue/", views.QueueListView.as_view(), name="queue"),
+    path("queue/new/", views.queue_register_view, name="queue_register"),
+    path("queue/<int:pk>/offer/", views.queue_offer_view, name="queue_offer"),
+    path("queue/<int:pk>/<str:decision>/", views.queue_decide_view, name="queue_decide"),
+    path("statistics/", views.stats_view, name="stats"),
 ]

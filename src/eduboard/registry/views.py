@@ -1,18 +1,33 @@
-"""Pages of the registry."""
+"""Pages of the registry: institutions, groups, learners, the preschool queue, statistics."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from auditlog.models import LogEntry
+from auditlog.signals import accessed
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
-from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
 from eduboard.core.exports import Column
 from eduboard.core.views import FilteredListView
-from eduboard.registry.filters import InstitutionFilter
-from eduboard.registry.models import Institution
+from eduboard.registry import selectors, services
+from eduboard.registry.choices import InstitutionType, ProgrammeLevel
+from eduboard.registry.filters import AsOfForm, InstitutionFilter, LearnerFilter, QueueFilter
+from eduboard.registry.forms import QueueOfferForm, QueueRegisterForm
+from eduboard.registry.importers import municipality_get_or_create, municipality_ids
+from eduboard.registry.models import Group, Institution, Learner, QueueEntry
 
 
 class InstitutionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
@@ -22,26 +37,294 @@ class InstitutionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
     filterset_class = InstitutionFilter
     template_name = "registry/institution_list.html"
     partial_template_name = "registry/partials/institution_table.html"
-    sort_fields = {"name": "name", "type": "type", "registration_number": "registration_number"}
+    sort_fields = {
+        "name": "name",
+        "type": "type",
+        "registration_number": "registration_number",
+        "closed_on": "closed_on",
+    }
     default_sort = "name"
     export_filename = "institutions"
     export_columns = [
-        Column(_("Name"), lambda i: i.name),
-        Column(_("Short name"), lambda i: i.short_name),
-        Column(_("Type"), lambda i: i.get_type_display()),
-        Column(_("Registration number"), lambda i: i.registration_number),
+        Column(gettext_lazy("Name"), lambda i: i.name),
+        Column(gettext_lazy("Short name"), lambda i: i.short_name),
+        Column(gettext_lazy("Type"), lambda i: i.get_type_display()),
+        Column(gettext_lazy("Registration number"), lambda i: i.registration_number),
+        Column(gettext_lazy("Founder"), lambda i: i.get_founder_display()),
+        Column(gettext_lazy("Address"), lambda i: i.address),
+        Column(gettext_lazy("Opened on"), lambda i: i.opened_on),
+        Column(gettext_lazy("Closed on"), lambda i: i.closed_on),
+        Column(gettext_lazy("Joined to"), lambda i: i.joined_to.name if i.joined_to else ""),
     ]
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        return Institution.objects.visible_to(self.request.user)
+        return Institution.objects.visible_to(self.request.user).select_related("joined_to")
 
 
 class InstitutionDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
-    """One institution; a user outside its scope gets 404, as if it did not exist."""
+    """One institution: programmes, groups with free places, counts, history. 404 outside the user's scope."""
 
     permission_required = "registry.view_institution"
     template_name = "registry/institution_detail.html"
     context_object_name = "institution"
 
     def get_queryset(self) -> QuerySet[Institution]:
-        return Institution.objects.visible_to(self.request.user)
+        return Institution.objects.visible_to(self.request.user).select_related("joined_to")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        institution: Institution = self.object
+        form = AsOfForm(self.request.GET or None)
+        as_of = form.as_of_date()
+        groups = selectors.groups_with_places(as_of=as_of, visible_to=self.request.user, institution=institution)
+        places = selectors.places_by_institution(groups=groups).get(institution.registration_number, selectors.Places())
+        context.update(
+            {
+                "as_of_form": form,
+                "as_of": as_of,
+                "school_year": selectors.reporting_school_year(as_of=as_of),
+                "groups": groups,
+                "places": places,
+                "programmes": selectors.institution_programmes(institution=institution, groups=groups),
+                "joined_institutions": institution.joined_institutions.order_by("closed_on"),
+                "history": LogEntry.objects.get_for_object(institution).select_related("actor")[:20],
+            }
+        )
+        return context
+
+
+class GroupDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """One group and the learners counted in it today (codes masked)."""
+
+    permission_required = "registry.view_group"
+    template_name = "registry/group_detail.html"
+    context_object_name = "group"
+
+    def get_queryset(self) -> QuerySet[Group]:
+        return Group.objects.visible_to(self.request.user).select_related("institution", "programme", "school_year")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        group: Group = self.object
+        enrolments = group.enrolments.select_related("learner__declared_municipality").order_by(
+            "learner__last_name", "learner__first_name"
+        )
+        context["enrolments"] = enrolments
+        context["counted"] = selectors.group_counted_learners(group=group, as_of=timezone.localdate())
+        return context
+
+
+class LearnerListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Learner search, scoped to the user's institutions; personal codes masked."""
+
+    permission_required = "registry.view_learner"
+    filterset_class = LearnerFilter
+    template_name = "registry/learner_list.html"
+    partial_template_name = "registry/partials/learner_table.html"
+    sort_fields = {"name": "last_name", "birth_date": "birth_date"}
+    default_sort = "name"
+    export_filename = "learners"
+    export_columns = [
+        Column(gettext_lazy("Last name"), lambda learner: learner.last_name),
+        Column(gettext_lazy("First name"), lambda learner: learner.first_name),
+        Column(gettext_lazy("Personal code"), lambda learner: learner.masked_code),
+        Column(gettext_lazy("Birth date"), lambda learner: learner.birth_date),
+        Column(gettext_lazy("Declared municipality"), lambda learner: learner.declared_municipality or ""),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Learner.objects.visible_to(self.request.user).select_related("declared_municipality")
+
+
+class LearnerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """A learner's full record; every opening is written to the audit trail."""
+
+    permission_required = "registry.view_learner"
+    template_name = "registry/learner_detail.html"
+    context_object_name = "learner"
+
+    def get_queryset(self) -> QuerySet[Learner]:
+        return Learner.objects.visible_to(self.request.user).select_related("declared_municipality")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        learner: Learner = self.object
+        accessed.send(sender=Learner, instance=learner, actor=self.request.user)
+        enrolments = learner.enrolments.select_related("group__institution", "group__school_year", "group__programme")
+        scope = Institution.objects.visible_to(self.request.user).values_list("pk", flat=True)
+        context["enrolments"] = enrolments.filter(group__institution__in=scope).order_by("-enrolled_on")
+        context["show_code"] = self.request.user.has_perm("registry.reveal_personal_code")
+        context["queue_entries"] = learner.queue_entries.select_related("first_choice", "second_choice")
+        return context
+
+
+class QueueListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """The preschool queue in its order (the rule in services.queue_order_key), with actions."""
+
+    permission_required = "registry.view_queueentry"
+    filterset_class = QueueFilter
+    template_name = "registry/queue_list.html"
+    partial_template_name = "registry/partials/queue_table.html"
+    paginate_by = 50
+    export_filename = "queue"
+    export_columns = [
+        Column(gettext_lazy("Child"), lambda e: f"{e.child.first_name} {e.child.last_name}"),
+        Column(gettext_lazy("Personal code"), lambda e: e.child.masked_code),
+        Column(gettext_lazy("Birth date"), lambda e: e.child.birth_date),
+        Column(gettext_lazy("Registered on"), lambda e: e.registered_on),
+        Column(gettext_lazy("Wanted start"), lambda e: e.wanted_start_on),
+        Column(gettext_lazy("First choice"), lambda e: e.first_choice),
+        Column(gettext_lazy("Second choice"), lambda e: e.second_choice or ""),
+        Column(gettext_lazy("Status"), lambda e: e.get_status_display()),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        scope = Institution.objects.visible_to(self.request.user).values("pk")
+        return QueueEntry.objects.filter(Q(first_choice__in=scope) | Q(second_choice__in=scope)).select_related(
+            "child__declared_municipality", "first_choice", "second_choice", "offered_group"
+        )
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return self.get_base_queryset()
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
+        # The queue order is a rule in Python (services.queue_order_key), so order before paginating.
+        return super().paginate_queryset(services.queue_in_order(queryset), page_size)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = self.request.user.has_perm("registry.change_queueentry")
+        return context
+
+
+def _queue_entry_for(request: HttpRequest, pk: int) -> QueueEntry:
+    scope = Institution.objects.visible_to(request.user).values("pk")
+    return get_object_or_404(
+        QueueEntry.objects.filter(Q(first_choice__in=scope) | Q(second_choice__in=scope)).select_related("child"), pk=pk
+    )
+
+
+@login_required
+@permission_required("registry.add_queueentry", raise_exception=True)
+def queue_register_view(request: HttpRequest) -> HttpResponse:
+    """Register a child in the preschool queue."""
+    institutions = Institution.objects.visible_to(request.user).filter(type="preschool").order_by("name")
+    form = QueueRegisterForm(request.POST or None, institutions=institutions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                municipality_id = municipality_get_or_create(data["declared_municipality"], municipality_ids())
+                child, _created = Learner.objects.get_or_create(
+                    personal_code=data["personal_code"],
+                    defaults={
+                        "first_name": data["first_name"],
+                        "last_name": data["last_name"],
+                        "birth_date": data["birth_date"],
+                        "declared_municipality_id": municipality_id,
+                    },
+                )
+                services.queue_entry_register(
+                    child=child,
+                    registered_on=data["registered_on"],
+                    wanted_start_on=data["wanted_start_on"],
+                    first_choice=data["first_choice"],
+                    second_choice=data["second_choice"],
+                    grounds=list(data["grounds"]),
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(child)s is in the queue.") % {"child": child})
+            return redirect("registry:queue")
+    return render(request, "registry/queue_register.html", {"form": form})
+
+
+@login_required
+@permission_required("registry.change_queueentry", raise_exception=True)
+def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Offer a waiting child a place in a group of a chosen institution."""
+    entry = _queue_entry_for(request, pk)
+    today = timezone.localdate()
+    groups = selectors.preschool_groups_for_offer(entry=entry, as_of=today)
+    form = QueueOfferForm(request.POST or None, groups=groups)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.queue_entry_offer(entry=entry, group=form.cleaned_data["group"], on=today)
+        except ValidationError as error:
+            form.add_error("group", error)
+        else:
+            messages.success(request, _("A place was offered to %(child)s.") % {"child": entry.child})
+            return redirect("registry:queue")
+    return render(request, "registry/queue_offer.html", {"form": form, "entry": entry})
+
+
+@require_POST
+@login_required
+@permission_required("registry.change_queueentry", raise_exception=True)
+def queue_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    """Accept an offered place, or withdraw the entry."""
+    entry = _queue_entry_for(request, pk)
+    today = timezone.localdate()
+    try:
+        if decision == "accept":
+            services.queue_entry_accept(entry=entry, on=today)
+            messages.success(request, _("%(child)s accepted the place and is enrolled.") % {"child": entry.child})
+        else:
+            services.queue_entry_withdraw(entry=entry, on=today)
+            messages.success(request, _("%(child)s left the queue.") % {"child": entry.child})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("registry:queue")
+
+
+@login_required
+@permission_required("registry.view_institution", raise_exception=True)
+def stats_view(request: HttpRequest) -> HttpResponse:
+    """The registry's figures as of a date, as tables and charts."""
+    form = AsOfForm(request.GET or None)
+    as_of = form.as_of_date()
+    stats = selectors.registry_stats(as_of=as_of, visible_to=selectors.scope_of(request.user))
+    names = dict(Institution.objects.visible_to(request.user).values_list("registration_number", "name"))
+    levels = ProgrammeLevel.choices
+    level_rows = [
+        (label, stats["learners_by_level"][code], stats["learners_by_level_year_before"][code],
+         stats["learners_by_level_change"][code], stats["groups_by_level"][code],
+         stats["learners_from_other_municipalities"][code], stats["residents_learning_elsewhere"][code])
+        for code, label in levels
+    ]  # fmt: skip
+    type_rows = [(label, stats["institutions_by_type"][code]) for code, label in InstitutionType.choices]
+    place_rows = [
+        (names.get(number, number), number, figures) for number, figures in stats["places_by_institution"].items()
+    ]
+    charts = {
+        "chart-learners": {
+            "type": "bar",
+            "labels": [str(label) for _code, label in levels],
+            "datasets": [
+                {
+                    "label": str(_("As of %(date)s") % {"date": as_of.isoformat()}),
+                    "data": [row[1] for row in level_rows],
+                },
+                {"label": str(_("A year before")), "data": [row[2] for row in level_rows]},
+            ],
+        },
+        "chart-types": {
+            "type": "bar",
+            "labels": [str(label) for label, _count in type_rows],
+            "datasets": [{"label": str(_("Institutions")), "data": [count for _label, count in type_rows]}],
+        },
+    }
+    return render(
+        request,
+        "registry/stats.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "stats": stats,
+            "level_rows": level_rows,
+            "type_rows": type_rows,
+            "place_rows": place_rows,
+            "charts": charts,
+        },
+    )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from eduboard.core import import_views
+
+app_name = "core"
+
+urlpatterns = [
+    path("", import_views.import_index_view, name="import_index"),
+    path("jobs/<int:pk>/", import_views.import_job_view, name="import_job"),
+    path("<slug:area>/<slug:kind>/", import_views.import_start_view, name="import_start"),
+    path("<slug:area>/<slug:kind>/template.<str:fmt>", import_views.import_template_view, name="import_template"),
+]

@@ -1,0 +1,58 @@
+"""Forms of the registry's pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.registry.models import Group, Institution, PriorityGround
+from eduboard.registry.validators import normalise_personal_code, validate_personal_code
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class QueueRegisterForm(forms.Form):
+    """A child's application for a preschool place."""
+
+    personal_code = forms.CharField(
+        label=_("Child's personal code"), max_length=12, help_text=_("DDMMYY-XNNNN or 32XXXX-XXXXX")
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=80)
+    last_name = forms.CharField(label=_("Last name"), max_length=80)
+    birth_date = forms.DateField(label=_("Birth date"), widget=DATE)
+    declared_municipality = forms.CharField(label=_("Declared municipality"), max_length=120, initial="Daugavpils")
+    registered_on = forms.DateField(label=_("Registered on"), widget=DATE, initial=timezone.localdate)
+    wanted_start_on = forms.DateField(label=_("Wanted start"), widget=DATE)
+    first_choice = forms.ModelChoiceField(label=_("First choice"), queryset=Institution.objects.none())
+    second_choice = forms.ModelChoiceField(
+        label=_("Second choice"), queryset=Institution.objects.none(), required=False
+    )
+    grounds = forms.ModelMultipleChoiceField(
+        label=_("Priority grounds"),
+        queryset=PriorityGround.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["first_choice"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["second_choice"].queryset = institutions  # type: ignore[attr-defined]
+
+    def clean_personal_code(self) -> str:
+        code = normalise_personal_code(self.cleaned_data["personal_code"])
+        validate_personal_code(code)
+        return code
+
+
+class QueueOfferForm(forms.Form):
+    """The group whose place is offered."""
+
+    group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
+
+    def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups  # type: ignore[attr-defined]

@@ -1,0 +1,152 @@
+"""Writes of the registry that carry a rule: the preschool queue and enrolments.
+
+The queue order is decided in one place, `queue_order_key`: children of an older birth-year cohort
+first; within a cohort, children declared in the city before others; then the highest priority
+ground (lowest rank; no ground comes last); then the earlier registration date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from eduboard.registry.choices import ProgrammeLevel, QueueStatus
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, QueueEntry
+from eduboard.registry.selectors import active_enrolment_filter
+
+NO_GROUND_RANK = 10_000
+
+
+def queue_order_key(entry: QueueEntry) -> tuple[int, int, int, date, int]:
+    """Sort key of the preschool queue (see the module docstring); needs child, municipality and grounds loaded."""
+    municipality = entry.child.declared_municipality
+    declared_here = 0 if municipality is not None and municipality.is_home else 1
+    ranks = [ground.rank for ground in entry.grounds.all()]
+    return (
+        entry.child.birth_date.year,
+        declared_here,
+        min(ranks, default=NO_GROUND_RANK),
+        entry.registered_on,
+        entry.pk,
+    )
+
+
+def queue_in_order(entries: Any) -> list[QueueEntry]:
+    """Queue entries in queue order (two queries, whatever their number)."""
+    loaded = entries.select_related("child__declared_municipality", "first_choice", "second_choice", "offered_group")
+    return sorted(loaded.prefetch_related("grounds"), key=queue_order_key)
+
+
+def group_places_taken(*, group: Group, on: date) -> int:
+    """Learners counted in the group on `on` plus children offered or accepted a place in it not yet enrolled."""
+    year = group.school_year
+    enrolled = Group.objects.filter(pk=group.pk).aggregate(
+        n=Count("enrolments", filter=active_enrolment_filter(school_year=year, as_of=on))
+    )["n"]
+    pending = QueueEntry.objects.filter(offered_group=group, status__in=[QueueStatus.OFFERED]).count()
+    return int(enrolled) + pending
+
+
+@transaction.atomic
+def queue_entry_register(
+    *,
+    child: Learner,
+    registered_on: date,
+    wanted_start_on: date,
+    first_choice: Institution,
+    second_choice: Institution | None = None,
+    grounds: list[PriorityGround] | None = None,
+) -> QueueEntry:
+    """Put a child in the preschool queue for at most two institutions, in order of preference."""
+    if second_choice is not None and second_choice.pk == first_choice.pk:
+        raise ValidationError(_("The second choice must be another institution than the first."))
+    if wanted_start_on < registered_on:
+        raise ValidationError(_("The wanted start cannot be before the registration date."))
+    if QueueEntry.objects.filter(child=child, status__in=[QueueStatus.WAITING, QueueStatus.OFFERED]).exists():
+        raise ValidationError(_("%(child)s is already in the queue.") % {"child": child})
+    entry = QueueEntry(
+        child=child,
+        registered_on=registered_on,
+        wanted_start_on=wanted_start_on,
+        first_choice=first_choice,
+        second_choice=second_choice,
+    )
+    entry.full_clean()
+    entry.save()
+    if grounds:
+        entry.grounds.set(grounds)
+    return entry
+
+
+@transaction.atomic
+def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date) -> QueueEntry:
+    """Offer a waiting child a place in a preschool group of a chosen institution, within its capacity.
+
+    Refused when the child is not waiting, the group is not a preschool group of one of the child's
+    choices, the group is full, or a child ahead in the queue waits for the same institution.
+    """
+    entry = QueueEntry.objects.select_for_update().get(pk=entry.pk)
+    group = Group.objects.select_for_update().select_related("programme", "school_year").get(pk=group.pk)
+    if entry.status != QueueStatus.WAITING:
+        raise ValidationError(
+            _("Only a waiting child can be offered a place; this one is “%s”.") % entry.get_status_display()
+        )
+    if group.programme.level != ProgrammeLevel.PRESCHOOL:
+        raise ValidationError(_("%(group)s is not a preschool group.") % {"group": group})
+    if group.institution_id not in {entry.first_choice_id, entry.second_choice_id}:
+        raise ValidationError(_("The group is not in an institution the parents chose."))
+    if group.capacity is None or group_places_taken(group=group, on=on) >= group.capacity:
+        raise ValidationError(
+            _("%(group)s has no free place: all %(capacity)s places are taken or offered.")
+            % {"group": group, "capacity": group.capacity or 0}
+        )
+    waiting = QueueEntry.objects.filter(status=QueueStatus.WAITING).filter(
+        Q(first_choice=group.institution_id) | Q(second_choice=group.institution_id)
+    )
+    ahead = [other for other in queue_in_order(waiting) if other.child.birth_date.year == entry.child.birth_date.year]
+    ahead = ahead[: next((i for i, other in enumerate(ahead) if other.pk == entry.pk), len(ahead))]
+    if ahead:
+        raise ValidationError(
+            _("%(child)s is ahead in the queue for this institution; offer the place to them first.")
+            % {"child": ahead[0].child}
+        )
+    entry.status = QueueStatus.OFFERED
+    entry.offered_group = group
+    entry.status_changed_on = on
+    entry.save(update_fields=["status", "offered_group", "status_changed_on", "updated_at"])
+    return entry
+
+
+@transaction.atomic
+def queue_entry_accept(*, entry: QueueEntry, on: date) -> Enrolment:
+    """The parents accept the offered place: the child is enrolled and leaves the queue."""
+    entry = QueueEntry.objects.select_for_update().select_related("offered_group").get(pk=entry.pk)
+    if entry.status != QueueStatus.OFFERED or entry.offered_group is None:
+        raise ValidationError(_("Only an offered place can be accepted."))
+    if QueueEntry.objects.filter(child=entry.child, status=QueueStatus.ACCEPTED).exclude(pk=entry.pk).exists():
+        raise ValidationError(_("%(child)s already holds an accepted place.") % {"child": entry.child})
+    entry.status = QueueStatus.ACCEPTED
+    entry.status_changed_on = on
+    entry.save(update_fields=["status", "status_changed_on", "updated_at"])
+    enrolment = Enrolment(learner=entry.child, group=entry.offered_group, enrolled_on=max(on, entry.wanted_start_on))
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment
+
+
+@transaction.atomic
+def queue_entry_withdraw(*, entry: QueueEntry, on: date) -> QueueEntry:
+    """Take a child out of the queue (the parents withdraw or refuse the offer)."""
+    entry = QueueEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.status not in (QueueStatus.WAITING, QueueStatus.OFFERED):
+        raise ValidationError(_("Only a waiting or offered entry can be withdrawn."))
+    entry.status = QueueStatus.WITHDRAWN
+    entry.offered_group = None
+    entry.status_changed_on = on
+    entry.save(update_fields=["status", "offered_group", "status_changed_on", "updated_at"])
+    return entry
