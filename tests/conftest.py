@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -49,3 +50,9 @@ def signed_in(db: None) -> Callable[[User], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def imports_run_inline(settings: Any) -> None:
+    """Imports run inside the request in tests, so a test sees their result at once."""
+    settings.EDUBOARD_TASKS = "sync"

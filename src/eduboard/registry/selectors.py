@@ -339,8 +339,10 @@ def group_counted_learners(*, group: Group, as_of: date) -> int:
 
 
 def preschool_groups_for_offer(*, entry: QueueEntry, as_of: date) -> QuerySet[Group]:
-    """Preschool groups of the reporting year in the institutions a queue entry chose."""
-    year = reporting_school_year(as_of=as_of)
+    """Preschool groups, of the school year the child wants to start in, in the institutions it chose."""
+    year = reporting_school_year(as_of=max(as_of, entry.wanted_start_on)) or reporting_school_year(
+        as_of=entry.wanted_start_on
+    )
     chosen = [pk for pk in (entry.first_choice_id, entry.second_choice_id) if pk]
     return (
         Group.objects.filter(school_year=year, institution__in=chosen, programme__level=ProgrammeLevel.PRESCHOOL)

@@ -1,0 +1,123 @@
+"""Registry pages: scope, masked codes, audited records, bounded queries, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from auditlog.models import LogEntry
+from django.test import Client
+
+from eduboard.accounts.models import User
+from eduboard.accounts.roles import Role
+from eduboard.registry.models import Learner
+from tests.registry.world import World, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world()
+
+
+def test_head_of_school_finds_only_own_learners(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    client = signed_in(make_user(Role.INSTITUTION_HEAD, [world.school]))
+    page = client.get("/registry/learners/").content.decode()
+    assert "Zinātne0" in page
+    assert "Centrs0" not in page
+    other = Learner.objects.get(last_name="Centrs0")
+    assert client.get(f"/registry/learners/{other.pk}/").status_code == 404
+    assert client.get(f"/registry/groups/{world.other_class.pk}/").status_code == 404
+
+
+def test_learner_list_shows_personal_codes_masked(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    pupil = Learner.objects.get(last_name="Zinātne0")
+    page = signed_in(make_user(Role.BOARD_ANALYST)).get("/registry/learners/").content.decode()
+    assert pupil.personal_code[:6] + "-*****" in page
+    assert pupil.personal_code not in page
+
+
+def test_opening_a_learners_record_is_written_to_the_audit_trail(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    analyst = make_user(Role.BOARD_ANALYST)
+    pupil = Learner.objects.get(last_name="Zinātne0")
+    page = signed_in(analyst).get(f"/registry/learners/{pupil.pk}/").content.decode()
+    assert pupil.masked_code in page and pupil.personal_code not in page  # an analyst sees it masked
+    entry = LogEntry.objects.get_for_object(pupil).get(action=LogEntry.Action.ACCESS)
+    assert entry.actor == analyst
+
+
+def test_head_sees_the_full_code_of_own_learner(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    pupil = Learner.objects.get(last_name="Zinātne0")
+    page = signed_in(make_user(Role.INSTITUTION_HEAD, [world.school])).get(f"/registry/learners/{pupil.pk}/")
+    assert pupil.personal_code in page.content.decode()
+
+
+def test_learner_search_finds_by_birth_date_part_of_the_code(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    pupil = Learner.objects.get(last_name="Zinātne1")
+    page = signed_in(make_user(Role.BOARD_ANALYST)).get("/registry/learners/", {"q": pupil.personal_code[:6]})
+    text = page.content.decode()
+    assert "Zinātne1" in text
+    assert "Zinātne0" not in text
+
+
+@pytest.mark.parametrize("path", ["/registry/learners/", "/registry/institutions/", "/registry/queue/"])
+def test_list_pages_run_a_bounded_number_of_queries(
+    path: str,
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Client],
+    django_assert_max_num_queries: Callable[..., object],
+) -> None:
+    build_world(pupils=40)
+    client = signed_in(make_user(Role.BOARD_ANALYST))
+    client.get(path)  # warm the session and permission caches
+    with django_assert_max_num_queries(12):  # type: ignore[operator]
+        assert client.get(path).status_code == 200
+
+
+def test_institution_page_runs_a_bounded_number_of_queries(
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Client],
+    django_assert_max_num_queries: Callable[..., object],
+) -> None:
+    world = build_world(pupils=40)
+    client = signed_in(make_user(Role.BOARD_ANALYST))
+    client.get(f"/registry/institutions/{world.school.pk}/?as_of=2024-10-01")
+    with django_assert_max_num_queries(16):  # type: ignore[operator]
+        page = client.get(f"/registry/institutions/{world.school.pk}/?as_of=2024-10-01")
+    assert "1.a" in page.content.decode()
+
+
+def test_institution_list_filters_by_status_and_exports(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    from datetime import date
+
+    world.other_school.closed_on = date(2020, 8, 31)
+    world.other_school.save()
+    client = signed_in(make_user(Role.BOARD_ANALYST))
+    table = lambda **query: client.get("/registry/institutions/", query, HTTP_HX_REQUEST="true").content.decode()  # noqa: E731
+    assert "Centra vidusskola" in table(status="closed")
+    assert "Zinātņu vidusskola" not in table(status="closed")
+    assert "Centra vidusskola" not in table(status="active")
+    csv_text = client.get("/registry/institutions/", {"export": "csv", "status": "active"}).content.decode("utf-8-sig")
+    assert "Zinātņu vidusskola" in csv_text and "Centra vidusskola" not in csv_text
+
+
+def test_statistics_page_shows_figures_with_charts_and_tables(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    page = signed_in(make_user(Role.BOARD_ANALYST)).get("/registry/statistics/", {"as_of": "2024-10-01"})
+    text = page.content.decode()
+    assert 'data-chart="chart-learners"' in text
+    assert 'id="fig-first-graders">6<' in text  # 3 + 3 pupils in grade 1
