@@ -16,7 +16,10 @@ from tests.factories import PASSWORD
 from tests.registry.world import build_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
-HEADER = "personal_code,first_name,last_name,birth_date,declared_municipality,institution,school_year,group,enrolled_on,left_on"
+HEADER = (
+    "personal_code,first_name,last_name,birth_date,declared_municipality,"
+    "institution,school_year,group,enrolled_on,left_on"
+)
 
 
 def test_head_imports_learners_fixes_the_errors_and_sees_them(

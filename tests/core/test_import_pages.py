@@ -16,7 +16,10 @@ from eduboard.registry.synthetic import PersonalCodes
 from tests.registry.world import World, build_world
 
 pytestmark = pytest.mark.django_db
-HEADER = "personal_code,first_name,last_name,birth_date,declared_municipality,institution,school_year,group,enrolled_on,left_on\n"
+HEADER = (
+    "personal_code,first_name,last_name,birth_date,declared_municipality,"
+    "institution,school_year,group,enrolled_on,left_on\n"
+)
 
 
 @pytest.fixture
