@@ -64,11 +64,13 @@ def queue_entry_register(
 ) -> QueueEntry:
     """Put a child in the preschool queue for at most two institutions, in order of preference."""
     if second_choice is not None and second_choice.pk == first_choice.pk:
-        raise ValidationError(_("The second choice must be another institution than the first."))
+        raise ValidationError(_("The second choice must be another institution than the first."), code="same_choice")
     if wanted_start_on < registered_on:
-        raise ValidationError(_("The wanted start cannot be before the registration date."))
+        raise ValidationError(
+            _("The wanted start cannot be before the registration date."), code="start_before_registration"
+        )
     if QueueEntry.objects.filter(child=child, status__in=[QueueStatus.WAITING, QueueStatus.OFFERED]).exists():
-        raise ValidationError(_("%(child)s is already in the queue.") % {"child": child})
+        raise ValidationError(_("%(child)s is already in the queue.") % {"child": child}, code="already_queued")
     entry = QueueEntry(
         child=child,
         registered_on=registered_on,
@@ -94,16 +96,18 @@ def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date) -> QueueEntr
     group = Group.objects.select_for_update().select_related("programme", "school_year").get(pk=group.pk)
     if entry.status != QueueStatus.WAITING:
         raise ValidationError(
-            _("Only a waiting child can be offered a place; this one is “%s”.") % entry.get_status_display()
+            _("Only a waiting child can be offered a place; this one is “%s”.") % entry.get_status_display(),
+            code="not_waiting",
         )
     if group.programme.level != ProgrammeLevel.PRESCHOOL:
-        raise ValidationError(_("%(group)s is not a preschool group.") % {"group": group})
+        raise ValidationError(_("%(group)s is not a preschool group.") % {"group": group}, code="not_preschool")
     if group.institution_id not in {entry.first_choice_id, entry.second_choice_id}:
-        raise ValidationError(_("The group is not in an institution the parents chose."))
+        raise ValidationError(_("The group is not in an institution the parents chose."), code="not_chosen")
     if group.capacity is None or group_places_taken(group=group, on=on) >= group.capacity:
         raise ValidationError(
             _("%(group)s has no free place: all %(capacity)s places are taken or offered.")
-            % {"group": group, "capacity": group.capacity or 0}
+            % {"group": group, "capacity": group.capacity or 0},
+            code="no_free_place",
         )
     waiting = QueueEntry.objects.filter(status=QueueStatus.WAITING).filter(
         Q(first_choice=group.institution_id) | Q(second_choice=group.institution_id)
@@ -113,7 +117,8 @@ def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date) -> QueueEntr
     if ahead:
         raise ValidationError(
             _("%(child)s is ahead in the queue for this institution; offer the place to them first.")
-            % {"child": ahead[0].child}
+            % {"child": ahead[0].child},
+            code="not_first_in_queue",
         )
     entry.status = QueueStatus.OFFERED
     entry.offered_group = group
@@ -127,9 +132,11 @@ def queue_entry_accept(*, entry: QueueEntry, on: date) -> Enrolment:
     """The parents accept the offered place: the child is enrolled and leaves the queue."""
     entry = QueueEntry.objects.select_for_update().select_related("offered_group").get(pk=entry.pk)
     if entry.status != QueueStatus.OFFERED or entry.offered_group is None:
-        raise ValidationError(_("Only an offered place can be accepted."))
+        raise ValidationError(_("Only an offered place can be accepted."), code="not_offered")
     if QueueEntry.objects.filter(child=entry.child, status=QueueStatus.ACCEPTED).exclude(pk=entry.pk).exists():
-        raise ValidationError(_("%(child)s already holds an accepted place.") % {"child": entry.child})
+        raise ValidationError(
+            _("%(child)s already holds an accepted place.") % {"child": entry.child}, code="already_accepted"
+        )
     entry.status = QueueStatus.ACCEPTED
     entry.status_changed_on = on
     entry.save(update_fields=["status", "status_changed_on", "updated_at"])
@@ -144,7 +151,7 @@ def queue_entry_withdraw(*, entry: QueueEntry, on: date) -> QueueEntry:
     """Take a child out of the queue (the parents withdraw or refuse the offer)."""
     entry = QueueEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status not in (QueueStatus.WAITING, QueueStatus.OFFERED):
-        raise ValidationError(_("Only a waiting or offered entry can be withdrawn."))
+        raise ValidationError(_("Only a waiting or offered entry can be withdrawn."), code="not_withdrawable")
     entry.status = QueueStatus.WITHDRAWN
     entry.offered_group = None
     entry.status_changed_on = on

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from eduboard.core.imports import ImportFailed
 from eduboard.registry.importers import IMPORTERS
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             "--template", action="store_true", help="write the template (header, example row) to FILE or print the CSV"
         )
 
+    @no_translations  # messages on the command line stay in English, the file formats' language
     def handle(self, *args: Any, **options: Any) -> None:
         importer_class = IMPORTERS[options["kind"]]
         if options["template"]:
