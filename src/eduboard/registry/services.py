@@ -130,7 +130,7 @@ def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date) -> QueueEntr
 @transaction.atomic
 def queue_entry_accept(*, entry: QueueEntry, on: date) -> Enrolment:
     """The parents accept the offered place: the child is enrolled and leaves the queue."""
-    entry = QueueEntry.objects.select_for_update().select_related("offered_group").get(pk=entry.pk)
+    entry = QueueEntry.objects.select_for_update(of=("self",)).select_related("offered_group").get(pk=entry.pk)
     if entry.status != QueueStatus.OFFERED or entry.offered_group is None:
         raise ValidationError(_("Only an offered place can be accepted."), code="not_offered")
     if QueueEntry.objects.filter(child=entry.child, status=QueueStatus.ACCEPTED).exclude(pk=entry.pk).exists():
