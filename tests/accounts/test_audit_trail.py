@@ -7,6 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from eduboard.accounts.models import User
@@ -61,7 +62,7 @@ def test_audit_page_filters_by_model_user_and_date(
     assert "audited-teacher" not in page
     assert "audited-teacher" in table()
 
-    today = LogEntry.objects.latest().timestamp.date().isoformat()
+    today = timezone.localdate(LogEntry.objects.latest().timestamp).isoformat()  # the date a user in Riga sees
     assert "Audit school" in table(date_from=today, date_to=today)
     assert "Audit school" not in table(date_to="2000-01-01")
     assert "Audit school" not in table(actor=admin.pk)

@@ -125,10 +125,24 @@ def _xlsx_text(value: Any) -> str:
 # --- cell parsers shared by importers: each raises RowProblem naming its column.
 
 
-def parse_required(values: dict[str, str], column: str) -> str:
+def parse_required(values: dict[str, str], column: str, *, max_length: int | None = None) -> str:
     value = values.get(column, "")
     if not value:
         raise RowProblem(column, _("a value is required"))
+    return check_length(column, value, max_length)
+
+
+def parse_text(values: dict[str, str], column: str, *, max_length: int) -> str:
+    """An optional text cell, empty when absent."""
+    return check_length(column, values.get(column, ""), max_length)
+
+
+def check_length(column: str, value: str, max_length: int | None) -> str:
+    if max_length is not None and len(value) > max_length:
+        raise RowProblem(
+            column,
+            _("%(length)d characters, at most %(limit)d are allowed") % {"length": len(value), "limit": max_length},
+        )
     return value
 
 
@@ -201,6 +215,7 @@ class Importer:
     def __init__(self, *, user: Any = None) -> None:
         self.user = user
         self.seen_keys: dict[Any, int] = {}
+        self.current_row = 1  # the row parse() is reading, for errors a later hook reports
 
     # -- to override
     def prepare(self) -> None:
@@ -217,6 +232,13 @@ class Importer:
     def write(self, records: list[Any], result: ImportResult) -> None:
         """Save one chunk of records (inside the import's transaction)."""
         raise NotImplementedError
+
+    def check_references(self) -> list[RowError]:
+        """After pass 1: errors of references that only the whole file can settle (e.g. to a later row)."""
+        return []
+
+    def finish(self, result: ImportResult) -> None:
+        """After the last chunk is written, inside the transaction: whatever needs every row saved first."""
 
     # -- the machinery
     def _header(self, header: list[str]) -> tuple[dict[str, int], list[RowError]]:
@@ -240,6 +262,7 @@ class Importer:
             if not any(row):
                 continue
             values = {column: (row[index] if index < len(row) else "") for column, index in positions.items()}
+            self.current_row = number
             try:
                 record = self.parse(values)
             except RowProblem as problem:
@@ -269,6 +292,7 @@ class Importer:
                 self.seen_keys[key] = number
             if progress and rows % CHUNK_SIZE == 0:
                 progress("checking", rows, total)
+        errors.extend(self.check_references())
         if errors:
             errors.sort(key=lambda error: error.row)
             raise ImportFailed(errors[:MAX_REPORTED_ERRORS], total_errors=len(errors))
@@ -297,6 +321,7 @@ class Importer:
             if chunk:
                 self.write(chunk, result)
                 result.rows += len(chunk)
+            self.finish(result)
         if progress:
             progress("done", result.rows, total)
         return result

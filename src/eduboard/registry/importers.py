@@ -16,12 +16,14 @@ from django.utils.translation import gettext as _
 from eduboard.core.imports import (
     Importer,
     ImportResult,
+    RowError,
     RowProblem,
     check,
     parse_choice,
     parse_date,
     parse_int,
     parse_required,
+    parse_text,
 )
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
@@ -95,7 +97,7 @@ def _update_fields(instance: Any, values: dict[str, Any]) -> bool:
 class InstitutionRow:
     registration_number: str
     values: dict[str, Any]
-    joined_to: str
+    joined_to: str | None
 
 
 class InstitutionImporter(ScopedImporter):
@@ -136,6 +138,10 @@ class InstitutionImporter(ScopedImporter):
 
     def prepare(self) -> None:
         self.existing = dict(Institution.objects.values_list("registration_number", "pk"))
+        self.in_file: set[str] = set()
+        self.references: list[tuple[int, str]] = []  # (row, joined_to) not yet known when the row was read
+        self.outcome: dict[str, str] = {}  # registration number -> created | updated | unchanged, while writing
+        self.joins: dict[str, str] = {}  # registration number -> joined_to ("" to clear), for finish()
 
     def parse(self, values: dict[str, str]) -> InstitutionRow:
         number = parse_required(values, "registration_number")
@@ -148,26 +154,34 @@ class InstitutionImporter(ScopedImporter):
         closed_on = parse_date(values, "closed_on", required=False)
         if opened_on and closed_on and closed_on < opened_on:
             raise RowProblem("closed_on", _("closes before it opened"))
-        joined_to = values.get("joined_to", "")
+        joined_to = values.get("joined_to")  # None: the file has no such column, so keep what is stored
         if joined_to:
             check("joined_to", validate_registration_number, joined_to)
             if joined_to == number:
                 raise RowProblem("joined_to", _("an institution cannot be joined to itself"))
-            if joined_to not in self.existing and joined_to not in self.seen_keys:
-                raise RowProblem("joined_to", _("unknown institution %s") % joined_to)
-        return InstitutionRow(
-            number,
-            {
-                "name": parse_required(values, "name"),
-                "short_name": values.get("short_name", ""),
-                "type": parse_choice(values, "type", InstitutionType.values),
-                "founder": parse_choice(values, "founder", Founder.values, default=Founder.MUNICIPALITY),
-                "address": values.get("address", ""),
-                "opened_on": opened_on,
-                "closed_on": closed_on,
-            },
-            joined_to,
-        )
+            if joined_to not in self.existing and joined_to not in self.in_file:
+                self.references.append((self.current_row, joined_to))
+        fields = {
+            "name": parse_required(values, "name", max_length=255),
+            "type": parse_choice(values, "type", InstitutionType.values),
+            "founder": parse_choice(values, "founder", Founder.values, default=Founder.MUNICIPALITY),
+            "opened_on": opened_on,
+            "closed_on": closed_on,
+        }
+        # Optional columns a file leaves out keep their stored values.
+        if "short_name" in values:
+            fields["short_name"] = parse_text(values, "short_name", max_length=80)
+        if "address" in values:
+            fields["address"] = parse_text(values, "address", max_length=255)
+        self.in_file.add(number)
+        return InstitutionRow(number, fields, joined_to)
+
+    def check_references(self) -> list[RowError]:
+        return [
+            RowError(row, "joined_to", _("unknown institution %s") % joined_to)
+            for row, joined_to in self.references
+            if joined_to not in self.in_file
+        ]
 
     def key(self, record: InstitutionRow) -> str:
         return record.registration_number
@@ -183,25 +197,30 @@ class InstitutionImporter(ScopedImporter):
                 institution = Institution(registration_number=record.registration_number, **record.values)
                 institution.full_clean()
                 institution.save()
-                current[record.registration_number] = institution
-                result.created += 1
+                self.outcome[record.registration_number] = "created"
             elif _update_fields(institution, record.values):
                 institution.full_clean()
                 institution.save()
-                result.updated += 1
+                self.outcome[record.registration_number] = "updated"
             else:
-                result.unchanged += 1
-        # Reorganisations, once every institution of the chunk exists.
-        for record in records:
-            institution = current[record.registration_number]
-            target_id = (
-                Institution.objects.filter(registration_number=record.joined_to).values_list("pk", flat=True).first()
-                if record.joined_to
-                else None
-            )
+                self.outcome[record.registration_number] = "unchanged"
+            if record.joined_to is not None:
+                self.joins[record.registration_number] = record.joined_to
+
+    def finish(self, result: ImportResult) -> None:
+        """Reorganisations, once every institution of the file exists (a school may join a later row's)."""
+        ids = dict(Institution.objects.values_list("registration_number", "pk"))
+        institutions = Institution.objects.in_bulk(list(self.joins), field_name="registration_number")
+        for number, joined_to in self.joins.items():
+            target_id = ids[joined_to] if joined_to else None
+            institution = institutions[number]
             if institution.joined_to_id != target_id:
                 institution.joined_to_id = target_id
-                institution.save(update_fields=["joined_to"])
+                institution.save(update_fields=["joined_to"])  # save(), so the audit trail records it
+                if self.outcome[number] == "unchanged":
+                    self.outcome[number] = "updated"
+        for outcome in self.outcome.values():
+            setattr(result, outcome, getattr(result, outcome) + 1)
 
 
 @dataclass(frozen=True)
@@ -243,7 +262,7 @@ class ProgrammeImporter(ScopedImporter):
         return ProgrammeRow(
             code,
             {
-                "name": parse_required(values, "name"),
+                "name": parse_required(values, "name", max_length=255),
                 "level": level,
                 "special_needs": special_needs,
                 "language": parse_choice(
@@ -322,7 +341,7 @@ class GroupImporter(ScopedImporter):
         return GroupRow(
             institution_id,
             year_code,
-            parse_required(values, "name"),
+            parse_required(values, "name", max_length=80),
             {
                 "programme_id": programme_id,
                 "grade": grade,
@@ -405,7 +424,7 @@ class LearnerImporter(ScopedImporter):
         "left_on": "YYYY-MM-DD or empty",
     }
     example: ClassVar[list[str]] = [
-        "150317-21117",
+        "150317-21110",
         "Anna",
         "Bērziņa",
         "2017-03-15",
@@ -447,8 +466,8 @@ class LearnerImporter(ScopedImporter):
                 _("institution %(number)s has no group “%(group)s” in %(year)s")
                 % {"number": number, "group": group_name, "year": year},
             )
-        first_name = parse_required(values, "first_name")
-        last_name = parse_required(values, "last_name")
+        first_name = parse_required(values, "first_name", max_length=80)
+        last_name = parse_required(values, "last_name", max_length=80)
         birth_date = parse_date(values, "birth_date")
         assert birth_date is not None  # noqa: S101 - required=True
         enrolled_on = parse_date(values, "enrolled_on")
@@ -461,7 +480,7 @@ class LearnerImporter(ScopedImporter):
             first_name,
             last_name,
             birth_date,
-            values.get("declared_municipality", ""),
+            parse_text(values, "declared_municipality", max_length=120),
             group_id,
             enrolled_on,
             left_on,
@@ -550,7 +569,7 @@ class ResidentsElsewhereImporter(ScopedImporter):
     def parse(self, values: dict[str, str]) -> ResidentsRow:
         if self.scope is not None:
             raise RowProblem("municipality", _("only the board may import these counts"))
-        municipality = parse_required(values, "municipality")
+        municipality = parse_required(values, "municipality", max_length=120)
         if is_home_municipality(municipality):
             raise RowProblem("municipality", _("this is the board's own municipality"))
         year = parse_required(values, "school_year")

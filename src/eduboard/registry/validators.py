@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -35,10 +36,15 @@ SPECIAL_NEEDS_DIGIT: dict[str, frozenset[str]] = {
     "severe_intellectual": frozenset({"9"}),
 }
 
+# Only ASCII digits: str.isdigit() also accepts "９", "٩" and "²", which no register uses.
+_REGISTRATION_NUMBER = re.compile(r"[0-9]{10}")
+_PROGRAMME_CODE = re.compile(r"[0-9]{8}")
+_PERSONAL_CODE = re.compile(r"[0-9]{6}-?[0-9]{5}")
+
 
 def validate_registration_number(value: str) -> None:
     """An institution's registration number (reģistrācijas Nr.) has exactly 10 digits."""
-    if not (len(value) == 10 and value.isdigit()):
+    if not _REGISTRATION_NUMBER.fullmatch(value):
         raise ValidationError(
             _("A registration number has exactly 10 digits; got “%(value)s”."),
             code="invalid_registration_number",
@@ -54,7 +60,7 @@ def validate_programme_code(code: str, *, level: str, special_needs: str) -> Non
     a special programme has 5 as the fifth digit and its category as the sixth, and only a
     special programme has 5 there.
     """
-    if not (len(code) == 8 and code.isdigit()):
+    if not _PROGRAMME_CODE.fullmatch(code):
         raise ValidationError(
             _("A programme code has exactly 8 digits; got “%(code)s”."),
             code="invalid_programme_code",
@@ -101,7 +107,7 @@ def validate_programme_code(code: str, *, level: str, special_needs: str) -> Non
 def normalise_personal_code(value: str) -> str:
     """A personal code as `DDMMYY-XNNNN` (or `32XXXX-XXXXX`), from input with or without the hyphen."""
     digits = value.strip().replace("-", "").replace(" ", "")
-    if len(digits) == 11 and digits.isdigit():
+    if re.fullmatch(r"[0-9]{11}", digits):
         return f"{digits[:6]}-{digits[6:]}"
     return value.strip()
 
@@ -127,7 +133,7 @@ def validate_personal_code(value: str) -> None:
     2 → 2000s) and a valid check digit. New format (since 2017) `32XXXX-XXXXX`: 11 digits starting 32.
     """
     digits = value.replace("-", "")
-    if not (len(digits) == 11 and digits.isdigit() and len(value) in (11, 12)):
+    if not _PERSONAL_CODE.fullmatch(value):
         raise ValidationError(
             _("A personal code has 11 digits, written DDMMYY-XNNNN or 32XXXX-XXXXX; got “%(value)s”."),
             code="invalid_personal_code_format",
