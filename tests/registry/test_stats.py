@@ -227,6 +227,19 @@ def test_grade10_admitted_are_grade_10_of_secondary_programmes(world: World) -> 
     assert stats["grade10_admitted_year_before"] == 1
 
 
+def test_a_learner_in_several_groups_at_once_counts_once_per_figure(world: World) -> None:
+    learner = world.people.learner(world.other)
+    for name in ("1a", "1b", "kurss"):  # two first-grade classes of basic programmes and a vocational course
+        Enrolment.objects.create(learner=learner, group=world.groups[name], enrolled_on=date(2024, 9, 1))
+    stats = registry_stats(as_of=AS_OF)
+    assert stats["learners_by_level"] == levels(preschool=6, basic=6, secondary=2, vocational=2)
+    assert stats["learners_total"] == 15
+    assert stats["first_graders"] == 5
+    assert stats["learners_from_other_municipalities"] == levels(preschool=1, basic=2, secondary=1, vocational=1)
+    # places are per group: each group holds the learner
+    assert stats["enrolled_total"] == 17
+
+
 def test_free_places_are_capacity_less_learners_never_below_zero_and_none_without_capacity(world: World) -> None:
     stats = registry_stats(as_of=AS_OF)
     assert stats["places_by_institution"] == {

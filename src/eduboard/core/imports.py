@@ -3,8 +3,8 @@
 An importer reads a file twice. The first pass checks every row and collects every error as
 `row N, column C: reason` (the header is row 1). Only a file without errors gets the second pass,
 which writes in chunks inside one transaction, so a file is saved whole or not at all. Rows are
-streamed both times: memory depends on the chunk size, not on the file's length (the only thing
-kept for the whole file is a set of row keys, to find duplicate rows).
+streamed both times: memory depends on the chunk size, not on the file's length, except for one
+64-bit digest per row key (to find duplicate rows) and the first 1,000 errors.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any, ClassVar, cast
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
@@ -60,6 +61,19 @@ class ImportResult:
 
     def as_dict(self) -> dict[str, int]:
         return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
+
+
+class ErrorList(list[RowError]):
+    """The errors of a file: the first MAX_REPORTED_ERRORS kept, the rest only counted (bounded memory)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, error: RowError) -> None:
+        self.total += 1
+        if len(self) < MAX_REPORTED_ERRORS:
+            super().append(error)
 
 
 class RowProblem(Exception):
@@ -214,7 +228,7 @@ class Importer:
 
     def __init__(self, *, user: Any = None) -> None:
         self.user = user
-        self.seen_keys: dict[Any, int] = {}
+        self.seen_keys: dict[int, int] = {}  # hash of a row's key -> the row it was first seen in
         self.current_row = 1  # the row parse() is reading, for errors a later hook reports
 
     # -- to override
@@ -275,13 +289,13 @@ class Importer:
     def check_file(self, table: TableFile, progress: Progress | None = None, total: int = 0) -> int:
         """Pass 1: every row checked; raises ImportFailed listing every error. Returns the number of rows."""
         self.prepare()
-        errors: list[RowError] = []
+        errors = ErrorList()
         self.seen_keys = {}
         rows = 0
         for number, record in self._records(table, errors):
             rows += 1
             try:
-                key = self.key(record)
+                key = hash(self.key(record))  # a 64-bit digest, not the key's strings: memory per row stays small
             except RowProblem as problem:
                 errors.append(RowError(number, problem.column, problem.message))
                 continue
@@ -292,10 +306,11 @@ class Importer:
                 self.seen_keys[key] = number
             if progress and rows % CHUNK_SIZE == 0:
                 progress("checking", rows, total)
-        errors.extend(self.check_references())
+        for error in self.check_references():
+            errors.append(error)
         if errors:
             errors.sort(key=lambda error: error.row)
-            raise ImportFailed(errors[:MAX_REPORTED_ERRORS], total_errors=len(errors))
+            raise ImportFailed(errors[:MAX_REPORTED_ERRORS], total_errors=errors.total)
         if rows == 0:
             raise ImportFailed([RowError(2, "-", _("the file has no data rows"))])
         return rows
@@ -353,6 +368,61 @@ class Importer:
         if cls.example:
             writer.writerow(cls.example)
         return buffer.getvalue()
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+    """Insert many new rows fast: `COPY` on PostgreSQL, one `executemany` elsewhere.
+
+    `rows` hold plain values for `fields` (ids for foreign keys, dates, strings); every other column
+    gets its default and the timestamps get now. No model instances, no signals: an import is
+    audited as a whole by its ImportJob. Used where `bulk_create` was the bottleneck (see
+    docs/performance.md).
+    """
+    if not rows:
+        return
+    meta = model._meta
+    now = timezone.now()
+    given: list[models.Field[Any, Any]] = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in fields]
+    rest = [
+        field
+        for field in meta.concrete_fields
+        if not field.primary_key and field.name not in fields and field.column is not None
+    ]
+    fixed = tuple(
+        field.get_db_prep_save(
+            now if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False) else field.get_default(),
+            connection,
+        )
+        for field in rest
+    )
+    # Values that the driver cannot take as they are (dates and times) go through Django's adapters.
+    prepare = [
+        (index, field)
+        for index, field in enumerate(given)
+        if isinstance(field, models.DateField | models.DateTimeField)
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in [*given, *rest])
+
+    def full(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        if prepare:
+            values = list(row)
+            for index, field in prepare:
+                values[index] = field.get_db_prep_save(values[index], connection)
+            row = tuple(values)
+        return row + fixed
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(full(row))
+        else:
+            marks = ", ".join(["%s"] * (len(given) + len(rest)))
+            cursor.executemany(
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608 - names from the model
+                [full(row) for row in rows],
+            )
 
 
 def open_uploaded(handle: IO[bytes], destination: Path) -> Path:

@@ -19,6 +19,7 @@ from eduboard.core.imports import (
     RowError,
     RowProblem,
     check,
+    insert_rows,
     parse_choice,
     parse_date,
     parse_int,
@@ -445,7 +446,8 @@ class LearnerImporter(ScopedImporter):
             )
         }
         self.municipalities = municipality_ids()
-        self.people: dict[str, tuple[str, str, date, int]] = {}
+        # hash of a personal code -> hash of (first name, last name, birth date): digests, not strings.
+        self.people: dict[int, int] = {}
 
     def parse(self, values: dict[str, str]) -> LearnerRow:
         code = normalise_personal_code(parse_required(values, "personal_code"))
@@ -487,57 +489,75 @@ class LearnerImporter(ScopedImporter):
         )
 
     def key(self, record: LearnerRow) -> tuple[str, int]:
-        person = (record.first_name, record.last_name, record.birth_date, 0)
-        known = self.people.setdefault(record.personal_code, person)
-        if known[:3] != person[:3]:
+        person = hash((record.first_name, record.last_name, record.birth_date))
+        if self.people.setdefault(hash(record.personal_code), person) != person:
             raise RowProblem(
                 "personal_code", _("the same personal code has another name or birth date in an earlier row")
             )
         return (record.personal_code, record.group_id)
 
     def write(self, records: list[LearnerRow], result: ImportResult) -> None:
+        """Save one chunk, reading and inserting plain tuples (no model instance per row; see docs/performance.md)."""
         by_code: dict[str, LearnerRow] = {r.personal_code: r for r in records}
         existing = {
-            learner.personal_code: learner for learner in Learner.objects.filter(personal_code__in=list(by_code))
+            row[1]: row
+            for row in Learner.objects.filter(personal_code__in=list(by_code)).values_list(
+                "pk", "personal_code", "first_name", "last_name", "birth_date", "declared_municipality_id"
+            )
         }
-        new, changed = [], []
+        new: list[tuple[Any, ...]] = []
+        changed: list[Learner] = []
         for code, record in by_code.items():
             municipality_id = (
                 municipality_get_or_create(record.municipality, self.municipalities) if record.municipality else None
             )
-            values = {
-                "first_name": record.first_name,
-                "last_name": record.last_name,
-                "birth_date": record.birth_date,
-                "declared_municipality_id": municipality_id,
-            }
-            learner = existing.get(code)
-            if learner is None:
-                new.append(Learner(personal_code=code, **values))
-            elif _update_fields(learner, values):
-                changed.append(learner)
-        Learner.objects.bulk_create(new)
+            values = (record.first_name, record.last_name, record.birth_date, municipality_id)
+            row = existing.get(code)
+            if row is None:
+                new.append((code, *values))
+            elif row[2:] != values:
+                first_name, last_name, birth_date, _municipality = values
+                changed.append(
+                    Learner(
+                        pk=row[0],
+                        first_name=first_name,
+                        last_name=last_name,
+                        birth_date=birth_date,
+                        declared_municipality_id=municipality_id,
+                    )
+                )
+        insert_rows(Learner, ["personal_code", "first_name", "last_name", "birth_date", "declared_municipality"], new)
         if changed:
             Learner.objects.bulk_update(changed, ["first_name", "last_name", "birth_date", "declared_municipality"])
-        ids = dict(Learner.objects.filter(personal_code__in=list(by_code)).values_list("personal_code", "pk"))
-        current = {
-            (e.learner_id, e.group_id): e
-            for e in Enrolment.objects.filter(learner_id__in=ids.values(), group_id__in={r.group_id for r in records})
-        }
-        new_enrolments, changed_enrolments = [], []
+        ids = {code: row[0] for code, row in existing.items()}
+        if new:
+            ids.update(
+                Learner.objects.filter(personal_code__in=[row[0] for row in new]).values_list("personal_code", "pk")
+            )
+        current: dict[tuple[int, int], tuple[int, date, date | None]] = {}
+        if existing:  # learners made in this chunk have no enrolments yet
+            current = {
+                (learner_id, group_id): (pk, enrolled_on, left_on)
+                for pk, learner_id, group_id, enrolled_on, left_on in Enrolment.objects.filter(
+                    learner_id__in=[row[0] for row in existing.values()]
+                ).values_list("pk", "learner_id", "group_id", "enrolled_on", "left_on")
+            }
+        new_enrolments: list[tuple[Any, ...]] = []
+        changed_enrolments: list[Enrolment] = []
         for record in records:
             learner_id = ids[record.personal_code]
-            enrolment = current.get((learner_id, record.group_id))
-            values = {"enrolled_on": record.enrolled_on, "left_on": record.left_on}
-            if enrolment is None:
-                new_enrolments.append(Enrolment(learner_id=learner_id, group_id=record.group_id, **values))
+            found = current.get((learner_id, record.group_id))
+            if found is None:
+                new_enrolments.append((learner_id, record.group_id, record.enrolled_on, record.left_on))
                 result.created += 1
-            elif _update_fields(enrolment, values):
-                changed_enrolments.append(enrolment)
+            elif found[1:] != (record.enrolled_on, record.left_on):
+                changed_enrolments.append(
+                    Enrolment(pk=found[0], enrolled_on=record.enrolled_on, left_on=record.left_on)
+                )
                 result.updated += 1
             else:
                 result.unchanged += 1
-        Enrolment.objects.bulk_create(new_enrolments)
+        insert_rows(Enrolment, ["learner", "group", "enrolled_on", "left_on"], new_enrolments)
         if changed_enrolments:
             Enrolment.objects.bulk_update(changed_enrolments, ["enrolled_on", "left_on"])
 

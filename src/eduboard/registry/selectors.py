@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from eduboard.core.models import SchoolYear
@@ -93,6 +93,52 @@ def active_enrolment_filter(*, school_year: SchoolYear, as_of: date, prefix: str
 
 
 @dataclass(frozen=True)
+class GroupFigures:
+    """One group of the reporting year, with the learners counted in it on the date."""
+
+    pk: int
+    registration_number: str
+    institution_type: str
+    level: str
+    grade: int | None
+    capacity: int | None
+    enrolled: int
+    from_other_municipalities: int
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.enrolled, 0) if self.capacity is not None else 0
+
+
+OTHER_MUNICIPALITY = Q(learner__declared_municipality__isnull=False, learner__declared_municipality__is_home=False)
+
+
+def group_figures(*, as_of: date, visible_to: Any = ALL) -> list[GroupFigures]:
+    """Every group of the reporting year with its learners counted (two queries, read as tuples).
+
+    The whole-city figures are sums over these rows: one scan of the enrolments grouped by group,
+    rather than model instances and `COUNT(DISTINCT …)`s (see docs/performance.md).
+    """
+    year = reporting_school_year(as_of=as_of)
+    if year is None:
+        return []
+    counts = {
+        group_id: (enrolled, other)
+        for group_id, enrolled, other in _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
+        .values_list("group_id")
+        .annotate(n=Count("pk"), other=Count("pk", filter=OTHER_MUNICIPALITY))
+        .values_list("group_id", "n", "other")
+    }
+    rows = _scoped(Group.objects.filter(school_year=year), visible_to).values_list(
+        "pk", "institution__registration_number", "institution__type", "programme__level", "grade", "capacity"
+    )
+    return [
+        GroupFigures(pk, number, kind, level, grade, capacity, *counts.get(pk, (0, 0)))
+        for pk, number, kind, level, grade, capacity in rows
+    ]
+
+
+@dataclass(frozen=True)
 class LearnerFigures:
     """Learners counted on a date, by level, with the grades and residences the report needs."""
 
@@ -103,34 +149,51 @@ class LearnerFigures:
     from_other_municipalities: dict[str, int]
 
 
-def learner_figures(*, as_of: date, visible_to: Any = ALL) -> LearnerFigures:
-    """Learners by level, first graders, grade 10 and learners from other municipalities (two queries)."""
+def _is_first_grade(group: GroupFigures) -> bool:
+    return group.level == ProgrammeLevel.BASIC and group.grade == 1
+
+
+def _is_grade10(group: GroupFigures) -> bool:
+    return group.level == ProgrammeLevel.SECONDARY and group.grade == 10
+
+
+def learner_figures(*, as_of: date, visible_to: Any = ALL, groups: list[GroupFigures] | None = None) -> LearnerFigures:
+    """Learners by level, first graders, grade 10 and learners from other municipalities.
+
+    A learner counts once per figure even when enrolled in two groups at once: the per-group sums
+    are corrected by the few learners with more than one active enrolment (one query; two more
+    when `groups` is not given).
+    """
     year = reporting_school_year(as_of=as_of)
-    empty = dict.fromkeys(LEVELS, 0)
+    by_level, other = dict.fromkeys(LEVELS, 0), dict.fromkeys(LEVELS, 0)
     if year is None:
-        return LearnerFigures(empty, 0, 0, 0, dict(empty))
+        return LearnerFigures(by_level, 0, 0, 0, other)
+    if groups is None:
+        groups = group_figures(as_of=as_of, visible_to=visible_to)
+    first = grade10 = total = 0
+    for group in groups:
+        by_level[group.level] += group.enrolled
+        other[group.level] += group.from_other_municipalities
+        total += group.enrolled
+        first += group.enrolled if _is_first_grade(group) else 0
+        grade10 += group.enrolled if _is_grade10(group) else 0
+    # Learners in two or more groups at once were counted once per group: count them once.
     enrolments = _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
-    rows = enrolments.values("group__programme__level").annotate(
-        learners=Count("learner", distinct=True),
-        first=Count("learner", distinct=True, filter=Q(group__grade=1)),
-        grade10=Count("learner", distinct=True, filter=Q(group__grade=10)),
-        other=Count(
-            "learner",
-            distinct=True,
-            filter=Q(learner__declared_municipality__isnull=False, learner__declared_municipality__is_home=False),
-        ),
-    )
-    by_level, other = dict(empty), dict(empty)
-    first = grade10 = 0
-    for row in rows:
-        level = row["group__programme__level"]
-        by_level[level] = row["learners"]
-        other[level] = row["other"]
-        if level == ProgrammeLevel.BASIC:
-            first += row["first"]
-        if level == ProgrammeLevel.SECONDARY:
-            grade10 += row["grade10"]
-    total = enrolments.values("learner").distinct().count()
+    several = enrolments.values("learner_id").annotate(n=Count("pk")).filter(n__gt=1).values("learner_id")
+    by_group = {group.pk: group for group in groups}
+    learners: dict[int, tuple[bool, list[GroupFigures]]] = {}
+    for learner_id, group_id, is_other in enrolments.filter(learner_id__in=several).values_list(
+        "learner_id", "group_id", ExpressionWrapper(OTHER_MUNICIPALITY, output_field=BooleanField())
+    ):
+        learners.setdefault(learner_id, (bool(is_other), []))[1].append(by_group[group_id])
+    for is_other, in_groups in learners.values():
+        total -= len(in_groups) - 1
+        first -= max(sum(map(_is_first_grade, in_groups)) - 1, 0)
+        grade10 -= max(sum(map(_is_grade10, in_groups)) - 1, 0)
+        for level in {group.level for group in in_groups}:
+            extra = sum(group.level == level for group in in_groups) - 1
+            by_level[level] -= extra
+            other[level] -= extra if is_other else 0
     return LearnerFigures(by_level, total, first, grade10, other)
 
 
@@ -147,7 +210,7 @@ class Places:
 
 
 def groups_with_places(*, as_of: date, visible_to: Any = ALL, institution: Institution | None = None) -> list[Group]:
-    """Groups of the reporting year, each annotated with `enrolled` and `free` (one query)."""
+    """Groups of the reporting year as model instances, each with `enrolled` and `free` (one query; for pages)."""
     year = reporting_school_year(as_of=as_of)
     if year is None:
         return []
@@ -163,28 +226,25 @@ def groups_with_places(*, as_of: date, visible_to: Any = ALL, institution: Insti
     return result
 
 
-def places_by_institution(*, groups: list[Group]) -> dict[str, Places]:
+def places_by_institution(*, groups: list[Group] | list[GroupFigures]) -> dict[str, Places]:
     """Capacity, learners and free places per institution (by registration number)."""
     places: dict[str, Places] = defaultdict(Places)
     for group in groups:
-        places[group.institution.registration_number] += Places(
-            group.capacity or 0,
-            group.enrolled,  # type: ignore[attr-defined]
-            group.free,  # type: ignore[attr-defined]
-        )
+        number = group.registration_number if isinstance(group, GroupFigures) else group.institution.registration_number
+        places[number] += Places(group.capacity or 0, group.enrolled, group.free)  # type: ignore[union-attr]
     return dict(places)
 
 
-def preschool_free_places(*, groups: list[Group]) -> dict[str, int]:
+def preschool_free_places(*, groups: list[GroupFigures]) -> dict[str, int]:
     """Free places in preschool groups: in preschools, in schools, and in all (seed 002: 65 + 83 = 148)."""
     in_preschools = in_schools = 0
     for group in groups:
-        if group.programme.level != ProgrammeLevel.PRESCHOOL:
+        if group.level != ProgrammeLevel.PRESCHOOL:
             continue
-        if group.institution.type == InstitutionType.PRESCHOOL:
-            in_preschools += group.free  # type: ignore[attr-defined]
+        if group.institution_type == InstitutionType.PRESCHOOL:
+            in_preschools += group.free
         else:
-            in_schools += group.free  # type: ignore[attr-defined]
+            in_schools += group.free
     return {"preschools": in_preschools, "schools": in_schools, "total": in_preschools + in_schools}
 
 
@@ -268,16 +328,16 @@ def registry_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
     """Every registry figure of the readiness report, as of a date, as plain JSON-ready data."""
     year = reporting_school_year(as_of=as_of)
     year_before = same_day_a_year_before(as_of)
-    now = learner_figures(as_of=as_of, visible_to=visible_to)
+    groups = group_figures(as_of=as_of, visible_to=visible_to)
+    now = learner_figures(as_of=as_of, visible_to=visible_to, groups=groups)
     before = learner_figures(as_of=year_before, visible_to=visible_to)
-    groups = groups_with_places(as_of=as_of, visible_to=visible_to)
     places = places_by_institution(groups=groups)
     total = sum(places.values(), Places())
     groups_by_institution: dict[str, int] = defaultdict(int)
     groups_by_level: dict[str, int] = dict.fromkeys(LEVELS, 0)
     for group in groups:
-        groups_by_institution[group.institution.registration_number] += 1
-        groups_by_level[group.programme.level] += 1
+        groups_by_institution[group.registration_number] += 1
+        groups_by_level[group.level] += 1
     groups_by_level_before = groups_by_level_count(as_of=year_before, visible_to=visible_to)
     queue = queue_waiting(as_of=as_of, visible_to=visible_to)
     residents = residents_learning_elsewhere(as_of=as_of) if visible_to is ALL else dict.fromkeys(LEVELS, 0)
