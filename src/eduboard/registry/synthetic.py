@@ -29,6 +29,8 @@ class PersonalCodes:
         century = {18: "0", 19: "1", 20: "2"}[birth_date.year // 100]
         serial = self.next_serial.get(birth_date, 0)
         while True:
+            if serial > 999:
+                raise ValueError(f"no personal codes left for {birth_date.isoformat()}: 1,000 made already")
             body = f"{birth_date:%d%m}{birth_date.year % 100:02d}{century}{serial:03d}"
             serial += 1
             code = f"{body[:6]}-{body[6:]}{calc_check_digit_pers(body)}"
