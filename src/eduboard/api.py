@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from eduboard.people import api as people_api
 from eduboard.registry import api as registry_api
 
 router = DefaultRouter()
@@ -20,6 +21,14 @@ router.register("registry/groups", registry_api.GroupViewSet, basename="group")
 router.register("registry/learners", registry_api.LearnerViewSet, basename="learner")
 router.register("registry/enrolments", registry_api.EnrolmentViewSet, basename="enrolment")
 router.register("registry/queue", registry_api.QueueEntryViewSet, basename="queueentry")
+router.register("people/positions", people_api.PositionKindViewSet, basename="positionkind")
+router.register("people/staff", people_api.StaffMemberViewSet, basename="staffmember")
+router.register("people/employments", people_api.EmploymentViewSet, basename="employment")
+router.register("people/qualifications", people_api.QualificationViewSet, basename="qualification")
+router.register("people/vacancies", people_api.VacancyViewSet, basename="vacancy")
+router.register("people/training-requirements", people_api.TrainingRequirementViewSet, basename="trainingrequirement")
+router.register("people/training-records", people_api.TrainingRecordViewSet, basename="trainingrecord")
+router.register("public/vacancies", people_api.PublicVacancyViewSet, basename="public-vacancy")
 
 
 @extend_schema(

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
     "auditlog",
     "eduboard.core",
     "eduboard.registry",
+    "eduboard.people",
     "eduboard.accounts",
     "eduboard.reports",
     "eduboard.demo",
@@ -257,6 +259,11 @@ DEMO_DATA_ALLOWED = not PRODUCTION
 
 # The board's own municipality, as names appear in files (any case).
 HOME_MUNICIPALITY_NAMES = env_list("HOME_MUNICIPALITY_NAMES", "Daugavpils,Daugavpils valstspilsēta,Daugavpils pilsēta")
+
+# A person's FTE rates across all institutions above this give a warning (not an error).
+FTE_WARNING_LIMIT = Decimal(os.environ.get("FTE_WARNING_LIMIT", "1.5"))
+# Training that expires within this many days is reported as expiring.
+TRAINING_EXPIRY_WARNING_DAYS = int(os.environ.get("TRAINING_EXPIRY_WARNING_DAYS", "90"))
 
 LOGGING = {
     "version": 1,

@@ -5,17 +5,24 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from eduboard.api import health_view, me_view, router
+from eduboard.people.api import people_stats_view
+from eduboard.people.views import VacancyFeed, public_vacancies_view, vacancy_json_feed_view
 from eduboard.registry.api import registry_stats_view
 
 urlpatterns = [
     path("", include("eduboard.reports.urls")),
     path("accounts/", include("eduboard.accounts.urls")),
     path("registry/", include("eduboard.registry.urls")),
+    path("people/", include("eduboard.people.urls")),
+    path("vacancies/", public_vacancies_view, name="public_vacancies"),
+    path("vacancies/feed.atom", VacancyFeed(), name="public_vacancies_atom"),
+    path("vacancies/feed.json", vacancy_json_feed_view, name="public_vacancies_json"),
     path("imports/", include("eduboard.core.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/health/", health_view, name="api-health"),
     path("api/me/", me_view, name="api-me"),
     path("api/registry/stats/", registry_stats_view, name="api-registry-stats"),
+    path("api/people/stats/", people_stats_view, name="api-people-stats"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

@@ -27,6 +27,9 @@ MENU: list[tuple[Promise, str, str | None]] = [
     (_("Learners"), "registry:learner_list", "registry.view_learner"),
     (_("Queue"), "registry:queue", "registry.view_queueentry"),
     (_("Statistics"), "registry:stats", "registry.view_institution"),
+    (_("Staff"), "people:staff_list", "people.view_staffmember"),
+    (_("Vacancies"), "people:vacancy_list", "people.view_vacancy"),
+    (_("Training"), "people:training", "people.view_trainingrecord"),
     (_("Imports"), "core:import_index", "registry.add_group"),
     (_("Audit trail"), "accounts:audit_log", "auditlog.view_logentry"),
     (_("API"), "api-docs", None),
@@ -34,10 +37,11 @@ MENU: list[tuple[Promise, str, str | None]] = [
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Menu items for the signed-in user; the public sees none."""
+    """Menu items for the signed-in user; the public sees the published vacancies."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        url = reverse("public_vacancies")
+        return {"nav_items": [NavItem(label=_("Vacancies"), url=url, active=request.path.startswith(url))]}
     items = []
     for label, url_name, perm in MENU:
         if perm is not None and not user.has_perm(perm):

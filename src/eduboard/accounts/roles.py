@@ -42,7 +42,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "registry.programme": READ,
         "registry.municipality": READ,
         "registry.residentselsewhere": READ,
-        "people": WRITE,
+        # Heads manage their institutions' staff, rates, vacancies and training records; position
+        # kinds and training requirements are the board's.
+        "people": WRITE | {"reveal"},
+        "people.positionkind": READ,
+        "people.trainingrequirement": READ,
         "finance": READ,
         "assets": WRITE,
         "projects": WRITE,

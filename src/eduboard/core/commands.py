@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Mapping
 from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
+
+from eduboard.core.imports import Importer, ImportFailed
 
 
 def iso_date(value: str) -> date:
@@ -12,3 +20,54 @@ def iso_date(value: str) -> date:
         return date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{value}” is not a date written YYYY-MM-DD") from None
+
+
+class ImportCommand(BaseCommand):
+    """`manage.py import_<area> KIND FILE [--template]`: the shared body of every area's import command."""
+
+    importers: Mapping[str, type[Importer]] = {}
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", choices=sorted(self.importers))
+        parser.add_argument("file", nargs="?", help="a .csv (UTF-8, comma, header row) or .xlsx file")
+        parser.add_argument(
+            "--template", action="store_true", help="write the template (header, example row) to FILE or print the CSV"
+        )
+
+    @no_translations  # messages on the command line stay in English, the file formats' language
+    def handle(self, *args: Any, **options: Any) -> None:
+        importer_class = self.importers[options["kind"]]
+        if options["template"]:
+            self.write_template(importer_class, options["file"])
+            return
+        if not options["file"]:
+            raise CommandError("Name the FILE to import.")
+        path = Path(options["file"])
+        if not path.exists():
+            raise CommandError(f"No such file: {path}")
+        importer = importer_class()
+        try:
+            result = importer.run(path)
+        except ImportFailed as failure:
+            for error in failure.errors:
+                self.stderr.write(str(error))
+            if failure.total_errors > len(failure.errors):
+                self.stderr.write(f"… and {failure.total_errors - len(failure.errors)} more errors")
+            self.stderr.write(f"Nothing was imported: {failure.total_errors} error(s) in {path.name}.")
+            sys.exit(1)
+        for warning in getattr(importer, "warnings", []):
+            self.stderr.write(f"warning: {warning}")
+        self.stdout.write(
+            f"Imported {path.name}: {result.rows} rows, {result.created} created, "
+            f"{result.updated} updated, {result.unchanged} unchanged."
+        )
+
+    def write_template(self, importer_class: type[Importer], target: str | None) -> None:
+        if not target:
+            self.stdout.write(importer_class.template_csv(), ending="")
+            for column, allowed in importer_class.codes.items():
+                self.stderr.write(f"{column}: {allowed}")
+        elif target.endswith(".xlsx"):
+            Path(target).write_bytes(importer_class.template_workbook())
+        else:
+            Path(target).write_text(importer_class.template_csv(), encoding="utf-8")

@@ -51,7 +51,7 @@ class FilteredListView(FilterView):
             filterset = self.get_filterset(self.get_filterset_class())
             rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
             return table_response(
-                filename=self.export_filename, fmt=fmt, columns=self.export_columns, rows=rows.iterator()
+                filename=self.export_filename, fmt=fmt, columns=self.export_columns, rows=rows.iterator(chunk_size=2000)
             )
         return super().get(request, *args, **kwargs)
 

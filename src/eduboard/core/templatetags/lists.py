@@ -31,3 +31,18 @@ def minutes(value: Any) -> int:
     """Whole minutes of a timedelta (rounded up), for messages such as "try again in 60 minutes"."""
     seconds = int(value.total_seconds()) if value is not None else 0
     return -(-seconds // 60)
+
+
+@register.filter
+def fte(value: Any) -> str:
+    """An FTE rate with the decimals it needs (0,75; 1; 3,221), in the page language's number format."""
+    if value in (None, ""):
+        return ""
+    from decimal import Decimal
+
+    from django.utils.formats import number_format
+
+    number = Decimal(str(value)).quantize(Decimal("0.001"))
+    text = f"{number:f}".rstrip("0").rstrip(".")
+    places = len(text.split(".")[1]) if "." in text else 0
+    return number_format(Decimal(text), decimal_pos=places)

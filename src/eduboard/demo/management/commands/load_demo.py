@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from eduboard.accounts import demo as accounts_demo
+from eduboard.people import demo as people_demo
 from eduboard.registry import demo as registry_demo
 
 
@@ -20,6 +21,7 @@ class Command(BaseCommand):
             raise CommandError("Demonstration data is never loaded when DJANGO_ENV=production.")
         with transaction.atomic():
             institutions = registry_demo.load()
+            people_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")

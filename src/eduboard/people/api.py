@@ -1,0 +1,337 @@
+"""API of the people area: scoped reads and writes, the figures, and the public vacancies (no token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from eduboard.people import selectors, services
+from eduboard.people.filters import EmploymentFilter, StaffFilter, VacancyFilter
+from eduboard.people.models import (
+    Employment,
+    PositionKind,
+    Qualification,
+    StaffMember,
+    TrainingRecord,
+    TrainingRequirement,
+    Vacancy,
+)
+from eduboard.registry.api import FullCleanMixin, ScopedViewSet, _in_scope
+from eduboard.registry.models import Institution
+from eduboard.registry.selectors import scope_of
+from eduboard.registry.validators import normalise_personal_code
+
+
+class PositionKindSerializer(serializers.ModelSerializer):
+    """A kind of position; `code` is what files use."""
+
+    class Meta:
+        model = PositionKind
+        fields = ["id", "code", "name", "is_pedagogical"]
+
+
+class StaffMemberSerializer(serializers.ModelSerializer):
+    """A staff member; the personal code is masked unless the caller's role may see it."""
+
+    class Meta:
+        model = StaffMember
+        fields = ["id", "personal_code", "first_name", "last_name"]
+
+    def to_representation(self, instance: StaffMember) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        if not self.context["request"].user.has_perm("people.reveal_personal_code"):
+            data["personal_code"] = instance.masked_code
+        return data
+
+    def validate_personal_code(self, value: str) -> str:
+        return normalise_personal_code(value)
+
+
+class EmploymentSerializer(serializers.ModelSerializer):
+    """A rate a person holds; institution by registration number, position by code. Writes may return a warning."""
+
+    institution = serializers.SlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    position = serializers.SlugRelatedField(slug_field="code", queryset=PositionKind.objects.all())
+
+    class Meta:
+        model = Employment
+        fields = ["id", "staff_member", "institution", "position", "subject", "fte", "start_date", "end_date"]
+
+    def validate_institution(self, institution: Institution) -> Institution:
+        _in_scope(self.context["request"].user, institution)
+        return institution
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        instance = self.instance
+        try:
+            services.validate_employment_values(
+                fte=attrs.get("fte", getattr(instance, "fte", None)),
+                start_date=attrs.get("start_date", getattr(instance, "start_date", None)),
+                end_date=attrs.get("end_date", getattr(instance, "end_date", None)),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from error
+        return attrs
+
+
+class EmploymentViewSet(ScopedViewSet):
+    """Rates in the caller's institutions. A create or update answers with `warning` when the person's
+    total FTE across institutions passes the configured limit (the rate is saved all the same)."""
+
+    serializer_class = EmploymentSerializer
+    filterset_class = EmploymentFilter
+    ordering = ["-start_date"]
+    queryset = Employment.objects.all()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Employment.objects.visible_to(self.request.user).select_related("institution", "position")
+
+    def _with_warning(self, response: Response) -> Response:
+        instance = getattr(self, "_saved", None)
+        if instance is not None and response.status_code < 300:
+            response.data["warning"] = services.fte_warning(
+                staff_member=instance.staff_member, start_date=instance.start_date, end_date=instance.end_date
+            )
+        return response
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        super().perform_create(serializer)
+        self._saved = serializer.instance
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        super().perform_update(serializer)
+        self._saved = serializer.instance
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._with_warning(super().create(request, *args, **kwargs))
+
+    def update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return self._with_warning(super().update(request, *args, **kwargs))
+
+
+class StaffMemberViewSet(FullCleanMixin, viewsets.ModelViewSet):
+    """Staff with a rate (now or before) in the caller's institutions; personal codes masked by role."""
+
+    serializer_class = StaffMemberSerializer
+    filterset_class = StaffFilter
+    ordering_fields = ["last_name", "first_name"]
+    ordering = ["last_name", "first_name"]
+    queryset = StaffMember.objects.all()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return StaffMember.objects.visible_to(self.request.user)
+
+
+class VacancySerializer(serializers.ModelSerializer):
+    """A vacancy and its life cycle; `version` must be sent back on update (a stale one is refused)."""
+
+    institution = serializers.SlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    position = serializers.SlugRelatedField(slug_field="code", queryset=PositionKind.objects.all())
+    status = serializers.CharField(read_only=True)
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id", "institution", "position", "subject", "fte", "description", "declared_on", "published_on",
+            "filled_on", "withdrawn_on", "status", "version",
+        ]  # fmt: skip
+
+    def validate_institution(self, institution: Institution) -> Institution:
+        _in_scope(self.context["request"].user, institution)
+        return institution
+
+
+class VacancyViewSet(ScopedViewSet):
+    """Vacancies of the caller's institutions, with the steps publish, fill and withdraw."""
+
+    serializer_class = VacancySerializer
+    filterset_class = VacancyFilter
+    queryset = Vacancy.objects.all()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Vacancy.objects.visible_to(self.request.user).select_related("institution", "position")
+
+    def _save(self, vacancy: Vacancy, expected: int | None) -> None:
+        try:
+            services.vacancy_save(vacancy, expected_version=expected)
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+            raise ValidationError(detail) from error
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        vacancy = Vacancy(**data)
+        self._save(vacancy, None)
+        serializer.instance = vacancy
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        expected = data.pop("version", None)
+        if expected is None:
+            raise ValidationError({"version": [_("Send the version you read, so no one's change is overwritten.")]})
+        vacancy: Vacancy = serializer.instance  # type: ignore[assignment]
+        for name, value in data.items():
+            setattr(vacancy, name, value)
+        self._save(vacancy, expected)
+
+    def _step(self, request: Request, step: str) -> Response:
+        vacancy = self.get_object()
+        raw_on = request.data.get("on")
+        on = serializers.DateField().to_internal_value(raw_on) if raw_on else timezone.localdate()
+        version = request.data.get("version", vacancy.version)
+        try:
+            vacancy = services.vacancy_step(vacancy_id=vacancy.pk, step=step, on=on, version=int(version))
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+        return Response(self.get_serializer(vacancy).data)
+
+    step_request = inline_serializer(
+        "VacancyStep", {"on": serializers.DateField(required=False), "version": serializers.IntegerField()}
+    )
+
+    @extend_schema(request=step_request, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """Publish the vacancy on `on` (today when not given)."""
+        return self._step(request, "publish")
+
+    @extend_schema(request=step_request, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def fill(self, request: Request, pk: str | None = None) -> Response:
+        """Mark the vacancy filled on `on`; refused before it is published."""
+        return self._step(request, "fill")
+
+    @extend_schema(request=step_request, responses=VacancySerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, pk: str | None = None) -> Response:
+        """Withdraw the vacancy on `on`."""
+        return self._step(request, "withdraw")
+
+
+class QualificationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Qualification
+        fields = ["id", "staff_member", "title", "document", "issued_on"]
+
+
+class QualificationViewSet(FullCleanMixin, viewsets.ModelViewSet):
+    """Qualifications of the staff the caller may see."""
+
+    serializer_class = QualificationSerializer
+    ordering = ["-issued_on"]
+    queryset = Qualification.objects.all()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Qualification.objects.visible_to(self.request.user)
+
+
+class TrainingRequirementSerializer(serializers.ModelSerializer):
+    positions = serializers.SlugRelatedField(
+        slug_field="code", queryset=PositionKind.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = TrainingRequirement
+        fields = ["id", "name", "legal_basis", "hours", "renewal_months", "applies_to", "positions"]
+
+
+class TrainingRequirementViewSet(viewsets.ModelViewSet):
+    """Mandatory training: the board maintains it, everyone signed in reads it."""
+
+    serializer_class = TrainingRequirementSerializer
+    queryset = TrainingRequirement.objects.prefetch_related("positions")
+    ordering = ["name"]
+
+
+class TrainingRecordSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = TrainingRecord
+        fields = ["id", "staff_member", "requirement", "completed_on", "hours", "document"]
+
+
+class TrainingRecordViewSet(FullCleanMixin, viewsets.ModelViewSet):
+    """Training records of the staff the caller may see."""
+
+    serializer_class = TrainingRecordSerializer
+    ordering = ["-completed_on"]
+    queryset = TrainingRecord.objects.all()
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return TrainingRecord.objects.visible_to(self.request.user).select_related("requirement")
+
+
+class PositionKindViewSet(viewsets.ModelViewSet):
+    """Position kinds (the board maintains them)."""
+
+    serializer_class = PositionKindSerializer
+    queryset = PositionKind.objects.all()
+    ordering = ["code"]
+
+
+class PublicVacancySerializer(serializers.ModelSerializer):
+    """A published vacancy as the public sees it."""
+
+    institution = serializers.CharField(source="institution.name")
+    institution_registration_number = serializers.CharField(source="institution.registration_number")
+    position = serializers.CharField(source="position.code")
+    position_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "id", "institution", "institution_registration_number", "position", "position_name", "subject", "fte",
+            "description", "published_on",
+        ]  # fmt: skip
+
+    def get_position_name(self, vacancy: Vacancy) -> str:
+        return str(vacancy.position)
+
+
+class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Published, open vacancies of every institution: readable by anyone, no token needed."""
+
+    serializer_class = PublicVacancySerializer
+    permission_classes = [AllowAny]
+    authentication_classes: list[Any] = []
+    ordering = ["institution__name"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Vacancy.objects.public_on(timezone.localdate()).select_related("institution", "position")
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given"),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def people_stats_view(request: Request) -> Response:
+    """The people figures as of a date: the same JSON as `manage.py people_stats --as-of`, scoped to the caller."""
+    raw = request.query_params.get("as_of")
+    if raw:
+        try:
+            as_of = serializers.DateField().to_internal_value(raw)
+        except serializers.ValidationError:
+            return Response({"as_of": [_("Write the date as YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST)
+    else:
+        as_of = timezone.localdate()
+    if not request.user.has_perm("people.view_employment"):
+        return Response(status=status.HTTP_403_FORBIDDEN)
+    return Response(selectors.people_stats(as_of=as_of, visible_to=scope_of(request.user)))

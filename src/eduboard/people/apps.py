@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PeopleConfig(AppConfig):
+    name = "eduboard.people"
+    label = "people"
+    verbose_name = _("People")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from eduboard.core.jobs import register_importers
+        from eduboard.people.importers import IMPORTERS
+        from eduboard.people.models import Employment, Qualification, StaffMember, TrainingRecord, Vacancy
+
+        auditlog.register(StaffMember)
+        auditlog.register(Employment)
+        auditlog.register(Qualification)
+        auditlog.register(TrainingRecord)
+        auditlog.register(Vacancy)
+        register_importers("people", IMPORTERS)

@@ -1,0 +1,66 @@
+"""Forms of the people pages; the rules themselves live in services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, Vacancy
+from eduboard.registry.models import Institution
+from eduboard.registry.validators import normalise_personal_code
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class StaffMemberForm(forms.ModelForm):
+    class Meta:
+        model = StaffMember
+        fields = ["personal_code", "first_name", "last_name"]
+        help_texts = {"personal_code": _("DDMMYY-XNNNN or 32XXXX-XXXXX; it is shown masked to others.")}
+
+    def clean_personal_code(self) -> str:
+        return normalise_personal_code(self.cleaned_data["personal_code"])
+
+
+class EmploymentForm(forms.ModelForm):
+    """A rate; the institution list holds only the user's institutions."""
+
+    class Meta:
+        model = Employment
+        fields = ["institution", "position", "subject", "fte", "start_date", "end_date"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
+        self.fields["position"].queryset = PositionKind.objects.order_by("name")  # type: ignore[attr-defined]
+
+
+class VacancyForm(forms.ModelForm):
+    """A vacancy; `version` travels with the form so a stale edit is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Vacancy
+        fields = [
+            "institution", "position", "subject", "fte", "description", "declared_on", "published_on", "filled_on",
+            "withdrawn_on",
+        ]  # fmt: skip
+        widgets = dict.fromkeys(("declared_on", "published_on", "filled_on", "withdrawn_on"), DATE)
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
+        self.fields["position"].queryset = PositionKind.objects.order_by("name")  # type: ignore[attr-defined]
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+
+class TrainingRecordForm(forms.ModelForm):
+    class Meta:
+        model = TrainingRecord
+        fields = ["requirement", "completed_on", "hours", "document"]
+        widgets = {"completed_on": DATE}

@@ -1,0 +1,227 @@
+"""Figures of the people area as of a date (bounded queries, scoped like every read).
+
+Rules, in one place:
+- an employment holds on a day from its start date to its end date, both included;
+- a pedagogue is a person holding, on the day, a rate in a pedagogical position (PositionKind.is_pedagogical);
+- a pedagogue works "in several institutions" when those rates are in two or more institutions;
+- pedagogues in preschool programmes are those in preschools (any pedagogical position) and, in other
+  institutions, those in the position `preschool_teacher`;
+- general schools are the institutions of types basic, secondary and gymnasium;
+- a vacancy is open on a day when declared by then and neither filled nor withdrawn by then (a vacancy
+  "filled by 1 September" is still open on 19 August);
+- required training is missing when never done, expired when its renewal date has passed, and expiring
+  when that date falls within settings.TRAINING_EXPIRY_WARNING_DAYS (90) days of the date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Max
+
+from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, TrainingRequirement, Vacancy
+from eduboard.people.services import TrainingGap, expiry, requirement_applies, warning_window
+from eduboard.registry.choices import InstitutionType
+from eduboard.registry.models import Institution, institution_scope
+
+ALL = None
+PRESCHOOL_TEACHER = "preschool_teacher"
+GENERAL_SCHOOL_TYPES = frozenset(
+    {InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM}
+)
+
+
+def _scope(visible_to: Any) -> set[int] | None:
+    return None if visible_to is ALL else institution_scope(visible_to)
+
+
+def _fte(value: Decimal) -> float:
+    return float(value.quantize(Decimal("0.001")))
+
+
+def _count(people: set[int], institutions_of: dict[int, set[int]]) -> dict[str, int]:
+    return {
+        "pedagogues": len(people),
+        "in_several_institutions": sum(1 for person in people if len(institutions_of[person]) > 1),
+    }
+
+
+def pedagogue_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+    """Pedagogues by institution type and institution, and how many work in several institutions (2 queries).
+
+    Whether a person works in several institutions is a fact about the person: it is counted from all
+    their rates, also those in institutions outside the user's scope, but only people with a rate in
+    the scope are counted.
+    """
+    scope = _scope(visible_to)
+    rows = (
+        Employment.objects.active_on(as_of)
+        .filter(position__is_pedagogical=True)
+        .values_list("staff_member_id", "institution_id", "position__code")
+    )
+    institutions_of: dict[int, set[int]] = defaultdict(set)
+    rates: list[tuple[int, int, str]] = []
+    for person, institution_id, position in rows:
+        institutions_of[person].add(institution_id)
+        if scope is None or institution_id in scope:
+            rates.append((person, institution_id, position))
+    institutions = {
+        pk: (number, name, kind)
+        for pk, number, name, kind in Institution.objects.filter(pk__in={r[1] for r in rates}).values_list(
+            "pk", "registration_number", "name", "type"
+        )
+    }
+    by_type: dict[str, set[int]] = defaultdict(set)
+    by_institution: dict[int, set[int]] = defaultdict(set)
+    in_preschools: set[int] = set()
+    preschool_in_schools: set[int] = set()
+    general: set[int] = set()
+    for person, institution_id, position in rates:
+        kind = institutions[institution_id][2]
+        by_type[kind].add(person)
+        by_institution[institution_id].add(person)
+        if kind == InstitutionType.PRESCHOOL:
+            in_preschools.add(person)
+        elif position == PRESCHOOL_TEACHER:
+            preschool_in_schools.add(person)
+        if kind in GENERAL_SCHOOL_TYPES:
+            general.add(person)
+    everyone = {person for person, _i, _p in rates}
+    return {
+        "pedagogues_total": len(everyone),
+        "pedagogues_in_several_institutions": _count(everyone, institutions_of)["in_several_institutions"],
+        "pedagogues_by_institution_type": {
+            kind: _count(by_type.get(kind, set()), institutions_of) for kind in InstitutionType.values
+        },
+        "pedagogues_by_institution": {
+            institutions[pk][0]: {
+                "name": institutions[pk][1],
+                "type": institutions[pk][2],
+                **_count(people, institutions_of),
+            }
+            for pk, people in sorted(by_institution.items(), key=lambda item: institutions[item[0]][0])
+        },
+        "preschool_programme_pedagogues": {
+            "preschools": _count(in_preschools, institutions_of),
+            "schools": _count(preschool_in_schools, institutions_of),
+            **_count(in_preschools | preschool_in_schools, institutions_of),
+        },
+        "general_school_pedagogues": _count(general, institutions_of),
+    }
+
+
+def open_vacancies(*, as_of: date, visible_to: Any = ALL) -> list[Vacancy]:
+    """Vacancies open on `as_of` in the user's scope (one query)."""
+    vacancies = Vacancy.objects.open_on(as_of)
+    if visible_to is not ALL:
+        vacancies = vacancies.visible_to(visible_to)
+    return list(vacancies.select_related("institution", "position").order_by("institution__name", "position__name"))
+
+
+def vacancy_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+    """Open vacancies grouped by institution (registration number) with position, subject and FTE, and totals."""
+    grouped: dict[str, dict[str, Any]] = {}
+    total = Decimal(0)
+    vacancies = open_vacancies(as_of=as_of, visible_to=visible_to)
+    for vacancy in vacancies:
+        entry = grouped.setdefault(
+            vacancy.institution.registration_number,
+            {"institution": vacancy.institution.name, "positions": [], "fte": Decimal(0)},
+        )
+        entry["positions"].append(
+            {
+                "position": vacancy.position.code,
+                "position_name": vacancy.position.name,
+                "subject": vacancy.subject,
+                "fte": _fte(vacancy.fte),
+                "published_on": vacancy.published_on.isoformat() if vacancy.published_on else None,
+            }
+        )
+        entry["fte"] += vacancy.fte
+        total += vacancy.fte
+    for entry in grouped.values():
+        entry["fte"] = _fte(entry["fte"])
+    return {
+        "vacancies": dict(sorted(grouped.items())),
+        "vacancies_count": len(vacancies),
+        "vacancies_fte_total": _fte(total),
+    }
+
+
+def training_gaps(*, as_of: date, visible_to: Any = ALL) -> list[TrainingGap]:
+    """Staff (with a rate on `as_of`) whose required training is missing, expired or expiring (4 queries)."""
+    employments = Employment.objects.active_on(as_of)
+    if visible_to is not ALL:
+        employments = employments.visible_to(visible_to)
+    positions: dict[int, set[int]] = defaultdict(set)
+    for person, position in employments.values_list("staff_member_id", "position_id"):
+        positions[person].add(position)
+    if not positions:
+        return []
+    pedagogical = set(PositionKind.objects.filter(is_pedagogical=True).values_list("pk", flat=True))
+    requirements = list(TrainingRequirement.objects.prefetch_related("positions"))
+    named = {req.pk: {p.pk for p in req.positions.all()} for req in requirements}
+    latest = {
+        (person, requirement): completed
+        for person, requirement, completed in TrainingRecord.objects.filter(
+            staff_member_id__in=list(positions), completed_on__lte=as_of
+        )
+        .values_list("staff_member_id", "requirement_id")
+        .annotate(last=Max("completed_on"))
+        .values_list("staff_member_id", "requirement_id", "last")
+    }
+    names = {
+        pk: f"{last} {first}"
+        for pk, first, last in StaffMember.objects.filter(pk__in=list(positions)).values_list(
+            "pk", "first_name", "last_name"
+        )
+    }
+    soon = warning_window(as_of)
+    gaps: list[TrainingGap] = []
+    for person in sorted(positions, key=lambda pk: names[pk]):
+        held = positions[person]
+        for requirement in requirements:
+            if not requirement_applies(requirement, held, bool(held & pedagogical), named[requirement.pk]):
+                continue
+            completed = latest.get((person, requirement.pk))
+            expires = expiry(completed, requirement.renewal_months) if completed else None
+            if completed is None:
+                status = "missing"
+            elif expires is not None and expires < as_of:
+                status = "expired"
+            elif expires is not None and expires <= soon:
+                status = "expiring"
+            else:
+                continue
+            gaps.append(
+                TrainingGap(person, names[person], requirement.pk, requirement.name, status, completed, expires)
+            )
+    return gaps
+
+
+def people_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+    """Every people figure of the readiness report as of a date, as JSON-ready data."""
+    gaps = training_gaps(as_of=as_of, visible_to=visible_to)
+    by_status = {"missing": 0, "expired": 0, "expiring": 0}
+    for gap in gaps:
+        by_status[gap.status] += 1
+    return {
+        "as_of": as_of.isoformat(),
+        **pedagogue_figures(as_of=as_of, visible_to=visible_to),
+        **vacancy_figures(as_of=as_of, visible_to=visible_to),
+        "training_gaps": [
+            {
+                "staff_member": gap.staff_member_id,
+                "name": gap.name,
+                "requirement": gap.requirement,
+                "status": gap.status,
+                "completed_on": gap.completed_on.isoformat() if gap.completed_on else None,
+                "expires_on": gap.expires_on.isoformat() if gap.expires_on else None,
+            }
+            for gap in gaps
+        ],
+        "training_gaps_by_status": by_status,
+    }

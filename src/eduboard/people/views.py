@@ -1,0 +1,360 @@
+"""Pages of the people area: staff, a person, vacancies, training; and the public vacancies page and feeds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from auditlog.signals import accessed
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView
+
+from eduboard.core.exports import Column
+from eduboard.core.views import FilteredListView
+from eduboard.people import selectors, services
+from eduboard.people.filters import StaffFilter, VacancyFilter
+from eduboard.people.forms import EmploymentForm, StaffMemberForm, TrainingRecordForm, VacancyForm
+from eduboard.people.models import Employment, StaffMember, Vacancy
+from eduboard.registry.models import Institution
+from eduboard.registry.selectors import scope_of
+
+
+def _fte(value: Any) -> str:
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+class StaffListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Staff with a rate in the user's institutions; personal codes masked."""
+
+    permission_required = "people.view_staffmember"
+    filterset_class = StaffFilter
+    template_name = "people/staff_list.html"
+    partial_template_name = "people/partials/staff_table.html"
+    sort_fields = {"name": "last_name", "first_name": "first_name"}
+    default_sort = "name"
+    export_filename = "staff"
+    export_columns = [
+        Column(gettext_lazy("Last name"), lambda s: s.last_name),
+        Column(gettext_lazy("First name"), lambda s: s.first_name),
+        Column(gettext_lazy("Personal code"), lambda s: s.masked_code),
+        Column(
+            gettext_lazy("Rates today"),
+            lambda s: "; ".join(
+                f"{e.institution.short_name or e.institution.name}: {e.position} {_fte(e.fte)}" for e in s.current
+            ),
+        ),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        scope = Institution.objects.visible_to(self.request.user).values("pk")
+        current = Employment.objects.active_on(timezone.localdate()).filter(institution__in=scope)
+        return StaffMember.objects.visible_to(self.request.user).prefetch_related(
+            Prefetch(
+                "employments",
+                queryset=current.select_related("institution", "position").order_by("institution__name"),
+                to_attr="current",
+            )
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("people.add_staffmember")
+        return context
+
+
+class StaffDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+    """A person: qualifications, rates (history) in the user's institutions, training. Opening it is audited."""
+
+    permission_required = "people.view_staffmember"
+    template_name = "people/staff_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self) -> QuerySet[StaffMember]:
+        return StaffMember.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        person: StaffMember = self.object
+        accessed.send(sender=StaffMember, instance=person, actor=self.request.user)
+        institutions = Institution.objects.visible_to(self.request.user)
+        employments = person.employments.filter(institution__in=institutions.values("pk")).select_related(
+            "institution", "position"
+        )
+        today = timezone.localdate()
+        context.update(
+            {
+                "employments": employments.order_by("-start_date"),
+                "total_fte_today": sum((e.fte for e in person.employments.active_on(today)), start=type(today.year)(0)),
+                "other_institutions_today": person.employments.active_on(today)
+                .exclude(institution__in=institutions.values("pk"))
+                .values("institution")
+                .distinct()
+                .count(),
+                "qualifications": person.qualifications.all(),
+                "training": person.training_records.select_related("requirement"),
+                "gaps": [g for g in selectors.training_gaps(as_of=today) if g.staff_member_id == person.pk],
+                "show_code": self.request.user.has_perm("people.reveal_personal_code"),
+                "can_change": self.request.user.has_perm("people.add_employment"),
+                "employment_form": EmploymentForm(institutions=institutions.order_by("name")),
+                "training_form": TrainingRecordForm(),
+            }
+        )
+        return context
+
+
+@login_required
+@permission_required("people.add_staffmember", raise_exception=True)
+def staff_create_view(request: HttpRequest) -> HttpResponse:
+    """A new person with their first rate."""
+    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    person_form = StaffMemberForm(request.POST or None, prefix="person")
+    employment_form = EmploymentForm(request.POST or None, prefix="rate", institutions=institutions)
+    if request.method == "POST" and person_form.is_valid() and employment_form.is_valid():
+        try:
+            with transaction.atomic():
+                person = person_form.save()
+                employment = employment_form.save(commit=False)
+                employment.staff_member = person
+                warning = services.employment_save(employment)
+        except ValidationError as error:
+            employment_form.add_error(None, error)
+        else:
+            messages.success(request, _("%(person)s was added.") % {"person": person})
+            if warning:
+                messages.warning(request, warning)
+            return redirect(person)
+    return render(request, "people/staff_form.html", {"person_form": person_form, "employment_form": employment_form})
+
+
+@login_required
+@permission_required("people.add_employment", raise_exception=True)
+@require_POST
+def employment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a rate to a person (from the person's page)."""
+    person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
+    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    form = EmploymentForm(request.POST, institutions=institutions)
+    if form.is_valid():
+        employment = form.save(commit=False)
+        employment.staff_member = person
+        try:
+            warning = services.employment_save(employment)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The rate was added."))
+            if warning:
+                messages.warning(request, warning)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(
+                request, f"{label}: {' '.join(str(e) for e in errors)}" if label else " ".join(str(e) for e in errors)
+            )
+    return redirect(person)
+
+
+@login_required
+@permission_required("people.add_trainingrecord", raise_exception=True)
+@require_POST
+def training_add_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a completed training for a person."""
+    person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
+    form = TrainingRecordForm(request.POST)
+    if form.is_valid():
+        record = form.save(commit=False)
+        record.staff_member = person
+        record.save()
+        messages.success(request, _("The training was recorded."))
+    else:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+    return redirect(person)
+
+
+class VacancyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Vacancies of the user's institutions with their life cycle."""
+
+    permission_required = "people.view_vacancy"
+    filterset_class = VacancyFilter
+    template_name = "people/vacancy_list.html"
+    partial_template_name = "people/partials/vacancy_table.html"
+    sort_fields = {"institution": "institution__name", "declared_on": "declared_on", "published_on": "published_on"}
+    default_sort = "institution"
+    export_filename = "vacancies"
+    export_columns = [
+        Column(gettext_lazy("Institution"), lambda v: v.institution.name),
+        Column(gettext_lazy("Position"), lambda v: str(v.position)),
+        Column(gettext_lazy("Subject"), lambda v: v.subject),
+        Column(gettext_lazy("FTE rate"), lambda v: v.fte),
+        Column(gettext_lazy("Status"), lambda v: v.get_status_display()),
+        Column(gettext_lazy("Declared on"), lambda v: v.declared_on),
+        Column(gettext_lazy("Published on"), lambda v: v.published_on),
+        Column(gettext_lazy("Filled on"), lambda v: v.filled_on),
+        Column(gettext_lazy("Withdrawn on"), lambda v: v.withdrawn_on),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Vacancy.objects.visible_to(self.request.user).select_related("institution", "position")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = self.request.user.has_perm("people.change_vacancy")
+        today = timezone.localdate()
+        context["open_figures"] = selectors.vacancy_figures(as_of=today, visible_to=scope_of(self.request.user))
+        context["today"] = today
+        return context
+
+
+@login_required
+@permission_required("people.change_vacancy", raise_exception=True)
+def vacancy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Declare a vacancy or edit one; an edit made on a stale copy is refused with a clear message."""
+    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    vacancy = get_object_or_404(Vacancy.objects.visible_to(request.user), pk=pk) if pk else None
+    initial = {} if vacancy else {"declared_on": timezone.localdate()}
+    form = VacancyForm(request.POST or None, instance=vacancy, institutions=institutions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        edited: Vacancy = form.save(commit=False)
+        try:
+            services.vacancy_save(edited, expected_version=form.cleaned_data.get("version") if vacancy else None)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The vacancy was saved."))
+            return redirect("people:vacancy_list")
+    return render(request, "people/vacancy_form.html", {"form": form, "vacancy": vacancy})
+
+
+@login_required
+@permission_required("people.change_vacancy", raise_exception=True)
+@require_POST
+def vacancy_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Publish, fill or withdraw a vacancy today."""
+    vacancy = get_object_or_404(Vacancy.objects.visible_to(request.user), pk=pk)
+    try:
+        services.vacancy_step(
+            vacancy_id=vacancy.pk,
+            step=step,
+            on=timezone.localdate(),
+            version=int(request.POST.get("version", vacancy.version)),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        done = {
+            "publish": _("The vacancy is published."),
+            "fill": _("The vacancy is filled."),
+            "withdraw": _("The vacancy is withdrawn."),
+        }
+        messages.success(request, done.get(step, ""))
+    return redirect("people:vacancy_list")
+
+
+@login_required
+@permission_required("people.view_trainingrecord", raise_exception=True)
+def training_view(request: HttpRequest) -> HttpResponse:
+    """Mandatory training: who is missing it, whose has expired, whose expires soon."""
+    today = timezone.localdate()
+    gaps = selectors.training_gaps(as_of=today, visible_to=scope_of(request.user))
+    from eduboard.people.models import TrainingRequirement
+
+    return render(
+        request,
+        "people/training.html",
+        {
+            "gaps": gaps,
+            "today": today,
+            "requirements": TrainingRequirement.objects.prefetch_related("positions"),
+            "counts": {
+                status: sum(1 for g in gaps if g.status == status) for status in ("missing", "expired", "expiring")
+            },
+        },
+    )
+
+
+# --- public: no sign-in
+
+
+def _public_vacancies() -> QuerySet[Vacancy]:
+    return Vacancy.objects.public_on(timezone.localdate()).select_related("institution", "position")
+
+
+def public_vacancies_view(request: HttpRequest) -> HttpResponse:
+    """The board's public list of open vacancies (anyone may read it)."""
+    vacancies = list(_public_vacancies().order_by("institution__name", "position__name", "subject"))
+    return render(request, "people/public_vacancies.html", {"vacancies": vacancies})
+
+
+class VacancyFeed(Feed):
+    """Open vacancies as an Atom feed, for other sites."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("Vacancies in the city's education institutions")
+    subtitle = gettext_lazy("Open positions published by the education board.")
+    link = reverse_lazy("public_vacancies")
+
+    def items(self) -> list[Vacancy]:
+        return list(_public_vacancies().order_by("-published_on", "pk"))
+
+    def item_title(self, item: Vacancy) -> str:
+        subject = f" ({item.subject})" if item.subject else ""
+        return f"{item.position}{subject}, {_fte(item.fte)} — {item.institution.name}"
+
+    def item_description(self, item: Vacancy) -> str:
+        return item.description or _("FTE rate: %s") % _fte(item.fte)
+
+    def item_link(self, item: Vacancy) -> str:
+        return f"{reverse('public_vacancies')}#vacancy-{item.pk}"
+
+    def item_pubdate(self, item: Vacancy) -> Any:
+        from datetime import datetime, time
+
+        return timezone.make_aware(datetime.combine(item.published_on, time(9))) if item.published_on else None
+
+
+def vacancy_json_feed_view(request: HttpRequest) -> JsonResponse:
+    """Open vacancies as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
+    page = request.build_absolute_uri(reverse("public_vacancies"))
+    items = [
+        {
+            "id": str(vacancy.pk),
+            "url": f"{page}#vacancy-{vacancy.pk}",
+            "title": VacancyFeed().item_title(vacancy),
+            "content_text": VacancyFeed().item_description(vacancy),
+            "date_published": vacancy.published_on.isoformat() if vacancy.published_on else None,
+            "_vacancy": {
+                "institution": vacancy.institution.name,
+                "institution_registration_number": vacancy.institution.registration_number,
+                "position": vacancy.position.code,
+                "subject": vacancy.subject,
+                "fte": float(vacancy.fte),
+            },
+        }
+        for vacancy in _public_vacancies().order_by("-published_on", "pk")
+    ]
+    return JsonResponse(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": str(VacancyFeed.title),
+            "home_page_url": page,
+            "feed_url": request.build_absolute_uri(),
+            "items": items,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
