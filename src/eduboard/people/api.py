@@ -56,7 +56,14 @@ class StaffMemberSerializer(serializers.ModelSerializer):
         return data
 
     def validate_personal_code(self, value: str) -> str:
-        return normalise_personal_code(value)
+        # The unique validator ran on the code as written; the same code without its hyphen is the same person.
+        code = normalise_personal_code(value)
+        others = StaffMember.objects.filter(personal_code=code)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise serializers.ValidationError(_("A staff member with this personal code is already stored."))
+        return code
 
 
 class EmploymentSerializer(serializers.ModelSerializer):
@@ -192,9 +199,12 @@ class VacancyViewSet(ScopedViewSet):
         vacancy = self.get_object()
         raw_on = request.data.get("on")
         on = serializers.DateField().to_internal_value(raw_on) if raw_on else timezone.localdate()
-        version = request.data.get("version", vacancy.version)
         try:
-            vacancy = services.vacancy_step(vacancy_id=vacancy.pk, step=step, on=on, version=int(version))
+            version = int(request.data.get("version", vacancy.version))
+        except (TypeError, ValueError):
+            return Response({"version": [_("A whole number is required.")]}, status=status.HTTP_400_BAD_REQUEST)
+        try:
+            vacancy = services.vacancy_step(vacancy_id=vacancy.pk, step=step, on=on, version=version)
         except DjangoValidationError as error:
             detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
             return Response(detail, status=status.HTTP_400_BAD_REQUEST)

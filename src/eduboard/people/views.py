@@ -247,12 +247,12 @@ def vacancy_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Publish, fill or withdraw a vacancy today."""
     vacancy = get_object_or_404(Vacancy.objects.visible_to(request.user), pk=pk)
     try:
-        services.vacancy_step(
-            vacancy_id=vacancy.pk,
-            step=step,
-            on=timezone.localdate(),
-            version=int(request.POST.get("version", vacancy.version)),
-        )
+        version = int(request.POST.get("version", vacancy.version))
+    except ValueError:
+        messages.error(request, _("The form was out of date; reload the page and try again."))
+        return redirect("people:vacancy_list")
+    try:
+        services.vacancy_step(vacancy_id=vacancy.pk, step=step, on=timezone.localdate(), version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
