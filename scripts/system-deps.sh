@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages eduboard needs when they are missing:
-# gettext (compiles translations), chromium (real-browser tests), fonts for pages and documents.
+# gettext (compiles translations), chromium (real-browser tests), fonts for pages and documents,
+# Pango (WeasyPrint draws PDF text with it).
 set -euo pipefail
 missing=()
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || missing+=(fonts-dejavu-core)
+ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so.0" || missing+=(libpango-1.0-0 libpangoft2-1.0-0)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi

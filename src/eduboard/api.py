@@ -11,7 +11,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from eduboard.finance import api as finance_api
 from eduboard.people import api as people_api
+from eduboard.quality import api as quality_api
 from eduboard.registry import api as registry_api
 
 router = DefaultRouter()
@@ -29,6 +31,8 @@ router.register("people/vacancies", people_api.VacancyViewSet, basename="vacancy
 router.register("people/training-requirements", people_api.TrainingRequirementViewSet, basename="trainingrequirement")
 router.register("people/training-records", people_api.TrainingRecordViewSet, basename="trainingrecord")
 router.register("public/vacancies", people_api.PublicVacancyViewSet, basename="public-vacancy")
+finance_api.register(router)
+quality_api.register(router)
 
 
 @extend_schema(

@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "eduboard.core",
     "eduboard.registry",
     "eduboard.people",
+    "eduboard.finance",
+    "eduboard.quality",
     "eduboard.accounts",
     "eduboard.reports",
     "eduboard.demo",

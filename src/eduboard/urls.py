@@ -14,6 +14,8 @@ urlpatterns = [
     path("accounts/", include("eduboard.accounts.urls")),
     path("registry/", include("eduboard.registry.urls")),
     path("people/", include("eduboard.people.urls")),
+    path("finance/", include("eduboard.finance.urls")),
+    path("quality/", include("eduboard.quality.urls")),
     path("vacancies/", public_vacancies_view, name="public_vacancies"),
     path("vacancies/feed.atom", VacancyFeed(), name="public_vacancies_atom"),
     path("vacancies/feed.json", vacancy_json_feed_view, name="public_vacancies_json"),

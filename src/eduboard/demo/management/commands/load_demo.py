@@ -9,7 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from eduboard.accounts import demo as accounts_demo
+from eduboard.finance import demo as finance_demo
 from eduboard.people import demo as people_demo
+from eduboard.quality import demo as quality_demo
 from eduboard.registry import demo as registry_demo
 
 
@@ -22,6 +24,8 @@ class Command(BaseCommand):
         with transaction.atomic():
             institutions = registry_demo.load()
             people_demo.load(institutions)
+            finance_demo.load(institutions)
+            quality_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")
