@@ -1,5 +1,5 @@
-from django.urls import path
+from django.urls import URLPattern
 
 app_name = "quality"
 
-urlpatterns: list = []
+urlpatterns: list[URLPattern] = []
