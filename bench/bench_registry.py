@@ -126,6 +126,7 @@ def write_learners_csv(rows: int) -> tuple[Path, Path]:
     from eduboard.registry.importers import LearnerImporter
     from eduboard.registry.national import learner_rows
 
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
     full = BENCH_DIR / f"learners-{rows}.csv"
     half = BENCH_DIR / f"learners-{rows // 2}.csv"
     with (

@@ -157,6 +157,11 @@ class Registry:
 
 @pytest.fixture
 def registry() -> Registry:
+    return make_registry()
+
+
+def make_registry() -> Registry:
+    """Three institutions (9000000011, 9000000015, a preschool 9000000001) with one group each in 2024/2025."""
     year = school_year_get_or_create(code="2024/2025")
     Municipality.objects.create(name="Daugavpils", is_home=True)
     basic = Programme.objects.create(code="21011111", name="Pamatizglītības programma", level="basic")

@@ -3,17 +3,22 @@
 An importer reads a file twice. The first pass checks every row and collects every error as
 `row N, column C: reason` (the header is row 1). Only a file without errors gets the second pass,
 which writes in chunks inside one transaction, so a file is saved whole or not at all. Rows are
-streamed both times: memory depends on the chunk size, not on the file's length, except for one
-64-bit digest per row key (to find duplicate rows) and the first 1,000 errors.
+streamed both times: memory depends on the chunk size, not on the file's length. The keys seen so
+far (to find duplicate rows, and rows that give one person two names) are kept as 64-bit digests in
+a private temporary SQLite file (`KeyIndex`), looked up a chunk at a time; only the first 1,000
+errors are kept. The second pass may parse rows without validating them again (`parse_checked`),
+since the file passed the check; it refuses a file that changed in between.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator, Sequence
+import sqlite3
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import IO, Any, ClassVar, cast
 
@@ -25,6 +30,7 @@ from openpyxl import Workbook, load_workbook
 
 MAX_REPORTED_ERRORS = 1000
 CHUNK_SIZE = 2000
+ANALYZE_AFTER_ROWS = 10_000  # an import that creates or changes this many rows refreshes the planner's statistics
 
 Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in all)
 
@@ -215,6 +221,66 @@ def check(column: str, validator: Callable[..., object], *args: Any, **kwargs: A
         raise RowProblem(column, " ".join(error.messages)) from None
 
 
+LOOKUP_BATCH = 500  # digests per `IN (…)` of a KeyIndex lookup (well under SQLite's parameter limit)
+
+
+class KeyIndex:
+    """Digests of the row keys and identities seen so far in a file, on disk rather than in memory.
+
+    A private temporary SQLite database (Python's `sqlite3`, whatever the main database is; SQLite
+    deletes the file when the index is closed), so that the check pass keeps nothing per row in
+    memory. Two tables: `keys` (digest of a row key -> the first row with it) and `identities`
+    (digest of an identity, e.g. a personal code -> digest of what must be the same in every row
+    with it, e.g. the names). Looked up and filled a chunk of rows at a time.
+    """
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("", isolation_level=None)  # "": a temporary on-disk database
+        self.db.execute("PRAGMA journal_mode=OFF")
+        self.db.execute("PRAGMA synchronous=OFF")
+        self.db.execute("PRAGMA cache_size=-2048")  # KiB: at most 2 MiB of pages in memory, the rest on disk
+        self.db.execute("CREATE TABLE keys (digest INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
+        self.db.execute("CREATE TABLE identities (digest INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> KeyIndex:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def _find(self, table: str, digests: Iterable[int]) -> dict[int, int]:
+        wanted = list(set(digests))
+        found: dict[int, int] = {}
+        for start in range(0, len(wanted), LOOKUP_BATCH):
+            batch = wanted[start : start + LOOKUP_BATCH]
+            marks = ",".join("?" * len(batch))
+            found.update(self.db.execute(f"SELECT * FROM {table} WHERE digest IN ({marks})", batch))  # noqa: S608
+        return found
+
+    def first_rows(self, digests: Iterable[int]) -> dict[int, int]:
+        """For the key digests already seen: the row each was first seen in."""
+        return self._find("keys", digests)
+
+    def identity_values(self, digests: Iterable[int]) -> dict[int, int]:
+        """For the identity digests already seen: the digest of their values."""
+        return self._find("identities", digests)
+
+    def add(self, keys: Sequence[tuple[int, int]], identities: Sequence[tuple[int, int]]) -> None:
+        """Remember new (key digest, row) and (identity digest, values digest) pairs."""
+        self.db.execute("BEGIN")
+        self.db.executemany("INSERT INTO keys VALUES (?, ?)", keys)
+        self.db.executemany("INSERT INTO identities VALUES (?, ?)", identities)
+        self.db.execute("COMMIT")
+
+
+def digest(value: Hashable) -> int:
+    """A 64-bit digest of a key (stable within one process, which is all an import needs)."""
+    return hash(value)
+
+
 class Importer:
     """Base of every file importer: subclasses name columns, parse a row, and write chunks."""
 
@@ -226,9 +292,13 @@ class Importer:
 
     permission: ClassVar[str] = ""  # needed to use this importer from the pages
 
+    #: The column named when two rows give one identity (see `identity`) different values.
+    identity_column: ClassVar[str] = "-"
+    #: Tables whose planner statistics a large import refreshes when it ends (see `analyze_tables`).
+    analyze_models: ClassVar[tuple[type[models.Model], ...]] = ()
+
     def __init__(self, *, user: Any = None) -> None:
         self.user = user
-        self.seen_keys: dict[int, int] = {}  # hash of a row's key -> the row it was first seen in
         self.current_row = 1  # the row parse() is reading, for errors a later hook reports
 
     # -- to override
@@ -239,9 +309,26 @@ class Importer:
         """Turn one row into a parsed record, raising RowProblem for a bad cell."""
         raise NotImplementedError
 
+    def parse_checked(self, values: dict[str, str]) -> Any:
+        """`parse` for the second pass, of a file that passed the check: may skip the validation."""
+        return self.parse(values)
+
     def key(self, record: Any) -> Any:
         """The natural key of a record; two rows with one key are a duplicate."""
         raise NotImplementedError
+
+    def identity(self, record: Any) -> tuple[Hashable, Hashable] | None:
+        """(an identity, its values): every row with the same identity must have the same values.
+
+        E.g. (personal code, (first name, last name, birth date)): a later row that gives one code
+        other values is refused as `row N, column <identity_column>: <identity_message()>`.
+        None (the default): no such rule.
+        """
+        return None
+
+    def identity_message(self) -> str:
+        """The reason given for a row whose identity has other values than in an earlier row."""
+        return _("the same identity has other values in an earlier row")
 
     def write(self, records: list[Any], result: ImportResult) -> None:
         """Save one chunk of records (inside the import's transaction)."""
@@ -264,7 +351,9 @@ class Importer:
         ]
         return positions, errors
 
-    def _records(self, table: TableFile, errors: list[RowError] | None) -> Iterator[tuple[int, Any]]:
+    def _records(
+        self, table: TableFile, errors: list[RowError] | None, *, checked: bool = False
+    ) -> Iterator[tuple[int, Any]]:
         rows = table.rows()
         header = next(rows, None)
         if header is None:
@@ -272,13 +361,14 @@ class Importer:
         positions, header_errors = self._header(header)
         if header_errors:
             raise ImportFailed(header_errors)
+        parse = self.parse_checked if checked else self.parse
         for number, row in enumerate(rows, start=2):
             if not any(row):
                 continue
             values = {column: (row[index] if index < len(row) else "") for column, index in positions.items()}
             self.current_row = number
             try:
-                record = self.parse(values)
+                record = parse(values)
             except RowProblem as problem:
                 if errors is None:
                     raise
@@ -287,25 +377,35 @@ class Importer:
             yield number, record
 
     def check_file(self, table: TableFile, progress: Progress | None = None, total: int = 0) -> int:
-        """Pass 1: every row checked; raises ImportFailed listing every error. Returns the number of rows."""
+        """Pass 1: every row checked; raises ImportFailed listing every error. Returns the number of rows.
+
+        Duplicate keys and identities are looked up in a `KeyIndex` a chunk of rows at a time, so
+        memory does not grow with the file; a chunk's errors are reported in row order.
+        """
         self.prepare()
         errors = ErrorList()
-        self.seen_keys = {}
         rows = 0
-        for number, record in self._records(table, errors):
-            rows += 1
-            try:
-                key = hash(self.key(record))  # a 64-bit digest, not the key's strings: memory per row stays small
-            except RowProblem as problem:
-                errors.append(RowError(number, problem.column, problem.message))
-                continue
-            first = self.seen_keys.get(key)
-            if first is not None:
-                errors.append(RowError(number, "-", _("duplicate of row %d") % first))
-            else:
-                self.seen_keys[key] = number
-            if progress and rows % CHUNK_SIZE == 0:
-                progress("checking", rows, total)
+        with KeyIndex() as index:
+            chunk_errors: list[RowError] = []
+            pending: list[tuple[int, int, tuple[int, int] | None]] = []  # (row, key digest, identity digests)
+            for number, record in self._records(table, chunk_errors):
+                rows += 1
+                try:
+                    key = digest(self.key(record))  # a 64-bit digest, not the key's strings
+                    identity = self.identity(record)
+                except RowProblem as problem:
+                    chunk_errors.append(RowError(number, problem.column, problem.message))
+                else:
+                    pending.append(
+                        (number, key, None if identity is None else (digest(identity[0]), digest(identity[1])))
+                    )
+                if len(pending) + len(chunk_errors) >= CHUNK_SIZE:
+                    self._settle(index, pending, chunk_errors, errors)
+                    pending.clear()
+                    chunk_errors.clear()  # in place: `_records` appends to this very list
+                if progress and rows % CHUNK_SIZE == 0:
+                    progress("checking", rows, total)
+            self._settle(index, pending, chunk_errors, errors)
         for error in self.check_references():
             errors.append(error)
         if errors:
@@ -315,17 +415,49 @@ class Importer:
             raise ImportFailed([RowError(2, "-", _("the file has no data rows"))])
         return rows
 
+    def _settle(
+        self,
+        index: KeyIndex,
+        pending: list[tuple[int, int, tuple[int, int] | None]],
+        chunk_errors: list[RowError],
+        errors: ErrorList,
+    ) -> None:
+        """Check a chunk's rows against the earlier rows (in the index) and each other, in row order."""
+        values = index.identity_values(identity[0] for _row, _key, identity in pending if identity is not None)
+        first_rows = index.first_rows(key for _row, key, _identity in pending)
+        new_keys: list[tuple[int, int]] = []
+        new_identities: list[tuple[int, int]] = []
+        for number, key, identity in pending:
+            if identity is not None:
+                known = values.get(identity[0])
+                if known is None:
+                    values[identity[0]] = identity[1]
+                    new_identities.append(identity)
+                elif known != identity[1]:
+                    chunk_errors.append(RowError(number, self.identity_column, self.identity_message()))
+                    continue
+            first = first_rows.get(key)
+            if first is not None:
+                chunk_errors.append(RowError(number, "-", _("duplicate of row %d") % first))
+            else:
+                first_rows[key] = number
+                new_keys.append((key, number))
+        index.add(new_keys, new_identities)
+        chunk_errors.sort(key=lambda error: error.row)  # one error per row at most, so row order is exact
+        for error in chunk_errors:
+            errors.append(error)
+
     def run(self, path: Path | str, *, progress: Progress | None = None) -> ImportResult:
         """Check the whole file, then save it whole; raises ImportFailed and saves nothing on any error."""
         table = TableFile(Path(path))
         total = table.count_rows()
+        checked_state = _file_state(table.path)
         self.check_file(table, progress, total)
-        self.seen_keys = {}
         result = ImportResult()
         with transaction.atomic():
             self.prepare()
             chunk: list[Any] = []
-            for _number, record in self._records(table, None):
+            for _number, record in self._records(table, None, checked=True):
                 chunk.append(record)
                 if len(chunk) >= CHUNK_SIZE:
                     self.write(chunk, result)
@@ -336,7 +468,11 @@ class Importer:
             if chunk:
                 self.write(chunk, result)
                 result.rows += len(chunk)
+            if _file_state(table.path) != checked_state:  # the rows written may not be the rows checked
+                raise ImportFailed([RowError(0, "-", _("the file changed while it was imported; nothing was saved"))])
             self.finish(result)
+        if self.analyze_models and result.created + result.updated >= ANALYZE_AFTER_ROWS:
+            analyze_tables(*self.analyze_models)
         if progress:
             progress("done", result.rows, total)
         return result
@@ -370,16 +506,42 @@ class Importer:
         return buffer.getvalue()
 
 
-def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]]) -> None:
+def analyze_tables(*tables: type[models.Model]) -> None:
+    """Refresh the query planner's statistics of these tables after a large write.
+
+    `ANALYZE <table>` is the same statement on SQLite and PostgreSQL. Without it, PostgreSQL plans
+    queries on a table just filled as if it were nearly empty until autovacuum gets to it (see
+    docs/performance.md). Allowed inside a transaction on both; on PostgreSQL the statistics then
+    take effect when it commits.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+
+
+def _file_state(path: Path) -> tuple[int, int]:
+    """The size and modification time of a file, to notice a change between the two passes."""
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple[Any, ...]], *, with_ids: bool = False
+) -> list[int] | None:
     """Insert many new rows fast: `COPY` on PostgreSQL, one `executemany` elsewhere.
 
     `rows` hold plain values for `fields` (ids for foreign keys, dates, strings); every other column
     gets its default and the timestamps get now. No model instances, no signals: an import is
     audited as a whole by its ImportJob. Used where `bulk_create` was the bottleneck (see
     docs/performance.md).
+
+    With `with_ids` on PostgreSQL, the new rows' ids are taken from the table's sequence first and
+    returned in the order of `rows` (so the caller need not read them back); elsewhere, and without
+    `with_ids`, returns None.
     """
     if not rows:
-        return
+        return [] if with_ids and connection.vendor == "postgresql" else None
     meta = model._meta
     now = timezone.now()
     given: list[models.Field[Any, Any]] = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in fields]
@@ -395,34 +557,55 @@ def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence
         )
         for field in rest
     )
-    # Values that the driver cannot take as they are (dates and times) go through Django's adapters.
-    prepare = [
-        (index, field)
-        for index, field in enumerate(given)
-        if isinstance(field, models.DateField | models.DateTimeField)
-    ]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in [*given, *rest])
+    # Values that the driver cannot take as they are (dates and times) go through Django's adapters,
+    # looked up once rather than through the field for every value.
+    ops = connection.ops
+    prepare: list[tuple[int, Callable[[Any], Any]]] = []
+    for index, given_field in enumerate(given):
+        if isinstance(given_field, models.DateTimeField):
+            prepare.append((index, partial(given_field.get_db_prep_save, connection=connection)))
+        elif isinstance(given_field, models.DateField):
+            prepare.append((index, ops.adapt_datefield_value))
+    quote = ops.quote_name
+    pk = meta.pk
+    assert pk is not None  # noqa: S101 - every concrete model has one
+    ids: list[int] | None = None
+    if with_ids and connection.vendor == "postgresql":
+        given_columns = [pk.column, *(field.column for field in given)]
+    else:
+        given_columns = [field.column for field in given]
+    columns = ", ".join(quote(column) for column in [*given_columns, *(field.column for field in rest)])
 
     def full(row: tuple[Any, ...]) -> tuple[Any, ...]:
         if prepare:
             values = list(row)
-            for index, field in prepare:
-                values[index] = field.get_db_prep_save(values[index], connection)
+            for index, adapt in prepare:
+                values[index] = adapt(values[index])
             row = tuple(values)
         return row + fixed
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if with_ids:
+                cursor.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                    [meta.db_table, pk.column, len(rows)],
+                )
+                ids = [pk_value for (pk_value,) in cursor.fetchall()]
             with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(full(row))
+                if ids is not None:
+                    for pk_value, row in zip(ids, rows, strict=True):
+                        copy.write_row((pk_value, *full(row)))
+                else:
+                    for row in rows:
+                        copy.write_row(full(row))
         else:
             marks = ", ".join(["%s"] * (len(given) + len(rest)))
             cursor.executemany(
                 f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608 - names from the model
                 [full(row) for row in rows],
             )
+    return ids
 
 
 def open_uploaded(handle: IO[bytes], destination: Path) -> Path:

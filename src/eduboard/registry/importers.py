@@ -402,6 +402,8 @@ class LearnerImporter(ScopedImporter):
 
     kind = "learners"
     permission = "registry.add_learner"
+    identity_column = "personal_code"
+    analyze_models = (Learner, Enrolment)
     columns: ClassVar[list[str]] = [
         "personal_code",
         "first_name",
@@ -446,8 +448,7 @@ class LearnerImporter(ScopedImporter):
             )
         }
         self.municipalities = municipality_ids()
-        # hash of a personal code -> hash of (first name, last name, birth date): digests, not strings.
-        self.people: dict[int, int] = {}
+        self.valid_years: set[str] = set()  # school-year codes already checked: the same few on every row
 
     def parse(self, values: dict[str, str]) -> LearnerRow:
         code = normalise_personal_code(parse_required(values, "personal_code"))
@@ -459,7 +460,9 @@ class LearnerImporter(ScopedImporter):
         if not self.institution_allowed(institution_id):
             raise RowProblem("institution", _("institution %s is not in your scope") % number)
         year = parse_required(values, "school_year")
-        check("school_year", parse_school_year_code, year)
+        if year not in self.valid_years:
+            check("school_year", parse_school_year_code, year)
+            self.valid_years.add(year)
         group_name = parse_required(values, "group")
         group_id = self.groups.get((number, year, group_name))
         if group_id is None:
@@ -488,13 +491,32 @@ class LearnerImporter(ScopedImporter):
             left_on,
         )
 
-    def key(self, record: LearnerRow) -> tuple[str, int]:
-        person = hash((record.first_name, record.last_name, record.birth_date))
-        if self.people.setdefault(hash(record.personal_code), person) != person:
-            raise RowProblem(
-                "personal_code", _("the same personal code has another name or birth date in an earlier row")
+    def parse_checked(self, values: dict[str, str]) -> LearnerRow:
+        """A row of a file that passed the check: the same record as `parse`, without validating again."""
+        try:
+            left_on = values["left_on"]
+            return LearnerRow(
+                normalise_personal_code(values["personal_code"]),
+                values["first_name"],
+                values["last_name"],
+                date.fromisoformat(values["birth_date"]),
+                values["declared_municipality"],
+                self.groups[(values["institution"], values["school_year"], values["group"])],
+                date.fromisoformat(values["enrolled_on"]),
+                date.fromisoformat(left_on) if left_on else None,
             )
+        except (KeyError, ValueError):  # not as checked (e.g. a group removed meanwhile): parse it fully
+            return self.parse(values)
+
+    def key(self, record: LearnerRow) -> tuple[str, int]:
         return (record.personal_code, record.group_id)
+
+    def identity(self, record: LearnerRow) -> tuple[str, tuple[str, str, date]]:
+        """One personal code, one person: the same names and birth date in every row."""
+        return (record.personal_code, (record.first_name, record.last_name, record.birth_date))
+
+    def identity_message(self) -> str:
+        return _("the same personal code has another name or birth date in an earlier row")
 
     def write(self, records: list[LearnerRow], result: ImportResult) -> None:
         """Save one chunk, reading and inserting plain tuples (no model instance per row; see docs/performance.md)."""
@@ -526,11 +548,18 @@ class LearnerImporter(ScopedImporter):
                         declared_municipality_id=municipality_id,
                     )
                 )
-        insert_rows(Learner, ["personal_code", "first_name", "last_name", "birth_date", "declared_municipality"], new)
+        new_ids = insert_rows(
+            Learner,
+            ["personal_code", "first_name", "last_name", "birth_date", "declared_municipality"],
+            new,
+            with_ids=True,
+        )
         if changed:
             Learner.objects.bulk_update(changed, ["first_name", "last_name", "birth_date", "declared_municipality"])
         ids = {code: row[0] for code, row in existing.items()}
-        if new:
+        if new_ids is not None:  # PostgreSQL: the ids were taken before the insert
+            ids.update(zip((row[0] for row in new), new_ids, strict=True))
+        elif new:
             ids.update(
                 Learner.objects.filter(personal_code__in=[row[0] for row in new]).values_list("personal_code", "pk")
             )

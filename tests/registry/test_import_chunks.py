@@ -1,0 +1,277 @@
+"""The import framework's check pass a chunk at a time: duplicates, identities, memory, the write pass.
+
+Duplicate rows and rows that give one personal code two names are found through an on-disk index
+(`KeyIndex`) filled a chunk at a time, so the errors must be the same whatever the chunk size.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import translation
+
+from eduboard.core import imports as import_framework
+from eduboard.core.imports import ImportFailed, KeyIndex, RowProblem, TableFile, analyze_tables, insert_rows
+from eduboard.registry.importers import LearnerImporter
+from eduboard.registry.models import Enrolment, Learner
+from tests.registry.test_imports import (
+    LEARNER_COLUMNS,
+    Registry,
+    code_for,
+    learner_row,
+    make_registry,
+    registry_counts,
+    write_csv,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def registry() -> Registry:
+    return make_registry()
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    with translation.override("en"):
+        yield
+
+
+CODES_BY_DAY: dict[int, str] = {}
+
+
+def person(day: int, *, group: str = "1.a", institution: str = "9000000011", first: str = "") -> list[str]:
+    """The learner born on `day` April 2017: the same personal code every time."""
+    code = CODES_BY_DAY.setdefault(day, code_for(date(2017, 4, day)))
+    return learner_row(
+        code,
+        first or f"Bērns{day}",
+        birth=f"2017-04-{day:02d}",
+        group=group,
+        institution=institution,
+    )
+
+
+def refusal(path: Path) -> list[str]:
+    with pytest.raises(ImportFailed) as refused:
+        LearnerImporter().run(path)
+    return [str(error) for error in refused.value.errors]
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 2000])
+def test_duplicates_are_found_across_chunks_and_name_the_first_row(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(import_framework, "CHUNK_SIZE", chunk)
+    rows = [
+        person(1),  # row 2
+        person(2),  # row 3
+        person(3),  # row 4
+        person(1),  # row 5: duplicate of row 2 (another chunk)
+        learner_row(code_for(date(2017, 5, 1)), group="7.c"),  # row 6: unknown group
+        person(1),  # row 7: duplicate of row 2, not of row 5
+        person(2),  # row 8: duplicate of row 3
+        person(4),  # row 9
+        person(4),  # row 10: duplicate of row 9 (maybe the same chunk)
+        person(1, group="1.b", institution="9000000015"),  # row 11: the same learner in another group is fine
+    ]
+    before = registry_counts()
+    errors = refusal(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+    assert [error.split(":")[0] for error in errors] == [
+        "row 5, column -",
+        "row 6, column group",
+        "row 7, column -",
+        "row 8, column -",
+        "row 10, column -",
+    ]
+    assert errors[0].endswith("duplicate of row 2")
+    assert errors[2].endswith("duplicate of row 2")
+    assert errors[3].endswith("duplicate of row 3")
+    assert errors[4].endswith("duplicate of row 9")
+    assert registry_counts() == before
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 2000])
+def test_one_personal_code_with_two_names_is_found_across_chunks(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch, chunk: int
+) -> None:
+    monkeypatch.setattr(import_framework, "CHUNK_SIZE", chunk)
+    rows = [
+        person(1),  # row 2
+        person(2),  # row 3
+        person(3),  # row 4
+        person(1, first="Olga", group="1.b", institution="9000000015"),  # row 5: another name for row 2's code
+        person(1, first="Olga"),  # row 6: another name and the same group: the name is reported, as before
+        person(1, group="1.b", institution="9000000015"),  # row 7: the first name again, another group: fine
+    ]
+    errors = refusal(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+    assert errors == [
+        "row 5, column personal_code: the same personal code has another name or birth date in an earlier row",
+        "row 6, column personal_code: the same personal code has another name or birth date in an earlier row",
+    ]
+    assert Learner.objects.count() == 0
+
+
+def test_errors_past_the_reported_ones_are_counted_across_chunks(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_framework, "CHUNK_SIZE", 2)
+    monkeypatch.setattr(import_framework, "MAX_REPORTED_ERRORS", 3)
+    rows = [person(1)] * 7  # rows 3–8 are duplicates of row 2
+    with pytest.raises(ImportFailed) as refused:
+        LearnerImporter().run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+    assert [error.row for error in refused.value.errors] == [3, 4, 5]
+    assert refused.value.total_errors == 6
+
+
+def test_file_split_in_many_chunks_imports_whole(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_framework, "CHUNK_SIZE", 3)
+    rows = [person(day) for day in range(1, 21)] + [
+        person(day, group="1.b", institution="9000000015") for day in (1, 2)
+    ]
+    path = write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows)
+    first = LearnerImporter().run(path)
+    assert (first.rows, first.created) == (22, 22)
+    assert Learner.objects.count() == 20 and Enrolment.objects.count() == 22
+    second = LearnerImporter().run(path)
+    assert (second.created, second.updated, second.unchanged) == (0, 0, 22)
+
+
+def test_key_index_remembers_first_rows_and_identities_beyond_one_lookup_batch() -> None:
+    many = import_framework.LOOKUP_BATCH * 2 + 7
+    with KeyIndex() as index:
+        assert index.first_rows([1, 2]) == {}
+        index.add([(digest, digest + 100) for digest in range(many)], [(-5, 9)])
+        assert index.first_rows(range(-3, many + 3)) == {digest: digest + 100 for digest in range(many)}
+        assert index.identity_values([-5, -6]) == {-5: 9}
+        with pytest.raises(Exception, match="UNIQUE"):
+            index.add([(3, 1)], [])  # a key is only added once: the first row stays
+
+
+def test_check_pass_memory_does_not_grow_with_the_file(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(import_framework, "CHUNK_SIZE", 100)
+
+    def peak(rows: int) -> int:
+        path = write_csv(
+            tmp_path / f"learners-{rows}.csv",
+            LEARNER_COLUMNS,
+            [
+                learner_row(
+                    code_for(date(2017, 5, 1 + number % 28)), f"Bērns{number}", birth=f"2017-05-{1 + number % 28:02d}"
+                )
+                for number in range(rows)
+            ],
+        )
+        importer = LearnerImporter()
+        table = TableFile(path)
+        assert importer.check_file(table) == rows  # a good file: every row a new key to remember
+        tracemalloc.start()
+        try:
+            importer.check_file(table)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    small, large = peak(2_000), peak(8_000)
+    # Kept per row before: about 0.24 KiB (digests in dicts), so 6,000 more rows would add about 1.4 MiB.
+    assert large - small < 256 * 1024, (small, large)
+
+
+def test_write_pass_reads_a_checked_row_as_the_check_pass_did(registry: Registry) -> None:
+    importer = LearnerImporter()
+    importer.prepare()
+    header = LEARNER_COLUMNS
+    for row in (
+        person(1),
+        learner_row(code_for(date(2017, 3, 15)).replace("-", ""), municipality="", left="2025-01-31"),
+        learner_row(
+            code_for(date(2017, 3, 16)), municipality="Preiļu novads", group="Bitītes", institution="9000000001"
+        ),
+    ):
+        values = dict(zip(header, row, strict=True))
+        assert importer.parse_checked(values) == importer.parse(values)
+
+
+def test_write_pass_parses_fully_a_row_that_is_no_longer_as_checked(registry: Registry) -> None:
+    importer = LearnerImporter()
+    importer.prepare()
+    values = dict(zip(LEARNER_COLUMNS, person(1), strict=True))
+    importer.groups = {}  # e.g. the group was removed between the passes
+    with pytest.raises(RowProblem) as problem:
+        importer.parse_checked(values)
+    assert problem.value.column == "group"
+
+
+def test_file_changed_between_the_passes_is_refused_and_nothing_saved(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, [person(1), person(2)])
+    checked = LearnerImporter.check_file
+
+    def check_then_change(self: LearnerImporter, table: TableFile, *args: object, **kwargs: object) -> int:
+        rows = checked(self, table, *args, **kwargs)  # type: ignore[arg-type]
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(",".join(person(3)) + "\n")
+        return rows
+
+    monkeypatch.setattr(LearnerImporter, "check_file", check_then_change)
+    with pytest.raises(ImportFailed) as refused:
+        LearnerImporter().run(path)
+    assert "changed while it was imported" in str(refused.value.errors[0])
+    assert Learner.objects.count() == 0 and Enrolment.objects.count() == 0
+
+
+def test_insert_rows_returns_the_new_ids_on_postgresql_and_none_elsewhere(registry: Registry) -> None:
+    rows = [(code_for(date(2016, 1, day)), f"Vārds{day}", "Uzvārds", date(2016, 1, day), None) for day in (1, 2, 3)]
+    fields = ["personal_code", "first_name", "last_name", "birth_date", "declared_municipality"]
+    ids = insert_rows(Learner, fields, rows, with_ids=True)
+    stored = dict(Learner.objects.values_list("personal_code", "pk"))
+    if connection.vendor == "postgresql":
+        assert ids == [stored[row[0]] for row in rows]
+    else:
+        assert ids is None
+    assert len(stored) == 3
+    assert Learner.objects.get(personal_code=rows[1][0]).birth_date == date(2016, 1, 2)
+    later = Learner.objects.create(  # the table's id sequence is past the ids taken
+        personal_code=code_for(date(2016, 2, 1)), first_name="A", last_name="B", birth_date=date(2016, 2, 1)
+    )
+    assert later.pk not in stored.values()
+    assert insert_rows(Learner, fields, [], with_ids=True) == ([] if connection.vendor == "postgresql" else None)
+
+
+def test_large_import_refreshes_the_planner_statistics(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    analysed: list[tuple[str, ...]] = []
+    real = import_framework.analyze_tables
+
+    def spy(*models: type) -> None:
+        analysed.append(tuple(model._meta.db_table for model in models))  # type: ignore[attr-defined]
+        real(*models)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(import_framework, "analyze_tables", spy)
+    monkeypatch.setattr(import_framework, "ANALYZE_AFTER_ROWS", 3)
+    path = write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, [person(day) for day in (1, 2, 3)])
+    assert LearnerImporter().run(path).created == 3
+    assert analysed == [("registry_learner", "registry_enrolment")]
+    assert LearnerImporter().run(path).unchanged == 3  # nothing written: no ANALYZE
+    assert len(analysed) == 1
+    small = write_csv(tmp_path / "two.csv", LEARNER_COLUMNS, [person(day) for day in (4, 5)])
+    assert LearnerImporter().run(small).created == 2
+    assert len(analysed) == 1
+    assert Learner.objects.count() == 5
+
+
+def test_analyze_tables_runs_on_this_database(registry: Registry) -> None:
+    analyze_tables(Learner, Enrolment)
+    assert Learner.objects.count() == 0
