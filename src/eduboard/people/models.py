@@ -66,6 +66,15 @@ class StaffMember(TimeStampedModel):
     )
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80)
+    user = models.OneToOneField(
+        "accounts.User",
+        verbose_name=_("user account"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="staff_member",
+        help_text=_("The account this person signs in with, so they see their own lesson observations."),
+    )
 
     objects = StaffQuerySet.as_manager()
 
