@@ -6,3 +6,16 @@ class QualityConfig(AppConfig):
     name = "eduboard.quality"
     label = "quality"
     verbose_name = _("Quality")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from eduboard.core.jobs import register_importers
+        from eduboard.quality.importers import IMPORTERS
+        from eduboard.quality.models import ExamResult, LearnerResult, Observation, ObservationForm
+
+        auditlog.register(Observation)
+        auditlog.register(ObservationForm)
+        auditlog.register(ExamResult)
+        auditlog.register(LearnerResult)
+        register_importers("quality", IMPORTERS)

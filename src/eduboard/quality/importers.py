@@ -1,0 +1,578 @@
+"""Quality file formats: `observations`, `exam_results`, `learner_results` (all or nothing, idempotent).
+
+- observations: `date,institution,observer,teacher,subject,grade,kind,` then one column per criterion code
+  of the form in use (optional `strengths`, `suggestions`); key: date, institution, teacher, subject,
+  grade, kind, observer.
+- exam_results: `year,exam,subject,level,institution,candidates,mean_percent,below_threshold,
+  national_mean_percent,type_mean_percent` (optional `grade`); key: the sitting and the institution.
+- learner_results: `year,exam,subject,personal_code,percent` (optional `level`, `grade`); key: the sitting
+  and the personal code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduboard.core.imports import (
+    ImportFailed,
+    ImportResult,
+    RowError,
+    RowProblem,
+    check,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_required,
+    parse_text,
+)
+from eduboard.core.numbers import CENT
+from eduboard.people.models import StaffMember
+from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.quality.defaults import DEFAULT_FORM_CODE, criterion_codes
+from eduboard.quality.models import (
+    Answer,
+    Criterion,
+    ExamResult,
+    ExamSitting,
+    LearnerResult,
+    Observation,
+    ObservationForm,
+    Subject,
+)
+from eduboard.registry.importers import ScopedImporter
+from eduboard.registry.models import Enrolment, Institution, Learner
+from eduboard.registry.validators import normalise_personal_code, validate_personal_code
+
+OBSERVATION_COLUMNS = ["date", "institution", "observer", "teacher", "subject", "grade", "kind"]
+EXAM_CODES = "|".join(ExamKind.values)
+LEVEL_CODES = [level for level in ExamLevel.values if level]
+
+
+def _subject_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def parse_subject(values: dict[str, str]) -> str:
+    """A subject name (spaces tidied); new names become new subjects when the file is saved."""
+    return " ".join(parse_required(values, "subject", max_length=120).split())
+
+
+def parse_percent(values: dict[str, str], column: str, *, required: bool = True) -> Decimal | None:
+    """A percentage 0–100 written with a dot (56.58), rounded half up to 2 places; empty when optional."""
+    text = values.get(column, "")
+    if not text:
+        if required:
+            raise RowProblem(column, _("a percentage is required (e.g. 56.58)"))
+        return None
+    if "," in text:
+        raise RowProblem(column, _("write the percentage with a dot, e.g. 56.58 (got “%s”)") % text)
+    try:
+        value = Decimal(text.rstrip("%").strip())
+    except InvalidOperation:
+        raise RowProblem(column, _("“%s” is not a percentage") % text) from None
+    if not value.is_finite() or value < 0 or value > 100:
+        raise RowProblem(column, _("%s is not between 0 and 100") % text)
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_year(values: dict[str, str]) -> int:
+    """The calendar year of the sitting: `2024`, or a school year `2023/2024` (its exams are in 2024)."""
+    text = parse_required(values, "year")
+    if "/" in text:
+        first, _sep, second = text.partition("/")
+        if first.isdigit() and second.isdigit() and int(second) == int(first) + 1:
+            return int(second)
+        raise RowProblem("year", _("“%s” is not a year (2024) or a school year (2023/2024)") % text)
+    if not (text.isdigit() and len(text) == 4 and 1990 <= int(text) <= 2100):
+        raise RowProblem("year", _("“%s” is not a year (2024) or a school year (2023/2024)") % text)
+    return int(text)
+
+
+class QualityImporter(ScopedImporter):
+    """Looks institutions and subjects up once per pass."""
+
+    def prepare(self) -> None:
+        self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
+        self.subjects = {_subject_key(name): pk for pk, name in Subject.objects.values_list("pk", "name")}
+
+    def institution_id(self, values: dict[str, str]) -> int:
+        number = parse_required(values, "institution")
+        institution_id = self.institutions.get(number)
+        if institution_id is None:
+            raise RowProblem("institution", _("unknown institution %s") % number)
+        if not self.institution_allowed(institution_id):
+            raise RowProblem("institution", _("institution %s is not in your scope") % number)
+        return institution_id
+
+    def subject_id(self, name: str) -> int:
+        """The id of a subject, created at its first use in the write pass."""
+        key = _subject_key(name)
+        subject_id = self.subjects.get(key)
+        if subject_id is None:
+            subject_id = Subject.objects.create(name=name).pk
+            self.subjects[key] = subject_id
+        return subject_id
+
+
+class _FormColumns:
+    """The observations file's columns: the fixed ones, then the criterion codes of the form in use."""
+
+    def __get__(self, instance: Any, owner: type | None = None) -> list[str]:
+        if instance is not None and getattr(instance, "form_columns", None):
+            return list(instance.form_columns)
+        form = ObservationForm.objects.filter(code=DEFAULT_FORM_CODE).order_by("-version").first()
+        if form is None:
+            return [*OBSERVATION_COLUMNS, *criterion_codes()]
+        codes = Criterion.objects.filter(form=form).order_by("position", "pk").values_list("code", flat=True)
+        return [*OBSERVATION_COLUMNS, *codes]
+
+
+@dataclass(frozen=True)
+class ObservationRow:
+    on: date
+    institution_id: int
+    observer_id: int
+    teacher_id: int
+    subject: str
+    grade: str
+    kind: str
+    answers: tuple[tuple[int, int], ...]  # (criterion id, option id)
+    strengths: str
+    suggestions: str
+
+
+class ObservationImporter(QualityImporter):
+    """`date,institution,observer,teacher,subject,grade,kind,<criterion codes of the form in use>`."""
+
+    kind = "observations"
+    permission = "quality.add_observation"
+    columns: ClassVar[list[str]] = _FormColumns()  # type: ignore[assignment]
+    optional_columns: ClassVar[frozenset[str]] = frozenset({"strengths", "suggestions"})
+    codes: ClassVar[dict[str, str]] = {
+        "date": "YYYY-MM-DD, not in the future",
+        "institution": "registration number",
+        "observer": "the observer's username",
+        "teacher": "the observed teacher's personal code (a staff member)",
+        "subject": "subject name, e.g. Matemātika",
+        "grade": "grade or group, e.g. 7.b",
+        "kind": "|".join(ObservationKind.values),
+        "criteria": "one column per criterion code of the form in use: yes|partly|no on the default scale",
+        "strengths, suggestions": "optional free text",
+    }
+
+    @classmethod
+    def example_row(cls, header: list[str]) -> list[str]:
+        """An example row for the XLSX template (every answer "yes")."""
+        example = ["2024-03-12", "9000000011", "observer", "150380-11111", "Matemātika", "7.b", "external"]
+        return example + ["yes"] * (len(header) - len(example))
+
+    @classmethod
+    def template_csv(cls) -> str:
+        """The header of the form in use, alone (so the output can be used as a file's first line)."""
+        return ",".join(cls.columns) + "\n"
+
+    @classmethod
+    def template_workbook(cls) -> bytes:
+        cls.example = cls.example_row(cls.columns)
+        try:
+            return super().template_workbook()
+        finally:
+            cls.example = []
+
+    def prepare(self) -> None:
+        super().prepare()
+        form = ObservationForm.objects.filter(code=DEFAULT_FORM_CODE).order_by("-version").first()
+        if form is None:
+            raise ImportFailed([RowError(1, "-", _("there is no observation form"))])
+        self.form = form
+        self.criteria = list(
+            Criterion.objects.filter(form=form).select_related("scale").prefetch_related("scale__options")
+        )
+        self.criteria.sort(key=lambda c: (c.position, c.pk))
+        self.form_columns = [*OBSERVATION_COLUMNS, *(c.code for c in self.criteria)]
+        self.options = {c.pk: {o.code: o.pk for o in c.scale.options.all()} for c in self.criteria}
+        self.users = {name: pk for pk, name in get_user_model().objects.values_list("pk", "username")}
+        self.teachers = dict(StaffMember.objects.values_list("personal_code", "pk"))
+        self.today = timezone.localdate()
+
+    def parse(self, values: dict[str, str]) -> ObservationRow:
+        on = parse_date(values, "date")
+        assert on is not None  # noqa: S101 - required=True
+        if on > self.today:
+            raise RowProblem("date", _("%s is in the future") % on.isoformat())
+        institution_id = self.institution_id(values)
+        username = parse_required(values, "observer")
+        observer_id = self.users.get(username)
+        if observer_id is None:
+            raise RowProblem("observer", _("no user with the username %s") % username)
+        code = normalise_personal_code(parse_required(values, "teacher"))
+        check("teacher", validate_personal_code, code)
+        teacher_id = self.teachers.get(code)
+        if teacher_id is None:
+            raise RowProblem("teacher", _("no staff member with the personal code %s") % code[:6] + "-*****")
+        subject = parse_subject(values)
+        grade = parse_required(values, "grade", max_length=40)
+        kind = parse_choice(values, "kind", ObservationKind.values)
+        if kind == ObservationKind.EXTERNAL and self.scope is not None:
+            raise RowProblem("kind", _("only the board's observers record external observations"))
+        answers = []
+        for criterion in self.criteria:
+            options = self.options[criterion.pk]
+            answer = parse_choice(values, criterion.code, list(options))
+            answers.append((criterion.pk, options[answer]))
+        return ObservationRow(
+            on,
+            institution_id,
+            observer_id,
+            teacher_id,
+            subject,
+            grade,
+            kind,
+            tuple(answers),
+            parse_text(values, "strengths", max_length=10_000),
+            parse_text(values, "suggestions", max_length=10_000),
+        )
+
+    def key(self, record: ObservationRow) -> Hashable:
+        return (
+            record.on,
+            record.institution_id,
+            record.teacher_id,
+            _subject_key(record.subject),
+            record.grade,
+            record.kind,
+            record.observer_id,
+        )
+
+    def write(self, records: list[ObservationRow], result: ImportResult) -> None:
+        existing: dict[Hashable, Observation] = {}
+        candidates = Observation.objects.filter(
+            date__in={r.on for r in records}, teacher_id__in={r.teacher_id for r in records}
+        ).select_related("subject")
+        for observation in candidates:
+            existing[
+                (
+                    observation.date,
+                    observation.institution_id,
+                    observation.teacher_id,
+                    _subject_key(observation.subject.name),
+                    observation.grade,
+                    observation.kind,
+                    observation.observer_id,
+                )
+            ] = observation
+        answers_of: dict[int, dict[int, int]] = {}
+        for observation_id, criterion_id, option_id in Answer.objects.filter(
+            observation__in=[o.pk for o in existing.values()]
+        ).values_list("observation_id", "criterion_id", "option_id"):
+            answers_of.setdefault(observation_id, {})[criterion_id] = option_id
+        names = {
+            pk: (full.strip() or username)
+            for pk, username, full in (
+                (pk, username, f"{first} {last}")
+                for pk, username, first, last in get_user_model()
+                .objects.filter(pk__in={r.observer_id for r in records})
+                .values_list("pk", "username", "first_name", "last_name")
+            )
+        }
+        new_answers: list[Answer] = []
+        for record in records:
+            wanted = dict(record.answers)
+            found = existing.get(self.key(record))
+            if found is None:
+                observation = Observation.objects.create(
+                    form=self.form,
+                    date=record.on,
+                    institution_id=record.institution_id,
+                    kind=record.kind,
+                    observer_id=record.observer_id,
+                    observer_name=names.get(record.observer_id, "")[:160],
+                    teacher_id=record.teacher_id,
+                    subject_id=self.subject_id(record.subject),
+                    grade=record.grade,
+                    strengths=record.strengths,
+                    suggestions=record.suggestions,
+                )
+                existing[self.key(record)] = observation
+                answers_of[observation.pk] = wanted
+                new_answers += [Answer(observation=observation, criterion_id=c, option_id=o) for c, o in wanted.items()]
+                result.created += 1
+                continue
+            observation = found
+            same = (
+                observation.form_id == self.form.pk
+                and answers_of.get(observation.pk) == wanted
+                and (observation.strengths, observation.suggestions) == (record.strengths, record.suggestions)
+            )
+            if same:
+                result.unchanged += 1
+                continue
+            observation.form = self.form
+            observation.strengths, observation.suggestions = record.strengths, record.suggestions
+            observation.save()
+            Answer.objects.filter(observation=observation).delete()
+            new_answers += [Answer(observation=observation, criterion_id=c, option_id=o) for c, o in wanted.items()]
+            answers_of[observation.pk] = wanted
+            result.updated += 1
+        Answer.objects.bulk_create(new_answers, batch_size=2000)
+
+
+@dataclass(frozen=True)
+class SittingKey:
+    year: int
+    exam: str
+    subject: str
+    level: str
+    grade: int | None
+
+
+def parse_sitting(values: dict[str, str]) -> SittingKey:
+    """The sitting a row belongs to: year, exam, subject, level (optional) and grade (optional)."""
+    year = parse_year(values)
+    exam = parse_choice(values, "exam", ExamKind.values)
+    subject = parse_subject(values)
+    level = parse_choice(values, "level", LEVEL_CODES, default="")
+    grade = parse_int(values, "grade", required=False, minimum=1, maximum=12)
+    return SittingKey(year, exam, subject, level, grade)
+
+
+class SittingImporter(QualityImporter):
+    """Finds or creates sittings by (year, exam, subject, level, grade)."""
+
+    def sitting(self, key: SittingKey) -> ExamSitting:
+        cache: dict[tuple[int, str, str, str, int | None], ExamSitting] = self.__dict__.setdefault("_sittings", {})
+        lookup = (key.year, key.exam, _subject_key(key.subject), key.level, key.grade)
+        found = cache.get(lookup)
+        if found is None:
+            subject_id = self.subject_id(key.subject)
+            found, _created = ExamSitting.objects.get_or_create(
+                year=key.year, exam=key.exam, subject_id=subject_id, level=key.level, grade=key.grade
+            )
+            cache[lookup] = found
+        return found
+
+
+@dataclass(frozen=True)
+class ExamResultRow:
+    sitting: SittingKey
+    institution_id: int
+    candidates: int
+    mean_percent: Decimal
+    below_threshold: int | None
+    national_mean_percent: Decimal | None
+    type_mean_percent: Decimal | None
+
+
+class ExamResultImporter(SittingImporter):
+    """`year,exam,subject,level,institution,candidates,mean_percent,below_threshold,national_mean_percent,type_mean_percent`."""
+
+    kind = "exam_results"
+    permission = "quality.add_examresult"
+    columns: ClassVar[list[str]] = [
+        "year",
+        "exam",
+        "subject",
+        "level",
+        "institution",
+        "candidates",
+        "mean_percent",
+        "below_threshold",
+        "national_mean_percent",
+        "type_mean_percent",
+        "grade",
+    ]
+    optional_columns: ClassVar[frozenset[str]] = frozenset({"grade"})
+    identity_column = "national_mean_percent"
+    codes: ClassVar[dict[str, str]] = {
+        "year": "the year of the exam (2024) or its school year (2023/2024)",
+        "exam": EXAM_CODES,
+        "subject": "subject name, e.g. Matemātika",
+        "level": "optimal|higher, or empty",
+        "institution": "registration number",
+        "candidates": "a whole number above zero",
+        "mean_percent": "0–100 with a dot, e.g. 48.4",
+        "below_threshold": "candidates below the pass threshold, or empty",
+        "national_mean_percent": "0–100 with a dot, or empty",
+        "type_mean_percent": "the mean of the institution's type, 0–100 with a dot, or empty",
+        "grade": "optional: the grade of a monitoring test (1–12)",
+    }
+    example: ClassVar[list[str]] = [
+        "2024", "ce_basic", "Matemātika", "", "9000000011", "52", "42.3", "4", "43.2", "", "",
+    ]  # fmt: skip
+
+    def identity_message(self) -> str:
+        return _("the same sitting has another national mean in an earlier row")
+
+    def parse(self, values: dict[str, str]) -> ExamResultRow:
+        sitting = parse_sitting(values)
+        institution_id = self.institution_id(values)
+        candidates = parse_int(values, "candidates", minimum=1, maximum=1_000_000)
+        assert candidates is not None  # noqa: S101 - required=True
+        mean = parse_percent(values, "mean_percent")
+        assert mean is not None  # noqa: S101 - required=True
+        below = parse_int(values, "below_threshold", required=False, minimum=0, maximum=1_000_000)
+        if below is not None and below > candidates:
+            raise RowProblem("below_threshold", _("%(below)d is more than the %(all)d candidates") % {
+                "below": below, "all": candidates,
+            })  # fmt: skip
+        return ExamResultRow(
+            sitting,
+            institution_id,
+            candidates,
+            mean,
+            below,
+            parse_percent(values, "national_mean_percent", required=False),
+            parse_percent(values, "type_mean_percent", required=False),
+        )
+
+    def _sitting_key(self, key: SittingKey) -> tuple[int, str, str, str, int | None]:
+        return (key.year, key.exam, _subject_key(key.subject), key.level, key.grade)
+
+    def key(self, record: ExamResultRow) -> Hashable:
+        return (self._sitting_key(record.sitting), record.institution_id)
+
+    def identity(self, record: ExamResultRow) -> tuple[Hashable, Hashable] | None:
+        if record.national_mean_percent is None:
+            return None
+        return (self._sitting_key(record.sitting), record.national_mean_percent)
+
+    def write(self, records: list[ExamResultRow], result: ImportResult) -> None:
+        sittings = {id(record): self.sitting(record.sitting) for record in records}
+        current = {
+            (r.sitting_id, r.institution_id): r
+            for r in ExamResult.objects.filter(sitting__in={s.pk for s in sittings.values()})
+        }
+        for record in records:
+            sitting = sittings[id(record)]
+            if (
+                record.national_mean_percent is not None
+                and sitting.national_mean_percent != record.national_mean_percent
+            ):
+                sitting.national_mean_percent = record.national_mean_percent
+                sitting.save(update_fields=["national_mean_percent"])
+            values = {
+                "candidates": record.candidates,
+                "mean_percent": record.mean_percent,
+                "below_threshold": record.below_threshold,
+                "national_mean_percent": record.national_mean_percent,
+                "type_mean_percent": record.type_mean_percent,
+            }
+            existing = current.get((sitting.pk, record.institution_id))
+            if existing is None:
+                current[(sitting.pk, record.institution_id)] = ExamResult.objects.create(
+                    sitting=sitting, institution_id=record.institution_id, **values
+                )
+                result.created += 1
+            elif any(getattr(existing, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(existing, name, value)
+                existing.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+
+@dataclass(frozen=True)
+class LearnerResultRow:
+    sitting: SittingKey
+    personal_code: str
+    percent: Decimal
+
+
+class LearnerResultImporter(SittingImporter):
+    """`year,exam,subject,personal_code,percent` (optional `level`, `grade`)."""
+
+    kind = "learner_results"
+    permission = "quality.add_learnerresult"
+    columns: ClassVar[list[str]] = ["year", "exam", "subject", "personal_code", "percent", "level", "grade"]
+    optional_columns: ClassVar[frozenset[str]] = frozenset({"level", "grade"})
+    codes: ClassVar[dict[str, str]] = {
+        "year": "the year of the test (2024) or its school year (2023/2024)",
+        "exam": EXAM_CODES,
+        "subject": "subject name, e.g. Latviešu valoda",
+        "personal_code": "the learner's personal code; their school comes from the registry's enrolments",
+        "percent": "0–100 with a dot, e.g. 18.5",
+        "level": "optional: optimal|higher",
+        "grade": "optional: the grade (1–12), e.g. 7 for the grade-7 monitoring test",
+    }
+    example: ClassVar[list[str]] = ["2024", "monitoring", "Latviešu valoda", "010110-10006", "18.5", "", "7"]
+
+    def parse(self, values: dict[str, str]) -> LearnerResultRow:
+        if self.scope is not None:
+            raise RowProblem("personal_code", _("learners' results are imported by the board"))
+        sitting = parse_sitting(values)
+        code = normalise_personal_code(parse_required(values, "personal_code"))
+        check("personal_code", validate_personal_code, code)
+        value = parse_percent(values, "percent")
+        assert value is not None  # noqa: S101 - required=True
+        return LearnerResultRow(sitting, code, value)
+
+    def key(self, record: LearnerResultRow) -> Hashable:
+        s = record.sitting
+        return (s.year, s.exam, _subject_key(s.subject), s.level, s.grade, record.personal_code)
+
+    def write(self, records: list[LearnerResultRow], result: ImportResult) -> None:
+        codes = {r.personal_code for r in records}
+        learners = dict(Learner.objects.filter(personal_code__in=codes).values_list("personal_code", "pk"))
+        schools = learner_schools(learners, years={r.sitting.year for r in records})
+        sittings = {id(record): self.sitting(record.sitting) for record in records}
+        current = {
+            (r.sitting_id, r.personal_code): r
+            for r in LearnerResult.objects.filter(
+                sitting__in={s.pk for s in sittings.values()}, personal_code__in=codes
+            )
+        }
+        for record in records:
+            sitting = sittings[id(record)]
+            learner_id = learners.get(record.personal_code)
+            institution_id = schools.get((learner_id, sitting.year)) if learner_id else None
+            values = {"percent": record.percent, "learner_id": learner_id, "institution_id": institution_id}
+            existing = current.get((sitting.pk, record.personal_code))
+            if existing is None:
+                current[(sitting.pk, record.personal_code)] = LearnerResult.objects.create(
+                    sitting=sitting, personal_code=record.personal_code, **values
+                )
+                result.created += 1
+            elif any(getattr(existing, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(existing, name, value)
+                existing.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+
+def learner_schools(learners: dict[str, int], *, years: set[int]) -> dict[tuple[int, int], int]:
+    """(learner id, year) -> the institution of the learner's enrolment on 1 May of that year (1 query).
+
+    When no enrolment holds on that day, the latest one begun before it counts.
+    """
+    if not learners:
+        return {}
+    best: dict[tuple[int, int], tuple[tuple[bool, date], int]] = {}
+    rows = Enrolment.objects.filter(learner_id__in=list(learners.values())).values_list(
+        "learner_id", "group__institution_id", "enrolled_on", "left_on"
+    )
+    for learner_id, institution_id, enrolled_on, left_on in rows:
+        for year in years:
+            day = date(year, 5, 1)
+            if enrolled_on > day:
+                continue
+            rank = (left_on is None or left_on >= day, enrolled_on)
+            known = best.get((learner_id, year))
+            if known is None or rank > known[0]:
+                best[(learner_id, year)] = (rank, institution_id)
+    return {key: institution_id for key, (_rank, institution_id) in best.items()}
+
+
+IMPORTERS: dict[str, type[ScopedImporter]] = {
+    importer.kind: importer for importer in (ObservationImporter, ExamResultImporter, LearnerResultImporter)
+}

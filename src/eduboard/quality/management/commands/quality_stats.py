@@ -1,0 +1,63 @@
+"""`manage.py quality_stats observations --from --to` and `quality_stats exams --year --exam`: figures as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from eduboard.core.commands import iso_date
+from eduboard.quality import selectors
+from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.registry.models import Institution
+
+
+class Command(BaseCommand):
+    help = (
+        "Print quality figures as JSON: `observations --from --to` (lessons and % meeting each criterion, keyed "
+        "by criterion code; the same JSON as GET /api/quality/stats/observations/), or `exams --year --exam` "
+        "(city against nation per subject; with --institution, the institution against its type and the nation)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("figures", choices=["observations", "exams"])
+        parser.add_argument("--from", dest="date_from", type=iso_date, help="YYYY-MM-DD (observations)")
+        parser.add_argument("--to", dest="date_to", type=iso_date, help="YYYY-MM-DD, included (observations)")
+        parser.add_argument("--kind", choices=ObservationKind.values, help="observations of one kind only")
+        parser.add_argument("--subject", help="subject name (observations)")
+        parser.add_argument("--institution", help="registration number")
+        parser.add_argument("--year", type=int, help="calendar year of the exams (exams)")
+        parser.add_argument("--exam", choices=ExamKind.values, help="exam code (exams)")
+        parser.add_argument("--level", choices=[v for v in ExamLevel.values if v], help="optimal|higher (exams)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        institution = None
+        if options["institution"]:
+            institution = Institution.objects.filter(registration_number=options["institution"]).first()
+            if institution is None:
+                raise CommandError(f"Unknown institution {options['institution']}")
+        if options["figures"] == "observations":
+            if not options["date_from"] or not options["date_to"]:
+                raise CommandError("Give the period: --from YYYY-MM-DD --to YYYY-MM-DD")
+            if options["date_to"] < options["date_from"]:
+                raise CommandError("--to is before --from")
+            data: Any = selectors.observation_figures(
+                date_from=options["date_from"],
+                date_to=options["date_to"],
+                kind=options["kind"],
+                subject=options["subject"],
+                institution=institution,
+            )
+        else:
+            if not options["year"]:
+                raise CommandError("Give the year: --year 2024")
+            if institution is not None:
+                data = selectors.institution_exam_comparison(
+                    institution=institution, year=options["year"], exam=options["exam"]
+                )
+            else:
+                if not options["exam"]:
+                    raise CommandError("Give the exam: --exam " + "|".join(ExamKind.values))
+                data = selectors.exam_comparison(year=options["year"], exam=options["exam"], level=options["level"])
+        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

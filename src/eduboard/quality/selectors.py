@@ -1,0 +1,358 @@
+"""Figures of the quality area (bounded queries, scoped like every read).
+
+Rules, in one place:
+- a lesson meets a criterion when its answer is an option marked `meets` (on the default yes/partly/no
+  scale only "yes"); the % of a criterion is lessons meeting it / lessons that answered it (the lessons
+  whose form version has it), rounded half up to 2 places by core.numbers.percent;
+- criteria are keyed by code across form versions, so a criterion kept in a new version keeps its history;
+- "the previous year" is the same period a year earlier (29 February becomes 28 February);
+- a city (or any group of institutions) mean of an exam is the candidate-weighted mean of the institutions'
+  means: sum(candidates × mean %) / sum(candidates), rounded half up to 2 places;
+- gaps are signed percentage points, institution (or city) minus the comparison: −22.6 is 22.6 points below.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from eduboard.core.numbers import CENT, percent
+from eduboard.quality.defaults import DEFAULT_FORM_CODE
+from eduboard.quality.models import (
+    Answer,
+    Criterion,
+    ExamResult,
+    ExamSitting,
+    LearnerResult,
+    Observation,
+    ObservationForm,
+)
+from eduboard.quality.services import pass_threshold
+from eduboard.registry.models import Institution
+
+ALL = None
+
+
+def _number(value: Decimal | None) -> float | None:
+    """A Decimal figure as a JSON number (its 2-place value), None stays None."""
+    return None if value is None else float(value)
+
+
+def same_day_a_year_before(day: date) -> date:
+    """The same calendar day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def observations_in(
+    *,
+    date_from: date,
+    date_to: date,
+    visible_to: Any = ALL,
+    institution: Institution | int | None = None,
+    subject: Any = None,
+    kind: str | None = None,
+    institution_types: Iterable[str] | None = None,
+) -> QuerySet[Observation]:
+    """Observations dated from `date_from` to `date_to` (both included) matching the filters, in scope."""
+    observations = Observation.objects.filter(date__gte=date_from, date__lte=date_to)
+    if visible_to is not ALL:
+        observations = observations.visible_to(visible_to)
+    if institution is not None:
+        observations = observations.filter(institution=institution)
+    if subject is not None:
+        observations = (
+            observations.filter(subject__name__iexact=subject)
+            if isinstance(subject, str)
+            else observations.filter(subject=subject)
+        )
+    if kind:
+        observations = observations.filter(kind=kind)
+    if institution_types is not None:
+        observations = observations.filter(institution__type__in=list(institution_types))
+    return observations
+
+
+def _criterion_counts(observations: QuerySet[Observation]) -> tuple[int, dict[str, tuple[int, int]]]:
+    """Lessons, and per criterion code (answered, meeting): 2 queries."""
+    lessons = observations.count()
+    rows = (
+        Answer.objects.filter(observation__in=observations.values("pk"))
+        .values("criterion__code")
+        .annotate(answered=Count("pk"), meeting=Count("pk", filter=Q(option__meets=True)))
+        .values_list("criterion__code", "answered", "meeting")
+    )
+    return lessons, {code: (answered, meeting) for code, answered, meeting in rows}
+
+
+def observation_figures(
+    *,
+    date_from: date,
+    date_to: date,
+    visible_to: Any = ALL,
+    institution: Institution | int | None = None,
+    subject: Any = None,
+    kind: str | None = None,
+    institution_types: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """Lessons observed in a period and the % meeting each criterion, with the change against a year before.
+
+    6 queries whatever the number of observations. Keys: `from`, `to`, `lessons`, `lessons_by_kind`,
+    `criteria` (criterion code -> `text`, `group`, `answered`, `meeting`, `percent`, `previous_percent`,
+    `change_points`), `previous` (`from`, `to`, `lessons`). Percentages are numbers with 2 places or None.
+    """
+    types = list(institution_types) if institution_types is not None else None
+    filters = {
+        "visible_to": visible_to,
+        "institution": institution,
+        "subject": subject,
+        "kind": kind,
+        "institution_types": types,
+    }
+    current = observations_in(date_from=date_from, date_to=date_to, **filters)
+    lessons, counts = _criterion_counts(current)
+    by_kind = dict(current.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"))
+    previous_from, previous_to = same_day_a_year_before(date_from), same_day_a_year_before(date_to)
+    previous_lessons, previous_counts = _criterion_counts(
+        observations_in(date_from=previous_from, date_to=previous_to, **filters)
+    )
+    texts = criterion_texts(set(counts) | set(previous_counts))
+    criteria: dict[str, dict[str, Any]] = {}
+    for code in sorted(set(counts) | set(previous_counts), key=lambda c: texts.get(c, (9999, c, c, ""))[:2]):
+        info = texts.get(code, (9999, code, code, ""))
+        answered, meeting = counts.get(code, (0, 0))
+        before_answered, before_meeting = previous_counts.get(code, (0, 0))
+        now = percent(meeting, answered)
+        before = percent(before_meeting, before_answered)
+        criteria[code] = {
+            "text": info[2],
+            "group": info[3],
+            "answered": answered,
+            "meeting": meeting,
+            "percent": _number(now),
+            "previous_answered": before_answered,
+            "previous_percent": _number(before),
+            "change_points": _number(now - before) if now is not None and before is not None else None,
+        }
+    return {
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "lessons": lessons,
+        "lessons_by_kind": {k: by_kind.get(k, 0) for k in ("external", "internal", "peer")},
+        "criteria": criteria,
+        "previous": {"from": previous_from.isoformat(), "to": previous_to.isoformat(), "lessons": previous_lessons},
+    }
+
+
+def criterion_texts(codes: Iterable[str]) -> dict[str, tuple[int, str, str, str]]:
+    """code -> (position, code, text, group name), from the newest form version that has the code (1 query).
+
+    Codes of the form in use come first, in its order.
+    """
+    wanted = set(codes)
+    if not wanted:
+        return {}
+    newest = ObservationForm.objects.filter(code=DEFAULT_FORM_CODE).order_by("-version").values("pk")[:1]
+    result: dict[str, tuple[int, str, str, str]] = {}
+    rows = (
+        Criterion.objects.filter(code__in=wanted)
+        .annotate(in_use=Count("pk", filter=Q(form__in=newest)))
+        .order_by("-in_use", "-form__version", "-form_id")
+        .values_list("code", "text", "group__name", "position", "in_use")
+    )
+    for code, text, group, position, in_use in rows:
+        if code not in result:
+            result[code] = (position if in_use else 1000 + position, code, text, group)
+    return result
+
+
+def observation_list(*, visible_to: Any = ALL) -> QuerySet[Observation]:
+    """Observations the user may see, with what the list pages show (1 query per page)."""
+    observations = Observation.objects.all() if visible_to is ALL else Observation.objects.visible_to(visible_to)
+    return observations.select_related("institution", "teacher", "subject", "observer", "form")
+
+
+def observation_answers(observation: Observation) -> list[tuple[Criterion, str, bool]]:
+    """The criteria of the observation's form version with the answer given (label, meets) — 1 query."""
+    answers = {
+        answer.criterion_id: answer.option
+        for answer in Answer.objects.filter(observation=observation).select_related("option")
+    }
+    rows = []
+    for criterion in Criterion.objects.filter(form_id=observation.form_id).select_related("group").order_by("position"):
+        option = answers.get(criterion.pk)
+        rows.append((criterion, option.label if option else "—", bool(option and option.meets)))
+    return rows
+
+
+# --- exams
+
+
+def _weighted_mean(pairs: Iterable[tuple[int, Decimal]]) -> Decimal | None:
+    total, weight = Decimal(0), 0
+    for candidates, mean in pairs:
+        total += Decimal(candidates) * mean
+        weight += candidates
+    if weight == 0:
+        return None
+    return (total / weight).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _gap(value: Decimal | None, other: Decimal | None) -> float | None:
+    return None if value is None or other is None else float(value - other)
+
+
+def _results(*, visible_to: Any) -> QuerySet[ExamResult]:
+    results = ExamResult.objects.all() if visible_to is ALL else ExamResult.objects.visible_to(visible_to)
+    return results.select_related("sitting", "sitting__subject", "institution")
+
+
+def exam_comparison(
+    *,
+    year: int,
+    exam: str,
+    level: str | None = None,
+    visible_to: Any = ALL,
+    institution_types: Iterable[str] | None = None,
+) -> list[dict[str, Any]]:
+    """The city (the institutions in scope) against the nation, per sitting of `exam` in `year` — 2 queries.
+
+    One dict per sitting: `subject`, `level`, `grade`, `institutions`, `candidates`, `mean_percent`
+    (candidate-weighted), `below_threshold` (sum; None when no institution gave it), `threshold_percent`,
+    `national_mean_percent`, `gap_points` (city minus nation). Ordered by level, grade, subject.
+    """
+    results = _results(visible_to=visible_to).filter(sitting__year=year, sitting__exam=exam)
+    if level is not None:
+        results = results.filter(sitting__level=level)
+    if institution_types is not None:
+        results = results.filter(institution__type__in=list(institution_types))
+    grouped: dict[int, list[ExamResult]] = defaultdict(list)
+    sittings: dict[int, ExamSitting] = {}
+    for result in results:
+        grouped[result.sitting_id].append(result)
+        sittings[result.sitting_id] = result.sitting
+    threshold = pass_threshold(year=year, exam=exam)
+    rows = []
+    for sitting_id, rows_of in grouped.items():
+        sitting = sittings[sitting_id]
+        mean = _weighted_mean((r.candidates, r.mean_percent) for r in rows_of)
+        below = [r.below_threshold for r in rows_of if r.below_threshold is not None]
+        national = sitting.national_mean_percent
+        rows.append(
+            {
+                "year": year,
+                "exam": exam,
+                "subject": sitting.subject.name,
+                "level": sitting.level,
+                "grade": sitting.grade,
+                "institutions": len(rows_of),
+                "candidates": sum(r.candidates for r in rows_of),
+                "mean_percent": _number(mean),
+                "below_threshold": sum(below) if below else None,
+                "threshold_percent": _number(threshold),
+                "national_mean_percent": _number(national),
+                "gap_points": _gap(mean, national),
+            }
+        )
+    rows.sort(key=lambda row: (row["level"], row["grade"] or 0, row["subject"]))
+    return rows
+
+
+def institution_exam_comparison(
+    *, institution: Institution | int, year: int, exam: str | None = None, visible_to: Any = ALL
+) -> list[dict[str, Any]]:
+    """One institution against the mean of its type and the nation, as seed 003's table 3 (1 query).
+
+    One dict per sitting: `exam`, `subject`, `level`, `grade`, `candidates`, `mean_percent`,
+    `type_mean_percent`, `national_mean_percent`, `gap_to_type_points`, `gap_to_national_points`,
+    `below_threshold`.
+    """
+    results = _results(visible_to=visible_to).filter(institution=institution, sitting__year=year)
+    if exam:
+        results = results.filter(sitting__exam=exam)
+    rows = []
+    for result in results.order_by("sitting__exam", "sitting__level", "sitting__grade", "pk"):
+        national = result.national_mean_percent
+        if national is None:
+            national = result.sitting.national_mean_percent
+        rows.append(
+            {
+                "year": year,
+                "exam": result.sitting.exam,
+                "subject": result.sitting.subject.name,
+                "level": result.sitting.level,
+                "grade": result.sitting.grade,
+                "candidates": result.candidates,
+                "mean_percent": _number(result.mean_percent),
+                "below_threshold": result.below_threshold,
+                "type_mean_percent": _number(result.type_mean_percent),
+                "national_mean_percent": _number(national),
+                "gap_to_type_points": _gap(result.mean_percent, result.type_mean_percent),
+                "gap_to_national_points": _gap(result.mean_percent, national),
+            }
+        )
+    return rows
+
+
+def exam_years(*, visible_to: Any = ALL) -> list[int]:
+    """Years with results the user may see, newest first (1 query)."""
+    results = ExamResult.objects.all() if visible_to is ALL else ExamResult.objects.visible_to(visible_to)
+    return sorted(set(results.values_list("sitting__year", flat=True)), reverse=True)
+
+
+def support_list(
+    *,
+    year: int,
+    exam: str,
+    below_percent: Decimal,
+    subject: str | None = None,
+    grade: int | None = None,
+    visible_to: Any = ALL,
+) -> list[dict[str, Any]]:
+    """Learners whose result is below `below_percent`, grouped by school (1 query).
+
+    One dict per school (None first: learners not found in the registry): `institution`
+    (registration number or None), `institution_name`, `learners` (list of `personal_code` (masked),
+    `name`, `subject`, `grade`, `percent`), lowest result first.
+    """
+    results = LearnerResult.objects.all() if visible_to is ALL else LearnerResult.objects.visible_to(visible_to)
+    results = results.filter(sitting__year=year, sitting__exam=exam, percent__lt=below_percent)
+    if subject:
+        results = results.filter(sitting__subject__name__iexact=subject)
+    if grade is not None:
+        results = results.filter(sitting__grade=grade)
+    grouped: dict[int | None, dict[str, Any]] = {}
+    for result in results.select_related("learner", "institution", "sitting__subject").order_by("percent", "pk"):
+        entry = grouped.setdefault(
+            result.institution_id,
+            {
+                "institution": result.institution.registration_number if result.institution else None,
+                "institution_name": result.institution.name if result.institution else "",
+                "learners": [],
+            },
+        )
+        entry["learners"].append(
+            {
+                "id": result.pk,
+                "personal_code": result.masked_code,
+                "name": f"{result.learner.first_name} {result.learner.last_name}" if result.learner else "",
+                "subject": result.sitting.subject.name,
+                "grade": result.sitting.grade,
+                "percent": _number(result.percent),
+            }
+        )
+    return sorted(grouped.values(), key=lambda entry: (entry["institution"] is not None, entry["institution_name"]))
+
+
+def quality_stats(
+    *, date_from: date, date_to: date, visible_to: Any = ALL, kind: str | None = None, **filters: Any
+) -> dict[str, Any]:
+    """The JSON of `manage.py quality_stats observations` and `GET /api/quality/stats/observations/`."""
+    return observation_figures(date_from=date_from, date_to=date_to, visible_to=visible_to, kind=kind, **filters)
