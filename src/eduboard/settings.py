@@ -208,6 +208,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The API of eduboard, the information system of a city education board.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "ENUM_NAME_OVERRIDES": {
+        "ProgrammeLevelEnum": "eduboard.registry.choices.ProgrammeLevel",
+        "SettlementLevelEnum": "eduboard.finance.choices.SettlementLevel",
+    },
     # The docs page loads its assets from our own static files (no CDN: CSP and offline use).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -25,6 +25,7 @@ urlpatterns = [
     path("api/me/", me_view, name="api-me"),
     path("api/registry/stats/", registry_stats_view, name="api-registry-stats"),
     path("api/people/stats/", people_stats_view, name="api-people-stats"),
+    path("api/finance/", include("eduboard.finance.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
@@ -27,7 +28,7 @@ class Column:
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, (int, float, str)):
+    if isinstance(value, (int, float, str, Decimal)):  # amounts stay numbers in XLSX
         return value
     return str(value)
 

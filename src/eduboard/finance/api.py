@@ -1,9 +1,386 @@
-"""The finance area's API: viewsets registered on the project's router, and the stats view."""
+"""The finance area's API: allocations, spending, costs, meal rules, settlements, and the figures.
+
+Writes go through the same services as the pages; an update must send back the `version` it read,
+and a stale one is refused (400) instead of overwriting someone else's change.
+"""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from eduboard.finance import selectors, services
+from eduboard.finance.filters import AllocationFilter, ExpenditureFilter, SettlementFilter
+from eduboard.finance.models import (
+    Allocation,
+    CostRate,
+    DayOff,
+    Expenditure,
+    FundingSource,
+    InstitutionSet,
+    MealRule,
+    SettlementLine,
+)
+from eduboard.registry.models import Institution, Municipality, institution_scope
+from eduboard.registry.selectors import scope_of
+
+
+def _django_errors(error: DjangoValidationError) -> ValidationError:
+    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+def _check_scope(user: Any, institution: Institution | None) -> None:
+    scope = institution_scope(user)
+    if institution is not None and scope is not None and institution.pk not in scope:
+        raise ValidationError({"institution": [_("This institution is not in your scope.")]})
+
+
+class FundingSourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FundingSource
+        fields = ["id", "code", "name"]
+
+
+class FundingSourceViewSet(viewsets.ModelViewSet):
+    """Funding sources (the board extends the list)."""
+
+    serializer_class = FundingSourceSerializer
+    queryset = FundingSource.objects.all()
+
+
+class InstitutionSetSerializer(serializers.ModelSerializer):
+    members = serializers.SlugRelatedField(
+        slug_field="registration_number", queryset=Institution.objects.all(), many=True
+    )
+
+    class Meta:
+        model = InstitutionSet
+        fields = ["id", "name", "members"]
+
+
+class InstitutionSetViewSet(viewsets.ModelViewSet):
+    """Named groups of institutions that allocations can be made to (e.g. “all preschools”)."""
+
+    serializer_class = InstitutionSetSerializer
+    queryset = InstitutionSet.objects.prefetch_related("members")
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    """An allocation; `spent` counts every expenditure recorded. Send back `version` on update."""
+
+    institution = serializers.SlugRelatedField(
+        slug_field="registration_number", queryset=Institution.objects.all(), required=False, allow_null=True
+    )
+    institution_set = serializers.SlugRelatedField(
+        slug_field="name", queryset=InstitutionSet.objects.all(), required=False, allow_null=True
+    )
+    source = serializers.SlugRelatedField(slug_field="code", queryset=FundingSource.objects.all())  # type: ignore[assignment]
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Allocation
+        fields = ["id", "year", "institution", "institution_set", "purpose", "source", "amount", "note", "version"]
+
+    def validate_institution(self, institution: Institution | None) -> Institution | None:
+        _check_scope(self.context["request"].user, institution)
+        return institution
+
+
+class VersionedViewSet(viewsets.ModelViewSet):
+    """Creates and updates through a service that checks the `version` the caller read."""
+
+    def save_with(self, instance: Any, expected: int | None) -> None:
+        raise NotImplementedError
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        instance = serializer.Meta.model(**data)  # type: ignore[attr-defined]
+        self.save_with(instance, None)
+        serializer.instance = instance
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        data = dict(serializer.validated_data)
+        expected = data.pop("version", None)
+        if expected is None:
+            raise ValidationError({"version": [_("Send the version you read, so no one's change is overwritten.")]})
+        instance = serializer.instance
+        for name, value in data.items():
+            setattr(instance, name, value)
+        self.save_with(instance, expected)
+
+
+class AllocationViewSet(VersionedViewSet):
+    """Allocations the caller may see (own institutions and their groups); the board writes them."""
+
+    serializer_class = AllocationSerializer
+    filterset_class = AllocationFilter
+    queryset = Allocation.objects.all()
+    ordering_fields = ["year", "amount", "purpose"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Allocation.objects.visible_to(self.request.user).select_related(
+            "institution", "institution_set", "source"
+        )
+
+    def save_with(self, instance: Allocation, expected: int | None) -> None:
+        try:
+            services.allocation_save(allocation=instance, expected_version=expected)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+
+    def perform_destroy(self, instance: Allocation) -> None:
+        try:
+            services.allocation_delete(allocation=instance)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+
+
+class ExpenditureSerializer(serializers.ModelSerializer):
+    """Spending from an allocation. Send back `version` on update."""
+
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Expenditure
+        fields = ["id", "allocation", "date", "amount", "document", "description", "version"]
+
+    def validate_allocation(self, allocation: Allocation) -> Allocation:
+        if not Allocation.objects.visible_to(self.context["request"].user).filter(pk=allocation.pk).exists():
+            raise ValidationError(_("This allocation is not in your scope."))
+        return allocation
+
+
+class ExpenditureViewSet(VersionedViewSet):
+    """Spending of the allocations the caller may see."""
+
+    serializer_class = ExpenditureSerializer
+    filterset_class = ExpenditureFilter
+    queryset = Expenditure.objects.all()
+    ordering_fields = ["date", "amount"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return Expenditure.objects.visible_to(self.request.user)
+
+    def save_with(self, instance: Expenditure, expected: int | None) -> None:
+        try:
+            services.expenditure_save(expenditure=instance, expected_version=expected)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+
+
+class CostRateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CostRate
+        fields = ["id", "year", "kind", "monthly_cost"]
+
+
+class CostRateViewSet(viewsets.ModelViewSet):
+    """Approved costs per learner per month."""
+
+    serializer_class = CostRateSerializer
+    queryset = CostRate.objects.all()
+    filterset_fields = ["year", "kind"]
+
+
+class MealRuleSerializer(serializers.ModelSerializer):
+    """A meal compensation rule; the state's and the municipality's shares add up to the price."""
+
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = MealRule
+        fields = [
+            "id", "code", "name", "rank", "level", "grade_from", "grade_to", "preparatory_year", "special_needs",
+            "large_family", "ukrainian_civilian", "declared_in_city", "requires_contract", "valid_from",
+            "valid_until", "yearly_until", "price_per_day", "state_per_day", "municipal_per_day", "version",
+        ]  # fmt: skip
+
+
+class MealRuleViewSet(VersionedViewSet):
+    """Meal compensation rules (the board edits them)."""
+
+    serializer_class = MealRuleSerializer
+    queryset = MealRule.objects.all()
+
+    def save_with(self, instance: MealRule, expected: int | None) -> None:
+        try:
+            services.meal_rule_save(rule=instance, expected_version=expected)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+
+
+class DayOffSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DayOff
+        fields = ["id", "name", "start", "end", "applies_to"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None))
+        if start and end and end < start:
+            raise ValidationError({"end": [_("The end is before the start.")]})
+        return attrs
+
+
+class DayOffViewSet(viewsets.ModelViewSet):
+    """Days without school meals (holidays)."""
+
+    serializer_class = DayOffSerializer
+    queryset = DayOff.objects.all()
+
+
+class SettlementLineSerializer(serializers.ModelSerializer):
+    """A settlement line; `amount` = learners × months × monthly cost."""
+
+    municipality = serializers.SlugRelatedField(slug_field="name", queryset=Municipality.objects.all())
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+
+    class Meta:
+        model = SettlementLine
+        fields = [
+            "id", "municipality", "direction", "level", "period_start", "period_end", "learners", "months",
+            "monthly_cost", "amount", "note",
+        ]  # fmt: skip
+
+
+class SettlementLineViewSet(viewsets.ModelViewSet):
+    """Inter-municipal settlement lines (board only)."""
+
+    serializer_class = SettlementLineSerializer
+    filterset_class = SettlementFilter
+    queryset = SettlementLine.objects.select_related("municipality")
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        line = SettlementLine(**serializer.validated_data)
+        try:
+            services.settlement_line_save(line=line)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+        serializer.instance = line
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        line: SettlementLine = serializer.instance  # type: ignore[assignment]
+        for name, value in serializer.validated_data.items():
+            setattr(line, name, value)
+        try:
+            services.settlement_line_save(line=line)
+        except DjangoValidationError as error:
+            raise _django_errors(error) from error
+
+
+def _date_param(request: Request, name: str, default: date | None = None) -> date:
+    raw = request.query_params.get(name)
+    if not raw:
+        if default is None:
+            raise ValidationError({name: [_("Give the date as YYYY-MM-DD.")]})
+        return default
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: [_("Write the date as YYYY-MM-DD.")]}) from None
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given")],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def finance_stats_view(request: Request) -> Response:
+    """The finance figures as of a date: the same JSON as `manage.py finance_stats --as-of`, scoped to the caller."""
+    if not request.user.has_perm("finance.view_allocation"):
+        raise PermissionDenied
+    as_of = _date_param(request, "as_of", timezone.localdate())
+    return Response(selectors.finance_stats(as_of=as_of, visible_to=scope_of(request.user)))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+        OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def settlement_summary_view(request: Request) -> Response:
+    """Learners in and out by level, receivable and due, per municipality and in total, for a period."""
+    if not request.user.has_perm("finance.view_settlementline"):
+        raise PermissionDenied
+    date_from, date_to = _date_param(request, "from"), _date_param(request, "to")
+    if date_to < date_from:
+        raise ValidationError({"to": [_("The end is before the start.")]})
+    return Response(selectors.settlement_summary(date_from=date_from, date_to=date_to))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("institution", OpenApiTypes.STR, required=True, description="registration number"),
+        OpenApiParameter("month", OpenApiTypes.STR, required=True, description="YYYY-MM"),
+        OpenApiParameter("format", OpenApiTypes.STR, description="json (default) or xlsx"),
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def meal_compensation_view(request: Request) -> Response | HttpResponse:
+    """A month's meal compensation of one institution in the caller's scope: every learner's line and totals."""
+    if not request.user.has_perm("finance.view_mealrule"):
+        raise PermissionDenied
+    institution = get_object_or_404(
+        Institution.objects.visible_to(request.user), registration_number=request.query_params.get("institution", "")
+    )
+    try:
+        month = date.fromisoformat(request.query_params.get("month", "") + "-01")
+    except ValueError:
+        return Response({"month": [_("Write the month as YYYY-MM.")]}, status=status.HTTP_400_BAD_REQUEST)
+    computation = selectors.meal_compensation(institution=institution, month=month)
+    if request.query_params.get("format") == "xlsx":
+        from eduboard.finance.exports import meal_workbook
+
+        response = HttpResponse(
+            meal_workbook(computation),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = (
+            f'attachment; filename="meals-{institution.registration_number}-{month:%Y-%m}.xlsx"'
+        )
+        return response
+    return Response(computation.as_dict())
 
 
 def register(router: DefaultRouter) -> None:
     """Register this area's viewsets on the project's API router."""
+    router.register("finance/sources", FundingSourceViewSet, basename="fundingsource")
+    router.register("finance/institution-sets", InstitutionSetViewSet, basename="institutionset")
+    router.register("finance/allocations", AllocationViewSet, basename="allocation")
+    router.register("finance/expenditures", ExpenditureViewSet, basename="expenditure")
+    router.register("finance/cost-rates", CostRateViewSet, basename="costrate")
+    router.register("finance/meal-rules", MealRuleViewSet, basename="mealrule")
+    router.register("finance/days-off", DayOffViewSet, basename="dayoff")
+    router.register("finance/settlements", SettlementLineViewSet, basename="settlementline")
+
+
+urlpatterns = [
+    path("stats/", finance_stats_view, name="api-finance-stats"),
+    path("settlement-summary/", settlement_summary_view, name="api-finance-settlement-summary"),
+    path("meal-compensation/", meal_compensation_view, name="api-finance-meal-compensation"),
+]

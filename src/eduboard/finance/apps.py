@@ -6,3 +6,24 @@ class FinanceConfig(AppConfig):
     name = "eduboard.finance"
     label = "finance"
     verbose_name = _("Finance")
+
+    def ready(self) -> None:
+        from auditlog.registry import auditlog
+
+        from eduboard.core.jobs import register_importers
+        from eduboard.finance.importers import IMPORTERS
+        from eduboard.finance.models import (
+            Allocation,
+            CostRate,
+            DayOff,
+            Expenditure,
+            FundingSource,
+            MealContract,
+            MealRule,
+            SettlementLine,
+        )
+
+        # Every change of an amount or a rule is in the audit trail.
+        for model in (Allocation, Expenditure, CostRate, MealRule, SettlementLine, FundingSource, DayOff, MealContract):
+            auditlog.register(model)
+        register_importers("finance", IMPORTERS)

@@ -1,0 +1,69 @@
+"""Filters of the finance pages and API (one FilterSet serves both)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.finance.choices import Direction, Purpose, SettlementLevel
+from eduboard.finance.models import Allocation, Expenditure, FundingSource, SettlementLine
+from eduboard.registry.models import Institution, Municipality
+
+
+def _institutions(request: object) -> QuerySet[Institution]:
+    user = getattr(request, "user", None)
+    return Institution.objects.visible_to(user).order_by("name") if user else Institution.objects.none()
+
+
+class AllocationFilter(django_filters.FilterSet):
+    """Allocations by year, recipient, purpose and source."""
+
+    year = django_filters.NumberFilter(label=_("Year"))
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"), queryset=_institutions, method="by_institution"
+    )
+    purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=Purpose.choices)
+    source = django_filters.ModelChoiceFilter(
+        label=_("Funding source"), queryset=FundingSource.objects.all(), to_field_name="code"
+    )
+
+    class Meta:
+        model = Allocation
+        fields = ["year", "institution", "purpose", "source"]
+
+    def by_institution(self, queryset: QuerySet[Allocation], name: str, value: Institution) -> QuerySet[Allocation]:
+        """The institution's own allocations and those of groups it belongs to."""
+        return queryset.filter(Q(institution=value) | Q(institution_set__members=value)).distinct()
+
+
+class ExpenditureFilter(django_filters.FilterSet):
+    """Spending by allocation, period and text."""
+
+    allocation = django_filters.NumberFilter(label=_("Allocation"), field_name="allocation_id")
+    date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte")
+    q = django_filters.CharFilter(label=_("Document or description"), method="search")
+
+    class Meta:
+        model = Expenditure
+        fields = ["allocation", "date_from", "date_to", "q"]
+
+    def search(self, queryset: QuerySet[Expenditure], name: str, value: str) -> QuerySet[Expenditure]:
+        return queryset.filter(Q(document__icontains=value) | Q(description__icontains=value))
+
+
+class SettlementFilter(django_filters.FilterSet):
+    """Settlement lines by municipality, direction, level and period."""
+
+    municipality = django_filters.ModelChoiceFilter(
+        label=_("Municipality"), queryset=Municipality.objects.filter(is_home=False)
+    )
+    direction = django_filters.ChoiceFilter(label=_("Direction"), choices=Direction.choices)
+    level = django_filters.ChoiceFilter(label=_("Level"), choices=SettlementLevel.choices)
+    date_from = django_filters.DateFilter(label=_("Period from"), field_name="period_start", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("Period to"), field_name="period_end", lookup_expr="lte")
+
+    class Meta:
+        model = SettlementLine
+        fields = ["municipality", "direction", "level", "date_from", "date_to"]

@@ -1,0 +1,344 @@
+"""Finance file formats: `allocations`, `expenditures`, `cost_rates` (all or nothing, idempotent by natural key).
+
+Amounts are written with a dot and at most 2 decimals; codes are the same whatever the UI language.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import ClassVar
+
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from eduboard.core.imports import (
+    ImportResult,
+    RowProblem,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_required,
+    parse_text,
+)
+from eduboard.finance.choices import CostKind, Purpose
+from eduboard.finance.models import Allocation, CostRate, Expenditure, FundingSource, InstitutionSet
+from eduboard.registry.importers import ScopedImporter
+from eduboard.registry.models import Institution
+
+SOURCE_CODES = ["state", "municipal", "eu_funds", "erasmus", "other"]
+AMOUNT = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
+
+
+def parse_amount(values: dict[str, str], column: str, *, positive: bool = False) -> Decimal:
+    """An amount in euros: digits, a dot and at most 2 decimals (61716, 3474.93)."""
+    text = parse_required(values, column)
+    if not AMOUNT.fullmatch(text):
+        raise RowProblem(
+            column, _("“%s” is not an amount written with a dot and at most 2 decimals (e.g. 3474.93)") % text
+        )
+    amount = Decimal(text)
+    if positive and amount <= 0:
+        raise RowProblem(column, _("the amount must be above zero"))
+    return amount
+
+
+class FinanceImporter(ScopedImporter):
+    """Looks institutions, groups of institutions and funding sources up once per pass."""
+
+    def prepare(self) -> None:
+        self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
+        self.sets = {name.casefold(): pk for name, pk in InstitutionSet.objects.values_list("name", "pk")}
+        self.set_members: dict[int, set[int]] = {}
+        for set_id, institution_id in InstitutionSet.members.through.objects.values_list(
+            "institutionset_id", "institution_id"
+        ):
+            self.set_members.setdefault(set_id, set()).add(institution_id)
+        self.sources = dict(FundingSource.objects.values_list("code", "pk"))
+
+    def recipient(self, values: dict[str, str]) -> tuple[int | None, int | None]:
+        """(institution id, group id) from a registration number or a group's name."""
+        text = parse_required(values, "institution")
+        if text in self.institutions:
+            institution_id = self.institutions[text]
+            if not self.institution_allowed(institution_id):
+                raise RowProblem("institution", _("institution %s is not in your scope") % text)
+            return institution_id, None
+        set_id = self.sets.get(text.casefold())
+        if set_id is None:
+            raise RowProblem(
+                "institution", _("“%s” is neither a registration number nor the name of a group of institutions") % text
+            )
+        if self.scope is not None and not self.set_members.get(set_id, set()) <= self.scope:
+            raise RowProblem("institution", _("the group “%s” holds institutions outside your scope") % text)
+        return None, set_id
+
+    def source_id(self, values: dict[str, str]) -> int:
+        code = values.get("source", "")
+        if code not in self.sources:
+            raise RowProblem(
+                "source",
+                _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(self.sources)},
+            )
+        return self.sources[code]
+
+    def year(self, values: dict[str, str]) -> int:
+        year = parse_int(values, "year", minimum=2000, maximum=2100)
+        assert year is not None  # noqa: S101 - required
+        return year
+
+
+AllocationKey = tuple[int, int | None, int | None, str, int]  # year, institution, group, purpose, source
+
+
+@dataclass(frozen=True)
+class AllocationRow:
+    year: int
+    institution_id: int | None
+    set_id: int | None
+    purpose: str
+    source_id: int
+    amount: Decimal
+
+    @property
+    def key(self) -> AllocationKey:
+        return (self.year, self.institution_id, self.set_id, self.purpose, self.source_id)
+
+
+def _allocation_key(allocation: Allocation) -> AllocationKey:
+    return (
+        allocation.year,
+        allocation.institution_id,
+        allocation.institution_set_id,
+        allocation.purpose,
+        allocation.source_id,
+    )
+
+
+class AllocationImporter(FinanceImporter):
+    """`year,institution,purpose,source,amount`."""
+
+    kind = "allocations"
+    permission = "finance.add_allocation"
+    columns: ClassVar[list[str]] = ["year", "institution", "purpose", "source", "amount"]
+    codes: ClassVar[dict[str, str]] = {
+        "year": "the budget year, e.g. 2024",
+        "institution": "registration number, or the name of a group of institutions (e.g. all preschools)",
+        "purpose": "|".join(Purpose.values),
+        "source": "|".join(SOURCE_CODES),
+        "amount": "euros with a dot and at most 2 decimals: 61716 or 61716.00",
+    }
+    example: ClassVar[list[str]] = ["2024", "all preschools", "teaching_aids", "state", "61716.00"]
+
+    def parse(self, values: dict[str, str]) -> AllocationRow:
+        institution_id, set_id = self.recipient(values)
+        return AllocationRow(
+            year=self.year(values),
+            institution_id=institution_id,
+            set_id=set_id,
+            purpose=parse_choice(values, "purpose", Purpose.values),
+            source_id=self.source_id(values),
+            amount=parse_amount(values, "amount"),
+        )
+
+    def key(self, record: AllocationRow) -> AllocationKey:
+        return record.key
+
+    def write(self, records: list[AllocationRow], result: ImportResult) -> None:
+        current = {_allocation_key(a): a for a in Allocation.objects.filter(year__in={r.year for r in records})}
+        for record in records:
+            allocation = current.get(record.key)
+            if allocation is None:
+                Allocation.objects.create(
+                    year=record.year,
+                    institution_id=record.institution_id,
+                    institution_set_id=record.set_id,
+                    purpose=record.purpose,
+                    source_id=record.source_id,
+                    amount=record.amount,
+                )
+                result.created += 1
+            elif allocation.amount != record.amount:
+                allocation.amount = record.amount
+                allocation.version += 1
+                allocation.save()  # save(), so the audit trail records the change of amount
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+
+@dataclass(frozen=True)
+class ExpenditureRow:
+    allocation: AllocationKey
+    date: date
+    amount: Decimal
+    document: str
+    description: str
+
+
+class ExpenditureImporter(FinanceImporter):
+    """`year,institution,purpose,source,date,amount,document,description`: spending of an existing allocation."""
+
+    kind = "expenditures"
+    permission = "finance.add_expenditure"
+    columns: ClassVar[list[str]] = [
+        "year",
+        "institution",
+        "purpose",
+        "source",
+        "date",
+        "amount",
+        "document",
+        "description",
+    ]
+    codes: ClassVar[dict[str, str]] = {
+        **AllocationImporter.codes,
+        "year": "the allocation's year (year, institution, purpose and source name the allocation)",
+        "date": "YYYY-MM-DD, within the year",
+        "amount": "euros above zero, with a dot and at most 2 decimals: 3474.93",
+        "document": "the accounting document's number (one document once per allocation and date)",
+        "description": "free text, may be empty",
+    }
+    example: ClassVar[list[str]] = [
+        "2024",
+        "all preschools",
+        "teaching_aids",
+        "state",
+        "2024-03-12",
+        "1210.40",
+        "VB-PII-2024/01",
+        "Mācību grāmatas",
+    ]
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.warnings: list[str] = []
+        self.allocations = {_allocation_key(a): a.pk for a in Allocation.objects.all()}
+
+    def parse(self, values: dict[str, str]) -> ExpenditureRow:
+        year = self.year(values)
+        institution_id, set_id = self.recipient(values)
+        purpose = parse_choice(values, "purpose", Purpose.values)
+        source_id = self.source_id(values)
+        key = (year, institution_id, set_id, purpose, source_id)
+        if key not in self.allocations:
+            raise RowProblem(
+                "institution",
+                _("no %(year)s allocation for %(who)s with purpose %(purpose)s from source %(source)s")
+                % {
+                    "year": year,
+                    "who": values.get("institution", ""),
+                    "purpose": purpose,
+                    "source": values.get("source", ""),
+                },
+            )
+        day = parse_date(values, "date")
+        assert day is not None  # noqa: S101 - required
+        if day.year != year:
+            raise RowProblem(
+                "date", _("%(date)s is not in the year %(year)s") % {"date": day.isoformat(), "year": year}
+            )
+        return ExpenditureRow(
+            allocation=key,
+            date=day,
+            amount=parse_amount(values, "amount", positive=True),
+            document=parse_required(values, "document", max_length=60),
+            description=parse_text(values, "description", max_length=255),
+        )
+
+    def key(self, record: ExpenditureRow) -> tuple[AllocationKey, str, date]:
+        return (record.allocation, record.document, record.date)
+
+    def write(self, records: list[ExpenditureRow], result: ImportResult) -> None:
+        allocation_ids = {self.allocations[r.allocation] for r in records}
+        current = {
+            (e.allocation_id, e.document, e.date): e
+            for e in Expenditure.objects.filter(allocation_id__in=allocation_ids)
+        }
+        for record in records:
+            allocation_id = self.allocations[record.allocation]
+            expenditure = current.get((allocation_id, record.document, record.date))
+            if expenditure is None:
+                Expenditure.objects.create(
+                    allocation_id=allocation_id,
+                    date=record.date,
+                    amount=record.amount,
+                    document=record.document,
+                    description=record.description,
+                )
+                result.created += 1
+            elif (expenditure.amount, expenditure.description) != (record.amount, record.description):
+                expenditure.amount, expenditure.description = record.amount, record.description
+                expenditure.version += 1
+                expenditure.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+    def finish(self, result: ImportResult) -> None:
+        """Warnings (never errors) for allocations now spent beyond their amount."""
+        over = (
+            Allocation.objects.annotate(spent=Sum("expenditures__amount"))
+            .filter(pk__in=set(self.allocations.values()))
+            .values_list(
+                "year", "institution__registration_number", "institution_set__name", "purpose", "amount", "spent"
+            )
+        )
+        self.warnings = [
+            _("%(year)s %(who)s %(purpose)s: spent %(spent)s of %(amount)s allocated")
+            % {"year": year, "who": number or name, "purpose": purpose, "spent": spent, "amount": amount}
+            for year, number, name, purpose, amount, spent in over
+            if spent is not None and spent > amount
+        ]
+
+
+@dataclass(frozen=True)
+class CostRateRow:
+    year: int
+    kind: str
+    monthly_cost: Decimal
+
+
+class CostRateImporter(FinanceImporter):
+    """`year,programme_kind,monthly_cost`: approved costs per learner per month (board only)."""
+
+    kind = "cost_rates"
+    permission = "finance.add_costrate"
+    columns: ClassVar[list[str]] = ["year", "programme_kind", "monthly_cost"]
+    codes: ClassVar[dict[str, str]] = {
+        "year": "e.g. 2024",
+        "programme_kind": "|".join(CostKind.values),
+        "monthly_cost": "euros with a dot and at most 2 decimals: 300.18",
+    }
+    example: ClassVar[list[str]] = ["2024", "preschool_day", "300.18"]
+
+    def parse(self, values: dict[str, str]) -> CostRateRow:
+        return CostRateRow(
+            year=self.year(values),
+            kind=parse_choice(values, "programme_kind", CostKind.values),
+            monthly_cost=parse_amount(values, "monthly_cost"),
+        )
+
+    def key(self, record: CostRateRow) -> tuple[int, str]:
+        return (record.year, record.kind)
+
+    def write(self, records: list[CostRateRow], result: ImportResult) -> None:
+        current = {(r.year, r.kind): r for r in CostRate.objects.filter(year__in={r.year for r in records})}
+        for record in records:
+            rate = current.get((record.year, record.kind))
+            if rate is None:
+                CostRate.objects.create(year=record.year, kind=record.kind, monthly_cost=record.monthly_cost)
+                result.created += 1
+            elif rate.monthly_cost != record.monthly_cost:
+                rate.monthly_cost = record.monthly_cost
+                rate.save()
+                result.updated += 1
+            else:
+                result.unchanged += 1
+
+
+IMPORTERS: dict[str, type[FinanceImporter]] = {
+    importer.kind: importer for importer in (AllocationImporter, ExpenditureImporter, CostRateImporter)
+}

@@ -1,0 +1,24 @@
+"""`manage.py finance_stats --as-of YYYY-MM-DD`: the finance figures as JSON."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from eduboard.core.commands import iso_date
+from eduboard.finance.selectors import finance_stats
+
+
+class Command(BaseCommand):
+    help = (
+        "Print utilisation by allocation and by funding source, the cost per learner and the year's settlements "
+        "as of a date as JSON (the same JSON as GET /api/finance/stats/?as_of=)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", dest="as_of", type=iso_date, required=True, help="YYYY-MM-DD")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(json.dumps(finance_stats(as_of=options["as_of"]), ensure_ascii=False, indent=2))

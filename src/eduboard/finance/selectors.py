@@ -1,0 +1,550 @@
+"""Reads that compute the finance figures: utilisation, cost per learner, meal compensation, settlements.
+
+Each returns plain data; the query count of each is bounded (tests assert it). `visible_to=ALL` gives
+the whole city (commands, the board's reports); a user limits the figures to their institutions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q, Sum
+
+from eduboard.core.numbers import money, percent
+from eduboard.finance.choices import CostKind, DayOffScope, Direction, SettlementLevel
+from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
+from eduboard.finance.models import (
+    Allocation,
+    CostRate,
+    DayOff,
+    Expenditure,
+    FundingSource,
+    InstitutionSet,
+    MealContract,
+    MealRule,
+    SettlementLine,
+)
+from eduboard.registry.choices import GroupKind, ProgrammeLevel, SpecialNeeds
+from eduboard.registry.models import Enrolment, Institution, institution_scope
+from eduboard.registry.selectors import ALL
+
+ZERO = Decimal("0.00")
+
+
+def _scope_ids(visible_to: Any) -> set[int] | None:
+    """Institution ids in scope, or None for all."""
+    return None if visible_to is ALL else institution_scope(visible_to)
+
+
+def _number(value: Decimal | None) -> float | None:
+    """A Decimal for JSON: its exact decimal value as a JSON number (2 places print as 2 places)."""
+    return None if value is None else float(value)
+
+
+# --- allocations and spending
+
+
+@dataclass(frozen=True)
+class AllocationUse:
+    """An allocation and how much of it is spent as of a date."""
+
+    id: int
+    year: int
+    recipient: str  # registration number or the group's name
+    recipient_name: str
+    purpose: str
+    source: str
+    allocated: Decimal
+    spent: Decimal
+
+    @property
+    def utilisation(self) -> Decimal | None:
+        return percent(self.spent, self.allocated)
+
+    @property
+    def remaining(self) -> Decimal:
+        return self.allocated - self.spent
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "year": self.year,
+            "recipient": self.recipient,
+            "recipient_name": self.recipient_name,
+            "purpose": self.purpose,
+            "source": self.source,
+            "allocated": _number(self.allocated),
+            "spent": _number(self.spent),
+            "utilisation_percent": _number(self.utilisation),
+        }
+
+
+def allocation_utilisation(*, as_of: date, visible_to: Any = ALL, year: int | None = None) -> list[AllocationUse]:
+    """Every allocation of the year (the year of `as_of` by default) with its spending up to `as_of`. One query."""
+    allocations = Allocation.objects.filter(year=year or as_of.year)
+    if visible_to is not ALL:
+        allocations = allocations.visible_to(visible_to)
+    rows = allocations.annotate(
+        spent=Sum("expenditures__amount", filter=Q(expenditures__date__lte=as_of), default=ZERO)
+    ).values_list(
+        "pk",
+        "year",
+        "institution__registration_number",
+        "institution__name",
+        "institution_set__name",
+        "purpose",
+        "source__code",
+        "amount",
+        "spent",
+    )
+    result = [
+        AllocationUse(
+            id=pk,
+            year=row_year,
+            recipient=number or set_name,
+            recipient_name=name or set_name,
+            purpose=purpose,
+            source=source,
+            allocated=amount,
+            spent=money(spent),
+        )
+        for pk, row_year, number, name, set_name, purpose, source, amount, spent in rows
+    ]
+    return sorted(result, key=lambda use: (use.recipient_name, use.purpose, use.source))
+
+
+def utilisation_by_source(uses: list[AllocationUse]) -> dict[str, dict[str, Any]]:
+    """Allocated, spent and utilisation summed per funding source code."""
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for use in uses:
+        totals[use.source][0] += use.allocated
+        totals[use.source][1] += use.spent
+    return {
+        code: {
+            "allocated": _number(allocated),
+            "spent": _number(spent),
+            "utilisation_percent": _number(percent(spent, allocated)),
+        }
+        for code, (allocated, spent) in sorted(totals.items())
+    }
+
+
+# --- cost per learner per month
+
+
+def month_firsts(year: int, until: date) -> list[date]:
+    """The first days of the months of `year` up to `until`."""
+    return [date(year, month, 1) for month in range(1, 13) if date(year, month, 1) <= until]
+
+
+def cost_kind_of(level: str, group_kind: str) -> str | None:
+    """The programme kind a group's learners count for in the cost per learner."""
+    if level == ProgrammeLevel.PRESCHOOL:
+        return CostKind.PRESCHOOL_24H if group_kind == GroupKind.TWENTY_FOUR_HOUR else CostKind.PRESCHOOL_DAY
+    if level in (ProgrammeLevel.BASIC, ProgrammeLevel.SECONDARY):
+        return CostKind.GENERAL
+    if level == ProgrammeLevel.INTEREST:
+        return CostKind.INTEREST
+    return None
+
+
+def learner_months(*, year: int, until: date) -> dict[int, dict[str, int]]:
+    """Institution id -> programme kind -> learner-months: learners enrolled on the 1st of each month
+    of `year` up to `until`, summed. One query."""
+    firsts = month_firsts(year, until)
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if not firsts:
+        return counts
+    rows = (
+        Enrolment.objects.filter(enrolled_on__lte=firsts[-1])
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=firsts[0]))
+        .values_list("group__institution_id", "group__programme__level", "group__kind", "enrolled_on", "left_on")
+    )
+    for institution_id, level, group_kind, enrolled_on, left_on in rows.iterator(chunk_size=5000):
+        kind = cost_kind_of(level, group_kind)
+        if kind is None:
+            continue
+        months = sum(1 for first in firsts if enrolled_on <= first and (left_on is None or first < left_on))
+        if months:
+            counts[institution_id][kind] += months
+    return counts
+
+
+def spending_by_institution(*, year: int, until: date, months: dict[int, dict[str, int]]) -> dict[int, Decimal]:
+    """Spending of the year's allocations up to `until` per institution; a group's spending shared among
+    its members by their learner-months. Two queries."""
+    spent: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        Expenditure.objects.filter(allocation__year=year, date__lte=until)
+        .values_list("allocation__institution_id", "allocation__institution_set_id")
+        .annotate(total=Sum("amount"))
+    )
+    by_set: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for institution_id, set_id, total in rows:
+        if institution_id is not None:
+            spent[institution_id] += total
+        else:
+            by_set[set_id] += total
+    if by_set:
+        members: dict[int, list[int]] = defaultdict(list)
+        for set_id, institution_id in InstitutionSet.members.through.objects.filter(
+            institutionset_id__in=by_set
+        ).values_list("institutionset_id", "institution_id"):
+            members[set_id].append(institution_id)
+        for set_id, total in by_set.items():
+            weights = {i: sum(months.get(i, {}).values()) for i in members[set_id]}
+            weight_sum = sum(weights.values())
+            for institution_id, weight in weights.items():
+                if weight_sum:
+                    spent[institution_id] += total * weight / weight_sum
+    return spent
+
+
+def cost_per_learner(*, as_of: date, visible_to: Any = ALL, year: int | None = None) -> dict[str, dict[str, Any]]:
+    """Per programme kind: the approved monthly cost, the one computed from the data, and their difference.
+
+    computed = spending ÷ learner-months, where spending is the year's expenditures up to `as_of`
+    shared by institution (a group's by learner-months), then within an institution among its kinds
+    by learner-months; learner-months count learners enrolled on the 1st of each month up to `as_of`.
+    """
+    year = year or as_of.year
+    until = min(as_of, date(year, 12, 31))
+    months = learner_months(year=year, until=until)
+    spent = spending_by_institution(year=year, until=until, months=months)
+    scope = _scope_ids(visible_to)
+    kind_spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    kind_months: dict[str, int] = defaultdict(int)
+    for institution_id, kinds in months.items():
+        if scope is not None and institution_id not in scope:
+            continue
+        total_months = sum(kinds.values())
+        for kind, count in kinds.items():
+            kind_months[kind] += count
+            kind_spent[kind] += spent.get(institution_id, ZERO) * count / total_months
+    approved = dict(CostRate.objects.filter(year=year).values_list("kind", "monthly_cost"))
+    result = {}
+    for kind in CostKind.values:
+        computed = money(kind_spent[kind] / kind_months[kind]) if kind_months[kind] else None
+        rate = approved.get(kind)
+        result[kind] = {
+            "approved": _number(rate),
+            "computed": _number(computed),
+            "difference": _number(computed - rate) if computed is not None and rate is not None else None,
+            "spent": _number(money(kind_spent[kind])),
+            "learner_months": kind_months[kind],
+        }
+    return result
+
+
+# --- inter-municipal settlements
+
+
+def settlement_lines(*, date_from: date, date_to: date, municipality_id: int | None = None) -> list[SettlementLine]:
+    """The settlement lines whose period lies within `date_from`–`date_to`. One query."""
+    lines = SettlementLine.objects.filter(period_start__gte=date_from, period_end__lte=date_to).select_related(
+        "municipality"
+    )
+    if municipality_id is not None:
+        lines = lines.filter(municipality_id=municipality_id)
+    return list(lines)
+
+
+def _side(lines: list[SettlementLine]) -> dict[str, Any]:
+    by_level = dict.fromkeys(SettlementLevel.values, 0)
+    amount_by_level = dict.fromkeys(SettlementLevel.values, ZERO)
+    for line in lines:
+        by_level[line.level] += line.learners
+        amount_by_level[line.level] += line.amount
+    return {
+        "learners_by_level": by_level,
+        "learners_total": sum(by_level.values()),
+        "learner_months": sum(line.learners * line.months for line in lines),
+        "amount_by_level": {level: _number(amount) for level, amount in amount_by_level.items()},
+        "amount": _number(sum(amount_by_level.values(), ZERO)),
+    }
+
+
+def settlement_summary(*, date_from: date, date_to: date) -> dict[str, Any]:
+    """Learners in and out by level, and what is receivable and due, per municipality and in total.
+
+    `incoming` (learners of other municipalities learning here) is receivable (income);
+    `outgoing` (residents learning elsewhere) is due (expenses). One query.
+    """
+    lines = settlement_lines(date_from=date_from, date_to=date_to)
+    by_municipality: dict[str, list[SettlementLine]] = defaultdict(list)
+    for line in lines:
+        by_municipality[line.municipality.name].append(line)
+    incoming = [line for line in lines if line.direction == Direction.INCOMING]
+    outgoing = [line for line in lines if line.direction == Direction.OUTGOING]
+    municipalities = []
+    for name, own in sorted(by_municipality.items()):
+        side_in = _side([line for line in own if line.direction == Direction.INCOMING])
+        side_out = _side([line for line in own if line.direction == Direction.OUTGOING])
+        municipalities.append(
+            {
+                "municipality": name,
+                "municipality_id": own[0].municipality_id,
+                "incoming": side_in,
+                "outgoing": side_out,
+                "receivable": side_in["amount"],
+                "due": side_out["amount"],
+                "balance": _number(Decimal(str(side_in["amount"])) - Decimal(str(side_out["amount"]))),
+            }
+        )
+    receivable = sum((line.amount for line in incoming), ZERO)
+    due = sum((line.amount for line in outgoing), ZERO)
+    return {
+        "date_from": date_from.isoformat(),
+        "date_to": date_to.isoformat(),
+        "incoming": _side(incoming),
+        "outgoing": _side(outgoing),
+        "receivable_total": _number(receivable),
+        "due_total": _number(due),
+        "balance": _number(receivable - due),
+        "municipalities": municipalities,
+    }
+
+
+# --- meal compensation
+
+
+def meal_days(*, calendar: str, first: date, last: date, days_off: list[DayOff]) -> frozenset[date]:
+    """Days meals are served from `first` to `last`: Monday to Friday without the days off of the calendar
+    (`preschools` for preschool groups, wherever they are; `schools` for every other group)."""
+    scopes = {DayOffScope.ALL, calendar}
+    off = {day for entry in days_off if entry.applies_to in scopes for day in days_between(entry.start, entry.end)}
+    return frozenset(day for day in days_between(first, last) if day.weekday() < 5 and day not in off)
+
+
+def calendar_of(level: str) -> str:
+    """The calendar of days off a group follows."""
+    return DayOffScope.PRESCHOOLS if level == ProgrammeLevel.PRESCHOOL else DayOffScope.SCHOOLS
+
+
+def rule_spec(rule: MealRule) -> RuleSpec:
+    """The plain-data form of a stored rule."""
+    until = tuple(int(part) for part in rule.yearly_until.split("-")) if rule.yearly_until else None
+    return RuleSpec(
+        id=rule.pk,
+        rank=rule.rank,
+        level=rule.level,
+        grade_from=rule.grade_from,
+        grade_to=rule.grade_to,
+        preparatory_year=rule.preparatory_year,
+        special_needs=rule.special_needs,
+        large_family=rule.large_family,
+        ukrainian_civilian=rule.ukrainian_civilian,
+        declared_in_city=rule.declared_in_city,
+        requires_contract=rule.requires_contract,
+        valid_from=rule.valid_from,
+        valid_until=rule.valid_until,
+        yearly_until=until,  # type: ignore[arg-type]
+        price_per_day=rule.price_per_day,
+        state_per_day=rule.state_per_day,
+        municipal_per_day=rule.municipal_per_day,
+    )
+
+
+@dataclass
+class MealLine:
+    """One learner's compensated days under one rule in the month."""
+
+    learner_id: int
+    name: str
+    masked_code: str
+    group: str
+    rule_code: str
+    rule_name: str
+    days: int
+    price_per_day: Decimal
+    state_per_day: Decimal
+    municipal_per_day: Decimal
+    total: Decimal
+    state: Decimal
+    municipal: Decimal
+
+
+@dataclass
+class MealComputation:
+    """A month's meal compensation of one institution."""
+
+    institution: Institution
+    month: date
+    school_days: dict[str, int]  # calendar -> days meals are served in the month
+    lines: list[MealLine] = field(default_factory=list)
+
+    @property
+    def totals(self) -> dict[str, Decimal]:
+        return {
+            "total": sum((line.total for line in self.lines), ZERO),
+            "state": sum((line.state for line in self.lines), ZERO),
+            "municipal": sum((line.municipal for line in self.lines), ZERO),
+        }
+
+    def by_rule(self) -> list[dict[str, Any]]:
+        """Learners, days and amounts per rule."""
+        rows: dict[str, dict[str, Any]] = {}
+        for line in self.lines:
+            row = rows.setdefault(
+                line.rule_code,
+                {
+                    "rule": line.rule_name,
+                    "code": line.rule_code,
+                    "learners": 0,
+                    "days": 0,
+                    "total": ZERO,
+                    "state": ZERO,
+                    "municipal": ZERO,
+                },
+            )
+            row["learners"] += 1
+            row["days"] += line.days
+            for key in ("total", "state", "municipal"):
+                row[key] += getattr(line, key)
+        return list(rows.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "institution": self.institution.registration_number,
+            "month": self.month.strftime("%Y-%m"),
+            "school_days": self.school_days,
+            "totals": {key: _number(value) for key, value in self.totals.items()},
+            "by_rule": [
+                {**row, **{key: _number(row[key]) for key in ("total", "state", "municipal")}} for row in self.by_rule()
+            ],
+            "lines": [
+                {
+                    "learner_id": line.learner_id,
+                    "name": line.name,
+                    "personal_code": line.masked_code,
+                    "group": line.group,
+                    "rule": line.rule_code,
+                    "days": line.days,
+                    "total": _number(line.total),
+                    "state": _number(line.state),
+                    "municipal": _number(line.municipal),
+                }
+                for line in self.lines
+            ],
+        }
+
+
+def month_bounds(month: date) -> tuple[date, date]:
+    first = month.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+def meal_compensation(*, institution: Institution, month: date) -> MealComputation:
+    """The month's compensation for the institution's learners: every learner's days under the rule that
+    applied, each learner-day paid once (a learner in two institutions is paid by the enrolment that
+    began first). Six queries, whatever the number of learners."""
+    first, last = month_bounds(month)
+    overlapping = Q(enrolled_on__lte=last) & (Q(left_on__isnull=True) | Q(left_on__gt=first))
+    learner_ids = Enrolment.objects.filter(overlapping, group__institution=institution).values("learner_id")
+    rows = (
+        Enrolment.objects.filter(overlapping, learner_id__in=learner_ids)
+        .select_related(
+            "group__programme", "group__institution", "group__school_year", "learner__declared_municipality"
+        )
+        .order_by("enrolled_on", "pk")
+    )
+    enrolments = list(rows)
+    days_off = list(DayOff.objects.filter(start__lte=last, end__gte=first))
+    calendars: dict[str, frozenset[date]] = {
+        str(calendar): meal_days(calendar=calendar, first=first, last=last, days_off=days_off)
+        for calendar in (DayOffScope.PRESCHOOLS, DayOffScope.SCHOOLS)
+    }
+    placements: list[Placement] = []
+    groups: dict[int, str] = {}
+    for enrolment in enrolments:
+        group, learner = enrolment.group, enrolment.learner
+        groups[enrolment.pk] = group.name
+        level = group.programme.level
+        placements.append(
+            Placement(
+                enrolment_id=enrolment.pk,
+                learner_id=learner.pk,
+                institution_id=group.institution_id,
+                calendar=calendar_of(level),
+                enrolled_on=enrolment.enrolled_on,
+                left_on=enrolment.left_on,
+                level=level,
+                grade=group.grade,
+                preparatory_year=level == ProgrammeLevel.PRESCHOOL
+                and learner.birth_date.year == group.school_year.start_date.year - 6,
+                special_needs=group.programme.special_needs != SpecialNeeds.NONE,
+                large_family=learner.large_family_card,
+                ukrainian_civilian=learner.ukrainian_civilian,
+                declared_in_city=bool(learner.declared_municipality and learner.declared_municipality.is_home),
+            )
+        )
+    contracts: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for learner_id, start, end in MealContract.objects.filter(learner_id__in=learner_ids).values_list(
+        "learner_id", "signed_on", "ended_on"
+    ):
+        contracts[learner_id].append((start, end))
+    stored_rules = {rule.pk: rule for rule in MealRule.objects.all()}
+    assigned = assign_days(
+        placements=placements,
+        rules=[rule_spec(rule) for rule in stored_rules.values()],
+        meal_days=calendars,
+        contracts=contracts,
+    )
+    learners = {enrolment.learner_id: enrolment.learner for enrolment in enrolments}
+    counted: dict[tuple[int, int, int], int] = defaultdict(int)  # (learner, enrolment, rule) -> days
+    for (learner_id, _day), (placement, rule) in assigned.items():
+        if placement.institution_id == institution.pk:
+            counted[(learner_id, placement.enrolment_id, rule.id)] += 1
+    computation = MealComputation(
+        institution=institution,
+        month=first,
+        school_days={str(calendar): len(days) for calendar, days in calendars.items()},
+    )
+    for (learner_id, enrolment_id, rule_id), days in counted.items():
+        stored = stored_rules[rule_id]
+        learner = learners[learner_id]
+        amounts = amounts_for(rule_spec(stored), days)
+        computation.lines.append(
+            MealLine(
+                learner_id=learner_id,
+                name=f"{learner.last_name} {learner.first_name}",
+                masked_code=learner.masked_code,
+                group=groups[enrolment_id],
+                rule_code=stored.code,
+                rule_name=stored.name,
+                days=days,
+                price_per_day=stored.price_per_day,
+                state_per_day=stored.state_per_day,
+                municipal_per_day=stored.municipal_per_day,
+                total=amounts.total,
+                state=amounts.state,
+                municipal=amounts.municipal,
+            )
+        )
+    computation.lines.sort(key=lambda line: (line.group, line.name, line.rule_code))
+    return computation
+
+
+# --- everything as of a date
+
+
+def finance_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+    """The finance figures as of a date: utilisation by allocation and by source, cost per learner, and the
+    year's settlements. The JSON of `manage.py finance_stats` and `GET /api/finance/stats/`."""
+    uses = allocation_utilisation(as_of=as_of, visible_to=visible_to)
+    stats: dict[str, Any] = {
+        "as_of": as_of.isoformat(),
+        "year": as_of.year,
+        "sources": dict(FundingSource.objects.values_list("code", "name")),
+        "utilisation_by_allocation": [use.as_dict() for use in uses],
+        "utilisation_by_source": utilisation_by_source(uses),
+        "cost_per_learner": cost_per_learner(as_of=as_of, visible_to=visible_to),
+    }
+    if visible_to is ALL or institution_scope(visible_to) is None:
+        stats["settlements"] = settlement_summary(date_from=date(as_of.year, 1, 1), date_to=date(as_of.year, 12, 31))
+    return stats

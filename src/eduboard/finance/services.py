@@ -1,0 +1,129 @@
+"""Rules of the finance area: every write that has a rule, one transaction each, validate then write.
+
+Changes of amounts reach the audit trail through django-auditlog (the models are registered in
+`FinanceConfig.ready`); edits of a stale copy are refused by the version check, never overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+
+from eduboard.finance.models import Allocation, Expenditure, MealRule, SettlementLine, months_spanned
+
+Versioned = TypeVar("Versioned", Allocation, Expenditure, MealRule)
+
+
+def _check_version(instance: Versioned, expected_version: int | None) -> None:
+    """Lock the stored row; refuse when it changed since `expected_version` was read."""
+    if instance.pk is None:
+        return
+    model: type[models.Model] = type(instance)
+    current = model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()  # type: ignore[attr-defined]
+    if current is None:
+        raise ValidationError(_("This record was deleted meanwhile."), code="gone")
+    if expected_version is not None and current != expected_version:
+        raise ValidationError(
+            _(
+                "Someone else changed this record meanwhile (you edited version %(yours)s, it is now at version "
+                "%(now)s); reload the page and enter your change again."
+            )
+            % {"yours": expected_version, "now": current},
+            code="stale",
+        )
+    instance.version = current + 1
+
+
+@transaction.atomic
+def allocation_save(*, allocation: Allocation, expected_version: int | None = None) -> Allocation:
+    """Create or edit an allocation; exactly one recipient (an institution or a group), amount not negative."""
+    if (allocation.institution_id is None) == (allocation.institution_set_id is None):
+        raise ValidationError(
+            {"institution": _("Choose either an institution or a group of institutions, not both and not neither.")}
+        )
+    _check_version(allocation, expected_version)
+    allocation.full_clean()
+    allocation.save()
+    return allocation
+
+
+@transaction.atomic
+def allocation_delete(*, allocation: Allocation) -> None:
+    """Delete an allocation that has no spending; one with expenditures is refused."""
+    locked = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    count = locked.expenditures.count()
+    if count:
+        raise ValidationError(
+            _("This allocation has %(count)d expenditure(s); delete them first, or keep the allocation.")
+            % {"count": count},
+            code="has_expenditures",
+        )
+    locked.delete()
+
+
+@transaction.atomic
+def expenditure_save(*, expenditure: Expenditure, expected_version: int | None = None) -> Expenditure:
+    """Record or edit spending; its date lies in the allocation's year (overspending shows as over 100 %)."""
+    allocation = Allocation.objects.select_for_update().get(pk=expenditure.allocation_id)
+    if expenditure.date and expenditure.date.year != allocation.year:
+        raise ValidationError(
+            {
+                "date": _("The date %(date)s is not in the allocation's year %(year)s.")
+                % {"date": expenditure.date.isoformat(), "year": allocation.year}
+            }
+        )
+    _check_version(expenditure, expected_version)
+    expenditure.full_clean()
+    expenditure.save()
+    return expenditure
+
+
+@transaction.atomic
+def expenditure_delete(*, expenditure: Expenditure) -> None:
+    """Delete one expenditure (written to the audit trail)."""
+    expenditure.delete()
+
+
+@transaction.atomic
+def meal_rule_save(*, rule: MealRule, expected_version: int | None = None) -> MealRule:
+    """Create or edit a meal compensation rule: shares add up to the price, the period is sound."""
+    errors: dict[str, str] = {}
+    if None not in (rule.state_per_day, rule.municipal_per_day, rule.price_per_day) and (
+        rule.state_per_day + rule.municipal_per_day != rule.price_per_day
+    ):
+        errors["price_per_day"] = _(
+            "The state's share (%(state)s) and the municipality's (%(municipal)s) must add up to the price (%(price)s)."
+        ) % {"state": rule.state_per_day, "municipal": rule.municipal_per_day, "price": rule.price_per_day}
+    if rule.valid_until and rule.valid_from and rule.valid_until < rule.valid_from:
+        errors["valid_until"] = _("The end is before the start.")
+    if rule.grade_from and rule.grade_to and rule.grade_to < rule.grade_from:
+        errors["grade_to"] = _("The last grade is below the first.")
+    if errors:
+        raise ValidationError(errors)
+    _check_version(rule, expected_version)
+    rule.full_clean()
+    rule.save()
+    return rule
+
+
+@transaction.atomic
+def settlement_line_save(*, line: SettlementLine) -> SettlementLine:
+    """Record a settlement line: another municipality, and no more months than the period has."""
+    errors: dict[str, str] = {}
+    if line.municipality_id and line.municipality.is_home:
+        errors["municipality"] = _("Settlements are made with other municipalities, not the board's own.")
+    if line.period_start and line.period_end:
+        if line.period_end < line.period_start:
+            errors["period_end"] = _("The end is before the start.")
+        elif line.months and line.months > months_spanned(line.period_start, line.period_end):
+            errors["months"] = _("The period has only %(n)d month(s).") % {
+                "n": months_spanned(line.period_start, line.period_end)
+            }
+    if errors:
+        raise ValidationError(errors)
+    line.full_clean()
+    line.save()
+    return line
