@@ -1,25 +1,271 @@
-"""The home page: the public landing for visitors, the dashboard for signed-in users."""
+"""Pages of the reports area: the home dashboard, report editions, their narrative, comparison and files."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import institutions_by_type
+from eduboard.registry.selectors import default_as_of, institutions_by_type
+from eduboard.reports import jobs, services
+from eduboard.reports.forms import CompareForm, EditionCreateForm, NarrativeForm
+from eduboard.reports.models import ReportEdition
+from eduboard.reports.present import Table as PresentedTable
+from eduboard.reports.present import narrative_slots, present, present_block
+from eduboard.reports.renderers import FORMATS
+from eduboard.reports.selectors import dashboard_figures, edition_content, editions_compare
+
+
+def _as_of(request: HttpRequest) -> date:
+    try:
+        return date.fromisoformat(request.GET.get("as_of", ""))
+    except ValueError:
+        return default_as_of()
 
 
 def home_view(request: HttpRequest) -> HttpResponse:
-    """Visitors see the public landing page; signed-in users their dashboard, scoped to their role."""
+    """Visitors see the public landing page; signed-in users their dashboard: the report's key figures, scoped."""
     if not request.user.is_authenticated:
         return render(request, "reports/landing.html")
     counts = institutions_by_type(visible_to=request.user)
     rows = [(label, counts.get(code, 0)) for code, label in InstitutionType.choices if counts.get(code)]
     sees_all = getattr(request.user, "sees_all_institutions", False)
     own = [] if sees_all else list(Institution.objects.visible_to(request.user))
+    as_of = _as_of(request)
+    key: dict[str, Any] = {}
+    tables: list[PresentedTable] = []
+    if sees_all or own:
+        figures = dashboard_figures(as_of=as_of, user=request.user)
+        key = {"figures": present_block({"type": "figures", "items": figures["figures"]}, {}).items}
+        tables = [present_block(table, {}).table for table in figures["tables"]]  # type: ignore[misc]
+        key["school_year"] = figures["school_year"]
+    latest = ReportEdition.objects.visible_to(request.user).select_related("school_year").first()
     return render(
         request,
         "reports/dashboard.html",
-        {"type_rows": rows, "institution_total": sum(counts.values()), "own_institutions": own, "sees_all": sees_all},
+        {
+            "type_rows": rows,
+            "institution_total": sum(counts.values()),
+            "own_institutions": own,
+            "sees_all": sees_all,
+            "as_of": as_of,
+            "key": key,
+            "tables": tables,
+            "charts": {table.chart.id: table.chart.spec() for table in tables if table and table.chart},
+            "latest_edition": latest,
+        },
+    )
+
+
+def _can_write(user: Any) -> bool:
+    return bool(user.has_perm("reports.change_reportedition") and getattr(user, "sees_all_institutions", False))
+
+
+def _edition(request: HttpRequest, pk: int) -> ReportEdition:
+    return get_object_or_404(ReportEdition.objects.visible_to(request.user).select_related("school_year"), pk=pk)
+
+
+def _version(request: HttpRequest) -> int | None:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+@permission_required("reports.view_reportedition", raise_exception=True)
+def edition_list_view(request: HttpRequest) -> HttpResponse:
+    """Editions of the board's reports (drafts only for the board); the board starts a new one here."""
+    can_write = _can_write(request.user)
+    form = EditionCreateForm(request.POST or None, initial={"as_of": default_as_of()})
+    if request.method == "POST":
+        if not can_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                edition = services.edition_create(
+                    school_year=form.cleaned_data["school_year"],
+                    as_of=form.cleaned_data["as_of"],
+                    title=form.cleaned_data["title"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("A draft edition was started."))
+                return redirect(edition)
+    editions = ReportEdition.objects.visible_to(request.user).select_related("school_year", "based_on")
+    return render(
+        request,
+        "reports/edition_list.html",
+        {"editions": editions, "form": form, "can_write": can_write, "compare_form": CompareForm()},
+    )
+
+
+@login_required
+@permission_required("reports.view_reportedition", raise_exception=True)
+def edition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The report in the browser: a draft's figures computed now, a published one's as frozen; charts with tables."""
+    edition = _edition(request, pk)
+    content = edition_content(edition=edition)
+    report = present(content, edition.narrative, title=edition.title)
+    tables = report.tables()
+    others = ReportEdition.objects.visible_to(request.user).exclude(pk=edition.pk).select_related("school_year")
+    return render(
+        request,
+        "reports/edition_detail.html",
+        {
+            "edition": edition,
+            "report": report,
+            "charts": {table.chart.id: table.chart.spec() for table in tables if table.chart},
+            "can_write": _can_write(request.user),
+            "formats": list(FORMATS),
+            "languages": settings.LANGUAGES,
+            "others": others,
+        },
+    )
+
+
+@login_required
+@permission_required("reports.change_reportedition", raise_exception=True)
+def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write the edition's narrative; a save made on a stale copy is refused with a message, nothing lost silently."""
+    if not _can_write(request.user):
+        raise PermissionDenied
+    edition = _edition(request, pk)
+    if edition.is_published:
+        messages.error(request, _("A published edition is frozen; start a new edition from it to change it."))
+        return redirect(edition)
+    slots = narrative_slots(edition_content(edition=edition))
+    initial = {"version": edition.version, "title": edition.title}
+    initial.update({f"slot:{slot}": edition.narrative.get(slot, "") for slot, _s, _l in slots})
+    form = NarrativeForm(request.POST or None, initial=initial, slots=slots)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edition_update(
+                edition_id=edition.pk,
+                version=form.cleaned_data["version"],
+                narrative=form.narrative(),
+                title=form.cleaned_data["title"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The text of the edition was saved."))
+            return redirect(edition)
+    return render(request, "reports/edition_edit.html", {"edition": edition, "form": form})
+
+
+@login_required
+@permission_required("reports.change_reportedition", raise_exception=True)
+@require_POST
+def edition_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Publish a draft, start a new edition from a published one, or delete a draft."""
+    if not _can_write(request.user):
+        raise PermissionDenied
+    edition = _edition(request, pk)
+    version = _version(request)
+    if version is None:
+        messages.error(request, _("The form was out of date; reload the page and try again."))
+        return redirect(edition)
+    try:
+        if action == "publish":
+            services.edition_publish(edition_id=edition.pk, version=version, by=request.user)
+            messages.success(request, _("The edition is published; its figures and text are frozen."))
+        elif action == "start-from":
+            new = services.edition_start_from(source=edition, by=request.user)
+            messages.success(request, _("A new draft edition was started from this one."))
+            return redirect(new)
+        elif action == "delete":
+            services.edition_delete(edition_id=edition.pk, version=version, by=request.user)
+            messages.success(request, _("The draft was deleted."))
+            return redirect("reports:edition_list")
+        else:
+            raise Http404
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(edition)
+
+
+@login_required
+@permission_required("reports.view_reportedition", raise_exception=True)
+def edition_compare_view(request: HttpRequest) -> HttpResponse:
+    """Two editions figure by figure, with the difference."""
+    form = CompareForm(request.GET or None)
+    rows = []
+    first = second = None
+    if form.is_valid():
+        first = _edition(request, form.cleaned_data["first"])
+        second = _edition(request, form.cleaned_data["second"])
+        rows = editions_compare(
+            first=edition_content(edition=first),
+            second=edition_content(edition=second),
+            only_changed=form.cleaned_data["only_changed"],
+        )
+    editions = ReportEdition.objects.visible_to(request.user).select_related("school_year")
+    return render(
+        request,
+        "reports/edition_compare.html",
+        {
+            "form": form,
+            "rows": rows,
+            "first": first,
+            "second": second,
+            "editions": editions,
+            "changed": sum(row.changed for row in rows),
+        },
+    )
+
+
+@login_required
+@permission_required("reports.view_reportedition", raise_exception=True)
+def edition_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Start making the edition's file (PDF, DOCX, XLSX or HTML) in a language; the job page shows progress."""
+    if fmt not in FORMATS:
+        raise Http404
+    edition = _edition(request, pk)
+    language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    job_id = jobs.render_job_start(edition=edition, fmt=fmt, language=language, user=request.user)
+    return redirect("reports:job", job_id=job_id)
+
+
+def _job(request: HttpRequest, job_id: str) -> dict[str, Any]:
+    state = jobs.job_state(job_id)
+    if state is None or state.get("user") != request.user.pk:
+        raise Http404
+    return state
+
+
+@login_required
+def job_view(request: HttpRequest, job_id: str) -> HttpResponse:
+    """How far the file is; htmx asks again every second until it is ready."""
+    state = _job(request, job_id)
+    template = "reports/partials/job_progress.html" if request.htmx else "reports/job.html"  # type: ignore[attr-defined]
+    return render(request, template, {"state": state, "job_id": job_id})
+
+
+@login_required
+def job_file_view(request: HttpRequest, job_id: str) -> FileResponse:
+    """The finished file, to the user who asked for it."""
+    state = _job(request, job_id)
+    path = jobs.job_path(job_id, state["fmt"])
+    if state.get("status") != "done" or not path.exists():
+        raise Http404
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=state["filename"], content_type=FORMATS[state["fmt"]]
     )

@@ -1,0 +1,59 @@
+"""Charts of the report as images (SVG for the PDF and the HTML file, PNG for the DOCX), drawn with matplotlib.
+
+The page draws the same charts in the browser (Chart.js); documents get images because WeasyPrint and
+Word do not run scripts. matplotlib's Agg backend is used, with no window and no global pyplot state,
+so charts can be drawn from several threads.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure
+
+from eduboard.reports.present import Chart
+
+PALETTE = ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f"]
+MAX_BARS = 20
+
+
+def _shorten(label: str, width: int = 38) -> str:
+    return label if len(label) <= width else label[: width - 1] + "…"
+
+
+def chart_image(chart: Chart, *, fmt: str = "svg", dpi: int = 110) -> bytes:
+    """The chart as a horizontal bar chart image; at most MAX_BARS bars, the largest ones."""
+    labels, series = chart.labels, chart.series
+    if len(labels) > MAX_BARS:
+        first = series[0][1]
+        keep = sorted(range(len(labels)), key=lambda index: first[index], reverse=True)[:MAX_BARS]
+        keep.sort()
+        labels = [labels[index] for index in keep]
+        series = [(name, [data[index] for index in keep]) for name, data in series]
+    height = 0.9 + 0.32 * len(labels) * max(len(series), 1) ** 0.5
+    figure = Figure(figsize=(7.0, min(max(height, 1.8), 9.0)), layout="constrained")
+    axes = figure.subplots()
+    positions = list(range(len(labels)))
+    bar = 0.8 / max(len(series), 1)
+    for index, (name, data) in enumerate(series):
+        offsets = [position - 0.4 + bar * (index + 0.5) for position in positions]
+        axes.barh(offsets, data, height=bar, label=name, color=PALETTE[index % len(PALETTE)])
+    axes.set_yticks(positions, [_shorten(label) for label in labels], fontsize=8)
+    axes.invert_yaxis()
+    axes.tick_params(axis="x", labelsize=8)
+    axes.spines[["top", "right"]].set_visible(False)
+    if len(series) > 1:
+        axes.legend(fontsize=8, frameon=False)
+    out = io.BytesIO()
+    figure.savefig(out, format=fmt, dpi=dpi)
+    return out.getvalue()
+
+
+def chart_data_uri(chart: Chart) -> str:
+    """The chart as an SVG data URI, for an <img> in the PDF's or the HTML file's page."""
+    return "data:image/svg+xml;base64," + base64.b64encode(chart_image(chart, fmt="svg")).decode("ascii")

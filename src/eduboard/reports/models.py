@@ -1,0 +1,89 @@
+"""Report editions: the board's reports as drafts (figures recomputed on each view) and published (frozen)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.core.models import TimeStampedModel
+
+
+class ReportKind(models.TextChoices):
+    """Kinds of report the board writes from the data."""
+
+    READINESS = "readiness", _("Readiness for the school year")
+
+
+class EditionStatus(models.TextChoices):
+    """A draft recomputes its figures; a published edition keeps them as they were when published."""
+
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class ReportEditionQuerySet(models.QuerySet["ReportEdition"]):
+    def visible_to(self, user: Any) -> ReportEditionQuerySet:
+        """The board (users who see every institution) sees every edition; others only published ones."""
+        if getattr(user, "sees_all_institutions", False):
+            return self
+        return self.filter(status=EditionStatus.PUBLISHED)
+
+
+class ReportEdition(TimeStampedModel):
+    """One edition (izdevums) of a report for a school year and an "as of" date, with the board's narrative.
+
+    `narrative` maps each narrative place of the report (a slot such as `challenges.text`) to its text;
+    `content` holds the figures frozen on publishing (empty for a draft); `version` grows with every change,
+    so two people editing the same edition cannot overwrite each other silently.
+    """
+
+    kind = models.CharField(_("report"), max_length=20, choices=ReportKind.choices, default=ReportKind.READINESS)
+    school_year = models.ForeignKey(
+        "core.SchoolYear", verbose_name=_("school year"), on_delete=models.PROTECT, related_name="report_editions"
+    )
+    number = models.PositiveIntegerField(_("edition"), default=1)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    as_of = models.DateField(_("figures as of"))
+    status = models.CharField(_("status"), max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT)
+    narrative = models.JSONField(_("narrative"), default=dict, blank=True)
+    content = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
+    based_on = models.ForeignKey(
+        "self", verbose_name=_("started from"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("published by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    objects = ReportEditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report edition")
+        verbose_name_plural = _("report editions")
+        ordering = ["-school_year__start_date", "kind", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "school_year", "number"], name="report_edition_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status=EditionStatus.DRAFT)
+                | models.Q(content__isnull=False, published_at__isnull=False),
+                name="report_edition_published_is_frozen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.school_year} #{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:edition_detail", args=[self.pk])
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == EditionStatus.PUBLISHED

@@ -1,0 +1,668 @@
+"""The readiness report (seed 002, "gatavība mācību gadam"): a list of sections, each built from selectors.
+
+Each section is one function of a `BuildContext`, which runs every area's selector at most once and
+shares the result, so the number of queries of the whole report is fixed (it does not grow with the
+number of institutions). A section returns blocks (see `reports.content`); figures are never typed here,
+they are read from the selectors' results. The finance and quality sections read their areas'
+selectors when those areas give them (`finance_stats`, `quality` selectors) and say so when not.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from types import ModuleType
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.core.numbers import percent
+from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
+from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
+from eduboard.registry.models import Institution, Programme
+from eduboard.registry.selectors import ALL, GroupFigures, group_figures, registry_stats
+from eduboard.reports.content import T, Text, number
+
+Block = dict[str, Any]
+Progress = Callable[[int, int, str], None]
+
+GENERAL_TYPES = sorted(GENERAL_SCHOOL_TYPES)
+SCHOOL_LEVELS = (ProgrammeLevel.BASIC.value, ProgrammeLevel.SECONDARY.value)
+
+
+@dataclass
+class BuildContext:
+    """What the sections are built from: the date, the scope and each selector's result, computed once."""
+
+    as_of: date
+    visible_to: Any = ALL
+    _cache: dict[str, Any] = field(default_factory=dict)
+
+    def _once(self, key: str, compute: Callable[[], Any]) -> Any:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    @property
+    def registry(self) -> dict[str, Any]:
+        return self._once("registry", lambda: registry_stats(as_of=self.as_of, visible_to=self.visible_to))
+
+    @property
+    def people(self) -> dict[str, Any]:
+        return self._once("people", lambda: people_stats(as_of=self.as_of, visible_to=self.visible_to))
+
+    @property
+    def groups(self) -> list[GroupFigures]:
+        return self._once("groups", lambda: group_figures(as_of=self.as_of, visible_to=self.visible_to))
+
+    @property
+    def institutions(self) -> dict[str, tuple[str, str]]:
+        """Registration number -> (name, type) of every institution the figures name (one query)."""
+
+        def load() -> dict[str, tuple[str, str]]:
+            numbers = {group.registration_number for group in self.groups}
+            numbers |= set(self.registry["special_programmes_by_institution"])
+            numbers |= set(self.people["vacancies"])
+            rows = Institution.objects.filter(registration_number__in=numbers).values_list(
+                "registration_number", "name", "type"
+            )
+            return {reg: (name, kind) for reg, name, kind in rows}
+
+        return self._once("institutions", load)
+
+    @property
+    def programmes(self) -> dict[str, tuple[str, str, str]]:
+        """Programme code -> (name, level, special-needs category) of the special programmes (one query)."""
+
+        def load() -> dict[str, tuple[str, str, str]]:
+            codes = {code for codes in self.registry["special_programmes_by_institution"].values() for code in codes}
+            rows = Programme.objects.filter(code__in=codes).values_list("code", "name", "level", "special_needs")
+            return {code: (name, level, needs) for code, name, level, needs in rows}
+
+        return self._once("programmes", load)
+
+    def area(self, module: str) -> ModuleType | None:
+        """An area's selectors module, or None while that area does not exist yet."""
+
+        def load() -> ModuleType | None:
+            try:
+                return importlib.import_module(module)
+            except ImportError:
+                return None
+
+        return self._once(f"module:{module}", load)
+
+    def name(self, registration_number: str) -> str:
+        return self.institutions.get(registration_number, (registration_number, ""))[0]
+
+
+# --- small builders of blocks
+
+
+def heading(text: Text, level: int = 2) -> Block:
+    return {"type": "heading", "text": text, "level": level}
+
+
+def figure(key: str, label: Text, value: Any, unit: str = "", before: Any = None) -> dict[str, Any]:
+    """A figure; one whose key ends in `_change` is a difference and is shown with its sign."""
+    item = {"key": key, "label": label, "value": number(value) if not isinstance(value, str) else value, "unit": unit}
+    if key.endswith("_change"):
+        item["signed"] = True
+    if before is not None:
+        item["before"] = number(before) if not isinstance(before, str) else before
+    return item
+
+
+def figures(*items: dict[str, Any]) -> Block:
+    return {"type": "figures", "items": list(items)}
+
+
+def table(
+    key: str,
+    title: Text,
+    columns: list[Text],
+    rows: list[list[Any]],
+    *,
+    units: list[str] | None = None,
+    total: list[Any] | None = None,
+    chart: list[int] | None = None,
+) -> Block:
+    block: Block = {
+        "type": "table",
+        "key": key,
+        "title": title,
+        "columns": columns,
+        "units": units or [""] * len(columns),
+        "rows": [[_cell(value) for value in row] for row in rows],
+    }
+    if total is not None:
+        block["total"] = [_cell(value) for value in total]
+    if chart:
+        block["chart"] = {"series": chart}
+    return block
+
+
+def _cell(value: Any) -> Any:
+    return value if isinstance(value, str | dict) or value is None else number(value)
+
+
+def narrative(slot: str, label: Text) -> Block:
+    return {"type": "narrative", "slot": slot, "label": label}
+
+
+def note(text: Text) -> Block:
+    return {"type": "note", "text": text}
+
+
+def level_label(level: str) -> Text:
+    return T(ProgrammeLevel(level).label)
+
+
+def type_label(kind: str) -> Text:
+    return T(InstitutionType(kind).label) if kind in InstitutionType.values else kind
+
+
+# --- sections
+
+
+def _groups_by_institution(ctx: BuildContext, level: str) -> dict[str, dict[str, int]]:
+    """Per institution: groups, learners, capacity and free places in groups of one level."""
+    result: dict[str, dict[str, int]] = defaultdict(lambda: {"groups": 0, "learners": 0, "capacity": 0, "free": 0})
+    for group in ctx.groups:
+        if group.level != level:
+            continue
+        row = result[group.registration_number]
+        row["groups"] += 1
+        row["learners"] += group.enrolled
+        row["capacity"] += group.capacity or 0
+        row["free"] += group.free
+    return result
+
+
+def _special_programmes_table(ctx: BuildContext, key: str, level: str, title: Text) -> Block:
+    """Special programmes of one level by category, with the institutions that run or may run them."""
+    by_category: dict[str, set[str]] = defaultdict(set)
+    for number_, codes in ctx.registry["special_programmes_by_institution"].items():
+        for code in codes:
+            _name, programme_level, needs = ctx.programmes.get(code, ("", "", ""))
+            if programme_level == level:
+                by_category[needs].add(ctx.name(number_))
+    order = [value for value in SpecialNeeds.values if value in by_category]
+    rows = [
+        [T(SpecialNeeds(needs).label), len(by_category[needs]), "; ".join(sorted(by_category[needs]))]
+        for needs in order
+    ]
+    return table(key, title, [T(_("Special needs")), T(_("Institutions")), T(_("Where"))], rows)
+
+
+def _vacancies_table(ctx: BuildContext, key: str, types: set[str] | None, exclude: set[str] | None = None) -> Block:
+    rows = []
+    total_fte = 0.0
+    for number_, entry in ctx.people["vacancies"].items():
+        kind = ctx.institutions.get(number_, ("", ""))[1]
+        if (types is not None and kind not in types) or (exclude is not None and kind in exclude):
+            continue
+        for position in entry["positions"]:
+            title = position["position_name"] + (f" ({position['subject']})" if position["subject"] else "")
+            rows.append([entry["institution"], title, _fte(position["fte"])])
+            total_fte += position["fte"]
+    return table(
+        key,
+        T(_("Open vacancies on %(date)s"), date=ctx.as_of.strftime("%d.%m.%Y")),
+        [T(_("Institution")), T(_("Position")), T(_("FTE rate"))],
+        rows,
+        units=["", "", "FTE"],
+        total=[T(_("Total")), len(rows), _fte(total_fte)],
+    )
+
+
+def _fte(value: float) -> str:
+    """An FTE rate as the people selectors give it (3 places at most), as an exact decimal string."""
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _change(now: int, before: int) -> int:
+    return now - before
+
+
+def section_preschool(ctx: BuildContext) -> list[Block]:
+    """Preschool education: institutions, groups, children and the change, places, programmes, staff."""
+    stats, people = ctx.registry, ctx.people
+    level = ProgrammeLevel.PRESCHOOL.value
+    by_institution = _groups_by_institution(ctx, level)
+    in_preschools = sum(
+        row["groups"] for reg, row in by_institution.items() if ctx.institutions.get(reg, ("", ""))[1] == "preschool"
+    )
+    children, children_before = stats["learners_by_level"][level], stats["learners_by_level_year_before"][level]
+    groups, groups_before = stats["groups_by_level"][level], stats["groups_by_level_year_before"][level]
+    rows = [
+        [ctx.name(reg), type_label(ctx.institutions.get(reg, ("", ""))[1]), row["groups"], row["learners"], row["free"]]
+        for reg, row in sorted(by_institution.items(), key=lambda item: ctx.name(item[0]))
+    ]
+    free = stats["free_places_preschool"]
+    staff = people["preschool_programme_pedagogues"]
+    blocks: list[Block] = [
+        heading(T(_("Statistics (institutions, learners)"))),
+        figures(
+            figure("preschool.institutions", T(_("Preschools")), stats["institutions_by_type"]["preschool"]),
+            figure("preschool.groups_in_preschools", T(_("Groups in preschools")), in_preschools),
+            figure("preschool.children", T(_("Children in preschool programmes")), children, before=children_before),
+            figure(
+                "preschool.children_change",
+                T(_("Change in children against a year before")),
+                _change(children, children_before),
+            ),
+            figure("preschool.groups", T(_("Preschool groups")), groups, before=groups_before),
+            figure(
+                "preschool.groups_change",
+                T(_("Change in groups against a year before")),
+                _change(groups, groups_before),
+            ),
+        ),
+        table(
+            "preschool.groups_by_institution",
+            T(_("Preschool groups by institution")),
+            [T(_("Institution")), T(_("Type")), T(_("Groups")), T(_("Children")), T(_("Free places"))],
+            rows,
+            total=[T(_("Total")), "", groups, children, free["total"]],
+            chart=[2],
+        ),
+        narrative("preschool.statistics", T(_("Comment on the statistics"))),
+        heading(T(_("Places, queue, free places"))),
+        figures(
+            figure("preschool.queue", T(_("Children in the queue")), stats["queue_length"]),
+            figure("preschool.free_in_preschools", T(_("Free places in preschools")), free["preschools"]),
+            figure("preschool.free_in_schools", T(_("Free places in schools' preschool groups")), free["schools"]),
+            figure("preschool.free_total", T(_("Free places in all")), free["total"]),
+        ),
+    ]
+    if stats["queue_by_age"]:
+        blocks.append(
+            table(
+                "preschool.queue_by_age",
+                T(_("Queue by age")),
+                [T(_("Age")), T(_("Children"))],
+                [[age, count] for age, count in stats["queue_by_age"].items()],
+                chart=[1],
+            )
+        )
+    blocks += [
+        heading(T(_("Education programmes"))),
+        _special_programmes_table(ctx, "preschool.special_programmes", level, T(_("Special preschool programmes"))),
+        narrative("preschool.programmes", T(_("Programmes: language of instruction and changes"))),
+        heading(T(_("Staff"))),
+        figures(
+            figure(
+                "preschool.pedagogues_in_preschools",
+                T(_("Pedagogues in preschools")),
+                staff["preschools"]["pedagogues"],
+            ),
+            figure(
+                "preschool.pedagogues_in_preschools_several",
+                T(_("of them working in several institutions")),
+                staff["preschools"]["in_several_institutions"],
+            ),
+            figure(
+                "preschool.pedagogues_in_schools",
+                T(_("Pedagogues in schools' preschool programmes")),
+                staff["schools"]["pedagogues"],
+            ),
+            figure(
+                "preschool.pedagogues_in_schools_several",
+                T(_("of them working in several institutions")),
+                staff["schools"]["in_several_institutions"],
+            ),
+            figure("preschool.pedagogues", T(_("Pedagogues in preschool programmes in all")), staff["pedagogues"]),
+        ),
+        _vacancies_table(ctx, "preschool.vacancies", {InstitutionType.PRESCHOOL.value}),
+        narrative("preschool.staff", T(_("Comment on staff and qualifications"))),
+        *finance_blocks(ctx, "preschool"),
+        narrative("preschool.projects", T(_("Project activities"))),
+    ]
+    return blocks
+
+
+def section_general(ctx: BuildContext) -> list[Block]:
+    """General basic and secondary education: schools, pupils and the change, first graders, grade 10, staff."""
+    stats, people = ctx.registry, ctx.people
+    now = sum(stats["learners_by_level"][level] for level in SCHOOL_LEVELS)
+    before = sum(stats["learners_by_level_year_before"][level] for level in SCHOOL_LEVELS)
+    schools = sum(stats["institutions_by_type"][kind] for kind in GENERAL_TYPES)
+    rows = [
+        [
+            level_label(level),
+            stats["learners_by_level"][level],
+            stats["learners_by_level_year_before"][level],
+            stats["learners_by_level_change"][level],
+            stats["groups_by_level"][level],
+        ]
+        for level in SCHOOL_LEVELS
+    ]
+    general = people["general_school_pedagogues"]
+    vocational = people["pedagogues_by_institution_type"][InstitutionType.VOCATIONAL.value]
+    types = set(GENERAL_TYPES)
+    return [
+        heading(T(_("Statistics (institutions, learners)"))),
+        figures(
+            figure("general.schools", T(_("General education schools")), schools),
+            figure(
+                "general.vocational",
+                T(_("Vocational and arts competence centres")),
+                stats["institutions_by_type"][InstitutionType.VOCATIONAL.value],
+            ),
+            figure("general.pupils", T(_("Pupils in general education")), now, before=before),
+            figure("general.pupils_change", T(_("Change in pupils against a year before")), _change(now, before)),
+            figure(
+                "general.first_graders",
+                T(_("First graders")),
+                stats["first_graders"],
+                before=stats["first_graders_year_before"],
+            ),
+            figure(
+                "general.first_graders_change",
+                T(_("Change in first graders against a year before")),
+                _change(stats["first_graders"], stats["first_graders_year_before"]),
+            ),
+            figure(
+                "general.grade10",
+                T(_("Admitted to grade 10")),
+                stats["grade10_admitted"],
+                before=stats["grade10_admitted_year_before"],
+            ),
+            figure(
+                "general.grade10_change",
+                T(_("Change in grade 10 admissions against a year before")),
+                _change(stats["grade10_admitted"], stats["grade10_admitted_year_before"]),
+            ),
+        ),
+        table(
+            "general.pupils_by_level",
+            T(_("Pupils by level")),
+            [T(_("Level")), T(_("Pupils")), T(_("A year before")), T(_("Difference")), T(_("Groups (classes)"))],
+            rows,
+            total=[T(_("Total")), now, before, _change(now, before), sum(row[4] for row in rows)],
+            chart=[1, 2],
+        ),
+        narrative("general.statistics", T(_("Comment on the statistics"))),
+        heading(T(_("Education programmes"))),
+        _special_programmes_table(
+            ctx, "general.special_programmes", ProgrammeLevel.BASIC.value, T(_("Special basic education programmes"))
+        ),
+        narrative("general.programmes", T(_("Programmes: transition to learning in Latvian"))),
+        heading(T(_("Staff"))),
+        figures(
+            figure("general.pedagogues", T(_("Pedagogues in general education schools")), general["pedagogues"]),
+            figure(
+                "general.pedagogues_several",
+                T(_("of them working in several institutions")),
+                general["in_several_institutions"],
+            ),
+            figure("general.pedagogues_vocational", T(_("Pedagogues in vocational schools")), vocational["pedagogues"]),
+        ),
+        _vacancies_table(ctx, "general.vacancies", types | {InstitutionType.VOCATIONAL.value}),
+        narrative("general.staff", T(_("Comment on staff and qualifications"))),
+        *finance_blocks(ctx, "general"),
+        narrative("general.projects", T(_("Project activities"))),
+    ]
+
+
+def section_interest(ctx: BuildContext) -> list[Block]:
+    """Interest education: the children and youth centre and the innovation centre, their staff."""
+    stats, people = ctx.registry, ctx.people
+    interest, centre = InstitutionType.INTEREST_EDUCATION.value, InstitutionType.INNOVATION_CENTRE.value
+    level = ProgrammeLevel.INTEREST.value
+    return [
+        figures(
+            figure(
+                "interest.institutions",
+                T(_("Interest education institutions")),
+                stats["institutions_by_type"][interest],
+            ),
+            figure("interest.centres", T(_("Innovation centres")), stats["institutions_by_type"][centre]),
+            figure("interest.groups", T(_("Interest education groups")), stats["groups_by_level"][level]),
+            figure(
+                "interest.learners", T(_("Learners in interest education groups")), stats["learners_by_level"][level]
+            ),
+            figure(
+                "interest.pedagogues",
+                T(_("Pedagogues in interest education institutions")),
+                people["pedagogues_by_institution_type"][interest]["pedagogues"],
+            ),
+            figure(
+                "interest.centre_pedagogues",
+                T(_("Pedagogues in the innovation centre")),
+                people["pedagogues_by_institution_type"][centre]["pedagogues"],
+            ),
+        ),
+        narrative("interest.programmes", T(_("Programmes and priorities"))),
+        *finance_blocks(ctx, "interest"),
+    ]
+
+
+def section_resources(ctx: BuildContext) -> list[Block]:
+    """Learning resources and digital solutions: narrative only (the assets area will give figures)."""
+    return [narrative("resources.text", T(_("Learning resources, devices and digital solutions")))]
+
+
+def section_quality(ctx: BuildContext) -> list[Block]:
+    """Quality monitoring: observation figures, exam and monitoring-test comparisons (from the quality area)."""
+    module = ctx.area("eduboard.quality.selectors")
+    blocks: list[Block] = []
+    if module is None or not hasattr(module, "observation_stats"):
+        blocks.append(note(T(_("The quality area does not give observation and exam figures yet."))))
+    else:
+        blocks += quality_blocks(ctx, module)
+    blocks += [
+        narrative("quality.analysis", T(_("Analysis of the quality monitoring"))),
+        narrative("quality.priorities", T(_("Priorities of methodological work"))),
+    ]
+    return blocks
+
+
+def section_settlements(ctx: BuildContext) -> list[Block]:
+    """Inter-municipal settlements: learners coming in and residents learning elsewhere, and the money."""
+    stats = ctx.registry
+    levels = [ProgrammeLevel.PRESCHOOL.value, *SCHOOL_LEVELS]
+    incoming, outgoing = stats["learners_from_other_municipalities"], stats["residents_learning_elsewhere"]
+    rows = [[level_label(level), incoming[level], outgoing[level]] for level in levels]
+    return [
+        figures(
+            figure(
+                "settlements.incoming",
+                T(_("Learners from other municipalities learning in the city")),
+                stats["learners_from_other_municipalities_total"],
+            ),
+            figure(
+                "settlements.outgoing",
+                T(_("Residents learning in other municipalities")),
+                stats["residents_learning_elsewhere_total"],
+            ),
+        ),
+        table(
+            "settlements.learners",
+            T(_("Learners between municipalities by level")),
+            [T(_("Level")), T(_("From other municipalities")), T(_("Learning elsewhere"))],
+            rows,
+            total=[
+                T(_("Total")),
+                stats["learners_from_other_municipalities_total"],
+                stats["residents_learning_elsewhere_total"],
+            ],
+            chart=[1, 2],
+        ),
+        *settlement_money_blocks(ctx),
+    ]
+
+
+def section_text(slot: str, label: Any) -> Callable[[BuildContext], list[Block]]:
+    """A section of narrative only (decisions, challenges, safety, events)."""
+
+    def build(ctx: BuildContext) -> list[Block]:
+        return [narrative(slot, T(label))]
+
+    return build
+
+
+# --- hooks of the finance and quality areas
+
+
+def finance_blocks(ctx: BuildContext, part: str) -> list[Block]:
+    """Money, cost per learner and meal compensation of one part of the report (from the finance area)."""
+    module = ctx.area("eduboard.finance.selectors")
+    blocks: list[Block] = [heading(T(_("Finances")))]
+    if module is None or not hasattr(module, "finance_stats"):
+        blocks.append(note(T(_("The finance area does not give these figures yet."))))
+        return blocks
+    return blocks + finance_part_blocks(ctx, module, part)
+
+
+def finance_part_blocks(ctx: BuildContext, module: ModuleType, part: str) -> list[Block]:
+    """Filled in once the finance area's selectors are known (see docs/reports.md)."""
+    return [note(T(_("The finance area does not give these figures yet.")))]
+
+
+def settlement_money_blocks(ctx: BuildContext) -> list[Block]:
+    """Expenses and income of the settlements for the period (from the finance area)."""
+    module = ctx.area("eduboard.finance.selectors")
+    blocks: list[Block] = [heading(T(_("Money flow")))]
+    if module is None or not hasattr(module, "finance_stats"):
+        blocks.append(note(T(_("The finance area does not give these figures yet."))))
+        return blocks
+    return [*blocks, note(T(_("The finance area does not give these figures yet.")))]
+
+
+def quality_blocks(ctx: BuildContext, module: ModuleType) -> list[Block]:
+    """Filled in once the quality area's selectors are known (see docs/reports.md)."""
+    return [note(T(_("The quality area does not give observation and exam figures yet.")))]
+
+
+# --- the report
+
+
+@dataclass(frozen=True)
+class Section:
+    """One section of the report: a stable key, its title and the function that builds its blocks."""
+
+    key: str
+    title: Any
+    build: Callable[[BuildContext], list[Block]]
+
+
+SECTIONS: list[Section] = [
+    Section("preschool", _("Preschool education"), section_preschool),
+    Section("general", _("General basic and secondary education"), section_general),
+    Section("interest", _("Interest education"), section_interest),
+    Section("resources", _("Learning resources and digital solutions"), section_resources),
+    Section("quality", _("Quality monitoring of education"), section_quality),
+    Section("settlements", _("Inter-municipal settlements"), section_settlements),
+    Section(
+        "decisions",
+        _("Important government decisions for the start of the year"),
+        section_text("decisions.text", _("Decisions and what they mean for the institutions")),
+    ),
+    Section("challenges", _("Challenges of the school year"), section_text("challenges.text", _("Challenges"))),
+    Section(
+        "safety",
+        _("Measures for learners' safety"),
+        section_text("safety.text", _("Cooperation with the police and safety measures")),
+    ),
+    Section(
+        "events",
+        _("Administrative and methodological events, August to November"),
+        section_text("events.text", _("Planned events")),
+    ),
+]
+
+
+def build_readiness(*, as_of: date, visible_to: Any = ALL, progress: Progress | None = None) -> dict[str, Any]:
+    """The readiness report's content as of a date, scoped like every read, as JSON-ready data."""
+    ctx = BuildContext(as_of=as_of, visible_to=visible_to)
+    sections = []
+    for done, section in enumerate(SECTIONS, start=1):
+        sections.append({"key": section.key, "title": T(section.title), "blocks": section.build(ctx)})
+        if progress is not None:
+            progress(done, len(SECTIONS), section.key)
+    return {
+        "kind": "readiness",
+        "school_year": ctx.registry["school_year"],
+        "as_of": as_of.isoformat(),
+        "built_at": timezone.now().isoformat(timespec="seconds"),
+        "whole_city": visible_to is ALL,
+        "sections": sections,
+    }
+
+
+def key_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+    """The report's key figures and two charts for a dashboard, scoped to the user's institutions."""
+    ctx = BuildContext(as_of=as_of, visible_to=visible_to)
+    stats, people = ctx.registry, ctx.people
+    pupils = sum(stats["learners_by_level"][level] for level in SCHOOL_LEVELS)
+    pupils_before = sum(stats["learners_by_level_year_before"][level] for level in SCHOOL_LEVELS)
+    preschool = ProgrammeLevel.PRESCHOOL.value
+    occupancy = percent(stats["enrolled_total"], stats["capacity_total"]) if stats["capacity_total"] else None
+    items = [
+        figure(
+            "preschool.children",
+            T(_("Children in preschool programmes")),
+            stats["learners_by_level"][preschool],
+            before=stats["learners_by_level_year_before"][preschool],
+        ),
+        figure(
+            "preschool.groups",
+            T(_("Preschool groups")),
+            stats["groups_by_level"][preschool],
+            before=stats["groups_by_level_year_before"][preschool],
+        ),
+        figure("preschool.free_total", T(_("Free preschool places")), stats["free_places_preschool"]["total"]),
+        figure("preschool.queue", T(_("Children in the queue")), stats["queue_length"]),
+        figure("general.pupils", T(_("Pupils in general education")), pupils, before=pupils_before),
+        figure(
+            "general.first_graders",
+            T(_("First graders")),
+            stats["first_graders"],
+            before=stats["first_graders_year_before"],
+        ),
+        figure(
+            "general.grade10",
+            T(_("Admitted to grade 10")),
+            stats["grade10_admitted"],
+            before=stats["grade10_admitted_year_before"],
+        ),
+        figure("people.pedagogues", T(_("Pedagogues")), people["pedagogues_total"]),
+        figure("people.vacancies_fte", T(_("Open vacancies (FTE)")), _fte(people["vacancies_fte_total"]), "FTE"),
+        figure("registry.occupancy", T(_("Places taken in groups with a capacity")), occupancy, "%"),
+    ]
+    levels = [
+        level
+        for level in stats["learners_by_level"]
+        if stats["learners_by_level"][level] or stats["learners_by_level_year_before"][level]
+    ]
+    tables = [
+        table(
+            "dashboard.learners_by_level",
+            T(_("Learners by level")),
+            [T(_("Level")), T(_("Learners")), T(_("A year before"))],
+            [
+                [level_label(level), stats["learners_by_level"][level], stats["learners_by_level_year_before"][level]]
+                for level in levels
+            ],
+            chart=[1, 2],
+        ),
+        table(
+            "dashboard.pedagogues_by_type",
+            T(_("Pedagogues by institution type")),
+            [T(_("Type")), T(_("Pedagogues")), T(_("in several institutions"))],
+            [
+                [type_label(kind), counts["pedagogues"], counts["in_several_institutions"]]
+                for kind, counts in people["pedagogues_by_institution_type"].items()
+                if counts["pedagogues"]
+            ],
+            chart=[1],
+        ),
+    ]
+    return {"as_of": as_of.isoformat(), "school_year": stats["school_year"], "figures": items, "tables": tables}

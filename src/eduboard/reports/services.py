@@ -1,0 +1,159 @@
+"""Rules of report editions: start, write the narrative, publish (freeze), start again from a published one.
+
+Every write is one transaction, checks the edition's version (optimistic locking: a stale edit is refused
+with a message, never silently overwrites), and leaves an entry in the audit trail (auditlog).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduboard.core.models import SchoolYear
+from eduboard.registry.selectors import ALL, reporting_school_year
+from eduboard.reports.models import EditionStatus, ReportEdition, ReportKind
+from eduboard.reports.readiness import build_readiness
+
+MAX_NARRATIVE = 20_000
+
+
+def _check_board(by: Any) -> None:
+    if by is not None and not getattr(by, "sees_all_institutions", False):
+        raise ValidationError(_("Only the board writes its reports."), code="not_board")
+
+
+def _locked(edition_id: int, version: int | None) -> ReportEdition:
+    edition = ReportEdition.objects.select_for_update().get(pk=edition_id)
+    if version is not None and edition.version != version:
+        raise ValidationError(
+            _(
+                "Someone else changed this edition meanwhile (now version %(now)s, you edited version %(yours)s); "
+                "your text was not saved. Reload the page, then write your changes again."
+            )
+            % {"now": edition.version, "yours": version},
+            code="stale",
+        )
+    return edition
+
+
+def _validate_as_of(*, school_year: SchoolYear, as_of: date) -> None:
+    if not (school_year.start_date.replace(year=school_year.start_date.year - 1) <= as_of <= school_year.end_date):
+        raise ValidationError(
+            {
+                "as_of": _("The date %(date)s does not fall in or just before the school year %(year)s.")
+                % {"date": as_of.isoformat(), "year": school_year.code}
+            }
+        )
+
+
+def _next_number(*, kind: str, school_year: SchoolYear) -> int:
+    last = ReportEdition.objects.filter(kind=kind, school_year=school_year).aggregate(n=Max("number"))["n"]
+    return (last or 0) + 1
+
+
+@transaction.atomic
+def edition_create(
+    *, school_year: SchoolYear, as_of: date, by: Any, title: str = "", kind: str = ReportKind.READINESS
+) -> ReportEdition:
+    """Start a draft edition of a report for a school year, its figures as of a date."""
+    _check_board(by)
+    _validate_as_of(school_year=school_year, as_of=as_of)
+    edition = ReportEdition(
+        kind=kind,
+        school_year=school_year,
+        as_of=as_of,
+        title=title.strip(),
+        number=_next_number(kind=kind, school_year=school_year),
+        created_by=by,
+    )
+    edition.full_clean()
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def edition_start_from(*, source: ReportEdition, by: Any, as_of: date | None = None) -> ReportEdition:
+    """A new draft started from a published edition: its narrative and title copied, the figures live again."""
+    _check_board(by)
+    if not source.is_published:
+        raise ValidationError(_("A new edition starts from a published one; publish this edition first."))
+    edition = edition_create(
+        school_year=source.school_year, as_of=as_of or source.as_of, by=by, title=source.title, kind=source.kind
+    )
+    edition.narrative = dict(source.narrative)
+    edition.based_on = source
+    edition.save(update_fields=["narrative", "based_on", "updated_at"])
+    return edition
+
+
+@transaction.atomic
+def edition_update(
+    *,
+    edition_id: int,
+    version: int,
+    by: Any,
+    narrative: dict[str, str] | None = None,
+    title: str | None = None,
+    as_of: date | None = None,
+) -> ReportEdition:
+    """Change a draft's narrative (only the slots given), title or date; refused once published or when stale."""
+    _check_board(by)
+    edition = _locked(edition_id, version)
+    if edition.is_published:
+        raise ValidationError(_("A published edition is frozen; start a new edition from it to change it."))
+    if narrative is not None:
+        for slot, text in narrative.items():
+            if len(text) > MAX_NARRATIVE:
+                raise ValidationError(
+                    _("The text of %(slot)s is longer than %(max)s characters.") % {"slot": slot, "max": MAX_NARRATIVE}
+                )
+        merged = dict(edition.narrative)
+        merged.update({slot: text.strip() for slot, text in narrative.items()})
+        edition.narrative = {slot: text for slot, text in merged.items() if text}
+    if title is not None:
+        edition.title = title.strip()
+    if as_of is not None:
+        _validate_as_of(school_year=edition.school_year, as_of=as_of)
+        edition.as_of = as_of
+    edition.version += 1
+    edition.full_clean()
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def edition_publish(*, edition_id: int, version: int, by: Any) -> ReportEdition:
+    """Publish a draft: its figures are computed once more and frozen with its text; it never changes again."""
+    _check_board(by)
+    edition = _locked(edition_id, version)
+    if edition.is_published:
+        raise ValidationError(_("This edition is already published."))
+    year = reporting_school_year(as_of=edition.as_of)
+    if year is None or year.pk != edition.school_year_id:
+        raise ValidationError(
+            _("The figures as of %(date)s describe another school year than %(year)s; change the date first.")
+            % {"date": edition.as_of.isoformat(), "year": edition.school_year.code}
+        )
+    edition.content = build_readiness(as_of=edition.as_of, visible_to=ALL)
+    edition.status = EditionStatus.PUBLISHED
+    edition.published_at = timezone.now()
+    edition.published_by = by
+    edition.version += 1
+    edition.save()
+    return edition
+
+
+@transaction.atomic
+def edition_delete(*, edition_id: int, version: int, by: Any) -> None:
+    """Delete a draft; a published edition is kept for ever."""
+    _check_board(by)
+    edition = _locked(edition_id, version)
+    if edition.is_published:
+        raise ValidationError(_("A published edition cannot be deleted."))
+    edition.delete()
