@@ -47,7 +47,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "people": WRITE | {"reveal"},
         "people.positionkind": READ,
         "people.trainingrequirement": READ,
+        # Heads read their institutions' money; settlements between municipalities are the board's.
         "finance": READ,
+        "finance.settlementline": frozenset(),
         "assets": WRITE,
         "projects": WRITE,
         "quality": FULL,

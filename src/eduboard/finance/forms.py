@@ -1,0 +1,108 @@
+"""Forms of the finance pages; the rules themselves live in services."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.finance.models import Allocation, Expenditure, MealRule, SettlementLine
+from eduboard.registry.models import Institution, Municipality
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the `version` it was read at, so a stale edit is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+
+
+class AllocationForm(VersionedForm):
+    class Meta:
+        model = Allocation
+        fields = ["year", "institution", "institution_set", "purpose", "source", "amount", "note"]
+        help_texts = {
+            "institution": _("Either an institution …"),
+            "institution_set": _("… or a group of institutions, e.g. all preschools."),
+        }
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
+
+
+class ExpenditureForm(VersionedForm):
+    class Meta:
+        model = Expenditure
+        fields = ["date", "amount", "document", "description"]
+        widgets = {"date": DATE}
+
+
+class MealRuleForm(VersionedForm):
+    class Meta:
+        model = MealRule
+        fields = [
+            "code", "name", "rank", "level", "grade_from", "grade_to", "preparatory_year", "special_needs",
+            "large_family", "ukrainian_civilian", "declared_in_city", "requires_contract", "valid_from",
+            "valid_until", "yearly_until", "price_per_day", "state_per_day", "municipal_per_day",
+        ]  # fmt: skip
+        widgets = {"valid_from": DATE, "valid_until": DATE}
+
+
+class SettlementLineForm(forms.ModelForm):
+    class Meta:
+        model = SettlementLine
+        fields = [
+            "municipality", "direction", "level", "period_start", "period_end", "learners", "months",
+            "monthly_cost", "note",
+        ]  # fmt: skip
+        widgets = {"period_start": DATE, "period_end": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["municipality"].queryset = Municipality.objects.filter(is_home=False)  # type: ignore[attr-defined]
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), widget=DATE, required=False)
+
+    def as_of_date(self) -> date:
+        if self.is_valid() and self.cleaned_data.get("as_of"):
+            return self.cleaned_data["as_of"]  # type: ignore[no-any-return]
+        return timezone.localdate()
+
+
+class MealMonthForm(forms.Form):
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    month = forms.CharField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), help_text=_("YYYY-MM"))
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions  # type: ignore[attr-defined]
+
+    def clean_month(self) -> date:
+        text = self.cleaned_data["month"]
+        try:
+            return date.fromisoformat(f"{text}-01")
+        except ValueError:
+            raise forms.ValidationError(_("Write the month as YYYY-MM.")) from None
+
+
+class PeriodForm(forms.Form):
+    date_from = forms.DateField(label=_("From"), widget=DATE)
+    date_to = forms.DateField(label=_("To"), widget=DATE)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end is before the start."))
+        return data

@@ -1,0 +1,448 @@
+"""Pages of the finance area: overview, allocations and spending, meal compensation, settlements.
+
+Thin: forms read the request, services write, selectors compute.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet, Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from eduboard.core.exports import Column
+from eduboard.core.views import FilteredListView
+from eduboard.finance import selectors, services
+from eduboard.finance.choices import CostKind, Purpose, SettlementLevel
+from eduboard.finance.exports import meal_workbook, statement_pdf, statement_workbook
+from eduboard.finance.filters import AllocationFilter, ExpenditureFilter, SettlementFilter
+from eduboard.finance.forms import (
+    AllocationForm,
+    AsOfForm,
+    ExpenditureForm,
+    MealMonthForm,
+    MealRuleForm,
+    PeriodForm,
+    SettlementLineForm,
+)
+from eduboard.finance.models import Allocation, DayOff, Expenditure, FundingSource, MealRule, SettlementLine
+from eduboard.registry.models import Institution, Municipality
+from eduboard.registry.selectors import scope_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _error_to_form(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@permission_required("finance.view_allocation", raise_exception=True)
+def overview_view(request: HttpRequest) -> HttpResponse:
+    """Utilisation by allocation and funding source, and the cost per learner, as of a date."""
+    form = AsOfForm(request.GET or None)
+    as_of = form.as_of_date()
+    scope = scope_of(request.user)
+    uses = selectors.allocation_utilisation(as_of=as_of, visible_to=scope)
+    by_source = selectors.utilisation_by_source(uses)
+    costs = selectors.cost_per_learner(as_of=as_of, visible_to=scope)
+    purposes = dict(Purpose.choices)
+    cost_rows = [(CostKind(kind).label, figures) for kind, figures in costs.items()]
+    charts = {
+        "chart-utilisation": {
+            "type": "bar",
+            "labels": [f"{use.recipient_name}: {purposes[use.purpose]} ({use.source})" for use in uses],
+            "datasets": [
+                {"label": str(gettext_lazy("Allocated")), "data": [float(use.allocated) for use in uses]},
+                {"label": str(gettext_lazy("Spent")), "data": [float(use.spent) for use in uses]},
+            ],
+        },
+        "chart-costs": {
+            "type": "bar",
+            "labels": [str(label) for label, _figures in cost_rows],
+            "datasets": [
+                {"label": str(gettext_lazy("Approved")), "data": [f["approved"] for _l, f in cost_rows]},
+                {"label": str(gettext_lazy("Computed")), "data": [f["computed"] for _l, f in cost_rows]},
+            ],
+        },
+    }
+    return render(
+        request,
+        "finance/overview.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "uses": uses,
+            "purposes": purposes,
+            "by_source": by_source,
+            "source_names": dict(FundingSource.objects.values_list("code", "name")),
+            "cost_rows": cost_rows,
+            "charts": charts,
+        },
+    )
+
+
+class AllocationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Allocations in the user's scope with what is spent so far; filter, sort, export."""
+
+    permission_required = "finance.view_allocation"
+    filterset_class = AllocationFilter
+    template_name = "finance/allocation_list.html"
+    partial_template_name = "finance/partials/allocation_table.html"
+    sort_fields = {"year": "year", "amount": "amount", "spent": "spent_total", "purpose": "purpose"}
+    default_sort = "-year"
+    export_filename = "allocations"
+    export_columns = [
+        Column(gettext_lazy("Year"), lambda a: a.year),
+        Column(gettext_lazy("Recipient"), lambda a: a.recipient_name),
+        Column(gettext_lazy("Purpose"), lambda a: a.get_purpose_display()),
+        Column(gettext_lazy("Funding source"), lambda a: a.source.name),
+        Column(gettext_lazy("Allocated (EUR)"), lambda a: a.amount),
+        Column(gettext_lazy("Spent (EUR)"), lambda a: a.spent_total),
+        Column(gettext_lazy("Utilisation %"), lambda a: selectors.percent(a.spent_total, a.amount)),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return (
+            Allocation.objects.visible_to(self.request.user)
+            .select_related("institution", "institution_set", "source")
+            .annotate(spent_total=Sum("expenditures__amount", default=selectors.ZERO))
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("finance.add_allocation")
+        return context
+
+
+@login_required
+@permission_required("finance.view_allocation", raise_exception=True)
+def allocation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An allocation, its spending, and (for those who may) a form to record more."""
+    allocation = get_object_or_404(
+        Allocation.objects.visible_to(request.user).select_related("institution", "institution_set", "source"), pk=pk
+    )
+    form = ExpenditureForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.has_perm("finance.add_expenditure"):
+            return HttpResponse(status=403)
+        if form.is_valid():
+            expenditure: Expenditure = form.save(commit=False)
+            expenditure.allocation = allocation
+            try:
+                services.expenditure_save(expenditure=expenditure)
+            except ValidationError as error:
+                _error_to_form(form, error)
+            else:
+                messages.success(request, _("The expenditure was recorded."))
+                return redirect("finance:allocation_detail", pk=allocation.pk)
+    expenditures = list(allocation.expenditures.order_by("date", "pk"))
+    spent = sum((e.amount for e in expenditures), selectors.ZERO)
+    return render(
+        request,
+        "finance/allocation_detail.html",
+        {
+            "allocation": allocation,
+            "expenditures": expenditures,
+            "spent": spent,
+            "utilisation": selectors.percent(spent, allocation.amount),
+            "members": (
+                Institution.objects.filter(pk__in=allocation.institution_set.members.values("pk")).order_by("name")  # type: ignore[union-attr]
+                if allocation.institution_set_id
+                else []
+            ),
+            "form": form,
+            "can_add": request.user.has_perm("finance.add_expenditure"),
+            "can_change": request.user.has_perm("finance.change_allocation"),
+            "can_delete": request.user.has_perm("finance.delete_allocation"),
+        },
+    )
+
+
+@login_required
+@permission_required("finance.add_allocation", raise_exception=True)
+def allocation_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create an allocation or edit one; an edit made on a stale copy is refused with a clear message."""
+    allocation = get_object_or_404(Allocation.objects.visible_to(request.user), pk=pk) if pk else None
+    if allocation is not None and not request.user.has_perm("finance.change_allocation"):
+        return HttpResponse(status=403)
+    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    initial = {} if allocation else {"year": timezone.localdate().year}
+    form = AllocationForm(request.POST or None, instance=allocation, institutions=institutions, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        edited: Allocation = form.save(commit=False)
+        try:
+            services.allocation_save(
+                allocation=edited, expected_version=form.cleaned_data.get("version") if allocation else None
+            )
+        except ValidationError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, _("The allocation was saved."))
+            return redirect("finance:allocation_detail", pk=edited.pk)
+    return render(request, "finance/allocation_form.html", {"form": form, "allocation": allocation})
+
+
+@login_required
+@permission_required("finance.delete_allocation", raise_exception=True)
+@require_POST
+def allocation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an allocation without spending; one with expenditures is refused."""
+    allocation = get_object_or_404(Allocation.objects.visible_to(request.user), pk=pk)
+    try:
+        services.allocation_delete(allocation=allocation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("finance:allocation_detail", pk=pk)
+    messages.success(request, _("The allocation was deleted."))
+    return redirect("finance:allocation_list")
+
+
+@login_required
+@permission_required("finance.change_expenditure", raise_exception=True)
+def expenditure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an expenditure, or delete it; a stale edit is refused."""
+    expenditure = get_object_or_404(Expenditure.objects.visible_to(request.user).select_related("allocation"), pk=pk)
+    form = ExpenditureForm(request.POST or None, instance=expenditure)
+    if request.method == "POST" and "delete" in request.POST:
+        if not request.user.has_perm("finance.delete_expenditure"):
+            return HttpResponse(status=403)
+        services.expenditure_delete(expenditure=expenditure)
+        messages.success(request, _("The expenditure was deleted."))
+        return redirect("finance:allocation_detail", pk=expenditure.allocation_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.expenditure_save(
+                expenditure=form.save(commit=False), expected_version=form.cleaned_data["version"]
+            )
+        except ValidationError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, _("The expenditure was saved."))
+            return redirect("finance:allocation_detail", pk=expenditure.allocation_id)
+    return render(request, "finance/expenditure_form.html", {"form": form, "expenditure": expenditure})
+
+
+class ExpenditureListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Spending of the allocations in the user's scope; filter, sort, export."""
+
+    permission_required = "finance.view_expenditure"
+    filterset_class = ExpenditureFilter
+    template_name = "finance/expenditure_list.html"
+    partial_template_name = "finance/partials/expenditure_table.html"
+    sort_fields = {"date": "date", "amount": "amount", "document": "document"}
+    default_sort = "-date"
+    export_filename = "expenditures"
+    export_columns = [
+        Column(gettext_lazy("Date"), lambda e: e.date.isoformat()),
+        Column(gettext_lazy("Allocation"), lambda e: str(e.allocation)),
+        Column(gettext_lazy("Document"), lambda e: e.document),
+        Column(gettext_lazy("Description"), lambda e: e.description),
+        Column(gettext_lazy("Amount (EUR)"), lambda e: e.amount),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Expenditure.objects.visible_to(self.request.user).select_related(
+            "allocation__institution", "allocation__institution_set", "allocation__source"
+        )
+
+
+# --- meal compensation
+
+
+@login_required
+@permission_required("finance.view_mealrule", raise_exception=True)
+def meals_view(request: HttpRequest) -> HttpResponse:
+    """The rules, and a month's computation for one institution (with its XLSX for accounting)."""
+    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    today = timezone.localdate()
+    form = MealMonthForm(request.GET or None, institutions=institutions, initial={"month": f"{today:%Y-%m}"})
+    computation = None
+    if form.is_bound and form.is_valid():
+        computation = selectors.meal_compensation(
+            institution=form.cleaned_data["institution"], month=form.cleaned_data["month"]
+        )
+        if request.GET.get("export") == "xlsx":
+            return _download(
+                meal_workbook(computation),
+                f"meals-{computation.institution.registration_number}-{computation.month:%Y-%m}.xlsx",
+                XLSX,
+            )
+    return render(
+        request,
+        "finance/meals.html",
+        {
+            "form": form,
+            "computation": computation,
+            "rules": MealRule.objects.all(),
+            "days_off": DayOff.objects.filter(end__gte=date(today.year - 1, 9, 1)),
+            "can_change": request.user.has_perm("finance.change_mealrule"),
+        },
+    )
+
+
+@login_required
+@permission_required("finance.add_mealrule", raise_exception=True)
+def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create or edit a meal rule; shares must add up to the price; a stale edit is refused."""
+    rule = get_object_or_404(MealRule, pk=pk) if pk else None
+    form = MealRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        edited: MealRule = form.save(commit=False)
+        try:
+            services.meal_rule_save(rule=edited, expected_version=form.cleaned_data.get("version") if rule else None)
+        except ValidationError as error:
+            _error_to_form(form, error)
+        else:
+            messages.success(request, _("The meal rule was saved."))
+            return redirect("finance:meals")
+    return render(request, "finance/meal_rule_form.html", {"form": form, "rule": rule})
+
+
+# --- settlements
+
+
+def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
+    year = timezone.localdate().year
+    default = {"date_from": date(year, 1, 1), "date_to": date(year, 12, 31)}
+    form = PeriodForm(request.GET if "date_from" in request.GET else None, initial=default)
+    if form.is_bound and form.is_valid():
+        return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return form, default["date_from"], default["date_to"]
+
+
+@login_required
+@permission_required("finance.view_settlementline", raise_exception=True)
+def settlements_view(request: HttpRequest) -> HttpResponse:
+    """Learners in and out by level, receivable and due, per municipality, for a period; lines to add."""
+    form, date_from, date_to = _period(request)
+    summary = selectors.settlement_summary(date_from=date_from, date_to=date_to)
+    line_form = SettlementLineForm(request.POST or None, initial={"period_start": date_from, "period_end": date_to})
+    if request.method == "POST":
+        if not request.user.has_perm("finance.add_settlementline"):
+            return HttpResponse(status=403)
+        if line_form.is_valid():
+            try:
+                services.settlement_line_save(line=line_form.save(commit=False))
+            except ValidationError as error:
+                _error_to_form(line_form, error)
+            else:
+                messages.success(request, _("The settlement line was added."))
+                return redirect(request.get_full_path())
+    levels = dict(SettlementLevel.choices)
+    rows = summary["municipalities"]
+    charts = {
+        "chart-settlements": {
+            "type": "bar",
+            "labels": [row["municipality"] for row in rows],
+            "datasets": [
+                {"label": str(gettext_lazy("Receivable")), "data": [row["receivable"] for row in rows]},
+                {"label": str(gettext_lazy("Due")), "data": [row["due"] for row in rows]},
+            ],
+        }
+    }
+    return render(
+        request,
+        "finance/settlements.html",
+        {
+            "form": form,
+            "summary": summary,
+            "levels": levels,
+            "level_rows": [
+                (label, summary["incoming"]["learners_by_level"][code], summary["outgoing"]["learners_by_level"][code])
+                for code, label in levels.items()
+            ],
+            "charts": charts,
+            "line_form": line_form,
+            "can_add": request.user.has_perm("finance.add_settlementline"),
+            "period_query": f"date_from={date_from:%Y-%m-%d}&date_to={date_to:%Y-%m-%d}",
+        },
+    )
+
+
+class SettlementLineListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Every settlement line; filter by municipality, direction, level, period; export."""
+
+    permission_required = "finance.view_settlementline"
+    filterset_class = SettlementFilter
+    template_name = "finance/settlement_lines.html"
+    partial_template_name = "finance/partials/settlement_table.html"
+    sort_fields = {"municipality": "municipality__name", "period": "period_start", "learners": "learners"}
+    default_sort = "municipality"
+    export_filename = "settlements"
+    export_columns = [
+        Column(gettext_lazy("Municipality"), lambda line: line.municipality.name),
+        Column(gettext_lazy("Direction"), lambda line: line.direction),
+        Column(gettext_lazy("Level"), lambda line: line.level),
+        Column(gettext_lazy("Period from"), lambda line: line.period_start.isoformat()),
+        Column(gettext_lazy("Period to"), lambda line: line.period_end.isoformat()),
+        Column(gettext_lazy("Learners"), lambda line: line.learners),
+        Column(gettext_lazy("Months"), lambda line: line.months),
+        Column(gettext_lazy("Cost per learner per month (EUR)"), lambda line: line.monthly_cost),
+        Column(gettext_lazy("Amount (EUR)"), lambda line: line.amount),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return SettlementLine.objects.select_related("municipality")
+
+
+@login_required
+@permission_required("finance.view_settlementline", raise_exception=True)
+def settlement_statement_view(request: HttpRequest, municipality_id: int) -> HttpResponse:
+    """The statement with one municipality for a period: HTML, or `?format=pdf|xlsx`."""
+    municipality = get_object_or_404(Municipality.objects.filter(~Q(is_home=True)), pk=municipality_id)
+    _form, date_from, date_to = _period(request)
+    lines = selectors.settlement_lines(date_from=date_from, date_to=date_to, municipality_id=municipality.pk)
+    summary = selectors.settlement_summary(date_from=date_from, date_to=date_to)
+    own = next(
+        (row for row in summary["municipalities"] if row["municipality_id"] == municipality.pk),
+        None,
+    )
+    statement = {
+        "municipality": municipality,
+        "date_from": date_from,
+        "date_to": date_to,
+        "lines": lines,
+        "own": own,
+        "summary": {
+            "date_from": summary["date_from"],
+            "date_to": summary["date_to"],
+            "incoming": own["incoming"] if own else {"learners_total": 0},
+            "outgoing": own["outgoing"] if own else {"learners_total": 0},
+            "receivable_total": own["receivable"] if own else 0,
+            "due_total": own["due"] if own else 0,
+            "balance": own["balance"] if own else 0,
+        },
+    }
+    fmt = request.GET.get("format", "html")
+    slug = f"settlement-{municipality.pk}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
+    if fmt == "pdf":
+        return _download(statement_pdf(statement), f"{slug}.pdf", "application/pdf")
+    if fmt == "xlsx":
+        return _download(statement_workbook(statement), f"{slug}.xlsx", XLSX)
+    return render(
+        request,
+        "finance/settlement_statement.html",
+        {**statement, "period_query": f"date_from={date_from:%Y-%m-%d}&date_to={date_to:%Y-%m-%d}"},
+    )
