@@ -30,6 +30,8 @@ MENU: list[tuple[Promise, str, str | None]] = [
     (_("Staff"), "people:staff_list", "people.view_staffmember"),
     (_("Vacancies"), "people:vacancy_list", "people.view_vacancy"),
     (_("Training"), "people:training", "people.view_trainingrecord"),
+    (_("Observations"), "quality:observation_list", "quality.view_observation"),
+    (_("Exams"), "quality:exam_comparison", "quality.view_examresult"),
     (_("Finance"), "finance:overview", "finance.view_allocation"),
     (_("Reports"), "reports:edition_list", "reports.view_reportedition"),
     (_("Imports"), "core:import_index", "registry.add_group"),

@@ -1,9 +1,340 @@
-"""The quality area's API: viewsets registered on the project's router, and the stats view."""
+"""The quality area's API: observations (scoped; created through the service), forms, exam results, figures."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+
+from eduboard.people.models import StaffMember
+from eduboard.quality import selectors, services
+from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.quality.filters import ExamResultFilter, ObservationFilter
+from eduboard.quality.forms import school_year_start
+from eduboard.quality.models import Answer, Criterion, ExamResult, Observation, ObservationForm
+from eduboard.registry.models import Institution
+from eduboard.registry.selectors import scope_of
+from eduboard.registry.validators import normalise_personal_code
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    group = serializers.CharField(source="group.name")
+    scale = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Criterion
+        fields = ["code", "text", "group", "scale"]
+
+    def get_scale(self, criterion: Criterion) -> list[dict[str, Any]]:
+        return [{"code": o.code, "label": o.label, "meets": o.meets} for o in criterion.scale.options.all()]
+
+
+class ObservationFormSerializer(serializers.ModelSerializer):
+    """A version of an observation form with its criteria and their answer scales."""
+
+    criteria = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ObservationForm
+        fields = ["id", "code", "version", "name", "note", "created_at", "criteria"]
+
+    def get_criteria(self, form: ObservationForm) -> list[dict[str, Any]]:
+        return CriterionSerializer(services.form_criteria(form), many=True).data  # type: ignore[return-value]
+
+
+class ObservationFormViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every version of the observation forms (read-only here; a change is a new version, made on the page)."""
+
+    serializer_class = ObservationFormSerializer
+    queryset = ObservationForm.objects.all()
+    ordering = ["code", "-version"]
+
+
+class ObservationSerializer(serializers.ModelSerializer):
+    """An observation; `answers` maps criterion codes to answer codes. Teachers by personal code (masked)."""
+
+    institution = serializers.SlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    teacher = serializers.CharField(help_text="the observed teacher's personal code")
+    teacher_name = serializers.SerializerMethodField()
+    subject = serializers.CharField(source="subject.name")
+    observer = serializers.CharField(source="observer.username", read_only=True, default=None)
+    form_version = serializers.IntegerField(source="form.version", read_only=True)
+    answers = serializers.DictField(child=serializers.CharField())
+
+    class Meta:
+        model = Observation
+        fields = [
+            "id", "date", "institution", "kind", "teacher", "teacher_name", "subject", "grade", "observer",
+            "observer_name", "form_version", "answers", "strengths", "suggestions", "acknowledged_at",
+            "teacher_comment",
+        ]  # fmt: skip
+        read_only_fields = ["observer_name", "acknowledged_at", "teacher_comment"]
+
+    def get_teacher_name(self, observation: Observation) -> str:
+        return str(observation.teacher)
+
+    def to_representation(self, instance: Observation) -> dict[str, Any]:
+        data = super().to_representation(instance)
+        data["teacher"] = instance.teacher.masked_code
+        answers = getattr(instance, "answer_codes", None)
+        if answers is None:
+            answers = dict(Answer.objects.filter(observation=instance).values_list("criterion__code", "option__code"))
+        data["answers"] = answers
+        return data
+
+
+class ObservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Observations the caller may see (the board all, a head their institutions', a teacher their own).
+
+    POST records one on the form in use with every criterion answered; `acknowledge` is for the observed teacher.
+    """
+
+    serializer_class = ObservationSerializer
+    filterset_class = ObservationFilter
+    queryset = Observation.objects.all()
+    ordering = ["-date", "-pk"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return selectors.observation_list(visible_to=self.request.user)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        queryset = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(queryset)
+        rows = list(page if page is not None else queryset)
+        answers: dict[int, dict[str, str]] = {row.pk: {} for row in rows}
+        for observation_id, code, option in Answer.objects.filter(observation__in=[r.pk for r in rows]).values_list(
+            "observation_id", "criterion__code", "option__code"
+        ):
+            answers[observation_id][code] = option
+        for row in rows:
+            row.answer_codes = answers[row.pk]  # type: ignore[attr-defined]
+        data = self.get_serializer(rows, many=True).data
+        return self.get_paginated_response(data) if page is not None else Response(data)
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        data = serializer.validated_data
+        code = normalise_personal_code(data["teacher"])
+        teacher = StaffMember.objects.filter(personal_code=code).first()
+        if teacher is None:
+            raise ValidationError({"teacher": [_("No staff member has this personal code.")]})
+        try:
+            serializer.instance = services.observation_record(
+                form=services.form_in_use(),
+                on=data["date"],
+                institution=data["institution"],
+                kind=data["kind"],
+                teacher=teacher,
+                subject=services.subject_get_or_create(name=data["subject"]["name"]),
+                grade=data["grade"],
+                answers=data["answers"],
+                observer=self.request.user,
+                strengths=data.get("strengths", ""),
+                suggestions=data.get("suggestions", ""),
+                by=self.request.user,
+            )
+        except DjangoValidationError as error:
+            detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
+            raise ValidationError(detail) from error
+
+    @extend_schema(
+        request={"application/json": {"type": "object", "properties": {"comment": {"type": "string"}}}},
+        responses=ObservationSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request: Request, pk: str | None = None) -> Response:
+        """The observed teacher acknowledges the observation, with an optional comment."""
+        observation = self.get_object()
+        try:
+            services.observation_acknowledge(
+                observation=observation, by=request.user, comment=str(request.data.get("comment", ""))
+            )
+        except DjangoValidationError as error:
+            return Response({"detail": error.messages}, status=status.HTTP_403_FORBIDDEN)
+        return Response(self.get_serializer(observation).data)
+
+
+class ExamResultSerializer(serializers.ModelSerializer):
+    """An institution's result in one sitting (year, exam, subject, level, grade)."""
+
+    institution = serializers.CharField(source="institution.registration_number", read_only=True)
+    year = serializers.IntegerField(source="sitting.year", read_only=True)
+    exam = serializers.CharField(source="sitting.exam", read_only=True)
+    subject = serializers.CharField(source="sitting.subject.name", read_only=True)
+    level = serializers.CharField(source="sitting.level", read_only=True)
+    grade = serializers.IntegerField(source="sitting.grade", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExamResult
+        fields = [
+            "id", "year", "exam", "subject", "level", "grade", "institution", "candidates", "mean_percent",
+            "below_threshold", "national_mean_percent", "type_mean_percent",
+        ]  # fmt: skip
+
+
+class ExamResultViewSet(viewsets.ReadOnlyModelViewSet):
+    """Exam and test results of the institutions in the caller's scope (files bring them in: import_quality)."""
+
+    serializer_class = ExamResultSerializer
+    filterset_class = ExamResultFilter
+    queryset = ExamResult.objects.all()
+    ordering = ["-sitting__year", "sitting__exam", "sitting__subject__name", "institution__name"]
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return ExamResult.objects.visible_to(self.request.user).select_related(
+            "sitting", "sitting__subject", "institution"
+        )
+
+
+def _date(request: Request, name: str) -> Any:
+    raw = request.query_params.get(name)
+    if not raw:
+        return None
+    try:
+        return serializers.DateField().to_internal_value(raw)
+    except serializers.ValidationError:
+        raise ValidationError({name: [_("Write the date as YYYY-MM-DD.")]}) from None
+
+
+def _institution(request: Request) -> Institution | None:
+    number = request.query_params.get("institution")
+    if not number:
+        return None
+    institution = Institution.objects.visible_to(request.user).filter(registration_number=number).first()
+    if institution is None:
+        raise ValidationError({"institution": [_("No institution with this registration number in your scope.")]})
+    return institution
+
+
+def _year(request: Request) -> int:
+    try:
+        return int(request.query_params.get("year", ""))
+    except ValueError:
+        raise ValidationError({"year": [_("Give the year, e.g. 2024.")]}) from None
+
+
+class QualityStatsViewSet(viewsets.ViewSet):
+    """The quality figures as JSON, scoped to the caller: the same JSON as `manage.py quality_stats`."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.DATE, description="YYYY-MM-DD; 1 September of this school year"),
+            OpenApiParameter("to", OpenApiTypes.DATE, description="YYYY-MM-DD, included; today when not given"),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=ObservationKind.values),
+            OpenApiParameter("institution", OpenApiTypes.STR, description="registration number"),
+            OpenApiParameter("subject", OpenApiTypes.STR, description="subject name"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def observations(self, request: Request) -> Response:
+        """Lessons and the % meeting each criterion (keyed by criterion code), with the year before."""
+        if not request.user.has_perm("quality.view_observation"):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        today = timezone.localdate()
+        date_from = _date(request, "from") or school_year_start(today)
+        date_to = _date(request, "to") or today
+        kind = request.query_params.get("kind") or None
+        if kind is not None and kind not in ObservationKind.values:
+            raise ValidationError({"kind": ["|".join(ObservationKind.values)]})
+        return Response(
+            selectors.observation_figures(
+                date_from=date_from,
+                date_to=date_to,
+                visible_to=scope_of(request.user) if request.user.is_authenticated else None,
+                kind=kind,
+                institution=_institution(request),
+                subject=request.query_params.get("subject") or None,
+            )
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter("exam", OpenApiTypes.STR, enum=ExamKind.values),
+            OpenApiParameter("level", OpenApiTypes.STR, enum=[v for v in ExamLevel.values if v]),
+            OpenApiParameter("institution", OpenApiTypes.STR, description="registration number: against its type"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def exams(self, request: Request) -> Response:
+        """The city against the nation per sitting, or (with `institution`) the institution against its type."""
+        if not request.user.has_perm("quality.view_examresult"):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        year = _year(request)
+        exam = request.query_params.get("exam") or None
+        if exam is not None and exam not in ExamKind.values:
+            raise ValidationError({"exam": ["|".join(ExamKind.values)]})
+        institution = _institution(request)
+        visible_to = scope_of(request.user)
+        if institution is not None:
+            rows = selectors.institution_exam_comparison(
+                institution=institution, year=year, exam=exam, visible_to=visible_to
+            )
+            return Response({"year": year, "institution": institution.registration_number, "results": rows})
+        if exam is None:
+            raise ValidationError({"exam": [_("Give the exam: %s") % "|".join(ExamKind.values)]})
+        level = request.query_params.get("level")
+        return Response(
+            {
+                "year": year,
+                "exam": exam,
+                "results": selectors.exam_comparison(year=year, exam=exam, level=level or None, visible_to=visible_to),
+            }
+        )
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter("exam", OpenApiTypes.STR, enum=ExamKind.values, required=True),
+            OpenApiParameter("below", OpenApiTypes.NUMBER, description="threshold %, 20 when not given"),
+            OpenApiParameter("subject", OpenApiTypes.STR),
+            OpenApiParameter("grade", OpenApiTypes.INT),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], url_path="support-list")
+    def support_list(self, request: Request) -> Response:
+        """Learners below a threshold in one test, by school (personal codes masked)."""
+        if not request.user.has_perm("quality.view_learnerresult"):
+            return Response(status=status.HTTP_403_FORBIDDEN)
+        try:
+            below = Decimal(request.query_params.get("below", "20"))
+            grade = int(request.query_params["grade"]) if request.query_params.get("grade") else None
+        except (InvalidOperation, ValueError):
+            raise ValidationError({"below": [_("Give numbers for below and grade.")]}) from None
+        exam = request.query_params.get("exam", "")
+        if exam not in ExamKind.values:
+            raise ValidationError({"exam": ["|".join(ExamKind.values)]})
+        groups = selectors.support_list(
+            year=_year(request),
+            exam=exam,
+            below_percent=below,
+            subject=request.query_params.get("subject") or None,
+            grade=grade,
+            visible_to=scope_of(request.user),
+        )
+        return Response({"below_percent": float(below), "schools": groups})
 
 
 def register(router: DefaultRouter) -> None:
     """Register this area's viewsets on the project's API router."""
+    router.register("quality/forms", ObservationFormViewSet, basename="observationform")
+    router.register("quality/observations", ObservationViewSet, basename="observation")
+    router.register("quality/exam-results", ExamResultViewSet, basename="examresult")
+    router.register("quality/stats", QualityStatsViewSet, basename="quality-stats")

@@ -6,6 +6,9 @@ Used by the data migration that creates version 1 and by tests; codes are the co
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 DEFAULT_FORM_CODE = "lesson"
 DEFAULT_FORM_NAME = "Mācību stundas/nodarbības vērošanas lapa"
 YES_PARTLY_NO = "yes_partly_no"
@@ -66,3 +69,42 @@ GROUPS: list[tuple[str, str, list[tuple[str, str]]]] = [
 def criterion_codes() -> list[str]:
     """The default form's criterion codes in order."""
     return [code for _group, _name, criteria in GROUPS for code, _text in criteria]
+
+
+def create_default_form(get_model: Callable[[str, str], Any]) -> None:
+    """Create the answer scales and version 1 of the default form when missing.
+
+    `get_model` is `apps.get_model` (a data migration's historical models, or the app registry's):
+    the migration calls it, and so can tests whose transactional database was emptied.
+    """
+    AnswerScale = get_model("quality", "AnswerScale")
+    ScaleOption = get_model("quality", "ScaleOption")
+    ObservationForm = get_model("quality", "ObservationForm")
+    CriterionGroup = get_model("quality", "CriterionGroup")
+    Criterion = get_model("quality", "Criterion")
+    scales = {}
+    for code, (name, options) in SCALES.items():
+        scale, _created = AnswerScale.objects.get_or_create(code=code, defaults={"name": name})
+        scales[code] = scale
+        for position, (option, label, meets) in enumerate(options):
+            ScaleOption.objects.get_or_create(
+                scale=scale, code=option, defaults={"label": label, "position": position, "meets": meets}
+            )
+    if ObservationForm.objects.filter(code=DEFAULT_FORM_CODE).exists():
+        return
+    form = ObservationForm.objects.create(code=DEFAULT_FORM_CODE, version=1, name=DEFAULT_FORM_NAME)
+    position = 0
+    for group_position, (group_code, group_name, criteria) in enumerate(GROUPS):
+        group = CriterionGroup.objects.create(form=form, code=group_code, name=group_name, position=group_position)
+        for code, text in criteria:
+            Criterion.objects.create(
+                form=form, group=group, code=code, text=text, scale=scales[YES_PARTLY_NO], position=position
+            )
+            position += 1
+
+
+def ensure_default_form() -> None:
+    """`create_default_form` with the current models (for tests whose database was emptied)."""
+    from django.apps import apps
+
+    create_default_form(apps.get_model)

@@ -1,0 +1,62 @@
+"""Filters of the quality lists and API (one FilterSet serves both)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.quality.models import ExamResult, Observation
+from eduboard.registry.models import Institution
+
+
+def _institutions(request: object) -> QuerySet[Institution]:
+    user = getattr(request, "user", None)
+    return Institution.objects.visible_to(user).order_by("name") if user else Institution.objects.none()
+
+
+class ObservationFilter(django_filters.FilterSet):
+    """Observations by period, institution, kind, subject and teacher's name."""
+
+    date_from = django_filters.DateFilter(
+        label=_("From"),
+        field_name="date",
+        lookup_expr="gte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=_("To"),
+        field_name="date",
+        lookup_expr="lte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ObservationKind.choices)
+    subject = django_filters.CharFilter(label=_("Subject"), field_name="subject__name", lookup_expr="icontains")
+    q = django_filters.CharFilter(label=_("Teacher"), method="search")
+
+    class Meta:
+        model = Observation
+        fields = ["date_from", "date_to", "institution", "kind", "subject", "q"]
+
+    def search(self, queryset: QuerySet[Observation], name: str, value: str) -> QuerySet[Observation]:
+        return queryset.filter(Q(teacher__last_name__icontains=value) | Q(teacher__first_name__icontains=value))
+
+
+class ExamResultFilter(django_filters.FilterSet):
+    """Exam results by year, exam, level, subject and institution."""
+
+    year = django_filters.NumberFilter(label=_("Year"), field_name="sitting__year")
+    exam = django_filters.ChoiceFilter(label=_("Exam"), field_name="sitting__exam", choices=ExamKind.choices)
+    level = django_filters.ChoiceFilter(
+        label=_("Level"), field_name="sitting__level", choices=[c for c in ExamLevel.choices if c[0]]
+    )
+    subject = django_filters.CharFilter(
+        label=_("Subject"), field_name="sitting__subject__name", lookup_expr="icontains"
+    )
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+
+    class Meta:
+        model = ExamResult
+        fields = ["year", "exam", "level", "subject", "institution"]

@@ -1,0 +1,172 @@
+"""Forms of the quality pages; the rules themselves live in services."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.people.models import StaffMember
+from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.quality.models import Criterion
+from eduboard.quality.services import CriterionSpec
+from eduboard.registry.models import Institution
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def school_year_start(day: date) -> date:
+    """1 September of the school year that contains `day`."""
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+class ObservationEntryForm(forms.Form):
+    """An observed lesson: the facts, then one answer per criterion of the form in use (radio buttons)."""
+
+    date = forms.DateField(label=_("Date"), widget=DATE)
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    kind = forms.ChoiceField(label=_("Kind"), choices=ObservationKind.choices)
+    teacher = forms.ModelChoiceField(label=_("Observed teacher"), queryset=StaffMember.objects.none())
+    subject = forms.CharField(label=_("Subject"), max_length=120)
+    grade = forms.CharField(label=_("Grade or group"), max_length=40)
+
+    def __init__(
+        self,
+        *args: Any,
+        criteria: Sequence[Criterion] = (),
+        institutions: Any = None,
+        teachers: Any = None,
+        kinds: Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
+        self.fields["teacher"].queryset = teachers if teachers is not None else StaffMember.objects.none()  # type: ignore[attr-defined]
+        if kinds is not None:
+            self.fields["kind"].choices = [(v, label) for v, label in ObservationKind.choices if v in kinds]  # type: ignore[attr-defined]
+        for criterion in self.criteria:
+            self.fields[f"c_{criterion.code}"] = forms.ChoiceField(
+                label=criterion.text,
+                choices=[(option.code, option.label) for option in criterion.scale.options.all()],
+                widget=forms.RadioSelect,
+            )
+        self.fields["strengths"] = forms.CharField(
+            label=_("Strengths"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+        self.fields["suggestions"] = forms.CharField(
+            label=_("Suggestions"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+
+    def criterion_groups(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The answer fields grouped as on the form, for the template."""
+        groups: list[tuple[str, list[forms.BoundField]]] = []
+        for criterion in self.criteria:
+            if not groups or groups[-1][0] != criterion.group.name:
+                groups.append((criterion.group.name, []))
+            groups[-1][1].append(self[f"c_{criterion.code}"])
+        return groups
+
+    def answers(self) -> dict[str, str]:
+        return {criterion.code: self.cleaned_data[f"c_{criterion.code}"] for criterion in self.criteria}
+
+
+class AcknowledgeForm(forms.Form):
+    """The observed teacher's acknowledgement and comment."""
+
+    comment = forms.CharField(label=_("Your comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FormRevisionForm(forms.Form):
+    """A new version of an observation form, one criterion a line: `group code | group name | code | text | scale`."""
+
+    criteria = forms.CharField(
+        label=_("Criteria"),
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_("One criterion a line: group code | group name | criterion code | text | scale code."),
+    )
+    note = forms.CharField(label=_("What changed"), max_length=255, required=False)
+
+    def clean_criteria(self) -> list[CriterionSpec]:
+        specs = []
+        for number, line in enumerate(self.cleaned_data["criteria"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) != 5:
+                raise forms.ValidationError(
+                    _("Line %(number)d needs 5 parts separated by |; it has %(parts)d.")
+                    % {"number": number, "parts": len(parts)}
+                )
+            specs.append(CriterionSpec(*parts))
+        return specs
+
+
+def specs_text(specs: Sequence[CriterionSpec]) -> str:
+    """Criteria as the lines FormRevisionForm reads."""
+    return "\n".join(f"{s.group_code} | {s.group_name} | {s.code} | {s.text} | {s.scale_code}" for s in specs)
+
+
+class PeriodForm(forms.Form):
+    """The period and filters of the observation figures (the current school year until today by default)."""
+
+    date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DATE)
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("all")), *ObservationKind.choices], required=False)
+    subject = forms.CharField(label=_("Subject"), required=False)
+
+    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
+
+    def values(self) -> dict[str, Any]:
+        today = timezone.localdate()
+        data = self.cleaned_data if self.is_valid() else {}
+        date_from = data.get("date_from") or school_year_start(today)
+        date_to = data.get("date_to") or today
+        if date_to < date_from:
+            date_from, date_to = date_to, date_from
+        return {
+            "date_from": date_from,
+            "date_to": date_to,
+            "institution": data.get("institution"),
+            "kind": data.get("kind") or None,
+            "subject": data.get("subject") or None,
+        }
+
+
+class ExamChoiceForm(forms.Form):
+    """Which exam tables to show: year, exam, level, and optionally one institution."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+    exam = forms.ChoiceField(label=_("Exam"), choices=ExamKind.choices, initial=ExamKind.CE_BASIC)
+    level = forms.ChoiceField(
+        label=_("Level"), choices=[("", _("all"))] + [c for c in ExamLevel.choices if c[0]], required=False
+    )
+    institution = forms.ModelChoiceField(
+        label=_("Institution (against its type)"), queryset=Institution.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, years: Sequence[int] = (), institutions: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]  # type: ignore[attr-defined]
+        self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
+
+
+class SupportListForm(forms.Form):
+    """Learners under a threshold in one test: year, exam, subject, grade, threshold (20 % by default)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
+    exam = forms.ChoiceField(label=_("Exam"), choices=ExamKind.choices, initial=ExamKind.MONITORING)
+    subject = forms.CharField(label=_("Subject"), required=False)
+    grade = forms.IntegerField(label=_("Grade"), required=False, min_value=1, max_value=12)
+    below = forms.DecimalField(
+        label=_("Below, %"), initial=Decimal(20), min_value=Decimal(0), max_value=Decimal(100), decimal_places=2
+    )
