@@ -21,9 +21,10 @@ pytestmark = pytest.mark.django_db
 AS_OF = date(2024, 8, 20)
 
 
-@pytest.fixture
-def content(demo: None) -> dict[str, Any]:
-    return build_readiness(as_of=AS_OF)
+@pytest.fixture(scope="module")
+def content(demo: None, django_db_blocker: Any) -> dict[str, Any]:
+    with django_db_blocker.unblock():
+        return build_readiness(as_of=AS_OF)
 
 
 def values(content: dict[str, Any]) -> dict[str, Any]:
@@ -83,10 +84,51 @@ def test_interest_and_settlement_sections_have_seed_002_figures(content: dict[st
     assert figures["settlements.learners/Secondary/Learning elsewhere"] == 160
 
 
+def test_finance_figures_of_seed_002(content: dict[str, Any]) -> None:
+    figures = values(content)
+    used = {key: value for key, value in figures.items() if key.endswith("/Used")}
+    assert "5.63" in used.values() and "24.51" in used.values()  # preschools: state, municipal teaching aids
+    assert "49.61" in used.values() and "34.33" in used.values()  # schools
+    assert (
+        figures["preschool.allocations/all preschools|Teaching aids and materials|Valsts budžets/Allocated"]
+        == "61716.00"
+    )
+    assert figures["preschool.allocations/all preschools|Teaching aids and materials|Valsts budžets/Spent"] == "3474.93"
+    assert figures["preschool.cost_per_learner/Preschool, day group/Approved"] == "300.18"
+    assert figures["preschool.cost_per_learner/Preschool, 24-hour group/Approved"] == "474.09"
+    assert figures["general.cost_per_learner/General education/Approved"] == "93.24"
+    assert figures["interest.cost_per_learner/Interest education/Approved"] == "24.23"
+    assert figures["settlements.expenses"] == "517142.88"
+    assert figures["settlements.income"] == "697246.87"
+
+
+def test_meal_rules_of_seed_002(content: dict[str, Any]) -> None:
+    figures = values(content)
+    meals = {key: value for key, value in figures.items() if key.startswith("general.meal_rules/")}
+    assert "3.090" in meals.values() or "3.09" in meals.values()
+    assert "1.545" in meals.values()
+
+
+def test_quality_figures_of_seed_002(content: dict[str, Any]) -> None:
+    from decimal import ROUND_HALF_UP, Decimal
+
+    figures = values(content)
+    assert figures["quality.lessons_internal"] == 1561
+    assert figures["quality.lessons_external"] == 186  # 182 lessons + 4 sports-school sessions
+    criteria = {
+        key: value for key, value in figures.items() if key.startswith("quality.criteria/") and "/Meeting" in key
+    }
+    whole = sorted(int(Decimal(v).quantize(Decimal(1), rounding=ROUND_HALF_UP)) for v in criteria.values())
+    for seed in (76, 72, 65, 74, 82, 94, 78, 30, 25, 22, 28, 44, 40):
+        assert seed in whole, seed
+    basic = {key: value for key, value in figures.items() if key.startswith("quality.exams.ce_basic.all/")}
+    assert basic["quality.exams.ce_basic.all/Matemātika/City"] == "42.3"
+    assert basic["quality.exams.ce_basic.all/Matemātika/Nation"] == "43.2"
+
+
 def test_preschool_vacancies_of_seed_002_with_their_fte(content: dict[str, Any]) -> None:
     figures = values(content)
-    fte = {key: value for key, value in figures.items() if key.startswith("preschool.vacancies/")}
-    assert fte["preschool.vacancies/Total/FTE rate"] == "3.721"  # 3.221 + 0.5 (seed: logopēds 0,5; skolotājs 3,221)
+    assert figures["preschool.vacancies/Total/FTE rate"] == "3.721"  # 3.221 + 0.5 (seed: logopēds 0,5; skolotājs 3,221)
 
 
 def test_content_is_json_and_holds_no_float(content: dict[str, Any]) -> None:
@@ -136,7 +178,8 @@ def test_pdf_reads_back_with_seed_002_figures_headings_and_page_numbers(content:
     data = render_report(content, {"quality.priorities": "Lasītprasmes veicināšana."}, fmt="pdf", language="en")
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
-    for figure in ["3770", "206", "148", "8819", "859", "564", "494", "831", "54", "800", "684"]:
+    for figure in ["3770", "206", "148", "8819", "859", "564", "494", "831", "54", "800", "684", "5.63 %",
+                   "49.61 %", "1561", "75.81 %", "517142.88 EUR", "697246.87 EUR"]:  # fmt: skip
         assert figure in text, figure
     assert "Preschool education" in text and "Inter-municipal settlements" in text
     assert "Page 1 /" in text and "Page 2 /" in text
@@ -180,7 +223,7 @@ def test_xlsx_puts_every_table_on_its_own_sheet_with_numbers_as_numbers(content:
     assert figures["general.pupils"] == 8819
     settlements = next(ws for ws in workbook.worksheets if ws["A1"].value == "Learners between municipalities by level")
     assert settlements.title == "Learners between municipalit"  # 31 characters at most
-    assert list(settlements.iter_rows(min_row=settlements.max_row, values_only=True))[0] == ("Total", 800, 684)
+    assert next(settlements.iter_rows(min_row=settlements.max_row, values_only=True)) == ("Total", 800, 684)
 
 
 @pytest.mark.parametrize("fmt", ["pdf", "docx", "xlsx", "html"])

@@ -14,13 +14,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.numbers import percent
+from eduboard.core.numbers import money, percent
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
@@ -58,6 +59,39 @@ class BuildContext:
     @property
     def groups(self) -> list[GroupFigures]:
         return self._once("groups", lambda: group_figures(as_of=self.as_of, visible_to=self.visible_to))
+
+    @property
+    def finance(self) -> dict[str, Any]:
+        from eduboard.finance.selectors import finance_stats
+
+        return self._once("finance", lambda: finance_stats(as_of=self.as_of, visible_to=self.visible_to))
+
+    @property
+    def meal_rules(self) -> list[dict[str, Any]]:
+        """Meal compensation rules in force on the date, in rank order (one query)."""
+
+        def load() -> list[dict[str, Any]]:
+            from django.db.models import Q
+
+            from eduboard.finance.models import MealRule
+
+            rules = MealRule.objects.filter(valid_from__lte=self.as_of).filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gte=self.as_of)
+            )
+            return [
+                {
+                    "name": rule.name,
+                    "level": rule.level,
+                    "grades": (f"{rule.grade_from}–{rule.grade_to}" if rule.grade_from is not None else ""),
+                    "until": rule.yearly_until or "",
+                    "price": str(rule.price_per_day),
+                    "state": str(rule.state_per_day),
+                    "municipal": str(rule.municipal_per_day),
+                }
+                for rule in rules.order_by("rank", "code")
+            ]
+
+        return self._once("meal_rules", load)
 
     @property
     def institutions(self) -> dict[str, tuple[str, str]]:
@@ -453,7 +487,7 @@ def section_quality(ctx: BuildContext) -> list[Block]:
     """Quality monitoring: observation figures, exam and monitoring-test comparisons (from the quality area)."""
     module = ctx.area("eduboard.quality.selectors")
     blocks: list[Block] = []
-    if module is None or not hasattr(module, "observation_stats"):
+    if module is None or not hasattr(module, "observation_figures"):
         blocks.append(note(T(_("The quality area does not give observation and exam figures yet."))))
     else:
         blocks += quality_blocks(ctx, module)
@@ -521,24 +555,264 @@ def finance_blocks(ctx: BuildContext, part: str) -> list[Block]:
     return blocks + finance_part_blocks(ctx, module, part)
 
 
+def _dec(value: float | None) -> str | None:
+    """A number the finance and quality selectors give as a JSON float (exact to its 2 places) as a decimal string."""
+    return None if value is None else format(Decimal(str(value)).normalize(), "f")
+
+
+def _money(value: float | None) -> str | None:
+    """An amount the finance selectors give as a JSON float, as euros with 2 places."""
+    return None if value is None else str(money(Decimal(str(value))))
+
+
+def _recipient_types(ctx: BuildContext) -> dict[str, set[str]]:
+    """Institution types of every allocation recipient: an institution's own, or its group's members' (one query)."""
+
+    def load() -> dict[str, set[str]]:
+        from eduboard.finance.models import InstitutionSet
+
+        types: dict[str, set[str]] = defaultdict(set)
+        for name, kind in InstitutionSet.objects.values_list("name", "members__type"):
+            if kind:
+                types[name].add(kind)
+        for number_, kind in Institution.objects.filter(
+            registration_number__in=[use["recipient"] for use in ctx.finance["utilisation_by_allocation"]]
+        ).values_list("registration_number", "type"):
+            types[number_].add(kind)
+        return dict(types)
+
+    return ctx._once("recipient_types", load)
+
+
+PART_TYPES = {
+    "preschool": {InstitutionType.PRESCHOOL.value},
+    "general": {*GENERAL_SCHOOL_TYPES, InstitutionType.VOCATIONAL.value},
+    "interest": {InstitutionType.INTEREST_EDUCATION.value, InstitutionType.INNOVATION_CENTRE.value},
+}
+PART_COST_KINDS = {"preschool": ["preschool_day", "preschool_24h"], "general": ["general"], "interest": ["interest"]}
+PART_MEAL_LEVELS = {"preschool": {"preschool", ""}, "general": {"basic", "secondary", ""}, "interest": set()}
+
+
 def finance_part_blocks(ctx: BuildContext, module: ModuleType, part: str) -> list[Block]:
-    """Filled in once the finance area's selectors are known (see docs/reports.md)."""
-    return [note(T(_("The finance area does not give these figures yet.")))]
+    """Allocations and their utilisation, cost per learner per month, and the meal compensation rules of a part."""
+    from eduboard.finance.choices import CostKind, Purpose
+
+    finance = ctx.finance
+    sources = finance["sources"]
+    types = _recipient_types(ctx)
+    rows = []
+    for use in finance["utilisation_by_allocation"]:
+        kinds = types.get(use["recipient"], set())
+        if not kinds or not kinds <= PART_TYPES[part]:
+            continue
+        rows.append(
+            [
+                use["recipient_name"],
+                T(Purpose(use["purpose"]).label) if use["purpose"] in Purpose.values else use["purpose"],
+                sources.get(use["source"], use["source"]),
+                _money(use["allocated"]),
+                _money(use["spent"]),
+                _dec(use["utilisation_percent"]),
+            ]
+        )
+    blocks: list[Block] = []
+    if rows:
+        blocks.append(
+            table(
+                f"{part}.allocations",
+                T(_("Allocations and their use as of %(date)s"), date=ctx.as_of.strftime("%d.%m.%Y")),
+                [T(_("Recipient")), T(_("Purpose")), T(_("Source")), T(_("Allocated")), T(_("Spent")), T(_("Used"))],
+                rows,
+                units=["", "", "", "EUR", "EUR", "%"],
+                chart=[5],
+            )
+        )
+    costs = finance["cost_per_learner"]
+    cost_rows = [
+        [
+            T(CostKind(kind).label),
+            _money(costs[kind]["approved"]),
+            _money(costs[kind]["computed"]),
+            _money(costs[kind]["difference"]),
+        ]
+        for kind in PART_COST_KINDS[part]
+        if kind in costs
+    ]
+    blocks.append(
+        table(
+            f"{part}.cost_per_learner",
+            T(_("Cost of one learner per month")),
+            [T(_("Programme")), T(_("Approved")), T(_("Computed from the data")), T(_("Difference"))],
+            cost_rows,
+            units=["", "EUR", "EUR", "EUR"],
+        )
+    )
+    meals = [rule for rule in ctx.meal_rules if rule["level"] in PART_MEAL_LEVELS[part]]
+    if meals:
+        blocks += [
+            heading(T(_("Meal compensation"))),
+            table(
+                f"{part}.meal_rules",
+                T(_("Meal compensation rules in force on %(date)s"), date=ctx.as_of.strftime("%d.%m.%Y")),
+                [
+                    T(_("Rule")),
+                    T(_("Grades")),
+                    T(_("Until (each year)")),
+                    T(_("Per day")),
+                    T(_("State pays")),
+                    T(_("Municipality pays")),
+                ],
+                [
+                    [rule["name"], rule["grades"], rule["until"], rule["price"], rule["state"], rule["municipal"]]
+                    for rule in meals
+                ],
+                units=["", "", "", "EUR", "EUR", "EUR"],
+            ),
+            narrative(f"{part}.meals", T(_("Meal organisation"))),
+        ]
+    return blocks
 
 
 def settlement_money_blocks(ctx: BuildContext) -> list[Block]:
-    """Expenses and income of the settlements for the period (from the finance area)."""
+    """Expenses and income of the settlements from 1 January to 31 August of the report's year (finance area)."""
     module = ctx.area("eduboard.finance.selectors")
     blocks: list[Block] = [heading(T(_("Money flow")))]
-    if module is None or not hasattr(module, "finance_stats"):
-        blocks.append(note(T(_("The finance area does not give these figures yet."))))
-        return blocks
-    return [*blocks, note(T(_("The finance area does not give these figures yet.")))]
+    if module is None or not hasattr(module, "settlement_summary"):
+        return [*blocks, note(T(_("The finance area does not give these figures yet.")))]
+    if ctx.visible_to is not ALL:
+        return []
+    period_from, period_to = date(ctx.as_of.year, 1, 1), date(ctx.as_of.year, 8, 31)
+    summary = ctx._once("settlements", lambda: module.settlement_summary(date_from=period_from, date_to=period_to))
+    return [
+        *blocks,
+        figures(
+            figure(
+                "settlements.expenses",
+                T(
+                    _("Paid to other municipalities %(from)s–%(to)s"),
+                    **{"from": period_from.strftime("%d.%m.%Y"), "to": period_to.strftime("%d.%m.%Y")},
+                ),
+                _money(summary["due_total"]),
+                "EUR",
+            ),
+            figure(
+                "settlements.income",
+                T(
+                    _("Received from other municipalities %(from)s–%(to)s"),
+                    **{"from": period_from.strftime("%d.%m.%Y"), "to": period_to.strftime("%d.%m.%Y")},
+                ),
+                _money(summary["receivable_total"]),
+                "EUR",
+            ),
+            figure("settlements.balance", T(_("Balance")), _money(summary["balance"]), "EUR"),
+        ),
+        table(
+            "settlements.by_municipality",
+            T(_("Settlements by municipality")),
+            [T(_("Municipality")), T(_("Learners coming")), T(_("Receivable")), T(_("Residents going")), T(_("Due"))],
+            [
+                [
+                    row["municipality"],
+                    row["incoming"]["learners_total"],
+                    _money(row["receivable"]),
+                    row["outgoing"]["learners_total"],
+                    _money(row["due"]),
+                ]
+                for row in summary["municipalities"]
+            ],
+            units=["", "", "EUR", "", "EUR"],
+            total=[
+                T(_("Total")),
+                summary["incoming"]["learners_total"],
+                _money(summary["receivable_total"]),
+                summary["outgoing"]["learners_total"],
+                _money(summary["due_total"]),
+            ],
+            chart=[2, 4],
+        ),
+    ]
+
+
+EXAMS = [
+    ("ce_basic", None, _("Basic-school centralised exams: the city against the nation")),
+    ("ce_secondary", "optimal", _("Secondary centralised exams at the optimal level: the city against the nation")),
+    ("ce_secondary", "higher", _("Secondary centralised exams at the higher level: the city against the nation")),
+    ("monitoring", None, _("City monitoring tests")),
+    ("pilot", None, _("City pilot exams")),
+]
 
 
 def quality_blocks(ctx: BuildContext, module: ModuleType) -> list[Block]:
-    """Filled in once the quality area's selectors are known (see docs/reports.md)."""
-    return [note(T(_("The quality area does not give observation and exam figures yet.")))]
+    """Lesson observations of the past school year and its exam and test results against the nation."""
+    year = ctx.registry["school_year"]
+    if not year:
+        return []
+    start = int(year[:4]) - 1
+    period_from, period_to = date(start, 9, 1), date(start + 1, 8, 31)
+    scope = ctx.visible_to
+    everything = module.observation_figures(date_from=period_from, date_to=period_to, visible_to=scope)
+    external = module.observation_figures(date_from=period_from, date_to=period_to, visible_to=scope, kind="external")
+    by_kind = everything["lessons_by_kind"]
+    blocks: list[Block] = [
+        heading(
+            T(
+                _("Lesson observations %(from)s–%(to)s"),
+                **{"from": period_from.strftime("%d.%m.%Y"), "to": period_to.strftime("%d.%m.%Y")},
+            )
+        ),
+        figures(
+            figure("quality.lessons_external", T(_("Lessons observed by the board")), by_kind.get("external", 0)),
+            figure(
+                "quality.lessons_internal", T(_("Lessons observed inside the institutions")), by_kind.get("internal", 0)
+            ),
+            figure("quality.lessons_peer", T(_("Lessons observed by peers")), by_kind.get("peer", 0)),
+        ),
+        table(
+            "quality.criteria",
+            T(_("Lessons observed by the board meeting each criterion")),
+            [T(_("Criterion")), T(_("Group")), T(_("Lessons")), T(_("Meeting")), T(_("A year before"))],
+            [
+                [item["text"], item["group"], item["answered"], _dec(item["percent"]), _dec(item["previous_percent"])]
+                for item in external["criteria"].values()
+            ],
+            units=["", "", "", "%", "%"],
+            chart=[3],
+        ),
+    ]
+    for exam, level, title in EXAMS:
+        rows = module.exam_comparison(year=start + 1, exam=exam, level=level, visible_to=scope)
+        if not rows:
+            continue
+        blocks.append(
+            table(
+                f"quality.exams.{exam}.{level or 'all'}",
+                T(title),
+                [
+                    T(_("Subject")),
+                    T(_("Grade")),
+                    T(_("Candidates")),
+                    T(_("City")),
+                    T(_("Nation")),
+                    T(_("Gap")),
+                    T(_("Below the threshold")),
+                ],
+                [
+                    [
+                        row["subject"] + (f" ({row['level']})" if row["level"] and level is None else ""),
+                        row["grade"],
+                        row["candidates"],
+                        _dec(row["mean_percent"]),
+                        _dec(row["national_mean_percent"]),
+                        _dec(row["gap_points"]),
+                        row["below_threshold"],
+                    ]
+                    for row in rows
+                ],
+                units=["", "", "", "%", "%", "pp", ""],
+                chart=[3, 4],
+            )
+        )
+    return blocks
 
 
 # --- the report

@@ -41,7 +41,7 @@ class FigureEntry:
 
 
 def flatten_figures(content: dict[str, Any]) -> dict[str, FigureEntry]:
-    """Every figure of the content by a stable key: `section.figure`, or `table/row label/column` for cells."""
+    """Every figure of the content by a stable key: `section.figure`, or `table/row words/column` for cells."""
     entries: dict[str, FigureEntry] = {}
     for section in content["sections"]:
         for block in section["blocks"]:
@@ -53,10 +53,16 @@ def flatten_figures(content: dict[str, Any]) -> dict[str, FigureEntry]:
             elif block["type"] == "table":
                 columns, units = block["columns"], block["units"]
                 for row in [*block["rows"], *([block["total"]] if "total" in block else [])]:
+                    # The row's words (its label and any other text cells) tell rows apart.
+                    row_key = "|".join(
+                        text_key(cell)
+                        for index, cell in enumerate(row)
+                        if index == 0 or (cell not in (None, "") and raw_number(cell) is None)
+                    )
                     for index in range(1, len(row)):
                         if raw_number(row[index]) is None:
                             continue
-                        key = f"{block['key']}/{text_key(row[0])}/{text_key(columns[index])}"
+                        key = f"{block['key']}/{row_key}/{text_key(columns[index])}"
                         entries[key] = FigureEntry(
                             key, section["title"], [block["title"], row[0], columns[index]], row[index], units[index]
                         )
