@@ -72,7 +72,7 @@ class ObservationSerializer(serializers.ModelSerializer):
     subject = serializers.CharField(source="subject.name")
     observer = serializers.CharField(source="observer.username", read_only=True, default=None)
     form_version = serializers.IntegerField(source="form.version", read_only=True)
-    answers = serializers.DictField(child=serializers.CharField())
+    answers = serializers.DictField(child=serializers.CharField(), write_only=True)
 
     class Meta:
         model = Observation
