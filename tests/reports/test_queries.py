@@ -1,0 +1,40 @@
+"""The report's number of queries does not grow with the number of institutions."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from eduboard.registry import national
+from eduboard.registry.models import Licence, Programme
+from eduboard.reports.readiness import build_readiness, key_figures
+
+pytestmark = pytest.mark.django_db
+AS_OF = date(2024, 10, 1)
+
+
+def queries_of(build: Any) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        build()
+    return len(captured.captured_queries)
+
+
+def test_report_queries_do_not_grow_with_the_number_of_institutions() -> None:
+    national.generate(scale="small", seed=1)
+    # Both sets name at least one special programme, so the same reads run on both.
+    Licence.objects.get_or_create(
+        institution=national.generated_institutions().first(), programme=Programme.objects.get(code="01015511")
+    )
+    small = queries_of(lambda: build_readiness(as_of=AS_OF))
+    small_dashboard = queries_of(lambda: key_figures(as_of=AS_OF))
+    national.remove_generated()
+    counts = national.generate(scale="city", seed=2)
+    assert counts["institutions"] > 5 * 5
+    city = queries_of(lambda: build_readiness(as_of=AS_OF))
+    assert city == small
+    assert queries_of(lambda: key_figures(as_of=AS_OF)) == small_dashboard
+    assert city < 80
