@@ -1,0 +1,186 @@
+"""Benchmark of the readiness report on the national synthetic set: the figures, then each file format.
+
+    .venv/bin/python bench/bench_report.py --db sqlite|postgres [--scale national] [--keep]
+
+Builds the set into its own database (SQLite: var/bench/report-national.sqlite3; PostgreSQL: database
+`eduboard_bench_report` on 127.0.0.1:5432, dropped and created again), runs `ANALYZE`, then measures
+`build_readiness` (warm, median of 3, and its queries) and the HTML, PDF, DOCX and XLSX renderers, and
+prints a table; the figures are also written to var/bench/report-results-<db>.json. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+SQLITE_PATH = BENCH_DIR / "report-national.sqlite3"
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_NAME = "eduboard_bench_report"
+YEAR = "2024/2025"
+AS_OF = date(2024, 10, 1)
+RUNS = 3
+
+
+def fresh_database(db: str) -> str:
+    """Remove this benchmark's database of `db` and make an empty one; returns its DATABASE_URL."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if db == "sqlite":
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        return f"sqlite:///{SQLITE_PATH}"
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {PG_NAME}")
+    return f"{PG_SERVER}/{PG_NAME}"
+
+
+def drop_database(db: str) -> None:
+    if db == "sqlite":
+        for suffix in ("", "-journal", "-wal", "-shm"):
+            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
+        return
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "false"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduboard.settings")
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    import django
+
+    django.setup()
+
+
+def timed(function: Callable[[], Any]) -> tuple[Any, float]:
+    started = time.perf_counter()
+    result = function()
+    return result, time.perf_counter() - started
+
+
+def machine() -> str:
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return f"{cpu or platform.processor()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def database_version(db: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sqlite_version()" if db == "sqlite" else "SHOW server_version")
+        return f"{'SQLite' if db == 'sqlite' else 'PostgreSQL'} {cursor.fetchone()[0]}"
+
+
+def bench_figures() -> dict[str, Any]:
+    """`build_readiness` warm: median of RUNS runs, and the queries of one run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from eduboard.reports.readiness import build_readiness
+
+    _first, first_s = timed(lambda: build_readiness(as_of=AS_OF))
+    runs = [timed(lambda: build_readiness(as_of=AS_OF))[1] for _run in range(RUNS)]
+    with CaptureQueriesContext(connection) as captured:
+        content = build_readiness(as_of=AS_OF)
+    slowest = sorted(captured.captured_queries, key=lambda query: float(query["time"]), reverse=True)[:3]
+    tables = [block for section in content["sections"] for block in section["blocks"] if block["type"] == "table"]
+    return {
+        "cold_s": first_s,
+        "median_s": statistics.median(runs),
+        "min_s": min(runs),
+        "max_s": max(runs),
+        "queries": len(captured.captured_queries),
+        "slowest_queries": [{"time_s": float(q["time"]), "sql": q["sql"][:200]} for q in slowest],
+        "tables": len(tables),
+        "table_rows": sum(len(block["rows"]) for block in tables),
+        "content": content,
+    }
+
+
+def bench_files(content: dict[str, Any]) -> dict[str, Any]:
+    """Each renderer once, in Latvian: seconds and bytes."""
+    from eduboard.reports.renderers import render_report
+
+    results = {}
+    for fmt in ("html", "pdf", "docx", "xlsx"):
+        data, seconds = timed(lambda fmt=fmt: render_report(content, {}, fmt=fmt))
+        (BENCH_DIR / f"report-national.{fmt}").write_bytes(data)
+        results[fmt] = {"seconds": seconds, "bytes": len(data)}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument("--scale", choices=["national", "city", "small"], default="national")
+    parser.add_argument("--keep", action="store_true", help="keep the benchmark database and files afterwards")
+    args = parser.parse_args()
+
+    setup_django(fresh_database(args.db))
+    from django.core.management import call_command
+    from django.db import connection, connections
+
+    from eduboard.registry import national
+
+    results: dict[str, Any] = {
+        "db": args.db,
+        "database": database_version(args.db),
+        "scale": args.scale,
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+    print(f"== {results['database']} on {results['machine']}")
+    call_command("migrate", verbosity=0)
+    print(f"generating the {args.scale} set …")
+    results["counts"], results["generate_s"] = timed(
+        lambda: national.generate(scale=args.scale, seed=1, year_code=YEAR, report=lambda m: print(f"  {m}"))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print("the report's figures …")
+    figures = bench_figures()
+    content = figures.pop("content")
+    results["figures"] = figures
+    print("the files …")
+    results["files"] = bench_files(content)
+    (BENCH_DIR / f"report-results-{args.db}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    counts = results["counts"]
+    print(f"data set: {counts['institutions']} institutions, {counts['groups']} groups, {counts['learners']} learners")
+    print(
+        f"figures: cold {figures['cold_s']:.2f} s, warm median {figures['median_s']:.2f} s "
+        f"(min {figures['min_s']:.2f}, max {figures['max_s']:.2f}), {figures['queries']} queries, "
+        f"{figures['tables']} tables with {figures['table_rows']} rows"
+    )
+    for fmt, run in results["files"].items():
+        print(f"{fmt}: {run['seconds']:.2f} s, {run['bytes'] / 1024:.0f} KiB")
+    if not args.keep:
+        connections.close_all()
+        drop_database(args.db)
+        for fmt in results["files"]:
+            (BENCH_DIR / f"report-national.{fmt}").unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
