@@ -131,7 +131,7 @@ def test_exam_stats_api_is_scoped_to_the_caller(world: World, signed_in: Callabl
     assert head["results"][0]["mean_percent"] == 40.0
     assert signed_in(world.head).get("/api/quality/exam-results/").json()["count"] == 1
     page = signed_in(world.analyst).get("/quality/exams/?year=2024&exam=ce_basic").content.decode()
-    assert "55.0" in page and "63.9" in page and 'data-chart="chart-exams"' in page
+    assert "55,00" in page and "63,90" in page and 'data-chart="chart-exams"' in page
 
 
 def test_stats_page_shows_the_chart_and_its_table(
