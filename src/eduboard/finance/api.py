@@ -6,6 +6,7 @@ and a stale one is refused (400) instead of overwriting someone else's change.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -19,9 +20,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status, viewsets
-from rest_framework.decorators import api_view, permission_classes
+from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
@@ -331,6 +333,26 @@ def settlement_summary_view(request: Request) -> Response:
     return Response(selectors.settlement_summary(date_from=date_from, date_to=date_to))
 
 
+class XlsxRenderer(BaseRenderer):
+    """Lets `?format=xlsx` through DRF's content negotiation (which reads `format` itself and answers 404 to a
+    format no renderer has); the view answers with the workbook, and an error is still written as JSON."""
+
+    media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: str | None = None, renderer_context: Mapping[str, Any] | None = None
+    ) -> bytes:
+        if isinstance(data, bytes):
+            return data
+        response = (renderer_context or {}).get("response")
+        if response is not None:
+            response["Content-Type"] = "application/json"
+        return JSONRenderer().render(data)
+
+
 @extend_schema(
     parameters=[
         OpenApiParameter("institution", OpenApiTypes.STR, required=True, description="registration number"),
@@ -341,6 +363,7 @@ def settlement_summary_view(request: Request) -> Response:
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
+@renderer_classes([JSONRenderer, BrowsableAPIRenderer, XlsxRenderer])
 def meal_compensation_view(request: Request) -> Response | HttpResponse:
     """A month's meal compensation of one institution in the caller's scope: every learner's line and totals."""
     if not request.user.has_perm("finance.view_mealrule"):
