@@ -24,6 +24,9 @@ class VersionedForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["version"] = self.instance.version
+            # An edit must say which version it was made on, or a stale copy could overwrite a newer one.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _("The form was out of date; reload the page.")
 
 
 class AllocationForm(VersionedForm):
