@@ -8,6 +8,7 @@ from eduboard.api import health_view, me_view, router
 from eduboard.people.api import people_stats_view
 from eduboard.people.views import VacancyFeed, public_vacancies_view, vacancy_json_feed_view
 from eduboard.registry.api import registry_stats_view
+from eduboard.reports.api import edition_api_view, readiness_api_view
 
 urlpatterns = [
     path("", include("eduboard.reports.urls")),
@@ -25,6 +26,8 @@ urlpatterns = [
     path("api/me/", me_view, name="api-me"),
     path("api/registry/stats/", registry_stats_view, name="api-registry-stats"),
     path("api/people/stats/", people_stats_view, name="api-people-stats"),
+    path("api/reports/readiness/", readiness_api_view, name="api-reports-readiness"),
+    path("api/reports/editions/<int:pk>/", edition_api_view, name="api-reports-edition"),
     path("api/finance/", include("eduboard.finance.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -191,3 +191,19 @@ def test_a_heads_home_shows_their_institutions_figures(
     assert "Key figures of your institutions" in text or 'data-key="general.pupils"' in text
     assert ">8819<" not in text and ">3770<" not in text
     assert 'data-key="general.pupils"' in text
+
+
+def test_the_api_gives_the_report_scoped_to_the_caller(
+    edition: ReportEdition, board: User, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    board_json = signed_in(board).get(reverse("api-reports-readiness"), {"as_of": "2024-08-20"}).json()
+    assert figure(board_json, "preschool.children") == 3770 and figure(board_json, "general.pupils") == 8819
+    school = Institution.objects.get(registration_number="9000000011")
+    head = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[school]))
+    head_json = head.get(reverse("api-reports-readiness"), {"as_of": "2024-08-20"}).json()
+    assert head_json["whole_city"] is False
+    assert 0 < figure(head_json, "general.pupils") < 8819
+    assert head.get(reverse("api-reports-edition", args=[edition.pk])).status_code == 404
+    edition_json = signed_in(board).get(reverse("api-reports-edition", args=[edition.pk])).json()
+    assert edition_json["status"] == "draft" and figure(edition_json["content"], "general.first_graders") == 859
+    assert signed_in(board).get(reverse("api-reports-readiness"), {"as_of": "20.08.2024"}).status_code == 400

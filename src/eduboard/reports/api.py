@@ -1,0 +1,62 @@
+"""API of the reports area: the readiness report's content as JSON, and a report edition with its content."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from eduboard.registry.selectors import default_as_of, scope_of
+from eduboard.reports.models import ReportEdition
+from eduboard.reports.selectors import edition_content, readiness_content
+
+
+@extend_schema(
+    parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; the latest data when not given")],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def readiness_api_view(request: Request) -> Response:
+    """The readiness report's content as of a date (sections, figures, tables), scoped to the caller."""
+    if not request.user.has_perm("reports.view_reportedition"):
+        return Response(status=status.HTTP_403_FORBIDDEN)
+    raw = request.query_params.get("as_of")
+    try:
+        as_of = serializers.DateField().to_internal_value(raw) if raw else default_as_of()
+    except serializers.ValidationError:
+        return Response({"as_of": [_("Write the date as YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(readiness_content(as_of=as_of, visible_to=scope_of(request.user)))
+
+
+@extend_schema(responses={200: OpenApiTypes.OBJECT})
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def edition_api_view(request: Request, pk: int) -> Response:
+    """A report edition: its facts, narrative and content (frozen when published, computed now for a draft)."""
+    if not request.user.has_perm("reports.view_reportedition"):
+        return Response(status=status.HTTP_403_FORBIDDEN)
+    edition = ReportEdition.objects.visible_to(request.user).select_related("school_year").filter(pk=pk).first()
+    if edition is None:
+        return Response(status=status.HTTP_404_NOT_FOUND)
+    return Response(
+        {
+            "id": edition.pk,
+            "kind": edition.kind,
+            "school_year": edition.school_year.code,
+            "number": edition.number,
+            "title": edition.title,
+            "as_of": edition.as_of.isoformat(),
+            "status": edition.status,
+            "version": edition.version,
+            "based_on": edition.based_on_id,
+            "published_at": edition.published_at.isoformat() if edition.published_at else None,
+            "narrative": edition.narrative,
+            "content": edition_content(edition=edition),
+        }
+    )
