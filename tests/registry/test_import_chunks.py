@@ -145,15 +145,16 @@ def test_file_split_in_many_chunks_imports_whole(
     assert (second.created, second.updated, second.unchanged) == (0, 0, 22)
 
 
-def test_key_index_remembers_first_rows_and_identities_beyond_one_lookup_batch() -> None:
-    many = import_framework.LOOKUP_BATCH * 2 + 7
+def test_key_index_names_identity_conflicts_and_duplicates_of_the_first_row_in_row_order() -> None:
     with KeyIndex() as index:
-        assert index.first_rows([1, 2]) == {}
-        index.add([(digest, digest + 100) for digest in range(many)], [(-5, 9)])
-        assert index.first_rows(range(-3, many + 3)) == {digest: digest + 100 for digest in range(many)}
-        assert index.identity_values([-5, -6]) == {-5: 9}
-        with pytest.raises(Exception, match="UNIQUE"):
-            index.add([(3, 1)], [])  # a key is only added once: the first row stays
+        index.add([(2, 10, 100, 1), (3, 11, 101, 1), (4, 10, 100, 1)])  # row 4: duplicate of row 2
+        index.add([(5, 12, 100, 2)])  # row 5: identity 100 had other values in row 2
+        index.add([(6, 12, 100, 1), (7, 12, None, None), (8, 10, None, None)])  # row 7 repeats row 6's key
+        index.add([])
+        assert list(index.problems()) == [(4, 2), (5, None), (7, 6), (8, 2)]
+    with KeyIndex() as index:
+        index.add([(number, number, None, None) for number in range(2, 5000)])
+        assert list(index.problems()) == []
 
 
 def test_check_pass_memory_does_not_grow_with_the_file(

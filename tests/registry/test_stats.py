@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_get_or_create
+from eduboard.registry import selectors
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import (
     Enrolment,
@@ -238,6 +239,21 @@ def test_a_learner_in_several_groups_at_once_counts_once_per_figure(world: World
     assert stats["learners_from_other_municipalities"] == levels(preschool=1, basic=2, secondary=1, vocational=1)
     # places are per group: each group holds the learner
     assert stats["enrolled_total"] == 17
+
+
+def test_many_learners_in_several_groups_give_the_same_figures_as_few(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for _number in range(3):
+        learner = world.people.learner(world.other)
+        for name in ("1a", "1b", "kurss"):
+            Enrolment.objects.create(learner=learner, group=world.groups[name], enrolled_on=date(2024, 9, 1))
+    few = registry_stats(as_of=AS_OF)  # the ids of the learners in several groups as a list
+    monkeypatch.setattr(selectors, "IN_BATCH", 1)
+    many = registry_stats(as_of=AS_OF)  # too many for a list: as a subquery
+    assert many == few
+    assert few["learners_total"] == 17 and few["first_graders"] == 7 and few["enrolled_total"] == 23
+    assert few["learners_from_other_municipalities"] == levels(preschool=1, basic=4, secondary=1, vocational=3)
 
 
 def test_free_places_are_capacity_less_learners_never_below_zero_and_none_without_capacity(world: World) -> None:

@@ -3,19 +3,20 @@
 An importer reads a file twice. The first pass checks every row and collects every error as
 `row N, column C: reason` (the header is row 1). Only a file without errors gets the second pass,
 which writes in chunks inside one transaction, so a file is saved whole or not at all. Rows are
-streamed both times: memory depends on the chunk size, not on the file's length. The keys seen so
-far (to find duplicate rows, and rows that give one person two names) are kept as 64-bit digests in
-a private temporary SQLite file (`KeyIndex`), looked up a chunk at a time; only the first 1,000
-errors are kept. The second pass may parse rows without validating them again (`parse_checked`),
+streamed both times: memory depends on the chunk size, not on the file's length. The rows' keys
+(to find duplicate rows, and rows that give one person two names) are written as 64-bit digests to
+a private temporary SQLite file (`KeyIndex`) and compared there after the last row; only the first
+1,000 errors are kept. The second pass may parse rows without validating them again (`parse_checked`),
 since the file passed the check; it refuses a file that changed in between.
 """
 
 from __future__ import annotations
 
 import csv
+import heapq
 import io
 import sqlite3
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -221,17 +222,16 @@ def check(column: str, validator: Callable[..., object], *args: Any, **kwargs: A
         raise RowProblem(column, " ".join(error.messages)) from None
 
 
-LOOKUP_BATCH = 500  # digests per `IN (…)` of a KeyIndex lookup (well under SQLite's parameter limit)
-
-
 class KeyIndex:
-    """Digests of the row keys and identities seen so far in a file, on disk rather than in memory.
+    """The keys and identities of a file's rows, on disk rather than in memory, to find duplicates.
 
     A private temporary SQLite database (Python's `sqlite3`, whatever the main database is; SQLite
-    deletes the file when the index is closed), so that the check pass keeps nothing per row in
-    memory. Two tables: `keys` (digest of a row key -> the first row with it) and `identities`
-    (digest of an identity, e.g. a personal code -> digest of what must be the same in every row
-    with it, e.g. the names). Looked up and filled a chunk of rows at a time.
+    deletes the file when the index is closed). The check pass appends one row per data row, as
+    64-bit digests: (row, key, identity, values). Appending is sequential, so it costs little
+    however long the file; at the end one query sorts them (SQLite's sorter spills to disk rather
+    than growing in memory) and names, in row order:
+    - rows whose identity (e.g. a personal code) has other values (e.g. names) than in its first row;
+    - rows whose key was in an earlier row (not counting the rows above), with that first row.
     """
 
     def __init__(self) -> None:
@@ -239,8 +239,8 @@ class KeyIndex:
         self.db.execute("PRAGMA journal_mode=OFF")
         self.db.execute("PRAGMA synchronous=OFF")
         self.db.execute("PRAGMA cache_size=-2048")  # KiB: at most 2 MiB of pages in memory, the rest on disk
-        self.db.execute("CREATE TABLE keys (digest INTEGER PRIMARY KEY, row INTEGER NOT NULL)")
-        self.db.execute("CREATE TABLE identities (digest INTEGER PRIMARY KEY, value INTEGER NOT NULL)")
+        self.db.execute("CREATE TABLE seen (row INTEGER, key INTEGER, identity INTEGER, value INTEGER)")
+        self.db.execute("BEGIN")
 
     def close(self) -> None:
         self.db.close()
@@ -251,29 +251,31 @@ class KeyIndex:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def _find(self, table: str, digests: Iterable[int]) -> dict[int, int]:
-        wanted = list(set(digests))
-        found: dict[int, int] = {}
-        for start in range(0, len(wanted), LOOKUP_BATCH):
-            batch = wanted[start : start + LOOKUP_BATCH]
-            marks = ",".join("?" * len(batch))
-            found.update(self.db.execute(f"SELECT * FROM {table} WHERE digest IN ({marks})", batch))  # noqa: S608
-        return found
+    def add(self, rows: Sequence[tuple[int, int, int | None, int | None]]) -> None:
+        """Remember (row, key digest, identity digest or None, values digest or None) of some rows."""
+        self.db.executemany("INSERT INTO seen VALUES (?, ?, ?, ?)", rows)
 
-    def first_rows(self, digests: Iterable[int]) -> dict[int, int]:
-        """For the key digests already seen: the row each was first seen in."""
-        return self._find("keys", digests)
-
-    def identity_values(self, digests: Iterable[int]) -> dict[int, int]:
-        """For the identity digests already seen: the digest of their values."""
-        return self._find("identities", digests)
-
-    def add(self, keys: Sequence[tuple[int, int]], identities: Sequence[tuple[int, int]]) -> None:
-        """Remember new (key digest, row) and (identity digest, values digest) pairs."""
-        self.db.execute("BEGIN")
-        self.db.executemany("INSERT INTO keys VALUES (?, ?)", keys)
-        self.db.executemany("INSERT INTO identities VALUES (?, ?)", identities)
-        self.db.execute("COMMIT")
+    def problems(self) -> Iterator[tuple[int, int | None]]:
+        """(row, None) for an identity with other values than in its first row, (row, first row) for a
+        duplicate key; in row order."""
+        return iter(
+            self.db.execute(
+                """
+                WITH checked AS (
+                    SELECT row, key, identity IS NOT NULL
+                        AND value <> first_value(value) OVER (PARTITION BY identity ORDER BY row) AS conflict
+                    FROM seen
+                ), firsts AS (
+                    SELECT row, first_value(row) OVER (PARTITION BY key ORDER BY row) AS first
+                    FROM checked WHERE NOT conflict
+                )
+                SELECT row, NULL FROM checked WHERE conflict
+                UNION ALL
+                SELECT row, first FROM firsts WHERE row <> first
+                ORDER BY 1
+                """
+            )
+        )
 
 
 def digest(value: Hashable) -> int:
@@ -379,33 +381,33 @@ class Importer:
     def check_file(self, table: TableFile, progress: Progress | None = None, total: int = 0) -> int:
         """Pass 1: every row checked; raises ImportFailed listing every error. Returns the number of rows.
 
-        Duplicate keys and identities are looked up in a `KeyIndex` a chunk of rows at a time, so
-        memory does not grow with the file; a chunk's errors are reported in row order.
+        Duplicate keys and identities with other values are found in a `KeyIndex` on disk, after
+        the last row, so memory does not grow with the file; the errors are listed in row order.
         """
         self.prepare()
-        errors = ErrorList()
+        row_errors = ErrorList()  # errors of single rows, in row order
         rows = 0
         with KeyIndex() as index:
-            chunk_errors: list[RowError] = []
-            pending: list[tuple[int, int, tuple[int, int] | None]] = []  # (row, key digest, identity digests)
-            for number, record in self._records(table, chunk_errors):
+            pending: list[tuple[int, int, int | None, int | None]] = []
+            for number, record in self._records(table, row_errors):
                 rows += 1
                 try:
                     key = digest(self.key(record))  # a 64-bit digest, not the key's strings
                     identity = self.identity(record)
                 except RowProblem as problem:
-                    chunk_errors.append(RowError(number, problem.column, problem.message))
+                    row_errors.append(RowError(number, problem.column, problem.message))
+                    continue
+                if identity is None:
+                    pending.append((number, key, None, None))
                 else:
-                    pending.append(
-                        (number, key, None if identity is None else (digest(identity[0]), digest(identity[1])))
-                    )
-                if len(pending) + len(chunk_errors) >= CHUNK_SIZE:
-                    self._settle(index, pending, chunk_errors, errors)
+                    pending.append((number, key, digest(identity[0]), digest(identity[1])))
+                if len(pending) >= CHUNK_SIZE:
+                    index.add(pending)
                     pending.clear()
-                    chunk_errors.clear()  # in place: `_records` appends to this very list
                 if progress and rows % CHUNK_SIZE == 0:
                     progress("checking", rows, total)
-            self._settle(index, pending, chunk_errors, errors)
+            index.add(pending)
+            errors = self._merge(row_errors, index.problems())
         for error in self.check_references():
             errors.append(error)
         if errors:
@@ -415,37 +417,19 @@ class Importer:
             raise ImportFailed([RowError(2, "-", _("the file has no data rows"))])
         return rows
 
-    def _settle(
-        self,
-        index: KeyIndex,
-        pending: list[tuple[int, int, tuple[int, int] | None]],
-        chunk_errors: list[RowError],
-        errors: ErrorList,
-    ) -> None:
-        """Check a chunk's rows against the earlier rows (in the index) and each other, in row order."""
-        values = index.identity_values(identity[0] for _row, _key, identity in pending if identity is not None)
-        first_rows = index.first_rows(key for _row, key, _identity in pending)
-        new_keys: list[tuple[int, int]] = []
-        new_identities: list[tuple[int, int]] = []
-        for number, key, identity in pending:
-            if identity is not None:
-                known = values.get(identity[0])
-                if known is None:
-                    values[identity[0]] = identity[1]
-                    new_identities.append(identity)
-                elif known != identity[1]:
-                    chunk_errors.append(RowError(number, self.identity_column, self.identity_message()))
-                    continue
-            first = first_rows.get(key)
-            if first is not None:
-                chunk_errors.append(RowError(number, "-", _("duplicate of row %d") % first))
-            else:
-                first_rows[key] = number
-                new_keys.append((key, number))
-        index.add(new_keys, new_identities)
-        chunk_errors.sort(key=lambda error: error.row)  # one error per row at most, so row order is exact
-        for error in chunk_errors:
+    def _merge(self, row_errors: ErrorList, problems: Iterator[tuple[int, int | None]]) -> ErrorList:
+        """The errors of single rows and those of the index, in row order (both come in row order)."""
+        found = (
+            RowError(row, self.identity_column, self.identity_message())
+            if first is None
+            else RowError(row, "-", _("duplicate of row %d") % first)
+            for row, first in problems
+        )
+        errors = ErrorList()
+        for error in heapq.merge(row_errors, found, key=lambda error: error.row):
             errors.append(error)
+        errors.total += row_errors.total - len(row_errors)  # the row errors counted but not kept
+        return errors
 
     def run(self, path: Path | str, *, progress: Progress | None = None) -> ImportResult:
         """Check the whole file, then save it whole; raises ImportFailed and saves nothing on any error."""

@@ -31,13 +31,16 @@ from eduboard.registry.models import (
     Group,
     Institution,
     InstitutionQuerySet,
+    Learner,
     Licence,
+    Municipality,
     QueueEntry,
     ResidentsElsewhere,
     institution_scope,
 )
 
 LEVELS = [level.value for level in ProgrammeLevel]
+IN_BATCH = 900  # at most this many ids in one `IN (…)` (SQLite allows 999 parameters a statement)
 ALL = None  # `visible_to=ALL`: no scope (commands and the board's reports)
 
 
@@ -113,27 +116,36 @@ class GroupFigures:
 OTHER_MUNICIPALITY = Q(learner__declared_municipality__isnull=False, learner__declared_municipality__is_home=False)
 
 
+def other_municipality_ids() -> list[int]:
+    """Ids of the municipalities other than the board's own (a few dozen; one query)."""
+    return list(Municipality.objects.filter(is_home=False).values_list("pk", flat=True))
+
+
 def group_figures(*, as_of: date, visible_to: Any = ALL) -> list[GroupFigures]:
-    """Every group of the reporting year with its learners counted (two queries, read as tuples).
+    """Every group of the reporting year with its learners counted (four queries, read as tuples).
 
     The whole-city figures are sums over these rows: one scan of the enrolments grouped by group,
-    rather than model instances and `COUNT(DISTINCT …)`s (see docs/performance.md).
+    rather than model instances and `COUNT(DISTINCT …)`s, and the learners from other
+    municipalities counted apart, from those learners' side, so that the scan of every enrolment
+    need not join every learner (see docs/performance.md).
     """
     year = reporting_school_year(as_of=as_of)
     if year is None:
         return []
-    counts = {
-        group_id: (enrolled, other)
-        for group_id, enrolled, other in _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
+    enrolments = _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
+    counts = dict(enrolments.values_list("group_id").annotate(n=Count("pk")).values_list("group_id", "n"))
+    from_elsewhere = Learner.objects.filter(declared_municipality_id__in=other_municipality_ids()).values("pk")
+    other = dict(
+        enrolments.filter(learner_id__in=from_elsewhere)  # a subquery: SQLite then starts from those learners
         .values_list("group_id")
-        .annotate(n=Count("pk"), other=Count("pk", filter=OTHER_MUNICIPALITY))
-        .values_list("group_id", "n", "other")
-    }
+        .annotate(n=Count("pk"))
+        .values_list("group_id", "n")
+    )
     rows = _scoped(Group.objects.filter(school_year=year), visible_to).values_list(
         "pk", "institution__registration_number", "institution__type", "programme__level", "grade", "capacity"
     )
     return [
-        GroupFigures(pk, number, kind, level, grade, capacity, *counts.get(pk, (0, 0)))
+        GroupFigures(pk, number, kind, level, grade, capacity, counts.get(pk, 0), other.get(pk, 0))
         for pk, number, kind, level, grade, capacity in rows
     ]
 
@@ -177,15 +189,20 @@ def learner_figures(*, as_of: date, visible_to: Any = ALL, groups: list[GroupFig
         total += group.enrolled
         first += group.enrolled if _is_first_grade(group) else 0
         grade10 += group.enrolled if _is_grade10(group) else 0
-    # Learners in two or more groups at once were counted once per group: count them once.
+    # Learners in two or more groups at once were counted once per group: count them once. Their ids
+    # come from one scan of the enrolments (no join to the learners); their groups only when any.
     enrolments = _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
-    several = enrolments.values("learner_id").annotate(n=Count("pk")).filter(n__gt=1).values("learner_id")
-    by_group = {group.pk: group for group in groups}
+    several_query = enrolments.values("learner_id").annotate(n=Count("pk")).filter(n__gt=1)
+    several: Any = list(several_query.values_list("learner_id", flat=True))
     learners: dict[int, tuple[bool, list[GroupFigures]]] = {}
-    for learner_id, group_id, is_other in enrolments.filter(learner_id__in=several).values_list(
-        "learner_id", "group_id", ExpressionWrapper(OTHER_MUNICIPALITY, output_field=BooleanField())
-    ):
-        learners.setdefault(learner_id, (bool(is_other), []))[1].append(by_group[group_id])
+    if several:
+        if len(several) > IN_BATCH:  # many: as a subquery again rather than a long list of ids
+            several = several_query.values("learner_id")
+        by_group = {group.pk: group for group in groups}
+        for learner_id, group_id, is_other in enrolments.filter(learner_id__in=several).values_list(
+            "learner_id", "group_id", ExpressionWrapper(OTHER_MUNICIPALITY, output_field=BooleanField())
+        ):
+            learners.setdefault(learner_id, (bool(is_other), []))[1].append(by_group[group_id])
     for is_other, in_groups in learners.values():
         total -= len(in_groups) - 1
         first -= max(sum(map(_is_first_grade, in_groups)) - 1, 0)
@@ -228,11 +245,19 @@ def groups_with_places(*, as_of: date, visible_to: Any = ALL, institution: Insti
 
 def places_by_institution(*, groups: list[Group] | list[GroupFigures]) -> dict[str, Places]:
     """Capacity, learners and free places per institution (by registration number)."""
-    places: dict[str, Places] = defaultdict(Places)
+    sums: dict[str, list[int]] = {}  # plain sums first: one Places per institution, not one per group
     for group in groups:
         number = group.registration_number if isinstance(group, GroupFigures) else group.institution.registration_number
-        places[number] += Places(group.capacity or 0, group.enrolled, group.free)  # type: ignore[union-attr]
-    return dict(places)
+        capacity, enrolled = group.capacity or 0, group.enrolled  # type: ignore[union-attr]
+        free = max(capacity - enrolled, 0) if group.capacity is not None else 0
+        row = sums.get(number)
+        if row is None:
+            sums[number] = [capacity, enrolled, free]
+        else:
+            row[0] += capacity
+            row[1] += enrolled
+            row[2] += free
+    return {number: Places(*row) for number, row in sums.items()}
 
 
 def preschool_free_places(*, groups: list[GroupFigures]) -> dict[str, int]:
