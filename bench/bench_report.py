@@ -4,7 +4,8 @@
 
 Builds the set into its own database (SQLite: var/bench/report-national.sqlite3; PostgreSQL: database
 `eduboard_bench_report` on 127.0.0.1:5432, dropped and created again), runs `ANALYZE`, then measures
-`build_readiness` (warm, median of 3, and its queries) and the HTML, PDF, DOCX and XLSX renderers, and
+`build_readiness` (warm, median of 3, and its queries) and the HTML, PDF, DOCX and XLSX renderers (median
+of 3 each), and
 prints a table; the figures are also written to var/bench/report-results-<db>.json. See docs/performance.md.
 """
 
@@ -120,14 +121,21 @@ def bench_figures() -> dict[str, Any]:
 
 
 def bench_files(content: dict[str, Any]) -> dict[str, Any]:
-    """Each renderer once, in Latvian: seconds and bytes."""
+    """Each renderer RUNS times, in Latvian: the median, min and max seconds, and the bytes."""
     from eduboard.reports.renderers import render_report
 
     results = {}
     for fmt in ("html", "pdf", "docx", "xlsx"):
-        data, seconds = timed(lambda fmt=fmt: render_report(content, {}, fmt=fmt))
+        runs = [timed(lambda fmt=fmt: render_report(content, {}, fmt=fmt)) for _run in range(RUNS)]
+        data = runs[0][0]
         (BENCH_DIR / f"report-national.{fmt}").write_bytes(data)
-        results[fmt] = {"seconds": seconds, "bytes": len(data)}
+        seconds = [run[1] for run in runs]
+        results[fmt] = {
+            "seconds": statistics.median(seconds),
+            "min_s": min(seconds),
+            "max_s": max(seconds),
+            "bytes": len(data),
+        }
     return results
 
 
@@ -174,7 +182,10 @@ def main() -> None:
         f"{figures['tables']} tables with {figures['table_rows']} rows"
     )
     for fmt, run in results["files"].items():
-        print(f"{fmt}: {run['seconds']:.2f} s, {run['bytes'] / 1024:.0f} KiB")
+        print(
+            f"{fmt}: median {run['seconds']:.2f} s (min {run['min_s']:.2f}, max {run['max_s']:.2f}), "
+            f"{run['bytes'] / 1024:.0f} KiB"
+        )
     if not args.keep:
         connections.close_all()
         drop_database(args.db)

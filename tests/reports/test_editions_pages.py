@@ -207,3 +207,17 @@ def test_the_api_gives_the_report_scoped_to_the_caller(
     edition_json = signed_in(board).get(reverse("api-reports-edition", args=[edition.pk])).json()
     assert edition_json["status"] == "draft" and figure(edition_json["content"], "general.first_graders") == 859
     assert signed_in(board).get(reverse("api-reports-readiness"), {"as_of": "20.08.2024"}).status_code == 400
+
+
+def test_writing_and_publishing_an_edition_is_in_the_audit_trail(edition: ReportEdition, board: User) -> None:
+    from auditlog.models import LogEntry
+
+    services.edition_update(
+        edition_id=edition.pk, version=edition.version, narrative={"events.text": "27.08."}, by=board
+    )
+    edition.refresh_from_db()
+    services.edition_publish(edition_id=edition.pk, version=edition.version, by=board)
+    entries = LogEntry.objects.get_for_object(edition)
+    assert entries.count() >= 3  # created, text written, published
+    assert any("status" in (entry.changes_dict or {}) for entry in entries)
+    assert not any("content" in (entry.changes_dict or {}) for entry in entries)
