@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,7 +73,13 @@ def edition_create(
         created_by=by,
     )
     edition.full_clean()
-    edition.save()
+    try:
+        with transaction.atomic():
+            edition.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("Another edition of this report was started at the same moment; try again."), code="race"
+        ) from None
     return edition
 
 
