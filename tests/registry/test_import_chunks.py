@@ -273,6 +273,17 @@ def test_large_import_refreshes_the_planner_statistics(
     assert Learner.objects.count() == 5
 
 
-def test_analyze_tables_runs_on_this_database(registry: Registry) -> None:
+def test_analyze_tables_writes_the_planner_statistics_on_this_database(registry: Registry) -> None:
+    rows = [(code_for(date(2016, 3, day)), f"Vārds{day}", "Uzvārds", date(2016, 3, day), None) for day in range(1, 21)]
+    insert_rows(Learner, ["personal_code", "first_name", "last_name", "birth_date", "declared_municipality"], rows)
     analyze_tables(Learner, Enrolment)
-    assert Learner.objects.count() == 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'registry_learner'")
+            assert cursor.fetchone()[0] >= 1
+            cursor.execute("PRAGMA analysis_limit")
+            assert cursor.fetchone()[0] == 0  # the sampling limit is not left behind
+        else:
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'registry_learner'")
+            assert cursor.fetchone()[0] >= 1
+    assert Learner.objects.count() == 20
