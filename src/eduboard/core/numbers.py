@@ -14,11 +14,12 @@ def money(value: Decimal | int | str) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def percent(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
-    """`part` as a percentage of `whole`, rounded half up to 2 places; None when `whole` is 0."""
+def percent(part: Decimal | int, whole: Decimal | int, *, places: int = 2) -> Decimal | None:
+    """`part` as a percentage of `whole`, rounded half up to `places` (2 unless a document prints whole
+    percents, as seed 002 does for observations); None when `whole` is 0."""
     if isinstance(part, float) or isinstance(whole, float):
         raise TypeError("Percentages are computed from Decimals or ints, never floats.")
     whole_d = Decimal(whole)
     if whole_d == 0:
         return None
-    return (Decimal(part) * 100 / whole_d).quantize(CENT, rounding=ROUND_HALF_UP)
+    return (Decimal(part) * 100 / whole_d).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -53,6 +53,7 @@ def observation_stats_view(request: HttpRequest) -> HttpResponse:
         "type": "bar",
         "labels": [code for code, _row in rows],
         "datasets": [
+            # xgettext:no-python-format
             {"label": str(gettext_lazy("% of lessons")), "data": [row["percent"] for _code, row in rows]},
             {"label": str(gettext_lazy("A year before")), "data": [row["previous_percent"] for _code, row in rows]},
         ],

@@ -842,12 +842,26 @@ def quality_blocks(ctx: BuildContext, module: ModuleType) -> list[Block]:
         table(
             "quality.criteria",
             T(_("Lessons observed by the board meeting each criterion")),
-            [T(_("Criterion")), T(_("Group")), T(_("Lessons")), T(_("Meeting")), T(_("A year before"))],
             [
-                [item["text"], item["group"], item["answered"], _dec(item["percent"]), _dec(item["previous_percent"])]
+                T(_("Criterion")),
+                T(_("Group")),
+                T(_("Lessons")),
+                T(_("Meeting")),
+                T(_("Meeting, in whole percent")),
+                T(_("A year before")),
+            ],
+            [
+                [
+                    item["text"],
+                    item["group"],
+                    item["answered"],
+                    _dec(item["percent"]),
+                    _dec(percent(item["meeting"], item["answered"], places=0)),
+                    _dec(item["previous_percent"]),
+                ]
                 for item in external["criteria"].values()
             ],
-            units=["", "", "", "%", "%"],
+            units=["", "", "", "%", "%", "%"],
             chart=[3],
         ),
     ]
