@@ -627,7 +627,7 @@ def finance_blocks(ctx: BuildContext, part: str) -> list[Block]:
     return blocks + finance_part_blocks(ctx, module, part)
 
 
-def _dec(value: float | None) -> str | None:
+def _dec(value: float | Decimal | None) -> str | None:
     """A number the finance and quality selectors give as a JSON float (exact to its 2 places) as a decimal string."""
     return None if value is None else format(Decimal(str(value)).normalize(), "f")
 
