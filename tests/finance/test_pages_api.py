@@ -23,6 +23,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.finance.models import Allocation, Expenditure, InstitutionSet, SettlementLine
 from eduboard.finance.selectors import settlement_summary
+from tests.finance.language import english  # noqa: F401 - a fixture
 from tests.finance.world import (
     MAY,
     MONEY_AS_OF,
@@ -247,6 +248,7 @@ def test_allocation_detail_refuses_an_expenditure_outside_the_year_and_saves_not
     assert not Expenditure.objects.filter(document="PB-X").exists()
 
 
+@pytest.mark.usefixtures("english")
 def test_two_people_editing_an_allocation_page_the_second_gets_a_clear_message_and_the_first_change_stays(
     world: World, board: User, make_user: Callable[..., User], signed_in: Callable[[User], Client]
 ) -> None:
@@ -274,6 +276,7 @@ def test_two_people_editing_an_allocation_page_the_second_gets_a_clear_message_a
     assert (stored.amount, stored.version) == (Decimal("1100.00"), 2)
 
 
+@pytest.mark.usefixtures("english")
 def test_deleting_an_allocation_with_expenditures_from_its_page_is_refused_and_it_stays(
     world: World, board: User, signed_in: Callable[[User], Client]
 ) -> None:
@@ -454,6 +457,7 @@ def test_stats_api_for_a_head_is_scoped_and_leaves_out_settlements(world: World,
     assert api(head).get("/api/finance/stats/", {"as_of": "15.03.2024"}).status_code == 400
 
 
+@pytest.mark.usefixtures("english")
 def test_an_allocation_update_without_a_version_or_with_a_stale_one_gets_400_and_changes_nothing(
     world: World, board: User
 ) -> None:

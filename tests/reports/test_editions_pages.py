@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -21,6 +22,14 @@ from eduboard.reports.selectors import edition_content, editions_compare, flatte
 
 pytestmark = pytest.mark.django_db
 AS_OF = date(2024, 8, 20)
+
+
+@pytest.fixture(autouse=True)
+def english(settings: Any) -> Iterator[None]:
+    """Messages are read in English (the msgids); Latvian rendering is tested in tests/core."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
