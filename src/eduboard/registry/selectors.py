@@ -71,12 +71,13 @@ def reporting_school_year(*, as_of: date) -> SchoolYear | None:
 
 
 def default_as_of() -> date:
-    """Today, or the last day of the latest school year with groups when today has none (archives, demos)."""
+    """Today, or the first day of the latest school year with groups when today has none (archives, demos):
+    its first day, so that "a year before" falls in the year before it, not in the same year's summer."""
     today = timezone.localdate()
     if reporting_school_year(as_of=today) is not None:
         return today
     latest = SchoolYear.objects.filter(pk__in=Group.objects.values("school_year")).order_by("-start_date").first()
-    return min(today, latest.end_date) if latest is not None else today
+    return min(today, latest.start_date) if latest is not None else today
 
 
 def active_enrolments(*, school_year: SchoolYear, as_of: date) -> QuerySet[Enrolment]:

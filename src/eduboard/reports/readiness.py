@@ -964,7 +964,6 @@ def key_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
     pupils = sum(stats["learners_by_level"][level] for level in SCHOOL_LEVELS)
     pupils_before = sum(stats["learners_by_level_year_before"][level] for level in SCHOOL_LEVELS)
     preschool = ProgrammeLevel.PRESCHOOL.value
-    occupancy = percent(stats["enrolled_total"], stats["capacity_total"]) if stats["capacity_total"] else None
     items = [
         figure(
             "preschool.children",
@@ -995,7 +994,11 @@ def key_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
         ),
         figure("people.pedagogues", T(_("Pedagogues")), people["pedagogues_total"]),
         figure("people.vacancies_fte", T(_("Open vacancies (FTE)")), _fte(people["vacancies_fte_total"]), "FTE"),
-        figure("registry.occupancy", T(_("Places taken in groups with a capacity")), occupancy, "%"),
+        figure(
+            "registry.from_other_municipalities",
+            T(_("From other municipalities")),
+            stats["learners_from_other_municipalities_total"],
+        ),
     ]
     levels = [
         level
