@@ -290,8 +290,14 @@ class EnrolmentQuerySet(ScopedQuerySet):
 class Enrolment(TimeStampedModel):
     """A learner's place in a group from one date to another (uzņemšana / atskaitīšana)."""
 
-    learner = models.ForeignKey(Learner, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="enrolments")
-    group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="enrolments")
+    # No index of their own: the unique (learner, group) constraint leads with the learner and the
+    # (group, enrolled_on) index with the group, so each serves the lookups by that column too.
+    learner = models.ForeignKey(
+        Learner, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="enrolments", db_index=False
+    )
+    group = models.ForeignKey(
+        Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="enrolments", db_index=False
+    )
     enrolled_on = models.DateField(_("enrolled on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leaving_reason = models.CharField(_("reason for leaving"), max_length=255, blank=True)
