@@ -192,6 +192,14 @@ def stats_profile(top: int) -> str:
     return out.getvalue()
 
 
+def load_average() -> str:
+    """The load averages over 1, 5 and 15 minutes: how busy the (shared) machine was."""
+    try:
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def machine() -> str:
     """A one-line description of this machine."""
     cpu = ""
@@ -237,6 +245,7 @@ def main() -> None:
         "scale": args.scale,
         "date": datetime.now().astimezone().isoformat(timespec="seconds"),
         "machine": machine(),
+        "load_average_start": load_average(),
     }
     say = print
     say(f"== {results['database']} on {results['machine']}")
@@ -287,6 +296,7 @@ def finish(args: argparse.Namespace, results: dict[str, Any], files: list[Path])
     from django.db import connections
 
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    results["load_average_end"] = load_average()
     name = f"results-{args.db}{'-stats' if args.stats_only else ''}.json"
     (BENCH_DIR / name).write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print_table(results)
@@ -304,6 +314,10 @@ def print_table(results: dict[str, Any]) -> None:
         ("database", results["database"]),
         ("machine", results["machine"]),
         ("date", results["date"]),
+        (
+            "load average (1, 5, 15 min)",
+            f"at the start {results['load_average_start']}, at the end {results['load_average_end']}",
+        ),
         (
             "data set",
             f"{counts['institutions']} institutions, {counts['groups']} groups, {counts['learners']} learners",

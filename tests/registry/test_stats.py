@@ -256,6 +256,31 @@ def test_many_learners_in_several_groups_give_the_same_figures_as_few(
     assert few["learners_from_other_municipalities"] == levels(preschool=1, basic=4, secondary=1, vocational=3)
 
 
+def test_a_learner_who_moved_to_another_group_counts_once_without_a_correction(world: World) -> None:
+    # two enrolments in the year's groups, but only one counts on each date: counted once, in that group
+    early_day, later_day = date(2024, 9, 10), AS_OF
+    early_before, later_before = registry_stats(as_of=early_day), registry_stats(as_of=later_day)
+    learner = world.people.learner(world.other)
+    Enrolment.objects.create(
+        learner=learner, group=world.groups["1a"], enrolled_on=date(2024, 9, 1), left_on=date(2024, 9, 20)
+    )
+    Enrolment.objects.create(learner=learner, group=world.groups["kurss"], enrolled_on=date(2024, 9, 20))
+    for day, before, level, first_graders in (
+        (early_day, early_before, "basic", 1),
+        (later_day, later_before, "vocational", 0),
+    ):
+        stats = registry_stats(as_of=day)
+        assert stats["learners_by_level"] == {
+            **before["learners_by_level"],
+            level: before["learners_by_level"][level] + 1,
+        }
+        assert stats["learners_total"] == before["learners_total"] + 1
+        assert stats["enrolled_total"] == before["enrolled_total"] + 1
+        assert stats["first_graders"] == before["first_graders"] + first_graders
+        other = before["learners_from_other_municipalities"]
+        assert stats["learners_from_other_municipalities"] == {**other, level: other[level] + 1}
+
+
 def test_free_places_are_capacity_less_learners_never_below_zero_and_none_without_capacity(world: World) -> None:
     stats = registry_stats(as_of=AS_OF)
     assert stats["places_by_institution"] == {

@@ -18,9 +18,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db import connection
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
 from eduboard.core.models import SchoolYear
@@ -96,9 +97,12 @@ def active_enrolment_filter(*, school_year: SchoolYear, as_of: date, prefix: str
     )
 
 
-@dataclass(frozen=True)
-class GroupFigures:
-    """One group of the reporting year, with the learners counted in it on the date."""
+class GroupFigures(NamedTuple):
+    """One group of the reporting year, with the learners counted in it on the date.
+
+    A named tuple (immutable, as a frozen dataclass) because it is made once per group, 16,000 times
+    on the national set, and a frozen dataclass's `__init__` costs several times as much.
+    """
 
     pk: int
     registration_number: str
@@ -134,7 +138,17 @@ def group_figures(*, as_of: date, visible_to: Any = ALL) -> list[GroupFigures]:
     if year is None:
         return []
     enrolments = _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
-    counts = dict(enrolments.values_list("group_id").annotate(n=Count("pk")).values_list("group_id", "n"))
+    # Counted from the groups' side (`GROUP BY registry_group.id`, one filter so one join): the same
+    # enrolments, but SQLite reads the groups in id order and so counts without sorting the
+    # 326,000 enrolments first (0.18 s → 0.12 s on the national set).
+    year_groups = _scoped(Group.objects.filter(school_year=year), visible_to)
+    counts = dict(
+        year_groups.filter(active_enrolment_filter(school_year=year, as_of=as_of))
+        .order_by()
+        .values_list("pk")
+        .annotate(n=Count("enrolments"))
+        .values_list("pk", "n")
+    )
     from_elsewhere = Learner.objects.filter(declared_municipality_id__in=other_municipality_ids()).values("pk")
     other = dict(
         enrolments.filter(learner_id__in=from_elsewhere)  # a subquery: SQLite then starts from those learners
@@ -192,8 +206,22 @@ def learner_figures(*, as_of: date, visible_to: Any = ALL, groups: list[GroupFig
         grade10 += group.enrolled if _is_grade10(group) else 0
     # Learners in two or more groups at once were counted once per group: count them once. Their ids
     # come from one scan of the enrolments (no join to the learners); their groups only when any.
+    # On SQLite the scan finds candidates instead: the learners with two or more enrolments in the
+    # year's groups, whatever their dates. That needs only each enrolment's learner and group, which
+    # the unique (learner, group) index holds in learner order, so SQLite reads that index alone and
+    # does not sort (`group_id + 0` keeps it from searching the group index instead): 0.10 s instead
+    # of 0.24 s on the national set. PostgreSQL reads the same index in order either way, so it keeps
+    # the exact filter. A candidate with only one enrolment that counts on the date corrects nothing
+    # below, so the figures are the same.
     enrolments = _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
-    several_query = enrolments.values("learner_id").annotate(n=Count("pk")).filter(n__gt=1)
+    if connection.vendor == "sqlite":
+        year_groups = _scoped(Group.objects.filter(school_year=year), visible_to).values("pk")
+        several_scan: QuerySet[Any] = Enrolment.objects.alias(in_group=F("group_id") + 0).filter(
+            in_group__in=year_groups
+        )
+    else:
+        several_scan = enrolments
+    several_query = several_scan.order_by().values("learner_id").annotate(n=Count("pk")).filter(n__gt=1)
     several: Any = list(several_query.values_list("learner_id", flat=True))
     learners: dict[int, tuple[bool, list[GroupFigures]]] = {}
     if several:
