@@ -378,11 +378,16 @@ def groups_by_level_count(*, as_of: date, visible_to: Any = ALL) -> dict[str, in
     return result
 
 
-def registry_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
-    """Every registry figure of the readiness report, as of a date, as plain JSON-ready data."""
+def registry_stats(*, as_of: date, visible_to: Any = ALL, groups: list[Any] | None = None) -> dict[str, Any]:
+    """Every registry figure of the readiness report, as of a date, as plain JSON-ready data.
+
+    `groups`: the `group_figures` of the same date and scope when the caller has read them already
+    (the readiness report needs them too), so the enrolments are not scanned twice.
+    """
     year = reporting_school_year(as_of=as_of)
     year_before = same_day_a_year_before(as_of)
-    groups = group_figures(as_of=as_of, visible_to=visible_to)
+    if groups is None:
+        groups = group_figures(as_of=as_of, visible_to=visible_to)
     now = learner_figures(as_of=as_of, visible_to=visible_to, groups=groups)
     before = learner_figures(as_of=year_before, visible_to=visible_to)
     places = places_by_institution(groups=groups)
