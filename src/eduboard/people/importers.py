@@ -100,6 +100,7 @@ class StaffImporter(PeopleImporter):
 
     kind = "staff"
     permission = "people.add_employment"
+    identity_column = "personal_code"
     columns: ClassVar[list[str]] = [
         "personal_code",
         "first_name",
@@ -134,7 +135,6 @@ class StaffImporter(PeopleImporter):
 
     def prepare(self) -> None:
         super().prepare()
-        self.people: dict[int, int] = {}  # hash of a personal code -> hash of the names
         self.warnings: list[str] = []
 
     def parse(self, values: dict[str, str]) -> StaffRow:
@@ -161,10 +161,14 @@ class StaffImporter(PeopleImporter):
         )
 
     def key(self, record: StaffRow) -> tuple[str, int, int, str, date]:
-        names = hash((record.first_name, record.last_name))
-        if self.people.setdefault(hash(record.personal_code), names) != names:
-            raise RowProblem("personal_code", _("the same personal code has another name in an earlier row"))
         return (record.personal_code, record.institution_id, record.position_id, record.subject, record.start_date)
+
+    def identity(self, record: StaffRow) -> tuple[str, tuple[str, str]]:
+        """One personal code, one person: the same names in every row."""
+        return (record.personal_code, (record.first_name, record.last_name))
+
+    def identity_message(self) -> str:
+        return _("the same personal code has another name in an earlier row")
 
     def write(self, records: list[StaffRow], result: ImportResult) -> None:
         codes = {r.personal_code for r in records}
