@@ -36,10 +36,6 @@ from eduboard.registry.models import Institution, institution_scope
 from eduboard.registry.selectors import scope_of
 
 
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value:.2f}"
-
-
 @login_required
 @permission_required("quality.view_observation", raise_exception=True)
 def observation_stats_view(request: HttpRequest) -> HttpResponse:
