@@ -34,21 +34,12 @@ from eduboard.quality.models import (
 )
 from eduboard.quality.services import pass_threshold
 from eduboard.registry.models import Institution
-
-ALL = None
+from eduboard.registry.selectors import ALL, same_day_a_year_before
 
 
 def _number(value: Decimal | None) -> float | None:
     """A Decimal figure as a JSON number (its 2-place value), None stays None."""
     return None if value is None else float(value)
-
-
-def same_day_a_year_before(day: date) -> date:
-    """The same calendar day a year earlier (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def observations_in(
@@ -350,9 +341,3 @@ def support_list(
         )
     return sorted(grouped.values(), key=lambda entry: (entry["institution"] is not None, entry["institution_name"]))
 
-
-def quality_stats(
-    *, date_from: date, date_to: date, visible_to: Any = ALL, kind: str | None = None, **filters: Any
-) -> dict[str, Any]:
-    """The JSON of `manage.py quality_stats observations` and `GET /api/quality/stats/observations/`."""
-    return observation_figures(date_from=date_from, date_to=date_to, visible_to=visible_to, kind=kind, **filters)
