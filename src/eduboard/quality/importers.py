@@ -49,7 +49,7 @@ from eduboard.quality.models import (
 )
 from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Enrolment, Institution, Learner
-from eduboard.registry.validators import normalise_personal_code, validate_personal_code
+from eduboard.registry.validators import mask_personal_code, normalise_personal_code, validate_personal_code
 
 OBSERVATION_COLUMNS = ["date", "institution", "observer", "teacher", "subject", "grade", "kind"]
 EXAM_CODES = "|".join(ExamKind.values)
@@ -217,7 +217,7 @@ class ObservationImporter(QualityImporter):
         check("teacher", validate_personal_code, code)
         teacher_id = self.teachers.get(code)
         if teacher_id is None:
-            raise RowProblem("teacher", _("no staff member with the personal code %s") % code[:6] + "-*****")
+            raise RowProblem("teacher", _("no staff member with the personal code %s") % mask_personal_code(code))
         subject = parse_subject(values)
         grade = parse_required(values, "grade", max_length=40)
         kind = parse_choice(values, "kind", ObservationKind.values)
