@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import csv
 import functools
-import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from openpyxl import Workbook
 
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
+from tests.imports_helpers import Outcome, imported_counts, run_import_command, write_csv, write_file, write_xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -38,68 +34,17 @@ STAFF_COLUMNS = [
 ]
 VACANCY_COLUMNS = ["institution", "position", "subject", "fte", "published_on", "filled_on"]
 SCHOOL, OTHER_SCHOOL, PRESCHOOL = "9000000011", "9000000015", "9000000001"
-ERROR_LINE = re.compile(r"^row \d+, column [^:]+: .+$")
 
 
 # --- files and the command
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    workbook.save(path)
-    return path
-
-
-def write_file(tmp_path: Path, fmt: str, name: str, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    target = tmp_path / f"{name}.{fmt}"
-    return write_csv(target, header, rows) if fmt == "csv" else write_xlsx(target, header, rows)
-
-
-@dataclass
-class Outcome:
-    status: int
-    out: str
-    err: str
-
-    @property
-    def error_lines(self) -> list[str]:
-        return [line for line in self.err.splitlines() if ERROR_LINE.match(line)]
-
-    @property
-    def warnings(self) -> list[str]:
-        return [line for line in self.err.splitlines() if line.startswith("warning:")]
-
-
 def run_command(*args: str) -> Outcome:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_people", *args, stdout=out, stderr=err)
-    except SystemExit as stop:
-        return Outcome(int(stop.code or 0), out.getvalue(), err.getvalue())
-    return Outcome(0, out.getvalue(), err.getvalue())
+    return run_import_command("import_people", *args)
 
 
 def import_file(kind: str, path: Path) -> Outcome:
     return run_command(kind, str(path))
-
-
-def imported_counts(outcome: Outcome) -> dict[str, int]:
-    match = re.search(r"(\d+) rows, (\d+) created, (\d+) updated, (\d+) unchanged", outcome.out)
-    assert match, outcome.out + outcome.err
-    return dict(zip(["rows", "created", "updated", "unchanged"], map(int, match.groups()), strict=True))
 
 
 def people_counts() -> dict[str, int]:

@@ -19,6 +19,7 @@ from eduboard.core import imports as import_framework
 from eduboard.core.imports import ImportFailed, KeyIndex, RowProblem, TableFile, analyze_tables, insert_rows
 from eduboard.registry.importers import LearnerImporter
 from eduboard.registry.models import Enrolment, Learner
+from tests.imports_helpers import write_csv
 from tests.registry.test_imports import (
     LEARNER_COLUMNS,
     Registry,
@@ -26,7 +27,6 @@ from tests.registry.test_imports import (
     learner_row,
     make_registry,
     registry_counts,
-    write_csv,
 )
 
 pytestmark = pytest.mark.django_db
