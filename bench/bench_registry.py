@@ -15,21 +15,20 @@ import csv
 import io
 import json
 import os
-import platform
 import pstats
 import statistics
-import sys
-import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
+from common import BENCH_DIR, analyze, database_version, machine, setup_django, timed
+from common import PG_SERVER as PG_SERVER  # what_if.py reads it from here
+from common import drop_database as _drop_database
+from common import fresh_database as _fresh_database
+
 SQLITE_PATH = BENCH_DIR / "national.sqlite3"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "eduboard_bench"
 YEAR = "2024/2025"
 AS_OF = date(2024, 10, 1)
@@ -37,56 +36,13 @@ STATS_RUNS = 5
 
 
 def fresh_database(db: str) -> str:
-    """Remove the benchmark database of `db` and make an empty one; returns its DATABASE_URL."""
-    if db == "sqlite":
-        BENCH_DIR.mkdir(parents=True, exist_ok=True)
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}"
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {PG_NAME}")
-    return f"{PG_SERVER}/{PG_NAME}"
+    """Remove this benchmark's database of `db` and make an empty one; returns its DATABASE_URL."""
+    return _fresh_database(db, sqlite_path=SQLITE_PATH, pg_name=PG_NAME)
 
 
 def drop_database(db: str) -> None:
-    """Remove the benchmark database (after Django's connections are closed)."""
-    if db == "sqlite":
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-
-
-def setup_django(url: str) -> None:
-    """Point Django at `url` (before it reads its settings) with DEBUG off, and set it up."""
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"  # no query log kept in memory
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduboard.settings")
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import django
-
-    django.setup()
-
-
-def timed(function: Callable[[], Any]) -> tuple[Any, float]:
-    """Call `function`; return its result and the seconds it took."""
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
-
-
-def analyze() -> None:
-    """Refresh the planner's statistics (PostgreSQL ANALYZE; SQLite ANALYZE fills sqlite_stat1)."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    """Remove this benchmark's database (after Django's connections are closed)."""
+    _drop_database(db, sqlite_path=SQLITE_PATH, pg_name=PG_NAME)
 
 
 def vacuum() -> None:
@@ -198,27 +154,6 @@ def load_average() -> str:
         return " / ".join(f"{value:.2f}" for value in os.getloadavg())
     except OSError:
         return "unknown"
-
-
-def machine() -> str:
-    """A one-line description of this machine."""
-    cpu = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{cpu or platform.processor()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
-def database_version(db: str) -> str:
-    """The database server's version."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()" if db == "sqlite" else "SHOW server_version")
-        return f"{'SQLite' if db == 'sqlite' else 'PostgreSQL'} {cursor.fetchone()[0]}"
 
 
 def main() -> None:

@@ -13,85 +13,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
-import sys
-import time
-from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCH_DIR = ROOT / "var" / "bench"
+from common import BENCH_DIR, analyze, database_version, drop_database, fresh_database, machine, setup_django, timed
+
 SQLITE_PATH = BENCH_DIR / "report-national.sqlite3"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "eduboard_bench_report"
 YEAR = "2024/2025"
 AS_OF = date(2024, 10, 1)
 RUNS = 3
-
-
-def fresh_database(db: str) -> str:
-    """Remove this benchmark's database of `db` and make an empty one; returns its DATABASE_URL."""
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    if db == "sqlite":
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return f"sqlite:///{SQLITE_PATH}"
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {PG_NAME}")
-    return f"{PG_SERVER}/{PG_NAME}"
-
-
-def drop_database(db: str) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-journal", "-wal", "-shm"):
-            Path(f"{SQLITE_PATH}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_NAME} WITH (FORCE)")
-
-
-def setup_django(url: str) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ["DEBUG"] = "false"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduboard.settings")
-    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
-    import django
-
-    django.setup()
-
-
-def timed(function: Callable[[], Any]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - started
-
-
-def machine() -> str:
-    cpu = ""
-    cpuinfo = Path("/proc/cpuinfo")
-    if cpuinfo.exists():
-        for line in cpuinfo.read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{cpu or platform.processor()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-
-
-def database_version(db: str) -> str:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT sqlite_version()" if db == "sqlite" else "SHOW server_version")
-        return f"{'SQLite' if db == 'sqlite' else 'PostgreSQL'} {cursor.fetchone()[0]}"
 
 
 def bench_figures() -> dict[str, Any]:
@@ -146,9 +78,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database and files afterwards")
     args = parser.parse_args()
 
-    setup_django(fresh_database(args.db))
+    setup_django(fresh_database(args.db, sqlite_path=SQLITE_PATH, pg_name=PG_NAME))
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connections
 
     from eduboard.registry import national
 
@@ -165,8 +97,7 @@ def main() -> None:
     results["counts"], results["generate_s"] = timed(
         lambda: national.generate(scale=args.scale, seed=1, year_code=YEAR, report=lambda m: print(f"  {m}"))
     )
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyze()
     print("the report's figures …")
     figures = bench_figures()
     content = figures.pop("content")
@@ -188,7 +119,7 @@ def main() -> None:
         )
     if not args.keep:
         connections.close_all()
-        drop_database(args.db)
+        drop_database(args.db, sqlite_path=SQLITE_PATH, pg_name=PG_NAME)
         for fmt in results["files"]:
             (BENCH_DIR / f"report-national.{fmt}").unlink(missing_ok=True)
 
