@@ -3,26 +3,28 @@
 Each section is one function of a `BuildContext`, which runs every area's selector at most once and
 shares the result, so the number of queries of the whole report is fixed (it does not grow with the
 number of institutions). A section returns blocks (see `reports.content`); figures are never typed here,
-they are read from the selectors' results. The finance and quality sections read their areas'
-selectors when those areas give them (`finance_stats`, `quality` selectors) and say so when not.
+they are read from the selectors' results.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from types import ModuleType
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.numbers import money, percent
+from eduboard.finance import selectors as finance_selectors
+from eduboard.finance.choices import CostKind, Purpose
+from eduboard.finance.models import InstitutionSet, MealRule
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
+from eduboard.quality import selectors as quality_selectors
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.selectors import (
@@ -69,19 +71,15 @@ class BuildContext:
 
     @property
     def finance(self) -> dict[str, Any]:
-        from eduboard.finance.selectors import finance_stats
-
-        return self._once("finance", lambda: finance_stats(as_of=self.as_of, visible_to=self.visible_to))
+        return self._once(
+            "finance", lambda: finance_selectors.finance_stats(as_of=self.as_of, visible_to=self.visible_to)
+        )
 
     @property
     def meal_rules(self) -> list[dict[str, Any]]:
         """Meal compensation rules in force on the date, in rank order (one query)."""
 
         def load() -> list[dict[str, Any]]:
-            from django.db.models import Q
-
-            from eduboard.finance.models import MealRule
-
             rules = MealRule.objects.filter(valid_from__lte=self.as_of).filter(
                 Q(valid_until__isnull=True) | Q(valid_until__gte=self.as_of)
             )
@@ -125,17 +123,6 @@ class BuildContext:
             return {code: (name, level, needs) for code, name, level, needs in rows}
 
         return self._once("programmes", load)
-
-    def area(self, module: str) -> ModuleType | None:
-        """An area's selectors module, or None while that area does not exist yet."""
-
-        def load() -> ModuleType | None:
-            try:
-                return importlib.import_module(module)
-            except ImportError:
-                return None
-
-        return self._once(f"module:{module}", load)
 
     def name(self, registration_number: str) -> str:
         return self.institutions.get(registration_number, (registration_number, ""))[0]
@@ -498,17 +485,11 @@ def section_resources(ctx: BuildContext) -> list[Block]:
 
 def section_quality(ctx: BuildContext) -> list[Block]:
     """Quality monitoring: observation figures, exam and monitoring-test comparisons (from the quality area)."""
-    module = ctx.area("eduboard.quality.selectors")
-    blocks: list[Block] = []
-    if module is None or not hasattr(module, "observation_figures"):
-        blocks.append(note(T(_("The quality area does not give observation and exam figures yet."))))
-    else:
-        blocks += quality_blocks(ctx, module)
-    blocks += [
+    return [
+        *quality_blocks(ctx),
         narrative("quality.analysis", T(_("Analysis of the quality monitoring"))),
         narrative("quality.priorities", T(_("Priorities of methodological work"))),
     ]
-    return blocks
 
 
 def section_settlements(ctx: BuildContext) -> list[Block]:
@@ -555,17 +536,12 @@ def section_text(slot: str, label: Any) -> Callable[[BuildContext], list[Block]]
     return build
 
 
-# --- hooks of the finance and quality areas
+# --- the finance and quality areas' figures
 
 
 def finance_blocks(ctx: BuildContext, part: str) -> list[Block]:
     """Money, cost per learner and meal compensation of one part of the report (from the finance area)."""
-    module = ctx.area("eduboard.finance.selectors")
-    blocks: list[Block] = [heading(T(_("Finances")))]
-    if module is None or not hasattr(module, "finance_stats"):
-        blocks.append(note(T(_("The finance area does not give these figures yet."))))
-        return blocks
-    return blocks + finance_part_blocks(ctx, module, part)
+    return [heading(T(_("Finances"))), *finance_part_blocks(ctx, part)]
 
 
 def _dec(value: float | Decimal | None) -> str | None:
@@ -582,8 +558,6 @@ def _recipient_types(ctx: BuildContext) -> dict[str, set[str]]:
     """Institution types of every allocation recipient: an institution's own, or its group's members' (one query)."""
 
     def load() -> dict[str, set[str]]:
-        from eduboard.finance.models import InstitutionSet
-
         types: dict[str, set[str]] = defaultdict(set)
         for name, kind in InstitutionSet.objects.values_list("name", "members__type"):
             if kind:
@@ -606,10 +580,8 @@ PART_COST_KINDS = {"preschool": ["preschool_day", "preschool_24h"], "general": [
 PART_MEAL_LEVELS = {"preschool": {"preschool", ""}, "general": {"basic", "secondary", ""}, "interest": set()}
 
 
-def finance_part_blocks(ctx: BuildContext, module: ModuleType, part: str) -> list[Block]:
+def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
     """Allocations and their utilisation, cost per learner per month, and the meal compensation rules of a part."""
-    from eduboard.finance.choices import CostKind, Purpose
-
     finance = ctx.finance
     sources = finance["sources"]
     types = _recipient_types(ctx)
@@ -688,16 +660,12 @@ def finance_part_blocks(ctx: BuildContext, module: ModuleType, part: str) -> lis
 
 def settlement_money_blocks(ctx: BuildContext) -> list[Block]:
     """Expenses and income of the settlements from 1 January to 31 August of the report's year (finance area)."""
-    module = ctx.area("eduboard.finance.selectors")
-    blocks: list[Block] = [heading(T(_("Money flow")))]
-    if module is None or not hasattr(module, "settlement_summary"):
-        return [*blocks, note(T(_("The finance area does not give these figures yet.")))]
     if ctx.visible_to is not ALL:
         return []
     period_from, period_to = date(ctx.as_of.year, 1, 1), date(ctx.as_of.year, 8, 31)
-    summary = ctx._once("settlements", lambda: module.settlement_summary(date_from=period_from, date_to=period_to))
+    summary = finance_selectors.settlement_summary(date_from=period_from, date_to=period_to)
     return [
-        *blocks,
+        heading(T(_("Money flow"))),
         figures(
             figure(
                 "settlements.expenses",
@@ -755,7 +723,7 @@ EXAMS = [
 ]
 
 
-def quality_blocks(ctx: BuildContext, module: ModuleType) -> list[Block]:
+def quality_blocks(ctx: BuildContext) -> list[Block]:
     """Lesson observations of the past school year and its exam and test results against the nation."""
     year = ctx.registry["school_year"]
     if not year:
@@ -763,8 +731,10 @@ def quality_blocks(ctx: BuildContext, module: ModuleType) -> list[Block]:
     start = int(year[:4]) - 1
     period_from, period_to = date(start, 9, 1), date(start + 1, 8, 31)
     scope = ctx.visible_to
-    everything = module.observation_figures(date_from=period_from, date_to=period_to, visible_to=scope)
-    external = module.observation_figures(date_from=period_from, date_to=period_to, visible_to=scope, kind="external")
+    everything = quality_selectors.observation_figures(date_from=period_from, date_to=period_to, visible_to=scope)
+    external = quality_selectors.observation_figures(
+        date_from=period_from, date_to=period_to, visible_to=scope, kind="external"
+    )
     by_kind = everything["lessons_by_kind"]
     blocks: list[Block] = [
         heading(
@@ -807,7 +777,7 @@ def quality_blocks(ctx: BuildContext, module: ModuleType) -> list[Block]:
         ),
     ]
     for exam, level, title in EXAMS:
-        rows = module.exam_comparison(year=start + 1, exam=exam, level=level, visible_to=scope)
+        rows = quality_selectors.exam_comparison(year=start + 1, exam=exam, level=level, visible_to=scope)
         if not rows:
             continue
         blocks.append(
