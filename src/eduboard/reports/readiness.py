@@ -151,6 +151,11 @@ def figure(key: str, label: Text, value: Any, unit: str = "", before: Any = None
     return item
 
 
+def figure_and_change(key: str, label: Text, change_label: Text, now: int, before: int) -> list[dict[str, Any]]:
+    """A figure with its value a year before, and the change against it as a figure of its own (`<key>_change`)."""
+    return [figure(key, label, now, before=before), figure(f"{key}_change", change_label, now - before)]
+
+
 def figures(*items: dict[str, Any]) -> Block:
     return {"type": "figures", "items": list(items)}
 
@@ -184,12 +189,18 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, str | dict) or value is None else number(value)
 
 
+def day(value: date) -> str:
+    """A date as the report writes it: 20.08.2024."""
+    return value.strftime("%d.%m.%Y")
+
+
+def period(start: date, end: date) -> dict[str, str]:
+    """The `from` and `to` arguments of a text about a period."""
+    return {"from": day(start), "to": day(end)}
+
+
 def narrative(slot: str, label: Text) -> Block:
     return {"type": "narrative", "slot": slot, "label": label}
-
-
-def note(text: Text) -> Block:
-    return {"type": "note", "text": text}
 
 
 def level_label(level: str) -> Text:
@@ -246,7 +257,7 @@ def _vacancies_table(ctx: BuildContext, key: str, types: set[str] | None, exclud
             total_fte += position["fte"]
     return table(
         key,
-        T(_("Open vacancies on %(date)s"), date=ctx.as_of.strftime("%d.%m.%Y")),
+        T(_("Open vacancies on %(date)s"), date=day(ctx.as_of)),
         [T(_("Institution")), T(_("Position")), T(_("FTE rate"))],
         rows,
         units=["", "", "FTE"],
@@ -258,10 +269,6 @@ def _fte(value: float) -> str:
     """An FTE rate as the people selectors give it (3 places at most), as an exact decimal string."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text or "0"
-
-
-def _change(now: int, before: int) -> int:
-    return now - before
 
 
 def section_preschool(ctx: BuildContext) -> list[Block]:
@@ -285,17 +292,19 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
         figures(
             figure("preschool.institutions", T(_("Preschools")), stats["institutions_by_type"]["preschool"]),
             figure("preschool.groups_in_preschools", T(_("Groups in preschools")), in_preschools),
-            figure("preschool.children", T(_("Children in preschool programmes")), children, before=children_before),
-            figure(
-                "preschool.children_change",
+            *figure_and_change(
+                "preschool.children",
+                T(_("Children in preschool programmes")),
                 T(_("Change in children against a year before")),
-                _change(children, children_before),
+                children,
+                children_before,
             ),
-            figure("preschool.groups", T(_("Preschool groups")), groups, before=groups_before),
-            figure(
-                "preschool.groups_change",
+            *figure_and_change(
+                "preschool.groups",
+                T(_("Preschool groups")),
                 T(_("Change in groups against a year before")),
-                _change(groups, groups_before),
+                groups,
+                groups_before,
             ),
         ),
         table(
@@ -389,29 +398,26 @@ def section_general(ctx: BuildContext) -> list[Block]:
                 T(_("Vocational and arts competence centres")),
                 stats["institutions_by_type"][InstitutionType.VOCATIONAL.value],
             ),
-            figure("general.pupils", T(_("Pupils in general education")), now, before=before),
-            figure("general.pupils_change", T(_("Change in pupils against a year before")), _change(now, before)),
-            figure(
+            *figure_and_change(
+                "general.pupils",
+                T(_("Pupils in general education")),
+                T(_("Change in pupils against a year before")),
+                now,
+                before,
+            ),
+            *figure_and_change(
                 "general.first_graders",
                 T(_("First graders")),
-                stats["first_graders"],
-                before=stats["first_graders_year_before"],
-            ),
-            figure(
-                "general.first_graders_change",
                 T(_("Change in first graders against a year before")),
-                _change(stats["first_graders"], stats["first_graders_year_before"]),
+                stats["first_graders"],
+                stats["first_graders_year_before"],
             ),
-            figure(
+            *figure_and_change(
                 "general.grade10",
                 T(_("Admitted to grade 10")),
-                stats["grade10_admitted"],
-                before=stats["grade10_admitted_year_before"],
-            ),
-            figure(
-                "general.grade10_change",
                 T(_("Change in grade 10 admissions against a year before")),
-                _change(stats["grade10_admitted"], stats["grade10_admitted_year_before"]),
+                stats["grade10_admitted"],
+                stats["grade10_admitted_year_before"],
             ),
         ),
         table(
@@ -419,7 +425,7 @@ def section_general(ctx: BuildContext) -> list[Block]:
             T(_("Pupils by level")),
             [T(_("Level")), T(_("Pupils")), T(_("A year before")), T(_("Difference")), T(_("Groups (classes)"))],
             rows,
-            total=[T(_("Total")), now, before, _change(now, before), sum(row[4] for row in rows)],
+            total=[T(_("Total")), now, before, now - before, sum(row[4] for row in rows)],
             chart=[1, 2],
         ),
         narrative("general.statistics", T(_("Comment on the statistics"))),
@@ -605,7 +611,7 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
         blocks.append(
             table(
                 f"{part}.allocations",
-                T(_("Allocations and their use as of %(date)s"), date=ctx.as_of.strftime("%d.%m.%Y")),
+                T(_("Allocations and their use as of %(date)s"), date=day(ctx.as_of)),
                 [T(_("Recipient")), T(_("Purpose")), T(_("Source")), T(_("Allocated")), T(_("Spent")), T(_("Used"))],
                 rows,
                 units=["", "", "", "EUR", "EUR", "%"],
@@ -638,7 +644,7 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
             heading(T(_("Meal compensation"))),
             table(
                 f"{part}.meal_rules",
-                T(_("Meal compensation rules in force on %(date)s"), date=ctx.as_of.strftime("%d.%m.%Y")),
+                T(_("Meal compensation rules in force on %(date)s"), date=day(ctx.as_of)),
                 [
                     T(_("Rule")),
                     T(_("Grades")),
@@ -671,7 +677,7 @@ def settlement_money_blocks(ctx: BuildContext) -> list[Block]:
                 "settlements.expenses",
                 T(
                     _("Paid to other municipalities %(from)s–%(to)s"),
-                    **{"from": period_from.strftime("%d.%m.%Y"), "to": period_to.strftime("%d.%m.%Y")},
+                    **period(period_from, period_to),
                 ),
                 _money(summary["due_total"]),
                 "EUR",
@@ -680,7 +686,7 @@ def settlement_money_blocks(ctx: BuildContext) -> list[Block]:
                 "settlements.income",
                 T(
                     _("Received from other municipalities %(from)s–%(to)s"),
-                    **{"from": period_from.strftime("%d.%m.%Y"), "to": period_to.strftime("%d.%m.%Y")},
+                    **period(period_from, period_to),
                 ),
                 _money(summary["receivable_total"]),
                 "EUR",
@@ -740,7 +746,7 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
         heading(
             T(
                 _("Lesson observations %(from)s–%(to)s"),
-                **{"from": period_from.strftime("%d.%m.%Y"), "to": period_to.strftime("%d.%m.%Y")},
+                **period(period_from, period_to),
             )
         ),
         figures(
