@@ -12,7 +12,7 @@ Blocks (`type`):
 - `figures`: `items`, each `{key, label, value, unit, before?}`
 - `table`: `key`, `title`, `columns`, `units` (one per column), `rows`, `total?`, `chart?` (`series`: column indexes)
 - `narrative`: `slot`, `label`; the text comes from the edition's narrative
-- `note`: `text` (e.g. that an area does not give these figures yet)
+- `note`: `text`, a remark beside the figures (no builder writes one now; editions frozen earlier may hold one)
 """
 
 from __future__ import annotations
