@@ -56,14 +56,9 @@ class StaffMemberSerializer(serializers.ModelSerializer):
         return data
 
     def validate_personal_code(self, value: str) -> str:
-        # The unique validator ran on the code as written; the same code without its hyphen is the same person.
-        code = normalise_personal_code(value)
-        others = StaffMember.objects.filter(personal_code=code)
-        if self.instance is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise serializers.ValidationError(_("A staff member with this personal code is already stored."))
-        return code
+        # The unique validator ran on the code as written; the viewset's full_clean() checks the normalised
+        # code against the stored ones (the model's own rule, as on the page).
+        return normalise_personal_code(value)
 
 
 class EmploymentSerializer(serializers.ModelSerializer):
@@ -128,17 +123,17 @@ class EmploymentViewSet(ScopedViewSet):
         return self._with_warning(super().update(request, *args, **kwargs))
 
 
-class StaffMemberViewSet(FullCleanMixin, viewsets.ModelViewSet):
-    """Staff with a rate (now or before) in the caller's institutions; personal codes masked by role."""
+class StaffMemberViewSet(ScopedViewSet):
+    """Staff with a rate (now or before) in the caller's institutions; personal codes masked by role.
+
+    Writes run the model's validation (ScopedViewSet), so a code stored already, however it is written, is refused.
+    """
 
     serializer_class = StaffMemberSerializer
     filterset_class = StaffFilter
     ordering_fields = ["last_name", "first_name"]
     ordering = ["last_name", "first_name"]
     queryset = StaffMember.objects.all()
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return StaffMember.objects.visible_to(self.request.user)
 
 
 class VacancySerializer(serializers.ModelSerializer):
