@@ -9,31 +9,30 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
+from eduboard.core.versions import locked_version, refuse_stale
 from eduboard.finance.models import Allocation, Expenditure, MealRule, SettlementLine, months_spanned
 
 Versioned = TypeVar("Versioned", Allocation, Expenditure, MealRule)
 
 
 def _check_version(instance: Versioned, expected_version: int | None) -> None:
-    """Lock the stored row; refuse when it changed since `expected_version` was read."""
+    """Lock the stored row; refuse when it changed since `expected_version` was read; count the edit."""
     if instance.pk is None:
         return
-    model: type[models.Model] = type(instance)
-    current = model.objects.select_for_update().filter(pk=instance.pk).values_list("version", flat=True).first()  # type: ignore[attr-defined]
+    current = locked_version(type(instance), instance.pk)
     if current is None:
         raise ValidationError(_("This record was deleted meanwhile."), code="gone")
-    if expected_version is not None and current != expected_version:
-        raise ValidationError(
-            _(
-                "Someone else changed this record meanwhile (you edited version %(yours)s, it is now at version "
-                "%(now)s); reload the page and enter your change again."
-            )
-            % {"yours": expected_version, "now": current},
-            code="stale",
-        )
+    refuse_stale(
+        stored=current,
+        expected=expected_version,
+        message=_(
+            "Someone else changed this record meanwhile (you edited version %(yours)s, it is now at version "
+            "%(now)s); reload the page and enter your change again."
+        ),
+    )
     instance.version = current + 1
 
 

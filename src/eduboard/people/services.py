@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from eduboard.core.versions import locked_version, refuse_stale
 from eduboard.people.models import (
     Employment,
     StaffMember,
@@ -108,16 +110,14 @@ def validate_vacancy_dates(
 
 
 STEPS = ("publish", "fill", "withdraw")
+STALE_VACANCY = gettext_lazy("Someone else changed this vacancy meanwhile; reload the page and try again.")
 
 
 @transaction.atomic
 def vacancy_step(*, vacancy_id: int, step: str, on: date, version: int) -> Vacancy:
     """Move a vacancy one step (publish, fill, withdraw) on a date, refusing a stale version."""
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy_id)
-    if vacancy.version != version:
-        raise ValidationError(
-            _("Someone else changed this vacancy meanwhile; reload the page and try again."), code="stale"
-        )
+    refuse_stale(stored=vacancy.version, expected=version, message=STALE_VACANCY)
     if vacancy.withdrawn_on or vacancy.filled_on:
         raise ValidationError(_("This vacancy is closed already (%s).") % vacancy.get_status_display(), code="closed")
     if step == "publish":
@@ -151,11 +151,8 @@ def vacancy_save(vacancy: Vacancy, *, expected_version: int | None = None) -> Va
         withdrawn_on=vacancy.withdrawn_on,
     )
     if vacancy.pk is not None:
-        current = Vacancy.objects.select_for_update().filter(pk=vacancy.pk).values_list("version", flat=True).first()
-        if expected_version is not None and current != expected_version:
-            raise ValidationError(
-                _("Someone else changed this vacancy meanwhile; reload the page and try again."), code="stale"
-            )
+        current = locked_version(Vacancy, vacancy.pk)
+        refuse_stale(stored=current, expected=expected_version, message=STALE_VACANCY)
         vacancy.version = (current or 0) + 1
     vacancy.full_clean()
     vacancy.save()

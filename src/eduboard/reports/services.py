@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.core.models import SchoolYear
+from eduboard.core.versions import refuse_stale
 from eduboard.registry.selectors import ALL, reporting_school_year
 from eduboard.reports.models import EditionStatus, ReportEdition, ReportKind
 from eduboard.reports.readiness import build_readiness
@@ -30,15 +31,14 @@ def _check_board(by: Any) -> None:
 
 def _locked(edition_id: int, version: int | None) -> ReportEdition:
     edition = ReportEdition.objects.select_for_update().get(pk=edition_id)
-    if version is not None and edition.version != version:
-        raise ValidationError(
-            _(
-                "Someone else changed this edition meanwhile (now version %(now)s, you edited version %(yours)s); "
-                "your text was not saved. Reload the page, then write your changes again."
-            )
-            % {"now": edition.version, "yours": version},
-            code="stale",
-        )
+    refuse_stale(
+        stored=edition.version,
+        expected=version,
+        message=_(
+            "Someone else changed this edition meanwhile (now version %(now)s, you edited version %(yours)s); "
+            "your text was not saved. Reload the page, then write your changes again."
+        ),
+    )
     return edition
 
 
