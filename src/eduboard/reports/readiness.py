@@ -370,11 +370,15 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
     return blocks
 
 
+def _pupils(stats: dict[str, Any], key: str) -> int:
+    """Pupils of the basic and secondary levels in one of `registry_stats`' learners-by-level figures."""
+    return sum(stats[key][level] for level in SCHOOL_LEVELS)
+
+
 def section_general(ctx: BuildContext) -> list[Block]:
     """General basic and secondary education: schools, pupils and the change, first graders, grade 10, staff."""
     stats, people = ctx.registry, ctx.people
-    now = sum(stats["learners_by_level"][level] for level in SCHOOL_LEVELS)
-    before = sum(stats["learners_by_level_year_before"][level] for level in SCHOOL_LEVELS)
+    now, before = _pupils(stats, "learners_by_level"), _pupils(stats, "learners_by_level_year_before")
     schools = sum(stats["institutions_by_type"][kind] for kind in GENERAL_TYPES)
     rows = [
         [
@@ -878,8 +882,7 @@ def key_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
     """The report's key figures and two charts for a dashboard, scoped to the user's institutions."""
     ctx = BuildContext(as_of=as_of, visible_to=visible_to)
     stats, people = ctx.registry, ctx.people
-    pupils = sum(stats["learners_by_level"][level] for level in SCHOOL_LEVELS)
-    pupils_before = sum(stats["learners_by_level_year_before"][level] for level in SCHOOL_LEVELS)
+    pupils, pupils_before = _pupils(stats, "learners_by_level"), _pupils(stats, "learners_by_level_year_before")
     preschool = ProgrammeLevel.PRESCHOOL.value
     items = [
         figure(
