@@ -274,15 +274,8 @@ class ObservationImporter(QualityImporter):
             observation__in=[o.pk for o in existing.values()]
         ).values_list("observation_id", "criterion_id", "option_id"):
             answers_of.setdefault(observation_id, {})[criterion_id] = option_id
-        names = {
-            pk: (full.strip() or username)
-            for pk, username, full in (
-                (pk, username, f"{first} {last}")
-                for pk, username, first, last in get_user_model()
-                .objects.filter(pk__in={r.observer_id for r in records})
-                .values_list("pk", "username", "first_name", "last_name")
-            )
-        }
+        observers = get_user_model().objects.filter(pk__in={r.observer_id for r in records})
+        names = {user.pk: user.get_full_name() or user.get_username() for user in observers}
         new_answers: list[Answer] = []
         for record in records:
             wanted = dict(record.answers)
@@ -344,12 +337,43 @@ def parse_sitting(values: dict[str, str]) -> SittingKey:
     return SittingKey(year, exam, subject, level, grade)
 
 
+SittingLookup = tuple[int, str, str, str, int | None]
+
+
+def sitting_lookup(key: SittingKey) -> SittingLookup:
+    """A sitting's key with its subject name folded, so `Matemātika` and `matemātika ` are one sitting."""
+    return (key.year, key.exam, _subject_key(key.subject), key.level, key.grade)
+
+
+def save_row(
+    model: type[Any],
+    current: dict[Hashable, Any],
+    key: Hashable,
+    *,
+    identity: dict[str, Any],
+    values: dict[str, Any],
+    result: ImportResult,
+) -> None:
+    """Create the row `key` (identity + values), update it when its values differ, and count which it was."""
+    existing = current.get(key)
+    if existing is None:
+        current[key] = model.objects.create(**identity, **values)
+        result.created += 1
+    elif any(getattr(existing, name) != value for name, value in values.items()):
+        for name, value in values.items():
+            setattr(existing, name, value)
+        existing.save()
+        result.updated += 1
+    else:
+        result.unchanged += 1
+
+
 class SittingImporter(QualityImporter):
     """Finds or creates sittings by (year, exam, subject, level, grade)."""
 
     def sitting(self, key: SittingKey) -> ExamSitting:
-        cache: dict[tuple[int, str, str, str, int | None], ExamSitting] = self.__dict__.setdefault("_sittings", {})
-        lookup = (key.year, key.exam, _subject_key(key.subject), key.level, key.grade)
+        cache: dict[SittingLookup, ExamSitting] = self.__dict__.setdefault("_sittings", {})
+        lookup = sitting_lookup(key)
         found = cache.get(lookup)
         if found is None:
             subject_id = self.subject_id(key.subject)
@@ -433,20 +457,17 @@ class ExamResultImporter(SittingImporter):
             parse_percent(values, "type_mean_percent", required=False),
         )
 
-    def _sitting_key(self, key: SittingKey) -> tuple[int, str, str, str, int | None]:
-        return (key.year, key.exam, _subject_key(key.subject), key.level, key.grade)
-
     def key(self, record: ExamResultRow) -> Hashable:
-        return (self._sitting_key(record.sitting), record.institution_id)
+        return (sitting_lookup(record.sitting), record.institution_id)
 
     def identity(self, record: ExamResultRow) -> tuple[Hashable, Hashable] | None:
         if record.national_mean_percent is None:
             return None
-        return (self._sitting_key(record.sitting), record.national_mean_percent)
+        return (sitting_lookup(record.sitting), record.national_mean_percent)
 
     def write(self, records: list[ExamResultRow], result: ImportResult) -> None:
         sittings = {id(record): self.sitting(record.sitting) for record in records}
-        current = {
+        current: dict[Hashable, Any] = {
             (r.sitting_id, r.institution_id): r
             for r in ExamResult.objects.filter(sitting__in={s.pk for s in sittings.values()})
         }
@@ -465,19 +486,14 @@ class ExamResultImporter(SittingImporter):
                 "national_mean_percent": record.national_mean_percent,
                 "type_mean_percent": record.type_mean_percent,
             }
-            existing = current.get((sitting.pk, record.institution_id))
-            if existing is None:
-                current[(sitting.pk, record.institution_id)] = ExamResult.objects.create(
-                    sitting=sitting, institution_id=record.institution_id, **values
-                )
-                result.created += 1
-            elif any(getattr(existing, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(existing, name, value)
-                existing.save()
-                result.updated += 1
-            else:
-                result.unchanged += 1
+            save_row(
+                ExamResult,
+                current,
+                (sitting.pk, record.institution_id),
+                identity={"sitting": sitting, "institution_id": record.institution_id},
+                values=values,
+                result=result,
+            )
 
 
 @dataclass(frozen=True)
@@ -516,15 +532,14 @@ class LearnerResultImporter(SittingImporter):
         return LearnerResultRow(sitting, code, value)
 
     def key(self, record: LearnerResultRow) -> Hashable:
-        s = record.sitting
-        return (s.year, s.exam, _subject_key(s.subject), s.level, s.grade, record.personal_code)
+        return (*sitting_lookup(record.sitting), record.personal_code)
 
     def write(self, records: list[LearnerResultRow], result: ImportResult) -> None:
         codes = {r.personal_code for r in records}
         learners = dict(Learner.objects.filter(personal_code__in=codes).values_list("personal_code", "pk"))
         schools = learner_schools(learners, years={r.sitting.year for r in records})
         sittings = {id(record): self.sitting(record.sitting) for record in records}
-        current = {
+        current: dict[Hashable, Any] = {
             (r.sitting_id, r.personal_code): r
             for r in LearnerResult.objects.filter(
                 sitting__in={s.pk for s in sittings.values()}, personal_code__in=codes
@@ -535,19 +550,14 @@ class LearnerResultImporter(SittingImporter):
             learner_id = learners.get(record.personal_code)
             institution_id = schools.get((learner_id, sitting.year)) if learner_id else None
             values = {"percent": record.percent, "learner_id": learner_id, "institution_id": institution_id}
-            existing = current.get((sitting.pk, record.personal_code))
-            if existing is None:
-                current[(sitting.pk, record.personal_code)] = LearnerResult.objects.create(
-                    sitting=sitting, personal_code=record.personal_code, **values
-                )
-                result.created += 1
-            elif any(getattr(existing, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(existing, name, value)
-                existing.save()
-                result.updated += 1
-            else:
-                result.unchanged += 1
+            save_row(
+                LearnerResult,
+                current,
+                (sitting.pk, record.personal_code),
+                identity={"sitting": sitting, "personal_code": record.personal_code},
+                values=values,
+                result=result,
+            )
 
 
 def learner_schools(learners: dict[str, int], *, years: set[int]) -> dict[tuple[int, int], int]:
