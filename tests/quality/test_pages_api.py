@@ -8,10 +8,13 @@ from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.quality import services
 from eduboard.quality.defaults import criterion_codes
 from eduboard.quality.models import ExamResult, ExamSitting, Observation, Subject
 from tests.factories import UserFactory
@@ -142,3 +145,22 @@ def test_stats_page_shows_the_chart_and_its_table(
     assert 'data-chart="chart-criteria"' in page
     assert 'id="criterion-results_defined"' in page
     assert "chart-4.4.7.umd.min.js" in page
+
+
+def test_form_versions_in_the_api_cost_the_same_queries_however_many_and_keep_criterion_order(
+    world: World, signed_in: Callable[[User], Client]
+) -> None:
+    client = signed_in(world.observer)
+    with CaptureQueriesContext(connection) as one_version:
+        first = client.get("/api/quality/forms/").json()
+    form = services.form_in_use()
+    services.observation_form_revise(form=form, criteria=services.form_specs(form), note="the same criteria again")
+    services.observation_form_revise(form=services.form_in_use(), criteria=services.form_specs(form), note="again")
+    with CaptureQueriesContext(connection) as three_versions:
+        listed = client.get("/api/quality/forms/").json()
+    rows = listed["results"] if isinstance(listed, dict) else listed
+    assert len(rows) == len(first["results"] if isinstance(first, dict) else first) + 2
+    assert len(three_versions) == len(one_version)
+    for row in rows:
+        assert [c["code"] for c in row["criteria"]] == criterion_codes()
+        assert all(c["scale"] for c in row["criteria"])
