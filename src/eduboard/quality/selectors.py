@@ -200,7 +200,8 @@ def _gap(value: Decimal | None, other: Decimal | None) -> float | None:
     return None if value is None or other is None else float(value - other)
 
 
-def _results(*, visible_to: Any) -> QuerySet[ExamResult]:
+def exam_result_list(*, visible_to: Any = ALL) -> QuerySet[ExamResult]:
+    """Exam results the user may see, with their sitting, subject and institution (1 query per page)."""
     results = ExamResult.objects.all() if visible_to is ALL else ExamResult.objects.visible_to(visible_to)
     return results.select_related("sitting", "sitting__subject", "institution")
 
@@ -219,7 +220,7 @@ def exam_comparison(
     (candidate-weighted), `below_threshold` (sum; None when no institution gave it), `threshold_percent`,
     `national_mean_percent`, `gap_points` (city minus nation). Ordered by level, grade, subject.
     """
-    results = _results(visible_to=visible_to).filter(sitting__year=year, sitting__exam=exam)
+    results = exam_result_list(visible_to=visible_to).filter(sitting__year=year, sitting__exam=exam)
     if level is not None:
         results = results.filter(sitting__level=level)
     if institution_types is not None:
@@ -265,7 +266,7 @@ def institution_exam_comparison(
     `type_mean_percent`, `national_mean_percent`, `gap_to_type_points`, `gap_to_national_points`,
     `below_threshold`.
     """
-    results = _results(visible_to=visible_to).filter(institution=institution, sitting__year=year)
+    results = exam_result_list(visible_to=visible_to).filter(institution=institution, sitting__year=year)
     if exam:
         results = results.filter(sitting__exam=exam)
     rows = []
@@ -340,4 +341,3 @@ def support_list(
             }
         )
     return sorted(grouped.values(), key=lambda entry: (entry["institution"] is not None, entry["institution_name"]))
-

@@ -31,7 +31,7 @@ from eduboard.quality.forms import (
     SupportListForm,
     specs_text,
 )
-from eduboard.quality.models import ExamResult, LearnerResult, Observation, ObservationForm, sees_whole_institutions
+from eduboard.quality.models import LearnerResult, Observation, ObservationForm, sees_whole_institutions
 from eduboard.registry.models import Institution, institution_scope
 from eduboard.registry.selectors import scope_of
 
@@ -325,9 +325,7 @@ class ExamResultListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredLi
     ]
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        return ExamResult.objects.visible_to(self.request.user).select_related(
-            "sitting", "sitting__subject", "institution"
-        )
+        return selectors.exam_result_list(visible_to=self.request.user)
 
 
 @login_required
