@@ -150,18 +150,18 @@ def statement_workbook(statement: dict[str, Any]) -> bytes:
     ]
     sheet = _sheet(workbook, _("Lines"), headers, rows)
     _format(sheet, {4: "yyyy-mm-dd", 5: "yyyy-mm-dd", 8: MONEY_FORMAT, 9: MONEY_FORMAT})
-    summary = statement["summary"]
+    totals = statement["totals"]
     sheet = _sheet(
         workbook,
         _("Totals"),
         [_("Figure"), _("Value")],
         [
-            [_("Period"), f"{summary['date_from']} – {summary['date_to']}"],
-            [_("Learners coming in"), summary["incoming"]["learners_total"]],
-            [_("Residents going out"), summary["outgoing"]["learners_total"]],
-            [_("Receivable (EUR)"), summary["receivable_total"]],
-            [_("Due (EUR)"), summary["due_total"]],
-            [_("Balance (EUR)"), summary["balance"]],
+            [_("Period"), f"{statement['date_from']:%Y-%m-%d} – {statement['date_to']:%Y-%m-%d}"],
+            [_("Learners coming in"), totals["incoming"]["learners_total"]],
+            [_("Residents going out"), totals["outgoing"]["learners_total"]],
+            [_("Receivable (EUR)"), totals["receivable"]],
+            [_("Due (EUR)"), totals["due"]],
+            [_("Balance (EUR)"), totals["balance"]],
         ],
     )
     output = io.BytesIO()

@@ -15,7 +15,7 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from eduboard.core.numbers import money, percent
-from eduboard.finance.choices import CostKind, DayOffScope, Direction, SettlementLevel
+from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
 from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
 from eduboard.finance.models import (
     Allocation,
@@ -29,7 +29,7 @@ from eduboard.finance.models import (
     SettlementLine,
 )
 from eduboard.registry.choices import GroupKind, ProgrammeLevel, SpecialNeeds
-from eduboard.registry.models import Enrolment, Institution, institution_scope
+from eduboard.registry.models import Enrolment, Institution, Municipality, institution_scope
 from eduboard.registry.selectors import ALL
 
 ZERO = Decimal("0.00")
@@ -58,8 +58,13 @@ class AllocationUse:
     recipient_name: str
     purpose: str
     source: str
+    source_name: str
     allocated: Decimal
     spent: Decimal
+
+    @property
+    def purpose_label(self) -> str:
+        return str(Purpose(self.purpose).label)
 
     @property
     def utilisation(self) -> Decimal | None:
@@ -98,6 +103,7 @@ def allocation_utilisation(*, as_of: date, visible_to: Any = ALL, year: int | No
         "institution_set__name",
         "purpose",
         "source__code",
+        "source__name",
         "amount",
         "spent",
     )
@@ -109,10 +115,11 @@ def allocation_utilisation(*, as_of: date, visible_to: Any = ALL, year: int | No
             recipient_name=name or set_name,
             purpose=purpose,
             source=source,
+            source_name=source_name,
             allocated=amount,
             spent=money(spent),
         )
-        for pk, row_year, number, name, set_name, purpose, source, amount, spent in rows
+        for pk, row_year, number, name, set_name, purpose, source, source_name, amount, spent in rows
     ]
     return sorted(result, key=lambda use: (use.recipient_name, use.purpose, use.source))
 
@@ -268,6 +275,21 @@ def _side(lines: list[SettlementLine]) -> dict[str, Any]:
     }
 
 
+def _totals(lines: list[SettlementLine]) -> dict[str, Any]:
+    """Both sides of a set of lines and what they come to: receivable (incoming), due (outgoing), balance."""
+    incoming = [line for line in lines if line.direction == Direction.INCOMING]
+    outgoing = [line for line in lines if line.direction == Direction.OUTGOING]
+    receivable = sum((line.amount for line in incoming), ZERO)
+    due = sum((line.amount for line in outgoing), ZERO)
+    return {
+        "incoming": _side(incoming),
+        "outgoing": _side(outgoing),
+        "receivable": _number(receivable),
+        "due": _number(due),
+        "balance": _number(receivable - due),
+    }
+
+
 def settlement_summary(*, date_from: date, date_to: date) -> dict[str, Any]:
     """Learners in and out by level, and what is receivable and due, per municipality and in total.
 
@@ -278,34 +300,31 @@ def settlement_summary(*, date_from: date, date_to: date) -> dict[str, Any]:
     by_municipality: dict[str, list[SettlementLine]] = defaultdict(list)
     for line in lines:
         by_municipality[line.municipality.name].append(line)
-    incoming = [line for line in lines if line.direction == Direction.INCOMING]
-    outgoing = [line for line in lines if line.direction == Direction.OUTGOING]
-    municipalities = []
-    for name, own in sorted(by_municipality.items()):
-        side_in = _side([line for line in own if line.direction == Direction.INCOMING])
-        side_out = _side([line for line in own if line.direction == Direction.OUTGOING])
-        municipalities.append(
-            {
-                "municipality": name,
-                "municipality_id": own[0].municipality_id,
-                "incoming": side_in,
-                "outgoing": side_out,
-                "receivable": side_in["amount"],
-                "due": side_out["amount"],
-                "balance": _number(Decimal(str(side_in["amount"])) - Decimal(str(side_out["amount"]))),
-            }
-        )
-    receivable = sum((line.amount for line in incoming), ZERO)
-    due = sum((line.amount for line in outgoing), ZERO)
+    total = _totals(lines)
     return {
         "date_from": date_from.isoformat(),
         "date_to": date_to.isoformat(),
-        "incoming": _side(incoming),
-        "outgoing": _side(outgoing),
-        "receivable_total": _number(receivable),
-        "due_total": _number(due),
-        "balance": _number(receivable - due),
-        "municipalities": municipalities,
+        "incoming": total["incoming"],
+        "outgoing": total["outgoing"],
+        "receivable_total": total["receivable"],
+        "due_total": total["due"],
+        "balance": total["balance"],
+        "municipalities": [
+            {"municipality": name, "municipality_id": own[0].municipality_id, **_totals(own)}
+            for name, own in sorted(by_municipality.items())
+        ],
+    }
+
+
+def settlement_statement(*, municipality: Municipality, date_from: date, date_to: date) -> dict[str, Any]:
+    """The statement with one municipality for a period: its lines and their totals. One query."""
+    lines = settlement_lines(date_from=date_from, date_to=date_to, municipality_id=municipality.pk)
+    return {
+        "municipality": municipality,
+        "date_from": date_from,
+        "date_to": date_to,
+        "lines": lines,
+        "totals": _totals(lines),
     }
 
 

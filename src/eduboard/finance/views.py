@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from eduboard.core.exports import Column
 from eduboard.core.views import FilteredListView
 from eduboard.finance import selectors, services
-from eduboard.finance.choices import CostKind, Purpose, SettlementLevel
+from eduboard.finance.choices import CostKind, SettlementLevel
 from eduboard.finance.exports import meal_workbook, statement_pdf, statement_workbook
 from eduboard.finance.filters import AllocationFilter, ExpenditureFilter, SettlementFilter
 from eduboard.finance.forms import (
@@ -35,7 +35,7 @@ from eduboard.finance.forms import (
     PeriodForm,
     SettlementLineForm,
 )
-from eduboard.finance.models import Allocation, DayOff, Expenditure, FundingSource, MealRule, SettlementLine
+from eduboard.finance.models import Allocation, DayOff, Expenditure, MealRule, SettlementLine
 from eduboard.registry.models import Institution, Municipality
 from eduboard.registry.selectors import scope_of
 
@@ -65,13 +65,13 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     scope = scope_of(request.user)
     uses = selectors.allocation_utilisation(as_of=as_of, visible_to=scope)
     by_source = selectors.utilisation_by_source(uses)
+    source_names = {use.source: use.source_name for use in uses}
     costs = selectors.cost_per_learner(as_of=as_of, visible_to=scope)
-    purposes = dict(Purpose.choices)
     cost_rows = [(CostKind(kind).label, figures) for kind, figures in costs.items()]
     charts = {
         "chart-utilisation": {
             "type": "bar",
-            "labels": [f"{use.recipient_name}: {purposes[use.purpose]} ({use.source})" for use in uses],
+            "labels": [f"{use.recipient_name}: {use.purpose_label} ({use.source_name})" for use in uses],
             "datasets": [
                 {"label": str(gettext_lazy("Allocated")), "data": [float(use.allocated) for use in uses]},
                 {"label": str(gettext_lazy("Spent")), "data": [float(use.spent) for use in uses]},
@@ -93,9 +93,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
             "form": form,
             "as_of": as_of,
             "uses": uses,
-            "purposes": purposes,
-            "by_source": by_source,
-            "source_names": dict(FundingSource.objects.values_list("code", "name")),
+            "source_rows": [(source_names[code], figures) for code, figures in by_source.items()],
             "cost_rows": cost_rows,
             "charts": charts,
         },
@@ -411,30 +409,9 @@ class SettlementLineListView(LoginRequiredMixin, PermissionRequiredMixin, Filter
 @permission_required("finance.view_settlementline", raise_exception=True)
 def settlement_statement_view(request: HttpRequest, municipality_id: int) -> HttpResponse:
     """The statement with one municipality for a period: HTML, or `?format=pdf|xlsx`."""
-    municipality = get_object_or_404(Municipality.objects.filter(~Q(is_home=True)), pk=municipality_id)
+    municipality = get_object_or_404(Municipality.objects.filter(is_home=False), pk=municipality_id)
     _form, date_from, date_to = _period(request)
-    lines = selectors.settlement_lines(date_from=date_from, date_to=date_to, municipality_id=municipality.pk)
-    summary = selectors.settlement_summary(date_from=date_from, date_to=date_to)
-    own = next(
-        (row for row in summary["municipalities"] if row["municipality_id"] == municipality.pk),
-        None,
-    )
-    statement = {
-        "municipality": municipality,
-        "date_from": date_from,
-        "date_to": date_to,
-        "lines": lines,
-        "own": own,
-        "summary": {
-            "date_from": summary["date_from"],
-            "date_to": summary["date_to"],
-            "incoming": own["incoming"] if own else {"learners_total": 0},
-            "outgoing": own["outgoing"] if own else {"learners_total": 0},
-            "receivable_total": own["receivable"] if own else 0,
-            "due_total": own["due"] if own else 0,
-            "balance": own["balance"] if own else 0,
-        },
-    }
+    statement = selectors.settlement_statement(municipality=municipality, date_from=date_from, date_to=date_to)
     fmt = request.GET.get("format", "html")
     slug = f"settlement-{municipality.pk}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
     if fmt == "pdf":
