@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 
 from eduboard.accounts.models import User
@@ -56,3 +57,12 @@ def signed_in(db: None) -> Callable[[User], Client]:
 def imports_run_inline(settings: Any) -> None:
     """Imports run inside the request in tests, so a test sees their result at once."""
     settings.EDUBOARD_TASKS = "sync"
+
+
+@pytest.fixture
+def english(settings: Any) -> Iterator[None]:
+    """Messages in English (the msgids), for tests that read a message's wording; Latvian is the default
+    everywhere else, and tests/core checks the translations."""
+    settings.LANGUAGE_CODE = "en"  # pages and the API: the language when no cookie chooses one
+    with translation.override("en"):  # services and commands
+        yield

@@ -22,7 +22,6 @@ from eduboard.accounts.roles import Role
 from eduboard.core.imports import ImportFailed
 from eduboard.finance.importers import AllocationImporter, CostRateImporter, ExpenditureImporter
 from eduboard.finance.models import Allocation, CostRate, Expenditure, InstitutionSet
-from tests.finance.language import english  # noqa: F401 - a fixture
 from tests.finance.world import OTHER_SCHOOL, PRESCHOOL, SCHOOL, Base, base_world
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]

@@ -23,7 +23,6 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.finance.models import Allocation, Expenditure, InstitutionSet, SettlementLine
 from eduboard.finance.selectors import settlement_summary
-from tests.finance.language import english  # noqa: F401 - a fixture
 from tests.finance.world import (
     MAY,
     MONEY_AS_OF,

@@ -22,7 +22,6 @@ from eduboard.finance.models import (
     months_spanned,
 )
 from eduboard.finance.selectors import allocation_utilisation
-from tests.finance.language import english  # noqa: F401 - a fixture
 from tests.finance.world import Base, allocation, base_world, seed_meal_rules, spend
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
