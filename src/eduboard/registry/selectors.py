@@ -156,7 +156,7 @@ def group_figures(*, as_of: date, visible_to: Any = ALL) -> list[GroupFigures]:
         .annotate(n=Count("pk"))
         .values_list("group_id", "n")
     )
-    rows = _scoped(Group.objects.filter(school_year=year), visible_to).values_list(
+    rows = year_groups.values_list(
         "pk", "institution__registration_number", "institution__type", "programme__level", "grade", "capacity"
     )
     return [
