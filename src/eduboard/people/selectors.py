@@ -118,7 +118,9 @@ def open_vacancies(*, as_of: date, visible_to: Any = ALL) -> list[Vacancy]:
     vacancies = Vacancy.objects.open_on(as_of)
     if visible_to is not ALL:
         vacancies = vacancies.visible_to(visible_to)
-    return list(vacancies.select_related("institution", "position").order_by("institution__name", "position__name"))
+    return list(
+        vacancies.select_related("institution", "position").order_by("institution__name", "position__name", "pk")
+    )
 
 
 def vacancy_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
