@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from rest_framework.authtoken.models import Token
 
@@ -36,6 +38,7 @@ from tests.finance.world import (
     meal_world,
     money_world,
     settlement_world,
+    spend,
 )
 
 pytestmark = pytest.mark.django_db
@@ -559,3 +562,44 @@ def test_months_of_may_meals_do_not_change_when_a_rule_ending_in_june_is_shorten
     lunch_days = {line["name"]: line["days"] for line in may["lines"] if line["rule"] == "grades_1_4_lunch"}
     assert lunch_days == {"Otrā Anna": 11, "Divskolu Toms": 3}  # school days up to 17 May: 11; from 15 May: 3
     assert date(2024, 5, 17).weekday() == 4
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/finance/allocations/",
+        "/finance/expenditures/",
+        "/finance/settlements/lines/",
+        f"/finance/?as_of={MONEY_AS_OF:%Y-%m-%d}",
+    ],
+)
+def test_finance_list_pages_make_the_same_number_of_queries_for_more_rows(
+    world: World, analyst: User, signed_in: Callable[[User], Client], url: str
+) -> None:
+    client = signed_in(analyst)
+    client.get(url)  # warm: sessions, content types
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    base = world.money.base
+    for purpose in ("teaching_aids", "meals", "salaries", "other"):
+        for source in ("state", "municipal", "erasmus"):
+            extra = allocation(base, amount="10.00", source=source, purpose=purpose, institution=base.other_school)
+            spend(extra, date(2024, 3, 1), "1.00", f"X-{purpose}-{source}")
+    SettlementLine.objects.bulk_create(
+        [
+            SettlementLine(
+                municipality=line.municipality,
+                direction=line.direction,
+                level=line.level,
+                period_start=line.period_start,
+                period_end=line.period_end,
+                learners=line.learners + 1,
+                months=line.months,
+                monthly_cost=line.monthly_cost,
+            )
+            for line in SettlementLine.objects.all()
+        ]
+    )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few), [q["sql"] for q in many.captured_queries]
