@@ -61,6 +61,7 @@ class AllocationUse:
     source_name: str
     allocated: Decimal
     spent: Decimal
+    recipient_types: tuple[str, ...] = ()  # institution types of the institution, or of the group's members
 
     @property
     def purpose_label(self) -> str:
@@ -85,28 +86,40 @@ class AllocationUse:
             "allocated": _number(self.allocated),
             "spent": _number(self.spent),
             "utilisation_percent": _number(self.utilisation),
+            "recipient_types": list(self.recipient_types),
         }
 
 
 def allocation_utilisation(*, as_of: date, visible_to: Any = ALL, year: int | None = None) -> list[AllocationUse]:
-    """Every allocation of the year (the year of `as_of` by default) with its spending up to `as_of`. One query."""
+    """Every allocation of the year (the year of `as_of` by default) with its spending up to `as_of` and the
+    institution types it reaches. Two queries."""
     allocations = Allocation.objects.filter(year=year or as_of.year)
     if visible_to is not ALL:
         allocations = allocations.visible_to(visible_to)
-    rows = allocations.annotate(
-        spent=Sum("expenditures__amount", filter=Q(expenditures__date__lte=as_of), default=ZERO)
-    ).values_list(
-        "pk",
-        "year",
-        "institution__registration_number",
-        "institution__name",
-        "institution_set__name",
-        "purpose",
-        "source__code",
-        "source__name",
-        "amount",
-        "spent",
+    rows = list(
+        allocations.annotate(
+            spent=Sum("expenditures__amount", filter=Q(expenditures__date__lte=as_of), default=ZERO)
+        ).values_list(
+            "pk",
+            "year",
+            "institution__registration_number",
+            "institution__name",
+            "institution__type",
+            "institution_set_id",
+            "institution_set__name",
+            "purpose",
+            "source__code",
+            "source__name",
+            "amount",
+            "spent",
+        )
     )
+    set_types: dict[int, set[str]] = defaultdict(set)
+    set_ids = {row[5] for row in rows if row[5] is not None}
+    for set_id, kind in InstitutionSet.members.through.objects.filter(institutionset_id__in=set_ids).values_list(
+        "institutionset_id", "institution__type"
+    ):
+        set_types[set_id].add(kind)
     result = [
         AllocationUse(
             id=pk,
@@ -118,8 +131,9 @@ def allocation_utilisation(*, as_of: date, visible_to: Any = ALL, year: int | No
             source_name=source_name,
             allocated=amount,
             spent=money(spent),
+            recipient_types=tuple(sorted({kind} if kind else set_types[set_id])),
         )
-        for pk, row_year, number, name, set_name, purpose, source, source_name, amount, spent in rows
+        for pk, row_year, number, name, kind, set_id, set_name, purpose, source, source_name, amount, spent in rows
     ]
     return sorted(result, key=lambda use: (use.recipient_name, use.purpose, use.source))
 
@@ -342,6 +356,26 @@ def meal_days(*, calendar: str, first: date, last: date, days_off: list[DayOff])
 def calendar_of(level: str) -> str:
     """The calendar of days off a group follows."""
     return DayOffScope.PRESCHOOLS if level == ProgrammeLevel.PRESCHOOL else DayOffScope.SCHOOLS
+
+
+def meal_rules_in_force(*, as_of: date) -> list[dict[str, Any]]:
+    """The meal compensation rules valid on `as_of`, in rank order, as plain data. One query."""
+    rules = MealRule.objects.filter(valid_from__lte=as_of).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=as_of)
+    )
+    return [
+        {
+            "code": rule.code,
+            "name": rule.name,
+            "level": rule.level,
+            "grades": f"{rule.grade_from}–{rule.grade_to}" if rule.grade_from is not None else "",
+            "until": rule.yearly_until,
+            "price": str(rule.price_per_day),
+            "state": str(rule.state_per_day),
+            "municipal": str(rule.municipal_per_day),
+        }
+        for rule in rules.order_by("rank", "code")
+    ]
 
 
 def rule_spec(rule: MealRule) -> RuleSpec:

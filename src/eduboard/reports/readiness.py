@@ -15,14 +15,12 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.numbers import money, percent
 from eduboard.finance import selectors as finance_selectors
 from eduboard.finance.choices import CostKind, Purpose
-from eduboard.finance.models import InstitutionSet, MealRule
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
 from eduboard.quality import selectors as quality_selectors
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
@@ -78,25 +76,7 @@ class BuildContext:
     @property
     def meal_rules(self) -> list[dict[str, Any]]:
         """Meal compensation rules in force on the date, in rank order (one query)."""
-
-        def load() -> list[dict[str, Any]]:
-            rules = MealRule.objects.filter(valid_from__lte=self.as_of).filter(
-                Q(valid_until__isnull=True) | Q(valid_until__gte=self.as_of)
-            )
-            return [
-                {
-                    "name": rule.name,
-                    "level": rule.level,
-                    "grades": (f"{rule.grade_from}–{rule.grade_to}" if rule.grade_from is not None else ""),
-                    "until": rule.yearly_until or "",
-                    "price": str(rule.price_per_day),
-                    "state": str(rule.state_per_day),
-                    "municipal": str(rule.municipal_per_day),
-                }
-                for rule in rules.order_by("rank", "code")
-            ]
-
-        return self._once("meal_rules", load)
+        return self._once("meal_rules", lambda: finance_selectors.meal_rules_in_force(as_of=self.as_of))
 
     @property
     def institutions(self) -> dict[str, tuple[str, str]]:
@@ -564,23 +544,6 @@ def _money(value: float | None) -> str | None:
     return None if value is None else str(money(Decimal(str(value))))
 
 
-def _recipient_types(ctx: BuildContext) -> dict[str, set[str]]:
-    """Institution types of every allocation recipient: an institution's own, or its group's members' (one query)."""
-
-    def load() -> dict[str, set[str]]:
-        types: dict[str, set[str]] = defaultdict(set)
-        for name, kind in InstitutionSet.objects.values_list("name", "members__type"):
-            if kind:
-                types[name].add(kind)
-        for number_, kind in Institution.objects.filter(
-            registration_number__in=[use["recipient"] for use in ctx.finance["utilisation_by_allocation"]]
-        ).values_list("registration_number", "type"):
-            types[number_].add(kind)
-        return dict(types)
-
-    return ctx._once("recipient_types", load)
-
-
 PART_TYPES = {
     "preschool": {InstitutionType.PRESCHOOL.value},
     "general": {*GENERAL_SCHOOL_TYPES, InstitutionType.VOCATIONAL.value},
@@ -594,10 +557,9 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
     """Allocations and their utilisation, cost per learner per month, and the meal compensation rules of a part."""
     finance = ctx.finance
     sources = finance["sources"]
-    types = _recipient_types(ctx)
     rows = []
     for use in finance["utilisation_by_allocation"]:
-        kinds = types.get(use["recipient"], set())
+        kinds = set(use["recipient_types"])
         if not kinds or not kinds <= PART_TYPES[part]:
             continue
         rows.append(
