@@ -3,33 +3,28 @@ XLSX), all or nothing, idempotent, and every bad cell answered as `row N, column
 
 from __future__ import annotations
 
-import csv
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
-from django.core.management import call_command
-from openpyxl import Workbook
 
 from eduboard.accounts.roles import Role
 from eduboard.core.imports import ImportFailed
 from eduboard.finance.importers import AllocationImporter, CostRateImporter, ExpenditureImporter
 from eduboard.finance.models import Allocation, CostRate, Expenditure, InstitutionSet
 from tests.finance.world import OTHER_SCHOOL, PRESCHOOL, SCHOOL, Base, base_world
+from tests.imports_helpers import Outcome, imported_counts, run_import_command
+from tests.imports_helpers import write_file as write_table
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 ALLOCATION_COLUMNS = ["year", "institution", "purpose", "source", "amount"]
 EXPENDITURE_COLUMNS = ["year", "institution", "purpose", "source", "date", "amount", "document", "description"]
 COST_RATE_COLUMNS = ["year", "programme_kind", "monthly_cost"]
-ERROR_LINE = re.compile(r"^row \d+, column [^:]+: .+$")
 
 ALLOCATIONS = [
     ["2024", "all preschools", "teaching_aids", "state", "61716"],
@@ -61,56 +56,14 @@ def base() -> Base:
 # --- files and the command
 
 
-def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, header: Sequence[str], rows: Sequence[Sequence[Any]]) -> Path:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(list(header))
-    for row in rows:
-        sheet.append(list(row))
-    workbook.save(path)
-    return path
-
-
 def write_file(
     tmp_path: Path, name: str, header: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "csv"
 ) -> Path:
-    target = tmp_path / f"{name}.{fmt}"
-    return write_csv(target, header, rows) if fmt == "csv" else write_xlsx(target, header, rows)
-
-
-@dataclass
-class Outcome:
-    status: int
-    out: str
-    err: str
-
-    @property
-    def error_lines(self) -> list[str]:
-        return [line for line in self.err.splitlines() if ERROR_LINE.match(line)]
-
-    @property
-    def counts(self) -> dict[str, int]:
-        match = re.search(r"(\d+) rows, (\d+) created, (\d+) updated, (\d+) unchanged", self.out)
-        assert match, self.out + self.err
-        return dict(zip(["rows", "created", "updated", "unchanged"], map(int, match.groups()), strict=True))
+    return write_table(tmp_path, fmt, name, header, rows)
 
 
 def import_file(kind: str, path: Path) -> Outcome:
-    out, err = StringIO(), StringIO()
-    try:
-        call_command("import_finance", kind, str(path), stdout=out, stderr=err)
-    except SystemExit as stop:
-        return Outcome(int(stop.code or 0), out.getvalue(), err.getvalue())
-    return Outcome(0, out.getvalue(), err.getvalue())
+    return run_import_command("import_finance", kind, str(path))
 
 
 def finance_counts() -> dict[str, int]:
@@ -130,7 +83,7 @@ def test_allocations_file_names_institutions_by_registration_number_or_group_nam
 ) -> None:
     outcome = import_file("allocations", allocations_file(tmp_path, fmt))
     assert outcome.status == 0, outcome.err
-    assert outcome.counts == {"rows": 3, "created": 3, "updated": 0, "unchanged": 0}
+    assert imported_counts(outcome) == {"rows": 3, "created": 3, "updated": 0, "unchanged": 0}
     preschools = Allocation.objects.filter(institution_set__name="all preschools").order_by("amount")
     assert [(a.source.code, a.amount) for a in preschools] == [
         ("municipal", Decimal("55755.00")),
@@ -145,7 +98,7 @@ def test_expenditures_file_records_spending_of_existing_allocations(tmp_path: Pa
     assert import_file("allocations", allocations_file(tmp_path)).status == 0
     outcome = import_file("expenditures", write_file(tmp_path, "spent", EXPENDITURE_COLUMNS, EXPENDITURES, fmt))
     assert outcome.status == 0, outcome.err
-    assert outcome.counts["created"] == 4
+    assert imported_counts(outcome)["created"] == 4
     state = Allocation.objects.get(institution_set__name="all preschools", source__code="state")
     assert sorted(state.expenditures.values_list("document", "date", "amount")) == [
         ("VB-PII-2024/01", date(2024, 3, 12), Decimal("1210.40")),
@@ -198,8 +151,8 @@ def test_importing_the_same_files_twice_changes_nothing(tmp_path: Path, fmt: str
     audit_entries = LogEntry.objects.count()
     for kind, path in files:
         outcome = import_file(kind, path)
-        assert outcome.counts["created"] == outcome.counts["updated"] == 0
-        assert outcome.counts["unchanged"] == outcome.counts["rows"]
+        assert imported_counts(outcome)["created"] == imported_counts(outcome)["updated"] == 0
+        assert imported_counts(outcome)["unchanged"] == imported_counts(outcome)["rows"]
     assert finance_counts() == counts
     assert sorted(Allocation.objects.values_list("pk", "amount", "version")) == stored
     assert LogEntry.objects.count() == audit_entries
@@ -211,7 +164,7 @@ def test_a_changed_amount_is_updated_in_place_and_reaches_the_audit_trail(tmp_pa
         [*row[:4], "62000.00"] if row[3] == "state" and row[1] == "all preschools" else row for row in ALLOCATIONS
     ]
     outcome = import_file("allocations", write_file(tmp_path, "changed", ALLOCATION_COLUMNS, changed))
-    assert outcome.counts == {"rows": 3, "created": 0, "updated": 1, "unchanged": 2}
+    assert imported_counts(outcome) == {"rows": 3, "created": 0, "updated": 1, "unchanged": 2}
     allocation = Allocation.objects.get(institution_set__name="all preschools", source__code="state")
     assert (allocation.amount, allocation.version) == (Decimal("62000.00"), 2)
     entry = LogEntry.objects.get_for_object(allocation).filter(action=LogEntry.Action.UPDATE).get()
