@@ -7,7 +7,7 @@ import writes inside one transaction, and what it writes there is invisible to o
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,20 +49,26 @@ def import_job_start(*, area: str, kind: str, uploaded: IO[bytes], filename: str
     path = open_uploaded(uploaded, Path(settings.MEDIA_ROOT) / "imports" / f"{job.pk}{suffix}")
     job.stored_path = str(path)
     job.save(update_fields=["stored_path"])
-    if settings.EDUBOARD_TASKS == "sync":
-        import_job_run(job_id=job.pk, user=user)
-    else:
-        threading.Thread(target=_run_in_thread, args=(job.pk, user), daemon=True).start()
+    run_in_background(import_job_run, job_id=job.pk, user=user)
     job.refresh_from_db()
     return job
 
 
-def _run_in_thread(job_id: int, user: Any) -> None:
-    close_old_connections()
-    try:
-        import_job_run(job_id=job_id, user=user)
-    finally:
-        connections.close_all()
+def run_in_background(work: Callable[..., Any], **arguments: Any) -> None:
+    """Run `work(**arguments)`: inline when EDUBOARD_TASKS=sync (tests), else in a thread of its own with
+    its own database connection, closed when it ends."""
+    if settings.EDUBOARD_TASKS == "sync":
+        work(**arguments)
+        return
+
+    def in_thread() -> None:
+        close_old_connections()
+        try:
+            work(**arguments)
+        finally:
+            connections.close_all()
+
+    threading.Thread(target=in_thread, daemon=True).start()
 
 
 def import_job_run(*, job_id: int, user: Any) -> ImportJob:

@@ -7,15 +7,14 @@ in the cache, the file under MEDIA_ROOT/reports/; only the user who asked may fe
 
 from __future__ import annotations
 
-import threading
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, connections
 
+from eduboard.core.jobs import run_in_background
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.renderers import render_report
 from eduboard.reports.selectors import edition_content
@@ -58,19 +57,8 @@ def render_job_start(*, edition: ReportEdition, fmt: str, language: str, user: A
         filename=filename,
         error="",
     )
-    if settings.EDUBOARD_TASKS == "sync":
-        render_job_run(job_id=job_id, edition_id=edition.pk, fmt=fmt, language=language)
-    else:
-        threading.Thread(target=_run_in_thread, args=(job_id, edition.pk, fmt, language), daemon=True).start()
+    run_in_background(render_job_run, job_id=job_id, edition_id=edition.pk, fmt=fmt, language=language)
     return job_id
-
-
-def _run_in_thread(job_id: str, edition_id: int, fmt: str, language: str) -> None:
-    close_old_connections()
-    try:
-        render_job_run(job_id=job_id, edition_id=edition_id, fmt=fmt, language=language)
-    finally:
-        connections.close_all()
 
 
 def render_job_run(*, job_id: str, edition_id: int, fmt: str, language: str) -> None:
