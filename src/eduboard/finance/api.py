@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from eduboard.core.api import VersionedWritesMixin, api_error
 from eduboard.finance import selectors, services
 from eduboard.finance.filters import AllocationFilter, ExpenditureFilter, SettlementFilter
 from eduboard.finance.models import (
@@ -42,10 +43,6 @@ from eduboard.finance.models import (
 )
 from eduboard.registry.models import Institution, Municipality, institution_scope
 from eduboard.registry.selectors import scope_of
-
-
-def _django_errors(error: DjangoValidationError) -> ValidationError:
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
 
 
 def _check_scope(user: Any, institution: Institution | None) -> None:
@@ -105,31 +102,7 @@ class AllocationSerializer(serializers.ModelSerializer):
         return institution
 
 
-class VersionedViewSet(viewsets.ModelViewSet):
-    """Creates and updates through a service that checks the `version` the caller read."""
-
-    def save_with(self, instance: Any, expected: int | None) -> None:
-        raise NotImplementedError
-
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        instance = serializer.Meta.model(**data)  # type: ignore[attr-defined]
-        self.save_with(instance, None)
-        serializer.instance = instance
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        expected = data.pop("version", None)
-        if expected is None:
-            raise ValidationError({"version": [_("Send the version you read, so no one's change is overwritten.")]})
-        instance = serializer.instance
-        for name, value in data.items():
-            setattr(instance, name, value)
-        self.save_with(instance, expected)
-
-
-class AllocationViewSet(VersionedViewSet):
+class AllocationViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
     """Allocations the caller may see (own institutions and their groups); the board writes them."""
 
     serializer_class = AllocationSerializer
@@ -143,16 +116,13 @@ class AllocationViewSet(VersionedViewSet):
         )
 
     def save_with(self, instance: Allocation, expected: int | None) -> None:
-        try:
-            services.allocation_save(allocation=instance, expected_version=expected)
-        except DjangoValidationError as error:
-            raise _django_errors(error) from error
+        services.allocation_save(allocation=instance, expected_version=expected)
 
     def perform_destroy(self, instance: Allocation) -> None:
         try:
             services.allocation_delete(allocation=instance)
         except DjangoValidationError as error:
-            raise _django_errors(error) from error
+            raise api_error(error) from error
 
 
 class ExpenditureSerializer(serializers.ModelSerializer):
@@ -170,7 +140,7 @@ class ExpenditureSerializer(serializers.ModelSerializer):
         return allocation
 
 
-class ExpenditureViewSet(VersionedViewSet):
+class ExpenditureViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
     """Spending of the allocations the caller may see."""
 
     serializer_class = ExpenditureSerializer
@@ -182,10 +152,7 @@ class ExpenditureViewSet(VersionedViewSet):
         return Expenditure.objects.visible_to(self.request.user)
 
     def save_with(self, instance: Expenditure, expected: int | None) -> None:
-        try:
-            services.expenditure_save(expenditure=instance, expected_version=expected)
-        except DjangoValidationError as error:
-            raise _django_errors(error) from error
+        services.expenditure_save(expenditure=instance, expected_version=expected)
 
 
 class CostRateSerializer(serializers.ModelSerializer):
@@ -216,17 +183,14 @@ class MealRuleSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class MealRuleViewSet(VersionedViewSet):
+class MealRuleViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
     """Meal compensation rules (the board edits them)."""
 
     serializer_class = MealRuleSerializer
     queryset = MealRule.objects.all()
 
     def save_with(self, instance: MealRule, expected: int | None) -> None:
-        try:
-            services.meal_rule_save(rule=instance, expected_version=expected)
-        except DjangoValidationError as error:
-            raise _django_errors(error) from error
+        services.meal_rule_save(rule=instance, expected_version=expected)
 
 
 class DayOffSerializer(serializers.ModelSerializer):
@@ -275,7 +239,7 @@ class SettlementLineViewSet(viewsets.ModelViewSet):
         try:
             services.settlement_line_save(line=line)
         except DjangoValidationError as error:
-            raise _django_errors(error) from error
+            raise api_error(error) from error
         serializer.instance = line
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
@@ -285,7 +249,7 @@ class SettlementLineViewSet(viewsets.ModelViewSet):
         try:
             services.settlement_line_save(line=line)
         except DjangoValidationError as error:
-            raise _django_errors(error) from error
+            raise api_error(error) from error
 
 
 def _date_param(request: Request, name: str, default: date | None = None) -> date:

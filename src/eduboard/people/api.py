@@ -17,6 +17,7 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from eduboard.core.api import VersionedWritesMixin, api_error
 from eduboard.people import selectors, services
 from eduboard.people.filters import EmploymentFilter, StaffFilter, VacancyFilter
 from eduboard.people.models import (
@@ -156,7 +157,7 @@ class VacancySerializer(serializers.ModelSerializer):
         return institution
 
 
-class VacancyViewSet(ScopedViewSet):
+class VacancyViewSet(VersionedWritesMixin, ScopedViewSet):
     """Vacancies of the caller's institutions, with the steps publish, fill and withdraw."""
 
     serializer_class = VacancySerializer
@@ -166,29 +167,8 @@ class VacancyViewSet(ScopedViewSet):
     def get_queryset(self) -> QuerySet[Any]:
         return Vacancy.objects.visible_to(self.request.user).select_related("institution", "position")
 
-    def _save(self, vacancy: Vacancy, expected: int | None) -> None:
-        try:
-            services.vacancy_save(vacancy, expected_version=expected)
-        except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-            raise ValidationError(detail) from error
-
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        data.pop("version", None)
-        vacancy = Vacancy(**data)
-        self._save(vacancy, None)
-        serializer.instance = vacancy
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        data = dict(serializer.validated_data)
-        expected = data.pop("version", None)
-        if expected is None:
-            raise ValidationError({"version": [_("Send the version you read, so no one's change is overwritten.")]})
-        vacancy: Vacancy = serializer.instance  # type: ignore[assignment]
-        for name, value in data.items():
-            setattr(vacancy, name, value)
-        self._save(vacancy, expected)
+    def save_with(self, instance: Vacancy, expected: int | None) -> None:
+        services.vacancy_save(instance, expected_version=expected)
 
     def _step(self, request: Request, step: str) -> Response:
         vacancy = self.get_object()
@@ -201,8 +181,7 @@ class VacancyViewSet(ScopedViewSet):
         try:
             vacancy = services.vacancy_step(vacancy_id=vacancy.pk, step=step, on=on, version=version)
         except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-            return Response(detail, status=status.HTTP_400_BAD_REQUEST)
+            raise api_error(error) from error
         return Response(self.get_serializer(vacancy).data)
 
     step_request = inline_serializer(
