@@ -16,7 +16,14 @@ from django.db import connection
 from django.utils import translation
 
 from eduboard.core import imports as import_framework
-from eduboard.core.imports import ImportFailed, KeyIndex, RowProblem, TableFile, analyze_tables, insert_rows
+from eduboard.core.imports import (
+    ImportFailed,
+    KeyIndex,
+    RecordSpool,
+    TableFile,
+    analyze_tables,
+    insert_rows,
+)
 from eduboard.registry.importers import LearnerImporter
 from eduboard.registry.models import Enrolment, Learner
 from tests.imports_helpers import write_csv
@@ -188,48 +195,39 @@ def test_check_pass_memory_does_not_grow_with_the_file(
     assert large - small < 256 * 1024, (small, large)
 
 
-def test_write_pass_reads_a_checked_row_as_the_check_pass_did(registry: Registry) -> None:
-    importer = LearnerImporter()
-    importer.prepare()
-    header = LEARNER_COLUMNS
-    for row in (
-        person(1),
-        learner_row(code_for(date(2017, 3, 15)).replace("-", ""), municipality="", left="2025-01-31"),
-        learner_row(
-            code_for(date(2017, 3, 16)), municipality="Preiļu novads", group="Bitītes", institution="9000000001"
-        ),
-    ):
-        values = dict(zip(header, row, strict=True))
-        assert importer.parse_checked(values) == importer.parse(values)
+class SpooledLearnerImporter(LearnerImporter):
+    """The learners importer with the other way of writing: every chunk after the whole check."""
+
+    write_while_checking = False
 
 
-def test_write_pass_parses_fully_a_row_that_is_no_longer_as_checked(registry: Registry) -> None:
-    importer = LearnerImporter()
-    importer.prepare()
-    values = dict(zip(LEARNER_COLUMNS, person(1), strict=True))
-    importer.groups = {}  # e.g. the group was removed between the passes
-    with pytest.raises(RowProblem) as problem:
-        importer.parse_checked(values)
-    assert problem.value.column == "group"
-
-
-def test_file_changed_between_the_passes_is_refused_and_nothing_saved(
-    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("importer_class", [LearnerImporter, SpooledLearnerImporter])
+def test_write_pass_saves_the_checked_rows_even_if_the_file_changes_after_the_check(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch, importer_class: type[LearnerImporter]
 ) -> None:
+    """What is written is what the check pass parsed: a row added to the file later is not saved unchecked."""
     path = write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, [person(1), person(2)])
-    checked = LearnerImporter.check_file
+    checked = importer_class.check_file
 
     def check_then_change(self: LearnerImporter, table: TableFile, *args: object, **kwargs: object) -> int:
         rows = checked(self, table, *args, **kwargs)  # type: ignore[arg-type]
         with path.open("a", encoding="utf-8") as handle:
-            handle.write(",".join(person(3)) + "\n")
+            handle.write("not-a-code,X,Y,2017-01-01,Daugavpils,0000000000,2024/2025,none,2024-09-01,\n")
         return rows
 
-    monkeypatch.setattr(LearnerImporter, "check_file", check_then_change)
-    with pytest.raises(ImportFailed) as refused:
-        LearnerImporter().run(path)
-    assert "changed while it was imported" in str(refused.value.errors[0])
-    assert Learner.objects.count() == 0 and Enrolment.objects.count() == 0
+    monkeypatch.setattr(importer_class, "check_file", check_then_change)
+    result = importer_class().run(path)
+    assert (result.rows, result.created) == (2, 2)
+    assert set(Learner.objects.values_list("personal_code", flat=True)) == {person(1)[0], person(2)[0]}
+
+
+def test_record_spool_gives_back_every_chunk_in_order() -> None:
+    with RecordSpool() as spool:
+        spool.add([("a", 1), ("b", date(2024, 9, 1))])
+        spool.add([])  # an empty chunk is not kept
+        spool.add([("c", None)])
+        assert list(spool.chunks()) == [[("a", 1), ("b", date(2024, 9, 1))], [("c", None)]]
+        assert list(spool.chunks()) == [[("a", 1), ("b", date(2024, 9, 1))], [("c", None)]]  # read again
 
 
 def test_insert_rows_returns_the_new_ids_on_postgresql_and_none_elsewhere(registry: Registry) -> None:
@@ -287,3 +285,38 @@ def test_analyze_tables_writes_the_planner_statistics_on_this_database(registry:
             cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'registry_learner'")
             assert cursor.fetchone()[0] >= 1
     assert Learner.objects.count() == 20
+
+
+@pytest.mark.parametrize("importer_class", [LearnerImporter, SpooledLearnerImporter])
+def test_a_bad_row_after_chunks_were_written_saves_nothing(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch, importer_class: type[LearnerImporter]
+) -> None:
+    monkeypatch.setattr(import_framework, "CHUNK_SIZE", 1)
+    rows = [person(day) for day in range(1, 9)] + [learner_row(code_for(date(2017, 5, 1)), birth="2017-13-01")]
+    before = registry_counts()
+    with pytest.raises(ImportFailed) as refused:
+        importer_class().run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+    assert [str(error).split(":")[0] for error in refused.value.errors] == ["row 10, column birth_date"]
+    assert registry_counts() == before
+
+
+def test_an_error_while_writing_is_raised_and_nothing_is_saved(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The writer thread's failure reaches the caller; the chunks written before it are rolled back."""
+    monkeypatch.setattr(import_framework, "CHUNK_SIZE", 2)
+    written: list[int] = []
+    write = LearnerImporter.write
+
+    def write_then_fail(self: LearnerImporter, records: list[object], result: object) -> None:
+        if written:
+            raise RuntimeError("the disk is full")
+        written.append(len(records))
+        write(self, records, result)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LearnerImporter, "write", write_then_fail)
+    before = registry_counts()
+    with pytest.raises(RuntimeError, match="the disk is full"):
+        LearnerImporter().run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, [person(d) for d in range(1, 7)]))
+    assert written == [2]
+    assert registry_counts() == before
