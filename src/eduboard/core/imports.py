@@ -40,7 +40,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 MAX_REPORTED_ERRORS = 1000
-CHUNK_SIZE = 2000
+PROGRESS_EVERY = 2000  # rows between two reports of the check pass's progress
+CHUNK_SIZE = 10_000  # rows per chunk: fewer round trips, and a few chunks in memory at most (docs/performance.md)
 SQLITE_ANALYSIS_LIMIT = 1000  # rows per index SQLite's ANALYZE samples (PostgreSQL samples by itself)
 ANALYZE_AFTER_ROWS = 10_000  # an import that creates or changes this many rows refreshes the planner's statistics
 
@@ -339,7 +340,7 @@ class ChunkWriter:
     otherwise a writing error is raised there.
     """
 
-    QUEUED_CHUNKS = 2
+    QUEUED_CHUNKS = 1  # the writer is the slower side: one chunk waiting is enough, and keeps memory lower
 
     def __init__(self, importer: Importer, result: ImportResult) -> None:
         self.importer = importer
@@ -513,7 +514,7 @@ class Importer:
                 if len(pending) >= CHUNK_SIZE:
                     index.add(pending)
                     pending.clear()
-                if progress and rows % CHUNK_SIZE == 0:
+                if progress and rows % PROGRESS_EVERY == 0:
                     progress("checking", rows, total)
             index.add(pending)
             if spool is not None:
