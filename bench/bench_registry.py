@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 from common import BENCH_DIR, analyze, database_version, machine, setup_django, timed
-from common import PG_SERVER as PG_SERVER  # what_if.py reads it from here
 from common import drop_database as _drop_database
 from common import fresh_database as _fresh_database
 

@@ -1,9 +1,9 @@
 """The import framework: CSV or XLSX in, all or nothing, every bad row named.
 
-An importer reads a file twice. The first pass checks every row and collects every error as
+An import has two passes. The first reads and checks every row and collects every error as
 `row N, column C: reason` (the header is row 1). Only a file without errors gets the second pass,
 which writes in chunks inside one transaction, so a file is saved whole or not at all. Rows are
-streamed both times: memory depends on the chunk size, not on the file's length. The rows' keys
+streamed: memory depends on the chunk size, not on the file's length. The rows' keys
 (to find duplicate rows, and rows that give one person two names) are written as 64-bit digests to
 a private temporary SQLite file (`KeyIndex`) and compared there after the last row; only the first
 1,000 errors are kept. The first pass also keeps the records it parsed, pickled in chunks to a
