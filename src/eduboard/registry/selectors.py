@@ -378,7 +378,7 @@ def groups_by_level_count(*, as_of: date, visible_to: Any = ALL) -> dict[str, in
     return result
 
 
-def registry_stats(*, as_of: date, visible_to: Any = ALL, groups: list[Any] | None = None) -> dict[str, Any]:
+def registry_stats(*, as_of: date, visible_to: Any = ALL, groups: list[GroupFigures] | None = None) -> dict[str, Any]:
     """Every registry figure of the readiness report, as of a date, as plain JSON-ready data.
 
     `groups`: the `group_figures` of the same date and scope when the caller has read them already

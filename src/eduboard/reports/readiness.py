@@ -56,7 +56,9 @@ class BuildContext:
     @property
     def registry(self) -> dict[str, Any]:
         return self._once(
-            "registry", lambda: registry_figures(as_of=self.as_of, visible_to=self.visible_to, groups=self.groups)
+            # The groups already read for the report's own tables: the enrolments are scanned once, not twice.
+            "registry",
+            lambda: registry_stats(as_of=self.as_of, visible_to=self.visible_to, groups=self.groups),
         )
 
     @property
@@ -106,12 +108,6 @@ class BuildContext:
 
     def name(self, registration_number: str) -> str:
         return self.institutions.get(registration_number, (registration_number, ""))[0]
-
-
-def registry_figures(*, as_of: date, visible_to: Any, groups: list[GroupFigures]) -> dict[str, Any]:
-    """`registry_stats` reusing the groups already read: the report also needs the groups by institution and
-    level, which `registry_stats` reads but does not return, so the enrolments are scanned once, not twice."""
-    return registry_stats(as_of=as_of, visible_to=visible_to, groups=groups)
 
 
 # --- small builders of blocks
