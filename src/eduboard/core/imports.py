@@ -480,13 +480,13 @@ class Importer:
         progress: Progress | None = None,
         total: int = 0,
         *,
-        spool: ChunkSink | None = None,
+        sink: ChunkSink | None = None,
     ) -> int:
         """Pass 1: every row checked; raises ImportFailed listing every error. Returns the number of rows.
 
         Duplicate keys and identities with other values are found in a `KeyIndex` on disk, after
         the last row, so memory does not grow with the file; the errors are listed in row order.
-        With a `spool`, the parsed records are kept there in chunks for the write pass.
+        With a `sink` (a `RecordSpool` or a `ChunkWriter`), the parsed records are handed to it in chunks.
         """
         self.prepare()
         row_errors = ErrorList()  # errors of single rows, in row order
@@ -506,10 +506,10 @@ class Importer:
                     pending.append((number, key, None, None))
                 else:
                     pending.append((number, key, digest(identity[0]), digest(identity[1])))
-                if spool is not None and not row_errors:  # once a row is bad nothing will be written
+                if sink is not None and not row_errors:  # once a row is bad nothing will be written
                     records.append(record)
                     if len(records) >= CHUNK_SIZE:
-                        spool.add(records)
+                        sink.add(records)
                         records = []
                 if len(pending) >= CHUNK_SIZE:
                     index.add(pending)
@@ -517,8 +517,8 @@ class Importer:
                 if progress and rows % PROGRESS_EVERY == 0:
                     progress("checking", rows, total)
             index.add(pending)
-            if spool is not None:
-                spool.add(records)
+            if sink is not None:
+                sink.add(records)
             errors = self._merge(row_errors, index.problems())
         for error in self.check_references():
             errors.append(error)
@@ -556,13 +556,13 @@ class Importer:
         if self.write_while_checking:
             with transaction.atomic():
                 with ChunkWriter(self, result) as writer:
-                    self.check_file(table, progress, total, spool=writer)
+                    self.check_file(table, progress, total, sink=writer)
                 if progress:
                     progress("saving", result.rows, total)
                 self.finish(result)
         else:
             with RecordSpool() as spool:
-                self.check_file(table, progress, total, spool=spool)
+                self.check_file(table, progress, total, sink=spool)
                 with transaction.atomic():
                     self.prepare()
                     for chunk in spool.chunks():
@@ -729,7 +729,8 @@ def _copy_rows(
     With `pk`, the new ids are taken from its sequence first, written with the rows and returned in
     their order."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in [*([pk] if pk is not None else []), *fields])
+    copied = [pk, *fields] if pk is not None else list(fields)
+    columns = ", ".join(quote(field.column) for field in copied)
     with connection.cursor() as cursor:
         ids: list[int] | None = None
         if pk is not None:
@@ -738,7 +739,7 @@ def _copy_rows(
             (sequence,) = cursor.fetchone()
             cursor.execute("SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, count])
             ids = [pk_value for (pk_value,) in cursor.fetchall()]
-        types = _binary_copy_types(cursor.cursor, [*([pk] if pk is not None else []), *fields])
+        types = _binary_copy_types(cursor.cursor, copied)
         statement = f"COPY {quote(table)} ({columns}) FROM STDIN{' (FORMAT BINARY)' if types else ''}"
         with cursor.cursor.copy(statement) as copy:
             if types:
