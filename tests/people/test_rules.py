@@ -328,6 +328,19 @@ def test_an_edit_of_a_stale_version_is_refused_and_not_saved(
     assert (stored.fte, stored.version) == (Decimal("0.5"), 2)
 
 
+def test_an_edit_of_a_vacancy_deleted_meanwhile_is_refused_and_does_not_bring_it_back(
+    school_a: Institution, positions: dict[str, PositionKind]
+) -> None:
+    open_ = vacancy(school_a, positions["subject_teacher"])
+    mine = Vacancy.objects.get(pk=open_.pk)
+    open_.delete()
+    mine.fte = Decimal("0.5")
+    with pytest.raises(ValidationError) as gone:
+        services.vacancy_save(mine, expected_version=1)
+    assert gone.value.code == "gone"
+    assert not Vacancy.objects.filter(pk=mine.pk).exists()
+
+
 def test_an_edit_of_the_current_version_is_saved_and_moves_the_version(
     school_a: Institution, positions: dict[str, PositionKind]
 ) -> None:

@@ -11,29 +11,22 @@ from typing import TypeVar
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from eduboard.core.versions import locked_version, refuse_stale
+from eduboard.core.versions import count_edit
 from eduboard.finance.models import Allocation, Expenditure, MealRule, SettlementLine, months_spanned
 
 Versioned = TypeVar("Versioned", Allocation, Expenditure, MealRule)
 
 
+STALE_RECORD = gettext_lazy(
+    "Someone else changed this record meanwhile (you edited version %(yours)s, it is now at version "
+    "%(now)s); reload the page and enter your change again."
+)
+
+
 def _check_version(instance: Versioned, expected_version: int | None) -> None:
-    """Lock the stored row; refuse when it changed since `expected_version` was read; count the edit."""
-    if instance.pk is None:
-        return
-    current = locked_version(type(instance), instance.pk)
-    if current is None:
-        raise ValidationError(_("This record was deleted meanwhile."), code="gone")
-    refuse_stale(
-        stored=current,
-        expected=expected_version,
-        message=_(
-            "Someone else changed this record meanwhile (you edited version %(yours)s, it is now at version "
-            "%(now)s); reload the page and enter your change again."
-        ),
-    )
-    instance.version = current + 1
+    count_edit(instance, expected_version=expected_version, stale_message=STALE_RECORD)
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eduboard.core.versions import locked_version, refuse_stale
+from eduboard.core.versions import count_edit, refuse_stale
 from eduboard.people.models import (
     Employment,
     StaffMember,
@@ -150,10 +150,7 @@ def vacancy_save(vacancy: Vacancy, *, expected_version: int | None = None) -> Va
         filled_on=vacancy.filled_on,
         withdrawn_on=vacancy.withdrawn_on,
     )
-    if vacancy.pk is not None:
-        current = locked_version(Vacancy, vacancy.pk)
-        refuse_stale(stored=current, expected=expected_version, message=STALE_VACANCY)
-        vacancy.version = (current or 0) + 1
+    count_edit(vacancy, expected_version=expected_version, stale_message=STALE_VACANCY)
     vacancy.full_clean()
     vacancy.save()
     return vacancy
