@@ -19,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from eduboard.core.api import api_error
 from eduboard.people.models import StaffMember
 from eduboard.quality import selectors, services
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
@@ -60,14 +61,7 @@ class ObservationFormViewSet(viewsets.ReadOnlyModelViewSet):
 
     serializer_class = ObservationFormSerializer
     # the criteria of every form on the page in 4 queries, in the order services.form_criteria gives them
-    queryset = ObservationForm.objects.prefetch_related(
-        Prefetch(
-            "criteria",
-            queryset=Criterion.objects.select_related("group", "scale")
-            .prefetch_related("scale__options")
-            .order_by("position", "pk"),
-        )
-    )
+    queryset = ObservationForm.objects.prefetch_related(Prefetch("criteria", queryset=services.criteria_in_order()))
     ordering = ["code", "-version"]
 
 
@@ -154,8 +148,7 @@ class ObservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
                 by=self.request.user,
             )
         except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-            raise ValidationError(detail) from error
+            raise api_error(error) from error
 
     @extend_schema(
         request={"application/json": {"type": "object", "properties": {"comment": {"type": "string"}}}},

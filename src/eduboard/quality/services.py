@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,14 +50,16 @@ def form_in_use(*, code: str = DEFAULT_FORM_CODE) -> ObservationForm:
     return form
 
 
+def criteria_in_order() -> QuerySet[Criterion]:
+    """Criteria in their form's order, with their group and scale options (for one form or, prefetched, many)."""
+    return (
+        Criterion.objects.select_related("group", "scale").prefetch_related("scale__options").order_by("position", "pk")
+    )
+
+
 def form_criteria(form: ObservationForm) -> list[Criterion]:
     """The criteria of a form version in order, with their group and scale options (3 queries)."""
-    return list(
-        Criterion.objects.filter(form=form)
-        .select_related("group", "scale")
-        .prefetch_related("scale__options")
-        .order_by("position", "pk")
-    )
+    return list(criteria_in_order().filter(form=form))
 
 
 @transaction.atomic
