@@ -70,9 +70,19 @@ class BuildContext:
         return self._once("groups", lambda: group_figures(as_of=self.as_of, visible_to=self.visible_to))
 
     @property
-    def finance(self) -> dict[str, Any]:
+    def allocations(self) -> list[finance_selectors.AllocationUse]:
+        """The year's allocations and their use (not the whole `finance_stats`: the report has its own
+        settlement tables, for its own period)."""
         return self._once(
-            "finance", lambda: finance_selectors.finance_stats(as_of=self.as_of, visible_to=self.visible_to)
+            "allocations",
+            lambda: finance_selectors.allocation_utilisation(as_of=self.as_of, visible_to=self.visible_to),
+        )
+
+    @property
+    def cost_per_learner(self) -> dict[str, Any]:
+        return self._once(
+            "cost_per_learner",
+            lambda: finance_selectors.cost_per_learner(as_of=self.as_of, visible_to=self.visible_to),
         )
 
     @property
@@ -535,8 +545,8 @@ def _dec(value: float | Decimal | None) -> str | None:
     return None if value is None else format(Decimal(str(value)).normalize(), "f")
 
 
-def _money(value: float | None) -> str | None:
-    """An amount the finance selectors give as a JSON float, as euros with 2 places."""
+def _money(value: float | Decimal | None) -> str | None:
+    """An amount (a Decimal, or a JSON float of the finance selectors) as euros with 2 places."""
     return None if value is None else str(money(Decimal(str(value))))
 
 
@@ -551,21 +561,19 @@ PART_MEAL_LEVELS = {"preschool": {"preschool", ""}, "general": {"basic", "second
 
 def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
     """Allocations and their utilisation, cost per learner per month, and the meal compensation rules of a part."""
-    finance = ctx.finance
-    sources = finance["sources"]
     rows = []
-    for use in finance["utilisation_by_allocation"]:
-        kinds = set(use["recipient_types"])
+    for use in ctx.allocations:
+        kinds = set(use.recipient_types)
         if not kinds or not kinds <= PART_TYPES[part]:
             continue
         rows.append(
             [
-                use["recipient_name"],
-                T(Purpose(use["purpose"]).label) if use["purpose"] in Purpose.values else use["purpose"],
-                sources.get(use["source"], use["source"]),
-                _money(use["allocated"]),
-                _money(use["spent"]),
-                _dec(use["utilisation_percent"]),
+                use.recipient_name,
+                T(Purpose(use.purpose).label) if use.purpose in Purpose.values else use.purpose,
+                use.source_name,
+                _money(use.allocated),
+                _money(use.spent),
+                _dec(use.utilisation),
             ]
         )
     blocks: list[Block] = []
@@ -580,7 +588,7 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
                 chart=[5],
             )
         )
-    costs = finance["cost_per_learner"]
+    costs = ctx.cost_per_learner
     cost_rows = [
         [
             T(CostKind(kind).label),
