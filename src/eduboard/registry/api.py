@@ -17,6 +17,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from eduboard.core.api import api_error
 from eduboard.registry import selectors, services
 from eduboard.registry.filters import GroupFilter, InstitutionFilter, LearnerFilter, ProgrammeFilter, QueueFilter
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry, institution_scope
@@ -36,7 +37,7 @@ class FullCleanMixin:
         try:
             instance.full_clean()
         except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+            raise api_error(error) from error
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
