@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/eduboard
+# Both cores: pytest-xdist runs the tests in two processes, each with its own test database.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 
 .PHONY: setup demo serve test lint typecheck pytest-sqlite pytest-postgres messages
 
@@ -35,7 +37,7 @@ typecheck: setup
 
 pytest-sqlite: setup
 	@echo "== pytest on SQLite"
-	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest
+	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS)
 
 # PostgreSQL: DATABASE_URL when it names a PostgreSQL database, else a server on 127.0.0.1:5432.
 pytest-postgres: setup
@@ -47,7 +49,7 @@ pytest-postgres: setup
 	  else echo "== PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; exit 0; fi; \
 	fi; \
 	echo "== pytest on PostgreSQL"; \
-	DATABASE_URL="$$url" $(PY) -m pytest
+	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint typecheck
 	$(PY) manage.py check --fail-level WARNING
