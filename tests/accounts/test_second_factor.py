@@ -1,9 +1,11 @@
 """Board administrators must pass a TOTP second factor; other roles need not."""
 
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -67,3 +69,47 @@ def test_unverified_administrator_session_cannot_use_the_api(make_user: Callable
 def test_other_roles_sign_in_with_a_password_alone(make_user: Callable[..., User]) -> None:
     client = sign_in_with_password(make_user(Role.BOARD_ANALYST))
     assert client.get("/registry/institutions/").status_code == 200
+
+
+def test_passing_the_second_factor_gives_the_session_a_new_id(make_user: Callable[..., User]) -> None:
+    admin = make_user(Role.BOARD_ADMIN)
+    device = totp_device_for(admin)
+    client = sign_in_with_password(admin)
+    seen_before = client.cookies["sessionid"].value
+    code = f"{TOTP(device.bin_key).token():06d}"
+    assert client.post("/accounts/second-factor/verify/", {"token": code, "next": "/"}).status_code == 302
+    assert client.cookies["sessionid"].value != seen_before
+    assert client.get("/registry/institutions/").status_code == 200
+    stolen = Client()
+    stolen.cookies["sessionid"] = seen_before
+    assert stolen.get("/registry/institutions/").status_code == 302
+
+
+def test_setting_up_the_second_factor_gives_the_session_a_new_id(make_user: Callable[..., User]) -> None:
+    admin = make_user(Role.BOARD_ADMIN)
+    client = sign_in_with_password(admin)
+    client.get("/accounts/second-factor/setup/")
+    seen_before = client.cookies["sessionid"].value
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    code = f"{TOTP(device.bin_key).token():06d}"
+    assert client.post("/accounts/second-factor/setup/", {"token": code, "next": "/"}).status_code == 302
+    assert client.cookies["sessionid"].value != seen_before
+
+
+@override_settings(OTP_TOTP_THROTTLE_FACTOR=60)
+def test_throttled_code_page_says_to_wait_and_until_when(make_user: Callable[..., User], english: None) -> None:
+    admin = make_user(Role.BOARD_ADMIN)
+    device = totp_device_for(admin)
+    client = sign_in_with_password(admin)
+    wrong = client.post("/accounts/second-factor/verify/", {"token": "123456", "next": "/"})
+    assert "not valid" in wrong.content.decode()
+    device.refresh_from_db()
+    assert device.throttling_failure_timestamp is not None
+    until = timezone.localtime(device.throttling_failure_timestamp + timedelta(seconds=60))
+    code = f"{TOTP(device.bin_key).token():06d}"
+    throttled = client.post("/accounts/second-factor/verify/", {"token": code, "next": "/"})
+    assert throttled.status_code == 200
+    page = throttled.content.decode()
+    assert f"Wait until {until:%H:%M:%S}" in page
+    assert "not valid" not in page
+    assert client.get("/registry/institutions/").status_code == 302

@@ -23,7 +23,7 @@ def test_five_wrong_passwords_lock_the_account_with_a_clear_message(make_user: C
     response = client.post("/accounts/login/", {"username": user.username, "password": "wrong-5"})
     assert response.status_code == 429
     assert "bloķēts" in response.content.decode()  # Latvian: "locked"
-    # Even the right password is refused now, from any client.
+    # Even the right password is refused now, from another client at the same address.
     response = Client().post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert response.status_code == 429
 

@@ -9,8 +9,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from auditlog.registry import auditlog
+        from django.db.models.signals import pre_save
 
         from eduboard.accounts.models import User
+        from eduboard.accounts.signals import revoke_api_tokens_on_password_change_or_deactivation
+
+        pre_save.connect(revoke_api_tokens_on_password_change_or_deactivation, sender=User)
 
         # Personal data of staff accounts; secrets and bookkeeping fields are left out.
         auditlog.register(

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from eduboard.accounts.services import API_TOKEN_MAX_LIFETIME_DAYS
 
 
 class TokenForm(forms.Form):
@@ -19,3 +24,16 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         return str(self.cleaned_data["token"]).strip()
+
+
+class ApiTokenForm(forms.Form):
+    """A new API token: what it is for and how many days it lives."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("What the token is for, e.g. the program that will use it.")
+    )
+    lifetime_days = forms.IntegerField(label=_("Valid for (days)"), min_value=1, max_value=API_TOKEN_MAX_LIFETIME_DAYS)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["lifetime_days"].initial = settings.API_TOKEN_LIFETIME_DAYS

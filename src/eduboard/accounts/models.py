@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -49,3 +51,30 @@ class User(AbstractUser):
     def needs_second_factor(self) -> bool:
         """Whether this user must pass a TOTP check before using the system."""
         return self.is_superuser or self.role in SECOND_FACTOR_ROLES
+
+
+class ApiToken(models.Model):
+    """A secret a program sends as `Authorization: Token <secret>` to act as its user; only its hash is kept."""
+
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. the program that will use it.")
+    )
+    prefix = models.CharField(_("prefix"), max_length=8, db_index=True, help_text=_("The secret's first characters."))
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now: datetime) -> bool:
+        """Whether the token still authenticates at `now`: neither revoked nor expired."""
+        return self.revoked_at is None and now < self.expires_at

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
-from eduboard.accounts.models import User
+from eduboard.accounts.models import ApiToken, User
+
+API_TOKEN_MAX_LIFETIME_DAYS = 365
+API_TOKEN_PREFIX_LENGTH = 8
 
 
 def totp_device_get_or_start(*, user: User) -> TOTPDevice:
@@ -22,19 +31,92 @@ def totp_device_get_or_start(*, user: User) -> TOTPDevice:
     return device
 
 
+def _throttled_message(data: dict[str, Any] | None) -> str:
+    """Why a device refuses to check codes now, and until when (in the current, i.e. the user's, time zone)."""
+    locked_until: datetime | None = (data or {}).get("locked_until")
+    if locked_until is None:
+        return str((data or {}).get("error_message") or _("Codes cannot be checked now. Wait a moment and try again."))
+    local = timezone.localtime(locked_until)
+    if local.date() == timezone.localdate():
+        until = formats.time_format(local, "H:i:s")
+    else:
+        until = formats.date_format(local, "SHORT_DATETIME_FORMAT")
+    return _("Too many wrong codes in a row. Wait until %(time)s, then enter the code your app shows.") % {
+        "time": until
+    }
+
+
+def _totp_device_check(*, device: TOTPDevice, token: str, wrong_code_message: str) -> None:
+    """Check a code; refuses a wrong one, and any while the device is throttled after wrong ones."""
+    allowed, data = device.verify_is_allowed()
+    if not allowed:
+        raise ValidationError(_throttled_message(data), code="throttled")
+    if not device.verify_token(token):
+        raise ValidationError(wrong_code_message, code="invalid")
+
+
 @transaction.atomic
 def totp_device_confirm(*, device: TOTPDevice, token: str) -> TOTPDevice:
     """Confirm a new TOTP device with a code it shows; refuses a wrong code."""
-    if not device.verify_token(token):
-        raise ValidationError(_("That code is not valid. Check your device's clock and try the new code."))
+    _totp_device_check(
+        device=device,
+        token=token,
+        wrong_code_message=_("That code is not valid. Check your device's clock and try the new code."),
+    )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=device.user, confirmed=False).delete()
     return device
 
 
+def totp_device_verify(*, device: TOTPDevice, token: str) -> None:
+    """Pass the second factor with a code from the user's confirmed device; refuses a wrong or throttled one."""
+    _totp_device_check(
+        device=device,
+        token=token,
+        wrong_code_message=_("That code is not valid. Wait for the next code and try again."),
+    )
+
+
+def api_token_hash(secret: str) -> str:
+    """The SHA-256 hex digest under which a token's secret is stored."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 @transaction.atomic
-def api_token_regenerate(*, user: User) -> Token:
-    """Replace the user's API token with a new one (the old one stops working at once)."""
-    Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+def api_token_create(*, user: User, name: str, lifetime_days: int | None = None) -> tuple[ApiToken, str]:
+    """Make an API token for `user`; returns it with its secret, which is shown once and never stored."""
+    name = name.strip()
+    if not name:
+        raise ValidationError({"name": _("Give the token a name, e.g. the program that will use it.")})
+    days = settings.API_TOKEN_LIFETIME_DAYS if lifetime_days is None else lifetime_days
+    if not 1 <= days <= API_TOKEN_MAX_LIFETIME_DAYS:
+        raise ValidationError(
+            {"lifetime_days": _("A token lives from 1 to %(max)d days.") % {"max": API_TOKEN_MAX_LIFETIME_DAYS}}
+        )
+    if not user.is_active:
+        raise ValidationError(_("An inactive user cannot have API tokens."))
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=secret[:API_TOKEN_PREFIX_LENGTH],
+        key_hash=api_token_hash(secret),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
+    token.full_clean()
+    token.save()
+    return token, secret
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    """Stop a token from working, at once and for good."""
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_revoke_all(*, user: User) -> int:
+    """Revoke every token of `user` still not revoked (on a new password or deactivation); returns how many."""
+    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

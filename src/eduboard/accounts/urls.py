@@ -44,7 +44,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
+        views.PasswordResetConfirmView.as_view(
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),
@@ -58,5 +58,6 @@ urlpatterns = [
     path("second-factor/setup/", views.otp_setup_view, name="otp_setup"),
     path("second-factor/verify/", views.otp_verify_view, name="otp_verify"),
     path("api-token/", views.api_token_view, name="api_token"),
+    path("api-token/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("audit/", views.AuditLogListView.as_view(), name="audit_log"),
 ]

@@ -1,4 +1,4 @@
-"""Pages of the accounts area: second factor, API token, the audit trail."""
+"""Pages of the accounts area: second factor, API tokens, password reset, the audit trail."""
 
 from __future__ import annotations
 
@@ -6,25 +6,28 @@ from typing import Any, cast
 
 import segno
 from auditlog.models import LogEntry
+from axes.utils import reset as axes_reset
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.timezone import now
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from eduboard.accounts import services
 from eduboard.accounts.filters import LogEntryFilter
-from eduboard.accounts.forms import TokenForm
-from eduboard.accounts.models import User
+from eduboard.accounts.forms import ApiTokenForm, TokenForm
+from eduboard.accounts.models import ApiToken, User
 from eduboard.core.exports import Column
 from eduboard.core.views import FilteredListView
 
@@ -34,6 +37,12 @@ def _safe_next(request: HttpRequest) -> str:
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return target
     return "/"
+
+
+def _pass_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
+    """Mark the session as past the second factor under a new session id, so an id seen before is worthless."""
+    otp_login(request, device)
+    request.session.cycle_key()
 
 
 @login_required
@@ -51,7 +60,7 @@ def otp_setup_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("token", error)
         else:
-            otp_login(request, device)
+            _pass_second_factor(request, device)
             messages.success(request, _("Your second factor is set up. Keep the authenticator app at hand."))
             return redirect(_safe_next(request))
     qr_svg = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
@@ -78,23 +87,64 @@ def otp_verify_view(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:otp_setup")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
-            otp_login(request, device)
+        try:
+            services.totp_device_verify(device=device, token=form.cleaned_data["token"])
+        except ValidationError as error:
+            form.add_error("token", error)
+        else:
+            _pass_second_factor(request, device)
             return redirect(_safe_next(request))
-        form.add_error("token", _("That code is not valid. Wait for the next code and try again."))
     return render(request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request)})
 
 
+def _token_creation_refusal(request: HttpRequest) -> str:
+    """Why this session may not make a token, or "" when it may."""
+    user = cast(User, request.user)
+    if user.needs_second_factor and not cast(Any, user).is_verified():
+        return _("Your role needs a second factor: pass it in this session before you make an API token.")
+    return ""
+
+
 @login_required
+@never_cache
 @require_http_methods(["GET", "POST"])
 def api_token_view(request: HttpRequest) -> HttpResponse:
-    """Show the user's API token and let them replace it."""
-    if request.method == "POST":
-        services.api_token_regenerate(user=cast(User, request.user))
-        messages.success(request, _("A new API token was made; the old one no longer works."))
-        return redirect("accounts:api_token")
-    token = Token.objects.filter(user=cast(User, request.user)).first()
-    return render(request, "accounts/api_token.html", {"token": token})
+    """The user's API tokens: make one (its secret is shown on this answer only), list them, revoke them."""
+    user = cast(User, request.user)
+    refusal = _token_creation_refusal(request)
+    form = ApiTokenForm(request.POST or None)
+    secret = ""
+    if request.method == "POST" and not refusal and form.is_valid():
+        try:
+            _token, secret = services.api_token_create(
+                user=user, name=form.cleaned_data["name"], lifetime_days=form.cleaned_data["lifetime_days"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            form = ApiTokenForm()
+    context = {"form": form, "secret": secret, "refusal": refusal, "tokens": user.api_tokens.all(), "now": now()}
+    status = 403 if refusal and request.method == "POST" else 200
+    return render(request, "accounts/api_token.html", context, status=status)
+
+
+@login_required
+@require_POST
+def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revoke one of the user's own API tokens."""
+    token = get_object_or_404(ApiToken, pk=pk, user=cast(User, request.user))
+    services.api_token_revoke(token=token)
+    messages.success(request, _("The token “%(name)s” was revoked; it no longer works.") % {"name": token.name})
+    return redirect("accounts:api_token")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Set a new password from the e-mailed link; it also lifts a sign-in lock-out of that username."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        axes_reset(username=form.user.get_username())
+        return response
 
 
 class AuditLogListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
