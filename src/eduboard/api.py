@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import DatabaseError, connection
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from eduboard.finance import api as finance_api
 from eduboard.people import api as people_api
@@ -35,27 +38,59 @@ finance_api.register(router)
 quality_api.register(router)
 
 
-@extend_schema(
-    responses={
-        200: inline_serializer(
-            "Health",
-            {"status": serializers.CharField(), "database": serializers.CharField(), "engine": serializers.CharField()},
-        )
-    }
+HEALTH = inline_serializer("Health", {"status": serializers.CharField(help_text="ok, or error (503)")})
+HEALTH_DETAILS = inline_serializer(
+    "HealthDetails",
+    {
+        "status": serializers.CharField(help_text="ok"),
+        "database": serializers.CharField(help_text="ok: the database answered"),
+        "engine": serializers.CharField(help_text="the database engine: sqlite or postgresql"),
+    },
 )
-@api_view(["GET"])
-@authentication_classes([])
-@permission_classes([AllowAny])
-def health_view(request: Request) -> Response:
-    """Whether the service and its database answer: 200 when they do, 503 when the database does not."""
-    engine = connection.vendor
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        return Response({"status": "error", "database": "unavailable", "engine": engine}, status=503)
-    return Response({"status": "ok", "database": "ok", "engine": engine})
+
+
+def sees_health_details(user: Any) -> bool:
+    """Whether the caller may see the database details of the health check: a signed-in board user."""
+    return bool(user is not None and user.is_authenticated and getattr(user, "sees_all_institutions", False))
+
+
+class HealthView(APIView):
+    """Whether the service and its database answer: 200 when they do, 503 when the database does not.
+
+    The details (database state, engine) are for signed-in board users only: to anyone else they would
+    tell what runs behind the service.
+    """
+
+    permission_classes = [AllowAny]
+
+    def perform_authentication(self, request: Request) -> None:
+        """Authenticate only once the database answered: a session or token check needs it, and a
+        failing database must still answer 503, not 500."""
+
+    @extend_schema(
+        description="Anyone gets the status; a signed-in board user also gets the database state and engine.",
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="HealthAnswer", serializers=[HEALTH, HEALTH_DETAILS], resource_type_field_name=None
+            ),
+            503: HEALTH,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        """The status, and its details for a board user."""
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except DatabaseError:
+            return Response({"status": "error"}, status=503)
+        answer = {"status": "ok"}
+        if sees_health_details(request.user):
+            answer |= {"database": "ok", "engine": connection.vendor}
+        return Response(answer)
+
+
+health_view = HealthView.as_view()
 
 
 @extend_schema(

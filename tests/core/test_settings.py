@@ -64,3 +64,18 @@ def test_database_comes_from_database_url() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)  # noqa: S603
     assert result.stdout.strip() == "django.db.backends.postgresql"
+
+
+def _debug_setting(**env: str) -> str:
+    code = "import django; django.setup(); from django.conf import settings as s; print(s.DEBUG)"
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ENV"}}
+    environment.update(env, DJANGO_SETTINGS_MODULE="eduboard.settings", PYTHONPATH=str(ROOT / "src"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)  # noqa: S603
+    return result.stdout.strip()
+
+
+def test_debug_is_off_in_development_unless_asked_for() -> None:
+    # The demonstration (runserver in development) shows the friendly error pages, never Django's
+    # technical 404 page with the list of URL patterns.
+    assert _debug_setting() == "False"
+    assert _debug_setting(DEBUG="1") == "True"

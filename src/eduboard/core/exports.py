@@ -1,4 +1,4 @@
-"""Tabular exports (CSV and XLSX) shared by every list page."""
+"""Tabular exports (CSV and XLSX) shared by every list page, and the rule that keeps exported text data."""
 
 from __future__ import annotations
 
@@ -12,9 +12,42 @@ from typing import Any
 from django.http import HttpResponse
 from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 EXPORT_FORMATS = ("csv", "xlsx")
+
+# Spreadsheet software reads a cell starting with one of these as a formula (or the start of one).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: object) -> bool:
+    """Whether `value` is text that spreadsheet software would run as a formula; numbers never are."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTS)
+
+
+def csv_safe(value: Any) -> Any:
+    """`value` for a CSV cell: text that looks like a formula gets a leading apostrophe, so it stays text."""
+    return f"'{value}" if looks_like_formula(value) else value
+
+
+def xlsx_safe(sheet: Any, value: Any) -> Any:
+    """`value` for `sheet.append()`: text that looks like a formula becomes a string cell, written as it is.
+
+    openpyxl would store a text starting with "=" as a formula; a cell of type "s" with the quote prefix
+    is text to Excel and LibreOffice, even when someone edits it. Other values pass unchanged.
+    """
+    if not looks_like_formula(value):
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def xlsx_safe_row(sheet: Any, values: Iterable[Any]) -> list[Any]:
+    """A row for `sheet.append()` with every value passed through `xlsx_safe`."""
+    return [xlsx_safe(sheet, value) for value in values]
 
 
 @dataclass(frozen=True)
@@ -40,9 +73,9 @@ def table_response(*, filename: str, fmt: str, columns: Sequence[Column], rows: 
         buffer = io.StringIO()
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
-        writer.writerow(headers)
+        writer.writerow([csv_safe(header) for header in headers])
         for row in rows:
-            writer.writerow([_cell(column.value(row)) for column in columns])
+            writer.writerow([csv_safe(_cell(column.value(row))) for column in columns])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     elif fmt == "xlsx":
         workbook = Workbook(write_only=True)
@@ -55,9 +88,9 @@ def table_response(*, filename: str, fmt: str, columns: Sequence[Column], rows: 
             data.append(values)
         for index, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
-        sheet.append(headers)
+        sheet.append(xlsx_safe_row(sheet, headers))
         for values in data:
-            sheet.append(values)
+            sheet.append(xlsx_safe_row(sheet, values))
         output = io.BytesIO()
         workbook.save(output)
         response = HttpResponse(

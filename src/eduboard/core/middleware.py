@@ -1,13 +1,18 @@
-"""Language selection: Latvian unless the person chose another language."""
+"""Middleware of every request: the language, privacy headers, and refusing control characters in input."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+
+from eduboard.core.text import validate_no_control_characters
 
 
 class DefaultLanguageMiddleware:
@@ -31,3 +36,75 @@ class DefaultLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+PERMISSIONS_POLICY = "camera=(self), microphone=(), geolocation=(), payment=(), usb=()"
+PRIVATE_CACHE_CONTROL = "no-store, private"
+HEALTH_PATH = "/api/health/"
+
+
+def _is_private(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether no cache may keep this response: a file download, the API, or anything a signed-in person sees."""
+    if response.get("Content-Disposition", "").lower().startswith("attachment"):
+        return True
+    if request.path_info.startswith("/api/") and request.path_info != HEALTH_PATH:
+        return True
+    user = getattr(request, "user", None)
+    try:
+        return bool(user is not None and user.is_authenticated)
+    except DatabaseError:  # the session could not be read (the health check's 503): treat it as personal
+        return True
+
+
+def _forbids_storing(cache_control: str) -> bool:
+    """Whether a Cache-Control value already says no-store (as strict as ours, or stricter)."""
+    return "no-store" in {directive.split("=")[0].strip().lower() for directive in cache_control.split(",")}
+
+
+class PrivacyHeadersMiddleware:
+    """Add Permissions-Policy to every response, and keep personal responses out of every cache.
+
+    The camera stays allowed for our own pages (phone pages may scan QR codes); microphone, location,
+    payment and USB are off. Responses to a signed-in person, API answers (except the health check) and
+    file downloads get `Cache-Control: no-store, private`, unless they already say no-store.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        if _is_private(request, response) and not _forbids_storing(response.get("Cache-Control", "")):
+            response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+        return response
+
+
+class RefuseControlCharactersMiddleware:
+    """Answer 400 to a query or a form whose text holds a control character, before any view sees it.
+
+    Every form, bound to a model or not (search boxes, filters, sign-in), is covered in one place; the
+    models' text fields carry the same validator for the API's JSON and for services (see core.apps).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for data in (request.GET, request.POST):
+            for name, values in data.lists():
+                for value in values:
+                    try:
+                        validate_no_control_characters(value)
+                    except ValidationError as error:
+                        return self.refuse(
+                            request, _("%(field)s: %(error)s") % {"field": name, "error": error.messages[0]}
+                        )
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, message: str) -> HttpResponse:
+        """The 400 answer: JSON for the API, plain text for pages."""
+        if request.path_info.startswith("/api/"):
+            return JsonResponse({"detail": message}, status=400)
+        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")

@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from eduboard.core.exports import xlsx_safe_row
 from eduboard.finance.selectors import MealComputation
 
 MONEY_FORMAT = "#,##0.00"
@@ -20,12 +21,13 @@ PER_DAY_FORMAT = "0.000"
 
 
 def _sheet(workbook: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Worksheet:
+    """A sheet of a bold header row and `rows`; text that looks like a formula is written as text."""
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(list(headers))
+    sheet.append(xlsx_safe_row(sheet, headers))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(list(row))
+        sheet.append(xlsx_safe_row(sheet, row))
     for index, header in enumerate(headers, start=1):
         width = max([len(str(header))] + [len(str(row[index - 1])) for row in rows]) if rows else len(header)
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
@@ -33,6 +35,7 @@ def _sheet(workbook: Workbook, title: str, headers: Sequence[str], rows: Sequenc
 
 
 def _format(sheet: Worksheet, columns: dict[int, str]) -> None:
+    """Give the data rows' columns (numbered from 1) their number formats."""
     for row in sheet.iter_rows(min_row=2):
         for index, number_format in columns.items():
             row[index - 1].number_format = number_format

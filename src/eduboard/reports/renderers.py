@@ -165,38 +165,43 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 
 def render_xlsx(presentation: Presentation) -> bytes:
-    """An XLSX: the key figures on the first sheet, then every table on its own sheet, numbers as numbers."""
+    """An XLSX: the key figures on the first sheet, then every table on its own sheet, numbers as numbers.
+
+    Text that looks like a formula (a name starting with "=", say) is written as text (core.exports).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+
+    from eduboard.core.exports import xlsx_safe_row
 
     workbook = Workbook()
     sheet = workbook.active
     taken: set[str] = set()
     sheet.title = _sheet_name(_("Figures"), taken)
     bold = Font(bold=True)
-    sheet.append([presentation.title])
+    sheet.append(xlsx_safe_row(sheet, [presentation.title]))
     sheet["A1"].font = Font(bold=True, size=13)
-    sheet.append([presentation.subtitle])
+    sheet.append(xlsx_safe_row(sheet, [presentation.subtitle]))
     sheet.append([])
-    sheet.append([_("Section"), _("Figure"), _("Value"), _("Unit"), _("A year before"), _("Key")])
+    sheet.append(xlsx_safe_row(sheet, [_("Section"), _("Figure"), _("Value"), _("Unit"), _("A year before"), _("Key")]))
     for cell in sheet[4]:
         cell.font = bold
     for section in presentation.sections:
         for block in section.blocks:
             for item in block.items:
                 value: Any = item.raw if item.raw is not None else item.text
-                sheet.append([section.title, item.label, value, item.unit, item.before, item.key])
+                sheet.append(xlsx_safe_row(sheet, [section.title, item.label, value, item.unit, item.before, item.key]))
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 55
     for table in presentation.tables():
         ws = workbook.create_sheet(_sheet_name(table.title, taken))
-        ws.append([table.title])
+        ws.append(xlsx_safe_row(ws, [table.title]))
         ws["A1"].font = Font(bold=True)
-        ws.append(table.columns)
+        ws.append(xlsx_safe_row(ws, table.columns))
         for cell in ws[2]:
             cell.font = bold
         for row in [*table.rows, *([table.total] if table.total else [])]:
-            ws.append([cell.raw if cell.raw is not None else cell.text for cell in row])
+            ws.append(xlsx_safe_row(ws, [cell.raw if cell.raw is not None else cell.text for cell in row]))
         if table.total:
             for cell in ws[ws.max_row]:
                 cell.font = bold
