@@ -15,6 +15,7 @@ from django.utils import translation
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.models import SchoolYear
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.models import Enrolment, Institution
 from eduboard.reports import services
 from eduboard.reports.models import EditionStatus, ReportEdition
@@ -68,14 +69,17 @@ def test_a_draft_recomputes_and_a_published_edition_stays_the_same_after_the_dat
     remove_preschool_children(10)
 
     published.refresh_from_db()
-    assert figure(edition_content(edition=published), "preschool.children") == 3770
-    assert figure(edition_content(edition=draft), "preschool.children") == 3760
+    assert figure(edition_content(edition=published, viewer=WHOLE_CITY), "preschool.children") == 3770
+    assert figure(edition_content(edition=draft, viewer=WHOLE_CITY), "preschool.children") == 3760
     assert published.narrative == {"challenges.text": "A"} and draft.narrative == {"challenges.text": "A"}
     assert draft.based_on == published and draft.number == published.number + 1
     with pytest.raises(ValidationError, match="frozen"):
         services.edition_update(edition_id=published.pk, version=published.version, narrative={"x": "y"}, by=board)
 
-    rows = {row.key: row for row in editions_compare(first=published.content, second=edition_content(edition=draft))}
+    rows = {
+        row.key: row
+        for row in editions_compare(first=published.content, second=edition_content(edition=draft, viewer=WHOLE_CITY))
+    }
     assert rows["preschool.children"].first == "3770" and rows["preschool.children"].second == "3760"
     assert rows["preschool.children"].difference == "-10" and rows["preschool.children"].changed
     assert not rows["general.pupils"].changed

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry import national
 from eduboard.registry.models import Licence, Programme
 from eduboard.reports.readiness import build_readiness, key_figures
@@ -29,12 +30,12 @@ def test_report_queries_do_not_grow_with_the_number_of_institutions() -> None:
     Licence.objects.get_or_create(
         institution=national.generated_institutions().first(), programme=Programme.objects.get(code="01015511")
     )
-    small = queries_of(lambda: build_readiness(as_of=AS_OF))
-    small_dashboard = queries_of(lambda: key_figures(as_of=AS_OF))
+    small = queries_of(lambda: build_readiness(as_of=AS_OF, visible_to=WHOLE_CITY))
+    small_dashboard = queries_of(lambda: key_figures(as_of=AS_OF, visible_to=WHOLE_CITY))
     national.remove_generated()
     counts = national.generate(scale="city", seed=2)
     assert counts["institutions"] > 5 * 5
-    city = queries_of(lambda: build_readiness(as_of=AS_OF))
+    city = queries_of(lambda: build_readiness(as_of=AS_OF, visible_to=WHOLE_CITY))
     assert city == small
-    assert queries_of(lambda: key_figures(as_of=AS_OF)) == small_dashboard
+    assert queries_of(lambda: key_figures(as_of=AS_OF, visible_to=WHOLE_CITY)) == small_dashboard
     assert city < 80

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.reports.readiness import build_readiness
 from eduboard.reports.renderers import render_report
 from eduboard.reports.selectors import flatten_figures
@@ -24,7 +25,7 @@ AS_OF = date(2024, 8, 20)
 @pytest.fixture(scope="module")
 def content(demo: None, django_db_blocker: Any) -> dict[str, Any]:
     with django_db_blocker.unblock():
-        return build_readiness(as_of=AS_OF)
+        return build_readiness(as_of=AS_OF, visible_to=WHOLE_CITY)
 
 
 def values(content: dict[str, Any]) -> dict[str, Any]:
@@ -42,7 +43,9 @@ def test_the_reports_registry_figures_equal_registry_stats(demo: None) -> None:
     from eduboard.registry.selectors import registry_stats
     from eduboard.reports.readiness import BuildContext
 
-    assert BuildContext(as_of=AS_OF).registry == registry_stats(as_of=AS_OF)
+    assert BuildContext(as_of=AS_OF, visible_to=WHOLE_CITY).registry == registry_stats(
+        as_of=AS_OF, visible_to=WHOLE_CITY
+    )
 
 
 def test_preschool_section_has_seed_002_figures(content: dict[str, Any]) -> None:

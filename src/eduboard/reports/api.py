@@ -11,7 +11,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from eduboard.registry.selectors import default_as_of, scope_of
+from eduboard.registry.selectors import default_as_of
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.selectors import edition_content, readiness_content
 
@@ -23,7 +23,8 @@ from eduboard.reports.selectors import edition_content, readiness_content
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def readiness_api_view(request: Request) -> Response:
-    """The readiness report's content as of a date (sections, figures, tables), scoped to the caller."""
+    """The readiness report's content as of a date (sections, figures, tables), scoped to the caller and
+    without the blocks the caller's role does not include."""
     if not request.user.has_perm("reports.view_reportedition"):
         return Response(status=status.HTTP_403_FORBIDDEN)
     raw = request.query_params.get("as_of")
@@ -31,14 +32,15 @@ def readiness_api_view(request: Request) -> Response:
         as_of = serializers.DateField().to_internal_value(raw) if raw else default_as_of()
     except serializers.ValidationError:
         return Response({"as_of": [_("Write the date as YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST)
-    return Response(readiness_content(as_of=as_of, visible_to=scope_of(request.user)))
+    return Response(readiness_content(as_of=as_of, visible_to=request.user))
 
 
 @extend_schema(responses={200: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def edition_api_view(request: Request, pk: int) -> Response:
-    """A report edition: its facts, narrative and content (frozen when published, computed now for a draft)."""
+    """A report edition: its facts, narrative and content (frozen when published, computed now for a draft),
+    without the blocks the caller's role does not include."""
     if not request.user.has_perm("reports.view_reportedition"):
         return Response(status=status.HTTP_403_FORBIDDEN)
     edition = ReportEdition.objects.visible_to(request.user).select_related("school_year").filter(pk=pk).first()
@@ -57,6 +59,6 @@ def edition_api_view(request: Request, pk: int) -> Response:
             "based_on": edition.based_on_id,
             "published_at": edition.published_at.isoformat() if edition.published_at else None,
             "narrative": edition.narrative,
-            "content": edition_content(edition=edition),
+            "content": edition_content(edition=edition, viewer=request.user),
         }
     )

@@ -12,7 +12,10 @@ Blocks (`type`):
 - `figures`: `items`, each `{key, label, value, unit, before?}`
 - `table`: `key`, `title`, `columns`, `units` (one per column), `rows`, `total?`, `chart?` (`series`: column indexes)
 - `narrative`: `slot`, `label`; the text comes from the edition's narrative
-- `note`: `text`, a remark beside the figures (no builder writes one now; editions frozen earlier may hold one)
+- `note`: `text`, a remark beside the figures, e.g. in place of the blocks a reader's role does not include
+
+Every block also holds `permission`, the one its reader needs (e.g. `finance.view_allocation`): the
+readers' reads (`reports.selectors`) leave out what a reader's role does not include.
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 A big report (a whole country's figures, a long PDF) takes seconds; the page shows a progress bar
 (figures section by section, then the file) and offers the file when it is ready. The job's state lives
-in the cache, the file under MEDIA_ROOT/reports/; only the user who asked may fetch it.
+in the cache, the file under MEDIA_ROOT/reports/; only the user who asked may fetch it. Each job renders its
+own file from the content as that user may read it (`edition_content` with the user as viewer), so no
+file made for one reader is ever given to another whose role includes less.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from eduboard.core.jobs import run_in_background
@@ -57,19 +60,21 @@ def render_job_start(*, edition: ReportEdition, fmt: str, language: str, user: A
         filename=filename,
         error="",
     )
-    run_in_background(render_job_run, job_id=job_id, edition_id=edition.pk, fmt=fmt, language=language)
+    run_in_background(render_job_run, job_id=job_id, edition_id=edition.pk, fmt=fmt, language=language, user_id=user.pk)
     return job_id
 
 
-def render_job_run(*, job_id: str, edition_id: int, fmt: str, language: str) -> None:
-    """Compute (or read) the figures, render the file and store it; the state says how far it got."""
+def render_job_run(*, job_id: str, edition_id: int, fmt: str, language: str, user_id: int) -> None:
+    """Compute (or read) the figures as the user who asked may read them, render the file and store it;
+    the state says how far it got."""
     try:
         edition = ReportEdition.objects.select_related("school_year").get(pk=edition_id)
+        reader = get_user_model().objects.get(pk=user_id)
 
         def progress(done: int, total: int, _section: str) -> None:
             _save(job_id, percent=round(70 * done / total), phase="figures")
 
-        content = edition_content(edition=edition, progress=progress)
+        content = edition_content(edition=edition, viewer=reader, progress=progress)
         _save(job_id, percent=70, phase="file")
         data = render_report(content, edition.narrative, fmt=fmt, language=language, title=edition.title)
         path = job_path(job_id, fmt)

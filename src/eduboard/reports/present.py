@@ -149,8 +149,13 @@ def present_block(block: dict[str, Any], narrative: dict[str, str]) -> Block:
     kind = block["type"]
     if kind == "heading":
         return Block("heading", text=render_text(block["text"]), level=block.get("level", 2))
-    if kind in ("paragraph", "note"):
+    if kind == "paragraph":
         return Block(kind, text=render_text(block["text"]))
+    if kind == "note":
+        # A note is also one figure without a value, so that lists of figures (the XLSX's first sheet) carry
+        # it too, e.g. the note in place of the figures a reader's role does not include.
+        text = render_text(block["text"])
+        return Block(kind, text=text, items=[Figure(key="", label=text, text="", raw=None, unit="")])
     if kind == "figures":
         return Block("figures", items=[_figure(item) for item in block["items"]])
     if kind == "table":

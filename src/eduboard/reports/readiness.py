@@ -4,6 +4,10 @@ Each section is one function of a `BuildContext`, which runs every area's select
 shares the result, so the number of queries of the whole report is fixed (it does not grow with the
 number of institutions). A section returns blocks (see `reports.content`); figures are never typed here,
 they are read from the selectors' results.
+
+Every block declares the permission its reader needs (`permission`): a section declares one for its
+blocks, and the blocks of another area inside it (staff, money, settlements) declare their own with
+`needs`. `reports.selectors.content_for_reader` leaves out what a reader's role does not include.
 """
 
 from __future__ import annotations
@@ -19,18 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.numbers import money, percent
+from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.finance import selectors as finance_selectors
 from eduboard.finance.choices import CostKind, Purpose
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
 from eduboard.quality import selectors as quality_selectors
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
-from eduboard.registry.selectors import (
-    ALL,
-    GroupFigures,
-    group_figures,
-    registry_stats,
-)
+from eduboard.registry.selectors import GroupFigures, group_figures, registry_stats
 from eduboard.reports.content import T, Text, number
 
 Block = dict[str, Any]
@@ -39,13 +39,26 @@ Progress = Callable[[int, int, str], None]
 GENERAL_TYPES = sorted(GENERAL_SCHOOL_TYPES)
 SCHOOL_LEVELS = (ProgrammeLevel.BASIC.value, ProgrammeLevel.SECONDARY.value)
 
+# The permission a reader needs for each kind of block (`has_perm`, answered by the roles in accounts.roles).
+READ_REPORT = "reports.view_reportedition"  # the board's own text: everyone who may read the report
+LEARNERS = "registry.view_learner"  # institutions, groups, learners, places, the queue, programmes
+STAFF = "people.view_staffmember"
+VACANCIES = "people.view_vacancy"
+MONEY = "finance.view_allocation"  # allocations and their use, costs per learner, meal compensation
+SETTLEMENTS = "finance.view_settlementline"  # money paid to and received from other municipalities
+OBSERVATIONS = "quality.view_observation"
+EXAM_RESULTS = "quality.view_examresult"
+REPORT_PERMISSIONS = frozenset(
+    {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS}
+)
+
 
 @dataclass
 class BuildContext:
     """What the sections are built from: the date, the scope and each selector's result, computed once."""
 
     as_of: date
-    visible_to: Any = ALL
+    visible_to: Viewer
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def _once(self, key: str, compute: Callable[[], Any]) -> Any:
@@ -121,6 +134,13 @@ class BuildContext:
 
 
 # --- small builders of blocks
+
+
+def needs(permission: str, *blocks: Block) -> list[Block]:
+    """`blocks` declaring that their reader needs `permission` (where they differ from their section's)."""
+    for block in blocks:
+        block["permission"] = permission
+    return list(blocks)
 
 
 def heading(text: Text, level: int = 2) -> Block:
@@ -324,32 +344,35 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
         heading(T(_("Education programmes"))),
         _special_programmes_table(ctx, "preschool.special_programmes", level, T(_("Special preschool programmes"))),
         narrative("preschool.programmes", T(_("Programmes: language of instruction and changes"))),
-        heading(T(_("Staff"))),
-        figures(
-            figure(
-                "preschool.pedagogues_in_preschools",
-                T(_("Pedagogues in preschools")),
-                staff["preschools"]["pedagogues"],
+        *needs(
+            STAFF,
+            heading(T(_("Staff"))),
+            figures(
+                figure(
+                    "preschool.pedagogues_in_preschools",
+                    T(_("Pedagogues in preschools")),
+                    staff["preschools"]["pedagogues"],
+                ),
+                figure(
+                    "preschool.pedagogues_in_preschools_several",
+                    T(_("of them working in several institutions")),
+                    staff["preschools"]["in_several_institutions"],
+                ),
+                figure(
+                    "preschool.pedagogues_in_schools",
+                    T(_("Pedagogues in schools' preschool programmes")),
+                    staff["schools"]["pedagogues"],
+                ),
+                figure(
+                    "preschool.pedagogues_in_schools_several",
+                    T(_("of them working in several institutions")),
+                    staff["schools"]["in_several_institutions"],
+                ),
+                figure("preschool.pedagogues", T(_("Pedagogues in preschool programmes in all")), staff["pedagogues"]),
             ),
-            figure(
-                "preschool.pedagogues_in_preschools_several",
-                T(_("of them working in several institutions")),
-                staff["preschools"]["in_several_institutions"],
-            ),
-            figure(
-                "preschool.pedagogues_in_schools",
-                T(_("Pedagogues in schools' preschool programmes")),
-                staff["schools"]["pedagogues"],
-            ),
-            figure(
-                "preschool.pedagogues_in_schools_several",
-                T(_("of them working in several institutions")),
-                staff["schools"]["in_several_institutions"],
-            ),
-            figure("preschool.pedagogues", T(_("Pedagogues in preschool programmes in all")), staff["pedagogues"]),
         ),
-        _vacancies_table(ctx, "preschool.vacancies", {InstitutionType.PRESCHOOL.value}),
-        narrative("preschool.staff", T(_("Comment on staff and qualifications"))),
+        *needs(VACANCIES, _vacancies_table(ctx, "preschool.vacancies", {InstitutionType.PRESCHOOL.value})),
+        *needs(STAFF, narrative("preschool.staff", T(_("Comment on staff and qualifications")))),
         *finance_blocks(ctx, "preschool"),
         narrative("preschool.projects", T(_("Project activities"))),
     ]
@@ -424,18 +447,23 @@ def section_general(ctx: BuildContext) -> list[Block]:
             ctx, "general.special_programmes", ProgrammeLevel.BASIC.value, T(_("Special basic education programmes"))
         ),
         narrative("general.programmes", T(_("Programmes: transition to learning in Latvian"))),
-        heading(T(_("Staff"))),
-        figures(
-            figure("general.pedagogues", T(_("Pedagogues in general education schools")), general["pedagogues"]),
-            figure(
-                "general.pedagogues_several",
-                T(_("of them working in several institutions")),
-                general["in_several_institutions"],
+        *needs(
+            STAFF,
+            heading(T(_("Staff"))),
+            figures(
+                figure("general.pedagogues", T(_("Pedagogues in general education schools")), general["pedagogues"]),
+                figure(
+                    "general.pedagogues_several",
+                    T(_("of them working in several institutions")),
+                    general["in_several_institutions"],
+                ),
+                figure(
+                    "general.pedagogues_vocational", T(_("Pedagogues in vocational schools")), vocational["pedagogues"]
+                ),
             ),
-            figure("general.pedagogues_vocational", T(_("Pedagogues in vocational schools")), vocational["pedagogues"]),
         ),
-        _vacancies_table(ctx, "general.vacancies", types | {InstitutionType.VOCATIONAL.value}),
-        narrative("general.staff", T(_("Comment on staff and qualifications"))),
+        *needs(VACANCIES, _vacancies_table(ctx, "general.vacancies", types | {InstitutionType.VOCATIONAL.value})),
+        *needs(STAFF, narrative("general.staff", T(_("Comment on staff and qualifications")))),
         *finance_blocks(ctx, "general"),
         narrative("general.projects", T(_("Project activities"))),
     ]
@@ -458,15 +486,20 @@ def section_interest(ctx: BuildContext) -> list[Block]:
             figure(
                 "interest.learners", T(_("Learners in interest education groups")), stats["learners_by_level"][level]
             ),
-            figure(
-                "interest.pedagogues",
-                T(_("Pedagogues in interest education institutions")),
-                people["pedagogues_by_institution_type"][interest]["pedagogues"],
-            ),
-            figure(
-                "interest.centre_pedagogues",
-                T(_("Pedagogues in the innovation centre")),
-                people["pedagogues_by_institution_type"][centre]["pedagogues"],
+        ),
+        *needs(
+            STAFF,
+            figures(
+                figure(
+                    "interest.pedagogues",
+                    T(_("Pedagogues in interest education institutions")),
+                    people["pedagogues_by_institution_type"][interest]["pedagogues"],
+                ),
+                figure(
+                    "interest.centre_pedagogues",
+                    T(_("Pedagogues in the innovation centre")),
+                    people["pedagogues_by_institution_type"][centre]["pedagogues"],
+                ),
             ),
         ),
         narrative("interest.programmes", T(_("Programmes and priorities"))),
@@ -537,7 +570,7 @@ def section_text(slot: str, label: Any) -> Callable[[BuildContext], list[Block]]
 
 def finance_blocks(ctx: BuildContext, part: str) -> list[Block]:
     """Money, cost per learner and meal compensation of one part of the report (from the finance area)."""
-    return [heading(T(_("Finances"))), *finance_part_blocks(ctx, part)]
+    return needs(MONEY, heading(T(_("Finances"))), *finance_part_blocks(ctx, part))
 
 
 def _dec(value: float | Decimal | None) -> str | None:
@@ -636,11 +669,12 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
 
 def settlement_money_blocks(ctx: BuildContext) -> list[Block]:
     """Expenses and income of the settlements from 1 January to 31 August of the report's year (finance area)."""
-    if ctx.visible_to is not ALL:
+    if not sees_whole_city(ctx.visible_to):
         return []
     period_from, period_to = date(ctx.as_of.year, 1, 1), date(ctx.as_of.year, 8, 31)
     summary = finance_selectors.settlement_summary(date_from=period_from, date_to=period_to)
-    return [
+    return needs(
+        SETTLEMENTS,
         heading(T(_("Money flow"))),
         figures(
             figure(
@@ -687,7 +721,7 @@ def settlement_money_blocks(ctx: BuildContext) -> list[Block]:
             ],
             chart=[2, 4],
         ),
-    ]
+    )
 
 
 EXAMS = [
@@ -712,7 +746,8 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
         date_from=period_from, date_to=period_to, visible_to=scope, kind="external"
     )
     by_kind = everything["lessons_by_kind"]
-    blocks: list[Block] = [
+    blocks: list[Block] = needs(
+        OBSERVATIONS,
         heading(
             T(
                 _("Lesson observations %(from)s–%(to)s"),
@@ -751,12 +786,13 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
             units=["", "", "", "%", "%", "%"],
             chart=[3],
         ),
-    ]
+    )
     for exam, level, title in EXAMS:
         rows = quality_selectors.exam_comparison(year=start + 1, exam=exam, level=level, visible_to=scope)
         if not rows:
             continue
-        blocks.append(
+        blocks += needs(
+            EXAM_RESULTS,
             table(
                 f"quality.exams.{exam}.{level or 'all'}",
                 T(title),
@@ -783,7 +819,7 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
                 ],
                 units=["", "", "", "%", "%", "pp", ""],
                 chart=[3, 4],
-            )
+            ),
         )
     return blocks
 
@@ -793,45 +829,61 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
 
 @dataclass(frozen=True)
 class Section:
-    """One section of the report: a stable key, its title and the function that builds its blocks."""
+    """One section of the report: a stable key, its title, the function that builds its blocks, and the
+    permission its reader needs for the blocks that declare none of their own (see `needs`)."""
 
     key: str
     title: Any
     build: Callable[[BuildContext], list[Block]]
+    permission: str
 
 
 SECTIONS: list[Section] = [
-    Section("preschool", _("Preschool education"), section_preschool),
-    Section("general", _("General basic and secondary education"), section_general),
-    Section("interest", _("Interest education"), section_interest),
-    Section("resources", _("Learning resources and digital solutions"), section_resources),
-    Section("quality", _("Quality monitoring of education"), section_quality),
-    Section("settlements", _("Inter-municipal settlements"), section_settlements),
+    Section("preschool", _("Preschool education"), section_preschool, LEARNERS),
+    Section("general", _("General basic and secondary education"), section_general, LEARNERS),
+    Section("interest", _("Interest education"), section_interest, LEARNERS),
+    Section("resources", _("Learning resources and digital solutions"), section_resources, READ_REPORT),
+    Section("quality", _("Quality monitoring of education"), section_quality, OBSERVATIONS),
+    Section("settlements", _("Inter-municipal settlements"), section_settlements, LEARNERS),
     Section(
         "decisions",
         _("Important government decisions for the start of the year"),
         section_text("decisions.text", _("Decisions and what they mean for the institutions")),
+        READ_REPORT,
     ),
-    Section("challenges", _("Challenges of the school year"), section_text("challenges.text", _("Challenges"))),
+    Section(
+        "challenges", _("Challenges of the school year"), section_text("challenges.text", _("Challenges")), READ_REPORT
+    ),
     Section(
         "safety",
         _("Measures for learners' safety"),
         section_text("safety.text", _("Cooperation with the police and safety measures")),
+        READ_REPORT,
     ),
     Section(
         "events",
         _("Administrative and methodological events, August to November"),
         section_text("events.text", _("Planned events")),
+        READ_REPORT,
     ),
 ]
 
 
-def build_readiness(*, as_of: date, visible_to: Any = ALL, progress: Progress | None = None) -> dict[str, Any]:
-    """The readiness report's content as of a date, scoped like every read, as JSON-ready data."""
+def _declared(blocks: list[Block], permission: str) -> list[Block]:
+    """`blocks`, each one that declares no permission of its own now needing `permission`."""
+    for block in blocks:
+        block.setdefault("permission", permission)
+    return blocks
+
+
+def build_readiness(*, as_of: date, visible_to: Viewer, progress: Progress | None = None) -> dict[str, Any]:
+    """The readiness report's content as of a date, scoped like every read, as JSON-ready data; every block
+    declares the permission its reader needs (`reports.selectors.content_for_reader` applies them)."""
     ctx = BuildContext(as_of=as_of, visible_to=visible_to)
     sections = []
     for done, section in enumerate(SECTIONS, start=1):
-        sections.append({"key": section.key, "title": T(section.title), "blocks": section.build(ctx)})
+        blocks = _declared(section.build(ctx), section.permission)
+        sections.append({"key": section.key, "title": T(section.title), "blocks": blocks})
         if progress is not None:
             progress(done, len(SECTIONS), section.key)
     return {
@@ -839,13 +891,14 @@ def build_readiness(*, as_of: date, visible_to: Any = ALL, progress: Progress | 
         "school_year": ctx.registry["school_year"],
         "as_of": as_of.isoformat(),
         "built_at": timezone.now().isoformat(timespec="seconds"),
-        "whole_city": visible_to is ALL,
+        "whole_city": sees_whole_city(visible_to),
         "sections": sections,
     }
 
 
-def key_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
-    """The report's key figures and two charts for a dashboard, scoped to the user's institutions."""
+def key_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """The report's key figures and two charts for a dashboard, scoped to the user's institutions; each
+    figure and table declares the permission its reader needs, as the report's blocks do."""
     ctx = BuildContext(as_of=as_of, visible_to=visible_to)
     stats, people = ctx.registry, ctx.people
     pupils, pupils_before = _pupils(stats, "learners_by_level"), _pupils(stats, "learners_by_level_year_before")
@@ -878,8 +931,11 @@ def key_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
             stats["grade10_admitted"],
             before=stats["grade10_admitted_year_before"],
         ),
-        figure("people.pedagogues", T(_("Pedagogues")), people["pedagogues_total"]),
-        figure("people.vacancies_fte", T(_("Open vacancies (FTE)")), _fte(people["vacancies_fte_total"]), "FTE"),
+        *needs(STAFF, figure("people.pedagogues", T(_("Pedagogues")), people["pedagogues_total"])),
+        *needs(
+            VACANCIES,
+            figure("people.vacancies_fte", T(_("Open vacancies (FTE)")), _fte(people["vacancies_fte_total"]), "FTE"),
+        ),
         figure(
             "registry.from_other_municipalities",
             T(_("From other municipalities")),
@@ -902,16 +958,24 @@ def key_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
             ],
             chart=[1, 2],
         ),
-        table(
-            "dashboard.pedagogues_by_type",
-            T(_("Pedagogues by institution type")),
-            [T(_("Type")), T(_("Pedagogues")), T(_("in several institutions"))],
-            [
-                [type_label(kind), counts["pedagogues"], counts["in_several_institutions"]]
-                for kind, counts in people["pedagogues_by_institution_type"].items()
-                if counts["pedagogues"]
-            ],
-            chart=[1],
+        *needs(
+            STAFF,
+            table(
+                "dashboard.pedagogues_by_type",
+                T(_("Pedagogues by institution type")),
+                [T(_("Type")), T(_("Pedagogues")), T(_("in several institutions"))],
+                [
+                    [type_label(kind), counts["pedagogues"], counts["in_several_institutions"]]
+                    for kind, counts in people["pedagogues_by_institution_type"].items()
+                    if counts["pedagogues"]
+                ],
+                chart=[1],
+            ),
         ),
     ]
-    return {"as_of": as_of.isoformat(), "school_year": stats["school_year"], "figures": items, "tables": tables}
+    return {
+        "as_of": as_of.isoformat(),
+        "school_year": stats["school_year"],
+        "figures": _declared(items, LEARNERS),
+        "tables": _declared(tables, LEARNERS),
+    }

@@ -1,32 +1,84 @@
-"""Reads of the reports area: an edition's content, two editions compared, the dashboards' figures."""
+"""Reads of the reports area: an edition's content, two editions compared, the dashboards' figures.
+
+Every read of a report's content takes its reader and gives only the blocks the reader's role includes
+(`content_for_reader`): the page, the files, the comparison, the API and the dashboard alike.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from eduboard.registry.selectors import ALL, scope_of
-from eduboard.reports.content import Text, format_change, format_value, number, raw_number, render_text, text_key
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.core.scope import WHOLE_CITY, Viewer
+from eduboard.reports.content import T, Text, format_change, format_value, number, raw_number, render_text, text_key
 from eduboard.reports.models import ReportEdition
-from eduboard.reports.readiness import Progress, build_readiness, key_figures
+from eduboard.reports.readiness import READ_REPORT, REPORT_PERMISSIONS, Progress, build_readiness, key_figures
+
+# The note in place of what a reader's role does not include (in a section of a report, on the dashboard).
+WITHHELD = _("Some figures are not shown here because your role does not include them.")
 
 
-def edition_content(*, edition: ReportEdition, progress: Progress | None = None) -> dict[str, Any]:
-    """A published edition's frozen figures; a draft's computed now (whole city: the report is the board's)."""
+def _needed(part: dict[str, Any]) -> list[str]:
+    """The permissions a block (or a dashboard figure) needs. Content frozen before blocks declared one
+    needs every permission of the report, so nothing it holds is shown to a reader it was not meant for."""
+    return [part["permission"]] if "permission" in part else sorted(REPORT_PERMISSIONS)
+
+
+def _lacking(part: dict[str, Any], viewer: Viewer) -> list[str]:
+    """The permissions `part` needs that `viewer` lacks (every viewer answers `has_perm`, WHOLE_CITY yes)."""
+    has_perm = cast(Any, viewer).has_perm
+    return [permission for permission in _needed(part) if not has_perm(permission)]
+
+
+def content_for_reader(*, content: dict[str, Any], viewer: Viewer) -> dict[str, Any]:
+    """The content as `viewer` may read it: every block needing a permission the viewer lacks left out, and
+    one note where the first of a section's left-out blocks was. `withheld` lists the permissions lacked;
+    the whole city (and a board administrator) keeps everything."""
+    withheld: set[str] = set(content.get("withheld", []))
+    sections = []
+    for section in content["sections"]:
+        blocks: list[dict[str, Any]] = []
+        noted = False
+        for block in section["blocks"]:
+            lacking = _lacking(block, viewer)
+            if not lacking:
+                blocks.append(block)
+                continue
+            withheld.update(lacking)
+            if not noted:
+                blocks.append({"type": "note", "text": T(WITHHELD), "permission": READ_REPORT})
+                noted = True
+        sections.append({**section, "blocks": blocks})
+    return {**content, "sections": sections, "withheld": sorted(withheld)}
+
+
+def edition_content(*, edition: ReportEdition, viewer: Viewer, progress: Progress | None = None) -> dict[str, Any]:
+    """An edition's figures as `viewer` may read them: a published one's as frozen, a draft's computed now
+    (for the whole city: the report is the board's)."""
     if edition.is_published and edition.content is not None:
-        return edition.content
-    return build_readiness(as_of=edition.as_of, visible_to=ALL, progress=progress)
+        content = edition.content
+    else:
+        content = build_readiness(as_of=edition.as_of, visible_to=WHOLE_CITY, progress=progress)
+    return content_for_reader(content=content, viewer=viewer)
 
 
-def readiness_content(*, as_of: date, visible_to: Any = ALL, progress: Progress | None = None) -> dict[str, Any]:
-    """The readiness report's figures as of a date, not kept anywhere (the command, the API)."""
-    return build_readiness(as_of=as_of, visible_to=visible_to, progress=progress)
+def readiness_content(*, as_of: date, visible_to: Viewer, progress: Progress | None = None) -> dict[str, Any]:
+    """The readiness report's figures as of a date, scoped to `visible_to` and as it may read them, not kept
+    anywhere (the command, the API)."""
+    content = build_readiness(as_of=as_of, visible_to=visible_to, progress=progress)
+    return content_for_reader(content=content, viewer=visible_to)
 
 
-def dashboard_figures(*, as_of: date, user: Any) -> dict[str, Any]:
-    """The report's key figures for a user's home: the whole city for the board, their institutions for others."""
-    return key_figures(as_of=as_of, visible_to=scope_of(user))
+def dashboard_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """The report's key figures for a user's home, scoped to their institutions (all for the board), without
+    those their role does not include (`withheld` then says so)."""
+    figures = key_figures(as_of=as_of, visible_to=visible_to)
+    shown = {part: [item for item in figures[part] if not _lacking(item, visible_to)] for part in ("figures", "tables")}
+    withheld = any(len(shown[part]) < len(figures[part]) for part in shown)
+    return {**figures, **shown, "withheld": withheld}
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.core.models import SchoolYear
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.core.versions import refuse_stale
-from eduboard.registry.selectors import ALL, reporting_school_year
+from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import EditionStatus, ReportEdition, ReportKind
 from eduboard.reports.readiness import build_readiness
 
@@ -146,7 +147,7 @@ def edition_publish(*, edition_id: int, version: int, by: Any) -> ReportEdition:
             _("The figures as of %(date)s describe another school year than %(year)s; change the date first.")
             % {"date": edition.as_of.isoformat(), "year": edition.school_year.code}
         )
-    edition.content = build_readiness(as_of=edition.as_of, visible_to=ALL)
+    edition.content = build_readiness(as_of=edition.as_of, visible_to=WHOLE_CITY)
     edition.status = EditionStatus.PUBLISHED
     edition.published_at = timezone.now()
     edition.published_by = by

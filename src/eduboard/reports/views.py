@@ -45,11 +45,13 @@ def home_view(request: HttpRequest) -> HttpResponse:
     as_of = _as_of(request)
     key: dict[str, Any] = {}
     tables: list[PresentedTable] = []
+    withheld = False
     if sees_all or own:
-        figures = dashboard_figures(as_of=as_of, user=request.user)
+        figures = dashboard_figures(as_of=as_of, visible_to=request.user)
         key = {"figures": present_block({"type": "figures", "items": figures["figures"]}, {}).items}
         tables = [present_block(table, {}).table for table in figures["tables"]]  # type: ignore[misc]
         key["school_year"] = figures["school_year"]
+        withheld = figures["withheld"]
     latest = ReportEdition.objects.visible_to(request.user).select_related("school_year").first()
     return render(
         request,
@@ -64,6 +66,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
             "tables": tables,
             "charts": {table.chart.id: table.chart.spec() for table in tables if table and table.chart},
             "latest_edition": latest,
+            "withheld": withheld,
         },
     )
 
@@ -118,7 +121,7 @@ def edition_list_view(request: HttpRequest) -> HttpResponse:
 def edition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The report in the browser: a draft's figures computed now, a published one's as frozen; charts with tables."""
     edition = _edition(request, pk)
-    content = edition_content(edition=edition)
+    content = edition_content(edition=edition, viewer=request.user)
     report = present(content, edition.narrative, title=edition.title)
     tables = report.tables()
     others = ReportEdition.objects.visible_to(request.user).exclude(pk=edition.pk).select_related("school_year")
@@ -147,7 +150,7 @@ def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     if edition.is_published:
         messages.error(request, _("A published edition is frozen; start a new edition from it to change it."))
         return redirect(edition)
-    slots = narrative_slots(edition_content(edition=edition))
+    slots = narrative_slots(edition_content(edition=edition, viewer=request.user))
     initial = {"version": edition.version, "title": edition.title}
     initial.update({f"slot:{slot}": edition.narrative.get(slot, "") for slot, _s, _l in slots})
     form = NarrativeForm(request.POST or None, initial=initial, slots=slots)
@@ -211,8 +214,8 @@ def edition_compare_view(request: HttpRequest) -> HttpResponse:
         first = _edition(request, form.cleaned_data["first"])
         second = _edition(request, form.cleaned_data["second"])
         rows = editions_compare(
-            first=edition_content(edition=first),
-            second=edition_content(edition=second),
+            first=edition_content(edition=first, viewer=request.user),
+            second=edition_content(edition=second, viewer=request.user),
             only_changed=form.cleaned_data["only_changed"],
         )
     editions = ReportEdition.objects.visible_to(request.user).select_related("school_year")

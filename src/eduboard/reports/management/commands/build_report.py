@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduboard.core.commands import iso_date
 from eduboard.core.models import SchoolYear
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.renderers import FORMATS, render_report
@@ -43,7 +44,8 @@ class Command(BaseCommand):
             edition = ReportEdition.objects.select_related("school_year").filter(pk=options["edition"]).first()
             if edition is None:
                 raise CommandError(f"No report edition {options['edition']}.")
-            content, narrative, title = edition_content(edition=edition), edition.narrative, edition.title
+            content = edition_content(edition=edition, viewer=WHOLE_CITY)
+            narrative, title = edition.narrative, edition.title
         else:
             as_of = options["as_of"]
             if as_of is None:
@@ -62,7 +64,7 @@ class Command(BaseCommand):
                 if options["verbosity"] > 1:
                     self.stderr.write(f"  {done}/{total} {section}")
 
-            content = readiness_content(as_of=as_of, progress=progress)
+            content = readiness_content(as_of=as_of, visible_to=WHOLE_CITY, progress=progress)
         data = render_report(content, narrative, fmt=options["fmt"], language=options["language"], title=title)
         if options["out"] == "-":
             sys.stdout.buffer.write(data)
