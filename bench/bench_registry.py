@@ -27,6 +27,8 @@ from common import BENCH_DIR, analyze, database_version, machine, setup_django, 
 from common import drop_database as _drop_database
 from common import fresh_database as _fresh_database
 
+from eduboard.core.scope import WHOLE_CITY
+
 SQLITE_PATH = BENCH_DIR / "national.sqlite3"
 PG_NAME = "eduboard_bench"
 YEAR = "2024/2025"
@@ -60,10 +62,10 @@ def bench_stats(label: str) -> dict[str, Any]:
 
     from eduboard.registry.selectors import registry_stats
 
-    stats = registry_stats(as_of=AS_OF)  # warm-up: caches, the database's pages
-    runs = [timed(lambda: registry_stats(as_of=AS_OF))[1] for _run in range(STATS_RUNS)]
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)  # warm-up: caches, the database's pages
+    runs = [timed(lambda: registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF))[1] for _run in range(STATS_RUNS)]
     with CaptureQueriesContext(connection) as captured:
-        registry_stats(as_of=AS_OF)
+        registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     slowest = sorted(captured.captured_queries, key=lambda query: float(query["time"]), reverse=True)[:3]
     return {
         "label": label,
@@ -115,7 +117,7 @@ def import_peak_memory(path: Path) -> dict[str, Any]:
     def run() -> Any:
         tracemalloc.start()
         try:
-            result = LearnerImporter().run(path)
+            result = LearnerImporter(viewer=WHOLE_CITY).run(path)
             _current, peak = tracemalloc.get_traced_memory()
         finally:
             tracemalloc.stop()
@@ -130,7 +132,7 @@ def import_profile(path: Path, top: int) -> str:
     from eduboard.registry.importers import LearnerImporter
 
     profile = cProfile.Profile()
-    rolled_back(lambda: profile.runcall(LearnerImporter().run, path))
+    rolled_back(lambda: profile.runcall(LearnerImporter(viewer=WHOLE_CITY).run, path))
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(top)
     return out.getvalue()
@@ -209,10 +211,10 @@ def main() -> None:
     vacuum()
 
     say("importing (first run: every row new) …")
-    first, first_s = timed(lambda: LearnerImporter().run(full))
+    first, first_s = timed(lambda: LearnerImporter(viewer=WHOLE_CITY).run(full))
     say("importing again (second run: nothing new) …")
-    second, second_s = timed(lambda: LearnerImporter().run(full))
-    check_s = timed(lambda: LearnerImporter().check_file(TableFile(full)))[1]
+    second, second_s = timed(lambda: LearnerImporter(viewer=WHOLE_CITY).run(full))
+    check_s = timed(lambda: LearnerImporter(viewer=WHOLE_CITY).check_file(TableFile(full)))[1]
     assert second.created == 0 and second.updated == 0, second.as_dict()
     results["import"] = {
         "rows": first.rows,

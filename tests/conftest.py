@@ -16,6 +16,22 @@ from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory, totp_device_for
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """A fast password hasher: the real one takes a noticeable part of a second per user, by design."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Each test process its own cache (throttles, export limits), emptied before every test (below).
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def empty_cache() -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def school_a(db: None) -> Institution:
     return InstitutionFactory(name="Daugavpils Zinātņu vidusskola", registration_number="9000000011")

@@ -1,7 +1,8 @@
 """Settings of eduboard, read from the environment.
 
-`DJANGO_ENV` is `development` (the default: DEBUG on, SQLite, console e-mail) or
-`production` (DEBUG off, a SECRET_KEY is required, secure cookies, HSTS, SSL redirect).
+`DJANGO_ENV` is `development` (the default: SQLite, console e-mail) or `production` (a SECRET_KEY is
+required, secure cookies, HSTS, SSL redirect). DEBUG is off everywhere unless `DEBUG=1` is set: the
+demonstration then shows the friendly error pages, never Django's technical ones.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def env_list(name: str, default: str) -> list[str]:
 DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
 PRODUCTION = DJANGO_ENV == "production"
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+DEBUG = env_bool("DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -58,7 +59,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "django_filters",
     "django_htmx",
@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "eduboard.core.middleware.PrivacyHeadersMiddleware",
+    "eduboard.core.middleware.RefuseControlCharactersMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "eduboard.accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -144,10 +146,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]  # lock the account, whatever address the attempts come from
-# axes.W006 asks to lock by IP address too. We do not: a whole school signs in from one shared
-# address, and five typos by different teachers would lock everybody out. Accounts are locked.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+# Lock a username at one address: failures from one address cannot lock its owner out everywhere,
+# and teachers sharing a school's address do not lock each other out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -176,6 +177,10 @@ STORAGES = {
         )
     },
 }
+# Whitenoise serves static files even under `runserver` with DEBUG off: in development straight from the
+# source folders (no collectstatic needed) and re-read on every request, so edits show at once.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_ROOT = BASE_DIR / "var" / "media"
 
 # --- E-mail: console by default.
@@ -189,9 +194,11 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "eduboard <noreply@loc
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- REST API
+# Days an API token lives unless its owner chooses fewer (at most 365).
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("API_TOKEN_LIFETIME_DAYS", "90"))
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "eduboard.accounts.authentication.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["eduboard.accounts.permissions.RolePermission"],
@@ -201,6 +208,15 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Per-user throttling: a token cannot walk the whole city's records at machine speed.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
+    },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
@@ -215,6 +231,10 @@ SPECTACULAR_SETTINGS = {
     # The docs page loads its assets from our own static files (no CDN: CSP and offline use).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # In production the schema and its docs page are for signed-in people only; open in development.
+    "SERVE_PERMISSIONS": [
+        "rest_framework.permissions.IsAuthenticated" if PRODUCTION else "rest_framework.permissions.AllowAny"
+    ],
 }
 
 # --- Content-Security-Policy: nothing inline, nothing from other hosts.
@@ -257,6 +277,11 @@ CACHES = {
         "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
     }
 }
+# Personal data in bulk: an export with full personal codes of more rows than this asks for the password (and the
+# second factor) again, valid for REAUTH_VALID_SECONDS; a user may make FULL_CODE_EXPORTS_PER_HOUR such exports.
+BULK_EXPORT_REAUTH_ROWS = int(os.environ.get("BULK_EXPORT_REAUTH_ROWS", "100"))
+REAUTH_VALID_SECONDS = int(os.environ.get("REAUTH_VALID_SECONDS", "600"))
+FULL_CODE_EXPORTS_PER_HOUR = int(os.environ.get("FULL_CODE_EXPORTS_PER_HOUR", "5"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 

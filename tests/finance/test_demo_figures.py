@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.models import Allocation, CostRate, Expenditure, MealRule, SettlementLine
 from eduboard.finance.selectors import finance_stats, meal_compensation, settlement_summary
 from eduboard.registry.models import Institution
@@ -55,7 +56,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     """Load the demonstration data once for this module, read the figures, and roll it all back."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=StringIO())
-        stats = finance_stats(as_of=AS_OF)
+        stats = finance_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         settlements = settlement_summary(date_from=date(2024, 1, 1), date_to=date(2024, 8, 31))
         first = counts()
         # a month's meals across the city: every institution's run, each learner-day paid by one of them
@@ -68,7 +69,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
                 paid[line.learner_id] += line.days
         call_command("load_demo", stdout=StringIO())
         second = counts()
-        stats_again = finance_stats(as_of=AS_OF)
+        stats_again = finance_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         transaction.set_rollback(True)
     yield Demo(stats, settlements, first, second, stats_again, paid, school_days)
 
@@ -93,7 +94,9 @@ def test_demo_teaching_aid_allocations_give_seed_002s_utilisation_on_14_august_2
 
 
 def test_demo_spending_after_14_august_does_not_count_on_that_date(demo: Demo) -> None:
-    later = finance_stats(as_of=date(2024, 8, 31))  # outside the module's data: the demo was rolled back
+    later = finance_stats(
+        visible_to=WHOLE_CITY, as_of=date(2024, 8, 31)
+    )  # outside the module's data: the demo was rolled back
     assert later["utilisation_by_allocation"] == []
     row = next(
         row

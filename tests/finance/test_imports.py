@@ -14,6 +14,7 @@ from auditlog.models import LogEntry
 
 from eduboard.accounts.roles import Role
 from eduboard.core.imports import ImportFailed
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.importers import AllocationImporter, CostRateImporter, ExpenditureImporter
 from eduboard.finance.models import Allocation, CostRate, Expenditure, InstitutionSet
 from tests.finance.world import OTHER_SCHOOL, PRESCHOOL, SCHOOL, Base, base_world
@@ -329,11 +330,11 @@ def test_spending_of_an_allocation_that_was_never_imported_is_refused(tmp_path: 
 def test_the_importer_classes_refuse_a_bad_file_with_row_errors(tmp_path: Path) -> None:
     path = write_file(tmp_path, "bad", ALLOCATION_COLUMNS, [["2024", SCHOOL, "meals", "state", "1.234"]])
     with pytest.raises(ImportFailed) as failure:
-        AllocationImporter().run(path)
+        AllocationImporter(viewer=WHOLE_CITY).run(path)
     assert [str(error) for error in failure.value.errors] == [
         "row 2, column amount: “1.234” is not an amount written with a dot and at most 2 decimals (e.g. 3474.93)"
     ]
-    result = CostRateImporter().run(write_file(tmp_path, "rates", COST_RATE_COLUMNS, COST_RATES))
+    result = CostRateImporter(viewer=WHOLE_CITY).run(write_file(tmp_path, "rates", COST_RATE_COLUMNS, COST_RATES))
     assert result.as_dict() == {"rows": 4, "created": 4, "updated": 0, "unchanged": 0}
 
 
@@ -348,14 +349,14 @@ def test_a_head_may_import_only_for_own_institution_not_for_a_group_with_others(
         [["2024", SCHOOL, "meals", "state", "10"], ["2024", PRESCHOOL, "meals", "state", "10"], ALLOCATIONS[0]],
     )
     with pytest.raises(ImportFailed) as failure:
-        AllocationImporter(user=head).run(path)
+        AllocationImporter(viewer=head).run(path)
     assert [(error.row, error.column) for error in failure.value.errors] == [(3, "institution"), (4, "institution")]
     assert not Allocation.objects.exists()
 
 
 def test_the_expenditure_importer_reports_overspending_as_warnings(tmp_path: Path) -> None:
-    AllocationImporter().run(allocations_file(tmp_path))
-    importer = ExpenditureImporter()
+    AllocationImporter(viewer=WHOLE_CITY).run(allocations_file(tmp_path))
+    importer = ExpenditureImporter(viewer=WHOLE_CITY)
     importer.run(
         write_file(
             tmp_path, "over", EXPENDITURE_COLUMNS, [["2024", SCHOOL, "meals", "state", "2024-03-01", "20000", "Y", ""]]

@@ -19,10 +19,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
-from rest_framework.authtoken.models import Token
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.accounts.services import api_token_create
 from eduboard.finance.models import Allocation, Expenditure, InstitutionSet, SettlementLine
 from eduboard.finance.selectors import settlement_summary
 from tests.finance.world import (
@@ -85,7 +85,7 @@ def analyst(make_user: Callable[..., User]) -> User:
 
 
 def api(user: User) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='tests')[1]}")
 
 
 def detail_links(page: str) -> set[int]:

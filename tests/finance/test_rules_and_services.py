@@ -11,6 +11,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance import services
 from eduboard.finance.models import (
     Allocation,
@@ -206,7 +207,7 @@ def test_spending_beyond_the_allocation_is_recorded_and_shows_as_over_100_percen
     services.expenditure_save(
         expenditure=Expenditure(allocation=spent, date=date(2024, 6, 1), amount=Decimal("800.00"), document="VB-2")
     )
-    (use,) = allocation_utilisation(as_of=date(2024, 12, 31))
+    (use,) = allocation_utilisation(visible_to=WHOLE_CITY, as_of=date(2024, 12, 31))
     assert use.utilisation == Decimal("105.00")
     assert use.remaining == Decimal("-50.00")
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.models import Allocation, Expenditure, InstitutionSet, MealContract
 from eduboard.finance.selectors import (
     allocation_utilisation,
@@ -24,7 +25,6 @@ from eduboard.finance.selectors import (
     utilisation_by_source,
 )
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import ALL
 from tests.finance.world import (
     APPROVED_2024,
     MAY,
@@ -69,7 +69,7 @@ def meals() -> MealWorld:
 
 
 def test_utilisation_is_spending_up_to_the_date_over_the_allocation_rounded_half_up(money: MoneyWorld) -> None:
-    uses = {use.id: use for use in allocation_utilisation(as_of=MONEY_AS_OF)}
+    uses = {use.id: use for use in allocation_utilisation(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)}
     school = uses[money.to_school.pk]
     assert (school.allocated, school.spent) == (Decimal("2000.00"), Decimal("246.90"))
     # 246.90 / 2000 = 12.345 %: half up gives 12.35 (banker's rounding would give 12.34)
@@ -82,29 +82,35 @@ def test_utilisation_is_spending_up_to_the_date_over_the_allocation_rounded_half
 
 
 def test_an_expenditure_dated_after_the_date_does_not_count_until_that_date(money: MoneyWorld) -> None:
-    before = {use.id: use for use in allocation_utilisation(as_of=date(2024, 4, 1))}[money.to_school.pk]
-    on_the_day = {use.id: use for use in allocation_utilisation(as_of=date(2024, 4, 2))}[money.to_school.pk]
+    before = {use.id: use for use in allocation_utilisation(visible_to=WHOLE_CITY, as_of=date(2024, 4, 1))}[
+        money.to_school.pk
+    ]
+    on_the_day = {use.id: use for use in allocation_utilisation(visible_to=WHOLE_CITY, as_of=date(2024, 4, 2))}[
+        money.to_school.pk
+    ]
     assert before.spent == Decimal("246.90")
     assert on_the_day.spent == Decimal("1246.90")
     assert on_the_day.utilisation == pct("1246.90", "2000.00") == Decimal("62.35")
 
 
 def test_utilisation_counts_only_the_allocations_of_the_year_of_the_date(money: MoneyWorld) -> None:
-    uses = allocation_utilisation(as_of=MONEY_AS_OF)
+    uses = allocation_utilisation(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)
     assert money.last_year.pk not in {use.id for use in uses}
     assert {use.year for use in uses} == {2024}
-    assert [use.id for use in allocation_utilisation(as_of=date(2023, 12, 31))] == [money.last_year.pk]
-    assert allocation_utilisation(as_of=date(2023, 12, 31))[0].utilisation == Decimal("80.00")
+    assert [use.id for use in allocation_utilisation(visible_to=WHOLE_CITY, as_of=date(2023, 12, 31))] == [
+        money.last_year.pk
+    ]
+    assert allocation_utilisation(visible_to=WHOLE_CITY, as_of=date(2023, 12, 31))[0].utilisation == Decimal("80.00")
 
 
 def test_an_allocation_of_zero_has_no_utilisation_rather_than_a_division_by_zero(money: MoneyWorld) -> None:
     empty = allocation(money.base, amount="0.00", source="erasmus", purpose="salaries", institution=money.base.school)
-    use = {use.id: use for use in allocation_utilisation(as_of=MONEY_AS_OF)}[empty.pk]
+    use = {use.id: use for use in allocation_utilisation(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)}[empty.pk]
     assert use.spent == Decimal("0.00") and use.utilisation is None
 
 
 def test_utilisation_by_source_sums_the_allocations_and_spending_of_each_source(money: MoneyWorld) -> None:
-    by_source = utilisation_by_source(allocation_utilisation(as_of=MONEY_AS_OF))
+    by_source = utilisation_by_source(allocation_utilisation(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF))
     assert by_source == {
         "eu_funds": {"allocated": 100.0, "spent": 0.02, "utilisation_percent": float(pct("0.02", "100"))},
         "municipal": {
@@ -133,7 +139,7 @@ def test_head_sees_utilisation_of_own_institution_and_of_groups_holding_it_only(
 def test_approved_cost_per_learner_is_the_years_approved_rate_and_the_difference_is_computed_less_approved(
     money: MoneyWorld,
 ) -> None:
-    costs = cost_per_learner(as_of=MONEY_AS_OF)
+    costs = cost_per_learner(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)
     assert {kind: figures["approved"] for kind, figures in costs.items()} == {
         kind: float(value) for kind, value in APPROVED_2024.items()
     }
@@ -142,7 +148,7 @@ def test_approved_cost_per_learner_is_the_years_approved_rate_and_the_difference
             assert Decimal(str(figures["difference"])) == Decimal(str(figures["computed"])) - Decimal(
                 str(figures["approved"])
             )
-    assert cost_per_learner(as_of=date(2023, 10, 1))["general"]["approved"] == 88.0
+    assert cost_per_learner(visible_to=WHOLE_CITY, as_of=date(2023, 10, 1))["general"]["approved"] == 88.0
 
 
 def test_computed_cost_per_learner_is_spending_over_learner_months_as_the_docs_define_it(money: MoneyWorld) -> None:
@@ -166,7 +172,7 @@ def test_computed_cost_per_learner_is_spending_over_learner_months_as_the_docs_d
         "preschool_24h": cents(preschool_spent * full_day_months / preschool_months / full_day_months),
         "general": cents(school_spent / general_months),  # 130.865 → 130.87, half up
     }
-    costs = cost_per_learner(as_of=MONEY_AS_OF)
+    costs = cost_per_learner(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)
     assert {kind: costs[kind]["learner_months"] for kind in expected} == {
         "preschool_day": day_months,
         "preschool_24h": full_day_months,
@@ -361,7 +367,7 @@ def test_settlement_lines_outside_the_period_are_not_counted() -> None:
 def test_finance_stats_holds_utilisation_by_allocation_and_source_cost_per_learner_and_settlements(
     money: MoneyWorld,
 ) -> None:
-    stats = finance_stats(as_of=MONEY_AS_OF)
+    stats = finance_stats(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)
     assert stats["as_of"] == "2024-03-15" and stats["year"] == 2024
     by_id = {row["id"]: row for row in stats["utilisation_by_allocation"]}
     assert by_id[money.to_school.pk]["utilisation_percent"] == 12.35
@@ -402,7 +408,7 @@ def add_more(world: MoneyWorld, count: int) -> None:
 def test_finance_stats_runs_a_bounded_number_of_queries_that_does_not_grow_with_learners_or_allocations(
     money: MoneyWorld, viewer: str, make_user: Callable[..., User], django_assert_max_num_queries: Any
 ) -> None:
-    visible_to = ALL if viewer == "board" else make_user(Role.INSTITUTION_HEAD, [money.base.school])
+    visible_to = WHOLE_CITY if viewer == "board" else make_user(Role.INSTITUTION_HEAD, [money.base.school])
     finance_stats(as_of=MONEY_AS_OF, visible_to=visible_to)  # warm caches (content types, permissions)
     with CaptureQueriesContext(connection) as few:
         finance_stats(as_of=MONEY_AS_OF, visible_to=visible_to)
@@ -418,5 +424,5 @@ def test_a_group_allocation_with_no_learners_in_its_members_does_not_break_the_c
     empty.members.set([Institution.objects.create(name="Tukša skola", type="basic", registration_number="9000000099")])
     target = allocation(money.base, amount="10.00", source="other", institution_set=empty)
     spend(target, date(2024, 2, 1), "5.00", "Z-1")
-    assert cost_per_learner(as_of=MONEY_AS_OF)["general"]["computed"] == 130.87
+    assert cost_per_learner(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)["general"]["computed"] == 130.87
     assert Allocation.objects.count() == 6 and Expenditure.objects.count() == 7

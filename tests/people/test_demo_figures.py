@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.models import Employment, StaffMember, Vacancy
 from eduboard.people.selectors import people_stats
 
@@ -54,7 +55,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     """Load the demonstration data once for this module, read what the tests check, and roll it all back."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=StringIO())
-        stats = people_stats(as_of=AS_OF)
+        stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         jauniba_staff = (
             Employment.objects.active_on(AS_OF)
             .filter(institution__registration_number=JAUNIBA)
@@ -65,7 +66,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
         first = people_counts()
         call_command("load_demo", stdout=StringIO())
         second = people_counts()
-        stats_again = people_stats(as_of=AS_OF)
+        stats_again = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         transaction.set_rollback(True)
     yield Demo(stats, jauniba_staff, first, second, stats_again)
 

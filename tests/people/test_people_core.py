@@ -16,6 +16,7 @@ from django.test import Client
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.people import services
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
 from eduboard.people.positions import ensure_standard_positions
@@ -112,7 +113,7 @@ def test_pedagogues_in_several_institutions_count_only_rates_held_on_the_date(
     rate(person("PII", date(1985, 1, 1)), preschool, positions["speech_therapist"])
     rate(person("Vēlāk", date(1986, 1, 1)), school_a, positions["subject_teacher"], start_date=date(2024, 9, 1))
 
-    stats = people_stats(as_of=date(2024, 8, 19))
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 19))
     assert stats["pedagogues_by_institution"]["9000000011"]["pedagogues"] == 2  # not the assistant, not "Vēlāk"
     assert stats["pedagogues_by_institution"]["9000000011"]["in_several_institutions"] == 1
     assert stats["pedagogues_by_institution"]["9000000015"]["pedagogues"] == 2  # "Beidza" left the day before
@@ -140,7 +141,7 @@ def test_open_vacancies_are_grouped_by_institution_with_their_fte(
     )
     Vacancy.objects.create(institution=school_b, position=teacher, fte=Decimal("1"), declared_on=date(2024, 8, 1),
                            withdrawn_on=date(2024, 8, 10))  # fmt: skip
-    stats = people_stats(as_of=date(2024, 8, 19))
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 19))
     assert stats["vacancies_count"] == 2
     assert stats["vacancies_fte_total"] == 3.721
     assert stats["vacancies"]["9000000011"]["fte"] == 3.721
@@ -153,7 +154,7 @@ def test_open_vacancies_are_grouped_by_institution_with_their_fte(
 
 def test_the_demonstration_data_gives_seed_002s_staff_figures() -> None:
     call_command("load_demo", stdout=StringIO())
-    stats = people_stats(as_of=date(2024, 8, 19))
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 19))
     preschool = stats["preschool_programme_pedagogues"]
     assert preschool["preschools"] == {"pedagogues": 257, "in_several_institutions": 13}
     assert preschool["schools"] == {"pedagogues": 237, "in_several_institutions": 6}
@@ -259,7 +260,7 @@ def test_import_people_refuses_a_bad_file_whole_and_imports_a_good_one_once(
     good_file = tmp_path / "good.csv"
     good_file.write_text(header + f'{good},Inese,Liepa,9000000011,subject_teacher,matemātika,"0,5",2024-09-01,\n',
                          encoding="utf-8")  # fmt: skip
-    first = StaffImporter().run(good_file)
-    second = StaffImporter().run(good_file)
+    first = StaffImporter(viewer=WHOLE_CITY).run(good_file)
+    second = StaffImporter(viewer=WHOLE_CITY).run(good_file)
     assert (first.created, second.created, second.updated, second.unchanged) == (1, 0, 0, 1)
     assert Employment.objects.get().fte == Decimal("0.5")

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.models import (
     Employment,
     PositionKind,
@@ -188,7 +189,7 @@ def world() -> World:
 
 
 def test_pedagogues_are_counted_by_institution_by_registration_number(world: World) -> None:
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     by_institution = stats["pedagogues_by_institution"]
     assert list(by_institution) == [P1, P2, S1, S2, G1, I1]
     assert {number: (row["pedagogues"], row["in_several_institutions"]) for number, row in by_institution.items()} == {
@@ -204,7 +205,7 @@ def test_pedagogues_are_counted_by_institution_by_registration_number(world: Wor
 
 
 def test_pedagogues_are_counted_by_institution_type(world: World) -> None:
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["pedagogues_by_institution_type"] == by_type(
         preschool=figure(2, 1),
         secondary=figure(7, 3),
@@ -218,40 +219,42 @@ def test_pedagogues_are_counted_by_institution_type(world: World) -> None:
 
 def test_in_several_institutions_counts_both_the_last_and_the_first_day_of_a_rate(world: World) -> None:
     def several_at_s1(day: date) -> int:
-        return int(people_stats(as_of=day)["pedagogues_by_institution"][S1]["in_several_institutions"])
+        return int(
+            people_stats(visible_to=WHOLE_CITY, as_of=day)["pedagogues_by_institution"][S1]["in_several_institutions"]
+        )
 
     # On 2024-08-18 Fogele still has her S2 rate and Egle has not started at G1.
     assert several_at_s1(AS_OF - timedelta(days=1)) == 3  # Cirule, Fogele, Jansone
     assert several_at_s1(AS_OF) == 3  # Cirule, Egle, Jansone
     # On 2024-08-20 Egle's S1 rate is over (she is no longer at S1) and Gaile has started at G1.
-    after = people_stats(as_of=AS_OF + timedelta(days=1))["pedagogues_by_institution"]
+    after = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF + timedelta(days=1))["pedagogues_by_institution"]
     assert (after[S1]["pedagogues"], after[S1]["in_several_institutions"]) == (6, 3)  # Cirule, Gaile, Jansone
     assert after[G1]["pedagogues"] == 2  # Egle, Gaile
 
 
 def test_a_future_rate_and_an_ended_rate_are_not_counted(world: World) -> None:
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     # Kalna's only rate ended in 2023; Gaile's G1 rate starts after the date
     assert stats["pedagogues_by_institution"][G1]["pedagogues"] == 1
-    early = people_stats(as_of=date(2014, 1, 1))
+    early = people_stats(visible_to=WHOLE_CITY, as_of=date(2014, 1, 1))
     assert early["pedagogues_total"] == 0
     assert early["pedagogues_by_institution"] == {}
 
 
 def test_two_subjects_in_one_institution_are_not_several_institutions(world: World) -> None:
     Employment.objects.exclude(staff_member=world.people["Liepa"]).delete()
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["pedagogues_by_institution"] == {
         S1: {"name": f"Iestāde {S1}", "type": "secondary", "pedagogues": 1, "in_several_institutions": 0}
     }
 
 
 def test_a_teachers_assistant_rate_is_neither_a_pedagogue_nor_a_second_institution(world: World) -> None:
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["pedagogues_by_institution"][S2]["pedagogues"] == 2  # not Hercoga the assistant
     only_hercoga = Employment.objects.filter(staff_member=world.people["Hercoga"])
     Employment.objects.exclude(pk__in=only_hercoga.values("pk")).delete()
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert list(stats["pedagogues_by_institution"]) == [S1]
     assert stats["pedagogues_in_several_institutions"] == 0
 
@@ -259,7 +262,7 @@ def test_a_teachers_assistant_rate_is_neither_a_pedagogue_nor_a_second_instituti
 def test_preschool_programme_pedagogues_are_those_in_preschools_and_preschool_teachers_in_schools(
     world: World,
 ) -> None:
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["preschool_programme_pedagogues"] == {
         "preschools": figure(2, 1),  # Abele (also at P2), Berzina
         "schools": figure(2, 1),  # Cirule (also teaches at S2), Dumina
@@ -268,7 +271,7 @@ def test_preschool_programme_pedagogues_are_those_in_preschools_and_preschool_te
 
 
 def test_general_school_pedagogues_are_those_of_basic_secondary_and_gymnasium_schools(world: World) -> None:
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     # S1, S2 and G1: Cirule, Dumina, Egle, Fogele, Gaile, Hercoga, Jansone, Liepa
     assert stats["general_school_pedagogues"] == figure(8, 3)  # Cirule, Egle, Jansone in several
 
@@ -276,10 +279,12 @@ def test_general_school_pedagogues_are_those_of_basic_secondary_and_gymnasium_sc
 def test_a_vocational_school_is_not_a_general_school(world: World) -> None:
     world.institutions[G1].type = "vocational"
     world.institutions[G1].save()
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["general_school_pedagogues"] == figure(8, 3)  # Egle still teaches at S1 on the date
     # the day after Egle teaches only at the vocational school; Gaile, now also there, counts as in several
-    assert people_stats(as_of=AS_OF + timedelta(days=1))["general_school_pedagogues"] == figure(7, 3)
+    assert people_stats(visible_to=WHOLE_CITY, as_of=AS_OF + timedelta(days=1))["general_school_pedagogues"] == figure(
+        7, 3
+    )
 
 
 # --- vacancies
@@ -304,7 +309,7 @@ def vacancies(world: World) -> None:
 def test_open_vacancies_are_grouped_by_registration_number_with_positions_and_fte(
     world: World, vacancies: None
 ) -> None:
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert list(stats["vacancies"]) == [P1, S1, I1]
     assert stats["vacancies_count"] == 4
     assert stats["vacancies_fte_total"] == 4.971
@@ -331,25 +336,27 @@ def test_open_vacancies_are_grouped_by_registration_number_with_positions_and_ft
 def test_a_vacancy_filled_on_the_date_is_no_longer_open_but_one_filled_the_day_after_is(
     world: World, vacancies: None
 ) -> None:
-    assert G1 not in people_stats(as_of=AS_OF)["vacancies"]
-    day_before = people_stats(as_of=AS_OF - timedelta(days=1))
+    assert G1 not in people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)["vacancies"]
+    day_before = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF - timedelta(days=1))
     assert day_before["vacancies"][G1]["fte"] == 0.38
-    after_september = people_stats(as_of=date(2024, 9, 1))
+    after_september = people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 9, 1))
     assert S1 in after_september["vacancies"]
     assert [p["subject"] for p in after_september["vacancies"][S1]["positions"]] == ["fizika"]
 
 
 def test_a_withdrawn_vacancy_is_not_open_from_the_day_it_is_withdrawn(world: World, vacancies: None) -> None:
-    assert I1 in people_stats(as_of=date(2024, 8, 24))["vacancies"]
-    assert I1 not in people_stats(as_of=date(2024, 8, 25))["vacancies"]
-    assert S2 in people_stats(as_of=date(2024, 8, 9))["vacancies"]  # vēsture, withdrawn on 2024-08-10
+    assert I1 in people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 24))["vacancies"]
+    assert I1 not in people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 25))["vacancies"]
+    assert (
+        S2 in people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 9))["vacancies"]
+    )  # vēsture, withdrawn on 2024-08-10
 
 
 def test_vacancy_totals_keep_three_decimals(world: World) -> None:
     vacancy(world.institutions[P1], world.positions["preschool_teacher"], "3.221")
     vacancy(world.institutions[P1], world.positions["speech_therapist"], "0.38")
     vacancy(world.institutions[S1], world.positions["subject_teacher"], "0.001")
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["vacancies"][P1]["fte"] == 3.601
     assert stats["vacancies_fte_total"] == 3.602
 
@@ -365,7 +372,7 @@ def gaps(stats: dict[str, Any]) -> list[tuple[str, str, str, str | None, str | N
 
 
 def test_training_gaps_are_missing_expired_or_expiring_within_90_days(world: World) -> None:
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert gaps(stats) == [
         ("Abele Anna", "Bērnu tiesību aizsardzība", "expired", "2019-08-01", "2024-08-01"),
         ("Berzina Anna", "Bērnu tiesību aizsardzība", "expiring", "2019-10-01", "2024-10-01"),
@@ -378,12 +385,12 @@ def test_training_gaps_are_missing_expired_or_expiring_within_90_days(world: Wor
 
 def test_the_expiry_warning_window_follows_the_setting(settings: Any, world: World) -> None:
     settings.TRAINING_EXPIRY_WARNING_DAYS = 30
-    stats = people_stats(as_of=AS_OF)
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["training_gaps_by_status"] == {"missing": 2, "expired": 1, "expiring": 0}
 
 
 def test_staff_without_a_rate_on_the_date_have_no_training_gaps(world: World) -> None:
-    names = {gap["name"] for gap in people_stats(as_of=AS_OF)["training_gaps"]}
+    names = {gap["name"] for gap in people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)["training_gaps"]}
     assert "Kalna Anna" not in names  # her rate ended in 2023
     assert "Dumina Anna" not in names  # renewal due on the 91st day
 
@@ -395,7 +402,7 @@ def test_people_stats_command_prints_the_same_json_as_the_selector(world: World,
     out = StringIO()
     call_command("people_stats", "--as-of", "2024-08-19", stdout=out)
     printed = json.loads(out.getvalue())
-    assert printed == people_stats(as_of=AS_OF)
+    assert printed == people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert printed["as_of"] == "2024-08-19"
     assert printed["vacancies_fte_total"] == 4.971
 
@@ -426,7 +433,7 @@ def test_a_heads_figures_count_only_their_institution(world: World, vacancies: N
 
 def test_a_board_analyst_sees_the_whole_city(world: World, vacancies: None) -> None:
     analyst: User = UserFactory(role=Role.BOARD_ANALYST)
-    assert people_stats(as_of=AS_OF, visible_to=analyst) == people_stats(as_of=AS_OF)
+    assert people_stats(as_of=AS_OF, visible_to=analyst) == people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
 
 
 def test_a_user_without_institutions_sees_no_figures(world: World, vacancies: None) -> None:
@@ -483,10 +490,10 @@ def test_number_of_queries_does_not_grow_with_institutions_and_staff() -> None:
     positions = {p.code: p for p in PositionKind.objects.all()}
     build_institutions(2, 0, positions)
     with CaptureQueriesContext(connection) as few:
-        small = people_stats(as_of=AS_OF)
+        small = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     build_institutions(8, 100, positions)
     with CaptureQueriesContext(connection) as many:
-        large = people_stats(as_of=AS_OF)
+        large = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert (len(small["pedagogues_by_institution"]), len(large["pedagogues_by_institution"])) == (2, 10)
     assert (small["pedagogues_total"], large["pedagogues_total"]) == (6, 30)
     assert (small["pedagogues_in_several_institutions"], large["pedagogues_in_several_institutions"]) == (2, 10)

@@ -11,6 +11,7 @@ import pytest
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.quality import services
@@ -101,7 +102,7 @@ def observe(world: World) -> Callable[..., Observation]:
             grade="7.b",
             answers=given,
             observer=observer or world.observer,
-            **kwargs,
+            **{"by": WHOLE_CITY, **kwargs},
         )
 
     return record

@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import selectors
 from eduboard.quality.demo import SEED_SHARES
 from eduboard.quality.models import Answer, ExamResult, Observation
@@ -48,7 +49,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     """Load the demonstration data once for this module, read the figures, and roll it all back."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=StringIO())
-        figures: dict[str, Any] = {"date_from": FROM, "date_to": TO}
+        figures: dict[str, Any] = {"date_from": FROM, "date_to": TO, "visible_to": WHOLE_CITY}
         school_types = ["preschool", "basic", "secondary", "gymnasium"]
         tehnikums = Institution.objects.get(name="Daugavpils tehnikums")
         first = counts()
@@ -58,12 +59,16 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
             external=selectors.observation_figures(**figures, kind="external"),
             internal=selectors.observation_figures(**figures, kind="internal"),
             schools_external=selectors.observation_figures(**figures, kind="external", institution_types=school_types),
-            basic=selectors.exam_comparison(year=2024, exam="ce_basic"),
-            secondary_optimal=selectors.exam_comparison(year=2024, exam="ce_secondary", level="optimal"),
-            secondary_higher=selectors.exam_comparison(year=2024, exam="ce_secondary", level="higher"),
-            monitoring=selectors.exam_comparison(year=2024, exam="monitoring"),
-            pilot=selectors.exam_comparison(year=2024, exam="pilot"),
-            tehnikums=selectors.institution_exam_comparison(institution=tehnikums, year=2020),
+            basic=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="ce_basic"),
+            secondary_optimal=selectors.exam_comparison(
+                visible_to=WHOLE_CITY, year=2024, exam="ce_secondary", level="optimal"
+            ),
+            secondary_higher=selectors.exam_comparison(
+                visible_to=WHOLE_CITY, year=2024, exam="ce_secondary", level="higher"
+            ),
+            monitoring=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="monitoring"),
+            pilot=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="pilot"),
+            tehnikums=selectors.institution_exam_comparison(visible_to=WHOLE_CITY, institution=tehnikums, year=2020),
             counts=first,
             counts_again=counts(),
         )

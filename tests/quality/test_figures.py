@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import selectors
 from eduboard.quality.defaults import criterion_codes
 from eduboard.quality.models import ExamResult, ExamSitting, LearnerResult, Observation, PassThreshold, Subject
@@ -38,7 +39,7 @@ def test_share_of_each_criterion_is_yes_answers_over_lessons(
         answers = {code: rng.choice(["yes", "partly", "no"]) for code in criterion_codes()}
         raw.append(answers)
         observe(answers=answers, on=date(2023, 10, 1 + index), kind=rng.choice(["external", "internal", "peer"]))
-    figures = selectors.observation_figures(date_from=YEAR_FROM, date_to=YEAR_TO)
+    figures = selectors.observation_figures(visible_to=WHOLE_CITY, date_from=YEAR_FROM, date_to=YEAR_TO)
     assert figures["lessons"] == len(raw)
     assert list(figures["criteria"]) == criterion_codes()
     for code in criterion_codes():
@@ -52,7 +53,9 @@ def test_change_against_the_year_before_is_in_points(world: World, observe: Call
     observe(on=date(2022, 11, 4), answers={"three_parts": "yes"})
     for day in (5, 6, 7, 8):
         observe(on=date(2023, 11, day), answers={"three_parts": "no" if day == 5 else "yes"})
-    row = selectors.observation_figures(date_from=YEAR_FROM, date_to=YEAR_TO)["criteria"]["three_parts"]
+    row = selectors.observation_figures(visible_to=WHOLE_CITY, date_from=YEAR_FROM, date_to=YEAR_TO)["criteria"][
+        "three_parts"
+    ]
     assert (row["percent"], row["previous_percent"], row["change_points"]) == (75.0, 50.0, 25.0)
 
 
@@ -63,12 +66,26 @@ def test_period_ends_are_included_and_filters_narrow_the_figures(
     observe(on=YEAR_TO, kind="external", subject="Fizika")
     observe(on=date(2024, 7, 1))  # after the period
     observe(on=date(2024, 1, 10), institution=world.other_school, teacher=world.carl)
-    assert selectors.observation_figures(date_from=YEAR_FROM, date_to=YEAR_TO)["lessons"] == 3
-    assert selectors.observation_figures(date_from=YEAR_FROM, date_to=YEAR_TO, kind="internal")["lessons"] == 1
-    assert selectors.observation_figures(date_from=YEAR_FROM, date_to=YEAR_TO, subject="fizika")["lessons"] == 1
-    by_school = selectors.observation_figures(date_from=YEAR_FROM, date_to=YEAR_TO, institution=world.other_school)
+    assert selectors.observation_figures(visible_to=WHOLE_CITY, date_from=YEAR_FROM, date_to=YEAR_TO)["lessons"] == 3
+    assert (
+        selectors.observation_figures(visible_to=WHOLE_CITY, date_from=YEAR_FROM, date_to=YEAR_TO, kind="internal")[
+            "lessons"
+        ]
+        == 1
+    )
+    assert (
+        selectors.observation_figures(visible_to=WHOLE_CITY, date_from=YEAR_FROM, date_to=YEAR_TO, subject="fizika")[
+            "lessons"
+        ]
+        == 1
+    )
+    by_school = selectors.observation_figures(
+        visible_to=WHOLE_CITY, date_from=YEAR_FROM, date_to=YEAR_TO, institution=world.other_school
+    )
     assert by_school["lessons"] == 1
-    assert selectors.observation_figures(date_from=YEAR_FROM, date_to=YEAR_TO)["lessons_by_kind"] == {
+    assert selectors.observation_figures(visible_to=WHOLE_CITY, date_from=YEAR_FROM, date_to=YEAR_TO)[
+        "lessons_by_kind"
+    ] == {
         "external": 2,
         "internal": 1,
         "peer": 0,
@@ -112,7 +129,7 @@ def test_city_mean_is_weighted_by_candidates_and_compared_with_the_nation(world:
         result(sitting, institution, candidates, mean, below_threshold=below)
     weighted = (Decimal(50 * 40) + Decimal(30 * 50) + Decimal(7) * Decimal("33.33")) / 87
     expected = float(weighted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
-    [row] = selectors.exam_comparison(year=2024, exam="ce_basic")
+    [row] = selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="ce_basic")
     assert row["mean_percent"] == expected
     assert row["candidates"] == 87
     assert row["below_threshold"] == 4
@@ -126,9 +143,13 @@ def test_city_mean_is_weighted_by_candidates_and_compared_with_the_nation(world:
 def test_pass_threshold_is_configurable_per_year(world: World) -> None:
     sitting = ExamSitting.objects.create(year=2026, exam="ce_secondary", subject=Subject.objects.create(name="Fizika"))
     result(sitting, world.school, 10, "55.00")
-    assert selectors.exam_comparison(year=2026, exam="ce_secondary")[0]["threshold_percent"] == 15.0
+    assert (
+        selectors.exam_comparison(visible_to=WHOLE_CITY, year=2026, exam="ce_secondary")[0]["threshold_percent"] == 15.0
+    )
     PassThreshold.objects.create(year=2026, exam="ce_secondary", percent=Decimal(20))
-    assert selectors.exam_comparison(year=2026, exam="ce_secondary")[0]["threshold_percent"] == 20.0
+    assert (
+        selectors.exam_comparison(visible_to=WHOLE_CITY, year=2026, exam="ce_secondary")[0]["threshold_percent"] == 20.0
+    )
 
 
 def test_institution_against_its_type_and_the_nation_gives_signed_gaps_in_points(world: World) -> None:
@@ -143,7 +164,7 @@ def test_institution_against_its_type_and_the_nation_gives_signed_gaps_in_points
         type_mean_percent=Decimal("46.5"),
         national_mean_percent=Decimal("52.6"),
     )
-    [row] = selectors.institution_exam_comparison(institution=world.school, year=2020)
+    [row] = selectors.institution_exam_comparison(visible_to=WHOLE_CITY, institution=world.school, year=2020)
     assert row["gap_to_type_points"] == -16.5
     assert row["gap_to_national_points"] == -22.6
 
@@ -162,7 +183,9 @@ def test_support_list_holds_learners_below_the_threshold_by_school(world: World)
     LearnerResult.objects.create(
         sitting=sitting, personal_code=codes[2], institution=world.other_school, percent=Decimal("19.99")
     )
-    groups = selectors.support_list(year=2024, exam="monitoring", below_percent=Decimal(20), grade=7)
+    groups = selectors.support_list(
+        visible_to=WHOLE_CITY, year=2024, exam="monitoring", below_percent=Decimal(20), grade=7
+    )
     by_school = {g["institution"]: [learner["percent"] for learner in g["learners"]] for g in groups}
     assert by_school == {"9000000011": [12.5], "9000000015": [19.99]}
     assert groups[0]["learners"][0]["personal_code"].endswith("*****")

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from eduboard.core.imports import ImportFailed
 from eduboard.core.schoolyears import school_year_get_or_create
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality.defaults import criterion_codes
 from eduboard.quality.importers import ExamResultImporter, LearnerResultImporter, ObservationImporter
 from eduboard.quality.models import Answer, ExamResult, ExamSitting, LearnerResult, Observation
@@ -72,13 +73,13 @@ def test_observations_import_is_idempotent_and_updates_changed_answers(world: Wo
         observation_row(world, teacher=world.boris.personal_code, three_parts="no"),
     ]
     path = write(tmp_path, "obs.csv", rows)
-    first = ObservationImporter().run(path)
+    first = ObservationImporter(viewer=WHOLE_CITY).run(path)
     assert (first.created, first.updated, first.unchanged) == (2, 0, 0)
     assert Answer.objects.count() == 2 * len(criterion_codes())
-    again = ObservationImporter().run(path)
+    again = ObservationImporter(viewer=WHOLE_CITY).run(path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     rows[1] = observation_row(world, three_parts="partly")
-    changed = ObservationImporter().run(write(tmp_path, "obs2.csv", rows))
+    changed = ObservationImporter(viewer=WHOLE_CITY).run(write(tmp_path, "obs2.csv", rows))
     assert (changed.created, changed.updated, changed.unchanged) == (0, 1, 1)
     assert Observation.objects.count() == 2
     answer = Answer.objects.get(observation__teacher=world.anna, criterion__code="three_parts")
@@ -93,7 +94,7 @@ def test_observations_import_is_idempotent_and_updates_changed_answers(world: Wo
         ({"institution": "9999999999"}, "institution", "unknown institution"),
         ({"observer": "nobody"}, "observer", "no user"),
         ({"teacher": "010101-10001"}, "teacher", ""),
-        ({"teacher": "320000-00001"}, "teacher", "no staff member"),
+        ({"teacher": "320000-00001"}, "teacher", "no teacher with the personal code"),
         ({"kind": "visit"}, "kind", "external|internal|peer"),
         ({"results_defined": "maybe"}, "results_defined", "yes|partly|no"),
         ({"subject": ""}, "subject", "required"),
@@ -108,7 +109,7 @@ def test_a_bad_observation_row_is_named_by_row_and_column_and_nothing_is_saved(
         [HEADER + criterion_codes(), observation_row(world), observation_row(world, grade="8.a", **changes)],
     )
     with pytest.raises(ImportFailed) as failure:
-        ObservationImporter().run(path)
+        ObservationImporter(viewer=WHOLE_CITY).run(path)
     [error] = failure.value.errors
     assert (error.row, error.column) == (3, column)
     assert reason in error.message
@@ -118,11 +119,11 @@ def test_a_bad_observation_row_is_named_by_row_and_column_and_nothing_is_saved(
 def test_missing_criterion_column_and_duplicate_rows_are_refused(world: World, tmp_path: Path) -> None:
     header = HEADER + criterion_codes()[:-1]
     with pytest.raises(ImportFailed) as missing:
-        ObservationImporter().run(write(tmp_path, "m.csv", [header, observation_row(world)[:-1]]))
+        ObservationImporter(viewer=WHOLE_CITY).run(write(tmp_path, "m.csv", [header, observation_row(world)[:-1]]))
     assert [(e.row, e.column) for e in missing.value.errors] == [(1, criterion_codes()[-1])]
     row = observation_row(world)
     with pytest.raises(ImportFailed) as duplicate:
-        ObservationImporter().run(write(tmp_path, "d.csv", [HEADER + criterion_codes(), row, row]))
+        ObservationImporter(viewer=WHOLE_CITY).run(write(tmp_path, "d.csv", [HEADER + criterion_codes(), row, row]))
     assert "duplicate of row 2" in str(duplicate.value)
 
 
@@ -136,7 +137,7 @@ def test_a_head_imports_only_internal_observations_of_their_school(world: World,
         ),
     ]
     with pytest.raises(ImportFailed) as failure:
-        ObservationImporter(user=world.head).run(write(tmp_path, "h.csv", rows))
+        ObservationImporter(viewer=world.head).run(write(tmp_path, "h.csv", rows))
     assert [(e.row, e.column) for e in failure.value.errors] == [(3, "kind"), (4, "institution")]
 
 
@@ -149,12 +150,12 @@ def test_exam_results_import_keeps_sittings_and_national_means(world: World, tmp
     ]
     path = tmp_path / "exams.csv"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = ExamResultImporter().run(path)
+    result = ExamResultImporter(viewer=WHOLE_CITY).run(path)
     assert (result.created, result.unchanged) == (3, 0)
     assert ExamSitting.objects.count() == 2  # "2023/2024" is the 2024 sitting; subject names ignore case
     sitting = ExamSitting.objects.get(year=2024)
     assert sitting.national_mean_percent == Decimal("43.2")
-    assert ExamResultImporter().run(path).unchanged == 3
+    assert ExamResultImporter(viewer=WHOLE_CITY).run(path).unchanged == 3
     out = StringIO()
     call_command("quality_stats", "exams", "--year", "2024", "--exam", "ce_basic", stdout=out)
     [row] = json.loads(out.getvalue())
@@ -178,7 +179,7 @@ def test_a_bad_exam_row_is_refused_with_its_column(world: World, tmp_path: Path,
     path.write_text(f"{EXAM_HEADER}\n2024,ce_basic,Matemātika,,9000000012,20,41,,43.2,\n{line}\n", encoding="utf-8")
     InstitutionFactory(registration_number="9000000012")
     with pytest.raises(ImportFailed) as failure:
-        ExamResultImporter().run(path)
+        ExamResultImporter(viewer=WHOLE_CITY).run(path)
     errors = failure.value.errors
     assert errors[0].row == 3
     if column != "-":
@@ -204,8 +205,8 @@ def test_learner_results_find_their_school_and_only_the_board_imports_them(world
         encoding="utf-8",
     )
     with pytest.raises(ImportFailed):
-        LearnerResultImporter(user=world.head).run(path)
-    result = LearnerResultImporter().run(path)
+        LearnerResultImporter(viewer=world.head).run(path)
+    result = LearnerResultImporter(viewer=WHOLE_CITY).run(path)
     assert (result.created, result.updated) == (2, 0)
     known = LearnerResult.objects.get(personal_code=code)
     assert (known.learner_id, known.institution_id) == (learner.pk, world.school.pk)
@@ -214,7 +215,7 @@ def test_learner_results_find_their_school_and_only_the_board_imports_them(world
 
 def test_quality_stats_prints_json_keyed_by_criterion_code(world: World, tmp_path: Path) -> None:
     rows = [HEADER + criterion_codes(), observation_row(world), observation_row(world, grade="8.a", in_latvian="no")]
-    ObservationImporter().run(write(tmp_path, "o.csv", rows))
+    ObservationImporter(viewer=WHOLE_CITY).run(write(tmp_path, "o.csv", rows))
     out = StringIO()
     call_command("quality_stats", "observations", "--from", "2023-09-01", "--to", "2024-06-30", stdout=out)
     data = json.loads(out.getvalue())

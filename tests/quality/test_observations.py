@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from eduboard.accounts.models import User
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import selectors, services
 from eduboard.quality.defaults import criterion_codes
 from eduboard.quality.importers import ObservationImporter
@@ -101,7 +102,9 @@ def test_changing_a_form_makes_a_new_version_and_old_observations_keep_theirs(
     specs.append(
         services.CriterionSpec("lesson", "Norise", "feedback_given", "Sniegta atgriezeniskā saite", "yes_partly_no")
     )
-    second = services.observation_form_revise(form=first, criteria=specs, note="lekcijas formāts → atgriezeniskā saite")
+    second = services.observation_form_revise(
+        by=WHOLE_CITY, form=first, criteria=specs, note="lekcijas formāts → atgriezeniskā saite"
+    )
     assert (first.version, second.version) == (1, 2)
     assert services.form_in_use().pk == second.pk
     new = observe(answers={"feedback_given": "no"}, on=date(2023, 10, 3))
@@ -110,7 +113,9 @@ def test_changing_a_form_makes_a_new_version_and_old_observations_keep_theirs(
     assert [c.code for c, _label, _meets in selectors.observation_answers(old)] == criterion_codes()
     assert "feedback_given" in ObservationImporter.template_csv()
     assert "lecture_format" not in ObservationImporter.template_csv()
-    figures = selectors.observation_figures(date_from=date(2023, 9, 1), date_to=date(2024, 6, 30))["criteria"]
+    figures = selectors.observation_figures(
+        visible_to=WHOLE_CITY, date_from=date(2023, 9, 1), date_to=date(2024, 6, 30)
+    )["criteria"]
     # a criterion kept in both versions counts both lessons; one in a single version only its own
     assert figures["results_defined"]["answered"] == 2
     assert (figures["lecture_format"]["answered"], figures["lecture_format"]["percent"]) == (1, 100.0)
@@ -121,9 +126,9 @@ def test_a_revision_with_a_repeated_or_unknown_scale_is_refused(world: World) ->
     form = services.form_in_use()
     specs = services.form_specs(form)
     with pytest.raises(ValidationError):
-        services.observation_form_revise(form=form, criteria=[*specs, specs[0]])
+        services.observation_form_revise(by=WHOLE_CITY, form=form, criteria=[*specs, specs[0]])
     with pytest.raises(ValidationError):
         services.observation_form_revise(
-            form=form, criteria=[services.CriterionSpec("g", "G", "x", "X", "no_such_scale")]
+            by=WHOLE_CITY, form=form, criteria=[services.CriterionSpec("g", "G", "x", "X", "no_such_scale")]
         )
     assert services.form_in_use().pk == form.pk

@@ -13,6 +13,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_stats
 
@@ -44,7 +45,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     """Load the demonstration data once for this module, read what the tests check, and roll it all back."""
     with django_db_blocker.unblock(), transaction.atomic():
         call_command("load_demo", stdout=StringIO())
-        stats = registry_stats(as_of=AS_OF)
+        stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         closed = {
             i.name: (i.closed_on, i.joined_to.name if i.joined_to else None)
             for i in Institution.objects.filter(closed_on__isnull=False).select_related("joined_to")
@@ -52,7 +53,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
         first = row_counts()
         call_command("load_demo", stdout=StringIO())
         second = row_counts()
-        stats_again = registry_stats(as_of=AS_OF)
+        stats_again = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         transaction.set_rollback(True)
     yield Demo(stats, closed, first, second, stats_again)
 

@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry import national
 from eduboard.registry.models import Enrolment, Group, Institution, Learner
 from eduboard.registry.selectors import registry_stats
@@ -55,7 +56,7 @@ def test_enrolments_start_before_the_school_year_and_some_learners_live_elsewher
 
 
 def test_registry_stats_counts_every_generated_learner(counts: dict[str, int]) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["school_year"] == "2024/2025"
     assert stats["learners_total"] == counts["learners"]
     assert sum(stats["learners_by_level"].values()) == counts["learners"]
@@ -90,7 +91,7 @@ def test_a_second_run_is_refused_and_replace_makes_a_new_set(counts: dict[str, i
     assert "Removed the earlier generated set" in out.getvalue()
     assert Institution.objects.count() == counts["institutions"]
     assert Enrolment.objects.count() == Learner.objects.count()
-    assert registry_stats(as_of=AS_OF)["learners_total"] == Learner.objects.count()
+    assert registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)["learners_total"] == Learner.objects.count()
 
 
 def test_replace_keeps_rows_that_are_not_generated(counts: dict[str, int], school_a: Institution) -> None:

@@ -24,6 +24,7 @@ from eduboard.core.imports import (
     analyze_tables,
     insert_rows,
 )
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.importers import LearnerImporter
 from eduboard.registry.models import Enrolment, Learner
 from tests.imports_helpers import write_csv
@@ -67,7 +68,7 @@ def person(day: int, *, group: str = "1.a", institution: str = "9000000011", fir
 
 def refusal(path: Path) -> list[str]:
     with pytest.raises(ImportFailed) as refused:
-        LearnerImporter().run(path)
+        LearnerImporter(viewer=WHOLE_CITY).run(path)
     return [str(error) for error in refused.value.errors]
 
 
@@ -132,7 +133,7 @@ def test_errors_past_the_reported_ones_are_counted_across_chunks(
     monkeypatch.setattr(import_framework, "MAX_REPORTED_ERRORS", 3)
     rows = [person(1)] * 7  # rows 3–8 are duplicates of row 2
     with pytest.raises(ImportFailed) as refused:
-        LearnerImporter().run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+        LearnerImporter(viewer=WHOLE_CITY).run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
     assert [error.row for error in refused.value.errors] == [3, 4, 5]
     assert refused.value.total_errors == 6
 
@@ -145,10 +146,10 @@ def test_file_split_in_many_chunks_imports_whole(
         person(day, group="1.b", institution="9000000015") for day in (1, 2)
     ]
     path = write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows)
-    first = LearnerImporter().run(path)
+    first = LearnerImporter(viewer=WHOLE_CITY).run(path)
     assert (first.rows, first.created) == (22, 22)
     assert Learner.objects.count() == 20 and Enrolment.objects.count() == 22
-    second = LearnerImporter().run(path)
+    second = LearnerImporter(viewer=WHOLE_CITY).run(path)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 22)
 
 
@@ -180,7 +181,7 @@ def test_check_pass_memory_does_not_grow_with_the_file(
                 for number in range(rows)
             ],
         )
-        importer = LearnerImporter()
+        importer = LearnerImporter(viewer=WHOLE_CITY)
         table = TableFile(path)
         assert importer.check_file(table) == rows  # a good file: every row a new key to remember
         tracemalloc.start()
@@ -216,7 +217,7 @@ def test_write_pass_saves_the_checked_rows_even_if_the_file_changes_after_the_ch
         return rows
 
     monkeypatch.setattr(importer_class, "check_file", check_then_change)
-    result = importer_class().run(path)
+    result = importer_class(viewer=WHOLE_CITY).run(path)
     assert (result.rows, result.created) == (2, 2)
     assert set(Learner.objects.values_list("personal_code", flat=True)) == {person(1)[0], person(2)[0]}
 
@@ -261,12 +262,12 @@ def test_large_import_refreshes_the_planner_statistics(
     monkeypatch.setattr(import_framework, "analyze_tables", spy)
     monkeypatch.setattr(import_framework, "ANALYZE_AFTER_ROWS", 3)
     path = write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, [person(day) for day in (1, 2, 3)])
-    assert LearnerImporter().run(path).created == 3
+    assert LearnerImporter(viewer=WHOLE_CITY).run(path).created == 3
     assert analysed == [("registry_learner", "registry_enrolment")]
-    assert LearnerImporter().run(path).unchanged == 3  # nothing written: no ANALYZE
+    assert LearnerImporter(viewer=WHOLE_CITY).run(path).unchanged == 3  # nothing written: no ANALYZE
     assert len(analysed) == 1
     small = write_csv(tmp_path / "two.csv", LEARNER_COLUMNS, [person(day) for day in (4, 5)])
-    assert LearnerImporter().run(small).created == 2
+    assert LearnerImporter(viewer=WHOLE_CITY).run(small).created == 2
     assert len(analysed) == 1
     assert Learner.objects.count() == 5
 
@@ -295,7 +296,7 @@ def test_a_bad_row_after_chunks_were_written_saves_nothing(
     rows = [person(day) for day in range(1, 9)] + [learner_row(code_for(date(2017, 5, 1)), birth="2017-13-01")]
     before = registry_counts()
     with pytest.raises(ImportFailed) as refused:
-        importer_class().run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+        importer_class(viewer=WHOLE_CITY).run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
     assert [str(error).split(":")[0] for error in refused.value.errors] == ["row 10, column birth_date"]
     assert registry_counts() == before
 
@@ -317,6 +318,15 @@ def test_an_error_while_writing_is_raised_and_nothing_is_saved(
     monkeypatch.setattr(LearnerImporter, "write", write_then_fail)
     before = registry_counts()
     with pytest.raises(RuntimeError, match="the disk is full"):
-        LearnerImporter().run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, [person(d) for d in range(1, 7)]))
+        LearnerImporter(viewer=WHOLE_CITY).run(
+            write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, [person(d) for d in range(1, 7)])
+        )
     assert written == [2]
     assert registry_counts() == before
+
+
+def test_a_control_character_in_a_cell_is_refused_with_its_row_and_column(tmp_path: Path, registry: Registry) -> None:
+    rows = [person(1), person(2, first="Ann\x00a")]
+    errors = refusal(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+    assert errors == ["row 3, column first_name: a control character (U+0000) is not allowed in text"]
+    assert not Learner.objects.filter(first_name__startswith="Ann").exists()

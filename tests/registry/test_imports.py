@@ -17,6 +17,7 @@ from eduboard.core import imports as import_framework
 from eduboard.core.imports import ImportFailed, RowError
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_get_or_create
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.importers import (
     IMPORTERS,
     GroupImporter,
@@ -563,7 +564,7 @@ def test_refused_learners_file_saves_nothing_even_from_its_good_rows(tmp_path: P
     rows.append(learner_row(bad_checksum(code_for(date(2017, 3, 15)))))
     before = registry_counts()
     with pytest.raises(ImportFailed) as refused:
-        LearnerImporter().run(write_csv(tmp_path / "l.csv", LEARNER_COLUMNS, rows))
+        LearnerImporter(viewer=WHOLE_CITY).run(write_csv(tmp_path / "l.csv", LEARNER_COLUMNS, rows))
     assert [(e.row, e.column) for e in refused.value.errors] == [(8, "personal_code")]
     assert str(refused.value.errors[0]).startswith("row 8, column personal_code: ")
     assert registry_counts() == before
@@ -749,10 +750,10 @@ def test_large_file_written_in_chunks_imports_whole_and_twice_changes_nothing(
                         enrolled="2024-12-01")
         )  # fmt: skip
     path = write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows)
-    first = LearnerImporter().run(path)
+    first = LearnerImporter(viewer=WHOLE_CITY).run(path)
     assert (first.rows, first.created) == (14, 14)
     assert Learner.objects.count() == 7 and Enrolment.objects.count() == 14
-    second = LearnerImporter().run(path)
+    second = LearnerImporter(viewer=WHOLE_CITY).run(path)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 14)
 
 
@@ -761,7 +762,7 @@ def test_large_file_written_in_chunks_imports_whole_and_twice_changes_nothing(
 
 def test_importer_class_returns_what_it_did(tmp_path: Path, registry: Registry) -> None:
     path = good_files(tmp_path)["groups"]
-    result = GroupImporter().run(path)
+    result = GroupImporter(viewer=WHOLE_CITY).run(path)
     assert result.as_dict() == {"rows": 2, "created": 2, "updated": 0, "unchanged": 0}
 
 
@@ -772,7 +773,7 @@ def test_importer_class_refusal_lists_row_errors(tmp_path: Path, registry: Regis
         [["01011111", "Pirmsskola", "basic", "none", "lv"], ["2101", "X", "basic", "", ""]],
     )
     with pytest.raises(ImportFailed) as refused:
-        ProgrammeImporter().run(path)
+        ProgrammeImporter(viewer=WHOLE_CITY).run(path)
     assert [(e.row, e.column) for e in refused.value.errors] == [(2, "code"), (3, "code")]
     assert all(isinstance(e, RowError) for e in refused.value.errors)
     assert Programme.objects.get(code="01011111").level == "preschool"
@@ -856,7 +857,7 @@ def head(registry: Registry, make_user: Callable[..., User]) -> User:
 
 def test_head_of_school_imports_groups_of_the_own_school(tmp_path: Path, registry: Registry, head: User) -> None:
     rows = [["9000000011", "2024/2025", "21011111", "2.a", "2", "day", "28"]]
-    result = GroupImporter(user=head).run(write_csv(tmp_path / "g.csv", GROUP_COLUMNS, rows))
+    result = GroupImporter(viewer=head).run(write_csv(tmp_path / "g.csv", GROUP_COLUMNS, rows))
     assert result.created == 1
     assert Group.objects.filter(institution=registry.school, name="2.a").exists()
 
@@ -870,7 +871,7 @@ def test_head_of_school_is_refused_groups_of_another_school_and_nothing_is_saved
     ]
     before = registry_counts()
     with pytest.raises(ImportFailed) as refused:
-        GroupImporter(user=head).run(write_csv(tmp_path / "g.csv", GROUP_COLUMNS, rows))
+        GroupImporter(viewer=head).run(write_csv(tmp_path / "g.csv", GROUP_COLUMNS, rows))
     assert [(e.row, e.column) for e in refused.value.errors] == [(3, "institution")]
     assert "9000000015" in refused.value.errors[0].message
     assert registry_counts() == before
@@ -885,7 +886,7 @@ def test_head_of_school_is_refused_learners_of_another_school_and_nothing_is_sav
         learner_row(code_for(date(2021, 3, 16)), institution="9000000001", group="Bitītes"),
     ]
     with pytest.raises(ImportFailed) as refused:
-        LearnerImporter(user=head).run(write_csv(tmp_path / "l.csv", LEARNER_COLUMNS, rows))
+        LearnerImporter(viewer=head).run(write_csv(tmp_path / "l.csv", LEARNER_COLUMNS, rows))
     assert [(e.row, e.column) for e in refused.value.errors] == [(3, "institution"), (4, "institution")]
     assert Learner.objects.count() == 0 and Enrolment.objects.count() == 0
 
@@ -899,7 +900,7 @@ def test_head_of_school_may_not_change_other_institutions_or_add_new_ones(
         ["9000000077", "Jauna skola", "", "basic", "municipality", "", "", ""],
     ]
     with pytest.raises(ImportFailed) as refused:
-        InstitutionImporter(user=head).run(write_csv(tmp_path / "i.csv", INSTITUTION_COLUMNS, rows))
+        InstitutionImporter(viewer=head).run(write_csv(tmp_path / "i.csv", INSTITUTION_COLUMNS, rows))
     assert [(e.row, e.column) for e in refused.value.errors] == [(3, "registration_number"), (4, "registration_number")]
     assert Institution.objects.get(registration_number="9000000015").name == "Centra vidusskola"
     assert not Institution.objects.filter(registration_number="9000000077").exists()
@@ -917,7 +918,7 @@ def test_head_of_school_may_not_import_the_boards_own_lists(
 ) -> None:
     before = registry_counts()
     with pytest.raises(ImportFailed) as refused:
-        importer(user=head).run(write_csv(tmp_path / "f.csv", header, [row]))
+        importer(viewer=head).run(write_csv(tmp_path / "f.csv", header, [row]))
     assert [e.row for e in refused.value.errors] == [2]
     assert registry_counts() == before
 
@@ -930,4 +931,4 @@ def test_board_administrator_imports_rows_of_every_institution(
         ["9000000011", "2024/2025", "21011111", "2.a", "2", "day", "28"],
         ["9000000015", "2024/2025", "21011111", "2.a", "2", "day", "28"],
     ]
-    assert GroupImporter(user=admin).run(write_csv(tmp_path / "g.csv", GROUP_COLUMNS, rows)).created == 2
+    assert GroupImporter(viewer=admin).run(write_csv(tmp_path / "g.csv", GROUP_COLUMNS, rows)).created == 2

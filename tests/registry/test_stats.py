@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_get_or_create
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry import selectors
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import (
@@ -172,7 +173,7 @@ def world() -> World:
 
 
 def test_stats_report_the_school_year_of_the_date(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["as_of"] == "2024-10-01"
     assert stats["school_year"] == "2024/2025"
     for key in [
@@ -195,13 +196,13 @@ def test_stats_report_the_school_year_of_the_date(world: World) -> None:
 
 
 def test_institutions_are_counted_by_type_when_open_on_the_date(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     # the two schools closed on 2024-08-31 do not count; the gymnasium opened on 2024-09-01 does
     assert stats["institutions_by_type"] == types(preschool=1, secondary=1, basic=1, gymnasium=1, vocational=1)
 
 
 def test_groups_are_counted_per_institution_by_registration_number(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["groups_by_institution"] == {"9000000001": 2, "9000000011": 3, "9000000017": 2, "9000000021": 1}
     assert stats["groups_total"] == 8
     assert stats["groups_by_level"] == levels(preschool=3, basic=3, secondary=1, vocational=1)
@@ -209,7 +210,7 @@ def test_groups_are_counted_per_institution_by_registration_number(world: World)
 
 
 def test_learners_are_counted_by_level_with_the_change_since_a_year_before(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["learners_by_level"] == levels(preschool=6, basic=5, secondary=2, vocational=1)
     assert stats["learners_total"] == 14
     assert stats["learners_by_level_year_before"] == levels(preschool=4, basic=3, secondary=1)
@@ -217,13 +218,13 @@ def test_learners_are_counted_by_level_with_the_change_since_a_year_before(world
 
 
 def test_first_graders_are_grade_1_of_basic_programmes_only(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["first_graders"] == 4  # 3 in 1.a, 1 in 1.b; not the vocational first course
     assert stats["first_graders_year_before"] == 2
 
 
 def test_grade10_admitted_are_grade_10_of_secondary_programmes(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["grade10_admitted"] == 2
     assert stats["grade10_admitted_year_before"] == 1
 
@@ -232,7 +233,7 @@ def test_a_learner_in_several_groups_at_once_counts_once_per_figure(world: World
     learner = world.people.learner(world.other)
     for name in ("1a", "1b", "kurss"):  # two first-grade classes of basic programmes and a vocational course
         Enrolment.objects.create(learner=learner, group=world.groups[name], enrolled_on=date(2024, 9, 1))
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["learners_by_level"] == levels(preschool=6, basic=6, secondary=2, vocational=2)
     assert stats["learners_total"] == 15
     assert stats["first_graders"] == 5
@@ -248,9 +249,9 @@ def test_many_learners_in_several_groups_give_the_same_figures_as_few(
         learner = world.people.learner(world.other)
         for name in ("1a", "1b", "kurss"):
             Enrolment.objects.create(learner=learner, group=world.groups[name], enrolled_on=date(2024, 9, 1))
-    few = registry_stats(as_of=AS_OF)  # the ids of the learners in several groups as a list
+    few = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)  # the ids of the learners in several groups as a list
     monkeypatch.setattr(selectors, "IN_BATCH", 1)
-    many = registry_stats(as_of=AS_OF)  # too many for a list: as a subquery
+    many = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)  # too many for a list: as a subquery
     assert many == few
     assert few["learners_total"] == 17 and few["first_graders"] == 7 and few["enrolled_total"] == 23
     assert few["learners_from_other_municipalities"] == levels(preschool=1, basic=4, secondary=1, vocational=3)
@@ -259,7 +260,10 @@ def test_many_learners_in_several_groups_give_the_same_figures_as_few(
 def test_a_learner_who_moved_to_another_group_counts_once_without_a_correction(world: World) -> None:
     # two enrolments in the year's groups, but only one counts on each date: counted once, in that group
     early_day, later_day = date(2024, 9, 10), AS_OF
-    early_before, later_before = registry_stats(as_of=early_day), registry_stats(as_of=later_day)
+    early_before, later_before = (
+        registry_stats(visible_to=WHOLE_CITY, as_of=early_day),
+        registry_stats(visible_to=WHOLE_CITY, as_of=later_day),
+    )
     learner = world.people.learner(world.other)
     Enrolment.objects.create(
         learner=learner, group=world.groups["1a"], enrolled_on=date(2024, 9, 1), left_on=date(2024, 9, 20)
@@ -269,7 +273,7 @@ def test_a_learner_who_moved_to_another_group_counts_once_without_a_correction(w
         (early_day, early_before, "basic", 1),
         (later_day, later_before, "vocational", 0),
     ):
-        stats = registry_stats(as_of=day)
+        stats = registry_stats(visible_to=WHOLE_CITY, as_of=day)
         assert stats["learners_by_level"] == {
             **before["learners_by_level"],
             level: before["learners_by_level"][level] + 1,
@@ -282,7 +286,7 @@ def test_a_learner_who_moved_to_another_group_counts_once_without_a_correction(w
 
 
 def test_free_places_are_capacity_less_learners_never_below_zero_and_none_without_capacity(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["places_by_institution"] == {
         "9000000001": {"capacity": 5, "enrolled": 5, "free": 2},  # Bitītes 5 - 3; Mārītes has no capacity
         "9000000011": {"capacity": 36, "enrolled": 6, "free": 31},  # Zīles 3 + 1.a 0 (3 in 2) + 10.a 28
@@ -295,19 +299,19 @@ def test_free_places_are_capacity_less_learners_never_below_zero_and_none_withou
 
 
 def test_free_preschool_places_are_split_between_preschools_and_schools(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["free_places_preschool"] == {"preschools": 2, "schools": 3, "total": 5}
 
 
 def test_learners_from_other_municipalities_are_counted_by_level(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     # every name of the board's own municipality counts as home; learners without one are not "other"
     assert stats["learners_from_other_municipalities"] == levels(preschool=1, basic=1, secondary=1)
     assert stats["learners_from_other_municipalities_total"] == 3
 
 
 def test_residents_learning_elsewhere_are_summed_by_level_for_the_school_year(world: World) -> None:
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["residents_learning_elsewhere"] == levels(preschool=5, basic=10)
     assert stats["residents_learning_elsewhere_total"] == 15
 
@@ -331,16 +335,18 @@ def test_queue_length_counts_children_waiting_on_the_date(world: World) -> None:
     entry(date(2024, 3, 1), "accepted", date(2024, 9, 1))  # placed before the date
     entry(date(2024, 3, 1), "withdrawn", date(2024, 9, 15))  # withdrew before the date
     entry(date(2024, 3, 1), "offered", date(2024, 10, 5))  # still waiting on the date
-    stats = registry_stats(as_of=AS_OF)
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["queue_length"] == 3
     assert sum(stats["queue_by_age"].values()) == 3
-    assert registry_stats(as_of=date(2024, 4, 1))["queue_length"] == 3  # 2024-03-01 ×3, not 2024-05-01
+    assert (
+        registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 4, 1))["queue_length"] == 3
+    )  # 2024-03-01 ×3, not 2024-05-01
 
 
 def test_stats_command_prints_the_same_json_as_the_selector(world: World) -> None:
     out = StringIO()
     call_command("registry_stats", "--as-of", "2024-10-01", stdout=out)
-    assert json.loads(out.getvalue()) == registry_stats(as_of=AS_OF)
+    assert json.loads(out.getvalue()) == registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
 
 
 def test_stats_command_refuses_a_date_not_written_yyyy_mm_dd(world: World) -> None:
@@ -353,19 +359,19 @@ def test_stats_command_refuses_a_date_not_written_yyyy_mm_dd(world: World) -> No
 
 def test_left_on_is_the_first_day_a_learner_is_not_counted(world: World) -> None:
     learner = world.people.enrol(world.groups["5a"], left_on=date(2024, 11, 15))[0]
-    assert registry_stats(as_of=date(2024, 11, 14))["learners_by_level"]["basic"] == 7
-    assert registry_stats(as_of=date(2024, 11, 15))["learners_by_level"]["basic"] == 6
+    assert registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 11, 14))["learners_by_level"]["basic"] == 7
+    assert registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 11, 15))["learners_by_level"]["basic"] == 6
     assert Enrolment.objects.filter(learner=learner).exists()
 
 
 def test_a_learner_counts_from_the_day_of_enrolment(world: World) -> None:
     world.people.enrol(world.groups["5a"], enrolled_on=date(2024, 11, 15))
-    assert registry_stats(as_of=date(2024, 11, 14))["learners_by_level"]["basic"] == 6
-    assert registry_stats(as_of=date(2024, 11, 15))["learners_by_level"]["basic"] == 7
+    assert registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 11, 14))["learners_by_level"]["basic"] == 6
+    assert registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 11, 15))["learners_by_level"]["basic"] == 7
 
 
 def test_summer_date_reports_the_coming_school_year_once_its_groups_exist(world: World) -> None:
-    stats = registry_stats(as_of=date(2024, 8, 20))
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 20))
     assert stats["school_year"] == "2024/2025"
     # enrolled on or before 1 September count; those who come later do not
     assert stats["learners_by_level"] == levels(preschool=6, basic=5, secondary=2, vocational=1)
@@ -378,16 +384,26 @@ def test_summer_date_reports_the_coming_school_year_once_its_groups_exist(world:
 
 def test_summer_date_learner_enrolled_after_the_first_school_day_is_not_counted(world: World) -> None:
     # 1.b: on 2024-08-20 only the pupil enrolled on 1 September (who leaves on 1 October) counts, plus 5.a
-    assert registry_stats(as_of=date(2024, 8, 20))["places_by_institution"]["9000000017"]["enrolled"] == 2
+    assert (
+        registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 20))["places_by_institution"]["9000000017"][
+            "enrolled"
+        ]
+        == 2
+    )
     world.people.enrol(world.groups["1b"], enrolled_on=date(2024, 9, 2))
-    assert registry_stats(as_of=date(2024, 8, 20))["places_by_institution"]["9000000017"]["enrolled"] == 2
-    assert registry_stats(as_of=AS_OF)["places_by_institution"]["9000000017"]["enrolled"] == 3
+    assert (
+        registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 20))["places_by_institution"]["9000000017"][
+            "enrolled"
+        ]
+        == 2
+    )
+    assert registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)["places_by_institution"]["9000000017"]["enrolled"] == 3
 
 
 def test_summer_date_reports_the_ending_school_year_while_the_coming_one_has_no_groups(world: World) -> None:
     Enrolment.objects.filter(group__school_year=world.this_year).delete()
     Group.objects.filter(school_year=world.this_year).delete()
-    stats = registry_stats(as_of=date(2024, 8, 20))
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 20))
     assert stats["school_year"] == "2023/2024"
     assert stats["learners_by_level"] == levels(preschool=4, basic=3, secondary=1)
     # on 2024-08-20 both schools closing on 31 August still work, the gymnasium does not yet
@@ -395,13 +411,13 @@ def test_summer_date_reports_the_ending_school_year_while_the_coming_one_has_no_
 
 
 def test_may_date_reports_the_current_school_year_even_when_the_next_has_groups(world: World) -> None:
-    stats = registry_stats(as_of=date(2024, 5, 31))
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 5, 31))
     assert stats["school_year"] == "2023/2024"
     assert stats["learners_by_level"] == levels(preschool=4, basic=3, secondary=1)
 
 
 def test_date_without_any_school_year_reports_zeros() -> None:
-    stats = registry_stats(as_of=date(2030, 1, 15))
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=date(2030, 1, 15))
     assert stats["school_year"] is None
     assert stats["learners_by_level"] == levels()
     assert stats["free_places_total"] == 0
@@ -439,10 +455,10 @@ def test_number_of_queries_does_not_grow_with_the_number_of_institutions() -> No
     last_year = school_year_get_or_create(code="2023/2024")
     build_institutions(2, programmes, year, last_year)
     with CaptureQueriesContext(connection) as few:
-        small = registry_stats(as_of=AS_OF)
+        small = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     build_institutions(18, programmes, year, last_year)
     with CaptureQueriesContext(connection) as many:
-        large = registry_stats(as_of=AS_OF)
+        large = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert len(small["places_by_institution"]) == 2 and len(large["places_by_institution"]) == 20
     assert large["queue_length"] == 20
     assert len(many.captured_queries) == len(few.captured_queries)

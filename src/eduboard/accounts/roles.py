@@ -28,6 +28,13 @@ BOARD_WIDE_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST, Role.OBSERVE
 # Roles that must use a second factor (TOTP) before they reach any page.
 SECOND_FACTOR_ROLES = frozenset({Role.BOARD_ADMIN})
 
+# City-wide reference data of the quality area: read by everyone who works with quality data, changed by the
+# board only (a head, an institution's staff or an observer never revises the city's form or thresholds).
+QUALITY_REFERENCE: dict[str, frozenset[str]] = {
+    f"quality.{model}": READ
+    for model in ("observationform", "criteriongroup", "criterion", "answerscale", "scaleoption", "passthreshold")
+}
+
 # role -> app label (or ALL) -> allowed actions. Scope (which rows) is decided by visible_to.
 ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.BOARD_ADMIN: {ALL: FULL},
@@ -53,6 +60,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "assets": WRITE,
         "projects": WRITE,
         "quality": FULL,
+        **QUALITY_REFERENCE,
         "innovation": READ,
         "reports": WRITE,
     },
@@ -61,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "people": READ,
         "assets": READ,
         "quality": WRITE,
+        **QUALITY_REFERENCE,
         "reports": READ,
     },
     Role.CENTRE_STAFF: {
@@ -72,6 +81,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "registry": READ,
         "people": READ,
         "quality": WRITE,
+        **QUALITY_REFERENCE,
         "reports": READ,
     },
 }

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from eduboard.core.imports import Importer, ImportFailed
+from eduboard.core.scope import WHOLE_CITY
 
 
 def iso_date(value: str) -> date:
@@ -45,7 +46,7 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"No such file: {path}")
-        importer = importer_class()
+        importer = importer_class(viewer=WHOLE_CITY)  # commands are the board's own tools
         try:
             result = importer.run(path)
         except ImportFailed as failure:

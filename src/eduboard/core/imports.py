@@ -39,6 +39,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from eduboard.core.scope import Viewer, institution_scope
+from eduboard.core.text import CONTROL_CHARACTER, first_control_character
+
 MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 2000  # rows between two reports of the check pass's progress
 CHUNK_SIZE = 10_000  # rows per chunk: fewer round trips, and a few chunks in memory at most (docs/performance.md)
@@ -404,8 +407,11 @@ class Importer:
     #: Tables whose planner statistics a large import refreshes when it ends (see `analyze_tables`).
     analyze_models: ClassVar[tuple[type[models.Model], ...]] = ()
 
-    def __init__(self, *, user: Any = None) -> None:
-        self.user = user
+    def __init__(self, *, viewer: Viewer) -> None:
+        """`viewer`: whose import this is; rows may only touch what the viewer may change (WHOLE_CITY for the
+        board's commands)."""
+        self.viewer = viewer
+        self.scope: set[int] | None = institution_scope(viewer)
         self.current_row = 1  # the row parse() is reading, for errors a later hook reports
 
     # -- to override
@@ -467,6 +473,12 @@ class Importer:
                 continue
             values = {column: (row[index] if index < len(row) else "") for column, index in positions.items()}
             self.current_row = number
+            if CONTROL_CHARACTER.search("\t".join(values.values())) is not None:  # one search a row, not a cell
+                column, found = next(
+                    (column, hit) for column, value in values.items() if (hit := first_control_character(value))
+                )
+                errors.append(RowError(number, column, _("a control character (%s) is not allowed in text") % found[0]))
+                continue
             try:
                 record = self.parse(values)
             except RowProblem as problem:
@@ -580,17 +592,19 @@ class Importer:
     @classmethod
     def template_workbook(cls) -> bytes:
         """An XLSX template: the header row, one example row, and a sheet of allowed codes."""
+        from eduboard.core.exports import xlsx_safe_row  # text that looks like a formula is written as text
+
         workbook = Workbook()
         sheet = workbook.active
         assert sheet is not None  # noqa: S101 - a new workbook always has one sheet
         sheet.title = cls.kind
-        sheet.append(cls.columns)
+        sheet.append(xlsx_safe_row(sheet, cls.columns))
         if cls.example:
-            sheet.append(cls.example)
+            sheet.append(xlsx_safe_row(sheet, cls.example))
         codes = workbook.create_sheet("codes")
         codes.append(["column", "allowed values"])
         for column, allowed in cls.codes.items():
-            codes.append([column, allowed])
+            codes.append(xlsx_safe_row(codes, [column, allowed]))
         output = io.BytesIO()
         workbook.save(output)
         return output.getvalue()
@@ -598,11 +612,13 @@ class Importer:
     @classmethod
     def template_csv(cls) -> str:
         """A CSV template: the header row and one example row."""
+        from eduboard.core.exports import csv_safe  # text that looks like a formula gets a leading apostrophe
+
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(cls.columns)
+        writer.writerow([csv_safe(column) for column in cls.columns])
         if cls.example:
-            writer.writerow(cls.example)
+            writer.writerow([csv_safe(value) for value in cls.example])
         return buffer.getvalue()
 
 

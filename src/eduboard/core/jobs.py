@@ -74,7 +74,7 @@ def run_in_background(work: Callable[..., Any], **arguments: Any) -> None:
 def import_job_run(*, job_id: int, user: Any) -> ImportJob:
     """Run one import job to its end, recording the result or every error."""
     job = ImportJob.objects.get(pk=job_id)
-    importer = IMPORT_KINDS[(job.area, job.kind)](user=user)  # type: ignore[call-arg]
+    importer = IMPORT_KINDS[(job.area, job.kind)](viewer=user)
     job.status = ImportJob.Status.RUNNING
     job.save(update_fields=["status"])
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.scope import ReferenceQuerySet
+
 
 class TimeStampedModel(models.Model):
     """A row that knows when it was created and last changed."""
@@ -22,6 +24,8 @@ class SchoolYear(models.Model):
     code = models.CharField(_("school year"), max_length=9, unique=True)
     start_date = models.DateField(_("starts on"))
     end_date = models.DateField(_("ends on"))
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("school year")

@@ -2,13 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any, ClassVar, cast
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from eduboard.core.audit import audit_export
 from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
+
+REAUTH_SESSION_KEY = "eduboard_reauthenticated_at"
+
+
+def recently_reauthenticated(request: HttpRequest) -> bool:
+    """Whether the user confirmed their password (and second factor) within REAUTH_VALID_SECONDS."""
+    confirmed = request.session.get(REAUTH_SESSION_KEY, 0)
+    return bool(confirmed) and time.time() - float(confirmed) < settings.REAUTH_VALID_SECONDS
+
+
+class _Counted:
+    """An iterable that counts what passes through it (the rows an export wrote)."""
+
+    def __init__(self, rows: Iterable[Any]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Any]:
+        for row in self.rows:
+            self.count += 1
+            yield row
 
 
 class FilteredListView(FilterView):
@@ -26,6 +62,9 @@ class FilteredListView(FilterView):
     default_sort: ClassVar[str] = ""
     export_columns: ClassVar[list[Column]] = []
     export_filename: ClassVar[str] = "export"
+    #: Columns added when the export is asked with `codes=full` (full personal codes), and the permission it needs.
+    full_code_columns: ClassVar[list[Column]] = []
+    full_code_permission: ClassVar[str] = ""
 
     def current_sort(self) -> str:
         requested = self.request.GET.get("sort", self.default_sort)
@@ -48,12 +87,35 @@ class FilteredListView(FilterView):
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         fmt = request.GET.get("export", "")
         if fmt in EXPORT_FORMATS and self.export_columns:
-            filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-            return table_response(
-                filename=self.export_filename, fmt=fmt, columns=self.export_columns, rows=rows.iterator(chunk_size=2000)
-            )
+            return self.export(request, fmt)
         return super().get(request, *args, **kwargs)
+
+    def export(self, request: HttpRequest, fmt: str) -> HttpResponse:
+        """Every filtered row as a file, written to the audit trail with its filter and row count.
+
+        With `codes=full` (only for users who may see full personal codes) the file carries them; more than
+        BULK_EXPORT_REAUTH_ROWS such rows ask for the password (and second factor) again, and each user may make
+        FULL_CODE_EXPORTS_PER_HOUR of them an hour."""
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        columns = list(self.export_columns)
+        full_codes = request.GET.get("codes") == "full" and bool(self.full_code_columns)
+        if full_codes:
+            if not request.user.has_perm(self.full_code_permission):
+                raise PermissionDenied(_("Your role does not show full personal codes."))
+            if rows.count() > settings.BULK_EXPORT_REAUTH_ROWS and not recently_reauthenticated(request):
+                return redirect(f"{_reauth_url()}?{urlencode({'next': request.get_full_path()})}")
+            key = f"eduboard:full-code-exports:{request.user.pk}:{int(time.time() // 3600)}"
+            cache.add(key, 0, timeout=3600)
+            if cache.incr(key) > settings.FULL_CODE_EXPORTS_PER_HOUR:
+                return HttpResponse(
+                    _("Too many exports with full personal codes this hour; try again later."), status=429
+                )
+            columns += self.full_code_columns
+        counted = _Counted(rows.iterator(chunk_size=2000))
+        response = table_response(filename=self.export_filename, fmt=fmt, columns=columns, rows=counted)
+        audit_export(request=request, model=rows.model, fmt=fmt, rows=counted.count, full_codes=full_codes)
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -66,9 +128,53 @@ class FilteredListView(FilterView):
         context["query_without_sort"] = unsorted.urlencode()
         context["current_sort"] = self.current_sort()
         context["export_formats"] = EXPORT_FORMATS if self.export_columns else ()
+        context["full_code_export"] = bool(self.full_code_columns) and self.request.user.has_perm(
+            self.full_code_permission
+        )
         return context
 
     def get_template_names(self) -> list[str]:
         if getattr(self.request, "htmx", False) and self.partial_template_name:
             return [self.partial_template_name]
         return super().get_template_names()
+
+
+def _reauth_url() -> str:
+    from django.urls import reverse
+
+    return reverse("reauthenticate")
+
+
+class ReauthenticateForm(forms.Form):
+    """The password again, and a code from the authenticator app when the user has one."""
+
+    password = forms.CharField(label=gettext_lazy("Your password"), widget=forms.PasswordInput)
+    token = forms.CharField(
+        label=gettext_lazy("Code from the authenticator app"),
+        required=False,
+        max_length=8,
+        help_text=gettext_lazy("Needed when your account has a second factor."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reauthenticate_view(request: HttpRequest) -> HttpResponse:
+    """Confirm who you are before a bulk export of personal data (the password, and the second factor)."""
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    device = TOTPDevice.objects.filter(user=cast(Any, request.user), confirmed=True).first()
+    form = ReauthenticateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+        if user is None or user.pk != request.user.pk:
+            form.add_error("password", _("The password is not right."))
+        elif device is not None and not device.verify_token(form.cleaned_data["token"]):
+            form.add_error("token", _("That code is not valid. Wait for the next code and try again."))
+        else:
+            request.session[REAUTH_SESSION_KEY] = time.time()
+            return redirect(target)
+    return render(request, "core/reauthenticate.html", {"form": form, "next": target, "needs_token": device})

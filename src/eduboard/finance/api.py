@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -19,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes, renderer_classes
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -28,7 +27,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from eduboard.core.api import VersionedWritesMixin, api_error
+from eduboard.core.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedSlugRelatedField,
+    VersionedWritesMixin,
+    api_error,
+)
 from eduboard.finance import selectors, services
 from eduboard.finance.filters import AllocationFilter, ExpenditureFilter, SettlementFilter
 from eduboard.finance.models import (
@@ -42,7 +47,6 @@ from eduboard.finance.models import (
     SettlementLine,
 )
 from eduboard.registry.models import Institution, Municipality, institution_scope
-from eduboard.registry.selectors import scope_of
 
 
 def _check_scope(user: Any, institution: Institution | None) -> None:
@@ -51,46 +55,44 @@ def _check_scope(user: Any, institution: Institution | None) -> None:
         raise ValidationError({"institution": [_("This institution is not in your scope.")]})
 
 
-class FundingSourceSerializer(serializers.ModelSerializer):
+class FundingSourceSerializer(ScopedModelSerializer):
     class Meta:
         model = FundingSource
         fields = ["id", "code", "name"]
 
 
-class FundingSourceViewSet(viewsets.ModelViewSet):
+class FundingSourceViewSet(ScopedModelViewSet):
     """Funding sources (the board extends the list)."""
 
     serializer_class = FundingSourceSerializer
     queryset = FundingSource.objects.all()
 
 
-class InstitutionSetSerializer(serializers.ModelSerializer):
-    members = serializers.SlugRelatedField(
-        slug_field="registration_number", queryset=Institution.objects.all(), many=True
-    )
+class InstitutionSetSerializer(ScopedModelSerializer):
+    members = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all(), many=True)
 
     class Meta:
         model = InstitutionSet
         fields = ["id", "name", "members"]
 
 
-class InstitutionSetViewSet(viewsets.ModelViewSet):
+class InstitutionSetViewSet(ScopedModelViewSet):
     """Named groups of institutions that allocations can be made to (e.g. “all preschools”)."""
 
     serializer_class = InstitutionSetSerializer
     queryset = InstitutionSet.objects.prefetch_related("members")
 
 
-class AllocationSerializer(serializers.ModelSerializer):
+class AllocationSerializer(ScopedModelSerializer):
     """An allocation; `spent` counts every expenditure recorded. Send back `version` on update."""
 
-    institution = serializers.SlugRelatedField(
+    institution = ScopedSlugRelatedField(
         slug_field="registration_number", queryset=Institution.objects.all(), required=False, allow_null=True
     )
-    institution_set = serializers.SlugRelatedField(
+    institution_set = ScopedSlugRelatedField(
         slug_field="name", queryset=InstitutionSet.objects.all(), required=False, allow_null=True
     )
-    source = serializers.SlugRelatedField(slug_field="code", queryset=FundingSource.objects.all())  # type: ignore[assignment]
+    source = ScopedSlugRelatedField(slug_field="code", queryset=FundingSource.objects.all())  # type: ignore[assignment]
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -102,18 +104,13 @@ class AllocationSerializer(serializers.ModelSerializer):
         return institution
 
 
-class AllocationViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
+class AllocationViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Allocations the caller may see (own institutions and their groups); the board writes them."""
 
     serializer_class = AllocationSerializer
     filterset_class = AllocationFilter
-    queryset = Allocation.objects.all()
+    queryset = Allocation.objects.select_related("institution", "institution_set", "source")
     ordering_fields = ["year", "amount", "purpose"]
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return Allocation.objects.visible_to(self.request.user).select_related(
-            "institution", "institution_set", "source"
-        )
 
     def save_with(self, instance: Allocation, expected: int | None) -> None:
         services.allocation_save(allocation=instance, expected_version=expected)
@@ -125,7 +122,7 @@ class AllocationViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
             raise api_error(error) from error
 
 
-class ExpenditureSerializer(serializers.ModelSerializer):
+class ExpenditureSerializer(ScopedModelSerializer):
     """Spending from an allocation. Send back `version` on update."""
 
     version = serializers.IntegerField(required=False)
@@ -140,7 +137,7 @@ class ExpenditureSerializer(serializers.ModelSerializer):
         return allocation
 
 
-class ExpenditureViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
+class ExpenditureViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Spending of the allocations the caller may see."""
 
     serializer_class = ExpenditureSerializer
@@ -148,20 +145,17 @@ class ExpenditureViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
     queryset = Expenditure.objects.all()
     ordering_fields = ["date", "amount"]
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return Expenditure.objects.visible_to(self.request.user)
-
     def save_with(self, instance: Expenditure, expected: int | None) -> None:
         services.expenditure_save(expenditure=instance, expected_version=expected)
 
 
-class CostRateSerializer(serializers.ModelSerializer):
+class CostRateSerializer(ScopedModelSerializer):
     class Meta:
         model = CostRate
         fields = ["id", "year", "kind", "monthly_cost"]
 
 
-class CostRateViewSet(viewsets.ModelViewSet):
+class CostRateViewSet(ScopedModelViewSet):
     """Approved costs per learner per month."""
 
     serializer_class = CostRateSerializer
@@ -169,7 +163,7 @@ class CostRateViewSet(viewsets.ModelViewSet):
     filterset_fields = ["year", "kind"]
 
 
-class MealRuleSerializer(serializers.ModelSerializer):
+class MealRuleSerializer(ScopedModelSerializer):
     """A meal compensation rule; the state's and the municipality's shares add up to the price."""
 
     version = serializers.IntegerField(required=False)
@@ -183,7 +177,7 @@ class MealRuleSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class MealRuleViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
+class MealRuleViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Meal compensation rules (the board edits them)."""
 
     serializer_class = MealRuleSerializer
@@ -193,7 +187,7 @@ class MealRuleViewSet(VersionedWritesMixin, viewsets.ModelViewSet):
         services.meal_rule_save(rule=instance, expected_version=expected)
 
 
-class DayOffSerializer(serializers.ModelSerializer):
+class DayOffSerializer(ScopedModelSerializer):
     class Meta:
         model = DayOff
         fields = ["id", "name", "start", "end", "applies_to"]
@@ -206,17 +200,17 @@ class DayOffSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class DayOffViewSet(viewsets.ModelViewSet):
+class DayOffViewSet(ScopedModelViewSet):
     """Days without school meals (holidays)."""
 
     serializer_class = DayOffSerializer
     queryset = DayOff.objects.all()
 
 
-class SettlementLineSerializer(serializers.ModelSerializer):
+class SettlementLineSerializer(ScopedModelSerializer):
     """A settlement line; `amount` = learners × months × monthly cost."""
 
-    municipality = serializers.SlugRelatedField(slug_field="name", queryset=Municipality.objects.all())
+    municipality = ScopedSlugRelatedField(slug_field="name", queryset=Municipality.objects.all())
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:
@@ -227,7 +221,7 @@ class SettlementLineSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class SettlementLineViewSet(viewsets.ModelViewSet):
+class SettlementLineViewSet(ScopedModelViewSet):
     """Inter-municipal settlement lines (board only)."""
 
     serializer_class = SettlementLineSerializer
@@ -275,7 +269,7 @@ def finance_stats_view(request: Request) -> Response:
     if not request.user.has_perm("finance.view_allocation"):
         raise PermissionDenied
     as_of = _date_param(request, "as_of", timezone.localdate())
-    return Response(selectors.finance_stats(as_of=as_of, visible_to=scope_of(request.user)))
+    return Response(selectors.finance_stats(as_of=as_of, visible_to=request.user))
 
 
 @extend_schema(

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.forms import ScopedFormMixin
 from eduboard.finance.models import Allocation, Expenditure, MealRule, SettlementLine
 from eduboard.registry.models import Institution, Municipality
 
@@ -29,7 +30,7 @@ class VersionedForm(forms.ModelForm):
             self.fields["version"].error_messages["required"] = _("The form was out of date; reload the page.")
 
 
-class AllocationForm(VersionedForm):
+class AllocationForm(ScopedFormMixin, VersionedForm):
     class Meta:
         model = Allocation
         fields = ["year", "institution", "institution_set", "purpose", "source", "amount", "note"]
@@ -61,7 +62,7 @@ class MealRuleForm(VersionedForm):
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
 
-class SettlementLineForm(forms.ModelForm):
+class SettlementLineForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = SettlementLine
         fields = [
@@ -84,7 +85,7 @@ class AsOfForm(forms.Form):
         return timezone.localdate()
 
 
-class MealMonthForm(forms.Form):
+class MealMonthForm(ScopedFormMixin, forms.Form):
     institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
     month = forms.CharField(label=_("Month"), widget=forms.DateInput(attrs={"type": "month"}), help_text=_("YYYY-MM"))
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -15,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.numbers import money
+from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
 from eduboard.registry.choices import ProgrammeLevel
-from eduboard.registry.models import Institution, Learner, Municipality, institution_scope
+from eduboard.registry.models import Institution, Learner, Municipality
 
 
 class FundingSource(models.Model):
@@ -25,6 +25,8 @@ class FundingSource(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in import files."))
     name = models.CharField(_("name"), max_length=120)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("funding source")
@@ -41,6 +43,8 @@ class InstitutionSet(models.Model):
     name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("Used in import files."))
     members = models.ManyToManyField(Institution, verbose_name=_("institutions"), related_name="+")
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("group of institutions")
         verbose_name_plural = _("groups of institutions")
@@ -51,15 +55,23 @@ class InstitutionSet(models.Model):
 
 
 class AllocationQuerySet(models.QuerySet["Allocation"]):
-    def visible_to(self, user: Any) -> AllocationQuerySet:
-        """Allocations to an institution in the user's scope, or to a group of institutions holding one."""
-        scope = institution_scope(user)
+    def visible_to(self, viewer: Viewer) -> AllocationQuerySet:
+        """Allocations to an institution in the viewer's scope, or to a group of institutions holding one."""
+        scope = institution_scope(viewer)
         if scope is None:
             return self
         return self.filter(
             Q(institution__in=scope)
             | Q(pk__in=Allocation.objects.filter(institution_set__members__in=scope).values("pk"))
         )
+
+    def editable_by(self, viewer: Viewer) -> AllocationQuerySet:
+        """Allocations the viewer may change: those to one institution of the viewer's scope (an allocation to
+        a group of institutions is the board's)."""
+        scope = institution_scope(viewer)
+        if scope is None:
+            return self
+        return self.filter(institution__in=scope)
 
 
 class Allocation(TimeStampedModel):
@@ -130,11 +142,17 @@ class Allocation(TimeStampedModel):
 
 
 class ExpenditureQuerySet(models.QuerySet["Expenditure"]):
-    def visible_to(self, user: Any) -> ExpenditureQuerySet:
-        """Spending of the allocations the user may see."""
-        if institution_scope(user) is None:
+    def visible_to(self, viewer: Viewer) -> ExpenditureQuerySet:
+        """Spending of the allocations the viewer may see."""
+        if institution_scope(viewer) is None:
             return self
-        return self.filter(allocation__in=Allocation.objects.visible_to(user).values("pk"))
+        return self.filter(allocation__in=Allocation.objects.visible_to(viewer).values("pk"))
+
+    def editable_by(self, viewer: Viewer) -> ExpenditureQuerySet:
+        """Spending of the allocations the viewer may change."""
+        if institution_scope(viewer) is None:
+            return self
+        return self.filter(allocation__in=Allocation.objects.editable_by(viewer).values("pk"))
 
 
 class Expenditure(TimeStampedModel):
@@ -178,6 +196,8 @@ class CostRate(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("approved cost per learner")
@@ -246,6 +266,8 @@ class MealRule(TimeStampedModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meal compensation rule")
         verbose_name_plural = _("meal compensation rules")
@@ -277,6 +299,8 @@ class MealContract(models.Model):
     signed_on = models.DateField(_("valid from"))
     ended_on = models.DateField(_("valid until"), null=True, blank=True)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("meal contract")
         verbose_name_plural = _("meal contracts")
@@ -298,6 +322,8 @@ class DayOff(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     applies_to = models.CharField(_("applies to"), max_length=12, choices=DayOffScope.choices, default=DayOffScope.ALL)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("day without meals")
@@ -331,6 +357,8 @@ class SettlementLine(TimeStampedModel):
         validators=[MinValueValidator(Decimal(0))],
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("settlement line")

@@ -1,6 +1,6 @@
 """Reads that compute the finance figures: utilisation, cost per learner, meal compensation, settlements.
 
-Each returns plain data; the query count of each is bounded (tests assert it). `visible_to=ALL` gives
+Each returns plain data; the query count of each is bounded (tests assert it). `visible_to=WHOLE_CITY` gives
 the whole city (commands, the board's reports); a user limits the figures to their institutions.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Q, Sum
 
 from eduboard.core.numbers import money, percent
+from eduboard.core.scope import Viewer, institution_scope, sees_whole_city
 from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
 from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
 from eduboard.finance.models import (
@@ -29,15 +30,14 @@ from eduboard.finance.models import (
     SettlementLine,
 )
 from eduboard.registry.choices import GroupKind, ProgrammeLevel, SpecialNeeds
-from eduboard.registry.models import Enrolment, Institution, Municipality, institution_scope
-from eduboard.registry.selectors import ALL
+from eduboard.registry.models import Enrolment, Institution, Municipality
 
 ZERO = Decimal("0.00")
 
 
-def _scope_ids(visible_to: Any) -> set[int] | None:
+def _scope_ids(visible_to: Viewer) -> set[int] | None:
     """Institution ids in scope, or None for all."""
-    return None if visible_to is ALL else institution_scope(visible_to)
+    return institution_scope(visible_to)
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -90,12 +90,11 @@ class AllocationUse:
         }
 
 
-def allocation_utilisation(*, as_of: date, visible_to: Any = ALL, year: int | None = None) -> list[AllocationUse]:
+def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None = None) -> list[AllocationUse]:
     """Every allocation of the year (the year of `as_of` by default) with its spending up to `as_of` and the
     institution types it reaches. Two queries."""
     allocations = Allocation.objects.filter(year=year or as_of.year)
-    if visible_to is not ALL:
-        allocations = allocations.visible_to(visible_to)
+    allocations = allocations.visible_to(visible_to)
     rows = list(
         allocations.annotate(
             spent=Sum("expenditures__amount", filter=Q(expenditures__date__lte=as_of), default=ZERO)
@@ -225,7 +224,7 @@ def spending_by_institution(*, year: int, until: date, months: dict[int, dict[st
     return spent
 
 
-def cost_per_learner(*, as_of: date, visible_to: Any = ALL, year: int | None = None) -> dict[str, dict[str, Any]]:
+def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None) -> dict[str, dict[str, Any]]:
     """Per programme kind: the approved monthly cost, the one computed from the data, and their difference.
 
     computed = spending ÷ learner-months, where spending is the year's expenditures up to `as_of`
@@ -586,7 +585,7 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
 # --- everything as of a date
 
 
-def finance_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+def finance_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """The finance figures as of a date: utilisation by allocation and by source, cost per learner, and the
     year's settlements. The JSON of `manage.py finance_stats` and `GET /api/finance/stats/`."""
     uses = allocation_utilisation(as_of=as_of, visible_to=visible_to)
@@ -598,6 +597,6 @@ def finance_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
         "utilisation_by_source": utilisation_by_source(uses),
         "cost_per_learner": cost_per_learner(as_of=as_of, visible_to=visible_to),
     }
-    if visible_to is ALL or institution_scope(visible_to) is None:
+    if sees_whole_city(visible_to):
         stats["settlements"] = settlement_summary(date_from=date(as_of.year, 1, 1), date_to=date(as_of.year, 12, 31))
     return stats

@@ -37,7 +37,6 @@ from eduboard.finance.forms import (
 )
 from eduboard.finance.models import Allocation, DayOff, Expenditure, MealRule, SettlementLine
 from eduboard.registry.models import Institution, Municipality
-from eduboard.registry.selectors import scope_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -62,7 +61,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     """Utilisation by allocation and funding source, and the cost per learner, as of a date."""
     form = AsOfForm(request.GET or None)
     as_of = form.as_of_date()
-    scope = scope_of(request.user)
+    scope = request.user
     uses = selectors.allocation_utilisation(as_of=as_of, visible_to=scope)
     by_source = selectors.utilisation_by_source(uses)
     source_names = {use.source: use.source_name for use in uses}
@@ -186,7 +185,9 @@ def allocation_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRes
         return HttpResponse(status=403)
     institutions = Institution.objects.visible_to(request.user).order_by("name")
     initial = {} if allocation else {"year": timezone.localdate().year}
-    form = AllocationForm(request.POST or None, instance=allocation, institutions=institutions, initial=initial)
+    form = AllocationForm(
+        request.POST or None, instance=allocation, institutions=institutions, initial=initial, viewer=request.user
+    )
     if request.method == "POST" and form.is_valid():
         edited: Allocation = form.save(commit=False)
         try:
@@ -275,7 +276,9 @@ def meals_view(request: HttpRequest) -> HttpResponse:
     """The rules, and a month's computation for one institution (with its XLSX for accounting)."""
     institutions = Institution.objects.visible_to(request.user).order_by("name")
     today = timezone.localdate()
-    form = MealMonthForm(request.GET or None, institutions=institutions, initial={"month": f"{today:%Y-%m}"})
+    form = MealMonthForm(
+        request.GET or None, institutions=institutions, initial={"month": f"{today:%Y-%m}"}, viewer=request.user
+    )
     computation = None
     if form.is_bound and form.is_valid():
         computation = selectors.meal_compensation(
@@ -336,7 +339,9 @@ def settlements_view(request: HttpRequest) -> HttpResponse:
     """Learners in and out by level, receivable and due, per municipality, for a period; lines to add."""
     form, date_from, date_to = _period(request)
     summary = selectors.settlement_summary(date_from=date_from, date_to=date_to)
-    line_form = SettlementLineForm(request.POST or None, initial={"period_start": date_from, "period_end": date_to})
+    line_form = SettlementLineForm(
+        request.POST or None, initial={"period_start": date_from, "period_end": date_to}, viewer=request.user
+    )
     if request.method == "POST":
         if not request.user.has_perm("finance.add_settlementline"):
             return HttpResponse(status=403)

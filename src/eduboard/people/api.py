@@ -17,7 +17,14 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from eduboard.core.api import VersionedWritesMixin, api_error
+from eduboard.core.api import (
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedSlugRelatedField,
+    VersionedWritesMixin,
+    api_error,
+)
+from eduboard.core.audit import audit_read
 from eduboard.people import selectors, services
 from eduboard.people.filters import EmploymentFilter, StaffFilter, VacancyFilter
 from eduboard.people.models import (
@@ -29,13 +36,11 @@ from eduboard.people.models import (
     TrainingRequirement,
     Vacancy,
 )
-from eduboard.registry.api import FullCleanMixin, ScopedViewSet, _in_scope
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import scope_of
 from eduboard.registry.validators import normalise_personal_code
 
 
-class PositionKindSerializer(serializers.ModelSerializer):
+class PositionKindSerializer(ScopedModelSerializer):
     """A kind of position; `code` is what files use."""
 
     class Meta:
@@ -43,7 +48,7 @@ class PositionKindSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "is_pedagogical"]
 
 
-class StaffMemberSerializer(serializers.ModelSerializer):
+class StaffMemberSerializer(ScopedModelSerializer):
     """A staff member; the personal code is masked unless the caller's role may see it."""
 
     class Meta:
@@ -52,7 +57,9 @@ class StaffMemberSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: StaffMember) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not self.context["request"].user.has_perm("people.reveal_personal_code"):
+        if not (
+            self.context.get("full_record") and self.context["request"].user.has_perm("people.reveal_personal_code")
+        ):
             data["personal_code"] = instance.masked_code
         return data
 
@@ -62,19 +69,15 @@ class StaffMemberSerializer(serializers.ModelSerializer):
         return normalise_personal_code(value)
 
 
-class EmploymentSerializer(serializers.ModelSerializer):
+class EmploymentSerializer(ScopedModelSerializer):
     """A rate a person holds; institution by registration number, position by code. Writes may return a warning."""
 
-    institution = serializers.SlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
-    position = serializers.SlugRelatedField(slug_field="code", queryset=PositionKind.objects.all())
+    institution = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    position = ScopedSlugRelatedField(slug_field="code", queryset=PositionKind.objects.all())
 
     class Meta:
         model = Employment
         fields = ["id", "staff_member", "institution", "position", "subject", "fte", "start_date", "end_date"]
-
-    def validate_institution(self, institution: Institution) -> Institution:
-        _in_scope(self.context["request"].user, institution)
-        return institution
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         instance = self.instance
@@ -89,17 +92,14 @@ class EmploymentSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class EmploymentViewSet(ScopedViewSet):
+class EmploymentViewSet(ScopedModelViewSet):
     """Rates in the caller's institutions. A create or update answers with `warning` when the person's
     total FTE across institutions passes the configured limit (the rate is saved all the same)."""
 
     serializer_class = EmploymentSerializer
     filterset_class = EmploymentFilter
     ordering = ["-start_date"]
-    queryset = Employment.objects.all()
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return Employment.objects.visible_to(self.request.user).select_related("institution", "position")
+    queryset = Employment.objects.select_related("institution", "position")
 
     def _with_warning(self, response: Response) -> Response:
         instance = getattr(self, "_saved", None)
@@ -124,10 +124,10 @@ class EmploymentViewSet(ScopedViewSet):
         return self._with_warning(super().update(request, *args, **kwargs))
 
 
-class StaffMemberViewSet(ScopedViewSet):
+class StaffMemberViewSet(ScopedModelViewSet):
     """Staff with a rate (now or before) in the caller's institutions; personal codes masked by role.
 
-    Writes run the model's validation (ScopedViewSet), so a code stored already, however it is written, is refused.
+    Writes run the model's validation (ScopedModelViewSet), so a code stored already, however it is written, is refused.
     """
 
     serializer_class = StaffMemberSerializer
@@ -136,12 +136,21 @@ class StaffMemberViewSet(ScopedViewSet):
     ordering = ["last_name", "first_name"]
     queryset = StaffMember.objects.all()
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        # Full codes only in one person's record, which is audited; a list never carries them in bulk.
+        return {**super().get_serializer_context(), "full_record": self.action != "list"}
 
-class VacancySerializer(serializers.ModelSerializer):
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        person = self.get_object()
+        audit_read(actor=request.user, instance=person)
+        return Response(self.get_serializer(person).data)
+
+
+class VacancySerializer(ScopedModelSerializer):
     """A vacancy and its life cycle; `version` must be sent back on update (a stale one is refused)."""
 
-    institution = serializers.SlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
-    position = serializers.SlugRelatedField(slug_field="code", queryset=PositionKind.objects.all())
+    institution = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    position = ScopedSlugRelatedField(slug_field="code", queryset=PositionKind.objects.all())
     status = serializers.CharField(read_only=True)
     version = serializers.IntegerField(required=False)
 
@@ -152,20 +161,13 @@ class VacancySerializer(serializers.ModelSerializer):
             "filled_on", "withdrawn_on", "status", "version",
         ]  # fmt: skip
 
-    def validate_institution(self, institution: Institution) -> Institution:
-        _in_scope(self.context["request"].user, institution)
-        return institution
 
-
-class VacancyViewSet(VersionedWritesMixin, ScopedViewSet):
+class VacancyViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Vacancies of the caller's institutions, with the steps publish, fill and withdraw."""
 
     serializer_class = VacancySerializer
     filterset_class = VacancyFilter
-    queryset = Vacancy.objects.all()
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return Vacancy.objects.visible_to(self.request.user).select_related("institution", "position")
+    queryset = Vacancy.objects.select_related("institution", "position")
 
     def save_with(self, instance: Vacancy, expected: int | None) -> None:
         services.vacancy_save(instance, expected_version=expected)
@@ -207,25 +209,22 @@ class VacancyViewSet(VersionedWritesMixin, ScopedViewSet):
         return self._step(request, "withdraw")
 
 
-class QualificationSerializer(serializers.ModelSerializer):
+class QualificationSerializer(ScopedModelSerializer):
     class Meta:
         model = Qualification
         fields = ["id", "staff_member", "title", "document", "issued_on"]
 
 
-class QualificationViewSet(FullCleanMixin, viewsets.ModelViewSet):
+class QualificationViewSet(ScopedModelViewSet):
     """Qualifications of the staff the caller may see."""
 
     serializer_class = QualificationSerializer
     ordering = ["-issued_on"]
     queryset = Qualification.objects.all()
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return Qualification.objects.visible_to(self.request.user)
 
-
-class TrainingRequirementSerializer(serializers.ModelSerializer):
-    positions = serializers.SlugRelatedField(
+class TrainingRequirementSerializer(ScopedModelSerializer):
+    positions = ScopedSlugRelatedField(
         slug_field="code", queryset=PositionKind.objects.all(), many=True, required=False
     )
 
@@ -234,7 +233,7 @@ class TrainingRequirementSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "legal_basis", "hours", "renewal_months", "applies_to", "positions"]
 
 
-class TrainingRequirementViewSet(viewsets.ModelViewSet):
+class TrainingRequirementViewSet(ScopedModelViewSet):
     """Mandatory training: the board maintains it, everyone signed in reads it."""
 
     serializer_class = TrainingRequirementSerializer
@@ -242,24 +241,21 @@ class TrainingRequirementViewSet(viewsets.ModelViewSet):
     ordering = ["name"]
 
 
-class TrainingRecordSerializer(serializers.ModelSerializer):
+class TrainingRecordSerializer(ScopedModelSerializer):
     class Meta:
         model = TrainingRecord
         fields = ["id", "staff_member", "requirement", "completed_on", "hours", "document"]
 
 
-class TrainingRecordViewSet(FullCleanMixin, viewsets.ModelViewSet):
+class TrainingRecordViewSet(ScopedModelViewSet):
     """Training records of the staff the caller may see."""
 
     serializer_class = TrainingRecordSerializer
     ordering = ["-completed_on"]
-    queryset = TrainingRecord.objects.all()
-
-    def get_queryset(self) -> QuerySet[Any]:
-        return TrainingRecord.objects.visible_to(self.request.user).select_related("requirement")
+    queryset = TrainingRecord.objects.select_related("requirement")
 
 
-class PositionKindViewSet(viewsets.ModelViewSet):
+class PositionKindViewSet(ScopedModelViewSet):
     """Position kinds (the board maintains them)."""
 
     serializer_class = PositionKindSerializer
@@ -267,7 +263,7 @@ class PositionKindViewSet(viewsets.ModelViewSet):
     ordering = ["code"]
 
 
-class PublicVacancySerializer(serializers.ModelSerializer):
+class PublicVacancySerializer(ScopedModelSerializer):
     """A published vacancy as the public sees it."""
 
     institution = serializers.CharField(source="institution.name")
@@ -318,4 +314,4 @@ def people_stats_view(request: Request) -> Response:
         as_of = timezone.localdate()
     if not request.user.has_perm("people.view_employment"):
         return Response(status=status.HTTP_403_FORBIDDEN)
-    return Response(selectors.people_stats(as_of=as_of, visible_to=scope_of(request.user)))
+    return Response(selectors.people_stats(as_of=as_of, visible_to=request.user))

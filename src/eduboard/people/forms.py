@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.forms import ScopedFormMixin
 from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, Vacancy
 from eduboard.registry.models import Institution
 from eduboard.registry.validators import normalise_personal_code
@@ -24,7 +25,7 @@ class StaffMemberForm(forms.ModelForm):
         return normalise_personal_code(self.cleaned_data["personal_code"])
 
 
-class EmploymentForm(forms.ModelForm):
+class EmploymentForm(ScopedFormMixin, forms.ModelForm):
     """A rate; the institution list holds only the user's institutions."""
 
     class Meta:
@@ -38,7 +39,7 @@ class EmploymentForm(forms.ModelForm):
         self.fields["position"].queryset = PositionKind.objects.order_by("name")  # type: ignore[attr-defined]
 
 
-class VacancyForm(forms.ModelForm):
+class VacancyForm(ScopedFormMixin, forms.ModelForm):
     """A vacancy; `version` travels with the form so a stale edit is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -59,7 +60,7 @@ class VacancyForm(forms.ModelForm):
             self.initial["version"] = self.instance.version
 
 
-class TrainingRecordForm(forms.ModelForm):
+class TrainingRecordForm(ScopedFormMixin, forms.ModelForm):
     class Meta:
         model = TrainingRecord
         fields = ["requirement", "completed_on", "hours", "document"]

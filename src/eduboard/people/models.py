@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import TimeStampedModel
-from eduboard.registry.models import Institution, ScopedQuerySet, institution_scope
+from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.registry.models import Institution, ScopedQuerySet
 from eduboard.registry.validators import mask_personal_code, validate_personal_code
 
 FTE_DIGITS, FTE_PLACES = 6, 3  # 999.999 at most; three decimals as in the seeds (3.221)
@@ -40,6 +41,8 @@ class PositionKind(models.Model):
     name = models.CharField(_("name"), max_length=120)
     is_pedagogical = models.BooleanField(_("pedagogical position"), default=True)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("position kind")
         verbose_name_plural = _("position kinds")
@@ -50,9 +53,9 @@ class PositionKind(models.Model):
 
 
 class StaffQuerySet(ScopedQuerySet):
-    def visible_to(self, user: object) -> StaffQuerySet:
-        """Staff with an employment (past or present) in one of the user's institutions."""
-        scope = institution_scope(user)  # type: ignore[arg-type]
+    def visible_to(self, viewer: Viewer) -> StaffQuerySet:
+        """Staff with an employment (past or present) in one of the viewer's institutions."""
+        scope = institution_scope(viewer)
         if scope is None:
             return self
         return self.filter(pk__in=Employment.objects.filter(institution__in=scope).values("staff_member_id"))
@@ -96,11 +99,15 @@ class StaffMember(TimeStampedModel):
 
 
 class StaffLinkedQuerySet(models.QuerySet["models.Model"]):
-    def visible_to(self, user: object) -> StaffLinkedQuerySet:
-        """Rows of staff the user may see."""
-        if institution_scope(user) is None:  # type: ignore[arg-type]
+    def visible_to(self, viewer: Viewer) -> StaffLinkedQuerySet:
+        """Rows of staff the viewer may see."""
+        if institution_scope(viewer) is None:
             return self
-        return self.filter(staff_member__in=StaffMember.objects.visible_to(user).values("pk"))
+        return self.filter(staff_member__in=StaffMember.objects.visible_to(viewer).values("pk"))
+
+    def editable_by(self, viewer: Viewer) -> StaffLinkedQuerySet:
+        """Rows of staff the viewer may change (as visible_to)."""
+        return self.visible_to(viewer)
 
 
 class Qualification(TimeStampedModel):
@@ -269,6 +276,8 @@ class TrainingRequirement(models.Model):
         _("applies to"), max_length=12, choices=TrainingAppliesTo.choices, default=TrainingAppliesTo.PEDAGOGICAL
     )
     positions = models.ManyToManyField(PositionKind, verbose_name=_("positions"), blank=True, related_name="+")
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("training requirement")

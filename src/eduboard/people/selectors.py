@@ -22,20 +22,20 @@ from typing import Any
 
 from django.db.models import Max
 
+from eduboard.core.scope import Viewer, institution_scope
 from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, TrainingRequirement, Vacancy
 from eduboard.people.services import TrainingGap, expiry, requirement_applies, warning_window
 from eduboard.registry.choices import InstitutionType
-from eduboard.registry.models import Institution, institution_scope
+from eduboard.registry.models import Institution
 
-ALL = None
 PRESCHOOL_TEACHER = "preschool_teacher"
 GENERAL_SCHOOL_TYPES = frozenset(
     {InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM}
 )
 
 
-def _scope(visible_to: Any) -> set[int] | None:
-    return None if visible_to is ALL else institution_scope(visible_to)
+def _scope(visible_to: Viewer) -> set[int] | None:
+    return institution_scope(visible_to)
 
 
 def _fte(value: Decimal) -> float:
@@ -49,7 +49,7 @@ def _count(people: set[int], institutions_of: dict[int, set[int]]) -> dict[str, 
     }
 
 
-def pedagogue_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+def pedagogue_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """Pedagogues by institution type and institution, and how many work in several institutions (2 queries).
 
     Whether a person works in several institutions is a fact about the person: it is counted from all
@@ -113,17 +113,16 @@ def pedagogue_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
     }
 
 
-def open_vacancies(*, as_of: date, visible_to: Any = ALL) -> list[Vacancy]:
+def open_vacancies(*, as_of: date, visible_to: Viewer) -> list[Vacancy]:
     """Vacancies open on `as_of` in the user's scope (one query)."""
     vacancies = Vacancy.objects.open_on(as_of)
-    if visible_to is not ALL:
-        vacancies = vacancies.visible_to(visible_to)
+    vacancies = vacancies.visible_to(visible_to)
     return list(
         vacancies.select_related("institution", "position").order_by("institution__name", "position__name", "pk")
     )
 
 
-def vacancy_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+def vacancy_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """Open vacancies grouped by institution (registration number) with position, subject and FTE, and totals."""
     grouped: dict[str, dict[str, Any]] = {}
     total = Decimal(0)
@@ -153,11 +152,10 @@ def vacancy_figures(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
     }
 
 
-def training_gaps(*, as_of: date, visible_to: Any = ALL) -> list[TrainingGap]:
+def training_gaps(*, as_of: date, visible_to: Viewer) -> list[TrainingGap]:
     """Staff (with a rate on `as_of`) whose required training is missing, expired or expiring (4 queries)."""
     employments = Employment.objects.active_on(as_of)
-    if visible_to is not ALL:
-        employments = employments.visible_to(visible_to)
+    employments = employments.visible_to(visible_to)
     positions: dict[int, set[int]] = defaultdict(set)
     for person, position in employments.values_list("staff_member_id", "position_id"):
         positions[person].add(position)
@@ -204,7 +202,7 @@ def training_gaps(*, as_of: date, visible_to: Any = ALL) -> list[TrainingGap]:
     return gaps
 
 
-def people_stats(*, as_of: date, visible_to: Any = ALL) -> dict[str, Any]:
+def people_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """Every people figure of the readiness report as of a date, as JSON-ready data."""
     gaps = training_gaps(as_of=as_of, visible_to=visible_to)
     by_status = {"missing": 0, "expired": 0, "expiring": 0}

@@ -29,7 +29,6 @@ from eduboard.people.filters import StaffFilter, VacancyFilter
 from eduboard.people.forms import EmploymentForm, StaffMemberForm, TrainingRecordForm, VacancyForm
 from eduboard.people.models import Employment, StaffMember, Vacancy
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import scope_of
 
 
 def _fte(value: Any) -> str:
@@ -105,11 +104,15 @@ class StaffDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
                 .count(),
                 "qualifications": person.qualifications.all(),
                 "training": person.training_records.select_related("requirement"),
-                "gaps": [g for g in selectors.training_gaps(as_of=today) if g.staff_member_id == person.pk],
+                "gaps": [
+                    g
+                    for g in selectors.training_gaps(as_of=today, visible_to=self.request.user)
+                    if g.staff_member_id == person.pk
+                ],
                 "show_code": self.request.user.has_perm("people.reveal_personal_code"),
                 "can_change": self.request.user.has_perm("people.add_employment"),
-                "employment_form": EmploymentForm(institutions=institutions.order_by("name")),
-                "training_form": TrainingRecordForm(),
+                "employment_form": EmploymentForm(institutions=institutions.order_by("name"), viewer=self.request.user),
+                "training_form": TrainingRecordForm(viewer=self.request.user),
             }
         )
         return context
@@ -121,7 +124,9 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
     """A new person with their first rate."""
     institutions = Institution.objects.visible_to(request.user).order_by("name")
     person_form = StaffMemberForm(request.POST or None, prefix="person")
-    employment_form = EmploymentForm(request.POST or None, prefix="rate", institutions=institutions)
+    employment_form = EmploymentForm(
+        request.POST or None, prefix="rate", institutions=institutions, viewer=request.user
+    )
     if request.method == "POST" and person_form.is_valid() and employment_form.is_valid():
         try:
             with transaction.atomic():
@@ -146,7 +151,7 @@ def employment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a rate to a person (from the person's page)."""
     person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
     institutions = Institution.objects.visible_to(request.user).order_by("name")
-    form = EmploymentForm(request.POST, institutions=institutions)
+    form = EmploymentForm(request.POST, institutions=institutions, viewer=request.user)
     if form.is_valid():
         employment = form.save(commit=False)
         employment.staff_member = person
@@ -174,7 +179,7 @@ def employment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def training_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a completed training for a person."""
     person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
-    form = TrainingRecordForm(request.POST)
+    form = TrainingRecordForm(request.POST, viewer=request.user)
     if form.is_valid():
         record = form.save(commit=False)
         record.staff_member = person
@@ -215,7 +220,7 @@ class VacancyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
         context = super().get_context_data(**kwargs)
         context["can_change"] = self.request.user.has_perm("people.change_vacancy")
         today = timezone.localdate()
-        context["open_figures"] = selectors.vacancy_figures(as_of=today, visible_to=scope_of(self.request.user))
+        context["open_figures"] = selectors.vacancy_figures(as_of=today, visible_to=self.request.user)
         context["today"] = today
         return context
 
@@ -227,7 +232,9 @@ def vacancy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     institutions = Institution.objects.visible_to(request.user).order_by("name")
     vacancy = get_object_or_404(Vacancy.objects.visible_to(request.user), pk=pk) if pk else None
     initial = {} if vacancy else {"declared_on": timezone.localdate()}
-    form = VacancyForm(request.POST or None, instance=vacancy, institutions=institutions, initial=initial)
+    form = VacancyForm(
+        request.POST or None, instance=vacancy, institutions=institutions, initial=initial, viewer=request.user
+    )
     if request.method == "POST" and form.is_valid():
         edited: Vacancy = form.save(commit=False)
         try:
@@ -271,7 +278,7 @@ def vacancy_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def training_view(request: HttpRequest) -> HttpResponse:
     """Mandatory training: who is missing it, whose has expired, whose expires soon."""
     today = timezone.localdate()
-    gaps = selectors.training_gaps(as_of=today, visible_to=scope_of(request.user))
+    gaps = selectors.training_gaps(as_of=today, visible_to=request.user)
     from eduboard.people.models import TrainingRequirement
 
     return render(

@@ -19,7 +19,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from eduboard.core.api import api_error
+from eduboard.core.api import (
+    ScopedModelSerializer,
+    ScopedReadOnlyViewSet,
+    ScopedSlugRelatedField,
+    api_error,
+)
 from eduboard.people.models import StaffMember
 from eduboard.quality import selectors, services
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
@@ -27,11 +32,10 @@ from eduboard.quality.filters import ExamResultFilter, ObservationFilter
 from eduboard.quality.forms import school_year_start
 from eduboard.quality.models import Answer, Criterion, ExamResult, Observation, ObservationForm
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import scope_of
 from eduboard.registry.validators import normalise_personal_code
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(ScopedModelSerializer):
     group = serializers.CharField(source="group.name")
     scale = serializers.SerializerMethodField()
 
@@ -43,7 +47,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         return [{"code": o.code, "label": o.label, "meets": o.meets} for o in criterion.scale.options.all()]
 
 
-class ObservationFormSerializer(serializers.ModelSerializer):
+class ObservationFormSerializer(ScopedModelSerializer):
     """A version of an observation form with its criteria and their answer scales."""
 
     criteria = serializers.SerializerMethodField()
@@ -56,19 +60,21 @@ class ObservationFormSerializer(serializers.ModelSerializer):
         return CriterionSerializer(form.criteria.all(), many=True).data  # type: ignore[return-value]
 
 
-class ObservationFormViewSet(viewsets.ReadOnlyModelViewSet):
+class ObservationFormViewSet(ScopedReadOnlyViewSet):
     """Every version of the observation forms (read-only here; a change is a new version, made on the page)."""
 
     serializer_class = ObservationFormSerializer
     # the criteria of every form on the page in 4 queries, in the order services.form_criteria gives them
-    queryset = ObservationForm.objects.prefetch_related(Prefetch("criteria", queryset=services.criteria_in_order()))
+    queryset = ObservationForm.objects.all().prefetch_related(
+        Prefetch("criteria", queryset=services.criteria_in_order())
+    )
     ordering = ["code", "-version"]
 
 
-class ObservationSerializer(serializers.ModelSerializer):
+class ObservationSerializer(ScopedModelSerializer):
     """An observation; `answers` maps criterion codes to answer codes. Teachers by personal code (masked)."""
 
-    institution = serializers.SlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    institution = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
     teacher = serializers.CharField(help_text="the observed teacher's personal code")
     teacher_name = serializers.SerializerMethodField()
     subject = serializers.CharField(source="subject.name")
@@ -98,7 +104,7 @@ class ObservationSerializer(serializers.ModelSerializer):
         return data
 
 
-class ObservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Observations the caller may see (the board all, a head their institutions', a teacher their own).
 
     POST records one on the form in use with every criterion answered; `acknowledge` is for the observed teacher.
@@ -130,8 +136,8 @@ class ObservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         data = serializer.validated_data
         code = normalise_personal_code(data["teacher"])
         teacher = StaffMember.objects.filter(personal_code=code).first()
-        if teacher is None:
-            raise ValidationError({"teacher": [_("No staff member has this personal code.")]})
+        if teacher is None:  # the same answer as for a teacher of another institution (services.TEACHER_NOT_THERE)
+            raise ValidationError({"teacher": [_(services.TEACHER_NOT_THERE)]})
         try:
             serializer.instance = services.observation_record(
                 form=services.form_in_use(),
@@ -167,7 +173,7 @@ class ObservationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet)
         return Response(self.get_serializer(observation).data)
 
 
-class ExamResultSerializer(serializers.ModelSerializer):
+class ExamResultSerializer(ScopedModelSerializer):
     """An institution's result in one sitting (year, exam, subject, level, grade)."""
 
     institution = serializers.CharField(source="institution.registration_number", read_only=True)
@@ -185,7 +191,7 @@ class ExamResultSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ExamResultViewSet(viewsets.ReadOnlyModelViewSet):
+class ExamResultViewSet(ScopedReadOnlyViewSet):
     """Exam and test results of the institutions in the caller's scope (files bring them in: import_quality)."""
 
     serializer_class = ExamResultSerializer
@@ -254,7 +260,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
             selectors.observation_figures(
                 date_from=date_from,
                 date_to=date_to,
-                visible_to=scope_of(request.user) if request.user.is_authenticated else None,
+                visible_to=request.user,
                 kind=kind,
                 institution=_institution(request),
                 subject=request.query_params.get("subject") or None,
@@ -280,7 +286,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
         if exam is not None and exam not in ExamKind.values:
             raise ValidationError({"exam": ["|".join(ExamKind.values)]})
         institution = _institution(request)
-        visible_to = scope_of(request.user)
+        visible_to = request.user
         if institution is not None:
             rows = selectors.institution_exam_comparison(
                 institution=institution, year=year, exam=exam, visible_to=visible_to
@@ -326,7 +332,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
             below_percent=below,
             subject=request.query_params.get("subject") or None,
             grade=grade,
-            visible_to=scope_of(request.user),
+            visible_to=request.user,
         )
         return Response({"below_percent": float(below), "schools": groups})
 

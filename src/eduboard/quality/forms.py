@@ -11,6 +11,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.forms import ScopedFormMixin
 from eduboard.people.models import StaffMember
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
 from eduboard.quality.models import Criterion
@@ -25,7 +26,7 @@ def school_year_start(day: date) -> date:
     return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
 
 
-class ObservationEntryForm(forms.Form):
+class ObservationEntryForm(ScopedFormMixin, forms.Form):
     """An observed lesson: the facts, then one answer per criterion of the form in use (radio buttons)."""
 
     date = forms.DateField(label=_("Date"), widget=DATE)
@@ -113,7 +114,7 @@ def specs_text(specs: Sequence[CriterionSpec]) -> str:
     return "\n".join(f"{s.group_code} | {s.group_name} | {s.code} | {s.text} | {s.scale_code}" for s in specs)
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(ScopedFormMixin, forms.Form):
     """The period and filters of the observation figures (the current school year until today by default)."""
 
     date_from = forms.DateField(label=_("From"), required=False, widget=DATE)
@@ -142,7 +143,7 @@ class PeriodForm(forms.Form):
         }
 
 
-class ExamChoiceForm(forms.Form):
+class ExamChoiceForm(ScopedFormMixin, forms.Form):
     """Which exam tables to show: year, exam, level, and optionally one institution."""
 
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())

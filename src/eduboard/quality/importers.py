@@ -34,7 +34,7 @@ from eduboard.core.imports import (
     parse_text,
 )
 from eduboard.core.numbers import CENT
-from eduboard.people.models import StaffMember
+from eduboard.people.models import Employment, StaffMember
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
 from eduboard.quality.defaults import DEFAULT_FORM_CODE, criterion_codes
 from eduboard.quality.models import (
@@ -201,6 +201,12 @@ class ObservationImporter(QualityImporter):
         self.options = {c.pk: {o.code: o.pk for o in c.scale.options.all()} for c in self.criteria}
         self.users = {name: pk for pk, name in get_user_model().objects.values_list("pk", "username")}
         self.teachers = dict(StaffMember.objects.values_list("personal_code", "pk"))
+        # (teacher, institution) -> their rates' (start, end): an observation's teacher works at the institution.
+        self.rates: dict[tuple[int, int], list[tuple[date, date | None]]] = {}
+        for person, place, start, end in Employment.objects.values_list(
+            "staff_member_id", "institution_id", "start_date", "end_date"
+        ):
+            self.rates.setdefault((person, place), []).append((start, end))
         self.today = timezone.localdate()
 
     def parse(self, values: dict[str, str]) -> ObservationRow:
@@ -216,8 +222,14 @@ class ObservationImporter(QualityImporter):
         code = normalise_personal_code(parse_required(values, "teacher"))
         check("teacher", validate_personal_code, code)
         teacher_id = self.teachers.get(code)
-        if teacher_id is None:
-            raise RowProblem("teacher", _("no staff member with the personal code %s") % mask_personal_code(code))
+        rates = self.rates.get((teacher_id, institution_id), []) if teacher_id is not None else []
+        if teacher_id is None or not any(start <= on and (end is None or end >= on) for start, end in rates):
+            # The same answer for a code nobody has: a code is never confirmed to belong to someone elsewhere.
+            raise RowProblem(
+                "teacher",
+                _("no teacher with the personal code %s works at this institution on that date")
+                % mask_personal_code(code),
+            )
         subject = parse_subject(values)
         grade = parse_required(values, "grade", max_length=40)
         kind = parse_choice(values, "kind", ObservationKind.values)

@@ -14,9 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.accounts.roles import Role
 from eduboard.core.models import TimeStampedModel
+from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.people.models import StaffMember
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
-from eduboard.registry.models import Institution, Learner, ScopedQuerySet, institution_scope
+from eduboard.registry.models import Institution, Learner, ScopedQuerySet
 from eduboard.registry.validators import mask_personal_code, validate_personal_code
 
 PERCENT = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
@@ -27,6 +28,8 @@ class AnswerScale(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer scale")
@@ -45,6 +48,8 @@ class ScaleOption(models.Model):
     label = models.CharField(_("label"), max_length=80)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     meets = models.BooleanField(_("meets the criterion"), default=False)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("scale option")
@@ -67,6 +72,8 @@ class ObservationForm(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     note = models.CharField(_("what changed"), max_length=255, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("observation form")
@@ -92,6 +99,8 @@ class CriterionGroup(models.Model):
     name = models.CharField(_("name"), max_length=255)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("criteria group")
         verbose_name_plural = _("criteria groups")
@@ -114,6 +123,8 @@ class Criterion(models.Model):
     scale = models.ForeignKey(AnswerScale, verbose_name=_("scale"), on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
@@ -128,6 +139,8 @@ class Subject(models.Model):
     """A subject (mācību priekšmets) as files name it, e.g. "Matemātika"; names are unique ignoring case."""
 
     name = models.CharField(_("name"), max_length=120)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("subject")
@@ -149,16 +162,20 @@ def sees_whole_institutions(user: Any) -> bool:
 
 
 class ObservationQuerySet(models.QuerySet["Observation"]):
-    def visible_to(self, user: Any) -> ObservationQuerySet:
+    def visible_to(self, viewer: Viewer) -> ObservationQuerySet:
         """The board sees all; a head their institutions'; anyone else the lessons they taught or observed."""
-        if not getattr(user, "is_authenticated", False):
-            return self.none()
-        scope = institution_scope(user)
+        scope = institution_scope(viewer)
         if scope is None:
             return self
-        if sees_whole_institutions(user):
+        if not viewer.is_authenticated:
+            return self.none()
+        if sees_whole_institutions(viewer):
             return self.filter(institution__in=scope)
-        return self.filter(Q(teacher__user=user) | Q(observer=user))
+        return self.filter(Q(teacher__user=viewer) | Q(observer=viewer))
+
+    def editable_by(self, viewer: Viewer) -> ObservationQuerySet:
+        """Observations the viewer may change (as visible_to)."""
+        return self.visible_to(viewer)
 
 
 class Observation(TimeStampedModel):
@@ -212,6 +229,16 @@ class Observation(TimeStampedModel):
         return self.observer_name
 
 
+class AnswerQuerySet(models.QuerySet["Answer"]):
+    def visible_to(self, viewer: Viewer) -> AnswerQuerySet:
+        """Answers of the observations the viewer may see."""
+        return self.filter(observation__in=Observation.objects.visible_to(viewer).values("pk"))
+
+    def editable_by(self, viewer: Viewer) -> AnswerQuerySet:
+        """Answers of the observations the viewer may change."""
+        return self.filter(observation__in=Observation.objects.editable_by(viewer).values("pk"))
+
+
 class Answer(models.Model):
     """The answer to one criterion in one observation."""
 
@@ -220,6 +247,8 @@ class Answer(models.Model):
     )
     criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+")
     option = models.ForeignKey(ScaleOption, verbose_name=_("answer"), on_delete=models.PROTECT, related_name="+")
+
+    objects = AnswerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("answer")
@@ -236,6 +265,8 @@ class PassThreshold(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     exam = models.CharField(_("exam"), max_length=16, choices=ExamKind.choices)
     percent = models.DecimalField(_("threshold, %"), **PERCENT)  # type: ignore[arg-type]
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("pass threshold")
@@ -261,6 +292,8 @@ class ExamSitting(models.Model):
         blank=True,
         **PERCENT,  # type: ignore[arg-type]
     )
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("exam sitting")

@@ -22,6 +22,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from eduboard.core.numbers import CENT, percent
+from eduboard.core.scope import Viewer
 from eduboard.quality.defaults import DEFAULT_FORM_CODE
 from eduboard.quality.models import (
     Answer,
@@ -34,7 +35,7 @@ from eduboard.quality.models import (
 )
 from eduboard.quality.services import pass_threshold
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import ALL, same_day_a_year_before
+from eduboard.registry.selectors import same_day_a_year_before
 
 
 def _number(value: Decimal | None) -> float | None:
@@ -46,7 +47,7 @@ def observations_in(
     *,
     date_from: date,
     date_to: date,
-    visible_to: Any = ALL,
+    visible_to: Viewer,
     institution: Institution | int | None = None,
     subject: Any = None,
     kind: str | None = None,
@@ -54,8 +55,7 @@ def observations_in(
 ) -> QuerySet[Observation]:
     """Observations dated from `date_from` to `date_to` (both included) matching the filters, in scope."""
     observations = Observation.objects.filter(date__gte=date_from, date__lte=date_to)
-    if visible_to is not ALL:
-        observations = observations.visible_to(visible_to)
+    observations = observations.visible_to(visible_to)
     if institution is not None:
         observations = observations.filter(institution=institution)
     if subject is not None:
@@ -87,7 +87,7 @@ def observation_figures(
     *,
     date_from: date,
     date_to: date,
-    visible_to: Any = ALL,
+    visible_to: Viewer,
     institution: Institution | int | None = None,
     subject: Any = None,
     kind: str | None = None,
@@ -164,9 +164,9 @@ def criterion_texts(codes: Iterable[str]) -> dict[str, tuple[int, str, str, str]
     return result
 
 
-def observation_list(*, visible_to: Any = ALL) -> QuerySet[Observation]:
+def observation_list(*, visible_to: Viewer) -> QuerySet[Observation]:
     """Observations the user may see, with what the list pages show (1 query per page)."""
-    observations = Observation.objects.all() if visible_to is ALL else Observation.objects.visible_to(visible_to)
+    observations = Observation.objects.visible_to(visible_to)
     return observations.select_related("institution", "teacher", "subject", "observer", "form")
 
 
@@ -200,9 +200,9 @@ def _gap(value: Decimal | None, other: Decimal | None) -> float | None:
     return None if value is None or other is None else float(value - other)
 
 
-def exam_result_list(*, visible_to: Any = ALL) -> QuerySet[ExamResult]:
+def exam_result_list(*, visible_to: Viewer) -> QuerySet[ExamResult]:
     """Exam results the user may see, with their sitting, subject and institution (1 query per page)."""
-    results = ExamResult.objects.all() if visible_to is ALL else ExamResult.objects.visible_to(visible_to)
+    results = ExamResult.objects.visible_to(visible_to)
     return results.select_related("sitting", "sitting__subject", "institution")
 
 
@@ -211,7 +211,7 @@ def exam_comparison(
     year: int,
     exam: str,
     level: str | None = None,
-    visible_to: Any = ALL,
+    visible_to: Viewer,
     institution_types: Iterable[str] | None = None,
 ) -> list[dict[str, Any]]:
     """The city (the institutions in scope) against the nation, per sitting of `exam` in `year` — 2 queries.
@@ -258,7 +258,7 @@ def exam_comparison(
 
 
 def institution_exam_comparison(
-    *, institution: Institution | int, year: int, exam: str | None = None, visible_to: Any = ALL
+    *, institution: Institution | int, year: int, exam: str | None = None, visible_to: Viewer
 ) -> list[dict[str, Any]]:
     """One institution against the mean of its type and the nation, as seed 003's table 3 (1 query).
 
@@ -293,9 +293,9 @@ def institution_exam_comparison(
     return rows
 
 
-def exam_years(*, visible_to: Any = ALL) -> list[int]:
+def exam_years(*, visible_to: Viewer) -> list[int]:
     """Years with results the user may see, newest first (1 query)."""
-    results = ExamResult.objects.all() if visible_to is ALL else ExamResult.objects.visible_to(visible_to)
+    results = ExamResult.objects.visible_to(visible_to)
     return sorted(set(results.values_list("sitting__year", flat=True)), reverse=True)
 
 
@@ -306,7 +306,7 @@ def support_list(
     below_percent: Decimal,
     subject: str | None = None,
     grade: int | None = None,
-    visible_to: Any = ALL,
+    visible_to: Viewer,
 ) -> list[dict[str, Any]]:
     """Learners whose result is below `below_percent`, grouped by school (1 query).
 
@@ -314,7 +314,7 @@ def support_list(
     (registration number or None), `institution_name`, `learners` (list of `personal_code` (masked),
     `name`, `subject`, `grade`, `percent`), lowest result first.
     """
-    results = LearnerResult.objects.all() if visible_to is ALL else LearnerResult.objects.visible_to(visible_to)
+    results = LearnerResult.objects.visible_to(visible_to)
     results = results.filter(sitting__year=year, sitting__exam=exam, percent__lt=below_percent)
     if subject:
         results = results.filter(sitting__subject__name__iexact=subject)

@@ -6,15 +6,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from eduboard.people.models import StaffMember
+from eduboard.core.scope import Viewer, WholeCity, institution_scope
+from eduboard.people.models import Employment, StaffMember
 from eduboard.quality.choices import DEFAULT_THRESHOLDS, ObservationKind
 from eduboard.quality.defaults import DEFAULT_FORM_CODE
 from eduboard.quality.models import (
@@ -28,7 +30,7 @@ from eduboard.quality.models import (
     ScaleOption,
     Subject,
 )
-from eduboard.registry.models import Institution, institution_scope
+from eduboard.registry.models import Institution
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,13 @@ def form_criteria(form: ObservationForm) -> list[Criterion]:
 
 @transaction.atomic
 def observation_form_revise(
-    *, form: ObservationForm, criteria: Sequence[CriterionSpec], note: str = "", by: Any = None
+    *, form: ObservationForm, criteria: Sequence[CriterionSpec], note: str = "", by: Viewer
 ) -> ObservationForm:
-    """Write a new version of `form` with these criteria; earlier versions and their observations stay as they were."""
+    """Write a new version of `form` with these criteria; earlier versions and their observations stay as they were.
+
+    The form is the city's reference data: only the board (a role that may change forms) revises it."""
+    if not by.has_perm("quality.change_observationform"):
+        raise ValidationError(_("Only the board revises the city's observation form."), code="board_only")
     if not criteria:
         raise ValidationError(_("A form needs at least one criterion."), code="no_criteria")
     codes = [spec.code for spec in criteria]
@@ -99,7 +105,11 @@ def observation_form_revise(
     latest = ObservationForm.objects.select_for_update().filter(code=form.code).order_by("-version").first()
     version = (latest.version if latest else 0) + 1
     new = ObservationForm.objects.create(
-        code=form.code, version=version, name=form.name, note=note[:255], created_by=by if by else None
+        code=form.code,
+        version=version,
+        name=form.name,
+        note=note[:255],
+        created_by=None if isinstance(by, WholeCity) or not by.is_authenticated else cast(Any, by),
     )
     groups: dict[str, CriterionGroup] = {}
     for position, spec in enumerate(criteria):
@@ -146,9 +156,10 @@ def pass_threshold(*, year: int, exam: str) -> Decimal | None:
     return row if row is not None else DEFAULT_THRESHOLDS.get(exam)
 
 
-def _check_can_record(*, by: Any, institution: Institution, kind: str) -> None:
-    if by is None:
-        return
+TEACHER_NOT_THERE = gettext_noop("No teacher with this personal code works at this institution on that date.")
+
+
+def _check_can_record(*, by: Viewer, institution: Institution, kind: str, teacher: StaffMember, on: date) -> None:
     scope = institution_scope(by)
     if scope is not None and institution.pk not in scope:
         raise ValidationError(
@@ -159,6 +170,10 @@ def _check_can_record(*, by: Any, institution: Institution, kind: str) -> None:
         raise ValidationError(
             {"kind": _("Only the board's observers record external observations.")}, code="external_by_board"
         )
+    # The two objects an observation names must belong together: the teacher works at the observed institution
+    # on that day. The answer is the same for a code nobody has, so a code is never answered with a name.
+    if not Employment.objects.active_on(on).filter(staff_member=teacher, institution=institution).exists():
+        raise ValidationError({"teacher": _(TEACHER_NOT_THERE)}, code="teacher_not_there")
 
 
 def validate_answers(criteria: Sequence[Criterion], answers: Mapping[str, str]) -> dict[int, ScaleOption]:
@@ -200,7 +215,7 @@ def observation_record(
     observer_name: str = "",
     strengths: str = "",
     suggestions: str = "",
-    by: Any = None,
+    by: Viewer,
 ) -> Observation:
     """Record an observed lesson with an answer to every criterion of `form`; `by` must have it in scope."""
     if kind not in ObservationKind.values:
@@ -209,7 +224,7 @@ def observation_record(
         raise ValidationError({"date": _("A lesson cannot be observed in the future.")}, code="future_date")
     if not grade.strip():
         raise ValidationError({"grade": _("Name the grade or group.")}, code="no_grade")
-    _check_can_record(by=by, institution=institution, kind=kind)
+    _check_can_record(by=by, institution=institution, kind=kind, teacher=teacher, on=on)
     criteria = form_criteria(form)
     chosen = validate_answers(criteria, answers)
     if observer is not None and not observer_name:

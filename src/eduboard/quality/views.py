@@ -33,7 +33,6 @@ from eduboard.quality.forms import (
 )
 from eduboard.quality.models import LearnerResult, Observation, ObservationForm, sees_whole_institutions
 from eduboard.registry.models import Institution, institution_scope
-from eduboard.registry.selectors import scope_of
 
 
 @login_required
@@ -41,9 +40,9 @@ from eduboard.registry.selectors import scope_of
 def observation_stats_view(request: HttpRequest) -> HttpResponse:
     """Lessons observed in a period and the % meeting each criterion, with the year before; chart and table."""
     institutions = Institution.objects.visible_to(request.user).order_by("name")
-    form = PeriodForm(request.GET or None, institutions=institutions)
+    form = PeriodForm(request.GET or None, institutions=institutions, viewer=request.user)
     values = form.values()
-    figures = selectors.observation_figures(visible_to=scope_of(request.user), **values)
+    figures = selectors.observation_figures(visible_to=request.user, **values)
     rows = list(figures["criteria"].items())
     chart = {
         "type": "bar",
@@ -120,6 +119,7 @@ def observation_create_view(request: HttpRequest) -> HttpResponse:
         institutions=institutions,
         teachers=_teachers_for(request.user),
         kinds=kinds,
+        viewer=request.user,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -232,13 +232,13 @@ def form_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("quality.view_examresult", raise_exception=True)
 def exam_comparison_view(request: HttpRequest) -> HttpResponse:
     """The city against the nation per subject (seed 002), or one institution against its type (seed 003)."""
-    visible_to = scope_of(request.user)
+    visible_to = request.user
     years = selectors.exam_years(visible_to=visible_to) or [timezone.localdate().year]
     institutions = Institution.objects.visible_to(request.user).filter(exam_results__isnull=False).distinct()
     data = request.GET.copy()
     data.setdefault("year", str(years[0]))
     data.setdefault("exam", ExamKind.CE_BASIC)
-    form = ExamChoiceForm(data, years=years, institutions=institutions.order_by("name"))
+    form = ExamChoiceForm(data, years=years, institutions=institutions.order_by("name"), viewer=request.user)
     rows: list[dict[str, Any]] = []
     institution_rows: list[dict[str, Any]] = []
     if form.is_valid():
@@ -345,7 +345,7 @@ def support_list_view(request: HttpRequest) -> HttpResponse:
             below_percent=form.cleaned_data["below"],
             subject=form.cleaned_data["subject"] or None,
             grade=form.cleaned_data["grade"],
-            visible_to=scope_of(request.user),
+            visible_to=request.user,
         )
         shown = [learner["id"] for group in groups for learner in group["learners"]]
         for result in LearnerResult.objects.filter(pk__in=shown[:500]):

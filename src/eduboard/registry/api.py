@@ -5,42 +5,37 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from eduboard.core.api import api_error
+from eduboard.core.api import (
+    FullCleanMixin,
+    ScopedModelSerializer,
+    ScopedModelViewSet,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+    api_error,
+)
+from eduboard.core.audit import audit_read
 from eduboard.registry import selectors, services
 from eduboard.registry.filters import GroupFilter, InstitutionFilter, LearnerFilter, ProgrammeFilter, QueueFilter
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry, institution_scope
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
 from eduboard.registry.validators import normalise_personal_code, validate_programme_code
 
+__all__ = ["FullCleanMixin", "ScopedViewSet"]  # used by the other areas' APIs
 
-def _in_scope(user: Any, institution: Institution) -> None:
-    scope = institution_scope(user)
-    if scope is not None and institution.pk not in scope:
-        raise ValidationError({"institution": _("This institution is not in your scope.")})
+ScopedViewSet = ScopedModelViewSet
 
 
-class FullCleanMixin:
-    """Run the model's own validation (validators and constraints) before saving."""
-
-    def _clean(self, instance: Any) -> None:
-        try:
-            instance.full_clean()
-        except DjangoValidationError as error:
-            raise api_error(error) from error
-
-
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(ScopedModelSerializer):
     """An institution."""
 
     joined_to = serializers.SlugRelatedField(
@@ -55,7 +50,7 @@ class InstitutionSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class ProgrammeSerializer(serializers.ModelSerializer):
+class ProgrammeSerializer(ScopedModelSerializer):
     """A programme; the code is checked against its level and special-needs category."""
 
     class Meta:
@@ -73,12 +68,12 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class GroupSerializer(serializers.ModelSerializer):
+class GroupSerializer(ScopedModelSerializer):
     """A group of one school year; institution by registration number, programme by code."""
 
-    institution = serializers.SlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
-    programme = serializers.SlugRelatedField(slug_field="code", queryset=Programme.objects.all())
-    school_year: serializers.SlugRelatedField = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    institution = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    programme = ScopedSlugRelatedField(slug_field="code", queryset=Programme.objects.all())
+    school_year: serializers.SlugRelatedField = ScopedSlugRelatedField(slug_field="code", read_only=True)
     school_year_code = serializers.CharField(write_only=True, help_text="2024/2025")
 
     class Meta:
@@ -87,10 +82,6 @@ class GroupSerializer(serializers.ModelSerializer):
             "id", "institution", "school_year", "school_year_code", "programme", "name", "grade", "age_band", "kind",
             "capacity",
         ]  # fmt: skip
-
-    def validate_institution(self, institution: Institution) -> Institution:
-        _in_scope(self.context["request"].user, institution)
-        return institution
 
     def validate_school_year_code(self, value: str) -> Any:
         from eduboard.core.schoolyears import school_year_get_or_create
@@ -106,8 +97,8 @@ class GroupSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class LearnerSerializer(serializers.ModelSerializer):
-    """A learner; the personal code is masked unless the caller's role may see it."""
+class LearnerSerializer(ScopedModelSerializer):
+    """A learner; the personal code is masked in lists, and in one learner's record unless the role may see it."""
 
     declared_municipality: serializers.StringRelatedField = serializers.StringRelatedField()
 
@@ -120,7 +111,9 @@ class LearnerSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance: Learner) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not self.context["request"].user.has_perm("registry.reveal_personal_code"):
+        if not (
+            self.context.get("full_record") and self.context["request"].user.has_perm("registry.reveal_personal_code")
+        ):
             data["personal_code"] = instance.masked_code
         return data
 
@@ -128,19 +121,22 @@ class LearnerSerializer(serializers.ModelSerializer):
         return normalise_personal_code(value)
 
 
-class EnrolmentSerializer(serializers.ModelSerializer):
-    """A learner's enrolment in a group."""
+class EnrolmentSerializer(ScopedModelSerializer):
+    """A learner's enrolment in a group of the caller's institutions. The learner and the group are chosen
+    among those the caller may change; an enrolment is never moved to another learner (a learner who comes
+    from another institution is enrolled through `learners/transfer/`)."""
 
     class Meta:
         model = Enrolment
         fields = ["id", "learner", "group", "enrolled_on", "left_on", "leaving_reason"]
 
-    def validate_group(self, group: Group) -> Group:
-        _in_scope(self.context["request"].user, group.institution)
-        return group
+    def validate_learner(self, learner: Learner) -> Learner:
+        if self.instance is not None and learner.pk != self.instance.learner_id:
+            raise ValidationError(_("An enrolment cannot be moved to another learner; enrol that learner instead."))
+        return learner
 
 
-class QueueEntrySerializer(serializers.ModelSerializer):
+class QueueEntrySerializer(ScopedModelSerializer):
     """A child's place in the preschool queue."""
 
     class Meta:
@@ -151,23 +147,33 @@ class QueueEntrySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["status", "status_changed_on", "offered_group"]
 
+    def validate_registered_on(self, value: Any) -> Any:
+        """The registration date fixes the child's place in the queue: it is set once, never changed."""
+        if self.instance is not None and value != self.instance.registered_on:
+            raise ValidationError(_("The registration date decides the place in the queue and cannot be changed."))
+        return value
 
-class ScopedViewSet(FullCleanMixin, viewsets.ModelViewSet):
-    """A viewset whose rows are those `visible_to` the caller; writes run the model's validation."""
+    def validate_child(self, child: Learner) -> Learner:
+        if self.instance is not None and child.pk != self.instance.child_id:
+            raise ValidationError(_("An application cannot be moved to another child."))
+        return child
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return self.queryset.model.objects.visible_to(self.request.user)  # type: ignore[union-attr]
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        instance = serializer.Meta.model(**serializer.validated_data)  # type: ignore[attr-defined]
-        self._clean(instance)
-        serializer.instance = serializer.save()
+class QueueOfferSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The group whose place is offered: one of the caller's preschool groups."""
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        for name, value in serializer.validated_data.items():
-            setattr(serializer.instance, name, value)
-        self._clean(serializer.instance)
-        serializer.save()
+    group = ScopedPrimaryKeyRelatedField(queryset=Group.objects.all())
+
+
+class LearnerTransferSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """A learner who comes from another institution, named by the full personal code, and the group they join."""
+
+    personal_code = serializers.CharField(max_length=12)
+    group = ScopedPrimaryKeyRelatedField(queryset=Group.objects.all())
+    enrolled_on = serializers.DateField()
+
+    def validate_personal_code(self, value: str) -> str:
+        return normalise_personal_code(value)
 
 
 class InstitutionViewSet(ScopedViewSet):
@@ -180,7 +186,7 @@ class InstitutionViewSet(ScopedViewSet):
     queryset = Institution.objects.all()
 
 
-class ProgrammeViewSet(FullCleanMixin, viewsets.ModelViewSet):
+class ProgrammeViewSet(ScopedModelViewSet):
     """Programmes (shared by all institutions; the board maintains them)."""
 
     serializer_class = ProgrammeSerializer
@@ -199,9 +205,6 @@ class GroupViewSet(ScopedViewSet):
     ordering = ["institution__name", "grade", "name"]
     queryset = Group.objects.select_related("institution", "programme", "school_year")
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return Group.objects.visible_to(self.request.user).select_related("institution", "programme", "school_year")
-
 
 class LearnerViewSet(ScopedViewSet):
     """Learners of the caller's institutions; personal codes masked unless the role may see them."""
@@ -210,10 +213,33 @@ class LearnerViewSet(ScopedViewSet):
     filterset_class = LearnerFilter
     ordering_fields = ["last_name", "birth_date"]
     ordering = ["last_name", "first_name"]
-    queryset = Learner.objects.all()
+    queryset = Learner.objects.select_related("declared_municipality")
 
-    def get_queryset(self) -> QuerySet[Any]:
-        return Learner.objects.visible_to(self.request.user).select_related("declared_municipality")
+    def get_serializer_context(self) -> dict[str, Any]:
+        # Full codes only in one learner's record, which is audited; a list never carries them in bulk.
+        return {**super().get_serializer_context(), "full_record": self.action != "list"}
+
+    def retrieve(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        learner = self.get_object()
+        audit_read(actor=request.user, instance=learner)
+        return Response(self.get_serializer(learner).data)
+
+    @extend_schema(request=LearnerTransferSerializer, responses={201: EnrolmentSerializer})
+    @action(detail=False, methods=["post"])
+    def transfer(self, request: Request) -> Response:
+        """Enrol a learner from another institution by the full personal code (see services.learner_transfer)."""
+        data = LearnerTransferSerializer(data=request.data, context=self.get_serializer_context())
+        data.is_valid(raise_exception=True)
+        try:
+            enrolment = services.learner_transfer(
+                personal_code=data.validated_data["personal_code"],
+                group=data.validated_data["group"],
+                on=data.validated_data["enrolled_on"],
+                by=request.user,
+            )
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+        return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data, status=201)
 
 
 class EnrolmentViewSet(ScopedViewSet):
@@ -232,10 +258,6 @@ class QueueEntryViewSet(ScopedViewSet):
     queryset = QueueEntry.objects.all()
     ordering_fields: list[str] = []
 
-    def get_queryset(self) -> QuerySet[Any]:
-        scope = Institution.objects.visible_to(self.request.user).values("pk")
-        return QueueEntry.objects.filter(Q(first_choice__in=scope) | Q(second_choice__in=scope))
-
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         entries = services.queue_in_order(self.filter_queryset(self.get_queryset()))
         page: Any = self.paginate_queryset(entries)  # type: ignore[arg-type]
@@ -243,7 +265,6 @@ class QueueEntryViewSet(ScopedViewSet):
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
-        _in_scope(self.request.user, data["first_choice"])
         try:
             serializer.instance = services.queue_entry_register(
                 child=data["child"],
@@ -252,6 +273,7 @@ class QueueEntryViewSet(ScopedViewSet):
                 first_choice=data["first_choice"],
                 second_choice=data.get("second_choice"),
                 grounds=list(data.get("grounds", [])),
+                by=self.request.user,
             )
         except DjangoValidationError as error:
             raise ValidationError({"detail": error.messages}) from error
@@ -265,31 +287,35 @@ class QueueEntryViewSet(ScopedViewSet):
         entry.refresh_from_db()
         return Response(self.get_serializer(entry).data)
 
-    @extend_schema(
-        request=inline_serializer("QueueOffer", {"group": serializers.IntegerField()}), responses=QueueEntrySerializer
-    )
+    @extend_schema(request=QueueOfferSerializer, responses=QueueEntrySerializer)
     @action(detail=True, methods=["post"])
     def offer(self, request: Request, pk: str | None = None) -> Response:
         """Offer the place in group `group` (an id) to this waiting child."""
-        group_id = request.data.get("group")
-        group = Group.objects.visible_to(request.user).filter(pk=group_id).first()
-        if group is None:
-            return Response({"group": [_("Unknown group.")]}, status=status.HTTP_400_BAD_REQUEST)
+        offer = QueueOfferSerializer(data=request.data, context=self.get_serializer_context())
+        offer.is_valid(raise_exception=True)
+        group = offer.validated_data["group"]
         return self._act(
-            request, lambda entry: services.queue_entry_offer(entry=entry, group=group, on=timezone.localdate())
+            request,
+            lambda entry: services.queue_entry_offer(
+                entry=entry, group=group, on=timezone.localdate(), by=request.user
+            ),
         )
 
     @extend_schema(request=None, responses=QueueEntrySerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """The parents accept the offered place: the child is enrolled."""
-        return self._act(request, lambda entry: services.queue_entry_accept(entry=entry, on=timezone.localdate()))
+        return self._act(
+            request, lambda entry: services.queue_entry_accept(entry=entry, on=timezone.localdate(), by=request.user)
+        )
 
     @extend_schema(request=None, responses=QueueEntrySerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """Take the child out of the queue."""
-        return self._act(request, lambda entry: services.queue_entry_withdraw(entry=entry, on=timezone.localdate()))
+        return self._act(
+            request, lambda entry: services.queue_entry_withdraw(entry=entry, on=timezone.localdate(), by=request.user)
+        )
 
 
 @extend_schema(
@@ -313,4 +339,4 @@ def registry_stats_view(request: Request) -> Response:
             return Response({"as_of": [_("Write the date as YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST)
     else:
         as_of = timezone.localdate()
-    return Response(selectors.registry_stats(as_of=as_of, visible_to=selectors.scope_of(request.user)))
+    return Response(selectors.registry_stats(as_of=as_of, visible_to=request.user))

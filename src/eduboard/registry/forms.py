@@ -8,14 +8,17 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.forms import ScopedFormMixin
 from eduboard.registry.models import Group, Institution, PriorityGround
 from eduboard.registry.validators import normalise_personal_code, validate_personal_code
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
-class QueueRegisterForm(forms.Form):
+class QueueRegisterForm(ScopedFormMixin, forms.Form):
     """A child's application for a preschool place."""
+
+    public_choice_fields = ("second_choice",)  # any preschool of the city may be the second choice
 
     personal_code = forms.CharField(
         label=_("Child's personal code"), max_length=12, help_text=_("DDMMYY-XNNNN or 32XXXX-XXXXX")
@@ -40,7 +43,7 @@ class QueueRegisterForm(forms.Form):
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["first_choice"].queryset = institutions  # type: ignore[attr-defined]
-        self.fields["second_choice"].queryset = institutions  # type: ignore[attr-defined]
+        self.fields["second_choice"].queryset = Institution.objects.filter(type="preschool").order_by("name")  # type: ignore[attr-defined]
 
     def clean_personal_code(self) -> str:
         code = normalise_personal_code(self.cleaned_data["personal_code"])
@@ -48,7 +51,7 @@ class QueueRegisterForm(forms.Form):
         return code
 
 
-class QueueOfferForm(forms.Form):
+class QueueOfferForm(ScopedFormMixin, forms.Form):
     """The group whose place is offered."""
 
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())

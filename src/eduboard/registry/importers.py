@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from eduboard.core.imports import (
     Importer,
+    ImportFailed,
     ImportResult,
     RowError,
     RowProblem,
@@ -29,6 +30,7 @@ from eduboard.core.imports import (
 )
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
+from eduboard.core.scope import Viewer
 from eduboard.registry.choices import (
     Founder,
     GroupKind,
@@ -45,7 +47,6 @@ from eduboard.registry.models import (
     Municipality,
     Programme,
     ResidentsElsewhere,
-    institution_scope,
 )
 from eduboard.registry.validators import (
     normalise_personal_code,
@@ -76,11 +77,7 @@ def municipality_get_or_create(name: str, cache: dict[str, int]) -> int:
 
 
 class ScopedImporter(Importer):
-    """An importer run for a user: rows may only touch institutions in the user's scope."""
-
-    def __init__(self, *, user: Any = None) -> None:
-        super().__init__(user=user)
-        self.scope: set[int] | None = None if user is None else institution_scope(user)
+    """An importer run for a viewer: rows may only touch institutions in the viewer's scope."""
 
     def institution_allowed(self, institution_id: int) -> bool:
         return self.scope is None or institution_id in self.scope
@@ -405,7 +402,6 @@ class LearnerImporter(ScopedImporter):
     kind = "learners"
     permission = "registry.add_learner"
     identity_column = "personal_code"
-    write_while_checking = True  # parse() reads only the lookups prepare() loaded
     analyze_models = (Learner, Enrolment)
     columns: ClassVar[list[str]] = [
         "personal_code",
@@ -441,6 +437,16 @@ class LearnerImporter(ScopedImporter):
         "2024-09-01",
         "",
     ]
+
+    @property
+    def write_while_checking(self) -> bool:  # type: ignore[override]
+        """The board's imports write while checking (parse() reads only the lookups prepare() loaded); an
+        institution's import checks every learner it names against the scope first (see `refuse_foreign`)."""
+        return self.scope is None
+
+    def __init__(self, *, viewer: Viewer) -> None:
+        super().__init__(viewer=viewer)
+        self.first_rows: dict[str, int] = {}  # personal code -> its first row, for an institution's import
 
     def prepare(self) -> None:
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
@@ -483,6 +489,8 @@ class LearnerImporter(ScopedImporter):
         left_on = parse_date(values, "left_on", required=False)
         if left_on is not None and left_on < enrolled_on:
             raise RowProblem("left_on", _("leaves before enrolling (%s)") % enrolled_on.isoformat())
+        if self.scope is not None:
+            self.first_rows.setdefault(code, self.current_row)
         return LearnerRow(
             code,
             first_name,
@@ -493,6 +501,39 @@ class LearnerImporter(ScopedImporter):
             enrolled_on,
             left_on,
         )
+
+    def refuse_foreign(self, by_code: dict[str, LearnerRow], existing: dict[str, tuple[Any, ...]]) -> None:
+        """An institution's file never changes another institution's learner: a known personal code that the
+        importer may not change (Learner.objects.editable_by) is refused when the row gives other details, or
+        when the learner is still enrolled elsewhere (the transfer rule: that institution records the leaving
+        first, or the board moves the learner). With the same details and no enrolment elsewhere, the row
+        enrols the learner, as `services.learner_transfer` would."""
+        ids = [row[0] for row in existing.values()]
+        editable = set(Learner.objects.editable_by(self.viewer).filter(pk__in=ids).values_list("pk", flat=True))
+        foreign = {code: row for code, row in existing.items() if row[0] not in editable}
+        if not foreign:
+            return
+        scope = self.scope or set()
+        enrolled_elsewhere = set(
+            Enrolment.objects.filter(learner__in=[row[0] for row in foreign.values()], left_on__isnull=True)
+            .exclude(group__institution__in=scope)
+            .values_list("learner_id", flat=True)
+        )
+        errors = []
+        for code, row in foreign.items():
+            record = by_code[code]
+            if tuple(row[2:5]) != (record.first_name, record.last_name, record.birth_date):
+                reason = _("this personal code belongs to a learner of another institution with other details")
+            elif row[0] in enrolled_elsewhere:
+                reason = _(
+                    "this learner is still enrolled in another institution: it records the leaving first, "
+                    "or the board transfers the learner"
+                )
+            else:
+                continue
+            errors.append(RowError(self.first_rows.get(code, 0), "personal_code", reason))
+        if errors:
+            raise ImportFailed(sorted(errors, key=lambda error: error.row))
 
     def key(self, record: LearnerRow) -> tuple[str, int]:
         return (record.personal_code, record.group_id)
@@ -516,6 +557,8 @@ class LearnerImporter(ScopedImporter):
                 ["pk", "personal_code", "first_name", "last_name", "birth_date", "declared_municipality"],
             )
         }
+        if self.scope is not None:
+            self.refuse_foreign(by_code, existing)
         new: list[tuple[Any, ...]] = []
         changed: list[Learner] = []
         for code, record in by_code.items():

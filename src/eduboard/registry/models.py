@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import SchoolYear, TimeStampedModel
+from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.registry.choices import (
     Founder,
     GroupKind,
@@ -23,34 +24,22 @@ from eduboard.registry.choices import (
 )
 from eduboard.registry.validators import mask_personal_code, validate_personal_code, validate_registration_number
 
-if TYPE_CHECKING:
-    from django.contrib.auth.base_user import AbstractBaseUser
-    from django.contrib.auth.models import AnonymousUser
-
-
-def institution_scope(user: AbstractBaseUser | AnonymousUser) -> set[int] | None:
-    """The ids of institutions `user` may see, or None for all of them.
-
-    The registry does not import accounts: it asks the user object, which knows its role.
-    Anonymous visitors see no institution's internal data (an empty set).
-    """
-    if not user.is_authenticated:
-        return set()
-    scope: set[int] | None = cast(Any, user).institution_scope()
-    return scope
-
 
 class ScopedQuerySet(models.QuerySet[Any]):
     """A queryset whose rows belong to institutions; `institution_path` names the way there."""
 
     institution_path = "institution"
 
-    def visible_to(self, user: Any) -> Any:
-        """Rows of institutions in the user's scope: all for the board, the assigned ones otherwise."""
-        scope = institution_scope(user)
+    def visible_to(self, viewer: Viewer) -> Any:
+        """Rows of institutions in the viewer's scope: all for the board, the assigned ones otherwise."""
+        scope = institution_scope(viewer)
         if scope is None:
             return self
         return self.filter(**{f"{self.institution_path}__in": scope})
+
+    def editable_by(self, viewer: Viewer) -> Any:
+        """Rows the viewer may change or link to: those of the institutions in scope (as visible_to)."""
+        return self.visible_to(viewer)
 
 
 class InstitutionQuerySet(ScopedQuerySet):
@@ -68,6 +57,8 @@ class Municipality(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     is_home = models.BooleanField(_("the board's own municipality"), default=False)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("municipality")
@@ -152,6 +143,8 @@ class Programme(TimeStampedModel):
         default=InstructionLanguage.LATVIAN,
     )
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
@@ -234,14 +227,31 @@ class Group(TimeStampedModel):
 
 
 class LearnerQuerySet(models.QuerySet["Learner"]):
-    def visible_to(self, user: Any) -> LearnerQuerySet:
-        """Learners enrolled (ever) in an institution of the user's scope; all for the board."""
-        scope = institution_scope(user)
+    def visible_to(self, viewer: Viewer) -> LearnerQuerySet:
+        """Learners enrolled (ever) in an institution of the viewer's scope, or whose preschool application
+        names one of them as its first choice; all for the board."""
+        scope = institution_scope(viewer)
         if scope is None:
             return self
         return self.filter(
             pk__in=Enrolment.objects.filter(group__institution__in=scope).values("learner_id")
         ) | self.filter(pk__in=QueueEntry.objects.filter(first_choice__in=scope).values("child_id"))
+
+    def editable_by(self, viewer: Viewer) -> LearnerQuerySet:
+        """Learners the viewer may change or enrol: visible ones not enrolled now (no leaving date) in an
+        institution outside the viewer's scope, and records that belong to no institution yet (never enrolled nor
+        queued: made through the API, to be enrolled or queued next). A learner who moved on belongs to the new
+        school; moving a learner between institutions is `registry.services.learner_transfer`."""
+        scope = institution_scope(viewer)
+        if scope is None:
+            return self
+        if not scope:
+            return self.none()
+        elsewhere = Enrolment.objects.filter(left_on__isnull=True).exclude(group__institution__in=scope)
+        unclaimed = self.exclude(pk__in=Enrolment.objects.values("learner_id")).exclude(
+            pk__in=QueueEntry.objects.values("child_id")
+        )
+        return self.visible_to(viewer).exclude(pk__in=elsewhere.values("learner_id")) | unclaimed
 
 
 class Learner(TimeStampedModel):
@@ -333,6 +343,8 @@ class ResidentsElsewhere(models.Model):
     level = models.CharField(_("level"), max_length=16, choices=ProgrammeLevel.choices)
     learners = models.PositiveIntegerField(_("learners"))
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("residents learning elsewhere")
         verbose_name_plural = _("residents learning elsewhere")
@@ -351,6 +363,8 @@ class PriorityGround(models.Model):
     name = models.CharField(_("name"), max_length=160)
     rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 comes first."))
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("priority ground")
         verbose_name_plural = _("priority grounds")
@@ -361,7 +375,24 @@ class PriorityGround(models.Model):
 
 
 class QueueEntryQuerySet(ScopedQuerySet):
+    """The queue's one scope rule: an entry is read by the institutions it names as first or second choice,
+    and written (changed, offered, accepted, withdrawn) only by the first choice's institution."""
+
     institution_path = "first_choice"
+
+    def visible_to(self, viewer: Viewer) -> QueueEntryQuerySet:
+        """Entries naming an institution of the viewer's scope as first or second choice."""
+        scope = institution_scope(viewer)
+        if scope is None:
+            return self
+        return self.filter(Q(first_choice__in=scope) | Q(second_choice__in=scope))
+
+    def editable_by(self, viewer: Viewer) -> QueueEntryQuerySet:
+        """Entries whose first choice is an institution of the viewer's scope."""
+        scope = institution_scope(viewer)
+        if scope is None:
+            return self
+        return self.filter(first_choice__in=scope)
 
 
 class QueueEntry(TimeStampedModel):

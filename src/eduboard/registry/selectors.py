@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
+from eduboard.core.scope import Viewer, scoped, sees_whole_city
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import (
     Enrolment,
@@ -37,21 +38,14 @@ from eduboard.registry.models import (
     Municipality,
     QueueEntry,
     ResidentsElsewhere,
-    institution_scope,
 )
 
 LEVELS = [level.value for level in ProgrammeLevel]
 IN_BATCH = 900  # at most this many ids in one `IN (…)` (SQLite allows 999 parameters a statement)
-ALL = None  # `visible_to=ALL`: no scope (commands and the board's reports)
 
 
-def scope_of(user: Any) -> Any:
-    """`ALL` for users who see every institution (the board's whole-city figures), else the user."""
-    return ALL if institution_scope(user) is None else user
-
-
-def _scoped(queryset: QuerySet[Any], visible_to: Any) -> QuerySet[Any]:
-    return queryset if visible_to is ALL else queryset.visible_to(visible_to)  # type: ignore[attr-defined]
+def _scoped(queryset: QuerySet[Any], visible_to: Viewer) -> QuerySet[Any]:
+    return scoped(queryset, visible_to)
 
 
 def same_day_a_year_before(day: date) -> date:
@@ -126,7 +120,7 @@ def other_municipality_ids() -> list[int]:
     return list(Municipality.objects.filter(is_home=False).values_list("pk", flat=True))
 
 
-def group_figures(*, as_of: date, visible_to: Any = ALL) -> list[GroupFigures]:
+def group_figures(*, as_of: date, visible_to: Viewer) -> list[GroupFigures]:
     """Every group of the reporting year with its learners counted (four queries, read as tuples).
 
     The whole-city figures are sums over these rows: one scan of the enrolments grouped by group,
@@ -184,7 +178,7 @@ def _is_grade10(group: GroupFigures) -> bool:
     return group.level == ProgrammeLevel.SECONDARY and group.grade == 10
 
 
-def learner_figures(*, as_of: date, visible_to: Any = ALL, groups: list[GroupFigures] | None = None) -> LearnerFigures:
+def learner_figures(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures] | None = None) -> LearnerFigures:
     """Learners by level, first graders, grade 10 and learners from other municipalities.
 
     A learner counts once per figure even when enrolled in two groups at once: the per-group sums
@@ -255,7 +249,7 @@ class Places:
         return Places(self.capacity + other.capacity, self.enrolled + other.enrolled, self.free + other.free)
 
 
-def groups_with_places(*, as_of: date, visible_to: Any = ALL, institution: Institution | None = None) -> list[Group]:
+def groups_with_places(*, as_of: date, visible_to: Viewer, institution: Institution | None = None) -> list[Group]:
     """Groups of the reporting year as model instances, each with `enrolled` and `free` (one query; for pages)."""
     year = reporting_school_year(as_of=as_of)
     if year is None:
@@ -302,7 +296,7 @@ def preschool_free_places(*, groups: list[GroupFigures]) -> dict[str, int]:
     return {"preschools": in_preschools, "schools": in_schools, "total": in_preschools + in_schools}
 
 
-def queue_waiting(*, as_of: date, visible_to: Any = ALL) -> dict[str, int]:
+def queue_waiting(*, as_of: date, visible_to: Viewer) -> dict[str, int]:
     """Children waiting on `as_of`, by age in whole years on that date (one query)."""
     entries = _scoped(QueueEntry.objects.filter(registered_on__lte=as_of), visible_to).filter(
         Q(status=QueueStatus.WAITING) | Q(status_changed_on__gt=as_of)
@@ -314,7 +308,7 @@ def queue_waiting(*, as_of: date, visible_to: Any = ALL) -> dict[str, int]:
     return dict(sorted(by_age.items(), key=lambda item: int(item[0])))
 
 
-def special_programmes_by_institution(*, as_of: date, visible_to: Any = ALL) -> dict[str, list[str]]:
+def special_programmes_by_institution(*, as_of: date, visible_to: Viewer) -> dict[str, list[str]]:
     """Codes of the special programmes each institution runs (its groups of the year) or is licensed for."""
     year = reporting_school_year(as_of=as_of)
     found: dict[str, set[str]] = defaultdict(set)
@@ -355,7 +349,7 @@ def reporting_day(*, as_of: date) -> date:
     return max(as_of, year.start_date) if year is not None else as_of
 
 
-def institutions_by_type(*, as_of: date | None = None, visible_to: Any = ALL) -> dict[str, int]:
+def institutions_by_type(*, as_of: date | None = None, visible_to: Viewer) -> dict[str, int]:
     """Institutions working on the reporting day of `as_of` (all, when no date), by type code (one query)."""
     institutions = cast(InstitutionQuerySet, _scoped(Institution.objects.all(), visible_to))
     if as_of is not None:
@@ -364,7 +358,7 @@ def institutions_by_type(*, as_of: date | None = None, visible_to: Any = ALL) ->
     return {code: counts.get(code, 0) for code in InstitutionType.values}
 
 
-def groups_by_level_count(*, as_of: date, visible_to: Any = ALL) -> dict[str, int]:
+def groups_by_level_count(*, as_of: date, visible_to: Viewer) -> dict[str, int]:
     """Groups of the reporting year by programme level (one query)."""
     result = dict.fromkeys(LEVELS, 0)
     year = reporting_school_year(as_of=as_of)
@@ -378,7 +372,7 @@ def groups_by_level_count(*, as_of: date, visible_to: Any = ALL) -> dict[str, in
     return result
 
 
-def registry_stats(*, as_of: date, visible_to: Any = ALL, groups: list[GroupFigures] | None = None) -> dict[str, Any]:
+def registry_stats(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures] | None = None) -> dict[str, Any]:
     """Every registry figure of the readiness report, as of a date, as plain JSON-ready data.
 
     `groups`: the `group_figures` of the same date and scope when the caller has read them already
@@ -399,7 +393,7 @@ def registry_stats(*, as_of: date, visible_to: Any = ALL, groups: list[GroupFigu
         groups_by_level[group.level] += 1
     groups_by_level_before = groups_by_level_count(as_of=year_before, visible_to=visible_to)
     queue = queue_waiting(as_of=as_of, visible_to=visible_to)
-    residents = residents_learning_elsewhere(as_of=as_of) if visible_to is ALL else dict.fromkeys(LEVELS, 0)
+    residents = residents_learning_elsewhere(as_of=as_of) if sees_whole_city(visible_to) else dict.fromkeys(LEVELS, 0)
     return {
         "as_of": as_of.isoformat(),
         "school_year": year.code if year else None,

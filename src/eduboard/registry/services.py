@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
+from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.registry.choices import ProgrammeLevel, QueueStatus
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, QueueEntry
 from eduboard.registry.selectors import active_enrolment_filter
@@ -42,6 +43,14 @@ def queue_in_order(entries: Any) -> list[QueueEntry]:
     return sorted(loaded.prefetch_related("grounds"), key=queue_order_key)
 
 
+def _refuse_unless_editable(entry: QueueEntry, by: Viewer) -> None:
+    """The queue's write rule (QueueEntry.objects.editable_by): only the first choice's institution writes."""
+    if not QueueEntry.objects.editable_by(by).filter(pk=entry.pk).exists():
+        raise ValidationError(
+            _("Only the institution chosen first (or the board) can change this application."), code="not_first_choice"
+        )
+
+
 def group_places_taken(*, group: Group, on: date) -> int:
     """Learners counted in the group on `on` plus children offered or accepted a place in it not yet enrolled."""
     year = group.school_year
@@ -61,8 +70,15 @@ def queue_entry_register(
     first_choice: Institution,
     second_choice: Institution | None = None,
     grounds: list[PriorityGround] | None = None,
+    by: Viewer,
 ) -> QueueEntry:
-    """Put a child in the preschool queue for at most two institutions, in order of preference."""
+    """Put a child in the preschool queue for at most two institutions, in order of preference.
+
+    Registered by the institution chosen first (or the board)."""
+    if not Institution.objects.editable_by(by).filter(pk=first_choice.pk).exists():
+        raise ValidationError(
+            _("An application is registered by the institution chosen first (or the board)."), code="not_first_choice"
+        )
     if second_choice is not None and second_choice.pk == first_choice.pk:
         raise ValidationError(_("The second choice must be another institution than the first."), code="same_choice")
     if wanted_start_on < registered_on:
@@ -86,12 +102,15 @@ def queue_entry_register(
 
 
 @transaction.atomic
-def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date) -> QueueEntry:
+def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date, by: Viewer) -> QueueEntry:
     """Offer a waiting child a place in a preschool group of a chosen institution, within its capacity.
 
     Refused when the child is not waiting, the group is not a preschool group of one of the child's
     choices, the group is full, or a child ahead in the queue waits for the same institution.
     """
+    _refuse_unless_editable(entry, by)
+    if not Group.objects.editable_by(by).filter(pk=group.pk).exists():
+        raise ValidationError(_("You can offer places only in your institutions' groups."), code="foreign_group")
     entry = QueueEntry.objects.select_for_update().get(pk=entry.pk)
     group = Group.objects.select_for_update().select_related("programme", "school_year").get(pk=group.pk)
     if entry.status != QueueStatus.WAITING:
@@ -128,8 +147,9 @@ def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date) -> QueueEntr
 
 
 @transaction.atomic
-def queue_entry_accept(*, entry: QueueEntry, on: date) -> Enrolment:
+def queue_entry_accept(*, entry: QueueEntry, on: date, by: Viewer) -> Enrolment:
     """The parents accept the offered place: the child is enrolled and leaves the queue."""
+    _refuse_unless_editable(entry, by)
     entry = QueueEntry.objects.select_for_update(of=("self",)).select_related("offered_group").get(pk=entry.pk)
     if entry.status != QueueStatus.OFFERED or entry.offered_group is None:
         raise ValidationError(_("Only an offered place can be accepted."), code="not_offered")
@@ -147,8 +167,9 @@ def queue_entry_accept(*, entry: QueueEntry, on: date) -> Enrolment:
 
 
 @transaction.atomic
-def queue_entry_withdraw(*, entry: QueueEntry, on: date) -> QueueEntry:
+def queue_entry_withdraw(*, entry: QueueEntry, on: date, by: Viewer) -> QueueEntry:
     """Take a child out of the queue (the parents withdraw or refuse the offer)."""
+    _refuse_unless_editable(entry, by)
     entry = QueueEntry.objects.select_for_update().get(pk=entry.pk)
     if entry.status not in (QueueStatus.WAITING, QueueStatus.OFFERED):
         raise ValidationError(_("Only a waiting or offered entry can be withdrawn."), code="not_withdrawable")
@@ -157,3 +178,43 @@ def queue_entry_withdraw(*, entry: QueueEntry, on: date) -> QueueEntry:
     entry.status_changed_on = on
     entry.save(update_fields=["status", "offered_group", "status_changed_on", "updated_at"])
     return entry
+
+
+@transaction.atomic
+def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) -> Enrolment:
+    """Enrol a learner who comes from another institution (or from nowhere in the city) in `group`.
+
+    The explicit transfer rule: the receiving institution names the learner by the full personal code (which the
+    family gives it); a learner still enrolled in an institution outside `by`'s scope is refused until that
+    institution records the leaving, except for the board, whose transfer closes the open enrolments on `on`.
+    A code that matches nobody is answered like one enrolled elsewhere would be: nothing about the learner is told.
+    """
+    if not Group.objects.editable_by(by).filter(pk=group.pk).exists():
+        raise ValidationError(_("You can enrol learners only in your institutions' groups."), code="foreign_group")
+    learner = Learner.objects.filter(personal_code=personal_code).first()
+    if learner is None:
+        raise ValidationError(
+            _("No learner with this personal code can be enrolled here; check the code, or register the learner."),
+            code="unknown_learner",
+        )
+    open_elsewhere = Enrolment.objects.filter(learner=learner, left_on__isnull=True).exclude(
+        group__institution=group.institution_id
+    )
+    if open_elsewhere.exists():
+        if not sees_whole_city(by):
+            raise ValidationError(
+                _(
+                    "This learner is still enrolled in another institution. That institution records the leaving "
+                    "first, or the board transfers the learner."
+                ),
+                code="enrolled_elsewhere",
+            )
+        for enrolment in open_elsewhere.select_for_update():
+            enrolment.left_on = max(on, enrolment.enrolled_on)
+            enrolment.leaving_reason = _("transferred to %(institution)s") % {"institution": group.institution}
+            enrolment.full_clean()
+            enrolment.save(update_fields=["left_on", "leaving_reason", "updated_at"])
+    enrolment = Enrolment(learner=learner, group=group, enrolled_on=on)
+    enrolment.full_clean()
+    enrolment.save()
+    return enrolment

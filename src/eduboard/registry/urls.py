@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from eduboard.registry import views
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("queue/", views.QueueListView.as_view(), name="queue"),
     path("queue/new/", views.queue_register_view, name="queue_register"),
     path("queue/<int:pk>/offer/", views.queue_offer_view, name="queue_offer"),
-    path("queue/<int:pk>/<str:decision>/", views.queue_decide_view, name="queue_decide"),
+    # Only these two decisions exist; any other word answers 404.
+    re_path(r"^queue/(?P<pk>[0-9]+)/(?P<decision>accept|withdraw)/$", views.queue_decide_view, name="queue_decide"),
     path("statistics/", views.stats_view, name="stats"),
 ]

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from auditlog.models import LogEntry
-from auditlog.signals import accessed
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
+from eduboard.core.audit import audit_read
 from eduboard.core.exports import Column
 from eduboard.core.views import FilteredListView
 from eduboard.registry import selectors, services
@@ -131,6 +131,8 @@ class LearnerListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
         Column(gettext_lazy("Birth date"), lambda learner: learner.birth_date),
         Column(gettext_lazy("Declared municipality"), lambda learner: learner.declared_municipality or ""),
     ]
+    full_code_columns = [Column(gettext_lazy("Full personal code"), lambda learner: learner.personal_code)]
+    full_code_permission = "registry.reveal_personal_code"
 
     def get_base_queryset(self) -> QuerySet[Any]:
         return Learner.objects.visible_to(self.request.user).select_related("declared_municipality")
@@ -149,7 +151,7 @@ class LearnerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         learner: Learner = self.object
-        accessed.send(sender=Learner, instance=learner, actor=self.request.user)
+        audit_read(actor=self.request.user, instance=learner)
         enrolments = learner.enrolments.select_related("group__institution", "group__school_year", "group__programme")
         scope = Institution.objects.visible_to(self.request.user).values_list("pk", flat=True)
         context["enrolments"] = enrolments.filter(group__institution__in=scope).order_by("-enrolled_on")
@@ -179,8 +181,7 @@ class QueueListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
     ]
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        scope = Institution.objects.visible_to(self.request.user).values("pk")
-        return QueueEntry.objects.filter(Q(first_choice__in=scope) | Q(second_choice__in=scope)).select_related(
+        return QueueEntry.objects.visible_to(self.request.user).select_related(
             "child__declared_municipality", "first_choice", "second_choice", "offered_group"
         )
 
@@ -194,14 +195,17 @@ class QueueListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_change"] = self.request.user.has_perm("registry.change_queueentry")
+        shown = [entry.pk for entry in context["object_list"]]
+        # Actions only on the entries this user may change (first choice in their scope).
+        context["editable_ids"] = set(
+            QueueEntry.objects.editable_by(self.request.user).filter(pk__in=shown).values_list("pk", flat=True)
+        )
         return context
 
 
 def _queue_entry_for(request: HttpRequest, pk: int) -> QueueEntry:
-    scope = Institution.objects.visible_to(request.user).values("pk")
-    return get_object_or_404(
-        QueueEntry.objects.filter(Q(first_choice__in=scope) | Q(second_choice__in=scope)).select_related("child"), pk=pk
-    )
+    """An entry the user may change (the queue's one rule, QueueEntry.objects.editable_by), else 404."""
+    return get_object_or_404(QueueEntry.objects.editable_by(request.user).select_related("child"), pk=pk)
 
 
 @login_required
@@ -209,13 +213,13 @@ def _queue_entry_for(request: HttpRequest, pk: int) -> QueueEntry:
 def queue_register_view(request: HttpRequest) -> HttpResponse:
     """Register a child in the preschool queue."""
     institutions = Institution.objects.visible_to(request.user).filter(type="preschool").order_by("name")
-    form = QueueRegisterForm(request.POST or None, institutions=institutions)
+    form = QueueRegisterForm(request.POST or None, institutions=institutions, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 municipality_id = municipality_get_or_create(data["declared_municipality"], municipality_ids())
-                child, _created = Learner.objects.get_or_create(
+                child, created = Learner.objects.get_or_create(
                     personal_code=data["personal_code"],
                     defaults={
                         "first_name": data["first_name"],
@@ -224,6 +228,16 @@ def queue_register_view(request: HttpRequest) -> HttpResponse:
                         "declared_municipality_id": municipality_id,
                     },
                 )
+                if not created and (child.first_name, child.last_name, child.birth_date) != (
+                    data["first_name"],
+                    data["last_name"],
+                    data["birth_date"],
+                ):
+                    # Never show another institution's child: a code already registered must come with the same
+                    # name and birth date, which only the family can give.
+                    raise ValidationError(
+                        _("A child with this personal code is registered with other details; check the name and date.")
+                    )
                 services.queue_entry_register(
                     child=child,
                     registered_on=data["registered_on"],
@@ -231,6 +245,7 @@ def queue_register_view(request: HttpRequest) -> HttpResponse:
                     first_choice=data["first_choice"],
                     second_choice=data["second_choice"],
                     grounds=list(data["grounds"]),
+                    by=request.user,
                 )
         except ValidationError as error:
             form.add_error(None, error)
@@ -247,10 +262,10 @@ def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _queue_entry_for(request, pk)
     today = timezone.localdate()
     groups = selectors.preschool_groups_for_offer(entry=entry, as_of=today)
-    form = QueueOfferForm(request.POST or None, groups=groups)
+    form = QueueOfferForm(request.POST or None, groups=groups, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.queue_entry_offer(entry=entry, group=form.cleaned_data["group"], on=today)
+            services.queue_entry_offer(entry=entry, group=form.cleaned_data["group"], on=today, by=request.user)
         except ValidationError as error:
             form.add_error("group", error)
         else:
@@ -263,15 +278,15 @@ def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("registry.change_queueentry", raise_exception=True)
 def queue_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    """Accept an offered place, or withdraw the entry."""
+    """Accept an offered place, or withdraw the entry (the URL names one of the two; nothing else is routed)."""
     entry = _queue_entry_for(request, pk)
     today = timezone.localdate()
     try:
         if decision == "accept":
-            services.queue_entry_accept(entry=entry, on=today)
+            services.queue_entry_accept(entry=entry, on=today, by=request.user)
             messages.success(request, _("%(child)s accepted the place and is enrolled.") % {"child": entry.child})
-        else:
-            services.queue_entry_withdraw(entry=entry, on=today)
+        elif decision == "withdraw":
+            services.queue_entry_withdraw(entry=entry, on=today, by=request.user)
             messages.success(request, _("%(child)s left the queue.") % {"child": entry.child})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -284,7 +299,7 @@ def stats_view(request: HttpRequest) -> HttpResponse:
     """The registry's figures as of a date, as tables and charts."""
     form = AsOfForm(request.GET or None)
     as_of = form.as_of_date()
-    stats = selectors.registry_stats(as_of=as_of, visible_to=selectors.scope_of(request.user))
+    stats = selectors.registry_stats(as_of=as_of, visible_to=request.user)
     names = dict(Institution.objects.visible_to(request.user).values_list("registration_number", "name"))
     levels = ProgrammeLevel.choices
     level_rows = [

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from eduboard.core.commands import iso_date
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.selectors import finance_stats
 
 
@@ -21,4 +22,6 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", type=iso_date, required=True, help="YYYY-MM-DD")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(json.dumps(finance_stats(as_of=options["as_of"]), ensure_ascii=False, indent=2))
+        self.stdout.write(
+            json.dumps(finance_stats(visible_to=WHOLE_CITY, as_of=options["as_of"]), ensure_ascii=False, indent=2)
+        )

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduboard.core.commands import iso_date
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import selectors
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
 from eduboard.registry.models import Institution
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             if options["date_to"] < options["date_from"]:
                 raise CommandError("--to is before --from")
             data: Any = selectors.observation_figures(
+                visible_to=WHOLE_CITY,
                 date_from=options["date_from"],
                 date_to=options["date_to"],
                 kind=options["kind"],
@@ -54,10 +56,15 @@ class Command(BaseCommand):
                 raise CommandError("Give the year: --year 2024")
             if institution is not None:
                 data = selectors.institution_exam_comparison(
-                    institution=institution, year=options["year"], exam=options["exam"]
+                    visible_to=WHOLE_CITY,
+                    institution=institution,
+                    year=options["year"],
+                    exam=options["exam"],
                 )
             else:
                 if not options["exam"]:
                     raise CommandError("Give the exam: --exam " + "|".join(ExamKind.values))
-                data = selectors.exam_comparison(year=options["year"], exam=options["exam"], level=options["level"])
+                data = selectors.exam_comparison(
+                    visible_to=WHOLE_CITY, year=options["year"], exam=options["exam"], level=options["level"]
+                )
         self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))

@@ -1,0 +1,96 @@
+"""Who is looking: the viewer that every scoped read and write takes.
+
+A viewer is a user (signed in or anonymous) or `WHOLE_CITY`, the explicit value for work done for the
+whole board outside a request (management commands, the board's report editions). There is no default:
+every `visible_to(viewer)`, selector, importer and scoped field takes one, and `None` is refused, so a
+forgotten argument fails loudly instead of opening the whole city.
+
+Querysets of every model family answer two questions with one definition each:
+- `visible_to(viewer)`: the rows the viewer may read;
+- `editable_by(viewer)`: the rows the viewer may change or link to another row (by default the visible ones;
+  a family narrows it where reading reaches further than writing, e.g. a learner who moved to another school).
+City-wide reference data (programmes, funding sources, forms, …) uses `ReferenceQuerySet`: everyone signed in
+reads it, and the role decides who may change it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
+
+from django.db import models
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractUser, AnonymousUser
+
+
+class WholeCity:
+    """The board's view of the whole city, for work outside a request (commands, report editions)."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+    sees_all_institutions = True
+    pk = None
+
+    def institution_scope(self) -> None:
+        """Every institution."""
+        return None
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        """The whole city's view may read every figure; it never reaches a write path that asks more."""
+        return True
+
+    def __repr__(self) -> str:
+        return "WHOLE_CITY"
+
+
+WHOLE_CITY = WholeCity()
+
+Viewer: TypeAlias = "AbstractUser | AnonymousUser | WholeCity"
+
+
+def institution_scope(viewer: Viewer) -> set[int] | None:
+    """The ids of the institutions `viewer` may see, or None for the whole city.
+
+    Anonymous visitors see no institution's internal data (an empty set). `None` is not a viewer.
+    """
+    if viewer is None:
+        raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
+    if isinstance(viewer, WholeCity):
+        return None
+    if not viewer.is_authenticated:
+        return set()
+    scope: set[int] | None = cast(Any, viewer).institution_scope()
+    return scope
+
+
+def sees_whole_city(viewer: Viewer) -> bool:
+    """Whether `viewer` sees every institution (the board's roles and WHOLE_CITY)."""
+    return institution_scope(viewer) is None
+
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class ReferenceQuerySet(models.QuerySet[_M]):
+    """City-wide reference data: every signed-in viewer reads it; roles decide who changes it."""
+
+    def visible_to(self, viewer: Viewer) -> ReferenceQuerySet[_M]:
+        """All rows for signed-in viewers, none for anonymous ones."""
+        if viewer is None:
+            raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
+        return self if viewer.is_authenticated else self.none()
+
+    def editable_by(self, viewer: Viewer) -> ReferenceQuerySet[_M]:
+        """The same rows: whether the viewer may change them is the role's question."""
+        return self.visible_to(viewer)
+
+
+def scoped(queryset: models.QuerySet[Any], viewer: Viewer, *, editing: bool = False) -> models.QuerySet[Any]:
+    """`queryset` narrowed to what `viewer` may read (or change, with `editing`), by its family's one rule."""
+    method = "editable_by" if editing else "visible_to"
+    narrow = getattr(queryset, method, None)
+    if narrow is None:
+        raise TypeError(f"{queryset.model.__name__} has no {method}(viewer): give its queryset a scope rule.")
+    result: models.QuerySet[Any] = narrow(viewer)
+    return result
