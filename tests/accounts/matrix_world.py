@@ -1,0 +1,331 @@
+"""One small city for the permission matrix: institution A (own) and B (foreign), a row of every scoped kind in
+each, a row of every kind of city-wide reference data, and one user per role.
+
+Heads, institution staff and centre staff hold institution A only; `head_b` holds B (the owner of B's rows, e.g.
+the first-choice head of a queue entry that names A second). The institution staff member is the teacher
+observed in A's observation, so they see it as the teacher. Everything is made the way the system makes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, models
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from eduboard.accounts.models import ApiToken, User
+from eduboard.accounts.roles import Role
+from eduboard.accounts.services import api_token_create
+from eduboard.core.models import ImportJob
+from eduboard.core.schoolyears import school_year_get_or_create
+from eduboard.core.scope import WHOLE_CITY
+from eduboard.finance.models import (
+    Allocation,
+    CostRate,
+    DayOff,
+    Expenditure,
+    FundingSource,
+    InstitutionSet,
+    MealRule,
+    SettlementLine,
+)
+from eduboard.finance.sources import ensure_standard_sources
+from eduboard.people.models import (
+    Employment,
+    PositionKind,
+    Qualification,
+    StaffMember,
+    TrainingRecord,
+    TrainingRequirement,
+    Vacancy,
+)
+from eduboard.people.positions import ensure_standard_positions
+from eduboard.quality import services as quality_services
+from eduboard.quality.defaults import ensure_default_form
+from eduboard.quality.models import ExamResult, ExamSitting, ObservationForm
+from eduboard.registry.models import (
+    Enrolment,
+    Group,
+    Institution,
+    Learner,
+    Municipality,
+    PriorityGround,
+    Programme,
+    QueueEntry,
+)
+from eduboard.registry.synthetic import PersonalCodes
+from eduboard.reports import services as report_services
+from tests.factories import UserFactory, totp_device_for
+from tests.finance.world import seed_meal_rules
+
+CODES = PersonalCodes()
+YEAR_CODE = "2024/2025"
+AS_OF = date(2025, 1, 15)  # in YEAR_CODE: a report edition of that year can be published
+
+BOARD_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST, Role.OBSERVER})  # see every institution
+LOCAL_ROLES = frozenset({Role.INSTITUTION_HEAD, Role.INSTITUTION_STAFF, Role.CENTRE_STAFF})  # hold A only
+ROLES: tuple[str, ...] = tuple(Role.values)
+
+
+@dataclass
+class Pair:
+    """A row of one kind in the own institution (A) and the same kind in the foreign one (B)."""
+
+    own: models.Model
+    foreign: models.Model | None
+
+
+@dataclass
+class World:
+    a: Institution
+    b: Institution
+    users: dict[str, User]
+    head_b: User
+    pairs: dict[str, Pair] = field(default_factory=dict)
+    # first choice B, second choice A: readable by A's head, writable only by B's
+    cross_entry: QueueEntry | None = None
+
+    def own(self, key: str) -> Any:
+        return self.pairs[key].own
+
+    def foreign(self, key: str) -> Any:
+        return self.pairs[key].foreign
+
+
+def person(model: type[models.Model], first: str, last: str, birth: date, **extra: Any) -> Any:
+    return model.objects.create(personal_code=CODES.for_birth_date(birth), first_name=first, last_name=last, **extra)
+
+
+def build_world() -> World:
+    """The whole matrix world; about a hundred rows."""
+    ensure_standard_positions()
+    ensure_default_form()
+    ensure_standard_sources()
+    year = school_year_get_or_create(code=YEAR_CODE)
+    Municipality.objects.get_or_create(name="Daugavpils", defaults={"is_home": True})
+    elsewhere, _ = Municipality.objects.get_or_create(name="Augšdaugavas novads")
+    basic, _ = Programme.objects.get_or_create(
+        code="21011111", defaults={"name": "Pamatizglītības programma", "level": "basic"}
+    )
+    PriorityGround.objects.get_or_create(code="sibling", defaults={"name": "Brālis vai māsa", "rank": 1})
+    a = Institution.objects.create(name="Zinātņu vidusskola", type="secondary", registration_number="9000000011")
+    b = Institution.objects.create(name="Centra vidusskola", type="secondary", registration_number="9000000015")
+
+    users = {
+        role: UserFactory(username=f"matrix-{role}", role=role, institutions=[a] if role in LOCAL_ROLES else [])
+        for role in ROLES
+    }
+    head_b = UserFactory(username="matrix-head-b", role=Role.INSTITUTION_HEAD, institutions=[b])
+    world = World(a=a, b=b, users=users, head_b=head_b)
+    pairs = world.pairs
+    pairs["institution"] = Pair(a, b)
+
+    # registry
+    group_a = Group.objects.create(institution=a, school_year=year, programme=basic, name="1.a", grade=1)
+    group_b = Group.objects.create(institution=b, school_year=year, programme=basic, name="1.b", grade=1)
+    pairs["group"] = Pair(group_a, group_b)
+    learner_a = person(Learner, "Anna", "Zinātne", date(2017, 3, 1), birth_date=date(2017, 3, 1))
+    learner_b = person(
+        Learner, "Ivans", "Centrs", date(2017, 5, 1), birth_date=date(2017, 5, 1), declared_municipality=elsewhere
+    )
+    pairs["learner"] = Pair(learner_a, learner_b)
+    pairs["enrolment"] = Pair(
+        Enrolment.objects.create(learner=learner_a, group=group_a, enrolled_on=date(2024, 9, 1)),
+        Enrolment.objects.create(learner=learner_b, group=group_b, enrolled_on=date(2024, 9, 1)),
+    )
+    child_a = person(Learner, "Mia", "Rinda", date(2022, 2, 2), birth_date=date(2022, 2, 2))
+    child_b = person(Learner, "Oto", "Rinda", date(2022, 4, 4), birth_date=date(2022, 4, 4))
+    child_cross = person(Learner, "Ēva", "Otrā", date(2022, 6, 6), birth_date=date(2022, 6, 6))
+    registered, start = date(2024, 10, 1), date(2025, 9, 1)
+    pairs["queueentry"] = Pair(
+        QueueEntry.objects.create(child=child_a, registered_on=registered, wanted_start_on=start, first_choice=a),
+        QueueEntry.objects.create(child=child_b, registered_on=registered, wanted_start_on=start, first_choice=b),
+    )
+    world.cross_entry = QueueEntry.objects.create(
+        child=child_cross, registered_on=registered, wanted_start_on=start, first_choice=b, second_choice=a
+    )
+
+    # people: the institution staff user is A's teacher
+    teacher = PositionKind.objects.get(code="subject_teacher")
+    staff_a = person(StaffMember, "Anna", "Ozola", date(1980, 3, 15), user=users[Role.INSTITUTION_STAFF])
+    staff_b = person(StaffMember, "Kārlis", "Liepa", date(1990, 1, 20))
+    pairs["staffmember"] = Pair(staff_a, staff_b)
+    pairs["employment"] = Pair(
+        *(
+            Employment.objects.create(
+                staff_member=who, institution=where, position=teacher, fte=1, start_date=date(2020, 9, 1)
+            )
+            for who, where in ((staff_a, a), (staff_b, b))
+        )
+    )
+    pairs["qualification"] = Pair(
+        *(
+            Qualification.objects.create(
+                staff_member=who, title="Skolotājs", document=f"D-{n}", issued_on=date(2010, 6, 1)
+            )
+            for n, who in enumerate((staff_a, staff_b))
+        )
+    )
+    requirement = TrainingRequirement.objects.create(name="Bērnu tiesību aizsardzība", hours=8)
+    pairs["trainingrecord"] = Pair(
+        *(
+            TrainingRecord.objects.create(
+                staff_member=who, requirement=requirement, completed_on=date(2024, 1, 10), hours=8
+            )
+            for who in (staff_a, staff_b)
+        )
+    )
+    yesterday = timezone.localdate() - timedelta(days=1)
+    pairs["vacancy"] = Pair(
+        Vacancy.objects.create(
+            institution=a, position=teacher, subject="Fizika", fte=1, declared_on=yesterday, published_on=yesterday
+        ),
+        Vacancy.objects.create(institution=b, position=teacher, subject="Ķīmija", fte=1, declared_on=yesterday),
+    )
+
+    # finance
+    source = FundingSource.objects.get(code="state")
+    everyone = InstitutionSet.objects.create(name="visas skolas")
+    everyone.members.set([a, b])
+    allocations = [
+        Allocation.objects.create(year=2025, institution=where, purpose="teaching_aids", source=source, amount=100)
+        for where in (a, b)
+    ]
+    pairs["allocation"] = Pair(*allocations)
+    pairs["expenditure"] = Pair(
+        *(
+            Expenditure.objects.create(
+                allocation=target, date=date(2025, 1, 10), amount=Decimal("10.00"), document=f"R-{n}"
+            )
+            for n, target in enumerate(allocations)
+        )
+    )
+    seed_meal_rules()
+
+    # quality: observations through the service, as the observer makes them
+    form = quality_services.form_in_use()
+    answers = {criterion.code: "yes" for criterion in quality_services.form_criteria(form)}
+    subject = quality_services.subject_get_or_create(name="Matemātika")
+    pairs["observation"] = Pair(
+        *(
+            quality_services.observation_record(
+                form=form,
+                on=date(2025, 1, 14),
+                institution=where,
+                kind="external",
+                teacher=who,
+                subject=subject,
+                grade="7.b",
+                answers=answers,
+                observer=users[Role.OBSERVER],
+                by=WHOLE_CITY,
+            )
+            for who, where in ((staff_a, a), (staff_b, b))
+        )
+    )
+    sitting = ExamSitting.objects.create(year=2024, exam="monitoring", subject=subject, level="", grade=9)
+    pairs["examresult"] = Pair(
+        *(
+            ExamResult.objects.create(sitting=sitting, institution=where, candidates=10, mean_percent=Decimal("55.00"))
+            for where in (a, b)
+        )
+    )
+
+    # reference data: one row of each kind, no foreign one
+    reference: dict[str, models.Model] = {
+        "programme": basic,
+        "positionkind": teacher,
+        "trainingrequirement": requirement,
+        "fundingsource": source,
+        "institutionset": everyone,
+        "costrate": CostRate.objects.create(year=2025, kind="general", monthly_cost=Decimal("93.24")),
+        "mealrule": MealRule.objects.order_by("pk").first(),
+        "dayoff": DayOff.objects.create(name="Darba svētki", start=date(2025, 5, 1), end=date(2025, 5, 1)),
+        "settlementline": SettlementLine.objects.create(
+            municipality=elsewhere,
+            direction="incoming",
+            level="basic",
+            period_start=date(2025, 1, 1),
+            period_end=date(2025, 1, 31),
+            learners=1,
+            months=1,
+            monthly_cost=Decimal("58.02"),
+        ),
+        "observationform": ObservationForm.objects.order_by("pk").first(),
+        "municipality": elsewhere,
+    }
+    for key, row in reference.items():
+        assert row is not None, key
+        pairs[key] = Pair(row, None)
+    pairs["public-vacancy"] = Pair(pairs["vacancy"].own, pairs["vacancy"].foreign)  # published / not published
+
+    # reports: a published edition everyone signed in reads, a draft only the board reads
+    board = users[Role.BOARD_ADMIN]
+    published = report_services.edition_create(school_year=year, as_of=AS_OF, by=board)
+    published = report_services.edition_publish(edition_id=published.pk, version=published.version, by=board)
+    draft = report_services.edition_create(school_year=year, as_of=AS_OF, by=board)
+    pairs["edition"] = Pair(published, draft)
+
+    # per-user rows: the head's own import and API token, and B's head's
+    pairs["importjob"] = Pair(
+        *(
+            ImportJob.objects.create(area="registry", kind="learners", filename="learners.csv", created_by=who)
+            for who in (users[Role.INSTITUTION_HEAD], head_b)
+        )
+    )
+    tokens: list[ApiToken] = [
+        api_token_create(user=who, name="matrix")[0] for who in (users[Role.INSTITUTION_HEAD], head_b)
+    ]
+    pairs["apitoken"] = Pair(*tokens)
+    return world
+
+
+def sign_in(user: User | None) -> Client:
+    """A test client signed in as `user` (past the second factor where the role needs one); None: the public."""
+    client = Client()
+    if user is None:
+        return client
+    client.force_login(user)
+    if user.needs_second_factor:
+        device = totp_device_for(user)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
+
+
+def reload(row: models.Model) -> models.Model | None:
+    """The row as stored now, or None when it is gone."""
+    return type(row)._default_manager.filter(pk=row.pk).first()
+
+
+def fingerprint(row: models.Model) -> dict[str, Any] | None:
+    """Every concrete field of the row as stored (None when deleted): a refused write changes none."""
+    stored = reload(row)
+    if stored is None:
+        return None
+    return {f.attname: getattr(stored, f.attname) for f in stored._meta.concrete_fields}
+
+
+def table_counts() -> dict[str, int]:
+    """Rows in every table of the eduboard apps (one query): a refused write adds or removes none."""
+    from django.apps import apps
+
+    tables = sorted(
+        {
+            model._meta.db_table
+            for config in apps.get_app_configs()
+            if config.name.startswith("eduboard.")
+            for model in config.get_models(include_auto_created=True)
+        }
+    )
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables))  # noqa: S608
+        counts = cursor.fetchone()
+    return dict(zip(tables, counts, strict=True))
