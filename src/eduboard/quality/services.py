@@ -253,10 +253,10 @@ def observation_record(
     return observation
 
 
-def observation_acknowledge(*, observation: Observation, by: Any, comment: str = "") -> Observation:
+def observation_acknowledge(*, observation: Observation, by: Viewer, comment: str = "") -> Observation:
     """The observed teacher acknowledges the observation and may comment; nobody else may."""
     teacher_user_id = StaffMember.objects.filter(pk=observation.teacher_id).values_list("user_id", flat=True).first()
-    if by is None or teacher_user_id is None or teacher_user_id != by.pk:
+    if teacher_user_id is None or teacher_user_id != by.pk:
         raise ValidationError(_("Only the observed teacher can acknowledge an observation."), code="not_the_teacher")
     if observation.acknowledged_at is None:
         observation.acknowledged_at = timezone.now()

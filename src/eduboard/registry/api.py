@@ -38,7 +38,7 @@ ScopedViewSet = ScopedModelViewSet
 class InstitutionSerializer(ScopedModelSerializer):
     """An institution."""
 
-    joined_to = serializers.SlugRelatedField(
+    joined_to = ScopedSlugRelatedField(
         slug_field="registration_number", queryset=Institution.objects.all(), required=False, allow_null=True
     )
 

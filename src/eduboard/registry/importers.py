@@ -522,15 +522,15 @@ class LearnerImporter(ScopedImporter):
         errors = []
         for code, row in foreign.items():
             record = by_code[code]
-            if tuple(row[2:5]) != (record.first_name, record.last_name, record.birth_date):
-                reason = _("this personal code belongs to a learner of another institution with other details")
-            elif row[0] in enrolled_elsewhere:
-                reason = _(
-                    "this learner is still enrolled in another institution: it records the leaving first, "
-                    "or the board transfers the learner"
-                )
-            else:
+            if tuple(row[2:5]) == (record.first_name, record.last_name, record.birth_date) and (
+                row[0] not in enrolled_elsewhere
+            ):
                 continue
+            # One answer for both causes (other details, still enrolled elsewhere): a row tells nothing about anyone.
+            reason = _(
+                "this learner cannot be imported here: check the code and details; a learner still enrolled in "
+                "another institution comes here after that institution records the leaving, or through the board"
+            )
             errors.append(RowError(self.first_rows.get(code, 0), "personal_code", reason))
         if errors:
             raise ImportFailed(sorted(errors, key=lambda error: error.row))

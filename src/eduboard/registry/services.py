@@ -191,24 +191,22 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) 
     """
     if not Group.objects.editable_by(by).filter(pk=group.pk).exists():
         raise ValidationError(_("You can enrol learners only in your institutions' groups."), code="foreign_group")
+    refusal = ValidationError(
+        _(
+            "This learner cannot be enrolled here. Check the personal code; a learner still enrolled in another "
+            "institution is enrolled here after that institution records the leaving, or by the board."
+        ),
+        code="not_transferable",
+    )
     learner = Learner.objects.filter(personal_code=personal_code).first()
     if learner is None:
-        raise ValidationError(
-            _("No learner with this personal code can be enrolled here; check the code, or register the learner."),
-            code="unknown_learner",
-        )
+        raise refusal  # the same answer as for a learner enrolled elsewhere: a code tells nothing about anyone
     open_elsewhere = Enrolment.objects.filter(learner=learner, left_on__isnull=True).exclude(
         group__institution=group.institution_id
     )
     if open_elsewhere.exists():
         if not sees_whole_city(by):
-            raise ValidationError(
-                _(
-                    "This learner is still enrolled in another institution. That institution records the leaving "
-                    "first, or the board transfers the learner."
-                ),
-                code="enrolled_elsewhere",
-            )
+            raise refusal
         for enrolment in open_elsewhere.select_for_update():
             enrolment.left_on = max(on, enrolment.enrolled_on)
             enrolment.leaving_reason = _("transferred to %(institution)s") % {"institution": group.institution}

@@ -156,7 +156,11 @@ class LearnerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
         scope = Institution.objects.visible_to(self.request.user).values_list("pk", flat=True)
         context["enrolments"] = enrolments.filter(group__institution__in=scope).order_by("-enrolled_on")
         context["show_code"] = self.request.user.has_perm("registry.reveal_personal_code")
-        context["queue_entries"] = learner.queue_entries.select_related("first_choice", "second_choice")
+        context["queue_entries"] = (
+            QueueEntry.objects.visible_to(self.request.user)
+            .filter(child=learner)
+            .select_related("first_choice", "second_choice")
+        )
         return context
 
 

@@ -8,12 +8,13 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.forms import ScopedFormMixin
 from eduboard.core.models import SchoolYear
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EditionCreateForm(forms.Form):
+class EditionCreateForm(ScopedFormMixin, forms.Form):
     """A new draft edition: the school year and the date of its figures."""
 
     school_year = forms.ModelChoiceField(label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date"))

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.core.models import SchoolYear
-from eduboard.core.scope import WHOLE_CITY
+from eduboard.core.scope import WHOLE_CITY, Viewer, WholeCity, sees_whole_city
 from eduboard.core.versions import refuse_stale
 from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import EditionStatus, ReportEdition, ReportKind
@@ -25,9 +25,16 @@ from eduboard.reports.readiness import build_readiness
 MAX_NARRATIVE = 20_000
 
 
-def _check_board(by: Any) -> None:
-    if by is not None and not getattr(by, "sees_all_institutions", False):
+def board_writes_reports(viewer: Viewer) -> bool:
+    """The reports' one write rule: the board (a role that sees the whole city and may change editions)."""
+    return sees_whole_city(viewer) and viewer.has_perm("reports.change_reportedition")
+
+
+def _check_board(by: Viewer) -> Any:
+    """Refuse anyone but the board; the user to record as the author (None for WHOLE_CITY)."""
+    if not board_writes_reports(by):
         raise ValidationError(_("Only the board writes its reports."), code="not_board")
+    return None if isinstance(by, WholeCity) else by
 
 
 def _locked(edition_id: int, version: int | None) -> ReportEdition:
@@ -60,10 +67,10 @@ def _next_number(*, kind: str, school_year: SchoolYear) -> int:
 
 @transaction.atomic
 def edition_create(
-    *, school_year: SchoolYear, as_of: date, by: Any, title: str = "", kind: str = ReportKind.READINESS
+    *, school_year: SchoolYear, as_of: date, by: Viewer, title: str = "", kind: str = ReportKind.READINESS
 ) -> ReportEdition:
     """Start a draft edition of a report for a school year, its figures as of a date."""
-    _check_board(by)
+    author = _check_board(by)
     _validate_as_of(school_year=school_year, as_of=as_of)
     edition = ReportEdition(
         kind=kind,
@@ -71,7 +78,7 @@ def edition_create(
         as_of=as_of,
         title=title.strip(),
         number=_next_number(kind=kind, school_year=school_year),
-        created_by=by,
+        created_by=author,
     )
     edition.full_clean()
     try:
@@ -85,7 +92,7 @@ def edition_create(
 
 
 @transaction.atomic
-def edition_start_from(*, source: ReportEdition, by: Any, as_of: date | None = None) -> ReportEdition:
+def edition_start_from(*, source: ReportEdition, by: Viewer, as_of: date | None = None) -> ReportEdition:
     """A new draft started from a published edition: its narrative and title copied, the figures live again."""
     _check_board(by)
     if not source.is_published:
@@ -104,7 +111,7 @@ def edition_update(
     *,
     edition_id: int,
     version: int,
-    by: Any,
+    by: Viewer,
     narrative: dict[str, str] | None = None,
     title: str | None = None,
     as_of: date | None = None,
@@ -135,9 +142,9 @@ def edition_update(
 
 
 @transaction.atomic
-def edition_publish(*, edition_id: int, version: int, by: Any) -> ReportEdition:
+def edition_publish(*, edition_id: int, version: int, by: Viewer) -> ReportEdition:
     """Publish a draft: its figures are computed once more and frozen with its text; it never changes again."""
-    _check_board(by)
+    author = _check_board(by)
     edition = _locked(edition_id, version)
     if edition.is_published:
         raise ValidationError(_("This edition is already published."))
@@ -150,14 +157,14 @@ def edition_publish(*, edition_id: int, version: int, by: Any) -> ReportEdition:
     edition.content = build_readiness(as_of=edition.as_of, visible_to=WHOLE_CITY)
     edition.status = EditionStatus.PUBLISHED
     edition.published_at = timezone.now()
-    edition.published_by = by
+    edition.published_by = author
     edition.version += 1
     edition.save()
     return edition
 
 
 @transaction.atomic
-def edition_delete(*, edition_id: int, version: int, by: Any) -> None:
+def edition_delete(*, edition_id: int, version: int, by: Viewer) -> None:
     """Delete a draft; a published edition is kept for ever."""
     _check_board(by)
     edition = _locked(edition_id, version)

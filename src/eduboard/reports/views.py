@@ -72,7 +72,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 def _can_write(user: Any) -> bool:
-    return bool(user.has_perm("reports.change_reportedition") and getattr(user, "sees_all_institutions", False))
+    return services.board_writes_reports(user)
 
 
 def _edition(request: HttpRequest, pk: int) -> ReportEdition:
@@ -91,7 +91,7 @@ def _version(request: HttpRequest) -> int | None:
 def edition_list_view(request: HttpRequest) -> HttpResponse:
     """Editions of the board's reports (drafts only for the board); the board starts a new one here."""
     can_write = _can_write(request.user)
-    form = EditionCreateForm(request.POST or None, initial={"as_of": default_as_of()})
+    form = EditionCreateForm(request.POST or None, initial={"as_of": default_as_of()}, viewer=request.user)
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
