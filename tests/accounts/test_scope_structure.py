@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from django import forms
 from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.test import RequestFactory
 from rest_framework import serializers
@@ -311,3 +312,11 @@ def test_importers_take_the_viewer_as_a_required_keyword(importer: type[Importer
 def test_an_importer_refuses_none_as_a_viewer() -> None:
     with pytest.raises(TypeError):
         LearnerImporter(viewer=None)  # type: ignore[arg-type]
+
+
+def test_a_scoped_related_field_without_a_request_offers_nothing() -> None:
+    from eduboard.core.api import ScopedPrimaryKeyRelatedField
+
+    field = ScopedPrimaryKeyRelatedField(Group)
+    with pytest.raises(ImproperlyConfigured):
+        field.get_queryset()

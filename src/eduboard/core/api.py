@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -69,14 +69,27 @@ def request_viewer(context: dict[str, Any]) -> Viewer:
 class ScopedRelatedFieldMixin:
     """A related field whose choices are the rows the requesting viewer may link to (`editable_by`).
 
-    A row outside the viewer's scope is answered exactly like a row that does not exist, so ids of other
-    institutions' learners or staff can neither be used nor probed.
+    It is given the model, never a queryset of all rows: `ScopedSlugRelatedField(Institution,
+    slug_field="registration_number")`. Its only choices are the model family's `editable_by(viewer)` for the
+    request's viewer; without a request it offers none. A row outside the viewer's scope is answered exactly like a
+    row that does not exist, so ids of other institutions' learners or staff can neither be used nor probed.
+    (ModelSerializer's generated fields pass `queryset=`; only its model is kept.)
     """
 
     context: dict[str, Any]
 
+    def __init__(self, model: type[Model] | None = None, **kwargs: Any) -> None:
+        given = kwargs.pop("queryset", None)
+        self.scope_model = model if model is not None else (given.model if given is not None else None)
+        if self.scope_model is not None:
+            kwargs["queryset"] = self.scope_model._default_manager.none()  # a placeholder; see get_queryset
+        super().__init__(**kwargs)
+
     def get_queryset(self) -> QuerySet[Any]:
-        return scoped(super().get_queryset(), request_viewer(self.context), editing=True)  # type: ignore[misc]
+        if self.scope_model is None:
+            raise ImproperlyConfigured("A writable scoped related field needs its model.")
+        rows = self.scope_model._default_manager.all()
+        return scoped(rows, request_viewer(self.context), editing=True)
 
 
 class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

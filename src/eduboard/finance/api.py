@@ -69,7 +69,7 @@ class FundingSourceViewSet(ScopedModelViewSet):
 
 
 class InstitutionSetSerializer(ScopedModelSerializer):
-    members = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all(), many=True)
+    members = ScopedSlugRelatedField(Institution, slug_field="registration_number", many=True)
 
     class Meta:
         model = InstitutionSet
@@ -86,13 +86,9 @@ class InstitutionSetViewSet(ScopedModelViewSet):
 class AllocationSerializer(ScopedModelSerializer):
     """An allocation; `spent` counts every expenditure recorded. Send back `version` on update."""
 
-    institution = ScopedSlugRelatedField(
-        slug_field="registration_number", queryset=Institution.objects.all(), required=False, allow_null=True
-    )
-    institution_set = ScopedSlugRelatedField(
-        slug_field="name", queryset=InstitutionSet.objects.all(), required=False, allow_null=True
-    )
-    source = ScopedSlugRelatedField(slug_field="code", queryset=FundingSource.objects.all())  # type: ignore[assignment]
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number", required=False, allow_null=True)
+    institution_set = ScopedSlugRelatedField(InstitutionSet, slug_field="name", required=False, allow_null=True)
+    source = ScopedSlugRelatedField(FundingSource, slug_field="code")  # type: ignore[assignment]
     version = serializers.IntegerField(required=False)
 
     class Meta:
@@ -210,7 +206,7 @@ class DayOffViewSet(ScopedModelViewSet):
 class SettlementLineSerializer(ScopedModelSerializer):
     """A settlement line; `amount` = learners × months × monthly cost."""
 
-    municipality = ScopedSlugRelatedField(slug_field="name", queryset=Municipality.objects.all())
+    municipality = ScopedSlugRelatedField(Municipality, slug_field="name")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
 
     class Meta:

@@ -72,8 +72,8 @@ class StaffMemberSerializer(ScopedModelSerializer):
 class EmploymentSerializer(ScopedModelSerializer):
     """A rate a person holds; institution by registration number, position by code. Writes may return a warning."""
 
-    institution = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
-    position = ScopedSlugRelatedField(slug_field="code", queryset=PositionKind.objects.all())
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
+    position = ScopedSlugRelatedField(PositionKind, slug_field="code")
 
     class Meta:
         model = Employment
@@ -149,8 +149,8 @@ class StaffMemberViewSet(ScopedModelViewSet):
 class VacancySerializer(ScopedModelSerializer):
     """A vacancy and its life cycle; `version` must be sent back on update (a stale one is refused)."""
 
-    institution = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
-    position = ScopedSlugRelatedField(slug_field="code", queryset=PositionKind.objects.all())
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
+    position = ScopedSlugRelatedField(PositionKind, slug_field="code")
     status = serializers.CharField(read_only=True)
     version = serializers.IntegerField(required=False)
 
@@ -224,9 +224,7 @@ class QualificationViewSet(ScopedModelViewSet):
 
 
 class TrainingRequirementSerializer(ScopedModelSerializer):
-    positions = ScopedSlugRelatedField(
-        slug_field="code", queryset=PositionKind.objects.all(), many=True, required=False
-    )
+    positions = ScopedSlugRelatedField(PositionKind, slug_field="code", many=True, required=False)
 
     class Meta:
         model = TrainingRequirement

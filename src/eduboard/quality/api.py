@@ -74,7 +74,7 @@ class ObservationFormViewSet(ScopedReadOnlyViewSet):
 class ObservationSerializer(ScopedModelSerializer):
     """An observation; `answers` maps criterion codes to answer codes. Teachers by personal code (masked)."""
 
-    institution = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
     teacher = serializers.CharField(help_text="the observed teacher's personal code")
     teacher_name = serializers.SerializerMethodField()
     subject = serializers.CharField(source="subject.name")

@@ -17,7 +17,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from eduboard.core.api import (
-    FullCleanMixin,
     ScopedModelSerializer,
     ScopedModelViewSet,
     ScopedPrimaryKeyRelatedField,
@@ -30,17 +29,11 @@ from eduboard.registry.filters import GroupFilter, InstitutionFilter, LearnerFil
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
 from eduboard.registry.validators import normalise_personal_code, validate_programme_code
 
-__all__ = ["FullCleanMixin", "ScopedViewSet"]  # used by the other areas' APIs
-
-ScopedViewSet = ScopedModelViewSet
-
 
 class InstitutionSerializer(ScopedModelSerializer):
     """An institution."""
 
-    joined_to = ScopedSlugRelatedField(
-        slug_field="registration_number", queryset=Institution.objects.all(), required=False, allow_null=True
-    )
+    joined_to = ScopedSlugRelatedField(Institution, slug_field="registration_number", required=False, allow_null=True)
 
     class Meta:
         model = Institution
@@ -71,8 +64,8 @@ class ProgrammeSerializer(ScopedModelSerializer):
 class GroupSerializer(ScopedModelSerializer):
     """A group of one school year; institution by registration number, programme by code."""
 
-    institution = ScopedSlugRelatedField(slug_field="registration_number", queryset=Institution.objects.all())
-    programme = ScopedSlugRelatedField(slug_field="code", queryset=Programme.objects.all())
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
+    programme = ScopedSlugRelatedField(Programme, slug_field="code")
     school_year: serializers.SlugRelatedField = ScopedSlugRelatedField(slug_field="code", read_only=True)
     school_year_code = serializers.CharField(write_only=True, help_text="2024/2025")
 
@@ -162,21 +155,21 @@ class QueueEntrySerializer(ScopedModelSerializer):
 class QueueOfferSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """The group whose place is offered: one of the caller's preschool groups."""
 
-    group = ScopedPrimaryKeyRelatedField(queryset=Group.objects.all())
+    group = ScopedPrimaryKeyRelatedField(Group)
 
 
 class LearnerTransferSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """A learner who comes from another institution, named by the full personal code, and the group they join."""
 
     personal_code = serializers.CharField(max_length=12)
-    group = ScopedPrimaryKeyRelatedField(queryset=Group.objects.all())
+    group = ScopedPrimaryKeyRelatedField(Group)
     enrolled_on = serializers.DateField()
 
     def validate_personal_code(self, value: str) -> str:
         return normalise_personal_code(value)
 
 
-class InstitutionViewSet(ScopedViewSet):
+class InstitutionViewSet(ScopedModelViewSet):
     """Institutions in the caller's scope; the board adds and changes them."""
 
     serializer_class = InstitutionSerializer
@@ -196,7 +189,7 @@ class ProgrammeViewSet(ScopedModelViewSet):
     queryset = Programme.objects.all()
 
 
-class GroupViewSet(ScopedViewSet):
+class GroupViewSet(ScopedModelViewSet):
     """Groups of the caller's institutions."""
 
     serializer_class = GroupSerializer
@@ -206,7 +199,7 @@ class GroupViewSet(ScopedViewSet):
     queryset = Group.objects.select_related("institution", "programme", "school_year")
 
 
-class LearnerViewSet(ScopedViewSet):
+class LearnerViewSet(ScopedModelViewSet):
     """Learners of the caller's institutions; personal codes masked unless the role may see them."""
 
     serializer_class = LearnerSerializer
@@ -242,7 +235,7 @@ class LearnerViewSet(ScopedViewSet):
         return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data, status=201)
 
 
-class EnrolmentViewSet(ScopedViewSet):
+class EnrolmentViewSet(ScopedModelViewSet):
     """Enrolments in the caller's institutions."""
 
     serializer_class = EnrolmentSerializer
@@ -250,7 +243,7 @@ class EnrolmentViewSet(ScopedViewSet):
     queryset = Enrolment.objects.all()
 
 
-class QueueEntryViewSet(ScopedViewSet):
+class QueueEntryViewSet(ScopedModelViewSet):
     """The preschool queue (in queue order) and its actions: offer, accept, withdraw."""
 
     serializer_class = QueueEntrySerializer
