@@ -185,7 +185,7 @@ NO_ROW_NAMES = (
     "finance:settlements", "finance:settlement_lines", "quality:observation_stats", "quality:observation_list",
     "quality:observation_create", "quality:form_list", "quality:exam_comparison", "quality:exam_result_list",
     "quality:support_list", "public_vacancies", "public_vacancies_atom", "public_vacancies_json",
-    "core:import_index", "reauthenticate", "set_language", "api-health", "api-me", "api-registry-stats",
+    "core:import_index", "accounts:reauthenticate", "set_language", "api-health", "api-me", "api-registry-stats",
     "api-people-stats", "api-reports-readiness", "api-finance-stats", "api-finance-settlement-summary",
     "api-schema", "api-docs", "quality-stats-support-list",
 )  # fmt: skip

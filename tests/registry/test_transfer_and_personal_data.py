@@ -121,10 +121,14 @@ def test_a_bulk_full_code_export_asks_for_the_password_then_is_audited(
     settings.BULK_EXPORT_REAUTH_ROWS = 2  # the world has 3 learners at the head's school
     client = signed_in(head)
     first = client.get("/registry/learners/?export=csv&codes=full")
-    assert first.status_code == 302 and first["Location"].startswith("/confirm/")
-    wrong = client.post("/confirm/", {"password": "not it", "next": "/registry/learners/?export=csv&codes=full"})
+    assert first.status_code == 302 and first["Location"].startswith("/accounts/confirm/")
+    wrong = client.post(
+        "/accounts/confirm/", {"password": "not it", "next": "/registry/learners/?export=csv&codes=full"}
+    )
     assert wrong.status_code == 200
-    confirmed = client.post("/confirm/", {"password": PASSWORD, "next": "/registry/learners/?export=csv&codes=full"})
+    confirmed = client.post(
+        "/accounts/confirm/", {"password": PASSWORD, "next": "/registry/learners/?export=csv&codes=full"}
+    )
     assert confirmed.status_code == 302
     download = client.get("/registry/learners/?export=csv&codes=full")
     assert download.status_code == 200

@@ -37,3 +37,15 @@ class ApiTokenForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["lifetime_days"].initial = settings.API_TOKEN_LIFETIME_DAYS
+
+
+class ReauthenticateForm(forms.Form):
+    """The password again, and a code from the authenticator app when the user has one."""
+
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput)
+    token = forms.CharField(
+        label=_("Code from the authenticator app"),
+        required=False,
+        max_length=8,
+        help_text=_("Needed when your account has a second factor."),
+    )

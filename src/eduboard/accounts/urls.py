@@ -60,4 +60,5 @@ urlpatterns = [
     path("api-token/", views.api_token_view, name="api_token"),
     path("api-token/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
     path("audit/", views.AuditLogListView.as_view(), name="audit_log"),
+    path("confirm/", views.reauthenticate_view, name="reauthenticate"),
 ]

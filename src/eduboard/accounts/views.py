@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, cast
 
 import segno
 from auditlog.models import LogEntry
 from axes.utils import reset as axes_reset
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
@@ -26,10 +28,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eduboard.accounts import services
 from eduboard.accounts.filters import LogEntryFilter
-from eduboard.accounts.forms import ApiTokenForm, TokenForm
+from eduboard.accounts.forms import ApiTokenForm, ReauthenticateForm, TokenForm
 from eduboard.accounts.models import ApiToken, User
 from eduboard.core.exports import Column
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import REAUTH_SESSION_KEY, FilteredListView
 
 
 def _safe_next(request: HttpRequest) -> str:
@@ -169,3 +171,27 @@ class AuditLogListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
 
     def get_base_queryset(self) -> QuerySet[Any]:
         return LogEntry.objects.select_related("actor", "content_type")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reauthenticate_view(request: HttpRequest) -> HttpResponse:
+    """Confirm who you are before a bulk export of personal data: the password, and the second factor when the
+    user has one (with the same throttling as at sign-in). Valid REAUTH_VALID_SECONDS (core.views)."""
+    target = _safe_next(request)
+    device = TOTPDevice.objects.filter(user=cast(User, request.user), confirmed=True).first()
+    form = ReauthenticateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
+        if user is None or user.pk != request.user.pk:
+            form.add_error("password", _("The password is not right."))
+        else:
+            try:
+                if device is not None:
+                    services.totp_device_verify(device=device, token=form.cleaned_data["token"])
+            except ValidationError as error:
+                form.add_error("token", error)
+            else:
+                request.session[REAUTH_SESSION_KEY] = time.time()
+                return redirect(target)
+    return render(request, "accounts/reauthenticate.html", {"form": form, "next": target, "needs_token": device})

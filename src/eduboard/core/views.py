@@ -4,23 +4,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar, cast
+from typing import Any, ClassVar
 
-from django import forms
 from django.conf import settings
-from django.contrib.auth import authenticate
-from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 from django_filters.views import FilterView
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eduboard.core.audit import audit_export
 from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
@@ -104,7 +99,8 @@ class FilteredListView(FilterView):
             if not request.user.has_perm(self.full_code_permission):
                 raise PermissionDenied(_("Your role does not show full personal codes."))
             if rows.count() > settings.BULK_EXPORT_REAUTH_ROWS and not recently_reauthenticated(request):
-                return redirect(f"{_reauth_url()}?{urlencode({'next': request.get_full_path()})}")
+                confirm = reverse("accounts:reauthenticate")
+                return redirect(f"{confirm}?{urlencode({'next': request.get_full_path()})}")
             key = f"eduboard:full-code-exports:{request.user.pk}:{int(time.time() // 3600)}"
             cache.add(key, 0, timeout=3600)
             if cache.incr(key) > settings.FULL_CODE_EXPORTS_PER_HOUR:
@@ -137,44 +133,3 @@ class FilteredListView(FilterView):
         if getattr(self.request, "htmx", False) and self.partial_template_name:
             return [self.partial_template_name]
         return super().get_template_names()
-
-
-def _reauth_url() -> str:
-    from django.urls import reverse
-
-    return reverse("reauthenticate")
-
-
-class ReauthenticateForm(forms.Form):
-    """The password again, and a code from the authenticator app when the user has one."""
-
-    password = forms.CharField(label=gettext_lazy("Your password"), widget=forms.PasswordInput)
-    token = forms.CharField(
-        label=gettext_lazy("Code from the authenticator app"),
-        required=False,
-        max_length=8,
-        help_text=gettext_lazy("Needed when your account has a second factor."),
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def reauthenticate_view(request: HttpRequest) -> HttpResponse:
-    """Confirm who you are before a bulk export of personal data (the password, and the second factor)."""
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        target = "/"
-    device = TOTPDevice.objects.filter(user=cast(Any, request.user), confirmed=True).first()
-    form = ReauthenticateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = authenticate(request, username=request.user.get_username(), password=form.cleaned_data["password"])
-        if user is None or user.pk != request.user.pk:
-            form.add_error("password", _("The password is not right."))
-        elif device is not None and not device.verify_token(form.cleaned_data["token"]):
-            form.add_error("token", _("That code is not valid. Wait for the next code and try again."))
-        else:
-            request.session[REAUTH_SESSION_KEY] = time.time()
-            return redirect(target)
-    return render(request, "core/reauthenticate.html", {"form": form, "next": target, "needs_token": device})
