@@ -10,6 +10,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import translation
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -152,3 +153,38 @@ def test_staff_without_the_reveal_permission_cannot_export_full_codes(
 ) -> None:
     staff = make_user(Role.INSTITUTION_STAFF, [world.school])
     assert signed_in(staff).get("/registry/learners/?export=csv&codes=full").status_code == 403
+
+
+def test_queue_registration_never_takes_another_schools_child_by_its_code_alone(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    head = make_user(Role.INSTITUTION_HEAD, [world.preschool])
+    pupil = other_schools_learner(world)
+    answer = signed_in(head).post(
+        "/registry/queue/new/",
+        {
+            "personal_code": pupil.personal_code,
+            "first_name": "Cits",
+            "last_name": "Vārds",
+            "birth_date": pupil.birth_date.isoformat(),
+            "declared_municipality": "Daugavpils",
+            "registered_on": "2024-05-01",
+            "wanted_start_on": "2024-09-01",
+            "first_choice": world.preschool.pk,
+        },
+    )
+    assert answer.status_code == 200  # the form again, with the refusal
+    assert not pupil.queue_entries.exists()
+    assert not Learner.objects.visible_to(head).filter(pk=pupil.pk).exists()
+    pupil.refresh_from_db()
+    assert pupil.first_name == "Ivans"
+
+
+def test_a_transferred_learners_leaving_reason_is_stored_in_the_boards_language(world: World) -> None:
+    pupil = other_schools_learner(world)
+    with translation.override("en"):
+        services.learner_transfer(
+            personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), by=WHOLE_CITY
+        )
+    reason = Enrolment.objects.get(learner=pupil, group=world.other_class).leaving_reason
+    assert world.school.name in reason and "transferred" not in reason

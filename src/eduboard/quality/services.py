@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from eduboard.core.scope import Viewer, WholeCity, institution_scope
+from eduboard.core.scope import Viewer, WholeCity, sees_whole_city
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality.choices import DEFAULT_THRESHOLDS, ObservationKind
 from eduboard.quality.defaults import DEFAULT_FORM_CODE
@@ -160,13 +160,12 @@ TEACHER_NOT_THERE = gettext_noop("No teacher with this personal code works at th
 
 
 def _check_can_record(*, by: Viewer, institution: Institution, kind: str, teacher: StaffMember, on: date) -> None:
-    scope = institution_scope(by)
-    if scope is not None and institution.pk not in scope:
+    if not Institution.objects.editable_by(by).filter(pk=institution.pk).exists():
         raise ValidationError(
             {"institution": _("%(institution)s is not in your scope.") % {"institution": institution}},
             code="out_of_scope",
         )
-    if kind == ObservationKind.EXTERNAL and scope is not None:
+    if kind == ObservationKind.EXTERNAL and not sees_whole_city(by):
         raise ValidationError(
             {"kind": _("Only the board's observers record external observations.")}, code="external_by_board"
         )

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin
+from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Group, Institution, PriorityGround
 from eduboard.registry.validators import normalise_personal_code, validate_personal_code
 
@@ -43,7 +44,8 @@ class QueueRegisterForm(ScopedFormMixin, forms.Form):
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["first_choice"].queryset = institutions  # type: ignore[attr-defined]
-        self.fields["second_choice"].queryset = Institution.objects.filter(type="preschool").order_by("name")  # type: ignore[attr-defined]
+        preschools = Institution.objects.filter(type=InstitutionType.PRESCHOOL).order_by("name")
+        self.fields["second_choice"].queryset = preschools  # type: ignore[attr-defined]
 
     def clean_personal_code(self) -> str:
         code = normalise_personal_code(self.cleaned_data["personal_code"])

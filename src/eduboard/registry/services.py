@@ -10,9 +10,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from eduboard.core.scope import Viewer, sees_whole_city
@@ -59,6 +61,29 @@ def group_places_taken(*, group: Group, on: date) -> int:
     )["n"]
     pending = QueueEntry.objects.filter(offered_group=group, status__in=[QueueStatus.OFFERED]).count()
     return int(enrolled) + pending
+
+
+def queue_child_get_or_create(
+    *, personal_code: str, first_name: str, last_name: str, birth_date: date, declared_municipality_id: int | None
+) -> Learner:
+    """The child an application is for: a new learner, or the one already registered with this personal code when
+    the name and birth date are the same. Never another institution's child by its code alone: the details must
+    match, which only the family can give, and the refusal names nobody."""
+    child, created = Learner.objects.get_or_create(
+        personal_code=personal_code,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "birth_date": birth_date,
+            "declared_municipality_id": declared_municipality_id,
+        },
+    )
+    if not created and (child.first_name, child.last_name, child.birth_date) != (first_name, last_name, birth_date):
+        raise ValidationError(
+            _("A child with this personal code is registered with other details; check the name and date."),
+            code="other_details",
+        )
+    return child
 
 
 @transaction.atomic
@@ -209,7 +234,9 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) 
             raise refusal
         for enrolment in open_elsewhere.select_for_update():
             enrolment.left_on = max(on, enrolment.enrolled_on)
-            enrolment.leaving_reason = _("transferred to %(institution)s") % {"institution": group.institution}
+            with translation.override(settings.LANGUAGE_CODE):  # stored text: in the board's language, not the user's
+                reason = _("transferred to %(institution)s") % {"institution": group.institution}
+            enrolment.leaving_reason = reason
             enrolment.full_clean()
             enrolment.save(update_fields=["left_on", "leaving_reason", "updated_at"])
     enrolment = Enrolment(learner=learner, group=group, enrolled_on=on)

@@ -216,32 +216,20 @@ def _queue_entry_for(request: HttpRequest, pk: int) -> QueueEntry:
 @permission_required("registry.add_queueentry", raise_exception=True)
 def queue_register_view(request: HttpRequest) -> HttpResponse:
     """Register a child in the preschool queue."""
-    institutions = Institution.objects.visible_to(request.user).filter(type="preschool").order_by("name")
+    institutions = Institution.objects.visible_to(request.user).filter(type=InstitutionType.PRESCHOOL).order_by("name")
     form = QueueRegisterForm(request.POST or None, institutions=institutions, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             with transaction.atomic():
                 municipality_id = municipality_get_or_create(data["declared_municipality"], municipality_ids())
-                child, created = Learner.objects.get_or_create(
+                child = services.queue_child_get_or_create(
                     personal_code=data["personal_code"],
-                    defaults={
-                        "first_name": data["first_name"],
-                        "last_name": data["last_name"],
-                        "birth_date": data["birth_date"],
-                        "declared_municipality_id": municipality_id,
-                    },
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    birth_date=data["birth_date"],
+                    declared_municipality_id=municipality_id,
                 )
-                if not created and (child.first_name, child.last_name, child.birth_date) != (
-                    data["first_name"],
-                    data["last_name"],
-                    data["birth_date"],
-                ):
-                    # Never show another institution's child: a code already registered must come with the same
-                    # name and birth date, which only the family can give.
-                    raise ValidationError(
-                        _("A child with this personal code is registered with other details; check the name and date.")
-                    )
                 services.queue_entry_register(
                     child=child,
                     registered_on=data["registered_on"],
