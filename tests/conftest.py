@@ -70,9 +70,11 @@ def signed_in(db: None) -> Callable[[User], Client]:
 
 
 @pytest.fixture(autouse=True)
-def imports_run_inline(settings: Any) -> None:
-    """Imports run inside the request in tests, so a test sees their result at once."""
+def imports_run_inline(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Imports run inside the request in tests, so a test sees their result at once; uploaded files and
+    change logs go to a directory of this test's own (two test processes number their jobs alike)."""
     settings.EDUBOARD_TASKS = "sync"
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
 
 
 @pytest.fixture

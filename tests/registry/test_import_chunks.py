@@ -224,11 +224,12 @@ def test_write_pass_saves_the_checked_rows_even_if_the_file_changes_after_the_ch
 
 def test_record_spool_gives_back_every_chunk_in_order() -> None:
     with RecordSpool() as spool:
-        spool.add([("a", 1), ("b", date(2024, 9, 1))])
-        spool.add([])  # an empty chunk is not kept
-        spool.add([("c", None)])
-        assert list(spool.chunks()) == [[("a", 1), ("b", date(2024, 9, 1))], [("c", None)]]
-        assert list(spool.chunks()) == [[("a", 1), ("b", date(2024, 9, 1))], [("c", None)]]  # read again
+        spool.add([("a", 1), ("b", date(2024, 9, 1))], [2, 4])
+        spool.add([], [])  # an empty chunk is not kept
+        spool.add([("c", None)], [5])
+        chunks = [([("a", 1), ("b", date(2024, 9, 1))], [2, 4]), ([("c", None)], [5])]
+        assert list(spool.chunks()) == chunks
+        assert list(spool.chunks()) == chunks  # read again
 
 
 def test_insert_rows_returns_the_new_ids_on_postgresql_and_none_elsewhere(registry: Registry) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
+from collections.abc import Iterator
+from pathlib import Path
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from eduboard.core.audit import audit_export
 from eduboard.core.jobs import IMPORT_KINDS, import_job_start, job_progress
 from eduboard.core.models import ImportJob
 
@@ -95,13 +100,38 @@ def import_template_view(request: HttpRequest, area: str, kind: str, fmt: str) -
     return response
 
 
+def _job_for(request: HttpRequest, pk: int) -> ImportJob:
+    """The job, for the user who sent it or one who may see every import; 404 for anyone else."""
+    job = get_object_or_404(ImportJob, pk=pk)
+    if job.created_by_id != request.user.pk and not request.user.has_perm("core.view_importjob"):
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def import_changes_view(request: HttpRequest, pk: int) -> StreamingHttpResponse:
+    """The per-row change log of a finished import, as CSV; every download is in the audit trail."""
+    job = _job_for(request, pk)
+    path = Path(job.change_log_path) if job.change_log_path else None
+    if path is None or not path.is_file():
+        raise Http404
+    audit_export(request=request, model=ImportJob, fmt=f"change log of import {job.pk}", rows=job.change_log_entries)
+
+    def lines() -> Iterator[bytes]:
+        with gzip.open(path, "rb") as handle:
+            yield from iter(lambda: handle.read(1 << 16), b"")
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-changes.csv"'
+    return response
+
+
 @login_required
 @require_GET
 def import_job_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: a progress bar while it runs (htmx polls the partial), then the result or every error."""
-    job = get_object_or_404(ImportJob, pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.has_perm("core.view_importjob"):
-        raise Http404
+    job = _job_for(request, pk)
     context = {"job": job, "progress": job_progress(job)}
     template = "core/partials/import_progress.html" if getattr(request, "htmx", False) else "core/import_job.html"
     return render(request, template, context)

@@ -19,14 +19,16 @@ database's work and Python's then overlap (see docs/performance.md); the outcome
 from __future__ import annotations
 
 import csv
+import gzip
 import heapq
 import io
+import os
 import pickle
 import queue
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -80,6 +82,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    logged: int = 0  # entries of the change log (objects created or changed), when one is kept
 
     def as_dict(self) -> dict[str, int]:
         return {"rows": self.rows, "created": self.created, "updated": self.updated, "unchanged": self.unchanged}
@@ -294,9 +297,59 @@ class KeyIndex:
 
 
 class ChunkSink(Protocol):
-    """Where the check pass hands its parsed records, a chunk at a time."""
+    """Where the check pass hands its parsed records, a chunk at a time, with the file's row number of each."""
 
-    def add(self, records: list[Any]) -> None: ...
+    def add(self, records: list[Any], rows: list[int]) -> None: ...
+
+
+class ChangeLog:
+    """The per-row change log of one import: what each row of the file created or changed, old and new values.
+
+    A gzip-compressed CSV (`row,action,object,field,old,new`) written while the rows are saved, into a
+    `.part` file beside its final place; `keep()` moves it there once the import's transaction has
+    committed and `discard()` removes it when the import was refused, so the log of a job always tells
+    what that job did. Unchanged rows are not listed (the job counts them). Text is written formula-safe.
+    """
+
+    COLUMNS: ClassVar[list[str]] = ["row", "action", "object", "field", "old", "new"]
+
+    def __init__(self, path: Path) -> None:
+        from eduboard.core.exports import csv_safe  # text that looks like a formula gets a leading apostrophe
+
+        self.path = path
+        self.part = path.with_name(path.name + ".part")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.file = gzip.open(self.part, "wt", encoding="utf-8", newline="")  # noqa: SIM115 - closed by keep/discard
+        self.writer = csv.writer(self.file)
+        self.writer.writerow(self.COLUMNS)
+        self.safe = csv_safe
+        self.entries = 0
+
+    def add(self, row: int, action: str, label: str, changes: Mapping[str, tuple[Any, Any]] | None) -> None:
+        safe = self.safe
+        if not changes:
+            self.writer.writerow([row, action, safe(label), "", "", ""])
+        else:
+            for name, (old, new) in changes.items():
+                self.writer.writerow([row, action, safe(label), name, safe(_log_text(old)), safe(_log_text(new))])
+        self.entries += 1
+
+    def keep(self) -> Path:
+        self.file.close()
+        os.replace(self.part, self.path)
+        return self.path
+
+    def discard(self) -> None:
+        self.file.close()
+        self.part.unlink(missing_ok=True)
+
+
+def _log_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 class RecordSpool:
@@ -318,12 +371,12 @@ class RecordSpool:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def add(self, records: list[Any]) -> None:
+    def add(self, records: list[Any], rows: list[int]) -> None:
         if records:
-            pickle.dump(records, self.file, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((records, rows), self.file, protocol=pickle.HIGHEST_PROTOCOL)
 
-    def chunks(self) -> Iterator[list[Any]]:
-        """Every chunk added, in order."""
+    def chunks(self) -> Iterator[tuple[list[Any], list[int]]]:
+        """Every chunk added, in order: (records, their row numbers)."""
         self.file.seek(0)
         while True:
             try:
@@ -349,7 +402,7 @@ class ChunkWriter:
         self.importer = importer
         self.result = result
         self.connection = connections[DEFAULT_DB_ALIAS]
-        self.chunks: queue.Queue[list[Any] | None] = queue.Queue(maxsize=self.QUEUED_CHUNKS)
+        self.chunks: queue.Queue[tuple[list[Any], list[int]] | None] = queue.Queue(maxsize=self.QUEUED_CHUNKS)
         self.error: BaseException | None = None
         self.stopped = False
         self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
@@ -359,9 +412,9 @@ class ChunkWriter:
         self.thread.start()
         return self
 
-    def add(self, records: list[Any]) -> None:
+    def add(self, records: list[Any], rows: list[int]) -> None:
         if records and self.error is None:
-            self.chunks.put(records)
+            self.chunks.put((records, rows))
 
     def _work(self) -> None:
         connections[DEFAULT_DB_ALIAS] = self.connection  # the caller's connection, in this thread too
@@ -369,8 +422,7 @@ class ChunkWriter:
             if self.stopped or self.error is not None:
                 continue  # drain the queue, write nothing more
             try:
-                self.importer.write(chunk, self.result)
-                self.result.rows += len(chunk)
+                self.importer.write_chunk(*chunk, self.result)
             except BaseException as error:  # handed to the caller in __exit__
                 self.error = error
 
@@ -413,6 +465,8 @@ class Importer:
         self.viewer = viewer
         self.scope: set[int] | None = institution_scope(viewer)
         self.current_row = 1  # the row parse() is reading, for errors a later hook reports
+        self.change_log: ChangeLog | None = None  # set by run() when the job keeps a change log
+        self._chunk_rows: dict[int, int] = {}  # id(record) -> its row in the file, for the chunk being written
 
     # -- to override
     def prepare(self) -> None:
@@ -442,6 +496,38 @@ class Importer:
     def write(self, records: list[Any], result: ImportResult) -> None:
         """Save one chunk of records (inside the import's transaction)."""
         raise NotImplementedError
+
+    def describe(self, record: Any) -> str:
+        """How the change log names the object a record is about (override with something a person reads)."""
+        return str(self.key(record))
+
+    def counted(
+        self,
+        result: ImportResult,
+        action: str,
+        record: Any,
+        changes: Mapping[str, tuple[Any, Any]] | None = None,
+        *,
+        label: object = None,
+    ) -> None:
+        """Count what `write` did with one record (`created`, `updated` or `unchanged`) and, for a created or
+        changed object, write it to the job's change log with its row, and old and new values of each field changed.
+
+        `label`: what the log names (a model instance or a text; `str()` is taken only when a log is kept),
+        by default `describe(record)`."""
+        setattr(result, action, getattr(result, action) + 1)
+        if self.change_log is not None and action != "unchanged":
+            row = self._chunk_rows.get(id(record), 0)
+            self.change_log.add(row, action, str(label) if label is not None else self.describe(record), changes)
+
+    def write_chunk(self, records: list[Any], rows: list[int], result: ImportResult) -> None:
+        """Write one chunk, knowing each record's row for the change log."""
+        self._chunk_rows = {id(record): row for record, row in zip(records, rows, strict=True)}
+        try:
+            self.write(records, result)
+        finally:
+            self._chunk_rows = {}
+        result.rows += len(records)
 
     def check_references(self) -> list[RowError]:
         """After pass 1: errors of references that only the whole file can settle (e.g. to a later row)."""
@@ -504,6 +590,7 @@ class Importer:
         row_errors = ErrorList()  # errors of single rows, in row order
         rows = 0
         records: list[Any] = []
+        numbers: list[int] = []
         with KeyIndex() as index:
             pending: list[tuple[int, int, int | None, int | None]] = []
             for number, record in self._records(table, row_errors):
@@ -520,9 +607,10 @@ class Importer:
                     pending.append((number, key, digest(identity[0]), digest(identity[1])))
                 if sink is not None and not row_errors:  # once a row is bad nothing will be written
                     records.append(record)
+                    numbers.append(number)
                     if len(records) >= CHUNK_SIZE:
-                        sink.add(records)
-                        records = []
+                        sink.add(records, numbers)
+                        records, numbers = [], []
                 if len(pending) >= CHUNK_SIZE:
                     index.add(pending)
                     pending.clear()
@@ -530,7 +618,7 @@ class Importer:
                     progress("checking", rows, total)
             index.add(pending)
             if sink is not None:
-                sink.add(records)
+                sink.add(records, numbers)
             errors = self._merge(row_errors, index.problems())
         for error in self.check_references():
             errors.append(error)
@@ -555,15 +643,33 @@ class Importer:
         errors.total += row_errors.total - len(row_errors)  # the row errors counted but not kept
         return errors
 
-    def run(self, path: Path | str, *, progress: Progress | None = None) -> ImportResult:
+    def run(
+        self, path: Path | str, *, progress: Progress | None = None, change_log: Path | None = None
+    ) -> ImportResult:
         """Check the whole file, then save it whole; raises ImportFailed and saves nothing on any error.
 
         What is saved are the records the check pass parsed (kept in a `RecordSpool`, or handed to a
         `ChunkWriter` as they come), not the file read again, so a file changed in between cannot
-        slip unchecked rows in.
+        slip unchecked rows in. With `change_log`, what each row created or changed is written there
+        (a `ChangeLog`) when the import is saved, and nothing is left there when it is refused.
         """
         table = TableFile(Path(path))
         total = table.count_rows()
+        if change_log is None:
+            return self._run(table, total, progress)
+        self.change_log = ChangeLog(change_log)
+        try:
+            result = self._run(table, total, progress)
+        except BaseException:
+            self.change_log.discard()
+            raise
+        finally:
+            log, self.change_log = self.change_log, None
+        log.keep()
+        result.logged = log.entries
+        return result
+
+    def _run(self, table: TableFile, total: int, progress: Progress | None) -> ImportResult:
         result = ImportResult()
         if self.write_while_checking:
             with transaction.atomic():
@@ -577,9 +683,8 @@ class Importer:
                 self.check_file(table, progress, total, sink=spool)
                 with transaction.atomic():
                     self.prepare()
-                    for chunk in spool.chunks():
-                        self.write(chunk, result)
-                        result.rows += len(chunk)
+                    for chunk, rows in spool.chunks():
+                        self.write_chunk(chunk, rows, result)
                         if progress:
                             progress("saving", result.rows, total)
                     self.finish(result)

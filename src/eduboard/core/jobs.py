@@ -81,8 +81,9 @@ def import_job_run(*, job_id: int, user: Any) -> ImportJob:
     def progress(phase: str, done: int, total: int) -> None:
         cache.set(progress_key(job.pk), (phase, done, total), timeout=3600)
 
+    change_log = Path(settings.MEDIA_ROOT) / "imports" / f"{job.pk}.changes.csv.gz"
     try:
-        result = importer.run(Path(job.stored_path), progress=progress)
+        result = importer.run(Path(job.stored_path), progress=progress, change_log=change_log)
     except ImportFailed as failure:
         job.status = ImportJob.Status.FAILED
         job.errors = [str(error) for error in failure.errors]
@@ -99,6 +100,8 @@ def import_job_run(*, job_id: int, user: Any) -> ImportJob:
             result.updated,
             result.unchanged,
         )
+        job.change_log_path = str(change_log)
+        job.change_log_entries = result.logged
     job.finished_at = timezone.now()
     job.save()
     cache.delete(progress_key(job.pk))

@@ -151,7 +151,7 @@ class AllocationImporter(FinanceImporter):
         for record in records:
             allocation = current.get(record.key)
             if allocation is None:
-                Allocation.objects.create(
+                allocation = Allocation.objects.create(
                     year=record.year,
                     institution_id=record.institution_id,
                     institution_set_id=record.set_id,
@@ -159,14 +159,15 @@ class AllocationImporter(FinanceImporter):
                     source_id=record.source_id,
                     amount=record.amount,
                 )
-                result.created += 1
+                self.counted(result, "created", record, label=allocation)
             elif allocation.amount != record.amount:
+                changes = {"amount": (allocation.amount, record.amount)}
                 allocation.amount = record.amount
                 allocation.version += 1
                 allocation.save()  # save(), so the audit trail records the change of amount
-                result.updated += 1
+                self.counted(result, "updated", record, changes, label=allocation)
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
 
 
 @dataclass(frozen=True)
@@ -261,21 +262,29 @@ class ExpenditureImporter(FinanceImporter):
             allocation_id = self.allocations[record.allocation]
             expenditure = current.get((allocation_id, record.document, record.date))
             if expenditure is None:
-                Expenditure.objects.create(
+                expenditure = Expenditure.objects.create(
                     allocation_id=allocation_id,
                     date=record.date,
                     amount=record.amount,
                     document=record.document,
                     description=record.description,
                 )
-                result.created += 1
+                self.counted(result, "created", record, label=expenditure)
             elif (expenditure.amount, expenditure.description) != (record.amount, record.description):
+                changes = {
+                    name: (before, after)
+                    for name, before, after in (
+                        ("amount", expenditure.amount, record.amount),
+                        ("description", expenditure.description, record.description),
+                    )
+                    if before != after
+                }
                 expenditure.amount, expenditure.description = record.amount, record.description
                 expenditure.version += 1
                 expenditure.save()
-                result.updated += 1
+                self.counted(result, "updated", record, changes, label=expenditure)
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
 
     def finish(self, result: ImportResult) -> None:
         """Warnings (never errors) for allocations now spent beyond their amount."""
@@ -329,14 +338,15 @@ class CostRateImporter(FinanceImporter):
         for record in records:
             rate = current.get((record.year, record.kind))
             if rate is None:
-                CostRate.objects.create(year=record.year, kind=record.kind, monthly_cost=record.monthly_cost)
-                result.created += 1
+                rate = CostRate.objects.create(year=record.year, kind=record.kind, monthly_cost=record.monthly_cost)
+                self.counted(result, "created", record, label=rate)
             elif rate.monthly_cost != record.monthly_cost:
+                changes = {"monthly_cost": (rate.monthly_cost, record.monthly_cost)}
                 rate.monthly_cost = record.monthly_cost
                 rate.save()
-                result.updated += 1
+                self.counted(result, "updated", record, changes, label=rate)
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
 
 
 IMPORTERS: dict[str, type[FinanceImporter]] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -170,6 +170,26 @@ class StaffImporter(PeopleImporter):
     def identity_message(self) -> str:
         return _("the same personal code has another name in an earlier row")
 
+    def logged(
+        self, record: StaffRow, action: str, person: StaffMember, changes: dict[str, tuple[Any, Any]] | None = None
+    ) -> None:
+        """A staff member's own change, in the change log (the job counts employments)."""
+        if self.change_log is not None:
+            self.counted(ImportResult(), action, record, changes, label=self.person_label(person))
+
+    @staticmethod
+    def person_label(person: StaffMember) -> str:
+        return f"staff member {person.masked_code} {person.first_name} {person.last_name}"
+
+    def employment_label(self, person: StaffMember, employment: Employment) -> str:
+        if self.change_log is None:
+            return ""
+        numbers = {pk: number for number, pk in self.institutions.items()}
+        return (
+            f"employment of {person.masked_code} at {numbers.get(employment.institution_id, '')} "
+            f"from {employment.start_date.isoformat()}"
+        )
+
     def write(self, records: list[StaffRow], result: ImportResult) -> None:
         codes = {r.personal_code for r in records}
         people = {p.personal_code: p for p in StaffMember.objects.filter(personal_code__in=codes)}
@@ -180,9 +200,19 @@ class StaffImporter(PeopleImporter):
                     personal_code=record.personal_code, first_name=record.first_name, last_name=record.last_name
                 )
                 people[record.personal_code] = person
+                self.logged(record, "created", person)
             elif (person.first_name, person.last_name) != (record.first_name, record.last_name):
+                changes: dict[str, tuple[Any, Any]] = {
+                    name: (before, after)
+                    for name, before, after in (
+                        ("first_name", person.first_name, record.first_name),
+                        ("last_name", person.last_name, record.last_name),
+                    )
+                    if before != after
+                }
                 person.first_name, person.last_name = record.first_name, record.last_name
                 person.save()
+                self.logged(record, "updated", person, changes)
         current = {
             (e.staff_member_id, e.institution_id, e.position_id, e.subject, e.start_date): e
             for e in Employment.objects.filter(staff_member__in=list(people.values()))
@@ -193,7 +223,7 @@ class StaffImporter(PeopleImporter):
             key = (person.pk, record.institution_id, record.position_id, record.subject, record.start_date)
             employment = current.get(key)
             if employment is None:
-                Employment.objects.create(
+                employment = Employment.objects.create(
                     staff_member=person,
                     institution_id=record.institution_id,
                     position_id=record.position_id,
@@ -202,15 +232,23 @@ class StaffImporter(PeopleImporter):
                     start_date=record.start_date,
                     end_date=record.end_date,
                 )
-                result.created += 1
+                self.counted(result, "created", record, label=self.employment_label(person, employment))
                 touched.add(person.pk)
             elif (employment.fte, employment.end_date) != (record.fte, record.end_date):
+                changes = {
+                    name: (before, after)
+                    for name, before, after in (
+                        ("fte", employment.fte, record.fte),
+                        ("end_date", employment.end_date, record.end_date),
+                    )
+                    if before != after
+                }
                 employment.fte, employment.end_date = record.fte, record.end_date
                 employment.save()  # save(), so the audit trail records the change of rate
-                result.updated += 1
+                self.counted(result, "updated", record, changes, label=self.employment_label(person, employment))
                 touched.add(person.pk)
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
         for person in people.values():
             if person.pk in touched:
                 warning = fte_warning(staff_member=person, start_date=date.min, end_date=None)
@@ -273,7 +311,7 @@ class VacancyImporter(PeopleImporter):
         for record in records:
             vacancy = current.get(self.key(record))
             if vacancy is None:
-                Vacancy.objects.create(
+                vacancy = Vacancy.objects.create(
                     institution_id=record.institution_id,
                     position_id=record.position_id,
                     subject=record.subject,
@@ -282,14 +320,22 @@ class VacancyImporter(PeopleImporter):
                     published_on=record.published_on,
                     filled_on=record.filled_on,
                 )
-                result.created += 1
+                self.counted(result, "created", record, label=vacancy)
             elif (vacancy.fte, vacancy.filled_on) != (record.fte, record.filled_on):
+                changes = {
+                    name: (before, after)
+                    for name, before, after in (
+                        ("fte", vacancy.fte, record.fte),
+                        ("filled_on", vacancy.filled_on, record.filled_on),
+                    )
+                    if before != after
+                }
                 vacancy.fte, vacancy.filled_on = record.fte, record.filled_on
                 vacancy.version += 1
                 vacancy.save()
-                result.updated += 1
+                self.counted(result, "updated", record, changes, label=vacancy)
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
 
 
 IMPORTERS: dict[str, type[ScopedImporter]] = {importer.kind: importer for importer in (StaffImporter, VacancyImporter)}

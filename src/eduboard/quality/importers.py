@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.core.imports import (
+    Importer,
     ImportFailed,
     ImportResult,
     RowError,
@@ -309,7 +310,7 @@ class ObservationImporter(QualityImporter):
                 existing[self.key(record)] = observation
                 answers_of[observation.pk] = wanted
                 new_answers += [Answer(observation=observation, criterion_id=c, option_id=o) for c, o in wanted.items()]
-                result.created += 1
+                self.counted(result, "created", record, label=observation)
                 continue
             observation = found
             same = (
@@ -318,15 +319,25 @@ class ObservationImporter(QualityImporter):
                 and (observation.strengths, observation.suggestions) == (record.strengths, record.suggestions)
             )
             if same:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
                 continue
+            changes = {
+                name: (before, after)
+                for name, before, after in (
+                    ("form", observation.form_id, self.form.pk),
+                    ("answers", len(answers_of.get(observation.pk, {})), len(wanted)),
+                    ("strengths", observation.strengths, record.strengths),
+                    ("suggestions", observation.suggestions, record.suggestions),
+                )
+                if before != after or (name == "answers" and answers_of.get(observation.pk) != wanted)
+            }
             observation.form = self.form
             observation.strengths, observation.suggestions = record.strengths, record.suggestions
             observation.save()
             Answer.objects.filter(observation=observation).delete()
             new_answers += [Answer(observation=observation, criterion_id=c, option_id=o) for c, o in wanted.items()]
             answers_of[observation.pk] = wanted
-            result.updated += 1
+            self.counted(result, "updated", record, changes, label=observation)
         Answer.objects.bulk_create(new_answers, batch_size=2000)
 
 
@@ -364,20 +375,27 @@ def save_row(
     *,
     identity: dict[str, Any],
     values: dict[str, Any],
+    importer: Importer,
+    record: Any,
     result: ImportResult,
 ) -> None:
-    """Create the row `key` (identity + values), update it when its values differ, and count which it was."""
+    """Create the row `key` (identity + values), update it when its values differ, and count which it was
+    (with the change log's entry)."""
     existing = current.get(key)
     if existing is None:
-        current[key] = model.objects.create(**identity, **values)
-        result.created += 1
-    elif any(getattr(existing, name) != value for name, value in values.items()):
+        current[key] = created = model.objects.create(**identity, **values)
+        importer.counted(result, "created", record, label=created)
+        return
+    changes = {
+        name: (getattr(existing, name), value) for name, value in values.items() if getattr(existing, name) != value
+    }
+    if changes:
         for name, value in values.items():
             setattr(existing, name, value)
         existing.save()
-        result.updated += 1
+        importer.counted(result, "updated", record, changes, label=existing)
     else:
-        result.unchanged += 1
+        importer.counted(result, "unchanged", record)
 
 
 class SittingImporter(QualityImporter):
@@ -504,6 +522,8 @@ class ExamResultImporter(SittingImporter):
                 (sitting.pk, record.institution_id),
                 identity={"sitting": sitting, "institution_id": record.institution_id},
                 values=values,
+                importer=self,
+                record=record,
                 result=result,
             )
 
@@ -568,6 +588,8 @@ class LearnerResultImporter(SittingImporter):
                 (sitting.pk, record.personal_code),
                 identity={"sitting": sitting, "personal_code": record.personal_code},
                 values=values,
+                importer=self,
+                record=record,
                 result=result,
             )
 

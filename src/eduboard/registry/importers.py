@@ -49,6 +49,7 @@ from eduboard.registry.models import (
     ResidentsElsewhere,
 )
 from eduboard.registry.validators import (
+    mask_personal_code,
     normalise_personal_code,
     validate_personal_code,
     validate_programme_code,
@@ -83,12 +84,14 @@ class ScopedImporter(Importer):
         return self.scope is None or institution_id in self.scope
 
 
-def _update_fields(instance: Any, values: dict[str, Any]) -> bool:
-    changed = False
+def _update_fields(instance: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Set `values` on `instance`; the fields that changed, with their old and new values (empty: none)."""
+    changed = {}
     for name, value in values.items():
-        if getattr(instance, name) != value:
+        old = getattr(instance, name)
+        if old != value:
             setattr(instance, name, value)
-            changed = True
+            changed[name] = (old, value)
     return changed
 
 
@@ -141,6 +144,7 @@ class InstitutionImporter(ScopedImporter):
         self.references: list[tuple[int, str]] = []  # (row, joined_to) not yet known when the row was read
         self.outcome: dict[str, str] = {}  # registration number -> created | updated | unchanged, while writing
         self.joins: dict[str, str] = {}  # registration number -> joined_to ("" to clear), for finish()
+        self.rows: dict[str, int] = {}  # registration number -> its row, for the change log of finish()
 
     def parse(self, values: dict[str, str]) -> InstitutionRow:
         number = parse_required(values, "registration_number")
@@ -197,12 +201,16 @@ class InstitutionImporter(ScopedImporter):
                 institution.full_clean()
                 institution.save()
                 self.outcome[record.registration_number] = "created"
-            elif _update_fields(institution, record.values):
+                self.counted(result, "created", record, label=institution)
+            elif changes := _update_fields(institution, record.values):
                 institution.full_clean()
                 institution.save()
                 self.outcome[record.registration_number] = "updated"
+                self.counted(result, "updated", record, changes, label=institution)
             else:
                 self.outcome[record.registration_number] = "unchanged"
+                self.counted(result, "unchanged", record)
+            self.rows[record.registration_number] = self._chunk_rows.get(id(record), 0)
             if record.joined_to is not None:
                 self.joins[record.registration_number] = record.joined_to
 
@@ -214,12 +222,21 @@ class InstitutionImporter(ScopedImporter):
             target_id = ids[joined_to] if joined_to else None
             institution = institutions[number]
             if institution.joined_to_id != target_id:
+                old = institution.joined_to_id
                 institution.joined_to_id = target_id
                 institution.save(update_fields=["joined_to"])  # save(), so the audit trail records it
                 if self.outcome[number] == "unchanged":
                     self.outcome[number] = "updated"
-        for outcome in self.outcome.values():
-            setattr(result, outcome, getattr(result, outcome) + 1)
+                    result.unchanged -= 1
+                    result.updated += 1
+                if self.change_log is not None:
+                    names: dict[int | None, str] = {pk: value for value, pk in ids.items()}
+                    self.change_log.add(
+                        self.rows.get(number, 0),
+                        "updated",
+                        str(institution),
+                        {"joined_to": (names.get(old, ""), joined_to or "")},
+                    )
 
 
 @dataclass(frozen=True)
@@ -279,12 +296,12 @@ class ProgrammeImporter(ScopedImporter):
             programme = current.get(record.code)
             if programme is None:
                 Programme.objects.create(code=record.code, **record.values)
-                result.created += 1
-            elif _update_fields(programme, record.values):
+                self.counted(result, "created", record)
+            elif changes := _update_fields(programme, record.values):
                 programme.save()
-                result.updated += 1
+                self.counted(result, "updated", record, changes)
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
 
 
 @dataclass(frozen=True)
@@ -352,6 +369,10 @@ class GroupImporter(ScopedImporter):
     def key(self, record: GroupRow) -> tuple[int, str, str]:
         return (record.institution_id, record.school_year, record.name)
 
+    def describe(self, record: GroupRow) -> str:
+        numbers = {pk: number for number, pk in self.institutions.items()}
+        return f"group {numbers.get(record.institution_id, '')} {record.school_year} {record.name}"
+
     def write(self, records: list[GroupRow], result: ImportResult) -> None:
         for code in {r.school_year for r in records} - set(self.years):
             self.years[code] = school_year_get_or_create(code=code)
@@ -374,13 +395,15 @@ class GroupImporter(ScopedImporter):
                         **record.values,
                     )
                 )
-            elif _update_fields(group, record.values):
+            elif changes := _update_fields(group, record.values):
                 group.save()
-                result.updated += 1
+                self.counted(result, "updated", record, changes)
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
         Group.objects.bulk_create(new)
-        result.created += len(new)
+        for record in records:
+            if self.key(record) not in current:
+                self.counted(result, "created", record)
 
 
 class LearnerRow(NamedTuple):
@@ -394,6 +417,9 @@ class LearnerRow(NamedTuple):
     group_id: int
     enrolled_on: date
     left_on: date | None
+
+
+LEARNER_FIELDS = ("first_name", "last_name", "birth_date", "declared_municipality")
 
 
 class LearnerImporter(ScopedImporter):
@@ -458,6 +484,7 @@ class LearnerImporter(ScopedImporter):
         }
         self.municipalities = municipality_ids()
         self.valid_years: set[str] = set()  # school-year codes already checked: the same few on every row
+        self.group_names: dict[int, str] | None = None  # group id -> its name, made when the change log needs it
 
     def parse(self, values: dict[str, str]) -> LearnerRow:
         code = normalise_personal_code(parse_required(values, "personal_code"))
@@ -545,6 +572,17 @@ class LearnerImporter(ScopedImporter):
     def identity_message(self) -> str:
         return _("the same personal code has another name or birth date in an earlier row")
 
+    def describe(self, record: LearnerRow) -> str:
+        """The learner, as the change log names it: the masked personal code and the name."""
+        return f"learner {mask_personal_code(record.personal_code)} {record.first_name} {record.last_name}"
+
+    def describe_enrolment(self, record: LearnerRow) -> str:
+        if self.change_log is None:
+            return ""
+        if self.group_names is None:
+            self.group_names = {pk: f"{number} {year} {name}" for (number, year, name), pk in self.groups.items()}
+        return f"enrolment of {mask_personal_code(record.personal_code)} in {self.group_names.get(record.group_id, '')}"
+
     def write(self, records: list[LearnerRow], result: ImportResult) -> None:
         """Save one chunk, reading and inserting plain tuples (no model instance per row; see docs/performance.md)."""
         by_code: dict[str, LearnerRow] = {r.personal_code: r for r in records}
@@ -561,6 +599,8 @@ class LearnerImporter(ScopedImporter):
             self.refuse_foreign(by_code, existing)
         new: list[tuple[Any, ...]] = []
         changed: list[Learner] = []
+        log = self.change_log is not None
+        learners = ImportResult()  # the learners' own changes go to the log; the job counts enrolments
         for code, record in by_code.items():
             municipality_id = (
                 municipality_get_or_create(record.municipality, self.municipalities) if record.municipality else None
@@ -569,7 +609,20 @@ class LearnerImporter(ScopedImporter):
             row = existing.get(code)
             if row is None:
                 new.append((code, *values))
+                if log:
+                    self.counted(learners, "created", record, label=self.describe(record))
             elif row[2:] != values:
+                if log:
+                    changes = {
+                        name: (before, after)
+                        for name, before, after in zip(LEARNER_FIELDS, row[2:], values, strict=True)
+                        if before != after
+                    }
+                    if "declared_municipality" in changes:  # ids to names
+                        names: dict[Any, str] = dict(Municipality.objects.values_list("pk", "name"))
+                        before, after = changes["declared_municipality"]
+                        changes["declared_municipality"] = (names.get(before, ""), names.get(after, ""))
+                    self.counted(learners, "updated", record, changes, label=self.describe(record))
                 first_name, last_name, birth_date, _municipality = values
                 changed.append(
                     Learner(
@@ -613,14 +666,21 @@ class LearnerImporter(ScopedImporter):
             found = current.get((learner_id, record.group_id))
             if found is None:
                 new_enrolments.append((learner_id, record.group_id, record.enrolled_on, record.left_on))
-                result.created += 1
+                self.counted(result, "created", record, label=self.describe_enrolment(record))
             elif found[1:] != (record.enrolled_on, record.left_on):
                 changed_enrolments.append(
                     Enrolment(pk=found[0], enrolled_on=record.enrolled_on, left_on=record.left_on)
                 )
-                result.updated += 1
+                changes = {
+                    name: (before, after)
+                    for name, before, after in zip(
+                        ("enrolled_on", "left_on"), found[1:], (record.enrolled_on, record.left_on), strict=True
+                    )
+                    if before != after
+                }
+                self.counted(result, "updated", record, changes, label=self.describe_enrolment(record))
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
         insert_rows(Enrolment, ["learner", "group", "enrolled_on", "left_on"], new_enrolments)
         if changed_enrolments:
             Enrolment.objects.bulk_update(changed_enrolments, ["enrolled_on", "left_on"])
@@ -665,6 +725,9 @@ class ResidentsElsewhereImporter(ScopedImporter):
     def key(self, record: ResidentsRow) -> tuple[str, str, str]:
         return (record.municipality.casefold(), record.school_year, record.level)
 
+    def describe(self, record: ResidentsRow) -> str:
+        return f"{record.municipality} {record.school_year} {record.level}"
+
     def write(self, records: list[ResidentsRow], result: ImportResult) -> None:
         for record in records:
             year = school_year_get_or_create(code=record.school_year)
@@ -676,13 +739,14 @@ class ResidentsElsewhereImporter(ScopedImporter):
                 defaults={"learners": record.learners},
             )
             if created:
-                result.created += 1
+                self.counted(result, "created", record)
             elif row.learners != record.learners:
+                changes = {"learners": (row.learners, record.learners)}
                 row.learners = record.learners
                 row.save(update_fields=["learners"])
-                result.updated += 1
+                self.counted(result, "updated", record, changes)
             else:
-                result.unchanged += 1
+                self.counted(result, "unchanged", record)
 
 
 IMPORTERS: dict[str, type[ScopedImporter]] = {
