@@ -196,19 +196,12 @@ def test_check_pass_memory_does_not_grow_with_the_file(
     assert large - small < 256 * 1024, (small, large)
 
 
-class SpooledLearnerImporter(LearnerImporter):
-    """The learners importer with the other way of writing: every chunk after the whole check."""
-
-    write_while_checking = False
-
-
-@pytest.mark.parametrize("importer_class", [LearnerImporter, SpooledLearnerImporter])
 def test_write_pass_saves_the_checked_rows_even_if_the_file_changes_after_the_check(
-    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch, importer_class: type[LearnerImporter]
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What is written is what the check pass parsed: a row added to the file later is not saved unchecked."""
     path = write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, [person(1), person(2)])
-    checked = importer_class.check_file
+    checked = LearnerImporter.check_file
 
     def check_then_change(self: LearnerImporter, table: TableFile, *args: object, **kwargs: object) -> int:
         rows = checked(self, table, *args, **kwargs)  # type: ignore[arg-type]
@@ -216,8 +209,8 @@ def test_write_pass_saves_the_checked_rows_even_if_the_file_changes_after_the_ch
             handle.write("not-a-code,X,Y,2017-01-01,Daugavpils,0000000000,2024/2025,none,2024-09-01,\n")
         return rows
 
-    monkeypatch.setattr(importer_class, "check_file", check_then_change)
-    result = importer_class(viewer=WHOLE_CITY).run(path)
+    monkeypatch.setattr(LearnerImporter, "check_file", check_then_change)
+    result = LearnerImporter(viewer=WHOLE_CITY).run(path)
     assert (result.rows, result.created) == (2, 2)
     assert set(Learner.objects.values_list("personal_code", flat=True)) == {person(1)[0], person(2)[0]}
 
@@ -289,15 +282,14 @@ def test_analyze_tables_writes_the_planner_statistics_on_this_database(registry:
     assert Learner.objects.count() == 20
 
 
-@pytest.mark.parametrize("importer_class", [LearnerImporter, SpooledLearnerImporter])
-def test_a_bad_row_after_chunks_were_written_saves_nothing(
-    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch, importer_class: type[LearnerImporter]
+def test_a_bad_row_after_many_chunks_saves_nothing(
+    tmp_path: Path, registry: Registry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(import_framework, "CHUNK_SIZE", 1)
     rows = [person(day) for day in range(1, 9)] + [learner_row(code_for(date(2017, 5, 1)), birth="2017-13-01")]
     before = registry_counts()
     with pytest.raises(ImportFailed) as refused:
-        importer_class(viewer=WHOLE_CITY).run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+        LearnerImporter(viewer=WHOLE_CITY).run(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
     assert [str(error).split(":")[0] for error in refused.value.errors] == ["row 10, column birth_date"]
     assert registry_counts() == before
 

@@ -8,12 +8,8 @@ streamed: memory depends on the chunk size, not on the file's length. The rows' 
 a private temporary SQLite file (`KeyIndex`) and compared there after the last row; only the first
 1,000 errors are kept. The first pass also keeps the records it parsed, pickled in chunks to a
 private temporary file (`RecordSpool`); the second pass writes exactly those records, so the file is
-read and parsed once, and what is saved is what was checked.
-
-An importer whose `parse` never touches the database may set `write_while_checking`: its chunks are
-then written by a second thread (`ChunkWriter`), in the import's transaction, while the rest of the
-file is still being checked, and the whole transaction is rolled back if any row turns out bad. The
-database's work and Python's then overlap (see docs/performance.md); the outcome is the same.
+read and parsed once, and what is saved is what was checked. An import runs in one thread on one
+database connection: the job's worker.
 """
 
 from __future__ import annotations
@@ -24,10 +20,8 @@ import heapq
 import io
 import os
 import pickle
-import queue
 import sqlite3
 import tempfile
-import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +30,7 @@ from pathlib import Path
 from typing import IO, Any, ClassVar, Protocol, cast
 
 from django.core.exceptions import ValidationError
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -385,56 +379,6 @@ class RecordSpool:
                 return
 
 
-class ChunkWriter:
-    """Writes an importer's chunks in a second thread while the caller goes on checking the file.
-
-    The thread uses the caller's database connection, so its writes are in the caller's
-    transaction (Django allows the sharing: `inc_thread_sharing`). The caller must not use the
-    database until the writer is closed. Chunks are written in order; at most `QUEUED_CHUNKS` wait.
-    Leaving the `with` block waits for the last chunk; an exception inside the block stops the
-    writing at once (the caller's transaction is then rolled back) and is the one that propagates;
-    otherwise a writing error is raised there.
-    """
-
-    QUEUED_CHUNKS = 1  # the writer is the slower side: one chunk waiting is enough, and keeps memory lower
-
-    def __init__(self, importer: Importer, result: ImportResult) -> None:
-        self.importer = importer
-        self.result = result
-        self.connection = connections[DEFAULT_DB_ALIAS]
-        self.chunks: queue.Queue[tuple[list[Any], list[int]] | None] = queue.Queue(maxsize=self.QUEUED_CHUNKS)
-        self.error: BaseException | None = None
-        self.stopped = False
-        self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
-
-    def __enter__(self) -> ChunkWriter:
-        self.connection.inc_thread_sharing()
-        self.thread.start()
-        return self
-
-    def add(self, records: list[Any], rows: list[int]) -> None:
-        if records and self.error is None:
-            self.chunks.put((records, rows))
-
-    def _work(self) -> None:
-        connections[DEFAULT_DB_ALIAS] = self.connection  # the caller's connection, in this thread too
-        while (chunk := self.chunks.get()) is not None:
-            if self.stopped or self.error is not None:
-                continue  # drain the queue, write nothing more
-            try:
-                self.importer.write_chunk(*chunk, self.result)
-            except BaseException as error:  # handed to the caller in __exit__
-                self.error = error
-
-    def __exit__(self, exc_type: type[BaseException] | None, *_exc: object) -> None:
-        self.stopped = exc_type is not None
-        self.chunks.put(None)
-        self.thread.join()
-        self.connection.dec_thread_sharing()
-        if exc_type is None and self.error is not None:
-            raise self.error
-
-
 def digest(value: Hashable) -> int:
     """A 64-bit digest of a key (stable within one process, which is all an import needs)."""
     return hash(value)
@@ -453,9 +397,6 @@ class Importer:
 
     #: The column named when two rows give one identity (see `identity`) different values.
     identity_column: ClassVar[str] = "-"
-    #: Write chunks while the rest of the file is checked (see `ChunkWriter`). Only for importers
-    #: whose `parse` (and `key`, `identity`, `check_references`) never touch the database.
-    write_while_checking: ClassVar[bool] = False
     #: Tables whose planner statistics a large import refreshes when it ends (see `analyze_tables`).
     analyze_models: ClassVar[tuple[type[models.Model], ...]] = ()
 
@@ -584,7 +525,7 @@ class Importer:
 
         Duplicate keys and identities with other values are found in a `KeyIndex` on disk, after
         the last row, so memory does not grow with the file; the errors are listed in row order.
-        With a `sink` (a `RecordSpool` or a `ChunkWriter`), the parsed records are handed to it in chunks.
+        With a `sink` (a `RecordSpool`), the parsed records are handed to it in chunks.
         """
         self.prepare()
         row_errors = ErrorList()  # errors of single rows, in row order
@@ -648,10 +589,10 @@ class Importer:
     ) -> ImportResult:
         """Check the whole file, then save it whole; raises ImportFailed and saves nothing on any error.
 
-        What is saved are the records the check pass parsed (kept in a `RecordSpool`, or handed to a
-        `ChunkWriter` as they come), not the file read again, so a file changed in between cannot
-        slip unchecked rows in. With `change_log`, what each row created or changed is written there
-        (a `ChangeLog`) when the import is saved, and nothing is left there when it is refused.
+        What is saved are the records the check pass parsed (kept in a `RecordSpool`), not the file
+        read again, so a file changed in between cannot slip unchecked rows in. With `change_log`, what
+        each row created or changed is written there (a `ChangeLog`) when the import is saved, and
+        nothing is left there when it is refused.
         """
         table = TableFile(Path(path))
         total = table.count_rows()
@@ -671,23 +612,15 @@ class Importer:
 
     def _run(self, table: TableFile, total: int, progress: Progress | None) -> ImportResult:
         result = ImportResult()
-        if self.write_while_checking:
+        with RecordSpool() as spool:
+            self.check_file(table, progress, total, sink=spool)
             with transaction.atomic():
-                with ChunkWriter(self, result) as writer:
-                    self.check_file(table, progress, total, sink=writer)
-                if progress:
-                    progress("saving", result.rows, total)
+                self.prepare()
+                for chunk, rows in spool.chunks():
+                    self.write_chunk(chunk, rows, result)
+                    if progress:
+                        progress("saving", result.rows, total)
                 self.finish(result)
-        else:
-            with RecordSpool() as spool:
-                self.check_file(table, progress, total, sink=spool)
-                with transaction.atomic():
-                    self.prepare()
-                    for chunk, rows in spool.chunks():
-                        self.write_chunk(chunk, rows, result)
-                        if progress:
-                            progress("saving", result.rows, total)
-                    self.finish(result)
         if self.analyze_models and result.created + result.updated >= ANALYZE_AFTER_ROWS:
             analyze_tables(*self.analyze_models)
         if progress:

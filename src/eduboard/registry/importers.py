@@ -464,12 +464,6 @@ class LearnerImporter(ScopedImporter):
         "",
     ]
 
-    @property
-    def write_while_checking(self) -> bool:  # type: ignore[override]
-        """The board's imports write while checking (parse() reads only the lookups prepare() loaded); an
-        institution's import checks every learner it names against the scope first (see `refuse_foreign`)."""
-        return self.scope is None
-
     def __init__(self, *, viewer: Viewer) -> None:
         super().__init__(viewer=viewer)
         self.first_rows: dict[str, int] = {}  # personal code -> its first row, for an institution's import
