@@ -183,7 +183,9 @@ def test_a_write_through_the_api_with_a_token_is_audited_with_its_user(
     admin = make_user(Role.BOARD_ADMIN)
     _token, secret = api_token_create(user=admin, name="integration")
     response = api(secret).patch(
-        f"/api/registry/institutions/{school_a.pk}/", {"short_name": "DZV"}, content_type="application/json"
+        f"/api/registry/institutions/{school_a.pk}/",
+        {"short_name": "DZV", "version": school_a.version},
+        content_type="application/json",
     )
     assert response.status_code == 200, response.content
     entry = LogEntry.objects.get_for_object(school_a).filter(action=LogEntry.Action.UPDATE).latest()

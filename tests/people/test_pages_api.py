@@ -467,7 +467,7 @@ def test_vacancy_api_refuses_an_update_without_a_version_or_with_a_stale_one(wor
     assert current.json()["version"] == 2
 
     stale = client.patch(url, {"fte": "3.221", "version": 1}, content_type="application/json")
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     stored = Vacancy.objects.get(pk=body["id"])
     assert (stored.fte, stored.version) == (Decimal("1"), 2)
 
@@ -481,7 +481,7 @@ def test_vacancy_api_steps_take_a_date_and_a_version(world: World, head: User) -
     assert published.status_code == 200, published.content
     assert (published.json()["published_on"], published.json()["version"]) == ("2024-08-05", 2)
     stale = client.post(url + "fill/", {"on": "2024-09-01", "version": 1}, content_type="application/json")
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     filled = client.post(url + "fill/", {"on": "2024-09-01", "version": 2}, content_type="application/json")
     assert filled.status_code == 200 and filled.json()["status"] == "filled"
 

@@ -108,9 +108,11 @@ def test_queue_page_offers_accepts_and_withdraws(
     client = signed_in(make_user(Role.INSTITUTION_HEAD, [world.preschool]))
     entry = register(world, "Page", date(2021, 1, 1), date(2023, 1, 1))
     assert "Page Bērns" in client.get("/registry/queue/").content.decode()
-    response = client.post(f"/registry/queue/{entry.pk}/offer/", {"group": world.preschool_group.pk})
+    response = client.post(
+        f"/registry/queue/{entry.pk}/offer/", {"group": world.preschool_group.pk, "version": entry.version}
+    )
     assert response.status_code == 302
-    client.post(f"/registry/queue/{entry.pk}/accept/")
+    client.post(f"/registry/queue/{entry.pk}/accept/", {"version": entry.version + 1})
     entry.refresh_from_db()
     assert entry.status == "accepted"
 

@@ -2,45 +2,117 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers, status, viewsets
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
+from rest_framework.schemas.inspectors import ViewInspector
 
 from eduboard.core.scope import Viewer, scoped
+from eduboard.core.versions import BUSY, CONFLICT_CODES, error_codes
 
 
-def api_error(error: DjangoValidationError) -> ValidationError:
-    """A service's ValidationError as a 400 answer: by field when it names fields, else under `detail`."""
+class VersionConflict(APIException):
+    """409: the edit was made on a version someone else's change has replaced (or the row was deleted meanwhile)."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "stale"
+
+
+class DatabaseBusy(APIException):
+    """503: the database stayed locked by other writes; nothing was saved, and the same request may be sent again."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "busy"
+    wait = 1  # DRF answers it as Retry-After
+
+
+def api_error(error: DjangoValidationError) -> APIException:
+    """A service's ValidationError as an API answer: a stale or deleted-meanwhile edit as 409 under `version`, a
+    database busy with other writes as 503 under `detail`, anything else as 400, by field when it names fields,
+    else under `detail`."""
+    codes = error_codes(error)
+    if codes & CONFLICT_CODES:
+        return VersionConflict({"version": error.messages})
+    if "busy" in codes:
+        return DatabaseBusy({"detail": str(BUSY)})
     return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+
+
+CONFLICT_ANSWER = inline_serializer(
+    "VersionConflict",
+    {"version": serializers.ListField(child=serializers.CharField(), help_text="why the edit was refused")},
+)
+BUSY_ANSWER = inline_serializer("DatabaseBusy", {"detail": serializers.CharField()})
+
+
+class VersionedSchema(AutoSchema):
+    """The OpenAPI description of a versioned viewset: an update also answers 409 (stale version) and 503 (busy)."""
+
+    def get_response_serializers(self) -> Any:
+        answer = super().get_response_serializers()
+        if self.method in ("PUT", "PATCH") and getattr(self.view, "action", None) in ("update", "partial_update"):
+            return {200: answer, 409: CONFLICT_ANSWER, 503: BUSY_ANSWER}
+        return answer
+
+
+class VersionField(serializers.IntegerField):
+    """The `version` a row was read at: shown on every read, required back on every update (see
+    VersionedWritesMixin), never needed on create."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault(
+            "help_text", "The version you read; send it back on update. A stale one is refused with 409 Conflict."
+        )
+        super().__init__(**kwargs)
 
 
 class VersionedWritesMixin:
     """Creates and updates through a service that checks the `version` the caller read (optimistic locking).
 
-    An update must send `version`; the viewset's `save_with(instance, expected_version)` calls the service.
+    An update must send `version` (400 without it); the viewset's `save_with(instance, expected, many)` calls the
+    area's service, which writes only the fields that changed and refuses a stale version: 409 Conflict, with the
+    reason under `version`, and nothing changed. `many` holds the many-to-many fields sent (name → rows).
     """
 
-    def save_with(self, instance: Any, expected: int | None) -> None:
+    schema: ViewInspector | None = VersionedSchema()
+
+    def save_with(self, instance: Any, expected: int | None, many: Mapping[str, Any]) -> None:
         raise NotImplementedError
 
-    def _save(self, instance: Any, expected: int | None) -> None:
+    def _save(self, instance: Any, expected: int | None, many: Mapping[str, Any]) -> None:
         try:
-            self.save_with(instance, expected)
+            self.save_with(instance, expected, many)
         except DjangoValidationError as error:
             raise api_error(error) from error
+
+    @staticmethod
+    def _split(model: type[Model], data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """(plain fields, many-to-many fields) of validated data."""
+        names = {field.name for field in model._meta.many_to_many}
+        return (
+            {name: value for name, value in data.items() if name not in names},
+            {name: value for name, value in data.items() if name in names},
+        )
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("version", None)
-        instance = serializer.Meta.model(**data)  # type: ignore[attr-defined]
-        self._save(instance, None)
+        model = serializer.Meta.model  # type: ignore[attr-defined]
+        plain, many = self._split(model, data)
+        instance = model(**plain)
+        self._save(instance, None, many)
         serializer.instance = instance
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
@@ -48,10 +120,11 @@ class VersionedWritesMixin:
         expected = data.pop("version", None)
         if expected is None:
             raise ValidationError({"version": [_("Send the version you read, so no one's change is overwritten.")]})
-        instance = serializer.instance
-        for name, value in data.items():
+        instance: Any = serializer.instance
+        plain, many = self._split(type(instance), data)
+        for name, value in plain.items():
             setattr(instance, name, value)
-        self._save(instance, expected)
+        self._save(instance, expected, many)
 
 
 # --- Scope, structurally: related fields, serializers and viewsets that apply the viewer's scope themselves.

@@ -1,11 +1,13 @@
-"""Forms every area builds on: choices limited to what the viewer may change."""
+"""Forms every area builds on: choices limited to what the viewer may change, and edits that carry a version."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
+from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.scope import Viewer, scoped
 
@@ -47,3 +49,34 @@ class ScopedFormMixin:
         self.narrow_choices()
         bound: BoundField = super().__getitem__(name)  # type: ignore[misc]
         return bound
+
+
+class VersionedModelForm(forms.ModelForm):
+    """A model form that carries the `version` of the row it edits (hidden), so the service refuses an edit made
+    on a stale copy (`core.versions`). Every model form of the project is one (tests/core/test_versions_everywhere).
+
+    `add_save_error` puts a service's refusal on the form: a field's error at the field, anything else (a stale
+    version above all) as an error of the whole form, which is shown again with everything that was typed.
+    """
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["version"] = self.instance.version
+            # An edit must say which version it was made on, or a stale copy could overwrite a newer one.
+            self.fields["version"].required = True
+            self.fields["version"].error_messages["required"] = _("The form was out of date; reload the page.")
+
+    def edited_version(self) -> int | None:
+        """The version the edit was made on; None for a new row."""
+        version: int | None = self.cleaned_data.get("version") if self.instance.pk else None
+        return version
+
+    def add_save_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.message_dict.items():
+                self.add_error(field if field in self.fields and field != "version" else None, errors)
+        else:
+            self.add_error(None, error)

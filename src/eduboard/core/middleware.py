@@ -1,4 +1,5 @@
-"""Middleware of every request: the language, privacy headers, and refusing control characters in input."""
+"""Middleware of every request: the language, privacy headers, refusing control characters in input, and a
+clear answer when the database stays locked by other writes."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
 from eduboard.core.text import validate_no_control_characters
+from eduboard.core.versions import BUSY, is_lock_conflict
 
 
 class DefaultLanguageMiddleware:
@@ -108,3 +110,31 @@ class RefuseControlCharactersMiddleware:
         if request.path_info.startswith("/api/"):
             return JsonResponse({"detail": message}, status=400)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+
+
+class DatabaseBusyMiddleware:
+    """Answer 503 with a clear message (and Retry-After), never a server error, when a write is refused because
+    the database stays locked by other writes (SQLite's "database is locked", a PostgreSQL deadlock).
+
+    Services run their writes through `core.versions.atomic_write`, which runs such a write again a few times and
+    then refuses it as `busy`; this is the net for any write outside them. Nothing was saved: the transaction was
+    rolled back before the answer.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not is_lock_conflict(exception):
+            return None
+        message = str(BUSY)
+        response: HttpResponse
+        if request.path_info.startswith("/api/"):
+            response = JsonResponse({"detail": message}, status=503)
+        else:
+            response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "1"
+        return response

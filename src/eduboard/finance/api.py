@@ -1,7 +1,7 @@
 """The finance area's API: allocations, spending, costs, meal rules, settlements, and the figures.
 
-Writes go through the same services as the pages; an update must send back the `version` it read,
-and a stale one is refused (400) instead of overwriting someone else's change.
+Writes go through the same services as the pages; an update must send back the `version` it read (400 without
+it), and a stale one is refused (409 Conflict) instead of overwriting someone else's change.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from eduboard.core.api import (
     ScopedModelViewSet,
     ScopedSlugRelatedField,
     VersionedWritesMixin,
+    VersionField,
     api_error,
 )
 from eduboard.finance import selectors, services
@@ -56,31 +57,40 @@ def _check_scope(user: Any, institution: Institution | None) -> None:
 
 
 class FundingSourceSerializer(ScopedModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = FundingSource
-        fields = ["id", "code", "name"]
+        fields = ["id", "code", "name", "version"]
 
 
-class FundingSourceViewSet(ScopedModelViewSet):
+class FundingSourceViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Funding sources (the board extends the list)."""
 
     serializer_class = FundingSourceSerializer
     queryset = FundingSource.objects.all()
 
+    def save_with(self, instance: FundingSource, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.funding_source_save(source=instance, expected_version=expected)
+
 
 class InstitutionSetSerializer(ScopedModelSerializer):
     members = ScopedSlugRelatedField(Institution, slug_field="registration_number", many=True)
+    version = VersionField()
 
     class Meta:
         model = InstitutionSet
-        fields = ["id", "name", "members"]
+        fields = ["id", "name", "members", "version"]
 
 
-class InstitutionSetViewSet(ScopedModelViewSet):
+class InstitutionSetViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Named groups of institutions that allocations can be made to (e.g. “all preschools”)."""
 
     serializer_class = InstitutionSetSerializer
     queryset = InstitutionSet.objects.prefetch_related("members")
+
+    def save_with(self, instance: InstitutionSet, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.institution_set_save(institution_set=instance, expected_version=expected, members=many.get("members"))
 
 
 class AllocationSerializer(ScopedModelSerializer):
@@ -89,7 +99,7 @@ class AllocationSerializer(ScopedModelSerializer):
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number", required=False, allow_null=True)
     institution_set = ScopedSlugRelatedField(InstitutionSet, slug_field="name", required=False, allow_null=True)
     source = ScopedSlugRelatedField(FundingSource, slug_field="code")  # type: ignore[assignment]
-    version = serializers.IntegerField(required=False)
+    version = VersionField()
 
     class Meta:
         model = Allocation
@@ -108,7 +118,7 @@ class AllocationViewSet(VersionedWritesMixin, ScopedModelViewSet):
     queryset = Allocation.objects.select_related("institution", "institution_set", "source")
     ordering_fields = ["year", "amount", "purpose"]
 
-    def save_with(self, instance: Allocation, expected: int | None) -> None:
+    def save_with(self, instance: Allocation, expected: int | None, many: Mapping[str, Any]) -> None:
         services.allocation_save(allocation=instance, expected_version=expected)
 
     def perform_destroy(self, instance: Allocation) -> None:
@@ -121,7 +131,7 @@ class AllocationViewSet(VersionedWritesMixin, ScopedModelViewSet):
 class ExpenditureSerializer(ScopedModelSerializer):
     """Spending from an allocation. Send back `version` on update."""
 
-    version = serializers.IntegerField(required=False)
+    version = VersionField()
 
     class Meta:
         model = Expenditure
@@ -141,28 +151,33 @@ class ExpenditureViewSet(VersionedWritesMixin, ScopedModelViewSet):
     queryset = Expenditure.objects.all()
     ordering_fields = ["date", "amount"]
 
-    def save_with(self, instance: Expenditure, expected: int | None) -> None:
+    def save_with(self, instance: Expenditure, expected: int | None, many: Mapping[str, Any]) -> None:
         services.expenditure_save(expenditure=instance, expected_version=expected)
 
 
 class CostRateSerializer(ScopedModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = CostRate
-        fields = ["id", "year", "kind", "monthly_cost"]
+        fields = ["id", "year", "kind", "monthly_cost", "version"]
 
 
-class CostRateViewSet(ScopedModelViewSet):
+class CostRateViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Approved costs per learner per month."""
 
     serializer_class = CostRateSerializer
     queryset = CostRate.objects.all()
     filterset_fields = ["year", "kind"]
 
+    def save_with(self, instance: CostRate, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.cost_rate_save(rate=instance, expected_version=expected)
+
 
 class MealRuleSerializer(ScopedModelSerializer):
     """A meal compensation rule; the state's and the municipality's shares add up to the price."""
 
-    version = serializers.IntegerField(required=False)
+    version = VersionField()
 
     class Meta:
         model = MealRule
@@ -179,14 +194,16 @@ class MealRuleViewSet(VersionedWritesMixin, ScopedModelViewSet):
     serializer_class = MealRuleSerializer
     queryset = MealRule.objects.all()
 
-    def save_with(self, instance: MealRule, expected: int | None) -> None:
+    def save_with(self, instance: MealRule, expected: int | None, many: Mapping[str, Any]) -> None:
         services.meal_rule_save(rule=instance, expected_version=expected)
 
 
 class DayOffSerializer(ScopedModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = DayOff
-        fields = ["id", "name", "start", "end", "applies_to"]
+        fields = ["id", "name", "start", "end", "applies_to", "version"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         start = attrs.get("start", getattr(self.instance, "start", None))
@@ -196,11 +213,14 @@ class DayOffSerializer(ScopedModelSerializer):
         return attrs
 
 
-class DayOffViewSet(ScopedModelViewSet):
+class DayOffViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Days without school meals (holidays)."""
 
     serializer_class = DayOffSerializer
     queryset = DayOff.objects.all()
+
+    def save_with(self, instance: DayOff, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.day_off_save(day_off=instance, expected_version=expected)
 
 
 class SettlementLineSerializer(ScopedModelSerializer):
@@ -208,38 +228,25 @@ class SettlementLineSerializer(ScopedModelSerializer):
 
     municipality = ScopedSlugRelatedField(Municipality, slug_field="name")
     amount = serializers.DecimalField(max_digits=14, decimal_places=2, read_only=True)
+    version = VersionField()
 
     class Meta:
         model = SettlementLine
         fields = [
             "id", "municipality", "direction", "level", "period_start", "period_end", "learners", "months",
-            "monthly_cost", "amount", "note",
+            "monthly_cost", "amount", "note", "version",
         ]  # fmt: skip
 
 
-class SettlementLineViewSet(ScopedModelViewSet):
+class SettlementLineViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Inter-municipal settlement lines (board only)."""
 
     serializer_class = SettlementLineSerializer
     filterset_class = SettlementFilter
     queryset = SettlementLine.objects.select_related("municipality")
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        line = SettlementLine(**serializer.validated_data)
-        try:
-            services.settlement_line_save(line=line)
-        except DjangoValidationError as error:
-            raise api_error(error) from error
-        serializer.instance = line
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        line: SettlementLine = serializer.instance  # type: ignore[assignment]
-        for name, value in serializer.validated_data.items():
-            setattr(line, name, value)
-        try:
-            services.settlement_line_save(line=line)
-        except DjangoValidationError as error:
-            raise api_error(error) from error
+    def save_with(self, instance: SettlementLine, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.settlement_line_save(line=instance, expected_version=expected)
 
 
 def _date_param(request: Request, name: str, default: date | None = None) -> date:

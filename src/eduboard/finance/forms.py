@@ -9,28 +9,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.forms import ScopedFormMixin
+from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.finance.models import Allocation, Expenditure, MealRule, SettlementLine
 from eduboard.registry.models import Institution, Municipality
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class VersionedForm(forms.ModelForm):
-    """A model form that carries the `version` it was read at, so a stale edit is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial["version"] = self.instance.version
-            # An edit must say which version it was made on, or a stale copy could overwrite a newer one.
-            self.fields["version"].required = True
-            self.fields["version"].error_messages["required"] = _("The form was out of date; reload the page.")
-
-
-class AllocationForm(ScopedFormMixin, VersionedForm):
+class AllocationForm(ScopedFormMixin, VersionedModelForm):
     class Meta:
         model = Allocation
         fields = ["year", "institution", "institution_set", "purpose", "source", "amount", "note"]
@@ -44,14 +30,14 @@ class AllocationForm(ScopedFormMixin, VersionedForm):
         self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
 
 
-class ExpenditureForm(VersionedForm):
+class ExpenditureForm(VersionedModelForm):
     class Meta:
         model = Expenditure
         fields = ["date", "amount", "document", "description"]
         widgets = {"date": DATE}
 
 
-class MealRuleForm(VersionedForm):
+class MealRuleForm(VersionedModelForm):
     class Meta:
         model = MealRule
         fields = [
@@ -62,7 +48,7 @@ class MealRuleForm(VersionedForm):
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
 
-class SettlementLineForm(ScopedFormMixin, forms.ModelForm):
+class SettlementLineForm(ScopedFormMixin, VersionedModelForm):
     class Meta:
         model = SettlementLine
         fields = [

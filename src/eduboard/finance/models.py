@@ -25,6 +25,7 @@ class FundingSource(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in import files."))
     name = models.CharField(_("name"), max_length=120)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -42,6 +43,7 @@ class InstitutionSet(models.Model):
 
     name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("Used in import files."))
     members = models.ManyToManyField(Institution, verbose_name=_("institutions"), related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -196,6 +198,7 @@ class CostRate(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal(0))],
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -322,6 +325,7 @@ class DayOff(models.Model):
     start = models.DateField(_("from"))
     end = models.DateField(_("to"))
     applies_to = models.CharField(_("applies to"), max_length=12, choices=DayOffScope.choices, default=DayOffScope.ALL)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -357,6 +361,7 @@ class SettlementLine(TimeStampedModel):
         validators=[MinValueValidator(Decimal(0))],
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 

@@ -6,43 +6,38 @@ Changes of amounts reach the audit trail through django-auditlog (the models are
 
 from __future__ import annotations
 
-from typing import TypeVar
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from eduboard.core.versions import count_edit
-from eduboard.finance.models import Allocation, Expenditure, MealRule, SettlementLine, months_spanned
-
-Versioned = TypeVar("Versioned", Allocation, Expenditure, MealRule)
-
-
-STALE_RECORD = gettext_lazy(
-    "Someone else changed this record meanwhile (you edited version %(yours)s, it is now at version "
-    "%(now)s); reload the page and enter your change again."
+from eduboard.core.versions import atomic_write, save_versioned
+from eduboard.finance.models import (
+    Allocation,
+    CostRate,
+    DayOff,
+    Expenditure,
+    FundingSource,
+    InstitutionSet,
+    MealRule,
+    SettlementLine,
+    months_spanned,
 )
+from eduboard.registry.models import Institution
 
 
-def _check_version(instance: Versioned, expected_version: int | None) -> None:
-    count_edit(instance, expected_version=expected_version, stale_message=STALE_RECORD)
-
-
-@transaction.atomic
+@atomic_write
 def allocation_save(*, allocation: Allocation, expected_version: int | None = None) -> Allocation:
     """Create or edit an allocation; exactly one recipient (an institution or a group), amount not negative."""
     if (allocation.institution_id is None) == (allocation.institution_set_id is None):
         raise ValidationError(
             {"institution": _("Choose either an institution or a group of institutions, not both and not neither.")}
         )
-    _check_version(allocation, expected_version)
-    allocation.full_clean()
-    allocation.save()
+    save_versioned(allocation, expected_version=expected_version)
     return allocation
 
 
-@transaction.atomic
+@atomic_write
 def allocation_delete(*, allocation: Allocation) -> None:
     """Delete an allocation that has no spending; one with expenditures is refused."""
     locked = Allocation.objects.select_for_update().get(pk=allocation.pk)
@@ -56,7 +51,7 @@ def allocation_delete(*, allocation: Allocation) -> None:
     locked.delete()
 
 
-@transaction.atomic
+@atomic_write
 def expenditure_save(*, expenditure: Expenditure, expected_version: int | None = None) -> Expenditure:
     """Record or edit spending; its date lies in the allocation's year (overspending shows as over 100 %)."""
     allocation = Allocation.objects.select_for_update().get(pk=expenditure.allocation_id)
@@ -67,19 +62,17 @@ def expenditure_save(*, expenditure: Expenditure, expected_version: int | None =
                 % {"date": expenditure.date.isoformat(), "year": allocation.year}
             }
         )
-    _check_version(expenditure, expected_version)
-    expenditure.full_clean()
-    expenditure.save()
+    save_versioned(expenditure, expected_version=expected_version)
     return expenditure
 
 
-@transaction.atomic
+@atomic_write
 def expenditure_delete(*, expenditure: Expenditure) -> None:
     """Delete one expenditure (written to the audit trail)."""
     expenditure.delete()
 
 
-@transaction.atomic
+@atomic_write
 def meal_rule_save(*, rule: MealRule, expected_version: int | None = None) -> MealRule:
     """Create or edit a meal compensation rule: shares add up to the price, the period is sound."""
     errors: dict[str, str] = {}
@@ -95,15 +88,14 @@ def meal_rule_save(*, rule: MealRule, expected_version: int | None = None) -> Me
         errors["grade_to"] = _("The last grade is below the first.")
     if errors:
         raise ValidationError(errors)
-    _check_version(rule, expected_version)
-    rule.full_clean()
-    rule.save()
+    save_versioned(rule, expected_version=expected_version)
     return rule
 
 
-@transaction.atomic
-def settlement_line_save(*, line: SettlementLine) -> SettlementLine:
-    """Record a settlement line: another municipality, and no more months than the period has."""
+@atomic_write
+def settlement_line_save(*, line: SettlementLine, expected_version: int | None = None) -> SettlementLine:
+    """Record a settlement line, or save an edit of one made on `expected_version`: another municipality, and no
+    more months than the period has."""
     errors: dict[str, str] = {}
     if line.municipality_id and line.municipality.is_home:
         errors["municipality"] = _("Settlements are made with other municipalities, not the board's own.")
@@ -116,6 +108,43 @@ def settlement_line_save(*, line: SettlementLine) -> SettlementLine:
             }
     if errors:
         raise ValidationError(errors)
-    line.full_clean()
-    line.save()
+    save_versioned(line, expected_version=expected_version)
     return line
+
+
+# --- the reference lists: edits of one row, the version checked
+
+
+@atomic_write
+def funding_source_save(*, source: FundingSource, expected_version: int | None = None) -> FundingSource:
+    """Create a funding source or save an edit of one made on `expected_version`."""
+    save_versioned(source, expected_version=expected_version)
+    return source
+
+
+@atomic_write
+def institution_set_save(
+    *,
+    institution_set: InstitutionSet,
+    expected_version: int | None = None,
+    members: Iterable[Institution] | None = None,
+) -> InstitutionSet:
+    """Create a group of institutions or save an edit of one (with its members) made on `expected_version`."""
+    save_versioned(
+        institution_set, expected_version=expected_version, many=None if members is None else {"members": members}
+    )
+    return institution_set
+
+
+@atomic_write
+def cost_rate_save(*, rate: CostRate, expected_version: int | None = None) -> CostRate:
+    """Create a cost per learner or save an edit of one made on `expected_version`."""
+    save_versioned(rate, expected_version=expected_version)
+    return rate
+
+
+@atomic_write
+def day_off_save(*, day_off: DayOff, expected_version: int | None = None) -> DayOff:
+    """Create days without school meals or save an edit of them made on `expected_version`."""
+    save_versioned(day_off, expected_version=expected_version)
+    return day_off

@@ -1,7 +1,12 @@
-"""API of the people area: scoped reads and writes, the figures, and the public vacancies (no token)."""
+"""API of the people area: scoped reads and writes, the figures, and the public vacancies (no token).
+
+Every row carries its `version`: an update sends back the version it read (400 without it) and is refused with
+409 Conflict when someone else changed the row since; only the fields that changed are written.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -12,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,6 +27,7 @@ from eduboard.core.api import (
     ScopedModelViewSet,
     ScopedSlugRelatedField,
     VersionedWritesMixin,
+    VersionField,
     api_error,
 )
 from eduboard.core.audit import audit_read
@@ -43,17 +49,21 @@ from eduboard.registry.validators import normalise_personal_code
 class PositionKindSerializer(ScopedModelSerializer):
     """A kind of position; `code` is what files use."""
 
+    version = VersionField()
+
     class Meta:
         model = PositionKind
-        fields = ["id", "code", "name", "is_pedagogical"]
+        fields = ["id", "code", "name", "is_pedagogical", "version"]
 
 
 class StaffMemberSerializer(ScopedModelSerializer):
     """A staff member; the personal code is masked unless the caller's role may see it."""
 
+    version = VersionField()
+
     class Meta:
         model = StaffMember
-        fields = ["id", "personal_code", "first_name", "last_name"]
+        fields = ["id", "personal_code", "first_name", "last_name", "version"]
 
     def to_representation(self, instance: StaffMember) -> dict[str, Any]:
         data = super().to_representation(instance)
@@ -74,10 +84,13 @@ class EmploymentSerializer(ScopedModelSerializer):
 
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
     position = ScopedSlugRelatedField(PositionKind, slug_field="code")
+    version = VersionField()
 
     class Meta:
         model = Employment
-        fields = ["id", "staff_member", "institution", "position", "subject", "fte", "start_date", "end_date"]
+        fields = [
+            "id", "staff_member", "institution", "position", "subject", "fte", "start_date", "end_date", "version",
+        ]  # fmt: skip
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         instance = self.instance
@@ -92,7 +105,7 @@ class EmploymentSerializer(ScopedModelSerializer):
         return attrs
 
 
-class EmploymentViewSet(ScopedModelViewSet):
+class EmploymentViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Rates in the caller's institutions. A create or update answers with `warning` when the person's
     total FTE across institutions passes the configured limit (the rate is saved all the same)."""
 
@@ -109,13 +122,9 @@ class EmploymentViewSet(ScopedModelViewSet):
             )
         return response
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
-        super().perform_create(serializer)
-        self._saved = serializer.instance
-
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
-        super().perform_update(serializer)
-        self._saved = serializer.instance
+    def save_with(self, instance: Employment, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.employment_save(instance, expected_version=expected)
+        self._saved = instance
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return self._with_warning(super().create(request, *args, **kwargs))
@@ -124,7 +133,7 @@ class EmploymentViewSet(ScopedModelViewSet):
         return self._with_warning(super().update(request, *args, **kwargs))
 
 
-class StaffMemberViewSet(ScopedModelViewSet):
+class StaffMemberViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Staff with a rate (now or before) in the caller's institutions; personal codes masked by role.
 
     Writes run the model's validation (ScopedModelViewSet), so a code stored already, however it is written, is refused.
@@ -135,6 +144,9 @@ class StaffMemberViewSet(ScopedModelViewSet):
     ordering_fields = ["last_name", "first_name"]
     ordering = ["last_name", "first_name"]
     queryset = StaffMember.objects.all()
+
+    def save_with(self, instance: StaffMember, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.staff_member_save(staff_member=instance, expected_version=expected)
 
     def get_serializer_context(self) -> dict[str, Any]:
         # Full codes only in one person's record, which is audited; a list never carries them in bulk.
@@ -152,7 +164,7 @@ class VacancySerializer(ScopedModelSerializer):
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
     position = ScopedSlugRelatedField(PositionKind, slug_field="code")
     status = serializers.CharField(read_only=True)
-    version = serializers.IntegerField(required=False)
+    version = VersionField()
 
     class Meta:
         model = Vacancy
@@ -169,7 +181,7 @@ class VacancyViewSet(VersionedWritesMixin, ScopedModelViewSet):
     filterset_class = VacancyFilter
     queryset = Vacancy.objects.select_related("institution", "position")
 
-    def save_with(self, instance: Vacancy, expected: int | None) -> None:
+    def save_with(self, instance: Vacancy, expected: int | None, many: Mapping[str, Any]) -> None:
         services.vacancy_save(instance, expected_version=expected)
 
     def _step(self, request: Request, step: str) -> Response:
@@ -210,55 +222,74 @@ class VacancyViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
 
 class QualificationSerializer(ScopedModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = Qualification
-        fields = ["id", "staff_member", "title", "document", "issued_on"]
+        fields = ["id", "staff_member", "title", "document", "issued_on", "version"]
 
 
-class QualificationViewSet(ScopedModelViewSet):
+class QualificationViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Qualifications of the staff the caller may see."""
 
     serializer_class = QualificationSerializer
     ordering = ["-issued_on"]
     queryset = Qualification.objects.all()
 
+    def save_with(self, instance: Qualification, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.qualification_save(qualification=instance, expected_version=expected)
+
 
 class TrainingRequirementSerializer(ScopedModelSerializer):
     positions = ScopedSlugRelatedField(PositionKind, slug_field="code", many=True, required=False)
+    version = VersionField()
 
     class Meta:
         model = TrainingRequirement
-        fields = ["id", "name", "legal_basis", "hours", "renewal_months", "applies_to", "positions"]
+        fields = ["id", "name", "legal_basis", "hours", "renewal_months", "applies_to", "positions", "version"]
 
 
-class TrainingRequirementViewSet(ScopedModelViewSet):
+class TrainingRequirementViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Mandatory training: the board maintains it, everyone signed in reads it."""
 
     serializer_class = TrainingRequirementSerializer
     queryset = TrainingRequirement.objects.prefetch_related("positions")
     ordering = ["name"]
 
+    def save_with(self, instance: TrainingRequirement, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.training_requirement_save(
+            requirement=instance, expected_version=expected, positions=many.get("positions")
+        )
+
 
 class TrainingRecordSerializer(ScopedModelSerializer):
+    version = VersionField()
+
     class Meta:
         model = TrainingRecord
-        fields = ["id", "staff_member", "requirement", "completed_on", "hours", "document"]
+        fields = ["id", "staff_member", "requirement", "completed_on", "hours", "document", "version"]
 
 
-class TrainingRecordViewSet(ScopedModelViewSet):
+class TrainingRecordViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Training records of the staff the caller may see."""
 
     serializer_class = TrainingRecordSerializer
     ordering = ["-completed_on"]
     queryset = TrainingRecord.objects.select_related("requirement")
 
+    def save_with(self, instance: TrainingRecord, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.training_record_save(record=instance, expected_version=expected)
 
-class PositionKindViewSet(ScopedModelViewSet):
+
+class PositionKindViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Position kinds (the board maintains them)."""
 
     serializer_class = PositionKindSerializer
     queryset = PositionKind.objects.all()
     ordering = ["code"]
+
+    def save_with(self, instance: PositionKind, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.position_kind_save(position=instance, expected_version=expected)
 
 
 class PublicVacancySerializer(ScopedModelSerializer):
@@ -311,5 +342,5 @@ def people_stats_view(request: Request) -> Response:
     else:
         as_of = timezone.localdate()
     if not request.user.has_perm("people.view_employment"):
-        return Response(status=status.HTTP_403_FORBIDDEN)
+        raise PermissionDenied
     return Response(selectors.people_stats(as_of=as_of, visible_to=request.user))

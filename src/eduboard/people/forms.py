@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.forms import ScopedFormMixin
+from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, Vacancy
 from eduboard.registry.models import Institution
 from eduboard.registry.validators import normalise_personal_code
@@ -15,7 +15,7 @@ from eduboard.registry.validators import normalise_personal_code
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class StaffMemberForm(forms.ModelForm):
+class StaffMemberForm(VersionedModelForm):
     class Meta:
         model = StaffMember
         fields = ["personal_code", "first_name", "last_name"]
@@ -25,7 +25,7 @@ class StaffMemberForm(forms.ModelForm):
         return normalise_personal_code(self.cleaned_data["personal_code"])
 
 
-class EmploymentForm(ScopedFormMixin, forms.ModelForm):
+class EmploymentForm(ScopedFormMixin, VersionedModelForm):
     """A rate; the institution list holds only the user's institutions."""
 
     class Meta:
@@ -39,10 +39,8 @@ class EmploymentForm(ScopedFormMixin, forms.ModelForm):
         self.fields["position"].queryset = PositionKind.objects.order_by("name")  # type: ignore[attr-defined]
 
 
-class VacancyForm(ScopedFormMixin, forms.ModelForm):
+class VacancyForm(ScopedFormMixin, VersionedModelForm):
     """A vacancy; `version` travels with the form so a stale edit is refused."""
-
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Vacancy
@@ -56,11 +54,9 @@ class VacancyForm(ScopedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
         self.fields["position"].queryset = PositionKind.objects.order_by("name")  # type: ignore[attr-defined]
-        if self.instance.pk:
-            self.initial["version"] = self.instance.version
 
 
-class TrainingRecordForm(ScopedFormMixin, forms.ModelForm):
+class TrainingRecordForm(ScopedFormMixin, VersionedModelForm):
     class Meta:
         model = TrainingRecord
         fields = ["requirement", "completed_on", "hours", "document"]

@@ -192,7 +192,7 @@ class StaffImporter(PeopleImporter):
 
     def write(self, records: list[StaffRow], result: ImportResult) -> None:
         codes = {r.personal_code for r in records}
-        people = {p.personal_code: p for p in StaffMember.objects.filter(personal_code__in=codes)}
+        people = {p.personal_code: p for p in StaffMember.objects.select_for_update().filter(personal_code__in=codes)}
         for record in records:
             person = people.get(record.personal_code)
             if person is None:
@@ -211,11 +211,12 @@ class StaffImporter(PeopleImporter):
                     if before != after
                 }
                 person.first_name, person.last_name = record.first_name, record.last_name
-                person.save()
+                person.version += 1  # the edit counted (core.versions); only the changed fields written
+                person.save(update_fields=[*changes, "version", "updated_at"])
                 self.logged(record, "updated", person, changes)
         current = {
             (e.staff_member_id, e.institution_id, e.position_id, e.subject, e.start_date): e
-            for e in Employment.objects.filter(staff_member__in=list(people.values()))
+            for e in Employment.objects.select_for_update().filter(staff_member__in=list(people.values()))
         }
         touched: set[int] = set()
         for record in records:
@@ -244,7 +245,8 @@ class StaffImporter(PeopleImporter):
                     if before != after
                 }
                 employment.fte, employment.end_date = record.fte, record.end_date
-                employment.save()  # save(), so the audit trail records the change of rate
+                employment.version += 1  # the edit counted (core.versions)
+                employment.save(update_fields=[*changes, "version", "updated_at"])  # save(): the audit trail records it
                 self.counted(result, "updated", record, changes, label=self.employment_label(person, employment))
                 touched.add(person.pk)
             else:
@@ -304,7 +306,9 @@ class VacancyImporter(PeopleImporter):
     def write(self, records: list[VacancyRow], result: ImportResult) -> None:
         today = timezone.localdate()
         current: dict[tuple[int, int, str, date | None], Vacancy] = {}
-        for vacancy in Vacancy.objects.filter(institution_id__in={r.institution_id for r in records}):
+        for vacancy in Vacancy.objects.select_for_update().filter(
+            institution_id__in={r.institution_id for r in records}
+        ):
             current.setdefault(
                 (vacancy.institution_id, vacancy.position_id, vacancy.subject, vacancy.published_on), vacancy
             )
@@ -332,7 +336,7 @@ class VacancyImporter(PeopleImporter):
                 }
                 vacancy.fte, vacancy.filled_on = record.fte, record.filled_on
                 vacancy.version += 1
-                vacancy.save()
+                vacancy.save(update_fields=[*changes, "version", "updated_at"])
                 self.counted(result, "updated", record, changes, label=vacancy)
             else:
                 self.counted(result, "unchanged", record)

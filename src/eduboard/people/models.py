@@ -40,6 +40,7 @@ class PositionKind(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
     is_pedagogical = models.BooleanField(_("pedagogical position"), default=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -78,6 +79,7 @@ class StaffMember(TimeStampedModel):
         related_name="staff_member",
         help_text=_("The account this person signs in with, so they see their own lesson observations."),
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StaffQuerySet.as_manager()
 
@@ -119,6 +121,7 @@ class Qualification(TimeStampedModel):
     title = models.CharField(_("qualification"), max_length=255)
     document = models.CharField(_("document"), max_length=255, help_text=_("e.g. diploma series and number"))
     issued_on = models.DateField(_("issued on"))
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StaffLinkedQuerySet.as_manager()
 
@@ -157,6 +160,7 @@ class Employment(TimeStampedModel):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("The last day; empty while it lasts."))
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EmploymentQuerySet.as_manager()
 
@@ -276,6 +280,7 @@ class TrainingRequirement(models.Model):
         _("applies to"), max_length=12, choices=TrainingAppliesTo.choices, default=TrainingAppliesTo.PEDAGOGICAL
     )
     positions = models.ManyToManyField(PositionKind, verbose_name=_("positions"), blank=True, related_name="+")
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -300,6 +305,7 @@ class TrainingRecord(TimeStampedModel):
     completed_on = models.DateField(_("completed on"))
     hours = models.PositiveIntegerField(_("hours"))
     document = models.CharField(_("certificate"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = StaffLinkedQuerySet.as_manager()
 

@@ -1,7 +1,12 @@
-"""Rules of the people area: FTE rates, the total-FTE warning, the vacancy life cycle, training status."""
+"""Rules of the people area: FTE rates, the total-FTE warning, the vacancy life cycle, training status.
+
+Every edit carries the version it was made on (`core.versions`): a stale one is refused, and only the fields
+that changed are written.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -9,16 +14,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eduboard.core.versions import count_edit, refuse_stale
+from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
 from eduboard.people.models import (
     Employment,
+    PositionKind,
+    Qualification,
     StaffMember,
     TrainingAppliesTo,
+    TrainingRecord,
     TrainingRequirement,
     Vacancy,
 )
@@ -72,12 +79,12 @@ def _fte_text(value: Decimal) -> str:
     return text or "0"
 
 
-@transaction.atomic
-def employment_save(employment: Employment) -> str | None:
-    """Save an employment after its rules; returns the total-FTE warning, if any."""
+@atomic_write
+def employment_save(employment: Employment, *, expected_version: int | None = None) -> str | None:
+    """Save a new employment, or an edit of one made on `expected_version`, after its rules; returns the
+    total-FTE warning, if any."""
     validate_employment_values(fte=employment.fte, start_date=employment.start_date, end_date=employment.end_date)
-    employment.full_clean()
-    employment.save()
+    save_versioned(employment, expected_version=expected_version)
     return fte_warning(
         staff_member=employment.staff_member, start_date=employment.start_date, end_date=employment.end_date
     )
@@ -113,7 +120,7 @@ STEPS = ("publish", "fill", "withdraw")
 STALE_VACANCY = gettext_lazy("Someone else changed this vacancy meanwhile; reload the page and try again.")
 
 
-@transaction.atomic
+@atomic_write
 def vacancy_step(*, vacancy_id: int, step: str, on: date, version: int) -> Vacancy:
     """Move a vacancy one step (publish, fill, withdraw) on a date, refusing a stale version."""
     vacancy = Vacancy.objects.select_for_update().get(pk=vacancy_id)
@@ -123,11 +130,11 @@ def vacancy_step(*, vacancy_id: int, step: str, on: date, version: int) -> Vacan
     if step == "publish":
         if vacancy.published_on:
             raise ValidationError(_("This vacancy is published already."), code="published")
-        vacancy.published_on = on
+        vacancy.published_on, changed = on, "published_on"
     elif step == "fill":
-        vacancy.filled_on = on
+        vacancy.filled_on, changed = on, "filled_on"
     elif step == "withdraw":
-        vacancy.withdrawn_on = on
+        vacancy.withdrawn_on, changed = on, "withdrawn_on"
     else:
         raise ValidationError(_("Unknown step “%s”.") % step, code="unknown_step")
     validate_vacancy_dates(
@@ -137,11 +144,11 @@ def vacancy_step(*, vacancy_id: int, step: str, on: date, version: int) -> Vacan
         withdrawn_on=vacancy.withdrawn_on,
     )
     vacancy.version += 1
-    vacancy.save()
+    vacancy.save(update_fields=[changed, "version", "updated_at"])
     return vacancy
 
 
-@transaction.atomic
+@atomic_write
 def vacancy_save(vacancy: Vacancy, *, expected_version: int | None = None) -> Vacancy:
     """Create or edit a vacancy; an edit of a stale version is refused, never silently overwritten."""
     validate_vacancy_dates(
@@ -150,10 +157,63 @@ def vacancy_save(vacancy: Vacancy, *, expected_version: int | None = None) -> Va
         filled_on=vacancy.filled_on,
         withdrawn_on=vacancy.withdrawn_on,
     )
-    count_edit(vacancy, expected_version=expected_version, stale_message=STALE_VACANCY)
-    vacancy.full_clean()
-    vacancy.save()
+    save_versioned(vacancy, expected_version=expected_version, stale_message=STALE_VACANCY)
     return vacancy
+
+
+# --- staff, qualifications, training records and the reference lists: edits of one row
+
+
+@atomic_write
+def staff_member_save(*, staff_member: StaffMember, expected_version: int | None = None) -> StaffMember:
+    """Create a staff member or save an edit of one made on `expected_version` (the personal code stays unique)."""
+    save_versioned(staff_member, expected_version=expected_version)
+    return staff_member
+
+
+@atomic_write
+def staff_member_create(*, staff_member: StaffMember, employment: Employment) -> str | None:
+    """A new person with their first rate, both or neither; returns the total-FTE warning, if any."""
+    save_versioned(staff_member)
+    employment.staff_member = staff_member
+    return employment_save(employment)
+
+
+@atomic_write
+def qualification_save(*, qualification: Qualification, expected_version: int | None = None) -> Qualification:
+    """Create a qualification or save an edit of one made on `expected_version`."""
+    save_versioned(qualification, expected_version=expected_version)
+    return qualification
+
+
+@atomic_write
+def training_record_save(*, record: TrainingRecord, expected_version: int | None = None) -> TrainingRecord:
+    """Record a completed training or save an edit of one made on `expected_version`."""
+    save_versioned(record, expected_version=expected_version)
+    return record
+
+
+@atomic_write
+def training_requirement_save(
+    *,
+    requirement: TrainingRequirement,
+    expected_version: int | None = None,
+    positions: Iterable[PositionKind] | None = None,
+) -> TrainingRequirement:
+    """Create a mandatory training or save an edit of one made on `expected_version` (with its positions)."""
+    save_versioned(
+        requirement,
+        expected_version=expected_version,
+        many=None if positions is None else {"positions": positions},
+    )
+    return requirement
+
+
+@atomic_write
+def position_kind_save(*, position: PositionKind, expected_version: int | None = None) -> PositionKind:
+    """Create a kind of position or save an edit of one made on `expected_version`."""
+    save_versioned(position, expected_version=expected_version)
+    return position
 
 
 # --- training

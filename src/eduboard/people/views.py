@@ -10,7 +10,6 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -128,14 +127,12 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
         request.POST or None, prefix="rate", institutions=institutions, viewer=request.user
     )
     if request.method == "POST" and person_form.is_valid() and employment_form.is_valid():
+        person = person_form.save(commit=False)
         try:
-            with transaction.atomic():
-                person = person_form.save()
-                employment = employment_form.save(commit=False)
-                employment.staff_member = person
-                warning = services.employment_save(employment)
+            warning = services.staff_member_create(staff_member=person, employment=employment_form.save(commit=False))
         except ValidationError as error:
-            employment_form.add_error(None, error)
+            person.pk = None  # nothing was saved: the form stays a form for a new person
+            employment_form.add_save_error(error)
         else:
             messages.success(request, _("%(person)s was added.") % {"person": person})
             if warning:
@@ -183,8 +180,13 @@ def training_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         record = form.save(commit=False)
         record.staff_member = person
-        record.save()
-        messages.success(request, _("The training was recorded."))
+        try:
+            services.training_record_save(record=record)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The training was recorded."))
     else:
         for errors in form.errors.values():
             messages.error(request, " ".join(str(e) for e in errors))
@@ -238,9 +240,9 @@ def vacancy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         edited: Vacancy = form.save(commit=False)
         try:
-            services.vacancy_save(edited, expected_version=form.cleaned_data.get("version") if vacancy else None)
+            services.vacancy_save(edited, expected_version=form.edited_version())
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_save_error(error)
         else:
             messages.success(request, _("The vacancy was saved."))
             return redirect("people:vacancy_list")

@@ -1,14 +1,19 @@
-"""API of the registry: read and write, scoped by role, with the same filters as the pages."""
+"""API of the registry: read and write, scoped by role, with the same filters as the pages.
+
+Every row carries its `version`: an update sends back the version it read (400 without it) and is refused with
+409 Conflict when someone else changed the row since; only the fields that changed are written.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import ValidationError
@@ -21,6 +26,8 @@ from eduboard.core.api import (
     ScopedModelViewSet,
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
+    VersionedWritesMixin,
+    VersionField,
     api_error,
 )
 from eduboard.core.audit import audit_read
@@ -34,21 +41,24 @@ class InstitutionSerializer(ScopedModelSerializer):
     """An institution."""
 
     joined_to = ScopedSlugRelatedField(Institution, slug_field="registration_number", required=False, allow_null=True)
+    version = VersionField()
 
     class Meta:
         model = Institution
         fields = [
             "id", "name", "short_name", "type", "registration_number", "address", "founder",
-            "opened_on", "closed_on", "joined_to", "reorganisation_note",
+            "opened_on", "closed_on", "joined_to", "reorganisation_note", "version",
         ]  # fmt: skip
 
 
 class ProgrammeSerializer(ScopedModelSerializer):
     """A programme; the code is checked against its level and special-needs category."""
 
+    version = VersionField()
+
     class Meta:
         model = Programme
-        fields = ["id", "code", "name", "level", "special_needs", "language"]
+        fields = ["id", "code", "name", "level", "special_needs", "language", "version"]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         code = attrs.get("code", getattr(self.instance, "code", ""))
@@ -68,12 +78,13 @@ class GroupSerializer(ScopedModelSerializer):
     programme = ScopedSlugRelatedField(Programme, slug_field="code")
     school_year: serializers.SlugRelatedField = ScopedSlugRelatedField(slug_field="code", read_only=True)
     school_year_code = serializers.CharField(write_only=True, help_text="2024/2025")
+    version = VersionField()
 
     class Meta:
         model = Group
         fields = [
             "id", "institution", "school_year", "school_year_code", "programme", "name", "grade", "age_band", "kind",
-            "capacity",
+            "capacity", "version",
         ]  # fmt: skip
 
     def validate_school_year_code(self, value: str) -> Any:
@@ -94,12 +105,13 @@ class LearnerSerializer(ScopedModelSerializer):
     """A learner; the personal code is masked in lists, and in one learner's record unless the role may see it."""
 
     declared_municipality: serializers.StringRelatedField = serializers.StringRelatedField()
+    version = VersionField()
 
     class Meta:
         model = Learner
         fields = [
             "id", "personal_code", "first_name", "last_name", "birth_date", "declared_municipality",
-            "large_family_card", "ukrainian_civilian",
+            "large_family_card", "ukrainian_civilian", "version",
         ]  # fmt: skip
 
     def to_representation(self, instance: Learner) -> dict[str, Any]:
@@ -119,9 +131,11 @@ class EnrolmentSerializer(ScopedModelSerializer):
     among those the caller may change; an enrolment is never moved to another learner (a learner who comes
     from another institution is enrolled through `learners/transfer/`)."""
 
+    version = VersionField()
+
     class Meta:
         model = Enrolment
-        fields = ["id", "learner", "group", "enrolled_on", "left_on", "leaving_reason"]
+        fields = ["id", "learner", "group", "enrolled_on", "left_on", "leaving_reason", "version"]
 
     def validate_learner(self, learner: Learner) -> Learner:
         if self.instance is not None and learner.pk != self.instance.learner_id:
@@ -132,11 +146,13 @@ class EnrolmentSerializer(ScopedModelSerializer):
 class QueueEntrySerializer(ScopedModelSerializer):
     """A child's place in the preschool queue."""
 
+    version = VersionField()
+
     class Meta:
         model = QueueEntry
         fields = [
             "id", "child", "registered_on", "wanted_start_on", "first_choice", "second_choice", "grounds", "status",
-            "status_changed_on", "offered_group",
+            "status_changed_on", "offered_group", "version",
         ]  # fmt: skip
         read_only_fields = ["status", "status_changed_on", "offered_group"]
 
@@ -153,9 +169,16 @@ class QueueEntrySerializer(ScopedModelSerializer):
 
 
 class QueueOfferSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    """The group whose place is offered: one of the caller's preschool groups."""
+    """The group whose place is offered: one of the caller's preschool groups; and the entry's `version` read."""
 
     group = ScopedPrimaryKeyRelatedField(Group)
+    version = VersionField(help_text="The entry's version you read; when sent, a stale one is refused (409).")
+
+
+QUEUE_DECISION = inline_serializer(
+    "QueueDecision",
+    {"version": VersionField(help_text="The entry's version you read; when sent, a stale one is refused (409).")},
+)
 
 
 class LearnerTransferSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -169,7 +192,7 @@ class LearnerTransferSerializer(serializers.Serializer):  # type: ignore[type-ar
         return normalise_personal_code(value)
 
 
-class InstitutionViewSet(ScopedModelViewSet):
+class InstitutionViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Institutions in the caller's scope; the board adds and changes them."""
 
     serializer_class = InstitutionSerializer
@@ -178,8 +201,11 @@ class InstitutionViewSet(ScopedModelViewSet):
     ordering = ["name"]
     queryset = Institution.objects.all()
 
+    def save_with(self, instance: Institution, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.institution_save(institution=instance, expected_version=expected)
 
-class ProgrammeViewSet(ScopedModelViewSet):
+
+class ProgrammeViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Programmes (shared by all institutions; the board maintains them)."""
 
     serializer_class = ProgrammeSerializer
@@ -188,8 +214,11 @@ class ProgrammeViewSet(ScopedModelViewSet):
     ordering = ["code"]
     queryset = Programme.objects.all()
 
+    def save_with(self, instance: Programme, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.programme_save(programme=instance, expected_version=expected)
 
-class GroupViewSet(ScopedModelViewSet):
+
+class GroupViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Groups of the caller's institutions."""
 
     serializer_class = GroupSerializer
@@ -198,8 +227,11 @@ class GroupViewSet(ScopedModelViewSet):
     ordering = ["institution__name", "grade", "name"]
     queryset = Group.objects.select_related("institution", "programme", "school_year")
 
+    def save_with(self, instance: Group, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.group_save(group=instance, expected_version=expected)
 
-class LearnerViewSet(ScopedModelViewSet):
+
+class LearnerViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Learners of the caller's institutions; personal codes masked unless the role may see them."""
 
     serializer_class = LearnerSerializer
@@ -207,6 +239,9 @@ class LearnerViewSet(ScopedModelViewSet):
     ordering_fields = ["last_name", "birth_date"]
     ordering = ["last_name", "first_name"]
     queryset = Learner.objects.select_related("declared_municipality")
+
+    def save_with(self, instance: Learner, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.learner_save(learner=instance, expected_version=expected)
 
     def get_serializer_context(self) -> dict[str, Any]:
         # Full codes only in one learner's record, which is audited; a list never carries them in bulk.
@@ -235,16 +270,20 @@ class LearnerViewSet(ScopedModelViewSet):
         return Response(EnrolmentSerializer(enrolment, context=self.get_serializer_context()).data, status=201)
 
 
-class EnrolmentViewSet(ScopedModelViewSet):
+class EnrolmentViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Enrolments in the caller's institutions."""
 
     serializer_class = EnrolmentSerializer
     ordering = ["-enrolled_on"]
     queryset = Enrolment.objects.all()
 
+    def save_with(self, instance: Enrolment, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.enrolment_save(enrolment=instance, expected_version=expected)
 
-class QueueEntryViewSet(ScopedModelViewSet):
-    """The preschool queue (in queue order) and its actions: offer, accept, withdraw."""
+
+class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
+    """The preschool queue (in queue order) and its actions: offer, accept, withdraw (each may send the `version`
+    read, and is then refused with 409 when the entry changed since)."""
 
     serializer_class = QueueEntrySerializer
     filterset_class = QueueFilter
@@ -269,14 +308,24 @@ class QueueEntryViewSet(ScopedModelViewSet):
                 by=self.request.user,
             )
         except DjangoValidationError as error:
-            raise ValidationError({"detail": error.messages}) from error
+            raise api_error(error) from error
+
+    def save_with(self, instance: QueueEntry, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.queue_entry_save(
+            entry=instance, by=self.request.user, expected_version=expected, grounds=many.get("grounds")
+        )
 
     def _act(self, request: Request, run: Any) -> Response:
         entry = self.get_object()
+        version = VersionField(required=False, allow_null=True)
         try:
-            run(entry)
+            expected = version.run_validation(request.data.get("version"))
+        except serializers.ValidationError as error:
+            raise ValidationError({"version": error.detail}) from error
+        try:
+            run(entry, expected)
         except DjangoValidationError as error:
-            return Response({"detail": error.messages}, status=status.HTTP_400_BAD_REQUEST)
+            raise api_error(error) from error
         entry.refresh_from_db()
         return Response(self.get_serializer(entry).data)
 
@@ -289,25 +338,31 @@ class QueueEntryViewSet(ScopedModelViewSet):
         group = offer.validated_data["group"]
         return self._act(
             request,
-            lambda entry: services.queue_entry_offer(
-                entry=entry, group=group, on=timezone.localdate(), by=request.user
+            lambda entry, expected: services.queue_entry_offer(
+                entry=entry, group=group, on=timezone.localdate(), by=request.user, expected_version=expected
             ),
         )
 
-    @extend_schema(request=None, responses=QueueEntrySerializer)
+    @extend_schema(request=QUEUE_DECISION, responses=QueueEntrySerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str | None = None) -> Response:
         """The parents accept the offered place: the child is enrolled."""
         return self._act(
-            request, lambda entry: services.queue_entry_accept(entry=entry, on=timezone.localdate(), by=request.user)
+            request,
+            lambda entry, expected: services.queue_entry_accept(
+                entry=entry, on=timezone.localdate(), by=request.user, expected_version=expected
+            ),
         )
 
-    @extend_schema(request=None, responses=QueueEntrySerializer)
+    @extend_schema(request=QUEUE_DECISION, responses=QueueEntrySerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """Take the child out of the queue."""
         return self._act(
-            request, lambda entry: services.queue_entry_withdraw(entry=entry, on=timezone.localdate(), by=request.user)
+            request,
+            lambda entry, expected: services.queue_entry_withdraw(
+                entry=entry, on=timezone.localdate(), by=request.user, expected_version=expected
+            ),
         )
 
 

@@ -54,9 +54,13 @@ class QueueRegisterForm(ScopedFormMixin, forms.Form):
 
 
 class QueueOfferForm(ScopedFormMixin, forms.Form):
-    """The group whose place is offered."""
+    """The group whose place is offered, and the version of the entry the page showed (a stale offer is refused)."""
 
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        error_messages={"required": _("The form was out of date; reload the page.")},
+    )
 
     def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

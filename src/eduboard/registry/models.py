@@ -96,6 +96,7 @@ class Institution(TimeStampedModel):
         help_text=_("The institution that took over this one's rights and duties when it was closed."),
     )
     reorganisation_note = models.CharField(_("reorganisation decision"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = InstitutionQuerySet.as_manager()
 
@@ -142,6 +143,7 @@ class Programme(TimeStampedModel):
         choices=InstructionLanguage.choices,
         default=InstructionLanguage.LATVIAN,
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -204,6 +206,7 @@ class Group(TimeStampedModel):
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Places in the group; empty where no limit is set.")
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -273,6 +276,7 @@ class Learner(TimeStampedModel):
     )
     large_family_card = models.BooleanField(_("3+ family card"), default=False)
     ukrainian_civilian = models.BooleanField(_("Ukrainian civilian status"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = LearnerQuerySet.as_manager()
 
@@ -311,6 +315,7 @@ class Enrolment(TimeStampedModel):
     enrolled_on = models.DateField(_("enrolled on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leaving_reason = models.CharField(_("reason for leaving"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EnrolmentQuerySet.as_manager()
 
@@ -423,6 +428,7 @@ class QueueEntry(TimeStampedModel):
         blank=True,
         related_name="queue_offers",
     )
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = QueueEntryQuerySet.as_manager()
 

@@ -1,25 +1,29 @@
-"""Writes of the registry that carry a rule: the preschool queue and enrolments.
+"""Writes of the registry that carry a rule: the preschool queue and enrolments, and every edit of a row.
 
 The queue order is decided in one place, `queue_order_key`: children of an older birth-year cohort
 first; within a cohort, children declared in the city before others; then the highest priority
 ground (lowest rank; no ground comes last); then the earlier registration date.
+
+Every edit carries the version it was made on (`core.versions`): a stale one is refused, and only the fields
+that changed are written, so two people editing one row never silently undo each other's change.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from eduboard.core.scope import Viewer, sees_whole_city
+from eduboard.core.versions import STALE_RECORD, atomic_write, refuse_stale, save_versioned
 from eduboard.registry.choices import ProgrammeLevel, QueueStatus
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, QueueEntry
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, Programme, QueueEntry
 from eduboard.registry.selectors import active_enrolment_filter
 
 NO_GROUND_RANK = 10_000
@@ -86,7 +90,7 @@ def queue_child_get_or_create(
     return child
 
 
-@transaction.atomic
+@atomic_write
 def queue_entry_register(
     *,
     child: Learner,
@@ -126,17 +130,28 @@ def queue_entry_register(
     return entry
 
 
-@transaction.atomic
-def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date, by: Viewer) -> QueueEntry:
+def _locked_entry(entry: QueueEntry, expected_version: int | None) -> QueueEntry:
+    """The entry locked for this transaction, refused as stale when `expected_version` is given and is not its
+    version (someone changed or moved it on since the page or the caller read it)."""
+    locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("offered_group").get(pk=entry.pk)
+    refuse_stale(stored=locked.version, expected=expected_version, message=STALE_RECORD)
+    return locked
+
+
+@atomic_write
+def queue_entry_offer(
+    *, entry: QueueEntry, group: Group, on: date, by: Viewer, expected_version: int | None = None
+) -> QueueEntry:
     """Offer a waiting child a place in a preschool group of a chosen institution, within its capacity.
 
     Refused when the child is not waiting, the group is not a preschool group of one of the child's
-    choices, the group is full, or a child ahead in the queue waits for the same institution.
+    choices, the group is full, or a child ahead in the queue waits for the same institution; and when
+    `expected_version` is given and the entry changed since.
     """
     _refuse_unless_editable(entry, by)
     if not Group.objects.editable_by(by).filter(pk=group.pk).exists():
         raise ValidationError(_("You can offer places only in your institutions' groups."), code="foreign_group")
-    entry = QueueEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = _locked_entry(entry, expected_version)
     group = Group.objects.select_for_update().select_related("programme", "school_year").get(pk=group.pk)
     if entry.status != QueueStatus.WAITING:
         raise ValidationError(
@@ -167,15 +182,16 @@ def queue_entry_offer(*, entry: QueueEntry, group: Group, on: date, by: Viewer) 
     entry.status = QueueStatus.OFFERED
     entry.offered_group = group
     entry.status_changed_on = on
-    entry.save(update_fields=["status", "offered_group", "status_changed_on", "updated_at"])
+    entry.version += 1
+    entry.save(update_fields=["status", "offered_group", "status_changed_on", "version", "updated_at"])
     return entry
 
 
-@transaction.atomic
-def queue_entry_accept(*, entry: QueueEntry, on: date, by: Viewer) -> Enrolment:
+@atomic_write
+def queue_entry_accept(*, entry: QueueEntry, on: date, by: Viewer, expected_version: int | None = None) -> Enrolment:
     """The parents accept the offered place: the child is enrolled and leaves the queue."""
     _refuse_unless_editable(entry, by)
-    entry = QueueEntry.objects.select_for_update(of=("self",)).select_related("offered_group").get(pk=entry.pk)
+    entry = _locked_entry(entry, expected_version)
     if entry.status != QueueStatus.OFFERED or entry.offered_group is None:
         raise ValidationError(_("Only an offered place can be accepted."), code="not_offered")
     if QueueEntry.objects.filter(child=entry.child, status=QueueStatus.ACCEPTED).exclude(pk=entry.pk).exists():
@@ -184,28 +200,31 @@ def queue_entry_accept(*, entry: QueueEntry, on: date, by: Viewer) -> Enrolment:
         )
     entry.status = QueueStatus.ACCEPTED
     entry.status_changed_on = on
-    entry.save(update_fields=["status", "status_changed_on", "updated_at"])
+    entry.version += 1
+    entry.save(update_fields=["status", "status_changed_on", "version", "updated_at"])
     enrolment = Enrolment(learner=entry.child, group=entry.offered_group, enrolled_on=max(on, entry.wanted_start_on))
     enrolment.full_clean()
     enrolment.save()
     return enrolment
 
 
-@transaction.atomic
-def queue_entry_withdraw(*, entry: QueueEntry, on: date, by: Viewer) -> QueueEntry:
+@atomic_write
+def queue_entry_withdraw(*, entry: QueueEntry, on: date, by: Viewer, expected_version: int | None = None) -> QueueEntry:
     """Take a child out of the queue (the parents withdraw or refuse the offer)."""
     _refuse_unless_editable(entry, by)
-    entry = QueueEntry.objects.select_for_update().get(pk=entry.pk)
+    entry = _locked_entry(entry, expected_version)
     if entry.status not in (QueueStatus.WAITING, QueueStatus.OFFERED):
         raise ValidationError(_("Only a waiting or offered entry can be withdrawn."), code="not_withdrawable")
     entry.status = QueueStatus.WITHDRAWN
     entry.offered_group = None
     entry.status_changed_on = on
-    entry.save(update_fields=["status", "offered_group", "status_changed_on", "updated_at"])
+    entry.version += 1
+    entry.save(update_fields=["status", "offered_group", "status_changed_on", "version", "updated_at"])
     return entry
 
 
-@transaction.atomic
+@atomic_write
+@atomic_write
 def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) -> Enrolment:
     """Enrol a learner who comes from another institution (or from nowhere in the city) in `group`.
 
@@ -237,9 +256,66 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) 
             with translation.override(settings.LANGUAGE_CODE):  # stored text: in the board's language, not the user's
                 reason = _("transferred to %(institution)s") % {"institution": group.institution}
             enrolment.leaving_reason = reason
-            enrolment.full_clean()
-            enrolment.save(update_fields=["left_on", "leaving_reason", "updated_at"])
+            save_versioned(enrolment)
     enrolment = Enrolment(learner=learner, group=group, enrolled_on=on)
     enrolment.full_clean()
     enrolment.save()
     return enrolment
+
+
+# --- edits of one row (the API's PATCH and PUT, and any page that edits one): the version checked, only the
+# changed fields written (core.versions.save_versioned).
+
+
+@atomic_write
+def institution_save(*, institution: Institution, expected_version: int | None = None) -> Institution:
+    """Create an institution or save an edit of one made on `expected_version`."""
+    save_versioned(institution, expected_version=expected_version)
+    return institution
+
+
+@atomic_write
+def programme_save(*, programme: Programme, expected_version: int | None = None) -> Programme:
+    """Create a programme or save an edit of one made on `expected_version`."""
+    save_versioned(programme, expected_version=expected_version)
+    return programme
+
+
+@atomic_write
+def group_save(*, group: Group, expected_version: int | None = None) -> Group:
+    """Create a group or save an edit of one made on `expected_version`."""
+    save_versioned(group, expected_version=expected_version)
+    return group
+
+
+@atomic_write
+def learner_save(*, learner: Learner, expected_version: int | None = None) -> Learner:
+    """Create a learner or save an edit of one made on `expected_version` (the personal code stays unique)."""
+    save_versioned(learner, expected_version=expected_version)
+    return learner
+
+
+@atomic_write
+def enrolment_save(*, enrolment: Enrolment, expected_version: int | None = None) -> Enrolment:
+    """Create an enrolment or save an edit of one made on `expected_version` (it leaves on or after it began)."""
+    save_versioned(enrolment, expected_version=expected_version)
+    return enrolment
+
+
+@atomic_write
+def queue_entry_save(
+    *, entry: QueueEntry, by: Viewer, expected_version: int | None, grounds: Iterable[PriorityGround] | None = None
+) -> QueueEntry:
+    """Save an edit of an application made on `expected_version` (wanted start, choices, priority grounds), by the
+    institution chosen first (or the board); the wanted start is not before the registration. New applications
+    are `queue_entry_register`; offers and decisions are `queue_entry_offer`, `_accept` and `_withdraw`."""
+    if entry.pk is None:
+        raise ValidationError(_("A new application is registered, not edited."), code="not_registered")
+    _refuse_unless_editable(entry, by)
+    if entry.wanted_start_on < entry.registered_on:
+        raise ValidationError(
+            {"wanted_start_on": _("The wanted start cannot be before the registration date.")},
+            code="start_before_registration",
+        )
+    save_versioned(entry, expected_version=expected_version, many=None if grounds is None else {"grounds": grounds})
+    return entry

@@ -21,6 +21,7 @@ from django.views.generic import DetailView
 
 from eduboard.core.audit import audit_read
 from eduboard.core.exports import Column
+from eduboard.core.versions import CONFLICT_CODES, error_codes
 from eduboard.core.views import FilteredListView
 from eduboard.registry import selectors, services
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
@@ -254,12 +255,18 @@ def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _queue_entry_for(request, pk)
     today = timezone.localdate()
     groups = selectors.preschool_groups_for_offer(entry=entry, as_of=today)
-    form = QueueOfferForm(request.POST or None, groups=groups, viewer=request.user)
+    form = QueueOfferForm(request.POST or None, groups=groups, viewer=request.user, initial={"version": entry.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.queue_entry_offer(entry=entry, group=form.cleaned_data["group"], on=today, by=request.user)
+            services.queue_entry_offer(
+                entry=entry,
+                group=form.cleaned_data["group"],
+                on=today,
+                by=request.user,
+                expected_version=form.cleaned_data["version"],
+            )
         except ValidationError as error:
-            form.add_error("group", error)
+            form.add_error(None if error_codes(error) & {*CONFLICT_CODES, "busy"} else "group", error)
         else:
             messages.success(request, _("A place was offered to %(child)s.") % {"child": entry.child})
             return redirect("registry:queue")
@@ -274,11 +281,16 @@ def queue_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpRespo
     entry = _queue_entry_for(request, pk)
     today = timezone.localdate()
     try:
+        expected = int(request.POST["version"]) if request.POST.get("version") else None
+    except ValueError:
+        messages.error(request, _("The form was out of date; reload the page."))
+        return redirect("registry:queue")
+    try:
         if decision == "accept":
-            services.queue_entry_accept(entry=entry, on=today, by=request.user)
+            services.queue_entry_accept(entry=entry, on=today, by=request.user, expected_version=expected)
             messages.success(request, _("%(child)s accepted the place and is enrolled.") % {"child": entry.child})
         elif decision == "withdraw":
-            services.queue_entry_withdraw(entry=entry, on=today, by=request.user)
+            services.queue_entry_withdraw(entry=entry, on=today, by=request.user, expected_version=expected)
             messages.success(request, _("%(child)s left the queue.") % {"child": entry.child})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
