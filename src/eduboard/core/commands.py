@@ -24,13 +24,26 @@ def iso_date(value: str) -> date:
 
 
 class ImportCommand(BaseCommand):
-    """`manage.py import_<area> KIND FILE [--template]`: the shared body of every area's import command."""
+    """`manage.py import_<area> KIND FILE [--encoding E] [--template]`: the shared body of every area's import
+    command. A file that cannot be imported at all (missing, not CSV/XLSX, too big, not in its encoding) is
+    refused in one line and exit status 1, never a traceback; bad rows are listed one a line, as on the page."""
 
     importers: Mapping[str, type[Importer]] = {}
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", choices=sorted(self.importers))
-        parser.add_argument("file", nargs="?", help="a .csv (UTF-8, comma, header row) or .xlsx file")
+        parser.add_argument(
+            "file",
+            nargs="?",
+            help="a .csv (UTF-8, header row; separated by commas, semicolons or tabs) or .xlsx file",
+        )
+        parser.add_argument(
+            "--encoding",
+            choices=["auto", "utf-8", "cp1257"],
+            default="auto",
+            help="the encoding of a CSV file: auto (UTF-8 with or without BOM, UTF-16 with BOM; the default), "
+            "utf-8, or cp1257 (Windows Baltic, as older Excel saves CSV)",
+        )
         parser.add_argument(
             "--template", action="store_true", help="write the template (header, example row) to FILE or print the CSV"
         )
@@ -46,15 +59,23 @@ class ImportCommand(BaseCommand):
         path = Path(options["file"])
         if not path.exists():
             raise CommandError(f"No such file: {path}")
+        encoding = None if options["encoding"] == "auto" else options["encoding"]
         importer = importer_class(viewer=WHOLE_CITY)  # commands are the board's own tools
         try:
-            result = importer.run(path)
+            result = importer.run(path, encoding=encoding)
         except ImportFailed as failure:
+            if all(error.row == 0 for error in failure.errors):  # the file as a whole: one line
+                reasons = "; ".join(error.message for error in failure.errors)
+                self.stderr.write(f"Nothing was imported from {path.name}: {reasons}")
+                sys.exit(1)
             for error in failure.errors:
                 self.stderr.write(str(error))
             if failure.total_errors > len(failure.errors):
                 self.stderr.write(f"… and {failure.total_errors - len(failure.errors)} more errors")
             self.stderr.write(f"Nothing was imported: {failure.total_errors} error(s) in {path.name}.")
+            sys.exit(1)
+        except OSError as error:  # the file went away or became unreadable while it was read
+            self.stderr.write(f"Nothing was imported from {path.name}: {error.strerror or error}")
             sys.exit(1)
         for warning in getattr(importer, "warnings", []):
             self.stderr.write(f"warning: {warning}")
