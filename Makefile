@@ -7,7 +7,7 @@ PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/eduboard
 # Both cores: pytest-xdist runs the tests in two processes, each with its own test database.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: setup demo serve test lint typecheck pytest-sqlite pytest-postgres messages
+.PHONY: setup demo serve test lint typecheck pytest-sqlite pytest-postgres messages schemathesis backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,12 @@ demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py load_demo
-	@echo "Starting eduboard on http://127.0.0.1:8000/ (Ctrl+C stops it)."
-	$(PY) manage.py runserver 127.0.0.1:8000
+	PY=$(PY) ./scripts/serve.sh
+
+# The server and a task worker, on the database as it is (no demonstration data loaded).
+serve: setup
+	$(PY) manage.py migrate --noinput
+	PY=$(PY) ./scripts/serve.sh
 
 lint: setup
 	$(VENV)/bin/ruff check .
@@ -59,3 +63,16 @@ test: lint typecheck
 
 messages: setup
 	$(PY) manage.py makemessages --locale lv --locale ru --locale en --ignore ".venv/*" --ignore "var/*" --ignore "tests/*" --ignore "bench/*" --no-obsolete
+
+# The long API fuzzing run: SCHEMATHESIS_EXAMPLES cases per operation and role (make test runs 3).
+schemathesis: setup
+	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest -p no:xdist tests/test_schemathesis.py
+
+# A backup of the database and the uploaded files (docs/operations.md); OUTPUT=path to choose the file.
+backup:
+	$(PY) manage.py backup $(if $(OUTPUT),--output "$(OUTPUT)")
+
+# Restore a backup: make restore ARCHIVE=path/to/eduboard-….tar [FORCE=1]
+restore:
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=path/to/eduboard-….tar [FORCE=1]"; exit 2; }
+	$(PY) manage.py restore "$(ARCHIVE)" $(if $(FORCE),--force)

@@ -143,7 +143,7 @@ def stats_profile(top: int) -> str:
     from eduboard.registry.selectors import registry_stats
 
     profile = cProfile.Profile()
-    profile.runcall(registry_stats, as_of=AS_OF)
+    profile.runcall(registry_stats, visible_to=WHOLE_CITY, as_of=AS_OF)
     out = io.StringIO()
     pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(top)
     return out.getvalue()

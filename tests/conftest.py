@@ -70,11 +70,14 @@ def signed_in(db: None) -> Callable[[User], Client]:
 
 
 @pytest.fixture(autouse=True)
-def imports_run_inline(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Imports run inside the request in tests, so a test sees their result at once; uploaded files and
-    change logs go to a directory of this test's own (two test processes number their jobs alike)."""
-    settings.EDUBOARD_TASKS = "sync"
+def tasks_run_at_once(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tasks (imports, report files, e-mails) run when enqueued, in the test's process, so a test sees their result
+    at once (django-tasks' ImmediateBackend; tests/core/test_jobs.py runs the real worker); uploaded files and
+    change logs go to a directory of this test's own (two test processes number their jobs alike); e-mails are
+    delivered to django.core.mail.outbox."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+    settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 
 @pytest.fixture

@@ -8,9 +8,12 @@ observed in A's observation, so they see it as the teacher. Everything is made t
 
 from __future__ import annotations
 
+import gzip
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from django.db import connection, models
@@ -272,10 +275,18 @@ def build_world() -> World:
     pairs["edition"] = Pair(published, draft)
 
     # per-user rows: the head's own import and API token, and B's head's
+    logs = Path(tempfile.mkdtemp(prefix="matrix-import-"))
     pairs["importjob"] = Pair(
         *(
-            ImportJob.objects.create(area="registry", kind="learners", filename="learners.csv", created_by=who)
-            for who in (users[Role.INSTITUTION_HEAD], head_b)
+            ImportJob.objects.create(
+                area="registry",
+                kind="learners",
+                filename="learners.csv",
+                created_by=who,
+                status=ImportJob.Status.DONE,
+                change_log_path=str(change_log_file(logs / f"{number}.changes.csv.gz")),
+            )
+            for number, who in enumerate((users[Role.INSTITUTION_HEAD], head_b))
         )
     )
     tokens: list[ApiToken] = [
@@ -329,3 +340,10 @@ def table_counts() -> dict[str, int]:
         cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables))  # noqa: S608
         counts = cursor.fetchone()
     return dict(zip(tables, counts, strict=True))
+
+
+def change_log_file(path: Path) -> Path:
+    """An import's change log with one entry (the matrix asks who may read it, not what it says)."""
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("row,action,object,field,old,new\n2,created,learner,,,\n")
+    return path

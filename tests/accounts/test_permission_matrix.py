@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -113,7 +114,9 @@ OBJECT_PAGES: dict[str, Page] = {
     "reports:edition_action": Page(
         "edition", "reports.change_reportedition", "POST", {"action": "publish"}, only=BOARD_ONLY, ok=REDIRECT
     ),
-    "reports:edition_download": Page("edition", "reports.view_reportedition", extra={"fmt": "html"}, ok=REDIRECT),
+    "reports:edition_download": Page(
+        "edition", "reports.view_reportedition", "POST", extra={"fmt": "html"}, ok=REDIRECT
+    ),
     "api-reports-edition": Page("edition", "reports.view_reportedition"),
     "accounts:api_token_revoke": Page("apitoken", None, "POST", ok=REDIRECT),
     "registry:institution_detail": Page("institution", "registry.view_institution"),
@@ -138,6 +141,9 @@ OBJECT_PAGES: dict[str, Page] = {
     "quality:form_detail": Page("observationform", "quality.view_observationform"),
     "quality:form_revise": Page("observationform", "quality.add_observationform"),
     "core:import_job": Page("importjob", None),
+    "core:import_changes": Page("importjob", None),
+    # only the one who sent the file retries it (a finished job: told so, and sent back to it)
+    "core:import_retry": Page("importjob", None, "POST", only=frozenset({HEAD}), ok=REDIRECT),
 }
 
 
@@ -190,7 +196,7 @@ NO_ROW_NAMES = (
     "api-schema", "api-docs", "quality-stats-support-list",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
-    "reports:job": "a random job id kept in the cache; reports.views._job answers 404 unless it is the caller's",
+    "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
     "reports:job_file": "as reports:job",
     "accounts:password_reset_confirm": "the user id and one-time token of a password-reset e-mail",
     "core:import_start": "names an importer (area and kind), not a row; the importer's permission decides",
@@ -246,27 +252,27 @@ API_KINDS: dict[str, str] = {
 API_WITHOUT_ROWS = {"quality-stats": "figures through selectors with visible_to; probed in QUERY_PAGES"}
 # a change a refused PATCH would make (an empty PATCH proves the refusal too, but this shows nothing changed)
 PATCHES: dict[str, dict[str, Any]] = {
-    "institution": {"name": "Pārdēvēta skola"},
-    "group": {"name": "9.z"},
-    "learner": {"first_name": "Pārdēvēts"},
-    "enrolment": {"leaving_reason": "pārcelts"},
-    "queueentry": {"wanted_start_on": "2026-09-01"},
-    "staffmember": {"first_name": "Pārdēvēts"},
-    "employment": {"subject": "Vēsture"},
-    "qualification": {"title": "Cits"},
+    "institution": {"name": "Pārdēvēta skola", "version": 1},
+    "group": {"name": "9.z", "version": 1},
+    "learner": {"first_name": "Pārdēvēts", "version": 1},
+    "enrolment": {"leaving_reason": "pārcelts", "version": 1},
+    "queueentry": {"wanted_start_on": "2026-09-01", "version": 1},
+    "staffmember": {"first_name": "Pārdēvēts", "version": 1},
+    "employment": {"subject": "Vēsture", "version": 1},
+    "qualification": {"title": "Cits", "version": 1},
     "vacancy": {"subject": "Vēsture", "version": 1},
-    "trainingrecord": {"document": "X-1"},
+    "trainingrecord": {"document": "X-1", "version": 1},
     "allocation": {"note": "mainīts", "version": 1},
     "expenditure": {"description": "mainīts", "version": 1},
     "observation": {"strengths": "mainīts"},
-    "programme": {"name": "Mainīta"},
-    "positionkind": {"name": "Mainīts"},
-    "trainingrequirement": {"hours": 99},
-    "fundingsource": {"name": "Mainīts"},
-    "institutionset": {"name": "mainīts"},
+    "programme": {"name": "Mainīta", "version": 1},
+    "positionkind": {"name": "Mainīts", "version": 1},
+    "trainingrequirement": {"hours": 99, "version": 1},
+    "fundingsource": {"name": "Mainīts", "version": 1},
+    "institutionset": {"name": "mainīts", "version": 1},
     "mealrule": {"name": "Mainīts", "version": 1},
-    "dayoff": {"name": "Mainīts"},
-    "settlementline": {"note": "mainīts"},
+    "dayoff": {"name": "Mainīts", "version": 1},
+    "settlementline": {"note": "mainīts", "version": 1},
 }
 VIEWSETS = {basename: viewset for _prefix, viewset, basename in router.registry}
 DETAIL_BASENAMES = [basename for basename in VIEWSETS if f"{basename}-detail" in ROUTER_NAMES]
@@ -381,7 +387,7 @@ def test_page_answers_by_role_and_scope(
 ) -> None:
     page = OBJECT_PAGES[name]
     # the matrix asks who may start a report file, not how it is made: the job is recorded, not run
-    monkeypatch.setattr("eduboard.reports.jobs.run_in_background", lambda *args, **kwargs: None)
+    monkeypatch.setattr("eduboard.reports.jobs.render_job_task", SimpleNamespace(enqueue=lambda **kwargs: None))
     target = row(world, page.kind, side)
     url = reverse(name, kwargs={page.pk: target.pk, **page.extra})
     allowed = (

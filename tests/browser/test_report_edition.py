@@ -49,7 +49,7 @@ def test_board_writes_publishes_and_downloads_a_report_edition(
     expect(page.locator("#edition-status")).to_have_class(re.compile("edition-status-published"))
     assert ReportEdition.objects.get().is_published
 
-    page.locator(f"a[href^='/reports/{edition.pk}/file/pdf/']").click()
+    page.locator(f"form[action^='/reports/{edition.pk}/file/pdf/'] button").click()
     with page.expect_download() as download:
         page.locator("#job-file").click()
     assert download.value.suggested_filename == "readiness-2024-2025-1-lv.pdf"

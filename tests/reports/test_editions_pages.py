@@ -174,7 +174,7 @@ def test_a_file_is_made_as_a_job_and_fetched_by_its_owner_only(
     magic: bytes,
 ) -> None:
     client = signed_in(board)
-    start = client.get(reverse("reports:edition_download", args=[edition.pk, fmt]), {"lang": "ru"})
+    start = client.post(reverse("reports:edition_download", args=[edition.pk, fmt]), {"lang": "ru"})
     assert start.status_code == 302
     page = client.get(start.url)
     assert 'id="job-file"' in page.content.decode()

@@ -175,7 +175,7 @@ def test_every_file_of_an_edition_holds_finance_figures_only_for_roles_that_read
     edition: ReportEdition, reader: tuple[str, Client], fmt: str
 ) -> None:
     role, client = reader
-    start = client.get(reverse("reports:edition_download", args=[edition.pk, fmt]), {"lang": "en"})
+    start = client.post(reverse("reports:edition_download", args=[edition.pk, fmt]), {"lang": "en"})
     job_id = start.url.rstrip("/").rsplit("/", 1)[-1]
     response = client.get(reverse("reports:job_file", args=[job_id]))
     assert response.status_code == 200

@@ -5,34 +5,76 @@ from __future__ import annotations
 import gzip
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import filesizeformat
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from eduboard.core import uploads
 from eduboard.core.audit import audit_export
-from eduboard.core.jobs import IMPORT_KINDS, import_job_start, job_progress
+from eduboard.core.jobs import IMPORT_KINDS, import_job_retry, import_job_start, job_lease_check, job_progress
 from eduboard.core.models import ImportJob
 
 
 class UploadForm(forms.Form):
-    """A CSV or XLSX file to import."""
+    """A CSV or XLSX file to import, looked at before it is taken (`eduboard.core.uploads`): too big, not a CSV
+    or XLSX file, not in its encoding, or an XLSX that unpacks too big, and the page says so at once."""
 
     file = forms.FileField(
         label=_("File (CSV or XLSX)"),
-        help_text=_("CSV: UTF-8, comma-separated, header row. XLSX: the first sheet, header row."),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+    encoding = forms.ChoiceField(
+        label=_("Encoding of a CSV file"),
+        choices=uploads.ENCODING_CHOICES,
+        required=False,
+        help_text=_("Keep the automatic choice unless the page says the file is Windows-1257 (cp1257)."),
+    )
+
+    def __init__(self, *args: Any, max_bytes: int | None = None, **kwargs: Any) -> None:
+        """`max_bytes`: a smaller limit than settings.IMPORT_MAX_UPLOAD_BYTES for this upload, if any (the
+        view passes `uploads.max_upload_bytes_for(request.user)`)."""
+        super().__init__(*args, **kwargs)
+        limit = uploads.max_upload_bytes()
+        self.max_bytes = min(limit, max_bytes) if max_bytes is not None else limit
+        self.fields["file"].help_text = _(
+            "CSV: UTF-8, a header row, separated by commas, or by semicolons or tabs as Excel saves it. "
+            "XLSX: the first sheet, a header row. At most %(limit)s."
+        ) % {"limit": filesizeformat(self.max_bytes)}
 
     def clean_file(self) -> object:
         uploaded = self.cleaned_data["file"]
         if not uploaded.name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError(_("Choose a .csv or .xlsx file."))
+        if uploaded.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("The file is %(size)s; at most %(limit)s can be imported at once.")
+                % {"size": filesizeformat(uploaded.size), "limit": filesizeformat(self.max_bytes)}
+            )
         return uploaded
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        uploaded = cleaned.get("file")
+        if uploaded is not None:
+            fmt = "xlsx" if uploaded.name.lower().endswith(".xlsx") else "csv"
+            handle = uploaded.file
+            try:
+                uploads.check_upload(handle, size=uploaded.size, fmt=fmt, encoding=cleaned.get("encoding"))
+            except uploads.FileRefused as refused:
+                where = _("Line %d: ") % refused.row if refused.row > 0 else ""
+                self.add_error("file", where + capfirst(refused.message))
+            finally:
+                handle.seek(0)
+        return cleaned
 
 
 def _kinds_for(request: HttpRequest) -> list[tuple[str, str, type]]:
@@ -52,10 +94,17 @@ def import_start_view(request: HttpRequest, area: str, kind: str) -> HttpRespons
         raise Http404
     if not request.user.has_perm(importer.permission):
         raise PermissionDenied
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, max_bytes=uploads.max_upload_bytes_for(request.user))
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        job = import_job_start(area=area, kind=kind, uploaded=uploaded, filename=uploaded.name, user=request.user)
+        job = import_job_start(
+            area=area,
+            kind=kind,
+            uploaded=uploaded,
+            filename=uploaded.name,
+            user=request.user,
+            encoding=form.cleaned_data.get("encoding") or "",
+        )
         return redirect("core:import_job", pk=job.pk)
     recent = ImportJob.objects.filter(created_by_id=request.user.pk, area=area, kind=kind)[:10]
     return render(
@@ -101,11 +150,27 @@ def import_template_view(request: HttpRequest, area: str, kind: str, fmt: str) -
 
 
 def _job_for(request: HttpRequest, pk: int) -> ImportJob:
-    """The job, for the user who sent it or one who may see every import; 404 for anyone else."""
+    """The job, for the user who sent it or one who may see every import; 404 for anyone else. A job whose
+    worker stopped is marked failed here (`job_lease_check`)."""
     job = get_object_or_404(ImportJob, pk=pk)
     if job.created_by_id != request.user.pk and not request.user.has_perm("core.view_importjob"):
         raise Http404
-    return job
+    return job_lease_check(job)
+
+
+@login_required
+@require_POST
+def import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run a failed import again on the same file (while it is kept), as a new job."""
+    job = _job_for(request, pk)
+    if job.created_by_id != request.user.pk:
+        raise Http404  # only the one who sent the file retries it, in their own scope
+    try:
+        retry = import_job_retry(job, user=request.user)
+    except FileNotFoundError:
+        messages.error(request, _("The file of this import is no longer kept; upload it again."))
+        return redirect("core:import_job", pk=job.pk)
+    return redirect("core:import_job", pk=retry.pk)
 
 
 @login_required

@@ -20,9 +20,12 @@ import heapq
 import io
 import os
 import pickle
+import queue
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -31,10 +34,11 @@ from typing import IO, Any, ClassVar, Protocol, cast
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
+from eduboard.core import uploads
 from eduboard.core.scope import Viewer, institution_scope
 from eduboard.core.text import CONTROL_CHARACTER, first_control_character
 
@@ -106,41 +110,100 @@ class RowProblem(Exception):
 
 @dataclass
 class TableFile:
-    """A CSV (UTF-8, comma, header row) or XLSX file to read row by row."""
+    """A CSV or XLSX file to read row by row, looked at first (`eduboard.core.uploads`).
+
+    CSV: a header row; UTF-8 (with or without BOM), UTF-16 with a BOM, or the `encoding` given (a codec
+    name such as "cp1257"; None: automatic); separated by commas, semicolons or tabs, as its header line
+    is. XLSX: the first sheet, a header row. A file that is none of these, too big, or not in its
+    encoding is refused with one error (`ImportFailed`) before any row is read.
+    """
 
     path: Path
+    encoding: str | None = None
     fmt: str = field(init=False)
+    codec: str = field(init=False, default="utf-8-sig")  # how a CSV is decoded
+    delimiter: str = field(init=False, default=",")
 
     def __post_init__(self) -> None:
         suffix = self.path.suffix.lower()
         if suffix not in {".csv", ".xlsx"}:
             raise ImportFailed([RowError(0, "-", _("The file must be .csv or .xlsx; got “%s”.") % self.path.name)])
         self.fmt = suffix[1:]
+        with _file_refusals(self.path):
+            self.encoding = uploads.normalise_encoding(self.encoding)
+            with self.path.open("rb") as handle:
+                uploads.check_size(os.fstat(handle.fileno()).st_size)
+                if self.fmt == "xlsx":
+                    uploads.check_xlsx(handle)
+                else:
+                    text_format = uploads.check_csv(handle, self.encoding)
+                    self.codec, self.delimiter = text_format.codec, text_format.delimiter
 
     def count_rows(self) -> int:
-        """Data rows (without the header), for the progress bar."""
-        if self.fmt == "csv":
-            with self.path.open("rb") as handle:
-                return max(sum(1 for _line in handle) - 1, 0)
-        workbook = load_workbook(self.path, read_only=True)
-        try:
-            return max((workbook.worksheets[0].max_row or 1) - 1, 0)
-        finally:
-            workbook.close()
+        """Data rows (without the header), for the progress bar. A CSV is decoded whole here, so a byte not in
+        its encoding is refused now, naming its line, before any row is checked."""
+        with _file_refusals(self.path):
+            if self.fmt == "csv":
+                with self.path.open("rb") as handle:
+                    return max(uploads.count_lines(handle, self.codec) - 1, 0)
+            with uploads.reading_xlsx(self.path):
+                workbook = load_workbook(self.path, read_only=True)
+                try:
+                    return max((workbook.worksheets[0].max_row or 1) - 1, 0)
+                finally:
+                    workbook.close()
 
     def rows(self) -> Iterator[list[str]]:
         """Every row, the header first, as lists of stripped strings."""
         if self.fmt == "csv":
-            with self.path.open(encoding="utf-8-sig", newline="") as handle:
-                for row in csv.reader(handle):
-                    yield list(map(str.strip, row))
+            yield from self._csv_rows()
             return
-        workbook = load_workbook(self.path, read_only=True, data_only=True)
+        with _file_refusals(self.path), uploads.reading_xlsx(self.path):
+            workbook = load_workbook(self.path, read_only=True, data_only=True)
         try:
-            for values in workbook.worksheets[0].iter_rows(values_only=True):
+            with _file_refusals(self.path), uploads.reading_xlsx(self.path):
+                rows = workbook.worksheets[0].iter_rows(values_only=True)
+            while True:
+                with _file_refusals(self.path), uploads.reading_xlsx(self.path):  # around openpyxl only, not the yield
+                    values = next(rows, None)
+                if values is None:
+                    return
                 yield [_xlsx_text(value) for value in values]
         finally:
             workbook.close()
+
+    def _csv_rows(self) -> Iterator[list[str]]:
+        with self.path.open(encoding=self.codec, newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter)
+            while True:
+                try:
+                    row = next(reader, None)
+                except UnicodeDecodeError:  # count_rows() was not called first: find the line and name it
+                    with _file_refusals(self.path), self.path.open("rb") as raw:
+                        uploads.count_lines(raw, self.codec)
+                    raise ImportFailed([RowError(0, "-", _("the file is not in its encoding"))]) from None
+                except csv.Error:
+                    reason = _("the line cannot be read as CSV (a cell longer than %d characters?)")
+                    raise ImportFailed([RowError(reader.line_num, "-", reason % csv.field_size_limit())]) from None
+                if row is None:
+                    return
+                yield list(map(str.strip, row))
+
+
+@contextmanager
+def _file_refusals(path: Path) -> Iterator[None]:
+    """A file refused (`uploads.FileRefused`) or not opened, as the import's one error."""
+    try:
+        yield
+    except uploads.FileRefused as refused:
+        raise ImportFailed([RowError(refused.row, "-", refused.message)]) from None
+    except FileNotFoundError:
+        raise ImportFailed([RowError(0, "-", _("there is no file “%s”") % path.name)]) from None
+    except IsADirectoryError:
+        raise ImportFailed([RowError(0, "-", _("“%s” is a folder, not a file") % path.name)]) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise ImportFailed([RowError(0, "-", _("the file could not be opened (%s)") % reason)]) from None
 
 
 def _xlsx_text(value: Any) -> str:
@@ -379,6 +442,59 @@ class RecordSpool:
                 return
 
 
+class CheckedChunks:
+    """The chunks a check thread hands to the writing thread: a small queue (memory stays a few chunks), the check
+    thread's error, and a stop for when the writer fails first (the check thread then drops what it checks)."""
+
+    WAITING = 2  # chunks checked ahead of the writer at most
+
+    def __init__(self) -> None:
+        self.queue: queue.Queue[tuple[list[Any], list[int]] | None] = queue.Queue(maxsize=self.WAITING)
+        self.error: BaseException | None = None
+        self.stopped = threading.Event()
+        self.language = translation.get_language()  # the errors in the language of the thread that asked
+
+    def add(self, records: list[Any], rows: list[int]) -> None:  # ChunkSink, in the check thread
+        while records and not self.stopped.is_set():
+            try:
+                self.queue.put((records, rows), timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def check(self, importer: Importer, table: TableFile, progress: Progress | None, total: int) -> None:
+        """The check thread's work: every row, handed over in chunks; the end (or the error) marked."""
+        try:
+            with translation.override(self.language):
+                importer.check_file(table, progress, total, sink=self, prepared=True)
+        except BaseException as error:  # handed to the writing thread
+            self.error = error
+        finally:
+            self._put_end()
+
+    def _put_end(self) -> None:
+        while not self.stopped.is_set():
+            try:
+                self.queue.put(None, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __iter__(self) -> Iterator[tuple[list[Any], list[int]]]:
+        while (item := self.queue.get()) is not None:
+            if self.error is not None:
+                return  # a bad row: nothing more is written (the transaction is rolled back)
+            yield item
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    def drain(self) -> None:
+        """Take (and drop) every chunk until the check ends, so the check runs to its verdict."""
+        while self.queue.get() is not None:
+            continue
+
+
 def digest(value: Hashable) -> int:
     """A 64-bit digest of a key (stable within one process, which is all an import needs)."""
     return hash(value)
@@ -397,6 +513,10 @@ class Importer:
 
     #: The column named when two rows give one identity (see `identity`) different values.
     identity_column: ClassVar[str] = "-"
+    #: Check the file in a second thread while this one writes the chunks already checked (`_run_overlapped`).
+    #: Only for importers whose `parse`, `key`, `identity` and `check_references` use nothing but the lookups
+    #: `prepare` loaded (the check thread never touches the database).
+    check_while_writing: ClassVar[bool] = False
     #: Tables whose planner statistics a large import refreshes when it ends (see `analyze_tables`).
     analyze_models: ClassVar[tuple[type[models.Model], ...]] = ()
 
@@ -520,14 +640,17 @@ class Importer:
         total: int = 0,
         *,
         sink: ChunkSink | None = None,
+        prepared: bool = False,
     ) -> int:
         """Pass 1: every row checked; raises ImportFailed listing every error. Returns the number of rows.
 
         Duplicate keys and identities with other values are found in a `KeyIndex` on disk, after
         the last row, so memory does not grow with the file; the errors are listed in row order.
-        With a `sink` (a `RecordSpool`), the parsed records are handed to it in chunks.
+        With a `sink` (a `RecordSpool` or a `CheckedChunks`), the parsed records are handed to it in chunks.
+        `prepared`: the lookups are loaded already (the check then never touches the database).
         """
-        self.prepare()
+        if not prepared:
+            self.prepare()
         row_errors = ErrorList()  # errors of single rows, in row order
         rows = 0
         records: list[Any] = []
@@ -585,16 +708,21 @@ class Importer:
         return errors
 
     def run(
-        self, path: Path | str, *, progress: Progress | None = None, change_log: Path | None = None
+        self,
+        path: Path | str,
+        *,
+        progress: Progress | None = None,
+        change_log: Path | None = None,
+        encoding: str | None = None,
     ) -> ImportResult:
         """Check the whole file, then save it whole; raises ImportFailed and saves nothing on any error.
 
         What is saved are the records the check pass parsed (kept in a `RecordSpool`), not the file
         read again, so a file changed in between cannot slip unchecked rows in. With `change_log`, what
         each row created or changed is written there (a `ChangeLog`) when the import is saved, and
-        nothing is left there when it is refused.
+        nothing is left there when it is refused. `encoding`: of a CSV file, when not detected (cp1257).
         """
-        table = TableFile(Path(path))
+        table = TableFile(Path(path), encoding=encoding or None)
         total = table.count_rows()
         if change_log is None:
             return self._run(table, total, progress)
@@ -612,6 +740,49 @@ class Importer:
 
     def _run(self, table: TableFile, total: int, progress: Progress | None) -> ImportResult:
         result = ImportResult()
+        if self.check_while_writing:
+            self._run_overlapped(table, total, progress, result)
+        else:
+            self._run_spooled(table, total, progress, result)
+        if self.analyze_models and result.created + result.updated >= ANALYZE_AFTER_ROWS:
+            analyze_tables(*self.analyze_models)
+        if progress:
+            progress("done", result.rows, total)
+        return result
+
+    def _run_overlapped(self, table: TableFile, total: int, progress: Progress | None, result: ImportResult) -> None:
+        """Check in a second thread that never touches the database, write in this one: Python's work and the
+        database's overlap. The check thread hands each checked chunk over (`CheckedChunks`); this thread, the
+        job's own and its one database connection, writes it in the import's transaction; if any row turns out
+        bad, the check thread's ImportFailed is raised here and the whole transaction is rolled back."""
+        with transaction.atomic():
+            self.prepare()
+            chunks = CheckedChunks()
+            checking = threading.Thread(
+                target=chunks.check, args=(self, table, progress, total), name="import-check", daemon=True
+            )
+            checking.start()
+            try:
+                for chunk, rows in chunks:
+                    self.write_chunk(chunk, rows, result)
+                    if progress:
+                        progress("saving", result.rows, total)
+            except Exception as failure:
+                # A write can fail on a row the check has not judged yet (a duplicate found only at the end):
+                # the check's verdict on the whole file is the answer, when it has one.
+                chunks.drain()
+                checking.join()
+                if chunks.error is not None:
+                    raise chunks.error from failure
+                raise
+            finally:
+                chunks.stop()
+                checking.join()
+            if chunks.error is not None:
+                raise chunks.error
+            self.finish(result)
+
+    def _run_spooled(self, table: TableFile, total: int, progress: Progress | None, result: ImportResult) -> None:
         with RecordSpool() as spool:
             self.check_file(table, progress, total, sink=spool)
             with transaction.atomic():
@@ -621,11 +792,6 @@ class Importer:
                     if progress:
                         progress("saving", result.rows, total)
                 self.finish(result)
-        if self.analyze_models and result.created + result.updated >= ANALYZE_AFTER_ROWS:
-            analyze_tables(*self.analyze_models)
-        if progress:
-            progress("done", result.rows, total)
-        return result
 
     @classmethod
     def template_workbook(cls) -> bytes:

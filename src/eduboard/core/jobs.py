@@ -1,23 +1,43 @@
-"""Imports run as jobs: in a background thread by default, inline when EDUBOARD_TASKS=sync (tests).
+"""Background jobs on a real task queue: imports (and, through the same helpers, report files).
 
-Live progress lives in the cache (a file cache by default, so every server process sees it): the
-import writes inside one transaction, and what it writes there is invisible to others until the end.
+A page records the job in the database and enqueues a task (Django's Tasks API, the django-tasks backport;
+settings.TASKS: the database backend by default, RQ on Redis with REDIS_URL); a worker process runs it
+(`manage.py worker`). Nothing runs in a thread of the web process, and a job is started by POST only.
+
+While a job runs, a heartbeat (`Heartbeat`) renews a key in the shared cache every few seconds; the key
+expires after settings.JOB_LEASE_SECONDS. A job still marked running whose key has expired lost its worker
+(killed, out of memory, the machine restarted): reading it marks it failed, with a retry button
+(`job_lease_check`). Live progress lives in the cache too: the import writes inside one transaction, and
+what it writes there is invisible to others until the end.
+
+A failure inside a job that is not a refusal of the file is an internal error: logged with its traceback
+under an id, and shown as "internal error <id>", never as a problem of the file.
 """
 
 from __future__ import annotations
 
+import logging
+import shutil
 import threading
-from collections.abc import Callable, Mapping
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import timedelta
 from pathlib import Path
+from types import TracebackType
 from typing import IO, Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import close_old_connections, connections
+from django.db import InterfaceError, OperationalError, connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
 
-from eduboard.core.imports import Importer, ImportFailed, RowError, open_uploaded
+from eduboard.core.imports import Importer, ImportFailed, open_uploaded
 from eduboard.core.models import ImportJob
+
+logger = logging.getLogger("eduboard.jobs")
 
 # (area, kind) -> importer class; each area registers its importers in its AppConfig.ready().
 IMPORT_KINDS: dict[tuple[str, str], type[Importer]] = {}
@@ -29,8 +49,77 @@ def register_importers(area: str, importers: Mapping[str, type[Importer]]) -> No
         IMPORT_KINDS[(area, kind)] = importer
 
 
+# --- Liveness: a heartbeat in the shared cache, renewed by a thread that never touches the database.
+
+
+def heartbeat_key(family: str, job_id: object) -> str:
+    return f"job-alive-{family}-{job_id}"
+
+
+class Heartbeat:
+    """While the `with` block runs, keep the job's key alive in the cache (renewed every quarter lease)."""
+
+    def __init__(self, family: str, job_id: object) -> None:
+        self.key = heartbeat_key(family, job_id)
+        self.lease = settings.JOB_LEASE_SECONDS
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{self.key}", daemon=True)
+
+    def _touch(self) -> None:
+        cache.set(self.key, time.time(), timeout=self.lease)
+
+    def _beat(self) -> None:
+        while not self.stop.wait(max(self.lease / 4, 0.5)):
+            self._touch()
+
+    def __enter__(self) -> Heartbeat:
+        self._touch()
+        self.thread.start()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop.set()
+        self.thread.join()
+        cache.delete(self.key)
+
+
+def job_alive(family: str, job_id: object) -> bool:
+    return cache.get(heartbeat_key(family, job_id)) is not None
+
+
+def internal_error(what: str, job_id: object) -> str:
+    """Log the exception being handled with its traceback under a new id; the message shown for it."""
+    error_id = uuid.uuid4().hex[:8]
+    logger.exception("%s %s failed with an internal error, id %s", what, job_id, error_id)
+    return _("internal error %(id)s: the job stopped and nothing was saved; tell the administrator this id.") % {
+        "id": error_id
+    }
+
+
+# --- Imports
+
+
 def progress_key(job_id: int) -> str:
     return f"import-progress-{job_id}"
+
+
+def job_lease_check(job: ImportJob) -> ImportJob:
+    """A running job whose worker stopped renewing its heartbeat is marked failed (it can be retried)."""
+    if job.status == ImportJob.Status.RUNNING and not job_alive("import", job.pk):
+        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED,
+            errors=[_("the worker running this import stopped before it ended; nothing was saved. Retry it.")],
+            total_errors=1,
+            finished_at=timezone.now(),
+        )
+        if updated:
+            logger.warning(
+                "import job %s: its worker stopped (no heartbeat for %ss)", job.pk, settings.JOB_LEASE_SECONDS
+            )
+        job.refresh_from_db()
+    return job
 
 
 def job_progress(job: ImportJob) -> dict[str, Any]:
@@ -39,70 +128,116 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
         return {"phase": job.status, "done": job.rows, "total": job.rows, "percent": 100}
     phase, done, total = cache.get(progress_key(job.pk), ("queued", 0, 0))
     percent = 0 if not total else min(100, round((50 if phase == "saving" else 0) + 50 * done / total))
-    return {"phase": phase, "done": done, "total": total, "percent": percent}
+    waiting = job.status == ImportJob.Status.QUEUED and timezone.now() - job.created_at > timedelta(
+        seconds=settings.JOB_LEASE_SECONDS
+    )
+    return {"phase": phase, "done": done, "total": total, "percent": percent, "no_worker": waiting}
 
 
-def import_job_start(*, area: str, kind: str, uploaded: IO[bytes], filename: str, user: Any) -> ImportJob:
-    """Store the file, record the job, and run it (in the background unless tasks run inline)."""
-    job = ImportJob.objects.create(area=area, kind=kind, filename=Path(filename).name, created_by=user)
+def imports_directory() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def import_job_start(
+    *, area: str, kind: str, uploaded: IO[bytes], filename: str, user: Any, encoding: str = ""
+) -> ImportJob:
+    """Store the file, record the job and enqueue it for a worker; `encoding` of a CSV when not detected."""
+    job = ImportJob.objects.create(
+        area=area, kind=kind, filename=Path(filename).name, created_by=user, encoding=encoding
+    )
     suffix = Path(filename).suffix.lower()
-    path = open_uploaded(uploaded, Path(settings.MEDIA_ROOT) / "imports" / f"{job.pk}{suffix}")
+    path = open_uploaded(uploaded, imports_directory() / f"{job.pk}{suffix}")
     job.stored_path = str(path)
     job.save(update_fields=["stored_path"])
-    run_in_background(import_job_run, job_id=job.pk, user=user)
+    return import_job_enqueue(job)
+
+
+def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
+    """A new job for the file of a failed one (kept for IMPORT_FAILED_RETENTION_DAYS)."""
+    source = Path(job.stored_path)
+    if job.status != ImportJob.Status.FAILED or not job.stored_path or not source.is_file():
+        raise FileNotFoundError(job.stored_path)
+    retry = ImportJob.objects.create(
+        area=job.area, kind=job.kind, filename=job.filename, created_by=user, encoding=job.encoding
+    )
+    target = imports_directory() / f"{retry.pk}{source.suffix}"
+    shutil.copyfile(source, target)
+    retry.stored_path = str(target)
+    retry.save(update_fields=["stored_path"])
+    return import_job_enqueue(retry)
+
+
+def import_job_enqueue(job: ImportJob) -> ImportJob:
+    import_job_task.enqueue(job_id=job.pk)
     job.refresh_from_db()
     return job
 
 
-def run_in_background(work: Callable[..., Any], **arguments: Any) -> None:
-    """Run `work(**arguments)`: inline when EDUBOARD_TASKS=sync (tests), else in a thread of its own with
-    its own database connection, closed when it ends."""
-    if settings.EDUBOARD_TASKS == "sync":
-        work(**arguments)
-        return
-
-    def in_thread() -> None:
-        close_old_connections()
-        try:
-            work(**arguments)
-        finally:
-            connections.close_all()
-
-    threading.Thread(target=in_thread, daemon=True).start()
+@task()
+def import_job_task(job_id: int) -> str:
+    """The worker's side of an import job; returns the job's final status."""
+    return import_job_run(job_id=job_id).status
 
 
-def import_job_run(*, job_id: int, user: Any) -> ImportJob:
-    """Run one import job to its end, recording the result or every error."""
-    job = ImportJob.objects.get(pk=job_id)
-    importer = IMPORT_KINDS[(job.area, job.kind)](viewer=user)
-    job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["status"])
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run one import job to its end, recording the result or every error; the uploaded file is deleted when the
+    import is saved and kept (for a retry, until the retention period ends) when it is not."""
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.status != ImportJob.Status.QUEUED:
+        return job  # run once: a task delivered twice does nothing the second time
+    imports_prune()
+    if job.created_by is None:  # the user was deleted while the job waited: nobody to import for
+        job.status, job.errors, job.total_errors = ImportJob.Status.FAILED, [_("the user who sent it is gone")], 1
+        job.finished_at = timezone.now()
+        job.save()
+        return job
+    importer = IMPORT_KINDS[(job.area, job.kind)](viewer=job.created_by)
 
     def progress(phase: str, done: int, total: int) -> None:
         cache.set(progress_key(job.pk), (phase, done, total), timeout=3600)
 
-    change_log = Path(settings.MEDIA_ROOT) / "imports" / f"{job.pk}.changes.csv.gz"
-    try:
-        result = importer.run(Path(job.stored_path), progress=progress, change_log=change_log)
-    except ImportFailed as failure:
-        job.status = ImportJob.Status.FAILED
-        job.errors = [str(error) for error in failure.errors]
-        job.total_errors = failure.total_errors
-    except Exception as error:  # a broken file (not CSV/XLSX inside): refuse it, keep the reason
-        job.status = ImportJob.Status.FAILED
-        job.errors = [str(RowError(0, "-", f"the file could not be read: {error}"))]
-        job.total_errors = 1
-    else:
-        job.status = ImportJob.Status.DONE
-        job.rows, job.created, job.updated, job.unchanged = (
-            result.rows,
-            result.created,
-            result.updated,
-            result.unchanged,
-        )
-        job.change_log_path = str(change_log)
-        job.change_log_entries = result.logged
-    job.finished_at = timezone.now()
-    job.save()
+    change_log = imports_directory() / f"{job.pk}.changes.csv.gz"
+    with Heartbeat("import", job.pk):
+        job.status = ImportJob.Status.RUNNING
+        job.save(update_fields=["status"])
+        try:
+            result = importer.run(
+                Path(job.stored_path), progress=progress, change_log=change_log, encoding=job.encoding or None
+            )
+        except ImportFailed as failure:
+            job.status = ImportJob.Status.FAILED
+            job.errors = [str(error) for error in failure.errors]
+            job.total_errors = failure.total_errors
+        except (OperationalError, InterfaceError):  # the database went away (restarted, the session ended)
+            logger.exception("import job %s: the database connection was lost", job.pk)
+            connection.close()  # the next query opens a new connection, to record the failure
+            job.status = ImportJob.Status.FAILED
+            job.errors = [_("the database connection was lost during the import; nothing was saved. Retry it.")]
+            job.total_errors = 1
+        except Exception:
+            job.status = ImportJob.Status.FAILED
+            job.errors = [internal_error("import job", job.pk)]
+            job.total_errors = 1
+        else:
+            job.status = ImportJob.Status.DONE
+            job.rows, job.created, job.updated, job.unchanged = (
+                result.rows,
+                result.created,
+                result.updated,
+                result.unchanged,
+            )
+            job.change_log_path = str(change_log)
+            job.change_log_entries = result.logged
+            Path(job.stored_path).unlink(missing_ok=True)
+        job.finished_at = timezone.now()
+        job.save()
     cache.delete(progress_key(job.pk))
     return job
+
+
+def imports_prune() -> None:
+    """Delete the uploaded files of failed imports older than the retention period."""
+    before = timezone.now() - timedelta(days=settings.IMPORT_FAILED_RETENTION_DAYS)
+    for job in ImportJob.objects.filter(status=ImportJob.Status.FAILED, finished_at__lt=before).exclude(stored_path=""):
+        Path(job.stored_path).unlink(missing_ok=True)
+        ImportJob.objects.filter(pk=job.pk).update(stored_path="")

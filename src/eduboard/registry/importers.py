@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, ClassVar, NamedTuple
 
 from django.conf import settings
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from eduboard.core.imports import (
@@ -93,6 +94,13 @@ def _update_fields(instance: Any, values: dict[str, Any]) -> dict[str, tuple[Any
             setattr(instance, name, value)
             changed[name] = (old, value)
     return changed
+
+
+def _save_changes(instance: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+    """Write only the changed fields of a row read under lock, and count the edit in its version (core.versions),
+    so an edit someone made on the version before the import is refused as stale, never written over it."""
+    instance.version += 1
+    instance.save(update_fields=[*changes, "version", "updated_at"])  # save(), so the audit trail records it
 
 
 @dataclass(frozen=True)
@@ -192,7 +200,9 @@ class InstitutionImporter(ScopedImporter):
     def write(self, records: list[InstitutionRow], result: ImportResult) -> None:
         current = {
             i.registration_number: i
-            for i in Institution.objects.filter(registration_number__in=[r.registration_number for r in records])
+            for i in Institution.objects.select_for_update().filter(
+                registration_number__in=[r.registration_number for r in records]
+            )
         }
         for record in records:
             institution = current.get(record.registration_number)
@@ -204,7 +214,7 @@ class InstitutionImporter(ScopedImporter):
                 self.counted(result, "created", record, label=institution)
             elif changes := _update_fields(institution, record.values):
                 institution.full_clean()
-                institution.save()
+                _save_changes(institution, changes)
                 self.outcome[record.registration_number] = "updated"
                 self.counted(result, "updated", record, changes, label=institution)
             else:
@@ -224,7 +234,7 @@ class InstitutionImporter(ScopedImporter):
             if institution.joined_to_id != target_id:
                 old = institution.joined_to_id
                 institution.joined_to_id = target_id
-                institution.save(update_fields=["joined_to"])  # save(), so the audit trail records it
+                _save_changes(institution, {"joined_to": (old, target_id)})
                 if self.outcome[number] == "unchanged":
                     self.outcome[number] = "updated"
                     result.unchanged -= 1
@@ -291,14 +301,14 @@ class ProgrammeImporter(ScopedImporter):
         return record.code
 
     def write(self, records: list[ProgrammeRow], result: ImportResult) -> None:
-        current = {p.code: p for p in Programme.objects.filter(code__in=[r.code for r in records])}
+        current = {p.code: p for p in Programme.objects.select_for_update().filter(code__in=[r.code for r in records])}
         for record in records:
             programme = current.get(record.code)
             if programme is None:
                 Programme.objects.create(code=record.code, **record.values)
                 self.counted(result, "created", record)
             elif changes := _update_fields(programme, record.values):
-                programme.save()
+                _save_changes(programme, changes)
                 self.counted(result, "updated", record, changes)
             else:
                 self.counted(result, "unchanged", record)
@@ -378,10 +388,12 @@ class GroupImporter(ScopedImporter):
             self.years[code] = school_year_get_or_create(code=code)
         current = {
             (g.institution_id, g.school_year.code, g.name): g
-            for g in Group.objects.filter(
+            for g in Group.objects.select_for_update(of=("self",))
+            .filter(
                 institution_id__in={r.institution_id for r in records},
                 school_year__in=[self.years[r.school_year] for r in records],
-            ).select_related("school_year")
+            )
+            .select_related("school_year")
         }
         new = []
         for record in records:
@@ -396,7 +408,7 @@ class GroupImporter(ScopedImporter):
                     )
                 )
             elif changes := _update_fields(group, record.values):
-                group.save()
+                _save_changes(group, changes)
                 self.counted(result, "updated", record, changes)
             else:
                 self.counted(result, "unchanged", record)
@@ -463,6 +475,13 @@ class LearnerImporter(ScopedImporter):
         "2024-09-01",
         "",
     ]
+
+    @property
+    def check_while_writing(self) -> bool:  # type: ignore[override]
+        """The board's imports are checked in a second thread while this one writes (parse() reads only the
+        lookups prepare() loaded); an institution's import checks every learner it names against the scope
+        first (see `refuse_foreign`), so it checks the whole file before writing."""
+        return self.scope is None
 
     def __init__(self, *, viewer: Viewer) -> None:
         super().__init__(viewer=viewer)
@@ -625,6 +644,7 @@ class LearnerImporter(ScopedImporter):
                         last_name=last_name,
                         birth_date=birth_date,
                         declared_municipality_id=municipality_id,
+                        version=F("version") + 1,  # the edit counted (core.versions)
                     )
                 )
         new_ids = insert_rows(
@@ -634,7 +654,9 @@ class LearnerImporter(ScopedImporter):
             with_ids=True,
         )
         if changed:
-            Learner.objects.bulk_update(changed, ["first_name", "last_name", "birth_date", "declared_municipality"])
+            Learner.objects.bulk_update(
+                changed, ["first_name", "last_name", "birth_date", "declared_municipality", "version"]
+            )
         ids = {code: row[0] for code, row in existing.items()}
         if new_ids is not None:  # PostgreSQL: the ids were taken before the insert
             ids.update(zip((row[0] for row in new), new_ids, strict=True))
@@ -663,7 +685,9 @@ class LearnerImporter(ScopedImporter):
                 self.counted(result, "created", record, label=self.describe_enrolment(record))
             elif found[1:] != (record.enrolled_on, record.left_on):
                 changed_enrolments.append(
-                    Enrolment(pk=found[0], enrolled_on=record.enrolled_on, left_on=record.left_on)
+                    Enrolment(
+                        pk=found[0], enrolled_on=record.enrolled_on, left_on=record.left_on, version=F("version") + 1
+                    )
                 )
                 changes = {
                     name: (before, after)
@@ -677,7 +701,7 @@ class LearnerImporter(ScopedImporter):
                 self.counted(result, "unchanged", record)
         insert_rows(Enrolment, ["learner", "group", "enrolled_on", "left_on"], new_enrolments)
         if changed_enrolments:
-            Enrolment.objects.bulk_update(changed_enrolments, ["enrolled_on", "left_on"])
+            Enrolment.objects.bulk_update(changed_enrolments, ["enrolled_on", "left_on", "version"])
 
 
 @dataclass(frozen=True)

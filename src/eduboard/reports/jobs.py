@@ -1,86 +1,138 @@
-"""Report files made as jobs: in a background thread by default, inline when EDUBOARD_TASKS=sync (tests).
+"""Report files made as jobs by a worker (the task queue of `core.jobs`), started by POST.
 
 A big report (a whole country's figures, a long PDF) takes seconds; the page shows a progress bar
-(figures section by section, then the file) and offers the file when it is ready. The job's state lives
-in the cache, the file under MEDIA_ROOT/reports/; only the user who asked may fetch it. Each job renders its
-own file from the content as that user may read it (`edition_content` with the user as viewer), so no
-file made for one reader is ever given to another whose role includes less.
+(figures section by section, then the file) and offers the file when it is ready. The job is a row
+(`FileJob`); its progress lives in the cache; the file under MEDIA_ROOT/reports/, written to a temporary
+name and renamed when whole, so a half-written file (a full disk, a killed worker) is never served. Only the
+user who asked may fetch it. Each job renders its own file from the content as that user may read it
+(`edition_content` with the user as viewer), so no file made for one reader is ever given to another whose
+role includes less.
 """
 
 from __future__ import annotations
 
+import errno
+import os
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
 
-from eduboard.core.jobs import run_in_background
-from eduboard.reports.models import ReportEdition
+from eduboard.core.jobs import Heartbeat, internal_error, job_alive
+from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.renderers import render_report
 from eduboard.reports.selectors import edition_content
 
 TIMEOUT = 6 * 3600
 
 
-def job_key(job_id: str) -> str:
+def progress_key(job_id: str) -> str:
     return f"report-job-{job_id}"
 
 
-def job_state(job_id: str) -> dict[str, Any] | None:
-    """The job's state: status (running/done/failed), percent, phase, file name; None when unknown."""
-    return cache.get(job_key(job_id))
+def job_state(job: FileJob) -> dict[str, Any]:
+    """The job's state for its page: status (queued/running/done/failed), percent, phase, file name, error."""
+    job_lease_check(job)
+    percent, phase = cache.get(progress_key(job.pk), (0, "figures"))
+    if job.status in (FileJob.Status.DONE, FileJob.Status.FAILED):
+        percent = 100
+    return {
+        "status": "running" if job.status == FileJob.Status.QUEUED else job.status,
+        "percent": percent,
+        "phase": phase,
+        "filename": job.filename,
+        "error": job.error,
+        "fmt": job.fmt,
+    }
 
 
-def job_path(job_id: str, fmt: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / "reports" / f"{job_id}.{fmt}"
+def job_lease_check(job: FileJob) -> None:
+    """A running job whose worker stopped renewing its heartbeat is marked failed."""
+    if job.status == FileJob.Status.RUNNING and not job_alive("report", job.pk):
+        FileJob.objects.filter(pk=job.pk, status=FileJob.Status.RUNNING).update(
+            status=FileJob.Status.FAILED,
+            error=_("the worker making this file stopped before it ended; ask for the file again."),
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
 
 
-def _save(job_id: str, **changes: Any) -> None:
-    state = cache.get(job_key(job_id)) or {}
-    state.update(changes)
-    cache.set(job_key(job_id), state, timeout=TIMEOUT)
+def job_path(job: FileJob) -> Path:
+    return Path(settings.MEDIA_ROOT) / "reports" / f"{job.pk}.{job.fmt}"
 
 
-def render_job_start(*, edition: ReportEdition, fmt: str, language: str, user: Any) -> str:
-    """Record a job that makes the edition's file in `fmt` and `language`, and run it; returns its id."""
-    job_id = uuid.uuid4().hex
+def render_job_start(*, edition: ReportEdition, fmt: str, language: str, user: Any) -> FileJob:
+    """Record a job that makes the edition's file in `fmt` and `language`, and enqueue it."""
     year = edition.school_year.code.replace("/", "-")
-    filename = f"{edition.kind}-{year}-{edition.number}-{language}.{fmt}"
-    _save(
-        job_id,
-        status="running",
-        percent=0,
-        phase="figures",
-        user=user.pk,
-        edition=edition.pk,
+    job = FileJob.objects.create(
+        id=uuid.uuid4().hex,
+        user=user,
+        edition=edition,
         fmt=fmt,
-        filename=filename,
-        error="",
+        language=language,
+        filename=f"{edition.kind}-{year}-{edition.number}-{language}.{fmt}",
     )
-    run_in_background(render_job_run, job_id=job_id, edition_id=edition.pk, fmt=fmt, language=language, user_id=user.pk)
-    return job_id
+    render_job_task.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    return job
 
 
-def render_job_run(*, job_id: str, edition_id: int, fmt: str, language: str, user_id: int) -> None:
-    """Compute (or read) the figures as the user who asked may read them, render the file and store it;
-    the state says how far it got."""
-    try:
-        edition = ReportEdition.objects.select_related("school_year").get(pk=edition_id)
-        reader = get_user_model().objects.get(pk=user_id)
+@task()
+def render_job_task(job_id: str) -> str:
+    return render_job_run(job_id=job_id).status
+
+
+def render_job_run(*, job_id: str) -> FileJob:
+    """Compute (or read) the figures as the user who asked may read them, render the file and store it whole."""
+    job = FileJob.objects.select_related("edition__school_year", "user").get(pk=job_id)
+    if job.status != FileJob.Status.QUEUED:
+        return job  # run once
+    with Heartbeat("report", job.pk):
+        job.status = FileJob.Status.RUNNING
+        job.save(update_fields=["status"])
 
         def progress(done: int, total: int, _section: str) -> None:
-            _save(job_id, percent=round(70 * done / total), phase="figures")
+            cache.set(progress_key(job.pk), (round(70 * done / total), "figures"), timeout=TIMEOUT)
 
-        content = edition_content(edition=edition, viewer=reader, progress=progress)
-        _save(job_id, percent=70, phase="file")
-        data = render_report(content, edition.narrative, fmt=fmt, language=language, title=edition.title)
-        path = job_path(job_id, fmt)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        _save(job_id, status="done", percent=100, phase="done")
-    except Exception as error:
-        _save(job_id, status="failed", percent=100, phase="failed", error=str(error))
-        raise
+        try:
+            content = edition_content(edition=job.edition, viewer=job.user, progress=progress)
+            cache.set(progress_key(job.pk), (70, "file"), timeout=TIMEOUT)
+            data = render_report(
+                content, job.edition.narrative, fmt=job.fmt, language=job.language, title=job.edition.title
+            )
+            write_whole(job_path(job), data)
+        except OSError as error:
+            job.status = FileJob.Status.FAILED
+            job.error = (
+                _("the server's disk is full; the file was not made. Tell the administrator.")
+                if error.errno == errno.ENOSPC
+                else internal_error("report file job", job.pk)
+            )
+        except Exception:
+            job.status = FileJob.Status.FAILED
+            job.error = internal_error("report file job", job.pk)
+        else:
+            job.status = FileJob.Status.DONE
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "error", "finished_at"])
+    cache.delete(progress_key(job.pk))
+    return job
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    """Write to a temporary name beside `path`, then rename: `path` is either absent or the whole file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    try:
+        with part.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(part, path)
+    finally:
+        part.unlink(missing_ok=True)

@@ -97,3 +97,30 @@ class ReportEdition(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == EditionStatus.PUBLISHED
+
+
+class FileJob(TimeStampedModel):
+    """One report file being made by a worker, for the user who asked (only they may fetch it)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.CharField(primary_key=True, max_length=32, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="file_jobs")
+    fmt = models.CharField(max_length=8)
+    language = models.CharField(max_length=8)
+    filename = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report file job")
+        verbose_name_plural = _("report file jobs")
+
+    def __str__(self) -> str:
+        return self.filename

@@ -20,7 +20,7 @@ from eduboard.registry.models import Institution
 from eduboard.registry.selectors import default_as_of, institutions_by_type
 from eduboard.reports import jobs, services
 from eduboard.reports.forms import CompareForm, EditionCreateForm, NarrativeForm
-from eduboard.reports.models import ReportEdition
+from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.present import Table as PresentedTable
 from eduboard.reports.present import narrative_slots, present, present_block
 from eduboard.reports.renderers import FORMATS
@@ -234,30 +234,31 @@ def edition_compare_view(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
 @permission_required("reports.view_reportedition", raise_exception=True)
 def edition_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """Start making the edition's file (PDF, DOCX, XLSX or HTML) in a language; the job page shows progress."""
     if fmt not in FORMATS:
         raise Http404
     edition = _edition(request, pk)
-    language = request.GET.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
+    language = request.POST.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
-    job_id = jobs.render_job_start(edition=edition, fmt=fmt, language=language, user=request.user)
-    return redirect("reports:job", job_id=job_id)
+    job = jobs.render_job_start(edition=edition, fmt=fmt, language=language, user=request.user)
+    return redirect("reports:job", job_id=job.pk)
 
 
-def _job(request: HttpRequest, job_id: str) -> dict[str, Any]:
-    state = jobs.job_state(job_id)
-    if state is None or state.get("user") != request.user.pk:
+def _job(request: HttpRequest, job_id: str) -> tuple[FileJob, dict[str, Any]]:
+    job = FileJob.objects.filter(pk=job_id, user_id=request.user.pk or 0).first()
+    if job is None:
         raise Http404
-    return state
+    return job, jobs.job_state(job)
 
 
 @login_required
 def job_view(request: HttpRequest, job_id: str) -> HttpResponse:
     """How far the file is; htmx asks again every second until it is ready."""
-    state = _job(request, job_id)
+    _job_row, state = _job(request, job_id)
     template = "reports/partials/job_progress.html" if request.htmx else "reports/job.html"  # type: ignore[attr-defined]
     return render(request, template, {"state": state, "job_id": job_id})
 
@@ -265,8 +266,8 @@ def job_view(request: HttpRequest, job_id: str) -> HttpResponse:
 @login_required
 def job_file_view(request: HttpRequest, job_id: str) -> FileResponse:
     """The finished file, to the user who asked for it."""
-    state = _job(request, job_id)
-    path = jobs.job_path(job_id, state["fmt"])
+    job, state = _job(request, job_id)
+    path = jobs.job_path(job)
     if state.get("status") != "done" or not path.exists():
         raise Http404
     return FileResponse(
