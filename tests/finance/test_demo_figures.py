@@ -30,7 +30,12 @@ SEED_UTILISATION = {
     ("all general schools", "state"): ("348064", "172669.81", "49.61"),
     ("all general schools", "municipal"): ("135225", "46426.88", "34.33"),
 }
-SEED_APPROVED = {"preschool_day": 300.18, "preschool_24h": 474.09, "general": 93.24, "interest": 24.23}
+SEED_APPROVED = {
+    "preschool_day": Decimal("300.18"),
+    "preschool_24h": Decimal("474.09"),
+    "general": Decimal("93.24"),
+    "interest": Decimal("24.23"),
+}
 
 
 def counts() -> dict[str, int]:
@@ -84,9 +89,9 @@ def test_demo_teaching_aid_allocations_give_seed_002s_utilisation_on_14_august_2
     for key, (allocated, spent, utilisation) in SEED_UTILISATION.items():
         row = rows[key]
         assert (row["allocated"], row["spent"], row["utilisation_percent"]) == (
-            float(allocated),
-            float(spent),
-            float(utilisation),
+            Decimal(allocated),
+            Decimal(spent),
+            Decimal(utilisation),
         ), key
         # and the percentage is spent ÷ allocated, rounded half up to 2 places
         computed = (Decimal(spent) * 100 / Decimal(allocated)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
@@ -103,7 +108,7 @@ def test_demo_spending_after_14_august_does_not_count_on_that_date(demo: Demo) -
         for row in demo.stats["utilisation_by_allocation"]
         if (row["recipient"], row["source"], row["purpose"]) == ("all preschools", "state", "teaching_aids")
     )
-    assert row["spent"] == 3474.93  # the 15300.00 paid on 27 August is not in it
+    assert row["spent"] == Decimal("3474.93")  # the 15300.00 paid on 27 August is not in it
 
 
 def test_demo_approved_costs_per_learner_are_seed_002s(demo: Demo) -> None:
@@ -116,9 +121,7 @@ def test_demo_computed_costs_per_learner_are_shown_beside_the_approved_ones(demo
     for kind in ("preschool_day", "preschool_24h", "general"):
         figures = costs[kind]
         assert figures["computed"] is not None and figures["learner_months"] > 0
-        assert Decimal(str(figures["difference"])) == Decimal(str(figures["computed"])) - Decimal(
-            str(figures["approved"])
-        )
+        assert figures["difference"] == figures["computed"] - figures["approved"]
 
 
 def test_demo_settlements_have_800_learners_coming_in_280_362_158(demo: Demo) -> None:
@@ -134,17 +137,17 @@ def test_demo_settlements_have_684_residents_going_out_116_408_160(demo: Demo) -
 
 
 def test_demo_settlements_give_517142_88_due_and_697246_87_receivable(demo: Demo) -> None:
-    assert demo.settlements["due_total"] == 517142.88
-    assert demo.settlements["receivable_total"] == 697246.87
-    assert demo.settlements["balance"] == float(Decimal("697246.87") - Decimal("517142.88"))
+    assert demo.settlements["due_total"] == Decimal("517142.88")
+    assert demo.settlements["receivable_total"] == Decimal("697246.87")
+    assert demo.settlements["balance"] == Decimal("697246.87") - Decimal("517142.88")
     by_municipality = demo.settlements["municipalities"]
-    assert sum(Decimal(str(row["due"])) for row in by_municipality) == Decimal("517142.88")
-    assert sum(Decimal(str(row["receivable"])) for row in by_municipality) == Decimal("697246.87")
+    assert sum(row["due"] for row in by_municipality) == Decimal("517142.88")
+    assert sum(row["receivable"] for row in by_municipality) == Decimal("697246.87")
 
 
 def test_demo_finance_stats_include_the_years_settlements(demo: Demo) -> None:
     assert demo.stats["settlements"]["incoming"]["learners_total"] == 800
-    assert demo.stats["settlements"]["due_total"] == 517142.88
+    assert demo.stats["settlements"]["due_total"] == Decimal("517142.88")
 
 
 def test_demo_meals_of_may_pay_no_learner_for_more_days_than_there_are(demo: Demo) -> None:

@@ -112,15 +112,19 @@ def test_an_allocation_of_zero_has_no_utilisation_rather_than_a_division_by_zero
 def test_utilisation_by_source_sums_the_allocations_and_spending_of_each_source(money: MoneyWorld) -> None:
     by_source = utilisation_by_source(allocation_utilisation(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF))
     assert by_source == {
-        "eu_funds": {"allocated": 100.0, "spent": 0.02, "utilisation_percent": float(pct("0.02", "100"))},
-        "municipal": {
-            "allocated": float(Decimal("3400.00") + Decimal("1000.00")),
-            "spent": float(Decimal("1700.00") + Decimal("100.00")),
-            "utilisation_percent": float(pct("1800.00", "4400.00")),  # 40.909… → 40.91
+        "eu_funds": {
+            "allocated": Decimal("100.00"),
+            "spent": Decimal("0.02"),
+            "utilisation_percent": pct("0.02", "100"),
         },
-        "state": {"allocated": 2000.0, "spent": 246.9, "utilisation_percent": 12.35},
+        "municipal": {
+            "allocated": Decimal("3400.00") + Decimal("1000.00"),
+            "spent": Decimal("1700.00") + Decimal("100.00"),
+            "utilisation_percent": pct("1800.00", "4400.00"),  # 40.909… → 40.91
+        },
+        "state": {"allocated": Decimal("2000.00"), "spent": Decimal("246.90"), "utilisation_percent": Decimal("12.35")},
     }
-    assert by_source["municipal"]["utilisation_percent"] == 40.91
+    assert by_source["municipal"]["utilisation_percent"] == Decimal("40.91")
 
 
 def test_head_sees_utilisation_of_own_institution_and_of_groups_holding_it_only(
@@ -141,14 +145,12 @@ def test_approved_cost_per_learner_is_the_years_approved_rate_and_the_difference
 ) -> None:
     costs = cost_per_learner(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)
     assert {kind: figures["approved"] for kind, figures in costs.items()} == {
-        kind: float(value) for kind, value in APPROVED_2024.items()
+        kind: Decimal(value) for kind, value in APPROVED_2024.items()
     }
     for figures in costs.values():
         if figures["computed"] is not None:
-            assert Decimal(str(figures["difference"])) == Decimal(str(figures["computed"])) - Decimal(
-                str(figures["approved"])
-            )
-    assert cost_per_learner(visible_to=WHOLE_CITY, as_of=date(2023, 10, 1))["general"]["approved"] == 88.0
+            assert figures["difference"] == figures["computed"] - figures["approved"]
+    assert cost_per_learner(visible_to=WHOLE_CITY, as_of=date(2023, 10, 1))["general"]["approved"] == Decimal("88.00")
 
 
 def test_computed_cost_per_learner_is_spending_over_learner_months_as_the_docs_define_it(money: MoneyWorld) -> None:
@@ -178,10 +180,10 @@ def test_computed_cost_per_learner_is_spending_over_learner_months_as_the_docs_d
         "preschool_24h": full_day_months,
         "general": general_months,
     }
-    assert {kind: costs[kind]["computed"] for kind in expected} == {k: float(v) for k, v in expected.items()}
-    assert costs["general"]["computed"] == 130.87
-    assert costs["general"]["difference"] == float(Decimal("130.87") - Decimal("93.24"))
-    assert costs["preschool_day"]["computed"] == 111.11
+    assert {kind: costs[kind]["computed"] for kind in expected} == expected
+    assert costs["general"]["computed"] == Decimal("130.87")
+    assert costs["general"]["difference"] == Decimal("130.87") - Decimal("93.24")
+    assert costs["preschool_day"]["computed"] == Decimal("111.11")
     assert costs["interest"]["computed"] is None and costs["interest"]["learner_months"] == 0
 
 
@@ -190,7 +192,7 @@ def test_cost_per_learner_for_a_head_counts_only_own_institution(
 ) -> None:
     head = make_user(Role.INSTITUTION_HEAD, [money.base.school])
     costs = cost_per_learner(as_of=MONEY_AS_OF, visible_to=head)
-    assert costs["general"]["computed"] == 130.87
+    assert costs["general"]["computed"] == Decimal("130.87")
     assert costs["preschool_day"]["computed"] is None and costs["preschool_day"]["learner_months"] == 0
 
 
@@ -306,7 +308,7 @@ def test_every_line_names_its_rule_and_the_totals_add_up_the_lines(meals: MealWo
     assert by_rule["grades_1_4_lunch"]["learners"] == 2
     assert by_rule["grades_1_4_lunch"]["days"] == 16 + 8
     data = computation.as_dict()
-    assert data["totals"] == {key: float(value) for key, value in computation.totals.items()}
+    assert data["totals"] == computation.totals
     assert all(line["personal_code"].endswith("-*****") for line in data["lines"])
 
 
@@ -340,14 +342,14 @@ def test_settlement_summary_gives_learners_in_and_out_by_level_and_what_is_recei
     assert summary["incoming"]["learners_by_level"] == {"preschool": 10, "basic": 4 + 5, "secondary": 0}
     assert summary["outgoing"]["learners_by_level"] == {"preschool": 0, "basic": 2, "secondary": 3}
     assert (summary["incoming"]["learners_total"], summary["outgoing"]["learners_total"]) == (19, 5)
-    assert summary["receivable_total"] == float(amount(incoming)) == 19564.80  # 17244.00 + 1160.40 + 1160.40
-    assert summary["due_total"] == float(amount(outgoing)) == 2044.20  # 1660.80 + 383.40
-    assert summary["balance"] == float(amount(incoming) - amount(outgoing))
+    assert summary["receivable_total"] == amount(incoming) == Decimal("19564.80")  # 17244.00 + 1160.40 + 1160.40
+    assert summary["due_total"] == amount(outgoing) == Decimal("2044.20")  # 1660.80 + 383.40
+    assert summary["balance"] == amount(incoming) - amount(outgoing)
     assert summary["incoming"]["learner_months"] == 10 * 8 + 4 * 5 + 5 * 4
     rows = {row["municipality"]: row for row in summary["municipalities"]}
-    assert rows["Preiļu novads"]["receivable"] == float(5 * 4 * Decimal("58.02"))
-    assert rows["Preiļu novads"]["due"] == float(3 * 8 * Decimal("69.20"))
-    assert rows["Augšdaugavas novads"]["balance"] == float(
+    assert rows["Preiļu novads"]["receivable"] == 5 * 4 * Decimal("58.02")
+    assert rows["Preiļu novads"]["due"] == 3 * 8 * Decimal("69.20")
+    assert rows["Augšdaugavas novads"]["balance"] == (
         10 * 8 * Decimal("215.55") + 4 * 5 * Decimal("58.02") - 2 * 3 * Decimal("63.90")
     )
 
@@ -356,7 +358,7 @@ def test_settlement_lines_outside_the_period_are_not_counted() -> None:
     settlement_world()
     autumn = settlement_summary(date_from=date(2023, 9, 1), date_to=date(2023, 12, 31))
     assert autumn["incoming"]["learners_total"] == 99 and autumn["outgoing"]["learners_total"] == 0
-    assert autumn["receivable_total"] == float(99 * 4 * Decimal("200.00"))
+    assert autumn["receivable_total"] == 99 * 4 * Decimal("200.00")
     year = settlement_summary(date_from=date(2023, 9, 1), date_to=SETTLEMENT_TO)
     assert year["incoming"]["learners_total"] == 19 + 99
 
@@ -370,10 +372,10 @@ def test_finance_stats_holds_utilisation_by_allocation_and_source_cost_per_learn
     stats = finance_stats(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)
     assert stats["as_of"] == "2024-03-15" and stats["year"] == 2024
     by_id = {row["id"]: row for row in stats["utilisation_by_allocation"]}
-    assert by_id[money.to_school.pk]["utilisation_percent"] == 12.35
+    assert by_id[money.to_school.pk]["utilisation_percent"] == Decimal("12.35")
     assert by_id[money.to_school.pk]["recipient"] == "9000000011"
-    assert stats["utilisation_by_source"]["state"]["spent"] == 246.9
-    assert stats["cost_per_learner"]["general"]["computed"] == 130.87
+    assert stats["utilisation_by_source"]["state"]["spent"] == Decimal("246.90")
+    assert stats["cost_per_learner"]["general"]["computed"] == Decimal("130.87")
     assert stats["sources"]["state"] == "Valsts budžets"
     assert "settlements" in stats
 
@@ -424,5 +426,5 @@ def test_a_group_allocation_with_no_learners_in_its_members_does_not_break_the_c
     empty.members.set([Institution.objects.create(name="Tukša skola", type="basic", registration_number="9000000099")])
     target = allocation(money.base, amount="10.00", source="other", institution_set=empty)
     spend(target, date(2024, 2, 1), "5.00", "Z-1")
-    assert cost_per_learner(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)["general"]["computed"] == 130.87
+    assert cost_per_learner(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF)["general"]["computed"] == Decimal("130.87")
     assert Allocation.objects.count() == 6 and Expenditure.objects.count() == 7

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -23,17 +24,20 @@ SAULES_SKOLA, JAUNIBA = "9000000021", "9000000031"
 
 # Seed 002: the vacancies open on 19.08.2024, by registration number: (position, subject, FTE).
 SEED_VACANCIES = {
-    "9000000001": [("preschool_teacher", "", 3.221)],
-    "9000000002": [("speech_therapist", "", 0.5)],
-    "9000000011": [("subject_teacher", "mūzika", 1.0), ("subject_teacher", "ģeogrāfija", 0.5)],
+    "9000000001": [("preschool_teacher", "", Decimal("3.221"))],
+    "9000000002": [("speech_therapist", "", Decimal("0.5"))],
+    "9000000011": [("subject_teacher", "mūzika", Decimal("1.0")), ("subject_teacher", "ģeogrāfija", Decimal("0.5"))],
     "9000000012": [
-        ("subject_teacher", "fizika", 0.5),
-        ("subject_teacher", "sākumskola", 1.0),
-        ("subject_teacher", "ķīmija", 1.0),
+        ("subject_teacher", "fizika", Decimal("0.5")),
+        ("subject_teacher", "sākumskola", Decimal("1.0")),
+        ("subject_teacher", "ķīmija", Decimal("1.0")),
     ],
-    "9000000016": [("psychologist", "", 1.0)],
-    "9000000018": [("subject_teacher", "vizuālā māksla", 0.38)],
-    "9000000019": [("subject_teacher", "angļu valoda", 0.5), ("subject_teacher", "matemātika", 1.0)],
+    "9000000016": [("psychologist", "", Decimal("1.0"))],
+    "9000000018": [("subject_teacher", "vizuālā māksla", Decimal("0.38"))],
+    "9000000019": [
+        ("subject_teacher", "angļu valoda", Decimal("0.5")),
+        ("subject_teacher", "matemātika", Decimal("1.0")),
+    ],
 }
 
 
@@ -116,13 +120,13 @@ def test_demo_has_exactly_the_11_vacancies_of_seed_002(demo: Demo) -> None:
         for number, entry in vacancies.items()
     } == {number: sorted(rows) for number, rows in SEED_VACANCIES.items()}
     fte = sorted(p["fte"] for entry in vacancies.values() for p in entry["positions"])
-    assert fte == sorted([0.5, 3.221, 1, 1, 0.5, 0.5, 1, 1, 0.5, 1, 0.38])
+    assert fte == sorted(Decimal(f) for f in ["0.5", "3.221", "1", "1", "0.5", "0.5", "1", "1", "0.5", "1", "0.38"])
 
 
 def test_demo_vacancies_add_up_to_10_601_fte(demo: Demo) -> None:
-    assert demo.stats["vacancies_fte_total"] == 10.601
-    assert demo.stats["vacancies"]["9000000012"]["fte"] == 2.5
-    assert demo.stats["vacancies"]["9000000001"]["fte"] == 3.221
+    assert demo.stats["vacancies_fte_total"] == Decimal("10.601")
+    assert demo.stats["vacancies"]["9000000012"]["fte"] == Decimal("2.5")
+    assert demo.stats["vacancies"]["9000000001"]["fte"] == Decimal("3.221")
 
 
 def test_demo_vacancies_filled_on_1_september_are_still_open_on_19_august(demo: Demo) -> None:

@@ -143,11 +143,11 @@ def test_open_vacancies_are_grouped_by_institution_with_their_fte(
                            withdrawn_on=date(2024, 8, 10))  # fmt: skip
     stats = people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 19))
     assert stats["vacancies_count"] == 2
-    assert stats["vacancies_fte_total"] == 3.721
-    assert stats["vacancies"]["9000000011"]["fte"] == 3.721
+    assert stats["vacancies_fte_total"] == Decimal("3.721")
+    assert stats["vacancies"]["9000000011"]["fte"] == Decimal("3.721")
     assert {p["subject"]: p["fte"] for p in stats["vacancies"]["9000000011"]["positions"]} == {
-        "ķīmija": 3.221,
-        "fizika": 0.5,
+        "ķīmija": Decimal("3.221"),
+        "fizika": Decimal("0.5"),
     }
     assert "9000000015" not in stats["vacancies"]
 
@@ -163,8 +163,8 @@ def test_the_demonstration_data_gives_seed_002s_staff_figures() -> None:
     assert stats["pedagogues_by_institution"]["9000000021"]["pedagogues"] == 60
     assert stats["pedagogues_by_institution"]["9000000031"]["pedagogues"] == 62
     fte = sorted(p["fte"] for entry in stats["vacancies"].values() for p in entry["positions"])
-    assert fte == sorted([0.5, 3.221, 1, 1, 0.5, 0.5, 1, 1, 0.5, 1, 0.38])
-    assert stats["vacancies_fte_total"] == 10.601
+    assert fte == sorted(Decimal(f) for f in ["0.5", "3.221", "1", "1", "0.5", "0.5", "1", "1", "0.5", "1", "0.38"])
+    assert stats["vacancies_fte_total"] == Decimal("10.601")
     counts = (StaffMember.objects.count(), Employment.objects.count(), Vacancy.objects.count())
     call_command("load_demo", stdout=StringIO())
     assert (StaffMember.objects.count(), Employment.objects.count(), Vacancy.objects.count()) == counts

@@ -312,25 +312,31 @@ def test_open_vacancies_are_grouped_by_registration_number_with_positions_and_ft
     stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert list(stats["vacancies"]) == [P1, S1, I1]
     assert stats["vacancies_count"] == 4
-    assert stats["vacancies_fte_total"] == 4.971
-    assert {number: entry["fte"] for number, entry in stats["vacancies"].items()} == {P1: 3.221, S1: 1.5, I1: 0.25}
+    assert stats["vacancies_fte_total"] == Decimal("4.971")
+    assert {number: entry["fte"] for number, entry in stats["vacancies"].items()} == {
+        P1: Decimal("3.221"),
+        S1: Decimal("1.5"),
+        I1: Decimal("0.25"),
+    }
     assert stats["vacancies"][S1]["institution"] == f"Iestāde {S1}"
     at_s1 = stats["vacancies"][S1]["positions"]
     assert sorted((p["position"], p["subject"], p["fte"], p["published_on"]) for p in at_s1) == [
-        ("subject_teacher", "fizika", 0.5, None),
-        ("subject_teacher", "ķīmija", 1.0, "2024-08-01"),
+        ("subject_teacher", "fizika", Decimal("0.5"), None),
+        ("subject_teacher", "ķīmija", Decimal("1"), "2024-08-01"),
     ]
     assert stats["vacancies"][P1]["positions"] == [
         {
             "position": "preschool_teacher",
             "position_name": "Pirmsskolas izglītības skolotājs",
             "subject": "",
-            "fte": 3.221,
+            "fte": Decimal("3.221"),
             "published_on": "2024-08-05",
         }
     ]
-    assert all(isinstance(p["fte"], float) for entry in stats["vacancies"].values() for p in entry["positions"])
-    assert isinstance(stats["vacancies_fte_total"], float)
+    # FTE leave the selector as Decimals with 3 places, never floats
+    figures = [p["fte"] for entry in stats["vacancies"].values() for p in entry["positions"]]
+    figures += [entry["fte"] for entry in stats["vacancies"].values()] + [stats["vacancies_fte_total"]]
+    assert all(isinstance(fte, Decimal) and fte.as_tuple().exponent == -3 for fte in figures)
 
 
 def test_a_vacancy_filled_on_the_date_is_no_longer_open_but_one_filled_the_day_after_is(
@@ -338,7 +344,7 @@ def test_a_vacancy_filled_on_the_date_is_no_longer_open_but_one_filled_the_day_a
 ) -> None:
     assert G1 not in people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)["vacancies"]
     day_before = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF - timedelta(days=1))
-    assert day_before["vacancies"][G1]["fte"] == 0.38
+    assert day_before["vacancies"][G1]["fte"] == Decimal("0.38")
     after_september = people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 9, 1))
     assert S1 in after_september["vacancies"]
     assert [p["subject"] for p in after_september["vacancies"][S1]["positions"]] == ["fizika"]
@@ -357,8 +363,8 @@ def test_vacancy_totals_keep_three_decimals(world: World) -> None:
     vacancy(world.institutions[P1], world.positions["speech_therapist"], "0.38")
     vacancy(world.institutions[S1], world.positions["subject_teacher"], "0.001")
     stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-    assert stats["vacancies"][P1]["fte"] == 3.601
-    assert stats["vacancies_fte_total"] == 3.602
+    assert stats["vacancies"][P1]["fte"] == Decimal("3.601")
+    assert stats["vacancies_fte_total"] == Decimal("3.602")
 
 
 # --- training
@@ -401,10 +407,10 @@ def test_staff_without_a_rate_on_the_date_have_no_training_gaps(world: World) ->
 def test_people_stats_command_prints_the_same_json_as_the_selector(world: World, vacancies: None) -> None:
     out = StringIO()
     call_command("people_stats", "--as-of", "2024-08-19", stdout=out)
-    printed = json.loads(out.getvalue())
+    printed = json.loads(out.getvalue(), parse_float=Decimal)
     assert printed == people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert printed["as_of"] == "2024-08-19"
-    assert printed["vacancies_fte_total"] == 4.971
+    assert printed["vacancies_fte_total"] == Decimal("4.971")
 
 
 def test_people_stats_command_refuses_a_date_not_written_yyyy_mm_dd(world: World) -> None:

@@ -76,8 +76,8 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     yield loaded
 
 
-def whole(value: float) -> int:
-    return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+def whole(value: Decimal) -> int:
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
 def test_demo_has_1561_internal_and_186_external_observations_in_2023_2024(demo: Demo) -> None:
@@ -96,7 +96,11 @@ def test_demo_shares_round_to_seed_002s_percentages(demo: Demo, which: str) -> N
 
 def test_demo_basic_school_exams_are_seed_002s_city_and_national_means(demo: Demo) -> None:
     table = {row["subject"]: (row["mean_percent"], row["national_mean_percent"]) for row in demo.basic}
-    assert table == {"Angļu valoda": (48.4, 63.9), "Latviešu valoda": (52.6, 59.1), "Matemātika": (42.3, 43.2)}
+    assert table == {
+        "Angļu valoda": (Decimal("48.4"), Decimal("63.9")),
+        "Latviešu valoda": (Decimal("52.6"), Decimal("59.1")),
+        "Matemātika": (Decimal("42.3"), Decimal("43.2")),
+    }
     below = {row["subject"]: row["below_threshold"] for row in demo.basic}
     assert below == {"Angļu valoda": 16, "Latviešu valoda": 22, "Matemātika": 38}
 
@@ -104,40 +108,40 @@ def test_demo_basic_school_exams_are_seed_002s_city_and_national_means(demo: Dem
 def test_demo_secondary_exams_are_seed_002s_tables(demo: Demo) -> None:
     optimal = {row["subject"]: (row["mean_percent"], row["national_mean_percent"]) for row in demo.secondary_optimal}
     assert optimal == {
-        "Angļu valoda": (59.8, 62.0),
-        "Vācu valoda": (94.0, 54.0),
-        "Latviešu valoda": (54.5, 55.0),
-        "Matemātika": (46.7, 34.0),
+        "Angļu valoda": (Decimal("59.8"), Decimal("62.0")),
+        "Vācu valoda": (Decimal("94.0"), Decimal("54.0")),
+        "Latviešu valoda": (Decimal("54.5"), Decimal("55.0")),
+        "Matemātika": (Decimal("46.7"), Decimal("34.0")),
     }
     higher = {row["subject"]: row["mean_percent"] for row in demo.secondary_higher}
-    assert higher["Vēsture"] == 24.3 and higher["Krievu valoda"] == 73.9 and len(higher) == 13
+    assert higher["Vēsture"] == Decimal("24.3") and higher["Krievu valoda"] == Decimal("73.9") and len(higher) == 13
 
 
 def test_demo_monitoring_tests_and_pilot_exams_are_seed_002s(demo: Demo) -> None:
     by_grade = {(r["subject"], r["grade"]): (r["candidates"], r["mean_percent"]) for r in demo.monitoring if r["grade"]}
     assert by_grade == {
-        ("Latviešu valoda", 1): (875, 61.2),
-        ("Latviešu valoda", 4): (835, 52.4),
-        ("Latviešu valoda", 7): (713, 52.5),
-        ("Matemātika", 4): (671, 55.1),
-        ("Matemātika", 7): (664, 41.0),
+        ("Latviešu valoda", 1): (875, Decimal("61.2")),
+        ("Latviešu valoda", 4): (835, Decimal("52.4")),
+        ("Latviešu valoda", 7): (713, Decimal("52.5")),
+        ("Matemātika", 4): (671, Decimal("55.1")),
+        ("Matemātika", 7): (664, Decimal("41.0")),
     }
     pilot = {(r["subject"], r["level"], r["grade"]): r["mean_percent"] for r in demo.pilot}
     assert pilot == {
-        ("Angļu valoda", "optimal", None): 56.58,
-        ("Angļu valoda", "", 9): 53.93,
-        ("Matemātika", "optimal", None): 42.2,
-        ("Matemātika", "", 9): 32.0,
+        ("Angļu valoda", "optimal", None): Decimal("56.58"),
+        ("Angļu valoda", "", 9): Decimal("53.93"),
+        ("Matemātika", "optimal", None): Decimal("42.2"),
+        ("Matemātika", "", 9): Decimal("32.0"),
     }
 
 
 def test_demo_tehnikums_is_below_its_type_and_the_nation_as_seed_003_table_3(demo: Demo) -> None:
     gaps = {r["subject"]: (r["gap_to_type_points"], r["gap_to_national_points"]) for r in demo.tehnikums}
     assert gaps == {
-        "Latviešu valoda": (-16.5, -22.6),
-        "Matemātika": (-3.5, -15.4),
-        "Latvijas un pasaules vēsture": (-7.2, -26.1),
-        "Angļu valoda": (-18.4, -28.8),
+        "Latviešu valoda": (Decimal("-16.5"), Decimal("-22.6")),
+        "Matemātika": (Decimal("-3.5"), Decimal("-15.4")),
+        "Latvijas un pasaules vēsture": (Decimal("-7.2"), Decimal("-26.1")),
+        "Angļu valoda": (Decimal("-18.4"), Decimal("-28.8")),
     }
 
 

@@ -24,9 +24,9 @@ pytestmark = pytest.mark.django_db
 YEAR_FROM, YEAR_TO = date(2023, 9, 1), date(2024, 6, 30)
 
 
-def share(part: int, whole: int) -> float:
+def share(part: int, whole: int) -> Decimal:
     """The expected percentage, worked out here without the project's helper."""
-    return float((Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -56,7 +56,7 @@ def test_change_against_the_year_before_is_in_points(world: World, observe: Call
     row = selectors.observation_figures(visible_to=WHOLE_CITY, date_from=YEAR_FROM, date_to=YEAR_TO)["criteria"][
         "three_parts"
     ]
-    assert (row["percent"], row["previous_percent"], row["change_points"]) == (75.0, 50.0, 25.0)
+    assert (row["percent"], row["previous_percent"], row["change_points"]) == (Decimal(75), Decimal(50), Decimal(25))
 
 
 def test_period_ends_are_included_and_filters_narrow_the_figures(
@@ -128,28 +128,28 @@ def test_city_mean_is_weighted_by_candidates_and_compared_with_the_nation(world:
     for institution, candidates, mean, below in rows:
         result(sitting, institution, candidates, mean, below_threshold=below)
     weighted = (Decimal(50 * 40) + Decimal(30 * 50) + Decimal(7) * Decimal("33.33")) / 87
-    expected = float(weighted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    expected = weighted.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     [row] = selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="ce_basic")
     assert row["mean_percent"] == expected
     assert row["candidates"] == 87
     assert row["below_threshold"] == 4
-    assert row["threshold_percent"] == 10.0
-    assert row["gap_points"] == float(Decimal(str(expected)) - Decimal("43.2"))
+    assert row["threshold_percent"] == Decimal("10.00")
+    assert row["gap_points"] == expected - Decimal("43.2")
     # a head sees their own school as "the city" of their scope
     [mine] = selectors.exam_comparison(year=2024, exam="ce_basic", visible_to=world.head)
-    assert (mine["candidates"], mine["mean_percent"]) == (50, 40.0)
+    assert (mine["candidates"], mine["mean_percent"]) == (50, Decimal(40))
 
 
 def test_pass_threshold_is_configurable_per_year(world: World) -> None:
     sitting = ExamSitting.objects.create(year=2026, exam="ce_secondary", subject=Subject.objects.create(name="Fizika"))
     result(sitting, world.school, 10, "55.00")
-    assert (
-        selectors.exam_comparison(visible_to=WHOLE_CITY, year=2026, exam="ce_secondary")[0]["threshold_percent"] == 15.0
-    )
+    assert selectors.exam_comparison(visible_to=WHOLE_CITY, year=2026, exam="ce_secondary")[0][
+        "threshold_percent"
+    ] == Decimal(15)
     PassThreshold.objects.create(year=2026, exam="ce_secondary", percent=Decimal(20))
-    assert (
-        selectors.exam_comparison(visible_to=WHOLE_CITY, year=2026, exam="ce_secondary")[0]["threshold_percent"] == 20.0
-    )
+    assert selectors.exam_comparison(visible_to=WHOLE_CITY, year=2026, exam="ce_secondary")[0][
+        "threshold_percent"
+    ] == Decimal(20)
 
 
 def test_institution_against_its_type_and_the_nation_gives_signed_gaps_in_points(world: World) -> None:
@@ -165,8 +165,8 @@ def test_institution_against_its_type_and_the_nation_gives_signed_gaps_in_points
         national_mean_percent=Decimal("52.6"),
     )
     [row] = selectors.institution_exam_comparison(visible_to=WHOLE_CITY, institution=world.school, year=2020)
-    assert row["gap_to_type_points"] == -16.5
-    assert row["gap_to_national_points"] == -22.6
+    assert row["gap_to_type_points"] == Decimal("-16.5")
+    assert row["gap_to_national_points"] == Decimal("-22.6")
 
 
 def test_support_list_holds_learners_below_the_threshold_by_school(world: World) -> None:
@@ -187,7 +187,7 @@ def test_support_list_holds_learners_below_the_threshold_by_school(world: World)
         visible_to=WHOLE_CITY, year=2024, exam="monitoring", below_percent=Decimal(20), grade=7
     )
     by_school = {g["institution"]: [learner["percent"] for learner in g["learners"]] for g in groups}
-    assert by_school == {"9000000011": [12.5], "9000000015": [19.99]}
+    assert by_school == {"9000000011": [Decimal("12.5")], "9000000015": [Decimal("19.99")]}
     assert groups[0]["learners"][0]["personal_code"].endswith("*****")
     mine = selectors.support_list(year=2024, exam="monitoring", below_percent=Decimal(20), visible_to=world.head)
     assert [g["institution"] for g in mine] == ["9000000011"]

@@ -1,7 +1,9 @@
 """Reads that compute the finance figures: utilisation, cost per learner, meal compensation, settlements.
 
 Each returns plain data; the query count of each is bounded (tests assert it). `visible_to=WHOLE_CITY` gives
-the whole city (commands, the board's reports); a user limits the figures to their institutions.
+the whole city (commands, the board's reports); a user limits the figures to their institutions. Amounts are
+Decimals in euros with 2 places (`core.numbers.money`) and percentages Decimals from `core.numbers.percent`,
+never floats; the edge (page, API, file) writes them.
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ def _scope_ids(visible_to: Viewer) -> set[int] | None:
     return institution_scope(visible_to)
 
 
-def _number(value: Decimal | None) -> float | None:
-    """A Decimal for JSON: its exact decimal value as a JSON number (2 places print as 2 places)."""
-    return None if value is None else float(value)
+def _money(value: Decimal | None) -> Decimal | None:
+    """An amount as the figures give it: a Decimal in euros with 2 places, or None. It stays a Decimal up to
+    the edge (page, API, file), which writes it (`core.numbers.json_figures` for the commands' JSON)."""
+    return None if value is None else money(value)
 
 
 # --- allocations and spending
@@ -83,9 +86,9 @@ class AllocationUse:
             "recipient_name": self.recipient_name,
             "purpose": self.purpose,
             "source": self.source,
-            "allocated": _number(self.allocated),
-            "spent": _number(self.spent),
-            "utilisation_percent": _number(self.utilisation),
+            "allocated": money(self.allocated),
+            "spent": money(self.spent),
+            "utilisation_percent": self.utilisation,
             "recipient_types": list(self.recipient_types),
         }
 
@@ -145,9 +148,9 @@ def utilisation_by_source(uses: list[AllocationUse]) -> dict[str, dict[str, Any]
         totals[use.source][1] += use.spent
     return {
         code: {
-            "allocated": _number(allocated),
-            "spent": _number(spent),
-            "utilisation_percent": _number(percent(spent, allocated)),
+            "allocated": money(allocated),
+            "spent": money(spent),
+            "utilisation_percent": percent(spent, allocated),
         }
         for code, (allocated, spent) in sorted(totals.items())
     }
@@ -251,10 +254,10 @@ def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None
         computed = money(kind_spent[kind] / kind_months[kind]) if kind_months[kind] else None
         rate = approved.get(kind)
         result[kind] = {
-            "approved": _number(rate),
-            "computed": _number(computed),
-            "difference": _number(computed - rate) if computed is not None and rate is not None else None,
-            "spent": _number(money(kind_spent[kind])),
+            "approved": _money(rate),
+            "computed": computed,
+            "difference": money(computed - rate) if computed is not None and rate is not None else None,
+            "spent": money(kind_spent[kind]),
             "learner_months": kind_months[kind],
         }
     return result
@@ -283,8 +286,8 @@ def _side(lines: list[SettlementLine]) -> dict[str, Any]:
         "learners_by_level": by_level,
         "learners_total": sum(by_level.values()),
         "learner_months": sum(line.learners * line.months for line in lines),
-        "amount_by_level": {level: _number(amount) for level, amount in amount_by_level.items()},
-        "amount": _number(sum(amount_by_level.values(), ZERO)),
+        "amount_by_level": {level: money(amount) for level, amount in amount_by_level.items()},
+        "amount": money(sum(amount_by_level.values(), ZERO)),
     }
 
 
@@ -297,9 +300,9 @@ def _totals(lines: list[SettlementLine]) -> dict[str, Any]:
     return {
         "incoming": _side(incoming),
         "outgoing": _side(outgoing),
-        "receivable": _number(receivable),
-        "due": _number(due),
-        "balance": _number(receivable - due),
+        "receivable": money(receivable),
+        "due": money(due),
+        "balance": money(receivable - due),
     }
 
 
@@ -358,7 +361,8 @@ def calendar_of(level: str) -> str:
 
 
 def meal_rules_in_force(*, as_of: date) -> list[dict[str, Any]]:
-    """The meal compensation rules valid on `as_of`, in rank order, as plain data. One query."""
+    """The meal compensation rules valid on `as_of`, in rank order, as plain data (amounts per day as stored:
+    Decimals with 3 places). One query."""
     rules = MealRule.objects.filter(valid_from__lte=as_of).filter(
         Q(valid_until__isnull=True) | Q(valid_until__gte=as_of)
     )
@@ -369,9 +373,9 @@ def meal_rules_in_force(*, as_of: date) -> list[dict[str, Any]]:
             "level": rule.level,
             "grades": f"{rule.grade_from}–{rule.grade_to}" if rule.grade_from is not None else "",
             "until": rule.yearly_until,
-            "price": str(rule.price_per_day),
-            "state": str(rule.state_per_day),
-            "municipal": str(rule.municipal_per_day),
+            "price": rule.price_per_day,
+            "state": rule.state_per_day,
+            "municipal": rule.municipal_per_day,
         }
         for rule in rules.order_by("rank", "code")
     ]
@@ -464,9 +468,9 @@ class MealComputation:
             "institution": self.institution.registration_number,
             "month": self.month.strftime("%Y-%m"),
             "school_days": self.school_days,
-            "totals": {key: _number(value) for key, value in self.totals.items()},
+            "totals": {key: money(value) for key, value in self.totals.items()},
             "by_rule": [
-                {**row, **{key: _number(row[key]) for key in ("total", "state", "municipal")}} for row in self.by_rule()
+                {**row, **{key: money(row[key]) for key in ("total", "state", "municipal")}} for row in self.by_rule()
             ],
             "lines": [
                 {
@@ -476,9 +480,9 @@ class MealComputation:
                     "group": line.group,
                     "rule": line.rule_code,
                     "days": line.days,
-                    "total": _number(line.total),
-                    "state": _number(line.state),
-                    "municipal": _number(line.municipal),
+                    "total": money(line.total),
+                    "state": money(line.state),
+                    "municipal": money(line.municipal),
                 }
                 for line in self.lines
             ],
@@ -587,7 +591,7 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
 
 def finance_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """The finance figures as of a date: utilisation by allocation and by source, cost per learner, and the
-    year's settlements. The JSON of `manage.py finance_stats` and `GET /api/finance/stats/`."""
+    year's settlements. The data of `manage.py finance_stats` and `GET /api/finance/stats/`, figures as Decimals."""
     uses = allocation_utilisation(as_of=as_of, visible_to=visible_to)
     stats: dict[str, Any] = {
         "as_of": as_of.isoformat(),

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduboard.core.exports import Column
+from eduboard.core.numbers import chart_number
 from eduboard.core.views import FilteredListView
 from eduboard.finance import selectors, services
 from eduboard.finance.choices import CostKind, SettlementLevel
@@ -72,16 +73,16 @@ def overview_view(request: HttpRequest) -> HttpResponse:
             "type": "bar",
             "labels": [f"{use.recipient_name}: {use.purpose_label} ({use.source_name})" for use in uses],
             "datasets": [
-                {"label": str(gettext_lazy("Allocated")), "data": [float(use.allocated) for use in uses]},
-                {"label": str(gettext_lazy("Spent")), "data": [float(use.spent) for use in uses]},
+                {"label": str(gettext_lazy("Allocated")), "data": [chart_number(use.allocated) for use in uses]},
+                {"label": str(gettext_lazy("Spent")), "data": [chart_number(use.spent) for use in uses]},
             ],
         },
         "chart-costs": {
             "type": "bar",
             "labels": [str(label) for label, _figures in cost_rows],
             "datasets": [
-                {"label": str(gettext_lazy("Approved")), "data": [f["approved"] for _l, f in cost_rows]},
-                {"label": str(gettext_lazy("Computed")), "data": [f["computed"] for _l, f in cost_rows]},
+                {"label": str(gettext_lazy("Approved")), "data": [chart_number(f["approved"]) for _l, f in cost_rows]},
+                {"label": str(gettext_lazy("Computed")), "data": [chart_number(f["computed"]) for _l, f in cost_rows]},
             ],
         },
     }
@@ -360,8 +361,8 @@ def settlements_view(request: HttpRequest) -> HttpResponse:
             "type": "bar",
             "labels": [row["municipality"] for row in rows],
             "datasets": [
-                {"label": str(gettext_lazy("Receivable")), "data": [row["receivable"] for row in rows]},
-                {"label": str(gettext_lazy("Due")), "data": [row["due"] for row in rows]},
+                {"label": str(gettext_lazy("Receivable")), "data": [chart_number(row["receivable"]) for row in rows]},
+                {"label": str(gettext_lazy("Due")), "data": [chart_number(row["due"]) for row in rows]},
             ],
         }
     }

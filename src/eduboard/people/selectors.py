@@ -10,7 +10,8 @@ Rules, in one place:
 - a vacancy is open on a day when declared by then and neither filled nor withdrawn by then (a vacancy
   "filled by 1 September" is still open on 19 August);
 - required training is missing when never done, expired when its renewal date has passed, and expiring
-  when that date falls within settings.TRAINING_EXPIRY_WARNING_DAYS (90) days of the date.
+  when that date falls within settings.TRAINING_EXPIRY_WARNING_DAYS (90) days of the date;
+- FTE figures are Decimals with 3 places, never floats; the edge (page, API, file) writes them.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 
 from django.db.models import Max
 
+from eduboard.core.numbers import fte
 from eduboard.core.scope import Viewer, institution_scope
 from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, TrainingRequirement, Vacancy
 from eduboard.people.services import TrainingGap, expiry, requirement_applies, warning_window
@@ -36,10 +38,6 @@ GENERAL_SCHOOL_TYPES = frozenset(
 
 def _scope(visible_to: Viewer) -> set[int] | None:
     return institution_scope(visible_to)
-
-
-def _fte(value: Decimal) -> float:
-    return float(value.quantize(Decimal("0.001")))
 
 
 def _count(people: set[int], institutions_of: dict[int, set[int]]) -> dict[str, int]:
@@ -137,18 +135,18 @@ def vacancy_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
                 "position": vacancy.position.code,
                 "position_name": vacancy.position.name,
                 "subject": vacancy.subject,
-                "fte": _fte(vacancy.fte),
+                "fte": fte(vacancy.fte),
                 "published_on": vacancy.published_on.isoformat() if vacancy.published_on else None,
             }
         )
         entry["fte"] += vacancy.fte
         total += vacancy.fte
     for entry in grouped.values():
-        entry["fte"] = _fte(entry["fte"])
+        entry["fte"] = fte(entry["fte"])
     return {
         "vacancies": dict(sorted(grouped.items())),
         "vacancies_count": len(vacancies),
-        "vacancies_fte_total": _fte(total),
+        "vacancies_fte_total": fte(total),
     }
 
 
@@ -203,7 +201,8 @@ def training_gaps(*, as_of: date, visible_to: Viewer) -> list[TrainingGap]:
 
 
 def people_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
-    """Every people figure of the readiness report as of a date, as JSON-ready data."""
+    """Every people figure of the readiness report as of a date, as plain data (FTE as Decimals); the data of
+    `manage.py people_stats` and `GET /api/people/stats/`."""
     gaps = training_gaps(as_of=as_of, visible_to=visible_to)
     by_status = {"missing": 0, "expired": 0, "expiring": 0}
     for gap in gaps:

@@ -8,7 +8,9 @@ Rules, in one place:
 - "the previous year" is the same period a year earlier (29 February becomes 28 February);
 - a city (or any group of institutions) mean of an exam is the candidate-weighted mean of the institutions'
   means: sum(candidates × mean %) / sum(candidates), rounded half up to 2 places;
-- gaps are signed percentage points, institution (or city) minus the comparison: −22.6 is 22.6 points below.
+- gaps are signed percentage points, institution (or city) minus the comparison: −22.6 is 22.6 points below;
+- percentages and points leave these functions as Decimals with 2 places (None where there is none), never
+  floats; the edge (page, API, file) writes them.
 """
 
 from __future__ import annotations
@@ -38,9 +40,10 @@ from eduboard.registry.models import Institution
 from eduboard.registry.selectors import same_day_a_year_before
 
 
-def _number(value: Decimal | None) -> float | None:
-    """A Decimal figure as a JSON number (its 2-place value), None stays None."""
-    return None if value is None else float(value)
+def _percent(value: Decimal | None) -> Decimal | None:
+    """A percentage (or percentage points) as the figures give it: a Decimal with 2 places, or None. It stays a
+    Decimal up to the edge (page, API, file), which writes it."""
+    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def observations_in(
@@ -97,7 +100,7 @@ def observation_figures(
 
     6 queries whatever the number of observations. Keys: `from`, `to`, `lessons`, `lessons_by_kind`,
     `criteria` (criterion code -> `text`, `group`, `answered`, `meeting`, `percent`, `previous_percent`,
-    `change_points`), `previous` (`from`, `to`, `lessons`). Percentages are numbers with 2 places or None.
+    `change_points`), `previous` (`from`, `to`, `lessons`). Percentages are Decimals with 2 places or None.
     """
     types = list(institution_types) if institution_types is not None else None
     filters = {
@@ -127,10 +130,10 @@ def observation_figures(
             "group": info[3],
             "answered": answered,
             "meeting": meeting,
-            "percent": _number(now),
+            "percent": now,
             "previous_answered": before_answered,
-            "previous_percent": _number(before),
-            "change_points": _number(now - before) if now is not None and before is not None else None,
+            "previous_percent": before,
+            "change_points": _gap(now, before),
         }
     return {
         "from": date_from.isoformat(),
@@ -196,8 +199,9 @@ def _weighted_mean(pairs: Iterable[tuple[int, Decimal]]) -> Decimal | None:
     return (total / weight).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _gap(value: Decimal | None, other: Decimal | None) -> float | None:
-    return None if value is None or other is None else float(value - other)
+def _gap(value: Decimal | None, other: Decimal | None) -> Decimal | None:
+    """`value` less `other` in percentage points (2 places), None when either is missing."""
+    return None if value is None or other is None else _percent(value - other)
 
 
 def exam_result_list(*, visible_to: Viewer) -> QuerySet[ExamResult]:
@@ -246,10 +250,10 @@ def exam_comparison(
                 "grade": sitting.grade,
                 "institutions": len(rows_of),
                 "candidates": sum(r.candidates for r in rows_of),
-                "mean_percent": _number(mean),
+                "mean_percent": mean,
                 "below_threshold": sum(below) if below else None,
-                "threshold_percent": _number(threshold),
-                "national_mean_percent": _number(national),
+                "threshold_percent": _percent(threshold),
+                "national_mean_percent": _percent(national),
                 "gap_points": _gap(mean, national),
             }
         )
@@ -282,10 +286,10 @@ def institution_exam_comparison(
                 "level": result.sitting.level,
                 "grade": result.sitting.grade,
                 "candidates": result.candidates,
-                "mean_percent": _number(result.mean_percent),
+                "mean_percent": _percent(result.mean_percent),
                 "below_threshold": result.below_threshold,
-                "type_mean_percent": _number(result.type_mean_percent),
-                "national_mean_percent": _number(national),
+                "type_mean_percent": _percent(result.type_mean_percent),
+                "national_mean_percent": _percent(national),
                 "gap_to_type_points": _gap(result.mean_percent, result.type_mean_percent),
                 "gap_to_national_points": _gap(result.mean_percent, national),
             }
@@ -337,7 +341,7 @@ def support_list(
                 "name": f"{result.learner.first_name} {result.learner.last_name}" if result.learner else "",
                 "subject": result.sitting.subject.name,
                 "grade": result.sitting.grade,
-                "percent": _number(result.percent),
+                "percent": _percent(result.percent),
             }
         )
     return sorted(grouped.values(), key=lambda entry: (entry["institution"] is not None, entry["institution_name"]))

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from eduboard.core.exports import Column
+from eduboard.core.numbers import chart_number
 from eduboard.core.views import FilteredListView
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality import selectors, services
@@ -49,8 +50,11 @@ def observation_stats_view(request: HttpRequest) -> HttpResponse:
         "labels": [code for code, _row in rows],
         "datasets": [
             # xgettext:no-python-format
-            {"label": str(gettext_lazy("% of lessons")), "data": [row["percent"] for _code, row in rows]},
-            {"label": str(gettext_lazy("A year before")), "data": [row["previous_percent"] for _code, row in rows]},
+            {"label": str(gettext_lazy("% of lessons")), "data": [chart_number(row["percent"]) for _code, row in rows]},
+            {
+                "label": str(gettext_lazy("A year before")),
+                "data": [chart_number(row["previous_percent"]) for _code, row in rows],
+            },
         ],
     }
     return render(
@@ -265,14 +269,23 @@ def exam_comparison_view(request: HttpRequest) -> HttpResponse:
     shown = rows or institution_rows
     datasets = (
         [
-            {"label": str(gettext_lazy("City")), "data": [r["mean_percent"] for r in rows]},
-            {"label": str(gettext_lazy("Nation")), "data": [r["national_mean_percent"] for r in rows]},
+            {"label": str(gettext_lazy("City")), "data": [chart_number(r["mean_percent"]) for r in rows]},
+            {"label": str(gettext_lazy("Nation")), "data": [chart_number(r["national_mean_percent"]) for r in rows]},
         ]
         if rows
         else [
-            {"label": str(gettext_lazy("Institution")), "data": [r["mean_percent"] for r in institution_rows]},
-            {"label": str(gettext_lazy("Its type")), "data": [r["type_mean_percent"] for r in institution_rows]},
-            {"label": str(gettext_lazy("Nation")), "data": [r["national_mean_percent"] for r in institution_rows]},
+            {
+                "label": str(gettext_lazy("Institution")),
+                "data": [chart_number(r["mean_percent"]) for r in institution_rows],
+            },
+            {
+                "label": str(gettext_lazy("Its type")),
+                "data": [chart_number(r["type_mean_percent"]) for r in institution_rows],
+            },
+            {
+                "label": str(gettext_lazy("Nation")),
+                "data": [chart_number(r["national_mean_percent"]) for r in institution_rows],
+            },
         ]
     )
     chart = {"type": "bar", "labels": [label(r) for r in shown], "datasets": datasets}

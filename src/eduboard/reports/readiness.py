@@ -252,7 +252,7 @@ def _special_programmes_table(ctx: BuildContext, key: str, level: str, title: Te
 
 def _vacancies_table(ctx: BuildContext, key: str, types: set[str] | None, exclude: set[str] | None = None) -> Block:
     rows = []
-    total_fte = 0.0
+    total_fte = Decimal(0)
     for number_, entry in ctx.people["vacancies"].items():
         kind = ctx.institutions.get(number_, ("", ""))[1]
         if (types is not None and kind not in types) or (exclude is not None and kind in exclude):
@@ -271,8 +271,8 @@ def _vacancies_table(ctx: BuildContext, key: str, types: set[str] | None, exclud
     )
 
 
-def _fte(value: float) -> str:
-    """An FTE rate as the people selectors give it (3 places at most), as an exact decimal string."""
+def _fte(value: Decimal) -> str:
+    """An FTE rate as the people selectors give it (a Decimal, 3 places at most), as an exact decimal string."""
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text or "0"
 
@@ -573,14 +573,15 @@ def finance_blocks(ctx: BuildContext, part: str) -> list[Block]:
     return needs(MONEY, heading(T(_("Finances"))), *finance_part_blocks(ctx, part))
 
 
-def _dec(value: float | Decimal | None) -> str | None:
-    """A number the finance and quality selectors give as a JSON float (exact to its 2 places) as a decimal string."""
-    return None if value is None else format(Decimal(str(value)).normalize(), "f")
+def _dec(value: Decimal | None) -> str | None:
+    """A percentage or points the selectors give (a Decimal with 2 places) as a decimal string without trailing
+    zeros (75, 52.6)."""
+    return None if value is None else format(value.normalize(), "f")
 
 
-def _money(value: float | Decimal | None) -> str | None:
-    """An amount (a Decimal, or a JSON float of the finance selectors) as euros with 2 places."""
-    return None if value is None else str(money(Decimal(str(value))))
+def _money(value: Decimal | None) -> str | None:
+    """An amount the finance selectors give (a Decimal) as euros with 2 places."""
+    return None if value is None else str(money(value))
 
 
 PART_TYPES = {

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from eduboard.core.numbers import json_figures
 from eduboard.finance.exports import meal_workbook
 from eduboard.finance.selectors import meal_compensation
 from eduboard.registry.models import Institution
@@ -35,4 +35,4 @@ class Command(BaseCommand):
             Path(options["xlsx"]).write_bytes(meal_workbook(computation))
             self.stdout.write(f"Wrote {options['xlsx']}: {len(computation.lines)} learners.")
             return
-        self.stdout.write(json.dumps(computation.as_dict(), ensure_ascii=False, indent=2))
+        self.stdout.write(json_figures(computation.as_dict()))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
 from eduboard.core.commands import iso_date
+from eduboard.core.numbers import json_figures
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.selectors import people_stats
 
@@ -19,6 +19,4 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", type=iso_date, required=True, help="YYYY-MM-DD")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(
-            json.dumps(people_stats(visible_to=WHOLE_CITY, as_of=options["as_of"]), ensure_ascii=False, indent=2)
-        )
+        self.stdout.write(json_figures(people_stats(visible_to=WHOLE_CITY, as_of=options["as_of"])))

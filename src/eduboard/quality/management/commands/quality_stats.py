@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduboard.core.commands import iso_date
+from eduboard.core.numbers import json_figures
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import selectors
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
@@ -67,4 +67,4 @@ class Command(BaseCommand):
                 data = selectors.exam_comparison(
                     visible_to=WHOLE_CITY, year=options["year"], exam=options["exam"], level=options["level"]
                 )
-        self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        self.stdout.write(json_figures(data))
