@@ -15,6 +15,7 @@ import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 django_stubs_ext.monkeypatch()
 
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "auditlog",
+    "django_tasks",
+    "django_tasks_db",
     "eduboard.core",
     "eduboard.registry",
     "eduboard.people",
@@ -88,6 +91,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "eduboard.core.middleware.PrivacyHeadersMiddleware",
     "eduboard.core.middleware.RefuseControlCharactersMiddleware",
+    "eduboard.core.middleware.DatabaseBusyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "eduboard.accounts.middleware.RequireSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -126,6 +130,14 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEF
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # The server and the worker write one file: write-ahead logging lets readers go on during a write, and
+    # transactions that take the write lock when they begin cannot deadlock as "database is locked".
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # Tests on a file beside the database, locked as in production (an in-memory test database shares its cache
+    # between connections and answers "table is locked" at once instead of waiting); one file per test process.
+    _name = Path(DATABASES["default"]["NAME"])
+    DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f"test_{os.getpid()}_{_name.name}"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and sign-in security
@@ -165,7 +177,10 @@ USE_TZ = True
 
 # --- Static files, served by whitenoise.
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "staticfiles"))
+# Source maps are for developers' tools, not for browsers' downloads: collectstatic does not compress them
+# (half its time; see docs/operations.md).
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -181,10 +196,13 @@ STORAGES = {
 # source folders (no collectstatic needed) and re-read on every request, so edits show at once.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
-MEDIA_ROOT = BASE_DIR / "var" / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
 # --- E-mail: console by default.
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Pages hand e-mails to the task queue (eduboard.core.mail.TaskEmailBackend); the worker sends them through
+# EMAIL_DELIVERY_BACKEND (SMTP with the settings below in production, the console by default).
+EMAIL_BACKEND = "eduboard.core.mail.TaskEmailBackend"
+EMAIL_DELIVERY_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -218,12 +236,19 @@ REST_FRAMEWORK = {
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Every error is JSON: a protected delete answers 409 with what refers to the object (eduboard.core.openapi).
+    "EXCEPTION_HANDLER": "eduboard.core.openapi.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "eduboard API",
     "DESCRIPTION": "The API of eduboard, the information system of a city education board.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Every operation documents its error answers (400/401/403/404/409/429) with one `Error` schema.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "eduboard.core.openapi.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeLevelEnum": "eduboard.registry.choices.ProgrammeLevel",
         "SettlementLevelEnum": "eduboard.finance.choices.SettlementLevel",
@@ -269,14 +294,38 @@ if PRODUCTION:
     if env_bool("BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# --- Background work: imports run in a thread of the server process ("thread"), or inline ("sync").
-EDUBOARD_TASKS = os.environ.get("EDUBOARD_TASKS", "thread")
+# --- Background work: Django's Tasks API (the django-tasks backport). Imports, report files and e-mails are
+# tasks run by a worker process beside the server (`manage.py worker`, started by `make demo`): the database
+# backend by default; with REDIS_URL, RQ on Redis, so workers may run on other machines (docs/operations.md).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 6 * 3600}}
+else:
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job proves it is alive every few seconds; one silent for this long is marked failed (its worker died).
+JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "60"))
+# An import's uploaded file is deleted when the import is saved; a refused or failed one is kept this long (retry).
+IMPORT_FAILED_RETENTION_DAYS = int(os.environ.get("IMPORT_FAILED_RETENTION_DAYS", "7"))
+# Imported files: upload limits (the national learners file is about 30 MB as CSV, 18.5 MB as XLSX unpacking to
+# 187 MB) and, against XLSX "zip bombs", the most its parts may unpack to and the most one part may grow.
+IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", str(64 * 1024 * 1024)))
+IMPORT_MAX_INSTITUTION_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_INSTITUTION_UPLOAD_BYTES", str(8 * 1024 * 1024)))
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = int(os.environ.get("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", str(512 * 1024 * 1024)))
+IMPORT_MAX_XLSX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_XLSX_COMPRESSION_RATIO", "100"))
+# Progress, heartbeats, throttles: shared by the server's and the workers' processes.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
-    }
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+        }
+    )
 }
+
 # Personal data in bulk: an export with full personal codes of more rows than this asks for the password (and the
 # second factor) again, valid for REAUTH_VALID_SECONDS; a user may make FULL_CODE_EXPORTS_PER_HOUR such exports.
 BULK_EXPORT_REAUTH_ROWS = int(os.environ.get("BULK_EXPORT_REAUTH_ROWS", "100"))
@@ -296,9 +345,29 @@ FTE_WARNING_LIMIT = Decimal(os.environ.get("FTE_WARNING_LIMIT", "1.5"))
 # Training that expires within this many days is reported as expiring.
 TRAINING_EXPIRY_WARNING_DAYS = int(os.environ.get("TRAINING_EXPIRY_WARNING_DAYS", "90"))
 
+# Logs carry no personal data: every handler withholds request paths, query strings, request bodies, personal codes
+# and the values database errors quote (eduboard.core.logging). Django's own "django" handlers are replaced: its
+# e-mail to ADMINS would carry the request's POST body and the local variables of the failing code.
+LOG_LEVEL = os.environ.get("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "filters": {"personal_data": {"()": "eduboard.core.logging.PersonalDataFilter"}},
+    "formatters": {
+        "django.server": {"()": "django.utils.log.ServerFormatter", "format": "[{server_time}] {message}", "style": "{"}
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["personal_data"],
+            "level": "INFO",
+        },
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }

@@ -34,3 +34,6 @@ urlpatterns = [
     path("api/", include(router.urls)),
     path("backoffice/", admin.site.urls),
 ]
+
+handler404 = "eduboard.core.views.not_found_view"
+handler500 = "eduboard.core.views.server_error_view"

@@ -10,11 +10,12 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found, server_error
 from django_filters.views import FilterView
 
 from eduboard.core.audit import audit_export
@@ -133,3 +134,17 @@ class FilteredListView(FilterView):
         if getattr(self.request, "htmx", False) and self.partial_template_name:
             return [self.partial_template_name]
         return super().get_template_names()
+
+
+def not_found_view(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404: JSON under /api/ (the API's every answer is JSON), the friendly page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return page_not_found(request, exception)
+
+
+def server_error_view(request: HttpRequest) -> HttpResponse:
+    """500: JSON under /api/, the friendly page elsewhere; the error itself is logged by Django."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Internal error; it was logged. Try again later.")}, status=500)
+    return server_error(request)

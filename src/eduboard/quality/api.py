@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -249,7 +249,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
     def observations(self, request: Request) -> Response:
         """Lessons and the % meeting each criterion (keyed by criterion code), with the year before."""
         if not request.user.has_perm("quality.view_observation"):
-            return Response(status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied
         today = timezone.localdate()
         date_from = _date(request, "from") or school_year_start(today)
         date_to = _date(request, "to") or today
@@ -280,7 +280,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
     def exams(self, request: Request) -> Response:
         """The city against the nation per sitting, or (with `institution`) the institution against its type."""
         if not request.user.has_perm("quality.view_examresult"):
-            return Response(status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied
         year = _year(request)
         exam = request.query_params.get("exam") or None
         if exam is not None and exam not in ExamKind.values:
@@ -317,7 +317,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
     def support_list(self, request: Request) -> Response:
         """Learners below a threshold in one test, by school (personal codes masked)."""
         if not request.user.has_perm("quality.view_learnerresult"):
-            return Response(status=status.HTTP_403_FORBIDDEN)
+            raise PermissionDenied
         try:
             below = Decimal(request.query_params.get("below", "20"))
             grade = int(request.query_params["grade"]) if request.query_params.get("grade") else None
@@ -334,7 +334,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
             grade=grade,
             visible_to=request.user,
         )
-        return Response({"below_percent": float(below), "schools": groups})
+        return Response({"below_percent": below, "schools": groups})
 
 
 def register(router: DefaultRouter) -> None:

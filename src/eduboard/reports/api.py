@@ -7,6 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,7 +27,7 @@ def readiness_api_view(request: Request) -> Response:
     """The readiness report's content as of a date (sections, figures, tables), scoped to the caller and
     without the blocks the caller's role does not include."""
     if not request.user.has_perm("reports.view_reportedition"):
-        return Response(status=status.HTTP_403_FORBIDDEN)
+        raise PermissionDenied
     raw = request.query_params.get("as_of")
     try:
         as_of = serializers.DateField().to_internal_value(raw) if raw else default_as_of()
@@ -42,10 +43,10 @@ def edition_api_view(request: Request, pk: int) -> Response:
     """A report edition: its facts, narrative and content (frozen when published, computed now for a draft),
     without the blocks the caller's role does not include."""
     if not request.user.has_perm("reports.view_reportedition"):
-        return Response(status=status.HTTP_403_FORBIDDEN)
+        raise PermissionDenied
     edition = ReportEdition.objects.visible_to(request.user).select_related("school_year").filter(pk=pk).first()
     if edition is None:
-        return Response(status=status.HTTP_404_NOT_FOUND)
+        raise NotFound
     return Response(
         {
             "id": edition.pk,

@@ -1,0 +1,77 @@
+"""The API's error answers, in one place: every error is JSON, and every operation's schema documents them.
+
+`exception_handler` (REST_FRAMEWORK["EXCEPTION_HANDLER"]) adds what DRF leaves to Django: a delete of an object
+that others still refer to answers 409 with what refers to it, and a database that stays busy answers 503, both
+as JSON. `document_errors` (a drf-spectacular postprocessing hook) adds the error answers an operation can give to
+its schema: 400 for writes and filtered lists, 401 and 403 everywhere, 404 where a path names an object, 409 for
+writes, 429 (throttled) everywhere, all with the `Error` schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from rest_framework import status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+ERROR_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "An error: `detail` says what went wrong; a refused write names each field with its messages.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+
+DESCRIPTIONS = {
+    "400": "The request was refused: each field with its messages, or `detail`.",
+    "401": "Not signed in (no valid token or session).",
+    "403": "Signed in, but this role may not do this.",
+    "404": "No such object, or not one the caller may see (or a page past the last).",
+    "409": "Conflict: the object changed since it was read (send the version you read), or others still refer to it.",
+    "429": "Too many requests; wait and try again.",
+}
+
+
+def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(error, ProtectedError | RestrictedError):
+        kinds = sorted(
+            {str(related._meta.verbose_name_plural) for related in error.protected_objects}
+            if isinstance(error, ProtectedError)
+            else {str(related._meta.verbose_name_plural) for related in error.restricted_objects}
+        )
+        return Response(
+            {
+                "detail": _("This cannot be deleted while other records refer to it: %s.") % ", ".join(kinds),
+                "referred_to_by": kinds,
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(error, OverflowError):  # a number beyond what the database can hold, e.g. in a filter
+        return Response({"detail": _("A number in the request is out of range.")}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(error, context)
+
+
+def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: the error answers of every operation, with the `Error` schema."""
+    components = result.setdefault("components", {}).setdefault("schemas", {})
+    components["Error"] = ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/Error"}
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if method not in {"get", "post", "put", "patch", "delete"}:
+                continue
+            codes = ["401", "403", "429"]
+            if "{" in path or operation.get("parameters"):  # an object named in the path or a filter; a past page
+                codes.append("404")
+            if method != "get" or operation.get("parameters"):
+                codes.append("400")
+            if method in {"post", "put", "patch", "delete"}:
+                codes.append("409")
+            responses = operation.setdefault("responses", {})
+            for code in codes:
+                responses.setdefault(
+                    code, {"description": DESCRIPTIONS[code], "content": {"application/json": {"schema": reference}}}
+                )
+    return result

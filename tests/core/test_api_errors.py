@@ -1,0 +1,61 @@
+"""Every error the API gives is JSON and documented: a protected delete is a 409 naming what refers to the object,
+an unknown address a JSON 404, a number beyond the database's range a 400; the schema lists the error answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from eduboard.accounts.models import User
+from eduboard.accounts.roles import Role
+from eduboard.registry.models import Group, Institution
+from tests.registry.world import World, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world() -> World:
+    return build_world(pupils=1)
+
+
+@pytest.fixture
+def board(make_user: Callable[..., User], signed_in: Callable[[User], Client]) -> Client:
+    return signed_in(make_user(Role.BOARD_ADMIN))
+
+
+def test_deleting_an_institution_others_refer_to_answers_409_and_deletes_nothing(board: Client, world: World) -> None:
+    response = board.delete(f"/api/registry/institutions/{world.school.pk}/")
+    assert response.status_code == 409
+    body = response.json()
+    assert body["referred_to_by"]  # what still refers to it, by name
+    assert Institution.objects.filter(pk=world.school.pk).exists()
+    assert Group.objects.filter(institution=world.school).exists()
+
+
+def test_an_unknown_api_address_answers_json_404(board: Client) -> None:
+    response = board.get("/api/no-such-thing/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert "detail" in response.json()
+
+
+def test_a_number_beyond_the_database_s_range_in_a_filter_answers_400(board: Client) -> None:
+    response = board.get("/api/registry/groups/", {"institution": "9" * 40})
+    assert response.status_code in (400, 404)  # refused by the filter, or out of range: never a 500
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_every_operation_documents_its_error_answers(board: Client) -> None:
+    schema = board.get("/api/schema/", {"format": "json"}).json()
+    assert "Error" in schema["components"]["schemas"]
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            codes = set(operation["responses"])
+            assert {"401", "403", "429"} <= codes, (method, path)
+            if method in {"post", "put", "patch", "delete"}:
+                assert {"400", "409"} <= codes, (method, path)
+            if "{" in path:
+                assert "404" in codes, (method, path)
