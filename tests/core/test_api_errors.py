@@ -59,3 +59,23 @@ def test_every_operation_documents_its_error_answers(board: Client) -> None:
                 assert {"400", "409"} <= codes, (method, path)
             if "{" in path:
                 assert "404" in codes, (method, path)
+
+
+def test_a_settlement_with_numbers_beyond_the_bounds_is_refused_and_the_list_still_answers(board: Client) -> None:
+    from eduboard.registry.models import Municipality
+
+    Municipality.objects.get_or_create(name="Augšdaugavas novads")
+    line = {
+        "municipality": "Augšdaugavas novads",
+        "direction": "incoming",
+        "level": "basic",
+        "period_start": "2024-01-01",
+        "period_end": "2024-08-31",
+        "learners": 70,
+        "months": 8,
+        "monthly_cost": "646423112411.00",
+    }
+    response = board.post("/api/finance/settlements/", line, content_type="application/json")
+    assert response.status_code == 400
+    assert "monthly_cost" in response.json()
+    assert board.get("/api/finance/settlements/").status_code == 200

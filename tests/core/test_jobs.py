@@ -278,3 +278,40 @@ def test_a_worker_killed_mid_import_is_noticed_within_its_lease(tmp_path: Path) 
         "job = job_lease_check(ImportJob.objects.get()); print(job.status, ResidentsElsewhere.objects.count())",
     )
     assert output.split()[-2:] == ["failed", "0"]
+
+
+@pytest.mark.django_db
+def test_a_full_disk_while_writing_a_report_file_fails_the_job_clearly_and_serves_no_file(
+    make_user: Callable[..., User], signed_in: Callable[[User], Client], monkeypatch: pytest.MonkeyPatch, english: None
+) -> None:
+    import errno
+    from datetime import date
+
+    from eduboard.core.schoolyears import school_year_get_or_create
+    from eduboard.reports import jobs as report_jobs
+    from eduboard.reports import services as report_services
+
+    board = make_user(Role.BOARD_ADMIN)
+    edition = report_services.edition_create(
+        school_year=school_year_get_or_create(code="2024/2025"), as_of=date(2024, 10, 1), by=board
+    )
+    real_open = Path.open
+
+    def full_disk(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if self.name.endswith(".part") and "w" in mode:
+            handle = real_open(self, mode, *args, **kwargs)
+            handle.write(b"%PDF half")  # something reached the disk before it filled up
+            handle.close()
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", full_disk)
+    client = signed_in(board)
+    start = client.post(f"/reports/{edition.pk}/file/html/", {"lang": "en"})
+    job_id = start.url.rstrip("/").rsplit("/", 1)[-1]
+    job = report_jobs.FileJob.objects.get(pk=job_id)
+    assert job.status == report_jobs.FileJob.Status.FAILED
+    assert "disk is full" in job.error
+    assert not report_jobs.job_path(job).exists()
+    assert not report_jobs.job_path(job).with_name(report_jobs.job_path(job).name + ".part").exists()
+    assert client.get(f"/reports/jobs/{job_id}/file/").status_code == 404

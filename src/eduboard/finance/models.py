@@ -339,6 +339,10 @@ class DayOff(models.Model):
         return f"{self.name} ({self.start}–{self.end})"
 
 
+SETTLEMENT_MAX_LEARNERS = 100_000
+SETTLEMENT_MAX_MONTHLY_COST = Decimal("100000.00")
+
+
 class SettlementLine(TimeStampedModel):
     """One line of an inter-municipal settlement: learners of one level, the months they were counted,
     and the cost per learner per month. Incoming lines are receivable, outgoing ones are due."""
@@ -350,7 +354,11 @@ class SettlementLine(TimeStampedModel):
     level = models.CharField(_("level"), max_length=10, choices=SettlementLevel.choices)
     period_start = models.DateField(_("period from"))
     period_end = models.DateField(_("period to"))
-    learners = models.PositiveIntegerField(_("learners"), validators=[MinValueValidator(1)])
+    # Bounds that fit the columns and their product: learners × months × monthly cost stays within the amount's
+    # 14 digits (at most 100,000 × 12 × 100,000.00).
+    learners = models.PositiveIntegerField(
+        _("learners"), validators=[MinValueValidator(1), MaxValueValidator(SETTLEMENT_MAX_LEARNERS)]
+    )
     months = models.PositiveSmallIntegerField(
         _("months"), validators=[MinValueValidator(1), MaxValueValidator(12)], help_text=_("Months each was counted.")
     )
@@ -358,7 +366,7 @@ class SettlementLine(TimeStampedModel):
         _("cost per learner per month (EUR)"),
         max_digits=14,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal(0))],
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(SETTLEMENT_MAX_MONTHLY_COST)],
     )
     note = models.CharField(_("note"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
