@@ -79,3 +79,13 @@ def test_a_settlement_with_numbers_beyond_the_bounds_is_refused_and_the_list_sti
     assert response.status_code == 400
     assert "monthly_cost" in response.json()
     assert board.get("/api/finance/settlements/").status_code == 200
+
+
+def test_a_nul_byte_in_a_json_body_is_refused_with_400_naming_the_field(board: Client) -> None:
+    response = board.post(
+        "/api/quality/observations/",
+        {"institution": "90000\u000000011", "kind": "peer", "date": "2024-02-20"},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["institution"]

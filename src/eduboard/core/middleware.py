@@ -3,7 +3,9 @@ clear answer when the database stays locked by other writes."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -82,8 +84,22 @@ class PrivacyHeadersMiddleware:
         return response
 
 
+def json_texts(document: Any, name: str = "-") -> Iterator[tuple[str, str]]:
+    """Every text of a JSON document, keys included, with the name of the field it is in."""
+    if isinstance(document, str):
+        yield name, document
+    elif isinstance(document, list):
+        for item in document:
+            yield from json_texts(item, name)
+    elif isinstance(document, dict):
+        for key, value in document.items():
+            yield str(key), str(key)
+            yield from json_texts(value, str(key))
+
+
 class RefuseControlCharactersMiddleware:
-    """Answer 400 to a query or a form whose text holds a control character, before any view sees it.
+    """Answer 400 to a query, a form or a JSON body whose text holds a control character, before any view sees it
+    (a NUL byte is refused by PostgreSQL inside any query, e.g. a lookup of a related object by name).
 
     Every form, bound to a model or not (search boxes, filters, sign-in), is covered in one place; the
     models' text fields carry the same validator for the API's JSON and for services (see core.apps).
@@ -102,6 +118,16 @@ class RefuseControlCharactersMiddleware:
                         return self.refuse(
                             request, _("%(field)s: %(error)s") % {"field": name, "error": error.messages[0]}
                         )
+        if request.content_type == "application/json" and request.body:
+            try:
+                document = json.loads(request.body)
+            except ValueError:
+                document = None  # not JSON: the API's parser answers that
+            for name, value in json_texts(document):
+                try:
+                    validate_no_control_characters(value)
+                except ValidationError as error:  # as the API words a refused field: {field: [message]}
+                    return JsonResponse({name: [error.messages[0]]}, status=400)
         return self.get_response(request)
 
     @staticmethod
