@@ -16,7 +16,7 @@ from eduboard.quality.defaults import criterion_codes, ensure_default_form
 from eduboard.registry.models import Institution
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 PHONE = {"width": 390, "height": 844}
 

@@ -50,7 +50,7 @@ def board(make_user: Callable[..., User], signed_in: Callable[[User], Client]) -
     return signed_in(make_user(Role.BOARD_ADMIN))
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_upload_is_queued_for_the_worker_and_the_worker_imports_it(board: Client, settings: Any) -> None:
     settings.TASKS = DATABASE_BACKEND
     job = upload(board, PROGRAMMES)
@@ -159,7 +159,7 @@ def redis_answers() -> bool:
 
 
 @pytest.mark.skipif(not redis_answers(), reason="no Redis on 127.0.0.1:6379")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_with_redis_an_import_goes_through_rq_and_an_rq_worker_runs_it(board: Client, settings: Any) -> None:
     import django_rq
     from django_tasks_rq import Job
@@ -178,7 +178,7 @@ def test_with_redis_an_import_goes_through_rq_and_an_rq_worker_runs_it(board: Cl
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_import_whose_database_session_is_terminated_fails_cleanly(board: Client, settings: Any) -> None:
     """pg_terminate_backend from another connection, mid-import: nothing half-saved, the job says why."""
     settings.TASKS = DATABASE_BACKEND

@@ -17,7 +17,7 @@ from eduboard.reports import services
 from eduboard.reports.models import EditionStatus, ReportEdition
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_publishers_at_once_one_wins_and_the_other_is_told(make_user: Callable[..., User]) -> None:
     first, second = make_user(Role.BOARD_ADMIN), make_user(Role.BOARD_ADMIN)
     year = school_year_get_or_create(code="2024/2025")

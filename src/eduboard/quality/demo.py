@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality.choices import ExamKind, ObservationKind
-from eduboard.quality.defaults import DEFAULT_FORM_CODE, YES_PARTLY_NO
+from eduboard.quality.defaults import DEFAULT_FORM_CODE, YES_PARTLY_NO, ensure_default_form
 from eduboard.quality.models import (
     Answer,
     Criterion,
@@ -203,6 +203,7 @@ def _load_observations(institutions: dict[str, Institution]) -> None:
     if demo.count() == EXTERNAL_LESSONS + SPORTS_SESSIONS + INTERNAL_LESSONS:
         return
     demo.delete()
+    ensure_default_form()  # the migration's form, again if the database was emptied since (safe to repeat)
     form = ObservationForm.objects.filter(code=DEFAULT_FORM_CODE).order_by("version").first()
     if form is None:
         return
