@@ -30,6 +30,8 @@ from django.core.management import CommandError, call_command
 
 from eduboard.core.backup import FORMAT, FORMAT_VERSION, backup_manifest
 
+pytestmark = pytest.mark.usefixtures("english")  # the refusals' wording is read
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Migrate, load the demonstration data, make an API token; print the secrets the drill must never see printed.
