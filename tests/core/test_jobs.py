@@ -179,7 +179,9 @@ def test_with_redis_an_import_goes_through_rq_and_an_rq_worker_runs_it(board: Cl
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="terminates a PostgreSQL backend")
 @pytest.mark.django_db(transaction=True)
-def test_an_import_whose_database_session_is_terminated_fails_cleanly(board: Client, settings: Any) -> None:
+def test_an_import_whose_database_session_is_terminated_fails_cleanly(
+    board: Client, settings: Any, english: None
+) -> None:
     """pg_terminate_backend from another connection, mid-import: nothing half-saved, the job says why."""
     settings.TASKS = DATABASE_BACKEND
     rows = "".join(f"Novads {number},2024/2025,basic,{number}\n" for number in range(4000))
@@ -213,7 +215,7 @@ def test_an_import_whose_database_session_is_terminated_fails_cleanly(board: Cli
     thread.join()
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
-    assert "database connection was lost" in job.errors[0] or "datubāzes" in job.errors[0]
+    assert "database connection was lost" in job.errors[0]
     from eduboard.registry.models import ResidentsElsewhere
 
     assert not ResidentsElsewhere.objects.exists()
