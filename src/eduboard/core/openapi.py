@@ -36,11 +36,8 @@ DESCRIPTIONS = {
 
 def exception_handler(error: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(error, ProtectedError | RestrictedError):
-        kinds = sorted(
-            {str(related._meta.verbose_name_plural) for related in error.protected_objects}
-            if isinstance(error, ProtectedError)
-            else {str(related._meta.verbose_name_plural) for related in error.restricted_objects}
-        )
+        referring = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+        kinds = sorted({str(related._meta.verbose_name_plural) for related in referring})
         return Response(
             {
                 "detail": _("This cannot be deleted while other records refer to it: %s.") % ", ".join(kinds),

@@ -39,14 +39,6 @@ QUICK_REFUSAL = 2.0
 RETRYABLE_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
 
 
-def locked_version(model: type[models.Model], pk: int) -> int | None:
-    """Lock the row (inside the caller's transaction) and read its version; None when it is gone."""
-    version: int | None = (
-        model._default_manager.select_for_update().filter(pk=pk).values_list("version", flat=True).first()
-    )
-    return version
-
-
 def refuse_stale(*, stored: int | None, expected: int | None, message: StrOrPromise) -> None:
     """Raise the stale-edit error (code `stale`) when `expected` is given and is not the `stored` version.
 
@@ -58,20 +50,6 @@ def refuse_stale(*, stored: int | None, expected: int | None, message: StrOrProm
 
 def _gone() -> ValidationError:
     return ValidationError(_("This record was deleted meanwhile."), code="gone")
-
-
-def count_edit(instance: Any, *, expected_version: int | None, stale_message: StrOrPromise) -> None:
-    """Before saving an edit of a stored row (inside the caller's transaction): lock it, refuse the edit
-    when the row was deleted meanwhile (code `gone`, so saving cannot bring it back) or when it changed
-    since `expected_version` was read (code `stale`, `stale_message`), and count the edit in
-    `instance.version`. A new row (no pk) is left as it is."""
-    if instance.pk is None:
-        return
-    current = locked_version(type(instance), instance.pk)
-    if current is None:
-        raise _gone()
-    refuse_stale(stored=current, expected=expected_version, message=stale_message)
-    instance.version = current + 1
 
 
 def _stamped(model: type[models.Model]) -> list[str]:
