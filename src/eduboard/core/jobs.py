@@ -105,20 +105,30 @@ def progress_key(job_id: int) -> str:
     return f"import-progress-{job_id}"
 
 
-def job_lease_check(job: ImportJob) -> ImportJob:
-    """A running job whose worker stopped renewing its heartbeat is marked failed (it can be retried)."""
-    if job.status == ImportJob.Status.RUNNING and not job_alive("import", job.pk):
-        updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
-            status=ImportJob.Status.FAILED,
-            errors=[_("the worker running this import stopped before it ended; nothing was saved. Retry it.")],
-            total_errors=1,
-            finished_at=timezone.now(),
+def fail_if_worker_gone(job: Any, *, family: str, running: str, **failed: Any) -> bool:
+    """A job (any model with `status` and `finished_at`) still `running` whose heartbeat has expired lost its
+    worker: mark it failed with the `failed` fields, once (whoever reads it first); True when this call did."""
+    if job.status != running or job_alive(family, job.pk):
+        return False
+    updated = type(job).objects.filter(pk=job.pk, status=running).update(finished_at=timezone.now(), **failed)
+    job.refresh_from_db()
+    if updated:
+        logger.warning(
+            "%s job %s: its worker stopped (no heartbeat for %ss)", family, job.pk, settings.JOB_LEASE_SECONDS
         )
-        if updated:
-            logger.warning(
-                "import job %s: its worker stopped (no heartbeat for %ss)", job.pk, settings.JOB_LEASE_SECONDS
-            )
-        job.refresh_from_db()
+    return bool(updated)
+
+
+def job_lease_check(job: ImportJob) -> ImportJob:
+    """A running import whose worker stopped renewing its heartbeat is marked failed (it can be retried)."""
+    fail_if_worker_gone(
+        job,
+        family="import",
+        running=ImportJob.Status.RUNNING,
+        status=ImportJob.Status.FAILED,
+        errors=[_("the worker running this import stopped before it ended; nothing was saved. Retry it.")],
+        total_errors=1,
+    )
     return job
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from eduboard.core.jobs import Heartbeat, internal_error, job_alive
+from eduboard.core.jobs import Heartbeat, fail_if_worker_gone, internal_error
 from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.renderers import render_report
 from eduboard.reports.selectors import edition_content
@@ -53,13 +53,13 @@ def job_state(job: FileJob) -> dict[str, Any]:
 
 def job_lease_check(job: FileJob) -> None:
     """A running job whose worker stopped renewing its heartbeat is marked failed."""
-    if job.status == FileJob.Status.RUNNING and not job_alive("report", job.pk):
-        FileJob.objects.filter(pk=job.pk, status=FileJob.Status.RUNNING).update(
-            status=FileJob.Status.FAILED,
-            error=_("the worker making this file stopped before it ended; ask for the file again."),
-            finished_at=timezone.now(),
-        )
-        job.refresh_from_db()
+    fail_if_worker_gone(
+        job,
+        family="report",
+        running=FileJob.Status.RUNNING,
+        status=FileJob.Status.FAILED,
+        error=_("the worker making this file stopped before it ended; ask for the file again."),
+    )
 
 
 def job_path(job: FileJob) -> Path:
