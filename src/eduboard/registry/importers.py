@@ -614,6 +614,7 @@ class LearnerImporter(ScopedImporter):
         changed: list[Learner] = []
         log = self.change_log is not None
         learners = ImportResult()  # the learners' own changes go to the log; the job counts enrolments
+        names: dict[Any, str] | None = None  # municipality id -> name, for the change log
         for code, record in by_code.items():
             municipality_id = (
                 municipality_get_or_create(record.municipality, self.municipalities) if record.municipality else None
@@ -632,7 +633,8 @@ class LearnerImporter(ScopedImporter):
                         if before != after
                     }
                     if "declared_municipality" in changes:  # ids to names
-                        names: dict[Any, str] = dict(Municipality.objects.values_list("pk", "name"))
+                        if names is None:  # read once a chunk, when the first row needs it
+                            names = dict(Municipality.objects.values_list("pk", "name"))
                         before, after = changes["declared_municipality"]
                         changes["declared_municipality"] = (names.get(before, ""), names.get(after, ""))
                     self.counted(learners, "updated", record, changes, label=self.describe(record))
