@@ -16,6 +16,7 @@ from eduboard.registry.validators import (
     mask_personal_code,
     normalise_personal_code,
     personal_code_birth_date,
+    personal_code_check_digit,
     validate_personal_code,
     validate_programme_code,
     validate_registration_number,
@@ -163,6 +164,20 @@ def test_personal_code_is_accepted_without_the_hyphen_too() -> None:
     validate_personal_code(code.replace("-", ""))
     assert normalise_personal_code(code.replace("-", "")) == code
     assert normalise_personal_code(f" {code} ") == code
+
+
+def test_the_check_digit_is_the_one_python_stdnum_computes() -> None:
+    """eduboard computes the check digit itself for speed; it must agree with the library on every remainder."""
+    from stdnum.lv.pvn import calc_check_digit_pers
+
+    bodies = [
+        f"{day:02d}{month:02d}{year:02d}{century}{serial:03d}"
+        for day, month, year, century, serial in (
+            (1 + n % 28, 1 + n % 12, n % 100, n % 3, (n * 37) % 1000) for n in range(2000)
+        )
+    ]
+    assert {personal_code_check_digit(body) for body in bodies} == {str(digit) for digit in range(10)}
+    assert [personal_code_check_digit(body) for body in bodies] == [calc_check_digit_pers(body) for body in bodies]
 
 
 def test_old_format_personal_code_with_a_wrong_check_digit_is_refused() -> None:

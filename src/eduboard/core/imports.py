@@ -22,6 +22,7 @@ import os
 import pickle
 import queue
 import sqlite3
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
@@ -29,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any, ClassVar, Protocol, cast
 
@@ -175,19 +177,18 @@ class TableFile:
     def _csv_rows(self) -> Iterator[list[str]]:
         with self.path.open(encoding=self.codec, newline="") as handle:
             reader = csv.reader(handle, delimiter=self.delimiter)
-            while True:
-                try:
-                    row = next(reader, None)
-                except UnicodeDecodeError:  # count_rows() was not called first: find the line and name it
-                    with _file_refusals(self.path), self.path.open("rb") as raw:
-                        uploads.count_lines(raw, self.codec)
-                    raise ImportFailed([RowError(0, "-", _("the file is not in its encoding"))]) from None
-                except csv.Error:
-                    reason = _("the line cannot be read as CSV (a cell longer than %d characters?)")
-                    raise ImportFailed([RowError(reader.line_num, "-", reason % csv.field_size_limit())]) from None
-                if row is None:
-                    return
-                yield list(map(str.strip, row))
+            strip = str.strip
+            try:
+                # The errors below come from reading only: what the caller raises reaches the `yield`, not here.
+                for row in reader:
+                    yield list(map(strip, row))
+            except UnicodeDecodeError:  # count_rows() was not called first: find the line and name it
+                with _file_refusals(self.path), self.path.open("rb") as raw:
+                    uploads.count_lines(raw, self.codec)
+                raise ImportFailed([RowError(0, "-", _("the file is not in its encoding"))]) from None
+            except csv.Error:
+                reason = _("the line cannot be read as CSV (a cell longer than %d characters?)")
+                raise ImportFailed([RowError(reader.line_num, "-", reason % csv.field_size_limit())]) from None
 
 
 @contextmanager
@@ -442,6 +443,23 @@ class RecordSpool:
                 return
 
 
+# While the check thread runs Python, the writing thread waits for the interpreter lock each time the database
+# answers; Python hands it over every 5 ms by default. A shorter interval lets the writer send the next rows
+# sooner: the PostgreSQL learners import measured 5.1 s instead of 6.9 s (median of three, docs/performance.md).
+IMPORT_SWITCH_INTERVAL = 0.0005
+
+
+@contextmanager
+def short_thread_switches() -> Iterator[None]:
+    """Python's thread switch interval set to IMPORT_SWITCH_INTERVAL for the block, then restored."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(IMPORT_SWITCH_INTERVAL)
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
+
+
 class CheckedChunks:
     """The chunks a check thread hands to the writing thread: a small queue (memory stays a few chunks), the check
     thread's error, and a stop for when the writer fails first (the check thread then drops what it checks)."""
@@ -615,10 +633,16 @@ class Importer:
         positions, header_errors = self._header(header)
         if header_errors:
             raise ImportFailed(header_errors)
+        names = list(positions)
+        # The named cells of a row in one call (itemgetter of one index gives the cell, not a tuple).
+        pick = itemgetter(*positions.values()) if len(names) > 1 else (lambda row: (row[positions[names[0]]],))
+        width = max(positions.values(), default=-1) + 1
         for number, row in enumerate(rows, start=2):
             if not any(row):
                 continue
-            values = {column: (row[index] if index < len(row) else "") for column, index in positions.items()}
+            if len(row) < width:  # a short row: the missing cells are empty
+                row = row + [""] * (width - len(row))
+            values = dict(zip(names, pick(row), strict=True))
             self.current_row = number
             if CONTROL_CHARACTER.search("\t".join(values.values())) is not None:  # one search a row, not a cell
                 column, found = next(
@@ -755,7 +779,7 @@ class Importer:
         database's overlap. The check thread hands each checked chunk over (`CheckedChunks`); this thread, the
         job's own and its one database connection, writes it in the import's transaction; if any row turns out
         bad, the check thread's ImportFailed is raised here and the whole transaction is rolled back."""
-        with transaction.atomic():
+        with transaction.atomic(), short_thread_switches():
             self.prepare()
             chunks = CheckedChunks()
             checking = threading.Thread(
