@@ -247,6 +247,7 @@ SPECTACULAR_SETTINGS = {
     # Every operation documents its error answers (400/401/403/404/409/429) with one `Error` schema.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "eduboard.core.openapi.constrain_inputs",
         "eduboard.core.openapi.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {

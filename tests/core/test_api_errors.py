@@ -89,3 +89,38 @@ def test_a_nul_byte_in_a_json_body_is_refused_with_400_naming_the_field(board: C
     )
     assert response.status_code == 400
     assert list(response.json()) == ["institution"]
+
+
+def test_a_misspelt_field_is_refused_by_name_and_nothing_changes(board: Client, world: World) -> None:
+    group = world.class_1a
+    response = board.patch(
+        f"/api/registry/groups/{group.pk}/",
+        {"nmae": "1.z", "version": group.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert list(response.json()) == ["nmae"]
+    group.refresh_from_db()
+    assert group.name == world.class_1a.name
+
+
+def test_a_whole_number_filter_refuses_a_fraction(board: Client) -> None:
+    assert board.get("/api/finance/cost-rates/", {"year": "2024"}).status_code == 200
+    response = board.get("/api/finance/cost-rates/", {"year": "2024.5"})
+    assert response.status_code == 400
+    assert "year" in response.json()
+
+
+def test_the_schema_says_what_text_decimals_and_bodies_may_hold(board: Client) -> None:
+    """What the API refuses is in the schema: control characters in text, a decimal without digits, unknown fields."""
+    import re
+
+    schema = board.get("/api/schema/", {"format": "json"}).json()
+    group = schema["components"]["schemas"]["Group"]
+    assert group["additionalProperties"] is False
+    text = re.compile(group["properties"]["name"]["pattern"])
+    assert text.fullmatch("1.a klase") and not text.fullmatch("1.a\x00") and not text.fullmatch("\x1f")
+    amount = re.compile(schema["components"]["schemas"]["Allocation"]["properties"]["amount"]["pattern"])
+    assert (
+        amount.fullmatch("10.50") and amount.fullmatch("-3") and not amount.fullmatch("") and not amount.fullmatch(".")
+    )

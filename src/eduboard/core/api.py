@@ -173,8 +173,23 @@ class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedFie
     """A slug related field (registration number, code, …) limited to the viewer's scope."""
 
 
-class ScopedModelSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """The base of every model serializer: its generated related fields are scoped to the viewer."""
+class RefuseUnknownFields:
+    """A field the serializer does not have is refused (400, naming it) instead of silently ignored: a misspelt
+    field name would otherwise look saved. Read-only fields sent back, as a client that echoes an object does,
+    are still ignored. The schema says the same (`additionalProperties: false`, core.openapi.constrain_inputs)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        fields = self.fields  # type: ignore[attr-defined]
+        if isinstance(data, Mapping):
+            unknown = sorted(str(name) for name in data if name not in fields)
+            if unknown:
+                raise serializers.ValidationError({name: [_("There is no such field.")] for name in unknown})
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class ScopedModelSerializer(RefuseUnknownFields, serializers.ModelSerializer):  # type: ignore[type-arg]
+    """The base of every model serializer: its generated related fields are scoped to the viewer; a field it does
+    not have is refused."""
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
     serializer_related_to_field = ScopedSlugRelatedField

@@ -36,7 +36,7 @@ from eduboard.core.api import (
     api_error,
 )
 from eduboard.finance import selectors, services
-from eduboard.finance.filters import AllocationFilter, ExpenditureFilter, SettlementFilter
+from eduboard.finance.filters import AllocationFilter, CostRateFilter, ExpenditureFilter, SettlementFilter
 from eduboard.finance.models import (
     Allocation,
     CostRate,
@@ -168,7 +168,7 @@ class CostRateViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
     serializer_class = CostRateSerializer
     queryset = CostRate.objects.all()
-    filterset_fields = ["year", "kind"]
+    filterset_class = CostRateFilter
 
     def save_with(self, instance: CostRate, expected: int | None, many: Mapping[str, Any]) -> None:
         services.cost_rate_save(rate=instance, expected_version=expected)

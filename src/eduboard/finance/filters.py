@@ -6,8 +6,9 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.filters import IntegerFilter
 from eduboard.finance.choices import Direction, Purpose, SettlementLevel
-from eduboard.finance.models import Allocation, Expenditure, FundingSource, SettlementLine
+from eduboard.finance.models import Allocation, CostRate, Expenditure, FundingSource, SettlementLine
 from eduboard.registry.models import Institution, Municipality
 
 
@@ -19,7 +20,7 @@ def _institutions(request: object) -> QuerySet[Institution]:
 class AllocationFilter(django_filters.FilterSet):
     """Allocations by year, recipient, purpose and source."""
 
-    year = django_filters.NumberFilter(label=_("Year"))
+    year = IntegerFilter(label=_("Year"))
     institution = django_filters.ModelChoiceFilter(
         label=_("Institution"), queryset=_institutions, method="by_institution"
     )
@@ -40,7 +41,7 @@ class AllocationFilter(django_filters.FilterSet):
 class ExpenditureFilter(django_filters.FilterSet):
     """Spending by allocation, period and text."""
 
-    allocation = django_filters.NumberFilter(label=_("Allocation"), field_name="allocation_id")
+    allocation = IntegerFilter(label=_("Allocation"), field_name="allocation_id")
     date_from = django_filters.DateFilter(label=_("From"), field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(label=_("To"), field_name="date", lookup_expr="lte")
     q = django_filters.CharFilter(label=_("Document or description"), method="search")
@@ -67,3 +68,13 @@ class SettlementFilter(django_filters.FilterSet):
     class Meta:
         model = SettlementLine
         fields = ["municipality", "direction", "level", "date_from", "date_to"]
+
+
+class CostRateFilter(django_filters.FilterSet):
+    """Cost rates by year and kind."""
+
+    year = IntegerFilter(label=_("Year"))
+
+    class Meta:
+        model = CostRate
+        fields = ["year", "kind"]

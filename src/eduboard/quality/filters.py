@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.filters import IntegerFilter
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
 from eduboard.quality.models import ExamResult, Observation
 from eduboard.registry.models import Institution
@@ -47,7 +48,7 @@ class ObservationFilter(django_filters.FilterSet):
 class ExamResultFilter(django_filters.FilterSet):
     """Exam results by year, exam, level, subject and institution."""
 
-    year = django_filters.NumberFilter(label=_("Year"), field_name="sitting__year")
+    year = IntegerFilter(label=_("Year"), field_name="sitting__year")
     exam = django_filters.ChoiceFilter(label=_("Exam"), field_name="sitting__exam", choices=ExamKind.choices)
     level = django_filters.ChoiceFilter(
         label=_("Level"), field_name="sitting__level", choices=[c for c in ExamLevel.choices if c[0]]

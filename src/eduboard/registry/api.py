@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from eduboard.core.api import (
+    RefuseUnknownFields,
     ScopedModelSerializer,
     ScopedModelViewSet,
     ScopedPrimaryKeyRelatedField,
@@ -168,7 +169,7 @@ class QueueEntrySerializer(ScopedModelSerializer):
         return child
 
 
-class QueueOfferSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class QueueOfferSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
     """The group whose place is offered: one of the caller's preschool groups; and the entry's `version` read."""
 
     group = ScopedPrimaryKeyRelatedField(Group)
@@ -181,7 +182,7 @@ QUEUE_DECISION = inline_serializer(
 )
 
 
-class LearnerTransferSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LearnerTransferSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
     """A learner who comes from another institution, named by the full personal code, and the group they join."""
 
     personal_code = serializers.CharField(max_length=12)

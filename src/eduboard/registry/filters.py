@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.filters import IntegerFilter
 from eduboard.core.models import SchoolYear
 from eduboard.registry.choices import InstitutionStatus, InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import Group, Institution, Learner, Programme, QueueEntry
@@ -65,7 +66,7 @@ class GroupFilter(django_filters.FilterSet):
         label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date")
     )
     level = django_filters.ChoiceFilter(label=_("Level"), field_name="programme__level", choices=ProgrammeLevel.choices)
-    grade = django_filters.NumberFilter(label=_("Grade"))
+    grade = IntegerFilter(label=_("Grade"))
 
     class Meta:
         model = Group
