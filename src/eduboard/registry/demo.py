@@ -14,6 +14,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+from eduboard.core.imports import insert_rows
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.registry.choices import GroupKind
@@ -287,13 +288,29 @@ def _load_groups_and_learners(institutions: dict[str, Institution]) -> None:
         for learner in rng.sample(by_level[level], count):
             learner.declared_municipality = rng.choice(others)
     Group.objects.bulk_create(groups, batch_size=500)
-    Learner.objects.bulk_create(builder.learners, batch_size=1000)
-    Enrolment.objects.bulk_create(
-        [
-            Enrolment(learner=learner, group=group, enrolled_on=start, left_on=end)
-            for learner, group, start, end in builder.enrolments
-        ],
-        batch_size=2000,
+    # The learners and enrolments as plain rows (core.imports.insert_rows, as the learners import writes them):
+    # bulk_create's model instances took most of load_demo's time, which the tests pay once per module.
+    learner_rows = [
+        (
+            learner.personal_code,
+            learner.first_name,
+            learner.last_name,
+            learner.birth_date,
+            learner.declared_municipality_id,
+        )
+        for learner in builder.learners
+    ]
+    fields = ["personal_code", "first_name", "last_name", "birth_date", "declared_municipality"]
+    ids = insert_rows(Learner, fields, learner_rows, with_ids=True)
+    if ids is None:  # SQLite: read back by personal code
+        by_code = dict(Learner.objects.values_list("personal_code", "pk"))
+        ids = [by_code[row[0]] for row in learner_rows]
+    for learner, pk in zip(builder.learners, ids, strict=True):
+        learner.pk = pk
+    insert_rows(
+        Enrolment,
+        ["learner", "group", "enrolled_on", "left_on"],
+        [(learner.pk, group.pk, start, end) for learner, group, start, end in builder.enrolments],
     )
     for (level, count), municipality in zip(
         RESIDENTS_ELSEWHERE.items(), [others[0], others[1], others[0]], strict=True
