@@ -99,6 +99,13 @@ class ReportEdition(TimeStampedModel):
         return self.status == EditionStatus.PUBLISHED
 
 
+class FileJobQuerySet(models.QuerySet["FileJob"]):
+    def visible_to(self, user: Any) -> FileJobQuerySet:
+        """A report file is for the user who asked for it, and for no one else (not even the board): it may hold
+        the sections that user's role reads."""
+        return self.filter(user_id=getattr(user, "pk", None) or 0)
+
+
 class FileJob(TimeStampedModel):
     """One report file being made by a worker, for the user who asked (only they may fetch it)."""
 
@@ -117,6 +124,8 @@ class FileJob(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FileJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report file job")

@@ -249,7 +249,7 @@ def edition_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
 
 
 def _job(request: HttpRequest, job_id: str) -> tuple[FileJob, dict[str, Any]]:
-    job = FileJob.objects.filter(pk=job_id, user_id=request.user.pk or 0).first()
+    job = FileJob.objects.visible_to(request.user).filter(pk=job_id).first()
     if job is None:
         raise Http404
     return job, jobs.job_state(job)
