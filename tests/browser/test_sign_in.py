@@ -39,6 +39,7 @@ def test_board_administrator_signs_in_switches_to_english_and_sees_the_dashboard
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
     expect(page.get_by_text("Signed in as Anna Administratore, Board administrator.")).to_be_visible()
+    page.locator("summary", has_text="Reports").click()  # the area's dropdown
     expect(page.get_by_role("link", name="Audit trail")).to_be_visible()
     page.screenshot(path="var/screenshots/dashboard-en.png", full_page=True)
 

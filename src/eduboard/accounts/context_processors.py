@@ -1,14 +1,21 @@
-"""The navigation: what a user sees in the menu depends on what their role may do."""
+"""The navigation: what a user sees in the menu depends on what their role may do.
+
+The menu is grouped per area (a dropdown each); an area whose pages the role cannot open is not shown, and an
+area with one page is a plain link. The breadcrumbs of a page follow from the same menu: the dashboard, the area,
+the page the path falls under.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+
+from eduboard.accounts.roles import Role
 
 
 @dataclass(frozen=True)
@@ -20,37 +27,111 @@ class NavItem:
     active: bool
 
 
+@dataclass(frozen=True)
+class NavGroup:
+    """One area of the main menu: a dropdown of its pages, or a link when it has one page."""
+
+    label: str | Promise
+    items: list[NavItem] = field(default_factory=list)
+
+    @property
+    def active(self) -> bool:
+        return any(item.active for item in self.items)
+
+
 # (label, url name, permission needed or None for any signed-in user)
-MENU: list[tuple[Promise, str, str | None]] = [
-    (_("Dashboard"), "reports:home", None),
-    (_("Institutions"), "registry:institution_list", "registry.view_institution"),
-    (_("Learners"), "registry:learner_list", "registry.view_learner"),
-    (_("Queue"), "registry:queue", "registry.view_queueentry"),
-    (_("Statistics"), "registry:stats", "registry.view_institution"),
-    (_("Staff"), "people:staff_list", "people.view_staffmember"),
-    (_("Vacancies"), "people:vacancy_list", "people.view_vacancy"),
-    (_("Training"), "people:training", "people.view_trainingrecord"),
-    (_("Observations"), "quality:observation_list", "quality.view_observation"),
-    (_("Exams"), "quality:exam_comparison", "quality.view_examresult"),
-    (_("Finance"), "finance:overview", "finance.view_allocation"),
-    (_("Reports"), "reports:edition_list", "reports.view_reportedition"),
-    (_("Imports"), "core:import_index", "registry.add_group"),
-    (_("Audit trail"), "accounts:audit_log", "auditlog.view_logentry"),
-    (_("API"), "api-docs", None),
+Entry = tuple[Promise, str, str | None]
+
+# (area label, its pages). An area's pages are listed in the order people use them.
+MENU: list[tuple[Promise, list[Entry]]] = [
+    (_("Dashboard"), [(_("Dashboard"), "reports:home", None)]),
+    (
+        _("Registry"),
+        [
+            (_("Institutions"), "registry:institution_list", "registry.view_institution"),
+            (_("Learners"), "registry:learner_list", "registry.view_learner"),
+            (_("Preschool queue"), "registry:queue", "registry.view_queueentry"),
+            (_("Registry statistics"), "registry:stats", "registry.view_institution"),
+        ],
+    ),
+    (
+        _("People"),
+        [
+            (_("Staff"), "people:staff_list", "people.view_staffmember"),
+            (_("Vacancies"), "people:vacancy_list", "people.view_vacancy"),
+            (_("Training"), "people:training", "people.view_trainingrecord"),
+        ],
+    ),
+    (
+        _("Quality"),
+        [
+            (_("Lesson observation figures"), "quality:observation_stats", "quality.view_observation"),
+            (_("Observations"), "quality:observation_list", "quality.view_observation"),
+            (_("Exams"), "quality:exam_comparison", "quality.view_examresult"),
+        ],
+    ),
+    (
+        _("Finance"),
+        [
+            (_("Finance overview"), "finance:overview", "finance.view_allocation"),
+            (_("Allocations"), "finance:allocation_list", "finance.view_allocation"),
+            (_("Expenditures"), "finance:expenditure_list", "finance.view_expenditure"),
+            (_("Meal compensation"), "finance:meals", "finance.view_mealrule"),
+            (_("Settlements"), "finance:settlements", "finance.view_settlementline"),
+        ],
+    ),
+    (
+        _("Reports"),
+        [
+            (_("Readiness report"), "reports:edition_list", "reports.view_reportedition"),
+            (_("Imports"), "core:import_index", "registry.add_group"),
+            (_("Audit trail"), "accounts:audit_log", "auditlog.view_logentry"),
+        ],
+    ),
 ]
+
+# Roles that work with the API (tokens, bulk reads and writes): the menu offers them its documentation.
+API_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST, Role.INSTITUTION_HEAD})
+
+
+def _is_active(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    """Menu items for the signed-in user; the public sees the published vacancies."""
+    """The menu groups for the signed-in user and the breadcrumbs of the page; the public sees the published
+    vacancies."""
     user = getattr(request, "user", None)
+    path = request.path
     if user is None or not user.is_authenticated:
         url = reverse("public_vacancies")
-        return {"nav_items": [NavItem(label=_("Vacancies"), url=url, active=request.path.startswith(url))]}
-    items = []
-    for label, url_name, perm in MENU:
-        if perm is not None and not user.has_perm(perm):
-            continue
-        url = reverse(url_name)
-        active = request.path == url if url == "/" else request.path.startswith(url)
-        items.append(NavItem(label=label, url=url, active=active))
-    return {"nav_items": items}
+        item = NavItem(label=_("Vacancies"), url=url, active=path.startswith(url))
+        return {"nav_groups": [NavGroup(label=item.label, items=[item])], "breadcrumbs": [], "user_links": []}
+    groups = []
+    for label, entries in MENU:
+        items = []
+        for item_label, url_name, perm in entries:
+            if perm is not None and not user.has_perm(perm):
+                continue
+            url = reverse(url_name)
+            items.append(NavItem(label=item_label, url=url, active=_is_active(path, url)))
+        if items:
+            groups.append(NavGroup(label=label, items=items))
+    # Of several matching pages (/finance/ and /finance/meals/), the longest address is the page we are on.
+    matches = [(group, item) for group in groups for item in group.items if item.active]
+    breadcrumbs: list[NavItem] = []
+    if matches and path != "/":
+        group, item = max(matches, key=lambda match: len(match[1].url))
+        home = groups[0].items[0]
+        breadcrumbs = [NavItem(label=home.label, url=home.url, active=False)]
+        if len(group.items) > 1:
+            breadcrumbs.append(NavItem(label=group.label, url=group.items[0].url, active=False))
+        if item.url != path or len(group.items) > 1:
+            breadcrumbs.append(NavItem(label=item.label, url=item.url, active=item.url == path))
+    user_links = [NavItem(label=_("Change password"), url=reverse("accounts:password_change"), active=False)]
+    if getattr(user, "role", None) in API_ROLES:
+        user_links.append(NavItem(label=_("API token"), url=reverse("accounts:api_token"), active=False))
+        user_links.append(NavItem(label=_("API documentation"), url=reverse("api-docs"), active=False))
+    if getattr(user, "role", None) == Role.BOARD_ADMIN:
+        user_links.append(NavItem(label=_("Back office"), url=reverse("admin:index"), active=False))
+    return {"nav_groups": groups, "breadcrumbs": breadcrumbs, "user_links": user_links}

@@ -1,0 +1,124 @@
+"""In a real browser, on the demonstration data: every page of the README fits the window at 390 (a phone), 1366 (a
+laptop) and 1920 px (a desktop) for every role (the document is never wider than the window), and each role's
+menu holds only what that role can open."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from playwright.sync_api import Browser, Page, expect
+
+from eduboard.accounts.models import User
+from tests.factories import totp_device_for
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+WIDTHS = (390, 1366, 1920)
+# The pages the README names (a page a role may not open answers 403 and is skipped for that role).
+PAGES = [
+    "/",
+    "/registry/institutions/",
+    "/registry/learners/",
+    "/registry/queue/",
+    "/registry/statistics/",
+    "/people/staff/",
+    "/people/vacancies/",
+    "/people/training/",
+    "/finance/",
+    "/finance/allocations/",
+    "/finance/expenditures/",
+    "/finance/meals/",
+    "/finance/settlements/",
+    "/quality/",
+    "/quality/observations/",
+    "/quality/observations/new/",
+    "/quality/forms/",
+    "/quality/exams/",
+    "/quality/exams/results/",
+    "/quality/exams/support/",
+    "/reports/",
+    "/imports/",
+    "/accounts/audit/",
+    "/accounts/api-token/",
+]
+ROLES = ["admin", "analyst", "head", "staff", "centre", "observer"]
+# What the page's width is: the document's scroll width against the window's inner width.
+OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+@pytest.fixture
+def demo_users(live_server: Any) -> Iterator[dict[str, User]]:
+    call_command("load_demo", stdout=StringIO())
+    yield {user.username: user for user in User.objects.filter(username__in=ROLES)}
+
+
+def signed_in_page(browser: Browser, base: str, user: User, width: int) -> Page:
+    """A page of a new browser context signed in as `user` (past the second factor) at `width` px."""
+    client = Client()
+    client.force_login(user)
+    if user.needs_second_factor:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = totp_device_for(user).persistent_id
+        session.save()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base}])
+    return context.new_page()
+
+
+def test_every_page_fits_every_window_for_every_role(
+    browser: Browser, live_server: Any, demo_users: dict[str, User]
+) -> None:
+    base = str(live_server)
+    too_wide = []
+    seen = 0
+    for username in ROLES:
+        for width in WIDTHS:
+            page = signed_in_page(browser, base, demo_users[username], width)
+            for path in PAGES:
+                response = page.goto(f"{base}{path}")
+                assert response is not None
+                if response.status == 403:
+                    continue
+                assert response.status == 200, (username, path, response.status)
+                seen += 1
+                document, window = page.evaluate(OVERFLOW)
+                if document > window:
+                    too_wide.append(f"{username} {path} at {width} px: {document} px wide")
+            page.context.close()
+    assert seen > 100  # the pages were opened, not skipped
+    assert not too_wide, "\n".join(too_wide)
+
+
+def test_a_phone_gets_the_menu_behind_a_button_and_a_role_sees_only_its_areas(
+    browser: Browser, live_server: Any, demo_users: dict[str, User]
+) -> None:
+    base = str(live_server)
+    page = signed_in_page(browser, base, demo_users["staff"], 390)
+    page.goto(f"{base}/")
+    menu = page.get_by_role("button", name="Izvēlne")
+    expect(menu).to_be_visible()
+    expect(page.locator("#main-menu")).to_be_hidden()
+    menu.click()
+    expect(page.locator("#main-menu")).to_be_visible()
+    # A preschool's staff member: no finance settlements, no audit trail, no API documentation, no back office.
+    expect(page.locator("#main-menu")).not_to_contain_text("Norēķini")
+    expect(page.locator("#main-menu")).not_to_contain_text("Audita")
+    page.locator("#main-menu details.dropdown").last.locator("summary").click()
+    expect(page.get_by_role("link", name="API dokumentācija")).to_have_count(0)
+    expect(page.get_by_role("link", name="Administrēšana")).to_have_count(0)
+    page.context.close()
+
+    page = signed_in_page(browser, base, demo_users["admin"], 1366)
+    page.goto(f"{base}/registry/learners/")
+    expect(page.get_by_role("button", name="Izvēlne")).to_be_hidden()
+    breadcrumbs = page.get_by_role("navigation", name="Jūs atrodaties šeit")
+    expect(breadcrumbs).to_contain_text("Reģistrs")
+    page.get_by_text("Reģistrs", exact=True).first.click()
+    expect(page.get_by_role("link", name="Izglītojamie").first).to_be_visible()
+    page.context.close()
