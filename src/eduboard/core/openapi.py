@@ -65,20 +65,31 @@ def constrain_inputs(result: dict[str, Any], generator: Any, request: Any, publi
     never refused for a rule the schema left out, nor a wrong one accepted. Text has no control characters
     (TEXT_PATTERN); a decimal has at least one digit (drf-spectacular's pattern lets "" and "." through); an
     object sent in a request body has no fields beyond those named (ScopedModelSerializer refuses unknown
-    fields); a filter of fixed choices may be sent empty (not filtered)."""
+    fields); a query parameter may be sent empty, meaning not given."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
             if isinstance(operation, dict):
                 for parameter in operation.get("parameters", []):
                     schema = parameter.get("schema", {})
                     _constrain(schema)
-                    # An empty filter value means "not filtered" (django-filter), as a form left blank sends it.
-                    if parameter.get("in") == "query" and "" not in schema.get("enum", [""]):
-                        schema["enum"] = [*schema["enum"], ""]
+                    if parameter.get("in") == "query":
+                        parameter["schema"] = _may_be_empty(schema)
     for name, schema in result.get("components", {}).get("schemas", {}).items():
         if name != "Error":
             _constrain(schema, closed=True)
     return result
+
+
+def _may_be_empty(schema: dict[str, Any]) -> dict[str, Any]:
+    """A query parameter sent empty (`?page=`, `?as_of=`, as a form left blank sends it) means "not given": the
+    schema says so, as one more choice of a fixed list or as an empty text beside the parameter's own type."""
+    if "enum" in schema:
+        if "" not in schema["enum"]:
+            schema["enum"] = [*schema["enum"], ""]
+        return schema
+    if schema.get("type") == "string" and "format" not in schema and "pattern" not in schema:
+        return schema  # an empty text is already one of its values
+    return {"anyOf": [schema, {"type": "string", "maxLength": 0}]}
 
 
 def _constrain(schema: Any, *, closed: bool = False) -> None:
