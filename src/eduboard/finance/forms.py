@@ -63,12 +63,24 @@ class SettlementLineForm(ScopedFormMixin, VersionedModelForm):
 
 
 class AsOfForm(forms.Form):
+    """The date money figures are computed for: the one asked for; else today, or the latest day with data
+    (`latest`) when the current year has none yet (then `shows_latest` is true and the page says so)."""
+
     as_of = forms.DateField(label=_("As of"), widget=DATE, required=False)
+
+    def __init__(self, *args: Any, latest: date | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.latest = latest
+        self.shows_latest = False
 
     def as_of_date(self) -> date:
         if self.is_valid() and self.cleaned_data.get("as_of"):
             return self.cleaned_data["as_of"]  # type: ignore[no-any-return]
-        return timezone.localdate()
+        day = timezone.localdate()
+        if self.latest is not None and self.latest.year < day.year:
+            self.shows_latest, day = True, self.latest
+        self.initial["as_of"] = day  # the field shows the date the figures are for
+        return day
 
 
 class MealMonthForm(ScopedFormMixin, forms.Form):

@@ -93,6 +93,30 @@ class AllocationUse:
         }
 
 
+def latest_money_date(*, visible_to: Viewer) -> date | None:
+    """The day of the latest expenditure the viewer may see (capped at today); the end of the latest year with
+    allocations when nothing is spent yet; None with no allocations at all. Pages open on it when the current
+    year has no data yet (an archive, the demonstration data), instead of on an empty today."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    spent = Expenditure.objects.visible_to(visible_to).filter(date__lte=today).aggregate(last=Max("date"))["last"]
+    if spent is not None:
+        return spent  # type: ignore[no-any-return]
+    year = Allocation.objects.visible_to(visible_to).aggregate(last=Max("year"))["last"]
+    return None if year is None else min(today, date(year, 12, 31))
+
+
+def latest_settlement_year() -> int | None:
+    """The latest calendar year a settlement line starts in (the settlements page opens on it when the current
+    year has none)."""
+    from django.db.models import Max
+
+    start = SettlementLine.objects.aggregate(last=Max("period_start"))["last"]
+    return None if start is None else start.year  # type: ignore[no-any-return]
+
+
 def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None = None) -> list[AllocationUse]:
     """Every allocation of the year (the year of `as_of` by default) with its spending up to `as_of` and the
     institution types it reaches. Two queries."""

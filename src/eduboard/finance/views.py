@@ -60,9 +60,9 @@ def _error_to_form(form: Any, error: ValidationError) -> None:
 @permission_required("finance.view_allocation", raise_exception=True)
 def overview_view(request: HttpRequest) -> HttpResponse:
     """Utilisation by allocation and funding source, and the cost per learner, as of a date."""
-    form = AsOfForm(request.GET or None)
-    as_of = form.as_of_date()
     scope = request.user
+    form = AsOfForm(request.GET or None, latest=selectors.latest_money_date(visible_to=scope))
+    as_of = form.as_of_date()
     uses = selectors.allocation_utilisation(as_of=as_of, visible_to=scope)
     by_source = selectors.utilisation_by_source(uses)
     source_names = {use.source: use.source_name for use in uses}
@@ -326,9 +326,16 @@ def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResp
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
+    """The period asked for; else the current calendar year, or the latest year with settlement lines when the
+    current one has none yet (the form's `shows_latest` is then true and the page says so)."""
     year = timezone.localdate().year
+    latest = selectors.latest_settlement_year()
+    shows_latest = latest is not None and latest < year
+    if shows_latest:
+        year = latest  # type: ignore[assignment]
     default = {"date_from": date(year, 1, 1), "date_to": date(year, 12, 31)}
     form = PeriodForm(request.GET if "date_from" in request.GET else None, initial=default)
+    form.shows_latest = shows_latest and not form.is_bound  # type: ignore[attr-defined]
     if form.is_bound and form.is_valid():
         return form, form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     return form, default["date_from"], default["date_to"]
@@ -372,6 +379,7 @@ def settlements_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "summary": summary,
+            "period_end": date_to,
             "levels": levels,
             "level_rows": [
                 (label, summary["incoming"]["learners_by_level"][code], summary["outgoing"]["learners_by_level"][code])

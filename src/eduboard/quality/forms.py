@@ -123,15 +123,29 @@ class PeriodForm(ScopedFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("all")), *ObservationKind.choices], required=False)
     subject = forms.CharField(label=_("Subject"), required=False)
 
-    def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, institutions: Any = None, latest: date | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
+        self.latest = latest  # the day of the latest observation the viewer may see
+        self.shows_latest = False
 
     def values(self) -> dict[str, Any]:
+        """The period asked for; else the current school year until today, or, when it has no observation yet,
+        the school year of the latest one until that day (`shows_latest` is then true and the page says so)."""
         today = timezone.localdate()
         data = self.cleaned_data if self.is_valid() else {}
-        date_from = data.get("date_from") or school_year_start(today)
-        date_to = data.get("date_to") or today
+        end = today
+        if (
+            not data.get("date_from")
+            and not data.get("date_to")
+            and self.latest is not None
+            and self.latest < school_year_start(today)
+        ):
+            end, self.shows_latest = self.latest, True
+        date_from = data.get("date_from") or school_year_start(end)
+        date_to = data.get("date_to") or end
+        if not self.is_bound:  # the fields show the period the figures are for
+            self.initial.update(date_from=date_from, date_to=date_to)
         if date_to < date_from:
             date_from, date_to = date_to, date_from
         return {

@@ -167,6 +167,16 @@ def criterion_texts(codes: Iterable[str]) -> dict[str, tuple[int, str, str, str]
     return result
 
 
+def latest_observation_date(*, visible_to: Viewer) -> date | None:
+    """The day of the latest observation the viewer may see, up to today (the figures page opens on its school
+    year when the current one has none yet)."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    found = Observation.objects.visible_to(visible_to).filter(date__lte=timezone.localdate())
+    return found.aggregate(last=Max("date"))["last"]  # type: ignore[no-any-return]
+
+
 def observation_list(*, visible_to: Viewer) -> QuerySet[Observation]:
     """Observations the user may see, with what the list pages show (1 query per page)."""
     observations = Observation.objects.visible_to(visible_to)

@@ -41,7 +41,12 @@ from eduboard.registry.models import Institution, institution_scope
 def observation_stats_view(request: HttpRequest) -> HttpResponse:
     """Lessons observed in a period and the % meeting each criterion, with the year before; chart and table."""
     institutions = Institution.objects.visible_to(request.user).order_by("name")
-    form = PeriodForm(request.GET or None, institutions=institutions, viewer=request.user)
+    form = PeriodForm(
+        request.GET or None,
+        institutions=institutions,
+        viewer=request.user,
+        latest=selectors.latest_observation_date(visible_to=request.user),
+    )
     values = form.values()
     figures = selectors.observation_figures(visible_to=request.user, **values)
     rows = list(figures["criteria"].items())
