@@ -110,3 +110,14 @@ def test_the_job_page_answers_htmx_with_the_progress_fragment(
     assert (
         signed_in(make_user(Role.INSTITUTION_HEAD, [world.school])).get(f"/imports/jobs/{job.pk}/").status_code == 404
     )
+
+
+def test_import_kinds_are_named_in_the_user_s_language_not_by_their_codes(
+    make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    board = signed_in(make_user(Role.BOARD_ADMIN))
+    index = board.get("/imports/").content.decode()
+    assert "Iestāžu eksāmenu rezultāti" in index and ">exam_results<" not in index
+    assert "personal_code, first_name, last_name" in index  # each kind's columns, as the template has them
+    start = board.get("/imports/quality/exam_results/").content.decode()
+    assert "Iestāžu eksāmenu rezultāti</h1>" in start

@@ -197,6 +197,7 @@ def import_changes_view(request: HttpRequest, pk: int) -> StreamingHttpResponse:
 def import_job_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: a progress bar while it runs (htmx polls the partial), then the result or every error."""
     job = _job_for(request, pk)
-    context = {"job": job, "progress": job_progress(job)}
+    importer = IMPORT_KINDS.get((job.area, job.kind))
+    context = {"job": job, "progress": job_progress(job), "kind_title": importer.title if importer else job.kind}
     template = "core/partials/import_progress.html" if getattr(request, "htmx", False) else "core/import_job.html"
     return render(request, template, context)

@@ -521,7 +521,9 @@ def digest(value: Hashable) -> int:
 class Importer:
     """Base of every file importer: subclasses name columns, parse a row, and write chunks."""
 
+    do_not_call_in_templates: ClassVar[bool] = True  # templates read an importer class's kind, title and columns
     kind: ClassVar[str]
+    title: ClassVar[Any] = ""  # what people read for the kind (a translated text), e.g. "Learners and enrolments"
     columns: ClassVar[list[str]]
     optional_columns: ClassVar[frozenset[str]] = frozenset()
     codes: ClassVar[dict[str, str]] = {}  # column -> allowed codes, for templates and help

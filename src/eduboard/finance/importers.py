@@ -13,6 +13,7 @@ from typing import ClassVar
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eduboard.core.imports import (
     ImportResult,
@@ -121,6 +122,7 @@ class AllocationImporter(FinanceImporter):
     """`year,institution,purpose,source,amount`."""
 
     kind = "allocations"
+    title = gettext_lazy("Allocations")
     permission = "finance.add_allocation"
     columns: ClassVar[list[str]] = ["year", "institution", "purpose", "source", "amount"]
     codes: ClassVar[dict[str, str]] = {
@@ -183,6 +185,7 @@ class ExpenditureImporter(FinanceImporter):
     """`year,institution,purpose,source,date,amount,document,description`: spending of an existing allocation."""
 
     kind = "expenditures"
+    title = gettext_lazy("Expenditures")
     permission = "finance.add_expenditure"
     columns: ClassVar[list[str]] = [
         "year",
@@ -314,6 +317,7 @@ class CostRateImporter(FinanceImporter):
     """`year,programme_kind,monthly_cost`: approved costs per learner per month (board only)."""
 
     kind = "cost_rates"
+    title = gettext_lazy("Approved costs per learner")
     permission = "finance.add_costrate"
     columns: ClassVar[list[str]] = ["year", "programme_kind", "monthly_cost"]
     codes: ClassVar[dict[str, str]] = {

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eduboard.core.imports import (
     ImportResult,
@@ -99,6 +100,7 @@ class StaffImporter(PeopleImporter):
     """`personal_code,first_name,last_name,institution,position,subject,fte,start_date,end_date`."""
 
     kind = "staff"
+    title = gettext_lazy("Staff and their rates")
     permission = "people.add_employment"
     identity_column = "personal_code"
     columns: ClassVar[list[str]] = [
@@ -272,6 +274,7 @@ class VacancyImporter(PeopleImporter):
     """`institution,position,subject,fte,published_on,filled_on`."""
 
     kind = "vacancies"
+    title = gettext_lazy("Vacancies")
     permission = "people.add_vacancy"
     columns: ClassVar[list[str]] = ["institution", "position", "subject", "fte", "published_on", "filled_on"]
     codes: ClassVar[dict[str, str]] = {

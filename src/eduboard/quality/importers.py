@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eduboard.core.imports import (
     Importer,
@@ -154,6 +155,7 @@ class ObservationImporter(QualityImporter):
     """`date,institution,observer,teacher,subject,grade,kind,<criterion codes of the form in use>`."""
 
     kind = "observations"
+    title = gettext_lazy("Lesson observations")
     permission = "quality.add_observation"
     columns: ClassVar[list[str]] = _FormColumns()  # type: ignore[assignment]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"strengths", "suggestions"})
@@ -429,6 +431,7 @@ class ExamResultImporter(SittingImporter):
     """`year,exam,subject,level,institution,candidates,mean_percent,below_threshold,national_mean_percent,type_mean_percent`."""
 
     kind = "exam_results"
+    title = gettext_lazy("Exam results of institutions")
     permission = "quality.add_examresult"
     columns: ClassVar[list[str]] = [
         "year",
@@ -539,6 +542,7 @@ class LearnerResultImporter(SittingImporter):
     """`year,exam,subject,personal_code,percent` (optional `level`, `grade`)."""
 
     kind = "learner_results"
+    title = gettext_lazy("Learners' exam results")
     permission = "quality.add_learnerresult"
     columns: ClassVar[list[str]] = ["year", "exam", "subject", "personal_code", "percent", "level", "grade"]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"level", "grade"})

@@ -13,6 +13,7 @@ from typing import Any, ClassVar, NamedTuple
 from django.conf import settings
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eduboard.core.imports import (
     Importer,
@@ -114,6 +115,7 @@ class InstitutionImporter(ScopedImporter):
     """`registration_number,name,short_name,type,founder,address,opened_on,closed_on` (+ optional `joined_to`)."""
 
     kind = "institutions"
+    title = gettext_lazy("Institutions")
     permission = "registry.add_institution"
     columns: ClassVar[list[str]] = [
         "registration_number",
@@ -259,6 +261,7 @@ class ProgrammeImporter(ScopedImporter):
     """`code,name,level,special_needs,language`."""
 
     kind = "programmes"
+    title = gettext_lazy("Programmes")
     permission = "registry.add_programme"
     columns: ClassVar[list[str]] = ["code", "name", "level", "special_needs", "language"]
     codes: ClassVar[dict[str, str]] = {
@@ -326,6 +329,7 @@ class GroupImporter(ScopedImporter):
     """`institution,school_year,programme,name,grade,kind,capacity`."""
 
     kind = "groups"
+    title = gettext_lazy("Groups and classes")
     permission = "registry.add_group"
     columns: ClassVar[list[str]] = ["institution", "school_year", "programme", "name", "grade", "kind", "capacity"]
     codes: ClassVar[dict[str, str]] = {
@@ -438,6 +442,7 @@ class LearnerImporter(ScopedImporter):
     """`personal_code,first_name,last_name,birth_date,declared_municipality,institution,school_year,group,enrolled_on,left_on`."""
 
     kind = "learners"
+    title = gettext_lazy("Learners and enrolments")
     permission = "registry.add_learner"
     identity_column = "personal_code"
     analyze_models = (Learner, Enrolment)
@@ -718,6 +723,7 @@ class ResidentsElsewhereImporter(ScopedImporter):
     """`municipality,school_year,level,learners`: the board's residents who learn in another municipality."""
 
     kind = "residents_elsewhere"
+    title = gettext_lazy("Residents learning in other municipalities")
     permission = "registry.add_residentselsewhere"
     columns: ClassVar[list[str]] = ["municipality", "school_year", "level", "learners"]
     codes: ClassVar[dict[str, str]] = {
