@@ -224,6 +224,9 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # The API reads JSON only: a form-encoded body cannot leave out a list and have it read as empty (415 answers
+    # any other type).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     # Per-user throttling: a token cannot walk the whole city's records at machine speed.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -171,6 +172,30 @@ class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryK
 
 class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):  # type: ignore[type-arg]
     """A slug related field (registration number, code, …) limited to the viewer's scope."""
+
+
+# Dates the API takes in a query: figures of a real school year, not of year 1 (a year before it does not exist).
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+
+
+def query_date(request: Request, name: str, default: date | None = None) -> date:
+    """The date in the query parameter `name` (YYYY-MM-DD, 1900–2100); `default` when it is absent or empty, and
+    without a default a missing date is refused. A bad one is refused with 400 naming the parameter."""
+    raw = request.query_params.get(name)
+    if not raw:
+        if default is None:
+            raise ValidationError({name: [_("Give the date as YYYY-MM-DD.")]})
+        return default
+    try:
+        value: date = serializers.DateField().to_internal_value(raw)
+    except serializers.ValidationError:
+        raise ValidationError({name: [_("Write the date as YYYY-MM-DD.")]}) from None
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValidationError(
+            {name: [_("A date from %(first)s to %(last)s.") % {"first": FIRST_DAY, "last": LAST_DAY}]}
+        )
+    return value
 
 
 class RefuseUnknownFields:

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+
+
+class WholeNumberField(forms.IntegerField):
+    """Digits only: Django's IntegerField also takes `2024.0` (and drops the `.0`), which is not a whole number
+    as a client writes one."""
+
+    default_error_messages = {"invalid": _("Enter a whole number.")}  # noqa: RUF012 - Django's own pattern
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        if not WHOLE_NUMBER.fullmatch(str(value).strip()):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)  # type: ignore[no-any-return]
 
 
 class IntegerFilter(django_filters.NumberFilter):
     """A filter by a whole number (a year, a grade, an id): django-filter's NumberFilter takes any decimal, so
     `?year=2024.5` or `?year=1e-81` would filter by nothing and answer an empty page instead of saying it is wrong."""
 
-    field_class = forms.IntegerField
+    field_class = WholeNumberField

@@ -34,6 +34,7 @@ from eduboard.core.api import (
     VersionedWritesMixin,
     VersionField,
     api_error,
+    query_date,
 )
 from eduboard.finance import selectors, services
 from eduboard.finance.filters import AllocationFilter, CostRateFilter, ExpenditureFilter, SettlementFilter
@@ -250,15 +251,7 @@ class SettlementLineViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
 
 def _date_param(request: Request, name: str, default: date | None = None) -> date:
-    raw = request.query_params.get(name)
-    if not raw:
-        if default is None:
-            raise ValidationError({name: [_("Give the date as YYYY-MM-DD.")]})
-        return default
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise ValidationError({name: [_("Write the date as YYYY-MM-DD.")]}) from None
+    return query_date(request, name, default)
 
 
 @extend_schema(

@@ -29,6 +29,7 @@ from eduboard.core.api import (
     VersionedWritesMixin,
     VersionField,
     api_error,
+    query_date,
 )
 from eduboard.core.audit import audit_read
 from eduboard.people import selectors, services
@@ -333,14 +334,7 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 @permission_classes([IsAuthenticated])
 def people_stats_view(request: Request) -> Response:
     """The people figures as of a date: the same JSON as `manage.py people_stats --as-of`, scoped to the caller."""
-    raw = request.query_params.get("as_of")
-    if raw:
-        try:
-            as_of = serializers.DateField().to_internal_value(raw)
-        except serializers.ValidationError:
-            return Response({"as_of": [_("Write the date as YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST)
-    else:
-        as_of = timezone.localdate()
+    as_of = query_date(request, "as_of", timezone.localdate())
     if not request.user.has_perm("people.view_employment"):
         raise PermissionDenied
     return Response(selectors.people_stats(as_of=as_of, visible_to=request.user))

@@ -24,6 +24,7 @@ from eduboard.core.api import (
     ScopedReadOnlyViewSet,
     ScopedSlugRelatedField,
     api_error,
+    query_date,
 )
 from eduboard.people.models import StaffMember
 from eduboard.quality import selectors, services
@@ -204,13 +205,7 @@ class ExamResultViewSet(ScopedReadOnlyViewSet):
 
 
 def _date(request: Request, name: str) -> Any:
-    raw = request.query_params.get(name)
-    if not raw:
-        return None
-    try:
-        return serializers.DateField().to_internal_value(raw)
-    except serializers.ValidationError:
-        raise ValidationError({name: [_("Write the date as YYYY-MM-DD.")]}) from None
+    return query_date(request, name) if request.query_params.get(name) else None
 
 
 def _institution(request: Request) -> Institution | None:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import IsAuthenticated
@@ -30,6 +30,7 @@ from eduboard.core.api import (
     VersionedWritesMixin,
     VersionField,
     api_error,
+    query_date,
 )
 from eduboard.core.audit import audit_read
 from eduboard.registry import selectors, services
@@ -380,12 +381,5 @@ def registry_stats_view(request: Request) -> Response:
 
     Board roles get the whole city; a head or staff member gets their institutions' figures.
     """
-    raw = request.query_params.get("as_of")
-    if raw:
-        try:
-            as_of = serializers.DateField().to_internal_value(raw)
-        except serializers.ValidationError:
-            return Response({"as_of": [_("Write the date as YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST)
-    else:
-        as_of = timezone.localdate()
+    as_of = query_date(request, "as_of", timezone.localdate())
     return Response(selectors.registry_stats(as_of=as_of, visible_to=request.user))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from eduboard.core.api import query_date
 from eduboard.registry.selectors import default_as_of
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.selectors import edition_content, readiness_content
@@ -28,11 +27,7 @@ def readiness_api_view(request: Request) -> Response:
     without the blocks the caller's role does not include."""
     if not request.user.has_perm("reports.view_reportedition"):
         raise PermissionDenied
-    raw = request.query_params.get("as_of")
-    try:
-        as_of = serializers.DateField().to_internal_value(raw) if raw else default_as_of()
-    except serializers.ValidationError:
-        return Response({"as_of": [_("Write the date as YYYY-MM-DD.")]}, status=status.HTTP_400_BAD_REQUEST)
+    as_of = query_date(request, "as_of", default_as_of())
     return Response(readiness_content(as_of=as_of, visible_to=request.user))
 
 
