@@ -16,7 +16,7 @@ class WholeNumberField(forms.IntegerField):
     """Digits only: Django's IntegerField also takes `2024.0` (and drops the `.0`), which is not a whole number
     as a client writes one."""
 
-    default_error_messages = {"invalid": _("Enter a whole number.")}  # noqa: RUF012 - Django's own pattern
+    default_error_messages = {"invalid": _("Enter a whole number.")}
 
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
