@@ -359,19 +359,30 @@ def test_atom_feed_is_valid_xml_with_one_entry_per_public_vacancy(world: World, 
     assert any("bioloģija" in title and "Daugavpils Zinātņu vidusskola" in title for title in titles)
     assert any("3.221" in title and "Daugavpils Centra vidusskola" in title for title in titles)
     assert all(entry.findtext(f"{ATOM}id") for entry in entries)
+    # RFC 4287 MUSTs: the feed's id, updated and author; each entry's id and updated
+    assert feed.findtext(f"{ATOM}id") and feed.findtext(f"{ATOM}updated")
+    assert feed.find(f"{ATOM}author/{ATOM}name") is not None
+    assert all(entry.findtext(f"{ATOM}updated") for entry in entries)
 
 
 def test_json_feed_is_version_1_1_with_one_item_per_public_vacancy(world: World, public: None) -> None:
+    from datetime import datetime
+
     response = Client().get("/vacancies/feed.json")
     assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/feed+json")
     feed = json.loads(response.content)
     assert feed["version"] == "https://jsonfeed.org/version/1.1"
     assert feed["title"] and feed["home_page_url"].endswith("/vacancies/")
     items = feed["items"]
     assert len(items) == 2
     assert {item["_vacancy"]["subject"] for item in items} == {"bioloģija", ""}
-    assert {item["_vacancy"]["fte"] for item in items} == {1.0, 3.221}
+    assert {item["_vacancy"]["fte"] for item in items} == {"1.000", "3.221"}
     assert all(item["id"] and item["url"] and item["date_published"] for item in items)
+    for item in items:  # RFC 3339 date-times with their offset, as JSON Feed 1.1 asks
+        for key in ("date_published", "date_modified"):
+            moment = datetime.fromisoformat(item[key])
+            assert "T" in item[key] and moment.utcoffset() is not None
 
 
 # --- API

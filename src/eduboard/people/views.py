@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
@@ -317,6 +317,7 @@ class VacancyFeed(Feed):
     title = gettext_lazy("Vacancies in the city's education institutions")
     subtitle = gettext_lazy("Open positions published by the education board.")
     link = reverse_lazy("public_vacancies")
+    author_name = gettext_lazy("The city education board")  # RFC 4287: a feed names its author
 
     def items(self) -> list[Vacancy]:
         return list(_public_vacancies().order_by("-published_on", "pk"))
@@ -332,9 +333,20 @@ class VacancyFeed(Feed):
         return f"{reverse('public_vacancies')}#vacancy-{item.pk}"
 
     def item_pubdate(self, item: Vacancy) -> Any:
-        from datetime import datetime, time
+        return _published_at(item)
 
-        return timezone.make_aware(datetime.combine(item.published_on, time(9))) if item.published_on else None
+    def item_updateddate(self, item: Vacancy) -> Any:
+        """RFC 4287: every entry says when it last changed."""
+        return item.updated_at
+
+
+def _published_at(vacancy: Vacancy) -> Any:
+    """When a vacancy was published, as a moment (9:00 of its publication day, local time), or None."""
+    from datetime import datetime, time
+
+    if vacancy.published_on is None:
+        return None
+    return timezone.make_aware(datetime.combine(vacancy.published_on, time(9)))
 
 
 def vacancy_json_feed_view(request: HttpRequest) -> JsonResponse:
@@ -346,13 +358,15 @@ def vacancy_json_feed_view(request: HttpRequest) -> JsonResponse:
             "url": f"{page}#vacancy-{vacancy.pk}",
             "title": VacancyFeed().item_title(vacancy),
             "content_text": VacancyFeed().item_description(vacancy),
-            "date_published": vacancy.published_on.isoformat() if vacancy.published_on else None,
+            # RFC 3339 date-times, as JSON Feed 1.1 asks
+            "date_published": published.isoformat() if (published := _published_at(vacancy)) else None,
+            "date_modified": vacancy.updated_at.isoformat(),
             "_vacancy": {
                 "institution": vacancy.institution.name,
                 "institution_registration_number": vacancy.institution.registration_number,
                 "position": vacancy.position.code,
                 "subject": vacancy.subject,
-                "fte": float(vacancy.fte),
+                "fte": str(vacancy.fte),  # a Decimal written as it is (0.50), never a float
             },
         }
         for vacancy in _public_vacancies().order_by("-published_on", "pk")
@@ -363,7 +377,10 @@ def vacancy_json_feed_view(request: HttpRequest) -> JsonResponse:
             "title": str(VacancyFeed.title),
             "home_page_url": page,
             "feed_url": request.build_absolute_uri(),
+            "language": get_language() or "lv",
+            "authors": [{"name": str(VacancyFeed.author_name)}],
             "items": items,
         },
         json_dumps_params={"ensure_ascii": False},
+        content_type="application/feed+json",
     )
