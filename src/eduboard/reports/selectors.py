@@ -12,7 +12,7 @@ from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.scope import WHOLE_CITY, Viewer
+from eduboard.core.scope import WHOLE_CITY, Viewer, sees_whole_city
 from eduboard.reports.content import T, Text, format_change, format_value, number, raw_number, render_text, text_key
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.readiness import READ_REPORT, REPORT_PERMISSIONS, Progress, build_readiness, key_figures
@@ -78,7 +78,15 @@ def dashboard_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     figures = key_figures(as_of=as_of, visible_to=visible_to)
     shown = {part: [item for item in figures[part] if not _lacking(item, visible_to)] for part in ("figures", "tables")}
     withheld = any(len(shown[part]) < len(figures[part]) for part in shown)
+    if not sees_whole_city(visible_to):
+        # An institution's user sees the figures of its own work: a preschool has no pupils or first graders, the
+        # innovation centre neither, so a figure that is nothing now and was nothing a year before is left out.
+        shown["figures"] = [item for item in shown["figures"] if not _nothing(item)]
     return {**figures, **shown, "withheld": withheld}
+
+
+def _nothing(item: dict[str, Any]) -> bool:
+    return all(raw_number(item.get(key)) in (None, 0) for key in ("value", "before"))
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,12 @@ def home_view(request: HttpRequest) -> HttpResponse:
     """Visitors see the public landing page; signed-in users their dashboard: the report's key figures, scoped."""
     if not request.user.is_authenticated:
         return render(request, "reports/landing.html")
-    counts = institutions_by_type(visible_to=request.user)
+    as_of = _as_of(request)
+    # Institutions working on the reporting day: a closed one is not an institution of the city any more.
+    counts = institutions_by_type(as_of=as_of, visible_to=request.user)
     rows = [(label, counts.get(code, 0)) for code, label in InstitutionType.choices if counts.get(code)]
     sees_all = getattr(request.user, "sees_all_institutions", False)
     own = [] if sees_all else list(Institution.objects.visible_to(request.user))
-    as_of = _as_of(request)
     key: dict[str, Any] = {}
     tables: list[PresentedTable] = []
     withheld = False
