@@ -43,6 +43,8 @@ def test_head_records_an_observation_on_a_phone_and_sees_it_counted(
     page.get_by_label("Lietotājvārds").fill("inese")
     page.get_by_label("Parole").fill(PASSWORD)
     page.get_by_role("button", name="Pieteikties").click()
+    # On a phone the menu waits behind its button.
+    page.get_by_role("button", name="Izvēlne").click()
     expect(page.get_by_role("link", name="Pārskats")).to_be_visible()
 
     page.goto(f"{live_server}/quality/observations/new/")
