@@ -76,3 +76,18 @@ class ImportJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.area}/{self.kind}: {self.filename}"
+
+
+class DataGeneration(models.Model):
+    """The current token of an area's data (core.figures_cache): renewed after every committed write to the
+    area's tables, so figures cached under an older token are never read again."""
+
+    area = models.CharField(_("area"), max_length=40, primary_key=True)
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("data generation")
+        verbose_name_plural = _("data generations")
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.token}"

@@ -1,0 +1,234 @@
+"""Figures cached per date and scope, and never stale after a write.
+
+The dashboard and the statistics pages read the same figures again and again (every request of a board user
+recomputed every figure over the whole city: 1.9 s a page on the national set). `cached_figures` keeps a
+selector's answer in Django's cache under a key made of the selector, its arguments (the date), the viewer's
+scope (the institutions they see, not the user: two heads of one school share the entry), the language, and
+the *generation* of each area the figures rest on.
+
+A generation is a token per area (`registry`, `people`, `finance`, `quality`) kept in the database
+(`core.DataGeneration`), so every process (web workers, the task worker, commands) shares it. Every write is
+seen where it is made, at the database connection: an execute wrapper reads the table each INSERT, UPDATE,
+DELETE or TRUNCATE names (ORM saves, bulk writes, raw SQL, migrations alike) and marks its area written;
+`mark_written` covers the one path that bypasses the wrapper (COPY in `core.imports.insert_rows`). After the
+transaction commits, the area gets a new random token, so the entries computed before are never read again.
+
+Why after the commit and not at the write: a reader that computes between the write and the commit sees the
+old data; had the token changed already, the old figures would be kept under the new token. Changing it after
+the commit means a reader can only keep figures at least as new as its token. The connection that wrote reads
+its own uncommitted writes and never caches them (they may still be rolled back); the figures are computed
+fresh for it until its transaction ends. Tokens are random, never counters, so a restored backup or a test
+database made again cannot meet an entry made for other data.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import date
+from typing import Any, ParamSpec, TypeVar
+
+from django.core.cache import cache
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
+from django.utils import translation
+
+from eduboard.core.scope import institution_scope
+
+#: The areas whose data figures rest on; a table belongs to the area its name starts with (Django names
+#: tables `<app label>_<model>`; the search tables of core.latvian too).
+AREAS = ("registry", "people", "finance", "quality")
+
+#: How long an entry lives at most (a safety net only: entries are made obsolete by the generations).
+TIMEOUT = 6 * 3600
+
+_WRITE = re.compile(
+    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)"
+    r"\s+(?P<tables>[^(]*?)(?:\s|\(|$)",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r'["`]?(\w+)["`]?')
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def areas_written_by(sql: str) -> set[str]:
+    """The areas whose tables the statement `sql` writes (empty for a read or a table of no area)."""
+    head = sql.lstrip()[:9].upper()
+    if not head.startswith(("INSERT", "UPDATE", "DELETE", "TRUNCATE", "REPLACE")):
+        return set()
+    match = _WRITE.match(sql)
+    if match is None:
+        return set()
+    tables = match.group("tables")
+    if head.startswith("TRUNCATE"):  # TRUNCATE a, b, c …
+        tables = sql.split(None, 1)[1] if len(sql.split(None, 1)) > 1 else ""
+    names = _NAME.findall(tables)
+    return {name.split("_", 1)[0] for name in names if name.split("_", 1)[0] in AREAS}
+
+
+def _pending(connection: BaseDatabaseWrapper) -> set[str]:
+    pending: set[str] | None = getattr(connection, "eduboard_written", None)
+    if pending is None:
+        pending = set()
+        connection.eduboard_written = pending  # type: ignore[attr-defined]
+    return pending
+
+
+def mark_written(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Mark `areas` written on the connection `using`: their figures get new tokens once the write commits."""
+    areas = set(areas) & set(AREAS)
+    if not areas:
+        return
+    connection = connections[using]
+    if not connection.in_atomic_block:
+        renew(areas, using=using)
+        return
+    _pending(connection).update(areas)
+    callback = getattr(connection, "eduboard_on_commit", None)
+    if callback is None:
+        callback = functools.partial(_committed, connection)
+        connection.eduboard_on_commit = callback  # type: ignore[attr-defined]
+    # Registered once per transaction: Django empties run_on_commit when the transaction ends either way.
+    if not any(entry[1] is callback for entry in connection.run_on_commit):
+        connection.on_commit(callback)
+
+
+def mark_model_written(model: type[Any], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Mark the area of `model`'s table written (for writes that bypass the execute wrapper, like COPY)."""
+    mark_written(areas_written_by(f"INSERT INTO {model._meta.db_table}"), using=using)
+
+
+def _committed(connection: BaseDatabaseWrapper) -> None:
+    pending = _pending(connection)
+    areas = set(pending)
+    pending.clear()
+    renew(areas, using=connection.alias)
+
+
+def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+    result = execute(sql, params, many, context)
+    areas = areas_written_by(sql) if isinstance(sql, str) else set()
+    if areas:
+        mark_written(areas, using=context["connection"].alias)
+    return result
+
+
+def watch_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """Install the write watch on a new database connection (connected to `connection_created`)."""
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.append(_watch)
+
+
+def install() -> None:
+    """Watch every connection, those already open too (called from CoreConfig.ready)."""
+    connection_created.connect(watch_connection, dispatch_uid="eduboard-figures-watch")
+    for connection in connections.all(initialized_only=True):
+        watch_connection(None, connection)
+
+
+def renew(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Give `areas` new tokens: every entry computed before is obsolete."""
+    from eduboard.core.models import DataGeneration
+
+    areas = sorted(set(areas) & set(AREAS))
+    if not areas:
+        return
+    token = uuid.uuid4().hex
+    # One statement, no transaction of its own (it may run while the write's statement is still being read).
+    # An area without a row (the table was emptied) gets one with a new token at the next read (`tokens`).
+    DataGeneration.objects.using(using).filter(area__in=areas).update(token=token)
+
+
+def tokens(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
+    """The token of every area (rows made for areas that have none, e.g. after the table was emptied)."""
+    from eduboard.core.models import DataGeneration
+
+    found = dict(DataGeneration.objects.using(using).values_list("area", "token"))
+    missing = [area for area in AREAS if area not in found]
+    if missing:
+        for area in missing:
+            row, _created = DataGeneration.objects.using(using).get_or_create(
+                area=area, defaults={"token": uuid.uuid4().hex}
+            )
+            found[area] = row.token
+    return found
+
+
+def uncommitted(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether this connection wrote any of `areas` in a transaction that has not ended yet."""
+    connection = connections[using]
+    pending = getattr(connection, "eduboard_written", None)
+    if not pending:
+        return False
+    if not connection.in_atomic_block:  # the transaction ended (committed: renewed; rolled back: nothing to do)
+        pending.clear()
+        return False
+    return bool(pending & set(areas))
+
+
+def scope_key(viewer: Any) -> str:
+    """The viewer's scope as a short key: `city`, or a digest of the institutions they see."""
+    scope = institution_scope(viewer)
+    if scope is None:
+        return "city"
+    return "i" + hashlib.blake2s(",".join(map(str, sorted(scope))).encode(), digest_size=8).hexdigest()
+
+
+def _argument_key(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    if value is None or isinstance(value, str | int | bool):
+        return repr(value)
+    if isinstance(value, models.Model):
+        return f"{value._meta.label}:{value.pk}"
+    if isinstance(value, set | frozenset):
+        return "{" + ",".join(sorted(_argument_key(item) for item in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ",".join(_argument_key(item) for item in value) + "]"
+    raise TypeError(f"cached_figures: an argument of type {type(value).__name__} cannot be part of a key")
+
+
+def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Cache a selector `f(*, visible_to, **simple arguments)` per scope, arguments, language and the
+    generations of `areas`. Arguments other than dates, numbers, strings and None are not cached over: the
+    call is passed through unchanged (e.g. a report's build that hands in figures it read already)."""
+    for area in areas:
+        if area not in AREAS:
+            raise ValueError(f"unknown area {area!r}")
+
+    def decorate(function: Callable[P, R]) -> Callable[P, R]:
+        name = f"{function.__module__}.{function.__qualname__}"
+
+        @functools.wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            viewer = kwargs.get("visible_to")
+            if args or viewer is None or uncommitted(areas):
+                return function(*args, **kwargs)
+            try:
+                parts = [
+                    f"{key}={_argument_key(value)}" for key, value in sorted(kwargs.items()) if key != "visible_to"
+                ]
+            except TypeError:
+                return function(*args, **kwargs)
+            generation = tokens()
+            raw = "|".join(
+                [name, scope_key(viewer), translation.get_language() or "", *parts, *(generation[a] for a in areas)]
+            )
+            key = "figures:" + hashlib.blake2s(raw.encode(), digest_size=16).hexdigest()
+            found = cache.get(key)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+            value = function(*args, **kwargs)
+            cache.set(key, value, TIMEOUT)
+            return value
+
+        wrapper.uncached = function  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate
