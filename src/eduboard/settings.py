@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["eduboard.accounts.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "eduboard.core.filters.LatvianOrderingFilter",
     ],
     # The API reads JSON only: a form-encoded body cannot leave out a list and have it read as empty (415 answers
     # any other type).

@@ -5,6 +5,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from eduboard.api import health_view, me_view, router
+from eduboard.core.pickers import picker_view, search_view
 from eduboard.people.api import people_stats_view
 from eduboard.people.views import VacancyFeed, public_vacancies_view, vacancy_json_feed_view
 from eduboard.registry.api import registry_stats_view
@@ -21,6 +22,8 @@ urlpatterns = [
     path("vacancies/feed.atom", VacancyFeed(), name="public_vacancies_atom"),
     path("vacancies/feed.json", vacancy_json_feed_view, name="public_vacancies_json"),
     path("imports/", include("eduboard.core.urls")),
+    path("pickers/<slug:kind>/", picker_view, name="picker"),
+    path("search/", search_view, name="search"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/health/", health_view, name="api-health"),
     path("api/me/", me_view, name="api-me"),

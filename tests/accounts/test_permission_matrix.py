@@ -193,7 +193,7 @@ NO_ROW_NAMES = (
     "quality:support_list", "public_vacancies", "public_vacancies_atom", "public_vacancies_json",
     "core:import_index", "accounts:reauthenticate", "set_language", "api-health", "api-me", "api-registry-stats",
     "api-people-stats", "api-reports-readiness", "api-finance-stats", "api-finance-settlement-summary",
-    "api-schema", "api-docs", "quality-stats-support-list",
+    "api-schema", "api-docs", "quality-stats-support-list", "search",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
@@ -203,6 +203,7 @@ NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL
     "core:import_template": "as core:import_start, and the file format",
     "api-root": "the API's index (format suffix only)",
     "learner-transfer": "names the learner by the full personal code in the body: test_transfer_answers_alike_…",
+    "picker": "names a kind of row, not a row; answers only rows in scope (tests/core/test_pickers.py)",
 }  # fmt: skip
 # The back office (Django admin) is left out: its own staff permissions, for board administrators only.
 SKIPPED_NAMESPACES = frozenset({"admin"})

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.core.pickers import SMALL_LIST
 from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.quality.defaults import criterion_codes, ensure_default_form
@@ -36,6 +37,17 @@ def test_head_records_an_observation_on_a_phone_and_sees_it_counted(
         fte=1,
         start_date=date(2020, 9, 1),
     )
+    for index in range(SMALL_LIST):  # more teachers than a short list holds: the teacher is searched for
+        colleague = StaffMember.objects.create(
+            personal_code=f"{index + 1:02d}0480-11111", first_name="Jānis", last_name=f"Kalniņš{index}"
+        )
+        Employment.objects.create(
+            staff_member=colleague,
+            institution=school,
+            position=PositionKind.objects.get(code="subject_teacher"),
+            fte=1,
+            start_date=date(2020, 9, 1),
+        )
 
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="lv-LV")
     page = context.new_page()
@@ -49,9 +61,14 @@ def test_head_records_an_observation_on_a_phone_and_sees_it_counted(
 
     page.goto(f"{live_server}/quality/observations/new/")
     page.locator("#id_date").fill("2024-03-12")
+    # The head's one school is a plain list; the teacher a search field (core.pickers): type, then choose
+    # from what the server finds, narrowed to the school chosen.
     page.locator("#id_institution").select_option(label="Zinātņu vidusskola")
     page.locator("#id_kind").select_option("internal")
-    page.locator("#id_teacher").select_option(label="Anna Ozola")
+    page.locator("#id_teacher").fill("ozola")
+    teacher = page.get_by_role("option", name="Anna Ozola")
+    expect(teacher).to_contain_text("150380-*****")  # the masked code tells namesakes apart
+    teacher.click()
     page.locator("#id_subject").fill("Matemātika")
     page.locator("#id_grade").fill("7.b")
     for code in criterion_codes():

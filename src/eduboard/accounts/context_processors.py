@@ -92,6 +92,8 @@ MENU: list[tuple[Promise, list[Entry]]] = [
 
 # Roles that work with the API (tokens, bulk reads and writes): the menu offers them its documentation.
 API_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST, Role.INSTITUTION_HEAD})
+# The board's people get the search box in the header (core.pickers.search_view: every register at once).
+SEARCH_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST})
 
 
 def _is_active(path: str, url: str) -> bool:
@@ -134,4 +136,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         user_links.append(NavItem(label=_("API documentation"), url=reverse("api-docs"), active=False))
     if getattr(user, "role", None) == Role.BOARD_ADMIN:
         user_links.append(NavItem(label=_("Back office"), url=reverse("admin:index"), active=False))
-    return {"nav_groups": groups, "breadcrumbs": breadcrumbs, "user_links": user_links}
+    return {
+        "nav_groups": groups,
+        "breadcrumbs": breadcrumbs,
+        "user_links": user_links,
+        "global_search": getattr(user, "role", None) in SEARCH_ROLES,
+    }

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eduboard.accounts import services
+from eduboard.accounts.audit_display import changes_text
 from eduboard.accounts.filters import LogEntryFilter
 from eduboard.accounts.forms import ApiTokenForm, ReauthenticateForm, TokenForm
 from eduboard.accounts.models import ApiToken, User
@@ -160,12 +162,12 @@ class AuditLogListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
     default_sort = "-timestamp"
     export_filename = "audit-trail"
     export_columns = [
-        Column(gettext_lazy("Time"), lambda e: e.timestamp.isoformat(timespec="seconds")),
+        Column(gettext_lazy("Time"), lambda e: timezone.localtime(e.timestamp).isoformat(timespec="seconds")),
         Column(gettext_lazy("User"), lambda e: e.actor.username if e.actor else ""),
         Column(gettext_lazy("Action"), lambda e: e.get_action_display()),
         Column(gettext_lazy("Record type"), lambda e: e.content_type.name),
         Column(gettext_lazy("Record"), lambda e: e.object_repr),
-        Column(gettext_lazy("Changes"), lambda e: e.changes_str),
+        Column(gettext_lazy("Changes"), changes_text),
         Column(gettext_lazy("Address"), lambda e: e.remote_addr or ""),
     ]
 

@@ -18,6 +18,14 @@ class CoreConfig(AppConfig):
 
         auditlog.register(ImportJob, exclude_fields=["stored_path"])
         refuse_control_characters_in_text_fields()
+        from django.db.models.signals import post_migrate
+
+        from eduboard.core.latvian import ensure_search_indexes
+
+        post_migrate.connect(ensure_search_indexes, dispatch_uid="eduboard-search-indexes")
+        from eduboard.core import figures_cache
+
+        figures_cache.install()  # every write renews the tokens of the cached figures it changes
 
 
 def refuse_control_characters_in_text_fields() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from rest_framework.filters import OrderingFilter
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
 
@@ -31,3 +32,20 @@ class IntegerFilter(django_filters.NumberFilter):
     `?year=2024.5` or `?year=1e-81` would filter by nothing and answer an empty page instead of saying it is wrong."""
 
     field_class = WholeNumberField
+
+
+class LatvianOrderingFilter(OrderingFilter):
+    """The API's `ordering` parameter, where a view's `ordering_aliases` sort a name by its Latvian sort key
+    (`?ordering=name` → `sort_name`, see core.latvian) instead of by character code."""
+
+    def get_ordering(self, request: Any, queryset: Any, view: Any) -> Any:
+        ordering = super().get_ordering(request, queryset, view)
+        aliases: dict[str, str] = getattr(view, "ordering_aliases", {})
+        if not ordering or not aliases:
+            return ordering
+        mapped = []
+        for term in ordering:
+            descending = term.startswith("-")
+            field = aliases.get(term.lstrip("-"), term.lstrip("-"))
+            mapped.append(("-" if descending else "") + field)
+        return mapped

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.pickers import choose_widget
 from eduboard.core.scope import Viewer, scoped
 
 
@@ -39,6 +40,7 @@ class ScopedFormMixin:
             if field.queryset is None or self._narrowed.get(name) == id(field.queryset):
                 continue
             field.queryset = scoped(field.queryset, self.viewer, editing=True)
+            choose_widget(self, name, field)  # type: ignore[arg-type]  # a search box for a long list
             self._narrowed[name] = id(field.queryset)
 
     def full_clean(self) -> None:

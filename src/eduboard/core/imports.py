@@ -41,6 +41,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 
 from eduboard.core import uploads
+from eduboard.core.figures_cache import mark_model_written
+from eduboard.core.latvian import key_fields, paused_search_index
 from eduboard.core.scope import Viewer, institution_scope
 from eduboard.core.text import CONTROL_CHARACTER, first_control_character
 
@@ -914,13 +916,25 @@ def insert_rows(
     """
     if not rows:
         return [] if with_ids and connection.vendor == "postgresql" else None
+    mark_model_written(model)  # COPY passes by the connection's write watch (core.figures_cache)
     meta = model._meta
     now = timezone.now()
     given: list[models.Field[Any, Any]] = [cast("models.Field[Any, Any]", meta.get_field(name)) for name in fields]
+    # Key columns computed from given ones (core.latvian) are computed here, row by row.
+    keyed = [
+        (field, [list(fields).index(source) for source in field.sources])
+        for field in key_fields(model)
+        if field.name not in fields and set(field.sources) <= set(fields)
+    ]
+    keyed_names = {field.name for field, _ in keyed}
+    keyed_fields: list[models.Field[Any, Any]] = [field for field, _ in keyed]
     rest = [
         field
         for field in meta.concrete_fields
-        if not field.primary_key and field.name not in fields and field.column is not None
+        if not field.primary_key
+        and field.name not in fields
+        and field.name not in keyed_names
+        and field.column is not None
     ]
     fixed = tuple(
         field.get_db_prep_save(
@@ -944,18 +958,21 @@ def insert_rows(
             prepare.append((index, connection.ops.adapt_datefield_value))
 
     def full(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        keys = tuple(field.compute([row[index] for index in indexes]) for field, indexes in keyed)
         if prepare:
             values = list(row)
             for index, adapt in prepare:
                 values[index] = adapt(values[index])
             row = tuple(values)
-        return row + fixed
+        return row + keys + fixed
 
     if postgresql:
-        return _copy_rows(meta.db_table, pk if with_ids else None, [*given, *rest], map(full, rows), len(rows))
-    columns = ", ".join(quote(field.column) for field in [*given, *rest])
-    marks = ", ".join(["%s"] * (len(given) + len(rest)))
-    with connection.cursor() as cursor:
+        return _copy_rows(
+            meta.db_table, pk if with_ids else None, [*given, *keyed_fields, *rest], map(full, rows), len(rows)
+        )
+    columns = ", ".join(quote(field.column) for field in [*given, *keyed_fields, *rest])
+    marks = ", ".join(["%s"] * (len(given) + len(keyed_fields) + len(rest)))
+    with paused_search_index(model), connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})",  # noqa: S608 - names from the model
             [full(row) for row in rows],

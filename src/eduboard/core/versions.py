@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from eduboard.core.latvian import LatvianKeyField
+
 P = ParamSpec("P")
 R = TypeVar("R")
 
@@ -82,7 +84,11 @@ def save_versioned(
         instance.save()
         for name, rows in (many or {}).items():
             getattr(instance, name).set(list(rows))
-        return [field.name for field in model._meta.concrete_fields if not field.primary_key]
+        return [
+            field.name
+            for field in model._meta.concrete_fields
+            if not field.primary_key and not isinstance(field, LatvianKeyField)
+        ]
     expected = instance.version if expected_version is None else expected_version
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     stored = (
@@ -102,6 +108,7 @@ def save_versioned(
         for field in fields
         if field.name != "version"
         and field.name not in stamped
+        and not isinstance(field, LatvianKeyField)  # written with their sources (LatvianKeysMixin)
         and getattr(instance, field.attname) != stored[field.attname]
     ]
     changed_many: dict[str, list[models.Model]] = {}

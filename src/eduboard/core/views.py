@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
@@ -20,6 +21,8 @@ from django_filters.views import FilterView
 
 from eduboard.core.audit import audit_export
 from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
+from eduboard.core.latvian import found_order
+from eduboard.core.pickers import use_pickers
 
 REAUTH_SESSION_KEY = "eduboard_reauthenticated_at"
 
@@ -61,6 +64,8 @@ class FilteredListView(FilterView):
     #: Columns added when the export is asked with `codes=full` (full personal codes), and the permission it needs.
     full_code_columns: ClassVar[list[Column]] = []
     full_code_permission: ClassVar[str] = ""
+    #: The filter that searches names (core.latvian): while it is used, the page sorts the rows found.
+    search_param: ClassVar[str] = "q"
 
     def current_sort(self) -> str:
         requested = self.request.GET.get("sort", self.default_sort)
@@ -71,7 +76,11 @@ class FilteredListView(FilterView):
         if not sort:
             return queryset
         field = self.sort_fields[sort.lstrip("-")]
-        return queryset.order_by(("-" if sort.startswith("-") else "") + field, "pk")
+        descending = sort.startswith("-")
+        if self.request.GET.get(self.search_param, "").strip() and connection.vendor == "postgresql":
+            # A name search: the rows found are sorted, not looked for along the sort index (core.latvian).
+            return queryset.order_by(found_order(field, descending=descending), "pk")
+        return queryset.order_by(("-" if descending else "") + field, "pk")
 
     def get_base_queryset(self) -> QuerySet[Any]:
         """The rows this user may see, before filters; every subclass scopes it with visible_to."""
@@ -85,6 +94,12 @@ class FilteredListView(FilterView):
         if fmt in EXPORT_FORMATS and self.export_columns:
             return self.export(request, fmt)
         return super().get(request, *args, **kwargs)
+
+    def get_filterset(self, filterset_class: Any) -> Any:
+        """The filters, with a search box for each choice of institution, group, learner or teacher."""
+        filterset = super().get_filterset(filterset_class)
+        use_pickers(filterset.form)
+        return filterset
 
     def export(self, request: HttpRequest, fmt: str) -> HttpResponse:
         """Every filtered row as a file, written to the audit trail with its filter and row count.

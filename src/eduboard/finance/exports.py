@@ -63,7 +63,7 @@ def meal_workbook(computation: MealComputation) -> bytes:
             line.name,
             line.masked_code,
             line.group,
-            line.rule_code,
+            line.rule_name,
             line.days,
             line.price_per_day,
             line.state_per_day,

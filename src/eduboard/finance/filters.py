@@ -14,7 +14,7 @@ from eduboard.registry.models import Institution, Municipality
 
 def _institutions(request: object) -> QuerySet[Institution]:
     user = getattr(request, "user", None)
-    return Institution.objects.visible_to(user).order_by("name") if user else Institution.objects.none()
+    return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
 
 
 class AllocationFilter(django_filters.FilterSet):

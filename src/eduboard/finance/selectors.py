@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Q, Sum
 
+from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, institution_scope, sees_whole_city
 from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
@@ -106,6 +107,22 @@ def latest_money_date(*, visible_to: Viewer) -> date | None:
         return spent  # type: ignore[no-any-return]
     year = Allocation.objects.visible_to(visible_to).aggregate(last=Max("year"))["last"]
     return None if year is None else min(today, date(year, 12, 31))
+
+
+def latest_meal_month() -> date:
+    """The month the meals page opens on: this month during a school year that has groups; otherwise May (its last
+    whole month of lessons) of the latest school year with groups, so an archive or the demonstration data opens on
+    a month with meals rather than an empty today."""
+    from django.utils import timezone
+
+    from eduboard.core.models import SchoolYear
+    from eduboard.registry.models import Group
+
+    today = timezone.localdate()
+    latest = SchoolYear.objects.filter(pk__in=Group.objects.values("school_year")).order_by("-start_date").first()
+    if latest is None or latest.start_date <= today <= latest.end_date or today < latest.start_date:
+        return today.replace(day=1)
+    return date(latest.end_date.year, 5, 1)
 
 
 def latest_settlement_year() -> int | None:
@@ -613,6 +630,7 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
 # --- everything as of a date
 
 
+@cached_figures("registry", "finance")
 def finance_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """The finance figures as of a date: utilisation by allocation and by source, cost per learner, and the
     year's settlements. The data of `manage.py finance_stats` and `GET /api/finance/stats/`, figures as Decimals."""

@@ -165,7 +165,7 @@ def allocation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "spent": spent,
             "utilisation": selectors.percent(spent, allocation.amount),
             "members": (
-                Institution.objects.filter(pk__in=allocation.institution_set.members.values("pk")).order_by("name")  # type: ignore[union-attr]
+                Institution.objects.filter(pk__in=allocation.institution_set.members.values("pk")).order_by("sort_name")  # type: ignore[union-attr]
                 if allocation.institution_set_id
                 else []
             ),
@@ -184,7 +184,7 @@ def allocation_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRes
     allocation = get_object_or_404(Allocation.objects.visible_to(request.user), pk=pk) if pk else None
     if allocation is not None and not request.user.has_perm("finance.change_allocation"):
         return HttpResponse(status=403)
-    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
     initial = {} if allocation else {"year": timezone.localdate().year}
     form = AllocationForm(
         request.POST or None, instance=allocation, institutions=institutions, initial=initial, viewer=request.user
@@ -275,10 +275,11 @@ class ExpenditureListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
 @permission_required("finance.view_mealrule", raise_exception=True)
 def meals_view(request: HttpRequest) -> HttpResponse:
     """The rules, and a month's computation for one institution (with its XLSX for accounting)."""
-    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
     today = timezone.localdate()
+    month = selectors.latest_meal_month()
     form = MealMonthForm(
-        request.GET or None, institutions=institutions, initial={"month": f"{today:%Y-%m}"}, viewer=request.user
+        request.GET or None, institutions=institutions, initial={"month": f"{month:%Y-%m}"}, viewer=request.user
     )
     computation = None
     if form.is_bound and form.is_valid():
@@ -300,6 +301,8 @@ def meals_view(request: HttpRequest) -> HttpResponse:
             "rules": MealRule.objects.all(),
             "days_off": DayOff.objects.filter(end__gte=date(today.year - 1, 9, 1)),
             "can_change": request.user.has_perm("finance.change_mealrule"),
+            "shows_latest": not form.is_bound and month < today.replace(day=1),
+            "latest_day": month,
         },
     )
 
@@ -400,7 +403,7 @@ class SettlementLineListView(LoginRequiredMixin, PermissionRequiredMixin, Filter
     filterset_class = SettlementFilter
     template_name = "finance/settlement_lines.html"
     partial_template_name = "finance/partials/settlement_table.html"
-    sort_fields = {"municipality": "municipality__name", "period": "period_start", "learners": "learners"}
+    sort_fields = {"municipality": "municipality__sort_name", "period": "period_start", "learners": "learners"}
     default_sort = "municipality"
     export_filename = "settlements"
     export_columns = [

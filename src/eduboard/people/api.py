@@ -143,7 +143,8 @@ class StaffMemberViewSet(VersionedWritesMixin, ScopedModelViewSet):
     serializer_class = StaffMemberSerializer
     filterset_class = StaffFilter
     ordering_fields = ["last_name", "first_name"]
-    ordering = ["last_name", "first_name"]
+    ordering_aliases = {"last_name": "sort_name"}
+    ordering = ["sort_name"]
     queryset = StaffMember.objects.all()
 
     def save_with(self, instance: StaffMember, expected: int | None, many: Mapping[str, Any]) -> None:
@@ -318,7 +319,7 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
     serializer_class = PublicVacancySerializer
     permission_classes = [AllowAny]
     authentication_classes: list[Any] = []
-    ordering = ["institution__name"]
+    ordering = ["institution__sort_name"]
 
     def get_queryset(self) -> QuerySet[Any]:
         return Vacancy.objects.public_on(timezone.localdate()).select_related("institution", "position")

@@ -11,12 +11,15 @@ class PeopleConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from eduboard.core.jobs import register_importers
+        from eduboard.core.latvian import KEY_FIELD_NAMES as KEYS
         from eduboard.people.importers import IMPORTERS
         from eduboard.people.models import Employment, Qualification, StaffMember, TrainingRecord, Vacancy
+        from eduboard.people.pickers import register_pickers
 
-        auditlog.register(StaffMember)
+        auditlog.register(StaffMember, exclude_fields=KEYS)
         auditlog.register(Employment)
         auditlog.register(Qualification)
         auditlog.register(TrainingRecord)
         auditlog.register(Vacancy)
         register_importers("people", IMPORTERS)
+        register_pickers()

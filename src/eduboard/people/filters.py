@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.latvian import words_match
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy, VacancyStatus
 from eduboard.registry.models import Institution
 
 
 def _institutions(request: object) -> QuerySet[Institution]:
     user = getattr(request, "user", None)
-    return Institution.objects.visible_to(user).order_by("name") if user else Institution.objects.none()
+    return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
 
 
 class StaffFilter(django_filters.FilterSet):
@@ -32,9 +33,10 @@ class StaffFilter(django_filters.FilterSet):
         fields = ["q", "institution", "position"]
 
     def search(self, queryset: QuerySet[StaffMember], name: str, value: str) -> QuerySet[StaffMember]:
-        return queryset.filter(
-            Q(last_name__icontains=value) | Q(first_name__icontains=value) | Q(personal_code__startswith=value)
-        )
+        value = value.strip()
+        if value.replace("-", "").isdigit():
+            return queryset.filter(personal_code__startswith=value)
+        return queryset.filter(words_match(value, indexed=StaffMember))
 
     def by_institution(self, queryset: QuerySet[StaffMember], name: str, value: Institution) -> QuerySet[StaffMember]:
         current = Employment.objects.active_on(timezone.localdate()).filter(institution=value)

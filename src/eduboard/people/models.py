@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.registry.models import Institution, ScopedQuerySet
@@ -62,7 +63,7 @@ class StaffQuerySet(ScopedQuerySet):
         return self.filter(pk__in=Employment.objects.filter(institution__in=scope).values("staff_member_id"))
 
 
-class StaffMember(TimeStampedModel):
+class StaffMember(LatvianKeysMixin, TimeStampedModel):
     """A person employed by the board's institutions (darbinieks)."""
 
     personal_code = models.CharField(
@@ -80,13 +81,15 @@ class StaffMember(TimeStampedModel):
         help_text=_("The account this person signs in with, so they see their own lesson observations."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    search_name = LatvianKeyField(sources=["first_name", "last_name"], kind="search", max_length=170)
+    sort_name = LatvianKeyField(sources=["last_name", "first_name"], db_index=True)
 
     objects = StaffQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("staff member")
         verbose_name_plural = _("staff")
-        ordering = ["last_name", "first_name"]
+        ordering = ["sort_name"]
         permissions = [("reveal_personal_code", _("Can see full personal codes of staff"))]
 
     def __str__(self) -> str:
@@ -229,7 +232,7 @@ class Vacancy(TimeStampedModel):
     class Meta:
         verbose_name = _("vacancy")
         verbose_name_plural = _("vacancies")
-        ordering = ["institution__name", "position__name", "subject"]
+        ordering = ["institution__sort_name", "position__name", "subject"]
         constraints = [
             models.CheckConstraint(condition=Q(fte__gt=0), name="vacancy_fte_above_zero"),
             models.CheckConstraint(

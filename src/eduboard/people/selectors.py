@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db.models import Max
 
+from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import fte
 from eduboard.core.scope import Viewer, institution_scope
 from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, TrainingRequirement, Vacancy
@@ -116,7 +117,7 @@ def open_vacancies(*, as_of: date, visible_to: Viewer) -> list[Vacancy]:
     vacancies = Vacancy.objects.open_on(as_of)
     vacancies = vacancies.visible_to(visible_to)
     return list(
-        vacancies.select_related("institution", "position").order_by("institution__name", "position__name", "pk")
+        vacancies.select_related("institution", "position").order_by("institution__sort_name", "position__name", "pk")
     )
 
 
@@ -200,6 +201,7 @@ def training_gaps(*, as_of: date, visible_to: Viewer) -> list[TrainingGap]:
     return gaps
 
 
+@cached_figures("registry", "people")
 def people_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """Every people figure of the readiness report as of a date, as plain data (FTE as Decimals); the data of
     `manage.py people_stats` and `GET /api/people/stats/`."""

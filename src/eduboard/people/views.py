@@ -41,7 +41,7 @@ class StaffListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
     filterset_class = StaffFilter
     template_name = "people/staff_list.html"
     partial_template_name = "people/partials/staff_table.html"
-    sort_fields = {"name": "last_name", "first_name": "first_name"}
+    sort_fields = {"name": "sort_name", "first_name": "first_name"}
     default_sort = "name"
     export_filename = "staff"
     export_columns = [
@@ -62,7 +62,7 @@ class StaffListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
         return StaffMember.objects.visible_to(self.request.user).prefetch_related(
             Prefetch(
                 "employments",
-                queryset=current.select_related("institution", "position").order_by("institution__name"),
+                queryset=current.select_related("institution", "position").order_by("institution__sort_name"),
                 to_attr="current",
             )
         )
@@ -110,7 +110,9 @@ class StaffDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
                 ],
                 "show_code": self.request.user.has_perm("people.reveal_personal_code"),
                 "can_change": self.request.user.has_perm("people.add_employment"),
-                "employment_form": EmploymentForm(institutions=institutions.order_by("name"), viewer=self.request.user),
+                "employment_form": EmploymentForm(
+                    institutions=institutions.order_by("sort_name"), viewer=self.request.user
+                ),
                 "training_form": TrainingRecordForm(viewer=self.request.user),
             }
         )
@@ -121,7 +123,7 @@ class StaffDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
 @permission_required("people.add_staffmember", raise_exception=True)
 def staff_create_view(request: HttpRequest) -> HttpResponse:
     """A new person with their first rate."""
-    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
     person_form = StaffMemberForm(request.POST or None, prefix="person")
     employment_form = EmploymentForm(
         request.POST or None, prefix="rate", institutions=institutions, viewer=request.user
@@ -147,7 +149,7 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
 def employment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a rate to a person (from the person's page)."""
     person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
-    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
     form = EmploymentForm(request.POST, institutions=institutions, viewer=request.user)
     if form.is_valid():
         employment = form.save(commit=False)
@@ -200,7 +202,11 @@ class VacancyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
     filterset_class = VacancyFilter
     template_name = "people/vacancy_list.html"
     partial_template_name = "people/partials/vacancy_table.html"
-    sort_fields = {"institution": "institution__name", "declared_on": "declared_on", "published_on": "published_on"}
+    sort_fields = {
+        "institution": "institution__sort_name",
+        "declared_on": "declared_on",
+        "published_on": "published_on",
+    }
     default_sort = "institution"
     export_filename = "vacancies"
     export_columns = [
@@ -231,7 +237,7 @@ class VacancyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
 @permission_required("people.change_vacancy", raise_exception=True)
 def vacancy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Declare a vacancy or edit one; an edit made on a stale copy is refused with a clear message."""
-    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
     vacancy = get_object_or_404(Vacancy.objects.visible_to(request.user), pk=pk) if pk else None
     initial = {} if vacancy else {"declared_on": timezone.localdate()}
     form = VacancyForm(
@@ -306,7 +312,7 @@ def _public_vacancies() -> QuerySet[Vacancy]:
 
 def public_vacancies_view(request: HttpRequest) -> HttpResponse:
     """The board's public list of open vacancies (anyone may read it)."""
-    vacancies = list(_public_vacancies().order_by("institution__name", "position__name", "subject"))
+    vacancies = list(_public_vacancies().order_by("institution__sort_name", "position__name", "subject"))
     return render(request, "people/public_vacancies.html", {"vacancies": vacancies})
 
 

@@ -198,7 +198,7 @@ class ExamResultViewSet(ScopedReadOnlyViewSet):
     serializer_class = ExamResultSerializer
     filterset_class = ExamResultFilter
     queryset = ExamResult.objects.all()
-    ordering = ["-sitting__year", "sitting__exam", "sitting__subject__name", "institution__name"]
+    ordering = ["-sitting__year", "sitting__exam", "sitting__subject__sort_name", "institution__sort_name"]
 
     def get_queryset(self) -> QuerySet[Any]:
         return selectors.exam_result_list(visible_to=self.request.user)

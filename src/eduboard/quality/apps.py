@@ -14,7 +14,7 @@ class QualityConfig(AppConfig):
         from eduboard.quality.importers import IMPORTERS
         from eduboard.quality.models import ExamResult, LearnerResult, Observation, ObservationForm
 
-        auditlog.register(Observation)
+        auditlog.register(Observation, exclude_fields=["answers"])  # each answer: its own rows
         auditlog.register(ObservationForm)
         auditlog.register(ExamResult)
         auditlog.register(LearnerResult)

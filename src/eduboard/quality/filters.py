@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.filters import IntegerFilter
+from eduboard.core.latvian import words_match
+from eduboard.people.models import StaffMember
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
 from eduboard.quality.models import ExamResult, Observation
 from eduboard.registry.models import Institution
@@ -14,7 +16,7 @@ from eduboard.registry.models import Institution
 
 def _institutions(request: object) -> QuerySet[Institution]:
     user = getattr(request, "user", None)
-    return Institution.objects.visible_to(user).order_by("name") if user else Institution.objects.none()
+    return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
 
 
 class ObservationFilter(django_filters.FilterSet):
@@ -42,7 +44,7 @@ class ObservationFilter(django_filters.FilterSet):
         fields = ["date_from", "date_to", "institution", "kind", "subject", "q"]
 
     def search(self, queryset: QuerySet[Observation], name: str, value: str) -> QuerySet[Observation]:
-        return queryset.filter(Q(teacher__last_name__icontains=value) | Q(teacher__first_name__icontains=value))
+        return queryset.filter(words_match(value, "teacher__search_name", indexed=StaffMember))
 
 
 class ExamResultFilter(django_filters.FilterSet):

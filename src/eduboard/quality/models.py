@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.accounts.roles import Role
+from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.people.models import StaffMember
@@ -135,17 +136,18 @@ class Criterion(models.Model):
         return self.text
 
 
-class Subject(models.Model):
+class Subject(LatvianKeysMixin, models.Model):
     """A subject (mācību priekšmets) as files name it, e.g. "Matemātika"; names are unique ignoring case."""
 
     name = models.CharField(_("name"), max_length=120)
+    sort_name = LatvianKeyField(sources=["name"])
 
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
-        ordering = ["name"]
+        ordering = ["sort_name"]
         constraints = [models.UniqueConstraint(Lower("name"), name="subject_unique_name_ci")]
 
     def __str__(self) -> str:
@@ -298,7 +300,7 @@ class ExamSitting(models.Model):
     class Meta:
         verbose_name = _("exam sitting")
         verbose_name_plural = _("exam sittings")
-        ordering = ["-year", "exam", "subject__name", "level", "grade"]
+        ordering = ["-year", "exam", "subject__sort_name", "level", "grade"]
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "exam", "subject", "level", "grade"],
@@ -352,7 +354,7 @@ class ExamResult(TimeStampedModel):
     class Meta:
         verbose_name = _("exam result")
         verbose_name_plural = _("exam results")
-        ordering = ["sitting", "institution__name"]
+        ordering = ["sitting", "institution__sort_name"]
         constraints = [
             models.UniqueConstraint(fields=["sitting", "institution"], name="exam_result_unique_institution"),
             models.CheckConstraint(

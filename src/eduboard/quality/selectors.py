@@ -21,8 +21,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
+from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import CENT, percent
 from eduboard.core.scope import Viewer
 from eduboard.quality.defaults import DEFAULT_FORM_CODE
@@ -86,6 +87,7 @@ def _criterion_counts(observations: QuerySet[Observation]) -> tuple[int, dict[st
     return lessons, {code: (answered, meeting) for code, answered, meeting in rows}
 
 
+@cached_figures("registry", "people", "quality")
 def observation_figures(
     *,
     date_from: date,
@@ -311,6 +313,12 @@ def exam_years(*, visible_to: Viewer) -> list[int]:
     """Years with results the user may see, newest first (1 query)."""
     results = ExamResult.objects.visible_to(visible_to)
     return sorted(set(results.values_list("sitting__year", flat=True)), reverse=True)
+
+
+def latest_learner_result_year(*, exam: str, visible_to: Viewer) -> int | None:
+    """The latest year with learners' results of `exam` the user may see (1 query), or None."""
+    years = LearnerResult.objects.visible_to(visible_to).filter(sitting__exam=exam)
+    return years.aggregate(latest=Max("sitting__year"))["latest"]
 
 
 def support_list(

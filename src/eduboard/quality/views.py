@@ -40,7 +40,7 @@ from eduboard.registry.models import Institution, institution_scope
 @permission_required("quality.view_observation", raise_exception=True)
 def observation_stats_view(request: HttpRequest) -> HttpResponse:
     """Lessons observed in a period and the % meeting each criterion, with the year before; chart and table."""
-    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
     form = PeriodForm(
         request.GET or None,
         institutions=institutions,
@@ -76,7 +76,7 @@ class ObservationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
     filterset_class = ObservationFilter
     template_name = "quality/observation_list.html"
     partial_template_name = "quality/partials/observation_table.html"
-    sort_fields = {"date": "date", "institution": "institution__name", "teacher": "teacher__last_name"}
+    sort_fields = {"date": "date", "institution": "institution__sort_name", "teacher": "teacher__sort_name"}
     default_sort = "-date"
     export_filename = "observations"
     export_columns = [
@@ -89,7 +89,8 @@ class ObservationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         Column(gettext_lazy("Grade or group"), lambda o: o.grade),
         Column(gettext_lazy("Form version"), lambda o: o.form.version),
         Column(
-            gettext_lazy("Acknowledged"), lambda o: o.acknowledged_at.date().isoformat() if o.acknowledged_at else ""
+            gettext_lazy("Acknowledged"),
+            lambda o: timezone.localtime(o.acknowledged_at).date().isoformat() if o.acknowledged_at else "",
         ),
     ]
 
@@ -111,16 +112,20 @@ def _teachers_for(user: Any) -> QuerySet[StaffMember]:
             .filter(institution__in=scope)
             .values("staff_member_id")
         )
-    return teachers.order_by("last_name", "first_name")
+    return teachers.order_by("sort_name")
 
 
 @login_required
 @permission_required("quality.add_observation", raise_exception=True)
 def observation_create_view(request: HttpRequest) -> HttpResponse:
     """Record an observed lesson on the form in use: one screen, radio buttons, usable on a phone or tablet."""
-    form_in_use = services.form_in_use()
+    try:
+        form_in_use = services.form_in_use()
+    except ValidationError as error:  # the form was deleted from the back office: say so, never a 500
+        messages.error(request, " ".join(error.messages))
+        return redirect("quality:observation_list")
     criteria = services.form_criteria(form_in_use)
-    institutions = Institution.objects.visible_to(request.user).order_by("name")
+    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
     kinds = None if institution_scope(request.user) is None else [ObservationKind.INTERNAL, ObservationKind.PEER]
     form = ObservationEntryForm(
         request.POST or None,
@@ -247,7 +252,7 @@ def exam_comparison_view(request: HttpRequest) -> HttpResponse:
     data = request.GET.copy()
     data.setdefault("year", str(years[0]))
     data.setdefault("exam", ExamKind.CE_BASIC)
-    form = ExamChoiceForm(data, years=years, institutions=institutions.order_by("name"), viewer=request.user)
+    form = ExamChoiceForm(data, years=years, institutions=institutions.order_by("sort_name"), viewer=request.user)
     rows: list[dict[str, Any]] = []
     institution_rows: list[dict[str, Any]] = []
     if form.is_valid():
@@ -315,8 +320,8 @@ class ExamResultListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredLi
     partial_template_name = "quality/partials/exam_result_table.html"
     sort_fields = {
         "year": "sitting__year",
-        "subject": "sitting__subject__name",
-        "institution": "institution__name",
+        "subject": "sitting__subject__sort_name",
+        "institution": "institution__sort_name",
         "mean": "mean_percent",
     }
     default_sort = "-year"
@@ -351,9 +356,13 @@ class ExamResultListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredLi
 def support_list_view(request: HttpRequest) -> HttpResponse:
     """Learners under a chosen threshold in one test, by school; viewing it is recorded in the audit trail."""
     data = request.GET.copy()
-    data.setdefault("year", str(timezone.localdate().year))
     data.setdefault("exam", ExamKind.MONITORING)
     data.setdefault("below", "20")
+    this_year = timezone.localdate().year
+    latest = selectors.latest_learner_result_year(exam=str(data.get("exam", "")), visible_to=request.user)
+    # No year asked: the latest year with results (said on the page), never an empty current year.
+    shows_latest = "year" not in data and latest is not None and latest < this_year
+    data.setdefault("year", str(latest if shows_latest else this_year))
     form = SupportListForm(data)
     groups: list[dict[str, Any]] = []
     if form.is_valid():
@@ -368,4 +377,8 @@ def support_list_view(request: HttpRequest) -> HttpResponse:
         shown = [learner["id"] for group in groups for learner in group["learners"]]
         for result in LearnerResult.objects.filter(pk__in=shown[:500]):
             accessed.send(sender=LearnerResult, instance=result, actor=request.user)
-    return render(request, "quality/support_list.html", {"form": form, "groups": groups})
+    return render(
+        request,
+        "quality/support_list.html",
+        {"form": form, "groups": groups, "shows_latest": shows_latest, "latest_year": latest},
+    )

@@ -200,7 +200,8 @@ class InstitutionViewSet(VersionedWritesMixin, ScopedModelViewSet):
     serializer_class = InstitutionSerializer
     filterset_class = InstitutionFilter
     ordering_fields = ["name", "type", "registration_number"]
-    ordering = ["name"]
+    ordering_aliases = {"name": "sort_name"}
+    ordering = ["sort_name"]
     queryset = Institution.objects.all()
 
     def save_with(self, instance: Institution, expected: int | None, many: Mapping[str, Any]) -> None:
@@ -226,7 +227,8 @@ class GroupViewSet(VersionedWritesMixin, ScopedModelViewSet):
     serializer_class = GroupSerializer
     filterset_class = GroupFilter
     ordering_fields = ["name", "grade"]
-    ordering = ["institution__name", "grade", "name"]
+    ordering_aliases = {"name": "sort_name"}
+    ordering = ["institution__sort_name", "grade", "sort_name"]
     queryset = Group.objects.select_related("institution", "programme", "school_year")
 
     def save_with(self, instance: Group, expected: int | None, many: Mapping[str, Any]) -> None:
@@ -239,7 +241,8 @@ class LearnerViewSet(VersionedWritesMixin, ScopedModelViewSet):
     serializer_class = LearnerSerializer
     filterset_class = LearnerFilter
     ordering_fields = ["last_name", "birth_date"]
-    ordering = ["last_name", "first_name"]
+    ordering_aliases = {"last_name": "sort_name"}
+    ordering = ["sort_name"]
     queryset = Learner.objects.select_related("declared_municipality")
 
     def save_with(self, instance: Learner, expected: int | None, many: Mapping[str, Any]) -> None:

@@ -11,12 +11,15 @@ class RegistryConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from eduboard.core.jobs import register_importers
+        from eduboard.core.latvian import KEY_FIELD_NAMES as KEYS
         from eduboard.registry.importers import IMPORTERS
         from eduboard.registry.models import Enrolment, Group, Institution, Learner, QueueEntry
+        from eduboard.registry.pickers import register_pickers
 
-        auditlog.register(Institution)
-        auditlog.register(Group)
-        auditlog.register(Learner)
+        auditlog.register(Institution, exclude_fields=KEYS)
+        auditlog.register(Group, exclude_fields=KEYS)
+        auditlog.register(Learner, exclude_fields=KEYS)
         auditlog.register(Enrolment)
         auditlog.register(QueueEntry, m2m_fields={"grounds"})
         register_importers("registry", IMPORTERS)
+        register_pickers()

@@ -11,14 +11,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.filters import IntegerFilter
+from eduboard.core.latvian import words_match
 from eduboard.core.models import SchoolYear
 from eduboard.registry.choices import InstitutionStatus, InstitutionType, ProgrammeLevel, QueueStatus
-from eduboard.registry.models import Group, Institution, Learner, Programme, QueueEntry
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
+from eduboard.registry.pickers import match_learners
 
 
 def _institutions(request: object) -> QuerySet[Institution]:
     user = getattr(request, "user", None)
-    return Institution.objects.visible_to(user).order_by("name") if user else Institution.objects.none()
+    return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
+
+
+def _groups(request: object) -> QuerySet[Group]:
+    user = getattr(request, "user", None)
+    return Group.objects.visible_to(user) if user else Group.objects.none()
 
 
 class InstitutionFilter(django_filters.FilterSet):
@@ -33,9 +40,10 @@ class InstitutionFilter(django_filters.FilterSet):
         fields = ["q", "type", "status"]
 
     def search(self, queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
-        return queryset.filter(
-            Q(name__icontains=value) | Q(short_name__icontains=value) | Q(registration_number__startswith=value)
-        )
+        value = value.strip()
+        if value.isdigit():
+            return queryset.filter(registration_number__startswith=value)
+        return queryset.filter(words_match(value))
 
     def by_status(self, queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
         today = timezone.localdate()
@@ -74,30 +82,45 @@ class GroupFilter(django_filters.FilterSet):
 
 
 class LearnerFilter(django_filters.FilterSet):
-    """Find learners by name or the birth-date part of the personal code, and by institution."""
+    """Find learners by name (any case, with or without diacritics) or the birth-date part of the personal
+    code, and by where they learn: institution, school year, grade and group, all met by one enrolment."""
 
-    q = django_filters.CharFilter(label=_("Name or personal code"), method="search")
-    institution = django_filters.ModelChoiceFilter(
-        label=_("Institution"), queryset=_institutions, method="by_institution"
+    q = django_filters.CharFilter(
+        label=_("Name or personal code"),
+        method="search",
+        help_text=_("Names are found whatever the case and diacritics: “berzina” finds “Bērziņa”."),
     )
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions, method="enrolled")
+    school_year = django_filters.ModelChoiceFilter(
+        label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date"), method="enrolled"
+    )
+    grade = IntegerFilter(label=_("Grade"), method="enrolled")
+    group = django_filters.ModelChoiceFilter(label=_("Group"), queryset=_groups, method="enrolled")
 
     class Meta:
         model = Learner
-        fields = ["q", "institution"]
+        fields = ["q", "institution", "school_year", "grade", "group"]
 
     def search(self, queryset: QuerySet[Learner], name: str, value: str) -> QuerySet[Learner]:
-        condition = Q()
-        for word in value.split():
-            digits = word.replace("-", "")
-            if digits.isdigit():
-                # A full code matches exactly; a shorter one as the start (the birth date part).
-                condition &= Q(personal_code__startswith=word if len(digits) < 11 else f"{digits[:6]}-{digits[6:]}")
-            else:
-                condition &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
-        return queryset.filter(condition)
+        return match_learners(queryset, value)
 
-    def by_institution(self, queryset: QuerySet[Learner], name: str, value: Institution) -> QuerySet[Learner]:
-        return queryset.filter(enrolments__group__institution=value).distinct()
+    def enrolled(self, queryset: QuerySet[Learner], name: str, value: object) -> QuerySet[Learner]:
+        """Filtered once for all the enrolment fields together (see `filter_queryset`)."""
+        return queryset
+
+    def filter_queryset(self, queryset: QuerySet[Learner]) -> QuerySet[Learner]:
+        queryset = super().filter_queryset(queryset)
+        paths = {
+            "institution": "group__institution",
+            "school_year": "group__school_year",
+            "grade": "group__grade",
+            "group": "group",
+        }
+        wanted = {path: self.form.cleaned_data[name] for name, path in paths.items()}
+        wanted = {path: value for path, value in wanted.items() if value not in (None, "")}
+        if not wanted:
+            return queryset
+        return queryset.filter(pk__in=Enrolment.objects.filter(**wanted).values("learner_id"))
 
 
 class QueueFilter(django_filters.FilterSet):

@@ -44,7 +44,7 @@ class QueueRegisterForm(ScopedFormMixin, forms.Form):
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["first_choice"].queryset = institutions  # type: ignore[attr-defined]
-        preschools = Institution.objects.filter(type=InstitutionType.PRESCHOOL).order_by("name")
+        preschools = Institution.objects.filter(type=InstitutionType.PRESCHOOL).order_by("sort_name")
         self.fields["second_choice"].queryset = preschools  # type: ignore[attr-defined]
 
     def clean_personal_code(self) -> str:

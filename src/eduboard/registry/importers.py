@@ -30,6 +30,7 @@ from eduboard.core.imports import (
     parse_text,
     select_where_in,
 )
+from eduboard.core.latvian import refresh_keys
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
 from eduboard.core.scope import Viewer
@@ -661,8 +662,10 @@ class LearnerImporter(ScopedImporter):
             with_ids=True,
         )
         if changed:
+            for learner in changed:  # the search and sort keys of the new names
+                keys = refresh_keys(learner)
             Learner.objects.bulk_update(
-                changed, ["first_name", "last_name", "birth_date", "declared_municipality", "version"]
+                changed, ["first_name", "last_name", "birth_date", "declared_municipality", "version", *keys]
             )
         ids = {code: row[0] for code, row in existing.items()}
         if new_ids is not None:  # PostgreSQL: the ids were taken before the insert

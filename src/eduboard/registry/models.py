@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import SchoolYear, TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.registry.choices import (
@@ -52,24 +53,25 @@ class InstitutionQuerySet(ScopedQuerySet):
         )
 
 
-class Municipality(models.Model):
+class Municipality(LatvianKeysMixin, models.Model):
     """A municipality (pašvaldība) where learners declare their residence; one is the board's own."""
 
     name = models.CharField(_("name"), max_length=120, unique=True)
     is_home = models.BooleanField(_("the board's own municipality"), default=False)
+    sort_name = LatvianKeyField(sources=["name"])
 
     objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
-        ordering = ["name"]
+        ordering = ["sort_name"]
 
     def __str__(self) -> str:
         return self.name
 
 
-class Institution(TimeStampedModel):
+class Institution(LatvianKeysMixin, TimeStampedModel):
     """An education institution (izglītības iestāde) under the board."""
 
     name = models.CharField(_("name"), max_length=255)
@@ -97,13 +99,15 @@ class Institution(TimeStampedModel):
     )
     reorganisation_note = models.CharField(_("reorganisation decision"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    search_name = LatvianKeyField(sources=["name", "short_name"], kind="search", max_length=340)
+    sort_name = LatvianKeyField(sources=["name"])
 
     objects = InstitutionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("institution")
         verbose_name_plural = _("institutions")
-        ordering = ["name"]
+        ordering = ["sort_name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(registration_number__regex=r"^[0-9]{10}$"),
@@ -178,14 +182,14 @@ class Licence(TimeStampedModel):
     class Meta:
         verbose_name = _("licence")
         verbose_name_plural = _("licences")
-        ordering = ["institution__name", "programme__code"]
+        ordering = ["institution__sort_name", "programme__code"]
         constraints = [models.UniqueConstraint(fields=["institution", "programme"], name="licence_unique_programme")]
 
     def __str__(self) -> str:
         return f"{self.institution} — {self.programme.code}"
 
 
-class Group(TimeStampedModel):
+class Group(LatvianKeysMixin, TimeStampedModel):
     """A preschool group, class, course or interest group (grupa / klase / kurss / pulciņš) of one school year."""
 
     institution = models.ForeignKey(
@@ -207,13 +211,14 @@ class Group(TimeStampedModel):
         _("capacity"), null=True, blank=True, help_text=_("Places in the group; empty where no limit is set.")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    sort_name = LatvianKeyField(sources=["name"])
 
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("group")
         verbose_name_plural = _("groups")
-        ordering = ["institution__name", "grade", "name"]
+        ordering = ["institution__sort_name", "grade", "sort_name"]
         constraints = [
             models.UniqueConstraint(fields=["institution", "school_year", "name"], name="group_unique_name_per_year"),
             models.CheckConstraint(
@@ -257,7 +262,7 @@ class LearnerQuerySet(models.QuerySet["Learner"]):
         return self.visible_to(viewer).exclude(pk__in=elsewhere.values("learner_id")) | unclaimed
 
 
-class Learner(TimeStampedModel):
+class Learner(LatvianKeysMixin, TimeStampedModel):
     """A learner (izglītojamais): a child or student, identified by the personal code."""
 
     personal_code = models.CharField(
@@ -277,13 +282,15 @@ class Learner(TimeStampedModel):
     large_family_card = models.BooleanField(_("3+ family card"), default=False)
     ukrainian_civilian = models.BooleanField(_("Ukrainian civilian status"), default=False)
     version = models.PositiveIntegerField(default=1, editable=False)
+    search_name = LatvianKeyField(sources=["first_name", "last_name"], kind="search", max_length=170)
+    sort_name = LatvianKeyField(sources=["last_name", "first_name"], db_index=True)
 
     objects = LearnerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("learner")
         verbose_name_plural = _("learners")
-        ordering = ["last_name", "first_name"]
+        ordering = ["sort_name"]
         permissions = [("reveal_personal_code", _("Can see full personal codes"))]
 
     def __str__(self) -> str:

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from eduboard.core.imports import analyze_tables
+from eduboard.core.latvian import paused_search_index
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
 from eduboard.registry.choices import GroupKind, InstitutionType, ProgrammeLevel, SpecialNeeds
@@ -368,7 +369,8 @@ def _make_learners(
     made = 0
 
     def flush() -> None:
-        Learner.objects.bulk_create(learners, batch_size=5000)
+        with paused_search_index(Learner):  # indexed for search in one statement (core.latvian)
+            Learner.objects.bulk_create(learners, batch_size=5000)
         Enrolment.objects.bulk_create(
             [
                 Enrolment(learner_id=learner.pk, group_id=group.pk, enrolled_on=enrolled_on)

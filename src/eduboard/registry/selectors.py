@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
+from eduboard.core.figures_cache import cached_figures
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer, scoped, sees_whole_city
@@ -260,7 +261,7 @@ def groups_with_places(*, as_of: date, visible_to: Viewer, institution: Institut
     groups = groups.select_related("institution", "programme", "school_year").annotate(
         enrolled=Count("enrolments", filter=active_enrolment_filter(school_year=year, as_of=as_of))
     )
-    result = list(groups.order_by("institution__name", "grade", "name"))
+    result = list(groups.order_by("institution__sort_name", "grade", "sort_name"))
     for group in result:
         group.free = max(group.capacity - group.enrolled, 0) if group.capacity is not None else 0  # type: ignore[attr-defined]
     return result
@@ -349,6 +350,7 @@ def reporting_day(*, as_of: date) -> date:
     return max(as_of, year.start_date) if year is not None else as_of
 
 
+@cached_figures("registry")
 def institutions_by_type(*, as_of: date | None = None, visible_to: Viewer) -> dict[str, int]:
     """Institutions working on the reporting day of `as_of` (all, when no date), by type code (one query)."""
     institutions = cast(InstitutionQuerySet, _scoped(Institution.objects.all(), visible_to))
@@ -372,6 +374,7 @@ def groups_by_level_count(*, as_of: date, visible_to: Viewer) -> dict[str, int]:
     return result
 
 
+@cached_figures("registry")
 def registry_stats(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures] | None = None) -> dict[str, Any]:
     """Every registry figure of the readiness report, as of a date, as plain JSON-ready data.
 
@@ -460,5 +463,5 @@ def preschool_groups_for_offer(*, entry: QueueEntry, as_of: date) -> QuerySet[Gr
     return (
         Group.objects.filter(school_year=year, institution__in=chosen, programme__level=ProgrammeLevel.PRESCHOOL)
         .select_related("institution", "school_year")
-        .order_by("institution__name", "name")
+        .order_by("institution__sort_name", "sort_name")
     )

@@ -39,7 +39,7 @@ class InstitutionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
     template_name = "registry/institution_list.html"
     partial_template_name = "registry/partials/institution_table.html"
     sort_fields = {
-        "name": "name",
+        "name": "sort_name",
         "type": "type",
         "registration_number": "registration_number",
         "closed_on": "closed_on",
@@ -122,7 +122,7 @@ class LearnerListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
     filterset_class = LearnerFilter
     template_name = "registry/learner_list.html"
     partial_template_name = "registry/partials/learner_table.html"
-    sort_fields = {"name": "last_name", "birth_date": "birth_date"}
+    sort_fields = {"name": "sort_name", "birth_date": "birth_date"}
     default_sort = "name"
     export_filename = "learners"
     export_columns = [
@@ -217,7 +217,9 @@ def _queue_entry_for(request: HttpRequest, pk: int) -> QueueEntry:
 @permission_required("registry.add_queueentry", raise_exception=True)
 def queue_register_view(request: HttpRequest) -> HttpResponse:
     """Register a child in the preschool queue."""
-    institutions = Institution.objects.visible_to(request.user).filter(type=InstitutionType.PRESCHOOL).order_by("name")
+    institutions = (
+        Institution.objects.visible_to(request.user).filter(type=InstitutionType.PRESCHOOL).order_by("sort_name")
+    )
     form = QueueRegisterForm(request.POST or None, institutions=institutions, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

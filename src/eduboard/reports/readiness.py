@@ -22,6 +22,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.finance import selectors as finance_selectors
@@ -897,6 +898,7 @@ def build_readiness(*, as_of: date, visible_to: Viewer, progress: Progress | Non
     }
 
 
+@cached_figures("registry", "people")
 def key_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """The report's key figures and two charts for a dashboard, scoped to the user's institutions; each
     figure and table declares the permission its reader needs, as the report's blocks do."""
