@@ -3,8 +3,9 @@
 The dashboard and the statistics pages read the same figures again and again (every request of a board user
 recomputed every figure over the whole city: 1.9 s a page on the national set). `cached_figures` keeps a
 selector's answer in Django's cache under a key made of the selector, its arguments (the date), the viewer's
-scope (the institutions they see, not the user: two heads of one school share the entry), the language, and
-the *generation* of each area the figures rest on.
+scope (the institutions they see, not the user: two heads of one school share the entry), the language, a
+digest of the code and of the settings figures depend on (`code_salt`: a new release never reads an old
+release's entries), and the *generation* of each area the figures rest on.
 
 A generation is a token per area (`registry`, `people`, `finance`, `quality`) kept in the database
 (`core.DataGeneration`), so every process (web workers, the task worker, commands) shares it. Every write is
@@ -25,10 +26,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import inspect
 import re
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.cache import cache
@@ -172,8 +175,15 @@ def uncommitted(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
     return bool(pending & set(areas))
 
 
+#: Stands for the viewer of a selector that takes none: its figures are the board's (settlements between
+#: municipalities), and the page's permission decides who reads them.
+WHOLE_BOARD = object()
+
+
 def scope_key(viewer: Any) -> str:
     """The viewer's scope as a short key: `city`, or a digest of the institutions they see."""
+    if viewer is WHOLE_BOARD:
+        return "board"
     scope = institution_scope(viewer)
     if scope is None:
         return "city"
@@ -194,20 +204,43 @@ def _argument_key(value: Any) -> str:
     raise TypeError(f"cached_figures: an argument of type {type(value).__name__} cannot be part of a key")
 
 
+#: Settings that figures depend on: a changed value makes every entry obsolete.
+FIGURE_SETTINGS = ("TRAINING_EXPIRY_WARNING_DAYS", "FTE_WARNING_LIMIT", "TIME_ZONE")
+
+
+@functools.lru_cache(maxsize=1)
+def code_salt() -> str:
+    """A digest of the code and the settings that compute figures: entries made by another release of
+    eduboard, or under other settings, are never read (computed once per process)."""
+    from django.conf import settings
+
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2s(digest_size=8)
+    for path in sorted(package.rglob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    digest.update(repr([getattr(settings, name, None) for name in FIGURE_SETTINGS]).encode())
+    return digest.hexdigest()
+
+
 def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Cache a selector `f(*, visible_to, **simple arguments)` per scope, arguments, language and the
-    generations of `areas`. Arguments other than dates, numbers, strings and None are not cached over: the
-    call is passed through unchanged (e.g. a report's build that hands in figures it read already)."""
+    """Cache a selector `f(*, visible_to, **simple arguments)` (or one of the board's figures without a
+    `visible_to`) per scope, arguments, language and the generations of `areas`. Arguments other than dates,
+    numbers, strings, None, model rows and lists of them are not cached over: the call is passed through
+    unchanged (e.g. a report's build that hands in figures it read already)."""
     for area in areas:
         if area not in AREAS:
             raise ValueError(f"unknown area {area!r}")
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         name = f"{function.__module__}.{function.__qualname__}"
+        # A selector that takes a viewer is never called without one (the call fails as it would uncached);
+        # one that takes none reads the board's own figures.
+        scoped = "visible_to" in inspect.signature(function).parameters
 
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            viewer = kwargs.get("visible_to")
+            viewer = kwargs.get("visible_to") if scoped else WHOLE_BOARD
             if args or viewer is None or uncommitted(areas):
                 return function(*args, **kwargs)
             try:
@@ -218,7 +251,14 @@ def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 return function(*args, **kwargs)
             generation = tokens()
             raw = "|".join(
-                [name, scope_key(viewer), translation.get_language() or "", *parts, *(generation[a] for a in areas)]
+                [
+                    name,
+                    code_salt(),
+                    scope_key(viewer),
+                    translation.get_language() or "",
+                    *parts,
+                    *(generation[area] for area in areas),
+                ]
             )
             key = "figures:" + hashlib.blake2s(raw.encode(), digest_size=16).hexdigest()
             found = cache.get(key)

@@ -134,6 +134,7 @@ def latest_settlement_year() -> int | None:
     return None if start is None else start.year  # type: ignore[no-any-return]
 
 
+@cached_figures("registry", "finance")
 def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None = None) -> list[AllocationUse]:
     """Every allocation of the year (the year of `as_of` by default) with its spending up to `as_of` and the
     institution types it reaches. Two queries."""
@@ -268,6 +269,7 @@ def spending_by_institution(*, year: int, until: date, months: dict[int, dict[st
     return spent
 
 
+@cached_figures("registry", "finance")
 def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None) -> dict[str, dict[str, Any]]:
     """Per programme kind: the approved monthly cost, the one computed from the data, and their difference.
 
@@ -347,6 +349,7 @@ def _totals(lines: list[SettlementLine]) -> dict[str, Any]:
     }
 
 
+@cached_figures("registry", "finance")
 def settlement_summary(*, date_from: date, date_to: date) -> dict[str, Any]:
     """Learners in and out by level, and what is receivable and due, per municipality and in total.
 

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
-from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, Vacancy
+from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, TrainingRequirement, Vacancy
 from eduboard.registry.models import Institution
 from eduboard.registry.validators import normalise_personal_code
 
@@ -61,3 +61,26 @@ class TrainingRecordForm(ScopedFormMixin, VersionedModelForm):
         model = TrainingRecord
         fields = ["requirement", "completed_on", "hours", "document"]
         widgets = {"completed_on": DATE}
+
+
+TRAINING_STATUSES = [
+    ("missing", _("missing")),
+    ("expired", _("expired")),
+    ("expiring", _("expiring")),
+]
+
+
+class TrainingGapFilterForm(ScopedFormMixin, forms.Form):
+    """The mandatory training list's filters: a name, an institution, a requirement, a status."""
+
+    q = forms.CharField(
+        label=_("Name"),
+        required=False,
+        max_length=100,
+        help_text=_("Any part of the name; capitals and ā, č, ņ … do not matter."),
+    )
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.all(), required=False)
+    requirement = forms.ModelChoiceField(
+        label=_("Training"), queryset=TrainingRequirement.objects.all(), required=False, empty_label=_("all")
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("all")), *TRAINING_STATUSES], required=False)

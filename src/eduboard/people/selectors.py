@@ -151,10 +151,14 @@ def vacancy_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     }
 
 
-def training_gaps(*, as_of: date, visible_to: Viewer) -> list[TrainingGap]:
-    """Staff (with a rate on `as_of`) whose required training is missing, expired or expiring (4 queries)."""
+@cached_figures("registry", "people")
+def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = None) -> list[TrainingGap]:
+    """Staff (with a rate on `as_of`, in `institution` when given) whose required training is missing, expired
+    or expiring (4 queries), in the Latvian order of their names."""
     employments = Employment.objects.active_on(as_of)
     employments = employments.visible_to(visible_to)
+    if institution is not None:
+        employments = employments.filter(institution_id=institution)
     positions: dict[int, set[int]] = defaultdict(set)
     for person, position in employments.values_list("staff_member_id", "position_id"):
         positions[person].add(position)
@@ -172,15 +176,16 @@ def training_gaps(*, as_of: date, visible_to: Viewer) -> list[TrainingGap]:
         .annotate(last=Max("completed_on"))
         .values_list("staff_member_id", "requirement_id", "last")
     }
-    names = {
-        pk: f"{last} {first}"
-        for pk, first, last in StaffMember.objects.filter(pk__in=list(positions)).values_list(
-            "pk", "first_name", "last_name"
-        )
-    }
+    names: dict[int, str] = {}
+    order: dict[int, str] = {}
+    for pk, first, last, key in StaffMember.objects.filter(pk__in=list(positions)).values_list(
+        "pk", "first_name", "last_name", "sort_name"
+    ):
+        names[pk] = f"{last} {first}"
+        order[pk] = key
     soon = warning_window(as_of)
     gaps: list[TrainingGap] = []
-    for person in sorted(positions, key=lambda pk: names[pk]):
+    for person in sorted(positions, key=lambda pk: (order[pk], pk)):
         held = positions[person]
         for requirement in requirements:
             if not requirement_applies(requirement, held, bool(held & pedagogical), named[requirement.pk]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from auditlog.signals import accessed
@@ -10,6 +11,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,12 +23,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView
 
-from eduboard.core.exports import Column
+from eduboard.core.audit import audit_export
+from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
+from eduboard.core.latvian import fold, search_words
 from eduboard.core.views import FilteredListView
 from eduboard.people import selectors, services
 from eduboard.people.filters import StaffFilter, VacancyFilter
-from eduboard.people.forms import EmploymentForm, StaffMemberForm, TrainingRecordForm, VacancyForm
-from eduboard.people.models import Employment, StaffMember, Vacancy
+from eduboard.people.forms import (
+    TRAINING_STATUSES,
+    EmploymentForm,
+    StaffMemberForm,
+    TrainingGapFilterForm,
+    TrainingRecordForm,
+    VacancyForm,
+)
+from eduboard.people.models import Employment, StaffMember, TrainingRecord, Vacancy
 from eduboard.registry.models import Institution
 
 
@@ -281,26 +292,73 @@ def vacancy_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("people:vacancy_list")
 
 
+TRAINING_PAGE_SIZE = 50
+TRAINING_COLUMNS = [
+    Column(gettext_lazy("Name"), lambda gap: gap.name),
+    Column(gettext_lazy("Training"), lambda gap: gap.requirement),
+    Column(gettext_lazy("Status"), lambda gap: dict(TRAINING_STATUSES)[gap.status]),
+    Column(gettext_lazy("Completed on"), lambda gap: gap.completed_on),
+    Column(gettext_lazy("Expires on"), lambda gap: gap.expires_on),
+]
+
+
 @login_required
 @permission_required("people.view_trainingrecord", raise_exception=True)
 def training_view(request: HttpRequest) -> HttpResponse:
-    """Mandatory training: who is missing it, whose has expired, whose expires soon."""
+    """Mandatory training: who is missing it, whose has expired, whose expires soon; filtered, a page at a time,
+    exported whole (CSV or XLSX, written to the audit trail)."""
     today = timezone.localdate()
-    gaps = selectors.training_gaps(as_of=today, visible_to=request.user)
+    form = TrainingGapFilterForm(request.GET or None, viewer=request.user)
+    criteria = form.cleaned_data if form.is_valid() else {}
+    institution = criteria.get("institution")
+    gaps = selectors.training_gaps(
+        as_of=today, visible_to=request.user, institution=institution.pk if institution else None
+    )
+    counts = {status: 0 for status, _label in TRAINING_STATUSES}
+    for gap in gaps:
+        counts[gap.status] += 1
+    gaps = filter_gaps(
+        gaps, words=criteria.get("q", ""), requirement=criteria.get("requirement"), status=criteria.get("status", "")
+    )
+    fmt = request.GET.get("export", "")
+    if fmt in EXPORT_FORMATS:
+        response = table_response(filename="training", fmt=fmt, columns=TRAINING_COLUMNS, rows=gaps)
+        audit_export(request=request, model=TrainingRecord, fmt=fmt, rows=len(gaps))
+        return response
+    page = Paginator(gaps, TRAINING_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("export", None)
     from eduboard.people.models import TrainingRequirement
 
-    return render(
-        request,
-        "people/training.html",
-        {
-            "gaps": gaps,
-            "today": today,
-            "requirements": TrainingRequirement.objects.prefetch_related("positions"),
-            "counts": {
-                status: sum(1 for g in gaps if g.status == status) for status in ("missing", "expired", "expiring")
-            },
-        },
-    )
+    context = {
+        "filter": SimpleNamespace(form=form),
+        "page_obj": page,
+        "paginator": page.paginator,
+        "is_paginated": page.paginator.num_pages > 1,
+        "object_list": page.object_list,
+        "query_without_page": query.urlencode(),
+        "export_formats": EXPORT_FORMATS,
+        "today": today,
+        "requirements": TrainingRequirement.objects.prefetch_related("positions"),
+        "counts": counts,
+    }
+    template = "people/partials/training_table.html" if getattr(request, "htmx", False) else "people/training.html"
+    return render(request, template, context)
+
+
+def filter_gaps(
+    gaps: list[services.TrainingGap], *, words: str, requirement: Any, status: str
+) -> list[services.TrainingGap]:
+    """The gaps whose name holds every word typed (case and diacritics aside), of a requirement and a status."""
+    wanted = search_words(words)
+    return [
+        gap
+        for gap in gaps
+        if (not status or gap.status == status)
+        and (requirement is None or gap.requirement_id == requirement.pk)
+        and all(word in fold(gap.name) for word in wanted)
+    ]
 
 
 # --- public: no sign-in

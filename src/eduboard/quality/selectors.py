@@ -222,6 +222,7 @@ def exam_result_list(*, visible_to: Viewer) -> QuerySet[ExamResult]:
     return results.select_related("sitting", "sitting__subject", "institution")
 
 
+@cached_figures("registry", "quality")
 def exam_comparison(
     *,
     year: int,
@@ -273,6 +274,7 @@ def exam_comparison(
     return rows
 
 
+@cached_figures("registry", "quality")
 def institution_exam_comparison(
     *, institution: Institution | int, year: int, exam: str | None = None, visible_to: Viewer
 ) -> list[dict[str, Any]]:
@@ -309,6 +311,7 @@ def institution_exam_comparison(
     return rows
 
 
+@cached_figures("registry", "quality")
 def exam_years(*, visible_to: Viewer) -> list[int]:
     """Years with results the user may see, newest first (1 query)."""
     results = ExamResult.objects.visible_to(visible_to)

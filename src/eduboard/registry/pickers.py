@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from eduboard.core.latvian import found_order, words_match
+from eduboard.core.latvian import fold, found_order, search_words, words_match
 from eduboard.core.pickers import PickerKind, register
-from eduboard.registry.models import Enrolment, Group, Institution, Learner
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, Municipality
 
 
 def match_learners(queryset: QuerySet[Learner], value: str) -> QuerySet[Learner]:
@@ -49,6 +49,14 @@ def _learners(viewer: Any, query: str, institution: int | None) -> QuerySet[Lear
     if institution is not None:
         rows = rows.filter(pk__in=Enrolment.objects.filter(group__institution_id=institution).values("learner_id"))
     return rows.order_by(found_order(), "pk")
+
+
+def _municipalities(viewer: Any, query: str, institution: int | None) -> QuerySet[Municipality]:
+    """Municipalities (a country's few dozen, read whole) whose name has every word typed."""
+    rows = Municipality.objects.visible_to(viewer)
+    words = search_words(query)
+    found = [pk for pk, name in rows.values_list("pk", "name") if all(word in fold(name) for word in words)]
+    return rows.filter(pk__in=found).order_by("sort_name")
 
 
 def _learner_detail(learner: Learner) -> str:
@@ -98,5 +106,15 @@ def register_pickers() -> None:
             prefetch=("enrolments__group__institution",),
             detail_in_lists=True,
             list_url="registry:learner_list",
+        )
+    )
+    register(
+        PickerKind(
+            name="municipality",
+            model=Municipality,
+            permission="registry.view_municipality",
+            search=_municipalities,
+            label=lambda row: row.name,
+            narrowed_by="",
         )
     )

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.figures_cache import cached_figures
 from eduboard.core.scope import WHOLE_CITY, Viewer, sees_whole_city
 from eduboard.reports.content import T, Text, format_change, format_value, number, raw_number, render_text, text_key
 from eduboard.reports.models import ReportEdition
@@ -60,15 +61,27 @@ def edition_content(*, edition: ReportEdition, viewer: Viewer, progress: Progres
     (for the whole city: the report is the board's)."""
     if edition.is_published and edition.content is not None:
         content = edition.content
+    elif progress is None:
+        content = readiness_built(as_of=edition.as_of, visible_to=WHOLE_CITY)
     else:
         content = build_readiness(as_of=edition.as_of, visible_to=WHOLE_CITY, progress=progress)
     return content_for_reader(content=content, viewer=viewer)
 
 
+@cached_figures("registry", "people", "finance", "quality")
+def readiness_built(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """The readiness report's content as built from the data (core.figures_cache: built again only when the data
+    it rests on changed, so a draft's page, its comparison and its files do not each build it anew)."""
+    return build_readiness(as_of=as_of, visible_to=visible_to)
+
+
 def readiness_content(*, as_of: date, visible_to: Viewer, progress: Progress | None = None) -> dict[str, Any]:
     """The readiness report's figures as of a date, scoped to `visible_to` and as it may read them, not kept
     anywhere (the command, the API)."""
-    content = build_readiness(as_of=as_of, visible_to=visible_to, progress=progress)
+    if progress is None:
+        content = readiness_built(as_of=as_of, visible_to=visible_to)
+    else:
+        content = build_readiness(as_of=as_of, visible_to=visible_to, progress=progress)
     return content_for_reader(content=content, viewer=visible_to)
 
 
