@@ -55,7 +55,11 @@ def setup_django(url: str) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduboard.settings")
     sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
     import django
+    from django.conf import settings
 
+    # The benchmarks time the computing of figures, not reading them from the cache (core.figures_cache):
+    # a cache that keeps nothing makes every call compute. bench_load.py measures the cache, in its server.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
     django.setup()
 
 

@@ -603,6 +603,11 @@ def backup_restore(*, archive: Path, database_url: str | None = None, force: boo
                     )
                     # pg_restore brings no planner statistics: without them the first figures are slow.
                     _run_postgres_program("psql", ["--no-psqlrc", "--quiet", "--command", "ANALYZE"], target)
+                    forget = (
+                        "DO $$ BEGIN IF to_regclass('core_datageneration') IS NOT NULL THEN "
+                        f"{FORGET_FIGURE_TOKENS_SQL}; END IF; END $$"
+                    )
+                    _run_postgres_program("psql", ["--no-psqlrc", "--quiet", "--command", forget], target)
                 media_files, media_bytes = _replace_media(staged, media_root)
     except OSError as error:
         raise BackupError(
@@ -624,6 +629,11 @@ def backup_restore(*, archive: Path, database_url: str | None = None, force: boo
     )
 
 
+#: The cached figures' tokens (core.figures_cache) are dropped from a restored database: the next read makes new
+#: ones, so no entry computed before the restore is read for the data restored.
+FORGET_FIGURE_TOKENS_SQL = "DELETE FROM core_datageneration"
+
+
 def _sqlite_restore(packed: Path, target: Path, working: Path) -> None:
     """Unpack the database and copy it over `target` with the backup API, so that a connection open on the target
     (a running server) sees the restored database rather than a file replaced under it."""
@@ -633,6 +643,9 @@ def _sqlite_restore(packed: Path, target: Path, working: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     with closing(sqlite3.connect(unpacked)) as reader:
         reader.execute("PRAGMA schema_version").fetchone()  # fails now, before the target is touched, if not SQLite
+        if reader.execute("SELECT 1 FROM sqlite_master WHERE name = 'core_datageneration'").fetchone():
+            reader.execute(FORGET_FIGURE_TOKENS_SQL)  # no cached figure is read for the data restored
+            reader.commit()
         with closing(sqlite3.connect(target, timeout=20)) as writer:
             _sqlite_copy(reader, writer)
 
