@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.utils import translation
@@ -44,7 +44,7 @@ from eduboard.core.scope import institution_scope
 
 #: The areas whose data figures rest on; a table belongs to the area its name starts with (Django names
 #: tables `<app label>_<model>`; the search tables of core.latvian too).
-AREAS = ("registry", "people", "finance", "quality")
+AREAS = ("registry", "people", "finance", "quality", "assets")
 
 #: How long an entry lives at most (a safety net only: entries are made obsolete by the generations).
 TIMEOUT = 6 * 3600
@@ -145,7 +145,20 @@ def renew(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
     token = uuid.uuid4().hex
     # One statement, no transaction of its own (it may run while the write's statement is still being read).
     # An area without a row (the table was emptied) gets one with a new token at the next read (`tokens`).
-    DataGeneration.objects.using(using).filter(area__in=areas).update(token=token)
+    try:
+        DataGeneration.objects.using(using).filter(area__in=areas).update(token=token)
+    except DatabaseError:
+        # The migrations have not made the table yet (a data migration of an area ran before core's): there is
+        # no token to renew and no figure cached under one. Never inside a transaction (after the commit, or in
+        # autocommit), so the failed statement spoils nothing.
+        if table_exists(using):
+            raise
+
+
+def table_exists(using: str = DEFAULT_DB_ALIAS) -> bool:
+    from eduboard.core.models import DataGeneration
+
+    return DataGeneration._meta.db_table in connections[using].introspection.table_names()
 
 
 def tokens(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
