@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
+from eduboard.assets import api as assets_api
 from eduboard.finance import api as finance_api
 from eduboard.people import api as people_api
 from eduboard.quality import api as quality_api
@@ -36,6 +37,7 @@ router.register("people/training-records", people_api.TrainingRecordViewSet, bas
 router.register("public/vacancies", people_api.PublicVacancyViewSet, basename="public-vacancy")
 finance_api.register(router)
 quality_api.register(router)
+assets_api.register(router)
 
 
 HEALTH = inline_serializer("Health", {"status": serializers.CharField(help_text="ok, or error (503)")})

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "eduboard.people",
     "eduboard.finance",
     "eduboard.quality",
+    "eduboard.assets",
     "eduboard.accounts",
     "eduboard.reports",
     "eduboard.demo",

@@ -239,6 +239,45 @@ def build_world() -> World:
         )
     )
 
+    # assets: a device of each institution, lent to that institution's pupil; a licence and a room of each
+    from eduboard.assets import services as asset_services
+    from eduboard.assets.choices import ensure_standard_kinds
+    from eduboard.assets.models import Asset, AssetKind, Licence, Room
+
+    ensure_standard_kinds()  # transactional tests empty the tables the migrations filled
+    chromebook = AssetKind.objects.get(code="chromebook")
+    assets = [
+        asset_services.asset_save(
+            asset=Asset(
+                inventory_number=f"M-{number}", kind=chromebook, institution=where, acquired_on=date(2024, 8, 1)
+            ),
+            by=WHOLE_CITY,
+        )
+        for number, where in ((1, a), (2, b))
+    ]
+    pairs["asset"] = Pair(*assets)
+    pairs["loan"] = Pair(
+        *(
+            asset_services.loan_create(asset=device, learner=who, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
+            for device, who in zip(assets, (learner_a, learner_b), strict=True)
+        )
+    )
+    pairs["licence"] = Pair(
+        *(
+            Licence.objects.create(product="Uzdevumi.lv PRO", institution=where, seats=30, valid_from=date(2024, 9, 1))
+            for where in (a, b)
+        )
+    )
+    pairs["stocktake"] = Pair(
+        *(
+            asset_services.stocktake_start(institution_id=where.pk, on=date(2025, 1, 10), by=WHOLE_CITY)
+            for where in (a, b)
+        )
+    )
+    pairs["room"] = Pair(
+        *(Room.objects.create(institution=where, name="101", kind="classroom", places=30) for where in (a, b))
+    )
+
     # reference data: one row of each kind, no foreign one
     reference: dict[str, models.Model] = {
         "programme": basic,
@@ -261,6 +300,7 @@ def build_world() -> World:
         ),
         "observationform": ObservationForm.objects.order_by("pk").first(),
         "municipality": elsewhere,
+        "assetkind": chromebook,
     }
     for key, row in reference.items():
         assert row is not None, key

@@ -62,7 +62,7 @@ ANONYMOUS_REFUSED = frozenset({302, 401, 403, 404})
 REFERENCE = frozenset(
     {
         "programme", "positionkind", "trainingrequirement", "fundingsource", "institutionset", "costrate",
-        "mealrule", "dayoff", "settlementline", "observationform", "municipality",
+        "mealrule", "dayoff", "settlementline", "observationform", "municipality", "assetkind",
     }
 )  # fmt: skip
 
@@ -140,6 +140,9 @@ OBJECT_PAGES: dict[str, Page] = {
     "quality:observation_detail": Page("observation", "quality.view_observation"),
     "quality:form_detail": Page("observationform", "quality.view_observationform"),
     "quality:form_revise": Page("observationform", "quality.add_observationform"),
+    "assets:asset_detail": Page("asset", "assets.view_asset"),
+    "assets:loan_return": Page("loan", "assets.change_loan", "POST", ok=REDIRECT),
+    "assets:stocktake_detail": Page("stocktake", "assets.view_stocktake"),
     "core:import_job": Page("importjob", None),
     "core:import_changes": Page("importjob", None),
     # only the one who sent the file retries it (a finished job: told so, and sent back to it)
@@ -171,6 +174,7 @@ QUERY_PAGES: dict[str, QueryPage] = {
         lambda i: {"institution": i.registration_number, "from": "2024-09-01", "to": "2025-01-31"},
         REFUSED | {400},
     ),
+    "assets:rumis": QueryPage("institution", "assets.view_loan", lambda i: {"institution": i.registration_number}),
     "quality-stats-exams": QueryPage(
         "institution",
         "quality.view_examresult",
@@ -193,7 +197,9 @@ NO_ROW_NAMES = (
     "quality:support_list", "public_vacancies", "public_vacancies_atom", "public_vacancies_json",
     "core:import_index", "accounts:reauthenticate", "set_language", "api-health", "api-me", "api-registry-stats",
     "api-people-stats", "api-reports-readiness", "api-finance-stats", "api-finance-settlement-summary",
-    "api-schema", "api-docs", "quality-stats-support-list", "search",
+    "api-schema", "api-docs", "quality-stats-support-list", "search", "api-assets-stats", "assets:home",
+    "assets:asset_list", "assets:labels", "assets:loan_list", "assets:bulk_loan", "assets:returns",
+    "assets:licence_list", "assets:room_list", "assets:stocktake_list",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
@@ -204,6 +210,7 @@ NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL
     "api-root": "the API's index (format suffix only)",
     "learner-transfer": "names the learner by the full personal code in the body: test_transfer_answers_alike_…",
     "picker": "names a kind of row, not a row; answers only rows in scope (tests/core/test_pickers.py)",
+    "assets:agreements": "names loans in its query; answers only loans in scope (Loan.objects.visible_to)",
 }  # fmt: skip
 # The back office (Django admin) is left out: its own staff permissions, for board administrators only.
 SKIPPED_NAMESPACES = frozenset({"admin"})
@@ -246,7 +253,8 @@ API_KINDS: dict[str, str] = {
         "institution", "programme", "group", "learner", "enrolment", "queueentry", "positionkind", "staffmember",
         "employment", "qualification", "vacancy", "trainingrequirement", "trainingrecord", "public-vacancy",
         "fundingsource", "institutionset", "allocation", "expenditure", "costrate", "mealrule", "dayoff",
-        "settlementline", "observationform", "observation", "examresult",
+        "settlementline", "observationform", "observation", "examresult", "assetkind", "asset", "loan", "licence",
+        "room",
     ]
 }  # fmt: skip
 # basenames without detail routes: figures only
@@ -274,6 +282,11 @@ PATCHES: dict[str, dict[str, Any]] = {
     "mealrule": {"name": "Mainīts", "version": 1},
     "dayoff": {"name": "Mainīts", "version": 1},
     "settlementline": {"note": "mainīts", "version": 1},
+    "assetkind": {"name": "Mainīts", "version": 1},
+    "asset": {"model": "Mainīts", "version": 1},
+    "loan": {"due_on": "2026-06-01"},  # no PATCH route: a loan is closed by its return action
+    "licence": {"seats": 99, "version": 1},
+    "room": {"name": "999", "version": 1},
 }
 VIEWSETS = {basename: viewset for _prefix, viewset, basename in router.registry}
 DETAIL_BASENAMES = [basename for basename in VIEWSETS if f"{basename}-detail" in ROUTER_NAMES]
@@ -467,6 +480,7 @@ def test_api_refuses_writes_to_foreign_rows(
 # a valid body, so that the refusal comes from the row's scope and not from the body's validation
 ACTION_BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("queueentry", "offer"): lambda world: {"group": world.own("group").pk},
+    ("loan", "return-loan"): lambda world: {"returned_on": "2025-01-10", "condition": "ok", "version": 1},
 }
 ACTION_CASES = [(basename, action, role) for basename, action in DETAIL_ACTIONS for role in LOCAL]
 

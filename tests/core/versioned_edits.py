@@ -67,6 +67,10 @@ EDITS: dict[str, Edit] = {
     "mealrule": Edit("name", "Mainīts", "rank", 99, "Cits"),
     "dayoff": Edit("name", "Mainīts", "end", "2025-05-02", "Cits"),
     "settlementline": Edit("note", "mainīts", "learners", 2, "cits"),
+    "assetkind": Edit("name", "Mainīts veids", "code", "chromebook-x", "Cits veids"),
+    "asset": Edit("model", "Lenovo 300e", "serial_number", "SN-99", "HP 11"),
+    "licence": Edit("seats", 40, "valid_to", "2025-08-31", 50),
+    "room": Edit("name", "102", "places", 24, "103"),
 }
 
 

@@ -81,6 +81,19 @@ MENU: list[tuple[Promise, list[Entry]]] = [
         ],
     ),
     (
+        _("Devices"),
+        [
+            (_("Devices and rooms"), "assets:home", "assets.view_asset"),
+            (_("Devices and equipment"), "assets:asset_list", "assets.view_asset"),
+            (_("Loans"), "assets:loan_list", "assets.view_loan"),
+            (_("Lend to a whole class"), "assets:bulk_loan", "assets.add_loan"),
+            (_("Returns by scanning"), "assets:returns", "assets.change_loan"),
+            (_("Licences"), "assets:licence_list", "assets.view_licence"),
+            (_("Rooms"), "assets:room_list", "assets.view_room"),
+            (_("Stock-takes"), "assets:stocktake_list", "assets.view_stocktake"),
+        ],
+    ),
+    (
         _("Reports"),
         [
             (_("Readiness report"), "reports:edition_list", "reports.view_reportedition"),

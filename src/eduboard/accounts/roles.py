@@ -57,7 +57,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # Heads read their institutions' money; settlements between municipalities are the board's.
         "finance": READ,
         "finance.settlementline": frozenset(),
+        # Heads manage their institutions' devices, loans, licences, rooms and stock-takes; the kinds are the board's.
         "assets": WRITE,
+        "assets.assetkind": READ,
         "projects": WRITE,
         "quality": FULL,
         **QUALITY_REFERENCE,

@@ -22,6 +22,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.assets.models import AssetKind
+from eduboard.assets.selectors import assets_stats
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, sees_whole_city
@@ -49,8 +51,9 @@ MONEY = "finance.view_allocation"  # allocations and their use, costs per learne
 SETTLEMENTS = "finance.view_settlementline"  # money paid to and received from other municipalities
 OBSERVATIONS = "quality.view_observation"
 EXAM_RESULTS = "quality.view_examresult"
+ASSETS = "assets.view_asset"  # devices, their loans, licences and rooms
 REPORT_PERMISSIONS = frozenset(
-    {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS}
+    {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS, ASSETS}
 )
 
 
@@ -91,6 +94,10 @@ class BuildContext:
             "allocations",
             lambda: finance_selectors.allocation_utilisation(as_of=self.as_of, visible_to=self.visible_to),
         )
+
+    @property
+    def assets(self) -> dict[str, Any]:
+        return self._once("assets", lambda: assets_stats(as_of=self.as_of, visible_to=self.visible_to))
 
     @property
     def cost_per_learner(self) -> dict[str, Any]:
@@ -509,8 +516,43 @@ def section_interest(ctx: BuildContext) -> list[Block]:
 
 
 def section_resources(ctx: BuildContext) -> list[Block]:
-    """Learning resources and digital solutions: narrative only (the assets area will give figures)."""
-    return [narrative("resources.text", T(_("Learning resources, devices and digital solutions")))]
+    """Learning resources and digital solutions: the devices held (interactive screens, Chromebooks, …), those lent
+    to learners (entered in RUMIS), licences in force and the rooms' computers, from the assets area."""
+    stats = ctx.assets
+    kinds = dict(AssetKind.objects.values_list("code", "name"))
+    by_kind = stats["assets_by_kind"]
+    held = {code: figures_of["total"] for code, figures_of in by_kind.items()}
+    rows = [
+        [kinds.get(code, code), counts["total"], counts["lent"], counts["in_stock"], counts["in_repair"]]
+        for code, counts in by_kind.items()
+        if counts["total"]
+    ]
+    return [
+        *needs(
+            ASSETS,
+            figures(
+                figure("resources.interactive_screens", T(_("Interactive screens")), held.get("interactive_screen", 0)),
+                figure("resources.chromebooks", T(_("Chromebook computers")), held.get("chromebook", 0)),
+                figure("resources.lent_to_learners", T(_("Devices lent to learners")), stats["on_loan_to_learners"]),
+                figure("resources.lent_to_staff", T(_("Devices lent to staff")), stats["on_loan_to_staff"]),
+                figure("resources.overdue_loans", T(_("Loans past their due date")), stats["overdue_loans"]),
+                figure("resources.computers_in_rooms", T(_("Computers in rooms")), stats["computers_in_rooms"]),
+            ),
+            table(
+                "resources.devices_by_kind",
+                T(_("Devices held by kind")),
+                [T(_("Kind")), T(_("Held")), T(_("lent")), T(_("in stock")), T(_("in repair"))],
+                rows,
+            ),
+            table(
+                "resources.licences",
+                T(_("Licences in force")),
+                [T(_("Product")), T(_("Seats"))],
+                [[product, seats] for product, seats in stats["licence_seats"].items()],
+            ),
+        ),
+        narrative("resources.text", T(_("Learning resources, devices and digital solutions"))),
+    ]
 
 
 def section_quality(ctx: BuildContext) -> list[Block]:

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from eduboard.accounts import demo as accounts_demo
+from eduboard.assets import demo as assets_demo
 from eduboard.finance import demo as finance_demo
 from eduboard.people import demo as people_demo
 from eduboard.quality import demo as quality_demo
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             people_demo.load(institutions)
             finance_demo.load(institutions)
             quality_demo.load(institutions)
+            assets_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")

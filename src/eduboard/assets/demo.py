@@ -1,0 +1,154 @@
+"""Demonstration devices (seed 002, section II): 39 interactive screens bought through EU project 8.3.2.2/16/I/001
+and 2124 Chromebooks of the recovery plan's investment 2.3.2.3.i, spread over the general schools by their pupils,
+most Chromebooks lent to pupils of grades 5–12; a learning portal's PRO licence for grades 9, 11 and 12; and each
+school's rooms. Idempotent: a second run changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Q
+
+from eduboard.assets.choices import AssetStatus, ensure_standard_kinds
+from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room
+from eduboard.finance.models import FundingSource
+from eduboard.registry.choices import InstitutionType
+from eduboard.registry.models import Enrolment, Institution
+
+SCREENS, CHROMEBOOKS = 39, 2124
+GENERAL = (InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM)
+LENT_ON, DUE_ON = date(2024, 9, 2), date(2025, 6, 20)
+SCHOOL_YEAR = "2024/2025"
+RECOVERY_PLAN = ("recovery_plan", "Atveseļošanas un noturības mehānisms")
+PORTAL = "Uzdevumi.lv PRO"
+
+
+def _spread(total: int, weights: dict[int, int]) -> dict[int, int]:
+    """`total` split over the keys in proportion to their weights (largest remainders), so the parts add up."""
+    whole = sum(weights.values()) or 1
+    shares = {key: total * weight / whole for key, weight in weights.items()}
+    parts = {key: int(share) for key, share in shares.items()}
+    for key in sorted(shares, key=lambda k: (-(shares[k] - parts[k]), k))[: total - sum(parts.values())]:
+        parts[key] += 1
+    return parts
+
+
+def _pupils(schools: list[Institution], grades: Q) -> dict[int, list[int]]:
+    """Learner ids enrolled on the first school day, per school, in the grades asked."""
+    enrolled = (
+        Enrolment.objects.filter(group__institution__in=schools, group__school_year__code=SCHOOL_YEAR)
+        .filter(grades, enrolled_on__lte=LENT_ON)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=LENT_ON))
+        .order_by("group__institution_id", "learner__sort_name", "learner_id")
+        .values_list("group__institution_id", "learner_id")
+    )
+    by_school: dict[int, list[int]] = {school.pk: [] for school in schools}
+    for school_id, learner_id in enrolled:
+        by_school[school_id].append(learner_id)
+    return by_school
+
+
+def _devices(
+    schools: list[Institution],
+    kind: AssetKind,
+    prefix: str,
+    count: dict[int, int],
+    source: FundingSource,
+    **values: object,
+) -> list[Asset]:
+    made, number = [], 0
+    for school in schools:
+        for _index in range(count.get(school.pk, 0)):
+            number += 1
+            made.append(
+                Asset(
+                    inventory_number=f"{prefix}-{number:05d}",
+                    kind=kind,
+                    institution=school,
+                    funding_source=source,
+                    status=AssetStatus.IN_STOCK,
+                    **values,
+                )
+            )
+    return made
+
+
+def load(institutions: dict[str, Institution]) -> None:
+    """Create the demonstration devices, loans, licences and rooms once."""
+    ensure_standard_kinds()
+    schools = sorted(
+        (i for i in institutions.values() if i.type in GENERAL and i.closed_on is None), key=lambda i: i.pk
+    )
+    if not schools or Asset.objects.filter(inventory_number__startswith="DVS-").exists():
+        return
+    eu = FundingSource.objects.get(code="eu_funds")
+    recovery, _created = FundingSource.objects.get_or_create(code=RECOVERY_PLAN[0], defaults={"name": RECOVERY_PLAN[1]})
+    pupils_per_school = dict(
+        Enrolment.objects.filter(group__institution__in=schools, group__school_year__code=SCHOOL_YEAR)
+        .values_list("group__institution_id")
+        .annotate(n=Count("pk"))
+    )
+    weights = {school.pk: pupils_per_school.get(school.pk, 0) for school in schools}
+    kinds = {kind.code: kind for kind in AssetKind.objects.all()}
+    assets = _devices(
+        schools, kinds["interactive_screen"], "DVS-IE", _spread(SCREENS, weights), eu,
+        model="Promethean ActivPanel 75", acquired_on=date(2019, 8, 20), price=Decimal("2450.00"),
+    ) + _devices(
+        schools, kinds["chromebook"], "DVS-CB", _spread(CHROMEBOOKS, weights), recovery,
+        model="Lenovo 100e Chromebook Gen 3", acquired_on=date(2023, 8, 15), price=Decimal("259.00"),
+    )  # fmt: skip
+    for index, asset in enumerate(assets, start=1):
+        asset.serial_number = f"SN{index:07d}"
+        asset.status_since = asset.acquired_on
+    Asset.objects.bulk_create(assets, batch_size=1000)
+    assets = list(Asset.objects.filter(inventory_number__startswith="DVS-").order_by("inventory_number"))
+    changes = [
+        AssetStatusChange(asset=a, status=AssetStatus.IN_STOCK, changed_on=a.acquired_on or LENT_ON) for a in assets
+    ]
+
+    # Most Chromebooks lent to pupils of grades 5–12, one each; the rest kept in stock for the classes.
+    pupils = _pupils(schools, Q(group__grade__gte=5))
+    free: dict[int, list[Asset]] = {school.pk: [] for school in schools}
+    for asset in assets:
+        if asset.kind_id == kinds["chromebook"].pk:
+            free[asset.institution_id].append(asset)
+    loans, lent = [], []
+    for school in schools:
+        devices = free[school.pk]
+        for asset, learner_id in zip(devices[: len(devices) * 4 // 5], pupils[school.pk], strict=False):
+            loans.append(Loan(asset=asset, learner_id=learner_id, lent_on=LENT_ON, due_on=DUE_ON))
+            lent.append(asset.pk)
+            changes.append(AssetStatusChange(asset=asset, status=AssetStatus.LENT, changed_on=LENT_ON))
+    Loan.objects.bulk_create(loans, batch_size=1000)
+    Asset.objects.filter(pk__in=lent).update(status=AssetStatus.LENT, status_since=LENT_ON)
+    AssetStatusChange.objects.bulk_create(changes, batch_size=1000)
+
+    # The learning portal's PRO licence for the pupils of grades 9, 11 and 12.
+    seats = _pupils(schools, Q(group__grade__in=[9, 11, 12]))
+    for school in schools:
+        if seats[school.pk]:
+            Licence.objects.get_or_create(
+                product=PORTAL,
+                institution=school,
+                valid_from=date(2024, 9, 1),
+                defaults={"seats": len(seats[school.pk]), "valid_to": date(2025, 8, 31), "funding_source": recovery},
+            )
+    # Rooms: a classroom per class, a computer room, a laboratory, a workshop, a gym and a hall.
+    classes = dict(
+        Enrolment.objects.filter(group__institution__in=schools, group__school_year__code=SCHOOL_YEAR)
+        .values_list("group__institution_id")
+        .annotate(n=Count("group_id", distinct=True))
+    )
+    rooms = []
+    for school in schools:
+        for number in range(1, classes.get(school.pk, 0) + 1):
+            rooms.append(Room(institution=school, name=f"{100 + number}. kabinets", kind="classroom", places=30))
+        rooms += [
+            Room(institution=school, name="Datorklase", kind="computer_room", places=24, computers=24),
+            Room(institution=school, name="Dabaszinību laboratorija", kind="laboratory", places=24, computers=1),
+            Room(institution=school, name="Mājturības darbnīca", kind="workshop", places=16),
+            Room(institution=school, name="Sporta zāle", kind="gym", places=60),
+            Room(institution=school, name="Aktu zāle", kind="hall", places=200),
+        ]
+    Room.objects.bulk_create(rooms, ignore_conflicts=True)

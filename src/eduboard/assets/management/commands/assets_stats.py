@@ -1,0 +1,25 @@
+"""`manage.py assets_stats --as-of YYYY-MM-DD`: the assets figures as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from eduboard.assets.selectors import assets_stats
+from eduboard.core.commands import iso_date
+from eduboard.core.numbers import json_figures
+from eduboard.core.scope import WHOLE_CITY
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the devices by kind and status, by institution, loans, value by funding source, licence seats and "
+        "rooms as of a date as JSON (the same JSON as GET /api/assets/stats/?as_of=)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", dest="as_of", type=iso_date, required=True, help="YYYY-MM-DD")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(json_figures(assets_stats(visible_to=WHOLE_CITY, as_of=options["as_of"])))

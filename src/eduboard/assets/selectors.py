@@ -1,0 +1,145 @@
+"""Reads of the assets area that compute: the figures as of a date, a stock-take's count."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+from eduboard.assets.choices import AssetStatus, RoomKind
+from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room, Stocktake
+from eduboard.core.figures_cache import cached_figures
+from eduboard.core.numbers import money
+from eduboard.core.scope import Viewer
+
+STATUSES = [status.value for status in AssetStatus]
+HELD = (AssetStatus.IN_STOCK.value, AssetStatus.LENT.value, AssetStatus.IN_REPAIR.value)
+
+
+def _bucket(status: str, on_loan: bool) -> str:
+    """Where an asset counts on a day: lost and written off in their own status; else lent when it is on an open
+    loan that day, in repair when so recorded, else in stock."""
+    if status in (AssetStatus.LOST, AssetStatus.WRITTEN_OFF):
+        return status
+    if on_loan:
+        return AssetStatus.LENT.value
+    if status == AssetStatus.IN_REPAIR:
+        return status
+    return AssetStatus.IN_STOCK.value
+
+
+@cached_figures("registry", "people", "finance", "assets")
+def assets_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """The assets figures as of a date (`manage.py assets_stats`, `GET /api/assets/stats/`): assets by kind and
+    status, by institution and kind, loans to learners and staff, overdue loans, value by funding source, licence
+    seats in force, rooms by kind and their computers. `total`, the institutions' counts and the value cover the
+    assets held (in stock, lent, in repair). A handful of grouped queries whatever the number of assets."""
+    assets = Asset.objects.visible_to(visible_to).filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=as_of))
+    open_loans = Loan.objects.open_on(as_of)
+    on_loan = Exists(open_loans.filter(asset=OuterRef("pk")))
+    kinds = list(AssetKind.objects.values_list("pk", "code"))
+    kind_code = dict(kinds)
+    by_kind: dict[str, dict[str, int]] = {code: {"total": 0, **dict.fromkeys(STATUSES, 0)} for _pk, code in kinds}
+    by_institution: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    value: dict[str, Decimal] = defaultdict(Decimal)
+
+    def add(kind_id: int, status: str, lent: bool, number: str, source: str | None, count: int, price: Any) -> None:
+        bucket = _bucket(status, lent)
+        code = kind_code[kind_id]
+        by_kind[code][bucket] += count
+        if bucket in HELD:
+            by_kind[code]["total"] += count
+            by_institution[number][code] += count
+            if price is not None:
+                value[source or "none"] += price
+
+    # Assets whose status began on or before the day: their status is the asset's own.
+    current = (
+        assets.filter(Q(status_since__isnull=True) | Q(status_since__lte=as_of))
+        .annotate(on_loan=on_loan)
+        .values_list("kind_id", "status", "on_loan", "institution__registration_number", "funding_source__code")
+        .annotate(n=Count("pk"), price=Sum("price"))
+        .order_by()
+    )
+    for kind_id, status, lent, number, source, count, price in current:
+        add(kind_id, status, lent, number, source, count, price)
+    # The few whose status changed after the day: their status that day is read from their history.
+    later = list(
+        assets.filter(status_since__gt=as_of)
+        .annotate(on_loan=on_loan)
+        .values_list("pk", "kind_id", "on_loan", "institution__registration_number", "funding_source__code", "price")
+    )
+    if later:
+        history: dict[int, str] = {}
+        for asset_id, status in (
+            AssetStatusChange.objects.filter(asset_id__in=[row[0] for row in later], changed_on__lte=as_of)
+            .order_by("asset_id", "changed_on", "pk")
+            .values_list("asset_id", "status")
+        ):
+            history[asset_id] = status  # the last one wins
+        for asset_id, kind_id, lent, number, source, price in later:
+            add(kind_id, history.get(asset_id, AssetStatus.IN_STOCK.value), lent, number, source, 1, price)
+
+    scoped_loans = open_loans.visible_to(visible_to)
+    loans = scoped_loans.aggregate(
+        learners=Count("pk", filter=Q(learner__isnull=False)),
+        staff=Count("pk", filter=Q(staff_member__isnull=False)),
+        overdue=Count("pk", filter=Q(due_on__lt=as_of)),
+    )
+    seats = (
+        Licence.objects.visible_to(visible_to)
+        .filter(valid_from__lte=as_of)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=as_of))
+        .values_list("product")
+        .annotate(seats=Sum("seats"))
+        .order_by("product")
+    )
+    rooms = Room.objects.visible_to(visible_to)
+    room_counts = dict(rooms.values_list("kind").annotate(n=Count("pk")).order_by())
+    return {
+        "as_of": as_of.isoformat(),
+        "assets_by_kind": by_kind,
+        "assets_by_institution": {number: dict(counts) for number, counts in sorted(by_institution.items())},
+        "on_loan_to_learners": loans["learners"],
+        "on_loan_to_staff": loans["staff"],
+        "overdue_loans": loans["overdue"],
+        "value_by_source": {source: money(amount) for source, amount in sorted(value.items())},
+        "licence_seats": dict(seats),
+        "rooms_by_kind": {kind: room_counts.get(kind, 0) for kind in RoomKind.values},
+        "computers_in_rooms": rooms.aggregate(n=Sum("computers"))["n"] or 0,
+    }
+
+
+@dataclass
+class StocktakeResult:
+    found: list[Asset]
+    missing: list[Asset]
+    elsewhere: list[Asset]  # found here, held by another institution
+    unknown: list[str]  # numbers of no asset
+
+
+def stocktake_result(*, stocktake: Stocktake) -> StocktakeResult:
+    """What a stock-take has found so far: the institution's assets found and missing (those it holds: lost and
+    written-off ones are not looked for), assets of other institutions found here, and unknown numbers."""
+    scans = list(stocktake.scans.select_related("asset__kind", "asset__institution").order_by("scanned_at", "pk"))
+    found_ids = {scan.asset_id for scan in scans if scan.asset_id}
+    held = (
+        Asset.objects.filter(institution_id=stocktake.institution_id, status__in=HELD)
+        .select_related("kind")
+        .order_by("inventory_number")
+    )
+    found = [scan.asset for scan in scans if scan.asset and scan.asset.institution_id == stocktake.institution_id]
+    return StocktakeResult(
+        found=[asset for asset in found if asset is not None],
+        missing=[asset for asset in held if asset.pk not in found_ids],
+        elsewhere=[
+            scan.asset
+            for scan in scans
+            if scan.asset is not None and scan.asset.institution_id != stocktake.institution_id
+        ],
+        unknown=[scan.inventory_number for scan in scans if scan.asset_id is None],
+    )

@@ -1,0 +1,342 @@
+"""Every write of the assets area: assets and their status history, loans (one at a time, in bulk, returns),
+stock-takes. One transaction each; a refusal is a ValidationError a user understands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduboard.assets.choices import HELD_STATUSES, AssetStatus, ReturnCondition
+from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Loan, Stocktake, StocktakeScan
+from eduboard.core.scope import Viewer
+from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
+from eduboard.people.models import Employment, StaffMember
+from eduboard.registry.models import Enrolment, Group, Learner
+
+ALREADY_LENT = "This device is on an open loan already; record its return first."
+
+
+def _user(by: Any) -> Any:
+    return by if getattr(by, "pk", None) else None
+
+
+# --- assets
+
+
+@atomic_write
+def asset_save(*, asset: Asset, by: Viewer, expected_version: int | None = None, on: date | None = None) -> Asset:
+    """Save a new asset, or an edit made on `expected_version`; a changed status enters the history on `on`
+    (today by default; a new asset's status dates from its acquisition)."""
+    new = asset.pk is None
+    before = None if new else Asset.objects.filter(pk=asset.pk).values_list("status", flat=True).first()
+    since = (asset.acquired_on if new else None) or on or timezone.localdate()
+    if new or before != asset.status:
+        asset.status_since = since
+    save_versioned(asset, expected_version=expected_version)
+    if new or before != asset.status:
+        AssetStatusChange.objects.create(asset=asset, status=asset.status, changed_on=since, changed_by=_user(by))
+    return asset
+
+
+def _set_status(assets: Iterable[Asset], status: str, on: date, by: Any, note: str = "") -> None:
+    rows = [asset for asset in assets if asset.status != status]
+    if not rows:
+        return
+    Asset.objects.filter(pk__in=[asset.pk for asset in rows]).update(status=status, status_since=on)
+    AssetStatusChange.objects.bulk_create(
+        [
+            AssetStatusChange(asset=asset, status=status, changed_on=on, changed_by=_user(by), note=note)
+            for asset in rows
+        ]
+    )
+    for asset in rows:
+        asset.status, asset.status_since = status, on
+
+
+@atomic_write
+def asset_status_set(*, asset_id: int, status: str, on: date, by: Viewer, version: int, note: str = "") -> Asset:
+    """Change an asset's status on a date (in repair, written off, …); the change enters its history."""
+    asset = Asset.objects.select_for_update().get(pk=asset_id)
+    refuse_stale(stored=asset.version, expected=version, message=_("Someone else changed this asset meanwhile."))
+    if status not in AssetStatus.values:
+        raise ValidationError(_("Unknown status “%s”.") % status, code="status")
+    if status == AssetStatus.LENT:
+        raise ValidationError(_("A device becomes lent by lending it to someone."), code="status")
+    if Loan.objects.filter(asset=asset, returned_on__isnull=True).exists():
+        raise ValidationError(_("The device is on an open loan; record its return first."), code="lent")
+    _set_status([asset], status, on, by, note)
+    Asset.objects.filter(pk=asset.pk).update(version=asset.version + 1)
+    asset.version += 1
+    return asset
+
+
+# --- loans
+
+
+def learner_enrolled_at(*, learner: Learner, institution_id: int, on: date) -> bool:
+    """Whether `learner` is enrolled in a group of the institution on `on`."""
+    return (
+        Enrolment.objects.filter(learner=learner, group__institution_id=institution_id, enrolled_on__lte=on)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+        .exists()
+    )
+
+
+def staff_member_works_at(*, staff_member: StaffMember, institution_id: int, on: date) -> bool:
+    """Whether `staff_member` holds a rate at the institution on `on`."""
+    return Employment.objects.active_on(on).filter(staff_member=staff_member, institution_id=institution_id).exists()
+
+
+def overlapping_loan(
+    *, asset: Asset, lent_on: date, returned_on: date | None, exclude: int | None = None
+) -> Loan | None:
+    """A loan of `asset` whose days meet [lent_on, returned_on) (open loans reach to the end of time)."""
+    loans = Loan.objects.filter(asset=asset).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=lent_on))
+    if returned_on is not None:
+        loans = loans.filter(lent_on__lt=returned_on)
+    if exclude is not None:
+        loans = loans.exclude(pk=exclude)
+    return loans.first()
+
+
+def _check_borrower(asset: Asset, learner: Learner | None, staff_member: StaffMember | None, on: date) -> None:
+    if (learner is None) == (staff_member is None):
+        raise ValidationError(_("Lend the device to one learner or one staff member."), code="borrower")
+    if learner is not None and not learner_enrolled_at(learner=learner, institution_id=asset.institution_id, on=on):
+        raise ValidationError(
+            _("%(learner)s is not enrolled in %(institution)s on %(date)s.")
+            % {"learner": learner, "institution": asset.institution, "date": on.isoformat()},
+            code="not_enrolled",
+        )
+    if staff_member is not None and not staff_member_works_at(
+        staff_member=staff_member, institution_id=asset.institution_id, on=on
+    ):
+        raise ValidationError(
+            _("%(person)s holds no rate at %(institution)s on %(date)s.")
+            % {"person": staff_member, "institution": asset.institution, "date": on.isoformat()},
+            code="not_employed",
+        )
+
+
+@atomic_write
+def loan_create(
+    *,
+    asset: Asset,
+    lent_on: date,
+    by: Viewer,
+    learner: Learner | None = None,
+    staff_member: StaffMember | None = None,
+    due_on: date | None = None,
+) -> Loan:
+    """Lend a device held in stock to a learner enrolled in its institution (or a staff member working there) on
+    `lent_on`. The database refuses a second open loan of one device, whatever races."""
+    asset = Asset.objects.select_for_update().select_related("institution").get(pk=asset.pk)
+    _check_borrower(asset, learner, staff_member, lent_on)
+    if due_on is not None and due_on < lent_on:
+        raise ValidationError(_("The due date is before the loan's start."), code="due")
+    if asset.status not in (AssetStatus.IN_STOCK, AssetStatus.LENT):
+        raise ValidationError(
+            _("The device is %(status)s and cannot be lent.") % {"status": asset.get_status_display()},
+            code="not_in_stock",
+        )
+    if overlapping_loan(asset=asset, lent_on=lent_on, returned_on=None) is not None:
+        raise ValidationError(_(ALREADY_LENT), code="lent")
+    loan = Loan(asset=asset, learner=learner, staff_member=staff_member, lent_on=lent_on, due_on=due_on)
+    try:
+        with transaction.atomic():
+            loan.save()
+    except IntegrityError:
+        raise ValidationError(_(ALREADY_LENT), code="lent") from None
+    _set_status([asset], AssetStatus.LENT, lent_on, by)
+    return loan
+
+
+RETURN_STATUS: dict[str, str] = {
+    ReturnCondition.OK.value: AssetStatus.IN_STOCK.value,
+    ReturnCondition.DAMAGED.value: AssetStatus.IN_REPAIR.value,
+    ReturnCondition.LOST.value: AssetStatus.LOST.value,
+}
+
+
+@atomic_write
+def loan_return(*, loan_id: int, returned_on: date, condition: str, by: Viewer, version: int | None = None) -> Loan:
+    """Record a device's return and its condition: in order back in stock, damaged to repair, lost as lost."""
+    loan = Loan.objects.select_for_update().select_related("asset").get(pk=loan_id)
+    if version is not None:
+        refuse_stale(stored=loan.version, expected=version, message=_("Someone else changed this loan meanwhile."))
+    if loan.returned_on is not None:
+        raise ValidationError(_("This loan was closed on %s already.") % loan.returned_on.isoformat(), code="closed")
+    if returned_on < loan.lent_on:
+        raise ValidationError(_("The return date is before the loan's start."), code="returned_on")
+    if condition not in RETURN_STATUS:
+        raise ValidationError(_("Unknown condition “%s”.") % condition, code="condition")
+    loan.returned_on, loan.condition, loan.version = returned_on, condition, loan.version + 1
+    loan.save(update_fields=["returned_on", "condition", "version", "updated_at"])
+    _set_status([loan.asset], RETURN_STATUS[condition], returned_on, by)
+    return loan
+
+
+@dataclass
+class ReturnResult:
+    returned: list[Loan] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (number, reason)
+
+
+def loans_return_by_numbers(
+    *, numbers: Iterable[str], returned_on: date, condition: str, by: Viewer, visible_to: Viewer
+) -> ReturnResult:
+    """Close the open loans of the devices whose inventory numbers were typed or scanned (one per line); each
+    number is answered on its own (returned, unknown, not lent)."""
+    result = ReturnResult()
+    seen: set[str] = set()
+    for raw in numbers:
+        number = raw.strip()
+        if not number or number in seen:
+            continue
+        seen.add(number)
+        loan = (
+            Loan.objects.visible_to(visible_to).filter(asset__inventory_number=number, returned_on__isnull=True).first()
+        )
+        if loan is None:
+            known = Asset.objects.visible_to(visible_to).filter(inventory_number=number).exists()
+            result.problems.append((number, _("not on loan") if known else _("unknown inventory number")))
+            continue
+        try:
+            result.returned.append(loan_return(loan_id=loan.pk, returned_on=returned_on, condition=condition, by=by))
+        except ValidationError as error:
+            result.problems.append((number, " ".join(error.messages)))
+    return result
+
+
+@dataclass
+class BulkLoanResult:
+    lent: list[Loan] = field(default_factory=list)
+    already: list[Learner] = field(default_factory=list)  # had a device of the kind on loan already
+    without: list[Learner] = field(default_factory=list)  # no free device was left for them
+
+
+@atomic_write
+def loans_bulk_create(
+    *, group: Group, kind: AssetKind, lent_on: date, due_on: date | None, by: Viewer
+) -> BulkLoanResult:
+    """Lend one free device of `kind` held by the group's institution to every learner of the group on `lent_on`
+    who has none on loan: who got which, who had one, who could not get one. A handful of statements whatever the
+    class's size; a device taken meanwhile by another loan is refused by the database and nothing is saved."""
+    if due_on is not None and due_on < lent_on:
+        raise ValidationError(_("The due date is before the loan's start."), code="due")
+    learners = list(
+        Learner.objects.filter(
+            pk__in=Enrolment.objects.filter(group=group, enrolled_on__lte=lent_on)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=lent_on))
+            .values("learner_id")
+        ).order_by("sort_name", "pk")
+    )
+    having = set(
+        Loan.objects.filter(
+            learner__in=learners, asset__kind=kind, returned_on__isnull=True, lent_on__lte=lent_on
+        ).values_list("learner_id", flat=True)
+    )
+    result = BulkLoanResult()
+    wanting: list[Learner] = []
+    for learner in learners:
+        (result.already if learner.pk in having else wanting).append(learner)
+    free = list(
+        Asset.objects.select_for_update()
+        .filter(institution_id=group.institution_id, kind=kind, status=AssetStatus.IN_STOCK)
+        .exclude(pk__in=Loan.objects.filter(returned_on__isnull=True).values("asset_id"))
+        .order_by("inventory_number")[: len(wanting)]
+    )
+    pairs = list(zip(wanting, free, strict=False))
+    result.without = wanting[len(pairs) :]
+    loans = [Loan(asset=asset, learner=learner, lent_on=lent_on, due_on=due_on) for learner, asset in pairs]
+    try:
+        with transaction.atomic():
+            Loan.objects.bulk_create(loans)
+    except IntegrityError:
+        raise ValidationError(
+            _("Another loan took one of these devices meanwhile; nothing was saved. Try again."), code="lent"
+        ) from None
+    _set_status([asset for _learner, asset in pairs], AssetStatus.LENT, lent_on, by)
+    result.lent = loans
+    return result
+
+
+# --- stock-takes
+
+
+@atomic_write
+def stocktake_start(*, institution_id: int, on: date, by: Viewer) -> Stocktake:
+    """Start counting an institution's assets."""
+    if Stocktake.objects.filter(institution_id=institution_id, closed_at__isnull=True).exists():
+        raise ValidationError(_("A stock-take of this institution is open already; close it first."), code="open")
+    return Stocktake.objects.create(institution_id=institution_id, started_on=on, started_by=_user(by))
+
+
+@atomic_write
+def stocktake_scan(*, stocktake: Stocktake, number: str) -> StocktakeScan:
+    """Record an inventory number scanned or typed (once; a second scan of it changes nothing)."""
+    if stocktake.closed_at is not None:
+        raise ValidationError(_("This stock-take is closed."), code="closed")
+    number = number.strip()
+    if not number:
+        raise ValidationError(_("Type or scan an inventory number."), code="empty")
+    asset = Asset.objects.filter(inventory_number=number).first()
+    scan, _created = StocktakeScan.objects.get_or_create(
+        stocktake=stocktake, inventory_number=number, defaults={"asset": asset}
+    )
+    return scan
+
+
+@atomic_write
+def stocktake_close(*, stocktake_id: int, on: date, by: Viewer, version: int, confirmed: bool) -> list[Asset]:
+    """Close a stock-take: the institution's held assets that were not found are recorded as lost on `on` (with
+    who and when in their history), only when `confirmed`. Returns the assets recorded lost."""
+    from eduboard.assets.selectors import stocktake_result
+
+    stocktake = Stocktake.objects.select_for_update().get(pk=stocktake_id)
+    refuse_stale(stored=stocktake.version, expected=version, message=_("Someone else changed this stock-take."))
+    if stocktake.closed_at is not None:
+        raise ValidationError(_("This stock-take is closed."), code="closed")
+    if not confirmed:
+        raise ValidationError(_("Confirm that the missing assets are to be recorded as lost."), code="confirm")
+    missing = [asset for asset in stocktake_result(stocktake=stocktake).missing if asset.status in HELD_STATUSES]
+    open_loans = set(
+        Loan.objects.filter(asset__in=missing, returned_on__isnull=True).values_list("asset_id", flat=True)
+    )
+    lost = [asset for asset in missing if asset.pk not in open_loans]  # a device on loan is with its borrower
+    _set_status(lost, AssetStatus.LOST, on, by, note=_("missing in the stock-take of %s") % stocktake.started_on)
+    stocktake.closed_at, stocktake.closed_by, stocktake.version = timezone.now(), _user(by), stocktake.version + 1
+    stocktake.save(update_fields=["closed_at", "closed_by", "version", "updated_at"])
+    return lost
+
+
+# --- reference lists, licences and rooms
+
+
+@atomic_write
+def asset_kind_save(*, kind: AssetKind, expected_version: int | None = None) -> AssetKind:
+    """Save a new asset kind, or an edit of one made on `expected_version`."""
+    save_versioned(kind, expected_version=expected_version)
+    return kind
+
+
+@atomic_write
+def licence_save(*, licence: Any, expected_version: int | None = None) -> Any:
+    """Save a new licence, or an edit of one made on `expected_version`."""
+    save_versioned(licence, expected_version=expected_version)
+    return licence
+
+
+@atomic_write
+def room_save(*, room: Any, expected_version: int | None = None) -> Any:
+    """Save a new room, or an edit of one made on `expected_version`."""
+    save_versioned(room, expected_version=expected_version)
+    return room

@@ -1,0 +1,482 @@
+"""Pages of the assets area: devices, loans (one, a whole class, returns by scanning), licences, rooms, stock-takes,
+and the export for the state register RUMIS."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from eduboard.assets import selectors, services
+from eduboard.assets.choices import AssetStatus, ReturnCondition
+from eduboard.assets.filters import AssetFilter, LicenceFilter, LoanFilter, RoomFilter
+from eduboard.assets.models import Asset, AssetKind, Licence, Loan, Room, Stocktake
+from eduboard.core.audit import audit_export
+from eduboard.core.exports import Column, table_response
+from eduboard.core.forms import ScopedFormMixin
+from eduboard.core.views import FilteredListView
+from eduboard.registry.models import Group, Institution, Learner
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _borrower(loan: Loan) -> str:
+    person = loan.learner or loan.staff_member
+    return "" if person is None else f"{person.first_name} {person.last_name} ({person.masked_code})"
+
+
+class TableListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """A list of the area: the export's columns are the table's columns too (the first one links to the row)."""
+
+    template_name = "assets/list.html"
+    partial_template_name = "assets/partials/table.html"
+    title: ClassVar[Any] = ""
+    help_text: ClassVar[Any] = ""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["title"], context["help_text"] = self.title, self.help_text
+        context["headers"] = [column.header for column in self.export_columns]
+        context["rows"] = [
+            (
+                getattr(row, "get_absolute_url", lambda: "")(),
+                [column.value(row) for column in self.export_columns],
+            )
+            for row in context["object_list"]
+        ]
+        return context
+
+
+class AssetListView(TableListView):
+    """Devices of the user's institutions; filter, sort, export."""
+
+    permission_required = "assets.view_asset"
+    filterset_class = AssetFilter
+    title = gettext_lazy("Devices and equipment")
+    help_text = gettext_lazy(
+        "Every device has an inventory number unique across the board. Search by inventory or serial number; a "
+        "device's page shows its history and loans."
+    )
+    sort_fields = {"number": "inventory_number", "kind": "kind__name", "status": "status"}
+    default_sort = "number"
+    export_filename = "devices"
+    export_columns = [
+        Column(gettext_lazy("Inventory number"), lambda a: a.inventory_number),
+        Column(gettext_lazy("Kind"), lambda a: a.kind.name),
+        Column(gettext_lazy("Model"), lambda a: a.model),
+        Column(gettext_lazy("Serial number"), lambda a: a.serial_number),
+        Column(gettext_lazy("Institution"), lambda a: a.institution.short_name or a.institution.name),
+        Column(gettext_lazy("Funding source"), lambda a: a.funding_source.name if a.funding_source else ""),
+        Column(gettext_lazy("Acquired on"), lambda a: a.acquired_on),
+        Column(gettext_lazy("Price (EUR)"), lambda a: a.price),
+        Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Asset.objects.visible_to(self.request.user).select_related("kind", "institution", "funding_source")
+
+
+class LoanListView(TableListView):
+    """Loans of the user's institutions' devices: open, overdue, returned."""
+
+    permission_required = "assets.view_loan"
+    filterset_class = LoanFilter
+    title = gettext_lazy("Loans")
+    help_text = gettext_lazy("Devices lent to learners and staff. “Overdue”: open loans whose due date has passed.")
+    sort_fields = {"lent_on": "lent_on", "due_on": "due_on"}
+    default_sort = "-lent_on"
+    export_filename = "loans"
+    export_columns = [
+        Column(gettext_lazy("Inventory number"), lambda loan: loan.asset.inventory_number),
+        Column(gettext_lazy("Borrower"), _borrower),
+        Column(gettext_lazy("Lent on"), lambda loan: loan.lent_on),
+        Column(gettext_lazy("Due on"), lambda loan: loan.due_on),
+        Column(gettext_lazy("Returned on"), lambda loan: loan.returned_on),
+        Column(gettext_lazy("Condition on return"), lambda loan: loan.get_condition_display()),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Loan.objects.visible_to(self.request.user).select_related(
+            "asset__institution", "learner", "staff_member"
+        )
+
+
+class LicenceListView(TableListView):
+    permission_required = "assets.view_licence"
+    filterset_class = LicenceFilter
+    title = gettext_lazy("Licences")
+    help_text = gettext_lazy("Licences of the institutions; tick “ending within 60 days” to see those to renew.")
+    sort_fields = {"product": "product", "valid_to": "valid_to"}
+    default_sort = "product"
+    export_filename = "licences"
+    export_columns = [
+        Column(gettext_lazy("Product"), lambda licence: licence.product),
+        Column(gettext_lazy("Institution"), lambda licence: licence.institution.name),
+        Column(gettext_lazy("Seats"), lambda licence: licence.seats),
+        Column(gettext_lazy("Valid from"), lambda licence: licence.valid_from),
+        Column(gettext_lazy("Valid to"), lambda licence: licence.valid_to),
+        Column(gettext_lazy("Funding source"), lambda licence: licence.funding_source or ""),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Licence.objects.visible_to(self.request.user).select_related("institution", "funding_source")
+
+
+class RoomListView(TableListView):
+    permission_required = "assets.view_room"
+    filterset_class = RoomFilter
+    title = gettext_lazy("Rooms")
+    help_text = gettext_lazy("Rooms of each institution with their places and computers.")
+    sort_fields = {"institution": "institution__sort_name", "name": "name"}
+    default_sort = "institution"
+    export_filename = "rooms"
+    export_columns = [
+        Column(gettext_lazy("Institution"), lambda room: room.institution.name),
+        Column(gettext_lazy("Room"), lambda room: room.name),
+        Column(gettext_lazy("Kind"), lambda room: room.get_kind_display()),
+        Column(gettext_lazy("Places"), lambda room: room.places),
+        Column(gettext_lazy("Computers"), lambda room: room.computers),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Room.objects.visible_to(self.request.user).select_related("institution")
+
+
+# --- a device, a loan, a return
+
+
+class LoanForm(ScopedFormMixin, forms.Form):
+    learner = forms.ModelChoiceField(label=_("Learner"), queryset=Learner.objects.all(), required=False)
+    lent_on = forms.DateField(label=gettext_lazy("Lent on"), widget=DATE)
+    due_on = forms.DateField(label=gettext_lazy("Due on"), widget=DATE, required=False)
+
+
+class ReturnForm(forms.Form):
+    returned_on = forms.DateField(label=gettext_lazy("Returned on"), widget=DATE)
+    condition = forms.ChoiceField(label=gettext_lazy("Condition on return"), choices=ReturnCondition.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+@login_required
+@permission_required("assets.view_asset", raise_exception=True)
+def asset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A device: its facts, its status history and its loans; lend it or record its return."""
+    asset = get_object_or_404(
+        Asset.objects.visible_to(request.user).select_related("kind", "institution", "funding_source"), pk=pk
+    )
+    can_lend = (
+        request.user.has_perm("assets.add_loan") and Asset.objects.editable_by(request.user).filter(pk=pk).exists()
+    )
+    today = timezone.localdate()
+    loan_form = LoanForm(request.POST or None, initial={"lent_on": today}, viewer=request.user)
+    open_loan = asset.loans.filter(returned_on__isnull=True).select_related("learner", "staff_member").first()
+    if request.method == "POST":
+        if not can_lend:
+            raise PermissionDenied
+        if loan_form.is_valid() and loan_form.cleaned_data["learner"] is not None:
+            try:
+                services.loan_create(
+                    asset=asset,
+                    learner=loan_form.cleaned_data["learner"],
+                    lent_on=loan_form.cleaned_data["lent_on"],
+                    due_on=loan_form.cleaned_data["due_on"],
+                    by=request.user,
+                )
+            except ValidationError as error:
+                loan_form.add_error(None, error)
+            else:
+                messages.success(request, _("The device was lent."))
+                return redirect(asset.get_absolute_url())
+        elif loan_form.is_valid():
+            loan_form.add_error("learner", _("Choose the learner."))
+    return render(
+        request,
+        "assets/asset_detail.html",
+        {
+            "asset": asset,
+            "history": asset.status_changes.select_related("changed_by").order_by("changed_on", "pk"),
+            "loans": asset.loans.select_related("learner", "staff_member").order_by("-lent_on"),
+            "open_loan": open_loan,
+            "loan_form": loan_form if can_lend and open_loan is None and asset.status == AssetStatus.IN_STOCK else None,
+            "return_form": ReturnForm(initial={"returned_on": today, "condition": "ok", "version": open_loan.version})
+            if can_lend and open_loan
+            else None,
+        },
+    )
+
+
+@login_required
+@permission_required("assets.change_loan", raise_exception=True)
+def loan_return_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the return of one loan (POST)."""
+    loan = get_object_or_404(Loan.objects.editable_by(request.user), pk=pk)
+    form = ReturnForm(request.POST)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.loan_return(
+                loan_id=loan.pk,
+                returned_on=form.cleaned_data["returned_on"],
+                condition=form.cleaned_data["condition"],
+                version=form.cleaned_data["version"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The return was recorded."))
+    else:
+        messages.error(request, _("Give the return date and the condition."))
+    return redirect("assets:asset_detail", pk=loan.asset_id)
+
+
+class ReturnsForm(forms.Form):
+    numbers = forms.CharField(
+        label=gettext_lazy("Inventory numbers"),
+        widget=forms.Textarea(attrs={"rows": 8, "autofocus": True, "autocomplete": "off"}),
+        help_text=gettext_lazy("Type or scan one number a line (a USB scanner types the number and Enter)."),
+        max_length=20000,
+    )
+    returned_on = forms.DateField(label=gettext_lazy("Returned on"), widget=DATE)
+    condition = forms.ChoiceField(label=gettext_lazy("Condition on return"), choices=ReturnCondition.choices)
+
+
+@login_required
+@permission_required("assets.change_loan", raise_exception=True)
+def returns_view(request: HttpRequest) -> HttpResponse:
+    """Returns by typing or scanning inventory numbers: each number answered on its own."""
+    form = ReturnsForm(request.POST or None, initial={"returned_on": timezone.localdate(), "condition": "ok"})
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = services.loans_return_by_numbers(
+            numbers=form.cleaned_data["numbers"].splitlines(),
+            returned_on=form.cleaned_data["returned_on"],
+            condition=form.cleaned_data["condition"],
+            by=request.user,
+            visible_to=request.user,
+        )
+        form = ReturnsForm(initial={"returned_on": form.cleaned_data["returned_on"], "condition": "ok"})
+    return render(request, "assets/returns.html", {"form": form, "result": result})
+
+
+# --- a whole class at once
+
+
+class BulkLoanForm(ScopedFormMixin, forms.Form):
+    group = forms.ModelChoiceField(label=gettext_lazy("Group (class)"), queryset=Group.objects.all())
+    kind = forms.ModelChoiceField(label=gettext_lazy("Kind"), queryset=AssetKind.objects.all())
+    lent_on = forms.DateField(label=gettext_lazy("Lent on"), widget=DATE)
+    due_on = forms.DateField(label=gettext_lazy("Due on"), widget=DATE, required=False)
+
+
+@login_required
+@permission_required("assets.add_loan", raise_exception=True)
+def bulk_loan_view(request: HttpRequest) -> HttpResponse:
+    """Lend one free device of a kind to every learner of a class who has none; then the loan agreements as PDF."""
+    form = BulkLoanForm(request.POST or None, initial={"lent_on": timezone.localdate()}, viewer=request.user)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.loans_bulk_create(
+                group=data["group"], kind=data["kind"], lent_on=data["lent_on"], due_on=data["due_on"], by=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    return render(
+        request,
+        "assets/bulk_loan.html",
+        {
+            "form": form,
+            "result": result,
+            "agreement_ids": ",".join(str(loan.pk) for loan in result.lent) if result else "",
+        },
+    )
+
+
+@login_required
+@permission_required("assets.view_loan", raise_exception=True)
+def agreements_pdf_view(request: HttpRequest) -> HttpResponse:
+    """Loan agreements as one PDF, a page per loan (Latvian), with signature lines for the parent."""
+    from weasyprint import HTML
+
+    ids = [int(part) for part in request.GET.get("loans", "").split(",") if part.isdigit() and len(part) < 10][:2000]
+    loans = list(
+        Loan.objects.visible_to(request.user)
+        .filter(pk__in=ids)
+        .select_related("asset__kind", "asset__institution", "learner", "staff_member")
+        .order_by("learner__sort_name", "pk")
+    )
+    if not loans:
+        messages.error(request, _("No loans to print."))
+        return redirect("assets:loan_list")
+    html = render_to_string("assets/agreements.html", {"loans": loans, "today": timezone.localdate()})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="loan-agreements.pdf"'
+    return response
+
+
+@login_required
+@permission_required("assets.view_asset", raise_exception=True)
+def labels_pdf_view(request: HttpRequest) -> HttpResponse:
+    """QR labels of the devices a list shows (its filters), as a PDF sheet to print and stick on."""
+    import base64
+    import io
+
+    import segno
+    from weasyprint import HTML
+
+    filterset = AssetFilter(request.GET or None, queryset=Asset.objects.visible_to(request.user), request=request)
+    assets = list(filterset.qs.select_related("kind", "institution").order_by("inventory_number")[:1000])
+    labels = []
+    for asset in assets:
+        buffer = io.BytesIO()
+        segno.make(asset.inventory_number, error="m").save(buffer, kind="png", scale=4, border=1)
+        labels.append((asset, base64.b64encode(buffer.getvalue()).decode()))
+    html = render_to_string("assets/labels.html", {"labels": labels})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="labels.pdf"'
+    return response
+
+
+# --- stock-takes
+
+
+class StocktakeStartForm(ScopedFormMixin, forms.Form):
+    institution = forms.ModelChoiceField(label=gettext_lazy("Institution"), queryset=Institution.objects.all())
+
+
+@login_required
+@permission_required("assets.view_stocktake", raise_exception=True)
+def stocktake_list_view(request: HttpRequest) -> HttpResponse:
+    """Stock-takes of the user's institutions; start one."""
+    form = StocktakeStartForm(request.POST or None, viewer=request.user)
+    if request.method == "POST":
+        if not request.user.has_perm("assets.add_stocktake"):
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                take = services.stocktake_start(
+                    institution_id=form.cleaned_data["institution"].pk, on=timezone.localdate(), by=request.user
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return redirect(take.get_absolute_url())
+    takes = Stocktake.objects.visible_to(request.user).select_related("institution")[:100]
+    return render(request, "assets/stocktake_list.html", {"form": form, "stocktakes": takes})
+
+
+class ScanForm(forms.Form):
+    number = forms.CharField(
+        label=gettext_lazy("Inventory number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off", "inputmode": "text"}),
+    )
+
+
+@login_required
+@permission_required("assets.view_stocktake", raise_exception=True)
+def stocktake_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count: scan or type numbers (a phone-sized page); see found, missing and found-elsewhere; close it."""
+    take = get_object_or_404(Stocktake.objects.visible_to(request.user).select_related("institution"), pk=pk)
+    can_change = request.user.has_perm("assets.change_stocktake")
+    form = ScanForm(request.POST if request.POST.get("action") == "scan" else None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        try:
+            if request.POST.get("action") == "scan" and form.is_valid():
+                services.stocktake_scan(stocktake=take, number=form.cleaned_data["number"])
+                return redirect(take.get_absolute_url())
+            if request.POST.get("action") == "close":
+                lost = services.stocktake_close(
+                    stocktake_id=take.pk,
+                    on=timezone.localdate(),
+                    by=request.user,
+                    version=int(request.POST.get("version", "0") or 0),
+                    confirmed=request.POST.get("confirm") == "yes",
+                )
+                messages.success(
+                    request, _("The stock-take is closed; %(n)d devices recorded as lost.") % {"n": len(lost)}
+                )
+                return redirect(take.get_absolute_url())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(take.get_absolute_url())
+    return render(
+        request,
+        "assets/stocktake_detail.html",
+        {"take": take, "result": selectors.stocktake_result(stocktake=take), "form": form, "can_change": can_change},
+    )
+
+
+# --- the state register
+
+
+@login_required
+@permission_required("assets.view_loan", raise_exception=True)
+def rumis_export_view(request: HttpRequest) -> HttpResponse:
+    """An institution's devices and open loans as CSV for RUMIS: inventory number, kind, serial number, the
+    borrower's personal code (full only for those who may see full codes, and written to the audit trail), lent
+    on and due on."""
+    institution = get_object_or_404(
+        Institution.objects.visible_to(request.user), registration_number=request.GET.get("institution", "")
+    )
+    full = request.GET.get("codes") == "full"
+    if full and not request.user.has_perm("registry.reveal_personal_code"):
+        raise PermissionDenied(_("Your role does not show full personal codes."))
+    open_loans = {
+        loan.asset_id: loan
+        for loan in Loan.objects.filter(asset__institution=institution, returned_on__isnull=True).select_related(
+            "learner", "staff_member"
+        )
+    }
+    assets = Asset.objects.filter(institution=institution, status__in=["in_stock", "lent", "in_repair"]).select_related(
+        "kind"
+    )
+
+    def code(asset: Asset) -> str:
+        loan = open_loans.get(asset.pk)
+        person = loan and (loan.learner or loan.staff_member)
+        if not person:
+            return ""
+        return person.personal_code if full else person.masked_code
+
+    columns = [
+        Column("inventory_number", lambda a: a.inventory_number),
+        Column("kind", lambda a: a.kind.code),
+        Column("serial_number", lambda a: a.serial_number),
+        Column("borrower_personal_code", code),
+        Column("lent_on", lambda a: open_loans[a.pk].lent_on if a.pk in open_loans else ""),
+        Column("due_on", lambda a: open_loans[a.pk].due_on if a.pk in open_loans else ""),
+    ]
+    rows = list(assets.order_by("inventory_number"))
+    response = table_response(
+        filename=f"rumis-{institution.registration_number}", fmt="csv", columns=columns, rows=rows
+    )
+    audit_export(request=request, model=Loan, fmt="csv", rows=len(rows), full_codes=full)
+    return response
+
+
+@login_required
+@permission_required("assets.view_asset", raise_exception=True)
+def assets_home_view(request: HttpRequest) -> HttpResponse:
+    """The area's figures today and its pages."""
+    today = timezone.localdate()
+    stats = selectors.assets_stats(as_of=today, visible_to=request.user)
+    kinds = dict(AssetKind.objects.values_list("code", "name"))
+    rows = [
+        (kinds.get(code, code), figures) for code, figures in stats["assets_by_kind"].items() if any(figures.values())
+    ]
+    return render(request, "assets/home.html", {"stats": stats, "rows": rows, "today": today})
