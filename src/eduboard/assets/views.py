@@ -360,7 +360,9 @@ class StocktakeStartForm(ScopedFormMixin, forms.Form):
 @permission_required("assets.view_stocktake", raise_exception=True)
 def stocktake_list_view(request: HttpRequest) -> HttpResponse:
     """Stock-takes of the user's institutions; start one."""
-    form = StocktakeStartForm(request.POST or None, viewer=request.user)
+    own = list(Institution.objects.editable_by(request.user)[:2])
+    initial = {"institution": own[0].pk} if len(own) == 1 else {}  # a head's one school is chosen already
+    form = StocktakeStartForm(request.POST or None, initial=initial, viewer=request.user)
     if request.method == "POST":
         if not request.user.has_perm("assets.add_stocktake"):
             raise PermissionDenied
