@@ -15,6 +15,8 @@ from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence,
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer
+from eduboard.finance.models import FundingSource
+from eduboard.registry.models import Institution
 
 STATUSES = [status.value for status in AssetStatus]
 HELD = (AssetStatus.IN_STOCK.value, AssetStatus.LENT.value, AssetStatus.IN_REPAIR.value)
@@ -48,6 +50,8 @@ def assets_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     value: dict[str, Decimal] = defaultdict(Decimal)
 
     def add(kind_id: int, status: str, lent: bool, number: str, source: str | None, count: int, price: Any) -> None:
+        if not count:
+            return
         bucket = _bucket(status, lent)
         code = kind_code[kind_id]
         by_kind[code][bucket] += count
@@ -57,16 +61,35 @@ def assets_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
             if price is not None:
                 value[source or "none"] += price
 
-    # Assets whose status began on or before the day: their status is the asset's own.
-    current = (
-        assets.filter(Q(status_since__isnull=True) | Q(status_since__lte=as_of))
-        .annotate(on_loan=on_loan)
-        .values_list("kind_id", "status", "on_loan", "institution__registration_number", "funding_source__code")
-        .annotate(n=Count("pk"), price=Sum("price"))
+    # Assets whose status began on or before the day: their status is the asset's own. Two grouped reads: the
+    # devices, and those of them on an open loan that day (a device is on one loan at a time), so no per-device
+    # subquery is run.
+    current = assets.filter(Q(status_since__isnull=True) | Q(status_since__lte=as_of))
+    numbers = dict(Institution.objects.values_list("pk", "registration_number"))
+    sources = dict(FundingSource.objects.values_list("pk", "code"))
+    group = ("institution_id", "kind_id", "status", "funding_source_id")  # ids: no join, the index's order
+    open_on_day = Loan.objects.filter(lent_on__lte=as_of).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=as_of))
+    # Devices on an open loan that day (each on one at a time): the loans' devices, looked up by the devices' key.
+    on_loan_counts = {
+        tuple(row[:4]): row[4]
+        for row in current.filter(pk__in=open_on_day.values("asset_id"))
+        .values_list(*group)
+        .annotate(n=Count("pk"))
         .order_by()
-    )
-    for kind_id, status, lent, number, source, count, price in current:
-        add(kind_id, status, lent, number, source, count, price)
+    }
+    for institution_id, kind_id, status, source_id, count, price in (
+        current.values_list(*group).annotate(n=Count("pk"), price=Sum("price")).order_by()
+    ):
+        number, source = numbers[institution_id], sources.get(source_id)
+        lent_count = min(count, on_loan_counts.get((institution_id, kind_id, status, source_id), 0))
+        if status in (AssetStatus.LOST, AssetStatus.WRITTEN_OFF):
+            add(kind_id, status, False, number, source, count, price)
+            continue
+        add(kind_id, status, True, number, source, lent_count, None)
+        add(kind_id, status, False, number, source, count - lent_count, None)
+        if price is not None:  # the value of the devices held, lent or not
+            value[source or "none"] += price
+
     # The few whose status changed after the day: their status that day is read from their history.
     later = list(
         assets.filter(status_since__gt=as_of)
