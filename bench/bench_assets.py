@@ -183,9 +183,8 @@ def main() -> None:
     for name, (m, lo, hi) in figures.items():
         print(f"{name:46} median {m:.3f} s (min {lo:.3f}, max {hi:.3f})")
     results["load_average_end"] = " / ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(
-        f"{results['assets']} devices, {results['loans']} loans; load average {results['load_average_start']} → {results['load_average_end']}"
-    )
+    counts = f"{results['assets']} devices, {results['loans']} loans"
+    print(f"{counts}; load average {results['load_average_start']} → {results['load_average_end']}")
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     (BENCH_DIR / f"assets-{args.db}.json").write_text(json.dumps(results, indent=2))
     if not args.keep:
