@@ -329,3 +329,21 @@ def test_the_api_lends_and_returns_within_the_scope(
     assert returned.status_code == 200 and returned.json()["returned_on"] == "2024-10-01"
     listed = head.get("/api/assets/assets/").json()
     assert [row["inventory_number"] for row in listed["results"]] == ["CB-1"]
+
+
+def test_a_status_that_loans_decide_is_not_set_by_hand(world: World) -> None:
+    from eduboard.registry.models import Learner
+
+    device = asset(world, "CB-1")
+    device.status = "lent"
+    with pytest.raises(ValidationError):
+        services.asset_save(asset=device, by=WHOLE_CITY)
+    device = Asset.objects.get(pk=device.pk)
+    services.loan_create(
+        asset=device, learner=Learner.objects.get(last_name="Zinātne0"), lent_on=date(2024, 9, 2), by=WHOLE_CITY
+    )
+    device = Asset.objects.get(pk=device.pk)
+    device.status = "written_off"
+    with pytest.raises(ValidationError):
+        services.asset_save(asset=device, by=WHOLE_CITY)
+    assert Asset.objects.get(pk=device.pk).status == "lent"

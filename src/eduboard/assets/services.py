@@ -37,6 +37,14 @@ def asset_save(*, asset: Asset, by: Viewer, expected_version: int | None = None,
     (today by default; a new asset's status dates from its acquisition)."""
     new = asset.pk is None
     before = None if new else Asset.objects.filter(pk=asset.pk).values_list("status", flat=True).first()
+    if not new and before != asset.status:
+        on_loan = Loan.objects.filter(asset_id=asset.pk, returned_on__isnull=True).exists()
+        if asset.status == AssetStatus.LENT and not on_loan:
+            raise ValidationError({"status": [_("A device becomes lent by lending it to someone.")]}, code="status")
+        if on_loan:
+            raise ValidationError(
+                {"status": [_("The device is on an open loan; record its return first.")]}, code="lent"
+            )
     since = (asset.acquired_on if new else None) or on or timezone.localdate()
     if new or before != asset.status:
         asset.status_since = since
