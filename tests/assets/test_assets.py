@@ -347,3 +347,19 @@ def test_a_status_that_loans_decide_is_not_set_by_hand(world: World) -> None:
     with pytest.raises(ValidationError):
         services.asset_save(asset=device, by=WHOLE_CITY)
     assert Asset.objects.get(pk=device.pk).status == "lent"
+
+
+def test_a_learners_devices_are_found_by_their_name(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    from eduboard.registry.models import Learner
+
+    device = asset(world, "CB-1")
+    services.loan_create(
+        asset=device, learner=Learner.objects.get(last_name="Zinātne0"), lent_on=date(2024, 9, 2), by=WHOLE_CITY
+    )
+    asset(world, "CB-2")
+    head = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[world.school]))
+    page = head.get("/assets/loans/", {"borrower": "ZINATNE0"}).content.decode()
+    assert "CB-1" in page and "Anna Zinātne0" in page
+    assert "CB-1" not in head.get("/assets/loans/", {"borrower": "zinatne1"}).content.decode()

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.assets.choices import AssetStatus, RoomKind
 from eduboard.assets.models import Asset, AssetKind, Licence, Loan, Room
-from eduboard.registry.models import Institution
+from eduboard.core.latvian import words_match
+from eduboard.people.models import StaffMember
+from eduboard.registry.models import Institution, Learner
 
 
 def _institutions(request: object) -> QuerySet[Institution]:
@@ -49,10 +51,19 @@ class LoanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Inventory number"), field_name="asset__inventory_number", lookup_expr="icontains"
     )
+    borrower = django_filters.CharFilter(label=_("Borrower"), method="by_borrower")
 
     class Meta:
         model = Loan
-        fields = ["state", "institution", "q"]
+        fields = ["state", "institution", "q", "borrower"]
+
+    def by_borrower(self, queryset: QuerySet[Loan], name: str, value: str) -> QuerySet[Loan]:
+        """A learner's or a staff member's devices: the name typed (any case, any diacritics)."""
+        if not value.strip():
+            return queryset
+        learners = Learner.objects.filter(words_match(value, indexed=Learner)).values("pk")
+        staff = StaffMember.objects.filter(words_match(value, indexed=StaffMember)).values("pk")
+        return queryset.filter(Q(learner__in=learners) | Q(staff_member__in=staff))
 
     def by_state(self, queryset: QuerySet[Loan], name: str, value: str) -> QuerySet[Loan]:
         today = timezone.localdate()

@@ -93,7 +93,10 @@ class LoanListView(TableListView):
     permission_required = "assets.view_loan"
     filterset_class = LoanFilter
     title = gettext_lazy("Loans")
-    help_text = gettext_lazy("Devices lent to learners and staff. “Overdue”: open loans whose due date has passed.")
+    help_text = gettext_lazy(
+        "Devices lent to learners and staff. “Overdue”: open loans whose due date has passed. Type a learner's or a "
+        "staff member's name under “Borrower” to see their devices."
+    )
     sort_fields = {"lent_on": "lent_on", "due_on": "due_on"}
     default_sort = "-lent_on"
     export_filename = "loans"
