@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
 
@@ -363,3 +363,87 @@ def test_a_learners_devices_are_found_by_their_name(
     page = head.get("/assets/loans/", {"borrower": "ZINATNE0"}).content.decode()
     assert "CB-1" in page and "Anna Zinātne0" in page
     assert "CB-1" not in head.get("/assets/loans/", {"borrower": "zinatne1"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "error"),
+    [
+        (
+            "licences",
+            "product,institution,seats,valid_from,valid_to,funding_source\nX,9000000011,0,2024-09-01,,\n",
+            "row 2, column seats",
+        ),
+        (
+            "licences",
+            "product,institution,seats,valid_from,valid_to,funding_source\nX,9000000011,5,2024-09-01,2024-01-01,\n",
+            "row 2, column valid_to",
+        ),
+        (
+            "licences",
+            "product,institution,seats,valid_from,valid_to,funding_source\n,9000000011,5,2024-09-01,,\n",
+            "row 2, column product",
+        ),
+        ("rooms", "institution,name,kind,places,computers\n9000000011,101,kitchen,,\n", "row 2, column kind"),
+        ("rooms", "institution,name,kind,places,computers\n9000000011,101,classroom,-3,\n", "row 2, column places"),
+        ("rooms", "institution,name,kind,places,computers\n9000000011,,classroom,,\n", "row 2, column name"),
+        (
+            "loans",
+            "inventory_number,borrower_personal_code,lent_on,due_on,returned_on,condition\nNOPE,010101-10000,2024-09-02,,,\n",
+            "row 2, column inventory_number",
+        ),
+        (
+            "loans",
+            "inventory_number,borrower_personal_code,lent_on,due_on,returned_on,condition\nCB-1,PUPIL,2024-09-02,2024-09-01,,\n",
+            "row 2, column due_on",
+        ),
+        (
+            "loans",
+            "inventory_number,borrower_personal_code,lent_on,due_on,returned_on,condition\nCB-1,PUPIL,2024-09-02,,2024-09-03,broken\n",
+            "row 2, column condition",
+        ),
+    ],
+)
+def test_each_kind_of_bad_row_is_named(world: World, tmp_path: Path, kind: str, text: str, error: str) -> None:
+    run("assets", write(tmp_path, "a.csv", ASSETS))
+    text = text.replace("PUPIL", pupil_code(world, "Zinātne0"))
+    with pytest.raises(ImportFailed) as failed:
+        run(kind, write(tmp_path, f"{kind}.csv", text))
+    assert error in str(failed.value)
+
+
+def test_the_rumis_export_masks_codes_unless_full_ones_may_be_seen_and_audits_it(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    from auditlog.models import LogEntry
+
+    from eduboard.registry.models import Learner
+
+    pupil = Learner.objects.get(last_name="Zinātne0")
+    services.loan_create(asset=asset(world, "CB-1"), learner=pupil, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
+    asset(world, "CB-2")
+    head = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[world.school]))
+    masked = head.get("/assets/loans/rumis.csv", {"institution": "9000000011"}).content.decode("utf-8-sig")
+    lines = masked.splitlines()
+    assert lines[0] == "inventory_number,kind,serial_number,borrower_personal_code,lent_on,due_on"
+    assert lines[1].startswith("CB-1,chromebook,,") and pupil.masked_code in lines[1] and "2024-09-02" in lines[1]
+    assert lines[2].startswith("CB-2,chromebook,")
+    full = head.get("/assets/loans/rumis.csv", {"institution": "9000000011", "codes": "full"}).content.decode()
+    assert pupil.personal_code in full  # a head may see full codes of their learners
+    assert LogEntry.objects.filter(object_repr__startswith="export of").count() == 2
+    staff = signed_in(make_user(role=Role.INSTITUTION_STAFF, institutions=[world.school]))
+    assert staff.get("/assets/loans/rumis.csv", {"institution": "9000000011", "codes": "full"}).status_code == 403
+    assert head.get("/assets/loans/rumis.csv", {"institution": "9000000015"}).status_code == 404  # not theirs
+
+
+def test_qr_labels_print_as_a_pdf_of_the_devices_listed(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    from pdfminer.high_level import extract_text
+
+    asset(world, "CB-1")
+    asset(world, "LT-1", kind="laptop")
+    board = signed_in(make_user(role=Role.BOARD_ADMIN))
+    response = board.get("/assets/devices/labels.pdf", {"kind": AssetKind.objects.get(code="chromebook").pk})
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = extract_text(BytesIO(response.content))
+    assert "CB-1" in text and "LT-1" not in text
