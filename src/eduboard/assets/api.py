@@ -84,6 +84,7 @@ class AssetViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
 class LoanSerializer(ScopedModelSerializer):
     asset = ScopedSlugRelatedField(Asset, slug_field="inventory_number")
+    condition = serializers.ChoiceField(choices=ReturnCondition.choices, allow_blank=True, read_only=True)
     version = serializers.IntegerField(read_only=True)
 
     class Meta:

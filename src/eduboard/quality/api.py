@@ -72,6 +72,16 @@ class ObservationFormViewSet(ScopedReadOnlyViewSet):
     ordering = ["code", "-version"]
 
 
+class AnswersField(serializers.DictField):  # type: ignore[type-arg]
+    """An observation's answers, criterion code → answer code: sent when recording one, read back with it."""
+
+    def get_attribute(self, instance: Observation) -> dict[str, str]:
+        answers = getattr(instance, "answer_codes", None)
+        if answers is None:
+            answers = dict(Answer.objects.filter(observation=instance).values_list("criterion__code", "option__code"))
+        return answers
+
+
 class ObservationSerializer(ScopedModelSerializer):
     """An observation; `answers` maps criterion codes to answer codes. Teachers by personal code (masked)."""
 
@@ -79,9 +89,10 @@ class ObservationSerializer(ScopedModelSerializer):
     teacher = serializers.CharField(help_text="the observed teacher's personal code")
     teacher_name = serializers.SerializerMethodField()
     subject = serializers.CharField(source="subject.name")
-    observer = serializers.CharField(source="observer.username", read_only=True, default=None)
+    # An observation imported from a file may name no observer who has an account: then null.
+    observer = serializers.CharField(source="observer.username", read_only=True, allow_null=True, default=None)
     form_version = serializers.IntegerField(source="form.version", read_only=True)
-    answers = serializers.DictField(child=serializers.CharField(), write_only=True)
+    answers = AnswersField(child=serializers.CharField())
 
     class Meta:
         model = Observation
@@ -98,10 +109,6 @@ class ObservationSerializer(ScopedModelSerializer):
     def to_representation(self, instance: Observation) -> dict[str, Any]:
         data = super().to_representation(instance)
         data["teacher"] = instance.teacher.masked_code
-        answers = getattr(instance, "answer_codes", None)
-        if answers is None:
-            answers = dict(Answer.objects.filter(observation=instance).values_list("criterion__code", "option__code"))
-        data["answers"] = answers
         return data
 
 

@@ -106,7 +106,7 @@ class GroupSerializer(ScopedModelSerializer):
 class LearnerSerializer(ScopedModelSerializer):
     """A learner; the personal code is masked in lists, and in one learner's record unless the role may see it."""
 
-    declared_municipality: serializers.StringRelatedField = serializers.StringRelatedField()
+    declared_municipality: serializers.StringRelatedField = serializers.StringRelatedField(allow_null=True)
     version = VersionField()
 
     class Meta:
