@@ -16,7 +16,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	echo "$(CURDIR)/src" > "$$($(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/eduboard-src.pth"
 	touch $@
 
-setup: $(VENV)/.installed
+# The npm tools tests/browser/test_standards.py runs (vnu-jar, axe-core; pinned in package-lock.json). The Java the
+# checker needs is the machine's, so vnu-jar's install script (which would fetch a JDK) is not run.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund --silent --ignore-scripts && touch $@; \
+	else echo "npm is missing: the HTML and accessibility checks (tests/browser/test_standards.py) will be skipped."; fi
+
+setup: $(VENV)/.installed node_modules/.installed
 	@./scripts/system-deps.sh
 	@mkdir -p var
 	$(PY) manage.py compilemessages --verbosity 0 --ignore ".venv" --ignore "var" --ignore "node_modules"

@@ -19,7 +19,14 @@ from django.test.utils import CaptureQueriesContext
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
-from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
+from eduboard.people.models import (
+    Employment,
+    PositionKind,
+    StaffMember,
+    TrainingRecord,
+    TrainingRequirement,
+    Vacancy,
+)
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
@@ -239,6 +246,23 @@ def test_a_rate_added_on_the_person_page_is_saved_with_the_total_fte_warning(
     assert page.redirect_chain[0][0] == f"/people/staff/{world.mine.pk}/"
     assert Employment.objects.filter(staff_member=world.mine).count() == 2
     assert "1.75" in page.content.decode() and "1.5" in page.content.decode()
+
+
+def test_a_training_recorded_on_the_person_page_is_saved_and_its_form_ids_differ_from_the_rate_forms(
+    world: World, head: User, signed_in: Callable[[User], Client]
+) -> None:
+    requirement = TrainingRequirement.objects.create(name="Bērnu tiesību aizsardzība", hours=8)
+    client = signed_in(head)
+    page = client.get(f"/people/staff/{world.mine.pk}/").content.decode()
+    assert page.count('id="id_version"') <= 1  # the two forms on the page do not share field ids
+    answer = client.post(
+        f"/people/staff/{world.mine.pk}/training/",
+        {"training-requirement": requirement.pk, "training-completed_on": "2024-05-10", "training-hours": "8"},
+        follow=True,
+    )
+    assert answer.redirect_chain[0][0] == f"/people/staff/{world.mine.pk}/"
+    record = TrainingRecord.objects.get(staff_member=world.mine)
+    assert (record.requirement, record.completed_on, record.hours) == (requirement, date(2024, 5, 10), 8)
 
 
 def test_an_edit_of_a_stale_vacancy_on_its_page_is_refused(

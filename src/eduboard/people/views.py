@@ -124,7 +124,7 @@ class StaffDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
                 "employment_form": EmploymentForm(
                     institutions=institutions.order_by("sort_name"), viewer=self.request.user
                 ),
-                "training_form": TrainingRecordForm(viewer=self.request.user),
+                "training_form": TrainingRecordForm(viewer=self.request.user, prefix="training"),
             }
         )
         return context
@@ -189,7 +189,7 @@ def employment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
 def training_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a completed training for a person."""
     person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
-    form = TrainingRecordForm(request.POST, viewer=request.user)
+    form = TrainingRecordForm(request.POST, viewer=request.user, prefix="training")
     if form.is_valid():
         record = form.save(commit=False)
         record.staff_member = person
