@@ -205,7 +205,7 @@ def run_vnu(directory: Path, findings: Findings) -> list[str]:
 
 
 def test_every_page_is_valid_html_and_has_no_wcag_21_aa_violation(
-    browser: Browser, live_server: Any, demo_users: dict[str, User], tmp_path: Path
+    sqlite_pass_only: None, browser: Browser, live_server: Any, demo_users: dict[str, User], tmp_path: Path
 ) -> None:
     base = str(live_server)
     findings = Findings()
