@@ -222,7 +222,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["eduboard.accounts.permissions.RolePermission"],
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "eduboard.core.filters.FilterBackend",
         "eduboard.core.filters.LatvianOrderingFilter",
     ],
     # The API reads JSON only: a form-encoded body cannot leave out a list and have it read as empty (415 answers
@@ -239,7 +239,7 @@ REST_FRAMEWORK = {
         "anon": os.environ.get("API_THROTTLE_ANON", "60/minute"),
         "user": os.environ.get("API_THROTTLE_USER", "1200/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "eduboard.core.openapi.Schema",
     # Every error is JSON: a protected delete answers 409 with what refers to the object (eduboard.core.openapi).
     "EXCEPTION_HANDLER": "eduboard.core.openapi.exception_handler",
 }
@@ -248,6 +248,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The API of eduboard, the information system of a city education board.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # What a request may hold is stricter than what an answer shows (a personal code in full, not masked; a name
+    # not blank): requests have components of their own (`GroupRequest`, `PatchedGroupRequest`).
+    "COMPONENT_SPLIT_REQUEST": True,
     # Every operation documents its error answers (400/401/403/404/409/429) with one `Error` schema.
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -88,7 +88,7 @@ def test_a_nul_byte_in_a_json_body_is_refused_with_400_naming_the_field(board: C
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["institution"]
+    assert list(response.json()["error_codes"]) == ["institution"]
 
 
 def test_a_misspelt_field_is_refused_by_name_and_nothing_changes(board: Client, world: World) -> None:
@@ -99,7 +99,7 @@ def test_a_misspelt_field_is_refused_by_name_and_nothing_changes(board: Client, 
         content_type="application/json",
     )
     assert response.status_code == 400
-    assert list(response.json()) == ["nmae"]
+    assert list(response.json()["error_codes"]) == ["nmae"]
     group.refresh_from_db()
     assert group.name == world.class_1a.name
 
@@ -122,7 +122,7 @@ def test_a_date_outside_1900_2100_is_refused_naming_the_parameter(board: Client)
     ):
         response = board.get(path, {name: "0001-03-01"})
         assert response.status_code == 400, path
-        assert list(response.json()) == [name], path
+        assert list(response.json()["error_codes"]) == [name], path
 
 
 def test_the_api_reads_json_only(board: Client) -> None:
@@ -146,7 +146,41 @@ def test_the_schema_says_what_text_decimals_and_bodies_may_hold(board: Client) -
     assert group["additionalProperties"] is False
     text = re.compile(group["properties"]["name"]["pattern"])
     assert text.fullmatch("1.a klase") and not text.fullmatch("1.a\x00") and not text.fullmatch("\x1f")
-    amount = re.compile(schema["components"]["schemas"]["Allocation"]["properties"]["amount"]["pattern"])
-    assert (
-        amount.fullmatch("10.50") and amount.fullmatch("-3") and not amount.fullmatch("") and not amount.fullmatch(".")
+    components = schema["components"]["schemas"]
+
+    def pattern(component: str, field: str) -> re.Pattern[str]:
+        return re.compile(components[component]["properties"][field]["pattern"])
+
+    allocated = pattern("Allocation", "amount")  # 0 or more
+    assert allocated.fullmatch("10.50") and allocated.fullmatch("0")
+    assert not any(map(allocated.fullmatch, ["-3", "", ".", "10.505", "४"]))
+    spent = pattern("Expenditure", "amount")  # at least 0.01
+    assert spent.fullmatch("0.01") and spent.fullmatch("12") and not any(map(spent.fullmatch, ["0", "0.00", "-1"]))
+    settled = pattern("SettlementLine", "amount")  # a correction may be negative
+    assert settled.fullmatch("-3") and settled.fullmatch("3.10")
+    percent = pattern("ExamResult", "mean_percent")  # 0 to 100
+    assert percent.fullmatch("100.00") and percent.fullmatch("99.99") and not percent.fullmatch("100.01")
+    dates = [p["schema"] for p in schema["paths"]["/api/registry/stats/"]["get"]["parameters"] if p["name"] == "as_of"]
+    as_of = re.compile(dates[0]["anyOf"][0]["pattern"])
+    assert as_of.fullmatch("2024-08-20") and not as_of.fullmatch("0001-03-01") and not as_of.fullmatch("2101-01-01")
+
+
+def test_a_refused_request_names_a_code_for_each_message(board: Client, world: World) -> None:
+    """`error_codes`: the messages are in the caller's language, the codes are stable."""
+    missing = board.post(
+        "/api/finance/expenditures/",
+        {"allocation": 999999, "amount": "0", "date": "2024-01-01", "document": "R-1"},
+        content_type="application/json",
     )
+    assert missing.status_code == 400
+    assert missing.json()["error_codes"] == {"allocation": ["does_not_exist"], "amount": ["min_value"]}
+    rule = board.post(
+        "/api/finance/days-off/",
+        {"name": "Brīvdienas", "start": "2024-12-31", "end": "2024-12-20", "applies_to": "schools"},
+        content_type="application/json",
+    )
+    assert rule.status_code == 400
+    assert rule.json()["error_codes"] == {"end": ["rule"]}
+    filtered = board.get("/api/people/staff/", {"institution": 999999})
+    assert filtered.status_code == 400
+    assert filtered.json()["error_codes"] == {"institution": ["does_not_exist"]}

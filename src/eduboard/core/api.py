@@ -8,16 +8,17 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import DecimalField as DjangoDecimalField
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
-from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers, status, viewsets
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.schemas.inspectors import ViewInspector
 
+from eduboard.core.openapi import Schema
 from eduboard.core.scope import Viewer, scoped
 from eduboard.core.versions import BUSY, CONFLICT_CODES, error_codes
 
@@ -46,7 +47,15 @@ def api_error(error: DjangoValidationError) -> APIException:
         return VersionConflict({"version": error.messages})
     if "busy" in codes:
         return DatabaseBusy({"detail": str(BUSY)})
-    return ValidationError(error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages})
+    if hasattr(error, "error_dict"):
+        return ValidationError({field: error_details(items) for field, items in error.error_dict.items()})
+    return ValidationError({"detail": error_details(error.error_list)})
+
+
+def error_details(errors: list[DjangoValidationError]) -> list[ErrorDetail]:
+    """Each message with its code: a service's or a model's own (`invalid_registration_number`, `unique`), or
+    `rule` when it gave none: a rule of the data that a schema cannot state."""
+    return [ErrorDetail(message, code=item.code or "rule") for item in errors for message in item.messages]
 
 
 CONFLICT_ANSWER = inline_serializer(
@@ -56,7 +65,7 @@ CONFLICT_ANSWER = inline_serializer(
 BUSY_ANSWER = inline_serializer("DatabaseBusy", {"detail": serializers.CharField()})
 
 
-class VersionedSchema(AutoSchema):
+class VersionedSchema(Schema):
     """The OpenAPI description of a versioned viewset: an update also answers 409 (stale version) and 503 (busy)."""
 
     def get_response_serializers(self) -> Any:
@@ -212,9 +221,24 @@ class RefuseUnknownFields:
         return super().to_internal_value(data)  # type: ignore[misc]
 
 
+class DecimalField(serializers.DecimalField):
+    """An amount written with the digits 0–9 (as the schema's pattern says): Python would also read other scripts'
+    digits ("४" as 4), which no client means to send."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if isinstance(data, str) and not data.strip().isascii():
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class ScopedModelSerializer(RefuseUnknownFields, serializers.ModelSerializer):  # type: ignore[type-arg]
     """The base of every model serializer: its generated related fields are scoped to the viewer; a field it does
     not have is refused."""
+
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        DjangoDecimalField: DecimalField,
+    }
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
     serializer_related_to_field = ScopedSlugRelatedField

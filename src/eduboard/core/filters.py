@@ -8,6 +8,10 @@ from typing import Any
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.filters import OrderingFilter
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
@@ -27,6 +31,7 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)  # type: ignore[no-any-return]
 
 
+@extend_schema_field(OpenApiTypes.INT)
 class IntegerFilter(django_filters.NumberFilter):
     """A filter by a whole number (a year, a grade, an id): django-filter's NumberFilter takes any decimal, so
     `?year=2024.5` or `?year=1e-81` would filter by nothing and answer an empty page instead of saying it is wrong."""
@@ -49,3 +54,32 @@ class LatvianOrderingFilter(OrderingFilter):
             field = aliases.get(term.lstrip("-"), term.lstrip("-"))
             mapped.append(("-" if descending else "") + field)
         return mapped
+
+
+class FilterBackend(DjangoFilterBackend):
+    """django-filter's backend for the API, whose refusals say what kind they are: a filter naming an object that is
+    not there, or not the caller's (`?institution=` an id out of scope), is refused with the code `does_not_exist`,
+    as a body naming one is, rather than `invalid_choice` (which stays for a value outside a fixed list)."""
+
+    def filter_queryset(self, request: Any, queryset: Any, view: Any) -> Any:
+        filterset = self.get_filterset(request, queryset, view)
+        if filterset is None:
+            return queryset
+        if not filterset.is_valid():
+            fields = filterset.form.fields
+            raise ValidationError(
+                {
+                    name: [
+                        ErrorDetail(
+                            message,
+                            code="does_not_exist"
+                            if error.code == "invalid_choice" and isinstance(fields.get(name), forms.ModelChoiceField)
+                            else error.code or "invalid",
+                        )
+                        for error in errors
+                        for message in error.messages
+                    ]
+                    for name, errors in filterset.form.errors.as_data().items()
+                }
+            )
+        return filterset.qs

@@ -84,16 +84,17 @@ class PrivacyHeadersMiddleware:
         return response
 
 
-def json_texts(document: Any, name: str = "-") -> Iterator[tuple[str, str]]:
-    """Every text of a JSON document, keys included, with the name of the field it is in."""
+def json_texts(document: Any, name: str = "-") -> Iterator[tuple[str, str, bool]]:
+    """Every text of a JSON document, keys included: (the name of the field it is in, the text, whether it is a
+    key)."""
     if isinstance(document, str):
-        yield name, document
+        yield name, document, False
     elif isinstance(document, list):
         for item in document:
             yield from json_texts(item, name)
     elif isinstance(document, dict):
         for key, value in document.items():
-            yield str(key), str(key)
+            yield str(key), str(key), True
             yield from json_texts(value, str(key))
 
 
@@ -123,18 +124,21 @@ class RefuseControlCharactersMiddleware:
                 document = json.loads(request.body)
             except ValueError:
                 document = None  # not JSON: the API's parser answers that
-            for name, value in json_texts(document):
+            for name, value, is_key in json_texts(document):
                 try:
                     validate_no_control_characters(value)
                 except ValidationError as error:  # as the API words a refused field: {field: [message]}
-                    return JsonResponse({name: [error.messages[0]]}, status=400)
+                    # A key of a map (an observation's criterion codes) has its own code: OpenAPI 3.0 cannot say
+                    # what a map's keys may hold, so a client learns it here.
+                    code = "control_character_in_key" if is_key else "control_character"
+                    return JsonResponse({name: [error.messages[0]], "error_codes": {name: [code]}}, status=400)
         return self.get_response(request)
 
     @staticmethod
     def refuse(request: HttpRequest, message: str) -> HttpResponse:
         """The 400 answer: JSON for the API, plain text for pages."""
         if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": message}, status=400)
+            return JsonResponse({"detail": message, "error_codes": {"detail": ["control_character"]}}, status=400)
         return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
 
 

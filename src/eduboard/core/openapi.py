@@ -2,26 +2,44 @@
 
 `exception_handler` (REST_FRAMEWORK["EXCEPTION_HANDLER"]) adds what DRF leaves to Django: a delete of an object
 that others still refer to answers 409 with what refers to it, and a database that stays busy answers 503, both
-as JSON. `document_errors` (a drf-spectacular postprocessing hook) adds the error answers an operation can give to
-its schema: 400 for writes and filtered lists, 401 and 403 everywhere, 404 where a path names an object, 409 for
-writes, 415 where a body is read, 429 (throttled) everywhere, all with the `Error` schema.
+as JSON; a refused request (400) also carries `error_codes`, each field's messages as stable codes (the messages
+are in the caller's language, the codes are not): `does_not_exist` for a named object that is not there (or not
+the caller's), `rule` for a rule of the data a schema cannot state (an end before its start, a loan of a device
+already lent), and the codes of the field kinds (`required`, `invalid`, `max_length`, …) otherwise.
+
+`document_errors` (a drf-spectacular postprocessing hook) adds the error answers an operation can give to its
+schema: 400 for writes and filtered lists, 401 and 403 everywhere, 404 where a path names an object, 409 for
+writes, 415 where a body is read, 429 (throttled) everywhere, all with the `Error` schema. `Schema` and
+`constrain_inputs` write into the schema what the API refuses, so a request the schema calls valid is refused
+only for what a schema cannot know: an object that is not there, or a rule of the data.
 """
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
-from rest_framework import status
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "description": "An error: `detail` says what went wrong; a refused write names each field with its messages.",
-    "properties": {"detail": {"type": "string"}},
+    "description": (
+        "An error: `detail` says what went wrong; a refused request names each field with its messages, and "
+        "`error_codes` gives the same fields with a stable code per message (`does_not_exist`: a named object is "
+        "not there or not yours; `rule`: a rule of the data, such as an end before its start; otherwise the "
+        "field's own codes: `required`, `invalid`, `max_length`, …)."
+    ),
+    "properties": {
+        "detail": {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]},
+        "error_codes": {"type": "object", "additionalProperties": True},
+    },
     "additionalProperties": True,
 }
 
@@ -48,15 +66,83 @@ def exception_handler(error: Exception, context: dict[str, Any]) -> Response | N
             status=status.HTTP_409_CONFLICT,
         )
     if isinstance(error, OverflowError):  # a number beyond what the database can hold, e.g. in a filter
-        return Response({"detail": _("A number in the request is out of range.")}, status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(error, context)
+        return Response(
+            {"detail": _("A number in the request is out of range."), "error_codes": {"detail": ["out_of_range"]}},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
+    response = drf_exception_handler(error, context)
+    if response is not None and isinstance(error, ValidationError):
+        codes = error.get_codes()
+        if not isinstance(response.data, dict):  # a refusal of the whole request, not of named fields
+            response.data = {"detail": response.data}
+            codes = {"detail": codes}
+        response.data["error_codes"] = codes
+    return response
+
+
+class Schema(AutoSchema):
+    """drf-spectacular's schema of an operation, saying more of what a request may hold:
+
+    - the limits of a decimal field (sent as text) go to `x-minimum` and `x-maximum`, which `constrain_inputs`
+      writes into the field's pattern (JSON Schema's `minimum` and `maximum` do not apply to text);
+    - in a request, a text that may not be blank has at least one character that is not a space, and an object
+      named by its key (a slug or an id written as text) is not empty;
+    - in a request, a field whose validator states its shape (`schema_pattern`, e.g. a registration number's 10
+      digits), directly or through the field of the object it names, or whose serializer states it
+      (`Meta.schema_patterns`, by field name), has that shape as its pattern.
+    """
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> Any:
+        content = super()._map_serializer_field(field, direction, bypass_extensions)
+        if not isinstance(content, dict):
+            return content
+        if content.get("format") == "decimal" and isinstance(field, serializers.DecimalField):
+            if field.min_value is not None:
+                content["x-minimum"] = str(field.min_value)
+            if field.max_value is not None:
+                content["x-maximum"] = str(field.max_value)
+        if direction == "request" and content.get("type") == "string" and "enum" not in content:
+            declared = getattr(getattr(field.parent, "Meta", None), "schema_patterns", {})
+            pattern = declared.get(field.field_name) or next(
+                (p for v in _validators_of(field) if (p := getattr(v, "schema_pattern", None))), None
+            )
+            if pattern is not None:
+                content["pattern"] = pattern
+            elif isinstance(field, serializers.RelatedField) or (
+                isinstance(field, serializers.CharField) and not field.allow_blank
+            ):
+                content["minLength"] = max(content.get("minLength", 0), 1)
+                content["x-not-blank"] = True
+        return content
+
+
+def _validators_of(field: Any) -> list[Any]:
+    """The validators of a serializer field, and of the model field a slug field looks objects up by."""
+    validators = list(getattr(field, "validators", []))
+    if isinstance(field, serializers.SlugRelatedField) and field.queryset is not None:
+        try:
+            validators += field.queryset.model._meta.get_field(field.slug_field).validators
+        except Exception:
+            return validators
+    return validators
 
 
 # Text the API accepts: no control characters (RefuseControlCharactersMiddleware refuses them; tab, line feed and
 # carriage return are text). Written into the schema so a client, and Schemathesis, know it before sending.
 TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+# Text with at least one character that is not a space (the API trims text, so "  " would be blank).
+NOT_BLANK_TEXT_PATTERN = "^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 # String formats that carry their own rule (a date, a number written as text, a file): no text pattern added.
 FORMATTED = {"date", "date-time", "time", "binary", "uri", "email", "uuid", "decimal", "duration", "ipv4", "ipv6"}
+# The dates a query takes (core.api.query_date): real days of the years 1900 to 2100, written YYYY-MM-DD
+# (29 February of leap years only: 1900 and 2100 are not, 2000 is).
+_YEAR = "(?:19[0-9]{2}|20[0-9]{2}|2100)"
+_MONTH_DAY = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
+)
+_LEAP_DAY = "(?:19(?:0[48]|[2468][048]|[13579][26])|20(?:0[048]|[2468][048]|[13579][26]))-02-29"
+QUERY_DATE_PATTERN = f"^(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})$"
 DECIMAL_DIGITS = re.compile(r"\\d\{0,(\d+)\}(?:\(\?:\\\.\\d\{0,(\d+)\}\)\?)?")
 
 
@@ -69,11 +155,16 @@ def constrain_inputs(result: dict[str, Any], generator: Any, request: Any, publi
     for path in result.get("paths", {}).values():
         for operation in path.values():
             if isinstance(operation, dict):
+                for media in operation.get("requestBody", {}).get("content", {}).values():
+                    _constrain(media.get("schema"))  # a body described in place, not as a component
                 for parameter in operation.get("parameters", []):
                     schema = parameter.get("schema", {})
                     _constrain(schema)
                     if parameter.get("in") == "query":
-                        parameter["schema"] = _may_be_empty(schema)
+                        if schema.get("format") == "date":  # core.api.query_date: 1900-01-01 to 2100-12-31
+                            schema["pattern"] = QUERY_DATE_PATTERN
+                        if not parameter.get("required"):  # a parameter that must be given cannot be sent empty
+                            parameter["schema"] = _may_be_empty(schema)
     for name, schema in result.get("components", {}).get("schemas", {}).items():
         if name != "Error":
             _constrain(schema, closed=True)
@@ -99,11 +190,15 @@ def _constrain(schema: Any, *, closed: bool = False) -> None:
     if kind == "string" and "enum" not in schema:
         fmt = schema.get("format")
         if fmt == "decimal" and (found := DECIMAL_DIGITS.search(schema.get("pattern", ""))):
-            whole, places = found.group(1), found.group(2)
-            fraction = f"(?:\\.\\d{{1,{places}}})?" if places else ""
-            schema["pattern"] = f"^-?\\d{{1,{whole}}}{fraction}$"
+            schema["pattern"] = decimal_pattern(
+                int(found.group(1)),
+                int(found.group(2) or 0),
+                minimum=schema.pop("x-minimum", None),
+                maximum=schema.pop("x-maximum", None),
+            )
         elif fmt not in FORMATTED and "pattern" not in schema:
-            schema["pattern"] = TEXT_PATTERN
+            schema["pattern"] = NOT_BLANK_TEXT_PATTERN if schema.pop("x-not-blank", False) else TEXT_PATTERN
+        schema.pop("x-not-blank", None)
     if kind == "object" and closed and "properties" in schema and "additionalProperties" not in schema:
         schema["additionalProperties"] = False
     for key in ("properties",):
@@ -114,6 +209,25 @@ def _constrain(schema: Any, *, closed: bool = False) -> None:
     for key in ("allOf", "anyOf", "oneOf"):
         for child in schema.get(key, []):
             _constrain(child, closed=closed)
+
+
+def decimal_pattern(whole: int, places: int, *, minimum: str | None = None, maximum: str | None = None) -> str:
+    """The pattern of a decimal written as text with at most `whole` digits before the point and `places` after:
+    no minus sign when the lowest value is 0 or more, not zero when it is above 0, and at most a power of ten (100,
+    100000.00) when that is the highest value. Digits are ASCII ([0-9]; the API refuses others)."""
+    fraction = f"(?:\\.[0-9]{{1,{places}}})?" if places else ""
+    number = f"[0-9]{{1,{whole}}}{fraction}"
+    low = Decimal(minimum) if minimum is not None else None
+    high = Decimal(maximum) if maximum is not None else None
+    if high is not None and high > 0 and high == high.to_integral_value() and str(int(high)).rstrip("0") == "1":
+        zeros = len(str(int(high))) - 1  # the highest value is 10**zeros: fewer digits, or exactly it
+        exactly = f"1{'0' * zeros}" + (f"(?:\\.0{{1,{places}}})?" if places else "")
+        number = f"(?:{exactly}|[0-9]{{1,{zeros}}}{fraction})" if zeros else f"(?:{exactly}|0{fraction})"
+    if low is None or low < 0:
+        return f"^-?{number}$"
+    if low == 0:
+        return f"^{number}$"
+    return f"^(?![0.]*$){number}$"  # above zero: some digit is not 0
 
 
 def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:

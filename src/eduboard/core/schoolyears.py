@@ -19,7 +19,8 @@ def parse_school_year_code(code: str) -> int:
     if not match or int(match.group(2)) != int(match.group(1)) + 1:
         raise ValidationError(
             _("A school year is written like 2024/2025 (two consecutive years); got “%(code)s”."),
-            code="invalid_school_year",
+            # Written wrong, or two years that do not follow each other (a rule a pattern cannot state).
+            code="invalid_school_year" if not match else "rule",
             params={"code": code},
         )
     return int(match.group(1))

@@ -54,7 +54,7 @@ from eduboard.registry.models import Institution, Municipality, institution_scop
 def _check_scope(user: Any, institution: Institution | None) -> None:
     scope = institution_scope(user)
     if institution is not None and scope is not None and institution.pk not in scope:
-        raise ValidationError({"institution": [_("This institution is not in your scope.")]})
+        raise ValidationError({"institution": [_("This institution is not in your scope.")]}, code="does_not_exist")
 
 
 class FundingSourceSerializer(ScopedModelSerializer):
@@ -140,7 +140,7 @@ class ExpenditureSerializer(ScopedModelSerializer):
 
     def validate_allocation(self, allocation: Allocation) -> Allocation:
         if not Allocation.objects.visible_to(self.context["request"].user).filter(pk=allocation.pk).exists():
-            raise ValidationError(_("This allocation is not in your scope."))
+            raise ValidationError(_("This allocation is not in your scope."), code="does_not_exist")
         return allocation
 
 
@@ -210,7 +210,7 @@ class DayOffSerializer(ScopedModelSerializer):
         start = attrs.get("start", getattr(self.instance, "start", None))
         end = attrs.get("end", getattr(self.instance, "end", None))
         if start and end and end < start:
-            raise ValidationError({"end": [_("The end is before the start.")]})
+            raise ValidationError({"end": [_("The end is before the start.")]}, code="rule")
         return attrs
 
 
@@ -283,7 +283,7 @@ def settlement_summary_view(request: Request) -> Response:
         raise PermissionDenied
     date_from, date_to = _date_param(request, "from"), _date_param(request, "to")
     if date_to < date_from:
-        raise ValidationError({"to": [_("The end is before the start.")]})
+        raise ValidationError({"to": [_("The end is before the start.")]}, code="rule")
     return Response(selectors.settlement_summary(date_from=date_from, date_to=date_to))
 
 

@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -102,7 +102,7 @@ class EmploymentSerializer(ScopedModelSerializer):
                 end_date=attrs.get("end_date", getattr(instance, "end_date", None)),
             )
         except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from error
+            raise api_error(error) from error
         return attrs
 
 

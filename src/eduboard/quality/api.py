@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from eduboard.core.api import (
+    RefuseUnknownFields,
     ScopedModelSerializer,
     ScopedReadOnlyViewSet,
     ScopedSlugRelatedField,
@@ -112,6 +113,12 @@ class ObservationSerializer(ScopedModelSerializer):
         return data
 
 
+class AcknowledgementSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+    """The observed teacher's acknowledgement: an optional comment."""
+
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
 class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     """Observations the caller may see (the board all, a head their institutions', a teacher their own).
 
@@ -145,7 +152,7 @@ class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         code = normalise_personal_code(data["teacher"])
         teacher = StaffMember.objects.filter(personal_code=code).first()
         if teacher is None:  # the same answer as for a teacher of another institution (services.TEACHER_NOT_THERE)
-            raise ValidationError({"teacher": [_(services.TEACHER_NOT_THERE)]})
+            raise ValidationError({"teacher": [_(services.TEACHER_NOT_THERE)]}, code="does_not_exist")
         try:
             serializer.instance = services.observation_record(
                 form=services.form_in_use(),
@@ -164,17 +171,16 @@ class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         except DjangoValidationError as error:
             raise api_error(error) from error
 
-    @extend_schema(
-        request={"application/json": {"type": "object", "properties": {"comment": {"type": "string"}}}},
-        responses=ObservationSerializer,
-    )
+    @extend_schema(request=AcknowledgementSerializer, responses=ObservationSerializer)
     @action(detail=True, methods=["post"])
     def acknowledge(self, request: Request, pk: str | None = None) -> Response:
         """The observed teacher acknowledges the observation, with an optional comment."""
         observation = self.get_object()
+        body = AcknowledgementSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
             services.observation_acknowledge(
-                observation=observation, by=request.user, comment=str(request.data.get("comment", ""))
+                observation=observation, by=request.user, comment=body.validated_data["comment"]
             )
         except DjangoValidationError as error:
             return Response({"detail": error.messages}, status=status.HTTP_403_FORBIDDEN)
@@ -221,7 +227,9 @@ def _institution(request: Request) -> Institution | None:
         return None
     institution = Institution.objects.visible_to(request.user).filter(registration_number=number).first()
     if institution is None:
-        raise ValidationError({"institution": [_("No institution with this registration number in your scope.")]})
+        raise ValidationError(
+            {"institution": [_("No institution with this registration number in your scope.")]}, code="does_not_exist"
+        )
     return institution
 
 
@@ -295,7 +303,8 @@ class QualityStatsViewSet(viewsets.ViewSet):
             )
             return Response({"year": year, "institution": institution.registration_number, "results": rows})
         if exam is None:
-            raise ValidationError({"exam": [_("Give the exam: %s") % "|".join(ExamKind.values)]})
+            # The exam may be left out only with an institution: a rule between two parameters.
+            raise ValidationError({"exam": [_("Give the exam: %s") % "|".join(ExamKind.values)]}, code="rule")
         level = request.query_params.get("level")
         return Response(
             {

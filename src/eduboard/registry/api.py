@@ -30,13 +30,18 @@ from eduboard.core.api import (
     VersionedWritesMixin,
     VersionField,
     api_error,
+    error_details,
     query_date,
 )
 from eduboard.core.audit import audit_read
 from eduboard.registry import selectors, services
 from eduboard.registry.filters import GroupFilter, InstitutionFilter, LearnerFilter, ProgrammeFilter, QueueFilter
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
-from eduboard.registry.validators import normalise_personal_code, validate_programme_code
+from eduboard.registry.validators import (
+    PERSONAL_CODE_SCHEMA_PATTERN,
+    normalise_personal_code,
+    validate_programme_code,
+)
 
 
 class InstitutionSerializer(ScopedModelSerializer):
@@ -61,6 +66,7 @@ class ProgrammeSerializer(ScopedModelSerializer):
     class Meta:
         model = Programme
         fields = ["id", "code", "name", "level", "special_needs", "language", "version"]
+        schema_patterns = {"code": "^[0-9]{8}$"}  # the rest of a code's rules are checked against its level
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         code = attrs.get("code", getattr(self.instance, "code", ""))
@@ -69,7 +75,7 @@ class ProgrammeSerializer(ScopedModelSerializer):
         try:
             validate_programme_code(code, level=level, special_needs=special_needs)
         except DjangoValidationError as error:
-            raise ValidationError({"code": error.messages}) from error
+            raise ValidationError({"code": error_details(error.error_list)}) from error
         return attrs
 
 
@@ -88,6 +94,7 @@ class GroupSerializer(ScopedModelSerializer):
             "id", "institution", "school_year", "school_year_code", "programme", "name", "grade", "age_band", "kind",
             "capacity", "version",
         ]  # fmt: skip
+        schema_patterns = {"school_year_code": "^[0-9]{4}/[0-9]{4}$"}  # two years that follow: a rule of the data
 
     def validate_school_year_code(self, value: str) -> Any:
         from eduboard.core.schoolyears import school_year_get_or_create
@@ -95,7 +102,7 @@ class GroupSerializer(ScopedModelSerializer):
         try:
             return school_year_get_or_create(code=value)
         except DjangoValidationError as error:
-            raise ValidationError(error.messages) from error
+            raise ValidationError(error_details(error.error_list)) from error
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if "school_year_code" in attrs:
@@ -141,7 +148,9 @@ class EnrolmentSerializer(ScopedModelSerializer):
 
     def validate_learner(self, learner: Learner) -> Learner:
         if self.instance is not None and learner.pk != self.instance.learner_id:
-            raise ValidationError(_("An enrolment cannot be moved to another learner; enrol that learner instead."))
+            raise ValidationError(
+                _("An enrolment cannot be moved to another learner; enrol that learner instead."), code="rule"
+            )
         return learner
 
 
@@ -161,12 +170,14 @@ class QueueEntrySerializer(ScopedModelSerializer):
     def validate_registered_on(self, value: Any) -> Any:
         """The registration date fixes the child's place in the queue: it is set once, never changed."""
         if self.instance is not None and value != self.instance.registered_on:
-            raise ValidationError(_("The registration date decides the place in the queue and cannot be changed."))
+            raise ValidationError(
+                _("The registration date decides the place in the queue and cannot be changed."), code="rule"
+            )
         return value
 
     def validate_child(self, child: Learner) -> Learner:
         if self.instance is not None and child.pk != self.instance.child_id:
-            raise ValidationError(_("An application cannot be moved to another child."))
+            raise ValidationError(_("An application cannot be moved to another child."), code="rule")
         return child
 
 
@@ -189,6 +200,9 @@ class LearnerTransferSerializer(RefuseUnknownFields, serializers.Serializer):  #
     personal_code = serializers.CharField(max_length=12)
     group = ScopedPrimaryKeyRelatedField(Group)
     enrolled_on = serializers.DateField()
+
+    class Meta:
+        schema_patterns = {"personal_code": PERSONAL_CODE_SCHEMA_PATTERN}
 
     def validate_personal_code(self, value: str) -> str:
         return normalise_personal_code(value)

@@ -177,6 +177,12 @@ def validate_personal_code(value: str) -> None:
         )
 
 
+# The shape each validator accepts, for the API's schema (core.openapi.Schema writes it as the field's pattern).
+PERSONAL_CODE_SCHEMA_PATTERN = "^[0-9]{6}-?[0-9]{5}$"
+validate_registration_number.schema_pattern = "^[0-9]{10}$"  # type: ignore[attr-defined]
+validate_personal_code.schema_pattern = PERSONAL_CODE_SCHEMA_PATTERN  # type: ignore[attr-defined]
+
+
 def mask_personal_code(code: str) -> str:
     """A personal code shown to those who need not see it: `DDMMYY-*****`."""
     return f"{code[:6]}-*****" if len(code) >= 6 else "******-*****"
