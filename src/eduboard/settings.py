@@ -255,6 +255,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "eduboard.core.openapi.constrain_inputs",
+        "eduboard.core.openapi.require_versions",
         "eduboard.core.openapi.document_errors",
     ],
     "ENUM_NAME_OVERRIDES": {

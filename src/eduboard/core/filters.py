@@ -9,12 +9,14 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ErrorDetail, ValidationError
 from rest_framework.filters import OrderingFilter
 
 WHOLE_NUMBER = re.compile(r"-?[0-9]+")
+# The whole numbers a filter takes: a 32-bit integer, which every column it compares with holds (and the schema says
+# so), so a number beyond is refused by name instead of overflowing the database's.
+FILTER_MIN, FILTER_MAX = -(2**31), 2**31 - 1
 
 
 class WholeNumberField(forms.IntegerField):
@@ -22,6 +24,11 @@ class WholeNumberField(forms.IntegerField):
     as a client writes one."""
 
     default_error_messages = {"invalid": _("Enter a whole number.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", FILTER_MIN)
+        kwargs.setdefault("max_value", FILTER_MAX)
+        super().__init__(*args, **kwargs)
 
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
@@ -31,7 +38,7 @@ class WholeNumberField(forms.IntegerField):
         return super().to_python(value)  # type: ignore[no-any-return]
 
 
-@extend_schema_field(OpenApiTypes.INT)
+@extend_schema_field({"type": "integer", "minimum": FILTER_MIN, "maximum": FILTER_MAX})
 class IntegerFilter(django_filters.NumberFilter):
     """A filter by a whole number (a year, a grade, an id): django-filter's NumberFilter takes any decimal, so
     `?year=2024.5` or `?year=1e-81` would filter by nothing and answer an empty page instead of saying it is wrong."""

@@ -16,6 +16,7 @@ only for what a schema cannot know: an object that is not there, or a rule of th
 
 from __future__ import annotations
 
+import copy
 import re
 from decimal import Decimal
 from typing import Any
@@ -163,6 +164,9 @@ def constrain_inputs(result: dict[str, Any], generator: Any, request: Any, publi
                     if parameter.get("in") == "query":
                         if schema.get("format") == "date":  # core.api.query_date: 1900-01-01 to 2100-12-31
                             schema["pattern"] = QUERY_DATE_PATTERN
+                        if schema.get("type") == "integer":  # an id or a number a column holds: 32 bits
+                            schema.setdefault("minimum", -(2**31))
+                            schema.setdefault("maximum", 2**31 - 1)
                         if not parameter.get("required"):  # a parameter that must be given cannot be sent empty
                             parameter["schema"] = _may_be_empty(schema)
     for name, schema in result.get("components", {}).get("schemas", {}).items():
@@ -228,6 +232,32 @@ def decimal_pattern(whole: int, places: int, *, minimum: str | None = None, maxi
     if low == 0:
         return f"^{number}$"
     return f"^(?![0.]*$){number}$"  # above zero: some digit is not 0
+
+
+def require_versions(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
+    """drf-spectacular postprocessing hook: an update (PUT, PATCH) of a versioned object must send the `version` it
+    read (core.api.VersionedWritesMixin refuses it otherwise), while a create need not: PATCH bodies have components
+    of their own (`Patched…Request`), which get `version` required; a PUT gets a copy of the create's component
+    (`…UpdateRequest`) with `version` required."""
+    components = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for method in ("put", "patch"):
+            operation = operations.get(method)
+            if not operation:
+                continue
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                reference = media.get("schema", {}).get("$ref", "")
+                name = reference.rsplit("/", 1)[-1]
+                component = components.get(name)
+                if not component or "version" not in component.get("properties", {}):
+                    continue
+                if method == "put":
+                    name = name.removesuffix("Request") + "UpdateRequest"
+                    component = components.setdefault(name, copy.deepcopy(component))
+                    media["schema"] = {"$ref": f"#/components/schemas/{name}"}
+                if "version" not in component.setdefault("required", []):
+                    component["required"].append("version")
+    return result
 
 
 def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:

@@ -105,6 +105,9 @@ class AllocationSerializer(ScopedModelSerializer):
     class Meta:
         model = Allocation
         fields = ["id", "year", "institution", "institution_set", "purpose", "source", "amount", "note", "version"]
+        # DRF would make `institution` required for the model's unique constraints (each holds for one kind of
+        # recipient only); the service's full_clean checks them, an allocation to a group sends no institution.
+        validators: list[Any] = []
 
     def validate_institution(self, institution: Institution | None) -> Institution | None:
         _check_scope(self.context["request"].user, institution)

@@ -233,11 +233,18 @@ def _institution(request: Request) -> Institution | None:
     return institution
 
 
+YEAR_PARAMETER = OpenApiParameter("year", {"type": "integer", "minimum": 1900, "maximum": 2100}, required=True)
+
+
 def _year(request: Request) -> int:
     try:
-        return int(request.query_params.get("year", ""))
+        year = int(request.query_params.get("year", ""))
     except ValueError:
         raise ValidationError({"year": [_("Give the year, e.g. 2024.")]}) from None
+    if not 1900 <= year <= 2100:
+        code = "max_value" if year > 2100 else "min_value"
+        raise ValidationError({"year": [_("A year from 1900 to 2100.")]}, code=code)
+    return year
 
 
 class QualityStatsViewSet(viewsets.ViewSet):
@@ -279,7 +286,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            YEAR_PARAMETER,
             OpenApiParameter("exam", OpenApiTypes.STR, enum=ExamKind.values),
             OpenApiParameter("level", OpenApiTypes.STR, enum=[v for v in ExamLevel.values if v]),
             OpenApiParameter("institution", OpenApiTypes.STR, description="registration number: against its type"),
@@ -316,11 +323,13 @@ class QualityStatsViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            YEAR_PARAMETER,
             OpenApiParameter("exam", OpenApiTypes.STR, enum=ExamKind.values, required=True),
-            OpenApiParameter("below", OpenApiTypes.NUMBER, description="threshold %, 20 when not given"),
+            OpenApiParameter(
+                "below", {"type": "number", "minimum": 0, "maximum": 100}, description="threshold %, 20 when not given"
+            ),
             OpenApiParameter("subject", OpenApiTypes.STR),
-            OpenApiParameter("grade", OpenApiTypes.INT),
+            OpenApiParameter("grade", {"type": "integer", "minimum": 1, "maximum": 12}),
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -330,10 +339,14 @@ class QualityStatsViewSet(viewsets.ViewSet):
         if not request.user.has_perm("quality.view_learnerresult"):
             raise PermissionDenied
         try:
-            below = Decimal(request.query_params.get("below", "20"))
+            below = Decimal(request.query_params.get("below") or "20")
             grade = int(request.query_params["grade"]) if request.query_params.get("grade") else None
         except (InvalidOperation, ValueError):
             raise ValidationError({"below": [_("Give numbers for below and grade.")]}) from None
+        if not (below.is_finite() and 0 <= below <= 100):
+            raise ValidationError({"below": [_("A percentage from 0 to 100.")]}, code="max_value")
+        if grade is not None and not 1 <= grade <= 12:
+            raise ValidationError({"grade": [_("A grade from 1 to 12.")]}, code="max_value")
         exam = request.query_params.get("exam", "")
         if exam not in ExamKind.values:
             raise ValidationError({"exam": ["|".join(ExamKind.values)]})
