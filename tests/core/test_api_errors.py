@@ -184,3 +184,22 @@ def test_a_refused_request_names_a_code_for_each_message(board: Client, world: W
     filtered = board.get("/api/people/staff/", {"institution": 999999})
     assert filtered.status_code == 400
     assert filtered.json()["error_codes"] == {"institution": ["does_not_exist"]}
+
+
+def test_a_field_takes_only_the_json_type_the_schema_names(board: Client, world: World) -> None:
+    """Found by the long Schemathesis run: a kind's name sent as the number 2.1e+89 was saved as text."""
+    for body, field in (
+        ({"code": "tablet_x", "name": 2.122151597614916e89}, "name"),
+        ({"code": "tablet_x", "name": True}, "name"),
+    ):
+        response = board.post("/api/assets/kinds/", body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert response.json()["error_codes"] == {field: ["invalid"]}
+    group = world.class_1a
+    url = f"/api/registry/groups/{group.pk}/"
+    for body, field in (({"capacity": "30", "version": group.version}, "capacity"), ({"version": "1"}, "version")):
+        response = board.patch(url, body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert set(response.json()["error_codes"]) == {field}
+    accepted = board.patch(url, {"capacity": 30, "version": group.version}, content_type="application/json")
+    assert accepted.status_code == 200, accepted.content

@@ -497,6 +497,17 @@ def test_an_api_allocation_to_both_an_institution_and_a_group_is_refused(world: 
     assert created.status_code == 201 and created.json()["version"] == 1
 
 
+def test_an_api_allocation_to_a_group_of_institutions_sends_no_institution(world: World, board: User) -> None:
+    """Found by the long Schemathesis run: the model's unique constraints made `institution` required."""
+    body = {"year": 2025, "institution_set": "only preschools", "purpose": "meals", "source": "state", "amount": "5"}
+    created = api(board).post("/api/finance/allocations/", body, content_type="application/json")
+    assert created.status_code == 201, created.content
+    again = api(board).post("/api/finance/allocations/", body, content_type="application/json")
+    assert again.status_code == 400  # the same group, year, purpose and source: one allocation
+    assert again.json()["error_codes"] == {"__all__": ["rule"]}
+    assert "allocation_unique" not in again.content.decode()  # worded for people, not the constraint's name
+
+
 def test_deleting_an_allocation_with_expenditures_through_the_api_gets_400_and_the_allocation_stays(
     world: World, board: User
 ) -> None:

@@ -145,20 +145,26 @@ class Loan(TimeStampedModel):
         constraints = [
             # A device is never on two open loans at once: the database refuses the second.
             models.UniqueConstraint(
-                fields=["asset"], condition=Q(returned_on__isnull=True), name="assets_one_open_loan_per_asset"
+                fields=["asset"],
+                condition=Q(returned_on__isnull=True),
+                name="assets_one_open_loan_per_asset",
+                violation_error_message=_("This device is on an open loan already."),
             ),
             models.CheckConstraint(
                 condition=(Q(learner__isnull=False) & Q(staff_member__isnull=True))
                 | (Q(learner__isnull=True) & Q(staff_member__isnull=False)),
                 name="assets_loan_one_borrower",
+                violation_error_message=_("A loan is to one learner or one staff member."),
             ),
             models.CheckConstraint(
                 condition=Q(returned_on__isnull=True) | Q(returned_on__gte=models.F("lent_on")),
                 name="assets_loan_returned_after_lent",
+                violation_error_message=_("A device is returned on or after the day it was lent."),
             ),
             models.CheckConstraint(
                 condition=Q(due_on__isnull=True) | Q(due_on__gte=models.F("lent_on")),
                 name="assets_loan_due_after_lent",
+                violation_error_message=_("A loan is due on or after the day it is lent."),
             ),
         ]
         indexes = [
@@ -206,6 +212,7 @@ class Licence(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
                 name="assets_licence_valid_to_after_from",
+                violation_error_message=_("A licence ends on or after its start."),
             ),
         ]
 

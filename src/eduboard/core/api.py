@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -75,9 +75,51 @@ class VersionedSchema(Schema):
         return answer
 
 
-class VersionField(serializers.IntegerField):
+class StrictJSON:
+    """A field that takes the JSON type its schema names only: DRF's fields also take other types (a name sent as
+    the number `2.1e+89`, a count as the text "12", a yes as "true"), which the schema says are refused."""
+
+    json_types: ClassVar[tuple[type, ...]] = (str,)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, self.json_types) or (isinstance(data, bool) and bool not in self.json_types):
+            self.fail("invalid")  # type: ignore[attr-defined]
+        return super().to_internal_value(data)  # type: ignore[misc]
+
+
+class StrictCharField(StrictJSON, serializers.CharField):
+    """A CharField that takes text only (see StrictJSON)."""
+
+
+# The JSON types each kind of field takes (a decimal is written as text, as the schema says).
+_JSON_TYPES: list[tuple[type, tuple[type, ...]]] = [
+    (serializers.CharField, (str,)),
+    (serializers.DecimalField, (str,)),
+    (serializers.BooleanField, (bool,)),
+    (serializers.IntegerField, (int,)),
+    (serializers.FloatField, (int, float)),
+]
+_STRICT: dict[type, type] = {serializers.CharField: StrictCharField}
+
+
+def strict_field(field_class: type) -> type:
+    """`field_class` taking only the JSON type its schema names (see StrictJSON); other fields as they are."""
+    if issubclass(field_class, StrictJSON):
+        return field_class
+    json_types = next((types for base, types in _JSON_TYPES if issubclass(field_class, base)), None)
+    if json_types is None:
+        return field_class
+    if field_class not in _STRICT:
+        name = f"Strict{field_class.__name__}"
+        _STRICT[field_class] = type(name, (StrictJSON, field_class), {"json_types": json_types})
+    return _STRICT[field_class]
+
+
+class VersionField(StrictJSON, serializers.IntegerField):
     """The `version` a row was read at: shown on every read, required back on every update (see
     VersionedWritesMixin), never needed on create."""
+
+    json_types = (int,)
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("required", False)
@@ -239,6 +281,10 @@ class ScopedModelSerializer(RefuseUnknownFields, serializers.ModelSerializer):  
         **serializers.ModelSerializer.serializer_field_mapping,
         DjangoDecimalField: DecimalField,
     }
+
+    def build_standard_field(self, field_name: str, model_field: Any) -> tuple[type, dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        return strict_field(field_class), kwargs
 
     serializer_related_field = ScopedPrimaryKeyRelatedField
     serializer_related_to_field = ScopedSlugRelatedField

@@ -33,7 +33,9 @@ class SchoolYear(models.Model):
         ordering = ["start_date"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end_date__gt=models.F("start_date")), name="school_year_ends_after_start"
+                condition=models.Q(end_date__gt=models.F("start_date")),
+                name="school_year_ends_after_start",
+                violation_error_message=_("A school year ends after it starts."),
             )
         ]
 

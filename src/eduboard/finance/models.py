@@ -115,17 +115,30 @@ class Allocation(TimeStampedModel):
                 condition=(Q(institution__isnull=False) & Q(institution_set__isnull=True))
                 | (Q(institution__isnull=True) & Q(institution_set__isnull=False)),
                 name="allocation_to_institution_or_set",
+                violation_error_message=_(
+                    "Choose either an institution or a group of institutions, not both and not neither."
+                ),
             ),
-            models.CheckConstraint(condition=Q(amount__gte=0), name="allocation_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="allocation_amount_not_negative",
+                violation_error_message=_("An allocated amount is not negative."),
+            ),
             models.UniqueConstraint(
                 fields=["year", "institution", "purpose", "source"],
                 condition=Q(institution__isnull=False),
                 name="allocation_unique_for_institution",
+                violation_error_message=_(
+                    "This institution has an allocation for this year, purpose and source already."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["year", "institution_set", "purpose", "source"],
                 condition=Q(institution_set__isnull=False),
                 name="allocation_unique_for_set",
+                violation_error_message=_(
+                    "This group of institutions has an allocation for this year, purpose and source already."
+                ),
             ),
         ]
 
@@ -178,7 +191,11 @@ class Expenditure(TimeStampedModel):
         verbose_name_plural = _("expenditures")
         ordering = ["-date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="expenditure_amount_above_zero"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="expenditure_amount_above_zero",
+                violation_error_message=_("An expenditure is above zero."),
+            ),
             models.UniqueConstraint(fields=["allocation", "document", "date"], name="expenditure_unique_document"),
         ]
         indexes = [models.Index(fields=["allocation", "date"])]
@@ -279,10 +296,12 @@ class MealRule(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(price_per_day=models.F("state_per_day") + models.F("municipal_per_day")),
                 name="meal_rule_shares_add_up",
+                violation_error_message=_("The price of a day is the state's share plus the municipality's."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
                 name="meal_rule_ends_after_start",
+                violation_error_message=_("A rule ends on or after its start."),
             ),
         ]
 
@@ -311,6 +330,7 @@ class MealContract(models.Model):
             models.CheckConstraint(
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("signed_on")),
                 name="meal_contract_ends_after_start",
+                violation_error_message=_("A contract ends on or after its start."),
             )
         ]
 
@@ -333,7 +353,13 @@ class DayOff(models.Model):
         verbose_name = _("day without meals")
         verbose_name_plural = _("days without meals")
         ordering = ["start"]
-        constraints = [models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="day_off_end_after_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")),
+                name="day_off_end_after_start",
+                violation_error_message=_("The last day off is on or after the first."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.start}–{self.end})"
@@ -378,8 +404,16 @@ class SettlementLine(TimeStampedModel):
         verbose_name_plural = _("settlement lines")
         ordering = ["municipality__name", "direction", "level", "period_start"]
         constraints = [
-            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="settlement_period"),
-            models.CheckConstraint(condition=Q(learners__gte=1), name="settlement_learners_positive"),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="settlement_period",
+                violation_error_message=_("A settlement period ends on or after its start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(learners__gte=1),
+                name="settlement_learners_positive",
+                violation_error_message=_("A settlement counts at least one learner."),
+            ),
         ]
 
     def __str__(self) -> str:

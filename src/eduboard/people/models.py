@@ -172,10 +172,15 @@ class Employment(TimeStampedModel):
         verbose_name_plural = _("employments")
         ordering = ["-start_date"]
         constraints = [
-            models.CheckConstraint(condition=Q(fte__gt=0), name="employment_fte_above_zero"),
+            models.CheckConstraint(
+                condition=Q(fte__gt=0),
+                name="employment_fte_above_zero",
+                violation_error_message=_("An FTE rate is above zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="employment_ends_after_start",
+                violation_error_message=_("A rate ends on or after its start."),
             ),
             models.UniqueConstraint(
                 fields=["staff_member", "institution", "position", "subject", "start_date"],
@@ -234,11 +239,16 @@ class Vacancy(TimeStampedModel):
         verbose_name_plural = _("vacancies")
         ordering = ["institution__sort_name", "position__name", "subject"]
         constraints = [
-            models.CheckConstraint(condition=Q(fte__gt=0), name="vacancy_fte_above_zero"),
+            models.CheckConstraint(
+                condition=Q(fte__gt=0),
+                name="vacancy_fte_above_zero",
+                violation_error_message=_("A vacancy's FTE rate is above zero."),
+            ),
             models.CheckConstraint(
                 condition=Q(filled_on__isnull=True)
                 | (Q(published_on__isnull=False) & Q(filled_on__gte=models.F("published_on"))),
                 name="vacancy_filled_after_published",
+                violation_error_message=_("A vacancy is filled on or after the day it was published."),
             ),
         ]
 

@@ -24,6 +24,7 @@ from eduboard.core.api import (
     ScopedModelSerializer,
     ScopedReadOnlyViewSet,
     ScopedSlugRelatedField,
+    StrictCharField,
     api_error,
     query_date,
 )
@@ -87,13 +88,13 @@ class ObservationSerializer(ScopedModelSerializer):
     """An observation; `answers` maps criterion codes to answer codes. Teachers by personal code (masked)."""
 
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
-    teacher = serializers.CharField(help_text="the observed teacher's personal code")
+    teacher = StrictCharField(help_text="the observed teacher's personal code")
     teacher_name = serializers.SerializerMethodField()
     subject = serializers.CharField(source="subject.name")
     # An observation imported from a file may name no observer who has an account: then null.
     observer = serializers.CharField(source="observer.username", read_only=True, allow_null=True, default=None)
     form_version = serializers.IntegerField(source="form.version", read_only=True)
-    answers = AnswersField(child=serializers.CharField())
+    answers = AnswersField(child=StrictCharField())
 
     class Meta:
         model = Observation
@@ -116,7 +117,7 @@ class ObservationSerializer(ScopedModelSerializer):
 class AcknowledgementSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
     """The observed teacher's acknowledgement: an optional comment."""
 
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = StrictCharField(required=False, allow_blank=True, default="")
 
 
 class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):

@@ -82,7 +82,11 @@ class ObservationForm(models.Model):
         ordering = ["code", "-version"]
         constraints = [
             models.UniqueConstraint(fields=["code", "version"], name="observation_form_unique_version"),
-            models.CheckConstraint(condition=Q(version__gte=1), name="observation_form_version_from_1"),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="observation_form_version_from_1",
+                violation_error_message=_("A form's versions are numbered from 1."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +152,13 @@ class Subject(LatvianKeysMixin, models.Model):
         verbose_name = _("subject")
         verbose_name_plural = _("subjects")
         ordering = ["sort_name"]
-        constraints = [models.UniqueConstraint(Lower("name"), name="subject_unique_name_ci")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"),
+                name="subject_unique_name_ci",
+                violation_error_message=_("There is a subject of this name already."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -306,11 +316,13 @@ class ExamSitting(models.Model):
                 fields=["year", "exam", "subject", "level", "grade"],
                 condition=Q(grade__isnull=False),
                 name="exam_sitting_unique_with_grade",
+                violation_error_message=_("There is a sitting of this exam, subject, level and grade already."),
             ),
             models.UniqueConstraint(
                 fields=["year", "exam", "subject", "level"],
                 condition=Q(grade__isnull=True),
                 name="exam_sitting_unique_without_grade",
+                violation_error_message=_("There is a sitting of this exam, subject and level already."),
             ),
         ]
 
@@ -360,6 +372,7 @@ class ExamResult(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(below_threshold__isnull=True) | Q(below_threshold__lte=models.F("candidates")),
                 name="exam_result_below_at_most_candidates",
+                violation_error_message=_("Learners below the threshold are at most the candidates."),
             ),
         ]
 

@@ -27,6 +27,7 @@ from eduboard.core.api import (
     ScopedModelViewSet,
     ScopedPrimaryKeyRelatedField,
     ScopedSlugRelatedField,
+    StrictCharField,
     VersionedWritesMixin,
     VersionField,
     api_error,
@@ -85,7 +86,7 @@ class GroupSerializer(ScopedModelSerializer):
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
     programme = ScopedSlugRelatedField(Programme, slug_field="code")
     school_year: serializers.SlugRelatedField = ScopedSlugRelatedField(slug_field="code", read_only=True)
-    school_year_code = serializers.CharField(write_only=True, help_text="2024/2025")
+    school_year_code = StrictCharField(write_only=True, help_text="2024/2025")
     version = VersionField()
 
     class Meta:
@@ -197,7 +198,7 @@ QUEUE_DECISION = inline_serializer(
 class LearnerTransferSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
     """A learner who comes from another institution, named by the full personal code, and the group they join."""
 
-    personal_code = serializers.CharField(max_length=12)
+    personal_code = StrictCharField(max_length=12)
     group = ScopedPrimaryKeyRelatedField(Group)
     enrolled_on = serializers.DateField()
 

@@ -112,12 +112,14 @@ class Institution(LatvianKeysMixin, TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(registration_number__regex=r"^[0-9]{10}$"),
                 name="institution_registration_number_10_digits",
+                violation_error_message=_("A registration number has exactly 10 digits."),
             ),
             models.CheckConstraint(
                 condition=Q(closed_on__isnull=True)
                 | Q(opened_on__isnull=True)
                 | Q(closed_on__gte=models.F("opened_on")),
                 name="institution_closes_after_opening",
+                violation_error_message=_("An institution closes on or after the day it opens."),
             ),
         ]
 
@@ -222,7 +224,9 @@ class Group(LatvianKeysMixin, TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["institution", "school_year", "name"], name="group_unique_name_per_year"),
             models.CheckConstraint(
-                condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=12), name="group_grade_1_12"
+                condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=12),
+                name="group_grade_1_12",
+                violation_error_message=_("A grade is from 1 to 12."),
             ),
         ]
         indexes = [models.Index(fields=["school_year", "institution"])]
@@ -335,6 +339,7 @@ class Enrolment(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("enrolled_on")),
                 name="enrolment_leaves_after_enrolling",
+                violation_error_message=_("A learner leaves on or after the day of enrolling."),
             ),
         ]
         indexes = [models.Index(fields=["group", "enrolled_on"])]
@@ -447,10 +452,14 @@ class QueueEntry(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(second_choice__isnull=True) | ~Q(second_choice=models.F("first_choice")),
                 name="queue_two_different_choices",
+                violation_error_message=_("The second choice is another institution than the first."),
             ),
             # One accepted place per child: the database refuses a second one.
             models.UniqueConstraint(
-                fields=["child"], condition=Q(status="accepted"), name="queue_one_accepted_place_per_child"
+                fields=["child"],
+                condition=Q(status="accepted"),
+                name="queue_one_accepted_place_per_child",
+                violation_error_message=_("This child has accepted a place already."),
             ),
         ]
 

@@ -85,6 +85,7 @@ class ReportEdition(TimeStampedModel):
                 condition=models.Q(status=EditionStatus.DRAFT)
                 | models.Q(content__isnull=False, published_at__isnull=False),
                 name="report_edition_published_is_frozen",
+                violation_error_message=_("A published edition keeps the content and the time it was published with."),
             ),
         ]
 
