@@ -5,16 +5,15 @@ menu holds only what that role can open."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from playwright.sync_api import Browser, Page, expect
 
 from eduboard.accounts.models import User
+from tests.demo_data import load_demo
 from tests.factories import totp_device_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,7 +61,7 @@ OVERFLOW = "() => [document.documentElement.scrollWidth, window.innerWidth]"
 
 @pytest.fixture
 def demo_users(live_server: Any) -> Iterator[dict[str, User]]:
-    call_command("load_demo", stdout=StringIO())
+    load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
     yield {user.username: user for user in User.objects.filter(username__in=ROLES)}
 
 

@@ -14,18 +14,17 @@ import shutil
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from playwright.sync_api import Browser, Page, Response, Route
 
 from eduboard.accounts.models import User
 from tests.browser.test_layout_widths import PAGES, ROLES, signed_in_page
+from tests.demo_data import load_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -74,7 +73,7 @@ class Findings:
 
 @pytest.fixture
 def demo_users(live_server: Any) -> Iterator[dict[str, User]]:
-    call_command("load_demo", stdout=StringIO())
+    load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
     yield {user.username: user for user in User.objects.filter(username__in=ROLES)}
 
 

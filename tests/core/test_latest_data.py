@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from django.test import Client
 
 from eduboard.accounts.models import User
+from tests.demo_data import load_demo
 
 LATEST_NOTE = "latest-note"
 
@@ -22,7 +21,7 @@ LATEST_NOTE = "latest-note"
 @pytest.fixture(scope="module")
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
         yield
         transaction.set_rollback(True)
 

@@ -272,6 +272,15 @@ def test_control_character_in_a_search_box_answers_400(
     assert "q: Contains a control character (U+0000) at position 2." in response.content.decode()
 
 
+def test_control_character_in_a_parameter_s_name_answers_400(
+    english: None, head: User, signed_in: Callable[[User], Client]
+) -> None:
+    """Found by the long Schemathesis run: a query parameter named with a control character was let through."""
+    response = signed_in(head).get("/api/finance/institution-sets/", {"O\x0f;": "false"})
+    assert response.status_code == 400
+    assert response.json()["error_codes"] == {"detail": ["control_character"]}
+
+
 # --- the health check and the error pages
 
 

@@ -19,6 +19,7 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.models import Allocation, CostRate, Expenditure, MealRule, SettlementLine
 from eduboard.finance.selectors import finance_stats, meal_compensation, settlement_summary
 from eduboard.registry.models import Institution
+from tests.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +61,7 @@ class Demo:
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     """Load the demonstration data once for this module, read the figures, and roll it all back."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
         stats = finance_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         settlements = settlement_summary(date_from=date(2024, 1, 1), date_to=date(2024, 8, 31))
         first = counts()

@@ -16,6 +16,7 @@ from django.db import transaction
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.models import Employment, StaffMember, Vacancy
 from eduboard.people.selectors import people_stats
+from tests.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def people_counts() -> tuple[int, int, int]:
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     """Load the demonstration data once for this module, read what the tests check, and roll it all back."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
         stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         jauniba_staff = (
             Employment.objects.active_on(AS_OF)

@@ -23,6 +23,7 @@ from eduboard.people.positions import ensure_standard_positions
 from eduboard.people.selectors import people_stats
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
+from tests.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
 CODES = PersonalCodes()
@@ -153,7 +154,7 @@ def test_open_vacancies_are_grouped_by_institution_with_their_fte(
 
 
 def test_the_demonstration_data_gives_seed_002s_staff_figures() -> None:
-    call_command("load_demo", stdout=StringIO())
+    load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
     stats = people_stats(visible_to=WHOLE_CITY, as_of=date(2024, 8, 19))
     preschool = stats["preschool_programme_pedagogues"]
     assert preschool["preschools"] == {"pedagogues": 257, "in_several_institutions": 13}

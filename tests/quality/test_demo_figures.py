@@ -18,6 +18,7 @@ from eduboard.quality import selectors
 from eduboard.quality.demo import SEED_SHARES
 from eduboard.quality.models import Answer, ExamResult, Observation
 from eduboard.registry.models import Institution
+from tests.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -48,7 +49,7 @@ def counts() -> tuple[int, int, int]:
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     """Load the demonstration data once for this module, read the figures, and roll it all back."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
         figures: dict[str, Any] = {"date_from": FROM, "date_to": TO, "visible_to": WHOLE_CITY}
         school_types = ["preschool", "basic", "secondary", "gymnasium"]
         tehnikums = Institution.objects.get(name="Daugavpils tehnikums")

@@ -16,6 +16,7 @@ from django.db import transaction
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_stats
+from tests.demo_data import load_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def row_counts() -> dict[str, int]:
 def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     """Load the demonstration data once for this module, read what the tests check, and roll it all back."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=StringIO())
+        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
         stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
         closed = {
             i.name: (i.closed_on, i.joined_to.name if i.joined_to else None)

@@ -112,7 +112,7 @@ class RefuseControlCharactersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         for data in (request.GET, request.POST):
             for name, values in data.lists():
-                for value in values:
+                for value in (name, *values):  # a parameter's name is text too
                     try:
                         validate_no_control_characters(value)
                     except ValidationError as error:
