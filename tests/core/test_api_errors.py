@@ -203,3 +203,12 @@ def test_a_field_takes_only_the_json_type_the_schema_names(board: Client, world:
         assert set(response.json()["error_codes"]) == {field}
     accepted = board.patch(url, {"capacity": 30, "version": group.version}, content_type="application/json")
     assert accepted.status_code == 200, accepted.content
+
+
+def test_a_field_that_cannot_be_sorted_by_is_refused_naming_those_that_can(board: Client, world: World) -> None:
+    """Found by the long Schemathesis run: an unknown `ordering` was silently ignored."""
+    assert board.get("/api/registry/learners/", {"ordering": "-birth_date,last_name"}).status_code == 200
+    refused = board.get("/api/registry/learners/", {"ordering": "personal_code"})
+    assert refused.status_code == 400
+    assert refused.json()["error_codes"] == {"ordering": ["invalid"]}
+    assert "last_name, birth_date" in refused.json()["ordering"][0]

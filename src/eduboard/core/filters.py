@@ -46,9 +46,50 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = WholeNumberField
 
 
+# The white space Python's str.strip() takes away, but for control characters (refused anywhere in a request).
+SPACES = "[\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
+
+
 class LatvianOrderingFilter(OrderingFilter):
     """The API's `ordering` parameter, where a view's `ordering_aliases` sort a name by its Latvian sort key
-    (`?ordering=name` → `sort_name`, see core.latvian) instead of by character code."""
+    (`?ordering=name` → `sort_name`, see core.latvian) instead of by character code. A field that cannot be sorted
+    by is refused (400, naming the fields that can) rather than silently ignored, and the schema lists them."""
+
+    def remove_invalid_fields(self, queryset: Any, fields: Any, view: Any, request: Any) -> Any:
+        valid = [item[0] for item in self.get_valid_fields(queryset, view, {"request": request})]
+        wrong = [term for term in fields if term.removeprefix("-") not in valid]
+        if wrong:
+            raise ValidationError(
+                {
+                    self.ordering_param: [
+                        _("“%(terms)s” cannot be sorted by; sort by one of: %(valid)s (a minus sign for descending).")
+                        % {"terms": ", ".join(wrong), "valid": ", ".join(valid)}
+                    ]
+                },
+                code="invalid",
+            )
+        return fields
+
+    def get_schema_operation_parameters(self, view: Any) -> Any:
+        parameters = super().get_schema_operation_parameters(view)
+        try:
+            queryset = getattr(view, "queryset", None)
+            if queryset is None:
+                queryset = view.get_queryset()
+            valid = [item[0] for item in self.get_valid_fields(queryset, view, {})]
+        except Exception:  # a view whose fields cannot be listed without a request: the text stays free
+            return parameters
+        if valid:
+            term = "-?(?:" + "|".join(re.escape(name) for name in valid) + ")"
+            around = f"{SPACES}*"  # the spaces DRF strips around a term (control characters are refused anyway)
+            for parameter in parameters:
+                parameter["schema"] = {
+                    "type": "string",
+                    "pattern": f"^{around}{term}{around}(?:,{around}{term}{around})*$",
+                }
+                described = _("Sort by: %s; a minus sign for descending, several separated by commas.")
+                parameter["description"] = described % ", ".join(valid)
+        return parameters
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> Any:
         ordering = super().get_ordering(request, queryset, view)
