@@ -30,7 +30,7 @@ from eduboard.core.imports import (
     parse_text,
     select_where_in,
 )
-from eduboard.core.latvian import refresh_keys
+from eduboard.core.latvian import key_fields, refresh_keys
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
 from eduboard.core.scope import Viewer
@@ -434,8 +434,16 @@ class LearnerRow(NamedTuple):
     group_id: int
     enrolled_on: date
     left_on: date | None
+    search_name: str  # the Latvian keys (core.latvian), computed while checking: the writing thread only sends them
+    sort_name: str
 
 
+LEARNER_KEYS = {field.name: field for field in key_fields(Learner)}  # search_name, sort_name
+
+
+def learner_keys(names: dict[str, str]) -> list[str]:
+    """The learner's key columns (LEARNER_KEYS, in order) computed from its names."""
+    return [field.compute(names[source] for source in field.sources) for field in LEARNER_KEYS.values()]
 LEARNER_FIELDS = ("first_name", "last_name", "birth_date", "declared_municipality")
 
 
@@ -546,6 +554,7 @@ class LearnerImporter(ScopedImporter):
             group_id,
             enrolled_on,
             left_on,
+            *learner_keys({"first_name": first_name, "last_name": last_name}),
         )
 
     def refuse_foreign(self, by_code: dict[str, LearnerRow], existing: dict[str, tuple[Any, ...]]) -> None:
@@ -628,7 +637,7 @@ class LearnerImporter(ScopedImporter):
             values = (record.first_name, record.last_name, record.birth_date, municipality_id)
             row = existing.get(code)
             if row is None:
-                new.append((code, *values))
+                new.append((code, *values, record.search_name, record.sort_name))
                 if log:
                     self.counted(learners, "created", record, label=self.describe(record))
             elif row[2:] != values:
@@ -657,7 +666,7 @@ class LearnerImporter(ScopedImporter):
                 )
         new_ids = insert_rows(
             Learner,
-            ["personal_code", "first_name", "last_name", "birth_date", "declared_municipality"],
+            ["personal_code", "first_name", "last_name", "birth_date", "declared_municipality", *LEARNER_KEYS],
             new,
             with_ids=True,
         )
