@@ -444,6 +444,8 @@ LEARNER_KEYS = {field.name: field for field in key_fields(Learner)}  # search_na
 def learner_keys(names: dict[str, str]) -> list[str]:
     """The learner's key columns (LEARNER_KEYS, in order) computed from its names."""
     return [field.compute(names[source] for source in field.sources) for field in LEARNER_KEYS.values()]
+
+
 LEARNER_FIELDS = ("first_name", "last_name", "birth_date", "declared_municipality")
 
 
