@@ -274,3 +274,31 @@ def test_docx_and_xlsx_open_in_libreoffice(content: dict[str, Any], tmp_path: Pa
         converted = tmp_path / f"report.{target}"
         assert converted.exists() and converted.stat().st_size > 0
     assert "3770" in pdf_text((tmp_path / "report.pdf").read_bytes())
+
+
+def test_section_ii_resources_has_seed_002_devices_in_every_format(content: dict[str, Any]) -> None:
+    """Seed 002, section II: 39 interactive screens (EU project) and 2124 Chromebooks (recovery plan), from assets."""
+    figures = values(content)
+    assert figures["resources.interactive_screens"] == 39
+    assert figures["resources.chromebooks"] == 2124
+    from eduboard.assets.selectors import assets_stats
+
+    # The demonstration loans begin on 2 September 2024: none is open on the report's date, many a month later.
+    on_the_day = assets_stats(as_of=AS_OF, visible_to=WHOLE_CITY)
+    assert figures["resources.lent_to_learners"] == on_the_day["on_loan_to_learners"] == 0
+    assert 0 < assets_stats(as_of=date(2024, 10, 1), visible_to=WHOLE_CITY)["on_loan_to_learners"] <= 2124
+    assert "resources" in [section["key"] for section in content["sections"]]
+    text = pdf_text(render_report(content, {}, fmt="pdf", language="lv"))
+    assert "Interaktīvie ekrāni" in text
+    for figure in ["39", "2124"]:
+        assert figure in text, figure
+    document = docx_document(render_report(content, {}, fmt="docx", language="lv"))
+    words = "\n".join(p.text for p in document.paragraphs)
+    words += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    for figure in ["39", "2124"]:
+        assert figure in words, figure
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(render_report(content, {}, fmt="xlsx", language="lv")))
+    sheet = {row[5]: row[2] for row in workbook.worksheets[0].iter_rows(min_row=5, values_only=True)}
+    assert sheet["resources.interactive_screens"] == 39 and sheet["resources.chromebooks"] == 2124
