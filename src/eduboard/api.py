@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from eduboard.assets import api as assets_api
 from eduboard.finance import api as finance_api
 from eduboard.people import api as people_api
+from eduboard.projects import api as projects_api
 from eduboard.quality import api as quality_api
 from eduboard.registry import api as registry_api
 
@@ -38,6 +39,7 @@ router.register("public/vacancies", people_api.PublicVacancyViewSet, basename="p
 finance_api.register(router)
 quality_api.register(router)
 assets_api.register(router)
+projects_api.register(router)
 
 
 HEALTH = inline_serializer("Health", {"status": serializers.CharField(help_text="ok, or error (503)")})

@@ -278,6 +278,65 @@ def build_world() -> World:
         *(Room.objects.create(institution=where, name="101", kind="classroom", places=30) for where in (a, b))
     )
 
+    # projects: a project each institution takes part in, with a partner, a payment received, prefinancing, a
+    # mobility and a deadline
+    from eduboard.projects import services as project_services
+    from eduboard.projects.choices import ensure_standard_programmes
+    from eduboard.projects.models import Deadline, Mobility, Partner, Prefinancing, Project, ProjectProgramme
+
+    ensure_standard_programmes()
+    ka2 = ProjectProgramme.objects.get(code="erasmus_ka2")
+    projects = []
+    for number, where in ((1, a), (2, b)):
+        project = Project(
+            reference=f"2024-1-LV01-KA220-SCH-00000{number}",
+            title="Projekts",
+            programme=ka2,
+            role="partner",
+            start_date=date(2024, 9, 1),
+            end_date=date(2026, 8, 31),
+            status="running",
+            grant=Decimal("60000.00"),
+            city_share=Decimal("20000.00"),
+        )
+        projects.append(project_services.project_save(project=project, by=WHOLE_CITY, institutions=[where]))
+    pairs["project"] = Pair(*projects)
+    pairs["partner"] = Pair(
+        *(Partner.objects.create(project=p, organisation="Partneris", country="PL") for p in projects)
+    )
+    pairs["payment"] = Pair(
+        *(
+            project_services.payment_record(
+                project=p, received_on=date(2024, 10, 1), amount=Decimal("8000.00"), by=WHOLE_CITY
+            )
+            for p in projects
+        )
+    )
+    pairs["prefinancing"] = Pair(
+        *(
+            Prefinancing.objects.create(project=p, paid_on=date(2024, 9, 10), amount=Decimal("4000.00"))
+            for p in projects
+        )
+    )
+    pairs["mobility"] = Pair(
+        *(
+            Mobility.objects.create(
+                project=p,
+                direction="outgoing",
+                from_date=date(2025, 3, 3),
+                to_date=date(2025, 3, 7),
+                host_city="Kraków",
+                host_country="PL",
+                participants=4,
+                flow="staff_training",
+            )
+            for p in projects
+        )
+    )
+    pairs["deadline"] = Pair(
+        *(Deadline.objects.create(project=p, title="Starpposma atskaite", due_on=date(2025, 9, 30)) for p in projects)
+    )
+
     # reference data: one row of each kind, no foreign one
     reference: dict[str, models.Model] = {
         "programme": basic,
@@ -301,6 +360,7 @@ def build_world() -> World:
         "observationform": ObservationForm.objects.order_by("pk").first(),
         "municipality": elsewhere,
         "assetkind": chromebook,
+        "projectprogramme": ka2,
     }
     for key, row in reference.items():
         assert row is not None, key

@@ -62,7 +62,7 @@ ANONYMOUS_REFUSED = frozenset({302, 401, 403, 404})
 REFERENCE = frozenset(
     {
         "programme", "positionkind", "trainingrequirement", "fundingsource", "institutionset", "costrate",
-        "mealrule", "dayoff", "settlementline", "observationform", "municipality", "assetkind",
+        "mealrule", "dayoff", "settlementline", "observationform", "municipality", "assetkind", "projectprogramme",
     }
 )  # fmt: skip
 
@@ -143,6 +143,16 @@ OBJECT_PAGES: dict[str, Page] = {
     "assets:asset_detail": Page("asset", "assets.view_asset"),
     "assets:loan_return": Page("loan", "assets.change_loan", "POST", ok=REDIRECT),
     "assets:stocktake_detail": Page("stocktake", "assets.view_stocktake"),
+    "projects:project_detail": Page("project", "projects.view_project"),
+    "projects:project_edit": Page("project", "projects.change_project"),
+    "projects:tranche_plan": Page("project", "projects.change_project"),
+    "projects:mobility_add": Page("project", "projects.add_mobility"),
+    "projects:prefinancing_add": Page("project", "projects.add_prefinancing"),
+    "projects:deadline_add": Page("project", "projects.add_deadline"),
+    "projects:document_add": Page("project", "projects.change_project"),
+    "projects:mobility_edit": Page("mobility", "projects.change_mobility"),
+    "projects:prefinancing_edit": Page("prefinancing", "projects.change_prefinancing"),
+    "projects:deadline_edit": Page("deadline", "projects.change_deadline"),
     "core:import_job": Page("importjob", None),
     "core:import_changes": Page("importjob", None),
     # only the one who sent the file retries it (a finished job: told so, and sent back to it)
@@ -199,7 +209,9 @@ NO_ROW_NAMES = (
     "api-people-stats", "api-reports-readiness", "api-finance-stats", "api-finance-settlement-summary",
     "api-schema", "api-docs", "quality-stats-support-list", "search", "api-assets-stats", "assets:home",
     "assets:asset_list", "assets:labels", "assets:loan_list", "assets:bulk_loan", "assets:returns",
-    "assets:licence_list", "assets:room_list", "assets:stocktake_list",
+    "assets:licence_list", "assets:room_list", "assets:stocktake_list", "projects:project_list",
+    "projects:project_add", "projects:calendar", "projects:countries", "projects:mobility_list",
+    "api-projects-stats",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
@@ -211,6 +223,7 @@ NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL
     "learner-transfer": "names the learner by the full personal code in the body: test_transfer_answers_alike_…",
     "picker": "names a kind of row, not a row; answers only rows in scope (tests/core/test_pickers.py)",
     "assets:agreements": "names loans in its query; answers only loans in scope (Loan.objects.visible_to)",
+    "projects:document": "a document's file; answers only documents in scope (ProjectDocument.objects.visible_to)",
 }  # fmt: skip
 # The back office (Django admin) is left out: its own staff permissions, for board administrators only.
 SKIPPED_NAMESPACES = frozenset({"admin"})
@@ -254,7 +267,7 @@ API_KINDS: dict[str, str] = {
         "employment", "qualification", "vacancy", "trainingrequirement", "trainingrecord", "public-vacancy",
         "fundingsource", "institutionset", "allocation", "expenditure", "costrate", "mealrule", "dayoff",
         "settlementline", "observationform", "observation", "examresult", "assetkind", "asset", "loan", "licence",
-        "room",
+        "room", "projectprogramme", "project", "partner", "payment", "prefinancing", "mobility", "deadline",
     ]
 }  # fmt: skip
 # basenames without detail routes: figures only
@@ -287,6 +300,13 @@ PATCHES: dict[str, dict[str, Any]] = {
     "loan": {"due_on": "2026-06-01"},  # no PATCH route: a loan is closed by its return action
     "licence": {"seats": 99, "version": 1},
     "room": {"name": "999", "version": 1},
+    "projectprogramme": {"name": "Mainīta", "version": 1},
+    "project": {"title": "Pārdēvēts", "version": 1},
+    "partner": {"organisation": "Cits", "version": 1},
+    "payment": {"note": "mainīts"},  # no PATCH route: a payment is never edited
+    "prefinancing": {"amount": "1.00", "version": 1},
+    "mobility": {"host_city": "Rīga", "version": 1},
+    "deadline": {"title": "Cits", "version": 1},
 }
 VIEWSETS = {basename: viewset for _prefix, viewset, basename in router.registry}
 DETAIL_BASENAMES = [basename for basename in VIEWSETS if f"{basename}-detail" in ROUTER_NAMES]

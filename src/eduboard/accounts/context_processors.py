@@ -94,6 +94,15 @@ MENU: list[tuple[Promise, list[Entry]]] = [
         ],
     ),
     (
+        _("Projects"),
+        [
+            (_("Project portfolio"), "projects:project_list", "projects.view_project"),
+            (_("Deadlines calendar"), "projects:calendar", "projects.view_project"),
+            (_("Partner countries"), "projects:countries", "projects.view_project"),
+            (_("Mobilities"), "projects:mobility_list", "projects.view_mobility"),
+        ],
+    ),
+    (
         _("Reports"),
         [
             (_("Readiness report"), "reports:edition_list", "reports.view_reportedition"),

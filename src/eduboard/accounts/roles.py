@@ -60,7 +60,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # Heads manage their institutions' devices, loans, licences, rooms and stock-takes; the kinds are the board's.
         "assets": WRITE,
         "assets.assetkind": READ,
+        # Heads keep their institutions' projects; the funding programmes are the board's.
         "projects": WRITE,
+        "projects.projectprogramme": READ,
         "quality": FULL,
         **QUALITY_REFERENCE,
         "innovation": READ,
@@ -70,6 +72,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "registry": READ,
         "people": READ,
         "assets": READ,
+        "projects": READ,
         "quality": WRITE,
         **QUALITY_REFERENCE,
         "reports": READ,

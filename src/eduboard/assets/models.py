@@ -15,6 +15,7 @@ from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet
 from eduboard.finance.models import FundingSource
 from eduboard.people.models import StaffMember
+from eduboard.projects.models import Project
 from eduboard.registry.models import Institution, Learner, ScopedQuerySet
 
 
@@ -48,6 +49,15 @@ class Asset(TimeStampedModel):
     )
     funding_source = models.ForeignKey(
         FundingSource, verbose_name=_("funding source"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assets",
+        help_text=_("The project that paid for the device, if any."),
     )
     acquired_on = models.DateField(_("acquired on"), null=True, blank=True)
     price = models.DecimalField(

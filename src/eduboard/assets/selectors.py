@@ -166,3 +166,17 @@ def stocktake_result(*, stocktake: Stocktake) -> StocktakeResult:
         ],
         unknown=[scan.inventory_number for scan in scans if scan.asset_id is None],
     )
+
+
+def assets_by_project(*, as_of: date, visible_to: Viewer) -> list[dict[str, Any]]:
+    """The devices held on the date by the project that paid for them: reference, title, kind, count (one query)."""
+    rows = (
+        Asset.objects.visible_to(visible_to)
+        .filter(project__isnull=False)
+        .filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=as_of))
+        .exclude(status__in=(AssetStatus.LOST, AssetStatus.WRITTEN_OFF), status_since__lte=as_of)
+        .values_list("project__reference", "project__title", "kind__name")
+        .annotate(n=Count("pk"))
+        .order_by("project__reference", "kind__name")
+    )
+    return [{"reference": ref, "title": title, "kind": kind, "count": count} for ref, title, kind, count in rows]

@@ -23,13 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.assets.models import AssetKind
-from eduboard.assets.selectors import assets_stats
+from eduboard.assets.selectors import assets_by_project, assets_stats
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.finance import selectors as finance_selectors
 from eduboard.finance.choices import CostKind, Purpose
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
+from eduboard.projects.selectors import report_projects
 from eduboard.quality import selectors as quality_selectors
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
@@ -52,9 +53,12 @@ SETTLEMENTS = "finance.view_settlementline"  # money paid to and received from o
 OBSERVATIONS = "quality.view_observation"
 EXAM_RESULTS = "quality.view_examresult"
 ASSETS = "assets.view_asset"  # devices, their loans, licences and rooms
+PROJECTS = "projects.view_project"  # projects, their grants, mobilities and partners
 REPORT_PERMISSIONS = frozenset(
-    {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS, ASSETS}
+    {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS, ASSETS, PROJECTS}
 )
+#: Erasmus+ funding is counted from the programme's start (seed 002: "no programmas darbības sākuma 2014.gadā").
+ERASMUS_SINCE = date(2014, 1, 1)
 
 
 @dataclass
@@ -98,6 +102,17 @@ class BuildContext:
     @property
     def assets(self) -> dict[str, Any]:
         return self._once("assets", lambda: assets_stats(as_of=self.as_of, visible_to=self.visible_to))
+
+    @property
+    def projects(self) -> dict[str, Any]:
+        return self._once(
+            "projects",
+            lambda: report_projects(as_of=self.as_of, visible_to=self.visible_to, since=ERASMUS_SINCE),
+        )
+
+    @property
+    def assets_by_project(self) -> list[dict[str, Any]]:
+        return self._once("assets_by_project", lambda: assets_by_project(as_of=self.as_of, visible_to=self.visible_to))
 
     @property
     def cost_per_learner(self) -> dict[str, Any]:
@@ -382,6 +397,23 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
         *needs(VACANCIES, _vacancies_table(ctx, "preschool.vacancies", {InstitutionType.PRESCHOOL.value})),
         *needs(STAFF, narrative("preschool.staff", T(_("Comment on staff and qualifications")))),
         *finance_blocks(ctx, "preschool"),
+        *needs(
+            PROJECTS,
+            heading(T(_("Project activities"))),
+            figures(
+                figure(
+                    "preschool.etwinning_institutions",
+                    T(_("Preschool programme institutions in eTwinning projects")),
+                    len(ctx.projects["etwinning_institutions"]),
+                ),
+            ),
+            table(
+                "preschool.etwinning",
+                T(_("Institutions in eTwinning projects")),
+                [T(_("Institution"))],
+                [[name] for name in ctx.projects["etwinning_institutions"]],
+            ),
+        ),
         narrative("preschool.projects", T(_("Project activities"))),
     ]
     return blocks
@@ -473,8 +505,53 @@ def section_general(ctx: BuildContext) -> list[Block]:
         *needs(VACANCIES, _vacancies_table(ctx, "general.vacancies", types | {InstitutionType.VOCATIONAL.value})),
         *needs(STAFF, narrative("general.staff", T(_("Comment on staff and qualifications")))),
         *finance_blocks(ctx, "general"),
+        *_projects_blocks(ctx),
         narrative("general.projects", T(_("Project activities"))),
     ]
+
+
+def _projects_blocks(ctx: BuildContext) -> list[Block]:
+    """Erasmus+ funding since the programme's start, and the projects approved or running on the date."""
+    data = ctx.projects
+    return needs(
+        PROJECTS,
+        heading(T(_("Project activities"))),
+        figures(
+            figure(
+                "general.erasmus_grant_total",
+                T(_("Erasmus+ funding of the city's projects since 2014")),
+                data["erasmus_grant_total"],
+                "EUR",
+            ),
+            figure("general.erasmus_projects", T(_("Erasmus+ projects since 2014")), data["erasmus_projects"]),
+        ),
+        table(
+            "general.current_projects",
+            T(_("Projects approved or running")),
+            [
+                T(_("Reference number")),
+                T(_("Title")),
+                T(_("Programme")),
+                T(_("Institutions")),
+                T(_("Grant (EUR)")),
+                T(_("Mobility participants")),
+                T(_("Countries")),
+            ],
+            [
+                [
+                    line.reference,
+                    line.title,
+                    line.programme,
+                    line.institutions,
+                    line.grant,
+                    line.participants,
+                    line.countries,
+                ]
+                for line in data["current"]
+            ],
+            units=["", "", "", "", "EUR", "", ""],
+        ),
+    )
 
 
 def section_interest(ctx: BuildContext) -> list[Block]:
@@ -543,6 +620,12 @@ def section_resources(ctx: BuildContext) -> list[Block]:
                 T(_("Devices held by kind")),
                 [T(_("Kind")), T(_("Held")), T(_("lent")), T(_("in stock")), T(_("in repair"))],
                 rows,
+            ),
+            table(
+                "resources.devices_by_project",
+                T(_("Devices by the project that paid for them")),
+                [T(_("Project")), T(_("Title")), T(_("Kind")), T(_("Held"))],
+                [[row["reference"], row["title"], row["kind"], row["count"]] for row in ctx.assets_by_project],
             ),
             table(
                 "resources.licences",

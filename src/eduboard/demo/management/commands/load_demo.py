@@ -12,6 +12,7 @@ from eduboard.accounts import demo as accounts_demo
 from eduboard.assets import demo as assets_demo
 from eduboard.finance import demo as finance_demo
 from eduboard.people import demo as people_demo
+from eduboard.projects import demo as projects_demo
 from eduboard.quality import demo as quality_demo
 from eduboard.registry import demo as registry_demo
 
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             finance_demo.load(institutions)
             quality_demo.load(institutions)
             assets_demo.load(institutions)
+            projects_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")

@@ -1,0 +1,35 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProjectsConfig(AppConfig):
+    """Erasmus+ and EU-funded projects of the board and its institutions: partners, budgets, tranches,
+    prefinancing and mobilities."""
+
+    name = "eduboard.projects"
+    label = "projects"
+    verbose_name = _("Projects")
+
+    def ready(self) -> None:
+        """Register the audited models and the import kinds."""
+        from auditlog.registry import auditlog
+
+        from eduboard.core.jobs import register_importers
+        from eduboard.projects.importers import IMPORTERS
+        from eduboard.projects.models import (
+            Deadline,
+            Mobility,
+            Partner,
+            Payment,
+            Prefinancing,
+            Project,
+            ProjectDocument,
+            ProjectProgramme,
+            Tranche,
+        )
+
+        for model in (
+            ProjectProgramme, Project, Partner, Tranche, Payment, Prefinancing, Mobility, Deadline, ProjectDocument,
+        ):  # fmt: skip
+            auditlog.register(model)
+        register_importers("projects", IMPORTERS)

@@ -1,0 +1,250 @@
+"""Every write of the projects area: projects, partners, the tranche plan, payments, prefinancing, mobilities,
+deadlines and documents. One transaction each; a refusal is a ValidationError a user understands. The money
+and date rules themselves are in `projects.rules`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from eduboard.core.scope import Viewer
+from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
+from eduboard.projects import rules
+from eduboard.projects.models import (
+    Deadline,
+    Mobility,
+    Partner,
+    Payment,
+    Prefinancing,
+    Project,
+    ProjectDocument,
+    ProjectProgramme,
+    Tranche,
+)
+from eduboard.registry.models import Institution
+
+STALE_PROJECT = _("Someone else changed this project meanwhile (your version %(yours)s, now %(now)s).")
+
+
+def _user(by: Any) -> Any:
+    return by if getattr(by, "pk", None) else None
+
+
+def received_total(project: Project) -> Decimal:
+    """What the city has received of the project's grant."""
+    return project.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+# --- projects
+
+
+@atomic_write
+def project_save(
+    *,
+    project: Project,
+    by: Viewer,
+    institutions: Iterable[Institution] | None = None,
+    expected_version: int | None = None,
+) -> Project:
+    """Save a new project or an edit made on `expected_version`. The city's share stays within the grant, the
+    tranche plan still adds up to the city's share, and the mobilities and payments recorded still fit the
+    dates."""
+    if project.pk is not None:
+        tranches = list(project.tranches.values_list("share_percent", "amount"))
+        problems = rules.plan_problems(city_share=project.city_share, tranches=tranches)
+        if problems:
+            raise ValidationError({"city_share": [_("The tranche plan no longer adds up: %s.") % "; ".join(problems)]})
+        for mobility in project.mobilities.all():
+            problem = rules.mobility_problem(
+                from_date=mobility.from_date,
+                to_date=mobility.to_date,
+                start_date=project.start_date,
+                end_date=project.end_date,
+            )
+            if problem:
+                raise ValidationError(
+                    {
+                        "end_date": [
+                            _("The mobility to %(city)s no longer fits: %(problem)s.")
+                            % {"city": mobility.host_city, "problem": problem}
+                        ]
+                    }
+                )
+        last = rules.last_payment_day(project.end_date)
+        if project.payments.exclude(received_on__range=(project.start_date, last)).exists():
+            raise ValidationError({"end_date": [_("A payment recorded no longer lies within the project's dates.")]})
+    many = {"institutions": list(institutions)} if institutions is not None else None
+    save_versioned(project, expected_version=expected_version, stale_message=STALE_PROJECT, many=many)
+    return project
+
+
+@atomic_write
+def programme_save(*, programme: ProjectProgramme, expected_version: int | None = None) -> ProjectProgramme:
+    """Save a new funding programme or an edit of one made on `expected_version`."""
+    save_versioned(programme, expected_version=expected_version)
+    return programme
+
+
+@atomic_write
+def partner_save(*, partner: Partner, expected_version: int | None = None) -> Partner:
+    """Save a new partner of a project or an edit of one."""
+    save_versioned(partner, expected_version=expected_version)
+    return partner
+
+
+# --- money
+
+
+@dataclass(frozen=True)
+class PlannedTranche:
+    due_on: date
+    share_percent: Decimal | None = None
+    amount: Decimal | None = None
+
+
+def _locked(project_id: int) -> Project:
+    return Project.objects.select_for_update().get(pk=project_id)
+
+
+@atomic_write
+def tranche_plan_set(
+    *, project: Project, tranches: Sequence[PlannedTranche], version: int, by: Viewer
+) -> list[Tranche]:
+    """Replace a project's tranche plan as a whole: each tranche by its share in % or its amount (or both, agreeing),
+    the shares adding up to 100 % and the amounts to the city's share. A tranche with payments keeps its due date."""
+    locked = _locked(project.pk)
+    refuse_stale(stored=locked.version, expected=version, message=STALE_PROJECT)
+    days = [tranche.due_on for tranche in tranches]
+    if len(set(days)) != len(days):
+        raise ValidationError(_("Two tranches are due on one day."), code="duplicate")
+    values: list[tuple[date, Decimal, Decimal]] = []
+    for number, tranche in enumerate(tranches, start=1):
+        try:
+            share, amount = rules.tranche_values(
+                city_share=locked.city_share, share_percent=tranche.share_percent, amount=tranche.amount
+            )
+        except ValueError as error:
+            raise ValidationError(
+                _("Tranche %(n)d: %(reason)s.") % {"n": number, "reason": error}, code="tranche"
+            ) from None
+        values.append((tranche.due_on, share, amount))
+    problems = rules.plan_problems(city_share=locked.city_share, tranches=[(s, a) for _d, s, a in values])
+    if problems:
+        raise ValidationError("; ".join(problems).capitalize() + ".", code="plan")
+    paid_days = set(
+        Payment.objects.filter(project=locked, tranche__isnull=False).values_list("tranche__due_on", flat=True)
+    )
+    missing = paid_days - set(days)
+    if missing:
+        raise ValidationError(
+            _("The tranche due on %s has payments; keep it in the plan.") % min(missing).isoformat(), code="paid"
+        )
+    current = {tranche.due_on: tranche for tranche in locked.tranches.all()}
+    kept: list[Tranche] = []
+    for due_on, share, amount in values:
+        row = current.pop(due_on, None) or Tranche(project=locked, due_on=due_on)
+        if row.pk is None or (row.share_percent, row.amount) != (share, amount):
+            row.share_percent, row.amount = share, amount
+            save_versioned(row)
+        kept.append(row)
+    for dropped in current.values():
+        dropped.delete()
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    return kept
+
+
+@atomic_write
+def payment_record(
+    *, project: Project, received_on: date, amount: Decimal, by: Viewer, tranche: Tranche | None = None, note: str = ""
+) -> Payment:
+    """Record money received: more than zero, at most what is still due (the city's share less what was received),
+    between the project's start and 12 months after its end. The project row is locked, so two payments recorded
+    at once cannot both take what is due."""
+    locked = _locked(project.pk)
+    if tranche is not None and tranche.project_id != locked.pk:
+        raise ValidationError({"tranche": [_("The tranche is of another project.")]})
+    problem = rules.payment_problem(
+        amount=amount,
+        received_on=received_on,
+        city_share=locked.city_share,
+        received=received_total(locked),
+        start_date=locked.start_date,
+        end_date=locked.end_date,
+    )
+    if problem:
+        raise ValidationError(problem[0].upper() + problem[1:] + ".", code="payment")
+    payment = Payment(project=locked, tranche=tranche, received_on=received_on, amount=amount, note=note)
+    save_versioned(payment)
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    return payment
+
+
+@atomic_write
+def prefinancing_save(*, prefinancing: Prefinancing, expected_version: int | None = None) -> Prefinancing:
+    """Save the city's prefinancing of a project (paid, planned and actual return)."""
+    if prefinancing.returned_amount and prefinancing.returned_on is None:
+        raise ValidationError({"returned_on": [_("Give the day the prefinancing was returned.")]})
+    if prefinancing.returned_on is not None and not prefinancing.returned_amount:
+        prefinancing.returned_amount = prefinancing.amount  # returned: the whole of it, unless told otherwise
+    save_versioned(prefinancing, expected_version=expected_version)
+    return prefinancing
+
+
+# --- mobilities, deadlines, documents
+
+
+@atomic_write
+def mobility_save(
+    *,
+    mobility: Mobility,
+    staff: Iterable[Any] | None = None,
+    learners: Iterable[Any] | None = None,
+    expected_version: int | None = None,
+) -> Mobility:
+    """Save a mobility within its project's dates; the participants are at least the people named."""
+    project = mobility.project
+    problem = rules.mobility_problem(
+        from_date=mobility.from_date,
+        to_date=mobility.to_date,
+        start_date=project.start_date,
+        end_date=project.end_date,
+    )
+    if problem:
+        raise ValidationError({"from_date": [problem[0].upper() + problem[1:] + "."]})
+    many: dict[str, list[Any]] = {}
+    if staff is not None:
+        many["staff"] = list(staff)
+    if learners is not None:
+        many["learners"] = list(learners)
+    named = sum(len(rows) for rows in many.values())
+    if named and mobility.participants < named:
+        raise ValidationError(
+            {"participants": [_("%(n)d people are named; the participants are at least that many.") % {"n": named}]}
+        )
+    save_versioned(mobility, expected_version=expected_version, many=many or None)
+    return mobility
+
+
+@atomic_write
+def deadline_save(*, deadline: Deadline, expected_version: int | None = None) -> Deadline:
+    """Save a deadline of a project."""
+    save_versioned(deadline, expected_version=expected_version)
+    return deadline
+
+
+@atomic_write
+def document_add(*, project: Project, kind: str, title: str, file: Any, by: Viewer) -> ProjectDocument:
+    """Keep a document (the grant agreement, a report) with the project."""
+    document = ProjectDocument(project=project, kind=kind, title=title, file=file, uploaded_by=_user(by))
+    document.full_clean()
+    document.save()
+    return document
