@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ProgrammeLevelEnum": "eduboard.registry.choices.ProgrammeLevel",
         "SettlementLevelEnum": "eduboard.finance.choices.SettlementLevel",
+        "CountryEnum": "django_countries.countries",
     },
     # The docs page loads its assets from our own static files (no CDN: CSP and offline use).
     "SWAGGER_UI_DIST": "SIDECAR",

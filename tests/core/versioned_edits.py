@@ -71,6 +71,12 @@ EDITS: dict[str, Edit] = {
     "asset": Edit("model", "Lenovo 300e", "serial_number", "SN-99", "HP 11"),
     "licence": Edit("seats", 40, "valid_to", "2025-08-31", 50),
     "room": Edit("name", "102", "places", 24, "103"),
+    "projectprogramme": Edit("name", "Mainīta programma", "code", "erasmus_ka2x", "Cita programma"),
+    "project": Edit("title", "Pārdēvēts projekts", "action", "KA220-SCH", "Cits nosaukums"),
+    "partner": Edit("organisation", "Cits partneris", "country", "IT", "Vēl cits partneris"),
+    "prefinancing": Edit("amount", "3000.00", "return_planned_on", "2026-12-31", "3500.00"),
+    "mobility": Edit("host_city", "Varšava", "participants", 5, "Gdaņska"),
+    "deadline": Edit("title", "Gala atskaite", "due_on", "2026-09-30", "Cita atskaite"),
 }
 
 

@@ -52,7 +52,7 @@ from eduboard.projects.models import (
 from eduboard.registry.models import Institution
 
 
-class ProgrammeSerializer(ScopedModelSerializer):
+class ProjectProgrammeSerializer(ScopedModelSerializer):
     version = VersionField()
 
     class Meta:
@@ -60,10 +60,10 @@ class ProgrammeSerializer(ScopedModelSerializer):
         fields = ["id", "code", "name", "version"]
 
 
-class ProgrammeViewSet(VersionedWritesMixin, ScopedModelViewSet):
+class ProjectProgrammeViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Funding programmes (the board extends the list)."""
 
-    serializer_class = ProgrammeSerializer
+    serializer_class = ProjectProgrammeSerializer
     queryset = ProjectProgramme.objects.all()
 
     def save_with(self, instance: ProjectProgramme, expected: int | None, many: Mapping[str, Any]) -> None:
@@ -294,7 +294,7 @@ def projects_stats_view(request: Request) -> Response:
 
 def register(router: DefaultRouter) -> None:
     """Register this area's viewsets on the project's API router."""
-    router.register("projects/programmes", ProgrammeViewSet, basename="projectprogramme")
+    router.register("projects/programmes", ProjectProgrammeViewSet, basename="projectprogramme")
     router.register("projects/projects", ProjectViewSet, basename="project")
     router.register("projects/partners", PartnerViewSet, basename="partner")
     router.register("projects/payments", PaymentViewSet, basename="payment")

@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from eduboard.core.scope import Viewer
 from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
@@ -30,7 +31,7 @@ from eduboard.projects.models import (
 )
 from eduboard.registry.models import Institution
 
-STALE_PROJECT = _("Someone else changed this project meanwhile (your version %(yours)s, now %(now)s).")
+STALE_PROJECT = gettext_lazy("Someone else changed this project meanwhile (your version %(yours)s, now %(now)s).")
 
 
 def _user(by: Any) -> Any:
