@@ -78,6 +78,15 @@ def project_save(
                         ]
                     }
                 )
+        if received_total(project) > project.city_share:
+            raise ValidationError(
+                {
+                    "city_share": [
+                        _("%s EUR has been received already; the city's share cannot be less.")
+                        % received_total(project)
+                    ]
+                }
+            )
         last = rules.last_payment_day(project.end_date)
         if project.payments.exclude(received_on__range=(project.start_date, last)).exists():
             raise ValidationError({"end_date": [_("A payment recorded no longer lies within the project's dates.")]})
