@@ -13,19 +13,15 @@ from eduboard.assets.choices import AssetStatus, RoomKind
 from eduboard.assets.models import Asset, AssetKind, Licence, Loan, Room
 from eduboard.core.latvian import words_match
 from eduboard.people.models import StaffMember
-from eduboard.registry.models import Institution, Learner
-
-
-def _institutions(request: object) -> QuerySet[Institution]:
-    user = getattr(request, "user", None)
-    return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
+from eduboard.registry.filters import institutions_in_scope
+from eduboard.registry.models import Learner
 
 
 class AssetFilter(django_filters.FilterSet):
     """Devices by inventory or serial number, institution, kind and status."""
 
     q = django_filters.CharFilter(label=_("Inventory or serial number"), method="search")
-    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=institutions_in_scope)
     kind = django_filters.ModelChoiceFilter(label=_("Kind"), queryset=AssetKind.objects.all())
     status = django_filters.ChoiceFilter(label=_("Status"), choices=AssetStatus.choices)
 
@@ -46,7 +42,7 @@ class LoanFilter(django_filters.FilterSet):
 
     state = django_filters.ChoiceFilter(label=_("State"), choices=LOAN_STATES, method="by_state")
     institution = django_filters.ModelChoiceFilter(
-        label=_("Institution"), queryset=_institutions, field_name="asset__institution"
+        label=_("Institution"), queryset=institutions_in_scope, field_name="asset__institution"
     )
     q = django_filters.CharFilter(
         label=_("Inventory number"), field_name="asset__inventory_number", lookup_expr="icontains"
@@ -79,7 +75,7 @@ class LoanFilter(django_filters.FilterSet):
 class LicenceFilter(django_filters.FilterSet):
     """Licences by institution; `ending` shows those in force that end within 60 days."""
 
-    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=institutions_in_scope)
     ending = django_filters.BooleanFilter(label=_("Ending within 60 days"), method="by_ending")
 
     class Meta:
@@ -94,7 +90,7 @@ class LicenceFilter(django_filters.FilterSet):
 
 
 class RoomFilter(django_filters.FilterSet):
-    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=institutions_in_scope)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=RoomKind.choices)
 
     class Meta:

@@ -77,8 +77,14 @@ class VersionedModelForm(forms.ModelForm):
         return version
 
     def add_save_error(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.message_dict.items():
-                self.add_error(field if field in self.fields and field != "version" else None, errors)
-        else:
-            self.add_error(None, error)
+        add_service_error(self, error)
+
+
+def add_service_error(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on a form: a field's error at the field (when the form has it), anything else (a
+    stale version above all) as an error of the whole form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields and field != "version" else None, errors)
+    else:
+        form.add_error(None, error)

@@ -9,12 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.filters import IntegerFilter
 from eduboard.finance.choices import Direction, Purpose, SettlementLevel
 from eduboard.finance.models import Allocation, CostRate, Expenditure, FundingSource, SettlementLine
+from eduboard.registry.filters import institutions_in_scope
 from eduboard.registry.models import Institution, Municipality
-
-
-def _institutions(request: object) -> QuerySet[Institution]:
-    user = getattr(request, "user", None)
-    return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
 
 
 class AllocationFilter(django_filters.FilterSet):
@@ -22,7 +18,7 @@ class AllocationFilter(django_filters.FilterSet):
 
     year = IntegerFilter(label=_("Year"))
     institution = django_filters.ModelChoiceFilter(
-        label=_("Institution"), queryset=_institutions, method="by_institution"
+        label=_("Institution"), queryset=institutions_in_scope, method="by_institution"
     )
     purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=Purpose.choices)
     source = django_filters.ModelChoiceFilter(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduboard.core.exports import Column
+from eduboard.core.forms import add_service_error
 from eduboard.core.numbers import chart_number
 from eduboard.core.views import FilteredListView
 from eduboard.finance import selectors, services
@@ -46,14 +47,6 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _error_to_form(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @login_required
@@ -150,7 +143,7 @@ def allocation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 services.expenditure_save(expenditure=expenditure)
             except ValidationError as error:
-                _error_to_form(form, error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("The expenditure was recorded."))
                 return redirect("finance:allocation_detail", pk=allocation.pk)
@@ -196,7 +189,7 @@ def allocation_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRes
                 allocation=edited, expected_version=form.cleaned_data.get("version") if allocation else None
             )
         except ValidationError as error:
-            _error_to_form(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The allocation was saved."))
             return redirect("finance:allocation_detail", pk=edited.pk)
@@ -237,7 +230,7 @@ def expenditure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 expenditure=form.save(commit=False), expected_version=form.cleaned_data["version"]
             )
         except ValidationError as error:
-            _error_to_form(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The expenditure was saved."))
             return redirect("finance:allocation_detail", pk=expenditure.allocation_id)
@@ -318,7 +311,7 @@ def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResp
         try:
             services.meal_rule_save(rule=edited, expected_version=form.cleaned_data.get("version") if rule else None)
         except ValidationError as error:
-            _error_to_form(form, error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The meal rule was saved."))
             return redirect("finance:meals")
@@ -360,7 +353,7 @@ def settlements_view(request: HttpRequest) -> HttpResponse:
             try:
                 services.settlement_line_save(line=line_form.save(commit=False))
             except ValidationError as error:
-                _error_to_form(line_form, error)
+                add_service_error(line_form, error)
             else:
                 messages.success(request, _("The settlement line was added."))
                 return redirect(request.get_full_path())

@@ -8,12 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.projects.choices import CityRole, Direction, Flow, ProjectStatus
 from eduboard.projects.models import Mobility, Project, ProjectProgramme
+from eduboard.registry.filters import institutions_in_scope
 from eduboard.registry.models import Institution
-
-
-def _institutions(request: object) -> QuerySet[Institution]:
-    user = getattr(request, "user", None)
-    return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -24,7 +20,7 @@ class ProjectFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)
     role = django_filters.ChoiceFilter(label=_("Role of the city"), choices=CityRole.choices)
     institution = django_filters.ModelChoiceFilter(
-        label=_("Institution"), queryset=_institutions, method="by_institution"
+        label=_("Institution"), queryset=institutions_in_scope, method="by_institution"
     )
     year = django_filters.NumberFilter(label=_("Runs in the year"), method="by_year", min_value=1990, max_value=2100)
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django_countries import countries
 
 from eduboard.core.exports import Column, table_response
+from eduboard.core.forms import add_service_error
 from eduboard.core.views import FilteredListView
 from eduboard.projects import selectors, services
 from eduboard.projects.filters import MobilityFilter, ProjectFilter
@@ -33,14 +34,6 @@ from eduboard.projects.forms import (
     TranchePlanFormSet,
 )
 from eduboard.projects.models import Deadline, Mobility, Prefinancing, Project, ProjectDocument
-
-
-def _error_to_form(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _institutions(project: Project) -> str:
@@ -116,7 +109,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as error:
-                _error_to_form(payment_form, error)
+                add_service_error(payment_form, error)
             else:
                 messages.success(request, _("The payment was recorded."))
                 return redirect(project.get_absolute_url())

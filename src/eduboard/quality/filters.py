@@ -11,12 +11,7 @@ from eduboard.core.latvian import words_match
 from eduboard.people.models import StaffMember
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
 from eduboard.quality.models import ExamResult, Observation
-from eduboard.registry.models import Institution
-
-
-def _institutions(request: object) -> QuerySet[Institution]:
-    user = getattr(request, "user", None)
-    return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
+from eduboard.registry.filters import institutions_in_scope
 
 
 class ObservationFilter(django_filters.FilterSet):
@@ -34,7 +29,7 @@ class ObservationFilter(django_filters.FilterSet):
         lookup_expr="lte",
         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
     )
-    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=institutions_in_scope)
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ObservationKind.choices)
     subject = django_filters.CharFilter(label=_("Subject"), field_name="subject__name", lookup_expr="icontains")
     q = django_filters.CharFilter(label=_("Teacher"), method="search")
@@ -58,7 +53,7 @@ class ExamResultFilter(django_filters.FilterSet):
     subject = django_filters.CharFilter(
         label=_("Subject"), field_name="sitting__subject__name", lookup_expr="icontains"
     )
-    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=institutions_in_scope)
 
     class Meta:
         model = ExamResult

@@ -18,7 +18,9 @@ from eduboard.registry.models import Enrolment, Group, Institution, Learner, Pro
 from eduboard.registry.pickers import match_learners
 
 
-def _institutions(request: object) -> QuerySet[Institution]:
+def institutions_in_scope(request: object) -> QuerySet[Institution]:
+    """The institutions a filter's request may choose from (the user's scope, in Latvian order); none without a user.
+    Every area's filters use it for their institution choice."""
     user = getattr(request, "user", None)
     return Institution.objects.visible_to(user).order_by("sort_name") if user else Institution.objects.none()
 
@@ -69,7 +71,7 @@ class ProgrammeFilter(django_filters.FilterSet):
 class GroupFilter(django_filters.FilterSet):
     """Filter groups by institution, school year, level and grade."""
 
-    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions)
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=institutions_in_scope)
     school_year = django_filters.ModelChoiceFilter(
         label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date")
     )
@@ -90,7 +92,9 @@ class LearnerFilter(django_filters.FilterSet):
         method="search",
         help_text=_("Names are found whatever the case and diacritics: “berzina” finds “Bērziņa”."),
     )
-    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions, method="enrolled")
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"), queryset=institutions_in_scope, method="enrolled"
+    )
     school_year = django_filters.ModelChoiceFilter(
         label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date"), method="enrolled"
     )
@@ -126,7 +130,9 @@ class LearnerFilter(django_filters.FilterSet):
 class QueueFilter(django_filters.FilterSet):
     """Queue entries by institution (first or second choice) and status."""
 
-    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=_institutions, method="by_choice")
+    institution = django_filters.ModelChoiceFilter(
+        label=_("Institution"), queryset=institutions_in_scope, method="by_choice"
+    )
     status = django_filters.ChoiceFilter(label=_("Status"), choices=QueueStatus.choices)
 
     class Meta:
