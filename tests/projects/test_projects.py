@@ -1538,3 +1538,103 @@ def test_two_payments_recorded_at_once_cannot_both_take_what_is_due(make_user: C
         assert sorted(answer.status_code for answer in answers) == [201, 400], [a.content for a in answers]
         assert "8000.00" in next(a for a in answers if a.status_code == 400).content.decode()
         assert services.received_total(project) == D("8000.00")
+
+
+# --- after review: shared projects, rounded equal shares, the city's share by default, devices in scope
+
+
+def test_a_head_editing_a_shared_project_keeps_the_other_school(
+    school_a: Institution, school_b: Institution, head_a: User, signed_in: Callable[[User], Client], tmp_path: Path
+) -> None:
+    shared = make_project("SHARED-1", institutions=(school_a, school_b), status="running")
+    services.project_save(project=shared, by=head_a, institutions=[school_a])  # the head names only their school
+    assert set(Project.objects.get(pk=shared.pk).institutions.all()) == {school_a, school_b}
+
+    answer = signed_in(head_a).patch(
+        f"/api/projects/projects/{shared.pk}/",
+        json.dumps({"institutions": [A_NUMBER], "version": Project.objects.get(pk=shared.pk).version}),
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert set(Project.objects.get(pk=shared.pk).institutions.all()) == {school_a, school_b}
+
+    row = ["SHARED-1", "Kopīgs", "erasmus_ka2", "partner", "", "", "2019-10-01", "2021-09-30", "running",
+           "14050.00", "", A_NUMBER]  # fmt: skip
+    ProjectImporter(viewer=head_a).run(write_csv(tmp_path / "p.csv", PROJECTS_HEADER, [row]))
+    stored = Project.objects.get(pk=shared.pk)
+    assert stored.title == "Kopīgs"
+    assert set(stored.institutions.all()) == {school_a, school_b}
+    # the board sets the whole list
+    services.project_save(project=stored, by=WHOLE_CITY, institutions=[school_a])
+    assert list(Project.objects.get(pk=shared.pk).institutions.all()) == [school_a]
+
+
+def test_equal_shares_rounded_to_a_hundredth_are_planned_with_the_remaining_cent_on_the_last_tranche() -> None:
+    project = make_project(SEED_001)  # 14050.00: 33.33 % is 4682.87 (rounded), 33.34 % is 4684.27
+    plan = [
+        services.PlannedTranche(date(2020, 1, 1), share_percent=D("33.33")),
+        services.PlannedTranche(date(2020, 6, 1), share_percent=D("33.33")),
+        services.PlannedTranche(date(2021, 1, 1), share_percent=D("33.34")),
+    ]
+    tranches = services.tranche_plan_set(project=project, tranches=plan, version=1, by=WHOLE_CITY)
+    assert [t.amount for t in tranches] == [D("4682.87"), D("4682.87"), D("4684.26")]
+    assert sum(t.amount for t in tranches) == D("14050.00")
+    # shares that do not add up to 100 % are not "settled": the plan is refused
+    with pytest.raises(ValidationError):
+        services.tranche_plan_set(
+            project=project,
+            tranches=[services.PlannedTranche(date(2020, 1, 1), share_percent=D("33.33"))] * 1
+            + [services.PlannedTranche(date(2020, 6, 1), share_percent=D("33.33"))]
+            + [services.PlannedTranche(date(2021, 1, 1), share_percent=D("33.33"))],
+            version=2,
+            by=WHOLE_CITY,
+        )
+
+
+def test_an_import_of_equal_shares_settles_the_cent_and_a_second_import_changes_nothing(tmp_path: Path) -> None:
+    make_project(SEED_001)
+    rows = [
+        [SEED_001, "2020-01-01", "33.33", "", "", ""],
+        [SEED_001, "2020-06-01", "33.33", "", "", ""],
+        [SEED_001, "2021-01-01", "33.34", "", "", ""],
+    ]
+    path = write_csv(tmp_path / "t.csv", TRANCHES_HEADER, rows)
+    first = run_import_command("import_projects", "tranches", str(path))
+    assert first.status == 0, first.err
+    amounts = list(Tranche.objects.order_by("due_on").values_list("amount", flat=True))
+    assert amounts == [D("4682.87"), D("4682.87"), D("4684.26")]
+    again = run_import_command("import_projects", "tranches", str(path))
+    assert imported_counts(again) == {"rows": 3, "created": 0, "updated": 0, "unchanged": 3}
+    assert list(Tranche.objects.order_by("due_on").values_list("amount", flat=True)) == amounts
+
+
+def test_a_project_added_on_the_page_without_the_city_share_gets_the_whole_grant(board_page: Client) -> None:
+    answer = board_page.post(
+        "/projects/new/",
+        {
+            "reference": "PAGE-1", "title": "Projekts no lapas",
+            "programme": ProjectProgramme.objects.get(code="erasmus_ka1").pk, "role": "coordinator",
+            "start_date": "2024-09-01", "end_date": "2025-08-31", "status": "approved", "grant": "30000.00",
+            "city_share": "", "co_financing": "0",
+        },
+    )  # fmt: skip
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    assert Project.objects.get(reference="PAGE-1").city_share == D("30000.00")
+
+
+def test_a_shared_projects_page_counts_only_the_devices_the_head_may_see(
+    school_a: Institution, school_b: Institution, head_a: User, signed_in: Callable[[User], Client]
+) -> None:
+    from eduboard.assets.choices import ensure_standard_kinds
+    from eduboard.assets.models import AssetKind
+
+    ensure_standard_kinds()
+    shared = make_project("SHARED-2", institutions=(school_a, school_b), status="running")
+    screen = AssetKind.objects.get(code="interactive_screen")
+    Asset.objects.create(inventory_number="B-IE-1", kind=screen, institution=school_b, project=shared)
+    Asset.objects.create(inventory_number="B-IE-2", kind=screen, institution=school_b, project=shared)
+    Asset.objects.create(inventory_number="A-IE-1", kind=screen, institution=school_a, project=shared)
+    page = signed_in(head_a).get(f"/projects/{shared.pk}/").content.decode()
+    assert f"{screen.name}: 1<" in page
+    board = signed_in(User.objects.create(username="board-dev", role=Role.BOARD_ANALYST))
+    assert f"{screen.name}: 3<" in board.get(f"/projects/{shared.pk}/").content.decode()

@@ -90,8 +90,6 @@ class ProjectSerializer(ScopedModelSerializer):
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         attrs = super().validate(attrs)
-        if self.instance is None and "city_share" not in attrs and "grant" in attrs:
-            attrs["city_share"] = attrs["grant"]
         scope = institution_scope(self.context["request"].user)
         if scope is not None and "institutions" in attrs and not {i.pk for i in attrs["institutions"]} & scope:
             raise serializers.ValidationError({"institutions": [_("Name at least one of your institutions.")]})

@@ -43,6 +43,7 @@ class ProjectForm(ScopedFormMixin, VersionedModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["institutions"] = list(self.instance.institutions.values_list("pk", flat=True))
+        self.fields["city_share"].required = False
         if getattr(self.viewer, "sees_all_institutions", False) is not True:
             self.fields["institutions"].required = True
 

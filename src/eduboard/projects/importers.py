@@ -31,10 +31,12 @@ from eduboard.core.imports import (
     parse_required,
     parse_text,
 )
+from eduboard.core.scope import Viewer
 from eduboard.finance.importers import parse_amount
 from eduboard.projects import rules
 from eduboard.projects.choices import CityRole, Direction, Flow, ProjectStatus
 from eduboard.projects.models import Mobility, Partner, Payment, Project, ProjectProgramme, Tranche
+from eduboard.projects.services import project_fit_problems
 from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Institution
 
@@ -78,6 +80,10 @@ class ProjectFacts:
 class ProjectsImporter(ScopedImporter):
     """Looks projects up once per pass; rows may only touch projects of the viewer's institutions."""
 
+    def __init__(self, *, viewer: Viewer) -> None:
+        super().__init__(viewer=viewer)
+        self.last_row: dict[str, int] = {}  # reference -> the last row naming it (kept from the check pass)
+
     def prepare(self) -> None:
         institutions: dict[int, set[int]] = defaultdict(set)
         for project_id, institution_id in Project.institutions.through.objects.values_list(
@@ -90,8 +96,6 @@ class ProjectsImporter(ScopedImporter):
                 "reference", "pk", "start_date", "end_date", "city_share"
             )
         }
-        if not hasattr(self, "last_row"):
-            self.last_row: dict[str, int] = {}  # reference -> the last row naming it (kept from the check pass)
 
     def project(self, values: dict[str, str]) -> tuple[str, ProjectFacts]:
         reference = parse_required(values, "reference", max_length=60).strip()
@@ -221,49 +225,28 @@ class ProjectImporter(ProjectsImporter):
                 for name, value in record.values.items()
                 if getattr(project, name) != value
             }
-            had = set(project.institutions.values_list("pk", flat=True))
-            if not changes and had == record.institution_ids:
+            had = set(self.projects[record.reference].institution_ids)
+            wanted = rules.institutions_after_edit(current=had, given=set(record.institution_ids), scope=self.scope)
+            if not changes and had == wanted:
                 self.counted(result, "unchanged", record)
                 continue
             for name, (_before, value) in changes.items():
                 setattr(project, name, value)
-            self._check_fits(project, record)
+            problems = project_fit_problems(project)
+            if problems:
+                row = self._chunk_rows.get(id(record), 0)
+                raise ImportFailed(
+                    [RowError(row, column, message) for column, messages in problems.items() for message in messages]
+                )
             if changes:
                 project.version += 1
                 project.save()  # save(), so the audit trail records the change
-            if had != record.institution_ids:
-                project.institutions.set(record.institution_ids)
-                changes["institutions"] = (len(had), len(record.institution_ids))
+            if had != wanted:
+                project.institutions.set(wanted)
+                changes["institutions"] = (len(had), len(wanted))
             self.counted(
                 result, "updated", record, {k: v for k, v in changes.items() if not k.endswith("_id")}, label=project
             )
-
-    def _check_fits(self, project: Project, record: ProjectRow) -> None:
-        """An edited project still fits what was recorded of it: its tranche plan, payments and mobilities."""
-        row = self._chunk_rows.get(id(record), 0)
-        problems = rules.plan_problems(
-            city_share=project.city_share, tranches=project.tranches.values_list("share_percent", "amount")
-        )
-        if problems:
-            raise ImportFailed([RowError(row, "city_share", "; ".join(problems))])
-        received = project.payments.aggregate(total=Sum("amount"))["total"] or Decimal(0)
-        if received > project.city_share:
-            raise ImportFailed(
-                [
-                    RowError(
-                        row, "city_share", _("%s EUR has been received already; the share cannot be less") % received
-                    )
-                ]
-            )
-        last = rules.last_payment_day(project.end_date)
-        if project.payments.exclude(received_on__range=(project.start_date, last)).exists():
-            raise ImportFailed([RowError(row, "end_date", _("a payment recorded no longer lies within the dates"))])
-        for start, end in project.mobilities.values_list("from_date", "to_date"):
-            problem = rules.mobility_problem(
-                from_date=start, to_date=end, start_date=project.start_date, end_date=project.end_date
-            )
-            if problem:
-                raise ImportFailed([RowError(row, "end_date", _("a mobility recorded: %s") % problem)])
 
 
 # --- partners
@@ -350,6 +333,7 @@ class TrancheRow:
     amount: Decimal
     received_on: date | None
     received_amount: Decimal | None
+    derived: bool  # the amount was worked out from the share (the file gave none)
 
 
 class TrancheImporter(ProjectsImporter):
@@ -409,13 +393,17 @@ class TrancheImporter(ProjectsImporter):
                 raise RowProblem(
                     "received_amount" if received <= 0 or received > facts.city_share else "received_on", problem
                 )
-        return TrancheRow(reference, facts.pk, due_on, share, amount, received_on, received)
+        return TrancheRow(reference, facts.pk, due_on, share, amount, received_on, received, not values.get("amount"))
 
     def key(self, record: TrancheRow) -> tuple[str, date]:
         return (record.reference, record.due_on)
 
+    def __init__(self, *, viewer: Viewer) -> None:
+        super().__init__(viewer=viewer)
+        self.touched: set[int] = set()  # ids of the projects the file names
+        self.derived: set[tuple[int, date]] = set()  # (project, due date) of tranches whose amount was worked out
+
     def write(self, records: list[TrancheRow], result: ImportResult) -> None:
-        self.touched: set[str] = getattr(self, "touched", set())
         project_ids = {record.project_id for record in records}
         current = {
             (tranche.project_id, tranche.due_on): tranche
@@ -426,22 +414,27 @@ class TrancheImporter(ProjectsImporter):
             for payment in Payment.objects.select_for_update().filter(project_id__in=project_ids, tranche__isnull=False)
         }
         for record in records:
-            self.touched.add(record.reference)
+            self.touched.add(record.project_id)
+            if record.derived:
+                self.derived.add((record.project_id, record.due_on))
             tranche = current.get((record.project_id, record.due_on))
             changes: dict[str, tuple[Any, Any]] = {}
             action = "unchanged"
+            amount = record.amount
+            if tranche is not None and record.derived and tranche.share_percent == record.share_percent:
+                amount = tranche.amount  # the cent a settled plan gave this tranche stays
             if tranche is None:
                 tranche = Tranche.objects.create(
                     project_id=record.project_id,
                     due_on=record.due_on,
                     share_percent=record.share_percent,
-                    amount=record.amount,
+                    amount=amount,
                 )
                 action = "created"
-            elif (tranche.share_percent, tranche.amount) != (record.share_percent, record.amount):
+            elif (tranche.share_percent, tranche.amount) != (record.share_percent, amount):
                 changes = {"share_percent": (tranche.share_percent, record.share_percent),
-                           "amount": (tranche.amount, record.amount)}  # fmt: skip
-                tranche.share_percent, tranche.amount = record.share_percent, record.amount
+                           "amount": (tranche.amount, amount)}  # fmt: skip
+                tranche.share_percent, tranche.amount = record.share_percent, amount
                 tranche.version += 1
                 tranche.save()
                 action = "updated"
@@ -465,18 +458,31 @@ class TrancheImporter(ProjectsImporter):
             self.counted(result, action, record, changes or None, label=f"{record.reference} {record.due_on}")
 
     def finish(self, result: ImportResult) -> None:
-        """Every project of the file: its tranches add up to 100 % and the city's share; what it received is at most
-        the city's share (so no payment took more than was still due)."""
-        touched: set[str] = getattr(self, "touched", set())
+        """Every project of the file: a plan given by shares gets its rounding cent (`rules.settle_rounding`); then its
+        tranches add up to 100 % and the city's share, and what it received is at most the city's share (so no
+        payment took more than was still due). Three queries whatever the number of projects."""
+        projects = Project.objects.filter(pk__in=self.touched).annotate(received=Sum("payments__amount"))
+        tranches: dict[int, list[Tranche]] = defaultdict(list)
+        for tranche in Tranche.objects.select_for_update().filter(project_id__in=self.touched).order_by("due_on"):
+            tranches[tranche.project_id].append(tranche)
         errors = []
-        projects = Project.objects.filter(reference__in=touched).annotate(received=Sum("payments__amount"))
         for project in projects.order_by("reference"):
+            planned = tranches[project.pk]
+            settled = rules.settle_rounding(
+                city_share=project.city_share,
+                tranches=[(tranche.share_percent or Decimal(0), tranche.amount) for tranche in planned],
+                derived=[(project.pk, tranche.due_on) in self.derived for tranche in planned],
+            )
+            for tranche, (_share, amount) in zip(planned, settled, strict=True):
+                if tranche.amount != amount:
+                    tranche.amount, tranche.version = amount, tranche.version + 1
+                    tranche.save(update_fields=["amount", "version", "updated_at"])
             row = self.last_row.get(project.reference, 0)
-            tranches = list(project.tranches.values_list("share_percent", "amount"))
-            for problem in rules.plan_problems(city_share=project.city_share, tranches=tranches):
-                errors.append(
-                    RowError(row, "share_percent" if "%" in problem else "amount", f"{project.reference}: {problem}")
-                )
+            problems = rules.plan_problems(
+                city_share=project.city_share, tranches=[(t.share_percent, t.amount) for t in planned]
+            )
+            for column, problem in problems.items():
+                errors.append(RowError(row, column, f"{project.reference}: {problem}"))
             received = project.received or Decimal(0)  # type: ignore[attr-defined]
             if received > project.city_share:
                 errors.append(

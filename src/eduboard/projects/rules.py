@@ -58,24 +58,44 @@ def tranche_values(
     return share_percent, amount
 
 
-def plan_problems(*, city_share: Decimal, tranches: Iterable[tuple[Decimal | None, Decimal]]) -> list[str]:
-    """What is wrong with a tranche plan ((share %, amount) of each tranche): the shares must add up to 100 % and
-    the amounts to the city's share. An empty plan is not wrong (nothing is planned yet)."""
+def settle_rounding(
+    *, city_share: Decimal, tranches: list[tuple[Decimal, Decimal]], derived: list[bool]
+) -> list[tuple[Decimal, Decimal]]:
+    """A plan whose shares add up to exactly 100 % but whose amounts, worked out from the shares and each rounded to
+    the cent, miss the city's share by those roundings (33.33 + 33.33 + 33.34 % of 14,050.00 gives 14,050.01): the
+    remainder goes to the last tranche whose amount was worked out (`derived`). Any other plan is returned as it
+    is, for `plan_problems` to judge."""
+    shares = sum((share for share, _amount in tranches), Decimal(0))
+    difference = city_share - sum((amount for _share, amount in tranches), Decimal(0))
+    worked_out = [index for index, flag in enumerate(derived) if flag]
+    if shares != HUNDRED or not difference or not worked_out:
+        return tranches
+    if abs(difference) > Decimal("0.01") * len(worked_out):
+        return tranches
+    last = worked_out[-1]
+    settled = list(tranches)
+    share, amount = settled[last]
+    settled[last] = (share, amount + difference)
+    return settled
+
+
+def plan_problems(*, city_share: Decimal, tranches: Iterable[tuple[Decimal | None, Decimal]]) -> dict[str, str]:
+    """What is wrong with a tranche plan ((share %, amount) of each tranche), by the column it is about: the shares
+    (`share_percent`) must add up to 100 % and the amounts (`amount`) to the city's share. An empty plan is not
+    wrong (nothing is planned yet)."""
     tranches = list(tranches)
     if not tranches:
-        return []
-    problems = []
+        return {}
+    problems = {}
     shares = sum((share or Decimal(0) for share, _amount in tranches), Decimal(0))
     amounts = sum((amount for _share, amount in tranches), Decimal(0))
     # A share worked out from an amount is rounded to a hundredth, so the shares may miss 100 by that much a tranche.
     tolerance = Decimal("0.01") * len(tranches)
     if any(share is not None for share, _amount in tranches) and abs(shares - HUNDRED) > tolerance:
-        problems.append(_("the tranches' shares add up to %(total)s %%, not 100 %%") % {"total": shares})
+        problems["share_percent"] = _("the tranches' shares add up to %(total)s %%, not 100 %%") % {"total": shares}
     if amounts != city_share:
-        problems.append(
-            _("the tranches' amounts add up to %(total)s EUR, not the city's share %(city_share)s EUR")
-            % {"total": money(amounts), "city_share": money(city_share)}
-        )
+        message = _("the tranches' amounts add up to %(total)s EUR, not the city's share %(city_share)s EUR")
+        problems["amount"] = message % {"total": money(amounts), "city_share": money(city_share)}
     return problems
 
 
@@ -117,3 +137,12 @@ def mobility_problem(*, from_date: date, to_date: date, start_date: date, end_da
 def prefinancing_outstanding(*, paid: Decimal, returned: Decimal) -> Decimal:
     """Prefinancing still to be returned to the city: paid by the city less returned."""
     return money(paid - returned)
+
+
+def institutions_after_edit(*, current: set[int], given: set[int], scope: set[int] | None) -> set[int]:
+    """The institutions of a project after an edit by a viewer who sees `scope` (None: the whole city): the viewer
+    sets their own institutions' part; the institutions outside their scope stay as they are, so a head never
+    removes another school from a project they share."""
+    if scope is None:
+        return set(given)
+    return (current - scope) | (given & scope)

@@ -176,8 +176,10 @@ def project_budget(*, project: Project, as_of: date) -> Budget:
         prefinancing_outstanding=rules.prefinancing_outstanding(paid=paid, returned=returned),
         expenditures=expenditures,
         spent=money(sum((row.amount for row in expenditures), ZERO)),
-        plan_problems=rules.plan_problems(
-            city_share=project.city_share, tranches=[(t.share_percent, t.amount) for t in tranches]
+        plan_problems=list(
+            rules.plan_problems(
+                city_share=project.city_share, tranches=[(t.share_percent, t.amount) for t in tranches]
+            ).values()
         ),
     )
 

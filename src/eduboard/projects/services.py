@@ -15,7 +15,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eduboard.core.scope import Viewer
+from eduboard.core.scope import Viewer, institution_scope
 from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
 from eduboard.projects import rules
 from eduboard.projects.models import (
@@ -46,6 +46,36 @@ def received_total(project: Project) -> Decimal:
 # --- projects
 
 
+def project_fit_problems(project: Project) -> dict[str, list[str]]:
+    """What an edited (stored) project no longer fits, by field: its tranche plan must add up to the city's share,
+    what was received must be at most that share, and its payments and mobilities must lie within its dates."""
+    problems: dict[str, list[str]] = {}
+    plan = rules.plan_problems(
+        city_share=project.city_share, tranches=project.tranches.values_list("share_percent", "amount")
+    )
+    if plan:
+        problems.setdefault("city_share", []).append(
+            _("The tranche plan no longer adds up: %s.") % "; ".join(plan.values())
+        )
+    received = received_total(project)
+    if received > project.city_share:
+        problems.setdefault("city_share", []).append(
+            _("%s EUR has been received already; the city's share cannot be less.") % received
+        )
+    last = rules.last_payment_day(project.end_date)
+    if project.payments.exclude(received_on__range=(project.start_date, last)).exists():
+        problems.setdefault("end_date", []).append(_("A payment recorded no longer lies within the project's dates."))
+    for city, start, end in project.mobilities.values_list("host_city", "from_date", "to_date"):
+        problem = rules.mobility_problem(
+            from_date=start, to_date=end, start_date=project.start_date, end_date=project.end_date
+        )
+        if problem:
+            problems.setdefault("end_date", []).append(
+                _("The mobility to %(city)s no longer fits: %(problem)s.") % {"city": city, "problem": problem}
+            )
+    return problems
+
+
 @atomic_write
 def project_save(
     *,
@@ -54,43 +84,21 @@ def project_save(
     institutions: Iterable[Institution] | None = None,
     expected_version: int | None = None,
 ) -> Project:
-    """Save a new project or an edit made on `expected_version`. The city's share stays within the grant, the
-    tranche plan still adds up to the city's share, and the mobilities and payments recorded still fit the
-    dates."""
+    """Save a new project or an edit made on `expected_version`. The city's share is the grant when not given; an
+    edit must still fit what was recorded (`project_fit_problems`). `by` sets only their own institutions' part of
+    the participating institutions (`rules.institutions_after_edit`)."""
+    if project.city_share is None:
+        project.city_share = project.grant
     if project.pk is not None:
-        tranches = list(project.tranches.values_list("share_percent", "amount"))
-        problems = rules.plan_problems(city_share=project.city_share, tranches=tranches)
+        problems = project_fit_problems(project)
         if problems:
-            raise ValidationError({"city_share": [_("The tranche plan no longer adds up: %s.") % "; ".join(problems)]})
-        for mobility in project.mobilities.all():
-            problem = rules.mobility_problem(
-                from_date=mobility.from_date,
-                to_date=mobility.to_date,
-                start_date=project.start_date,
-                end_date=project.end_date,
-            )
-            if problem:
-                raise ValidationError(
-                    {
-                        "end_date": [
-                            _("The mobility to %(city)s no longer fits: %(problem)s.")
-                            % {"city": mobility.host_city, "problem": problem}
-                        ]
-                    }
-                )
-        if received_total(project) > project.city_share:
-            raise ValidationError(
-                {
-                    "city_share": [
-                        _("%s EUR has been received already; the city's share cannot be less.")
-                        % received_total(project)
-                    ]
-                }
-            )
-        last = rules.last_payment_day(project.end_date)
-        if project.payments.exclude(received_on__range=(project.start_date, last)).exists():
-            raise ValidationError({"end_date": [_("A payment recorded no longer lies within the project's dates.")]})
-    many = {"institutions": list(institutions)} if institutions is not None else None
+            raise ValidationError(problems)
+    many = None
+    if institutions is not None:
+        given = {institution.pk: institution for institution in institutions}
+        current = set(project.institutions.values_list("pk", flat=True)) if project.pk else set()
+        wanted = rules.institutions_after_edit(current=current, given=set(given), scope=institution_scope(by))
+        many = {"institutions": Institution.objects.filter(pk__in=wanted)}
     save_versioned(project, expected_version=expected_version, stale_message=STALE_PROJECT, many=many)
     return project
 
@@ -134,20 +142,25 @@ def tranche_plan_set(
     days = [tranche.due_on for tranche in tranches]
     if len(set(days)) != len(days):
         raise ValidationError(_("Two tranches are due on one day."), code="duplicate")
-    values: list[tuple[date, Decimal, Decimal]] = []
+    worked: list[tuple[Decimal, Decimal]] = []
     for number, tranche in enumerate(tranches, start=1):
         try:
-            share, amount = rules.tranche_values(
-                city_share=locked.city_share, share_percent=tranche.share_percent, amount=tranche.amount
+            worked.append(
+                rules.tranche_values(
+                    city_share=locked.city_share, share_percent=tranche.share_percent, amount=tranche.amount
+                )
             )
         except ValueError as error:
             raise ValidationError(
                 _("Tranche %(n)d: %(reason)s.") % {"n": number, "reason": error}, code="tranche"
             ) from None
-        values.append((tranche.due_on, share, amount))
-    problems = rules.plan_problems(city_share=locked.city_share, tranches=[(s, a) for _d, s, a in values])
+    worked = rules.settle_rounding(
+        city_share=locked.city_share, tranches=worked, derived=[tranche.amount is None for tranche in tranches]
+    )
+    values = [(tranche.due_on, share, amount) for tranche, (share, amount) in zip(tranches, worked, strict=True)]
+    problems = rules.plan_problems(city_share=locked.city_share, tranches=worked)
     if problems:
-        raise ValidationError("; ".join(problems).capitalize() + ".", code="plan")
+        raise ValidationError("; ".join(problems.values()).capitalize() + ".", code="plan")
     paid_days = set(
         Payment.objects.filter(project=locked, tranche__isnull=False).values_list("tranche__due_on", flat=True)
     )

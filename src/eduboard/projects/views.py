@@ -125,7 +125,12 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "mobilities": project.mobilities.all(),
             "deadlines": project.deadlines.all(),
             "documents": project.documents.all(),
-            "assets": list(project.assets.values_list("kind__name").annotate(n=Count("pk")).order_by("kind__name")),
+            "assets": list(
+                project.assets.visible_to(request.user)
+                .values_list("kind__name")
+                .annotate(n=Count("pk"))
+                .order_by("kind__name")
+            ),
             "payment_form": payment_form if request.user.has_perm("projects.add_payment") else None,
             "can_change": can_change,
         },
@@ -142,8 +147,6 @@ def project_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     form = ProjectForm(request.POST or None, instance=project, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         edited: Project = form.save(commit=False)
-        if edited.city_share is None:
-            edited.city_share = edited.grant
         try:
             services.project_save(
                 project=edited,
