@@ -1438,9 +1438,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
             "incoming": list(
                 cerv_project.mobilities.filter(direction="incoming").values_list("participants", flat=True)
             ),
-            "countries": selectors.partner_countries_by_project(
-                projects=Project.objects.filter(pk=cerv_project.pk)
-            ).get(cerv_project.pk),
+            "countries": len(selectors.partner_countries(projects=Project.objects.filter(pk=cerv_project.pk))),
         }
         devices = {
             (str(reference), str(kind)): count

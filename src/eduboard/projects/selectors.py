@@ -93,18 +93,23 @@ def projects_stats(*, as_of: date, visible_to: Viewer, institution: Institution 
     }
 
 
+def _countries_by_project(projects: QuerySet[Project]) -> dict[int, set[str]]:
+    """Project id -> the countries taking part: the coordinator's and the partners' (two queries)."""
+    found: dict[int, set[str]] = defaultdict(set)
+    for project_id, country in projects.exclude(coordinator_country="").values_list("pk", "coordinator_country"):
+        found[project_id].add(str(country))
+    for project_id, country in Partner.objects.filter(project__in=projects.values("pk")).values_list(
+        "project_id", "country"
+    ):
+        found[project_id].add(str(country))
+    return found
+
+
 def partner_countries(*, projects: QuerySet[Project]) -> dict[str, int]:
     """{ISO code: number of projects} over the projects not rejected: the coordinator's country and the partners'
     (a country counts once a project), most projects first."""
-    kept = projects.exclude(status=ProjectStatus.REJECTED)
-    countries: dict[int, set[str]] = defaultdict(set)
-    for project_id, country in kept.exclude(coordinator_country="").values_list("pk", "coordinator_country"):
-        countries[project_id].add(str(country))
-    for project_id, country in Partner.objects.filter(project__in=kept.values("pk")).values_list(
-        "project_id", "country"
-    ):
-        countries[project_id].add(str(country))
-    counts = Counter(country for found in countries.values() for country in found)
+    found = _countries_by_project(projects.exclude(status=ProjectStatus.REJECTED))
+    counts = Counter(country for codes in found.values() for country in codes)
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
@@ -267,7 +272,7 @@ def report_projects(*, as_of: date, visible_to: Viewer, since: date) -> dict[str
         .annotate(people=Sum("mobilities__participants"))
         .order_by("-grant", "reference")
     )
-    countries = partner_countries_by_project(projects=current)
+    countries = {project_id: len(codes) for project_id, codes in _countries_by_project(current).items()}
     lines = [
         ProjectLine(
             reference=project.reference,
@@ -287,15 +292,3 @@ def report_projects(*, as_of: date, visible_to: Viewer, since: date) -> dict[str
         "current": lines,
         "etwinning_institutions": sorted({i.short_name or i.name for p in etwinning for i in p.institutions.all()}),
     }
-
-
-def partner_countries_by_project(*, projects: QuerySet[Project]) -> dict[int, int]:
-    """Project id -> number of countries taking part (the coordinator's and the partners')."""
-    found: dict[int, set[str]] = defaultdict(set)
-    for project_id, country in projects.exclude(coordinator_country="").values_list("pk", "coordinator_country"):
-        found[project_id].add(str(country))
-    for project_id, country in Partner.objects.filter(project__in=projects.values("pk")).values_list(
-        "project_id", "country"
-    ):
-        found[project_id].add(str(country))
-    return {project_id: len(codes) for project_id, codes in found.items()}
