@@ -1636,3 +1636,43 @@ def test_a_shared_projects_page_counts_only_the_devices_the_head_may_see(
     assert f"{screen.name}: 1<" in page
     board = signed_in(User.objects.create(username="board-dev", role=Role.BOARD_ANALYST))
     assert f"{screen.name}: 3<" in board.get(f"/projects/{shared.pk}/").content.decode()
+
+
+def test_documents_are_kept_with_the_project_and_read_only_by_those_who_see_it(
+    school_a: Institution,
+    school_b: Institution,
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Client],
+    settings: Any,
+    tmp_path: Path,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    project = make_project("DOC-1", institutions=(school_a,), status="running")
+    head_a = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[school_a]))
+    refused = head_a.post(
+        f"/projects/{project.pk}/documents/new/",
+        {"kind": "agreement", "title": "Līgums", "file": SimpleUploadedFile("run.exe", b"MZ\x90\x00")},
+    )
+    assert refused.status_code == 200 and not project.documents.exists()
+    answer = head_a.post(
+        f"/projects/{project.pk}/documents/new/",
+        {"kind": "agreement", "title": "Dotācijas līgums", "file": SimpleUploadedFile("ligums.pdf", b"%PDF-1.4 x")},
+    )
+    assert answer.status_code == 302
+    document = project.documents.get()
+    assert (document.kind, document.title) == ("agreement", "Dotācijas līgums")
+    assert "Dotācijas līgums" in head_a.get(f"/projects/{project.pk}/").content.decode()
+    download = head_a.get(f"/projects/documents/{document.pk}/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == b"%PDF-1.4 x"
+    head_b = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[school_b]))
+    assert head_b.get(f"/projects/documents/{document.pk}/").status_code == 404
+    assert (
+        head_b.post(
+            f"/projects/{project.pk}/documents/new/",
+            {"kind": "other", "title": "X", "file": SimpleUploadedFile("x.pdf", b"%PDF-1.4 y")},
+        ).status_code
+        == 404
+    )
+    assert project.documents.count() == 1

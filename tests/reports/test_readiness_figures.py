@@ -302,3 +302,32 @@ def test_section_ii_resources_has_seed_002_devices_in_every_format(content: dict
     workbook = load_workbook(io.BytesIO(render_report(content, {}, fmt="xlsx", language="lv")))
     sheet = {row[5]: row[2] for row in workbook.worksheets[0].iter_rows(min_row=5, values_only=True)}
     assert sheet["resources.interactive_screens"] == 39 and sheet["resources.chromebooks"] == 2124
+
+
+def _table(content: dict[str, Any], key: str) -> dict[str, Any]:
+    return next(
+        block
+        for section in content["sections"]
+        for block in section["blocks"]
+        if block["type"] == "table" and block.get("key") == key
+    )
+
+
+def test_project_activities_show_seed_002s_erasmus_funding_ka220_cerv_and_the_devices_projects(
+    content: dict[str, Any],
+) -> None:
+    """Seed 002: Erasmus+ funding above EUR 4 million since 2014, the KA220-VET project of EUR 250,000, the CERV
+    project with 35 people from 7 countries, eTwinning in preschools; section II names the projects that paid for
+    the 39 screens and the 2124 Chromebooks."""
+    from decimal import Decimal
+
+    figures = values(content)
+    assert Decimal(str(figures["general.erasmus_grant_total"])) > Decimal("4000000")
+    assert figures["preschool.etwinning_institutions"] == 2
+    current = _table(content, "general.current_projects")
+    rows = {str(row[0]): row for row in current["rows"]}
+    ka220 = next(row for reference, row in rows.items() if "KA220" in reference)
+    assert Decimal(str(ka220[4])) == Decimal("250000.00")
+    assert (rows["101138336"][5], rows["101138336"][6]) == (35, 7)
+    devices = {(str(row[0]), row[3]) for row in _table(content, "resources.devices_by_project")["rows"]}
+    assert devices == {("8.3.2.2/16/I/001", 39), ("2.3.2.3.i", 2124)}
