@@ -82,7 +82,7 @@ class StaffMember(LatvianKeysMixin, TimeStampedModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     search_name = LatvianKeyField(sources=["first_name", "last_name"], kind="search", max_length=170)
-    sort_name = LatvianKeyField(sources=["last_name", "first_name"], db_index=True)
+    sort_name = LatvianKeyField(sources=["last_name", "first_name"])
 
     objects = StaffQuerySet.as_manager()
 
@@ -91,6 +91,7 @@ class StaffMember(LatvianKeysMixin, TimeStampedModel):
         verbose_name_plural = _("staff")
         ordering = ["sort_name"]
         permissions = [("reveal_personal_code", _("Can see full personal codes of staff"))]
+        indexes = [models.Index(fields=["sort_name"], name="staff_sort_name_idx")]  # as Learner's
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"

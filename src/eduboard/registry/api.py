@@ -93,7 +93,7 @@ class GroupSerializer(ScopedModelSerializer):
         model = Group
         fields = [
             "id", "institution", "school_year", "school_year_code", "programme", "name", "grade", "age_band", "kind",
-            "capacity", "version",
+            "capacity", "qualification", "version",
         ]  # fmt: skip
         schema_patterns = {"school_year_code": "^[0-9]{4}/[0-9]{4}$"}  # two years that follow: a rule of the data
 
