@@ -264,6 +264,7 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeLevelEnum": "eduboard.registry.choices.ProgrammeLevel",
         "SettlementLevelEnum": "eduboard.finance.choices.SettlementLevel",
         "CountryEnum": "django_countries.countries",
+        "QualityLevelEnum": "eduboard.quality.choices.QualityLevel",
     },
     # The docs page loads its assets from our own static files (no CDN: CSP and offline use).
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -273,6 +274,9 @@ SPECTACULAR_SETTINGS = {
         "rest_framework.permissions.IsAuthenticated" if PRODUCTION else "rest_framework.permissions.AllowAny"
     ],
 }
+
+# Quality self-assessments are due on this (month, day) after their school year ends (1 October).
+SELF_ASSESSMENT_DUE = (10, 1)
 
 # --- Content-Security-Policy: nothing inline, nothing from other hosts.
 CONTENT_SECURITY_POLICY = {

@@ -32,7 +32,31 @@ SECOND_FACTOR_ROLES = frozenset({Role.BOARD_ADMIN})
 # board only (a head, an institution's staff or an observer never revises the city's form or thresholds).
 QUALITY_REFERENCE: dict[str, frozenset[str]] = {
     f"quality.{model}": READ
-    for model in ("observationform", "criteriongroup", "criterion", "answerscale", "scaleoption", "passthreshold")
+    for model in (
+        "observationform",
+        "criteriongroup",
+        "criterion",
+        "answerscale",
+        "scaleoption",
+        "passthreshold",
+        "framework",
+        "frameworkarea",
+        "frameworkcriterion",
+    )
+}
+# The board's judgements of institutions and heads: read by a head (their own, by `visible_to`), recorded by the
+# board. A head's self-assessment is their institution's to write (see SELF_ASSESSMENT_READ for the others).
+BOARD_JUDGEMENTS: dict[str, frozenset[str]] = {
+    f"quality.{model}": READ
+    for model in ("accreditation", "accreditationlevel", "headevaluation", "headevaluationlevel", "unifiedschoolstatus")
+}
+# Staff and observers read self-assessments and accreditations; heads' evaluations are not theirs to see.
+SELF_ASSESSMENT_READ: dict[str, frozenset[str]] = {
+    **{
+        f"quality.{model}": READ
+        for model in ("selfassessment", "selfassessmententry", "evidence", "accreditation", "accreditationlevel")
+    },
+    **{f"quality.{model}": frozenset() for model in ("headevaluation", "headevaluationlevel", "unifiedschoolstatus")},
 }
 
 # role -> app label (or ALL) -> allowed actions. Scope (which rows) is decided by visible_to.
@@ -65,6 +89,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "projects.projectprogramme": READ,
         "quality": FULL,
         **QUALITY_REFERENCE,
+        **BOARD_JUDGEMENTS,
         "innovation": READ,
         "reports": WRITE,
     },
@@ -75,6 +100,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "projects": READ,
         "quality": WRITE,
         **QUALITY_REFERENCE,
+        **SELF_ASSESSMENT_READ,
         "reports": READ,
     },
     Role.CENTRE_STAFF: {
@@ -87,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "people": READ,
         "quality": WRITE,
         **QUALITY_REFERENCE,
+        **SELF_ASSESSMENT_READ,
         "reports": READ,
     },
 }

@@ -39,3 +39,60 @@ DEFAULT_THRESHOLDS: dict[str, Decimal] = {
     ExamKind.CE_BASIC: Decimal("10"),
     ExamKind.CE_SECONDARY: Decimal("15"),
 }
+
+
+class QualityLevel(models.TextChoices):
+    """A level of the quality scale (kvalitātes vērtējuma līmenis), best first; the codes files use."""
+
+    EXCELLENT = "excellent", _("excellent")
+    VERY_GOOD = "very_good", _("very good")
+    GOOD = "good", _("good")
+    NEEDS_IMPROVEMENT = "needs_improvement", _("needs improvement")
+    INSUFFICIENT = "insufficient", _("insufficient")
+
+
+class FrameworkKind(models.TextChoices):
+    """What a quality framework evaluates: an institution (self-assessment, accreditation) or a head's work."""
+
+    INSTITUTION = "institution", _("Institution")
+    HEAD = "head", _("Head of an institution")
+
+
+class SelfAssessmentStatus(models.TextChoices):
+    """Where a self-assessment (pašnovērtējums) is in its workflow."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted to the board")
+    AGREED = "agreed", _("Agreed by the board")
+    PUBLISHED = "published", _("Published")
+
+
+class EvidenceKind(models.TextChoices):
+    """What a self-assessment's evidence is."""
+
+    OBSERVATION = "observation", _("Lesson observation")
+    EXAM_RESULT = "exam_result", _("Exam result")
+    SURVEY = "survey", _("Survey")
+    DOCUMENT = "document", _("Document")
+
+
+class UnifiedSchoolEnvironment(models.TextChoices):
+    """Whether a school's environment meets the recommendations for the unified school (vienotā skola)."""
+
+    MEETS = "meets", _("meets the recommendations")
+    PARTLY = "partly", _("partly meets")
+    DOES_NOT_MEET = "does_not_meet", _("does not meet")
+
+
+class UnifiedSchoolHead(models.TextChoices):
+    """Whether the head has ensured the transition to the unified school."""
+
+    ENSURED = "ensured", _("ensured")
+    PARTLY = "partly", _("partly ensured")
+    NOT = "not", _("not ensured")
+
+
+#: The framework codes the import files name (the newest version of each is used).
+FRAMEWORK_MK325 = "mk325_2024"
+FRAMEWORK_AREAS7 = "areas7"
+FRAMEWORK_HEADS = "heads_2024"

@@ -14,11 +14,21 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.accounts.roles import Role
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
-from eduboard.core.models import TimeStampedModel
-from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.core.models import SchoolYear, TimeStampedModel
+from eduboard.core.scope import ReferenceQuerySet, Viewer, WholeCity, institution_scope
 from eduboard.people.models import StaffMember
-from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
-from eduboard.registry.models import Institution, Learner, ScopedQuerySet
+from eduboard.quality.choices import (
+    EvidenceKind,
+    ExamKind,
+    ExamLevel,
+    FrameworkKind,
+    ObservationKind,
+    QualityLevel,
+    SelfAssessmentStatus,
+    UnifiedSchoolEnvironment,
+    UnifiedSchoolHead,
+)
+from eduboard.registry.models import Institution, Learner, Programme, ScopedQuerySet
 from eduboard.registry.validators import mask_personal_code, validate_personal_code
 
 PERCENT = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
@@ -420,3 +430,477 @@ class LearnerResult(TimeStampedModel):
     @property
     def masked_code(self) -> str:
         return mask_personal_code(self.personal_code)
+
+
+#: Who sees and records heads' evaluations and unified-school statuses: the board (not its observers).
+HEADS_EVALUATORS = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST})
+
+
+# --- quality frameworks, self-assessment, accreditation, heads' evaluation (pašvērtēšana, akreditācija)
+
+
+def level_field(verbose_name: Any, *, blank: bool = False) -> models.CharField[Any, Any]:
+    """A level of the quality scale; blank where none is given (a criterion not rated)."""
+    return models.CharField(
+        verbose_name, max_length=20, choices=QualityLevel.choices, blank=blank, default="" if blank else None
+    )
+
+
+class Framework(models.Model):
+    """One version of a quality framework (kvalitātes vērtēšanas ietvars): areas, criteria and a level scale.
+
+    A change makes a new version; self-assessments, accreditations and evaluations keep the version they used."""
+
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("evaluates"), max_length=12, choices=FrameworkKind.choices)
+    source = models.CharField(_("source"), max_length=255, blank=True, help_text=_("e.g. the regulation it follows"))
+    levels = models.JSONField(_("level scale"), default=list, help_text=_("The level codes of its scale, best first."))
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quality framework")
+        verbose_name_plural = _("quality frameworks")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "version"],
+                name="framework_unique_version",
+                violation_error_message=_("There is a framework of this code and version already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="framework_version_from_1",
+                violation_error_message=_("A framework's versions are numbered from 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+    @property
+    def level_choices(self) -> list[tuple[str, str]]:
+        """The framework's levels as (code, label) pairs, best first."""
+        labels = dict(QualityLevel.choices)
+        return [(code, str(labels.get(code, code))) for code in self.levels]
+
+
+class FrameworkArea(models.Model):
+    """An area or category of a framework (joma, kategorija), e.g. "2 Mācīšana un mācīšanās"."""
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="areas"
+    )
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=255)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("framework area")
+        verbose_name_plural = _("framework areas")
+        ordering = ["framework", "position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="framework_area_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class FrameworkCriterion(models.Model):
+    """A criterion of a framework (kritērijs); its code (`2.1`, `7.3`, or an area's own `1`) is stable."""
+
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    area = models.ForeignKey(FrameworkArea, verbose_name=_("area"), on_delete=models.CASCADE, related_name="criteria")
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=255)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    every_year = models.BooleanField(
+        _("reviewed every year"), default=False, help_text=_("Else at least once in four years.")
+    )
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("framework criterion")
+        verbose_name_plural = _("framework criteria")
+        ordering = ["framework", "position"]
+        constraints = [models.UniqueConstraint(fields=["framework", "code"], name="framework_criterion_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class SelfAssessment(TimeStampedModel):
+    """An institution's self-assessment of one school year on one framework version (pašnovērtējums), with its
+    workflow: draft → submitted → agreed by the board → published (then frozen)."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="self_assessments"
+    )
+    school_year = models.ForeignKey(
+        SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
+    )
+    framework = models.ForeignKey(Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=12, choices=SelfAssessmentStatus.choices, default=SelfAssessmentStatus.DRAFT
+    )
+    priorities = models.TextField(_("priorities"), blank=True, help_text=_("The institution's priorities this year."))
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agreed_at = models.DateTimeField(_("agreed"), null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("agreed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-school_year__start_date", "institution__sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "school_year"],
+                name="self_assessment_unique_year",
+                violation_error_message=_("This institution has a self-assessment of this school year already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution} {self.school_year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("quality:self_assessment_detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status == SelfAssessmentStatus.PUBLISHED
+
+
+class SelfAssessmentEntryQuerySet(ScopedQuerySet):
+    institution_path = "self_assessment__institution"
+
+
+class SelfAssessmentEntry(TimeStampedModel):
+    """One criterion of a self-assessment: its level, what was found, what the institution is proud of, what
+    comes next, and the board's comment."""
+
+    self_assessment = models.ForeignKey(
+        SelfAssessment, verbose_name=_("self-assessment"), on_delete=models.CASCADE, related_name="entries"
+    )
+    criterion = models.ForeignKey(
+        FrameworkCriterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = level_field(_("level"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+    strengths = models.TextField(_("achievements we are proud of"), blank=True)
+    next_steps = models.TextField(_("further development"), blank=True)
+    board_comment = models.TextField(_("the board's comment"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = SelfAssessmentEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("self-assessment of a criterion")
+        verbose_name_plural = _("self-assessments of criteria")
+        ordering = ["self_assessment", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["self_assessment", "criterion"],
+                name="self_assessment_entry_unique_criterion",
+                violation_error_message=_("This criterion is in the self-assessment already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.self_assessment} {self.criterion.code}"
+
+
+class EvidenceQuerySet(ScopedQuerySet):
+    institution_path = "entry__self_assessment__institution"
+
+
+class Evidence(TimeStampedModel):
+    """What a self-assessed criterion rests on: a lesson observation, an exam result, a survey or a document."""
+
+    entry = models.ForeignKey(
+        SelfAssessmentEntry, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=EvidenceKind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    observation = models.ForeignKey(
+        Observation,
+        verbose_name=_("lesson observation"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    exam_result = models.ForeignKey(
+        ExamResult, verbose_name=_("exam result"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    url = models.URLField(_("link"), max_length=500, blank=True)
+
+    objects = EvidenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["entry", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Accreditation(TimeStampedModel):
+    """An accreditation (akreditācija) of an institution, or of one of its programmes, for up to six years."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="accreditations"
+    )
+    programme = models.ForeignKey(
+        Programme,
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the institution's own accreditation."),
+    )
+    framework = models.ForeignKey(
+        Framework, verbose_name=_("framework"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accredited_on = models.DateField(_("accredited on"))
+    term_years = models.PositiveSmallIntegerField(
+        _("term, years"), validators=[MinValueValidator(1), MaxValueValidator(6)]
+    )
+    expires_on = models.DateField(_("expires on"), editable=False)
+    decision = models.CharField(_("decision"), max_length=120, blank=True, help_text=_("e.g. its number and date"))
+    visited_on = models.DateField(_("expert visit"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accreditation")
+        verbose_name_plural = _("accreditations")
+        ordering = ["expires_on", "institution__sort_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(term_years__gte=1) & Q(term_years__lte=6),
+                name="accreditation_term_1_to_6_years",
+                violation_error_message=_("An accreditation is given for one to six years."),
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("accredited_on")),
+                name="accreditation_expires_after_start",
+                violation_error_message=_("An accreditation expires after it was given."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = f"{self.institution}" + (f", {self.programme.code}" if self.programme_id and self.programme else "")
+        return f"{what}: {self.accredited_on:%d.%m.%Y}–{self.expires_on:%d.%m.%Y}"
+
+
+class AccreditationLevelQuerySet(ScopedQuerySet):
+    institution_path = "accreditation__institution"
+
+
+class AccreditationLevel(models.Model):
+    """The level the accreditation's experts gave one criterion."""
+
+    accreditation = models.ForeignKey(
+        Accreditation, verbose_name=_("accreditation"), on_delete=models.CASCADE, related_name="levels"
+    )
+    criterion = models.ForeignKey(
+        FrameworkCriterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = level_field(_("level"))
+
+    objects = AccreditationLevelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("accreditation level")
+        verbose_name_plural = _("accreditation levels")
+        ordering = ["accreditation", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accreditation", "criterion"],
+                name="accreditation_level_unique_criterion",
+                violation_error_message=_("This criterion has a level in the accreditation already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.level}"
+
+
+def sees_heads_evaluations(viewer: Viewer) -> bool:
+    """The board's administrators and analysts (and the whole city's view) see every head's evaluation; an
+    observer or anyone else does not."""
+    if isinstance(viewer, WholeCity):
+        return True
+    if not getattr(viewer, "is_authenticated", False):
+        return False
+    return bool(getattr(viewer, "is_superuser", False)) or getattr(viewer, "role", None) in HEADS_EVALUATORS
+
+
+class HeadEvaluationQuerySet(models.QuerySet["HeadEvaluation"]):
+    def visible_to(self, viewer: Viewer) -> HeadEvaluationQuerySet:
+        """The board sees every evaluation; a head only their own (the staff record linked to their account)."""
+        if sees_heads_evaluations(viewer):
+            return self
+        if not getattr(viewer, "is_authenticated", False):
+            return self.none()
+        return self.filter(head__user_id=int(getattr(viewer, "pk", 0) or 0))
+
+    def editable_by(self, viewer: Viewer) -> HeadEvaluationQuerySet:
+        """Only the board evaluates heads."""
+        if sees_heads_evaluations(viewer):
+            return self
+        return self.none()
+
+
+class HeadEvaluation(TimeStampedModel):
+    """A head's professional evaluation (vadītāja profesionālās darbības novērtējums) on a date: a level per
+    criterion of the heads' framework and an overall level."""
+
+    head = models.ForeignKey(
+        StaffMember, verbose_name=_("head"), on_delete=models.PROTECT, related_name="head_evaluations"
+    )
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="head_evaluations"
+    )
+    framework = models.ForeignKey(Framework, verbose_name=_("framework"), on_delete=models.PROTECT, related_name="+")
+    evaluated_on = models.DateField(_("evaluated on"))
+    overall_level = level_field(_("overall level"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = HeadEvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("head's evaluation")
+        verbose_name_plural = _("heads' evaluations")
+        ordering = ["-evaluated_on", "institution__sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["head", "institution", "evaluated_on"],
+                name="head_evaluation_unique_day",
+                violation_error_message=_("This head has an evaluation of this day already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.head} ({self.institution}), {self.evaluated_on:%d.%m.%Y}"
+
+
+class HeadEvaluationLevelQuerySet(models.QuerySet["HeadEvaluationLevel"]):
+    def visible_to(self, viewer: Viewer) -> HeadEvaluationLevelQuerySet:
+        return self.filter(evaluation__in=HeadEvaluation.objects.visible_to(viewer).values("pk"))
+
+
+class HeadEvaluationLevel(models.Model):
+    """The level of one criterion in a head's evaluation."""
+
+    evaluation = models.ForeignKey(
+        HeadEvaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="levels"
+    )
+    criterion = models.ForeignKey(
+        FrameworkCriterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = level_field(_("level"))
+
+    objects = HeadEvaluationLevelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("head's evaluation level")
+        verbose_name_plural = _("head's evaluation levels")
+        ordering = ["evaluation", "criterion__position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["evaluation", "criterion"],
+                name="head_evaluation_level_unique",
+                violation_error_message=_("This criterion has a level in the evaluation already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {self.level}"
+
+
+class UnifiedSchoolStatusQuerySet(models.QuerySet["UnifiedSchoolStatus"]):
+    def visible_to(self, viewer: Viewer) -> UnifiedSchoolStatusQuerySet:
+        """The board sees every school's status; a head their own schools'."""
+        if sees_heads_evaluations(viewer):
+            return self
+        if getattr(viewer, "role", None) != Role.INSTITUTION_HEAD:
+            return self.none()
+        return self.filter(institution__in=institution_scope(viewer) or set())
+
+    def editable_by(self, viewer: Viewer) -> UnifiedSchoolStatusQuerySet:
+        """Only the board records the statuses."""
+        if sees_heads_evaluations(viewer):
+            return self
+        return self.none()
+
+
+class UnifiedSchoolStatus(TimeStampedModel):
+    """A school on its way to the unified school (vienotā skola) on a date: whether its environment meets the
+    recommendations, and whether its head ensured the transition."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="unified_school_statuses"
+    )
+    head = models.ForeignKey(
+        StaffMember, verbose_name=_("head"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    assessed_on = models.DateField(_("assessed on"))
+    environment = models.CharField(_("environment"), max_length=16, choices=UnifiedSchoolEnvironment.choices)
+    head_transition = models.CharField(_("the head's transition"), max_length=10, choices=UnifiedSchoolHead.choices)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = UnifiedSchoolStatusQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unified-school status")
+        verbose_name_plural = _("unified-school statuses")
+        ordering = ["-assessed_on", "institution__sort_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["institution", "assessed_on"],
+                name="unified_school_unique_day",
+                violation_error_message=_("This school has a status of this day already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.institution}, {self.assessed_on:%d.%m.%Y}"
