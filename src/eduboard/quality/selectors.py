@@ -15,28 +15,39 @@ Rules, in one place:
 
 from __future__ import annotations
 
+import calendar
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.conf import settings
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from eduboard.core.figures_cache import cached_figures
+from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import CENT, percent
 from eduboard.core.scope import Viewer
+from eduboard.quality.choices import QualityLevel, SelfAssessmentStatus, UnifiedSchoolEnvironment, UnifiedSchoolHead
 from eduboard.quality.defaults import DEFAULT_FORM_CODE
 from eduboard.quality.models import (
+    Accreditation,
     Answer,
     Criterion,
     ExamResult,
     ExamSitting,
+    HeadEvaluation,
     LearnerResult,
     Observation,
     ObservationForm,
+    SelfAssessment,
+    SelfAssessmentEntry,
+    UnifiedSchoolStatus,
 )
 from eduboard.quality.services import pass_threshold
+from eduboard.registry.choices import Founder, InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import same_day_a_year_before
 
@@ -366,3 +377,183 @@ def support_list(
             }
         )
     return sorted(grouped.values(), key=lambda entry: (entry["institution"] is not None, entry["institution_name"]))
+
+
+# --- self-assessment, accreditation, heads' evaluation
+
+#: The kinds of institution that owe a self-assessment every year, unless settings name others.
+SELF_ASSESSING_TYPES = (
+    InstitutionType.PRESCHOOL,
+    InstitutionType.BASIC_SCHOOL,
+    InstitutionType.SECONDARY_SCHOOL,
+    InstitutionType.GYMNASIUM,
+    InstitutionType.VOCATIONAL,
+    InstitutionType.INTEREST_EDUCATION,
+)
+
+
+def self_assessment_due_on(school_year: SchoolYear) -> date:
+    """The day a school year's self-assessment is due: settings.SELF_ASSESSMENT_DUE (month, day), 1 October by
+    default, after the school year ends."""
+    month, day = getattr(settings, "SELF_ASSESSMENT_DUE", (10, 1))
+    return date(school_year.end_date.year, month, day)
+
+
+def institutions_expected_to_self_assess(*, visible_to: Viewer, on: date) -> QuerySet[Institution]:
+    """The institutions that owe the board a self-assessment: the municipality's own, open on `on`, of the types
+    in settings.SELF_ASSESSMENT_INSTITUTION_TYPES."""
+    types = getattr(settings, "SELF_ASSESSMENT_INSTITUTION_TYPES", SELF_ASSESSING_TYPES)
+    return (
+        Institution.objects.visible_to(visible_to)
+        .active_on(on)
+        .filter(founder=Founder.MUNICIPALITY, type__in=types)
+        .order_by("sort_name")
+    )
+
+
+def self_assessments_late(*, visible_to: Viewer, school_year: SchoolYear, today: date) -> list[dict[str, Any]]:
+    """The expected institutions whose self-assessment of `school_year` was not submitted by its due date, once
+    that date has passed (`today` after it): each with its self-assessment's status and submission, if any."""
+    due = self_assessment_due_on(school_year)
+    if today <= due:
+        return []
+    expected = list(institutions_expected_to_self_assess(visible_to=visible_to, on=due))
+    stored = {
+        row["institution"]: row
+        for row in SelfAssessment.objects.filter(school_year=school_year, institution__in=expected).values(
+            "pk", "institution", "status", "submitted_at"
+        )
+    }
+    late = []
+    for institution in expected:
+        row = stored.get(institution.pk)
+        submitted = row["submitted_at"] if row else None
+        if submitted is not None and timezone.localdate(submitted) <= due:
+            continue
+        late.append(
+            {
+                "institution": institution,
+                "self_assessment": row["pk"] if row else None,
+                "status": row["status"] if row else None,
+                "submitted_at": submitted,
+            }
+        )
+    return late
+
+
+def self_assessment_figures(*, visible_to: Viewer, school_year: SchoolYear, today: date) -> dict[str, Any]:
+    """`quality_stats self_assessment`: for every criterion code, how many self-assessments of the year (whatever
+    their state) gave it each level; then how many were submitted (submitted, agreed or published), how many
+    institutions are late (see `self_assessments_late`, as of `today`) and how many are published."""
+    assessments = SelfAssessment.objects.visible_to(visible_to).filter(school_year=school_year)
+    by_criterion: dict[str, dict[str, int]] = {}
+    rows = (
+        SelfAssessmentEntry.objects.filter(self_assessment__in=assessments)
+        .values("criterion__code", "criterion__position", "level")
+        .annotate(n=Count("pk"))
+        .order_by("criterion__position", "criterion__code")
+    )
+    for row in rows:
+        levels = by_criterion.setdefault(row["criterion__code"], dict.fromkeys(QualityLevel.values, 0))
+        if row["level"]:
+            levels[row["level"]] += row["n"]
+    statuses = dict(assessments.values_list("status").annotate(n=Count("pk")))
+    return {
+        "school_year": school_year.code,
+        "due_on": self_assessment_due_on(school_year).isoformat(),
+        "by_criterion": dict(sorted(by_criterion.items(), key=lambda item: _code_key(item[0]))),
+        "submitted": sum(
+            statuses.get(status, 0)
+            for status in (SelfAssessmentStatus.SUBMITTED, SelfAssessmentStatus.AGREED, SelfAssessmentStatus.PUBLISHED)
+        ),
+        "late": len(self_assessments_late(visible_to=visible_to, school_year=school_year, today=today)),
+        "published": statuses.get(SelfAssessmentStatus.PUBLISHED, 0),
+    }
+
+
+def _code_key(code: str) -> tuple[int, ...]:
+    """A criterion code in natural order: 2.1 < 2.10 < 3."""
+    return tuple(int(part) if part.isdigit() else 0 for part in code.split("."))
+
+
+def self_assessment_list(*, visible_to: Viewer) -> QuerySet[SelfAssessment]:
+    """Self-assessments in scope, with what their list shows."""
+    return SelfAssessment.objects.visible_to(visible_to).select_related("institution", "school_year", "framework")
+
+
+def self_assessment_entries(assessment: SelfAssessment) -> list[SelfAssessmentEntry]:
+    """The criteria of a self-assessment in the framework's order, with their area and evidence."""
+    return list(
+        assessment.entries.select_related("criterion__area")
+        .prefetch_related("evidence")
+        .order_by("criterion__position")
+    )
+
+
+def accreditations_expiring(*, visible_to: Viewer, today: date, months: int = 12) -> QuerySet[Accreditation]:
+    """Accreditations in scope that end from `today` to `months` months later (the latest one per institution and
+    programme only, so a renewed accreditation no longer shows the old one)."""
+    until = add_months(today, months)
+    latest = (
+        Accreditation.objects.filter(institution=OuterRef("institution"), programme=OuterRef("programme"))
+        .order_by("-expires_on")
+        .values("pk")[:1]
+    )
+    institution_only = (
+        Accreditation.objects.filter(institution=OuterRef("institution"), programme__isnull=True)
+        .order_by("-expires_on")
+        .values("pk")[:1]
+    )
+    return (
+        Accreditation.objects.visible_to(visible_to)
+        .filter(expires_on__gte=today, expires_on__lte=until)
+        .filter(
+            Q(programme__isnull=False, pk=Subquery(latest)) | Q(programme__isnull=True, pk=Subquery(institution_only))
+        )
+        .select_related("institution", "programme")
+        .order_by("expires_on", "institution__sort_name")
+    )
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` months later (the month's last day when it has no such day)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def heads_figures(*, visible_to: Viewer, as_of: date) -> dict[str, Any]:
+    """`quality_stats heads`: the overall level of each head's latest evaluation on or before `as_of` (one per head
+    and institution), counted by level; and each school's latest unified-school status by then, counted by the
+    environment's and the head's answers."""
+    evaluations = (
+        HeadEvaluation.objects.visible_to(visible_to).filter(evaluated_on__lte=as_of).exclude(overall_level="")
+    )
+    latest: dict[tuple[int, int], tuple[date, str]] = {}
+    for head, institution, day, level in evaluations.values_list(
+        "head", "institution", "evaluated_on", "overall_level"
+    ):
+        if (head, institution) not in latest or day > latest[(head, institution)][0]:
+            latest[(head, institution)] = (day, level)
+    levels = dict.fromkeys(QualityLevel.values, 0)
+    for _day, level in latest.values():
+        levels[level] += 1
+    statuses: dict[int, tuple[date, str, str]] = {}
+    for institution, day, environment, head_answer in (
+        UnifiedSchoolStatus.objects.visible_to(visible_to)
+        .filter(assessed_on__lte=as_of)
+        .values_list("institution", "assessed_on", "environment", "head_transition")
+    ):
+        if institution not in statuses or day > statuses[institution][0]:
+            statuses[institution] = (day, environment, head_answer)
+    environment_counts = dict.fromkeys(UnifiedSchoolEnvironment.values, 0)
+    head_counts = dict.fromkeys(UnifiedSchoolHead.values, 0)
+    for _day, environment, head_answer in statuses.values():
+        environment_counts[environment] += 1
+        head_counts[head_answer] += 1
+    return {
+        "as_of": as_of.isoformat(),
+        "heads": len(latest),
+        "levels": levels,
+        "unified_school": {"schools": len(statuses), "environment": environment_counts, "head": head_counts},
+    }

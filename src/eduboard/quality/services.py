@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
@@ -13,24 +13,37 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from eduboard.core.models import SchoolYear
 from eduboard.core.scope import Viewer, WholeCity, sees_whole_city
+from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
 from eduboard.people.models import Employment, StaffMember
-from eduboard.quality.choices import DEFAULT_THRESHOLDS, ObservationKind
+from eduboard.quality.choices import DEFAULT_THRESHOLDS, FrameworkKind, ObservationKind, SelfAssessmentStatus
 from eduboard.quality.defaults import DEFAULT_FORM_CODE
 from eduboard.quality.models import (
+    Accreditation,
+    AccreditationLevel,
     Answer,
     AnswerScale,
     Criterion,
     CriterionGroup,
+    Evidence,
+    ExamResult,
+    Framework,
+    HeadEvaluation,
+    HeadEvaluationLevel,
     Observation,
     ObservationForm,
     PassThreshold,
     ScaleOption,
+    SelfAssessment,
+    SelfAssessmentEntry,
     Subject,
+    UnifiedSchoolStatus,
+    sees_heads_evaluations,
 )
-from eduboard.registry.models import Institution
+from eduboard.registry.models import Institution, Licence
 
 
 @dataclass(frozen=True)
@@ -262,3 +275,369 @@ def observation_acknowledge(*, observation: Observation, by: Viewer, comment: st
     observation.teacher_comment = comment.strip()
     observation.save(update_fields=["acknowledged_at", "teacher_comment", "updated_at"])
     return observation
+
+
+# --- self-assessment, accreditation, heads' evaluation
+
+
+STALE_SELF_ASSESSMENT = gettext_lazy(
+    "Someone else changed this self-assessment meanwhile (your version %(yours)s, now %(now)s); reload the page."
+)
+
+
+def framework_in_use(*, code: str) -> Framework:
+    """The newest version of the framework `code` (the one new self-assessments and files use)."""
+    framework = Framework.objects.filter(code=code).order_by("-version").first()
+    if framework is None:
+        known = ", ".join(sorted(set(Framework.objects.values_list("code", flat=True))))
+        raise ValidationError(
+            _("There is no quality framework “%(code)s” (known: %(known)s).") % {"code": code, "known": known},
+            code="no_framework",
+        )
+    return framework
+
+
+def is_board_reviewer(viewer: Viewer) -> bool:
+    """Whether `viewer` agrees, comments on and publishes self-assessments: a board role that may change them."""
+    return sees_whole_city(viewer) and viewer.has_perm("quality.change_selfassessment")
+
+
+def _institution_in_reach(institution: Institution, by: Viewer) -> None:
+    if not Institution.objects.editable_by(by).filter(pk=institution.pk).exists():
+        raise ValidationError(_("%(institution)s is not in your scope.") % {"institution": institution}, code="scope")
+
+
+@atomic_write
+def self_assessment_start(
+    *, institution: Institution, school_year: SchoolYear, framework: Framework, by: Viewer, priorities: str = ""
+) -> SelfAssessment:
+    """Start an institution's self-assessment of a school year on a framework: a draft with a row per criterion."""
+    _institution_in_reach(institution, by)
+    if framework.kind != FrameworkKind.INSTITUTION:
+        raise ValidationError(_("This framework evaluates heads, not institutions."), code="framework")
+    if SelfAssessment.objects.filter(institution=institution, school_year=school_year).exists():
+        raise ValidationError(
+            _("%(institution)s has a self-assessment of %(year)s already.")
+            % {"institution": institution, "year": school_year},
+            code="exists",
+        )
+    assessment = SelfAssessment(
+        institution=institution, school_year=school_year, framework=framework, priorities=priorities
+    )
+    save_versioned(assessment)
+    SelfAssessmentEntry.objects.bulk_create(
+        SelfAssessmentEntry(self_assessment=assessment, criterion=criterion)
+        for criterion in framework.criteria.order_by("position")
+    )
+    return assessment
+
+
+def _refuse_unless_draft(assessment: SelfAssessment) -> None:
+    if assessment.status != SelfAssessmentStatus.DRAFT:
+        raise ValidationError(
+            _("This self-assessment is %(status)s: only a draft is edited (the board can return it to a draft).")
+            % {"status": assessment.get_status_display()},
+            code="frozen" if assessment.is_frozen else "not_draft",
+        )
+
+
+def _locked_assessment(assessment: SelfAssessment, expected_version: int | None) -> SelfAssessment:
+    locked = SelfAssessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    if locked is None:
+        raise ValidationError(_("This record was deleted meanwhile."), code="gone")
+    refuse_stale(stored=locked.version, expected=expected_version, message=STALE_SELF_ASSESSMENT)
+    return locked
+
+
+@atomic_write
+def self_assessment_entry_save(
+    *, entry: SelfAssessmentEntry, by: Viewer, expected_version: int | None = None
+) -> SelfAssessmentEntry:
+    """Save a criterion's level and texts (made on `expected_version` of the entry); only in a draft, by whoever may
+    change the institution's data."""
+    assessment = _locked_assessment(entry.self_assessment, None)
+    _institution_in_reach(assessment.institution, by)
+    _refuse_unless_draft(assessment)
+    save_versioned(entry, expected_version=expected_version, stale_message=STALE_SELF_ASSESSMENT)
+    return entry
+
+
+@atomic_write
+def self_assessment_save(
+    *, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None
+) -> SelfAssessment:
+    """Save the self-assessment's own fields (its priorities); only in a draft."""
+    _institution_in_reach(assessment.institution, by)
+    stored = _locked_assessment(assessment, None)
+    _refuse_unless_draft(stored)
+    save_versioned(assessment, expected_version=expected_version, stale_message=STALE_SELF_ASSESSMENT)
+    return assessment
+
+
+def review_rule_problems(*, assessment: SelfAssessment) -> list[dict[str, Any]]:
+    """Where the assessment breaks the review rule: a criterion marked `every_year` (2.1) has no level this year,
+    or another criterion had no level in any of the institution's self-assessments on the same framework in the
+    four school years ending with this one. Each problem: criterion code and name, rule, the last year it had one."""
+    criteria = list(assessment.framework.criteria.order_by("position"))
+    first_start = assessment.school_year.start_date.replace(year=assessment.school_year.start_date.year - 3)
+    rated = (
+        SelfAssessmentEntry.objects.filter(
+            self_assessment__institution=assessment.institution_id,
+            self_assessment__framework__code=assessment.framework.code,
+            self_assessment__school_year__start_date__lte=assessment.school_year.start_date,
+        )
+        .exclude(level="")
+        .values_list(
+            "criterion__code", "self_assessment__school_year__code", "self_assessment__school_year__start_date"
+        )
+    )
+    last: dict[str, tuple[date, str]] = {}
+    this_year: set[str] = set()
+    for code, year_code, start in rated:
+        if start == assessment.school_year.start_date:
+            this_year.add(code)
+        if code not in last or start > last[code][0]:
+            last[code] = (start, year_code)
+    problems = []
+    for criterion in criteria:
+        seen = last.get(criterion.code)
+        if criterion.every_year and criterion.code not in this_year:
+            rule = "every_year"
+        elif not criterion.every_year and (seen is None or seen[0] < first_start):
+            rule = "four_years"
+        else:
+            continue
+        problems.append(
+            {
+                "criterion": criterion.code,
+                "name": criterion.name,
+                "rule": rule,
+                "last_reviewed": seen[1] if seen else None,
+            }
+        )
+    return problems
+
+
+@atomic_write
+def self_assessment_submit(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
+    """Submit a draft to the board. Refused while a criterion reviewed every year (2.1) has no level."""
+    locked = _locked_assessment(assessment, expected_version)
+    _institution_in_reach(locked.institution, by)
+    _refuse_unless_draft(locked)
+    missing = [
+        problem["criterion"] for problem in review_rule_problems(assessment=locked) if problem["rule"] == "every_year"
+    ]
+    if missing:
+        raise ValidationError(
+            _("Criterion %(codes)s is reviewed every year: give it a level before submitting.")
+            % {"codes": ", ".join(missing)},
+            code="every_year",
+        )
+    _move(locked, SelfAssessmentStatus.SUBMITTED, by, stamp="submitted")
+    assessment.refresh_from_db()
+
+
+def _move(assessment: SelfAssessment, status: str, by: Viewer, *, stamp: str | None) -> None:
+    assessment.status = status
+    fields = ["status", "version", "updated_at"]
+    if stamp:
+        setattr(assessment, f"{stamp}_at", timezone.now())
+        setattr(assessment, f"{stamp}_by", by if getattr(by, "pk", None) else None)
+        fields += [f"{stamp}_at", f"{stamp}_by"]
+    assessment.version += 1
+    assessment.save(update_fields=fields)
+
+
+def _refuse_unless_board(by: Viewer) -> None:
+    if not is_board_reviewer(by):
+        raise ValidationError(_("Only the board agrees, returns and publishes self-assessments."), code="permission")
+
+
+def _refuse_unless_status(assessment: SelfAssessment, status: str) -> None:
+    if assessment.status != status:
+        raise ValidationError(
+            _("This self-assessment is %(status)s.") % {"status": assessment.get_status_display()}, code="status"
+        )
+
+
+@atomic_write
+def self_assessment_agree(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
+    """The board agrees a submitted self-assessment (saskaņo)."""
+    _refuse_unless_board(by)
+    locked = _locked_assessment(assessment, expected_version)
+    _refuse_unless_status(locked, SelfAssessmentStatus.SUBMITTED)
+    _move(locked, SelfAssessmentStatus.AGREED, by, stamp="agreed")
+    assessment.refresh_from_db()
+
+
+@atomic_write
+def self_assessment_return(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
+    """The board returns a submitted or agreed self-assessment to its institution as a draft (never a published
+    one); the dates of the earlier steps stay until they are taken again."""
+    _refuse_unless_board(by)
+    locked = _locked_assessment(assessment, expected_version)
+    if locked.status not in (SelfAssessmentStatus.SUBMITTED, SelfAssessmentStatus.AGREED):
+        raise ValidationError(
+            _("This self-assessment is %(status)s.") % {"status": locked.get_status_display()}, code="status"
+        )
+    _move(locked, SelfAssessmentStatus.DRAFT, by, stamp=None)
+    assessment.refresh_from_db()
+
+
+@atomic_write
+def self_assessment_publish(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
+    """The board publishes an agreed self-assessment; from then on it is frozen."""
+    _refuse_unless_board(by)
+    locked = _locked_assessment(assessment, expected_version)
+    _refuse_unless_status(locked, SelfAssessmentStatus.AGREED)
+    _move(locked, SelfAssessmentStatus.PUBLISHED, by, stamp="published")
+    assessment.refresh_from_db()
+
+
+@atomic_write
+def self_assessment_comment(
+    *, entry: SelfAssessmentEntry, comment: str, by: Viewer, expected_version: int | None = None
+) -> SelfAssessmentEntry:
+    """The board's comment on one criterion, while the self-assessment is not published."""
+    _refuse_unless_board(by)
+    assessment = _locked_assessment(entry.self_assessment, None)
+    if assessment.is_frozen:
+        raise ValidationError(_("A published self-assessment is frozen."), code="frozen")
+    entry.board_comment = comment
+    save_versioned(entry, expected_version=expected_version, stale_message=STALE_SELF_ASSESSMENT)
+    return entry
+
+
+@atomic_write
+def evidence_add(*, entry: SelfAssessmentEntry, evidence: Evidence, by: Viewer) -> Evidence:
+    """Link evidence to a criterion of a draft: an observation or exam result of the same institution, or a link."""
+    assessment = _locked_assessment(entry.self_assessment, None)
+    _institution_in_reach(assessment.institution, by)
+    _refuse_unless_draft(assessment)
+    evidence.entry = entry
+    institution_id = assessment.institution_id
+    if (
+        evidence.observation_id
+        and not Observation.objects.visible_to(by)
+        .filter(pk=evidence.observation_id, institution=institution_id)
+        .exists()
+    ):
+        raise ValidationError({"observation": _("Choose an observation of this institution.")}, code="scope")
+    if (
+        evidence.exam_result_id
+        and not ExamResult.objects.visible_to(by)
+        .filter(pk=evidence.exam_result_id, institution=institution_id)
+        .exists()
+    ):
+        raise ValidationError({"exam_result": _("Choose an exam result of this institution.")}, code="scope")
+    if not (evidence.observation_id or evidence.exam_result_id or evidence.url):
+        raise ValidationError(_("Evidence links to an observation, an exam result or a web address."), code="empty")
+    evidence.full_clean()
+    evidence.save()
+    return evidence
+
+
+@atomic_write
+def evidence_remove(*, evidence: Evidence, by: Viewer) -> None:
+    """Remove a piece of evidence from a draft."""
+    assessment = _locked_assessment(evidence.entry.self_assessment, None)
+    _institution_in_reach(assessment.institution, by)
+    _refuse_unless_draft(assessment)
+    evidence.delete()
+
+
+def accreditation_expiry(*, accredited_on: date, term_years: int) -> date:
+    """The last day of an accreditation given on `accredited_on` for `term_years` years."""
+    try:
+        end = accredited_on.replace(year=accredited_on.year + term_years)
+    except ValueError:  # 29 February
+        end = accredited_on.replace(year=accredited_on.year + term_years, day=28)
+    return end - timedelta(days=1)
+
+
+@atomic_write
+def accreditation_save(
+    *,
+    accreditation: Accreditation,
+    levels: Mapping[str, str] | None = None,
+    by: Viewer,
+    expected_version: int | None = None,
+) -> Accreditation:
+    """Save an accreditation (board only), its expiry worked out from the date and the term, and the experts'
+    levels by criterion code (of its framework)."""
+    if not sees_heads_evaluations(by) or not by.has_perm("quality.change_accreditation"):
+        raise ValidationError(_("Only the board records accreditations."), code="permission")
+    if (
+        accreditation.programme_id
+        and not Licence.objects.filter(
+            institution=accreditation.institution_id, programme=accreditation.programme_id
+        ).exists()
+    ):
+        raise ValidationError({"programme": _("The institution has no licence for this programme.")}, code="programme")
+    if accreditation.term_years is not None and 1 <= accreditation.term_years <= 6:
+        accreditation.expires_on = accreditation_expiry(
+            accredited_on=accreditation.accredited_on, term_years=accreditation.term_years
+        )
+    save_versioned(accreditation, expected_version=expected_version)
+    if levels is not None:
+        _set_levels(accreditation.framework, levels, AccreditationLevel, "accreditation", accreditation)
+    return accreditation
+
+
+def _set_levels(framework: Framework | None, levels: Mapping[str, str], model: Any, owner: str, row: Any) -> None:
+    """Replace the levels of `row` (an accreditation or an evaluation) with `levels` (criterion code → level)."""
+    if framework is None:
+        if levels:
+            raise ValidationError({"framework": _("Choose the framework the levels are given on.")}, code="framework")
+        return
+    criteria = dict(framework.criteria.values_list("code", "pk"))
+    unknown = sorted(set(levels) - set(criteria))
+    if unknown:
+        raise ValidationError(
+            _("Framework %(framework)s has no criterion %(codes)s.")
+            % {"framework": framework.code, "codes": ", ".join(unknown)},
+            code="criterion",
+        )
+    bad = sorted(level for level in levels.values() if level not in framework.levels)
+    if bad:
+        raise ValidationError(_("Unknown level %(levels)s.") % {"levels": ", ".join(bad)}, code="level")
+    model.objects.filter(**{owner: row}).delete()
+    model.objects.bulk_create(
+        model(**{owner: row}, criterion_id=criteria[code], level=level) for code, level in levels.items() if level
+    )
+
+
+def _refuse_unless_heads_evaluator(by: Viewer) -> None:
+    if not sees_heads_evaluations(by) or not by.has_perm("quality.change_headevaluation"):
+        raise ValidationError(_("Only the board evaluates heads."), code="permission")
+
+
+@atomic_write
+def head_evaluation_save(
+    *,
+    evaluation: HeadEvaluation,
+    levels: Mapping[str, str] | None = None,
+    by: Viewer,
+    expected_version: int | None = None,
+) -> HeadEvaluation:
+    """Save a head's evaluation (board only) with its levels by criterion code; the head must work in the
+    institution (an employment there)."""
+    _refuse_unless_heads_evaluator(by)
+    if evaluation.framework_id and evaluation.framework.kind != FrameworkKind.HEAD:
+        raise ValidationError({"framework": _("Choose a framework that evaluates heads.")}, code="framework")
+    if not Employment.objects.filter(staff_member=evaluation.head_id, institution=evaluation.institution_id).exists():
+        raise ValidationError({"head": _("This person has no employment in the institution.")}, code="head")
+    save_versioned(evaluation, expected_version=expected_version)
+    if levels is not None:
+        _set_levels(evaluation.framework, levels, HeadEvaluationLevel, "evaluation", evaluation)
+    return evaluation
+
+
+@atomic_write
+def unified_school_status_save(
+    *, status: UnifiedSchoolStatus, by: Viewer, expected_version: int | None = None
+) -> UnifiedSchoolStatus:
+    """Save a school's unified-school status on a date (board only)."""
+    _refuse_unless_heads_evaluator(by)
+    save_versioned(status, expected_version=expected_version)
+    return status
