@@ -49,8 +49,18 @@ from eduboard.people.models import (
 )
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.quality import services as quality_services
+from eduboard.quality.choices import FRAMEWORK_HEADS, FRAMEWORK_MK325
 from eduboard.quality.defaults import ensure_default_form
-from eduboard.quality.models import ExamResult, ExamSitting, ObservationForm
+from eduboard.quality.frameworks import ensure_frameworks
+from eduboard.quality.models import (
+    Accreditation,
+    ExamResult,
+    ExamSitting,
+    Framework,
+    HeadEvaluation,
+    ObservationForm,
+    UnifiedSchoolStatus,
+)
 from eduboard.registry.models import (
     Enrolment,
     Group,
@@ -108,6 +118,7 @@ def build_world() -> World:
     """The whole matrix world; about a hundred rows."""
     ensure_standard_positions()
     ensure_default_form()
+    ensure_frameworks()
     ensure_standard_sources()
     year = school_year_get_or_create(code=YEAR_CODE)
     Municipality.objects.get_or_create(name="Daugavpils", defaults={"is_home": True})
@@ -362,9 +373,63 @@ def build_world() -> World:
         "assetkind": chromebook,
         "projectprogramme": ka2,
     }
+    reference["framework"] = Framework.objects.get(code=FRAMEWORK_MK325)
     for key, row in reference.items():
         assert row is not None, key
         pairs[key] = Pair(row, None)
+
+    # quality judgements: A's and B's self-assessments; heads' evaluations of A's head (A's head user) and B's head
+    assessments = [
+        quality_services.self_assessment_start(
+            institution=where, school_year=year, framework=reference["framework"], by=WHOLE_CITY
+        )
+        for where in (a, b)
+    ]
+    pairs["selfassessment"] = Pair(*assessments)
+    pairs["selfassessmententry"] = Pair(*(assessment.entries.order_by("pk").first() for assessment in assessments))
+    pairs["accreditation"] = Pair(
+        *(
+            quality_services.accreditation_save(
+                accreditation=Accreditation(institution=where, accredited_on=date(2021, 12, 1), term_years=6),
+                by=WHOLE_CITY,
+            )
+            for where in (a, b)
+        )
+    )
+    head_a = person(StaffMember, "Vilis", "Vadītājs", date(1970, 1, 5), user=users[Role.INSTITUTION_HEAD])
+    head_b_person = person(StaffMember, "Vera", "Vadītāja", date(1971, 2, 6))
+    heads = ((head_a, a), (head_b_person, b))
+    for who, where in heads:
+        Employment.objects.create(
+            staff_member=who, institution=where, position=PositionKind.objects.get(code="head"), fte=1,
+            start_date=date(2020, 9, 1),
+        )  # fmt: skip
+    heads_framework = Framework.objects.get(code=FRAMEWORK_HEADS)
+    pairs["headevaluation"] = Pair(
+        *(
+            quality_services.head_evaluation_save(
+                evaluation=HeadEvaluation(
+                    head=who, institution=where, framework=heads_framework, evaluated_on=date(2024, 5, 31),
+                    overall_level="good",
+                ),
+                levels={"4.1": "good"},
+                by=WHOLE_CITY,
+            )
+            for who, where in heads
+        )
+    )  # fmt: skip
+    pairs["unifiedschoolstatus"] = Pair(
+        *(
+            quality_services.unified_school_status_save(
+                status=UnifiedSchoolStatus(
+                    institution=where, head=who, assessed_on=date(2023, 9, 30), environment="meets",
+                    head_transition="ensured",
+                ),
+                by=WHOLE_CITY,
+            )
+            for who, where in heads
+        )
+    )  # fmt: skip
     pairs["public-vacancy"] = Pair(pairs["vacancy"].own, pairs["vacancy"].foreign)  # published / not published
 
     # reports: a published edition everyone signed in reads, a draft only the board reads

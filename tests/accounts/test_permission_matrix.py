@@ -57,12 +57,17 @@ HEAD = Role.INSTITUTION_HEAD
 REFUSED = frozenset({403, 404})
 REFUSED_WRITE = frozenset({403, 404, 405})
 ANONYMOUS_REFUSED = frozenset({302, 401, 403, 404})
+# Heads' evaluations and unified-school statuses: the board's administrators and analysts (not its observers) and
+# the head concerned only (issue 18).
+HEADS_JUDGEMENTS = frozenset({"headevaluation", "unifiedschoolstatus"})
+HEADS_EVALUATORS = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST})
 
 # City-wide reference data: one row, read by every signed-in role (a role may still lack the view's permission).
 REFERENCE = frozenset(
     {
         "programme", "positionkind", "trainingrequirement", "fundingsource", "institutionset", "costrate",
         "mealrule", "dayoff", "settlementline", "observationform", "municipality", "assetkind", "projectprogramme",
+        "framework",
     }
 )  # fmt: skip
 
@@ -89,6 +94,8 @@ def sees(kind: str, side: str, role: str) -> bool:
         return side == "own" or role in BOARD_ROLES
     if kind in REFERENCE:
         return True
+    if kind in HEADS_JUDGEMENTS:  # the board's evaluators, and A's head (evaluated, and head of A) their own
+        return role in HEADS_EVALUATORS or (side == "own" and role == HEAD)
     return side == "own" or role in BOARD_ROLES  # rows of institutions: A's for A's roles, all for the board
 
 
@@ -211,7 +218,7 @@ NO_ROW_NAMES = (
     "assets:asset_list", "assets:labels", "assets:loan_list", "assets:bulk_loan", "assets:returns",
     "assets:licence_list", "assets:room_list", "assets:stocktake_list", "projects:project_list",
     "projects:project_add", "projects:calendar", "projects:countries", "projects:mobility_list",
-    "api-projects-stats",
+    "api-projects-stats", "quality-stats-self-assessment", "quality-stats-heads",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
@@ -268,6 +275,8 @@ API_KINDS: dict[str, str] = {
         "fundingsource", "institutionset", "allocation", "expenditure", "costrate", "mealrule", "dayoff",
         "settlementline", "observationform", "observation", "examresult", "assetkind", "asset", "loan", "licence",
         "room", "projectprogramme", "project", "partner", "payment", "prefinancing", "mobility", "deadline",
+        "framework", "selfassessment", "selfassessmententry", "accreditation", "headevaluation",
+        "unifiedschoolstatus",
     ]
 }  # fmt: skip
 # basenames without detail routes: figures only
@@ -307,6 +316,10 @@ PATCHES: dict[str, dict[str, Any]] = {
     "prefinancing": {"amount": "1.00", "version": 1},
     "mobility": {"host_city": "Rīga", "version": 1},
     "deadline": {"title": "Cits", "version": 1},
+    "selfassessmententry": {"level": "excellent", "version": 1},
+    "accreditation": {"decision": "Cits", "version": 1},
+    "headevaluation": {"note": "Cits", "version": 1},
+    "unifiedschoolstatus": {"environment": "partly", "version": 1},
 }
 VIEWSETS = {basename: viewset for _prefix, viewset, basename in router.registry}
 DETAIL_BASENAMES = [basename for basename in VIEWSETS if f"{basename}-detail" in ROUTER_NAMES]
@@ -501,6 +514,8 @@ def test_api_refuses_writes_to_foreign_rows(
 ACTION_BODIES: dict[tuple[str, str], Callable[[World], dict[str, Any]]] = {
     ("queueentry", "offer"): lambda world: {"group": world.own("group").pk},
     ("loan", "return-loan"): lambda world: {"returned_on": "2025-01-10", "condition": "ok", "version": 1},
+    **{("selfassessment", step): lambda world: {"version": 1} for step in ("submit", "agree", "return", "publish")},
+    ("selfassessmententry", "comment"): lambda world: {"comment": "x", "version": 1},
 }
 ACTION_CASES = [(basename, action, role) for basename, action in DETAIL_ACTIONS for role in LOCAL]
 

@@ -77,6 +77,10 @@ EDITS: dict[str, Edit] = {
     "prefinancing": Edit("amount", "3000.00", "return_planned_on", "2026-12-31", "3500.00"),
     "mobility": Edit("host_city", "Varšava", "participants", 5, "Gdaņska"),
     "deadline": Edit("title", "Gala atskaite", "due_on", "2026-09-30", "Cita atskaite"),
+    "selfassessmententry": Edit("level", "good", "description", "Stundas ir strukturētas.", "very_good"),
+    "accreditation": Edit("decision", "Nr. 1-12/2021", "visited_on", "2021-11-15", "Nr. 2-12/2021"),
+    "headevaluation": Edit("note", "Sarunā 31.05.", "overall_level", "excellent", "Cita piezīme"),
+    "unifiedschoolstatus": Edit("environment", "partly", "head_transition", "partly", "does_not_meet"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,7 +14,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -22,19 +23,36 @@ from rest_framework.routers import DefaultRouter
 from eduboard.core.api import (
     RefuseUnknownFields,
     ScopedModelSerializer,
+    ScopedModelViewSet,
     ScopedReadOnlyViewSet,
     ScopedSlugRelatedField,
     StrictCharField,
+    VersionedWritesMixin,
+    VersionField,
     api_error,
     query_date,
+    request_viewer,
 )
+from eduboard.core.models import SchoolYear
 from eduboard.people.models import StaffMember
 from eduboard.quality import selectors, services
-from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.quality.choices import ExamKind, ExamLevel, FrameworkKind, ObservationKind, QualityLevel
 from eduboard.quality.filters import ExamResultFilter, ObservationFilter
 from eduboard.quality.forms import school_year_start
-from eduboard.quality.models import Answer, Criterion, ExamResult, Observation, ObservationForm
-from eduboard.registry.models import Institution
+from eduboard.quality.models import (
+    Accreditation,
+    Answer,
+    Criterion,
+    ExamResult,
+    Framework,
+    HeadEvaluation,
+    Observation,
+    ObservationForm,
+    SelfAssessment,
+    SelfAssessmentEntry,
+    UnifiedSchoolStatus,
+)
+from eduboard.registry.models import Institution, Programme
 from eduboard.registry.validators import normalise_personal_code
 
 
@@ -361,6 +379,388 @@ class QualityStatsViewSet(viewsets.ViewSet):
         )
         return Response({"below_percent": below, "schools": groups})
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year", {"type": "string", "pattern": r"^\d{4}/\d{4}$"}, required=True, description="e.g. 2024/2025"
+            ),
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="the day lateness is judged on; today"),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"], url_path="self-assessment")
+    def self_assessment(self, request: Request) -> Response:
+        """Levels given to each criterion by code, and how many were submitted, are late and are published: the
+        same JSON as `manage.py quality_stats self_assessment --year`."""
+        if not request.user.has_perm("quality.view_selfassessment"):
+            raise PermissionDenied
+        code = request.query_params.get("year", "")
+        school_year = SchoolYear.objects.filter(code=code).first()
+        if school_year is None:
+            raise ValidationError({"year": [_("No school year %s; write it as 2024/2025.") % code]})
+        today = query_date(request, "as_of", timezone.localdate())
+        return Response(
+            selectors.self_assessment_figures(visible_to=request.user, school_year=school_year, today=today)
+        )
+
+    @extend_schema(
+        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given")],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    @action(detail=False, methods=["get"])
+    def heads(self, request: Request) -> Response:
+        """Heads' overall levels and the unified-school statuses as of a date (the board; a head their own): the
+        same JSON as `manage.py quality_stats heads --as-of`."""
+        if not request.user.has_perm("quality.view_headevaluation"):
+            raise PermissionDenied
+        as_of = query_date(request, "as_of", timezone.localdate())
+        return Response(selectors.heads_figures(visible_to=request.user, as_of=as_of))
+
+
+# --- self-assessment, accreditation, heads' evaluation
+
+
+class FrameworkSerializer(ScopedModelSerializer):
+    """A version of a quality framework with its areas, criteria (stable codes) and level scale."""
+
+    areas = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Framework
+        fields = ["id", "code", "version", "name", "kind", "source", "levels", "areas"]
+
+    def get_areas(self, framework: Framework) -> list[dict[str, Any]]:
+        criteria: dict[int, list[dict[str, Any]]] = {}
+        for criterion in framework.criteria.all():
+            criteria.setdefault(criterion.area_id, []).append(
+                {"code": criterion.code, "name": criterion.name, "every_year": criterion.every_year}
+            )
+        return [
+            {"code": area.code, "name": area.name, "criteria": criteria.get(area.pk, [])}
+            for area in framework.areas.all()
+        ]
+
+
+class FrameworkViewSet(ScopedReadOnlyViewSet):
+    """The quality frameworks (read-only; shipped as data, a change is a new version)."""
+
+    serializer_class = FrameworkSerializer
+    queryset = Framework.objects.prefetch_related("areas", "criteria")
+    ordering = ["code", "-version"]
+
+
+class EntrySerializer(ScopedModelSerializer):
+    """One criterion of a self-assessment: level, texts, the board's comment; PATCH sends the version read."""
+
+    criterion = serializers.CharField(source="criterion.code", read_only=True)
+    criterion_name = serializers.CharField(source="criterion.name", read_only=True)
+    board_comment = serializers.CharField(read_only=True)
+    version = VersionField()
+
+    class Meta:
+        model = SelfAssessmentEntry
+        fields = [
+            "id", "self_assessment", "criterion", "criterion_name", "level", "description", "strengths",
+            "next_steps", "board_comment", "version",
+        ]  # fmt: skip
+        read_only_fields = ["self_assessment"]
+
+
+class CommentSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+    comment = StrictCharField(allow_blank=True)
+    version = VersionField(required=True)
+
+
+class SelfAssessmentEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
+    """The criteria of the self-assessments in scope. PATCH changes a draft's level and texts (the version read
+    is required back); `comment` is the board's comment on a criterion."""
+
+    serializer_class = EntrySerializer
+    queryset = SelfAssessmentEntry.objects.select_related("criterion", "self_assessment__institution")
+    http_method_names = ["get", "put", "patch", "post", "head", "options"]
+    ordering = ["self_assessment", "criterion__position"]
+
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        raise MethodNotAllowed("POST", detail=_("The criteria come with the self-assessment; start one instead."))
+
+    def save_with(self, instance: SelfAssessmentEntry, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.self_assessment_entry_save(entry=instance, by=self.request.user, expected_version=expected)
+
+    @extend_schema(request=CommentSerializer, responses=EntrySerializer)
+    @action(detail=True, methods=["post"])
+    def comment(self, request: Request, pk: str | None = None) -> Response:
+        """The board's comment on this criterion (while the self-assessment is not published)."""
+        entry = SelfAssessmentEntry.objects.visible_to(request.user).filter(pk=pk).select_related("criterion").first()
+        if entry is None:
+            raise NotFound
+        body = CommentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            services.self_assessment_comment(
+                entry=entry,
+                comment=body.validated_data["comment"],
+                by=request.user,
+                expected_version=body.validated_data["version"],
+            )
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+        return Response(self.get_serializer(entry).data)
+
+
+class SelfAssessmentSerializer(ScopedModelSerializer):
+    """An institution's self-assessment of a school year, with its workflow and its criteria. POST starts one
+    (a draft with every criterion of the framework)."""
+
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
+    school_year = serializers.SlugRelatedField(slug_field="code", queryset=SchoolYear.objects.all())
+    framework = serializers.SlugRelatedField(
+        slug_field="code", queryset=Framework.objects.filter(kind=FrameworkKind.INSTITUTION)
+    )
+    framework_version = serializers.IntegerField(source="framework.version", read_only=True)
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, default=None)
+    agreed_by = serializers.CharField(source="agreed_by.username", read_only=True, default=None)
+    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None)
+    entries = EntrySerializer(many=True, read_only=True)
+    version = VersionField()
+
+    class Meta:
+        model = SelfAssessment
+        fields = [
+            "id", "institution", "school_year", "framework", "framework_version", "status", "priorities",
+            "submitted_at", "submitted_by", "agreed_at", "agreed_by", "published_at", "published_by", "entries",
+            "version",
+        ]  # fmt: skip
+        read_only_fields = ["status", "submitted_at", "agreed_at", "published_at"]
+
+
+class StepSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+    """A workflow step: the version of the self-assessment the caller read."""
+
+    version = VersionField(required=True)
+
+
+STEP_REQUEST = StepSerializer
+
+
+class SelfAssessmentViewSet(ScopedModelViewSet):
+    """Self-assessments of the institutions in scope. POST starts one; its criteria are changed through
+    `self-assessment-entries`; `submit` (the institution), `agree`, `return` and `publish` (the board) move it on,
+    each sending the version read."""
+
+    serializer_class = SelfAssessmentSerializer
+    queryset = SelfAssessment.objects.select_related(
+        "institution", "school_year", "framework", "submitted_by", "agreed_by", "published_by"
+    ).prefetch_related(Prefetch("entries", queryset=SelfAssessmentEntry.objects.select_related("criterion")))
+    http_method_names = ["get", "post", "head", "options"]
+    ordering = ["-school_year__start_date", "institution__sort_name"]
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        data = serializer.validated_data
+        framework = services.framework_in_use(code=data["framework"].code)
+        try:
+            serializer.instance = services.self_assessment_start(
+                institution=data["institution"],
+                school_year=data["school_year"],
+                framework=framework,
+                priorities=data.get("priorities", ""),
+                by=self.request.user,
+            )
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+
+    def _step(self, request: Request, step: Callable[..., None]) -> Response:
+        assessment = self.get_object()
+        body = StepSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            step(assessment=assessment, by=request.user, expected_version=body.validated_data["version"])
+        except DjangoValidationError as error:
+            raise api_error(error) from error
+        return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
+
+    @extend_schema(request=STEP_REQUEST, responses=SelfAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Submit the draft to the board (refused while criterion 2.1 has no level)."""
+        return self._step(request, services.self_assessment_submit)
+
+    @extend_schema(request=STEP_REQUEST, responses=SelfAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def agree(self, request: Request, pk: str | None = None) -> Response:
+        """The board agrees the submitted self-assessment."""
+        return self._step(request, services.self_assessment_agree)
+
+    @extend_schema(request=STEP_REQUEST, responses=SelfAssessmentSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_draft(self, request: Request, pk: str | None = None) -> Response:
+        """The board returns a submitted or agreed self-assessment to its institution as a draft."""
+        return self._step(request, services.self_assessment_return)
+
+    @extend_schema(request=STEP_REQUEST, responses=SelfAssessmentSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request: Request, pk: str | None = None) -> Response:
+        """The board publishes the agreed self-assessment; it is frozen from then on."""
+        return self._step(request, services.self_assessment_publish)
+
+
+class LevelsField(serializers.DictField):  # type: ignore[type-arg]
+    """Levels by criterion code: {"4.1": "good", ...}."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(child=serializers.ChoiceField(choices=QualityLevel.choices), **kwargs)
+
+    def get_attribute(self, instance: Any) -> dict[str, str]:
+        return {level.criterion.code: level.level for level in instance.levels.all()}
+
+
+class AccreditationSerializer(ScopedModelSerializer):
+    """An accreditation of an institution (programme empty) or of one of its programmes; `expires_on` is worked
+    out from the date and the term; `levels` are the experts' levels by criterion code of `framework`."""
+
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
+    programme = serializers.SlugRelatedField(
+        slug_field="code", queryset=Programme.objects.all(), required=False, allow_null=True
+    )
+    framework = serializers.SlugRelatedField(
+        slug_field="code", queryset=Framework.objects.filter(kind=FrameworkKind.INSTITUTION), required=False,
+        allow_null=True,
+    )  # fmt: skip
+    levels = LevelsField(required=False)
+    version = VersionField()
+
+    class Meta:
+        model = Accreditation
+        fields = [
+            "id", "institution", "programme", "framework", "accredited_on", "term_years", "expires_on", "decision",
+            "visited_on", "levels", "version",
+        ]  # fmt: skip
+        read_only_fields = ["expires_on"]
+
+
+class LevelsWritesMixin(VersionedWritesMixin):
+    """Versioned writes whose `levels` (criterion code → level) go to the service beside the row."""
+
+    def _levels(self, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str] | None]:
+        levels = data.pop("levels", None)
+        return data, levels
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        data = dict(serializer.validated_data)
+        data.pop("version", None)
+        data, self.given_levels = self._levels(data)
+        instance = serializer.Meta.model(**data)  # type: ignore[attr-defined]
+        self._save(instance, None, {})
+        serializer.instance = instance
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+        data = dict(serializer.validated_data)
+        expected = data.pop("version", None)
+        if expected is None:
+            raise ValidationError({"version": [_("Send the version you read, so no one's change is overwritten.")]})
+        data, self.given_levels = self._levels(data)
+        instance: Any = serializer.instance
+        for name, value in data.items():
+            setattr(instance, name, value)
+        self._save(instance, expected, {})
+
+
+class AccreditationViewSet(LevelsWritesMixin, ScopedModelViewSet):
+    """Accreditations of the institutions in scope (read); the board records them. `?expiring=1`: those ending
+    within 12 months."""
+
+    serializer_class = AccreditationSerializer
+    queryset = Accreditation.objects.select_related("institution", "programme", "framework").prefetch_related(
+        "levels__criterion"
+    )
+    ordering = ["expires_on", "institution__sort_name"]
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        queryset = super().filter_queryset(queryset)
+        if self.request.query_params.get("expiring") in ("1", "true"):
+            expiring = selectors.accreditations_expiring(visible_to=self.request.user, today=timezone.localdate())
+            queryset = queryset.filter(pk__in=expiring.values("pk"))
+        return queryset
+
+    def save_with(self, instance: Accreditation, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.accreditation_save(
+            accreditation=instance, levels=self.given_levels, by=self.request.user, expected_version=expected
+        )
+
+
+class StaffByCodeField(StrictCharField):
+    """A staff member named by personal code (shown masked); only people the caller may see."""
+
+    def to_internal_value(self, data: Any) -> StaffMember:  # type: ignore[override]
+        code = normalise_personal_code(super().to_internal_value(data))
+        person = StaffMember.objects.visible_to(request_viewer(self.context)).filter(personal_code=code).first()
+        if person is None:
+            raise ValidationError(_("No staff member with this personal code in your scope."), code="does_not_exist")
+        return person
+
+    def to_representation(self, value: Any) -> str:
+        return str(value.masked_code) if isinstance(value, StaffMember) else str(value)
+
+
+class HeadEvaluationSerializer(ScopedModelSerializer):
+    """A head's professional evaluation: the head by personal code (masked), levels by criterion code of the
+    heads' framework, and the overall level."""
+
+    head = StaffByCodeField(help_text="the head's personal code")
+    head_name = serializers.CharField(source="head.__str__", read_only=True)
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
+    framework = serializers.SlugRelatedField(
+        slug_field="code", queryset=Framework.objects.filter(kind=FrameworkKind.HEAD)
+    )
+    levels = LevelsField(required=False)
+    version = VersionField()
+
+    class Meta:
+        model = HeadEvaluation
+        fields = [
+            "id", "head", "head_name", "institution", "framework", "evaluated_on", "overall_level", "levels", "note",
+            "version",
+        ]  # fmt: skip
+
+
+class HeadEvaluationViewSet(LevelsWritesMixin, ScopedModelViewSet):
+    """Heads' evaluations: the board reads and records every one; a head reads their own."""
+
+    serializer_class = HeadEvaluationSerializer
+    queryset = HeadEvaluation.objects.select_related("head", "institution", "framework").prefetch_related(
+        "levels__criterion"
+    )
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    ordering = ["-evaluated_on", "institution__sort_name"]
+
+    def save_with(self, instance: HeadEvaluation, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.head_evaluation_save(
+            evaluation=instance, levels=self.given_levels, by=self.request.user, expected_version=expected
+        )
+
+
+class UnifiedSchoolStatusSerializer(ScopedModelSerializer):
+    """A school's way to the unified school on a date: its environment and its head's transition."""
+
+    institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
+    head = StaffByCodeField(required=False, allow_null=True, help_text="the head's personal code")
+    version = VersionField()
+
+    class Meta:
+        model = UnifiedSchoolStatus
+        fields = ["id", "institution", "head", "assessed_on", "environment", "head_transition", "version"]
+
+
+class UnifiedSchoolStatusViewSet(VersionedWritesMixin, ScopedModelViewSet):
+    """Unified-school statuses: the board reads and records them; a head reads their schools'."""
+
+    serializer_class = UnifiedSchoolStatusSerializer
+    queryset = UnifiedSchoolStatus.objects.select_related("institution", "head")
+    http_method_names = ["get", "post", "patch", "put", "head", "options"]
+    ordering = ["-assessed_on", "institution__sort_name"]
+
+    def save_with(self, instance: UnifiedSchoolStatus, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.unified_school_status_save(status=instance, by=self.request.user, expected_version=expected)
+
 
 def register(router: DefaultRouter) -> None:
     """Register this area's viewsets on the project's API router."""
@@ -368,3 +768,9 @@ def register(router: DefaultRouter) -> None:
     router.register("quality/observations", ObservationViewSet, basename="observation")
     router.register("quality/exam-results", ExamResultViewSet, basename="examresult")
     router.register("quality/stats", QualityStatsViewSet, basename="quality-stats")
+    router.register("quality/frameworks", FrameworkViewSet, basename="framework")
+    router.register("quality/self-assessments", SelfAssessmentViewSet, basename="selfassessment")
+    router.register("quality/self-assessment-entries", SelfAssessmentEntryViewSet, basename="selfassessmententry")
+    router.register("quality/accreditations", AccreditationViewSet, basename="accreditation")
+    router.register("quality/head-evaluations", HeadEvaluationViewSet, basename="headevaluation")
+    router.register("quality/unified-school", UnifiedSchoolStatusViewSet, basename="unifiedschoolstatus")

@@ -16,7 +16,8 @@ general schools whose candidate-weighted means equal the seed's city figures exa
 means and the numbers below the threshold the seed gives; candidate counts the seed does not give are
 illustrative. Seed 003's table 3 (2020, Daugavpils tehnikums against vocational schools and the nation).
 The sports school and the tehnikums are not in the registry's demo data, so they are added here (the
-tehnikums is a state institution; registration numbers 9000000061 and 9000000071 are made up).
+tehnikums is a state institution under its own registration number 2734003068, from seed 003; the sports school's
+9000000061 is made up). The tehnikums's programmes, learners, staff and self-assessment: `demo_evaluation`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from eduboard.people.models import Employment, StaffMember
+from eduboard.quality import demo_evaluation
 from eduboard.quality.choices import ExamKind, ObservationKind
 from eduboard.quality.defaults import DEFAULT_FORM_CODE, YES_PARTLY_NO, ensure_default_form
 from eduboard.quality.models import (
@@ -48,7 +50,7 @@ EXTERNAL_LESSONS, SPORTS_SESSIONS, INTERNAL_LESSONS = 182, 4, 1561
 BOARD_OBSERVER = "DPIP speciālists (demo)"
 INSTITUTION_OBSERVER = "Iestādes vadības komanda (demo)"
 SPORTS_SCHOOL = ("9000000061", "Daugavpils Sporta skola", "Sporta skola (demo)", InstitutionType.OTHER)
-TEHNIKUMS = ("9000000071", "Daugavpils tehnikums", "Tehnikums", InstitutionType.VOCATIONAL)
+TEHNIKUMS = (demo_evaluation.TEHNIKUMS, "Daugavpils tehnikums", "Tehnikums", InstitutionType.VOCATIONAL)
 
 # criterion code -> seed 002's share of lessons meeting it, %
 SEED_SHARES: dict[str, int] = {
@@ -153,17 +155,12 @@ def _sports_counts(external: dict[str, int]) -> dict[str, int]:
 def _institutions(institutions: dict[str, Institution]) -> dict[str, Institution]:
     """The registry's demo institutions plus the sports school and the tehnikums (created once)."""
     found = dict(institutions)
-    for number, name, short, kind in (SPORTS_SCHOOL, TEHNIKUMS):
-        institution, _created = Institution.objects.get_or_create(
-            registration_number=number,
-            defaults={
-                "name": name,
-                "short_name": short,
-                "type": kind,
-                "founder": Founder.STATE if number == TEHNIKUMS[0] else Founder.MUNICIPALITY,
-            },
-        )
-        found[number] = institution
+    number, name, short, kind = SPORTS_SCHOOL
+    found[number], _created = Institution.objects.get_or_create(
+        registration_number=number,
+        defaults={"name": name, "short_name": short, "type": kind, "founder": Founder.MUNICIPALITY},
+    )
+    found[TEHNIKUMS[0]] = demo_evaluation.tehnikums_institution()
     return found
 
 
@@ -389,3 +386,4 @@ def load(institutions: dict[str, Institution]) -> None:
     everything = _institutions(institutions)
     _load_observations(everything)
     _load_exams(everything)
+    demo_evaluation.load(everything)

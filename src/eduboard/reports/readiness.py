@@ -32,6 +32,7 @@ from eduboard.finance.choices import CostKind, Purpose
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
 from eduboard.projects.selectors import report_projects
 from eduboard.quality import selectors as quality_selectors
+from eduboard.quality.choices import QualityLevel
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.selectors import GroupFigures, group_figures, registry_stats
@@ -54,8 +55,9 @@ OBSERVATIONS = "quality.view_observation"
 EXAM_RESULTS = "quality.view_examresult"
 ASSETS = "assets.view_asset"  # devices, their loans, licences and rooms
 PROJECTS = "projects.view_project"  # projects, their grants, mobilities and partners
+HEADS = "quality.view_headevaluation"  # heads' professional evaluations and the unified-school statuses
 REPORT_PERMISSIONS = frozenset(
-    {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS, ASSETS, PROJECTS}
+    {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS, ASSETS, PROJECTS, HEADS}
 )
 #: Erasmus+ funding is counted from the programme's start (seed 002: "no programmas darbības sākuma 2014.gadā").
 ERASMUS_SINCE = date(2014, 1, 1)
@@ -642,6 +644,7 @@ def section_quality(ctx: BuildContext) -> list[Block]:
     """Quality monitoring: observation figures, exam and monitoring-test comparisons (from the quality area)."""
     return [
         *quality_blocks(ctx),
+        *heads_blocks(ctx),
         narrative("quality.analysis", T(_("Analysis of the quality monitoring"))),
         narrative("quality.priorities", T(_("Priorities of methodological work"))),
     ]
@@ -858,6 +861,57 @@ EXAMS = [
     ("monitoring", None, _("City monitoring tests")),
     ("pilot", None, _("City pilot exams")),
 ]
+
+
+def heads_blocks(ctx: BuildContext) -> list[Block]:
+    """The schools on their way to the unified school and the heads' professional evaluation (seed 002, section
+    III): each school's latest status and each head's latest overall level as of the report's date."""
+    figures_now = quality_selectors.heads_figures(visible_to=ctx.visible_to, as_of=ctx.as_of)
+    unified = figures_now["unified_school"]
+    if not figures_now["heads"] and not unified["schools"]:
+        return []
+    levels = figures_now["levels"]
+    environment, head = unified["environment"], unified["head"]
+    return needs(
+        HEADS,
+        heading(T(_("Schools on the way to the unified school and the heads' professional evaluation")), 3),
+        {
+            "type": "paragraph",
+            "text": T(
+                _(
+                    "Of %(schools)s schools on the way to the unified school, the environment meets the "
+                    "recommendations in %(meets)s, partly in %(partly)s and not in %(not_meeting)s; %(ensured)s "
+                    "heads have ensured the transition, %(head_partly)s partly. The professional work of "
+                    "%(excellent)s heads is rated “excellent”, %(very_good)s “very good”, %(good)s “good”, "
+                    "%(needs_improvement)s “needs improvement”."
+                ),
+                schools=unified["schools"],
+                meets=environment["meets"],
+                partly=environment["partly"],
+                not_meeting=environment["does_not_meet"],
+                ensured=head["ensured"],
+                head_partly=head["partly"],
+                **{level: levels[level] for level in ("excellent", "very_good", "good", "needs_improvement")},
+            ),
+        },
+        figures(
+            figure("quality.unified.schools", T(_("Schools on the way to the unified school")), unified["schools"]),
+            figure("quality.unified.meets", T(_("Environment meets the recommendations")), environment["meets"]),
+            figure("quality.unified.partly", T(_("Environment partly meets them")), environment["partly"]),
+            figure(
+                "quality.unified.does_not_meet", T(_("Environment does not meet them")), environment["does_not_meet"]
+            ),
+            figure("quality.unified.head_ensured", T(_("Heads who ensured the transition")), head["ensured"]),
+            figure("quality.unified.head_partly", T(_("Heads who partly ensured it")), head["partly"]),
+        ),
+        table(
+            "quality.heads",
+            T(_("Heads' professional evaluation: overall level")),
+            [T(_("Level")), T(_("Heads"))],
+            [[T(QualityLevel(level).label), count] for level, count in levels.items()],
+            total=[T(_("Total")), figures_now["heads"]],
+        ),
+    )
 
 
 def quality_blocks(ctx: BuildContext) -> list[Block]:

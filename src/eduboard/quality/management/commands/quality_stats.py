@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from eduboard.core.commands import iso_date
+from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import json_figures
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import selectors
@@ -18,17 +20,27 @@ class Command(BaseCommand):
     help = (
         "Print quality figures as JSON: `observations --from --to` (lessons and % meeting each criterion, keyed "
         "by criterion code; the same JSON as GET /api/quality/stats/observations/), or `exams --year --exam` "
-        "(city against nation per subject; with --institution, the institution against its type and the nation)."
+        "(city against nation per subject; with --institution, the institution against its type and the nation), "
+        "`self_assessment --year 2024/2025` (levels given to each criterion, submitted, late, published), or "
+        "`heads --as-of YYYY-MM-DD` (heads' overall levels and unified-school statuses)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("figures", choices=["observations", "exams"])
+        parser.add_argument("figures", choices=["observations", "exams", "self_assessment", "heads"])
         parser.add_argument("--from", dest="date_from", type=iso_date, help="YYYY-MM-DD (observations)")
         parser.add_argument("--to", dest="date_to", type=iso_date, help="YYYY-MM-DD, included (observations)")
         parser.add_argument("--kind", choices=ObservationKind.values, help="observations of one kind only")
         parser.add_argument("--subject", help="subject name (observations)")
         parser.add_argument("--institution", help="registration number")
-        parser.add_argument("--year", type=int, help="calendar year of the exams (exams)")
+        parser.add_argument(
+            "--year", help="calendar year of the exams (exams); school year, e.g. 2024/2025 (self_assessment)"
+        )
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            type=iso_date,
+            help="YYYY-MM-DD (heads; self_assessment: lateness), today by default",
+        )
         parser.add_argument("--exam", choices=ExamKind.values, help="exam code (exams)")
         parser.add_argument("--level", choices=[v for v in ExamLevel.values if v], help="optimal|higher (exams)")
 
@@ -38,6 +50,9 @@ class Command(BaseCommand):
             institution = Institution.objects.filter(registration_number=options["institution"]).first()
             if institution is None:
                 raise CommandError(f"Unknown institution {options['institution']}")
+        if options["figures"] in ("self_assessment", "heads"):
+            self.stdout.write(json_figures(self.evaluation_figures(options)))
+            return
         if options["figures"] == "observations":
             if not options["date_from"] or not options["date_to"]:
                 raise CommandError("Give the period: --from YYYY-MM-DD --to YYYY-MM-DD")
@@ -52,8 +67,9 @@ class Command(BaseCommand):
                 institution=institution,
             )
         else:
-            if not options["year"]:
+            if not options["year"] or not str(options["year"]).isdigit():
                 raise CommandError("Give the year: --year 2024")
+            options["year"] = int(options["year"])
             if institution is not None:
                 data = selectors.institution_exam_comparison(
                     visible_to=WHOLE_CITY,
@@ -68,3 +84,15 @@ class Command(BaseCommand):
                     visible_to=WHOLE_CITY, year=options["year"], exam=options["exam"], level=options["level"]
                 )
         self.stdout.write(json_figures(data))
+
+    def evaluation_figures(self, options: dict[str, Any]) -> Any:
+        """The self-assessment or heads' figures (whole city)."""
+        today = options["as_of"] or timezone.localdate()
+        if options["figures"] == "heads":
+            return selectors.heads_figures(visible_to=WHOLE_CITY, as_of=today)
+        if not options["year"]:
+            raise CommandError("Give the school year: --year 2024/2025")
+        school_year = SchoolYear.objects.filter(code=options["year"]).first()
+        if school_year is None:
+            raise CommandError(f"No school year {options['year']}; write it as 2024/2025.")
+        return selectors.self_assessment_figures(visible_to=WHOLE_CITY, school_year=school_year, today=today)
