@@ -22,6 +22,18 @@ LENT_ON, DUE_ON = date(2024, 9, 2), date(2025, 6, 20)
 SCHOOL_YEAR = "2024/2025"
 RECOVERY_PLAN = ("recovery_plan", "Atveseļošanas un noturības mehānisms")
 PORTAL = "Uzdevumi.lv PRO"
+TEHNIKUMS = "2734003068"  # Daugavpils tehnikums (its demo data: quality.demo_evaluation)
+# Seed 003: "55 mācību kabineti, 10 datoru klases (230 datori ar Internet pieslēgumu), 17 mācību darbnīcas un
+# laboratorijas, 2 sporta zāles, 2 aktu zāles". How the 17 split into workshops and laboratories, and the places,
+# are illustrative.
+TEHNIKUMS_ROOMS = [
+    ("kabinets", "classroom", 55, 30, 0),
+    ("datorklase", "computer_room", 10, 23, 23),
+    ("mācību darbnīca", "workshop", 12, 16, 0),
+    ("laboratorija", "laboratory", 5, 16, 0),
+    ("sporta zāle", "gym", 2, 60, 0),
+    ("aktu zāle", "hall", 2, 200, 0),
+]
 
 
 def _spread(total: int, weights: dict[int, int]) -> dict[int, int]:
@@ -77,6 +89,7 @@ def _devices(
 def load(institutions: dict[str, Institution]) -> None:
     """Create the demonstration devices, loans, licences and rooms once."""
     ensure_standard_kinds()
+    _tehnikums_rooms()
     schools = sorted(
         (i for i in institutions.values() if i.type in GENERAL and i.closed_on is None), key=lambda i: i.pk
     )
@@ -152,3 +165,18 @@ def load(institutions: dict[str, Institution]) -> None:
             Room(institution=school, name="Aktu zāle", kind="hall", places=200),
         ]
     Room.objects.bulk_create(rooms, ignore_conflicts=True)
+
+
+def _tehnikums_rooms() -> None:
+    """The technical school's rooms as seed 003 counts them (when the quality demo made the school)."""
+    tehnikums = Institution.objects.filter(registration_number=TEHNIKUMS).first()
+    if tehnikums is None:
+        return
+    Room.objects.bulk_create(
+        [
+            Room(institution=tehnikums, name=f"{number}. {name}", kind=kind, places=places, computers=computers)
+            for name, kind, count, places, computers in TEHNIKUMS_ROOMS
+            for number in range(1, count + 1)
+        ],
+        ignore_conflicts=True,
+    )

@@ -180,3 +180,29 @@ def assets_by_project(*, as_of: date, visible_to: Viewer) -> list[dict[str, Any]
         .order_by("project__reference", "kind__name")
     )
     return [{"reference": ref, "title": title, "kind": kind, "count": count} for ref, title, kind, count in rows]
+
+
+def institution_resources(*, institution: Institution, as_of: date) -> dict[str, Any]:
+    """An institution's rooms and equipment (2 queries): `rooms` ([(room kind, rooms, places, computers)] in the
+    kinds' order) and `assets` ([(asset kind name, count)], most first): those acquired by `as_of` and held now
+    (in stock, lent or in repair)."""
+    rooms = {
+        kind: (count, places or 0, computers or 0)
+        for kind, count, places, computers in Room.objects.filter(institution=institution)
+        .order_by()
+        .values_list("kind")
+        .annotate(n=Count("pk"), places=Sum("places"), computers=Sum("computers"))
+        .values_list("kind", "n", "places", "computers")
+    }
+    held = (
+        Asset.objects.filter(institution=institution, status__in=HELD)
+        .filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=as_of))
+        .order_by()
+        .values_list("kind__name")
+        .annotate(n=Count("pk"))
+        .values_list("kind__name", "n")
+    )
+    return {
+        "rooms": [(kind, *rooms[kind]) for kind in RoomKind.values if kind in rooms],
+        "assets": sorted(held, key=lambda row: (-row[1], row[0])),
+    }

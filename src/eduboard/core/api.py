@@ -12,7 +12,7 @@ from django.db.models import DecimalField as DjangoDecimalField
 from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
-from rest_framework import serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
@@ -324,6 +324,20 @@ class ScopedModelViewSet(ScopedViewSetMixin, FullCleanMixin, viewsets.ModelViewS
             setattr(serializer.instance, name, value)
         self._clean(serializer.instance)
         serializer.save()
+
+
+class ScopedUpdateOnlyViewSet(
+    ScopedViewSetMixin,
+    FullCleanMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Rows that come with another (a self-assessment's criteria): read and changed here, never created or
+    deleted on their own, so the collection has no POST and the rows no DELETE."""
+
+    perform_update = ScopedModelViewSet.perform_update
 
 
 class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]

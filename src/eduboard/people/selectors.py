@@ -21,12 +21,20 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max
+from django.db.models import Count, Max
 
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import fte
 from eduboard.core.scope import Viewer, institution_scope
-from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, TrainingRequirement, Vacancy
+from eduboard.people.models import (
+    Employment,
+    PositionKind,
+    Qualification,
+    StaffMember,
+    TrainingRecord,
+    TrainingRequirement,
+    Vacancy,
+)
 from eduboard.people.services import TrainingGap, expiry, requirement_applies, warning_window
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
@@ -230,4 +238,31 @@ def people_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
             for gap in gaps
         ],
         "training_gaps_by_status": by_status,
+    }
+
+
+def institution_staff_figures(*, institution: Institution, as_of: date) -> dict[str, Any]:
+    """An institution's staff on `as_of` (3 queries): `pedagogues` and `staff` (distinct people with a rate there,
+    pedagogical or any), `by_position` ([(position name, people)], most first), and `qualifications`
+    ([(qualification title, pedagogues holding it)], most first; a person counts once per title)."""
+    rates = Employment.objects.active_on(as_of).filter(institution=institution)
+    pedagogues = rates.filter(position__is_pedagogical=True).values("staff_member_id")
+    by_position = (
+        rates.order_by()
+        .values_list("position__name")
+        .annotate(n=Count("staff_member_id", distinct=True))
+        .values_list("position__name", "n")
+    )
+    qualifications = (
+        Qualification.objects.filter(staff_member_id__in=pedagogues)
+        .order_by()
+        .values_list("title")
+        .annotate(n=Count("staff_member_id", distinct=True))
+        .values_list("title", "n")
+    )
+    return {
+        "pedagogues": pedagogues.distinct().count(),
+        "staff": rates.values("staff_member_id").distinct().count(),
+        "by_position": sorted(by_position, key=lambda row: (-row[1], row[0])),
+        "qualifications": sorted(qualifications, key=lambda row: (-row[1], row[0])),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,7 +15,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -26,6 +27,7 @@ from eduboard.core.api import (
     ScopedModelViewSet,
     ScopedReadOnlyViewSet,
     ScopedSlugRelatedField,
+    ScopedUpdateOnlyViewSet,
     StrictCharField,
     VersionedWritesMixin,
     VersionField,
@@ -397,7 +399,9 @@ class QualityStatsViewSet(viewsets.ViewSet):
         code = request.query_params.get("year", "")
         school_year = SchoolYear.objects.filter(code=code).first()
         if school_year is None:
-            raise ValidationError({"year": [_("No school year %s; write it as 2024/2025.") % code]})
+            if not re.fullmatch(r"\d{4}/\d{4}", code):
+                raise ValidationError({"year": [_("Write the school year as 2024/2025.")]})
+            raise NotFound(_("There is no school year %s in eduboard.") % code)
         today = query_date(request, "as_of", timezone.localdate())
         return Response(
             selectors.self_assessment_figures(visible_to=request.user, school_year=school_year, today=today)
@@ -418,6 +422,23 @@ class QualityStatsViewSet(viewsets.ViewSet):
 
 
 # --- self-assessment, accreditation, heads' evaluation
+
+
+class FrameworkCodeField(ScopedSlugRelatedField):
+    """A framework of one kind named by its code: the newest version of it (files and the API name no versions)."""
+
+    def __init__(self, kind: str, **kwargs: Any) -> None:
+        self.kind = kind
+        super().__init__(Framework, slug_field="code", **kwargs)
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return super().get_queryset().filter(kind=self.kind)
+
+    def to_internal_value(self, data: Any) -> Framework:
+        found = self.get_queryset().filter(code=str(data)).order_by("-version").first()
+        if found is None:
+            self.fail("does_not_exist", slug_name="code", value=str(data))
+        return found  # type: ignore[no-any-return]
 
 
 class FrameworkSerializer(ScopedModelSerializer):
@@ -471,7 +492,7 @@ class CommentSerializer(RefuseUnknownFields, serializers.Serializer):  # type: i
     version = VersionField(required=True)
 
 
-class SelfAssessmentEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
+class SelfAssessmentEntryViewSet(VersionedWritesMixin, ScopedUpdateOnlyViewSet):
     """The criteria of the self-assessments in scope. PATCH changes a draft's level and texts (the version read
     is required back); `comment` is the board's comment on a criterion."""
 
@@ -479,9 +500,6 @@ class SelfAssessmentEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
     queryset = SelfAssessmentEntry.objects.select_related("criterion", "self_assessment__institution")
     http_method_names = ["get", "put", "patch", "post", "head", "options"]
     ordering = ["self_assessment", "criterion__position"]
-
-    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        raise MethodNotAllowed("POST", detail=_("The criteria come with the self-assessment; start one instead."))
 
     def save_with(self, instance: SelfAssessmentEntry, expected: int | None, many: Mapping[str, Any]) -> None:
         services.self_assessment_entry_save(entry=instance, by=self.request.user, expected_version=expected)
@@ -512,14 +530,12 @@ class SelfAssessmentSerializer(ScopedModelSerializer):
     (a draft with every criterion of the framework)."""
 
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
-    school_year = serializers.SlugRelatedField(slug_field="code", queryset=SchoolYear.objects.all())
-    framework = serializers.SlugRelatedField(
-        slug_field="code", queryset=Framework.objects.filter(kind=FrameworkKind.INSTITUTION)
-    )
+    school_year = ScopedSlugRelatedField(SchoolYear, slug_field="code")
+    framework = FrameworkCodeField(FrameworkKind.INSTITUTION)
     framework_version = serializers.IntegerField(source="framework.version", read_only=True)
-    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, default=None)
-    agreed_by = serializers.CharField(source="agreed_by.username", read_only=True, default=None)
-    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None)
+    submitted_by = serializers.CharField(source="submitted_by.username", read_only=True, default=None, allow_null=True)
+    agreed_by = serializers.CharField(source="agreed_by.username", read_only=True, default=None, allow_null=True)
+    published_by = serializers.CharField(source="published_by.username", read_only=True, default=None, allow_null=True)
     entries = EntrySerializer(many=True, read_only=True)
     version = VersionField()
 
@@ -618,13 +634,8 @@ class AccreditationSerializer(ScopedModelSerializer):
     out from the date and the term; `levels` are the experts' levels by criterion code of `framework`."""
 
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
-    programme = serializers.SlugRelatedField(
-        slug_field="code", queryset=Programme.objects.all(), required=False, allow_null=True
-    )
-    framework = serializers.SlugRelatedField(
-        slug_field="code", queryset=Framework.objects.filter(kind=FrameworkKind.INSTITUTION), required=False,
-        allow_null=True,
-    )  # fmt: skip
+    programme = ScopedSlugRelatedField(Programme, slug_field="code", required=False, allow_null=True)
+    framework = FrameworkCodeField(FrameworkKind.INSTITUTION, required=False, allow_null=True)
     levels = LevelsField(required=False)
     version = VersionField()
 
@@ -708,9 +719,7 @@ class HeadEvaluationSerializer(ScopedModelSerializer):
     head = StaffByCodeField(help_text="the head's personal code")
     head_name = serializers.CharField(source="head.__str__", read_only=True)
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
-    framework = serializers.SlugRelatedField(
-        slug_field="code", queryset=Framework.objects.filter(kind=FrameworkKind.HEAD)
-    )
+    framework = FrameworkCodeField(FrameworkKind.HEAD)
     levels = LevelsField(required=False)
     version = VersionField()
 

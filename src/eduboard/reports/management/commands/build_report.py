@@ -1,4 +1,5 @@
-"""`manage.py build_report readiness --year 2024/2025 --as-of 2024-08-20 --format pdf --out FILE`: a report file."""
+"""`manage.py build_report readiness --year 2024/2025 --as-of 2024-08-20 --format pdf --out FILE` and
+`manage.py build_report self_assessment --institution REG --year 2024/2025 --format pdf --out FILE`: a report file."""
 
 from __future__ import annotations
 
@@ -9,14 +10,17 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
 from eduboard.core.commands import iso_date
 from eduboard.core.models import SchoolYear
 from eduboard.core.scope import WHOLE_CITY
+from eduboard.quality.models import SelfAssessment
 from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.renderers import FORMATS, render_report
 from eduboard.reports.selectors import edition_content, readiness_content
+from eduboard.reports.self_assessment import build_self_assessment_report, report_title, self_assessment_for
 
 
 class Command(BaseCommand):
@@ -26,8 +30,11 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("report", choices=["readiness"], help="which report")
-        parser.add_argument("--year", help="school year, e.g. 2024/2025 (checked against --as-of)")
+        parser.add_argument("report", choices=["readiness", "self_assessment"], help="which report")
+        parser.add_argument(
+            "--year", help="school year, e.g. 2024/2025 (readiness: checked against --as-of; self_assessment: its year)"
+        )
+        parser.add_argument("--institution", help="self_assessment: the institution's registration number")
         parser.add_argument("--as-of", dest="as_of", type=iso_date, help="YYYY-MM-DD: the date of the figures")
         parser.add_argument("--format", dest="fmt", choices=sorted(FORMATS), required=True)
         parser.add_argument("--out", required=True, help="the file to write (- for standard output)")
@@ -40,7 +47,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         narrative: dict[str, str] = {}
         title = ""
-        if options["edition"]:
+        if options["report"] == "self_assessment":
+            content, title = self._self_assessment(options)
+        elif options["edition"]:
             edition = ReportEdition.objects.select_related("school_year").filter(pk=options["edition"]).first()
             if edition is None:
                 raise CommandError(f"No report edition {options['edition']}.")
@@ -75,3 +84,21 @@ class Command(BaseCommand):
                 f"Wrote {options['out']} ({len(data)} bytes, {options['fmt']}, {options['language']}) "
                 f"in {time.perf_counter() - started:.1f} s."
             )
+
+    def _self_assessment(self, options: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        """The self-assessment report's content and title, for the whole city (the command is the board's)."""
+        if not options["institution"] or not options["year"]:
+            raise CommandError("Give --institution REG and --year YYYY/YYYY for the self_assessment report.")
+        if options["edition"] or options["as_of"]:
+            raise CommandError(
+                "--edition and --as-of are for the readiness report; self_assessment counts on 1 October."
+            )
+        try:
+            assessment = self_assessment_for(
+                institution_number=options["institution"], year=options["year"], viewer=WHOLE_CITY
+            )
+        except SelfAssessment.DoesNotExist as error:
+            raise CommandError(str(error)) from error
+        content = build_self_assessment_report(assessment=assessment, visible_to=WHOLE_CITY)
+        with translation.override(options["language"]):
+            return content, report_title(assessment)
