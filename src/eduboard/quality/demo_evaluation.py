@@ -353,11 +353,12 @@ def _self_assessments(tehnikums: Institution, institutions: dict[str, Institutio
         school_year=year,
         defaults={"framework": mk325, "priorities": "Mācīšanās lietpratībai; iekļaujoša vide."},
     )
-    if created:
-        criteria = _criteria(FRAMEWORK_MK325)
-        SelfAssessmentEntry.objects.create(
-            self_assessment=draft,
-            criterion=criteria["1.1"],
+    if created:  # a row per criterion, as a draft the service starts has; 1.1 filled in
+        SelfAssessmentEntry.objects.bulk_create(
+            SelfAssessmentEntry(self_assessment=draft, criterion=criterion)
+            for criterion in _criteria(FRAMEWORK_MK325).values()
+        )
+        draft.entries.filter(criterion__code="1.1").update(
             level=QualityLevel.GOOD,
             description="Skolēnu sasniegumi valsts pārbaudes darbos ir virs valsts vidējā.",
         )

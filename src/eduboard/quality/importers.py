@@ -7,6 +7,11 @@
   national_mean_percent,type_mean_percent` (optional `grade`); key: the sitting and the institution.
 - learner_results: `year,exam,subject,personal_code,percent` (optional `level`, `grade`); key: the sitting
   and the personal code.
+- self_assessment: `institution,school_year,framework,criterion,level,description,strengths,next_steps`; key: the
+  institution, school year and criterion. A row of an institution and year with no self-assessment starts a
+  draft on the framework's newest version; only a draft is written into. A blank level is "not rated".
+- head_evaluations: `institution,head_personal_code,evaluated_on,criterion,level` (criterion: a code of the heads'
+  framework, 4.1–4.3, or `overall`); key: the head, institution, date and criterion. The board's only.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,18 +42,37 @@ from eduboard.core.imports import (
     parse_text,
 )
 from eduboard.core.numbers import CENT
+from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
 from eduboard.people.models import Employment, StaffMember
-from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.quality import services
+from eduboard.quality.choices import (
+    FRAMEWORK_AREAS7,
+    FRAMEWORK_HEADS,
+    FRAMEWORK_MK325,
+    ExamKind,
+    ExamLevel,
+    FrameworkKind,
+    ObservationKind,
+    QualityLevel,
+    SelfAssessmentStatus,
+)
 from eduboard.quality.defaults import DEFAULT_FORM_CODE, criterion_codes
+from eduboard.quality.frameworks import OVERALL
 from eduboard.quality.models import (
     Answer,
     Criterion,
     ExamResult,
     ExamSitting,
+    Framework,
+    HeadEvaluation,
+    HeadEvaluationLevel,
     LearnerResult,
     Observation,
     ObservationForm,
+    SelfAssessment,
+    SelfAssessmentEntry,
     Subject,
+    sees_heads_evaluations,
 )
 from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Enrolment, Institution, Learner
@@ -621,6 +646,321 @@ def learner_schools(learners: dict[str, int], *, years: set[int]) -> dict[tuple[
     return {key: institution_id for key, (_rank, institution_id) in best.items()}
 
 
+# Levels as files give them: the codes, or the Latvian words seed 003 writes ("ļoti labi").
+LEVEL_WORDS = {
+    "izcili": QualityLevel.EXCELLENT.value,
+    "ļoti labi": QualityLevel.VERY_GOOD.value,
+    "labi": QualityLevel.GOOD.value,
+    "jāpilnveido": QualityLevel.NEEDS_IMPROVEMENT.value,
+    "nepietiekami": QualityLevel.INSUFFICIENT.value,
+}
+QUALITY_LEVEL_CODES = "|".join(QualityLevel.values)
+TEXT_LIMIT = 20_000
+
+
+def parse_level(values: dict[str, str], column: str = "level", *, required: bool) -> str:
+    """A level code (or its Latvian word); blank is "not rated" where that is allowed."""
+    text = values.get(column, "")
+    if not text:
+        if required:
+            raise RowProblem(column, _("a level is required: %s") % QUALITY_LEVEL_CODES)
+        return ""
+    level = text if text in QualityLevel.values else LEVEL_WORDS.get(text.lower())
+    if level is None:
+        raise RowProblem(
+            column, _("“%(value)s” is not one of %(allowed)s") % {"value": text, "allowed": QUALITY_LEVEL_CODES}
+        )
+    return level
+
+
+def newest_frameworks(kind: str) -> dict[str, Framework]:
+    """Code -> the newest version of each framework of `kind` (with its criteria by code)."""
+    newest: dict[str, Framework] = {}
+    for framework in Framework.objects.filter(kind=kind).order_by("code", "-version").prefetch_related("criteria"):
+        newest.setdefault(framework.code, framework)
+    return newest
+
+
+@dataclass(frozen=True)
+class SelfAssessmentRow:
+    institution_id: int
+    school_year: str
+    framework: str
+    criterion: str
+    level: str
+    description: str
+    strengths: str
+    next_steps: str
+
+
+class SelfAssessmentImporter(QualityImporter):
+    """`institution,school_year,framework,criterion,level,description,strengths,next_steps`."""
+
+    kind = "self_assessment"
+    title = gettext_lazy("Self-assessments")
+    permission = "quality.change_selfassessmententry"
+    columns: ClassVar[list[str]] = [
+        "institution", "school_year", "framework", "criterion", "level", "description", "strengths", "next_steps",
+    ]  # fmt: skip
+    identity_column = "framework"
+    codes: ClassVar[dict[str, str]] = {
+        "institution": "registration number",
+        "school_year": "e.g. 2024/2025",
+        "framework": f"{FRAMEWORK_MK325}|{FRAMEWORK_AREAS7}",
+        "criterion": "a criterion code of the framework, e.g. 2.1 (areas7 rates area 1 as a whole: 1)",
+        "level": f"{QUALITY_LEVEL_CODES} (or izcili, ļoti labi, labi, jāpilnveido, nepietiekami); empty: not rated",
+        "description": "what the institution found",
+        "strengths": "achievements we are proud of",
+        "next_steps": "further development",
+    }
+    example: ClassVar[list[str]] = [
+        "9000000011", "2024/2025", FRAMEWORK_AREAS7, "2.1", "good", "Stundās ir skaidri mērķi.",
+        "Pedagogu pieredzes apmaiņa.", "Digitālo rīku izmantošana.",
+    ]  # fmt: skip
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.frameworks = newest_frameworks(FrameworkKind.INSTITUTION)
+        self.criteria = {code: {c.code for c in f.criteria.all()} for code, f in self.frameworks.items()}
+        self.existing = {
+            (institution_id, year): (status, framework)
+            for institution_id, year, status, framework in SelfAssessment.objects.values_list(
+                "institution_id", "school_year__code", "status", "framework__code"
+            )
+        }
+
+    def parse(self, values: dict[str, str]) -> SelfAssessmentRow:
+        institution_id = self.institution_id(values)
+        year = parse_required(values, "school_year")
+        try:
+            start = parse_school_year_code(year)
+        except DjangoValidationError as error:
+            raise RowProblem("school_year", " ".join(error.messages)) from None
+        year = f"{start}/{start + 1}"
+        framework = parse_choice(values, "framework", sorted(self.frameworks))
+        criterion = parse_required(values, "criterion", max_length=10)
+        if criterion not in self.criteria[framework]:
+            raise RowProblem(
+                "criterion",
+                _("%(framework)s has no criterion “%(code)s” (its codes: %(codes)s)")
+                % {"framework": framework, "code": criterion, "codes": ", ".join(sorted(self.criteria[framework]))},
+            )
+        existing = self.existing.get((institution_id, year))
+        if existing is not None:
+            status, framework_in_use = existing
+            if status != SelfAssessmentStatus.DRAFT:
+                raise RowProblem(
+                    "school_year",
+                    _("the self-assessment of %(year)s is %(status)s: only a draft takes imported rows")
+                    % {"year": year, "status": str(SelfAssessmentStatus(status).label).lower()},
+                )
+            if framework_in_use != framework:
+                raise RowProblem(
+                    "framework",
+                    _("the self-assessment of %(year)s is on %(framework)s")
+                    % {"year": year, "framework": framework_in_use},
+                )
+        return SelfAssessmentRow(
+            institution_id,
+            year,
+            framework,
+            criterion,
+            parse_level(values, required=False),
+            parse_text(values, "description", max_length=TEXT_LIMIT),
+            parse_text(values, "strengths", max_length=TEXT_LIMIT),
+            parse_text(values, "next_steps", max_length=TEXT_LIMIT),
+        )
+
+    def key(self, record: SelfAssessmentRow) -> Hashable:
+        return (record.institution_id, record.school_year, record.criterion)
+
+    def identity(self, record: SelfAssessmentRow) -> tuple[Hashable, Hashable] | None:
+        return ((record.institution_id, record.school_year), record.framework)
+
+    def identity_message(self) -> str:
+        return _("an earlier row gives this institution and school year another framework")
+
+    def describe(self, record: SelfAssessmentRow) -> str:
+        return f"{record.school_year} {record.criterion}"
+
+    def write(self, records: list[SelfAssessmentRow], result: ImportResult) -> None:
+        assessments: dict[tuple[int, str], tuple[SelfAssessment, bool]] = {}
+        changed: set[tuple[int, str]] = set()
+        for record in records:
+            place = (record.institution_id, record.school_year)
+            if place not in assessments:
+                assessments[place] = self._assessment(record)
+            assessment, started = assessments[place]
+            entry = assessment.entries.select_for_update().filter(criterion__code=record.criterion).first()
+            if entry is None:  # a framework's criterion added after the draft was started
+                entry = SelfAssessmentEntry.objects.create(
+                    self_assessment=assessment, criterion=assessment.framework.criteria.get(code=record.criterion)
+                )
+            wanted = {
+                "level": record.level,
+                "description": record.description,
+                "strengths": record.strengths,
+                "next_steps": record.next_steps,
+            }
+            changes = {
+                name: (getattr(entry, name), value) for name, value in wanted.items() if getattr(entry, name) != value
+            }
+            if changes:
+                for name, value in wanted.items():
+                    setattr(entry, name, value)
+                entry.version += 1
+                entry.save(update_fields=[*changes, "version", "updated_at"])
+            if changes and not started:
+                changed.add(place)
+            if started:
+                self.counted(result, "created", record, changes, label=entry)
+            elif changes:
+                self.counted(result, "updated", record, changes, label=entry)
+            else:
+                self.counted(result, "unchanged", record)
+        for place in changed:  # an imported edit is an edit of the whole self-assessment too (core.versions)
+            assessment = assessments[place][0]
+            assessment.version += 1
+            assessment.save(update_fields=["version", "updated_at"])
+
+    def _assessment(self, record: SelfAssessmentRow) -> tuple[SelfAssessment, bool]:
+        """The draft the record goes into (locked), or a new one started on the framework's newest version."""
+        found = (
+            SelfAssessment.objects.select_for_update()
+            .filter(institution_id=record.institution_id, school_year__code=record.school_year)
+            .first()
+        )
+        if found is None:
+            institution = Institution.objects.get(pk=record.institution_id)
+            started = services.self_assessment_start(
+                institution=institution,
+                school_year=school_year_get_or_create(code=record.school_year),
+                framework=self.frameworks[record.framework],
+                by=self.viewer,
+            )
+            return started, True
+        if found.status != SelfAssessmentStatus.DRAFT:  # changed since the check: refuse the whole file
+            raise ImportFailed(
+                [
+                    RowError(
+                        self._chunk_rows.get(id(record), 0),
+                        "school_year",
+                        _("the self-assessment is no longer a draft"),
+                    )
+                ]
+            )
+        return found, False
+
+
+@dataclass(frozen=True)
+class HeadEvaluationRow:
+    institution_id: int
+    head_id: int
+    evaluated_on: date
+    criterion: str
+    level: str
+
+
+class HeadEvaluationImporter(QualityImporter):
+    """`institution,head_personal_code,evaluated_on,criterion,level` (criterion 4.1–4.3 or `overall`)."""
+
+    kind = "head_evaluations"
+    title = gettext_lazy("Heads' professional evaluations")
+    permission = "quality.add_headevaluation"
+    columns: ClassVar[list[str]] = ["institution", "head_personal_code", "evaluated_on", "criterion", "level"]
+    codes: ClassVar[dict[str, str]] = {
+        "institution": "registration number",
+        "head_personal_code": "the head's personal code (a staff member employed in the institution)",
+        "evaluated_on": "YYYY-MM-DD",
+        "criterion": f"4.1|4.2|4.3 (the heads' framework {FRAMEWORK_HEADS}) or {OVERALL}",
+        "level": f"{QUALITY_LEVEL_CODES} (or izcili, ļoti labi, labi, jāpilnveido, nepietiekami)",
+    }
+    example: ClassVar[list[str]] = ["9000000011", "150380-11111", "2024-05-31", OVERALL, "very_good"]
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.framework = newest_frameworks(FrameworkKind.HEAD).get(FRAMEWORK_HEADS)
+        self.criteria = {c.code for c in self.framework.criteria.all()} if self.framework else set()
+        self.staff = dict(StaffMember.objects.values_list("personal_code", "pk"))
+        self.employed = set(Employment.objects.values_list("staff_member_id", "institution_id").distinct())
+
+    def parse(self, values: dict[str, str]) -> HeadEvaluationRow:
+        if self.scope is not None or not sees_heads_evaluations(self.viewer):
+            raise RowProblem("institution", _("heads' evaluations are imported by the board"))
+        if self.framework is None:
+            raise RowProblem("criterion", _("the heads' framework %s is missing") % FRAMEWORK_HEADS)
+        institution_id = self.institution_id(values)
+        code = normalise_personal_code(parse_required(values, "head_personal_code"))
+        head_id = self.staff.get(code)
+        if head_id is None:
+            raise RowProblem("head_personal_code", _("no staff member %s") % mask_personal_code(code))
+        if (head_id, institution_id) not in self.employed:
+            raise RowProblem(
+                "head_personal_code", _("%s has no employment in this institution") % mask_personal_code(code)
+            )
+        evaluated_on = parse_date(values, "evaluated_on")
+        assert evaluated_on is not None  # noqa: S101 - required=True
+        criterion = parse_choice(values, "criterion", [*sorted(self.criteria), OVERALL])
+        return HeadEvaluationRow(institution_id, head_id, evaluated_on, criterion, parse_level(values, required=True))
+
+    def key(self, record: HeadEvaluationRow) -> Hashable:
+        return (record.head_id, record.institution_id, record.evaluated_on, record.criterion)
+
+    def describe(self, record: HeadEvaluationRow) -> str:
+        return f"{record.evaluated_on:%d.%m.%Y} {record.criterion}"
+
+    def write(self, records: list[HeadEvaluationRow], result: ImportResult) -> None:
+        assert self.framework is not None  # noqa: S101 - parse refused every row without it
+        criteria = {c.code: c for c in self.framework.criteria.all()}
+        evaluations: dict[tuple[int, int, date], HeadEvaluation] = {}
+        for record in records:
+            place = (record.head_id, record.institution_id, record.evaluated_on)
+            evaluation = evaluations.get(place)
+            if evaluation is None:
+                evaluation = (
+                    HeadEvaluation.objects.select_for_update()
+                    .filter(head_id=place[0], institution_id=place[1], evaluated_on=place[2])
+                    .first()
+                )
+                if evaluation is None:
+                    evaluation = HeadEvaluation.objects.create(
+                        head_id=place[0], institution_id=place[1], evaluated_on=place[2], framework=self.framework
+                    )
+                evaluations[place] = evaluation
+            if record.criterion == OVERALL:
+                old = evaluation.overall_level
+                if old != record.level:
+                    evaluation.overall_level = record.level
+                    evaluation.version += 1
+                    evaluation.save(update_fields=["overall_level", "version", "updated_at"])
+            else:
+                level_row = HeadEvaluationLevel.objects.filter(
+                    evaluation=evaluation, criterion=criteria[record.criterion]
+                ).first()
+                old = level_row.level if level_row else ""
+                if level_row is None:
+                    HeadEvaluationLevel.objects.create(
+                        evaluation=evaluation, criterion=criteria[record.criterion], level=record.level
+                    )
+                elif old != record.level:
+                    level_row.level = record.level
+                    level_row.save(update_fields=["level"])
+                if old != record.level:
+                    evaluation.version += 1
+                    evaluation.save(update_fields=["version", "updated_at"])
+            if old == record.level:
+                self.counted(result, "unchanged", record)
+            else:
+                self.counted(result, "created" if not old else "updated", record, {"level": (old, record.level)})
+
+
 IMPORTERS: dict[str, type[ScopedImporter]] = {
-    importer.kind: importer for importer in (ObservationImporter, ExamResultImporter, LearnerResultImporter)
+    importer.kind: importer
+    for importer in (
+        ObservationImporter,
+        ExamResultImporter,
+        LearnerResultImporter,
+        SelfAssessmentImporter,
+        HeadEvaluationImporter,
+    )
 }
