@@ -145,6 +145,17 @@ OBJECT_PAGES: dict[str, Page] = {
     "finance:meal_rule_edit": Page("mealrule", "finance.add_mealrule"),
     "finance:settlement_statement": Page("municipality", "finance.view_settlementline", pk="municipality_id"),
     "quality:observation_detail": Page("observation", "quality.view_observation"),
+    "quality:self_assessment_detail": Page("selfassessment", "quality.view_selfassessment"),
+    "quality:self_assessment_entry": Page("selfassessmententry", "quality.view_selfassessment"),
+    # an empty form is refused with a message: the institution's editors are sent back to the page
+    "quality:self_assessment_priorities": Page("selfassessment", "quality.change_selfassessment", "POST", ok=REDIRECT),
+    # a step the caller may not take is refused by the service with a message on the page it came from
+    "quality:self_assessment_step": Page(
+        "selfassessment", "quality.view_selfassessment", "POST", {"step": "submit"}, ok=REDIRECT
+    ),
+    "reports:self_assessment_file": Page(
+        "selfassessment", "quality.view_selfassessment", "POST", extra={"fmt": "html"}, ok=REDIRECT
+    ),
     "quality:form_detail": Page("observationform", "quality.view_observationform"),
     "quality:form_revise": Page("observationform", "quality.add_observationform"),
     "assets:asset_detail": Page("asset", "assets.view_asset"),
@@ -218,7 +229,8 @@ NO_ROW_NAMES = (
     "assets:asset_list", "assets:labels", "assets:loan_list", "assets:bulk_loan", "assets:returns",
     "assets:licence_list", "assets:room_list", "assets:stocktake_list", "projects:project_list",
     "projects:project_add", "projects:calendar", "projects:countries", "projects:mobility_list",
-    "api-projects-stats", "quality-stats-self-assessment", "quality-stats-heads",
+    "api-projects-stats", "quality-stats-self-assessment", "quality-stats-heads", "quality:self_assessment_list",
+    "quality:self_assessment_start", "quality:self_assessment_late", "quality:accreditation_list", "quality:heads",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",

@@ -68,6 +68,9 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Lesson observation figures"), "quality:observation_stats", "quality.view_observation"),
             (_("Observations"), "quality:observation_list", "quality.view_observation"),
             (_("Exams"), "quality:exam_comparison", "quality.view_examresult"),
+            (_("Self-assessments"), "quality:self_assessment_list", "quality.view_selfassessment"),
+            (_("Accreditations"), "quality:accreditation_list", "quality.view_accreditation"),
+            (_("Heads' evaluations"), "quality:heads", "quality.view_headevaluation"),
         ],
     ),
     (

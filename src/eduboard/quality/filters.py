@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -9,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.filters import IntegerFilter
 from eduboard.core.latvian import words_match
 from eduboard.people.models import StaffMember
-from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
-from eduboard.quality.models import ExamResult, Observation
+from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind, SelfAssessmentStatus
+from eduboard.quality.models import Accreditation, ExamResult, Observation, SelfAssessment
 from eduboard.registry.filters import institutions_in_scope
 
 
@@ -58,3 +60,38 @@ class ExamResultFilter(django_filters.FilterSet):
     class Meta:
         model = ExamResult
         fields = ["year", "exam", "level", "subject", "institution"]
+
+
+class SelfAssessmentFilter(django_filters.FilterSet):
+    """Self-assessments by school year, institution and state."""
+
+    school_year = django_filters.CharFilter(label=_("School year"), field_name="school_year__code")
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=institutions_in_scope)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=SelfAssessmentStatus.choices)
+
+    class Meta:
+        model = SelfAssessment
+        fields = ["school_year", "institution", "status"]
+
+
+class AccreditationFilter(django_filters.FilterSet):
+    """Accreditations by institution, and those ending within 12 months."""
+
+    institution = django_filters.ModelChoiceFilter(label=_("Institution"), queryset=institutions_in_scope)
+    expiring = django_filters.BooleanFilter(
+        label=_("Ending within 12 months"), method="filter_expiring", widget=django_filters.widgets.BooleanWidget
+    )
+
+    class Meta:
+        model = Accreditation
+        fields = ["institution", "expiring"]
+
+    def filter_expiring(self, queryset: QuerySet[Accreditation], name: str, value: bool | None) -> QuerySet[Any]:
+        if not value:
+            return queryset
+        from django.utils import timezone
+
+        from eduboard.quality.selectors import accreditations_expiring
+
+        expiring = accreditations_expiring(visible_to=self.request.user, today=timezone.localdate())
+        return queryset.filter(pk__in=expiring.values("pk"))

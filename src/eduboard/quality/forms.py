@@ -11,10 +11,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.forms import ScopedFormMixin
+from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
+from eduboard.core.schoolyears import school_year_code_for
 from eduboard.people.models import StaffMember
-from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
-from eduboard.quality.models import Criterion
+from eduboard.quality.choices import EvidenceKind, ExamKind, ExamLevel, FrameworkKind, ObservationKind
+from eduboard.quality.models import Criterion, Framework, SelfAssessment, SelfAssessmentEntry
 from eduboard.quality.services import CriterionSpec
 from eduboard.registry.models import Institution
 
@@ -185,3 +186,74 @@ class SupportListForm(forms.Form):
     below = forms.DecimalField(
         label=_("Below, %"), initial=Decimal(20), min_value=Decimal(0), max_value=Decimal(100), decimal_places=2
     )
+
+
+def school_year_code_for_today() -> str:
+    return school_year_code_for(timezone.localdate())
+
+
+class SelfAssessmentStartForm(ScopedFormMixin, forms.Form):
+    """Start an institution's self-assessment of a school year on a framework (a draft with every criterion)."""
+
+    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none())
+    school_year = forms.CharField(
+        label=_("School year"), max_length=9, help_text=_("e.g. 2024/2025"), initial=school_year_code_for_today
+    )
+    framework = forms.ModelChoiceField(
+        label=_("Framework"),
+        queryset=Framework.objects.none(),
+        help_text=_("The newest version of each framework is offered; the self-assessment keeps the version."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["institution"].queryset = Institution.objects.filter(closed_on__isnull=True).order_by("sort_name")  # type: ignore[attr-defined]
+        newest = [
+            Framework.objects.filter(code=code).order_by("-version").values_list("pk", flat=True)[0]
+            for code in Framework.objects.filter(kind=FrameworkKind.INSTITUTION)
+            .values_list("code", flat=True)
+            .distinct()
+        ]
+        self.fields["framework"].queryset = Framework.objects.filter(pk__in=newest).order_by("code")  # type: ignore[attr-defined]
+
+
+class SelfAssessmentEntryForm(VersionedModelForm):
+    """A criterion of a draft: its level (empty: not rated), description, strengths and next steps."""
+
+    class Meta:
+        model = SelfAssessmentEntry
+        fields = ["level", "description", "strengths", "next_steps"]
+        widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in ("description", "strengths", "next_steps")}
+        help_texts = {
+            "level": _("Leave empty while the criterion is not rated."),
+            "strengths": _("Sasniegumi, ar kuriem lepojamies."),
+            "next_steps": _("Turpmākā attīstība."),
+        }
+
+    def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["level"].choices = [("", _("not rated")), *framework.level_choices]  # type: ignore[attr-defined]
+
+
+class BoardCommentForm(forms.Form):
+    """The board's comment on one criterion."""
+
+    comment = forms.CharField(label=_("The board's comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PrioritiesForm(VersionedModelForm):
+    """The institution's priorities of the year (a line each)."""
+
+    class Meta:
+        model = SelfAssessment
+        fields = ["priorities"]
+        widgets = {"priorities": forms.Textarea(attrs={"rows": 4})}
+
+
+class EvidenceForm(forms.Form):
+    """A link to what a criterion rests on (a document, a survey's results, …)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=EvidenceKind.choices, initial=EvidenceKind.DOCUMENT)
+    title = forms.CharField(label=_("Title"), max_length=255)
+    url = forms.URLField(label=_("Link"), max_length=500, assume_scheme="https")

@@ -435,6 +435,7 @@ def self_assessments_late(*, visible_to: Viewer, school_year: SchoolYear, today:
                 "institution": institution,
                 "self_assessment": row["pk"] if row else None,
                 "status": row["status"] if row else None,
+                "status_label": SelfAssessmentStatus(row["status"]).label if row else None,
                 "submitted_at": submitted,
             }
         )

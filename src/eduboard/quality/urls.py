@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eduboard.quality import views
+from eduboard.quality import evaluation_views, views
 
 app_name = "quality"
 
@@ -15,4 +15,23 @@ urlpatterns = [
     path("exams/", views.exam_comparison_view, name="exam_comparison"),
     path("exams/results/", views.ExamResultListView.as_view(), name="exam_result_list"),
     path("exams/support/", views.support_list_view, name="support_list"),
+    path("self-assessments/", evaluation_views.SelfAssessmentListView.as_view(), name="self_assessment_list"),
+    path("self-assessments/start/", evaluation_views.self_assessment_start_view, name="self_assessment_start"),
+    path("self-assessments/late/", evaluation_views.self_assessment_late_view, name="self_assessment_late"),
+    path("self-assessments/<int:pk>/", evaluation_views.self_assessment_detail_view, name="self_assessment_detail"),
+    path(
+        "self-assessments/<int:pk>/priorities/",
+        evaluation_views.self_assessment_priorities_view,
+        name="self_assessment_priorities",
+    ),
+    path(
+        "self-assessments/criteria/<int:pk>/",
+        evaluation_views.self_assessment_entry_view,
+        name="self_assessment_entry",
+    ),
+    path(
+        "self-assessments/<int:pk>/<str:step>/", evaluation_views.self_assessment_step_view, name="self_assessment_step"
+    ),
+    path("accreditations/", evaluation_views.AccreditationListView.as_view(), name="accreditation_list"),
+    path("heads/", evaluation_views.heads_view, name="heads"),
 ]

@@ -19,14 +19,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from eduboard.core.jobs import Heartbeat, fail_if_worker_gone, internal_error
+from eduboard.quality.models import SelfAssessment
 from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.renderers import render_report
 from eduboard.reports.selectors import edition_content
+from eduboard.reports.self_assessment import build_self_assessment_report, report_title
 
 TIMEOUT = 6 * 3600
 
@@ -82,6 +84,36 @@ def render_job_start(*, edition: ReportEdition, fmt: str, language: str, user: A
     return job
 
 
+def self_assessment_job_start(*, assessment: SelfAssessment, fmt: str, language: str, user: Any) -> FileJob:
+    """Record a job that builds an institution's self-assessment report from the data as `user` may read it."""
+    year = assessment.school_year.code.replace("/", "-")
+    job = FileJob.objects.create(
+        id=uuid.uuid4().hex,
+        user=user,
+        self_assessment=assessment,
+        fmt=fmt,
+        language=language,
+        filename=f"self-assessment-{assessment.institution.registration_number}-{year}-{language}.{fmt}",
+    )
+    render_job_task.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _content_and_title(job: FileJob, progress: Any) -> tuple[dict[str, Any], dict[str, str], str]:
+    """The job's content (as its user may read it), narrative and title in the job's language."""
+    if job.self_assessment_id is not None:
+        assessment = SelfAssessment.objects.select_related("institution", "school_year", "framework").get(
+            pk=job.self_assessment_id
+        )
+        content = build_self_assessment_report(assessment=assessment, visible_to=job.user, progress=progress)
+        with translation.override(job.language):
+            return content, {}, report_title(assessment)
+    assert job.edition is not None  # noqa: S101 - the table's constraint: one or the other
+    content = edition_content(edition=job.edition, viewer=job.user, progress=progress)
+    return content, job.edition.narrative, job.edition.title
+
+
 @task()
 def render_job_task(job_id: str) -> str:
     return render_job_run(job_id=job_id).status
@@ -100,11 +132,9 @@ def render_job_run(*, job_id: str) -> FileJob:
             cache.set(progress_key(job.pk), (round(70 * done / total), "figures"), timeout=TIMEOUT)
 
         try:
-            content = edition_content(edition=job.edition, viewer=job.user, progress=progress)
+            content, narrative, title = _content_and_title(job, progress)
             cache.set(progress_key(job.pk), (70, "file"), timeout=TIMEOUT)
-            data = render_report(
-                content, job.edition.narrative, fmt=job.fmt, language=job.language, title=job.edition.title
-            )
+            data = render_report(content, narrative, fmt=job.fmt, language=job.language, title=title)
             write_whole(job_path(job), data)
         except OSError as error:
             job.status = FileJob.Status.FAILED

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -118,7 +119,13 @@ class FileJob(TimeStampedModel):
 
     id = models.CharField(primary_key=True, max_length=32, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    edition = models.ForeignKey(ReportEdition, on_delete=models.CASCADE, related_name="file_jobs")
+    edition = models.ForeignKey(
+        ReportEdition, on_delete=models.CASCADE, related_name="file_jobs", null=True, blank=True
+    )
+    # Or an institution's self-assessment report (reports/self_assessment.py), built from the data when it runs.
+    self_assessment = models.ForeignKey(
+        "quality.SelfAssessment", on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
     fmt = models.CharField(max_length=8)
     language = models.CharField(max_length=8)
     filename = models.CharField(max_length=255)
@@ -131,6 +138,14 @@ class FileJob(TimeStampedModel):
     class Meta:
         verbose_name = _("report file job")
         verbose_name_plural = _("report file jobs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(edition__isnull=False, self_assessment__isnull=True)
+                | Q(edition__isnull=True, self_assessment__isnull=False),
+                name="file_job_one_report",
+                violation_error_message=_("A report file is made of an edition or of a self-assessment."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.filename

@@ -12,6 +12,11 @@ urlpatterns = [
     path("reports/<int:pk>/edit/", views.edition_edit_view, name="edition_edit"),
     path("reports/<int:pk>/<slug:action>/", views.edition_action_view, name="edition_action"),
     path("reports/<int:pk>/file/<str:fmt>/", views.edition_download_view, name="edition_download"),
+    path(
+        "reports/self-assessments/<int:pk>/file/<str:fmt>/",
+        views.self_assessment_file_view,
+        name="self_assessment_file",
+    ),
     path("reports/jobs/<str:job_id>/", views.job_view, name="job"),
     path("reports/jobs/<str:job_id>/file/", views.job_file_view, name="job_file"),
 ]

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eduboard.quality.models import SelfAssessment
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import default_as_of, institutions_by_type
@@ -246,6 +247,22 @@ def edition_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     job = jobs.render_job_start(edition=edition, fmt=fmt, language=language, user=request.user)
+    return redirect("reports:job", job_id=job.pk)
+
+
+@login_required
+@require_POST
+@permission_required("quality.view_selfassessment", raise_exception=True)
+def self_assessment_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """Start building an institution's self-assessment report (PDF, DOCX, XLSX or HTML) from the data: a head
+    their own institution's, the board any; the job page shows progress."""
+    if fmt not in FORMATS:
+        raise Http404
+    assessment = get_object_or_404(SelfAssessment.objects.visible_to(request.user), pk=pk)
+    language = request.POST.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    job = jobs.self_assessment_job_start(assessment=assessment, fmt=fmt, language=language, user=request.user)
     return redirect("reports:job", job_id=job.pk)
 
 

@@ -1,0 +1,356 @@
+"""Pages of institution evaluation: self-assessments (list, start, the criteria, the workflow, the board's
+comments, evidence), the institutions late with theirs, accreditations, and heads' evaluations with the
+unified-school statuses. Thin: every rule is in `quality.services`, every read in `quality.selectors`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from eduboard.core.exports import Column
+from eduboard.core.forms import add_service_error
+from eduboard.core.models import SchoolYear
+from eduboard.core.schoolyears import school_year_code_for, school_year_get_or_create
+from eduboard.core.views import FilteredListView
+from eduboard.quality import selectors, services
+from eduboard.quality.choices import QualityLevel, SelfAssessmentStatus
+from eduboard.quality.filters import AccreditationFilter, SelfAssessmentFilter
+from eduboard.quality.forms import (
+    BoardCommentForm,
+    EvidenceForm,
+    PrioritiesForm,
+    SelfAssessmentEntryForm,
+    SelfAssessmentStartForm,
+)
+from eduboard.quality.models import (
+    Accreditation,
+    Evidence,
+    HeadEvaluation,
+    SelfAssessment,
+    SelfAssessmentEntry,
+    UnifiedSchoolStatus,
+)
+from eduboard.registry.models import Institution
+
+REPORT_FORMATS = ["pdf", "docx", "xlsx", "html"]  # the report files the reports area makes
+
+
+def _can_edit(user: Any, assessment: SelfAssessment) -> bool:
+    """Whether `user` may change this draft's criteria (their institution's, with the permission)."""
+    return (
+        assessment.status == SelfAssessmentStatus.DRAFT
+        and user.has_perm("quality.change_selfassessmententry")
+        and Institution.objects.editable_by(user).filter(pk=assessment.institution_id).exists()
+    )
+
+
+class SelfAssessmentListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Self-assessments in scope with their state; a head starts their institution's here."""
+
+    permission_required = "quality.view_selfassessment"
+    filterset_class = SelfAssessmentFilter
+    template_name = "quality/self_assessment_list.html"
+    partial_template_name = "quality/partials/self_assessment_table.html"
+    sort_fields = {"year": "school_year__start_date", "institution": "institution__sort_name", "status": "status"}
+    default_sort = "-year"
+    export_filename = "self-assessments"
+    export_columns = [
+        Column(gettext_lazy("School year"), lambda a: a.school_year.code),
+        Column(gettext_lazy("Institution"), lambda a: a.institution.name),
+        Column(gettext_lazy("Registration number"), lambda a: a.institution.registration_number),
+        Column(gettext_lazy("Framework"), lambda a: str(a.framework)),
+        Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
+        Column(gettext_lazy("Submitted"), lambda a: a.submitted_at.date().isoformat() if a.submitted_at else ""),
+        Column(gettext_lazy("Published"), lambda a: a.published_at.date().isoformat() if a.published_at else ""),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return selectors.self_assessment_list(visible_to=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.has_perm("quality.add_selfassessment"):
+            context["start_form"] = SelfAssessmentStartForm(viewer=user, prefix="start")
+        return context
+
+
+@login_required
+@require_POST
+@permission_required("quality.add_selfassessment", raise_exception=True)
+def self_assessment_start_view(request: HttpRequest) -> HttpResponse:
+    form = SelfAssessmentStartForm(request.POST, viewer=request.user, prefix="start")
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            assessment = services.self_assessment_start(
+                institution=data["institution"],
+                school_year=school_year_get_or_create(code=data["school_year"]),
+                framework=data["framework"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The self-assessment was started as a draft."))
+            return redirect(assessment)
+    else:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            text = " ".join(str(error) for error in errors)
+            messages.error(request, f"{label}: {text}" if label else text)
+    return redirect("quality:self_assessment_list")
+
+
+def _assessment(request: HttpRequest, pk: int) -> SelfAssessment:
+    return get_object_or_404(selectors.self_assessment_list(visible_to=request.user), pk=pk)
+
+
+@login_required
+@permission_required("quality.view_selfassessment", raise_exception=True)
+def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A self-assessment: its state and who took each step, the review rule, the criteria by area with their
+    levels, texts, the board's comments and evidence, the workflow's buttons and the report's files."""
+    assessment = _assessment(request, pk)
+    entries = selectors.self_assessment_entries(assessment)
+    areas: list[tuple[Any, list[SelfAssessmentEntry]]] = []
+    for entry in entries:
+        if not areas or areas[-1][0].pk != entry.criterion.area_id:
+            areas.append((entry.criterion.area, []))
+        areas[-1][1].append(entry)
+    user = request.user
+    board = services.is_board_reviewer(user)
+    can_edit = _can_edit(user, assessment)
+    priorities_form = PrioritiesForm(instance=assessment) if can_edit else None
+    return render(
+        request,
+        "quality/self_assessment_detail.html",
+        {
+            "assessment": assessment,
+            "areas": areas,
+            "problems": services.review_rule_problems(assessment=assessment),
+            "rated": sum(1 for entry in entries if entry.level),
+            "total": len(entries),
+            "can_edit": can_edit,
+            "can_submit": can_edit and user.has_perm("quality.change_selfassessment"),
+            "board": board,
+            "priorities_form": priorities_form,
+            "formats": REPORT_FORMATS,
+            "due_on": selectors.self_assessment_due_on(assessment.school_year),
+        },
+    )
+
+
+@login_required
+@require_POST
+@permission_required("quality.view_selfassessment", raise_exception=True)
+def self_assessment_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """Take one step of the workflow (submit, agree, return, publish) on the version the page showed."""
+    steps = {
+        "submit": (services.self_assessment_submit, _("The self-assessment was submitted to the board.")),
+        "agree": (services.self_assessment_agree, _("The self-assessment was agreed.")),
+        "return": (services.self_assessment_return, _("The self-assessment was returned to its institution.")),
+        "publish": (services.self_assessment_publish, _("The self-assessment was published.")),
+    }
+    if step not in steps:
+        return redirect("quality:self_assessment_detail", pk=pk)
+    assessment = _assessment(request, pk)
+    action, done = steps[step]
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        action(assessment=assessment, by=request.user, expected_version=version)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect(assessment)
+
+
+@login_required
+@require_POST
+@permission_required("quality.change_selfassessment", raise_exception=True)
+def self_assessment_priorities_view(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment(request, pk)
+    form = PrioritiesForm(request.POST, instance=assessment)
+    if form.is_valid():
+        try:
+            services.self_assessment_save(
+                assessment=form.instance, by=request.user, expected_version=form.edited_version()
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The priorities were saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(assessment)
+
+
+@login_required
+@permission_required("quality.view_selfassessment", raise_exception=True)
+def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One criterion: the institution edits a draft's level and texts; the board comments; evidence links."""
+    entry = get_object_or_404(
+        SelfAssessmentEntry.objects.visible_to(request.user).select_related("criterion__area"), pk=pk
+    )
+    assessment = _assessment(request, entry.self_assessment_id)
+    entry.self_assessment = assessment
+    can_edit = _can_edit(request.user, assessment)
+    board = services.is_board_reviewer(request.user) and not assessment.is_frozen
+    form = SelfAssessmentEntryForm(
+        request.POST if request.method == "POST" and "save_entry" in request.POST else None,
+        instance=entry,
+        framework=assessment.framework,
+    )
+    comment_form = BoardCommentForm(
+        request.POST if request.method == "POST" and "save_comment" in request.POST else None,
+        initial={"comment": entry.board_comment, "version": entry.version},
+    )
+    evidence_form = EvidenceForm(request.POST if request.method == "POST" and "add_evidence" in request.POST else None)
+    if request.method == "POST":
+        if "save_entry" in request.POST and can_edit and form.is_valid():
+            try:
+                services.self_assessment_entry_save(
+                    entry=form.instance, by=request.user, expected_version=form.edited_version()
+                )
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                messages.success(request, _("Criterion %(code)s was saved.") % {"code": entry.criterion.code})
+                return redirect(assessment)
+        elif "save_comment" in request.POST and board and comment_form.is_valid():
+            try:
+                services.self_assessment_comment(
+                    entry=entry,
+                    comment=comment_form.cleaned_data["comment"],
+                    by=request.user,
+                    expected_version=comment_form.cleaned_data["version"],
+                )
+            except ValidationError as error:
+                add_service_error(comment_form, error)
+            else:
+                messages.success(request, _("The comment was saved."))
+                return redirect(assessment)
+        elif "add_evidence" in request.POST and can_edit and evidence_form.is_valid():
+            try:
+                services.evidence_add(entry=entry, evidence=Evidence(**evidence_form.cleaned_data), by=request.user)
+            except ValidationError as error:
+                add_service_error(evidence_form, error)
+            else:
+                messages.success(request, _("The evidence was linked."))
+                return redirect("quality:self_assessment_entry", pk=pk)
+        elif not any(name in request.POST for name in ("save_entry", "save_comment", "add_evidence")) or not (
+            can_edit or board
+        ):
+            messages.error(request, _("This criterion cannot be changed now."))
+            return redirect(assessment)
+    return render(
+        request,
+        "quality/self_assessment_entry.html",
+        {
+            "assessment": assessment,
+            "entry": entry,
+            "form": form,
+            "comment_form": comment_form,
+            "evidence_form": evidence_form,
+            "evidence": list(entry.evidence.all()),
+            "can_edit": can_edit,
+            "board": board,
+        },
+    )
+
+
+@login_required
+@permission_required("quality.view_selfassessment", raise_exception=True)
+def self_assessment_late_view(request: HttpRequest) -> HttpResponse:
+    """The institutions whose self-assessment of a school year is not submitted by its due date."""
+    today = timezone.localdate()
+    code = request.GET.get("year") or school_year_code_for(today)
+    school_year = SchoolYear.objects.filter(code=code).first()
+    years = list(SchoolYear.objects.order_by("-start_date").values_list("code", flat=True))
+    late = (
+        selectors.self_assessments_late(visible_to=request.user, school_year=school_year, today=today)
+        if school_year
+        else []
+    )
+    return render(
+        request,
+        "quality/self_assessment_late.html",
+        {
+            "late": late,
+            "school_year": school_year,
+            "code": code,
+            "years": years,
+            "due_on": selectors.self_assessment_due_on(school_year) if school_year else None,
+            "today": today,
+        },
+    )
+
+
+class AccreditationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Accreditations of institutions and programmes; the filter "ending within 12 months" lists those to renew."""
+
+    permission_required = "quality.view_accreditation"
+    filterset_class = AccreditationFilter
+    template_name = "quality/accreditation_list.html"
+    partial_template_name = "quality/partials/accreditation_table.html"
+    sort_fields = {"expires": "expires_on", "institution": "institution__sort_name", "accredited": "accredited_on"}
+    default_sort = "expires"
+    export_filename = "accreditations"
+    export_columns = [
+        Column(gettext_lazy("Institution"), lambda a: a.institution.name),
+        Column(gettext_lazy("Programme"), lambda a: a.programme.code if a.programme_id else ""),
+        Column(gettext_lazy("Accredited on"), lambda a: a.accredited_on.isoformat()),
+        Column(gettext_lazy("Term (years)"), lambda a: a.term_years),
+        Column(gettext_lazy("Expires on"), lambda a: a.expires_on.isoformat()),
+        Column(gettext_lazy("Decision"), lambda a: a.decision),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Accreditation.objects.visible_to(self.request.user).select_related("institution", "programme")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["today"] = timezone.localdate()
+        return context
+
+
+@login_required
+@permission_required("quality.view_headevaluation", raise_exception=True)
+def heads_view(request: HttpRequest) -> HttpResponse:
+    """Heads' professional evaluations and the unified-school statuses: the board sees all, a head their own."""
+    evaluations = (
+        HeadEvaluation.objects.visible_to(request.user)
+        .select_related("head", "institution")
+        .prefetch_related("levels__criterion")
+        .order_by("-evaluated_on", "institution__sort_name")
+    )
+    statuses = (
+        UnifiedSchoolStatus.objects.visible_to(request.user)
+        .select_related("institution")
+        .order_by("-assessed_on", "institution__sort_name")
+    )
+    figures = selectors.heads_figures(visible_to=request.user, as_of=timezone.localdate())
+    return render(
+        request,
+        "quality/heads.html",
+        {
+            "evaluations": evaluations[:200],
+            "statuses": statuses[:200],
+            "levels": [(QualityLevel(level).label, count) for level, count in figures["levels"].items()],
+        },
+    )
