@@ -9,6 +9,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
 from eduboard.accounts.models import User
@@ -84,8 +85,9 @@ def test_an_imported_change_counts_as_an_edit_so_an_older_copy_is_stale(world: W
     entry.refresh_from_db()
     assert entry.version == before + 1 and entry.description == "Jauns apraksts."
     entry.description = "Vecā kopija"
-    with pytest.raises(Exception, match="changed"):
+    with pytest.raises(ValidationError) as stale:
         services.self_assessment_entry_save(entry=entry, by=world.head, expected_version=before)
+    assert stale.value.code == "stale"
 
 
 def test_a_bad_self_assessment_file_saves_nothing_and_says_where(world: World, tmp_path: Path) -> None:

@@ -302,7 +302,11 @@ def is_board_reviewer(viewer: Viewer) -> bool:
     return sees_whole_city(viewer) and viewer.has_perm("quality.change_selfassessment")
 
 
-def _institution_in_reach(institution: Institution, by: Viewer) -> None:
+def _institution_in_reach(institution: Institution, by: Viewer, permission: str | None = None) -> None:
+    """The institution is one `by` may change, and (when given) `by`'s role includes `permission`: a teacher
+    reads their school's self-assessment, its head writes and submits it."""
+    if permission is not None and not by.has_perm(permission):
+        raise ValidationError(_("Your role does not include this change."), code="permission")
     if not Institution.objects.editable_by(by).filter(pk=institution.pk).exists():
         raise ValidationError(_("%(institution)s is not in your scope.") % {"institution": institution}, code="scope")
 
@@ -312,7 +316,7 @@ def self_assessment_start(
     *, institution: Institution, school_year: SchoolYear, framework: Framework, by: Viewer, priorities: str = ""
 ) -> SelfAssessment:
     """Start an institution's self-assessment of a school year on a framework: a draft with a row per criterion."""
-    _institution_in_reach(institution, by)
+    _institution_in_reach(institution, by, "quality.add_selfassessment")
     if framework.kind != FrameworkKind.INSTITUTION:
         raise ValidationError(_("This framework evaluates heads, not institutions."), code="framework")
     if SelfAssessment.objects.filter(institution=institution, school_year=school_year).exists():
@@ -356,7 +360,7 @@ def self_assessment_entry_save(
     """Save a criterion's level and texts (made on `expected_version` of the entry); only in a draft, by whoever may
     change the institution's data."""
     assessment = _locked_assessment(entry.self_assessment, None)
-    _institution_in_reach(assessment.institution, by)
+    _institution_in_reach(assessment.institution, by, "quality.change_selfassessmententry")
     _refuse_unless_draft(assessment)
     save_versioned(entry, expected_version=expected_version, stale_message=STALE_SELF_ASSESSMENT)
     return entry
@@ -367,7 +371,7 @@ def self_assessment_save(
     *, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None
 ) -> SelfAssessment:
     """Save the self-assessment's own fields (its priorities); only in a draft."""
-    _institution_in_reach(assessment.institution, by)
+    _institution_in_reach(assessment.institution, by, "quality.change_selfassessment")
     stored = _locked_assessment(assessment, None)
     _refuse_unless_draft(stored)
     save_versioned(assessment, expected_version=expected_version, stale_message=STALE_SELF_ASSESSMENT)
@@ -422,7 +426,7 @@ def review_rule_problems(*, assessment: SelfAssessment) -> list[dict[str, Any]]:
 def self_assessment_submit(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
     """Submit a draft to the board. Refused while a criterion reviewed every year (2.1) has no level."""
     locked = _locked_assessment(assessment, expected_version)
-    _institution_in_reach(locked.institution, by)
+    _institution_in_reach(locked.institution, by, "quality.change_selfassessment")
     _refuse_unless_draft(locked)
     missing = [
         problem["criterion"] for problem in review_rule_problems(assessment=locked) if problem["rule"] == "every_year"
@@ -512,7 +516,7 @@ def self_assessment_comment(
 def evidence_add(*, entry: SelfAssessmentEntry, evidence: Evidence, by: Viewer) -> Evidence:
     """Link evidence to a criterion of a draft: an observation or exam result of the same institution, or a link."""
     assessment = _locked_assessment(entry.self_assessment, None)
-    _institution_in_reach(assessment.institution, by)
+    _institution_in_reach(assessment.institution, by, "quality.add_evidence")
     _refuse_unless_draft(assessment)
     evidence.entry = entry
     institution_id = assessment.institution_id
@@ -541,7 +545,7 @@ def evidence_add(*, entry: SelfAssessmentEntry, evidence: Evidence, by: Viewer) 
 def evidence_remove(*, evidence: Evidence, by: Viewer) -> None:
     """Remove a piece of evidence from a draft."""
     assessment = _locked_assessment(evidence.entry.self_assessment, None)
-    _institution_in_reach(assessment.institution, by)
+    _institution_in_reach(assessment.institution, by, "quality.delete_evidence")
     _refuse_unless_draft(assessment)
     evidence.delete()
 
