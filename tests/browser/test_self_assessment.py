@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.schoolyears import school_year_get_or_create
-from eduboard.quality.frameworks import create_frameworks
+from eduboard.quality.frameworks import ensure_frameworks
 from eduboard.quality.models import Framework, SelfAssessment
 from eduboard.registry.models import Institution
 from tests.factories import PASSWORD, totp_device_for
@@ -44,10 +44,7 @@ def fill_criterion(page: Page, code: str, level: str, description: str, strength
 def test_head_fills_two_criteria_and_submits_and_the_board_agrees(
     page: Page, browser: Browser, live_server: object, make_user: Callable[..., User]
 ) -> None:
-    if not Framework.objects.exists():  # transactional tests empty the tables the migration filled
-        from django.apps import apps
-
-        create_frameworks(apps.get_model)
+    ensure_frameworks()  # transactional tests empty the tables the migration filled
     school_year_get_or_create(code="2024/2025")
     school = Institution.objects.create(name="Zinātņu vidusskola", type="secondary", registration_number="9000000011")
     make_user(Role.INSTITUTION_HEAD, [school], username="inese")

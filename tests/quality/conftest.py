@@ -16,6 +16,7 @@ from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.quality import services
 from eduboard.quality.defaults import ensure_default_form
+from eduboard.quality.frameworks import ensure_frameworks
 from eduboard.quality.models import Observation
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
@@ -56,6 +57,7 @@ def teacher(first: str, last: str, institution: Institution, birth: date, user: 
 def world(db: None) -> World:
     ensure_standard_positions()
     ensure_default_form()
+    ensure_frameworks()  # a transactional test before this one emptied the tables the migrations filled
     school = InstitutionFactory(name="Zinātņu vidusskola", registration_number="9000000011", type="secondary")
     other = InstitutionFactory(name="Centra vidusskola", registration_number="9000000015", type="secondary")
     anna_user = UserFactory(username="anna", role=Role.INSTITUTION_STAFF, institutions=[school])

@@ -34,7 +34,7 @@ from eduboard.quality.choices import (
     UnifiedSchoolEnvironment,
     UnifiedSchoolHead,
 )
-from eduboard.quality.frameworks import OVERALL
+from eduboard.quality.frameworks import OVERALL, ensure_frameworks
 from eduboard.quality.models import (
     Accreditation,
     Framework,
@@ -419,6 +419,7 @@ def _accreditations(institutions: dict[str, Institution]) -> None:
 
 def load(institutions: dict[str, Institution]) -> Institution:
     """Create the evaluation demo once (a second run changes nothing); returns the tehnikums."""
+    ensure_frameworks()  # the migration's frameworks, again if the database was emptied since (safe to repeat)
     rng = random.Random(2734003068)  # noqa: S311 - reproducible demonstration data
     tehnikums = tehnikums_institution()
     _learners(tehnikums, rng)
