@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "eduboard.quality",
     "eduboard.projects",
     "eduboard.assets",
+    "eduboard.surveys",
     "eduboard.accounts",
     "eduboard.reports",
     "eduboard.demo",

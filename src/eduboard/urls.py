@@ -36,6 +36,7 @@ urlpatterns = [
     path("api/finance/", include("eduboard.finance.api")),
     path("api/assets/", include("eduboard.assets.api")),
     path("api/projects/", include("eduboard.projects.api")),
+    path("api/surveys/", include("eduboard.surveys.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

@@ -243,6 +243,7 @@ NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL
     "picker": "names a kind of row, not a row; answers only rows in scope (tests/core/test_pickers.py)",
     "assets:agreements": "names loans in its query; answers only loans in scope (Loan.objects.visible_to)",
     "projects:document": "a document's file; answers only documents in scope (ProjectDocument.objects.visible_to)",
+    "api-survey-stats": "names a survey (city-wide); its figures are counted over the caller's institutions only",
 }  # fmt: skip
 # The back office (Django admin) is left out: its own staff permissions, for board administrators only.
 SKIPPED_NAMESPACES = frozenset({"admin"})

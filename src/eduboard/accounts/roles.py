@@ -90,6 +90,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "quality": FULL,
         **QUALITY_REFERENCE,
         **BOARD_JUDGEMENTS,
+        # Heads read their institutions' survey results and bring in their populations and paper answers; the
+        # surveys and their questions are the board's.
+        "surveys": READ,
+        "surveys.population": WRITE,
+        "surveys.response": WRITE,
+        "surveys.answer": WRITE,
         "innovation": READ,
         "reports": WRITE,
     },
@@ -114,6 +120,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "quality": WRITE,
         **QUALITY_REFERENCE,
         **SELF_ASSESSMENT_READ,
+        "surveys": READ,
         "reports": READ,
     },
 }

@@ -1,0 +1,54 @@
+"""The surveys area's API: `GET /api/surveys/CODE/stats/`, the same JSON as `manage.py survey_stats CODE`."""
+
+from __future__ import annotations
+
+from django.urls import path
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from eduboard.registry.models import Institution
+from eduboard.surveys.models import Survey
+from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("institution", OpenApiTypes.STR, description="registration number: one institution"),
+        OpenApiParameter(
+            "type", OpenApiTypes.STR, enum=sorted(INSTITUTION_GROUPS), description="schools or preschools"
+        ),
+    ],
+    responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def survey_stats_view(request: Request, code: str) -> Response:
+    """A survey's response rates and the share of each answer per question and audience, scoped to the caller;
+    a cut with fewer than 5 answers is null."""
+    if not request.user.has_perm("surveys.view_survey"):
+        raise PermissionDenied
+    survey = Survey.objects.filter(code=code[:40]).first()
+    if survey is None:
+        raise NotFound(_("There is no survey %s.") % code[:40])
+    institution = None
+    number = request.query_params.get("institution")
+    if number:
+        institution = Institution.objects.visible_to(request.user).filter(registration_number=number[:20]).first()
+        if institution is None:
+            raise ValidationError({"institution": [_("Unknown institution.")]})
+    group = request.query_params.get("type")
+    if group and group not in INSTITUTION_GROUPS:
+        raise ValidationError({"type": [_("One of %s.") % ", ".join(sorted(INSTITUTION_GROUPS))]})
+    types = INSTITUTION_GROUPS[group] if group else None
+    return Response(
+        survey_figures(survey=survey, visible_to=request.user, institution=institution, institution_types=types)
+    )
+
+
+urlpatterns = [path("<slug:code>/stats/", survey_stats_view, name="api-survey-stats")]

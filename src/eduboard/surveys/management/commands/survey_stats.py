@@ -1,0 +1,39 @@
+"""`manage.py survey_stats CODE [--institution REG] [--type school|preschool]`: a survey's figures as JSON."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from eduboard.core.numbers import json_figures
+from eduboard.core.scope import WHOLE_CITY
+from eduboard.registry.models import Institution
+from eduboard.surveys.models import Survey
+from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
+
+
+class Command(BaseCommand):
+    help = (
+        "Print a survey's figures as JSON (the same as GET /api/surveys/CODE/stats/): `response_rates` "
+        "{audience: {responses, population, percent}} and `questions` {question code: {audience: {answer: percent}}}; "
+        "a cut with fewer than 5 answers is null."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("code", help="the survey's code")
+        parser.add_argument("--institution", help="one institution's figures (registration number)")
+        parser.add_argument("--type", dest="group", choices=sorted(INSTITUTION_GROUPS), help="schools or preschools")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        survey = Survey.objects.filter(code=options["code"]).first()
+        if survey is None:
+            raise CommandError(f"No survey {options['code']}; import its questions first (import_surveys questions).")
+        institution = None
+        if options["institution"]:
+            institution = Institution.objects.filter(registration_number=options["institution"]).first()
+            if institution is None:
+                raise CommandError(f"No institution {options['institution']}.")
+        types = INSTITUTION_GROUPS[options["group"]] if options["group"] else None
+        figures = survey_figures(survey=survey, visible_to=WHOLE_CITY, institution=institution, institution_types=types)
+        self.stdout.write(json_figures(figures))

@@ -1,0 +1,149 @@
+"""Survey figures: response rates per audience and the share of each answer per question, for the city, an
+institution type, or an institution; any cut with fewer than MIN_ANSWERS answers is withheld (None), everywhere.
+
+A handful of grouped queries whatever the number of answers: responses counted by institution and audience, answers
+counted by question and value, populations read once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, QuerySet
+
+from eduboard.core.numbers import percent
+from eduboard.core.scope import Viewer
+from eduboard.people.models import Employment
+from eduboard.registry.choices import InstitutionType
+from eduboard.registry.models import Institution
+from eduboard.registry.selectors import active_enrolments, reporting_school_year
+from eduboard.surveys.choices import AUDIENCE_GRADES, CHOICE_KINDS, COUNTED_KINDS, MIN_ANSWERS, SCALES, Audience
+from eduboard.surveys.models import Answer, Population, Question, Response, Survey, answer_parts
+
+# Institution types by the groups results are cut by (seed 002 sets schools beside preschools).
+INSTITUTION_GROUPS: dict[str, tuple[str, ...]] = {
+    "school": (
+        InstitutionType.BASIC_SCHOOL,
+        InstitutionType.SECONDARY_SCHOOL,
+        InstitutionType.GYMNASIUM,
+    ),
+    "preschool": (InstitutionType.PRESCHOOL,),
+}
+
+
+def answer_codes(question: Question) -> list[str]:
+    """The answers a question is counted by, in their order."""
+    if question.kind in CHOICE_KINDS:
+        return [str(choice) for choice in question.choices]
+    return list(SCALES.get(question.kind, []))
+
+
+def _institutions(visible_to: Viewer, institution: Institution | None, institution_types: Iterable[str] | None) -> Any:
+    institutions = Institution.objects.visible_to(visible_to)
+    if institution is not None:
+        institutions = institutions.filter(pk=institution.pk)
+    if institution_types is not None:
+        institutions = institutions.filter(type__in=list(institution_types))
+    return institutions
+
+
+def computed_populations(
+    *, audiences: Iterable[str], institutions: QuerySet[Institution], on: date
+) -> dict[tuple[int, str], int]:
+    """(institution id, audience) -> its size on `on`: teachers from the people area (distinct pedagogues with a
+    rate there), pupils from the registry (learners enrolled in groups of the grades); other audiences have none
+    (their population is entered or imported)."""
+    audiences = set(audiences)
+    sizes: dict[tuple[int, str], int] = {}
+    ids = list(institutions.values_list("pk", flat=True))
+    if Audience.TEACHERS in audiences:
+        rows = (
+            Employment.objects.active_on(on)
+            .filter(institution_id__in=ids, position__is_pedagogical=True)
+            .values_list("institution_id")
+            .annotate(n=Count("staff_member_id", distinct=True))
+            .values_list("institution_id", "n")
+        )
+        sizes.update({(pk, Audience.TEACHERS.value): n for pk, n in rows})
+    year = reporting_school_year(as_of=on)
+    grades = [(audience, AUDIENCE_GRADES[audience]) for audience in audiences if audience in AUDIENCE_GRADES]
+    if year is not None and grades:
+        rows = (
+            active_enrolments(school_year=year, as_of=on)
+            .filter(group__institution_id__in=ids, group__grade__isnull=False)
+            .values_list("group__institution_id", "group__grade")
+            .annotate(n=Count("learner_id", distinct=True))
+            .values_list("group__institution_id", "group__grade", "n")
+        )
+        for pk, grade, n in rows:
+            for audience, (low, high) in grades:
+                if grade is not None and low <= grade <= high:
+                    sizes[(pk, audience)] = sizes.get((pk, audience), 0) + n
+    return sizes
+
+
+def survey_figures(
+    *,
+    survey: Survey,
+    visible_to: Viewer,
+    institution: Institution | None = None,
+    institution_types: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """`survey_stats CODE` and `GET /api/surveys/CODE/stats/`:
+
+    - `response_rates`: {audience: {responses, population, percent}}: finished responses ÷ the audience's size on
+      the census date (an entered population overrides the computed one), percent with 2 decimals; a cut with
+      fewer than MIN_ANSWERS responses gives None for all three;
+    - `questions`: {question code: {audience: {answer: percent}}}: the share of each answer among the responses
+      answering that question (a multiple choice: of those responses, so the shares may add up to more than 100);
+      None where fewer than MIN_ANSWERS answered.
+    """
+    institutions = _institutions(visible_to, institution, institution_types)
+    responses = Response.objects.filter(survey=survey, finished=True, institution__in=institutions)
+    audiences = list(dict.fromkeys(survey.questions.order_by("position").values_list("audience", flat=True)))
+    counted = dict(responses.values_list("audience").annotate(n=Count("pk")).values_list("audience", "n").order_by())
+    on = survey.census_date or survey.opens_on or date.today()
+    sizes = computed_populations(audiences=audiences, institutions=institutions, on=on)
+    for pk, audience, size in Population.objects.filter(survey=survey, institution__in=institutions).values_list(
+        "institution_id", "audience", "population"
+    ):
+        sizes[(pk, audience)] = size
+    population: dict[str, int] = defaultdict(int)
+    for (_pk, audience), size in sizes.items():
+        population[audience] += size
+    rates: dict[str, dict[str, Any]] = {}
+    for audience in audiences:
+        n = counted.get(audience, 0)
+        if n < MIN_ANSWERS:
+            rates[audience] = {"responses": None, "population": None, "percent": None}
+            continue
+        whole = population.get(audience, 0)
+        rates[audience] = {"responses": n, "population": whole or None, "percent": percent(n, whole) if whole else None}
+    questions: dict[str, dict[str, Any]] = {}
+    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    answered: dict[int, int] = defaultdict(int)
+    rows = (
+        Answer.objects.filter(response__in=responses, question__survey=survey, question__kind__in=COUNTED_KINDS)
+        .values_list("question_id", "value")
+        .annotate(n=Count("pk"))
+        .values_list("question_id", "value", "n")
+        .order_by()
+    )
+    for question_id, value, n in rows:
+        answered[question_id] += n
+        for part in answer_parts(value):
+            counts[question_id][part] += n
+    for question in survey.questions.order_by("position", "code", "audience"):
+        if question.kind not in COUNTED_KINDS:
+            continue
+        cut = questions.setdefault(question.code, {})
+        total = answered.get(question.pk, 0)
+        if total < MIN_ANSWERS:
+            cut[question.audience] = None
+            continue
+        cut[question.audience] = {
+            code: percent(counts[question.pk].get(code, 0), total) for code in answer_codes(question)
+        }
+    return {"survey": survey.code, "response_rates": rates, "questions": questions}
