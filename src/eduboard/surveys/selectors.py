@@ -94,8 +94,9 @@ def survey_figures(
     """`survey_stats CODE` and `GET /api/surveys/CODE/stats/`:
 
     - `response_rates`: {audience: {responses, population, percent}}: finished responses ÷ the audience's size on
-      the census date (an entered population overrides the computed one), percent with 2 decimals; a cut with
-      fewer than MIN_ANSWERS responses gives None for all three;
+      the census date in the institutions it was asked in (those with its population entered or with a response
+      of it; an entered population overrides the computed one), percent with 2 decimals; a cut with fewer than
+      MIN_ANSWERS responses gives None for all three;
     - `questions`: {question code: {audience: {answer: percent}}}: the share of each answer among the responses
       answering that question (a multiple choice: of those responses, so the shares may add up to more than 100);
       None where fewer than MIN_ANSWERS answered.
@@ -105,14 +106,19 @@ def survey_figures(
     audiences = list(dict.fromkeys(survey.questions.order_by("position").values_list("audience", flat=True)))
     counted = dict(responses.values_list("audience").annotate(n=Count("pk")).values_list("audience", "n").order_by())
     on = survey.census_date or survey.opens_on or date.today()
-    sizes = computed_populations(audiences=audiences, institutions=institutions, on=on)
-    for pk, audience, size in Population.objects.filter(survey=survey, institution__in=institutions).values_list(
-        "institution_id", "audience", "population"
-    ):
-        sizes[(pk, audience)] = size
+    entered = {
+        (pk, audience): size
+        for pk, audience, size in Population.objects.filter(survey=survey, institution__in=institutions).values_list(
+            "institution_id", "audience", "population"
+        )
+    }
+    # The institutions an audience was asked in: those with its population entered or with a response of it.
+    asked = set(entered) | set(responses.values_list("institution_id", "audience").distinct().order_by())
+    sizes = computed_populations(audiences=audiences, institutions=institutions, on=on) | entered
     population: dict[str, int] = defaultdict(int)
-    for (_pk, audience), size in sizes.items():
-        population[audience] += size
+    for (pk, audience), size in sizes.items():
+        if (pk, audience) in asked:
+            population[audience] += size
     rates: dict[str, dict[str, Any]] = {}
     for audience in audiences:
         n = counted.get(audience, 0)

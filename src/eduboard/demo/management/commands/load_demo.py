@@ -15,6 +15,7 @@ from eduboard.people import demo as people_demo
 from eduboard.projects import demo as projects_demo
 from eduboard.quality import demo as quality_demo
 from eduboard.registry import demo as registry_demo
+from eduboard.surveys import demo as surveys_demo
 
 
 class Command(BaseCommand):
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             quality_demo.load(institutions)
             assets_demo.load(institutions)
             projects_demo.load(institutions)
+            surveys_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")

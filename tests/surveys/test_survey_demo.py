@@ -1,0 +1,101 @@
+"""The demonstration data reproduces seed 002's wellbeing survey: its response rates and every share it states."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from eduboard.core.numbers import percent
+from eduboard.core.scope import WHOLE_CITY
+from eduboard.surveys.demo import CODE
+from eduboard.surveys.models import Answer, Response, Survey
+from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
+from tests.demo_data import load_demo
+
+pytestmark = pytest.mark.django_db
+D = Decimal
+
+
+@pytest.fixture(scope="module")
+def figures(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        survey = Survey.objects.get(code=CODE)
+        counts = (Response.objects.count(), Answer.objects.count())
+        call_command("load_demo", stdout=StringIO())
+        loaded = {
+            "city": survey_figures(survey=survey, visible_to=WHOLE_CITY),
+            "school": survey_figures(
+                survey=survey, visible_to=WHOLE_CITY, institution_types=INSTITUTION_GROUPS["school"]
+            ),
+            "preschool": survey_figures(
+                survey=survey, visible_to=WHOLE_CITY, institution_types=INSTITUTION_GROUPS["preschool"]
+            ),
+            "important": (
+                Answer.objects.filter(
+                    question__survey=survey, question__code="important_part", value__in=["always", "often"]
+                ).count(),
+                Answer.objects.filter(question__survey=survey, question__code="important_part").count(),
+            ),
+            "counts": counts,
+            "counts_again": (Response.objects.count(), Answer.objects.count()),
+        }
+        transaction.set_rollback(True)
+    yield loaded
+
+
+def test_response_rates_are_seed_002s(figures: dict[str, Any]) -> None:
+    rates = figures["city"]["response_rates"]
+    assert (rates["teachers"]["responses"], rates["teachers"]["percent"]) == (950, D("66.02"))  # "66%"
+    assert (rates["pupils_3_4"]["responses"], rates["pupils_3_4"]["percent"]) == (814, D("47.00"))
+    assert (rates["pupils_5_12"]["responses"], rates["pupils_5_12"]["percent"]) == (2427, D("43.00"))
+    assert rates["parents"]["responses"] == 3915
+
+
+def test_shares_are_seed_002s(figures: dict[str, Any]) -> None:
+    q = figures["city"]["questions"]
+    assert q["equal_respect"]["teachers"]["yes"] == D("89.37")
+    assert q["like_school"]["pupils_3_4"]["often"] == D("38.72")
+    assert (q["like_school"]["pupils_5_12"]["always"], q["like_school"]["pupils_5_12"]["often"]) == (
+        D("12.90"), D("34.24"),
+    )  # fmt: skip
+    assert q["emotionally_safe"]["pupils_5_12"]["yes"] == D("70.34")
+    assert q["no_violence"]["pupils_5_12"]["yes"] == D("84.98")
+    assert q["welcome"]["parents"]["always"] == D("82.98")
+    assert round(q["choice_satisfied"]["parents"]["yes"]) == 80
+    likes = q["child_likes_school"]["parents"]
+    assert (round(likes["always"]), round(likes["often"])) == (45, 42)
+
+
+def test_parents_of_schools_and_preschools_side_by_side(figures: dict[str, Any]) -> None:
+    school, preschool = figures["school"]["questions"], figures["preschool"]["questions"]
+    assert (school["child_safe"]["parents"]["yes"], preschool["child_safe"]["parents"]["yes"]) == (
+        D("66.74"),
+        D("89.88"),
+    )
+    assert (school["child_safe"]["parents"]["partly"], preschool["child_safe"]["parents"]["partly"]) == (
+        D("29.45"), D("4.63"),
+    )  # fmt: skip
+    assert (school["child_violence"]["parents"]["never"], preschool["child_violence"]["parents"]["never"]) == (
+        D("91.56"), D("93.88"),
+    )  # fmt: skip
+    assert (school["cooperation"]["parents"]["yes"], preschool["cooperation"]["parents"]["yes"]) == (
+        D("67.80"), D("81.02"),
+    )  # fmt: skip
+
+
+def test_teachers_always_or_often_an_important_part_is_83_89_percent(figures: dict[str, Any]) -> None:
+    always_or_often, answered = figures["important"]
+    assert answered == 950 and percent(always_or_often, answered) == D("83.89")
+    shares = figures["city"]["questions"]["important_part"]["teachers"]
+    assert (shares["always"], shares["often"]) == (D("47.58"), D("36.32"))  # each rounded: 452 and 345 of 950
+
+
+def test_loading_the_demo_twice_changes_nothing(figures: dict[str, Any]) -> None:
+    assert figures["counts"] == figures["counts_again"] and figures["counts"][0] == 950 + 814 + 2427 + 3915
