@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from decimal import Decimal
 from io import StringIO
 from typing import Any
@@ -13,6 +14,7 @@ from django.db import transaction
 
 from eduboard.core.numbers import percent
 from eduboard.core.scope import WHOLE_CITY
+from eduboard.reports.readiness import build_readiness
 from eduboard.surveys.demo import CODE
 from eduboard.surveys.models import Answer, Response, Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
@@ -43,6 +45,7 @@ def figures(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str,
                 ).count(),
                 Answer.objects.filter(question__survey=survey, question__code="important_part").count(),
             ),
+            "readiness": build_readiness(as_of=date(2024, 8, 20), visible_to=WHOLE_CITY),
             "counts": counts,
             "counts_again": (Response.objects.count(), Answer.objects.count()),
         }
@@ -99,3 +102,19 @@ def test_teachers_always_or_often_an_important_part_is_83_89_percent(figures: di
 
 def test_loading_the_demo_twice_changes_nothing(figures: dict[str, Any]) -> None:
     assert figures["counts"] == figures["counts_again"] and figures["counts"][0] == 950 + 814 + 2427 + 3915
+
+
+def test_the_readiness_report_states_the_surveys_response_rates_and_answers(figures: dict[str, Any]) -> None:
+    tables = {
+        block["key"]: block
+        for section in figures["readiness"]["sections"]
+        for block in section["blocks"]
+        if block["type"] == "table"
+    }
+    rates = {row[0]["t"]: row[1:] for row in tables["quality.survey.response_rates"]["rows"]}
+    assert rates["teachers"] == [950, 1439, "66.02"]
+    assert rates["pupils of grades 5–12"] == [2427, 5644, "43.00"]
+    answers = tables["quality.survey.answers"]["rows"]
+    safe = [row for row in answers if row[0] == "Mans bērns iestādē jūtas emocionāli droši."]
+    by_group = {row[1]["t"]: row[2]["p"]["shares"][0]["p"]["share"] for row in safe}
+    assert by_group == {"parents": "72.37", "parents, schools": "66.74", "parents, preschools": "89.88"}

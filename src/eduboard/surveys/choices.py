@@ -48,3 +48,19 @@ CHOICE_KINDS = frozenset({QuestionKind.SINGLE, QuestionKind.MULTIPLE})
 COUNTED_KINDS = frozenset(SCALES) | CHOICE_KINDS
 # The fewest answers a cut of the results may show (fewer: "too few answers"), in pages, exports and the API.
 MIN_ANSWERS = 5
+
+# What each answer code of the fixed scales reads as.
+ANSWER_LABELS: dict[str, object] = {
+    "always": _("always"),
+    "often": _("often"),
+    "sometimes": _("sometimes"),
+    "rarely": _("rarely"),
+    "never": _("never"),
+    "agree": _("agree"),
+    "rather_agree": _("rather agree"),
+    "rather_disagree": _("rather disagree"),
+    "disagree": _("disagree"),
+    "yes": _("yes"),
+    "partly": _("partly"),
+    "no": _("no"),
+}
