@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "eduboard.projects",
     "eduboard.assets",
     "eduboard.surveys",
+    "eduboard.prevention",
     "eduboard.accounts",
     "eduboard.reports",
     "eduboard.demo",

@@ -96,6 +96,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "surveys.population": WRITE,
         "surveys.response": WRITE,
         "surveys.answer": WRITE,
+        # Heads and their support teams keep their learners' absences, term results and support plans; the
+        # risk rules' thresholds are the board's.
+        "prevention": WRITE,
+        "prevention.riskrule": READ,
         "innovation": READ,
         "reports": WRITE,
     },

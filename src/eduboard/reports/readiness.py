@@ -30,6 +30,9 @@ from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.finance import selectors as finance_selectors
 from eduboard.finance.choices import CostKind, Purpose
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
+from eduboard.prevention.choices import RuleCode
+from eduboard.prevention.models import Absence, SupportPlan, TermResult
+from eduboard.prevention.selectors import prevention_figures
 from eduboard.projects.selectors import report_projects
 from eduboard.quality import selectors as quality_selectors
 from eduboard.quality.choices import QualityLevel
@@ -59,7 +62,8 @@ EXAM_RESULTS = "quality.view_examresult"
 ASSETS = "assets.view_asset"  # devices, their loans, licences and rooms
 PROJECTS = "projects.view_project"  # projects, their grants, mobilities and partners
 HEADS = "quality.view_headevaluation"
-SURVEYS = "surveys.view_survey"  # heads' professional evaluations and the unified-school statuses
+SURVEYS = "surveys.view_survey"
+PREVENTION = "prevention.view_absence"  # heads' professional evaluations and the unified-school statuses
 REPORT_PERMISSIONS = frozenset(
     {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS, ASSETS, PROJECTS, HEADS}
 )
@@ -650,6 +654,7 @@ def section_quality(ctx: BuildContext) -> list[Block]:
         *quality_blocks(ctx),
         *heads_blocks(ctx),
         *survey_blocks(ctx),
+        *prevention_blocks(ctx),
         narrative("quality.analysis", T(_("Analysis of the quality monitoring"))),
         narrative("quality.priorities", T(_("Priorities of methodological work"))),
     ]
@@ -915,6 +920,29 @@ def heads_blocks(ctx: BuildContext) -> list[Block]:
             [T(_("Level")), T(_("Heads"))],
             [[T(QualityLevel(level).label), count] for level, count in levels.items()],
             total=[T(_("Total")), figures_now["heads"]],
+        ),
+    )
+
+
+def prevention_blocks(ctx: BuildContext) -> list[Block]:
+    """Early school-leaving prevention (seed 002, the council's programme 2024–2028): learners at risk by rule on
+    the report's date, counts only, in the reader's scope."""
+    if not (Absence.objects.exists() or TermResult.objects.exists() or SupportPlan.objects.exists()):
+        return []
+    found = prevention_figures(as_of=ctx.as_of, visible_to=ctx.visible_to)
+    labels = dict(RuleCode.choices)
+    return needs(
+        PREVENTION,
+        heading(T(_("Early school-leaving prevention")), 3),
+        figures(
+            *(
+                figure(f"quality.prevention.{code}", T(labels[code]), count)
+                for code, count in found["at_risk_by_rule"].items()
+            ),
+            figure("quality.prevention.at_risk_total", T(_("Learners at risk")), found["at_risk_total"]),
+            figure(
+                "quality.prevention.with_support_plan", T(_("Of them with a support plan")), found["with_support_plan"]
+            ),
         ),
     )
 

@@ -12,6 +12,7 @@ from eduboard.accounts import demo as accounts_demo
 from eduboard.assets import demo as assets_demo
 from eduboard.finance import demo as finance_demo
 from eduboard.people import demo as people_demo
+from eduboard.prevention import demo as prevention_demo
 from eduboard.projects import demo as projects_demo
 from eduboard.quality import demo as quality_demo
 from eduboard.registry import demo as registry_demo
@@ -32,6 +33,7 @@ class Command(BaseCommand):
             assets_demo.load(institutions)
             projects_demo.load(institutions)
             surveys_demo.load(institutions)
+            prevention_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")

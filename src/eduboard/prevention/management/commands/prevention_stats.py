@@ -1,0 +1,27 @@
+"""`manage.py prevention_stats --as-of YYYY-MM-DD`: learners at risk of leaving school early, as JSON (counts only)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from eduboard.core.commands import iso_date
+from eduboard.core.numbers import json_figures
+from eduboard.core.scope import WHOLE_CITY
+from eduboard.prevention.selectors import prevention_figures
+
+
+class Command(BaseCommand):
+    help = (
+        "Print the prevention figures as JSON: at_risk_by_rule {rule code: learners}, at_risk_total, "
+        "with_support_plan, left_without_destination, repeating (the city, counts only)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--as-of", dest="as_of", type=iso_date, help="YYYY-MM-DD, today by default")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        as_of = options["as_of"] or timezone.localdate()
+        self.stdout.write(json_figures(prevention_figures(as_of=as_of, visible_to=WHOLE_CITY)))

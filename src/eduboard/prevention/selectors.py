@@ -1,0 +1,122 @@
+"""Who is at risk of leaving school early, by rule, on a date (the data up to that date, in the school year it
+falls in), and the figures the board reads: counts, never names. A few grouped queries whatever the number of rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from eduboard.core.models import SchoolYear
+from eduboard.core.schoolyears import school_year_code_for
+from eduboard.core.scope import Viewer
+from eduboard.prevention.choices import DEFAULT_THRESHOLDS, INSUFFICIENT_BELOW, NOT_ASSESSED, RuleCode
+from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
+from eduboard.registry.models import Enrolment, Institution
+
+INSUFFICIENT_GRADES = [str(grade) for grade in range(1, INSUFFICIENT_BELOW)] + [NOT_ASSESSED]
+
+
+def rules() -> dict[str, int | None]:
+    """The active rules' codes and thresholds (the board's; the defaults where no row says otherwise)."""
+    stored = {
+        code: (threshold, active)
+        for code, threshold, active in RiskRule.objects.values_list("code", "threshold", "active")
+    }
+    found: dict[str, int | None] = {}
+    for code, default in DEFAULT_THRESHOLDS.items():
+        threshold, active = stored.get(code, (default, True))
+        if active:
+            found[code] = threshold if threshold is not None else default
+    return found
+
+
+def _enrolments(visible_to: Viewer, institution: Institution | None) -> Any:
+    enrolments = Enrolment.objects.visible_to(visible_to)
+    return enrolments.filter(group__institution=institution) if institution is not None else enrolments
+
+
+def learners_at_risk(*, as_of: date, visible_to: Viewer, institution: Institution | None = None) -> dict[str, set[int]]:
+    """Rule code -> the ids of the learners the rule holds for on `as_of`, in the school year `as_of` falls in:
+
+    - `unexcused_absences`: unexcused lessons in one calendar month (up to `as_of`) ≥ the threshold (20);
+    - `insufficient_grades`: insufficient grades (below 4, or `nv`) in ≥ the threshold (2) subjects of one term;
+    - `repeating`: enrolled on `as_of` in the same grade as in a group of the school year before;
+    - `left_without_destination`: left this school year by `as_of` with no enrolment begun on or after that day.
+    """
+    active = rules()
+    year = SchoolYear.objects.filter(code=school_year_code_for(as_of)).first()
+    found: dict[str, set[int]] = {code: set() for code in active}
+    if year is None:
+        return found
+    scope = {"institution": institution} if institution is not None else {}
+    if RuleCode.UNEXCUSED_ABSENCES in active:
+        rows = (
+            Absence.objects.visible_to(visible_to)
+            .filter(excused=False, date__gte=year.start_date, date__lte=as_of, **scope)
+            .annotate(month=TruncMonth("date"))
+            .values("learner_id", "month")
+            .annotate(lessons=Sum("lessons"))
+            .filter(lessons__gte=active[RuleCode.UNEXCUSED_ABSENCES] or 0)
+            .values_list("learner_id", flat=True)
+        )
+        found[RuleCode.UNEXCUSED_ABSENCES] = set(rows)
+    if RuleCode.INSUFFICIENT_GRADES in active:
+        rows = (
+            TermResult.objects.visible_to(visible_to)
+            .filter(school_year=year, grade__in=INSUFFICIENT_GRADES, **scope)
+            .values("learner_id", "term")
+            .annotate(subjects=Count("subject", distinct=True))
+            .filter(subjects__gte=active[RuleCode.INSUFFICIENT_GRADES] or 0)
+            .values_list("learner_id", flat=True)
+        )
+        found[RuleCode.INSUFFICIENT_GRADES] = set(rows)
+    enrolments = _enrolments(visible_to, institution)
+    if RuleCode.REPEATING in active:
+        start = year.start_date.year
+        before = Enrolment.objects.filter(
+            learner_id=OuterRef("learner_id"),
+            group__school_year__code=f"{start - 1}/{start}",
+            group__grade=OuterRef("group__grade"),
+        )
+        rows = (
+            enrolments.filter(group__school_year=year, group__grade__isnull=False, enrolled_on__lte=as_of)
+            .filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+            .filter(Exists(before))
+            .values_list("learner_id", flat=True)
+        )
+        found[RuleCode.REPEATING] = set(rows)
+    if RuleCode.LEFT_WITHOUT_DESTINATION in active:
+        later = Enrolment.objects.filter(
+            learner_id=OuterRef("learner_id"), enrolled_on__gte=OuterRef("left_on")
+        ).exclude(pk=OuterRef("pk"))
+        rows = (
+            enrolments.filter(left_on__gte=year.start_date, left_on__lte=as_of)
+            .filter(~Exists(later))
+            .values_list("learner_id", flat=True)
+        )
+        found[RuleCode.LEFT_WITHOUT_DESTINATION] = set(rows)
+    return found
+
+
+def prevention_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """`manage.py prevention_stats --as-of`: `at_risk_by_rule` {rule code: learners}, `at_risk_total` (distinct
+    learners), `with_support_plan` (of those, with a plan started by then), `left_without_destination`,
+    `repeating`."""
+    at_risk = learners_at_risk(as_of=as_of, visible_to=visible_to)
+    everyone = set().union(*at_risk.values()) if at_risk else set()
+    planned = set(
+        SupportPlan.objects.visible_to(visible_to)
+        .filter(learner_id__in=everyone, started_on__lte=as_of)
+        .values_list("learner_id", flat=True)
+    )
+    return {
+        "as_of": as_of.isoformat(),
+        "at_risk_by_rule": {code: len(learners) for code, learners in at_risk.items()},
+        "at_risk_total": len(everyone),
+        "with_support_plan": len(planned),
+        "left_without_destination": len(at_risk.get(RuleCode.LEFT_WITHOUT_DESTINATION, set())),
+        "repeating": len(at_risk.get(RuleCode.REPEATING, set())),
+    }
