@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from eduboard.core.models import SchoolYear
@@ -73,31 +73,44 @@ def learners_at_risk(*, as_of: date, visible_to: Viewer, institution: Institutio
             .values_list("learner_id", flat=True)
         )
         found[RuleCode.INSUFFICIENT_GRADES] = set(rows)
-    enrolments = _enrolments(visible_to, institution)
+    enrolments = _enrolments(visible_to, institution).order_by()
     if RuleCode.REPEATING in active:
         start = year.start_date.year
-        before = Enrolment.objects.filter(
-            learner_id=OuterRef("learner_id"),
-            group__school_year__code=f"{start - 1}/{start}",
-            group__grade=OuterRef("group__grade"),
-        )
-        rows = (
+        now = set(
             enrolments.filter(group__school_year=year, group__grade__isnull=False, enrolled_on__lte=as_of)
             .filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
-            .filter(Exists(before))
-            .values_list("learner_id", flat=True)
+            .values_list("learner_id", "group__grade")
         )
-        found[RuleCode.REPEATING] = set(rows)
+        # The year before in any institution (a fact about the learner; only the flag is shown): one scan of that
+        # year's enrolments, no list of ids in the query (the national set has 326,000).
+        before = set(
+            Enrolment.objects.filter(group__school_year__code=f"{start - 1}/{start}", group__grade__isnull=False)
+            .order_by()
+            .values_list("learner_id", "group__grade")
+        )
+        found[RuleCode.REPEATING] = {learner for learner, grade in now if (learner, grade) in before}
     if RuleCode.LEFT_WITHOUT_DESTINATION in active:
-        later = Enrolment.objects.filter(
-            learner_id=OuterRef("learner_id"), enrolled_on__gte=OuterRef("left_on")
-        ).exclude(pk=OuterRef("pk"))
-        rows = (
-            enrolments.filter(left_on__gte=year.start_date, left_on__lte=as_of)
-            .filter(~Exists(later))
-            .values_list("learner_id", flat=True)
+        left = list(
+            enrolments.filter(left_on__gte=year.start_date, left_on__lte=as_of).values_list(
+                "pk", "learner_id", "left_on"
+            )
         )
-        found[RuleCode.LEFT_WITHOUT_DESTINATION] = set(rows)
+        # A destination begins on or after the day they left, so within this school year: one scan of the
+        # enrolments begun since it started, in any institution.
+        leavers = {learner for _pk, learner, _day in left}
+        later: dict[int, list[tuple[int, date]]] = {}
+        for pk, learner, enrolled_on in (
+            Enrolment.objects.filter(enrolled_on__gte=year.start_date)
+            .order_by()
+            .values_list("pk", "learner_id", "enrolled_on")
+        ):
+            if learner in leavers:
+                later.setdefault(learner, []).append((pk, enrolled_on))
+        found[RuleCode.LEFT_WITHOUT_DESTINATION] = {
+            learner
+            for pk, learner, day in left
+            if not any(other != pk and began >= day for other, began in later.get(learner, []))
+        }
     return found
 
 
