@@ -64,3 +64,30 @@ ANSWER_LABELS: dict[str, object] = {
     "partly": _("partly"),
     "no": _("no"),
 }
+
+# The grade bands a pupil's answer is kept with (from the class its one-time code was issued for): bands, not
+# grades, so that a small class's answers do not stand out.
+GRADE_BANDS: dict[str, tuple[int, int]] = {
+    "1-2": (1, 2),
+    "3-4": (3, 4),
+    "5-6": (5, 6),
+    "7-9": (7, 9),
+    "10-12": (10, 12),
+}
+
+
+def grade_band(grade: int | None) -> str:
+    """The band a grade falls in ("" for none, e.g. a preschool group)."""
+    if grade is None:
+        return ""
+    for band, (low, high) in GRADE_BANDS.items():
+        if low <= grade <= high:
+            return band
+    return ""
+
+
+# The alphabet of one-time codes: no 0/O, 1/I/L, so a printed code reads and types without doubt.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 10
+# The languages the public answering page speaks.
+ANSWER_LANGUAGES = ("lv", "ru", "en")

@@ -55,6 +55,20 @@ QUESTIONS = [
     ("parents", "cooperation", "yes_partly_no", "Esmu apmierināts ar iestādes un vecāku sadarbību.",
      "I am satisfied with the cooperation between the institution and parents."),
 ]  # fmt: skip
+# The questions in Russian (the answering page speaks Latvian, Russian and English).
+RUSSIAN = {
+    "important_part": "Я чувствую себя важной частью своего учебного заведения.",
+    "equal_respect": "Я ощущаю равенство и уважительное отношение.",
+    "like_school": "Я охотно хожу в школу.",
+    "emotionally_safe": "В школе я чувствую себя эмоционально защищённым.",
+    "no_violence": "В школе я не подвергался физическому насилию.",
+    "child_likes_school": "Мой ребёнок охотно ходит в школу.",
+    "child_safe": "Мой ребёнок чувствует себя в учреждении эмоционально защищённым.",
+    "child_violence": "Мой ребёнок подвергался физическому насилию в учреждении.",
+    "welcome": "Я чувствую себя желанным гостем в школе или детском саду моего ребёнка.",
+    "choice_satisfied": "Я доволен, что выбрал это учреждение для своего ребёнка.",
+    "cooperation": "Я доволен сотрудничеством учреждения и родителей.",
+}
 # (audience, question, who: all|school|preschool) -> answers and how many gave each; the seed's figures are the
 # shares of those answering (e.g. 797 of 950 = 83,89 % always or often; 1926 of 2886 = 66,74 %).
 ANSWERS: dict[tuple[str, str, str], dict[str, int]] = {
@@ -109,7 +123,14 @@ def load(institutions: dict[str, Institution]) -> None:
     )
     questions = {
         (audience, code): Question.objects.create(
-            survey=survey, audience=audience, code=code, kind=kind, text_lv=text_lv, text_en=text_en, position=position
+            survey=survey,
+            audience=audience,
+            code=code,
+            kind=kind,
+            text_lv=text_lv,
+            text_en=text_en,
+            text_ru=RUSSIAN.get(code, ""),
+            position=position,
         )
         for position, (audience, code, kind, text_lv, text_en) in enumerate(QUESTIONS)
     }
@@ -150,3 +171,69 @@ def load(institutions: dict[str, Institution]) -> None:
             for respondent, value in zip(respondents, values, strict=False)
         ]
     Answer.objects.bulk_create(answers, batch_size=5000)
+
+
+OPEN_CODE = "labbutiba-2026"
+DEMO_CODES = 30  # one-time codes of one class, to try the answering page
+
+
+def load_open_round(institutions: dict[str, Institution]) -> list[str]:
+    """This year's round, copied from the 2024 survey and open from a week ago for two months, with a list of
+    one-time codes for a class of grades 5–12 and every school's and preschool's parents' link; returns the
+    unused codes (a second run issues none)."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from eduboard.registry.models import Group
+    from eduboard.surveys.choices import CODE_ALPHABET, CODE_LENGTH, grade_band
+    from eduboard.surveys.models import AccessCode, SurveyLink
+
+    last = Survey.objects.filter(code=CODE).first()
+    if last is None:
+        return []
+    survey = Survey.objects.filter(code=OPEN_CODE).first()
+    if survey is None:
+        today = timezone.localdate()
+        survey = Survey.objects.create(
+            code=OPEN_CODE,
+            title_lv="Labbūtības aptauja 2026",
+            title_en="Wellbeing survey 2026",
+            title_ru="Опрос о благополучии 2026",
+            opens_on=today - timedelta(days=7),
+            closes_on=today + timedelta(days=60),
+            census_date=today - timedelta(days=7),
+            previous=last,
+        )
+        Question.objects.bulk_create(
+            Question(
+                survey=survey, audience=q.audience, code=q.code, kind=q.kind, text_lv=q.text_lv, text_en=q.text_en,
+                text_ru=q.text_ru or RUSSIAN.get(q.code, ""), choices=q.choices, position=q.position,
+            )
+            for q in last.questions.all()
+        )  # fmt: skip
+        group = (
+            Group.objects.filter(institution__in=list(institutions.values()), grade__gte=5)
+            .order_by("institution__sort_name", "grade", "name")
+            .first()
+        )
+        if group is not None:
+            draw = random.Random(2026)  # noqa: S311  # demonstration codes, the same on every machine
+            AccessCode.objects.bulk_create(
+                AccessCode(
+                    survey=survey,
+                    code="".join(draw.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH)),
+                    institution_id=group.institution_id,
+                    audience="pupils_5_12",
+                    grade_band=grade_band(group.grade),
+                    label=group.name,
+                )
+                for _index in range(DEMO_CODES)
+            )
+        parents = [i for i in institutions.values() if i.type in (*GENERAL, InstitutionType.PRESCHOOL)]
+        SurveyLink.objects.bulk_create(
+            SurveyLink(survey=survey, institution=i, audience="parents", token=f"demo-{i.registration_number}")
+            for i in parents
+        )
+    return list(AccessCode.objects.filter(survey=survey, used=False).order_by("pk").values_list("code", flat=True))

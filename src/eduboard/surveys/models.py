@@ -140,6 +140,12 @@ class Response(models.Model):
         Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="+"
     )
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    grade_band = models.CharField(
+        _("grade band"),
+        max_length=5,
+        blank=True,
+        help_text=_("The grades of the class the answer came from, e.g. 5-6."),
+    )
     finished = models.BooleanField(_("finished"), default=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -186,6 +192,61 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}: {self.value}"
+
+
+class AccessCode(models.Model):
+    """A one-time anonymous code, issued in a list per class (or per institution and audience): it answers the
+    survey once. It knows where the answer will come from (institution, audience, grade band) and whether it has
+    been used, never who holds it; no response points back to it."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="codes")
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="+"
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    grade_band = models.CharField(_("grade band"), max_length=5, blank=True)
+    label = models.CharField(_("list"), max_length=60, blank=True, help_text=_("The class or list it was issued in."))
+    used = models.BooleanField(_("used"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("one-time code")
+        verbose_name_plural = _("one-time codes")
+        ordering = ["survey", "institution__sort_name", "label", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class SurveyLink(models.Model):
+    """An institution's open link for one audience (parents): anyone with it may answer, each device once."""
+
+    survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="links")
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="+"
+    )
+    audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
+    token = models.CharField(_("token"), max_length=40, unique=True)
+    active = models.BooleanField(_("active"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("answering link")
+        verbose_name_plural = _("answering links")
+        ordering = ["survey", "institution__sort_name", "audience"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["survey", "institution", "audience"],
+                name="survey_link_unique",
+                violation_error_message=_("The institution has a link for this audience already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.survey.code} {self.institution} {self.audience}"
 
 
 def answer_parts(value: Any) -> list[str]:

@@ -33,6 +33,7 @@ class Command(BaseCommand):
             assets_demo.load(institutions)
             projects_demo.load(institutions)
             surveys_demo.load(institutions)
+            survey_codes = surveys_demo.load_open_round(institutions)
             prevention_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
@@ -47,3 +48,8 @@ class Command(BaseCommand):
             f"{accounts_demo.demo_admin_totp_key()} to an authenticator app, or run "
             "`.venv/bin/python manage.py demo_otp` to print the current code."
         )
+        if survey_codes:
+            self.stdout.write(
+                f"Answer the open survey {surveys_demo.OPEN_CODE} without signing in at "
+                f"http://127.0.0.1:8000/answer/lv/ with a one-time code, e.g. {', '.join(survey_codes[:3])}."
+            )

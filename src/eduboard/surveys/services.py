@@ -1,0 +1,308 @@
+"""The surveys area's rules: copying last year's survey, issuing one-time codes and institution links, and taking
+an answer on the public page (started, saved half-way, finished once and never changed).
+
+Anonymity is built in, not promised: a response is created with a random key of its own; neither it nor its
+answers refer to the code or link it was started with, to a user, an address or a moment."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduboard.core.text import CONTROL_CHARACTER, validate_no_control_characters
+from eduboard.registry.models import Group, Institution
+from eduboard.surveys.choices import (
+    CHOICE_KINDS,
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    SCALES,
+    Audience,
+    QuestionKind,
+    grade_band,
+)
+from eduboard.surveys.models import AccessCode, Answer, Question, Response, Survey, SurveyLink, answer_parts
+
+MAX_CODES = 500  # codes issued at once
+MAX_TEXT = 2000  # characters of a free-text answer
+
+
+def _next_year(day: date | None) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
+
+
+def copy_survey(*, survey: Survey, code: str, actor: Any) -> Survey:
+    """A copy of `survey` for the next round: its questions, titles and dates a year on, compared with it."""
+    if not actor.has_perm("surveys.add_survey"):
+        raise PermissionDenied(_("Only the board copies surveys."))
+    if Survey.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("There is a survey with the code %s already.") % code})
+    with transaction.atomic():
+        copy = Survey(
+            code=code,
+            title_lv=survey.title_lv,
+            title_en=survey.title_en,
+            title_ru=survey.title_ru,
+            opens_on=_next_year(survey.opens_on),
+            closes_on=_next_year(survey.closes_on),
+            census_date=_next_year(survey.census_date),
+            previous=survey,
+        )
+        copy.full_clean()
+        copy.save()
+        Question.objects.bulk_create(
+            Question(
+                survey=copy,
+                audience=q.audience,
+                code=q.code,
+                text_lv=q.text_lv,
+                text_en=q.text_en,
+                text_ru=q.text_ru,
+                kind=q.kind,
+                choices=list(q.choices),
+                position=q.position,
+            )
+            for q in survey.questions.all()
+        )
+    return copy
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _index in range(CODE_LENGTH))
+
+
+def _check_audience(survey: Survey, audience: str) -> None:
+    if not survey.questions.filter(audience=audience).exists():
+        raise ValidationError({"audience": _("The survey has no questions for this audience.")})
+
+
+def issue_codes(
+    *,
+    survey: Survey,
+    institution: Institution,
+    audience: str,
+    count: int,
+    actor: Any,
+    group: Group | None = None,
+    label: str = "",
+) -> list[AccessCode]:
+    """`count` one-time codes for a class (`group`: its grade band and name) or an institution's audience."""
+    if not actor.has_perm("surveys.add_response"):
+        raise PermissionDenied(_("Your role does not issue survey codes."))
+    if not Institution.objects.editable_by(actor).filter(pk=institution.pk).exists():
+        raise PermissionDenied(_("This institution is not in your scope."))
+    if group is not None and group.institution_id != institution.pk:
+        raise ValidationError({"group": _("The class is not of this institution.")})
+    if not 1 <= count <= MAX_CODES:
+        raise ValidationError({"count": _("From 1 to %d codes at once.") % MAX_CODES})
+    _check_audience(survey, audience)
+    band = grade_band(group.grade) if group is not None else ""
+    label = CONTROL_CHARACTER.sub("", label or (group.name if group is not None else "")).strip()[:60]
+    codes: list[AccessCode] = []
+    with transaction.atomic():
+        while len(codes) < count:
+            try:
+                with transaction.atomic():
+                    codes.append(
+                        AccessCode.objects.create(
+                            survey=survey,
+                            code=_new_code(),
+                            institution=institution,
+                            audience=audience,
+                            grade_band=band,
+                            label=label,
+                        )
+                    )
+            except IntegrityError:  # the same random code twice: draw again
+                continue
+    return codes
+
+
+def link_for(*, survey: Survey, institution: Institution, audience: str, actor: Any) -> SurveyLink:
+    """The institution's open answering link for an audience (parents), made the first time it is asked for."""
+    if not actor.has_perm("surveys.add_response"):
+        raise PermissionDenied(_("Your role does not hand out survey links."))
+    if not Institution.objects.editable_by(actor).filter(pk=institution.pk).exists():
+        raise PermissionDenied(_("This institution is not in your scope."))
+    _check_audience(survey, audience)
+    link, _created = SurveyLink.objects.get_or_create(
+        survey=survey,
+        institution=institution,
+        audience=audience,
+        defaults={"token": secrets.token_urlsafe(18)},
+    )
+    return link
+
+
+def links_for(*, survey: Survey, institutions: Any, audience: str, actor: Any) -> list[SurveyLink]:
+    """The open links of every institution the actor may change (made where missing), in a fixed number of
+    queries whatever their number."""
+    if not actor.has_perm("surveys.add_response"):
+        raise PermissionDenied(_("Your role does not hand out survey links."))
+    institutions = Institution.objects.editable_by(actor).filter(pk__in=institutions.values("pk"))
+    _check_audience(survey, audience)
+    have = set(SurveyLink.objects.filter(survey=survey, audience=audience).values_list("institution_id", flat=True))
+    missing = [pk for pk in institutions.values_list("pk", flat=True) if pk not in have]
+    SurveyLink.objects.bulk_create(
+        [
+            SurveyLink(survey=survey, institution_id=pk, audience=audience, token=secrets.token_urlsafe(18))
+            for pk in missing
+        ],
+        ignore_conflicts=True,
+    )
+    return list(
+        SurveyLink.objects.filter(survey=survey, audience=audience, institution__in=institutions)
+        .select_related("institution")
+        .order_by("institution__sort_name")
+    )
+
+
+def is_open(survey: Survey, *, today: date | None = None) -> bool:
+    """Whether the survey takes answers today (within its period, where one is set)."""
+    today = today or timezone.localdate()
+    return (survey.opens_on is None or survey.opens_on <= today) and (
+        survey.closes_on is None or today <= survey.closes_on
+    )
+
+
+def _refuse_closed(survey: Survey) -> None:
+    if not is_open(survey):
+        raise ValidationError(_("This survey is not taking answers now."), code="closed")
+
+
+def _start(*, survey: Survey, institution_id: int, audience: str, band: str) -> Response:
+    return Response.objects.create(
+        survey=survey,
+        key=secrets.token_urlsafe(24),
+        institution_id=institution_id,
+        audience=audience,
+        grade_band=band,
+        finished=False,
+    )
+
+
+def start_with_code(code: str) -> Response:
+    """Use a one-time code: it is spent at once (a second use is refused, also by a second device at the same
+    moment) and an unfinished response of its institution, audience and grade band begins, unlinked from it."""
+    text = "".join(ch for ch in code.upper() if ch.isalnum())[:16]
+    found = AccessCode.objects.select_related("survey").filter(code=text).first()
+    if found is None:
+        raise ValidationError(_("There is no such code; check it and type it again."), code="unknown")
+    _refuse_closed(found.survey)
+    with transaction.atomic():
+        if not AccessCode.objects.filter(pk=found.pk, used=False).update(used=True):
+            raise ValidationError(_("This code has been used already: a code answers once."), code="used")
+        return _start(
+            survey=found.survey, institution_id=found.institution_id, audience=found.audience, band=found.grade_band
+        )
+
+
+def start_with_link(link: SurveyLink) -> Response:
+    """Begin an answer through an institution's open link."""
+    if not link.active:
+        raise ValidationError(_("This link has been closed."), code="closed")
+    _refuse_closed(link.survey)
+    return _start(survey=link.survey, institution_id=link.institution_id, audience=link.audience, band="")
+
+
+@dataclass
+class AnswerProblems:
+    """Errors per question code, to show beside each question."""
+
+    errors: dict[str, str]
+
+
+def _parse(question: Question, values: list[str]) -> str | None:
+    """The stored form of a question's answer from the form's values; None for no answer."""
+    values = [value.strip() for value in values if value and value.strip()]
+    if not values:
+        return None
+    if question.kind in SCALES or question.kind == QuestionKind.SINGLE:
+        allowed = SCALES.get(question.kind) or [str(c) for c in question.choices]
+        if len(values) != 1 or values[0] not in allowed:
+            raise ValidationError(_("Choose one of the answers."))
+        return values[0]
+    if question.kind in CHOICE_KINDS:  # multiple
+        allowed = [str(c) for c in question.choices]
+        if any(value not in allowed for value in values):
+            raise ValidationError(_("Choose among the answers given."))
+        return ";".join(dict.fromkeys(values))
+    if question.kind == QuestionKind.NUMBER:
+        try:
+            number = Decimal(values[0].replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError(_("Write a number, e.g. 3 or 2,5.")) from None
+        if not number.is_finite() or abs(number) >= Decimal("1e9"):
+            raise ValidationError(_("Write a number, e.g. 3 or 2,5."))
+        return format(number.normalize(), "f")
+    text = values[0]
+    validate_no_control_characters(text)
+    if len(text) > MAX_TEXT:
+        raise ValidationError(_("At most %d characters.") % MAX_TEXT)
+    return text
+
+
+def questions_for(response: Response) -> list[Question]:
+    return list(response.survey.questions.filter(audience=response.audience).order_by("position", "code"))
+
+
+def current_answers(response: Response) -> dict[str, list[str]]:
+    """The answers saved so far, by question code (a multiple choice: its parts)."""
+    return {
+        code: answer_parts(value) if kind == QuestionKind.MULTIPLE else [value]
+        for code, kind, value in Answer.objects.filter(response=response).values_list(
+            "question__code", "question__kind", "value"
+        )
+    }
+
+
+def save_answers(*, response: Response, values: dict[str, list[str]], finish: bool) -> AnswerProblems:
+    """Save the answers given (by question code) to an unfinished response, and finish it when asked and every
+    answer is valid. A finished response is never changed: saving to it is refused."""
+    questions = questions_for(response)
+    problems: dict[str, str] = {}
+    parsed: dict[int, str | None] = {}
+    for question in questions:
+        try:
+            parsed[question.pk] = _parse(question, values.get(question.code, []))
+        except ValidationError as error:
+            problems[question.code] = " ".join(error.messages)
+    with transaction.atomic():
+        locked = Response.objects.select_for_update().filter(pk=response.pk, finished=False).first()
+        if locked is None:
+            raise ValidationError(_("This answer has been sent already and can no longer be changed."), code="finished")
+        stored = {a.question_id: a for a in Answer.objects.filter(response=locked)}
+        for question_id, value in parsed.items():
+            answer = stored.get(question_id)
+            if value is None:
+                if answer is not None:
+                    answer.delete()
+            elif answer is None:
+                Answer.objects.create(response=locked, question_id=question_id, value=value)
+            elif answer.value != value:
+                answer.value = value
+                answer.save(update_fields=["value"])
+        if finish and not problems:
+            Response.objects.filter(pk=locked.pk).update(finished=True)
+            response.finished = True
+    return AnswerProblems(errors=problems)
+
+
+def audiences_of(survey: Survey) -> list[str]:
+    """The survey's audiences in the order their questions come."""
+    return list(dict.fromkeys(survey.questions.order_by("position", "code").values_list("audience", flat=True)))
+
+
+PARENTS = Audience.PARENTS.value
