@@ -171,6 +171,8 @@ OBJECT_PAGES: dict[str, Page] = {
     "projects:mobility_edit": Page("mobility", "projects.change_mobility"),
     "projects:prefinancing_edit": Page("prefinancing", "projects.change_prefinancing"),
     "projects:deadline_edit": Page("deadline", "projects.change_deadline"),
+    # a board-wide role first gets the form asking why it opens the case (200, no name shown)
+    "prevention:case": Page("learner", "prevention.view_supportplan"),
     "core:import_job": Page("importjob", None),
     "core:import_changes": Page("importjob", None),
     # only the one who sent the file retries it (a finished job: told so, and sent back to it)
@@ -231,6 +233,7 @@ NO_ROW_NAMES = (
     "projects:project_add", "projects:calendar", "projects:countries", "projects:mobility_list",
     "api-projects-stats", "quality-stats-self-assessment", "quality-stats-heads", "quality:self_assessment_list",
     "quality:self_assessment_start", "quality:self_assessment_late", "quality:accreditation_list", "quality:heads",
+    "surveys:survey_list", "prevention:overview", "prevention:rules", "prevention:risk_list", "answer_root",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
@@ -244,6 +247,14 @@ NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL
     "assets:agreements": "names loans in its query; answers only loans in scope (Loan.objects.visible_to)",
     "projects:document": "a document's file; answers only documents in scope (ProjectDocument.objects.visible_to)",
     "api-survey-stats": "names a survey (city-wide); its figures are counted over the caller's institutions only",
+    "surveys:survey_detail": "as api-survey-stats (tests/surveys/test_answering.py: results and exports)",
+    "surveys:survey_edit": "names a survey (city-wide); the board's only (surveys.change_survey)",
+    "surveys:survey_copy": "as surveys:survey_edit (surveys.add_survey)",
+    "surveys:survey_codes": "names a survey; institutions offered and codes listed are the caller's (test_answering)",
+    "surveys:code_sheet": "names a survey and an institution in its query, looked up in the caller's scope only",
+    "answer_start": "public: a language, no row (a code typed in the body)",
+    "answer_link": "public: a random link token, no signed-in scope",
+    "answer_form": "public: a survey's code; the answer is the one this device's signed cookie names",
 }  # fmt: skip
 # The back office (Django admin) is left out: its own staff permissions, for board administrators only.
 SKIPPED_NAMESPACES = frozenset({"admin"})

@@ -71,6 +71,9 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Self-assessments"), "quality:self_assessment_list", "quality.view_selfassessment"),
             (_("Accreditations"), "quality:accreditation_list", "quality.view_accreditation"),
             (_("Heads' evaluations"), "quality:heads", "quality.view_headevaluation"),
+            (_("Surveys"), "surveys:survey_list", "surveys.view_survey"),
+            (_("Early school-leaving prevention"), "prevention:overview", "prevention.view_supportplan"),
+            (_("Learners at risk"), "prevention:risk_list", "prevention.view_supportplan"),
         ],
     ),
     (

@@ -90,6 +90,7 @@ def survey_figures(
     visible_to: Viewer,
     institution: Institution | None = None,
     institution_types: Iterable[str] | None = None,
+    with_counts: bool = False,
 ) -> dict[str, Any]:
     """`survey_stats CODE` and `GET /api/surveys/CODE/stats/`:
 
@@ -141,15 +142,73 @@ def survey_figures(
         answered[question_id] += n
         for part in answer_parts(value):
             counts[question_id][part] += n
+    shown: dict[str, dict[str, int | None]] = {}
     for question in survey.questions.order_by("position", "code", "audience"):
         if question.kind not in COUNTED_KINDS:
             continue
         cut = questions.setdefault(question.code, {})
         total = answered.get(question.pk, 0)
+        shown.setdefault(question.code, {})[question.audience] = total if total >= MIN_ANSWERS else None
         if total < MIN_ANSWERS:
             cut[question.audience] = None
             continue
         cut[question.audience] = {
             code: percent(counts[question.pk].get(code, 0), total) for code in answer_codes(question)
         }
-    return {"survey": survey.code, "response_rates": rates, "questions": questions}
+    figures = {"survey": survey.code, "response_rates": rates, "questions": questions}
+    if with_counts:
+        figures["answered"] = shown
+    return figures
+
+
+def results_table(
+    *,
+    survey: Survey,
+    visible_to: Viewer,
+    language: str,
+    institution: Institution | None = None,
+    institution_types: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """The results page's and exports' rows: response rates per audience, and per counted question and audience
+    its text, how many answered and each answer's share, beside the previous survey's share of the same question
+    code and audience (None where that survey or cut has too few answers or no such question)."""
+    from eduboard.surveys.choices import ANSWER_LABELS
+
+    figures = survey_figures(
+        survey=survey, visible_to=visible_to, institution=institution, institution_types=institution_types,
+        with_counts=True,
+    )  # fmt: skip
+    before: dict[str, Any] = {}
+    if survey.previous_id is not None and survey.previous is not None:
+        before = survey_figures(
+            survey=survey.previous, visible_to=visible_to, institution=institution,
+            institution_types=institution_types,
+        )["questions"]  # fmt: skip
+    rows = []
+    for question in survey.questions.filter(kind__in=COUNTED_KINDS).order_by("position", "code", "audience"):
+        shares = figures["questions"].get(question.code, {}).get(question.audience)
+        earlier = (before.get(question.code) or {}).get(question.audience) or {}
+        rows.append(
+            {
+                "code": question.code,
+                "audience": question.audience,
+                "audience_label": Audience(question.audience).label if question.audience in Audience.values else "",
+                "text": question.text(language),
+                "answered": figures["answered"].get(question.code, {}).get(question.audience),
+                "suppressed": shares is None,
+                "answers": [
+                    {
+                        "code": code,
+                        "label": ANSWER_LABELS.get(code, code),
+                        "percent": None if shares is None else shares.get(code),
+                        "previous": earlier.get(code),
+                    }
+                    for code in answer_codes(question)
+                ],
+            }
+        )
+    return {
+        "response_rates": figures["response_rates"],
+        "rows": rows,
+        "has_previous": bool(before),
+    }
