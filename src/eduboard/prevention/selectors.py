@@ -39,7 +39,18 @@ def _enrolments(visible_to: Viewer, institution: Institution | None) -> Any:
 
 
 def learners_at_risk(*, as_of: date, visible_to: Viewer, institution: Institution | None = None) -> dict[str, set[int]]:
-    """Rule code -> the ids of the learners the rule holds for on `as_of`, in the school year `as_of` falls in:
+    """Rule code -> the ids of the learners the rule holds for on `as_of` (see `risk_pairs`)."""
+    return {
+        code: {learner for learner, _institution in pairs}
+        for code, pairs in risk_pairs(as_of=as_of, visible_to=visible_to, institution=institution).items()
+    }
+
+
+def risk_pairs(
+    *, as_of: date, visible_to: Viewer, institution: Institution | None = None
+) -> dict[str, set[tuple[int, int]]]:
+    """Rule code -> (learner id, institution id) of the learners the rule holds for on `as_of`, in the school
+    year `as_of` falls in, with the institution whose data shows it:
 
     - `unexcused_absences`: unexcused lessons in one calendar month (up to `as_of`) ≥ the threshold (20);
     - `insufficient_grades`: insufficient grades (below 4, or `nv`) in ≥ the threshold (2) subjects of one term;
@@ -48,7 +59,7 @@ def learners_at_risk(*, as_of: date, visible_to: Viewer, institution: Institutio
     """
     active = rules()
     year = SchoolYear.objects.filter(code=school_year_code_for(as_of)).first()
-    found: dict[str, set[int]] = {code: set() for code in active}
+    found: dict[str, set[tuple[int, int]]] = {code: set() for code in active}
     if year is None:
         return found
     scope = {"institution": institution} if institution is not None else {}
@@ -57,20 +68,20 @@ def learners_at_risk(*, as_of: date, visible_to: Viewer, institution: Institutio
             Absence.objects.visible_to(visible_to)
             .filter(excused=False, date__gte=year.start_date, date__lte=as_of, **scope)
             .annotate(month=TruncMonth("date"))
-            .values("learner_id", "month")
+            .values("learner_id", "institution_id", "month")
             .annotate(lessons=Sum("lessons"))
             .filter(lessons__gte=active[RuleCode.UNEXCUSED_ABSENCES] or 0)
-            .values_list("learner_id", flat=True)
+            .values_list("learner_id", "institution_id")
         )
         found[RuleCode.UNEXCUSED_ABSENCES] = set(rows)
     if RuleCode.INSUFFICIENT_GRADES in active:
         rows = (
             TermResult.objects.visible_to(visible_to)
             .filter(school_year=year, grade__in=INSUFFICIENT_GRADES, **scope)
-            .values("learner_id", "term")
+            .values("learner_id", "institution_id", "term")
             .annotate(subjects=Count("subject", distinct=True))
             .filter(subjects__gte=active[RuleCode.INSUFFICIENT_GRADES] or 0)
-            .values_list("learner_id", flat=True)
+            .values_list("learner_id", "institution_id")
         )
         found[RuleCode.INSUFFICIENT_GRADES] = set(rows)
     enrolments = _enrolments(visible_to, institution).order_by()
@@ -79,7 +90,7 @@ def learners_at_risk(*, as_of: date, visible_to: Viewer, institution: Institutio
         now = set(
             enrolments.filter(group__school_year=year, group__grade__isnull=False, enrolled_on__lte=as_of)
             .filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
-            .values_list("learner_id", "group__grade")
+            .values_list("learner_id", "group__grade", "group__institution_id")
         )
         # The year before in any institution (a fact about the learner; only the flag is shown): one scan of that
         # year's enrolments, no list of ids in the query (the national set has 326,000).
@@ -88,16 +99,16 @@ def learners_at_risk(*, as_of: date, visible_to: Viewer, institution: Institutio
             .order_by()
             .values_list("learner_id", "group__grade")
         )
-        found[RuleCode.REPEATING] = {learner for learner, grade in now if (learner, grade) in before}
+        found[RuleCode.REPEATING] = {(learner, where) for learner, grade, where in now if (learner, grade) in before}
     if RuleCode.LEFT_WITHOUT_DESTINATION in active:
         left = list(
             enrolments.filter(left_on__gte=year.start_date, left_on__lte=as_of).values_list(
-                "pk", "learner_id", "left_on"
+                "pk", "learner_id", "left_on", "group__institution_id"
             )
         )
         # A destination begins on or after the day they left, so within this school year: one scan of the
         # enrolments begun since it started, in any institution.
-        leavers = {learner for _pk, learner, _day in left}
+        leavers = {learner for _pk, learner, _day, _where in left}
         later: dict[int, list[tuple[int, date]]] = {}
         for pk, learner, enrolled_on in (
             Enrolment.objects.filter(enrolled_on__gte=year.start_date)
@@ -107,8 +118,8 @@ def learners_at_risk(*, as_of: date, visible_to: Viewer, institution: Institutio
             if learner in leavers:
                 later.setdefault(learner, []).append((pk, enrolled_on))
         found[RuleCode.LEFT_WITHOUT_DESTINATION] = {
-            learner
-            for pk, learner, day in left
+            (learner, where)
+            for pk, learner, day, where in left
             if not any(other != pk and began >= day for other, began in later.get(learner, []))
         }
     return found
@@ -133,3 +144,78 @@ def prevention_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
         "left_without_destination": len(at_risk.get(RuleCode.LEFT_WITHOUT_DESTINATION, set())),
         "repeating": len(at_risk.get(RuleCode.REPEATING, set())),
     }
+
+
+def risk_by_institution(*, as_of: date, visible_to: Viewer) -> list[dict[str, Any]]:
+    """Per institution in scope with anyone at risk: learners at risk by rule, in all (distinct), and of those with
+    a support plan started by `as_of`: figures, no names (the board's view)."""
+    pairs = risk_pairs(as_of=as_of, visible_to=visible_to)
+    per: dict[int, dict[str, set[int]]] = {}
+    for code, found in pairs.items():
+        for learner, institution_id in found:
+            per.setdefault(institution_id, {}).setdefault(code, set()).add(learner)
+    planned = set(
+        SupportPlan.objects.visible_to(visible_to)
+        .filter(started_on__lte=as_of)
+        .values_list("learner_id", "institution_id")
+        .order_by()
+    )
+    names = dict(Institution.objects.filter(pk__in=list(per)).values_list("pk", "name"))
+    rows = []
+    for institution_id, by_rule in per.items():
+        learners = set().union(*by_rule.values())
+        rows.append(
+            {
+                "institution_id": institution_id,
+                "institution": names.get(institution_id, ""),
+                "by_rule": {code: len(by_rule.get(code, set())) for code in pairs},
+                "total": len(learners),
+                "with_plan": len({learner for learner, where in planned if where == institution_id} & learners),
+            }
+        )
+    return sorted(rows, key=lambda row: (-row["total"], row["institution"]))
+
+
+def risk_list(*, as_of: date, visible_to: Viewer, institution: Institution) -> list[dict[str, Any]]:
+    """The institution's learners at risk on `as_of` for its support team: each with the rules that hold, their
+    current group and their latest support plan (None without one). Scoped: a role without the prevention data
+    (a teacher) gets nothing."""
+    from eduboard.registry.models import Learner
+
+    pairs = risk_pairs(as_of=as_of, visible_to=visible_to, institution=institution)
+    rules_of: dict[int, list[str]] = {}
+    for code, found in pairs.items():
+        for learner, _where in found:
+            rules_of.setdefault(learner, []).append(code)
+    if not rules_of:
+        return []
+    learners = {learner.pk: learner for learner in Learner.objects.visible_to(visible_to).filter(pk__in=list(rules_of))}
+    groups = dict(
+        Enrolment.objects.visible_to(visible_to)
+        .filter(learner_id__in=list(learners), group__institution=institution, enrolled_on__lte=as_of)
+        .order_by("learner_id", "enrolled_on")
+        .values_list("learner_id", "group__name")
+    )
+    plans: dict[int, SupportPlan] = {}
+    for plan in (
+        SupportPlan.objects.visible_to(visible_to)
+        .filter(learner_id__in=list(learners), institution=institution)
+        .order_by("started_on", "pk")
+    ):
+        plans[plan.learner_id] = plan  # the latest wins
+    rows = [
+        {"learner": learner, "rules": sorted(rules_of[pk]), "group": groups.get(pk, ""), "plan": plans.get(pk)}
+        for pk, learner in learners.items()
+    ]
+    return sorted(rows, key=lambda row: (row["group"], row["learner"].sort_name))
+
+
+def default_as_of(*, visible_to: Viewer, today: date) -> date:
+    """The day the pages open on: today, or, when nothing is recorded in this school year yet, the last day with
+    an absence recorded (so last year's data shows rather than an empty page)."""
+    from django.db.models import Max
+
+    latest = Absence.objects.visible_to(visible_to).aggregate(last=Max("date"))["last"]
+    if latest is not None and latest < today and school_year_code_for(latest) != school_year_code_for(today):
+        return latest
+    return today

@@ -1,0 +1,237 @@
+"""Pages of early school-leaving prevention: the figures by rule and institution (the board: counts, no names),
+an institution's risk list for its support team, and a learner's case with absences, insufficient grades and
+support plans with their history. Thin: rules in `prevention.services`, reads in `prevention.selectors`."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from auditlog.models import LogEntry
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduboard.core.audit import audit_read
+from eduboard.core.forms import add_service_error
+from eduboard.prevention import selectors, services
+from eduboard.prevention.choices import RuleCode
+from eduboard.prevention.forms import AsOfForm, OpenCaseForm, SupportPlanForm
+from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
+from eduboard.prevention.selectors import INSUFFICIENT_GRADES
+from eduboard.registry.models import Enrolment, Institution, Learner
+
+
+def _as_of(request: HttpRequest) -> tuple[AsOfForm, date]:
+    form = AsOfForm(request.GET or None)
+    chosen = form.cleaned_data.get("as_of") if form.is_valid() else None
+    if chosen is None:
+        chosen = selectors.default_as_of(visible_to=request.user, today=timezone.localdate())
+        form = AsOfForm(initial={"as_of": chosen})
+    return form, chosen
+
+
+@login_required
+@permission_required("prevention.view_supportplan", raise_exception=True)
+def overview_view(request: HttpRequest) -> HttpResponse:
+    """The figures on a date: learners at risk by rule, in all and with a support plan, per institution in scope;
+    the rules and their thresholds (the board edits them here)."""
+    form, as_of = _as_of(request)
+    figures = selectors.prevention_figures(as_of=as_of, visible_to=request.user)
+    rows = selectors.risk_by_institution(as_of=as_of, visible_to=request.user)
+    labels = dict(RuleCode.choices)
+    rules = list(RiskRule.objects.order_by("code"))
+    return render(
+        request,
+        "prevention/overview.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "figures": figures,
+            "by_rule": [(labels.get(code, code), n) for code, n in figures["at_risk_by_rule"].items()],
+            "rows": rows,
+            "rule_codes": list(figures["at_risk_by_rule"]),
+            "rule_labels": [labels.get(code, code) for code in figures["at_risk_by_rule"]],
+            "rules": rules,
+            "can_edit_rules": request.user.has_perm("prevention.change_riskrule"),
+        },
+    )
+
+
+@login_required
+@permission_required("prevention.change_riskrule", raise_exception=True)
+def rules_view(request: HttpRequest) -> HttpResponse:
+    """The board sets a rule's threshold (POST: code, threshold, active, version)."""
+    if request.method == "POST":
+        code = request.POST.get("code", "")[:40]
+        raw = request.POST.get("threshold", "").strip()
+        try:
+            threshold = int(raw) if raw else None
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            messages.error(request, _("The threshold is a whole number."))
+            return redirect("prevention:overview")
+        try:
+            services.set_threshold(
+                code=code,
+                threshold=threshold,
+                active=request.POST.get("active") == "on",
+                actor=request.user,
+                expected_version=version,
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The rule was saved."))
+    return redirect("prevention:overview")
+
+
+@login_required
+@permission_required("prevention.view_supportplan", raise_exception=True)
+def risk_list_view(request: HttpRequest) -> HttpResponse:
+    """An institution's learners at risk for its support team. A board-wide role sees the rows without names,
+    and opens a case to see who it is."""
+    form, as_of = _as_of(request)
+    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
+    chosen = request.GET.get("institution", "")
+    institution = institutions.filter(pk=int(chosen)).first() if chosen.isdigit() else None
+    if institution is None and not services.reads_names_case_by_case(request.user):
+        institution = institutions.first()
+    rows = selectors.risk_list(as_of=as_of, visible_to=request.user, institution=institution) if institution else []
+    labels = dict(RuleCode.choices)
+    for row in rows:
+        row["rule_labels"] = [labels.get(code, code) for code in row["rules"]]
+    return render(
+        request,
+        "prevention/risk_list.html",
+        {
+            "form": form,
+            "as_of": as_of,
+            "institutions": institutions,
+            "institution": institution,
+            "rows": rows,
+            "names_hidden": services.reads_names_case_by_case(request.user),
+        },
+    )
+
+
+def _plan_history(plans: list[SupportPlan]) -> dict[int, list[LogEntry]]:
+    if not plans:
+        return {}
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(SupportPlan),
+            object_id__in=[plan.pk for plan in plans],
+        )
+        .select_related("actor")
+        .order_by("timestamp")
+    )
+    history: dict[int, list[LogEntry]] = {}
+    for entry in entries:
+        history.setdefault(int(entry.object_id or 0), []).append(entry)
+    return history
+
+
+@login_required
+@permission_required("prevention.view_supportplan", raise_exception=True)
+def case_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A learner's case: the rules that hold today, unexcused absences by month, insufficient grades, support
+    plans with their history, and a form for a new plan. A board-wide role first says why it opens the case."""
+    learner = get_object_or_404(Learner.objects.visible_to(request.user), pk=pk)
+    if not services.case_is_open(actor=request.user, learner=learner, session=request.session):
+        reason_form = OpenCaseForm(request.POST or None)
+        if request.method == "POST" and reason_form.is_valid():
+            try:
+                services.open_case(
+                    actor=request.user, learner=learner, reason=reason_form.cleaned_data["reason"],
+                    session=request.session,
+                )  # fmt: skip
+            except ValidationError as error:
+                add_service_error(reason_form, error)
+            else:
+                return redirect("prevention:case", pk=learner.pk)
+        return render(request, "prevention/open_case.html", {"form": reason_form, "learner_id": learner.pk})
+    audit_read(actor=request.user, instance=learner)
+    today = timezone.localdate()
+    institutions = Institution.objects.visible_to(request.user)
+    enrolment = (
+        Enrolment.objects.visible_to(request.user)
+        .filter(learner=learner, group__institution__in=institutions)
+        .select_related("group__institution")
+        .order_by("-enrolled_on")
+        .first()
+    )
+    at_risk = selectors.learners_at_risk(as_of=today, visible_to=request.user)
+    labels = dict(RuleCode.choices)
+    rules_now = [labels.get(code, code) for code, learners in at_risk.items() if learner.pk in learners]
+    absences = (
+        Absence.objects.visible_to(request.user)
+        .filter(learner=learner, excused=False)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(lessons=Sum("lessons"))
+        .order_by("-month")[:12]
+    )
+    grades = (
+        TermResult.objects.visible_to(request.user)
+        .filter(learner=learner, grade__in=INSUFFICIENT_GRADES)
+        .select_related("school_year")
+        .order_by("-school_year__start_date", "term", "subject")
+    )
+    plans = list(
+        SupportPlan.objects.visible_to(request.user)
+        .filter(learner=learner)
+        .select_related("responsible", "institution")
+    )
+    history = _plan_history(plans)
+    for plan_row in plans:
+        plan_row.history_entries = history.get(plan_row.pk, [])  # type: ignore[attr-defined]
+    can_plan = request.user.has_perm("prevention.add_supportplan") and enrolment is not None
+    institution_id = enrolment.group.institution_id if enrolment else 0
+    form = None
+    editing: SupportPlan | None = None
+    if can_plan:
+        chosen = request.POST.get("plan", "") if request.method == "POST" else request.GET.get("plan", "")
+        editing = next((p for p in plans if chosen.isdigit() and p.pk == int(chosen)), None)
+        if editing is not None:
+            institution_id = editing.institution_id
+        form = SupportPlanForm(
+            request.POST or None,
+            instance=editing,
+            viewer=request.user,
+            institution_id=institution_id,
+            initial={} if editing else {"started_on": today},
+        )
+        if request.method == "POST" and form.is_valid():
+            plan: SupportPlan = form.save(commit=False)
+            if editing is None:
+                plan.learner = learner
+                plan.institution_id = institution_id
+            try:
+                services.save_plan(plan, actor=request.user, expected_version=form.edited_version())
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                messages.success(request, _("The support plan was saved."))
+                return redirect("prevention:case", pk=learner.pk)
+    return render(
+        request,
+        "prevention/case.html",
+        {
+            "learner": learner,
+            "enrolment": enrolment,
+            "rules_now": rules_now,
+            "absences": absences,
+            "grades": grades,
+            "plans": plans,
+            "form": form,
+            "editing": editing,
+        },
+    )
