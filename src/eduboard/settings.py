@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "eduboard.assets",
     "eduboard.surveys",
     "eduboard.prevention",
+    "eduboard.innovation",
     "eduboard.accounts",
     "eduboard.reports",
     "eduboard.demo",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("api/assets/", include("eduboard.assets.api")),
     path("api/projects/", include("eduboard.projects.api")),
     path("api/surveys/", include("eduboard.surveys.api")),
+    path("api/innovation/", include("eduboard.innovation.api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),

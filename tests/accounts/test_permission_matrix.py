@@ -234,6 +234,7 @@ NO_ROW_NAMES = (
     "api-projects-stats", "quality-stats-self-assessment", "quality-stats-heads", "quality:self_assessment_list",
     "quality:self_assessment_start", "quality:self_assessment_late", "quality:accreditation_list", "quality:heads",
     "surveys:survey_list", "prevention:overview", "prevention:rules", "prevention:risk_list", "answer_root",
+    "api-innovation-stats",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",

@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InnovationConfig(AppConfig):
+    """The innovation centre: activity catalogue, slots and bookings, visits, visitor cards and points."""
+
+    name = "eduboard.innovation"
+    label = "innovation"
+    verbose_name = _("Innovation centre")
+
+    def ready(self) -> None:
+        """Register the audited models and the import kinds."""
+        from auditlog.registry import auditlog
+
+        from eduboard.core.jobs import register_importers
+        from eduboard.innovation.importers import IMPORTERS
+        from eduboard.innovation.models import Activity, Booking, Card, Prize, Slot, Visit
+
+        for model in (Activity, Slot, Booking, Visit, Card, Prize):
+            auditlog.register(model)
+        register_importers("innovation", IMPORTERS)

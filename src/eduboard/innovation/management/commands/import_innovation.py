@@ -1,0 +1,14 @@
+"""`manage.py import_innovation KIND FILE`: import the centre's activities, slots or visits, all or nothing."""
+
+from __future__ import annotations
+
+from eduboard.core.commands import ImportCommand
+from eduboard.innovation.importers import IMPORTERS
+
+
+class Command(ImportCommand):
+    help = (
+        "Import the innovation centre's activities, slots or visits from CSV/XLSX (all or nothing). "
+        "`import_innovation activities --template` prints the header, an example and the codes."
+    )
+    importers = IMPORTERS

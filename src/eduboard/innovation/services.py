@@ -1,0 +1,172 @@
+"""Rules of the innovation centre: booking a slot without ever exceeding its places (one conditional update in the
+database, safe under concurrent bookings), the waiting list, cancelling by the teacher's link until 48 hours
+before, and the centre's confirming, moving and cancelling."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduboard.core.versions import atomic_write
+from eduboard.innovation.choices import CANCEL_HOURS, HOLDING, LANGUAGES, BookingStatus
+from eduboard.innovation.models import Booking, Slot, WaitingListEntry
+from eduboard.registry.models import Institution
+
+
+@dataclass
+class BookingRequest:
+    """What a teacher gives on the public page."""
+
+    school_name: str
+    municipality: str
+    contact_name: str
+    email: str
+    phone: str
+    group_size: int
+    grade: str
+    language: str
+    special_needs: str = ""
+    school: Institution | None = None
+
+
+def slot_begins(slot: Slot) -> datetime:
+    return timezone.make_aware(datetime.combine(slot.date, slot.start))
+
+
+def _take_places(slot_id: int, count: int) -> bool:
+    """Hold `count` places of the slot if it has them: one UPDATE … WHERE booked + count <= places."""
+    return bool(Slot.objects.filter(pk=slot_id, booked__lte=F("places") - count).update(booked=F("booked") + count))
+
+
+def _release_places(slot_id: int, count: int) -> None:
+    Slot.objects.filter(pk=slot_id, booked__gte=count).update(booked=F("booked") - count)
+
+
+def book(*, slot: Slot, request: BookingRequest) -> Booking:
+    """Book places for a group: refused (code `full`) when the slot has not enough free places, also when others
+    book the last places at the same moment; refused for a slot that has begun or an unpublished activity."""
+    if request.language not in LANGUAGES or request.language not in slot.activity.language_codes():
+        raise ValidationError({"language": _("The activity is not held in this language.")})
+    if request.group_size < 1:
+        raise ValidationError({"group_size": _("A group has at least one person.")})
+    if not slot.activity.published:
+        raise ValidationError(_("This activity is not open for booking."), code="closed")
+    if slot_begins(slot) <= timezone.now():
+        raise ValidationError(_("This slot has begun; choose a later one."), code="past")
+    with transaction.atomic():
+        if not _take_places(slot.pk, request.group_size):
+            raise ValidationError(
+                _("The slot has not enough free places for a group of %d; join its waiting list or choose another.")
+                % request.group_size,
+                code="full",
+            )
+        booking = Booking(
+            slot=slot,
+            school=request.school,
+            school_name=request.school_name,
+            municipality=request.municipality,
+            contact_name=request.contact_name,
+            email=request.email,
+            phone=request.phone,
+            group_size=request.group_size,
+            grade=request.grade,
+            language=request.language,
+            special_needs=request.special_needs,
+            token=secrets.token_urlsafe(24),
+        )
+        booking.full_clean(exclude=["slot", "token"])
+        booking.save()
+    return booking
+
+
+def join_waiting_list(*, slot: Slot, request: BookingRequest) -> WaitingListEntry:
+    entry = WaitingListEntry(
+        slot=slot,
+        school_name=request.school_name,
+        municipality=request.municipality,
+        contact_name=request.contact_name,
+        email=request.email,
+        phone=request.phone,
+        group_size=request.group_size,
+    )
+    entry.full_clean(exclude=["slot"])
+    entry.save()
+    return entry
+
+
+def can_cancel(booking: Booking, *, now: datetime | None = None) -> bool:
+    """The teacher may cancel until 48 hours before the slot begins."""
+    now = now or timezone.now()
+    return booking.status in HOLDING - {BookingStatus.ATTENDED} and slot_begins(booking.slot) - now >= timedelta(
+        hours=CANCEL_HOURS
+    )
+
+
+@atomic_write
+def cancel_by_teacher(*, token: str, now: datetime | None = None) -> Booking:
+    booking = Booking.objects.select_for_update().select_related("slot").filter(token=token).first()
+    if booking is None:
+        raise ValidationError(_("There is no such booking."), code="unknown")
+    if not can_cancel(booking, now=now):
+        raise ValidationError(
+            _("A booking can be cancelled here until %d hours before it begins; call the centre.") % CANCEL_HOURS,
+            code="late",
+        )
+    _set_status(booking, BookingStatus.CANCELLED)
+    return booking
+
+
+def _set_status(booking: Booking, status: str) -> None:
+    holds, will_hold = booking.status in HOLDING, status in HOLDING
+    if holds and not will_hold:
+        _release_places(booking.slot_id, booking.group_size)
+    elif will_hold and not holds and not _take_places(booking.slot_id, booking.group_size):
+        raise ValidationError(_("The slot has not enough free places."), code="full")
+    Booking.objects.filter(pk=booking.pk).update(status=status, version=F("version") + 1)
+    booking.status = status
+    booking.version += 1
+
+
+@atomic_write
+def change_status(*, booking_id: int, status: str, actor: Any, expected_version: int) -> Booking:
+    """The centre confirms a booking, cancels it, or records that the group came or did not."""
+    if not actor.has_perm("innovation.change_booking"):
+        raise PermissionDenied(_("Your role does not manage bookings."))
+    if status not in BookingStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    booking = Booking.objects.editable_by(actor).select_for_update().filter(pk=booking_id).first()
+    if booking is None:
+        raise ValidationError(_("This booking is not in your scope."), code="gone")
+    if booking.version != expected_version:
+        raise ValidationError(_("Someone else changed this booking meanwhile; reload the page."), code="stale")
+    _set_status(booking, status)
+    return booking
+
+
+@atomic_write
+def move(*, booking_id: int, to_slot_id: int, actor: Any, expected_version: int) -> Booking:
+    """The centre moves a booking to another slot of its own (with room for the group)."""
+    if not actor.has_perm("innovation.change_booking"):
+        raise PermissionDenied(_("Your role does not manage bookings."))
+    booking = Booking.objects.editable_by(actor).select_for_update().filter(pk=booking_id).first()
+    target = Slot.objects.editable_by(actor).filter(pk=to_slot_id).first()
+    if booking is None or target is None:
+        raise ValidationError(_("This booking or slot is not in your scope."), code="gone")
+    if booking.version != expected_version:
+        raise ValidationError(_("Someone else changed this booking meanwhile; reload the page."), code="stale")
+    if booking.status in HOLDING:
+        if not _take_places(target.pk, booking.group_size):
+            raise ValidationError(_("The slot has not enough free places."), code="full")
+        _release_places(booking.slot_id, booking.group_size)
+    Booking.objects.filter(pk=booking.pk).update(slot=target, version=F("version") + 1)
+    booking.slot = target
+    booking.version += 1
+    return booking
