@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from datetime import time
 from io import StringIO
 
 from django.core.management import call_command
@@ -54,7 +55,9 @@ def _keep() -> list[Table]:
             else:
                 cursor.execute(f"SELECT * FROM {quote(name)}")  # noqa: S608 - a table of ours
                 columns = [column[0] for column in cursor.description]
-                kept.append(Table(name, columns, cursor.fetchall()))
+                # SQLite reads a time column as datetime.time but takes none back: put back the text it stores.
+                rows = [tuple(v.isoformat() if isinstance(v, time) else v for v in row) for row in cursor.fetchall()]
+                kept.append(Table(name, columns, rows))
     return kept
 
 

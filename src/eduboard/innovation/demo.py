@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from eduboard.innovation.choices import BookingStatus, VisitKind
 from eduboard.innovation.models import Activity, AgeBand, Booking, Card, Module, PointEntry, Prize, Slot, Visit
+from eduboard.innovation.reference import ensure_reference
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -253,6 +254,7 @@ def load(institutions: dict[str, Institution]) -> None:
     centre = next((i for i in institutions.values() if i.type == InstitutionType.INNOVATION_CENTRE), None)
     if centre is None or Activity.objects.exists():
         return
+    ensure_reference()  # a flushed test database lost the migration's rows
     draw = random.Random(2025)  # noqa: S311  # demonstration data, the same on every machine
     modules = {m.code: m for m in Module.objects.all()}
     bands = {b.code: b for b in AgeBand.objects.all()}
