@@ -23,6 +23,8 @@ urlpatterns = [
     path("surveys/", include("eduboard.surveys.urls")),
     path("answer/", include("eduboard.surveys.answer_urls")),
     path("prevention/", include("eduboard.prevention.urls")),
+    path("innovation/", include("eduboard.innovation.urls")),
+    path("centre/", include("eduboard.innovation.public_urls")),
     path("vacancies/", public_vacancies_view, name="public_vacancies"),
     path("vacancies/feed.atom", VacancyFeed(), name="public_vacancies_atom"),
     path("vacancies/feed.json", vacancy_json_feed_view, name="public_vacancies_json"),

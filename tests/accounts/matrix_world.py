@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -347,6 +347,26 @@ def build_world() -> World:
     pairs["deadline"] = Pair(
         *(Deadline.objects.create(project=p, title="Starpposma atskaite", due_on=date(2025, 9, 30)) for p in projects)
     )
+
+    # the innovation centre: an activity of each institution (standing for a centre) with a slot and a booking
+    from eduboard.innovation import services as innovation_services
+    from eduboard.innovation.models import Activity, Module, Slot
+    from eduboard.innovation.reference import ensure_reference
+
+    ensure_reference()
+    bookings = []
+    for number, where in ((1, a), (2, b)):
+        activity = Activity.objects.create(
+            centre=where, code=f"matrix-{number}", kind="workshop", module=Module.objects.get(code="ecology"),
+            duration_min=60, places=20, languages="lv", title_lv="Darbnīca", published=True,
+        )  # fmt: skip
+        slot = Slot.objects.create(activity=activity, date=date(2099, 5, 4), start=time(10), end=time(11), places=20)
+        wanted = innovation_services.BookingRequest(
+            school_name="Skola", municipality="Novads", contact_name="Anna", email="anna@example.lv", phone="1",
+            group_size=5, grade="5", language="lv",
+        )  # fmt: skip
+        bookings.append(innovation_services.book(slot=slot, request=wanted))
+    pairs["booking"] = Pair(*bookings)
 
     # reference data: one row of each kind, no foreign one
     reference: dict[str, models.Model] = {

@@ -171,6 +171,8 @@ OBJECT_PAGES: dict[str, Page] = {
     "projects:mobility_edit": Page("mobility", "projects.change_mobility"),
     "projects:prefinancing_edit": Page("prefinancing", "projects.change_prefinancing"),
     "projects:deadline_edit": Page("deadline", "projects.change_deadline"),
+    "innovation:booking_detail": Page("booking", "innovation.view_booking"),
+    "innovation:booking_status": Page("booking", "innovation.change_booking", "POST", ok=REDIRECT),
     # a board-wide role first gets the form asking why it opens the case (200, no name shown)
     "prevention:case": Page("learner", "prevention.view_supportplan"),
     "core:import_job": Page("importjob", None),
@@ -234,7 +236,9 @@ NO_ROW_NAMES = (
     "api-projects-stats", "quality-stats-self-assessment", "quality-stats-heads", "quality:self_assessment_list",
     "quality:self_assessment_start", "quality:self_assessment_late", "quality:accreditation_list", "quality:heads",
     "surveys:survey_list", "prevention:overview", "prevention:rules", "prevention:risk_list", "answer_root",
-    "api-innovation-stats",
+    "api-innovation-stats", "innovation:booking_list", "innovation:visit_list", "innovation:visit_add",
+    "innovation:schedule", "innovation:cards", "innovation:points", "innovation:leaderboard", "centre_root",
+    "centre_sitemap",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
@@ -256,6 +260,12 @@ NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL
     "answer_start": "public: a language, no row (a code typed in the body)",
     "answer_link": "public: a random link token, no signed-in scope",
     "answer_form": "public: a survey's code; the answer is the one this device's signed cookie names",
+    "innovation:schedule_feed": "a user's signed key (a calendar cannot sign in); scoped to that user's centre",
+    "centre_catalogue": "public: a language; published activities only",
+    "centre_activity": "public: a published activity's code and its free places",
+    "centre_book": "public: a slot of a published activity; it books, it reads no one's data",
+    "centre_booking": "public: the random token of the teacher's own booking (tests/innovation/test_pages.py)",
+    "centre_card": "public: a language; a card's number in the query shows its points, never a name",
 }  # fmt: skip
 # The back office (Django admin) is left out: its own staff permissions, for board administrators only.
 SKIPPED_NAMESPACES = frozenset({"admin"})

@@ -109,6 +109,17 @@ MENU: list[tuple[Promise, list[Entry]]] = [
         ],
     ),
     (
+        _("Innovation centre"),
+        [
+            (_("Bookings"), "innovation:booking_list", "innovation.view_booking"),
+            (_("Schedule"), "innovation:schedule", "innovation.view_slot"),
+            (_("Visits"), "innovation:visit_list", "innovation.view_visit"),
+            (_("Visitor cards"), "innovation:cards", "innovation.add_card"),
+            (_("Record points"), "innovation:points", "innovation.add_pointentry"),
+            (_("Leaderboards"), "innovation:leaderboard", "innovation.view_pointentry"),
+        ],
+    ),
+    (
         _("Reports"),
         [
             (_("Readiness report"), "reports:edition_list", "reports.view_reportedition"),

@@ -273,6 +273,8 @@ def load(institutions: dict[str, Institution]) -> None:
             title_ru=ru,
             published=True,
             description_lv=f"{lv}: nodarbība Inovāciju centrā.",
+            description_en=f"{en}: a session at the Innovation Centre.",
+            description_ru=f"{ru}: занятие в Центре инноваций.",
             price=None if index % 4 else 3,
         )
         activity.age_bands.set([bands[code] for code in ages.split(";")])
@@ -301,9 +303,29 @@ def load(institutions: dict[str, Institution]) -> None:
                 )
                 n += 1
         day += timedelta(days=1)
+    # and the next four weeks from the day the demonstration is loaded, open for booking
+    day = timezone.localdate() + timedelta(days=1)
+    for _week_day in range(28):
+        if day.weekday() < 5:
+            activity = activities[n % len(activities)]
+            end_minutes = 10 * 60 + activity.duration_min
+            slots.append(
+                Slot(
+                    activity=activity,
+                    date=day,
+                    start=time(10),
+                    end=time(end_minutes // 60, end_minutes % 60),
+                    room="Zinātnes zāle",
+                    places=activity.places,
+                )
+            )
+            n += 1
+        day += timedelta(days=1)
     Slot.objects.bulk_create(slots)
     bookings, visits, last_day = [], [], date(2025, 11, 28)  # up to then the groups came (or not)
     for index, slot in enumerate(Slot.objects.select_related("activity__module").order_by("date", "start")):
+        if slot.date > TERM[1]:
+            continue  # the weeks ahead: free for the demonstration's bookings
         if index % 5 == 4:
             continue  # some slots stay free
         local = index % 3 != 0

@@ -7,6 +7,8 @@ visitors come from the whole region."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -14,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import TimeStampedModel
-from eduboard.core.scope import ReferenceQuerySet
+from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.innovation.choices import DURATION_MAX, DURATION_MIN, ActivityKind, BookingStatus, VisitKind
 from eduboard.people.models import StaffMember
 from eduboard.registry.models import Institution, ScopedQuerySet
@@ -70,6 +72,22 @@ class SlotQuerySet(ScopedQuerySet):
 
 
 class BookingQuerySet(ScopedQuerySet):
+    """The centre's bookings for its staff; a school's own bookings (made for a city school) are read by that
+    school too, never changed by it."""
+
+    institution_path = "slot__activity__centre"
+
+    def visible_to(self, viewer: Viewer) -> Any:
+        scope = institution_scope(viewer)
+        if scope is None:
+            return self
+        return self.filter(Q(slot__activity__centre__in=scope) | Q(school__in=scope))
+
+    def editable_by(self, viewer: Viewer) -> Any:
+        return super().visible_to(viewer)
+
+
+class WaitingQuerySet(ScopedQuerySet):
     institution_path = "slot__activity__centre"
 
 
@@ -222,7 +240,7 @@ class WaitingListEntry(TimeStampedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     group_size = models.PositiveSmallIntegerField(_("group size"), validators=[MinValueValidator(1)])
 
-    objects = BookingQuerySet.as_manager()
+    objects = WaitingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("waiting list entry")

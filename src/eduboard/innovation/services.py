@@ -11,13 +11,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.core.versions import atomic_write
 from eduboard.innovation.choices import CANCEL_HOURS, HOLDING, LANGUAGES, BookingStatus
-from eduboard.innovation.models import Booking, Slot, WaitingListEntry
+from eduboard.innovation.models import Booking, Card, PointEntry, Slot, WaitingListEntry
 from eduboard.registry.models import Institution
 
 
@@ -170,3 +170,46 @@ def move(*, booking_id: int, to_slot_id: int, actor: Any, expected_version: int)
     booking.slot = target
     booking.version += 1
     return booking
+
+
+# --- visitor cards and points
+
+
+def issue_cards(*, centre: Any, actor: Any, count: int, school_name: str = "", class_label: str = "") -> list[Card]:
+    """`count` new cards of the centre with numbers following the highest one (6 digits from 100001)."""
+    if not actor.has_perm("innovation.add_card"):
+        raise PermissionDenied(_("Your role does not issue cards."))
+    if not Institution.objects.editable_by(actor).filter(pk=centre.pk).exists():
+        raise PermissionDenied(_("This centre is not in your scope."))
+    if not 1 <= count <= 200:
+        raise ValidationError({"count": _("From 1 to 200 cards at once.")})
+    with transaction.atomic():
+        numbers = [int(n) for n in Card.objects.select_for_update().values_list("number", flat=True) if n.isdigit()]
+        first = max(numbers, default=100000) + 1
+        return Card.objects.bulk_create(
+            Card(
+                centre=centre,
+                number=str(first + n),
+                school_name=" ".join(school_name.split()),
+                class_label=class_label.strip(),
+                issued_on=timezone.localdate(),
+            )
+            for n in range(count)
+        )
+
+
+def record_points(*, actor: Any, card: str, task: str, points: int) -> PointEntry:
+    """Points for a task on a card of the actor's centre."""
+    if not actor.has_perm("innovation.add_pointentry"):
+        raise PermissionDenied(_("Your role does not record points."))
+    number = "".join(ch for ch in card if ch.isdigit())
+    found = Card.objects.editable_by(actor).filter(number=number).first()
+    if found is None:
+        raise ValidationError(_("There is no card %s of your centre.") % (number or card[:12]), code="unknown")
+    if not 1 <= points <= 1000:
+        raise ValidationError({"points": _("From 1 to 1000 points.")})
+    return PointEntry.objects.create(card=found, task=" ".join(task.split())[:120], points=points)
+
+
+def card_total(card: Card) -> int:
+    return int(PointEntry.objects.filter(card=card).aggregate(total=Sum("points"))["total"] or 0)

@@ -1,0 +1,125 @@
+"""Forms of the innovation centre: the public booking form (with a honeypot), the catalogue's filters, and the
+centre's forms for a visit, cards and points."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
+from eduboard.core.text import validate_no_control_characters
+from eduboard.innovation.choices import LANGUAGES
+from eduboard.innovation.models import AgeBand, Module, Visit
+from eduboard.people.models import StaffMember
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+LANGUAGE_NAMES = {"lv": "latviešu", "ru": "русский", "en": "English"}
+
+
+class CatalogueFilter(forms.Form):
+    module = forms.ChoiceField(label=_("Module"), required=False)
+    age = forms.ChoiceField(label=_("Age"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"), required=False, choices=[("", "—"), *((c, LANGUAGE_NAMES[c]) for c in LANGUAGES)]
+    )
+    date = forms.DateField(label=_("Date"), required=False, widget=DATE)
+
+    def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["module"]).choices = [
+            ("", "—"),
+            *((m.code, m.name(language)) for m in Module.objects.all()),
+        ]
+        cast(forms.ChoiceField, self.fields["age"]).choices = [
+            ("", "—"),
+            *((b.code, str(b)) for b in AgeBand.objects.all()),
+        ]
+
+
+class BookingForm(forms.Form):
+    """What a teacher gives to book a slot. `website` is a honeypot: people never see or fill it."""
+
+    school_name = forms.CharField(label=_("School"), max_length=200, validators=[validate_no_control_characters])
+    municipality = forms.CharField(
+        label=_("Municipality"),
+        max_length=120,
+        validators=[validate_no_control_characters],
+        help_text=_("e.g. Daugavpils valstspilsēta, Krāslavas novads"),
+    )
+    contact_name = forms.CharField(
+        label=_("Teacher's name"), max_length=120, validators=[validate_no_control_characters]
+    )
+    email = forms.EmailField(label=_("E-mail"), help_text=_("The confirmation and your booking's link come here."))
+    phone = forms.CharField(label=_("Phone"), max_length=30, validators=[validate_no_control_characters])
+    group_size = forms.IntegerField(label=_("Group size (learners and teachers)"), min_value=1, max_value=200)
+    grade = forms.CharField(
+        label=_("Grade or age"),
+        max_length=20,
+        help_text=_("e.g. 5 or 10–12 years"),
+        validators=[validate_no_control_characters],
+    )
+    language = forms.ChoiceField(label=_("Language of the session"))
+    special_needs = forms.CharField(
+        label=_("Special needs"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[validate_no_control_characters],
+    )
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def __init__(self, *args: Any, languages: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["language"]).choices = [(c, LANGUAGE_NAMES[c]) for c in languages]
+        self.fields["website"].widget.attrs.update({"tabindex": "-1", "autocomplete": "off"})
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+
+class VisitForm(ScopedFormMixin, VersionedModelForm):
+    """A visit as it happened (a booking's group, walk-in visitors or an event)."""
+
+    class Meta:
+        model = Visit
+        fields = [
+            "kind",
+            "date",
+            "school_name",
+            "municipality",
+            "grade",
+            "learners",
+            "teachers",
+            "module",
+            "age_band",
+            "led_by",
+            "note",
+        ]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args: Any, centre_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        led_by = cast(forms.ModelMultipleChoiceField, self.fields["led_by"])
+        led_by.queryset = StaffMember.objects.filter(employments__institution_id=centre_id).distinct()
+
+
+class PointsForm(forms.Form):
+    card = forms.CharField(
+        label=_("Card number"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    task = forms.CharField(label=_("Task"), max_length=120, validators=[validate_no_control_characters])
+    points = forms.IntegerField(label=_("Points"), min_value=1, max_value=1000)
+
+
+class CardsForm(forms.Form):
+    count = forms.IntegerField(label=_("How many cards"), min_value=1, max_value=200, initial=30)
+    school_name = forms.CharField(
+        label=_("School"), max_length=200, required=False, validators=[validate_no_control_characters]
+    )
+    class_label = forms.CharField(
+        label=_("Class"), max_length=40, required=False, validators=[validate_no_control_characters]
+    )

@@ -1,0 +1,240 @@
+"""The centre's public pages, no sign-in, in Latvian, Russian and English (the language is in the URL, and each
+page links to itself in the other two): the catalogue of published activities with filters, an activity with its
+free slots, booking a slot (a honeypot and a limit per address against bots; the places are held by
+`services.book`, never more than the slot has), the teacher's own booking page with its cancel button, a card's
+points by its number (no name), and a sitemap of every page in every language. Nothing personal is shown here
+but the teacher's own booking, behind its random link."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from eduboard.innovation import services
+from eduboard.innovation.choices import LANGUAGES
+from eduboard.innovation.forms import BookingForm, CatalogueFilter
+from eduboard.innovation.models import Activity, Booking, Card, PointEntry, Prize, Slot
+from eduboard.registry.models import Institution
+
+BOOKINGS_PER_HOUR = 10  # from one address
+LANGUAGE_NAMES = (("lv", "Latviešu"), ("ru", "Русский"), ("en", "English"))
+
+
+def _language(lang: str) -> str:
+    if lang not in LANGUAGES:
+        raise Http404
+    return lang
+
+
+def _page(request: HttpRequest, lang: str, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    with translation.override(lang):
+        prefix = f"/centre/{lang}/"
+        languages = [
+            (code, request.get_full_path().replace(prefix, f"/centre/{code}/", 1), name)
+            for code, name in LANGUAGE_NAMES
+        ]
+        response = render(request, template, {**context, "lang": lang, "languages": languages}, status=status)
+    response["Content-Language"] = lang
+    return response
+
+
+def _published() -> Any:
+    return Activity.objects.filter(published=True).select_related("module").prefetch_related("age_bands")
+
+
+def catalogue_root_view(request: HttpRequest) -> HttpResponse:
+    return redirect("centre_catalogue", lang="lv")
+
+
+def catalogue_view(request: HttpRequest, lang: str) -> HttpResponse:
+    """Published activities, filtered by module, age band, language and a date with free slots."""
+    lang = _language(lang)
+    with translation.override(lang):
+        form = CatalogueFilter(request.GET or None, language=lang)
+        activities = _published()
+        chosen = form.cleaned_data if form.is_valid() else {}
+        if chosen.get("module"):
+            activities = activities.filter(module__code=chosen["module"])
+        if chosen.get("age"):
+            activities = activities.filter(age_bands__code=chosen["age"])
+        if chosen.get("language"):
+            activities = activities.filter(languages__contains=chosen["language"])
+        if chosen.get("date"):
+            activities = activities.filter(slots__date=chosen["date"])
+        rows = [
+            {
+                "activity": a,
+                "title": a.title(lang),
+                "module": a.module.name(lang),
+                "bands": ", ".join(str(b) for b in a.age_bands.all()),
+                "languages": ", ".join(code.upper() for code in a.language_codes()),
+            }
+            for a in activities.distinct().order_by("module__position", "code")
+        ]
+    return _page(request, lang, "innovation/public/catalogue.html", {"form": form, "rows": rows})
+
+
+def activity_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
+    """An activity and its slots to come with the places still free."""
+    lang = _language(lang)
+    activity = get_object_or_404(_published(), code=code[:40])
+    slots = list(Slot.objects.filter(activity=activity, date__gte=timezone.localdate()).order_by("date", "start")[:60])
+    context = {
+        "activity": activity,
+        "title": activity.title(lang),
+        "description": getattr(activity, f"description_{lang}", "") or activity.description_lv,
+        "module": activity.module.name(lang),
+        "bands": ", ".join(str(b) for b in activity.age_bands.all()),
+        "slots": slots,
+    }
+    return _page(request, lang, "innovation/public/activity.html", context)
+
+
+def _too_many(request: HttpRequest) -> bool:
+    key = f"eduboard:centre-bookings:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 3600)}"
+    cache.add(key, 0, timeout=3600)
+    return cache.incr(key) > BOOKINGS_PER_HOUR
+
+
+def _request_from(form: BookingForm) -> services.BookingRequest:
+    data = form.cleaned_data
+    name = " ".join(data["school_name"].split())
+    school = Institution.objects.filter(name__iexact=name, closed_on__isnull=True).first()  # a city school: linked
+    return services.BookingRequest(
+        school_name=name,
+        municipality=data["municipality"],
+        contact_name=data["contact_name"],
+        email=data["email"],
+        phone=data["phone"],
+        group_size=data["group_size"],
+        grade=data["grade"],
+        language=data["language"],
+        special_needs=data["special_needs"],
+        school=school,
+    )
+
+
+def _mail_booking(request: HttpRequest, booking: Booking, lang: str, subject: str) -> None:
+    """The teacher's e-mail (through the task queue): what was booked and the personal link."""
+    with translation.override(lang):
+        link = request.build_absolute_uri(reverse("centre_booking", kwargs={"lang": lang, "token": booking.token}))
+        body = render_to_string(
+            "innovation/public/booking_mail.txt",
+            {"booking": booking, "link": link, "title": booking.slot.activity.title(lang)},
+        )
+        send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [booking.email])
+
+
+@never_cache
+def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
+    """Book a slot; a full one offers its waiting list."""
+    lang = _language(lang)
+    slot = get_object_or_404(
+        Slot.objects.select_related("activity__module").filter(activity__published=True), pk=slot_id
+    )
+    languages = slot.activity.language_codes()
+    status, full, waiting = 200, slot.free < 1, False
+    with translation.override(lang):
+        form = BookingForm(
+            request.POST or None, languages=languages, initial={"language": lang if lang in languages else languages[0]}
+        )
+        if request.method == "POST":
+            if form.is_bot():
+                raise Http404  # a honeypot filled in: say nothing useful
+            if _too_many(request):
+                form.add_error(None, _("Too many bookings from this address in an hour; call the centre."))
+                status = 429
+            elif form.is_valid():
+                wanted = _request_from(form)
+                try:
+                    if request.POST.get("action") == "wait":
+                        services.join_waiting_list(slot=slot, request=wanted)
+                        waiting = True
+                    else:
+                        booking = services.book(slot=slot, request=wanted)
+                        _mail_booking(request, booking, lang, _("Your booking at the Innovation Centre"))
+                        return redirect("centre_booking", lang=lang, token=booking.token)
+                except ValidationError as error:
+                    full = getattr(error, "code", "") == "full"
+                    for message in error.messages:
+                        form.add_error(None, message)
+                    status = 409 if full else 400
+            else:
+                status = 400
+    slot.refresh_from_db()
+    context = {
+        "slot": slot,
+        "title": slot.activity.title(lang),
+        "form": form,
+        "full": full or slot.free < 1,
+        "waiting": waiting,
+    }
+    return _page(request, lang, "innovation/public/book.html", context, status)
+
+
+@never_cache
+def booking_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
+    """The teacher's own booking, by its random link: see it, and cancel it until 48 hours before."""
+    lang = _language(lang)
+    booking = get_object_or_404(Booking.objects.select_related("slot__activity"), token=token[:40])
+    error = ""
+    if request.method == "POST":
+        with translation.override(lang):
+            try:
+                booking = services.cancel_by_teacher(token=booking.token)
+            except ValidationError as problem:
+                error = " ".join(problem.messages)
+            else:
+                _mail_booking(request, booking, lang, _("Your booking at the Innovation Centre is cancelled"))
+    context = {
+        "booking": booking,
+        "title": booking.slot.activity.title(lang),
+        "can_cancel": services.can_cancel(booking),
+        "error": error,
+    }
+    response = _page(request, lang, "innovation/public/booking.html", context, 400 if error else 200)
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def card_view(request: HttpRequest, lang: str) -> HttpResponse:
+    """A card's points by its number: the total, the tasks done and the prizes reached; no name, ever."""
+    lang = _language(lang)
+    number = "".join(ch for ch in request.GET.get("number", "") if ch.isdigit())[:12]
+    card = Card.objects.filter(number=number).first() if number else None
+    entries, total, prizes = [], 0, []
+    if card is not None:
+        entries = list(PointEntry.objects.filter(card=card).order_by("-recorded_at")[:50])
+        total = PointEntry.objects.filter(card=card).aggregate(total=Sum("points"))["total"] or 0
+        prizes = [(p, p.points <= total, getattr(p, f"name_{lang}", "") or p.name_lv) for p in Prize.objects.all()]
+    context = {"number": number, "card": card, "entries": entries, "total": total, "prizes": prizes}
+    return _page(request, lang, "innovation/public/card.html", context, 404 if number and card is None else 200)
+
+
+def sitemap_view(request: HttpRequest) -> HttpResponse:
+    """Every public page of the centre in each language, with the other languages as alternates."""
+    paths = [reverse("centre_catalogue", kwargs={"lang": "LANG"})] + [
+        reverse("centre_activity", kwargs={"lang": "LANG", "code": code})
+        for code in Activity.objects.filter(published=True).order_by("code").values_list("code", flat=True)
+    ]
+    base = request.build_absolute_uri("/").rstrip("/")
+    xml = render_to_string(
+        "innovation/public/sitemap.xml",
+        {
+            "pages": [[(lang, base + path.replace("LANG", lang)) for lang in LANGUAGES] for path in paths],
+        },
+    )
+    return HttpResponse(xml, content_type="application/xml")

@@ -1,0 +1,442 @@
+"""The centre's pages (the `centre_staff` role for its centre; the board reads all): bookings with their status
+and moves, a booking's visit, visits (also walk-in visitors and events), the schedule as an iCalendar feed for
+staff calendars, visitor cards printed as a PDF sheet with QR codes, points recorded on a phone-sized page, and
+leaderboards per school and class. Thin: rules in `innovation.services`, reads in `innovation.selectors`."""
+
+from __future__ import annotations
+
+import base64
+import io
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet, Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from eduboard.accounts.models import User
+from eduboard.core.exports import Column
+from eduboard.core.versions import atomic_write, save_versioned
+from eduboard.core.views import FilteredListView
+from eduboard.innovation import services
+from eduboard.innovation.choices import BookingStatus, VisitKind
+from eduboard.innovation.forms import CardsForm, PointsForm, VisitForm
+from eduboard.innovation.models import Booking, Card, PointEntry, Slot, Visit
+from eduboard.registry.choices import InstitutionType
+from eduboard.registry.models import Institution
+
+FEED_SALT = "eduboard.innovation.schedule"
+
+
+class BookingFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(label=gettext_lazy("Status"), choices=BookingStatus.choices)
+    date_from = django_filters.DateFilter(
+        label=gettext_lazy("From"),
+        field_name="slot__date",
+        lookup_expr="gte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=gettext_lazy("To"),
+        field_name="slot__date",
+        lookup_expr="lte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    school = django_filters.CharFilter(label=gettext_lazy("School"), field_name="school_name", lookup_expr="icontains")
+
+    class Meta:
+        model = Booking
+        fields = ["status", "date_from", "date_to", "school"]
+
+
+class BookingListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """The centre's bookings: confirm, cancel, record that a group came or did not."""
+
+    permission_required = "innovation.view_booking"
+    filterset_class = BookingFilter
+    template_name = "innovation/booking_list.html"
+    partial_template_name = "innovation/partials/booking_table.html"
+    sort_fields = {"date": "slot__date", "school": "school_name", "status": "status"}
+    default_sort = "date"
+    export_filename = "bookings"
+    export_columns = [
+        Column(gettext_lazy("Date"), lambda b: b.slot.date.isoformat()),
+        Column(gettext_lazy("Start"), lambda b: b.slot.start.strftime("%H:%M")),
+        Column(gettext_lazy("Activity"), lambda b: b.slot.activity.code),
+        Column(gettext_lazy("School"), lambda b: b.school_name),
+        Column(gettext_lazy("Municipality"), lambda b: b.municipality),
+        Column(gettext_lazy("Group size"), lambda b: b.group_size),
+        Column(gettext_lazy("Grade or age"), lambda b: b.grade),
+        Column(gettext_lazy("Language"), lambda b: b.language),
+        Column(gettext_lazy("Status"), lambda b: b.status),
+        Column(gettext_lazy("Teacher"), lambda b: b.contact_name),
+        Column(gettext_lazy("E-mail"), lambda b: b.email),
+        Column(gettext_lazy("Phone"), lambda b: b.phone),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Booking.objects.visible_to(self.request.user).select_related("slot__activity")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = self.request.user.has_perm("innovation.change_booking")
+        context["statuses"] = BookingStatus.choices
+        return context
+
+
+def _tell_teacher(request: HttpRequest, booking: Booking, subject: str) -> None:
+    from eduboard.innovation.public_views import _mail_booking
+
+    _mail_booking(request, booking, booking.language if booking.language in ("lv", "ru", "en") else "lv", subject)
+
+
+@login_required
+@permission_required("innovation.change_booking", raise_exception=True)
+@require_POST
+def booking_status_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm, cancel, or record attended / no-show; the teacher is told of a confirmation or cancellation."""
+    booking = get_object_or_404(Booking.objects.editable_by(request.user), pk=pk)
+    status = request.POST.get("status", "")
+    try:
+        version = int(request.POST.get("version", ""))
+        changed = services.change_status(
+            booking_id=booking.pk, status=status, actor=request.user, expected_version=version
+        )
+    except ValueError:
+        messages.error(request, _("The form was out of date; reload the page and try again."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if status in (BookingStatus.CONFIRMED, BookingStatus.CANCELLED):
+            _tell_teacher(
+                request, changed, _("Your booking at the Innovation Centre: %s") % changed.get_status_display()
+            )
+        messages.success(request, _("The booking is now: %s.") % changed.get_status_display())
+    back = str(request.POST.get("next", ""))
+    return redirect(back if back.startswith("/innovation/") and "//" not in back else "innovation:booking_list")
+
+
+@login_required
+@permission_required("innovation.view_booking", raise_exception=True)
+def booking_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A booking: move it to another of the activity's slots, and record its visit."""
+    booking = get_object_or_404(
+        Booking.objects.visible_to(request.user).select_related("slot__activity__module"), pk=pk
+    )
+    can_change = request.user.has_perm("innovation.change_booking")
+    visit = Visit.objects.filter(booking=booking).first()
+    initial = {
+        "kind": VisitKind.BOOKED,
+        "date": booking.slot.date,
+        "school_name": booking.school_name,
+        "municipality": booking.municipality,
+        "grade": booking.grade,
+        "learners": booking.group_size,
+        "teachers": 1,
+        "module": booking.slot.activity.module_id,
+        "age_band": booking.slot.activity.age_bands.order_by("youngest").first(),
+    }
+    form = VisitForm(
+        request.POST or None,
+        instance=visit,
+        initial=None if visit else initial,
+        viewer=request.user,
+        centre_id=booking.slot.activity.centre_id,
+    )
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "move":
+            try:
+                services.move(
+                    booking_id=booking.pk,
+                    to_slot_id=int(request.POST.get("slot", "0") or 0),
+                    actor=request.user,
+                    expected_version=int(request.POST.get("version", "0") or 0),
+                )
+            except (ValueError, ValidationError) as error:
+                for message in getattr(error, "messages", [str(error)]):
+                    messages.error(request, message)
+            else:
+                booking.refresh_from_db()
+                _tell_teacher(request, booking, _("Your booking at the Innovation Centre was moved"))
+                messages.success(request, _("The booking was moved."))
+            return redirect("innovation:booking_detail", pk=booking.pk)
+        if form.is_valid():
+            edited: Visit = form.save(commit=False)
+            edited.booking = booking
+            edited.centre_id = booking.slot.activity.centre_id
+            edited.activity = booking.slot.activity
+            try:
+                _save_visit(edited, form)
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                if booking.status != BookingStatus.ATTENDED:
+                    services.change_status(
+                        booking_id=booking.pk,
+                        status=BookingStatus.ATTENDED,
+                        actor=request.user,
+                        expected_version=booking.version,
+                    )
+                messages.success(request, _("The visit was recorded."))
+                return redirect("innovation:booking_detail", pk=booking.pk)
+    slots = (
+        Slot.objects.editable_by(request.user)
+        .filter(activity=booking.slot.activity, date__gte=timezone.localdate())
+        .exclude(pk=booking.slot_id)
+        .order_by("date", "start")[:60]
+    )
+    return render(
+        request,
+        "innovation/booking_detail.html",
+        {"booking": booking, "form": form, "slots": slots, "can_change": can_change, "visit": visit},
+    )
+
+
+@atomic_write
+def _save_visit(visit: Visit, form: VisitForm) -> None:
+    save_versioned(visit, expected_version=form.edited_version(), many={"led_by": form.cleaned_data["led_by"]})
+
+
+class VisitFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=VisitKind.choices)
+    date_from = django_filters.DateFilter(
+        label=gettext_lazy("From"),
+        field_name="date",
+        lookup_expr="gte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label=gettext_lazy("To"),
+        field_name="date",
+        lookup_expr="lte",
+        widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["kind", "date_from", "date_to"]
+
+
+class VisitListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    permission_required = "innovation.view_visit"
+    filterset_class = VisitFilter
+    template_name = "innovation/visit_list.html"
+    partial_template_name = "innovation/partials/visit_table.html"
+    sort_fields = {"date": "date", "school": "school_name"}
+    default_sort = "-date"
+    export_filename = "visits"
+    export_columns = [
+        Column(gettext_lazy("Date"), lambda v: v.date.isoformat()),
+        Column(gettext_lazy("Kind"), lambda v: v.kind),
+        Column(gettext_lazy("Activity"), lambda v: v.activity.code if v.activity else ""),
+        Column(gettext_lazy("School"), lambda v: v.school_name),
+        Column(gettext_lazy("Municipality"), lambda v: v.municipality),
+        Column(gettext_lazy("Grades"), lambda v: v.grade),
+        Column(gettext_lazy("Learners"), lambda v: v.learners),
+        Column(gettext_lazy("Teachers"), lambda v: v.teachers),
+        Column(gettext_lazy("Module"), lambda v: v.module.code if v.module else ""),
+        Column(gettext_lazy("Age band"), lambda v: v.age_band.code if v.age_band else ""),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Visit.objects.visible_to(self.request.user).select_related("activity", "module", "age_band")
+
+
+def _my_centre(user: Any) -> Institution | None:
+    return Institution.objects.editable_by(user).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()
+
+
+@login_required
+@permission_required("innovation.add_visit", raise_exception=True)
+def visit_add_view(request: HttpRequest) -> HttpResponse:
+    """Walk-in visitors or an event (a booked group's visit is recorded on its booking)."""
+    centre = _my_centre(request.user)
+    if centre is None:
+        raise PermissionDenied(_("Your scope holds no innovation centre."))
+    form = VisitForm(
+        request.POST or None,
+        viewer=request.user,
+        centre_id=centre.pk,
+        initial={"kind": VisitKind.WALK_IN, "date": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        visit: Visit = form.save(commit=False)
+        visit.centre = centre
+        try:
+            _save_visit(visit, form)
+        except ValidationError as error:
+            form.add_save_error(error)
+        else:
+            messages.success(request, _("The visit was recorded."))
+            return redirect("innovation:visit_list")
+    return render(request, "innovation/visit_form.html", {"form": form})
+
+
+def feed_key(user: Any) -> str:
+    return signing.dumps(user.pk, salt=FEED_SALT)
+
+
+@login_required
+@permission_required("innovation.view_slot", raise_exception=True)
+def schedule_view(request: HttpRequest) -> HttpResponse:
+    """The schedule (slots with their bookings) for two weeks, and the address of its calendar feed."""
+    today = timezone.localdate()
+    slots = (
+        Slot.objects.visible_to(request.user)
+        .filter(date__gte=today, date__lte=today + timedelta(days=14))
+        .select_related("activity")
+        .prefetch_related("bookings")
+        .order_by("date", "start")
+    )
+    feed = request.build_absolute_uri(reverse("innovation:schedule_feed", kwargs={"key": feed_key(request.user)}))
+    return render(request, "innovation/schedule.html", {"slots": slots, "feed": feed})
+
+
+def _ics_text(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
+    """The centre's schedule as iCalendar for a staff calendar: the address carries the user's signed key (a
+    calendar cannot sign in); a key of a user who lost the permission answers 404."""
+    try:
+        user_id = signing.loads(key, salt=FEED_SALT)
+    except signing.BadSignature:
+        raise Http404 from None
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.has_perm("innovation.view_slot"):
+        raise Http404
+    today = timezone.localdate()
+    slots = (
+        Slot.objects.visible_to(user)
+        .filter(date__gte=today - timedelta(days=30), date__lte=today + timedelta(days=180))
+        .select_related("activity")
+        .prefetch_related("bookings")
+        .order_by("date", "start")
+    )
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//eduboard//innovation centre//LV",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:" + _ics_text(_("Innovation Centre schedule")),
+    ]
+    for slot in slots:
+        held = [b for b in slot.bookings.all() if b.status in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)]
+        summary = f"{slot.activity.title_lv} ({slot.booked}/{slot.places})"
+        detail = "\n".join(f"{b.school_name}: {b.group_size} ({b.get_status_display()})" for b in held)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:slot-{slot.pk}@eduboard",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;TZID=Europe/Riga:{datetime.combine(slot.date, slot.start):%Y%m%dT%H%M%S}",
+            f"DTEND;TZID=Europe/Riga:{datetime.combine(slot.date, slot.end):%Y%m%dT%H%M%S}",
+            "SUMMARY:" + _ics_text(summary),
+            "LOCATION:" + _ics_text(slot.room),
+            "DESCRIPTION:" + _ics_text(detail),
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+
+
+@login_required
+@permission_required("innovation.add_card", raise_exception=True)
+def cards_view(request: HttpRequest) -> HttpResponse:
+    """Issue visitor cards and print them: a PDF sheet, each card with its number and a QR code of it."""
+    import segno
+    from weasyprint import HTML
+
+    centre = _my_centre(request.user)
+    if centre is None:
+        raise PermissionDenied(_("Your scope holds no innovation centre."))
+    form = CardsForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        cards = services.issue_cards(centre=centre, actor=request.user, **form.cleaned_data)
+        printed = []
+        for card in cards:
+            buffer = io.BytesIO()
+            segno.make(card.number, error="m").save(buffer, kind="png", scale=4, border=1)
+            printed.append((card, base64.b64encode(buffer.getvalue()).decode()))
+        html = render_to_string("innovation/cards_pdf.html", {"cards": printed, "centre": centre})
+        response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+        response["Content-Disposition"] = 'attachment; filename="visitor-cards.pdf"'
+        return response
+    recent = Card.objects.visible_to(request.user).order_by("-pk")[:20]
+    return render(request, "innovation/cards.html", {"form": form, "recent": recent})
+
+
+@login_required
+@permission_required("innovation.add_pointentry", raise_exception=True)
+def points_view(request: HttpRequest) -> HttpResponse:
+    """Record a task's points on a card (a phone or a tablet at an exhibit: type or scan the number)."""
+    form = PointsForm(request.POST or None, initial={"task": request.GET.get("task", "")[:120]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.record_points(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("card", error)
+        else:
+            messages.success(
+                request,
+                _("%(points)d points on card %(card)s (now %(total)d).")
+                % {
+                    "points": entry.points,
+                    "card": entry.card.number,
+                    "total": services.card_total(entry.card),
+                },
+            )
+            return redirect(f"{reverse('innovation:points')}?task={form.cleaned_data['task']}")
+    return render(request, "innovation/points.html", {"form": form})
+
+
+@login_required
+@permission_required("innovation.view_pointentry", raise_exception=True)
+def leaderboard_view(request: HttpRequest) -> HttpResponse:
+    """Points per school and per class for a period (cards only: no names)."""
+    today = timezone.localdate()
+    try:
+        date_from = date.fromisoformat(request.GET.get("from", "")[:10])
+    except ValueError:
+        date_from = today.replace(day=1)
+    try:
+        date_to = date.fromisoformat(request.GET.get("to", "")[:10])
+    except ValueError:
+        date_to = today
+    entries = PointEntry.objects.visible_to(request.user).filter(
+        recorded_at__date__gte=date_from, recorded_at__date__lte=date_to
+    )
+    schools = list(
+        entries.exclude(card__school_name="")
+        .values("card__school_name")
+        .annotate(total=Sum("points"))
+        .order_by("-total", "card__school_name")[:20]
+    )
+    classes = list(
+        entries.exclude(card__school_name="")
+        .values("card__school_name", "card__class_label")
+        .annotate(total=Sum("points"))
+        .order_by("-total", "card__school_name", "card__class_label")[:20]
+    )
+    return render(
+        request,
+        "innovation/leaderboard.html",
+        {"schools": schools, "classes": classes, "date_from": date_from, "date_to": date_to},
+    )

@@ -1,0 +1,37 @@
+"""In a real browser on a phone-sized screen, without signing in: a teacher of a school outside the city finds a
+robotics workshop in the Russian catalogue, books a time for the group, and sees the booking's own page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from eduboard.innovation.models import Booking
+from tests.innovation.test_innovation import make_centre, make_slot
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PHONE = {"width": 375, "height": 740}
+
+
+def test_a_teacher_books_a_visit_on_a_phone_in_russian(browser: Browser, live_server: object) -> None:
+    slot = make_slot(make_centre(), places=20)
+    slot.activity.title_ru = "Робототехника"
+    slot.activity.save()
+    page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU").new_page()
+    page.goto(f"{live_server}/centre/ru/")
+    page.get_by_role("link", name="Робототехника").click()
+    page.get_by_role("button", name="Забронировать").first.click()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_label("Школа").fill("Krāslavas Varavīksnes vidusskola")
+    page.get_by_label("Самоуправление").fill("Krāslavas novads")
+    page.get_by_label("Имя учителя").fill("Анна")
+    page.get_by_label("Эл. почта").fill("anna@example.lv")
+    page.get_by_label("Телефон").fill("+371 20000000")
+    page.get_by_label("Размер группы (ученики и учителя)").fill("14")
+    page.get_by_label("Класс или возраст").fill("5")
+    page.get_by_role("button", name="Забронировать").click()
+    expect(page.get_by_role("heading", name="Ваше бронирование")).to_be_visible()
+    expect(page.get_by_role("status")).to_contain_text("заявлено")
+    booking = Booking.objects.get()
+    assert (booking.group_size, booking.municipality, booking.slot.booked) == (14, "Krāslavas novads", 14)

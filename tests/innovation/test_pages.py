@@ -1,0 +1,171 @@
+"""The centre's pages: the public catalogue and booking in three languages (honeypot, the e-mail through the task
+queue, the teacher's link and its 48-hour cancel, no personal data on public pages), the centre's bookings scoped
+to its staff, a booking's visit, the calendar feed, cards as a PDF, points and the public points page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from eduboard.accounts.models import User
+from eduboard.accounts.roles import Role
+from eduboard.innovation.models import Booking, Card, PointEntry, Slot, Visit
+from eduboard.innovation.views import feed_key
+from tests.factories import InstitutionFactory, UserFactory
+from tests.innovation.test_innovation import make_centre, make_slot
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "school_name": "Krāslavas Varavīksnes vidusskola",
+    "municipality": "Krāslavas novads",
+    "contact_name": "Anna",
+    "email": "anna@example.lv",
+    "phone": "+37120000000",
+    "group_size": "12",
+    "grade": "5",
+    "language": "lv",
+    "action": "book",
+}
+
+
+@pytest.fixture
+def centre_world(db: None) -> dict[str, object]:
+    centre = make_centre()
+    return {
+        "centre": centre,
+        "slot": make_slot(centre, places=20),
+        "staff": UserFactory(role=Role.CENTRE_STAFF, institutions=[centre]),
+    }
+
+
+def test_the_catalogue_in_three_languages_with_filters(centre_world: dict) -> None:
+    activity = centre_world["slot"].activity
+    activity.title_ru, activity.title_en = "Робототехника", "Robotics"
+    activity.save()
+    client = Client()
+    assert "Robotika" in client.get("/centre/lv/").content.decode()
+    assert "Робототехника" in client.get("/centre/ru/").content.decode()
+    assert "Robotics" in client.get("/centre/en/?module=physics_robotics&age=7-10&language=ru").content.decode()
+    assert "Robotics" not in client.get("/centre/en/?module=ecology").content.decode()
+    assert "Robotics" not in client.get("/centre/en/?language=en").content.decode()
+    assert client.get("/centre/de/").status_code == 404
+    sitemap = client.get("/centre/sitemap.xml").content.decode()
+    assert sitemap.count("/centre/ru/activities/robo/") >= 1 and 'hreflang="en"' in sitemap
+
+
+def test_a_teacher_books_gets_the_mail_through_the_queue_and_cancels_by_the_link(centre_world: dict) -> None:
+    slot = centre_world["slot"]
+    client = Client()
+    booked = client.post(f"/centre/ru/slots/{slot.pk}/book/", FORM)
+    assert booked.status_code == 302
+    booking = Booking.objects.get()
+    assert booked["Location"] == f"/centre/ru/booking/{booking.token}/"
+    assert Slot.objects.get().booked == 12
+    assert len(mail.outbox) == 1 and booking.token in mail.outbox[0].body  # sent by the task queue's worker
+    page = client.get(booked["Location"]).content.decode()
+    assert "Krāslavas Varavīksnes vidusskola" in page
+    assert client.post(booked["Location"]).status_code == 200
+    assert Booking.objects.get().status == "cancelled" and Slot.objects.get().booked == 0
+
+
+def test_bots_and_a_full_slot(centre_world: dict) -> None:
+    slot = centre_world["slot"]
+    client = Client()
+    assert client.post(f"/centre/lv/slots/{slot.pk}/book/", {**FORM, "website": "http://spam"}).status_code == 404
+    assert not Booking.objects.exists()
+    too_big = client.post(f"/centre/lv/slots/{slot.pk}/book/", {**FORM, "group_size": "21"})
+    assert too_big.status_code == 409 and not Booking.objects.exists()
+    waited = client.post(f"/centre/lv/slots/{slot.pk}/book/", {**FORM, "group_size": "21", "action": "wait"})
+    assert waited.status_code == 200 and slot.waiting.count() == 1
+    bad = client.post(f"/centre/lv/slots/{slot.pk}/book/", {**FORM, "school_name": '=HYPERLINK("x")\x07'})
+    assert bad.status_code == 400 and not Booking.objects.exists()
+
+
+def test_no_personal_data_on_public_pages(centre_world: dict) -> None:
+    slot = centre_world["slot"]
+    Client().post(f"/centre/lv/slots/{slot.pk}/book/", FORM)
+    public = Client()
+    for url in ("/centre/lv/", f"/centre/lv/activities/{slot.activity.code}/", f"/centre/lv/slots/{slot.pk}/book/"):
+        text = public.get(url).content.decode()
+        assert "anna@example.lv" not in text and "Krāslavas Varavīksnes" not in text and "+37120000000" not in text
+
+
+def test_the_centre_manages_its_own_bookings_and_a_school_sees_none(
+    centre_world: dict, signed_in: Callable[[User], Client]
+) -> None:
+    slot = centre_world["slot"]
+    Client().post(f"/centre/lv/slots/{slot.pk}/book/", FORM)
+    booking = Booking.objects.get()
+    staff = signed_in(centre_world["staff"])
+    listed = staff.get("/innovation/bookings/")
+    assert [b.pk for b in listed.context["object_list"]] == [booking.pk]
+    mail.outbox.clear()
+    staff.post(f"/innovation/bookings/{booking.pk}/status/", {"status": "confirmed", "version": booking.version})
+    assert Booking.objects.get().status == "confirmed" and len(mail.outbox) == 1
+    other_staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[InstitutionFactory()]))
+    assert other_staff.get(f"/innovation/bookings/{booking.pk}/").status_code == 404
+    head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[InstitutionFactory()]))
+    assert head.get("/innovation/bookings/").context["object_list"].count() == 0
+    recorded = staff.post(
+        f"/innovation/bookings/{booking.pk}/",
+        {
+            "action": "visit",
+            "kind": "booked",
+            "date": slot.date.isoformat(),
+            "school_name": booking.school_name,
+            "municipality": booking.municipality,
+            "grade": "5",
+            "learners": "11",
+            "teachers": "1",
+        },
+    )
+    assert recorded.status_code == 302
+    visit = Visit.objects.get()
+    assert (visit.booking, visit.learners, visit.activity) == (booking, 11, slot.activity)
+    assert Booking.objects.get().status == "attended"
+
+
+def test_the_calendar_feed_by_a_personal_key(centre_world: dict) -> None:
+    slot = centre_world["slot"]
+    feed = Client().get(f"/innovation/schedule/{feed_key(centre_world['staff'])}.ics")
+    text = feed.content.decode()
+    assert feed["Content-Type"].startswith("text/calendar") and "BEGIN:VEVENT" in text and f"slot-{slot.pk}@" in text
+    assert Client().get("/innovation/schedule/forged.ics").status_code == 404
+
+
+def test_cards_points_and_the_public_points_page(centre_world: dict, signed_in: Callable[[User], Client]) -> None:
+    staff = signed_in(centre_world["staff"])
+    pdf = staff.post("/innovation/cards/", {"count": "3", "school_name": "Zinātņu vidusskola", "class_label": "7.a"})
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    numbers = list(Card.objects.order_by("number").values_list("number", flat=True))
+    assert numbers == ["100001", "100002", "100003"]
+    assert (
+        staff.post("/innovation/points/", {"card": "100002", "task": "Mikroskops", "points": "15"}).status_code == 302
+    )
+    assert staff.post("/innovation/points/", {"card": "999999", "task": "Mikroskops", "points": "5"}).status_code == 200
+    assert PointEntry.objects.count() == 1
+    public = Client().get("/centre/en/card/?number=100002").content.decode()
+    assert "15" in public and "Zinātņu" not in public
+    board = staff.get(f"/innovation/leaderboard/?from={timezone.localdate()}&to={timezone.localdate()}")
+    assert board.context["schools"][0]["total"] == 15 and board.context["classes"][0]["card__class_label"] == "7.a"
+
+
+def test_a_city_school_reads_its_own_bookings_and_changes_none(
+    centre_world: dict, signed_in: Callable[[User], Client]
+) -> None:
+    school = InstitutionFactory(name="Zinātņu vidusskola", registration_number="9000000011", type="secondary")
+    slot = centre_world["slot"]
+    Client().post(f"/centre/lv/slots/{slot.pk}/book/", {**FORM, "school_name": "zinātņu  vidusskola"})
+    Client().post(f"/centre/lv/slots/{slot.pk}/book/", {**FORM, "group_size": "3"})
+    mine = Booking.objects.get(school=school)
+    head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school]))
+    assert [b.pk for b in head.get("/innovation/bookings/").context["object_list"]] == [mine.pk]
+    assert (
+        head.post(f"/innovation/bookings/{mine.pk}/status/", {"status": "cancelled", "version": 1}).status_code == 403
+    )
+    assert Booking.objects.get(pk=mine.pk).status == "requested"
