@@ -354,12 +354,13 @@ def build_world() -> World:
     from eduboard.innovation.reference import ensure_reference
 
     ensure_reference()
-    bookings = []
+    bookings, activities = [], []
     for number, where in ((1, a), (2, b)):
         activity = Activity.objects.create(
             centre=where, code=f"matrix-{number}", kind="workshop", module=Module.objects.get(code="ecology"),
             duration_min=60, places=20, languages="lv", title_lv="Darbnīca", published=True,
         )  # fmt: skip
+        activities.append(activity)
         slot = Slot.objects.create(activity=activity, date=date(2099, 5, 4), start=time(10), end=time(11), places=20)
         wanted = innovation_services.BookingRequest(
             school_name="Skola", municipality="Novads", contact_name="Anna", email="anna@example.lv", phone="1",
@@ -367,6 +368,7 @@ def build_world() -> World:
         )  # fmt: skip
         bookings.append(innovation_services.book(slot=slot, request=wanted))
     pairs["booking"] = Pair(*bookings)
+    pairs["activity"] = Pair(*activities)
 
     # reference data: one row of each kind, no foreign one
     reference: dict[str, models.Model] = {

@@ -1,5 +1,6 @@
-"""In a real browser on a phone-sized screen, without signing in: a teacher of a school outside the city finds a
-robotics workshop in the Russian catalogue, books a time for the group, and sees the booking's own page."""
+"""In a real browser on a phone-sized screen, without signing in: the catalogue in Latvian, English and Russian
+(switched by its links); a teacher of a school outside the city finds a robotics workshop in the Russian
+catalogue, books a time for the group, and sees the booking's own page."""
 
 from __future__ import annotations
 
@@ -16,10 +17,19 @@ PHONE = {"width": 375, "height": 740}
 
 def test_a_teacher_books_a_visit_on_a_phone_in_russian(browser: Browser, live_server: object) -> None:
     slot = make_slot(make_centre(), places=20)
-    slot.activity.title_ru = "Робототехника"
+    slot.activity.title_ru, slot.activity.title_en = "Робототехника", "Robotics"
     slot.activity.save()
     page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU").new_page()
-    page.goto(f"{live_server}/centre/ru/")
+    # the catalogue in each language, switched by its links
+    page.goto(f"{live_server}/centre/lv/")
+    expect(page.get_by_role("heading", name="Aktivitātes")).to_be_visible()
+    expect(page.get_by_role("link", name="Robotika")).to_be_visible()
+    page.get_by_role("link", name="English").click()
+    expect(page.get_by_role("heading", name="Activities")).to_be_visible()
+    expect(page.get_by_role("link", name="Robotics")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.get_by_role("link", name="Русский").click()
+    expect(page).to_have_url(f"{live_server}/centre/ru/")
     page.get_by_role("link", name="Робототехника").click()
     page.get_by_role("button", name="Забронировать").first.click()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

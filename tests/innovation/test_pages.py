@@ -5,6 +5,7 @@ to its staff, a booking's visit, the calendar feed, cards as a PDF, points and t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 import pytest
 from django.core import mail
@@ -169,3 +170,75 @@ def test_a_city_school_reads_its_own_bookings_and_changes_none(
         head.post(f"/innovation/bookings/{mine.pk}/status/", {"status": "cancelled", "version": 1}).status_code == 403
     )
     assert Booking.objects.get(pk=mine.pk).status == "requested"
+
+
+def test_the_centre_adds_an_activity_with_a_photo_checked_by_content_and_a_slot(
+    centre_world: dict, signed_in: Callable[[User], Client]
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from eduboard.innovation.models import Activity, AgeBand, Module
+
+    staff = signed_in(centre_world["staff"])
+    data = {
+        "code": "mikro", "kind": "lab_session", "module": Module.objects.get(code="health_genetics").pk,
+        "age_bands": [AgeBand.objects.get(code="10-15").pk, AgeBand.objects.get(code="15-19").pk],
+        "duration_min": "90", "places": "16", "languages": ["ru", "lv"], "title_lv": "Mikroskopija",
+        "published": "on",
+    }  # fmt: skip
+    fake = SimpleUploadedFile("photo.jpg", b"this is not an image at all", content_type="image/jpeg")
+    refused = staff.post("/innovation/activities/new/", {**data, "photo": fake})
+    assert refused.status_code == 200 and not Activity.objects.filter(code="mikro").exists()
+    png = SimpleUploadedFile("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, content_type="image/png")
+    saved = staff.post("/innovation/activities/new/", {**data, "photo": png})
+    assert saved.status_code == 302
+    activity = Activity.objects.get(code="mikro")
+    assert (activity.languages, activity.centre, activity.age_bands.count()) == ("lv;ru", centre_world["centre"], 2)
+    later = (timezone.localdate() + timedelta(days=5)).isoformat()
+    staff.post(f"/innovation/activities/{activity.pk}/", {"action": "slot", "date": later, "start": "10:00",
+                                                          "end": "11:30", "places": "16"})  # fmt: skip
+    assert activity.slots.count() == 1
+    assert "Mikroskopija" in Client().get("/centre/lv/?module=health_genetics").content.decode()
+
+
+def test_the_readiness_report_shows_the_centres_school_year(centre_world: dict) -> None:
+    from eduboard.core.scope import WHOLE_CITY
+    from eduboard.innovation.models import AgeBand
+    from eduboard.reports.readiness import build_readiness
+
+    Visit.objects.create(
+        centre=centre_world["centre"],
+        date=date(2025, 10, 14),
+        school_name="Krāslavas vsk",
+        municipality="Krāslavas novads",
+        learners=20,
+        teachers=2,
+        module=centre_world["slot"].activity.module,
+        age_band=AgeBand.objects.get(code="10-15"),
+    )
+    Visit.objects.create(centre=centre_world["centre"], date=date(2025, 6, 1), learners=99)  # the year before
+    report = build_readiness(as_of=date(2026, 8, 19), visible_to=WHOLE_CITY)
+    found = {
+        item["key"]: item["value"]
+        for section in report["sections"]
+        for block in section["blocks"]
+        if block["type"] == "figures"
+        for item in block["items"]
+    }
+    assert found["interest.centre.visits"] == 1 and found["interest.centre.visitors"] == 22
+    assert found["interest.centre.schools_reached"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_catalogue_is_kept_rendered_and_never_served_stale() -> None:
+    slot = make_slot(make_centre())
+    client = Client()
+    assert "Robotika" in client.get("/centre/lv/").content.decode()
+    assert "Robotika" in client.get("/centre/lv/").content.decode()  # the kept page
+    activity = slot.activity
+    activity.title_lv = "Robotika un astronomija"
+    activity.save()  # committed: the area's generation is renewed
+    assert "Robotika un astronomija" in client.get("/centre/lv/").content.decode()
+    activity.published = False
+    activity.save()
+    assert "Robotika" not in client.get("/centre/lv/").content.decode()

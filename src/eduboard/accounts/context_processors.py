@@ -111,6 +111,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
     (
         _("Innovation centre"),
         [
+            (_("Activities"), "innovation:activity_list", "innovation.view_activity"),
             (_("Bookings"), "innovation:booking_list", "innovation.view_booking"),
             (_("Schedule"), "innovation:schedule", "innovation.view_slot"),
             (_("Visits"), "innovation:visit_list", "innovation.view_visit"),

@@ -44,7 +44,7 @@ from eduboard.core.scope import institution_scope
 
 #: The areas whose data figures rest on; a table belongs to the area its name starts with (Django names
 #: tables `<app label>_<model>`; the search tables of core.latvian too).
-AREAS = ("registry", "people", "finance", "quality", "assets", "projects")
+AREAS = ("registry", "people", "finance", "quality", "assets", "projects", "innovation")
 
 #: How long an entry lives at most (a safety net only: entries are made obsolete by the generations).
 TIMEOUT = 6 * 3600

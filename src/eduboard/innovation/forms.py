@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
 from eduboard.innovation.choices import LANGUAGES
-from eduboard.innovation.models import AgeBand, Module, Visit
+from eduboard.innovation.models import Activity, AgeBand, Module, Slot, Visit
 from eduboard.people.models import StaffMember
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -123,3 +123,71 @@ class CardsForm(forms.Form):
     class_label = forms.CharField(
         label=_("Class"), max_length=40, required=False, validators=[validate_no_control_characters]
     )
+
+
+PHOTO_SIGNATURES = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"RIFF")  # PNG, JPEG, WebP (checked by content)
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+
+class ActivityForm(ScopedFormMixin, VersionedModelForm):
+    """An activity of the catalogue; several age bands and languages."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages"), choices=[(c, LANGUAGE_NAMES[c]) for c in LANGUAGES], widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "code",
+            "kind",
+            "module",
+            "age_bands",
+            "duration_min",
+            "places",
+            "languages",
+            "equipment",
+            "price",
+            "title_lv",
+            "title_en",
+            "title_ru",
+            "description_lv",
+            "description_en",
+            "description_ru",
+            "photo",
+            "published",
+        ]
+        widgets = {"age_bands": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["languages"] = self.instance.language_codes()
+
+    def clean_languages(self) -> str:
+        chosen = self.cleaned_data["languages"]
+        return ";".join(code for code in LANGUAGES if code in chosen)
+
+    def clean_photo(self) -> Any:
+        photo = self.cleaned_data.get("photo")
+        if photo and hasattr(photo, "read") and getattr(photo, "size", 0):
+            if photo.size > PHOTO_MAX_BYTES:
+                raise forms.ValidationError(_("A photo is at most 5 MB."))
+            head = photo.read(12)
+            photo.seek(0)
+            if not any(head.startswith(signature) for signature in PHOTO_SIGNATURES) or (
+                head.startswith(b"RIFF") and head[8:12] != b"WEBP"
+            ):
+                raise forms.ValidationError(_("The photo must be a PNG, JPEG or WebP image (checked by its content)."))
+        return photo
+
+
+class SlotForm(ScopedFormMixin, VersionedModelForm):
+    class Meta:
+        model = Slot
+        fields = ["date", "start", "end", "room", "places"]
+        widgets = {
+            "date": DATE,
+            "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }

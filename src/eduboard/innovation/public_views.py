@@ -7,6 +7,7 @@ but the teacher's own booking, behind its random link."""
 
 from __future__ import annotations
 
+import hashlib
 import time
 from typing import Any
 
@@ -23,13 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from eduboard.core.figures_cache import code_salt, tokens, uncommitted
 from eduboard.innovation import services
 from eduboard.innovation.choices import LANGUAGES
 from eduboard.innovation.forms import BookingForm, CatalogueFilter
 from eduboard.innovation.models import Activity, Booking, Card, PointEntry, Prize, Slot
 from eduboard.registry.models import Institution
 
-BOOKINGS_PER_HOUR = 10  # from one address
 LANGUAGE_NAMES = (("lv", "Latviešu"), ("ru", "Русский"), ("en", "English"))
 
 
@@ -59,9 +60,31 @@ def catalogue_root_view(request: HttpRequest) -> HttpResponse:
     return redirect("centre_catalogue", lang="lv")
 
 
+CATALOGUE_TIMEOUT = 6 * 3600
+
+
 def catalogue_view(request: HttpRequest, lang: str) -> HttpResponse:
-    """Published activities, filtered by module, age band, language and a date with free slots."""
+    """The catalogue, rendered once per language and filter and kept until the centre's data changes: the entry's
+    key holds the `innovation` area's generation (`core.figures_cache`), renewed after any committed write of
+    the area's tables, so the page is never served stale."""
     lang = _language(lang)
+    if uncommitted(["innovation"]):
+        return _catalogue(request, lang)
+    raw = f"{code_salt()}|{lang}|{request.get_full_path()}|{tokens()['innovation']}"
+    key = "centre-catalogue:" + hashlib.blake2s(raw.encode(), digest_size=16).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        response = _catalogue(request, lang)
+        if response.status_code == 200:
+            cache.set(key, response.content, CATALOGUE_TIMEOUT)
+        return response
+    response = HttpResponse(html)
+    response["Content-Language"] = lang
+    return response
+
+
+def _catalogue(request: HttpRequest, lang: str) -> HttpResponse:
+    """Published activities, filtered by module, age band, language and a date with free slots."""
     with translation.override(lang):
         form = CatalogueFilter(request.GET or None, language=lang)
         activities = _published()
@@ -106,7 +129,7 @@ def activity_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
 def _too_many(request: HttpRequest) -> bool:
     key = f"eduboard:centre-bookings:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 3600)}"
     cache.add(key, 0, timeout=3600)
-    return cache.incr(key) > BOOKINGS_PER_HOUR
+    return cache.incr(key) > settings.CENTRE_BOOKINGS_PER_HOUR
 
 
 def _request_from(form: BookingForm) -> services.BookingRequest:

@@ -5,6 +5,9 @@ from eduboard.innovation import views
 app_name = "innovation"
 
 urlpatterns = [
+    path("activities/", views.ActivityListView.as_view(), name="activity_list"),
+    path("activities/new/", views.activity_edit_view, name="activity_add"),
+    path("activities/<int:pk>/", views.activity_edit_view, name="activity_edit"),
     path("bookings/", views.BookingListView.as_view(), name="booking_list"),
     path("bookings/<int:pk>/", views.booking_detail_view, name="booking_detail"),
     path("bookings/<int:pk>/status/", views.booking_status_view, name="booking_status"),

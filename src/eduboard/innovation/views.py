@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -32,8 +32,8 @@ from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.core.views import FilteredListView
 from eduboard.innovation import services
 from eduboard.innovation.choices import BookingStatus, VisitKind
-from eduboard.innovation.forms import CardsForm, PointsForm, VisitForm
-from eduboard.innovation.models import Booking, Card, PointEntry, Slot, Visit
+from eduboard.innovation.forms import ActivityForm, CardsForm, PointsForm, SlotForm, VisitForm
+from eduboard.innovation.models import Activity, Booking, Card, PointEntry, Slot, Visit
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -440,3 +440,97 @@ def leaderboard_view(request: HttpRequest) -> HttpResponse:
         "innovation/leaderboard.html",
         {"schools": schools, "classes": classes, "date_from": date_from, "date_to": date_to},
     )
+
+
+class ActivityFilter(django_filters.FilterSet):
+    module = django_filters.CharFilter(label=gettext_lazy("Module"), field_name="module__code")
+    published = django_filters.BooleanFilter(label=gettext_lazy("Published"))
+    q = django_filters.CharFilter(label=gettext_lazy("Code or title"), method="search")
+
+    class Meta:
+        model = Activity
+        fields = ["module", "published", "q"]
+
+    def search(self, queryset: QuerySet[Activity], name: str, value: str) -> QuerySet[Activity]:
+        value = value.strip()[:100]
+        return queryset.filter(Q(code__icontains=value) | Q(title_lv__icontains=value))
+
+
+class ActivityListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """The catalogue as the centre keeps it: published and draft activities."""
+
+    permission_required = "innovation.view_activity"
+    filterset_class = ActivityFilter
+    template_name = "innovation/activity_list.html"
+    partial_template_name = "innovation/partials/activity_table.html"
+    sort_fields = {"code": "code", "title": "title_lv"}
+    default_sort = "code"
+    export_filename = "activities"
+    export_columns = [
+        Column(gettext_lazy("Code"), lambda a: a.code),
+        Column(gettext_lazy("Kind"), lambda a: a.kind),
+        Column(gettext_lazy("Module"), lambda a: a.module.code),
+        Column(gettext_lazy("Age bands"), lambda a: ";".join(b.code for b in a.age_bands.all())),
+        Column(gettext_lazy("Duration, minutes"), lambda a: a.duration_min),
+        Column(gettext_lazy("Places"), lambda a: a.places),
+        Column(gettext_lazy("Languages"), lambda a: a.languages),
+        Column(gettext_lazy("Title"), lambda a: a.title_lv),
+        Column(gettext_lazy("Published"), lambda a: "yes" if a.published else "no"),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Activity.objects.visible_to(self.request.user).select_related("module").prefetch_related("age_bands")
+
+
+@atomic_write
+def _save_activity(activity: Activity, form: Any) -> None:
+    save_versioned(activity, expected_version=form.edited_version(), many={"age_bands": form.cleaned_data["age_bands"]})
+
+
+@login_required
+@permission_required("innovation.view_activity", raise_exception=True)
+def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or edit an activity (the centre's staff), and its slots below it."""
+    activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk) if pk else None
+    can_change = request.user.has_perm("innovation.change_activity" if activity else "innovation.add_activity")
+    centre = activity.centre if activity else _my_centre(request.user)
+    if centre is None:
+        raise PermissionDenied(_("Your scope holds no innovation centre."))
+    form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, viewer=request.user)
+    slot_form = SlotForm(None, viewer=request.user)
+    if request.method == "POST":
+        if not can_change or not Institution.objects.editable_by(request.user).filter(pk=centre.pk).exists():
+            raise PermissionDenied
+        if request.POST.get("action") == "slot" and activity is not None:
+            slot_form = SlotForm(request.POST, viewer=request.user)
+            if slot_form.is_valid():
+                slot: Slot = slot_form.save(commit=False)
+                slot.activity = activity
+                try:
+                    _save_slot(slot, slot_form)
+                except ValidationError as error:
+                    slot_form.add_save_error(error)
+                else:
+                    messages.success(request, _("The slot was added."))
+                    return redirect("innovation:activity_edit", pk=activity.pk)
+        elif form.is_valid():
+            edited: Activity = form.save(commit=False)
+            edited.centre = centre
+            try:
+                _save_activity(edited, form)
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                messages.success(request, _("The activity was saved."))
+                return redirect("innovation:activity_edit", pk=edited.pk)
+    slots = activity.slots.order_by("-date", "start")[:40] if activity else []
+    return render(
+        request,
+        "innovation/activity_form.html",
+        {"activity": activity, "form": form, "slot_form": slot_form, "slots": slots, "can_change": can_change},
+    )
+
+
+@atomic_write
+def _save_slot(slot: Slot, form: Any) -> None:
+    save_versioned(slot, expected_version=form.edited_version())

@@ -63,7 +63,8 @@ ASSETS = "assets.view_asset"  # devices, their loans, licences and rooms
 PROJECTS = "projects.view_project"  # projects, their grants, mobilities and partners
 HEADS = "quality.view_headevaluation"
 SURVEYS = "surveys.view_survey"
-PREVENTION = "prevention.view_absence"  # heads' professional evaluations and the unified-school statuses
+PREVENTION = "prevention.view_absence"  # learners' absences, term results and support plans (counts only)
+CENTRE = "innovation.view_visit"  # the innovation centre's visits and bookings
 REPORT_PERMISSIONS = frozenset(
     {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS, ASSETS, PROJECTS, HEADS}
 )
@@ -597,9 +598,58 @@ def section_interest(ctx: BuildContext) -> list[Block]:
                 ),
             ),
         ),
+        *innovation_blocks(ctx),
         narrative("interest.programmes", T(_("Programmes and priorities"))),
         *finance_blocks(ctx, "interest"),
     ]
+
+
+def innovation_blocks(ctx: BuildContext) -> list[Block]:
+    """The innovation centre's school year (the one the report's date falls in, up to that date): visits, visitors,
+    schools reached, occupancy, points, and visits by module and visitors by age band (issue 20)."""
+    from eduboard.core.schoolyears import parse_school_year_code, school_year_code_for
+    from eduboard.innovation.models import AgeBand, Module, Visit
+    from eduboard.innovation.selectors import innovation_figures
+
+    first_year = parse_school_year_code(school_year_code_for(ctx.as_of))
+    start, end = date(first_year, 9, 1), min(ctx.as_of, date(first_year + 1, 8, 31))
+    if not Visit.objects.filter(date__gte=start, date__lte=end).exists():
+        return []
+    found = innovation_figures(date_from=start, date_to=end, visible_to=ctx.visible_to)
+    modules = {m.code: m.name_lv for m in Module.objects.all()}
+    bands = {b.code: str(b) for b in AgeBand.objects.all()}
+    return needs(
+        CENTRE,
+        heading(
+            T(_("The innovation centre in the school year (%(from)s–%(to)s)"), **{"from": day(start), "to": day(end)}),
+            3,
+        ),
+        figures(
+            figure("interest.centre.visits", T(_("Visits")), found["visits"]),
+            figure("interest.centre.visitors", T(_("Visitors (learners and teachers)")), found["visitors"]),
+            figure("interest.centre.schools_reached", T(_("Schools reached")), found["schools_reached"]),
+            figure(
+                "interest.centre.occupancy_percent",
+                T(_("Places booked of those offered")),
+                found["occupancy_percent"] if found["occupancy_percent"] is not None else "—",
+                "%",
+            ),
+            figure("interest.centre.points_total", T(_("Points collected on visitor cards")), found["points_total"]),
+        ),
+        table(
+            "interest.centre.by_module",
+            T(_("Visits by module")),
+            [T(_("Module")), T(_("Visits"))],
+            [[modules.get(code, code), n] for code, n in found["visits_by_module"].items()],
+            chart=[1],
+        ),
+        table(
+            "interest.centre.by_age_band",
+            T(_("Visitors by age band")),
+            [T(_("Age band")), T(_("Visitors"))],
+            [[bands.get(code, code), n] for code, n in found["visitors_by_age_band"].items()],
+        ),
+    )
 
 
 def section_resources(ctx: BuildContext) -> list[Block]:
