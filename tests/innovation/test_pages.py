@@ -195,8 +195,10 @@ def test_the_centre_adds_an_activity_with_a_photo_checked_by_content_and_a_slot(
     activity = Activity.objects.get(code="mikro")
     assert (activity.languages, activity.centre, activity.age_bands.count()) == ("lv;ru", centre_world["centre"], 2)
     later = (timezone.localdate() + timedelta(days=5)).isoformat()
-    staff.post(f"/innovation/activities/{activity.pk}/", {"action": "slot", "date": later, "start": "10:00",
-                                                          "end": "11:30", "places": "16"})  # fmt: skip
+    staff.post(
+        f"/innovation/activities/{activity.pk}/",
+        {"action": "slot", "slot-date": later, "slot-start": "10:00", "slot-end": "11:30", "slot-places": "16"},
+    )
     assert activity.slots.count() == 1
     assert "Mikroskopija" in Client().get("/centre/lv/?module=health_genetics").content.decode()
 
