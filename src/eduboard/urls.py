@@ -25,6 +25,7 @@ urlpatterns = [
     path("prevention/", include("eduboard.prevention.urls")),
     path("innovation/", include("eduboard.innovation.urls")),
     path("centre/", include("eduboard.innovation.public_urls")),
+    path("events/", include("eduboard.innovation.event_urls")),
     path("vacancies/", public_vacancies_view, name="public_vacancies"),
     path("vacancies/feed.atom", VacancyFeed(), name="public_vacancies_atom"),
     path("vacancies/feed.json", vacancy_json_feed_view, name="public_vacancies_json"),

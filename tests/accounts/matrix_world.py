@@ -11,7 +11,7 @@ from __future__ import annotations
 import gzip
 import tempfile
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -369,6 +369,14 @@ def build_world() -> World:
         bookings.append(innovation_services.book(slot=slot, request=wanted))
     pairs["booking"] = Pair(*bookings)
     pairs["activity"] = Pair(*activities)
+    from eduboard.innovation.models import Event
+
+    pairs["event"] = Pair(
+        *(
+            Event.objects.create(title="Pasākums", starts_at=datetime(2025, 3, 3, 10, tzinfo=UTC), organiser=where)
+            for where in (a, b)
+        )
+    )
 
     # reference data: one row of each kind, no foreign one
     reference: dict[str, models.Model] = {

@@ -173,6 +173,8 @@ OBJECT_PAGES: dict[str, Page] = {
     "projects:deadline_edit": Page("deadline", "projects.change_deadline"),
     "innovation:booking_detail": Page("booking", "innovation.view_booking"),
     "innovation:activity_edit": Page("activity", "innovation.view_activity"),
+    # the calendar is read by everyone signed in (month view); an event is edited by its organiser's roles
+    "events_edit": Page("event", "innovation.add_event"),
     "innovation:booking_status": Page("booking", "innovation.change_booking", "POST", ok=REDIRECT),
     # a board-wide role first gets the form asking why it opens the case (200, no name shown)
     "prevention:case": Page("learner", "prevention.view_supportplan"),
@@ -239,7 +241,8 @@ NO_ROW_NAMES = (
     "surveys:survey_list", "prevention:overview", "prevention:rules", "prevention:risk_list", "answer_root",
     "api-innovation-stats", "innovation:booking_list", "innovation:visit_list", "innovation:visit_add",
     "innovation:schedule", "innovation:cards", "innovation:points", "innovation:leaderboard", "centre_root",
-    "centre_sitemap", "innovation:activity_list", "innovation:activity_add",
+    "centre_sitemap", "innovation:activity_list", "innovation:activity_add", "events_month", "events_add",
+    "events_ical", "events_atom",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",

@@ -118,6 +118,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Visitor cards"), "innovation:cards", "innovation.add_card"),
             (_("Record points"), "innovation:points", "innovation.add_pointentry"),
             (_("Leaderboards"), "innovation:leaderboard", "innovation.view_pointentry"),
+            (_("Events calendar"), "events_month", "innovation.view_event"),
         ],
     ),
     (

@@ -101,6 +101,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "prevention": WRITE,
         "prevention.riskrule": READ,
         "innovation": READ,
+        # The events calendar is shared: heads enter their institutions' events.
+        "innovation.event": WRITE,
         "reports": WRITE,
     },
     Role.INSTITUTION_STAFF: {
@@ -111,6 +113,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "quality": WRITE,
         **QUALITY_REFERENCE,
         **SELF_ASSESSMENT_READ,
+        "innovation.event": READ,
         "reports": READ,
     },
     Role.CENTRE_STAFF: {
@@ -125,6 +128,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **QUALITY_REFERENCE,
         **SELF_ASSESSMENT_READ,
         "surveys": READ,
+        "innovation.event": READ,
         "reports": READ,
     },
 }

@@ -15,8 +15,8 @@ class InnovationConfig(AppConfig):
 
         from eduboard.core.jobs import register_importers
         from eduboard.innovation.importers import IMPORTERS
-        from eduboard.innovation.models import Activity, Booking, Card, Prize, Slot, Visit
+        from eduboard.innovation.models import Activity, Booking, Card, Event, Prize, Slot, Visit
 
-        for model in (Activity, Slot, Booking, Visit, Card, Prize):
+        for model in (Activity, Slot, Booking, Visit, Card, Prize, Event):
             auditlog.register(model)
         register_importers("innovation", IMPORTERS)

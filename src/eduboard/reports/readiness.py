@@ -652,6 +652,25 @@ def innovation_blocks(ctx: BuildContext) -> list[Block]:
     )
 
 
+def section_events(ctx: BuildContext) -> list[Block]:
+    """Section IX: the school year's events from the shared calendar (seed 002 lists 12), then the narrative."""
+    from eduboard.innovation.selectors import school_year_events, when_label
+
+    events = school_year_events(as_of=ctx.as_of, visible_to=ctx.visible_to)
+    blocks: list[Block] = []
+    if events:
+        blocks.append(
+            table(
+                "events.list",
+                T(_("Events of the school year")),
+                [T(_("When")), T(_("Event")), T(_("Place"))],
+                [[when_label(event), event.title, event.place] for event in events],
+            )
+        )
+    blocks.append(narrative("events.text", T(_("Planned events"))))
+    return blocks
+
+
 def section_resources(ctx: BuildContext) -> list[Block]:
     """Learning resources and digital solutions: the devices held (interactive screens, Chromebooks, …), those lent
     to learners (entered in RUMIS), licences in force and the rooms' computers, from the assets area."""
@@ -1204,7 +1223,7 @@ SECTIONS: list[Section] = [
     Section(
         "events",
         _("Administrative and methodological events, August to November"),
-        section_text("events.text", _("Planned events")),
+        section_events,
         READ_REPORT,
     ),
 ]

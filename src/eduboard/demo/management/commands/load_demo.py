@@ -12,6 +12,7 @@ from eduboard.accounts import demo as accounts_demo
 from eduboard.assets import demo as assets_demo
 from eduboard.finance import demo as finance_demo
 from eduboard.innovation import demo as innovation_demo
+from eduboard.innovation import demo_events as events_demo
 from eduboard.people import demo as people_demo
 from eduboard.prevention import demo as prevention_demo
 from eduboard.projects import demo as projects_demo
@@ -37,6 +38,7 @@ class Command(BaseCommand):
             survey_codes = surveys_demo.load_open_round(institutions)
             prevention_demo.load(institutions)
             innovation_demo.load(institutions)
+            events_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")

@@ -1,0 +1,205 @@
+"""The shared events calendar: a month view (every signed-in user; the board and the institutions add and edit
+their own), and feeds of the public events for anyone: iCalendar (RFC 5545) and Atom (RFC 4287)."""
+
+from __future__ import annotations
+
+import calendar as month_calendar
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.syndication.views import Feed
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
+from eduboard.core.ical import CalendarEvent, calendar
+from eduboard.core.scope import WHOLE_CITY, institution_scope
+from eduboard.core.text import validate_no_control_characters
+from eduboard.core.versions import atomic_write, save_versioned
+from eduboard.innovation.models import Event
+from eduboard.innovation.selectors import events_between, when_label
+from eduboard.registry.models import Institution
+
+FEED_DAYS_BEFORE, FEED_DAYS_AFTER = 90, 400
+
+
+class EventForm(ScopedFormMixin, VersionedModelForm):
+    """An event: its dates (whole days) or its times."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "kind",
+            "all_day",
+            "starts_at",
+            "ends_at",
+            "when_text",
+            "place",
+            "organiser",
+            "audience",
+            "public",
+        ]
+        widgets = {
+            "starts_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("title", "place", "audience", "when_text"):
+            self.fields[name].validators.append(validate_no_control_characters)
+
+
+def _month(request: HttpRequest) -> date:
+    try:
+        year, month = (int(part) for part in request.GET.get("month", "")[:7].split("-"))
+        return date(year, month, 1)
+    except ValueError:
+        today = timezone.localdate()
+        return today.replace(day=1)
+
+
+@login_required
+@permission_required("innovation.view_event", raise_exception=True)
+def month_view(request: HttpRequest) -> HttpResponse:
+    """A month of the shared calendar: the days with their events, the previous and next month."""
+    first = _month(request)
+    last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
+    events = events_between(start=first, end=last, visible_to=request.user)
+    editable = set(
+        Event.objects.editable_by(request.user).filter(pk__in=[e.pk for e in events]).values_list("pk", flat=True)
+    )
+    days: dict[date, list[Any]] = {}
+    for event in events:
+        start = timezone.localtime(event.starts_at).date()
+        end = timezone.localtime(event.ends_at).date() if event.ends_at else start
+        day = max(start, first)
+        while day <= min(end, last):
+            days.setdefault(day, []).append(event)
+            day += timedelta(days=1)
+    weeks = month_calendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = last + timedelta(days=1)
+    return render(
+        request,
+        "innovation/events_month.html",
+        {
+            "first": first,
+            "weeks": [[(day, days.get(day, []), day.month == first.month) for day in week] for week in weeks],
+            "listed": [(when_label(e), e, e.pk in editable) for e in events],
+            "previous": previous,
+            "following": following,
+            "ical": request.build_absolute_uri(reverse("events_ical")),
+            "atom": request.build_absolute_uri(reverse("events_atom")),
+            "can_add": request.user.has_perm("innovation.add_event"),
+        },
+    )
+
+
+@atomic_write
+def _save_event(event: Event, form: EventForm) -> None:
+    save_versioned(event, expected_version=form.edited_version())
+
+
+@login_required
+@permission_required("innovation.add_event", raise_exception=True)
+def event_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add an event, or edit one the user's institutions organise (the board: any)."""
+    event = get_object_or_404(Event.objects.editable_by(request.user), pk=pk) if pk else None
+    own = list(Institution.objects.editable_by(request.user).order_by("pk")[:2])
+    initial = {} if event else {"organiser": own[0].pk if len(own) == 1 else None, "all_day": True}
+    form = EventForm(request.POST or None, instance=event, initial=initial, viewer=request.user)
+    if request.method == "POST" and form.is_valid():
+        edited: Event = form.save(commit=False)
+        if edited.organiser_id is None and institution_scope(request.user) is not None:
+            form.add_error("organiser", _("Choose your institution: the board's own events are the board's to enter."))
+        else:
+            try:
+                _save_event(edited, form)
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                messages.success(request, _("The event was saved."))
+                month = timezone.localtime(edited.starts_at).strftime("%Y-%m")
+                return redirect(f"{reverse('events_month')}?month={month}")
+    return render(request, "innovation/event_form.html", {"form": form, "event": event})
+
+
+def _public_events() -> list[Event]:
+    today = timezone.localdate()
+    return events_between(
+        start=today - timedelta(days=FEED_DAYS_BEFORE),
+        end=today + timedelta(days=FEED_DAYS_AFTER),
+        visible_to=WHOLE_CITY,
+        public_only=True,
+    )
+
+
+def _day_after(moment: datetime) -> date:
+    return timezone.localtime(moment).date() + timedelta(days=1)
+
+
+def ical_view(request: HttpRequest) -> HttpResponse:
+    """The public events as iCalendar, for anyone's calendar."""
+    items = []
+    for event in _public_events():
+        if event.all_day:
+            start: Any = timezone.localtime(event.starts_at).date()
+            end: Any = _day_after(event.ends_at or event.starts_at)
+        else:
+            start, end = event.starts_at, event.ends_at
+        items.append(
+            CalendarEvent(
+                uid=f"event-{event.pk}@eduboard",
+                summary=event.title,
+                start=start,
+                end=end,
+                location=event.place,
+                description=event.audience,
+            )
+        )
+    body = calendar(_("Education board events"), items)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+
+
+class EventFeed(Feed):
+    """The public events as an Atom feed (RFC 4287: each entry with `updated`, the feed with its author)."""
+
+    feed_type = Atom1Feed
+    title = gettext_lazy("Education board events")
+    subtitle = gettext_lazy("Public events of the city's education institutions and the board.")
+    link = reverse_lazy("events_ical")
+    author_name = gettext_lazy("The city education board")
+
+    def items(self) -> list[Event]:
+        return _public_events()
+
+    def item_title(self, item: Event) -> str:
+        return f"{when_label(item)} {item.title}"
+
+    def item_description(self, item: Event) -> str:
+        parts = [item.place, item.audience, item.organiser.name if item.organiser else ""]
+        return " · ".join(part for part in parts if part) or item.title
+
+    def item_link(self, item: Event) -> str:
+        month = timezone.localtime(item.starts_at).strftime("%Y-%m")
+        return f"{reverse('events_month')}?month={month}#event-{item.pk}"
+
+    def item_guid(self, item: Event) -> str:
+        return f"event-{item.pk}"
+
+    def item_pubdate(self, item: Event) -> datetime:
+        return item.created_at
+
+    def item_updateddate(self, item: Event) -> datetime:
+        return item.updated_at
