@@ -136,6 +136,7 @@ def test_the_calendar_feed_by_a_personal_key(centre_world: dict) -> None:
     feed = Client().get(f"/innovation/schedule/{feed_key(centre_world['staff'])}.ics")
     text = feed.content.decode()
     assert feed["Content-Type"].startswith("text/calendar") and "BEGIN:VEVENT" in text and f"slot-{slot.pk}@" in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))  # RFC 5545: lines folded at 75 octets
     assert Client().get("/innovation/schedule/forged.ics").status_code == 404
 
 

@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from eduboard.accounts.models import User
 from eduboard.core.exports import Column
+from eduboard.core.ical import CalendarEvent, calendar
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.core.views import FilteredListView
 from eduboard.innovation import services
@@ -308,10 +309,6 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
     return render(request, "innovation/schedule.html", {"slots": slots, "feed": feed})
 
 
-def _ics_text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
 def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
     """The centre's schedule as iCalendar for a staff calendar: the address carries the user's signed key (a
     calendar cannot sign in); a key of a user who lost the permission answers 404."""
@@ -330,31 +327,21 @@ def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
         .prefetch_related("bookings")
         .order_by("date", "start")
     )
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//eduboard//innovation centre//LV",
-        "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:" + _ics_text(_("Innovation Centre schedule")),
-    ]
+    events = []
     for slot in slots:
         held = [b for b in slot.bookings.all() if b.status in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED)]
-        summary = f"{slot.activity.title_lv} ({slot.booked}/{slot.places})"
-        detail = "\n".join(f"{b.school_name}: {b.group_size} ({b.get_status_display()})" for b in held)
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:slot-{slot.pk}@eduboard",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART;TZID=Europe/Riga:{datetime.combine(slot.date, slot.start):%Y%m%dT%H%M%S}",
-            f"DTEND;TZID=Europe/Riga:{datetime.combine(slot.date, slot.end):%Y%m%dT%H%M%S}",
-            "SUMMARY:" + _ics_text(summary),
-            "LOCATION:" + _ics_text(slot.room),
-            "DESCRIPTION:" + _ics_text(detail),
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+        events.append(
+            CalendarEvent(
+                uid=f"slot-{slot.pk}@eduboard",
+                summary=f"{slot.activity.title_lv} ({slot.booked}/{slot.places})",
+                start=timezone.make_aware(datetime.combine(slot.date, slot.start)),
+                end=timezone.make_aware(datetime.combine(slot.date, slot.end)),
+                location=slot.room,
+                description="\n".join(f"{b.school_name}: {b.group_size} ({b.get_status_display()})" for b in held),
+            )
+        )
+    body = calendar(_("Innovation Centre schedule"), events)
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
 @login_required
