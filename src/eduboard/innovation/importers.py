@@ -176,21 +176,12 @@ class ActivityImporter(CentreImporter):
                 self.activities[record.code] = (activity.pk, activity.centre_id)
                 self.counted(result, "created", record, label=activity)
                 continue
-            changes = {
-                name: (getattr(found, name), value) for name, value in values.items() if getattr(found, name) != value
-            }
+            related = {}
             had = sorted(found.age_bands.values_list("code", flat=True))
             if had != list(record.age_bands):
-                changes["age_bands"] = (";".join(had), ";".join(record.age_bands))
+                related["age_bands"] = (";".join(had), ";".join(record.age_bands))
                 found.age_bands.set(bands)
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, value in values.items():
-                setattr(found, name, value)
-            found.version += 1
-            found.save(update_fields=[*(c for c in changes if c != "age_bands"), "version", "updated_at"])
-            self.counted(result, "updated", record, changes, label=found)
+            self.write_changes(result, record, found, values, related=related)
 
 
 @dataclass(frozen=True)
@@ -256,17 +247,7 @@ class SlotImporter(CentreImporter):
                 continue
             if record.places < found.booked:
                 raise RowProblem("places", _("%(booked)d places are booked already") % {"booked": found.booked})
-            changes = {
-                name: (getattr(found, name), value) for name, value in values.items() if getattr(found, name) != value
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, value in values.items():
-                setattr(found, name, value)
-            found.version += 1
-            found.save(update_fields=[*changes, "version", "updated_at"])
-            self.counted(result, "updated", record, changes, label=found)
+            self.write_changes(result, record, found, values)
 
 
 @dataclass(frozen=True)
@@ -357,17 +338,7 @@ class VisitImporter(CentreImporter):
                 )
                 self.counted(result, "created", record, label=visit)
                 continue
-            changes = {
-                name: (getattr(found, name), value) for name, value in values.items() if getattr(found, name) != value
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, value in values.items():
-                setattr(found, name, value)
-            found.version += 1
-            found.save(update_fields=[*changes, "version", "updated_at"])
-            self.counted(result, "updated", record, changes, label=found)
+            self.write_changes(result, record, found, values)
 
 
 @dataclass(frozen=True)
@@ -464,15 +435,7 @@ class EventImporter(ScopedImporter):
                 continue
             if found.organiser_id is not None and not self.institution_allowed(found.organiser_id):
                 raise RowProblem("title", _("this event is another institution's"))
-            changes = {n: (getattr(found, n), v) for n, v in values.items() if getattr(found, n) != v}
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, value in values.items():
-                setattr(found, name, value)
-            found.version += 1
-            found.save(update_fields=[*changes, "version", "updated_at"])
-            self.counted(result, "updated", record, changes, label=found)
+            self.write_changes(result, record, found, values)
 
 
 IMPORTERS: dict[str, type[ScopedImporter]] = {

@@ -86,8 +86,28 @@ class ScopedImporter(Importer):
     def institution_allowed(self, institution_id: int) -> bool:
         return self.scope is None or institution_id in self.scope
 
+    def write_changes(
+        self,
+        result: ImportResult,
+        record: Any,
+        found: Any,
+        values: dict[str, Any],
+        *,
+        related: dict[str, tuple[Any, Any]] | None = None,
+    ) -> None:
+        """Set `values` on the stored row `found` and count the record: `unchanged`, or `updated` with only the
+        changed fields written and the row's version moved on. `related`: changes the caller made to
+        many-to-many fields (old, new), logged with the others."""
+        changes = update_fields(found, values)
+        logged = changes | (related or {})
+        if logged:  # a many-to-many change moves the version on too
+            save_changes(found, changes)
+            self.counted(result, "updated", record, logged, label=found)
+        else:
+            self.counted(result, "unchanged", record)
 
-def _update_fields(instance: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+
+def update_fields(instance: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """Set `values` on `instance`; the fields that changed, with their old and new values (empty: none)."""
     changed = {}
     for name, value in values.items():
@@ -98,7 +118,7 @@ def _update_fields(instance: Any, values: dict[str, Any]) -> dict[str, tuple[Any
     return changed
 
 
-def _save_changes(instance: Any, changes: dict[str, tuple[Any, Any]]) -> None:
+def save_changes(instance: Any, changes: dict[str, tuple[Any, Any]]) -> None:
     """Write only the changed fields of a row read under lock, and count the edit in its version (core.versions),
     so an edit someone made on the version before the import is refused as stale, never written over it."""
     instance.version += 1
@@ -215,9 +235,9 @@ class InstitutionImporter(ScopedImporter):
                 institution.save()
                 self.outcome[record.registration_number] = "created"
                 self.counted(result, "created", record, label=institution)
-            elif changes := _update_fields(institution, record.values):
+            elif changes := update_fields(institution, record.values):
                 institution.full_clean()
-                _save_changes(institution, changes)
+                save_changes(institution, changes)
                 self.outcome[record.registration_number] = "updated"
                 self.counted(result, "updated", record, changes, label=institution)
             else:
@@ -237,7 +257,7 @@ class InstitutionImporter(ScopedImporter):
             if institution.joined_to_id != target_id:
                 old = institution.joined_to_id
                 institution.joined_to_id = target_id
-                _save_changes(institution, {"joined_to": (old, target_id)})
+                save_changes(institution, {"joined_to": (old, target_id)})
                 if self.outcome[number] == "unchanged":
                     self.outcome[number] = "updated"
                     result.unchanged -= 1
@@ -311,8 +331,8 @@ class ProgrammeImporter(ScopedImporter):
             if programme is None:
                 Programme.objects.create(code=record.code, **record.values)
                 self.counted(result, "created", record)
-            elif changes := _update_fields(programme, record.values):
-                _save_changes(programme, changes)
+            elif changes := update_fields(programme, record.values):
+                save_changes(programme, changes)
                 self.counted(result, "updated", record, changes)
             else:
                 self.counted(result, "unchanged", record)
@@ -412,8 +432,8 @@ class GroupImporter(ScopedImporter):
                         **record.values,
                     )
                 )
-            elif changes := _update_fields(group, record.values):
-                _save_changes(group, changes)
+            elif changes := update_fields(group, record.values):
+                save_changes(group, changes)
                 self.counted(result, "updated", record, changes)
             else:
                 self.counted(result, "unchanged", record)

@@ -143,17 +143,7 @@ class QuestionImporter(SurveyImporter):
                 )
                 self.counted(result, "created", record, label=created)
                 continue
-            changes = {
-                name: (getattr(found, name), value) for name, value in values.items() if getattr(found, name) != value
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, value in values.items():
-                setattr(found, name, value)
-            found.version += 1
-            found.save(update_fields=[*changes, "version", "updated_at"])
-            self.counted(result, "updated", record, changes, label=found)
+            self.write_changes(result, record, found, values)
 
 
 @dataclass(frozen=True)
