@@ -7,107 +7,80 @@ but the teacher's own booking, behind its random link."""
 
 from __future__ import annotations
 
-import hashlib
-import time
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db.models import Sum
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from eduboard.core.figures_cache import code_salt, tokens, uncommitted
+from eduboard.core.figures_cache import cached_figures
+from eduboard.core.public import language_links, over_limit, render_in, url_language
 from eduboard.innovation import services
 from eduboard.innovation.choices import LANGUAGES
 from eduboard.innovation.forms import BookingForm, CatalogueFilter
 from eduboard.innovation.models import Activity, Booking, Card, PointEntry, Prize, Slot
+from eduboard.innovation.selectors import published_activities
 from eduboard.registry.models import Institution
 
-LANGUAGE_NAMES = (("lv", "Latviešu"), ("ru", "Русский"), ("en", "English"))
-
-
-def _language(lang: str) -> str:
-    if lang not in LANGUAGES:
-        raise Http404
-    return lang
+_language = url_language
+PREFIX = "/centre/"
 
 
 def _page(request: HttpRequest, lang: str, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    with translation.override(lang):
-        prefix = f"/centre/{lang}/"
-        languages = [
-            (code, request.get_full_path().replace(prefix, f"/centre/{code}/", 1), name)
-            for code, name in LANGUAGE_NAMES
-        ]
-        response = render(request, template, {**context, "lang": lang, "languages": languages}, status=status)
-    response["Content-Language"] = lang
-    return response
+    return render_in(request, lang, template, context, prefix=PREFIX, status=status)
 
 
 def _published() -> Any:
-    return Activity.objects.filter(published=True).select_related("module").prefetch_related("age_bands")
+    return published_activities()
 
 
 def catalogue_root_view(request: HttpRequest) -> HttpResponse:
     return redirect("centre_catalogue", lang="lv")
 
 
-CATALOGUE_TIMEOUT = 6 * 3600
-
-
 def catalogue_view(request: HttpRequest, lang: str) -> HttpResponse:
-    """The catalogue, rendered once per language and filter and kept until the centre's data changes: the entry's
-    key holds the `innovation` area's generation (`core.figures_cache`), renewed after any committed write of
-    the area's tables, so the page is never served stale."""
+    """The catalogue of published activities in the URL's language, filtered by module, age band, language and a
+    date with slots. Kept rendered by `catalogue_page` until the centre's data changes."""
     lang = _language(lang)
-    if uncommitted(["innovation"]):
-        return _catalogue(request, lang)
-    raw = f"{code_salt()}|{lang}|{request.get_full_path()}|{tokens()['innovation']}"
-    key = "centre-catalogue:" + hashlib.blake2s(raw.encode(), digest_size=16).hexdigest()
-    html = cache.get(key)
-    if html is None:
-        response = _catalogue(request, lang)
-        if response.status_code == 200:
-            cache.set(key, response.content, CATALOGUE_TIMEOUT)
-        return response
+    with translation.override(lang):
+        html = catalogue_page(lang=lang, query=request.GET.urlencode()[:500])
     response = HttpResponse(html)
     response["Content-Language"] = lang
     return response
 
 
-def _catalogue(request: HttpRequest, lang: str) -> HttpResponse:
-    """Published activities, filtered by module, age band, language and a date with free slots."""
-    with translation.override(lang):
-        form = CatalogueFilter(request.GET or None, language=lang)
-        activities = _published()
-        chosen = form.cleaned_data if form.is_valid() else {}
-        if chosen.get("module"):
-            activities = activities.filter(module__code=chosen["module"])
-        if chosen.get("age"):
-            activities = activities.filter(age_bands__code=chosen["age"])
-        if chosen.get("language"):
-            activities = activities.filter(languages__contains=chosen["language"])
-        if chosen.get("date"):
-            activities = activities.filter(slots__date=chosen["date"])
-        rows = [
-            {
-                "activity": a,
-                "title": a.title(lang),
-                "module": a.module.name(lang),
-                "bands": ", ".join(str(b) for b in a.age_bands.all()),
-                "languages": ", ".join(code.upper() for code in a.language_codes()),
-            }
-            for a in activities.distinct().order_by("module__position", "code")
-        ]
-    return _page(request, lang, "innovation/public/catalogue.html", {"form": form, "rows": rows})
+@cached_figures("innovation")
+def catalogue_page(*, lang: str, query: str) -> str:
+    """The catalogue page for a language and a filter, cached under the `innovation` area's generation
+    (`core.figures_cache`: renewed after every committed write of the area's tables, so never stale)."""
+    form = CatalogueFilter(QueryDict(query) if query else None, language=lang)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    rows = [
+        {
+            "activity": a,
+            "title": a.title(lang),
+            "module": a.module.name(lang),
+            "bands": ", ".join(str(b) for b in a.age_bands.all()),
+            "languages": ", ".join(code.upper() for code in a.language_codes()),
+        }
+        for a in published_activities(
+            module=chosen.get("module"), age_band=chosen.get("age"), language=chosen.get("language"),
+            on=chosen.get("date"),
+        )
+    ]  # fmt: skip
+    path = f"{PREFIX}{lang}/" + (f"?{query}" if query else "")
+    return render_to_string(
+        "innovation/public/catalogue.html",
+        {"form": form, "rows": rows, "lang": lang, "languages": language_links(path, prefix=PREFIX, lang=lang)},
+    )
 
 
 def activity_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
@@ -127,9 +100,9 @@ def activity_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
 
 
 def _too_many(request: HttpRequest) -> bool:
-    key = f"eduboard:centre-bookings:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 3600)}"
-    cache.add(key, 0, timeout=3600)
-    return cache.incr(key) > settings.CENTRE_BOOKINGS_PER_HOUR
+    return over_limit(
+        "centre-booking", request.META.get("REMOTE_ADDR", ""), limit=settings.CENTRE_BOOKINGS_PER_HOUR, seconds=3600
+    )
 
 
 def _request_from(form: BookingForm) -> services.BookingRequest:

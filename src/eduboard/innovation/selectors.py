@@ -128,3 +128,27 @@ def school_year_events(*, as_of: date, visible_to: Viewer) -> list[Any]:
     summer's deadlines and preparations) to the end of August it ends (seed 002, section IX)."""
     first_year = as_of.year if as_of.month >= 6 else as_of.year - 1
     return events_between(start=date(first_year, 6, 1), end=date(first_year + 1, 8, 31), visible_to=visible_to)
+
+
+def published_activities(
+    *, module: str | None = None, age_band: str | None = None, language: str | None = None, on: date | None = None
+) -> Any:
+    """The public catalogue: published activities (any reader, signed in or not), filtered by module code, age
+    band code, language and a day with slots, in the catalogue's order."""
+    from eduboard.innovation.models import Activity
+
+    activities = Activity.objects.filter(published=True)
+    if module:
+        activities = activities.filter(module__code=module)
+    if age_band:
+        activities = activities.filter(age_bands__code=age_band)
+    if language:
+        activities = activities.filter(languages__contains=language)
+    if on:
+        activities = activities.filter(slots__date=on)
+    return (
+        activities.distinct()
+        .select_related("module")
+        .prefetch_related("age_bands")
+        .order_by("module__position", "code")
+    )

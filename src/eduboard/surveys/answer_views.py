@@ -5,20 +5,19 @@ records who answered: no user, no address, no time is stored with a response."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from eduboard.core.public import over_limit, render_in, url_language
 from eduboard.surveys import services
-from eduboard.surveys.choices import ANSWER_LABELS, ANSWER_LANGUAGES, SCALES, QuestionKind
+from eduboard.surveys.choices import ANSWER_LABELS, SCALES, QuestionKind
 from eduboard.surveys.models import Response, Survey, SurveyLink
 
 COOKIE_SALT = "eduboard.surveys.answer"
@@ -51,22 +50,13 @@ def _remember(response: HttpResponse, answer: Response, request: HttpRequest) ->
     return response
 
 
-def _language(lang: str) -> str:
-    if lang not in ANSWER_LANGUAGES:
-        raise Http404
-    return lang
+_language = url_language
 
 
 def _page(request: HttpRequest, lang: str, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
-    """Render in the URL's language, with links to the same page in the others; never cached, never indexed."""
-    with translation.override(lang):
-        languages = [
-            (code, request.path.replace(f"/answer/{lang}/", f"/answer/{code}/", 1), name)
-            for code, name in (("lv", "Latviešu"), ("ru", "Русский"), ("en", "English"))
-        ]
-        response = render(request, template, {**context, "lang": lang, "languages": languages}, status=status)
+    """Render in the URL's language, with links to the same page in the others; never indexed."""
+    response = render_in(request, lang, template, context, prefix="/answer/", status=status)
     response["X-Robots-Tag"] = "noindex"
-    response["Content-Language"] = lang
     return response
 
 
@@ -75,9 +65,7 @@ def answer_root_view(request: HttpRequest) -> HttpResponse:
 
 
 def _too_many_tries(request: HttpRequest) -> bool:
-    key = f"eduboard:survey-code-tries:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 600)}"
-    cache.add(key, 0, timeout=600)
-    return cache.incr(key) > CODE_TRIES
+    return over_limit("survey-code", request.META.get("REMOTE_ADDR", ""), limit=CODE_TRIES, seconds=600)
 
 
 @never_cache
