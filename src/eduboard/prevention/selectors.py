@@ -219,3 +219,54 @@ def default_as_of(*, visible_to: Viewer, today: date) -> date:
     if latest is not None and latest < today and school_year_code_for(latest) != school_year_code_for(today):
         return latest
     return today
+
+
+def learner_case(*, learner: Any, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """A learner's prevention case as the viewer may read it: the latest enrolment in scope, the rules that hold
+    on `as_of` (worked out on that enrolment's institution only, not the whole scope), unexcused lessons by month
+    (the latest 12), insufficient grades, and the support plans, each with its history from the audit trail
+    (`history_entries`)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    enrolment = (
+        Enrolment.objects.visible_to(visible_to)
+        .filter(learner=learner)
+        .select_related("group__institution")
+        .order_by("-enrolled_on")
+        .first()
+    )
+    rules_now: list[str] = []
+    if enrolment is not None:
+        pairs = risk_pairs(as_of=as_of, visible_to=visible_to, institution=enrolment.group.institution)
+        rules_now = [code for code, found in pairs.items() if any(who == learner.pk for who, _where in found)]
+    absences = list(
+        Absence.objects.visible_to(visible_to)
+        .filter(learner=learner, excused=False)
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(lessons=Sum("lessons"))
+        .order_by("-month")[:12]
+    )
+    grades = list(
+        TermResult.objects.visible_to(visible_to)
+        .filter(learner=learner, grade__in=INSUFFICIENT_GRADES)
+        .select_related("school_year")
+        .order_by("-school_year__start_date", "term", "subject")
+    )
+    plans = list(
+        SupportPlan.objects.visible_to(visible_to).filter(learner=learner).select_related("responsible", "institution")
+    )
+    history: dict[int, list[Any]] = {}
+    if plans:
+        for entry in (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(SupportPlan), object_id__in=[p.pk for p in plans]
+            )
+            .select_related("actor")
+            .order_by("timestamp")
+        ):
+            history.setdefault(int(entry.object_id or 0), []).append(entry)
+    for plan in plans:
+        plan.history_entries = history.get(plan.pk, [])
+    return {"enrolment": enrolment, "rules_now": rules_now, "absences": absences, "grades": grades, "plans": plans}

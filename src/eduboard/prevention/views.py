@@ -6,13 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from auditlog.models import LogEntry
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
-from django.db.models.functions import TruncMonth
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,9 +19,8 @@ from eduboard.core.forms import add_service_error
 from eduboard.prevention import selectors, services
 from eduboard.prevention.choices import RuleCode
 from eduboard.prevention.forms import AsOfForm, OpenCaseForm, SupportPlanForm
-from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
-from eduboard.prevention.selectors import INSUFFICIENT_GRADES
-from eduboard.registry.models import Enrolment, Institution, Learner
+from eduboard.prevention.models import RiskRule, SupportPlan
+from eduboard.registry.models import Institution, Learner
 
 
 def _as_of(request: HttpRequest) -> tuple[AsOfForm, date]:
@@ -122,23 +117,6 @@ def risk_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _plan_history(plans: list[SupportPlan]) -> dict[int, list[LogEntry]]:
-    if not plans:
-        return {}
-    entries = (
-        LogEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(SupportPlan),
-            object_id__in=[plan.pk for plan in plans],
-        )
-        .select_related("actor")
-        .order_by("timestamp")
-    )
-    history: dict[int, list[LogEntry]] = {}
-    for entry in entries:
-        history.setdefault(int(entry.object_id or 0), []).append(entry)
-    return history
-
-
 @login_required
 @permission_required("prevention.view_supportplan", raise_exception=True)
 def case_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -160,39 +138,9 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "prevention/open_case.html", {"form": reason_form, "learner_id": learner.pk})
     audit_read(actor=request.user, instance=learner)
     today = timezone.localdate()
-    institutions = Institution.objects.visible_to(request.user)
-    enrolment = (
-        Enrolment.objects.visible_to(request.user)
-        .filter(learner=learner, group__institution__in=institutions)
-        .select_related("group__institution")
-        .order_by("-enrolled_on")
-        .first()
-    )
-    at_risk = selectors.learners_at_risk(as_of=today, visible_to=request.user)
+    case = selectors.learner_case(learner=learner, as_of=today, visible_to=request.user)
+    enrolment, plans = case["enrolment"], case["plans"]
     labels = dict(RuleCode.choices)
-    rules_now = [labels.get(code, code) for code, learners in at_risk.items() if learner.pk in learners]
-    absences = (
-        Absence.objects.visible_to(request.user)
-        .filter(learner=learner, excused=False)
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(lessons=Sum("lessons"))
-        .order_by("-month")[:12]
-    )
-    grades = (
-        TermResult.objects.visible_to(request.user)
-        .filter(learner=learner, grade__in=INSUFFICIENT_GRADES)
-        .select_related("school_year")
-        .order_by("-school_year__start_date", "term", "subject")
-    )
-    plans = list(
-        SupportPlan.objects.visible_to(request.user)
-        .filter(learner=learner)
-        .select_related("responsible", "institution")
-    )
-    history = _plan_history(plans)
-    for plan_row in plans:
-        plan_row.history_entries = history.get(plan_row.pk, [])  # type: ignore[attr-defined]
     can_plan = request.user.has_perm("prevention.add_supportplan") and enrolment is not None
     institution_id = enrolment.group.institution_id if enrolment else 0
     form = None
@@ -227,9 +175,9 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "learner": learner,
             "enrolment": enrolment,
-            "rules_now": rules_now,
-            "absences": absences,
-            "grades": grades,
+            "rules_now": [labels.get(code, code) for code in case["rules_now"]],
+            "absences": case["absences"],
+            "grades": case["grades"],
             "plans": plans,
             "form": form,
             "editing": editing,
