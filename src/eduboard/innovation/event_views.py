@@ -22,9 +22,9 @@ from django.utils.translation import gettext_lazy
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.ical import CalendarEvent, calendar
-from eduboard.core.scope import WHOLE_CITY, institution_scope
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.core.text import validate_no_control_characters
-from eduboard.core.versions import atomic_write, save_versioned
+from eduboard.innovation import services
 from eduboard.innovation.models import Event
 from eduboard.innovation.selectors import events_between, when_label
 from eduboard.registry.models import Institution
@@ -106,11 +106,6 @@ def month_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@atomic_write
-def _save_event(event: Event, form: EventForm) -> None:
-    save_versioned(event, expected_version=form.edited_version())
-
-
 @login_required
 @permission_required("innovation.add_event", raise_exception=True)
 def event_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -121,17 +116,14 @@ def event_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse
     form = EventForm(request.POST or None, instance=event, initial=initial, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         edited: Event = form.save(commit=False)
-        if edited.organiser_id is None and institution_scope(request.user) is not None:
-            form.add_error("organiser", _("Choose your institution: the board's own events are the board's to enter."))
+        try:
+            services.save_event(edited, actor=request.user, expected_version=form.edited_version())
+        except ValidationError as error:
+            form.add_save_error(error)
         else:
-            try:
-                _save_event(edited, form)
-            except ValidationError as error:
-                form.add_save_error(error)
-            else:
-                messages.success(request, _("The event was saved."))
-                month = timezone.localtime(edited.starts_at).strftime("%Y-%m")
-                return redirect(f"{reverse('events_month')}?month={month}")
+            messages.success(request, _("The event was saved."))
+            month = timezone.localtime(edited.starts_at).strftime("%Y-%m")
+            return redirect(f"{reverse('events_month')}?month={month}")
     return render(request, "innovation/event_form.html", {"form": form, "event": event})
 
 

@@ -152,3 +152,19 @@ def published_activities(
         .prefetch_related("age_bands")
         .order_by("module__position", "code")
     )
+
+
+def leaderboards(*, date_from: date, date_to: date, visible_to: Viewer, top: int = 20) -> dict[str, list[Any]]:
+    """Points recorded in a period on cards given to a school: the `top` schools and the `top` classes (cards
+    name no one)."""
+    entries = (
+        PointEntry.objects.visible_to(visible_to)
+        .filter(recorded_at__date__gte=date_from, recorded_at__date__lte=date_to)
+        .exclude(card__school_name="")
+    )
+    schools = entries.values("card__school_name").annotate(total=Sum("points"))
+    classes = entries.values("card__school_name", "card__class_label").annotate(total=Sum("points"))
+    return {
+        "schools": list(schools.order_by("-total", "card__school_name")[:top]),
+        "classes": list(classes.order_by("-total", "card__school_name", "card__class_label")[:top]),
+    }

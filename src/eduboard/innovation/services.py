@@ -15,7 +15,8 @@ from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduboard.core.versions import atomic_write
+from eduboard.core.scope import institution_scope
+from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.innovation.choices import CANCEL_HOURS, HOLDING, LANGUAGES, BookingStatus
 from eduboard.innovation.models import Booking, Card, PointEntry, Slot, WaitingListEntry
 from eduboard.registry.models import Institution
@@ -213,3 +214,55 @@ def record_points(*, actor: Any, card: str, task: str, points: int) -> PointEntr
 
 def card_total(card: Card) -> int:
     return int(PointEntry.objects.filter(card=card).aggregate(total=Sum("points"))["total"] or 0)
+
+
+# --- the centre's own edits: activities, slots, visits, and the shared calendar's events
+
+
+def _refuse_outside(actor: Any, institution_id: int | None) -> None:
+    if institution_id is None or not Institution.objects.editable_by(actor).filter(pk=institution_id).exists():
+        raise PermissionDenied(_("This centre is not in your scope."))
+
+
+@atomic_write
+def save_activity(activity: Any, *, actor: Any, expected_version: int | None, age_bands: Any) -> Any:
+    """Add or edit an activity of a centre in the actor's scope, with its age bands; a stale edit is refused."""
+    _refuse_outside(actor, activity.centre_id)
+    save_versioned(activity, expected_version=expected_version, many={"age_bands": age_bands})
+    return activity
+
+
+@atomic_write
+def save_slot(slot: Slot, *, actor: Any, expected_version: int | None) -> Slot:
+    """Add or edit a bookable time of an activity of the actor's centre."""
+    _refuse_outside(actor, slot.activity.centre_id)
+    save_versioned(slot, expected_version=expected_version)
+    return slot
+
+
+@atomic_write
+def save_visit(visit: Any, *, actor: Any, expected_version: int | None, led_by: Any) -> Any:
+    """Record a visit of the actor's centre; a booked group's visit marks its booking attended (its places stay
+    held)."""
+    _refuse_outside(actor, visit.centre_id)
+    save_versioned(visit, expected_version=expected_version, many={"led_by": led_by})
+    if visit.booking_id is not None:
+        booking = Booking.objects.select_for_update().get(pk=visit.booking_id)
+        if booking.status != BookingStatus.ATTENDED:
+            _set_status(booking, BookingStatus.ATTENDED)
+    return visit
+
+
+@atomic_write
+def save_event(event: Any, *, actor: Any, expected_version: int | None) -> Any:
+    """Add or edit an event of the shared calendar: an institution's by its roles, the board's own (no organiser)
+    by the board only."""
+    if event.organiser_id is None:
+        if institution_scope(actor) is not None:
+            raise ValidationError(
+                {"organiser": _("Choose your institution: the board's own events are the board's to enter.")}
+            )
+    elif not Institution.objects.editable_by(actor).filter(pk=event.organiser_id).exists():
+        raise ValidationError({"organiser": _("This institution is not in your scope.")})
+    save_versioned(event, expected_version=expected_version)
+    return event

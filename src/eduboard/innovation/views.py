@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -29,12 +29,12 @@ from django.views.decorators.http import require_POST
 from eduboard.accounts.models import User
 from eduboard.core.exports import Column
 from eduboard.core.ical import CalendarEvent, calendar
-from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.core.views import FilteredListView
 from eduboard.innovation import services
 from eduboard.innovation.choices import BookingStatus, VisitKind
 from eduboard.innovation.forms import ActivityForm, CardsForm, PointsForm, SlotForm, VisitForm
-from eduboard.innovation.models import Activity, Booking, Card, PointEntry, Slot, Visit
+from eduboard.innovation.models import Activity, Booking, Card, Slot, Visit
+from eduboard.innovation.selectors import leaderboards
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -183,17 +183,15 @@ def booking_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             edited.centre_id = booking.slot.activity.centre_id
             edited.activity = booking.slot.activity
             try:
-                _save_visit(edited, form)
+                services.save_visit(
+                    edited,
+                    actor=request.user,
+                    expected_version=form.edited_version(),
+                    led_by=form.cleaned_data["led_by"],
+                )
             except ValidationError as error:
                 form.add_save_error(error)
             else:
-                if booking.status != BookingStatus.ATTENDED:
-                    services.change_status(
-                        booking_id=booking.pk,
-                        status=BookingStatus.ATTENDED,
-                        actor=request.user,
-                        expected_version=booking.version,
-                    )
                 messages.success(request, _("The visit was recorded."))
                 return redirect("innovation:booking_detail", pk=booking.pk)
     slots = (
@@ -207,11 +205,6 @@ def booking_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "innovation/booking_detail.html",
         {"booking": booking, "form": form, "slots": slots, "can_change": can_change, "visit": visit},
     )
-
-
-@atomic_write
-def _save_visit(visit: Visit, form: VisitForm) -> None:
-    save_versioned(visit, expected_version=form.edited_version(), many={"led_by": form.cleaned_data["led_by"]})
 
 
 class VisitFilter(django_filters.FilterSet):
@@ -280,7 +273,9 @@ def visit_add_view(request: HttpRequest) -> HttpResponse:
         visit: Visit = form.save(commit=False)
         visit.centre = centre
         try:
-            _save_visit(visit, form)
+            services.save_visit(
+                visit, actor=request.user, expected_version=form.edited_version(), led_by=form.cleaned_data["led_by"]
+            )
         except ValidationError as error:
             form.add_save_error(error)
         else:
@@ -407,25 +402,11 @@ def leaderboard_view(request: HttpRequest) -> HttpResponse:
         date_to = date.fromisoformat(request.GET.get("to", "")[:10])
     except ValueError:
         date_to = today
-    entries = PointEntry.objects.visible_to(request.user).filter(
-        recorded_at__date__gte=date_from, recorded_at__date__lte=date_to
-    )
-    schools = list(
-        entries.exclude(card__school_name="")
-        .values("card__school_name")
-        .annotate(total=Sum("points"))
-        .order_by("-total", "card__school_name")[:20]
-    )
-    classes = list(
-        entries.exclude(card__school_name="")
-        .values("card__school_name", "card__class_label")
-        .annotate(total=Sum("points"))
-        .order_by("-total", "card__school_name", "card__class_label")[:20]
-    )
+    boards = leaderboards(date_from=date_from, date_to=date_to, visible_to=request.user)
     return render(
         request,
         "innovation/leaderboard.html",
-        {"schools": schools, "classes": classes, "date_from": date_from, "date_to": date_to},
+        {**boards, "date_from": date_from, "date_to": date_to},
     )
 
 
@@ -469,11 +450,6 @@ class ActivityListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
         return Activity.objects.visible_to(self.request.user).select_related("module").prefetch_related("age_bands")
 
 
-@atomic_write
-def _save_activity(activity: Activity, form: Any) -> None:
-    save_versioned(activity, expected_version=form.edited_version(), many={"age_bands": form.cleaned_data["age_bands"]})
-
-
 @login_required
 @permission_required("innovation.view_activity", raise_exception=True)
 def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -486,7 +462,7 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, viewer=request.user)
     slot_form = SlotForm(None, viewer=request.user, prefix="slot")
     if request.method == "POST":
-        if not can_change or not Institution.objects.editable_by(request.user).filter(pk=centre.pk).exists():
+        if not can_change:
             raise PermissionDenied
         if request.POST.get("action") == "slot" and activity is not None:
             slot_form = SlotForm(request.POST, viewer=request.user, prefix="slot")
@@ -494,7 +470,7 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
                 slot: Slot = slot_form.save(commit=False)
                 slot.activity = activity
                 try:
-                    _save_slot(slot, slot_form)
+                    services.save_slot(slot, actor=request.user, expected_version=slot_form.edited_version())
                 except ValidationError as error:
                     slot_form.add_save_error(error)
                 else:
@@ -504,7 +480,12 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
             edited: Activity = form.save(commit=False)
             edited.centre = centre
             try:
-                _save_activity(edited, form)
+                services.save_activity(
+                    edited,
+                    actor=request.user,
+                    expected_version=form.edited_version(),
+                    age_bands=form.cleaned_data["age_bands"],
+                )
             except ValidationError as error:
                 form.add_save_error(error)
             else:
@@ -516,8 +497,3 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
         "innovation/activity_form.html",
         {"activity": activity, "form": form, "slot_form": slot_form, "slots": slots, "can_change": can_change},
     )
-
-
-@atomic_write
-def _save_slot(slot: Slot, form: Any) -> None:
-    save_versioned(slot, expected_version=form.edited_version())
