@@ -212,3 +212,30 @@ def results_table(
         "rows": rows,
         "has_previous": bool(before),
     }
+
+
+def code_lists(*, survey: Survey, visible_to: Viewer) -> list[dict[str, Any]]:
+    """The lists of one-time codes issued in the viewer's institutions: how many issued and used, never by whom."""
+    from django.db.models import Q
+
+    from eduboard.surveys.models import AccessCode
+
+    return list(
+        AccessCode.objects.visible_to(visible_to)
+        .filter(survey=survey)
+        .values("institution_id", "institution__name", "audience", "grade_band", "label")
+        .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
+        .order_by("institution__sort_name", "label")
+    )
+
+
+def finished_by_institution(*, survey: Survey, audience: str, visible_to: Viewer) -> dict[int, int]:
+    """Institution id -> finished responses of an audience, in the viewer's institutions."""
+    return dict(
+        Response.objects.visible_to(visible_to)
+        .filter(survey=survey, audience=audience, finished=True)
+        .values_list("institution_id")
+        .annotate(n=Count("pk"))
+        .values_list("institution_id", "n")
+        .order_by()
+    )

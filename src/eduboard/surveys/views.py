@@ -7,6 +7,7 @@ codes and parents' links an institution hands out. Thin: rules in `surveys.servi
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import django_filters
 from django.contrib import messages
@@ -29,7 +30,7 @@ from eduboard.registry.models import Institution
 from eduboard.surveys import selectors, services
 from eduboard.surveys.choices import Audience
 from eduboard.surveys.forms import CodesForm, CopyForm, ResultsFilterForm, SurveyForm
-from eduboard.surveys.models import AccessCode, Response, Survey
+from eduboard.surveys.models import AccessCode, Survey
 
 TOO_FEW = gettext_lazy("too few answers")
 
@@ -218,30 +219,17 @@ def survey_codes_view(request: HttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("%d codes were issued.") % len(issued))
             sheet = reverse("surveys:code_sheet", kwargs={"code": survey.code})
-            return redirect(f"{sheet}?institution={issued[0].institution_id}&list={issued[0].label}")
+            query = urlencode({"institution": issued[0].institution_id, "list": issued[0].label})
+            return redirect(f"{sheet}?{query}")
     parents_types = [t for types in selectors.INSTITUTION_GROUPS.values() for t in types]
     institutions = Institution.objects.editable_by(request.user).filter(type__in=parents_types)
-    lists = (
-        AccessCode.objects.visible_to(request.user)
-        .filter(survey=survey)
-        .values("institution_id", "institution__name", "audience", "grade_band", "label")
-        .annotate(issued=Count("pk"), used=Count("pk", filter=Q(used=True)))
-        .order_by("institution__sort_name", "label")
-    )
+    lists = selectors.code_lists(survey=survey, visible_to=request.user)
     links = []
     if Audience.PARENTS in audiences:
         made = services.links_for(
             survey=survey, institutions=institutions, audience=Audience.PARENTS, actor=request.user
         )
-        answered = dict(
-            Response.objects.filter(
-                survey=survey, institution__in=institutions, audience=Audience.PARENTS, finished=True
-            )
-            .values_list("institution_id")
-            .annotate(n=Count("pk"))
-            .values_list("institution_id", "n")
-            .order_by()
-        )
+        answered = selectors.finished_by_institution(survey=survey, audience=Audience.PARENTS, visible_to=request.user)
         for link in made:
             url = request.build_absolute_uri(reverse("answer_link", kwargs={"lang": "lv", "token": link.token}))
             links.append((link.institution, url, answered.get(link.institution_id, 0)))
