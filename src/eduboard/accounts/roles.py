@@ -103,6 +103,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "innovation": READ,
         # The events calendar is shared: heads enter their institutions' events.
         "innovation.event": WRITE,
+        # Interest education: heads keep their clubs; the municipality's licences are the board's register.
+        "registry.municipallicence": READ,
         "reports": WRITE,
     },
     Role.INSTITUTION_STAFF: {
@@ -114,6 +116,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **QUALITY_REFERENCE,
         **SELF_ASSESSMENT_READ,
         "innovation.event": READ,
+        # Teachers read the centre's teaching materials (teachers-only ones too).
+        "innovation.material": READ,
+        "innovation.materialversion": READ,
         "reports": READ,
     },
     Role.CENTRE_STAFF: {
@@ -129,6 +134,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **SELF_ASSESSMENT_READ,
         "surveys": READ,
         "innovation.event": READ,
+        "innovation.material": READ,
+        "innovation.materialversion": READ,
         "reports": READ,
     },
 }

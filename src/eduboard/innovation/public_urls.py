@@ -1,6 +1,6 @@
 """The centre's public pages (no sign-in): /centre/<lv|ru|en>/…"""
 
-from django.urls import path
+from django.urls import include, path
 
 from eduboard.innovation import public_views
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("<str:lang>/slots/<int:slot_id>/book/", public_views.book_view, name="centre_book"),
     path("<str:lang>/booking/<str:token>/", public_views.booking_view, name="centre_booking"),
     path("<str:lang>/card/", public_views.card_view, name="centre_card"),
+    path("<str:lang>/competitions/", include("eduboard.innovation.competition_public_urls")),
+    path("<str:lang>/courses/", include("eduboard.innovation.course_public_urls")),
+    path("<str:lang>/materials/", include("eduboard.innovation.material_public_urls")),
 ]

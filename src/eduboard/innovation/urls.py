@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from eduboard.innovation import views
 
@@ -18,4 +18,7 @@ urlpatterns = [
     path("cards/", views.cards_view, name="cards"),
     path("points/", views.points_view, name="points"),
     path("leaderboard/", views.leaderboard_view, name="leaderboard"),
+    path("competitions/", include("eduboard.innovation.competition_urls")),
+    path("courses/", include("eduboard.innovation.course_urls")),
+    path("materials/", include("eduboard.innovation.material_urls")),
 ]

@@ -81,3 +81,23 @@ class QueueStatus(models.TextChoices):
     OFFERED = "offered", _("Offered a place")
     ACCEPTED = "accepted", _("Accepted")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class InterestField(models.TextChoices):
+    """The field (joma) of an interest-education programme."""
+
+    TECHNICAL = "technical", _("technical creativity")
+    SCIENCE = "science", _("natural sciences")
+    ARTS = "arts", _("visual and applied arts")
+    MUSIC = "music", _("music")
+    DANCE = "dance", _("dance")
+    THEATRE = "theatre", _("theatre")
+    SPORTS = "sports", _("sports")
+    CIVIC = "civic", _("civic and youth work")
+    LANGUAGES = "languages", _("languages and culture")
+    OTHER = "other", _("other")
+
+
+class MunicipalLicenceKind(models.TextChoices):
+    INTEREST = "interest", _("interest education programme")
+    ADULT = "adult", _("adult non-formal education programme")

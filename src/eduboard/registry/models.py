@@ -19,6 +19,8 @@ from eduboard.registry.choices import (
     GroupKind,
     InstitutionType,
     InstructionLanguage,
+    InterestField,
+    MunicipalLicenceKind,
     ProgrammeLevel,
     QueueStatus,
     SpecialNeeds,
@@ -149,6 +151,14 @@ class Programme(TimeStampedModel):
         choices=InstructionLanguage.choices,
         default=InstructionLanguage.LATVIAN,
     )
+    stem = models.BooleanField(
+        _("STEM"),
+        default=False,
+        help_text=_("Interest education: a programme of science, technology, engineering or maths."),
+    )
+    field = models.CharField(
+        _("field"), max_length=16, choices=InterestField.choices, blank=True, help_text=_("Interest education only.")
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
@@ -191,6 +201,100 @@ class Licence(TimeStampedModel):
         return f"{self.institution} — {self.programme.code}"
 
 
+class Club(TimeStampedModel):
+    """A neighbourhood leisure club (apkaimes brīvā laika klubs) of an interest-education institution: a place of
+    its own in the city where its interest groups meet (seed 002: BJC “Jaunība” runs six)."""
+
+    institution = models.ForeignKey(
+        Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="clubs"
+    )
+    name = models.CharField(_("name"), max_length=160)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("club")
+        verbose_name_plural = _("clubs")
+        ordering = ["institution", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "name"], name="club_unique_name"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True)
+                | Q(opened_on__isnull=True)
+                | Q(closed_on__gte=models.F("opened_on")),
+                name="club_closes_after_opening",
+                violation_error_message=_("A club closes on or after the day it opens."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MunicipalLicenceQuerySet(ScopedQuerySet):
+    """Licences the municipality issued: the board's register; a head reads their institution's."""
+
+    institution_path = "provider"
+
+
+class MunicipalLicence(TimeStampedModel):
+    """The municipality's licence of an interest or adult non-formal education programme (at most 160 hours), for a
+    provider: an institution of the registry or another (a private) provider named in text."""
+
+    number = models.CharField(_("licence number"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=MunicipalLicenceKind.choices)
+    programme_name = models.CharField(_("programme"), max_length=255)
+    hours = models.PositiveSmallIntegerField(
+        _("hours"), validators=[MinValueValidator(1), MaxValueValidator(160)], help_text=_("At most 160 hours.")
+    )
+    field = models.CharField(_("field"), max_length=16, choices=InterestField.choices, blank=True)
+    provider = models.ForeignKey(
+        Institution,
+        verbose_name=_("provider in the registry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="municipal_licences",
+    )
+    provider_name = models.CharField(_("provider"), max_length=255)
+    provider_registration_number = models.CharField(_("provider's registration number"), max_length=20, blank=True)
+    decision = models.CharField(
+        _("decision"), max_length=120, blank=True, help_text=_("e.g. the commission's protocol")
+    )
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True, help_text=_("Empty: without a term."))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = MunicipalLicenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("municipal licence")
+        verbose_name_plural = _("municipal licences")
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=1, hours__lte=160),
+                name="municipal_licence_hours_1_160",
+                violation_error_message=_("A municipal licence covers a programme of 1 to 160 hours."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("issued_on")),
+                name="municipal_licence_valid_after_issue",
+                violation_error_message=_("A licence is valid until a day on or after it was issued."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.programme_name}"
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.issued_on <= day and (self.valid_until is None or self.valid_until >= day)
+
+
 class Group(LatvianKeysMixin, TimeStampedModel):
     """A preschool group, class, course or interest group (grupa / klase / kurss / pulciņš) of one school year."""
 
@@ -217,6 +321,24 @@ class Group(LatvianKeysMixin, TimeStampedModel):
         max_length=160,
         blank=True,
         help_text=_("Vocational groups: the qualification (speciality) its learners study for."),
+    )
+    leader = models.ForeignKey(
+        "people.StaffMember",
+        verbose_name=_("leader"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_groups",
+        help_text=_("Interest groups (pulciņi): the teacher who leads the group."),
+    )
+    club = models.ForeignKey(
+        "Club",
+        verbose_name=_("club"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="groups",
+        help_text=_("Interest groups: the neighbourhood club where the group meets."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     sort_name = LatvianKeyField(sources=["name"])

@@ -1,0 +1,5 @@
+"""competition_urls"""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

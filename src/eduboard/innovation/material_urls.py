@@ -1,0 +1,5 @@
+"""material_urls"""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""interest education pages"""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
