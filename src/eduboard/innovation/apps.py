@@ -14,9 +14,31 @@ class InnovationConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from eduboard.core.jobs import register_importers
+        from eduboard.innovation.course_forms import register_course_picker
         from eduboard.innovation.importers import IMPORTERS
-        from eduboard.innovation.models import Activity, Booking, Card, Event, Prize, Slot, Visit
+        from eduboard.innovation.models import (
+            Activity,
+            Attendance,
+            Booking,
+            Card,
+            Competition,
+            Course,
+            CourseSession,
+            Event,
+            Match,
+            Material,
+            MaterialVersion,
+            Participant,
+            Prize,
+            Slot,
+            Team,
+            Visit,
+        )
 
-        for model in (Activity, Slot, Booking, Visit, Card, Prize, Event):
+        for model in (
+            Activity, Slot, Booking, Visit, Card, Prize, Event, Competition, Team, Match, Course, CourseSession,
+            Participant, Attendance, Material, MaterialVersion,
+        ):  # fmt: skip
             auditlog.register(model)
         register_importers("innovation", IMPORTERS)
+        register_course_picker()

@@ -1,5 +1,9 @@
-"""course_public_urls"""
+"""The courses' public page: /centre/<lv|ru|en>/courses/verify/<key>/, a certificate's verification."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from eduboard.innovation import course_public as views
+
+urlpatterns = [
+    path("verify/<str:key>/", views.verify_view, name="centre_certificate"),
+]

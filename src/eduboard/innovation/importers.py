@@ -7,6 +7,7 @@
 - visits: `activity,date,school,municipality,grade,learners,teachers,age_band` (the school by name: visitors come
   from outside the city too); key: activity, date, school.
 - events: `title,starts_at,ends_at,place,organiser,audience,public`; key: title and start.
+- course_attendance: `course,personal_code_or_name,school,session_date,present` (innovation.course_importers).
 - teams: `competition,discipline,team,school,robot,members,coach_email` (members `Anna (12); Pēteris (13)`); key:
   competition, discipline, team.
 """

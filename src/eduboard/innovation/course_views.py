@@ -1,0 +1,373 @@
+"""The centre's pages of courses for teachers: the courses (filters, CSV/XLSX), a course (versioned) with its
+sessions, its participants and their registration, the attendance grid (one POST saves it all; usable on a phone),
+issuing certificates and the certificates as a PDF (A4 landscape, in Latvian, with a QR code of the public
+verification page); a head of a city school reads their school's participants and their certificates.
+Thin: rules and reads in `innovation.courses`."""
+
+from __future__ import annotations
+
+import base64
+import io
+from typing import Any
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from eduboard.core.exports import Column
+from eduboard.core.forms import add_service_error
+from eduboard.core.views import FilteredListView
+from eduboard.innovation import courses as rules
+from eduboard.innovation.course_forms import CertifyForm, CourseForm, RegistrationForm, SessionForm
+from eduboard.innovation.models import Attendance, Course, CourseSession, Module, Participant
+from eduboard.registry.choices import InstitutionType
+from eduboard.registry.models import Institution
+
+
+def _my_centre(user: Any) -> Institution | None:
+    return Institution.objects.editable_by(user).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _can_change(user: Any, course: Course, permission: str = "innovation.change_course") -> bool:
+    return user.has_perm(permission) and Course.objects.editable_by(user).filter(pk=course.pk).exists()
+
+
+# --- the list
+
+
+class CourseFilter(django_filters.FilterSet):
+    module = django_filters.ModelChoiceFilter(label=gettext_lazy("Module"), queryset=Module.objects.all())
+    year = django_filters.NumberFilter(label=gettext_lazy("Year"), field_name="starts_on", lookup_expr="year")
+    title = django_filters.CharFilter(label=gettext_lazy("Title"), field_name="title", lookup_expr="icontains")
+
+    class Meta:
+        model = Course
+        fields = ["module", "year", "title"]
+
+
+class CourseListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """The centre's courses with their sessions, participants and certificates counted."""
+
+    permission_required = "innovation.view_course"
+    filterset_class = CourseFilter
+    template_name = "innovation/courses/list.html"
+    partial_template_name = "innovation/courses/table.html"
+    sort_fields = {"starts_on": "starts_on", "title": "title", "code": "code"}
+    default_sort = "-starts_on"
+    export_filename = "courses"
+    export_columns = [
+        Column(gettext_lazy("Code"), lambda c: c.code),
+        Column(gettext_lazy("Title"), lambda c: c.title),
+        Column(gettext_lazy("Module"), lambda c: c.module.name_lv if c.module else ""),
+        Column(gettext_lazy("Hours"), lambda c: c.hours),
+        Column(gettext_lazy("From"), lambda c: c.starts_on),
+        Column(gettext_lazy("To"), lambda c: c.ends_on),
+        Column(gettext_lazy("Places"), lambda c: c.places),
+        Column(gettext_lazy("Lecturer"), lambda c: c.lecturer),
+        Column(gettext_lazy("Sessions"), lambda c: c.session_count),
+        Column(gettext_lazy("Participants"), lambda c: c.participant_count),
+        Column(gettext_lazy("Certificates"), lambda c: c.certificate_count),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return rules.course_rows(self.request.user).select_related("module")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("innovation.add_course")
+        return context
+
+
+# --- a course and its sessions
+
+
+@login_required
+@permission_required("innovation.view_course", raise_exception=True)
+def course_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add or edit a course (versioned: an edit of a stale copy is refused)."""
+    course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk) if pk else None
+    can_change = _can_change(request.user, course) if course else request.user.has_perm("innovation.add_course")
+    centre = course.centre if course else _my_centre(request.user)
+    if centre is None:
+        raise PermissionDenied(_("Your scope holds no innovation centre."))
+    form = CourseForm(request.POST or None, instance=course, viewer=request.user)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            edited: Course = form.save(commit=False)
+            edited.centre = centre
+            try:
+                rules.save_course(edited, actor=request.user, expected_version=form.edited_version())
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                messages.success(request, _("The course was saved."))
+                return redirect("innovation:course_detail", pk=edited.pk)
+    return render(request, "innovation/courses/form.html", {"course": course, "form": form, "can_change": can_change})
+
+
+@login_required
+@permission_required("innovation.view_course", raise_exception=True)
+def course_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A course: its facts, its sessions (a session added here), and the ways to its participants and attendance."""
+    course = get_object_or_404(Course.objects.visible_to(request.user).select_related("module", "requirement"), pk=pk)
+    can_change = _can_change(request.user, course)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            session: CourseSession = form.save(commit=False)
+            session.course = course
+            try:
+                rules.save_session(session, actor=request.user)
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("The session of %s was added.") % f"{session.date:%d.%m.%Y.}")
+                return redirect("innovation:course_detail", pk=pk)
+    sessions = list(course.sessions.all())
+    context = {
+        "course": course,
+        "sessions": sessions,
+        "session_hours": sum(s.hours for s in sessions),
+        "registered": course.participants.count(),
+        "form": form,
+        "can_change": can_change,
+        "requirement": course.requirement.name if course.requirement else rules.STANDARD_REQUIREMENT,
+        "hours_text": rules.hours_lv(course.hours),
+    }
+    return render(request, "innovation/courses/detail.html", context)
+
+
+@login_required
+@permission_required("innovation.change_course", raise_exception=True)
+def session_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a session's date, hours or topic."""
+    session = get_object_or_404(CourseSession.objects.editable_by(request.user).select_related("course"), pk=pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rules.save_session(form.save(commit=False), actor=request.user)
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The session was saved."))
+            return redirect("innovation:course_detail", pk=session.course_id)
+    return render(request, "innovation/courses/session_form.html", {"session": session, "form": form})
+
+
+# --- participants
+
+
+@login_required
+@permission_required("innovation.view_participant", raise_exception=True)
+def participants_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A course's participants with their attendance share and certificate; a teacher registered here."""
+    course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
+    can_change = _can_change(request.user, course, "innovation.add_participant")
+    form = RegistrationForm(request.POST or None, viewer=request.user)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                participant = rules.register(
+                    course,
+                    request.user,
+                    staff_member=data["staff_member"],
+                    name=data["name"],
+                    school=data["school"],
+                    school_name=data["school_name"],
+                    email=data["email"],
+                )
+            except ValidationError as error:
+                add_service_error(form, error)
+            else:
+                messages.success(request, _("%s was registered.") % participant.name)
+                return redirect("innovation:course_participants", pk=pk)
+    shares = rules.attendance_shares(course)
+    rows = Participant.objects.visible_to(request.user).filter(course=course).select_related("school")
+    context = {
+        "course": course,
+        "rows": [(p, shares.get(p.pk)) for p in rows],
+        "free": max(course.places - len(shares), 0),
+        "form": form,
+        "can_change": can_change,
+        "certify_form": CertifyForm(),
+    }
+    return render(request, "innovation/courses/participants.html", context)
+
+
+@login_required
+@permission_required("innovation.change_attendance", raise_exception=True)
+def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The attendance grid: a checkbox per participant and session; one POST saves the whole grid. `?session=`
+    shows one session's column (a phone at the door)."""
+    course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk)
+    sessions = list(CourseSession.objects.filter(course=course).order_by("date"))
+    wanted = request.GET.get("session", "")
+    shown = [s for s in sessions if str(s.pk) == wanted] or sessions
+    participants = list(Participant.objects.filter(course=course).order_by("name", "pk"))
+    if request.method == "POST":
+        session_ids = {s.pk for s in sessions}
+        participant_ids = {p.pk for p in participants}
+        posted_sessions = [int(v) for v in request.POST.getlist("s") if v.isdigit() and int(v) in session_ids]
+        posted_people = [int(v) for v in request.POST.getlist("p") if v.isdigit() and int(v) in participant_ids]
+        marks = {s: {p: f"a-{p}-{s}" in request.POST for p in posted_people} for s in posted_sessions}
+        try:
+            changed = rules.record_attendance_grid(course, marks, request.user)
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            messages.success(request, _("Attendance saved (%d marks changed).") % changed)
+        return redirect(request.get_full_path())
+    present = set(
+        Attendance.objects.filter(session__course=course, present=True).values_list("participant_id", "session_id")
+    )
+    rows = [(p, [(s, (p.pk, s.pk) in present) for s in shown]) for p in participants]
+    context = {"course": course, "sessions": sessions, "shown": shown, "rows": rows, "one": len(shown) == 1}
+    return render(request, "innovation/courses/attendance.html", context)
+
+
+@login_required
+@permission_required("innovation.change_participant", raise_exception=True)
+@require_POST
+def certify_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue the certificates of everyone who has reached the course's required attendance."""
+    course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk)
+    form = CertifyForm(request.POST)
+    on = form.cleaned_data.get("on") if form.is_valid() else None
+    try:
+        issued = rules.issue_certificates(course, request.user, on=on)
+    except ValidationError as error:
+        _errors(request, error)
+    else:
+        if issued:
+            messages.success(request, _("%d certificates were issued.") % len(issued))
+        else:
+            messages.info(request, _("Nobody new has reached the required attendance."))
+    return redirect("innovation:course_participants", pk=pk)
+
+
+class ParticipantFilter(django_filters.FilterSet):
+    course = django_filters.ModelChoiceFilter(label=gettext_lazy("Course"), queryset=Course.objects.all())
+    year = django_filters.NumberFilter(label=gettext_lazy("Year"), field_name="course__starts_on", lookup_expr="year")
+    certified = django_filters.BooleanFilter(label=gettext_lazy("Certified"), method="filter_certified")
+    school = django_filters.CharFilter(label=gettext_lazy("School"), field_name="school_name", lookup_expr="icontains")
+
+    class Meta:
+        model = Participant
+        fields = ["course", "year", "certified", "school"]
+
+    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["course"].queryset = Course.objects.filter(
+                pk__in=Participant.objects.visible_to(request.user).values("course_id")
+            )
+
+    def filter_certified(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
+        if value is None:
+            return queryset
+        return queryset.exclude(certificate_number="") if value else queryset.filter(certificate_number="")
+
+
+class ParticipantListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """Every participant the viewer may see: the centre's, or a city school head's own teachers."""
+
+    permission_required = "innovation.view_participant"
+    filterset_class = ParticipantFilter
+    template_name = "innovation/courses/participant_list.html"
+    partial_template_name = "innovation/courses/participant_table.html"
+    sort_fields = {"name": "name", "school": "school_name", "course": "course__starts_on"}
+    default_sort = "-course"
+    export_filename = "course-participants"
+    export_columns = [
+        Column(gettext_lazy("Course"), lambda p: p.course.code),
+        Column(gettext_lazy("Title"), lambda p: p.course.title),
+        Column(gettext_lazy("Name"), lambda p: p.name),
+        Column(gettext_lazy("School"), lambda p: p.school_name),
+        Column(gettext_lazy("Hours"), lambda p: p.course.hours),
+        Column(gettext_lazy("Certificate"), lambda p: p.certificate_number),
+        Column(gettext_lazy("Issued"), lambda p: p.certified_on or ""),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return Participant.objects.visible_to(self.request.user).select_related("course")
+
+
+# --- certificates
+
+
+def _qr(link: str) -> str:
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(link, error="m").save(buffer, kind="png", scale=4, border=1)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _certificates_pdf(request: HttpRequest, participants: list[Participant], filename: str) -> HttpResponse:
+    from weasyprint import HTML
+
+    pages = []
+    for participant in participants:
+        link = request.build_absolute_uri(reverse("centre_certificate", args=["lv", participant.certificate_key]))
+        pages.append(
+            {
+                "participant": participant,
+                "course": participant.course,
+                "hours": rules.hours_lv(participant.course.hours),
+                "link": link,
+                "qr": _qr(link),
+            }
+        )
+    with translation.override("lv"):
+        html = render_to_string("innovation/courses/certificate_pdf.html", {"pages": pages})
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required("innovation.view_participant", raise_exception=True)
+def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every certificate of a course as one PDF, a page each (one page saying so while none is issued)."""
+    course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk)
+    certified = list(
+        Participant.objects.filter(course=course)
+        .exclude(certificate_number="")
+        .select_related("course__centre")
+        .order_by("certificate_number")
+    )
+    return _certificates_pdf(request, certified, f"certificates-{course.code}.pdf")
+
+
+@login_required
+@permission_required("innovation.view_participant", raise_exception=True)
+def certificate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One participant's certificate as a PDF (the centre's staff; a city school's head for their teachers)."""
+    participant = get_object_or_404(
+        Participant.objects.visible_to(request.user).exclude(certificate_number="").select_related("course__centre"),
+        pk=pk,
+    )
+    return _certificates_pdf(request, [participant], f"{participant.certificate_number}.pdf")
