@@ -357,6 +357,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 DEMO_DATA_ALLOWED = not PRODUCTION
 # Bookings of the innovation centre's public page one address may make in an hour (a bot limit; a benchmark lifts it).
 CENTRE_BOOKINGS_PER_HOUR = int(os.environ.get("CENTRE_BOOKINGS_PER_HOUR", "10"))
+# The largest file of a teaching material (PDF, DOCX, PPTX, an image or a ZIP), in bytes.
+MATERIAL_MAX_UPLOAD_BYTES = int(os.environ.get("MATERIAL_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
 # The board's own municipality, as names appear in files (any case).
 HOME_MUNICIPALITY_NAMES = env_list("HOME_MUNICIPALITY_NAMES", "Daugavpils,Daugavpils valstspilsēta,Daugavpils pilsēta")

@@ -482,7 +482,9 @@ def test_the_centre_adds_a_course_and_its_sessions_on_the_pages(
     session = course.sessions.get()
     edit = reverse("innovation:course_session_edit", args=[session.pk])
     assert client.get(edit).status_code == 200
-    assert client.post(edit, {"date": "2025-11-11", "hours": 3, "topic": "Šūnas"}).status_code == 302
+    edited = {"date": "2025-11-11", "hours": 3, "topic": "Šūnas", "version": session.version}
+    assert client.post(edit, edited).status_code == 302
+    assert client.post(edit, {**edited, "hours": 4}).status_code == 200  # made on the version before: refused
     session.refresh_from_db()
     assert (session.date, session.hours) == (date(2025, 11, 11), 3)
     assert signed_in(world.stranger).get(edit).status_code == 404

@@ -103,8 +103,8 @@ class CourseForm(ScopedFormMixin, VersionedModelForm):
         return data
 
 
-class SessionForm(forms.ModelForm):
-    """A session of a course (no version: a session is a date, its hours and topic, and is edited in place)."""
+class SessionForm(VersionedModelForm):
+    """A session of a course: its date, hours and topic (an edit carries the version it was made on)."""
 
     class Meta:
         model = CourseSession

@@ -165,7 +165,7 @@ def session_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
-            rules.save_session(form.save(commit=False), actor=request.user)
+            rules.save_session(form.save(commit=False), actor=request.user, expected_version=form.edited_version())
         except ValidationError as error:
             add_service_error(form, error)
         else:

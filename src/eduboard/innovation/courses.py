@@ -101,7 +101,7 @@ def save_course(course: Course, *, actor: Any, expected_version: int | None) -> 
 
 
 @atomic_write
-def save_session(session: CourseSession, *, actor: Any) -> CourseSession:
+def save_session(session: CourseSession, *, actor: Any, expected_version: int | None = None) -> CourseSession:
     """Add or edit a session of a course of the actor's centre; its date lies within the course's dates and is
     not another session's."""
     if not actor.has_perm("innovation.change_course"):
@@ -119,8 +119,7 @@ def save_session(session: CourseSession, *, actor: Any) -> CourseSession:
         )
     if CourseSession.objects.filter(course_id=course.pk, date=session.date).exclude(pk=session.pk).exists():
         raise ValidationError({"date": _("The course has a session on this day already.")})
-    session.full_clean()
-    session.save()
+    save_versioned(session, expected_version=expected_version)
     return session
 
 

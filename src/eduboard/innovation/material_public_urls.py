@@ -1,5 +1,10 @@
-"""material_public_urls"""
+"""The public teaching materials: /centre/<lv|ru|en>/materials/…"""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from eduboard.innovation import material_views as views
+
+urlpatterns = [
+    path("", views.public_list_view, name="centre_material_list"),
+    path("<int:pk>/download/", views.public_download_view, name="centre_material_download"),
+]

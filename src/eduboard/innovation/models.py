@@ -717,6 +717,7 @@ class CourseSession(models.Model):
     date = models.DateField(_("date"))
     hours = models.PositiveSmallIntegerField(_("hours"), default=1, validators=[MinValueValidator(1)])
     topic = models.CharField(_("topic"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CourseSessionQuerySet.as_manager()
 
@@ -877,7 +878,12 @@ class Material(TimeStampedModel):
 
 
 class MaterialVersionQuerySet(ScopedQuerySet):
+    """A material's files follow the material's rule: read by whoever reads the material, changed by its centre."""
+
     institution_path = "material__centre"
+
+    def visible_to(self, viewer: Viewer) -> Any:
+        return self.filter(material__in=Material.objects.visible_to(viewer))
 
 
 class MaterialVersion(models.Model):

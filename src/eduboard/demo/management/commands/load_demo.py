@@ -14,6 +14,7 @@ from eduboard.finance import demo as finance_demo
 from eduboard.innovation import demo as innovation_demo
 from eduboard.innovation import demo_competitions as competitions_demo
 from eduboard.innovation import demo_courses as courses_demo
+from eduboard.innovation import demo_materials as materials_demo
 from eduboard.innovation import demo_events as events_demo
 from eduboard.people import demo as people_demo
 from eduboard.prevention import demo as prevention_demo
@@ -43,6 +44,7 @@ class Command(BaseCommand):
             events_demo.load(institutions)
             competitions_demo.load(institutions)
             courses_demo.load(institutions)
+            materials_demo.load(institutions)
             users = accounts_demo.load(institutions)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")
