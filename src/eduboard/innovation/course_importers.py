@@ -208,6 +208,3 @@ class CourseAttendanceImporter(ScopedImporter):
                 self.counted(result, "updated", record, {"present": (old, record.present)})
             else:
                 self.counted(result, "unchanged", record)
-
-
-IMPORTERS: dict[str, type[ScopedImporter]] = {CourseAttendanceImporter.kind: CourseAttendanceImporter}

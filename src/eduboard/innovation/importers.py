@@ -566,6 +566,11 @@ class TeamImporter(ScopedImporter):
             self.write_changes(result, record, found, values)
 
 
+from eduboard.innovation.course_importers import CourseAttendanceImporter  # noqa: E402  # it reads the models above
+
 IMPORTERS: dict[str, type[ScopedImporter]] = {
-    importer.kind: importer for importer in (ActivityImporter, SlotImporter, VisitImporter, EventImporter, TeamImporter)
-}
+    importer.kind: importer
+    for importer in (
+        ActivityImporter, SlotImporter, VisitImporter, EventImporter, TeamImporter, CourseAttendanceImporter
+    )
+}  # fmt: skip
