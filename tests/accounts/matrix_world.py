@@ -143,6 +143,23 @@ def build_world() -> World:
     group_a = Group.objects.create(institution=a, school_year=year, programme=basic, name="1.a", grade=1)
     group_b = Group.objects.create(institution=b, school_year=year, programme=basic, name="1.b", grade=1)
     pairs["group"] = Pair(group_a, group_b)
+    from eduboard.registry.models import Club, MunicipalLicence
+
+    pairs["club"] = Pair(*(Club.objects.create(institution=where, name="Klubs") for where in (a, b)))
+    pairs["municipallicence"] = Pair(
+        *(
+            MunicipalLicence.objects.create(
+                number=f"IIL-{number}",
+                kind="interest",
+                programme_name="Robotika",
+                hours=120,
+                provider=where,
+                provider_name=where.name,
+                issued_on=date(2024, 8, 1),
+            )
+            for number, where in ((1, a), (2, b))
+        )
+    )
     learner_a = person(Learner, "Anna", "Zinātne", date(2017, 3, 1), birth_date=date(2017, 3, 1))
     learner_b = person(
         Learner, "Ivans", "Centrs", date(2017, 5, 1), birth_date=date(2017, 5, 1), declared_municipality=elsewhere
@@ -369,7 +386,64 @@ def build_world() -> World:
         bookings.append(innovation_services.book(slot=slot, request=wanted))
     pairs["booking"] = Pair(*bookings)
     pairs["activity"] = Pair(*activities)
-    from eduboard.innovation.models import Event
+    from eduboard.innovation.models import Competition, Discipline, Event, Team
+
+    competitions, teams = [], []
+    for number, where in ((1, a), (2, b)):
+        competition = Competition.objects.create(
+            centre=where, code=f"matrix-{number}", title_lv="Čempionāts", date=date(2099, 5, 4), place="Zāle"
+        )
+        competition.disciplines.set(Discipline.objects.filter(code__in=["mini_sumo", "line_follower"]))
+        competitions.append(competition)
+        teams.append(
+            Team.objects.create(
+                competition=competition,
+                discipline=Discipline.objects.get(code="mini_sumo"),
+                name="Zibens",
+                school_name="Skola",
+                members=[{"name": "Anna", "age": 12}],
+                robot="Z",
+                coach_email="c@example.lv",
+            )
+        )
+    pairs["competition"] = Pair(*competitions)
+    pairs["team"] = Pair(*teams)
+    from eduboard.innovation.models import Course, CourseSession, Participant
+
+    courses = [
+        Course.objects.create(
+            centre=where,
+            code=f"matrix-course-{number}",
+            title="Robotika skolotājiem",
+            hours=8,
+            starts_on=date(2025, 10, 1),
+            ends_on=date(2025, 10, 8),
+            places=20,
+            lecturer="Lektors",
+        )
+        for number, where in ((1, a), (2, b))
+    ]
+    pairs["course"] = Pair(*courses)
+    from eduboard.innovation.models import Material
+
+    pairs["material"] = Pair(
+        *(Material.objects.create(centre=where, title="Mācību materiāls", author="Autors") for where in (a, b))
+    )
+    pairs["coursesession"] = Pair(*(CourseSession.objects.create(course=c, date=date(2025, 10, 1)) for c in courses))
+    pairs["participant"] = Pair(
+        *(
+            Participant.objects.create(
+                course=course,
+                name="Inga Skolotāja",
+                school=where,
+                school_name=where.name,
+                certificate_number=f"IC-2025-000{number}",
+                certificate_key=f"matrix-key-{number}",
+                certified_on=date(2025, 10, 8),
+            )
+            for number, (course, where) in enumerate(zip(courses, (a, b), strict=True), 1)
+        )
+    )
 
     pairs["event"] = Pair(
         *(

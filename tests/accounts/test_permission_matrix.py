@@ -94,6 +94,8 @@ def sees(kind: str, side: str, role: str) -> bool:
         return side == "own" or role in BOARD_ROLES
     if kind in REFERENCE:
         return True
+    if kind == "material":  # the centre's teaching materials are read by everyone signed in (teachers-only too)
+        return True
     if kind in HEADS_JUDGEMENTS:  # the board's evaluators, and A's head (evaluated, and head of A) their own
         return role in HEADS_EVALUATORS or (side == "own" and role == HEAD)
     return side == "own" or role in BOARD_ROLES  # rows of institutions: A's for A's roles, all for the board
@@ -176,6 +178,33 @@ OBJECT_PAGES: dict[str, Page] = {
     # the calendar is read by everyone signed in (month view); an event is edited by its organiser's roles
     "events_edit": Page("event", "innovation.add_event"),
     "innovation:booking_status": Page("booking", "innovation.change_booking", "POST", ok=REDIRECT),
+    "innovation:competition_detail": Page("competition", "innovation.view_competition"),
+    "innovation:competition_edit": Page("competition", "innovation.view_competition"),
+    "innovation:competition_certificates": Page("competition", "innovation.view_competition"),
+    # drawing a bracket of fewer than two checked robots is refused with a message, back on the competition
+    "innovation:competition_draw": Page(
+        "competition", "innovation.change_competition", "POST", extra={"discipline": "mini_sumo"}, ok=REDIRECT
+    ),
+    "innovation:competition_matches": Page(
+        "competition", "innovation.view_match", extra={"discipline": "mini_sumo"}
+    ),
+    "innovation:competition_attempts": Page(
+        "competition", "innovation.view_attempt", extra={"discipline": "line_follower"}
+    ),
+    # a check without measurements is refused with a message, back on the competition
+    "innovation:team_check": Page("team", "innovation.change_team", "POST", ok=REDIRECT),
+    "registry:club_edit": Page("club", "registry.view_club"),
+    "registry:municipal_licence_edit": Page("municipallicence", "registry.change_municipallicence"),
+    "innovation:material_detail": Page("material", "innovation.view_material"),
+    "innovation:material_edit": Page("material", "innovation.view_material"),
+    "innovation:course_detail": Page("course", "innovation.view_course"),
+    "innovation:course_edit": Page("course", "innovation.view_course"),
+    "innovation:course_participants": Page("course", "innovation.view_participant"),
+    "innovation:course_attendance": Page("course", "innovation.change_attendance"),
+    "innovation:course_certify": Page("course", "innovation.change_participant", "POST", ok=REDIRECT),
+    "innovation:course_certificates": Page("course", "innovation.view_participant"),
+    "innovation:course_session_edit": Page("coursesession", "innovation.change_course"),
+    "innovation:course_certificate": Page("participant", "innovation.view_participant"),
     # a board-wide role first gets the form asking why it opens the case (200, no name shown)
     "prevention:case": Page("learner", "prevention.view_supportplan"),
     "core:import_job": Page("importjob", None),
@@ -242,7 +271,11 @@ NO_ROW_NAMES = (
     "api-innovation-stats", "innovation:booking_list", "innovation:visit_list", "innovation:visit_add",
     "innovation:schedule", "innovation:cards", "innovation:points", "innovation:leaderboard", "centre_root",
     "centre_sitemap", "innovation:activity_list", "innovation:activity_add", "events_month", "events_add",
-    "events_ical", "events_atom",
+    "events_ical", "events_atom", "innovation:competition_list", "innovation:competition_add", "innovation:team_list",
+    "centre_competitions", "innovation:course_list", "innovation:course_add",
+    "innovation:course_participant_list", "innovation:material_list", "innovation:material_add",
+    "centre_material_list", "registry:interest_overview", "registry:interest_groups", "registry:club_list",
+    "registry:club_add", "registry:municipal_licence_list", "registry:municipal_licence_add",
 )  # fmt: skip
 NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL") | {
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
@@ -270,6 +303,14 @@ NO_OBJECT_PAGES: dict[str, str] = dict.fromkeys(NO_ROW_NAMES, "no row in the URL
     "centre_book": "public: a slot of a published activity; it books, it reads no one's data",
     "centre_booking": "public: the random token of the teacher's own booking (tests/innovation/test_pages.py)",
     "centre_card": "public: a language; a card's number in the query shows its points, never a name",
+    "centre_competition": "public: a published competition's code; teams by team, school and robot, no child's name",
+    "centre_competition_live": "as centre_competition (the results part it fetches again)",
+    "centre_competition_register": "public: a published competition's code; it registers a team, reads no one's",
+    "centre_certificate": "public: a certificate's random key; its number, holder, course and hours, nothing else",
+    "centre_material_download": "public: a public material's file; a teachers-only one answers 404 (test_materials)",
+    "innovation:material_download": "names a material, read by everyone signed in; its file (test_materials)",
+    "innovation:material_version_download": "as innovation:material_download, an older version's file",
+    "innovation:material_version_add": "names a material read by all; a new file needs its centre (test_materials)",
 }  # fmt: skip
 # The back office (Django admin) is left out: its own staff permissions, for board administrators only.
 SKIPPED_NAMESPACES = frozenset({"admin"})

@@ -312,7 +312,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 @pytest.mark.django_db
 def test_the_teams_file_is_whole_or_nothing_and_idempotent_and_the_figures_count_it(tmp_path: Path) -> None:
-    centre, competition = centre_and_competition("mini_sumo", "line_follower")
+    centre, _competition = centre_and_competition("mini_sumo", "line_follower")
     school = InstitutionFactory(name="Daugavpils Valsts ģimnāzija", registration_number="9000000099")
     staff = UserFactory(role=Role.CENTRE_STAFF, institutions=[centre])
     text = (
@@ -340,7 +340,7 @@ def test_the_teams_file_is_whole_or_nothing_and_idempotent_and_the_figures_count
 
 @pytest.mark.django_db
 def test_a_random_draw_uses_every_passed_team_once() -> None:
-    centre, competition = centre_and_competition("lego_sumo")
+    _centre, competition = centre_and_competition("lego_sumo")
     teams = add_teams(competition, "lego_sumo", 7)
     lego = Discipline.objects.get(code="lego_sumo")
     rules.draw_bracket(

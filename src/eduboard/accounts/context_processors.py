@@ -52,6 +52,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Learners"), "registry:learner_list", "registry.view_learner"),
             (_("Preschool queue"), "registry:queue", "registry.view_queueentry"),
             (_("Registry statistics"), "registry:stats", "registry.view_institution"),
+            (_("Interest education"), "registry:interest_overview", "registry.view_group"),
         ],
     ),
     (

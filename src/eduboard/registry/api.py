@@ -66,7 +66,7 @@ class ProgrammeSerializer(ScopedModelSerializer):
 
     class Meta:
         model = Programme
-        fields = ["id", "code", "name", "level", "special_needs", "language", "version"]
+        fields = ["id", "code", "name", "level", "special_needs", "language", "stem", "field", "version"]
         schema_patterns = {"code": "^[0-9]{8}$"}  # the rest of a code's rules are checked against its level
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +81,8 @@ class ProgrammeSerializer(ScopedModelSerializer):
 
 
 class GroupSerializer(ScopedModelSerializer):
-    """A group of one school year; institution by registration number, programme by code."""
+    """A group of one school year; institution by registration number, programme by code; an interest group's
+    leader (a staff member employed at the institution) and club by id."""
 
     institution = ScopedSlugRelatedField(Institution, slug_field="registration_number")
     programme = ScopedSlugRelatedField(Programme, slug_field="code")
@@ -93,7 +94,7 @@ class GroupSerializer(ScopedModelSerializer):
         model = Group
         fields = [
             "id", "institution", "school_year", "school_year_code", "programme", "name", "grade", "age_band", "kind",
-            "capacity", "qualification", "version",
+            "capacity", "qualification", "leader", "club", "version",
         ]  # fmt: skip
         schema_patterns = {"school_year_code": "^[0-9]{4}/[0-9]{4}$"}  # two years that follow: a rule of the data
 

@@ -381,13 +381,19 @@ class LearnerQuerySet(models.QuerySet["Learner"]):
         """Learners the viewer may change or enrol: visible ones not enrolled now (no leaving date) in an
         institution outside the viewer's scope, and records that belong to no institution yet (never enrolled nor
         queued: made through the API, to be enrolled or queued next). A learner who moved on belongs to the new
-        school; moving a learner between institutions is `registry.services.learner_transfer`."""
+        school; moving a learner between institutions is `registry.services.learner_transfer`. An open place in an
+        interest group elsewhere does not count: a child's school keeps their record while they attend a club."""
         scope = institution_scope(viewer)
         if scope is None:
             return self
         if not scope:
             return self.none()
-        elsewhere = Enrolment.objects.filter(left_on__isnull=True).exclude(group__institution__in=scope)
+        # A place in another institution's interest group (a club) does not make the learner theirs.
+        elsewhere = (
+            Enrolment.objects.filter(left_on__isnull=True)
+            .exclude(group__institution__in=scope)
+            .exclude(group__programme__level=ProgrammeLevel.INTEREST)
+        )
         unclaimed = self.exclude(pk__in=Enrolment.objects.values("learner_id")).exclude(
             pk__in=QueueEntry.objects.values("child_id")
         )

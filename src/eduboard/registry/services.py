@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.core.versions import STALE_RECORD, atomic_write, refuse_stale, save_versioned
 from eduboard.registry.choices import ProgrammeLevel, QueueStatus
+from eduboard.registry.interest import group_interest_check, programme_interest_check
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, Programme, QueueEntry
 from eduboard.registry.selectors import active_enrolment_filter
 
@@ -224,7 +225,6 @@ def queue_entry_withdraw(*, entry: QueueEntry, on: date, by: Viewer, expected_ve
 
 
 @atomic_write
-@atomic_write
 def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) -> Enrolment:
     """Enrol a learner who comes from another institution (or from nowhere in the city) in `group`.
 
@@ -232,6 +232,7 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) 
     family gives it); a learner still enrolled in an institution outside `by`'s scope is refused until that
     institution records the leaving, except for the board, whose transfer closes the open enrolments on `on`.
     A code that matches nobody is answered like one enrolled elsewhere would be: nothing about the learner is told.
+    Interest groups are outside this rule: a learner joins one whatever their school, and keeps it when moving.
     """
     if not Group.objects.editable_by(by).filter(pk=group.pk).exists():
         raise ValidationError(_("You can enrol learners only in your institutions' groups."), code="foreign_group")
@@ -245,9 +246,15 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) 
     learner = Learner.objects.filter(personal_code=personal_code).first()
     if learner is None:
         raise refusal  # the same answer as for a learner enrolled elsewhere: a code tells nothing about anyone
-    open_elsewhere = Enrolment.objects.filter(learner=learner, left_on__isnull=True).exclude(
-        group__institution=group.institution_id
+    # A place in an interest group (pulciņš) sits beside school: it neither blocks a transfer nor is closed by one,
+    # and joining an interest group leaves the learner's school as it is.
+    open_elsewhere = (
+        Enrolment.objects.filter(learner=learner, left_on__isnull=True)
+        .exclude(group__institution=group.institution_id)
+        .exclude(group__programme__level=ProgrammeLevel.INTEREST)
     )
+    if group.programme.level == ProgrammeLevel.INTEREST:
+        open_elsewhere = open_elsewhere.none()
     if open_elsewhere.exists():
         if not sees_whole_city(by):
             raise refusal
@@ -276,14 +283,18 @@ def institution_save(*, institution: Institution, expected_version: int | None =
 
 @atomic_write
 def programme_save(*, programme: Programme, expected_version: int | None = None) -> Programme:
-    """Create a programme or save an edit of one made on `expected_version`."""
+    """Create a programme or save an edit of one made on `expected_version` (the STEM flag and the field only on
+    an interest-education programme)."""
+    programme_interest_check(programme)
     save_versioned(programme, expected_version=expected_version)
     return programme
 
 
 @atomic_write
 def group_save(*, group: Group, expected_version: int | None = None) -> Group:
-    """Create a group or save an edit of one made on `expected_version`."""
+    """Create a group or save an edit of one made on `expected_version`; its leader is employed at its institution
+    during its school year, and its club is one of that institution's (`interest.group_interest_check`)."""
+    group_interest_check(group)
     save_versioned(group, expected_version=expected_version)
     return group
 

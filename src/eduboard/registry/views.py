@@ -107,7 +107,9 @@ class GroupDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
     context_object_name = "group"
 
     def get_queryset(self) -> QuerySet[Group]:
-        return Group.objects.visible_to(self.request.user).select_related("institution", "programme", "school_year")
+        return Group.objects.visible_to(self.request.user).select_related(
+            "institution", "programme", "school_year", "leader", "club"
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

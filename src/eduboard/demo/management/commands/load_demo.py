@@ -14,13 +14,14 @@ from eduboard.finance import demo as finance_demo
 from eduboard.innovation import demo as innovation_demo
 from eduboard.innovation import demo_competitions as competitions_demo
 from eduboard.innovation import demo_courses as courses_demo
-from eduboard.innovation import demo_materials as materials_demo
 from eduboard.innovation import demo_events as events_demo
+from eduboard.innovation import demo_materials as materials_demo
 from eduboard.people import demo as people_demo
 from eduboard.prevention import demo as prevention_demo
 from eduboard.projects import demo as projects_demo
 from eduboard.quality import demo as quality_demo
 from eduboard.registry import demo as registry_demo
+from eduboard.registry import demo_interest as interest_demo
 from eduboard.surveys import demo as surveys_demo
 
 
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             institutions = registry_demo.load()
             people_demo.load(institutions)
+            interest_demo.load(institutions)
             finance_demo.load(institutions)
             quality_demo.load(institutions)
             assets_demo.load(institutions)
