@@ -516,3 +516,46 @@ def test_the_group_list_filters_by_stem_field_and_club(
     assert names("?field=dance") == ["Dejas 1"]
     assert names(f"?club={club.pk}") == ["Dejas 1"]
     assert names(f"?school_year={world['year'].pk}&stem=True") == ["Robotika 1", "Robotika 2"]
+
+
+def test_the_command_prints_the_interest_figures_as_json(world: dict[str, Any]) -> None:
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("innovation_stats", "interest", "--as-of", AS_OF.isoformat(), stdout=out)
+    assert json.loads(out.getvalue()) == interest.interest_figures(as_of=AS_OF, visible_to=WHOLE_CITY)
+    assert json.loads(out.getvalue())["groups"] == 3
+
+
+def test_a_club_place_neither_takes_a_learner_from_their_school_nor_blocks_a_transfer(
+    world: dict[str, Any], jauniba: Institution, school_a: Institution, school_b: Institution
+) -> None:
+    from tests.factories import UserFactory
+
+    child = learner()
+    enrol(child, world["klass"])  # school A's class
+    enrol(child, world["groups"][0])  # and a robotics club at “Jaunība”
+    head_a = UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school_a])
+    head_club = UserFactory(role=Role.INSTITUTION_HEAD, institutions=[jauniba])
+    assert Learner.objects.editable_by(head_a).filter(pk=child.pk).exists()  # the school keeps the record
+    assert not Learner.objects.editable_by(head_club).filter(pk=child.pk).exists()  # the club does not take it
+    assert Learner.objects.visible_to(head_club).filter(pk=child.pk).exists()  # but sees its participant
+    # A second club: joined without leaving school A.
+    club = Group.objects.create(
+        institution=jauniba, school_year=world["year"], programme=world["groups"][2].programme, name="Dejas 2"
+    )
+    services.learner_transfer(personal_code=child.personal_code, group=club, on=AS_OF, by=head_club)
+    assert Enrolment.objects.filter(learner=child, left_on__isnull=True).count() == 3
+    # Moving to school B (by the board): the class of A is closed, the clubs stay.
+    basic = world["klass"].programme
+    klass_b = Group.objects.create(
+        institution=school_b, school_year=world["year"], programme=basic, name="5.b", grade=5
+    )
+    services.learner_transfer(personal_code=child.personal_code, group=klass_b, on=AS_OF, by=WHOLE_CITY)
+    still_open = set(
+        Enrolment.objects.filter(learner=child, left_on__isnull=True).values_list("group__name", flat=True)
+    )
+    assert still_open == {"Robotika 1", "Dejas 2", "5.b"}
