@@ -185,9 +185,7 @@ OBJECT_PAGES: dict[str, Page] = {
     "innovation:competition_draw": Page(
         "competition", "innovation.change_competition", "POST", extra={"discipline": "mini_sumo"}, ok=REDIRECT
     ),
-    "innovation:competition_matches": Page(
-        "competition", "innovation.view_match", extra={"discipline": "mini_sumo"}
-    ),
+    "innovation:competition_matches": Page("competition", "innovation.view_match", extra={"discipline": "mini_sumo"}),
     "innovation:competition_attempts": Page(
         "competition", "innovation.view_attempt", extra={"discipline": "line_follower"}
     ),

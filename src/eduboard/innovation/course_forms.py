@@ -62,9 +62,6 @@ def register_course_picker() -> None:
     )
 
 
-
-
-
 class CourseForm(ScopedFormMixin, VersionedModelForm):
     class Meta:
         model = Course
