@@ -23,14 +23,14 @@ def test_a_teacher_books_a_visit_on_a_phone_in_russian(browser: Browser, live_se
     # the catalogue in each language, switched by its links
     page.goto(f"{live_server}/centre/lv/")
     expect(page.get_by_role("heading", name="Aktivitātes")).to_be_visible()
-    expect(page.get_by_role("link", name="Robotika")).to_be_visible()
+    expect(page.get_by_role("link", name="Robotika", exact=True)).to_be_visible()
     page.get_by_role("link", name="English").click()
     expect(page.get_by_role("heading", name="Activities")).to_be_visible()
-    expect(page.get_by_role("link", name="Robotics")).to_be_visible()
+    expect(page.get_by_role("link", name="Robotics", exact=True)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("link", name="Русский").click()
     expect(page).to_have_url(f"{live_server}/centre/ru/")
-    page.get_by_role("link", name="Робототехника").click()
+    page.get_by_role("link", name="Робототехника", exact=True).click()
     page.get_by_role("button", name="Забронировать").first.click()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_label("Школа").fill("Krāslavas Varavīksnes vidusskola")

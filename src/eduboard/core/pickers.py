@@ -59,6 +59,8 @@ class PickerKind:
     select_related: tuple[str, ...] = ()
     #: Whether a short plain list shows the detail too (people: two "Anna Bērziņa" of one school).
     detail_in_lists: bool = False
+    #: Whether the global search shows this kind (not a form's own view of a register the search shows already).
+    in_search: bool = True
 
 
 KINDS: dict[str, PickerKind] = {}
@@ -103,7 +105,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     sections = []
     if search_words(query):
         for picker in KINDS.values():
-            if not request.user.has_perm(picker.permission):
+            if not picker.in_search or not request.user.has_perm(picker.permission):
                 continue
             rows = picker.search(request.user, query, None)
             if picker.prefetch:

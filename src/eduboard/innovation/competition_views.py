@@ -312,10 +312,12 @@ def attempts_view(request: HttpRequest, pk: int, discipline: str) -> HttpRespons
             for problems in form.errors.values():
                 messages.error(request, " ".join(str(p) for p in problems))
         return redirect("innovation:competition_attempts", pk=pk, discipline=chosen.code)
+    ranking = rules.line_follower_ranking(competition, chosen)
     context = {
         "competition": competition,
         "discipline": chosen,
-        "ranking": rules.line_follower_ranking(competition, chosen),
+        "ranking": ranking,
+        "passed": [row.team for row in ranking if row.team.robot_check == RobotCheck.PASSED],
         "numbers": range(1, chosen.attempts + 1),
         "can_change": can_change,
     }

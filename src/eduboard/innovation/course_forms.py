@@ -59,6 +59,7 @@ def register_course_picker() -> None:
         label=lambda row: f"{row.first_name} {row.last_name}",
         detail=_places,
         prefetch=("employments__institution",),
+        in_search=False,  # the staff register is in the global search already
     )
 
 

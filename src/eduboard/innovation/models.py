@@ -785,6 +785,7 @@ class Participant(TimeStampedModel):
                 fields=["certificate_number"],
                 condition=~Q(certificate_number=""),
                 name="innovation_certificate_number_unique",
+                violation_error_message=_("This certificate number is given already."),
             ),
         ]
 
