@@ -29,12 +29,7 @@ from eduboard.core.views import FilteredListView
 from eduboard.innovation import competitions as rules
 from eduboard.innovation.competition_forms import AttemptForm, CompetitionForm, MatchForm, RobotCheckForm, TeamForm
 from eduboard.innovation.models import Competition, Discipline, DisciplineFormat, Match, RobotCheck, Team
-from eduboard.registry.choices import InstitutionType
-from eduboard.registry.models import Institution
-
-
-def _my_centre(user: Any) -> Institution | None:
-    return Institution.objects.editable_by(user).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()
+from eduboard.innovation.selectors import user_centre
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -83,7 +78,7 @@ class CompetitionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
 def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     competition = get_object_or_404(Competition.objects.visible_to(request.user), pk=pk) if pk else None
     can_change = request.user.has_perm("innovation.change_competition" if competition else "innovation.add_competition")
-    centre = competition.centre if competition else _my_centre(request.user)
+    centre = competition.centre if competition else user_centre(request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = CompetitionForm(request.POST or None, instance=competition, viewer=request.user)

@@ -31,12 +31,7 @@ from eduboard.core.views import FilteredListView
 from eduboard.innovation import courses as rules
 from eduboard.innovation.course_forms import CertifyForm, CourseForm, RegistrationForm, SessionForm
 from eduboard.innovation.models import Attendance, Course, CourseSession, Module, Participant
-from eduboard.registry.choices import InstitutionType
-from eduboard.registry.models import Institution
-
-
-def _my_centre(user: Any) -> Institution | None:
-    return Institution.objects.editable_by(user).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()
+from eduboard.innovation.selectors import user_centre
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -103,7 +98,7 @@ def course_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
     """Add or edit a course (versioned: an edit of a stale copy is refused)."""
     course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk) if pk else None
     can_change = _can_change(request.user, course) if course else request.user.has_perm("innovation.add_course")
-    centre = course.centre if course else _my_centre(request.user)
+    centre = course.centre if course else user_centre(request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = CourseForm(request.POST or None, instance=course, viewer=request.user)

@@ -29,15 +29,10 @@ from eduboard.core.views import FilteredListView
 from eduboard.innovation import materials as rules
 from eduboard.innovation.material_forms import MaterialForm, PublicMaterialFilter, VersionForm
 from eduboard.innovation.models import AgeBand, Material, MaterialVersion, MaterialVisibility, Module
-from eduboard.registry.choices import InstitutionType
-from eduboard.registry.models import Institution
+from eduboard.innovation.selectors import user_centre
 
 PREFIX = "/centre/"
 PUBLIC_PAGE_SIZE = 20
-
-
-def _my_centre(user: Any) -> Institution | None:
-    return Institution.objects.editable_by(user).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()
 
 
 def _bands(material: Material) -> str:
@@ -108,7 +103,7 @@ class MaterialListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_add"] = self.request.user.has_perm("innovation.add_material") and (
-            _my_centre(self.request.user) is not None
+            user_centre(self.request.user) is not None
         )
         return context
 
@@ -126,7 +121,7 @@ def material_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     material = get_object_or_404(Material.objects.visible_to(request.user), pk=pk) if pk else None
     if material is None:
         can_change = request.user.has_perm("innovation.add_material")
-        centre = _my_centre(request.user)
+        centre = user_centre(request.user)
         if centre is None:
             raise PermissionDenied(_("Your scope holds no innovation centre."))
     else:

@@ -13,6 +13,8 @@ from eduboard.core.numbers import percent
 from eduboard.core.scope import Viewer
 from eduboard.innovation.choices import BookingStatus
 from eduboard.innovation.models import AgeBand, Booking, Module, PointEntry, Slot, Visit
+from eduboard.registry.choices import InstitutionType
+from eduboard.registry.models import Institution
 
 
 def school_key(name: str) -> str:
@@ -168,3 +170,9 @@ def leaderboards(*, date_from: date, date_to: date, visible_to: Viewer, top: int
         "schools": list(schools.order_by("-total", "card__school_name")[:top]),
         "classes": list(classes.order_by("-total", "card__school_name", "card__class_label")[:top]),
     }
+
+
+def user_centre(viewer: Any) -> Institution | None:
+    """The innovation centre a user works for: the first one they may change (the board: the city's first), or
+    None when their scope holds none. New activities, competitions, courses and materials are that centre's."""
+    return Institution.objects.editable_by(viewer).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()

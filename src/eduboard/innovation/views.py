@@ -34,9 +34,7 @@ from eduboard.innovation import services
 from eduboard.innovation.choices import BookingStatus, VisitKind
 from eduboard.innovation.forms import ActivityForm, CardsForm, PointsForm, SlotForm, VisitForm
 from eduboard.innovation.models import Activity, Booking, Card, Slot, Visit
-from eduboard.innovation.selectors import leaderboards
-from eduboard.registry.choices import InstitutionType
-from eduboard.registry.models import Institution
+from eduboard.innovation.selectors import leaderboards, user_centre
 
 FEED_SALT = "eduboard.innovation.schedule"
 
@@ -252,15 +250,11 @@ class VisitListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
         return Visit.objects.visible_to(self.request.user).select_related("activity", "module", "age_band")
 
 
-def _my_centre(user: Any) -> Institution | None:
-    return Institution.objects.editable_by(user).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()
-
-
 @login_required
 @permission_required("innovation.add_visit", raise_exception=True)
 def visit_add_view(request: HttpRequest) -> HttpResponse:
     """Walk-in visitors or an event (a booked group's visit is recorded on its booking)."""
-    centre = _my_centre(request.user)
+    centre = user_centre(request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = VisitForm(
@@ -346,7 +340,7 @@ def cards_view(request: HttpRequest) -> HttpResponse:
     import segno
     from weasyprint import HTML
 
-    centre = _my_centre(request.user)
+    centre = user_centre(request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = CardsForm(request.POST or None)
@@ -456,7 +450,7 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     """Add or edit an activity (the centre's staff), and its slots below it."""
     activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk) if pk else None
     can_change = request.user.has_perm("innovation.change_activity" if activity else "innovation.add_activity")
-    centre = activity.centre if activity else _my_centre(request.user)
+    centre = activity.centre if activity else user_centre(request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, viewer=request.user)
