@@ -437,3 +437,15 @@ def test_the_demo_makes_30_materials_once(centre: Institution) -> None:
     )
     assert after == before
     assert rules.materials_for(WHOLE_CITY).count() == 30
+
+
+def test_materials_are_listed_in_the_latvian_alphabet(db: None) -> None:
+    from eduboard.innovation.models import Material
+    from tests.factories import InstitutionFactory
+
+    centre = InstitutionFactory(type="innovation_centre")
+    for title in ("Čūskas", "Zivis", "Cilvēks", "Ābeles", "Auglis", "13. nodarbība", "4. nodarbība"):
+        Material.objects.create(centre=centre, title=title, author="A")
+    assert list(Material.objects.values_list("title", flat=True)) == [
+        "4. nodarbība", "13. nodarbība", "Ābeles", "Auglis", "Cilvēks", "Čūskas", "Zivis",
+    ]  # fmt: skip  # Latvian collation: č a letter after c; ā a long a, told apart from a only when all else is equal

@@ -75,7 +75,7 @@ class MaterialListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
     filterset_class = MaterialFilter
     template_name = "innovation/materials/list.html"
     partial_template_name = "innovation/materials/table.html"
-    sort_fields = {"title": "title", "subject": "subject", "downloads": "downloads", "updated": "updated_at"}
+    sort_fields = {"title": "sort_title", "subject": "subject", "downloads": "downloads", "updated": "updated_at"}
     default_sort = "title"
     export_filename = "materials"
     # The search is the selector's own (title, description, subject, author), not the indexed name search the base

@@ -443,4 +443,4 @@ def materials_for(viewer: Viewer, filters: Mapping[str, Any] | None = None) -> Q
     `filter_materials`), with what a list shows of them, by title."""
     materials = Material.objects.visible_to(viewer)
     materials = filter_materials(materials, filters or {})
-    return materials.select_related("module", "current").prefetch_related("age_bands").order_by("title", "pk")
+    return materials.select_related("module", "current").prefetch_related("age_bands").order_by("sort_title", "pk")

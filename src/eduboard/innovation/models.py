@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.innovation.choices import DURATION_MAX, DURATION_MIN, ActivityKind, BookingStatus, VisitKind
@@ -843,7 +844,7 @@ class MaterialQuerySet(ScopedQuerySet):
         return self.filter(centre__in=scope)
 
 
-class Material(TimeStampedModel):
+class Material(LatvianKeysMixin, TimeStampedModel):
     """A teaching material the centre shares with schools: its metadata, who may see it, how often it was
     downloaded; the file is its newest version (`current`)."""
 
@@ -866,13 +867,14 @@ class Material(TimeStampedModel):
         "MaterialVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    sort_title = LatvianKeyField(sources=["title"])
 
     objects = MaterialQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("teaching material")
         verbose_name_plural = _("teaching materials")
-        ordering = ["title", "pk"]
+        ordering = ["sort_title", "pk"]
 
     def __str__(self) -> str:
         return self.title
