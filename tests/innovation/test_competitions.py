@@ -350,3 +350,21 @@ def test_a_random_draw_uses_every_passed_team_once() -> None:
     assert seeds == list(range(1, 8))
     first = Match.objects.filter(round=1)
     assert first.count() == 4 and first.filter(team_b__isnull=True, winner__isnull=False).count() == 1  # one bye
+
+
+def test_members_are_read_in_the_ways_files_write_them() -> None:
+    assert rules.parse_members("Anna (12), Pēteris (13)") == [
+        {"name": "Anna", "age": 12},
+        {"name": "Pēteris", "age": 13},
+    ]
+    assert rules.parse_members("Anna 12\nPēteris, 13") == [{"name": "Anna", "age": 12}, {"name": "Pēteris", "age": 13}]
+    assert rules.parse_members("Anna; Pēteris (13)", require_ages=False) == [
+        {"name": "Anna", "age": None},
+        {"name": "Pēteris", "age": 13},
+    ]
+    assert len(rules.parse_members("3", require_ages=False)) == 3  # a file that counts its members only
+    for wrong in ("Anna", "Anna (3)", "1; 2; 3; 4; 5; 6; 7", ""):
+        with pytest.raises(ValidationError):
+            rules.parse_members(wrong)  # the public form asks each member's age
+    with pytest.raises(ValidationError):
+        rules.parse_members("7", require_ages=False)  # at most 6 members

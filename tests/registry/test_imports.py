@@ -798,6 +798,8 @@ def header_matches(kind: str, header: list[str]) -> bool:
     expected = TEMPLATE_HEADERS[kind].split(",")
     if kind == "institutions":  # joined_to may follow, as an optional last column
         return header in (expected, [*expected, "joined_to"])
+    if kind == "programmes":  # interest education's stem and field may follow, as optional last columns
+        return header in (expected, [*expected, "stem", "field"])
     return header == expected
 
 

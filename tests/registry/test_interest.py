@@ -559,3 +559,29 @@ def test_a_club_place_neither_takes_a_learner_from_their_school_nor_blocks_a_tra
         Enrolment.objects.filter(learner=child, left_on__isnull=True).values_list("group__name", flat=True)
     )
     assert still_open == {"Robotika 1", "Dejas 2", "5.b"}
+
+
+def test_the_programmes_file_takes_the_stem_flag_and_field_and_a_file_without_them_keeps_them(
+    tmp_path: Any,
+) -> None:
+    from eduboard.core.imports import ImportFailed
+    from eduboard.registry.importers import ProgrammeImporter
+
+    path = tmp_path / "programmes.csv"
+    path.write_text(
+        "code,name,level,special_needs,language,stem,field\n"
+        "80031001,Robotika,interest,,lv,yes,technical\n"
+        "80031002,Tautas dejas,interest,,lv,no,dance\n",
+        encoding="utf-8",
+    )
+    assert ProgrammeImporter(viewer=WHOLE_CITY).run(path).created == 2
+    assert Programme.objects.get(code="80031001").stem and Programme.objects.get(code="80031002").field == "dance"
+    path.write_text("code,name,level,special_needs,language\n80031001,Robotika,interest,,lv\n", encoding="utf-8")
+    assert ProgrammeImporter(viewer=WHOLE_CITY).run(path).unchanged == 1  # the old format leaves them
+    assert Programme.objects.get(code="80031001").stem
+    path.write_text(
+        "code,name,level,special_needs,language,stem,field\n21011111,Pamatizglītība,basic,,lv,yes,\n", encoding="utf-8"
+    )
+    with pytest.raises(ImportFailed) as failure:
+        ProgrammeImporter(viewer=WHOLE_CITY).run(path)
+    assert [(e.row, e.column) for e in failure.value.errors] == [(2, "stem")]

@@ -383,6 +383,8 @@ def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
         if team.robot_check != RobotCheck.PASSED:
             continue
         for member in team.members or []:
+            if not member.get("name"):
+                continue  # a member counted, not named: no certificate to write a name on
             pages.append({"team": team, "name": member.get("name", ""), "place": places.get(team.pk)})
     with translation.override("lv"):
         html = render_to_string(

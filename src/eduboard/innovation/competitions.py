@@ -40,35 +40,49 @@ MEMBER = re.compile(r"^(?P<name>.*?)[\s,]*\(?\s*(?P<age>\d{1,2})\s*\)?$")
 # --- teams
 
 
-def parse_members(text: str) -> list[dict[str, Any]]:
-    """Members written "Name (12); Name (13)" (also "Name 12", separated by ; or new lines): [{name, age}]."""
+def parse_members(text: str, *, require_ages: bool = True) -> list[dict[str, Any]]:
+    """Members written "Name (12); Name (13)" (also "Name 12"; separated by ;, | or new lines, or by commas between
+    members with ages): [{name, age}]. Without `require_ages` (a file) a member may come without an age, and a
+    bare number is that many members not named."""
+    text = (text or "").strip()
+    if not require_ages and text.isdigit():
+        return clean_members([{"name": "", "age": None}] * int(text), require_ages=False)
     members: list[dict[str, Any]] = []
-    for part in re.split(r"[;\n|]+", text or ""):
+    parts: list[str] = []
+    for part in re.split(r"[;\n|]+", text):
+        several = len(re.findall(r"\d+", part)) > 1 and "," in part
+        parts.extend(part.split(",") if several else [part])
+    for part in parts:
         part = " ".join(part.split())
         if not part:
             continue
         found = MEMBER.match(part)
-        if not found or not found["name"]:
+        if found and found["name"]:
+            members.append({"name": found["name"].strip(" ,")[:60], "age": int(found["age"])})
+        elif not require_ages and not any(ch.isdigit() for ch in part):
+            members.append({"name": part.strip(" ,")[:60], "age": None})
+        else:
             raise ValidationError(
                 _("“%s”: write each member as a first name and an age, e.g. “Anna (12)”.") % part[:60], code="members"
             )
-        members.append({"name": found["name"].strip(" ,")[:60], "age": int(found["age"])})
-    return clean_members(members)
+    return clean_members(members, require_ages=require_ages)
 
 
-def clean_members(members: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """1 to 6 members, each a first name and an age from 5 to 25."""
+def clean_members(members: list[dict[str, Any]], *, require_ages: bool = True) -> list[dict[str, Any]]:
+    """1 to 6 members, each a first name and an age from 5 to 25 (in a file the age may be missing)."""
     if not 1 <= len(members) <= MAX_MEMBERS:
         raise ValidationError(_("A team has 1 to %d members.") % MAX_MEMBERS, code="members")
     for member in members:
         validate_no_control_characters(str(member["name"]))
-        if not MIN_AGE <= int(member["age"]) <= MAX_AGE:
+        if member.get("age") is None and not require_ages:
+            continue
+        if member.get("age") is None or not MIN_AGE <= int(member["age"]) <= MAX_AGE:
             raise ValidationError(
                 _("%(name)s: an age from %(low)d to %(high)d.")
                 % {"name": member["name"], "low": MIN_AGE, "high": MAX_AGE},
                 code="members",
             )
-    return [{"name": str(m["name"]).strip(), "age": int(m["age"])} for m in members]
+    return [{"name": str(m["name"]).strip(), "age": None if m.get("age") is None else int(m["age"])} for m in members]
 
 
 def city_school(name_or_number: str) -> Institution | None:
@@ -93,7 +107,7 @@ def register_team(*, competition: Competition, team: Team, actor: Any = None) ->
     if Match.objects.filter(competition=competition, discipline_id=team.discipline_id).exists():
         raise ValidationError(_("The matches of this discipline are drawn already; registration has ended."))
     team.competition = competition
-    team.members = clean_members(team.members)
+    team.members = clean_members(team.members, require_ages=actor is None)
     if team.school_id is None and team.school_name:
         found = city_school(team.school_name)
         team.school = found

@@ -34,7 +34,8 @@ from eduboard.registry.models import Institution
 from eduboard.registry.validators import mask_personal_code, normalise_personal_code, validate_personal_code
 
 CODE_LIKE = re.compile(r"^\d{6}-?\d{5}$")
-PRESENT = {"yes": True, "jā": True, "ja": True, "1": True, "no": False, "nē": False, "ne": False, "0": False}
+PRESENT = {"yes": True, "jā": True, "ja": True, "1": True, "true": True,
+           "no": False, "nē": False, "ne": False, "0": False, "false": False}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -467,7 +467,8 @@ class TeamImporter(ScopedImporter):
         "team": "the team's name",
         "school": "the school's name, or a city school's registration number",
         "robot": "the robot's name",
-        "members": "first names and ages separated by ;, e.g. Anna (12); Pēteris (13)",
+        "members": "first names and ages separated by ;, e.g. Anna (12); Pēteris (13) (an age may be missing; a bare "
+        "number: that many members)",
         "coach_email": "the coach's e-mail",
     }
     example: ClassVar[list[str]] = [
@@ -518,7 +519,7 @@ class TeamImporter(ScopedImporter):
             school_id = (self.schools_by_name.get(school_key(school_text)) or (None, ""))[0]
         school_name = self.names[school_id] if school_id is not None else school_text
         try:
-            members = competitions.parse_members(values.get("members", ""))
+            members = competitions.parse_members(values.get("members", ""), require_ages=False)
         except ValidationError as error:
             raise RowProblem("members", " ".join(error.messages)) from None
         email = parse_required(values, "coach_email", max_length=254)

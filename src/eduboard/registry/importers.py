@@ -39,6 +39,7 @@ from eduboard.registry.choices import (
     GroupKind,
     InstitutionType,
     InstructionLanguage,
+    InterestField,
     ProgrammeLevel,
     SpecialNeeds,
 )
@@ -278,13 +279,19 @@ class ProgrammeRow:
     values: dict[str, str]
 
 
+YES_NO = {"yes": True, "jā": True, "ja": True, "1": True, "true": True, "no": False, "nē": False, "ne": False,
+          "0": False, "false": False, "": False}  # fmt: skip
+
+
 class ProgrammeImporter(ScopedImporter):
-    """`code,name,level,special_needs,language`."""
+    """`code,name,level,special_needs,language`, and for interest education the optional `stem` (yes|no) and
+    `field`; a file without those columns leaves them as they are."""
 
     kind = "programmes"
     title = gettext_lazy("Programmes")
     permission = "registry.add_programme"
-    columns: ClassVar[list[str]] = ["code", "name", "level", "special_needs", "language"]
+    columns: ClassVar[list[str]] = ["code", "name", "level", "special_needs", "language", "stem", "field"]
+    optional_columns: ClassVar[frozenset[str]] = frozenset({"stem", "field"})
     codes: ClassVar[dict[str, str]] = {
         "code": (
             "8 digits: 01 preschool, 11 basic 1–6, 21 basic, 31 general secondary, …; "
@@ -293,6 +300,8 @@ class ProgrammeImporter(ScopedImporter):
         "level": "|".join(ProgrammeLevel.values),
         "special_needs": "|".join(SpecialNeeds.values),
         "language": "|".join(InstructionLanguage.values),
+        "stem": "yes|no (interest education: a STEM programme; optional column)",
+        "field": "interest education's field: " + "|".join(InterestField.values) + " (optional column)",
     }
     example: ClassVar[list[str]] = [
         "21015611",
@@ -300,6 +309,8 @@ class ProgrammeImporter(ScopedImporter):
         "basic",
         "learning",
         "lv",
+        "no",
+        "",
     ]
 
     def parse(self, values: dict[str, str]) -> ProgrammeRow:
@@ -309,17 +320,27 @@ class ProgrammeImporter(ScopedImporter):
         level = parse_choice(values, "level", ProgrammeLevel.values)
         special_needs = parse_choice(values, "special_needs", SpecialNeeds.values, default=SpecialNeeds.NONE)
         check("code", validate_programme_code, code, level=level, special_needs=special_needs)
-        return ProgrammeRow(
-            code,
-            {
-                "name": parse_required(values, "name", max_length=255),
-                "level": level,
-                "special_needs": special_needs,
-                "language": parse_choice(
-                    values, "language", InstructionLanguage.values, default=InstructionLanguage.LATVIAN
-                ),
-            },
-        )
+        fields: dict[str, Any] = {
+            "name": parse_required(values, "name", max_length=255),
+            "level": level,
+            "special_needs": special_needs,
+            "language": parse_choice(
+                values, "language", InstructionLanguage.values, default=InstructionLanguage.LATVIAN
+            ),
+        }
+        if "stem" in values:
+            answer = values["stem"].strip().casefold()
+            if answer not in YES_NO:
+                raise RowProblem("stem", _("“%s” is not one of yes|no") % values["stem"])
+            if YES_NO[answer] and level != ProgrammeLevel.INTEREST:
+                raise RowProblem("stem", _("only an interest education programme is marked STEM"))
+            fields["stem"] = YES_NO[answer]
+        if "field" in values:
+            field = parse_choice(values, "field", InterestField.values, default="")
+            if field and level != ProgrammeLevel.INTEREST:
+                raise RowProblem("field", _("only an interest education programme has a field"))
+            fields["field"] = field
+        return ProgrammeRow(code, fields)
 
     def key(self, record: ProgrammeRow) -> str:
         return record.code
