@@ -78,7 +78,7 @@ class CompetitionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
 def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     competition = get_object_or_404(Competition.objects.visible_to(request.user), pk=pk) if pk else None
     can_change = request.user.has_perm("innovation.change_competition" if competition else "innovation.add_competition")
-    centre = competition.centre if competition else user_centre(request.user)
+    centre = competition.centre if competition else user_centre(viewer=request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = CompetitionForm(request.POST or None, instance=competition, viewer=request.user)

@@ -98,7 +98,7 @@ def course_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
     """Add or edit a course (versioned: an edit of a stale copy is refused)."""
     course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk) if pk else None
     can_change = _can_change(request.user, course) if course else request.user.has_perm("innovation.add_course")
-    centre = course.centre if course else user_centre(request.user)
+    centre = course.centre if course else user_centre(viewer=request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = CourseForm(request.POST or None, instance=course, viewer=request.user)

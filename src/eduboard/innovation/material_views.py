@@ -103,7 +103,7 @@ class MaterialListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_add"] = self.request.user.has_perm("innovation.add_material") and (
-            user_centre(self.request.user) is not None
+            user_centre(viewer=self.request.user) is not None
         )
         return context
 
@@ -121,7 +121,7 @@ def material_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     material = get_object_or_404(Material.objects.visible_to(request.user), pk=pk) if pk else None
     if material is None:
         can_change = request.user.has_perm("innovation.add_material")
-        centre = user_centre(request.user)
+        centre = user_centre(viewer=request.user)
         if centre is None:
             raise PermissionDenied(_("Your scope holds no innovation centre."))
     else:

@@ -172,7 +172,7 @@ def leaderboards(*, date_from: date, date_to: date, visible_to: Viewer, top: int
     }
 
 
-def user_centre(viewer: Any) -> Institution | None:
+def user_centre(*, viewer: Any) -> Institution | None:
     """The innovation centre a user works for: the first one they may change (the board: the city's first), or
     None when their scope holds none. New activities, competitions, courses and materials are that centre's."""
     return Institution.objects.editable_by(viewer).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()

@@ -254,7 +254,7 @@ class VisitListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
 @permission_required("innovation.add_visit", raise_exception=True)
 def visit_add_view(request: HttpRequest) -> HttpResponse:
     """Walk-in visitors or an event (a booked group's visit is recorded on its booking)."""
-    centre = user_centre(request.user)
+    centre = user_centre(viewer=request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = VisitForm(
@@ -340,7 +340,7 @@ def cards_view(request: HttpRequest) -> HttpResponse:
     import segno
     from weasyprint import HTML
 
-    centre = user_centre(request.user)
+    centre = user_centre(viewer=request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = CardsForm(request.POST or None)
@@ -450,7 +450,7 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     """Add or edit an activity (the centre's staff), and its slots below it."""
     activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk) if pk else None
     can_change = request.user.has_perm("innovation.change_activity" if activity else "innovation.add_activity")
-    centre = activity.centre if activity else user_centre(request.user)
+    centre = activity.centre if activity else user_centre(viewer=request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, viewer=request.user)
