@@ -257,6 +257,21 @@ def parse_date(values: dict[str, str], column: str, *, required: bool = True) ->
         raise RowProblem(column, _("“%s” is not a date written YYYY-MM-DD") % value) from None
 
 
+#: How files say yes and no (English, Latvian with or without its long vowel, digits, spreadsheet booleans).
+YES_NO = {"yes": True, "jā": True, "ja": True, "1": True, "true": True, "no": False, "nē": False, "ne": False,
+          "0": False, "false": False}  # fmt: skip
+
+
+def parse_yes_no(values: dict[str, str], column: str, *, default: bool | None = None) -> bool:
+    """A yes/no cell (`YES_NO`, any case); an empty one is `default`, or refused when there is none."""
+    answer = values.get(column, "").strip().casefold()
+    if not answer and default is not None:
+        return default
+    if answer not in YES_NO:
+        raise RowProblem(column, _("“%s” is not one of yes|no|1|0|jā|nē") % values.get(column, ""))
+    return YES_NO[answer]
+
+
 def parse_choice(values: dict[str, str], column: str, allowed: Sequence[str], *, default: str | None = None) -> str:
     value = values.get(column, "")
     if not value and default is not None:

@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from eduboard.core.imports import ImportResult, RowProblem, parse_date, parse_required
+from eduboard.core.imports import ImportResult, RowProblem, parse_date, parse_required, parse_yes_no
 from eduboard.innovation import courses
 from eduboard.innovation.models import Attendance, Course, CourseSession, Participant
 from eduboard.innovation.selectors import school_key
@@ -34,8 +34,6 @@ from eduboard.registry.models import Institution
 from eduboard.registry.validators import mask_personal_code, normalise_personal_code, validate_personal_code
 
 CODE_LIKE = re.compile(r"^\d{6}-?\d{5}$")
-PRESENT = {"yes": True, "jā": True, "ja": True, "1": True, "true": True,
-           "no": False, "nē": False, "ne": False, "0": False, "false": False}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -159,9 +157,7 @@ class CourseAttendanceImporter(ScopedImporter):
             raise RowProblem(
                 "session_date", _("course %(c)s has no session on %(d)s") % {"c": code, "d": day.isoformat()}
             )
-        answer = values.get("present", "").strip().casefold()
-        if answer not in PRESENT:
-            raise RowProblem("present", _("“%s” is not one of yes|no|1|0|jā|nē") % values.get("present", ""))
+        present = parse_yes_no(values, "present")
         person = self._person(staff_id, name, school_name)
         if person not in self.registered[course_id] and person not in self.newcomers[course_id]:
             if len(self.registered[course_id]) + len(self.newcomers[course_id]) >= places:
@@ -171,7 +167,7 @@ class CourseAttendanceImporter(ScopedImporter):
                     % {"c": code, "who": name, "n": places},
                 )
             self.newcomers[course_id].add(person)
-        return AttendanceRow(course_id, session_id, person, staff_id, name, school_id, school_name, PRESENT[answer])
+        return AttendanceRow(course_id, session_id, person, staff_id, name, school_id, school_name, present)
 
     def key(self, record: AttendanceRow) -> Hashable:
         return (record.course_id, record.person, record.session_id)

@@ -28,6 +28,7 @@ from eduboard.core.imports import (
     parse_int,
     parse_required,
     parse_text,
+    parse_yes_no,
     select_where_in,
 )
 from eduboard.core.latvian import key_fields, refresh_keys
@@ -279,10 +280,6 @@ class ProgrammeRow:
     values: dict[str, str]
 
 
-YES_NO = {"yes": True, "jā": True, "ja": True, "1": True, "true": True, "no": False, "nē": False, "ne": False,
-          "0": False, "false": False, "": False}  # fmt: skip
-
-
 class ProgrammeImporter(ScopedImporter):
     """`code,name,level,special_needs,language`, and for interest education the optional `stem` (yes|no) and
     `field`; a file without those columns leaves them as they are."""
@@ -329,12 +326,9 @@ class ProgrammeImporter(ScopedImporter):
             ),
         }
         if "stem" in values:
-            answer = values["stem"].strip().casefold()
-            if answer not in YES_NO:
-                raise RowProblem("stem", _("“%s” is not one of yes|no") % values["stem"])
-            if YES_NO[answer] and level != ProgrammeLevel.INTEREST:
+            fields["stem"] = parse_yes_no(values, "stem", default=False)
+            if fields["stem"] and level != ProgrammeLevel.INTEREST:
                 raise RowProblem("stem", _("only an interest education programme is marked STEM"))
-            fields["stem"] = YES_NO[answer]
         if "field" in values:
             field = parse_choice(values, "field", InterestField.values, default="")
             if field and level != ProgrammeLevel.INTEREST:
