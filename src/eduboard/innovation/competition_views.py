@@ -372,20 +372,11 @@ def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
     competition = get_object_or_404(Competition.objects.editable_by(request.user), pk=pk)
-    places = rules.winners(competition)
     link = request.build_absolute_uri(reverse("centre_competition", args=["lv", competition.code]))
     buffer = io.BytesIO()
     segno.make(link, error="m").save(buffer, kind="png", scale=4, border=1)
     qr = base64.b64encode(buffer.getvalue()).decode()
-    pages = []
-    teams = Team.objects.filter(competition=competition).select_related("discipline").order_by("discipline", "name")
-    for team in teams:
-        if team.robot_check != RobotCheck.PASSED:
-            continue
-        for member in team.members or []:
-            if not member.get("name"):
-                continue  # a member counted, not named: no certificate to write a name on
-            pages.append({"team": team, "name": member.get("name", ""), "place": places.get(team.pk)})
+    pages = rules.certificate_pages(competition)
     with translation.override("lv"):
         html = render_to_string(
             "innovation/competitions/certificates_pdf.html",

@@ -409,6 +409,19 @@ def winners(competition: Competition) -> dict[int, int]:
     return places
 
 
+def certificate_pages(competition: Competition) -> list[dict[str, Any]]:
+    """One certificate per named member of every team whose robot passed the check (a member only counted has no
+    name to write): {team, name, place}, the place (1–3) for a discipline's winners, None for the others."""
+    places = winners(competition)
+    teams = Team.objects.filter(competition=competition, robot_check=RobotCheck.PASSED).select_related("discipline")
+    return [
+        {"team": team, "name": member["name"], "place": places.get(team.pk)}
+        for team in teams.order_by("discipline", "name")
+        for member in team.members or []
+        if member.get("name")
+    ]
+
+
 def competition_figures(*, year: int) -> dict[str, int]:
     """`competitions` held in the year; `teams` registered for them; `participants`: the members of those teams;
     `schools`: distinct schools of the teams (a city school by its record, another by its name as written)."""

@@ -487,11 +487,10 @@ class TeamImporter(ScopedImporter):
             )
         }
         self.drawn = set(Match.objects.values_list("competition_id", "discipline_id").distinct())
-        self.schools_by_number = dict(Institution.objects.values_list("registration_number", "pk"))
-        self.schools_by_name = {
-            school_key(name): (pk, name) for name, pk in Institution.objects.values_list("name", "pk")
-        }
-        self.names = dict(Institution.objects.values_list("pk", "name"))
+        institutions = list(Institution.objects.values_list("pk", "registration_number", "name"))
+        self.schools_by_number = {number: pk for pk, number, _name in institutions}
+        self.schools_by_name = {school_key(name): pk for pk, _number, name in institutions}
+        self.names = {pk: name for pk, _number, name in institutions}
 
     def parse(self, values: dict[str, str]) -> TeamRow:
         code = parse_required(values, "competition", max_length=60)
@@ -516,7 +515,7 @@ class TeamImporter(ScopedImporter):
         if school_text.isdigit() and school_id is None:
             raise RowProblem("school", _("unknown institution %s") % school_text)
         if school_id is None:
-            school_id = (self.schools_by_name.get(school_key(school_text)) or (None, ""))[0]
+            school_id = self.schools_by_name.get(school_key(school_text))
         school_name = self.names[school_id] if school_id is not None else school_text
         try:
             members = competitions.parse_members(values.get("members", ""), require_ages=False)
