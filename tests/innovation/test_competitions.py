@@ -280,6 +280,8 @@ def test_results_on_a_phone_page_and_scope(signed_in: Callable[[User], Client]) 
                        f"m{match.pk}-version": match.version})  # fmt: skip
     match.refresh_from_db()
     assert match.winner_id == match.team_a_id
+    for wrong in ("x", "99999999999999999999", ""):
+        assert client.post(page, {"match": wrong}).status_code == 404  # no such match: not a server error
     # Another centre's staff and a school's head cannot enter results or check robots.
     with pytest.raises(PermissionDenied):
         rules.record_match(match_id=match.pk, actor=stranger, expected_version=None, points_a=0, points_b=2)

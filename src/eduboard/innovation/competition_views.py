@@ -32,6 +32,16 @@ from eduboard.innovation.models import Competition, Discipline, DisciplineFormat
 from eduboard.innovation.selectors import user_centre
 
 
+def _may(user: Any, permission: str, competition: Competition) -> bool:
+    """Whether the user's role may do this and the competition is one they may change (their centre's)."""
+    return user.has_perm(permission) and Competition.objects.editable_by(user).filter(pk=competition.pk).exists()
+
+
+def _number(text: str) -> int:
+    """A row id typed in a form, or 0 (no row) for anything that is not one."""
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
 def _errors(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
@@ -112,9 +122,7 @@ def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRe
 def competition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A competition: its teams per discipline with their robot checks, a team added by the staff, the draw."""
     competition = get_object_or_404(Competition.objects.visible_to(request.user), pk=pk)
-    can_change = request.user.has_perm("innovation.change_competition") and (
-        Competition.objects.editable_by(request.user).filter(pk=pk).exists()
-    )
+    can_change = _may(request.user, "innovation.change_competition", competition)
     form = TeamForm(request.POST or None, competition=competition)
     if request.method == "POST":
         if not can_change:
@@ -227,13 +235,14 @@ def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse
     result advances the bracket; a tie is fought again."""
     competition = get_object_or_404(Competition.objects.visible_to(request.user), pk=pk)
     chosen = get_object_or_404(competition.disciplines.filter(format=DisciplineFormat.SUMO), code=discipline[:40])
-    can_change = request.user.has_perm("innovation.change_match") and (
-        Competition.objects.editable_by(request.user).filter(pk=pk).exists()
-    )
+    can_change = _may(request.user, "innovation.change_match", competition)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        match = get_object_or_404(Match.objects.editable_by(request.user), pk=request.POST.get("match", 0) or 0)
+        match = get_object_or_404(
+            Match.objects.editable_by(request.user).filter(competition=competition, discipline=chosen),
+            pk=_number(request.POST.get("match", "")),
+        )
         form = MatchForm(request.POST, prefix=f"m{match.pk}")
         if form.is_valid():
             try:
@@ -278,9 +287,7 @@ def attempts_view(request: HttpRequest, pk: int, discipline: str) -> HttpRespons
     chosen = get_object_or_404(
         competition.disciplines.filter(format=DisciplineFormat.LINE_FOLLOWER), code=discipline[:40]
     )
-    can_change = request.user.has_perm("innovation.add_attempt") and (
-        Competition.objects.editable_by(request.user).filter(pk=pk).exists()
-    )
+    can_change = _may(request.user, "innovation.add_attempt", competition)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
