@@ -331,6 +331,15 @@ def test_the_attendance_grid_saves_in_one_post_with_a_bounded_number_of_queries(
     assert client.post(page, data).status_code == 302
     assert Attendance.objects.filter(present=True).count() == 60
     assert Attendance.objects.filter(present=False).count() == 30
+    with CaptureQueriesContext(connection) as one_column:  # saving one session's column …
+        assert (
+            client.post(page, {**data, "s": [sessions[0].pk], f"a-{people[12].pk}-{sessions[0].pk}": "on"}).status_code
+            == 302
+        )
+    with CaptureQueriesContext(connection) as whole:  # … costs as many queries as the whole grid
+        assert client.post(page, {**data, f"a-{people[13].pk}-{sessions[1].pk}": "on"}).status_code == 302
+    assert len(whole.captured_queries) == len(one_column.captured_queries)
+    assert Attendance.objects.filter(present=True).count() == 61  # the whole grid sent again: 12 at the first unticked
     one = client.get(page, {"session": sessions[0].pk})
     assert one.status_code == 200 and one.context["one"] and len(one.context["shown"]) == 1
 

@@ -224,38 +224,41 @@ def register(
 
 @atomic_write
 def record_attendance(session: CourseSession, marks: dict[int, bool], actor: Any) -> int:
-    """Save who was present at a session (participant id → present), in bulk; every participant must be of the
-    session's course, and the course of the actor's centre. Returns how many marks changed."""
-    if not actor.has_perm("innovation.change_attendance"):
-        raise PermissionDenied(_("Your role does not record attendance."))
-    if not CourseSession.objects.editable_by(actor).filter(pk=session.pk).exists():
-        raise PermissionDenied(_("This session is not in your scope."))
-    ids = {int(pk) for pk in marks}
-    known = set(Participant.objects.filter(course_id=session.course_id, pk__in=ids).values_list("pk", flat=True))
-    if ids - known:
-        raise ValidationError(_("Someone marked is not registered for this course."), code="foreign")
-    stored = {row.participant_id: row for row in Attendance.objects.filter(session=session, participant_id__in=ids)}
-    changed: list[Attendance] = []
-    created: list[Attendance] = []
-    for pk, present in marks.items():
-        row = stored.get(int(pk))
-        if row is None:
-            created.append(Attendance(session=session, participant_id=int(pk), present=bool(present)))
-        elif row.present != bool(present):
-            row.present = bool(present)
-            changed.append(row)
-    Attendance.objects.bulk_create(created)
-    Attendance.objects.bulk_update(changed, ["present"])
-    return len(created) + len(changed)
+    """Save who was present at one session (participant id → present); as `record_attendance_grid`."""
+    return record_attendance_grid(session.course, {session.pk: marks}, actor)
 
 
 @atomic_write
 def record_attendance_grid(course: Course, marks: dict[int, dict[int, bool]], actor: Any) -> int:
-    """The attendance grid of a course saved at once (session id → participant id → present); all or nothing."""
-    sessions = {s.pk: s for s in CourseSession.objects.editable_by(actor).filter(course_id=course.pk)}
-    if set(marks) - set(sessions):
-        raise ValidationError(_("A session is not of this course."), code="foreign")
-    return sum(record_attendance(sessions[pk], row, actor) for pk, row in marks.items())
+    """The attendance of a course saved at once (session id → participant id → present), all or nothing, in a
+    fixed number of queries however many sessions: every session and participant must be of the course, and the
+    course of the actor's centre. Returns how many marks changed."""
+    if not actor.has_perm("innovation.change_attendance"):
+        raise PermissionDenied(_("Your role does not record attendance."))
+    sessions = set(CourseSession.objects.editable_by(actor).filter(course_id=course.pk).values_list("pk", flat=True))
+    if not sessions or set(marks) - sessions:
+        raise PermissionDenied(_("This session is not in your scope."))
+    ids = {int(pk) for row in marks.values() for pk in row}
+    known = set(Participant.objects.filter(course_id=course.pk, pk__in=ids).values_list("pk", flat=True))
+    if ids - known:
+        raise ValidationError(_("Someone marked is not registered for this course."), code="foreign")
+    stored = {
+        (row.session_id, row.participant_id): row
+        for row in Attendance.objects.filter(session_id__in=list(marks), participant_id__in=ids)
+    }
+    changed: list[Attendance] = []
+    created: list[Attendance] = []
+    for session_id, row_marks in marks.items():
+        for pk, present in row_marks.items():
+            row = stored.get((session_id, int(pk)))
+            if row is None:
+                created.append(Attendance(session_id=session_id, participant_id=int(pk), present=bool(present)))
+            elif row.present != bool(present):
+                row.present = bool(present)
+                changed.append(row)
+    Attendance.objects.bulk_create(created)
+    Attendance.objects.bulk_update(changed, ["present"])
+    return len(created) + len(changed)
 
 
 def _attended_hours(course_id: int) -> tuple[int, dict[int, int]]:
