@@ -30,6 +30,7 @@ from eduboard.innovation.models import (
     RobotCheck,
     Team,
 )
+from eduboard.innovation.selectors import school_key
 from eduboard.registry.models import Institution
 
 MAX_MEMBERS = 6
@@ -428,7 +429,7 @@ def competition_figures(*, year: int) -> dict[str, int]:
     competitions = Competition.objects.filter(date__year=year)
     teams = list(Team.objects.filter(competition__in=competitions).values("school_id", "school_name", "members"))
     schools = {
-        ("id", row["school_id"]) if row["school_id"] else ("name", " ".join(row["school_name"].split()).casefold())
+        ("id", row["school_id"]) if row["school_id"] else ("name", school_key(row["school_name"]))
         for row in teams
     }
     return {
