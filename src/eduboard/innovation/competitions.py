@@ -429,8 +429,7 @@ def competition_figures(*, year: int) -> dict[str, int]:
     competitions = Competition.objects.filter(date__year=year)
     teams = list(Team.objects.filter(competition__in=competitions).values("school_id", "school_name", "members"))
     schools = {
-        ("id", row["school_id"]) if row["school_id"] else ("name", school_key(row["school_name"]))
-        for row in teams
+        ("id", row["school_id"]) if row["school_id"] else ("name", school_key(row["school_name"])) for row in teams
     }
     return {
         "competitions": competitions.count(),
