@@ -224,7 +224,10 @@ def test_an_import_whose_database_session_is_terminated_fails_cleanly(
 
 def test_a_worker_killed_mid_import_is_noticed_within_its_lease(tmp_path: Path) -> None:
     """A real worker process, killed with SIGKILL while it imports: the job is marked failed once its lease (here
-    2 s) runs out, and nothing of the file was saved."""
+    2 s) runs out, and nothing of the file was saved. The worker runs on an SQLite file of its own whichever
+    database the pass tests, so it runs once, in the SQLite pass of make test."""
+    if connection.vendor != "sqlite":
+        pytest.skip("the killed worker runs on an SQLite file of its own: tested once, in the SQLite pass")
     database = tmp_path / "db.sqlite3"
     env = {
         **os.environ,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Sequence
+from functools import lru_cache
 
 import matplotlib
 
@@ -27,8 +29,13 @@ def _shorten(label: str, width: int = 38) -> str:
 
 
 def chart_image(chart: Chart, *, fmt: str = "svg", dpi: int = 110) -> bytes:
-    """The chart as a horizontal bar chart image; at most MAX_BARS bars, the largest ones."""
-    labels, series = chart.labels, chart.series
+    """The chart as a horizontal bar chart image; at most MAX_BARS bars, the largest ones. The same chart is drawn
+    once per process: a report's PDF, DOCX and HTML files, and its editions, draw the same charts again."""
+    return _drawn(fmt, dpi, tuple(chart.labels), tuple((name, tuple(data)) for name, data in chart.series))
+
+
+@lru_cache(maxsize=256)
+def _drawn(fmt: str, dpi: int, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> bytes:
     if len(labels) > MAX_BARS:
         first = series[0][1]
         keep = sorted(range(len(labels)), key=lambda index: first[index], reverse=True)[:MAX_BARS]

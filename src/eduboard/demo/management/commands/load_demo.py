@@ -10,6 +10,7 @@ from django.db import transaction
 
 from eduboard.accounts import demo as accounts_demo
 from eduboard.assets import demo as assets_demo
+from eduboard.core.imports import analyze_database
 from eduboard.finance import demo as finance_demo
 from eduboard.innovation import demo as innovation_demo
 from eduboard.innovation import demo_competitions as competitions_demo
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             courses_demo.load(institutions)
             materials_demo.load(institutions)
             users = accounts_demo.load(institutions)
+            analyze_database()  # pages and reports planned on the data just loaded, not on empty tables
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with one of these users:")
