@@ -59,6 +59,25 @@ def test_every_team_loses_twice_before_it_is_out_and_the_bracket_completes(teams
         return data.draw(st.sampled_from([bout.a, bout.b, None]))  # type: ignore[list-item]
 
     order, played = play_out(teams, pick)
+    assert_double_elimination_completed(teams, order, played)
+
+
+@pytest.mark.parametrize("teams", range(2, 65))
+def test_the_bracket_completes_for_every_number_of_teams_from_2_to_64(teams: int) -> None:
+    """Every size, not only those the property above happens to draw: results drawn from a seeded generator,
+    the stronger seed winning two bouts in three, and a tie now and then."""
+    rng = random.Random(teams)
+
+    def pick(bout: brackets.Bout) -> int | None:
+        assert bout.b is not None
+        roll = rng.random()
+        return None if roll < 0.1 else min(bout.a, bout.b) if roll < 0.7 else max(bout.a, bout.b)
+
+    order, played = play_out(teams, pick)
+    assert_double_elimination_completed(teams, order, played)
+
+
+def assert_double_elimination_completed(teams: int, order: list[int], played: list[brackets.Played]) -> None:
     assert brackets.next_round(order, played) == []  # complete
     losses = Counter(match.loser for match in played if match.loser is not None)
     out = [team for team in order if losses[team] >= 2]

@@ -4,6 +4,7 @@ report listing the school year's events."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date, datetime
@@ -148,7 +149,15 @@ def test_the_atom_feed_names_its_author_and_each_entrys_update() -> None:
     entries = feed.findall(f"{atom}entry")
     assert len(entries) == 1
     assert "Zinību diena" in entries[0].findtext(f"{atom}title", "")
-    assert entries[0].find(f"{atom}updated") is not None and entries[0].find(f"{atom}id") is not None
+    assert entries[0].find(f"{atom}updated") is not None
+    # Every id is an IRI (RFC 4287 4.2.6): the feed's its address, an entry's a tag URI (RFC 4151) that stays the
+    # same when the event is renamed.
+    assert feed.findtext(f"{atom}id", "").startswith("http://testserver/")
+    entry_id = entries[0].findtext(f"{atom}id", "")
+    assert re.fullmatch(r"tag:testserver,\d{4}-\d{2}-\d{2}:event-\d+", entry_id), entry_id
+    Event.objects.filter(title="Zinību diena").update(title="Zinību diena 2")
+    again = ET.fromstring(Client().get("/events/feed.atom").content)  # noqa: S314 - our own feed
+    assert again.find(f"{atom}entry/{atom}id").text == entry_id  # type: ignore[union-attr]
 
 
 def test_section_ix_of_the_readiness_report_lists_the_school_years_events() -> None:

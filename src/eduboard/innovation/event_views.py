@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar as month_calendar
 from datetime import date, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
@@ -173,6 +174,10 @@ class EventFeed(Feed):
     link = reverse_lazy("events_ical")
     author_name = gettext_lazy("The city education board")
 
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        # The host the feed is read on names the entries' ids (RFC 4151 tag URIs, which carry no port).
+        self.authority = urlsplit(f"//{request.get_host()}").hostname or "localhost"
+
     def items(self) -> list[Event]:
         return _public_events()
 
@@ -188,7 +193,9 @@ class EventFeed(Feed):
         return f"{reverse('events_month')}?month={month}#event-{item.pk}"
 
     def item_guid(self, item: Event) -> str:
-        return f"event-{item.pk}"
+        """The entry's id, an IRI as RFC 4287 wants (4.2.6), that stays the same when the event is moved or
+        renamed: a tag URI (RFC 4151) of the host and the day the event was entered."""
+        return f"tag:{self.authority},{timezone.localtime(item.created_at):%Y-%m-%d}:event-{item.pk}"
 
     def item_pubdate(self, item: Event) -> datetime:
         return item.created_at

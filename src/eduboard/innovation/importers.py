@@ -34,6 +34,7 @@ from eduboard.core.imports import (
     parse_int,
     parse_required,
     parse_text,
+    parse_yes_no,
 )
 from eduboard.innovation import competitions
 from eduboard.innovation.choices import DURATION_MAX, DURATION_MIN, LANGUAGES, ActivityKind, VisitKind
@@ -385,7 +386,7 @@ class EventImporter(ScopedImporter):
         "place": "where (optional)",
         "organiser": "the organising institution's registration number; empty: the education board",
         "audience": "who it is for (optional)",
-        "public": "yes|no: in the public feeds",
+        "public": "yes|no (also 1|0, jā|nē): in the public feeds",
     }
     example: ClassVar[list[str]] = [
         "Pedagogu Augusta konference", "2024-08-27 10:00", "2024-08-27 14:00", "Daugavpils Vienības nams",
@@ -420,7 +421,7 @@ class EventImporter(ScopedImporter):
             "place": parse_text(values, "place", max_length=200),
             "organiser_id": organiser,
             "audience": parse_text(values, "audience", max_length=200),
-            "public": parse_choice(values, "public", ["yes", "no"]) == "yes",
+            "public": parse_yes_no(values, "public"),
         }
         return EventRow(title, starts_at, tuple(fields.items()))
 

@@ -1,4 +1,5 @@
-"""`manage.py import_innovation KIND FILE`: import the centre's activities, slots or visits, all or nothing."""
+"""`manage.py import_innovation KIND FILE`: import the centre's activities, slots, visits, events, competition teams
+or course attendance, all or nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from eduboard.innovation.importers import IMPORTERS
 
 class Command(ImportCommand):
     help = (
-        "Import the innovation centre's activities, slots or visits from CSV/XLSX (all or nothing). "
-        "`import_innovation activities --template` prints the header, an example and the codes."
+        "Import the innovation centre's activities, slots, visits, events, competition teams or course attendance "
+        "from CSV/XLSX (all or nothing). `import_innovation KIND --template` prints the header, an example and "
+        "the codes."
     )
     importers = IMPORTERS
