@@ -7,20 +7,23 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+import zxingcpp
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from pdfminer.high_level import extract_text
+from pdfminer.high_level import extract_pages, extract_text
+from pdfminer.layout import LTFigure, LTImage
+from PIL import Image
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -192,6 +195,30 @@ def test_the_certificates_pdf_names_the_number_hours_and_course(
     assert "Anna Liepa" in text and course.title in text and world.centre.name in text
     every = extract_text(io.BytesIO(client.get(reverse("innovation:course_certificates", args=[course.pk])).content))
     assert every.count("APLIECĪBA") == 2 and "IC-2025-0002" in every
+    # The QR code printed on it leads to the public verification page, which names the certificate.
+    [link] = qr_codes(one.content)
+    assert link == "http://testserver" + reverse("centre_certificate", args=["lv", anna.certificate_key])
+    verified = Client().get(link.removeprefix("http://testserver"))
+    assert verified.status_code == 200 and anna.certificate_number in verified.content.decode()
+
+
+def qr_codes(pdf: bytes) -> list[str]:
+    """The texts of the QR codes in a PDF's images (read as a phone's camera would, by zxing-cpp)."""
+
+    def images(items: Iterable[Any]) -> Iterator[LTImage]:
+        for item in items:
+            if isinstance(item, LTImage):
+                yield item
+            elif isinstance(item, LTFigure):
+                yield from images(item)
+
+    texts = []
+    for page in extract_pages(io.BytesIO(pdf)):
+        for image in images(page):
+            width, height, data = image.stream["Width"], image.stream["Height"], image.stream.get_data()
+            mode = {width * height: "L", width * height * 3: "RGB", width * height * 4: "RGBA"}[len(data)]
+            texts += [code.text for code in zxingcpp.read_barcodes(Image.frombytes(mode, (width, height), data))]
+    return texts
 
 
 def test_hours_take_the_latvian_plural() -> None:
