@@ -900,29 +900,27 @@ def analyze_tables(*tables: type[models.Model]) -> None:
     planned with the new statistics (on PostgreSQL other sessions see them when it commits).
     """
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":  # else SQLite reads every index whole (seconds on the national set)
-            cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
-        try:
-            for model in tables:
-                cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
-        finally:
-            if connection.vendor == "sqlite":
-                cursor.execute("PRAGMA analysis_limit=0")  # back to SQLite's default for this connection
+    _analyze([f"ANALYZE {quote(model._meta.db_table)}" for model in tables])
 
 
 def analyze_database() -> None:
     """Refresh the planner's statistics of every table, after a load that wrote many of them (the demonstration
-    data): without it PostgreSQL plans a transaction's queries on tables it filled as if they were nearly empty
-    (a report on the demonstration data took 40 s instead of 3 in the tests, inside the load's transaction)."""
+    data): without it PostgreSQL plans a transaction's queries on tables it filled as if they were nearly empty (in
+    the tests a report on the demonstration data took 40–50 s instead of about 4, inside the load's transaction)."""
+    _analyze(["ANALYZE"])
+
+
+def _analyze(statements: Sequence[str]) -> None:
+    """Run ANALYZE statements; on SQLite with a sampling limit, put back afterwards."""
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite":  # else SQLite reads every index whole (seconds on the national set)
             cursor.execute(f"PRAGMA analysis_limit={SQLITE_ANALYSIS_LIMIT}")
         try:
-            cursor.execute("ANALYZE")
+            for statement in statements:
+                cursor.execute(statement)
         finally:
             if connection.vendor == "sqlite":
-                cursor.execute("PRAGMA analysis_limit=0")
+                cursor.execute("PRAGMA analysis_limit=0")  # back to SQLite's default for this connection
 
 
 def select_where_in(

@@ -4,6 +4,7 @@ their own), and feeds of the public events for anyone: iCalendar (RFC 5545) and 
 from __future__ import annotations
 
 import calendar as month_calendar
+import copy
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
@@ -174,9 +175,14 @@ class EventFeed(Feed):
     link = reverse_lazy("events_ical")
     author_name = gettext_lazy("The city education board")
 
-    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
-        # The host the feed is read on names the entries' ids (RFC 4151 tag URIs, which carry no port).
-        self.authority = urlsplit(f"//{request.get_host()}").hostname or "localhost"
+    authority = "localhost"
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The host the feed is read on names the entries' ids (RFC 4151 tag URIs, which carry no port). The view is
+        # one instance for every request, so each request's host goes on a copy of it, never on the shared one.
+        feed = copy.copy(self)
+        feed.authority = urlsplit(f"//{request.get_host()}").hostname or "localhost"
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def items(self) -> list[Event]:
         return _public_events()

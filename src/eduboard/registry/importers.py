@@ -44,6 +44,7 @@ from eduboard.registry.choices import (
     ProgrammeLevel,
     SpecialNeeds,
 )
+from eduboard.registry.interest import programme_interest_check
 from eduboard.registry.models import (
     Enrolment,
     Group,
@@ -327,13 +328,10 @@ class ProgrammeImporter(ScopedImporter):
         }
         if "stem" in values:
             fields["stem"] = parse_yes_no(values, "stem", default=False)
-            if fields["stem"] and level != ProgrammeLevel.INTEREST:
-                raise RowProblem("stem", _("only an interest education programme is marked STEM"))
         if "field" in values:
-            field = parse_choice(values, "field", InterestField.values, default="")
-            if field and level != ProgrammeLevel.INTEREST:
-                raise RowProblem("field", _("only an interest education programme has a field"))
-            fields["field"] = field
+            fields["field"] = parse_choice(values, "field", InterestField.values, default="")
+        stem, field = fields.get("stem", False), fields.get("field", "")
+        check("stem" if stem else "field", programme_interest_check, Programme(level=level, stem=stem, field=field))
         return ProgrammeRow(code, fields)
 
     def key(self, record: ProgrammeRow) -> str:
