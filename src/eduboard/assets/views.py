@@ -25,6 +25,7 @@ from eduboard.assets.models import Asset, AssetKind, Licence, Loan, Room, Stockt
 from eduboard.core.audit import audit_export
 from eduboard.core.exports import Column, table_response
 from eduboard.core.forms import ScopedFormMixin
+from eduboard.core.qr import qr_png_base64
 from eduboard.core.views import FilteredListView
 from eduboard.registry.models import Group, Institution, Learner
 
@@ -333,19 +334,12 @@ def agreements_pdf_view(request: HttpRequest) -> HttpResponse:
 @permission_required("assets.view_asset", raise_exception=True)
 def labels_pdf_view(request: HttpRequest) -> HttpResponse:
     """QR labels of the devices a list shows (its filters), as a PDF sheet to print and stick on."""
-    import base64
-    import io
 
-    import segno
     from weasyprint import HTML
 
     filterset = AssetFilter(request.GET or None, queryset=Asset.objects.visible_to(request.user), request=request)
     assets = list(filterset.qs.select_related("kind", "institution").order_by("inventory_number")[:1000])
-    labels = []
-    for asset in assets:
-        buffer = io.BytesIO()
-        segno.make(asset.inventory_number, error="m").save(buffer, kind="png", scale=4, border=1)
-        labels.append((asset, base64.b64encode(buffer.getvalue()).decode()))
+    labels = [(asset, qr_png_base64(asset.inventory_number)) for asset in assets]
     html = render_to_string("assets/labels.html", {"labels": labels})
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="labels.pdf"'

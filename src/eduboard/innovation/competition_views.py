@@ -4,8 +4,6 @@ Thin: rules in `innovation.competitions`."""
 
 from __future__ import annotations
 
-import base64
-import io
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduboard.core.exports import Column
+from eduboard.core.qr import qr_png_base64
 from eduboard.core.views import FilteredListView
 from eduboard.innovation import competitions as rules
 from eduboard.innovation.competition_forms import AttemptForm, CompetitionForm, MatchForm, RobotCheckForm, TeamForm
@@ -375,14 +374,11 @@ class TeamListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView
 def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A PDF of certificates, one page per member of every team whose robot competed: a diploma with the place for
     the first three of each discipline, a certificate of participation for the others. In Latvian."""
-    import segno
     from weasyprint import HTML
 
     competition = get_object_or_404(Competition.objects.editable_by(request.user), pk=pk)
     link = request.build_absolute_uri(reverse("centre_competition", args=["lv", competition.code]))
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=4, border=1)
-    qr = base64.b64encode(buffer.getvalue()).decode()
+    qr = qr_png_base64(link)
     pages = rules.certificate_pages(competition)
     with translation.override("lv"):
         html = render_to_string(

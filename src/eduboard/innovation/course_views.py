@@ -6,8 +6,6 @@ Thin: rules and reads in `innovation.courses`."""
 
 from __future__ import annotations
 
-import base64
-import io
 from typing import Any
 
 import django_filters
@@ -27,6 +25,7 @@ from django.views.decorators.http import require_POST
 
 from eduboard.core.exports import Column
 from eduboard.core.forms import add_service_error
+from eduboard.core.qr import qr_png_base64
 from eduboard.core.views import FilteredListView
 from eduboard.innovation import courses as rules
 from eduboard.innovation.course_forms import CertifyForm, CourseForm, RegistrationForm, SessionForm
@@ -313,14 +312,6 @@ class ParticipantListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
 # --- certificates
 
 
-def _qr(link: str) -> str:
-    import segno
-
-    buffer = io.BytesIO()
-    segno.make(link, error="m").save(buffer, kind="png", scale=4, border=1)
-    return base64.b64encode(buffer.getvalue()).decode()
-
-
 def _certificates_pdf(request: HttpRequest, participants: list[Participant], filename: str) -> HttpResponse:
     from weasyprint import HTML
 
@@ -333,7 +324,7 @@ def _certificates_pdf(request: HttpRequest, participants: list[Participant], fil
                 "course": participant.course,
                 "hours": rules.hours_lv(participant.course.hours),
                 "link": link,
-                "qr": _qr(link),
+                "qr": qr_png_base64(link),
             }
         )
     with translation.override("lv"):

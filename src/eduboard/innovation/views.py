@@ -5,8 +5,6 @@ leaderboards per school and class. Thin: rules in `innovation.services`, reads i
 
 from __future__ import annotations
 
-import base64
-import io
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -29,6 +27,7 @@ from django.views.decorators.http import require_POST
 from eduboard.accounts.models import User
 from eduboard.core.exports import Column
 from eduboard.core.ical import CalendarEvent, calendar
+from eduboard.core.qr import qr_png_base64
 from eduboard.core.views import FilteredListView
 from eduboard.innovation import services
 from eduboard.innovation.choices import BookingStatus, VisitKind
@@ -337,7 +336,6 @@ def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
 @permission_required("innovation.add_card", raise_exception=True)
 def cards_view(request: HttpRequest) -> HttpResponse:
     """Issue visitor cards and print them: a PDF sheet, each card with its number and a QR code of it."""
-    import segno
     from weasyprint import HTML
 
     centre = user_centre(viewer=request.user)
@@ -346,11 +344,7 @@ def cards_view(request: HttpRequest) -> HttpResponse:
     form = CardsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         cards = services.issue_cards(centre=centre, actor=request.user, **form.cleaned_data)
-        printed = []
-        for card in cards:
-            buffer = io.BytesIO()
-            segno.make(card.number, error="m").save(buffer, kind="png", scale=4, border=1)
-            printed.append((card, base64.b64encode(buffer.getvalue()).decode()))
+        printed = [(card, qr_png_base64(card.number)) for card in cards]
         html = render_to_string("innovation/cards_pdf.html", {"cards": printed, "centre": centre})
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="visitor-cards.pdf"'
