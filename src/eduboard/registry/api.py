@@ -230,6 +230,7 @@ class ProgrammeViewSet(VersionedWritesMixin, ScopedModelViewSet):
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilter
     ordering_fields = ["code", "name"]
+    ordering_aliases = {"name": "sort_name"}
     ordering = ["code"]
     queryset = Programme.objects.all()
 

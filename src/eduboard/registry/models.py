@@ -136,7 +136,7 @@ class Institution(LatvianKeysMixin, TimeStampedModel):
         return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on > day)
 
 
-class Programme(TimeStampedModel):
+class Programme(LatvianKeysMixin, TimeStampedModel):
     """An education programme (izglītības programma) with its 8-digit classification code."""
 
     code = models.CharField(_("code"), max_length=8, unique=True)
@@ -160,6 +160,7 @@ class Programme(TimeStampedModel):
         _("field"), max_length=16, choices=InterestField.choices, blank=True, help_text=_("Interest education only.")
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    sort_name = LatvianKeyField(sources=["name"])
 
     objects = ReferenceQuerySet.as_manager()
 

@@ -115,7 +115,7 @@ class GroupDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
         context = super().get_context_data(**kwargs)
         group: Group = self.object
         enrolments = group.enrolments.select_related("learner__declared_municipality").order_by(
-            "learner__last_name", "learner__first_name"
+            "learner__sort_name", "pk"
         )
         context["enrolments"] = enrolments
         context["counted"] = selectors.group_counted_learners(group=group, as_of=timezone.localdate())
