@@ -177,6 +177,8 @@ OTP_TOTP_ISSUER = "eduboard"
 LANGUAGE_CODE = "lv"
 LANGUAGES = [("lv", _("Latvian")), ("en", _("English")), ("ru", _("Russian"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates as the board writes them: 20.08.2024. in Latvian (src/eduboard/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["eduboard.formats"]
 TIME_ZONE = "Europe/Riga"
 USE_I18N = True
 USE_TZ = True
@@ -360,6 +362,11 @@ CENTRE_BOOKINGS_PER_HOUR = int(os.environ.get("CENTRE_BOOKINGS_PER_HOUR", "10"))
 # The largest file of a teaching material (PDF, DOCX, PPTX, an image or a ZIP), in bytes.
 MATERIAL_MAX_UPLOAD_BYTES = int(os.environ.get("MATERIAL_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
+# Who the readiness report is written by and for (its header: "Pielikums <council> ... lēmumam"; seed 002).
+BOARD_NAME = os.environ.get("BOARD_NAME", "Daugavpils pilsētas Izglītības pārvalde")
+BOARD_NAME_GENITIVE = os.environ.get("BOARD_NAME_GENITIVE", "Daugavpils pilsētas Izglītības pārvaldes")
+COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Daugavpils valstspilsētas pašvaldības dome")
+COUNCIL_NAME_GENITIVE = os.environ.get("COUNCIL_NAME_GENITIVE", "Daugavpils valstspilsētas pašvaldības domes")
 # The board's own municipality, as names appear in files (any case).
 HOME_MUNICIPALITY_NAMES = env_list("HOME_MUNICIPALITY_NAMES", "Daugavpils,Daugavpils valstspilsēta,Daugavpils pilsēta")
 

@@ -60,3 +60,38 @@ def test_every_user_facing_string_has_a_translation(language: str) -> None:
     po_file = ROOT / "locale" / language / "LC_MESSAGES" / "django.po"
     assert po_file.exists()
     assert _untranslated(po_file) == []
+
+
+@pytest.mark.parametrize(
+    ("code", "day", "moment"),
+    [
+        ("lv", "20.08.2024.", "20.08.2024. 09:05"),
+        ("ru", "20.08.2024", "20.08.2024 09:05"),
+        ("en", "20.08.2024", "20.08.2024 09:05"),
+    ],
+)
+def test_pages_write_dates_the_way_the_language_does(code: str, day: str, moment: str) -> None:
+    """Seed 002 writes 20.08.2024. (with the closing dot); the templates use SHORT_DATE_FORMAT everywhere."""
+    from datetime import date, datetime
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template('{{ day|date:"SHORT_DATE_FORMAT" }}|{{ moment|date:"SHORT_DATETIME_FORMAT" }}|{{ day|date }}')
+    with translation.override(code):
+        text = template.render(Context({"day": date(2024, 8, 20), "moment": datetime(2024, 8, 20, 9, 5)}))
+    assert text == f"{day}|{moment}|{day}"
+
+
+def test_no_template_writes_a_date_in_a_fixed_day_month_year_form() -> None:
+    """A fixed "d.m.Y" would be right in one language only: templates name the language's format instead."""
+    import re
+
+    fixed = re.compile(r'\|date:"d\.m\.Y')
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in (ROOT / "src", ROOT / "templates")
+        for path in folder.rglob("*.html")
+        if fixed.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
