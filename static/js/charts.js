@@ -14,7 +14,12 @@ document.addEventListener("DOMContentLoaded", function () {
     new Chart(canvas, {
       type: spec.type || "bar",
       data: { labels: spec.labels, datasets: spec.datasets },
-      options: { responsive: true, animation: false, plugins: { legend: { display: spec.datasets.length > 1 } } }
+      options: {
+        responsive: true, animation: false,
+        plugins: { legend: { display: spec.datasets.length > 1 } },
+        // The value axis names the unit (%, EUR, p.p.) when the table gives one.
+        scales: spec.unit ? { y: { title: { display: true, text: spec.unit } } } : {}
+      }
     });
   });
 });

@@ -16,6 +16,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 from eduboard.core.scope import WHOLE_CITY
+from eduboard.finance.demo import ALL_PRESCHOOLS
 from eduboard.finance.models import Allocation, CostRate, Expenditure, MealRule, SettlementLine
 from eduboard.finance.selectors import finance_stats, meal_compensation, settlement_summary
 from eduboard.registry.models import Institution
@@ -26,10 +27,10 @@ pytestmark = pytest.mark.django_db
 AS_OF = date(2024, 8, 14)
 # Seed 002: (group of institutions, source) -> (allocated, spent by 14.08.2024, utilisation %)
 SEED_UTILISATION = {
-    ("all preschools", "state"): ("61716", "3474.93", "5.63"),
-    ("all preschools", "municipal"): ("55755", "13666.90", "24.51"),
-    ("all general schools", "state"): ("348064", "172669.81", "49.61"),
-    ("all general schools", "municipal"): ("135225", "46426.88", "34.33"),
+    ("visas pirmsskolas izglītības iestādes", "state"): ("61716", "3474.93", "5.63"),
+    ("visas pirmsskolas izglītības iestādes", "municipal"): ("55755", "13666.90", "24.51"),
+    ("visas vispārizglītojošās skolas", "state"): ("348064", "172669.81", "49.61"),
+    ("visas vispārizglītojošās skolas", "municipal"): ("135225", "46426.88", "34.33"),
 }
 SEED_APPROVED = {
     "preschool_day": Decimal("300.18"),
@@ -107,7 +108,7 @@ def test_demo_spending_after_14_august_does_not_count_on_that_date(demo: Demo) -
     row = next(
         row
         for row in demo.stats["utilisation_by_allocation"]
-        if (row["recipient"], row["source"], row["purpose"]) == ("all preschools", "state", "teaching_aids")
+        if (row["recipient"], row["source"], row["purpose"]) == (ALL_PRESCHOOLS, "state", "teaching_aids")
     )
     assert row["spent"] == Decimal("3474.93")  # the 15300.00 paid on 27 August is not in it
 

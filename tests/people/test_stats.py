@@ -331,6 +331,7 @@ def test_open_vacancies_are_grouped_by_registration_number_with_positions_and_ft
             "subject": "",
             "fte": Decimal("3.221"),
             "published_on": "2024-08-05",
+            "filled_on": None,
         }
     ]
     # FTE leave the selector as Decimals with 3 places, never floats

@@ -38,4 +38,7 @@ def test_report_queries_do_not_grow_with_the_number_of_institutions() -> None:
     city = queries_of(lambda: build_readiness(as_of=AS_OF, visible_to=WHOLE_CITY))
     assert city == small
     assert queries_of(lambda: key_figures(as_of=AS_OF, visible_to=WHOLE_CITY)) == small_dashboard
-    assert city < 80
+    # 85 on 25 November 2026: the sentences' own figures (interest education, closures, the municipal arts
+    # centres, the innovation centre's staff, the day of the last spending, the lessons by institution type)
+    # added about a query each to the 75 before; none of them grows with the institutions (asserted above).
+    assert city < 90

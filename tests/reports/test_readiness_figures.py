@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from eduboard.core.scope import WHOLE_CITY
+from eduboard.finance.demo import ALL_PRESCHOOLS
 from eduboard.reports.readiness import build_readiness
 from eduboard.reports.renderers import render_report
 from eduboard.reports.selectors import flatten_figures
@@ -101,10 +102,12 @@ def test_finance_figures_of_seed_002(content: dict[str, Any]) -> None:
     assert "5.63" in used.values() and "24.51" in used.values()  # preschools: state, municipal teaching aids
     assert "49.61" in used.values() and "34.33" in used.values()  # schools
     assert (
-        figures["preschool.allocations/all preschools|Teaching aids and materials|Valsts budžets/Allocated"]
+        figures[f"preschool.allocations/{ALL_PRESCHOOLS}|Teaching aids and materials|Valsts budžets/Allocated"]
         == "61716.00"
     )
-    assert figures["preschool.allocations/all preschools|Teaching aids and materials|Valsts budžets/Spent"] == "3474.93"
+    assert (
+        figures[f"preschool.allocations/{ALL_PRESCHOOLS}|Teaching aids and materials|Valsts budžets/Spent"] == "3474.93"
+    )
     assert figures["preschool.cost_per_learner/Preschool, day group/Approved"] == "300.18"
     assert figures["preschool.cost_per_learner/Preschool, 24-hour group/Approved"] == "474.09"
     assert figures["general.cost_per_learner/General education/Approved"] == "93.24"
@@ -190,7 +193,7 @@ def test_pdf_reads_back_with_seed_002_figures_headings_and_page_numbers(content:
     assert data.startswith(b"%PDF")
     text = pdf_text(data)
     for figure in ["3770", "206", "148", "8819", "859", "564", "494", "831", "54", "800", "684", "5.63 %",
-                   "49.61 %", "1561", "75.81 %", "\n76 %", "517142.88 EUR", "697246.87 EUR"]:  # fmt: skip
+                   "49.61 %", "1561", "75.81 %", "\n76 %", "517,142.88 EUR", "697,246.87 EUR"]:  # fmt: skip
         assert figure in text, figure
     assert "Preschool education" in text and "Inter-municipal settlements" in text
     assert "Page 1 /" in text and "Page 2 /" in text
@@ -199,7 +202,10 @@ def test_pdf_reads_back_with_seed_002_figures_headings_and_page_numbers(content:
     from pdfminer.pdfparser import PDFParser
 
     outline = [entry[1] for entry in PDFDocument(PDFParser(io.BytesIO(data))).get_outlines()]
-    assert "I. Preschool education" in outline  # headings become the PDF's bookmarks
+    # headings become the PDF's bookmarks, numbered as seed 002 numbers them (part I, then IV for the settlements)
+    assert "I. General information on education institutions" in outline
+    assert "Preschool education" in outline
+    assert "IV. Inter-municipal settlements" in outline
 
 
 def docx_document(data: bytes) -> Any:
@@ -211,7 +217,9 @@ def docx_document(data: bytes) -> Any:
 def test_docx_has_word_headings_and_tables_that_read_back_with_seed_figures(content: dict[str, Any]) -> None:
     document = docx_document(render_report(content, {}, fmt="docx", language="en"))
     headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
-    assert ("Heading 1", "I. Preschool education") in headings
+    assert ("Heading 1", "I. General information on education institutions") in headings
+    assert any(text == "Preschool education" for _style, text in headings)
+    assert ("Heading 1", "IV. Inter-municipal settlements") in headings
     assert any(style == "Heading 2" for style, _text in headings)
     cells = {cell.text for table in document.tables for row in table.rows for cell in row.cells}
     for figure in ["3770", "206", "148", "8819", "800", "684", "280", "362", "158", "116", "408", "160"]:

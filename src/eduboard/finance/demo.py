@@ -29,8 +29,8 @@ from eduboard.finance.sources import ensure_standard_sources
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.registry.models import Enrolment, Institution, Learner, Municipality
 
-ALL_PRESCHOOLS = "all preschools"
-ALL_GENERAL_SCHOOLS = "all general schools"
+ALL_PRESCHOOLS = "visas pirmsskolas izglītības iestādes"
+ALL_GENERAL_SCHOOLS = "visas vispārizglītojošās skolas"
 GENERAL_TYPES = (InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM)
 
 # (set, source, purpose, allocated, expenditures as (date, document, amount, description))

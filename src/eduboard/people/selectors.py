@@ -146,6 +146,8 @@ def vacancy_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
                 "subject": vacancy.subject,
                 "fte": fte(vacancy.fte),
                 "published_on": vacancy.published_on.isoformat() if vacancy.published_on else None,
+                # The day it is to be filled, when known (seed 002: "tiks aizpildīta līdz 01.09.2024.").
+                "filled_on": vacancy.filled_on.isoformat() if vacancy.filled_on else None,
             }
         )
         entry["fte"] += vacancy.fte

@@ -29,13 +29,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality import demo_evaluation
-from eduboard.quality.choices import ExamKind, ObservationKind
+from eduboard.quality.choices import DEFAULT_THRESHOLDS, ExamKind, ObservationKind
 from eduboard.quality.defaults import DEFAULT_FORM_CODE, YES_PARTLY_NO, ensure_default_form
 from eduboard.quality.models import (
     Answer,
     Criterion,
     ExamResult,
     ExamSitting,
+    LearnerResult,
     Observation,
     ObservationForm,
     ScaleOption,
@@ -381,9 +382,107 @@ def _load_exams(institutions: dict[str, Institution]) -> None:
         )
 
 
+#: Seed 002: 50 basic-school pupils (76 results below 10 % in three subjects) and 21 secondary-school pupils
+#: (24 results below 15 %) did not reach the threshold; 3 failed mathematics for the second time.
+DISTINCT_BELOW = {ExamKind.CE_BASIC: 50, ExamKind.CE_SECONDARY: 21}
+REPEATED_SUBJECT, REPEATERS = "Matemātika", 3
+EXAM_GRADE = {ExamKind.CE_BASIC: 9, ExamKind.CE_SECONDARY: 12}
+
+
+def _exam_candidates(school: Institution, grade: int) -> list[tuple[str, int]]:
+    """(personal code, learner id) of the school's learners in `grade` in the exams' school year 2023/2024."""
+    from eduboard.registry.models import Enrolment
+
+    year = Enrolment.objects.filter(group__school_year__code="2023/2024")
+    found: list[tuple[str, int]] = []
+    # The school's pupils of that grade; where there are too few (a school closed since), its other pupils, then
+    # the grade's pupils of the whole city.
+    for rows in (
+        year.filter(group__institution=school, group__grade=grade),
+        year.filter(group__institution=school).exclude(group__grade=grade),
+        year.filter(group__grade=grade).exclude(group__institution=school),
+    ):
+        ordered = rows.order_by("learner__personal_code").values_list("learner__personal_code", "learner_id")
+        found += [row for row in ordered.distinct() if row not in found]
+        if len(found) >= 60:
+            break
+    return found
+
+
+def _load_learner_failures() -> None:
+    """Learners' own results below the threshold, one row per result the schools' tables count below it, so that
+    the distinct pupils and the repeat failures of seed 002 come from the data (the demonstration data holds
+    only these learners' results, not every candidate's)."""
+    LearnerResult.objects.filter(sitting__year__in=(SEED_002_YEAR - 1, SEED_002_YEAR)).delete()
+    rng = random.Random(1050)  # noqa: S311 - reproducible demonstration data
+    repeated: list[tuple[str, int, Institution]] = []
+    for exam, distinct in DISTINCT_BELOW.items():
+        threshold = DEFAULT_THRESHOLDS[exam]
+        results = list(
+            ExamResult.objects.filter(sitting__year=SEED_002_YEAR, sitting__exam=exam, below_threshold__gt=0)
+            .select_related("sitting__subject", "institution")
+            .order_by("sitting__level", "sitting__subject__name", "institution__registration_number")
+        )
+        overlaps = sum(result.below_threshold or 0 for result in results) - distinct
+        failing: dict[int, list[tuple[str, int]]] = defaultdict(list)  # school -> learners failing so far
+        in_sitting: dict[int, set[str]] = defaultdict(set)  # a learner has one result in a sitting
+        subjects_failed: dict[str, set[int]] = defaultdict(set)  # a learner fails a subject once (one level)
+        rows = []
+        for result in sorted(results, key=lambda r: (r.sitting.subject.name != REPEATED_SUBJECT, r.sitting_id)):
+            pool = _exam_candidates(result.institution, EXAM_GRADE[exam])
+            taken_here = in_sitting[result.sitting_id]
+            for _number in range(result.below_threshold or 0):
+                subject = result.sitting.subject_id
+                again = [
+                    c
+                    for c in failing[result.institution_id]
+                    if c[0] not in taken_here and subject not in subjects_failed[c[0]]
+                ]
+                if overlaps > 0 and again:
+                    chosen = again[0]
+                    overlaps -= 1
+                else:
+                    fresh = [c for c in pool if c[0] not in subjects_failed and c[0] not in taken_here]
+                    if not fresh:
+                        continue
+                    chosen = fresh[0]
+                    failing[result.institution_id].append(chosen)
+                taken_here.add(chosen[0])
+                subjects_failed[chosen[0]].add(subject)
+                percent = (threshold - Decimal(rng.randint(10, 90)) / 10).quantize(Decimal("0.01"))
+                rows.append(
+                    LearnerResult(
+                        sitting=result.sitting,
+                        personal_code=chosen[0],
+                        learner_id=chosen[1],
+                        institution=result.institution,
+                        percent=max(percent, Decimal("0.50")),
+                    )
+                )
+                if (
+                    exam == ExamKind.CE_BASIC
+                    and result.sitting.subject.name == REPEATED_SUBJECT
+                    and len(repeated) < REPEATERS
+                ):
+                    repeated.append((chosen[0], chosen[1], result.institution))
+        LearnerResult.objects.bulk_create(rows)
+    if repeated:
+        subject = Subject.objects.get(name=REPEATED_SUBJECT)
+        before, _created = ExamSitting.objects.get_or_create(
+            year=SEED_002_YEAR - 1, exam=ExamKind.CE_BASIC, subject=subject, level="", grade=None
+        )
+        LearnerResult.objects.bulk_create(
+            LearnerResult(
+                sitting=before, personal_code=code, learner_id=learner, institution=school, percent=Decimal("6.50")
+            )
+            for code, learner, school in repeated
+        )
+
+
 def load(institutions: dict[str, Institution]) -> None:
     """Create or refresh the demonstration data (idempotent)."""
     everything = _institutions(institutions)
     _load_observations(everything)
     _load_exams(everything)
+    _load_learner_failures()
     demo_evaluation.load(everything)

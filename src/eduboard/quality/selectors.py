@@ -30,7 +30,14 @@ from eduboard.core.figures_cache import cached_figures
 from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import CENT, percent
 from eduboard.core.scope import Viewer
-from eduboard.quality.choices import QualityLevel, SelfAssessmentStatus, UnifiedSchoolEnvironment, UnifiedSchoolHead
+from eduboard.quality.choices import (
+    DEFAULT_THRESHOLDS,
+    ExamKind,
+    QualityLevel,
+    SelfAssessmentStatus,
+    UnifiedSchoolEnvironment,
+    UnifiedSchoolHead,
+)
 from eduboard.quality.defaults import DEFAULT_FORM_CODE
 from eduboard.quality.models import (
     Accreditation,
@@ -42,6 +49,7 @@ from eduboard.quality.models import (
     LearnerResult,
     Observation,
     ObservationForm,
+    PassThreshold,
     SelfAssessment,
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
@@ -99,6 +107,16 @@ def _criterion_counts(observations: QuerySet[Observation]) -> tuple[int, dict[st
 
 
 @cached_figures("registry", "people", "quality")
+def lessons_by_institution_type(
+    *, date_from: date, date_to: date, visible_to: Viewer, kind: str | None = None
+) -> dict[str, int]:
+    """Lessons observed in a period by the type of the institution observed (one query): seed 002 counts the
+    board's lessons in preschools and schools apart from the training sessions in sports schools."""
+    observations = observations_in(date_from=date_from, date_to=date_to, visible_to=visible_to, kind=kind)
+    rows = observations.order_by().values_list("institution__type").annotate(n=Count("pk"))
+    return {kind_: int(n) for kind_, n in rows.values_list("institution__type", "n")}
+
+
 def observation_figures(
     *,
     date_from: date,
@@ -333,6 +351,50 @@ def latest_learner_result_year(*, exam: str, visible_to: Viewer) -> int | None:
     """The latest year with learners' results of `exam` the user may see (1 query), or None."""
     years = LearnerResult.objects.visible_to(visible_to).filter(sitting__exam=exam)
     return years.aggregate(latest=Max("sitting__year"))["latest"]
+
+
+def threshold_failures(*, year: int, visible_to: Viewer) -> dict[str, dict[str, Any]]:
+    """Learners below the pass threshold in the centralised exams of `year`, from learners' own results (two
+    queries): per exam (`ce_basic`, `ce_secondary`) `threshold` (the year's, %), `learners` (distinct pupils
+    below it in at least one subject: seed 002's 50 and 21, where the schools' tables count 76 and 24 results),
+    `results` (the results below it) and `repeat` (pupils below it in a subject whose same exam they were
+    below in the year before: seed 002's 3). An exam without learners' results that year is left out."""
+    exams = (ExamKind.CE_BASIC, ExamKind.CE_SECONDARY)
+    thresholds = {
+        (row_year, exam): percent_
+        for row_year, exam, percent_ in PassThreshold.objects.filter(
+            year__in=(year - 1, year), exam__in=exams
+        ).values_list("year", "exam", "percent")
+    }
+
+    def threshold(row_year: int, exam: str) -> Decimal:
+        return thresholds.get((row_year, exam), DEFAULT_THRESHOLDS[exam])
+
+    rows = (
+        LearnerResult.objects.visible_to(visible_to)
+        .filter(sitting__year__in=(year - 1, year), sitting__exam__in=exams)
+        .values_list("sitting__year", "sitting__exam", "sitting__subject_id", "personal_code", "percent")
+    )
+    seen: set[str] = set()
+    below: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    before: dict[str, set[tuple[int, str]]] = defaultdict(set)
+    for row_year, exam, subject, code, result in rows:
+        if row_year == year:
+            seen.add(exam)
+        if result < threshold(row_year, exam):
+            (below if row_year == year else before)[exam].add((subject, code))
+    figures: dict[str, dict[str, Any]] = {}
+    for exam in exams:
+        if exam not in seen:
+            continue
+        failing = below[exam]
+        figures[exam] = {
+            "threshold": threshold(year, exam),
+            "learners": len({code for _subject, code in failing}),
+            "results": len(failing),
+            "repeat": len({code for subject, code in failing if (subject, code) in before[exam]}),
+        }
+    return figures
 
 
 def support_list(

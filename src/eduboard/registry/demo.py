@@ -72,8 +72,8 @@ INSTITUTIONS: list[tuple[str, str, str, str]] = [
 ]
 # Closed by the council's decisions of 22 February 2024 and joined to other schools (seed 002).
 REORGANISATIONS = {
-    "9000000051": ("9000000013", "Domes 2024-02-22 lēmums Nr. 112"),
-    "9000000052": ("9000000015", "Domes 2024-02-22 lēmums Nr. 113"),
+    "9000000051": ("9000000013", "Domes 22.02.2024. lēmums Nr. 112"),
+    "9000000052": ("9000000015", "Domes 22.02.2024. lēmums Nr. 113"),
 }
 CLOSED_ON = date(2024, 8, 31)
 

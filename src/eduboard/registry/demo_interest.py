@@ -26,6 +26,9 @@ from eduboard.registry.synthetic import PersonalCodes, random_birth_date, random
 AS_OF = date(2024, 8, 19)
 YEAR = "2024/2025"
 JAUNIBA = "9000000031"
+INNOVATION_CENTRE = "9000000041"
+#: Seed 002: "Daugavpils Inovāciju centrā radošās nodarbības vada 3 izglītojošo nodarbību organizatori."
+CENTRE_ORGANISERS = 3
 ENROLLED_ON = date(2024, 8, 15)  # as the registry demo enrols the year's learners
 PROGRAMMES_TOTAL, STEM_TOTAL, GROUPS_TOTAL, CLUBS_TOTAL = 49, 13, 171, 6
 PEDAGOGUES, EMPLOYMENTS = 62, 120
@@ -268,6 +271,27 @@ def _licences(institutions: dict[str, Institution]) -> None:
         )
 
 
+def _centre_organisers(centre: Institution) -> None:
+    """The innovation centre's organisers of educational activities (not pedagogues: the position "other"),
+    employed on AS_OF, up to CENTRE_ORGANISERS."""
+    from eduboard.people.models import Employment, PositionKind, StaffMember
+
+    missing = CENTRE_ORGANISERS - Employment.objects.active_on(AS_OF).filter(institution=centre).count()
+    if missing <= 0:
+        return
+    rng = random.Random(41)  # noqa: S311 - reproducible demonstration data
+    codes = PersonalCodes()
+    codes.used.update(StaffMember.objects.values_list("personal_code", flat=True))
+    other = PositionKind.objects.get(code="other")
+    for _number in range(missing):
+        first, last = random_name(rng)
+        birth = random_birth_date(rng, rng.randint(1975, 1998))
+        person = StaffMember.objects.create(personal_code=codes.for_birth_date(birth), first_name=first, last_name=last)
+        Employment.objects.create(
+            staff_member=person, institution=centre, position=other, fte=Decimal("1"), start_date=date(2021, 9, 1)
+        )
+
+
 def load(institutions: dict[str, Institution]) -> None:
     """Create or refresh the interest-education demonstration data (idempotent: a second run changes nothing).
     Runs after `registry.demo.load` and `people.demo.load`, whose pupils and staff it uses."""
@@ -275,5 +299,7 @@ def load(institutions: dict[str, Institution]) -> None:
     programmes = _programmes()
     clubs = _clubs(jauniba)
     leaders = _staff(jauniba)
+    if INNOVATION_CENTRE in institutions:
+        _centre_organisers(institutions[INNOVATION_CENTRE])
     _groups(jauniba, programmes, clubs, leaders)
     _licences(institutions)

@@ -351,9 +351,14 @@ def reporting_day(*, as_of: date) -> date:
 
 
 @cached_figures("registry")
-def institutions_by_type(*, as_of: date | None = None, visible_to: Viewer) -> dict[str, int]:
-    """Institutions working on the reporting day of `as_of` (all, when no date), by type code (one query)."""
+def institutions_by_type(
+    *, as_of: date | None = None, visible_to: Viewer, founder: str | None = None
+) -> dict[str, int]:
+    """Institutions working on the reporting day of `as_of` (all, when no date), by type code (one query);
+    only those of one founder (e.g. the municipality) when `founder` is given."""
     institutions = cast(InstitutionQuerySet, _scoped(Institution.objects.all(), visible_to))
+    if founder is not None:
+        institutions = cast(InstitutionQuerySet, institutions.filter(founder=founder))
     if as_of is not None:
         institutions = institutions.active_on(reporting_day(as_of=as_of))
     counts = dict(institutions.values_list("type").annotate(n=Count("pk")).values_list("type", "n"))

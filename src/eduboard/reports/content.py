@@ -2,13 +2,15 @@
 
 A report is built once as data (sections of blocks holding figures and tables), so that a published
 edition can be frozen as JSON and rendered later in any language. Words are stored as their English
-msgid (`T(...)`) and translated when rendered; data (institution names, codes) is stored as a plain
-string. Numbers are ints or decimal strings ("5.63"), never floats, and are formatted by one function
+msgid (`T(...)`, `N(...)` for a text whose form follows a number, `P`/`NP` with a context) and translated
+when rendered; dates as `D(...)` and numbers with a unit as `V(...)`, written in the language's form;
+data (institution names, codes) is stored as a plain string. Numbers are ints or decimal strings ("5.63"),
+never floats, and are formatted by one function
 (`format_value`) for the page, PDF and DOCX; the XLSX gets the same numbers as numbers.
 
 Blocks (`type`):
 - `heading`: `text`, `level` (2 or 3)
-- `paragraph`: `text`
+- `paragraph`: `text`, e.g. a sentence written from the figures (`reports.sentences`)
 - `figures`: `items`, each `{key, label, value, unit, before?}`
 - `table`: `key`, `title`, `columns`, `units` (one per column), `rows`, `total?`, `chart?` (`series`: column indexes)
 - `narrative`: `slot`, `label`; the text comes from the edition's narrative
@@ -20,12 +22,13 @@ readers' reads (`reports.selectors`) leave out what a reader's role does not inc
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.utils import formats, translation
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, npgettext, pgettext
 
 Text = str | dict[str, Any]
 
@@ -39,6 +42,52 @@ def msgid_of(message: str | Promise) -> str:
 def T(message: str | Promise, **params: Any) -> dict[str, Any]:
     """A translatable text with its parameters (numbers, data strings or other `T`s)."""
     return {"t": msgid_of(message), "p": params} if params else {"t": msgid_of(message)}
+
+
+def N(singular: str, plural: str, count: Decimal | int, **params: Any) -> dict[str, Any]:
+    """A text whose form follows a number (`count`, also the parameter %(count)s): "1 bērns", "2 bērni",
+    "21 bērns"; the forms come from the catalogue's plural rule (Latvian 3, Russian 4). The msgids are found by
+    `makemessages` (keyword N:1,2, see core.management.commands.makemessages)."""
+    return {"t": singular, "pl": plural, "p": {"count": number(count), **params}}
+
+
+def NP(context: str, singular: str, plural: str, count: Decimal | int, **params: Any) -> dict[str, Any]:
+    """`N` with a context, for the same words in another case ("206 grupās" beside "206 grupas")."""
+    return {"c": context, **N(singular, plural, count, **params)}
+
+
+def P(context: str, message: str, **params: Any) -> dict[str, Any]:
+    """`T` with a context (keyword P:1c,2)."""
+    return {"c": context, "t": message, "p": params} if params else {"c": context, "t": message}
+
+
+def D(value: date) -> dict[str, str]:
+    """A date, written when rendered in the language's form: 20.08.2024. in Latvian."""
+    return {"d": value.isoformat()}
+
+
+def plural_count(value: Any) -> int:
+    """The number that chooses a plural form: the count itself when whole; a fraction (0,5 likmes) takes the
+    form of 2 in Latvian, Russian and English alike."""
+    numeric = raw_number(value)
+    if numeric is None:
+        return 0
+    if numeric == int(numeric):
+        return abs(int(numeric))
+    return 2
+
+
+def format_day(iso: str) -> str:
+    """A date in the active language's form: 20.08.2024. (Latvian, with the closing dot), 20.08.2024."""
+    text = f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
+    return text + "." if (translation.get_language() or "lv").startswith("lv") else text
+
+
+def format_school_year(code: str) -> str:
+    """A school year as the language writes it: 2024./2025. in Latvian, 2024/2025 otherwise."""
+    if (translation.get_language() or "lv").startswith("lv") and "/" in code:
+        return "/".join(f"{part}." for part in code.split("/"))
+    return code
 
 
 def number(value: Decimal | int | None) -> int | str | None:
@@ -64,19 +113,28 @@ def raw_number(value: Any) -> int | Decimal | None:
     return None
 
 
-def format_number(value: int | Decimal) -> str:
-    """A number in the active language's notation (decimal comma in Latvian and Russian), no grouping."""
-    if isinstance(value, int):
+def format_number(value: int | Decimal, *, grouped: bool = False) -> str:
+    """A number in the active language's notation (decimal comma in Latvian and Russian); `grouped`
+    separates thousands (a no-break space in Latvian and Russian: 12 960 000,00)."""
+    if isinstance(value, int) and not grouped:
         return str(value)
-    places = max(-value.as_tuple().exponent, 0)  # type: ignore[operator]
-    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=False)
+    places = max(-Decimal(value).as_tuple().exponent, 0)  # type: ignore[operator]
+    return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=grouped)
 
 
-UNITS = {"%": " %", "EUR": " EUR", "FTE": "", "": "", "pp": " pp"}
+def unit_text(unit: str) -> str:
+    """The unit written after a number, in the active language ("p.p." for percentage points in Latvian)."""
+    if unit in ("", "FTE"):
+        return ""
+    if unit == "%":
+        return " %"
+    if unit == "pp":
+        return " " + pgettext("unit", "pp")
+    return f" {unit}"
 
 
 def format_value(value: Any, unit: str = "") -> str:
-    """One figure as text, the same in every renderer: 3770, 5,63 %, 517142,88 EUR, 3,221."""
+    """One figure as text, the same in every renderer: 3770, 5,63 %, 12 960 000,00 EUR, 3,221, 4,2 p.p."""
     if value is None:
         return "—"
     if isinstance(value, dict):
@@ -84,7 +142,7 @@ def format_value(value: Any, unit: str = "") -> str:
     numeric = raw_number(value)
     if numeric is None:
         return str(value)
-    return format_number(numeric) + UNITS.get(unit, f" {unit}")
+    return format_number(numeric, grouped=unit == "EUR") + unit_text(unit)
 
 
 def format_change(value: Any, unit: str = "") -> str:
@@ -100,9 +158,23 @@ def render_text(value: Text | int | None) -> str:
     """A stored text in the active language: msgids translated, parameters filled in."""
     if value is None:
         return ""
+    if isinstance(value, dict) and "d" in value:
+        return format_day(value["d"])
+    if isinstance(value, dict) and "y" in value:
+        return format_school_year(value["y"])
+    if isinstance(value, dict) and "v" in value:  # a number with its unit: {"v": "61716.00", "u": "EUR"}
+        return format_value(value["v"], value.get("u", ""))
     if isinstance(value, dict) and "t" in value:
-        message = gettext(value["t"])
-        params = value.get("p")
+        context, params = value.get("c"), value.get("p")
+        if "pl" in value:
+            count = plural_count(params.get("count") if params else 0)
+            message = (
+                npgettext(context, value["t"], value["pl"], count)
+                if context
+                else ngettext(value["t"], value["pl"], count)
+            )
+        else:
+            message = pgettext(context, value["t"]) if context else gettext(value["t"])
         if not params:
             return message
         return message % {name: _param(param) for name, param in params.items()}
@@ -117,8 +189,13 @@ def _param(value: Any) -> str:
     return format_value(value)
 
 
+def V(value: Any, unit: str = "") -> dict[str, Any]:
+    """A number with its unit as a text's parameter (written as the figures are: 61 716,00 EUR)."""
+    return {"v": number(value) if not isinstance(value, str) else value, "u": unit}
+
+
 def text_key(value: Text) -> str:
     """A language-independent key of a text (its msgid or the data string), for comparisons."""
     if isinstance(value, dict):
-        return str(value.get("t", ""))
+        return str(value.get("t", value.get("d", "")))
     return str(value)

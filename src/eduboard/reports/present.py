@@ -12,7 +12,15 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from eduboard.reports.content import format_change, format_value, raw_number, render_text
+from eduboard.reports.content import (
+    format_change,
+    format_day,
+    format_school_year,
+    format_value,
+    raw_number,
+    render_text,
+    unit_text,
+)
 
 
 @dataclass
@@ -21,6 +29,7 @@ class Cell:
 
     text: str
     raw: int | Decimal | None = None
+    unit: str = ""
 
     @property
     def numeric(self) -> bool:
@@ -36,12 +45,14 @@ class Chart:
     labels: list[str]
     series: list[tuple[str, list[float]]]
     image: str = ""  # a data URI, set by renderers that draw images instead of scripts
+    unit: str = ""  # the values' unit as written (%, EUR, p.p.), the title of the value axis
 
     def spec(self) -> dict[str, Any]:
         """The JSON the page's chart script reads (static/js/charts.js)."""
         return {
             "type": "bar",
             "labels": self.labels,
+            "unit": self.unit,
             "datasets": [{"label": label, "data": data} for label, data in self.series],
         }
 
@@ -65,6 +76,7 @@ class Figure:
     unit: str
     before: str = ""
     change: str = ""
+    before_raw: int | Decimal | None = None
 
 
 @dataclass
@@ -84,6 +96,7 @@ class Section:
     number: int
     title: str
     blocks: list[Block]
+    part: str = ""  # the title of the part this section opens ("I. Vispārēja informācija ..."), shown before it
 
 
 @dataclass
@@ -95,6 +108,7 @@ class Presentation:
     as_of: str
     school_year: str
     sections: list[Section]
+    header: list[str] = field(default_factory=list)  # seed 002's lines above the title ("Pielikums ...")
 
     def tables(self) -> list[Table]:
         return [block.table for section in self.sections for block in section.blocks if block.table is not None]
@@ -105,7 +119,7 @@ ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII
 
 def _cell(value: Any, unit: str) -> Cell:
     numeric = raw_number(value) if not isinstance(value, dict) else None
-    return Cell(format_value(value, unit) if numeric is not None else format_value(value), numeric)
+    return Cell(format_value(value, unit) if numeric is not None else format_value(value), numeric, unit)
 
 
 def _table(block: dict[str, Any]) -> Table:
@@ -114,17 +128,35 @@ def _table(block: dict[str, Any]) -> Table:
     rows = [[_cell(value, units[index]) for index, value in enumerate(row)] for row in block["rows"]]
     total = [_cell(value, units[index]) for index, value in enumerate(block["total"])] if "total" in block else None
     chart = None
-    if block.get("chart") and rows:
+    # A series with no value at all (a national mean the data does not have) gets no bar and no legend entry.
+    drawn = [
+        index for index in block.get("chart", {}).get("series", []) if any(row[index].raw is not None for row in rows)
+    ]
+    if drawn and rows:
+        chart_units = {units[index] for index in drawn}
         chart = Chart(
             id="chart-" + block["key"].replace(".", "-").replace("_", "-"),
             title=render_text(block["title"]),
-            labels=[row[0].text for row in rows],
+            labels=_distinct_labels(rows),
             series=[
                 (columns[index], [float(row[index].raw) if row[index].raw is not None else 0.0 for row in rows])
-                for index in block["chart"]["series"]
+                for index in drawn
             ],
+            unit=unit_text(chart_units.pop()).strip() if len(chart_units) == 1 else "",
         )
     return Table(block["key"], render_text(block["title"]), columns, rows, total, chart)
+
+
+def _distinct_labels(rows: list[list[Cell]]) -> list[str]:
+    """The bars' labels: the first column, with the second where the first repeats (a subject in grades 1, 4
+    and 7 is "Latviešu valoda, 1", "Latviešu valoda, 4", ...)."""
+    labels = [row[0].text for row in rows]
+    if len(set(labels)) == len(labels):
+        return labels
+    return [
+        f"{row[0].text}, {row[1].text}" if len(row) > 1 and row[1].text and row[1].text != "—" else row[0].text
+        for row in rows
+    ]
 
 
 def _figure(item: dict[str, Any]) -> Figure:
@@ -141,6 +173,7 @@ def _figure(item: dict[str, Any]) -> Figure:
         unit=unit,
         before=format_value(before, unit) if before is not None else "",
         change=change,
+        before_raw=raw_number(before),
     )
 
 
@@ -170,24 +203,56 @@ def present_block(block: dict[str, Any], narrative: dict[str, str]) -> Block:
 def present(content: dict[str, Any], narrative: dict[str, str] | None = None, *, title: str = "") -> Presentation:
     """The whole report in the active language."""
     narrative = narrative or {}
-    as_of = content["as_of"]
-    day = f"{as_of[8:10]}.{as_of[5:7]}.{as_of[0:4]}"
-    sections = [
-        Section(
-            key=section["key"],
-            number=number,
-            title=f"{ROMAN[number - 1] if number <= len(ROMAN) else number}. {render_text(section['title'])}",
-            blocks=[present_block(block, narrative) for block in section["blocks"]],
+    day = format_day(content["as_of"])
+    sections = []
+    parts_shown: set[str] = set()
+    for number, section in enumerate(content["sections"], start=1):
+        # Seed 002's numbering (I-IX, without V) where the content carries it; an older edition's is counted.
+        numeral = section.get("numeral", ROMAN[number - 1] if number <= len(ROMAN) else str(number))
+        part = ""
+        if section.get("part"):
+            part_title = f"{numeral}. {render_text(section['part'])}"
+            part = "" if part_title in parts_shown else part_title
+            parts_shown.add(part_title)
+            heading = render_text(section["title"])
+        else:
+            heading = f"{numeral}. {render_text(section['title'])}"
+        sections.append(
+            Section(
+                key=section["key"],
+                number=number,
+                title=heading,
+                blocks=[present_block(block, narrative) for block in section["blocks"]],
+                part=part,
+            )
         )
-        for number, section in enumerate(content["sections"], start=1)
-    ]
-    year = content.get("school_year") or "—"
+    year = format_school_year(content.get("school_year") or "—")
+    header = []
+    if content.get("header"):
+        found = content["header"]
+        header = [
+            _("Annex"),
+            _("to the decision of %(council)s") % {"council": found["council"]},
+            _("of __.__.%(year)s No. ___") % {"year": found["year"]},
+        ]
+    default_title = _("Readiness of education institutions for the %(year)s school year") % {"year": year}
+    if content.get("header"):
+        # Latvian writes the board in the genitive before the word (… pārvaldes ziņojums): its translation takes
+        # %(board_genitive)s instead of %(board)s.
+        # xgettext:no-python-format
+        template = _("Report of %(board)s on the readiness of education institutions for the %(year)s school year")
+        default_title = template % {
+            "board": content["header"]["board"],
+            "board_genitive": content["header"].get("board_genitive", content["header"]["board"]),
+            "year": year,
+        }
     return Presentation(
-        title=title or _("Readiness of education institutions for the %(year)s school year") % {"year": year},
+        title=title or default_title,
         subtitle=_("Figures as of %(date)s") % {"date": day},
         as_of=day,
         school_year=year,
         sections=sections,
+        header=header,
     )
 
 

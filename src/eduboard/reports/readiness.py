@@ -19,12 +19,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.assets.models import AssetKind
 from eduboard.assets.selectors import assets_by_project, assets_stats
 from eduboard.core.figures_cache import cached_figures
+from eduboard.core.latvian import sort_key
 from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.finance import selectors as finance_selectors
@@ -35,11 +37,12 @@ from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.prevention.selectors import prevention_figures
 from eduboard.projects.selectors import report_projects
 from eduboard.quality import selectors as quality_selectors
-from eduboard.quality.choices import QualityLevel
+from eduboard.quality.choices import ExamLevel, QualityLevel
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.selectors import GroupFigures, group_figures, registry_stats
-from eduboard.reports.content import T, Text, number
+from eduboard.reports import sentences
+from eduboard.reports.content import D, P, T, Text, number
 from eduboard.surveys.choices import ANSWER_LABELS, Audience
 from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
@@ -166,6 +169,83 @@ class BuildContext:
     def name(self, registration_number: str) -> str:
         return self.institutions.get(registration_number, (registration_number, ""))[0]
 
+    @property
+    def school_year_start(self) -> date:
+        """1 September of the report's school year (the date a vacancy "to be filled by" is read against)."""
+        code = self.registry["school_year"] or f"{self.as_of.year}/{self.as_of.year + 1}"
+        return date(int(code[:4]), 9, 1)
+
+    @property
+    def municipal_by_type(self) -> dict[str, int]:
+        """Institutions the municipality founded, working on the date, by type (one query): seed 002 counts the
+        municipal arts education competence centre, not a state vocational school."""
+        from eduboard.registry.choices import Founder
+        from eduboard.registry.selectors import institutions_by_type
+
+        return self._once(
+            "municipal_by_type",
+            lambda: institutions_by_type(as_of=self.as_of, visible_to=self.visible_to, founder=Founder.MUNICIPALITY),
+        )
+
+    @property
+    def closed(self) -> list[tuple[str, str, str]]:
+        """(name, the council's decision, the institution it joined) of the institutions closed in the year up to
+        the start of the report's school year (one query): seed 002's liquidations and reorganisations."""
+
+        def load() -> list[tuple[str, str, str]]:
+            start = self.school_year_start
+            rows = (
+                Institution.objects.visible_to(self.visible_to)
+                .filter(closed_on__gt=start.replace(year=start.year - 1), closed_on__lte=start)
+                .values_list("name", "reorganisation_note", "joined_to__name")
+            )
+            return sorted(((n, note, joined or "") for n, note, joined in rows), key=lambda row: sort_key(row[0]))
+
+        return self._once("closed", load)
+
+    @property
+    def interest(self) -> dict[str, int]:
+        """Interest education's figures (`registry.interest.interest_figures`, five queries)."""
+        from eduboard.registry.interest import interest_figures
+
+        return self._once("interest", lambda: interest_figures(as_of=self.as_of, visible_to=self.visible_to))
+
+    @property
+    def centre_organisers(self) -> int:
+        """Staff employed at the innovation centre on the date (one query): seed 002's "3 izglītojošo nodarbību
+        organizatori"."""
+        from eduboard.people.models import Employment
+
+        return self._once(
+            "centre_organisers",
+            lambda: (
+                Employment.objects.active_on(self.as_of)
+                .visible_to(self.visible_to)
+                .filter(institution__type=InstitutionType.INNOVATION_CENTRE)
+                .values("staff_member")
+                .distinct()
+                .count()
+            ),
+        )
+
+    @property
+    def money_as_of(self) -> date:
+        """The day of the last spending entered up to the report's date (one query): seed 002 writes its money "uz
+        14.08.2024." while its pupils are "uz 19.08.2024."; the report's date when nothing was spent."""
+        from django.db.models import Max
+
+        from eduboard.finance.models import Expenditure
+
+        def load() -> date:
+            last = (
+                Expenditure.objects.visible_to(self.visible_to)
+                .filter(date__lte=self.as_of, date__year=self.as_of.year)
+                .aggregate(last=Max("date"))["last"]
+            )
+            return last or self.as_of
+
+        return self._once("money_as_of", load)
+
 
 # --- small builders of blocks
 
@@ -183,7 +263,8 @@ def heading(text: Text, level: int = 2) -> Block:
 
 def figure(key: str, label: Text, value: Any, unit: str = "", before: Any = None) -> dict[str, Any]:
     """A figure; one whose key ends in `_change` is a difference and is shown with its sign."""
-    item = {"key": key, "label": label, "value": number(value) if not isinstance(value, str) else value, "unit": unit}
+    shown = value if isinstance(value, str | dict) else number(value)  # a dict: a date or a text
+    item = {"key": key, "label": label, "value": shown, "unit": unit}
     if key.endswith("_change"):
         item["signed"] = True
     if before is not None:
@@ -229,12 +310,12 @@ def _cell(value: Any) -> Any:
     return value if isinstance(value, str | dict) or value is None else number(value)
 
 
-def day(value: date) -> str:
-    """A date as the report writes it: 20.08.2024."""
-    return value.strftime("%d.%m.%Y")
+def day(value: date) -> dict[str, str]:
+    """A date, written when rendered as the language writes it: 20.08.2024. in Latvian."""
+    return D(value)
 
 
-def period(start: date, end: date) -> dict[str, str]:
+def period(start: date, end: date) -> dict[str, dict[str, str]]:
     """The `from` and `to` arguments of a text about a period."""
     return {"from": day(start), "to": day(end)}
 
@@ -278,7 +359,7 @@ def _special_programmes_table(ctx: BuildContext, key: str, level: str, title: Te
                 by_category[needs].add(ctx.name(number_))
     order = [value for value in SpecialNeeds.values if value in by_category]
     rows = [
-        [T(SpecialNeeds(needs).label), len(by_category[needs]), "; ".join(sorted(by_category[needs]))]
+        [T(SpecialNeeds(needs).label), len(by_category[needs]), "; ".join(sorted(by_category[needs], key=sort_key))]
         for needs in order
     ]
     return table(key, title, [T(_("Special needs")), T(_("Institutions")), T(_("Where"))], rows)
@@ -287,22 +368,44 @@ def _special_programmes_table(ctx: BuildContext, key: str, level: str, title: Te
 def _vacancies_table(ctx: BuildContext, key: str, types: set[str] | None, exclude: set[str] | None = None) -> Block:
     rows = []
     total_fte = Decimal(0)
-    for number_, entry in ctx.people["vacancies"].items():
+    for number_, entry in sorted(ctx.people["vacancies"].items(), key=lambda item: sort_key(item[1]["institution"])):
         kind = ctx.institutions.get(number_, ("", ""))[1]
         if (types is not None and kind not in types) or (exclude is not None and kind in exclude):
             continue
         for position in entry["positions"]:
             title = position["position_name"] + (f" ({position['subject']})" if position["subject"] else "")
-            rows.append([entry["institution"], title, _fte(position["fte"])])
+            filled = position.get("filled_on")
+            by_start = filled is not None and filled <= ctx.school_year_start.isoformat()
+            rows.append(
+                [entry["institution"], title, _fte(position["fte"]), D(date.fromisoformat(filled)) if by_start else ""]
+            )
             total_fte += position["fte"]
     return table(
         key,
         T(_("Open vacancies on %(date)s"), date=day(ctx.as_of)),
-        [T(_("Institution")), T(_("Position")), T(_("FTE rate"))],
+        [T(_("Institution")), T(_("Position")), T(_("FTE rate")), T(_("To be filled by"))],
         rows,
-        units=["", "", "FTE"],
-        total=[T(_("Total")), len(rows), _fte(total_fte)],
+        units=["", "", "FTE", ""],
+        total=[T(_("Total")), len(rows), _fte(total_fte), ""],
     )
+
+
+def _vacancies_blocks(ctx: BuildContext, key: str, types: set[str]) -> list[Block]:
+    """The sentence listing the open vacancies (seed 002: "logopēds (0,5 likmes), ..."), then their table."""
+    items = []
+    several_places = len(types) > 1
+    for number_, entry in sorted(ctx.people["vacancies"].items(), key=lambda item: sort_key(item[1]["institution"])):
+        if ctx.institutions.get(number_, ("", ""))[1] not in types:
+            continue
+        for position in entry["positions"]:
+            items.append(
+                sentences.vacancy_item(
+                    position,
+                    institution=entry["institution"] if several_places else "",
+                    school_starts=ctx.school_year_start,
+                )
+            )
+    return [sentences.vacancies(as_of=ctx.as_of, items=items), _vacancies_table(ctx, key, types)]
 
 
 def _fte(value: Decimal) -> str:
@@ -323,14 +426,31 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
     groups, groups_before = stats["groups_by_level"][level], stats["groups_by_level_year_before"][level]
     rows = [
         [ctx.name(reg), type_label(ctx.institutions.get(reg, ("", ""))[1]), row["groups"], row["learners"], row["free"]]
-        for reg, row in sorted(by_institution.items(), key=lambda item: ctx.name(item[0]))
+        for reg, row in sorted(by_institution.items(), key=lambda item: sort_key(ctx.name(item[0])))
+    ]
+    schools = [
+        (ctx.name(reg), row["groups"])
+        for reg, row in by_institution.items()
+        if ctx.institutions.get(reg, ("", ""))[1] != InstitutionType.PRESCHOOL.value and row["groups"]
     ]
     free = stats["free_places_preschool"]
     staff = people["preschool_programme_pedagogues"]
     blocks: list[Block] = [
         heading(T(_("Statistics (institutions, learners)"))),
+        *sentences.preschool_statistics(
+            year=stats["school_year"],
+            as_of=ctx.as_of,
+            preschools=stats["institutions_by_type"]["preschool"],
+            groups_in_preschools=in_preschools,
+            schools=schools,
+            children_now=children,
+            children_before=children_before,
+            groups_now=groups,
+            groups_before=groups_before,
+        ),
         figures(
             figure("preschool.institutions", T(_("Preschools")), stats["institutions_by_type"]["preschool"]),
+            figure("preschool.schools_with_groups", T(_("Schools with preschool groups")), len(schools)),
             figure("preschool.groups_in_preschools", T(_("Groups in preschools")), in_preschools),
             *figure_and_change(
                 "preschool.children",
@@ -357,6 +477,12 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
         ),
         narrative("preschool.statistics", T(_("Comment on the statistics"))),
         heading(T(_("Places, queue, free places"))),
+        *sentences.preschool_places(
+            queue=stats["queue_length"],
+            free_in_preschools=free["preschools"],
+            free_in_schools=free["schools"],
+            free_total=free["total"],
+        ),
         figures(
             figure("preschool.queue", T(_("Children in the queue")), stats["queue_length"]),
             figure("preschool.free_in_preschools", T(_("Free places in preschools")), free["preschools"]),
@@ -381,6 +507,13 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
         *needs(
             STAFF,
             heading(T(_("Staff"))),
+            sentences.preschool_staff(
+                in_preschools=staff["preschools"]["pedagogues"],
+                several=staff["preschools"]["in_several_institutions"],
+                in_schools=staff["schools"]["pedagogues"],
+                schools_several=staff["schools"]["in_several_institutions"],
+                total=staff["pedagogues"],
+            ),
             figures(
                 figure(
                     "preschool.pedagogues_in_preschools",
@@ -405,7 +538,7 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
                 figure("preschool.pedagogues", T(_("Pedagogues in preschool programmes in all")), staff["pedagogues"]),
             ),
         ),
-        *needs(VACANCIES, _vacancies_table(ctx, "preschool.vacancies", {InstitutionType.PRESCHOOL.value})),
+        *needs(VACANCIES, *_vacancies_blocks(ctx, "preschool.vacancies", {InstitutionType.PRESCHOOL.value})),
         *needs(STAFF, narrative("preschool.staff", T(_("Comment on staff and qualifications")))),
         *finance_blocks(ctx, "preschool"),
         *needs(
@@ -453,15 +586,31 @@ def section_general(ctx: BuildContext) -> list[Block]:
     general = people["general_school_pedagogues"]
     vocational = people["pedagogues_by_institution_type"][InstitutionType.VOCATIONAL.value]
     types = set(GENERAL_TYPES)
+    arts_centres = ctx.municipal_by_type[InstitutionType.VOCATIONAL.value]
     return [
         heading(T(_("Statistics (institutions, learners)"))),
+        *sentences.general_statistics(
+            year=stats["school_year"],
+            as_of=ctx.as_of,
+            schools=schools,
+            arts_centres=arts_centres,
+            closed=ctx.closed,
+            pupils_now=now,
+            pupils_before=before,
+            first_now=stats["first_graders"],
+            first_before=stats["first_graders_year_before"],
+            grade10_now=stats["grade10_admitted"],
+            grade10_before=stats["grade10_admitted_year_before"],
+        ),
         figures(
             figure("general.schools", T(_("General education schools")), schools),
+            figure("general.arts_centres", T(_("Municipal arts education competence centres")), arts_centres),
             figure(
                 "general.vocational",
                 T(_("Vocational and arts competence centres")),
                 stats["institutions_by_type"][InstitutionType.VOCATIONAL.value],
             ),
+            figure("general.closed", T(_("Institutions closed before the school year")), len(ctx.closed)),
             *figure_and_change(
                 "general.pupils",
                 T(_("Pupils in general education")),
@@ -487,7 +636,13 @@ def section_general(ctx: BuildContext) -> list[Block]:
         table(
             "general.pupils_by_level",
             T(_("Pupils by level")),
-            [T(_("Level")), T(_("Pupils")), T(_("A year before")), T(_("Difference")), T(_("Groups (classes)"))],
+            [
+                P("education level", "Level"),
+                T(_("Pupils")),
+                T(_("A year before")),
+                T(_("Difference")),
+                T(_("Groups (classes)")),
+            ],
             rows,
             total=[T(_("Total")), now, before, now - before, sum(row[4] for row in rows)],
             chart=[1, 2],
@@ -501,6 +656,12 @@ def section_general(ctx: BuildContext) -> list[Block]:
         *needs(
             STAFF,
             heading(T(_("Staff"))),
+            sentences.general_staff(
+                schools=schools,
+                pedagogues_now=general["pedagogues"],
+                several=general["in_several_institutions"],
+                vocational=vocational["pedagogues"],
+            ),
             figures(
                 figure("general.pedagogues", T(_("Pedagogues in general education schools")), general["pedagogues"]),
                 figure(
@@ -513,7 +674,7 @@ def section_general(ctx: BuildContext) -> list[Block]:
                 ),
             ),
         ),
-        *needs(VACANCIES, _vacancies_table(ctx, "general.vacancies", types | {InstitutionType.VOCATIONAL.value})),
+        *needs(VACANCIES, *_vacancies_blocks(ctx, "general.vacancies", types | {InstitutionType.VOCATIONAL.value})),
         *needs(STAFF, narrative("general.staff", T(_("Comment on staff and qualifications")))),
         *finance_blocks(ctx, "general"),
         *_projects_blocks(ctx),
@@ -570,8 +731,19 @@ def section_interest(ctx: BuildContext) -> list[Block]:
     stats, people = ctx.registry, ctx.people
     interest, centre = InstitutionType.INTEREST_EDUCATION.value, InstitutionType.INNOVATION_CENTRE.value
     level = ProgrammeLevel.INTEREST.value
+    found = ctx.interest
     return [
+        *sentences.interest(figures=found, organisers=ctx.centre_organisers),
         figures(
+            figure("interest.programmes", T(_("Interest education programmes")), found["programmes"]),
+            figure("interest.stem_programmes", T(_("of them in STEM")), found["stem_programmes"]),
+            figure("interest.clubs", T(_("Neighbourhood clubs")), found["clubs"]),
+            figure("interest.employees", T(_("Employees of interest education institutions")), found["employments"]),
+            figure(
+                "interest.centre_organisers",
+                T(_("Organisers of educational activities in the innovation centre")),
+                ctx.centre_organisers,
+            ),
             figure(
                 "interest.institutions",
                 T(_("Interest education institutions")),
@@ -736,6 +908,12 @@ def section_settlements(ctx: BuildContext) -> list[Block]:
     incoming, outgoing = stats["learners_from_other_municipalities"], stats["residents_learning_elsewhere"]
     rows = [[level_label(level), incoming[level], outgoing[level]] for level in levels]
     return [
+        *sentences.settlements(
+            incoming=[(level_label(level), incoming[level]) for level in levels],
+            incoming_total=stats["learners_from_other_municipalities_total"],
+            outgoing=[(level_label(level), outgoing[level]) for level in levels],
+            outgoing_total=stats["residents_learning_elsewhere_total"],
+        ),
         figures(
             figure(
                 "settlements.incoming",
@@ -751,7 +929,7 @@ def section_settlements(ctx: BuildContext) -> list[Block]:
         table(
             "settlements.learners",
             T(_("Learners between municipalities by level")),
-            [T(_("Level")), T(_("From other municipalities")), T(_("Learning elsewhere"))],
+            [P("education level", "Level"), T(_("From other municipalities")), T(_("Learning elsewhere"))],
             rows,
             total=[
                 T(_("Total")),
@@ -818,12 +996,27 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
                 _dec(use.utilisation),
             ]
         )
-    blocks: list[Block] = []
+    blocks: list[Block] = [
+        sentences.allocation(
+            source=use.source_name,
+            purpose=T(Purpose(use.purpose).label) if use.purpose in Purpose.values else use.purpose,
+            recipient=use.recipient_name,
+            year=use.year,
+            amount=_money(use.allocated),
+            spent=_money(use.spent),
+            share=_dec(use.utilisation),
+            as_of=ctx.money_as_of,
+        )
+        for use in ctx.allocations
+        if use.purpose == Purpose.TEACHING_AIDS
+        and set(use.recipient_types)
+        and set(use.recipient_types) <= PART_TYPES[part]
+    ]
     if rows:
         blocks.append(
             table(
                 f"{part}.allocations",
-                T(_("Allocations and their use as of %(date)s"), date=day(ctx.as_of)),
+                T(_("Allocations and their use as of %(date)s"), date=day(ctx.money_as_of)),
                 [T(_("Recipient")), T(_("Purpose")), T(_("Source")), T(_("Allocated")), T(_("Spent")), T(_("Used"))],
                 rows,
                 units=["", "", "", "EUR", "EUR", "%"],
@@ -841,6 +1034,10 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
         for kind in PART_COST_KINDS[part]
         if kind in costs
     ]
+    for kind in PART_COST_KINDS[part]:
+        sentence = sentences.cost_per_learner(kind, _money(costs[kind]["approved"]) if kind in costs else None)
+        if sentence is not None:
+            blocks.append(sentence)
     blocks.append(
         table(
             f"{part}.cost_per_learner",
@@ -866,7 +1063,14 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
                     T(_("Municipality pays")),
                 ],
                 [
-                    [rule["name"], rule["grades"], rule["until"], rule["price"], rule["state"], rule["municipal"]]
+                    [
+                        rule["name"],
+                        rule["grades"],
+                        sentences.until(rule["until"]),
+                        rule["price"],
+                        rule["state"],
+                        rule["municipal"],
+                    ]
                     for rule in meals
                 ],
                 units=["", "", "", "EUR", "EUR", "EUR"],
@@ -1106,6 +1310,15 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
         date_from=period_from, date_to=period_to, visible_to=scope, kind="external"
     )
     by_kind = everything["lessons_by_kind"]
+    # Seed 002 counts the board's lessons from 1 September to 30 June: in preschools and general schools, and
+    # apart from them the training sessions in sports (other) schools.
+    lessons_to = date(start + 1, 6, 30)
+    board_by_type = quality_selectors.lessons_by_institution_type(
+        date_from=period_from, date_to=lessons_to, visible_to=scope, kind="external"
+    )
+    schools_types = {InstitutionType.PRESCHOOL.value, *GENERAL_SCHOOL_TYPES}
+    board_schools = sum(n for kind, n in board_by_type.items() if kind in schools_types)
+    board_other = sum(n for kind, n in board_by_type.items() if kind not in schools_types)
     blocks: list[Block] = needs(
         OBSERVATIONS,
         heading(
@@ -1114,7 +1327,25 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
                 **period(period_from, period_to),
             )
         ),
+        sentences.observations(
+            date_from=period_from,
+            date_to=lessons_to,
+            board=board_schools,
+            other=board_other,
+            internal=by_kind.get("internal", 0),
+            year=ctx.registry["school_year"],
+        ),
         figures(
+            figure(
+                "quality.lessons_board_schools",
+                T(_("Lessons observed by the board in preschools and general schools, 1 September to 30 June")),
+                board_schools,
+            ),
+            figure(
+                "quality.lessons_board_other",
+                T(_("Training sessions observed by the board in sports and other schools, 1 September to 30 June")),
+                board_other,
+            ),
             figure("quality.lessons_external", T(_("Lessons observed by the board")), by_kind.get("external", 0)),
             figure(
                 "quality.lessons_internal", T(_("Lessons observed inside the institutions")), by_kind.get("internal", 0)
@@ -1167,7 +1398,9 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
                 ],
                 [
                     [
-                        row["subject"] + (f" ({row['level']})" if row["level"] and level is None else ""),
+                        T(_("%(subject)s (%(level)s)"), subject=row["subject"], level=T(ExamLevel(row["level"]).label))
+                        if row["level"] and level is None and row["level"] in ExamLevel.values
+                        else row["subject"],
                         row["grade"],
                         row["candidates"],
                         _dec(row["mean_percent"]),
@@ -1181,7 +1414,60 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
                 chart=[3, 4],
             ),
         )
+        if exam == "monitoring":
+            blocks += needs(EXAM_RESULTS, *_monitoring_totals(rows))
+    blocks += needs(
+        EXAM_RESULTS, *_threshold_blocks(quality_selectors.threshold_failures(year=start + 1, visible_to=scope))
+    )
     return blocks
+
+
+def _threshold_blocks(failures: dict[str, dict[str, Any]]) -> list[Block]:
+    """Seed 002: "Pamatizglītībā 10% minimālā kopvērtējuma slieksni nav varējuši sasniegt 50 skolēni ... 3 skolēni
+    nenokārtoja eksāmenu matemātikā jau otrreiz"; "Vidusskolā 15% ... – 21 skolēns" (from learners' results)."""
+    blocks: list[Block] = []
+    for exam, found in failures.items():
+        blocks.append(sentences.below_threshold(exam=exam, **found))
+        blocks.append(
+            figures(
+                figure(
+                    f"quality.below_threshold.{exam}.learners", T(_("Pupils below the threshold")), found["learners"]
+                ),
+                figure(
+                    f"quality.below_threshold.{exam}.results", T(_("Results below the threshold")), found["results"]
+                ),
+                figure(
+                    f"quality.below_threshold.{exam}.repeat",
+                    T(_("Pupils below the threshold in the same exam for the second time")),
+                    found["repeat"],
+                ),
+            )
+        )
+    return blocks
+
+
+def _monitoring_totals(rows: list[dict[str, Any]]) -> list[Block]:
+    """Learners assessed in each subject's city monitoring tests of numbered grades, with the grades (seed 002:
+    Latvian 2 423 = 875 + 835 + 713, mathematics 1 335 = 671 + 664)."""
+    by_subject: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for row in rows:
+        if row["grade"]:
+            by_subject[row["subject"]].append((row["grade"], row["candidates"]))
+    totals = [
+        (subject, sum(count for _grade, count in grades), sorted(grades))
+        for subject, grades in sorted(by_subject.items(), key=lambda item: sort_key(item[0]))
+    ]
+    if not totals:
+        return []
+    return [
+        *sentences.monitoring_totals(totals=totals),
+        table(
+            "quality.monitoring_totals",
+            T(_("Learners assessed in the city's monitoring tests by subject")),
+            [T(_("Subject")), T(_("Learners")), T(_("Grades"))],
+            [[subject, total, ", ".join(str(grade) for grade, _count in grades)] for subject, total, grades in totals],
+        ),
+    ]
 
 
 # --- the report
@@ -1196,35 +1482,46 @@ class Section:
     title: Any
     build: Callable[[BuildContext], list[Block]]
     permission: str
+    numeral: str = ""  # seed 002's own numbering (it has no V); "" inside a part, which carries the numeral
+    part: Any = None  # the part this section opens or belongs to (seed 002's "I. Vispārēja informācija ...")
 
+
+GENERAL_PART = _("General information on education institutions")
 
 SECTIONS: list[Section] = [
-    Section("preschool", _("Preschool education"), section_preschool, LEARNERS),
-    Section("general", _("General basic and secondary education"), section_general, LEARNERS),
-    Section("interest", _("Interest education"), section_interest, LEARNERS),
-    Section("resources", _("Learning resources and digital solutions"), section_resources, READ_REPORT),
-    Section("quality", _("Quality monitoring of education"), section_quality, OBSERVATIONS),
-    Section("settlements", _("Inter-municipal settlements"), section_settlements, LEARNERS),
+    Section("preschool", _("Preschool education"), section_preschool, LEARNERS, "I", GENERAL_PART),
+    Section("general", _("General basic and secondary education"), section_general, LEARNERS, "I", GENERAL_PART),
+    Section("interest", _("Interest education institutions"), section_interest, LEARNERS, "I", GENERAL_PART),
+    Section("resources", _("Learning resources and digital solutions"), section_resources, READ_REPORT, "II"),
+    Section("quality", _("Quality monitoring of education"), section_quality, OBSERVATIONS, "III"),
+    Section("settlements", _("Inter-municipal settlements"), section_settlements, LEARNERS, "IV"),
     Section(
         "decisions",
         _("Important government decisions for the start of the year"),
         section_text("decisions.text", _("Decisions and what they mean for the institutions")),
         READ_REPORT,
+        "VI",
     ),
     Section(
-        "challenges", _("Challenges of the school year"), section_text("challenges.text", _("Challenges")), READ_REPORT
+        "challenges",
+        _("Challenges of the %(year)s school year"),
+        section_text("challenges.text", _("Challenges")),
+        READ_REPORT,
+        "VII",
     ),
     Section(
         "safety",
         _("Measures for learners' safety"),
         section_text("safety.text", _("Cooperation with the police and safety measures")),
         READ_REPORT,
+        "VIII",
     ),
     Section(
         "events",
-        _("Administrative and methodological events, August to November"),
+        _("Administrative and methodological events planned for August to November"),
         section_events,
         READ_REPORT,
+        "IX",
     ),
 ]
 
@@ -1243,11 +1540,26 @@ def build_readiness(*, as_of: date, visible_to: Viewer, progress: Progress | Non
     sections = []
     for done, section in enumerate(SECTIONS, start=1):
         blocks = _declared(section.build(ctx), section.permission)
-        sections.append({"key": section.key, "title": T(section.title), "blocks": blocks})
+        title = (
+            T(section.title, year={"y": ctx.registry["school_year"]})
+            if "%(year)s" in str(section.title)
+            else T(section.title)
+        )
+        entry: dict[str, Any] = {"key": section.key, "title": title, "numeral": section.numeral, "blocks": blocks}
+        if section.part is not None:
+            entry["part"] = T(section.part)
+        sections.append(entry)
         if progress is not None:
             progress(done, len(SECTIONS), section.key)
     return {
         "kind": "readiness",
+        # Seed 002's header: an annex to the council's decision, whose date and number the council fills in.
+        "header": {
+            "council": settings.COUNCIL_NAME_GENITIVE,
+            "board": settings.BOARD_NAME,
+            "board_genitive": settings.BOARD_NAME_GENITIVE,
+            "year": as_of.year,
+        },
         "school_year": ctx.registry["school_year"],
         "as_of": as_of.isoformat(),
         "built_at": timezone.now().isoformat(timespec="seconds"),
@@ -1312,7 +1624,7 @@ def key_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
         table(
             "dashboard.learners_by_level",
             T(_("Learners by level")),
-            [T(_("Level")), T(_("Learners")), T(_("A year before"))],
+            [P("education level", "Level"), T(_("Learners")), T(_("A year before"))],
             [
                 [level_label(level), stats["learners_by_level"][level], stats["learners_by_level_year_before"][level]]
                 for level in levels

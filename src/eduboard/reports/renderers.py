@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -17,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from eduboard.reports.charts import chart_data_uri, chart_image
-from eduboard.reports.present import Presentation, Table, present
+from eduboard.reports.present import Cell, Figure, Presentation, Table, present
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -26,16 +30,71 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 Progress = Callable[[str], None]
+# The document language of a DOCX or XLSX: a language with its country, as Word and LibreOffice expect.
+LANGUAGE_TAGS = {"lv": "lv-LV", "en": "en-GB", "ru": "ru-RU"}
+MAX_LEVEL = 5  # a table's title under a level-4 heading: h6 in HTML, "Heading 5" in Word
+
+
+def author() -> str:
+    """Who writes the board's reports: the author of every file."""
+    return _("Education board")
+
+
+def language_tag(language: str | None = None) -> str:
+    """The active (or given) language as a tag with its country: lv-LV, en-GB, ru-RU."""
+    code = (language or translation.get_language() or settings.LANGUAGE_CODE).lower()
+    if code in LANGUAGE_TAGS:
+        return LANGUAGE_TAGS[code]
+    base, _sep, country = code.partition("-")
+    return f"{base}-{country.upper()}" if country else LANGUAGE_TAGS.get(base, base)
+
+
+def built_at() -> datetime:
+    """The time a file is made (UTC, whole seconds): its created and modified dates."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def nest_headings(presentation: Presentation) -> Presentation:
+    """Give every heading and table block the outline level it takes, so that no level is skipped.
+
+    A section's title is level 1 (h2 in HTML, where the report's title is h1); a heading block keeps its level
+    unless that would skip one; a table's title sits one level under the heading before it (or the section's).
+    """
+    for section in presentation.sections:
+        parent = 1
+        for block in section.blocks:
+            if block.type == "heading":
+                block.level = max(2, min(block.level, parent + 1, MAX_LEVEL))
+                parent = block.level
+            elif block.type == "table":
+                block.level = min(parent + 1, MAX_LEVEL)
+    return presentation
+
+
+def chart_description(table: Table) -> str:
+    """A chart's text alternative: its title, and where its figures are."""
+    return " ".join([_("Chart: %(title)s") % {"title": table.title}, _("The table that follows holds its figures.")])
 
 
 def document_html(presentation: Presentation, *, for_print: bool) -> str:
-    """The report as one self-contained HTML document, charts as SVG images."""
+    """The report as one self-contained HTML document, charts as SVG images.
+
+    The document's language, title, author, subject and dates are in its head: WeasyPrint puts them in the PDF.
+    """
+    nest_headings(presentation)
     for table in presentation.tables():
         if table.chart is not None and not table.chart.image:
             table.chart.image = chart_data_uri(table.chart)
     return render_to_string(
         "reports/report_document.html",
-        {"report": presentation, "for_print": for_print, "document": True, "LANGUAGE_CODE": translation.get_language()},
+        {
+            "report": presentation,
+            "for_print": for_print,
+            "document": True,
+            "LANGUAGE_CODE": translation.get_language(),
+            "author": author(),
+            "built": built_at().isoformat().replace("+00:00", "Z"),
+        },
     )
 
 
@@ -44,15 +103,80 @@ def render_html(presentation: Presentation) -> bytes:
 
 
 def render_pdf(presentation: Presentation) -> bytes:
-    """A PDF with headings (and bookmarks), page numbers in the footer, and tables that repeat their header."""
+    """A tagged PDF (PDF/UA-1): headings (and bookmarks), page numbers in the footer, tables that repeat their
+    header; its language is the report's, its title, author and dates are in its metadata (and XMP)."""
     from weasyprint import HTML
 
-    return HTML(string=document_html(presentation, for_print=True), base_url=str(settings.BASE_DIR)).write_pdf()
+    html = HTML(string=document_html(presentation, for_print=True), base_url=str(settings.BASE_DIR))
+    return html.write_pdf(pdf_variant="pdf/ua-1")
 
 
-def _docx_table(document: Any, table: Table) -> None:
+# --- DOCX
+
+# Word's cell margins (0.08 inch each side in "Table Grid") and a little room, in points.
+CELL_PADDING = 11.5 + 2.0
+TABLE_FONT_SIZES = (10.0, 9.0, 8.0, 7.0)
+WORD_GAP = re.compile(r"[ \t\r\n]+")  # no-break spaces (12 960 000,00 EUR) keep a number whole
+HYPHEN_BREAK = re.compile(r"(?<=\w[-\u2010\u2013])(?=\w)")  # Word and LibreOffice may break a line after a hyphen
+
+
+def words(text: str) -> list[str]:
+    """The pieces of `text` that never break across lines: words, and the parts of a hyphenated word
+    (DEMO-2024-1-LV01-KA220-VET breaks after each hyphen, as a line of text does; -538 stays whole)."""
+    return [piece for word in WORD_GAP.split(text) for piece in HYPHEN_BREAK.split(word) if piece]
+
+
+@cache
+def _font(bold: bool) -> Any:
+    """DejaVu Sans (the documents' font, shipped with matplotlib) for measuring text, or None."""
+    import matplotlib
+    from PIL import ImageFont
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
+    try:
+        return ImageFont.truetype(str(path), 1000)
+    except OSError:
+        return None
+
+
+def text_width(text: str, size: float, *, bold: bool = False) -> float:
+    """The width of `text` in points at `size` points in DejaVu Sans (a wide font: others take less room)."""
+    font = _font(bold)
+    if font is None:
+        return len(text) * size * (0.68 if bold else 0.62)
+    return float(font.getlength(text)) * size / 1000
+
+
+def column_widths(
+    columns: Sequence[str], rows: Sequence[Sequence[str]], available: float, size: float
+) -> list[float] | None:
+    """Widths (points) of a table's columns that fit in `available` points, or None when they cannot.
+
+    No column is narrower than its longest word (so no word breaks inside a cell); the rest of the width is
+    shared in proportion to how much more each column's longest text would need to stand on one line.
+    """
+    least: list[float] = []
+    wanted: list[float] = []
+    for index, header in enumerate(columns):
+        texts = [(header, True), *((row[index], False) for row in rows if index < len(row))]
+        pieces = [(word, bold) for text, bold in texts for word in words(text)]
+        longest_word = max((text_width(word, size, bold=bold) for word, bold in pieces), default=0.0)
+        longest_text = max((text_width(text.strip(), size, bold=bold) for text, bold in texts), default=0.0)
+        least.append(longest_word + CELL_PADDING)
+        wanted.append(max(longest_text, longest_word) + CELL_PADDING)
+    if sum(least) > available:
+        return None
+    if sum(wanted) <= available:
+        return [width * available / sum(wanted) for width in wanted]
+    spare = available - sum(least)
+    more = [want - low for want, low in zip(wanted, least, strict=True)]
+    return [low + spare * extra / sum(more) for low, extra in zip(least, more, strict=True)]
+
+
+def _docx_table(document: Any, table: Table, available: float) -> None:
     from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
+    from docx.shared import Pt
     from docx.table import _Cell
 
     grid = document.add_table(rows=1, cols=len(table.columns))
@@ -60,6 +184,17 @@ def _docx_table(document: Any, table: Table) -> None:
     tbl = grid._tbl
     header = tbl.tr_lst[0]
     header.get_or_add_trPr().append(OxmlElement("w:tblHeader"))  # repeat the header on every page
+    body = [[cell.text for cell in row] for row in [*table.rows, *([table.total] if table.total else [])]]
+    # The largest type at which no word breaks inside a cell; at the smallest, the columns share the page.
+    size, widths = TABLE_FONT_SIZES[-1], None
+    for size in TABLE_FONT_SIZES:
+        widths = column_widths(table.columns, body, available, size)
+        if widths is not None:
+            break
+    if widths is None:
+        least = [max(w, 1.0) for w in column_widths(table.columns, body, float("inf"), size) or []]
+        widths = [width * available / sum(least) for width in least]
+    font_size = Pt(size) if size != TABLE_FONT_SIZES[0] else None
 
     def fill(tr: Any, texts: list[tuple[str, bool]], bold: bool = False) -> None:
         for tc, (text, numeric) in zip(tr.tc_lst, texts, strict=False):
@@ -68,15 +203,16 @@ def _docx_table(document: Any, table: Table) -> None:
             paragraph = cell.paragraphs[0]
             if numeric:
                 paragraph.alignment = 2  # right
-            if bold:
-                for run in paragraph.runs:
+            for run in paragraph.runs:
+                if bold:
                     run.bold = True
+                if font_size is not None:
+                    run.font.size = font_size
 
     def add_row(texts: list[tuple[str, bool]], bold: bool = False) -> None:
         tr = tbl.add_tr()
         for _column in texts:
-            tc = tr.add_tc()
-            tc.get_or_add_tcPr()
+            tr.add_tc()
         fill(tr, texts, bold)
 
     fill(header, [(column, False) for column in table.columns], bold=True)
@@ -84,8 +220,48 @@ def _docx_table(document: Any, table: Table) -> None:
         add_row([(cell.text, cell.numeric) for cell in row])
     if table.total:
         add_row([(cell.text, cell.numeric) for cell in table.total], bold=True)
-    tbl.tblPr.append(OxmlElement("w:tblLayout"))
-    tbl.tblPr[-1].set(qn("w:type"), "autofit")
+    _docx_set_widths(grid, [Pt(width) for width in widths])
+
+
+def _docx_set_widths(grid: Any, widths: list[Any]) -> None:
+    """Fixed column widths: the table's grid, every cell and the table's own width (Word and LibreOffice)."""
+    from docx.oxml.ns import qn
+
+    tbl = grid._tbl
+    grid.autofit = False  # w:tblLayout fixed: the widths are kept, not recomputed from the text
+    for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
+        grid_col.w = width
+    for tr in tbl.tr_lst:
+        for tc, width in zip(tr.tc_lst, widths, strict=False):
+            tc.width = width
+    tbl_w = tbl.tblPr.find(qn("w:tblW"))
+    if tbl_w is not None:
+        tbl_w.set(qn("w:type"), "dxa")
+        tbl_w.set(qn("w:w"), str(sum(width.twips for width in widths)))
+
+
+def _docx_language(document: Any, tag: str) -> None:
+    """The document's language on its default run properties and on every style (w:lang), for spelling and
+    for screen readers."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def set_lang(rpr: Any) -> None:
+        lang = rpr.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            rpr.insert_element_before(lang, "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        lang.set(qn("w:val"), tag)
+
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        if rpr is not None:
+            set_lang(rpr)
+    for style in document.styles:
+        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER, WD_STYLE_TYPE.TABLE):
+            set_lang(style.element.get_or_add_rPr())
 
 
 def _docx_page_numbers(document: Any, label: str) -> None:
@@ -106,20 +282,43 @@ def _docx_page_numbers(document: Any, label: str) -> None:
 
 
 def render_docx(presentation: Presentation) -> bytes:
-    """A DOCX with Word's own heading styles (the board edits it further), real tables and the charts."""
+    """A DOCX with Word's own heading styles (the board edits it further), real tables and the charts.
+
+    A4 pages; the language on every style; title, author, subject and dates in the core properties; every chart
+    with its text alternative; the tables' columns as wide as their longest word at least.
+    """
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
+    nest_headings(presentation)
+    tag, when = language_tag(), built_at()
     document = Document()
+    page = document.sections[0]
+    page.page_width, page.page_height = Cm(21), Cm(29.7)
+    page.left_margin = page.right_margin = Cm(1.8)
+    page.top_margin, page.bottom_margin = Cm(2), Cm(2.2)
+    available = (page.page_width - page.left_margin - page.right_margin) / Pt(1)
     style = document.styles["Normal"]
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(10)
-    document.core_properties.title = presentation.title
-    document.core_properties.language = translation.get_language() or ""
+    _docx_language(document, tag)
+    properties = document.core_properties
+    properties.title = presentation.title
+    properties.subject = presentation.subtitle
+    properties.author = properties.last_modified_by = author()
+    properties.language = tag
+    properties.created = properties.modified = when
+    properties.revision = 1
+    properties.comments = properties.keywords = ""
     _docx_page_numbers(document, _("Page"))
+    for line in presentation.header:  # seed 002's lines above the title ("Pielikums ..."), as on the page
+        document.add_paragraph(line).alignment = WD_ALIGN_PARAGRAPH.RIGHT
     document.add_heading(presentation.title, level=0)
     document.add_paragraph(presentation.subtitle)
     for section in presentation.sections:
+        if section.part:  # the part this section opens, a heading of the sections' level (h2 on the page)
+            document.add_heading(section.part, level=1)
         document.add_heading(section.title, level=1)
         for block in section.blocks:
             if block.type == "heading":
@@ -141,15 +340,21 @@ def render_docx(presentation: Presentation) -> bytes:
                         paragraph.add_run(f" ({_('a year before')} {item.before}, {item.change or '0'})")
             elif block.type == "table" and block.table is not None:
                 table = block.table
-                document.add_heading(table.title, level=3)
+                document.add_heading(table.title, level=block.level)
                 if table.chart is not None:
-                    document.add_picture(io.BytesIO(chart_image(table.chart, fmt="png", dpi=130)), width=Cm(15))
-                _docx_table(document, table)
+                    picture = document.add_picture(
+                        io.BytesIO(chart_image(table.chart, fmt="png", dpi=130)), width=Cm(15)
+                    )
+                    picture._inline.docPr.set("descr", chart_description(table))
+                    picture._inline.docPr.set("title", table.title)
+                _docx_table(document, table, available)
                 document.add_paragraph()
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
 
+
+# --- XLSX
 
 SHEET_FORBIDDEN = re.compile(r"[\[\]\*\?/\\:]")
 
@@ -164,17 +369,116 @@ def _sheet_name(title: str, taken: set[str]) -> str:
     return name
 
 
+DAY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})\.?$")  # a date as the report writes it: 20.08.2024(.)
+NO_VALUE = "—"
+DAY_FORMAT = "DD.MM.YYYY"
+
+
+def number_format(value: int | Decimal, unit: str, *, signed: bool = False) -> str:
+    """The XLSX number format that shows `value` as the report writes it: 3770, 5.63 %, 12,960,000.00 (EUR),
+    3.221 (FTE), -15.5 pp; with its sign for a change. The spreadsheet's own locale chooses the separators."""
+    from eduboard.reports.content import unit_text
+
+    places = 0 if isinstance(value, int) else max(-int(value.as_tuple().exponent), 0)
+    if unit == "EUR":
+        places = max(places, 2)
+    elif unit == "FTE":
+        places = max(places, 3)
+    digits = "0." + "0" * places if places else "0"
+    if unit == "EUR":
+        digits = "#,##" + digits
+    suffix = unit_text(unit).replace('"', "") if unit in ("%", "pp") else ""
+    form = f'{digits}"{suffix}"' if suffix else digits
+    return f"+{form};-{form};{form}" if signed else form
+
+
+def _xlsx_value(sheet: Any, text: str, raw: int | Decimal | None, *, numeric: bool) -> Any:
+    """A cell's value: the number, a date, nothing for a missing number ("—"), else the text."""
+    from eduboard.core.exports import xlsx_safe
+
+    if raw is not None:
+        return raw
+    day = DAY.match(text.strip())
+    if day:
+        try:
+            return date(int(day[3]), int(day[2]), int(day[1]))
+        except ValueError:
+            pass
+    if numeric and text.strip() in ("", NO_VALUE):
+        return None
+    return xlsx_safe(sheet, text)
+
+
+def _xlsx_formats(sheet: Any, formats: list[str | None]) -> None:
+    """Number formats on the last row's cells (None: the cell's own)."""
+    for cell, form in zip(sheet[sheet.max_row], formats, strict=False):
+        if form is not None:
+            cell.number_format = form
+        elif isinstance(cell.value, date):
+            cell.number_format = DAY_FORMAT
+
+
+def _figure_row(sheet: Any, section: str, item: Figure) -> tuple[list[Any], list[str | None]]:
+    from eduboard.core.exports import xlsx_safe
+
+    signed = item.key.endswith("_change")
+    value = _xlsx_value(sheet, item.text, item.raw, numeric=item.key != "")
+    before = _xlsx_value(sheet, item.before, item.before_raw, numeric=True)
+    row = [xlsx_safe(sheet, section), xlsx_safe(sheet, item.label), value, item.unit, before, item.key]
+    formats: list[str | None] = [None] * len(row)
+    if item.raw is not None:
+        formats[2] = number_format(item.raw, item.unit, signed=signed)
+    if item.before_raw is not None:
+        formats[4] = number_format(item.before_raw, item.unit)
+    return row, formats
+
+
+def numeric_columns(table: Table) -> list[bool]:
+    """Whether each column of `table` holds numbers: some, and nothing else but missing ones ("—")."""
+    rows: list[list[Cell]] = [*table.rows, *([table.total] if table.total else [])]
+    cells = [[row[index] for row in rows if index < len(row)] for index in range(len(table.columns))]
+    return [
+        any(cell.raw is not None for cell in column)
+        and all(cell.raw is not None or cell.text.strip() in ("", NO_VALUE) for cell in column)
+        for column in cells
+    ]
+
+
+def _table_rows(sheet: Any, table: Table) -> list[tuple[list[Any], list[str | None]]]:
+    rows: list[list[Cell]] = [*table.rows, *([table.total] if table.total else [])]
+    numeric = numeric_columns(table)
+    out = []
+    for row in rows:
+        values = [
+            _xlsx_value(sheet, cell.text, cell.raw, numeric=index < len(numeric) and numeric[index])
+            for index, cell in enumerate(row)
+        ]
+        formats = [number_format(cell.raw, cell.unit) if cell.raw is not None else None for cell in row]
+        out.append((values, formats))
+    return out
+
+
 def render_xlsx(presentation: Presentation) -> bytes:
     """An XLSX: the key figures on the first sheet, then every table on its own sheet, numbers as numbers.
 
-    Text that looks like a formula (a name starting with "=", say) is written as text (core.exports).
+    Numbers, percents, amounts and dates are typed cells with number formats (5.63 stays 5.63, shown "5.63 %");
+    a missing number is an empty cell. Text that looks like a formula (a name starting with "=", say) is written
+    as text (core.exports). The workbook's properties hold the title, author, subject, language and dates.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     from eduboard.core.exports import xlsx_safe_row
 
     workbook = Workbook()
+    when = built_at().replace(tzinfo=None)
+    properties = workbook.properties
+    properties.title = presentation.title
+    properties.subject = presentation.subtitle
+    properties.creator = properties.lastModifiedBy = author()
+    properties.language = language_tag()
+    properties.created = properties.modified = when
     sheet = workbook.active
     taken: set[str] = set()
     sheet.title = _sheet_name(_("Figures"), taken)
@@ -189,10 +493,13 @@ def render_xlsx(presentation: Presentation) -> bytes:
     for section in presentation.sections:
         for block in section.blocks:
             for item in block.items:
-                value: Any = item.raw if item.raw is not None else item.text
-                sheet.append(xlsx_safe_row(sheet, [section.title, item.label, value, item.unit, item.before, item.key]))
+                row, formats = _figure_row(sheet, section.title, item)
+                sheet.append(row)
+                _xlsx_formats(sheet, formats)
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 55
+    sheet.column_dimensions["C"].width = sheet.column_dimensions["E"].width = 16
+    sheet.freeze_panes = "A5"
     for table in presentation.tables():
         ws = workbook.create_sheet(_sheet_name(table.title, taken))
         ws.append(xlsx_safe_row(ws, [table.title]))
@@ -200,12 +507,16 @@ def render_xlsx(presentation: Presentation) -> bytes:
         ws.append(xlsx_safe_row(ws, table.columns))
         for cell in ws[2]:
             cell.font = bold
-        for row in [*table.rows, *([table.total] if table.total else [])]:
-            ws.append(xlsx_safe_row(ws, [cell.raw if cell.raw is not None else cell.text for cell in row]))
+        for values, formats in _table_rows(ws, table):
+            ws.append(values)
+            _xlsx_formats(ws, formats)
         if table.total:
             for cell in ws[ws.max_row]:
                 cell.font = bold
         ws.column_dimensions["A"].width = 45
+        for index, column in enumerate(table.columns[1:], start=2):
+            ws.column_dimensions[get_column_letter(index)].width = min(max(len(column) + 2, 12), 40)
+        ws.freeze_panes = "A3"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -36,7 +36,7 @@ from eduboard.quality.choices import ExamKind, ExamLevel, QualityLevel
 from eduboard.quality.models import Accreditation, ExamResult, SelfAssessment
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.selectors import institution_programme_figures
-from eduboard.reports.content import T, Text
+from eduboard.reports.content import D, T, Text
 from eduboard.reports.readiness import Block, figure, figures, heading, table
 
 Progress = Callable[[int, int, str], None]
@@ -116,9 +116,7 @@ def section_general(assessment: SelfAssessment, viewer: Viewer, on: date) -> lis
     if institution.address:
         items.append(figure("general.address", T(_("Address")), institution.address))
     if accreditation is not None:
-        items.append(
-            figure("general.accredited_until", T(_("Accredited until")), accreditation.expires_on.strftime("%d.%m.%Y"))
-        )
+        items.append(figure("general.accredited_until", T(_("Accredited until")), D(accreditation.expires_on)))
     items += [
         figure("general.programmes", T(_("Education programmes")), len(programmes)),
         figure("general.groups", T(_("Groups")), sum(row["groups"] for row in programmes)),

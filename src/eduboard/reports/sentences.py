@@ -1,0 +1,507 @@
+"""The readiness report's sentences, written from the figures as seed 002 writes them.
+
+Every sentence is a template of the translation catalogues with its numbers as parameters; a number
+with a noun is an `N`/`NP` text whose form the catalogue's plural rule chooses ("1 bērns", "2 bērni",
+"21 bērns", "0 bērnu"; Russian has its four forms), so no sentence is glued together from words in code.
+A sentence is a `paragraph` block (see `reports.content`); the narrative slots stay beside it for the
+board's own judgements.
+
+The functions take the figures the sections have already read (`reports.readiness.BuildContext`), so a
+sentence never costs a query of its own, and a figure in a sentence is the one in the table beside it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.core.latvian import sort_key
+from eduboard.reports.content import NP, D, N, P, T, Text, V, number
+
+Block = dict[str, Any]
+
+
+def paragraph(text: Text) -> Block:
+    return {"type": "paragraph", "text": text}
+
+
+def change(difference: int) -> Text:
+    """ "(par 538 mazāk nekā iepriekšējā mācību gadā)": a difference against the year before, in words."""
+    if difference < 0:
+        return N(
+            "%(count)s fewer than in the previous school year",
+            "%(count)s fewer than in the previous school year",
+            -difference,
+        )
+    if difference > 0:
+        return N(
+            "%(count)s more than in the previous school year",
+            "%(count)s more than in the previous school year",
+            difference,
+        )
+    return T(_("as many as in the previous school year"))
+
+
+def groups_change(difference: int) -> Text:
+    """ "par 12 grupām mazāk nekā iepriekšējā mācību gadā"."""
+    if difference < 0:
+        return NP(
+            "groups fewer",
+            "%(count)s group fewer than in the previous school year",
+            "%(count)s groups fewer than in the previous school year",
+            -difference,
+        )
+    if difference > 0:
+        return NP(
+            "groups more",
+            "%(count)s group more than in the previous school year",
+            "%(count)s groups more than in the previous school year",
+            difference,
+        )
+    return T(_("as many groups as in the previous school year"))
+
+
+def children(count: int) -> Text:
+    return N("%(count)s child", "%(count)s children", count)
+
+
+def pupils(count: int) -> Text:
+    return N("%(count)s pupil", "%(count)s pupils", count)
+
+
+def pedagogues(count: int) -> Text:
+    return N("%(count)s pedagogue", "%(count)s pedagogues", count)
+
+
+def free_places(count: int) -> Text:
+    return N("%(count)s free place", "%(count)s free places", count)
+
+
+def fte(value: Decimal | str) -> Text:
+    """ "0,5 likmes", "1 likme", "3,221 likmes"."""
+    text = f"{Decimal(value):.3f}".rstrip("0").rstrip(".")
+    return N("%(count)s FTE", "%(count)s FTE", Decimal(text or "0"))
+
+
+UNTIL_MONTH = [
+    _("until %(day)s January"),
+    _("until %(day)s February"),
+    _("until %(day)s March"),
+    _("until %(day)s April"),
+    _("until %(day)s May"),
+    _("until %(day)s June"),
+    _("until %(day)s July"),
+    _("until %(day)s August"),
+    _("until %(day)s September"),
+    _("until %(day)s October"),
+    _("until %(day)s November"),
+    _("until %(day)s December"),
+]
+
+
+def until(month_day: str | None) -> Text:
+    """A yearly day a rule holds until ("05-31") in words: "līdz 31. maijam", "until 31 May", "до 31 мая"."""
+    if not month_day:
+        return ""
+    month, day_ = (int(part) for part in month_day.split("-"))
+    return T(UNTIL_MONTH[month - 1], day=day_)
+
+
+def preschool_statistics(
+    *,
+    year: str,
+    as_of: date,
+    preschools: int,
+    groups_in_preschools: int,
+    schools: list[tuple[str, int]],
+    children_now: int,
+    children_before: int,
+    groups_now: int,
+    groups_before: int,
+) -> list[Block]:
+    """Seed 002, I, preschool: institutions with their groups, the schools that also run preschool groups, the
+    children and groups with the change."""
+    blocks = [
+        paragraph(
+            T(
+                _("In the %(year)s school year the board runs %(preschools)s %(groups)s."),
+                year={"y": year},
+                preschools=NP("preschools", "%(count)s preschool", "%(count)s preschools", preschools),
+                groups=NP("with groups", "with %(count)s group", "with %(count)s groups", groups_in_preschools),
+            )
+        )
+    ]
+    if schools:
+        blocks.append(
+            paragraph(
+                T(
+                    _("Preschool programmes are also carried out by %(schools)s: %(list)s."),
+                    schools=NP("schools", "%(count)s general school", "%(count)s general schools", len(schools)),
+                    list=[
+                        T(
+                            _("%(name)s (%(groups)s)"),
+                            name=name,
+                            groups=NP("groups", "%(count)s group", "%(count)s groups", n),
+                        )
+                        for name, n in sorted(schools, key=lambda item: sort_key(item[0]))
+                    ],
+                )
+            )
+        )
+    blocks.append(
+        paragraph(
+            T(
+                _(
+                    "On %(date)s, %(children)s learn in preschool programmes (%(change)s) %(groups)s "
+                    "(%(groups_change)s)."
+                ),
+                date=D(as_of),
+                children=children(children_now),
+                change=change(children_now - children_before),
+                groups=NP("in groups", "in %(count)s group", "in %(count)s groups", groups_now),
+                groups_change=groups_change(groups_now - groups_before),
+            )
+        )
+    )
+    return blocks
+
+
+def preschool_places(*, queue: int, free_in_preschools: int, free_in_schools: int, free_total: int) -> list[Block]:
+    """Seed 002: "Rindā ... bērnu nav. Pilsētas PII ir 65 brīvas vietas ..., bet skolās 83 ...; kopā ... 148"."""
+    if queue:
+        queue_text: Text = N(
+            "%(count)s child is waiting in the queue for a preschool or a preschool group in a school.",
+            "%(count)s children are waiting in the queue for a preschool or a preschool group in a school.",
+            queue,
+        )
+    else:
+        queue_text = T(_("No child is waiting in the queue for a preschool or a preschool group in a school."))
+    return [
+        paragraph(queue_text),
+        paragraph(
+            T(
+                _(
+                    "The city's preschools have %(preschools)s for children of all ages and the schools' preschool "
+                    "programmes %(schools)s; in all, the city's institutions have %(total)s for preschool children."
+                ),
+                preschools=free_places(free_in_preschools),
+                schools=free_places(free_in_schools),
+                total=free_places(free_total),
+            )
+        ),
+    ]
+
+
+def preschool_staff(*, in_preschools: int, several: int, in_schools: int, schools_several: int, total: int) -> Block:
+    return paragraph(
+        T(
+            _(
+                "In the new school year %(pedagogues)s work in preschools, %(several)s of them in several "
+                "institutions, and %(school_pedagogues)s work in the schools' preschool programmes, %(school_several)s "
+                "of them in several institutions. In all, %(total)s carry out preschool programmes in the city."
+            ),
+            pedagogues=pedagogues(in_preschools),
+            several=several,
+            school_pedagogues=pedagogues(in_schools),
+            school_several=schools_several,
+            total=pedagogues(total),
+        )
+    )
+
+
+def latvian_genitive(words: str) -> str:
+    """A subject's name in the genitive, as Latvian writes a teacher of it: "ķīmija" → "ķīmijas",
+    "vizuālā māksla" → "vizuālās mākslas", "angļu valoda" → "angļu valodas" (the feminine endings -a, -ā, -e
+    that subject names have; other words are left as they are)."""
+    result = []
+    for word in words.split(" "):
+        if word.endswith(("a", "ā", "e")):
+            word += "s"
+        result.append(word)
+    return " ".join(result)
+
+
+def vacancy_item(position: dict[str, Any], *, institution: str = "", school_starts: date | None = None) -> Text:
+    """ "ķīmijas skolotājs (1 likme)", "izglītības psihologs (1 likme) – tiks aizpildīta līdz 01.09.2024."."""
+    subject = position.get("subject") or ""
+    name = position["position_name"]
+    title: Text
+    if subject:
+        # Latvian writes the subject in the genitive before the word (ķīmijas skolotājs): its translation takes
+        # %(subject_genitive)s instead of %(subject)s.
+        # xgettext:no-python-format
+        title = P("vacancy", "teacher of %(subject)s", subject=subject, subject_genitive=latvian_genitive(subject))
+    else:
+        title = name[:1].lower() + name[1:] if name[1:2].islower() else name
+    params: dict[str, Any] = {"position": title, "fte": fte(position["fte"])}
+    filled = position.get("filled_on")
+    if institution:
+        params["institution"] = institution
+    if filled and school_starts is not None and filled <= school_starts.isoformat():
+        params["date"] = D(date.fromisoformat(filled))
+        if institution:
+            return T(_("%(position)s (%(fte)s) in %(institution)s, to be filled by %(date)s"), **params)
+        return T(_("%(position)s (%(fte)s), to be filled by %(date)s"), **params)
+    if institution:
+        return T(_("%(position)s (%(fte)s) in %(institution)s"), **params)
+    return T(_("%(position)s (%(fte)s)"), **params)
+
+
+def vacancies(*, as_of: date, items: list[Text]) -> Block:
+    if not items:
+        return paragraph(T(_("No vacancy is open on %(date)s."), date=D(as_of)))
+    return paragraph(T(_("On %(date)s these vacancies are open: %(list)s."), date=D(as_of), list=items))
+
+
+def allocation(
+    *, source: str, purpose: Text, recipient: str, year: int, amount: Any, spent: Any, share: Any, as_of: date
+) -> Block:
+    """Seed 002: "Piešķirtais valsts budžeta finansējums mācību līdzekļu iegādei pirmsskolām 2024. gadā ir
+    EUR 61716, attiecīgi izlietojums uz 14.08.2024. sastāda EUR 3474,93 jeb 5,63%"."""
+    return paragraph(
+        T(
+            _(
+                "%(source)s: the allocation for %(purpose)s to %(recipient)s in %(year)s is %(amount)s; by "
+                "%(date)s, %(spent)s of it has been used, or %(share)s."
+            ),
+            source=source,
+            purpose=purpose,
+            recipient=recipient,
+            year=year,
+            amount=V(amount, "EUR"),
+            spent=V(spent, "EUR"),
+            share=V(share, "%") if share is not None else "—",
+            date=D(as_of),
+        )
+    )
+
+
+COST_SENTENCES = {
+    "preschool_day": _("The cost of one learner in a preschool day group is %(cost)s a month."),
+    "preschool_24h": _("The cost of one learner in a preschool 24-hour group is %(cost)s a month."),
+    "general": _("The cost of one learner in basic and general secondary programmes is %(cost)s a month."),
+    "interest": _("The cost of one learner in interest education programmes is %(cost)s a month."),
+}
+
+
+def cost_per_learner(kind: str, cost: Any) -> Block | None:
+    if kind not in COST_SENTENCES or cost is None:
+        return None
+    return paragraph(T(COST_SENTENCES[kind], cost=V(cost, "EUR")))
+
+
+def general_statistics(
+    *,
+    year: str,
+    as_of: date,
+    schools: int,
+    arts_centres: int,
+    closed: list[tuple[str, str, str]],
+    pupils_now: int,
+    pupils_before: int,
+    first_now: int,
+    first_before: int,
+    grade10_now: int,
+    grade10_before: int,
+) -> list[Block]:
+    """Seed 002, I, general education: schools and arts education competence centres, the institutions closed
+    by the council's decisions, pupils, first graders and grade 10 admissions with the change."""
+    blocks = [
+        paragraph(
+            T(
+                _("In the %(year)s school year the board runs %(schools)s and %(centres)s."),
+                year={"y": year},
+                schools=NP("schools", "%(count)s general school", "%(count)s general schools", schools),
+                centres=N(
+                    "%(count)s arts education competence centre",
+                    "%(count)s arts education competence centres",
+                    arts_centres,
+                ),
+            )
+        )
+    ]
+    for name, note, joined in closed:
+        if joined:
+            text = T(
+                _("%(name)s was closed (%(decision)s) and joined to %(joined)s."),
+                name=name,
+                decision=note,
+                joined=joined,
+            )
+        else:
+            text = T(_("%(name)s was closed (%(decision)s)."), name=name, decision=note)
+        blocks.append(paragraph(text))
+    blocks.append(
+        paragraph(
+            T(
+                _(
+                    "On %(date)s, %(pupils)s will learn in the general schools in the new school year (%(change)s). "
+                    "%(first)s are registered (%(first_change)s), and %(grade10)s have been admitted to grade 10 "
+                    "(%(grade10_change)s)."
+                ),
+                date=D(as_of),
+                pupils=pupils(pupils_now),
+                change=change(pupils_now - pupils_before),
+                first=N("%(count)s first grader", "%(count)s first graders", first_now),
+                first_change=change(first_now - first_before),
+                grade10=pupils(grade10_now),
+                grade10_change=change(grade10_now - grade10_before),
+            )
+        )
+    )
+    return blocks
+
+
+def general_staff(*, schools: int, pedagogues_now: int, several: int, vocational: int) -> Block:
+    return paragraph(
+        T(
+            _(
+                "%(pedagogues)s will work %(schools)s, %(several)s of them in several institutions; "
+                "%(vocational)s in the vocational and arts education schools."
+            ),
+            pedagogues=pedagogues(pedagogues_now),
+            schools=NP(
+                "in schools",
+                "in %(count)s general education institution",
+                "in %(count)s general education institutions",
+                schools,
+            ),
+            several=several,
+            vocational=pedagogues(vocational),
+        )
+    )
+
+
+def interest(*, figures: dict[str, int], organisers: int) -> list[Block]:
+    """Seed 002, I, interest education: "BJC “Jaunība” piedāvā 49 ... programmas (13 ... STEM jomā), 171 pulciņu
+    grupas", the clubs, 62 pedagogues of 120 employees, and the innovation centre's organisers."""
+    blocks = [
+        paragraph(
+            T(
+                _(
+                    "The interest education institutions offer %(programmes)s (%(stem)s in STEM) %(groups)s, also "
+                    "in %(clubs)s."
+                ),
+                programmes=N(
+                    "%(count)s interest education programme",
+                    "%(count)s interest education programmes",
+                    figures["programmes"],
+                ),
+                stem=figures["stem_programmes"],
+                groups=NP("in interest groups", "in %(count)s group", "in %(count)s groups", figures["groups"]),
+                clubs=NP("in clubs", "%(count)s neighbourhood club", "%(count)s neighbourhood clubs", figures["clubs"]),
+            )
+        ),
+        paragraph(
+            T(
+                _("%(pedagogues)s work among %(employees)s of the interest education institutions."),
+                pedagogues=pedagogues(figures["pedagogues"]),
+                employees=NP("among employees", "%(count)s employee", "%(count)s employees", figures["employments"]),
+            )
+        ),
+    ]
+    if organisers:
+        blocks.append(
+            paragraph(
+                N(
+                    "In the innovation centre, %(count)s organiser of educational activities leads the sessions.",
+                    "In the innovation centre, %(count)s organisers of educational activities lead the sessions.",
+                    organisers,
+                )
+            )
+        )
+    return blocks
+
+
+def settlements(
+    *, incoming: list[tuple[Text, int]], incoming_total: int, outgoing: list[tuple[Text, int]], outgoing_total: int
+) -> list[Block]:
+    """Seed 002, IV: learners from other municipalities by level and the city's children learning elsewhere."""
+    return [
+        paragraph(
+            T(
+                _("Learners from other municipalities in the city's institutions: %(list)s; %(total)s in all."),
+                list=[T(_("%(level)s – %(count)s"), level=level, count=count) for level, count in incoming],
+                total=number(incoming_total),
+            )
+        ),
+        paragraph(
+            T(
+                _(
+                    "Children registered in the city who learn in other municipalities' institutions: %(list)s; "
+                    "%(total)s in all."
+                ),
+                list=[T(_("%(level)s – %(count)s"), level=level, count=count) for level, count in outgoing],
+                total=number(outgoing_total),
+            )
+        ),
+    ]
+
+
+def _previous_year(code: str) -> dict[str, str]:
+    first = int(code[:4]) if code else 0
+    return {"y": f"{first - 1}/{first}"} if first else {"y": ""}
+
+
+def observations(*, date_from: date, date_to: date, board: int, other: int, internal: int, year: str) -> Block:
+    """Seed 002, III: "periodā no 01.09.2023.-30.06.2024. ir vērotas 182 mācību stundas un nodarbības pirmsskolas
+    izglītības iestādēs un vispārizglītojošajās skolās, 4 mācību-treniņa nodarbības sporta skolās ... par
+    2023./2024. mācību gada vērotājām 1561 mācību stundu/nodarbību"."""
+    return paragraph(
+        T(
+            _(
+                "From %(from)s to %(to)s the board's specialists observed %(board)s in preschools and general "
+                "schools and %(other)s in sports schools; the institutions' own observations of the %(year)s "
+                "school year cover %(internal)s."
+            ),
+            **{"from": D(date_from), "to": D(date_to)},
+            board=N("%(count)s lesson", "%(count)s lessons", board),
+            other=N("%(count)s training session", "%(count)s training sessions", other),
+            internal=NP("lessons covered", "%(count)s lesson", "%(count)s lessons", internal),
+            year=_previous_year(year),
+        )
+    )
+
+
+def monitoring_totals(*, totals: list[tuple[str, int, list[tuple[int, int]]]]) -> list[Block]:
+    """Seed 002, III: "kopumā tika novērtētas 2 423 izglītojamo latviešu valodas prasmes (... 1.kl. – 875
+    izglītojamo, 4.kl. – 835 izglītojamo, 7.kl. – 713 ...)": learners assessed in each subject's monitoring tests."""
+    return [
+        paragraph(
+            T(
+                _("The city's monitoring tests in %(subject)s assessed %(learners)s (%(grades)s)."),
+                subject=subject,
+                learners=NP("assessed", "%(count)s learner", "%(count)s learners", total),
+                grades=[T(_("grade %(grade)s – %(count)s"), grade=grade, count=count) for grade, count in by_grade],
+            )
+        )
+        for subject, total, by_grade in totals
+    ]
+
+
+def below_threshold(*, exam: str, threshold: Any, learners: int, results: int, repeat: int) -> Block:
+    """Seed 002: "Pamatizglītībā 10% minimālā kopvērtējuma slieksni nav varējuši sasniegt 50 skolēni ... 3 skolēni
+    nenokārtoja eksāmenu ... jau otrreiz"."""
+    text = (
+        _(
+            "In the basic-school centralised exams, %(learners)s did not reach the minimum of %(threshold)s "
+            "(%(results)s); %(repeat)s did not pass the same exam for the second time."
+        )
+        if exam == "ce_basic"
+        else _(
+            "In the secondary centralised exams, %(learners)s did not reach the minimum of %(threshold)s "
+            "(%(results)s); %(repeat)s did not pass the same exam for the second time."
+        )
+    )
+    return paragraph(
+        T(
+            text,
+            learners=N("%(count)s pupil", "%(count)s pupils", learners),
+            threshold=V(number(threshold), "%"),
+            results=NP("results below", "%(count)s result below it", "%(count)s results below it", results),
+            repeat=NP("repeat", "%(count)s pupil", "%(count)s pupils", repeat),
+        )
+    )
