@@ -29,6 +29,7 @@ from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.models import (
     Allocation,
+    CateringContract,
     CostRate,
     DayOff,
     Expenditure,
@@ -461,6 +462,9 @@ def build_world() -> World:
         "institutionset": everyone,
         "costrate": CostRate.objects.create(year=2025, kind="general", monthly_cost=Decimal("93.24")),
         "mealrule": MealRule.objects.order_by("pk").first(),
+        "cateringcontract": CateringContract.objects.create(
+            serves="preschools", status="planned", decided_on=date(2025, 7, 1), years=3
+        ),
         "dayoff": DayOff.objects.create(name="Darba svētki", start=date(2025, 5, 1), end=date(2025, 5, 1)),
         "settlementline": SettlementLine.objects.create(
             municipality=elsewhere,

@@ -67,7 +67,7 @@ REFERENCE = frozenset(
     {
         "programme", "positionkind", "trainingrequirement", "fundingsource", "institutionset", "costrate",
         "mealrule", "dayoff", "settlementline", "observationform", "municipality", "assetkind", "projectprogramme",
-        "framework",
+        "framework", "cateringcontract",
     }
 )  # fmt: skip
 
@@ -354,7 +354,7 @@ API_KINDS: dict[str, str] = {
         "settlementline", "observationform", "observation", "examresult", "assetkind", "asset", "loan", "licence",
         "room", "projectprogramme", "project", "partner", "payment", "prefinancing", "mobility", "deadline",
         "framework", "selfassessment", "selfassessmententry", "accreditation", "headevaluation",
-        "unifiedschoolstatus",
+        "unifiedschoolstatus", "cateringcontract",
     ]
 }  # fmt: skip
 # basenames without detail routes: figures only
@@ -380,6 +380,7 @@ PATCHES: dict[str, dict[str, Any]] = {
     "fundingsource": {"name": "Mainīts", "version": 1},
     "institutionset": {"name": "mainīts", "version": 1},
     "mealrule": {"name": "Mainīts", "version": 1},
+    "cateringcontract": {"note": "mainīts", "version": 1},
     "dayoff": {"name": "Mainīts", "version": 1},
     "settlementline": {"note": "mainīts", "version": 1},
     "assetkind": {"name": "Mainīts", "version": 1},

@@ -65,6 +65,7 @@ EDITS: dict[str, Edit] = {
     "expenditure": Edit("description", "mainīts", "document", "R-99", "cits"),
     "costrate": Edit("monthly_cost", "100.00", "year", 2026, "120.00"),
     "mealrule": Edit("name", "Mainīts", "rank", 99, "Cits"),
+    "cateringcontract": Edit("note", "mainīts", "years", 4, "cits"),
     "dayoff": Edit("name", "Mainīts", "end", "2025-05-02", "Cits"),
     "settlementline": Edit("note", "mainīts", "learners", 2, "cits"),
     "assetkind": Edit("name", "Mainīts veids", "code", "chromebook-x", "Cits veids"),

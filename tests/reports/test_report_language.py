@@ -349,3 +349,15 @@ def test_pupils_below_the_threshold_are_counted_once_from_their_own_results(cont
         text.startswith("Vidusskolā 15 % minimālā kopvērtējuma slieksni nav varējuši sasniegt 21 skolēns")
         for text in latvian
     )
+
+
+@pytest.mark.django_db
+def test_the_catering_procurement_is_written_from_the_recorded_contracts(content: dict[str, Any]) -> None:
+    figures = figure_values(content)
+    assert figures["preschool.catering.years"] == 3
+    assert figures["preschool.catering.total_amount"] == "14480941.00"
+    assert figures["general.catering.years"] == 5
+    preschool = next(text for text in paragraphs(content, "preschool", "lv") if "ēdināšanas" in text and "gadi" in text)
+    assert f"3 gadi par kopējo summu 14{NBSP}480{NBSP}941,00 EUR" in preschool
+    general = next(text for text in paragraphs(content, "general", "lv") if text.startswith("Tika noslēgti līgumi"))
+    assert "Atklāts konkurss" in general and "5 gadi" in general

@@ -40,6 +40,7 @@ from eduboard.finance import selectors, services
 from eduboard.finance.filters import AllocationFilter, CostRateFilter, ExpenditureFilter, SettlementFilter
 from eduboard.finance.models import (
     Allocation,
+    CateringContract,
     CostRate,
     DayOff,
     Expenditure,
@@ -202,6 +203,28 @@ class MealRuleViewSet(VersionedWritesMixin, ScopedModelViewSet):
         services.meal_rule_save(rule=instance, expected_version=expected)
 
 
+class CateringContractSerializer(ScopedModelSerializer):
+    """The catering contracts of a procurement: whose meals, planned or concluded, the term and the total."""
+
+    version = VersionField()
+
+    class Meta:
+        model = CateringContract
+        fields = [
+            "id", "serves", "status", "decided_on", "years", "total_amount", "procedure", "note", "version",
+        ]  # fmt: skip
+
+
+class CateringContractViewSet(VersionedWritesMixin, ScopedModelViewSet):
+    """Catering contracts of the preschools and the general schools (the board records them)."""
+
+    serializer_class = CateringContractSerializer
+    queryset = CateringContract.objects.all()
+
+    def save_with(self, instance: CateringContract, expected: int | None, many: Mapping[str, Any]) -> None:
+        services.catering_contract_save(contract=instance, expected_version=expected)
+
+
 class DayOffSerializer(ScopedModelSerializer):
     version = VersionField()
 
@@ -355,6 +378,7 @@ def register(router: DefaultRouter) -> None:
     router.register("finance/expenditures", ExpenditureViewSet, basename="expenditure")
     router.register("finance/cost-rates", CostRateViewSet, basename="costrate")
     router.register("finance/meal-rules", MealRuleViewSet, basename="mealrule")
+    router.register("finance/catering-contracts", CateringContractViewSet, basename="cateringcontract")
     router.register("finance/days-off", DayOffViewSet, basename="dayoff")
     router.register("finance/settlements", SettlementLineViewSet, basename="settlementline")
 

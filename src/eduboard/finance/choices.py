@@ -45,3 +45,17 @@ class DayOffScope(models.TextChoices):
     ALL = "all", _("All institutions")
     SCHOOLS = "schools", _("Schools")
     PRESCHOOLS = "preschools", _("Preschools")
+
+
+class CateringServes(models.TextChoices):
+    """Whose meals a catering contract provides (seed 002 names the preschools' and the general schools')."""
+
+    PRESCHOOLS = "preschools", _("Preschools")
+    GENERAL_SCHOOLS = "general_schools", _("General education schools")
+
+
+class CateringStatus(models.TextChoices):
+    """Where a catering procurement stands: applied for (planned) or the contracts concluded."""
+
+    PLANNED = "planned", _("Planned (procurement applied for)")
+    CONCLUDED = "concluded", _("Concluded")

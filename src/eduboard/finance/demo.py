@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from django.db.models import F
 
-from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose
+from eduboard.finance.choices import CateringServes, CateringStatus, CostKind, DayOffScope, Direction, Purpose
 from eduboard.finance.models import (
     Allocation,
+    CateringContract,
     CostRate,
     DayOff,
     Expenditure,
@@ -340,10 +341,41 @@ def _settlements() -> None:
     SettlementLine.objects.bulk_create(lines)
 
 
+#: Seed 002: the preschools' catering applied for (3 years, EUR 14,480,941); the general schools' contracts concluded
+#: after an open competition for 5 years.
+CATERING = [
+    {
+        "serves": CateringServes.PRESCHOOLS,
+        "status": CateringStatus.PLANNED,
+        "decided_on": date(2024, 7, 15),
+        "years": 3,
+        "total_amount": Decimal("14480941.00"),
+        "procedure": "Pieteikums pašvaldības Centralizēto iepirkumu nodaļā",
+    },
+    {
+        "serves": CateringServes.GENERAL_SCHOOLS,
+        "status": CateringStatus.CONCLUDED,
+        "decided_on": date(2023, 8, 1),
+        "years": 5,
+        "total_amount": None,
+        "procedure": "Atklāts konkurss",
+    },
+]
+
+
+def _catering() -> None:
+    for spec in CATERING:
+        values = dict(spec)
+        CateringContract.objects.update_or_create(
+            serves=values.pop("serves"), decided_on=values.pop("decided_on"), defaults=values
+        )
+
+
 def load(institutions: dict[str, Institution]) -> None:
     """Create or refresh the demonstration finance data (idempotent)."""
     ensure_standard_sources()
     sets = _sets(institutions)
     _allocations(institutions, sets)
     _meals()
+    _catering()
     _settlements()

@@ -15,7 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.numbers import money
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
-from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
+from eduboard.finance.choices import (
+    CateringServes,
+    CateringStatus,
+    CostKind,
+    DayOffScope,
+    Direction,
+    Purpose,
+    SettlementLevel,
+)
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.models import Institution, Learner, Municipality
 
@@ -227,6 +235,59 @@ class CostRate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()}: {self.monthly_cost}"
+
+
+CATERING_CONTRACT_MAX_YEARS = 10
+
+
+class CateringContract(TimeStampedModel):
+    """The catering contracts of one procurement: whose meals, how long, for how much, planned or concluded
+    (seed 002: the preschools' contracts planned for 3 years and EUR 14,480,941; the general schools' concluded
+    for 5 years)."""
+
+    serves = models.CharField(_("meals of"), max_length=20, choices=CateringServes.choices)
+    status = models.CharField(_("status"), max_length=12, choices=CateringStatus.choices)
+    decided_on = models.DateField(
+        _("applied for or concluded on"),
+        help_text=_("The day the procurement was applied for, or the contracts signed."),
+    )
+    years = models.PositiveSmallIntegerField(
+        _("term (years)"), validators=[MinValueValidator(1), MaxValueValidator(CATERING_CONTRACT_MAX_YEARS)]
+    )
+    total_amount = models.DecimalField(
+        _("total amount (EUR)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Empty when the contracts do not state one total."),
+    )
+    procedure = models.CharField(_("procedure"), max_length=200, blank=True, help_text=_("e.g. an open competition"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("catering contract")
+        verbose_name_plural = _("catering contracts")
+        ordering = ["-decided_on", "serves"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(years__gte=1) & Q(years__lte=CATERING_CONTRACT_MAX_YEARS),
+                name="catering_contract_years_1_10",
+                violation_error_message=_("A catering contract runs for 1 to 10 years."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total_amount__isnull=True) | Q(total_amount__gte=0),
+                name="catering_contract_amount_not_negative",
+                violation_error_message=_("A contract's total amount is not negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_serves_display()} {self.decided_on} ({self.get_status_display()})"
 
 
 yearly_until_validator = RegexValidator(

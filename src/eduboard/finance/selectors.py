@@ -23,6 +23,7 @@ from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, 
 from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
 from eduboard.finance.models import (
     Allocation,
+    CateringContract,
     CostRate,
     DayOff,
     Expenditure,
@@ -423,6 +424,25 @@ def meal_rules_in_force(*, as_of: date) -> list[dict[str, Any]]:
         }
         for rule in rules.order_by("rank", "code")
     ]
+
+
+def catering_in_force(*, as_of: date) -> dict[str, dict[str, Any]]:
+    """The latest catering procurement of each kind of institution on `as_of` (one query): planned ones, and
+    concluded ones whose term has not ended; per `serves`: `status`, `decided_on`, `years`, `total_amount`
+    (a Decimal in euros or None), `procedure`."""
+    found: dict[str, dict[str, Any]] = {}
+    for contract in CateringContract.objects.filter(decided_on__lte=as_of).order_by("-decided_on", "-pk"):
+        ends = date(contract.decided_on.year + contract.years, contract.decided_on.month, 1)
+        if contract.serves in found or (contract.status == "concluded" and ends <= as_of):
+            continue
+        found[contract.serves] = {
+            "status": contract.status,
+            "decided_on": contract.decided_on,
+            "years": contract.years,
+            "total_amount": money(contract.total_amount) if contract.total_amount is not None else None,
+            "procedure": contract.procedure,
+        }
+    return found
 
 
 def rule_spec(rule: MealRule) -> RuleSpec:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.finance.models import (
     Allocation,
+    CateringContract,
     CostRate,
     DayOff,
     Expenditure,
@@ -90,6 +91,14 @@ def meal_rule_save(*, rule: MealRule, expected_version: int | None = None) -> Me
         raise ValidationError(errors)
     save_versioned(rule, expected_version=expected_version)
     return rule
+
+
+@atomic_write
+def catering_contract_save(*, contract: CateringContract, expected_version: int | None = None) -> CateringContract:
+    """Record the catering contracts of a procurement, or save an edit of them made on `expected_version` (the
+    fields' own bounds: 1 to 10 years, a total not negative)."""
+    save_versioned(contract, expected_version=expected_version)
+    return contract
 
 
 @atomic_write

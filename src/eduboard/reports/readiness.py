@@ -141,6 +141,11 @@ class BuildContext:
         return self._once("meal_rules", lambda: finance_selectors.meal_rules_in_force(as_of=self.as_of))
 
     @property
+    def catering(self) -> dict[str, dict[str, Any]]:
+        """The catering procurement of the preschools and of the general schools on the date (one query)."""
+        return self._once("catering", lambda: finance_selectors.catering_in_force(as_of=self.as_of))
+
+    @property
     def institutions(self) -> dict[str, tuple[str, str]]:
         """Registration number -> (name, type) of every institution the figures name (one query)."""
 
@@ -1075,9 +1080,33 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
                 ],
                 units=["", "", "", "EUR", "EUR", "EUR"],
             ),
-            narrative(f"{part}.meals", T(_("Meal organisation"))),
         ]
+    blocks += _catering_blocks(ctx, part)
+    if meals:
+        blocks.append(narrative(f"{part}.meals", T(_("Meal organisation"))))
     return blocks
+
+
+PART_CATERING = {"preschool": "preschools", "general": "general_schools"}
+
+
+def _catering_blocks(ctx: BuildContext, part: str) -> list[Block]:
+    """Seed 002: "Plānots slēgt līgumus ar darbības termiņu 3 gadi par kopējo summu 14480941 EUR"; "Līgumu darbības
+    termiņš 5 (pieci) gadi" (finance.selectors.catering_in_force)."""
+    found = ctx.catering.get(PART_CATERING.get(part, ""))
+    if found is None:
+        return []
+    items = [figure(f"{part}.catering.years", T(_("Term of the catering contracts (years)")), found["years"])]
+    if found["total_amount"] is not None:
+        items.append(
+            figure(
+                f"{part}.catering.total_amount",
+                T(_("Total amount of the catering contracts")),
+                _money(found["total_amount"]),
+                "EUR",
+            )
+        )
+    return [sentences.catering(part=part, **found), figures(*items)]
 
 
 def settlement_money_blocks(ctx: BuildContext) -> list[Block]:

@@ -505,3 +505,44 @@ def below_threshold(*, exam: str, threshold: Any, learners: int, results: int, r
             repeat=NP("repeat", "%(count)s pupil", "%(count)s pupils", repeat),
         )
     )
+
+
+def catering(*, part: str, status: str, years: int, total_amount: Any, procedure: str, decided_on: date) -> Block:
+    """Seed 002: "DPIP iesniedza ... pieteikumu par ēdināšanas pakalpojuma sniegšanu PII. Plānots slēgt līgumus ar
+    darbības termiņu 3 gadi par kopējo summu 14480941 EUR"; "tika noslēgti līgumi ... Līgumu darbības termiņš 5
+    (pieci) gadi"."""
+    term = NP("term", "%(count)s year", "%(count)s years", years)
+    whose = T(_("the preschools")) if part == "preschool" else T(_("the general education schools"))
+    if status == "planned":
+        if total_amount is not None:
+            text = T(
+                _(
+                    "The board has applied for the procurement of catering for %(whose)s (%(procedure)s, %(date)s): "
+                    "contracts for %(term)s worth %(amount)s in all are planned."
+                ),
+                whose=whose,
+                procedure=procedure,
+                date=D(decided_on),
+                term=term,
+                amount=V(total_amount, "EUR"),
+            )
+        else:
+            text = T(
+                _(
+                    "The board has applied for the procurement of catering for %(whose)s (%(procedure)s, %(date)s): "
+                    "contracts for %(term)s are planned."
+                ),
+                whose=whose,
+                procedure=procedure,
+                date=D(decided_on),
+                term=term,
+            )
+    else:
+        text = T(
+            _("Contracts for the catering of %(whose)s were concluded (%(procedure)s, %(date)s) for %(term)s."),
+            whose=whose,
+            procedure=procedure,
+            date=D(decided_on),
+            term=term,
+        )
+    return paragraph(text)
