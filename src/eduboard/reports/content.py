@@ -78,9 +78,9 @@ def plural_count(value: Any) -> int:
 
 
 def format_day(iso: str) -> str:
-    """A date in the active language's form: 20.08.2024. (Latvian, with the closing dot), 20.08.2024."""
-    text = f"{iso[8:10]}.{iso[5:7]}.{iso[0:4]}"
-    return text + "." if (translation.get_language() or "lv").startswith("lv") else text
+    """A date in the active language's short form, the pages' own (eduboard.formats): 20.08.2024. in Latvian, with
+    the closing dot; 20.08.2024 in Russian and English."""
+    return formats.date_format(date.fromisoformat(iso), "SHORT_DATE_FORMAT")
 
 
 def format_school_year(code: str) -> str:

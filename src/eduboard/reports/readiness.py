@@ -370,12 +370,12 @@ def _special_programmes_table(ctx: BuildContext, key: str, level: str, title: Te
     return table(key, title, [T(_("Special needs")), T(_("Institutions")), T(_("Where"))], rows)
 
 
-def _vacancies_table(ctx: BuildContext, key: str, types: set[str] | None, exclude: set[str] | None = None) -> Block:
+def _vacancies_table(ctx: BuildContext, key: str, types: set[str]) -> Block:
     rows = []
     total_fte = Decimal(0)
     for number_, entry in sorted(ctx.people["vacancies"].items(), key=lambda item: sort_key(item[1]["institution"])):
         kind = ctx.institutions.get(number_, ("", ""))[1]
-        if (types is not None and kind not in types) or (exclude is not None and kind in exclude):
+        if kind not in types:
             continue
         for position in entry["positions"]:
             title = position["position_name"] + (f" ({position['subject']})" if position["subject"] else "")
