@@ -231,7 +231,8 @@ def test_sections_are_numbered_and_titled_as_in_seed_002_under_the_councils_head
         report.title
         == "Daugavpils pilsētas Izglītības pārvaldes ziņojums par izglītības iestāžu gatavību 2024./2025. mācību gadam"
     )
-    assert report.subtitle.endswith("20.08.2024.")
+    assert report.subtitle.startswith("Skaitļi uz 20.08.2024.")
+    assert report.subtitle.endswith("14.08.2024.")  # the money: the last payment up to the report's date
     assert [section.part for section in report.sections if section.part] == [
         "I. Vispārēja informācija par izglītības iestādēm"
     ]

@@ -214,6 +214,8 @@ def _argument_key(value: Any) -> str:
         return "{" + ",".join(sorted(_argument_key(item) for item in value)) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(_argument_key(item) for item in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_argument_key(k)}:{_argument_key(v)}" for k, v in sorted(value.items())) + "}"
     raise TypeError(f"cached_figures: an argument of type {type(value).__name__} cannot be part of a key")
 
 

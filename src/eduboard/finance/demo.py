@@ -70,7 +70,7 @@ ALLOCATIONS: list[tuple[str, str, str, str, list[tuple[date, str, str, str]]]] =
             (date(2024, 2, 20), "VB-VS-2024/01", "48250.00", "Mācību grāmatas 1.–4. klasei"),
             (date(2024, 4, 9), "VB-VS-2024/02", "61419.81", "Mācību grāmatas 5.–9. klasei"),
             (date(2024, 6, 18), "VB-VS-2024/03", "39000.00", "Mācību grāmatas 10.–12. klasei"),
-            (date(2024, 8, 13), "VB-VS-2024/04", "24000.00", "Darba burtnīcas"),
+            (date(2024, 8, 14), "VB-VS-2024/04", "24000.00", "Darba burtnīcas"),
             (date(2024, 8, 29), "VB-VS-2024/05", "52000.00", "Digitālie mācību līdzekļi"),
         ],
     ),

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
@@ -99,7 +99,6 @@ def latest_money_date(*, visible_to: Viewer) -> date | None:
     """The day of the latest expenditure the viewer may see (capped at today); the end of the latest year with
     allocations when nothing is spent yet; None with no allocations at all. Pages open on it when the current
     year has no data yet (an archive, the demonstration data), instead of on an empty today."""
-    from django.db.models import Max
     from django.utils import timezone
 
     today = timezone.localdate()
@@ -129,8 +128,6 @@ def latest_meal_month() -> date:
 def latest_settlement_year() -> int | None:
     """The latest calendar year a settlement line starts in (the settlements page opens on it when the current
     year has none)."""
-    from django.db.models import Max
-
     start = SettlementLine.objects.aggregate(last=Max("period_start"))["last"]
     return None if start is None else start.year  # type: ignore[no-any-return]
 
@@ -268,6 +265,16 @@ def spending_by_institution(*, year: int, until: date, months: dict[int, dict[st
                 if weight_sum:
                     spent[institution_id] += total * weight / weight_sum
     return spent
+
+
+def last_spending_day(*, up_to: date, visible_to: Viewer) -> date | None:
+    """The day of the last spending entered in the year of `up_to`, up to that day (one query): the date a
+    report writes its money "as of" when it names none; None when nothing was spent."""
+    return (
+        Expenditure.objects.visible_to(visible_to)
+        .filter(date__lte=up_to, date__year=up_to.year)
+        .aggregate(last=Max("date"))["last"]
+    )
 
 
 @cached_figures("registry", "finance")

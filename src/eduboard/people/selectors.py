@@ -120,6 +120,13 @@ def pedagogue_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     }
 
 
+def staff_count_at(*, kind: str, as_of: date, visible_to: Viewer) -> int:
+    """People employed on `as_of` at institutions of type `kind` (one query): seed 002's "3 izglītojošo nodarbību
+    organizatori" of the innovation centre."""
+    employments = Employment.objects.active_on(as_of).visible_to(visible_to).filter(institution__type=kind)
+    return employments.values("staff_member").distinct().count()
+
+
 def open_vacancies(*, as_of: date, visible_to: Viewer) -> list[Vacancy]:
     """Vacancies open on `as_of` in the user's scope (one query)."""
     vacancies = Vacancy.objects.open_on(as_of)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -13,11 +16,23 @@ from rest_framework.response import Response
 from eduboard.core.api import query_date
 from eduboard.registry.selectors import default_as_of
 from eduboard.reports.models import ReportEdition
+from eduboard.reports.readiness import DATE_AREAS
 from eduboard.reports.selectors import edition_content, readiness_content
+from eduboard.reports.services import clean_dates
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; the latest data when not given")],
+    parameters=[
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; the latest data when not given"),
+        *[
+            OpenApiParameter(
+                f"{area}_as_of",
+                OpenApiTypes.DATE,
+                description=f"YYYY-MM-DD, not after as_of: the {area} figures' own date (as_of when not given)",
+            )
+            for area in DATE_AREAS
+        ],
+    ],
     responses={200: OpenApiTypes.OBJECT},
 )
 @api_view(["GET"])
@@ -28,7 +43,18 @@ def readiness_api_view(request: Request) -> Response:
     if not request.user.has_perm("reports.view_reportedition"):
         raise PermissionDenied
     as_of = query_date(request, "as_of", default_as_of())
-    return Response(readiness_content(as_of=as_of, visible_to=request.user))
+    given = {area: query_date(request, f"{area}_as_of", as_of) for area in DATE_AREAS}
+    try:
+        dates = clean_dates(as_of=as_of, dates={area: day for area, day in given.items() if day != as_of})
+    except DjangoValidationError as error:
+        raise ValidationError({f"{area}_as_of": texts for area, texts in error.message_dict.items()}) from None
+    return Response(
+        readiness_content(
+            as_of=as_of,
+            visible_to=request.user,
+            dates={area: date.fromisoformat(text) for area, text in dates.items()},
+        )
+    )
 
 
 @extend_schema(responses={200: OpenApiTypes.OBJECT})
@@ -50,6 +76,7 @@ def edition_api_view(request: Request, pk: int) -> Response:
             "number": edition.number,
             "title": edition.title,
             "as_of": edition.as_of.isoformat(),
+            "dates": edition.dates,
             "status": edition.status,
             "version": edition.version,
             "based_on": edition.based_on_id,

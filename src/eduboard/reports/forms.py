@@ -2,28 +2,65 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin
 from eduboard.core.models import SchoolYear
+from eduboard.reports.readiness import DATE_AREAS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class EditionCreateForm(ScopedFormMixin, forms.Form):
-    """A new draft edition: the school year and the date of its figures."""
+AREA_DATE_HELP = _(
+    "Optional: read this area's figures on a day of their own, before the report's date and in its school year "
+    "(seed 002 counts pupils and vacancies on 19 August, the money on 14 August). Empty: the report's date "
+    "(the money: the last day something was spent)."
+)
+
+
+class AreaDatesMixin(forms.Form):
+    """One optional date field per area of `readiness.DATE_AREAS` (`area:general`, ...)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for area, label in DATE_AREAS.items():
+            self.fields[f"area:{area}"] = forms.DateField(
+                label=_("%(area)s: figures as of") % {"area": label},
+                required=False,
+                widget=DATE,
+                help_text=AREA_DATE_HELP,
+            )
+
+    def area_dates(self) -> dict[str, date | None]:
+        return {area: self.cleaned_data.get(f"area:{area}") for area in DATE_AREAS}
+
+    def add_service_error(self, error: ValidationError) -> None:
+        """A service's refusal on the form: an area's date error at its field, the rest where it names."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error)
+            return
+        for key, errors in error.error_dict.items():
+            field = f"area:{key}" if f"area:{key}" in self.fields else key
+            self.add_error(field if field in self.fields else None, errors)
+
+
+class EditionCreateForm(ScopedFormMixin, AreaDatesMixin, forms.Form):
+    """A new draft edition: the school year and the date of its figures (some areas' on their own)."""
 
     school_year = forms.ModelChoiceField(label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date"))
     as_of = forms.DateField(label=_("Figures as of"), widget=DATE)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
 
 
-class NarrativeForm(forms.Form):
-    """The edition's text, one field per narrative place of the report; `version` guards against stale edits."""
+class NarrativeForm(AreaDatesMixin, forms.Form):
+    """The edition's text, one field per narrative place of the report, and the areas' own dates; `version`
+    guards against stale edits."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)

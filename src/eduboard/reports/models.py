@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.conf import settings
@@ -49,6 +50,12 @@ class ReportEdition(TimeStampedModel):
     number = models.PositiveIntegerField(_("edition"), default=1)
     title = models.CharField(_("title"), max_length=200, blank=True)
     as_of = models.DateField(_("figures as of"))
+    dates = models.JSONField(
+        _("dates of the areas' figures"),
+        default=dict,
+        blank=True,
+        help_text=_("An area's own date (YYYY-MM-DD) where its figures are read on another day than the report's."),
+    )
     status = models.CharField(_("status"), max_length=10, choices=EditionStatus.choices, default=EditionStatus.DRAFT)
     narrative = models.JSONField(_("narrative"), default=dict, blank=True)
     content = models.JSONField(_("frozen figures"), null=True, blank=True, editable=False)
@@ -99,6 +106,10 @@ class ReportEdition(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == EditionStatus.PUBLISHED
+
+    def area_dates(self) -> dict[str, date]:
+        """`dates` as dates (they are stored as ISO text, checked by `reports.services.clean_dates`)."""
+        return {area: date.fromisoformat(text) for area, text in sorted(self.dates.items())}
 
 
 class FileJobQuerySet(models.QuerySet["FileJob"]):

@@ -248,12 +248,23 @@ def present(content: dict[str, Any], narrative: dict[str, str] | None = None, *,
         }
     return Presentation(
         title=title or default_title,
-        subtitle=_("Figures as of %(date)s") % {"date": day},
+        subtitle=_subtitle(content),
         as_of=day,
         school_year=year,
         sections=sections,
         header=header,
     )
+
+
+def _subtitle(content: dict[str, Any]) -> str:
+    """ "Figures as of <date>", then each area read on a day of its own (seed 002: pupils 19.08, money 14.08)."""
+    from eduboard.reports.readiness import DATE_AREAS
+
+    parts = [_("Figures as of %(date)s") % {"date": format_day(content["as_of"])}]
+    for area, text in content.get("dates", {}).items():
+        if area in DATE_AREAS and text != content["as_of"]:
+            parts.append(_("%(area)s: %(date)s") % {"area": DATE_AREAS[area], "date": format_day(text)})
+    return "; ".join(parts)
 
 
 def narrative_slots(content: dict[str, Any]) -> list[tuple[str, str, str]]:

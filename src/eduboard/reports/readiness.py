@@ -31,7 +31,7 @@ from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.finance import selectors as finance_selectors
 from eduboard.finance.choices import CostKind, Purpose
-from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats
+from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats, staff_count_at
 from eduboard.prevention.choices import RuleCode
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.prevention.selectors import prevention_figures
@@ -40,7 +40,7 @@ from eduboard.quality import selectors as quality_selectors
 from eduboard.quality.choices import ExamLevel, QualityLevel
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
-from eduboard.registry.selectors import GroupFigures, group_figures, registry_stats
+from eduboard.registry.selectors import GroupFigures, closed_before, group_figures, registry_stats
 from eduboard.reports import sentences
 from eduboard.reports.content import D, P, T, Text, number
 from eduboard.surveys.choices import ANSWER_LABELS, Audience
@@ -71,6 +71,14 @@ CENTRE = "innovation.view_visit"  # the innovation centre's visits and bookings
 REPORT_PERMISSIONS = frozenset(
     {READ_REPORT, LEARNERS, STAFF, VACANCIES, MONEY, SETTLEMENTS, OBSERVATIONS, EXAM_RESULTS, ASSETS, PROJECTS, HEADS}
 )
+#: The areas whose figures may be read on a date of their own, as seed 002 does: its preschool children are "uz
+#: 20.08.2024.", its general schools' pupils and all vacancies "uz 19.08.2024.", its money "uz 14.08.2024.". An area
+#: without a date of its own is read on the report's date (money: on the last day something was spent up to it).
+DATE_AREAS: dict[str, Any] = {
+    "general": _("Pupils of general education"),
+    "staff": _("Staff and vacancies"),
+    "money": _("Allocations and their use"),
+}
 #: Erasmus+ funding is counted from the programme's start (seed 002: "no programmas darbības sākuma 2014.gadā").
 ERASMUS_SINCE = date(2014, 1, 1)
 
@@ -81,7 +89,15 @@ class BuildContext:
 
     as_of: date
     visible_to: Viewer
+    #: An area's own date (DATE_AREAS), where it differs from `as_of`.
+    dates: dict[str, date] = field(default_factory=dict)
     _cache: dict[str, Any] = field(default_factory=dict)
+
+    def on(self, area: str) -> date:
+        """The date `area`'s figures are read on."""
+        if area == "money":
+            return self.money_as_of
+        return self.dates.get(area, self.as_of)
 
     def _once(self, key: str, compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
@@ -98,7 +114,15 @@ class BuildContext:
 
     @property
     def people(self) -> dict[str, Any]:
-        return self._once("people", lambda: people_stats(as_of=self.as_of, visible_to=self.visible_to))
+        return self._once("people", lambda: people_stats(as_of=self.on("staff"), visible_to=self.visible_to))
+
+    @property
+    def general_registry(self) -> dict[str, Any]:
+        """`registry` on the general section's own date (read again only when that date differs)."""
+        day = self.on("general")
+        if day == self.as_of:
+            return self.registry
+        return self._once("general_registry", lambda: registry_stats(as_of=day, visible_to=self.visible_to))
 
     @property
     def groups(self) -> list[GroupFigures]:
@@ -110,7 +134,10 @@ class BuildContext:
         settlement tables, for its own period)."""
         return self._once(
             "allocations",
-            lambda: finance_selectors.allocation_utilisation(as_of=self.as_of, visible_to=self.visible_to),
+            # Spending up to the report's date is the spending up to its last day: no need to look that day up.
+            lambda: finance_selectors.allocation_utilisation(
+                as_of=self.dates.get("money", self.as_of), visible_to=self.visible_to, year=self.as_of.year
+            ),
         )
 
     @property
@@ -194,19 +221,8 @@ class BuildContext:
 
     @property
     def closed(self) -> list[tuple[str, str, str]]:
-        """(name, the council's decision, the institution it joined) of the institutions closed in the year up to
-        the start of the report's school year (one query): seed 002's liquidations and reorganisations."""
-
-        def load() -> list[tuple[str, str, str]]:
-            start = self.school_year_start
-            rows = (
-                Institution.objects.visible_to(self.visible_to)
-                .filter(closed_on__gt=start.replace(year=start.year - 1), closed_on__lte=start)
-                .values_list("name", "reorganisation_note", "joined_to__name")
-            )
-            return sorted(((n, note, joined or "") for n, note, joined in rows), key=lambda row: sort_key(row[0]))
-
-        return self._once("closed", load)
+        """Institutions closed in the year up to the start of the report's school year (one query)."""
+        return self._once("closed", lambda: closed_before(day=self.school_year_start, visible_to=self.visible_to))
 
     @property
     def interest(self) -> dict[str, int]:
@@ -217,39 +233,25 @@ class BuildContext:
 
     @property
     def centre_organisers(self) -> int:
-        """Staff employed at the innovation centre on the date (one query): seed 002's "3 izglītojošo nodarbību
-        organizatori"."""
-        from eduboard.people.models import Employment
-
+        """Staff employed at the innovation centre on the staff's date (one query)."""
         return self._once(
             "centre_organisers",
-            lambda: (
-                Employment.objects.active_on(self.as_of)
-                .visible_to(self.visible_to)
-                .filter(institution__type=InstitutionType.INNOVATION_CENTRE)
-                .values("staff_member")
-                .distinct()
-                .count()
+            lambda: staff_count_at(
+                kind=InstitutionType.INNOVATION_CENTRE, as_of=self.on("staff"), visible_to=self.visible_to
             ),
         )
 
     @property
     def money_as_of(self) -> date:
-        """The day of the last spending entered up to the report's date (one query): seed 002 writes its money "uz
-        14.08.2024." while its pupils are "uz 19.08.2024."; the report's date when nothing was spent."""
-        from django.db.models import Max
-
-        from eduboard.finance.models import Expenditure
-
-        def load() -> date:
-            last = (
-                Expenditure.objects.visible_to(self.visible_to)
-                .filter(date__lte=self.as_of, date__year=self.as_of.year)
-                .aggregate(last=Max("date"))["last"]
-            )
-            return last or self.as_of
-
-        return self._once("money_as_of", load)
+        """The money's own date when the report has one, else the day of the last spending entered up to the
+        report's date (one query): seed 002 writes its money "uz 14.08.2024." while its pupils are "uz 19.08.2024.";
+        the report's date when nothing was spent."""
+        if "money" in self.dates:
+            return self.dates["money"]
+        return self._once(
+            "money_as_of",
+            lambda: finance_selectors.last_spending_day(up_to=self.as_of, visible_to=self.visible_to) or self.as_of,
+        )
 
 
 # --- small builders of blocks
@@ -370,47 +372,44 @@ def _special_programmes_table(ctx: BuildContext, key: str, level: str, title: Te
     return table(key, title, [T(_("Special needs")), T(_("Institutions")), T(_("Where"))], rows)
 
 
-def _vacancies_table(ctx: BuildContext, key: str, types: set[str]) -> Block:
-    rows = []
-    total_fte = Decimal(0)
+def _open_vacancies(ctx: BuildContext, types: set[str]) -> list[tuple[str, dict[str, Any]]]:
+    """(institution's name, position) of each open vacancy at institutions of `types`, in Latvian order of the
+    institutions."""
+    found = []
     for number_, entry in sorted(ctx.people["vacancies"].items(), key=lambda item: sort_key(item[1]["institution"])):
-        kind = ctx.institutions.get(number_, ("", ""))[1]
-        if kind not in types:
-            continue
-        for position in entry["positions"]:
-            title = position["position_name"] + (f" ({position['subject']})" if position["subject"] else "")
-            filled = position.get("filled_on")
-            by_start = filled is not None and filled <= ctx.school_year_start.isoformat()
-            rows.append(
-                [entry["institution"], title, _fte(position["fte"]), D(date.fromisoformat(filled)) if by_start else ""]
-            )
-            total_fte += position["fte"]
+        if ctx.institutions.get(number_, ("", ""))[1] in types:
+            found += [(entry["institution"], position) for position in entry["positions"]]
+    return found
+
+
+def _vacancies_table(ctx: BuildContext, key: str, vacancies: list[tuple[str, dict[str, Any]]]) -> Block:
+    rows = []
+    for institution, position in vacancies:
+        title = position["position_name"] + (f" ({position['subject']})" if position["subject"] else "")
+        filled: str | None = position.get("filled_on")
+        by_start = D(date.fromisoformat(filled)) if filled and filled <= ctx.school_year_start.isoformat() else ""
+        rows.append([institution, title, _fte(position["fte"]), by_start])
     return table(
         key,
-        T(_("Open vacancies on %(date)s"), date=day(ctx.as_of)),
+        T(_("Open vacancies on %(date)s"), date=day(ctx.on("staff"))),
         [T(_("Institution")), T(_("Position")), T(_("FTE rate")), T(_("To be filled by"))],
         rows,
         units=["", "", "FTE", ""],
-        total=[T(_("Total")), len(rows), _fte(total_fte), ""],
+        total=[T(_("Total")), len(rows), _fte(sum((p["fte"] for _i, p in vacancies), Decimal(0))), ""],
     )
 
 
 def _vacancies_blocks(ctx: BuildContext, key: str, types: set[str]) -> list[Block]:
     """The sentence listing the open vacancies (seed 002: "logopēds (0,5 likmes), ..."), then their table."""
-    items = []
+    vacancies = _open_vacancies(ctx, types)
     several_places = len(types) > 1
-    for number_, entry in sorted(ctx.people["vacancies"].items(), key=lambda item: sort_key(item[1]["institution"])):
-        if ctx.institutions.get(number_, ("", ""))[1] not in types:
-            continue
-        for position in entry["positions"]:
-            items.append(
-                sentences.vacancy_item(
-                    position,
-                    institution=entry["institution"] if several_places else "",
-                    school_starts=ctx.school_year_start,
-                )
-            )
-    return [sentences.vacancies(as_of=ctx.as_of, items=items), _vacancies_table(ctx, key, types)]
+    items = [
+        sentences.vacancy_item(
+            position, institution=institution if several_places else "", school_starts=ctx.school_year_start
+        )
+        for institution, position in vacancies
+    ]
+    return [sentences.vacancies(as_of=ctx.on("staff"), items=items), _vacancies_table(ctx, key, vacancies)]
 
 
 def _fte(value: Decimal) -> str:
@@ -575,7 +574,7 @@ def _pupils(stats: dict[str, Any], key: str) -> int:
 
 def section_general(ctx: BuildContext) -> list[Block]:
     """General basic and secondary education: schools, pupils and the change, first graders, grade 10, staff."""
-    stats, people = ctx.registry, ctx.people
+    stats, people = ctx.general_registry, ctx.people
     now, before = _pupils(stats, "learners_by_level"), _pupils(stats, "learners_by_level_year_before")
     schools = sum(stats["institutions_by_type"][kind] for kind in GENERAL_TYPES)
     rows = [
@@ -596,7 +595,7 @@ def section_general(ctx: BuildContext) -> list[Block]:
         heading(T(_("Statistics (institutions, learners)"))),
         *sentences.general_statistics(
             year=stats["school_year"],
-            as_of=ctx.as_of,
+            as_of=ctx.on("general"),
             schools=schools,
             arts_centres=arts_centres,
             closed=ctx.closed,
@@ -1513,6 +1512,7 @@ class Section:
     permission: str
     numeral: str = ""  # seed 002's own numbering (it has no V); "" inside a part, which carries the numeral
     part: Any = None  # the part this section opens or belongs to (seed 002's "I. Vispārēja informācija ...")
+    names_year: bool = False  # the title names the school year: "%(year)s" in it takes the report's year
 
 
 GENERAL_PART = _("General information on education institutions")
@@ -1537,6 +1537,7 @@ SECTIONS: list[Section] = [
         section_text("challenges.text", _("Challenges")),
         READ_REPORT,
         "VII",
+        names_year=True,
     ),
     Section(
         "safety",
@@ -1562,18 +1563,17 @@ def _declared(blocks: list[Block], permission: str) -> list[Block]:
     return blocks
 
 
-def build_readiness(*, as_of: date, visible_to: Viewer, progress: Progress | None = None) -> dict[str, Any]:
+def build_readiness(
+    *, as_of: date, visible_to: Viewer, progress: Progress | None = None, dates: dict[str, date] | None = None
+) -> dict[str, Any]:
     """The readiness report's content as of a date, scoped like every read, as JSON-ready data; every block
-    declares the permission its reader needs (`reports.selectors.content_for_reader` applies them)."""
-    ctx = BuildContext(as_of=as_of, visible_to=visible_to)
+    declares the permission its reader needs (`reports.selectors.content_for_reader` applies them). `dates` gives
+    areas of DATE_AREAS a date of their own (`reports.services.clean_dates` checks them)."""
+    ctx = BuildContext(as_of=as_of, visible_to=visible_to, dates=dict(dates or {}))
     sections = []
     for done, section in enumerate(SECTIONS, start=1):
         blocks = _declared(section.build(ctx), section.permission)
-        title = (
-            T(section.title, year={"y": ctx.registry["school_year"]})
-            if "%(year)s" in str(section.title)
-            else T(section.title)
-        )
+        title = T(section.title, year={"y": ctx.registry["school_year"]}) if section.names_year else T(section.title)
         entry: dict[str, Any] = {"key": section.key, "title": title, "numeral": section.numeral, "blocks": blocks}
         if section.part is not None:
             entry["part"] = T(section.part)
@@ -1591,6 +1591,8 @@ def build_readiness(*, as_of: date, visible_to: Viewer, progress: Progress | Non
         },
         "school_year": ctx.registry["school_year"],
         "as_of": as_of.isoformat(),
+        # The date each area's figures were read on (seed 002: pupils and vacancies 19.08, money 14.08).
+        "dates": {area: ctx.on(area).isoformat() for area in DATE_AREAS},
         "built_at": timezone.now().isoformat(timespec="seconds"),
         "whole_city": sees_whole_city(visible_to),
         "sections": sections,

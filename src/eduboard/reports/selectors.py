@@ -62,26 +62,30 @@ def edition_content(*, edition: ReportEdition, viewer: Viewer, progress: Progres
     if edition.is_published and edition.content is not None:
         content = edition.content
     elif progress is None:
-        content = readiness_built(as_of=edition.as_of, visible_to=WHOLE_CITY)
+        content = readiness_built(as_of=edition.as_of, visible_to=WHOLE_CITY, dates=edition.area_dates())
     else:
-        content = build_readiness(as_of=edition.as_of, visible_to=WHOLE_CITY, progress=progress)
+        content = build_readiness(
+            as_of=edition.as_of, visible_to=WHOLE_CITY, progress=progress, dates=edition.area_dates()
+        )
     return content_for_reader(content=content, viewer=viewer)
 
 
 @cached_figures("registry", "people", "finance", "quality")
-def readiness_built(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+def readiness_built(*, as_of: date, visible_to: Viewer, dates: dict[str, date] | None = None) -> dict[str, Any]:
     """The readiness report's content as built from the data (core.figures_cache: built again only when the data
     it rests on changed, so a draft's page, its comparison and its files do not each build it anew)."""
-    return build_readiness(as_of=as_of, visible_to=visible_to)
+    return build_readiness(as_of=as_of, visible_to=visible_to, dates=dates)
 
 
-def readiness_content(*, as_of: date, visible_to: Viewer, progress: Progress | None = None) -> dict[str, Any]:
-    """The readiness report's figures as of a date, scoped to `visible_to` and as it may read them, not kept
-    anywhere (the command, the API)."""
+def readiness_content(
+    *, as_of: date, visible_to: Viewer, progress: Progress | None = None, dates: dict[str, date] | None = None
+) -> dict[str, Any]:
+    """The readiness report's figures as of a date (some areas' on dates of their own), scoped to `visible_to` and
+    as it may read them, not kept anywhere (the command, the API)."""
     if progress is None:
-        content = readiness_built(as_of=as_of, visible_to=visible_to)
+        content = readiness_built(as_of=as_of, visible_to=visible_to, dates=dates)
     else:
-        content = build_readiness(as_of=as_of, visible_to=visible_to, progress=progress)
+        content = build_readiness(as_of=as_of, visible_to=visible_to, progress=progress, dates=dates)
     return content_for_reader(content=content, viewer=visible_to)
 
 

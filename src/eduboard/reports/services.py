@@ -20,7 +20,7 @@ from eduboard.core.scope import WHOLE_CITY, Viewer, WholeCity, sees_whole_city
 from eduboard.core.versions import refuse_stale
 from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import EditionStatus, ReportEdition, ReportKind
-from eduboard.reports.readiness import build_readiness
+from eduboard.reports.readiness import DATE_AREAS, build_readiness
 
 MAX_NARRATIVE = 20_000
 
@@ -60,6 +60,38 @@ def _validate_as_of(*, school_year: SchoolYear, as_of: date) -> None:
         )
 
 
+def clean_dates(*, as_of: date, dates: dict[str, date | None]) -> dict[str, str]:
+    """The areas' own dates as an edition stores them (ISO text, only those given), or a ValidationError naming
+    each wrong one: an unknown area; a day after the report's date (the report cannot read figures not yet
+    there); a day of another school year than the report's (the money: of another calendar year)."""
+    errors: dict[str, str] = {}
+    for area, day in dates.items():
+        if day is None:
+            continue
+        if area not in DATE_AREAS:
+            errors[area] = _("There is no area %(area)s to give a date of its own.") % {"area": area}
+        elif day > as_of:
+            errors[area] = _("The date %(date)s of %(area)s is after the report's date %(report)s.") % {
+                "date": day.isoformat(),
+                "area": DATE_AREAS[area],
+                "report": as_of.isoformat(),
+            }
+        elif area == "money" and day.year != as_of.year:
+            errors[area] = _("The money's date %(date)s is of another year than the report's %(report)s.") % {
+                "date": day.isoformat(),
+                "report": as_of.isoformat(),
+            }
+        elif area != "money" and reporting_school_year(as_of=day) != reporting_school_year(as_of=as_of):
+            errors[area] = _("The date %(date)s of %(area)s describes another school year than %(report)s.") % {
+                "date": day.isoformat(),
+                "area": DATE_AREAS[area],
+                "report": as_of.isoformat(),
+            }
+    if errors:
+        raise ValidationError(errors)
+    return {area: day.isoformat() for area, day in sorted(dates.items()) if day is not None}
+
+
 def _next_number(*, kind: str, school_year: SchoolYear) -> int:
     last = ReportEdition.objects.filter(kind=kind, school_year=school_year).aggregate(n=Max("number"))["n"]
     return (last or 0) + 1
@@ -67,15 +99,22 @@ def _next_number(*, kind: str, school_year: SchoolYear) -> int:
 
 @transaction.atomic
 def edition_create(
-    *, school_year: SchoolYear, as_of: date, by: Viewer, title: str = "", kind: str = ReportKind.READINESS
+    *,
+    school_year: SchoolYear,
+    as_of: date,
+    by: Viewer,
+    title: str = "",
+    kind: str = ReportKind.READINESS,
+    dates: dict[str, date | None] | None = None,
 ) -> ReportEdition:
-    """Start a draft edition of a report for a school year, its figures as of a date."""
+    """Start a draft edition of a report for a school year, its figures as of a date (some areas' on their own)."""
     author = _check_board(by)
     _validate_as_of(school_year=school_year, as_of=as_of)
     edition = ReportEdition(
         kind=kind,
         school_year=school_year,
         as_of=as_of,
+        dates=clean_dates(as_of=as_of, dates=dates or {}),
         title=title.strip(),
         number=_next_number(kind=kind, school_year=school_year),
         created_by=author,
@@ -97,8 +136,14 @@ def edition_start_from(*, source: ReportEdition, by: Viewer, as_of: date | None 
     _check_board(by)
     if not source.is_published:
         raise ValidationError(_("A new edition starts from a published one; publish this edition first."))
+    dates = source.area_dates() if as_of is None else {}
     edition = edition_create(
-        school_year=source.school_year, as_of=as_of or source.as_of, by=by, title=source.title, kind=source.kind
+        school_year=source.school_year,
+        as_of=as_of or source.as_of,
+        by=by,
+        title=source.title,
+        kind=source.kind,
+        dates=dict(dates),
     )
     edition.narrative = dict(source.narrative)
     edition.based_on = source
@@ -115,8 +160,10 @@ def edition_update(
     narrative: dict[str, str] | None = None,
     title: str | None = None,
     as_of: date | None = None,
+    dates: dict[str, date | None] | None = None,
 ) -> ReportEdition:
-    """Change a draft's narrative (only the slots given), title or date; refused once published or when stale."""
+    """Change a draft's narrative (only the slots given), title, date or the areas' own dates (all of them, when
+    given); refused once published or when stale."""
     _check_board(by)
     edition = _locked(edition_id, version)
     if edition.is_published:
@@ -135,6 +182,10 @@ def edition_update(
     if as_of is not None:
         _validate_as_of(school_year=edition.school_year, as_of=as_of)
         edition.as_of = as_of
+    if dates is not None:
+        edition.dates = clean_dates(as_of=edition.as_of, dates=dates)
+    elif as_of is not None:
+        edition.dates = clean_dates(as_of=edition.as_of, dates=dict(edition.area_dates()))
     edition.version += 1
     edition.full_clean()
     edition.save()
@@ -154,7 +205,7 @@ def edition_publish(*, edition_id: int, version: int, by: Viewer) -> ReportEditi
             _("The figures as of %(date)s describe another school year than %(year)s; change the date first.")
             % {"date": edition.as_of.isoformat(), "year": edition.school_year.code}
         )
-    edition.content = build_readiness(as_of=edition.as_of, visible_to=WHOLE_CITY)
+    edition.content = build_readiness(as_of=edition.as_of, visible_to=WHOLE_CITY, dates=edition.area_dates())
     edition.status = EditionStatus.PUBLISHED
     edition.published_at = timezone.now()
     edition.published_by = author

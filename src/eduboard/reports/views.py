@@ -103,10 +103,11 @@ def edition_list_view(request: HttpRequest) -> HttpResponse:
                     school_year=form.cleaned_data["school_year"],
                     as_of=form.cleaned_data["as_of"],
                     title=form.cleaned_data["title"],
+                    dates=form.area_dates(),
                     by=request.user,
                 )
             except ValidationError as error:
-                form.add_error(None, error)
+                form.add_service_error(error)
             else:
                 messages.success(request, _("A draft edition was started."))
                 return redirect(edition)
@@ -153,7 +154,8 @@ def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("A published edition is frozen; start a new edition from it to change it."))
         return redirect(edition)
     slots = narrative_slots(edition_content(edition=edition, viewer=request.user))
-    initial = {"version": edition.version, "title": edition.title}
+    initial: dict[str, Any] = {"version": edition.version, "title": edition.title}
+    initial.update({f"area:{area}": day for area, day in edition.area_dates().items()})
     initial.update({f"slot:{slot}": edition.narrative.get(slot, "") for slot, _s, _l in slots})
     form = NarrativeForm(request.POST or None, initial=initial, slots=slots)
     if request.method == "POST" and form.is_valid():
@@ -163,10 +165,11 @@ def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 narrative=form.narrative(),
                 title=form.cleaned_data["title"],
+                dates=form.area_dates(),
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            form.add_service_error(error)
         else:
             messages.success(request, _("The text of the edition was saved."))
             return redirect(edition)

@@ -1,14 +1,19 @@
 """`manage.py build_report readiness --year 2024/2025 --as-of 2024-08-20 --format pdf --out FILE` and
-`manage.py build_report self_assessment --institution REG --year 2024/2025 --format pdf --out FILE`: a report file."""
+`manage.py build_report self_assessment --institution REG --year 2024/2025 --format pdf --out FILE`: a report file.
+
+The readiness report may read some areas on dates of their own, as seed 002 does:
+`--general-as-of 2024-08-19 --staff-as-of 2024-08-19 --money-as-of 2024-08-14`."""
 
 from __future__ import annotations
 
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
@@ -18,9 +23,11 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality.models import SelfAssessment
 from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import ReportEdition
+from eduboard.reports.readiness import DATE_AREAS
 from eduboard.reports.renderers import FORMATS, render_report
 from eduboard.reports.selectors import edition_content, readiness_content
 from eduboard.reports.self_assessment import build_self_assessment_report, report_title, self_assessment_for
+from eduboard.reports.services import clean_dates
 
 
 class Command(BaseCommand):
@@ -36,6 +43,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--institution", help="self_assessment: the institution's registration number")
         parser.add_argument("--as-of", dest="as_of", type=iso_date, help="YYYY-MM-DD: the date of the figures")
+        for area in DATE_AREAS:
+            parser.add_argument(
+                f"--{area}-as-of",
+                dest=f"{area}_as_of",
+                type=iso_date,
+                help=f"readiness: YYYY-MM-DD, the {area} figures' own date (the report's date when not given)",
+            )
         parser.add_argument("--format", dest="fmt", choices=sorted(FORMATS), required=True)
         parser.add_argument("--out", required=True, help="the file to write (- for standard output)")
         parser.add_argument(
@@ -50,6 +64,8 @@ class Command(BaseCommand):
         if options["report"] == "self_assessment":
             content, title = self._self_assessment(options)
         elif options["edition"]:
+            if options["as_of"] or any(options[f"{area}_as_of"] for area in DATE_AREAS):
+                raise CommandError("An edition has its own dates; give --edition N without --as-of or --*-as-of.")
             edition = ReportEdition.objects.select_related("school_year").filter(pk=options["edition"]).first()
             if edition is None:
                 raise CommandError(f"No report edition {options['edition']}.")
@@ -73,7 +89,18 @@ class Command(BaseCommand):
                 if options["verbosity"] > 1:
                     self.stderr.write(f"  {done}/{total} {section}")
 
-            content = readiness_content(as_of=as_of, visible_to=WHOLE_CITY, progress=progress)
+            try:
+                dates = clean_dates(as_of=as_of, dates={area: options[f"{area}_as_of"] for area in DATE_AREAS})
+            except ValidationError as error:
+                raise CommandError(
+                    "; ".join(f"--{area}-as-of: {' '.join(texts)}" for area, texts in error.message_dict.items())
+                ) from error
+            content = readiness_content(
+                as_of=as_of,
+                visible_to=WHOLE_CITY,
+                progress=progress,
+                dates={area: date.fromisoformat(text) for area, text in dates.items()},
+            )
         data = render_report(content, narrative, fmt=options["fmt"], language=options["language"], title=title)
         if options["out"] == "-":
             sys.stdout.buffer.write(data)
@@ -89,7 +116,7 @@ class Command(BaseCommand):
         """The self-assessment report's content and title, for the whole city (the command is the board's)."""
         if not options["institution"] or not options["year"]:
             raise CommandError("Give --institution REG and --year YYYY/YYYY for the self_assessment report.")
-        if options["edition"] or options["as_of"]:
+        if options["edition"] or options["as_of"] or any(options[f"{area}_as_of"] for area in DATE_AREAS):
             raise CommandError(
                 "--edition and --as-of are for the readiness report; self_assessment counts on 1 October."
             )
