@@ -2,12 +2,16 @@
 # Installs the Debian packages eduboard needs when they are missing:
 # gettext (compiles translations), chromium (real-browser tests), fonts for pages and documents,
 # Pango (WeasyPrint draws PDF text with it); in CI (CI=true) also LibreOffice's Writer and Calc, without their
-# desktop, for the test that opens the report's DOCX and XLSX (tests/reports/test_document_access.py skips it
-# where LibreOffice is missing, so a newcomer's `make setup` does not pay for it).
+# desktop, for the test that opens the report's DOCX and XLSX, and poppler-utils for the PDF checks with pdfinfo
+# (tests/reports/test_document_access.py skips them where they are missing, so a newcomer's `make setup` does
+# not pay for them).
 set -euo pipefail
 missing=()
 if [ "${CI:-}" = "true" ] && ! command -v soffice >/dev/null 2>&1; then
   missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+fi
+if [ "${CI:-}" = "true" ] && ! command -v pdfinfo >/dev/null 2>&1; then
+  missing+=(poppler-utils)
 fi
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -409,6 +409,11 @@ def _exam_candidates(school: Institution, grade: int) -> list[tuple[str, int]]:
     return found
 
 
+def _free(code: str, subject: int, taken_here: set[str], subjects_failed: dict[str, set[int]]) -> bool:
+    """The pupil has no result in this sitting yet and has not failed this subject."""
+    return code not in taken_here and subject not in subjects_failed[code]
+
+
 def _load_learner_failures() -> None:
     """Learners' own results below the threshold, one row per result the schools' tables count below it, so that
     the distinct pupils and the repeat failures of seed 002 come from the data (the demonstration data holds
@@ -431,22 +436,19 @@ def _load_learner_failures() -> None:
         for result in sorted(results, key=lambda r: (r.sitting.subject.name != REPEATED_SUBJECT, r.sitting_id)):
             pool = _exam_candidates(result.institution, EXAM_GRADE[exam])
             taken_here = in_sitting[result.sitting_id]
+            subject = result.sitting.subject_id
             for _number in range(result.below_threshold or 0):
-                subject = result.sitting.subject_id
-                again = [
-                    c
-                    for c in failing[result.institution_id]
-                    if c[0] not in taken_here and subject not in subjects_failed[c[0]]
-                ]
+                # A pupil of this school who failed another subject, while results are still to be shared among
+                # fewer pupils; else a pupil who has failed nothing yet.
+                again = [c for c in failing[result.institution_id] if _free(c[0], subject, taken_here, subjects_failed)]
+                fresh = [c for c in pool if c[0] not in subjects_failed and c[0] not in taken_here]
                 if overlaps > 0 and again:
-                    chosen = again[0]
-                    overlaps -= 1
-                else:
-                    fresh = [c for c in pool if c[0] not in subjects_failed and c[0] not in taken_here]
-                    if not fresh:
-                        continue
+                    chosen, overlaps = again[0], overlaps - 1
+                elif fresh:
                     chosen = fresh[0]
                     failing[result.institution_id].append(chosen)
+                else:
+                    continue
                 taken_here.add(chosen[0])
                 subjects_failed[chosen[0]].add(subject)
                 percent = (threshold - Decimal(rng.randint(10, 90)) / 10).quantize(Decimal("0.01"))

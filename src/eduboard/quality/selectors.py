@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
@@ -31,7 +31,6 @@ from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import CENT, percent
 from eduboard.core.scope import Viewer
 from eduboard.quality.choices import (
-    DEFAULT_THRESHOLDS,
     ExamKind,
     QualityLevel,
     SelfAssessmentStatus,
@@ -49,12 +48,11 @@ from eduboard.quality.models import (
     LearnerResult,
     Observation,
     ObservationForm,
-    PassThreshold,
     SelfAssessment,
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
 )
-from eduboard.quality.services import pass_threshold
+from eduboard.quality.services import pass_threshold, pass_thresholds
 from eduboard.registry.choices import Founder, InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import same_day_a_year_before
@@ -360,15 +358,10 @@ def threshold_failures(*, year: int, visible_to: Viewer) -> dict[str, dict[str, 
     `results` (the results below it) and `repeat` (pupils below it in a subject whose same exam they were
     below in the year before: seed 002's 3). An exam without learners' results that year is left out."""
     exams = (ExamKind.CE_BASIC, ExamKind.CE_SECONDARY)
-    thresholds = {
-        (row_year, exam): percent_
-        for row_year, exam, percent_ in PassThreshold.objects.filter(
-            year__in=(year - 1, year), exam__in=exams
-        ).values_list("year", "exam", "percent")
-    }
+    thresholds = pass_thresholds(years=(year - 1, year), exams=exams)
 
     def threshold(row_year: int, exam: str) -> Decimal:
-        return thresholds.get((row_year, exam), DEFAULT_THRESHOLDS[exam])
+        return cast(Decimal, thresholds[(row_year, exam)])  # both exams have a default
 
     rows = (
         LearnerResult.objects.visible_to(visible_to)

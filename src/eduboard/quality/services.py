@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -163,10 +163,22 @@ def subject_get_or_create(*, name: str) -> Subject:
     return found or Subject.objects.create(name=clean[:120])
 
 
+def pass_thresholds(*, years: Iterable[int], exams: Iterable[str]) -> dict[tuple[int, str], Decimal | None]:
+    """(year, exam) -> the pass threshold of each `exam` in each of `years` (one query): a PassThreshold row, else
+    the default (10 % basic, 15 % secondary; None for an exam without one)."""
+    years, exams = list(years), list(exams)
+    stored = {
+        (year, exam): percent
+        for year, exam, percent in PassThreshold.objects.filter(year__in=years, exam__in=exams).values_list(
+            "year", "exam", "percent"
+        )
+    }
+    return {(year, exam): stored.get((year, exam), DEFAULT_THRESHOLDS.get(exam)) for year in years for exam in exams}
+
+
 def pass_threshold(*, year: int, exam: str) -> Decimal | None:
-    """The pass threshold of `exam` in `year`: a PassThreshold row, else the default (10 % basic, 15 % secondary)."""
-    row = PassThreshold.objects.filter(year=year, exam=exam).values_list("percent", flat=True).first()
-    return row if row is not None else DEFAULT_THRESHOLDS.get(exam)
+    """The pass threshold of `exam` in `year` (`pass_thresholds` of one)."""
+    return pass_thresholds(years=[year], exams=[exam])[(year, exam)]
 
 
 TEACHER_NOT_THERE = gettext_noop("No teacher with this personal code works at this institution on that date.")

@@ -513,36 +513,19 @@ def catering(*, part: str, status: str, years: int, total_amount: Any, procedure
     (pieci) gadi"."""
     term = NP("term", "%(count)s year", "%(count)s years", years)
     whose = T(_("the preschools")) if part == "preschool" else T(_("the general education schools"))
-    if status == "planned":
-        if total_amount is not None:
-            text = T(
-                _(
-                    "The board has applied for the procurement of catering for %(whose)s (%(procedure)s, %(date)s): "
-                    "contracts for %(term)s worth %(amount)s in all are planned."
-                ),
-                whose=whose,
-                procedure=procedure,
-                date=D(decided_on),
-                term=term,
-                amount=V(total_amount, "EUR"),
-            )
-        else:
-            text = T(
-                _(
-                    "The board has applied for the procurement of catering for %(whose)s (%(procedure)s, %(date)s): "
-                    "contracts for %(term)s are planned."
-                ),
-                whose=whose,
-                procedure=procedure,
-                date=D(decided_on),
-                term=term,
-            )
-    else:
-        text = T(
-            _("Contracts for the catering of %(whose)s were concluded (%(procedure)s, %(date)s) for %(term)s."),
-            whose=whose,
-            procedure=procedure,
-            date=D(decided_on),
-            term=term,
+    slots: dict[str, Any] = {"whose": whose, "procedure": procedure, "date": D(decided_on), "term": term}
+    if status != "planned":
+        template = _("Contracts for the catering of %(whose)s were concluded (%(procedure)s, %(date)s) for %(term)s.")
+    elif total_amount is None:
+        template = _(
+            "The board has applied for the procurement of catering for %(whose)s (%(procedure)s, %(date)s): "
+            "contracts for %(term)s are planned."
         )
+    else:
+        template = _(
+            "The board has applied for the procurement of catering for %(whose)s (%(procedure)s, %(date)s): "
+            "contracts for %(term)s worth %(amount)s in all are planned."
+        )
+        slots["amount"] = V(total_amount, "EUR")
+    text = T(template, **slots)
     return paragraph(text)
