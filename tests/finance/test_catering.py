@@ -71,3 +71,52 @@ def test_the_procurement_in_force_is_the_latest_planned_one_or_a_concluded_one_s
     assert found["preschools"]["status"] == "planned"
     assert catering_in_force(as_of=date(2024, 7, 1)).keys() == {"general_schools"}  # not applied for yet
     assert catering_in_force(as_of=date(2028, 9, 1)).keys() == {"preschools"}  # the 5 years have ended
+
+
+PAGE = "/finance/catering/"
+
+
+def test_the_board_records_contracts_on_the_page_and_sees_them_listed_and_exported(
+    make_user: Callable[..., User], signed_in: Callable[[User], Client], english: None
+) -> None:
+    board = signed_in(make_user(Role.BOARD_ANALYST, is_superuser=True))
+    empty = board.get(PAGE).content.decode()
+    assert "No catering contracts match these filters." in empty
+    answer = board.post(
+        f"{PAGE}new/",
+        {"serves": "preschools", "status": "planned", "decided_on": "2024-07-15", "years": "3",
+         "total_amount": "14480941.00", "procedure": "=HYPERLINK(\"http://x\")"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    listed = board.get(PAGE, {"status": "planned"}).content.decode()
+    assert "14,480,941.00" in listed  # English in this test: grouped, two decimals
+    assert "No catering contracts match these filters." in board.get(PAGE, {"status": "concluded"}).content.decode()
+    exported = board.get(PAGE, {"export": "csv"}).content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in exported  # a formula in a text is exported as text, not run by a spreadsheet
+    assert "14480941" in exported
+
+
+def test_an_edit_on_a_stale_copy_on_the_page_is_refused_and_the_other_edit_kept(
+    make_user: Callable[..., User], signed_in: Callable[[User], Client], english: None
+) -> None:
+    contract = CateringContract.objects.create(
+        serves="general_schools", status="concluded", decided_on=date(2023, 8, 1), years=5
+    )
+    board = signed_in(make_user(Role.BOARD_ADMIN))
+    form = {"serves": "general_schools", "status": "concluded", "decided_on": "2023-08-01", "version": "1"}
+    assert board.post(f"{PAGE}{contract.pk}/", {**form, "years": "4"}).status_code == 302
+    stale = board.post(f"{PAGE}{contract.pk}/", {**form, "years": "6"})
+    assert stale.status_code == 200
+    assert "Someone else changed this record meanwhile" in stale.content.decode()
+    assert CateringContract.objects.get().years == 4
+
+
+def test_a_head_reads_the_contracts_but_cannot_open_the_form(
+    make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    head = signed_in(make_user(Role.INSTITUTION_HEAD))
+    assert head.get(PAGE).status_code == 200
+    assert head.get(f"{PAGE}new/").status_code == 403
+    assert head.post(f"{PAGE}new/", {"serves": "preschools", "status": "planned", "decided_on": "2024-07-15",
+                                     "years": "3"}).status_code == 403  # fmt: skip
+    assert not CateringContract.objects.exists()

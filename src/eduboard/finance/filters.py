@@ -7,8 +7,15 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.filters import IntegerFilter
-from eduboard.finance.choices import Direction, Purpose, SettlementLevel
-from eduboard.finance.models import Allocation, CostRate, Expenditure, FundingSource, SettlementLine
+from eduboard.finance.choices import CateringServes, CateringStatus, Direction, Purpose, SettlementLevel
+from eduboard.finance.models import (
+    Allocation,
+    CateringContract,
+    CostRate,
+    Expenditure,
+    FundingSource,
+    SettlementLine,
+)
 from eduboard.registry.filters import institutions_in_scope
 from eduboard.registry.models import Institution, Municipality
 
@@ -74,3 +81,16 @@ class CostRateFilter(django_filters.FilterSet):
     class Meta:
         model = CostRate
         fields = ["year", "kind"]
+
+
+class CateringFilter(django_filters.FilterSet):
+    """Catering contracts by whose meals, status and the day they were applied for or concluded."""
+
+    serves = django_filters.ChoiceFilter(label=_("Meals of"), choices=CateringServes.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=CateringStatus.choices)
+    date_from = django_filters.DateFilter(label=_("From"), field_name="decided_on", lookup_expr="gte")
+    date_to = django_filters.DateFilter(label=_("To"), field_name="decided_on", lookup_expr="lte")
+
+    class Meta:
+        model = CateringContract
+        fields = ["serves", "status", "date_from", "date_to"]

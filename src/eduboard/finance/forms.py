@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
-from eduboard.finance.models import Allocation, Expenditure, MealRule, SettlementLine
+from eduboard.finance.models import Allocation, CateringContract, Expenditure, MealRule, SettlementLine
 from eduboard.registry.models import Institution, Municipality
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -46,6 +46,13 @@ class MealRuleForm(VersionedModelForm):
             "valid_until", "yearly_until", "price_per_day", "state_per_day", "municipal_per_day",
         ]  # fmt: skip
         widgets = {"valid_from": DATE, "valid_until": DATE}
+
+
+class CateringContractForm(VersionedModelForm):
+    class Meta:
+        model = CateringContract
+        fields = ["serves", "status", "decided_on", "years", "total_amount", "procedure", "note"]
+        widgets = {"decided_on": DATE}
 
 
 class SettlementLineForm(ScopedFormMixin, VersionedModelForm):

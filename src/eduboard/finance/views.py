@@ -27,17 +27,18 @@ from eduboard.core.views import FilteredListView
 from eduboard.finance import selectors, services
 from eduboard.finance.choices import CostKind, SettlementLevel
 from eduboard.finance.exports import meal_workbook, statement_pdf, statement_workbook
-from eduboard.finance.filters import AllocationFilter, ExpenditureFilter, SettlementFilter
+from eduboard.finance.filters import AllocationFilter, CateringFilter, ExpenditureFilter, SettlementFilter
 from eduboard.finance.forms import (
     AllocationForm,
     AsOfForm,
+    CateringContractForm,
     ExpenditureForm,
     MealMonthForm,
     MealRuleForm,
     PeriodForm,
     SettlementLineForm,
 )
-from eduboard.finance.models import Allocation, DayOff, Expenditure, MealRule, SettlementLine
+from eduboard.finance.models import Allocation, CateringContract, DayOff, Expenditure, MealRule, SettlementLine
 from eduboard.registry.models import Institution, Municipality
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -316,6 +317,61 @@ def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResp
             messages.success(request, _("The meal rule was saved."))
             return redirect("finance:meals")
     return render(request, "finance/meal_rule_form.html", {"form": form, "rule": rule})
+
+
+# --- catering procurement
+
+
+class CateringContractListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+    """The catering procurements and contracts (the readiness report's "ēdināšanas pakalpojums"); filter, export."""
+
+    permission_required = "finance.view_cateringcontract"
+    filterset_class = CateringFilter
+    template_name = "finance/catering_list.html"
+    partial_template_name = "finance/partials/catering_table.html"
+    sort_fields = {"decided_on": "decided_on", "years": "years", "amount": "total_amount"}
+    default_sort = "-decided_on"
+    export_filename = "catering-contracts"
+    export_columns = [
+        Column(gettext_lazy("Meals of"), lambda c: c.get_serves_display()),
+        Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
+        Column(gettext_lazy("Applied for or concluded on"), lambda c: c.decided_on.isoformat()),
+        Column(gettext_lazy("Term (years)"), lambda c: c.years),
+        Column(gettext_lazy("Total amount (EUR)"), lambda c: c.total_amount),
+        Column(gettext_lazy("Procedure"), lambda c: c.procedure),
+        Column(gettext_lazy("Note"), lambda c: c.note),
+    ]
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return CateringContract.objects.all()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("finance.add_cateringcontract")
+        context["can_change"] = self.request.user.has_perm("finance.change_cateringcontract")
+        return context
+
+
+@login_required
+@permission_required("finance.view_cateringcontract", raise_exception=True)
+def catering_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Record a procurement's catering contracts or edit them; an edit made on a stale copy is refused."""
+    contract = get_object_or_404(CateringContract, pk=pk) if pk else None
+    if not request.user.has_perm("finance.change_cateringcontract" if contract else "finance.add_cateringcontract"):
+        return HttpResponse(status=403)
+    form = CateringContractForm(request.POST or None, instance=contract)
+    if request.method == "POST" and form.is_valid():
+        edited: CateringContract = form.save(commit=False)
+        try:
+            services.catering_contract_save(
+                contract=edited, expected_version=form.cleaned_data.get("version") if contract else None
+            )
+        except ValidationError as error:
+            add_service_error(form, error)
+        else:
+            messages.success(request, _("The catering contracts were saved."))
+            return redirect("finance:catering_list")
+    return render(request, "finance/catering_form.html", {"form": form, "contract": contract})
 
 
 # --- settlements
