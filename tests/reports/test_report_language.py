@@ -181,7 +181,9 @@ def test_the_general_part_names_closures_arts_centre_and_vacancies_to_be_filled(
     assert "8819 skolēni (par 414 mazāk nekā iepriekšējā mācību gadā)" in pupils
     assert "859 pirmklasnieki (par 27 mazāk nekā iepriekšējā mācību gadā)" in pupils
     assert "564 skolēni (par 61 vairāk nekā iepriekšējā mācību gadā)" in pupils
-    assert "11 vispārējās izglītības iestādēs strādās 831 pedagogs" in " ".join(latvian)
+    assert "11 vispārējās izglītības iestādēs strādās 831 pedagogs, no tiem" in " ".join(latvian)
+    russian = " ".join(paragraphs(content, "general", "ru"))
+    assert "будет работать 831 педагог" in russian  # the verb in the singular after 831, as after 1
     vacancies = next(text for text in latvian if text.startswith("Uz 20.08.2024. pastāv šādas vakances"))
     assert "ķīmijas skolotājs (1 likme)" in vacancies
     assert "sākumskolas skolotājs (1 likme)" in vacancies
@@ -346,10 +348,14 @@ def test_pupils_below_the_threshold_are_counted_once_from_their_own_results(cont
         "Pamatizglītībā 10 % minimālā kopvērtējuma slieksni nav varējuši sasniegt 50 skolēni (76 rezultāti zem tā); "
         "3 skolēni nenokārtoja to pašu eksāmenu jau otrreiz."
     ) in latvian
-    assert any(
-        text.startswith("Vidusskolā 15 % minimālā kopvērtējuma slieksni nav varējuši sasniegt 21 skolēns")
-        for text in latvian
-    )
+    # The verb takes the number's form, as in the seed: "nav varējis sasniegt – 21 skolēns".
+    assert (
+        "Vidusskolā 15 % minimālā kopvērtējuma slieksni nav varējis sasniegt 21 skolēns (24 rezultāti zem tā); "
+        "0 skolēnu nenokārtoja to pašu eksāmenu jau otrreiz."
+    ) in latvian
+    russian = paragraphs(content, "quality", "ru")
+    assert any("не смог достичь 21 ученик (24 результата ниже него)" in text for text in russian)
+    assert any("не смогли достичь 50 учеников" in text and "3 ученика не сдали" in text for text in russian)
 
 
 @pytest.mark.django_db

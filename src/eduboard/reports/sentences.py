@@ -359,10 +359,13 @@ def general_staff(*, schools: int, pedagogues_now: int, several: int, vocational
     return paragraph(
         T(
             _(
-                "%(pedagogues)s will work %(schools)s, %(several)s of them in several institutions; "
+                "%(pedagogues)s %(schools)s, %(several)s of them in several institutions; "
                 "%(vocational)s in the vocational and arts education schools."
             ),
-            pedagogues=pedagogues(pedagogues_now),
+            # The verb with the number (Russian "будет работать 831 педагог", "будут работать 60 педагогов").
+            pedagogues=NP(
+                "will work", "%(count)s pedagogue will work", "%(count)s pedagogues will work", pedagogues_now
+            ),
             schools=NP(
                 "in schools",
                 "in %(count)s general education institution",
@@ -485,24 +488,30 @@ def monitoring_totals(*, totals: list[tuple[str, int, list[tuple[int, int]]]]) -
 def below_threshold(*, exam: str, threshold: Any, learners: int, results: int, repeat: int) -> Block:
     """Seed 002: "Pamatizglītībā 10% minimālā kopvērtējuma slieksni nav varējuši sasniegt 50 skolēni ... 3 skolēni
     nenokārtoja eksāmenu ... jau otrreiz"."""
+    # The verb is in each number's own form: Latvian "nav varējis sasniegt 21 skolēns" (seed 002) beside "nav
+    # varējuši sasniegt 50 skolēni", Russian "не смог достичь 21 ученик".
     text = (
-        _(
-            "In the basic-school centralised exams, %(learners)s did not reach the minimum of %(threshold)s "
-            "(%(results)s); %(repeat)s did not pass the same exam for the second time."
-        )
+        _("In the basic-school centralised exams, %(learners)s (%(results)s); %(repeat)s.")
         if exam == "ce_basic"
-        else _(
-            "In the secondary centralised exams, %(learners)s did not reach the minimum of %(threshold)s "
-            "(%(results)s); %(repeat)s did not pass the same exam for the second time."
-        )
+        else _("In the secondary centralised exams, %(learners)s (%(results)s); %(repeat)s.")
     )
     return paragraph(
         T(
             text,
-            learners=N("%(count)s pupil", "%(count)s pupils", learners),
-            threshold=V(number(threshold), "%"),
+            learners=NP(
+                "did not reach",
+                "%(count)s pupil did not reach the minimum of %(threshold)s",
+                "%(count)s pupils did not reach the minimum of %(threshold)s",
+                learners,
+                threshold=V(number(threshold), "%"),
+            ),
             results=NP("results below", "%(count)s result below it", "%(count)s results below it", results),
-            repeat=NP("repeat", "%(count)s pupil", "%(count)s pupils", repeat),
+            repeat=NP(
+                "failed again",
+                "%(count)s pupil did not pass the same exam for the second time",
+                "%(count)s pupils did not pass the same exam for the second time",
+                repeat,
+            ),
         )
     )
 
