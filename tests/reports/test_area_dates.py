@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -178,3 +179,33 @@ def test_the_api_takes_an_areas_date_and_names_a_wrong_one(board: User, english:
     bad = client.get("/api/reports/readiness/", {"as_of": "2024-08-20", "money_as_of": "2024-09-01"})
     assert bad.status_code == 400
     assert "money_as_of" in bad.json()
+
+
+def test_allocations_to_single_institutions_are_summed_per_purpose_and_source_and_groups_kept(demo: None) -> None:
+    """A country has thousands of institution allocations: the report sums them per purpose and source (the finance
+    pages list them one by one); an allocation to a group of institutions keeps its own row, as seed 002 writes it."""
+    from eduboard.finance.models import Allocation, Expenditure, FundingSource
+    from eduboard.registry.models import Institution
+
+    state = FundingSource.objects.get(code="state")
+    preschools = list(Institution.objects.filter(type="preschool").order_by("registration_number")[:3])
+    for number, preschool in enumerate(preschools):
+        allocation = Allocation.objects.create(
+            year=2024, institution=preschool, purpose="meals", source=state, amount=Decimal("1000.00")
+        )
+        Expenditure.objects.create(
+            allocation=allocation, date=date(2024, 3, 1), document=f"M-{number}", amount=Decimal("100.50")
+        )
+    content = build_readiness(as_of=AS_OF, visible_to=WHOLE_CITY)
+    table = next(
+        block
+        for section in content["sections"]
+        for block in section["blocks"]
+        if block.get("key") == "preschool.allocations"
+    )
+    text = render_report(content, {}, fmt="html", language="lv").decode().replace("\xa0", " ")
+    assert "3 iestādes" in text
+    assert "3 000,00" in text and "301,50" in text  # allocated and spent, summed
+    summed = [row for row in table["rows"] if isinstance(row[0], dict) and "pl" in row[0]]
+    assert [(row[3], row[4]) for row in summed] == [("3000.00", "301.50")]  # one row for the three
+    assert "visas pirmsskolas izglītības iestādes" in text  # the group's own allocations keep their rows

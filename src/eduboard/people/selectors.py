@@ -186,8 +186,9 @@ def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = 
     named = {req.pk: {p.pk for p in req.positions.all()} for req in requirements}
     latest = {
         (person, requirement): completed
+        # The people as a subquery, not a list of ids: a country's 40,000 ids made each query 4 times slower.
         for person, requirement, completed in TrainingRecord.objects.filter(
-            staff_member_id__in=list(positions), completed_on__lte=as_of
+            staff_member_id__in=employments.values("staff_member_id"), completed_on__lte=as_of
         )
         .values_list("staff_member_id", "requirement_id")
         .annotate(last=Max("completed_on"))
@@ -195,7 +196,7 @@ def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = 
     }
     names: dict[int, str] = {}
     order: dict[int, str] = {}
-    for pk, first, last, key in StaffMember.objects.filter(pk__in=list(positions)).values_list(
+    for pk, first, last, key in StaffMember.objects.filter(pk__in=employments.values("staff_member_id")).values_list(
         "pk", "first_name", "last_name", "sort_name"
     ):
         names[pk] = f"{last} {first}"
@@ -224,17 +225,26 @@ def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = 
 
 
 @cached_figures("registry", "people")
+def staff_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """The pedagogues' and the vacancies' figures as of a date (`pedagogue_figures` and `vacancy_figures`): what the
+    readiness report reads, without the training gaps of every person that `people_stats` adds."""
+    return {
+        "as_of": as_of.isoformat(),
+        **pedagogue_figures(as_of=as_of, visible_to=visible_to),
+        **vacancy_figures(as_of=as_of, visible_to=visible_to),
+    }
+
+
+@cached_figures("registry", "people")
 def people_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
-    """Every people figure of the readiness report as of a date, as plain data (FTE as Decimals); the data of
-    `manage.py people_stats` and `GET /api/people/stats/`."""
+    """Every people figure as of a date, as plain data (FTE as Decimals): `staff_figures` and the training gaps;
+    the data of `manage.py people_stats` and `GET /api/people/stats/`."""
     gaps = training_gaps(as_of=as_of, visible_to=visible_to)
     by_status = {"missing": 0, "expired": 0, "expiring": 0}
     for gap in gaps:
         by_status[gap.status] += 1
     return {
-        "as_of": as_of.isoformat(),
-        **pedagogue_figures(as_of=as_of, visible_to=visible_to),
-        **vacancy_figures(as_of=as_of, visible_to=visible_to),
+        **staff_figures(as_of=as_of, visible_to=visible_to),
         "training_gaps": [
             {
                 "staff_member": gap.staff_member_id,

@@ -352,7 +352,7 @@ def latest_learner_result_year(*, exam: str, visible_to: Viewer) -> int | None:
 
 
 def threshold_failures(*, year: int, visible_to: Viewer) -> dict[str, dict[str, Any]]:
-    """Learners below the pass threshold in the centralised exams of `year`, from learners' own results (two
+    """Learners below the pass threshold in the centralised exams of `year`, from learners' own results (three
     queries): per exam (`ce_basic`, `ce_secondary`) `threshold` (the year's, %), `learners` (distinct pupils
     below it in at least one subject: seed 002's 50 and 21, where the schools' tables count 76 and 24 results),
     `results` (the results below it) and `repeat` (pupils below it in a subject whose same exam they were
@@ -363,19 +363,20 @@ def threshold_failures(*, year: int, visible_to: Viewer) -> dict[str, dict[str, 
     def threshold(row_year: int, exam: str) -> Decimal:
         return cast(Decimal, thresholds[(row_year, exam)])  # both exams have a default
 
-    rows = (
-        LearnerResult.objects.visible_to(visible_to)
-        .filter(sitting__year__in=(year - 1, year), sitting__exam__in=exams)
-        .values_list("sitting__year", "sitting__exam", "sitting__subject_id", "personal_code", "percent")
-    )
-    seen: set[str] = set()
+    results = LearnerResult.objects.visible_to(visible_to).filter(sitting__exam__in=exams)
+    seen = set(results.filter(sitting__year=year).values_list("sitting__exam", flat=True).distinct())
+    # Only the results below their year's threshold leave the database (a country's exams have hundreds of
+    # thousands of results, a few per cent of them below it).
+    under = Q()
+    for row_year in (year - 1, year):
+        for exam in exams:
+            under |= Q(sitting__year=row_year, sitting__exam=exam, percent__lt=threshold(row_year, exam))
     below: dict[str, set[tuple[int, str]]] = defaultdict(set)
     before: dict[str, set[tuple[int, str]]] = defaultdict(set)
-    for row_year, exam, subject, code, result in rows:
-        if row_year == year:
-            seen.add(exam)
-        if result < threshold(row_year, exam):
-            (below if row_year == year else before)[exam].add((subject, code))
+    for row_year, exam, subject, code in results.filter(under).values_list(
+        "sitting__year", "sitting__exam", "sitting__subject_id", "personal_code"
+    ):
+        (below if row_year == year else before)[exam].add((subject, code))
     figures: dict[str, dict[str, Any]] = {}
     for exam in exams:
         if exam not in seen:

@@ -31,7 +31,7 @@ from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.finance import selectors as finance_selectors
 from eduboard.finance.choices import CostKind, Purpose
-from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, people_stats, staff_count_at
+from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, staff_count_at, staff_figures
 from eduboard.prevention.choices import RuleCode
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.prevention.selectors import prevention_figures
@@ -42,7 +42,7 @@ from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNe
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.selectors import GroupFigures, closed_before, group_figures, registry_stats
 from eduboard.reports import sentences
-from eduboard.reports.content import D, P, T, Text, number
+from eduboard.reports.content import NP, D, P, T, Text, number
 from eduboard.surveys.choices import ANSWER_LABELS, Audience
 from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
@@ -114,7 +114,7 @@ class BuildContext:
 
     @property
     def people(self) -> dict[str, Any]:
-        return self._once("people", lambda: people_stats(as_of=self.on("staff"), visible_to=self.visible_to))
+        return self._once("people", lambda: staff_figures(as_of=self.on("staff"), visible_to=self.visible_to))
 
     @property
     def general_registry(self) -> dict[str, Any]:
@@ -983,38 +983,83 @@ PART_COST_KINDS = {"preschool": ["preschool_day", "preschool_24h"], "general": [
 PART_MEAL_LEVELS = {"preschool": {"preschool", ""}, "general": {"basic", "secondary", ""}, "interest": set()}
 
 
-def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
-    """Allocations and their utilisation, cost per learner per month, and the meal compensation rules of a part."""
-    rows = []
+@dataclass(frozen=True)
+class PartAllocation:
+    """A row of a part's allocations: one allocation, or those of several institutions summed."""
+
+    recipient: Any  # the institution's or the group's name, or a Text ("12 institutions")
+    purpose: str
+    source_name: str
+    year: int
+    allocated: Decimal
+    spent: Decimal
+
+    @property
+    def utilisation(self) -> Decimal | None:
+        return percent(self.spent, self.allocated)
+
+    @property
+    def purpose_text(self) -> Any:
+        return T(Purpose(self.purpose).label) if self.purpose in Purpose.values else self.purpose
+
+
+def part_allocations(ctx: BuildContext, part: str) -> list[PartAllocation]:
+    """The allocations to the part's institutions: each one to a group of institutions (seed 002's "visas
+    pirmsskolas izglītības iestādes") as it is; those to single institutions summed per purpose and source, named
+    by the institution only where it is the one (a country's thousands of institution allocations would make the
+    report a ledger; the finance pages list them one by one)."""
+    rows: list[PartAllocation] = []
+    single: dict[tuple[str, str, int], list[finance_selectors.AllocationUse]] = defaultdict(list)
     for use in ctx.allocations:
         kinds = set(use.recipient_types)
         if not kinds or not kinds <= PART_TYPES[part]:
             continue
-        rows.append(
-            [
-                use.recipient_name,
-                T(Purpose(use.purpose).label) if use.purpose in Purpose.values else use.purpose,
-                use.source_name,
-                _money(use.allocated),
-                _money(use.spent),
-                _dec(use.utilisation),
-            ]
+        if use.to_group:
+            rows.append(
+                PartAllocation(use.recipient_name, use.purpose, use.source_name, use.year, use.allocated, use.spent)
+            )
+        else:
+            single[(use.purpose, use.source_name, use.year)].append(use)
+    for (purpose, source_name, year), uses in sorted(single.items()):
+        recipient = (
+            uses[0].recipient_name
+            if len(uses) == 1
+            else NP("allocation recipients", "%(count)s institution", "%(count)s institutions", len(uses))
         )
+        allocated = sum((use.allocated for use in uses), Decimal(0))
+        rows.append(
+            PartAllocation(recipient, purpose, source_name, year, allocated, sum((u.spent for u in uses), Decimal(0)))
+        )
+    return rows
+
+
+def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
+    """Allocations and their utilisation, cost per learner per month, and the meal compensation rules of a part."""
+    allocations = part_allocations(ctx, part)
+    rows = [
+        [
+            use.recipient,
+            use.purpose_text,
+            use.source_name,
+            _money(use.allocated),
+            _money(use.spent),
+            _dec(use.utilisation),
+        ]
+        for use in allocations
+    ]
     blocks: list[Block] = [
         sentences.allocation(
             source=use.source_name,
-            purpose=T(Purpose(use.purpose).label) if use.purpose in Purpose.values else use.purpose,
-            recipient=use.recipient_name,
+            purpose=use.purpose_text,
+            recipient=use.recipient,
             year=use.year,
             amount=_money(use.allocated),
             spent=_money(use.spent),
             share=_dec(use.utilisation),
             as_of=ctx.money_as_of,
         )
-        for use in ctx.allocations
+        for use in allocations
         if use.purpose == Purpose.TEACHING_AIDS
-        and set(use.recipient_types)
-        and set(use.recipient_types) <= PART_TYPES[part]
     ]
     if rows:
         blocks.append(

@@ -257,7 +257,7 @@ def vacancies(*, as_of: date, items: list[Text]) -> Block:
 
 
 def allocation(
-    *, source: str, purpose: Text, recipient: str, year: int, amount: Any, spent: Any, share: Any, as_of: date
+    *, source: str, purpose: Text, recipient: Any, year: int, amount: Any, spent: Any, share: Any, as_of: date
 ) -> Block:
     """Seed 002: "Piešķirtais valsts budžeta finansējums mācību līdzekļu iegādei pirmsskolām 2024. gadā ir
     EUR 61716, attiecīgi izlietojums uz 14.08.2024. sastāda EUR 3474,93 jeb 5,63%"."""
