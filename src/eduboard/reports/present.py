@@ -22,6 +22,11 @@ from eduboard.reports.content import (
     unit_text,
 )
 
+#: The rows of one table a PDF or a DOCX shows. A document is read page by page, and a country's report would list
+#: thousands of institutions there (the national benchmark: 3,715 rows, 199 PDF pages); the XLSX file and the
+#: report's page keep every row. No table of a city's report is that long (Daugavpils' longest has 23 rows).
+DOCUMENT_ROWS = 50
+
 
 @dataclass
 class Cell:
@@ -65,6 +70,15 @@ class Table:
     rows: list[list[Cell]]
     total: list[Cell] | None = None
     chart: Chart | None = None
+    omitted: int = 0  # rows left out of a document (`Presentation.for_reading`); the total still counts them
+
+    @property
+    def omitted_note(self) -> str:
+        """The note under a table cut short in a document."""
+        return _("The first %(shown)s of %(all)s rows; the XLSX file and the report's page list them all.") % {
+            "shown": len(self.rows),
+            "all": len(self.rows) + self.omitted,
+        }
 
 
 @dataclass
@@ -112,6 +126,16 @@ class Presentation:
 
     def tables(self) -> list[Table]:
         return [block.table for section in self.sections for block in section.blocks if block.table is not None]
+
+    def for_reading(self, rows: int = DOCUMENT_ROWS) -> Presentation:
+        """This report with each table longer than `rows` cut to its first rows, for a document that is read page
+        by page (PDF, DOCX). A chart still draws from every row (its largest bars, `reports.charts.MAX_BARS`)."""
+        for table in self.tables():
+            if len(table.rows) <= rows:
+                continue
+            table.omitted = len(table.rows) - rows
+            table.rows = table.rows[:rows]
+        return self
 
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]

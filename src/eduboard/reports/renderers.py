@@ -107,7 +107,7 @@ def render_pdf(presentation: Presentation) -> bytes:
     header; its language is the report's, its title, author and dates are in its metadata (and XMP)."""
     from weasyprint import HTML
 
-    html = HTML(string=document_html(presentation, for_print=True), base_url=str(settings.BASE_DIR))
+    html = HTML(string=document_html(presentation.for_reading(), for_print=True), base_url=str(settings.BASE_DIR))
     return html.write_pdf(pdf_variant="pdf/ua-1")
 
 
@@ -291,7 +291,7 @@ def render_docx(presentation: Presentation) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    nest_headings(presentation)
+    nest_headings(presentation.for_reading())
     tag, when = language_tag(), built_at()
     document = Document()
     page = document.sections[0]
@@ -348,7 +348,7 @@ def render_docx(presentation: Presentation) -> bytes:
                     picture._inline.docPr.set("descr", chart_description(table))
                     picture._inline.docPr.set("title", table.title)
                 _docx_table(document, table, available)
-                document.add_paragraph()
+                document.add_paragraph(table.omitted_note if table.omitted else "")
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
