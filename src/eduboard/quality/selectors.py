@@ -363,7 +363,7 @@ def threshold_failures(*, year: int, visible_to: Viewer) -> dict[str, dict[str, 
     def threshold(row_year: int, exam: str) -> Decimal:
         return cast(Decimal, thresholds[(row_year, exam)])  # both exams have a default
 
-    results = LearnerResult.objects.visible_to(visible_to).filter(sitting__exam__in=exams)
+    results = LearnerResult.objects.visible_to(visible_to).filter(sitting__exam__in=exams).order_by()
     seen = set(results.filter(sitting__year=year).values_list("sitting__exam", flat=True).distinct())
     # Only the results below their year's threshold leave the database (a country's exams have hundreds of
     # thousands of results, a few per cent of them below it).
