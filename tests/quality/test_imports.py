@@ -187,6 +187,28 @@ def test_a_bad_exam_row_is_refused_with_its_column(world: World, tmp_path: Path,
     assert ExamResult.objects.count() == 0
 
 
+def test_a_monitoring_test_by_criteria_imports_without_a_mean_and_an_exam_needs_one(
+    world: World, tmp_path: Path
+) -> None:
+    """Seed 002's preschool graduates' Latvian: assessed by common criteria (grade 0), so no mean %; an exam or a
+    graded school test still must have its mean."""
+    header = ",".join(ExamResultImporter.columns)  # with the optional `grade`
+    path = tmp_path / "preschool.csv"
+    path.write_text(f"{header}\n2024,monitoring,Latviešu valoda,,9000000011,46,,,,,0\n", encoding="utf-8")
+    assert ExamResultImporter(viewer=WHOLE_CITY).run(path).created == 1
+    stored = ExamResult.objects.get()
+    assert (stored.sitting.grade, stored.candidates, stored.mean_percent) == (0, 46, None)
+    for bad, column in (
+        ("2024,ce_basic,Matemātika,,9000000011,50,,,,,", "mean_percent"),
+        ("2024,pilot,Matemātika,,9000000011,50,40,,,,0", "grade"),
+    ):
+        path.write_text(f"{header}\n{bad}\n", encoding="utf-8")
+        with pytest.raises(ImportFailed) as failure:
+            ExamResultImporter(viewer=WHOLE_CITY).run(path)
+        assert failure.value.errors[0].column == column
+    assert ExamResult.objects.count() == 1
+
+
 def test_learner_results_find_their_school_and_only_the_board_imports_them(world: World, tmp_path: Path) -> None:
     year = school_year_get_or_create(code="2023/2024")
     programme = Programme.objects.create(code="21011111", name="Pamatizglītība", level="basic")

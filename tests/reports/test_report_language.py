@@ -294,9 +294,12 @@ def test_the_quality_part_counts_the_boards_lessons_and_the_monitoring_papers_as
     assert "182 mācību stundas un nodarbības pirmsskolas izglītības iestādēs un vispārizglītojošajās skolās" in observed
     assert "4 mācību-treniņa nodarbības sporta skolās" in observed
     assert "par 2023./2024. mācību gadu aptver 1561 mācību stundu/nodarbību" in observed
+    # Seed 002: "(pirmsskolās tika novērtētas 846 pirmsskolas absolventu ... prasmes pēc vienotiem kritērijiem,
+    # 1.kl. – 875 ...)": the preschool graduates' test (grade 0, no mean) apart from the schools' 2 423.
     assert (
         "Pilsētas monitoringa darbos (Latviešu valoda) kopumā tika novērtētas 2423 izglītojamo prasmes "
-        "(1. kl. – 875, 4. kl. – 835, 7. kl. – 713)."
+        "(pirmsskolās pēc vienotiem kritērijiem – 846 pirmsskolas absolventi, 1. kl. – 875, 4. kl. – 835, "
+        "7. kl. – 713)."
     ) in latvian
     assert any(
         text.startswith("Pilsētas monitoringa darbos (Matemātika) kopumā tika novērtētas 1335") for text in latvian
@@ -309,6 +312,12 @@ def test_the_quality_part_counts_the_boards_lessons_and_the_monitoring_papers_as
         if key.startswith("quality.monitoring_totals/") and key.endswith("/Learners")
     }
     assert totals == {"Latviešu valoda": 2423, "Matemātika": 1335}
+    graduates = {
+        key.split("/")[1].split("|")[0]: value
+        for key, value in figures.items()
+        if key.startswith("quality.monitoring_totals/") and key.endswith("/Preschool graduates")
+    }
+    assert graduates == {"Latviešu valoda": 846, "Matemātika": 0}
 
 
 @pytest.mark.django_db

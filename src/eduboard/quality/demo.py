@@ -80,9 +80,9 @@ SCHOOL_SUBJECTS = [
 PRESCHOOL_SUBJECT, SPORTS_SUBJECT = "Pirmsskolas rotaļnodarbība", "Sporta treniņš"
 PRESCHOOL_GROUPS = ["Saulītes", "Zīļuki", "Mārītes", "Pūcītes", "Bitītes", "Taurenīši"]
 
-# Seed 002, 2024 (provisional results): (exam, level, grade, subject, city mean, national mean, below threshold,
-# candidates or None for an illustrative count)
-SEED_002_EXAMS: list[tuple[str, str, int | None, str, str, str | None, int | None, int | None]] = [
+# Seed 002, 2024 (provisional results): (exam, level, grade, subject, city mean (None: assessed by criteria),
+# national mean, below threshold, candidates or None for an illustrative count)
+SEED_002_EXAMS: list[tuple[str, str, int | None, str, str | None, str | None, int | None, int | None]] = [
     (ExamKind.CE_BASIC, "", None, "Angļu valoda", "48.4", "63.9", 16, None),
     (ExamKind.CE_BASIC, "", None, "Latviešu valoda", "52.6", "59.1", 22, None),
     (ExamKind.CE_BASIC, "", None, "Matemātika", "42.3", "43.2", 38, None),
@@ -107,6 +107,8 @@ SEED_002_EXAMS: list[tuple[str, str, int | None, str, str, str | None, int | Non
     (ExamKind.MONITORING, "", None, "Fizika", "44", "28", None, None),
     (ExamKind.MONITORING, "", None, "Ķīmija", "44", "45", None, None),
     (ExamKind.MONITORING, "", None, "Dabaszinības", "35", "28", None, None),
+    # Grade 0: the preschool graduates, assessed by common criteria in the preschools (no mean in the seed).
+    (ExamKind.MONITORING, "", 0, "Latviešu valoda", None, None, None, 846),
     (ExamKind.MONITORING, "", 1, "Latviešu valoda", "61.20", None, None, 875),
     (ExamKind.MONITORING, "", 4, "Latviešu valoda", "52.40", None, None, 835),
     (ExamKind.MONITORING, "", 7, "Latviešu valoda", "52.50", None, None, 713),
@@ -325,9 +327,16 @@ def _load_exams(institutions: dict[str, Institution]) -> None:
         Institution.objects.filter(type__in=GENERAL_TYPES).active_on(WORKING_DAY).order_by("registration_number")
     )
     secondary = [i for i in general if i.type != InstitutionType.BASIC_SCHOOL]
+    preschools = list(
+        Institution.objects.filter(type=InstitutionType.PRESCHOOL)
+        .active_on(WORKING_DAY)
+        .order_by("registration_number")
+    )
     subjects = _subjects(sorted({row[3] for row in SEED_002_EXAMS} | {row[0] for row in SEED_003_TABLE}))
     for exam, level, grade, subject, city, national, below, candidates in SEED_002_EXAMS:
-        if exam == ExamKind.CE_BASIC or (exam in (ExamKind.MONITORING, ExamKind.PILOT) and grade is not None):
+        if grade == 0:
+            schools = preschools
+        elif exam == ExamKind.CE_BASIC or (exam in (ExamKind.MONITORING, ExamKind.PILOT) and grade is not None):
             schools = general
         elif level == "higher" or exam == ExamKind.MONITORING:
             schools = secondary[: max(2, len(secondary) // 2)]
@@ -339,7 +348,7 @@ def _load_exams(institutions: dict[str, Institution]) -> None:
             continue
         total = candidates or (95 * len(schools) if exam == ExamKind.CE_BASIC else 40 * len(schools))
         counts = _counts(total, len(schools))
-        means = _means(rng, _hundredths(city), counts)
+        means: list[int | None] = [*_means(rng, _hundredths(city), counts)] if city else [None] * len(schools)
         belows: list[int | None] = [*_split(below, len(schools))] if below is not None else [None] * len(schools)
         sitting, _created = ExamSitting.objects.get_or_create(
             year=SEED_002_YEAR, exam=exam, subject=subjects[subject], level=level, grade=grade
@@ -355,7 +364,7 @@ def _load_exams(institutions: dict[str, Institution]) -> None:
                 institution=school,
                 defaults={
                     "candidates": count,
-                    "mean_percent": Decimal(mean) / 100,
+                    "mean_percent": Decimal(mean) / 100 if mean is not None else None,
                     "below_threshold": min(below_count, count) if below_count is not None else None,
                     "national_mean_percent": national_mean,
                     "type_mean_percent": None,

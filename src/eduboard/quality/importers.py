@@ -383,7 +383,8 @@ def parse_sitting(values: dict[str, str]) -> SittingKey:
     exam = parse_choice(values, "exam", ExamKind.values)
     subject = parse_subject(values)
     level = parse_choice(values, "level", LEVEL_CODES, default="")
-    grade = parse_int(values, "grade", required=False, minimum=1, maximum=12)
+    # Grade 0: the preschool's last year (its graduates), in a city monitoring test only.
+    grade = parse_int(values, "grade", required=False, minimum=0 if exam == ExamKind.MONITORING else 1, maximum=12)
     return SittingKey(year, exam, subject, level, grade)
 
 
@@ -446,7 +447,7 @@ class ExamResultRow:
     sitting: SittingKey
     institution_id: int
     candidates: int
-    mean_percent: Decimal
+    mean_percent: Decimal | None
     below_threshold: int | None
     national_mean_percent: Decimal | None
     type_mean_percent: Decimal | None
@@ -480,7 +481,7 @@ class ExamResultImporter(SittingImporter):
         "level": "optimal|higher, or empty",
         "institution": "registration number",
         "candidates": "a whole number above zero",
-        "mean_percent": "0–100 with a dot, e.g. 48.4",
+        "mean_percent": "0–100 with a dot, e.g. 48.4; empty only for a monitoring test assessed by criteria",
         "below_threshold": "candidates below the pass threshold, or empty",
         "national_mean_percent": "0–100 with a dot, or empty",
         "type_mean_percent": "the mean of the institution's type, 0–100 with a dot, or empty",
@@ -498,8 +499,8 @@ class ExamResultImporter(SittingImporter):
         institution_id = self.institution_id(values)
         candidates = parse_int(values, "candidates", minimum=1, maximum=1_000_000)
         assert candidates is not None  # noqa: S101 - required=True
-        mean = parse_percent(values, "mean_percent")
-        assert mean is not None  # noqa: S101 - required=True
+        # A city monitoring test may be assessed by criteria, without a mean (seed 002's preschool graduates).
+        mean = parse_percent(values, "mean_percent", required=sitting.exam != ExamKind.MONITORING)
         below = parse_int(values, "below_threshold", required=False, minimum=0, maximum=1_000_000)
         if below is not None and below > candidates:
             raise RowProblem("below_threshold", _("%(below)d is more than the %(all)d candidates") % {

@@ -356,7 +356,16 @@ class ExamResult(TimeStampedModel):
         Institution, verbose_name=_("institution"), on_delete=models.PROTECT, related_name="exam_results"
     )
     candidates = models.PositiveIntegerField(_("candidates"))
-    mean_percent = models.DecimalField(_("mean, %"), **PERCENT)  # type: ignore[arg-type]
+    mean_percent = models.DecimalField(
+        _("mean, %"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Empty only for a monitoring test assessed by criteria without a percentage (seed 002: the preschool "
+            "graduates' Latvian, grade 0)."
+        ),
+        **PERCENT,  # type: ignore[arg-type]
+    )
     below_threshold = models.PositiveIntegerField(_("below the threshold"), null=True, blank=True)
     national_mean_percent = models.DecimalField(
         _("national mean, %"),
@@ -387,7 +396,8 @@ class ExamResult(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.sitting} — {self.institution}: {self.mean_percent} %"
+        mean = f"{self.mean_percent} %" if self.mean_percent is not None else "—"
+        return f"{self.sitting} — {self.institution}: {mean}"
 
 
 class LearnerResultQuerySet(ScopedQuerySet):

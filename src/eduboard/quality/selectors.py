@@ -228,9 +228,12 @@ def observation_answers(observation: Observation) -> list[tuple[Criterion, str, 
 # --- exams
 
 
-def _weighted_mean(pairs: Iterable[tuple[int, Decimal]]) -> Decimal | None:
+def _weighted_mean(pairs: Iterable[tuple[int, Decimal | None]]) -> Decimal | None:
+    """The candidates-weighted mean of the results that have one (a test assessed by criteria has none)."""
     total, weight = Decimal(0), 0
     for candidates, mean in pairs:
+        if mean is None:
+            continue
         total += Decimal(candidates) * mean
         weight += candidates
     if weight == 0:

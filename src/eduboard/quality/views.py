@@ -335,7 +335,7 @@ class ExamResultListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredLi
         Column(gettext_lazy("Institution"), lambda r: r.institution.name),
         Column(gettext_lazy("Registration number"), lambda r: r.institution.registration_number),
         Column(gettext_lazy("Candidates"), lambda r: r.candidates),
-        Column(gettext_lazy("Mean, %"), lambda r: float(r.mean_percent)),
+        Column(gettext_lazy("Mean, %"), lambda r: r.mean_percent),
         Column(gettext_lazy("Below the threshold"), lambda r: r.below_threshold),
         Column(
             gettext_lazy("Type mean, %"),

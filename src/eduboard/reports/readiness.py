@@ -1482,6 +1482,8 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
                         row["below_threshold"],
                     ]
                     for row in rows
+                    # A test assessed by criteria has no mean to compare: it is counted in the totals below.
+                    if row["mean_percent"] is not None
                 ],
                 units=["", "", "", "%", "%", "pp", ""],
                 chart=[3, 4],
@@ -1521,14 +1523,18 @@ def _threshold_blocks(failures: dict[str, dict[str, Any]]) -> list[Block]:
 
 def _monitoring_totals(rows: list[dict[str, Any]]) -> list[Block]:
     """Learners assessed in each subject's city monitoring tests of numbered grades, with the grades (seed 002:
-    Latvian 2 423 = 875 + 835 + 713, mathematics 1 335 = 671 + 664)."""
+    Latvian 2 423 = 875 + 835 + 713, mathematics 1 335 = 671 + 664), and the preschool graduates assessed apart
+    (grade 0; seed 002: 846 in Latvian, by common criteria)."""
     by_subject: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    preschool: dict[str, int] = defaultdict(int)  # grade 0: the preschool graduates, not in the schools' total
     for row in rows:
         if row["grade"]:
             by_subject[row["subject"]].append((row["grade"], row["candidates"]))
+        elif row["grade"] == 0:
+            preschool[row["subject"]] += row["candidates"]
     totals = [
-        (subject, sum(count for _grade, count in grades), sorted(grades))
-        for subject, grades in sorted(by_subject.items(), key=lambda item: sort_key(item[0]))
+        (subject, sum(count for _grade, count in by_subject[subject]), sorted(by_subject[subject]), preschool[subject])
+        for subject in sorted(set(by_subject) | set(preschool), key=sort_key)
     ]
     if not totals:
         return []
@@ -1537,8 +1543,11 @@ def _monitoring_totals(rows: list[dict[str, Any]]) -> list[Block]:
         table(
             "quality.monitoring_totals",
             T(_("Learners assessed in the city's monitoring tests by subject")),
-            [T(_("Subject")), T(_("Learners")), T(_("Grades"))],
-            [[subject, total, ", ".join(str(grade) for grade, _count in grades)] for subject, total, grades in totals],
+            [T(_("Subject")), T(_("Learners")), T(_("Grades")), T(_("Preschool graduates"))],
+            [
+                [subject, total, ", ".join(str(grade) for grade, _count in grades), graduates]
+                for subject, total, grades, graduates in totals
+            ],
         ),
     ]
 

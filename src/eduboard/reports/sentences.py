@@ -469,20 +469,34 @@ def observations(*, date_from: date, date_to: date, board: int, other: int, inte
     )
 
 
-def monitoring_totals(*, totals: list[tuple[str, int, list[tuple[int, int]]]]) -> list[Block]:
-    """Seed 002, III: "kopumā tika novērtētas 2 423 izglītojamo latviešu valodas prasmes (... 1.kl. – 875
-    izglītojamo, 4.kl. – 835 izglītojamo, 7.kl. – 713 ...)": learners assessed in each subject's monitoring tests."""
-    return [
-        paragraph(
-            T(
-                _("The city's monitoring tests in %(subject)s assessed %(learners)s (%(grades)s)."),
-                subject=subject,
-                learners=NP("assessed", "%(count)s learner", "%(count)s learners", total),
-                grades=[T(_("grade %(grade)s – %(count)s"), grade=grade, count=count) for grade, count in by_grade],
+def monitoring_totals(*, totals: list[tuple[str, int, list[tuple[int, int]], int]]) -> list[Block]:
+    """Seed 002, III: "kopumā tika novērtētas 2 423 izglītojamo latviešu valodas prasmes (pirmsskolās tika
+    novērtētas 846 pirmsskolas absolventu ... prasmes pēc vienotiem kritērijiem, 1.kl. – 875 izglītojamo, ...)":
+    learners assessed in each subject's monitoring tests, the preschool graduates apart."""
+    blocks = []
+    for subject, total, by_grade, graduates in totals:
+        parts: list[Any] = [
+            NP(
+                "preschool graduates",
+                "in preschools %(count)s preschool graduate by common criteria",
+                "in preschools %(count)s preschool graduates by common criteria",
+                graduates,
+            )
+        ]
+        parts = (parts if graduates else []) + [
+            T(_("grade %(grade)s – %(count)s"), grade=grade, count=count) for grade, count in by_grade
+        ]
+        blocks.append(
+            paragraph(
+                T(
+                    _("The city's monitoring tests in %(subject)s assessed %(learners)s (%(grades)s)."),
+                    subject=subject,
+                    learners=NP("assessed", "%(count)s learner", "%(count)s learners", total),
+                    grades=parts,
+                )
             )
         )
-        for subject, total, by_grade in totals
-    ]
+    return blocks
 
 
 def below_threshold(*, exam: str, threshold: Any, learners: int, results: int, repeat: int) -> Block:
