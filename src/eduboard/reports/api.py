@@ -43,18 +43,14 @@ def readiness_api_view(request: Request) -> Response:
     if not request.user.has_perm("reports.view_reportedition"):
         raise PermissionDenied
     as_of = query_date(request, "as_of", default_as_of())
-    given = {area: query_date(request, f"{area}_as_of", as_of) for area in DATE_AREAS}
+    given: dict[str, date | None] = {
+        area: query_date(request, f"{area}_as_of") for area in DATE_AREAS if request.query_params.get(f"{area}_as_of")
+    }
     try:
-        dates = clean_dates(as_of=as_of, dates={area: day for area, day in given.items() if day != as_of})
+        dates = clean_dates(as_of=as_of, dates=given)
     except DjangoValidationError as error:
         raise ValidationError({f"{area}_as_of": texts for area, texts in error.message_dict.items()}) from None
-    return Response(
-        readiness_content(
-            as_of=as_of,
-            visible_to=request.user,
-            dates={area: date.fromisoformat(text) for area, text in dates.items()},
-        )
-    )
+    return Response(readiness_content(as_of=as_of, visible_to=request.user, dates=dates))
 
 
 @extend_schema(responses={200: OpenApiTypes.OBJECT})

@@ -7,7 +7,6 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin
@@ -25,12 +24,13 @@ AREA_DATE_HELP = _(
 
 
 class AreaDatesMixin(forms.Form):
-    """One optional date field per area of `readiness.DATE_AREAS` (`area:general`, ...)."""
+    """One optional date field per area of `readiness.DATE_AREAS`, named as the area (so that a service's error
+    about an area lands at its field: `core.forms.add_service_error`)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for area, label in DATE_AREAS.items():
-            self.fields[f"area:{area}"] = forms.DateField(
+            self.fields[area] = forms.DateField(
                 label=_("%(area)s: figures as of") % {"area": label},
                 required=False,
                 widget=DATE,
@@ -38,16 +38,7 @@ class AreaDatesMixin(forms.Form):
             )
 
     def area_dates(self) -> dict[str, date | None]:
-        return {area: self.cleaned_data.get(f"area:{area}") for area in DATE_AREAS}
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """A service's refusal on the form: an area's date error at its field, the rest where it names."""
-        if not hasattr(error, "error_dict"):
-            self.add_error(None, error)
-            return
-        for key, errors in error.error_dict.items():
-            field = f"area:{key}" if f"area:{key}" in self.fields else key
-            self.add_error(field if field in self.fields else None, errors)
+        return {area: self.cleaned_data.get(area) for area in DATE_AREAS}
 
 
 class EditionCreateForm(ScopedFormMixin, AreaDatesMixin, forms.Form):

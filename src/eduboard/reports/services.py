@@ -60,10 +60,10 @@ def _validate_as_of(*, school_year: SchoolYear, as_of: date) -> None:
         )
 
 
-def clean_dates(*, as_of: date, dates: dict[str, date | None]) -> dict[str, str]:
-    """The areas' own dates as an edition stores them (ISO text, only those given), or a ValidationError naming
-    each wrong one: an unknown area; a day after the report's date (the report cannot read figures not yet
-    there); a day of another school year than the report's (the money: of another calendar year)."""
+def clean_dates(*, as_of: date, dates: dict[str, date | None]) -> dict[str, date]:
+    """The areas' own dates that are given, or a ValidationError naming each wrong one: an unknown area; a
+    day after the report's date (the report cannot read figures not yet there); a day of another school year than
+    the report's (the money: of another calendar year)."""
     errors: dict[str, str] = {}
     for area, day in dates.items():
         if day is None:
@@ -89,7 +89,12 @@ def clean_dates(*, as_of: date, dates: dict[str, date | None]) -> dict[str, str]
             }
     if errors:
         raise ValidationError(errors)
-    return {area: day.isoformat() for area, day in sorted(dates.items()) if day is not None}
+    return {area: day for area, day in sorted(dates.items()) if day is not None}
+
+
+def _stored(dates: dict[str, date]) -> dict[str, str]:
+    """Dates as an edition's JSON keeps them (ISO text; `ReportEdition.area_dates` reads them back)."""
+    return {area: day.isoformat() for area, day in dates.items()}
 
 
 def _next_number(*, kind: str, school_year: SchoolYear) -> int:
@@ -114,7 +119,7 @@ def edition_create(
         kind=kind,
         school_year=school_year,
         as_of=as_of,
-        dates=clean_dates(as_of=as_of, dates=dates or {}),
+        dates=_stored(clean_dates(as_of=as_of, dates=dates or {})),
         title=title.strip(),
         number=_next_number(kind=kind, school_year=school_year),
         created_by=author,
@@ -136,14 +141,13 @@ def edition_start_from(*, source: ReportEdition, by: Viewer, as_of: date | None 
     _check_board(by)
     if not source.is_published:
         raise ValidationError(_("A new edition starts from a published one; publish this edition first."))
-    dates = source.area_dates() if as_of is None else {}
     edition = edition_create(
         school_year=source.school_year,
         as_of=as_of or source.as_of,
         by=by,
         title=source.title,
         kind=source.kind,
-        dates=dict(dates),
+        dates=dict(source.area_dates()) if as_of is None else {},
     )
     edition.narrative = dict(source.narrative)
     edition.based_on = source
@@ -182,10 +186,9 @@ def edition_update(
     if as_of is not None:
         _validate_as_of(school_year=edition.school_year, as_of=as_of)
         edition.as_of = as_of
-    if dates is not None:
-        edition.dates = clean_dates(as_of=edition.as_of, dates=dates)
-    elif as_of is not None:
-        edition.dates = clean_dates(as_of=edition.as_of, dates=dict(edition.area_dates()))
+    if dates is not None or as_of is not None:  # a new date of the report checks the areas' dates again
+        kept: dict[str, date | None] = dict(edition.area_dates())
+        edition.dates = _stored(clean_dates(as_of=edition.as_of, dates=kept if dates is None else dates))
     edition.version += 1
     edition.full_clean()
     edition.save()

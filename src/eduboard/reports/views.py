@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eduboard.core.forms import add_service_error
 from eduboard.quality.models import SelfAssessment
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
@@ -107,7 +108,7 @@ def edition_list_view(request: HttpRequest) -> HttpResponse:
                     by=request.user,
                 )
             except ValidationError as error:
-                form.add_service_error(error)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("A draft edition was started."))
                 return redirect(edition)
@@ -155,7 +156,7 @@ def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(edition)
     slots = narrative_slots(edition_content(edition=edition, viewer=request.user))
     initial: dict[str, Any] = {"version": edition.version, "title": edition.title}
-    initial.update({f"area:{area}": day for area, day in edition.area_dates().items()})
+    initial.update(edition.area_dates())
     initial.update({f"slot:{slot}": edition.narrative.get(slot, "") for slot, _s, _l in slots})
     form = NarrativeForm(request.POST or None, initial=initial, slots=slots)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +170,7 @@ def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 by=request.user,
             )
         except ValidationError as error:
-            form.add_service_error(error)
+            add_service_error(form, error)
         else:
             messages.success(request, _("The text of the edition was saved."))
             return redirect(edition)

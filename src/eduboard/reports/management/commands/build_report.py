@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -95,12 +94,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     "; ".join(f"--{area}-as-of: {' '.join(texts)}" for area, texts in error.message_dict.items())
                 ) from error
-            content = readiness_content(
-                as_of=as_of,
-                visible_to=WHOLE_CITY,
-                progress=progress,
-                dates={area: date.fromisoformat(text) for area, text in dates.items()},
-            )
+            content = readiness_content(as_of=as_of, visible_to=WHOLE_CITY, progress=progress, dates=dates)
         data = render_report(content, narrative, fmt=options["fmt"], language=options["language"], title=title)
         if options["out"] == "-":
             sys.stdout.buffer.write(data)
