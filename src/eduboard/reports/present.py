@@ -21,6 +21,7 @@ from eduboard.reports.content import (
     render_text,
     unit_text,
 )
+from eduboard.reports.readiness import DATE_AREAS
 
 #: The rows of one table a PDF or a DOCX shows. A document is read page by page, and a country's report would list
 #: thousands of institutions there (the national benchmark: 3,715 rows, 199 PDF pages); the XLSX file and the
@@ -282,8 +283,6 @@ def present(content: dict[str, Any], narrative: dict[str, str] | None = None, *,
 
 def _subtitle(content: dict[str, Any]) -> str:
     """ "Figures as of <date>", then each area read on a day of its own (seed 002: pupils 19.08, money 14.08)."""
-    from eduboard.reports.readiness import DATE_AREAS
-
     parts = [_("Figures as of %(date)s") % {"date": format_day(content["as_of"])}]
     for area, text in content.get("dates", {}).items():
         if area in DATE_AREAS and text != content["as_of"]:

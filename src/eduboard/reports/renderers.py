@@ -107,7 +107,8 @@ def render_pdf(presentation: Presentation) -> bytes:
     header; its language is the report's, its title, author and dates are in its metadata (and XMP)."""
     from weasyprint import HTML
 
-    html = HTML(string=document_html(presentation.for_reading(), for_print=True), base_url=str(settings.BASE_DIR))
+    presentation = presentation.for_reading()
+    html = HTML(string=document_html(presentation, for_print=True), base_url=str(settings.BASE_DIR))
     return html.write_pdf(pdf_variant="pdf/ua-1")
 
 
@@ -291,7 +292,8 @@ def render_docx(presentation: Presentation) -> bytes:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm, Pt
 
-    nest_headings(presentation.for_reading())
+    presentation = presentation.for_reading()
+    nest_headings(presentation)
     tag, when = language_tag(), built_at()
     document = Document()
     page = document.sections[0]

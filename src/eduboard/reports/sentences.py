@@ -475,17 +475,15 @@ def monitoring_totals(*, totals: list[tuple[str, int, list[tuple[int, int]], int
     learners assessed in each subject's monitoring tests, the preschool graduates apart."""
     blocks = []
     for subject, total, by_grade, graduates in totals:
-        parts: list[Any] = [
-            NP(
+        parts: list[Any] = [T(_("grade %(grade)s – %(count)s"), grade=grade, count=count) for grade, count in by_grade]
+        if graduates:
+            preschool = NP(
                 "preschool graduates",
                 "in preschools %(count)s preschool graduate by common criteria",
                 "in preschools %(count)s preschool graduates by common criteria",
                 graduates,
             )
-        ]
-        parts = (parts if graduates else []) + [
-            T(_("grade %(grade)s – %(count)s"), grade=grade, count=count) for grade, count in by_grade
-        ]
+            parts.insert(0, preschool)
         blocks.append(
             paragraph(
                 T(
