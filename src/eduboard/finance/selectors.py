@@ -68,6 +68,7 @@ class AllocationUse:
     spent: Decimal
     recipient_types: tuple[str, ...] = ()  # institution types of the institution, or of the group's members
     to_group: bool = False  # given to a group of institutions (an InstitutionSet), not to one institution
+    institutions: int = 1  # the single institutions' allocations this one sums (`summed_per_purpose`)
 
     @property
     def purpose_label(self) -> str:
@@ -180,6 +181,37 @@ def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None 
         for pk, row_year, number, name, kind, set_id, set_name, purpose, source, source_name, amount, spent in rows
     ]
     return sorted(result, key=lambda use: (use.recipient_name, use.purpose, use.source))
+
+
+def summed_per_purpose(uses: list[AllocationUse]) -> list[AllocationUse]:
+    """`uses` with the allocations to single institutions summed per year, purpose and source, one row each (a
+    country's thousands of institution allocations; `institutions` says how many a sum holds); an allocation to a
+    group of institutions, and one institution alone in its purpose and source, stay as they are."""
+    result = [use for use in uses if use.to_group]
+    single: dict[tuple[int, str, str], list[AllocationUse]] = defaultdict(list)
+    for use in uses:
+        if not use.to_group:
+            single[(use.year, use.purpose, use.source)].append(use)
+    for (year, purpose, source), group in sorted(single.items()):
+        if len(group) == 1:
+            result.append(group[0])
+            continue
+        result.append(
+            AllocationUse(
+                id=0,
+                year=year,
+                recipient="",
+                recipient_name="",
+                purpose=purpose,
+                source=source,
+                source_name=group[0].source_name,
+                allocated=sum((use.allocated for use in group), ZERO),
+                spent=sum((use.spent for use in group), ZERO),
+                recipient_types=tuple(sorted({kind for use in group for kind in use.recipient_types})),
+                institutions=len(group),
+            )
+        )
+    return result
 
 
 def utilisation_by_source(uses: list[AllocationUse]) -> dict[str, dict[str, Any]]:

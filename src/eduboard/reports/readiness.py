@@ -983,63 +983,28 @@ PART_COST_KINDS = {"preschool": ["preschool_day", "preschool_24h"], "general": [
 PART_MEAL_LEVELS = {"preschool": {"preschool", ""}, "general": {"basic", "secondary", ""}, "interest": set()}
 
 
-@dataclass(frozen=True)
-class PartAllocation:
-    """A row of a part's allocations: one allocation, or those of several institutions summed."""
-
-    recipient: Any  # the institution's or the group's name, or a Text ("12 institutions")
-    purpose: str
-    source_name: str
-    year: int
-    allocated: Decimal
-    spent: Decimal
-
-    @property
-    def utilisation(self) -> Decimal | None:
-        return percent(self.spent, self.allocated)
-
-    @property
-    def purpose_text(self) -> Any:
-        return T(Purpose(self.purpose).label) if self.purpose in Purpose.values else self.purpose
+def _recipient(use: finance_selectors.AllocationUse) -> Any:
+    """An allocation's recipient: the institution or group, or how many institutions a sum holds."""
+    if use.institutions > 1:
+        return NP("allocation recipients", "%(count)s institution", "%(count)s institutions", use.institutions)
+    return use.recipient_name
 
 
-def part_allocations(ctx: BuildContext, part: str) -> list[PartAllocation]:
-    """The allocations to the part's institutions: each one to a group of institutions (seed 002's "visas
-    pirmsskolas izglītības iestādes") as it is; those to single institutions summed per purpose and source, named
-    by the institution only where it is the one (a country's thousands of institution allocations would make the
-    report a ledger; the finance pages list them one by one)."""
-    rows: list[PartAllocation] = []
-    single: dict[tuple[str, str, int], list[finance_selectors.AllocationUse]] = defaultdict(list)
-    for use in ctx.allocations:
-        kinds = set(use.recipient_types)
-        if not kinds or not kinds <= PART_TYPES[part]:
-            continue
-        if use.to_group:
-            rows.append(
-                PartAllocation(use.recipient_name, use.purpose, use.source_name, use.year, use.allocated, use.spent)
-            )
-        else:
-            single[(use.purpose, use.source_name, use.year)].append(use)
-    for (purpose, source_name, year), uses in sorted(single.items()):
-        recipient = (
-            uses[0].recipient_name
-            if len(uses) == 1
-            else NP("allocation recipients", "%(count)s institution", "%(count)s institutions", len(uses))
-        )
-        allocated = sum((use.allocated for use in uses), Decimal(0))
-        rows.append(
-            PartAllocation(recipient, purpose, source_name, year, allocated, sum((u.spent for u in uses), Decimal(0)))
-        )
-    return rows
+def _purpose(use: finance_selectors.AllocationUse) -> Any:
+    return T(Purpose(use.purpose).label) if use.purpose in Purpose.values else use.purpose
 
 
 def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
     """Allocations and their utilisation, cost per learner per month, and the meal compensation rules of a part."""
-    allocations = part_allocations(ctx, part)
+    # Seed 002's allocations to all preschools or all schools, each as it is; a country's allocations to single
+    # institutions summed per purpose and source (the finance pages list them one by one).
+    allocations = finance_selectors.summed_per_purpose(
+        [use for use in ctx.allocations if use.recipient_types and set(use.recipient_types) <= PART_TYPES[part]]
+    )
     rows = [
         [
-            use.recipient,
-            use.purpose_text,
+            _recipient(use),
+            _purpose(use),
             use.source_name,
             _money(use.allocated),
             _money(use.spent),
@@ -1050,8 +1015,8 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
     blocks: list[Block] = [
         sentences.allocation(
             source=use.source_name,
-            purpose=use.purpose_text,
-            recipient=use.recipient,
+            purpose=_purpose(use),
+            recipient=_recipient(use),
             year=use.year,
             amount=_money(use.allocated),
             spent=_money(use.spent),
