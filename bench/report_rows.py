@@ -65,6 +65,7 @@ from eduboard.finance.models import (
     SettlementLine,
 )
 from eduboard.finance.sources import ensure_standard_sources
+from eduboard.people.demo import random_staff_member
 from eduboard.people.models import (
     Employment,
     PositionKind,
@@ -104,7 +105,7 @@ from eduboard.quality.models import (
 )
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Enrolment, Group, Institution, Municipality
-from eduboard.registry.synthetic import PersonalCodes, random_birth_date, random_name
+from eduboard.registry.synthetic import PersonalCodes
 
 Report = Callable[[str], None]
 
@@ -377,11 +378,7 @@ class _Staff:
         self.keys: set[tuple[int, int, str, str, date]] = set()
 
     def person(self) -> int:
-        first, last = random_name(self.rng)
-        birth = random_birth_date(self.rng, self.rng.randint(1958, 2001))
-        self.people.append(
-            StaffMember(personal_code=self.codes.for_birth_date(birth), first_name=first, last_name=last)
-        )
+        self.people.append(random_staff_member(self.rng, self.codes, born=(1958, 2001)))
         return len(self.people) - 1
 
     def started(self) -> date:

@@ -91,6 +91,14 @@ def _split(total: int, weights: dict[str, int]) -> dict[str, int]:
     return parts
 
 
+def random_staff_member(rng: random.Random, codes: PersonalCodes, *, born: tuple[int, int]) -> StaffMember:
+    """An unsaved staff member with a random Latvian name and a unique personal code, born in the years `born`
+    (the demonstration's staff, and the benchmarks' synthetic country)."""
+    first, last = random_name(rng)
+    birth = random_birth_date(rng, rng.randint(*born))
+    return StaffMember(personal_code=codes.for_birth_date(birth), first_name=first, last_name=last)
+
+
 class _Staff:
     """Makes people and their rates in memory, then saves them in bulk."""
 
@@ -103,11 +111,7 @@ class _Staff:
         self.first_rate: dict[int, tuple[str, str, Decimal]] = {}  # person index -> institution, position, fte
 
     def person(self) -> int:
-        first, last = random_name(self.rng)
-        birth = random_birth_date(self.rng, self.rng.randint(1962, 1999))
-        self.people.append(
-            StaffMember(personal_code=self.codes.for_birth_date(birth), first_name=first, last_name=last)
-        )
+        self.people.append(random_staff_member(self.rng, self.codes, born=(1962, 1999)))
         return len(self.people) - 1
 
     def rate(self, person: int, number: str, position: str, subject: str = "", fte: str = "1") -> None:
