@@ -65,12 +65,11 @@ from eduboard.finance.models import (
     SettlementLine,
 )
 from eduboard.finance.sources import ensure_standard_sources
-from eduboard.people.demo import random_staff_member
+from eduboard.people.demo import child_rights_requirement, random_staff_member
 from eduboard.people.models import (
     Employment,
     PositionKind,
     StaffMember,
-    TrainingAppliesTo,
     TrainingRecord,
     TrainingRequirement,
     Vacancy,
@@ -211,10 +210,6 @@ MONITORING = [
 PILOT = [("Angļu valoda", 9, 55), ("Matemātika", 9, 38)]
 REPEAT_SHARE = 0.06  # of this year's results below the threshold whose pupil was below it in the subject last year
 
-CHILD_RIGHTS = (
-    "Speciālās zināšanas bērnu tiesību aizsardzības jomā",
-    "MK 2024. gada 16. aprīļa noteikumi Nr. 241",
-)
 SET_NAMES = {
     PRESCHOOL: "Sintētiskā kopa: visas pirmsskolas izglītības iestādes",
     "general": "Sintētiskā kopa: visas vispārizglītojošās skolas",
@@ -660,15 +655,7 @@ def _vacancies(ordered: list[Place], positions: dict[str, PositionKind], start: 
 
 def _training(build: _Staff, start: int, rng: random.Random) -> int:
     """The child-rights training (every 5 years for pedagogues): most done, some never, some expired or expiring."""
-    requirement, _created = TrainingRequirement.objects.get_or_create(
-        name=CHILD_RIGHTS[0],
-        defaults={
-            "legal_basis": CHILD_RIGHTS[1],
-            "hours": 40,
-            "renewal_months": 60,
-            "applies_to": TrainingAppliesTo.PEDAGOGICAL,
-        },
-    )
+    requirement = child_rights_requirement()
     pedagogues = sorted({r.person for r in build.rates if r.end is None and r.position in PEDAGOGICAL_CODES})
     records = []
     for index, person in enumerate(pedagogues):

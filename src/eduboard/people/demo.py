@@ -211,7 +211,9 @@ def _load_staff(institutions: dict[str, Institution]) -> None:
     build.save()
 
 
-def _load_training() -> None:
+def child_rights_requirement() -> TrainingRequirement:
+    """The child-rights training every pedagogue renews every 5 years (40 hours), created or brought up to date
+    (the demonstration, and the benchmarks' synthetic country)."""
     requirement, _created = TrainingRequirement.objects.update_or_create(
         name=CHILD_RIGHTS[0],
         defaults={
@@ -221,6 +223,11 @@ def _load_training() -> None:
             "applies_to": TrainingAppliesTo.PEDAGOGICAL,
         },
     )
+    return requirement
+
+
+def _load_training() -> None:
+    requirement = child_rights_requirement()
     if TrainingRecord.objects.filter(requirement=requirement).exists():
         return
     rng = random.Random(241)  # noqa: S311 - reproducible demonstration data
