@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+from auditlog.models import LogEntry
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from eduboard.accounts.models import User
@@ -28,4 +30,7 @@ def test_changes_show_labels_not_codes_and_times_in_the_users_zone(
     export = board.get("/accounts/audit/", {"export": "xlsx"})
     rows = list(load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows(values_only=True))
     assert any("Type: Secondary school → Preschool" in str(row[5]) for row in rows[1:])
-    assert all(str(row[0]).endswith(("+02:00", "+03:00")) for row in rows[1:])  # Riga time, not UTC
+    # Riga time, not UTC, as a typed date-time cell to the second
+    riga = {timezone.localtime(entry.timestamp).replace(tzinfo=None, microsecond=0) for entry in LogEntry.objects.all()}
+    assert rows[1:] and all(row[0] in riga for row in rows[1:])
+    assert load_workbook(io.BytesIO(export.content)).worksheets[0]["A2"].number_format == "DD.MM.YYYY HH:MM:SS"

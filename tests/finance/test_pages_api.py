@@ -227,6 +227,25 @@ def test_allocation_list_exports_the_visible_allocations_with_what_is_spent(
     assert Decimal("1000.00") not in by_amount  # the preschool's own allocation
 
 
+@pytest.mark.parametrize("fmt", ["page", "csv", "xlsx"])
+def test_expenditure_dates_read_in_latvian_on_the_page_iso_in_csv_and_typed_in_xlsx(
+    world: World, board: User, signed_in: Callable[[User], Client], fmt: str
+) -> None:
+    client = signed_in(board)
+    if fmt == "page":
+        page = client.get("/finance/expenditures/", {"q": "VB-1"}).content.decode()
+        assert "05.02.2024." in page and "2024-02-05" not in page
+        return
+    response = client.get("/finance/expenditures/", {"export": fmt, "sort": "date"})
+    if fmt == "csv":
+        assert [row[0] for row in exported_rows(response, fmt)][1:3] == ["2023-12-01", "2024-01-20"]
+        return
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    first = sheet.cell(row=2, column=1)
+    assert first.value.date() == date(2023, 12, 1) and first.is_date  # a date, not the text "2023-12-01"
+    assert first.number_format == "DD.MM.YYYY"
+
+
 def test_allocation_detail_records_an_expenditure_and_shows_the_new_utilisation(
     world: World, board: User, signed_in: Callable[[User], Client]
 ) -> None:

@@ -17,7 +17,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -162,7 +161,7 @@ class AuditLogListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
     default_sort = "-timestamp"
     export_filename = "audit-trail"
     export_columns = [
-        Column(gettext_lazy("Time"), lambda e: timezone.localtime(e.timestamp).isoformat(timespec="seconds")),
+        Column(gettext_lazy("Time"), lambda e: e.timestamp),
         Column(gettext_lazy("User"), lambda e: e.actor.username if e.actor else ""),
         Column(gettext_lazy("Action"), lambda e: e.get_action_display()),
         Column(gettext_lazy("Record type"), lambda e: e.content_type.name),

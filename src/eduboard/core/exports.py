@@ -6,10 +6,12 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils import timezone
 from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -58,12 +60,29 @@ class Column:
     value: Callable[[Any], Any]
 
 
+# How a typed date cell reads in a spreadsheet: the Latvian form (20.08.2024), the value stays a date.
+XLSX_DATE_FORMAT = "DD.MM.YYYY"
+XLSX_DATETIME_FORMAT = "DD.MM.YYYY HH:MM:SS"
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
-    if isinstance(value, (int, float, str, Decimal)):  # amounts stay numbers in XLSX
+    if isinstance(value, datetime):  # a moment in the board's time zone; spreadsheets hold no time zone
+        local = timezone.localtime(value) if timezone.is_aware(value) else value
+        return local.replace(tzinfo=None, microsecond=0)
+    if isinstance(value, (int, float, str, Decimal, date)):  # amounts stay numbers and dates dates (ISO in CSV)
         return value
     return str(value)
+
+
+def _xlsx_value(sheet: Any, value: Any) -> Any:
+    """A date or a moment as a typed cell with its number format; other values through `xlsx_safe`."""
+    if isinstance(value, date):
+        cell = WriteOnlyCell(sheet, value)
+        cell.number_format = XLSX_DATETIME_FORMAT if isinstance(value, datetime) else XLSX_DATE_FORMAT
+        return cell
+    return xlsx_safe(sheet, value)
 
 
 def table_response(*, filename: str, fmt: str, columns: Sequence[Column], rows: Iterable[Any]) -> HttpResponse:
@@ -90,7 +109,7 @@ def table_response(*, filename: str, fmt: str, columns: Sequence[Column], rows: 
             sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, 60)
         sheet.append(xlsx_safe_row(sheet, headers))
         for values in data:
-            sheet.append(xlsx_safe_row(sheet, values))
+            sheet.append([_xlsx_value(sheet, value) for value in values])
         output = io.BytesIO()
         workbook.save(output)
         response = HttpResponse(

@@ -249,7 +249,7 @@ class ExpenditureListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
     default_sort = "-date"
     export_filename = "expenditures"
     export_columns = [
-        Column(gettext_lazy("Date"), lambda e: e.date.isoformat()),
+        Column(gettext_lazy("Date"), lambda e: e.date),
         Column(gettext_lazy("Allocation"), lambda e: str(e.allocation)),
         Column(gettext_lazy("Document"), lambda e: e.document),
         Column(gettext_lazy("Description"), lambda e: e.description),
@@ -335,7 +335,7 @@ class CateringContractListView(LoginRequiredMixin, PermissionRequiredMixin, Filt
     export_columns = [
         Column(gettext_lazy("Meals of"), lambda c: c.get_serves_display()),
         Column(gettext_lazy("Status"), lambda c: c.get_status_display()),
-        Column(gettext_lazy("Applied for or concluded on"), lambda c: c.decided_on.isoformat()),
+        Column(gettext_lazy("Applied for or concluded on"), lambda c: c.decided_on),
         Column(gettext_lazy("Term (years)"), lambda c: c.years),
         Column(gettext_lazy("Total amount (EUR)"), lambda c: c.total_amount),
         Column(gettext_lazy("Procedure"), lambda c: c.procedure),
@@ -459,8 +459,8 @@ class SettlementLineListView(LoginRequiredMixin, PermissionRequiredMixin, Filter
         Column(gettext_lazy("Municipality"), lambda line: line.municipality.name),
         Column(gettext_lazy("Direction"), lambda line: line.direction),
         Column(gettext_lazy("Level"), lambda line: line.level),
-        Column(gettext_lazy("Period from"), lambda line: line.period_start.isoformat()),
-        Column(gettext_lazy("Period to"), lambda line: line.period_end.isoformat()),
+        Column(gettext_lazy("Period from"), lambda line: line.period_start),
+        Column(gettext_lazy("Period to"), lambda line: line.period_end),
         Column(gettext_lazy("Learners"), lambda line: line.learners),
         Column(gettext_lazy("Months"), lambda line: line.months),
         Column(gettext_lazy("Cost per learner per month (EUR)"), lambda line: line.monthly_cost),

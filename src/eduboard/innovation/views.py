@@ -70,7 +70,7 @@ class BookingListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
     default_sort = "date"
     export_filename = "bookings"
     export_columns = [
-        Column(gettext_lazy("Date"), lambda b: b.slot.date.isoformat()),
+        Column(gettext_lazy("Date"), lambda b: b.slot.date),
         Column(gettext_lazy("Start"), lambda b: b.slot.start.strftime("%H:%M")),
         Column(gettext_lazy("Activity"), lambda b: b.slot.activity.code),
         Column(gettext_lazy("School"), lambda b: b.school_name),
@@ -233,7 +233,7 @@ class VisitListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
     default_sort = "-date"
     export_filename = "visits"
     export_columns = [
-        Column(gettext_lazy("Date"), lambda v: v.date.isoformat()),
+        Column(gettext_lazy("Date"), lambda v: v.date),
         Column(gettext_lazy("Kind"), lambda v: v.kind),
         Column(gettext_lazy("Activity"), lambda v: v.activity.code if v.activity else ""),
         Column(gettext_lazy("School"), lambda v: v.school_name),

@@ -71,8 +71,8 @@ class SelfAssessmentListView(LoginRequiredMixin, PermissionRequiredMixin, Filter
         Column(gettext_lazy("Registration number"), lambda a: a.institution.registration_number),
         Column(gettext_lazy("Framework"), lambda a: str(a.framework)),
         Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
-        Column(gettext_lazy("Submitted"), lambda a: a.submitted_at.date().isoformat() if a.submitted_at else ""),
-        Column(gettext_lazy("Published"), lambda a: a.published_at.date().isoformat() if a.published_at else ""),
+        Column(gettext_lazy("Submitted"), lambda a: a.submitted_at),
+        Column(gettext_lazy("Published"), lambda a: a.published_at),
     ]
 
     def get_base_queryset(self) -> QuerySet[Any]:
@@ -314,9 +314,9 @@ class AccreditationListView(LoginRequiredMixin, PermissionRequiredMixin, Filtere
     export_columns = [
         Column(gettext_lazy("Institution"), lambda a: a.institution.name),
         Column(gettext_lazy("Programme"), lambda a: a.programme.code if a.programme_id else ""),
-        Column(gettext_lazy("Accredited on"), lambda a: a.accredited_on.isoformat()),
+        Column(gettext_lazy("Accredited on"), lambda a: a.accredited_on),
         Column(gettext_lazy("Term (years)"), lambda a: a.term_years),
-        Column(gettext_lazy("Expires on"), lambda a: a.expires_on.isoformat()),
+        Column(gettext_lazy("Expires on"), lambda a: a.expires_on),
         Column(gettext_lazy("Decision"), lambda a: a.decision),
     ]
 

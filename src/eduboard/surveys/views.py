@@ -60,8 +60,8 @@ class SurveyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVi
     export_columns = [
         Column(gettext_lazy("Code"), lambda s: s.code),
         Column(gettext_lazy("Title"), lambda s: s.title_lv),
-        Column(gettext_lazy("Opens on"), lambda s: s.opens_on.isoformat() if s.opens_on else ""),
-        Column(gettext_lazy("Closes on"), lambda s: s.closes_on.isoformat() if s.closes_on else ""),
+        Column(gettext_lazy("Opens on"), lambda s: s.opens_on),
+        Column(gettext_lazy("Closes on"), lambda s: s.closes_on),
         Column(gettext_lazy("Finished answers"), lambda s: s.finished_responses),
     ]
 
