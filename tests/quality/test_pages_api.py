@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -136,6 +137,25 @@ def test_exam_stats_api_is_scoped_to_the_caller(world: World, signed_in: Callabl
     assert signed_in(world.head).get("/api/quality/exam-results/").json()["count"] == 1
     page = signed_in(world.analyst).get("/quality/exams/?year=2024&exam=ce_basic").content.decode()
     assert "55,00" in page and "63,90" in page and 'data-chart="chart-exams"' in page
+
+
+@pytest.mark.usefixtures("english")
+def test_preschool_graduates_monitoring_reads_as_such_with_no_mean_on_the_pages(
+    world: World, signed_in: Callable[[User], Client]
+) -> None:
+    """Seed 002's 846 preschool graduates: a monitoring sitting of grade 0, assessed by criteria without a mean."""
+    latvian = Subject.objects.create(name="Latviešu valoda")
+    graduates = ExamSitting.objects.create(year=2024, exam="monitoring", subject=latvian, grade=0)
+    first_grade = ExamSitting.objects.create(year=2024, exam="monitoring", subject=latvian, grade=1)
+    ExamResult.objects.create(sitting=graduates, institution=world.school, candidates=46, mean_percent=None)
+    ExamResult.objects.create(sitting=first_grade, institution=world.school, candidates=52, mean_percent=Decimal("71"))
+    client = signed_in(world.analyst)
+    results = client.get("/quality/exams/results/", {"year": 2024}).content.decode()
+    assert "preschool graduates" in results and "by criteria" in results
+    assert "None" not in results
+    comparison = client.get("/quality/exams/", {"year": 2024, "exam": "monitoring"}).content.decode()
+    labels = re.findall(r"<tr><td>(Latviešu valoda[^<]*)</td>", comparison)
+    assert labels == ["Latviešu valoda, preschool graduates", "Latviešu valoda, 1."]
 
 
 def test_stats_page_shows_the_chart_and_its_table(

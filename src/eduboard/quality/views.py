@@ -80,7 +80,7 @@ class ObservationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
     default_sort = "-date"
     export_filename = "observations"
     export_columns = [
-        Column(gettext_lazy("Date"), lambda o: o.date.isoformat()),
+        Column(gettext_lazy("Date"), lambda o: o.date),
         Column(gettext_lazy("Institution"), lambda o: o.institution.name),
         Column(gettext_lazy("Kind"), lambda o: o.get_kind_display()),
         Column(gettext_lazy("Observer"), lambda o: o.observer_display),
@@ -90,7 +90,7 @@ class ObservationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         Column(gettext_lazy("Form version"), lambda o: o.form.version),
         Column(
             gettext_lazy("Acknowledged"),
-            lambda o: timezone.localtime(o.acknowledged_at).date().isoformat() if o.acknowledged_at else "",
+            lambda o: timezone.localtime(o.acknowledged_at).date() if o.acknowledged_at else None,
         ),
     ]
 
@@ -272,7 +272,9 @@ def exam_comparison_view(request: HttpRequest) -> HttpResponse:
         parts = [row["subject"]]
         if row["level"]:
             parts.append(str(levels[row["level"]]))
-        if row["grade"]:
+        if row["grade"] == 0:  # the preschool graduates' monitoring (seed 002: 846, assessed by criteria)
+            parts.append(_("preschool graduates"))
+        elif row["grade"]:
             parts.append(f"{row['grade']}.")
         return ", ".join(parts)
 
