@@ -227,6 +227,7 @@ def test_a_loan_to_a_learner_not_enrolled_there_is_refused(world: World) -> None
     with pytest.raises(ValidationError) as refused:
         services.loan_create(asset=device, learner=stranger, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
     assert refused.value.code == "not_enrolled"
+    assert "02.09.2024." in refused.value.messages[0]  # the day as the user reads it (Latvian by default)
     pupil = Learner.objects.get(last_name="Zinātne0")
     with pytest.raises(ValidationError):  # enrolled from 2024-09-01 only
         services.loan_create(asset=device, learner=pupil, lent_on=date(2024, 8, 20), by=WHOLE_CITY)

@@ -399,7 +399,7 @@ def test_a_tranche_with_payments_keeps_its_due_date_in_a_new_plan() -> None:
     without_it = [services.PlannedTranche(date(2020, 6, 30), share_percent=D("100"))]
     with pytest.raises(ValidationError) as refused:
         services.tranche_plan_set(project=project, tranches=without_it, version=version, by=WHOLE_CITY)
-    assert "2019-11-15" in " ".join(refused.value.messages)
+    assert "15.11.2019." in " ".join(refused.value.messages)
     assert Tranche.objects.filter(project=project).count() == 5
     kept = [
         services.PlannedTranche(date(2019, 11, 15), share_percent=D("20")),

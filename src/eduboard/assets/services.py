@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from eduboard.assets.choices import HELD_STATUSES, AssetStatus, ReturnCondition
@@ -121,7 +122,7 @@ def _check_borrower(asset: Asset, learner: Learner | None, staff_member: StaffMe
     if learner is not None and not learner_enrolled_at(learner=learner, institution_id=asset.institution_id, on=on):
         raise ValidationError(
             _("%(learner)s is not enrolled in %(institution)s on %(date)s.")
-            % {"learner": learner, "institution": asset.institution, "date": on.isoformat()},
+            % {"learner": learner, "institution": asset.institution, "date": date_format(on, "SHORT_DATE_FORMAT")},
             code="not_enrolled",
         )
     if staff_member is not None and not staff_member_works_at(
@@ -129,7 +130,7 @@ def _check_borrower(asset: Asset, learner: Learner | None, staff_member: StaffMe
     ):
         raise ValidationError(
             _("%(person)s holds no rate at %(institution)s on %(date)s.")
-            % {"person": staff_member, "institution": asset.institution, "date": on.isoformat()},
+            % {"person": staff_member, "institution": asset.institution, "date": date_format(on, "SHORT_DATE_FORMAT")},
             code="not_employed",
         )
 
@@ -181,7 +182,9 @@ def loan_return(*, loan_id: int, returned_on: date, condition: str, by: Viewer, 
     if version is not None:
         refuse_stale(stored=loan.version, expected=version, message=_("Someone else changed this loan meanwhile."))
     if loan.returned_on is not None:
-        raise ValidationError(_("This loan was closed on %s already.") % loan.returned_on.isoformat(), code="closed")
+        raise ValidationError(
+            _("This loan was closed on %s already.") % date_format(loan.returned_on, "SHORT_DATE_FORMAT"), code="closed"
+        )
     if returned_on < loan.lent_on:
         raise ValidationError(_("The return date is before the loan's start."), code="returned_on")
     if condition not in RETURN_STATUS:

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -167,7 +168,9 @@ def tranche_plan_set(
     missing = paid_days - set(days)
     if missing:
         raise ValidationError(
-            _("The tranche due on %s has payments; keep it in the plan.") % min(missing).isoformat(), code="paid"
+            _("The tranche due on %s has payments; keep it in the plan.")
+            % date_format(min(missing), "SHORT_DATE_FORMAT"),
+            code="paid",
         )
     current = {tranche.due_on: tranche for tranche in locked.tranches.all()}
     kept: list[Tranche] = []
