@@ -10,6 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import TimeStampedModel
@@ -209,7 +210,7 @@ class Expenditure(TimeStampedModel):
         indexes = [models.Index(fields=["allocation", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.document}: {self.amount}"
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.document}: {self.amount}"
 
 
 class CostRate(models.Model):

@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
@@ -188,7 +189,7 @@ class Slot(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.activity.code} {self.date} {self.start:%H:%M}"
+        return f"{self.activity.code} {date_format(self.date, 'SHORT_DATE_FORMAT')} {self.start:%H:%M}"
 
     @property
     def free(self) -> int:
@@ -294,7 +295,7 @@ class Visit(TimeStampedModel):
         ordering = ["-date", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.school_name or self.get_kind_display()}"
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.school_name or self.get_kind_display()}"
 
 
 class Card(TimeStampedModel):
@@ -422,7 +423,7 @@ class Event(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.starts_at:%Y-%m-%d} {self.title}"
+        return f"{date_format(timezone.localtime(self.starts_at), 'SHORT_DATE_FORMAT')} {self.title}"
 
 
 # --- robotics competitions (seed 000: Lego sumo, mini-sumo, line followers)
@@ -494,7 +495,7 @@ class Competition(TimeStampedModel):
         ordering = ["-date", "code"]
 
     def __str__(self) -> str:
-        return f"{self.date} {self.title_lv}"
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.title_lv}"
 
     def title(self, language: str | None) -> str:
         return str(getattr(self, f"title_{language}", "") or self.title_lv) if language else self.title_lv
@@ -729,7 +730,7 @@ class CourseSession(models.Model):
         constraints = [models.UniqueConstraint(fields=["course", "date"], name="innovation_session_unique")]
 
     def __str__(self) -> str:
-        return f"{self.course.code} {self.date}"
+        return f"{self.course.code} {date_format(self.date, 'SHORT_DATE_FORMAT')}"
 
 
 class ParticipantQuerySet(ScopedQuerySet):

@@ -12,6 +12,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -195,7 +196,7 @@ class Tranche(TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["project", "due_on"], name="projects_tranche_once_a_day")]
 
     def __str__(self) -> str:
-        return f"{self.due_on}: {self.amount}"
+        return f"{date_format(self.due_on, 'SHORT_DATE_FORMAT')}: {self.amount}"
 
 
 class Payment(TimeStampedModel):
@@ -325,7 +326,7 @@ class Deadline(TimeStampedModel):
         ordering = ["due_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.title} {self.due_on}"
+        return f"{self.title} {date_format(self.due_on, 'SHORT_DATE_FORMAT')}"
 
 
 class ProjectDocument(models.Model):

@@ -188,7 +188,7 @@ HEAD_TRANSITION = [UnifiedSchoolHead.ENSURED] * 6 + [UnifiedSchoolHead.PARTLY] *
 # Accreditations: (institution, programme code or "", accredited on, term, decision). The tehnikums was
 # accredited until 1 December 2021 (seed 003); the rest is illustrative.
 ACCREDITATIONS = [
-    (TEHNIKUMS, "", date(2015, 12, 1), 6, "IKVD lēmums (līdz 2021-12-01)"),
+    (TEHNIKUMS, "", date(2015, 12, 1), 6, "IKVD lēmums (līdz 01.12.2021.)"),
     (TEHNIKUMS, "", date(2021, 11, 30), 6, "IKVD lēmums Nr. 2021/112"),
     (TEHNIKUMS, "33344011", date(2020, 11, 20), 6, "IKVD lēmums Nr. 2020/418"),
     (ZINATNU, "", date(2021, 3, 15), 6, "IKVD lēmums Nr. 2021/37"),

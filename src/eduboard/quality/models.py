@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.accounts.roles import Role
@@ -239,7 +240,7 @@ class Observation(TimeStampedModel):
         indexes = [models.Index(fields=["date", "kind"]), models.Index(fields=["institution", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.subject}, {self.grade} — {self.teacher}"
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.subject}, {self.grade} — {self.teacher}"
 
     def get_absolute_url(self) -> str:
         return reverse("quality:observation_detail", args=[self.pk])
