@@ -34,3 +34,17 @@ def test_changes_show_labels_not_codes_and_times_in_the_users_zone(
     riga = {timezone.localtime(entry.timestamp).replace(tzinfo=None, microsecond=0) for entry in LogEntry.objects.all()}
     assert rows[1:] and all(row[0] in riga for row in rows[1:])
     assert load_workbook(io.BytesIO(export.content)).worksheets[0]["A2"].number_format == "DD.MM.YYYY HH:MM:SS"
+
+
+def test_an_institutions_history_reads_in_latvian_without_the_rows_pointing_at_it(
+    school_a: Institution, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    """auditlog lists another table's rows pointing at a new institution ("observations: None →
+    quality.Observation.None") and names its actions in English; the page shows neither."""
+    school_a.name = "Jaunā vidusskola"
+    school_a.save()
+    page = signed_in(make_user(role=Role.BOARD_ADMIN)).get(f"/registry/institutions/{school_a.pk}/").content.decode()
+    history = page[page.index('id="history"') if 'id="history"' in page else page.index("<h2>Vēsture</h2>") :]
+    assert "izveide (" in history and "labošana (" in history
+    assert "Nosaukums: " in history and "→ Jaunā vidusskola" in history
+    assert ".None" not in history and "create" not in history and "Version" not in history

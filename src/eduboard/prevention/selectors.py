@@ -263,7 +263,7 @@ def learner_case(*, learner: Any, as_of: date, visible_to: Viewer) -> dict[str, 
             LogEntry.objects.filter(
                 content_type=ContentType.objects.get_for_model(SupportPlan), object_id__in=[p.pk for p in plans]
             )
-            .select_related("actor")
+            .select_related("actor", "content_type")
             .order_by("timestamp")
         ):
             history.setdefault(int(entry.object_id or 0), []).append(entry)

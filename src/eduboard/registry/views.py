@@ -93,7 +93,7 @@ class InstitutionDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailV
                 "places": places,
                 "programmes": selectors.institution_programmes(institution=institution, groups=groups),
                 "joined_institutions": institution.joined_institutions.order_by("closed_on"),
-                "history": LogEntry.objects.get_for_object(institution).select_related("actor")[:20],
+                "history": LogEntry.objects.get_for_object(institution).select_related("actor", "content_type")[:20],
             }
         )
         return context
