@@ -7,9 +7,12 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import translation
+from django.utils.functional import Promise
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.core.jobs import IMPORT_KINDS
 from eduboard.core.models import ImportJob
 from eduboard.registry.models import Enrolment, Learner
 from eduboard.registry.synthetic import PersonalCodes
@@ -121,3 +124,26 @@ def test_import_kinds_are_named_in_the_user_s_language_not_by_their_codes(
     assert "personal_code, first_name, last_name" in index  # each kind's columns, as the template has them
     start = board.get("/imports/quality/exam_results/").content.decode()
     assert "Iestāžu eksāmenu rezultāti</h1>" in start
+
+
+def test_every_import_page_explains_its_columns_in_the_users_language(
+    make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    """The "allowed values" of each column are help for people: Latvian by default, Russian on request; the codes
+    themselves (yes|partly|no, YYYY-MM-DD) stay as the file must hold them."""
+    untranslated = {}
+    for (area, kind), importer in IMPORT_KINDS.items():
+        for column, allowed in importer.codes.items():
+            if not isinstance(allowed, Promise):  # a list of codes, the same in every language
+                continue
+            with translation.override("en"):
+                english = str(allowed)
+            for language in ("lv", "ru"):
+                with translation.override(language):
+                    if str(allowed) == english:
+                        untranslated[f"{area}/{kind}/{column}/{language}"] = english
+    assert untranslated == {}
+    page = signed_in(make_user(Role.BOARD_ADMIN)).get("/imports/assets/assets/").content.decode()
+    with translation.override("lv"):
+        latvian = str(IMPORT_KINDS[("assets", "assets")].codes["inventory_number"])
+    assert latvian in page and "unique across the board" not in page

@@ -12,8 +12,10 @@ from typing import Any, ClassVar
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.assets.choices import AssetStatus, ReturnCondition, RoomKind
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room
@@ -88,14 +90,16 @@ class AssetImporter(AssetsImporter):
     optional_columns: ClassVar[frozenset[str]] = frozenset(
         {"model", "serial_number", "funding_source", "acquired_on", "price", "status"}
     )
-    codes: ClassVar[dict[str, str]] = {
-        "inventory_number": "unique across the board, e.g. DVS-CB-00001",
-        "kind": "chromebook|laptop|tablet|interactive_screen|projector|robotics_kit|microscope|other (or a kind added)",
-        "institution": "registration number of the holding institution",
-        "funding_source": "a funding source's code (state, municipal, eu_funds, …), may be empty",
-        "acquired_on": "YYYY-MM-DD, may be empty",
-        "price": "euros with a dot and at most 2 decimals, may be empty",
-        "status": "|".join(AssetStatus.values) + " (in_stock when empty)",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "inventory_number": gettext_lazy("unique across the board, e.g. DVS-CB-00001"),
+        "kind": gettext_lazy(
+            "chromebook|laptop|tablet|interactive_screen|projector|robotics_kit|microscope|other (or a kind added)"
+        ),
+        "institution": gettext_lazy("registration number of the holding institution"),
+        "funding_source": gettext_lazy("a funding source's code (state, municipal, eu_funds, …), may be empty"),
+        "acquired_on": gettext_lazy("YYYY-MM-DD, may be empty"),
+        "price": gettext_lazy("euros with a dot and at most 2 decimals, may be empty"),
+        "status": format_lazy("{} {}", "|".join(AssetStatus.values), gettext_lazy("(in_stock when empty)")),
     }
     example: ClassVar[list[str]] = [
         "DVS-CB-00001", "chromebook", "Lenovo 100e", "SN123456", "9000000011", "eu_funds", "2023-08-15", "259.00",
@@ -215,13 +219,13 @@ class LoanImporter(AssetsImporter):
         "inventory_number", "borrower_personal_code", "lent_on", "due_on", "returned_on", "condition",
     ]  # fmt: skip
     optional_columns: ClassVar[frozenset[str]] = frozenset({"due_on", "returned_on", "condition"})
-    codes: ClassVar[dict[str, str]] = {
-        "inventory_number": "an asset's inventory number",
-        "borrower_personal_code": "the learner's or staff member's personal code, DDMMYY-NNNNN",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "inventory_number": gettext_lazy("an asset's inventory number"),
+        "borrower_personal_code": gettext_lazy("the learner's or staff member's personal code, DDMMYY-NNNNN"),
         "lent_on": "YYYY-MM-DD",
-        "due_on": "YYYY-MM-DD, may be empty",
-        "returned_on": "YYYY-MM-DD, empty while the loan is open",
-        "condition": "|".join(ReturnCondition.values) + " (with returned_on)",
+        "due_on": gettext_lazy("YYYY-MM-DD, may be empty"),
+        "returned_on": gettext_lazy("YYYY-MM-DD, empty while the loan is open"),
+        "condition": format_lazy("{} {}", "|".join(ReturnCondition.values), gettext_lazy("(with returned_on)")),
     }
     example: ClassVar[list[str]] = ["DVS-CB-00001", "150317-12345", "2024-09-02", "2025-06-20", "", ""]
 
@@ -386,13 +390,13 @@ class LicenceImporter(AssetsImporter):
     permission = "assets.add_licence"
     columns: ClassVar[list[str]] = ["product", "institution", "seats", "valid_from", "valid_to", "funding_source"]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"valid_to", "funding_source"})
-    codes: ClassVar[dict[str, str]] = {
-        "product": "the product's name, e.g. Uzdevumi.lv PRO",
-        "institution": "registration number",
-        "seats": "a whole number above zero",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "product": gettext_lazy("the product's name, e.g. Uzdevumi.lv PRO"),
+        "institution": gettext_lazy("registration number"),
+        "seats": gettext_lazy("a whole number above zero"),
         "valid_from": "YYYY-MM-DD",
-        "valid_to": "YYYY-MM-DD, may be empty",
-        "funding_source": "a funding source's code, may be empty",
+        "valid_to": gettext_lazy("YYYY-MM-DD, may be empty"),
+        "funding_source": gettext_lazy("a funding source's code, may be empty"),
     }
     example: ClassVar[list[str]] = ["Uzdevumi.lv PRO", "9000000011", "120", "2024-09-01", "2025-08-31", "municipal"]
 
@@ -466,12 +470,12 @@ class RoomImporter(AssetsImporter):
     permission = "assets.add_room"
     columns: ClassVar[list[str]] = ["institution", "name", "kind", "places", "computers"]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"places", "computers"})
-    codes: ClassVar[dict[str, str]] = {
-        "institution": "registration number",
-        "name": "the room's name or number, unique in the institution",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "institution": gettext_lazy("registration number"),
+        "name": gettext_lazy("the room's name or number, unique in the institution"),
         "kind": "|".join(RoomKind.values),
-        "places": "a whole number, may be empty",
-        "computers": "a whole number (0 when empty)",
+        "places": gettext_lazy("a whole number, may be empty"),
+        "computers": gettext_lazy("a whole number (0 when empty)"),
     }
     example: ClassVar[list[str]] = ["9000000011", "204. kabinets", "computer_room", "24", "24"]
 

@@ -38,6 +38,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_stubs_ext import StrOrPromise
 from openpyxl import Workbook, load_workbook
 
 from eduboard.core import uploads
@@ -543,7 +544,7 @@ class Importer:
     title: ClassVar[Any] = ""  # what people read for the kind (a translated text), e.g. "Learners and enrolments"
     columns: ClassVar[list[str]]
     optional_columns: ClassVar[frozenset[str]] = frozenset()
-    codes: ClassVar[dict[str, str]] = {}  # column -> allowed codes, for templates and help
+    codes: ClassVar[dict[str, StrOrPromise]] = {}  # column -> allowed codes, for templates and help
     example: ClassVar[list[str]] = []
 
     permission: ClassVar[str] = ""  # needed to use this importer from the pages
@@ -854,7 +855,7 @@ class Importer:
         codes = workbook.create_sheet("codes")
         codes.append(["column", "allowed values"])
         for column, allowed in cls.codes.items():
-            codes.append(xlsx_safe_row(codes, [column, allowed]))
+            codes.append(xlsx_safe_row(codes, [column, str(allowed)]))
         output = io.BytesIO()
         workbook.save(output)
         return output.getvalue()

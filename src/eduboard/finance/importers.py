@@ -14,6 +14,7 @@ from typing import ClassVar
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import (
     ImportResult,
@@ -125,14 +126,22 @@ class AllocationImporter(FinanceImporter):
     title = gettext_lazy("Allocations")
     permission = "finance.add_allocation"
     columns: ClassVar[list[str]] = ["year", "institution", "purpose", "source", "amount"]
-    codes: ClassVar[dict[str, str]] = {
-        "year": "the budget year, e.g. 2024",
-        "institution": "registration number, or the name of a group of institutions (e.g. all preschools)",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "year": gettext_lazy("the budget year, e.g. 2024"),
+        "institution": gettext_lazy(
+            "registration number, or the name of a group of institutions (e.g. visas pirmsskolas izglītības iestādes)"
+        ),
         "purpose": "|".join(Purpose.values),
         "source": "|".join(SOURCE_CODES),
-        "amount": "euros with a dot and at most 2 decimals: 61716 or 61716.00",
+        "amount": gettext_lazy("euros with a dot and at most 2 decimals: 61716 or 61716.00"),
     }
-    example: ClassVar[list[str]] = ["2024", "all preschools", "teaching_aids", "state", "61716.00"]
+    example: ClassVar[list[str]] = [
+        "2024",
+        "visas pirmsskolas izglītības iestādes",
+        "teaching_aids",
+        "state",
+        "61716.00",
+    ]
 
     def parse(self, values: dict[str, str]) -> AllocationRow:
         institution_id, set_id = self.recipient(values)
@@ -197,17 +206,17 @@ class ExpenditureImporter(FinanceImporter):
         "document",
         "description",
     ]
-    codes: ClassVar[dict[str, str]] = {
+    codes: ClassVar[dict[str, StrOrPromise]] = {
         **AllocationImporter.codes,
-        "year": "the allocation's year (year, institution, purpose and source name the allocation)",
-        "date": "YYYY-MM-DD, within the year",
-        "amount": "euros above zero, with a dot and at most 2 decimals: 3474.93",
-        "document": "the accounting document's number (one document once per allocation and date)",
-        "description": "free text, may be empty",
+        "year": gettext_lazy("the allocation's year (year, institution, purpose and source name the allocation)"),
+        "date": gettext_lazy("YYYY-MM-DD, within the year"),
+        "amount": gettext_lazy("euros above zero, with a dot and at most 2 decimals: 3474.93"),
+        "document": gettext_lazy("the accounting document's number (one document once per allocation and date)"),
+        "description": gettext_lazy("free text, may be empty"),
     }
     example: ClassVar[list[str]] = [
         "2024",
-        "all preschools",
+        "visas pirmsskolas izglītības iestādes",
         "teaching_aids",
         "state",
         "2024-03-12",
@@ -320,10 +329,10 @@ class CostRateImporter(FinanceImporter):
     title = gettext_lazy("Approved costs per learner")
     permission = "finance.add_costrate"
     columns: ClassVar[list[str]] = ["year", "programme_kind", "monthly_cost"]
-    codes: ClassVar[dict[str, str]] = {
-        "year": "e.g. 2024",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "year": gettext_lazy("e.g. 2024"),
         "programme_kind": "|".join(CostKind.values),
-        "monthly_cost": "euros with a dot and at most 2 decimals: 300.18",
+        "monthly_cost": gettext_lazy("euros with a dot and at most 2 decimals: 300.18"),
     }
     example: ClassVar[list[str]] = ["2024", "preschool_day", "300.18"]
 

@@ -23,6 +23,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import ImportResult, RowProblem, parse_date, parse_required, parse_yes_no
 from eduboard.innovation import courses
@@ -56,12 +57,16 @@ class CourseAttendanceImporter(ScopedImporter):
     title = gettext_lazy("Course attendance")
     permission = "innovation.add_attendance"
     columns: ClassVar[list[str]] = ["course", "personal_code_or_name", "school", "session_date", "present"]
-    codes: ClassVar[dict[str, str]] = {
-        "course": "the course's code",
-        "personal_code_or_name": "a city teacher's personal code DDMMYY-XNNNN, or the name of a teacher from elsewhere",
-        "school": "a city institution's registration number or a school's name (may be empty with a personal code)",
-        "session_date": "YYYY-MM-DD, a session of the course",
-        "present": "yes|no (also 1|0, jā|nē)",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "course": gettext_lazy("the course's code"),
+        "personal_code_or_name": gettext_lazy(
+            "a city teacher's personal code DDMMYY-XNNNN, or the name of a teacher from elsewhere"
+        ),
+        "school": gettext_lazy(
+            "a city institution's registration number or a school's name (may be empty with a personal code)"
+        ),
+        "session_date": gettext_lazy("YYYY-MM-DD, a session of the course"),
+        "present": gettext_lazy("yes|no (also 1|0, jā|nē)"),
     }
     example: ClassVar[list[str]] = [
         "robotika-sakumskolai-2025", "Inga Kalniņa", "Krāslavas Varavīksnes vidusskola", "2025-10-07", "yes",

@@ -23,8 +23,10 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import (
     ImportResult,
@@ -118,17 +120,17 @@ class ActivityImporter(CentreImporter):
         "title_en",
         "title_ru",
     ]
-    codes: ClassVar[dict[str, str]] = {
-        "code": "the activity's code (letters, digits, -); a row with a known code updates it",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "code": gettext_lazy("the activity's code (letters, digits, -); a row with a known code updates it"),
         "kind": "|".join(ActivityKind.values),
         "module": "physics_robotics|health_genetics|ecology|entrepreneurship",
-        "age_bands": "3-7|7-10|10-15|15-19|19-25, several separated by ; (e.g. 7-10;10-15)",
-        "duration_min": f"minutes, {DURATION_MIN}–{DURATION_MAX}",
-        "places": "places in one session (a whole number)",
-        "languages": "lv|ru|en, several separated by ; (e.g. lv;ru)",
-        "title_lv": "the title in Latvian",
-        "title_en": "in English (optional)",
-        "title_ru": "in Russian (optional)",
+        "age_bands": gettext_lazy("3-7|7-10|10-15|15-19|19-25, several separated by ; (e.g. 7-10;10-15)"),
+        "duration_min": format_lazy(gettext_lazy("minutes, {low}–{high}"), low=DURATION_MIN, high=DURATION_MAX),
+        "places": gettext_lazy("places in one session (a whole number)"),
+        "languages": gettext_lazy("lv|ru|en, several separated by ; (e.g. lv;ru)"),
+        "title_lv": gettext_lazy("the title in Latvian"),
+        "title_en": gettext_lazy("in English (optional)"),
+        "title_ru": gettext_lazy("in Russian (optional)"),
     }
     example: ClassVar[list[str]] = [
         "robotika-7-10",
@@ -207,13 +209,13 @@ class SlotImporter(CentreImporter):
     title = gettext_lazy("Innovation centre slots")
     permission = "innovation.add_slot"
     columns: ClassVar[list[str]] = ["activity", "date", "start", "end", "room", "places"]
-    codes: ClassVar[dict[str, str]] = {
-        "activity": "the activity's code",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "activity": gettext_lazy("the activity's code"),
         "date": "YYYY-MM-DD",
         "start": "HH:MM",
-        "end": "HH:MM, after the start",
-        "room": "the room (optional)",
-        "places": "places offered (a whole number; not below the places booked already)",
+        "end": gettext_lazy("HH:MM, after the start"),
+        "room": gettext_lazy("the room (optional)"),
+        "places": gettext_lazy("places offered (a whole number; not below the places booked already)"),
     }
     example: ClassVar[list[str]] = ["robotika-7-10", "2025-10-14", "10:00", "11:30", "Robotikas zāle", "24"]
 
@@ -280,14 +282,14 @@ class VisitImporter(CentreImporter):
         "teachers",
         "age_band",
     ]
-    codes: ClassVar[dict[str, str]] = {
-        "activity": "the activity's code",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "activity": gettext_lazy("the activity's code"),
         "date": "YYYY-MM-DD",
-        "school": "the school's name (a city school's name links it)",
-        "municipality": "the school's municipality",
-        "grade": "grade or grades (e.g. 7 or 5-6)",
-        "learners": "learners who came",
-        "teachers": "teachers who came",
+        "school": gettext_lazy("the school's name (a city school's name links it)"),
+        "municipality": gettext_lazy("the school's municipality"),
+        "grade": gettext_lazy("grade or grades (e.g. 7 or 5-6)"),
+        "learners": gettext_lazy("learners who came"),
+        "teachers": gettext_lazy("teachers who came"),
         "age_band": "3-7|7-10|10-15|15-19|19-25",
     }
     example: ClassVar[list[str]] = [
@@ -379,14 +381,14 @@ class EventImporter(ScopedImporter):
     title = gettext_lazy("Events")
     permission = "innovation.add_event"
     columns: ClassVar[list[str]] = ["title", "starts_at", "ends_at", "place", "organiser", "audience", "public"]
-    codes: ClassVar[dict[str, str]] = {
-        "title": "the event's title",
-        "starts_at": "YYYY-MM-DD (a whole day) or YYYY-MM-DD HH:MM",
-        "ends_at": "the same way, or empty (a day's or a moment's event)",
-        "place": "where (optional)",
-        "organiser": "the organising institution's registration number; empty: the education board",
-        "audience": "who it is for (optional)",
-        "public": "yes|no (also 1|0, jā|nē): in the public feeds",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "title": gettext_lazy("the event's title"),
+        "starts_at": gettext_lazy("YYYY-MM-DD (a whole day) or YYYY-MM-DD HH:MM"),
+        "ends_at": gettext_lazy("the same way, or empty (a day's or a moment's event)"),
+        "place": gettext_lazy("where (optional)"),
+        "organiser": gettext_lazy("the organising institution's registration number; empty: the education board"),
+        "audience": gettext_lazy("who it is for (optional)"),
+        "public": gettext_lazy("yes|no (also 1|0, jā|nē): in the public feeds"),
     }
     example: ClassVar[list[str]] = [
         "Pedagogu Augusta konference", "2024-08-27 10:00", "2024-08-27 14:00", "Daugavpils Vienības nams",
@@ -462,15 +464,17 @@ class TeamImporter(ScopedImporter):
     title = gettext_lazy("Competition teams")
     permission = "innovation.add_team"
     columns: ClassVar[list[str]] = ["competition", "discipline", "team", "school", "robot", "members", "coach_email"]
-    codes: ClassVar[dict[str, str]] = {
-        "competition": "the competition's code",
-        "discipline": "mini_sumo|lego_sumo|line_follower (a discipline of the competition)",
-        "team": "the team's name",
-        "school": "the school's name, or a city school's registration number",
-        "robot": "the robot's name",
-        "members": "first names and ages separated by ;, e.g. Anna (12); Pēteris (13) (an age may be missing; a bare "
-        "number: that many members)",
-        "coach_email": "the coach's e-mail",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "competition": gettext_lazy("the competition's code"),
+        "discipline": gettext_lazy("mini_sumo|lego_sumo|line_follower (a discipline of the competition)"),
+        "team": gettext_lazy("the team's name"),
+        "school": gettext_lazy("the school's name, or a city school's registration number"),
+        "robot": gettext_lazy("the robot's name"),
+        "members": gettext_lazy(
+            "first names and ages separated by ;, e.g. Anna (12); Pēteris (13) (an age may be missing; a bare "
+            "number: that many members)"
+        ),
+        "coach_email": gettext_lazy("the coach's e-mail"),
     }
     example: ClassVar[list[str]] = [
         "robotika-2025", "mini_sumo", "Zibens", "Daugavpils Valsts ģimnāzija", "Zibens-1", "Anna (12); Pēteris (13)",

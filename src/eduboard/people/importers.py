@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import (
     ImportResult,
@@ -114,14 +115,14 @@ class StaffImporter(PeopleImporter):
         "start_date",
         "end_date",
     ]
-    codes: ClassVar[dict[str, str]] = {
-        "personal_code": "DDMMYY-XNNNN (with a valid check digit) or 32XXXX-XXXXX",
-        "institution": "registration number",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "personal_code": gettext_lazy("DDMMYY-XNNNN (with a valid check digit) or 32XXXX-XXXXX"),
+        "institution": gettext_lazy("registration number"),
         "position": "|".join(POSITION_CODES),
-        "subject": "free text, empty where none",
-        "fte": "above zero, up to three decimals: 0.5, 1, 3.221",
+        "subject": gettext_lazy("free text, empty where none"),
+        "fte": gettext_lazy("above zero, up to three decimals: 0.5, 1, 3.221"),
         "start_date": "YYYY-MM-DD",
-        "end_date": "YYYY-MM-DD (the last day) or empty",
+        "end_date": gettext_lazy("YYYY-MM-DD (the last day) or empty"),
     }
     example: ClassVar[list[str]] = [
         "150380-11111",
@@ -277,13 +278,13 @@ class VacancyImporter(PeopleImporter):
     title = gettext_lazy("Vacancies")
     permission = "people.add_vacancy"
     columns: ClassVar[list[str]] = ["institution", "position", "subject", "fte", "published_on", "filled_on"]
-    codes: ClassVar[dict[str, str]] = {
-        "institution": "registration number",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "institution": gettext_lazy("registration number"),
         "position": "|".join(POSITION_CODES),
-        "subject": "free text, empty where none",
-        "fte": "above zero, up to three decimals: 0.5, 1, 3.221",
-        "published_on": "YYYY-MM-DD, or empty while only declared",
-        "filled_on": "YYYY-MM-DD (not before published_on) or empty",
+        "subject": gettext_lazy("free text, empty where none"),
+        "fte": gettext_lazy("above zero, up to three decimals: 0.5, 1, 3.221"),
+        "published_on": gettext_lazy("YYYY-MM-DD, or empty while only declared"),
+        "filled_on": gettext_lazy("YYYY-MM-DD (not before published_on) or empty"),
     }
     example: ClassVar[list[str]] = ["9000000012", "subject_teacher", "ķīmija", "1", "2024-08-01", ""]
 

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import ImportResult, RowProblem, parse_choice, parse_date, parse_int, parse_required
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
@@ -87,11 +88,11 @@ class AbsenceImporter(LearnerRowImporter):
     title = gettext_lazy("Absences")
     permission = "prevention.add_absence"
     columns: ClassVar[list[str]] = ["personal_code", "institution", "date", "lessons", "excused"]
-    codes: ClassVar[dict[str, str]] = {
-        "personal_code": "the learner's personal code (enrolled in the institution)",
-        "institution": "registration number",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "personal_code": gettext_lazy("the learner's personal code (enrolled in the institution)"),
+        "institution": gettext_lazy("registration number"),
         "date": "YYYY-MM-DD",
-        "lessons": "lessons missed that day, 1–20",
+        "lessons": gettext_lazy("lessons missed that day, 1–20"),
         "excused": "yes|no",
     }
     example: ClassVar[list[str]] = ["010110-10006", "9000000011", "2024-10-14", "6", "no"]
@@ -137,13 +138,13 @@ class TermResultImporter(LearnerRowImporter):
     title = gettext_lazy("Term results")
     permission = "prevention.add_termresult"
     columns: ClassVar[list[str]] = ["personal_code", "institution", "school_year", "term", "subject", "grade"]
-    codes: ClassVar[dict[str, str]] = {
-        "personal_code": "the learner's personal code (enrolled in the institution)",
-        "institution": "registration number",
-        "school_year": "e.g. 2024/2025",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "personal_code": gettext_lazy("the learner's personal code (enrolled in the institution)"),
+        "institution": gettext_lazy("registration number"),
+        "school_year": gettext_lazy("e.g. 2024/2025"),
         "term": "1|2|year",
-        "subject": "subject name, e.g. Matemātika",
-        "grade": "1–10, or nv (not assessed)",
+        "subject": gettext_lazy("subject name, e.g. Matemātika"),
+        "grade": gettext_lazy("1–10, or nv (not assessed)"),
     }
     example: ClassVar[list[str]] = ["010110-10006", "9000000011", "2024/2025", "1", "Matemātika", "3"]
 

@@ -16,9 +16,11 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.db.models import Sum
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_countries import countries
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import (
     ImportFailed,
@@ -130,19 +132,21 @@ class ProjectImporter(ProjectsImporter):
     optional_columns: ClassVar[frozenset[str]] = frozenset(
         {"coordinator", "coordinator_country", "city_share", "institutions"}
     )
-    codes: ClassVar[dict[str, str]] = {
-        "reference": "the programme's reference number, kept exactly (e.g. 2019-1-TR01-KA201-076605)",
-        "title": "the title in Latvian",
-        "programme": "erasmus_ka1|erasmus_ka2|erasmus_ka220|leonardo|nordplus|cerv|etwinning|esf|erdf|rrf|state|"
-        "municipal|other (or a programme added)",
-        "role": "|".join(CityRole.values) + " (the city's role)",
-        "coordinator_country": "ISO 3166 alpha-2 (TR, PL, LV, …)",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "reference": gettext_lazy("the programme's reference number, kept exactly (e.g. 2019-1-TR01-KA201-076605)"),
+        "title": gettext_lazy("the title in Latvian"),
+        "programme": gettext_lazy(
+            "erasmus_ka1|erasmus_ka2|erasmus_ka220|leonardo|nordplus|cerv|etwinning|esf|erdf|rrf|state|"
+            "municipal|other (or a programme added)"
+        ),
+        "role": format_lazy("{} {}", "|".join(CityRole.values), gettext_lazy("(the city's role)")),
+        "coordinator_country": gettext_lazy("ISO 3166 alpha-2 (TR, PL, LV, …)"),
         "start_date": "YYYY-MM-DD",
-        "end_date": "YYYY-MM-DD, on or after start_date",
+        "end_date": gettext_lazy("YYYY-MM-DD, on or after start_date"),
         "status": "|".join(ProjectStatus.values),
-        "grant": "the total grant in euros with a dot",
-        "city_share": "what the city receives, at most the grant (the grant when empty)",
-        "institutions": "registration numbers of the city's participating institutions separated by ;",
+        "grant": gettext_lazy("the total grant in euros with a dot"),
+        "city_share": gettext_lazy("what the city receives, at most the grant (the grant when empty)"),
+        "institutions": gettext_lazy("registration numbers of the city's participating institutions separated by ;"),
     }
     example: ClassVar[list[str]] = [
         "2019-1-TR01-KA201-076605", "Inovācijas un transformācijas izglītībā", "erasmus_ka2", "partner",
@@ -269,10 +273,10 @@ class PartnerImporter(ProjectsImporter):
     permission = "projects.add_partner"
     columns: ClassVar[list[str]] = ["reference", "organisation", "country", "role"]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"role"})
-    codes: ClassVar[dict[str, str]] = {
-        "reference": "a project's reference number",
-        "country": "ISO 3166 alpha-2 (TR, PL, LV, IT, …)",
-        "role": "|".join(CityRole.values) + " (partner when empty)",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "reference": gettext_lazy("a project's reference number"),
+        "country": gettext_lazy("ISO 3166 alpha-2 (TR, PL, LV, IT, …)"),
+        "role": format_lazy("{} {}", "|".join(CityRole.values), gettext_lazy("(partner when empty)")),
     }
     example: ClassVar[list[str]] = ["2019-1-TR01-KA201-076605", "Uniwersytet Rzeszowski", "PL", "partner"]
 
@@ -355,13 +359,15 @@ class TrancheImporter(ProjectsImporter):
     optional_columns: ClassVar[frozenset[str]] = frozenset(
         {"share_percent", "amount", "received_on", "received_amount"}
     )
-    codes: ClassVar[dict[str, str]] = {
-        "reference": "a project's reference number",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "reference": gettext_lazy("a project's reference number"),
         "due_date": "YYYY-MM-DD",
-        "share_percent": "the tranche's share of the city's share in %, with a dot (20, 33.33); or give the amount",
-        "amount": "euros with a dot; or give the share",
-        "received_on": "YYYY-MM-DD when the tranche was received, empty when not yet",
-        "received_amount": "euros received (the tranche's amount when empty and received_on is given)",
+        "share_percent": gettext_lazy(
+            "the tranche's share of the city's share in %, with a dot (20, 33.33); or give the amount"
+        ),
+        "amount": gettext_lazy("euros with a dot; or give the share"),
+        "received_on": gettext_lazy("YYYY-MM-DD when the tranche was received, empty when not yet"),
+        "received_amount": gettext_lazy("euros received (the tranche's amount when empty and received_on is given)"),
     }
     example: ClassVar[list[str]] = ["2019-1-TR01-KA201-076605", "2019-11-15", "20", "2810.00", "2019-11-20", "2810.00"]
 
@@ -520,13 +526,13 @@ class MobilityImporter(ProjectsImporter):
     columns: ClassVar[list[str]] = [
         "reference", "direction", "from_date", "to_date", "host_city", "host_country", "participants", "flow",
     ]  # fmt: skip
-    codes: ClassVar[dict[str, str]] = {
-        "reference": "a project's reference number",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "reference": gettext_lazy("a project's reference number"),
         "direction": "|".join(Direction.values),
-        "from_date": "YYYY-MM-DD, within the project's dates",
-        "to_date": "YYYY-MM-DD, within the project's dates",
-        "host_country": "ISO 3166 alpha-2 (LT, PL, …)",
-        "participants": "how many people take part (1 or more)",
+        "from_date": gettext_lazy("YYYY-MM-DD, within the project's dates"),
+        "to_date": gettext_lazy("YYYY-MM-DD, within the project's dates"),
+        "host_country": gettext_lazy("ISO 3166 alpha-2 (LT, PL, …)"),
+        "participants": gettext_lazy("how many people take part (1 or more)"),
         "flow": "|".join(Flow.values),
     }
     example: ClassVar[list[str]] = [

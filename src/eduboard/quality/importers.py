@@ -25,8 +25,10 @@ from typing import Any, ClassVar
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import (
     Importer,
@@ -184,16 +186,18 @@ class ObservationImporter(QualityImporter):
     permission = "quality.add_observation"
     columns: ClassVar[list[str]] = _FormColumns()  # type: ignore[assignment]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"strengths", "suggestions"})
-    codes: ClassVar[dict[str, str]] = {
-        "date": "YYYY-MM-DD, not in the future",
-        "institution": "registration number",
-        "observer": "the observer's username",
-        "teacher": "the observed teacher's personal code (a staff member)",
-        "subject": "subject name, e.g. Matemātika",
-        "grade": "grade or group, e.g. 7.b",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "date": gettext_lazy("YYYY-MM-DD, not in the future"),
+        "institution": gettext_lazy("registration number"),
+        "observer": gettext_lazy("the observer's username"),
+        "teacher": gettext_lazy("the observed teacher's personal code (a staff member)"),
+        "subject": gettext_lazy("subject name, e.g. Matemātika"),
+        "grade": gettext_lazy("grade or group, e.g. 7.b"),
         "kind": "|".join(ObservationKind.values),
-        "criteria": "one column per criterion code of the form in use: yes|partly|no on the default scale",
-        "strengths, suggestions": "optional free text",
+        "criteria": gettext_lazy(
+            "one column per criterion code of the form in use: yes|partly|no on the default scale"
+        ),
+        "strengths, suggestions": gettext_lazy("optional free text"),
     }
 
     @classmethod
@@ -474,18 +478,20 @@ class ExamResultImporter(SittingImporter):
     ]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"grade"})
     identity_column = "national_mean_percent"
-    codes: ClassVar[dict[str, str]] = {
-        "year": "the year of the exam (2024) or its school year (2023/2024)",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "year": gettext_lazy("the year of the exam (2024) or its school year (2023/2024)"),
         "exam": EXAM_CODES,
-        "subject": "subject name, e.g. Matemātika",
-        "level": "optimal|higher, or empty",
-        "institution": "registration number",
-        "candidates": "a whole number above zero",
-        "mean_percent": "0–100 with a dot, e.g. 48.4; empty only for a monitoring test assessed by criteria",
-        "below_threshold": "candidates below the pass threshold, or empty",
-        "national_mean_percent": "0–100 with a dot, or empty",
-        "type_mean_percent": "the mean of the institution's type, 0–100 with a dot, or empty",
-        "grade": "optional: the grade of a monitoring test (1–12)",
+        "subject": gettext_lazy("subject name, e.g. Matemātika"),
+        "level": gettext_lazy("optimal|higher, or empty"),
+        "institution": gettext_lazy("registration number"),
+        "candidates": gettext_lazy("a whole number above zero"),
+        "mean_percent": gettext_lazy(
+            "0–100 with a dot, e.g. 48.4; empty only for a monitoring test assessed by criteria"
+        ),
+        "below_threshold": gettext_lazy("candidates below the pass threshold, or empty"),
+        "national_mean_percent": gettext_lazy("0–100 with a dot, or empty"),
+        "type_mean_percent": gettext_lazy("the mean of the institution's type, 0–100 with a dot, or empty"),
+        "grade": gettext_lazy("optional: the grade of a monitoring test (1–12)"),
     }
     example: ClassVar[list[str]] = [
         "2024", "ce_basic", "Matemātika", "", "9000000011", "52", "42.3", "4", "43.2", "", "",
@@ -572,14 +578,14 @@ class LearnerResultImporter(SittingImporter):
     permission = "quality.add_learnerresult"
     columns: ClassVar[list[str]] = ["year", "exam", "subject", "personal_code", "percent", "level", "grade"]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"level", "grade"})
-    codes: ClassVar[dict[str, str]] = {
-        "year": "the year of the test (2024) or its school year (2023/2024)",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "year": gettext_lazy("the year of the test (2024) or its school year (2023/2024)"),
         "exam": EXAM_CODES,
-        "subject": "subject name, e.g. Latviešu valoda",
-        "personal_code": "the learner's personal code; their school comes from the registry's enrolments",
-        "percent": "0–100 with a dot, e.g. 18.5",
-        "level": "optional: optimal|higher",
-        "grade": "optional: the grade (1–12), e.g. 7 for the grade-7 monitoring test",
+        "subject": gettext_lazy("subject name, e.g. Latviešu valoda"),
+        "personal_code": gettext_lazy("the learner's personal code; their school comes from the registry's enrolments"),
+        "percent": gettext_lazy("0–100 with a dot, e.g. 18.5"),
+        "level": gettext_lazy("optional: optimal|higher"),
+        "grade": gettext_lazy("optional: the grade (1–12), e.g. 7 for the grade-7 monitoring test"),
     }
     example: ClassVar[list[str]] = ["2024", "monitoring", "Latviešu valoda", "010110-10006", "18.5", "", "7"]
 
@@ -704,15 +710,18 @@ class SelfAssessmentImporter(QualityImporter):
         "institution", "school_year", "framework", "criterion", "level", "description", "strengths", "next_steps",
     ]  # fmt: skip
     identity_column = "framework"
-    codes: ClassVar[dict[str, str]] = {
-        "institution": "registration number",
-        "school_year": "e.g. 2024/2025",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "institution": gettext_lazy("registration number"),
+        "school_year": gettext_lazy("e.g. 2024/2025"),
         "framework": f"{FRAMEWORK_MK325}|{FRAMEWORK_AREAS7}",
-        "criterion": "a criterion code of the framework, e.g. 2.1 (areas7 rates area 1 as a whole: 1)",
-        "level": f"{QUALITY_LEVEL_CODES} (or izcili, ļoti labi, labi, jāpilnveido, nepietiekami); empty: not rated",
-        "description": "what the institution found",
-        "strengths": "achievements we are proud of",
-        "next_steps": "further development",
+        "criterion": gettext_lazy("a criterion code of the framework, e.g. 2.1 (areas7 rates area 1 as a whole: 1)"),
+        "level": format_lazy(
+            gettext_lazy("{codes} (or izcili, ļoti labi, labi, jāpilnveido, nepietiekami); empty: not rated"),
+            codes=QUALITY_LEVEL_CODES,
+        ),
+        "description": gettext_lazy("what the institution found"),
+        "strengths": gettext_lazy("achievements we are proud of"),
+        "next_steps": gettext_lazy("further development"),
     }
     example: ClassVar[list[str]] = [
         "9000000011", "2024/2025", FRAMEWORK_AREAS7, "2.1", "good", "Stundās ir skaidri mērķi.",
@@ -869,12 +878,18 @@ class HeadEvaluationImporter(QualityImporter):
     title = gettext_lazy("Heads' professional evaluations")
     permission = "quality.add_headevaluation"
     columns: ClassVar[list[str]] = ["institution", "head_personal_code", "evaluated_on", "criterion", "level"]
-    codes: ClassVar[dict[str, str]] = {
-        "institution": "registration number",
-        "head_personal_code": "the head's personal code (a staff member employed in the institution)",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "institution": gettext_lazy("registration number"),
+        "head_personal_code": gettext_lazy("the head's personal code (a staff member employed in the institution)"),
         "evaluated_on": "YYYY-MM-DD",
-        "criterion": f"4.1|4.2|4.3 (the heads' framework {FRAMEWORK_HEADS}) or {OVERALL}",
-        "level": f"{QUALITY_LEVEL_CODES} (or izcili, ļoti labi, labi, jāpilnveido, nepietiekami)",
+        "criterion": format_lazy(
+            gettext_lazy("4.1|4.2|4.3 (the heads' framework {framework}) or {overall}"),
+            framework=FRAMEWORK_HEADS,
+            overall=OVERALL,
+        ),
+        "level": format_lazy(
+            gettext_lazy("{codes} (or izcili, ļoti labi, labi, jāpilnveido, nepietiekami)"), codes=QUALITY_LEVEL_CODES
+        ),
     }
     example: ClassVar[list[str]] = ["9000000011", "150380-11111", "2024-05-31", OVERALL, "very_good"]
 

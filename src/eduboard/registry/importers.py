@@ -12,8 +12,10 @@ from typing import Any, ClassVar, NamedTuple
 
 from django.conf import settings
 from django.db.models import F
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import (
     Importer,
@@ -153,12 +155,12 @@ class InstitutionImporter(ScopedImporter):
         "joined_to",
     ]
     optional_columns = frozenset({"joined_to", "short_name", "address"})
-    codes: ClassVar[dict[str, str]] = {
+    codes: ClassVar[dict[str, StrOrPromise]] = {
         "type": "|".join(InstitutionType.values),
         "founder": "|".join(Founder.values),
         "opened_on": "YYYY-MM-DD",
-        "closed_on": "YYYY-MM-DD or empty",
-        "joined_to": "registration number of the institution that took it over, or empty",
+        "closed_on": gettext_lazy("YYYY-MM-DD or empty"),
+        "joined_to": gettext_lazy("registration number of the institution that took it over, or empty"),
     }
     example: ClassVar[list[str]] = [
         "9000000011",
@@ -290,16 +292,18 @@ class ProgrammeImporter(ScopedImporter):
     permission = "registry.add_programme"
     columns: ClassVar[list[str]] = ["code", "name", "level", "special_needs", "language", "stem", "field"]
     optional_columns: ClassVar[frozenset[str]] = frozenset({"stem", "field"})
-    codes: ClassVar[dict[str, str]] = {
-        "code": (
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "code": gettext_lazy(
             "8 digits: 01 preschool, 11 basic 1–6, 21 basic, 31 general secondary, …; "
             "special programmes have 5 as the fifth digit and the category as the sixth"
         ),
         "level": "|".join(ProgrammeLevel.values),
         "special_needs": "|".join(SpecialNeeds.values),
         "language": "|".join(InstructionLanguage.values),
-        "stem": "yes|no (interest education: a STEM programme; optional column)",
-        "field": "interest education's field: " + "|".join(InterestField.values) + " (optional column)",
+        "stem": gettext_lazy("yes|no (interest education: a STEM programme; optional column)"),
+        "field": format_lazy(
+            gettext_lazy("interest education's field: {codes} (optional column)"), codes="|".join(InterestField.values)
+        ),
     }
     example: ClassVar[list[str]] = [
         "21015611",
@@ -366,13 +370,13 @@ class GroupImporter(ScopedImporter):
     title = gettext_lazy("Groups and classes")
     permission = "registry.add_group"
     columns: ClassVar[list[str]] = ["institution", "school_year", "programme", "name", "grade", "kind", "capacity"]
-    codes: ClassVar[dict[str, str]] = {
-        "institution": "registration number",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "institution": gettext_lazy("registration number"),
         "school_year": "2024/2025",
-        "programme": "programme code",
-        "grade": "1–12 for classes, empty for preschool groups",
+        "programme": gettext_lazy("programme code"),
+        "grade": gettext_lazy("1–12 for classes, empty for preschool groups"),
         "kind": "|".join(GroupKind.values),
-        "capacity": "places, or empty",
+        "capacity": gettext_lazy("places, or empty"),
     }
     example: ClassVar[list[str]] = ["9000000011", "2024/2025", "21011111", "1.a", "1", "day", "28"]
 
@@ -502,15 +506,15 @@ class LearnerImporter(ScopedImporter):
         "enrolled_on",
         "left_on",
     ]
-    codes: ClassVar[dict[str, str]] = {
-        "personal_code": "DDMMYY-XNNNN (with a valid check digit) or 32XXXX-XXXXX",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "personal_code": gettext_lazy("DDMMYY-XNNNN (with a valid check digit) or 32XXXX-XXXXX"),
         "birth_date": "YYYY-MM-DD",
-        "declared_municipality": "name of the municipality, e.g. Daugavpils",
-        "institution": "registration number",
+        "declared_municipality": gettext_lazy("name of the municipality, e.g. Daugavpils"),
+        "institution": gettext_lazy("registration number"),
         "school_year": "2024/2025",
-        "group": "the group's name as in the groups file",
+        "group": gettext_lazy("the group's name as in the groups file"),
         "enrolled_on": "YYYY-MM-DD",
-        "left_on": "YYYY-MM-DD or empty",
+        "left_on": gettext_lazy("YYYY-MM-DD or empty"),
     }
     example: ClassVar[list[str]] = [
         "150317-21110",
@@ -773,10 +777,10 @@ class ResidentsElsewhereImporter(ScopedImporter):
     title = gettext_lazy("Residents learning in other municipalities")
     permission = "registry.add_residentselsewhere"
     columns: ClassVar[list[str]] = ["municipality", "school_year", "level", "learners"]
-    codes: ClassVar[dict[str, str]] = {
+    codes: ClassVar[dict[str, StrOrPromise]] = {
         "school_year": "2024/2025",
         "level": "|".join(ProgrammeLevel.values),
-        "learners": "a whole number",
+        "learners": gettext_lazy("a whole number"),
     }
     example: ClassVar[list[str]] = ["Augšdaugavas novads", "2024/2025", "basic", "120"]
 

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import ImportResult, RowProblem, parse_choice, parse_int, parse_required, parse_text
 from eduboard.registry.importers import ScopedImporter
@@ -78,15 +79,19 @@ class QuestionImporter(SurveyImporter):
     title = gettext_lazy("Survey questions")
     permission = "surveys.add_question"
     columns: ClassVar[list[str]] = ["survey", "audience", "code", "text_lv", "text_en", "text_ru", "kind", "choices"]
-    codes: ClassVar[dict[str, str]] = {
-        "survey": "the survey's code; a new code creates the survey, titled by its code until someone edits it",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "survey": gettext_lazy(
+            "the survey's code; a new code creates the survey, titled by its code until someone edits it"
+        ),
         "audience": AUDIENCES,
-        "code": "the question's code; the same code in several audiences compares them side by side",
-        "text_lv": "the question in Latvian",
-        "text_en": "in English (optional)",
-        "text_ru": "in Russian (optional)",
+        "code": gettext_lazy("the question's code; the same code in several audiences compares them side by side"),
+        "text_lv": gettext_lazy("the question in Latvian"),
+        "text_en": gettext_lazy("in English (optional)"),
+        "text_ru": gettext_lazy("in Russian (optional)"),
         "kind": KINDS,
-        "choices": "single|multiple: the choices separated by ; (e.g. sports;music;art); empty for the other kinds",
+        "choices": gettext_lazy(
+            "single|multiple: the choices separated by ; (e.g. sports;music;art); empty for the other kinds"
+        ),
     }
     example: ClassVar[list[str]] = [
         "labbutiba-2024", "teachers", "important_part", "Es jūtos kā nozīmīga iestādes daļa.",
@@ -161,11 +166,11 @@ class PopulationImporter(SurveyImporter):
     title = gettext_lazy("Survey populations")
     permission = "surveys.add_population"
     columns: ClassVar[list[str]] = ["survey", "institution", "audience", "population"]
-    codes: ClassVar[dict[str, str]] = {
-        "survey": "the survey's code",
-        "institution": "registration number",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "survey": gettext_lazy("the survey's code"),
+        "institution": gettext_lazy("registration number"),
         "audience": AUDIENCES,
-        "population": "the audience's size in the institution on the census date (a whole number)",
+        "population": gettext_lazy("the audience's size in the institution on the census date (a whole number)"),
     }
     example: ClassVar[list[str]] = ["labbutiba-2024", "9000000011", "parents", "540"]
 
@@ -223,14 +228,18 @@ class ResponseImporter(SurveyImporter):
     permission = "surveys.add_response"
     columns: ClassVar[list[str]] = ["survey", "response_id", "institution", "audience", "question", "answer"]
     identity_column = "response_id"
-    codes: ClassVar[dict[str, str]] = {
-        "survey": "the survey's code",
-        "response_id": "the response's id in the file (any text up to 64 characters; never a person's name or code)",
-        "institution": "registration number",
+    codes: ClassVar[dict[str, StrOrPromise]] = {
+        "survey": gettext_lazy("the survey's code"),
+        "response_id": gettext_lazy(
+            "the response's id in the file (any text up to 64 characters; never a person's name or code)"
+        ),
+        "institution": gettext_lazy("registration number"),
         "audience": AUDIENCES,
-        "question": "the question's code in that audience",
-        "answer": "frequency: always|often|sometimes|rarely|never; agreement: agree|rather_agree|rather_disagree|"
-        "disagree; yes_partly_no: yes|partly|no; single: one choice; multiple: choices separated by ;; number; text",
+        "question": gettext_lazy("the question's code in that audience"),
+        "answer": gettext_lazy(
+            "frequency: always|often|sometimes|rarely|never; agreement: agree|rather_agree|rather_disagree|"
+            "disagree; yes_partly_no: yes|partly|no; single: one choice; multiple: choices separated by ;; number; text"
+        ),
     }
     example: ClassVar[list[str]] = ["labbutiba-2024", "p-0001", "9000000011", "teachers", "important_part", "often"]
 
