@@ -28,7 +28,8 @@ from eduboard.reports.services import clean_dates
             OpenApiParameter(
                 f"{area}_as_of",
                 OpenApiTypes.DATE,
-                description=f"YYYY-MM-DD, not after as_of: the {area} figures' own date (as_of when not given)",
+                description=f"YYYY-MM-DD, not after as_of: the {area} figures' own date (when not given: "
+                + ("the day of the last spending up to as_of)" if area == "money" else "as_of)"),
             )
             for area in DATE_AREAS
         ],

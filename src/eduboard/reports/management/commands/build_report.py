@@ -47,7 +47,10 @@ class Command(BaseCommand):
                 f"--{area}-as-of",
                 dest=f"{area}_as_of",
                 type=iso_date,
-                help=f"readiness: YYYY-MM-DD, the {area} figures' own date (the report's date when not given)",
+                help=f"readiness: YYYY-MM-DD, the {area} figures' own date (when not given: "
+                + (
+                    "the day of the last spending up to the report's date)" if area == "money" else "the report's date)"
+                ),
             )
         parser.add_argument("--format", dest="fmt", choices=sorted(FORMATS), required=True)
         parser.add_argument("--out", required=True, help="the file to write (- for standard output)")
