@@ -186,11 +186,9 @@ def allocation_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRes
     if request.method == "POST" and form.is_valid():
         edited: Allocation = form.save(commit=False)
         try:
-            services.allocation_save(
-                allocation=edited, expected_version=form.cleaned_data.get("version") if allocation else None
-            )
+            services.allocation_save(allocation=edited, expected_version=form.edited_version())
         except ValidationError as error:
-            add_service_error(form, error)
+            form.add_save_error(error)
         else:
             messages.success(request, _("The allocation was saved."))
             return redirect("finance:allocation_detail", pk=edited.pk)
@@ -310,9 +308,9 @@ def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResp
     if request.method == "POST" and form.is_valid():
         edited: MealRule = form.save(commit=False)
         try:
-            services.meal_rule_save(rule=edited, expected_version=form.cleaned_data.get("version") if rule else None)
+            services.meal_rule_save(rule=edited, expected_version=form.edited_version())
         except ValidationError as error:
-            add_service_error(form, error)
+            form.add_save_error(error)
         else:
             messages.success(request, _("The meal rule was saved."))
             return redirect("finance:meals")
@@ -363,11 +361,9 @@ def catering_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         edited: CateringContract = form.save(commit=False)
         try:
-            services.catering_contract_save(
-                contract=edited, expected_version=form.cleaned_data.get("version") if contract else None
-            )
+            services.catering_contract_save(contract=edited, expected_version=form.edited_version())
         except ValidationError as error:
-            add_service_error(form, error)
+            form.add_save_error(error)
         else:
             messages.success(request, _("The catering contracts were saved."))
             return redirect("finance:catering_list")
