@@ -26,6 +26,18 @@ class ExamKind(models.TextChoices):
     QUALIFICATION = "qualification", _("Vocational qualification exam")
 
 
+# The "grade" of a city monitoring test written by the preschools' graduates, assessed by criteria without a mean
+# (seed 002: 846 in Latvian); counted apart from the schools' grades.
+PRESCHOOL_GRADUATES_GRADE = 0
+
+
+def sitting_grade_label(grade: int | None) -> str:
+    """A sitting's grade as people read it: "7.", "preschool graduates", or "" when the sitting has no grade."""
+    if grade == PRESCHOOL_GRADUATES_GRADE:
+        return str(_("preschool graduates"))
+    return f"{grade}." if grade else ""
+
+
 class ExamLevel(models.TextChoices):
     """The level of a secondary exam (mācību satura apguves līmenis); empty for the others."""
 

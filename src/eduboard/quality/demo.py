@@ -29,7 +29,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality import demo_evaluation
-from eduboard.quality.choices import DEFAULT_THRESHOLDS, ExamKind, ObservationKind
+from eduboard.quality.choices import DEFAULT_THRESHOLDS, PRESCHOOL_GRADUATES_GRADE, ExamKind, ObservationKind
 from eduboard.quality.defaults import DEFAULT_FORM_CODE, YES_PARTLY_NO, ensure_default_form
 from eduboard.quality.models import (
     Answer,
@@ -334,7 +334,7 @@ def _load_exams(institutions: dict[str, Institution]) -> None:
     )
     subjects = _subjects(sorted({row[3] for row in SEED_002_EXAMS} | {row[0] for row in SEED_003_TABLE}))
     for exam, level, grade, subject, city, national, below, candidates in SEED_002_EXAMS:
-        if grade == 0:
+        if grade == PRESCHOOL_GRADUATES_GRADE:
             schools = preschools
         elif exam == ExamKind.CE_BASIC or (exam in (ExamKind.MONITORING, ExamKind.PILOT) and grade is not None):
             schools = general

@@ -51,6 +51,7 @@ from eduboard.quality.choices import (
     FRAMEWORK_AREAS7,
     FRAMEWORK_HEADS,
     FRAMEWORK_MK325,
+    PRESCHOOL_GRADUATES_GRADE,
     ExamKind,
     ExamLevel,
     FrameworkKind,
@@ -388,7 +389,13 @@ def parse_sitting(values: dict[str, str]) -> SittingKey:
     subject = parse_subject(values)
     level = parse_choice(values, "level", LEVEL_CODES, default="")
     # Grade 0: the preschool's last year (its graduates), in a city monitoring test only.
-    grade = parse_int(values, "grade", required=False, minimum=0 if exam == ExamKind.MONITORING else 1, maximum=12)
+    grade = parse_int(
+        values,
+        "grade",
+        required=False,
+        minimum=PRESCHOOL_GRADUATES_GRADE if exam == ExamKind.MONITORING else 1,
+        maximum=12,
+    )
     return SittingKey(year, exam, subject, level, grade)
 
 
@@ -491,7 +498,7 @@ class ExamResultImporter(SittingImporter):
         "below_threshold": gettext_lazy("candidates below the pass threshold, or empty"),
         "national_mean_percent": gettext_lazy("0–100 with a dot, or empty"),
         "type_mean_percent": gettext_lazy("the mean of the institution's type, 0–100 with a dot, or empty"),
-        "grade": gettext_lazy("optional: the grade of a monitoring test (1–12)"),
+        "grade": gettext_lazy("optional: the grade of a monitoring test (1–12; 0 for the preschools' graduates)"),
     }
     example: ClassVar[list[str]] = [
         "2024", "ce_basic", "Matemātika", "", "9000000011", "52", "42.3", "4", "43.2", "", "",

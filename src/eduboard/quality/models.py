@@ -28,6 +28,7 @@ from eduboard.quality.choices import (
     SelfAssessmentStatus,
     UnifiedSchoolEnvironment,
     UnifiedSchoolHead,
+    sitting_grade_label,
 )
 from eduboard.registry.models import Institution, Learner, Programme, ScopedQuerySet
 from eduboard.registry.validators import mask_personal_code, validate_personal_code
@@ -339,8 +340,12 @@ class ExamSitting(models.Model):
 
     def __str__(self) -> str:
         level = f" ({self.get_level_display()})" if self.level else ""
-        grade = f", {self.grade}." if self.grade else ""
+        grade = f", {self.grade_label}" if self.grade_label else ""
         return f"{self.year} {self.get_exam_display()}: {self.subject}{level}{grade}"
+
+    @property
+    def grade_label(self) -> str:
+        return sitting_grade_label(self.grade)
 
 
 class ExamResultQuerySet(ScopedQuerySet):

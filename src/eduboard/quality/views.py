@@ -21,7 +21,7 @@ from eduboard.core.numbers import chart_number
 from eduboard.core.views import FilteredListView
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality import selectors, services
-from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind, sitting_grade_label
 from eduboard.quality.filters import ExamResultFilter, ObservationFilter
 from eduboard.quality.forms import (
     AcknowledgeForm,
@@ -272,11 +272,9 @@ def exam_comparison_view(request: HttpRequest) -> HttpResponse:
         parts = [row["subject"]]
         if row["level"]:
             parts.append(str(levels[row["level"]]))
-        if row["grade"] == 0:  # the preschool graduates' monitoring (seed 002: 846, assessed by criteria)
-            parts.append(_("preschool graduates"))
-        elif row["grade"]:
-            parts.append(f"{row['grade']}.")
-        return ", ".join(parts)
+        if row["grade"] is not None:
+            parts.append(sitting_grade_label(row["grade"]))
+        return ", ".join(part for part in parts if part)
 
     shown = rows or institution_rows
     datasets = (

@@ -37,7 +37,7 @@ from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.prevention.selectors import prevention_figures
 from eduboard.projects.selectors import report_projects
 from eduboard.quality import selectors as quality_selectors
-from eduboard.quality.choices import ExamLevel, QualityLevel
+from eduboard.quality.choices import PRESCHOOL_GRADUATES_GRADE, ExamLevel, QualityLevel
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.selectors import GroupFigures, closed_before, group_figures, registry_stats
@@ -1495,7 +1495,7 @@ def _monitoring_totals(rows: list[dict[str, Any]]) -> list[Block]:
     for row in rows:
         if row["grade"]:
             by_subject[row["subject"]].append((row["grade"], row["candidates"]))
-        elif row["grade"] == 0:
+        elif row["grade"] == PRESCHOOL_GRADUATES_GRADE:
             preschool[row["subject"]] += row["candidates"]
     totals = [
         (subject, sum(count for _grade, count in by_subject[subject]), sorted(by_subject[subject]), preschool[subject])
