@@ -20,6 +20,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from eduboard.core.exports import XLSX_DATE_FORMAT
 from eduboard.reports.charts import chart_data_uri, chart_image
 from eduboard.reports.present import Cell, Figure, Presentation, Table, present
 
@@ -373,7 +374,6 @@ def _sheet_name(title: str, taken: set[str]) -> str:
 
 DAY = re.compile(r"^(\d{2})\.(\d{2})\.(\d{4})\.?$")  # a date as the report writes it: 20.08.2024(.)
 NO_VALUE = "—"
-DAY_FORMAT = "DD.MM.YYYY"
 
 
 def number_format(value: int | Decimal, unit: str, *, signed: bool = False) -> str:
@@ -417,7 +417,7 @@ def _xlsx_formats(sheet: Any, formats: list[str | None]) -> None:
         if form is not None:
             cell.number_format = form
         elif isinstance(cell.value, date):
-            cell.number_format = DAY_FORMAT
+            cell.number_format = XLSX_DATE_FORMAT
 
 
 def _figure_row(sheet: Any, section: str, item: Figure) -> tuple[list[Any], list[str | None]]:
