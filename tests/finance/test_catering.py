@@ -120,3 +120,13 @@ def test_a_head_reads_the_contracts_but_cannot_open_the_form(
     assert head.post(f"{PAGE}new/", {"serves": "preschools", "status": "planned", "decided_on": "2024-07-15",
                                      "years": "3"}).status_code == 403  # fmt: skip
     assert not CateringContract.objects.exists()
+
+
+def test_the_api_filters_contracts_as_the_page_does(make_user: Callable[..., User]) -> None:
+    common = {"decided_on": date(2024, 7, 15), "years": 3, "total_amount": Decimal("14480941.00")}
+    CateringContract.objects.create(serves="preschools", status="planned", **common)
+    CateringContract.objects.create(serves="general_schools", status="concluded", **{**common, "years": 5})
+    reader = api(make_user(Role.BOARD_ANALYST))
+    concluded = reader.get(URL, {"status": "concluded"}).json()["results"]
+    assert [(row["serves"], row["years"]) for row in concluded] == [("general_schools", 5)]
+    assert reader.get(URL, {"serves": "preschools"}).json()["count"] == 1

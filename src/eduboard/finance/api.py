@@ -37,7 +37,13 @@ from eduboard.core.api import (
     query_date,
 )
 from eduboard.finance import selectors, services
-from eduboard.finance.filters import AllocationFilter, CostRateFilter, ExpenditureFilter, SettlementFilter
+from eduboard.finance.filters import (
+    AllocationFilter,
+    CateringFilter,
+    CostRateFilter,
+    ExpenditureFilter,
+    SettlementFilter,
+)
 from eduboard.finance.models import (
     Allocation,
     CateringContract,
@@ -220,6 +226,7 @@ class CateringContractViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
     serializer_class = CateringContractSerializer
     queryset = CateringContract.objects.all()
+    filterset_class = CateringFilter
 
     def save_with(self, instance: CateringContract, expected: int | None, many: Mapping[str, Any]) -> None:
         services.catering_contract_save(contract=instance, expected_version=expected)

@@ -341,7 +341,7 @@ class CateringContractListView(LoginRequiredMixin, PermissionRequiredMixin, Filt
     ]
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        return CateringContract.objects.all()
+        return CateringContract.objects.visible_to(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
