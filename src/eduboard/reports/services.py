@@ -65,6 +65,7 @@ def clean_dates(*, as_of: date, dates: dict[str, date | None]) -> dict[str, date
     day after the report's date (the report cannot read figures not yet there); a day of another school year than
     the report's (the money: of another calendar year)."""
     errors: dict[str, str] = {}
+    report_year = reporting_school_year(as_of=as_of)
     for area, day in dates.items():
         if day is None:
             continue
@@ -81,7 +82,7 @@ def clean_dates(*, as_of: date, dates: dict[str, date | None]) -> dict[str, date
                 "date": day.isoformat(),
                 "report": as_of.isoformat(),
             }
-        elif area != "money" and reporting_school_year(as_of=day) != reporting_school_year(as_of=as_of):
+        elif area != "money" and reporting_school_year(as_of=day) != report_year:
             errors[area] = _("The date %(date)s of %(area)s describes another school year than %(report)s.") % {
                 "date": day.isoformat(),
                 "area": DATE_AREAS[area],

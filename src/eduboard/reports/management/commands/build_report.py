@@ -63,10 +63,11 @@ class Command(BaseCommand):
         started = time.perf_counter()
         narrative: dict[str, str] = {}
         title = ""
+        area_dates = {area: options[f"{area}_as_of"] for area in DATE_AREAS}
         if options["report"] == "self_assessment":
-            content, title = self._self_assessment(options)
+            content, title = self._self_assessment(options, dated=any(area_dates.values()))
         elif options["edition"]:
-            if options["as_of"] or any(options[f"{area}_as_of"] for area in DATE_AREAS):
+            if options["as_of"] or any(area_dates.values()):
                 raise CommandError("An edition has its own dates; give --edition N without --as-of or --*-as-of.")
             edition = ReportEdition.objects.select_related("school_year").filter(pk=options["edition"]).first()
             if edition is None:
@@ -92,7 +93,7 @@ class Command(BaseCommand):
                     self.stderr.write(f"  {done}/{total} {section}")
 
             try:
-                dates = clean_dates(as_of=as_of, dates={area: options[f"{area}_as_of"] for area in DATE_AREAS})
+                dates = clean_dates(as_of=as_of, dates=area_dates)
             except ValidationError as error:
                 raise CommandError(
                     "; ".join(f"--{area}-as-of: {' '.join(texts)}" for area, texts in error.message_dict.items())
@@ -109,13 +110,13 @@ class Command(BaseCommand):
                 f"in {time.perf_counter() - started:.1f} s."
             )
 
-    def _self_assessment(self, options: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    def _self_assessment(self, options: dict[str, Any], *, dated: bool) -> tuple[dict[str, Any], str]:
         """The self-assessment report's content and title, for the whole city (the command is the board's)."""
         if not options["institution"] or not options["year"]:
             raise CommandError("Give --institution REG and --year YYYY/YYYY for the self_assessment report.")
-        if options["edition"] or options["as_of"] or any(options[f"{area}_as_of"] for area in DATE_AREAS):
+        if options["edition"] or options["as_of"] or dated:
             raise CommandError(
-                "--edition and --as-of are for the readiness report; self_assessment counts on 1 October."
+                "--edition, --as-of and --*-as-of are for the readiness report; self_assessment counts on 1 October."
             )
         try:
             assessment = self_assessment_for(
