@@ -8,12 +8,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from eduboard.core.api import query_date
+from eduboard.core.api import api_error, query_date
 from eduboard.registry.selectors import default_as_of
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.readiness import DATE_AREAS
@@ -50,7 +50,8 @@ def readiness_api_view(request: Request) -> Response:
     try:
         dates = clean_dates(as_of=as_of, dates=given)
     except DjangoValidationError as error:
-        raise ValidationError({f"{area}_as_of": texts for area, texts in error.message_dict.items()}) from None
+        by_parameter = {f"{area}_as_of": items for area, items in error.error_dict.items()}
+        raise api_error(DjangoValidationError(by_parameter)) from None
     return Response(readiness_content(as_of=as_of, visible_to=request.user, dates=dates))
 
 
