@@ -6,7 +6,7 @@ way everywhere; the XLSX takes the raw numbers kept beside the text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -128,15 +128,22 @@ class Presentation:
     def tables(self) -> list[Table]:
         return [block.table for section in self.sections for block in section.blocks if block.table is not None]
 
-    def for_reading(self, rows: int = DOCUMENT_ROWS) -> Presentation:
-        """This report with each table longer than `rows` cut to its first rows, for a document that is read page
-        by page (PDF, DOCX). A chart still draws from every row (its largest bars, `reports.charts.MAX_BARS`)."""
-        for table in self.tables():
-            if len(table.rows) <= rows:
-                continue
-            table.omitted = len(table.rows) - rows
-            table.rows = table.rows[:rows]
-        return self
+    def for_reading(self) -> Presentation:
+        """A copy of this report with each table longer than DOCUMENT_ROWS cut to its first rows, for a document
+        that is read page by page (PDF, DOCX); this one keeps every row. A chart still draws from every row (its
+        chart data is built apart, its largest bars: `reports.charts.MAX_BARS`)."""
+
+        def shortened(block: Block) -> Block:
+            table = block.table
+            if table is None or len(table.rows) <= DOCUMENT_ROWS:
+                return block
+            cut = replace(table, rows=table.rows[:DOCUMENT_ROWS], omitted=len(table.rows) - DOCUMENT_ROWS)
+            return replace(block, table=cut)
+
+        sections = [
+            replace(section, blocks=[shortened(block) for block in section.blocks]) for section in self.sections
+        ]
+        return replace(self, sections=sections)
 
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
