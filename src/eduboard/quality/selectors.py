@@ -31,6 +31,7 @@ from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import CENT, percent
 from eduboard.core.scope import Viewer
 from eduboard.quality.choices import (
+    DEFAULT_THRESHOLDS,
     ExamKind,
     QualityLevel,
     SelfAssessmentStatus,
@@ -48,14 +49,32 @@ from eduboard.quality.models import (
     LearnerResult,
     Observation,
     ObservationForm,
+    PassThreshold,
     SelfAssessment,
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
 )
-from eduboard.quality.services import pass_threshold, pass_thresholds
 from eduboard.registry.choices import Founder, InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import same_day_a_year_before
+
+
+def pass_thresholds(*, years: Iterable[int], exams: Iterable[str]) -> dict[tuple[int, str], Decimal | None]:
+    """(year, exam) -> the pass threshold of each `exam` in each of `years` (one query): a PassThreshold row, else
+    the default (10 % basic, 15 % secondary; None for an exam without one)."""
+    years, exams = list(years), list(exams)
+    stored = {
+        (year, exam): percent
+        for year, exam, percent in PassThreshold.objects.filter(year__in=years, exam__in=exams).values_list(
+            "year", "exam", "percent"
+        )
+    }
+    return {(year, exam): stored.get((year, exam), DEFAULT_THRESHOLDS.get(exam)) for year in years for exam in exams}
+
+
+def pass_threshold(*, year: int, exam: str) -> Decimal | None:
+    """The pass threshold of `exam` in `year` (`pass_thresholds` of one)."""
+    return pass_thresholds(years=[year], exams=[exam])[(year, exam)]
 
 
 def _percent(value: Decimal | None) -> Decimal | None:

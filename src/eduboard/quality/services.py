@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
@@ -19,7 +18,7 @@ from eduboard.core.models import SchoolYear
 from eduboard.core.scope import Viewer, WholeCity, sees_whole_city
 from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
 from eduboard.people.models import Employment, StaffMember
-from eduboard.quality.choices import DEFAULT_THRESHOLDS, FrameworkKind, ObservationKind, SelfAssessmentStatus
+from eduboard.quality.choices import FrameworkKind, ObservationKind, SelfAssessmentStatus
 from eduboard.quality.defaults import DEFAULT_FORM_CODE
 from eduboard.quality.models import (
     Accreditation,
@@ -35,7 +34,6 @@ from eduboard.quality.models import (
     HeadEvaluationLevel,
     Observation,
     ObservationForm,
-    PassThreshold,
     ScaleOption,
     SelfAssessment,
     SelfAssessmentEntry,
@@ -161,24 +159,6 @@ def subject_get_or_create(*, name: str) -> Subject:
         raise ValidationError(_("A subject needs a name."), code="no_subject")
     found = Subject.objects.filter(name__iexact=clean).first()
     return found or Subject.objects.create(name=clean[:120])
-
-
-def pass_thresholds(*, years: Iterable[int], exams: Iterable[str]) -> dict[tuple[int, str], Decimal | None]:
-    """(year, exam) -> the pass threshold of each `exam` in each of `years` (one query): a PassThreshold row, else
-    the default (10 % basic, 15 % secondary; None for an exam without one)."""
-    years, exams = list(years), list(exams)
-    stored = {
-        (year, exam): percent
-        for year, exam, percent in PassThreshold.objects.filter(year__in=years, exam__in=exams).values_list(
-            "year", "exam", "percent"
-        )
-    }
-    return {(year, exam): stored.get((year, exam), DEFAULT_THRESHOLDS.get(exam)) for year in years for exam in exams}
-
-
-def pass_threshold(*, year: int, exam: str) -> Decimal | None:
-    """The pass threshold of `exam` in `year` (`pass_thresholds` of one)."""
-    return pass_thresholds(years=[year], exams=[exam])[(year, exam)]
 
 
 TEACHER_NOT_THERE = gettext_noop("No teacher with this personal code works at this institution on that date.")
