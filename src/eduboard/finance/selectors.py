@@ -104,9 +104,9 @@ def latest_money_date(*, visible_to: Viewer) -> date | None:
     from django.utils import timezone
 
     today = timezone.localdate()
-    spent = Expenditure.objects.visible_to(visible_to).filter(date__lte=today).aggregate(last=Max("date"))["last"]
+    spent = _last_spent(visible_to=visible_to, up_to=today)
     if spent is not None:
-        return spent  # type: ignore[no-any-return]
+        return spent
     year = Allocation.objects.visible_to(visible_to).aggregate(last=Max("year"))["last"]
     return None if year is None else min(today, date(year, 12, 31))
 
@@ -310,11 +310,16 @@ def spending_by_institution(*, year: int, until: date, months: dict[int, dict[st
 def last_spending_day(*, up_to: date, visible_to: Viewer) -> date | None:
     """The day of the last spending entered in the year of `up_to`, up to that day (one query): the date a
     report writes its money "as of" when it names none; None when nothing was spent."""
-    return (
-        Expenditure.objects.visible_to(visible_to)
-        .filter(date__lte=up_to, date__year=up_to.year)
-        .aggregate(last=Max("date"))["last"]
-    )
+    return _last_spent(visible_to=visible_to, up_to=up_to, year=up_to.year)
+
+
+def _last_spent(*, visible_to: Viewer, up_to: date, year: int | None = None) -> date | None:
+    """The day of the last expenditure the viewer may see up to `up_to` (in `year` when given); one query."""
+    spent = Expenditure.objects.visible_to(visible_to).filter(date__lte=up_to)
+    if year is not None:
+        spent = spent.filter(date__year=year)
+    last: date | None = spent.aggregate(last=Max("date"))["last"]
+    return last
 
 
 @cached_figures("registry", "finance")
