@@ -61,12 +61,8 @@ def edition_content(*, edition: ReportEdition, viewer: Viewer, progress: Progres
     (for the whole city: the report is the board's)."""
     if edition.is_published and edition.content is not None:
         content = edition.content
-    elif progress is None:
-        content = readiness_built(as_of=edition.as_of, visible_to=WHOLE_CITY, dates=edition.area_dates())
     else:
-        content = build_readiness(
-            as_of=edition.as_of, visible_to=WHOLE_CITY, progress=progress, dates=edition.area_dates()
-        )
+        content = _built(as_of=edition.as_of, visible_to=WHOLE_CITY, dates=edition.area_dates(), progress=progress)
     return content_for_reader(content=content, viewer=viewer)
 
 
@@ -82,11 +78,17 @@ def readiness_content(
 ) -> dict[str, Any]:
     """The readiness report's figures as of a date (some areas' on dates of their own), scoped to `visible_to` and
     as it may read them, not kept anywhere (the command, the API)."""
-    if progress is None:
-        content = readiness_built(as_of=as_of, visible_to=visible_to, dates=dates)
-    else:
-        content = build_readiness(as_of=as_of, visible_to=visible_to, progress=progress, dates=dates)
+    content = _built(as_of=as_of, visible_to=visible_to, dates=dates, progress=progress)
     return content_for_reader(content=content, viewer=visible_to)
+
+
+def _built(
+    *, as_of: date, visible_to: Viewer, dates: dict[str, date] | None, progress: Progress | None
+) -> dict[str, Any]:
+    """The content built from the data: from the figures cache, or built anew when someone follows the progress."""
+    if progress is None:
+        return readiness_built(as_of=as_of, visible_to=visible_to, dates=dates)
+    return build_readiness(as_of=as_of, visible_to=visible_to, progress=progress, dates=dates)
 
 
 def dashboard_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
