@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
@@ -19,6 +18,7 @@ from django_stubs_ext import StrOrPromise
 
 from eduboard.assets.choices import AssetStatus, ReturnCondition, RoomKind
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room
+from eduboard.assets.services import learner_enrolled_at, staff_member_works_at
 from eduboard.core.imports import (
     ImportResult,
     RowProblem,
@@ -30,9 +30,9 @@ from eduboard.core.imports import (
 )
 from eduboard.finance.importers import parse_amount
 from eduboard.finance.models import FundingSource
-from eduboard.people.models import Employment, StaffMember
+from eduboard.people.models import StaffMember
 from eduboard.registry.importers import ScopedImporter
-from eduboard.registry.models import Enrolment, Institution, Learner
+from eduboard.registry.models import Institution, Learner
 from eduboard.registry.validators import normalise_personal_code
 
 RETURN_STATUS = {
@@ -246,12 +246,7 @@ class LoanImporter(AssetsImporter):
     def borrower(self, code: str, institution_id: int, on: date) -> tuple[int | None, int | None]:
         learner = Learner.objects.filter(personal_code=code).values_list("pk", flat=True).first()
         if learner is not None:
-            enrolled = (
-                Enrolment.objects.filter(learner_id=learner, group__institution_id=institution_id, enrolled_on__lte=on)
-                .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
-                .exists()
-            )
-            if not enrolled:
+            if not learner_enrolled_at(learner_id=learner, institution_id=institution_id, on=on):
                 raise RowProblem(
                     "borrower_personal_code",
                     _("the learner is not enrolled in the asset's institution on %s") % on.isoformat(),
@@ -259,11 +254,7 @@ class LoanImporter(AssetsImporter):
             return learner, None
         staff = StaffMember.objects.filter(personal_code=code).values_list("pk", flat=True).first()
         if staff is not None:
-            if (
-                not Employment.objects.active_on(on)
-                .filter(staff_member_id=staff, institution_id=institution_id)
-                .exists()
-            ):
+            if not staff_member_works_at(staff_member_id=staff, institution_id=institution_id, on=on):
                 raise RowProblem(
                     "borrower_personal_code",
                     _("the staff member holds no rate at the asset's institution on %s") % on.isoformat(),

@@ -90,18 +90,17 @@ def asset_status_set(*, asset_id: int, status: str, on: date, by: Viewer, versio
 # --- loans
 
 
-def learner_enrolled_at(*, learner: Learner, institution_id: int, on: date) -> bool:
-    """Whether `learner` is enrolled in a group of the institution on `on`."""
+def learner_enrolled_at(*, learner_id: int, institution_id: int, on: date) -> bool:
+    """The lending rule for a learner: a device of an institution is lent only to a learner whose enrolment there
+    holds on the day (`EnrolmentQuerySet.holding_on`); the service, the class lending and the importer ask this."""
+    return Enrolment.objects.holding_on(on).filter(learner_id=learner_id, group__institution_id=institution_id).exists()
+
+
+def staff_member_works_at(*, staff_member_id: int, institution_id: int, on: date) -> bool:
+    """The lending rule for staff: a device is lent only to a person holding a rate at its institution on the day."""
     return (
-        Enrolment.objects.filter(learner=learner, group__institution_id=institution_id, enrolled_on__lte=on)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
-        .exists()
+        Employment.objects.active_on(on).filter(staff_member_id=staff_member_id, institution_id=institution_id).exists()
     )
-
-
-def staff_member_works_at(*, staff_member: StaffMember, institution_id: int, on: date) -> bool:
-    """Whether `staff_member` holds a rate at the institution on `on`."""
-    return Employment.objects.active_on(on).filter(staff_member=staff_member, institution_id=institution_id).exists()
 
 
 def overlapping_loan(
@@ -119,14 +118,16 @@ def overlapping_loan(
 def _check_borrower(asset: Asset, learner: Learner | None, staff_member: StaffMember | None, on: date) -> None:
     if (learner is None) == (staff_member is None):
         raise ValidationError(_("Lend the device to one learner or one staff member."), code="borrower")
-    if learner is not None and not learner_enrolled_at(learner=learner, institution_id=asset.institution_id, on=on):
+    if learner is not None and not learner_enrolled_at(
+        learner_id=learner.pk, institution_id=asset.institution_id, on=on
+    ):
         raise ValidationError(
             _("%(learner)s is not enrolled in %(institution)s on %(date)s.")
             % {"learner": learner, "institution": asset.institution, "date": date_format(on, "SHORT_DATE_FORMAT")},
             code="not_enrolled",
         )
     if staff_member is not None and not staff_member_works_at(
-        staff_member=staff_member, institution_id=asset.institution_id, on=on
+        staff_member_id=staff_member.pk, institution_id=asset.institution_id, on=on
     ):
         raise ValidationError(
             _("%(person)s holds no rate at %(institution)s on %(date)s.")
@@ -245,9 +246,7 @@ def loans_bulk_create(
         raise ValidationError(_("The due date is before the loan's start."), code="due")
     learners = list(
         Learner.objects.filter(
-            pk__in=Enrolment.objects.filter(group=group, enrolled_on__lte=lent_on)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gt=lent_on))
-            .values("learner_id")
+            pk__in=Enrolment.objects.holding_on(lent_on).filter(group=group).values("learner_id")
         ).order_by("sort_name", "pk")
     )
     having = set(

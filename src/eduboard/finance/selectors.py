@@ -34,7 +34,8 @@ from eduboard.finance.models import (
     SettlementLine,
 )
 from eduboard.registry.choices import GroupKind, ProgrammeLevel, SpecialNeeds
-from eduboard.registry.models import Enrolment, Institution, Municipality
+from eduboard.registry.models import Enrolment, Institution, Municipality, enrolment_holding_q, enrolment_overlapping_q
+from eduboard.registry.rules import in_last_preschool_year
 
 ZERO = Decimal("0.00")
 
@@ -258,13 +259,9 @@ def learner_months(*, year: int, until: date) -> dict[int, dict[str, int]]:
         return counts
     # Counted in the database, one row per institution, level and kind of group with a count per month (a country
     # has 330,000 enrolments; reading them all took most of the report's cost per learner).
-    on_first = {
-        f"m{index}": Count("pk", filter=Q(enrolled_on__lte=first) & (Q(left_on__isnull=True) | Q(left_on__gt=first)))
-        for index, first in enumerate(firsts)
-    }
+    on_first = {f"m{index}": Count("pk", filter=enrolment_holding_q(first)) for index, first in enumerate(firsts)}
     rows = (
-        Enrolment.objects.filter(enrolled_on__lte=firsts[-1])
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=firsts[0]))
+        Enrolment.objects.overlapping(firsts[0], firsts[-1])
         .order_by()
         .values_list("group__institution_id", "group__programme__level", "group__kind")
         .annotate(**on_first)
@@ -616,7 +613,7 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
     applied, each learner-day paid once (a learner in two institutions is paid by the enrolment that
     began first). Six queries, whatever the number of learners."""
     first, last = month_bounds(month)
-    overlapping = Q(enrolled_on__lte=last) & (Q(left_on__isnull=True) | Q(left_on__gt=first))
+    overlapping = enrolment_overlapping_q(first, last)
     learner_ids = Enrolment.objects.filter(overlapping, group__institution=institution).values("learner_id")
     rows = (
         Enrolment.objects.filter(overlapping, learner_id__in=learner_ids)
@@ -648,7 +645,7 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
                 level=level,
                 grade=group.grade,
                 preparatory_year=level == ProgrammeLevel.PRESCHOOL
-                and learner.birth_date.year == group.school_year.start_date.year - 6,
+                and in_last_preschool_year(learner.birth_date, group.school_year.start_date),
                 special_needs=group.programme.special_needs != SpecialNeeds.NONE,
                 large_family=learner.large_family_card,
                 ukrainian_civilian=learner.ukrainian_civilian,

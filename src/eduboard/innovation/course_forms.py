@@ -137,9 +137,7 @@ class RegistrationForm(ScopedFormMixin, forms.Form):
         label=_("Name"), max_length=160, required=False, validators=[validate_no_control_characters],
         help_text=_("A teacher from outside the city: first name and last name."),
     )  # fmt: skip
-    school = forms.ModelChoiceField(
-        label=_("City school"), queryset=Institution.objects.filter(closed_on__isnull=True), required=False
-    )
+    school = forms.ModelChoiceField(label=_("City school"), queryset=Institution.objects.none(), required=False)
     school_name = forms.CharField(
         label=_("School (from elsewhere)"), max_length=200, required=False,
         validators=[validate_no_control_characters],
@@ -154,6 +152,11 @@ class RegistrationForm(ScopedFormMixin, forms.Form):
             if data.get("school") is None and not (data.get("school_name") or "").strip():
                 self.add_error("school_name", _("Choose a city school or write the school's name."))
         return data
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set here, not on the field: the day an institution is active on is the day of the request.
+        self.fields["school"].queryset = Institution.objects.active_now()  # type: ignore[attr-defined]
 
 
 class CertifyForm(forms.Form):

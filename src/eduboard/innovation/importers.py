@@ -78,7 +78,7 @@ class CentreImporter(ScopedImporter):
     """Looks the centre, modules, age bands and activities up once per pass."""
 
     def prepare(self) -> None:
-        centres = Institution.objects.filter(type=InstitutionType.INNOVATION_CENTRE, closed_on__isnull=True)
+        centres = Institution.objects.active_now().filter(type=InstitutionType.INNOVATION_CENTRE)
         allowed = [pk for pk in centres.order_by("pk").values_list("pk", flat=True) if self.institution_allowed(pk)]
         self.centre_id = allowed[0] if len(allowed) == 1 else None
         self.modules = dict(Module.objects.values_list("code", "pk"))

@@ -108,7 +108,7 @@ def _too_many(request: HttpRequest) -> bool:
 def _request_from(form: BookingForm) -> services.BookingRequest:
     data = form.cleaned_data
     name = " ".join(data["school_name"].split())
-    school = Institution.objects.filter(name__iexact=name, closed_on__isnull=True).first()  # a city school: linked
+    school = Institution.objects.active_now().filter(name__iexact=name).first()  # a city school: linked
     return services.BookingRequest(
         school_name=name,
         municipality=data["municipality"],

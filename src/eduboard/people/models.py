@@ -138,10 +138,25 @@ class Qualification(TimeStampedModel):
         return self.title
 
 
+def pedagogical_q(path: str = "position__") -> Q:
+    """Rates in a pedagogical position (`PositionKind.is_pedagogical`), as a filter on a related path to the position
+    kind (`path=""` on PositionKind itself)."""
+    return Q(**{f"{path}is_pedagogical": True})
+
+
 class EmploymentQuerySet(ScopedQuerySet):
     def active_on(self, day: date) -> EmploymentQuerySet:
         """Employments that hold on `day` (start on or before it, end on or after it or open)."""
         return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+    def overlapping(self, first: date, last: date) -> EmploymentQuerySet:
+        """Employments holding on at least one day from `first` to `last` (both included)."""
+        return self.filter(start_date__lte=last).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+
+    def pedagogical(self) -> EmploymentQuerySet:
+        """Rates in a pedagogical position: who holds one on a day is a pedagogue on that day (an organiser of the
+        innovation centre too, when the position kind is pedagogical)."""
+        return self.filter(pedagogical_q())
 
 
 class Employment(TimeStampedModel):

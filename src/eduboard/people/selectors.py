@@ -34,6 +34,7 @@ from eduboard.people.models import (
     TrainingRecord,
     TrainingRequirement,
     Vacancy,
+    pedagogical_q,
 )
 from eduboard.people.services import TrainingGap, expiry, requirement_applies, warning_window
 from eduboard.registry.choices import InstitutionType
@@ -66,7 +67,7 @@ def pedagogue_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     scope = _scope(visible_to)
     rows = (
         Employment.objects.active_on(as_of)
-        .filter(position__is_pedagogical=True)
+        .pedagogical()
         .values_list("staff_member_id", "institution_id", "position__code")
     )
     institutions_of: dict[int, set[int]] = defaultdict(set)
@@ -181,7 +182,7 @@ def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = 
         positions[person].add(position)
     if not positions:
         return []
-    pedagogical = set(PositionKind.objects.filter(is_pedagogical=True).values_list("pk", flat=True))
+    pedagogical = set(PositionKind.objects.filter(pedagogical_q(path="")).values_list("pk", flat=True))
     requirements = list(TrainingRequirement.objects.prefetch_related("positions"))
     named = {req.pk: {p.pk for p in req.positions.all()} for req in requirements}
     latest = {
@@ -265,7 +266,7 @@ def institution_staff_figures(*, institution: Institution, as_of: date) -> dict[
     pedagogical or any), `by_position` ([(position name, people)], most first), and `qualifications`
     ([(qualification title, pedagogues holding it)], most first; a person counts once per title)."""
     rates = Employment.objects.active_on(as_of).filter(institution=institution)
-    pedagogues = rates.filter(position__is_pedagogical=True).values("staff_member_id")
+    pedagogues = rates.pedagogical().values("staff_member_id")
     by_position = (
         rates.order_by()
         .values_list("position__name")

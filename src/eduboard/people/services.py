@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,8 +50,8 @@ def validate_employment_values(*, fte: Decimal | None, start_date: date | None, 
 def peak_fte(*, staff_member_id: int, start_date: date, end_date: date | None, extra: Decimal = Decimal(0)) -> Decimal:
     """The highest total FTE the person holds on any day of the period, with `extra` added (a rate being saved)."""
     rates = list(
-        Employment.objects.filter(staff_member_id=staff_member_id, start_date__lte=end_date or date.max)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=start_date))
+        Employment.objects.filter(staff_member_id=staff_member_id)
+        .overlapping(start_date, end_date or date.max)
         .values_list("start_date", "end_date", "fte")
     )
     days = {start_date} | {max(start, start_date) for start, _end, _fte in rates}

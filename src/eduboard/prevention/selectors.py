@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from eduboard.core.models import SchoolYear
@@ -14,7 +14,12 @@ from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer
 from eduboard.prevention.choices import DEFAULT_THRESHOLDS, INSUFFICIENT_BELOW, NOT_ASSESSED, RuleCode
 from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
+from eduboard.registry.choices import LeavingReason, ProgrammeLevel
 from eduboard.registry.models import Enrolment, Institution
+from eduboard.registry.rules import WITHOUT_DESTINATION
+
+#: Early school leaving is about school: leavings of preschool and of interest education (clubs) are not counted.
+SCHOOL_LEVELS = [ProgrammeLevel.BASIC.value, ProgrammeLevel.SECONDARY.value, ProgrammeLevel.VOCATIONAL.value]
 
 INSUFFICIENT_GRADES = [str(grade) for grade in range(1, INSUFFICIENT_BELOW)] + [NOT_ASSESSED]
 
@@ -55,7 +60,9 @@ def risk_pairs(
     - `unexcused_absences`: unexcused lessons in one calendar month (up to `as_of`) ≥ the threshold (20);
     - `insufficient_grades`: insufficient grades (below 4, or `nv`) in ≥ the threshold (2) subjects of one term;
     - `repeating`: enrolled on `as_of` in the same grade as in a group of the school year before;
-    - `left_without_destination`: left this school year by `as_of` with no enrolment begun on or after that day.
+    - `left_without_destination`: the learner's last leaving of a school programme (basic, secondary, vocational)
+      in this school year by `as_of` has the reason `dropped_out` or `unknown`, and no other enrolment in a formal
+      programme is open after that day (begun before and still holding, or begun later): `school_leavings`.
     """
     active = rules()
     year = SchoolYear.objects.filter(code=school_year_code_for(as_of)).first()
@@ -88,8 +95,8 @@ def risk_pairs(
     if RuleCode.REPEATING in active:
         start = year.start_date.year
         now = set(
-            enrolments.filter(group__school_year=year, group__grade__isnull=False, enrolled_on__lte=as_of)
-            .filter(Q(left_on__isnull=True) | Q(left_on__gt=as_of))
+            enrolments.holding_on(as_of, school_year=year)
+            .filter(group__grade__isnull=False)
             .values_list("learner_id", "group__grade", "group__institution_id")
         )
         # The year before in any institution (a fact about the learner; only the flag is shown): one scan of that
@@ -101,35 +108,65 @@ def risk_pairs(
         )
         found[RuleCode.REPEATING] = {(learner, where) for learner, grade, where in now if (learner, grade) in before}
     if RuleCode.LEFT_WITHOUT_DESTINATION in active:
-        left = list(
-            enrolments.filter(left_on__gte=year.start_date, left_on__lte=as_of).values_list(
-                "pk", "learner_id", "left_on", "group__institution_id"
-            )
-        )
-        # A destination begins on or after the day they left, so within this school year: one scan of the
-        # enrolments begun since it started, in any institution.
-        leavers = {learner for _pk, learner, _day, _where in left}
-        later: dict[int, list[tuple[int, date]]] = {}
-        for pk, learner, enrolled_on in (
-            Enrolment.objects.filter(enrolled_on__gte=year.start_date)
-            .order_by()
-            .values_list("pk", "learner_id", "enrolled_on")
-        ):
-            if learner in leavers:
-                later.setdefault(learner, []).append((pk, enrolled_on))
         found[RuleCode.LEFT_WITHOUT_DESTINATION] = {
             (learner, where)
-            for pk, learner, day, where in left
-            if not any(other != pk and began >= day for other, began in later.get(learner, []))
+            for learner, (reason, where, destination) in school_leavings(
+                year=year, as_of=as_of, enrolments=enrolments
+            ).items()
+            if reason in WITHOUT_DESTINATION and not destination
         }
     return found
+
+
+def school_leavings(*, year: SchoolYear, as_of: date, enrolments: Any) -> dict[int, tuple[str, int, bool]]:
+    """Learner id -> (reason, institution id, has a destination) of each learner's last leaving of a school programme
+    (basic, secondary, vocational: not preschool, not a club) among `enrolments` from the first day of `year` to
+    `as_of`; a leaving with no reason (a move to another group of the same institution) is not one. The destination:
+    another enrolment of the learner in a formal programme, anywhere, still open after the leaving day. Two queries."""
+    left: dict[int, tuple[date, int, str, int]] = {}
+    for pk, learner, day, reason, where in (
+        enrolments.ended_between(year.start_date, as_of)
+        .filter(group__programme__level__in=SCHOOL_LEVELS)
+        .exclude(leaving_reason="")
+        .values_list("pk", "learner_id", "left_on", "leaving_reason", "group__institution_id")
+    ):
+        if learner not in left or (day, pk) > (left[learner][0], left[learner][3]):
+            left[learner] = (day, where, reason, pk)
+    if not left:
+        return {}
+    open_after: dict[int, list[tuple[int, date | None]]] = {}
+    # Enrolments not ended before this school year, in any institution (a fact about the learner): one scan.
+    for pk, learner, left_on in (
+        Enrolment.objects.exclude(group__programme__level=ProgrammeLevel.INTEREST)
+        .open_after(year.start_date)
+        .order_by()
+        .values_list("pk", "learner_id", "left_on")
+    ):
+        if learner in left:
+            open_after.setdefault(learner, []).append((pk, left_on))
+    return {
+        learner: (
+            reason,
+            where,
+            any(other != pk and (ends is None or ends > day) for other, ends in open_after.get(learner, [])),
+        )
+        for learner, (day, where, reason, pk) in left.items()
+    }
 
 
 def prevention_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """`manage.py prevention_stats --as-of`: `at_risk_by_rule` {rule code: learners}, `at_risk_total` (distinct
     learners), `with_support_plan` (of those, with a plan started by then), `left_without_destination`,
-    `repeating`."""
+    `repeating`, `left_by_reason` {leaving reason code: learners whose last leaving of a school programme in the
+    school year by `as_of` had that reason} (`school_leavings`)."""
     at_risk = learners_at_risk(as_of=as_of, visible_to=visible_to)
+    year = SchoolYear.objects.filter(code=school_year_code_for(as_of)).first()
+    by_reason = dict.fromkeys(LeavingReason.values, 0)
+    if year is not None:
+        for reason, _where, _destination in school_leavings(
+            year=year, as_of=as_of, enrolments=Enrolment.objects.visible_to(visible_to).order_by()
+        ).values():
+            by_reason[reason] += 1
     everyone = set().union(*at_risk.values()) if at_risk else set()
     planned = set(
         SupportPlan.objects.visible_to(visible_to)
@@ -143,6 +180,7 @@ def prevention_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
         "with_support_plan": len(planned),
         "left_without_destination": len(at_risk.get(RuleCode.LEFT_WITHOUT_DESTINATION, set())),
         "repeating": len(at_risk.get(RuleCode.REPEATING, set())),
+        "left_by_reason": by_reason,
     }
 
 
@@ -192,7 +230,8 @@ def risk_list(*, as_of: date, visible_to: Viewer, institution: Institution) -> l
     learners = {learner.pk: learner for learner in Learner.objects.visible_to(visible_to).filter(pk__in=list(rules_of))}
     groups = dict(
         Enrolment.objects.visible_to(visible_to)
-        .filter(learner_id__in=list(learners), group__institution=institution, enrolled_on__lte=as_of)
+        .begun_by(as_of)  # the latest group, also of a learner who has left since
+        .filter(learner_id__in=list(learners), group__institution=institution)
         .order_by("learner_id", "enrolled_on")
         .values_list("learner_id", "group__name")
     )

@@ -207,7 +207,7 @@ class SelfAssessmentStartForm(ScopedFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = Institution.objects.filter(closed_on__isnull=True).order_by("sort_name")  # type: ignore[attr-defined]
+        self.fields["institution"].queryset = Institution.objects.active_now().order_by("sort_name")  # type: ignore[attr-defined]
         newest = [
             Framework.objects.filter(code=code).order_by("-version").values_list("pk", flat=True)[0]
             for code in Framework.objects.filter(kind=FrameworkKind.INSTITUTION)

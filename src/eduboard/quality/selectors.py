@@ -54,7 +54,7 @@ from eduboard.quality.models import (
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
 )
-from eduboard.registry.choices import Founder, InstitutionType
+from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import same_day_a_year_before
 
@@ -484,7 +484,8 @@ def institutions_expected_to_self_assess(*, visible_to: Viewer, on: date) -> Que
     return (
         Institution.objects.visible_to(visible_to)
         .active_on(on)
-        .filter(founder=Founder.MUNICIPALITY, type__in=types)
+        .boards_own()
+        .filter(type__in=types)
         .order_by("sort_name")
     )
 

@@ -140,13 +140,32 @@ class LearnerSerializer(ScopedModelSerializer):
 class EnrolmentSerializer(ScopedModelSerializer):
     """A learner's enrolment in a group of the caller's institutions. The learner and the group are chosen
     among those the caller may change; an enrolment is never moved to another learner (a learner who comes
-    from another institution is enrolled through `learners/transfer/`)."""
+    from another institution is enrolled through `learners/transfer/`). `leaving_reason` is a code (completed,
+    transferred, moved_municipality, moved_abroad, dropped_out, other, unknown) given with `left_on`; left empty,
+    the system infers one and `leaving_reason_inferred` says so."""
 
     version = VersionField()
 
     class Meta:
         model = Enrolment
-        fields = ["id", "learner", "group", "enrolled_on", "left_on", "leaving_reason", "version"]
+        fields = [
+            "id", "learner", "group", "enrolled_on", "left_on", "leaving_reason", "leaving_reason_inferred",
+            "leaving_note", "version",
+        ]  # fmt: skip
+        read_only_fields = ["leaving_reason_inferred"]
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        attrs = super().validate(attrs)
+        if "leaving_reason" in attrs:  # a reason sent is a reason given (empty: the system infers one)
+            attrs["leaving_reason_inferred"] = False
+        left_on = attrs.get("left_on", getattr(self.instance, "left_on", None))
+        reason = attrs.get("leaving_reason", "")
+        if reason and left_on is None:
+            raise ValidationError(
+                {"leaving_reason": _("A reason for leaving is given only with the day of leaving (left_on).")},
+                code="reason_without_leaving",
+            )
+        return attrs
 
     def validate_learner(self, learner: Learner) -> Learner:
         if self.instance is not None and learner.pk != self.instance.learner_id:

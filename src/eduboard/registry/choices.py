@@ -24,6 +24,18 @@ class Founder(models.TextChoices):
     STATE = "state", _("State")
 
 
+class LeavingReason(models.TextChoices):
+    """Why a learner left a group (atskaitīšanas iemesls); the values are the codes files and the API use."""
+
+    COMPLETED = "completed", _("Completed the programme")
+    TRANSFERRED = "transferred", _("Continues in another institution")
+    MOVED_MUNICIPALITY = "moved_municipality", _("Moved to another municipality")
+    MOVED_ABROAD = "moved_abroad", _("Moved abroad")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class InstitutionStatus(models.TextChoices):
     """Whether an institution works on a date."""
 

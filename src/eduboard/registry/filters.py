@@ -14,7 +14,15 @@ from eduboard.core.filters import IntegerFilter
 from eduboard.core.latvian import words_match
 from eduboard.core.models import SchoolYear
 from eduboard.registry.choices import InstitutionStatus, InstitutionType, ProgrammeLevel, QueueStatus
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
+from eduboard.registry.models import (
+    Enrolment,
+    Group,
+    Institution,
+    Learner,
+    Programme,
+    QueueEntry,
+    institution_active_q,
+)
 from eduboard.registry.pickers import match_learners
 
 
@@ -48,10 +56,7 @@ class InstitutionFilter(django_filters.FilterSet):
         return queryset.filter(words_match(value))
 
     def by_status(self, queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
-        today = timezone.localdate()
-        active = queryset.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=today)).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=today)
-        )
+        active = queryset.filter(institution_active_q(timezone.localdate()))
         return active if value == InstitutionStatus.ACTIVE else queryset.exclude(pk__in=active.values("pk"))
 
 

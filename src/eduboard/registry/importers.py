@@ -43,10 +43,12 @@ from eduboard.registry.choices import (
     InstitutionType,
     InstructionLanguage,
     InterestField,
+    LeavingReason,
     ProgrammeLevel,
     SpecialNeeds,
 )
 from eduboard.registry.interest import programme_interest_check
+from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import (
     Enrolment,
     Group,
@@ -471,6 +473,7 @@ class LearnerRow(NamedTuple):
     group_id: int
     enrolled_on: date
     left_on: date | None
+    leaving_reason: str  # a LeavingReason code, or empty: not given (inferred when the learner left)
     search_name: str  # the Latvian keys (core.latvian), computed while checking: the writing thread only sends them
     sort_name: str
 
@@ -487,7 +490,8 @@ LEARNER_FIELDS = ("first_name", "last_name", "birth_date", "declared_municipalit
 
 
 class LearnerImporter(ScopedImporter):
-    """`personal_code,first_name,last_name,birth_date,declared_municipality,institution,school_year,group,enrolled_on,left_on`."""
+    """`personal_code,first_name,last_name,birth_date,declared_municipality,institution,school_year,group,enrolled_on,left_on`
+    and an optional last column `leaving_reason` (a LeavingReason code; empty or absent: not given, so inferred)."""
 
     kind = "learners"
     title = gettext_lazy("Learners and enrolments")
@@ -505,7 +509,9 @@ class LearnerImporter(ScopedImporter):
         "group",
         "enrolled_on",
         "left_on",
+        "leaving_reason",
     ]
+    optional_columns: ClassVar[frozenset[str]] = frozenset({"leaving_reason"})
     codes: ClassVar[dict[str, StrOrPromise]] = {
         "personal_code": gettext_lazy("DDMMYY-XNNNN (with a valid check digit) or 32XXXX-XXXXX"),
         "birth_date": "YYYY-MM-DD",
@@ -515,6 +521,7 @@ class LearnerImporter(ScopedImporter):
         "group": gettext_lazy("the group's name as in the groups file"),
         "enrolled_on": "YYYY-MM-DD",
         "left_on": gettext_lazy("YYYY-MM-DD or empty"),
+        "leaving_reason": "|".join(LeavingReason.values),
     }
     example: ClassVar[list[str]] = [
         "150317-21110",
@@ -526,6 +533,7 @@ class LearnerImporter(ScopedImporter):
         "2024/2025",
         "1.a",
         "2024-09-01",
+        "",
         "",
     ]
 
@@ -582,6 +590,9 @@ class LearnerImporter(ScopedImporter):
         left_on = parse_date(values, "left_on", required=False)
         if left_on is not None and left_on < enrolled_on:
             raise RowProblem("left_on", _("leaves before enrolling (%s)") % enrolled_on.isoformat())
+        leaving_reason = parse_choice(values, "leaving_reason", LeavingReason.values, default="")
+        if leaving_reason and left_on is None:
+            raise RowProblem("leaving_reason", _("a reason for leaving needs the day of leaving (left_on)"))
         if self.scope is not None:
             self.first_rows.setdefault(code, self.current_row)
         return LearnerRow(
@@ -593,6 +604,7 @@ class LearnerImporter(ScopedImporter):
             group_id,
             enrolled_on,
             left_on,
+            leaving_reason,
             *learner_keys({"first_name": first_name, "last_name": last_name}),
         )
 
@@ -609,7 +621,8 @@ class LearnerImporter(ScopedImporter):
             return
         scope = self.scope or set()
         enrolled_elsewhere = set(
-            Enrolment.objects.filter(learner__in=[row[0] for row in foreign.values()], left_on__isnull=True)
+            Enrolment.objects.filter(learner__in=[row[0] for row in foreign.values()])
+            .open()
             .exclude(group__institution__in=scope)
             .values_list("learner_id", flat=True)
         )
@@ -722,15 +735,15 @@ class LearnerImporter(ScopedImporter):
             ids.update(
                 Learner.objects.filter(personal_code__in=[row[0] for row in new]).values_list("personal_code", "pk")
             )
-        current: dict[tuple[int, int], tuple[int, date, date | None]] = {}
+        current: dict[tuple[int, int], tuple[int, date, date | None, str, bool]] = {}
         if existing:  # learners made in this chunk have no enrolments yet
             current = {
-                (learner_id, group_id): (pk, enrolled_on, left_on)
-                for pk, learner_id, group_id, enrolled_on, left_on in select_where_in(
+                (learner_id, group_id): (pk, enrolled_on, left_on, reason, inferred)
+                for pk, learner_id, group_id, enrolled_on, left_on, reason, inferred in select_where_in(
                     Enrolment,
                     "learner",
                     [row[0] for row in existing.values()],
-                    ["pk", "learner", "group", "enrolled_on", "left_on"],
+                    ["pk", "learner", "group", "enrolled_on", "left_on", "leaving_reason", "leaving_reason_inferred"],
                 )
             }
         new_enrolments: list[tuple[Any, ...]] = []
@@ -739,27 +752,42 @@ class LearnerImporter(ScopedImporter):
             learner_id = ids[record.personal_code]
             found = current.get((learner_id, record.group_id))
             if found is None:
-                new_enrolments.append((learner_id, record.group_id, record.enrolled_on, record.left_on))
+                new_enrolments.append(
+                    (learner_id, record.group_id, record.enrolled_on, record.left_on, record.leaving_reason)
+                )
                 self.counted(result, "created", record, label=self.describe_enrolment(record))
-            elif found[1:] != (record.enrolled_on, record.left_on):
+                continue
+            # A reason the file does not give keeps the one given before; one inferred is inferred again below.
+            reason = record.leaving_reason or (found[3] if record.left_on is not None and not found[4] else "")
+            was: tuple[Any, ...] = found[1:4] if not found[4] else (*found[1:3], "")
+            now: tuple[Any, ...] = (record.enrolled_on, record.left_on, reason)
+            if was != now:
                 changed_enrolments.append(
                     Enrolment(
-                        pk=found[0], enrolled_on=record.enrolled_on, left_on=record.left_on, version=F("version") + 1
+                        pk=found[0],
+                        enrolled_on=record.enrolled_on,
+                        left_on=record.left_on,
+                        leaving_reason=reason,
+                        leaving_reason_inferred=False,
+                        version=F("version") + 1,
                     )
                 )
                 changes = {
-                    name: (before, after)
-                    for name, before, after in zip(
-                        ("enrolled_on", "left_on"), found[1:], (record.enrolled_on, record.left_on), strict=True
-                    )
-                    if before != after
+                    name: (old, new)
+                    for name, old, new in zip(("enrolled_on", "left_on", "leaving_reason"), was, now, strict=True)
+                    if old != new
                 }
                 self.counted(result, "updated", record, changes, label=self.describe_enrolment(record))
             else:
                 self.counted(result, "unchanged", record)
-        insert_rows(Enrolment, ["learner", "group", "enrolled_on", "left_on"], new_enrolments)
+        insert_rows(Enrolment, ["learner", "group", "enrolled_on", "left_on", "leaving_reason"], new_enrolments)
         if changed_enrolments:
-            Enrolment.objects.bulk_update(changed_enrolments, ["enrolled_on", "left_on", "version"])
+            Enrolment.objects.bulk_update(
+                changed_enrolments, ["enrolled_on", "left_on", "leaving_reason", "leaving_reason_inferred", "version"]
+            )
+        # The reasons not given, inferred by the one rule for this chunk's learners (a leaving elsewhere within 30
+        # days of an enrolment in this file becomes a transfer).
+        infer_leaving_reasons(learner_ids=set(ids.values()))
 
 
 @dataclass(frozen=True)

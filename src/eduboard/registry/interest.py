@@ -32,7 +32,7 @@ from eduboard.core.scope import Viewer, scoped, sees_whole_city
 from eduboard.core.text import validate_no_control_characters
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
-from eduboard.registry.models import Club, Group, Institution, MunicipalLicence, Programme
+from eduboard.registry.models import Club, Group, Institution, MunicipalLicence, Programme, institution_active_q
 from eduboard.registry.selectors import active_enrolment_filter, active_enrolments, reporting_school_year
 
 LICENCE_WARNING_DAYS = 90
@@ -60,9 +60,7 @@ def interest_groups(*, school_year: SchoolYear | None, visible_to: Viewer) -> Qu
 
 def clubs_open_on(*, day: date, visible_to: Viewer) -> QuerySet[Club]:
     """Clubs open on `day` in the viewer's scope."""
-    clubs = Club.objects.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gt=day)
-    )
+    clubs = Club.objects.filter(institution_active_q(day))  # a club opens and closes as an institution does
     return scoped(clubs, visible_to)
 
 
@@ -78,7 +76,7 @@ def interest_figures(*, as_of: date, visible_to: Viewer) -> dict[str, int]:
 
     See the module's docstring for the rules. Seed 002 (BJC “Jaunība”, 2024-08-19): 49, 13, 171, 6, …, 62, 120.
     """
-    from eduboard.people.models import Employment  # people stands on the registry, not the other way round
+    from eduboard.people.models import Employment, pedagogical_q  # people stands on the registry, not the reverse
 
     year = reporting_school_year(as_of=as_of)
     groups = interest_groups(school_year=year, visible_to=visible_to)
@@ -101,7 +99,7 @@ def interest_figures(*, as_of: date, visible_to: Viewer) -> dict[str, int]:
         Employment.objects.active_on(as_of).filter(institution__type=InstitutionType.INTEREST_EDUCATION), visible_to
     ).aggregate(
         employments=Count("pk"),
-        pedagogues=Count("staff_member", distinct=True, filter=Q(position__is_pedagogical=True)),
+        pedagogues=Count("staff_member", distinct=True, filter=pedagogical_q()),
     )
     return {
         "programmes": int(counted["programmes"]),

@@ -28,7 +28,7 @@ from eduboard.core.views import FilteredListView
 from eduboard.registry import interest
 from eduboard.registry.choices import InstitutionStatus, InstitutionType, InterestField, MunicipalLicenceKind
 from eduboard.registry.filters import AsOfForm, institutions_in_scope
-from eduboard.registry.models import Club, Group, Institution, MunicipalLicence, Programme
+from eduboard.registry.models import Club, Group, Institution, MunicipalLicence, Programme, enrolment_holding_q
 from eduboard.registry.selectors import default_as_of, reporting_school_year
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -129,10 +129,7 @@ class InterestGroupListView(LoginRequiredMixin, PermissionRequiredMixin, Filtere
     ]
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        today = timezone.localdate()
-        active = Q(enrolments__enrolled_on__lte=today) & (
-            Q(enrolments__left_on__isnull=True) | Q(enrolments__left_on__gt=today)
-        )
+        active = enrolment_holding_q(timezone.localdate(), prefix="enrolments__")
         return (
             Group.objects.visible_to(self.request.user)
             .filter(programme__level="interest")

@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
@@ -20,6 +21,7 @@ from eduboard.registry.choices import (
     InstitutionType,
     InstructionLanguage,
     InterestField,
+    LeavingReason,
     MunicipalLicenceKind,
     ProgrammeLevel,
     QueueStatus,
@@ -49,10 +51,33 @@ class InstitutionQuerySet(ScopedQuerySet):
     institution_path = "pk"
 
     def active_on(self, day: date) -> InstitutionQuerySet:
-        """Institutions opened on or before `day` and not closed by then."""
-        return self.filter(Q(opened_on__isnull=True) | Q(opened_on__lte=day)).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gt=day)
-        )
+        """Institutions active on `day`: opened on or before it (or with no opening day) and not closed by then
+        (`closed_on` is the first day it no longer works)."""
+        return self.filter(institution_active_q(day))
+
+    def active_now(self) -> InstitutionQuerySet:
+        """Institutions active today (in Riga): the choices of forms and pickers that name a working institution."""
+        return self.active_on(timezone.localdate())
+
+    def closed_between(self, after: date, until: date) -> InstitutionQuerySet:
+        """Institutions whose closing day is after `after` and on or before `until`."""
+        return self.filter(closed_on__gt=after, closed_on__lte=until)
+
+    def boards_own(self) -> InstitutionQuerySet:
+        """The board's own institutions: founded by the board's municipality. State-founded institutions in the
+        registry (a state technical school) are listed apart (`state_founded`) and never counted among them."""
+        return self.filter(founder=Founder.MUNICIPALITY)
+
+    def state_founded(self) -> InstitutionQuerySet:
+        """Institutions in the registry founded by the state, not by the board's municipality."""
+        return self.exclude(founder=Founder.MUNICIPALITY)
+
+
+def institution_active_q(day: date, prefix: str = "") -> Q:
+    """The rule of `InstitutionQuerySet.active_on` as a filter, on a related path (`prefix`, e.g. "institution__")."""
+    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
+        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
+    )
 
 
 class Municipality(LatvianKeysMixin, models.Model):
@@ -131,8 +156,13 @@ class Institution(LatvianKeysMixin, TimeStampedModel):
     def get_absolute_url(self) -> str:
         return reverse("registry:institution_detail", args=[self.pk])
 
+    @property
+    def is_boards_own(self) -> bool:
+        """Whether the board's municipality founded it (`InstitutionQuerySet.boards_own`)."""
+        return self.founder == Founder.MUNICIPALITY
+
     def is_active_on(self, day: date) -> bool:
-        """Whether the institution works on `day`."""
+        """Whether the institution is active on `day` (`InstitutionQuerySet.active_on`, for one row in memory)."""
         return (self.opened_on is None or self.opened_on <= day) and (self.closed_on is None or self.closed_on > day)
 
 
@@ -446,8 +476,56 @@ class Learner(LatvianKeysMixin, TimeStampedModel):
         return reverse("registry:learner_detail", args=[self.pk])
 
 
+def enrolment_holding_q(day: date, *, school_year: SchoolYear | None = None, prefix: str = "") -> Q:
+    """The dates of `EnrolmentQuerySet.holding_on` as a filter, on a related path (`prefix`, e.g. "enrolments__"),
+    for a query whose groups are already those of `school_year` (from Group); `holding_on` adds the year's groups."""
+    begun_by = day if school_year is None else max(day, school_year.start_date)
+    return Q(**{f"{prefix}enrolled_on__lte": begun_by}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
+    )
+
+
+def enrolment_overlapping_q(first: date, last: date, *, prefix: str = "") -> Q:
+    """Enrolments holding on at least one day from `first` to `last` (both included): begun by `last` and not left
+    by `first` (the rule of `holding_on`, over a period)."""
+    return Q(**{f"{prefix}enrolled_on__lte": last}) & (
+        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": first})
+    )
+
+
 class EnrolmentQuerySet(ScopedQuerySet):
     institution_path = "group__institution"
+
+    def holding_on(self, day: date, *, school_year: SchoolYear | None = None) -> EnrolmentQuerySet:
+        """Enrolments that hold on `day`: begun on or before it and not left by then (`left_on` is the first day the
+        learner is no longer in the group).
+
+        Pre-enrolment, decided here once: given the school year whose figures are read, only its groups count, and an
+        enrolment that begins on or before the year's first day holds from any earlier day too, so that figures as of
+        a summer day that describe the coming year count the learners already admitted to it."""
+        holding = self.filter(enrolment_holding_q(day, school_year=school_year))
+        return holding if school_year is None else holding.filter(group__school_year=school_year)
+
+    def overlapping(self, first: date, last: date) -> EnrolmentQuerySet:
+        """Enrolments holding on at least one day from `first` to `last` (both included)."""
+        return self.filter(enrolment_overlapping_q(first, last))
+
+    def ended_between(self, first: date, last: date) -> EnrolmentQuerySet:
+        """Enrolments the learner left from `first` to `last` (both included): `left_on` in that period."""
+        return self.filter(left_on__gte=first, left_on__lte=last)
+
+    def begun_by(self, day: date) -> EnrolmentQuerySet:
+        """Enrolments begun on or before `day`, left since or not (a learner's places up to that day)."""
+        return self.filter(enrolled_on__lte=day)
+
+    def open_after(self, day: date) -> EnrolmentQuerySet:
+        """Enrolments not left by `day`, whenever they began: open, or left after it (a place the learner has or
+        will have after that day)."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=day))
+
+    def open(self) -> EnrolmentQuerySet:
+        """Enrolments with no leaving day recorded (the learner's current places, whatever the date)."""
+        return self.filter(left_on__isnull=True)
 
 
 class Enrolment(TimeStampedModel):
@@ -463,7 +541,20 @@ class Enrolment(TimeStampedModel):
     )
     enrolled_on = models.DateField(_("enrolled on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
-    leaving_reason = models.CharField(_("reason for leaving"), max_length=255, blank=True)
+    leaving_reason = models.CharField(
+        _("reason for leaving"),
+        max_length=20,
+        choices=LeavingReason.choices,
+        blank=True,
+        help_text=_(
+            "Given with the leaving day; when none is given the system infers one (another institution within 30 "
+            "days: transferred; the last grade left in summer: completed; else unknown)."
+        ),
+    )
+    leaving_reason_inferred = models.BooleanField(
+        _("reason inferred"), default=False, help_text=_("The reason was inferred by the system, not given.")
+    )
+    leaving_note = models.CharField(_("note on leaving"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EnrolmentQuerySet.as_manager()
@@ -478,6 +569,11 @@ class Enrolment(TimeStampedModel):
                 condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("enrolled_on")),
                 name="enrolment_leaves_after_enrolling",
                 violation_error_message=_("A learner leaves on or after the day of enrolling."),
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=False) | Q(leaving_reason=""),
+                name="enrolment_reason_only_when_left",
+                violation_error_message=_("A reason for leaving is given only with the day of leaving."),
             ),
         ]
         indexes = [models.Index(fields=["group", "enrolled_on"])]

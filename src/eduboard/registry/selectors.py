@@ -40,6 +40,7 @@ from eduboard.registry.models import (
     Municipality,
     QueueEntry,
     ResidentsElsewhere,
+    enrolment_holding_q,
 )
 
 LEVELS = [level.value for level in ProgrammeLevel]
@@ -68,29 +69,27 @@ def reporting_school_year(*, as_of: date) -> SchoolYear | None:
 
 
 def default_as_of() -> date:
-    """Today, or the first day of the latest school year with groups when today has none (archives, demos):
-    its first day, so that "a year before" falls in the year before it, not in the same year's summer."""
+    """The default date of every page: today when today's reporting school year has groups (data); otherwise the
+    first day of the latest school year with groups, up to today (archives, demos): its first day, so that "a year
+    before" falls in the year before it. A school year made for planning (a self-assessment of the next year) has no
+    groups, so it never moves the default."""
     today = timezone.localdate()
-    if reporting_school_year(as_of=today) is not None:
+    years_with_data = SchoolYear.objects.filter(pk__in=Group.objects.values("school_year"), start_date__lte=today)
+    year = reporting_school_year(as_of=today)
+    if year is not None and years_with_data.filter(pk=year.pk).exists():
         return today
-    latest = SchoolYear.objects.filter(pk__in=Group.objects.values("school_year")).order_by("-start_date").first()
-    return min(today, latest.start_date) if latest is not None else today
+    latest = years_with_data.order_by("-start_date").first()
+    return latest.start_date if latest is not None else today
 
 
 def active_enrolments(*, school_year: SchoolYear, as_of: date) -> QuerySet[Enrolment]:
-    """Enrolments that count on `as_of` in groups of `school_year`."""
-    counted_until = max(as_of, school_year.start_date)
-    return Enrolment.objects.filter(
-        Q(left_on__isnull=True) | Q(left_on__gt=as_of), group__school_year=school_year, enrolled_on__lte=counted_until
-    )
+    """Enrolments that count on `as_of` in groups of `school_year` (`EnrolmentQuerySet.holding_on`)."""
+    return Enrolment.objects.holding_on(as_of, school_year=school_year)
 
 
 def active_enrolment_filter(*, school_year: SchoolYear, as_of: date, prefix: str = "enrolments__") -> Q:
-    """The same rule as `active_enrolments`, as a filter on a related name (e.g. from Group)."""
-    counted_until = max(as_of, school_year.start_date)
-    return (Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": as_of})) & Q(
-        **{f"{prefix}enrolled_on__lte": counted_until}
-    )
+    """The same rule as `active_enrolments`, as a filter on a related name from groups of `school_year`."""
+    return enrolment_holding_q(as_of, school_year=school_year, prefix=prefix)
 
 
 class GroupFigures(NamedTuple):
@@ -353,13 +352,13 @@ def reporting_day(*, as_of: date) -> date:
 
 @cached_figures("registry")
 def institutions_by_type(
-    *, as_of: date | None = None, visible_to: Viewer, founder: str | None = None
+    *, as_of: date | None = None, visible_to: Viewer, boards_own: bool = False
 ) -> dict[str, int]:
     """Institutions working on the reporting day of `as_of` (all, when no date), by type code (one query);
-    only those of one founder (e.g. the municipality) when `founder` is given."""
+    only the board's own (`InstitutionQuerySet.boards_own`) when `boards_own`."""
     institutions = cast(InstitutionQuerySet, _scoped(Institution.objects.all(), visible_to))
-    if founder is not None:
-        institutions = cast(InstitutionQuerySet, institutions.filter(founder=founder))
+    if boards_own:
+        institutions = cast(InstitutionQuerySet, institutions.boards_own())
     if as_of is not None:
         institutions = institutions.active_on(reporting_day(as_of=as_of))
     counts = dict(institutions.values_list("type").annotate(n=Count("pk")).values_list("type", "n"))
@@ -370,10 +369,8 @@ def closed_before(*, day: date, visible_to: Viewer) -> list[tuple[str, str, str]
     """(name, the council's decision, the institution it joined) of the institutions closed in the year up to `day`
     (the start of a school year), in Latvian order of their names (one query): seed 002's liquidations and
     reorganisations."""
-    rows = (
-        _scoped(Institution.objects.all(), visible_to)
-        .filter(closed_on__gt=day.replace(year=day.year - 1), closed_on__lte=day)
-        .values_list("name", "reorganisation_note", "joined_to__name")
+    rows = _scoped(Institution.objects.closed_between(same_day_a_year_before(day), day), visible_to).values_list(
+        "name", "reorganisation_note", "joined_to__name"
     )
     return sorted(((name, note, joined or "") for name, note, joined in rows), key=lambda row: sort_key(row[0]))
 

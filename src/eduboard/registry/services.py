@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.core.versions import STALE_RECORD, atomic_write, refuse_stale, save_versioned
-from eduboard.registry.choices import ProgrammeLevel, QueueStatus
+from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
 from eduboard.registry.interest import group_interest_check, programme_interest_check
+from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, Programme, QueueEntry
 from eduboard.registry.selectors import active_enrolment_filter
 
@@ -249,7 +250,8 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) 
     # A place in an interest group (pulciņš) sits beside school: it neither blocks a transfer nor is closed by one,
     # and joining an interest group leaves the learner's school as it is.
     open_elsewhere = (
-        Enrolment.objects.filter(learner=learner, left_on__isnull=True)
+        Enrolment.objects.filter(learner=learner)
+        .open()
         .exclude(group__institution=group.institution_id)
         .exclude(group__programme__level=ProgrammeLevel.INTEREST)
     )
@@ -261,12 +263,15 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) 
         for enrolment in open_elsewhere.select_for_update():
             enrolment.left_on = max(on, enrolment.enrolled_on)
             with translation.override(settings.LANGUAGE_CODE):  # stored text: in the board's language, not the user's
-                reason = _("transferred to %(institution)s") % {"institution": group.institution}
-            enrolment.leaving_reason = reason
+                note = _("transferred to %(institution)s") % {"institution": group.institution}
+            enrolment.leaving_reason = LeavingReason.TRANSFERRED
+            enrolment.leaving_reason_inferred = False
+            enrolment.leaving_note = note
             save_versioned(enrolment)
     enrolment = Enrolment(learner=learner, group=group, enrolled_on=on)
     enrolment.full_clean()
     enrolment.save()
+    infer_leaving_reasons(learner_ids=[learner.pk])  # a leaving elsewhere within 30 days is now a transfer
     return enrolment
 
 
@@ -308,9 +313,45 @@ def learner_save(*, learner: Learner, expected_version: int | None = None) -> Le
 
 @atomic_write
 def enrolment_save(*, enrolment: Enrolment, expected_version: int | None = None) -> Enrolment:
-    """Create an enrolment or save an edit of one made on `expected_version` (it leaves on or after it began)."""
+    """Create an enrolment or save an edit of one made on `expected_version` (it leaves on or after it began).
+    A reason for leaving goes with a leaving day: without one the reason is cleared; a leaving with no reason given
+    gets one inferred (`registry.leaving`), and the learner's other leavings are inferred again (this enrolment may
+    be the place a learner went on to)."""
+    enrolment_leaving_check(enrolment)
     save_versioned(enrolment, expected_version=expected_version)
+    infer_leaving_reasons(learner_ids=[enrolment.learner_id])
+    enrolment.refresh_from_db(fields=["leaving_reason", "leaving_reason_inferred"])
     return enrolment
+
+
+def enrolment_leaving_check(enrolment: Enrolment) -> None:
+    """The leaving's fields agree: a reason (given) only with a leaving day; no leaving day, no reason."""
+    if enrolment.left_on is None:
+        if enrolment.leaving_reason and not enrolment.leaving_reason_inferred:
+            raise ValidationError(
+                {"leaving_reason": _("A reason for leaving is given only with the day of leaving (left_on).")},
+                code="reason_without_leaving",
+            )
+        enrolment.leaving_reason, enrolment.leaving_reason_inferred = "", False
+    elif enrolment.leaving_reason and enrolment.leaving_reason not in LeavingReason.values:
+        raise ValidationError(
+            {"leaving_reason": _("Unknown reason for leaving; use one of: %s") % ", ".join(LeavingReason.values)},
+            code="invalid_choice",
+        )
+
+
+@atomic_write
+def enrolment_leave(
+    *, enrolment: Enrolment, left_on: date, reason: str = "", note: str = "", expected_version: int | None = None
+) -> Enrolment:
+    """Record that a learner left a group on `left_on` (the first day away) for `reason` (a LeavingReason code; empty:
+    inferred by the system), with an optional note."""
+    enrolment.left_on = left_on
+    enrolment.leaving_reason = reason
+    enrolment.leaving_reason_inferred = False
+    enrolment.leaving_note = note
+    enrolment.full_clean()
+    return enrolment_save(enrolment=enrolment, expected_version=expected_version)
 
 
 @atomic_write

@@ -61,7 +61,8 @@ def computed_populations(
     if Audience.TEACHERS in audiences:
         rows = (
             Employment.objects.active_on(on)
-            .filter(institution_id__in=ids, position__is_pedagogical=True)
+            .pedagogical()
+            .filter(institution_id__in=ids)
             .values_list("institution_id")
             .annotate(n=Count("staff_member_id", distinct=True))
             .values_list("institution_id", "n")

@@ -1,0 +1,102 @@
+"""Leaving reasons: the one place that infers a reason where none was given (`rules.inferred_leaving_reason`) and
+writes it, marked inferred. Takes the Enrolment model as an argument, so the data migration that introduced the codes
+runs the same rule on its historical model."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.db.models import Max, Q
+
+from eduboard.registry.choices import ProgrammeLevel
+from eduboard.registry.rules import inferred_leaving_reason
+
+BATCH = 900  # ids in one `IN (…)` (SQLite allows 999 parameters a statement)
+
+
+def infer_leaving_reasons(enrolment_model: Any = None, *, learner_ids: Iterable[int] | None = None) -> int:
+    """Infer the reason of every left enrolment whose reason was not given (empty or inferred before), for the
+    learners named (all when None), and write the changed ones marked inferred. Returns how many changed.
+    A given reason is never touched; an inferred one is inferred again, since a later enrolment may make it a
+    transfer."""
+    if enrolment_model is None:
+        from eduboard.registry.models import Enrolment
+
+        enrolment_model = Enrolment
+    group_model = enrolment_model._meta.get_field("group").related_model
+    ids = None if learner_ids is None else sorted(set(learner_ids))
+    if ids is not None and not ids:
+        return 0
+    batches: list[list[int] | None] = [None] if ids is None else [ids[i : i + BATCH] for i in range(0, len(ids), BATCH)]
+    last_vocational = dict(
+        group_model.objects.filter(programme__level=ProgrammeLevel.VOCATIONAL)
+        .order_by()
+        .values_list("programme_id")
+        .annotate(last=Max("grade"))
+        .values_list("programme_id", "last")
+    )
+    changed = 0
+    for batch in batches:
+        rows = enrolment_model.objects.all()
+        if batch is not None:
+            rows = rows.filter(learner_id__in=batch)
+        starts: dict[int, list[tuple[int, int, date]]] = defaultdict(list)
+        for pk, learner_id, institution_id, enrolled_on in (
+            rows.exclude(group__programme__level=ProgrammeLevel.INTEREST)
+            .order_by()
+            .values_list("pk", "learner_id", "group__institution_id", "enrolled_on")
+        ):
+            starts[learner_id].append((pk, institution_id, enrolled_on))
+        pending = (
+            rows.filter(left_on__isnull=False)
+            .filter(Q(leaving_reason="") | Q(leaving_reason_inferred=True))
+            .order_by()
+            .values_list(
+                "pk",
+                "learner_id",
+                "enrolled_on",
+                "left_on",
+                "leaving_reason",
+                "leaving_reason_inferred",
+                "group__institution_id",
+                "group__programme__level",
+                "group__programme_id",
+                "group__grade",
+                "learner__birth_date",
+            )
+        )
+        updates = []
+        for row in pending:
+            (
+                pk,
+                learner_id,
+                enrolled_on,
+                left_on,
+                reason,
+                inferred,
+                institution_id,
+                level,
+                programme_id,
+                grade,
+                birth,
+            ) = row
+            if level == ProgrammeLevel.INTEREST:  # a club is not a school: its leavings are not inferred
+                continue
+            others = [(where, day) for other, where, day in starts[learner_id] if other != pk]
+            found = inferred_leaving_reason(
+                left_on=left_on,
+                level=level,
+                grade=grade,
+                birth_date=birth,
+                last_vocational_grade=last_vocational.get(programme_id),
+                starts_elsewhere=[day for where, day in others if where != institution_id],
+                starts_here=[day for where, day in others if where == institution_id and day >= enrolled_on],
+            )
+            if found != reason or inferred != bool(found):
+                updates.append(enrolment_model(pk=pk, leaving_reason=found, leaving_reason_inferred=bool(found)))
+        enrolment_model.objects.bulk_update(updates, ["leaving_reason", "leaving_reason_inferred"], batch_size=500)
+        changed += len(updates)
+    return changed

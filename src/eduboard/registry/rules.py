@@ -1,0 +1,88 @@
+"""The registry's rules about a learner's age and the end of a programme, in one place: pure functions of values
+(no database), so the selectors, the services, the importers and a property test judge alike.
+
+The rules of "on a day" over rows (an enrolment holding on a day, an institution active on a day, the board's own
+institutions) are queryset methods in `registry.models`; docs/figures.md says each in words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from eduboard.registry.choices import LeavingReason, ProgrammeLevel
+
+#: A child goes to school in the calendar year they turn 7 (Latvian Education Law, art. 11.1 and 17).
+SCHOOL_AGE = 7
+#: The last grade of a programme level with grades: 9 for basic, 12 for secondary education.
+LAST_GRADE = {ProgrammeLevel.BASIC.value: 9, ProgrammeLevel.SECONDARY.value: 12}
+#: Leaving from the last grade between these days (1 June – 15 September) is finishing the programme.
+COMPLETION_SEASON = ((6, 1), (9, 15))
+#: An enrolment elsewhere that begins within this many days of leaving makes the leaving a transfer.
+TRANSFER_WINDOW = timedelta(days=30)
+#: Reasons that leave a learner with no known next place: the risk rule `left_without_destination` counts them.
+WITHOUT_DESTINATION = frozenset({LeavingReason.DROPPED_OUT.value, LeavingReason.UNKNOWN.value})
+
+
+def age_on(birth_date: date, day: date) -> int:
+    """A learner's age on `day`: full years since the birth date."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def is_of_school_age(birth_date: date, day: date) -> bool:
+    """Whether a child is of school age in the calendar year of `day`: turns 7 that year or is older."""
+    return day.year - birth_date.year >= SCHOOL_AGE
+
+
+def in_last_preschool_year(birth_date: date, school_year_start: date) -> bool:
+    """Whether a preschool child is in the last (preparatory) preschool year of the school year starting on
+    `school_year_start`: the child turns 7, school age, in the calendar year that school year ends."""
+    return school_year_start.year + 1 - birth_date.year == SCHOOL_AGE
+
+
+def in_completion_season(day: date) -> bool:
+    """Whether `day` falls between 1 June and 15 September (both included), when learners finish programmes."""
+    (first_month, first_day), (last_month, last_day) = COMPLETION_SEASON
+    return (first_month, first_day) <= (day.month, day.day) <= (last_month, last_day)
+
+
+def is_last_grade(*, level: str, grade: int | None, last_vocational_grade: int | None) -> bool:
+    """Whether a group's grade is the last of its programme: 9 in basic, 12 in secondary education, the highest
+    year (course) of a vocational programme (`last_vocational_grade`, the highest grade its groups have)."""
+    if grade is None:
+        return False
+    if level == ProgrammeLevel.VOCATIONAL:
+        return last_vocational_grade is not None and grade >= last_vocational_grade
+    return LAST_GRADE.get(level) == grade
+
+
+def inferred_leaving_reason(
+    *,
+    left_on: date,
+    level: str,
+    grade: int | None,
+    birth_date: date,
+    last_vocational_grade: int | None,
+    starts_elsewhere: Sequence[date],
+    starts_here: Sequence[date] = (),
+) -> str:
+    """The reason a learner left when none was given: `transferred` when an enrolment in a formal programme of
+    another institution begins within 30 days of the leaving day (before or after it); else `completed` when the
+    learner left between 1 June and 15 September from the last grade of the programme (a preschool leaver of school
+    age, grade 9 of basic, 12 of secondary, the last year of a vocational programme); else `unknown`.
+    `starts_elsewhere`: the first days of the learner's enrolments in formal programmes of other institutions.
+
+    Moving to another group of the same institution (the next grade, another class) is not leaving it: when an
+    enrolment in a formal programme of the same institution begins on or after the first day of this one and within
+    30 days of its end (`starts_here`, the first days of the learner's other enrolments there), there is no reason
+    (an empty one)."""
+    if any(abs(start - left_on) <= TRANSFER_WINDOW for start in starts_here):
+        return ""
+    if any(abs(start - left_on) <= TRANSFER_WINDOW for start in starts_elsewhere):
+        return LeavingReason.TRANSFERRED.value
+    if in_completion_season(left_on):
+        if level == ProgrammeLevel.PRESCHOOL and is_of_school_age(birth_date, left_on):
+            return LeavingReason.COMPLETED.value
+        if is_last_grade(level=level, grade=grade, last_vocational_grade=last_vocational_grade):
+            return LeavingReason.COMPLETED.value
+    return LeavingReason.UNKNOWN.value
