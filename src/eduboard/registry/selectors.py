@@ -30,6 +30,7 @@ from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer, scoped, sees_whole_city
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
+from eduboard.registry.rules import age_on
 from eduboard.registry.models import (
     Enrolment,
     Group,
@@ -304,8 +305,7 @@ def queue_waiting(*, as_of: date, visible_to: Viewer) -> dict[str, int]:
     )
     by_age: dict[str, int] = defaultdict(int)
     for birth_date in entries.values_list("child__birth_date", flat=True):
-        age = as_of.year - birth_date.year - ((as_of.month, as_of.day) < (birth_date.month, birth_date.day))
-        by_age[str(age)] += 1
+        by_age[str(age_on(birth_date, as_of))] += 1
     return dict(sorted(by_age.items(), key=lambda item: int(item[0])))
 
 
