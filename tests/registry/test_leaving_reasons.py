@@ -258,3 +258,28 @@ def test_a_school_year_made_for_planning_does_not_move_the_default_date(world: W
         before = default_as_of()
         school_year_get_or_create(code="2025/2026")  # a self-assessment of the coming year makes it: no groups
         assert default_as_of() == before == date(2024, 9, 1)
+
+
+def test_a_head_records_a_leaving_on_the_learners_page_and_not_another_schools(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    head = make_user(Role.INSTITUTION_HEAD, institutions=[world.school])
+    client = signed_in(head)
+    enrolment = pupil_enrolment(world)
+    page = client.get(enrolment.learner.get_absolute_url())
+    url = f"/registry/enrolments/{enrolment.pk}/leave/"
+    assert url in page.content.decode()
+    assert client.get(url).status_code == 200
+    answer = client.post(
+        url, {"left_on": "2025-03-03", "leaving_reason": "moved_municipality", "leaving_note": "", "version": 1}
+    )
+    assert answer.status_code == 302
+    enrolment.refresh_from_db()
+    assert (enrolment.left_on, enrolment.leaving_reason) == (date(2025, 3, 3), "moved_municipality")
+    stale = client.post(url, {"left_on": "2025-03-04", "leaving_reason": "", "leaving_note": "", "version": 1})
+    assert stale.status_code == 200  # shown again with the refusal, nothing overwritten
+    enrolment.refresh_from_db()
+    assert enrolment.left_on == date(2025, 3, 3)
+    foreign = Enrolment.objects.filter(group=world.other_class).first()
+    assert foreign is not None
+    assert client.get(f"/registry/enrolments/{foreign.pk}/leave/").status_code == 404

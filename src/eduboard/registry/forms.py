@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.forms import ScopedFormMixin
-from eduboard.registry.choices import InstitutionType
-from eduboard.registry.models import Group, Institution, PriorityGround
+from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
+from eduboard.registry.choices import InstitutionType, LeavingReason
+from eduboard.registry.models import Enrolment, Group, Institution, PriorityGround
 from eduboard.registry.validators import normalise_personal_code, validate_personal_code
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -65,3 +65,21 @@ class QueueOfferForm(ScopedFormMixin, forms.Form):
     def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+
+
+class EnrolmentLeaveForm(VersionedModelForm):
+    """Record that a learner left a group: the first day away, the reason (a code; empty: inferred) and a note."""
+
+    class Meta:
+        model = Enrolment
+        fields = ["left_on", "leaving_reason", "leaving_note"]
+        widgets = {"left_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        help_texts = {"left_on": _("The first day the learner is no longer in the group.")}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["left_on"].required = True
+        reason = self.fields["leaving_reason"]
+        reason.choices = [("", _("Not known: inferred by the system")), *LeavingReason.choices]  # type: ignore[attr-defined]
+        if self.instance.leaving_reason_inferred:
+            self.initial["leaving_reason"] = ""  # an inferred reason is not one the school gave

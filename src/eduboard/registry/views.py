@@ -31,9 +31,9 @@ from eduboard.core.views import FilteredListView
 from eduboard.registry import selectors, services
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.registry.filters import AsOfForm, InstitutionFilter, LearnerFilter, QueueFilter
-from eduboard.registry.forms import QueueOfferForm, QueueRegisterForm
+from eduboard.registry.forms import EnrolmentLeaveForm, QueueOfferForm, QueueRegisterForm
 from eduboard.registry.importers import municipality_get_or_create, municipality_ids
-from eduboard.registry.models import Group, Institution, Learner, QueueEntry
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, QueueEntry
 
 
 class InstitutionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
@@ -164,6 +164,7 @@ class LearnerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView)
         scope = Institution.objects.visible_to(self.request.user).values_list("pk", flat=True)
         context["enrolments"] = enrolments.filter(group__institution__in=scope).order_by("-enrolled_on")
         context["show_code"] = self.request.user.has_perm("registry.reveal_personal_code")
+        context["can_record_leaving"] = self.request.user.has_perm("registry.change_enrolment")
         context["queue_entries"] = (
             QueueEntry.objects.visible_to(self.request.user)
             .filter(child=learner)
@@ -255,6 +256,32 @@ def queue_register_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(child)s is in the queue.") % {"child": child})
             return redirect("registry:queue")
     return render(request, "registry/queue_register.html", {"form": form})
+
+
+@login_required
+@permission_required("registry.change_enrolment", raise_exception=True)
+def enrolment_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record that a learner left a group (the day, the reason or none to infer it, a note), on the learner's page."""
+    enrolment = get_object_or_404(
+        Enrolment.objects.editable_by(request.user).select_related("learner", "group__institution"), pk=pk
+    )
+    form = EnrolmentLeaveForm(request.POST or None, instance=enrolment)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enrolment_leave(
+                enrolment=Enrolment.objects.get(pk=enrolment.pk),
+                left_on=data["left_on"],
+                reason=data["leaving_reason"],
+                note=data["leaving_note"],
+                expected_version=form.edited_version(),
+            )
+        except ValidationError as error:
+            form.add_save_error(error)
+        else:
+            messages.success(request, _("The leaving of %(learner)s was recorded.") % {"learner": enrolment.learner})
+            return redirect(enrolment.learner.get_absolute_url())
+    return render(request, "registry/enrolment_leave.html", {"form": form, "enrolment": enrolment})
 
 
 @login_required
