@@ -30,7 +30,6 @@ from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer, scoped, sees_whole_city
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
-from eduboard.registry.rules import age_on
 from eduboard.registry.models import (
     Enrolment,
     Group,
@@ -43,6 +42,7 @@ from eduboard.registry.models import (
     ResidentsElsewhere,
     enrolment_holding_q,
 )
+from eduboard.registry.rules import age_on
 
 LEVELS = [level.value for level in ProgrammeLevel]
 IN_BATCH = 900  # at most this many ids in one `IN (…)` (SQLite allows 999 parameters a statement)
@@ -351,9 +351,7 @@ def reporting_day(*, as_of: date) -> date:
 
 
 @cached_figures("registry")
-def institutions_by_type(
-    *, as_of: date | None = None, visible_to: Viewer, boards_own: bool = False
-) -> dict[str, int]:
+def institutions_by_type(*, as_of: date | None = None, visible_to: Viewer, boards_own: bool = False) -> dict[str, int]:
     """Institutions working on the reporting day of `as_of` (all, when no date), by type code (one query);
     only the board's own (`InstitutionQuerySet.boards_own`) when `boards_own`."""
     institutions = cast(InstitutionQuerySet, _scoped(Institution.objects.all(), visible_to))
