@@ -26,16 +26,27 @@ def parse_school_year_code(code: str) -> int:
     return int(match.group(1))
 
 
+def school_year_first_day(day: date) -> date:
+    """1 September of the school year that contains `day` (a school year runs 1 September to 31 August)."""
+    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
 def school_year_code_for(day: date) -> str:
     """The code of the school year that contains `day`."""
-    start = day.year if day.month >= 9 else day.year - 1
+    start = school_year_first_day(day).year
     return f"{start}/{start + 1}"
+
+
+def school_year_bounds(code: str) -> tuple[date, date]:
+    """The first and last day (1 September, 31 August) of the school year with this code."""
+    start = parse_school_year_code(code)
+    return date(start, 9, 1), date(start + 1, 8, 31)
 
 
 def school_year_get_or_create(*, code: str) -> SchoolYear:
     """The school year with this code, created (1 September – 31 August) when missing."""
-    start = parse_school_year_code(code)
+    first, last = school_year_bounds(code)
     year, _created = SchoolYear.objects.get_or_create(
-        code=f"{start}/{start + 1}", defaults={"start_date": date(start, 9, 1), "end_date": date(start + 1, 8, 31)}
+        code=f"{first.year}/{last.year}", defaults={"start_date": first, "end_date": last}
     )
     return year

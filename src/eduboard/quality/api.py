@@ -36,11 +36,11 @@ from eduboard.core.api import (
     request_viewer,
 )
 from eduboard.core.models import SchoolYear
+from eduboard.core.schoolyears import school_year_first_day
 from eduboard.people.models import StaffMember
 from eduboard.quality import selectors, services
 from eduboard.quality.choices import ExamKind, ExamLevel, FrameworkKind, ObservationKind, QualityLevel
 from eduboard.quality.filters import ExamResultFilter, ObservationFilter
-from eduboard.quality.forms import school_year_start
 from eduboard.quality.models import (
     Accreditation,
     Answer,
@@ -289,7 +289,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
         if not request.user.has_perm("quality.view_observation"):
             raise PermissionDenied
         today = timezone.localdate()
-        date_from = _date(request, "from") or school_year_start(today)
+        date_from = _date(request, "from") or school_year_first_day(today)
         date_to = _date(request, "to") or today
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in ObservationKind.values:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
-from eduboard.core.schoolyears import school_year_code_for
+from eduboard.core.schoolyears import school_year_code_for, school_year_first_day
 from eduboard.people.models import StaffMember
 from eduboard.quality.choices import EvidenceKind, ExamKind, ExamLevel, FrameworkKind, ObservationKind
 from eduboard.quality.models import Criterion, Framework, SelfAssessment, SelfAssessmentEntry
@@ -20,11 +20,6 @@ from eduboard.quality.services import CriterionSpec
 from eduboard.registry.models import Institution
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def school_year_start(day: date) -> date:
-    """1 September of the school year that contains `day`."""
-    return date(day.year if day.month >= 9 else day.year - 1, 9, 1)
 
 
 class ObservationEntryForm(ScopedFormMixin, forms.Form):
@@ -140,10 +135,10 @@ class PeriodForm(ScopedFormMixin, forms.Form):
             not data.get("date_from")
             and not data.get("date_to")
             and self.latest is not None
-            and self.latest < school_year_start(today)
+            and self.latest < school_year_first_day(today)
         ):
             end, self.shows_latest = self.latest, True
-        date_from = data.get("date_from") or school_year_start(end)
+        date_from = data.get("date_from") or school_year_first_day(end)
         date_to = data.get("date_to") or end
         if not self.is_bound:  # the fields show the period the figures are for
             self.initial.update(date_from=date_from, date_to=date_to)
