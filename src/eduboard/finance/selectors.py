@@ -118,12 +118,11 @@ def latest_meal_month() -> date:
     a month with meals rather than an empty today."""
     from django.utils import timezone
 
-    from eduboard.core.models import SchoolYear
-    from eduboard.registry.models import Group
+    from eduboard.registry.selectors import latest_school_year_with_data
 
     today = timezone.localdate()
-    latest = SchoolYear.objects.filter(pk__in=Group.objects.values("school_year")).order_by("-start_date").first()
-    if latest is None or latest.start_date <= today <= latest.end_date or today < latest.start_date:
+    latest = latest_school_year_with_data(until=today)
+    if latest is None or latest.start_date <= today <= latest.end_date:
         return today.replace(day=1)
     return date(latest.end_date.year, 5, 1)
 

@@ -75,12 +75,17 @@ def default_as_of() -> date:
     before" falls in the year before it. A school year made for planning (a self-assessment of the next year) has no
     groups, so it never moves the default."""
     today = timezone.localdate()
-    years_with_data = SchoolYear.objects.filter(pk__in=Group.objects.values("school_year"), start_date__lte=today)
     year = reporting_school_year(as_of=today)
-    if year is not None and years_with_data.filter(pk=year.pk).exists():
+    if year is not None and Group.objects.filter(school_year=year).exists():
         return today
-    latest = years_with_data.order_by("-start_date").first()
+    latest = latest_school_year_with_data(until=today)
     return latest.start_date if latest is not None else today
+
+
+def latest_school_year_with_data(*, until: date) -> SchoolYear | None:
+    """The latest school year begun by `until` that has groups: a year made for planning (no groups) is not one."""
+    with_groups = SchoolYear.objects.filter(pk__in=Group.objects.values("school_year"), start_date__lte=until)
+    return with_groups.order_by("-start_date").first()
 
 
 def active_enrolments(*, school_year: SchoolYear, as_of: date) -> QuerySet[Enrolment]:
