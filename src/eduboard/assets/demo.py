@@ -49,9 +49,9 @@ def _spread(total: int, weights: dict[int, int]) -> dict[int, int]:
 def _pupils(schools: list[Institution], grades: Q) -> dict[int, list[int]]:
     """Learner ids enrolled on the first school day, per school, in the grades asked."""
     enrolled = (
-        Enrolment.objects.filter(group__institution__in=schools, group__school_year__code=SCHOOL_YEAR)
-        .filter(grades, enrolled_on__lte=LENT_ON)
-        .filter(Q(left_on__isnull=True) | Q(left_on__gt=LENT_ON))
+        Enrolment.objects.holding_on(LENT_ON)
+        .filter(group__institution__in=schools, group__school_year__code=SCHOOL_YEAR)
+        .filter(grades)
         .order_by("group__institution_id", "learner__sort_name", "learner_id")
         .values_list("group__institution_id", "learner_id")
     )

@@ -297,7 +297,8 @@ def _meals() -> None:
     Learner.objects.annotate(rest=F("pk") % 53).filter(rest=0).update(ukrainian_civilian=True)
     if not MealContract.objects.exists():
         pupils = (
-            Enrolment.objects.filter(group__grade__gte=5, group__school_year__code="2024/2025", left_on__isnull=True)
+            Enrolment.objects.open()
+            .filter(group__grade__gte=5, group__school_year__code="2024/2025")
             .annotate(rest=F("learner_id") % 10)
             .filter(rest__lt=7)
             .values_list("learner_id", flat=True)

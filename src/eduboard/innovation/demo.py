@@ -279,11 +279,11 @@ def load(institutions: dict[str, Institution]) -> None:
         )
         activity.age_bands.set([bands[code] for code in ages.split(";")])
         activities.append(activity)
-    city = [
+    city = [  # the city's schools working in the term (a school closed before it books nothing)
         i
         for i in institutions.values()
         if i.type in (InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM)
-        and i.closed_on is None
+        and i.is_active_on(TERM[0])
     ]
     slots, day, n = [], TERM[0], 0
     while day <= TERM[1]:

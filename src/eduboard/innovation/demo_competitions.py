@@ -56,7 +56,7 @@ def load(institutions: dict[str, Institution]) -> None:
     )
     championship.disciplines.set(chosen)
     kinds = {InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM}
-    schools = [i for i in institutions.values() if i.type in kinds][:10]
+    schools = [i for i in institutions.values() if i.type in kinds and i.is_active_on(championship.date)][:10]
     names = iter(TEAM_NAMES)
     for discipline in chosen:
         for index in range(8):

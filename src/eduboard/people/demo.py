@@ -232,7 +232,9 @@ def _load_training() -> None:
         return
     rng = random.Random(241)  # noqa: S311 - reproducible demonstration data
     records, qualifications = [], []
-    pedagogues = StaffMember.objects.filter(employments__position__is_pedagogical=True).distinct().order_by("pk")
+    pedagogues = StaffMember.objects.filter(pk__in=Employment.objects.pedagogical().values("staff_member_id")).order_by(
+        "pk"
+    )
     for index, person in enumerate(pedagogues):
         qualifications.append(
             Qualification(

@@ -37,9 +37,8 @@ def load(institutions: dict[str, Institution]) -> None:
     plans: list[SupportPlan] = []
     for school in schools[:3]:
         pupils = list(
-            Enrolment.objects.filter(
-                group__institution=school, group__school_year=year, group__grade__in=[7, 8, 9], enrolled_on__lte=ON
-            )
+            Enrolment.objects.begun_by(ON)
+            .filter(group__institution=school, group__school_year=year, group__grade__in=[7, 8, 9])
             .order_by("learner__personal_code")
             .values_list("learner_id", flat=True)
             .distinct()[:12]

@@ -213,11 +213,12 @@ def _seed_002(schools: list[Institution], by_number: dict[str, Institution]) -> 
     countries = ["PL", "IT", "ES", "DE", "PT", "LT", "EE", "FI", "TR", "GR", "CZ", "HR"]
     number = 0
     for year in range(2014, 2025):
-        for index, school in enumerate(schools):
+        for index, applicant in enumerate(schools):
             if (year + index) % 2:
                 continue
             number += 1
             ka2 = (year + index) % 4 == 0
+            school = _holder(applicant, last_day=date(year + 2, 8, 31))
             grant = D(str(26000 + (number * 3719) % 30000)) if not ka2 else D(str(64000 + (number * 7919) % 40000))
             project = _project(
                 f"DEMO-{year}-1-LV01-{'KA229' if ka2 else 'KA101'}-{number:06d}",
@@ -243,12 +244,22 @@ def _seed_002(schools: list[Institution], by_number: dict[str, Institution]) -> 
                     )
 
 
+def _holder(school: Institution, *, last_day: date) -> Institution:
+    """The school that holds a project up to its last day: the school itself, or the school it was joined to when
+    it closed before that day (a closed school has no project running after its closing day)."""
+    if school.closed_on is not None and school.closed_on < last_day and school.joined_to is not None:
+        return school.joined_to
+    return school
+
+
 def _device_projects(schools: list[Institution]) -> None:
-    """The two projects that paid for the devices of seed 002, section II, and the devices linked to them."""
+    """The two projects that paid for the devices of seed 002, section II, and the devices linked to them; a school
+    takes part up to the project's last day (the schools closed on 31 August 2024 in the screens project only,
+    their pupils' Chromebooks project goes on in the schools they were joined to)."""
     screens = _project(
         SCREENS_PROJECT,
         "esf",
-        schools,
+        [s for s in schools if _holder(s, last_day=date(2024, 6, 30)) == s],
         title="Atbalsts izglītojamo individuālo kompetenču attīstībai",
         role="partner",
         coordinator="Valsts izglītības satura centrs",
@@ -262,7 +273,7 @@ def _device_projects(schools: list[Institution]) -> None:
     chromebooks = _project(
         CHROMEBOOKS_PROJECT,
         "rrf",
-        schools,
+        [s for s in schools if _holder(s, last_day=date(2026, 6, 30)) == s],
         title="Digitālās plaisas mazināšana sociāli neaizsargātajām grupām un izglītības iestādēs",
         role="partner",
         coordinator="Izglītības un zinātnes ministrija",
@@ -340,5 +351,5 @@ def load(institutions: dict[str, Institution]) -> None:
     )
     _seed_004([])
     _seed_002(schools, by_number)
-    _device_projects([s for s in schools if s.closed_on is None])
+    _device_projects(schools)
     _seed_003()

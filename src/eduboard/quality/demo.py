@@ -214,7 +214,8 @@ def _load_observations(institutions: dict[str, Institution]) -> None:
     schools.sort(key=lambda i: i.registration_number)
     teachers: dict[int, list[int]] = defaultdict(list)
     for institution_id, person in (
-        Employment.objects.filter(institution__in=schools, position__is_pedagogical=True)
+        Employment.objects.pedagogical()
+        .filter(institution__in=schools)
         .order_by("institution_id", "staff_member_id")
         .values_list("institution_id", "staff_member_id")
         .distinct()

@@ -17,8 +17,9 @@ from typing import Any
 from eduboard.core.imports import insert_rows
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_get_or_create
-from eduboard.registry.choices import GroupKind
+from eduboard.registry.choices import GroupKind, LeavingReason
 from eduboard.registry.choices import InstitutionType as T
+from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import (
     Enrolment,
     Group,
@@ -312,6 +313,7 @@ def _load_groups_and_learners(institutions: dict[str, Institution]) -> None:
         ["learner", "group", "enrolled_on", "left_on"],
         [(learner.pk, group.pk, start, end) for learner, group, start, end in builder.enrolments],
     )
+    _record_leaving_reasons(rng)
     for (level, count), municipality in zip(
         RESIDENTS_ELSEWHERE.items(), [others[0], others[1], others[0]], strict=True
     ):
@@ -320,6 +322,36 @@ def _load_groups_and_learners(institutions: dict[str, Institution]) -> None:
             ResidentsElsewhere.objects.update_or_create(
                 school_year=years[YEAR], municipality=target, level=level, defaults={"learners": part}
             )
+
+
+#: The reasons the schools recorded for the learners of 2023/2024 who did not continue in the city's institutions
+#: (the rest of the year's leavers completed their programme or moved up a grade, and are inferred so): weights.
+RECORDED_REASONS = {
+    LeavingReason.MOVED_MUNICIPALITY: 52,
+    LeavingReason.MOVED_ABROAD: 24,
+    LeavingReason.TRANSFERRED: 14,  # to a school the city's registry does not hold (a state gymnasium, a college)
+    LeavingReason.OTHER: 4,
+    LeavingReason.DROPPED_OUT: 4,
+    LeavingReason.UNKNOWN: 2,  # not recorded: stays inferred
+}
+
+
+def _record_leaving_reasons(rng: random.Random) -> None:
+    """Leaving reasons as the schools would record them: every leaving inferred by the one rule first
+    (`registry.leaving`), then the leavers whose reason the rule cannot know get the one their school recorded."""
+    infer_leaving_reasons()
+    unknown = list(
+        Enrolment.objects.filter(leaving_reason=LeavingReason.UNKNOWN, leaving_reason_inferred=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    reasons = rng.choices(list(RECORDED_REASONS), weights=list(RECORDED_REASONS.values()), k=len(unknown))
+    given = [
+        Enrolment(pk=pk, leaving_reason=reason, leaving_reason_inferred=False)
+        for pk, reason in zip(unknown, reasons, strict=True)
+        if reason != LeavingReason.UNKNOWN
+    ]
+    Enrolment.objects.bulk_update(given, ["leaving_reason", "leaving_reason_inferred"], batch_size=500)
 
 
 def load() -> dict[str, Institution]:
@@ -341,6 +373,10 @@ def load() -> dict[str, Institution]:
         Institution.objects.filter(registration_number=number).update(
             closed_on=CLOSED_ON, joined_to=institutions[target], reorganisation_note=note
         )
+        # and on the rows handed to the other areas' generators, which leave a closed school out of what happens
+        # after its closing day: on a first load they were created open, a second load read them closed
+        closed = institutions[number]
+        closed.closed_on, closed.joined_to, closed.reorganisation_note = CLOSED_ON, institutions[target], note
     for code, name, level, special_needs in PROGRAMMES:
         Programme.objects.update_or_create(
             code=code, defaults={"name": name, "level": level, "special_needs": special_needs}

@@ -145,7 +145,7 @@ def _staff(jauniba: Institution) -> list[int]:
     ensure_standard_positions()
     positions = {p.code: p for p in PositionKind.objects.all()}
     active = Employment.objects.active_on(AS_OF).filter(institution=jauniba)
-    pedagogues = active.filter(position__is_pedagogical=True).values("staff_member").distinct().count()
+    pedagogues = active.pedagogical().values("staff_member").distinct().count()
     missing_pedagogues = max(PEDAGOGUES - pedagogues, 0)
     missing_others = max(EMPLOYMENTS - active.count() - missing_pedagogues, 0)
     if missing_pedagogues or missing_others:
@@ -175,11 +175,7 @@ def _staff(jauniba: Institution) -> list[int]:
     teachers = active.filter(position__code="subject_teacher").order_by("staff_member_id")
     leaders = list(teachers.values_list("staff_member_id", flat=True).distinct())
     if not leaders:
-        leaders = list(
-            active.filter(position__is_pedagogical=True)
-            .order_by("staff_member_id")
-            .values_list("staff_member_id", flat=True)
-        )
+        leaders = list(active.pedagogical().order_by("staff_member_id").values_list("staff_member_id", flat=True))
     return sorted(set(leaders))
 
 
@@ -191,7 +187,8 @@ def _pupils(rng: random.Random, count: int) -> list[int]:
     )
     pool = sorted(
         set(
-            Enrolment.objects.filter(group__in=year_groups, left_on__isnull=True)
+            Enrolment.objects.open()
+            .filter(group__in=year_groups)
             .filter(Q(learner__declared_municipality__isnull=True) | Q(learner__declared_municipality__is_home=True))
             .values_list("learner_id", flat=True)
         )

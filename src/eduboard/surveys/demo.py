@@ -25,6 +25,7 @@ from eduboard.registry.models import Institution
 from eduboard.surveys.models import Answer, Population, Question, Response, Survey
 
 CODE = "labbutiba-2024"
+CENSUS_DATE = date(2024, 5, 7)
 GENERAL = (InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM)
 # audience -> (responses, population on the census date or None); parents: (school parents, preschool parents)
 RESPONSES = {"teachers": 950, "pupils_3_4": 814, "pupils_5_12": 2427}
@@ -103,11 +104,12 @@ def load(institutions: dict[str, Institution]) -> None:
     """Create the survey once (a second run changes nothing)."""
     if Survey.objects.filter(code=CODE).exists():
         return
+    # the institutions working on the census date (the two schools closed on 31 August 2024 still did)
     schools = sorted(
-        (i for i in institutions.values() if i.type in GENERAL and i.closed_on is None), key=lambda i: i.pk
+        (i for i in institutions.values() if i.type in GENERAL and i.is_active_on(CENSUS_DATE)), key=lambda i: i.pk
     )
     preschools = sorted(
-        (i for i in institutions.values() if i.type == InstitutionType.PRESCHOOL and i.closed_on is None),
+        (i for i in institutions.values() if i.type == InstitutionType.PRESCHOOL and i.is_active_on(CENSUS_DATE)),
         key=lambda i: i.pk,
     )
     if not schools or not preschools:
@@ -119,7 +121,7 @@ def load(institutions: dict[str, Institution]) -> None:
         title_ru="Опрос о благополучии 2024",
         opens_on=date(2024, 4, 15),
         closes_on=date(2024, 5, 15),
-        census_date=date(2024, 5, 7),
+        census_date=CENSUS_DATE,
     )
     questions = {
         (audience, code): Question.objects.create(
@@ -231,7 +233,11 @@ def load_open_round(institutions: dict[str, Institution]) -> list[str]:
                 )
                 for _index in range(DEMO_CODES)
             )
-        parents = [i for i in institutions.values() if i.type in (*GENERAL, InstitutionType.PRESCHOOL)]
+        parents = [  # the institutions working on the census date: a closed school gets no link
+            i
+            for i in institutions.values()
+            if i.type in (*GENERAL, InstitutionType.PRESCHOOL) and i.is_active_on(survey.census_date or today)
+        ]
         SurveyLink.objects.bulk_create(
             SurveyLink(survey=survey, institution=i, audience="parents", token=f"demo-{i.registration_number}")
             for i in parents
