@@ -15,6 +15,8 @@ STANDARD_POSITIONS: list[tuple[str, str, bool]] = [
     ("librarian", "Bibliotekārs", False),
     ("head", "Vadītājs (direktors)", True),
     ("deputy_head", "Vadītāja vietnieks", True),
+    # The innovation centre's organisers of educational activities lead its lessons: pedagogical work (seed 002).
+    ("education_organiser", "Izglītojošo nodarbību organizators", True),
     ("other", "Cits amats", False),
 ]
 

@@ -269,9 +269,10 @@ def _licences(institutions: dict[str, Institution]) -> None:
 
 
 def _centre_organisers(centre: Institution) -> None:
-    """The innovation centre's organisers of educational activities (not pedagogues: the position "other"),
-    employed on AS_OF, up to CENTRE_ORGANISERS."""
+    """The innovation centre's organisers of educational activities (pedagogues: they lead the centre's lessons, in
+    the pedagogical position `education_organiser`), employed on AS_OF, up to CENTRE_ORGANISERS."""
     from eduboard.people.models import Employment, PositionKind, StaffMember
+    from eduboard.people.positions import ensure_standard_positions
 
     missing = CENTRE_ORGANISERS - Employment.objects.active_on(AS_OF).filter(institution=centre).count()
     if missing <= 0:
@@ -279,13 +280,14 @@ def _centre_organisers(centre: Institution) -> None:
     rng = random.Random(41)  # noqa: S311 - reproducible demonstration data
     codes = PersonalCodes()
     codes.used.update(StaffMember.objects.values_list("personal_code", flat=True))
-    other = PositionKind.objects.get(code="other")
+    ensure_standard_positions()
+    organiser = PositionKind.objects.get(code="education_organiser")
     for _number in range(missing):
         first, last = random_name(rng)
         birth = random_birth_date(rng, rng.randint(1975, 1998))
         person = StaffMember.objects.create(personal_code=codes.for_birth_date(birth), first_name=first, last_name=last)
         Employment.objects.create(
-            staff_member=person, institution=centre, position=other, fte=Decimal("1"), start_date=date(2021, 9, 1)
+            staff_member=person, institution=centre, position=organiser, fte=Decimal("1"), start_date=date(2021, 9, 1)
         )
 
 
