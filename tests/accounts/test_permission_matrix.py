@@ -131,6 +131,7 @@ OBJECT_PAGES: dict[str, Page] = {
     "registry:institution_detail": Page("institution", "registry.view_institution"),
     "registry:group_detail": Page("group", "registry.view_group"),
     "registry:learner_detail": Page("learner", "registry.view_learner"),
+    "registry:enrolment_leave": Page("enrolment", "registry.change_enrolment"),
     "registry:queue_offer": Page("queueentry", "registry.change_queueentry"),
     "registry:queue_decide": Page(
         "queueentry", "registry.change_queueentry", "POST", {"decision": "withdraw"}, ok=REDIRECT
@@ -366,7 +367,7 @@ PATCHES: dict[str, dict[str, Any]] = {
     "institution": {"name": "Pārdēvēta skola", "version": 1},
     "group": {"name": "9.z", "version": 1},
     "learner": {"first_name": "Pārdēvēts", "version": 1},
-    "enrolment": {"leaving_reason": "pārcelts", "version": 1},
+    "enrolment": {"leaving_note": "pārcelts", "version": 1},
     "queueentry": {"wanted_start_on": "2026-09-01", "version": 1},
     "staffmember": {"first_name": "Pārdēvēts", "version": 1},
     "employment": {"subject": "Vēsture", "version": 1},

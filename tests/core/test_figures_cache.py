@@ -137,7 +137,7 @@ def test_the_dashboard_is_never_stale_after_a_write_through_the_api(
     enrolment = Enrolment.objects.get(learner__last_name="Zinātne1")
     response = head.patch(
         f"/api/registry/enrolments/{enrolment.pk}/",
-        {"left_on": "2024-09-20", "leaving_reason": "moved", "version": enrolment.version},
+        {"left_on": "2024-09-20", "leaving_reason": "moved_municipality", "version": enrolment.version},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content[:500]

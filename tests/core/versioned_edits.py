@@ -42,7 +42,7 @@ EDITS: dict[str, Edit] = {
     "programme": Edit("name", "Cita programma", "language", "ru", "Trešā programma"),
     "group": Edit("name", "1.z", "capacity", 30, "1.y"),
     "learner": Edit("first_name", "Jānis", "last_name", "Bērziņš", "Pēteris"),
-    "enrolment": Edit("leaving_reason", "pārcēlās", "left_on", "2025-06-30", "cits iemesls"),
+    "enrolment": Edit("leaving_note", "pārcēlās", "left_on", "2025-06-30", "cits iemesls"),
     "queueentry": Edit(
         "wanted_start_on",
         "2026-09-01",

@@ -18,6 +18,7 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.prevention.importers import AbsenceImporter, TermResultImporter
 from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
 from eduboard.prevention.selectors import learners_at_risk
+from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme
 from eduboard.registry.synthetic import PersonalCodes
 from tests.factories import InstitutionFactory, UserFactory
@@ -97,6 +98,7 @@ def test_repeating_a_grade_and_leaving_without_a_destination(school: Institution
     gone = pupil(school, 3, left_on=date(2025, 1, 10))
     moved = pupil(school, 4, left_on=date(2025, 1, 10))
     pupil(other, 4, enrolled_on=date(2025, 1, 13))
+    infer_leaving_reasons()  # as an import, a transfer or an edit of an enrolment does (registry.leaving)
     assert at_risk("repeating") == {repeating.pk}
     assert moving_up.pk not in at_risk("repeating")
     assert at_risk("left_without_destination") == {gone.pk}

@@ -800,6 +800,8 @@ def header_matches(kind: str, header: list[str]) -> bool:
         return header in (expected, [*expected, "joined_to"])
     if kind == "programmes":  # interest education's stem and field may follow, as optional last columns
         return header in (expected, [*expected, "stem", "field"])
+    if kind == "learners":  # the leaving reason may follow, as an optional last column
+        return header in (expected, [*expected, "leaving_reason"])
     return header == expected
 
 

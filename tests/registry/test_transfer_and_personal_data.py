@@ -180,11 +180,12 @@ def test_queue_registration_never_takes_another_schools_child_by_its_code_alone(
     assert pupil.first_name == "Ivans"
 
 
-def test_a_transferred_learners_leaving_reason_is_stored_in_the_boards_language(world: World) -> None:
+def test_a_transferred_learners_leaving_is_a_transfer_with_a_note_in_the_boards_language(world: World) -> None:
     pupil = other_schools_learner(world)
     with translation.override("en"):
         services.learner_transfer(
             personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), by=WHOLE_CITY
         )
-    reason = Enrolment.objects.get(learner=pupil, group=world.other_class).leaving_reason
-    assert world.school.name in reason and "transferred" not in reason
+    left = Enrolment.objects.get(learner=pupil, group=world.other_class)
+    assert (left.leaving_reason, left.leaving_reason_inferred) == ("transferred", False)
+    assert world.school.name in left.leaving_note and "transferred" not in left.leaving_note

@@ -224,6 +224,10 @@ def present_block(block: dict[str, Any], narrative: dict[str, str]) -> Block:
     if kind == "figures":
         return Block("figures", items=[_figure(item) for item in block["items"]])
     if kind == "table":
+        if not block["rows"]:
+            # An empty part of the document is said in a sentence (the table's own, `empty`) or left out, in
+            # every format alike: never a table with nothing in it.
+            return Block("paragraph", text=render_text(block["empty"]) if block.get("empty") else "")
         return Block("table", table=_table(block))
     if kind == "narrative":
         return Block(

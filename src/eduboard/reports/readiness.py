@@ -28,7 +28,7 @@ from eduboard.assets.selectors import assets_by_project, assets_stats
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.latvian import sort_key
 from eduboard.core.numbers import money, percent
-from eduboard.core.scope import Viewer, sees_whole_city
+from eduboard.core.scope import Viewer, scoped, sees_whole_city
 from eduboard.finance import selectors as finance_selectors
 from eduboard.finance.choices import CostKind, Purpose
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, staff_count_at, staff_figures
@@ -38,9 +38,9 @@ from eduboard.prevention.selectors import prevention_figures
 from eduboard.projects.selectors import report_projects
 from eduboard.quality import selectors as quality_selectors
 from eduboard.quality.choices import PRESCHOOL_GRADUATES_GRADE, ExamLevel, QualityLevel
-from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
+from eduboard.registry.choices import Founder, InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Institution, Programme
-from eduboard.registry.selectors import GroupFigures, closed_before, group_figures, registry_stats
+from eduboard.registry.selectors import GroupFigures, closed_before, group_figures, registry_stats, reporting_day
 from eduboard.reports import sentences
 from eduboard.reports.content import NP, D, P, T, Text, number
 from eduboard.surveys.choices import ANSWER_LABELS, Audience
@@ -209,14 +209,43 @@ class BuildContext:
 
     @property
     def municipal_by_type(self) -> dict[str, int]:
-        """Institutions the municipality founded, working on the date, by type (one query): seed 002 counts the
-        municipal arts education competence centre, not a state vocational school."""
-        from eduboard.registry.choices import Founder
+        """The board's own institutions (`Institution.objects.boards_own`: founded by the municipality), working on
+        the date, by type (one query): seed 002 counts the municipal arts education competence centre, not a state
+        vocational school."""
+        return self.boards_own_by_type(self.as_of)
+
+    def boards_own_by_type(self, day: date) -> dict[str, int]:
+        """`municipal_by_type` on `day` (an area's own date; one query per date)."""
         from eduboard.registry.selectors import institutions_by_type
 
         return self._once(
-            "municipal_by_type",
-            lambda: institutions_by_type(as_of=self.as_of, visible_to=self.visible_to, founder=Founder.MUNICIPALITY),
+            f"boards_own_by_type:{day.isoformat()}",
+            lambda: institutions_by_type(as_of=day, visible_to=self.visible_to, boards_own=True),
+        )
+
+    @property
+    def state_founded(self) -> list[tuple[str, str, str]]:
+        """(registration number, name, type) of the state-founded institutions in the reader's scope working on the
+        report's reporting day (`Institution.objects.state_founded`, one query), in Latvian order: they are in the
+        registry but are not the board's, so the report lists them apart and counts none of them."""
+
+        def load() -> list[tuple[str, str, str]]:
+            founded = Institution.objects.state_founded().active_on(reporting_day(as_of=self.as_of))
+            rows = scoped(founded, self.visible_to).values_list("registration_number", "name", "type")
+            return sorted(rows, key=lambda row: sort_key(row[1]))
+
+        return self._once("state_founded", load)
+
+    def is_state_founded(self, registration_number: str) -> bool:
+        return registration_number in self.state_founded_numbers
+
+    @property
+    def state_founded_numbers(self) -> set[str]:
+        """Registration numbers of every state-founded institution (one query, whatever the scope: it only tells
+        the board's own institutions from the others)."""
+        return self._once(
+            "state_founded_numbers",
+            lambda: set(Institution.objects.state_founded().values_list("registration_number", flat=True)),
         )
 
     @property
@@ -297,20 +326,61 @@ def table(
     units: list[str] | None = None,
     total: list[Any] | None = None,
     chart: list[int] | None = None,
+    own_places: frozenset[int] = frozenset(),
+    empty: Text | None = None,
 ) -> Block:
+    """A table block. Its percentages and percentage points are written with one number of decimals, the most
+    any of them needs (62,0 % beside 48,4 %), except in the columns of `own_places`, whose label says how they are
+    rounded ("in whole percent"). `empty`: the sentence said instead of a table without rows (else it is left out
+    of the document)."""
+    units = units or [""] * len(columns)
+    cells = [[_cell(value) for value in row] for row in rows]
+    total_cells = [_cell(value) for value in total] if total is not None else None
+    percent_columns = [index for index, unit in enumerate(units) if unit in PERCENT_UNITS and index not in own_places]
+    _same_places([*cells, *([total_cells] if total_cells else [])], percent_columns)
     block: Block = {
         "type": "table",
         "key": key,
         "title": title,
         "columns": columns,
-        "units": units or [""] * len(columns),
-        "rows": [[_cell(value) for value in row] for row in rows],
+        "units": units,
+        "rows": cells,
     }
-    if total is not None:
-        block["total"] = [_cell(value) for value in total]
+    if total_cells is not None:
+        block["total"] = total_cells
+    if empty is not None:
+        block["empty"] = empty
     if chart:
         block["chart"] = {"series": chart}
     return block
+
+
+PERCENT_UNITS = ("%", "pp")
+
+
+def _places(text: str) -> int:
+    return max(-int(Decimal(text).as_tuple().exponent), 0)  # type: ignore[arg-type]
+
+
+def _same_places(rows: list[list[Any]], columns: list[int]) -> None:
+    """Write the numbers of `columns` (in place) with the most decimals any of them has."""
+    numbers = [row[index] for row in rows for index in columns if index < len(row) and isinstance(row[index], str)]
+    decimals = [text for text in numbers if _is_decimal(text)]
+    if not decimals:
+        return
+    places = max(_places(text) for text in decimals)
+    step = Decimal(1).scaleb(-places)
+    for row in rows:
+        for index in columns:
+            if index < len(row) and isinstance(row[index], str | int) and _is_decimal(str(row[index])):
+                row[index] = str(Decimal(str(row[index])).quantize(step))
+
+
+def _is_decimal(text: str) -> bool:
+    try:
+        return Decimal(text).is_finite()
+    except ArithmeticError:
+        return False
 
 
 def _cell(value: Any) -> Any:
@@ -369,15 +439,21 @@ def _special_programmes_table(ctx: BuildContext, key: str, level: str, title: Te
         [T(SpecialNeeds(needs).label), len(by_category[needs]), "; ".join(sorted(by_category[needs], key=sort_key))]
         for needs in order
     ]
-    return table(key, title, [T(_("Special needs")), T(_("Institutions")), T(_("Where"))], rows)
+    return table(
+        key,
+        title,
+        [T(_("Special needs")), T(_("Institutions")), T(_("Where"))],
+        rows,
+        empty=T(_("No institution runs a special programme of this level.")),
+    )
 
 
 def _open_vacancies(ctx: BuildContext, types: set[str]) -> list[tuple[str, dict[str, Any]]]:
-    """(institution's name, position) of each open vacancy at institutions of `types`, in Latvian order of the
-    institutions."""
+    """(institution's name, position) of each open vacancy at the board's own institutions of `types`, in Latvian
+    order of the institutions (a state-founded institution's vacancies are not the board's)."""
     found = []
     for number_, entry in sorted(ctx.people["vacancies"].items(), key=lambda item: sort_key(item[1]["institution"])):
-        if ctx.institutions.get(number_, ("", ""))[1] in types:
+        if ctx.institutions.get(number_, ("", ""))[1] in types and not ctx.is_state_founded(number_):
             found += [(entry["institution"], position) for position in entry["positions"]]
     return found
 
@@ -439,12 +515,13 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
     ]
     free = stats["free_places_preschool"]
     staff = people["preschool_programme_pedagogues"]
+    preschools = ctx.municipal_by_type[InstitutionType.PRESCHOOL.value]
     blocks: list[Block] = [
         heading(T(_("Statistics (institutions, learners)"))),
         *sentences.preschool_statistics(
             year=stats["school_year"],
             as_of=ctx.as_of,
-            preschools=stats["institutions_by_type"]["preschool"],
+            preschools=preschools,
             groups_in_preschools=in_preschools,
             schools=schools,
             children_now=children,
@@ -453,7 +530,7 @@ def section_preschool(ctx: BuildContext) -> list[Block]:
             groups_before=groups_before,
         ),
         figures(
-            figure("preschool.institutions", T(_("Preschools")), stats["institutions_by_type"]["preschool"]),
+            figure("preschool.institutions", T(_("Preschools")), preschools),
             figure("preschool.schools_with_groups", T(_("Schools with preschool groups")), len(schools)),
             figure("preschool.groups_in_preschools", T(_("Groups in preschools")), in_preschools),
             *figure_and_change(
@@ -572,11 +649,59 @@ def _pupils(stats: dict[str, Any], key: str) -> int:
     return sum(stats[key][level] for level in SCHOOL_LEVELS)
 
 
+def _own_pedagogues(ctx: BuildContext, kind: str) -> int:
+    """Pedagogues (the people area's rule) in the board's own institutions of type `kind`: each person once when no
+    state-founded institution of the type has pedagogues on the day; else the board's institutions' own counts
+    added up (a person in two of them would count twice: `pedagogue_figures` has no count by founder yet)."""
+    people = ctx.people
+    by_institution = people["pedagogues_by_institution"]
+    if not any(row["type"] == kind and ctx.is_state_founded(reg) for reg, row in by_institution.items()):
+        return int(people["pedagogues_by_institution_type"][kind]["pedagogues"])
+    return sum(
+        row["pedagogues"]
+        for reg, row in by_institution.items()
+        if row["type"] == kind and not ctx.is_state_founded(reg)
+    )
+
+
+def _state_founded_blocks(ctx: BuildContext) -> list[Block]:
+    """The state-founded institutions in the city, apart from the board's own and labelled so: none of them is
+    counted in the board's figures (seed 002 counts the municipal arts competence centre, not the state technical
+    school). Nothing when there are none."""
+    found = ctx.state_founded
+    if not found:
+        return []
+    by_institution: dict[str, dict[str, int]] = defaultdict(lambda: {"groups": 0, "learners": 0})
+    for group in ctx.groups:
+        if group.registration_number in ctx.state_founded_numbers:
+            by_institution[group.registration_number]["groups"] += 1
+            by_institution[group.registration_number]["learners"] += group.enrolled
+    return [
+        sentences.state_founded(names=[name for _reg, name, _kind in found]),
+        table(
+            "general.state_founded",
+            T(_("State-founded institutions in the city (not the board's, not counted above)")),
+            [T(_("Institution")), T(_("Type")), T(_("Founder")), T(_("Groups")), T(_("Learners"))],
+            [
+                [
+                    name,
+                    type_label(kind),
+                    T(Founder.STATE.label),
+                    by_institution[reg]["groups"],
+                    by_institution[reg]["learners"],
+                ]
+                for reg, name, kind in found
+            ],
+        ),
+    ]
+
+
 def section_general(ctx: BuildContext) -> list[Block]:
     """General basic and secondary education: schools, pupils and the change, first graders, grade 10, staff."""
     stats, people = ctx.general_registry, ctx.people
     now, before = _pupils(stats, "learners_by_level"), _pupils(stats, "learners_by_level_year_before")
-    schools = sum(stats["institutions_by_type"][kind] for kind in GENERAL_TYPES)
+    own = ctx.boards_own_by_type(ctx.on("general"))
+    schools = sum(own[kind] for kind in GENERAL_TYPES)
     rows = [
         [
             level_label(level),
@@ -588,9 +713,9 @@ def section_general(ctx: BuildContext) -> list[Block]:
         for level in SCHOOL_LEVELS
     ]
     general = people["general_school_pedagogues"]
-    vocational = people["pedagogues_by_institution_type"][InstitutionType.VOCATIONAL.value]
+    vocational = _own_pedagogues(ctx, InstitutionType.VOCATIONAL.value)
     types = set(GENERAL_TYPES)
-    arts_centres = ctx.municipal_by_type[InstitutionType.VOCATIONAL.value]
+    arts_centres = own[InstitutionType.VOCATIONAL.value]
     return [
         heading(T(_("Statistics (institutions, learners)"))),
         *sentences.general_statistics(
@@ -609,12 +734,11 @@ def section_general(ctx: BuildContext) -> list[Block]:
         figures(
             figure("general.schools", T(_("General education schools")), schools),
             figure("general.arts_centres", T(_("Municipal arts education competence centres")), arts_centres),
-            figure(
-                "general.vocational",
-                T(_("Vocational and arts competence centres")),
-                stats["institutions_by_type"][InstitutionType.VOCATIONAL.value],
-            ),
+            figure("general.vocational", T(_("Vocational and arts competence centres")), arts_centres),
             figure("general.closed", T(_("Institutions closed before the school year")), len(ctx.closed)),
+        ),
+        *_state_founded_blocks(ctx),
+        figures(
             *figure_and_change(
                 "general.pupils",
                 T(_("Pupils in general education")),
@@ -664,7 +788,7 @@ def section_general(ctx: BuildContext) -> list[Block]:
                 schools=schools,
                 pedagogues_now=general["pedagogues"],
                 several=general["in_several_institutions"],
-                vocational=vocational["pedagogues"],
+                vocational=vocational,
             ),
             figures(
                 figure("general.pedagogues", T(_("Pedagogues in general education schools")), general["pedagogues"]),
@@ -674,7 +798,9 @@ def section_general(ctx: BuildContext) -> list[Block]:
                     general["in_several_institutions"],
                 ),
                 figure(
-                    "general.pedagogues_vocational", T(_("Pedagogues in vocational schools")), vocational["pedagogues"]
+                    "general.pedagogues_vocational",
+                    T(_("Pedagogues in the board's vocational and arts education schools")),
+                    vocational,
                 ),
             ),
         ),
@@ -737,7 +863,11 @@ def section_interest(ctx: BuildContext) -> list[Block]:
     level = ProgrammeLevel.INTEREST.value
     found = ctx.interest
     return [
-        *sentences.interest(figures=found, organisers=ctx.centre_organisers),
+        *sentences.interest(
+            figures=found,
+            organisers=ctx.centre_organisers,
+            centre_pedagogues=people["pedagogues_by_institution_type"][centre]["pedagogues"],
+        ),
         figures(
             figure("interest.programmes", T(_("Interest education programmes")), found["programmes"]),
             figure("interest.stem_programmes", T(_("of them in STEM")), found["stem_programmes"]),
@@ -745,15 +875,15 @@ def section_interest(ctx: BuildContext) -> list[Block]:
             figure("interest.employees", T(_("Employees of interest education institutions")), found["employments"]),
             figure(
                 "interest.centre_organisers",
-                T(_("Organisers of educational activities in the innovation centre")),
+                T(_("Employees of the innovation centre (any position)")),
                 ctx.centre_organisers,
             ),
             figure(
                 "interest.institutions",
                 T(_("Interest education institutions")),
-                stats["institutions_by_type"][interest],
+                ctx.municipal_by_type[interest],
             ),
-            figure("interest.centres", T(_("Innovation centres")), stats["institutions_by_type"][centre]),
+            figure("interest.centres", T(_("Innovation centres")), ctx.municipal_by_type[centre]),
             figure("interest.groups", T(_("Interest education groups")), stats["groups_by_level"][level]),
             figure(
                 "interest.learners", T(_("Learners in interest education groups")), stats["learners_by_level"][level]
@@ -769,7 +899,7 @@ def section_interest(ctx: BuildContext) -> list[Block]:
                 ),
                 figure(
                     "interest.centre_pedagogues",
-                    T(_("Pedagogues in the innovation centre")),
+                    T(_("of the innovation centre's employees, pedagogues (in a pedagogical position)")),
                     people["pedagogues_by_institution_type"][centre]["pedagogues"],
                 ),
             ),
@@ -887,6 +1017,7 @@ def section_resources(ctx: BuildContext) -> list[Block]:
                 T(_("Licences in force")),
                 [T(_("Product")), T(_("Seats"))],
                 [[product, seats] for product, seats in stats["licence_seats"].items()],
+                empty=T(_("On %(date)s no licence is in force."), date=day(ctx.as_of)),
             ),
         ),
         narrative("resources.text", T(_("Learning resources, devices and digital solutions"))),
@@ -974,6 +1105,15 @@ def _money(value: Decimal | None) -> str | None:
     return None if value is None else str(money(value))
 
 
+def _rate(value: Decimal | None) -> str | None:
+    """A rate in euros a day (meal compensation) with 2 places, or 3 where the rate itself has a third (the
+    state's half of 3.09 is 1.545: rounding it would misstate what is paid)."""
+    if value is None:
+        return None
+    exact = Decimal(value)
+    return str(money(exact)) if exact == money(exact) else format(exact.normalize(), "f")
+
+
 PART_TYPES = {
     "preschool": {InstitutionType.PRESCHOOL.value},
     "general": {*GENERAL_SCHOOL_TYPES, InstitutionType.VOCATIONAL.value},
@@ -1037,28 +1177,38 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
                 chart=[5],
             )
         )
+    # One cost per programme, in the column that says which it is: the approved one (seed 002's), else the one
+    # computed from the data; a sentence says what the computed one would be and why the two differ.
     costs = ctx.cost_per_learner
+    kinds = [kind for kind in PART_COST_KINDS[part] if kind in costs]
     cost_rows = [
         [
             T(CostKind(kind).label),
-            _money(costs[kind]["approved"]),
-            _money(costs[kind]["computed"]),
-            _money(costs[kind]["difference"]),
+            _money(costs[kind]["approved"]) if costs[kind]["approved"] is not None else "",
+            _money(costs[kind]["computed"]) if costs[kind]["approved"] is None else "",
         ]
-        for kind in PART_COST_KINDS[part]
-        if kind in costs
+        for kind in kinds
+        if costs[kind]["approved"] is not None or costs[kind]["computed"] is not None
     ]
-    for kind in PART_COST_KINDS[part]:
-        sentence = sentences.cost_per_learner(kind, _money(costs[kind]["approved"]) if kind in costs else None)
-        if sentence is not None:
-            blocks.append(sentence)
+    for kind in kinds:
+        blocks += sentences.cost_per_learner(
+            kind,
+            _money(costs[kind]["approved"]),
+            programme=T(CostKind(kind).label),
+            computed=_money(costs[kind]["computed"]),
+            difference=_money(costs[kind]["difference"]),
+            spent_to=ctx.as_of,
+        )
+    columns: list[Text] = [T(_("Programme")), T(_("Approved")), T(_("Computed from the data"))]
+    if not any(row[2] for row in cost_rows):  # every cost approved: no column of computed ones
+        columns, cost_rows = columns[:2], [row[:2] for row in cost_rows]
     blocks.append(
         table(
             f"{part}.cost_per_learner",
             T(_("Cost of one learner per month")),
-            [T(_("Programme")), T(_("Approved")), T(_("Computed from the data")), T(_("Difference"))],
+            columns,
             cost_rows,
-            units=["", "EUR", "EUR", "EUR"],
+            units=["", "EUR", "EUR"][: len(columns)],
         )
     )
     meals = [rule for rule in ctx.meal_rules if rule["level"] in PART_MEAL_LEVELS[part]]
@@ -1081,9 +1231,9 @@ def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
                         rule["name"],
                         rule["grades"],
                         sentences.until(rule["until"]),
-                        rule["price"],
-                        rule["state"],
-                        rule["municipal"],
+                        _rate(rule["price"]),
+                        _rate(rule["state"]),
+                        _rate(rule["municipal"]),
                     ]
                     for rule in meals
                 ],
@@ -1341,16 +1491,16 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
     if not year:
         return []
     start = int(year[:4]) - 1
-    period_from, period_to = date(start, 9, 1), date(start + 1, 8, 31)
+    # Seed 002 counts the lessons observed from 1 September to 30 June (the lessons' time of the past school
+    # year): the board's in preschools and general schools, apart from them the training sessions in sports
+    # (other) schools. One period for the heading, the sentence, the figures and the criteria.
+    period_from, lessons_to = date(start, 9, 1), date(start + 1, 6, 30)
     scope = ctx.visible_to
-    everything = quality_selectors.observation_figures(date_from=period_from, date_to=period_to, visible_to=scope)
+    everything = quality_selectors.observation_figures(date_from=period_from, date_to=lessons_to, visible_to=scope)
     external = quality_selectors.observation_figures(
-        date_from=period_from, date_to=period_to, visible_to=scope, kind="external"
+        date_from=period_from, date_to=lessons_to, visible_to=scope, kind="external"
     )
     by_kind = everything["lessons_by_kind"]
-    # Seed 002 counts the board's lessons from 1 September to 30 June: in preschools and general schools, and
-    # apart from them the training sessions in sports (other) schools.
-    lessons_to = date(start + 1, 6, 30)
     board_by_type = quality_selectors.lessons_by_institution_type(
         date_from=period_from, date_to=lessons_to, visible_to=scope, kind="external"
     )
@@ -1362,7 +1512,7 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
         heading(
             T(
                 _("Lesson observations %(from)s–%(to)s"),
-                **period(period_from, period_to),
+                **period(period_from, lessons_to),
             )
         ),
         sentences.observations(
@@ -1414,6 +1564,7 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
             ],
             units=["", "", "", "%", "%", "%"],
             chart=[3],
+            own_places=frozenset({4}),
         ),
     )
     for exam, level, title in EXAMS:

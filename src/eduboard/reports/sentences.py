@@ -280,17 +280,81 @@ def allocation(
 
 
 COST_SENTENCES = {
-    "preschool_day": _("The cost of one learner in a preschool day group is %(cost)s a month."),
-    "preschool_24h": _("The cost of one learner in a preschool 24-hour group is %(cost)s a month."),
-    "general": _("The cost of one learner in basic and general secondary programmes is %(cost)s a month."),
-    "interest": _("The cost of one learner in interest education programmes is %(cost)s a month."),
+    "preschool_day": _("The approved cost of one learner in a preschool day group is %(cost)s a month."),
+    "preschool_24h": _("The approved cost of one learner in a preschool 24-hour group is %(cost)s a month."),
+    "general": _("The approved cost of one learner in basic and general secondary programmes is %(cost)s a month."),
+    "interest": _("The approved cost of one learner in interest education programmes is %(cost)s a month."),
 }
 
 
-def cost_per_learner(kind: str, cost: Any) -> Block | None:
-    if kind not in COST_SENTENCES or cost is None:
-        return None
-    return paragraph(T(COST_SENTENCES[kind], cost=V(cost, "EUR")))
+def cost_per_learner(
+    kind: str,
+    cost: Any,
+    *,
+    programme: Text = "",
+    computed: Any = None,
+    difference: Any = None,
+    spent_to: date | None = None,
+) -> list[Block]:
+    """The cost of one learner a month in a programme: the approved one (seed 002's figure), and, where the data
+    gives another, the computed one with why the two differ; the computed one alone where none was approved."""
+    blocks: list[Block] = []
+    if kind in COST_SENTENCES and cost is not None:
+        blocks.append(paragraph(T(COST_SENTENCES[kind], cost=V(cost, "EUR"))))
+    if computed is None or spent_to is None:
+        return blocks
+    period = {"from": D(spent_to.replace(month=1, day=1)), "to": D(spent_to)}
+    if cost is None:
+        blocks.append(
+            paragraph(
+                T(
+                    _(
+                        "%(programme)s: no cost of one learner has been approved for the year; computed from the "
+                        "data, it is %(computed)s a month (the spending entered from %(from)s to %(to)s divided by "
+                        "the learners counted on the first day of each month)."
+                    ),
+                    programme=programme,
+                    computed=V(computed, "EUR"),
+                    **period,
+                )
+            )
+        )
+    elif difference is not None and Decimal(str(difference)) != 0:
+        amount = V(str(abs(Decimal(str(difference)))), "EUR")
+        more = Decimal(str(difference)) > 0
+        blocks.append(
+            paragraph(
+                T(
+                    _(
+                        "%(programme)s: computed from the data, the cost of one learner would be %(computed)s a "
+                        "month, %(difference)s. The approved cost is set for the whole year in advance; the computed "
+                        "one is the spending entered from %(from)s to %(to)s divided by the learners counted on the "
+                        "first day of each month, so it follows the spending so far."
+                    ),
+                    programme=programme,
+                    computed=V(computed, "EUR"),
+                    difference=T(_("%(amount)s more than the approved cost"), amount=amount)
+                    if more
+                    else T(_("%(amount)s less than the approved cost"), amount=amount),
+                    **period,
+                )
+            )
+        )
+    return blocks
+
+
+def state_founded(*, names: list[str]) -> Block:
+    """The state-founded institutions in the city, named apart from the board's own (never counted among them)."""
+    return paragraph(
+        N(
+            "Besides the board's own institutions, %(count)s state-founded institution works in the city: "
+            "%(list)s; it is not the board's and is not counted in the board's figures.",
+            "Besides the board's own institutions, %(count)s state-founded institutions work in the city: "
+            "%(list)s; they are not the board's and are not counted in the board's figures.",
+            len(names),
+            list=names,
+        )
+    )
 
 
 def general_statistics(
@@ -378,7 +442,7 @@ def general_staff(*, schools: int, pedagogues_now: int, several: int, vocational
     )
 
 
-def interest(*, figures: dict[str, int], organisers: int) -> list[Block]:
+def interest(*, figures: dict[str, int], organisers: int, centre_pedagogues: int = 0) -> list[Block]:
     """Seed 002, I, interest education: "BJC “Jaunība” piedāvā 49 ... programmas (13 ... STEM jomā), 171 pulciņu
     grupas", the clubs, 62 pedagogues of 120 employees, and the innovation centre's organisers."""
     blocks = [
@@ -406,17 +470,41 @@ def interest(*, figures: dict[str, int], organisers: int) -> list[Block]:
             )
         ),
     ]
-    if organisers:
-        blocks.append(
+    blocks += innovation_centre_staff(employees=organisers, pedagogues=centre_pedagogues)
+    return blocks
+
+
+def innovation_centre_staff(*, employees: int, pedagogues: int) -> list[Block]:
+    """Seed 002: "Daugavpils Inovāciju centrā radošās nodarbības vada 3 izglītojošo nodarbību organizatori": the
+    centre's staff, and how many of them are pedagogues by the people area's rule (a rate in a pedagogical
+    position), so that the two figures beside it never contradict each other."""
+    if not employees:
+        return []
+    if pedagogues == employees:
+        # Every one of them holds a pedagogical position: seed 002's sentence.
+        return [
             paragraph(
                 N(
                     "In the innovation centre, %(count)s organiser of educational activities leads the sessions.",
                     "In the innovation centre, %(count)s organisers of educational activities lead the sessions.",
-                    organisers,
+                    employees,
                 )
             )
+        ]
+    employed = N(
+        "The innovation centre employs %(count)s person",
+        "The innovation centre employs %(count)s people",
+        employees,
+    )
+    if pedagogues:
+        of_them: Text = N(
+            "%(count)s of them holds a pedagogical position",
+            "%(count)s of them hold a pedagogical position",
+            pedagogues,
         )
-    return blocks
+    else:
+        of_them = T(_("none of them holds a pedagogical position, so the centre has no pedagogue in the figures"))
+    return [paragraph(T(_("%(employed)s; %(of_them)s."), employed=employed, of_them=of_them))]
 
 
 def settlements(
@@ -502,10 +590,28 @@ def below_threshold(*, exam: str, threshold: Any, learners: int, results: int, r
     nenokārtoja eksāmenu ... jau otrreiz"."""
     # The verb is in each number's own form: Latvian "nav varējis sasniegt 21 skolēns" (seed 002) beside "nav
     # varējuši sasniegt 50 skolēni", Russian "не смог достичь 21 ученик".
+    if not learners:
+        # A zero in words: "Pamatizglītībā 10 % minimālo kopvērtējuma slieksni sasniedza visi skolēni."
+        everyone = (
+            _("In the basic-school centralised exams, every pupil reached the minimum of %(threshold)s.")
+            if exam == "ce_basic"
+            else _("In the secondary centralised exams, every pupil reached the minimum of %(threshold)s.")
+        )
+        return paragraph(T(everyone, threshold=V(number(threshold), "%")))
     text = (
         _("In the basic-school centralised exams, %(learners)s (%(results)s); %(repeat)s.")
         if exam == "ce_basic"
         else _("In the secondary centralised exams, %(learners)s (%(results)s); %(repeat)s.")
+    )
+    again: Text = (
+        NP(
+            "failed again",
+            "%(count)s pupil did not pass the same exam for the second time",
+            "%(count)s pupils did not pass the same exam for the second time",
+            repeat,
+        )
+        if repeat
+        else T(_("no pupil failed the same exam for the second time"))
     )
     return paragraph(
         T(
@@ -518,12 +624,7 @@ def below_threshold(*, exam: str, threshold: Any, learners: int, results: int, r
                 threshold=V(number(threshold), "%"),
             ),
             results=NP("results below", "%(count)s result below it", "%(count)s results below it", results),
-            repeat=NP(
-                "failed again",
-                "%(count)s pupil did not pass the same exam for the second time",
-                "%(count)s pupils did not pass the same exam for the second time",
-                repeat,
-            ),
+            repeat=again,
         )
     )
 
