@@ -439,9 +439,6 @@ def expected_registry_stats(world: RegistryWorld, as_of: date) -> dict[str, Any]
 
 # --- the tests
 
-#: Keys where the selector and the definition disagree, each shown by a strict xfail test below; the property
-#: test compares every other key.
-KNOWN_DISAGREEMENTS = {"learners_from_other_municipalities_total"}
 
 
 def test_registry_stats_equal_their_definition_in_random_worlds() -> None:
@@ -453,10 +450,7 @@ def test_registry_stats_equal_their_definition_in_random_worlds() -> None:
             answer = registry_stats(as_of=as_of, visible_to=WHOLE_CITY)
             expected = expected_registry_stats(world, as_of)
             assert list(answer) == list(expected)  # every key, in the documented order
-            differing = differing_keys(answer, expected)
-            for key in KNOWN_DISAGREEMENTS:  # each has an xfail test below
-                differing.pop(key, None)
-            assert differing == {}
+            assert differing_keys(answer, expected) == {}
 
     check()
 
@@ -508,11 +502,6 @@ def test_a_learner_in_two_groups_counts_once_in_learners_total() -> None:
     assert answer["learners_from_other_municipalities"]["basic"] == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="learners_from_other_municipalities_total is the sum of the per-level counts, so a learner from "
-    "elsewhere in groups of two levels counts twice, while learners_total counts each learner once",
-)
 def test_a_learner_from_elsewhere_in_groups_of_two_levels_counts_once_in_their_total() -> None:
     world = RegistryWorld(
         institutions=[InstitutionRow(0, InstitutionType.BASIC_SCHOOL, "municipality", None, None)],

@@ -175,6 +175,7 @@ class LearnerFigures:
     first_graders: int
     grade10_admitted: int
     from_other_municipalities: dict[str, int]
+    from_other_municipalities_total: int = 0  # each learner once, also one in groups of two levels
 
 
 def _is_first_grade(group: GroupFigures) -> bool:
@@ -195,7 +196,7 @@ def learner_figures(*, as_of: date, visible_to: Viewer, groups: list[GroupFigure
     year = reporting_school_year(as_of=as_of)
     by_level, other = dict.fromkeys(LEVELS, 0), dict.fromkeys(LEVELS, 0)
     if year is None:
-        return LearnerFigures(by_level, 0, 0, 0, other)
+        return LearnerFigures(by_level, 0, 0, 0, other, 0)
     if groups is None:
         groups = group_figures(as_of=as_of, visible_to=visible_to)
     first = grade10 = total = 0
@@ -241,7 +242,11 @@ def learner_figures(*, as_of: date, visible_to: Viewer, groups: list[GroupFigure
             extra = sum(group.level == level for group in in_groups) - 1
             by_level[level] -= extra
             other[level] -= extra if is_other else 0
-    return LearnerFigures(by_level, total, first, grade10, other)
+    # A learner from elsewhere in groups of two levels counts once in each level and once in the total.
+    other_total = sum(other.values()) - sum(
+        len({group.level for group in in_groups}) - 1 for is_other, in_groups in learners.values() if is_other
+    )
+    return LearnerFigures(by_level, total, first, grade10, other, other_total)
 
 
 @dataclass(frozen=True)
@@ -443,7 +448,7 @@ def registry_stats(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures
         "queue_by_age": queue,
         "special_programmes_by_institution": special_programmes_by_institution(as_of=as_of, visible_to=visible_to),
         "learners_from_other_municipalities": now.from_other_municipalities,
-        "learners_from_other_municipalities_total": sum(now.from_other_municipalities.values()),
+        "learners_from_other_municipalities_total": now.from_other_municipalities_total,
         "residents_learning_elsewhere": residents,
         "residents_learning_elsewhere_total": sum(residents.values()),
     }
