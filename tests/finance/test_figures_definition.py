@@ -653,13 +653,6 @@ def test_spending_on_the_date_itself_counts_and_a_day_later_does_not() -> None:
         transaction.set_rollback(True)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="learner_months counts enrolments, not learners: a learner holding two places in one institution's "
-    "groups of one kind on the 1st of a month is counted twice (finance/selectors.py learner_months, "
-    "Count('pk')), where docs/finance.md says 'learners enrolled that day' and docs/registry.md counts a learner "
-    "in two groups of one level once",
-)
 def test_a_learner_in_two_groups_of_one_kind_counts_once_in_the_learner_months() -> None:
     """One learner in a basic class and a secondary class of one school from 1 September 2023 (nothing forbids
     it: the unique constraint is per learner and group); as of 15 January 2024 the school has 1 general
