@@ -499,11 +499,6 @@ def test_survey_figures_equal_their_definition_for_the_city_each_type_and_each_i
     check()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="surveys.selectors.computed_populations counts distinct learners per (institution, grade) and adds the "
-    "grades up, so a pupil holding places in groups of two grades of one audience at one school counts twice",
-)
 def test_a_pupil_in_two_groups_of_an_audiences_grades_at_one_school_is_one_pupil_of_its_population() -> None:
     """The property above keeps a learner to one place at a time in an institution; here a pupil of 5.a also holds
     a place in a grade-6 group of the same school (e.g. a mixed class for some subjects) on the census date."""
