@@ -114,6 +114,23 @@ def test_institution_list_filters_by_status_and_exports(
     assert "Zinātņu vidusskola" in csv_text and "Centra vidusskola" not in csv_text
 
 
+def test_state_founded_institutions_are_labelled_and_filtered_apart(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    world.other_school.founder = "state"
+    world.other_school.save()
+    client = signed_in(make_user(Role.BOARD_ANALYST))
+    table = lambda **query: client.get("/registry/institutions/", query, HTTP_HX_REQUEST="true").content.decode()  # noqa: E731
+    everyone = table()
+    row = next(line for line in everyone.split("<tr>") if "Centra vidusskola" in line)
+    assert "valsts dibināta" in row
+    assert "valsts dibināta" not in next(line for line in everyone.split("<tr>") if "Zinātņu vidusskola" in line)
+    state = table(founder="state")
+    assert "Centra vidusskola" in state and "Zinātņu vidusskola" not in state
+    own = table(founder="municipality")
+    assert "Zinātņu vidusskola" in own and "Centra vidusskola" not in own
+
+
 def test_statistics_page_shows_figures_with_charts_and_tables(
     world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
 ) -> None:

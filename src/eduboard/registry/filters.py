@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 import django_filters
 from django import forms
@@ -13,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.filters import IntegerFilter
 from eduboard.core.latvian import words_match
 from eduboard.core.models import SchoolYear
-from eduboard.registry.choices import InstitutionStatus, InstitutionType, ProgrammeLevel, QueueStatus
+from eduboard.registry.choices import Founder, InstitutionStatus, InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import (
     Enrolment,
     Group,
     Institution,
+    InstitutionQuerySet,
     Learner,
     Programme,
     QueueEntry,
@@ -44,10 +46,18 @@ class InstitutionFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="search")
     type = django_filters.ChoiceFilter(label=_("Type"), choices=InstitutionType.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=InstitutionStatus.choices, method="by_status")
+    founder = django_filters.ChoiceFilter(
+        label=_("Founder"),
+        choices=Founder.choices,
+        method="by_founder",
+        help_text=_(
+            "The board's own institutions are founded by the municipality; state-founded ones are listed apart."
+        ),
+    )
 
     class Meta:
         model = Institution
-        fields = ["q", "type", "status"]
+        fields = ["q", "type", "status", "founder"]
 
     def search(self, queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
         value = value.strip()
@@ -58,6 +68,10 @@ class InstitutionFilter(django_filters.FilterSet):
     def by_status(self, queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
         active = queryset.filter(institution_active_q(timezone.localdate()))
         return active if value == InstitutionStatus.ACTIVE else queryset.exclude(pk__in=active.values("pk"))
+
+    def by_founder(self, queryset: QuerySet[Institution], name: str, value: str) -> QuerySet[Institution]:
+        own = cast(InstitutionQuerySet, queryset)
+        return own.boards_own() if value == Founder.MUNICIPALITY else own.state_founded()
 
 
 class ProgrammeFilter(django_filters.FilterSet):
