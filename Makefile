@@ -7,7 +7,7 @@ PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/eduboard
 # Both cores: pytest-xdist runs the tests in two processes, each with its own test database.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: setup demo serve test lint typecheck pytest-sqlite pytest-postgres messages schemathesis backup restore
+.PHONY: setup demo serve test lint typecheck pytest-sqlite pytest-postgres messages schemathesis figures-search backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,11 @@ messages: setup
 # The long API fuzzing run: SCHEMATHESIS_EXAMPLES cases per operation and role (make test runs 3).
 schemathesis: setup
 	SCHEMATHESIS_EXAMPLES=$${SCHEMATHESIS_EXAMPLES:-100} DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest -p no:xdist tests/test_schemathesis.py
+
+# The long search of the figure-definition tests (tests/*/test_figures_definition.py): FIGURE_EXAMPLES random worlds a
+# test, shrunk to the smallest one on a failure (make test runs 20 fixed ones each).
+figures-search: setup
+	FIGURE_EXAMPLES=$${FIGURE_EXAMPLES:-300} DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest -p no:xdist tests -k figures_definition -q
 
 # A backup of the database and the uploaded files (docs/operations.md); OUTPUT=path to choose the file.
 backup:
