@@ -12,13 +12,18 @@ an enrolment's first day, a leaving day, a closing day and the reporting day oft
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
+from io import StringIO
+from typing import Any
 
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -160,3 +165,22 @@ def differing_keys(answer: dict[str, object], expected: dict[str, object]) -> di
     """The keys whose values differ, with (selector's, definition's) values: a readable failure."""
     keys = answer.keys() | expected.keys()
     return {key: (answer.get(key), expected.get(key)) for key in sorted(keys) if answer.get(key) != expected.get(key)}
+
+
+def exact_form(value: Any) -> Any:
+    """A figure with its exact form: a Decimal by its digits (45.07, never 45.070 or a float), dicts by their keys,
+    so that a comparison also fails on a float or a lost trailing zero."""
+    if isinstance(value, dict):
+        return {str(k): exact_form(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return ("decimal", str(value))
+    if isinstance(value, bool | float):
+        return ("unexpected", type(value).__name__, value)
+    return value
+
+
+def command_json(command: str, *args: str) -> Any:
+    """What `manage.py COMMAND ARGS` prints, read as JSON with its numbers as Decimals."""
+    out = StringIO()
+    call_command(command, *args, stdout=out)
+    return json.loads(out.getvalue(), parse_float=Decimal)

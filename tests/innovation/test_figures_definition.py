@@ -24,17 +24,14 @@ Each example runs in a transaction that is rolled back, so the examples never se
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from io import StringIO
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -61,6 +58,7 @@ from eduboard.innovation.models import (
 from eduboard.innovation.reference import ensure_reference
 from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.registry.models import Club, Enrolment, Group, Institution, Learner, Programme
+from tests.figure_worlds import command_json, exact_form
 
 pytestmark = pytest.mark.django_db
 
@@ -85,21 +83,8 @@ SCHOOL_NAMES = (
 TEACHER_NAMES = ("Anna Liepa", "anna  liepa", "Pēteris Ozols")
 
 
-def canonical(value: Any) -> Any:
-    """A figure with its exact form: a Decimal by its digits (45.07, never a float), dicts by their keys."""
-    if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, Decimal):
-        return ("decimal", str(value))
-    if isinstance(value, bool | float):
-        return ("unexpected", type(value).__name__, value)
-    return value
-
-
 def command_figures(*args: str) -> Any:
-    out = StringIO()
-    call_command("innovation_stats", *args, stdout=out)
-    return json.loads(out.getvalue(), parse_float=Decimal)
+    return command_json("innovation_stats", *args)
 
 
 def folded(text: str) -> str:
@@ -292,7 +277,7 @@ def test_visit_figures_equal_their_definition() -> None:
             build_centre(world)
             first, last = world.period
             got = command_figures("visits", "--from", first.isoformat(), "--to", last.isoformat())
-            assert canonical(got) == canonical(expected_visit_figures(world))
+            assert exact_form(got) == exact_form(expected_visit_figures(world))
             transaction.set_rollback(True)
 
     check()
@@ -526,7 +511,7 @@ def test_interest_figures_equal_their_definition() -> None:
         with transaction.atomic():
             build_interest(world)
             got = command_figures("interest", "--as-of", world.as_of.isoformat())
-            assert canonical(got) == canonical(expected_interest_figures(world))
+            assert exact_form(got) == exact_form(expected_interest_figures(world))
             transaction.set_rollback(True)
 
     check()
@@ -607,7 +592,7 @@ def test_competition_figures_equal_their_definition() -> None:
         with transaction.atomic():
             build_competitions(world)
             got = command_figures("competitions", "--year", str(world.year))
-            assert canonical(got) == canonical(expected_competition_figures(world))
+            assert exact_form(got) == exact_form(expected_competition_figures(world))
             transaction.set_rollback(True)
 
     check()
@@ -725,7 +710,7 @@ def test_course_figures_equal_their_definition() -> None:
             build_courses(world)
             first, last = world.period
             got = command_figures("courses", "--from", first.isoformat(), "--to", last.isoformat())
-            assert canonical(got) == canonical(expected_course_figures(world))
+            assert exact_form(got) == exact_form(expected_course_figures(world))
             transaction.set_rollback(True)
 
     check()

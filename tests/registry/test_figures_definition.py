@@ -440,7 +440,6 @@ def expected_registry_stats(world: RegistryWorld, as_of: date) -> dict[str, Any]
 # --- the tests
 
 
-
 def test_registry_stats_equal_their_definition_in_random_worlds() -> None:
     @FIGURE_SETTINGS
     @given(world=registry_worlds(), as_of=reporting_days())

@@ -22,16 +22,13 @@ transaction that is rolled back, so the examples never see each other's rows.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.db import transaction
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -43,6 +40,7 @@ from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme
 from eduboard.surveys.models import Answer, Population, Question, Response, Survey
 from eduboard.surveys.selectors import computed_populations, survey_figures
+from tests.figure_worlds import command_json, exact_form
 
 pytestmark = pytest.mark.django_db
 
@@ -446,21 +444,8 @@ def describe(figures: dict[str, Any]) -> None:
     event("a question withheld" if any(cut is None for cut in shown) else "no question withheld")
 
 
-def canonical(value: Any) -> Any:
-    """A figure with its exact form: a Decimal by its digits (66.00, never 66 or a float), dicts by their keys."""
-    if isinstance(value, dict):
-        return {str(k): canonical(v) for k, v in value.items()}
-    if isinstance(value, Decimal):
-        return ("decimal", str(value))
-    if isinstance(value, bool | float):
-        return ("unexpected", type(value).__name__, value)
-    return value
-
-
 def command_figures(*args: str) -> Any:
-    out = StringIO()
-    call_command("survey_stats", SURVEY, *args, stdout=out)
-    return json.loads(out.getvalue(), parse_float=Decimal)
+    return command_json("survey_stats", SURVEY, *args)
 
 
 def test_survey_figures_equal_their_definition_for_the_city_each_type_and_each_institution() -> None:
@@ -484,16 +469,16 @@ def test_survey_figures_equal_their_definition_for_the_city_each_type_and_each_i
             }
             city = expected_figures(world, everyone)
             describe(city)
-            assert canonical(survey_figures(survey=Survey.objects.get(code=SURVEY), visible_to=WHOLE_CITY)) == (
-                canonical(city)
+            assert exact_form(survey_figures(survey=Survey.objects.get(code=SURVEY), visible_to=WHOLE_CITY)) == (
+                exact_form(city)
             )
-            assert canonical(command_figures()) == canonical(city)
+            assert exact_form(command_figures()) == exact_form(city)
             for group, types in TYPE_GROUPS.items():
                 cut = {i for i, p in enumerate(world.institutions) if p.type in types}
-                assert canonical(command_figures("--type", group)) == canonical(expected_figures(world, cut)), group
+                assert exact_form(command_figures("--type", group)) == exact_form(expected_figures(world, cut)), group
             for i, institution in enumerate(institutions):
                 got = command_figures("--institution", institution.registration_number)
-                assert canonical(got) == canonical(expected_figures(world, {i})), i
+                assert exact_form(got) == exact_form(expected_figures(world, {i})), i
             transaction.set_rollback(True)
 
     check()
