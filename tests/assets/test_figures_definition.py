@@ -24,11 +24,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eduboard.assets.choices import AssetStatus, RoomKind
+from eduboard.assets.choices import AssetStatus, RoomKind, ensure_standard_kinds
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room
 from eduboard.assets.selectors import assets_stats
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.models import FundingSource
+from eduboard.finance.sources import ensure_standard_sources
 from eduboard.people.models import StaffMember
 from eduboard.registry.models import Learner
 from eduboard.registry.synthetic import PersonalCodes
@@ -189,6 +190,9 @@ def store(world: AssetsWorld) -> list[str]:
     """Write the world's rows to the database; the codes of every asset kind there (the figures list them all)."""
     codes = PersonalCodes()
     institutions = create_institutions(world.institutions)
+    # Made by migrations; made again here, since a test that commits (transaction=True) empties every table.
+    ensure_standard_kinds()
+    ensure_standard_sources()
     kinds = {kind.code: kind for kind in AssetKind.objects.filter(code__in=KINDS)}
     sources = {source.code: source for source in FundingSource.objects.filter(code__in=[s for s in SOURCES if s])}
     assert set(kinds) == set(KINDS) and len(sources) == 2
