@@ -329,14 +329,22 @@ def enrolment_leaving_check(enrolment: Enrolment) -> None:
     if enrolment.left_on is None:
         if enrolment.leaving_reason and not enrolment.leaving_reason_inferred:
             raise ValidationError(
-                {"leaving_reason": _("A reason for leaving is given only with the day of leaving (left_on).")},
-                code="reason_without_leaving",
+                {
+                    "leaving_reason": ValidationError(
+                        _("A reason for leaving is given only with the day of leaving (left_on)."),
+                        code="reason_without_leaving",
+                    )
+                }
             )
         enrolment.leaving_reason, enrolment.leaving_reason_inferred = "", False
     elif enrolment.leaving_reason and enrolment.leaving_reason not in LeavingReason.values:
         raise ValidationError(
-            {"leaving_reason": _("Unknown reason for leaving; use one of: %s") % ", ".join(LeavingReason.values)},
-            code="invalid_choice",
+            {
+                "leaving_reason": ValidationError(
+                    _("Unknown reason for leaving; use one of: %s") % ", ".join(LeavingReason.values),
+                    code="invalid_choice",
+                )
+            }
         )
 
 
