@@ -53,3 +53,16 @@ def test_a_closed_institution_is_not_counted_on_the_board_s_dashboard(
     school.closed_on = date(2020, 8, 31)
     school.save(update_fields=["closed_on"])
     assert total() == before - 1
+
+
+def test_the_boards_dashboard_counts_its_own_institutions_and_says_the_state_founded_apart(
+    demo: None, signed_in: Callable[[User], Client]
+) -> None:
+    page = dashboard(signed_in, "analyst")
+    found = re.search(r'id="institution-total">(\d+)<', page)
+    assert found is not None
+    own = Institution.objects.boards_own().active_on(date(2024, 9, 1)).count()
+    state = Institution.objects.state_founded().active_on(date(2024, 9, 1)).count()
+    assert state >= 1  # Daugavpils tehnikums
+    assert int(found.group(1)) == own
+    assert re.search(rf'id="state-founded-total">[^<]*{state}', page)

@@ -41,8 +41,10 @@ def home_view(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "reports/landing.html")
     as_of = _as_of(request)
-    # Institutions working on the reporting day: a closed one is not an institution of the city any more.
-    counts = institutions_by_type(as_of=as_of, visible_to=request.user)
+    # The board's own institutions working on the reporting day (a closed one is not the city's any more); the
+    # state-founded ones in the registry are counted apart (InstitutionQuerySet.boards_own).
+    counts = institutions_by_type(as_of=as_of, visible_to=request.user, boards_own=True)
+    state_founded = sum(institutions_by_type(as_of=as_of, visible_to=request.user).values()) - sum(counts.values())
     rows = [(label, counts.get(code, 0)) for code, label in InstitutionType.choices if counts.get(code)]
     sees_all = getattr(request.user, "sees_all_institutions", False)
     own = [] if sees_all else list(Institution.objects.visible_to(request.user))
@@ -62,6 +64,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
         {
             "type_rows": rows,
             "institution_total": sum(counts.values()),
+            "state_founded_total": state_founded,
             "own_institutions": own,
             "sees_all": sees_all,
             "as_of": as_of,
