@@ -98,9 +98,11 @@ class AssessmentWorld:
     assessments: list[AssessmentRow]
 
 
-SUBMISSION_DAYS = [date(2024, 10, 1), date(2025, 6, 15), date(2025, 9, 30), date(2025, 10, 1), date(2025, 10, 2)]
+# Mostly the due day and the day after, at hours that are another day in UTC (Riga is UTC+3 in October).
+SUBMISSION_DAYS = [date(2024, 10, 1), date(2025, 6, 15), date(2025, 9, 30)] + [date(2025, 10, 1), date(2025, 10, 2)] * 3
 SUBMISSION_TIMES = [time(0, 0), time(0, 30), time(2, 59), time(12, 0), time(23, 59, 59)]
-AS_OF_DAYS = [date(2024, 8, 20), date(2025, 9, 30), date(2025, 10, 1), date(2025, 10, 2), date(2026, 1, 15)]
+# Mostly after the due day, where lateness counts.
+AS_OF_DAYS = [date(2024, 8, 20), date(2025, 9, 30), date(2025, 10, 1)] + [date(2025, 10, 2), date(2026, 1, 15)] * 3
 
 
 @st.composite
