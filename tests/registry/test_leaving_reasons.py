@@ -284,3 +284,18 @@ def test_a_head_records_a_leaving_on_the_learners_page_and_not_another_schools(
     foreign = Enrolment.objects.filter(group=world.other_class).first()
     assert foreign is not None
     assert client.get(f"/registry/enrolments/{foreign.pk}/leave/").status_code == 404
+
+
+def test_the_api_refuses_a_reason_without_a_leaving_day_and_changes_nothing(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    client = signed_in(make_user(Role.INSTITUTION_HEAD, institutions=[world.school]))
+    enrolment = pupil_enrolment(world)
+    answer = client.patch(
+        f"/api/registry/enrolments/{enrolment.pk}/",
+        {"leaving_reason": "dropped_out", "version": enrolment.version},
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.content
+    assert answer.json()["error_codes"]["leaving_reason"] == ["reason_without_leaving"]
+    assert Enrolment.objects.get(pk=enrolment.pk).leaving_reason == ""

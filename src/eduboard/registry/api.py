@@ -158,14 +158,7 @@ class EnrolmentSerializer(ScopedModelSerializer):
         attrs = super().validate(attrs)
         if "leaving_reason" in attrs:  # a reason sent is a reason given (empty: the system infers one)
             attrs["leaving_reason_inferred"] = False
-        left_on = attrs.get("left_on", getattr(self.instance, "left_on", None))
-        reason = attrs.get("leaving_reason", "")
-        if reason and left_on is None:
-            raise ValidationError(
-                {"leaving_reason": _("A reason for leaving is given only with the day of leaving (left_on).")},
-                code="reason_without_leaving",
-            )
-        return attrs
+        return attrs  # a reason without a leaving day: refused by services.enrolment_leaving_check
 
     def validate_learner(self, learner: Learner) -> Learner:
         if self.instance is not None and learner.pk != self.instance.learner_id:
