@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "eduboard.accounts.middleware.SignInRequiredMiddleware",
     "eduboard.core.middleware.PrivacyHeadersMiddleware",
     "eduboard.core.middleware.RefuseControlCharactersMiddleware",
     "eduboard.core.middleware.DatabaseBusyMiddleware",

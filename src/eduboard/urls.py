@@ -1,7 +1,9 @@
 """URLs of eduboard."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from eduboard.api import health_view, me_view, router
@@ -32,7 +34,7 @@ urlpatterns = [
     path("imports/", include("eduboard.core.urls")),
     path("pickers/<slug:kind>/", picker_view, name="picker"),
     path("search/", search_view, name="search"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("api/health/", health_view, name="api-health"),
     path("api/me/", me_view, name="api-me"),
     path("api/registry/stats/", registry_stats_view, name="api-registry-stats"),

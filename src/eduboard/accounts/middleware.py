@@ -1,4 +1,5 @@
-"""Board administrators must pass a second factor (TOTP) before they reach any page."""
+"""Sign-in by default on every page, and board administrators must pass a second factor (TOTP) before they reach
+any page."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.views import APIView
 
 
 class RequireSecondFactorMiddleware:
@@ -48,3 +51,19 @@ class RequireSecondFactorMiddleware:
             target = reverse("accounts:otp_verify" if has_device else "accounts:otp_setup")
             return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class SignInRequiredMiddleware(LoginRequiredMiddleware):
+    """Sign-in is the default of every page: a view that anyone may open says so with `login_not_required`.
+
+    The API's views (Django REST framework) authenticate inside the view, with a token or the session, and answer
+    401/403 in JSON by their permission classes (accounts.permissions.RolePermission refuses anonymous callers
+    unless the view is public), so the middleware leaves them to that and does not redirect them to a page.
+    """
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any, view_kwargs: Any
+    ) -> HttpResponseBase | None:
+        if getattr(view_func, "cls", None) is not None and issubclass(view_func.cls, APIView):  # type: ignore[attr-defined]
+            return None
+        return super().process_view(request, view_func, view_args, view_kwargs)

@@ -1,5 +1,7 @@
-"""The audit trail of personal data, written in one place: full-record reads and exports (writes are recorded
-by django-auditlog for every registered model, with the actor of the request or the API token)."""
+"""The audit trail of personal data, written in one place: full-record reads, bulk reads of children's data and
+exports (writes are recorded by django-auditlog for every registered model, with the actor of the request or the
+API token; bulk writes in services record themselves with `audit_bulk_write`). What is audited, model by model,
+is decided in core.audit_policy."""
 
 from __future__ import annotations
 
@@ -38,5 +40,46 @@ def audit_export(
             "rows": rows,
             "full_personal_codes": full_codes,
             "path": request.path,
+        },
+    )
+
+
+_BULK_READS_SEEN = "_eduboard_bulk_reads"
+
+
+def audit_bulk_read(*, request: Any, model: type[models.Model], rows: int, route: str = "") -> LogEntry | None:
+    """Record that the request's user received `rows` rows of `model` at once (a list page, an API list, a document,
+    a picker or a search), when the model holds children's personal data (core.audit_policy).
+
+    One entry per request and model, whatever the number of calls; a read of no rows is not recorded. `request` is a
+    Django request or a REST framework one; `route` names the page or route when the path alone does not.
+    """
+    from eduboard.core.audit_policy import holds_childrens_data
+
+    if rows <= 0 or not holds_childrens_data(model):
+        return None
+    http_request = getattr(request, "_request", request)
+    seen: set[str] = getattr(http_request, _BULK_READS_SEEN, set())
+    label = model._meta.label
+    if label in seen:
+        return None
+    seen.add(label)
+    setattr(http_request, _BULK_READS_SEEN, seen)
+    user = request.user
+    query = http_request.GET.copy()
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="",
+        object_repr=f"list of {model._meta.verbose_name_plural}",
+        action=LogEntry.Action.ACCESS,
+        changes_text="",
+        actor=user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None,
+        remote_addr=http_request.META.get("REMOTE_ADDR"),
+        additional_data={
+            "read": "bulk",
+            "rows": rows,
+            "filter": query.urlencode(),
+            "path": http_request.path,
+            "route": route,
         },
     )

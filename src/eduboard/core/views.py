@@ -1,4 +1,11 @@
-"""The list page every area uses: filter, sort, paginate, export; htmx gets the table alone."""
+"""The bases every page of rows stands on: the viewer's scope applied by the base (`scoped_rows`, `scoped_object`,
+`ScopedListView`, `ScopedDetailView`), the list page every area uses (filter, sort, paginate, export; htmx gets the
+table alone), and the error pages.
+
+A view declares what it shows (a model, or a queryset of it); the base narrows it with the family's one scope rule
+(`visible_to`, or `editable_by` for pages that change rows) before anything else touches it. A structural test
+(tests/accounts/test_view_scope_structure.py) fails when a view module reads a scoped model any other way.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +17,21 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found, server_error
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from eduboard.core.audit import audit_export
+from eduboard.core.audit import audit_bulk_read, audit_export
 from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
 from eduboard.core.latvian import found_order
 from eduboard.core.pickers import use_pickers
+from eduboard.core.scope import scoped
 
 REAUTH_SESSION_KEY = "eduboard_reauthenticated_at"
 
@@ -31,6 +40,21 @@ def recently_reauthenticated(request: HttpRequest) -> bool:
     """Whether the user confirmed their password (and second factor) within REAUTH_VALID_SECONDS."""
     confirmed = request.session.get(REAUTH_SESSION_KEY, 0)
     return bool(confirmed) and time.time() - float(confirmed) < settings.REAUTH_VALID_SECONDS
+
+
+def scoped_rows(request: HttpRequest, source: type[Model] | QuerySet[Any], *, editing: bool = False) -> QuerySet[Any]:
+    """The rows of `source` (a model, or a queryset of it with its joins) that the request's user may read, or
+    change with `editing`: the one way a view reaches a scoped model's rows."""
+    queryset = source._default_manager.all() if isinstance(source, type) else source
+    return scoped(queryset, request.user, editing=editing)
+
+
+def scoped_object(
+    request: HttpRequest, source: type[Model] | QuerySet[Any], *, editing: bool = False, **lookup: Any
+) -> Any:
+    """The one row of `source` named by `lookup` within the user's scope (`editing`: the rows they may change);
+    404 for a row outside it, exactly like a missing one."""
+    return get_object_or_404(scoped_rows(request, source, editing=editing), **lookup)
 
 
 class _Counted:
@@ -143,12 +167,46 @@ class FilteredListView(FilterView):
         context["full_code_export"] = bool(self.full_code_columns) and self.request.user.has_perm(
             self.full_code_permission
         )
+        shown = context.get("object_list")
+        if shown is not None and hasattr(shown, "model"):
+            audit_bulk_read(request=self.request, model=shown.model, rows=len(shown))
         return context
 
     def get_template_names(self) -> list[str]:
         if getattr(self.request, "htmx", False) and self.partial_template_name:
             return [self.partial_template_name]
         return super().get_template_names()
+
+
+class ScopedListView(FilteredListView):
+    """A list of one model's rows, narrowed to the viewer by the base.
+
+    Subclasses name `model` (or `queryset`, the model's rows with their joins) and may narrow further in
+    `get_rows`; the base applies `visible_to` (`editable_by` with `scope_editing`) to whatever comes out, so no
+    list can show a row outside the viewer's scope. Subclasses do not override `get_base_queryset`.
+    """
+
+    model: ClassVar[type[Model]]
+    queryset: ClassVar[QuerySet[Any] | None] = None
+    scope_editing: ClassVar[bool] = False
+
+    def get_rows(self) -> QuerySet[Any]:
+        """The rows before the viewer's scope (joins, a fixed filter); the base narrows them."""
+        if self.queryset is not None:
+            return self.queryset.all()
+        return self.model._default_manager.all()
+
+    def get_base_queryset(self) -> QuerySet[Any]:
+        return scoped_rows(self.request, self.get_rows(), editing=self.scope_editing)
+
+
+class ScopedDetailView(DetailView):  # type: ignore[type-arg]
+    """One row, found within the viewer's scope (404 outside it, exactly like a missing row)."""
+
+    scope_editing: ClassVar[bool] = False
+
+    def get_queryset(self) -> QuerySet[Any]:
+        return scoped_rows(self.request, super().get_queryset(), editing=self.scope_editing)
 
 
 def not_found_view(request: HttpRequest, exception: Exception) -> HttpResponse:

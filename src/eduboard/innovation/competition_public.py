@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -28,6 +29,7 @@ def _published() -> Any:
     return Competition.objects.filter(published=True).prefetch_related("disciplines")
 
 
+@login_not_required
 def list_view(request: HttpRequest, lang: str) -> HttpResponse:
     lang = url_language(lang)
     competitions = list(_published().order_by("-date"))
@@ -42,6 +44,7 @@ def _results(competition: Competition, lang: str) -> list[dict[str, Any]]:
     return sections
 
 
+@login_not_required
 @never_cache
 def competition_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     """A competition's results as they are entered."""
@@ -56,6 +59,7 @@ def competition_view(request: HttpRequest, lang: str, code: str) -> HttpResponse
     return render_in(request, lang, "innovation/public/competition.html", context, prefix=PREFIX)
 
 
+@login_not_required
 @never_cache
 def live_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     """The results part of the competition's page, which the page fetches again every 20 seconds."""
@@ -71,6 +75,7 @@ def live_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     return response
 
 
+@login_not_required
 @never_cache
 def register_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     """Register a team while registration is open."""

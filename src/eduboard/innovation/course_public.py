@@ -4,6 +4,7 @@ the date. Nothing else about the person; an unknown key is a friendly 404. Not f
 
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
@@ -13,6 +14,7 @@ from eduboard.innovation import courses as rules
 PREFIX = "/centre/"
 
 
+@login_not_required
 @never_cache
 def verify_view(request: HttpRequest, lang: str, key: str) -> HttpResponse:
     lang = url_language(lang)

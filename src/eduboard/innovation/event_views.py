@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, login_required, permission_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -143,6 +143,7 @@ def _day_after(moment: datetime) -> date:
     return timezone.localtime(moment).date() + timedelta(days=1)
 
 
+@login_not_required
 def ical_view(request: HttpRequest) -> HttpResponse:
     """The public events as iCalendar, for anyone's calendar."""
     items = []
@@ -168,6 +169,8 @@ def ical_view(request: HttpRequest) -> HttpResponse:
 
 class EventFeed(Feed):
     """The public events as an Atom feed (RFC 4287: each entry with `updated`, the feed with its author)."""
+
+    login_required = False  # public: the sign-in middleware lets anyone read the feed
 
     feed_type = Atom1Feed
     title = gettext_lazy("Education board events")

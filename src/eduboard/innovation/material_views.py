@@ -11,7 +11,7 @@ from typing import Any
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -249,6 +249,7 @@ def version_download_view(request: HttpRequest, pk: int, number: int) -> FileRes
 # --- public pages (no sign-in)
 
 
+@login_not_required
 def public_list_view(request: HttpRequest, lang: str) -> HttpResponse:
     """The public materials with search and filters, in the URL's language; each with its download link."""
     lang = url_language(lang)
@@ -270,6 +271,7 @@ def public_list_view(request: HttpRequest, lang: str) -> HttpResponse:
     return render_in(request, lang, "innovation/materials/public_list.html", context, prefix=PREFIX)
 
 
+@login_not_required
 def public_download_view(request: HttpRequest, lang: str, pk: int) -> FileResponse:
     """A public material's current file (counted); a teachers-only one is not found here, signed in or not."""
     url_language(lang)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db.models import Sum
@@ -42,10 +43,12 @@ def _published() -> Any:
     return published_activities()
 
 
+@login_not_required
 def catalogue_root_view(request: HttpRequest) -> HttpResponse:
     return redirect("centre_catalogue", lang="lv")
 
 
+@login_not_required
 def catalogue_view(request: HttpRequest, lang: str) -> HttpResponse:
     """The catalogue of published activities in the URL's language, filtered by module, age band, language and a
     date with slots. Kept rendered by `catalogue_page` until the centre's data changes."""
@@ -83,6 +86,7 @@ def catalogue_page(*, lang: str, query: str) -> str:
     )
 
 
+@login_not_required
 def activity_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     """An activity and its slots to come with the places still free."""
     lang = _language(lang)
@@ -134,6 +138,7 @@ def _mail_booking(request: HttpRequest, booking: Booking, lang: str, subject: st
         send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [booking.email])
 
 
+@login_not_required
 @never_cache
 def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
     """Book a slot; a full one offers its waiting list."""
@@ -181,6 +186,7 @@ def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
     return _page(request, lang, "innovation/public/book.html", context, status)
 
 
+@login_not_required
 @never_cache
 def booking_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
     """The teacher's own booking, by its random link: see it, and cancel it until 48 hours before."""
@@ -206,6 +212,7 @@ def booking_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
     return response
 
 
+@login_not_required
 def card_view(request: HttpRequest, lang: str) -> HttpResponse:
     """A card's points by its number: the total, the tasks done and the prizes reached; no name, ever."""
     lang = _language(lang)
@@ -220,6 +227,7 @@ def card_view(request: HttpRequest, lang: str) -> HttpResponse:
     return _page(request, lang, "innovation/public/card.html", context, 404 if number and card is None else 200)
 
 
+@login_not_required
 def sitemap_view(request: HttpRequest) -> HttpResponse:
     """Every public page of the centre in each language, with the other languages as alternates."""
     paths = [reverse("centre_catalogue", kwargs={"lang": "LANG"})] + [

@@ -10,7 +10,7 @@ from typing import Any
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -297,6 +297,7 @@ def schedule_view(request: HttpRequest) -> HttpResponse:
     return render(request, "innovation/schedule.html", {"slots": slots, "feed": feed})
 
 
+@login_not_required
 def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
     """The centre's schedule as iCalendar for a staff calendar: the address carries the user's signed key (a
     calendar cannot sign in); a key of a user who lost the permission answers 404."""

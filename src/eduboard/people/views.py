@@ -7,7 +7,7 @@ from typing import Any
 
 from auditlog.signals import accessed
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
@@ -368,6 +368,7 @@ def _public_vacancies() -> QuerySet[Vacancy]:
     return Vacancy.objects.public_on(timezone.localdate()).select_related("institution", "position")
 
 
+@login_not_required
 def public_vacancies_view(request: HttpRequest) -> HttpResponse:
     """The board's public list of open vacancies (anyone may read it)."""
     vacancies = list(_public_vacancies().order_by("institution__sort_name", "position__name", "subject"))
@@ -376,6 +377,8 @@ def public_vacancies_view(request: HttpRequest) -> HttpResponse:
 
 class VacancyFeed(Feed):
     """Open vacancies as an Atom feed, for other sites."""
+
+    login_required = False  # public: the sign-in middleware lets anyone read the feed
 
     feed_type = Atom1Feed
     title = gettext_lazy("Vacancies in the city's education institutions")
@@ -413,6 +416,7 @@ def _published_at(vacancy: Vacancy) -> Any:
     return timezone.make_aware(datetime.combine(vacancy.published_on, time(9)))
 
 
+@login_not_required
 def vacancy_json_feed_view(request: HttpRequest) -> JsonResponse:
     """Open vacancies as a JSON Feed 1.1 (https://jsonfeed.org/version/1.1)."""
     page = request.build_absolute_uri(reverse("public_vacancies"))

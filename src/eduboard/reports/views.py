@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,6 +36,7 @@ def _as_of(request: HttpRequest) -> date:
         return default_as_of()
 
 
+@login_not_required
 def home_view(request: HttpRequest) -> HttpResponse:
     """Visitors see the public landing page; signed-in users their dashboard: the report's key figures, scoped."""
     if not request.user.is_authenticated:

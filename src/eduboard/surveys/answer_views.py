@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -60,6 +61,7 @@ def _page(request: HttpRequest, lang: str, template: str, context: dict[str, Any
     return response
 
 
+@login_not_required
 def answer_root_view(request: HttpRequest) -> HttpResponse:
     return redirect("answer_start", lang="lv")
 
@@ -68,6 +70,7 @@ def _too_many_tries(request: HttpRequest) -> bool:
     return over_limit("survey-code", request.META.get("REMOTE_ADDR", ""), limit=CODE_TRIES, seconds=600)
 
 
+@login_not_required
 @never_cache
 def answer_start_view(request: HttpRequest, lang: str) -> HttpResponse:
     """Type a one-time code to begin."""
@@ -89,6 +92,7 @@ def answer_start_view(request: HttpRequest, lang: str) -> HttpResponse:
     return _page(request, lang, "surveys/answer_start.html", {"error": error}, status)
 
 
+@login_not_required
 @never_cache
 def answer_link_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
     """An institution's open link: a page that says whose survey it is, and a button to begin."""
@@ -134,6 +138,7 @@ def _questions(answer: Response, lang: str, given: dict[str, list[str]]) -> list
     return shown
 
 
+@login_not_required
 @never_cache
 def answer_form_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     """The questions of this device's answer: save and come back later, or send (then it is final)."""
