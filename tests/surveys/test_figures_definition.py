@@ -9,7 +9,7 @@ a plain computation over the drawn rows written from docs/surveys.md and the sel
 
 - `response_rates[audience]`: finished responses ÷ the audience's size in the institutions it was asked in (those
   with its population entered or with a finished response of it); an entered population overrides the computed
-  one: teachers are the distinct people holding on the census date a rate there in a pedagogical position; pupils
+  one (the rate never above 100 %: where the responses outnumber the size, 100): teachers are the distinct people holding on the census date a rate there in a pedagogical position; pupils
   the distinct learners whose enrolment in a group of the audience's grades counts on the census date (the
   registry's reporting school year and enrolment rule); other audiences have no computed size. Fewer than 5
   responses: all three null; no size known (0): population and percent null.
@@ -332,7 +332,7 @@ def expected_figures(world: World, cut: set[int]) -> dict[str, Any]:
             rates[audience] = {
                 "responses": n,
                 "population": whole or None,
-                "percent": percent(n, whole) if whole else None,
+                "percent": percent(min(n, whole), whole) if whole else None,
             }
     questions: dict[str, Any] = {}
     for q in world.questions:
@@ -508,5 +508,5 @@ def test_a_pupil_in_two_groups_of_an_audiences_grades_at_one_school_is_one_pupil
     assert command_figures()["response_rates"]["pupils_5_12"] == {
         "responses": 5,
         "population": 2,
-        "percent": Decimal("250.00"),
+        "percent": Decimal("100.00"),  # 5 answers of a population of 2: never above 100 %
     }

@@ -4,7 +4,10 @@
   `multiple`); key: survey, audience, code. A survey code with no survey yet creates it, titled by its code.
 - populations: `survey,institution,audience,population`; key: survey, institution, audience.
 - responses: `survey,response_id,institution,audience,question,answer` (long form: a row per answer); key:
-  survey, response id, question. A response id keeps one institution and audience.
+  survey, response id, question. A response id keeps one institution and audience. Imported by the board only.
+
+A closed survey's populations and responses are frozen, and an entered population is never below the finished
+responses of its institution and audience (surveys.rules): such a file is refused whole.
 """
 
 from __future__ import annotations
@@ -18,11 +21,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from eduboard.core.imports import ImportResult, RowProblem, parse_choice, parse_int, parse_required, parse_text
+from eduboard.core.imports import (
+    ImportFailed,
+    ImportResult,
+    RowError,
+    RowProblem,
+    parse_choice,
+    parse_int,
+    parse_required,
+    parse_text,
+)
+from eduboard.core.scope import Viewer
 from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Institution
 from eduboard.surveys.choices import CHOICE_KINDS, SCALES, Audience, QuestionKind
 from eduboard.surveys.models import Answer, Population, Question, Response, Survey, answer_parts
+from eduboard.surveys.rules import frozen_message, is_closed, may_import_responses, population_overruns
 
 AUDIENCES = "|".join(Audience.values)
 KINDS = "|".join(QuestionKind.values)
@@ -39,8 +53,12 @@ def parse_code(values: dict[str, str], column: str) -> str:
 class SurveyImporter(ScopedImporter):
     """Looks surveys and institutions up once per pass."""
 
+    #: Whether rows of a closed survey are refused (its populations and responses are frozen).
+    refuses_closed_surveys: ClassVar[bool] = False
+
     def prepare(self) -> None:
         self.surveys = dict(Survey.objects.values_list("code", "pk"))
+        self.closes_on = dict(Survey.objects.values_list("code", "closes_on"))
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
 
     def survey_id(self, values: dict[str, str]) -> int:
@@ -48,6 +66,9 @@ class SurveyImporter(ScopedImporter):
         found = self.surveys.get(code)
         if found is None:
             raise RowProblem("survey", _("no survey %s: import its questions first") % code)
+        closes_on = self.closes_on.get(code)
+        if self.refuses_closed_surveys and closes_on is not None and is_closed(closes_on):
+            raise RowProblem("survey", frozen_message(code, closes_on))
         return found
 
     def institution_id(self, values: dict[str, str]) -> int:
@@ -159,7 +180,40 @@ class PopulationRow:
     population: int
 
 
-class PopulationImporter(SurveyImporter):
+class SurveyDataImporter(SurveyImporter):
+    """Populations and responses: refused for a closed survey, and refused whole when an entered population would be
+    below the finished responses of its institution and audience."""
+
+    refuses_closed_surveys = True
+
+    def __init__(self, *, viewer: Viewer) -> None:
+        super().__init__(viewer=viewer)
+        self.cuts: dict[tuple[int, int, str], int] = {}  # (survey, institution, audience) written -> its first row
+
+    def touched(self, record: PopulationRow | ResponseRow) -> None:
+        """Note the cut a written record belongs to, checked against its population when every row is saved."""
+        cut = (record.survey_id, record.institution_id, record.audience)
+        self.cuts.setdefault(cut, self._chunk_rows.get(id(record), 0))
+
+    def finish(self, result: ImportResult) -> None:
+        overruns = population_overruns(self.cuts)
+        if overruns:
+            surveys = {pk: code for code, pk in self.surveys.items()}
+            institutions = {pk: number for number, pk in self.institutions.items()}
+            raise ImportFailed([
+                RowError(self.cuts[(o.survey_id, o.institution_id, o.audience)], "population", _(
+                    "survey %(survey)s, institution %(institution)s, %(audience)s: the population %(population)s is "
+                    "below the %(responses)s finished responses"
+                ) % {
+                    "survey": surveys.get(o.survey_id, o.survey_id),
+                    "institution": institutions.get(o.institution_id, o.institution_id),
+                    "audience": o.audience, "population": o.population, "responses": o.responses,
+                })
+                for o in overruns
+            ])  # fmt: skip
+
+
+class PopulationImporter(SurveyDataImporter):
     """`survey,institution,audience,population`."""
 
     kind = "populations"
@@ -189,6 +243,7 @@ class PopulationImporter(SurveyImporter):
 
     def write(self, records: list[PopulationRow], result: ImportResult) -> None:
         for record in records:
+            self.touched(record)
             found = Population.objects.filter(
                 survey_id=record.survey_id, institution_id=record.institution_id, audience=record.audience
             ).first()
@@ -220,7 +275,7 @@ class ResponseRow:
     answer: str
 
 
-class ResponseImporter(SurveyImporter):
+class ResponseImporter(SurveyDataImporter):
     """`survey,response_id,institution,audience,question,answer` (a row per answer)."""
 
     kind = "responses"
@@ -244,6 +299,10 @@ class ResponseImporter(SurveyImporter):
     example: ClassVar[list[str]] = ["labbutiba-2024", "p-0001", "9000000011", "teachers", "important_part", "often"]
 
     def prepare(self) -> None:
+        if not may_import_responses(self.viewer):
+            raise ImportFailed([RowError(1, "-", _(
+                "Responses are imported by the board only; answers come from the answering pages or the board's import."
+            ))])  # fmt: skip
         super().prepare()
         self.questions = {
             (survey_id, audience, code): (pk, kind, tuple(choices))
@@ -294,6 +353,7 @@ class ResponseImporter(SurveyImporter):
             for r in Response.objects.filter(key__in=keys, survey_id__in={x.survey_id for x in records})
         }
         for record in records:
+            self.touched(record)
             response = responses.get((record.survey_id, record.key))
             if response is None:
                 response = Response.objects.create(

@@ -13,6 +13,7 @@ from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet
 from eduboard.registry.models import Institution, ScopedQuerySet
 from eduboard.surveys.choices import Audience, QuestionKind
+from eduboard.surveys.rules import refuse_if_frozen
 
 
 class Survey(TimeStampedModel):
@@ -128,6 +129,15 @@ class Population(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.survey.code} {self.institution} {self.audience}: {self.population}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refused for a closed survey (surveys.rules: its populations are frozen)."""
+        refuse_if_frozen(code=self.survey.code, closes_on=self.survey.closes_on)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        refuse_if_frozen(code=self.survey.code, closes_on=self.survey.closes_on)
+        return super().delete(*args, **kwargs)
+
 
 class Response(models.Model):
     """One anonymous response: the institution, audience and grade band it came from, and when. Nothing in it,
@@ -164,6 +174,15 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.survey.code} {self.key}"
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refused for a closed survey (surveys.rules: its responses are frozen)."""
+        refuse_if_frozen(code=self.survey.code, closes_on=self.survey.closes_on)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        refuse_if_frozen(code=self.survey.code, closes_on=self.survey.closes_on)
+        return super().delete(*args, **kwargs)
+
 
 class AnswerQuerySet(ScopedQuerySet):
     institution_path = "response__institution"
@@ -192,6 +211,12 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question.code}: {self.value}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Refused for a closed survey (surveys.rules: its responses are frozen)."""
+        survey = self.response.survey
+        refuse_if_frozen(code=survey.code, closes_on=survey.closes_on)
+        super().save(*args, **kwargs)
 
 
 class AccessCode(models.Model):

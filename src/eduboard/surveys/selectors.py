@@ -98,7 +98,8 @@ def survey_figures(
 
     - `response_rates`: {audience: {responses, population, percent}}: finished responses ÷ the audience's size on
       the census date in the institutions it was asked in (those with its population entered or with a response
-      of it; an entered population overrides the computed one), percent with 2 decimals; a cut with fewer than
+      of it; an entered population overrides the computed one), percent with 2 decimals and never above 100 (where
+      the responses outnumber a computed population, 100); a cut with fewer than
       MIN_ANSWERS responses gives None for all three;
     - `questions`: {question code: {audience: {answer: percent}}}: the share of each answer among the responses
       answering that question (a multiple choice: of those responses, so the shares may add up to more than 100);
@@ -129,7 +130,10 @@ def survey_figures(
             rates[audience] = {"responses": None, "population": None, "percent": None}
             continue
         whole = population.get(audience, 0)
-        rates[audience] = {"responses": n, "population": whole or None, "percent": percent(n, whole) if whole else None}
+        # Never above 100 %: an entered population is never below its responses (surveys.rules); a computed one can
+        # be (a link answered by more people than counted), and then the rate is 100 %.
+        rate = percent(min(n, whole), whole) if whole else None
+        rates[audience] = {"responses": n, "population": whole or None, "percent": rate}
     questions: dict[str, dict[str, Any]] = {}
     counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     answered: dict[int, int] = defaultdict(int)
