@@ -7,12 +7,11 @@ from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,11 +21,11 @@ from eduboard.assets import selectors, services
 from eduboard.assets.choices import AssetStatus, ReturnCondition
 from eduboard.assets.filters import AssetFilter, LicenceFilter, LoanFilter, RoomFilter
 from eduboard.assets.models import Asset, AssetKind, Licence, Loan, Room, Stocktake
-from eduboard.core.audit import audit_export
+from eduboard.core.audit import audit_bulk_read, audit_export
 from eduboard.core.exports import Column, table_response
 from eduboard.core.forms import ScopedFormMixin
 from eduboard.core.qr import qr_png_base64
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.registry.models import Group, Institution, Learner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,7 +36,7 @@ def _borrower(loan: Loan) -> str:
     return "" if person is None else f"{person.first_name} {person.last_name} ({person.masked_code})"
 
 
-class TableListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class TableListView(PermissionRequiredMixin, ScopedListView):
     """A list of the area: the export's columns are the table's columns too (the first one links to the row)."""
 
     template_name = "assets/list.html"
@@ -84,8 +83,7 @@ class AssetListView(TableListView):
         Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Asset.objects.visible_to(self.request.user).select_related("kind", "institution", "funding_source")
+    queryset = Asset.objects.select_related("kind", "institution", "funding_source")
 
 
 class LoanListView(TableListView):
@@ -110,10 +108,7 @@ class LoanListView(TableListView):
         Column(gettext_lazy("Condition on return"), lambda loan: loan.get_condition_display()),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Loan.objects.visible_to(self.request.user).select_related(
-            "asset__institution", "learner", "staff_member"
-        )
+    queryset = Loan.objects.select_related("asset__institution", "learner", "staff_member")
 
 
 class LicenceListView(TableListView):
@@ -133,8 +128,7 @@ class LicenceListView(TableListView):
         Column(gettext_lazy("Funding source"), lambda licence: licence.funding_source or ""),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Licence.objects.visible_to(self.request.user).select_related("institution", "funding_source")
+    queryset = Licence.objects.select_related("institution", "funding_source")
 
 
 class RoomListView(TableListView):
@@ -153,8 +147,7 @@ class RoomListView(TableListView):
         Column(gettext_lazy("Computers"), lambda room: room.computers),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Room.objects.visible_to(self.request.user).select_related("institution")
+    queryset = Room.objects.select_related("institution")
 
 
 # --- a device, a loan, a return
@@ -172,15 +165,12 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
-@login_required
 @permission_required("assets.view_asset", raise_exception=True)
 def asset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A device: its facts, its status history and its loans; lend it or record its return."""
-    asset = get_object_or_404(
-        Asset.objects.visible_to(request.user).select_related("kind", "institution", "funding_source"), pk=pk
-    )
+    asset = scoped_object(request, Asset.objects.select_related("kind", "institution", "funding_source"), pk=pk)
     can_lend = (
-        request.user.has_perm("assets.add_loan") and Asset.objects.editable_by(request.user).filter(pk=pk).exists()
+        request.user.has_perm("assets.add_loan") and scoped_rows(request, Asset, editing=True).filter(pk=pk).exists()
     )
     today = timezone.localdate()
     loan_form = LoanForm(request.POST or None, initial={"lent_on": today}, viewer=request.user)
@@ -220,11 +210,10 @@ def asset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("assets.change_loan", raise_exception=True)
 def loan_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the return of one loan (POST)."""
-    loan = get_object_or_404(Loan.objects.editable_by(request.user), pk=pk)
+    loan = scoped_object(request, Loan, editing=True, pk=pk)
     form = ReturnForm(request.POST)
     if request.method == "POST" and form.is_valid():
         try:
@@ -255,7 +244,6 @@ class ReturnsForm(forms.Form):
     condition = forms.ChoiceField(label=gettext_lazy("Condition on return"), choices=ReturnCondition.choices)
 
 
-@login_required
 @permission_required("assets.change_loan", raise_exception=True)
 def returns_view(request: HttpRequest) -> HttpResponse:
     """Returns by typing or scanning inventory numbers: each number answered on its own."""
@@ -283,7 +271,6 @@ class BulkLoanForm(ScopedFormMixin, forms.Form):
     due_on = forms.DateField(label=gettext_lazy("Due on"), widget=DATE, required=False)
 
 
-@login_required
 @permission_required("assets.add_loan", raise_exception=True)
 def bulk_loan_view(request: HttpRequest) -> HttpResponse:
     """Lend one free device of a kind to every learner of a class who has none; then the loan agreements as PDF."""
@@ -308,7 +295,6 @@ def bulk_loan_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("assets.view_loan", raise_exception=True)
 def agreements_pdf_view(request: HttpRequest) -> HttpResponse:
     """Loan agreements as one PDF, a page per loan (Latvian), with signature lines for the parent."""
@@ -316,28 +302,29 @@ def agreements_pdf_view(request: HttpRequest) -> HttpResponse:
 
     ids = [int(part) for part in request.GET.get("loans", "").split(",") if part.isdigit() and len(part) < 10][:2000]
     loans = list(
-        Loan.objects.visible_to(request.user)
+        scoped_rows(
+            request, Loan.objects.select_related("asset__kind", "asset__institution", "learner", "staff_member")
+        )
         .filter(pk__in=ids)
-        .select_related("asset__kind", "asset__institution", "learner", "staff_member")
         .order_by("learner__sort_name", "pk")
     )
     if not loans:
         messages.error(request, _("No loans to print."))
         return redirect("assets:loan_list")
+    audit_bulk_read(request=request, model=Loan, rows=len(loans))
     html = render_to_string("assets/agreements.html", {"loans": loans, "today": timezone.localdate()})
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="loan-agreements.pdf"'
     return response
 
 
-@login_required
 @permission_required("assets.view_asset", raise_exception=True)
 def labels_pdf_view(request: HttpRequest) -> HttpResponse:
     """QR labels of the devices a list shows (its filters), as a PDF sheet to print and stick on."""
 
     from weasyprint import HTML
 
-    filterset = AssetFilter(request.GET or None, queryset=Asset.objects.visible_to(request.user), request=request)
+    filterset = AssetFilter(request.GET or None, queryset=scoped_rows(request, Asset), request=request)
     assets = list(filterset.qs.select_related("kind", "institution").order_by("inventory_number")[:1000])
     labels = [(asset, qr_png_base64(asset.inventory_number)) for asset in assets]
     html = render_to_string("assets/labels.html", {"labels": labels})
@@ -353,11 +340,10 @@ class StocktakeStartForm(ScopedFormMixin, forms.Form):
     institution = forms.ModelChoiceField(label=gettext_lazy("Institution"), queryset=Institution.objects.all())
 
 
-@login_required
 @permission_required("assets.view_stocktake", raise_exception=True)
 def stocktake_list_view(request: HttpRequest) -> HttpResponse:
     """Stock-takes of the user's institutions; start one."""
-    own = list(Institution.objects.editable_by(request.user)[:2])
+    own = list(scoped_rows(request, Institution, editing=True)[:2])
     initial = {"institution": own[0].pk} if len(own) == 1 else {}  # a head's one school is chosen already
     form = StocktakeStartForm(request.POST or None, initial=initial, viewer=request.user)
     if request.method == "POST":
@@ -372,7 +358,7 @@ def stocktake_list_view(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 return redirect(take.get_absolute_url())
-    takes = Stocktake.objects.visible_to(request.user).select_related("institution")[:100]
+    takes = scoped_rows(request, Stocktake.objects.select_related("institution"))[:100]
     return render(request, "assets/stocktake_list.html", {"form": form, "stocktakes": takes})
 
 
@@ -384,11 +370,10 @@ class ScanForm(forms.Form):
     )
 
 
-@login_required
 @permission_required("assets.view_stocktake", raise_exception=True)
 def stocktake_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Count: scan or type numbers (a phone-sized page); see found, missing and found-elsewhere; close it."""
-    take = get_object_or_404(Stocktake.objects.visible_to(request.user).select_related("institution"), pk=pk)
+    take = scoped_object(request, Stocktake.objects.select_related("institution"), pk=pk)
     can_change = request.user.has_perm("assets.change_stocktake")
     form = ScanForm(request.POST if request.POST.get("action") == "scan" else None)
     if request.method == "POST":
@@ -423,26 +408,23 @@ def stocktake_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the state register
 
 
-@login_required
 @permission_required("assets.view_loan", raise_exception=True)
 def rumis_export_view(request: HttpRequest) -> HttpResponse:
     """An institution's devices and open loans as CSV for RUMIS: inventory number, kind, serial number, the
     borrower's personal code (full only for those who may see full codes, and written to the audit trail), lent
     on and due on."""
-    institution = get_object_or_404(
-        Institution.objects.visible_to(request.user), registration_number=request.GET.get("institution", "")
-    )
+    institution = scoped_object(request, Institution, registration_number=request.GET.get("institution", ""))
     full = request.GET.get("codes") == "full"
     if full and not request.user.has_perm("registry.reveal_personal_code"):
         raise PermissionDenied(_("Your role does not show full personal codes."))
     open_loans = {
         loan.asset_id: loan
-        for loan in Loan.objects.filter(asset__institution=institution, returned_on__isnull=True).select_related(
-            "learner", "staff_member"
+        for loan in scoped_rows(request, Loan.objects.select_related("learner", "staff_member")).filter(
+            asset__institution=institution, returned_on__isnull=True
         )
     }
-    assets = Asset.objects.filter(institution=institution, status__in=["in_stock", "lent", "in_repair"]).select_related(
-        "kind"
+    assets = scoped_rows(request, Asset.objects.select_related("kind")).filter(
+        institution=institution, status__in=["in_stock", "lent", "in_repair"]
     )
 
     def code(asset: Asset) -> str:
@@ -468,7 +450,6 @@ def rumis_export_view(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
 @permission_required("assets.view_asset", raise_exception=True)
 def assets_home_view(request: HttpRequest) -> HttpResponse:
     """The area's figures today and its pages."""

@@ -9,10 +9,10 @@ from datetime import date
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from eduboard.core.audit import audit_bulk_read
 from eduboard.core.exports import Column
 from eduboard.core.forms import add_service_error
 from eduboard.core.numbers import chart_number
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.finance import selectors, services
 from eduboard.finance.choices import CostKind, SettlementLevel
 from eduboard.finance.exports import meal_workbook, statement_pdf, statement_workbook
@@ -39,9 +40,10 @@ from eduboard.finance.forms import (
     SettlementLineForm,
 )
 from eduboard.finance.models import Allocation, CateringContract, DayOff, Expenditure, MealRule, SettlementLine
-from eduboard.registry.models import Institution, Municipality
+from eduboard.registry.models import Institution, Learner, Municipality
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ALLOCATION_JOINS = ("institution", "institution_set", "source")
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -50,7 +52,6 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
-@login_required
 @permission_required("finance.view_allocation", raise_exception=True)
 def overview_view(request: HttpRequest) -> HttpResponse:
     """Utilisation by allocation and funding source, and the cost per learner, as of a date."""
@@ -94,7 +95,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class AllocationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class AllocationListView(PermissionRequiredMixin, ScopedListView):
     """Allocations in the user's scope with what is spent so far; filter, sort, export."""
 
     permission_required = "finance.view_allocation"
@@ -114,12 +115,9 @@ class AllocationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredLi
         Column(gettext_lazy("Utilisation %"), lambda a: selectors.percent(a.spent_total, a.amount)),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return (
-            Allocation.objects.visible_to(self.request.user)
-            .select_related("institution", "institution_set", "source")
-            .annotate(spent_total=Sum("expenditures__amount", default=selectors.ZERO))
-        )
+    queryset = Allocation.objects.select_related(*ALLOCATION_JOINS).annotate(
+        spent_total=Sum("expenditures__amount", default=selectors.ZERO)
+    )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -127,17 +125,16 @@ class AllocationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredLi
         return context
 
 
-@login_required
 @permission_required("finance.view_allocation", raise_exception=True)
 def allocation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """An allocation, its spending, and (for those who may) a form to record more."""
-    allocation = get_object_or_404(
-        Allocation.objects.visible_to(request.user).select_related("institution", "institution_set", "source"), pk=pk
-    )
+    allocation = scoped_object(request, Allocation.objects.select_related(*ALLOCATION_JOINS), pk=pk)
     form = ExpenditureForm(request.POST or None)
     if request.method == "POST":
         if not request.user.has_perm("finance.add_expenditure"):
             return HttpResponse(status=403)
+        # Spending is recorded on an allocation the user may change (one of their institutions'), else 404.
+        allocation = scoped_object(request, Allocation.objects.select_related(*ALLOCATION_JOINS), editing=True, pk=pk)
         if form.is_valid():
             expenditure: Expenditure = form.save(commit=False)
             expenditure.allocation = allocation
@@ -159,7 +156,7 @@ def allocation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "spent": spent,
             "utilisation": selectors.percent(spent, allocation.amount),
             "members": (
-                Institution.objects.filter(pk__in=allocation.institution_set.members.values("pk")).order_by("sort_name")  # type: ignore[union-attr]
+                allocation.institution_set.members.order_by("sort_name")  # type: ignore[union-attr]
                 if allocation.institution_set_id
                 else []
             ),
@@ -171,14 +168,13 @@ def allocation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("finance.add_allocation", raise_exception=True)
 def allocation_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create an allocation or edit one; an edit made on a stale copy is refused with a clear message."""
-    allocation = get_object_or_404(Allocation.objects.visible_to(request.user), pk=pk) if pk else None
+    allocation = scoped_object(request, Allocation, editing=True, pk=pk) if pk else None
     if allocation is not None and not request.user.has_perm("finance.change_allocation"):
         return HttpResponse(status=403)
-    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
+    institutions = scoped_rows(request, Institution, editing=True).order_by("sort_name")
     initial = {} if allocation else {"year": timezone.localdate().year}
     form = AllocationForm(
         request.POST or None, instance=allocation, institutions=institutions, initial=initial, viewer=request.user
@@ -195,12 +191,11 @@ def allocation_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRes
     return render(request, "finance/allocation_form.html", {"form": form, "allocation": allocation})
 
 
-@login_required
 @permission_required("finance.delete_allocation", raise_exception=True)
 @require_POST
 def allocation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Delete an allocation without spending; one with expenditures is refused."""
-    allocation = get_object_or_404(Allocation.objects.visible_to(request.user), pk=pk)
+    allocation = scoped_object(request, Allocation, editing=True, pk=pk)
     try:
         services.allocation_delete(allocation=allocation)
     except ValidationError as error:
@@ -211,11 +206,10 @@ def allocation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("finance:allocation_list")
 
 
-@login_required
 @permission_required("finance.change_expenditure", raise_exception=True)
 def expenditure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct an expenditure, or delete it; a stale edit is refused."""
-    expenditure = get_object_or_404(Expenditure.objects.visible_to(request.user).select_related("allocation"), pk=pk)
+    expenditure = scoped_object(request, Expenditure.objects.select_related("allocation"), editing=True, pk=pk)
     form = ExpenditureForm(request.POST or None, instance=expenditure)
     if request.method == "POST" and "delete" in request.POST:
         if not request.user.has_perm("finance.delete_expenditure"):
@@ -236,7 +230,7 @@ def expenditure_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "finance/expenditure_form.html", {"form": form, "expenditure": expenditure})
 
 
-class ExpenditureListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class ExpenditureListView(PermissionRequiredMixin, ScopedListView):
     """Spending of the allocations in the user's scope; filter, sort, export."""
 
     permission_required = "finance.view_expenditure"
@@ -254,20 +248,18 @@ class ExpenditureListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         Column(gettext_lazy("Amount (EUR)"), lambda e: e.amount),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Expenditure.objects.visible_to(self.request.user).select_related(
-            "allocation__institution", "allocation__institution_set", "allocation__source"
-        )
+    queryset = Expenditure.objects.select_related(
+        "allocation__institution", "allocation__institution_set", "allocation__source"
+    )
 
 
 # --- meal compensation
 
 
-@login_required
 @permission_required("finance.view_mealrule", raise_exception=True)
 def meals_view(request: HttpRequest) -> HttpResponse:
     """The rules, and a month's computation for one institution (with its XLSX for accounting)."""
-    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
+    institutions = scoped_rows(request, Institution).order_by("sort_name")
     today = timezone.localdate()
     month = selectors.latest_meal_month()
     form = MealMonthForm(
@@ -278,6 +270,8 @@ def meals_view(request: HttpRequest) -> HttpResponse:
         computation = selectors.meal_compensation(
             institution=form.cleaned_data["institution"], month=form.cleaned_data["month"]
         )
+        # The page and its XLSX list the learners with their family status (the rule that pays their meals).
+        audit_bulk_read(request=request, model=Learner, rows=len({line.learner_id for line in computation.lines}))
         if request.GET.get("export") == "xlsx":
             return _download(
                 meal_workbook(computation),
@@ -299,7 +293,6 @@ def meals_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("finance.add_mealrule", raise_exception=True)
 def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a meal rule; shares must add up to the price; a stale edit is refused."""
@@ -320,7 +313,7 @@ def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResp
 # --- catering procurement
 
 
-class CateringContractListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class CateringContractListView(PermissionRequiredMixin, ScopedListView):
     """The catering procurements and contracts (the readiness report's "ēdināšanas pakalpojums"); filter, export."""
 
     permission_required = "finance.view_cateringcontract"
@@ -340,8 +333,7 @@ class CateringContractListView(LoginRequiredMixin, PermissionRequiredMixin, Filt
         Column(gettext_lazy("Note"), lambda c: c.note),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return CateringContract.objects.visible_to(self.request.user)
+    model = CateringContract
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -350,7 +342,6 @@ class CateringContractListView(LoginRequiredMixin, PermissionRequiredMixin, Filt
         return context
 
 
-@login_required
 @permission_required("finance.view_cateringcontract", raise_exception=True)
 def catering_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Record a procurement's catering contracts or edit them; an edit made on a stale copy is refused."""
@@ -389,7 +380,6 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
     return form, default["date_from"], default["date_to"]
 
 
-@login_required
 @permission_required("finance.view_settlementline", raise_exception=True)
 def settlements_view(request: HttpRequest) -> HttpResponse:
     """Learners in and out by level, receivable and due, per municipality, for a period; lines to add."""
@@ -441,7 +431,7 @@ def settlements_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class SettlementLineListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class SettlementLineListView(PermissionRequiredMixin, ScopedListView):
     """Every settlement line; filter by municipality, direction, level, period; export."""
 
     permission_required = "finance.view_settlementline"
@@ -463,11 +453,9 @@ class SettlementLineListView(LoginRequiredMixin, PermissionRequiredMixin, Filter
         Column(gettext_lazy("Amount (EUR)"), lambda line: line.amount),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return SettlementLine.objects.select_related("municipality")
+    queryset = SettlementLine.objects.select_related("municipality")
 
 
-@login_required
 @permission_required("finance.view_settlementline", raise_exception=True)
 def settlement_statement_view(request: HttpRequest, municipality_id: int) -> HttpResponse:
     """The statement with one municipality for a period: HTML, or `?format=pdf|xlsx`."""

@@ -7,26 +7,25 @@ from typing import Any
 
 from auditlog.signals import accessed
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView
 
 from eduboard.core.audit import audit_export
 from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
 from eduboard.core.latvian import fold, search_words
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedDetailView, ScopedListView, scoped_object, scoped_rows
 from eduboard.people import selectors, services
 from eduboard.people.filters import StaffFilter, VacancyFilter
 from eduboard.people.forms import (
@@ -45,7 +44,7 @@ def _fte(value: Any) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
-class StaffListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class StaffListView(PermissionRequiredMixin, ScopedListView):
     """Staff with a rate in the user's institutions; personal codes masked."""
 
     permission_required = "people.view_staffmember"
@@ -67,16 +66,15 @@ class StaffListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
         ),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        scope = Institution.objects.visible_to(self.request.user).values("pk")
-        current = Employment.objects.active_on(timezone.localdate()).filter(institution__in=scope)
-        return StaffMember.objects.visible_to(self.request.user).prefetch_related(
-            Prefetch(
-                "employments",
-                queryset=current.select_related("institution", "position").order_by("institution__sort_name"),
-                to_attr="current",
-            )
+    def get_rows(self) -> QuerySet[Any]:
+        # Today's rates in the user's institutions only (Employment's scope: its institution).
+        current = scoped_rows(self.request, Employment.objects.active_on(timezone.localdate()))
+        rates: Prefetch[Any, Any, Any] = Prefetch(
+            "employments",
+            queryset=current.select_related("institution", "position").order_by("institution__sort_name"),
+            to_attr="current",
         )
+        return StaffMember.objects.prefetch_related(rates)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -84,21 +82,19 @@ class StaffListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
         return context
 
 
-class StaffDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class StaffDetailView(PermissionRequiredMixin, ScopedDetailView):
     """A person: qualifications, rates (history) in the user's institutions, training. Opening it is audited."""
 
     permission_required = "people.view_staffmember"
     template_name = "people/staff_detail.html"
     context_object_name = "person"
-
-    def get_queryset(self) -> QuerySet[StaffMember]:
-        return StaffMember.objects.visible_to(self.request.user)
+    model = StaffMember
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         person: StaffMember = self.object
         accessed.send(sender=StaffMember, instance=person, actor=self.request.user)
-        institutions = Institution.objects.visible_to(self.request.user)
+        institutions = scoped_rows(self.request, Institution)
         employments = person.employments.filter(institution__in=institutions.values("pk")).select_related(
             "institution", "position"
         )
@@ -130,11 +126,10 @@ class StaffDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
         return context
 
 
-@login_required
 @permission_required("people.add_staffmember", raise_exception=True)
 def staff_create_view(request: HttpRequest) -> HttpResponse:
     """A new person with their first rate."""
-    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
+    institutions = scoped_rows(request, Institution, editing=True).order_by("sort_name")
     person_form = StaffMemberForm(request.POST or None, prefix="person")
     employment_form = EmploymentForm(
         request.POST or None, prefix="rate", institutions=institutions, viewer=request.user
@@ -154,13 +149,12 @@ def staff_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "people/staff_form.html", {"person_form": person_form, "employment_form": employment_form})
 
 
-@login_required
 @permission_required("people.add_employment", raise_exception=True)
 @require_POST
 def employment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a rate to a person (from the person's page)."""
-    person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
-    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
+    person = scoped_object(request, StaffMember, editing=True, pk=pk)
+    institutions = scoped_rows(request, Institution, editing=True).order_by("sort_name")
     form = EmploymentForm(request.POST, institutions=institutions, viewer=request.user)
     if form.is_valid():
         employment = form.save(commit=False)
@@ -183,12 +177,11 @@ def employment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(person)
 
 
-@login_required
 @permission_required("people.add_trainingrecord", raise_exception=True)
 @require_POST
 def training_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a completed training for a person."""
-    person = get_object_or_404(StaffMember.objects.visible_to(request.user), pk=pk)
+    person = scoped_object(request, StaffMember, editing=True, pk=pk)
     form = TrainingRecordForm(request.POST, viewer=request.user, prefix="training")
     if form.is_valid():
         record = form.save(commit=False)
@@ -206,7 +199,7 @@ def training_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(person)
 
 
-class VacancyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class VacancyListView(PermissionRequiredMixin, ScopedListView):
     """Vacancies of the user's institutions with their life cycle."""
 
     permission_required = "people.view_vacancy"
@@ -232,8 +225,7 @@ class VacancyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
         Column(gettext_lazy("Withdrawn on"), lambda v: v.withdrawn_on),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Vacancy.objects.visible_to(self.request.user).select_related("institution", "position")
+    queryset = Vacancy.objects.select_related("institution", "position")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -244,12 +236,11 @@ class VacancyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
         return context
 
 
-@login_required
 @permission_required("people.change_vacancy", raise_exception=True)
 def vacancy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Declare a vacancy or edit one; an edit made on a stale copy is refused with a clear message."""
-    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
-    vacancy = get_object_or_404(Vacancy.objects.visible_to(request.user), pk=pk) if pk else None
+    institutions = scoped_rows(request, Institution, editing=True).order_by("sort_name")
+    vacancy = scoped_object(request, Vacancy, editing=True, pk=pk) if pk else None
     initial = {} if vacancy else {"declared_on": timezone.localdate()}
     form = VacancyForm(
         request.POST or None, instance=vacancy, institutions=institutions, initial=initial, viewer=request.user
@@ -266,12 +257,11 @@ def vacancy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     return render(request, "people/vacancy_form.html", {"form": form, "vacancy": vacancy})
 
 
-@login_required
 @permission_required("people.change_vacancy", raise_exception=True)
 @require_POST
 def vacancy_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     """Publish, fill or withdraw a vacancy today."""
-    vacancy = get_object_or_404(Vacancy.objects.visible_to(request.user), pk=pk)
+    vacancy = scoped_object(request, Vacancy, editing=True, pk=pk)
     try:
         version = int(request.POST.get("version", vacancy.version))
     except ValueError:
@@ -302,7 +292,6 @@ TRAINING_COLUMNS = [
 ]
 
 
-@login_required
 @permission_required("people.view_trainingrecord", raise_exception=True)
 def training_view(request: HttpRequest) -> HttpResponse:
     """Mandatory training: who is missing it, whose has expired, whose expires soon; filtered, a page at a time,

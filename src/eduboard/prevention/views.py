@@ -7,15 +7,16 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduboard.core.audit import audit_read
+from eduboard.core.audit import audit_bulk_read, audit_read
 from eduboard.core.forms import add_service_error
+from eduboard.core.views import scoped_object, scoped_rows
 from eduboard.prevention import selectors, services
 from eduboard.prevention.choices import RuleCode
 from eduboard.prevention.forms import AsOfForm, OpenCaseForm, SupportPlanForm
@@ -32,7 +33,6 @@ def _as_of(request: HttpRequest) -> tuple[AsOfForm, date]:
     return form, chosen
 
 
-@login_required
 @permission_required("prevention.view_supportplan", raise_exception=True)
 def overview_view(request: HttpRequest) -> HttpResponse:
     """The figures on a date: learners at risk by rule, in all and with a support plan, per institution in scope;
@@ -59,7 +59,6 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("prevention.change_riskrule", raise_exception=True)
 def rules_view(request: HttpRequest) -> HttpResponse:
     """The board sets a rule's threshold (POST: code, threshold, active, version)."""
@@ -88,13 +87,12 @@ def rules_view(request: HttpRequest) -> HttpResponse:
     return redirect("prevention:overview")
 
 
-@login_required
 @permission_required("prevention.view_supportplan", raise_exception=True)
 def risk_list_view(request: HttpRequest) -> HttpResponse:
     """An institution's learners at risk for its support team. A board-wide role sees the rows without names,
     and opens a case to see who it is."""
     form, as_of = _as_of(request)
-    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
+    institutions = scoped_rows(request, Institution).order_by("sort_name")
     chosen = request.GET.get("institution", "")
     institution = institutions.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if institution is None and not services.reads_names_case_by_case(request.user):
@@ -103,6 +101,8 @@ def risk_list_view(request: HttpRequest) -> HttpResponse:
     labels = dict(RuleCode.choices)
     for row in rows:
         row["rule_labels"] = [labels.get(code, code) for code in row["rules"]]
+    # Each row is a learner at risk (named for the support team, unnamed for the board): a bulk read of children.
+    audit_bulk_read(request=request, model=Learner, rows=len(rows))
     return render(
         request,
         "prevention/risk_list.html",
@@ -117,12 +117,11 @@ def risk_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("prevention.view_supportplan", raise_exception=True)
 def case_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A learner's case: the rules that hold today, unexcused absences by month, insufficient grades, support
     plans with their history, and a form for a new plan. A board-wide role first says why it opens the case."""
-    learner = get_object_or_404(Learner.objects.visible_to(request.user), pk=pk)
+    learner = scoped_object(request, Learner, pk=pk)
     if not services.case_is_open(actor=request.user, learner=learner, session=request.session):
         reason_form = OpenCaseForm(request.POST or None)
         if request.method == "POST" and reason_form.is_valid():

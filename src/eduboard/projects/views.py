@@ -7,12 +7,12 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,7 +20,7 @@ from django_countries import countries
 
 from eduboard.core.exports import Column, table_response
 from eduboard.core.forms import add_service_error
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.projects import selectors, services
 from eduboard.projects.filters import MobilityFilter, ProjectFilter
 from eduboard.projects.forms import (
@@ -40,7 +40,7 @@ def _institutions(project: Project) -> str:
     return "; ".join(i.short_name or i.name for i in project.institutions.all())
 
 
-class ProjectListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class ProjectListView(PermissionRequiredMixin, ScopedListView):
     """The portfolio: the projects of the user's institutions (the board: all); filter, sort, export."""
 
     permission_required = "projects.view_project"
@@ -65,10 +65,7 @@ class ProjectListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
         Column(gettext_lazy("Institutions"), _institutions),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return (
-            Project.objects.visible_to(self.request.user).select_related("programme").prefetch_related("institutions")
-        )
+    queryset = Project.objects.select_related("programme").prefetch_related("institutions")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -78,11 +75,9 @@ class ProjectListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
 
 
 def _project(request: HttpRequest, pk: int, *, editing: bool = False) -> Project:
-    projects = Project.objects.editable_by(request.user) if editing else Project.objects.visible_to(request.user)
-    return get_object_or_404(projects.select_related("programme", "funding_source"), pk=pk)
+    return scoped_object(request, Project.objects.select_related("programme", "funding_source"), editing=editing, pk=pk)
 
 
-@login_required
 @permission_required("projects.view_project", raise_exception=True)
 def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A project: facts, partners, budget (tranches received and due, payments), prefinancing, mobilities,
@@ -126,7 +121,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "deadlines": project.deadlines.all(),
             "documents": project.documents.all(),
             "assets": list(
-                project.assets.visible_to(request.user)
+                scoped_rows(request, project.assets.all())
                 .values_list("kind__name")
                 .annotate(n=Count("pk"))
                 .order_by("kind__name")
@@ -137,7 +132,6 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("projects.view_project", raise_exception=True)
 def project_form_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a project or edit one (the version it was read at travels with the form)."""
@@ -162,7 +156,6 @@ def project_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     return render(request, "projects/form.html", {"form": form, "project": project, "title": _("Project")})
 
 
-@login_required
 @permission_required("projects.change_project", raise_exception=True)
 def tranche_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The tranche plan as a whole: a share in % or an amount a tranche; shares add up to 100 %, amounts to the
@@ -206,7 +199,7 @@ def _child_form(
     """A form of a project's row: a new one of the project `project_pk`, or the row `child_pk` (in the viewer's
     scope, like its project)."""
     if child_pk is not None:
-        instance = get_object_or_404(model.objects.editable_by(request.user), pk=child_pk)
+        instance = scoped_object(request, model, editing=True, pk=child_pk)
         project = _project(request, instance.project_id, editing=True)
     else:
         project = _project(request, project_pk or 0, editing=True)
@@ -240,43 +233,36 @@ def _save_deadline(deadline: Deadline, version: int | None) -> None:
     services.deadline_save(deadline=deadline, expected_version=version)
 
 
-@login_required
 def mobility_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a mobility to a project (within the project's dates)."""
     return _child_form(request, Mobility, MobilityForm, _save_mobility, _("Mobility"), project_pk=pk)
 
 
-@login_required
 def mobility_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a mobility."""
     return _child_form(request, Mobility, MobilityForm, _save_mobility, _("Mobility"), child_pk=pk)
 
 
-@login_required
 def prefinancing_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the city's prefinancing of a project."""
     return _child_form(request, Prefinancing, PrefinancingForm, _save_prefinancing, _("Prefinancing"), project_pk=pk)
 
 
-@login_required
 def prefinancing_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit the city's prefinancing of a project (its return)."""
     return _child_form(request, Prefinancing, PrefinancingForm, _save_prefinancing, _("Prefinancing"), child_pk=pk)
 
 
-@login_required
 def deadline_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Add a deadline to a project (a report due, …)."""
     return _child_form(request, Deadline, DeadlineForm, _save_deadline, _("Deadline"), project_pk=pk)
 
 
-@login_required
 def deadline_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a deadline (mark it done)."""
     return _child_form(request, Deadline, DeadlineForm, _save_deadline, _("Deadline"), child_pk=pk)
 
 
-@login_required
 @permission_required("projects.change_project", raise_exception=True)
 def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Keep a document with the project: the grant agreement, a report."""
@@ -291,11 +277,10 @@ def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("projects.view_project", raise_exception=True)
 def document_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A document of a project the user sees (never a public address)."""
-    document = get_object_or_404(ProjectDocument.objects.visible_to(request.user), pk=pk)
+    document = scoped_object(request, ProjectDocument, pk=pk)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError:
@@ -303,7 +288,6 @@ def document_download_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     return FileResponse(handle, as_attachment=True, filename=document.file.name.rsplit("/", 1)[-1])
 
 
-@login_required
 @permission_required("projects.view_project", raise_exception=True)
 def calendar_view(request: HttpRequest) -> HttpResponse:
     """Deadlines, tranches due and mobilities between two dates (by default a month back and a year on)."""
@@ -330,11 +314,10 @@ def calendar_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("projects.view_project", raise_exception=True)
 def countries_view(request: HttpRequest) -> HttpResponse:
     """Partner countries: how many projects (not rejected) each country takes part in, as coordinator or partner."""
-    counts = selectors.partner_countries(projects=Project.objects.visible_to(request.user))
+    counts = selectors.partner_countries(projects=scoped_rows(request, Project))
     rows = [(code, countries.name(code), count) for code, count in counts.items()]
     if request.GET.get("export") in ("csv", "xlsx"):
         columns = [
@@ -347,7 +330,7 @@ def countries_view(request: HttpRequest) -> HttpResponse:
     return render(request, "projects/countries.html", {"rows": rows, "top": top})
 
 
-class MobilityListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class MobilityListView(PermissionRequiredMixin, ScopedListView):
     """Mobilities of the user's projects; filter, sort, export."""
 
     permission_required = "projects.view_mobility"
@@ -369,5 +352,4 @@ class MobilityListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
         Column(gettext_lazy("Status"), lambda m: m.get_status_display()),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Mobility.objects.visible_to(self.request.user).select_related("project")
+    queryset = Mobility.objects.select_related("project")

@@ -10,12 +10,12 @@ from typing import Any, cast
 import django_filters
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,7 +24,7 @@ from eduboard.core.exports import Column
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.models import SchoolYear
 from eduboard.core.text import validate_no_control_characters
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.registry import interest
 from eduboard.registry.choices import InstitutionStatus, InstitutionType, InterestField, MunicipalLicenceKind
 from eduboard.registry.filters import AsOfForm, institutions_in_scope
@@ -42,7 +42,6 @@ def _yes_no(value: bool) -> str:
 # --- the overview
 
 
-@login_required
 @permission_required("registry.view_group", raise_exception=True)
 def overview_view(request: HttpRequest) -> HttpResponse:
     """Interest education as of a date (default: today, or the latest school year with data): the figures, the
@@ -66,9 +65,9 @@ def overview_view(request: HttpRequest) -> HttpResponse:
 # --- interest groups
 
 
-def _clubs_in_scope(request: object) -> QuerySet[Club]:
-    user = getattr(request, "user", None)
-    return Club.objects.visible_to(user).select_related("institution") if user else Club.objects.none()
+def _clubs_in_scope(request: HttpRequest) -> QuerySet[Club]:
+    """The clubs the filter's request may choose from: the user's scope (the list view always passes its request)."""
+    return scoped_rows(request, Club.objects.select_related("institution"))
 
 
 class InterestGroupFilter(django_filters.FilterSet):
@@ -98,7 +97,7 @@ class InterestGroupFilter(django_filters.FilterSet):
         fields = ["q", "school_year", "institution", "programme", "field", "stem", "club"]
 
 
-class InterestGroupListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class InterestGroupListView(PermissionRequiredMixin, ScopedListView):
     """Interest groups (pulciņi) in the user's scope with their programme, leader, club and learners (those not left
     by today)."""
 
@@ -128,11 +127,10 @@ class InterestGroupListView(LoginRequiredMixin, PermissionRequiredMixin, Filtere
         Column(gettext_lazy("Learners"), lambda g: g.learners),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
+    def get_rows(self) -> QuerySet[Any]:
         active = enrolment_holding_q(timezone.localdate(), prefix="enrolments__")
         return (
-            Group.objects.visible_to(self.request.user)
-            .filter(programme__level="interest")
+            Group.objects.filter(programme__level="interest")
             .select_related("institution", "school_year", "programme", "club", "leader")
             .annotate(learners=Count("enrolments", filter=active))
         )
@@ -165,7 +163,7 @@ class ClubFilter(django_filters.FilterSet):
         return queryset.exclude(pk__in=open_today.values("pk"))
 
 
-class ClubListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class ClubListView(PermissionRequiredMixin, ScopedListView):
     """Neighbourhood clubs in the user's scope, with their interest groups of the current school year."""
 
     permission_required = "registry.view_club"
@@ -184,12 +182,10 @@ class ClubListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView
         Column(gettext_lazy("Groups this school year"), lambda c: c.year_groups),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
+    def get_rows(self) -> QuerySet[Any]:
         year = reporting_school_year(as_of=default_as_of())
-        return (
-            Club.objects.visible_to(self.request.user)
-            .select_related("institution")
-            .annotate(year_groups=Count("groups", filter=Q(groups__school_year=year)))
+        return Club.objects.select_related("institution").annotate(
+            year_groups=Count("groups", filter=Q(groups__school_year=year))
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -214,7 +210,8 @@ class ClubForm(ScopedFormMixin, VersionedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         institution = cast(forms.ModelChoiceField, self.fields["institution"])
-        institution.queryset = Institution.objects.filter(type=InstitutionType.INTEREST_EDUCATION).order_by("sort_name")
+        choices = cast(QuerySet[Institution], institution.queryset)  # the model field's, narrowed by the mixin
+        institution.queryset = choices.filter(type=InstitutionType.INTEREST_EDUCATION).order_by("sort_name")
         for name in ("name", "address"):
             self.fields[name].validators.append(validate_no_control_characters)
 
@@ -226,17 +223,14 @@ class ClubForm(ScopedFormMixin, VersionedModelForm):
         return data
 
 
-@login_required
 @permission_required("registry.view_club", raise_exception=True)
 def club_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add a club (heads: to their institution) or edit one of the user's scope (else 404)."""
-    club = (
-        get_object_or_404(Club.objects.editable_by(request.user).select_related("institution"), pk=pk) if pk else None
-    )
+    club = scoped_object(request, Club.objects.select_related("institution"), editing=True, pk=pk) if pk else None
     can_change = request.user.has_perm("registry.change_club" if club else "registry.add_club")
     if club is None and not can_change:
         raise PermissionDenied(_("Your role does not add clubs."))
-    own = list(Institution.objects.editable_by(request.user).filter(type=InstitutionType.INTEREST_EDUCATION)[:2])
+    own = list(scoped_rows(request, Institution, editing=True).filter(type=InstitutionType.INTEREST_EDUCATION)[:2])
     initial = {"institution": own[0].pk} if club is None and len(own) == 1 else {}
     form = ClubForm(request.POST or None, instance=club, initial=initial, viewer=request.user)
     if request.method == "POST":
@@ -293,7 +287,7 @@ class LicenceFilter(django_filters.FilterSet):
         return queryset.filter(issued_on__lte=value).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=value))
 
 
-class LicenceListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class LicenceListView(PermissionRequiredMixin, ScopedListView):
     """The municipality's licences of interest and adult non-formal education programmes (up to 160 hours) with
     their validity on the chosen day (default: today); heads see their institutions' licences."""
 
@@ -339,8 +333,7 @@ class LicenceListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
             ),
         ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return MunicipalLicence.objects.visible_to(self.request.user).select_related("provider")
+    queryset = MunicipalLicence.objects.select_related("provider")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -387,7 +380,7 @@ class LicenceForm(ScopedFormMixin, VersionedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         provider = cast(forms.ModelChoiceField, self.fields["provider"])
-        provider.queryset = Institution.objects.order_by("sort_name")
+        provider.queryset = cast(QuerySet[Institution], provider.queryset).order_by("sort_name")
         self.fields["provider_name"].required = False
         hours = cast(forms.IntegerField, self.fields["hours"])
         message = _("A municipal licence covers a programme of 1 to 160 hours.")
@@ -413,11 +406,10 @@ class LicenceForm(ScopedFormMixin, VersionedModelForm):
         return data
 
 
-@login_required
 @permission_required("registry.view_municipallicence", raise_exception=True)
 def licence_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or edit a municipal licence (the board's register: its roles that may change it)."""
-    licence = get_object_or_404(MunicipalLicence.objects.editable_by(request.user), pk=pk) if pk else None
+    licence = scoped_object(request, MunicipalLicence, editing=True, pk=pk) if pk else None
     permission = "registry.change_municipallicence" if licence else "registry.add_municipallicence"
     if not request.user.has_perm(permission):
         raise PermissionDenied(_("Municipal licences are the board's register."))

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from eduboard.core.latvian import fold, found_order, search_words, words_match
 from eduboard.core.pickers import PickerKind, register
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, Municipality
+from eduboard.registry.models import Group, Institution, Learner, Municipality
 
 
 def match_learners(queryset: QuerySet[Learner], value: str) -> QuerySet[Learner]:
@@ -47,7 +47,7 @@ def _groups(viewer: Any, query: str, institution: int | None) -> QuerySet[Group]
 def _learners(viewer: Any, query: str, institution: int | None) -> QuerySet[Learner]:
     rows = match_learners(Learner.objects.visible_to(viewer), query)
     if institution is not None:
-        rows = rows.filter(pk__in=Enrolment.objects.filter(group__institution_id=institution).values("learner_id"))
+        rows = rows.filter(pk__in=rows.filter(enrolments__group__institution_id=institution).values("pk"))
     return rows.order_by(found_order(), "pk")
 
 

@@ -16,6 +16,7 @@ The rules of "as of" live here, in one place:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple, cast
@@ -358,6 +359,12 @@ def reporting_day(*, as_of: date) -> date:
     """The day institutions must be open on to count: `as_of`, or the reporting year's first day if later."""
     year = reporting_school_year(as_of=as_of)
     return max(as_of, year.start_date) if year is not None else as_of
+
+
+def institution_names(*, visible_to: Viewer, registration_numbers: Iterable[str]) -> dict[str, str]:
+    """{registration number: name} of the institutions named that the viewer sees, in the registry's name order."""
+    rows = Institution.objects.visible_to(visible_to).filter(registration_number__in=list(registration_numbers))
+    return dict(rows.order_by("sort_name", "pk").values_list("registration_number", "name"))
 
 
 @cached_figures("registry")

@@ -7,27 +7,26 @@ from typing import Any
 
 from auditlog.models import LogEntry
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django.views.generic import DetailView
 
-from eduboard.core.audit import audit_read
+from eduboard.core.audit import audit_bulk_read, audit_read
 from eduboard.core.exports import Column
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.scope import Viewer
 from eduboard.core.versions import CONFLICT_CODES, error_codes
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedDetailView, ScopedListView, scoped_object, scoped_rows
 from eduboard.registry import selectors, services
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.registry.filters import AsOfForm, InstitutionFilter, LearnerFilter, QueueFilter
@@ -36,7 +35,7 @@ from eduboard.registry.importers import municipality_get_or_create, municipality
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, QueueEntry
 
 
-class InstitutionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class InstitutionListView(PermissionRequiredMixin, ScopedListView):
     """Institutions in the user's scope, filtered, sorted, paginated, exportable."""
 
     permission_required = "registry.view_institution"
@@ -62,20 +61,16 @@ class InstitutionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         Column(gettext_lazy("Closed on"), lambda i: i.closed_on),
         Column(gettext_lazy("Joined to"), lambda i: i.joined_to.name if i.joined_to else ""),
     ]
-
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Institution.objects.visible_to(self.request.user).select_related("joined_to")
+    queryset = Institution.objects.select_related("joined_to")
 
 
-class InstitutionDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class InstitutionDetailView(PermissionRequiredMixin, ScopedDetailView):
     """One institution: programmes, groups with free places, counts, history. 404 outside the user's scope."""
 
     permission_required = "registry.view_institution"
     template_name = "registry/institution_detail.html"
     context_object_name = "institution"
-
-    def get_queryset(self) -> QuerySet[Institution]:
-        return Institution.objects.visible_to(self.request.user).select_related("joined_to")
+    queryset = Institution.objects.select_related("joined_to")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -99,17 +94,14 @@ class InstitutionDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailV
         return context
 
 
-class GroupDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
-    """One group and the learners counted in it today (codes masked)."""
+class GroupDetailView(PermissionRequiredMixin, ScopedDetailView):
+    """One group and the learners counted in it today (codes masked); the class list is a bulk read of children's
+    data, written to the audit trail."""
 
     permission_required = "registry.view_group"
     template_name = "registry/group_detail.html"
     context_object_name = "group"
-
-    def get_queryset(self) -> QuerySet[Group]:
-        return Group.objects.visible_to(self.request.user).select_related(
-            "institution", "programme", "school_year", "leader", "club"
-        )
+    queryset = Group.objects.select_related("institution", "programme", "school_year", "leader", "club")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -118,11 +110,12 @@ class GroupDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
             "learner__sort_name", "pk"
         )
         context["enrolments"] = enrolments
+        audit_bulk_read(request=self.request, model=Enrolment, rows=len(enrolments))
         context["counted"] = selectors.group_counted_learners(group=group, as_of=timezone.localdate())
         return context
 
 
-class LearnerListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class LearnerListView(PermissionRequiredMixin, ScopedListView):
     """Learner search, scoped to the user's institutions; personal codes masked."""
 
     permission_required = "registry.view_learner"
@@ -141,39 +134,33 @@ class LearnerListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
     ]
     full_code_columns = [Column(gettext_lazy("Full personal code"), lambda learner: learner.personal_code)]
     full_code_permission = "registry.reveal_personal_code"
-
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Learner.objects.visible_to(self.request.user).select_related("declared_municipality")
+    queryset = Learner.objects.select_related("declared_municipality")
 
 
-class LearnerDetailView(LoginRequiredMixin, PermissionRequiredMixin, DetailView):
+class LearnerDetailView(PermissionRequiredMixin, ScopedDetailView):
     """A learner's full record; every opening is written to the audit trail."""
 
     permission_required = "registry.view_learner"
     template_name = "registry/learner_detail.html"
     context_object_name = "learner"
-
-    def get_queryset(self) -> QuerySet[Learner]:
-        return Learner.objects.visible_to(self.request.user).select_related("declared_municipality")
+    queryset = Learner.objects.select_related("declared_municipality")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         learner: Learner = self.object
         audit_read(actor=self.request.user, instance=learner)
         enrolments = learner.enrolments.select_related("group__institution", "group__school_year", "group__programme")
-        scope = Institution.objects.visible_to(self.request.user).values_list("pk", flat=True)
+        scope = scoped_rows(self.request, Institution).values_list("pk", flat=True)
         context["enrolments"] = enrolments.filter(group__institution__in=scope).order_by("-enrolled_on")
         context["show_code"] = self.request.user.has_perm("registry.reveal_personal_code")
         context["can_record_leaving"] = self.request.user.has_perm("registry.change_enrolment")
         context["queue_entries"] = (
-            QueueEntry.objects.visible_to(self.request.user)
-            .filter(child=learner)
-            .select_related("first_choice", "second_choice")
+            scoped_rows(self.request, QueueEntry).filter(child=learner).select_related("first_choice", "second_choice")
         )
         return context
 
 
-class QueueListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class QueueListView(PermissionRequiredMixin, ScopedListView):
     """The preschool queue in its order (the rule in services.queue_order_key), with actions."""
 
     permission_required = "registry.view_queueentry"
@@ -193,13 +180,12 @@ class QueueListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
         Column(gettext_lazy("Status"), lambda e: e.get_status_display()),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return QueueEntry.objects.visible_to(self.request.user).select_related(
-            "child__declared_municipality", "first_choice", "second_choice", "offered_group"
-        )
+    queryset = QueueEntry.objects.select_related(
+        "child__declared_municipality", "first_choice", "second_choice", "offered_group"
+    )
 
     def get_queryset(self) -> QuerySet[Any]:
-        return self.get_base_queryset()
+        return self.get_base_queryset()  # the queue's own order, not a sort (paginate_queryset)
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
         # The queue order is a rule in Python (services.queue_order_key), so order before paginating.
@@ -211,23 +197,20 @@ class QueueListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
         shown = [entry.pk for entry in context["object_list"]]
         # Actions only on the entries this user may change (first choice in their scope).
         context["editable_ids"] = set(
-            QueueEntry.objects.editable_by(self.request.user).filter(pk__in=shown).values_list("pk", flat=True)
+            scoped_rows(self.request, QueueEntry, editing=True).filter(pk__in=shown).values_list("pk", flat=True)
         )
         return context
 
 
 def _queue_entry_for(request: HttpRequest, pk: int) -> QueueEntry:
     """An entry the user may change (the queue's one rule, QueueEntry.objects.editable_by), else 404."""
-    return get_object_or_404(QueueEntry.objects.editable_by(request.user).select_related("child"), pk=pk)
+    return scoped_object(request, QueueEntry.objects.select_related("child"), editing=True, pk=pk)
 
 
-@login_required
 @permission_required("registry.add_queueentry", raise_exception=True)
 def queue_register_view(request: HttpRequest) -> HttpResponse:
     """Register a child in the preschool queue."""
-    institutions = (
-        Institution.objects.visible_to(request.user).filter(type=InstitutionType.PRESCHOOL).order_by("sort_name")
-    )
+    institutions = scoped_rows(request, Institution).filter(type=InstitutionType.PRESCHOOL).order_by("sort_name")
     form = QueueRegisterForm(request.POST or None, institutions=institutions, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -258,19 +241,18 @@ def queue_register_view(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/queue_register.html", {"form": form})
 
 
-@login_required
 @permission_required("registry.change_enrolment", raise_exception=True)
 def enrolment_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record that a learner left a group (the day, the reason or none to infer it, a note), on the learner's page."""
-    enrolment = get_object_or_404(
-        Enrolment.objects.editable_by(request.user).select_related("learner", "group__institution"), pk=pk
+    enrolment = scoped_object(
+        request, Enrolment.objects.select_related("learner", "group__institution"), editing=True, pk=pk
     )
     form = EnrolmentLeaveForm(request.POST or None, instance=enrolment)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.enrolment_leave(
-                enrolment=Enrolment.objects.get(pk=enrolment.pk),
+                enrolment=scoped_object(request, Enrolment, editing=True, pk=enrolment.pk),
                 left_on=data["left_on"],
                 reason=data["leaving_reason"],
                 note=data["leaving_note"],
@@ -284,7 +266,6 @@ def enrolment_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/enrolment_leave.html", {"form": form, "enrolment": enrolment})
 
 
-@login_required
 @permission_required("registry.change_queueentry", raise_exception=True)
 def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Offer a waiting child a place in a group of a chosen institution."""
@@ -310,7 +291,6 @@ def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
 @permission_required("registry.change_queueentry", raise_exception=True)
 def queue_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     """Accept an offered place, or withdraw the entry (the URL names one of the two; nothing else is routed)."""
@@ -339,15 +319,11 @@ def places_table(*, as_of: date, visible_to: Viewer) -> str:
     (a country's 1,200 rows cost more to write out than every figure of the page to read from the cache)."""
     stats = selectors.registry_stats(as_of=as_of, visible_to=visible_to)
     places = stats["places_by_institution"]
-    institutions = Institution.objects.visible_to(visible_to).filter(registration_number__in=list(places))
-    rows = [
-        (name, number, places[number])
-        for number, name in institutions.order_by("sort_name", "pk").values_list("registration_number", "name")
-    ]
+    names = selectors.institution_names(visible_to=visible_to, registration_numbers=list(places))
+    rows = [(name, number, places[number]) for number, name in names.items()]
     return render_to_string("registry/partials/places_table.html", {"place_rows": rows, "stats": stats})
 
 
-@login_required
 @permission_required("registry.view_institution", raise_exception=True)
 def stats_view(request: HttpRequest) -> HttpResponse:
     """The registry's figures as of a date, as tables and charts."""
