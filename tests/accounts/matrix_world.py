@@ -137,6 +137,7 @@ def build_world() -> World:
     }
     head_b = UserFactory(username="matrix-head-b", role=Role.INSTITUTION_HEAD, institutions=[b])
     world = World(a=a, b=b, users=users, head_b=head_b)
+    tag = {a: "Alfa", b: "Beta"}  # a word in the names of A's and B's rows: what the lists show of them
     pairs = world.pairs
     pairs["institution"] = Pair(a, b)
 
@@ -146,11 +147,11 @@ def build_world() -> World:
     pairs["group"] = Pair(group_a, group_b)
     from eduboard.registry.models import Club, MunicipalLicence
 
-    pairs["club"] = Pair(*(Club.objects.create(institution=where, name="Klubs") for where in (a, b)))
+    pairs["club"] = Pair(*(Club.objects.create(institution=where, name=f"Klubs {tag[where]}") for where in (a, b)))
     pairs["municipallicence"] = Pair(
         *(
             MunicipalLicence.objects.create(
-                number=f"IIL-{number}",
+                number=f"IIL-700{number}",
                 kind="interest",
                 programme_name="Robotika",
                 hours=120,
@@ -278,7 +279,7 @@ def build_world() -> World:
     assets = [
         asset_services.asset_save(
             asset=Asset(
-                inventory_number=f"M-{number}", kind=chromebook, institution=where, acquired_on=date(2024, 8, 1)
+                inventory_number=f"INV-700{number}", kind=chromebook, institution=where, acquired_on=date(2024, 8, 1)
             ),
             by=WHOLE_CITY,
         )
@@ -293,7 +294,9 @@ def build_world() -> World:
     )
     pairs["licence"] = Pair(
         *(
-            Licence.objects.create(product="Uzdevumi.lv PRO", institution=where, seats=30, valid_from=date(2024, 9, 1))
+            Licence.objects.create(
+                product=f"Uzdevumi {tag[where]}", institution=where, seats=30, valid_from=date(2024, 9, 1)
+            )
             for where in (a, b)
         )
     )
@@ -304,7 +307,10 @@ def build_world() -> World:
         )
     )
     pairs["room"] = Pair(
-        *(Room.objects.create(institution=where, name="101", kind="classroom", places=30) for where in (a, b))
+        *(
+            Room.objects.create(institution=where, name=f"Telpa {tag[where]}", kind="classroom", places=30)
+            for where in (a, b)
+        )
     )
 
     # projects: a project each institution takes part in, with a partner, a payment received, prefinancing, a
@@ -319,7 +325,7 @@ def build_world() -> World:
     for number, where in ((1, a), (2, b)):
         project = Project(
             reference=f"2024-1-LV01-KA220-SCH-00000{number}",
-            title="Projekts",
+            title=f"Projekts {tag[where]}",
             programme=ka2,
             role="partner",
             start_date=date(2024, 9, 1),
@@ -354,7 +360,7 @@ def build_world() -> World:
                 direction="outgoing",
                 from_date=date(2025, 3, 3),
                 to_date=date(2025, 3, 7),
-                host_city="Kraków",
+                host_city="Kraków" if p == projects[0] else "Gdańsk",
                 host_country="PL",
                 participants=4,
                 flow="staff_training",
@@ -363,12 +369,15 @@ def build_world() -> World:
         )
     )
     pairs["deadline"] = Pair(
-        *(Deadline.objects.create(project=p, title="Starpposma atskaite", due_on=date(2025, 9, 30)) for p in projects)
+        *(
+            Deadline.objects.create(project=p, title=f"Atskaite {tag[where]}", due_on=date(2025, 9, 30))
+            for p, where in zip(projects, (a, b), strict=True)
+        )
     )
 
     # the innovation centre: an activity of each institution (standing for a centre) with a slot and a booking
     from eduboard.innovation import services as innovation_services
-    from eduboard.innovation.models import Activity, Module, Slot
+    from eduboard.innovation.models import Activity, Module, Slot, Visit
     from eduboard.innovation.reference import ensure_reference
 
     ensure_reference()
@@ -376,23 +385,36 @@ def build_world() -> World:
     for number, where in ((1, a), (2, b)):
         activity = Activity.objects.create(
             centre=where, code=f"matrix-{number}", kind="workshop", module=Module.objects.get(code="ecology"),
-            duration_min=60, places=20, languages="lv", title_lv="Darbnīca", published=True,
+            duration_min=60, places=20, languages="lv", title_lv=f"Darbnīca {tag[where]}", published=True,
         )  # fmt: skip
         activities.append(activity)
         slot = Slot.objects.create(activity=activity, date=date(2099, 5, 4), start=time(10), end=time(11), places=20)
         wanted = innovation_services.BookingRequest(
-            school_name="Skola", municipality="Novads", contact_name="Anna", email="anna@example.lv", phone="1",
-            group_size=5, grade="5", language="lv",
+            school_name=f"Skola {tag[where]}", municipality="Novads", contact_name="Anna", email="anna@example.lv",
+            phone="1", group_size=5, grade="5", language="lv",
         )  # fmt: skip
         bookings.append(innovation_services.book(slot=slot, request=wanted))
     pairs["booking"] = Pair(*bookings)
     pairs["activity"] = Pair(*activities)
+    pairs["visit"] = Pair(
+        *(
+            Visit.objects.create(
+                centre=where, kind="walk_in", activity=activity, date=date(2099, 5, 4),
+                school_name=f"Apmeklētāji {tag[where]}", learners=3,
+            )
+            for where, activity in zip((a, b), activities, strict=True)
+        )
+    )  # fmt: skip
     from eduboard.innovation.models import Competition, Discipline, Event, Team
 
     competitions, teams = [], []
     for number, where in ((1, a), (2, b)):
         competition = Competition.objects.create(
-            centre=where, code=f"matrix-{number}", title_lv="Čempionāts", date=date(2099, 5, 4), place="Zāle"
+            centre=where,
+            code=f"matrix-{number}",
+            title_lv=f"Čempionāts {tag[where]}",
+            date=date(2099, 5, 4),
+            place="Zāle",
         )
         competition.disciplines.set(Discipline.objects.filter(code__in=["mini_sumo", "line_follower"]))
         competitions.append(competition)
@@ -400,7 +422,7 @@ def build_world() -> World:
             Team.objects.create(
                 competition=competition,
                 discipline=Discipline.objects.get(code="mini_sumo"),
-                name="Zibens",
+                name=f"Zibens {tag[where]}",
                 school_name="Skola",
                 members=[{"name": "Anna", "age": 12}],
                 robot="Z",
@@ -415,7 +437,7 @@ def build_world() -> World:
         Course.objects.create(
             centre=where,
             code=f"matrix-course-{number}",
-            title="Robotika skolotājiem",
+            title=f"Robotika {tag[where]}",
             hours=8,
             starts_on=date(2025, 10, 1),
             ends_on=date(2025, 10, 8),
@@ -428,14 +450,14 @@ def build_world() -> World:
     from eduboard.innovation.models import Material
 
     pairs["material"] = Pair(
-        *(Material.objects.create(centre=where, title="Mācību materiāls", author="Autors") for where in (a, b))
+        *(Material.objects.create(centre=where, title=f"Materiāls {tag[where]}", author="Autors") for where in (a, b))
     )
     pairs["coursesession"] = Pair(*(CourseSession.objects.create(course=c, date=date(2025, 10, 1)) for c in courses))
     pairs["participant"] = Pair(
         *(
             Participant.objects.create(
                 course=course,
-                name="Inga Skolotāja",
+                name=f"Inga {tag[where]}",
                 school=where,
                 school_name=where.name,
                 certificate_number=f"IC-2025-000{number}",
@@ -448,7 +470,9 @@ def build_world() -> World:
 
     pairs["event"] = Pair(
         *(
-            Event.objects.create(title="Pasākums", starts_at=datetime(2025, 3, 3, 10, tzinfo=UTC), organiser=where)
+            Event.objects.create(
+                title=f"Pasākums {tag[where]}", starts_at=datetime(2025, 3, 3, 10, tzinfo=UTC), organiser=where
+            )
             for where in (a, b)
         )
     )
@@ -507,6 +531,7 @@ def build_world() -> World:
     head_a = person(StaffMember, "Vilis", "Vadītājs", date(1970, 1, 5), user=users[Role.INSTITUTION_HEAD])
     head_b_person = person(StaffMember, "Vera", "Vadītāja", date(1971, 2, 6))
     heads = ((head_a, a), (head_b_person, b))
+    pairs["head"] = Pair(head_a, head_b_person)
     for who, where in heads:
         Employment.objects.create(
             staff_member=who, institution=where, position=PositionKind.objects.get(code="head"), fte=1,
@@ -563,7 +588,8 @@ def build_world() -> World:
         )
     )
     tokens: list[ApiToken] = [
-        api_token_create(user=who, name="matrix")[0] for who in (users[Role.INSTITUTION_HEAD], head_b)
+        api_token_create(user=who, name=f"Žetons {tag[where]}")[0]
+        for who, where in ((users[Role.INSTITUTION_HEAD], a), (head_b, b))
     ]
     pairs["apitoken"] = Pair(*tokens)
     return world
