@@ -1,9 +1,8 @@
 """Settings of eduboard, read from the environment.
 
 `DJANGO_ENV` is `development` (the default: SQLite, console e-mail) or `production` (a SECRET_KEY is
-required, secure cookies, HSTS, SSL redirect). DEBUG is off everywhere unless `DEBUG=1` is set: the
-demonstration then shows the friendly error pages, never Django's technical ones.
-"""
+required, secure cookies, HSTS, SSL redirect); any other value stops the start. DEBUG is off everywhere
+unless `DEBUG=1` is set: the demonstration then shows the friendly error pages, never Django's technical ones."""
 
 from __future__ import annotations
 
@@ -36,7 +35,14 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+DJANGO_ENVIRONMENTS = ("development", "production")
 DJANGO_ENV = os.environ.get("DJANGO_ENV", "development")
+if DJANGO_ENV not in DJANGO_ENVIRONMENTS:
+    # A typo ("prod") must not start the development mode, with its development secret, on a server.
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV={DJANGO_ENV!r} is not known: set it to one of {', '.join(DJANGO_ENVIRONMENTS)} "
+        "(or leave it unset for development)."
+    )
 PRODUCTION = DJANGO_ENV == "production"
 
 DEBUG = env_bool("DEBUG", default=False)
@@ -95,17 +101,19 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Messages before the session limits, which tell a user whose session they end why.
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "eduboard.accounts.middleware.SessionLimitsMiddleware",
     "eduboard.accounts.middleware.SignInRequiredMiddleware",
     "eduboard.core.middleware.PrivacyHeadersMiddleware",
     "eduboard.core.middleware.RefuseControlCharactersMiddleware",
     "eduboard.core.middleware.DatabaseBusyMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "eduboard.accounts.middleware.RequireSecondFactorMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "eduboard.accounts.middleware.AuditTrailMiddleware",  # auditlog's, with the address from a trusted proxy only
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
 ]
@@ -153,9 +161,11 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # must be first: it refuses locked-out users
     "eduboard.accounts.backends.RoleBackend",
 ]
+# At least 12 characters, not one of the common passwords (Django's list of 20,000), not like the user's names or
+# e-mail address, not all digits.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -163,14 +173,41 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "reports:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# The client's address: REMOTE_ADDR, or, when the request comes from one of these proxies (addresses or networks,
+# e.g. "127.0.0.1,10.0.0.0/8"), the address the proxies name in X-Forwarded-For (eduboard.core.addresses).
+# Empty: X-Forwarded-For is ignored, so nobody can choose their own address by sending the header.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+AXES_CLIENT_IP_CALLABLE = "eduboard.core.addresses.client_address"
+
+# Wrong passwords lock sign-in (django-axes, eduboard.accounts.lockout), each kind with its own limit within the
+# cool-off: a username at one address (AXES_FAILURE_LIMIT), a username from any address (a password spread over
+# many addresses), an address for any username (one address trying many accounts). A lock lifts AXES_COOLOFF_HOURS
+# after the last wrong password that counted, so guessing is slowed to a few tries an hour, then locked again; tries
+# refused during a lock do not prolong it (a school sharing one address is not kept out by its own retries).
+AXES_HANDLER = "eduboard.accounts.lockout.SignInLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username", "ip_address"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_USERNAME_FAILURE_LIMIT = int(os.environ.get("AXES_USERNAME_FAILURE_LIMIT", "10"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "25"))
 AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "1"))  # hours
-# Lock a username at one address: failures from one address cannot lock its owner out everywhere,
-# and teachers sharing a school's address do not lock each other out.
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "eduboard.accounts.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+
+# Sessions end after this many minutes without a request and this many hours after sign-in, whatever the activity;
+# shorter for the board's roles, who see every institution (eduboard.accounts.sessions). The cookie lives no longer
+# than the longest session and ends when the browser closes (shared school computers).
+SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "60"))
+SESSION_IDLE_MINUTES_BOARD = int(os.environ.get("SESSION_IDLE_MINUTES_BOARD", "30"))
+SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+SESSION_MAX_HOURS_BOARD = int(os.environ.get("SESSION_MAX_HOURS_BOARD", "8"))
+SESSION_COOKIE_AGE = max(SESSION_MAX_HOURS, SESSION_MAX_HOURS_BOARD) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Password-reset e-mails: at most this many an hour to one account, and requests from one address an hour.
+PASSWORD_RESETS_PER_ACCOUNT_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_ACCOUNT_HOUR", "3"))
+PASSWORD_RESETS_PER_ADDRESS_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS_HOUR", "10"))
 
 OTP_TOTP_ISSUER = "eduboard"
 

@@ -1,11 +1,15 @@
-"""Sign-in lock-out by username and address together, lifted by a password reset."""
+"""Sign-in lock-outs: a username at one address, a username from any address, an address for any username; the
+address from X-Forwarded-For only when a trusted proxy sent it; a password reset lifts an account's lock."""
 
 import re
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt
 from django.core import mail
-from django.test import Client
+from django.test import Client, override_settings
+from freezegun import freeze_time
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -15,11 +19,13 @@ pytestmark = pytest.mark.django_db
 
 ADDRESS_A = "192.0.2.10"
 ADDRESS_B = "198.51.100.20"
+PROXY = "10.0.0.5"
 NEW_PASSWORD = "Daugava-river-2024-autumn"
 
 
-def sign_in(client: Client, user: User, password: str) -> int:
-    return client.post("/accounts/login/", {"username": user.username, "password": password}).status_code
+def sign_in(client: Client, user: User | str, password: str, **headers: str) -> int:
+    username = user if isinstance(user, str) else user.username
+    return client.post("/accounts/login/", {"username": username, "password": password}, **headers).status_code
 
 
 def lock_out(user: User, address: str) -> Client:
@@ -46,3 +52,72 @@ def test_a_password_reset_lifts_the_lockout(make_user: Callable[..., User]) -> N
     done = client.post(form_page.request["PATH_INFO"], {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
     assert done.status_code == 302
     assert sign_in(Client(REMOTE_ADDR=ADDRESS_A), user, NEW_PASSWORD) == 302
+
+
+def test_wrong_passwords_spread_over_thirty_addresses_lock_the_account(make_user: Callable[..., User]) -> None:
+    user = make_user(Role.BOARD_ANALYST)
+    answers = [
+        sign_in(Client(REMOTE_ADDR=f"203.0.113.{host}"), user, f"guess-{host}-{attempt}")
+        for host in range(1, 31)
+        for attempt in range(4)
+    ]
+    assert answers[:9] == [200] * 9  # no address reaches its own limit, but the account reaches its limit of 10
+    assert set(answers[10:]) == {429}
+    # Locked for its owner too, from an address that never failed; the message names the limits.
+    refused = Client(REMOTE_ADDR=ADDRESS_B).post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    assert refused.status_code == 429
+    assert "10" in refused.content.decode()
+    # Tries refused during the lock do not prolong it: an hour after the last wrong password that counted, it lifts.
+    with freeze_time(timedelta(hours=1, minutes=1), tick=True):
+        assert sign_in(Client(REMOTE_ADDR=ADDRESS_B), user, PASSWORD) == 302
+
+
+def test_one_address_trying_many_accounts_is_locked_for_every_account(make_user: Callable[..., User]) -> None:
+    users = [make_user(Role.INSTITUTION_STAFF) for _ in range(30)]
+    sprayer = Client(REMOTE_ADDR=ADDRESS_A)
+    answers = [sign_in(sprayer, user, "Summer2024!") for user in users]
+    assert answers[:24] == [200] * 24
+    assert set(answers[25:]) == {429}
+    # The address is locked even with a right password, for an account it never tried; other addresses are not.
+    colleague = make_user(Role.INSTITUTION_STAFF)
+    assert sign_in(Client(REMOTE_ADDR=ADDRESS_A), colleague, PASSWORD) == 429
+    assert sign_in(Client(REMOTE_ADDR=ADDRESS_B), users[0], PASSWORD) == 302
+
+
+def test_one_valid_account_does_not_wipe_out_an_address_s_failures(make_user: Callable[..., User]) -> None:
+    own, *victims = [make_user(Role.INSTITUTION_STAFF) for _ in range(26)]
+    client = Client(REMOTE_ADDR=ADDRESS_A)
+    for victim in victims[:20]:
+        sign_in(client, victim, "Summer2024!")
+    assert sign_in(client, own, PASSWORD) == 302
+    for victim in victims[20:]:
+        sign_in(Client(REMOTE_ADDR=ADDRESS_A), victim, "Summer2024!")
+    assert sign_in(Client(REMOTE_ADDR=ADDRESS_A), own, PASSWORD) == 429
+
+
+def test_x_forwarded_for_from_an_untrusted_peer_is_ignored(make_user: Callable[..., User]) -> None:
+    user = make_user(Role.BOARD_ANALYST)
+    # Five wrong passwords, each claiming another address in the header: all count against the peer's address.
+    for attempt in range(5):
+        client = Client(REMOTE_ADDR=ADDRESS_A, HTTP_X_FORWARDED_FOR=f"203.0.113.{attempt + 1}")
+        sign_in(client, user, f"wrong-{attempt}")
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ADDRESS_A}
+    assert sign_in(Client(REMOTE_ADDR=ADDRESS_A, HTTP_X_FORWARDED_FOR=ADDRESS_B), user, PASSWORD) == 429
+
+
+@override_settings(TRUSTED_PROXIES=[PROXY, "10.1.0.0/16"])
+def test_a_trusted_proxy_s_x_forwarded_for_names_the_client(make_user: Callable[..., User]) -> None:
+    user = make_user(Role.BOARD_ANALYST)
+    # Behind the proxy every client arrives from its address: one client's failures lock that client only.
+    behind_proxy = {"REMOTE_ADDR": PROXY}
+    for attempt in range(5):
+        Client(**behind_proxy, HTTP_X_FORWARDED_FOR=ADDRESS_A).post(
+            "/accounts/login/", {"username": user.username, "password": f"wrong-{attempt}"}
+        )
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {ADDRESS_A}
+    assert sign_in(Client(**behind_proxy, HTTP_X_FORWARDED_FOR=ADDRESS_A), user, PASSWORD) == 429
+    assert sign_in(Client(**behind_proxy, HTTP_X_FORWARDED_FOR=ADDRESS_B), user, PASSWORD) == 302
+    # A sign-in from B forgets B's failures only: A stays locked. A client's own header is kept to the left of what
+    # the proxies add, and is not believed.
+    spoofed = f"{ADDRESS_B}, {ADDRESS_A}, 10.1.2.3"
+    assert sign_in(Client(**behind_proxy, HTTP_X_FORWARDED_FOR=spoofed), user, PASSWORD) == 429

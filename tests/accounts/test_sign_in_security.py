@@ -72,3 +72,33 @@ def test_sign_out_ends_the_session(make_user: Callable[..., User], signed_in: Ca
     client = signed_in(make_user(Role.BOARD_ANALYST))
     assert client.post("/accounts/logout/").status_code == 302
     assert client.get("/registry/institutions/").status_code == 302
+
+
+def reset_requests(address: str, email: str, times: int) -> list[str]:
+    """Ask `times` for a reset link for `email` from `address`; where each answer sent the asker."""
+    client = Client(REMOTE_ADDR=address)
+    return [client.post("/accounts/password/reset/", {"email": email})["Location"] for _ in range(times)]
+
+
+def test_reset_e_mails_to_one_account_are_limited_per_hour(make_user: Callable[..., User]) -> None:
+    make_user(Role.INSTITUTION_STAFF, email="teacher@example.lv")
+    answers = [
+        *reset_requests("192.0.2.1", "teacher@example.lv", 2),
+        *reset_requests("192.0.2.2", "teacher@example.lv", 3),
+    ]
+    assert len(mail.outbox) == 3  # three an hour per account, whatever the addresses asking
+    # The page answers the same way whether it sent, held back, or found no account: it reveals nothing.
+    answers += reset_requests("192.0.2.3", "nobody@example.lv", 1)
+    assert set(answers) == {"/accounts/password/reset/sent/"}
+
+
+def test_reset_requests_from_one_address_are_limited_per_hour(make_user: Callable[..., User]) -> None:
+    emails = [make_user(Role.INSTITUTION_STAFF, email=f"teacher{n}@example.lv").email for n in range(12)]
+    client = Client(REMOTE_ADDR="192.0.2.7")
+    for email in emails:
+        assert client.post("/accounts/password/reset/", {"email": email}).status_code == 302
+    assert len(mail.outbox) == 10
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(emails[:10])
+    # Another address is not concerned.
+    assert Client(REMOTE_ADDR="192.0.2.8").post("/accounts/password/reset/", {"email": emails[11]}).status_code == 302
+    assert len(mail.outbox) == 11

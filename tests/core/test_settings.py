@@ -79,3 +79,18 @@ def test_debug_is_off_in_development_unless_asked_for() -> None:
     # technical 404 page with the list of URL patterns.
     assert _debug_setting() == "False"
     assert _debug_setting(DEBUG="1") == "True"
+
+
+def test_an_unknown_django_env_stops_the_start_naming_the_allowed_values() -> None:
+    code = "import django; django.setup()"
+    environment = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    environment.update(DJANGO_ENV="prod", DJANGO_SETTINGS_MODULE="eduboard.settings", PYTHONPATH=str(ROOT / "src"))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=False)  # noqa: S603
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DJANGO_ENV='prod' is not known" in result.stderr
+    assert "development, production" in result.stderr
+    # The development default (unset) and the two known values start.
+    for value in ("development", "production"):
+        environment.update(DJANGO_ENV=value, SECRET_KEY="x" * 60)
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=environment, check=True)  # noqa: S603

@@ -6,9 +6,13 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.accounts import services
 from eduboard.accounts.services import API_TOKEN_MAX_LIFETIME_DAYS
+from eduboard.core.addresses import client_address
 
 
 class TokenForm(forms.Form):
@@ -49,3 +53,33 @@ class ReauthenticateForm(forms.Form):
         max_length=8,
         help_text=_("Needed when your account has a second factor."),
     )
+
+
+class LimitedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, sending at most so many e-mails an hour per address and per account.
+
+    The page answers the same whether an e-mail went, was held back by a limit, or no account has the address, so it
+    reveals neither accounts nor limits.
+    """
+
+    def save(self, *args: Any, **kwargs: Any) -> None:  # Django's view passes the request by name
+        request: HttpRequest | None = kwargs.get("request")
+        if request is not None and not services.password_reset_request_allowed(address=client_address(request)):
+            return
+        super().save(*args, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        user = context.get("user")
+        if user is not None and not services.password_reset_mail_allowed(user=user):
+            return
+        super().send_mail(
+            subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name
+        )

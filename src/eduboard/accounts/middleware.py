@@ -1,12 +1,15 @@
-"""Sign-in by default on every page, and board administrators must pass a second factor (TOTP) before they reach
-any page."""
+"""Sign-in by default on every page, sessions that end when idle or too old, and board administrators must pass a
+second factor (TOTP) before they reach any page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, cast
 
+from auditlog.middleware import AuditlogMiddleware
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect
@@ -15,6 +18,29 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from rest_framework.views import APIView
+
+from eduboard.accounts.sessions import session_ending_reason
+from eduboard.core.addresses import client_address
+
+
+class SessionLimitsMiddleware:
+    """End a signed-in session that was idle or lasted too long (eduboard.accounts.sessions), with a message; the
+    request then goes on as anonymous, so a page sends to the sign-in page and the API answers 401/403.
+
+    API calls with a token carry no session and are not concerned.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if user.is_authenticated:
+            reason = session_ending_reason(request.session, user)
+            if reason:
+                logout(request)
+                messages.warning(request, reason)
+        return self.get_response(request)
 
 
 class RequireSecondFactorMiddleware:
@@ -67,3 +93,12 @@ class SignInRequiredMiddleware(LoginRequiredMiddleware):
         if getattr(view_func, "cls", None) is not None and issubclass(view_func.cls, APIView):  # type: ignore[attr-defined]
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class AuditTrailMiddleware(AuditlogMiddleware):
+    """django-auditlog's middleware (the actor and address of the entries written during a request), with the
+    client's address as sign-in takes it (core.addresses): auditlog would take X-Forwarded-For from anyone."""
+
+    @staticmethod
+    def _get_remote_addr(request: HttpRequest) -> str | None:
+        return client_address(request) or None

@@ -90,8 +90,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "quality": FULL,
         **QUALITY_REFERENCE,
         **BOARD_JUDGEMENTS,
-        # Heads read their institutions' survey results and bring in their populations and paper answers; the
-        # surveys and their questions are the board's.
+        # Heads read their institutions' survey results, bring in their populations and issue answering codes and
+        # links (surveys.add_response); the surveys, their questions and the import of paper answers are the board's.
         "surveys": READ,
         "surveys.population": WRITE,
         "surveys.response": WRITE,

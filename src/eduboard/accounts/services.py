@@ -1,4 +1,4 @@
-"""Writes of the accounts area: second-factor devices and API tokens."""
+"""Writes of the accounts area: second-factor devices, API tokens and the limits of password-reset e-mails."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import formats, timezone
@@ -15,9 +17,11 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eduboard.accounts.models import ApiToken, User
+from eduboard.core.public import over_limit
 
 API_TOKEN_MAX_LIFETIME_DAYS = 365
 API_TOKEN_PREFIX_LENGTH = 8
+API_TOKENS_AUDIT_NAME = "API tokens in use"
 
 
 def totp_device_get_or_start(*, user: User) -> TOTPDevice:
@@ -117,6 +121,33 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_revoke_all(*, user: User) -> int:
-    """Revoke every token of `user` still not revoked (on a new password or deactivation); returns how many."""
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_token_revoke_all(*, user: User, reason: str = "") -> int:
+    """Revoke every token of `user` still not revoked (a new password, a deactivation, new rights: `reason` names
+    what changed); returns how many, and writes one audit entry on the user when there were any."""
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if revoked:
+        LogEntry.objects.create(
+            content_type=ContentType.objects.get_for_model(User),
+            object_pk=str(user.pk),
+            object_id=user.pk,
+            object_repr=str(user)[:200],
+            action=LogEntry.Action.UPDATE,
+            # Usable tokens before and after, under a name that is no field (the trail shows it as it is).
+            changes={API_TOKENS_AUDIT_NAME: [str(revoked), "0"]},
+            additional_data={"api_tokens_revoked": revoked, "reason": reason},
+        )
+    return revoked
+
+
+def password_reset_request_allowed(*, address: str) -> bool:
+    """Count one password-reset request from `address`; whether it is within PASSWORD_RESETS_PER_ADDRESS_HOUR."""
+    return not over_limit(
+        "password-reset-address", address, limit=settings.PASSWORD_RESETS_PER_ADDRESS_HOUR, seconds=3600
+    )
+
+
+def password_reset_mail_allowed(*, user: User) -> bool:
+    """Count one password-reset e-mail to `user`; whether it is within PASSWORD_RESETS_PER_ACCOUNT_HOUR."""
+    return not over_limit(
+        "password-reset-account", str(user.pk), limit=settings.PASSWORD_RESETS_PER_ACCOUNT_HOUR, seconds=3600
+    )

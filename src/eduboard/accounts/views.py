@@ -1,4 +1,5 @@
-"""Pages of the accounts area: second factor, API tokens, password reset, the audit trail."""
+"""Pages of the accounts area: second factor, API tokens, password reset, the audit trail. Sign-in is required by
+SignInRequiredMiddleware (accounts.middleware), as on every page."""
 
 from __future__ import annotations
 
@@ -11,8 +12,7 @@ from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -48,7 +48,6 @@ def _pass_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
     request.session.cycle_key()
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: show the key as a QR code and confirm one code from it."""
@@ -81,7 +80,6 @@ def _base32_key(device: TOTPDevice) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify_view(request: HttpRequest) -> HttpResponse:
     """Enter the code from the authenticator app after signing in."""
@@ -108,7 +106,6 @@ def _token_creation_refusal(request: HttpRequest) -> str:
     return ""
 
 
-@login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
 def api_token_view(request: HttpRequest) -> HttpResponse:
@@ -131,7 +128,6 @@ def api_token_view(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/api_token.html", context, status=status)
 
 
-@login_required
 @require_POST
 def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Revoke one of the user's own API tokens."""
@@ -150,7 +146,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         return response
 
 
-class AuditLogListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class AuditLogListView(PermissionRequiredMixin, FilteredListView):
     """The audit trail: who changed what and when, with the values before and after."""
 
     permission_required = "auditlog.view_logentry"
@@ -174,7 +170,6 @@ class AuditLogListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
         return LogEntry.objects.select_related("actor", "content_type")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def reauthenticate_view(request: HttpRequest) -> HttpResponse:
     """Confirm who you are before a bulk export of personal data: the password, and the second factor when the
