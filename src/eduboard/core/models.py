@@ -93,3 +93,20 @@ class DataGeneration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area}: {self.token}"
+
+
+class RateCount(models.Model):
+    """How many tries (or places, or anything counted) one key has used in its current time window: the per-address
+    and per-account limits of the public pages (`core.public.count_up`). One row per key and window, counted up
+    with one atomic statement so concurrent requests cannot pass a limit; rows past `expires_at` are cleaned."""
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("rate count")
+        verbose_name_plural = _("rate counts")
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -40,8 +40,24 @@ class BookingStatus(models.TextChoices):
     NO_SHOW = "no_show", _("did not come")
 
 
-# Statuses that hold places in a slot.
-HOLDING = frozenset({BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.ATTENDED})
+# Statuses that hold places in a slot. A `requested` booking waits for the centre's confirmation and holds none:
+# confirming it takes its places (when the slot still has them).
+HOLDING = frozenset({BookingStatus.CONFIRMED, BookingStatus.ATTENDED})
+
+# What the public booking page confirms at once; anything beyond waits as `requested` (docs/innovation.md):
+# - a group larger than its activity's `confirm_group_over` (a field of the activity; this is its default);
+CONFIRM_GROUP_OVER = 30
+# - a school holding more than this share of the places its centre offers in a term (September–December,
+#   January–August), counting its confirmed and attended bookings and the new group; a school's first group up to
+#   the activity's `confirm_group_over` is within its share however few places the term offers;
+SCHOOL_TERM_SHARE_PERCENT = 10
+# - more places than this confirmed at once from one address in a day (counted in the database: core.public).
+PLACES_PER_ADDRESS_DAY = 60
+
+# The public card page: the tries per address in an hour, and the tries per card number in an hour (beyond either,
+# the page shows nothing for the rest of the hour, even with the right code).
+CARD_TRIES_PER_HOUR = 30
+CARD_TRIES_PER_CARD_HOUR = 10
 
 
 class VisitKind(models.TextChoices):

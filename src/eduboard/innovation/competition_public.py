@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from eduboard.core.public import over_limit, render_in, url_language
+from eduboard.core.public import client_address, over_limit, render_in, url_language
 from eduboard.innovation import competitions as rules
 from eduboard.innovation.competition_forms import TeamForm
 from eduboard.innovation.models import Competition, Team
@@ -88,7 +88,7 @@ def register_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
             if form.is_bot():
                 raise Http404
             if over_limit(
-                "competition-team", request.META.get("REMOTE_ADDR", ""),
+                "competition-team", client_address(request),
                 limit=settings.CENTRE_BOOKINGS_PER_HOUR, seconds=3600,
             ):  # fmt: skip
                 form.add_error(None, _("Too many registrations from this address in an hour; call the centre."))

@@ -1,7 +1,8 @@
 """Demonstration data of the innovation centre (illustrative; seed 000 gives the modules and age bands, no list of
 activities): 24 activities, 6 in each module, covering the five age bands; the autumn term of 2025 in slots on
 school days; bookings from city schools and schools of the region; the past ones came (visits) or did not; visitor
-cards with points; prizes at 50, 100 and 200 points."""
+cards (random numbers with a check digit and secret codes, drawn from a fixed seed: docs/innovation.md names the
+first) with points; prizes at 50, 100 and 200 points."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from eduboard.innovation.choices import BookingStatus, VisitKind
-from eduboard.innovation.models import Activity, AgeBand, Booking, Card, Module, PointEntry, Prize, Slot, Visit
+from eduboard.innovation.choices import HOLDING, BookingStatus, VisitKind
+from eduboard.innovation.models import Activity, AgeBand, Booking, Module, PointEntry, Prize, Slot, Visit
 from eduboard.innovation.reference import ensure_reference
+from eduboard.innovation.services import make_cards
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -364,7 +366,7 @@ def load(institutions: dict[str, Institution]) -> None:
     Booking.objects.bulk_create(bookings)
     held: dict[int, int] = {}
     for booking in bookings:
-        if booking.status in (BookingStatus.REQUESTED, BookingStatus.CONFIRMED, BookingStatus.ATTENDED):
+        if booking.status in HOLDING:  # a requested booking waits for the centre and holds no places
             held[booking.slot.pk] = held.get(booking.slot.pk, 0) + booking.group_size
     for slot in slots:
         if slot.pk in held:
@@ -407,16 +409,19 @@ def load(institutions: dict[str, Institution]) -> None:
         note="Zinātnes nakts",
     )
     Prize.objects.bulk_create(Prize(points=p, name_lv=lv, name_en=en, name_ru=ru) for p, lv, en, ru in PRIZES)
-    cards = Card.objects.bulk_create(
-        Card(
+    cards_draw = random.Random(37)  # noqa: S311  # the demonstration's cards, the same numbers and codes everywhere
+    cards = [
+        card
+        for n in range(60)
+        for card in make_cards(
             centre=centre,
-            number=f"{100001 + n}",
+            count=1,
             school_name=city[n % len(city)].name if city else "",
             class_label=f"{5 + n % 4}.a",
+            rng=cards_draw,
             issued_on=date(2025, 10, 1),
         )
-        for n in range(60)
-    )
+    ]
     tasks = ["Gravitācijas tornis", "Mikroskops", "Ūdens filtrs", "Robota labirints", "Tirgus spēle"]
     PointEntry.objects.bulk_create(
         PointEntry(

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
-from eduboard.innovation.choices import LANGUAGES
+from eduboard.innovation.choices import CONFIRM_GROUP_OVER, LANGUAGES
 from eduboard.innovation.models import Activity, AgeBand, Module, Slot, Visit
 from eduboard.people.models import StaffMember
 
@@ -115,6 +115,25 @@ class PointsForm(forms.Form):
     points = forms.IntegerField(label=_("Points"), min_value=1, max_value=1000)
 
 
+class CardLookupForm(forms.Form):
+    """The public card page: the number and the secret code printed on the card."""
+
+    number = forms.CharField(
+        label=_("Card number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    code = forms.CharField(
+        label=_("Secret code"),
+        max_length=20,
+        help_text=_("Printed on the card, e.g. ABCD-EFGH."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+    )
+
+    def clean_number(self) -> str:
+        return "".join(ch for ch in self.cleaned_data["number"] if ch.isdigit())[:12]
+
+
 class CardsForm(forms.Form):
     count = forms.IntegerField(label=_("How many cards"), min_value=1, max_value=200, initial=30)
     school_name = forms.CharField(
@@ -145,6 +164,7 @@ class ActivityForm(ScopedFormMixin, VersionedModelForm):
             "age_bands",
             "duration_min",
             "places",
+            "confirm_group_over",
             "languages",
             "equipment",
             "price",
@@ -161,8 +181,12 @@ class ActivityForm(ScopedFormMixin, VersionedModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["confirm_group_over"].required = False  # empty: the default, CONFIRM_GROUP_OVER
         if self.instance.pk:
             self.initial["languages"] = self.instance.language_codes()
+
+    def clean_confirm_group_over(self) -> int:
+        return int(self.cleaned_data.get("confirm_group_over") or CONFIRM_GROUP_OVER)
 
     def clean_languages(self) -> str:
         chosen = self.cleaned_data["languages"]

@@ -19,7 +19,14 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
-from eduboard.innovation.choices import DURATION_MAX, DURATION_MIN, ActivityKind, BookingStatus, VisitKind
+from eduboard.innovation.choices import (
+    CONFIRM_GROUP_OVER,
+    DURATION_MAX,
+    DURATION_MIN,
+    ActivityKind,
+    BookingStatus,
+    VisitKind,
+)
 from eduboard.people.models import StaffMember
 from eduboard.registry.models import Institution, ScopedQuerySet
 
@@ -106,6 +113,12 @@ class Activity(TimeStampedModel):
         _("duration, minutes"), validators=[MinValueValidator(DURATION_MIN), MaxValueValidator(DURATION_MAX)]
     )
     places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    confirm_group_over = models.PositiveSmallIntegerField(
+        _("groups confirmed at once up to"),
+        default=CONFIRM_GROUP_OVER,
+        validators=[MinValueValidator(1)],
+        help_text=_("A larger group booked on the public page waits for the centre's confirmation."),
+    )
     languages = models.CharField(_("languages"), max_length=12, help_text=_("lv, ru, en, separated by ; (e.g. lv;ru)"))
     equipment = models.TextField(_("equipment"), blank=True)
     price = models.DecimalField(
@@ -299,10 +312,16 @@ class Visit(TimeStampedModel):
 
 
 class Card(TimeStampedModel):
-    """A visitor card (number and QR): given to a visitor or a class; it names no one."""
+    """A visitor card (number and QR): given to a visitor or a class; it names no one. The number is random with a
+    check digit (10 digits, Luhn; cards issued before had 6 sequential digits and keep them); the secret code
+    printed on the card is kept only as a salted hash, and the public page shows the card's points only with it."""
 
     centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
     number = models.CharField(_("number"), max_length=12, unique=True)
+    code_hash = models.CharField(max_length=128, blank=True, editable=False)
+
+    #: The plain secret code, on a card just issued only (to print it once); never stored.
+    code: str = ""
     school_name = models.CharField(_("school"), max_length=200, blank=True)
     class_label = models.CharField(_("class"), max_length=40, blank=True)
     issued_on = models.DateField(_("issued on"))

@@ -1,9 +1,11 @@
 """The centre's public pages, no sign-in, in Latvian, Russian and English (the language is in the URL, and each
 page links to itself in the other two): the catalogue of published activities with filters, an activity with its
-free slots, booking a slot (a honeypot and a limit per address against bots; the places are held by
-`services.book`, never more than the slot has), the teacher's own booking page with its cancel button, a card's
-points by its number (no name), and a sitemap of every page in every language. Nothing personal is shown here
-but the teacher's own booking, behind its random link."""
+free slots, booking a slot (a honeypot and a limit per address against bots, counted in the database; the places
+are held by `services.book`, never more than the slot has, and a large group, a school beyond its share or an
+address beyond its places of the day waits as `requested` for the centre), the teacher's own booking page with its
+cancel button, a card's points by its number and the secret code printed on it (no name; wrong codes limited per
+address and per card), and a sitemap of every page in every language. Nothing personal is shown here but the
+teacher's own booking, behind its random link."""
 
 from __future__ import annotations
 
@@ -13,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -23,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from eduboard.core.figures_cache import cached_figures
-from eduboard.core.public import language_links, over_limit, render_in, url_language
+from eduboard.core.public import client_address, language_links, over_limit, render_in, url_language
 from eduboard.innovation import services
-from eduboard.innovation.choices import LANGUAGES
-from eduboard.innovation.forms import BookingForm, CatalogueFilter
+from eduboard.innovation.choices import CARD_TRIES_PER_CARD_HOUR, CARD_TRIES_PER_HOUR, LANGUAGES, BookingStatus
+from eduboard.innovation.forms import BookingForm, CardLookupForm, CatalogueFilter
 from eduboard.innovation.models import Activity, Booking, Card, PointEntry, Prize, Slot
 from eduboard.innovation.selectors import published_activities
 from eduboard.registry.models import Institution
@@ -104,9 +105,7 @@ def activity_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
 
 
 def _too_many(request: HttpRequest) -> bool:
-    return over_limit(
-        "centre-booking", request.META.get("REMOTE_ADDR", ""), limit=settings.CENTRE_BOOKINGS_PER_HOUR, seconds=3600
-    )
+    return over_limit("centre-booking", client_address(request), limit=settings.CENTRE_BOOKINGS_PER_HOUR, seconds=3600)
 
 
 def _request_from(form: BookingForm) -> services.BookingRequest:
@@ -165,8 +164,13 @@ def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
                         services.join_waiting_list(slot=slot, request=wanted)
                         waiting = True
                     else:
-                        booking = services.book(slot=slot, request=wanted)
-                        _mail_booking(request, booking, lang, _("Your booking at the Innovation Centre"))
+                        booking = services.book(slot=slot, request=wanted, address=client_address(request))
+                        subject = (
+                            _("Your booking request at the Innovation Centre")
+                            if booking.status == BookingStatus.REQUESTED
+                            else _("Your booking at the Innovation Centre")
+                        )
+                        _mail_booking(request, booking, lang, subject)
                         return redirect("centre_booking", lang=lang, token=booking.token)
                 except ValidationError as error:
                     full = getattr(error, "code", "") == "full"
@@ -180,8 +184,10 @@ def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
         "slot": slot,
         "title": slot.activity.title(lang),
         "form": form,
+        "can_book": slot.free >= 1,  # a group too large for the places left can be made smaller and booked
         "full": full or slot.free < 1,
         "waiting": waiting,
+        "confirm_over": slot.activity.confirm_group_over,
     }
     return _page(request, lang, "innovation/public/book.html", context, status)
 
@@ -212,19 +218,45 @@ def booking_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
     return response
 
 
+def _card_shown(request: HttpRequest, form: CardLookupForm) -> tuple[Card | None, str]:
+    """The card whose number and secret code were given, or None and why not. Every try counts against the
+    address and against the card's number (atomically, in the database): past either limit the page shows
+    nothing for the rest of the hour, even with the right code. A wrong number and a wrong code get the same
+    answer."""
+    if over_limit("centre-card", client_address(request), limit=CARD_TRIES_PER_HOUR, seconds=3600):
+        return None, "limit"
+    if not form.is_valid():
+        return None, "form"
+    number = form.cleaned_data["number"]
+    if over_limit("centre-card-number", number, limit=CARD_TRIES_PER_CARD_HOUR, seconds=3600):
+        return None, "limit"
+    card = Card.objects.filter(number=number).first()
+    if services.card_code_matches(card, form.cleaned_data["code"]):
+        return card, ""
+    return None, "wrong"
+
+
 @login_not_required
+@never_cache
 def card_view(request: HttpRequest, lang: str) -> HttpResponse:
-    """A card's points by its number: the total, the tasks done and the prizes reached; no name, ever."""
+    """A card's points by its number and the secret code printed on it: the total, the tasks done and the prizes
+    reached; no name, ever. Asked for by POST, so the code stays out of addresses and logs."""
     lang = _language(lang)
-    number = "".join(ch for ch in request.GET.get("number", "") if ch.isdigit())[:12]
-    card = Card.objects.filter(number=number).first() if number else None
-    entries, total, prizes = [], 0, []
+    card, problem, entries, total, prizes = None, "", [], 0, []
+    with translation.override(lang):
+        number = "".join(ch for ch in request.GET.get("number", "") if ch.isdigit())[:12]
+        form = CardLookupForm(request.POST or None, initial={"number": number})
+        if request.method == "POST":
+            card, problem = _card_shown(request, form)
     if card is not None:
         entries = list(PointEntry.objects.filter(card=card).order_by("-recorded_at")[:50])
-        total = PointEntry.objects.filter(card=card).aggregate(total=Sum("points"))["total"] or 0
+        total = services.card_total(card)
         prizes = [(p, p.points <= total, getattr(p, f"name_{lang}", "") or p.name_lv) for p in Prize.objects.all()]
-    context = {"number": number, "card": card, "entries": entries, "total": total, "prizes": prizes}
-    return _page(request, lang, "innovation/public/card.html", context, 404 if number and card is None else 200)
+    context = {"form": form, "card": card, "problem": problem, "entries": entries, "total": total, "prizes": prizes}
+    status = {"limit": 429, "wrong": 404, "form": 400}.get(problem, 200)
+    response = _page(request, lang, "innovation/public/card.html", context, status)
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_not_required

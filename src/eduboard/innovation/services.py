@@ -1,24 +1,39 @@
 """Rules of the innovation centre: booking a slot without ever exceeding its places (one conditional update in the
-database, safe under concurrent bookings), the waiting list, cancelling by the teacher's link until 48 hours
-before, and the centre's confirming, moving and cancelling."""
+database, safe under concurrent bookings), what the public page confirms at once and what waits as `requested`
+for the centre (a large group, a school beyond its share of the term, an address beyond its places of the day),
+the waiting list, cancelling by the teacher's link until 48 hours before, the centre's confirming, moving and
+cancelling, and visitor cards (random numbers with a check digit, a secret code kept hashed)."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from random import Random
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eduboard.core.public import count_up
 from eduboard.core.scope import institution_scope
 from eduboard.core.versions import atomic_write, save_versioned
-from eduboard.innovation.choices import CANCEL_HOURS, HOLDING, LANGUAGES, BookingStatus
-from eduboard.innovation.models import Booking, Card, PointEntry, Slot, WaitingListEntry
+from eduboard.innovation.choices import (
+    CANCEL_HOURS,
+    HOLDING,
+    LANGUAGES,
+    PLACES_PER_ADDRESS_DAY,
+    SCHOOL_TERM_SHARE_PERCENT,
+    BookingStatus,
+)
+from eduboard.innovation.models import Activity, Booking, Card, PointEntry, Slot, WaitingListEntry
 from eduboard.registry.models import Institution
 
 
@@ -51,9 +66,72 @@ def _release_places(slot_id: int, count: int) -> None:
     Slot.objects.filter(pk=slot_id, booked__gte=count).update(booked=F("booked") - count)
 
 
-def book(*, slot: Slot, request: BookingRequest) -> Booking:
-    """Book places for a group: refused (code `full`) when the slot has not enough free places, also when others
-    book the last places at the same moment; refused for a slot that has begun or an unpublished activity."""
+def term_of(day: date) -> tuple[date, date]:
+    """The first and last day of the term `day` is in, as the centre plans them: September to December, or January
+    to August."""
+    if day.month >= 9:
+        return date(day.year, 9, 1), date(day.year, 12, 31)
+    return date(day.year, 1, 1), date(day.year, 8, 31)
+
+
+def _school_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def school_term_places(*, centre_id: int, day: date, school: Institution | None, school_name: str) -> tuple[int, int]:
+    """(the places a school holds, the places its centre offers) in the term of `day`: the slots of the centre's
+    published activities in the term; the school's confirmed and attended bookings of them, the school known by
+    its link to the registry or by its name (case and spaces aside)."""
+    first, last = term_of(day)
+    slots = Slot.objects.filter(activity__centre_id=centre_id, activity__published=True, date__range=(first, last))
+    offered = int(slots.aggregate(total=Sum("places"))["total"] or 0)
+    key = _school_key(school_name)
+    held = sum(
+        size
+        for school_id, name, size in Booking.objects.filter(slot__in=slots, status__in=HOLDING).values_list(
+            "school_id", "school_name", "group_size"
+        )
+        if (school is not None and school_id == school.pk) or _school_key(name) == key
+    )
+    return held, offered
+
+
+def school_term_allowance(*, offered: int, activity: Activity) -> int:
+    """The places a school may hold in a term with bookings confirmed at once: SCHOOL_TERM_SHARE_PERCENT of the
+    places offered, and at least one group up to the activity's `confirm_group_over`."""
+    return max(math.ceil(offered * SCHOOL_TERM_SHARE_PERCENT / 100), activity.confirm_group_over)
+
+
+def _waits_for_confirmation(slot: Slot, request: BookingRequest, address: str) -> bool:
+    """Whether a public booking waits as `requested`: a group over the activity's `confirm_group_over`, a school
+    beyond its share of the term, or an address beyond PLACES_PER_ADDRESS_DAY places confirmed at once in a day
+    (that count is taken last, in the booking's transaction: a refused booking counts nothing)."""
+    activity = slot.activity
+    if request.group_size > activity.confirm_group_over:
+        return True
+    held, offered = school_term_places(
+        centre_id=activity.centre_id, day=slot.date, school=request.school, school_name=request.school_name
+    )
+    if held + request.group_size > school_term_allowance(offered=offered, activity=activity):
+        return True
+    if address:
+        return count_up("centre-places", address, seconds=86400, amount=request.group_size) > PLACES_PER_ADDRESS_DAY
+    return False
+
+
+def _refuse_full(size: int) -> ValidationError:
+    return ValidationError(
+        _("The slot has not enough free places for a group of %d; join its waiting list or choose another.") % size,
+        code="full",
+    )
+
+
+def book(*, slot: Slot, request: BookingRequest, address: str = "") -> Booking:
+    """Book places for a group from the public page (`address`: the client's, for its daily places). Confirmed at
+    once, taking its places, unless it waits as `requested` for the centre (see `_waits_for_confirmation`); a
+    requested booking holds no places until the centre confirms it. Refused (code `full`) when the slot has not
+    enough free places, also when others book the last places at the same moment; refused for a slot that has
+    begun or an unpublished activity."""
     if request.language not in LANGUAGES or request.language not in slot.activity.language_codes():
         raise ValidationError({"language": _("The activity is not held in this language.")})
     if request.group_size < 1:
@@ -63,14 +141,18 @@ def book(*, slot: Slot, request: BookingRequest) -> Booking:
     if slot_begins(slot) <= timezone.now():
         raise ValidationError(_("This slot has begun; choose a later one."), code="past")
     with transaction.atomic():
-        if not _take_places(slot.pk, request.group_size):
-            raise ValidationError(
-                _("The slot has not enough free places for a group of %d; join its waiting list or choose another.")
-                % request.group_size,
-                code="full",
-            )
+        # One centre's public bookings one at a time, so two bookings of a school cannot both pass its share
+        # (FOR NO KEY UPDATE: rows that refer to the centre are still written meanwhile).
+        list(Institution.objects.select_for_update(no_key=True).filter(pk=slot.activity.centre_id).values("pk"))
+        waits = _waits_for_confirmation(slot, request, address)
+        if waits:
+            if not Slot.objects.filter(pk=slot.pk, booked__lte=F("places") - request.group_size).exists():
+                raise _refuse_full(request.group_size)
+        elif not _take_places(slot.pk, request.group_size):
+            raise _refuse_full(request.group_size)
         booking = Booking(
             slot=slot,
+            status=BookingStatus.REQUESTED if waits else BookingStatus.CONFIRMED,
             school=request.school,
             school_name=request.school_name,
             municipality=request.municipality,
@@ -176,34 +258,134 @@ def move(*, booking_id: int, to_slot_id: int, actor: Any, expected_version: int)
 # --- visitor cards and points
 
 
-def issue_cards(*, centre: Any, actor: Any, count: int, school_name: str = "", class_label: str = "") -> list[Card]:
-    """`count` new cards of the centre with numbers following the highest one (6 digits from 100001)."""
+CARD_DIGITS = 10  # nine random digits (the first not 0) and a Luhn check digit
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a printed card without doubt
+CODE_LENGTH = 8  # 40 bits, printed as two groups of four
+CODE_ITERATIONS = 20_000  # PBKDF2-SHA256: quick enough for 200 cards at once, slow enough against a stolen table
+
+
+def luhn_digit(digits: str) -> str:
+    """The Luhn check digit of `digits` (the one a card number ends with)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def card_number_well_formed(number: str) -> bool:
+    """Whether a 10-digit card number's check digit matches (a mistyped digit or two swapped ones do not)."""
+    return len(number) == CARD_DIGITS and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
+
+
+def new_card_number(rng: Random | None = None) -> str:
+    """A random card number: 9 random digits, the first not 0, and the Luhn check digit. No sequence: knowing one
+    card tells nothing of the others."""
+    rng = rng or secrets.SystemRandom()
+    body = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _n in range(CARD_DIGITS - 2))
+    return body + luhn_digit(body)
+
+
+def new_card_code(rng: Random | None = None) -> str:
+    """A secret code to print on a card: 8 characters of CODE_ALPHABET, shown as `ABCD-EFGH`."""
+    rng = rng or secrets.SystemRandom()
+    code = "".join(rng.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _plain_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_card_code(code: str, *, salt: str | None = None) -> str:
+    """The stored form of a code: `pbkdf2_sha256$iterations$salt$hash` (the code read without case, spaces or
+    dashes)."""
+    salt = salt or secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", _plain_code(code).encode(), salt.encode(), CODE_ITERATIONS)
+    return f"pbkdf2_sha256${CODE_ITERATIONS}${salt}${base64.b64encode(digest).decode()}"
+
+
+_NO_CARD = hash_card_code("-")  # checked against when there is no card, so a wrong number takes as long
+
+
+def card_code_matches(card: Card | None, code: str) -> bool:
+    """Whether `code` is the card's secret code, compared in constant time; a card without a code (issued before
+    codes) matches none."""
+    stored = card.code_hash if card is not None and card.code_hash else _NO_CARD
+    try:
+        _name, iterations, salt, expected = stored.split("$", 3)
+        digest = hashlib.pbkdf2_hmac("sha256", _plain_code(code).encode(), salt.encode(), int(iterations))
+    except ValueError:
+        return False
+    same = hmac.compare_digest(base64.b64encode(digest).decode(), expected)
+    return same and card is not None and bool(card.code_hash)
+
+
+def issue_cards(
+    *,
+    centre: Any,
+    actor: Any,
+    count: int,
+    school_name: str = "",
+    class_label: str = "",
+    rng: Random | None = None,
+) -> list[Card]:
+    """`count` new cards of the centre, each with a random number (`new_card_number`) and a secret code. The
+    codes are stored hashed only: each card returned carries its plain `code` for printing, once."""
     if not actor.has_perm("innovation.add_card"):
         raise PermissionDenied(_("Your role does not issue cards."))
     if not Institution.objects.editable_by(actor).filter(pk=centre.pk).exists():
         raise PermissionDenied(_("This centre is not in your scope."))
     if not 1 <= count <= 200:
         raise ValidationError({"count": _("From 1 to 200 cards at once.")})
-    with transaction.atomic():
-        numbers = [int(n) for n in Card.objects.select_for_update().values_list("number", flat=True) if n.isdigit()]
-        first = max(numbers, default=100000) + 1
-        return Card.objects.bulk_create(
-            Card(
+    return make_cards(centre=centre, count=count, school_name=school_name, class_label=class_label, rng=rng)
+
+
+def make_cards(
+    *,
+    centre: Any,
+    count: int,
+    school_name: str = "",
+    class_label: str = "",
+    rng: Random | None = None,
+    issued_on: date | None = None,
+) -> list[Card]:
+    """Make `count` cards (random numbers, hashed codes; the plain code on each returned card as `code`): the
+    rule behind `issue_cards` and the demonstration's cards. A number taken already is drawn again."""
+    for _attempt in range(5):
+        numbers: set[str] = set()
+        while len(numbers) < count:
+            numbers.add(new_card_number(rng))
+        if Card.objects.filter(number__in=numbers).exists():
+            continue  # one in a hundred million: draw again
+        cards = []
+        for number in sorted(numbers):
+            card = Card(
                 centre=centre,
-                number=str(first + n),
+                number=number,
                 school_name=" ".join(school_name.split()),
                 class_label=class_label.strip(),
-                issued_on=timezone.localdate(),
+                issued_on=issued_on or timezone.localdate(),
             )
-            for n in range(count)
-        )
+            card.code = new_card_code(rng)
+            card.code_hash = hash_card_code(card.code)
+            cards.append(card)
+        try:
+            with transaction.atomic():
+                return Card.objects.bulk_create(cards)
+        except IntegrityError:  # a number drawn at the same moment by another issue: draw again
+            continue
+    raise ValidationError(_("The cards could not be numbered; try again."), code="numbers")
 
 
 def record_points(*, actor: Any, card: str, task: str, points: int) -> PointEntry:
-    """Points for a task on a card of the actor's centre."""
+    """Points for a task on a card of the actor's centre; a 10-digit number whose check digit does not match is
+    refused as mistyped."""
     if not actor.has_perm("innovation.add_pointentry"):
         raise PermissionDenied(_("Your role does not record points."))
     number = "".join(ch for ch in card if ch.isdigit())
+    if len(number) == CARD_DIGITS and not card_number_well_formed(number):
+        raise ValidationError(_("The card number %s is mistyped: its last digit does not match.") % number, code="typo")
     found = Card.objects.editable_by(actor).filter(number=number).first()
     if found is None:
         raise ValidationError(_("There is no card %s of your centre.") % (number or card[:12]), code="unknown")

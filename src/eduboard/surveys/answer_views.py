@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from eduboard.core.public import over_limit, render_in, url_language
+from eduboard.core.public import client_address, over_limit, render_in, url_language
 from eduboard.surveys import services
 from eduboard.surveys.choices import ANSWER_LABELS, SCALES, QuestionKind
 from eduboard.surveys.models import Response, Survey, SurveyLink
@@ -67,7 +67,7 @@ def answer_root_view(request: HttpRequest) -> HttpResponse:
 
 
 def _too_many_tries(request: HttpRequest) -> bool:
-    return over_limit("survey-code", request.META.get("REMOTE_ADDR", ""), limit=CODE_TRIES, seconds=600)
+    return over_limit("survey-code", client_address(request), limit=CODE_TRIES, seconds=600)
 
 
 @login_not_required

@@ -12,6 +12,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from eduboard.core.views import scoped_rows
 from eduboard.registry.models import Institution
 from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
@@ -39,7 +40,7 @@ def survey_stats_view(request: Request, code: str) -> Response:
     institution = None
     number = request.query_params.get("institution")
     if number:
-        institution = Institution.objects.visible_to(request.user).filter(registration_number=number[:20]).first()
+        institution = scoped_rows(request, Institution).filter(registration_number=number[:20]).first()
         if institution is None:
             raise ValidationError({"institution": [_("Unknown institution.")]})
     group = request.query_params.get("type")

@@ -280,7 +280,9 @@ class ResponseImporter(SurveyDataImporter):
 
     kind = "responses"
     title = gettext_lazy("Survey responses")
-    permission = "surveys.add_response"
+    # Paper answers are the board's to bring in (those who keep the surveys); heads issue answering codes
+    # (surveys.add_response) but cannot add answers to their own results (surveys.rules.may_import_responses).
+    permission = "surveys.change_survey"
     columns: ClassVar[list[str]] = ["survey", "response_id", "institution", "audience", "question", "answer"]
     identity_column = "response_id"
     codes: ClassVar[dict[str, StrOrPromise]] = {
