@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "eduboard.core.middleware.DefaultLanguageMiddleware",
+    "eduboard.core.middleware.InputLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -392,6 +393,9 @@ REAUTH_VALID_SECONDS = int(os.environ.get("REAUTH_VALID_SECONDS", "600"))
 FULL_CODE_EXPORTS_PER_HOUR = int(os.environ.get("FULL_CODE_EXPORTS_PER_HOUR", "5"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Request bodies (not file uploads) larger than this are answered 413; JSON nested deeper than JSON_MAX_DEPTH, 400.
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", str(5 * 1024 * 1024)))
+JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "64"))
 
 # --- Demonstration data may be loaded only outside production.
 DEMO_DATA_ALLOWED = not PRODUCTION

@@ -1,5 +1,5 @@
-"""Middleware of every request: the language, privacy headers, refusing control characters in input, and a
-clear answer when the database stays locked by other writes."""
+"""Middleware of every request: the language, privacy headers, limits on a request's size and a JSON body's nesting,
+refusing control characters in input, and a clear answer when the database stays locked by other writes."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
-from eduboard.core.text import validate_no_control_characters
+from eduboard.core.text import validate_no_control_characters, validate_no_invisible_characters
 from eduboard.core.versions import BUSY, is_lock_conflict
 
 
@@ -84,6 +85,80 @@ class PrivacyHeadersMiddleware:
         return response
 
 
+# A request body larger than this (bytes) is answered 413 before it is read; file uploads (multipart) keep their own
+# limits (DATA_UPLOAD_MAX_MEMORY_SIZE for their text parts, each upload's own size limit).
+REQUEST_BODY_MAX_BYTES = 5 * 1024 * 1024
+# Arrays and objects nested deeper than this in a JSON body are answered 400 before anything parses it.
+JSON_MAX_DEPTH = 64
+FORM_CONTENT_TYPES = frozenset({"multipart/form-data", "application/x-www-form-urlencoded"})
+# A bracket's step in depth: +1 opens an array or object, -1 closes one, 0 is anything else.
+_STEP = np.zeros(256, dtype=np.int8)
+_STEP[list(b"[{")] = 1
+_STEP[list(b"]}")] = -1
+_QUOTE = ord('"')
+
+
+def json_nesting_exceeds(body: bytes, limit: int) -> bool:
+    """Whether a JSON text nests arrays and objects deeper than `limit`, found without parsing it: Python's JSON
+    parser is recursive and meets the interpreter's recursion limit on `[` × 100,000.
+
+    Escapes are dropped first (an escaped quote or backslash is never a string's end), then the brackets outside
+    strings are summed in order (numpy, so a body of several megabytes takes milliseconds): the deepest running
+    sum is the deepest a parser would go. A body that is not JSON is measured the same way.
+    """
+    if body.count(b"[") + body.count(b"{") <= limit:
+        return False
+    text = body.replace(b"\\\\", b"").replace(b'\\"', b"")
+    codes = np.frombuffer(text, dtype=np.uint8)
+    steps = _STEP[codes]
+    steps[(np.cumsum(codes == _QUOTE, dtype=np.int64) & 1) == 1] = 0  # inside a string (after an odd quote)
+    return bool(np.cumsum(steps, dtype=np.int64).max() > limit)
+
+
+def _refusal(request: HttpRequest, message: str, code: str, status: int) -> HttpResponse:
+    """A refused request: the API's error shape ({"detail": …, "error_codes": …}) under /api/, plain text elsewhere."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": message, "error_codes": {"detail": [code]}}, status=status)
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+class InputLimitsMiddleware:
+    """Answer 413 to a request body over REQUEST_BODY_MAX_BYTES and 400 to a JSON body nested deeper than
+    JSON_MAX_DEPTH, before any view, parser or other middleware reads it: no body can make a recursive parser (ours
+    in RefuseControlCharactersMiddleware, DRF's JSONParser) fail with a server error.
+
+    Every body but a form's is checked for nesting, whatever its declared type: DRF's JSON parser also takes
+    `*/*` and `application/*`. Both limits are settings of the same names.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = self.refusal(request)
+        return refused if refused is not None else self.get_response(request)
+
+    @staticmethod
+    def refusal(request: HttpRequest) -> HttpResponse | None:
+        """The answer refusing the request's body, or None when it is within the limits."""
+        if request.content_type == "multipart/form-data":
+            return None
+        try:
+            size = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            size = 0  # as Django reads it: no body
+        largest = int(getattr(settings, "REQUEST_BODY_MAX_BYTES", REQUEST_BODY_MAX_BYTES))
+        if size > largest:
+            message = _("The request is too large: at most %(limit)d bytes are accepted, this one has %(size)d.")
+            return _refusal(request, message % {"limit": largest, "size": size}, "request_too_large", 413)
+        if size and request.content_type not in FORM_CONTENT_TYPES:
+            deepest = int(getattr(settings, "JSON_MAX_DEPTH", JSON_MAX_DEPTH))
+            if json_nesting_exceeds(request.body, deepest):
+                message = _("The JSON body is nested too deeply: at most %(limit)d levels of arrays and objects.")
+                return _refusal(request, message % {"limit": deepest}, "json_too_deep", 400)
+        return None
+
+
 def json_texts(document: Any, name: str = "-") -> Iterator[tuple[str, str, bool]]:
     """Every text of a JSON document, keys included: (the name of the field it is in, the text, whether it is a
     key)."""
@@ -103,27 +178,35 @@ class RefuseControlCharactersMiddleware:
     (a NUL byte is refused by PostgreSQL inside any query, e.g. a lookup of a related object by name).
 
     Every form, bound to a model or not (search boxes, filters, sign-in), is covered in one place; the
-    models' text fields carry the same validator for the API's JSON and for services (see core.apps).
+    models' text fields carry the same validator for the API's JSON and for services (see core.apps). A page's
+    query (not the API's) is also refused an invisible or direction-changing character (core.text).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        page = not request.path_info.startswith("/api/")
         for data in (request.GET, request.POST):
+            # A page's address is single-line text a stranger can write and send as a link, and a page may show it
+            # back (a search box): no invisible or direction-changing characters in it. A form's long texts may
+            # hold them; the model fields refuse them in single-line text, with the form's own error.
+            validators = [validate_no_control_characters]
+            if page and data is request.GET:
+                validators.append(validate_no_invisible_characters)
             for name, values in data.lists():
                 for value in (name, *values):  # a parameter's name is text too
                     try:
-                        validate_no_control_characters(value)
+                        for validator in validators:
+                            validator(value)
                     except ValidationError as error:
-                        return self.refuse(
-                            request, _("%(field)s: %(error)s") % {"field": name, "error": error.messages[0]}
-                        )
+                        message = _("%(field)s: %(error)s") % {"field": name, "error": error.messages[0]}
+                        return self.refuse(request, message, error.code or "control_character")
         if request.content_type == "application/json" and request.body:
             try:
                 document = json.loads(request.body)
-            except ValueError:
-                document = None  # not JSON: the API's parser answers that
+            except (ValueError, RecursionError):
+                document = None  # not JSON, or nested too deeply (InputLimitsMiddleware answers that first)
             for name, value, is_key in json_texts(document):
                 try:
                     validate_no_control_characters(value)
@@ -135,11 +218,9 @@ class RefuseControlCharactersMiddleware:
         return self.get_response(request)
 
     @staticmethod
-    def refuse(request: HttpRequest, message: str) -> HttpResponse:
+    def refuse(request: HttpRequest, message: str, code: str = "control_character") -> HttpResponse:
         """The 400 answer: JSON for the API, plain text for pages."""
-        if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": message, "error_codes": {"detail": ["control_character"]}}, status=400)
-        return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return _refusal(request, message, code, 400)
 
 
 class DatabaseBusyMiddleware:

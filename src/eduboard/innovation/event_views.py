@@ -1,5 +1,6 @@
-"""The shared events calendar: a month view (every signed-in user; the board and the institutions add and edit
-their own), and feeds of the public events for anyone: iCalendar (RFC 5545) and Atom (RFC 4287)."""
+"""The shared events calendar: a month view (every signed-in user, as every page is by default; the board and the
+institutions add and edit their own), and feeds of the public events for anyone: iCalendar (RFC 5545) and Atom
+(RFC 4287, summaries as plain text)."""
 
 from __future__ import annotations
 
@@ -11,21 +12,21 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduboard.core.feeds import TextAtom1Feed
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.ical import CalendarEvent, calendar
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.core.text import validate_no_control_characters
+from eduboard.core.views import scoped_object, scoped_rows
 from eduboard.innovation import services
 from eduboard.innovation.models import Event
 from eduboard.innovation.selectors import events_between, when_label
@@ -56,11 +57,6 @@ class EventForm(ScopedFormMixin, VersionedModelForm):
             "ends_at": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for name in ("title", "place", "audience", "when_text"):
-            self.fields[name].validators.append(validate_no_control_characters)
-
 
 def _month(request: HttpRequest) -> date:
     try:
@@ -71,7 +67,6 @@ def _month(request: HttpRequest) -> date:
         return today.replace(day=1)
 
 
-@login_required
 @permission_required("innovation.view_event", raise_exception=True)
 def month_view(request: HttpRequest) -> HttpResponse:
     """A month of the shared calendar: the days with their events, the previous and next month."""
@@ -79,7 +74,7 @@ def month_view(request: HttpRequest) -> HttpResponse:
     last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
     events = events_between(start=first, end=last, visible_to=request.user)
     editable = set(
-        Event.objects.editable_by(request.user).filter(pk__in=[e.pk for e in events]).values_list("pk", flat=True)
+        scoped_rows(request, Event, editing=True).filter(pk__in=[e.pk for e in events]).values_list("pk", flat=True)
     )
     days: dict[date, list[Any]] = {}
     for event in events:
@@ -108,12 +103,11 @@ def month_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("innovation.add_event", raise_exception=True)
 def event_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add an event, or edit one the user's institutions organise (the board: any)."""
-    event = get_object_or_404(Event.objects.editable_by(request.user), pk=pk) if pk else None
-    own = list(Institution.objects.editable_by(request.user).order_by("pk")[:2])
+    event = scoped_object(request, Event, editing=True, pk=pk) if pk else None
+    own = list(scoped_rows(request, Institution, editing=True).order_by("pk")[:2])
     initial = {} if event else {"organiser": own[0].pk if len(own) == 1 else None, "all_day": True}
     form = EventForm(request.POST or None, instance=event, initial=initial, viewer=request.user)
     if request.method == "POST" and form.is_valid():
@@ -172,7 +166,7 @@ class EventFeed(Feed):
 
     login_required = False  # public: the sign-in middleware lets anyone read the feed
 
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed  # summaries are plain text, never HTML
     title = gettext_lazy("Education board events")
     subtitle = gettext_lazy("Public events of the city's education institutions and the board.")
     link = reverse_lazy("events_ical")

@@ -17,13 +17,13 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eduboard.core.audit import audit_export
 from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
+from eduboard.core.feeds import TextAtom1Feed
 from eduboard.core.latvian import fold, search_words
 from eduboard.core.views import ScopedDetailView, ScopedListView, scoped_object, scoped_rows
 from eduboard.people import selectors, services
@@ -369,7 +369,7 @@ class VacancyFeed(Feed):
 
     login_required = False  # public: the sign-in middleware lets anyone read the feed
 
-    feed_type = Atom1Feed
+    feed_type = TextAtom1Feed  # summaries as text: a description is never HTML in a feed reader
     title = gettext_lazy("Vacancies in the city's education institutions")
     subtitle = gettext_lazy("Open positions published by the education board.")
     link = reverse_lazy("public_vacancies")
