@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from eduboard.assets.choices import HELD_STATUSES, AssetStatus, ReturnCondition
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Loan, Stocktake, StocktakeScan
+from eduboard.core.audit import audit_bulk_write
 from eduboard.core.scope import Viewer
 from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
 from eduboard.people.models import Employment, StaffMember
@@ -60,6 +62,16 @@ def _set_status(assets: Iterable[Asset], status: str, on: date, by: Any, note: s
     if not rows:
         return
     Asset.objects.filter(pk__in=[asset.pk for asset in rows]).update(status=status, status_since=on)
+    audit_bulk_write(  # the update passes auditlog's signals by: one entry names the assets and their statuses
+        actor=by,
+        model=Asset,
+        action=LogEntry.Action.UPDATE,
+        rows=len(rows),
+        what=f"status of {len(rows)} assets set to {status} on {on.isoformat()}",
+        instance=rows[0] if len(rows) == 1 else None,
+        ids=[asset.pk for asset in rows],
+        changes={"status": [", ".join(sorted({asset.status for asset in rows})), status]},
+    )
     AssetStatusChange.objects.bulk_create(
         [
             AssetStatusChange(asset=asset, status=status, changed_on=on, changed_by=_user(by), note=note)
@@ -274,6 +286,14 @@ def loans_bulk_create(
         raise ValidationError(
             _("Another loan took one of these devices meanwhile; nothing was saved. Try again."), code="lent"
         ) from None
+    audit_bulk_write(  # children's data written past auditlog's signals: one entry with the loans made
+        actor=by,
+        model=Loan,
+        action=LogEntry.Action.CREATE,
+        rows=len(loans),
+        what=f"{len(loans)} devices ({kind}) lent to group {group} on {lent_on.isoformat()}",
+        ids=[loan.pk for loan in loans],
+    )
     _set_status([asset for _learner, asset in pairs], AssetStatus.LENT, lent_on, by)
     result.lent = loans
     return result

@@ -5,6 +5,7 @@ is decided in core.audit_policy."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from auditlog.models import LogEntry
@@ -81,5 +82,55 @@ def audit_bulk_read(*, request: Any, model: type[models.Model], rows: int, route
             "filter": query.urlencode(),
             "path": http_request.path,
             "route": route,
+        },
+    )
+
+
+# How many row ids a bulk-write entry lists (a class's loans, a criterion's levels); beyond that only the count.
+BULK_WRITE_IDS_KEPT = 500
+
+
+def audit_bulk_write(
+    *,
+    actor: Any,
+    model: type[models.Model],
+    action: int,
+    rows: int,
+    what: str,
+    instance: models.Model | None = None,
+    ids: Iterable[Any] = (),
+    changes: dict[str, list[Any]] | None = None,
+) -> LogEntry | None:
+    """Record a write that bypasses django-auditlog's signals (`QuerySet.update`, `bulk_create`, `bulk_update`):
+    one entry with who (`actor`: a user, or the whole city's tools: no actor), what (`model`, `action`: a
+    `LogEntry.Action`, `what`: a short description), how many rows and, up to `BULK_WRITE_IDS_KEPT`, which ones.
+
+    With `instance` the entry belongs to that record's history (the rows are its parts: an observation's answers,
+    an evaluation's levels); `changes` ({field: [before, after]}) is shown on the audit page with the row count.
+    A write of no rows is not recorded. The request's address is added by auditlog's middleware.
+    """
+    if rows <= 0:
+        return None
+    owner = type(instance) if instance is not None else model
+    kept = [str(pk) for pk in ids][:BULK_WRITE_IDS_KEPT]
+    object_pk = "" if instance is None else str(instance.pk)
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(owner),
+        object_pk=object_pk,
+        object_id=instance.pk if instance is not None and isinstance(instance.pk, int) else None,
+        object_repr=what[:200] if instance is None else f"{instance}: {what}"[:200],
+        action=action,
+        changes={
+            "rows": ["", str(rows)],
+            **{name: [str(old), str(new)] for name, (old, new) in (changes or {}).items()},
+        },
+        changes_text="",
+        actor=actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None,
+        additional_data={
+            "write": "bulk",
+            "model": model._meta.label,
+            "rows": rows,
+            "what": what,
+            "ids": kept,
         },
     )

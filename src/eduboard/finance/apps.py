@@ -14,16 +14,22 @@ class FinanceConfig(AppConfig):
         from eduboard.finance.importers import IMPORTERS
         from eduboard.finance.models import (
             Allocation,
+            CateringContract,
             CostRate,
             DayOff,
             Expenditure,
             FundingSource,
+            InstitutionSet,
             MealContract,
             MealRule,
             SettlementLine,
         )
 
         # Every change of an amount or a rule is in the audit trail.
-        for model in (Allocation, Expenditure, CostRate, MealRule, SettlementLine, FundingSource, DayOff, MealContract):
+        for model in (
+            Allocation, Expenditure, CostRate, MealRule, SettlementLine, FundingSource, DayOff, MealContract,
+            CateringContract,
+        ):  # fmt: skip
             auditlog.register(model)
+        auditlog.register(InstitutionSet, m2m_fields={"members"})
         register_importers("finance", IMPORTERS)

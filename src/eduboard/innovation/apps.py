@@ -18,27 +18,36 @@ class InnovationConfig(AppConfig):
         from eduboard.innovation.importers import IMPORTERS
         from eduboard.innovation.models import (
             Activity,
+            AgeBand,
+            Attempt,
             Attendance,
             Booking,
             Card,
             Competition,
             Course,
             CourseSession,
+            Discipline,
             Event,
             Match,
             Material,
             MaterialVersion,
+            Module,
             Participant,
             Prize,
             Slot,
             Team,
             Visit,
+            WaitingListEntry,
         )
 
         for model in (
-            Activity, Slot, Booking, Visit, Card, Prize, Event, Competition, Team, Match, Course, CourseSession,
-            Participant, Attendance, Material, MaterialVersion,
+            Slot, Booking, Card, Prize, Event, Team, Match, Course, CourseSession, Participant, Attendance,
+            MaterialVersion, Module, AgeBand, Discipline, WaitingListEntry, Attempt,
         ):  # fmt: skip
             auditlog.register(model)
+        auditlog.register(Activity, m2m_fields={"age_bands"})
+        auditlog.register(Material, m2m_fields={"age_bands"})
+        auditlog.register(Visit, m2m_fields={"led_by"})
+        auditlog.register(Competition, m2m_fields={"disciplines"})
         register_importers("innovation", IMPORTERS)
         register_course_picker()

@@ -13,7 +13,15 @@ class PeopleConfig(AppConfig):
         from eduboard.core.jobs import register_importers
         from eduboard.core.latvian import KEY_FIELD_NAMES as KEYS
         from eduboard.people.importers import IMPORTERS
-        from eduboard.people.models import Employment, Qualification, StaffMember, TrainingRecord, Vacancy
+        from eduboard.people.models import (
+            Employment,
+            PositionKind,
+            Qualification,
+            StaffMember,
+            TrainingRecord,
+            TrainingRequirement,
+            Vacancy,
+        )
         from eduboard.people.pickers import register_pickers
 
         auditlog.register(StaffMember, exclude_fields=KEYS)
@@ -21,5 +29,7 @@ class PeopleConfig(AppConfig):
         auditlog.register(Qualification)
         auditlog.register(TrainingRecord)
         auditlog.register(Vacancy)
+        auditlog.register(PositionKind)
+        auditlog.register(TrainingRequirement, m2m_fields={"positions"})
         register_importers("people", IMPORTERS)
         register_pickers()

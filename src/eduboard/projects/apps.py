@@ -28,8 +28,8 @@ class ProjectsConfig(AppConfig):
             Tranche,
         )
 
-        for model in (
-            ProjectProgramme, Project, Partner, Tranche, Payment, Prefinancing, Mobility, Deadline, ProjectDocument,
-        ):  # fmt: skip
+        for model in (ProjectProgramme, Partner, Tranche, Payment, Prefinancing, Deadline, ProjectDocument):
             auditlog.register(model)
+        auditlog.register(Project, m2m_fields={"institutions"})
+        auditlog.register(Mobility, m2m_fields={"staff", "learners"})  # who travels: staff and children by name
         register_importers("projects", IMPORTERS)

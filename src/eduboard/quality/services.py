@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, cast
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from eduboard.core.audit import audit_bulk_write
 from eduboard.core.models import SchoolYear
 from eduboard.core.scope import Viewer, WholeCity, sees_whole_city
 from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
@@ -254,6 +256,16 @@ def observation_record(
             for criterion_id, option in chosen.items()
         ]
     )
+    codes = {criterion.pk: criterion.code for criterion in criteria}
+    audit_bulk_write(  # the answers are recorded on their observation (core.audit_policy.EXEMPT)
+        actor=by,
+        model=Answer,
+        action=LogEntry.Action.CREATE,
+        rows=len(chosen),
+        what="answers recorded",
+        instance=observation,
+        changes={codes[criterion_id]: [None, option.code] for criterion_id, option in chosen.items()},
+    )
     return observation
 
 
@@ -321,9 +333,18 @@ def self_assessment_start(
         institution=institution, school_year=school_year, framework=framework, priorities=priorities
     )
     save_versioned(assessment)
-    SelfAssessmentEntry.objects.bulk_create(
+    entries = SelfAssessmentEntry.objects.bulk_create(
         SelfAssessmentEntry(self_assessment=assessment, criterion=criterion)
         for criterion in framework.criteria.order_by("position")
+    )
+    audit_bulk_write(
+        actor=by,
+        model=SelfAssessmentEntry,
+        action=LogEntry.Action.CREATE,
+        rows=len(entries),
+        what=f"a draft row for each criterion of {framework.code}",
+        instance=assessment,
+        ids=[entry.pk for entry in entries],
     )
     return assessment
 
@@ -576,12 +597,15 @@ def accreditation_save(
         )
     save_versioned(accreditation, expected_version=expected_version)
     if levels is not None:
-        _set_levels(accreditation.framework, levels, AccreditationLevel, "accreditation", accreditation)
+        _set_levels(accreditation.framework, levels, AccreditationLevel, "accreditation", accreditation, by)
     return accreditation
 
 
-def _set_levels(framework: Framework | None, levels: Mapping[str, str], model: Any, owner: str, row: Any) -> None:
-    """Replace the levels of `row` (an accreditation or an evaluation) with `levels` (criterion code → level)."""
+def _set_levels(
+    framework: Framework | None, levels: Mapping[str, str], model: Any, owner: str, row: Any, by: Viewer
+) -> None:
+    """Replace the levels of `row` (an accreditation or an evaluation) with `levels` (criterion code → level); the
+    criteria whose level changed are recorded on `row` in one audit entry (the level rows are not audited apart)."""
     if framework is None:
         if levels:
             raise ValidationError({"framework": _("Choose the framework the levels are given on.")}, code="framework")
@@ -597,9 +621,21 @@ def _set_levels(framework: Framework | None, levels: Mapping[str, str], model: A
     bad = sorted(level for level in levels.values() if level not in framework.levels)
     if bad:
         raise ValidationError(_("Unknown level %(levels)s.") % {"levels": ", ".join(bad)}, code="level")
+    before = dict(model.objects.filter(**{owner: row}).values_list("criterion__code", "level"))
+    after = {code: level for code, level in levels.items() if level}
     model.objects.filter(**{owner: row}).delete()
     model.objects.bulk_create(
-        model(**{owner: row}, criterion_id=criteria[code], level=level) for code, level in levels.items() if level
+        model(**{owner: row}, criterion_id=criteria[code], level=level) for code, level in after.items()
+    )
+    changed = sorted(code for code in set(before) | set(after) if before.get(code) != after.get(code))
+    audit_bulk_write(
+        actor=by,
+        model=model,
+        action=LogEntry.Action.UPDATE,
+        rows=len(changed),
+        what="levels changed",
+        instance=row,
+        changes={code: [before.get(code), after.get(code)] for code in changed},
     )
 
 
@@ -625,7 +661,7 @@ def head_evaluation_save(
         raise ValidationError({"head": _("This person has no employment in the institution.")}, code="head")
     save_versioned(evaluation, expected_version=expected_version)
     if levels is not None:
-        _set_levels(evaluation.framework, levels, HeadEvaluationLevel, "evaluation", evaluation)
+        _set_levels(evaluation.framework, levels, HeadEvaluationLevel, "evaluation", evaluation, by)
     return evaluation
 
 

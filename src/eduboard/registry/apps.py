@@ -13,7 +13,20 @@ class RegistryConfig(AppConfig):
         from eduboard.core.jobs import register_importers
         from eduboard.core.latvian import KEY_FIELD_NAMES as KEYS
         from eduboard.registry.importers import IMPORTERS
-        from eduboard.registry.models import Enrolment, Group, Institution, Learner, QueueEntry
+        from eduboard.registry.models import (
+            Club,
+            Enrolment,
+            Group,
+            Institution,
+            Learner,
+            Licence,
+            Municipality,
+            MunicipalLicence,
+            PriorityGround,
+            Programme,
+            QueueEntry,
+            ResidentsElsewhere,
+        )
         from eduboard.registry.pickers import register_pickers
 
         auditlog.register(Institution, exclude_fields=KEYS)
@@ -21,5 +34,9 @@ class RegistryConfig(AppConfig):
         auditlog.register(Learner, exclude_fields=KEYS)
         auditlog.register(Enrolment)
         auditlog.register(QueueEntry, m2m_fields={"grounds"})
+        auditlog.register(Municipality, exclude_fields=KEYS)
+        auditlog.register(Programme, exclude_fields=KEYS)
+        for model in (Licence, Club, MunicipalLicence, ResidentsElsewhere, PriorityGround):
+            auditlog.register(model)
         register_importers("registry", IMPORTERS)
         register_pickers()

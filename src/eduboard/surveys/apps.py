@@ -15,8 +15,9 @@ class SurveysConfig(AppConfig):
 
         from eduboard.core.jobs import register_importers
         from eduboard.surveys.importers import IMPORTERS
-        from eduboard.surveys.models import Population, Question, Survey
+        from eduboard.surveys.models import Population, Question, Survey, SurveyLink
 
         for model in (Survey, Question, Population):
             auditlog.register(model)  # answers hold no person: they are counted, not audited one by one
+        auditlog.register(SurveyLink, exclude_fields=["token"])  # the link's secret stays out of the trail
         register_importers("surveys", IMPORTERS)
