@@ -13,7 +13,6 @@ class AccountsConfig(AppConfig):
 
         from eduboard.accounts.models import ApiToken, User
         from eduboard.accounts.signals import revoke_api_tokens_on_password_change_or_deactivation
-        from eduboard.core.models import SchoolYear
 
         pre_save.connect(revoke_api_tokens_on_password_change_or_deactivation, sender=User)
 
@@ -25,6 +24,3 @@ class AccountsConfig(AppConfig):
         )
         # Who made, and who revoked, a token and until when; its secret's hash and its last use stay out.
         auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])
-        # The school years every figure is dated by. Their home is core, whose apps.py this area does not own;
-        # the registration moves there when core/apps.py is next changed (docs/roles.md, core.audit_policy).
-        auditlog.register(SchoolYear)

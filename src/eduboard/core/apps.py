@@ -17,9 +17,10 @@ class CoreConfig(AppConfig):
         """Register the audited models and the structural text checks."""
         from auditlog.registry import auditlog
 
-        from eduboard.core.models import ImportJob
+        from eduboard.core.models import ImportJob, SchoolYear
 
         auditlog.register(ImportJob, exclude_fields=["stored_path"])
+        auditlog.register(SchoolYear)  # the school years every figure is dated by
         add_text_validators()
         from django.db.models.signals import post_migrate
 

@@ -14,6 +14,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
 
+from eduboard.core.addresses import client_address
+
 
 def audit_read(*, actor: Any, instance: models.Model) -> None:
     """Record that `actor` opened the full record of `instance` (a page or an API answer)."""
@@ -34,7 +36,7 @@ def audit_export(
         action=LogEntry.Action.ACCESS,
         changes_text="",
         actor=actor,
-        remote_addr=request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(request) or None,
         additional_data={
             "export": fmt,
             "filter": query.urlencode(),
@@ -75,7 +77,7 @@ def audit_bulk_read(*, request: Any, model: type[models.Model], rows: int, route
         action=LogEntry.Action.ACCESS,
         changes_text="",
         actor=user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None,
-        remote_addr=http_request.META.get("REMOTE_ADDR"),
+        remote_addr=client_address(http_request) or None,
         additional_data={
             "read": "bulk",
             "rows": rows,

@@ -16,12 +16,14 @@ from datetime import date, datetime, timedelta
 from random import Random
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eduboard.core.audit import audit_bulk_write
 from eduboard.core.public import count_up
 from eduboard.core.scope import institution_scope
 from eduboard.core.versions import atomic_write, save_versioned
@@ -230,7 +232,12 @@ def change_status(*, booking_id: int, status: str, actor: Any, expected_version:
         raise ValidationError(_("This booking is not in your scope."), code="gone")
     if booking.version != expected_version:
         raise ValidationError(_("Someone else changed this booking meanwhile; reload the page."), code="stale")
+    before = booking.status
     _set_status(booking, status)
+    audit_bulk_write(
+        actor=actor, model=Booking, action=LogEntry.Action.UPDATE, rows=1, what="status changed",
+        instance=booking, changes={"status": [before, status]},
+    )  # fmt: skip
     return booking
 
 
@@ -249,9 +256,14 @@ def move(*, booking_id: int, to_slot_id: int, actor: Any, expected_version: int)
         if not _take_places(target.pk, booking.group_size):
             raise ValidationError(_("The slot has not enough free places."), code="full")
         _release_places(booking.slot_id, booking.group_size)
+    before = booking.slot_id
     Booking.objects.filter(pk=booking.pk).update(slot=target, version=F("version") + 1)
     booking.slot = target
     booking.version += 1
+    audit_bulk_write(
+        actor=actor, model=Booking, action=LogEntry.Action.UPDATE, rows=1, what="moved to another time",
+        instance=booking, changes={"slot": [before, target.pk]},
+    )  # fmt: skip
     return booking
 
 

@@ -22,6 +22,7 @@ def infer_leaving_reasons(enrolment_model: Any = None, *, learner_ids: Iterable[
     learners named (all when None), and write the changed ones marked inferred. Returns how many changed.
     A given reason is never touched; an inferred one is inferred again, since a later enrolment may make it a
     transfer."""
+    audited = enrolment_model is None  # a migration's historical model writes before the audit trail exists
     if enrolment_model is None:
         from eduboard.registry.models import Enrolment
 
@@ -99,4 +100,17 @@ def infer_leaving_reasons(enrolment_model: Any = None, *, learner_ids: Iterable[
                 updates.append(enrolment_model(pk=pk, leaving_reason=found, leaving_reason_inferred=bool(found)))
         enrolment_model.objects.bulk_update(updates, ["leaving_reason", "leaving_reason_inferred"], batch_size=500)
         changed += len(updates)
+        if audited:
+            from auditlog.models import LogEntry
+
+            from eduboard.core.audit import audit_bulk_write
+
+            audit_bulk_write(
+                actor=None,
+                model=enrolment_model,
+                action=LogEntry.Action.UPDATE,
+                rows=len(updates),
+                what="leaving reasons inferred from the registry",
+                ids=[update.pk for update in updates],
+            )
     return changed

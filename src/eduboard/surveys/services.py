@@ -12,11 +12,13 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eduboard.core.audit import audit_bulk_write
 from eduboard.core.text import CONTROL_CHARACTER, validate_no_control_characters
 from eduboard.registry.models import Group, Institution
 from eduboard.surveys.choices import (
@@ -76,6 +78,10 @@ def copy_survey(*, survey: Survey, code: str, actor: Any) -> Survey:
             )
             for q in survey.questions.all()
         )
+        audit_bulk_write(
+            actor=actor, model=Question, action=LogEntry.Action.CREATE, rows=copy.questions.count(),
+            what=f"questions copied from {survey.code}", instance=copy,
+        )  # fmt: skip
     return copy
 
 
@@ -162,6 +168,10 @@ def links_for(*, survey: Survey, institutions: Any, audience: str, actor: Any) -
         ],
         ignore_conflicts=True,
     )
+    audit_bulk_write(
+        actor=actor, model=SurveyLink, action=LogEntry.Action.CREATE, rows=len(missing),
+        what=f"answering links of {survey.code} for {audience}", ids=missing,
+    )  # fmt: skip
     return list(
         SurveyLink.objects.filter(survey=survey, audience=audience, institution__in=institutions)
         .select_related("institution")
