@@ -16,22 +16,12 @@ from django.urls import reverse
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.core import audit_policy
 from eduboard.innovation.models import Booking, BookingStatus, Course, Participant, Team
 from tests.factories import InstitutionFactory, UserFactory
 from tests.innovation.test_competitions import add_teams, centre_and_competition
 from tests.innovation.test_innovation import make_centre, make_slot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def teams_are_childrens_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A team's members are children named (core.audit_policy lists the model; this keeps the test about the
-    page, whatever the order in which the policy's list and the page were written)."""
-    monkeypatch.setattr(
-        audit_policy, "CHILDREN_PERSONAL_DATA", audit_policy.CHILDREN_PERSONAL_DATA | {"innovation.Team"}
-    )
 
 
 def test_another_centres_staff_get_404_on_a_booking_and_an_activity_and_change_nothing(
@@ -115,7 +105,7 @@ def test_the_participant_filter_offers_only_the_courses_the_viewer_may_see(
 
 
 def test_the_competition_certificates_write_one_audit_entry_with_the_children_named(
-    teams_are_childrens_data: None, signed_in: Callable[[User], Client]
+    signed_in: Callable[[User], Client],
 ) -> None:
     centre, competition = centre_and_competition("line_follower")
     staff_user = UserFactory(role=Role.CENTRE_STAFF, institutions=[centre])

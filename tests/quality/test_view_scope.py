@@ -14,7 +14,6 @@ from django.test import Client
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.core import audit_policy
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import services
@@ -24,15 +23,6 @@ from tests.factories import UserFactory
 from tests.quality.conftest import World
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def learner_results_are_childrens_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A learner's result is a child's personal data (core.audit_policy lists it; this keeps the test about the
-    page, whatever the order in which the policy's list and the page were written)."""
-    monkeypatch.setattr(
-        audit_policy, "CHILDREN_PERSONAL_DATA", audit_policy.CHILDREN_PERSONAL_DATA | {"quality.LearnerResult"}
-    )
 
 
 def test_another_institutions_head_gets_404_on_an_observation_and_a_self_assessment(
@@ -64,7 +54,7 @@ def test_another_institutions_head_gets_404_on_an_observation_and_a_self_assessm
 
 
 def test_the_support_list_writes_one_audit_entry_with_the_learners_it_shows(
-    world: World, learner_results_are_childrens_data: None, signed_in: Callable[[User], Client]
+    world: World, signed_in: Callable[[User], Client]
 ) -> None:
     sitting = ExamSitting.objects.create(
         year=2024, exam="monitoring", subject=Subject.objects.create(name="Latviešu valoda"), grade=7

@@ -9,7 +9,6 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -85,7 +84,6 @@ def _kinds_for(request: HttpRequest) -> list[tuple[str, str, type]]:
     ]
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
 def import_start_view(request: HttpRequest, area: str, kind: str) -> HttpResponse:
     """Upload a file of one kind; the job page then shows its progress and result."""
@@ -121,7 +119,6 @@ def import_start_view(request: HttpRequest, area: str, kind: str) -> HttpRespons
     )
 
 
-@login_required
 @require_GET
 def import_index_view(request: HttpRequest) -> HttpResponse:
     """The kinds of file this user may import, with their templates."""
@@ -131,7 +128,6 @@ def import_index_view(request: HttpRequest) -> HttpResponse:
     return render(request, "core/import_index.html", {"kinds": kinds})
 
 
-@login_required
 @require_GET
 def import_template_view(request: HttpRequest, area: str, kind: str, fmt: str) -> HttpResponse:
     """The template of one kind: header, an example row, and (XLSX) a sheet of allowed codes."""
@@ -158,7 +154,6 @@ def _job_for(request: HttpRequest, pk: int) -> ImportJob:
     return job_lease_check(job)
 
 
-@login_required
 @require_POST
 def import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Run a failed import again on the same file (while it is kept), as a new job."""
@@ -173,7 +168,6 @@ def import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("core:import_job", pk=retry.pk)
 
 
-@login_required
 @require_GET
 def import_changes_view(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The per-row change log of a finished import, as CSV; every download is in the audit trail."""
@@ -192,7 +186,6 @@ def import_changes_view(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     return response
 
 
-@login_required
 @require_GET
 def import_job_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: a progress bar while it runs (htmx polls the partial), then the result or every error."""

@@ -37,8 +37,11 @@ class CompetitionForm(ScopedFormMixin, VersionedModelForm):
             self.fields[name].validators.append(validate_no_control_characters)
 
 
-class TeamForm(forms.Form):
-    """A team's registration: on the public page (with a honeypot, `website`) and by the centre's staff."""
+class TeamForm(ScopedFormMixin, forms.Form):
+    """A team's registration: on the public page (with a honeypot, `website`) and by the centre's staff. The
+    disciplines offered are the competition's own, public to anyone who may register."""
+
+    public_choice_fields = ("discipline",)
 
     discipline = forms.ModelChoiceField(label=_("Discipline"), queryset=Discipline.objects.none())
     name = forms.CharField(label=_("Team"), max_length=80, validators=[validate_no_control_characters])

@@ -83,7 +83,7 @@ def register_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     competition = get_object_or_404(_published(), code=code[:60])
     status = 200
     with translation.override(lang):
-        form = TeamForm(request.POST or None, competition=competition, language=lang)
+        form = TeamForm(request.POST or None, viewer=request.user, competition=competition, language=lang)
         if request.method == "POST":
             if form.is_bot():
                 raise Http404

@@ -9,8 +9,8 @@ from typing import Any
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -22,18 +22,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from eduboard.core.audit import audit_bulk_read
 from eduboard.core.exports import Column
 from eduboard.core.qr import qr_png_base64
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.innovation import competitions as rules
 from eduboard.innovation.competition_forms import AttemptForm, CompetitionForm, MatchForm, RobotCheckForm, TeamForm
 from eduboard.innovation.models import Competition, Discipline, DisciplineFormat, Match, RobotCheck, Team
 from eduboard.innovation.selectors import user_centre
 
 
-def _may(user: Any, permission: str, competition: Competition) -> bool:
+def _may(request: HttpRequest, permission: str, competition: Competition) -> bool:
     """Whether the user's role may do this and the competition is one they may change (their centre's)."""
-    return user.has_perm(permission) and Competition.objects.editable_by(user).filter(pk=competition.pk).exists()
+    return (
+        request.user.has_perm(permission)
+        and scoped_rows(request, Competition, editing=True).filter(pk=competition.pk).exists()
+    )
 
 
 def _number(text: str) -> int:
@@ -55,7 +59,7 @@ class CompetitionFilter(django_filters.FilterSet):
         fields = ["year", "title"]
 
 
-class CompetitionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class CompetitionListView(PermissionRequiredMixin, ScopedListView):
     """The centre's competitions with their teams and participants."""
 
     permission_required = "innovation.view_competition"
@@ -73,8 +77,7 @@ class CompetitionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         Column(gettext_lazy("Teams"), lambda c: c.team_count),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Competition.objects.visible_to(self.request.user).annotate(team_count=Count("teams"))
+    queryset = Competition.objects.annotate(team_count=Count("teams"))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -82,10 +85,9 @@ class CompetitionListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         return context
 
 
-@login_required
 @permission_required("innovation.view_competition", raise_exception=True)
 def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    competition = get_object_or_404(Competition.objects.visible_to(request.user), pk=pk) if pk else None
+    competition = scoped_object(request, Competition, pk=pk) if pk else None
     can_change = request.user.has_perm("innovation.change_competition" if competition else "innovation.add_competition")
     centre = competition.centre if competition else user_centre(viewer=request.user)
     if centre is None:
@@ -116,13 +118,12 @@ def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRe
     )
 
 
-@login_required
 @permission_required("innovation.view_competition", raise_exception=True)
 def competition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A competition: its teams per discipline with their robot checks, a team added by the staff, the draw."""
-    competition = get_object_or_404(Competition.objects.visible_to(request.user), pk=pk)
-    can_change = _may(request.user, "innovation.change_competition", competition)
-    form = TeamForm(request.POST or None, competition=competition)
+    competition = scoped_object(request, Competition, pk=pk)
+    can_change = _may(request, "innovation.change_competition", competition)
+    form = TeamForm(request.POST or None, viewer=request.user, competition=competition)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -145,8 +146,9 @@ def competition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("The team %s was registered.") % team.name)
                 return redirect("innovation:competition_detail", pk=pk)
-    teams = Team.objects.visible_to(request.user).filter(competition=competition).select_related("discipline")
-    drawn = set(Match.objects.filter(competition=competition).values_list("discipline_id", flat=True).distinct())
+    teams = scoped_rows(request, Team.objects.select_related("discipline")).filter(competition=competition)
+    matches = scoped_rows(request, Match).filter(competition=competition)
+    drawn = set(matches.values_list("discipline_id", flat=True).distinct())
     sections = []
     for discipline in competition.disciplines.all():
         rows = [team for team in teams if team.discipline_id == discipline.pk]
@@ -173,12 +175,11 @@ def _check_initial(team: Team) -> dict[str, Any]:
     }
 
 
-@login_required
 @permission_required("innovation.change_team", raise_exception=True)
 @require_POST
 def team_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a robot's measurements; the discipline's rules decide whether it passes."""
-    team = get_object_or_404(Team.objects.editable_by(request.user), pk=pk)
+    team = scoped_object(request, Team, editing=True, pk=pk)
     form = RobotCheckForm(request.POST, prefix=f"t{team.pk}")
     if not form.is_valid():
         for field, problems in form.errors.items():
@@ -206,12 +207,11 @@ def team_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{reverse('innovation:competition_detail', args=[team.competition_id])}#team-{team.pk}")
 
 
-@login_required
 @permission_required("innovation.change_competition", raise_exception=True)
 @require_POST
 def draw_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
     """Draw a sumo discipline's bracket, by seed or at random."""
-    competition = get_object_or_404(Competition.objects.editable_by(request.user), pk=pk)
+    competition = scoped_object(request, Competition, editing=True, pk=pk)
     chosen = get_object_or_404(competition.disciplines.all(), code=discipline[:40])
     try:
         count = rules.draw_bracket(
@@ -227,19 +227,20 @@ def draw_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
     return redirect("innovation:competition_matches", pk=pk, discipline=chosen.code)
 
 
-@login_required
 @permission_required("innovation.view_match", raise_exception=True)
 def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
     """The referee's page (a phone): the open matches of the round with their points; the bracket below. Saving a
     result advances the bracket; a tie is fought again."""
-    competition = get_object_or_404(Competition.objects.visible_to(request.user), pk=pk)
+    competition = scoped_object(request, Competition, pk=pk)
     chosen = get_object_or_404(competition.disciplines.filter(format=DisciplineFormat.SUMO), code=discipline[:40])
-    can_change = _may(request.user, "innovation.change_match", competition)
+    can_change = _may(request, "innovation.change_match", competition)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
-        match = get_object_or_404(
-            Match.objects.editable_by(request.user).filter(competition=competition, discipline=chosen),
+        match = scoped_object(
+            request,
+            Match.objects.filter(competition=competition, discipline=chosen),
+            editing=True,
             pk=_number(request.POST.get("match", "")),
         )
         form = MatchForm(request.POST, prefix=f"m{match.pk}")
@@ -263,8 +264,8 @@ def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse
             messages.error(request, _("Enter the points of both robots, from 0 to %d.") % chosen.points_to_win)
         return redirect("innovation:competition_matches", pk=pk, discipline=chosen.code)
     open_matches = (
-        Match.objects.filter(competition=competition, discipline=chosen, winner__isnull=True)
-        .select_related("team_a", "team_b")
+        scoped_rows(request, Match.objects.select_related("team_a", "team_b"))
+        .filter(competition=competition, discipline=chosen, winner__isnull=True)
         .order_by("round", "bracket", "number")
     )
     context = {
@@ -278,15 +279,14 @@ def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse
     return render(request, "innovation/competitions/matches.html", context)
 
 
-@login_required
 @permission_required("innovation.view_attempt", raise_exception=True)
 def attempts_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
     """Line-follower runs: a time per attempt of each team (a phone at the track), and the ranking."""
-    competition = get_object_or_404(Competition.objects.visible_to(request.user), pk=pk)
+    competition = scoped_object(request, Competition, pk=pk)
     chosen = get_object_or_404(
         competition.disciplines.filter(format=DisciplineFormat.LINE_FOLLOWER), code=discipline[:40]
     )
-    can_change = _may(request.user, "innovation.add_attempt", competition)
+    can_change = _may(request, "innovation.add_attempt", competition)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -325,10 +325,13 @@ def attempts_view(request: HttpRequest, pk: int, discipline: str) -> HttpRespons
     return render(request, "innovation/competitions/attempts.html", context)
 
 
+def _competitions(request: HttpRequest) -> QuerySet[Competition]:
+    """The competitions a filter offers: those the viewer may see."""
+    return scoped_rows(request, Competition)
+
+
 class TeamFilter(django_filters.FilterSet):
-    competition = django_filters.ModelChoiceFilter(
-        label=gettext_lazy("Competition"), queryset=Competition.objects.all()
-    )
+    competition = django_filters.ModelChoiceFilter(label=gettext_lazy("Competition"), queryset=_competitions)
     discipline = django_filters.ModelChoiceFilter(label=gettext_lazy("Discipline"), queryset=Discipline.objects.all())
     robot_check = django_filters.ChoiceFilter(label=gettext_lazy("Robot check"), choices=RobotCheck.choices)
     school = django_filters.CharFilter(label=gettext_lazy("School"), field_name="school_name", lookup_expr="icontains")
@@ -337,13 +340,8 @@ class TeamFilter(django_filters.FilterSet):
         model = Team
         fields = ["competition", "discipline", "robot_check", "school"]
 
-    def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
-        super().__init__(*args, request=request, **kwargs)
-        if request is not None:
-            self.filters["competition"].queryset = Competition.objects.visible_to(request.user)
 
-
-class TeamListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class TeamListView(PermissionRequiredMixin, ScopedListView):
     """Every registered team with its coach's contact (for the centre's letters) and robot check."""
 
     permission_required = "innovation.view_team"
@@ -365,21 +363,21 @@ class TeamListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView
         Column(gettext_lazy("Robot check"), lambda t: t.get_robot_check_display()),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Team.objects.visible_to(self.request.user).select_related("competition", "discipline")
+    queryset = Team.objects.select_related("competition", "discipline")
 
 
-@login_required
 @permission_required("innovation.view_competition", raise_exception=True)
 def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A PDF of certificates, one page per member of every team whose robot competed: a diploma with the place for
     the first three of each discipline, a certificate of participation for the others. In Latvian."""
     from weasyprint import HTML
 
-    competition = get_object_or_404(Competition.objects.editable_by(request.user), pk=pk)
+    competition = scoped_object(request, Competition, editing=True, pk=pk)
     link = request.build_absolute_uri(reverse("centre_competition", args=["lv", competition.code]))
     qr = qr_png_base64(link)
     pages = rules.certificate_pages(competition)
+    # The certificates name children (the teams' members): one audit entry with the number of names printed.
+    audit_bulk_read(request=request, model=Team, rows=len(pages))
     with translation.override("lv"):
         html = render_to_string(
             "innovation/competitions/certificates_pdf.html",

@@ -10,12 +10,12 @@ from typing import Any
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from eduboard.core.exports import Column
 from eduboard.core.forms import add_service_error
 from eduboard.core.qr import qr_png_base64
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.innovation import courses as rules
 from eduboard.innovation.course_forms import CertifyForm, CourseForm, RegistrationForm, SessionForm
 from eduboard.innovation.models import Attendance, Course, CourseSession, Module, Participant
@@ -38,8 +38,11 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _can_change(user: Any, course: Course, permission: str = "innovation.change_course") -> bool:
-    return user.has_perm(permission) and Course.objects.editable_by(user).filter(pk=course.pk).exists()
+def _can_change(request: HttpRequest, course: Course, permission: str = "innovation.change_course") -> bool:
+    """Whether the user's role may do this and the course is one they may change (their centre's)."""
+    return (
+        request.user.has_perm(permission) and scoped_rows(request, Course, editing=True).filter(pk=course.pk).exists()
+    )
 
 
 # --- the list
@@ -55,7 +58,7 @@ class CourseFilter(django_filters.FilterSet):
         fields = ["module", "year", "title"]
 
 
-class CourseListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class CourseListView(PermissionRequiredMixin, ScopedListView):
     """The centre's courses with their sessions, participants and certificates counted."""
 
     permission_required = "innovation.view_course"
@@ -79,8 +82,10 @@ class CourseListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVi
         Column(gettext_lazy("Certificates"), lambda c: c.certificate_count),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return rules.course_rows(self.request.user).select_related("module")
+    def get_rows(self) -> QuerySet[Any]:
+        """The courses with their sessions, participants and certificates counted."""
+        rows: QuerySet[Any] = rules.course_rows(self.request.user).select_related("module")
+        return rows
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -91,12 +96,11 @@ class CourseListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVi
 # --- a course and its sessions
 
 
-@login_required
 @permission_required("innovation.view_course", raise_exception=True)
 def course_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or edit a course (versioned: an edit of a stale copy is refused)."""
-    course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk) if pk else None
-    can_change = _can_change(request.user, course) if course else request.user.has_perm("innovation.add_course")
+    course = scoped_object(request, Course, pk=pk) if pk else None
+    can_change = _can_change(request, course) if course else request.user.has_perm("innovation.add_course")
     centre = course.centre if course else user_centre(viewer=request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
@@ -117,12 +121,11 @@ def course_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
     return render(request, "innovation/courses/form.html", {"course": course, "form": form, "can_change": can_change})
 
 
-@login_required
 @permission_required("innovation.view_course", raise_exception=True)
 def course_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A course: its facts, its sessions (a session added here), and the ways to its participants and attendance."""
-    course = get_object_or_404(Course.objects.visible_to(request.user).select_related("module", "requirement"), pk=pk)
-    can_change = _can_change(request.user, course)
+    course = scoped_object(request, Course.objects.select_related("module", "requirement"), pk=pk)
+    can_change = _can_change(request, course)
     form = SessionForm(request.POST or None)
     if request.method == "POST":
         if not can_change:
@@ -151,11 +154,10 @@ def course_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "innovation/courses/detail.html", context)
 
 
-@login_required
 @permission_required("innovation.change_course", raise_exception=True)
 def session_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit a session's date, hours or topic."""
-    session = get_object_or_404(CourseSession.objects.editable_by(request.user).select_related("course"), pk=pk)
+    session = scoped_object(request, CourseSession.objects.select_related("course"), editing=True, pk=pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
@@ -171,12 +173,11 @@ def session_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 # --- participants
 
 
-@login_required
 @permission_required("innovation.view_participant", raise_exception=True)
 def participants_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A course's participants with their attendance share and certificate; a teacher registered here."""
-    course = get_object_or_404(Course.objects.visible_to(request.user), pk=pk)
-    can_change = _can_change(request.user, course, "innovation.add_participant")
+    course = scoped_object(request, Course, pk=pk)
+    can_change = _can_change(request, course, "innovation.add_participant")
     form = RegistrationForm(request.POST or None, viewer=request.user)
     if request.method == "POST":
         if not can_change:
@@ -199,7 +200,7 @@ def participants_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("%s was registered.") % participant.name)
                 return redirect("innovation:course_participants", pk=pk)
     shares = rules.attendance_shares(course)
-    rows = Participant.objects.visible_to(request.user).filter(course=course).select_related("school")
+    rows = scoped_rows(request, Participant.objects.select_related("school")).filter(course=course)
     context = {
         "course": course,
         "rows": [(p, shares.get(p.pk)) for p in rows],
@@ -211,16 +212,15 @@ def participants_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "innovation/courses/participants.html", context)
 
 
-@login_required
 @permission_required("innovation.change_attendance", raise_exception=True)
 def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The attendance grid: a checkbox per participant and session; one POST saves the whole grid. `?session=`
     shows one session's column (a phone at the door)."""
-    course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk)
-    sessions = list(CourseSession.objects.filter(course=course).order_by("date"))
+    course = scoped_object(request, Course, editing=True, pk=pk)
+    sessions = list(scoped_rows(request, CourseSession, editing=True).filter(course=course).order_by("date"))
     wanted = request.GET.get("session", "")
     shown = [s for s in sessions if str(s.pk) == wanted] or sessions
-    participants = list(Participant.objects.filter(course=course).order_by("name", "pk"))
+    participants = list(scoped_rows(request, Participant, editing=True).filter(course=course).order_by("name", "pk"))
     if request.method == "POST":
         session_ids = {s.pk for s in sessions}
         participant_ids = {p.pk for p in participants}
@@ -234,20 +234,18 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Attendance saved (%d marks changed).") % changed)
         return redirect(request.get_full_path())
-    present = set(
-        Attendance.objects.filter(session__course=course, present=True).values_list("participant_id", "session_id")
-    )
+    marked = scoped_rows(request, Attendance).filter(session__course=course, present=True)
+    present = set(marked.values_list("participant_id", "session_id"))
     rows = [(p, [(s, (p.pk, s.pk) in present) for s in shown]) for p in participants]
     context = {"course": course, "sessions": sessions, "shown": shown, "rows": rows, "one": len(shown) == 1}
     return render(request, "innovation/courses/attendance.html", context)
 
 
-@login_required
 @permission_required("innovation.change_participant", raise_exception=True)
 @require_POST
 def certify_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue the certificates of everyone who has reached the course's required attendance."""
-    course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk)
+    course = scoped_object(request, Course, editing=True, pk=pk)
     form = CertifyForm(request.POST)
     on = form.cleaned_data.get("on") if form.is_valid() else None
     try:
@@ -263,7 +261,7 @@ def certify_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class ParticipantFilter(django_filters.FilterSet):
-    course = django_filters.ModelChoiceFilter(label=gettext_lazy("Course"), queryset=Course.objects.all())
+    course = django_filters.ChoiceFilter(label=gettext_lazy("Course"), choices=[])
     year = django_filters.NumberFilter(label=gettext_lazy("Year"), field_name="course__starts_on", lookup_expr="year")
     certified = django_filters.BooleanFilter(label=gettext_lazy("Certified"), method="filter_certified")
     school = django_filters.CharFilter(label=gettext_lazy("School"), field_name="school_name", lookup_expr="icontains")
@@ -275,9 +273,15 @@ class ParticipantFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, request: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, request=request, **kwargs)
         if request is not None:
-            self.filters["course"].queryset = Course.objects.filter(
-                pk__in=Participant.objects.visible_to(request.user).values("course_id")
+            # The courses of the participants the viewer may see (a city school's head: their teachers' courses,
+            # though the courses are the centre's).
+            courses = (
+                scoped_rows(request, Participant)
+                .order_by("-course__starts_on", "course__code")
+                .values_list("course_id", "course__code", "course__title")
+                .distinct()
             )
+            self.filters["course"].extra["choices"] = [(pk, f"{code}: {title}") for pk, code, title in courses]
 
     def filter_certified(self, queryset: QuerySet[Any], name: str, value: bool | None) -> QuerySet[Any]:
         if value is None:
@@ -285,7 +289,7 @@ class ParticipantFilter(django_filters.FilterSet):
         return queryset.exclude(certificate_number="") if value else queryset.filter(certificate_number="")
 
 
-class ParticipantListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class ParticipantListView(PermissionRequiredMixin, ScopedListView):
     """Every participant the viewer may see: the centre's, or a city school head's own teachers."""
 
     permission_required = "innovation.view_participant"
@@ -305,8 +309,7 @@ class ParticipantListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         Column(gettext_lazy("Issued"), lambda p: p.certified_on or ""),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Participant.objects.visible_to(self.request.user).select_related("course")
+    queryset = Participant.objects.select_related("course")
 
 
 # --- certificates
@@ -334,26 +337,23 @@ def _certificates_pdf(request: HttpRequest, participants: list[Participant], fil
     return response
 
 
-@login_required
 @permission_required("innovation.view_participant", raise_exception=True)
 def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Every certificate of a course as one PDF, a page each (one page saying so while none is issued)."""
-    course = get_object_or_404(Course.objects.editable_by(request.user), pk=pk)
+    course = scoped_object(request, Course, editing=True, pk=pk)
     certified = list(
-        Participant.objects.filter(course=course)
+        scoped_rows(request, Participant.objects.select_related("course__centre"))
+        .filter(course=course)
         .exclude(certificate_number="")
-        .select_related("course__centre")
         .order_by("certificate_number")
     )
     return _certificates_pdf(request, certified, f"certificates-{course.code}.pdf")
 
 
-@login_required
 @permission_required("innovation.view_participant", raise_exception=True)
 def certificate_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One participant's certificate as a PDF (the centre's staff; a city school's head for their teachers)."""
-    participant = get_object_or_404(
-        Participant.objects.visible_to(request.user).exclude(certificate_number="").select_related("course__centre"),
-        pk=pk,
+    participant = scoped_object(
+        request, Participant.objects.exclude(certificate_number="").select_related("course__centre"), pk=pk
     )
     return _certificates_pdf(request, [participant], f"{participant.certificate_number}.pdf")

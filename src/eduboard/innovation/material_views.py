@@ -11,8 +11,8 @@ from typing import Any
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from eduboard.core.exports import Column
 from eduboard.core.public import render_in, url_language
 from eduboard.core.versions import CONFLICT_CODES, error_codes
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.innovation import materials as rules
 from eduboard.innovation.material_forms import MaterialForm, PublicMaterialFilter, VersionForm
 from eduboard.innovation.models import AgeBand, Material, MaterialVersion, MaterialVisibility, Module
@@ -68,7 +68,7 @@ class MaterialFilter(django_filters.FilterSet):
         return rules.filter_materials(queryset, self.form.cleaned_data)
 
 
-class MaterialListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class MaterialListView(PermissionRequiredMixin, ScopedListView):
     """The teaching materials: every signed-in user reads them all (teachers-only ones too)."""
 
     permission_required = "innovation.view_material"
@@ -97,7 +97,8 @@ class MaterialListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
         Column(gettext_lazy("Updated"), lambda m: m.updated_at.date()),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
+    def get_rows(self) -> QuerySet[Any]:
+        """The materials with what the list shows of them, by title."""
         return rules.materials_for(self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -108,24 +109,24 @@ class MaterialListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
         return context
 
 
-def _can_change(user: Any, material: Material) -> bool:
-    return user.has_perm("innovation.change_material") and (
-        Material.objects.editable_by(user).filter(pk=material.pk).exists()
+def _can_change(request: HttpRequest, material: Material) -> bool:
+    """Whether the user's role may change materials and this one is their centre's."""
+    return request.user.has_perm("innovation.change_material") and (
+        scoped_rows(request, Material, editing=True).filter(pk=material.pk).exists()
     )
 
 
-@login_required
 @permission_required("innovation.view_material", raise_exception=True)
 def material_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """A new material with its first file, or a material's metadata edited (refused when it changed meanwhile)."""
-    material = get_object_or_404(Material.objects.visible_to(request.user), pk=pk) if pk else None
+    material = scoped_object(request, Material, pk=pk) if pk else None
     if material is None:
         can_change = request.user.has_perm("innovation.add_material")
         centre = user_centre(viewer=request.user)
         if centre is None:
             raise PermissionDenied(_("Your scope holds no innovation centre."))
     else:
-        can_change = _can_change(request.user, material)
+        can_change = _can_change(request, material)
         centre = material.centre
     form = MaterialForm(request.POST or None, request.FILES or None, instance=material, viewer=request.user)
     status = 200
@@ -157,7 +158,7 @@ def material_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
 
 
 def _detail(request: HttpRequest, material: Material, form: VersionForm | None, status: int = 200) -> HttpResponse:
-    can_change = _can_change(request.user, material) and request.user.has_perm("innovation.add_materialversion")
+    can_change = _can_change(request, material) and request.user.has_perm("innovation.add_materialversion")
     context = {
         "material": material,
         "versions": list(material.files.select_related("uploaded_by").order_by("-number")),
@@ -171,24 +172,21 @@ def _detail(request: HttpRequest, material: Material, form: VersionForm | None, 
 
 
 def _visible(request: HttpRequest, pk: int) -> Material:
-    queryset = Material.objects.visible_to(request.user).select_related("module", "current", "centre")
-    material: Material = get_object_or_404(queryset, pk=pk)
+    material: Material = scoped_object(request, Material.objects.select_related("module", "current", "centre"), pk=pk)
     return material
 
 
-@login_required
 @permission_required("innovation.view_material", raise_exception=True)
 def material_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A material: its metadata, its versions (each downloadable), and a new version's upload for its centre."""
     return _detail(request, _visible(request, pk), None)
 
 
-@login_required
 @permission_required("innovation.add_materialversion", raise_exception=True)
 def version_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Upload a new file of a material: its next version, which becomes the current one."""
     material = _visible(request, pk)
-    if not _can_change(request.user, material):
+    if not _can_change(request, material):
         raise PermissionDenied
     if request.method != "POST":
         return redirect("innovation:material_detail", pk=pk)
@@ -220,7 +218,6 @@ def serve(version: MaterialVersion) -> FileResponse:
     return response
 
 
-@login_required
 @permission_required("innovation.view_material", raise_exception=True)
 def material_download_view(request: HttpRequest, pk: int) -> FileResponse:
     """The current file of a material (counted as a download)."""
@@ -233,12 +230,11 @@ def material_download_view(request: HttpRequest, pk: int) -> FileResponse:
     return response
 
 
-@login_required
 @permission_required("innovation.view_material", raise_exception=True)
 def version_download_view(request: HttpRequest, pk: int, number: int) -> FileResponse:
     """Any version's file of a material; counted as a download only when it is the current version."""
     material = _visible(request, pk)
-    version = get_object_or_404(MaterialVersion.objects.filter(material=material), number=number)
+    version: MaterialVersion = scoped_object(request, MaterialVersion, material=material, number=number)
     response = serve(version)
     if version.pk == material.current_id:
         rules.record_download(material)
@@ -275,7 +271,8 @@ def public_list_view(request: HttpRequest, lang: str) -> HttpResponse:
 def public_download_view(request: HttpRequest, lang: str, pk: int) -> FileResponse:
     """A public material's current file (counted); a teachers-only one is not found here, signed in or not."""
     url_language(lang)
-    material = get_object_or_404(Material.objects.visible_to(AnonymousUser()).select_related("current"), pk=pk)
+    # The public rule whoever asks (a teachers-only material is not found here, signed in or not).
+    material = get_object_or_404(rules.materials_for(AnonymousUser()), pk=pk)
     if material.current is None:
         raise Http404
     response = serve(material.current)

@@ -10,13 +10,13 @@ from typing import Any
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +28,7 @@ from eduboard.accounts.models import User
 from eduboard.core.exports import Column
 from eduboard.core.ical import CalendarEvent, calendar
 from eduboard.core.qr import qr_png_base64
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.innovation import services
 from eduboard.innovation.choices import BookingStatus, VisitKind
 from eduboard.innovation.forms import ActivityForm, CardsForm, PointsForm, SlotForm, VisitForm
@@ -59,7 +59,7 @@ class BookingFilter(django_filters.FilterSet):
         fields = ["status", "date_from", "date_to", "school"]
 
 
-class BookingListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class BookingListView(PermissionRequiredMixin, ScopedListView):
     """The centre's bookings: confirm, cancel, record that a group came or did not."""
 
     permission_required = "innovation.view_booking"
@@ -84,8 +84,7 @@ class BookingListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListV
         Column(gettext_lazy("Phone"), lambda b: b.phone),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Booking.objects.visible_to(self.request.user).select_related("slot__activity")
+    queryset = Booking.objects.select_related("slot__activity")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -100,12 +99,11 @@ def _tell_teacher(request: HttpRequest, booking: Booking, subject: str) -> None:
     _mail_booking(request, booking, booking.language if booking.language in ("lv", "ru", "en") else "lv", subject)
 
 
-@login_required
 @permission_required("innovation.change_booking", raise_exception=True)
 @require_POST
 def booking_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, cancel, or record attended / no-show; the teacher is told of a confirmation or cancellation."""
-    booking = get_object_or_404(Booking.objects.editable_by(request.user), pk=pk)
+    booking = scoped_object(request, Booking, editing=True, pk=pk)
     status = request.POST.get("status", "")
     try:
         version = int(request.POST.get("version", ""))
@@ -127,15 +125,12 @@ def booking_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(back if back.startswith("/innovation/") and "//" not in back else "innovation:booking_list")
 
 
-@login_required
 @permission_required("innovation.view_booking", raise_exception=True)
 def booking_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A booking: move it to another of the activity's slots, and record its visit."""
-    booking = get_object_or_404(
-        Booking.objects.visible_to(request.user).select_related("slot__activity__module"), pk=pk
-    )
+    booking = scoped_object(request, Booking.objects.select_related("slot__activity__module"), pk=pk)
     can_change = request.user.has_perm("innovation.change_booking")
-    visit = Visit.objects.filter(booking=booking).first()
+    visit = scoped_rows(request, Visit).filter(booking=booking).first()
     initial = {
         "kind": VisitKind.BOOKED,
         "date": booking.slot.date,
@@ -192,7 +187,7 @@ def booking_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, _("The visit was recorded."))
                 return redirect("innovation:booking_detail", pk=booking.pk)
     slots = (
-        Slot.objects.editable_by(request.user)
+        scoped_rows(request, Slot, editing=True)
         .filter(activity=booking.slot.activity, date__gte=timezone.localdate())
         .exclude(pk=booking.slot_id)
         .order_by("date", "start")[:60]
@@ -224,7 +219,7 @@ class VisitFilter(django_filters.FilterSet):
         fields = ["kind", "date_from", "date_to"]
 
 
-class VisitListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class VisitListView(PermissionRequiredMixin, ScopedListView):
     permission_required = "innovation.view_visit"
     filterset_class = VisitFilter
     template_name = "innovation/visit_list.html"
@@ -245,11 +240,9 @@ class VisitListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVie
         Column(gettext_lazy("Age band"), lambda v: v.age_band.code if v.age_band else ""),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Visit.objects.visible_to(self.request.user).select_related("activity", "module", "age_band")
+    queryset = Visit.objects.select_related("activity", "module", "age_band")
 
 
-@login_required
 @permission_required("innovation.add_visit", raise_exception=True)
 def visit_add_view(request: HttpRequest) -> HttpResponse:
     """Walk-in visitors or an event (a booked group's visit is recorded on its booking)."""
@@ -281,16 +274,13 @@ def feed_key(user: Any) -> str:
     return signing.dumps(user.pk, salt=FEED_SALT)
 
 
-@login_required
 @permission_required("innovation.view_slot", raise_exception=True)
 def schedule_view(request: HttpRequest) -> HttpResponse:
     """The schedule (slots with their bookings) for two weeks, and the address of its calendar feed."""
     today = timezone.localdate()
     slots = (
-        Slot.objects.visible_to(request.user)
+        scoped_rows(request, Slot.objects.select_related("activity").prefetch_related("bookings"))
         .filter(date__gte=today, date__lte=today + timedelta(days=14))
-        .select_related("activity")
-        .prefetch_related("bookings")
         .order_by("date", "start")
     )
     feed = request.build_absolute_uri(reverse("innovation:schedule_feed", kwargs={"key": feed_key(request.user)}))
@@ -308,12 +298,13 @@ def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
     user = User.objects.filter(pk=user_id, is_active=True).first()
     if user is None or not user.has_perm("innovation.view_slot"):
         raise Http404
+    # The feed is read as the user whose key it carries (a calendar cannot sign in): their scope, their name in
+    # the audit trail.
+    request.user = user
     today = timezone.localdate()
     slots = (
-        Slot.objects.visible_to(user)
+        scoped_rows(request, Slot.objects.select_related("activity").prefetch_related("bookings"))
         .filter(date__gte=today - timedelta(days=30), date__lte=today + timedelta(days=180))
-        .select_related("activity")
-        .prefetch_related("bookings")
         .order_by("date", "start")
     )
     events = []
@@ -333,7 +324,6 @@ def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
-@login_required
 @permission_required("innovation.add_card", raise_exception=True)
 def cards_view(request: HttpRequest) -> HttpResponse:
     """Issue visitor cards and print them: a PDF sheet, each card with its number and a QR code of it."""
@@ -350,11 +340,10 @@ def cards_view(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
         response["Content-Disposition"] = 'attachment; filename="visitor-cards.pdf"'
         return response
-    recent = Card.objects.visible_to(request.user).order_by("-pk")[:20]
+    recent = scoped_rows(request, Card).order_by("-pk")[:20]
     return render(request, "innovation/cards.html", {"form": form, "recent": recent})
 
 
-@login_required
 @permission_required("innovation.add_pointentry", raise_exception=True)
 def points_view(request: HttpRequest) -> HttpResponse:
     """Record a task's points on a card (a phone or a tablet at an exhibit: type or scan the number)."""
@@ -378,7 +367,6 @@ def points_view(request: HttpRequest) -> HttpResponse:
     return render(request, "innovation/points.html", {"form": form})
 
 
-@login_required
 @permission_required("innovation.view_pointentry", raise_exception=True)
 def leaderboard_view(request: HttpRequest) -> HttpResponse:
     """Points per school and per class for a period (cards only: no names)."""
@@ -413,7 +401,7 @@ class ActivityFilter(django_filters.FilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(title_lv__icontains=value))
 
 
-class ActivityListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class ActivityListView(PermissionRequiredMixin, ScopedListView):
     """The catalogue as the centre keeps it: published and draft activities."""
 
     permission_required = "innovation.view_activity"
@@ -435,15 +423,13 @@ class ActivityListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredList
         Column(gettext_lazy("Published"), lambda a: "yes" if a.published else "no"),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Activity.objects.visible_to(self.request.user).select_related("module").prefetch_related("age_bands")
+    queryset = Activity.objects.select_related("module").prefetch_related("age_bands")
 
 
-@login_required
 @permission_required("innovation.view_activity", raise_exception=True)
 def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Add or edit an activity (the centre's staff), and its slots below it."""
-    activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk) if pk else None
+    activity = scoped_object(request, Activity, pk=pk) if pk else None
     can_change = request.user.has_perm("innovation.change_activity" if activity else "innovation.add_activity")
     centre = activity.centre if activity else user_centre(viewer=request.user)
     if centre is None:

@@ -7,12 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +21,7 @@ from eduboard.core.exports import Column
 from eduboard.core.forms import add_service_error
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for, school_year_get_or_create
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.quality import selectors, services
 from eduboard.quality.choices import QualityLevel, SelfAssessmentStatus
 from eduboard.quality.filters import AccreditationFilter, SelfAssessmentFilter
@@ -46,16 +45,16 @@ from eduboard.registry.models import Institution
 REPORT_FORMATS = ["pdf", "docx", "xlsx", "html"]  # the report files the reports area makes
 
 
-def _can_edit(user: Any, assessment: SelfAssessment) -> bool:
-    """Whether `user` may change this draft's criteria (their institution's, with the permission)."""
+def _can_edit(request: HttpRequest, assessment: SelfAssessment) -> bool:
+    """Whether the user may change this draft's criteria (their institution's, with the permission)."""
     return (
         assessment.status == SelfAssessmentStatus.DRAFT
-        and user.has_perm("quality.change_selfassessmententry")
-        and Institution.objects.editable_by(user).filter(pk=assessment.institution_id).exists()
+        and request.user.has_perm("quality.change_selfassessmententry")
+        and scoped_rows(request, Institution, editing=True).filter(pk=assessment.institution_id).exists()
     )
 
 
-class SelfAssessmentListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class SelfAssessmentListView(PermissionRequiredMixin, ScopedListView):
     """Self-assessments in scope with their state; a head starts their institution's here."""
 
     permission_required = "quality.view_selfassessment"
@@ -75,8 +74,7 @@ class SelfAssessmentListView(LoginRequiredMixin, PermissionRequiredMixin, Filter
         Column(gettext_lazy("Published"), lambda a: a.published_at),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return selectors.self_assessment_list(visible_to=self.request.user)
+    queryset = SelfAssessment.objects.select_related("institution", "school_year", "framework")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -86,7 +84,6 @@ class SelfAssessmentListView(LoginRequiredMixin, PermissionRequiredMixin, Filter
         return context
 
 
-@login_required
 @require_POST
 @permission_required("quality.add_selfassessment", raise_exception=True)
 def self_assessment_start_view(request: HttpRequest) -> HttpResponse:
@@ -114,10 +111,9 @@ def self_assessment_start_view(request: HttpRequest) -> HttpResponse:
 
 
 def _assessment(request: HttpRequest, pk: int) -> SelfAssessment:
-    return get_object_or_404(selectors.self_assessment_list(visible_to=request.user), pk=pk)
+    return scoped_object(request, selectors.self_assessment_list(visible_to=request.user), pk=pk)
 
 
-@login_required
 @permission_required("quality.view_selfassessment", raise_exception=True)
 def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A self-assessment: its state and who took each step, the review rule, the criteria by area with their
@@ -131,7 +127,7 @@ def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         areas[-1][1].append(entry)
     user = request.user
     board = services.is_board_reviewer(user)
-    can_edit = _can_edit(user, assessment)
+    can_edit = _can_edit(request, assessment)
     priorities_form = PrioritiesForm(instance=assessment) if can_edit else None
     return render(
         request,
@@ -152,7 +148,6 @@ def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 @permission_required("quality.view_selfassessment", raise_exception=True)
 def self_assessment_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
@@ -180,7 +175,6 @@ def self_assessment_step_view(request: HttpRequest, pk: int, step: str) -> HttpR
     return redirect(assessment)
 
 
-@login_required
 @require_POST
 @permission_required("quality.change_selfassessment", raise_exception=True)
 def self_assessment_priorities_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -200,16 +194,13 @@ def self_assessment_priorities_view(request: HttpRequest, pk: int) -> HttpRespon
     return redirect(assessment)
 
 
-@login_required
 @permission_required("quality.view_selfassessment", raise_exception=True)
 def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One criterion: the institution edits a draft's level and texts; the board comments; evidence links."""
-    entry = get_object_or_404(
-        SelfAssessmentEntry.objects.visible_to(request.user).select_related("criterion__area"), pk=pk
-    )
+    entry = scoped_object(request, SelfAssessmentEntry.objects.select_related("criterion__area"), pk=pk)
     assessment = _assessment(request, entry.self_assessment_id)
     entry.self_assessment = assessment
-    can_edit = _can_edit(request.user, assessment)
+    can_edit = _can_edit(request, assessment)
     board = services.is_board_reviewer(request.user) and not assessment.is_frozen
     form = SelfAssessmentEntryForm(
         request.POST if request.method == "POST" and "save_entry" in request.POST else None,
@@ -274,14 +265,13 @@ def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("quality.view_selfassessment", raise_exception=True)
 def self_assessment_late_view(request: HttpRequest) -> HttpResponse:
     """The institutions whose self-assessment of a school year is not submitted by its due date."""
     today = timezone.localdate()
     code = request.GET.get("year") or school_year_code_for(today)
-    school_year = SchoolYear.objects.filter(code=code).first()
-    years = list(SchoolYear.objects.order_by("-start_date").values_list("code", flat=True))
+    school_year = scoped_rows(request, SchoolYear).filter(code=code).first()
+    years = list(scoped_rows(request, SchoolYear).order_by("-start_date").values_list("code", flat=True))
     late = (
         selectors.self_assessments_late(visible_to=request.user, school_year=school_year, today=today)
         if school_year
@@ -301,7 +291,7 @@ def self_assessment_late_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class AccreditationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class AccreditationListView(PermissionRequiredMixin, ScopedListView):
     """Accreditations of institutions and programmes; the filter "ending within 12 months" lists those to renew."""
 
     permission_required = "quality.view_accreditation"
@@ -320,8 +310,7 @@ class AccreditationListView(LoginRequiredMixin, PermissionRequiredMixin, Filtere
         Column(gettext_lazy("Decision"), lambda a: a.decision),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return Accreditation.objects.visible_to(self.request.user).select_related("institution", "programme")
+    queryset = Accreditation.objects.select_related("institution", "programme")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -329,20 +318,14 @@ class AccreditationListView(LoginRequiredMixin, PermissionRequiredMixin, Filtere
         return context
 
 
-@login_required
 @permission_required("quality.view_headevaluation", raise_exception=True)
 def heads_view(request: HttpRequest) -> HttpResponse:
     """Heads' professional evaluations and the unified-school statuses: the board sees all, a head their own."""
-    evaluations = (
-        HeadEvaluation.objects.visible_to(request.user)
-        .select_related("head", "institution")
-        .prefetch_related("levels__criterion")
-        .order_by("-evaluated_on", "institution__sort_name")
-    )
-    statuses = (
-        UnifiedSchoolStatus.objects.visible_to(request.user)
-        .select_related("institution")
-        .order_by("-assessed_on", "institution__sort_name")
+    evaluations = scoped_rows(
+        request, HeadEvaluation.objects.select_related("head", "institution").prefetch_related("levels__criterion")
+    ).order_by("-evaluated_on", "institution__sort_name")
+    statuses = scoped_rows(request, UnifiedSchoolStatus.objects.select_related("institution")).order_by(
+        "-assessed_on", "institution__sort_name"
     )
     figures = selectors.heads_figures(visible_to=request.user, as_of=timezone.localdate())
     return render(

@@ -6,19 +6,20 @@ from typing import Any
 
 from auditlog.signals import accessed
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from eduboard.core.audit import audit_bulk_read
 from eduboard.core.exports import Column
 from eduboard.core.numbers import chart_number
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality import selectors, services
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind, sitting_grade_label
@@ -32,15 +33,14 @@ from eduboard.quality.forms import (
     SupportListForm,
     specs_text,
 )
-from eduboard.quality.models import LearnerResult, Observation, ObservationForm, sees_whole_institutions
+from eduboard.quality.models import ExamResult, LearnerResult, Observation, ObservationForm, sees_whole_institutions
 from eduboard.registry.models import Institution, institution_scope
 
 
-@login_required
 @permission_required("quality.view_observation", raise_exception=True)
 def observation_stats_view(request: HttpRequest) -> HttpResponse:
     """Lessons observed in a period and the % meeting each criterion, with the year before; chart and table."""
-    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
+    institutions = scoped_rows(request, Institution).order_by("sort_name")
     form = PeriodForm(
         request.GET or None,
         institutions=institutions,
@@ -69,7 +69,7 @@ def observation_stats_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ObservationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class ObservationListView(PermissionRequiredMixin, ScopedListView):
     """Observations the user may see: the board all, a head their institutions', a teacher their own."""
 
     permission_required = "quality.view_observation"
@@ -94,8 +94,7 @@ class ObservationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         ),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return selectors.observation_list(visible_to=self.request.user)
+    queryset = Observation.objects.select_related("institution", "teacher", "subject", "observer", "form")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -103,19 +102,16 @@ class ObservationListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredL
         return context
 
 
-def _teachers_for(user: Any) -> QuerySet[StaffMember]:
-    scope = institution_scope(user)
-    teachers = StaffMember.objects.all()
-    if scope is not None:
-        teachers = teachers.filter(
-            pk__in=Employment.objects.active_on(timezone.localdate())
-            .filter(institution__in=scope)
-            .values("staff_member_id")
-        )
+def _teachers_for(request: HttpRequest) -> QuerySet[StaffMember]:
+    """The teachers an observation may name: the whole city's for the board, otherwise those employed today in
+    the viewer's institutions."""
+    teachers = scoped_rows(request, StaffMember)
+    if institution_scope(request.user) is not None:
+        employed = scoped_rows(request, Employment.objects.active_on(timezone.localdate()))
+        teachers = teachers.filter(pk__in=employed.values("staff_member_id"))
     return teachers.order_by("sort_name")
 
 
-@login_required
 @permission_required("quality.add_observation", raise_exception=True)
 def observation_create_view(request: HttpRequest) -> HttpResponse:
     """Record an observed lesson on the form in use: one screen, radio buttons, usable on a phone or tablet."""
@@ -125,13 +121,13 @@ def observation_create_view(request: HttpRequest) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return redirect("quality:observation_list")
     criteria = services.form_criteria(form_in_use)
-    institutions = Institution.objects.visible_to(request.user).order_by("sort_name")
+    institutions = scoped_rows(request, Institution).order_by("sort_name")
     kinds = None if institution_scope(request.user) is None else [ObservationKind.INTERNAL, ObservationKind.PEER]
     form = ObservationEntryForm(
         request.POST or None,
         criteria=criteria,
         institutions=institutions,
-        teachers=_teachers_for(request.user),
+        teachers=_teachers_for(request),
         kinds=kinds,
         viewer=request.user,
     )
@@ -165,11 +161,10 @@ def observation_create_view(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/observation_form.html", {"form": form, "form_in_use": form_in_use})
 
 
-@login_required
 @permission_required("quality.view_observation", raise_exception=True)
 def observation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One observation with every answer; the observed teacher acknowledges and comments here."""
-    observation = get_object_or_404(selectors.observation_list(visible_to=request.user), pk=pk)
+    observation = scoped_object(request, selectors.observation_list(visible_to=request.user), pk=pk)
     accessed.send(sender=Observation, instance=observation, actor=request.user)
     is_teacher = observation.teacher.user_id is not None and observation.teacher.user_id == request.user.pk
     ack_form = AcknowledgeForm(request.POST or None, initial={"comment": observation.teacher_comment})
@@ -195,19 +190,17 @@ def observation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("quality.view_observationform", raise_exception=True)
 def form_list_view(request: HttpRequest) -> HttpResponse:
     """Every version of the observation forms, newest first."""
-    forms = ObservationForm.objects.order_by("code", "-version")
+    forms = scoped_rows(request, ObservationForm).order_by("code", "-version")
     return render(request, "quality/form_list.html", {"forms": forms})
 
 
-@login_required
 @permission_required("quality.view_observationform", raise_exception=True)
 def form_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """One version of a form: its groups and criteria with their scales."""
-    form = get_object_or_404(ObservationForm, pk=pk)
+    form = scoped_object(request, ObservationForm, pk=pk)
     return render(
         request,
         "quality/form_detail.html",
@@ -220,11 +213,10 @@ def form_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("quality.add_observationform", raise_exception=True)
 def form_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a form: the change is saved as a new version; observations keep the version they were made with."""
-    base = get_object_or_404(ObservationForm, pk=pk)
+    base = scoped_object(request, ObservationForm, pk=pk)
     revision = FormRevisionForm(request.POST or None, initial={"criteria": specs_text(services.form_specs(base))})
     if request.method == "POST" and revision.is_valid():
         try:
@@ -242,13 +234,12 @@ def form_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "quality/form_revise.html", {"revision": revision, "base": base})
 
 
-@login_required
 @permission_required("quality.view_examresult", raise_exception=True)
 def exam_comparison_view(request: HttpRequest) -> HttpResponse:
     """The city against the nation per subject (seed 002), or one institution against its type (seed 003)."""
     visible_to = request.user
     years = selectors.exam_years(visible_to=visible_to) or [timezone.localdate().year]
-    institutions = Institution.objects.visible_to(request.user).filter(exam_results__isnull=False).distinct()
+    institutions = scoped_rows(request, Institution).filter(exam_results__isnull=False).distinct()
     data = request.GET.copy()
     data.setdefault("year", str(years[0]))
     data.setdefault("exam", ExamKind.CE_BASIC)
@@ -311,7 +302,7 @@ def exam_comparison_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-class ExamResultListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class ExamResultListView(PermissionRequiredMixin, ScopedListView):
     """Exam and test results per institution, in the user's scope."""
 
     permission_required = "quality.view_examresult"
@@ -347,11 +338,9 @@ class ExamResultListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredLi
         ),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        return selectors.exam_result_list(visible_to=self.request.user)
+    queryset = ExamResult.objects.select_related("sitting", "sitting__subject", "institution")
 
 
-@login_required
 @permission_required("quality.view_learnerresult", raise_exception=True)
 def support_list_view(request: HttpRequest) -> HttpResponse:
     """Learners under a chosen threshold in one test, by school; viewing it is recorded in the audit trail."""
@@ -374,9 +363,8 @@ def support_list_view(request: HttpRequest) -> HttpResponse:
             grade=form.cleaned_data["grade"],
             visible_to=request.user,
         )
-        shown = [learner["id"] for group in groups for learner in group["learners"]]
-        for result in LearnerResult.objects.filter(pk__in=shown[:500]):
-            accessed.send(sender=LearnerResult, instance=result, actor=request.user)
+        shown = sum(len(group["learners"]) for group in groups)
+        audit_bulk_read(request=request, model=LearnerResult, rows=shown)
     return render(
         request,
         "quality/support_list.html",

@@ -7,15 +7,16 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_not_required, login_required, permission_required
+from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from eduboard.core.forms import add_service_error
+from eduboard.core.views import scoped_object, scoped_rows
 from eduboard.quality.models import SelfAssessment
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
@@ -48,7 +49,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
     state_founded = sum(institutions_by_type(as_of=as_of, visible_to=request.user).values()) - sum(counts.values())
     rows = [(label, counts.get(code, 0)) for code, label in InstitutionType.choices if counts.get(code)]
     sees_all = getattr(request.user, "sees_all_institutions", False)
-    own = [] if sees_all else list(Institution.objects.visible_to(request.user))
+    own = [] if sees_all else list(scoped_rows(request, Institution))
     key: dict[str, Any] = {}
     tables: list[PresentedTable] = []
     withheld = False
@@ -58,7 +59,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
         tables = [present_block(table, {}).table for table in figures["tables"]]  # type: ignore[misc]
         key["school_year"] = figures["school_year"]
         withheld = figures["withheld"]
-    latest = ReportEdition.objects.visible_to(request.user).select_related("school_year").first()
+    latest = scoped_rows(request, ReportEdition.objects.select_related("school_year")).first()
     return render(
         request,
         "reports/dashboard.html",
@@ -83,7 +84,8 @@ def _can_write(user: Any) -> bool:
 
 
 def _edition(request: HttpRequest, pk: int) -> ReportEdition:
-    return get_object_or_404(ReportEdition.objects.visible_to(request.user).select_related("school_year"), pk=pk)
+    edition: ReportEdition = scoped_object(request, ReportEdition.objects.select_related("school_year"), pk=pk)
+    return edition
 
 
 def _version(request: HttpRequest) -> int | None:
@@ -93,7 +95,6 @@ def _version(request: HttpRequest) -> int | None:
         return None
 
 
-@login_required
 @permission_required("reports.view_reportedition", raise_exception=True)
 def edition_list_view(request: HttpRequest) -> HttpResponse:
     """Editions of the board's reports (drafts only for the board); the board starts a new one here."""
@@ -116,7 +117,7 @@ def edition_list_view(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("A draft edition was started."))
                 return redirect(edition)
-    editions = ReportEdition.objects.visible_to(request.user).select_related("school_year", "based_on")
+    editions = scoped_rows(request, ReportEdition.objects.select_related("school_year", "based_on"))
     return render(
         request,
         "reports/edition_list.html",
@@ -124,7 +125,6 @@ def edition_list_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("reports.view_reportedition", raise_exception=True)
 def edition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The report in the browser: a draft's figures computed now, a published one's as frozen; charts with tables."""
@@ -132,7 +132,7 @@ def edition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     content = edition_content(edition=edition, viewer=request.user)
     report = present(content, edition.narrative, title=edition.title)
     tables = report.tables()
-    others = ReportEdition.objects.visible_to(request.user).exclude(pk=edition.pk).select_related("school_year")
+    others = scoped_rows(request, ReportEdition.objects.select_related("school_year")).exclude(pk=edition.pk)
     return render(
         request,
         "reports/edition_detail.html",
@@ -148,7 +148,6 @@ def edition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("reports.change_reportedition", raise_exception=True)
 def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Write the edition's narrative; a save made on a stale copy is refused with a message, nothing lost silently."""
@@ -181,7 +180,6 @@ def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reports/edition_edit.html", {"edition": edition, "form": form})
 
 
-@login_required
 @permission_required("reports.change_reportedition", raise_exception=True)
 @require_POST
 def edition_action_view(request: HttpRequest, pk: int, action: str) -> HttpResponse:
@@ -213,7 +211,6 @@ def edition_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
     return redirect(edition)
 
 
-@login_required
 @permission_required("reports.view_reportedition", raise_exception=True)
 def edition_compare_view(request: HttpRequest) -> HttpResponse:
     """Two editions figure by figure, with the difference."""
@@ -228,7 +225,7 @@ def edition_compare_view(request: HttpRequest) -> HttpResponse:
             second=edition_content(edition=second, viewer=request.user),
             only_changed=form.cleaned_data["only_changed"],
         )
-    editions = ReportEdition.objects.visible_to(request.user).select_related("school_year")
+    editions = scoped_rows(request, ReportEdition.objects.select_related("school_year"))
     return render(
         request,
         "reports/edition_compare.html",
@@ -243,7 +240,6 @@ def edition_compare_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_POST
 @permission_required("reports.view_reportedition", raise_exception=True)
 def edition_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -258,7 +254,6 @@ def edition_download_view(request: HttpRequest, pk: int, fmt: str) -> HttpRespon
     return redirect("reports:job", job_id=job.pk)
 
 
-@login_required
 @require_POST
 @permission_required("quality.view_selfassessment", raise_exception=True)
 def self_assessment_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
@@ -266,7 +261,7 @@ def self_assessment_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpRe
     their own institution's, the board any; the job page shows progress."""
     if fmt not in FORMATS:
         raise Http404
-    assessment = get_object_or_404(SelfAssessment.objects.visible_to(request.user), pk=pk)
+    assessment = scoped_object(request, SelfAssessment, pk=pk)
     language = request.POST.get("lang") or translation.get_language() or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
@@ -275,13 +270,12 @@ def self_assessment_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpRe
 
 
 def _job(request: HttpRequest, job_id: str) -> tuple[FileJob, dict[str, Any]]:
-    job = FileJob.objects.visible_to(request.user).filter(pk=job_id).first()
+    job = scoped_rows(request, FileJob).filter(pk=job_id).first()
     if job is None:
         raise Http404
     return job, jobs.job_state(job)
 
 
-@login_required
 def job_view(request: HttpRequest, job_id: str) -> HttpResponse:
     """How far the file is; htmx asks again every second until it is ready."""
     _job_row, state = _job(request, job_id)
@@ -289,7 +283,6 @@ def job_view(request: HttpRequest, job_id: str) -> HttpResponse:
     return render(request, template, {"state": state, "job_id": job_id})
 
 
-@login_required
 def job_file_view(request: HttpRequest, job_id: str) -> FileResponse:
     """The finished file, to the user who asked for it."""
     job, state = _job(request, job_id)

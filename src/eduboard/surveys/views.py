@@ -11,12 +11,12 @@ from urllib.parse import urlencode
 
 import django_filters
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from eduboard.core.exports import Column, table_response
 from eduboard.core.numbers import chart_number
 from eduboard.core.versions import atomic_write, save_versioned
-from eduboard.core.views import FilteredListView
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.registry.models import Institution
 from eduboard.surveys import selectors, services
 from eduboard.surveys.choices import Audience
@@ -47,7 +47,7 @@ class SurveyFilter(django_filters.FilterSet):
         return queryset.filter(Q(code__icontains=value) | Q(title_lv__icontains=value) | Q(title_en__icontains=value))
 
 
-class SurveyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListView):
+class SurveyListView(PermissionRequiredMixin, ScopedListView):
     """Every survey with its period and how many answered (in the viewer's institutions)."""
 
     permission_required = "surveys.view_survey"
@@ -65,8 +65,9 @@ class SurveyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVi
         Column(gettext_lazy("Finished answers"), lambda s: s.finished_responses),
     ]
 
-    def get_base_queryset(self) -> QuerySet[Any]:
-        institutions = Institution.objects.visible_to(self.request.user)
+    def get_rows(self) -> QuerySet[Any]:
+        """The surveys with the finished answers of the viewer's institutions counted."""
+        institutions = scoped_rows(self.request, Institution)
         return Survey.objects.select_related("previous").annotate(
             finished_responses=Count(
                 "responses", filter=Q(responses__finished=True, responses__institution__in=institutions)
@@ -74,19 +75,19 @@ class SurveyListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredListVi
         )
 
 
-def _survey(code: str) -> Survey:
-    return get_object_or_404(Survey.objects.select_related("previous"), code=code[:40])
+def _survey(request: HttpRequest, code: str) -> Survey:
+    survey: Survey = scoped_object(request, Survey.objects.select_related("previous"), code=code[:40])
+    return survey
 
 
 def _percent(value: Any) -> Any:
     return "" if value is None else value
 
 
-@login_required
 @permission_required("surveys.view_survey", raise_exception=True)
 def survey_detail_view(request: HttpRequest, code: str) -> HttpResponse:
     """Response rates and results of a survey, with a chart and a table per question; `?export=csv|xlsx`."""
-    survey = _survey(code)
+    survey = _survey(request, code)
     form = ResultsFilterForm(request.GET or None, viewer=request.user)
     institution = form.cleaned_data.get("institution") if form.is_valid() else None
     types = form.types() if form.is_bound else None
@@ -156,11 +157,10 @@ def _save_survey(survey: Survey, expected_version: int | None) -> None:
     save_versioned(survey, expected_version=expected_version)
 
 
-@login_required
 @permission_required("surveys.change_survey", raise_exception=True)
 def survey_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     """The board edits a survey's titles, period, census date and the survey it is compared with."""
-    survey = _survey(code)
+    survey = _survey(request, code)
     form = SurveyForm(request.POST or None, instance=survey, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -173,12 +173,11 @@ def survey_edit_view(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "surveys/survey_form.html", {"survey": survey, "form": form})
 
 
-@login_required
 @permission_required("surveys.add_survey", raise_exception=True)
 @require_POST
 def survey_copy_view(request: HttpRequest, code: str) -> HttpResponse:
     """Copy a survey (last year's) under a new code: its questions, titles and dates a year on."""
-    survey = _survey(code)
+    survey = _survey(request, code)
     form = CopyForm(request.POST)
     if not form.is_valid():
         for message in form.errors.get("code", []):
@@ -194,12 +193,11 @@ def survey_copy_view(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("surveys:survey_edit", code=copy.code)
 
 
-@login_required
 @permission_required("surveys.add_response", raise_exception=True)
 def survey_codes_view(request: HttpRequest, code: str) -> HttpResponse:
     """Issue one-time codes for a class, see the lists issued (how many used, never by whom), and the parents'
     links of the institutions in scope."""
-    survey = _survey(code)
+    survey = _survey(request, code)
     audiences = services.audiences_of(survey)
     form = CodesForm(request.POST or None, viewer=request.user, audiences=audiences)
     if request.method == "POST" and form.is_valid():
@@ -222,7 +220,7 @@ def survey_codes_view(request: HttpRequest, code: str) -> HttpResponse:
             query = urlencode({"institution": issued[0].institution_id, "list": issued[0].label})
             return redirect(f"{sheet}?{query}")
     parents_types = [t for types in selectors.INSTITUTION_GROUPS.values() for t in types]
-    institutions = Institution.objects.editable_by(request.user).filter(type__in=parents_types)
+    institutions = scoped_rows(request, Institution, editing=True).filter(type__in=parents_types)
     lists = selectors.code_lists(survey=survey, visible_to=request.user)
     links = []
     if Audience.PARENTS in audiences:
@@ -240,15 +238,12 @@ def survey_codes_view(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@login_required
 @permission_required("surveys.add_response", raise_exception=True)
 def code_sheet_view(request: HttpRequest, code: str) -> HttpResponse:
     """The unused codes of one list, to print and cut (or `?export=csv` to send); nothing on it names a person."""
-    survey = _survey(code)
+    survey = _survey(request, code)
     institution = (
-        get_object_or_404(
-            Institution.objects.editable_by(request.user), pk=request.GET.get("institution", "0")[:12] or 0
-        )
+        scoped_object(request, Institution, editing=True, pk=request.GET.get("institution", "0")[:12] or 0)
         if request.GET.get("institution", "").isdigit()
         else None
     )
@@ -257,7 +252,7 @@ def code_sheet_view(request: HttpRequest, code: str) -> HttpResponse:
         return redirect("surveys:survey_codes", code=survey.code)
     label = request.GET.get("list", "")[:60]
     codes = list(
-        AccessCode.objects.visible_to(request.user)
+        scoped_rows(request, AccessCode)
         .filter(survey=survey, institution=institution, label=label, used=False)
         .order_by("code")
     )
