@@ -13,6 +13,7 @@ characters, decimals with their digits and limits, dates in queries from 1900 to
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,21 +24,9 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 from schemathesis.generation import GenerationMode
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    ensure_resource_availability,
-    ignored_auth,
-    missing_required_header,
-    negative_data_rejection,
-    positive_data_acceptance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-    unsupported_method,
-    use_after_free,
-)
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
@@ -119,19 +108,11 @@ def positive_data_accepted(ctx: Any, response: Any, case: Any) -> bool | None:
     return positive_data_acceptance(ctx, response, case)
 
 
+# Every check Schemathesis has (its registry, so a check a new release adds runs too), with positive_data_acceptance
+# as positive_data_accepted. `object_level_authorization` needs several identities declared in a WFC document and
+# does nothing here; the permission matrix (tests/accounts) holds every row of another institution out of reach.
 CHECKS = [
-    positive_data_accepted,
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    negative_data_rejection,
-    use_after_free,
-    ensure_resource_availability,
-    ignored_auth,
-    missing_required_header,
-    unsupported_method,
+    positive_data_accepted if check is positive_data_acceptance else check for check in REGISTERED_CHECKS.get_all()
 ]
 
 
@@ -146,15 +127,26 @@ def hypothesis_settings(**more: Any) -> settings:
     )
 
 
+# Requests sent and operations run by each test (printed, for the long run's figures in docs/api.md).
+SENT: Counter[str] = Counter()
+
+
+def report(name: str) -> None:
+    print(f"\n[schemathesis] {name}: {SENT['operations']} operations, {SENT['requests']} requests")
+    SENT.clear()
+
+
 def failures_of(schema: Any, token: str, mode: GenerationMode) -> list[str]:
     """Every operation of the schema, a few generated cases each; what failed, one line per operation."""
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
+        SENT["operations"] += 1
 
         @given(case=operation.as_strategy(generation_mode=mode))
         @hypothesis_settings()
         def check(case: Any) -> None:
+            SENT["requests"] += 1
             case.call_and_validate(headers={"Authorization": f"Token {token}"}, checks=CHECKS)
 
         try:
@@ -173,6 +165,7 @@ def test_every_operation_answers_as_documented(
 ) -> None:
     """Valid requests answered as documented, and requests that break the schema refused (4xx), never a 500."""
     failures = failures_of(api_schema, tokens[role], mode)
+    report(f"{role} {mode}")
     assert not failures, "\n\n".join(failures)
 
 
@@ -197,9 +190,13 @@ def test_sequences_of_calls_hold_together(api_schema: Any, tokens: dict[str, str
             self.scenario.__exit__(None, None, None)
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            SENT["requests"] += 1
             return {"headers": headers}
 
         def validate_response(self, response: Any, case: Any, additional_checks: Any = None, **kwargs: Any) -> None:
             case.validate_response(response, checks=CHECKS, headers=headers)
 
-    Calls.run(settings=hypothesis_settings(stateful_step_count=6))
+    try:
+        Calls.run(settings=hypothesis_settings(stateful_step_count=6))
+    finally:
+        report(f"{role} stateful")

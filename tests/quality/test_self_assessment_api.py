@@ -123,7 +123,7 @@ def test_head_starts_fills_and_submits_and_only_the_board_agrees_and_publishes(
     # The head may not agree their own; the board does, then publishes.
     assert (
         head.post(f"/api/quality/self-assessments/{body['id']}/agree/", {"version": version}, content_type=JSON)
-    ).status_code == 400
+    ).status_code == 403  # a board-only step
     board = signed_in(admin)
     agreed = board.post(f"/api/quality/self-assessments/{body['id']}/agree/", {"version": version}, content_type=JSON)
     assert agreed.status_code == 200 and agreed.json()["status"] == "agreed"

@@ -13,7 +13,7 @@ from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import inline_serializer
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import APIException, ErrorDetail, ValidationError
+from rest_framework.exceptions import APIException, ErrorDetail, PermissionDenied, ValidationError
 from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.schemas.inspectors import ViewInspector
@@ -38,11 +38,20 @@ class DatabaseBusy(APIException):
     wait = 1  # DRF answers it as Retry-After
 
 
+#: Codes of a service's refusal for the caller's role, not for the data (only the board agrees a self-assessment,
+#: records an accreditation, evaluates heads, revises the observation form): the API answers 403, as for a method
+#: the role may not use at all, never 400.
+ROLE_CODES = frozenset({"permission", "board_only"})
+
+
 def api_error(error: DjangoValidationError) -> APIException:
-    """A service's ValidationError as an API answer: a stale or deleted-meanwhile edit as 409 under `version`, a
-    database busy with other writes as 503 under `detail`, anything else as 400, by field when it names fields,
-    else under `detail`."""
+    """A service's ValidationError as an API answer: a refusal for the caller's role (a board-only step asked by
+    a head: codes in ROLE_CODES) as 403 with the reason under `detail`, a stale or deleted-meanwhile edit as 409
+    under `version`, a database busy with other writes as 503 under `detail`, anything else as 400, by field when
+    it names fields, else under `detail`."""
     codes = error_codes(error)
+    if codes & ROLE_CODES:
+        return PermissionDenied(" ".join(error.messages))
     if codes & CONFLICT_CODES:
         return VersionConflict({"version": error.messages})
     if "busy" in codes:
@@ -130,6 +139,17 @@ class VersionField(StrictJSON, serializers.IntegerField):
         super().__init__(**kwargs)
 
 
+def sent_version(data: dict[str, Any]) -> int:
+    """The `version` an update sent (taken out of `data`); refused as `required` (400) when it is missing, as the
+    schema says (core.openapi.require_versions)."""
+    expected = data.pop("version", None)
+    if expected is None:
+        raise ValidationError(
+            {"version": [ErrorDetail(_("Send the version you read, so no one's change is overwritten."), "required")]}
+        )
+    return int(expected)
+
+
 class VersionedWritesMixin:
     """Creates and updates through a service that checks the `version` the caller read (optimistic locking).
 
@@ -169,9 +189,7 @@ class VersionedWritesMixin:
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
-        expected = data.pop("version", None)
-        if expected is None:
-            raise ValidationError({"version": [_("Send the version you read, so no one's change is overwritten.")]})
+        expected = sent_version(data)
         instance: Any = serializer.instance
         plain, many = self._split(type(instance), data)
         for name, value in plain.items():
@@ -265,7 +283,14 @@ class RefuseUnknownFields:
 
 class DecimalField(serializers.DecimalField):
     """An amount written with the digits 0–9 (as the schema's pattern says): Python would also read other scripts'
-    digits ("४" as 4), which no client means to send."""
+    digits ("४" as 4), which no client means to send; an empty text is not an amount, nor null."""
+
+    def validate_empty_values(self, data: Any) -> tuple[bool, Any]:
+        """Only `null` is no amount: DRF also reads "" (or spaces) as null where null is allowed, which the schema
+        (a number written as text, or null) calls wrong."""
+        if isinstance(data, str) and not data.strip():
+            self.fail("invalid")
+        return serializers.Field.validate_empty_values(self, data)  # type: ignore[no-any-return]
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str) and not data.strip().isascii():

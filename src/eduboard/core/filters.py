@@ -7,6 +7,8 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models.constants import LOOKUP_SEP
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema_field
@@ -50,10 +52,47 @@ class IntegerFilter(django_filters.NumberFilter):
 SPACES = "[\\t\\n\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]"
 
 
+def sorts_by_column(queryset: Any, term: str) -> bool:
+    """Whether `term` (`name`, `institution__sort_name`, an annotation) names one column the rows of `queryset` can
+    be sorted by: each step but the last a relation to one row, the last a stored field (a relation to one row
+    sorts by that row's own ordering)."""
+    if term in getattr(queryset.query, "annotations", {}):
+        return True
+    model = queryset.model
+    parts = term.split(LOOKUP_SEP)
+    for position, part in enumerate(parts):
+        if part == "pk":
+            part = model._meta.pk.name
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not getattr(field, "concrete", False) or field.many_to_many or field.one_to_many:
+            return False
+        if position < len(parts) - 1:
+            if not field.is_relation or field.related_model is None:
+                return False
+            model = field.related_model
+    return True
+
+
 class LatvianOrderingFilter(OrderingFilter):
     """The API's `ordering` parameter, where a view's `ordering_aliases` sort a name by its Latvian sort key
     (`?ordering=name` → `sort_name`, see core.latvian) instead of by character code. A field that cannot be sorted
     by is refused (400, naming the fields that can) rather than silently ignored, and the schema lists them."""
+
+    def get_valid_fields(self, queryset: Any, view: Any, context: Any = None) -> list[tuple[str, Any]]:
+        """The terms a list may be sorted by: those DRF takes (the view's `ordering_fields`, else its serializer's
+        readable fields by their source) that name one column of the row or of a row it points to, directly or
+        through the view's `ordering_aliases`. A field computed in Python (`head.__str__`, a property, a method)
+        or a list of related rows (many-to-many, reverse) is left out: the database cannot sort by the first and
+        would repeat rows for the second, so it is neither advertised nor accepted."""
+        aliases: dict[str, str] = getattr(view, "ordering_aliases", {})
+        return [
+            item
+            for item in super().get_valid_fields(queryset, view, context or {})
+            if sorts_by_column(queryset, aliases.get(item[0], item[0]))
+        ]
 
     def remove_invalid_fields(self, queryset: Any, fields: Any, view: Any, request: Any) -> Any:
         valid = [item[0] for item in self.get_valid_fields(queryset, view, {"request": request})]
@@ -79,16 +118,17 @@ class LatvianOrderingFilter(OrderingFilter):
             valid = [item[0] for item in self.get_valid_fields(queryset, view, {})]
         except Exception:  # a view whose fields cannot be listed without a request: the text stays free
             return parameters
-        if valid:
-            term = "-?(?:" + "|".join(re.escape(name) for name in valid) + ")"
-            around = f"{SPACES}*"  # the spaces DRF strips around a term (control characters are refused anyway)
-            for parameter in parameters:
-                parameter["schema"] = {
-                    "type": "string",
-                    "pattern": f"^{around}{term}{around}(?:,{around}{term}{around})*$",
-                }
-                described = _("Sort by: %s; a minus sign for descending, several separated by commas.")
-                parameter["description"] = described % ", ".join(valid)
+        if not valid:  # a list in a fixed order (the preschool queue): nothing to sort by, so no parameter
+            return []
+        term = "-?(?:" + "|".join(re.escape(name) for name in valid) + ")"
+        around = f"{SPACES}*"  # the spaces DRF strips around a term (control characters are refused anyway)
+        for parameter in parameters:
+            parameter["schema"] = {
+                "type": "string",
+                "pattern": f"^{around}{term}{around}(?:,{around}{term}{around})*$",
+            }
+            described = _("Sort by: %s; a minus sign for descending, several separated by commas.")
+            parameter["description"] = described % ", ".join(valid)
         return parameters
 
     def get_ordering(self, request: Any, queryset: Any, view: Any) -> Any:

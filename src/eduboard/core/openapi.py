@@ -9,9 +9,9 @@ already lent), and the codes of the field kinds (`required`, `invalid`, `max_len
 
 `document_errors` (a drf-spectacular postprocessing hook) adds the error answers an operation can give to its
 schema: 400 for writes and filtered lists, 401 and 403 everywhere, 404 where a path names an object, 409 for
-writes, 415 where a body is read, 429 (throttled) everywhere, all with the `Error` schema. `Schema` and
-`constrain_inputs` write into the schema what the API refuses, so a request the schema calls valid is refused
-only for what a schema cannot know: an object that is not there, or a rule of the data.
+writes, 413 (too large) and 415 where a body is read, 429 (throttled) everywhere, all with the `Error` schema.
+`Schema` and `constrain_inputs` write into the schema what the API refuses, so a request the schema calls valid is
+refused only for what a schema cannot know: an object that is not there, or a rule of the data.
 """
 
 from __future__ import annotations
@@ -28,6 +28,8 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from eduboard.core.text import INVISIBLE_CHARACTERS, validate_no_invisible_characters
 
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -47,9 +49,10 @@ ERROR_SCHEMA: dict[str, Any] = {
 DESCRIPTIONS = {
     "400": "The request was refused: each field with its messages, or `detail`.",
     "401": "Not signed in (no valid token or session).",
-    "403": "Signed in, but this role may not do this.",
+    "403": "Signed in, but this role may not do this (a step only the board takes, asked by an institution's head).",
     "404": "No such object, or not one the caller may see (or a page past the last).",
     "409": "Conflict: the object changed since it was read (send the version you read), or others still refer to it.",
+    "413": "The body is too large (core.middleware.InputLimitsMiddleware: REQUEST_BODY_MAX_BYTES).",
     "415": "The body is not in a format this operation reads (send JSON).",
     "429": "Too many requests; wait and try again.",
 }
@@ -87,7 +90,8 @@ class Schema(AutoSchema):
     - the limits of a decimal field (sent as text) go to `x-minimum` and `x-maximum`, which `constrain_inputs`
       writes into the field's pattern (JSON Schema's `minimum` and `maximum` do not apply to text);
     - in a request, a text that may not be blank has at least one character that is not a space, and an object
-      named by its key (a slug or an id written as text) is not empty;
+      named by its key (a slug or an id written as text) is not empty; single-line text (a model's CharField) has
+      no invisible or direction-changing characters (core.text);
     - in a request, a field whose validator states its shape (`schema_pattern`, e.g. a registration number's 10
       digits), directly or through the field of the object it names, or whose serializer states it
       (`Meta.schema_patterns`, by field name), has that shape as its pattern.
@@ -109,7 +113,10 @@ class Schema(AutoSchema):
             )
             if pattern is not None:
                 content["pattern"] = pattern
-            elif isinstance(field, serializers.RelatedField) or (
+                return content
+            if validate_no_invisible_characters in _validators_of(field):
+                content["x-single-line"] = True  # constrain_inputs: no invisible or direction-changing characters
+            if isinstance(field, serializers.RelatedField) or (
                 isinstance(field, serializers.CharField) and not field.allow_blank
             ):
                 content["minLength"] = max(content.get("minLength", 0), 1)
@@ -133,6 +140,11 @@ def _validators_of(field: Any) -> list[Any]:
 TEXT_PATTERN = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
 # Text with at least one character that is not a space (the API trims text, so "  " would be blank).
 NOT_BLANK_TEXT_PATTERN = "^(?=[\\s\\S]*\\S)[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$"
+# Single-line text (a model's CharField: a name, a title, a code) has no invisible or direction-changing characters
+# either (core.text.validate_no_invisible_characters; INVISIBLE_CHARACTERS is written for both regex dialects).
+_CONTROLS = "\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f"
+SINGLE_LINE_TEXT_PATTERN = f"^[^{_CONTROLS}{INVISIBLE_CHARACTERS}]*$"
+NOT_BLANK_SINGLE_LINE_TEXT_PATTERN = f"^(?=[\\s\\S]*\\S)[^{_CONTROLS}{INVISIBLE_CHARACTERS}]*$"
 # String formats that carry their own rule (a date, a number written as text, a file): no text pattern added.
 FORMATTED = {"date", "date-time", "time", "binary", "uri", "email", "uuid", "decimal", "duration", "ipv4", "ipv6"}
 # The dates a query takes (core.api.query_date): real days of the years 1900 to 2100, written YYYY-MM-DD
@@ -201,8 +213,15 @@ def _constrain(schema: Any, *, closed: bool = False) -> None:
                 maximum=schema.pop("x-maximum", None),
             )
         elif fmt not in FORMATTED and "pattern" not in schema:
-            schema["pattern"] = NOT_BLANK_TEXT_PATTERN if schema.pop("x-not-blank", False) else TEXT_PATTERN
+            not_blank, single_line = schema.pop("x-not-blank", False), schema.pop("x-single-line", False)
+            schema["pattern"] = {
+                (False, False): TEXT_PATTERN,
+                (True, False): NOT_BLANK_TEXT_PATTERN,
+                (False, True): SINGLE_LINE_TEXT_PATTERN,
+                (True, True): NOT_BLANK_SINGLE_LINE_TEXT_PATTERN,
+            }[not_blank, single_line]
         schema.pop("x-not-blank", None)
+        schema.pop("x-single-line", None)
     if kind == "object" and closed and "properties" in schema and "additionalProperties" not in schema:
         schema["additionalProperties"] = False
     for key in ("properties",):
@@ -257,7 +276,25 @@ def require_versions(result: dict[str, Any], generator: Any, request: Any, publi
                     media["schema"] = {"$ref": f"#/components/schemas/{name}"}
                 if "version" not in component.setdefault("required", []):
                     component["required"].append("version")
+    require_bodies(result)
     return result
+
+
+def require_bodies(result: dict[str, Any]) -> None:
+    """A request body whose schema has required fields is itself required (drf-spectacular leaves a PATCH body
+    optional, though its `version` must be sent): the schema says what the API refuses, and an operation whose
+    fields are all optional takes an empty body, or none (PATCH with `{}` changes nothing and answers 200)."""
+    components = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            if not body:
+                continue
+            for media in body.get("content", {}).values():
+                schema = media.get("schema", {})
+                name = schema.get("$ref", "").rsplit("/", 1)[-1]
+                if (components.get(name) or schema).get("required"):
+                    body["required"] = True
 
 
 def document_errors(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
@@ -277,7 +314,7 @@ def document_errors(result: dict[str, Any], generator: Any, request: Any, public
             if method in {"post", "put", "patch", "delete"}:
                 codes.append("409")
             if "requestBody" in operation:
-                codes.append("415")
+                codes += ["413", "415"]
             responses = operation.setdefault("responses", {})
             for code in codes:
                 responses.setdefault(

@@ -12,10 +12,9 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -23,6 +22,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from eduboard.core.api import (
+    BUSY_ANSWER,
+    CONFLICT_ANSWER,
+    RefuseUnknownFields,
     ScopedModelSerializer,
     ScopedModelViewSet,
     ScopedSlugRelatedField,
@@ -176,6 +178,18 @@ class VacancySerializer(ScopedModelSerializer):
         ]  # fmt: skip
 
 
+class VacancyStepSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+    """A step of a vacancy (publish, fill, withdraw): the day it happens, and the vacancy's `version` the caller
+    read, required as on every other change: a stale one is refused with 409, nothing changed."""
+
+    on = serializers.DateField(required=False, help_text="YYYY-MM-DD; today when not given")
+    version = VersionField(required=True)
+
+
+# A step answers the vacancy, 409 on a stale version, 503 when the database stayed busy (as an update does).
+STEP_ANSWERS = {200: VacancySerializer, 409: CONFLICT_ANSWER, 503: BUSY_ANSWER}
+
+
 class VacancyViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Vacancies of the caller's institutions, with the steps publish, fill and withdraw."""
 
@@ -188,35 +202,34 @@ class VacancyViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
     def _step(self, request: Request, step: str) -> Response:
         vacancy = self.get_object()
-        raw_on = request.data.get("on")
-        on = serializers.DateField().to_internal_value(raw_on) if raw_on else timezone.localdate()
+        body = VacancyStepSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
         try:
-            version = int(request.data.get("version", vacancy.version))
-        except (TypeError, ValueError):
-            return Response({"version": [_("A whole number is required.")]}, status=status.HTTP_400_BAD_REQUEST)
-        try:
-            vacancy = services.vacancy_step(vacancy_id=vacancy.pk, step=step, on=on, version=version)
+            vacancy = services.vacancy_step(
+                vacancy_id=vacancy.pk,
+                step=step,
+                on=body.validated_data.get("on") or timezone.localdate(),
+                version=body.validated_data["version"],
+            )
         except DjangoValidationError as error:
             raise api_error(error) from error
         return Response(self.get_serializer(vacancy).data)
 
-    step_request = inline_serializer(
-        "VacancyStep", {"on": serializers.DateField(required=False), "version": serializers.IntegerField()}
-    )
+    step_request = VacancyStepSerializer
 
-    @extend_schema(request=step_request, responses=VacancySerializer)
+    @extend_schema(request=step_request, responses=STEP_ANSWERS)
     @action(detail=True, methods=["post"])
     def publish(self, request: Request, pk: str | None = None) -> Response:
         """Publish the vacancy on `on` (today when not given)."""
         return self._step(request, "publish")
 
-    @extend_schema(request=step_request, responses=VacancySerializer)
+    @extend_schema(request=step_request, responses=STEP_ANSWERS)
     @action(detail=True, methods=["post"])
     def fill(self, request: Request, pk: str | None = None) -> Response:
         """Mark the vacancy filled on `on`; refused before it is published."""
         return self._step(request, "fill")
 
-    @extend_schema(request=step_request, responses=VacancySerializer)
+    @extend_schema(request=step_request, responses=STEP_ANSWERS)
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """Withdraw the vacancy on `on`."""

@@ -20,7 +20,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ErrorDetail, PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -286,7 +286,8 @@ def projects_stats_view(request: Request) -> Response:
     if number:
         institution = Institution.objects.visible_to(request.user).filter(registration_number=number[:20]).first()
         if institution is None:
-            raise serializers.ValidationError({"institution": [_("Unknown institution.")]})
+            unknown = ErrorDetail(_("Unknown institution."), code="does_not_exist")  # or not the caller's
+            raise serializers.ValidationError({"institution": [unknown]})
     return Response(selectors.projects_stats(as_of=as_of, visible_to=request.user, institution=institution))
 
 

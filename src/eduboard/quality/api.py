@@ -16,6 +16,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -34,6 +35,7 @@ from eduboard.core.api import (
     api_error,
     query_date,
     request_viewer,
+    sent_version,
 )
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_first_day
@@ -508,9 +510,11 @@ class SelfAssessmentEntryViewSet(VersionedWritesMixin, ScopedUpdateOnlyViewSet):
     @action(detail=True, methods=["post"])
     def comment(self, request: Request, pk: str | None = None) -> Response:
         """The board's comment on this criterion (while the self-assessment is not published)."""
-        entry = SelfAssessmentEntry.objects.visible_to(request.user).filter(pk=pk).select_related("criterion").first()
-        if entry is None:
-            raise NotFound
+        # Read scope, not editing scope: a head who may read the entry is told 403 (only the board comments), not 404.
+        # DRF's get_object_or_404 answers 404 to an id that is not a number, as to one that is not there.
+        entry = get_object_or_404(
+            SelfAssessmentEntry.objects.visible_to(request.user).select_related("criterion"), pk=pk
+        )
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -665,9 +669,7 @@ class LevelsWritesMixin(VersionedWritesMixin):
 
     def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
         data = dict(serializer.validated_data)
-        expected = data.pop("version", None)
-        if expected is None:
-            raise ValidationError({"version": [_("Send the version you read, so no one's change is overwritten.")]})
+        expected = sent_version(data)
         data, self.given_levels = self._levels(data)
         instance: Any = serializer.instance
         for name, value in data.items():
