@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from collections.abc import Iterator
 from datetime import date
 from types import ModuleType
@@ -70,6 +71,21 @@ def eduboard_modules(name: str) -> Iterator[ModuleType]:
         except ModuleNotFoundError as missing:
             if missing.name != f"{config.name}.{name}":
                 raise
+
+
+def every_eduboard_module() -> Iterator[ModuleType]:
+    """Every module of every eduboard area, whatever its name (migrations apart): forms, serializers and importers
+    are found wherever they are written (`course_forms.py`, a form in a views module …)."""
+    for config in apps.get_app_configs():
+        if not config.name.startswith("eduboard."):
+            continue
+        package = importlib.import_module(config.name)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{config.name}."):
+            if ".migrations" not in info.name:
+                yield importlib.import_module(info.name)
+
+
+EVERY_MODULE = list(every_eduboard_module())
 
 
 def defined_in(module: ModuleType, base: type) -> list[type]:
@@ -161,7 +177,7 @@ def test_viewset_serializer_related_fields_are_scoped(basename: str, viewset: ty
 
 API_SERIALIZERS = [
     serializer
-    for module in eduboard_modules("api")
+    for module in EVERY_MODULE
     for serializer in defined_in(module, serializers.Serializer)
     if "__init__" not in vars(serializer)
     and not (issubclass(serializer, serializers.ModelSerializer) and not hasattr(serializer, "Meta"))  # a base
@@ -180,14 +196,16 @@ def test_every_api_serializer_scopes_its_related_fields(serializer_class: type) 
 
 FORMS_WITH_MODEL_CHOICES = [
     form
-    for module in eduboard_modules("forms")
+    for module in EVERY_MODULE
     for form in defined_in(module, forms.BaseForm)
     if any(isinstance(field, forms.ModelChoiceField) for field in form.base_fields.values())
 ]
 
 
-def test_forms_with_model_choices_are_found() -> None:
-    assert len(FORMS_WITH_MODEL_CHOICES) >= 8
+def test_forms_with_model_choices_are_found_in_every_module() -> None:
+    modules = {form.__module__ for form in FORMS_WITH_MODEL_CHOICES}
+    assert len(FORMS_WITH_MODEL_CHOICES) >= 20
+    assert {"eduboard.assets.views", "eduboard.innovation.course_forms"} & modules, modules
 
 
 @pytest.mark.parametrize(
@@ -297,7 +315,7 @@ def test_a_selector_called_without_a_viewer_is_refused() -> None:
 
 
 IMPORTERS = sorted(
-    {importer for module in eduboard_modules("importers") for importer in defined_in(module, Importer)},
+    {importer for module in EVERY_MODULE for importer in defined_in(module, Importer)},
     key=lambda i: f"{i.__module__}.{i.__qualname__}",
 )
 

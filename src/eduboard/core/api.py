@@ -200,12 +200,17 @@ class VersionedWritesMixin:
 # --- Scope, structurally: related fields, serializers and viewsets that apply the viewer's scope themselves.
 
 
-def request_viewer(context: dict[str, Any]) -> Viewer:
-    """The viewer of a serializer's request; a scoped field used without one is a programming error."""
+def context_request(context: dict[str, Any]) -> Any:
+    """The request of a serializer's context; a scoped field used without one is a programming error."""
     request = context.get("request")
     if request is None:
         raise ImproperlyConfigured("A scoped serializer field needs the request in its context.")
-    viewer: Viewer = request.user
+    return request
+
+
+def request_viewer(context: dict[str, Any]) -> Viewer:
+    """The viewer of a serializer's request; a scoped field used without one is a programming error."""
+    viewer: Viewer = context_request(context).user
     return viewer
 
 

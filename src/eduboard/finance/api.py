@@ -36,6 +36,7 @@ from eduboard.core.api import (
     api_error,
     query_date,
 )
+from eduboard.core.views import scoped_rows
 from eduboard.finance import selectors, services
 from eduboard.finance.filters import (
     AllocationFilter,
@@ -149,7 +150,7 @@ class ExpenditureSerializer(ScopedModelSerializer):
         fields = ["id", "allocation", "date", "amount", "document", "description", "version"]
 
     def validate_allocation(self, allocation: Allocation) -> Allocation:
-        if not Allocation.objects.visible_to(self.context["request"].user).filter(pk=allocation.pk).exists():
+        if not scoped_rows(self.context["request"], Allocation).filter(pk=allocation.pk).exists():
             raise ValidationError(_("This allocation is not in your scope."), code="does_not_exist")
         return allocation
 
@@ -356,7 +357,7 @@ def meal_compensation_view(request: Request) -> Response | HttpResponse:
     if not request.user.has_perm("finance.view_mealrule"):
         raise PermissionDenied
     institution = get_object_or_404(
-        Institution.objects.visible_to(request.user), registration_number=request.query_params.get("institution", "")
+        scoped_rows(request, Institution), registration_number=request.query_params.get("institution", "")
     )
     try:
         month = date.fromisoformat(request.query_params.get("month", "") + "-01")

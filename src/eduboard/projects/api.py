@@ -37,6 +37,7 @@ from eduboard.core.api import (
     query_date,
 )
 from eduboard.core.scope import institution_scope
+from eduboard.core.views import scoped_rows
 from eduboard.finance.models import FundingSource
 from eduboard.projects import selectors, services
 from eduboard.projects.models import (
@@ -284,7 +285,7 @@ def projects_stats_view(request: Request) -> Response:
     institution = None
     number = request.query_params.get("institution")
     if number:
-        institution = Institution.objects.visible_to(request.user).filter(registration_number=number[:20]).first()
+        institution = scoped_rows(request, Institution).filter(registration_number=number[:20]).first()
         if institution is None:
             unknown = ErrorDetail(_("Unknown institution."), code="does_not_exist")  # or not the caller's
             raise serializers.ValidationError({"institution": [unknown]})

@@ -33,12 +33,13 @@ from eduboard.core.api import (
     VersionedWritesMixin,
     VersionField,
     api_error,
+    context_request,
     query_date,
-    request_viewer,
     sent_version,
 )
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_first_day
+from eduboard.core.views import scoped_rows
 from eduboard.people.models import StaffMember
 from eduboard.quality import selectors, services
 from eduboard.quality.choices import ExamKind, ExamLevel, FrameworkKind, ObservationKind, QualityLevel
@@ -102,7 +103,7 @@ class AnswersField(serializers.DictField):  # type: ignore[type-arg]
     def get_attribute(self, instance: Observation) -> dict[str, str]:
         answers = getattr(instance, "answer_codes", None)
         if answers is None:
-            answers = dict(Answer.objects.filter(observation=instance).values_list("criterion__code", "option__code"))
+            answers = dict(instance.answers.values_list("criterion__code", "option__code"))
         return answers
 
 
@@ -161,8 +162,10 @@ class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         page = self.paginate_queryset(queryset)
         rows = list(page if page is not None else queryset)
         answers: dict[int, dict[str, str]] = {row.pk: {} for row in rows}
-        for observation_id, code, option in Answer.objects.filter(observation__in=[r.pk for r in rows]).values_list(
-            "observation_id", "criterion__code", "option__code"
+        for observation_id, code, option in (
+            scoped_rows(request, Answer)
+            .filter(observation__in=[r.pk for r in rows])
+            .values_list("observation_id", "criterion__code", "option__code")
         ):
             answers[observation_id][code] = option
         for row in rows:
@@ -173,7 +176,7 @@ class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         code = normalise_personal_code(data["teacher"])
-        teacher = StaffMember.objects.filter(personal_code=code).first()
+        teacher = scoped_rows(self.request, StaffMember).filter(personal_code=code).first()
         if teacher is None:  # the same answer as for a teacher of another institution (services.TEACHER_NOT_THERE)
             raise ValidationError({"teacher": [_(services.TEACHER_NOT_THERE)]}, code="does_not_exist")
         try:
@@ -248,7 +251,7 @@ def _institution(request: Request) -> Institution | None:
     number = request.query_params.get("institution")
     if not number:
         return None
-    institution = Institution.objects.visible_to(request.user).filter(registration_number=number).first()
+    institution = scoped_rows(request, Institution).filter(registration_number=number).first()
     if institution is None:
         raise ValidationError(
             {"institution": [_("No institution with this registration number in your scope.")]}, code="does_not_exist"
@@ -512,9 +515,7 @@ class SelfAssessmentEntryViewSet(VersionedWritesMixin, ScopedUpdateOnlyViewSet):
         """The board's comment on this criterion (while the self-assessment is not published)."""
         # Read scope, not editing scope: a head who may read the entry is told 403 (only the board comments), not 404.
         # DRF's get_object_or_404 answers 404 to an id that is not a number, as to one that is not there.
-        entry = get_object_or_404(
-            SelfAssessmentEntry.objects.visible_to(request.user).select_related("criterion"), pk=pk
-        )
+        entry = get_object_or_404(scoped_rows(request, SelfAssessmentEntry.objects.select_related("criterion")), pk=pk)
         body = CommentSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
@@ -705,7 +706,7 @@ class StaffByCodeField(StrictCharField):
 
     def to_internal_value(self, data: Any) -> StaffMember:  # type: ignore[override]
         code = normalise_personal_code(super().to_internal_value(data))
-        person = StaffMember.objects.visible_to(request_viewer(self.context)).filter(personal_code=code).first()
+        person = scoped_rows(context_request(self.context), StaffMember).filter(personal_code=code).first()
         if person is None:
             raise ValidationError(_("No staff member with this personal code in your scope."), code="does_not_exist")
         return person

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from eduboard.core.api import api_error, query_date
+from eduboard.core.views import scoped_rows
 from eduboard.registry.selectors import default_as_of
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.readiness import DATE_AREAS
@@ -63,7 +64,7 @@ def edition_api_view(request: Request, pk: int) -> Response:
     without the blocks the caller's role does not include."""
     if not request.user.has_perm("reports.view_reportedition"):
         raise PermissionDenied
-    edition = ReportEdition.objects.visible_to(request.user).select_related("school_year").filter(pk=pk).first()
+    edition = scoped_rows(request, ReportEdition.objects.select_related("school_year")).filter(pk=pk).first()
     if edition is None:
         raise NotFound
     return Response(
