@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
@@ -10,6 +11,7 @@ from eduboard.registry.models import Learner
 from eduboard.urls import urlpatterns as site_urlpatterns
 
 
+@login_not_required  # a stand-in for a page's failing write; signing in is not what these tests are about
 def failing_learner_write_view(request: HttpRequest, code: str) -> HttpResponse:
     """Write the posted learner twice without a birth date: PostgreSQL quotes the whole row in its error."""
     fields: dict[str, Any] = {"birth_date": None}
@@ -20,6 +22,7 @@ def failing_learner_write_view(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponse()
 
 
+@login_not_required
 def failing_duplicate_code_view(request: HttpRequest, code: str) -> HttpResponse:
     """Write a learner whose personal code is taken: PostgreSQL quotes the code in its error."""
     with transaction.atomic():
