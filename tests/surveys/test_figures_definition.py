@@ -9,10 +9,11 @@ a plain computation over the drawn rows written from docs/surveys.md and the sel
 
 - `response_rates[audience]`: finished responses ÷ the audience's size in the institutions it was asked in (those
   with its population entered or with a finished response of it); an entered population overrides the computed
-  one (the rate never above 100 %: where the responses outnumber the size, 100): teachers are the distinct people holding on the census date a rate there in a pedagogical position; pupils
-  the distinct learners whose enrolment in a group of the audience's grades counts on the census date (the
-  registry's reporting school year and enrolment rule); other audiences have no computed size. Fewer than 5
-  responses: all three null; no size known (0): population and percent null.
+  one (the rate never above 100 %: where the responses outnumber the size, 100): teachers are the distinct people
+  holding on the census date a rate there in a pedagogical position; pupils the distinct learners whose enrolment
+  in a group of the audience's grades counts on the census date (the registry's reporting school year and
+  enrolment rule); other audiences have no computed size. Fewer than 5 responses: all three null; no size known
+  (0): population and percent null.
 - `questions[code][audience]`: for a scale or choice question, each answer's share of the finished responses that
   answered it (a multiple choice: of those responses); null under 5 answers.
 
