@@ -79,3 +79,21 @@ def test_the_support_list_writes_one_audit_entry_with_the_learners_it_shows(
     assert signed_in(world.head).get("/quality/exams/support/", query).status_code == 200
     rows = LogEntry.objects.filter(content_type=content_type, action=LogEntry.Action.ACCESS).order_by("pk")
     assert [entry.additional_data["rows"] for entry in rows] == [2, 1]
+
+
+def test_the_support_list_api_writes_one_audit_entry_with_the_learners_it_answers(
+    world: World, signed_in: Callable[[User], Client]
+) -> None:
+    sitting = ExamSitting.objects.create(
+        year=2024, exam="monitoring", subject=Subject.objects.create(name="Latviešu valoda"), grade=7
+    )
+    for code, percent in [("010110-10006", "12.5"), ("020210-10009", "15.0"), ("040410-10004", "50")]:
+        LearnerResult.objects.create(sitting=sitting, personal_code=code, institution=world.school, percent=percent)
+    answer = signed_in(world.head).get(
+        "/api/quality/stats/support-list/", {"year": "2024", "exam": "monitoring", "below": "20"}
+    )
+    assert answer.status_code == 200, answer.content
+    shown = sum(len(school["learners"]) for school in answer.json()["schools"])
+    content_type = ContentType.objects.get_for_model(LearnerResult)
+    [entry] = LogEntry.objects.filter(content_type=content_type, action=LogEntry.Action.ACCESS)
+    assert (entry.actor, entry.additional_data["rows"], shown) == (world.head, 2, 2)

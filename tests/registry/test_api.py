@@ -130,3 +130,24 @@ def test_queue_api_registers_offers_and_accepts(world: World, make_user: Callabl
     accepted = client.post(f"/api/registry/queue/{entry_id}/accept/")
     assert accepted.json()["status"] == "accepted"
     assert child.enrolments.get().group == world.preschool_group
+
+
+def test_an_api_list_of_learners_writes_one_audit_entry_with_its_row_count(
+    world: World, make_user: Callable[..., User]
+) -> None:
+    """Every API list route of children's data is audited by the viewset base, once per request, with the rows
+    of the page it answered (core.api.ScopedViewSetMixin.paginate_queryset)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    head = make_user(Role.INSTITUTION_HEAD, [world.school])
+    learners = ContentType.objects.get_for_model(Learner)
+    answer = api(head).get("/api/registry/learners/?page_size=3").json()
+    entries = LogEntry.objects.filter(content_type=learners, action=LogEntry.Action.ACCESS, object_pk="")
+    assert entries.count() == 1
+    entry = entries.get()
+    assert entry.actor == head
+    assert entry.additional_data["rows"] == len(answer["results"]) > 0
+    assert entry.additional_data["path"] == "/api/registry/learners/"
+    api(head).get("/api/registry/groups/")  # groups carry no child's data: nothing more is written
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS, object_pk="").count() == 1

@@ -18,6 +18,7 @@ from rest_framework.permissions import SAFE_METHODS
 from rest_framework.request import Request
 from rest_framework.schemas.inspectors import ViewInspector
 
+from eduboard.core.audit import audit_bulk_read
 from eduboard.core.openapi import Schema
 from eduboard.core.scope import Viewer, scoped
 from eduboard.core.versions import BUSY, CONFLICT_CODES, error_codes
@@ -329,6 +330,15 @@ class ScopedViewSetMixin:
         queryset = super().get_queryset()  # type: ignore[misc]
         request: Request = self.request  # type: ignore[attr-defined]
         return scoped(queryset, request.user, editing=request.method not in SAFE_METHODS)
+
+    def paginate_queryset(self, queryset: Any) -> Any:
+        """A page of a list route; a page of children's personal data is written to the audit trail once per
+        request with its row count (core.audit_policy), so every list route is audited without remembering to."""
+        page = super().paginate_queryset(queryset)  # type: ignore[misc]
+        model = getattr(queryset, "model", None)
+        if page is not None and model is not None:
+            audit_bulk_read(request=self.request, model=model, rows=len(page), route="api")  # type: ignore[attr-defined]
+        return page
 
 
 class FullCleanMixin:

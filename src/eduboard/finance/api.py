@@ -36,6 +36,7 @@ from eduboard.core.api import (
     api_error,
     query_date,
 )
+from eduboard.core.audit import audit_bulk_read
 from eduboard.core.views import scoped_rows
 from eduboard.finance import selectors, services
 from eduboard.finance.filters import (
@@ -56,7 +57,7 @@ from eduboard.finance.models import (
     MealRule,
     SettlementLine,
 )
-from eduboard.registry.models import Institution, Municipality, institution_scope
+from eduboard.registry.models import Institution, Learner, Municipality, institution_scope
 
 
 def _check_scope(user: Any, institution: Institution | None) -> None:
@@ -364,6 +365,8 @@ def meal_compensation_view(request: Request) -> Response | HttpResponse:
     except ValueError:
         return Response({"month": [_("Write the month as YYYY-MM.")]}, status=status.HTTP_400_BAD_REQUEST)
     computation = selectors.meal_compensation(institution=institution, month=month)
+    learners = len({line.learner_id for line in computation.lines})
+    audit_bulk_read(request=request, model=Learner, rows=learners, route="api:meal-compensation")
     if request.query_params.get("format") == "xlsx":
         from eduboard.finance.exports import meal_workbook
 

@@ -37,6 +37,7 @@ from eduboard.core.api import (
     query_date,
     sent_version,
 )
+from eduboard.core.audit import audit_bulk_read
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_first_day
 from eduboard.core.views import scoped_rows
@@ -51,6 +52,7 @@ from eduboard.quality.models import (
     ExamResult,
     Framework,
     HeadEvaluation,
+    LearnerResult,
     Observation,
     ObservationForm,
     SelfAssessment,
@@ -384,6 +386,8 @@ class QualityStatsViewSet(viewsets.ViewSet):
             grade=grade,
             visible_to=request.user,
         )
+        shown = sum(len(school["learners"]) for school in groups)
+        audit_bulk_read(request=request, model=LearnerResult, rows=shown, route="api:support-list")
         return Response({"below_percent": below, "schools": groups})
 
     @extend_schema(
