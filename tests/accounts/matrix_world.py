@@ -3,7 +3,9 @@ each, a row of every kind of city-wide reference data, and one user per role.
 
 Heads, institution staff and centre staff hold institution A only; `head_b` holds B (the owner of B's rows, e.g.
 the first-choice head of a queue entry that names A second). The institution staff member is the teacher
-observed in A's observation, so they see it as the teacher. Everything is made the way the system makes it.
+observed in A's observation, so they see it as the teacher. A and B stand for innovation centres too (the
+centre's rows of each); the centre staff also hold the city's innovation centre (`World.centre`, no rows of its
+own), which the centre's per-centre pages (visitor cards) ask for. Everything is made the way the system makes it.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from eduboard.quality.models import (
     ExamSitting,
     Framework,
     HeadEvaluation,
+    LearnerResult,
     ObservationForm,
     UnifiedSchoolStatus,
 )
@@ -100,6 +103,7 @@ class World:
     b: Institution
     users: dict[str, User]
     head_b: User
+    centre: Institution  # the city's innovation centre: no rows of its own, held by the centre staff and the board
     pairs: dict[str, Pair] = field(default_factory=dict)
     # first choice B, second choice A: readable by A's head, writable only by B's
     cross_entry: QueueEntry | None = None
@@ -130,13 +134,19 @@ def build_world() -> World:
     PriorityGround.objects.get_or_create(code="sibling", defaults={"name": "Brālis vai māsa", "rank": 1})
     a = Institution.objects.create(name="Zinātņu vidusskola", type="secondary", registration_number="9000000011")
     b = Institution.objects.create(name="Centra vidusskola", type="secondary", registration_number="9000000015")
+    centre = Institution.objects.create(
+        name="Inovāciju māja", type="innovation_centre", registration_number="9000000020"
+    )
+    held: dict[str, list[Institution]] = {Role.CENTRE_STAFF: [a, centre]}  # the centre staff work at the centre too
 
     users = {
-        role: UserFactory(username=f"matrix-{role}", role=role, institutions=[a] if role in LOCAL_ROLES else [])
+        role: UserFactory(
+            username=f"matrix-{role}", role=role, institutions=held.get(role, [a]) if role in LOCAL_ROLES else []
+        )
         for role in ROLES
     }
     head_b = UserFactory(username="matrix-head-b", role=Role.INSTITUTION_HEAD, institutions=[b])
-    world = World(a=a, b=b, users=users, head_b=head_b)
+    world = World(a=a, b=b, users=users, head_b=head_b, centre=centre)
     tag = {a: "Alfa", b: "Beta"}  # a word in the names of A's and B's rows: what the lists show of them
     pairs = world.pairs
     pairs["institution"] = Pair(a, b)
@@ -145,6 +155,15 @@ def build_world() -> World:
     group_a = Group.objects.create(institution=a, school_year=year, programme=basic, name="1.a", grade=1)
     group_b = Group.objects.create(institution=b, school_year=year, programme=basic, name="1.b", grade=1)
     pairs["group"] = Pair(group_a, group_b)
+    robotics, _ = Programme.objects.get_or_create(
+        code="20V21101", defaults={"name": "Robotika", "level": "interest", "field": "technical", "stem": True}
+    )
+    pairs["interestgroup"] = Pair(
+        *(
+            Group.objects.create(institution=where, school_year=year, programme=robotics, name=f"Pulciņš {tag[where]}")
+            for where in (a, b)
+        )
+    )
     from eduboard.registry.models import Club, MunicipalLicence
 
     pairs["club"] = Pair(*(Club.objects.create(institution=where, name=f"Klubs {tag[where]}") for where in (a, b)))
@@ -268,6 +287,15 @@ def build_world() -> World:
             for where in (a, b)
         )
     )
+    # a pupil of A and one of B below the support list's threshold (20 %) in that monitoring test
+    pairs["learnerresult"] = Pair(
+        *(
+            LearnerResult.objects.create(
+                sitting=sitting, personal_code=who.personal_code, learner=who, institution=where, percent=Decimal("15")
+            )
+            for who, where in ((learner_a, a), (learner_b, b))
+        )
+    )
 
     # assets: a device of each institution, lent to that institution's pupil; a licence and a room of each
     from eduboard.assets import services as asset_services
@@ -381,7 +409,8 @@ def build_world() -> World:
     from eduboard.innovation.reference import ensure_reference
 
     ensure_reference()
-    bookings, activities = [], []
+    bookings, activities, soon = [], [], []
+    tomorrow = timezone.localdate() + timedelta(days=1)
     for number, where in ((1, a), (2, b)):
         activity = Activity.objects.create(
             centre=where, code=f"matrix-{number}", kind="workshop", module=Module.objects.get(code="ecology"),
@@ -389,6 +418,8 @@ def build_world() -> World:
         )  # fmt: skip
         activities.append(activity)
         slot = Slot.objects.create(activity=activity, date=date(2099, 5, 4), start=time(10), end=time(11), places=20)
+        # tomorrow's slot: the schedule shows the next two weeks
+        soon.append(Slot.objects.create(activity=activity, date=tomorrow, start=time(12), end=time(13), places=20))
         wanted = innovation_services.BookingRequest(
             school_name=f"Skola {tag[where]}", municipality="Novads", contact_name="Anna", email="anna@example.lv",
             phone="1", group_size=5, grade="5", language="lv",
@@ -396,6 +427,21 @@ def build_world() -> World:
         bookings.append(innovation_services.book(slot=slot, request=wanted))
     pairs["booking"] = Pair(*bookings)
     pairs["activity"] = Pair(*activities)
+    pairs["slot"] = Pair(*soon)
+    # a visitor card of each centre, given to a class, with points recorded on it today (the leaderboards)
+    cards = [
+        innovation_services.issue_cards(
+            centre=where, actor=users[Role.BOARD_ADMIN], count=1, school_name=f"Punktu vācēji {tag[where]}"
+        )[0]
+        for where in (a, b)
+    ]
+    pairs["card"] = Pair(*cards)
+    pairs["pointentry"] = Pair(
+        *(
+            innovation_services.record_points(actor=users[Role.BOARD_ADMIN], card=card.number, task="Robots", points=5)
+            for card in cards
+        )
+    )
     pairs["visit"] = Pair(
         *(
             Visit.objects.create(

@@ -38,7 +38,8 @@ from eduboard.core.views import FilteredListView, ScopedListView
 
 SCOPE_HELPERS = frozenset({"scoped_rows", "scoped_object"})
 SCOPE_METHODS = frozenset({"visible_to", "editable_by"})
-MANAGERS = frozenset({"objects", "_default_manager"})
+MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})
+SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})  # given a model class, they read all its rows
 
 # List pages that are FilteredListViews but not ScopedListViews, and why their rows need no institution scope.
 UNSCOPED_LIST_PAGES: dict[str, str] = {
@@ -190,6 +191,8 @@ class ScopeReader(ast.NodeVisitor):
             self.allow(node.args[1])
         if isinstance(function, ast.Attribute) and function.attr in SCOPE_METHODS:
             self.findings.append(Finding(node.lineno, ast.unparse(node)[:100]))
+        if name in SHORTCUTS and node.args and isinstance(node.args[0], ast.Name) and node.args[0].id in self.names:
+            self.findings.append(Finding(node.lineno, ast.unparse(node)[:100]))
         if (
             isinstance(function, ast.Attribute)
             and (function.attr == "none" or function.attr.startswith("public"))
@@ -268,6 +271,8 @@ def test_the_reader_finds_a_scoped_read_and_a_scope_call() -> None:
         "    c = scoped_rows(request, Loan.objects.select_related('asset'))\n"
         "    d = Loan.objects.none()\n"
         "    e = Loan.objects.public_on(1)\n"
+        "    f = get_object_or_404(Loan, pk=1)\n"
+        "    g = Loan._base_manager.all()\n"
         "class LoanList:\n"
         "    queryset = Loan.objects.select_related('learner')\n"
         "    def get_rows(self):\n"
@@ -277,7 +282,7 @@ def test_the_reader_finds_a_scoped_read_and_a_scope_call() -> None:
     exec(compile(source, "probe", "exec"), module.__dict__)  # noqa: S102 - a fixed source, to test the reader
     reader = ScopeReader(module)
     reader.visit(ast.parse(source))
-    assert sorted({finding.line for finding in reader.findings}) == [3, 4]
+    assert sorted({finding.line for finding in reader.findings}) == [3, 4, 8, 9]
 
 
 LIST_VIEWS = sorted(

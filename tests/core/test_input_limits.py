@@ -349,3 +349,16 @@ def test_a_direction_override_in_a_pages_address_answers_400(
     assert "q: Contains an invisible character (U+202E RIGHT-TO-LEFT OVERRIDE) at position 1." in (
         response.content.decode()
     )
+
+
+def test_a_body_sent_without_a_length_is_measured_and_checked_as_read(db: None) -> None:
+    """Under ASGI a chunked body comes with no Content-Length and is still read whole: the limits apply to it."""
+    from django.test import RequestFactory
+
+    from eduboard.core.middleware import InputLimitsMiddleware
+
+    request = RequestFactory().post("/api/registry/groups/", "[" * 100_000, content_type="application/json")
+    del request.META["CONTENT_LENGTH"]  # the body is still read whole from its stream
+    refused = InputLimitsMiddleware.refusal(request)
+    assert refused is not None and refused.status_code == 400
+    assert json.loads(refused.content)["error_codes"] == {"detail": ["json_too_deep"]}

@@ -327,3 +327,16 @@ def test_a_control_character_in_a_cell_is_refused_with_its_row_and_column(tmp_pa
     errors = refusal(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
     assert errors == ["row 3, column first_name: a control character (U+0000) is not allowed in text"]
     assert not Learner.objects.filter(first_name__startswith="Ann").exists()
+
+
+def test_a_name_with_a_right_to_left_override_is_refused_and_nothing_is_saved(
+    tmp_path: Path, registry: Registry
+) -> None:
+    """A child's name that would read backwards on every page and list (U+202E) is refused by the file import as by
+    the forms and the API: `row N, column C` names it."""
+    rows = [person(1), person(2, first="Anna\u202emaS")]
+    errors = refusal(write_csv(tmp_path / "learners.csv", LEARNER_COLUMNS, rows))
+    assert errors == [
+        "row 3, column first_name: an invisible character (U+202E RIGHT-TO-LEFT OVERRIDE) at position 5 is not allowed"
+    ]
+    assert Learner.objects.count() == 0

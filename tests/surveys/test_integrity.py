@@ -23,7 +23,7 @@ from eduboard.surveys.models import Answer, Population, Response, Survey
 from eduboard.surveys.selectors import survey_figures
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # the messages are asserted in English
 
 QUESTIONS = (
     "survey,audience,code,text_lv,text_en,text_ru,kind,choices\n"
@@ -88,6 +88,8 @@ def test_a_closed_surveys_population_and_responses_cannot_be_imported_and_stay_a
 
 
 def test_no_write_reaches_a_closed_surveys_rows_whatever_the_path(school: Institution, tmp_path: Path) -> None:
+    """The importers, the models' own save and delete, and an answer begun while the survey was open but sent after
+    its last day."""
     PopulationImporter(viewer=WHOLE_CITY).run(write(tmp_path, population(37)))
     ResponseImporter(viewer=WHOLE_CITY).run(write(tmp_path, responses(6)))
     survey = close()
@@ -104,6 +106,8 @@ def test_no_write_reaches_a_closed_surveys_rows_whatever_the_path(school: Instit
         answer.save()
     with pytest.raises(ValidationError, match="frozen"):
         Response.objects.filter(survey=survey).first().delete()  # type: ignore[union-attr]
+    with pytest.raises(ValidationError, match="frozen"):
+        answer.delete()
     assert Population.objects.get(survey=survey).population == 37
     assert Answer.objects.filter(response__survey=survey, value="often").count() == 6
 
@@ -169,3 +173,17 @@ def test_a_response_rate_never_exceeds_100_percent_on_a_computed_population(scho
     rate = survey_figures(survey=Survey.objects.get(pk=survey.pk), visible_to=WHOLE_CITY)["response_rates"]["teachers"]
     assert rate["responses"] == 7 and rate["population"] == 5
     assert rate["percent"] == 100
+
+
+def test_an_answer_begun_while_open_cannot_be_sent_or_cleared_after_the_last_day(school: Institution) -> None:
+    survey = Survey.objects.get(code="lb")
+    link = services.link_for(survey=survey, institution=school, audience="teachers", actor=WHOLE_CITY)
+    response = services.start_with_link(link)
+    services.save_answers(response=response, values={"important_part": ["often"]}, finish=False)
+    close()
+    with pytest.raises(ValidationError):
+        services.save_answers(response=response, values={"important_part": ["often"]}, finish=True)
+    with pytest.raises(ValidationError):
+        services.save_answers(response=response, values={}, finish=False)
+    assert not Response.objects.get(pk=response.pk).finished
+    assert Answer.objects.filter(response=response, value="often").count() == 1

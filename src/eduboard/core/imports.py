@@ -49,7 +49,7 @@ from eduboard.core.bulk_rows import (  # noqa: F401 - the importers' bulk reads 
     tables_outgrown,
 )
 from eduboard.core.scope import Viewer, institution_scope
-from eduboard.core.text import CONTROL_CHARACTER, first_control_character
+from eduboard.core.text import CONTROL_CHARACTER, first_control_character, first_invisible_character
 
 MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 2000  # rows between two reports of the check pass's progress
@@ -228,16 +228,34 @@ def _xlsx_text(value: Any) -> str:
 # --- cell parsers shared by importers: each raises RowProblem naming its column.
 
 
+#: Texts up to this length are single-line (a name, a title, a code): they refuse invisible and direction-changing
+#: characters as the models' single-line fields do (core.text); longer ones are free text.
+SINGLE_LINE_MAX = 255
+
+
 def parse_required(values: dict[str, str], column: str, *, max_length: int | None = None) -> str:
     value = values.get(column, "")
     if not value:
         raise RowProblem(column, _("a value is required"))
-    return check_length(column, value, max_length)
+    return check_single_line(column, check_length(column, value, max_length), max_length)
 
 
 def parse_text(values: dict[str, str], column: str, *, max_length: int) -> str:
     """An optional text cell, empty when absent."""
-    return check_length(column, values.get(column, ""), max_length)
+    return check_single_line(column, check_length(column, values.get(column, ""), max_length), max_length)
+
+
+def check_single_line(column: str, value: str, max_length: int | None) -> str:
+    """A single-line text (a limit up to SINGLE_LINE_MAX) with no invisible or direction-changing character."""
+    if max_length is not None and max_length <= SINGLE_LINE_MAX:
+        found = first_invisible_character(value)
+        if found is not None:
+            raise RowProblem(
+                column,
+                _("an invisible character (%(character)s) at position %(position)d is not allowed")
+                % {"character": found[0], "position": found[1]},
+            )
+    return value
 
 
 def check_length(column: str, value: str, max_length: int | None) -> str:

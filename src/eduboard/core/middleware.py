@@ -87,6 +87,7 @@ class PrivacyHeadersMiddleware:
 
 # A request body larger than this (bytes) is answered 413 before it is read; file uploads (multipart) keep their own
 # limits (DATA_UPLOAD_MAX_MEMORY_SIZE for their text parts, each upload's own size limit).
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 REQUEST_BODY_MAX_BYTES = 5 * 1024 * 1024
 # Arrays and objects nested deeper than this in a JSON body are answered 400 before anything parses it.
 JSON_MAX_DEPTH = 64
@@ -148,6 +149,8 @@ class InputLimitsMiddleware:
         except ValueError:
             size = 0  # as Django reads it: no body
         largest = int(getattr(settings, "REQUEST_BODY_MAX_BYTES", REQUEST_BODY_MAX_BYTES))
+        if not size and request.method not in SAFE_METHODS and request.content_type not in FORM_CONTENT_TYPES:
+            size = len(request.body)  # a body sent without a length (chunked, under ASGI): measured as read
         if size > largest:
             message = _("The request is too large: at most %(limit)d bytes are accepted, this one has %(size)d.")
             return _refusal(request, message % {"limit": largest, "size": size}, "request_too_large", 413)

@@ -77,13 +77,15 @@ def term_of(day: date) -> tuple[date, date]:
 
 
 def _school_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    """A school's name as the term share counts it: letters and digits only, case aside ("X vidusskola." and
+    "x  Vidusskola" are one school)."""
+    return "".join(character for character in name.casefold() if character.isalnum())
 
 
 def school_term_places(*, centre_id: int, day: date, school: Institution | None, school_name: str) -> tuple[int, int]:
     """(the places a school holds, the places its centre offers) in the term of `day`: the slots of the centre's
     published activities in the term; the school's confirmed and attended bookings of them, the school known by
-    its link to the registry or by its name (case and spaces aside)."""
+    its link to the registry or by its name (case, spaces and punctuation aside)."""
     first, last = term_of(day)
     slots = Slot.objects.filter(activity__centre_id=centre_id, activity__published=True, date__range=(first, last))
     offered = int(slots.aggregate(total=Sum("places"))["total"] or 0)
@@ -190,9 +192,8 @@ def join_waiting_list(*, slot: Slot, request: BookingRequest) -> WaitingListEntr
 def can_cancel(booking: Booking, *, now: datetime | None = None) -> bool:
     """The teacher may cancel until 48 hours before the slot begins."""
     now = now or timezone.now()
-    return booking.status in HOLDING - {BookingStatus.ATTENDED} and slot_begins(booking.slot) - now >= timedelta(
-        hours=CANCEL_HOURS
-    )
+    cancellable = {BookingStatus.REQUESTED, BookingStatus.CONFIRMED}  # a request waiting for the centre too
+    return booking.status in cancellable and slot_begins(booking.slot) - now >= timedelta(hours=CANCEL_HOURS)
 
 
 @atomic_write

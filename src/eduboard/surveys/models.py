@@ -218,6 +218,11 @@ class Answer(models.Model):
         refuse_if_frozen(code=survey.code, closes_on=survey.closes_on)
         super().save(*args, **kwargs)
 
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        survey = self.response.survey
+        refuse_if_frozen(code=survey.code, closes_on=survey.closes_on)
+        return super().delete(*args, **kwargs)
+
 
 class AccessCode(models.Model):
     """A one-time anonymous code, issued in a list per class (or per institution and audience): it answers the

@@ -290,9 +290,12 @@ def save_answers(*, response: Response, values: dict[str, list[str]], finish: bo
         except ValidationError as error:
             problems[question.code] = " ".join(error.messages)
     with transaction.atomic():
-        locked = Response.objects.select_for_update().filter(pk=response.pk, finished=False).first()
+        locked = (
+            Response.objects.select_for_update().select_related("survey").filter(pk=response.pk, finished=False).first()
+        )
         if locked is None:
             raise ValidationError(_("This answer has been sent already and can no longer be changed."), code="finished")
+        _refuse_closed(locked.survey)  # begun while open, sent after the last day: the results are frozen by then
         stored = {a.question_id: a for a in Answer.objects.filter(response=locked)}
         for question_id, value in parsed.items():
             answer = stored.get(question_id)
