@@ -22,29 +22,29 @@ def audit_read(*, actor: Any, instance: models.Model) -> None:
     accessed.send(sender=type(instance), instance=instance, actor=actor)
 
 
-def audit_export(
-    *, request: HttpRequest, model: type[models.Model], fmt: str, rows: int, full_codes: bool = False
-) -> LogEntry:
-    """Record an export: who, what (the model), the filter it was made with, the format and the row count."""
-    actor = request.user if request.user.is_authenticated else None
-    query = request.GET.copy()
+def _access_entry(request: Any, model: type[models.Model], what: str, data: dict[str, Any]) -> LogEntry:
+    """One ACCESS entry of rows of `model` read by the request's user: who, from where, the filter and the path."""
+    http_request = getattr(request, "_request", request)  # a REST framework request wraps Django's
+    user = request.user
+    query = http_request.GET.copy()
     query.pop("export", None)
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model),
         object_pk="",
-        object_repr=f"export of {model._meta.verbose_name_plural}",
+        object_repr=f"{what} {model._meta.verbose_name_plural}",
         action=LogEntry.Action.ACCESS,
         changes_text="",
-        actor=actor,
-        remote_addr=client_address(request) or None,
-        additional_data={
-            "export": fmt,
-            "filter": query.urlencode(),
-            "rows": rows,
-            "full_personal_codes": full_codes,
-            "path": request.path,
-        },
+        actor=user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None,
+        remote_addr=client_address(http_request) or None,
+        additional_data={**data, "filter": query.urlencode(), "path": http_request.path},
     )
+
+
+def audit_export(
+    *, request: HttpRequest, model: type[models.Model], fmt: str, rows: int, full_codes: bool = False
+) -> LogEntry:
+    """Record an export: who, what (the model), the filter it was made with, the format and the row count."""
+    return _access_entry(request, model, "export of", {"export": fmt, "rows": rows, "full_personal_codes": full_codes})
 
 
 _BULK_READS_SEEN = "_eduboard_bulk_reads"
@@ -68,24 +68,7 @@ def audit_bulk_read(*, request: Any, model: type[models.Model], rows: int, route
         return None
     seen.add(label)
     setattr(http_request, _BULK_READS_SEEN, seen)
-    user = request.user
-    query = http_request.GET.copy()
-    return LogEntry.objects.create(
-        content_type=ContentType.objects.get_for_model(model),
-        object_pk="",
-        object_repr=f"list of {model._meta.verbose_name_plural}",
-        action=LogEntry.Action.ACCESS,
-        changes_text="",
-        actor=user if getattr(user, "is_authenticated", False) and getattr(user, "pk", None) else None,
-        remote_addr=client_address(http_request) or None,
-        additional_data={
-            "read": "bulk",
-            "rows": rows,
-            "filter": query.urlencode(),
-            "path": http_request.path,
-            "route": route,
-        },
-    )
+    return _access_entry(request, model, "list of", {"read": "bulk", "rows": rows, "route": route})
 
 
 # How many row ids a bulk-write entry lists (a class's loans, a criterion's levels); beyond that only the count.

@@ -100,7 +100,30 @@ class Question(TimeStampedModel):
         return str(getattr(self, f"text_{language}", "") or self.text_lv) if language else self.text_lv
 
 
-class Population(TimeStampedModel):
+class FrozenWhenClosed(models.Model):
+    """A row of a survey's results (a population, a response, an answer): refused a save or a delete once the survey
+    is closed (surveys.rules), whatever path the write takes."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        survey = self.results_survey()
+        refuse_if_frozen(code=survey.code, closes_on=survey.closes_on)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        survey = self.results_survey()
+        refuse_if_frozen(code=survey.code, closes_on=survey.closes_on)
+        return super().delete(*args, **kwargs)
+
+    def results_survey(self) -> Survey:
+        """The survey the row is a result of."""
+        survey: Survey = self.survey  # type: ignore[attr-defined]
+        return survey
+
+
+class Population(FrozenWhenClosed, TimeStampedModel):
     """The size of an audience in an institution on the census date, entered or imported; it overrides the one
     computed from the people area and the registry."""
 
@@ -129,17 +152,8 @@ class Population(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.survey.code} {self.institution} {self.audience}: {self.population}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Refused for a closed survey (surveys.rules: its populations are frozen)."""
-        refuse_if_frozen(code=self.survey.code, closes_on=self.survey.closes_on)
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        refuse_if_frozen(code=self.survey.code, closes_on=self.survey.closes_on)
-        return super().delete(*args, **kwargs)
-
-
-class Response(models.Model):
+class Response(FrozenWhenClosed):
     """One anonymous response: the institution, audience and grade band it came from, and when. Nothing in it,
     or anywhere, names the person who gave it. `key` identifies it within the survey (a file's response id, or a
     random one for an answer given online)."""
@@ -174,21 +188,12 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.survey.code} {self.key}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Refused for a closed survey (surveys.rules: its responses are frozen)."""
-        refuse_if_frozen(code=self.survey.code, closes_on=self.survey.closes_on)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        refuse_if_frozen(code=self.survey.code, closes_on=self.survey.closes_on)
-        return super().delete(*args, **kwargs)
-
 
 class AnswerQuerySet(ScopedQuerySet):
     institution_path = "response__institution"
 
 
-class Answer(models.Model):
+class Answer(FrozenWhenClosed):
     """The answer to one question in one response: a scale's or a choice's code (several, `;`-separated, for a
     multiple choice), a number or a text."""
 
@@ -212,16 +217,8 @@ class Answer(models.Model):
     def __str__(self) -> str:
         return f"{self.question.code}: {self.value}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        """Refused for a closed survey (surveys.rules: its responses are frozen)."""
-        survey = self.response.survey
-        refuse_if_frozen(code=survey.code, closes_on=survey.closes_on)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        survey = self.response.survey
-        refuse_if_frozen(code=survey.code, closes_on=survey.closes_on)
-        return super().delete(*args, **kwargs)
+    def results_survey(self) -> Survey:
+        return self.response.survey
 
 
 class AccessCode(models.Model):
