@@ -129,20 +129,28 @@ def test_thirty_parallel_bookings_from_one_address_at_a_limit_of_ten_book_exactl
             {**FORM, "csrfmiddlewaretoken": token.group(1), "school_name": f"Skola {number}", "group_size": "1"}
         ).encode()
         ready.wait()
-        try:
-            posted = urllib.request.Request(url, data=data, headers={"Referer": url})  # noqa: S310 - the live server
-            status = opener.open(posted, timeout=60).status
-        except urllib.error.HTTPError as error:
-            status = error.code
-        with lock:
-            statuses.append(status)
+        for _attempt in range(3):  # the test server's listen queue is short: a reset connection is tried again
+            try:
+                posted = urllib.request.Request(url, data=data, headers={"Referer": url})  # noqa: S310 - live server
+                status = opener.open(posted, timeout=60).status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except (ConnectionError, urllib.error.URLError):
+                threading.Event().wait(0.2)
+                continue
+            with lock:
+                statuses.append(status)
+            return
 
     threads = [threading.Thread(target=teacher, args=(n,)) for n in range(30)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    assert sorted(statuses) == [302] * 10 + [429] * 20
+    # Exactly 10 bookings pass the limit, whatever arrives at once. (An attempt whose connection was reset may have
+    # booked before its answer was lost: its retry is then refused, so the answers may show one 302 fewer.)
+    assert set(statuses) <= {302, 429} and len(statuses) == 30
+    assert statuses.count(302) <= 10 and statuses.count(429) >= 20
     assert Booking.objects.count() == 10 == Slot.objects.get(pk=slot.pk).booked
 
 
