@@ -27,7 +27,8 @@ def _access_entry(request: Any, model: type[models.Model], what: str, data: dict
     http_request = getattr(request, "_request", request)  # a REST framework request wraps Django's
     user = request.user
     query = http_request.GET.copy()
-    query.pop("export", None)
+    if "export" in data:  # an export's entry names its format apart; the filter is what chose the rows
+        query.pop("export", None)
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(model),
         object_pk="",
