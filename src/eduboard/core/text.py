@@ -29,16 +29,15 @@ def first_control_character(value: str) -> tuple[str, int] | None:
 
 def validate_no_control_characters(value: Any) -> None:
     """Refuse text with a control character, saying which one and where; other values pass."""
-    if not isinstance(value, str):
-        return
-    found = first_control_character(value)
+    if isinstance(value, str):
+        _refuse(first_control_character(value), CONTROL_CHARACTER_MESSAGE, "control_character")
+
+
+def _refuse(found: tuple[str, int] | None, message: Any, code: str) -> None:
+    """Raise `message` naming the character found and its position, if one was found."""
     if found is not None:
         character, position = found
-        raise ValidationError(
-            CONTROL_CHARACTER_MESSAGE,
-            code="control_character",
-            params={"character": character, "position": position},
-        )
+        raise ValidationError(message, code=code, params={"character": character, "position": position})
 
 
 # Characters that change how text around them is shown, or are not shown at all: the bidirectional embeddings,
@@ -70,16 +69,8 @@ def first_invisible_character(value: str) -> tuple[str, int] | None:
 def validate_no_invisible_characters(value: Any) -> None:
     """Refuse single-line text (a name, a title, a code) holding an invisible or direction-changing character,
     naming it and its position; other values pass."""
-    if not isinstance(value, str):
-        return
-    found = first_invisible_character(value)
-    if found is not None:
-        character, position = found
-        raise ValidationError(
-            INVISIBLE_CHARACTER_MESSAGE,
-            code="invisible_character",
-            params={"character": character, "position": position},
-        )
+    if isinstance(value, str):
+        _refuse(first_invisible_character(value), INVISIBLE_CHARACTER_MESSAGE, "invisible_character")
 
 
 # The longest a stored long text (a model's TextField) may be, in characters: about three printed pages.

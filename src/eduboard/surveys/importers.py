@@ -57,8 +57,10 @@ class SurveyImporter(ScopedImporter):
     refuses_closed_surveys: ClassVar[bool] = False
 
     def prepare(self) -> None:
-        self.surveys = dict(Survey.objects.values_list("code", "pk"))
-        self.closes_on = dict(Survey.objects.values_list("code", "closes_on"))
+        # Each survey read once: its id by code, and the row itself, which the results' freeze guard reads.
+        self.survey_rows = {survey.pk: survey for survey in Survey.objects.only("pk", "code", "closes_on")}
+        self.surveys = {survey.code: pk for pk, survey in self.survey_rows.items()}
+        self.closes_on = {survey.code: survey.closes_on for survey in self.survey_rows.values()}
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
 
     def survey_id(self, values: dict[str, str]) -> int:
@@ -244,12 +246,16 @@ class PopulationImporter(SurveyDataImporter):
     def write(self, records: list[PopulationRow], result: ImportResult) -> None:
         for record in records:
             self.touched(record)
-            found = Population.objects.filter(
-                survey_id=record.survey_id, institution_id=record.institution_id, audience=record.audience
-            ).first()
+            found = (
+                Population.objects.filter(
+                    survey_id=record.survey_id, institution_id=record.institution_id, audience=record.audience
+                )
+                .select_related("survey")
+                .first()
+            )
             if found is None:
                 created = Population.objects.create(
-                    survey_id=record.survey_id,
+                    survey=self.survey_rows[record.survey_id],
                     institution_id=record.institution_id,
                     audience=record.audience,
                     population=record.population,
@@ -352,14 +358,16 @@ class ResponseImporter(SurveyDataImporter):
         keys = {record.key for record in records}
         responses = {
             (r.survey_id, r.key): r
-            for r in Response.objects.filter(key__in=keys, survey_id__in={x.survey_id for x in records})
+            for r in Response.objects.filter(key__in=keys, survey_id__in={x.survey_id for x in records}).select_related(
+                "survey"
+            )
         }
         for record in records:
             self.touched(record)
             response = responses.get((record.survey_id, record.key))
             if response is None:
                 response = Response.objects.create(
-                    survey_id=record.survey_id,
+                    survey=self.survey_rows[record.survey_id],
                     key=record.key,
                     institution_id=record.institution_id,
                     audience=record.audience,
@@ -371,6 +379,7 @@ class ResponseImporter(SurveyDataImporter):
                 self.counted(result, "created", record)
             elif found.value != record.answer:
                 changes = {"answer": (found.value, record.answer)}
+                found.response = response  # with its survey read once, for the freeze guard
                 found.value = record.answer
                 found.save(update_fields=["value"])
                 self.counted(result, "updated", record, changes)
