@@ -41,13 +41,18 @@ serve: setup
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	# The layers of docs/architecture.md as import-linter contracts (.importlinter).
+	$(VENV)/bin/lint-imports --no-cache
 
 typecheck: setup
 	$(VENV)/bin/mypy src
 
+# The SQLite pass measures the line coverage of src/eduboard (pytest-cov; [tool.coverage.run] in pyproject.toml) and
+# prints it by area; scripts/coverage_floors.py fails when an area is below its floor in coverage-floors.toml.
 pytest-sqlite: setup
-	@echo "== pytest on SQLite"
-	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS)
+	@echo "== pytest on SQLite, with line coverage"
+	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS) --cov=src/eduboard --cov-report=
+	$(PY) scripts/coverage_floors.py
 
 # PostgreSQL: DATABASE_URL when it names a PostgreSQL database, else a server on 127.0.0.1:5432.
 pytest-postgres: setup

@@ -145,7 +145,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connections
 
-    from eduboard.innovation.models import Activity, Slot
+    from eduboard.centre.models import Activity, Slot
 
     results: dict[str, Any] = {
         "db": args.db,

@@ -28,8 +28,11 @@ from django.db.models import Q, QuerySet
 
 from eduboard.assets.models import Asset, AssetStatusChange, Loan
 from eduboard.assets.models import Licence as DeviceLicence
+from eduboard.centre.models import Booking, Visit
+from eduboard.competitions.models import Team
+from eduboard.courses.models import Participant
+from eduboard.events.models import Event
 from eduboard.finance.models import Allocation, Expenditure
-from eduboard.innovation.models import Booking, Event, Participant, Team, Visit
 from eduboard.people.models import Employment, Vacancy
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.projects.models import Project

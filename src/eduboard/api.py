@@ -15,7 +15,12 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.views import APIView
 
 from eduboard.assets import api as assets_api
+from eduboard.centre import api as centre_api
+from eduboard.competitions import api as competitions_api
+from eduboard.courses import api as courses_api
+from eduboard.events import api as events_api
 from eduboard.finance import api as finance_api
+from eduboard.materials import api as materials_api
 from eduboard.people import api as people_api
 from eduboard.projects import api as projects_api
 from eduboard.quality import api as quality_api
@@ -40,6 +45,11 @@ finance_api.register(router)
 quality_api.register(router)
 assets_api.register(router)
 projects_api.register(router)
+centre_api.register(router)
+competitions_api.register(router)
+courses_api.register(router)
+materials_api.register(router)
+events_api.register(router)
 
 
 HEALTH = inline_serializer("Health", {"status": serializers.CharField(help_text="ok, or error (503)")})

@@ -404,9 +404,9 @@ def build_world() -> World:
     )
 
     # the innovation centre: an activity of each institution (standing for a centre) with a slot and a booking
-    from eduboard.innovation import services as innovation_services
-    from eduboard.innovation.models import Activity, Module, Slot, Visit
-    from eduboard.innovation.reference import ensure_reference
+    from eduboard.centre import services as innovation_services
+    from eduboard.centre.models import Activity, Module, Slot, Visit
+    from eduboard.competitions.reference import ensure_reference
 
     ensure_reference()
     bookings, activities, soon = [], [], []
@@ -451,7 +451,8 @@ def build_world() -> World:
             for where, activity in zip((a, b), activities, strict=True)
         )
     )  # fmt: skip
-    from eduboard.innovation.models import Competition, Discipline, Event, Team
+    from eduboard.competitions.models import Competition, Discipline, Team
+    from eduboard.events.models import Event
 
     competitions, teams = [], []
     for number, where in ((1, a), (2, b)):
@@ -477,7 +478,7 @@ def build_world() -> World:
         )
     pairs["competition"] = Pair(*competitions)
     pairs["team"] = Pair(*teams)
-    from eduboard.innovation.models import Course, CourseSession, Participant
+    from eduboard.courses.models import Course, CourseSession, Participant
 
     courses = [
         Course.objects.create(
@@ -493,7 +494,7 @@ def build_world() -> World:
         for number, where in ((1, a), (2, b))
     ]
     pairs["course"] = Pair(*courses)
-    from eduboard.innovation.models import Material
+    from eduboard.materials.models import Material
 
     pairs["material"] = Pair(
         *(Material.objects.create(centre=where, title=f"Materiāls {tag[where]}", author="Autors") for where in (a, b))

@@ -85,9 +85,9 @@ LIST_PAGES: dict[str, ListPage] = {
     ),
     "registry:learner_list": ListPage("learner", "registry.view_learner", last_name, BOTH),
     "registry:queue": ListPage("queueentry", "registry.view_queueentry", lambda q: q.child.first_name, CSV),
-    "registry:club_list": ListPage("club", "registry.view_club", name, CSV),
-    "registry:interest_groups": ListPage("interestgroup", "registry.view_group", name, CSV),
-    "registry:municipal_licence_list": ListPage(
+    "interest:club_list": ListPage("club", "registry.view_club", name, CSV),
+    "interest:interest_groups": ListPage("interestgroup", "registry.view_group", name, CSV),
+    "interest:municipal_licence_list": ListPage(
         "municipallicence", "registry.view_municipallicence", lambda m: m.number, CSV
     ),
     "people:staff_list": ListPage("staffmember", "people.view_staffmember", last_name, CSV),
@@ -137,13 +137,13 @@ LIST_PAGES: dict[str, ListPage] = {
     "innovation:booking_list": ListPage("booking", "innovation.view_booking", lambda b: b.school_name, CSV),
     "innovation:visit_list": ListPage("visit", "innovation.view_visit", lambda v: v.school_name, CSV),
     "innovation:activity_list": ListPage("activity", "innovation.view_activity", lambda a: a.code, CSV),
-    "innovation:competition_list": ListPage(
-        "competition", "innovation.view_competition", lambda c: c.title_lv, CSV, export_marker=lambda c: c.code
+    "competitions:competition_list": ListPage(
+        "competition", "competitions.view_competition", lambda c: c.title_lv, CSV, export_marker=lambda c: c.code
     ),
-    "innovation:team_list": ListPage("team", "innovation.view_team", name, CSV),
-    "innovation:course_list": ListPage("course", "innovation.view_course", lambda c: c.title, CSV),
-    "innovation:course_participant_list": ListPage("participant", "innovation.view_participant", name, CSV),
-    "innovation:material_list": ListPage("material", "innovation.view_material", lambda m: m.title, CSV),
+    "competitions:team_list": ListPage("team", "competitions.view_team", name, CSV),
+    "courses:course_list": ListPage("course", "courses.view_course", lambda c: c.title, CSV),
+    "courses:course_participant_list": ListPage("participant", "courses.view_participant", name, CSV),
+    "materials:material_list": ListPage("material", "materials.view_material", lambda m: m.title, CSV),
     # the next two weeks' slots (the world's are tomorrow), by their activity's title
     "innovation:schedule": ListPage("slot", "innovation.view_slot", lambda s: s.activity.title_lv),
     # issuing cards (the user's centre: World.centre) and the latest cards of the centres in scope
@@ -153,7 +153,7 @@ LIST_PAGES: dict[str, ListPage] = {
     "accounts:api_token": ListPage("apitoken", None, name),
     # tables of figures, a row per institution (or per person)
     "registry:stats": ListPage("institution", "registry.view_institution", name),
-    "registry:interest_overview": ListPage("club", "registry.view_club", name),
+    "interest:interest_overview": ListPage("club", "registry.view_club", name),
     "finance:overview": ListPage("institution", "finance.view_allocation", name),
     "finance:meals": ListPage("institution", "finance.view_mealrule", name),
     "quality:observation_stats": ListPage("institution", "quality.view_observation", name),
@@ -206,7 +206,7 @@ PUBLIC_PAGES: dict[str, PublicPage] = {
     "centre_catalogue": PublicPage("public: a language; published activities only"),
     "centre_activity": PublicPage("public: a published activity's code and its free places"),
     "centre_book": PublicPage("public: a slot of a published activity; it books, it reads no one's data"),
-    "centre_booking": PublicPage("public: the random token of the teacher's own booking (tests/innovation)"),
+    "centre_booking": PublicPage("public: the random token of the teacher's own booking (tests/centre)"),
     "centre_card": PublicPage("public: a language; a card's number in the query shows its points, never a name"),
     "centre_competitions": PublicPage("public: published competitions"),
     "centre_competition": PublicPage("public: a competition's code; teams by team, school and robot, no child"),
@@ -234,8 +234,8 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "accounts:reauthenticate": "the user's own password again",
     "accounts:audit_log": "the trail of every change: the board administrator's only (auditlog.view_logentry)",
     "registry:queue_register": "a form for a new row",
-    "registry:club_add": "a form for a new row",
-    "registry:municipal_licence_add": "a form for a new row",
+    "interest:club_add": "a form for a new row",
+    "interest:municipal_licence_add": "a form for a new row",
     "people:staff_create": "a form for a new row",
     "people:vacancy_create": "a form for a new row",
     "finance:allocation_create": "a form for a new row",
@@ -268,12 +268,12 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "innovation:activity_add": "a form for a new row",
     "innovation:visit_add": "a form for a new row",
     "innovation:points": "a form recording points on a card typed or scanned in; it shows no rows",
-    "innovation:competition_add": "a form for a new row",
-    "innovation:course_add": "a form for a new row",
-    "innovation:material_add": "a form for a new row",
-    "innovation:material_download": "names a material, read by everyone signed in; its file (test_materials)",
-    "innovation:material_version_download": "as innovation:material_download, an older version's file",
-    "innovation:material_version_add": "names a material read by all; a new file needs its centre (test_materials)",
+    "competitions:competition_add": "a form for a new row",
+    "courses:course_add": "a form for a new row",
+    "materials:material_add": "a form for a new row",
+    "materials:material_download": "names a material, read by everyone signed in; its file (test_materials)",
+    "materials:material_version_download": "as materials:material_download, an older version's file",
+    "materials:material_version_add": "names a material read by all; a new file needs its centre (test_materials)",
     "events_month": "the calendar, read by everyone signed in (events are the city's)",
     "events_add": "a form for a new row",
     "api-root": "the API's index",

@@ -179,33 +179,35 @@ OBJECT_PAGES: dict[str, Page] = {
     "innovation:booking_detail": Page("booking", "innovation.view_booking"),
     "innovation:activity_edit": Page("activity", "innovation.view_activity"),
     # the calendar is read by everyone signed in (month view); an event is edited by its organiser's roles
-    "events_edit": Page("event", "innovation.add_event"),
+    "events_edit": Page("event", "events.add_event"),
     "innovation:booking_status": Page("booking", "innovation.change_booking", "POST", ok=REDIRECT),
-    "innovation:competition_detail": Page("competition", "innovation.view_competition"),
-    "innovation:competition_edit": Page("competition", "innovation.view_competition"),
-    "innovation:competition_certificates": Page("competition", "innovation.view_competition"),
+    "competitions:competition_detail": Page("competition", "competitions.view_competition"),
+    "competitions:competition_edit": Page("competition", "competitions.view_competition"),
+    "competitions:competition_certificates": Page("competition", "competitions.view_competition"),
     # drawing a bracket of fewer than two checked robots is refused with a message, back on the competition
-    "innovation:competition_draw": Page(
-        "competition", "innovation.change_competition", "POST", extra={"discipline": "mini_sumo"}, ok=REDIRECT
+    "competitions:competition_draw": Page(
+        "competition", "competitions.change_competition", "POST", extra={"discipline": "mini_sumo"}, ok=REDIRECT
     ),
-    "innovation:competition_matches": Page("competition", "innovation.view_match", extra={"discipline": "mini_sumo"}),
-    "innovation:competition_attempts": Page(
-        "competition", "innovation.view_attempt", extra={"discipline": "line_follower"}
+    "competitions:competition_matches": Page(
+        "competition", "competitions.view_match", extra={"discipline": "mini_sumo"}
+    ),
+    "competitions:competition_attempts": Page(
+        "competition", "competitions.view_attempt", extra={"discipline": "line_follower"}
     ),
     # a check without measurements is refused with a message, back on the competition
-    "innovation:team_check": Page("team", "innovation.change_team", "POST", ok=REDIRECT),
-    "registry:club_edit": Page("club", "registry.view_club"),
-    "registry:municipal_licence_edit": Page("municipallicence", "registry.change_municipallicence"),
-    "innovation:material_detail": Page("material", "innovation.view_material"),
-    "innovation:material_edit": Page("material", "innovation.view_material"),
-    "innovation:course_detail": Page("course", "innovation.view_course"),
-    "innovation:course_edit": Page("course", "innovation.view_course"),
-    "innovation:course_participants": Page("course", "innovation.view_participant"),
-    "innovation:course_attendance": Page("course", "innovation.change_attendance"),
-    "innovation:course_certify": Page("course", "innovation.change_participant", "POST", ok=REDIRECT),
-    "innovation:course_certificates": Page("course", "innovation.view_participant"),
-    "innovation:course_session_edit": Page("coursesession", "innovation.change_course"),
-    "innovation:course_certificate": Page("participant", "innovation.view_participant"),
+    "competitions:team_check": Page("team", "competitions.change_team", "POST", ok=REDIRECT),
+    "interest:club_edit": Page("club", "registry.view_club"),
+    "interest:municipal_licence_edit": Page("municipallicence", "registry.change_municipallicence"),
+    "materials:material_detail": Page("material", "materials.view_material"),
+    "materials:material_edit": Page("material", "materials.view_material"),
+    "courses:course_detail": Page("course", "courses.view_course"),
+    "courses:course_edit": Page("course", "courses.view_course"),
+    "courses:course_participants": Page("course", "courses.view_participant"),
+    "courses:course_attendance": Page("course", "courses.change_attendance"),
+    "courses:course_certify": Page("course", "courses.change_participant", "POST", ok=REDIRECT),
+    "courses:course_certificates": Page("course", "courses.view_participant"),
+    "courses:course_session_edit": Page("coursesession", "courses.change_course"),
+    "courses:course_certificate": Page("participant", "courses.view_participant"),
     # a board-wide role first gets the form asking why it opens the case (200, no name shown)
     "prevention:case": Page("learner", "prevention.view_supportplan"),
     "core:import_job": Page("importjob", None),

@@ -205,7 +205,7 @@ FORMS_WITH_MODEL_CHOICES = [
 def test_forms_with_model_choices_are_found_in_every_module() -> None:
     modules = {form.__module__ for form in FORMS_WITH_MODEL_CHOICES}
     assert len(FORMS_WITH_MODEL_CHOICES) >= 20
-    assert {"eduboard.assets.views", "eduboard.innovation.course_forms"} & modules, modules
+    assert {"eduboard.assets.views", "eduboard.courses.forms"} & modules, modules
 
 
 @pytest.mark.parametrize(
@@ -288,7 +288,10 @@ def test_scope_rules_refuse_none_as_a_viewer(model: type[models.Model], rule: st
 
 SELECTORS = [
     (f"{module.__name__}.{name}", function)
-    for module in [*eduboard_modules("selectors"), importlib.import_module("eduboard.reports.readiness")]
+    for module in [
+        *eduboard_modules("selectors"),
+        *(importlib.import_module(f"eduboard.reports.readiness.{name}") for name in ("builder", "dashboard")),
+    ]
     for name, function in inspect.getmembers(module, inspect.isfunction)
     if function.__module__ == module.__name__
     and not name.startswith("_")

@@ -52,9 +52,9 @@ UNSCOPED_LIST_PAGES: dict[str, str] = {
 # Modules of public views only (each view `login_not_required`): their reads are public by design (published rows,
 # a secret token or code in the URL), each page listed in PUBLIC_URLS; a signed-in page cannot hide among them.
 PUBLIC_VIEW_MODULES: dict[str, str] = {
-    "eduboard.innovation.public_views": "the centre's catalogue, booking by token and visitor cards by secret code",
-    "eduboard.innovation.competition_public": "published competitions, their results and team registration",
-    "eduboard.innovation.course_public": "a certificate checked by its code",
+    "eduboard.centre.public_views": "the centre's catalogue, booking by token and visitor cards by secret code",
+    "eduboard.competitions.public_views": "published competitions, their results and team registration",
+    "eduboard.courses.public_views": "a certificate checked by its code",
     "eduboard.surveys.answer_views": "anonymous answers by a one-time code or an institution's link",
 }
 
@@ -223,7 +223,7 @@ def unscoped_reads(module: ModuleType) -> list[Finding]:
 
 def test_view_modules_are_found_whatever_their_name() -> None:
     names = {module.__name__ for module in VIEW_MODULES}
-    assert {"eduboard.registry.views", "eduboard.innovation.course_views", "eduboard.core.pickers"} <= names
+    assert {"eduboard.registry.views", "eduboard.courses.views", "eduboard.core.pickers"} <= names
     assert len(VIEW_MODULES) >= 25
 
 

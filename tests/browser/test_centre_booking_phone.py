@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
-from eduboard.innovation.models import Booking
-from tests.innovation.test_innovation import make_centre, make_slot
+from eduboard.centre.models import Booking
+from tests.centre.test_innovation import make_centre, make_slot
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from eduboard.core.feeds import TextAtom1Feed
 from eduboard.core.ical import CalendarEvent, calendar, escape, fold
-from eduboard.innovation.models import Event
+from eduboard.events.models import Event
 from eduboard.people.models import PositionKind, Vacancy
 from eduboard.people.positions import ensure_standard_positions
 from tests.factories import InstitutionFactory

@@ -110,7 +110,7 @@ def test_an_allocation_of_zero_has_no_utilisation_rather_than_a_division_by_zero
 
 
 def test_utilisation_by_source_sums_the_allocations_and_spending_of_each_source(money: MoneyWorld) -> None:
-    by_source = utilisation_by_source(allocation_utilisation(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF))
+    by_source = utilisation_by_source(uses=allocation_utilisation(visible_to=WHOLE_CITY, as_of=MONEY_AS_OF))
     assert by_source == {
         "eu_funds": {
             "allocated": Decimal("100.00"),

@@ -52,7 +52,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Learners"), "registry:learner_list", "registry.view_learner"),
             (_("Preschool queue"), "registry:queue", "registry.view_queueentry"),
             (_("Registry statistics"), "registry:stats", "registry.view_institution"),
-            (_("Interest education"), "registry:interest_overview", "registry.view_group"),
+            (_("Interest education"), "interest:interest_overview", "registry.view_group"),
         ],
     ),
     (
@@ -119,10 +119,10 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Visitor cards"), "innovation:cards", "innovation.add_card"),
             (_("Record points"), "innovation:points", "innovation.add_pointentry"),
             (_("Leaderboards"), "innovation:leaderboard", "innovation.view_pointentry"),
-            (_("Robotics competitions"), "innovation:competition_list", "innovation.view_competition"),
-            (_("Courses for teachers"), "innovation:course_list", "innovation.view_course"),
-            (_("Teaching materials"), "innovation:material_list", "innovation.view_material"),
-            (_("Events calendar"), "events_month", "innovation.view_event"),
+            (_("Robotics competitions"), "competitions:competition_list", "competitions.view_competition"),
+            (_("Courses for teachers"), "courses:course_list", "courses.view_course"),
+            (_("Teaching materials"), "materials:material_list", "materials.view_material"),
+            (_("Events calendar"), "events_month", "events.view_event"),
         ],
     ),
     (

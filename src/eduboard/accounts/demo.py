@@ -48,24 +48,7 @@ def load(institutions: dict[str, Institution]) -> list[User]:
                 user=user, name="demo", defaults={"key": DEMO_ADMIN_TOTP_KEY_HEX, "confirmed": True}
             )
         users.append(user)
-    _link_head(users)
     return users
-
-
-def _link_head(users: list[User]) -> None:
-    """The demo head is the head (a staff member) of their school, so they see their own professional evaluation."""
-    from eduboard.people.models import Employment, StaffMember
-
-    head_user = next(user for user in users if user.role == Role.INSTITUTION_HEAD)
-    employment = (
-        Employment.objects.filter(institution__in=head_user.institutions.all(), position__code="head")
-        .select_related("staff_member")
-        .order_by("pk")
-        .first()
-    )
-    if employment is not None and employment.staff_member.user_id in (None, head_user.pk):
-        StaffMember.objects.filter(user=head_user).exclude(pk=employment.staff_member.pk).update(user=None)
-        StaffMember.objects.filter(pk=employment.staff_member.pk).update(user=head_user)
 
 
 def demo_admin_totp_key() -> str:

@@ -59,6 +59,15 @@ SELF_ASSESSMENT_READ: dict[str, frozenset[str]] = {
     **{f"quality.{model}": frozenset() for model in ("headevaluation", "headevaluationlevel", "unifiedschoolstatus")},
 }
 
+# The innovation centre's apps: the centre itself (label `innovation`) and the areas that stand on it. A role holds
+# them together, as it did when they were one app.
+CENTRE_APPS = ("innovation", "competitions", "courses", "materials", "events")
+
+
+def centre_apps(actions: frozenset[str]) -> dict[str, frozenset[str]]:
+    return dict.fromkeys(CENTRE_APPS, actions)
+
+
 # role -> app label (or ALL) -> allowed actions. Scope (which rows) is decided by visible_to.
 ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.BOARD_ADMIN: {ALL: FULL},
@@ -100,9 +109,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # risk rules' thresholds are the board's.
         "prevention": WRITE,
         "prevention.riskrule": READ,
-        "innovation": READ,
+        **centre_apps(READ),
         # The events calendar is shared: heads enter their institutions' events.
-        "innovation.event": WRITE,
+        "events.event": WRITE,
         # Interest education: heads keep their clubs; the municipality's licences are the board's register.
         "registry.municipallicence": READ,
         "reports": WRITE,
@@ -115,15 +124,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "quality": WRITE,
         **QUALITY_REFERENCE,
         **SELF_ASSESSMENT_READ,
-        "innovation.event": READ,
+        "events.event": READ,
         # Teachers read the centre's teaching materials (teachers-only ones too).
-        "innovation.material": READ,
-        "innovation.materialversion": READ,
+        "materials.material": READ,
+        "materials.materialversion": READ,
         "reports": READ,
     },
     Role.CENTRE_STAFF: {
         "registry": READ,
-        "innovation": FULL,
+        **centre_apps(FULL),
         "reports": READ,
     },
     Role.OBSERVER: {
@@ -133,9 +142,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **QUALITY_REFERENCE,
         **SELF_ASSESSMENT_READ,
         "surveys": READ,
-        "innovation.event": READ,
-        "innovation.material": READ,
-        "innovation.materialversion": READ,
+        "events.event": READ,
+        "materials.material": READ,
+        "materials.materialversion": READ,
         "reports": READ,
     },
 }

@@ -13,6 +13,8 @@ from django.db.models import Count, Q
 from eduboard.assets.choices import AssetStatus, ensure_standard_kinds
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room
 from eduboard.finance.models import FundingSource
+from eduboard.projects.demo import CHROMEBOOKS_PROJECT, SCREENS_PROJECT
+from eduboard.projects.models import Project
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Enrolment, Institution
 
@@ -180,3 +182,12 @@ def _tehnikums_rooms() -> None:
         ],
         ignore_conflicts=True,
     )
+
+
+def link_projects() -> None:
+    """The interactive screens and the Chromebooks were bought by two of seed 002's projects (projects.demo): link
+    the devices not yet linked to them, once the projects exist."""
+    for prefix, reference in (("DVS-IE-", SCREENS_PROJECT), ("DVS-CB-", CHROMEBOOKS_PROJECT)):
+        project = Project.objects.filter(reference=reference).first()
+        if project is not None:
+            Asset.objects.filter(inventory_number__startswith=prefix, project__isnull=True).update(project=project)

@@ -18,10 +18,12 @@ from django_stubs_ext import StrOrPromise
 
 from eduboard.assets.choices import AssetStatus, ReturnCondition, RoomKind
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room
-from eduboard.assets.services import learner_enrolled_at, staff_member_works_at
+from eduboard.assets.services import RETURN_STATUS, learner_enrolled_at, loans_meet, staff_member_works_at
 from eduboard.core.imports import (
     ImportResult,
     RowProblem,
+    ScopedImporter,
+    next_version,
     parse_choice,
     parse_date,
     parse_int,
@@ -31,19 +33,14 @@ from eduboard.core.imports import (
 from eduboard.finance.importers import parse_amount
 from eduboard.finance.models import FundingSource
 from eduboard.people.models import StaffMember
-from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Institution, Learner
 from eduboard.registry.validators import normalise_personal_code
-
-RETURN_STATUS = {
-    ReturnCondition.OK.value: AssetStatus.IN_STOCK.value,
-    ReturnCondition.DAMAGED.value: AssetStatus.IN_REPAIR.value,
-    ReturnCondition.LOST.value: AssetStatus.LOST.value,
-}
 
 
 class AssetsImporter(ScopedImporter):
     """Looks institutions, funding sources and kinds up once per pass."""
+
+    logs_ids = False  # the files name institutions, kinds and sources by code
 
     def prepare(self) -> None:
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
@@ -163,22 +160,11 @@ class AssetImporter(AssetsImporter):
             values = dict(record.values)
             if asset.status == AssetStatus.LENT and values["status"] in (AssetStatus.IN_STOCK, AssetStatus.LENT):
                 values["status"] = asset.status  # a device on an open loan is lent whatever the file says
-            changes = {
-                name: (getattr(asset, name), value) for name, value in values.items() if getattr(asset, name) != value
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, (_before, value) in changes.items():
-                setattr(asset, name, value)
-            if "status" in changes:
+            moved = asset.status != values["status"]
+            if moved:  # the new status holds from today, and enters the history
                 asset.status_since = today
-                AssetStatusChange.objects.create(asset=asset, status=asset.status, changed_on=today)
-            asset.version += 1
-            asset.save()  # save(), so the audit trail records the change
-            self.counted(
-                result, "updated", record, {k: v for k, v in changes.items() if not k.endswith("_id")}, label=asset
-            )
+                AssetStatusChange.objects.create(asset=asset, status=values["status"], changed_on=today)
+            self.write_changes(result, record, asset, values, also=["status_since"] if moved else ())
         Asset.objects.bulk_create(new, batch_size=2000)
         ids = dict(
             Asset.objects.filter(inventory_number__in=[asset.inventory_number for asset in new]).values_list(
@@ -286,8 +272,8 @@ class LoanImporter(AssetsImporter):
         for other_lent, other_returned in [*self.stored[asset_id], *self.in_file[asset_id]]:
             if other_lent == lent_on:
                 continue  # the same loan (asset and first day): an update
-            if (other_returned is None or other_returned > lent_on) and (
-                returned_on is None or other_lent < returned_on
+            if loans_meet(
+                lent_on=lent_on, returned_on=returned_on, other_lent_on=other_lent, other_returned_on=other_returned
             ):
                 raise RowProblem(
                     "lent_on",
@@ -320,20 +306,8 @@ class LoanImporter(AssetsImporter):
                 self.counted(result, "created", record, label=loan)
                 touched.add(record.asset_id)
                 continue
-            changes = {
-                name: (getattr(loan, name), value) for name, value in values.items() if getattr(loan, name) != value
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, (_before, value) in changes.items():
-                setattr(loan, name, value)
-            loan.version += 1
-            loan.save()
-            touched.add(record.asset_id)
-            self.counted(
-                result, "updated", record, {k: v for k, v in changes.items() if not k.endswith("_id")}, label=loan
-            )
+            if self.write_changes(result, record, loan, values):
+                touched.add(record.asset_id)
         sync_statuses_from_loans(touched)
 
 
@@ -358,7 +332,7 @@ def sync_statuses_from_loans(asset_ids: set[int]) -> None:
             if asset.status in (AssetStatus.WRITTEN_OFF, AssetStatus.LOST) and status == AssetStatus.IN_STOCK:
                 continue
         if asset.status != status:
-            Asset.objects.filter(pk=asset.pk).update(status=status, status_since=since, version=asset.version + 1)
+            Asset.objects.filter(pk=asset.pk).update(status=status, status_since=since, version=next_version())
             changes.append(AssetStatusChange(asset=asset, status=status, changed_on=since))
     AssetStatusChange.objects.bulk_create(changes)
 
@@ -427,21 +401,7 @@ class LicenceImporter(AssetsImporter):
                 )
                 self.counted(result, "created", record, label=licence)
                 continue
-            changes = {
-                name: (getattr(licence, name), value)
-                for name, value in values.items()
-                if getattr(licence, name) != value
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, (_before, value) in changes.items():
-                setattr(licence, name, value)
-            licence.version += 1
-            licence.save()
-            self.counted(
-                result, "updated", record, {k: v for k, v in changes.items() if not k.endswith("_id")}, label=licence
-            )
+            self.write_changes(result, record, licence, values)
 
 
 @dataclass(frozen=True)
@@ -497,17 +457,7 @@ class RoomImporter(AssetsImporter):
                 room = Room.objects.create(institution_id=record.institution_id, name=record.name, **values)
                 self.counted(result, "created", record, label=room)
                 continue
-            changes = {
-                name: (getattr(room, name), value) for name, value in values.items() if getattr(room, name) != value
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, (_before, value) in changes.items():
-                setattr(room, name, value)
-            room.version += 1
-            room.save()
-            self.counted(result, "updated", record, changes, label=room)
+            self.write_changes(result, record, room, values)
 
 
 IMPORTERS: dict[str, type[AssetsImporter]] = {

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 
 from eduboard.assets.choices import AssetStatus, RoomKind
-from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room, Stocktake
+from eduboard.assets.models import (
+    Asset,
+    AssetKind,
+    AssetStatusChange,
+    Licence,
+    Loan,
+    LoanQuerySet,
+    Room,
+    Stocktake,
+)
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer
@@ -34,37 +43,45 @@ def _bucket(status: str, on_loan: bool) -> str:
     return AssetStatus.IN_STOCK.value
 
 
-@cached_figures("registry", "people", "finance", "assets")
-def assets_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
-    """The assets figures as of a date (`manage.py assets_stats`, `GET /api/assets/stats/`): assets by kind and
-    status, by institution and kind, loans to learners and staff, overdue loans, value by funding source, licence
-    seats in force, rooms by kind and their computers. `total`, the institutions' counts and the value cover the
-    assets held (in stock, lent, in repair). A handful of grouped queries whatever the number of assets."""
-    assets = Asset.objects.visible_to(visible_to).filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=as_of))
-    open_loans = Loan.objects.open_on(as_of)
-    on_loan = Exists(open_loans.filter(asset=OuterRef("pk")))
-    kinds = list(AssetKind.objects.values_list("pk", "code"))
-    kind_code = dict(kinds)
-    by_kind: dict[str, dict[str, int]] = {code: {"total": 0, **dict.fromkeys(STATUSES, 0)} for _pk, code in kinds}
-    by_institution: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    value: dict[str, Decimal] = defaultdict(Decimal)
+@dataclass
+class _Holdings:
+    """The devices counted so far: by kind and status (with the kind's `total` of those held), by institution and
+    kind (those held), and the value of those held by funding source code."""
 
-    def add(kind_id: int, status: str, lent: bool, number: str, source: str | None, count: int, price: Any) -> None:
+    kind_code: dict[int, str]
+    by_kind: dict[str, dict[str, int]]
+    by_institution: dict[str, dict[str, int]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(int)))
+    value: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+
+    @classmethod
+    def of_kinds(cls, kinds: list[tuple[int, str]]) -> _Holdings:
+        """Nothing counted yet, every kind at zero in every status."""
+        return cls(
+            kind_code=dict(kinds),
+            by_kind={code: {"total": 0, **dict.fromkeys(STATUSES, 0)} for _pk, code in kinds},
+        )
+
+    def add(
+        self, kind_id: int, status: str, lent: bool, number: str, source: str | None, count: int, price: Any
+    ) -> None:
+        """Count `count` devices of a kind in the status they have on the day (`_bucket`), and their price when
+        they are held."""
         if not count:
             return
         bucket = _bucket(status, lent)
-        code = kind_code[kind_id]
-        by_kind[code][bucket] += count
+        code = self.kind_code[kind_id]
+        self.by_kind[code][bucket] += count
         if bucket in HELD:
-            by_kind[code]["total"] += count
-            by_institution[number][code] += count
+            self.by_kind[code]["total"] += count
+            self.by_institution[number][code] += count
             if price is not None:
-                value[source or "none"] += price
+                self.value[source or "none"] += price
 
-    # Assets whose status began on or before the day: their status is the asset's own. Two grouped reads: the
-    # devices, and those of them on an open loan that day (a device is on one loan at a time), so no per-device
-    # subquery is run.
-    current = assets.filter(Q(status_since__isnull=True) | Q(status_since__lte=as_of))
+
+def _count_current_status(holdings: _Holdings, *, current: QuerySet[Asset], as_of: date) -> None:
+    """Count the assets whose status began on or before the day: their status is the asset's own. Two grouped
+    reads: the devices, and those of them on an open loan that day (a device is on one loan at a time), so no
+    per-device subquery is run."""
     numbers = dict(Institution.objects.values_list("pk", "registration_number"))
     sources = dict(FundingSource.objects.values_list("pk", "code"))
     group = ("institution_id", "kind_id", "status", "funding_source_id")  # ids: no join, the index's order
@@ -83,36 +100,58 @@ def assets_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
         number, source = numbers[institution_id], sources.get(source_id)
         lent_count = min(count, on_loan_counts.get((institution_id, kind_id, status, source_id), 0))
         if status in (AssetStatus.LOST, AssetStatus.WRITTEN_OFF):
-            add(kind_id, status, False, number, source, count, price)
+            holdings.add(kind_id, status, False, number, source, count, price)
             continue
-        add(kind_id, status, True, number, source, lent_count, None)
-        add(kind_id, status, False, number, source, count - lent_count, None)
+        holdings.add(kind_id, status, True, number, source, lent_count, None)
+        holdings.add(kind_id, status, False, number, source, count - lent_count, None)
         if price is not None:  # the value of the devices held, lent or not
-            value[source or "none"] += price
+            holdings.value[source or "none"] += price
 
-    # The few whose status changed after the day: their status that day is read from their history.
+
+def _count_status_from_history(holdings: _Holdings, *, assets: QuerySet[Asset], as_of: date, on_loan: Exists) -> None:
+    """Count the few assets whose status changed after the day: their status that day is read from their
+    history (the last change on or before it; in stock before the first)."""
     later = list(
         assets.filter(status_since__gt=as_of)
         .annotate(on_loan=on_loan)
         .values_list("pk", "kind_id", "on_loan", "institution__registration_number", "funding_source__code", "price")
     )
-    if later:
-        history: dict[int, str] = {}
-        for asset_id, status in (
-            AssetStatusChange.objects.filter(asset_id__in=[row[0] for row in later], changed_on__lte=as_of)
-            .order_by("asset_id", "changed_on", "pk")
-            .values_list("asset_id", "status")
-        ):
-            history[asset_id] = status  # the last one wins
-        for asset_id, kind_id, lent, number, source, price in later:
-            add(kind_id, history.get(asset_id, AssetStatus.IN_STOCK.value), lent, number, source, 1, price)
+    if not later:
+        return
+    history: dict[int, str] = {}
+    for asset_id, status in (
+        AssetStatusChange.objects.filter(asset_id__in=[row[0] for row in later], changed_on__lte=as_of)
+        .order_by("asset_id", "changed_on", "pk")
+        .values_list("asset_id", "status")
+    ):
+        history[asset_id] = status  # the last one wins
+    for asset_id, kind_id, lent, number, source, price in later:
+        holdings.add(kind_id, history.get(asset_id, AssetStatus.IN_STOCK.value), lent, number, source, 1, price)
 
-    scoped_loans = open_loans.visible_to(visible_to)
-    loans = scoped_loans.aggregate(
+
+def _open_loan_counts(open_loans: LoanQuerySet, *, as_of: date, visible_to: Viewer) -> dict[str, int]:
+    """The viewer's loans open on the day: to learners, to staff, and overdue (one query)."""
+    return open_loans.visible_to(visible_to).aggregate(
         learners=Count("pk", filter=Q(learner__isnull=False)),
         staff=Count("pk", filter=Q(staff_member__isnull=False)),
         overdue=Count("pk", filter=Q(due_on__lt=as_of)),
     )
+
+
+@cached_figures("registry", "people", "finance", "assets")
+def assets_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """The assets figures as of a date (`manage.py assets_stats`, `GET /api/assets/stats/`): assets by kind and
+    status, by institution and kind, loans to learners and staff, overdue loans, value by funding source, licence
+    seats in force, rooms by kind and their computers. `total`, the institutions' counts and the value cover the
+    assets held (in stock, lent, in repair). A handful of grouped queries whatever the number of assets."""
+    assets = Asset.objects.visible_to(visible_to).filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=as_of))
+    open_loans = Loan.objects.open_on(as_of)
+    on_loan = Exists(open_loans.filter(asset=OuterRef("pk")))
+    holdings = _Holdings.of_kinds(list(AssetKind.objects.values_list("pk", "code")))
+    current = assets.filter(Q(status_since__isnull=True) | Q(status_since__lte=as_of))
+    _count_current_status(holdings, current=current, as_of=as_of)
+    _count_status_from_history(holdings, assets=assets, as_of=as_of, on_loan=on_loan)
+    loans = _open_loan_counts(open_loans, as_of=as_of, visible_to=visible_to)
     seats = (
         Licence.objects.visible_to(visible_to)
         .filter(valid_from__lte=as_of)
@@ -125,12 +164,12 @@ def assets_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     room_counts = dict(rooms.values_list("kind").annotate(n=Count("pk")).order_by())
     return {
         "as_of": as_of.isoformat(),
-        "assets_by_kind": by_kind,
-        "assets_by_institution": {number: dict(counts) for number, counts in sorted(by_institution.items())},
+        "assets_by_kind": holdings.by_kind,
+        "assets_by_institution": {number: dict(counts) for number, counts in sorted(holdings.by_institution.items())},
         "on_loan_to_learners": loans["learners"],
         "on_loan_to_staff": loans["staff"],
         "overdue_loans": loans["overdue"],
-        "value_by_source": {source: money(amount) for source, amount in sorted(value.items())},
+        "value_by_source": {source: money(amount) for source, amount in sorted(holdings.value.items())},
         "licence_seats": dict(seats),
         "rooms_by_kind": {kind: room_counts.get(kind, 0) for kind in RoomKind.values},
         "computers_in_rooms": rooms.aggregate(n=Sum("computers"))["n"] or 0,

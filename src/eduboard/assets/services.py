@@ -11,7 +11,6 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -115,16 +114,35 @@ def staff_member_works_at(*, staff_member_id: int, institution_id: int, on: date
     )
 
 
+def loans_meet(*, lent_on: date, returned_on: date | None, other_lent_on: date, other_returned_on: date | None) -> bool:
+    """The lending rule that a device is on one loan at a time: whether the days [lent_on, returned_on) of a loan
+    meet another loan's of the same device (an open loan reaches to the end of time). The service and the
+    importer ask this."""
+    return (other_returned_on is None or other_returned_on > lent_on) and (
+        returned_on is None or other_lent_on < returned_on
+    )
+
+
 def overlapping_loan(
     *, asset: Asset, lent_on: date, returned_on: date | None, exclude: int | None = None
 ) -> Loan | None:
-    """A loan of `asset` whose days meet [lent_on, returned_on) (open loans reach to the end of time)."""
-    loans = Loan.objects.filter(asset=asset).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=lent_on))
-    if returned_on is not None:
-        loans = loans.filter(lent_on__lt=returned_on)
+    """A loan of `asset` whose days meet [lent_on, returned_on) (`loans_meet`; a device's loans are few)."""
+    loans = Loan.objects.filter(asset=asset)
     if exclude is not None:
         loans = loans.exclude(pk=exclude)
-    return loans.first()
+    return next(
+        (
+            loan
+            for loan in loans
+            if loans_meet(
+                lent_on=lent_on,
+                returned_on=returned_on,
+                other_lent_on=loan.lent_on,
+                other_returned_on=loan.returned_on,
+            )
+        ),
+        None,
+    )
 
 
 def _check_borrower(asset: Asset, learner: Learner | None, staff_member: StaffMember | None, on: date) -> None:

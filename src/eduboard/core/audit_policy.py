@@ -30,7 +30,7 @@ CHILDREN_PERSONAL_DATA: frozenset[str] = frozenset(
         "prevention.SupportPlan",  # a child at risk of leaving school and the support given
         "quality.LearnerResult",  # a child's exam result
         "projects.Mobility",  # the children named on a project's trip
-        "innovation.Team",  # a robotics team's members: children's first names and ages
+        "competitions.Team",  # a robotics team's members: children's first names and ages
     }
 )
 

@@ -528,6 +528,99 @@ def _migration_differences(manifest: dict[str, Any]) -> tuple[list[str], list[st
 # --- Restore
 
 
+def _members_to_restore(
+    tar: tarfile.TarFile, manifest: dict[str, Any], *, archive: Path, target: Database
+) -> tuple[tarfile.TarInfo, list[tarfile.TarInfo]]:
+    """The archive's database member and its media members, once the archive is known to hold the target's
+    vendor's database and to be whole; BackupError otherwise."""
+    vendor = manifest["database"]["vendor"]
+    if vendor != target.vendor:
+        raise BackupError(
+            _("%(path)s holds a %(archive)s database; the target database is %(target)s: nothing was restored.")
+            % {"path": archive, "archive": VENDOR_NAMES[vendor], "target": VENDOR_NAMES[target.vendor]}
+        )
+    try:
+        members = tar.getmembers()  # reads the whole archive: a truncated one fails here
+    except (tarfile.TarError, EOFError):
+        raise BackupError(_("The archive is damaged (cut short?): nothing was restored.")) from None
+    database_member = next((m for m in members if m.name == manifest["database"]["member"]), None)
+    if database_member is None or not database_member.isfile():
+        raise BackupError(_("The archive has no database in it: nothing was restored."))
+    media_members = [m for m in members if _media_name(m) is not None]
+    return database_member, media_members
+
+
+def _refuse_unless_empty(target: Database, media_root: Path) -> None:
+    """BackupError when the target database or MEDIA_ROOT holds anything (a restore without `force`)."""
+    empty = _sqlite_is_empty(_sqlite_path(target)) if target.vendor == "sqlite" else _postgres_is_empty(target)
+    if not empty:
+        raise BackupError(
+            _(
+                "The database %(database)s is not empty: restore into a new database, or add --force to "
+                "replace what it holds."
+            )
+            % {"database": target.label}
+        )
+    if _has_files(media_root):
+        raise BackupError(
+            _("MEDIA_ROOT (%(path)s) holds files: restore with an empty MEDIA_ROOT, or add --force to replace them.")
+            % {"path": media_root}
+        )
+
+
+def _postgres_restore(dump: Path, target: Database) -> None:
+    """Restore a `pg_dump -Fc` dump over the target database in one transaction, then give the planner its
+    statistics and drop the cached figures' tokens."""
+    _run_postgres_program(
+        "pg_restore",
+        [
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            "--dbname=",  # the database comes from PGDATABASE, like the rest
+            str(dump),
+        ],
+        target,
+    )
+    # pg_restore brings no planner statistics: without them the first figures are slow.
+    _run_postgres_program("psql", ["--no-psqlrc", "--quiet", "--command", "ANALYZE"], target)
+    forget = (
+        f"DO $$ BEGIN IF to_regclass('core_datageneration') IS NOT NULL THEN {FORGET_FIGURE_TOKENS_SQL}; END IF; END $$"
+    )
+    _run_postgres_program("psql", ["--no-psqlrc", "--quiet", "--command", forget], target)
+
+
+def _restore_members(
+    tar: tarfile.TarFile,
+    manifest: dict[str, Any],
+    *,
+    database_member: tarfile.TarInfo,
+    media_members: list[tarfile.TarInfo],
+    target: Database,
+    media_root: Path,
+) -> tuple[int, int]:
+    """Extract the checked database and the media files into a working directory beside MEDIA_ROOT, restore the
+    database into the target and put the files in MEDIA_ROOT; the files' count and bytes."""
+    media_root.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".eduboard-restore-", dir=media_root.parent) as work:
+        working = Path(work)
+        dump = working / database_member.name
+        _extract_checked(tar, database_member, dump, manifest["database"]["sha256"])
+        staged = working / "media"
+        staged.mkdir()
+        for member in media_members:
+            member.name = str(_media_name(member))
+            tar.extract(member, staged, filter="data")
+        if target.vendor == "sqlite":
+            _sqlite_restore(dump, _sqlite_path(target), working)
+        else:
+            _postgres_restore(dump, target)
+        return _replace_media(staged, media_root)
+
+
 def backup_restore(*, archive: Path, database_url: str | None = None, force: bool = False) -> RestoreResult:
     """Restore an archive into the configured database (or the one `database_url` names) and MEDIA_ROOT.
 
@@ -540,75 +633,17 @@ def backup_restore(*, archive: Path, database_url: str | None = None, force: boo
     try:
         with _open_archive(archive) as tar:
             manifest = _read_manifest(tar, archive)
-            vendor = manifest["database"]["vendor"]
-            if vendor != target.vendor:
-                raise BackupError(
-                    _("%(path)s holds a %(archive)s database; the target database is %(target)s: nothing was restored.")
-                    % {"path": archive, "archive": VENDOR_NAMES[vendor], "target": VENDOR_NAMES[target.vendor]}
-                )
-            try:
-                members = tar.getmembers()  # reads the whole archive: a truncated one fails here
-            except (tarfile.TarError, EOFError):
-                raise BackupError(_("The archive is damaged (cut short?): nothing was restored.")) from None
-            database_member = next((m for m in members if m.name == manifest["database"]["member"]), None)
-            if database_member is None or not database_member.isfile():
-                raise BackupError(_("The archive has no database in it: nothing was restored."))
-            media_members = [m for m in members if _media_name(m) is not None]
+            database_member, media_members = _members_to_restore(tar, manifest, archive=archive, target=target)
             if not force:
-                empty = (
-                    _sqlite_is_empty(_sqlite_path(target)) if target.vendor == "sqlite" else _postgres_is_empty(target)
-                )
-                if not empty:
-                    raise BackupError(
-                        _(
-                            "The database %(database)s is not empty: restore into a new database, or add --force to "
-                            "replace what it holds."
-                        )
-                        % {"database": target.label}
-                    )
-                if _has_files(media_root):
-                    raise BackupError(
-                        _(
-                            "MEDIA_ROOT (%(path)s) holds files: restore with an empty MEDIA_ROOT, or add --force to "
-                            "replace them."
-                        )
-                        % {"path": media_root}
-                    )
-            media_root.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryDirectory(prefix=".eduboard-restore-", dir=media_root.parent) as work:
-                working = Path(work)
-                dump = working / database_member.name
-                _extract_checked(tar, database_member, dump, manifest["database"]["sha256"])
-                staged = working / "media"
-                staged.mkdir()
-                for member in media_members:
-                    member.name = str(_media_name(member))
-                    tar.extract(member, staged, filter="data")
-                if target.vendor == "sqlite":
-                    _sqlite_restore(dump, _sqlite_path(target), working)
-                else:
-                    _run_postgres_program(
-                        "pg_restore",
-                        [
-                            "--clean",
-                            "--if-exists",
-                            "--no-owner",
-                            "--no-privileges",
-                            "--single-transaction",
-                            "--exit-on-error",
-                            "--dbname=",  # the database comes from PGDATABASE, like the rest
-                            str(dump),
-                        ],
-                        target,
-                    )
-                    # pg_restore brings no planner statistics: without them the first figures are slow.
-                    _run_postgres_program("psql", ["--no-psqlrc", "--quiet", "--command", "ANALYZE"], target)
-                    forget = (
-                        "DO $$ BEGIN IF to_regclass('core_datageneration') IS NOT NULL THEN "
-                        f"{FORGET_FIGURE_TOKENS_SQL}; END IF; END $$"
-                    )
-                    _run_postgres_program("psql", ["--no-psqlrc", "--quiet", "--command", forget], target)
-                media_files, media_bytes = _replace_media(staged, media_root)
+                _refuse_unless_empty(target, media_root)
+            media_files, media_bytes = _restore_members(
+                tar,
+                manifest,
+                database_member=database_member,
+                media_members=media_members,
+                target=target,
+                media_root=media_root,
+            )
     except OSError as error:
         raise BackupError(
             _("The restore could not read or write a file: %(reason)s") % {"reason": _os_reason(error)}

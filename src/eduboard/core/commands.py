@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
 from eduboard.core.imports import Importer, ImportFailed
+from eduboard.core.jobs import area_importers
 from eduboard.core.scope import WHOLE_CITY
 
 
@@ -29,9 +30,15 @@ class ImportCommand(BaseCommand):
     refused in one line and exit status 1, never a traceback; bad rows are listed one a line, as on the page."""
 
     importers: Mapping[str, type[Importer]] = {}
+    area = ""  # or: the kinds every app registered under this import area (core.jobs.register_importers)
+
+    def kinds(self) -> Mapping[str, type[Importer]]:
+        if self.area:
+            return area_importers(self.area)
+        return self.importers
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", choices=sorted(self.importers))
+        parser.add_argument("kind", choices=sorted(self.kinds()))
         parser.add_argument(
             "file",
             nargs="?",
@@ -50,7 +57,7 @@ class ImportCommand(BaseCommand):
 
     @no_translations  # messages on the command line stay in English, the file formats' language
     def handle(self, *args: Any, **options: Any) -> None:
-        importer_class = self.importers[options["kind"]]
+        importer_class = self.kinds()[options["kind"]]
         if options["template"]:
             self.write_template(importer_class, options["file"])
             return

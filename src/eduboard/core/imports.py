@@ -50,6 +50,7 @@ from eduboard.core.bulk_rows import (  # noqa: F401 - the importers' bulk reads 
 )
 from eduboard.core.scope import Viewer, institution_scope
 from eduboard.core.text import CONTROL_CHARACTER, first_control_character, first_invisible_character
+from eduboard.core.versions import _stamped
 
 MAX_REPORTED_ERRORS = 1000
 PROGRESS_EVERY = 2000  # rows between two reports of the check pass's progress
@@ -57,6 +58,7 @@ CHUNK_SIZE = 10_000  # rows per chunk: fewer round trips, and a few chunks in me
 ANALYZE_AFTER_ROWS = 10_000  # an import that creates or changes this many rows refreshes the planner's statistics
 
 Progress = Callable[[str, int, int], None]  # (phase, rows done, rows in all)
+FOUND: Any = object()  # `ScopedImporter.write_changes`'s default label: the row written
 
 
 @dataclass(frozen=True)
@@ -892,6 +894,77 @@ class Importer:
         if cls.example:
             writer.writerow([csv_safe(value) for value in cls.example])
         return buffer.getvalue()
+
+
+# --- writing what a row changed: one way for every area's importers
+
+
+def update_fields(instance: Any, values: Mapping[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """Set `values` on `instance`; the fields that changed, with their old and new values (empty: none)."""
+    changed = {}
+    for name, value in values.items():
+        old = getattr(instance, name)
+        if old != value:
+            setattr(instance, name, value)
+            changed[name] = (old, value)
+    return changed
+
+
+def save_changes(instance: Any, changes: Mapping[str, tuple[Any, Any]], *, also: Sequence[str] = ()) -> None:
+    """Write only the changed fields (and `also`, fields the caller set beside them) of a row read under lock, and
+    count the edit in its version (core.versions), so an edit someone made on the version before the import is
+    refused as stale, never written over it. `changes` may be empty: the edit was of the row's children."""
+    instance.version += 1
+    # save(), so the audit trail records it; the stamps (`updated_at`) move with every edit
+    instance.save(update_fields=[*changes, *also, "version", *_stamped(type(instance))])
+
+
+def next_version() -> models.Expression:
+    """The version of a row written in bulk (`bulk_update`, `update`), moved on by one in the database: the bulk
+    form of `save_changes`'s count."""
+    return models.F("version") + 1
+
+
+class ScopedImporter(Importer):
+    """An importer run for a viewer: rows may only touch institutions in the viewer's scope."""
+
+    #: Whether the change log lists changed references (`…_id` fields, as ids); areas whose files name them by
+    #: code log only the other fields.
+    logs_ids: ClassVar[bool] = True
+
+    def institution_allowed(self, institution_id: int) -> bool:
+        return self.scope is None or institution_id in self.scope
+
+    def write_changes(
+        self,
+        result: ImportResult,
+        record: Any,
+        found: Any,
+        values: Mapping[str, Any],
+        *,
+        related: Mapping[str, tuple[Any, Any]] | None = None,
+        also: Sequence[str] = (),
+        clean: bool = False,
+        label: object = FOUND,
+    ) -> dict[str, tuple[Any, Any]]:
+        """Set `values` on the stored row `found` and count the record: `unchanged`, or `updated` with only the
+        changed fields written and the row's version moved on (`save_changes`); returns the fields changed.
+        `related`: changes the caller made to many-to-many fields (old, new), logged with the others and moving
+        the version on too. `also`: fields the caller set beside `values`, written with them when anything
+        changed. `clean`: validate the row before writing it. `label`: what the change log names (by default the
+        row; None: `describe(record)`)."""
+        changes = update_fields(found, values)
+        logged = changes | dict(related or {})
+        if not logged:
+            self.counted(result, "unchanged", record)
+            return changes
+        if clean:
+            found.full_clean()
+        save_changes(found, changes, also=also)
+        if not self.logs_ids:
+            logged = {name: change for name, change in logged.items() if not name.endswith("_id")}
+        self.counted(result, "updated", record, logged, label=found if label is FOUND else label)
+        return changes
 
 
 def open_uploaded(handle: IO[bytes], destination: Path) -> Path:

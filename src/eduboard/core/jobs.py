@@ -49,6 +49,12 @@ def register_importers(area: str, importers: Mapping[str, type[Importer]]) -> No
         IMPORT_KINDS[(area, kind)] = importer
 
 
+def area_importers(area: str) -> dict[str, type[Importer]]:
+    """The import kinds registered under `area` (several apps may list theirs under one area, as the innovation
+    centre's apps do under `innovation`)."""
+    return {kind: importer for (name, kind), importer in IMPORT_KINDS.items() if name == area}
+
+
 # --- Liveness: a heartbeat in the shared cache, renewed by a thread that never touches the database.
 
 

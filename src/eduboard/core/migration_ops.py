@@ -35,3 +35,21 @@ def replace_field_index(app_label: str, model_name: str, field_name: str, index_
             )
 
     return migrations.RunPython(forwards, backwards, elidable=False)
+
+
+def move_content_types(from_label: str, to_label: str, models: list[str]) -> migrations.RunPython:
+    """When models move to another app and keep their tables (state-only migrations), move their content types too:
+    their permissions and audit-trail entries point at the content type, so they follow and nothing is lost. A
+    database made after the move has no old content types: then there is nothing to do."""
+
+    def rename(source: str, target: str) -> Any:
+        def run(apps: Any, schema_editor: Any) -> None:
+            content_type = apps.get_model("contenttypes", "ContentType")
+            db = schema_editor.connection.alias
+            for model in models:
+                if not content_type.objects.using(db).filter(app_label=target, model=model).exists():
+                    content_type.objects.using(db).filter(app_label=source, model=model).update(app_label=target)
+
+        return run
+
+    return migrations.RunPython(rename(from_label, to_label), rename(to_label, from_label), elidable=False)

@@ -19,6 +19,7 @@ from django_stubs_ext import StrOrPromise
 from eduboard.core.imports import (
     ImportResult,
     RowProblem,
+    ScopedImporter,
     parse_choice,
     parse_date,
     parse_int,
@@ -27,7 +28,6 @@ from eduboard.core.imports import (
 )
 from eduboard.finance.choices import CostKind, Purpose
 from eduboard.finance.models import Allocation, CostRate, Expenditure, FundingSource, InstitutionSet
-from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Institution
 
 SOURCE_CODES = ["state", "municipal", "eu_funds", "erasmus", "other"]
@@ -171,14 +171,8 @@ class AllocationImporter(FinanceImporter):
                     amount=record.amount,
                 )
                 self.counted(result, "created", record, label=allocation)
-            elif allocation.amount != record.amount:
-                changes = {"amount": (allocation.amount, record.amount)}
-                allocation.amount = record.amount
-                allocation.version += 1
-                allocation.save()  # save(), so the audit trail records the change of amount
-                self.counted(result, "updated", record, changes, label=allocation)
             else:
-                self.counted(result, "unchanged", record)
+                self.write_changes(result, record, allocation, {"amount": record.amount})
 
 
 @dataclass(frozen=True)
@@ -282,21 +276,9 @@ class ExpenditureImporter(FinanceImporter):
                     description=record.description,
                 )
                 self.counted(result, "created", record, label=expenditure)
-            elif (expenditure.amount, expenditure.description) != (record.amount, record.description):
-                changes = {
-                    name: (before, after)
-                    for name, before, after in (
-                        ("amount", expenditure.amount, record.amount),
-                        ("description", expenditure.description, record.description),
-                    )
-                    if before != after
-                }
-                expenditure.amount, expenditure.description = record.amount, record.description
-                expenditure.version += 1
-                expenditure.save()
-                self.counted(result, "updated", record, changes, label=expenditure)
             else:
-                self.counted(result, "unchanged", record)
+                values = {"amount": record.amount, "description": record.description}
+                self.write_changes(result, record, expenditure, values)
 
     def finish(self, result: ImportResult) -> None:
         """Warnings (never errors) for allocations now spent beyond their amount."""
@@ -353,13 +335,8 @@ class CostRateImporter(FinanceImporter):
             if rate is None:
                 rate = CostRate.objects.create(year=record.year, kind=record.kind, monthly_cost=record.monthly_cost)
                 self.counted(result, "created", record, label=rate)
-            elif rate.monthly_cost != record.monthly_cost:
-                changes = {"monthly_cost": (rate.monthly_cost, record.monthly_cost)}
-                rate.monthly_cost = record.monthly_cost
-                rate.save()
-                self.counted(result, "updated", record, changes, label=rate)
             else:
-                self.counted(result, "unchanged", record)
+                self.write_changes(result, record, rate, {"monthly_cost": record.monthly_cost})
 
 
 IMPORTERS: dict[str, type[FinanceImporter]] = {

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Max, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Sum, Value, When
 
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
@@ -34,7 +34,14 @@ from eduboard.finance.models import (
     SettlementLine,
 )
 from eduboard.registry.choices import GroupKind, ProgrammeLevel, SpecialNeeds
-from eduboard.registry.models import Enrolment, Institution, Municipality, enrolment_holding_q, enrolment_overlapping_q
+from eduboard.registry.models import (
+    Enrolment,
+    Institution,
+    Learner,
+    Municipality,
+    enrolment_holding_q,
+    enrolment_overlapping_q,
+)
 from eduboard.registry.rules import in_last_preschool_year
 
 ZERO = Decimal("0.00")
@@ -183,7 +190,7 @@ def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None 
     return sorted(result, key=lambda use: (use.recipient_name, use.purpose, use.source))
 
 
-def summed_per_purpose(uses: list[AllocationUse]) -> list[AllocationUse]:
+def summed_per_purpose(*, uses: list[AllocationUse]) -> list[AllocationUse]:
     """`uses` with the allocations to single institutions summed per year, purpose and source, one row each (a
     country's thousands of institution allocations; `institutions` says how many a sum holds); an allocation to a
     group of institutions, and one institution alone in its purpose and source, stay as they are."""
@@ -214,7 +221,7 @@ def summed_per_purpose(uses: list[AllocationUse]) -> list[AllocationUse]:
     return result
 
 
-def utilisation_by_source(uses: list[AllocationUse]) -> dict[str, dict[str, Any]]:
+def utilisation_by_source(*, uses: list[AllocationUse]) -> dict[str, dict[str, Any]]:
     """Allocated, spent and utilisation summed per funding source code."""
     totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for use in uses:
@@ -623,6 +630,58 @@ def month_bounds(month: date) -> tuple[date, date]:
     return first, last
 
 
+def _placement(enrolment: Enrolment) -> Placement:
+    """An enrolment as the meal rules read it (its group, programme, school year and learner selected with it)."""
+    group, learner = enrolment.group, enrolment.learner
+    level = group.programme.level
+    return Placement(
+        enrolment_id=enrolment.pk,
+        learner_id=learner.pk,
+        institution_id=group.institution_id,
+        calendar=calendar_of(level),
+        enrolled_on=enrolment.enrolled_on,
+        left_on=enrolment.left_on,
+        level=level,
+        grade=group.grade,
+        preparatory_year=level == ProgrammeLevel.PRESCHOOL
+        and in_last_preschool_year(learner.birth_date, group.school_year.start_date),
+        special_needs=group.programme.special_needs != SpecialNeeds.NONE,
+        large_family=learner.large_family_card,
+        ukrainian_civilian=learner.ukrainian_civilian,
+        declared_in_city=bool(learner.declared_municipality and learner.declared_municipality.is_home),
+    )
+
+
+def _meal_contracts(learner_ids: QuerySet[Enrolment, dict[str, Any]]) -> dict[int, list[tuple[date, date | None]]]:
+    """Learner id -> (signed on, ended on) of each of the learners' meal contracts (one query)."""
+    contracts: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for learner_id, start, end in MealContract.objects.filter(learner_id__in=learner_ids).values_list(
+        "learner_id", "signed_on", "ended_on"
+    ):
+        contracts[learner_id].append((start, end))
+    return contracts
+
+
+def _meal_line(*, learner: Learner, group: str, rule: MealRule, days: int) -> MealLine:
+    """A learner's `days` under a stored rule, with the amounts they come to."""
+    amounts = amounts_for(rule_spec(rule), days)
+    return MealLine(
+        learner_id=learner.pk,
+        name=f"{learner.last_name} {learner.first_name}",
+        masked_code=learner.masked_code,
+        group=group,
+        rule_code=rule.code,
+        rule_name=rule.name,
+        days=days,
+        price_per_day=rule.price_per_day,
+        state_per_day=rule.state_per_day,
+        municipal_per_day=rule.municipal_per_day,
+        total=amounts.total,
+        state=amounts.state,
+        municipal=amounts.municipal,
+    )
+
+
 def meal_compensation(*, institution: Institution, month: date) -> MealComputation:
     """The month's compensation for the institution's learners: every learner's days under the rule that
     applied, each learner-day paid once (a learner in two institutions is paid by the enrolment that
@@ -643,35 +702,9 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
         str(calendar): meal_days(calendar=calendar, first=first, last=last, days_off=days_off)
         for calendar in (DayOffScope.PRESCHOOLS, DayOffScope.SCHOOLS)
     }
-    placements: list[Placement] = []
-    groups: dict[int, str] = {}
-    for enrolment in enrolments:
-        group, learner = enrolment.group, enrolment.learner
-        groups[enrolment.pk] = group.name
-        level = group.programme.level
-        placements.append(
-            Placement(
-                enrolment_id=enrolment.pk,
-                learner_id=learner.pk,
-                institution_id=group.institution_id,
-                calendar=calendar_of(level),
-                enrolled_on=enrolment.enrolled_on,
-                left_on=enrolment.left_on,
-                level=level,
-                grade=group.grade,
-                preparatory_year=level == ProgrammeLevel.PRESCHOOL
-                and in_last_preschool_year(learner.birth_date, group.school_year.start_date),
-                special_needs=group.programme.special_needs != SpecialNeeds.NONE,
-                large_family=learner.large_family_card,
-                ukrainian_civilian=learner.ukrainian_civilian,
-                declared_in_city=bool(learner.declared_municipality and learner.declared_municipality.is_home),
-            )
-        )
-    contracts: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for learner_id, start, end in MealContract.objects.filter(learner_id__in=learner_ids).values_list(
-        "learner_id", "signed_on", "ended_on"
-    ):
-        contracts[learner_id].append((start, end))
+    placements = [_placement(enrolment) for enrolment in enrolments]
+    groups = {enrolment.pk: enrolment.group.name for enrolment in enrolments}
+    contracts = _meal_contracts(learner_ids)
     stored_rules = {rule.pk: rule for rule in MealRule.objects.all()}
     assigned = assign_days(
         placements=placements,
@@ -690,25 +723,8 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
         school_days={str(calendar): len(days) for calendar, days in calendars.items()},
     )
     for (learner_id, enrolment_id, rule_id), days in counted.items():
-        stored = stored_rules[rule_id]
-        learner = learners[learner_id]
-        amounts = amounts_for(rule_spec(stored), days)
         computation.lines.append(
-            MealLine(
-                learner_id=learner_id,
-                name=f"{learner.last_name} {learner.first_name}",
-                masked_code=learner.masked_code,
-                group=groups[enrolment_id],
-                rule_code=stored.code,
-                rule_name=stored.name,
-                days=days,
-                price_per_day=stored.price_per_day,
-                state_per_day=stored.state_per_day,
-                municipal_per_day=stored.municipal_per_day,
-                total=amounts.total,
-                state=amounts.state,
-                municipal=amounts.municipal,
-            )
+            _meal_line(learner=learners[learner_id], group=groups[enrolment_id], rule=stored_rules[rule_id], days=days)
         )
     computation.lines.sort(key=lambda line: (line.group, line.name, line.rule_code))
     return computation
@@ -727,7 +743,7 @@ def finance_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
         "year": as_of.year,
         "sources": dict(FundingSource.objects.values_list("code", "name")),
         "utilisation_by_allocation": [use.as_dict() for use in uses],
-        "utilisation_by_source": utilisation_by_source(uses),
+        "utilisation_by_source": utilisation_by_source(uses=uses),
         "cost_per_learner": cost_per_learner(as_of=as_of, visible_to=visible_to),
     }
     if sees_whole_city(visible_to):

@@ -59,7 +59,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     form = AsOfForm(request.GET or None, latest=selectors.latest_money_date(visible_to=scope))
     as_of = form.as_of_date()
     uses = selectors.allocation_utilisation(as_of=as_of, visible_to=scope)
-    by_source = selectors.utilisation_by_source(uses)
+    by_source = selectors.utilisation_by_source(uses=uses)
     source_names = {use.source: use.source_name for use in uses}
     costs = selectors.cost_per_learner(as_of=as_of, visible_to=scope)
     cost_rows = [(CostKind(kind).label, figures) for kind, figures in costs.items()]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from eduboard.people.models import (
     Employment,
@@ -276,3 +277,17 @@ def load(institutions: dict[str, Institution]) -> None:
             defaults={"fte": Decimal(fte), "declared_on": date(2024, 7, 25), "filled_on": filled_on},
         )
     _load_training()
+
+
+def link_head_user(head_user: Any) -> None:
+    """The demo head (a user of accounts.demo) is the head (a staff member) of their school, so they see their own
+    professional evaluation."""
+    employment = (
+        Employment.objects.filter(institution__in=head_user.institutions.all(), position__code="head")
+        .select_related("staff_member")
+        .order_by("pk")
+        .first()
+    )
+    if employment is not None and employment.staff_member.user_id in (None, head_user.pk):
+        StaffMember.objects.filter(user=head_user).exclude(pk=employment.staff_member.pk).update(user=None)
+        StaffMember.objects.filter(pk=employment.staff_member.pk).update(user=head_user)

@@ -15,14 +15,16 @@ from django_stubs_ext import StrOrPromise
 from eduboard.core.imports import (
     ImportResult,
     RowProblem,
+    ScopedImporter,
     check,
     parse_date,
     parse_required,
     parse_text,
+    save_changes,
+    update_fields,
 )
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
 from eduboard.people.services import fte_warning
-from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Institution
 from eduboard.registry.validators import normalise_personal_code, validate_personal_code
 
@@ -139,6 +141,7 @@ class StaffImporter(PeopleImporter):
     def prepare(self) -> None:
         super().prepare()
         self.warnings: list[str] = []
+        self.numbers: dict[int, str] | None = None  # institution id -> registration number, for the change log
 
     def parse(self, values: dict[str, str]) -> StaffRow:
         code = normalise_personal_code(parse_required(values, "personal_code"))
@@ -187,9 +190,10 @@ class StaffImporter(PeopleImporter):
     def employment_label(self, person: StaffMember, employment: Employment) -> str:
         if self.change_log is None:
             return ""
-        numbers = {pk: number for number, pk in self.institutions.items()}
+        if self.numbers is None:
+            self.numbers = {pk: number for number, pk in self.institutions.items()}
         return (
-            f"employment of {person.masked_code} at {numbers.get(employment.institution_id, '')} "
+            f"employment of {person.masked_code} at {self.numbers.get(employment.institution_id, '')} "
             f"from {employment.start_date.isoformat()}"
         )
 
@@ -204,18 +208,8 @@ class StaffImporter(PeopleImporter):
                 )
                 people[record.personal_code] = person
                 self.logged(record, "created", person)
-            elif (person.first_name, person.last_name) != (record.first_name, record.last_name):
-                changes: dict[str, tuple[Any, Any]] = {
-                    name: (before, after)
-                    for name, before, after in (
-                        ("first_name", person.first_name, record.first_name),
-                        ("last_name", person.last_name, record.last_name),
-                    )
-                    if before != after
-                }
-                person.first_name, person.last_name = record.first_name, record.last_name
-                person.version += 1  # the edit counted (core.versions); only the changed fields written
-                person.save(update_fields=[*changes, "version", "updated_at"])
+            elif changes := update_fields(person, {"first_name": record.first_name, "last_name": record.last_name}):
+                save_changes(person, changes)
                 self.logged(record, "updated", person, changes)
         current = {
             (e.staff_member_id, e.institution_id, e.position_id, e.subject, e.start_date): e
@@ -238,22 +232,14 @@ class StaffImporter(PeopleImporter):
                 )
                 self.counted(result, "created", record, label=self.employment_label(person, employment))
                 touched.add(person.pk)
-            elif (employment.fte, employment.end_date) != (record.fte, record.end_date):
-                changes = {
-                    name: (before, after)
-                    for name, before, after in (
-                        ("fte", employment.fte, record.fte),
-                        ("end_date", employment.end_date, record.end_date),
-                    )
-                    if before != after
-                }
-                employment.fte, employment.end_date = record.fte, record.end_date
-                employment.version += 1  # the edit counted (core.versions)
-                employment.save(update_fields=[*changes, "version", "updated_at"])  # save(): the audit trail records it
-                self.counted(result, "updated", record, changes, label=self.employment_label(person, employment))
+            elif self.write_changes(
+                result,
+                record,
+                employment,
+                {"fte": record.fte, "end_date": record.end_date},
+                label=self.employment_label(person, employment),
+            ):
                 touched.add(person.pk)
-            else:
-                self.counted(result, "unchanged", record)
         for person in people.values():
             if person.pk in touched:
                 warning = fte_warning(staff_member=person, start_date=date.min, end_date=None)
@@ -329,21 +315,8 @@ class VacancyImporter(PeopleImporter):
                     filled_on=record.filled_on,
                 )
                 self.counted(result, "created", record, label=vacancy)
-            elif (vacancy.fte, vacancy.filled_on) != (record.fte, record.filled_on):
-                changes = {
-                    name: (before, after)
-                    for name, before, after in (
-                        ("fte", vacancy.fte, record.fte),
-                        ("filled_on", vacancy.filled_on, record.filled_on),
-                    )
-                    if before != after
-                }
-                vacancy.fte, vacancy.filled_on = record.fte, record.filled_on
-                vacancy.version += 1
-                vacancy.save(update_fields=[*changes, "version", "updated_at"])
-                self.counted(result, "updated", record, changes, label=vacancy)
             else:
-                self.counted(result, "unchanged", record)
+                self.write_changes(result, record, vacancy, {"fte": record.fte, "filled_on": record.filled_on})
 
 
 IMPORTERS: dict[str, type[ScopedImporter]] = {importer.kind: importer for importer in (StaffImporter, VacancyImporter)}

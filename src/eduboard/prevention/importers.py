@@ -19,11 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from eduboard.core.imports import ImportResult, RowProblem, parse_choice, parse_date, parse_int, parse_required
+from eduboard.core.imports import (
+    ImportResult,
+    RowProblem,
+    ScopedImporter,
+    parse_choice,
+    parse_date,
+    parse_int,
+    parse_required,
+)
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
 from eduboard.prevention.choices import NOT_ASSESSED, Term
 from eduboard.prevention.models import Absence, TermResult
-from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Enrolment, Institution, Learner
 from eduboard.registry.validators import mask_personal_code, normalise_personal_code
 
@@ -61,15 +68,7 @@ def save(model: Any, importer: LearnerRowImporter, record: Any, result: ImportRe
     if found is None:
         importer.counted(result, "created", record, label=model.objects.create(**key, **values))
         return
-    changes = {name: (getattr(found, name), value) for name, value in values.items() if getattr(found, name) != value}
-    if not changes:
-        importer.counted(result, "unchanged", record)
-        return
-    for name, value in values.items():
-        setattr(found, name, value)
-    found.version += 1
-    found.save(update_fields=[*changes, "version", "updated_at"])
-    importer.counted(result, "updated", record, changes, label=found)
+    importer.write_changes(result, record, found, values)
 
 
 @dataclass(frozen=True)

@@ -309,6 +309,55 @@ def learner_case(*, learner: Any, as_of: date, visible_to: Viewer) -> dict[str, 
             .order_by("timestamp")
         ):
             history.setdefault(int(entry.object_id or 0), []).append(entry)
+        _rows_named_at_once([entry for entries in history.values() for entry in entries])
     for plan in plans:
         plan.history_entries = history.get(plan.pk, [])
     return {"enrolment": enrolment, "rules_now": rules_now, "absences": absences, "grades": grades, "plans": plans}
+
+
+def _rows_named_at_once(entries: list[Any]) -> None:
+    """Let audit entries show the rows their changes point to (a plan's learner, institution, responsible person)
+    from one query per kind of row for all of them: auditlog would look each value of each entry up alone. What
+    each entry shows is auditlog's own (`str` of the row; a value it cannot find is left to auditlog)."""
+    from auditlog.models import LogEntry
+    from django.conf import settings
+    from django.core.exceptions import FieldDoesNotExist, ValidationError
+    from django.utils.encoding import smart_str
+
+    def pointed(entry: LogEntry) -> list[tuple[Any, Any]]:
+        model = entry.content_type.model_class()
+        found = []
+        for name, values in entry.changes_dict.items():
+            try:
+                field = model._meta.get_field(name) if model is not None else None
+            except FieldDoesNotExist:
+                continue
+            if field is None or field.get_internal_type() not in ("ForeignKey", "OneToOneField"):
+                continue
+            for value in values if isinstance(values, list) else []:
+                try:
+                    found.append((field.related_model, field.related_model._meta.pk.to_python(value)))
+                except ValidationError:
+                    continue
+        return found
+
+    wanted: dict[Any, set[Any]] = {}
+    for entry in entries:
+        for related, pk in pointed(entry):
+            wanted.setdefault(related, set()).add(pk)
+    names = {}
+    for related, pks in wanted.items():
+        manager = related._meta.base_manager if settings.AUDITLOG_USE_BASE_MANAGER else related._meta.default_manager
+        names.update({(related, row.pk): smart_str(row) for row in manager.filter(pk__in=pks)})
+
+    for entry in entries:
+        lookup = entry._get_changes_display_for_fk_field
+
+        def display(field: Any, value: Any, lookup: Any = lookup) -> str:
+            try:
+                key = (field.related_model, field.related_model._meta.pk.to_python(value))
+            except ValidationError:
+                return str(lookup(field, value))
+            return names[key] if key in names else str(lookup(field, value))
+
+        entry.__dict__["_get_changes_display_for_fk_field"] = display

@@ -17,7 +17,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from eduboard.assets.models import Asset
 from eduboard.projects.choices import ensure_standard_programmes
 from eduboard.projects.models import (
     Deadline,
@@ -256,7 +255,7 @@ def _device_projects(schools: list[Institution]) -> None:
     """The two projects that paid for the devices of seed 002, section II, and the devices linked to them; a school
     takes part up to the project's last day (the schools closed on 31 August 2024 in the screens project only,
     their pupils' Chromebooks project goes on in the schools they were joined to)."""
-    screens = _project(
+    _project(
         SCREENS_PROJECT,
         "esf",
         [s for s in schools if _holder(s, last_day=date(2024, 6, 30)) == s],
@@ -270,7 +269,7 @@ def _device_projects(schools: list[Institution]) -> None:
         grant=D("0.00"),  # the seed names no amount
         results="2024. gada pirmajā pusgadā iegādāti 39 interaktīvie ekrāni.",
     )
-    chromebooks = _project(
+    _project(
         CHROMEBOOKS_PROJECT,
         "rrf",
         [s for s in schools if _holder(s, last_day=date(2026, 6, 30)) == s],
@@ -284,10 +283,8 @@ def _device_projects(schools: list[Institution]) -> None:
         grant=D("0.00"),  # the seed names no amount
         results="2023. gada beigās saņemtas 2124 Chromebook ierīces.",
     )
-    if screens is not None:
-        Asset.objects.filter(inventory_number__startswith="DVS-IE-", project__isnull=True).update(project=screens)
-    if chromebooks is not None:
-        Asset.objects.filter(inventory_number__startswith="DVS-CB-", project__isnull=True).update(project=chromebooks)
+    # The devices these two projects bought are linked to them by assets.demo.link_projects (assets stands on
+    # projects, not the other way round).
 
 
 def _seed_003() -> None:

@@ -27,11 +27,14 @@ from eduboard.core.imports import (
     ImportResult,
     RowError,
     RowProblem,
+    ScopedImporter,
     parse_choice,
     parse_date,
     parse_int,
     parse_required,
     parse_text,
+    save_changes,
+    update_fields,
 )
 from eduboard.core.scope import Viewer
 from eduboard.finance.importers import parse_amount
@@ -39,7 +42,6 @@ from eduboard.projects import rules
 from eduboard.projects.choices import CityRole, Direction, Flow, ProjectStatus
 from eduboard.projects.models import Mobility, Partner, Payment, Project, ProjectProgramme, Tranche
 from eduboard.projects.services import project_fit_problems
-from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Institution
 
 PERCENT = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$")
@@ -81,6 +83,8 @@ class ProjectFacts:
 
 class ProjectsImporter(ScopedImporter):
     """Looks projects up once per pass; rows may only touch projects of the viewer's institutions."""
+
+    logs_ids = False  # the files name programmes and projects by code and reference
 
     def __init__(self, *, viewer: Viewer) -> None:
         super().__init__(viewer=viewer)
@@ -224,18 +228,12 @@ class ProjectImporter(ProjectsImporter):
                 project.institutions.set(record.institution_ids)
                 self.counted(result, "created", record, label=project)
                 continue
-            changes = {
-                name: (getattr(project, name), value)
-                for name, value in record.values.items()
-                if getattr(project, name) != value
-            }
+            changes = update_fields(project, record.values)
             had = set(self.projects[record.reference].institution_ids)
             wanted = rules.institutions_after_edit(current=had, given=set(record.institution_ids), scope=self.scope)
             if not changes and had == wanted:
                 self.counted(result, "unchanged", record)
                 continue
-            for name, (_before, value) in changes.items():
-                setattr(project, name, value)
             problems = project_fit_problems(project)
             if problems:
                 row = self._chunk_rows.get(id(record), 0)
@@ -243,8 +241,7 @@ class ProjectImporter(ProjectsImporter):
                     [RowError(row, column, message) for column, messages in problems.items() for message in messages]
                 )
             if changes:
-                project.version += 1
-                project.save()  # save(), so the audit trail records the change
+                save_changes(project, changes)
             if had != wanted:
                 project.institutions.set(wanted)
                 changes["institutions"] = (len(had), len(wanted))
@@ -311,18 +308,7 @@ class PartnerImporter(ProjectsImporter):
                 )
                 self.counted(result, "created", record, label=partner)
                 continue
-            changes = {
-                name: (str(getattr(partner, name)), value)
-                for name, value in (("country", record.country), ("role", record.role))
-                if str(getattr(partner, name)) != value
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            partner.country, partner.role = record.country, record.role
-            partner.version += 1
-            partner.save()
-            self.counted(result, "updated", record, changes, label=partner)
+            self.write_changes(result, record, partner, {"country": record.country, "role": record.role})
 
 
 # --- tranches and payments
@@ -437,12 +423,8 @@ class TrancheImporter(ProjectsImporter):
                     amount=amount,
                 )
                 action = "created"
-            elif (tranche.share_percent, tranche.amount) != (record.share_percent, amount):
-                changes = {"share_percent": (tranche.share_percent, record.share_percent),
-                           "amount": (tranche.amount, amount)}  # fmt: skip
-                tranche.share_percent, tranche.amount = record.share_percent, amount
-                tranche.version += 1
-                tranche.save()
+            elif changes := update_fields(tranche, {"share_percent": record.share_percent, "amount": amount}):
+                save_changes(tranche, changes)
                 action = "updated"
             if record.received_on is not None and record.received_amount is not None:
                 payment = payments.get(tranche.pk)
@@ -455,12 +437,13 @@ class TrancheImporter(ProjectsImporter):
                     )
                     changes["received_amount"] = (None, record.received_amount)
                     action = "updated" if action == "unchanged" else action
-                elif (payment.received_on, payment.amount) != (record.received_on, record.received_amount):
-                    changes["received_amount"] = (payment.amount, record.received_amount)
-                    payment.received_on, payment.amount = record.received_on, record.received_amount
-                    payment.version += 1
-                    payment.save()
-                    action = "updated" if action == "unchanged" else action
+                else:
+                    received_before = payment.amount
+                    paid = update_fields(payment, {"received_on": record.received_on, "amount": record.received_amount})
+                    if paid:
+                        save_changes(payment, paid)
+                        changes["received_amount"] = (received_before, record.received_amount)
+                        action = "updated" if action == "unchanged" else action
             self.counted(result, action, record, changes or None, label=f"{record.reference} {record.due_on}")
 
     def finish(self, result: ImportResult) -> None:
@@ -480,9 +463,8 @@ class TrancheImporter(ProjectsImporter):
                 derived=[(project.pk, tranche.due_on) in self.derived for tranche in planned],
             )
             for tranche, (_share, amount) in zip(planned, settled, strict=True):
-                if tranche.amount != amount:
-                    tranche.amount, tranche.version = amount, tranche.version + 1
-                    tranche.save(update_fields=["amount", "version", "updated_at"])
+                if rounded := update_fields(tranche, {"amount": amount}):
+                    save_changes(tranche, rounded)
             row = self.last_row.get(project.reference, 0)
             problems = rules.plan_problems(
                 city_share=project.city_share, tranches=[(t.share_percent, t.amount) for t in planned]
@@ -490,7 +472,7 @@ class TrancheImporter(ProjectsImporter):
             for column, problem in problems.items():
                 errors.append(RowError(row, column, f"{project.reference}: {problem}"))
             received = project.received or Decimal(0)  # type: ignore[attr-defined]
-            if received > project.city_share:
+            if rules.received_exceeds_share(received=received, city_share=project.city_share):
                 errors.append(
                     RowError(
                         row,
@@ -587,19 +569,7 @@ class MobilityImporter(ProjectsImporter):
                 )
                 self.counted(result, "created", record, label=f"{record.reference} {mobility}")
                 continue
-            changes = {
-                name: (str(getattr(mobility, name)), str(value))
-                for name, value in record.values.items()
-                if str(getattr(mobility, name)) != str(value)
-            }
-            if not changes:
-                self.counted(result, "unchanged", record)
-                continue
-            for name, value in record.values.items():
-                setattr(mobility, name, value)
-            mobility.version += 1
-            mobility.save()
-            self.counted(result, "updated", record, changes, label=f"{record.reference} {mobility}")
+            self.write_changes(result, record, mobility, record.values, label=f"{record.reference} {mobility}")
 
 
 IMPORTERS: dict[str, type[ProjectsImporter]] = {

@@ -99,6 +99,12 @@ def plan_problems(*, city_share: Decimal, tranches: Iterable[tuple[Decimal | Non
     return problems
 
 
+def received_exceeds_share(*, received: Decimal, city_share: Decimal) -> bool:
+    """Whether a project has received more than the city's share (what is received is at most that share): a page's
+    edit of the share and an imported file's payments are refused alike."""
+    return received > city_share
+
+
 def payment_problem(
     *, amount: Decimal, received_on: date, city_share: Decimal, received: Decimal, start_date: date, end_date: date
 ) -> str | None:

@@ -59,7 +59,7 @@ def project_fit_problems(project: Project) -> dict[str, list[str]]:
             _("The tranche plan no longer adds up: %s.") % "; ".join(plan.values())
         )
     received = received_total(project)
-    if received > project.city_share:
+    if rules.received_exceeds_share(received=received, city_share=project.city_share):
         problems.setdefault("city_share", []).append(
             _("%s EUR has been received already; the city's share cannot be less.") % received
         )

@@ -36,12 +36,15 @@ from eduboard.core.imports import (
     ImportResult,
     RowError,
     RowProblem,
+    ScopedImporter,
     check,
     parse_choice,
     parse_date,
     parse_int,
     parse_required,
     parse_text,
+    save_changes,
+    update_fields,
 )
 from eduboard.core.numbers import CENT
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
@@ -77,7 +80,6 @@ from eduboard.quality.models import (
     Subject,
     sees_heads_evaluations,
 )
-from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Enrolment, Institution, Learner
 from eduboard.registry.validators import mask_personal_code, normalise_personal_code, validate_personal_code
 
@@ -425,13 +427,9 @@ def save_row(
         current[key] = created = model.objects.create(**identity, **values)
         importer.counted(result, "created", record, label=created)
         return
-    changes = {
-        name: (getattr(existing, name), value) for name, value in values.items() if getattr(existing, name) != value
-    }
+    changes = update_fields(existing, values)
     if changes:
-        for name, value in values.items():
-            setattr(existing, name, value)
-        existing.save()
+        existing.save()  # an exam's results carry no version
         importer.counted(result, "updated", record, changes, label=existing)
     else:
         importer.counted(result, "unchanged", record)
@@ -819,14 +817,9 @@ class SelfAssessmentImporter(QualityImporter):
                 "strengths": record.strengths,
                 "next_steps": record.next_steps,
             }
-            changes = {
-                name: (getattr(entry, name), value) for name, value in wanted.items() if getattr(entry, name) != value
-            }
+            changes = update_fields(entry, wanted)
             if changes:
-                for name, value in wanted.items():
-                    setattr(entry, name, value)
-                entry.version += 1
-                entry.save(update_fields=[*changes, "version", "updated_at"])
+                save_changes(entry, changes)
             if changes and not started:
                 changed.add(place)
             if started:
@@ -836,9 +829,7 @@ class SelfAssessmentImporter(QualityImporter):
             else:
                 self.counted(result, "unchanged", record)
         for place in changed:  # an imported edit is an edit of the whole self-assessment too (core.versions)
-            assessment = assessments[place][0]
-            assessment.version += 1
-            assessment.save(update_fields=["version", "updated_at"])
+            save_changes(assessments[place][0], {})
 
     def _assessment(self, record: SelfAssessmentRow) -> tuple[SelfAssessment, bool]:
         """The draft the record goes into (locked), or a new one started on the framework's newest version."""
@@ -952,10 +943,8 @@ class HeadEvaluationImporter(QualityImporter):
                 evaluations[place] = evaluation
             if record.criterion == OVERALL:
                 old = evaluation.overall_level
-                if old != record.level:
-                    evaluation.overall_level = record.level
-                    evaluation.version += 1
-                    evaluation.save(update_fields=["overall_level", "version", "updated_at"])
+                if changes := update_fields(evaluation, {"overall_level": record.level}):
+                    save_changes(evaluation, changes)
             else:
                 level_row = HeadEvaluationLevel.objects.filter(
                     evaluation=evaluation, criterion=criteria[record.criterion]
@@ -968,9 +957,8 @@ class HeadEvaluationImporter(QualityImporter):
                 elif old != record.level:
                     level_row.level = record.level
                     level_row.save(update_fields=["level"])
-                if old != record.level:
-                    evaluation.version += 1
-                    evaluation.save(update_fields=["version", "updated_at"])
+                if old != record.level:  # a level's edit is an edit of the evaluation (core.versions)
+                    save_changes(evaluation, {})
             if old == record.level:
                 self.counted(result, "unchanged", record)
             else:

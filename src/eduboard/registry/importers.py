@@ -11,27 +11,29 @@ from datetime import date
 from typing import Any, ClassVar, NamedTuple
 
 from django.conf import settings
-from django.db.models import F
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from eduboard.core.imports import (
-    Importer,
     ImportFailed,
     ImportResult,
     RowError,
     RowProblem,
+    ScopedImporter,
     check,
     insert_rows,
+    next_version,
     parse_choice,
     parse_date,
     parse_int,
     parse_required,
     parse_text,
     parse_yes_no,
+    save_changes,
     select_where_in,
+    update_fields,
 )
 from eduboard.core.latvian import key_fields, refresh_keys
 from eduboard.core.models import SchoolYear
@@ -47,7 +49,6 @@ from eduboard.registry.choices import (
     ProgrammeLevel,
     SpecialNeeds,
 )
-from eduboard.registry.interest import programme_interest_check
 from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import (
     Enrolment,
@@ -58,6 +59,7 @@ from eduboard.registry.models import (
     Programme,
     ResidentsElsewhere,
 )
+from eduboard.registry.rules import programme_interest_check
 from eduboard.registry.validators import (
     mask_personal_code,
     normalise_personal_code,
@@ -85,51 +87,6 @@ def municipality_get_or_create(name: str, cache: dict[str, int]) -> int:
         )
         cache[key] = municipality.pk
     return cache[key]
-
-
-class ScopedImporter(Importer):
-    """An importer run for a viewer: rows may only touch institutions in the viewer's scope."""
-
-    def institution_allowed(self, institution_id: int) -> bool:
-        return self.scope is None or institution_id in self.scope
-
-    def write_changes(
-        self,
-        result: ImportResult,
-        record: Any,
-        found: Any,
-        values: dict[str, Any],
-        *,
-        related: dict[str, tuple[Any, Any]] | None = None,
-    ) -> None:
-        """Set `values` on the stored row `found` and count the record: `unchanged`, or `updated` with only the
-        changed fields written and the row's version moved on. `related`: changes the caller made to
-        many-to-many fields (old, new), logged with the others."""
-        changes = update_fields(found, values)
-        logged = changes | (related or {})
-        if logged:  # a many-to-many change moves the version on too
-            save_changes(found, changes)
-            self.counted(result, "updated", record, logged, label=found)
-        else:
-            self.counted(result, "unchanged", record)
-
-
-def update_fields(instance: Any, values: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
-    """Set `values` on `instance`; the fields that changed, with their old and new values (empty: none)."""
-    changed = {}
-    for name, value in values.items():
-        old = getattr(instance, name)
-        if old != value:
-            setattr(instance, name, value)
-            changed[name] = (old, value)
-    return changed
-
-
-def save_changes(instance: Any, changes: dict[str, tuple[Any, Any]]) -> None:
-    """Write only the changed fields of a row read under lock, and count the edit in its version (core.versions),
-    so an edit someone made on the version before the import is refused as stale, never written over it."""
-    instance.version += 1
-    instance.save(update_fields=[*changes, "version", "updated_at"])  # save(), so the audit trail records it
 
 
 @dataclass(frozen=True)
@@ -242,14 +199,9 @@ class InstitutionImporter(ScopedImporter):
                 institution.save()
                 self.outcome[record.registration_number] = "created"
                 self.counted(result, "created", record, label=institution)
-            elif changes := update_fields(institution, record.values):
-                institution.full_clean()
-                save_changes(institution, changes)
-                self.outcome[record.registration_number] = "updated"
-                self.counted(result, "updated", record, changes, label=institution)
             else:
-                self.outcome[record.registration_number] = "unchanged"
-                self.counted(result, "unchanged", record)
+                changes = self.write_changes(result, record, institution, record.values, clean=True)
+                self.outcome[record.registration_number] = "updated" if changes else "unchanged"
             self.rows[record.registration_number] = self._chunk_rows.get(id(record), 0)
             if record.joined_to is not None:
                 self.joins[record.registration_number] = record.joined_to
@@ -261,10 +213,9 @@ class InstitutionImporter(ScopedImporter):
         for number, joined_to in self.joins.items():
             target_id = ids[joined_to] if joined_to else None
             institution = institutions[number]
-            if institution.joined_to_id != target_id:
-                old = institution.joined_to_id
-                institution.joined_to_id = target_id
-                save_changes(institution, {"joined_to": (old, target_id)})
+            if changes := update_fields(institution, {"joined_to_id": target_id}):
+                old = changes["joined_to_id"][0]
+                save_changes(institution, changes)
                 if self.outcome[number] == "unchanged":
                     self.outcome[number] = "updated"
                     result.unchanged -= 1
@@ -350,11 +301,8 @@ class ProgrammeImporter(ScopedImporter):
             if programme is None:
                 Programme.objects.create(code=record.code, **record.values)
                 self.counted(result, "created", record)
-            elif changes := update_fields(programme, record.values):
-                save_changes(programme, changes)
-                self.counted(result, "updated", record, changes)
             else:
-                self.counted(result, "unchanged", record)
+                self.write_changes(result, record, programme, record.values, label=None)
 
 
 @dataclass(frozen=True)
@@ -451,11 +399,8 @@ class GroupImporter(ScopedImporter):
                         **record.values,
                     )
                 )
-            elif changes := update_fields(group, record.values):
-                save_changes(group, changes)
-                self.counted(result, "updated", record, changes)
             else:
-                self.counted(result, "unchanged", record)
+                self.write_changes(result, record, group, record.values, label=None)
         Group.objects.bulk_create(new)
         for record in records:
             if self.key(record) not in current:
@@ -677,11 +622,21 @@ class LearnerImporter(ScopedImporter):
         }
         if self.scope is not None:
             self.refuse_foreign(by_code, existing)
+        ids = self.write_learners(by_code, existing)
+        self.write_enrolments(records, ids, [row[0] for row in existing.values()], result)
+        # The reasons not given, inferred by the one rule for this chunk's learners (a leaving elsewhere within 30
+        # days of an enrolment in this file becomes a transfer).
+        infer_leaving_reasons(learner_ids=set(ids.values()))
+
+    def write_learners(self, by_code: dict[str, LearnerRow], existing: dict[str, tuple[Any, ...]]) -> dict[str, int]:
+        """Insert a chunk's new learners and update the changed ones in bulk (their version moved on); the id of
+        every learner of the chunk by personal code. The learners' own changes go to the change log only: the job
+        counts enrolments."""
         new: list[tuple[Any, ...]] = []
         changed: list[Learner] = []
         log = self.change_log is not None
-        learners = ImportResult()  # the learners' own changes go to the log; the job counts enrolments
-        names: dict[Any, str] | None = None  # municipality id -> name, for the change log
+        learners = ImportResult()
+        names: dict[Any, str] = {}  # municipality id -> name, for the change log (read once a chunk, when needed)
         for code, record in by_code.items():
             municipality_id = (
                 municipality_get_or_create(record.municipality, self.municipalities) if record.municipality else None
@@ -694,16 +649,7 @@ class LearnerImporter(ScopedImporter):
                     self.counted(learners, "created", record, label=self.describe(record))
             elif row[2:] != values:
                 if log:
-                    changes = {
-                        name: (before, after)
-                        for name, before, after in zip(LEARNER_FIELDS, row[2:], values, strict=True)
-                        if before != after
-                    }
-                    if "declared_municipality" in changes:  # ids to names
-                        if names is None:  # read once a chunk, when the first row needs it
-                            names = dict(Municipality.objects.values_list("pk", "name"))
-                        before, after = changes["declared_municipality"]
-                        changes["declared_municipality"] = (names.get(before, ""), names.get(after, ""))
+                    changes = learner_changes(row[2:], values, names)
                     self.counted(learners, "updated", record, changes, label=self.describe(record))
                 first_name, last_name, birth_date, _municipality = values
                 changed.append(
@@ -713,7 +659,7 @@ class LearnerImporter(ScopedImporter):
                         last_name=last_name,
                         birth_date=birth_date,
                         declared_municipality_id=municipality_id,
-                        version=F("version") + 1,  # the edit counted (core.versions)
+                        version=next_version(),
                     )
                 )
         new_ids = insert_rows(
@@ -735,14 +681,21 @@ class LearnerImporter(ScopedImporter):
             ids.update(
                 Learner.objects.filter(personal_code__in=[row[0] for row in new]).values_list("personal_code", "pk")
             )
+        return ids
+
+    def write_enrolments(
+        self, records: list[LearnerRow], ids: dict[str, int], known: list[int], result: ImportResult
+    ) -> None:
+        """Insert a chunk's new enrolments and update the changed ones in bulk (their version moved on), counting
+        each record. `known`: the learners stored before this chunk (those made in it have no enrolments yet)."""
         current: dict[tuple[int, int], tuple[int, date, date | None, str, bool]] = {}
-        if existing:  # learners made in this chunk have no enrolments yet
+        if known:
             current = {
                 (learner_id, group_id): (pk, enrolled_on, left_on, reason, inferred)
                 for pk, learner_id, group_id, enrolled_on, left_on, reason, inferred in select_where_in(
                     Enrolment,
                     "learner",
-                    [row[0] for row in existing.values()],
+                    known,
                     ["pk", "learner", "group", "enrolled_on", "left_on", "leaving_reason", "leaving_reason_inferred"],
                 )
             }
@@ -769,7 +722,7 @@ class LearnerImporter(ScopedImporter):
                         left_on=record.left_on,
                         leaving_reason=reason,
                         leaving_reason_inferred=False,
-                        version=F("version") + 1,
+                        version=next_version(),
                     )
                 )
                 changes = {
@@ -785,9 +738,18 @@ class LearnerImporter(ScopedImporter):
             Enrolment.objects.bulk_update(
                 changed_enrolments, ["enrolled_on", "left_on", "leaving_reason", "leaving_reason_inferred", "version"]
             )
-        # The reasons not given, inferred by the one rule for this chunk's learners (a leaving elsewhere within 30
-        # days of an enrolment in this file becomes a transfer).
-        infer_leaving_reasons(learner_ids=set(ids.values()))
+
+
+def learner_changes(before: tuple[Any, ...], after: tuple[Any, ...], names: dict[Any, str]) -> dict[str, Any]:
+    """A learner's changed fields (LEARNER_FIELDS), old and new, for the change log: the municipality by its name
+    (`names`, id -> name, filled from the database when the first change of a chunk needs it)."""
+    changes = {name: (old, new) for name, old, new in zip(LEARNER_FIELDS, before, after, strict=True) if old != new}
+    if "declared_municipality" in changes:  # ids to names
+        if not names:
+            names.update(Municipality.objects.values_list("pk", "name"))
+        old, new = changes["declared_municipality"]
+        changes["declared_municipality"] = (names.get(old, ""), names.get(new, ""))
+    return changes
 
 
 @dataclass(frozen=True)

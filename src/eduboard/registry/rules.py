@@ -3,14 +3,24 @@
 
 The rules of "on a day" over rows (an enrolment holding on a day, an institution active on a day, the board's own
 institutions) are queryset methods in `registry.models`; docs/figures.md says each in words.
+
+A programme's own rule (`programme_interest_check`) is here too, and the extension point of a group's save
+(`GROUP_CHECKS`): the rules of a group that rest on another area's data are that area's, registered here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel
+
+if TYPE_CHECKING:
+    from eduboard.registry.models import Group, Programme
 
 #: A child goes to school in the calendar year they turn 7 (Latvian Education Law, art. 11.1 and 17).
 SCHOOL_AGE = 7
@@ -86,3 +96,29 @@ def inferred_leaving_reason(
         if is_last_grade(level=level, grade=grade, last_vocational_grade=last_vocational_grade):
             return LeavingReason.COMPLETED.value
     return LeavingReason.UNKNOWN.value
+
+
+def programme_interest_check(programme: Programme) -> None:
+    """The STEM flag and the field belong to interest-education programmes only."""
+    if programme.level != ProgrammeLevel.INTEREST and (programme.stem or programme.field):
+        raise ValidationError(
+            {"field": _("The STEM flag and the field are for interest-education programmes only.")}, code="rule"
+        )
+
+
+#: A check of a group about to be saved: its refusals, field -> message (empty: none).
+GroupCheck = Callable[["Group"], dict[str, str]]
+
+#: The checks of other areas that every save of a group runs (`services.group_save`, which the API's group edits
+#: call): the registry stands below them and never imports them, so an area whose rule of a group rests on its own
+#: data registers that rule here from its `AppConfig.ready()` with `group_check_register` (interest education: a
+#: group's leader is employed at the group's institution during its school year). `services.group_check` runs them
+#: in the order registered, before the registry's own rule (a group's club is one of its institution's), and
+#: refuses their messages together in one `ValidationError` (code `rule`), each under its field's key.
+GROUP_CHECKS: list[GroupCheck] = []
+
+
+def group_check_register(check: GroupCheck) -> None:
+    """Add `check` to the checks every group save runs (`GROUP_CHECKS`); registering it again changes nothing."""
+    if check not in GROUP_CHECKS:
+        GROUP_CHECKS.append(check)

@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.core.versions import STALE_RECORD, atomic_write, refuse_stale, save_versioned
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
-from eduboard.registry.interest import group_interest_check, programme_interest_check
 from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, Programme, QueueEntry
+from eduboard.registry.rules import GROUP_CHECKS, programme_interest_check
 from eduboard.registry.selectors import active_enrolment_filter
 
 NO_GROUND_RANK = 10_000
@@ -295,11 +295,25 @@ def programme_save(*, programme: Programme, expected_version: int | None = None)
     return programme
 
 
+def group_check(group: Group) -> None:
+    """A group's rules before it is saved: the checks other areas registered (`rules.GROUP_CHECKS`: interest
+    education's, a group's leader is employed at the group's institution during its school year), then the
+    registry's own: a group's club is one of the group's institution's. Every refusal in one `ValidationError`."""
+    errors: dict[str, str] = {}
+    for check in GROUP_CHECKS:
+        errors.update(check(group))
+    club = group.club if group.club_id is not None else None
+    if club is not None and club.institution_id != group.institution_id:
+        errors["club"] = _("The club must be one of %(institution)s's clubs.") % {"institution": group.institution}
+    if errors:
+        raise ValidationError(errors, code="rule")
+
+
 @atomic_write
 def group_save(*, group: Group, expected_version: int | None = None) -> Group:
     """Create a group or save an edit of one made on `expected_version`; its leader is employed at its institution
-    during its school year, and its club is one of that institution's (`interest.group_interest_check`)."""
-    group_interest_check(group)
+    during its school year, and its club is one of that institution's (`group_check`)."""
+    group_check(group)
     save_versioned(group, expected_version=expected_version)
     return group
 

@@ -1,4 +1,4 @@
-from django.urls import include, path, re_path
+from django.urls import path, re_path
 
 from eduboard.registry import views
 
@@ -17,5 +17,4 @@ urlpatterns = [
     # Only these two decisions exist; any other word answers 404.
     re_path(r"^queue/(?P<pk>[0-9]+)/(?P<decision>accept|withdraw)/$", views.queue_decide_view, name="queue_decide"),
     path("statistics/", views.stats_view, name="stats"),
-    path("interest/", include("eduboard.registry.interest_urls")),
 ]

@@ -26,13 +26,13 @@ from eduboard.core.imports import (
     ImportResult,
     RowError,
     RowProblem,
+    ScopedImporter,
     parse_choice,
     parse_int,
     parse_required,
     parse_text,
 )
 from eduboard.core.scope import Viewer
-from eduboard.registry.importers import ScopedImporter
 from eduboard.registry.models import Institution
 from eduboard.surveys.choices import CHOICE_KINDS, SCALES, Audience, QuestionKind
 from eduboard.surveys.models import Answer, Population, Question, Response, Survey, answer_parts
@@ -261,14 +261,8 @@ class PopulationImporter(SurveyDataImporter):
                     population=record.population,
                 )
                 self.counted(result, "created", record, label=created)
-            elif found.population != record.population:
-                changes = {"population": (found.population, record.population)}
-                found.population = record.population
-                found.version += 1
-                found.save(update_fields=["population", "version", "updated_at"])
-                self.counted(result, "updated", record, changes, label=found)
             else:
-                self.counted(result, "unchanged", record)
+                self.write_changes(result, record, found, {"population": record.population})
 
 
 @dataclass(frozen=True)

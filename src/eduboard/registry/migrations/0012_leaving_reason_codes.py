@@ -18,7 +18,7 @@ def note_to_text(apps, schema_editor):  # noqa: ANN001, ARG001
 def infer(apps, schema_editor):  # noqa: ANN001, ARG001
     from eduboard.registry.leaving import infer_leaving_reasons
 
-    infer_leaving_reasons(apps.get_model("registry", "Enrolment"))
+    infer_leaving_reasons(enrolment_model=apps.get_model("registry", "Enrolment"))
 
 
 class Migration(migrations.Migration):

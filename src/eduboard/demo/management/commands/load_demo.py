@@ -9,20 +9,21 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from eduboard.accounts import demo as accounts_demo
+from eduboard.accounts.roles import Role
 from eduboard.assets import demo as assets_demo
+from eduboard.centre import demo as centre_demo
+from eduboard.competitions import demo as competitions_demo
 from eduboard.core.imports import analyze_database
+from eduboard.courses import demo as courses_demo
+from eduboard.events import demo as events_demo
 from eduboard.finance import demo as finance_demo
-from eduboard.innovation import demo as innovation_demo
-from eduboard.innovation import demo_competitions as competitions_demo
-from eduboard.innovation import demo_courses as courses_demo
-from eduboard.innovation import demo_events as events_demo
-from eduboard.innovation import demo_materials as materials_demo
+from eduboard.interest import demo as interest_demo
+from eduboard.materials import demo as materials_demo
 from eduboard.people import demo as people_demo
 from eduboard.prevention import demo as prevention_demo
 from eduboard.projects import demo as projects_demo
 from eduboard.quality import demo as quality_demo
 from eduboard.registry import demo as registry_demo
-from eduboard.registry import demo_interest as interest_demo
 from eduboard.surveys import demo as surveys_demo
 
 
@@ -40,15 +41,17 @@ class Command(BaseCommand):
             quality_demo.load(institutions)
             assets_demo.load(institutions)
             projects_demo.load(institutions)
+            assets_demo.link_projects()
             surveys_demo.load(institutions)
             survey_codes = surveys_demo.load_open_round(institutions)
             prevention_demo.load(institutions)
-            innovation_demo.load(institutions)
+            centre_demo.load(institutions)
             events_demo.load(institutions)
             competitions_demo.load(institutions)
             courses_demo.load(institutions)
             materials_demo.load(institutions)
             users = accounts_demo.load(institutions)
+            people_demo.link_head_user(next(user for user in users if user.role == Role.INSTITUTION_HEAD))
             analyze_database()  # pages and reports planned on the data just loaded, not on empty tables
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         self.stdout.write("")

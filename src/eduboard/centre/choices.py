@@ -1,0 +1,70 @@
+"""Codes of the innovation centre (stable: files, the API and the figures name them)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Seed 000, 2.2: the four modules of the centre's activities (code, Latvian, English, Russian).
+MODULES: list[tuple[str, str, str, str]] = [
+    ("physics_robotics", "Fizika, robotika, astronomija, zinātnieku laboratorija",
+     "Physics, robotics, astronomy, the scientists' lab", "Физика, робототехника, астрономия, лаборатория учёных"),
+    ("health_genetics", "Veselība, ģenētika, mikroskopija, tehnoloģijas medicīnā",
+     "Health, genetics, microscopy, medical technology", "Здоровье, генетика, микроскопия, технологии в медицине"),
+    ("ecology", "Ekoloģija, vide un tās resursu ilgtspējīga izmantošana",
+     "Ecology, the environment and sustainable use of its resources",
+     "Экология, окружающая среда и устойчивое использование её ресурсов"),
+    ("entrepreneurship", "Uzņēmējdarbība, biznesa lēmumu pieņemšana",
+     "Entrepreneurship and business decisions", "Предпринимательство, принятие бизнес-решений"),
+]  # fmt: skip
+# Seed 000, 2.3: the five age bands (code, youngest, oldest).
+AGE_BANDS: list[tuple[str, int, int]] = [("3-7", 3, 7), ("7-10", 7, 10), ("10-15", 10, 15), ("15-19", 15, 19),
+                                         ("19-25", 19, 25)]  # fmt: skip
+LANGUAGES = ("lv", "ru", "en")
+
+
+class ActivityKind(models.TextChoices):
+    STUDY_VISIT = "study_visit", _("study visit")
+    LAB_SESSION = "lab_session", _("lab session")
+    WORKSHOP = "workshop", _("workshop")
+    ROUTE = "route", _("route through the exhibits")
+    LECTURE = "lecture", _("lecture")
+    CAMP = "camp", _("camp")
+
+
+class BookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("requested")
+    CONFIRMED = "confirmed", _("confirmed")
+    CANCELLED = "cancelled", _("cancelled")
+    ATTENDED = "attended", _("attended")
+    NO_SHOW = "no_show", _("did not come")
+
+
+# Statuses that hold places in a slot. A `requested` booking waits for the centre's confirmation and holds none:
+# confirming it takes its places (when the slot still has them).
+HOLDING = frozenset({BookingStatus.CONFIRMED, BookingStatus.ATTENDED})
+
+# What the public booking page confirms at once; anything beyond waits as `requested` (docs/innovation.md):
+# - a group larger than its activity's `confirm_group_over` (a field of the activity; this is its default);
+CONFIRM_GROUP_OVER = 30
+# - a school holding more than this share of the places its centre offers in a term (September–December,
+#   January–August), counting its confirmed and attended bookings and the new group; a school's first group up to
+#   the activity's `confirm_group_over` is within its share however few places the term offers;
+SCHOOL_TERM_SHARE_PERCENT = 10
+# - more places than this confirmed at once from one address in a day (counted in the database: core.public).
+PLACES_PER_ADDRESS_DAY = 60
+
+# The public card page: the tries per address in an hour, and the tries per card number in an hour (beyond either,
+# the page shows nothing for the rest of the hour, even with the right code).
+CARD_TRIES_PER_HOUR = 30
+CARD_TRIES_PER_CARD_HOUR = 10
+
+
+class VisitKind(models.TextChoices):
+    BOOKED = "booked", _("booked visit")
+    WALK_IN = "walk_in", _("walk-in visitors")
+    EVENT = "event", _("event")
+
+
+DURATION_MIN, DURATION_MAX = 30, 240  # minutes
+CANCEL_HOURS = 48  # a teacher cancels up to 48 hours before the slot begins

@@ -1,0 +1,378 @@
+"""The innovation centre (Inovāciju centrs, seed 000): its modules and age bands, the activity catalogue, bookable
+slots and the schools' bookings of them, visits, visitor cards and the points collected on them.
+
+Rows belong to the centre (an institution of the registry): its staff (the `centre_staff` role) see and change
+their centre's; the board sees all. A school outside the city is named in text (and its municipality), since
+visitors come from the whole region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.centre.choices import (
+    CONFIRM_GROUP_OVER,
+    DURATION_MAX,
+    DURATION_MIN,
+    ActivityKind,
+    BookingStatus,
+    VisitKind,
+)
+from eduboard.core.models import TimeStampedModel
+from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.people.models import StaffMember
+from eduboard.registry.models import Institution, ScopedQuerySet
+
+
+class Module(models.Model):
+    """One of the centre's four content modules (stable code)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name_lv = models.CharField(_("name (Latvian)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.name_lv
+
+    def name(self, language: str | None) -> str:
+        return str(getattr(self, f"name_{language}", "") or self.name_lv) if language else self.name_lv
+
+
+class AgeBand(models.Model):
+    """An age band of the centre's activities (3–7, 7–10, 10–15, 15–19, 19–25)."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    youngest = models.PositiveSmallIntegerField(_("from age"))
+    oldest = models.PositiveSmallIntegerField(_("to age"))
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("age band")
+        verbose_name_plural = _("age bands")
+        ordering = ["youngest"]
+
+    def __str__(self) -> str:
+        return f"{self.youngest}–{self.oldest}"
+
+
+class CentreQuerySet(ScopedQuerySet):
+    institution_path = "centre"
+
+
+class SlotQuerySet(ScopedQuerySet):
+    institution_path = "activity__centre"
+
+
+class BookingQuerySet(ScopedQuerySet):
+    """The centre's bookings for its staff; a school's own bookings (made for a city school) are read by that
+    school too, never changed by it."""
+
+    institution_path = "slot__activity__centre"
+
+    def visible_to(self, viewer: Viewer) -> Any:
+        scope = institution_scope(viewer)
+        if scope is None:
+            return self
+        return self.filter(Q(slot__activity__centre__in=scope) | Q(school__in=scope))
+
+    def editable_by(self, viewer: Viewer) -> Any:
+        return super().visible_to(viewer)
+
+
+class WaitingQuerySet(ScopedQuerySet):
+    institution_path = "slot__activity__centre"
+
+
+class Activity(TimeStampedModel):
+    """An activity of the catalogue: its kind, module, age bands, length, places, languages, price (none: free)
+    and its title and description in three languages. Published ones are on the public pages."""
+
+    centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in files and the API."))
+    kind = models.CharField(_("kind"), max_length=16, choices=ActivityKind.choices)
+    module = models.ForeignKey(Module, verbose_name=_("module"), on_delete=models.PROTECT, related_name="activities")
+    age_bands = models.ManyToManyField(AgeBand, verbose_name=_("age bands"), related_name="activities")
+    duration_min = models.PositiveSmallIntegerField(
+        _("duration, minutes"), validators=[MinValueValidator(DURATION_MIN), MaxValueValidator(DURATION_MAX)]
+    )
+    places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    confirm_group_over = models.PositiveSmallIntegerField(
+        _("groups confirmed at once up to"),
+        default=CONFIRM_GROUP_OVER,
+        validators=[MinValueValidator(1)],
+        help_text=_("A larger group booked on the public page waits for the centre's confirmation."),
+    )
+    languages = models.CharField(_("languages"), max_length=12, help_text=_("lv, ru, en, separated by ; (e.g. lv;ru)"))
+    equipment = models.TextField(_("equipment"), blank=True)
+    price = models.DecimalField(
+        _("price, EUR"), max_digits=8, decimal_places=2, null=True, blank=True, help_text=_("Empty: free.")
+    )
+    title_lv = models.CharField(_("title (Latvian)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=200, blank=True)
+    description_lv = models.TextField(_("description (Latvian)"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_ru = models.TextField(_("description (Russian)"), blank=True)
+    photo = models.FileField(_("photo"), upload_to="innovation/activities/", blank=True)
+    published = models.BooleanField(_("published"), default=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["module__position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_min__gte=DURATION_MIN, duration_min__lte=DURATION_MAX),
+                name="innovation_activity_duration",
+                violation_error_message=_("An activity lasts from 30 to 240 minutes."),
+            ),
+            models.CheckConstraint(
+                condition=Q(places__gte=1),
+                name="innovation_activity_places",
+                violation_error_message=_("An activity has at least one place."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.title_lv}"
+
+    def title(self, language: str | None) -> str:
+        return str(getattr(self, f"title_{language}", "") or self.title_lv) if language else self.title_lv
+
+    def language_codes(self) -> list[str]:
+        return [code for code in self.languages.split(";") if code]
+
+
+class Slot(TimeStampedModel):
+    """A bookable time of an activity: date, start and end, room and places. `booked` counts the places held by
+    bookings; the database refuses more than `places` (a check constraint), and a booking takes its places with
+    one conditional update, so concurrent bookings never exceed the capacity."""
+
+    activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="slots")
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    room = models.CharField(_("room"), max_length=80, blank=True)
+    places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
+    booked = models.PositiveSmallIntegerField(_("places booked"), default=0, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = SlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+        ordering = ["date", "start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "date", "start"],
+                name="innovation_slot_unique",
+                violation_error_message=_("The activity has a slot at this time already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(booked__lte=F("places")),
+                name="innovation_slot_capacity",
+                violation_error_message=_("A slot cannot hold more than its places."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="innovation_slot_ends_after_start",
+                violation_error_message=_("A slot ends after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity.code} {date_format(self.date, 'SHORT_DATE_FORMAT')} {self.start:%H:%M}"
+
+    @property
+    def free(self) -> int:
+        return max(self.places - self.booked, 0)
+
+
+class Booking(TimeStampedModel):
+    """A school's booking of a slot: the group (size, grade or age, language, special needs) and the teacher's
+    contact. `token` makes the teacher's personal link to view or cancel it. A school of the city is linked;
+    one from outside is named, with its municipality."""
+
+    slot = models.ForeignKey(Slot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="bookings")
+    status = models.CharField(
+        _("status"), max_length=12, choices=BookingStatus.choices, default=BookingStatus.REQUESTED
+    )
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    school_name = models.CharField(_("school"), max_length=200)
+    municipality = models.CharField(_("municipality"), max_length=120)
+    contact_name = models.CharField(_("teacher"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=30)
+    group_size = models.PositiveSmallIntegerField(_("group size"), validators=[MinValueValidator(1)])
+    grade = models.CharField(_("grade or age"), max_length=20)
+    language = models.CharField(_("language"), max_length=2)
+    special_needs = models.TextField(_("special needs"), blank=True)
+    token = models.CharField(max_length=40, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = BookingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+        ordering = ["slot__date", "slot__start", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.school_name} ({self.group_size})"
+
+
+class WaitingListEntry(TimeStampedModel):
+    """A school waiting for places in a full slot (told by e-mail when places free up)."""
+
+    slot = models.ForeignKey(Slot, verbose_name=_("slot"), on_delete=models.CASCADE, related_name="waiting")
+    school_name = models.CharField(_("school"), max_length=200)
+    municipality = models.CharField(_("municipality"), max_length=120)
+    contact_name = models.CharField(_("teacher"), max_length=120)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    group_size = models.PositiveSmallIntegerField(_("group size"), validators=[MinValueValidator(1)])
+
+    objects = WaitingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("waiting list entry")
+        verbose_name_plural = _("waiting list")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.slot}: {self.school_name}"
+
+
+class VisitQuerySet(ScopedQuerySet):
+    institution_path = "centre"
+
+
+class Visit(TimeStampedModel):
+    """A visit that took place: a booking that came, walk-in visitors or an event. Counted in the figures."""
+
+    centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=8, choices=VisitKind.choices, default=VisitKind.BOOKED)
+    booking = models.OneToOneField(
+        Booking, verbose_name=_("booking"), on_delete=models.SET_NULL, null=True, blank=True, related_name="visit"
+    )
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.PROTECT, null=True, blank=True, related_name="visits"
+    )
+    date = models.DateField(_("date"))
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    school_name = models.CharField(_("school"), max_length=200, blank=True)
+    municipality = models.CharField(_("municipality"), max_length=120, blank=True)
+    grade = models.CharField(_("grades"), max_length=20, blank=True)
+    learners = models.PositiveIntegerField(_("learners"), default=0)
+    teachers = models.PositiveIntegerField(_("teachers"), default=0)
+    module = models.ForeignKey(
+        Module, verbose_name=_("module"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    age_band = models.ForeignKey(
+        AgeBand, verbose_name=_("age band"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    led_by = models.ManyToManyField(StaffMember, verbose_name=_("led by"), blank=True, related_name="+")
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+        ordering = ["-date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.school_name or self.get_kind_display()}"
+
+
+class Card(TimeStampedModel):
+    """A visitor card (number and QR): given to a visitor or a class; it names no one. The number is random with a
+    check digit (10 digits, Luhn; cards issued before had 6 sequential digits and keep them); the secret code
+    printed on the card is kept only as a salted hash, and the public page shows the card's points only with it."""
+
+    centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(_("number"), max_length=12, unique=True)
+    code_hash = models.CharField(max_length=128, blank=True, editable=False)
+
+    #: The plain secret code, on a card just issued only (to print it once); never stored.
+    code: str = ""
+    school_name = models.CharField(_("school"), max_length=200, blank=True)
+    class_label = models.CharField(_("class"), max_length=40, blank=True)
+    issued_on = models.DateField(_("issued on"))
+
+    objects = VisitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("visitor card")
+        verbose_name_plural = _("visitor cards")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class PointEntryQuerySet(ScopedQuerySet):
+    institution_path = "card__centre"
+
+
+class PointEntry(models.Model):
+    """Points for a task done at an exhibit, recorded on a card."""
+
+    card = models.ForeignKey(Card, verbose_name=_("card"), on_delete=models.CASCADE, related_name="points")
+    task = models.CharField(_("task"), max_length=120)
+    points = models.PositiveSmallIntegerField(_("points"), validators=[MinValueValidator(1), MaxValueValidator(1000)])
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    objects = PointEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("points")
+        verbose_name_plural = _("points")
+        ordering = ["-recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.card_id}: {self.points}"
+
+
+class Prize(models.Model):
+    """A prize a card earns at a number of points (thresholds as data)."""
+
+    points = models.PositiveIntegerField(_("points"), unique=True)
+    name_lv = models.CharField(_("name (Latvian)"), max_length=120)
+    name_en = models.CharField(_("name (English)"), max_length=120, blank=True)
+    name_ru = models.CharField(_("name (Russian)"), max_length=120, blank=True)
+
+    objects = ReferenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("prize")
+        verbose_name_plural = _("prizes")
+        ordering = ["points"]
+
+    def __str__(self) -> str:
+        return f"{self.points}: {self.name_lv}"

@@ -1,0 +1,136 @@
+"""Figures of the innovation centre for a period (`innovation_stats visits`, `/api/innovation/stats/`): a handful of
+grouped queries whatever the number of rows; scoped to the viewer's centre (the board: every centre)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Sum
+
+from eduboard.centre.choices import BookingStatus
+from eduboard.centre.models import AgeBand, Booking, Module, PointEntry, Slot, Visit
+from eduboard.core.numbers import percent
+from eduboard.core.scope import Viewer
+from eduboard.registry.choices import InstitutionType
+from eduboard.registry.models import Institution
+
+
+def school_key(name: str) -> str:
+    """A school's name as it is counted: case and spacing do not make two schools."""
+    return " ".join(name.casefold().split())
+
+
+def innovation_figures(*, date_from: date, date_to: date, visible_to: Viewer) -> dict[str, Any]:
+    """- `visits`: visits (booked, walk-in and events) on days from `date_from` to `date_to`;
+    - `visitors`: their learners + teachers; `visitors_by_age_band` {band: visitors} (every band, 0 where none);
+    - `visits_by_module` {module code: visits}; `visits_by_municipality` {municipality: visits} (those named);
+    - `schools_reached`: distinct schools among the visits (by name, case and spacing aside);
+    - `bookings_by_status` {status: bookings of slots in the period} (every status);
+    - `occupancy_percent`: places booked ÷ places offered in the period's slots, 2 decimals (None: no slots);
+    - `points_total`: points recorded on cards in the period."""
+    visits = Visit.objects.visible_to(visible_to).filter(date__gte=date_from, date__lte=date_to).order_by()
+    totals = visits.aggregate(n=Count("pk"), learners=Sum("learners"), teachers=Sum("teachers"))
+    by_band = dict.fromkeys(AgeBand.objects.values_list("code", flat=True), 0)
+    for code, learners, teachers in (
+        visits.filter(age_band__isnull=False)
+        .values_list("age_band__code")
+        .annotate(learners=Sum("learners"), teachers=Sum("teachers"))
+        .values_list("age_band__code", "learners", "teachers")
+    ):
+        by_band[code] = (learners or 0) + (teachers or 0)
+    by_module = dict.fromkeys(Module.objects.values_list("code", flat=True), 0)
+    for code, n in (
+        visits.filter(module__isnull=False)
+        .values_list("module__code")
+        .annotate(n=Count("pk"))
+        .values_list("module__code", "n")
+    ):
+        by_module[code] = n
+    by_municipality = dict(
+        visits.exclude(municipality="")
+        .values_list("municipality")
+        .annotate(n=Count("pk"))
+        .values_list("municipality", "n")
+        .order_by("municipality")
+    )
+    schools = {school_key(name) for name in visits.exclude(school_name="").values_list("school_name", flat=True)}
+    statuses = dict.fromkeys(BookingStatus.values, 0)
+    for status, n in (
+        Booking.objects.visible_to(visible_to)
+        .filter(slot__date__gte=date_from, slot__date__lte=date_to)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    ):
+        statuses[status] = n
+    places = (
+        Slot.objects.visible_to(visible_to)
+        .filter(date__gte=date_from, date__lte=date_to)
+        .aggregate(offered=Sum("places"), booked=Sum("booked"))
+    )
+    points = (
+        PointEntry.objects.visible_to(visible_to)
+        .filter(recorded_at__date__gte=date_from, recorded_at__date__lte=date_to)
+        .aggregate(total=Sum("points"))["total"]
+    )
+    return {
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "visits": totals["n"] or 0,
+        "visitors": (totals["learners"] or 0) + (totals["teachers"] or 0),
+        "visitors_by_age_band": by_band,
+        "visits_by_module": by_module,
+        "visits_by_municipality": by_municipality,
+        "schools_reached": len(schools),
+        "bookings_by_status": statuses,
+        "occupancy_percent": percent(places["booked"] or 0, places["offered"]) if places["offered"] else None,
+        "points_total": points or 0,
+    }
+
+
+def published_activities(
+    *, module: str | None = None, age_band: str | None = None, language: str | None = None, on: date | None = None
+) -> Any:
+    """The public catalogue: published activities (any reader, signed in or not), filtered by module code, age
+    band code, language and a day with slots, in the catalogue's order."""
+    from eduboard.centre.models import Activity
+
+    activities = Activity.objects.filter(published=True)
+    if module:
+        activities = activities.filter(module__code=module)
+    if age_band:
+        activities = activities.filter(age_bands__code=age_band)
+    if language:
+        activities = activities.filter(languages__contains=language)
+    if on:
+        activities = activities.filter(slots__date=on)
+    return (
+        activities.distinct()
+        .select_related("module")
+        .prefetch_related("age_bands")
+        .order_by("module__position", "code")
+    )
+
+
+def leaderboards(*, date_from: date, date_to: date, visible_to: Viewer, top: int = 20) -> dict[str, list[Any]]:
+    """Points recorded in a period on cards given to a school: the `top` schools and the `top` classes (cards
+    name no one)."""
+    entries = (
+        PointEntry.objects.visible_to(visible_to)
+        .filter(recorded_at__date__gte=date_from, recorded_at__date__lte=date_to)
+        .exclude(card__school_name="")
+    )
+    schools = entries.values("card__school_name").annotate(total=Sum("points"))
+    classes = entries.values("card__school_name", "card__class_label").annotate(total=Sum("points"))
+    return {
+        "schools": list(schools.order_by("-total", "card__school_name")[:top]),
+        "classes": list(classes.order_by("-total", "card__school_name", "card__class_label")[:top]),
+    }
+
+
+def user_centre(*, viewer: Any) -> Institution | None:
+    """The innovation centre a user works for: the first one they may change (the board: the city's first), or
+    None when their scope holds none. New activities, competitions, courses and materials are that centre's."""
+    return Institution.objects.editable_by(viewer).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()

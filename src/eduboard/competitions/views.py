@@ -1,0 +1,365 @@
+"""The centre's pages of robotics competitions: the competitions, their teams and robot checks, the sumo bracket
+(drawn, then results entered match by match on a phone), line-follower runs, and the certificates as a PDF.
+Thin: rules in `innovation.competitions`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from eduboard.centre.selectors import user_centre
+from eduboard.competitions import services as rules
+from eduboard.competitions.filters import CompetitionFilter, TeamFilter
+from eduboard.competitions.forms import AttemptForm, CompetitionForm, MatchForm, RobotCheckForm, TeamForm
+from eduboard.competitions.models import Competition, DisciplineFormat, Match, RobotCheck, Team
+from eduboard.core.audit import audit_bulk_read
+from eduboard.core.exports import Column
+from eduboard.core.qr import qr_png_base64
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
+
+
+def _may(request: HttpRequest, permission: str, competition: Competition) -> bool:
+    """Whether the user's role may do this and the competition is one they may change (their centre's)."""
+    return (
+        request.user.has_perm(permission)
+        and scoped_rows(request, Competition, editing=True).filter(pk=competition.pk).exists()
+    )
+
+
+def _number(text: str) -> int:
+    """A row id typed in a form, or 0 (no row) for anything that is not one."""
+    return int(text) if text.isdigit() and len(text) < 10 else 0
+
+
+def _errors(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+class CompetitionListView(PermissionRequiredMixin, ScopedListView):
+    """The centre's competitions with their teams and participants."""
+
+    permission_required = "competitions.view_competition"
+    filterset_class = CompetitionFilter
+    template_name = "competitions/list.html"
+    partial_template_name = "competitions/table.html"
+    sort_fields = {"date": "date", "title": "title_lv"}
+    default_sort = "-date"
+    export_filename = "competitions"
+    export_columns = [
+        Column(gettext_lazy("Code"), lambda c: c.code),
+        Column(gettext_lazy("Date"), lambda c: c.date),
+        Column(gettext_lazy("Title"), lambda c: c.title_lv),
+        Column(gettext_lazy("Place"), lambda c: c.place),
+        Column(gettext_lazy("Teams"), lambda c: c.team_count),
+    ]
+
+    queryset = Competition.objects.annotate(team_count=Count("teams"))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("competitions.add_competition")
+        return context
+
+
+@permission_required("competitions.view_competition", raise_exception=True)
+def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    competition = scoped_object(request, Competition, pk=pk) if pk else None
+    can_change = request.user.has_perm(
+        "competitions.change_competition" if competition else "competitions.add_competition"
+    )
+    centre = competition.centre if competition else user_centre(viewer=request.user)
+    if centre is None:
+        raise PermissionDenied(_("Your scope holds no innovation centre."))
+    form = CompetitionForm(request.POST or None, instance=competition, viewer=request.user)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            edited: Competition = form.save(commit=False)
+            edited.centre = centre
+            try:
+                rules.save_competition(
+                    edited,
+                    actor=request.user,
+                    expected_version=form.edited_version(),
+                    disciplines=form.cleaned_data["disciplines"],
+                )
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                messages.success(request, _("The competition was saved."))
+                return redirect("competitions:competition_detail", pk=edited.pk)
+    return render(
+        request,
+        "competitions/form.html",
+        {"competition": competition, "form": form, "can_change": can_change},
+    )
+
+
+@permission_required("competitions.view_competition", raise_exception=True)
+def competition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A competition: its teams per discipline with their robot checks, a team added by the staff, the draw."""
+    competition = scoped_object(request, Competition, pk=pk)
+    can_change = _may(request, "competitions.change_competition", competition)
+    form = TeamForm(request.POST or None, viewer=request.user, competition=competition)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            team = Team(
+                discipline=data["discipline"],
+                name=data["name"],
+                school_name=" ".join(data["school_name"].split()),
+                members=data["members"],
+                robot=data["robot"],
+                coach_name=data["coach_name"],
+                coach_email=data["coach_email"],
+                coach_phone=data["coach_phone"],
+            )
+            try:
+                rules.register_team(competition=competition, team=team, actor=request.user)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("The team %s was registered.") % team.name)
+                return redirect("competitions:competition_detail", pk=pk)
+    teams = scoped_rows(request, Team.objects.select_related("discipline")).filter(competition=competition)
+    matches = scoped_rows(request, Match).filter(competition=competition)
+    drawn = set(matches.values_list("discipline_id", flat=True).distinct())
+    sections = []
+    for discipline in competition.disciplines.all():
+        rows = [team for team in teams if team.discipline_id == discipline.pk]
+        sections.append(
+            {
+                "discipline": discipline,
+                "teams": [(team, RobotCheckForm(initial=_check_initial(team), prefix=f"t{team.pk}")) for team in rows],
+                "passed": sum(1 for team in rows if team.robot_check == RobotCheck.PASSED),
+                "drawn": discipline.pk in drawn,
+                "sumo": discipline.format == DisciplineFormat.SUMO,
+            }
+        )
+    context = {"competition": competition, "sections": sections, "form": form, "can_change": can_change}
+    return render(request, "competitions/detail.html", context)
+
+
+def _check_initial(team: Team) -> dict[str, Any]:
+    return {
+        "mass_g": team.mass_g,
+        "width_mm": team.width_mm,
+        "length_mm": team.length_mm,
+        "height_mm": team.height_mm,
+        "version": team.version,
+    }
+
+
+@permission_required("competitions.change_team", raise_exception=True)
+@require_POST
+def team_check_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a robot's measurements; the discipline's rules decide whether it passes."""
+    team = scoped_object(request, Team, editing=True, pk=pk)
+    form = RobotCheckForm(request.POST, prefix=f"t{team.pk}")
+    if not form.is_valid():
+        for field, problems in form.errors.items():
+            messages.error(request, f"{team.name}: {field}: {' '.join(str(p) for p in problems)}")
+    else:
+        data = form.cleaned_data
+        try:
+            checked = rules.check_robot(
+                team_id=team.pk,
+                actor=request.user,
+                expected_version=data["version"],
+                mass_g=data["mass_g"],
+                width_mm=data["width_mm"],
+                length_mm=data["length_mm"],
+                height_mm=data["height_mm"],
+            )
+        except ValidationError as error:
+            _errors(request, error)
+        else:
+            if checked.robot_check == RobotCheck.PASSED:
+                messages.success(request, _("%s: the robot passed the check.") % checked.name)
+            else:
+                messages.warning(request, _("%(team)s: the robot failed: %(why)s.") % {
+                    "team": checked.name, "why": checked.check_note})  # fmt: skip
+    return redirect(f"{reverse('competitions:competition_detail', args=[team.competition_id])}#team-{team.pk}")
+
+
+@permission_required("competitions.change_competition", raise_exception=True)
+@require_POST
+def draw_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
+    """Draw a sumo discipline's bracket, by seed or at random."""
+    competition = scoped_object(request, Competition, editing=True, pk=pk)
+    chosen = get_object_or_404(competition.disciplines.all(), code=discipline[:40])
+    try:
+        count = rules.draw_bracket(
+            competition_id=competition.pk,
+            discipline_id=chosen.pk,
+            actor=request.user,
+            random_draw=request.POST.get("order") == "random",
+        )
+    except ValidationError as error:
+        _errors(request, error)
+        return redirect("competitions:competition_detail", pk=pk)
+    messages.success(request, _("The bracket of %(teams)d teams is drawn.") % {"teams": count})
+    return redirect("competitions:competition_matches", pk=pk, discipline=chosen.code)
+
+
+@permission_required("competitions.view_match", raise_exception=True)
+def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
+    """The referee's page (a phone): the open matches of the round with their points; the bracket below. Saving a
+    result advances the bracket; a tie is fought again."""
+    competition = scoped_object(request, Competition, pk=pk)
+    chosen = get_object_or_404(competition.disciplines.filter(format=DisciplineFormat.SUMO), code=discipline[:40])
+    can_change = _may(request, "competitions.change_match", competition)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        match = scoped_object(
+            request,
+            Match.objects.filter(competition=competition, discipline=chosen),
+            editing=True,
+            pk=_number(request.POST.get("match", "")),
+        )
+        form = MatchForm(request.POST, prefix=f"m{match.pk}")
+        if form.is_valid():
+            try:
+                saved = rules.record_match(
+                    match_id=match.pk,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    points_a=form.cleaned_data["points_a"],
+                    points_b=form.cleaned_data["points_b"],
+                )
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                if saved.winner_id is None:
+                    messages.warning(request, _("A tie: the match is fought again."))
+                else:
+                    messages.success(request, _("%s wins.") % saved.winner)
+        else:
+            messages.error(request, _("Enter the points of both robots, from 0 to %d.") % chosen.points_to_win)
+        return redirect("competitions:competition_matches", pk=pk, discipline=chosen.code)
+    open_matches = (
+        scoped_rows(request, Match.objects.select_related("team_a", "team_b"))
+        .filter(competition=competition, discipline=chosen, winner__isnull=True)
+        .order_by("round", "bracket", "number")
+    )
+    context = {
+        "competition": competition,
+        "discipline": chosen,
+        "open": [(m, MatchForm(initial={"version": m.version}, prefix=f"m{m.pk}")) for m in open_matches],
+        "rounds": rules.bracket_rounds(competition, chosen),
+        "placings": rules.sumo_placings(competition, chosen),
+        "can_change": can_change,
+    }
+    return render(request, "competitions/matches.html", context)
+
+
+@permission_required("competitions.view_attempt", raise_exception=True)
+def attempts_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
+    """Line-follower runs: a time per attempt of each team (a phone at the track), and the ranking."""
+    competition = scoped_object(request, Competition, pk=pk)
+    chosen = get_object_or_404(
+        competition.disciplines.filter(format=DisciplineFormat.LINE_FOLLOWER), code=discipline[:40]
+    )
+    can_change = _may(request, "competitions.add_attempt", competition)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied
+        form = AttemptForm(request.POST)
+        if form.is_valid():
+            seconds = form.cleaned_data["seconds"]
+            time_ms = None if seconds is None else int((seconds * Decimal(1000)).to_integral_value())
+            try:
+                attempt = rules.record_attempt(
+                    team_id=form.cleaned_data["team"],
+                    actor=request.user,
+                    number=form.cleaned_data["number"],
+                    time_ms=time_ms,
+                )
+            except ValidationError as error:
+                _errors(request, error)
+            else:
+                if attempt.time_ms is None:
+                    messages.warning(request, _("Attempt %d: did not finish.") % attempt.number)
+                else:
+                    messages.success(request, _("Attempt %(n)d: %(s)s s.") % {
+                        "n": attempt.number, "s": f"{attempt.time_ms / 1000:.3f}"})  # fmt: skip
+        else:
+            for problems in form.errors.values():
+                messages.error(request, " ".join(str(p) for p in problems))
+        return redirect("competitions:competition_attempts", pk=pk, discipline=chosen.code)
+    ranking = rules.line_follower_ranking(competition, chosen)
+    context = {
+        "competition": competition,
+        "discipline": chosen,
+        "ranking": ranking,
+        "passed": [row.team for row in ranking if row.team.robot_check == RobotCheck.PASSED],
+        "numbers": range(1, chosen.attempts + 1),
+        "can_change": can_change,
+    }
+    return render(request, "competitions/attempts.html", context)
+
+
+class TeamListView(PermissionRequiredMixin, ScopedListView):
+    """Every registered team with its coach's contact (for the centre's letters) and robot check."""
+
+    permission_required = "competitions.view_team"
+    filterset_class = TeamFilter
+    template_name = "competitions/team_list.html"
+    partial_template_name = "competitions/team_table.html"
+    sort_fields = {"name": "name", "school": "school_name", "competition": "competition__date"}
+    default_sort = "competition"
+    export_filename = "teams"
+    export_columns = [
+        Column(gettext_lazy("Competition"), lambda t: t.competition.code),
+        Column(gettext_lazy("Discipline"), lambda t: t.discipline.code),
+        Column(gettext_lazy("Team"), lambda t: t.name),
+        Column(gettext_lazy("School"), lambda t: t.school_name),
+        Column(gettext_lazy("Robot"), lambda t: t.robot),
+        Column(gettext_lazy("Members"), lambda t: len(t.members or [])),
+        Column(gettext_lazy("Coach"), lambda t: t.coach_name),
+        Column(gettext_lazy("Coach's e-mail"), lambda t: t.coach_email),
+        Column(gettext_lazy("Robot check"), lambda t: t.get_robot_check_display()),
+    ]
+
+    queryset = Team.objects.select_related("competition", "discipline")
+
+
+@permission_required("competitions.view_competition", raise_exception=True)
+def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A PDF of certificates, one page per member of every team whose robot competed: a diploma with the place for
+    the first three of each discipline, a certificate of participation for the others. In Latvian."""
+    from weasyprint import HTML
+
+    competition = scoped_object(request, Competition, editing=True, pk=pk)
+    link = request.build_absolute_uri(reverse("centre_competition", args=["lv", competition.code]))
+    qr = qr_png_base64(link)
+    pages = rules.certificate_pages(competition)
+    # The certificates name children (the teams' members): one audit entry with the number of names printed.
+    audit_bulk_read(request=request, model=Team, rows=len(pages))
+    with translation.override("lv"):
+        html = render_to_string(
+            "competitions/certificates_pdf.html",
+            {"competition": competition, "pages": pages, "qr": qr, "link": link},
+        )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificates-{competition.code}.pdf"'
+    return response

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InterestConfig(AppConfig):
+    """Interest education (interešu izglītība): its pages, figures and rules. It has no models of its own: clubs,
+    municipal licences and groups with their leader and club are the registry's tables."""
+
+    name = "eduboard.interest"
+    label = "interest"
+    verbose_name = _("Interest education")
+
+    def ready(self) -> None:
+        from eduboard.interest.services import group_leader_check
+        from eduboard.registry.rules import group_check_register
+
+        group_check_register(group_leader_check)  # every group save checks its leader (registry.rules.GROUP_CHECKS)

@@ -1,0 +1,28 @@
+"""Seed 002's section IX, the administrative and methodological events planned for August to November: the
+school year's events from the shared calendar, then the board's text."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.reports.content import T
+from eduboard.reports.readiness.base import Block, BuildContext, narrative, table
+
+
+def section_events(ctx: BuildContext) -> list[Block]:
+    """Section IX: the school year's events from the shared calendar (seed 002 lists 12), then the narrative."""
+    from eduboard.events.selectors import school_year_events, when_label
+
+    events = school_year_events(as_of=ctx.as_of, visible_to=ctx.visible_to)
+    blocks: list[Block] = []
+    if events:
+        blocks.append(
+            table(
+                "events.list",
+                T(_("Events of the school year")),
+                [T(_("When")), T(_("Event")), T(_("Place"))],
+                [[when_label(event), event.title, event.place] for event in events],
+            )
+        )
+    blocks.append(narrative("events.text", T(_("Planned events"))))
+    return blocks

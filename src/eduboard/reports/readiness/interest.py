@@ -1,0 +1,129 @@
+"""Seed 002's section I, interest education institutions ("Interešu izglītības iestādes"): the programmes (and those
+in STEM), groups and learners, the neighbourhood clubs, the staff, the innovation centre's school year, and the
+finances."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.registry.choices import InstitutionType, ProgrammeLevel
+from eduboard.reports import sentences
+from eduboard.reports.content import T
+from eduboard.reports.readiness.base import (
+    CENTRE,
+    STAFF,
+    Block,
+    BuildContext,
+    day,
+    figure,
+    figures,
+    heading,
+    narrative,
+    needs,
+    table,
+)
+from eduboard.reports.readiness.finance import finance_blocks
+
+
+def section_interest(ctx: BuildContext) -> list[Block]:
+    """Interest education: the children and youth centre and the innovation centre, their staff."""
+    stats, people = ctx.registry, ctx.people
+    interest, centre = InstitutionType.INTEREST_EDUCATION.value, InstitutionType.INNOVATION_CENTRE.value
+    level = ProgrammeLevel.INTEREST.value
+    found = ctx.interest
+    return [
+        *sentences.interest(
+            figures=found,
+            organisers=ctx.centre_organisers,
+            centre_pedagogues=people["pedagogues_by_institution_type"][centre]["pedagogues"],
+        ),
+        figures(
+            figure("interest.programmes", T(_("Interest education programmes")), found["programmes"]),
+            figure("interest.stem_programmes", T(_("of them in STEM")), found["stem_programmes"]),
+            figure("interest.clubs", T(_("Neighbourhood clubs")), found["clubs"]),
+            figure("interest.employees", T(_("Employees of interest education institutions")), found["employments"]),
+            figure(
+                "interest.centre_organisers",
+                T(_("Employees of the innovation centre (any position)")),
+                ctx.centre_organisers,
+            ),
+            figure(
+                "interest.institutions",
+                T(_("Interest education institutions")),
+                ctx.municipal_by_type[interest],
+            ),
+            figure("interest.centres", T(_("Innovation centres")), ctx.municipal_by_type[centre]),
+            figure("interest.groups", T(_("Interest education groups")), stats["groups_by_level"][level]),
+            figure(
+                "interest.learners", T(_("Learners in interest education groups")), stats["learners_by_level"][level]
+            ),
+        ),
+        *needs(
+            STAFF,
+            figures(
+                figure(
+                    "interest.pedagogues",
+                    T(_("Pedagogues in interest education institutions")),
+                    people["pedagogues_by_institution_type"][interest]["pedagogues"],
+                ),
+                figure(
+                    "interest.centre_pedagogues",
+                    T(_("of the innovation centre's employees, pedagogues (in a pedagogical position)")),
+                    people["pedagogues_by_institution_type"][centre]["pedagogues"],
+                ),
+            ),
+        ),
+        *innovation_blocks(ctx),
+        narrative("interest.programmes", T(_("Programmes and priorities"))),
+        *finance_blocks(ctx, "interest"),
+    ]
+
+
+def innovation_blocks(ctx: BuildContext) -> list[Block]:
+    """The innovation centre's school year (the one the report's date falls in, up to that date): visits, visitors,
+    schools reached, occupancy, points, and visits by module and visitors by age band (issue 20)."""
+    from eduboard.centre.models import AgeBand, Module, Visit
+    from eduboard.centre.selectors import innovation_figures
+    from eduboard.core.schoolyears import parse_school_year_code, school_year_code_for
+
+    first_year = parse_school_year_code(school_year_code_for(ctx.as_of))
+    start, end = date(first_year, 9, 1), min(ctx.as_of, date(first_year + 1, 8, 31))
+    if not Visit.objects.filter(date__gte=start, date__lte=end).exists():
+        return []
+    found = innovation_figures(date_from=start, date_to=end, visible_to=ctx.visible_to)
+    modules = {m.code: m.name_lv for m in Module.objects.all()}
+    bands = {b.code: str(b) for b in AgeBand.objects.all()}
+    return needs(
+        CENTRE,
+        heading(
+            T(_("The innovation centre in the school year (%(from)s–%(to)s)"), **{"from": day(start), "to": day(end)}),
+            3,
+        ),
+        figures(
+            figure("interest.centre.visits", T(_("Visits")), found["visits"]),
+            figure("interest.centre.visitors", T(_("Visitors (learners and teachers)")), found["visitors"]),
+            figure("interest.centre.schools_reached", T(_("Schools reached")), found["schools_reached"]),
+            figure(
+                "interest.centre.occupancy_percent",
+                T(_("Places booked of those offered")),
+                found["occupancy_percent"] if found["occupancy_percent"] is not None else "—",
+                "%",
+            ),
+            figure("interest.centre.points_total", T(_("Points collected on visitor cards")), found["points_total"]),
+        ),
+        table(
+            "interest.centre.by_module",
+            T(_("Visits by module")),
+            [T(_("Module")), T(_("Visits"))],
+            [[modules.get(code, code), n] for code, n in found["visits_by_module"].items()],
+            chart=[1],
+        ),
+        table(
+            "interest.centre.by_age_band",
+            T(_("Visitors by age band")),
+            [T(_("Age band")), T(_("Visitors"))],
+            [[bands.get(code, code), n] for code, n in found["visitors_by_age_band"].items()],
+        ),
+    )

@@ -1,0 +1,91 @@
+"""The survey in seed 002's section III (its wellbeing survey): the latest survey closed by the report's date, its
+response rates by audience and the share of each answer per question (from the surveys area)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from eduboard.reports.content import T, Text, number
+from eduboard.reports.readiness.base import SURVEYS, Block, BuildContext, day, heading, needs, table
+from eduboard.surveys.choices import ANSWER_LABELS, Audience
+from eduboard.surveys.models import Survey
+from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
+
+
+def survey_blocks(ctx: BuildContext) -> list[Block]:
+    """The latest survey closed by the report's date (seed 002's wellbeing survey): response rates by audience and
+    the share of each answer per question, scoped to the reader; a cut under 5 answers shows no figure."""
+    survey = (
+        Survey.objects.filter(closes_on__lte=ctx.as_of).order_by("-closes_on", "-pk").first()
+        or Survey.objects.filter(opens_on__lte=ctx.as_of).order_by("-opens_on", "-pk").first()
+    )
+    if survey is None:
+        return []
+    found = survey_figures(survey=survey, visible_to=ctx.visible_to)
+    audience_label = dict(Audience.choices)
+    rates = [
+        [
+            T(audience_label.get(audience, audience)),
+            rate["responses"],
+            rate["population"],
+            percent_value(rate["percent"]),
+        ]
+        for audience, rate in found["response_rates"].items()
+    ]
+    texts = {(q.code, q.audience): q.text_lv for q in survey.questions.all()}
+    # Parents' answers for schools and preschools side by side (seed 002), besides the whole city's.
+    by_group = {
+        group: survey_figures(survey=survey, visible_to=ctx.visible_to, institution_types=types)["questions"]
+        for group, types in INSTITUTION_GROUPS.items()
+    }
+    group_label = {"school": T(_("parents, schools")), "preschool": T(_("parents, preschools"))}
+
+    def row(text: str, who: Text, shares: dict[str, Any] | None) -> list[Any]:
+        if shares is None:
+            return [text, who, T(_("too few answers"))]
+        parts = [
+            # xgettext:no-python-format
+            T(_("%(answer)s %(share)s %%"), answer=answer_label(answer), share=number(value))
+            for answer, value in shares.items()
+        ]
+        return [text, who, T(_("%(shares)s"), shares=parts)]
+
+    answers = []
+    for code, by_audience in found["questions"].items():
+        for audience, shares in by_audience.items():
+            text = texts.get((code, audience), code)
+            answers.append(row(text, T(audience_label.get(audience, audience)), shares))
+            if audience == Audience.PARENTS:
+                for group in INSTITUTION_GROUPS:
+                    cut = by_group[group].get(code, {}).get(audience)
+                    if cut is not None:
+                        answers.append(row(text, group_label[group], cut))
+    return needs(
+        SURVEYS,
+        heading(T(_("Survey: %(title)s"), title=survey.title_lv), 3),
+        table(
+            "quality.survey.response_rates",
+            T(_("Response rates on %(date)s"), date=day(survey.census_date or survey.opens_on or ctx.as_of)),
+            [T(_("Audience")), T(_("Responses")), T(_("Population")), T(_("Response rate"))],
+            rates,
+            units=["", "", "", "%"],
+        ),
+        table(
+            "quality.survey.answers",
+            T(_("Answers by question")),
+            [T(_("Question")), T(_("Audience")), T(_("Share of each answer"))],
+            answers,
+        ),
+    )
+
+
+def answer_label(answer: str) -> Text:
+    """A scale's answer in the reader's language; a choice as the survey gives it."""
+    label = ANSWER_LABELS.get(answer)
+    return T(label) if label is not None else answer  # type: ignore[arg-type]
+
+
+def percent_value(value: Any) -> Any:
+    return number(value) if value is not None else None
