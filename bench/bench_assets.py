@@ -173,7 +173,7 @@ def main() -> None:
 
     def bulk() -> int:
         with transaction.atomic():
-            result = services.loans_bulk_create(group=group, kind=kind, lent_on=late, due_on=None, by=WHOLE_CITY)
+            result = services.loans_bulk_create(group=group, kind=kind, lent_on=late, due_on=None, viewer=WHOLE_CITY)
             transaction.set_rollback(True)
         return len(result.lent)
 

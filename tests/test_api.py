@@ -45,7 +45,7 @@ def test_interactive_docs_page_loads_its_assets_from_this_server() -> None:
 
 def test_token_authenticates_the_caller(make_user: Callable[..., User]) -> None:
     user = make_user(Role.BOARD_ANALYST, username="analyst1")
-    _token, secret = api_token_create(user=user, name="tests")
+    _token, secret = api_token_create(account=user, name="tests")
     me = Client(HTTP_AUTHORIZATION=f"Token {secret}").get("/api/me/").json()
     assert me["username"] == "analyst1"
     assert me["role"] == "board_analyst"

@@ -45,7 +45,7 @@ def api(world: World, settings: Any) -> dict[str, Client]:
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_CLASSES": []}
     clients = {}
     for role in (BOARD, HEAD):
-        secret = api_token_create(user=world.users[role], name="contract")[1]
+        secret = api_token_create(account=world.users[role], name="contract")[1]
         clients[role] = Client(HTTP_AUTHORIZATION=f"Token {secret}", raise_request_exception=False)
     return clients
 

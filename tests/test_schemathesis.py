@@ -59,7 +59,8 @@ def tokens(db: None, settings: Any) -> Iterator[dict[str, str]]:
     board = UserFactory(role=Role.BOARD_ADMIN)
     head = UserFactory(role=Role.INSTITUTION_HEAD, institutions=[world.school])
     yield {
-        role: api_token_create(user=user, name="schemathesis")[1] for role, user in (("board", board), ("head", head))
+        role: api_token_create(account=user, name="schemathesis")[1]
+        for role, user in (("board", board), ("head", head))
     }
 
 

@@ -51,6 +51,7 @@ from eduboard.people.models import (
     Vacancy,
 )
 from eduboard.people.positions import ensure_standard_positions
+from eduboard.quality import selectors as quality_selectors
 from eduboard.quality import services as quality_services
 from eduboard.quality.choices import FRAMEWORK_HEADS, FRAMEWORK_MK325
 from eduboard.quality.defaults import ensure_default_form
@@ -260,8 +261,8 @@ def build_world() -> World:
     seed_meal_rules()
 
     # quality: observations through the service, as the observer makes them
-    form = quality_services.form_in_use()
-    answers = {criterion.code: "yes" for criterion in quality_services.form_criteria(form)}
+    form = quality_selectors.form_in_use()
+    answers = {criterion.code: "yes" for criterion in quality_selectors.form_criteria(form)}
     subject = quality_services.subject_get_or_create(name="Matemātika")
     pairs["observation"] = Pair(
         *(
@@ -275,7 +276,7 @@ def build_world() -> World:
                 grade="7.b",
                 answers=answers,
                 observer=users[Role.OBSERVER],
-                by=WHOLE_CITY,
+                viewer=WHOLE_CITY,
             )
             for who, where in ((staff_a, a), (staff_b, b))
         )
@@ -309,14 +310,14 @@ def build_world() -> World:
             asset=Asset(
                 inventory_number=f"INV-700{number}", kind=chromebook, institution=where, acquired_on=date(2024, 8, 1)
             ),
-            by=WHOLE_CITY,
+            viewer=WHOLE_CITY,
         )
         for number, where in ((1, a), (2, b))
     ]
     pairs["asset"] = Pair(*assets)
     pairs["loan"] = Pair(
         *(
-            asset_services.loan_create(asset=device, learner=who, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
+            asset_services.loan_create(asset=device, learner=who, lent_on=date(2024, 9, 2), viewer=WHOLE_CITY)
             for device, who in zip(assets, (learner_a, learner_b), strict=True)
         )
     )
@@ -330,7 +331,7 @@ def build_world() -> World:
     )
     pairs["stocktake"] = Pair(
         *(
-            asset_services.stocktake_start(institution_id=where.pk, on=date(2025, 1, 10), by=WHOLE_CITY)
+            asset_services.stocktake_start(institution_id=where.pk, on=date(2025, 1, 10), viewer=WHOLE_CITY)
             for where in (a, b)
         )
     )
@@ -362,7 +363,7 @@ def build_world() -> World:
             grant=Decimal("60000.00"),
             city_share=Decimal("20000.00"),
         )
-        projects.append(project_services.project_save(project=project, by=WHOLE_CITY, institutions=[where]))
+        projects.append(project_services.project_save(project=project, viewer=WHOLE_CITY, institutions=[where]))
     pairs["project"] = Pair(*projects)
     pairs["partner"] = Pair(
         *(Partner.objects.create(project=p, organisation="Partneris", country="PL") for p in projects)
@@ -370,7 +371,7 @@ def build_world() -> World:
     pairs["payment"] = Pair(
         *(
             project_services.payment_record(
-                project=p, received_on=date(2024, 10, 1), amount=Decimal("8000.00"), by=WHOLE_CITY
+                project=p, received_on=date(2024, 10, 1), amount=Decimal("8000.00"), viewer=WHOLE_CITY
             )
             for p in projects
         )
@@ -560,7 +561,7 @@ def build_world() -> World:
     # quality judgements: A's and B's self-assessments; heads' evaluations of A's head (A's head user) and B's head
     assessments = [
         quality_services.self_assessment_start(
-            institution=where, school_year=year, framework=reference["framework"], by=WHOLE_CITY
+            institution=where, school_year=year, framework=reference["framework"], viewer=WHOLE_CITY
         )
         for where in (a, b)
     ]
@@ -570,7 +571,7 @@ def build_world() -> World:
         *(
             quality_services.accreditation_save(
                 accreditation=Accreditation(institution=where, accredited_on=date(2021, 12, 1), term_years=6),
-                by=WHOLE_CITY,
+                viewer=WHOLE_CITY,
             )
             for where in (a, b)
         )
@@ -593,7 +594,7 @@ def build_world() -> World:
                     overall_level="good",
                 ),
                 levels={"4.1": "good"},
-                by=WHOLE_CITY,
+                viewer=WHOLE_CITY,
             )
             for who, where in heads
         )
@@ -605,7 +606,7 @@ def build_world() -> World:
                     institution=where, head=who, assessed_on=date(2023, 9, 30), environment="meets",
                     head_transition="ensured",
                 ),
-                by=WHOLE_CITY,
+                viewer=WHOLE_CITY,
             )
             for who, where in heads
         )
@@ -614,9 +615,9 @@ def build_world() -> World:
 
     # reports: a published edition everyone signed in reads, a draft only the board reads
     board = users[Role.BOARD_ADMIN]
-    published = report_services.edition_create(school_year=year, as_of=AS_OF, by=board)
-    published = report_services.edition_publish(edition_id=published.pk, version=published.version, by=board)
-    draft = report_services.edition_create(school_year=year, as_of=AS_OF, by=board)
+    published = report_services.edition_create(school_year=year, as_of=AS_OF, viewer=board)
+    published = report_services.edition_publish(edition_id=published.pk, version=published.version, viewer=board)
+    draft = report_services.edition_create(school_year=year, as_of=AS_OF, viewer=board)
     pairs["edition"] = Pair(published, draft)
 
     # per-user rows: the head's own import and API token, and B's head's
@@ -635,7 +636,7 @@ def build_world() -> World:
         )
     )
     tokens: list[ApiToken] = [
-        api_token_create(user=who, name=f"Žetons {tag[where]}")[0]
+        api_token_create(account=who, name=f"Žetons {tag[where]}")[0]
         for who, where in ((users[Role.INSTITUTION_HEAD], a), (head_b, b))
     ]
     pairs["apitoken"] = Pair(*tokens)

@@ -108,10 +108,12 @@ def test_a_class_loan_writes_one_entry_with_the_loans_and_one_with_the_devices_s
     for number in ("CB-1", "CB-2"):
         assets.asset_save(
             asset=Asset(inventory_number=number, kind=kind, institution=world.school, acquired_on=date(2024, 1, 1)),
-            by=WHOLE_CITY,
+            viewer=WHOLE_CITY,
         )
     admin = make_user(Role.BOARD_ADMIN)
-    result = assets.loans_bulk_create(group=world.class_1a, kind=kind, lent_on=date(2024, 9, 2), due_on=None, by=admin)
+    result = assets.loans_bulk_create(
+        group=world.class_1a, kind=kind, lent_on=date(2024, 9, 2), due_on=None, viewer=admin
+    )
     assert len(result.lent) == 2
 
     loans = LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Loan))
@@ -127,7 +129,9 @@ def test_a_class_loan_writes_one_entry_with_the_loans_and_one_with_the_devices_s
     ).get()
     assert statuses.changes_dict["status"] == ["in_stock", "lent"] and statuses.additional_data["rows"] == 2
 
-    again = assets.loans_bulk_create(group=world.class_1a, kind=kind, lent_on=date(2024, 9, 3), due_on=None, by=admin)
+    again = assets.loans_bulk_create(
+        group=world.class_1a, kind=kind, lent_on=date(2024, 9, 3), due_on=None, viewer=admin
+    )
     assert again.lent == [] and loans.count() == 1  # nothing written, nothing recorded
 
 
@@ -136,6 +140,7 @@ def test_a_heads_evaluation_records_the_levels_that_changed_on_the_evaluation(
 ) -> None:
     from eduboard.people.models import Employment, PositionKind
     from eduboard.people.positions import ensure_standard_positions
+    from eduboard.quality import selectors as quality_selectors
     from eduboard.quality import services as quality
     from eduboard.quality.choices import FRAMEWORK_HEADS
     from eduboard.quality.frameworks import ensure_frameworks
@@ -148,13 +153,13 @@ def test_a_heads_evaluation_records_the_levels_that_changed_on_the_evaluation(
     head = teacher("Vadītājs", "Nr1", school, date(1970, 1, 5))
     Employment.objects.filter(staff_member=head).update(position=PositionKind.objects.get(code="head"))
     admin = make_user(Role.BOARD_ADMIN)
-    framework = quality.framework_in_use(code=FRAMEWORK_HEADS)
+    framework = quality_selectors.framework_in_use(code=FRAMEWORK_HEADS)
     evaluation = quality.head_evaluation_save(
         evaluation=HeadEvaluation(
             head=head, institution=school, framework=framework, evaluated_on=date(2024, 5, 31), overall_level="good"
         ),
         levels={"4.1": "good", "4.2": "good"},
-        by=admin,
+        viewer=admin,
     )
     history = LogEntry.objects.get_for_object(evaluation)
     assert history.filter(action=LogEntry.Action.CREATE).exists()  # the evaluation itself is audited
@@ -163,7 +168,10 @@ def test_a_heads_evaluation_records_the_levels_that_changed_on_the_evaluation(
     assert first.changes_dict["4.1"] == ["None", "good"] and first.additional_data["rows"] == 2
 
     quality.head_evaluation_save(
-        evaluation=evaluation, levels={"4.1": "excellent", "4.2": "good"}, by=admin, expected_version=evaluation.version
+        evaluation=evaluation,
+        levels={"4.1": "excellent", "4.2": "good"},
+        viewer=admin,
+        expected_version=evaluation.version,
     )
     latest = history.filter(additional_data__write="bulk").latest()
     assert latest.pk != first.pk
@@ -171,13 +179,17 @@ def test_a_heads_evaluation_records_the_levels_that_changed_on_the_evaluation(
     assert latest.additional_data["rows"] == 1
 
     quality.head_evaluation_save(
-        evaluation=evaluation, levels={"4.1": "excellent", "4.2": "good"}, by=admin, expected_version=evaluation.version
+        evaluation=evaluation,
+        levels={"4.1": "excellent", "4.2": "good"},
+        viewer=admin,
+        expected_version=evaluation.version,
     )
     assert history.filter(additional_data__write="bulk").count() == 2  # the same levels again: nothing to record
 
 
 def test_a_new_self_assessment_records_its_draft_rows_and_each_rated_row(make_user: Callable[..., User]) -> None:
     from eduboard.core.models import SchoolYear
+    from eduboard.quality import selectors as quality_selectors
     from eduboard.quality import services as quality
     from eduboard.quality.choices import FRAMEWORK_MK325
     from eduboard.quality.frameworks import ensure_frameworks
@@ -189,8 +201,8 @@ def test_a_new_self_assessment_records_its_draft_rows_and_each_rated_row(make_us
         code="2024/2025", defaults={"start_date": date(2024, 9, 1), "end_date": date(2025, 8, 31)}
     )[0]
     head = make_user(Role.INSTITUTION_HEAD, institutions=[school])
-    framework = quality.framework_in_use(code=FRAMEWORK_MK325)
-    assessment = quality.self_assessment_start(institution=school, school_year=year, framework=framework, by=head)
+    framework = quality_selectors.framework_in_use(code=FRAMEWORK_MK325)
+    assessment = quality.self_assessment_start(institution=school, school_year=year, framework=framework, viewer=head)
     criteria = framework.criteria.count()
     drafted = LogEntry.objects.get_for_object(assessment).get(additional_data__write="bulk")
     assert (drafted.actor, drafted.action, drafted.additional_data["rows"]) == (head, LogEntry.Action.CREATE, criteria)
@@ -199,6 +211,6 @@ def test_a_new_self_assessment_records_its_draft_rows_and_each_rated_row(make_us
 
     entry = assessment.entries.get(criterion__code="2.1")
     entry.level = "good"
-    quality.self_assessment_entry_save(entry=entry, by=head, expected_version=entry.version)
+    quality.self_assessment_entry_save(entry=entry, viewer=head, expected_version=entry.version)
     rated = LogEntry.objects.get_for_object(SelfAssessmentEntry.objects.get(pk=entry.pk)).get()
     assert rated.action == LogEntry.Action.UPDATE and rated.changes_dict["level"][1] == "good"

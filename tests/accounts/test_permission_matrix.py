@@ -30,7 +30,7 @@ from eduboard.api import router
 from eduboard.core.imports import ImportFailed
 from eduboard.people.models import Employment, Qualification, TrainingRecord
 from eduboard.people.selectors import people_stats
-from eduboard.quality import services as quality_services
+from eduboard.quality import selectors as quality_selectors
 from eduboard.quality.models import Observation, ObservationForm
 from eduboard.registry.importers import LearnerImporter
 from eduboard.registry.models import Enrolment, Learner, QueueEntry
@@ -100,6 +100,16 @@ def sees(kind: str, side: str, role: str) -> bool:
     if kind in HEADS_JUDGEMENTS:  # the board's evaluators, and A's head (evaluated, and head of A) their own
         return role in HEADS_EVALUATORS or (side == "own" and role == HEAD)
     return side == "own" or role in BOARD_ROLES  # rows of institutions: A's for A's roles, all for the board
+
+
+# Kinds every signed-in user reads, though only their institutions' roles change them: the shared calendar's events
+# (the API reads them as the month view does; the edit page asks `sees`, the organiser's scope).
+READ_BY_ALL_SIGNED_IN = frozenset({"event"})
+
+
+def reads(kind: str, side: str, role: str) -> bool:
+    """`sees`, for reading a row (the API's list and detail routes)."""
+    return role != ANONYMOUS if kind in READ_BY_ALL_SIGNED_IN else sees(kind, side, role)
 
 
 @dataclass(frozen=True)
@@ -295,6 +305,8 @@ API_KINDS: dict[str, str] = {
         "room", "projectprogramme", "project", "partner", "payment", "prefinancing", "mobility", "deadline",
         "framework", "selfassessment", "selfassessmententry", "accreditation", "headevaluation",
         "unifiedschoolstatus", "cateringcontract",
+        "activity", "slot", "booking", "visit", "card", "competition", "team", "course", "participant", "material",
+        "event",
     ]
 }  # fmt: skip
 # basenames without detail routes: figures only
@@ -485,7 +497,7 @@ def test_api_detail_answers_by_role_and_scope(
     target = row(world, kind, side)
     response = clients[role].get(reverse(f"{basename}-detail", args=[target.pk]))
     perm = api_view_perm(basename)
-    allowed = sees(kind, side, role) and (perm is None or has_perm(role, perm))
+    allowed = reads(kind, side, role) and (perm is None or has_perm(role, perm))
     expect(response, allowed, frozenset({200}), REFUSED, role)
     if allowed:
         assert response.json()["id"] == target.pk
@@ -554,7 +566,7 @@ def test_api_lists_show_exactly_the_rows_in_scope(
     data = response.json()
     ids = {item["id"] for item in (data["results"] if isinstance(data, dict) else data)}
     for side in sides(kind):
-        assert (row(world, kind, side).pk in ids) == sees(kind, side, role), f"{side} row of {basename} as {role}"
+        assert (row(world, kind, side).pk in ids) == reads(kind, side, role), f"{side} row of {basename} as {role}"
 
 
 # --- regressions: the probes of issue 13, one behaviour each
@@ -693,7 +705,7 @@ def test_observation_teacher_must_work_at_the_observed_institution(
     world: World, clients: dict[str, Client], english: None
 ) -> None:
     teacher = world.foreign("staffmember")
-    form = quality_services.form_in_use()
+    form = quality_selectors.form_in_use()
     payload = {
         "date": "2025-01-14",
         "institution": world.a.registration_number,
@@ -701,7 +713,7 @@ def test_observation_teacher_must_work_at_the_observed_institution(
         "teacher": teacher.personal_code,
         "subject": "Matemātika",
         "grade": "7.b",
-        "answers": {criterion.code: "yes" for criterion in quality_services.form_criteria(form)},
+        "answers": {criterion.code: "yes" for criterion in quality_selectors.form_criteria(form)},
     }
     before = Observation.objects.count()
     response = api_json(clients[Role.OBSERVER], "post", "/api/quality/observations/", payload)

@@ -33,7 +33,7 @@ def test_head_of_school_cannot_read_another_school_through_the_api(
     make_user: Callable[..., User], school_a: Institution, school_b: Institution
 ) -> None:
     head = make_user(Role.INSTITUTION_HEAD, [school_a])
-    client = Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=head, name='tests')[1]}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {api_token_create(account=head, name='tests')[1]}")
     listed = client.get("/api/registry/institutions/").json()
     assert [row["registration_number"] for row in listed["results"]] == [school_a.registration_number]
     assert client.get(f"/api/registry/institutions/{school_b.pk}/").status_code == 404
@@ -44,7 +44,7 @@ def test_board_analyst_sees_every_institution(
     make_user: Callable[..., User], school_a: Institution, school_b: Institution
 ) -> None:
     analyst = make_user(Role.BOARD_ANALYST)
-    client = Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=analyst, name='tests')[1]}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {api_token_create(account=analyst, name='tests')[1]}")
     numbers = {row["registration_number"] for row in client.get("/api/registry/institutions/").json()["results"]}
     assert numbers == {school_a.registration_number, school_b.registration_number}
 
@@ -59,6 +59,6 @@ def test_anonymous_public_reads_no_institution_data(school_a: Institution) -> No
 
 def test_analyst_may_read_but_not_write_through_the_api(make_user: Callable[..., User], school_a: Institution) -> None:
     analyst = make_user(Role.BOARD_ANALYST)
-    client = Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=analyst, name='tests')[1]}")
+    client = Client(HTTP_AUTHORIZATION=f"Token {api_token_create(account=analyst, name='tests')[1]}")
     assert client.get(f"/api/registry/institutions/{school_a.pk}/").status_code == 200
     assert client.delete(f"/api/registry/institutions/{school_a.pk}/").status_code in {403, 405}

@@ -89,7 +89,7 @@ def age(client: Client, **minutes: float) -> None:
 
 
 def test_api_calls_with_a_token_are_not_sessions(make_user: Callable[..., User]) -> None:
-    _token, secret = api_token_create(user=make_user(Role.BOARD_ANALYST), name="nightly export")
+    _token, secret = api_token_create(account=make_user(Role.BOARD_ANALYST), name="nightly export")
     api = Client(HTTP_AUTHORIZATION=f"Token {secret}")
     assert api.get("/api/me/").status_code == 200
     assert api.get("/api/me/").status_code == 200

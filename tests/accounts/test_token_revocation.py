@@ -46,7 +46,7 @@ def test_a_head_made_board_administrator_loses_the_tokens_made_as_head(
     make_user: Callable[..., User], signed_in: Callable[[User], Client], school_a: Institution, english: None
 ) -> None:
     head = make_user(Role.INSTITUTION_HEAD, institutions=[school_a])
-    _token, secret = api_token_create(user=head, name="school's script", lifetime_days=365)
+    _token, secret = api_token_create(account=head, name="school's script", lifetime_days=365)
     answer = me(secret)
     assert answer.status_code == 200
     assert answer.json()["role"] == Role.INSTITUTION_HEAD
@@ -70,14 +70,14 @@ def test_institutions_added_or_removed_revoke_the_tokens(
     make_user: Callable[..., User], school_a: Institution, school_b: Institution
 ) -> None:
     staff = make_user(Role.INSTITUTION_STAFF, institutions=[school_a])
-    _token, first = api_token_create(user=staff, name="first")
+    _token, first = api_token_create(account=staff, name="first")
     staff.institutions.add(school_b)
     assert me(first).status_code == 401
-    _token, second = api_token_create(user=staff, name="second")
+    _token, second = api_token_create(account=staff, name="second")
     assert me(second).status_code == 200
     school_a.users.remove(staff)  # from the institution's side too
     assert me(second).status_code == 401
-    _token, third = api_token_create(user=staff, name="third")
+    _token, third = api_token_create(account=staff, name="third")
     staff.institutions.set([school_b])  # no change: the token goes on working
     assert me(third).status_code == 200
     staff.institutions.clear()
@@ -92,7 +92,7 @@ def test_institutions_added_or_removed_revoke_the_tokens(
 
 def test_becoming_superuser_or_inactive_revokes_but_a_new_name_does_not(make_user: Callable[..., User]) -> None:
     analyst = make_user(Role.BOARD_ANALYST)
-    _token, secret = api_token_create(user=analyst, name="script")
+    _token, secret = api_token_create(account=analyst, name="script")
     analyst.last_name = "Jaunā"
     analyst.save()
     assert me(secret).status_code == 200
@@ -100,7 +100,7 @@ def test_becoming_superuser_or_inactive_revokes_but_a_new_name_does_not(make_use
     analyst.save(update_fields=["is_superuser"])
     assert me(secret).status_code == 401
     assert ApiToken.objects.get(user=analyst).revoked_at is not None
-    _token, again = api_token_create(user=analyst, name="again")
+    _token, again = api_token_create(account=analyst, name="again")
     analyst.is_active = False
     analyst.save()
     assert me(again).status_code == 401

@@ -60,8 +60,8 @@ def test_a_user_may_hold_several_tokens_and_revoke_one(
     make_user: Callable[..., User], signed_in: Callable[[User], Client]
 ) -> None:
     user = make_user(Role.BOARD_ANALYST)
-    first, first_secret = api_token_create(user=user, name="first")
-    _second, second_secret = api_token_create(user=user, name="second")
+    first, first_secret = api_token_create(account=user, name="first")
+    _second, second_secret = api_token_create(account=user, name="second")
     client = signed_in(user)
     assert client.get(f"{PAGE}{first.pk}/revoke/").status_code == 405
     assert client.post(f"{PAGE}{first.pk}/revoke/").status_code == 302
@@ -72,24 +72,24 @@ def test_a_user_may_hold_several_tokens_and_revoke_one(
 def test_nobody_revokes_another_users_token(
     make_user: Callable[..., User], signed_in: Callable[[User], Client]
 ) -> None:
-    token, secret = api_token_create(user=make_user(Role.BOARD_ANALYST), name="theirs")
+    token, secret = api_token_create(account=make_user(Role.BOARD_ANALYST), name="theirs")
     assert signed_in(make_user(Role.BOARD_ANALYST)).post(f"{PAGE}{token.pk}/revoke/").status_code == 404
     assert works(secret)
 
 
 def test_expired_revoked_wrong_and_inactive_users_tokens_are_refused(make_user: Callable[..., User]) -> None:
     user = make_user(Role.BOARD_ANALYST)
-    expired, expired_secret = api_token_create(user=user, name="expired")
+    expired, expired_secret = api_token_create(account=user, name="expired")
     ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
     assert api(expired_secret).get("/api/me/").status_code == 401
-    _token, secret = api_token_create(user=user, name="live")
+    _token, secret = api_token_create(account=user, name="live")
     assert api(secret[:-1] + ("A" if secret[-1] != "A" else "B")).get("/api/me/").status_code == 401
     User.objects.filter(pk=user.pk).update(is_active=False)  # even without the revocation on save
     assert api(secret).get("/api/me/").status_code == 401
 
 
 def test_use_of_a_token_is_recorded(make_user: Callable[..., User]) -> None:
-    token, secret = api_token_create(user=make_user(Role.BOARD_ANALYST), name="script")
+    token, secret = api_token_create(account=make_user(Role.BOARD_ANALYST), name="script")
     assert token.last_used_at is None
     assert works(secret)
     token.refresh_from_db()
@@ -98,20 +98,20 @@ def test_use_of_a_token_is_recorded(make_user: Callable[..., User]) -> None:
 
 def test_lifetime_defaults_to_the_setting_and_is_at_most_a_year(make_user: Callable[..., User]) -> None:
     user = make_user(Role.BOARD_ANALYST)
-    token, _secret = api_token_create(user=user, name="default")
+    token, _secret = api_token_create(account=user, name="default")
     lifetime = token.expires_at - token.created_at
     assert abs(lifetime - timedelta(days=settings.API_TOKEN_LIFETIME_DAYS)) < timedelta(seconds=5)
     with pytest.raises(ValidationError):
-        api_token_create(user=user, name="too long", lifetime_days=366)
+        api_token_create(account=user, name="too long", lifetime_days=366)
     with pytest.raises(ValidationError):
-        api_token_create(user=user, name="  ")
+        api_token_create(account=user, name="  ")
 
 
 def test_password_change_page_revokes_every_token(
     make_user: Callable[..., User], signed_in: Callable[[User], Client]
 ) -> None:
     user = make_user(Role.BOARD_ANALYST)
-    secrets = [api_token_create(user=user, name=name)[1] for name in ("one", "two")]
+    secrets = [api_token_create(account=user, name=name)[1] for name in ("one", "two")]
     new_password = "Daugava-river-2024-autumn"
     response = signed_in(user).post(
         "/accounts/password/change/",
@@ -123,7 +123,7 @@ def test_password_change_page_revokes_every_token(
 
 def test_password_reset_and_set_password_revoke_every_token(make_user: Callable[..., User]) -> None:
     user = make_user(Role.INSTITUTION_STAFF, email="teacher@example.lv")
-    _token, secret = api_token_create(user=user, name="reset")
+    _token, secret = api_token_create(account=user, name="reset")
     client = Client()
     client.post("/accounts/password/reset/", {"email": "teacher@example.lv"})
     link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", mail.outbox[0].body)
@@ -132,7 +132,7 @@ def test_password_reset_and_set_password_revoke_every_token(make_user: Callable[
     new_password = "Daugava-river-2024-autumn"
     client.post(form_page.request["PATH_INFO"], {"new_password1": new_password, "new_password2": new_password})
     assert not works(secret)
-    _token, secret = api_token_create(user=user, name="shell")
+    _token, secret = api_token_create(account=user, name="shell")
     user.refresh_from_db()
     user.set_password("Another-long-password-7")  # as the admin's password form and the shell do
     user.save()
@@ -141,7 +141,7 @@ def test_password_reset_and_set_password_revoke_every_token(make_user: Callable[
 
 def test_deactivating_a_user_revokes_every_token(make_user: Callable[..., User]) -> None:
     user = make_user(Role.BOARD_ANALYST)
-    token, _secret = api_token_create(user=user, name="script")
+    token, _secret = api_token_create(account=user, name="script")
     user.is_active = False
     user.save()
     token.refresh_from_db()
@@ -153,7 +153,7 @@ def test_rehashing_an_unchanged_password_at_sign_in_keeps_the_tokens(make_user: 
     user = make_user(Role.BOARD_ANALYST)
     weak_hash = PBKDF2PasswordHasher().encode(PASSWORD, "saltsaltsalt", iterations=1000)
     User.objects.filter(pk=user.pk).update(password=weak_hash)
-    _token, secret = api_token_create(user=user, name="script")
+    _token, secret = api_token_create(account=user, name="script")
     assert Client().post("/accounts/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
     user.refresh_from_db()
     assert user.password != weak_hash  # Django upgraded the hash ...
@@ -181,7 +181,7 @@ def test_a_write_through_the_api_with_a_token_is_audited_with_its_user(
     make_user: Callable[..., User], school_a: Institution
 ) -> None:
     admin = make_user(Role.BOARD_ADMIN)
-    _token, secret = api_token_create(user=admin, name="integration")
+    _token, secret = api_token_create(account=admin, name="integration")
     response = api(secret).patch(
         f"/api/registry/institutions/{school_a.pk}/",
         {"short_name": "DZV", "version": school_a.version},

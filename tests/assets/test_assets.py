@@ -199,7 +199,7 @@ def asset(world: World, number: str, kind: str = "chromebook", institution: Any 
             institution=institution or world.school,
             acquired_on=date(2024, 1, 1),
         ),
-        by=WHOLE_CITY,
+        viewer=WHOLE_CITY,
     )
 
 
@@ -208,9 +208,9 @@ def test_a_device_is_never_on_two_open_loans(world: World) -> None:
 
     device = asset(world, "CB-1")
     first, second = Learner.objects.filter(last_name__startswith="Zinātne").order_by("pk")[:2]
-    services.loan_create(asset=device, learner=first, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
+    services.loan_create(asset=device, learner=first, lent_on=date(2024, 9, 2), viewer=WHOLE_CITY)
     with pytest.raises(ValidationError) as refused:
-        services.loan_create(asset=device, learner=second, lent_on=date(2024, 9, 3), by=WHOLE_CITY)
+        services.loan_create(asset=device, learner=second, lent_on=date(2024, 9, 3), viewer=WHOLE_CITY)
     assert "open loan" in " ".join(refused.value.messages)
     # The database itself refuses a second open loan, whatever the services check.
     from django.db import IntegrityError, transaction
@@ -225,12 +225,12 @@ def test_a_loan_to_a_learner_not_enrolled_there_is_refused(world: World) -> None
     device = asset(world, "CB-1")
     stranger = Learner.objects.get(last_name="Centrs0")
     with pytest.raises(ValidationError) as refused:
-        services.loan_create(asset=device, learner=stranger, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
+        services.loan_create(asset=device, learner=stranger, lent_on=date(2024, 9, 2), viewer=WHOLE_CITY)
     assert refused.value.code == "not_enrolled"
     assert "02.09.2024." in refused.value.messages[0]  # the day as the user reads it (Latvian by default)
     pupil = Learner.objects.get(last_name="Zinātne0")
     with pytest.raises(ValidationError):  # enrolled from 2024-09-01 only
-        services.loan_create(asset=device, learner=pupil, lent_on=date(2024, 8, 20), by=WHOLE_CITY)
+        services.loan_create(asset=device, learner=pupil, lent_on=date(2024, 8, 20), viewer=WHOLE_CITY)
 
 
 def test_a_loan_to_staff_needs_a_rate_there(world: World) -> None:
@@ -240,7 +240,7 @@ def test_a_loan_to_staff_needs_a_rate_there(world: World) -> None:
         personal_code=CODES.for_birth_date(date(1980, 1, 1)), first_name="Anna", last_name="Ozola"
     )
     with pytest.raises(ValidationError):
-        services.loan_create(asset=device, staff_member=teacher, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
+        services.loan_create(asset=device, staff_member=teacher, lent_on=date(2024, 9, 2), viewer=WHOLE_CITY)
     Employment.objects.create(
         staff_member=teacher,
         institution=world.school,
@@ -248,9 +248,9 @@ def test_a_loan_to_staff_needs_a_rate_there(world: World) -> None:
         fte=1,
         start_date=date(2020, 9, 1),
     )
-    loan = services.loan_create(asset=device, staff_member=teacher, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
+    loan = services.loan_create(asset=device, staff_member=teacher, lent_on=date(2024, 9, 2), viewer=WHOLE_CITY)
     assert assets_stats(as_of=AS_OF, visible_to=WHOLE_CITY)["on_loan_to_staff"] == 1
-    services.loan_return(loan_id=loan.pk, returned_on=date(2024, 9, 10), condition="lost", by=WHOLE_CITY)
+    services.loan_return(loan_id=loan.pk, returned_on=date(2024, 9, 10), condition="lost", viewer=WHOLE_CITY)
     assert Asset.objects.get(pk=device.pk).status == "lost"
     assert [c.status for c in Asset.objects.get(pk=device.pk).status_changes.all()] == ["in_stock", "lent", "lost"]
 
@@ -261,12 +261,12 @@ def test_a_bulk_loan_gives_every_pupil_without_a_device_one_and_says_who_got_non
         asset(world, number)
     asset(world, "CB-9", institution=world.other_school)  # another school's: never lent here
     result = services.loans_bulk_create(
-        group=world.class_1a, kind=kind, lent_on=date(2024, 9, 2), due_on=date(2025, 6, 20), by=WHOLE_CITY
+        group=world.class_1a, kind=kind, lent_on=date(2024, 9, 2), due_on=date(2025, 6, 20), viewer=WHOLE_CITY
     )
     assert [loan.asset.inventory_number for loan in result.lent] == ["CB-1", "CB-2"]
     assert [learner.last_name for learner in result.without] == ["Zinātne2"]
     again = services.loans_bulk_create(
-        group=world.class_1a, kind=kind, lent_on=date(2024, 9, 3), due_on=None, by=WHOLE_CITY
+        group=world.class_1a, kind=kind, lent_on=date(2024, 9, 3), due_on=None, viewer=WHOLE_CITY
     )
     assert again.lent == [] and len(again.already) == 2 and len(again.without) == 1
 
@@ -277,25 +277,24 @@ def test_returns_by_typed_numbers_and_a_stocktake(world: World, make_user: Calla
     board = make_user(role=Role.BOARD_ADMIN)
     devices = [asset(world, f"CB-{n}") for n in range(1, 5)]
     pupil = Learner.objects.get(last_name="Zinātne0")
-    services.loan_create(asset=devices[0], learner=pupil, lent_on=date(2024, 9, 2), by=board)
+    services.loan_create(asset=devices[0], learner=pupil, lent_on=date(2024, 9, 2), viewer=board)
     result = services.loans_return_by_numbers(
         numbers=["CB-1", "CB-2", "NOPE", "CB-1"],
         returned_on=date(2024, 9, 30),
         condition="ok",
-        by=board,
-        visible_to=board,
+        viewer=board,
     )
     assert [loan.asset.inventory_number for loan in result.returned] == ["CB-1"]
     assert [number for number, _reason in result.problems] == ["CB-2", "NOPE"]
 
-    take = services.stocktake_start(institution_id=world.school.pk, on=date(2024, 10, 5), by=board)
+    take = services.stocktake_start(institution_id=world.school.pk, on=date(2024, 10, 5), viewer=board)
     for number in ("CB-1", "CB-2", "XX-1"):
         services.stocktake_scan(stocktake=take, number=number)
     found = stocktake_result(stocktake=take)
     assert [a.inventory_number for a in found.missing] == ["CB-3", "CB-4"] and found.unknown == ["XX-1"]
     with pytest.raises(ValidationError):  # not without a confirmation
-        services.stocktake_close(stocktake_id=take.pk, on=date(2024, 10, 5), by=board, version=1, confirmed=False)
-    lost = services.stocktake_close(stocktake_id=take.pk, on=date(2024, 10, 5), by=board, version=1, confirmed=True)
+        services.stocktake_close(stocktake_id=take.pk, on=date(2024, 10, 5), viewer=board, version=1, confirmed=False)
+    lost = services.stocktake_close(stocktake_id=take.pk, on=date(2024, 10, 5), viewer=board, version=1, confirmed=True)
     assert sorted(a.inventory_number for a in lost) == ["CB-3", "CB-4"]
     change = Asset.objects.get(inventory_number="CB-3").status_changes.last()
     assert change is not None and change.status == "lost" and change.changed_by == board
@@ -338,15 +337,15 @@ def test_a_status_that_loans_decide_is_not_set_by_hand(world: World) -> None:
     device = asset(world, "CB-1")
     device.status = "lent"
     with pytest.raises(ValidationError):
-        services.asset_save(asset=device, by=WHOLE_CITY)
+        services.asset_save(asset=device, viewer=WHOLE_CITY)
     device = Asset.objects.get(pk=device.pk)
     services.loan_create(
-        asset=device, learner=Learner.objects.get(last_name="Zinātne0"), lent_on=date(2024, 9, 2), by=WHOLE_CITY
+        asset=device, learner=Learner.objects.get(last_name="Zinātne0"), lent_on=date(2024, 9, 2), viewer=WHOLE_CITY
     )
     device = Asset.objects.get(pk=device.pk)
     device.status = "written_off"
     with pytest.raises(ValidationError):
-        services.asset_save(asset=device, by=WHOLE_CITY)
+        services.asset_save(asset=device, viewer=WHOLE_CITY)
     assert Asset.objects.get(pk=device.pk).status == "lent"
 
 
@@ -357,7 +356,7 @@ def test_a_learners_devices_are_found_by_their_name(
 
     device = asset(world, "CB-1")
     services.loan_create(
-        asset=device, learner=Learner.objects.get(last_name="Zinātne0"), lent_on=date(2024, 9, 2), by=WHOLE_CITY
+        asset=device, learner=Learner.objects.get(last_name="Zinātne0"), lent_on=date(2024, 9, 2), viewer=WHOLE_CITY
     )
     asset(world, "CB-2")
     head = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[world.school]))
@@ -420,7 +419,7 @@ def test_the_rumis_export_masks_codes_unless_full_ones_may_be_seen_and_audits_it
     from eduboard.registry.models import Learner
 
     pupil = Learner.objects.get(last_name="Zinātne0")
-    services.loan_create(asset=asset(world, "CB-1"), learner=pupil, lent_on=date(2024, 9, 2), by=WHOLE_CITY)
+    services.loan_create(asset=asset(world, "CB-1"), learner=pupil, lent_on=date(2024, 9, 2), viewer=WHOLE_CITY)
     asset(world, "CB-2")
     head = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[world.school]))
     masked = head.get("/assets/loans/rumis.csv", {"institution": "9000000011"}).content.decode("utf-8-sig")

@@ -46,10 +46,10 @@ def lent(world: World, make_user: Callable[..., User]) -> list[Loan]:
     for number in ("CB-1", "CB-2", "CB-3"):
         services.asset_save(
             asset=Asset(inventory_number=number, kind=kind, institution=world.school, acquired_on=date(2024, 1, 1)),
-            by=WHOLE_CITY,
+            viewer=WHOLE_CITY,
         )
     result = services.loans_bulk_create(
-        group=world.class_1a, kind=kind, lent_on=date(2024, 9, 2), due_on=None, by=make_user(Role.BOARD_ADMIN)
+        group=world.class_1a, kind=kind, lent_on=date(2024, 9, 2), due_on=None, viewer=make_user(Role.BOARD_ADMIN)
     )
     return list(result.lent)
 
@@ -74,7 +74,7 @@ def test_a_head_of_another_school_prints_none_of_our_agreements_and_gets_404_on_
     ids = ",".join(str(loan.pk) for loan in lent)
     refused = other.get("/assets/loans/agreements.pdf", {"loans": ids})
     assert refused.status_code == 302 and loan_reads() == []  # "no loans to print": nothing was read
-    take = services.stocktake_start(institution_id=world.school.pk, on=date(2024, 10, 1), by=WHOLE_CITY)
+    take = services.stocktake_start(institution_id=world.school.pk, on=date(2024, 10, 1), viewer=WHOLE_CITY)
     pages = [
         f"/assets/devices/{lent[0].asset_id}/",
         f"/assets/stock-takes/{take.pk}/",

@@ -44,7 +44,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from eduboard.accounts.demo import demo_admin_totp_key
 from eduboard.accounts.models import ApiToken, User
 from eduboard.accounts.services import api_token_create
-_token, secret = api_token_create(user=User.objects.get(username="admin"), name="backup drill")
+_token, secret = api_token_create(account=User.objects.get(username="admin"), name="backup drill")
 print(json.dumps(
     [secret, demo_admin_totp_key()]
     + list(TOTPDevice.objects.values_list("key", flat=True))

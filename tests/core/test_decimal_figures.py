@@ -151,8 +151,8 @@ def world(db: None) -> World:
     Employment.objects.create(
         staff_member=teacher, institution=school, position=teacher_kind, fte=1, start_date=date(2020, 9, 1)
     )
-    form = quality_services.form_in_use()
-    answers = {criterion.code: "yes" for criterion in quality_services.form_criteria(form)}
+    form = quality.form_in_use()
+    answers = {criterion.code: "yes" for criterion in quality.form_criteria(form)}
     observer = UserFactory(role=Role.OBSERVER)
     for day, first in ((date(2023, 3, 1), "no"), (date(2024, 3, 1), "yes"), (date(2024, 3, 2), "no")):
         quality_services.observation_record(
@@ -165,7 +165,7 @@ def world(db: None) -> World:
             grade="7.b",
             answers={**answers, next(iter(answers)): first},
             observer=observer,
-            by=WHOLE_CITY,
+            viewer=WHOLE_CITY,
         )
     return World(money, school)
 
@@ -229,7 +229,7 @@ def test_people_stats_give_fte_as_decimals_with_3_places_and_0_333_stays_0_333(w
 def test_quality_figures_are_decimals_with_2_places(world: World) -> None:
     observations = quality.observation_figures(visible_to=WHOLE_CITY, date_from=date(2023, 9, 1), date_to=MONEY_AS_OF)
     assert assert_figures_are_decimals(observations) >= 3
-    first_code = next(iter(quality_services.form_criteria(quality_services.form_in_use()))).code
+    first_code = next(iter(quality.form_criteria(quality.form_in_use()))).code
     changed = observations["criteria"][first_code]
     assert (changed["percent"], changed["previous_percent"], changed["change_points"]) == (
         Decimal("50.00"),

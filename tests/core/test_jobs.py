@@ -298,7 +298,7 @@ def test_a_full_disk_while_writing_a_report_file_fails_the_job_clearly_and_serve
 
     board = make_user(Role.BOARD_ADMIN)
     edition = report_services.edition_create(
-        school_year=school_year_get_or_create(code="2024/2025"), as_of=date(2024, 10, 1), by=board
+        school_year=school_year_get_or_create(code="2024/2025"), as_of=date(2024, 10, 1), viewer=board
     )
     real_open = Path.open
 

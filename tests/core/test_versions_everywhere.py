@@ -218,7 +218,7 @@ def test_a_service_edit_moves_the_version_on_so_an_edit_of_the_old_one_is_refuse
     """Offers, decisions and transfers count as edits: an API edit made before them is stale."""
     entry = row(world, "queueentry")
     version = version_of(entry)
-    registry_services.queue_entry_withdraw(entry=entry, on=date(2025, 1, 20), by=world.users[Role.BOARD_ADMIN])
+    registry_services.queue_entry_withdraw(entry=entry, on=date(2025, 1, 20), viewer=world.users[Role.BOARD_ADMIN])
     response = patch(board, detail_url("queueentry", entry.pk), {"wanted_start_on": "2026-09-01", "version": version})
     assert response.status_code == 409
 
@@ -236,7 +236,7 @@ def test_a_stale_vacancy_form_is_shown_again_with_the_message_and_what_was_typed
     # someone else saves a change meanwhile
     theirs = Vacancy.objects.get(pk=vacancy.pk)
     theirs.description = "Viņu apraksts"
-    people_services.vacancy_save(theirs, expected_version=version)
+    people_services.vacancy_save(vacancy=theirs, expected_version=version)
 
     form = page.context["form"]
     typed = {name: form[name].value() or "" for name in form.fields}
@@ -270,14 +270,14 @@ def test_a_stale_queue_offer_or_decision_is_refused_with_a_clear_message(world: 
     assert f'name="version" value="{version}"' in queue_page
     registry_services.queue_entry_save(
         entry=QueueEntry.objects.get(pk=entry.pk),
-        by=world.users[Role.BOARD_ADMIN],
+        viewer=world.users[Role.BOARD_ADMIN],
         expected_version=version,
         grounds=[],
     )  # nothing changed: the version stays
     assert version_of(entry) == version
     changed = QueueEntry.objects.get(pk=entry.pk)
     changed.wanted_start_on = date(2026, 9, 1)
-    registry_services.queue_entry_save(entry=changed, by=world.users[Role.BOARD_ADMIN], expected_version=version)
+    registry_services.queue_entry_save(entry=changed, viewer=world.users[Role.BOARD_ADMIN], expected_version=version)
 
     stale_offer = head.post(offer_url, {"group": group.pk, "version": version})
     assert stale_offer.status_code == 200

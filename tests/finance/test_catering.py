@@ -20,7 +20,7 @@ URL = "/api/finance/catering-contracts/"
 
 
 def api(user: User) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='tests')[1]}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(account=user, name='tests')[1]}")
 
 
 def test_the_board_records_a_procurement_and_a_head_only_reads_it(make_user: Callable[..., User]) -> None:

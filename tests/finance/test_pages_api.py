@@ -86,7 +86,7 @@ def analyst(make_user: Callable[..., User]) -> User:
 
 
 def api(user: User) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='tests')[1]}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(account=user, name='tests')[1]}")
 
 
 def detail_links(page: str) -> set[int]:

@@ -209,11 +209,11 @@ def board(make_user: Callable[..., User]) -> User:
 
 def test_a_licence_of_161_hours_is_refused_naming_the_hours(board: User, english: None) -> None:
     with pytest.raises(ValidationError) as refused:
-        interest_services.municipal_licence_save(licence=licence(hours=161), by=board)
+        interest_services.municipal_licence_save(licence=licence(hours=161), viewer=board)
     assert "hours" in refused.value.message_dict
     assert "1 to 160 hours" in refused.value.message_dict["hours"][0]
     assert not MunicipalLicence.objects.exists()
-    saved = interest_services.municipal_licence_save(licence=licence(hours=160), by=board)
+    saved = interest_services.municipal_licence_save(licence=licence(hours=160), viewer=board)
     assert saved.pk and saved.hours == 160
 
 
@@ -227,20 +227,20 @@ def test_the_database_refuses_a_licence_of_161_hours() -> None:
 def test_a_private_provider_outside_the_registry_is_named_and_one_of_the_two_is_required(
     board: User, jauniba: Institution
 ) -> None:
-    private = interest_services.municipal_licence_save(licence=licence(), by=board)
+    private = interest_services.municipal_licence_save(licence=licence(), viewer=board)
     assert private.provider is None and private.provider_name.startswith("SIA")
     with pytest.raises(ValidationError) as refused:
-        interest_services.municipal_licence_save(licence=licence(number="IP-2", provider_name="  "), by=board)
+        interest_services.municipal_licence_save(licence=licence(number="IP-2", provider_name="  "), viewer=board)
     assert "provider_name" in refused.value.message_dict
     chosen = interest_services.municipal_licence_save(
-        licence=licence(number="IP-3", provider=jauniba, provider_name=""), by=board
+        licence=licence(number="IP-3", provider=jauniba, provider_name=""), viewer=board
     )
     assert chosen.provider_name == jauniba.name and chosen.provider_registration_number == "9000000031"
 
 
 def test_a_licence_valid_until_before_its_issue_is_refused(board: User) -> None:
     with pytest.raises(ValidationError) as refused:
-        interest_services.municipal_licence_save(licence=licence(valid_until=date(2024, 5, 31)), by=board)
+        interest_services.municipal_licence_save(licence=licence(valid_until=date(2024, 5, 31)), viewer=board)
     assert "valid_until" in refused.value.message_dict
 
 
@@ -259,7 +259,7 @@ def test_a_head_cannot_add_a_municipal_licence(
 ) -> None:
     head = make_user(Role.INSTITUTION_HEAD, [jauniba])
     with pytest.raises(PermissionDenied):
-        interest_services.municipal_licence_save(licence=licence(provider=jauniba), by=head)
+        interest_services.municipal_licence_save(licence=licence(provider=jauniba), viewer=head)
     client = signed_in(head)
     assert client.get(reverse("interest:municipal_licence_add")).status_code == 403
     body = {"number": "X-1", "kind": "interest", "programme_name": "Robotika", "hours": 10, "provider": jauniba.pk,
@@ -273,12 +273,12 @@ def test_a_head_sees_their_institutions_licences_only(
     board: User, jauniba: Institution, other_centre: Institution, make_user: Callable[..., User]
 ) -> None:
     mine = interest_services.municipal_licence_save(
-        licence=licence(number="A", provider=jauniba, provider_name=""), by=board
+        licence=licence(number="A", provider=jauniba, provider_name=""), viewer=board
     )
     interest_services.municipal_licence_save(
-        licence=licence(number="B", provider=other_centre, provider_name=""), by=board
+        licence=licence(number="B", provider=other_centre, provider_name=""), viewer=board
     )
-    interest_services.municipal_licence_save(licence=licence(number="C"), by=board)  # a private provider's
+    interest_services.municipal_licence_save(licence=licence(number="C"), viewer=board)  # a private provider's
     head = make_user(Role.INSTITUTION_HEAD, [jauniba])
     assert list(MunicipalLicence.objects.visible_to(head)) == [mine]
 
@@ -324,10 +324,10 @@ def test_a_head_sees_and_edits_only_their_clubs(
     assert response.status_code == 200 and "institution" in response.context["form"].errors
     assert not Club.objects.filter(name="Jauns").exists()
     with pytest.raises(ValidationError):
-        interest_services.club_save(club=Club(institution=other_centre, name="Jauns"), by=head)
+        interest_services.club_save(club=Club(institution=other_centre, name="Jauns"), viewer=head)
     with pytest.raises(PermissionDenied):
         theirs.name = "Cits"
-        interest_services.club_save(club=theirs, by=head)
+        interest_services.club_save(club=theirs, viewer=head)
     # their own: added and edited, with the version
     added = client.post(
         reverse("interest:club_add"), {"institution": jauniba.pk, "name": " Forštate ", "address": "Valkas iela 4"}
@@ -344,10 +344,10 @@ def test_a_club_belongs_to_an_interest_education_institution_and_text_without_co
     board: User, school_a: Institution, jauniba: Institution
 ) -> None:
     with pytest.raises(ValidationError) as refused:
-        interest_services.club_save(club=Club(institution=school_a, name="Klubs"), by=board)
+        interest_services.club_save(club=Club(institution=school_a, name="Klubs"), viewer=board)
     assert "institution" in refused.value.message_dict
     with pytest.raises(ValidationError) as refused:
-        interest_services.club_save(club=Club(institution=jauniba, name="Klubs\x00"), by=board)
+        interest_services.club_save(club=Club(institution=jauniba, name="Klubs\x00"), viewer=board)
     assert "name" in refused.value.message_dict
 
 
@@ -448,9 +448,9 @@ def test_the_pages_answer_the_board_with_a_bounded_number_of_queries(
 ) -> None:
     club = Club.objects.get(name="Ruģeļi")
     Group.objects.filter(pk=world["groups"][0].pk).update(club=club, leader=world["teacher"])
-    interest_services.municipal_licence_save(licence=licence(provider=jauniba, provider_name=""), by=board)
+    interest_services.municipal_licence_save(licence=licence(provider=jauniba, provider_name=""), viewer=board)
     interest_services.municipal_licence_save(
-        licence=licence(number="PI-1", kind="adult", valid_until=date(2025, 2, 1)), by=board
+        licence=licence(number="PI-1", kind="adult", valid_until=date(2025, 2, 1)), viewer=board
     )
     client = signed_in(board)
     url = reverse(name) + query
@@ -469,7 +469,7 @@ def test_the_pages_answer_the_board_with_a_bounded_number_of_queries(
         )
         enrol(learner(), group)
         interest_services.municipal_licence_save(
-            licence=licence(number=f"N-{index}", provider=jauniba, provider_name=""), by=board
+            licence=licence(number=f"N-{index}", provider=jauniba, provider_name=""), viewer=board
         )
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
@@ -481,7 +481,7 @@ def test_the_edit_pages_of_a_club_and_a_licence_answer_the_board(
 ) -> None:
     client = signed_in(board)
     club = Club.objects.create(institution=jauniba, name="Ruģeļi")
-    saved = interest_services.municipal_licence_save(licence=licence(), by=board)
+    saved = interest_services.municipal_licence_save(licence=licence(), viewer=board)
     assert client.get(reverse("interest:club_edit", args=[club.pk])).status_code == 200
     assert client.get(reverse("interest:municipal_licence_edit", args=[saved.pk])).status_code == 200
     edit = {"number": saved.number, "kind": saved.kind, "programme_name": "Robotika II", "hours": 80,
@@ -553,14 +553,14 @@ def test_a_club_place_neither_takes_a_learner_from_their_school_nor_blocks_a_tra
     club = Group.objects.create(
         institution=jauniba, school_year=world["year"], programme=world["groups"][2].programme, name="Dejas 2"
     )
-    services.learner_transfer(personal_code=child.personal_code, group=club, on=AS_OF, by=head_club)
+    services.learner_transfer(personal_code=child.personal_code, group=club, on=AS_OF, viewer=head_club)
     assert Enrolment.objects.filter(learner=child, left_on__isnull=True).count() == 3
     # Moving to school B (by the board): the class of A is closed, the clubs stay.
     basic = world["klass"].programme
     klass_b = Group.objects.create(
         institution=school_b, school_year=world["year"], programme=basic, name="5.b", grade=5
     )
-    services.learner_transfer(personal_code=child.personal_code, group=klass_b, on=AS_OF, by=WHOLE_CITY)
+    services.learner_transfer(personal_code=child.personal_code, group=klass_b, on=AS_OF, viewer=WHOLE_CITY)
     still_open = set(
         Enrolment.objects.filter(learner=child, left_on__isnull=True).values_list("group__name", flat=True)
     )

@@ -99,7 +99,7 @@ def head(world: World, make_user: Callable[..., User]) -> User:
 
 
 def api(user: User) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='tests')[1]}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(account=user, name='tests')[1]}")
 
 
 # --- staff pages

@@ -17,7 +17,7 @@ from django.test import Client
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.people import services
+from eduboard.people import rules, services
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.people.selectors import people_stats
@@ -49,10 +49,10 @@ def rate(who: StaffMember, where: Institution, position: PositionKind, fte: str 
 
 def test_fte_must_be_above_zero_and_the_end_after_the_start() -> None:
     with pytest.raises(ValidationError) as zero:
-        services.validate_employment_values(fte=Decimal("0"), start_date=None, end_date=None)
+        rules.validate_employment_values(fte=Decimal("0"), start_date=None, end_date=None)
     assert "fte" in zero.value.message_dict
     with pytest.raises(ValidationError) as backwards:
-        services.validate_employment_values(fte=Decimal("1"), start_date=date(2024, 9, 1), end_date=date(2024, 8, 31))
+        rules.validate_employment_values(fte=Decimal("1"), start_date=date(2024, 9, 1), end_date=date(2024, 8, 31))
     assert "end_date" in backwards.value.message_dict
 
 
@@ -68,14 +68,18 @@ def test_total_fte_above_the_limit_warns_but_saves(
         fte=Decimal("0.75"),
         start_date=date(2024, 9, 1),
     )
-    warning = services.employment_save(second)
+    warning = services.employment_save(employment=second)
     assert warning is not None and "1.75" in warning and "1.5" in warning
     assert Employment.objects.filter(staff_member=teacher).count() == 2
     third_alone = person("Anna", date(1981, 3, 15))
-    assert services.employment_save(
-        Employment(staff_member=third_alone, institution=school_a, position=positions["head"], fte=Decimal("1"),
-                   start_date=date(2024, 9, 1))
-    ) is None  # fmt: skip
+    alone = Employment(
+        staff_member=third_alone,
+        institution=school_a,
+        position=positions["head"],
+        fte=Decimal("1"),
+        start_date=date(2024, 9, 1),
+    )
+    assert services.employment_save(employment=alone) is None
 
 
 def test_a_vacancy_cannot_be_filled_before_it_is_published_and_a_stale_step_is_refused(

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
-from eduboard.people import services
+from eduboard.people import rules, services
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Institution
@@ -57,38 +57,38 @@ def error_fields(error: pytest.ExceptionInfo[ValidationError]) -> set[str]:
 @pytest.mark.parametrize("fte", ["0", "0.000", "-0.5"])
 def test_fte_of_zero_or_below_is_refused_naming_fte(fte: str) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.validate_employment_values(fte=Decimal(fte), start_date=START, end_date=None)
+        rules.validate_employment_values(fte=Decimal(fte), start_date=START, end_date=None)
     assert error_fields(refused) == {"fte"}
 
 
 @pytest.mark.parametrize("fte", ["0.1234", "1.0005", "3.2210001"])
 def test_fte_with_more_than_three_decimals_is_refused_naming_fte(fte: str) -> None:
     with translation.override("en"), pytest.raises(ValidationError) as refused:
-        services.validate_employment_values(fte=Decimal(fte), start_date=START, end_date=None)
+        rules.validate_employment_values(fte=Decimal(fte), start_date=START, end_date=None)
     assert error_fields(refused) == {"fte"}
     assert "three decimals" in " ".join(refused.value.message_dict["fte"])
 
 
 @pytest.mark.parametrize("fte", ["0.001", "0.5", "1", "3.221"])
 def test_fte_above_zero_with_up_to_three_decimals_is_accepted(fte: str) -> None:
-    services.validate_employment_values(fte=Decimal(fte), start_date=START, end_date=None)
+    rules.validate_employment_values(fte=Decimal(fte), start_date=START, end_date=None)
 
 
 def test_end_date_before_the_start_is_refused_naming_end_date() -> None:
     with pytest.raises(ValidationError) as refused:
-        services.validate_employment_values(fte=Decimal("1"), start_date=START, end_date=date(2024, 8, 31))
+        rules.validate_employment_values(fte=Decimal("1"), start_date=START, end_date=date(2024, 8, 31))
     assert error_fields(refused) == {"end_date"}
     message = " ".join(refused.value.message_dict["end_date"])
     assert "2024-08-31" in message and "2024-09-01" in message
 
 
 def test_a_rate_of_one_day_ends_on_its_start_date() -> None:
-    services.validate_employment_values(fte=Decimal("1"), start_date=START, end_date=START)
+    rules.validate_employment_values(fte=Decimal("1"), start_date=START, end_date=START)
 
 
 def test_both_bad_values_are_reported_at_once() -> None:
     with pytest.raises(ValidationError) as refused:
-        services.validate_employment_values(fte=Decimal("0"), start_date=START, end_date=date(2024, 1, 1))
+        rules.validate_employment_values(fte=Decimal("0"), start_date=START, end_date=date(2024, 1, 1))
     assert error_fields(refused) == {"fte", "end_date"}
 
 
@@ -97,11 +97,11 @@ def test_employment_save_refuses_a_bad_rate_and_saves_nothing(
 ) -> None:
     teacher = person("Inese")
     with pytest.raises(ValidationError) as zero:
-        services.employment_save(employment(teacher, school_a, positions["subject_teacher"], "0"))
+        services.employment_save(employment=employment(teacher, school_a, positions["subject_teacher"], "0"))
     assert "fte" in zero.value.message_dict
     with pytest.raises(ValidationError) as backwards:
         services.employment_save(
-            employment(teacher, school_a, positions["subject_teacher"], "1", end=date(2024, 6, 30))
+            employment=employment(teacher, school_a, positions["subject_teacher"], "1", end=date(2024, 6, 30))
         )
     assert "end_date" in backwards.value.message_dict
     assert not Employment.objects.exists()
@@ -125,8 +125,8 @@ def test_total_fte_above_the_limit_warns_and_the_rate_is_still_saved(
     school_a: Institution, school_b: Institution, positions: dict[str, PositionKind]
 ) -> None:
     teacher = person("Inese")
-    assert services.employment_save(employment(teacher, school_a, positions["subject_teacher"], "1")) is None
-    warning = services.employment_save(employment(teacher, school_b, positions["subject_teacher"], "0.75"))
+    assert services.employment_save(employment=employment(teacher, school_a, positions["subject_teacher"], "1")) is None
+    warning = services.employment_save(employment=employment(teacher, school_b, positions["subject_teacher"], "0.75"))
     assert isinstance(warning, str)
     assert "1.75" in warning and "1.5" in warning and "Inese Liepa" in warning
     assert sorted(Employment.objects.filter(staff_member=teacher).values_list("fte", flat=True)) == [
@@ -139,8 +139,8 @@ def test_total_fte_exactly_at_the_limit_gives_no_warning(
     school_a: Institution, school_b: Institution, positions: dict[str, PositionKind]
 ) -> None:
     teacher = person("Inese")
-    services.employment_save(employment(teacher, school_a, positions["subject_teacher"], "1"))
-    assert services.employment_save(employment(teacher, school_b, positions["psychologist"], "0.5")) is None
+    services.employment_save(employment=employment(teacher, school_a, positions["subject_teacher"], "1"))
+    assert services.employment_save(employment=employment(teacher, school_b, positions["psychologist"], "0.5")) is None
 
 
 def test_rates_that_do_not_overlap_in_time_are_not_added_up(
@@ -148,12 +148,16 @@ def test_rates_that_do_not_overlap_in_time_are_not_added_up(
 ) -> None:
     teacher = person("Inese")
     services.employment_save(
-        employment(teacher, school_a, positions["subject_teacher"], "1", start=date(2023, 9, 1), end=date(2024, 8, 31))
+        employment=employment(
+            teacher, school_a, positions["subject_teacher"], "1", start=date(2023, 9, 1), end=date(2024, 8, 31)
+        )
     )
-    assert services.employment_save(employment(teacher, school_b, positions["subject_teacher"], "1")) is None
+    assert services.employment_save(employment=employment(teacher, school_b, positions["subject_teacher"], "1")) is None
     # ...but a rate that overlaps one of them on a single day is
     warning = services.employment_save(
-        employment(teacher, school_b, positions["deputy_head"], "0.6", start=date(2024, 8, 31), end=date(2024, 8, 31))
+        employment=employment(
+            teacher, school_b, positions["deputy_head"], "0.6", start=date(2024, 8, 31), end=date(2024, 8, 31)
+        )
     )
     assert warning is not None and "1.6" in warning
 
@@ -163,12 +167,14 @@ def test_the_warning_follows_the_configured_limit(
 ) -> None:
     settings.FTE_WARNING_LIMIT = Decimal("2")
     teacher = person("Inese")
-    services.employment_save(employment(teacher, school_a, positions["subject_teacher"], "1"))
-    assert services.employment_save(employment(teacher, school_b, positions["subject_teacher"], "0.75")) is None
+    services.employment_save(employment=employment(teacher, school_a, positions["subject_teacher"], "1"))
+    assert (
+        services.employment_save(employment=employment(teacher, school_b, positions["subject_teacher"], "0.75")) is None
+    )
     settings.FTE_WARNING_LIMIT = Decimal("1")
     other = person("Anna", date(1981, 4, 16))
-    services.employment_save(employment(other, school_a, positions["subject_teacher"], "1"))
-    warning = services.employment_save(employment(other, school_b, positions["speech_therapist"], "0.25"))
+    services.employment_save(employment=employment(other, school_a, positions["subject_teacher"], "1"))
+    warning = services.employment_save(employment=employment(other, school_b, positions["speech_therapist"], "0.25"))
     assert warning is not None and "1.25" in warning
     assert Employment.objects.filter(staff_member=other).count() == 2
 
@@ -178,7 +184,7 @@ def test_the_warning_follows_the_configured_limit(
 
 def test_a_vacancy_cannot_be_filled_without_being_published() -> None:
     with pytest.raises(ValidationError) as refused:
-        services.validate_vacancy_dates(
+        rules.validate_vacancy_dates(
             declared_on=date(2024, 8, 1), published_on=None, filled_on=date(2024, 9, 1), withdrawn_on=None
         )
     assert error_fields(refused) == {"filled_on"}
@@ -186,19 +192,19 @@ def test_a_vacancy_cannot_be_filled_without_being_published() -> None:
 
 def test_a_vacancy_cannot_be_filled_before_the_day_it_is_published() -> None:
     with pytest.raises(ValidationError) as refused:
-        services.validate_vacancy_dates(
+        rules.validate_vacancy_dates(
             declared_on=date(2024, 8, 1), published_on=date(2024, 8, 5), filled_on=date(2024, 8, 4), withdrawn_on=None
         )
     assert error_fields(refused) == {"filled_on"}
     # filled on the day of publication is allowed
-    services.validate_vacancy_dates(
+    rules.validate_vacancy_dates(
         declared_on=date(2024, 8, 1), published_on=date(2024, 8, 5), filled_on=date(2024, 8, 5), withdrawn_on=None
     )
 
 
 def test_a_vacancy_cannot_be_published_before_it_is_declared() -> None:
     with pytest.raises(ValidationError) as refused:
-        services.validate_vacancy_dates(
+        rules.validate_vacancy_dates(
             declared_on=date(2024, 8, 1), published_on=date(2024, 7, 31), filled_on=None, withdrawn_on=None
         )
     assert error_fields(refused) == {"published_on"}
@@ -206,7 +212,7 @@ def test_a_vacancy_cannot_be_published_before_it_is_declared() -> None:
 
 def test_a_filled_vacancy_cannot_be_withdrawn() -> None:
     with pytest.raises(ValidationError) as refused:
-        services.validate_vacancy_dates(
+        rules.validate_vacancy_dates(
             declared_on=date(2024, 8, 1),
             published_on=date(2024, 8, 2),
             filled_on=date(2024, 9, 1),
@@ -319,10 +325,10 @@ def test_an_edit_of_a_stale_version_is_refused_and_not_saved(
     mine = Vacancy.objects.get(pk=open_.pk)
     theirs = Vacancy.objects.get(pk=open_.pk)
     theirs.fte = Decimal("0.5")
-    services.vacancy_save(theirs, expected_version=1)
+    services.vacancy_save(vacancy=theirs, expected_version=1)
     mine.fte = Decimal("3.221")
     with pytest.raises(ValidationError) as stale:
-        services.vacancy_save(mine, expected_version=1)
+        services.vacancy_save(vacancy=mine, expected_version=1)
     assert stale.value.code == "stale"
     stored = Vacancy.objects.get(pk=open_.pk)
     assert (stored.fte, stored.version) == (Decimal("0.5"), 2)
@@ -336,7 +342,7 @@ def test_an_edit_of_a_vacancy_deleted_meanwhile_is_refused_and_does_not_bring_it
     open_.delete()
     mine.fte = Decimal("0.5")
     with pytest.raises(ValidationError) as gone:
-        services.vacancy_save(mine, expected_version=1)
+        services.vacancy_save(vacancy=mine, expected_version=1)
     assert gone.value.code == "gone"
     assert not Vacancy.objects.filter(pk=mine.pk).exists()
 
@@ -347,7 +353,7 @@ def test_an_edit_of_the_current_version_is_saved_and_moves_the_version(
     open_ = vacancy(school_a, positions["subject_teacher"])
     open_.fte = Decimal("3.221")
     open_.published_on = date(2024, 8, 2)
-    saved = services.vacancy_save(open_, expected_version=1)
+    saved = services.vacancy_save(vacancy=open_, expected_version=1)
     assert saved.version == 2
     stored = Vacancy.objects.get(pk=open_.pk)
     assert (stored.fte, stored.published_on, stored.version) == (Decimal("3.221"), date(2024, 8, 2), 2)
@@ -364,6 +370,6 @@ def test_vacancy_save_refuses_filled_before_published_naming_filled_on(
         filled_on=date(2024, 9, 1),
     )
     with pytest.raises(ValidationError) as refused:
-        services.vacancy_save(new)
+        services.vacancy_save(vacancy=new)
     assert "filled_on" in refused.value.message_dict
     assert not Vacancy.objects.exists()

@@ -91,11 +91,11 @@ def make_project(
         grant=D(grant),
         city_share=D(city_share if city_share is not None else grant),
     )
-    return services.project_save(project=project, by=WHOLE_CITY, institutions=list(institutions))
+    return services.project_save(project=project, viewer=WHOLE_CITY, institutions=list(institutions))
 
 
 def pay(project: Project, day: date, amount: str) -> Payment:
-    return services.payment_record(project=project, received_on=day, amount=D(amount), by=WHOLE_CITY)
+    return services.payment_record(project=project, received_on=day, amount=D(amount), viewer=WHOLE_CITY)
 
 
 def mobility(
@@ -155,7 +155,7 @@ def shown(html: str, element_id: str) -> Decimal:
 
 def test_five_tranches_of_twenty_percent_of_14050_are_2810_each(school_a: Institution) -> None:
     project = make_project(SEED_001)
-    tranches = services.tranche_plan_set(project=project, tranches=twenty_percent_plan(), version=1, by=WHOLE_CITY)
+    tranches = services.tranche_plan_set(project=project, tranches=twenty_percent_plan(), version=1, viewer=WHOLE_CITY)
     assert [(t.share_percent, t.amount) for t in tranches] == [(D("20"), D("2810.00"))] * 5
     stored = list(Tranche.objects.filter(project=project).values_list("share_percent", "amount"))
     assert stored == [(D("20.00"), D("2810.00"))] * 5
@@ -185,7 +185,7 @@ def test_a_tranche_plan_not_adding_up_to_100_percent_and_the_city_share_is_refus
         for n, (share, amount) in enumerate(plan)
     ]
     with pytest.raises(ValidationError) as refused:
-        services.tranche_plan_set(project=project, tranches=tranches, version=1, by=WHOLE_CITY)
+        services.tranche_plan_set(project=project, tranches=tranches, version=1, viewer=WHOLE_CITY)
     assert reason in " ".join(refused.value.messages)
     assert not Tranche.objects.exists()
     assert Project.objects.get(pk=project.pk).version == 1
@@ -214,7 +214,7 @@ def test_a_plan_mixing_shares_and_amounts_is_filled_in_both_ways() -> None:
         services.PlannedTranche(date(2020, 1, 1), share_percent=D("25")),
         services.PlannedTranche(date(2020, 6, 1), amount=D("750.00")),
     ]
-    tranches = services.tranche_plan_set(project=project, tranches=plan, version=1, by=WHOLE_CITY)
+    tranches = services.tranche_plan_set(project=project, tranches=plan, version=1, viewer=WHOLE_CITY)
     assert [(t.share_percent, t.amount) for t in tranches] == [(D("25"), D("250.00")), (D("75.00"), D("750.00"))]
 
 
@@ -230,7 +230,7 @@ def test_a_payment_cannot_exceed_what_is_still_due() -> None:
     pay(project, date(2020, 2, 10), "50.00")  # exactly what is due
     with pytest.raises(ValidationError):
         pay(project, date(2020, 3, 10), "0.01")  # nothing is due any more
-    assert services.received_total(project) == D("14050.00")
+    assert selectors.received_total(project) == D("14050.00")
     assert Payment.objects.filter(project=project).count() == 2
 
 
@@ -275,10 +275,10 @@ def test_12_months_after_an_end_on_29_february_is_28_february() -> None:
 
 def test_a_payment_for_another_projects_tranche_is_refused() -> None:
     first, second = make_project("P-1"), make_project("P-2")
-    tranche = services.tranche_plan_set(project=first, tranches=twenty_percent_plan(), version=1, by=WHOLE_CITY)[0]
+    tranche = services.tranche_plan_set(project=first, tranches=twenty_percent_plan(), version=1, viewer=WHOLE_CITY)[0]
     with pytest.raises(ValidationError):
         services.payment_record(
-            project=second, tranche=tranche, received_on=date(2020, 1, 1), amount=D("10.00"), by=WHOLE_CITY
+            project=second, tranche=tranche, received_on=date(2020, 1, 1), amount=D("10.00"), viewer=WHOLE_CITY
         )
     assert not Payment.objects.exists()
 
@@ -339,11 +339,11 @@ def test_prefinancing_returned_without_an_amount_is_returned_whole() -> None:
 
 def test_an_edit_of_the_city_share_that_breaks_the_tranche_plan_is_refused() -> None:
     project = make_project(SEED_001)
-    services.tranche_plan_set(project=project, tranches=twenty_percent_plan(), version=1, by=WHOLE_CITY)
+    services.tranche_plan_set(project=project, tranches=twenty_percent_plan(), version=1, viewer=WHOLE_CITY)
     edited = Project.objects.get(pk=project.pk)
     edited.city_share = D("14000.00")
     with pytest.raises(ValidationError) as refused:
-        services.project_save(project=edited, by=WHOLE_CITY)
+        services.project_save(project=edited, viewer=WHOLE_CITY)
     assert "city_share" in refused.value.message_dict
     assert Project.objects.get(pk=project.pk).city_share == D("14050.00")
 
@@ -354,14 +354,14 @@ def test_an_edit_of_the_dates_that_leaves_a_mobility_or_a_payment_outside_them_i
     edited = Project.objects.get(pk=project.pk)
     edited.end_date = date(2021, 5, 31)
     with pytest.raises(ValidationError) as refused:
-        services.project_save(project=edited, by=WHOLE_CITY)
+        services.project_save(project=edited, viewer=WHOLE_CITY)
     assert "end_date" in refused.value.message_dict
     Mobility.objects.all().delete()
     pay(project, date(2022, 5, 1), "100.00")  # within 12 months of the end 2021-09-30
     edited = Project.objects.get(pk=project.pk)
     edited.end_date = date(2021, 4, 30)  # the payment would come more than 12 months after the end
     with pytest.raises(ValidationError) as refused:
-        services.project_save(project=edited, by=WHOLE_CITY)
+        services.project_save(project=edited, viewer=WHOLE_CITY)
     assert "end_date" in refused.value.message_dict
     assert Project.objects.get(pk=project.pk).end_date == date(2021, 9, 30)
 
@@ -376,7 +376,7 @@ def test_the_city_share_cannot_be_lowered_below_what_was_received(
     edited = Project.objects.get(pk=project.pk)
     edited.city_share = D("5000.00")
     with pytest.raises(ValidationError):
-        services.project_save(project=edited, by=WHOLE_CITY)
+        services.project_save(project=edited, viewer=WHOLE_CITY)
     board = signed_in(make_user(role=Role.BOARD_ADMIN))
     version = Project.objects.get(pk=project.pk).version
     answer = board.patch(
@@ -391,21 +391,21 @@ def test_the_city_share_cannot_be_lowered_below_what_was_received(
 
 def test_a_tranche_with_payments_keeps_its_due_date_in_a_new_plan() -> None:
     project = make_project(SEED_001)
-    first = services.tranche_plan_set(project=project, tranches=twenty_percent_plan(), version=1, by=WHOLE_CITY)[0]
+    first = services.tranche_plan_set(project=project, tranches=twenty_percent_plan(), version=1, viewer=WHOLE_CITY)[0]
     services.payment_record(
-        project=project, tranche=first, received_on=date(2019, 11, 20), amount=D("2810.00"), by=WHOLE_CITY
+        project=project, tranche=first, received_on=date(2019, 11, 20), amount=D("2810.00"), viewer=WHOLE_CITY
     )
     version = Project.objects.get(pk=project.pk).version
     without_it = [services.PlannedTranche(date(2020, 6, 30), share_percent=D("100"))]
     with pytest.raises(ValidationError) as refused:
-        services.tranche_plan_set(project=project, tranches=without_it, version=version, by=WHOLE_CITY)
+        services.tranche_plan_set(project=project, tranches=without_it, version=version, viewer=WHOLE_CITY)
     assert "15.11.2019." in " ".join(refused.value.messages)
     assert Tranche.objects.filter(project=project).count() == 5
     kept = [
         services.PlannedTranche(date(2019, 11, 15), share_percent=D("20")),
         services.PlannedTranche(date(2020, 6, 30), share_percent=D("80")),
     ]
-    services.tranche_plan_set(project=project, tranches=kept, version=version, by=WHOLE_CITY)
+    services.tranche_plan_set(project=project, tranches=kept, version=version, viewer=WHOLE_CITY)
     assert Payment.objects.get().tranche == Tranche.objects.get(due_on=date(2019, 11, 15))
     assert Tranche.objects.filter(project=project).count() == 2
 
@@ -458,7 +458,7 @@ def test_received_and_due_add_up_to_the_city_share_whatever_payments_are_recorde
             for amount, day in payments:
                 amount = share - received if amount is None else amount
                 try:
-                    services.payment_record(project=project, received_on=day, amount=amount, by=WHOLE_CITY)
+                    services.payment_record(project=project, received_on=day, amount=amount, viewer=WHOLE_CITY)
                 except ValidationError:
                     accepted = False
                 else:
@@ -1292,7 +1292,7 @@ def test_the_calendar_lists_deadlines_tranches_and_mobilities(portfolio: Portfol
             services.PlannedTranche(date(2025, 6, 1), share_percent=D("40")),
         ],
         version=Project.objects.get(pk=project.pk).version,
-        by=WHOLE_CITY,
+        viewer=WHOLE_CITY,
     )
     answer = board_page.get("/projects/calendar/", {"date_from": "2024-01-01", "date_to": "2024-12-31"})
     assert answer.status_code == 200
@@ -1381,7 +1381,7 @@ def test_the_project_page_runs_a_bounded_number_of_queries_however_many_rows(
     add_rows(0, 1)
     services.tranche_plan_set(
         project=project, tranches=[services.PlannedTranche(date(2020, 6, 1), share_percent=D("100"))],
-        version=Project.objects.get(pk=project.pk).version, by=WHOLE_CITY,
+        version=Project.objects.get(pk=project.pk).version, viewer=WHOLE_CITY,
     )  # fmt: skip
     url = f"/projects/{project.pk}/"
     board_page.get(url)
@@ -1535,7 +1535,7 @@ def test_two_payments_recorded_at_once_cannot_both_take_what_is_due(make_user: C
         answers = race(clients, project.reference)
         assert sorted(answer.status_code for answer in answers) == [201, 400], [a.content for a in answers]
         assert "8000.00" in next(a for a in answers if a.status_code == 400).content.decode()
-        assert services.received_total(project) == D("8000.00")
+        assert selectors.received_total(project) == D("8000.00")
 
 
 # --- after review: shared projects, rounded equal shares, the city's share by default, devices in scope
@@ -1545,7 +1545,7 @@ def test_a_head_editing_a_shared_project_keeps_the_other_school(
     school_a: Institution, school_b: Institution, head_a: User, signed_in: Callable[[User], Client], tmp_path: Path
 ) -> None:
     shared = make_project("SHARED-1", institutions=(school_a, school_b), status="running")
-    services.project_save(project=shared, by=head_a, institutions=[school_a])  # the head names only their school
+    services.project_save(project=shared, viewer=head_a, institutions=[school_a])  # the head names only their school
     assert set(Project.objects.get(pk=shared.pk).institutions.all()) == {school_a, school_b}
 
     answer = signed_in(head_a).patch(
@@ -1563,7 +1563,7 @@ def test_a_head_editing_a_shared_project_keeps_the_other_school(
     assert stored.title == "Kopīgs"
     assert set(stored.institutions.all()) == {school_a, school_b}
     # the board sets the whole list
-    services.project_save(project=stored, by=WHOLE_CITY, institutions=[school_a])
+    services.project_save(project=stored, viewer=WHOLE_CITY, institutions=[school_a])
     assert list(Project.objects.get(pk=shared.pk).institutions.all()) == [school_a]
 
 
@@ -1574,7 +1574,7 @@ def test_equal_shares_rounded_to_a_hundredth_are_planned_with_the_remaining_cent
         services.PlannedTranche(date(2020, 6, 1), share_percent=D("33.33")),
         services.PlannedTranche(date(2021, 1, 1), share_percent=D("33.34")),
     ]
-    tranches = services.tranche_plan_set(project=project, tranches=plan, version=1, by=WHOLE_CITY)
+    tranches = services.tranche_plan_set(project=project, tranches=plan, version=1, viewer=WHOLE_CITY)
     assert [t.amount for t in tranches] == [D("4682.87"), D("4682.87"), D("4684.26")]
     assert sum(t.amount for t in tranches) == D("14050.00")
     # shares that do not add up to 100 % are not "settled": the plan is refused
@@ -1585,7 +1585,7 @@ def test_equal_shares_rounded_to_a_hundredth_are_planned_with_the_remaining_cent
             + [services.PlannedTranche(date(2020, 6, 1), share_percent=D("33.33"))]
             + [services.PlannedTranche(date(2021, 1, 1), share_percent=D("33.33"))],
             version=2,
-            by=WHOLE_CITY,
+            viewer=WHOLE_CITY,
         )
 
 

@@ -82,10 +82,12 @@ def test_board_admin_records_a_payment_and_the_totals_move(
             grant=Decimal("14050.00"),
             city_share=Decimal("14050.00"),
         ),
-        by=WHOLE_CITY,
+        viewer=WHOLE_CITY,
         institutions=[],
     )
-    services.payment_record(project=project, received_on=date(2019, 11, 15), amount=Decimal("2810.00"), by=WHOLE_CITY)
+    services.payment_record(
+        project=project, received_on=date(2019, 11, 15), amount=Decimal("2810.00"), viewer=WHOLE_CITY
+    )
     admin = make_user(Role.BOARD_ADMIN, username="anna")
     device = totp_device_for(admin)
     base = str(live_server)

@@ -14,7 +14,7 @@ from eduboard.accounts.roles import Role
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.people.positions import ensure_standard_positions
-from eduboard.quality import services
+from eduboard.quality import selectors, services
 from eduboard.quality.defaults import ensure_default_form
 from eduboard.quality.frameworks import ensure_frameworks
 from eduboard.quality.models import Observation
@@ -91,8 +91,8 @@ def observe(world: World) -> Callable[..., Observation]:
         observer: User | None = None,
         **kwargs: Any,
     ) -> Observation:
-        form = services.form_in_use()
-        given = {criterion.code: "yes" for criterion in services.form_criteria(form)}
+        form = selectors.form_in_use()
+        given = {criterion.code: "yes" for criterion in selectors.form_criteria(form)}
         given.update(answers or {})
         return services.observation_record(
             form=form,
@@ -104,7 +104,7 @@ def observe(world: World) -> Callable[..., Observation]:
             grade="7.b",
             answers=given,
             observer=observer or world.observer,
-            **{"by": WHOLE_CITY, **kwargs},
+            **{"viewer": WHOLE_CITY, **kwargs},
         )
 
     return record

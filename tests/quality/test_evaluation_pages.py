@@ -15,7 +15,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.quality import services
+from eduboard.quality import selectors, services
 from eduboard.quality.choices import FRAMEWORK_AREAS7
 from eduboard.quality.models import Evidence, SelfAssessment
 from eduboard.reports.models import FileJob
@@ -30,8 +30,8 @@ def assessment(world: World) -> SelfAssessment:
     return services.self_assessment_start(
         institution=world.school,
         school_year=school_year_get_or_create(code="2024/2025"),
-        framework=services.framework_in_use(code=FRAMEWORK_AREAS7),
-        by=WHOLE_CITY,
+        framework=selectors.framework_in_use(code=FRAMEWORK_AREAS7),
+        viewer=WHOLE_CITY,
     )
 
 
@@ -74,8 +74,8 @@ def test_a_published_self_assessment_and_another_schools_are_not_the_heads_to_ed
     other = services.self_assessment_start(
         institution=world.other_school,
         school_year=school_year_get_or_create(code="2024/2025"),
-        framework=services.framework_in_use(code=FRAMEWORK_AREAS7),
-        by=WHOLE_CITY,
+        framework=selectors.framework_in_use(code=FRAMEWORK_AREAS7),
+        viewer=WHOLE_CITY,
     )
     other_url, other_version = entry_url(other, "2.1")
     assert head.get(f"/quality/self-assessments/{other.pk}/").status_code == 404

@@ -61,7 +61,7 @@ def test_the_observed_teacher_acknowledges_and_comments_and_nobody_else_can(
 ) -> None:
     observation = observe(teacher=world.anna)
     with pytest.raises(ValidationError):
-        services.observation_acknowledge(observation=observation, by=world.head, comment="no")
+        services.observation_acknowledge(observation=observation, viewer=world.head, comment="no")
     client = signed_in(world.anna_user)
     client.post(f"/quality/observations/{observation.pk}/", {"comment": "Paldies, ņemšu vērā."})
     observation.refresh_from_db()
@@ -85,10 +85,10 @@ def test_only_the_board_records_external_observations_and_only_in_scope(
     world: World, observe: Callable[..., Observation]
 ) -> None:
     with pytest.raises(ValidationError):
-        observe(kind="external", by=world.head)
+        observe(kind="external", viewer=world.head)
     with pytest.raises(ValidationError):
-        observe(kind="internal", institution=world.other_school, teacher=world.carl, by=world.head)
-    assert observe(kind="internal", by=world.head).kind == "internal"
+        observe(kind="internal", institution=world.other_school, teacher=world.carl, viewer=world.head)
+    assert observe(kind="internal", viewer=world.head).kind == "internal"
     with pytest.raises(ValidationError):
         observe(on=timezone.localdate() + timedelta(days=1))
 
@@ -97,16 +97,16 @@ def test_changing_a_form_makes_a_new_version_and_old_observations_keep_theirs(
     world: World, observe: Callable[..., Observation]
 ) -> None:
     old = observe(answers={"lecture_format": "yes"}, on=date(2023, 10, 2))
-    first = services.form_in_use()
-    specs = [s for s in services.form_specs(first) if s.code != "lecture_format"]
+    first = selectors.form_in_use()
+    specs = [s for s in selectors.form_specs(first) if s.code != "lecture_format"]
     specs.append(
-        services.CriterionSpec("lesson", "Norise", "feedback_given", "Sniegta atgriezeniskā saite", "yes_partly_no")
+        selectors.CriterionSpec("lesson", "Norise", "feedback_given", "Sniegta atgriezeniskā saite", "yes_partly_no")
     )
     second = services.observation_form_revise(
-        by=WHOLE_CITY, form=first, criteria=specs, note="lekcijas formāts → atgriezeniskā saite"
+        viewer=WHOLE_CITY, form=first, criteria=specs, note="lekcijas formāts → atgriezeniskā saite"
     )
     assert (first.version, second.version) == (1, 2)
-    assert services.form_in_use().pk == second.pk
+    assert selectors.form_in_use().pk == second.pk
     new = observe(answers={"feedback_given": "no"}, on=date(2023, 10, 3))
     old.refresh_from_db()
     assert old.form_id == first.pk and new.form_id == second.pk
@@ -123,12 +123,12 @@ def test_changing_a_form_makes_a_new_version_and_old_observations_keep_theirs(
 
 
 def test_a_revision_with_a_repeated_or_unknown_scale_is_refused(world: World) -> None:
-    form = services.form_in_use()
-    specs = services.form_specs(form)
+    form = selectors.form_in_use()
+    specs = selectors.form_specs(form)
     with pytest.raises(ValidationError):
-        services.observation_form_revise(by=WHOLE_CITY, form=form, criteria=[*specs, specs[0]])
+        services.observation_form_revise(viewer=WHOLE_CITY, form=form, criteria=[*specs, specs[0]])
     with pytest.raises(ValidationError):
         services.observation_form_revise(
-            by=WHOLE_CITY, form=form, criteria=[services.CriterionSpec("g", "G", "x", "X", "no_such_scale")]
+            viewer=WHOLE_CITY, form=form, criteria=[selectors.CriterionSpec("g", "G", "x", "X", "no_such_scale")]
         )
-    assert services.form_in_use().pk == form.pk
+    assert selectors.form_in_use().pk == form.pk

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.quality import services
+from eduboard.quality import selectors, services
 from eduboard.quality.defaults import criterion_codes
 from eduboard.quality.models import ExamResult, ExamSitting, Observation, Subject
 from tests.factories import UserFactory
@@ -174,12 +174,12 @@ def test_form_versions_in_the_api_cost_the_same_queries_however_many_and_keep_cr
     client = signed_in(world.observer)
     with CaptureQueriesContext(connection) as one_version:
         first = client.get("/api/quality/forms/").json()
-    form = services.form_in_use()
+    form = selectors.form_in_use()
     services.observation_form_revise(
-        by=WHOLE_CITY, form=form, criteria=services.form_specs(form), note="the same criteria again"
+        viewer=WHOLE_CITY, form=form, criteria=selectors.form_specs(form), note="the same criteria again"
     )
     services.observation_form_revise(
-        by=WHOLE_CITY, form=services.form_in_use(), criteria=services.form_specs(form), note="again"
+        viewer=WHOLE_CITY, form=selectors.form_in_use(), criteria=selectors.form_specs(form), note="again"
     )
     with CaptureQueriesContext(connection) as three_versions:
         listed = client.get("/api/quality/forms/").json()

@@ -47,8 +47,8 @@ def start(world: World, year: SchoolYear, code: str = FRAMEWORK_MK325, instituti
     return services.self_assessment_start(
         institution=institution or world.school,
         school_year=year,
-        framework=services.framework_in_use(code=code),
-        by=WHOLE_CITY,
+        framework=selectors.framework_in_use(code=code),
+        viewer=WHOLE_CITY,
     )
 
 
@@ -57,7 +57,7 @@ def rate(assessment: SelfAssessment, code: str, level: str, **texts: str) -> Non
     entry.level = level
     for name, value in texts.items():
         setattr(entry, name, value)
-    services.self_assessment_entry_save(entry=entry, by=WHOLE_CITY, expected_version=entry.version)
+    services.self_assessment_entry_save(entry=entry, viewer=WHOLE_CITY, expected_version=entry.version)
 
 
 def test_shipped_frameworks_have_the_issues_areas_codes_and_levels(db: None) -> None:
@@ -168,7 +168,7 @@ def test_head_never_sees_or_starts_another_schools_self_assessment(
     assert refused.status_code == 400
     assert head.get("/api/quality/self-assessments/").json()["count"] == 0
     with pytest.raises(ValidationError):
-        services.self_assessment_entry_save(entry=entry, by=world.head)
+        services.self_assessment_entry_save(entry=entry, viewer=world.head)
 
 
 def test_every_criterion_once_in_four_years_and_2_1_every_year(world: World, year: SchoolYear) -> None:
@@ -184,13 +184,13 @@ def test_every_criterion_once_in_four_years_and_2_1_every_year(world: World, yea
     rate(later, "6.2", "good")  # 2021/2022 is within the four years 2021/2022–2024/2025
     now = start(world, year, code=FRAMEWORK_AREAS7)
     rate(now, "7.3", "very_good")
-    problems = {problem["criterion"]: problem for problem in services.review_rule_problems(assessment=now)}
+    problems = {problem["criterion"]: problem for problem in selectors.review_rule_problems(assessment=now)}
     assert problems["2.1"]["rule"] == "every_year"
     assert problems["5.1"]["rule"] == "four_years" and problems["5.1"]["last_reviewed"] == "2020/2021"
     assert "6.2" not in problems and "7.3" not in problems
     assert problems["4.4"]["last_reviewed"] is None
     rate(now, "2.1", "good")
-    assert "2.1" not in {problem["criterion"] for problem in services.review_rule_problems(assessment=now)}
+    assert "2.1" not in {problem["criterion"] for problem in selectors.review_rule_problems(assessment=now)}
 
 
 def test_self_assessment_figures_count_levels_by_criterion_and_the_late(
@@ -201,7 +201,7 @@ def test_self_assessment_figures_count_levels_by_criterion_and_the_late(
     rate(ours, "4.2", "excellent")
     theirs = start(world, year, institution=world.other_school)
     rate(theirs, "2.1", "good")
-    services.self_assessment_submit(assessment=ours, by=world.head)
+    services.self_assessment_submit(assessment=ours, viewer=world.head)
     SelfAssessment.objects.filter(pk=ours.pk).update(submitted_at=datetime(2025, 9, 15, 12, tzinfo=UTC))
     figures = selectors.self_assessment_figures(visible_to=WHOLE_CITY, school_year=year, today=date(2025, 9, 30))
     assert figures["by_criterion"]["2.1"]["good"] == 2
@@ -239,7 +239,7 @@ def test_heads_evaluations_are_the_boards_and_the_heads_own_only(
 ) -> None:
     ours = head_of(world, world.school, date(1970, 1, 5), world.head)
     theirs = head_of(world, world.other_school, date(1971, 2, 6))
-    framework = services.framework_in_use(code=FRAMEWORK_HEADS)
+    framework = selectors.framework_in_use(code=FRAMEWORK_HEADS)
     for person, institution, overall in ((ours, world.school, "good"), (theirs, world.other_school, "excellent")):
         services.head_evaluation_save(
             evaluation=HeadEvaluation(
@@ -250,14 +250,14 @@ def test_heads_evaluations_are_the_boards_and_the_heads_own_only(
                 overall_level=overall,
             ),
             levels={"4.1": overall, "4.2": overall, "4.3": "good"},
-            by=admin,
+            viewer=admin,
         )
     with pytest.raises(ValidationError):  # a head never records one
         services.head_evaluation_save(
             evaluation=HeadEvaluation(
                 head=ours, institution=world.school, framework=framework, evaluated_on=date(2024, 6, 1)
             ),
-            by=world.head,
+            viewer=world.head,
         )
     head = signed_in(world.head)
     listed = head.get("/api/quality/head-evaluations/").json()
@@ -276,13 +276,13 @@ def test_heads_evaluations_are_the_boards_and_the_heads_own_only(
 
 def test_heads_figures_take_each_heads_latest_evaluation_and_schools_latest_status(world: World, admin: User) -> None:
     person = head_of(world, world.school, date(1970, 1, 5))
-    framework = services.framework_in_use(code=FRAMEWORK_HEADS)
+    framework = selectors.framework_in_use(code=FRAMEWORK_HEADS)
     for day, level in ((date(2022, 5, 1), "needs_improvement"), (date(2024, 5, 1), "very_good")):
         services.head_evaluation_save(
             evaluation=HeadEvaluation(
                 head=person, institution=world.school, framework=framework, evaluated_on=day, overall_level=level
             ),
-            by=admin,
+            viewer=admin,
         )
     statuses = ((date(2022, 9, 1), "does_not_meet", "not"), (date(2023, 9, 30), "meets", "partly"))
     for day, environment, transition in statuses:
@@ -290,7 +290,7 @@ def test_heads_figures_take_each_heads_latest_evaluation_and_schools_latest_stat
             status=UnifiedSchoolStatus(
                 institution=world.school, assessed_on=day, environment=environment, head_transition=transition
             ),
-            by=admin,
+            viewer=admin,
         )
     figures = selectors.heads_figures(visible_to=WHOLE_CITY, as_of=date(2024, 8, 20))
     assert figures["levels"]["very_good"] == 1 and figures["levels"]["needs_improvement"] == 0
@@ -351,7 +351,7 @@ def test_readiness_report_states_heads_levels_and_unified_school_and_a_head_read
 
     ours = head_of(world, world.school, date(1970, 1, 5), world.head)
     theirs = head_of(world, world.other_school, date(1971, 2, 6))
-    framework = services.framework_in_use(code=FRAMEWORK_HEADS)
+    framework = selectors.framework_in_use(code=FRAMEWORK_HEADS)
     for person, institution, overall, environment in (
         (ours, world.school, "excellent", "meets"),
         (theirs, world.other_school, "needs_improvement", "partly"),
@@ -361,14 +361,14 @@ def test_readiness_report_states_heads_levels_and_unified_school_and_a_head_read
                 head=person, institution=institution, framework=framework, evaluated_on=date(2024, 5, 31),
                 overall_level=overall,
             ),
-            by=admin,
+            viewer=admin,
         )  # fmt: skip
         services.unified_school_status_save(
             status=UnifiedSchoolStatus(
                 institution=institution, head=person, assessed_on=date(2023, 9, 30), environment=environment,
                 head_transition="ensured",
             ),
-            by=admin,
+            viewer=admin,
         )  # fmt: skip
 
     def heads_part(viewer: Any) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from eduboard.core.imports import ImportFailed
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.models import Employment, PositionKind
-from eduboard.quality import services
+from eduboard.quality import selectors, services
 from eduboard.quality.choices import FRAMEWORK_AREAS7, FRAMEWORK_MK325
 from eduboard.quality.importers import HeadEvaluationImporter, SelfAssessmentImporter
 from eduboard.quality.models import HeadEvaluation, SelfAssessment
@@ -73,8 +73,8 @@ def test_a_head_imports_their_schools_self_assessment_into_a_new_draft(world: Wo
 def test_an_imported_change_counts_as_an_edit_so_an_older_copy_is_stale(world: World, tmp_path: Path) -> None:
     year = school_year_get_or_create(code="2024/2025")
     assessment = services.self_assessment_start(
-        institution=world.school, school_year=year, framework=services.framework_in_use(code=FRAMEWORK_MK325),
-        by=WHOLE_CITY,
+        institution=world.school, school_year=year, framework=selectors.framework_in_use(code=FRAMEWORK_MK325),
+        viewer=WHOLE_CITY,
     )  # fmt: skip
     entry = assessment.entries.get(criterion__code="2.1")
     before = entry.version
@@ -86,15 +86,15 @@ def test_an_imported_change_counts_as_an_edit_so_an_older_copy_is_stale(world: W
     assert entry.version == before + 1 and entry.description == "Jauns apraksts."
     entry.description = "Vecā kopija"
     with pytest.raises(ValidationError) as stale:
-        services.self_assessment_entry_save(entry=entry, by=world.head, expected_version=before)
+        services.self_assessment_entry_save(entry=entry, viewer=world.head, expected_version=before)
     assert stale.value.code == "stale"
 
 
 def test_a_bad_self_assessment_file_saves_nothing_and_says_where(world: World, tmp_path: Path) -> None:
     year = school_year_get_or_create(code="2024/2025")
     published = services.self_assessment_start(
-        institution=world.other_school, school_year=year, framework=services.framework_in_use(code=FRAMEWORK_AREAS7),
-        by=WHOLE_CITY,
+        institution=world.other_school, school_year=year, framework=selectors.framework_in_use(code=FRAMEWORK_AREAS7),
+        viewer=WHOLE_CITY,
     )  # fmt: skip
     SelfAssessment.objects.filter(pk=published.pk).update(status="published")
     rows = [

@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from eduboard.accounts.roles import Role
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.quality import services
+from eduboard.quality import selectors, services
 from eduboard.quality.choices import FRAMEWORK_AREAS7
 from eduboard.quality.models import SelfAssessment
 from eduboard.registry.models import Enrolment, Group, Learner, Programme
@@ -76,14 +76,14 @@ def assessment(world: World) -> SelfAssessment:
     found = services.self_assessment_start(
         institution=world.school,
         school_year=year,
-        framework=services.framework_in_use(code=FRAMEWORK_AREAS7),
-        by=WHOLE_CITY,
+        framework=selectors.framework_in_use(code=FRAMEWORK_AREAS7),
+        viewer=WHOLE_CITY,
         priorities="Digitālās prasmes.\nSadarbība ar darba devējiem.",
     )
     for code, level, strengths in [("2.1", "good", "Stundu vērošana katru mēnesi."), ("4.1", "very_good", "")]:
         entry = found.entries.get(criterion__code=code)
         entry.level, entry.description, entry.strengths = level, f"Apraksts {code}.", strengths
-        services.self_assessment_entry_save(entry=entry, by=WHOLE_CITY, expected_version=entry.version)
+        services.self_assessment_entry_save(entry=entry, viewer=WHOLE_CITY, expected_version=entry.version)
     return found
 
 

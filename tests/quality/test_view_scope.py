@@ -16,7 +16,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.quality import services
+from eduboard.quality import selectors, services
 from eduboard.quality.choices import FRAMEWORK_AREAS7
 from eduboard.quality.models import ExamSitting, LearnerResult, Observation, Subject
 from tests.factories import UserFactory
@@ -32,8 +32,8 @@ def test_another_institutions_head_gets_404_on_an_observation_and_a_self_assessm
     assessment = services.self_assessment_start(
         institution=world.school,
         school_year=school_year_get_or_create(code="2024/2025"),
-        framework=services.framework_in_use(code=FRAMEWORK_AREAS7),
-        by=WHOLE_CITY,
+        framework=selectors.framework_in_use(code=FRAMEWORK_AREAS7),
+        viewer=WHOLE_CITY,
     )
     entry = assessment.entries.order_by("pk").first()
     assert entry is not None

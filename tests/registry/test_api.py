@@ -26,7 +26,7 @@ def world() -> World:
 
 
 def api(user: User) -> Client:
-    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(user=user, name='tests')[1]}")
+    return Client(HTTP_AUTHORIZATION=f"Token {api_token_create(account=user, name='tests')[1]}")
 
 
 def test_stats_endpoint_returns_the_same_json_as_the_command(world: World, make_user: Callable[..., User]) -> None:

@@ -104,7 +104,7 @@ def test_an_inferred_reason_becomes_a_transfer_when_the_next_school_enrols_the_l
     enrolment = pupil_enrolment(world)
     services.enrolment_leave(enrolment=enrolment, left_on=date(2025, 1, 20))
     services.learner_transfer(
-        personal_code=enrolment.learner.personal_code, group=world.other_class, on=date(2025, 2, 3), by=WHOLE_CITY
+        personal_code=enrolment.learner.personal_code, group=world.other_class, on=date(2025, 2, 3), viewer=WHOLE_CITY
     )
     enrolment.refresh_from_db()
     assert (enrolment.leaving_reason, enrolment.leaving_reason_inferred) == ("transferred", True)

@@ -14,7 +14,7 @@ from eduboard.accounts.roles import Role
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry import services
 from eduboard.registry.models import Enrolment, PriorityGround, QueueEntry
-from eduboard.registry.selectors import registry_stats
+from eduboard.registry.selectors import queue_in_order, registry_stats
 from tests.registry.world import World, build_world, learner
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def register(
 ) -> QueueEntry:
     child = learner(name, "Bērns", birth, world.home if home else world.elsewhere)
     return services.queue_entry_register(
-        by=WHOLE_CITY,
+        viewer=WHOLE_CITY,
         child=child,
         registered_on=registered,
         wanted_start_on=date(2024, 9, 1),
@@ -45,7 +45,7 @@ def test_queue_order_is_cohort_then_residence_then_grounds_then_registration(wor
     early = register(world, "Early", date(2021, 7, 1), date(2023, 2, 1))
     outsider = register(world, "Outsider", date(2021, 1, 1), date(2022, 1, 1), home=False)
     sibling = register(world, "Sibling", date(2021, 9, 1), date(2023, 6, 1), grounds=("sibling",))
-    ordered = services.queue_in_order(QueueEntry.objects.all())
+    ordered = queue_in_order(entries=QueueEntry.objects.all())
     assert [e.child.first_name for e in ordered] == ["Sibling", "Early", "Late", "Outsider", "Younger"]
     assert {younger.pk, late.pk, early.pk, outsider.pk, sibling.pk} == {e.pk for e in ordered}
 
@@ -55,10 +55,10 @@ def test_a_place_is_never_offered_beyond_the_groups_capacity(world: World) -> No
     second = register(world, "Second", date(2021, 2, 1), date(2023, 1, 2))
     third = register(world, "Third", date(2021, 3, 1), date(2023, 1, 3))
     on = date(2024, 8, 1)
-    services.queue_entry_offer(by=WHOLE_CITY, entry=first, group=world.preschool_group, on=on)
-    services.queue_entry_offer(by=WHOLE_CITY, entry=second, group=world.preschool_group, on=on)
+    services.queue_entry_offer(viewer=WHOLE_CITY, entry=first, group=world.preschool_group, on=on)
+    services.queue_entry_offer(viewer=WHOLE_CITY, entry=second, group=world.preschool_group, on=on)
     with pytest.raises(ValidationError) as refused:
-        services.queue_entry_offer(by=WHOLE_CITY, entry=third, group=world.preschool_group, on=on)
+        services.queue_entry_offer(viewer=WHOLE_CITY, entry=third, group=world.preschool_group, on=on)
     assert refused.value.code == "no_free_place"
     third.refresh_from_db()
     assert third.status == "waiting"
@@ -68,14 +68,14 @@ def test_the_child_ahead_in_the_queue_is_offered_first(world: World) -> None:
     register(world, "First", date(2021, 1, 1), date(2023, 1, 1))
     second = register(world, "Second", date(2021, 2, 1), date(2023, 1, 2))
     with pytest.raises(ValidationError) as refused:
-        services.queue_entry_offer(by=WHOLE_CITY, entry=second, group=world.preschool_group, on=date(2024, 8, 1))
+        services.queue_entry_offer(viewer=WHOLE_CITY, entry=second, group=world.preschool_group, on=date(2024, 8, 1))
     assert refused.value.code == "not_first_in_queue"
 
 
 def test_accepting_enrolls_the_child_and_a_child_never_holds_two_accepted_places(world: World) -> None:
     entry = register(world, "Only", date(2021, 1, 1), date(2023, 1, 1))
-    services.queue_entry_offer(by=WHOLE_CITY, entry=entry, group=world.preschool_group, on=date(2024, 8, 1))
-    enrolment = services.queue_entry_accept(by=WHOLE_CITY, entry=entry, on=date(2024, 8, 2))
+    services.queue_entry_offer(viewer=WHOLE_CITY, entry=entry, group=world.preschool_group, on=date(2024, 8, 1))
+    enrolment = services.queue_entry_accept(viewer=WHOLE_CITY, entry=entry, on=date(2024, 8, 2))
     assert enrolment.group == world.preschool_group
     assert enrolment.enrolled_on == date(2024, 9, 1)
     second = QueueEntry.objects.create(
@@ -87,7 +87,7 @@ def test_accepting_enrolls_the_child_and_a_child_never_holds_two_accepted_places
         offered_group=world.preschool_group,
     )
     with pytest.raises(ValidationError) as refused:
-        services.queue_entry_accept(by=WHOLE_CITY, entry=second, on=date(2024, 8, 4))
+        services.queue_entry_accept(viewer=WHOLE_CITY, entry=second, on=date(2024, 8, 4))
     assert refused.value.code == "already_accepted"
     assert Enrolment.objects.filter(learner=entry.child).count() == 1
 
@@ -97,7 +97,7 @@ def test_queue_length_counts_children_waiting_on_the_date(world: World) -> None:
     register(world, "Later", date(2022, 1, 1), date(2024, 3, 10))
     assert registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 2, 1))["queue_length"] == 1
     assert registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 4, 1))["queue_by_age"] == {"2": 1, "3": 1}
-    services.queue_entry_withdraw(by=WHOLE_CITY, entry=entry, on=date(2024, 5, 1))
+    services.queue_entry_withdraw(viewer=WHOLE_CITY, entry=entry, on=date(2024, 5, 1))
     assert registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 4, 30))["queue_length"] == 2
     assert registry_stats(visible_to=WHOLE_CITY, as_of=date(2024, 5, 2))["queue_length"] == 1
 

@@ -41,7 +41,7 @@ def test_head_cannot_transfer_a_learner_still_enrolled_in_another_school(world: 
     pupil = other_schools_learner(world)
     with pytest.raises(ValidationError) as refused:
         services.learner_transfer(
-            personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), by=head
+            personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), viewer=head
         )
     assert refused.value.code == "not_transferable"
     assert not Enrolment.objects.filter(learner=pupil, group=world.class_1a).exists()
@@ -51,7 +51,7 @@ def test_head_enrols_a_learner_who_left_another_school_by_the_full_code(world: W
     pupil = other_schools_learner(world)
     Enrolment.objects.filter(learner=pupil).update(left_on=date(2024, 9, 30))
     enrolment = services.learner_transfer(
-        personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), by=head
+        personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), viewer=head
     )
     assert enrolment.group == world.class_1a
     assert Learner.objects.editable_by(head).filter(pk=pupil.pk).exists()
@@ -60,7 +60,7 @@ def test_head_enrols_a_learner_who_left_another_school_by_the_full_code(world: W
 def test_board_transfer_closes_the_open_enrolment_elsewhere(world: World) -> None:
     pupil = other_schools_learner(world)
     services.learner_transfer(
-        personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), by=WHOLE_CITY
+        personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), viewer=WHOLE_CITY
     )
     old = Enrolment.objects.get(learner=pupil, group=world.other_class)
     assert old.left_on == date(2024, 10, 1)
@@ -68,7 +68,7 @@ def test_board_transfer_closes_the_open_enrolment_elsewhere(world: World) -> Non
 
 def test_transfer_of_an_unknown_code_tells_nothing_about_anyone(world: World, head: User) -> None:
     with pytest.raises(ValidationError) as refused:
-        services.learner_transfer(personal_code="010101-10000", group=world.class_1a, on=date(2024, 10, 1), by=head)
+        services.learner_transfer(personal_code="010101-10000", group=world.class_1a, on=date(2024, 10, 1), viewer=head)
     assert refused.value.code == "not_transferable"
 
 
@@ -184,7 +184,7 @@ def test_a_transferred_learners_leaving_is_a_transfer_with_a_note_in_the_boards_
     pupil = other_schools_learner(world)
     with translation.override("en"):
         services.learner_transfer(
-            personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), by=WHOLE_CITY
+            personal_code=pupil.personal_code, group=world.class_1a, on=date(2024, 10, 1), viewer=WHOLE_CITY
         )
     left = Enrolment.objects.get(learner=pupil, group=world.other_class)
     assert (left.leaving_reason, left.leaving_reason_inferred) == ("transferred", False)

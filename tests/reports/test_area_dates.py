@@ -147,11 +147,11 @@ def test_a_wrong_date_on_the_page_is_shown_at_its_field_and_nothing_is_started(
 
 def test_a_new_edition_from_a_published_one_keeps_its_dates(board: User) -> None:
     year = SchoolYear.objects.get(code="2024/2025")
-    first = services.edition_create(school_year=year, as_of=AS_OF, by=board, dates=dict(SEED_DATES))
-    published = services.edition_publish(edition_id=first.pk, version=first.version, by=board)
+    first = services.edition_create(school_year=year, as_of=AS_OF, viewer=board, dates=dict(SEED_DATES))
+    published = services.edition_publish(edition_id=first.pk, version=first.version, viewer=board)
     assert published.content is not None
     assert published.content["dates"] == {area: day.isoformat() for area, day in SEED_DATES.items()}
-    again = services.edition_start_from(source=published, by=board)
+    again = services.edition_start_from(source=published, viewer=board)
     assert again.area_dates() == SEED_DATES
 
 

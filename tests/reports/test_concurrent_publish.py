@@ -21,14 +21,14 @@ from eduboard.reports.models import EditionStatus, ReportEdition
 def test_two_publishers_at_once_one_wins_and_the_other_is_told(make_user: Callable[..., User]) -> None:
     first, second = make_user(Role.BOARD_ADMIN), make_user(Role.BOARD_ADMIN)
     year = school_year_get_or_create(code="2024/2025")
-    edition = services.edition_create(school_year=year, as_of=date(2024, 10, 1), by=first)
+    edition = services.edition_create(school_year=year, as_of=date(2024, 10, 1), viewer=first)
     start = threading.Barrier(2)
     outcomes: dict[str, str] = {}
 
     def publish(who: User) -> None:
         try:
             start.wait()
-            services.edition_publish(edition_id=edition.pk, version=edition.version, by=who)
+            services.edition_publish(edition_id=edition.pk, version=edition.version, viewer=who)
             outcomes[who.username] = "published"
         except ValidationError as refusal:
             outcomes[who.username] = " ".join(refusal.messages)

@@ -40,7 +40,7 @@ def board(demo: None, make_user: Callable[..., User]) -> User:
 
 @pytest.fixture
 def edition(board: User) -> ReportEdition:
-    return services.edition_create(school_year=SchoolYear.objects.get(code="2024/2025"), as_of=AS_OF, by=board)
+    return services.edition_create(school_year=SchoolYear.objects.get(code="2024/2025"), as_of=AS_OF, viewer=board)
 
 
 def figure(content: dict[str, Any], key: str) -> Any:
@@ -60,12 +60,12 @@ def test_a_draft_recomputes_and_a_published_edition_stays_the_same_after_the_dat
     edition: ReportEdition, board: User
 ) -> None:
     services.edition_update(
-        edition_id=edition.pk, version=edition.version, narrative={"challenges.text": "A"}, by=board
+        edition_id=edition.pk, version=edition.version, narrative={"challenges.text": "A"}, viewer=board
     )
     edition.refresh_from_db()
-    published = services.edition_publish(edition_id=edition.pk, version=edition.version, by=board)
+    published = services.edition_publish(edition_id=edition.pk, version=edition.version, viewer=board)
     assert published.status == EditionStatus.PUBLISHED
-    draft = services.edition_start_from(source=published, by=board)
+    draft = services.edition_start_from(source=published, viewer=board)
     remove_preschool_children(10)
 
     published.refresh_from_db()
@@ -74,7 +74,7 @@ def test_a_draft_recomputes_and_a_published_edition_stays_the_same_after_the_dat
     assert published.narrative == {"challenges.text": "A"} and draft.narrative == {"challenges.text": "A"}
     assert draft.based_on == published and draft.number == published.number + 1
     with pytest.raises(ValidationError, match="frozen"):
-        services.edition_update(edition_id=published.pk, version=published.version, narrative={"x": "y"}, by=board)
+        services.edition_update(edition_id=published.pk, version=published.version, narrative={"x": "y"}, viewer=board)
 
     rows = {
         row.key: row
@@ -89,10 +89,12 @@ def test_a_stale_narrative_edit_is_refused_with_a_clear_message_and_nothing_is_o
     edition: ReportEdition, board: User
 ) -> None:
     version = edition.version
-    services.edition_update(edition_id=edition.pk, version=version, narrative={"challenges.text": "First"}, by=board)
+    services.edition_update(
+        edition_id=edition.pk, version=version, narrative={"challenges.text": "First"}, viewer=board
+    )
     with pytest.raises(ValidationError, match="Someone else changed this edition meanwhile"):
         services.edition_update(
-            edition_id=edition.pk, version=version, narrative={"challenges.text": "Second"}, by=board
+            edition_id=edition.pk, version=version, narrative={"challenges.text": "Second"}, viewer=board
         )
     edition.refresh_from_db()
     assert edition.narrative["challenges.text"] == "First"
@@ -115,7 +117,7 @@ def test_the_edit_page_refuses_a_stale_form(
 
 def test_a_new_edition_starts_only_from_a_published_one(edition: ReportEdition, board: User) -> None:
     with pytest.raises(ValidationError, match="publish this edition first"):
-        services.edition_start_from(source=edition, by=board)
+        services.edition_start_from(source=edition, viewer=board)
 
 
 def test_a_head_cannot_write_editions_and_sees_only_published_ones(
@@ -129,7 +131,7 @@ def test_a_head_cannot_write_editions_and_sees_only_published_ones(
         client.post(reverse("reports:edition_action", args=[edition.pk, "publish"]), {"version": 1}).status_code == 403
     )
     with pytest.raises(ValidationError):
-        services.edition_create(school_year=edition.school_year, as_of=AS_OF, by=head)
+        services.edition_create(school_year=edition.school_year, as_of=AS_OF, viewer=head)
 
 
 def test_the_report_page_shows_figures_charts_and_their_tables(
@@ -226,10 +228,10 @@ def test_writing_and_publishing_an_edition_is_in_the_audit_trail(edition: Report
     from auditlog.models import LogEntry
 
     services.edition_update(
-        edition_id=edition.pk, version=edition.version, narrative={"events.text": "27.08."}, by=board
+        edition_id=edition.pk, version=edition.version, narrative={"events.text": "27.08."}, viewer=board
     )
     edition.refresh_from_db()
-    services.edition_publish(edition_id=edition.pk, version=edition.version, by=board)
+    services.edition_publish(edition_id=edition.pk, version=edition.version, viewer=board)
     entries = LogEntry.objects.get_for_object(edition)
     assert entries.count() >= 3  # created, text written, published
     assert any("status" in (entry.changes_dict or {}) for entry in entries)

@@ -68,8 +68,8 @@ def edition(preschool: Institution, make_user: Callable[..., User]) -> ReportEdi
         year=2024, institution=preschool, purpose="teaching_aids", source=source, amount=Decimal(AMOUNT)
     )
     board = make_user(role=Role.BOARD_ADMIN)
-    draft = services.edition_create(school_year=year, as_of=AS_OF, by=board)
-    return services.edition_publish(edition_id=draft.pk, version=draft.version, by=board)
+    draft = services.edition_create(school_year=year, as_of=AS_OF, viewer=board)
+    return services.edition_publish(edition_id=draft.pk, version=draft.version, viewer=board)
 
 
 @pytest.fixture

@@ -69,8 +69,8 @@ def a_class(school: Institution, grade: int = 7) -> Group:
 def test_a_code_answers_once_and_the_answer_keeps_no_trace_of_it(
     survey: Survey, school: Institution, head: User
 ) -> None:
-    code = services.issue_codes(
-        survey=survey, institution=school, audience="pupils_5_12", count=3, actor=head, group=a_class(school)
+    code = services.access_codes_issue(
+        survey=survey, institution=school, audience="pupils_5_12", count=3, viewer=head, group=a_class(school)
     )[0]
     assert (code.grade_band, code.label) == ("7-9", "7.a")
     phone = Client()
@@ -94,7 +94,8 @@ def test_a_code_answers_once_and_the_answer_keeps_no_trace_of_it(
 def test_a_half_finished_answer_resumes_on_the_same_device_only_and_a_sent_one_never_changes(
     survey: Survey, school: Institution, head: User
 ) -> None:
-    code = services.issue_codes(survey=survey, institution=school, audience="pupils_5_12", count=1, actor=head)[0]
+    codes = services.access_codes_issue(survey=survey, institution=school, audience="pupils_5_12", count=1, viewer=head)
+    code = codes[0]
     phone = Client()
     phone.post("/answer/lv/", {"code": code.code})
     saved = phone.post("/answer/lv/s/lb-2025/", {"like_school": "often", "clubs": ["music", "art"], "action": "save"})
@@ -119,7 +120,8 @@ def test_a_half_finished_answer_resumes_on_the_same_device_only_and_a_sent_one_n
 def test_an_answer_outside_the_choices_or_with_a_control_character_is_refused(
     survey: Survey, school: Institution, head: User
 ) -> None:
-    code = services.issue_codes(survey=survey, institution=school, audience="pupils_5_12", count=1, actor=head)[0]
+    codes = services.access_codes_issue(survey=survey, institution=school, audience="pupils_5_12", count=1, viewer=head)
+    code = codes[0]
     phone = Client()
     phone.post("/answer/lv/", {"code": code.code})
     bad = phone.post("/answer/lv/s/lb-2025/", {"like_school": "sometimes\x00", "clubs": ["chess"], "action": "save"})
@@ -129,7 +131,7 @@ def test_an_answer_outside_the_choices_or_with_a_control_character_is_refused(
 def test_parents_answer_through_their_institutions_link_once_per_device(
     survey: Survey, school: Institution, head: User
 ) -> None:
-    link = services.link_for(survey=survey, institution=school, audience="parents", actor=head)
+    link = services.survey_link_get_or_create(survey=survey, institution=school, audience="parents", viewer=head)
     parent = Client()
     intro = parent.get(f"/answer/en/link/{link.token}/")
     assert intro.status_code == 200 and "Zinātņu vidusskola" in intro.content.decode()
@@ -144,10 +146,11 @@ def test_parents_answer_through_their_institutions_link_once_per_device(
 def test_a_closed_survey_takes_no_answers_and_a_foreign_head_issues_no_codes(
     survey: Survey, school: Institution, head: User
 ) -> None:
-    code = services.issue_codes(survey=survey, institution=school, audience="pupils_5_12", count=1, actor=head)[0]
+    codes = services.access_codes_issue(survey=survey, institution=school, audience="pupils_5_12", count=1, viewer=head)
+    code = codes[0]
     other = InstitutionFactory(name="Cita skola", registration_number="9000000012", type="basic")
     with pytest.raises(PermissionDenied):
-        services.issue_codes(survey=survey, institution=other, audience="pupils_5_12", count=1, actor=head)
+        services.access_codes_issue(survey=survey, institution=other, audience="pupils_5_12", count=1, viewer=head)
     Survey.objects.filter(pk=survey.pk).update(closes_on=date.today() - timedelta(days=1))
     assert Client().post("/answer/lv/", {"code": code.code}).status_code == 400
     assert not AccessCode.objects.get().used

@@ -114,9 +114,9 @@ def test_no_write_reaches_a_closed_surveys_rows_whatever_the_path(school: Instit
 
 def test_answering_a_closed_survey_online_is_refused(school: Institution) -> None:
     survey = close()
-    link = services.link_for(survey=survey, institution=school, audience="teachers", actor=WHOLE_CITY)
+    link = services.survey_link_get_or_create(survey=survey, institution=school, audience="teachers", viewer=WHOLE_CITY)
     with pytest.raises(ValidationError):
-        services.start_with_link(link)
+        services.response_start_with_link(link=link)
     assert not Response.objects.filter(survey=survey).exists()
 
 
@@ -166,10 +166,10 @@ def test_a_response_rate_never_exceeds_100_percent_on_a_computed_population(scho
         Employment.objects.create(
             staff_member=person, institution=school, position=teacher, fte=1, start_date=date(2020, 9, 1)
         )
-    link = services.link_for(survey=survey, institution=school, audience="teachers", actor=WHOLE_CITY)
+    link = services.survey_link_get_or_create(survey=survey, institution=school, audience="teachers", viewer=WHOLE_CITY)
     for _ in range(7):
-        response = services.start_with_link(link)
-        services.save_answers(response=response, values={"important_part": ["often"]}, finish=True)
+        response = services.response_start_with_link(link=link)
+        services.response_answers_save(response=response, values={"important_part": ["often"]}, finish=True)
     rate = survey_figures(survey=Survey.objects.get(pk=survey.pk), visible_to=WHOLE_CITY)["response_rates"]["teachers"]
     assert rate["responses"] == 7 and rate["population"] == 5
     assert rate["percent"] == 100
@@ -177,13 +177,13 @@ def test_a_response_rate_never_exceeds_100_percent_on_a_computed_population(scho
 
 def test_an_answer_begun_while_open_cannot_be_sent_or_cleared_after_the_last_day(school: Institution) -> None:
     survey = Survey.objects.get(code="lb")
-    link = services.link_for(survey=survey, institution=school, audience="teachers", actor=WHOLE_CITY)
-    response = services.start_with_link(link)
-    services.save_answers(response=response, values={"important_part": ["often"]}, finish=False)
+    link = services.survey_link_get_or_create(survey=survey, institution=school, audience="teachers", viewer=WHOLE_CITY)
+    response = services.response_start_with_link(link=link)
+    services.response_answers_save(response=response, values={"important_part": ["often"]}, finish=False)
     close()
     with pytest.raises(ValidationError):
-        services.save_answers(response=response, values={"important_part": ["often"]}, finish=True)
+        services.response_answers_save(response=response, values={"important_part": ["often"]}, finish=True)
     with pytest.raises(ValidationError):
-        services.save_answers(response=response, values={}, finish=False)
+        services.response_answers_save(response=response, values={}, finish=False)
     assert not Response.objects.get(pk=response.pk).finished
     assert Answer.objects.filter(response=response, value="often").count() == 1

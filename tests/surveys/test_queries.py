@@ -64,12 +64,12 @@ def grow(surveys: Surveys, start: int, count: int) -> None:
                 Answer.objects.bulk_create(
                     Answer(response=response, question=question, value=value) for question in questions
                 )
-        services.issue_codes(
-            survey=survey, institution=surveys.school, audience="parents", count=1, actor=surveys.admin,
+        services.access_codes_issue(
+            survey=survey, institution=surveys.school, audience="parents", count=1, viewer=surveys.admin,
             label=f"Saraksts {n}",
         )  # fmt: skip
-        services.issue_codes(
-            survey=survey, institution=surveys.school, audience="parents", count=1, actor=surveys.admin, label="lapa"
+        services.access_codes_issue(
+            survey=survey, institution=surveys.school, audience="parents", count=1, viewer=surveys.admin, label="lapa"
         )
         if audience == "pupils_5_12":
             question = Question.objects.get(survey=survey, code=f"q{n}")
@@ -90,7 +90,9 @@ def surveys(db: None, make_user: Callable[..., User]) -> Surveys:
         )
     school = InstitutionFactory(name="Zinātņu vidusskola", registration_number="9000000011", type="secondary")
     admin = make_user(role=Role.BOARD_ADMIN)
-    code = services.issue_codes(survey=survey, institution=school, audience="pupils_5_12", count=1, actor=admin)[0]
+    code = services.access_codes_issue(
+        survey=survey, institution=school, audience="pupils_5_12", count=1, viewer=admin
+    )[0]
     device = Client()
     assert device.post("/answer/lv/", {"code": code.code}).status_code == 302
     found = Surveys(survey, school, admin, device, Response.objects.get(finished=False))

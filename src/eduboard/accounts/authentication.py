@@ -12,7 +12,8 @@ from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
 
 from eduboard.accounts.models import ApiToken, User
-from eduboard.accounts.services import API_TOKEN_PREFIX_LENGTH, api_token_hash
+from eduboard.accounts.rules import api_token_hash
+from eduboard.accounts.services import API_TOKEN_PREFIX_LENGTH
 
 # last_used_at is written at most this often, so a busy program does not write on every call.
 LAST_USED_PRECISION = timedelta(minutes=1)

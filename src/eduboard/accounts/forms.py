@@ -78,7 +78,7 @@ class LimitedPasswordResetForm(PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         user = context.get("user")
-        if user is not None and not services.password_reset_mail_allowed(user=user):
+        if user is not None and not services.password_reset_mail_allowed(account=user):
             return
         super().send_mail(
             subject_template_name, email_template_name, context, from_email, to_email, html_email_template_name

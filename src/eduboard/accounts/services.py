@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,6 +16,7 @@ from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eduboard.accounts.models import ApiToken, User
+from eduboard.accounts.rules import api_token_hash
 from eduboard.core.public import over_limit
 
 API_TOKEN_MAX_LIFETIME_DAYS = 365
@@ -24,14 +24,14 @@ API_TOKEN_PREFIX_LENGTH = 8
 API_TOKENS_AUDIT_NAME = "API tokens in use"
 
 
-def totp_device_get_or_start(*, user: User) -> TOTPDevice:
-    """The user's TOTP device: the confirmed one, else a new unconfirmed one to set up."""
-    confirmed = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def totp_device_get_or_start(*, account: User) -> TOTPDevice:
+    """The account's TOTP device: the confirmed one, else a new unconfirmed one to set up."""
+    confirmed = TOTPDevice.objects.filter(user=account, confirmed=True).first()
     if confirmed is not None:
         return confirmed
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    device = TOTPDevice.objects.filter(user=account, confirmed=False).first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name=_("Authenticator app"), confirmed=False)
+        device = TOTPDevice.objects.create(user=account, name=_("Authenticator app"), confirmed=False)
     return device
 
 
@@ -82,14 +82,9 @@ def totp_device_verify(*, device: TOTPDevice, token: str) -> None:
     )
 
 
-def api_token_hash(secret: str) -> str:
-    """The SHA-256 hex digest under which a token's secret is stored."""
-    return hashlib.sha256(secret.encode()).hexdigest()
-
-
 @transaction.atomic
-def api_token_create(*, user: User, name: str, lifetime_days: int | None = None) -> tuple[ApiToken, str]:
-    """Make an API token for `user`; returns it with its secret, which is shown once and never stored."""
+def api_token_create(*, account: User, name: str, lifetime_days: int | None = None) -> tuple[ApiToken, str]:
+    """Make an API token for `account`; returns it with its secret, which is shown once and never stored."""
     name = name.strip()
     if not name:
         raise ValidationError({"name": _("Give the token a name, e.g. the program that will use it.")})
@@ -98,11 +93,11 @@ def api_token_create(*, user: User, name: str, lifetime_days: int | None = None)
         raise ValidationError(
             {"lifetime_days": _("A token lives from 1 to %(max)d days.") % {"max": API_TOKEN_MAX_LIFETIME_DAYS}}
         )
-    if not user.is_active:
+    if not account.is_active:
         raise ValidationError(_("An inactive user cannot have API tokens."))
     secret = secrets.token_urlsafe(32)
     token = ApiToken(
-        user=user,
+        user=account,
         name=name,
         prefix=secret[:API_TOKEN_PREFIX_LENGTH],
         key_hash=api_token_hash(secret),
@@ -121,16 +116,16 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-def api_token_revoke_all(*, user: User, reason: str = "") -> int:
-    """Revoke every token of `user` still not revoked (a new password, a deactivation, new rights: `reason` names
-    what changed); returns how many, and writes one audit entry on the user when there were any."""
-    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+def api_token_revoke_all(*, account: User, reason: str = "") -> int:
+    """Revoke every token of `account` still not revoked (a new password, a deactivation, new rights: `reason`
+    names what changed); returns how many, and writes one audit entry on the user when there were any."""
+    revoked = ApiToken.objects.filter(user=account, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if revoked:
         LogEntry.objects.create(
             content_type=ContentType.objects.get_for_model(User),
-            object_pk=str(user.pk),
-            object_id=user.pk,
-            object_repr=str(user)[:200],
+            object_pk=str(account.pk),
+            object_id=account.pk,
+            object_repr=str(account)[:200],
             action=LogEntry.Action.UPDATE,
             # Usable tokens before and after, under a name that is no field (the trail shows it as it is).
             changes={API_TOKENS_AUDIT_NAME: [str(revoked), "0"]},
@@ -146,8 +141,8 @@ def password_reset_request_allowed(*, address: str) -> bool:
     )
 
 
-def password_reset_mail_allowed(*, user: User) -> bool:
-    """Count one password-reset e-mail to `user`; whether it is within PASSWORD_RESETS_PER_ACCOUNT_HOUR."""
+def password_reset_mail_allowed(*, account: User) -> bool:
+    """Count one password-reset e-mail to `account`; whether it is within PASSWORD_RESETS_PER_ACCOUNT_HOUR."""
     return not over_limit(
-        "password-reset-account", str(user.pk), limit=settings.PASSWORD_RESETS_PER_ACCOUNT_HOUR, seconds=3600
+        "password-reset-account", str(account.pk), limit=settings.PASSWORD_RESETS_PER_ACCOUNT_HOUR, seconds=3600
     )

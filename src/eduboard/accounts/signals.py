@@ -41,7 +41,7 @@ def revoke_api_tokens_on_password_change_or_deactivation(
     if stored["password"] != instance.password and not rehash_only:
         changed.insert(0, "password")
     if changed:
-        api_token_revoke_all(user=instance, reason=", ".join(changed))
+        api_token_revoke_all(account=instance, reason=", ".join(changed))
 
 
 @receiver(m2m_changed, sender=User.institutions.through, dispatch_uid="accounts-revoke-tokens-on-institutions")
@@ -54,12 +54,12 @@ def revoke_api_tokens_on_institutions_change(
     if action != "pre_clear" and not pk_set:
         return
     if not reverse:
-        api_token_revoke_all(user=instance, reason="institutions")
+        api_token_revoke_all(account=instance, reason="institutions")
         return
     # The institution's side: `pk_set` names the users added or removed (all its users when it is cleared).
     users = User.objects.filter(pk__in=pk_set) if action != "pre_clear" else instance.users.all()
     for user in users:
-        api_token_revoke_all(user=user, reason="institutions")
+        api_token_revoke_all(account=user, reason="institutions")
 
 
 @receiver(user_logged_in, dispatch_uid="accounts-session-started")

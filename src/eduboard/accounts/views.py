@@ -52,7 +52,7 @@ def _pass_second_factor(request: HttpRequest, device: TOTPDevice) -> None:
 def otp_setup_view(request: HttpRequest) -> HttpResponse:
     """Set up the authenticator app: show the key as a QR code and confirm one code from it."""
     user = request.user
-    device = services.totp_device_get_or_start(user=cast(User, user))
+    device = services.totp_device_get_or_start(account=cast(User, user))
     if device.confirmed:
         return redirect("accounts:otp_verify")
     form = TokenForm(request.POST or None)
@@ -117,7 +117,7 @@ def api_token_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not refusal and form.is_valid():
         try:
             _token, secret = services.api_token_create(
-                user=user, name=form.cleaned_data["name"], lifetime_days=form.cleaned_data["lifetime_days"]
+                account=user, name=form.cleaned_data["name"], lifetime_days=form.cleaned_data["lifetime_days"]
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -79,7 +79,7 @@ class AssetViewSet(VersionedWritesMixin, ScopedModelViewSet):
     filterset_fields = ["status"]
 
     def save_with(self, instance: Asset, expected: int | None, many: Mapping[str, Any]) -> None:
-        services.asset_save(asset=instance, by=self.request.user, expected_version=expected)
+        services.asset_save(asset=instance, viewer=self.request.user, expected_version=expected)
 
 
 class LoanSerializer(ScopedModelSerializer):
@@ -118,7 +118,7 @@ class LoanViewSet(ScopedModelViewSet):
                 staff_member=data.get("staff_member"),
                 lent_on=data["lent_on"],
                 due_on=data.get("due_on"),
-                by=self.request.user,
+                viewer=self.request.user,
             )
         except DjangoValidationError as error:
             raise api_error(error) from error
@@ -136,7 +136,7 @@ class LoanViewSet(ScopedModelViewSet):
                 returned_on=body.validated_data["returned_on"],
                 condition=body.validated_data["condition"],
                 version=body.validated_data["version"],
-                by=request.user,
+                viewer=request.user,
             )
         except DjangoValidationError as error:
             raise api_error(error) from error

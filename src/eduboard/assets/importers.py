@@ -18,7 +18,7 @@ from django_stubs_ext import StrOrPromise
 
 from eduboard.assets.choices import AssetStatus, ReturnCondition, RoomKind
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room
-from eduboard.assets.services import RETURN_STATUS, learner_enrolled_at, loans_meet, staff_member_works_at
+from eduboard.assets.rules import RETURN_STATUS, learner_enrolled_at, loans_meet, staff_member_works_at
 from eduboard.core.imports import (
     ImportResult,
     RowProblem,

@@ -131,11 +131,12 @@ def _count_status_from_history(holdings: _Holdings, *, assets: QuerySet[Asset], 
 
 def _open_loan_counts(open_loans: LoanQuerySet, *, as_of: date, visible_to: Viewer) -> dict[str, int]:
     """The viewer's loans open on the day: to learners, to staff, and overdue (one query)."""
-    return open_loans.visible_to(visible_to).aggregate(
+    counts: dict[str, int] = open_loans.visible_to(visible_to).aggregate(
         learners=Count("pk", filter=Q(learner__isnull=False)),
         staff=Count("pk", filter=Q(staff_member__isnull=False)),
         overdue=Count("pk", filter=Q(due_on__lt=as_of)),
     )
+    return counts
 
 
 @cached_figures("registry", "people", "finance", "assets")

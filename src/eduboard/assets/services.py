@@ -15,26 +15,28 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from eduboard.assets.choices import HELD_STATUSES, AssetStatus, ReturnCondition
+from eduboard.assets.choices import HELD_STATUSES, AssetStatus
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Loan, Stocktake, StocktakeScan
+from eduboard.assets.rules import RETURN_STATUS, learner_enrolled_at, overlapping_loan, staff_member_works_at
 from eduboard.core.audit import audit_bulk_write
 from eduboard.core.scope import Viewer
 from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
-from eduboard.people.models import Employment, StaffMember
+from eduboard.people.models import StaffMember
 from eduboard.registry.models import Enrolment, Group, Learner
 
 ALREADY_LENT = "This device is on an open loan already; record its return first."
 
 
-def _user(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
+def _user(viewer: Viewer) -> Any:
+    """The user to name in a row's history: the signed-in viewer, or nobody for the whole city's work."""
+    return viewer if getattr(viewer, "pk", None) else None
 
 
 # --- assets
 
 
 @atomic_write
-def asset_save(*, asset: Asset, by: Viewer, expected_version: int | None = None, on: date | None = None) -> Asset:
+def asset_save(*, asset: Asset, viewer: Viewer, expected_version: int | None = None, on: date | None = None) -> Asset:
     """Save a new asset, or an edit made on `expected_version`; a changed status enters the history on `on`
     (today by default; a new asset's status dates from its acquisition)."""
     new = asset.pk is None
@@ -52,17 +54,17 @@ def asset_save(*, asset: Asset, by: Viewer, expected_version: int | None = None,
         asset.status_since = since
     save_versioned(asset, expected_version=expected_version)
     if new or before != asset.status:
-        AssetStatusChange.objects.create(asset=asset, status=asset.status, changed_on=since, changed_by=_user(by))
+        AssetStatusChange.objects.create(asset=asset, status=asset.status, changed_on=since, changed_by=_user(viewer))
     return asset
 
 
-def _set_status(assets: Iterable[Asset], status: str, on: date, by: Any, note: str = "") -> None:
+def _set_status(assets: Iterable[Asset], status: str, on: date, viewer: Viewer, note: str = "") -> None:
     rows = [asset for asset in assets if asset.status != status]
     if not rows:
         return
     Asset.objects.filter(pk__in=[asset.pk for asset in rows]).update(status=status, status_since=on)
     audit_bulk_write(  # the update passes auditlog's signals by: one entry names the assets and their statuses
-        actor=by,
+        actor=viewer,
         model=Asset,
         action=LogEntry.Action.UPDATE,
         rows=len(rows),
@@ -73,7 +75,7 @@ def _set_status(assets: Iterable[Asset], status: str, on: date, by: Any, note: s
     )
     AssetStatusChange.objects.bulk_create(
         [
-            AssetStatusChange(asset=asset, status=status, changed_on=on, changed_by=_user(by), note=note)
+            AssetStatusChange(asset=asset, status=status, changed_on=on, changed_by=_user(viewer), note=note)
             for asset in rows
         ]
     )
@@ -82,9 +84,9 @@ def _set_status(assets: Iterable[Asset], status: str, on: date, by: Any, note: s
 
 
 @atomic_write
-def asset_status_set(*, asset_id: int, status: str, on: date, by: Viewer, version: int, note: str = "") -> Asset:
+def asset_status_set(*, asset_id: int, status: str, on: date, viewer: Viewer, version: int, note: str = "") -> Asset:
     """Change an asset's status on a date (in repair, written off, …); the change enters its history."""
-    asset = Asset.objects.select_for_update().get(pk=asset_id)
+    asset: Asset = Asset.objects.select_for_update().get(pk=asset_id)
     refuse_stale(stored=asset.version, expected=version, message=_("Someone else changed this asset meanwhile."))
     if status not in AssetStatus.values:
         raise ValidationError(_("Unknown status “%s”.") % status, code="status")
@@ -92,57 +94,13 @@ def asset_status_set(*, asset_id: int, status: str, on: date, by: Viewer, versio
         raise ValidationError(_("A device becomes lent by lending it to someone."), code="status")
     if Loan.objects.filter(asset=asset, returned_on__isnull=True).exists():
         raise ValidationError(_("The device is on an open loan; record its return first."), code="lent")
-    _set_status([asset], status, on, by, note)
+    _set_status([asset], status, on, viewer, note)
     Asset.objects.filter(pk=asset.pk).update(version=asset.version + 1)
     asset.version += 1
     return asset
 
 
 # --- loans
-
-
-def learner_enrolled_at(*, learner_id: int, institution_id: int, on: date) -> bool:
-    """The lending rule for a learner: a device of an institution is lent only to a learner whose enrolment there
-    holds on the day (`EnrolmentQuerySet.holding_on`); the service, the class lending and the importer ask this."""
-    return Enrolment.objects.holding_on(on).filter(learner_id=learner_id, group__institution_id=institution_id).exists()
-
-
-def staff_member_works_at(*, staff_member_id: int, institution_id: int, on: date) -> bool:
-    """The lending rule for staff: a device is lent only to a person holding a rate at its institution on the day."""
-    return (
-        Employment.objects.active_on(on).filter(staff_member_id=staff_member_id, institution_id=institution_id).exists()
-    )
-
-
-def loans_meet(*, lent_on: date, returned_on: date | None, other_lent_on: date, other_returned_on: date | None) -> bool:
-    """The lending rule that a device is on one loan at a time: whether the days [lent_on, returned_on) of a loan
-    meet another loan's of the same device (an open loan reaches to the end of time). The service and the
-    importer ask this."""
-    return (other_returned_on is None or other_returned_on > lent_on) and (
-        returned_on is None or other_lent_on < returned_on
-    )
-
-
-def overlapping_loan(
-    *, asset: Asset, lent_on: date, returned_on: date | None, exclude: int | None = None
-) -> Loan | None:
-    """A loan of `asset` whose days meet [lent_on, returned_on) (`loans_meet`; a device's loans are few)."""
-    loans = Loan.objects.filter(asset=asset)
-    if exclude is not None:
-        loans = loans.exclude(pk=exclude)
-    return next(
-        (
-            loan
-            for loan in loans
-            if loans_meet(
-                lent_on=lent_on,
-                returned_on=returned_on,
-                other_lent_on=loan.lent_on,
-                other_returned_on=loan.returned_on,
-            )
-        ),
-        None,
-    )
 
 
 def _check_borrower(asset: Asset, learner: Learner | None, staff_member: StaffMember | None, on: date) -> None:
@@ -171,7 +129,7 @@ def loan_create(
     *,
     asset: Asset,
     lent_on: date,
-    by: Viewer,
+    viewer: Viewer,
     learner: Learner | None = None,
     staff_member: StaffMember | None = None,
     due_on: date | None = None,
@@ -195,21 +153,14 @@ def loan_create(
             loan.save()
     except IntegrityError:
         raise ValidationError(_(ALREADY_LENT), code="lent") from None
-    _set_status([asset], AssetStatus.LENT, lent_on, by)
+    _set_status([asset], AssetStatus.LENT, lent_on, viewer)
     return loan
 
 
-RETURN_STATUS: dict[str, str] = {
-    ReturnCondition.OK.value: AssetStatus.IN_STOCK.value,
-    ReturnCondition.DAMAGED.value: AssetStatus.IN_REPAIR.value,
-    ReturnCondition.LOST.value: AssetStatus.LOST.value,
-}
-
-
 @atomic_write
-def loan_return(*, loan_id: int, returned_on: date, condition: str, by: Viewer, version: int | None = None) -> Loan:
+def loan_return(*, loan_id: int, returned_on: date, condition: str, viewer: Viewer, version: int | None = None) -> Loan:
     """Record a device's return and its condition: in order back in stock, damaged to repair, lost as lost."""
-    loan = Loan.objects.select_for_update().select_related("asset").get(pk=loan_id)
+    loan: Loan = Loan.objects.select_for_update().select_related("asset").get(pk=loan_id)
     if version is not None:
         refuse_stale(stored=loan.version, expected=version, message=_("Someone else changed this loan meanwhile."))
     if loan.returned_on is not None:
@@ -222,7 +173,7 @@ def loan_return(*, loan_id: int, returned_on: date, condition: str, by: Viewer, 
         raise ValidationError(_("Unknown condition “%s”.") % condition, code="condition")
     loan.returned_on, loan.condition, loan.version = returned_on, condition, loan.version + 1
     loan.save(update_fields=["returned_on", "condition", "version", "updated_at"])
-    _set_status([loan.asset], RETURN_STATUS[condition], returned_on, by)
+    _set_status([loan.asset], RETURN_STATUS[condition], returned_on, viewer)
     return loan
 
 
@@ -233,7 +184,7 @@ class ReturnResult:
 
 
 def loans_return_by_numbers(
-    *, numbers: Iterable[str], returned_on: date, condition: str, by: Viewer, visible_to: Viewer
+    *, numbers: Iterable[str], returned_on: date, condition: str, viewer: Viewer
 ) -> ReturnResult:
     """Close the open loans of the devices whose inventory numbers were typed or scanned (one per line); each
     number is answered on its own (returned, unknown, not lent)."""
@@ -244,15 +195,15 @@ def loans_return_by_numbers(
         if not number or number in seen:
             continue
         seen.add(number)
-        loan = (
-            Loan.objects.visible_to(visible_to).filter(asset__inventory_number=number, returned_on__isnull=True).first()
-        )
+        loan = Loan.objects.visible_to(viewer).filter(asset__inventory_number=number, returned_on__isnull=True).first()
         if loan is None:
-            known = Asset.objects.visible_to(visible_to).filter(inventory_number=number).exists()
+            known = Asset.objects.visible_to(viewer).filter(inventory_number=number).exists()
             result.problems.append((number, _("not on loan") if known else _("unknown inventory number")))
             continue
         try:
-            result.returned.append(loan_return(loan_id=loan.pk, returned_on=returned_on, condition=condition, by=by))
+            result.returned.append(
+                loan_return(loan_id=loan.pk, returned_on=returned_on, condition=condition, viewer=viewer)
+            )
         except ValidationError as error:
             result.problems.append((number, " ".join(error.messages)))
     return result
@@ -267,7 +218,7 @@ class BulkLoanResult:
 
 @atomic_write
 def loans_bulk_create(
-    *, group: Group, kind: AssetKind, lent_on: date, due_on: date | None, by: Viewer
+    *, group: Group, kind: AssetKind, lent_on: date, due_on: date | None, viewer: Viewer
 ) -> BulkLoanResult:
     """Lend one free device of `kind` held by the group's institution to every learner of the group on `lent_on`
     who has none on loan: who got which, who had one, who could not get one. A handful of statements whatever the
@@ -305,14 +256,14 @@ def loans_bulk_create(
             _("Another loan took one of these devices meanwhile; nothing was saved. Try again."), code="lent"
         ) from None
     audit_bulk_write(  # children's data written past auditlog's signals: one entry with the loans made
-        actor=by,
+        actor=viewer,
         model=Loan,
         action=LogEntry.Action.CREATE,
         rows=len(loans),
         what=f"{len(loans)} devices ({kind}) lent to group {group} on {lent_on.isoformat()}",
         ids=[loan.pk for loan in loans],
     )
-    _set_status([asset for _learner, asset in pairs], AssetStatus.LENT, lent_on, by)
+    _set_status([asset for _learner, asset in pairs], AssetStatus.LENT, lent_on, viewer)
     result.lent = loans
     return result
 
@@ -321,11 +272,11 @@ def loans_bulk_create(
 
 
 @atomic_write
-def stocktake_start(*, institution_id: int, on: date, by: Viewer) -> Stocktake:
+def stocktake_start(*, institution_id: int, on: date, viewer: Viewer) -> Stocktake:
     """Start counting an institution's assets."""
     if Stocktake.objects.filter(institution_id=institution_id, closed_at__isnull=True).exists():
         raise ValidationError(_("A stock-take of this institution is open already; close it first."), code="open")
-    return Stocktake.objects.create(institution_id=institution_id, started_on=on, started_by=_user(by))
+    return Stocktake.objects.create(institution_id=institution_id, started_on=on, started_by=_user(viewer))
 
 
 @atomic_write
@@ -344,7 +295,7 @@ def stocktake_scan(*, stocktake: Stocktake, number: str) -> StocktakeScan:
 
 
 @atomic_write
-def stocktake_close(*, stocktake_id: int, on: date, by: Viewer, version: int, confirmed: bool) -> list[Asset]:
+def stocktake_close(*, stocktake_id: int, on: date, viewer: Viewer, version: int, confirmed: bool) -> list[Asset]:
     """Close a stock-take: the institution's held assets that were not found are recorded as lost on `on` (with
     who and when in their history), only when `confirmed`. Returns the assets recorded lost."""
     from eduboard.assets.selectors import stocktake_result
@@ -360,8 +311,8 @@ def stocktake_close(*, stocktake_id: int, on: date, by: Viewer, version: int, co
         Loan.objects.filter(asset__in=missing, returned_on__isnull=True).values_list("asset_id", flat=True)
     )
     lost = [asset for asset in missing if asset.pk not in open_loans]  # a device on loan is with its borrower
-    _set_status(lost, AssetStatus.LOST, on, by, note=_("missing in the stock-take of %s") % stocktake.started_on)
-    stocktake.closed_at, stocktake.closed_by, stocktake.version = timezone.now(), _user(by), stocktake.version + 1
+    _set_status(lost, AssetStatus.LOST, on, viewer, note=_("missing in the stock-take of %s") % stocktake.started_on)
+    stocktake.closed_at, stocktake.closed_by, stocktake.version = timezone.now(), _user(viewer), stocktake.version + 1
     stocktake.save(update_fields=["closed_at", "closed_by", "version", "updated_at"])
     return lost
 

@@ -185,7 +185,7 @@ def asset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     learner=loan_form.cleaned_data["learner"],
                     lent_on=loan_form.cleaned_data["lent_on"],
                     due_on=loan_form.cleaned_data["due_on"],
-                    by=request.user,
+                    viewer=request.user,
                 )
             except ValidationError as error:
                 loan_form.add_error(None, error)
@@ -222,7 +222,7 @@ def loan_return_view(request: HttpRequest, pk: int) -> HttpResponse:
                 returned_on=form.cleaned_data["returned_on"],
                 condition=form.cleaned_data["condition"],
                 version=form.cleaned_data["version"],
-                by=request.user,
+                viewer=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -254,8 +254,7 @@ def returns_view(request: HttpRequest) -> HttpResponse:
             numbers=form.cleaned_data["numbers"].splitlines(),
             returned_on=form.cleaned_data["returned_on"],
             condition=form.cleaned_data["condition"],
-            by=request.user,
-            visible_to=request.user,
+            viewer=request.user,
         )
         form = ReturnsForm(initial={"returned_on": form.cleaned_data["returned_on"], "condition": "ok"})
     return render(request, "assets/returns.html", {"form": form, "result": result})
@@ -280,7 +279,11 @@ def bulk_loan_view(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             result = services.loans_bulk_create(
-                group=data["group"], kind=data["kind"], lent_on=data["lent_on"], due_on=data["due_on"], by=request.user
+                group=data["group"],
+                kind=data["kind"],
+                lent_on=data["lent_on"],
+                due_on=data["due_on"],
+                viewer=request.user,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -352,7 +355,7 @@ def stocktake_list_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 take = services.stocktake_start(
-                    institution_id=form.cleaned_data["institution"].pk, on=timezone.localdate(), by=request.user
+                    institution_id=form.cleaned_data["institution"].pk, on=timezone.localdate(), viewer=request.user
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -387,7 +390,7 @@ def stocktake_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 lost = services.stocktake_close(
                     stocktake_id=take.pk,
                     on=timezone.localdate(),
-                    by=request.user,
+                    viewer=request.user,
                     version=int(request.POST.get("version", "0") or 0),
                     confirmed=request.POST.get("confirm") == "yes",
                 )

@@ -1,5 +1,7 @@
-"""Filters of the centre's lists (one FilterSet serves the page and the API): activities, bookings and visits; and
-the public catalogue's filters."""
+"""Filters of the centre's lists (one FilterSet serves the page and the API): activities, bookings and visits; the
+API's slots; the public catalogue's filters. Also the API's stricter year and yes/no filters, which the centre's
+other apps (competitions, courses) use too: django-filter's would take a year no date holds, or any text as "not
+given", where the schema says the request is wrong."""
 
 from __future__ import annotations
 
@@ -32,10 +34,18 @@ class YearFilter(IntegerFilter):
         super().__init__(*args, **kwargs)
 
 
+class StrictBooleanWidget(django_filters.widgets.BooleanWidget):
+    """Reads `true` and `false` as JSON writes them; any other text is handed on as it is (to be refused)."""
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = data.get(name)
+        return {"true": True, "false": False}.get(value, value) if isinstance(value, str) else value
+
+
 class StrictBooleanField(forms.NullBooleanField):
     """Yes (`true`), no (`false`) or not given (empty); anything else is refused, not read as "not given"."""
 
-    widget = django_filters.widgets.BooleanWidget
+    widget = StrictBooleanWidget
 
     def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # the stubs leave out None
         if value in (True, False):
@@ -43,9 +53,6 @@ class StrictBooleanField(forms.NullBooleanField):
         if value in self.empty_values:
             return None
         raise forms.ValidationError(_("Enter true or false."), code="invalid")
-
-    def validate(self, value: Any) -> None:
-        """Any of the three answers is valid (the form field's own check is for a required choice)."""
 
 
 @extend_schema_field({"type": "boolean"})

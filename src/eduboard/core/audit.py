@@ -15,9 +15,10 @@ from django.db import models
 from django.http import HttpRequest
 
 from eduboard.core.addresses import client_address
+from eduboard.core.scope import Viewer
 
 
-def audit_read(*, actor: Any, instance: models.Model) -> None:
+def audit_read(*, actor: Viewer, instance: models.Model) -> None:
     """Record that `actor` opened the full record of `instance` (a page or an API answer)."""
     accessed.send(sender=type(instance), instance=instance, actor=actor)
 
@@ -78,7 +79,7 @@ BULK_WRITE_IDS_KEPT = 500
 
 def audit_bulk_write(
     *,
-    actor: Any,
+    actor: Viewer | None,
     model: type[models.Model],
     action: int,
     rows: int,

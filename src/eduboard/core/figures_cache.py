@@ -32,7 +32,7 @@ import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
@@ -40,7 +40,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.utils import translation
 
-from eduboard.core.scope import institution_scope
+from eduboard.core.scope import Viewer, institution_scope
 
 #: The areas whose data figures rest on; a table belongs to the area its name starts with (Django names
 #: tables `<app label>_<model>`; the search tables of core.latvian too).
@@ -188,14 +188,17 @@ def uncommitted(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
     return bool(pending & set(areas))
 
 
-#: Stands for the viewer of a selector that takes none: its figures are the board's (settlements between
-#: municipalities), and the page's permission decides who reads them.
-WHOLE_BOARD = object()
+class WholeBoard:
+    """Stands for the viewer of a selector that takes none: its figures are the board's (settlements between
+    municipalities), and the page's permission decides who reads them."""
 
 
-def scope_key(viewer: Any) -> str:
+WHOLE_BOARD = WholeBoard()
+
+
+def scope_key(viewer: Viewer | WholeBoard) -> str:
     """The viewer's scope as a short key: `city`, or a digest of the institutions they see."""
-    if viewer is WHOLE_BOARD:
+    if isinstance(viewer, WholeBoard):
         return "board"
     scope = institution_scope(viewer)
     if scope is None:
@@ -255,7 +258,9 @@ def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
         @functools.wraps(function)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            viewer = kwargs.get("visible_to") if scoped else WHOLE_BOARD
+            viewer: Viewer | WholeBoard | None = WHOLE_BOARD
+            if scoped:
+                viewer = cast("Viewer | None", kwargs.get("visible_to"))
             if args or viewer is None or uncommitted(areas):
                 return function(*args, **kwargs)
             try:

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_GET
 
 from eduboard.core.audit import audit_bulk_read
 from eduboard.core.latvian import search_words
+from eduboard.core.scope import Viewer
 
 #: The most rows a search answers with; the person types more to narrow it.
 LIMIT = 20
@@ -46,7 +47,7 @@ class PickerKind:
     model: type[models.Model]
     permission: str
     #: The rows a viewer may pick, narrowed by the search words and by the institution chosen (None: any in scope).
-    search: Callable[[Any, str, int | None], models.QuerySet[Any]]
+    search: Callable[[Viewer, str, int | None], models.QuerySet[Any]]
     label: Callable[[Any], str]
     detail: Callable[[Any], str] = lambda row: ""
     #: The field of the same form whose value narrows the search (its value is passed as `institution`).
@@ -72,7 +73,7 @@ def register(kind: PickerKind) -> None:
     BY_MODEL[kind.model] = kind
 
 
-def search_results(kind: PickerKind, viewer: Any, query: str, institution: int | None) -> list[dict[str, Any]]:
+def search_results(kind: PickerKind, viewer: Viewer, query: str, institution: int | None) -> list[dict[str, Any]]:
     rows = kind.search(viewer, query, institution)
     if kind.prefetch:
         rows = rows.prefetch_related(*kind.prefetch)

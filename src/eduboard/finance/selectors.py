@@ -138,7 +138,7 @@ def latest_settlement_year() -> int | None:
     """The latest calendar year a settlement line starts in (the settlements page opens on it when the current
     year has none)."""
     start = SettlementLine.objects.aggregate(last=Max("period_start"))["last"]
-    return None if start is None else start.year  # type: ignore[no-any-return]
+    return None if start is None else start.year
 
 
 @cached_figures("registry", "finance")

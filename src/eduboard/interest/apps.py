@@ -11,7 +11,7 @@ class InterestConfig(AppConfig):
     verbose_name = _("Interest education")
 
     def ready(self) -> None:
-        from eduboard.interest.services import group_leader_check
+        from eduboard.interest.rules import group_leader_check
         from eduboard.registry.rules import group_check_register
 
         group_check_register(group_leader_check)  # every group save checks its leader (registry.rules.GROUP_CHECKS)

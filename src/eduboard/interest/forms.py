@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
-from eduboard.interest.services import LICENCE_TEXT
+from eduboard.interest.rules import LICENCE_TEXT
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Club, Institution, MunicipalLicence
 

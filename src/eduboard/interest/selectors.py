@@ -14,7 +14,7 @@ Rules, in one place:
 - a municipal licence (up to 160 hours) is valid from its issue to its `valid_until` (none: without a term); it
   "expires soon" within LICENCE_WARNING_DAYS of the day; licences are the board's register.
 
-The writes and their rules (a group's leader, clubs, licences) are in `interest.services`.
+The writes are in `interest.services`, their rules (a group's leader, licences) in `interest.rules`.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def interest_programme_rows(*, as_of: date, visible_to: Viewer) -> list[dict[str
     )
     for programme_id, count in participants:
         rows[programme_id]["participants"] = count
-    labels = dict(Programme._meta.get_field("field").choices or [])  # type: ignore[arg-type]
+    labels = dict(Programme._meta.get_field("field").choices or [])
     result = sorted(rows.values(), key=lambda row: (row["field"] or "~", row["code"]))
     for row in result:
         row["field_label"] = labels.get(row["field"], "")
@@ -147,7 +147,7 @@ def club_rows(*, as_of: date, visible_to: Viewer) -> list[tuple[Club, list[Group
         for group in groups.select_related("programme", "leader").order_by("sort_name"):
             by_club[group.club_id].append(group)  # type: ignore[index]
     for club in clubs:
-        club.is_open = (club.opened_on is None or club.opened_on <= as_of) and (  # type: ignore[attr-defined]
+        club.is_open = (club.opened_on is None or club.opened_on <= as_of) and (
             club.closed_on is None or club.closed_on > as_of
         )
     return [(club, by_club[club.pk]) for club in clubs]

@@ -148,7 +148,7 @@ def club_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if form.is_valid():
             edited: Club = form.save(commit=False)
             try:
-                services.club_save(club=edited, by=request.user, expected_version=form.edited_version())
+                services.club_save(club=edited, viewer=request.user, expected_version=form.edited_version())
             except ValidationError as error:
                 form.add_save_error(error)
             else:
@@ -246,7 +246,7 @@ def licence_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         edited: MunicipalLicence = form.save(commit=False)
         try:
-            services.municipal_licence_save(licence=edited, by=request.user, expected_version=form.edited_version())
+            services.municipal_licence_save(licence=edited, viewer=request.user, expected_version=form.edited_version())
         except ValidationError as error:
             form.add_save_error(error)
         else:

@@ -34,7 +34,7 @@ from eduboard.core.api import (
     query_date,
 )
 from eduboard.core.audit import audit_read
-from eduboard.people import selectors, services
+from eduboard.people import rules, selectors, services
 from eduboard.people.filters import EmploymentFilter, StaffFilter, VacancyFilter
 from eduboard.people.models import (
     Employment,
@@ -98,7 +98,7 @@ class EmploymentSerializer(ScopedModelSerializer):
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         instance = self.instance
         try:
-            services.validate_employment_values(
+            rules.validate_employment_values(
                 fte=attrs.get("fte", getattr(instance, "fte", None)),
                 start_date=attrs.get("start_date", getattr(instance, "start_date", None)),
                 end_date=attrs.get("end_date", getattr(instance, "end_date", None)),
@@ -120,13 +120,13 @@ class EmploymentViewSet(VersionedWritesMixin, ScopedModelViewSet):
     def _with_warning(self, response: Response) -> Response:
         instance = getattr(self, "_saved", None)
         if instance is not None and response.status_code < 300:
-            response.data["warning"] = services.fte_warning(
+            response.data["warning"] = selectors.fte_warning(
                 staff_member=instance.staff_member, start_date=instance.start_date, end_date=instance.end_date
             )
         return response
 
     def save_with(self, instance: Employment, expected: int | None, many: Mapping[str, Any]) -> None:
-        services.employment_save(instance, expected_version=expected)
+        services.employment_save(employment=instance, expected_version=expected)
         self._saved = instance
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
@@ -198,7 +198,7 @@ class VacancyViewSet(VersionedWritesMixin, ScopedModelViewSet):
     queryset = Vacancy.objects.select_related("institution", "position")
 
     def save_with(self, instance: Vacancy, expected: int | None, many: Mapping[str, Any]) -> None:
-        services.vacancy_save(instance, expected_version=expected)
+        services.vacancy_save(vacancy=instance, expected_version=expected)
 
     def _step(self, request: Request, step: str) -> Response:
         vacancy = self.get_object()

@@ -24,7 +24,7 @@ from eduboard.core.imports import (
     update_fields,
 )
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
-from eduboard.people.services import fte_warning
+from eduboard.people.selectors import fte_warning
 from eduboard.registry.models import Institution
 from eduboard.registry.validators import normalise_personal_code, validate_personal_code
 

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from eduboard.core.latvian import found_order, words_match
 from eduboard.core.pickers import PickerKind, register
+from eduboard.core.scope import Viewer
 from eduboard.people.models import Employment, StaffMember
 
 
-def _staff(viewer: Any, query: str, institution: int | None) -> QuerySet[StaffMember]:
+def _staff(viewer: Viewer, query: str, institution: int | None) -> QuerySet[StaffMember]:
     rows = StaffMember.objects.visible_to(viewer)
     query = query.strip()
     if query.replace("-", "").isdigit():

@@ -17,11 +17,14 @@ Rules, in one place:
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max
+from django.conf import settings
+from django.db.models import Count, Max, QuerySet
+from django.utils.translation import gettext as _
 
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import fte
@@ -36,7 +39,7 @@ from eduboard.people.models import (
     Vacancy,
     pedagogical_q,
 )
-from eduboard.people.services import TrainingGap, expiry, requirement_applies, warning_window
+from eduboard.people.rules import expiry, requirement_applies, warning_window
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -44,6 +47,37 @@ PRESCHOOL_TEACHER = "preschool_teacher"
 GENERAL_SCHOOL_TYPES = frozenset(
     {InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM}
 )
+
+
+def peak_fte(*, staff_member_id: int, start_date: date, end_date: date | None, extra: Decimal = Decimal(0)) -> Decimal:
+    """The highest total FTE the person holds on any day of the period, with `extra` added (a rate being saved)."""
+    rates = list(
+        Employment.objects.filter(staff_member_id=staff_member_id)
+        .overlapping(start_date, end_date or date.max)
+        .values_list("start_date", "end_date", "fte")
+    )
+    days = {start_date} | {max(start, start_date) for start, _end, _fte in rates}
+    peak = Decimal(0)
+    for day in days:
+        total = sum((fte for start, end, fte in rates if start <= day and (end is None or end >= day)), Decimal(0))
+        peak = max(peak, total)
+    return peak + extra
+
+
+def fte_warning(*, staff_member: StaffMember, start_date: date, end_date: date | None) -> str | None:
+    """A warning (never an error) when the person's FTE across institutions passes settings.FTE_WARNING_LIMIT."""
+    total = peak_fte(staff_member_id=staff_member.pk, start_date=start_date, end_date=end_date)
+    limit: Decimal = settings.FTE_WARNING_LIMIT
+    if total > limit:
+        return _(
+            "%(person)s holds %(total)s FTE across institutions in this period, more than the limit of %(limit)s."
+        ) % {"person": staff_member, "total": _fte_text(total), "limit": _fte_text(limit)}
+    return None
+
+
+def _fte_text(value: Decimal) -> str:
+    text = f"{value:.3f}".rstrip("0").rstrip(".")
+    return text or "0"
 
 
 def _scope(visible_to: Viewer) -> set[int] | None:
@@ -124,7 +158,9 @@ def pedagogue_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
 def staff_count_at(*, kind: str, as_of: date, visible_to: Viewer) -> int:
     """People employed on `as_of` at institutions of type `kind` (one query): seed 002's "3 izglītojošo nodarbību
     organizatori" of the innovation centre."""
-    employments = Employment.objects.active_on(as_of).visible_to(visible_to).filter(institution__type=kind)
+    employments: QuerySet[Employment] = (
+        Employment.objects.active_on(as_of).visible_to(visible_to).filter(institution__type=kind)
+    )
     return employments.values("staff_member").distinct().count()
 
 
@@ -167,6 +203,19 @@ def vacancy_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
         "vacancies_count": len(vacancies),
         "vacancies_fte_total": fte(total),
     }
+
+
+@dataclass(frozen=True)
+class TrainingGap:
+    """A staff member whose required training is missing, expired or expiring soon."""
+
+    staff_member_id: int
+    name: str
+    requirement_id: int
+    requirement: str
+    status: str  # missing | expired | expiring
+    completed_on: date | None
+    expires_on: date | None
 
 
 @cached_figures("registry", "people")

@@ -160,7 +160,7 @@ def employment_add_view(request: HttpRequest, pk: int) -> HttpResponse:
         employment = form.save(commit=False)
         employment.staff_member = person
         try:
-            warning = services.employment_save(employment)
+            warning = services.employment_save(employment=employment)
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
@@ -248,7 +248,7 @@ def vacancy_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
     if request.method == "POST" and form.is_valid():
         edited: Vacancy = form.save(commit=False)
         try:
-            services.vacancy_save(edited, expected_version=form.edited_version())
+            services.vacancy_save(vacancy=edited, expected_version=form.edited_version())
         except ValidationError as error:
             form.add_save_error(error)
         else:
@@ -337,8 +337,8 @@ def training_view(request: HttpRequest) -> HttpResponse:
 
 
 def filter_gaps(
-    gaps: list[services.TrainingGap], *, words: str, requirement: Any, status: str
-) -> list[services.TrainingGap]:
+    gaps: list[selectors.TrainingGap], *, words: str, requirement: Any, status: str
+) -> list[selectors.TrainingGap]:
     """The gaps whose name holds every word typed (case and diacritics aside), of a requirement and a status."""
     wanted = search_words(words)
     return [

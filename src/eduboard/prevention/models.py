@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import SchoolYear, TimeStampedModel
-from eduboard.core.scope import ReferenceQuerySet
+from eduboard.core.scope import ReferenceQuerySet, Viewer
 from eduboard.people.models import StaffMember
 from eduboard.prevention.choices import Outcome, RuleCode, Term
 from eduboard.registry.models import Institution, Learner, ScopedQuerySet
@@ -21,13 +21,13 @@ class SupportTeamQuerySet(ScopedQuerySet):
     """Learners' prevention data: the institution's rows, and only for a role that includes them (its head and
     support team, the board); a teacher's role does not, so a teacher reads none."""
 
-    def visible_to(self, viewer: Any) -> Any:
+    def visible_to(self, viewer: Viewer) -> Any:
         permission = f"prevention.view_{self.model._meta.model_name}"
         if not getattr(viewer, "has_perm", None) or not viewer.has_perm(permission):
             return self.none()
         return super().visible_to(viewer)
 
-    def editable_by(self, viewer: Any) -> Any:
+    def editable_by(self, viewer: Viewer) -> Any:
         return self.visible_to(viewer)
 
 

@@ -257,7 +257,7 @@ def default_as_of(*, visible_to: Viewer, today: date) -> date:
     an absence recorded (so last year's data shows rather than an empty page)."""
     from django.db.models import Max
 
-    latest = Absence.objects.visible_to(visible_to).aggregate(last=Max("date"))["last"]
+    latest: date | None = Absence.objects.visible_to(visible_to).aggregate(last=Max("date"))["last"]
     if latest is not None and latest < today and school_year_code_for(latest) != school_year_code_for(today):
         return latest
     return today
@@ -347,7 +347,11 @@ def _rows_named_at_once(entries: list[Any]) -> None:
             wanted.setdefault(related, set()).add(pk)
     names = {}
     for related, pks in wanted.items():
-        manager = related._meta.base_manager if settings.AUDITLOG_USE_BASE_MANAGER else related._meta.default_manager
+        manager = (
+            related._meta.base_manager
+            if getattr(settings, "AUDITLOG_USE_BASE_MANAGER", False)
+            else related._meta.default_manager
+        )
         names.update({(related, row.pk): smart_str(row) for row in manager.filter(pk__in=pks)})
 
     for entry in entries:

@@ -1,4 +1,4 @@
-"""Rules of the prevention area: support plans (only for learners and staff of the actor's institutions, versioned,
+"""Rules of the prevention area: support plans (only for learners and staff of the viewer's institutions, versioned,
 their history in the audit trail), the board's thresholds, and opening a case by a board-wide role (with a reason
 written to the audit trail: the board reads figures, and names only case by case)."""
 
@@ -11,27 +11,23 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from eduboard.accounts.roles import BOARD_WIDE_ROLES
+from eduboard.core.scope import Viewer
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.people.models import StaffMember
 from eduboard.prevention.models import RiskRule, SupportPlan
+from eduboard.prevention.rules import reads_names_case_by_case
 from eduboard.registry.models import Institution, Learner
 
 CASE_SESSION_KEY = "prevention-open-cases"
 
 
-def reads_names_case_by_case(user: Any) -> bool:
-    """Board-wide roles see prevention figures, and a learner's case only once they open it with a reason."""
-    return getattr(user, "role", "") in BOARD_WIDE_ROLES
-
-
-def open_case(*, actor: Any, learner: Learner, reason: str, session: Any) -> None:
-    """Record in the audit trail that `actor` opened `learner`'s prevention case and why; the session then shows
+def case_open(*, viewer: Viewer, learner: Learner, reason: str, session: Any) -> None:
+    """Record in the audit trail that `viewer` opened `learner`'s prevention case and why; the session then shows
     it to them."""
     reason = " ".join(reason.split())[:300]
     if len(reason) < 5:
         raise ValidationError({"reason": _("Say why you open this case (at least 5 characters).")})
-    if not actor.has_perm("prevention.view_supportplan"):
+    if not viewer.has_perm("prevention.view_supportplan"):
         raise PermissionDenied
     LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(Learner),
@@ -40,7 +36,7 @@ def open_case(*, actor: Any, learner: Learner, reason: str, session: Any) -> Non
         object_repr=f"prevention case of learner {learner.pk}",
         action=LogEntry.Action.ACCESS,
         changes_text="",
-        actor=actor,
+        actor=viewer,
         additional_data={"prevention_case": True, "reason": reason},
     )
     opened = set(session.get(CASE_SESSION_KEY, []))
@@ -48,19 +44,20 @@ def open_case(*, actor: Any, learner: Learner, reason: str, session: Any) -> Non
     session[CASE_SESSION_KEY] = sorted(opened)
 
 
-def case_is_open(*, actor: Any, learner: Learner, session: Any) -> bool:
-    return not reads_names_case_by_case(actor) or learner.pk in session.get(CASE_SESSION_KEY, [])
+def case_is_open(*, viewer: Viewer, learner: Learner, session: Any) -> bool:
+    """Whether `viewer` sees the learner's case: always, unless their role opens cases one by one with a reason."""
+    return not reads_names_case_by_case(viewer) or learner.pk in session.get(CASE_SESSION_KEY, [])
 
 
 @atomic_write
-def save_plan(plan: SupportPlan, *, actor: Any, expected_version: int | None = None) -> SupportPlan:
-    """Create or edit a support plan of a learner of one of the actor's institutions, with a responsible staff
+def support_plan_save(*, viewer: Viewer, plan: SupportPlan, expected_version: int | None = None) -> SupportPlan:
+    """Create or edit a support plan of a learner of one of the viewer's institutions, with a responsible staff
     member of that institution; a stale edit is refused."""
-    if not actor.has_perm("prevention.add_supportplan" if plan.pk is None else "prevention.change_supportplan"):
+    if not viewer.has_perm("prevention.add_supportplan" if plan.pk is None else "prevention.change_supportplan"):
         raise PermissionDenied(_("Your role does not keep support plans."))
-    if not Institution.objects.editable_by(actor).filter(pk=plan.institution_id).exists():
+    if not Institution.objects.editable_by(viewer).filter(pk=plan.institution_id).exists():
         raise ValidationError({"institution": _("This institution is not in your scope.")})
-    if not Learner.objects.editable_by(actor).filter(pk=plan.learner_id).exists():
+    if not Learner.objects.editable_by(viewer).filter(pk=plan.learner_id).exists():
         raise ValidationError({"learner": _("This learner is not in your scope.")})
     if plan.responsible_id is not None and not (
         StaffMember.objects.filter(pk=plan.responsible_id, employments__institution_id=plan.institution_id).exists()
@@ -71,11 +68,11 @@ def save_plan(plan: SupportPlan, *, actor: Any, expected_version: int | None = N
 
 
 @atomic_write
-def set_threshold(
-    *, code: str, threshold: int | None, active: bool, actor: Any, expected_version: int | None
+def risk_rule_threshold_set(
+    *, viewer: Viewer, code: str, threshold: int | None, active: bool, expected_version: int | None
 ) -> RiskRule:
     """The board sets a rule's threshold (and whether it is used)."""
-    if not actor.has_perm("prevention.change_riskrule"):
+    if not viewer.has_perm("prevention.change_riskrule"):
         raise PermissionDenied(_("Only the board sets the risk rules' thresholds."))
     rule = RiskRule.objects.filter(code=code).first()
     if rule is None:

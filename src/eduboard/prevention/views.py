@@ -21,6 +21,7 @@ from eduboard.prevention import selectors, services
 from eduboard.prevention.choices import RuleCode
 from eduboard.prevention.forms import AsOfForm, OpenCaseForm, SupportPlanForm
 from eduboard.prevention.models import RiskRule, SupportPlan
+from eduboard.prevention.rules import reads_names_case_by_case
 from eduboard.registry.models import Institution, Learner
 
 
@@ -72,11 +73,11 @@ def rules_view(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("The threshold is a whole number."))
             return redirect("prevention:overview")
         try:
-            services.set_threshold(
+            services.risk_rule_threshold_set(
                 code=code,
                 threshold=threshold,
                 active=request.POST.get("active") == "on",
-                actor=request.user,
+                viewer=request.user,
                 expected_version=version,
             )
         except ValidationError as error:
@@ -95,7 +96,7 @@ def risk_list_view(request: HttpRequest) -> HttpResponse:
     institutions = scoped_rows(request, Institution).order_by("sort_name")
     chosen = request.GET.get("institution", "")
     institution = institutions.filter(pk=int(chosen)).first() if chosen.isdigit() else None
-    if institution is None and not services.reads_names_case_by_case(request.user):
+    if institution is None and not reads_names_case_by_case(request.user):
         institution = institutions.first()
     rows = selectors.risk_list(as_of=as_of, visible_to=request.user, institution=institution) if institution else []
     labels = dict(RuleCode.choices)
@@ -112,7 +113,7 @@ def risk_list_view(request: HttpRequest) -> HttpResponse:
             "institutions": institutions,
             "institution": institution,
             "rows": rows,
-            "names_hidden": services.reads_names_case_by_case(request.user),
+            "names_hidden": reads_names_case_by_case(request.user),
         },
     )
 
@@ -122,12 +123,12 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A learner's case: the rules that hold today, unexcused absences by month, insufficient grades, support
     plans with their history, and a form for a new plan. A board-wide role first says why it opens the case."""
     learner = scoped_object(request, Learner, pk=pk)
-    if not services.case_is_open(actor=request.user, learner=learner, session=request.session):
+    if not services.case_is_open(viewer=request.user, learner=learner, session=request.session):
         reason_form = OpenCaseForm(request.POST or None)
         if request.method == "POST" and reason_form.is_valid():
             try:
-                services.open_case(
-                    actor=request.user, learner=learner, reason=reason_form.cleaned_data["reason"],
+                services.case_open(
+                    viewer=request.user, learner=learner, reason=reason_form.cleaned_data["reason"],
                     session=request.session,
                 )  # fmt: skip
             except ValidationError as error:
@@ -162,7 +163,7 @@ def case_view(request: HttpRequest, pk: int) -> HttpResponse:
                 plan.learner = learner
                 plan.institution_id = institution_id
             try:
-                services.save_plan(plan, actor=request.user, expected_version=form.edited_version())
+                services.support_plan_save(plan=plan, viewer=request.user, expected_version=form.edited_version())
             except ValidationError as error:
                 form.add_save_error(error)
             else:

@@ -125,7 +125,7 @@ class ProjectViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
     def save_with(self, instance: Project, expected: int | None, many: Mapping[str, Any]) -> None:
         services.project_save(
-            project=instance, by=self.request.user, institutions=many.get("institutions"), expected_version=expected
+            project=instance, viewer=self.request.user, institutions=many.get("institutions"), expected_version=expected
         )
 
     @extend_schema(request=TranchePlanSerializer, responses={200: TrancheSerializer(many=True)})
@@ -140,7 +140,7 @@ class ProjectViewSet(VersionedWritesMixin, ScopedModelViewSet):
                 project=project,
                 tranches=[services.PlannedTranche(**item) for item in body.validated_data["tranches"]],
                 version=body.validated_data["version"],
-                by=request.user,
+                viewer=request.user,
             )
         except DjangoValidationError as error:
             raise api_error(error) from error
@@ -193,7 +193,7 @@ class PaymentViewSet(ScopedModelViewSet):
                 received_on=data["received_on"],
                 amount=data["amount"],
                 note=data.get("note", ""),
-                by=self.request.user,
+                viewer=self.request.user,
             )
         except DjangoValidationError as error:
             raise api_error(error) from error

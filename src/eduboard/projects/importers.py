@@ -41,7 +41,7 @@ from eduboard.finance.importers import parse_amount
 from eduboard.projects import rules
 from eduboard.projects.choices import CityRole, Direction, Flow, ProjectStatus
 from eduboard.projects.models import Mobility, Partner, Payment, Project, ProjectProgramme, Tranche
-from eduboard.projects.services import project_fit_problems
+from eduboard.projects.selectors import project_fit_problems
 from eduboard.registry.models import Institution
 
 PERCENT = re.compile(r"^[0-9]{1,3}(\.[0-9]{1,2})?$")

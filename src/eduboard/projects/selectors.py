@@ -30,6 +30,41 @@ def scoped_projects(*, visible_to: Viewer, institution: Institution | None = Non
     return projects.taking_part(institution) if institution is not None else projects
 
 
+def received_total(project: Project) -> Decimal:
+    """What the city has received of the project's grant."""
+    return project.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+
+
+def project_fit_problems(project: Project) -> dict[str, list[str]]:
+    """What an edited (stored) project no longer fits, by field: its tranche plan must add up to the city's share,
+    what was received must be at most that share, and its payments and mobilities must lie within its dates."""
+    problems: dict[str, list[str]] = {}
+    plan = rules.plan_problems(
+        city_share=project.city_share, tranches=project.tranches.values_list("share_percent", "amount")
+    )
+    if plan:
+        problems.setdefault("city_share", []).append(
+            _("The tranche plan no longer adds up: %s.") % "; ".join(plan.values())
+        )
+    received = received_total(project)
+    if rules.received_exceeds_share(received=received, city_share=project.city_share):
+        problems.setdefault("city_share", []).append(
+            _("%s EUR has been received already; the city's share cannot be less.") % received
+        )
+    last = rules.last_payment_day(project.end_date)
+    if project.payments.exclude(received_on__range=(project.start_date, last)).exists():
+        problems.setdefault("end_date", []).append(_("A payment recorded no longer lies within the project's dates."))
+    for city, start, end in project.mobilities.values_list("host_city", "from_date", "to_date"):
+        problem = rules.mobility_problem(
+            from_date=start, to_date=end, start_date=project.start_date, end_date=project.end_date
+        )
+        if problem:
+            problems.setdefault("end_date", []).append(
+                _("The mobility to %(city)s no longer fits: %(problem)s.") % {"city": city, "problem": problem}
+            )
+    return problems
+
+
 def running_on(day: date) -> Q:
     """A project runs on a day between its start and end dates (both included) unless it is closed."""
     return Q(start_date__lte=day, end_date__gte=day) & ~Q(status=ProjectStatus.CLOSED)

@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Sum
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,64 +29,31 @@ from eduboard.projects.models import (
     ProjectProgramme,
     Tranche,
 )
+from eduboard.projects.selectors import project_fit_problems, received_total
 from eduboard.registry.models import Institution
 
 STALE_PROJECT = gettext_lazy("Someone else changed this project meanwhile (your version %(yours)s, now %(now)s).")
 
 
-def _user(by: Any) -> Any:
-    return by if getattr(by, "pk", None) else None
-
-
-def received_total(project: Project) -> Decimal:
-    """What the city has received of the project's grant."""
-    return project.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+def _user(viewer: Viewer) -> Any:
+    """The user to name as the uploader: the signed-in viewer, or nobody for the whole city's work."""
+    return viewer if getattr(viewer, "pk", None) else None
 
 
 # --- projects
-
-
-def project_fit_problems(project: Project) -> dict[str, list[str]]:
-    """What an edited (stored) project no longer fits, by field: its tranche plan must add up to the city's share,
-    what was received must be at most that share, and its payments and mobilities must lie within its dates."""
-    problems: dict[str, list[str]] = {}
-    plan = rules.plan_problems(
-        city_share=project.city_share, tranches=project.tranches.values_list("share_percent", "amount")
-    )
-    if plan:
-        problems.setdefault("city_share", []).append(
-            _("The tranche plan no longer adds up: %s.") % "; ".join(plan.values())
-        )
-    received = received_total(project)
-    if rules.received_exceeds_share(received=received, city_share=project.city_share):
-        problems.setdefault("city_share", []).append(
-            _("%s EUR has been received already; the city's share cannot be less.") % received
-        )
-    last = rules.last_payment_day(project.end_date)
-    if project.payments.exclude(received_on__range=(project.start_date, last)).exists():
-        problems.setdefault("end_date", []).append(_("A payment recorded no longer lies within the project's dates."))
-    for city, start, end in project.mobilities.values_list("host_city", "from_date", "to_date"):
-        problem = rules.mobility_problem(
-            from_date=start, to_date=end, start_date=project.start_date, end_date=project.end_date
-        )
-        if problem:
-            problems.setdefault("end_date", []).append(
-                _("The mobility to %(city)s no longer fits: %(problem)s.") % {"city": city, "problem": problem}
-            )
-    return problems
 
 
 @atomic_write
 def project_save(
     *,
     project: Project,
-    by: Viewer,
+    viewer: Viewer,
     institutions: Iterable[Institution] | None = None,
     expected_version: int | None = None,
 ) -> Project:
     """Save a new project or an edit made on `expected_version`. The city's share is the grant when not given; an
-    edit must still fit what was recorded (`project_fit_problems`). `by` sets only their own institutions' part of
-    the participating institutions (`rules.institutions_after_edit`)."""
+    edit must still fit what was recorded (`selectors.project_fit_problems`). `viewer` sets only their own
+    institutions' part of the participating institutions (`rules.institutions_after_edit`)."""
     if project.city_share is None:
         project.city_share = project.grant
     if project.pk is not None:
@@ -98,7 +64,7 @@ def project_save(
     if institutions is not None:
         given = {institution.pk: institution for institution in institutions}
         current = set(project.institutions.values_list("pk", flat=True)) if project.pk else set()
-        wanted = rules.institutions_after_edit(current=current, given=set(given), scope=institution_scope(by))
+        wanted = rules.institutions_after_edit(current=current, given=set(given), scope=institution_scope(viewer))
         many = {"institutions": Institution.objects.filter(pk__in=wanted)}
     save_versioned(project, expected_version=expected_version, stale_message=STALE_PROJECT, many=many)
     return project
@@ -134,7 +100,7 @@ def _locked(project_id: int) -> Project:
 
 @atomic_write
 def tranche_plan_set(
-    *, project: Project, tranches: Sequence[PlannedTranche], version: int, by: Viewer
+    *, project: Project, tranches: Sequence[PlannedTranche], version: int, viewer: Viewer
 ) -> list[Tranche]:
     """Replace a project's tranche plan as a whole: each tranche by its share in % or its amount (or both, agreeing),
     the shares adding up to 100 % and the amounts to the city's share. A tranche with payments keeps its due date."""
@@ -189,7 +155,13 @@ def tranche_plan_set(
 
 @atomic_write
 def payment_record(
-    *, project: Project, received_on: date, amount: Decimal, by: Viewer, tranche: Tranche | None = None, note: str = ""
+    *,
+    project: Project,
+    received_on: date,
+    amount: Decimal,
+    viewer: Viewer,
+    tranche: Tranche | None = None,
+    note: str = "",
 ) -> Payment:
     """Record money received: more than zero, at most what is still due (the city's share less what was received),
     between the project's start and 12 months after its end. The project row is locked, so two payments recorded
@@ -268,9 +240,9 @@ def deadline_save(*, deadline: Deadline, expected_version: int | None = None) ->
 
 
 @atomic_write
-def document_add(*, project: Project, kind: str, title: str, file: Any, by: Viewer) -> ProjectDocument:
+def document_add(*, project: Project, kind: str, title: str, file: Any, viewer: Viewer) -> ProjectDocument:
     """Keep a document (the grant agreement, a report) with the project."""
-    document = ProjectDocument(project=project, kind=kind, title=title, file=file, uploaded_by=_user(by))
+    document = ProjectDocument(project=project, kind=kind, title=title, file=file, uploaded_by=_user(viewer))
     document.full_clean()
     document.save()
     return document

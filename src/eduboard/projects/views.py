@@ -101,7 +101,7 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                     amount=data["amount"],
                     tranche=data["tranche"],
                     note=data["note"],
-                    by=request.user,
+                    viewer=request.user,
                 )
             except ValidationError as error:
                 add_service_error(payment_form, error)
@@ -144,7 +144,7 @@ def project_form_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
         try:
             services.project_save(
                 project=edited,
-                by=request.user,
+                viewer=request.user,
                 institutions=form.cleaned_data["institutions"],
                 expected_version=form.edited_version(),
             )
@@ -176,7 +176,7 @@ def tranche_plan_view(request: HttpRequest, pk: int) -> HttpResponse:
                     services.PlannedTranche(row["due_on"], row.get("share_percent"), row.get("amount")) for row in rows
                 ],
                 version=int(request.POST.get("version") or 0),
-                by=request.user,
+                viewer=request.user,
             )
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
@@ -269,7 +269,7 @@ def document_upload_view(request: HttpRequest, pk: int) -> HttpResponse:
     project = _project(request, pk, editing=True)
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        services.document_add(project=project, by=request.user, **form.cleaned_data)
+        services.document_add(project=project, viewer=request.user, **form.cleaned_data)
         messages.success(request, _("The document was kept with the project."))
         return redirect(project.get_absolute_url())
     return render(

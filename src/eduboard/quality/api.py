@@ -92,9 +92,9 @@ class ObservationFormViewSet(ScopedReadOnlyViewSet):
     """Every version of the observation forms (read-only here; a change is a new version, made on the page)."""
 
     serializer_class = ObservationFormSerializer
-    # the criteria of every form on the page in 4 queries, in the order services.form_criteria gives them
+    # the criteria of every form on the page in 4 queries, in the order selectors.form_criteria gives them
     queryset = ObservationForm.objects.all().prefetch_related(
-        Prefetch("criteria", queryset=services.criteria_in_order())
+        Prefetch("criteria", queryset=selectors.criteria_in_order())
     )
     ordering = ["code", "-version"]
 
@@ -183,7 +183,7 @@ class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             raise ValidationError({"teacher": [_(services.TEACHER_NOT_THERE)]}, code="does_not_exist")
         try:
             serializer.instance = services.observation_record(
-                form=services.form_in_use(),
+                form=selectors.form_in_use(),
                 on=data["date"],
                 institution=data["institution"],
                 kind=data["kind"],
@@ -194,7 +194,7 @@ class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
                 observer=self.request.user,
                 strengths=data.get("strengths", ""),
                 suggestions=data.get("suggestions", ""),
-                by=self.request.user,
+                viewer=self.request.user,
             )
         except DjangoValidationError as error:
             raise api_error(error) from error
@@ -208,7 +208,7 @@ class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         body.is_valid(raise_exception=True)
         try:
             services.observation_acknowledge(
-                observation=observation, by=request.user, comment=body.validated_data["comment"]
+                observation=observation, viewer=request.user, comment=body.validated_data["comment"]
             )
         except DjangoValidationError as error:
             return Response({"detail": error.messages}, status=status.HTTP_403_FORBIDDEN)
@@ -511,7 +511,7 @@ class SelfAssessmentEntryViewSet(VersionedWritesMixin, ScopedUpdateOnlyViewSet):
     ordering = ["self_assessment", "criterion__position"]
 
     def save_with(self, instance: SelfAssessmentEntry, expected: int | None, many: Mapping[str, Any]) -> None:
-        services.self_assessment_entry_save(entry=instance, by=self.request.user, expected_version=expected)
+        services.self_assessment_entry_save(entry=instance, viewer=self.request.user, expected_version=expected)
 
     @extend_schema(request=CommentSerializer, responses=EntrySerializer)
     @action(detail=True, methods=["post"])
@@ -526,7 +526,7 @@ class SelfAssessmentEntryViewSet(VersionedWritesMixin, ScopedUpdateOnlyViewSet):
             services.self_assessment_comment(
                 entry=entry,
                 comment=body.validated_data["comment"],
-                by=request.user,
+                viewer=request.user,
                 expected_version=body.validated_data["version"],
             )
         except DjangoValidationError as error:
@@ -581,14 +581,14 @@ class SelfAssessmentViewSet(ScopedModelViewSet):
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
         data = serializer.validated_data
-        framework = services.framework_in_use(code=data["framework"].code)
+        framework = selectors.framework_in_use(code=data["framework"].code)
         try:
             serializer.instance = services.self_assessment_start(
                 institution=data["institution"],
                 school_year=data["school_year"],
                 framework=framework,
                 priorities=data.get("priorities", ""),
-                by=self.request.user,
+                viewer=self.request.user,
             )
         except DjangoValidationError as error:
             raise api_error(error) from error
@@ -598,7 +598,7 @@ class SelfAssessmentViewSet(ScopedModelViewSet):
         body = StepSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         try:
-            step(assessment=assessment, by=request.user, expected_version=body.validated_data["version"])
+            step(assessment=assessment, viewer=request.user, expected_version=body.validated_data["version"])
         except DjangoValidationError as error:
             raise api_error(error) from error
         return Response(self.get_serializer(self.get_queryset().get(pk=assessment.pk)).data)
@@ -701,7 +701,7 @@ class AccreditationViewSet(LevelsWritesMixin, ScopedModelViewSet):
 
     def save_with(self, instance: Accreditation, expected: int | None, many: Mapping[str, Any]) -> None:
         services.accreditation_save(
-            accreditation=instance, levels=self.given_levels, by=self.request.user, expected_version=expected
+            accreditation=instance, levels=self.given_levels, viewer=self.request.user, expected_version=expected
         )
 
 
@@ -750,7 +750,7 @@ class HeadEvaluationViewSet(LevelsWritesMixin, ScopedModelViewSet):
 
     def save_with(self, instance: HeadEvaluation, expected: int | None, many: Mapping[str, Any]) -> None:
         services.head_evaluation_save(
-            evaluation=instance, levels=self.given_levels, by=self.request.user, expected_version=expected
+            evaluation=instance, levels=self.given_levels, viewer=self.request.user, expected_version=expected
         )
 
 
@@ -775,7 +775,7 @@ class UnifiedSchoolStatusViewSet(VersionedWritesMixin, ScopedModelViewSet):
     ordering = ["-assessed_on", "institution__sort_name"]
 
     def save_with(self, instance: UnifiedSchoolStatus, expected: int | None, many: Mapping[str, Any]) -> None:
-        services.unified_school_status_save(status=instance, by=self.request.user, expected_version=expected)
+        services.unified_school_status_save(status=instance, viewer=self.request.user, expected_version=expected)
 
 
 def register(router: DefaultRouter) -> None:

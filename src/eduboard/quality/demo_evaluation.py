@@ -45,7 +45,7 @@ from eduboard.quality.models import (
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
 )
-from eduboard.quality.services import accreditation_expiry
+from eduboard.quality.rules import accreditation_expiry
 from eduboard.registry.choices import Founder, InstitutionType, ProgrammeLevel
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Municipality, Programme
 from eduboard.registry.synthetic import PersonalCodes, random_birth_date, random_name

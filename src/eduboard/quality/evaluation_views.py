@@ -22,7 +22,7 @@ from eduboard.core.forms import add_service_error
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for, school_year_get_or_create
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
-from eduboard.quality import selectors, services
+from eduboard.quality import rules, selectors, services
 from eduboard.quality.choices import QualityLevel, SelfAssessmentStatus
 from eduboard.quality.filters import AccreditationFilter, SelfAssessmentFilter
 from eduboard.quality.forms import (
@@ -95,7 +95,7 @@ def self_assessment_start_view(request: HttpRequest) -> HttpResponse:
                 institution=data["institution"],
                 school_year=school_year_get_or_create(code=data["school_year"]),
                 framework=data["framework"],
-                by=request.user,
+                viewer=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -126,7 +126,7 @@ def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             areas.append((entry.criterion.area, []))
         areas[-1][1].append(entry)
     user = request.user
-    board = services.is_board_reviewer(user)
+    board = rules.is_board_reviewer(user)
     can_edit = _can_edit(request, assessment)
     priorities_form = PrioritiesForm(instance=assessment) if can_edit else None
     return render(
@@ -135,7 +135,7 @@ def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "assessment": assessment,
             "areas": areas,
-            "problems": services.review_rule_problems(assessment=assessment),
+            "problems": selectors.review_rule_problems(assessment=assessment),
             "rated": sum(1 for entry in entries if entry.level),
             "total": len(entries),
             "can_edit": can_edit,
@@ -167,7 +167,7 @@ def self_assessment_step_view(request: HttpRequest, pk: int, step: str) -> HttpR
     except ValueError:
         version = -1
     try:
-        action(assessment=assessment, by=request.user, expected_version=version)
+        action(assessment=assessment, viewer=request.user, expected_version=version)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -183,7 +183,7 @@ def self_assessment_priorities_view(request: HttpRequest, pk: int) -> HttpRespon
     if form.is_valid():
         try:
             services.self_assessment_save(
-                assessment=form.instance, by=request.user, expected_version=form.edited_version()
+                assessment=form.instance, viewer=request.user, expected_version=form.edited_version()
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -201,7 +201,7 @@ def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment(request, entry.self_assessment_id)
     entry.self_assessment = assessment
     can_edit = _can_edit(request, assessment)
-    board = services.is_board_reviewer(request.user) and not assessment.is_frozen
+    board = rules.is_board_reviewer(request.user) and not assessment.is_frozen
     form = SelfAssessmentEntryForm(
         request.POST if request.method == "POST" and "save_entry" in request.POST else None,
         instance=entry,
@@ -216,7 +216,7 @@ def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
         if "save_entry" in request.POST and can_edit and form.is_valid():
             try:
                 services.self_assessment_entry_save(
-                    entry=form.instance, by=request.user, expected_version=form.edited_version()
+                    entry=form.instance, viewer=request.user, expected_version=form.edited_version()
                 )
             except ValidationError as error:
                 form.add_save_error(error)
@@ -228,7 +228,7 @@ def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
                 services.self_assessment_comment(
                     entry=entry,
                     comment=comment_form.cleaned_data["comment"],
-                    by=request.user,
+                    viewer=request.user,
                     expected_version=comment_form.cleaned_data["version"],
                 )
             except ValidationError as error:
@@ -238,7 +238,7 @@ def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect(assessment)
         elif "add_evidence" in request.POST and can_edit and evidence_form.is_valid():
             try:
-                services.evidence_add(entry=entry, evidence=Evidence(**evidence_form.cleaned_data), by=request.user)
+                services.evidence_add(entry=entry, evidence=Evidence(**evidence_form.cleaned_data), viewer=request.user)
             except ValidationError as error:
                 add_service_error(evidence_form, error)
             else:

@@ -16,7 +16,7 @@ from eduboard.core.schoolyears import school_year_code_for, school_year_first_da
 from eduboard.people.models import StaffMember
 from eduboard.quality.choices import EvidenceKind, ExamKind, ExamLevel, FrameworkKind, ObservationKind
 from eduboard.quality.models import Criterion, Framework, SelfAssessment, SelfAssessmentEntry
-from eduboard.quality.services import CriterionSpec
+from eduboard.quality.selectors import CriterionSpec
 from eduboard.registry.models import Institution
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

@@ -844,7 +844,7 @@ class SelfAssessmentImporter(QualityImporter):
                 institution=institution,
                 school_year=school_year_get_or_create(code=record.school_year),
                 framework=self.frameworks[record.framework],
-                by=self.viewer,
+                viewer=self.viewer,
             )
             return started, True
         if found.status != SelfAssessmentStatus.DRAFT:  # changed since the check: refuse the whole file

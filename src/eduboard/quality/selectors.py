@@ -18,13 +18,16 @@ from __future__ import annotations
 import calendar
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, cast
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.models import SchoolYear
@@ -45,6 +48,7 @@ from eduboard.quality.models import (
     Criterion,
     ExamResult,
     ExamSitting,
+    Framework,
     HeadEvaluation,
     LearnerResult,
     Observation,
@@ -267,7 +271,7 @@ def _gap(value: Decimal | None, other: Decimal | None) -> Decimal | None:
 
 def exam_result_list(*, visible_to: Viewer) -> QuerySet[ExamResult]:
     """Exam results the user may see, with their sitting, subject and institution (1 query per page)."""
-    results = ExamResult.objects.visible_to(visible_to)
+    results: QuerySet[ExamResult] = ExamResult.objects.visible_to(visible_to)
     return results.select_related("sitting", "sitting__subject", "institution")
 
 
@@ -370,7 +374,8 @@ def exam_years(*, visible_to: Viewer) -> list[int]:
 def latest_learner_result_year(*, exam: str, visible_to: Viewer) -> int | None:
     """The latest year with learners' results of `exam` the user may see (1 query), or None."""
     years = LearnerResult.objects.visible_to(visible_to).filter(sitting__exam=exam)
-    return years.aggregate(latest=Max("sitting__year"))["latest"]
+    latest: int | None = years.aggregate(latest=Max("sitting__year"))["latest"]
+    return latest
 
 
 def threshold_failures(*, year: int, visible_to: Viewer) -> dict[str, dict[str, Any]]:
@@ -481,13 +486,14 @@ def institutions_expected_to_self_assess(*, visible_to: Viewer, on: date) -> Que
     """The institutions that owe the board a self-assessment: the municipality's own, open on `on`, of the types
     in settings.SELF_ASSESSMENT_INSTITUTION_TYPES."""
     types = getattr(settings, "SELF_ASSESSMENT_INSTITUTION_TYPES", SELF_ASSESSING_TYPES)
-    return (
+    institutions: QuerySet[Institution] = (
         Institution.objects.visible_to(visible_to)
         .active_on(on)
         .boards_own()
         .filter(type__in=types)
         .order_by("sort_name")
     )
+    return institutions
 
 
 def self_assessments_late(*, visible_to: Viewer, school_year: SchoolYear, today: date) -> list[dict[str, Any]]:
@@ -558,7 +564,8 @@ def _code_key(code: str) -> tuple[int, ...]:
 
 def self_assessment_list(*, visible_to: Viewer) -> QuerySet[SelfAssessment]:
     """Self-assessments in scope, with what their list shows."""
-    return SelfAssessment.objects.visible_to(visible_to).select_related("institution", "school_year", "framework")
+    assessments: QuerySet[SelfAssessment] = SelfAssessment.objects.visible_to(visible_to)
+    return assessments.select_related("institution", "school_year", "framework")
 
 
 def self_assessment_entries(assessment: SelfAssessment) -> list[SelfAssessmentEntry]:
@@ -584,7 +591,7 @@ def accreditations_expiring(*, visible_to: Viewer, today: date, months: int = 12
         .order_by("-expires_on")
         .values("pk")[:1]
     )
-    return (
+    expiring: QuerySet[Accreditation] = (
         Accreditation.objects.visible_to(visible_to)
         .filter(expires_on__gte=today, expires_on__lte=until)
         .filter(
@@ -593,6 +600,7 @@ def accreditations_expiring(*, visible_to: Viewer, today: date, months: int = 12
         .select_related("institution", "programme")
         .order_by("expires_on", "institution__sort_name")
     )
+    return expiring
 
 
 def add_months(day: date, months: int) -> date:
@@ -637,3 +645,101 @@ def heads_figures(*, visible_to: Viewer, as_of: date) -> dict[str, Any]:
         "levels": levels,
         "unified_school": {"schools": len(statuses), "environment": environment_counts, "head": head_counts},
     }
+
+
+# --- forms and frameworks in use
+
+
+@dataclass(frozen=True)
+class CriterionSpec:
+    """A criterion of a form version being written: its group, code, text and scale."""
+
+    group_code: str
+    group_name: str
+    code: str
+    text: str
+    scale_code: str
+
+
+def form_in_use(*, code: str = DEFAULT_FORM_CODE) -> ObservationForm:
+    """The newest version of the form `code` (the one new observations and import templates use)."""
+    form = ObservationForm.objects.filter(code=code).order_by("-version").first()
+    if form is None:
+        raise ValidationError(_("There is no observation form “%(code)s”.") % {"code": code}, code="no_form")
+    return form
+
+
+def criteria_in_order() -> QuerySet[Criterion]:
+    """Criteria in their form's order, with their group and scale options (for one form or, prefetched, many)."""
+    return (
+        Criterion.objects.select_related("group", "scale").prefetch_related("scale__options").order_by("position", "pk")
+    )
+
+
+def form_criteria(form: ObservationForm) -> list[Criterion]:
+    """The criteria of a form version in order, with their group and scale options (3 queries)."""
+    return list(criteria_in_order().filter(form=form))
+
+
+def form_specs(form: ObservationForm) -> list[CriterionSpec]:
+    """The criteria of a form version as specs (to start the next version from)."""
+    return [
+        CriterionSpec(c.group.code, c.group.name, c.code, c.text, c.scale.code)
+        for c in Criterion.objects.filter(form=form).select_related("group", "scale").order_by("position", "pk")
+    ]
+
+
+def framework_in_use(*, code: str) -> Framework:
+    """The newest version of the framework `code` (the one new self-assessments and files use)."""
+    framework = Framework.objects.filter(code=code).order_by("-version").first()
+    if framework is None:
+        known = ", ".join(sorted(set(Framework.objects.values_list("code", flat=True))))
+        raise ValidationError(
+            _("There is no quality framework “%(code)s” (known: %(known)s).") % {"code": code, "known": known},
+            code="no_framework",
+        )
+    return framework
+
+
+def review_rule_problems(*, assessment: SelfAssessment) -> list[dict[str, Any]]:
+    """Where the assessment breaks the review rule: a criterion marked `every_year` (2.1) has no level this year,
+    or another criterion had no level in any of the institution's self-assessments on the same framework in the
+    four school years ending with this one. Each problem: criterion code and name, rule, the last year it had one."""
+    criteria = list(assessment.framework.criteria.order_by("position"))
+    first_start = assessment.school_year.start_date.replace(year=assessment.school_year.start_date.year - 3)
+    rated = (
+        SelfAssessmentEntry.objects.filter(
+            self_assessment__institution=assessment.institution_id,
+            self_assessment__framework__code=assessment.framework.code,
+            self_assessment__school_year__start_date__lte=assessment.school_year.start_date,
+        )
+        .exclude(level="")
+        .values_list(
+            "criterion__code", "self_assessment__school_year__code", "self_assessment__school_year__start_date"
+        )
+    )
+    last: dict[str, tuple[date, str]] = {}
+    this_year: set[str] = set()
+    for code, year_code, start in rated:
+        if start == assessment.school_year.start_date:
+            this_year.add(code)
+        if code not in last or start > last[code][0]:
+            last[code] = (start, year_code)
+    problems = []
+    for criterion in criteria:
+        seen = last.get(criterion.code)
+        if criterion.every_year and criterion.code not in this_year:
+            rule = "every_year"
+        elif not criterion.every_year and (seen is None or seen[0] < first_start):
+            rule = "four_years"
+        else:
+            continue
+        problems.append(
+            {
+                "criterion": criterion.code,
+                "name": criterion.name,
+                "rule": rule,
+                "last_reviewed": seen[1] if seen else None,
+            }
+        )
+    return problems

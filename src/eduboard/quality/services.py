@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, cast
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
@@ -21,7 +19,6 @@ from eduboard.core.scope import Viewer, WholeCity, sees_whole_city
 from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality.choices import FrameworkKind, ObservationKind, SelfAssessmentStatus
-from eduboard.quality.defaults import DEFAULT_FORM_CODE
 from eduboard.quality.models import (
     Accreditation,
     AccreditationLevel,
@@ -36,55 +33,25 @@ from eduboard.quality.models import (
     HeadEvaluationLevel,
     Observation,
     ObservationForm,
-    ScaleOption,
     SelfAssessment,
     SelfAssessmentEntry,
     Subject,
     UnifiedSchoolStatus,
     sees_heads_evaluations,
 )
+from eduboard.quality.rules import accreditation_expiry, is_board_reviewer, validate_answers
+from eduboard.quality.selectors import CriterionSpec, form_criteria, review_rule_problems
 from eduboard.registry.models import Institution, Licence
-
-
-@dataclass(frozen=True)
-class CriterionSpec:
-    """A criterion of a form version being written: its group, code, text and scale."""
-
-    group_code: str
-    group_name: str
-    code: str
-    text: str
-    scale_code: str
-
-
-def form_in_use(*, code: str = DEFAULT_FORM_CODE) -> ObservationForm:
-    """The newest version of the form `code` (the one new observations and import templates use)."""
-    form = ObservationForm.objects.filter(code=code).order_by("-version").first()
-    if form is None:
-        raise ValidationError(_("There is no observation form “%(code)s”.") % {"code": code}, code="no_form")
-    return form
-
-
-def criteria_in_order() -> QuerySet[Criterion]:
-    """Criteria in their form's order, with their group and scale options (for one form or, prefetched, many)."""
-    return (
-        Criterion.objects.select_related("group", "scale").prefetch_related("scale__options").order_by("position", "pk")
-    )
-
-
-def form_criteria(form: ObservationForm) -> list[Criterion]:
-    """The criteria of a form version in order, with their group and scale options (3 queries)."""
-    return list(criteria_in_order().filter(form=form))
 
 
 @transaction.atomic
 def observation_form_revise(
-    *, form: ObservationForm, criteria: Sequence[CriterionSpec], note: str = "", by: Viewer
+    *, form: ObservationForm, criteria: Sequence[CriterionSpec], note: str = "", viewer: Viewer
 ) -> ObservationForm:
     """Write a new version of `form` with these criteria; earlier versions and their observations stay as they were.
 
     The form is the city's reference data: only the board (a role that may change forms) revises it."""
-    if not by.has_perm("quality.change_observationform"):
+    if not viewer.has_perm("quality.change_observationform"):
         raise ValidationError(_("Only the board revises the city's observation form."), code="board_only")
     if not criteria:
         raise ValidationError(_("A form needs at least one criterion."), code="no_criteria")
@@ -122,7 +89,7 @@ def observation_form_revise(
         version=version,
         name=form.name,
         note=note[:255],
-        created_by=None if isinstance(by, WholeCity) or not by.is_authenticated else cast(Any, by),
+        created_by=None if isinstance(viewer, WholeCity) or not viewer.is_authenticated else cast(Any, viewer),
     )
     groups: dict[str, CriterionGroup] = {}
     for position, spec in enumerate(criteria):
@@ -146,14 +113,6 @@ def observation_form_revise(
     return new
 
 
-def form_specs(form: ObservationForm) -> list[CriterionSpec]:
-    """The criteria of a form version as specs (to start the next version from)."""
-    return [
-        CriterionSpec(c.group.code, c.group.name, c.code, c.text, c.scale.code)
-        for c in Criterion.objects.filter(form=form).select_related("group", "scale").order_by("position", "pk")
-    ]
-
-
 def subject_get_or_create(*, name: str) -> Subject:
     """The subject of this name (ignoring case and extra spaces), created when new."""
     clean = " ".join(name.split())
@@ -166,13 +125,13 @@ def subject_get_or_create(*, name: str) -> Subject:
 TEACHER_NOT_THERE = gettext_noop("No teacher with this personal code works at this institution on that date.")
 
 
-def _check_can_record(*, by: Viewer, institution: Institution, kind: str, teacher: StaffMember, on: date) -> None:
-    if not Institution.objects.editable_by(by).filter(pk=institution.pk).exists():
+def _check_can_record(*, viewer: Viewer, institution: Institution, kind: str, teacher: StaffMember, on: date) -> None:
+    if not Institution.objects.editable_by(viewer).filter(pk=institution.pk).exists():
         raise ValidationError(
             {"institution": _("%(institution)s is not in your scope.") % {"institution": institution}},
             code="out_of_scope",
         )
-    if kind == ObservationKind.EXTERNAL and not sees_whole_city(by):
+    if kind == ObservationKind.EXTERNAL and not sees_whole_city(viewer):
         raise ValidationError(
             {"kind": _("Only the board's observers record external observations.")}, code="external_by_board"
         )
@@ -180,30 +139,6 @@ def _check_can_record(*, by: Viewer, institution: Institution, kind: str, teache
     # on that day. The answer is the same for a code nobody has, so a code is never answered with a name.
     if not Employment.objects.active_on(on).filter(staff_member=teacher, institution=institution).exists():
         raise ValidationError({"teacher": _(TEACHER_NOT_THERE)}, code="teacher_not_there")
-
-
-def validate_answers(criteria: Sequence[Criterion], answers: Mapping[str, str]) -> dict[int, ScaleOption]:
-    """Map every criterion to the chosen option; every criterion must be answered from its own scale."""
-    errors: dict[str, list[str]] = {}
-    chosen: dict[int, ScaleOption] = {}
-    known = {criterion.code for criterion in criteria}
-    for code in answers:
-        if code not in known:
-            errors.setdefault(code, []).append(_("This form has no criterion “%(code)s”.") % {"code": code})
-    for criterion in criteria:
-        value = (answers.get(criterion.code) or "").strip()
-        options = {option.code: option for option in criterion.scale.options.all()}
-        if not value:
-            errors.setdefault(criterion.code, []).append(_("Answer this criterion."))
-        elif value not in options:
-            errors.setdefault(criterion.code, []).append(
-                _("“%(value)s” is not one of %(allowed)s") % {"value": value, "allowed": "|".join(options)}
-            )
-        else:
-            chosen[criterion.pk] = options[value]
-    if errors:
-        raise ValidationError(errors, code="bad_answers")
-    return chosen
 
 
 @transaction.atomic
@@ -221,16 +156,16 @@ def observation_record(
     observer_name: str = "",
     strengths: str = "",
     suggestions: str = "",
-    by: Viewer,
+    viewer: Viewer,
 ) -> Observation:
-    """Record an observed lesson with an answer to every criterion of `form`; `by` must have it in scope."""
+    """Record an observed lesson with an answer to every criterion of `form`; `viewer` must have it in scope."""
     if kind not in ObservationKind.values:
         raise ValidationError({"kind": _("Choose external, internal or peer.")}, code="bad_kind")
     if on > timezone.localdate():
         raise ValidationError({"date": _("A lesson cannot be observed in the future.")}, code="future_date")
     if not grade.strip():
         raise ValidationError({"grade": _("Name the grade or group.")}, code="no_grade")
-    _check_can_record(by=by, institution=institution, kind=kind, teacher=teacher, on=on)
+    _check_can_record(viewer=viewer, institution=institution, kind=kind, teacher=teacher, on=on)
     criteria = form_criteria(form)
     chosen = validate_answers(criteria, answers)
     if observer is not None and not observer_name:
@@ -258,7 +193,7 @@ def observation_record(
     )
     codes = {criterion.pk: criterion.code for criterion in criteria}
     audit_bulk_write(  # the answers are recorded on their observation (core.audit_policy.EXEMPT)
-        actor=by,
+        actor=viewer,
         model=Answer,
         action=LogEntry.Action.CREATE,
         rows=len(chosen),
@@ -269,10 +204,10 @@ def observation_record(
     return observation
 
 
-def observation_acknowledge(*, observation: Observation, by: Viewer, comment: str = "") -> Observation:
+def observation_acknowledge(*, observation: Observation, viewer: Viewer, comment: str = "") -> Observation:
     """The observed teacher acknowledges the observation and may comment; nobody else may."""
     teacher_user_id = StaffMember.objects.filter(pk=observation.teacher_id).values_list("user_id", flat=True).first()
-    if teacher_user_id is None or teacher_user_id != by.pk:
+    if teacher_user_id is None or teacher_user_id != viewer.pk:
         raise ValidationError(_("Only the observed teacher can acknowledge an observation."), code="not_the_teacher")
     if observation.acknowledged_at is None:
         observation.acknowledged_at = timezone.now()
@@ -289,38 +224,21 @@ STALE_SELF_ASSESSMENT = gettext_lazy(
 )
 
 
-def framework_in_use(*, code: str) -> Framework:
-    """The newest version of the framework `code` (the one new self-assessments and files use)."""
-    framework = Framework.objects.filter(code=code).order_by("-version").first()
-    if framework is None:
-        known = ", ".join(sorted(set(Framework.objects.values_list("code", flat=True))))
-        raise ValidationError(
-            _("There is no quality framework “%(code)s” (known: %(known)s).") % {"code": code, "known": known},
-            code="no_framework",
-        )
-    return framework
-
-
-def is_board_reviewer(viewer: Viewer) -> bool:
-    """Whether `viewer` agrees, comments on and publishes self-assessments: a board role that may change them."""
-    return sees_whole_city(viewer) and viewer.has_perm("quality.change_selfassessment")
-
-
-def _institution_in_reach(institution: Institution, by: Viewer, permission: str | None = None) -> None:
-    """The institution is one `by` may change, and (when given) `by`'s role includes `permission`: a teacher
+def _institution_in_reach(institution: Institution, viewer: Viewer, permission: str | None = None) -> None:
+    """The institution is one `viewer` may change, and (when given) `viewer`'s role includes `permission`: a teacher
     reads their school's self-assessment, its head writes and submits it."""
-    if permission is not None and not by.has_perm(permission):
+    if permission is not None and not viewer.has_perm(permission):
         raise ValidationError(_("Your role does not include this change."), code="permission")
-    if not Institution.objects.editable_by(by).filter(pk=institution.pk).exists():
+    if not Institution.objects.editable_by(viewer).filter(pk=institution.pk).exists():
         raise ValidationError(_("%(institution)s is not in your scope.") % {"institution": institution}, code="scope")
 
 
 @atomic_write
 def self_assessment_start(
-    *, institution: Institution, school_year: SchoolYear, framework: Framework, by: Viewer, priorities: str = ""
+    *, institution: Institution, school_year: SchoolYear, framework: Framework, viewer: Viewer, priorities: str = ""
 ) -> SelfAssessment:
     """Start an institution's self-assessment of a school year on a framework: a draft with a row per criterion."""
-    _institution_in_reach(institution, by, "quality.add_selfassessment")
+    _institution_in_reach(institution, viewer, "quality.add_selfassessment")
     if framework.kind != FrameworkKind.INSTITUTION:
         raise ValidationError(_("This framework evaluates heads, not institutions."), code="framework")
     if SelfAssessment.objects.filter(institution=institution, school_year=school_year).exists():
@@ -338,7 +256,7 @@ def self_assessment_start(
         for criterion in framework.criteria.order_by("position")
     )
     audit_bulk_write(
-        actor=by,
+        actor=viewer,
         model=SelfAssessmentEntry,
         action=LogEntry.Action.CREATE,
         rows=len(entries),
@@ -359,7 +277,7 @@ def _refuse_unless_draft(assessment: SelfAssessment) -> None:
 
 
 def _locked_assessment(assessment: SelfAssessment, expected_version: int | None) -> SelfAssessment:
-    locked = SelfAssessment.objects.select_for_update().filter(pk=assessment.pk).first()
+    locked: SelfAssessment | None = SelfAssessment.objects.select_for_update().filter(pk=assessment.pk).first()
     if locked is None:
         raise ValidationError(_("This record was deleted meanwhile."), code="gone")
     refuse_stale(stored=locked.version, expected=expected_version, message=STALE_SELF_ASSESSMENT)
@@ -368,12 +286,12 @@ def _locked_assessment(assessment: SelfAssessment, expected_version: int | None)
 
 @atomic_write
 def self_assessment_entry_save(
-    *, entry: SelfAssessmentEntry, by: Viewer, expected_version: int | None = None
+    *, entry: SelfAssessmentEntry, viewer: Viewer, expected_version: int | None = None
 ) -> SelfAssessmentEntry:
     """Save a criterion's level and texts (made on `expected_version` of the entry); only in a draft, by whoever may
     change the institution's data."""
     assessment = _locked_assessment(entry.self_assessment, None)
-    _institution_in_reach(assessment.institution, by, "quality.change_selfassessmententry")
+    _institution_in_reach(assessment.institution, viewer, "quality.change_selfassessmententry")
     _refuse_unless_draft(assessment)
     save_versioned(entry, expected_version=expected_version, stale_message=STALE_SELF_ASSESSMENT)
     return entry
@@ -381,65 +299,21 @@ def self_assessment_entry_save(
 
 @atomic_write
 def self_assessment_save(
-    *, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None
+    *, assessment: SelfAssessment, viewer: Viewer, expected_version: int | None = None
 ) -> SelfAssessment:
     """Save the self-assessment's own fields (its priorities); only in a draft."""
-    _institution_in_reach(assessment.institution, by, "quality.change_selfassessment")
+    _institution_in_reach(assessment.institution, viewer, "quality.change_selfassessment")
     stored = _locked_assessment(assessment, None)
     _refuse_unless_draft(stored)
     save_versioned(assessment, expected_version=expected_version, stale_message=STALE_SELF_ASSESSMENT)
     return assessment
 
 
-def review_rule_problems(*, assessment: SelfAssessment) -> list[dict[str, Any]]:
-    """Where the assessment breaks the review rule: a criterion marked `every_year` (2.1) has no level this year,
-    or another criterion had no level in any of the institution's self-assessments on the same framework in the
-    four school years ending with this one. Each problem: criterion code and name, rule, the last year it had one."""
-    criteria = list(assessment.framework.criteria.order_by("position"))
-    first_start = assessment.school_year.start_date.replace(year=assessment.school_year.start_date.year - 3)
-    rated = (
-        SelfAssessmentEntry.objects.filter(
-            self_assessment__institution=assessment.institution_id,
-            self_assessment__framework__code=assessment.framework.code,
-            self_assessment__school_year__start_date__lte=assessment.school_year.start_date,
-        )
-        .exclude(level="")
-        .values_list(
-            "criterion__code", "self_assessment__school_year__code", "self_assessment__school_year__start_date"
-        )
-    )
-    last: dict[str, tuple[date, str]] = {}
-    this_year: set[str] = set()
-    for code, year_code, start in rated:
-        if start == assessment.school_year.start_date:
-            this_year.add(code)
-        if code not in last or start > last[code][0]:
-            last[code] = (start, year_code)
-    problems = []
-    for criterion in criteria:
-        seen = last.get(criterion.code)
-        if criterion.every_year and criterion.code not in this_year:
-            rule = "every_year"
-        elif not criterion.every_year and (seen is None or seen[0] < first_start):
-            rule = "four_years"
-        else:
-            continue
-        problems.append(
-            {
-                "criterion": criterion.code,
-                "name": criterion.name,
-                "rule": rule,
-                "last_reviewed": seen[1] if seen else None,
-            }
-        )
-    return problems
-
-
 @atomic_write
-def self_assessment_submit(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
+def self_assessment_submit(*, assessment: SelfAssessment, viewer: Viewer, expected_version: int | None = None) -> None:
     """Submit a draft to the board. Refused while a criterion reviewed every year (2.1) has no level."""
     locked = _locked_assessment(assessment, expected_version)
-    _institution_in_reach(locked.institution, by, "quality.change_selfassessment")
+    _institution_in_reach(locked.institution, viewer, "quality.change_selfassessment")
     _refuse_unless_draft(locked)
     missing = [
         problem["criterion"] for problem in review_rule_problems(assessment=locked) if problem["rule"] == "every_year"
@@ -450,23 +324,23 @@ def self_assessment_submit(*, assessment: SelfAssessment, by: Viewer, expected_v
             % {"codes": ", ".join(missing)},
             code="every_year",
         )
-    _move(locked, SelfAssessmentStatus.SUBMITTED, by, stamp="submitted")
+    _move(locked, SelfAssessmentStatus.SUBMITTED, viewer, stamp="submitted")
     assessment.refresh_from_db()
 
 
-def _move(assessment: SelfAssessment, status: str, by: Viewer, *, stamp: str | None) -> None:
+def _move(assessment: SelfAssessment, status: str, viewer: Viewer, *, stamp: str | None) -> None:
     assessment.status = status
     fields = ["status", "version", "updated_at"]
     if stamp:
         setattr(assessment, f"{stamp}_at", timezone.now())
-        setattr(assessment, f"{stamp}_by", by if getattr(by, "pk", None) else None)
+        setattr(assessment, f"{stamp}_by", viewer if getattr(viewer, "pk", None) else None)
         fields += [f"{stamp}_at", f"{stamp}_by"]
     assessment.version += 1
     assessment.save(update_fields=fields)
 
 
-def _refuse_unless_board(by: Viewer) -> None:
-    if not is_board_reviewer(by):
+def _refuse_unless_board(viewer: Viewer) -> None:
+    if not is_board_reviewer(viewer):
         raise ValidationError(_("Only the board agrees, returns and publishes self-assessments."), code="permission")
 
 
@@ -478,45 +352,45 @@ def _refuse_unless_status(assessment: SelfAssessment, status: str) -> None:
 
 
 @atomic_write
-def self_assessment_agree(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
+def self_assessment_agree(*, assessment: SelfAssessment, viewer: Viewer, expected_version: int | None = None) -> None:
     """The board agrees a submitted self-assessment (saskaņo)."""
-    _refuse_unless_board(by)
+    _refuse_unless_board(viewer)
     locked = _locked_assessment(assessment, expected_version)
     _refuse_unless_status(locked, SelfAssessmentStatus.SUBMITTED)
-    _move(locked, SelfAssessmentStatus.AGREED, by, stamp="agreed")
+    _move(locked, SelfAssessmentStatus.AGREED, viewer, stamp="agreed")
     assessment.refresh_from_db()
 
 
 @atomic_write
-def self_assessment_return(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
+def self_assessment_return(*, assessment: SelfAssessment, viewer: Viewer, expected_version: int | None = None) -> None:
     """The board returns a submitted or agreed self-assessment to its institution as a draft (never a published
     one); the dates of the earlier steps stay until they are taken again."""
-    _refuse_unless_board(by)
+    _refuse_unless_board(viewer)
     locked = _locked_assessment(assessment, expected_version)
     if locked.status not in (SelfAssessmentStatus.SUBMITTED, SelfAssessmentStatus.AGREED):
         raise ValidationError(
             _("This self-assessment is %(status)s.") % {"status": locked.get_status_display()}, code="status"
         )
-    _move(locked, SelfAssessmentStatus.DRAFT, by, stamp=None)
+    _move(locked, SelfAssessmentStatus.DRAFT, viewer, stamp=None)
     assessment.refresh_from_db()
 
 
 @atomic_write
-def self_assessment_publish(*, assessment: SelfAssessment, by: Viewer, expected_version: int | None = None) -> None:
+def self_assessment_publish(*, assessment: SelfAssessment, viewer: Viewer, expected_version: int | None = None) -> None:
     """The board publishes an agreed self-assessment; from then on it is frozen."""
-    _refuse_unless_board(by)
+    _refuse_unless_board(viewer)
     locked = _locked_assessment(assessment, expected_version)
     _refuse_unless_status(locked, SelfAssessmentStatus.AGREED)
-    _move(locked, SelfAssessmentStatus.PUBLISHED, by, stamp="published")
+    _move(locked, SelfAssessmentStatus.PUBLISHED, viewer, stamp="published")
     assessment.refresh_from_db()
 
 
 @atomic_write
 def self_assessment_comment(
-    *, entry: SelfAssessmentEntry, comment: str, by: Viewer, expected_version: int | None = None
+    *, entry: SelfAssessmentEntry, comment: str, viewer: Viewer, expected_version: int | None = None
 ) -> SelfAssessmentEntry:
     """The board's comment on one criterion, while the self-assessment is not published."""
-    _refuse_unless_board(by)
+    _refuse_unless_board(viewer)
     assessment = _locked_assessment(entry.self_assessment, None)
     if assessment.is_frozen:
         raise ValidationError(_("A published self-assessment is frozen."), code="frozen")
@@ -526,23 +400,23 @@ def self_assessment_comment(
 
 
 @atomic_write
-def evidence_add(*, entry: SelfAssessmentEntry, evidence: Evidence, by: Viewer) -> Evidence:
+def evidence_add(*, entry: SelfAssessmentEntry, evidence: Evidence, viewer: Viewer) -> Evidence:
     """Link evidence to a criterion of a draft: an observation or exam result of the same institution, or a link."""
     assessment = _locked_assessment(entry.self_assessment, None)
-    _institution_in_reach(assessment.institution, by, "quality.add_evidence")
+    _institution_in_reach(assessment.institution, viewer, "quality.add_evidence")
     _refuse_unless_draft(assessment)
     evidence.entry = entry
     institution_id = assessment.institution_id
     if (
         evidence.observation_id
-        and not Observation.objects.visible_to(by)
+        and not Observation.objects.visible_to(viewer)
         .filter(pk=evidence.observation_id, institution=institution_id)
         .exists()
     ):
         raise ValidationError({"observation": _("Choose an observation of this institution.")}, code="scope")
     if (
         evidence.exam_result_id
-        and not ExamResult.objects.visible_to(by)
+        and not ExamResult.objects.visible_to(viewer)
         .filter(pk=evidence.exam_result_id, institution=institution_id)
         .exists()
     ):
@@ -555,21 +429,12 @@ def evidence_add(*, entry: SelfAssessmentEntry, evidence: Evidence, by: Viewer) 
 
 
 @atomic_write
-def evidence_remove(*, evidence: Evidence, by: Viewer) -> None:
+def evidence_remove(*, evidence: Evidence, viewer: Viewer) -> None:
     """Remove a piece of evidence from a draft."""
     assessment = _locked_assessment(evidence.entry.self_assessment, None)
-    _institution_in_reach(assessment.institution, by, "quality.delete_evidence")
+    _institution_in_reach(assessment.institution, viewer, "quality.delete_evidence")
     _refuse_unless_draft(assessment)
     evidence.delete()
-
-
-def accreditation_expiry(*, accredited_on: date, term_years: int) -> date:
-    """The last day of an accreditation given on `accredited_on` for `term_years` years."""
-    try:
-        end = accredited_on.replace(year=accredited_on.year + term_years)
-    except ValueError:  # 29 February
-        end = accredited_on.replace(year=accredited_on.year + term_years, day=28)
-    return end - timedelta(days=1)
 
 
 @atomic_write
@@ -577,12 +442,12 @@ def accreditation_save(
     *,
     accreditation: Accreditation,
     levels: Mapping[str, str] | None = None,
-    by: Viewer,
+    viewer: Viewer,
     expected_version: int | None = None,
 ) -> Accreditation:
     """Save an accreditation (board only), its expiry worked out from the date and the term, and the experts'
     levels by criterion code (of its framework)."""
-    if not sees_heads_evaluations(by) or not by.has_perm("quality.change_accreditation"):
+    if not sees_heads_evaluations(viewer) or not viewer.has_perm("quality.change_accreditation"):
         raise ValidationError(_("Only the board records accreditations."), code="permission")
     if (
         accreditation.programme_id
@@ -597,12 +462,12 @@ def accreditation_save(
         )
     save_versioned(accreditation, expected_version=expected_version)
     if levels is not None:
-        _set_levels(accreditation.framework, levels, AccreditationLevel, "accreditation", accreditation, by)
+        _set_levels(accreditation.framework, levels, AccreditationLevel, "accreditation", accreditation, viewer)
     return accreditation
 
 
 def _set_levels(
-    framework: Framework | None, levels: Mapping[str, str], model: Any, owner: str, row: Any, by: Viewer
+    framework: Framework | None, levels: Mapping[str, str], model: Any, owner: str, row: Any, viewer: Viewer
 ) -> None:
     """Replace the levels of `row` (an accreditation or an evaluation) with `levels` (criterion code → level); the
     criteria whose level changed are recorded on `row` in one audit entry (the level rows are not audited apart)."""
@@ -629,7 +494,7 @@ def _set_levels(
     )
     changed = sorted(code for code in set(before) | set(after) if before.get(code) != after.get(code))
     audit_bulk_write(
-        actor=by,
+        actor=viewer,
         model=model,
         action=LogEntry.Action.UPDATE,
         rows=len(changed),
@@ -639,8 +504,8 @@ def _set_levels(
     )
 
 
-def _refuse_unless_heads_evaluator(by: Viewer) -> None:
-    if not sees_heads_evaluations(by) or not by.has_perm("quality.change_headevaluation"):
+def _refuse_unless_heads_evaluator(viewer: Viewer) -> None:
+    if not sees_heads_evaluations(viewer) or not viewer.has_perm("quality.change_headevaluation"):
         raise ValidationError(_("Only the board evaluates heads."), code="permission")
 
 
@@ -649,27 +514,27 @@ def head_evaluation_save(
     *,
     evaluation: HeadEvaluation,
     levels: Mapping[str, str] | None = None,
-    by: Viewer,
+    viewer: Viewer,
     expected_version: int | None = None,
 ) -> HeadEvaluation:
     """Save a head's evaluation (board only) with its levels by criterion code; the head must work in the
     institution (an employment there)."""
-    _refuse_unless_heads_evaluator(by)
+    _refuse_unless_heads_evaluator(viewer)
     if evaluation.framework_id and evaluation.framework.kind != FrameworkKind.HEAD:
         raise ValidationError({"framework": _("Choose a framework that evaluates heads.")}, code="framework")
     if not Employment.objects.filter(staff_member=evaluation.head_id, institution=evaluation.institution_id).exists():
         raise ValidationError({"head": _("This person has no employment in the institution.")}, code="head")
     save_versioned(evaluation, expected_version=expected_version)
     if levels is not None:
-        _set_levels(evaluation.framework, levels, HeadEvaluationLevel, "evaluation", evaluation, by)
+        _set_levels(evaluation.framework, levels, HeadEvaluationLevel, "evaluation", evaluation, viewer)
     return evaluation
 
 
 @atomic_write
 def unified_school_status_save(
-    *, status: UnifiedSchoolStatus, by: Viewer, expected_version: int | None = None
+    *, status: UnifiedSchoolStatus, viewer: Viewer, expected_version: int | None = None
 ) -> UnifiedSchoolStatus:
     """Save a school's unified-school status on a date (board only)."""
-    _refuse_unless_heads_evaluator(by)
+    _refuse_unless_heads_evaluator(viewer)
     save_versioned(status, expected_version=expected_version)
     return status

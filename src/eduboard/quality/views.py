@@ -116,11 +116,11 @@ def _teachers_for(request: HttpRequest) -> QuerySet[StaffMember]:
 def observation_create_view(request: HttpRequest) -> HttpResponse:
     """Record an observed lesson on the form in use: one screen, radio buttons, usable on a phone or tablet."""
     try:
-        form_in_use = services.form_in_use()
+        form_in_use = selectors.form_in_use()
     except ValidationError as error:  # the form was deleted from the back office: say so, never a 500
         messages.error(request, " ".join(error.messages))
         return redirect("quality:observation_list")
-    criteria = services.form_criteria(form_in_use)
+    criteria = selectors.form_criteria(form_in_use)
     institutions = scoped_rows(request, Institution).order_by("sort_name")
     kinds = None if institution_scope(request.user) is None else [ObservationKind.INTERNAL, ObservationKind.PEER]
     form = ObservationEntryForm(
@@ -146,7 +146,7 @@ def observation_create_view(request: HttpRequest) -> HttpResponse:
                 observer=request.user,
                 strengths=data["strengths"],
                 suggestions=data["suggestions"],
-                by=request.user,
+                viewer=request.user,
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):
@@ -173,7 +173,7 @@ def observation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, _("Only the observed teacher can acknowledge an observation."))
         elif ack_form.is_valid():
             services.observation_acknowledge(
-                observation=observation, by=request.user, comment=ack_form.cleaned_data["comment"]
+                observation=observation, viewer=request.user, comment=ack_form.cleaned_data["comment"]
             )
             messages.success(request, _("Thank you: the observation is acknowledged."))
         return redirect(observation)
@@ -206,8 +206,8 @@ def form_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "quality/form_detail.html",
         {
             "form_version": form,
-            "criteria": services.form_criteria(form),
-            "is_current": services.form_in_use(code=form.code).pk == form.pk,
+            "criteria": selectors.form_criteria(form),
+            "is_current": selectors.form_in_use(code=form.code).pk == form.pk,
             "can_revise": request.user.has_perm("quality.add_observationform"),
         },
     )
@@ -217,14 +217,14 @@ def form_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def form_revise_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Change a form: the change is saved as a new version; observations keep the version they were made with."""
     base = scoped_object(request, ObservationForm, pk=pk)
-    revision = FormRevisionForm(request.POST or None, initial={"criteria": specs_text(services.form_specs(base))})
+    revision = FormRevisionForm(request.POST or None, initial={"criteria": specs_text(selectors.form_specs(base))})
     if request.method == "POST" and revision.is_valid():
         try:
             new = services.observation_form_revise(
                 form=base,
                 criteria=revision.cleaned_data["criteria"],
                 note=revision.cleaned_data["note"],
-                by=request.user,
+                viewer=request.user,
             )
         except ValidationError as error:
             revision.add_error(None, error)

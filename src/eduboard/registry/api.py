@@ -158,7 +158,7 @@ class EnrolmentSerializer(ScopedModelSerializer):
         attrs = super().validate(attrs)
         if "leaving_reason" in attrs:  # a reason sent is a reason given (empty: the system infers one)
             attrs["leaving_reason_inferred"] = False
-        return attrs  # a reason without a leaving day: refused by services.enrolment_leaving_check
+        return attrs  # a reason without a leaving day: refused by rules.enrolment_leaving_check
 
     def validate_learner(self, learner: Learner) -> Learner:
         if self.instance is not None and learner.pk != self.instance.learner_id:
@@ -297,7 +297,7 @@ class LearnerViewSet(VersionedWritesMixin, ScopedModelViewSet):
                 personal_code=data.validated_data["personal_code"],
                 group=data.validated_data["group"],
                 on=data.validated_data["enrolled_on"],
-                by=request.user,
+                viewer=request.user,
             )
         except DjangoValidationError as error:
             raise api_error(error) from error
@@ -325,7 +325,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
     ordering_fields: list[str] = []
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        entries = services.queue_in_order(self.filter_queryset(self.get_queryset()))
+        entries = selectors.queue_in_order(entries=self.filter_queryset(self.get_queryset()))
         page: Any = self.paginate_queryset(entries)  # type: ignore[arg-type]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -339,14 +339,14 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
                 first_choice=data["first_choice"],
                 second_choice=data.get("second_choice"),
                 grounds=list(data.get("grounds", [])),
-                by=self.request.user,
+                viewer=self.request.user,
             )
         except DjangoValidationError as error:
             raise api_error(error) from error
 
     def save_with(self, instance: QueueEntry, expected: int | None, many: Mapping[str, Any]) -> None:
         services.queue_entry_save(
-            entry=instance, by=self.request.user, expected_version=expected, grounds=many.get("grounds")
+            entry=instance, viewer=self.request.user, expected_version=expected, grounds=many.get("grounds")
         )
 
     def _act(self, request: Request, run: Any) -> Response:
@@ -373,7 +373,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
         return self._act(
             request,
             lambda entry, expected: services.queue_entry_offer(
-                entry=entry, group=group, on=timezone.localdate(), by=request.user, expected_version=expected
+                entry=entry, group=group, on=timezone.localdate(), viewer=request.user, expected_version=expected
             ),
         )
 
@@ -384,7 +384,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
         return self._act(
             request,
             lambda entry, expected: services.queue_entry_accept(
-                entry=entry, on=timezone.localdate(), by=request.user, expected_version=expected
+                entry=entry, on=timezone.localdate(), viewer=request.user, expected_version=expected
             ),
         )
 
@@ -395,7 +395,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
         return self._act(
             request,
             lambda entry, expected: services.queue_entry_withdraw(
-                entry=entry, on=timezone.localdate(), by=request.user, expected_version=expected
+                entry=entry, on=timezone.localdate(), viewer=request.user, expected_version=expected
             ),
         )
 

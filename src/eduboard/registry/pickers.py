@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from eduboard.core.latvian import fold, found_order, search_words, words_match
 from eduboard.core.pickers import PickerKind, register
+from eduboard.core.scope import Viewer
 from eduboard.registry.models import Group, Institution, Learner, Municipality
 
 
@@ -27,16 +26,16 @@ def match_learners(queryset: QuerySet[Learner], value: str) -> QuerySet[Learner]
     return queryset.filter(condition & words_match(" ".join(words), indexed=Learner))
 
 
-def _institutions(viewer: Any, query: str, institution: int | None) -> QuerySet[Institution]:
-    rows = Institution.objects.visible_to(viewer)
+def _institutions(viewer: Viewer, query: str, institution: int | None) -> QuerySet[Institution]:
+    rows: QuerySet[Institution] = Institution.objects.visible_to(viewer)
     query = query.strip()
     if query.isdigit():
         return rows.filter(registration_number__startswith=query).order_by("sort_name")
     return rows.filter(words_match(query)).order_by(found_order(), "pk")
 
 
-def _groups(viewer: Any, query: str, institution: int | None) -> QuerySet[Group]:
-    rows = Group.objects.visible_to(viewer).select_related("institution", "school_year")
+def _groups(viewer: Viewer, query: str, institution: int | None) -> QuerySet[Group]:
+    rows: QuerySet[Group] = Group.objects.visible_to(viewer).select_related("institution", "school_year")
     if institution is not None:
         rows = rows.filter(institution_id=institution)
     for word in query.split():
@@ -44,14 +43,14 @@ def _groups(viewer: Any, query: str, institution: int | None) -> QuerySet[Group]
     return rows.order_by("-school_year__start_date", "institution__sort_name", "grade", "sort_name")
 
 
-def _learners(viewer: Any, query: str, institution: int | None) -> QuerySet[Learner]:
+def _learners(viewer: Viewer, query: str, institution: int | None) -> QuerySet[Learner]:
     rows = match_learners(Learner.objects.visible_to(viewer), query)
     if institution is not None:
         rows = rows.filter(pk__in=rows.filter(enrolments__group__institution_id=institution).values("pk"))
     return rows.order_by(found_order(), "pk")
 
 
-def _municipalities(viewer: Any, query: str, institution: int | None) -> QuerySet[Municipality]:
+def _municipalities(viewer: Viewer, query: str, institution: int | None) -> QuerySet[Municipality]:
     """Municipalities (a country's few dozen, read whole) whose name has every word typed."""
     rows = Municipality.objects.visible_to(viewer)
     words = search_words(query)

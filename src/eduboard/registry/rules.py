@@ -4,8 +4,10 @@
 The rules of "on a day" over rows (an enrolment holding on a day, an institution active on a day, the board's own
 institutions) are queryset methods in `registry.models`; docs/figures.md says each in words.
 
-A programme's own rule (`programme_interest_check`) is here too, and the extension point of a group's save
-(`GROUP_CHECKS`): the rules of a group that rest on another area's data are that area's, registered here.
+A programme's own rule (`programme_interest_check`) is here too, an enrolment's leaving fields
+(`enrolment_leaving_check`), the preschool queue's order (`queue_order_key`), and the checks of a group's save
+(`group_check`) with their extension point (`GROUP_CHECKS`): the rules of a group that rest on another area's data
+are that area's, registered here.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from django.utils.translation import gettext as _
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel
 
 if TYPE_CHECKING:
-    from eduboard.registry.models import Group, Programme
+    from eduboard.registry.models import Enrolment, Group, Programme, QueueEntry
 
 #: A child goes to school in the calendar year they turn 7 (Latvian Education Law, art. 11.1 and 17).
 SCHOOL_AGE = 7
@@ -32,6 +34,8 @@ COMPLETION_SEASON = ((6, 1), (9, 15))
 TRANSFER_WINDOW = timedelta(days=30)
 #: Reasons that leave a learner with no known next place: the risk rule `left_without_destination` counts them.
 WITHOUT_DESTINATION = frozenset({LeavingReason.DROPPED_OUT.value, LeavingReason.UNKNOWN.value})
+#: The rank of "no priority ground" in the preschool queue: after every ground.
+NO_GROUND_RANK = 10_000
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -112,7 +116,7 @@ GroupCheck = Callable[["Group"], dict[str, str]]
 #: The checks of other areas that every save of a group runs (`services.group_save`, which the API's group edits
 #: call): the registry stands below them and never imports them, so an area whose rule of a group rests on its own
 #: data registers that rule here from its `AppConfig.ready()` with `group_check_register` (interest education: a
-#: group's leader is employed at the group's institution during its school year). `services.group_check` runs them
+#: group's leader is employed at the group's institution during its school year). `group_check` runs them
 #: in the order registered, before the registry's own rule (a group's club is one of its institution's), and
 #: refuses their messages together in one `ValidationError` (code `rule`), each under its field's key.
 GROUP_CHECKS: list[GroupCheck] = []
@@ -122,3 +126,60 @@ def group_check_register(check: GroupCheck) -> None:
     """Add `check` to the checks every group save runs (`GROUP_CHECKS`); registering it again changes nothing."""
     if check not in GROUP_CHECKS:
         GROUP_CHECKS.append(check)
+
+
+def group_check(group: Group) -> None:
+    """A group's rules before it is saved: the checks other areas registered (`GROUP_CHECKS`: interest
+    education's, a group's leader is employed at the group's institution during its school year), then the
+    registry's own: a group's club is one of the group's institution's. Every refusal in one `ValidationError`."""
+    errors: dict[str, str] = {}
+    for check in GROUP_CHECKS:
+        errors.update(check(group))
+    club = group.club if group.club_id is not None else None
+    if club is not None and club.institution_id != group.institution_id:
+        errors["club"] = _("The club must be one of %(institution)s's clubs.") % {"institution": group.institution}
+    if errors:
+        raise ValidationError(errors, code="rule")
+
+
+def enrolment_leaving_check(enrolment: Enrolment) -> None:
+    """The leaving's fields agree: a reason (given) only with a leaving day; no leaving day, no reason."""
+    if enrolment.left_on is None:
+        if enrolment.leaving_reason and not enrolment.leaving_reason_inferred:
+            raise ValidationError(
+                {
+                    "leaving_reason": ValidationError(
+                        _("A reason for leaving is given only with the day of leaving (left_on)."),
+                        code="reason_without_leaving",
+                    )
+                }
+            )
+        enrolment.leaving_reason, enrolment.leaving_reason_inferred = "", False
+    elif enrolment.leaving_reason and enrolment.leaving_reason not in LeavingReason.values:
+        raise ValidationError(
+            {
+                "leaving_reason": ValidationError(
+                    _("Unknown reason for leaving; use one of: %s") % ", ".join(LeavingReason.values),
+                    code="invalid_choice",
+                )
+            }
+        )
+
+
+# --- the preschool queue's order
+
+
+def queue_order_key(entry: QueueEntry) -> tuple[int, int, int, date, int]:
+    """Sort key of the preschool queue: children of an older birth-year cohort first; within a cohort, children
+    declared in the city before others; then the highest priority ground (lowest rank; no ground comes last); then
+    the earlier registration date. Needs child, municipality and grounds loaded."""
+    municipality = entry.child.declared_municipality
+    declared_here = 0 if municipality is not None and municipality.is_home else 1
+    ranks = [ground.rank for ground in entry.grounds.all()]
+    return (
+        entry.child.birth_date.year,
+        declared_here,
+        min(ranks, default=NO_GROUND_RANK),
+        entry.registered_on,
+        entry.pk,
+    )

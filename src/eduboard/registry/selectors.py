@@ -43,7 +43,7 @@ from eduboard.registry.models import (
     ResidentsElsewhere,
     enrolment_holding_q,
 )
-from eduboard.registry.rules import age_on
+from eduboard.registry.rules import age_on, queue_order_key
 
 LEVELS = [level.value for level in ProgrammeLevel]
 IN_BATCH = 900  # at most this many ids in one `IN (…)` (SQLite allows 999 parameters a statement)
@@ -275,7 +275,7 @@ def groups_with_places(*, as_of: date, visible_to: Viewer, institution: Institut
     )
     result = list(groups.order_by("institution__sort_name", "grade", "sort_name"))
     for group in result:
-        group.free = max(group.capacity - group.enrolled, 0) if group.capacity is not None else 0  # type: ignore[attr-defined]
+        group.free = max(group.capacity - group.enrolled, 0) if group.capacity is not None else 0
     return result
 
 
@@ -495,6 +495,22 @@ def preschool_groups_for_offer(*, entry: QueueEntry, as_of: date) -> QuerySet[Gr
         .select_related("institution", "school_year")
         .order_by("institution__sort_name", "sort_name")
     )
+
+
+def group_places_taken(*, group: Group, on: date) -> int:
+    """Learners counted in the group on `on` plus children offered or accepted a place in it not yet enrolled."""
+    year = group.school_year
+    enrolled = Group.objects.filter(pk=group.pk).aggregate(
+        n=Count("enrolments", filter=active_enrolment_filter(school_year=year, as_of=on))
+    )["n"]
+    pending = QueueEntry.objects.filter(offered_group=group, status__in=[QueueStatus.OFFERED]).count()
+    return int(enrolled) + pending
+
+
+def queue_in_order(*, entries: QuerySet[QueueEntry]) -> list[QueueEntry]:
+    """Queue entries in queue order (`rules.queue_order_key`; two queries, whatever their number)."""
+    loaded = entries.select_related("child__declared_municipality", "first_choice", "second_choice", "offered_group")
+    return sorted(loaded.prefetch_related("grounds"), key=queue_order_key)
 
 
 def institution_programme_figures(

@@ -1,6 +1,6 @@
 """Writes of the registry that carry a rule: the preschool queue and enrolments, and every edit of a row.
 
-The queue order is decided in one place, `queue_order_key`: children of an older birth-year cohort
+The queue order is decided in one place, `rules.queue_order_key`: children of an older birth-year cohort
 first; within a cohort, children declared in the city before others; then the highest priority
 ground (lowest rank; no ground comes last); then the earlier registration date.
 
@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -25,48 +24,16 @@ from eduboard.core.versions import STALE_RECORD, atomic_write, refuse_stale, sav
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
 from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, Programme, QueueEntry
-from eduboard.registry.rules import GROUP_CHECKS, programme_interest_check
-from eduboard.registry.selectors import active_enrolment_filter
-
-NO_GROUND_RANK = 10_000
+from eduboard.registry.rules import enrolment_leaving_check, group_check, programme_interest_check
+from eduboard.registry.selectors import group_places_taken, queue_in_order
 
 
-def queue_order_key(entry: QueueEntry) -> tuple[int, int, int, date, int]:
-    """Sort key of the preschool queue (see the module docstring); needs child, municipality and grounds loaded."""
-    municipality = entry.child.declared_municipality
-    declared_here = 0 if municipality is not None and municipality.is_home else 1
-    ranks = [ground.rank for ground in entry.grounds.all()]
-    return (
-        entry.child.birth_date.year,
-        declared_here,
-        min(ranks, default=NO_GROUND_RANK),
-        entry.registered_on,
-        entry.pk,
-    )
-
-
-def queue_in_order(entries: Any) -> list[QueueEntry]:
-    """Queue entries in queue order (two queries, whatever their number)."""
-    loaded = entries.select_related("child__declared_municipality", "first_choice", "second_choice", "offered_group")
-    return sorted(loaded.prefetch_related("grounds"), key=queue_order_key)
-
-
-def _refuse_unless_editable(entry: QueueEntry, by: Viewer) -> None:
+def _refuse_unless_editable(entry: QueueEntry, viewer: Viewer) -> None:
     """The queue's write rule (QueueEntry.objects.editable_by): only the first choice's institution writes."""
-    if not QueueEntry.objects.editable_by(by).filter(pk=entry.pk).exists():
+    if not QueueEntry.objects.editable_by(viewer).filter(pk=entry.pk).exists():
         raise ValidationError(
             _("Only the institution chosen first (or the board) can change this application."), code="not_first_choice"
         )
-
-
-def group_places_taken(*, group: Group, on: date) -> int:
-    """Learners counted in the group on `on` plus children offered or accepted a place in it not yet enrolled."""
-    year = group.school_year
-    enrolled = Group.objects.filter(pk=group.pk).aggregate(
-        n=Count("enrolments", filter=active_enrolment_filter(school_year=year, as_of=on))
-    )["n"]
-    pending = QueueEntry.objects.filter(offered_group=group, status__in=[QueueStatus.OFFERED]).count()
-    return int(enrolled) + pending
 
 
 def queue_child_get_or_create(
@@ -101,12 +68,12 @@ def queue_entry_register(
     first_choice: Institution,
     second_choice: Institution | None = None,
     grounds: list[PriorityGround] | None = None,
-    by: Viewer,
+    viewer: Viewer,
 ) -> QueueEntry:
     """Put a child in the preschool queue for at most two institutions, in order of preference.
 
     Registered by the institution chosen first (or the board)."""
-    if not Institution.objects.editable_by(by).filter(pk=first_choice.pk).exists():
+    if not Institution.objects.editable_by(viewer).filter(pk=first_choice.pk).exists():
         raise ValidationError(
             _("An application is registered by the institution chosen first (or the board)."), code="not_first_choice"
         )
@@ -135,14 +102,16 @@ def queue_entry_register(
 def _locked_entry(entry: QueueEntry, expected_version: int | None) -> QueueEntry:
     """The entry locked for this transaction, refused as stale when `expected_version` is given and is not its
     version (someone changed or moved it on since the page or the caller read it)."""
-    locked = QueueEntry.objects.select_for_update(of=("self",)).select_related("offered_group").get(pk=entry.pk)
+    locked: QueueEntry = (
+        QueueEntry.objects.select_for_update(of=("self",)).select_related("offered_group").get(pk=entry.pk)
+    )
     refuse_stale(stored=locked.version, expected=expected_version, message=STALE_RECORD)
     return locked
 
 
 @atomic_write
 def queue_entry_offer(
-    *, entry: QueueEntry, group: Group, on: date, by: Viewer, expected_version: int | None = None
+    *, entry: QueueEntry, group: Group, on: date, viewer: Viewer, expected_version: int | None = None
 ) -> QueueEntry:
     """Offer a waiting child a place in a preschool group of a chosen institution, within its capacity.
 
@@ -150,8 +119,8 @@ def queue_entry_offer(
     choices, the group is full, or a child ahead in the queue waits for the same institution; and when
     `expected_version` is given and the entry changed since.
     """
-    _refuse_unless_editable(entry, by)
-    if not Group.objects.editable_by(by).filter(pk=group.pk).exists():
+    _refuse_unless_editable(entry, viewer)
+    if not Group.objects.editable_by(viewer).filter(pk=group.pk).exists():
         raise ValidationError(_("You can offer places only in your institutions' groups."), code="foreign_group")
     entry = _locked_entry(entry, expected_version)
     group = Group.objects.select_for_update().select_related("programme", "school_year").get(pk=group.pk)
@@ -173,7 +142,9 @@ def queue_entry_offer(
     waiting = QueueEntry.objects.filter(status=QueueStatus.WAITING).filter(
         Q(first_choice=group.institution_id) | Q(second_choice=group.institution_id)
     )
-    ahead = [other for other in queue_in_order(waiting) if other.child.birth_date.year == entry.child.birth_date.year]
+    ahead = [
+        other for other in queue_in_order(entries=waiting) if other.child.birth_date.year == entry.child.birth_date.year
+    ]
     ahead = ahead[: next((i for i, other in enumerate(ahead) if other.pk == entry.pk), len(ahead))]
     if ahead:
         raise ValidationError(
@@ -190,9 +161,11 @@ def queue_entry_offer(
 
 
 @atomic_write
-def queue_entry_accept(*, entry: QueueEntry, on: date, by: Viewer, expected_version: int | None = None) -> Enrolment:
+def queue_entry_accept(
+    *, entry: QueueEntry, on: date, viewer: Viewer, expected_version: int | None = None
+) -> Enrolment:
     """The parents accept the offered place: the child is enrolled and leaves the queue."""
-    _refuse_unless_editable(entry, by)
+    _refuse_unless_editable(entry, viewer)
     entry = _locked_entry(entry, expected_version)
     if entry.status != QueueStatus.OFFERED or entry.offered_group is None:
         raise ValidationError(_("Only an offered place can be accepted."), code="not_offered")
@@ -211,9 +184,11 @@ def queue_entry_accept(*, entry: QueueEntry, on: date, by: Viewer, expected_vers
 
 
 @atomic_write
-def queue_entry_withdraw(*, entry: QueueEntry, on: date, by: Viewer, expected_version: int | None = None) -> QueueEntry:
+def queue_entry_withdraw(
+    *, entry: QueueEntry, on: date, viewer: Viewer, expected_version: int | None = None
+) -> QueueEntry:
     """Take a child out of the queue (the parents withdraw or refuse the offer)."""
-    _refuse_unless_editable(entry, by)
+    _refuse_unless_editable(entry, viewer)
     entry = _locked_entry(entry, expected_version)
     if entry.status not in (QueueStatus.WAITING, QueueStatus.OFFERED):
         raise ValidationError(_("Only a waiting or offered entry can be withdrawn."), code="not_withdrawable")
@@ -226,16 +201,16 @@ def queue_entry_withdraw(*, entry: QueueEntry, on: date, by: Viewer, expected_ve
 
 
 @atomic_write
-def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) -> Enrolment:
+def learner_transfer(*, personal_code: str, group: Group, on: date, viewer: Viewer) -> Enrolment:
     """Enrol a learner who comes from another institution (or from nowhere in the city) in `group`.
 
     The explicit transfer rule: the receiving institution names the learner by the full personal code (which the
-    family gives it); a learner still enrolled in an institution outside `by`'s scope is refused until that
+    family gives it); a learner still enrolled in an institution outside `viewer`'s scope is refused until that
     institution records the leaving, except for the board, whose transfer closes the open enrolments on `on`.
     A code that matches nobody is answered like one enrolled elsewhere would be: nothing about the learner is told.
     Interest groups are outside this rule: a learner joins one whatever their school, and keeps it when moving.
     """
-    if not Group.objects.editable_by(by).filter(pk=group.pk).exists():
+    if not Group.objects.editable_by(viewer).filter(pk=group.pk).exists():
         raise ValidationError(_("You can enrol learners only in your institutions' groups."), code="foreign_group")
     refusal = ValidationError(
         _(
@@ -258,7 +233,7 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, by: Viewer) 
     if group.programme.level == ProgrammeLevel.INTEREST:
         open_elsewhere = open_elsewhere.none()
     if open_elsewhere.exists():
-        if not sees_whole_city(by):
+        if not sees_whole_city(viewer):
             raise refusal
         for enrolment in open_elsewhere.select_for_update():
             enrolment.left_on = max(on, enrolment.enrolled_on)
@@ -295,20 +270,6 @@ def programme_save(*, programme: Programme, expected_version: int | None = None)
     return programme
 
 
-def group_check(group: Group) -> None:
-    """A group's rules before it is saved: the checks other areas registered (`rules.GROUP_CHECKS`: interest
-    education's, a group's leader is employed at the group's institution during its school year), then the
-    registry's own: a group's club is one of the group's institution's. Every refusal in one `ValidationError`."""
-    errors: dict[str, str] = {}
-    for check in GROUP_CHECKS:
-        errors.update(check(group))
-    club = group.club if group.club_id is not None else None
-    if club is not None and club.institution_id != group.institution_id:
-        errors["club"] = _("The club must be one of %(institution)s's clubs.") % {"institution": group.institution}
-    if errors:
-        raise ValidationError(errors, code="rule")
-
-
 @atomic_write
 def group_save(*, group: Group, expected_version: int | None = None) -> Group:
     """Create a group or save an edit of one made on `expected_version`; its leader is employed at its institution
@@ -338,30 +299,6 @@ def enrolment_save(*, enrolment: Enrolment, expected_version: int | None = None)
     return enrolment
 
 
-def enrolment_leaving_check(enrolment: Enrolment) -> None:
-    """The leaving's fields agree: a reason (given) only with a leaving day; no leaving day, no reason."""
-    if enrolment.left_on is None:
-        if enrolment.leaving_reason and not enrolment.leaving_reason_inferred:
-            raise ValidationError(
-                {
-                    "leaving_reason": ValidationError(
-                        _("A reason for leaving is given only with the day of leaving (left_on)."),
-                        code="reason_without_leaving",
-                    )
-                }
-            )
-        enrolment.leaving_reason, enrolment.leaving_reason_inferred = "", False
-    elif enrolment.leaving_reason and enrolment.leaving_reason not in LeavingReason.values:
-        raise ValidationError(
-            {
-                "leaving_reason": ValidationError(
-                    _("Unknown reason for leaving; use one of: %s") % ", ".join(LeavingReason.values),
-                    code="invalid_choice",
-                )
-            }
-        )
-
-
 @atomic_write
 def enrolment_leave(
     *, enrolment: Enrolment, left_on: date, reason: str = "", note: str = "", expected_version: int | None = None
@@ -378,14 +315,14 @@ def enrolment_leave(
 
 @atomic_write
 def queue_entry_save(
-    *, entry: QueueEntry, by: Viewer, expected_version: int | None, grounds: Iterable[PriorityGround] | None = None
+    *, entry: QueueEntry, viewer: Viewer, expected_version: int | None, grounds: Iterable[PriorityGround] | None = None
 ) -> QueueEntry:
     """Save an edit of an application made on `expected_version` (wanted start, choices, priority grounds), by the
     institution chosen first (or the board); the wanted start is not before the registration. New applications
     are `queue_entry_register`; offers and decisions are `queue_entry_offer`, `_accept` and `_withdraw`."""
     if entry.pk is None:
         raise ValidationError(_("A new application is registered, not edited."), code="not_registered")
-    _refuse_unless_editable(entry, by)
+    _refuse_unless_editable(entry, viewer)
     if entry.wanted_start_on < entry.registered_on:
         raise ValidationError(
             {"wanted_start_on": _("The wanted start cannot be before the registration date.")},

@@ -161,7 +161,7 @@ class LearnerDetailView(PermissionRequiredMixin, ScopedDetailView):
 
 
 class QueueListView(PermissionRequiredMixin, ScopedListView):
-    """The preschool queue in its order (the rule in services.queue_order_key), with actions."""
+    """The preschool queue in its order (the rule in rules.queue_order_key), with actions."""
 
     permission_required = "registry.view_queueentry"
     filterset_class = QueueFilter
@@ -188,8 +188,8 @@ class QueueListView(PermissionRequiredMixin, ScopedListView):
         return self.get_base_queryset()  # the queue's own order, not a sort (paginate_queryset)
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
-        # The queue order is a rule in Python (services.queue_order_key), so order before paginating.
-        return super().paginate_queryset(services.queue_in_order(queryset), page_size)
+        # The queue order is a rule in Python (rules.queue_order_key), so order before paginating.
+        return super().paginate_queryset(selectors.queue_in_order(entries=queryset), page_size)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -231,7 +231,7 @@ def queue_register_view(request: HttpRequest) -> HttpResponse:
                     first_choice=data["first_choice"],
                     second_choice=data["second_choice"],
                     grounds=list(data["grounds"]),
-                    by=request.user,
+                    viewer=request.user,
                 )
         except ValidationError as error:
             form.add_error(None, error)
@@ -279,7 +279,7 @@ def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
                 entry=entry,
                 group=form.cleaned_data["group"],
                 on=today,
-                by=request.user,
+                viewer=request.user,
                 expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
@@ -303,10 +303,10 @@ def queue_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpRespo
         return redirect("registry:queue")
     try:
         if decision == "accept":
-            services.queue_entry_accept(entry=entry, on=today, by=request.user, expected_version=expected)
+            services.queue_entry_accept(entry=entry, on=today, viewer=request.user, expected_version=expected)
             messages.success(request, _("%(child)s accepted the place and is enrolled.") % {"child": entry.child})
         elif decision == "withdraw":
-            services.queue_entry_withdraw(entry=entry, on=today, by=request.user, expected_version=expected)
+            services.queue_entry_withdraw(entry=entry, on=today, viewer=request.user, expected_version=expected)
             messages.success(request, _("%(child)s left the queue.") % {"child": entry.child})
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))

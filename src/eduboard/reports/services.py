@@ -7,7 +7,7 @@ with a message, never silently overwrites), and leaves an entry in the audit tra
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -22,19 +22,22 @@ from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import EditionStatus, ReportEdition, ReportKind
 from eduboard.reports.readiness import DATE_AREAS, build_readiness
 
+if TYPE_CHECKING:
+    from eduboard.accounts.models import User
+
 MAX_NARRATIVE = 20_000
 
 
-def board_writes_reports(viewer: Viewer) -> bool:
+def board_writes_reports(*, viewer: Viewer) -> bool:
     """The reports' one write rule: the board (a role that sees the whole city and may change editions)."""
     return sees_whole_city(viewer) and viewer.has_perm("reports.change_reportedition")
 
 
-def _check_board(by: Viewer) -> Any:
+def _check_board(viewer: Viewer) -> User | None:
     """Refuse anyone but the board; the user to record as the author (None for WHOLE_CITY)."""
-    if not board_writes_reports(by):
+    if not board_writes_reports(viewer=viewer):
         raise ValidationError(_("Only the board writes its reports."), code="not_board")
-    return None if isinstance(by, WholeCity) else by
+    return None if isinstance(viewer, WholeCity) else cast("User", viewer)
 
 
 def _locked(edition_id: int, version: int | None) -> ReportEdition:
@@ -108,13 +111,13 @@ def edition_create(
     *,
     school_year: SchoolYear,
     as_of: date,
-    by: Viewer,
+    viewer: Viewer,
     title: str = "",
     kind: str = ReportKind.READINESS,
     dates: dict[str, date | None] | None = None,
 ) -> ReportEdition:
     """Start a draft edition of a report for a school year, its figures as of a date (some areas' on their own)."""
-    author = _check_board(by)
+    author = _check_board(viewer)
     _validate_as_of(school_year=school_year, as_of=as_of)
     edition = ReportEdition(
         kind=kind,
@@ -137,15 +140,15 @@ def edition_create(
 
 
 @transaction.atomic
-def edition_start_from(*, source: ReportEdition, by: Viewer, as_of: date | None = None) -> ReportEdition:
+def edition_start_from(*, source: ReportEdition, viewer: Viewer, as_of: date | None = None) -> ReportEdition:
     """A new draft started from a published edition: its narrative and title copied, the figures live again."""
-    _check_board(by)
+    _check_board(viewer)
     if not source.is_published:
         raise ValidationError(_("A new edition starts from a published one; publish this edition first."))
     edition = edition_create(
         school_year=source.school_year,
         as_of=as_of or source.as_of,
-        by=by,
+        viewer=viewer,
         title=source.title,
         kind=source.kind,
         dates=dict(source.area_dates()) if as_of is None else {},
@@ -161,7 +164,7 @@ def edition_update(
     *,
     edition_id: int,
     version: int,
-    by: Viewer,
+    viewer: Viewer,
     narrative: dict[str, str] | None = None,
     title: str | None = None,
     as_of: date | None = None,
@@ -169,7 +172,7 @@ def edition_update(
 ) -> ReportEdition:
     """Change a draft's narrative (only the slots given), title, date or the areas' own dates (all of them, when
     given); refused once published or when stale."""
-    _check_board(by)
+    _check_board(viewer)
     edition = _locked(edition_id, version)
     if edition.is_published:
         raise ValidationError(_("A published edition is frozen; start a new edition from it to change it."))
@@ -197,9 +200,9 @@ def edition_update(
 
 
 @transaction.atomic
-def edition_publish(*, edition_id: int, version: int, by: Viewer) -> ReportEdition:
+def edition_publish(*, edition_id: int, version: int, viewer: Viewer) -> ReportEdition:
     """Publish a draft: its figures are computed once more and frozen with its text; it never changes again."""
-    author = _check_board(by)
+    author = _check_board(viewer)
     edition = _locked(edition_id, version)
     if edition.is_published:
         raise ValidationError(_("This edition is already published."))
@@ -219,9 +222,9 @@ def edition_publish(*, edition_id: int, version: int, by: Viewer) -> ReportEditi
 
 
 @transaction.atomic
-def edition_delete(*, edition_id: int, version: int, by: Viewer) -> None:
+def edition_delete(*, edition_id: int, version: int, viewer: Viewer) -> None:
     """Delete a draft; a published edition is kept for ever."""
-    _check_board(by)
+    _check_board(viewer)
     edition = _locked(edition_id, version)
     if edition.is_published:
         raise ValidationError(_("A published edition cannot be deleted."))

@@ -80,7 +80,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
 
 
 def _can_write(user: Any) -> bool:
-    return services.board_writes_reports(user)
+    return services.board_writes_reports(viewer=user)
 
 
 def _edition(request: HttpRequest, pk: int) -> ReportEdition:
@@ -110,7 +110,7 @@ def edition_list_view(request: HttpRequest) -> HttpResponse:
                     as_of=form.cleaned_data["as_of"],
                     title=form.cleaned_data["title"],
                     dates=form.area_dates(),
-                    by=request.user,
+                    viewer=request.user,
                 )
             except ValidationError as error:
                 add_service_error(form, error)
@@ -170,7 +170,7 @@ def edition_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 narrative=form.narrative(),
                 title=form.cleaned_data["title"],
                 dates=form.area_dates(),
-                by=request.user,
+                viewer=request.user,
             )
         except ValidationError as error:
             add_service_error(form, error)
@@ -193,14 +193,14 @@ def edition_action_view(request: HttpRequest, pk: int, action: str) -> HttpRespo
         return redirect(edition)
     try:
         if action == "publish":
-            services.edition_publish(edition_id=edition.pk, version=version, by=request.user)
+            services.edition_publish(edition_id=edition.pk, version=version, viewer=request.user)
             messages.success(request, _("The edition is published; its figures and text are frozen."))
         elif action == "start-from":
-            new = services.edition_start_from(source=edition, by=request.user)
+            new = services.edition_start_from(source=edition, viewer=request.user)
             messages.success(request, _("A new draft edition was started from this one."))
             return redirect(new)
         elif action == "delete":
-            services.edition_delete(edition_id=edition.pk, version=version, by=request.user)
+            services.edition_delete(edition_id=edition.pk, version=version, viewer=request.user)
             messages.success(request, _("The draft was deleted."))
             return redirect("reports:edition_list")
         else:

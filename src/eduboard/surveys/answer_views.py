@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from eduboard.core.public import client_address, over_limit, render_in, url_language
-from eduboard.surveys import services
+from eduboard.surveys import rules, selectors, services
 from eduboard.surveys.choices import ANSWER_LABELS, SCALES, QuestionKind
 from eduboard.surveys.models import Response, Survey, SurveyLink
 
@@ -83,7 +83,7 @@ def answer_start_view(request: HttpRequest, lang: str) -> HttpResponse:
                 error, status = _("Too many codes were tried from this device; wait ten minutes."), 429
             else:
                 try:
-                    answer = services.start_with_code(request.POST.get("code", ""))
+                    answer = services.response_start_with_code(code=request.POST.get("code", ""))
                 except ValidationError as problem:
                     error, status = " ".join(problem.messages), 400
                 else:
@@ -102,12 +102,12 @@ def answer_link_view(request: HttpRequest, lang: str, token: str) -> HttpRespons
     if _device_response(request, link.survey) is not None:
         return redirect(target)
     error = ""
-    if not link.active or not services.is_open(link.survey):
+    if not link.active or not rules.is_open(link.survey):
         with translation.override(lang):
             error = _("This survey is not taking answers now.")
     elif request.method == "POST":
         try:
-            answer = services.start_with_link(link)
+            answer = services.response_start_with_link(link=link)
         except ValidationError as problem:
             with translation.override(lang):
                 error = " ".join(str(m) for m in problem.messages)
@@ -120,7 +120,7 @@ def answer_link_view(request: HttpRequest, lang: str, token: str) -> HttpRespons
 def _questions(answer: Response, lang: str, given: dict[str, list[str]]) -> list[dict[str, Any]]:
     """Each question with its text in `lang`, its answers (code, label, chosen) and the value given."""
     shown = []
-    for question in services.questions_for(answer):
+    for question in selectors.questions_for(answer):
         values = given.get(question.code, [])
         codes = SCALES.get(question.kind) or [str(choice) for choice in question.choices]
         options = [{"code": code, "label": ANSWER_LABELS.get(code, code), "chosen": code in values} for code in codes]
@@ -157,17 +157,17 @@ def answer_form_view(request: HttpRequest, lang: str, code: str) -> HttpResponse
     saved = False
     status = 200
     if request.method == "POST":
-        given = {question.code: request.POST.getlist(question.code) for question in services.questions_for(answer)}
+        given = {question.code: request.POST.getlist(question.code) for question in selectors.questions_for(answer)}
         finish = request.POST.get("action") == "finish"
         with translation.override(lang):
             try:
-                errors = services.save_answers(response=answer, values=given, finish=finish).errors
+                errors = services.response_answers_save(response=answer, values=given, finish=finish).errors
             except ValidationError:
                 return _page(request, lang, "surveys/answer_done.html", context, 409)
         if answer.finished:
             return redirect(request.path)
         saved, status = not errors, 400 if errors else 200
-    given = services.current_answers(answer)
+    given = selectors.current_answers(answer)
     if errors:  # show what was typed, also where it was refused
         given |= {code: request.POST.getlist(code) for code in errors}
     with translation.override(lang):

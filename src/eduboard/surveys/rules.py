@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count
@@ -23,10 +24,21 @@ from django.utils.translation import gettext as _
 
 from eduboard.core.scope import Viewer, sees_whole_city
 
+if TYPE_CHECKING:
+    from eduboard.surveys.models import Survey
+
 
 def is_closed(closes_on: date | None, *, today: date | None = None) -> bool:
     """Whether a survey that closes on `closes_on` is closed: its last day has passed."""
     return closes_on is not None and closes_on < (today or timezone.localdate())
+
+
+def is_open(survey: Survey, *, today: date | None = None) -> bool:
+    """Whether the survey takes answers today (within its period, where one is set)."""
+    today = today or timezone.localdate()
+    return (survey.opens_on is None or survey.opens_on <= today) and (
+        survey.closes_on is None or today <= survey.closes_on
+    )
 
 
 def frozen_message(code: str, closes_on: date) -> str:

@@ -19,7 +19,15 @@ from eduboard.people.models import Employment
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import active_enrolments, reporting_school_year
-from eduboard.surveys.choices import AUDIENCE_GRADES, CHOICE_KINDS, COUNTED_KINDS, MIN_ANSWERS, SCALES, Audience
+from eduboard.surveys.choices import (
+    AUDIENCE_GRADES,
+    CHOICE_KINDS,
+    COUNTED_KINDS,
+    MIN_ANSWERS,
+    SCALES,
+    Audience,
+    QuestionKind,
+)
 from eduboard.surveys.models import Answer, Population, Question, Response, Survey, answer_parts
 
 # Institution types by the groups results are cut by (seed 002 sets schools beside preschools).
@@ -245,3 +253,23 @@ def finished_by_institution(*, survey: Survey, audience: str, visible_to: Viewer
         .values_list("institution_id", "n")
         .order_by()
     )
+
+
+def questions_for(response: Response) -> list[Question]:
+    """The questions a response answers: those of its survey for its audience, in order."""
+    return list(response.survey.questions.filter(audience=response.audience).order_by("position", "code"))
+
+
+def current_answers(response: Response) -> dict[str, list[str]]:
+    """The answers saved so far, by question code (a multiple choice: its parts)."""
+    return {
+        code: answer_parts(value) if kind == QuestionKind.MULTIPLE else [value]
+        for code, kind, value in Answer.objects.filter(response=response).values_list(
+            "question__code", "question__kind", "value"
+        )
+    }
+
+
+def audiences_of(survey: Survey) -> list[str]:
+    """The survey's audiences in the order their questions come."""
+    return list(dict.fromkeys(survey.questions.order_by("position", "code").values_list("audience", flat=True)))

@@ -10,15 +10,15 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from eduboard.core.audit import audit_bulk_write
+from eduboard.core.scope import Viewer
 from eduboard.core.text import CONTROL_CHARACTER, validate_no_control_characters
 from eduboard.registry.models import Group, Institution
 from eduboard.surveys.choices import (
@@ -30,7 +30,9 @@ from eduboard.surveys.choices import (
     QuestionKind,
     grade_band,
 )
-from eduboard.surveys.models import AccessCode, Answer, Question, Response, Survey, SurveyLink, answer_parts
+from eduboard.surveys.models import AccessCode, Answer, Question, Response, Survey, SurveyLink
+from eduboard.surveys.rules import is_open
+from eduboard.surveys.selectors import questions_for
 
 MAX_CODES = 500  # codes issued at once
 MAX_TEXT = 2000  # characters of a free-text answer
@@ -45,9 +47,9 @@ def _next_year(day: date | None) -> date | None:
         return day.replace(year=day.year + 1, day=28)
 
 
-def copy_survey(*, survey: Survey, code: str, actor: Any) -> Survey:
+def survey_copy(*, viewer: Viewer, survey: Survey, code: str) -> Survey:
     """A copy of `survey` for the next round: its questions, titles and dates a year on, compared with it."""
-    if not actor.has_perm("surveys.add_survey"):
+    if not viewer.has_perm("surveys.add_survey"):
         raise PermissionDenied(_("Only the board copies surveys."))
     if Survey.objects.filter(code=code).exists():
         raise ValidationError({"code": _("There is a survey with the code %s already.") % code})
@@ -79,7 +81,7 @@ def copy_survey(*, survey: Survey, code: str, actor: Any) -> Survey:
             for q in survey.questions.all()
         )
         audit_bulk_write(
-            actor=actor, model=Question, action=LogEntry.Action.CREATE, rows=copy.questions.count(),
+            actor=viewer, model=Question, action=LogEntry.Action.CREATE, rows=copy.questions.count(),
             what=f"questions copied from {survey.code}", instance=copy,
         )  # fmt: skip
     return copy
@@ -94,20 +96,20 @@ def _check_audience(survey: Survey, audience: str) -> None:
         raise ValidationError({"audience": _("The survey has no questions for this audience.")})
 
 
-def issue_codes(
+def access_codes_issue(
     *,
+    viewer: Viewer,
     survey: Survey,
     institution: Institution,
     audience: str,
     count: int,
-    actor: Any,
     group: Group | None = None,
     label: str = "",
 ) -> list[AccessCode]:
     """`count` one-time codes for a class (`group`: its grade band and name) or an institution's audience."""
-    if not actor.has_perm("surveys.add_response"):
+    if not viewer.has_perm("surveys.add_response"):
         raise PermissionDenied(_("Your role does not issue survey codes."))
-    if not Institution.objects.editable_by(actor).filter(pk=institution.pk).exists():
+    if not Institution.objects.editable_by(viewer).filter(pk=institution.pk).exists():
         raise PermissionDenied(_("This institution is not in your scope."))
     if group is not None and group.institution_id != institution.pk:
         raise ValidationError({"group": _("The class is not of this institution.")})
@@ -136,11 +138,11 @@ def issue_codes(
     return codes
 
 
-def link_for(*, survey: Survey, institution: Institution, audience: str, actor: Any) -> SurveyLink:
+def survey_link_get_or_create(*, viewer: Viewer, survey: Survey, institution: Institution, audience: str) -> SurveyLink:
     """The institution's open answering link for an audience (parents), made the first time it is asked for."""
-    if not actor.has_perm("surveys.add_response"):
+    if not viewer.has_perm("surveys.add_response"):
         raise PermissionDenied(_("Your role does not hand out survey links."))
-    if not Institution.objects.editable_by(actor).filter(pk=institution.pk).exists():
+    if not Institution.objects.editable_by(viewer).filter(pk=institution.pk).exists():
         raise PermissionDenied(_("This institution is not in your scope."))
     _check_audience(survey, audience)
     link, _created = SurveyLink.objects.get_or_create(
@@ -152,12 +154,14 @@ def link_for(*, survey: Survey, institution: Institution, audience: str, actor: 
     return link
 
 
-def links_for(*, survey: Survey, institutions: Any, audience: str, actor: Any) -> list[SurveyLink]:
-    """The open links of every institution the actor may change (made where missing), in a fixed number of
+def survey_links_get_or_create(
+    *, viewer: Viewer, survey: Survey, institutions: QuerySet[Institution], audience: str
+) -> list[SurveyLink]:
+    """The open links of every institution the viewer may change (made where missing), in a fixed number of
     queries whatever their number."""
-    if not actor.has_perm("surveys.add_response"):
+    if not viewer.has_perm("surveys.add_response"):
         raise PermissionDenied(_("Your role does not hand out survey links."))
-    institutions = Institution.objects.editable_by(actor).filter(pk__in=institutions.values("pk"))
+    institutions = Institution.objects.editable_by(viewer).filter(pk__in=institutions.values("pk"))
     _check_audience(survey, audience)
     have = set(SurveyLink.objects.filter(survey=survey, audience=audience).values_list("institution_id", flat=True))
     missing = [pk for pk in institutions.values_list("pk", flat=True) if pk not in have]
@@ -169,21 +173,13 @@ def links_for(*, survey: Survey, institutions: Any, audience: str, actor: Any) -
         ignore_conflicts=True,
     )
     audit_bulk_write(
-        actor=actor, model=SurveyLink, action=LogEntry.Action.CREATE, rows=len(missing),
+        actor=viewer, model=SurveyLink, action=LogEntry.Action.CREATE, rows=len(missing),
         what=f"answering links of {survey.code} for {audience}", ids=missing,
     )  # fmt: skip
     return list(
         SurveyLink.objects.filter(survey=survey, audience=audience, institution__in=institutions)
         .select_related("institution")
         .order_by("institution__sort_name")
-    )
-
-
-def is_open(survey: Survey, *, today: date | None = None) -> bool:
-    """Whether the survey takes answers today (within its period, where one is set)."""
-    today = today or timezone.localdate()
-    return (survey.opens_on is None or survey.opens_on <= today) and (
-        survey.closes_on is None or today <= survey.closes_on
     )
 
 
@@ -203,7 +199,7 @@ def _start(*, survey: Survey, institution_id: int, audience: str, band: str) -> 
     )
 
 
-def start_with_code(code: str) -> Response:
+def response_start_with_code(*, code: str) -> Response:
     """Use a one-time code: it is spent at once (a second use is refused, also by a second device at the same
     moment) and an unfinished response of its institution, audience and grade band begins, unlinked from it."""
     text = "".join(ch for ch in code.upper() if ch.isalnum())[:16]
@@ -219,7 +215,7 @@ def start_with_code(code: str) -> Response:
         )
 
 
-def start_with_link(link: SurveyLink) -> Response:
+def response_start_with_link(*, link: SurveyLink) -> Response:
     """Begin an answer through an institution's open link."""
     if not link.active:
         raise ValidationError(_("This link has been closed."), code="closed")
@@ -264,21 +260,7 @@ def _parse(question: Question, values: list[str]) -> str | None:
     return text
 
 
-def questions_for(response: Response) -> list[Question]:
-    return list(response.survey.questions.filter(audience=response.audience).order_by("position", "code"))
-
-
-def current_answers(response: Response) -> dict[str, list[str]]:
-    """The answers saved so far, by question code (a multiple choice: its parts)."""
-    return {
-        code: answer_parts(value) if kind == QuestionKind.MULTIPLE else [value]
-        for code, kind, value in Answer.objects.filter(response=response).values_list(
-            "question__code", "question__kind", "value"
-        )
-    }
-
-
-def save_answers(*, response: Response, values: dict[str, list[str]], finish: bool) -> AnswerProblems:
+def response_answers_save(*, response: Response, values: dict[str, list[str]], finish: bool) -> AnswerProblems:
     """Save the answers given (by question code) to an unfinished response, and finish it when asked and every
     answer is valid. A finished response is never changed: saving to it is refused."""
     questions = questions_for(response)
@@ -311,11 +293,6 @@ def save_answers(*, response: Response, values: dict[str, list[str]], finish: bo
             Response.objects.filter(pk=locked.pk).update(finished=True)
             response.finished = True
     return AnswerProblems(errors=problems)
-
-
-def audiences_of(survey: Survey) -> list[str]:
-    """The survey's audiences in the order their questions come."""
-    return list(dict.fromkeys(survey.questions.order_by("position", "code").values_list("audience", flat=True)))
 
 
 PARENTS = Audience.PARENTS.value

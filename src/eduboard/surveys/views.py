@@ -27,7 +27,7 @@ from eduboard.core.numbers import chart_number
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.registry.models import Institution
-from eduboard.surveys import selectors, services
+from eduboard.surveys import rules, selectors, services
 from eduboard.surveys.choices import Audience
 from eduboard.surveys.forms import CodesForm, CopyForm, ResultsFilterForm, SurveyForm
 from eduboard.surveys.models import AccessCode, Survey
@@ -147,7 +147,7 @@ def survey_detail_view(request: HttpRequest, code: str) -> HttpResponse:
             "can_copy": request.user.has_perm("surveys.add_survey"),
             "can_issue": request.user.has_perm("surveys.add_response"),
             "copy_form": CopyForm(),
-            "is_open": services.is_open(survey),
+            "is_open": rules.is_open(survey),
         },
     )
 
@@ -184,7 +184,7 @@ def survey_copy_view(request: HttpRequest, code: str) -> HttpResponse:
             messages.error(request, str(message))
         return redirect("surveys:survey_detail", code=survey.code)
     try:
-        copy = services.copy_survey(survey=survey, code=form.cleaned_data["code"], actor=request.user)
+        copy = services.survey_copy(survey=survey, code=form.cleaned_data["code"], viewer=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -198,17 +198,17 @@ def survey_codes_view(request: HttpRequest, code: str) -> HttpResponse:
     """Issue one-time codes for a class, see the lists issued (how many used, never by whom), and the parents'
     links of the institutions in scope."""
     survey = _survey(request, code)
-    audiences = services.audiences_of(survey)
+    audiences = selectors.audiences_of(survey)
     form = CodesForm(request.POST or None, viewer=request.user, audiences=audiences)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            issued = services.issue_codes(
+            issued = services.access_codes_issue(
                 survey=survey,
                 institution=data["institution"],
                 audience=data["audience"],
                 count=data["count"],
-                actor=request.user,
+                viewer=request.user,
                 group=data["group"],
                 label=data["label"],
             )
@@ -224,8 +224,8 @@ def survey_codes_view(request: HttpRequest, code: str) -> HttpResponse:
     lists = selectors.code_lists(survey=survey, visible_to=request.user)
     links = []
     if Audience.PARENTS in audiences:
-        made = services.links_for(
-            survey=survey, institutions=institutions, audience=Audience.PARENTS, actor=request.user
+        made = services.survey_links_get_or_create(
+            survey=survey, institutions=institutions, audience=Audience.PARENTS, viewer=request.user
         )
         answered = selectors.finished_by_institution(survey=survey, audience=Audience.PARENTS, visible_to=request.user)
         for link in made:

@@ -1,0 +1,174 @@
+"""The centre's API (/api/innovation/...): activities, slots, bookings, visits and visitor cards, read-only, scoped as
+the pages are. A centre's staff read their centre's rows (list and detail); another centre's row answers 404 as a
+missing one; the public is refused; a list's queries do not grow with its rows; a booking never shows its token
+nor a card its secret code; the statistics route beside them answers as before."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, time
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from eduboard.accounts.models import User
+from eduboard.accounts.roles import Role
+from eduboard.centre.models import Activity, AgeBand, Booking, Card, Module, Slot, Visit
+from eduboard.competitions.reference import ensure_reference
+from eduboard.registry.models import Institution
+from tests.factories import InstitutionFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROUTES = ("activities", "slots", "bookings", "visits", "cards")
+
+
+def centre_rows(centre: Institution, tag: str, count: int = 1) -> dict[str, list[Any]]:
+    """`count` rows of each kind at `centre`: an activity with a slot and a booking, a visit and a card."""
+    ensure_reference()
+    rows: dict[str, list[Any]] = {route: [] for route in ROUTES}
+    for n in range(count):
+        activity = Activity.objects.create(
+            centre=centre, code=f"{tag}-{n}", kind="workshop", module=Module.objects.get(code="ecology"),
+            duration_min=60, places=20, languages="lv", title_lv=f"Darbnīca {tag} {n}", published=True,
+        )  # fmt: skip
+        activity.age_bands.set(AgeBand.objects.filter(code__in=["7-10", "10-15"]))
+        slot = Slot.objects.create(activity=activity, date=date(2099, 5, 4), start=time(10), end=time(11), places=20)
+        booking = Booking.objects.create(
+            slot=slot, school_name=f"Skola {tag}", municipality="Novads", contact_name="Anna",
+            email="anna@example.lv", phone="+37120000000", group_size=5, grade="5", language="lv",
+            token=f"secret-token-{tag}-{n}",
+        )  # fmt: skip
+        visit = Visit.objects.create(
+            centre=centre, kind="walk_in", activity=activity, date=date(2099, 5, 4), school_name="Apmeklētāji",
+            learners=3, module=activity.module,
+        )  # fmt: skip
+        card = Card.objects.create(
+            centre=centre, number=f"{tag[:2]}{n:08d}", code_hash="pbkdf2$secret-hash", issued_on=date(2025, 1, 10)
+        )
+        for route, row in zip(ROUTES, (activity, slot, booking, visit, card), strict=True):
+            rows[route].append(row)
+    return rows
+
+
+@pytest.fixture
+def centres(db: None) -> tuple[Institution, Institution]:
+    return (
+        InstitutionFactory(name="Daugavpils Inovāciju centrs", type="innovation_centre"),
+        InstitutionFactory(name="Cits centrs", type="innovation_centre"),
+    )
+
+
+def listed(client: Client, url: str) -> list[dict[str, Any]]:
+    response = client.get(url)
+    assert response.status_code == 200, response.content
+    results: list[dict[str, Any]] = response.json()["results"]
+    return results
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_centres_staff_read_their_rows_and_another_centres_row_is_not_found(
+    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+) -> None:
+    own, other = centres
+    mine, foreign = centre_rows(own, "aa")[route][0], centre_rows(other, "bb")[route][0]
+    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[own]))
+    url = f"/api/innovation/{route}/"
+    assert [row["id"] for row in listed(staff, url)] == [mine.pk]
+    detail = staff.get(f"{url}{mine.pk}/")
+    assert detail.status_code == 200 and detail.json()["id"] == mine.pk
+    assert staff.get(f"{url}{foreign.pk}/").status_code == 404
+    board = signed_in(UserFactory(role=Role.BOARD_ANALYST))
+    assert {row["id"] for row in listed(board, url)} == {mine.pk, foreign.pk}
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_the_public_is_refused(route: str, centres: tuple[Institution, Institution]) -> None:
+    row = centre_rows(centres[0], "aa")[route][0]
+    public = Client()
+    assert public.get(f"/api/innovation/{route}/").status_code in (401, 403)
+    assert public.get(f"/api/innovation/{route}/{row.pk}/").status_code in (401, 403)
+
+
+def test_a_role_without_the_centres_permissions_is_refused(
+    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+) -> None:
+    centre_rows(centres[0], "aa")
+    teacher = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[centres[0]]))
+    assert [teacher.get(f"/api/innovation/{route}/").status_code for route in ROUTES] == [403] * len(ROUTES)
+
+
+def test_a_schools_head_reads_the_bookings_made_for_their_school(
+    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+) -> None:
+    """As on the bookings page: the centre's bookings for its staff, and a city school's own ones for its head."""
+    school = InstitutionFactory(name="Daugavpils 3. vidusskola")
+    booking = centre_rows(centres[0], "aa")["bookings"][0]
+    Booking.objects.filter(pk=booking.pk).update(school=school)
+    head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school]))
+    assert [row["id"] for row in listed(head, "/api/innovation/bookings/")] == [booking.pk]
+    assert listed(head, "/api/innovation/activities/") == []
+
+
+def test_a_booking_shows_the_teachers_contact_but_never_its_token_and_a_card_never_its_code(
+    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+) -> None:
+    rows = centre_rows(centres[0], "aa")
+    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
+    booking = staff.get(f"/api/innovation/bookings/{rows['bookings'][0].pk}/").json()
+    assert (booking["contact_name"], booking["email"], booking["phone"]) == ("Anna", "anna@example.lv", "+37120000000")
+    assert booking["activity"] == "aa-0" and booking["date"] == "2099-05-04"
+    card = staff.get(f"/api/innovation/cards/{rows['cards'][0].pk}/").json()
+    answers = f"{booking}{card}{staff.get('/api/innovation/bookings/').content.decode()}"
+    assert "token" not in booking and "secret-token" not in answers
+    assert "code_hash" not in card and "secret-hash" not in answers
+    activity = staff.get(f"/api/innovation/activities/{rows['activities'][0].pk}/").json()
+    assert activity["module"] == "ecology" and activity["age_bands"] == ["7-10", "10-15"]
+
+
+def test_filters_and_sorting_of_the_lists(
+    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+) -> None:
+    rows = centre_rows(centres[0], "aa", count=3)
+    Activity.objects.filter(pk=rows["activities"][0].pk).update(published=False)
+    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
+    drafts = listed(staff, "/api/innovation/activities/?published=false")
+    assert [row["code"] for row in drafts] == ["aa-0"]
+    assert staff.get("/api/innovation/activities/?published=maybe").status_code == 400
+    codes = [row["code"] for row in listed(staff, "/api/innovation/activities/?ordering=-code")]
+    assert codes == ["aa-2", "aa-1", "aa-0"]
+    assert len(listed(staff, "/api/innovation/bookings/?status=requested&date_from=2099-05-01")) == 3
+    assert listed(staff, "/api/innovation/visits/?date_to=2099-05-03") == []
+
+
+def queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_lists_queries_do_not_grow_with_its_rows(
+    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+) -> None:
+    centre_rows(centres[0], "aa", count=2)
+    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
+    url = f"/api/innovation/{route}/"
+    queries(staff, url)  # the session and the role's permissions, cached after the first request
+    few = queries(staff, url)
+    centre_rows(centres[0], "ab", count=6)
+    assert len(listed(staff, url)) == 8
+    assert queries(staff, url) == few
+
+
+def test_the_statistics_route_answers_as_before(
+    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+) -> None:
+    centre_rows(centres[0], "aa")
+    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
+    answer = staff.get("/api/innovation/stats/", {"from": "2099-05-01", "to": "2099-05-31"})
+    assert answer.status_code == 200 and isinstance(answer.json(), dict)
