@@ -425,21 +425,21 @@ def build_world() -> World:
             school_name=f"Skola {tag[where]}", municipality="Novads", contact_name="Anna", email="anna@example.lv",
             phone="1", group_size=5, grade="5", language="lv",
         )  # fmt: skip
-        bookings.append(innovation_services.book(slot=slot, request=wanted))
+        bookings.append(innovation_services.booking_create(slot=slot, request=wanted))
     pairs["booking"] = Pair(*bookings)
     pairs["activity"] = Pair(*activities)
     pairs["slot"] = Pair(*soon)
     # a visitor card of each centre, given to a class, with points recorded on it today (the leaderboards)
     cards = [
-        innovation_services.issue_cards(
-            centre=where, actor=users[Role.BOARD_ADMIN], count=1, school_name=f"Punktu vācēji {tag[where]}"
+        innovation_services.cards_issue(
+            viewer=users[Role.BOARD_ADMIN], centre=where, count=1, school_name=f"Punktu vācēji {tag[where]}"
         )[0]
         for where in (a, b)
     ]
     pairs["card"] = Pair(*cards)
     pairs["pointentry"] = Pair(
         *(
-            innovation_services.record_points(actor=users[Role.BOARD_ADMIN], card=card.number, task="Robots", points=5)
+            innovation_services.points_record(viewer=users[Role.BOARD_ADMIN], card=card.number, task="Robots", points=5)
             for card in cards
         )
     )

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.centre import services
+from eduboard.centre import rules, services
 from eduboard.centre.choices import PLACES_PER_ADDRESS_DAY
 from eduboard.centre.models import Booking, Slot
 from eduboard.core.models import RateCount
@@ -162,19 +162,23 @@ def test_a_large_group_waits_as_requested_holding_no_places_until_the_centre_con
     centre = make_centre()
     slot = term_slots(centre, places=100, count=10)[0]
     assert slot.activity.confirm_group_over == 30  # the documented default
-    large = services.book(slot=slot, request=request(31))
+    large = services.booking_create(slot=slot, request=request(31))
     assert large.status == "requested" and Slot.objects.get(pk=slot.pk).booked == 0
-    small = services.book(slot=slot, request=request(30, school="Preiļu 1. pamatskola"))
+    small = services.booking_create(slot=slot, request=request(30, school="Preiļu 1. pamatskola"))
     assert small.status == "confirmed" and Slot.objects.get(pk=slot.pk).booked == 30
     with pytest.raises(ValidationError) as full:  # a request larger than the places left is refused like a booking
-        services.book(slot=slot, request=request(71, school="Rēzeknes vidusskola"))
+        services.booking_create(slot=slot, request=request(71, school="Rēzeknes vidusskola"))
     assert full.value.code == "full"
     staff = UserFactory(role=Role.CENTRE_STAFF, institutions=[centre])
-    services.change_status(booking_id=small.pk, status="cancelled", actor=staff, expected_version=1)
-    confirmed = services.change_status(booking_id=large.pk, status="confirmed", actor=staff, expected_version=1)
+    services.booking_status_change(viewer=staff, booking_id=small.pk, status="cancelled", expected_version=1)
+    confirmed = services.booking_status_change(
+        viewer=staff, booking_id=large.pk, status="confirmed", expected_version=1
+    )
     assert confirmed.status == "confirmed" and Slot.objects.get(pk=slot.pk).booked == 31
-    cancelled_request = services.book(slot=slot, request=request(40, school="Līvānu vidusskola"))
-    services.change_status(booking_id=cancelled_request.pk, status="cancelled", actor=staff, expected_version=1)
+    cancelled_request = services.booking_create(slot=slot, request=request(40, school="Līvānu vidusskola"))
+    services.booking_status_change(
+        viewer=staff, booking_id=cancelled_request.pk, status="cancelled", expected_version=1
+    )
     assert Slot.objects.get(pk=slot.pk).booked == 31  # cancelling a request frees nothing it did not hold
 
 
@@ -184,8 +188,8 @@ def test_the_activitys_own_group_size_decides() -> None:
     slot.activity.confirm_group_over = 15
     slot.activity.save()
     slot.refresh_from_db()
-    assert services.book(slot=slot, request=request(16)).status == "requested"
-    assert services.book(slot=slot, request=request(15, school="Cita skola")).status == "confirmed"
+    assert services.booking_create(slot=slot, request=request(16)).status == "requested"
+    assert services.booking_create(slot=slot, request=request(15, school="Cita skola")).status == "confirmed"
 
 
 @pytest.mark.django_db
@@ -195,12 +199,14 @@ def test_a_school_beyond_its_share_of_the_terms_places_waits() -> None:
     later = term_slots(centre, places=100, count=1, code="later")[0]
     Slot.objects.filter(pk=later.pk).update(date=date(term_day().year, 10, 1))  # another term: counted apart
     later.refresh_from_db()
-    assert services.book(slot=slots[0], request=request(30)).status == "confirmed"
-    assert services.book(slot=slots[1], request=request(20)).status == "confirmed"  # 50 of 50
-    third = services.book(slot=slots[2], request=request(5, school="  krāslavas VARAVĪKSNES  vidusskola"))
+    assert services.booking_create(slot=slots[0], request=request(30)).status == "confirmed"
+    assert services.booking_create(slot=slots[1], request=request(20)).status == "confirmed"  # 50 of 50
+    third = services.booking_create(slot=slots[2], request=request(5, school="  krāslavas VARAVĪKSNES  vidusskola"))
     assert third.status == "requested"  # the same school, written otherwise
-    assert services.book(slot=slots[2], request=request(5, school="Preiļu 1. pamatskola")).status == "confirmed"
-    assert services.book(slot=later, request=request(30)).status == "confirmed"
+    assert (
+        services.booking_create(slot=slots[2], request=request(5, school="Preiļu 1. pamatskola")).status == "confirmed"
+    )
+    assert services.booking_create(slot=later, request=request(30)).status == "confirmed"
     assert sum(s.booked for s in Slot.objects.filter(pk__in=[s.pk for s in slots])) == 55
 
 
@@ -237,7 +243,7 @@ def test_the_page_says_a_request_waits_and_the_mail_says_so(mailoutbox: list[Any
 @pytest.mark.django_db
 def test_after_too_large_a_group_the_teacher_corrects_the_size_and_books() -> None:
     slot = make_slot(make_centre(), places=20)
-    services.book(slot=slot, request=request(10, school="Cita skola"))
+    services.booking_create(slot=slot, request=request(10, school="Cita skola"))
     url = f"/centre/lv/slots/{slot.pk}/book/"
     client = Client()
     too_large = client.post(url, {**FORM, "group_size": "15"})
@@ -254,7 +260,7 @@ def test_after_too_large_a_group_the_teacher_corrects_the_size_and_books() -> No
 def test_the_staff_confirm_a_request_on_their_page(signed_in: Callable[[User], Client]) -> None:
     centre = make_centre()
     slot = term_slots(centre, places=60, count=10)[0]
-    booking = services.book(slot=slot, request=request(45))
+    booking = services.booking_create(slot=slot, request=request(45))
     staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centre]))
     listed = staff.get("/innovation/bookings/?status=requested")
     assert [b.pk for b in listed.context["object_list"]] == [booking.pk]
@@ -263,7 +269,7 @@ def test_the_staff_confirm_a_request_on_their_page(signed_in: Callable[[User], C
 
 
 def test_the_term_runs_september_to_december_and_january_to_august() -> None:
-    assert services.term_of(date(2025, 9, 1)) == (date(2025, 9, 1), date(2025, 12, 31))
-    assert services.term_of(date(2025, 12, 31)) == (date(2025, 9, 1), date(2025, 12, 31))
-    assert services.term_of(date(2026, 1, 1)) == (date(2026, 1, 1), date(2026, 8, 31))
-    assert services.term_of(date(2026, 8, 31)) == (date(2026, 1, 1), date(2026, 8, 31))
+    assert rules.term_of(date(2025, 9, 1)) == (date(2025, 9, 1), date(2025, 12, 31))
+    assert rules.term_of(date(2025, 12, 31)) == (date(2025, 9, 1), date(2025, 12, 31))
+    assert rules.term_of(date(2026, 1, 1)) == (date(2026, 1, 1), date(2026, 8, 31))
+    assert rules.term_of(date(2026, 8, 31)) == (date(2026, 1, 1), date(2026, 8, 31))

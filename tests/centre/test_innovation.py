@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.centre import services
+from eduboard.centre import rules, services
 from eduboard.centre.importers import ActivityImporter, SlotImporter, VisitImporter
 from eduboard.centre.models import Activity, AgeBand, Booking, Module, PointEntry, Slot, Visit
 from eduboard.centre.selectors import innovation_figures
@@ -90,29 +90,29 @@ def test_the_seeds_modules_and_age_bands_are_data() -> None:
 @pytest.mark.django_db
 def test_a_slot_is_never_overbooked_and_a_cancellation_frees_its_places() -> None:
     slot = make_slot(make_centre(), places=20)
-    services.book(slot=slot, request=request(12))
+    services.booking_create(slot=slot, request=request(12))
     with pytest.raises(ValidationError) as full:
-        services.book(slot=slot, request=request(9))
+        services.booking_create(slot=slot, request=request(9))
     assert full.value.code == "full"
-    last = services.book(slot=slot, request=request(8))
+    last = services.booking_create(slot=slot, request=request(8))
     assert Slot.objects.get().booked == 20
-    entry = services.join_waiting_list(slot=slot, request=request(5))
+    entry = services.waiting_list_join(slot=slot, request=request(5))
     assert entry.slot == slot
-    services.cancel_by_teacher(token=last.token)
+    services.booking_cancel_by_teacher(token=last.token)
     assert Slot.objects.get().booked == 12 and Booking.objects.get(pk=last.pk).status == "cancelled"
     with pytest.raises(ValidationError):
-        services.book(slot=slot, request=services.BookingRequest(**{**request(2).__dict__, "language": "en"}))
+        services.booking_create(slot=slot, request=services.BookingRequest(**{**request(2).__dict__, "language": "en"}))
 
 
 @pytest.mark.django_db
 def test_the_teacher_cancels_until_48_hours_before() -> None:
     slot = make_slot(make_centre(), days=3)
-    booking = services.book(slot=slot, request=request(5))
+    booking = services.booking_create(slot=slot, request=request(5))
     begins = timezone.make_aware(datetime.combine(slot.date, slot.start))
-    assert services.can_cancel(booking, now=begins - timedelta(hours=48))
-    assert not services.can_cancel(booking, now=begins - timedelta(hours=47, minutes=59))
+    assert rules.can_cancel(booking, now=begins - timedelta(hours=48))
+    assert not rules.can_cancel(booking, now=begins - timedelta(hours=47, minutes=59))
     with pytest.raises(ValidationError) as late:
-        services.cancel_by_teacher(token=booking.token, now=begins - timedelta(hours=47))
+        services.booking_cancel_by_teacher(token=booking.token, now=begins - timedelta(hours=47))
     assert late.value.code == "late" and Slot.objects.get().booked == 5
 
 
@@ -120,17 +120,19 @@ def test_the_teacher_cancels_until_48_hours_before() -> None:
 def test_the_centre_confirms_and_moves_bookings_of_its_own_only() -> None:
     centre = make_centre()
     slot, other_slot = make_slot(centre, places=10), make_slot(centre, places=10, days=11, code="robo-2")
-    booking = services.book(slot=slot, request=request(6))
+    booking = services.booking_create(slot=slot, request=request(6))
     staff = UserFactory(role=Role.CENTRE_STAFF, institutions=[centre])
     head = UserFactory(role=Role.INSTITUTION_HEAD, institutions=[InstitutionFactory()])
     with pytest.raises(Exception):  # noqa: B017  # a head manages no bookings
-        services.change_status(booking_id=booking.pk, status="confirmed", actor=head, expected_version=1)
-    confirmed = services.change_status(booking_id=booking.pk, status="confirmed", actor=staff, expected_version=1)
+        services.booking_status_change(viewer=head, booking_id=booking.pk, status="confirmed", expected_version=1)
+    confirmed = services.booking_status_change(
+        viewer=staff, booking_id=booking.pk, status="confirmed", expected_version=1
+    )
     assert confirmed.status == "confirmed"
     with pytest.raises(ValidationError) as stale:
-        services.change_status(booking_id=booking.pk, status="cancelled", actor=staff, expected_version=1)
+        services.booking_status_change(viewer=staff, booking_id=booking.pk, status="cancelled", expected_version=1)
     assert stale.value.code == "stale"
-    services.move(booking_id=booking.pk, to_slot_id=other_slot.pk, actor=staff, expected_version=2)
+    services.booking_move(viewer=staff, booking_id=booking.pk, to_slot_id=other_slot.pk, expected_version=2)
     assert (Slot.objects.get(pk=slot.pk).booked, Slot.objects.get(pk=other_slot.pk).booked) == (0, 6)
 
 
@@ -145,7 +147,7 @@ def test_concurrent_bookings_never_exceed_the_places_on_postgresql() -> None:
     def book_one() -> None:
         try:
             start.wait()
-            services.book(slot=Slot.objects.select_related("activity").get(pk=slot.pk), request=request(7))
+            services.booking_create(slot=Slot.objects.select_related("activity").get(pk=slot.pk), request=request(7))
             results.append("ok")
         except ValidationError as refused:
             results.append(str(refused.code))

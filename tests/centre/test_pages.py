@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.centre import services
+from eduboard.centre import rules
 from eduboard.centre.models import Booking, Card, PointEntry, Slot, Visit
 from eduboard.centre.views import feed_key
 from tests.centre.test_innovation import make_centre, make_slot
@@ -151,8 +151,8 @@ def test_cards_points_and_the_public_points_page(centre_world: dict, signed_in: 
     assert staff.post("/innovation/points/", {"card": number, "task": "Mikroskops", "points": "15"}).status_code == 302
     assert staff.post("/innovation/points/", {"card": "999999", "task": "Mikroskops", "points": "5"}).status_code == 200
     assert PointEntry.objects.count() == 1
-    code = services.new_card_code()  # the printed code is not stored: give the card a known one
-    Card.objects.filter(pk=cards[1].pk).update(code_hash=services.hash_card_code(code))
+    code = rules.new_card_code()  # the printed code is not stored: give the card a known one
+    Card.objects.filter(pk=cards[1].pk).update(code_hash=rules.hash_card_code(code))
     public = Client().post("/centre/en/card/", {"number": number, "code": code.lower()}).content.decode()
     assert "15" in public and "Mikroskops" in public and "Zinātņu" not in public
     board = staff.get(f"/innovation/leaderboard/?from={timezone.localdate()}&to={timezone.localdate()}")

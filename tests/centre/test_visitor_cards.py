@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.test import Client
 
 from eduboard.accounts.roles import Role
-from eduboard.centre import services
+from eduboard.centre import rules, services
 from eduboard.centre.choices import CARD_TRIES_PER_CARD_HOUR, CARD_TRIES_PER_HOUR
 from eduboard.centre.models import Card, PointEntry
 from tests.centre.test_innovation import make_centre
@@ -25,41 +25,41 @@ from tests.factories import UserFactory
 def cards_world(db: None) -> dict[str, object]:
     centre = make_centre()
     staff = UserFactory(role=Role.CENTRE_STAFF, institutions=[centre])
-    cards = services.issue_cards(centre=centre, actor=staff, count=40, school_name="Zinātņu vidusskola")
+    cards = services.cards_issue(viewer=staff, centre=centre, count=40, school_name="Zinātņu vidusskola")
     return {"centre": centre, "staff": staff, "cards": cards}
 
 
 def test_numbers_are_random_ten_digits_with_a_check_digit(cards_world: dict) -> None:
     numbers = sorted(card.number for card in cards_world["cards"])
     assert len(set(numbers)) == 40 and all(len(n) == 10 and n[0] != "0" for n in numbers)
-    assert all(services.card_number_well_formed(n) for n in numbers)
+    assert all(rules.card_number_well_formed(n) for n in numbers)
     gaps = {int(b) - int(a) for a, b in pairwise(numbers)}
     assert min(gaps) > 1000  # no sequence: one card's number tells nothing of the next
     assert Card.objects.filter(number__in=numbers).count() == 40
 
 
 def test_the_check_digit_catches_a_mistyped_digit_and_most_swaps() -> None:
-    number = services.new_card_number(Random(1))
+    number = rules.new_card_number(Random(1))
     for position in range(10):
         for digit in "0123456789":
             if digit != number[position]:
-                assert not services.card_number_well_formed(number[:position] + digit + number[position + 1 :])
+                assert not rules.card_number_well_formed(number[:position] + digit + number[position + 1 :])
     swapped = [
         number[:i] + number[i + 1] + number[i] + number[i + 2 :]
         for i in range(9)
         if number[i] != number[i + 1] and {number[i], number[i + 1]} != {"0", "9"}
     ]
-    assert swapped and not any(services.card_number_well_formed(s) for s in swapped)
-    assert services.luhn_digit("7992739871") == "3"  # the textbook example
+    assert swapped and not any(rules.card_number_well_formed(s) for s in swapped)
+    assert rules.luhn_digit("7992739871") == "3"  # the textbook example
 
 
 def test_a_mistyped_number_is_refused_at_the_exhibit(cards_world: dict) -> None:
     number = cards_world["cards"][0].number
     wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
     with pytest.raises(ValidationError) as typo:
-        services.record_points(actor=cards_world["staff"], card=wrong, task="Mikroskops", points=5)
+        services.points_record(viewer=cards_world["staff"], card=wrong, task="Mikroskops", points=5)
     assert typo.value.code == "typo"
-    entry = services.record_points(actor=cards_world["staff"], card=f"{number[:5]} {number[5:]}", task="X", points=5)
+    entry = services.points_record(viewer=cards_world["staff"], card=f"{number[:5]} {number[5:]}", task="X", points=5)
     assert entry.card.number == number
 
 
@@ -68,10 +68,10 @@ def test_the_code_is_printed_once_and_stored_only_as_a_hash(cards_world: dict) -
     assert len(card.code) == 9 and card.code[4] == "-"
     stored = Card.objects.get(pk=card.pk)
     assert stored.code == "" and card.code.replace("-", "") not in stored.code_hash
-    assert services.card_code_matches(stored, card.code)
-    assert services.card_code_matches(stored, card.code.lower().replace("-", " "))
-    assert not services.card_code_matches(stored, cards_world["cards"][1].code)
-    assert not services.card_code_matches(None, card.code)
+    assert rules.card_code_matches(stored, card.code)
+    assert rules.card_code_matches(stored, card.code.lower().replace("-", " "))
+    assert not rules.card_code_matches(stored, cards_world["cards"][1].code)
+    assert not rules.card_code_matches(None, card.code)
     codes = {c.code for c in cards_world["cards"]}
     assert len(codes) == 40
     printed = render_to_string("innovation/cards_pdf.html", {"cards": [(card, "")], "centre": cards_world["centre"]})
@@ -80,7 +80,7 @@ def test_the_code_is_printed_once_and_stored_only_as_a_hash(cards_world: dict) -
 
 def test_the_public_page_shows_points_only_with_the_cards_code(cards_world: dict) -> None:
     card = cards_world["cards"][0]
-    services.record_points(actor=cards_world["staff"], card=card.number, task="Gravitācijas tornis", points=17)
+    services.points_record(viewer=cards_world["staff"], card=card.number, task="Gravitācijas tornis", points=17)
     client = Client()
     asked = client.get(f"/centre/lv/card/?number={card.number}")
     assert asked.status_code == 200 and "Gravitācijas" not in asked.content.decode()
@@ -107,7 +107,7 @@ def test_wrong_codes_are_limited_per_card_and_per_address(cards_world: dict) -> 
     holder = Client(REMOTE_ADDR="10.9.9.9").post("/centre/lv/card/", {"number": card.number, "code": card.code})
     assert holder.status_code == 429 and "Ūdens" not in holder.content.decode()  # the card rests for the hour
     counter = Client(REMOTE_ADDR="10.2.0.1")
-    numbers = [services.new_card_number(Random(n)) for n in range(CARD_TRIES_PER_HOUR)]
+    numbers = [rules.new_card_number(Random(n)) for n in range(CARD_TRIES_PER_HOUR)]
     assert all(counter.post("/centre/lv/card/", {"number": n, "code": "AAAA-AAAA"}).status_code == 404 for n in numbers)
     limited = counter.post("/centre/lv/card/", {"number": other.number, "code": other.code})
     assert limited.status_code == 429 and "Tasks done" not in limited.content.decode()
@@ -115,7 +115,7 @@ def test_wrong_codes_are_limited_per_card_and_per_address(cards_world: dict) -> 
 
 def test_a_card_issued_before_codes_keeps_its_number_but_shows_nothing_publicly(cards_world: dict) -> None:
     old = Card.objects.create(centre=cards_world["centre"], number="100001", issued_on=date(2025, 10, 1))
-    services.record_points(actor=cards_world["staff"], card="100001", task="Tirgus spēle", points=8)
+    services.points_record(viewer=cards_world["staff"], card="100001", task="Tirgus spēle", points=8)
     assert old.points.count() == 1  # the printed number still collects points
     for code in ("", "AAAA-AAAA", "-"):
         answer = Client().post("/centre/lv/card/", {"number": "100001", "code": code})
@@ -125,5 +125,5 @@ def test_a_card_issued_before_codes_keeps_its_number_but_shows_nothing_publicly(
 def test_cards_are_issued_only_by_the_centres_staff(cards_world: dict) -> None:
     head = UserFactory(role=Role.INSTITUTION_HEAD)
     with pytest.raises(PermissionDenied):
-        services.issue_cards(centre=cards_world["centre"], actor=head, count=1)
+        services.cards_issue(viewer=head, centre=cards_world["centre"], count=1)
     assert Card.objects.count() == 40

@@ -24,8 +24,7 @@ from pdfminer.high_level import extract_text
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.competitions import brackets
-from eduboard.competitions import services as rules
+from eduboard.competitions import brackets, rules, selectors, services
 from eduboard.competitions.importers import TeamImporter
 from eduboard.competitions.models import Attempt, Competition, Discipline, Match, RobotCheck, Team
 from eduboard.competitions.reference import ensure_reference
@@ -162,31 +161,31 @@ def test_the_bracket_advances_by_itself_a_tie_is_fought_again_and_a_result_is_fi
     teams = add_teams(competition, "mini_sumo", 5)
     Team.objects.filter(pk=teams[4].pk).update(robot_check=RobotCheck.FAILED)  # not in the bracket
     mini = Discipline.objects.get(code="mini_sumo")
-    assert rules.draw_bracket(competition_id=competition.pk, discipline_id=mini.pk, actor=staff) == 4
+    assert services.bracket_draw(viewer=staff, competition_id=competition.pk, discipline_id=mini.pk) == 4
     with pytest.raises(ValidationError):
-        rules.draw_bracket(competition_id=competition.pk, discipline_id=mini.pk, actor=staff)
+        services.bracket_draw(viewer=staff, competition_id=competition.pk, discipline_id=mini.pk)
     first = list(Match.objects.filter(round=1).order_by("number"))
     assert [(m.team_a.seed, m.team_b.seed if m.team_b else None) for m in first] == [(1, 4), (2, 3)]
     for points in ((3, 0), (2, 2)):
         with pytest.raises(ValidationError):
-            rules.record_match(match_id=first[0].pk, actor=staff, expected_version=None, points_a=points[0],
-                               points_b=points[1])  # fmt: skip
-    tie = rules.record_match(match_id=first[0].pk, actor=staff, expected_version=None, points_a=1, points_b=1)
+            services.match_record(viewer=staff, match_id=first[0].pk, expected_version=None, points_a=points[0],
+                                  points_b=points[1])  # fmt: skip
+    tie = services.match_record(viewer=staff, match_id=first[0].pk, expected_version=None, points_a=1, points_b=1)
     assert tie.winner is None and tie.rematches == 1 and tie.history[0]["a"] == 1
     assert not Match.objects.filter(round=2).exists()
-    rules.record_match(match_id=first[0].pk, actor=staff, expected_version=None, points_a=2, points_b=0)
+    services.match_record(viewer=staff, match_id=first[0].pk, expected_version=None, points_a=2, points_b=0)
     assert not Match.objects.filter(round=2).exists()  # the round is not over yet
-    rules.record_match(match_id=first[1].pk, actor=staff, expected_version=None, points_a=0, points_b=2)
+    services.match_record(viewer=staff, match_id=first[1].pk, expected_version=None, points_a=0, points_b=2)
     second = Match.objects.filter(round=2)
     assert sorted(second.values_list("bracket", flat=True)) == ["L", "W"]
     with pytest.raises(ValidationError):  # round 2 is drawn: round 1 stands
-        rules.record_match(match_id=first[0].pk, actor=staff, expected_version=None, points_a=0, points_b=2)
+        services.match_record(viewer=staff, match_id=first[0].pk, expected_version=None, points_a=0, points_b=2)
     for _step in range(20):
         match = Match.objects.filter(winner__isnull=True).order_by("round", "number").first()
         if match is None:
             break
-        rules.record_match(match_id=match.pk, actor=staff, expected_version=None, points_a=2, points_b=1)
-    placings = rules.sumo_placings(competition, mini)
+        services.match_record(viewer=staff, match_id=match.pk, expected_version=None, points_a=2, points_b=1)
+    placings = selectors.sumo_placings(competition, mini)
     assert len(placings) == 4 and placings[0][0] == 1
     assert Counter(m.loser_id for m in Match.objects.all() if m.loser_id).most_common()[-1][1] >= 1
 
@@ -199,8 +198,8 @@ def test_robot_checks_follow_the_disciplines_rules() -> None:
     lego = add_teams(competition, "lego_sumo", 1, passed=False)[0]
 
     def check(team: Team, mass: int, width: int, length: int) -> Team:
-        return rules.check_robot(team_id=team.pk, actor=staff, expected_version=None, mass_g=mass, width_mm=width,
-                                 length_mm=length, height_mm=None)  # fmt: skip
+        return services.robot_check(viewer=staff, team_id=team.pk, expected_version=None, mass_g=mass, width_mm=width,
+                                    length_mm=length, height_mm=None)  # fmt: skip
 
     assert check(mini, 500, 100, 100).robot_check == RobotCheck.PASSED  # 10 × 10 cm and 500 g: allowed
     failed = check(mini, 501, 101, 100)
@@ -219,7 +218,7 @@ def test_line_followers_rank_by_their_best_time_then_the_next_best() -> None:
     line = Discipline.objects.get(code="line_follower")  # 3 attempts, 120 s a run
 
     def run(team: Team, number: int, ms: int | None) -> Attempt:
-        return rules.record_attempt(team_id=team.pk, actor=staff, number=number, time_ms=ms)
+        return services.attempt_record(viewer=staff, team_id=team.pk, number=number, time_ms=ms)
 
     run(a, 1, 20_500), run(a, 2, None), run(a, 3, 19_000)
     run(b, 1, 19_000), run(b, 2, 25_000)  # the same best as a; b's second best is worse than a's 20.5 s
@@ -228,7 +227,7 @@ def test_line_followers_rank_by_their_best_time_then_the_next_best() -> None:
     with pytest.raises(ValidationError):
         run(d, 4, 10_000)  # only 3 attempts
     run(c, 1, 30_000)  # entered again: corrected
-    ranking = rules.line_follower_ranking(competition, line)
+    ranking = selectors.line_follower_ranking(competition, line)
     assert [(row.place, row.team.name) for row in ranking] == [
         (1, "Komanda 1"),
         (2, "Komanda 2"),
@@ -305,7 +304,7 @@ def test_results_on_a_phone_page_and_scope(signed_in: Callable[[User], Client]) 
         assert client.post(page, {"match": wrong}).status_code == 404  # no such match: not a server error
     # Another centre's staff and a school's head cannot enter results or check robots.
     with pytest.raises(PermissionDenied):
-        rules.record_match(match_id=match.pk, actor=stranger, expected_version=None, points_a=0, points_b=2)
+        services.match_record(viewer=stranger, match_id=match.pk, expected_version=None, points_a=0, points_b=2)
     assert signed_in(stranger).get(reverse("competitions:competition_detail", args=[competition.pk])).status_code == 404
     head_client = signed_in(head)
     assert head_client.post(page, {"match": match.pk}).status_code == 404  # not their competition
@@ -319,7 +318,7 @@ def test_certificates_name_every_member_and_the_winners_places(signed_in: Callab
     staff = UserFactory(role=Role.CENTRE_STAFF, institutions=[centre])
     a, b = add_teams(competition, "line_follower", 2)
     Team.objects.filter(pk=b.pk).update(members=[{"name": "Ēriks", "age": 14}])
-    rules.record_attempt(team_id=a.pk, actor=staff, number=1, time_ms=15_000)
+    services.attempt_record(viewer=staff, team_id=a.pk, number=1, time_ms=15_000)
     answer = signed_in(staff).get(reverse("competitions:competition_certificates", args=[competition.pk]))
     assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
     text = extract_text(io.BytesIO(answer.content))
@@ -358,7 +357,7 @@ def test_the_teams_file_is_whole_or_nothing_and_idempotent_and_the_figures_count
     out = StringIO()
     call_command("innovation_stats", "competitions", "--year", "2025", stdout=out)
     assert json.loads(out.getvalue()) == {"competitions": 1, "teams": 3, "participants": 6, "schools": 2}
-    assert rules.competition_figures(year=2024) == {"competitions": 0, "teams": 0, "participants": 0, "schools": 0}
+    assert selectors.competition_figures(year=2024) == {"competitions": 0, "teams": 0, "participants": 0, "schools": 0}
 
 
 @pytest.mark.django_db
@@ -366,8 +365,8 @@ def test_a_random_draw_uses_every_passed_team_once() -> None:
     _centre, competition = centre_and_competition("lego_sumo")
     teams = add_teams(competition, "lego_sumo", 7)
     lego = Discipline.objects.get(code="lego_sumo")
-    rules.draw_bracket(
-        competition_id=competition.pk, discipline_id=lego.pk, actor=WHOLE_CITY, random_draw=True, rng=random.Random(3)
+    services.bracket_draw(
+        viewer=WHOLE_CITY, competition_id=competition.pk, discipline_id=lego.pk, random_draw=True, rng=random.Random(3)
     )
     seeds = sorted(Team.objects.filter(pk__in=[t.pk for t in teams]).values_list("seed", flat=True))
     assert seeds == list(range(1, 8))

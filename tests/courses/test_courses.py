@@ -29,7 +29,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.imports import ImportFailed
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.courses import services as rules
+from eduboard.courses import rules, selectors, services
 from eduboard.courses.importers import CourseAttendanceImporter
 from eduboard.courses.models import Attendance, Course, CourseSession, Participant
 from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, TrainingRequirement
@@ -80,17 +80,17 @@ class World:
             lecturer="Dr. Jānis Ozols",
             **values,
         )
-        rules.save_course(course, actor=self.staff, expected_version=None)
+        services.course_save(viewer=self.staff, course=course, expected_version=None)
         for week in range(sessions):
-            rules.save_session(
-                CourseSession(course=course, date=start + timedelta(days=7 * week), hours=3), actor=self.staff
+            services.course_session_save(
+                viewer=self.staff, session=CourseSession(course=course, date=start + timedelta(days=7 * week), hours=3)
             )
         return course
 
     def attend(self, participant: Participant, present_at: int) -> None:
         """Present at the first `present_at` sessions of the course, absent at the others."""
         for index, session in enumerate(participant.course.sessions.order_by("date")):
-            rules.record_attendance(session, {participant.pk: index < present_at}, self.staff)
+            services.attendance_record(viewer=self.staff, session=session, marks={participant.pk: index < present_at})
 
 
 @pytest.fixture
@@ -103,14 +103,18 @@ def world() -> World:
 
 def test_a_certificate_needs_the_required_share_exactly_and_numbers_run_over_the_years_courses(world: World) -> None:
     course = world.course(required_percent=75)
-    anna = rules.register(course, world.staff, staff_member=world.teacher("Anna", "Liepa", world.school_a))
-    boris = rules.register(course, world.staff, name="Boriss Petrovs", school_name="Krāslavas vidusskola")
-    eva = rules.register(course, world.staff, name="Eva Kalna", school=world.school_b)
+    anna = services.participant_register(
+        viewer=world.staff, course=course, staff_member=world.teacher("Anna", "Liepa", world.school_a)
+    )
+    boris = services.participant_register(
+        viewer=world.staff, course=course, name="Boriss Petrovs", school_name="Krāslavas vidusskola"
+    )
+    eva = services.participant_register(viewer=world.staff, course=course, name="Eva Kalna", school=world.school_b)
     world.attend(anna, 3)  # 9 of 12 hours: exactly 75 %
     world.attend(boris, 2)  # 50 %
     world.attend(eva, 4)
-    assert rules.attendance_share(anna) == 75 and rules.attendance_share(boris) == 50
-    issued = rules.issue_certificates(course, world.staff, on=date(2025, 11, 1))
+    assert selectors.attendance_share(anna) == 75 and selectors.attendance_share(boris) == 50
+    issued = services.certificates_issue(viewer=world.staff, course=course, on=date(2025, 11, 1))
     assert sorted(p.name for p in issued) == ["Anna Liepa", "Eva Kalna"]
     numbers = dict(Participant.objects.values_list("name", "certificate_number"))
     assert numbers == {"Anna Liepa": "IC-2025-0001", "Boriss Petrovs": "", "Eva Kalna": "IC-2025-0002"}
@@ -118,14 +122,21 @@ def test_a_certificate_needs_the_required_share_exactly_and_numbers_run_over_the
     assert len(keys) == 2 and all(len(key) >= 30 for key in keys)
     # Boriss catches up: only he is certified now, with the next number; nobody is numbered twice.
     world.attend(boris, 3)
-    assert [p.certificate_number for p in rules.issue_certificates(course, world.staff)] == ["IC-2025-0003"]
-    assert rules.issue_certificates(course, world.staff) == []
+    assert [p.certificate_number for p in services.certificates_issue(viewer=world.staff, course=course)] == [
+        "IC-2025-0003"
+    ]
+    assert services.certificates_issue(viewer=world.staff, course=course) == []
     # Another course of the same year continues the sequence; one of the next year starts it again.
     other = world.course("mikroskopija-2025", starts_on=date(2025, 11, 4), sessions=1)
     late = world.course("mikroskopija-2026", starts_on=date(2026, 2, 3), sessions=1)
     for each in (other, late):
-        world.attend(rules.register(each, world.staff, name="Ilze Ābele", school_name="Līvānu 1. vidusskola"), 1)
-        rules.issue_certificates(each, world.staff)
+        world.attend(
+            services.participant_register(
+                viewer=world.staff, course=each, name="Ilze Ābele", school_name="Līvānu 1. vidusskola"
+            ),
+            1,
+        )
+        services.certificates_issue(viewer=world.staff, course=each)
     assert Participant.objects.get(course=other).certificate_number == "IC-2025-0004"
     assert Participant.objects.get(course=late).certificate_number == "IC-2026-0001"
     all_numbers = list(Participant.objects.exclude(certificate_number="").values_list("certificate_number", flat=True))
@@ -135,33 +146,37 @@ def test_a_certificate_needs_the_required_share_exactly_and_numbers_run_over_the
 def test_the_city_teachers_training_record_is_written_once_with_the_course_hours(world: World) -> None:
     anna_record = world.teacher("Anna", "Liepa", world.school_a)
     course = world.course(hours=12)
-    anna = rules.register(course, world.staff, staff_member=anna_record)
-    guest = rules.register(course, world.staff, name="Boriss Petrovs", school_name="Krāslavas vidusskola")
+    anna = services.participant_register(viewer=world.staff, course=course, staff_member=anna_record)
+    guest = services.participant_register(
+        viewer=world.staff, course=course, name="Boriss Petrovs", school_name="Krāslavas vidusskola"
+    )
     world.attend(anna, 4)
     world.attend(guest, 4)
-    rules.issue_certificates(course, world.staff)
-    rules.issue_certificates(course, world.staff)  # reissuing: no second record
+    services.certificates_issue(viewer=world.staff, course=course)
+    services.certificates_issue(viewer=world.staff, course=course)  # reissuing: no second record
     records = list(TrainingRecord.objects.all())
     assert len(records) == 1  # the guest from elsewhere has no staff record
     record = records[0]
     anna.refresh_from_db()
     assert (record.staff_member_id, record.hours, record.completed_on) == (anna_record.pk, 12, course.ends_on)
     assert record.document == anna.certificate_number and anna.training_record_id == record.pk
-    assert record.requirement.name == rules.STANDARD_REQUIREMENT  # the course names no requirement
+    assert record.requirement.name == services.STANDARD_REQUIREMENT  # the course names no requirement
     assert (record.requirement.hours, record.requirement.renewal_months) == (36, 36)
     # A course naming its requirement records under it.
     named = TrainingRequirement.objects.create(name="Digitālās prasmes", hours=12)
     second = world.course("digitalas-2025", requirement=named, sessions=1)
-    world.attend(rules.register(second, world.staff, staff_member=anna_record), 1)
-    rules.issue_certificates(second, world.staff)
+    world.attend(services.participant_register(viewer=world.staff, course=second, staff_member=anna_record), 1)
+    services.certificates_issue(viewer=world.staff, course=second)
     assert TrainingRecord.objects.filter(requirement=named, staff_member=anna_record).count() == 1
 
 
 def test_the_public_verification_page_shows_the_certificate_and_nothing_else(world: World, client: Client) -> None:
     course = world.course()
-    anna = rules.register(course, world.staff, staff_member=world.teacher("Anna", "Liepa", world.school_a))
+    anna = services.participant_register(
+        viewer=world.staff, course=course, staff_member=world.teacher("Anna", "Liepa", world.school_a)
+    )
     world.attend(anna, 4)
-    rules.issue_certificates(course, world.staff)
+    services.certificates_issue(viewer=world.staff, course=course)
     anna.refresh_from_db()
     for lang in ("lv", "ru", "en"):
         page = client.get(reverse("centre_certificate", args=[lang, anna.certificate_key]))
@@ -172,7 +187,9 @@ def test_the_public_verification_page_shows_the_certificate_and_nothing_else(wor
     wrong = client.get(reverse("centre_certificate", args=["lv", anna.certificate_key[:-2] + "xx"]))
     assert wrong.status_code == 404 and anna.certificate_number not in wrong.content.decode()
     assert wrong["X-Robots-Tag"] == "noindex"
-    uncertified = rules.register(course, world.staff, name="Eva Kalna", school_name="Skola")
+    uncertified = services.participant_register(
+        viewer=world.staff, course=course, name="Eva Kalna", school_name="Skola"
+    )
     assert uncertified.certificate_key == ""
     assert client.get("/centre/lv/courses/verify/%20/").status_code == 404
 
@@ -181,8 +198,12 @@ def test_the_certificates_pdf_names_the_number_hours_and_course(
     world: World, signed_in: Callable[[User], Client]
 ) -> None:
     course = world.course(hours=21)
-    anna = rules.register(course, world.staff, staff_member=world.teacher("Anna", "Liepa", world.school_a))
-    eva = rules.register(course, world.staff, name="Eva Kalna", school_name="Krāslavas vidusskola")
+    anna = services.participant_register(
+        viewer=world.staff, course=course, staff_member=world.teacher("Anna", "Liepa", world.school_a)
+    )
+    eva = services.participant_register(
+        viewer=world.staff, course=course, name="Eva Kalna", school_name="Krāslavas vidusskola"
+    )
     world.attend(anna, 4)
     world.attend(eva, 4)
     client = signed_in(world.staff)
@@ -234,17 +255,21 @@ def test_hours_take_the_latvian_plural() -> None:
 def test_registration_fills_a_city_teacher_from_the_record_and_stops_at_the_places(world: World) -> None:
     course = world.course(places=2)
     teacher = world.teacher("Anna", "Liepa", world.school_a)
-    anna = rules.register(course, world.staff, staff_member=teacher)
+    anna = services.participant_register(viewer=world.staff, course=course, staff_member=teacher)
     assert (anna.name, anna.school, anna.school_name) == ("Anna Liepa", world.school_a, world.school_a.name)
     with pytest.raises(ValidationError):
-        rules.register(course, world.staff, staff_member=teacher)  # registered already
-    rules.register(course, world.staff, name="  Eva   Kalna ", school_name="Krāslavas vidusskola")
+        services.participant_register(viewer=world.staff, course=course, staff_member=teacher)  # registered already
+    services.participant_register(
+        viewer=world.staff, course=course, name="  Eva   Kalna ", school_name="Krāslavas vidusskola"
+    )
     assert Participant.objects.filter(name="Eva Kalna").exists()
     with pytest.raises(ValidationError) as full:
-        rules.register(course, world.staff, name="Boriss Petrovs", school_name="Līvānu 1. vidusskola")
+        services.participant_register(
+            viewer=world.staff, course=course, name="Boriss Petrovs", school_name="Līvānu 1. vidusskola"
+        )
     assert full.value.code == "full" and course.participants.count() == 2
     with pytest.raises(ValidationError) as unnamed:
-        rules.register(course, world.staff, name="", school_name="Skola")
+        services.participant_register(viewer=world.staff, course=course, name="", school_name="Skola")
     assert "name" in unnamed.value.message_dict
 
 
@@ -253,7 +278,9 @@ def test_sessions_stay_within_the_course_dates_and_edits_are_versioned(
 ) -> None:
     course = world.course(sessions=2)
     with pytest.raises(ValidationError) as outside:
-        rules.save_session(CourseSession(course=course, date=date(2025, 12, 24), hours=2), actor=world.staff)
+        services.course_session_save(
+            viewer=world.staff, session=CourseSession(course=course, date=date(2025, 12, 24), hours=2)
+        )
     assert "date" in outside.value.message_dict
     client = signed_in(world.staff)
     page = reverse("courses:course_edit", args=[course.pk])
@@ -274,23 +301,27 @@ def test_another_centre_cannot_touch_the_course_and_a_head_sees_only_their_schoo
     world: World, signed_in: Callable[[User], Client]
 ) -> None:
     course = world.course()
-    anna = rules.register(course, world.staff, staff_member=world.teacher("Anna", "Liepa", world.school_a))
-    boris = rules.register(course, world.staff, staff_member=world.teacher("Boriss", "Petrovs", world.school_b))
+    anna = services.participant_register(
+        viewer=world.staff, course=course, staff_member=world.teacher("Anna", "Liepa", world.school_a)
+    )
+    boris = services.participant_register(
+        viewer=world.staff, course=course, staff_member=world.teacher("Boriss", "Petrovs", world.school_b)
+    )
     session = course.sessions.first()
     assert session is not None
     with pytest.raises(PermissionDenied):
-        rules.register(course, world.stranger, name="X Y", school_name="Z")
+        services.participant_register(viewer=world.stranger, course=course, name="X Y", school_name="Z")
     with pytest.raises(PermissionDenied):
-        rules.record_attendance(session, {anna.pk: True}, world.stranger)
+        services.attendance_record(viewer=world.stranger, session=session, marks={anna.pk: True})
     with pytest.raises(PermissionDenied):
-        rules.issue_certificates(course, world.stranger)
+        services.certificates_issue(viewer=world.stranger, course=course)
     course.title = "Pārņemts"
     with pytest.raises(PermissionDenied):
-        rules.save_course(course, actor=world.stranger, expected_version=None)
+        services.course_save(viewer=world.stranger, course=course, expected_version=None)
     other = world.course("cits-2025", sessions=1)
-    foreigner = rules.register(other, world.staff, name="Eva Kalna", school_name="Skola")
+    foreigner = services.participant_register(viewer=world.staff, course=other, name="Eva Kalna", school_name="Skola")
     with pytest.raises(ValidationError):  # a participant of another course on this session
-        rules.record_attendance(session, {foreigner.pk: True}, world.staff)
+        services.attendance_record(viewer=world.staff, session=session, marks={foreigner.pk: True})
     stranger = signed_in(world.stranger)
     for name in ("course_detail", "course_edit", "course_participants", "course_attendance"):
         assert stranger.get(reverse(f"courses:{name}", args=[course.pk])).status_code == 404
@@ -302,7 +333,7 @@ def test_another_centre_cannot_touch_the_course_and_a_head_sees_only_their_schoo
     assert head.post(reverse("courses:course_certify", args=[course.pk])).status_code == 403
     world.attend(anna, 4)
     world.attend(boris, 4)
-    rules.issue_certificates(course, world.staff)
+    services.certificates_issue(viewer=world.staff, course=course)
     assert head.get(reverse("courses:course_certificate", args=[anna.pk])).status_code == 200
     assert head.get(reverse("courses:course_certificate", args=[boris.pk])).status_code == 404
 
@@ -335,15 +366,16 @@ def test_the_attendance_grid_saves_in_one_post_with_a_bounded_number_of_queries(
     client = signed_in(world.staff)
     page = reverse("courses:course_attendance", args=[course.pk])
     for n in range(3):
-        rules.register(course, world.staff, name=f"Skolotāja {n}", school_name="Skola")
+        services.participant_register(viewer=world.staff, course=course, name=f"Skolotāja {n}", school_name="Skola")
     client.get(page)
     with CaptureQueriesContext(connection) as few:
         assert client.get(page).status_code == 200
     for n in range(3, 15):
-        rules.register(course, world.staff, name=f"Skolotāja {n}", school_name="Skola")
+        services.participant_register(viewer=world.staff, course=course, name=f"Skolotāja {n}", school_name="Skola")
     for week in range(2, 6):
-        rules.save_session(
-            CourseSession(course=course, date=course.starts_on + timedelta(days=week - 1), hours=2), actor=world.staff
+        services.course_session_save(
+            viewer=world.staff,
+            session=CourseSession(course=course, date=course.starts_on + timedelta(days=week - 1), hours=2),
         )
     with CaptureQueriesContext(connection) as many:
         grid = client.get(page)
@@ -445,20 +477,29 @@ def test_course_figures_count_courses_people_hours_and_certificates_of_the_perio
         centre=world.centre, code="plans-2025", title="Plāns", hours=4, starts_on=date(2025, 12, 1),
         ends_on=date(2025, 12, 20), places=10, lecturer="L",
     )  # fmt: skip
-    rules.save_course(planned, actor=world.staff, expected_version=None)  # no sessions: its dates count
+    services.course_save(viewer=world.staff, course=planned, expected_version=None)  # no sessions: its dates count
     anna = world.teacher("Anna", "Liepa", world.school_a)
     for course in (autumn, november, spring):
-        world.attend(rules.register(course, world.staff, staff_member=anna), 2)
+        world.attend(services.participant_register(viewer=world.staff, course=course, staff_member=anna), 2)
         eva = "Eva Kalna" if course != november else "eva  KALNA"  # one person however her name is written
-        world.attend(rules.register(course, world.staff, name=eva, school_name="KRĀSLAVAS vidusskola"), 2)
+        world.attend(
+            services.participant_register(
+                viewer=world.staff, course=course, name=eva, school_name="KRĀSLAVAS vidusskola"
+            ),
+            2,
+        )
     with pytest.raises(ValidationError):
-        rules.register(autumn, world.staff, name="EVA KALNA", school_name="krāslavas vidusskola")
-    world.attend(rules.register(november, world.staff, name="Ilze Ābele", school_name="Skola"), 2)
+        services.participant_register(
+            viewer=world.staff, course=autumn, name="EVA KALNA", school_name="krāslavas vidusskola"
+        )
+    world.attend(
+        services.participant_register(viewer=world.staff, course=november, name="Ilze Ābele", school_name="Skola"), 2
+    )
     for course in (autumn, november, spring):
-        rules.issue_certificates(course, world.staff)
-    figures = rules.course_figures(date_from=date(2025, 9, 1), date_to=date(2025, 12, 31))
+        services.certificates_issue(viewer=world.staff, course=course)
+    figures = selectors.course_figures(date_from=date(2025, 9, 1), date_to=date(2025, 12, 31))
     assert figures == {"courses": 3, "teachers_trained": 3, "hours": 24, "certificates": 5}
-    assert rules.course_figures(date_from=date(2025, 10, 8), date_to=date(2025, 10, 13)) == {
+    assert selectors.course_figures(date_from=date(2025, 10, 8), date_to=date(2025, 10, 13)) == {
         "courses": 0, "teachers_trained": 0, "hours": 0, "certificates": 0,
     }  # fmt: skip
     out = StringIO()

@@ -22,7 +22,7 @@ from eduboard.centre.models import AgeBand, Module
 from eduboard.competitions.reference import ensure_reference
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.materials import demo as demo_materials
-from eduboard.materials import services as rules
+from eduboard.materials import rules, selectors, services
 from eduboard.materials.models import Material, MaterialVersion, MaterialVisibility
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
@@ -74,9 +74,9 @@ def make(
         visibility=visibility,
         **fields,
     )
-    return rules.save_material(
-        material,
-        actor=actor,
+    return services.material_save(
+        viewer=actor,
+        material=material,
         expected_version=None,
         age_bands=AgeBand.objects.filter(code__in=bands),
         uploaded_file=upload(name, data),
@@ -297,13 +297,13 @@ def test_only_the_centres_own_staff_change_its_materials(
     stranger = UserFactory(role=Role.CENTRE_STAFF, institutions=[other_centre])
     head = UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school_a])
     with pytest.raises(PermissionDenied):
-        rules.add_version(material, upload("b.pdf", PDF), stranger, "")
+        services.material_version_add(viewer=stranger, material=material, uploaded_file=upload("b.pdf", PDF), note="")
     material.title = "Pārņemts"
     with pytest.raises(PermissionDenied):
-        rules.save_material(material, actor=stranger, expected_version=None, age_bands=[])
+        services.material_save(viewer=stranger, material=material, expected_version=None, age_bands=[])
     with pytest.raises(PermissionDenied):  # nor by moving it to their own centre
         material.centre = other_centre
-        rules.save_material(material, actor=stranger, expected_version=None, age_bands=[])
+        services.material_save(viewer=stranger, material=material, expected_version=None, age_bands=[])
     with pytest.raises(PermissionDenied):  # a head of a school uploads nothing, not even for their school
         make(school_a, head, title="Galvas materiāls")
     with pytest.raises(PermissionDenied):
@@ -325,7 +325,7 @@ def test_only_the_centres_own_staff_change_its_materials(
     assert fresh.title == "Elektriskā ķēde" and fresh.centre == centre and fresh.files.count() == 1
     # The board's administrator changes any centre's.
     admin = UserFactory(role=Role.BOARD_ADMIN)
-    assert rules.add_version(fresh, upload("c.pdf", PDF), admin, "").number == 2
+    assert services.material_version_add(viewer=admin, material=fresh, uploaded_file=upload("c.pdf", PDF)).number == 2
 
 
 # --- search and filters
@@ -358,7 +358,7 @@ def test_search_ignores_case_and_latvian_diacritics_and_filters_combine(
     )
 
     def found(viewer: Any, **filters: Any) -> set[Material]:
-        return set(rules.materials_for(viewer, filters))
+        return set(selectors.materials_for(viewer=viewer, filters=filters))
 
     assert found(staff, q="kimija") == {chemistry}
     assert found(staff, q="ķīmijas EKSPERIMENTI") == {chemistry}
@@ -435,7 +435,7 @@ def test_the_demo_makes_30_materials_once(centre: Institution) -> None:
         MaterialVersion.objects.count(),
     )
     assert after == before
-    assert rules.materials_for(WHOLE_CITY).count() == 30
+    assert selectors.materials_for(viewer=WHOLE_CITY).count() == 30
 
 
 def test_materials_are_listed_in_the_latvian_alphabet(db: None) -> None:

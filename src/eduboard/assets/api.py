@@ -95,7 +95,7 @@ class LoanSerializer(ScopedModelSerializer):
         read_only_fields = ["returned_on", "condition"]
 
 
-class LoanReturnSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class LoanReturnSerializer(serializers.Serializer):
     returned_on = serializers.DateField()
     condition = serializers.ChoiceField(choices=ReturnCondition.choices)
     version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
@@ -109,7 +109,7 @@ class LoanViewSet(ScopedModelViewSet):
     queryset = Loan.objects.select_related("asset")
     http_method_names = ["get", "post", "head", "options"]
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         try:
             serializer.instance = services.loan_create(

@@ -420,7 +420,7 @@ def rumis_export_view(request: HttpRequest) -> HttpResponse:
     full = request.GET.get("codes") == "full"
     if full and not request.user.has_perm("registry.reveal_personal_code"):
         raise PermissionDenied(_("Your role does not show full personal codes."))
-    open_loans = {
+    open_loans: dict[int, Loan] = {
         loan.asset_id: loan
         for loan in scoped_rows(request, Loan.objects.select_related("learner", "staff_member")).filter(
             asset__institution=institution, returned_on__isnull=True

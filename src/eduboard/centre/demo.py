@@ -15,7 +15,7 @@ from django.utils import timezone
 from eduboard.centre.choices import HOLDING, BookingStatus, VisitKind
 from eduboard.centre.models import Activity, AgeBand, Booking, Module, PointEntry, Prize, Slot, Visit
 from eduboard.centre.reference import ensure_reference
-from eduboard.centre.services import make_cards
+from eduboard.centre.services import cards_make
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -413,7 +413,7 @@ def load(institutions: dict[str, Institution]) -> None:
     cards = [
         card
         for n in range(60)
-        for card in make_cards(
+        for card in cards_make(
             centre=centre,
             count=1,
             school_name=city[n % len(city)].name if city else "",

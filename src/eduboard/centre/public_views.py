@@ -1,11 +1,11 @@
 """The centre's public pages, no sign-in, in Latvian, Russian and English (the language is in the URL, and each
 page links to itself in the other two): the catalogue of published activities with filters, an activity with its
 free slots, booking a slot (a honeypot and a limit per address against bots, counted in the database; the places
-are held by `services.book`, never more than the slot has, and a large group, a school beyond its share or an
-address beyond its places of the day waits as `requested` for the centre), the teacher's own booking page with its
-cancel button, a card's points by its number and the secret code printed on it (no name; wrong codes limited per
-address and per card), and a sitemap of every page in every language. Nothing personal is shown here but the
-teacher's own booking, behind its random link."""
+are held by `services.booking_create`, never more than the slot has, and a large group, a school beyond its share
+or an address beyond its places of the day waits as `requested` for the centre), the teacher's own booking page
+with its cancel button, a card's points by its number and the secret code printed on it (no name; wrong codes
+limited per address and per card), and a sitemap of every page in every language. Nothing personal is shown here
+but the teacher's own booking, behind its random link."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ from eduboard.centre.choices import CARD_TRIES_PER_CARD_HOUR, CARD_TRIES_PER_HOU
 from eduboard.centre.filters import CatalogueFilter
 from eduboard.centre.forms import BookingForm, CardLookupForm
 from eduboard.centre.models import Activity, Booking, Card, PointEntry, Prize, Slot
-from eduboard.centre.selectors import published_activities
+from eduboard.centre.rules import can_cancel, card_code_matches
+from eduboard.centre.selectors import card_total, published_activities
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.public import client_address, language_links, over_limit, render_in, url_language
 from eduboard.registry.models import Institution
@@ -162,10 +163,10 @@ def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
                 wanted = _request_from(form)
                 try:
                     if request.POST.get("action") == "wait":
-                        services.join_waiting_list(slot=slot, request=wanted)
+                        services.waiting_list_join(slot=slot, request=wanted)
                         waiting = True
                     else:
-                        booking = services.book(slot=slot, request=wanted, address=client_address(request))
+                        booking = services.booking_create(slot=slot, request=wanted, address=client_address(request))
                         subject = (
                             _("Your booking request at the Innovation Centre")
                             if booking.status == BookingStatus.REQUESTED
@@ -203,7 +204,7 @@ def booking_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
     if request.method == "POST":
         with translation.override(lang):
             try:
-                booking = services.cancel_by_teacher(token=booking.token)
+                booking = services.booking_cancel_by_teacher(token=booking.token)
             except ValidationError as problem:
                 error = " ".join(problem.messages)
             else:
@@ -211,7 +212,7 @@ def booking_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
     context = {
         "booking": booking,
         "title": booking.slot.activity.title(lang),
-        "can_cancel": services.can_cancel(booking),
+        "can_cancel": can_cancel(booking),
         "error": error,
     }
     response = _page(request, lang, "innovation/public/booking.html", context, 400 if error else 200)
@@ -232,7 +233,7 @@ def _card_shown(request: HttpRequest, form: CardLookupForm) -> tuple[Card | None
     if over_limit("centre-card-number", number, limit=CARD_TRIES_PER_CARD_HOUR, seconds=3600):
         return None, "limit"
     card = Card.objects.filter(number=number).first()
-    if services.card_code_matches(card, form.cleaned_data["code"]):
+    if card_code_matches(card, form.cleaned_data["code"]):
         return card, ""
     return None, "wrong"
 
@@ -251,7 +252,7 @@ def card_view(request: HttpRequest, lang: str) -> HttpResponse:
             card, problem = _card_shown(request, form)
     if card is not None:
         entries = list(PointEntry.objects.filter(card=card).order_by("-recorded_at")[:50])
-        total = services.card_total(card)
+        total = card_total(card=card)
         prizes = [(p, p.points <= total, getattr(p, f"name_{lang}", "") or p.name_lv) for p in Prize.objects.all()]
     context = {"form": form, "card": card, "problem": problem, "entries": entries, "total": total, "prizes": prizes}
     status = {"limit": 429, "wrong": 404, "form": 400}.get(problem, 200)

@@ -1,8 +1,26 @@
-"""The centre's rules that more than one writer applies (a page's service and an importer), each written once."""
+"""The centre's pure rules: what a slot's places allow (a page's service and an importer apply it, written once),
+when a slot begins and which term a day is in, a school's share of a term, when a teacher may still cancel, and
+visitor cards' numbers (random, with a Luhn check digit) and secret codes (kept hashed). Nothing here reads or
+writes the database."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import math
+import secrets
+from datetime import date, datetime, timedelta
+from random import Random
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from eduboard.centre.choices import CANCEL_HOURS, SCHOOL_TERM_SHARE_PERCENT, BookingStatus
+
+if TYPE_CHECKING:
+    from eduboard.centre.models import Activity, Booking, Card, Slot
 
 
 def slot_places_problem(*, places: int, booked: int) -> str | None:
@@ -11,3 +29,94 @@ def slot_places_problem(*, places: int, booked: int) -> str | None:
     if places < booked:
         return _("%(booked)d places are booked already") % {"booked": booked}
     return None
+
+
+def slot_begins(slot: Slot) -> datetime:
+    return timezone.make_aware(datetime.combine(slot.date, slot.start))
+
+
+def term_of(day: date) -> tuple[date, date]:
+    """The first and last day of the term `day` is in, as the centre plans them: September to December, or January
+    to August."""
+    if day.month >= 9:
+        return date(day.year, 9, 1), date(day.year, 12, 31)
+    return date(day.year, 1, 1), date(day.year, 8, 31)
+
+
+def school_term_allowance(*, offered: int, activity: Activity) -> int:
+    """The places a school may hold in a term with bookings confirmed at once: SCHOOL_TERM_SHARE_PERCENT of the
+    places offered, and at least one group up to the activity's `confirm_group_over`."""
+    return max(math.ceil(offered * SCHOOL_TERM_SHARE_PERCENT / 100), activity.confirm_group_over)
+
+
+def can_cancel(booking: Booking, *, now: datetime | None = None) -> bool:
+    """The teacher may cancel until 48 hours before the slot begins."""
+    now = now or timezone.now()
+    cancellable = {BookingStatus.REQUESTED, BookingStatus.CONFIRMED}  # a request waiting for the centre too
+    return booking.status in cancellable and slot_begins(booking.slot) - now >= timedelta(hours=CANCEL_HOURS)
+
+
+# --- visitor cards
+
+
+CARD_DIGITS = 10  # nine random digits (the first not 0) and a Luhn check digit
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a printed card without doubt
+CODE_LENGTH = 8  # 40 bits, printed as two groups of four
+CODE_ITERATIONS = 20_000  # PBKDF2-SHA256: quick enough for 200 cards at once, slow enough against a stolen table
+
+
+def luhn_digit(digits: str) -> str:
+    """The Luhn check digit of `digits` (the one a card number ends with)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def card_number_well_formed(number: str) -> bool:
+    """Whether a 10-digit card number's check digit matches (a mistyped digit or two swapped ones do not)."""
+    return len(number) == CARD_DIGITS and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
+
+
+def new_card_number(rng: Random | None = None) -> str:
+    """A random card number: 9 random digits, the first not 0, and the Luhn check digit. No sequence: knowing one
+    card tells nothing of the others."""
+    rng = rng or secrets.SystemRandom()
+    body = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _n in range(CARD_DIGITS - 2))
+    return body + luhn_digit(body)
+
+
+def new_card_code(rng: Random | None = None) -> str:
+    """A secret code to print on a card: 8 characters of CODE_ALPHABET, shown as `ABCD-EFGH`."""
+    rng = rng or secrets.SystemRandom()
+    code = "".join(rng.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
+    return f"{code[:4]}-{code[4:]}"
+
+
+def _plain_code(code: str) -> str:
+    return "".join(ch for ch in code.upper() if ch.isalnum())
+
+
+def hash_card_code(code: str, *, salt: str | None = None) -> str:
+    """The stored form of a code: `pbkdf2_sha256$iterations$salt$hash` (the code read without case, spaces or
+    dashes)."""
+    salt = salt or secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", _plain_code(code).encode(), salt.encode(), CODE_ITERATIONS)
+    return f"pbkdf2_sha256${CODE_ITERATIONS}${salt}${base64.b64encode(digest).decode()}"
+
+
+_NO_CARD = hash_card_code("-")  # checked against when there is no card, so a wrong number takes as long
+
+
+def card_code_matches(card: Card | None, code: str) -> bool:
+    """Whether `code` is the card's secret code, compared in constant time; a card without a code (issued before
+    codes) matches none."""
+    stored = card.code_hash if card is not None and card.code_hash else _NO_CARD
+    try:
+        _name, iterations, salt, expected = stored.split("$", 3)
+        digest = hashlib.pbkdf2_hmac("sha256", _plain_code(code).encode(), salt.encode(), int(iterations))
+    except ValueError:
+        return False
+    same = hmac.compare_digest(base64.b64encode(digest).decode(), expected)
+    return same and card is not None and bool(card.code_hash)

@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from eduboard.centre.choices import BookingStatus
-from eduboard.centre.models import AgeBand, Booking, Module, PointEntry, Slot, Visit
+from eduboard.centre.choices import HOLDING, BookingStatus
+from eduboard.centre.models import AgeBand, Booking, Card, Module, PointEntry, Slot, Visit
+from eduboard.centre.rules import term_of
 from eduboard.core.numbers import percent
 from eduboard.core.scope import Viewer
 from eduboard.registry.choices import InstitutionType
@@ -130,7 +131,38 @@ def leaderboards(*, date_from: date, date_to: date, visible_to: Viewer, top: int
     }
 
 
-def user_centre(*, viewer: Any) -> Institution | None:
+def user_centre(*, viewer: Viewer) -> Institution | None:
     """The innovation centre a user works for: the first one they may change (the board: the city's first), or
     None when their scope holds none. New activities, competitions, courses and materials are that centre's."""
-    return Institution.objects.editable_by(viewer).filter(type=InstitutionType.INNOVATION_CENTRE).order_by("pk").first()
+    centres = Institution.objects.editable_by(viewer).filter(type=InstitutionType.INNOVATION_CENTRE)
+    centre: Institution | None = centres.order_by("pk").first()
+    return centre
+
+
+def _term_share_key(name: str) -> str:
+    """A school's name as the term share counts it: letters and digits only, case aside ("X vidusskola." and
+    "x  Vidusskola" are one school)."""
+    return "".join(character for character in name.casefold() if character.isalnum())
+
+
+def school_term_places(*, centre_id: int, day: date, school: Institution | None, school_name: str) -> tuple[int, int]:
+    """(the places a school holds, the places its centre offers) in the term of `day`: the slots of the centre's
+    published activities in the term; the school's confirmed and attended bookings of them, the school known by
+    its link to the registry or by its name (case, spaces and punctuation aside)."""
+    first, last = term_of(day)
+    slots = Slot.objects.filter(activity__centre_id=centre_id, activity__published=True, date__range=(first, last))
+    offered = int(slots.aggregate(total=Sum("places"))["total"] or 0)
+    key = _term_share_key(school_name)
+    held = sum(
+        size
+        for school_id, name, size in Booking.objects.filter(slot__in=slots, status__in=HOLDING).values_list(
+            "school_id", "school_name", "group_size"
+        )
+        if (school is not None and school_id == school.pk) or _term_share_key(name) == key
+    )
+    return held, offered
+
+
+def card_total(*, card: Card) -> int:
+    """The points recorded on a card."""
+    return int(PointEntry.objects.filter(card=card).aggregate(total=Sum("points"))["total"] or 0)

@@ -6,36 +6,38 @@ cancelling, and visitor cards (random numbers with a check digit, a secret code 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import math
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from random import Random
-from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduboard.centre.choices import (
-    CANCEL_HOURS,
-    HOLDING,
-    LANGUAGES,
-    PLACES_PER_ADDRESS_DAY,
-    SCHOOL_TERM_SHARE_PERCENT,
-    BookingStatus,
+from eduboard.centre.choices import CANCEL_HOURS, HOLDING, LANGUAGES, PLACES_PER_ADDRESS_DAY, BookingStatus
+from eduboard.centre.models import Activity, AgeBand, Booking, Card, PointEntry, Slot, Visit, WaitingListEntry
+from eduboard.centre.rules import (
+    CARD_DIGITS,
+    can_cancel,
+    card_number_well_formed,
+    hash_card_code,
+    new_card_code,
+    new_card_number,
+    school_term_allowance,
+    slot_begins,
+    slot_places_problem,
 )
-from eduboard.centre.models import Activity, Booking, Card, PointEntry, Slot, WaitingListEntry
-from eduboard.centre.rules import slot_places_problem
+from eduboard.centre.selectors import school_term_places
 from eduboard.core.audit import audit_bulk_write
 from eduboard.core.public import count_up
+from eduboard.core.scope import Viewer
 from eduboard.core.versions import atomic_write, save_versioned
+from eduboard.people.models import StaffMember
 from eduboard.registry.models import Institution
 
 
@@ -55,10 +57,6 @@ class BookingRequest:
     school: Institution | None = None
 
 
-def slot_begins(slot: Slot) -> datetime:
-    return timezone.make_aware(datetime.combine(slot.date, slot.start))
-
-
 def _take_places(slot_id: int, count: int) -> bool:
     """Hold `count` places of the slot if it has them: one UPDATE … WHERE booked + count <= places."""
     return bool(Slot.objects.filter(pk=slot_id, booked__lte=F("places") - count).update(booked=F("booked") + count))
@@ -66,44 +64,6 @@ def _take_places(slot_id: int, count: int) -> bool:
 
 def _release_places(slot_id: int, count: int) -> None:
     Slot.objects.filter(pk=slot_id, booked__gte=count).update(booked=F("booked") - count)
-
-
-def term_of(day: date) -> tuple[date, date]:
-    """The first and last day of the term `day` is in, as the centre plans them: September to December, or January
-    to August."""
-    if day.month >= 9:
-        return date(day.year, 9, 1), date(day.year, 12, 31)
-    return date(day.year, 1, 1), date(day.year, 8, 31)
-
-
-def _school_key(name: str) -> str:
-    """A school's name as the term share counts it: letters and digits only, case aside ("X vidusskola." and
-    "x  Vidusskola" are one school)."""
-    return "".join(character for character in name.casefold() if character.isalnum())
-
-
-def school_term_places(*, centre_id: int, day: date, school: Institution | None, school_name: str) -> tuple[int, int]:
-    """(the places a school holds, the places its centre offers) in the term of `day`: the slots of the centre's
-    published activities in the term; the school's confirmed and attended bookings of them, the school known by
-    its link to the registry or by its name (case, spaces and punctuation aside)."""
-    first, last = term_of(day)
-    slots = Slot.objects.filter(activity__centre_id=centre_id, activity__published=True, date__range=(first, last))
-    offered = int(slots.aggregate(total=Sum("places"))["total"] or 0)
-    key = _school_key(school_name)
-    held = sum(
-        size
-        for school_id, name, size in Booking.objects.filter(slot__in=slots, status__in=HOLDING).values_list(
-            "school_id", "school_name", "group_size"
-        )
-        if (school is not None and school_id == school.pk) or _school_key(name) == key
-    )
-    return held, offered
-
-
-def school_term_allowance(*, offered: int, activity: Activity) -> int:
-    """The places a school may hold in a term with bookings confirmed at once: SCHOOL_TERM_SHARE_PERCENT of the
-    places offered, and at least one group up to the activity's `confirm_group_over`."""
-    return max(math.ceil(offered * SCHOOL_TERM_SHARE_PERCENT / 100), activity.confirm_group_over)
 
 
 def _waits_for_confirmation(slot: Slot, request: BookingRequest, address: str) -> bool:
@@ -130,7 +90,7 @@ def _refuse_full(size: int) -> ValidationError:
     )
 
 
-def book(*, slot: Slot, request: BookingRequest, address: str = "") -> Booking:
+def booking_create(*, slot: Slot, request: BookingRequest, address: str = "") -> Booking:
     """Book places for a group from the public page (`address`: the client's, for its daily places). Confirmed at
     once, taking its places, unless it waits as `requested` for the centre (see `_waits_for_confirmation`); a
     requested booking holds no places until the centre confirms it. Refused (code `full`) when the slot has not
@@ -174,7 +134,8 @@ def book(*, slot: Slot, request: BookingRequest, address: str = "") -> Booking:
     return booking
 
 
-def join_waiting_list(*, slot: Slot, request: BookingRequest) -> WaitingListEntry:
+def waiting_list_join(*, slot: Slot, request: BookingRequest) -> WaitingListEntry:
+    """Put a group on a full slot's waiting list."""
     entry = WaitingListEntry(
         slot=slot,
         school_name=request.school_name,
@@ -189,16 +150,10 @@ def join_waiting_list(*, slot: Slot, request: BookingRequest) -> WaitingListEntr
     return entry
 
 
-def can_cancel(booking: Booking, *, now: datetime | None = None) -> bool:
-    """The teacher may cancel until 48 hours before the slot begins."""
-    now = now or timezone.now()
-    cancellable = {BookingStatus.REQUESTED, BookingStatus.CONFIRMED}  # a request waiting for the centre too
-    return booking.status in cancellable and slot_begins(booking.slot) - now >= timedelta(hours=CANCEL_HOURS)
-
-
 @atomic_write
-def cancel_by_teacher(*, token: str, now: datetime | None = None) -> Booking:
-    booking = Booking.objects.select_for_update().select_related("slot").filter(token=token).first()
+def booking_cancel_by_teacher(*, token: str, now: datetime | None = None) -> Booking:
+    """The teacher cancels a booking by its link, until 48 hours before it begins."""
+    booking: Booking | None = Booking.objects.select_for_update().select_related("slot").filter(token=token).first()
     if booking is None:
         raise ValidationError(_("There is no such booking."), code="unknown")
     if not can_cancel(booking, now=now):
@@ -222,13 +177,13 @@ def _set_status(booking: Booking, status: str) -> None:
 
 
 @atomic_write
-def change_status(*, booking_id: int, status: str, actor: Any, expected_version: int) -> Booking:
+def booking_status_change(*, viewer: Viewer, booking_id: int, status: str, expected_version: int) -> Booking:
     """The centre confirms a booking, cancels it, or records that the group came or did not."""
-    if not actor.has_perm("innovation.change_booking"):
+    if not viewer.has_perm("innovation.change_booking"):
         raise PermissionDenied(_("Your role does not manage bookings."))
     if status not in BookingStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
-    booking = Booking.objects.editable_by(actor).select_for_update().filter(pk=booking_id).first()
+    booking: Booking | None = Booking.objects.editable_by(viewer).select_for_update().filter(pk=booking_id).first()
     if booking is None:
         raise ValidationError(_("This booking is not in your scope."), code="gone")
     if booking.version != expected_version:
@@ -236,19 +191,19 @@ def change_status(*, booking_id: int, status: str, actor: Any, expected_version:
     before = booking.status
     _set_status(booking, status)
     audit_bulk_write(
-        actor=actor, model=Booking, action=LogEntry.Action.UPDATE, rows=1, what="status changed",
+        actor=viewer, model=Booking, action=LogEntry.Action.UPDATE, rows=1, what="status changed",
         instance=booking, changes={"status": [before, status]},
     )  # fmt: skip
     return booking
 
 
 @atomic_write
-def move(*, booking_id: int, to_slot_id: int, actor: Any, expected_version: int) -> Booking:
+def booking_move(*, viewer: Viewer, booking_id: int, to_slot_id: int, expected_version: int) -> Booking:
     """The centre moves a booking to another slot of its own (with room for the group)."""
-    if not actor.has_perm("innovation.change_booking"):
+    if not viewer.has_perm("innovation.change_booking"):
         raise PermissionDenied(_("Your role does not manage bookings."))
-    booking = Booking.objects.editable_by(actor).select_for_update().filter(pk=booking_id).first()
-    target = Slot.objects.editable_by(actor).filter(pk=to_slot_id).first()
+    booking: Booking | None = Booking.objects.editable_by(viewer).select_for_update().filter(pk=booking_id).first()
+    target = Slot.objects.editable_by(viewer).filter(pk=to_slot_id).first()
     if booking is None or target is None:
         raise ValidationError(_("This booking or slot is not in your scope."), code="gone")
     if booking.version != expected_version:
@@ -262,7 +217,7 @@ def move(*, booking_id: int, to_slot_id: int, actor: Any, expected_version: int)
     booking.slot = target
     booking.version += 1
     audit_bulk_write(
-        actor=actor, model=Booking, action=LogEntry.Action.UPDATE, rows=1, what="moved to another time",
+        actor=viewer, model=Booking, action=LogEntry.Action.UPDATE, rows=1, what="moved to another time",
         instance=booking, changes={"slot": [before, target.pk]},
     )  # fmt: skip
     return booking
@@ -271,73 +226,10 @@ def move(*, booking_id: int, to_slot_id: int, actor: Any, expected_version: int)
 # --- visitor cards and points
 
 
-CARD_DIGITS = 10  # nine random digits (the first not 0) and a Luhn check digit
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off a printed card without doubt
-CODE_LENGTH = 8  # 40 bits, printed as two groups of four
-CODE_ITERATIONS = 20_000  # PBKDF2-SHA256: quick enough for 200 cards at once, slow enough against a stolen table
-
-
-def luhn_digit(digits: str) -> str:
-    """The Luhn check digit of `digits` (the one a card number ends with)."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char) * (2 if position % 2 == 0 else 1)
-        total += value - 9 if value > 9 else value
-    return str((10 - total % 10) % 10)
-
-
-def card_number_well_formed(number: str) -> bool:
-    """Whether a 10-digit card number's check digit matches (a mistyped digit or two swapped ones do not)."""
-    return len(number) == CARD_DIGITS and number.isdigit() and luhn_digit(number[:-1]) == number[-1]
-
-
-def new_card_number(rng: Random | None = None) -> str:
-    """A random card number: 9 random digits, the first not 0, and the Luhn check digit. No sequence: knowing one
-    card tells nothing of the others."""
-    rng = rng or secrets.SystemRandom()
-    body = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _n in range(CARD_DIGITS - 2))
-    return body + luhn_digit(body)
-
-
-def new_card_code(rng: Random | None = None) -> str:
-    """A secret code to print on a card: 8 characters of CODE_ALPHABET, shown as `ABCD-EFGH`."""
-    rng = rng or secrets.SystemRandom()
-    code = "".join(rng.choice(CODE_ALPHABET) for _n in range(CODE_LENGTH))
-    return f"{code[:4]}-{code[4:]}"
-
-
-def _plain_code(code: str) -> str:
-    return "".join(ch for ch in code.upper() if ch.isalnum())
-
-
-def hash_card_code(code: str, *, salt: str | None = None) -> str:
-    """The stored form of a code: `pbkdf2_sha256$iterations$salt$hash` (the code read without case, spaces or
-    dashes)."""
-    salt = salt or secrets.token_hex(8)
-    digest = hashlib.pbkdf2_hmac("sha256", _plain_code(code).encode(), salt.encode(), CODE_ITERATIONS)
-    return f"pbkdf2_sha256${CODE_ITERATIONS}${salt}${base64.b64encode(digest).decode()}"
-
-
-_NO_CARD = hash_card_code("-")  # checked against when there is no card, so a wrong number takes as long
-
-
-def card_code_matches(card: Card | None, code: str) -> bool:
-    """Whether `code` is the card's secret code, compared in constant time; a card without a code (issued before
-    codes) matches none."""
-    stored = card.code_hash if card is not None and card.code_hash else _NO_CARD
-    try:
-        _name, iterations, salt, expected = stored.split("$", 3)
-        digest = hashlib.pbkdf2_hmac("sha256", _plain_code(code).encode(), salt.encode(), int(iterations))
-    except ValueError:
-        return False
-    same = hmac.compare_digest(base64.b64encode(digest).decode(), expected)
-    return same and card is not None and bool(card.code_hash)
-
-
-def issue_cards(
+def cards_issue(
     *,
-    centre: Any,
-    actor: Any,
+    viewer: Viewer,
+    centre: Institution,
     count: int,
     school_name: str = "",
     class_label: str = "",
@@ -345,18 +237,18 @@ def issue_cards(
 ) -> list[Card]:
     """`count` new cards of the centre, each with a random number (`new_card_number`) and a secret code. The
     codes are stored hashed only: each card returned carries its plain `code` for printing, once."""
-    if not actor.has_perm("innovation.add_card"):
+    if not viewer.has_perm("innovation.add_card"):
         raise PermissionDenied(_("Your role does not issue cards."))
-    if not Institution.objects.editable_by(actor).filter(pk=centre.pk).exists():
+    if not Institution.objects.editable_by(viewer).filter(pk=centre.pk).exists():
         raise PermissionDenied(_("This centre is not in your scope."))
     if not 1 <= count <= 200:
         raise ValidationError({"count": _("From 1 to 200 cards at once.")})
-    return make_cards(centre=centre, count=count, school_name=school_name, class_label=class_label, rng=rng)
+    return cards_make(centre=centre, count=count, school_name=school_name, class_label=class_label, rng=rng)
 
 
-def make_cards(
+def cards_make(
     *,
-    centre: Any,
+    centre: Institution,
     count: int,
     school_name: str = "",
     class_label: str = "",
@@ -364,7 +256,7 @@ def make_cards(
     issued_on: date | None = None,
 ) -> list[Card]:
     """Make `count` cards (random numbers, hashed codes; the plain code on each returned card as `code`): the
-    rule behind `issue_cards` and the demonstration's cards. A number taken already is drawn again."""
+    rule behind `cards_issue` and the demonstration's cards. A number taken already is drawn again."""
     for _attempt in range(5):
         numbers: set[str] = set()
         while len(numbers) < count:
@@ -391,15 +283,15 @@ def make_cards(
     raise ValidationError(_("The cards could not be numbered; try again."), code="numbers")
 
 
-def record_points(*, actor: Any, card: str, task: str, points: int) -> PointEntry:
-    """Points for a task on a card of the actor's centre; a 10-digit number whose check digit does not match is
+def points_record(*, viewer: Viewer, card: str, task: str, points: int) -> PointEntry:
+    """Points for a task on a card of the viewer's centre; a 10-digit number whose check digit does not match is
     refused as mistyped."""
-    if not actor.has_perm("innovation.add_pointentry"):
+    if not viewer.has_perm("innovation.add_pointentry"):
         raise PermissionDenied(_("Your role does not record points."))
     number = "".join(ch for ch in card if ch.isdigit())
     if len(number) == CARD_DIGITS and not card_number_well_formed(number):
         raise ValidationError(_("The card number %s is mistyped: its last digit does not match.") % number, code="typo")
-    found = Card.objects.editable_by(actor).filter(number=number).first()
+    found = Card.objects.editable_by(viewer).filter(number=number).first()
     if found is None:
         raise ValidationError(_("There is no card %s of your centre.") % (number or card[:12]), code="unknown")
     if not 1 <= points <= 1000:
@@ -407,30 +299,28 @@ def record_points(*, actor: Any, card: str, task: str, points: int) -> PointEntr
     return PointEntry.objects.create(card=found, task=" ".join(task.split())[:120], points=points)
 
 
-def card_total(card: Card) -> int:
-    return int(PointEntry.objects.filter(card=card).aggregate(total=Sum("points"))["total"] or 0)
-
-
 # --- the centre's own edits: activities, slots, visits, and the shared calendar's events
 
 
-def _refuse_outside(actor: Any, institution_id: int | None) -> None:
-    if institution_id is None or not Institution.objects.editable_by(actor).filter(pk=institution_id).exists():
+def _refuse_outside(viewer: Viewer, institution_id: int | None) -> None:
+    if institution_id is None or not Institution.objects.editable_by(viewer).filter(pk=institution_id).exists():
         raise PermissionDenied(_("This centre is not in your scope."))
 
 
 @atomic_write
-def save_activity(activity: Any, *, actor: Any, expected_version: int | None, age_bands: Any) -> Any:
-    """Add or edit an activity of a centre in the actor's scope, with its age bands; a stale edit is refused."""
-    _refuse_outside(actor, activity.centre_id)
+def activity_save(
+    *, viewer: Viewer, activity: Activity, expected_version: int | None, age_bands: Iterable[AgeBand]
+) -> Activity:
+    """Add or edit an activity of a centre in the viewer's scope, with its age bands; a stale edit is refused."""
+    _refuse_outside(viewer, activity.centre_id)
     save_versioned(activity, expected_version=expected_version, many={"age_bands": age_bands})
     return activity
 
 
 @atomic_write
-def save_slot(slot: Slot, *, actor: Any, expected_version: int | None) -> Slot:
-    """Add or edit a bookable time of an activity of the actor's centre."""
-    _refuse_outside(actor, slot.activity.centre_id)
+def slot_save(*, viewer: Viewer, slot: Slot, expected_version: int | None) -> Slot:
+    """Add or edit a bookable time of an activity of the viewer's centre."""
+    _refuse_outside(viewer, slot.activity.centre_id)
     if slot.pk is not None:
         problem = slot_places_problem(places=slot.places, booked=slot.booked)
         if problem is not None:
@@ -440,10 +330,10 @@ def save_slot(slot: Slot, *, actor: Any, expected_version: int | None) -> Slot:
 
 
 @atomic_write
-def save_visit(visit: Any, *, actor: Any, expected_version: int | None, led_by: Any) -> Any:
-    """Record a visit of the actor's centre; a booked group's visit marks its booking attended (its places stay
+def visit_save(*, viewer: Viewer, visit: Visit, expected_version: int | None, led_by: Iterable[StaffMember]) -> Visit:
+    """Record a visit of the viewer's centre; a booked group's visit marks its booking attended (its places stay
     held)."""
-    _refuse_outside(actor, visit.centre_id)
+    _refuse_outside(viewer, visit.centre_id)
     save_versioned(visit, expected_version=expected_version, many={"led_by": led_by})
     if visit.booking_id is not None:
         booking = Booking.objects.select_for_update().get(pk=visit.booking_id)

@@ -1,7 +1,7 @@
 """The centre's pages (the `centre_staff` role for its centre; the board reads all): bookings with their status
 and moves, a booking's visit, visits (also walk-in visitors and events), the schedule as an iCalendar feed for
 staff calendars, visitor cards printed as a PDF sheet with QR codes, points recorded on a phone-sized page, and
-leaderboards per school and class. Thin: rules in `innovation.services`, reads in `innovation.selectors`."""
+leaderboards per school and class. Thin: writes in `centre.services`, reads in `centre.selectors`."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from eduboard.centre.choices import BookingStatus, VisitKind
 from eduboard.centre.filters import ActivityFilter, BookingFilter, VisitFilter
 from eduboard.centre.forms import ActivityForm, CardsForm, PointsForm, SlotForm, VisitForm
 from eduboard.centre.models import Activity, Booking, Card, Slot, Visit
-from eduboard.centre.selectors import leaderboards, user_centre
+from eduboard.centre.selectors import card_total, leaderboards, user_centre
 from eduboard.core.exports import Column
 from eduboard.core.ical import CalendarEvent, calendar
 from eduboard.core.qr import qr_png_base64
@@ -85,8 +85,8 @@ def booking_status_view(request: HttpRequest, pk: int) -> HttpResponse:
     status = request.POST.get("status", "")
     try:
         version = int(request.POST.get("version", ""))
-        changed = services.change_status(
-            booking_id=booking.pk, status=status, actor=request.user, expected_version=version
+        changed = services.booking_status_change(
+            viewer=request.user, booking_id=booking.pk, status=status, expected_version=version
         )
     except ValueError:
         messages.error(request, _("The form was out of date; reload the page and try again."))
@@ -133,10 +133,10 @@ def booking_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         if action == "move":
             try:
-                services.move(
+                services.booking_move(
+                    viewer=request.user,
                     booking_id=booking.pk,
                     to_slot_id=int(request.POST.get("slot", "0") or 0),
-                    actor=request.user,
                     expected_version=int(request.POST.get("version", "0") or 0),
                 )
             except (ValueError, ValidationError) as error:
@@ -153,9 +153,9 @@ def booking_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             edited.centre_id = booking.slot.activity.centre_id
             edited.activity = booking.slot.activity
             try:
-                services.save_visit(
-                    edited,
-                    actor=request.user,
+                services.visit_save(
+                    viewer=request.user,
+                    visit=edited,
                     expected_version=form.edited_version(),
                     led_by=form.cleaned_data["led_by"],
                 )
@@ -217,8 +217,11 @@ def visit_add_view(request: HttpRequest) -> HttpResponse:
         visit: Visit = form.save(commit=False)
         visit.centre = centre
         try:
-            services.save_visit(
-                visit, actor=request.user, expected_version=form.edited_version(), led_by=form.cleaned_data["led_by"]
+            services.visit_save(
+                viewer=request.user,
+                visit=visit,
+                expected_version=form.edited_version(),
+                led_by=form.cleaned_data["led_by"],
             )
         except ValidationError as error:
             form.add_save_error(error)
@@ -292,7 +295,7 @@ def cards_view(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = CardsForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        cards = services.issue_cards(centre=centre, actor=request.user, **form.cleaned_data)
+        cards = services.cards_issue(viewer=request.user, centre=centre, **form.cleaned_data)
         printed = [(card, qr_png_base64(card.number)) for card in cards]
         html = render_to_string("innovation/cards_pdf.html", {"cards": printed, "centre": centre})
         response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
@@ -308,7 +311,7 @@ def points_view(request: HttpRequest) -> HttpResponse:
     form = PointsForm(request.POST or None, initial={"task": request.GET.get("task", "")[:120]})
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.record_points(actor=request.user, **form.cleaned_data)
+            entry = services.points_record(viewer=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error("card", error)
         else:
@@ -318,7 +321,7 @@ def points_view(request: HttpRequest) -> HttpResponse:
                 % {
                     "points": entry.points,
                     "card": entry.card.number,
-                    "total": services.card_total(entry.card),
+                    "total": card_total(card=entry.card),
                 },
             )
             return redirect(f"{reverse('innovation:points')}?task={form.cleaned_data['task']}")
@@ -389,7 +392,7 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
                 slot: Slot = slot_form.save(commit=False)
                 slot.activity = activity
                 try:
-                    services.save_slot(slot, actor=request.user, expected_version=slot_form.edited_version())
+                    services.slot_save(viewer=request.user, slot=slot, expected_version=slot_form.edited_version())
                 except ValidationError as error:
                     slot_form.add_save_error(error)
                 else:
@@ -399,9 +402,9 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
             edited: Activity = form.save(commit=False)
             edited.centre = centre
             try:
-                services.save_activity(
-                    edited,
-                    actor=request.user,
+                services.activity_save(
+                    viewer=request.user,
+                    activity=edited,
                     expected_version=form.edited_version(),
                     age_bands=form.cleaned_data["age_bands"],
                 )

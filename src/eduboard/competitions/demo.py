@@ -11,7 +11,7 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from eduboard.competitions import services as rules
+from eduboard.competitions import services
 from eduboard.competitions.models import Competition, Discipline, Match, RobotCheck, Team
 from eduboard.competitions.reference import ensure_reference
 from eduboard.core.scope import WHOLE_CITY
@@ -77,9 +77,9 @@ def load(institutions: dict[str, Institution]) -> None:
             )
             mass, width, length = SIZES[discipline.code]
             heavy = discipline.code == "lego_sumo" and index == 7  # one robot over the limit
-            rules.check_robot(
+            services.robot_check(
+                viewer=WHOLE_CITY,
                 team_id=team.pk,
-                actor=WHOLE_CITY,
                 expected_version=None,
                 mass_g=1080 if heavy else mass - index * 5,
                 width_mm=width,
@@ -87,14 +87,14 @@ def load(institutions: dict[str, Institution]) -> None:
                 height_mm=None,
             )
     for discipline in chosen[:2]:
-        rules.draw_bracket(competition_id=championship.pk, discipline_id=discipline.pk, actor=WHOLE_CITY)
+        services.bracket_draw(viewer=WHOLE_CITY, competition_id=championship.pk, discipline_id=discipline.pk)
         _fight(championship, discipline, draw)
     teams = Team.objects.filter(competition=championship, discipline=chosen[2], robot_check=RobotCheck.PASSED)
     for team in teams:
         for number in range(1, chosen[2].attempts + 1):
             finished = draw.random() > 0.15
             time_ms = draw.randint(14_000, 45_000) if finished else None
-            rules.record_attempt(team_id=team.pk, actor=WHOLE_CITY, number=number, time_ms=time_ms)
+            services.attempt_record(viewer=WHOLE_CITY, team_id=team.pk, number=number, time_ms=time_ms)
     upcoming = Competition.objects.create(
         centre=centre,
         code=UPCOMING,
@@ -127,4 +127,4 @@ def _fight(competition: Competition, discipline: Discipline, draw: random.Random
             a_wins = draw.random() < (0.65 if seed_a < seed_b else 0.35)
             loser_points = draw.choice([0, 1])
             a, b = (2, loser_points) if a_wins else (loser_points, 2)
-        rules.record_match(match_id=match.pk, actor=WHOLE_CITY, expected_version=None, points_a=a, points_b=b)
+        services.match_record(viewer=WHOLE_CITY, match_id=match.pk, expected_version=None, points_a=a, points_b=b)

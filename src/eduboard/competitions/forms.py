@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.competitions.models import Competition, Discipline
-from eduboard.competitions.services import parse_members
+from eduboard.competitions.rules import parse_members
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
 

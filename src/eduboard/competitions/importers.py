@@ -15,14 +15,14 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from eduboard.centre.selectors import school_key
-from eduboard.competitions import services as competitions
+from eduboard.competitions import rules
 from eduboard.competitions.models import Competition, Match, Team
 from eduboard.core.imports import (
     ImportResult,
     RowProblem,
+    ScopedImporter,
     parse_required,
 )
-from eduboard.core.imports import ScopedImporter
 from eduboard.registry.models import Institution
 
 
@@ -101,7 +101,7 @@ class TeamImporter(ScopedImporter):
             school_id = self.schools_by_name.get(school_key(school_text))
         school_name = self.names[school_id] if school_id is not None else school_text
         try:
-            members = competitions.parse_members(values.get("members", ""), require_ages=False)
+            members = rules.parse_members(values.get("members", ""), require_ages=False)
         except ValidationError as error:
             raise RowProblem("members", " ".join(error.messages)) from None
         email = parse_required(values, "coach_email", max_length=254)

@@ -17,7 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from eduboard.competitions import services as rules
+from eduboard.competitions import selectors, services
 from eduboard.competitions.forms import TeamForm
 from eduboard.competitions.models import Competition, Team
 from eduboard.core.public import client_address, over_limit, render_in, url_language
@@ -38,7 +38,7 @@ def list_view(request: HttpRequest, lang: str) -> HttpResponse:
 
 
 def _results(competition: Competition, lang: str) -> list[dict[str, Any]]:
-    sections = rules.results(competition)
+    sections = selectors.results(competition)
     for section in sections:
         section["name"] = section["discipline"].name(lang)
     return sections
@@ -106,7 +106,7 @@ def register_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
                     coach_phone=data["coach_phone"],
                 )
                 try:
-                    rules.register_team(competition=competition, team=team)
+                    services.team_register(competition=competition, team=team)
                 except ValidationError as error:
                     for message in error.messages:
                         form.add_error(None, message)

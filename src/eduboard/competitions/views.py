@@ -1,6 +1,6 @@
 """The centre's pages of robotics competitions: the competitions, their teams and robot checks, the sumo bracket
 (drawn, then results entered match by match on a phone), line-follower runs, and the certificates as a PDF.
-Thin: rules in `innovation.competitions`."""
+Thin: writes in `competitions.services`, reads in `competitions.selectors`."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduboard.centre.selectors import user_centre
-from eduboard.competitions import services as rules
+from eduboard.competitions import selectors, services
 from eduboard.competitions.filters import CompetitionFilter, TeamFilter
 from eduboard.competitions.forms import AttemptForm, CompetitionForm, MatchForm, RobotCheckForm, TeamForm
 from eduboard.competitions.models import Competition, DisciplineFormat, Match, RobotCheck, Team
@@ -93,9 +93,9 @@ def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRe
             edited: Competition = form.save(commit=False)
             edited.centre = centre
             try:
-                rules.save_competition(
-                    edited,
-                    actor=request.user,
+                services.competition_save(
+                    viewer=request.user,
+                    competition=edited,
                     expected_version=form.edited_version(),
                     disciplines=form.cleaned_data["disciplines"],
                 )
@@ -133,7 +133,7 @@ def competition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 coach_phone=data["coach_phone"],
             )
             try:
-                rules.register_team(competition=competition, team=team, actor=request.user)
+                services.team_register(viewer=request.user, competition=competition, team=team)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -180,9 +180,9 @@ def team_check_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         data = form.cleaned_data
         try:
-            checked = rules.check_robot(
+            checked = services.robot_check(
+                viewer=request.user,
                 team_id=team.pk,
-                actor=request.user,
                 expected_version=data["version"],
                 mass_g=data["mass_g"],
                 width_mm=data["width_mm"],
@@ -207,10 +207,10 @@ def draw_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
     competition = scoped_object(request, Competition, editing=True, pk=pk)
     chosen = get_object_or_404(competition.disciplines.all(), code=discipline[:40])
     try:
-        count = rules.draw_bracket(
+        count = services.bracket_draw(
+            viewer=request.user,
             competition_id=competition.pk,
             discipline_id=chosen.pk,
-            actor=request.user,
             random_draw=request.POST.get("order") == "random",
         )
     except ValidationError as error:
@@ -239,9 +239,9 @@ def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse
         form = MatchForm(request.POST, prefix=f"m{match.pk}")
         if form.is_valid():
             try:
-                saved = rules.record_match(
+                saved = services.match_record(
+                    viewer=request.user,
                     match_id=match.pk,
-                    actor=request.user,
                     expected_version=form.cleaned_data["version"],
                     points_a=form.cleaned_data["points_a"],
                     points_b=form.cleaned_data["points_b"],
@@ -265,8 +265,8 @@ def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse
         "competition": competition,
         "discipline": chosen,
         "open": [(m, MatchForm(initial={"version": m.version}, prefix=f"m{m.pk}")) for m in open_matches],
-        "rounds": rules.bracket_rounds(competition, chosen),
-        "placings": rules.sumo_placings(competition, chosen),
+        "rounds": selectors.bracket_rounds(competition, chosen),
+        "placings": selectors.sumo_placings(competition, chosen),
         "can_change": can_change,
     }
     return render(request, "competitions/matches.html", context)
@@ -288,9 +288,9 @@ def attempts_view(request: HttpRequest, pk: int, discipline: str) -> HttpRespons
             seconds = form.cleaned_data["seconds"]
             time_ms = None if seconds is None else int((seconds * Decimal(1000)).to_integral_value())
             try:
-                attempt = rules.record_attempt(
+                attempt = services.attempt_record(
+                    viewer=request.user,
                     team_id=form.cleaned_data["team"],
-                    actor=request.user,
                     number=form.cleaned_data["number"],
                     time_ms=time_ms,
                 )
@@ -306,7 +306,7 @@ def attempts_view(request: HttpRequest, pk: int, discipline: str) -> HttpRespons
             for problems in form.errors.values():
                 messages.error(request, " ".join(str(p) for p in problems))
         return redirect("competitions:competition_attempts", pk=pk, discipline=chosen.code)
-    ranking = rules.line_follower_ranking(competition, chosen)
+    ranking = selectors.line_follower_ranking(competition, chosen)
     context = {
         "competition": competition,
         "discipline": chosen,
@@ -352,7 +352,7 @@ def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     competition = scoped_object(request, Competition, editing=True, pk=pk)
     link = request.build_absolute_uri(reverse("centre_competition", args=["lv", competition.code]))
     qr = qr_png_base64(link)
-    pages = rules.certificate_pages(competition)
+    pages = selectors.certificate_pages(competition)
     # The certificates name children (the teams' members): one audit entry with the number of names printed.
     audit_bulk_read(request=request, model=Team, rows=len(pages))
     with translation.override("lv"):

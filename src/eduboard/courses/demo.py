@@ -14,7 +14,7 @@ from django.utils import timezone
 from eduboard.centre.models import Module
 from eduboard.centre.reference import ensure_reference
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.courses import services as rules
+from eduboard.courses import services
 from eduboard.courses.models import Course, CourseSession
 from eduboard.people.models import Employment, StaffMember
 from eduboard.registry.choices import InstitutionType
@@ -90,17 +90,19 @@ def load(institutions: dict[str, Institution]) -> None:
             lecturer=lecturer,
             required_percent=75,
         )
-        rules.save_course(course, actor=WHOLE_CITY, expected_version=None)
+        services.course_save(viewer=WHOLE_CITY, course=course, expected_version=None)
         saved = [
-            rules.save_session(CourseSession(course=course, date=day, hours=h, topic=topic), actor=WHOLE_CITY)
+            services.course_session_save(
+                viewer=WHOLE_CITY, session=CourseSession(course=course, date=day, hours=h, topic=topic)
+            )
             for day, h, topic in sessions
         ]
         for teacher in _city_teachers(city, index * city):
-            rules.register(course, WHOLE_CITY, staff_member=teacher)
+            services.participant_register(viewer=WHOLE_CITY, course=course, staff_member=teacher)
         for name, school in REGIONAL[index : index + regional]:
-            rules.register(course, WHOLE_CITY, name=name, school_name=school, email="")
+            services.participant_register(viewer=WHOLE_CITY, course=course, name=name, school_name=school, email="")
         people = list(course.participants.values_list("pk", flat=True))
         for session in saved:
             marks = {pk: draw.random() < 0.88 for pk in people}
-            rules.record_attendance(session, marks, WHOLE_CITY)
-        rules.issue_certificates(course, WHOLE_CITY, on=sessions[-1][0])
+            services.attendance_record(viewer=WHOLE_CITY, session=session, marks=marks)
+        services.certificates_issue(viewer=WHOLE_CITY, course=course, on=sessions[-1][0])

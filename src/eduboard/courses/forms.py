@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.latvian import found_order, words_match
 from eduboard.core.pickers import KINDS, PickerKind, PickerWidget
+from eduboard.core.scope import Viewer
 from eduboard.core.text import validate_no_control_characters
 from eduboard.courses.models import Course, CourseSession
 from eduboard.people.models import Employment, StaffMember
@@ -23,7 +24,7 @@ DATE = {"type": "date"}
 TEACHER_PICKER = "course_teacher"
 
 
-def _city_teachers(viewer: Any, query: str, institution: int | None) -> QuerySet[StaffMember]:
+def _city_teachers(viewer: Viewer, query: str, institution: int | None) -> QuerySet[StaffMember]:
     """The board's staff working today, found by name, for the centre's registration (the centre's own scope
     holds none of them; only the name and the places of work are shown, never a personal code)."""
     if not viewer.has_perm("courses.add_participant"):

@@ -26,11 +26,10 @@ from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
 from eduboard.centre.selectors import school_key
-from eduboard.core.imports import ImportResult, RowProblem, parse_date, parse_required, parse_yes_no
-from eduboard.courses import services as courses
+from eduboard.core.imports import ImportResult, RowProblem, ScopedImporter, parse_date, parse_required, parse_yes_no
+from eduboard.courses import selectors
 from eduboard.courses.models import Attendance, Course, CourseSession, Participant
 from eduboard.people.models import StaffMember
-from eduboard.core.imports import ScopedImporter
 from eduboard.registry.models import Institution
 from eduboard.registry.validators import mask_personal_code, normalise_personal_code, validate_personal_code
 
@@ -104,7 +103,7 @@ class CourseAttendanceImporter(ScopedImporter):
             if found is None:
                 self.staff[code] = None
             else:
-                person = courses.person_for(staff_member=found)
+                person = selectors.person_for(staff_member=found)
                 school_id = person.school.pk if person.school else None
                 self.staff[code] = (found.pk, person.name, school_id, person.school_name)
         return self.staff[code]

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 
 from eduboard.core.public import render_in, url_language
-from eduboard.courses import services as rules
+from eduboard.courses import selectors
 
 PREFIX = "/centre/"
 
@@ -18,7 +18,7 @@ PREFIX = "/centre/"
 @never_cache
 def verify_view(request: HttpRequest, lang: str, key: str) -> HttpResponse:
     lang = url_language(lang)
-    participant = rules.certificate(key)
+    participant = selectors.certificate(key)
     context = {"participant": participant, "course": participant.course if participant else None}
     status = 200 if participant is not None else 404
     response = render_in(request, lang, "courses/verify.html", context, prefix=PREFIX, status=status)

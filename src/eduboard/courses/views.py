@@ -27,7 +27,7 @@ from eduboard.core.exports import Column
 from eduboard.core.forms import add_service_error
 from eduboard.core.qr import qr_png_base64
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
-from eduboard.courses import services as rules
+from eduboard.courses import rules, selectors, services
 from eduboard.courses.filters import CourseFilter, ParticipantFilter
 from eduboard.courses.forms import CertifyForm, CourseForm, RegistrationForm, SessionForm
 from eduboard.courses.models import Attendance, Course, CourseSession, Participant
@@ -74,7 +74,7 @@ class CourseListView(PermissionRequiredMixin, ScopedListView):
 
     def get_rows(self) -> QuerySet[Any]:
         """The courses with their sessions, participants and certificates counted."""
-        rows: QuerySet[Any] = rules.course_rows(self.request.user).select_related("module")
+        rows: QuerySet[Any] = selectors.course_rows(viewer=self.request.user).select_related("module")
         return rows
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -102,7 +102,7 @@ def course_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespons
             edited: Course = form.save(commit=False)
             edited.centre = centre
             try:
-                rules.save_course(edited, actor=request.user, expected_version=form.edited_version())
+                services.course_save(viewer=request.user, course=edited, expected_version=form.edited_version())
             except ValidationError as error:
                 form.add_save_error(error)
             else:
@@ -124,7 +124,7 @@ def course_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             session: CourseSession = form.save(commit=False)
             session.course = course
             try:
-                rules.save_session(session, actor=request.user)
+                services.course_session_save(viewer=request.user, session=session)
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -138,7 +138,7 @@ def course_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "registered": course.participants.count(),
         "form": form,
         "can_change": can_change,
-        "requirement": course.requirement.name if course.requirement else rules.STANDARD_REQUIREMENT,
+        "requirement": course.requirement.name if course.requirement else services.STANDARD_REQUIREMENT,
         "hours_text": rules.hours_lv(course.hours),
     }
     return render(request, "courses/detail.html", context)
@@ -151,7 +151,9 @@ def session_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
         try:
-            rules.save_session(form.save(commit=False), actor=request.user, expected_version=form.edited_version())
+            services.course_session_save(
+                viewer=request.user, session=form.save(commit=False), expected_version=form.edited_version()
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -175,9 +177,9 @@ def participants_view(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                participant = rules.register(
-                    course,
-                    request.user,
+                participant = services.participant_register(
+                    viewer=request.user,
+                    course=course,
                     staff_member=data["staff_member"],
                     name=data["name"],
                     school=data["school"],
@@ -189,7 +191,7 @@ def participants_view(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("%s was registered.") % participant.name)
                 return redirect("courses:course_participants", pk=pk)
-    shares = rules.attendance_shares(course)
+    shares = selectors.attendance_shares(course)
     rows = scoped_rows(request, Participant.objects.select_related("school")).filter(course=course)
     context = {
         "course": course,
@@ -218,7 +220,7 @@ def attendance_view(request: HttpRequest, pk: int) -> HttpResponse:
         posted_people = [int(v) for v in request.POST.getlist("p") if v.isdigit() and int(v) in participant_ids]
         marks = {s: {p: f"a-{p}-{s}" in request.POST for p in posted_people} for s in posted_sessions}
         try:
-            changed = rules.record_attendance_grid(course, marks, request.user)
+            changed = services.attendance_grid_record(viewer=request.user, course=course, marks=marks)
         except ValidationError as error:
             _errors(request, error)
         else:
@@ -239,7 +241,7 @@ def certify_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = CertifyForm(request.POST)
     on = form.cleaned_data.get("on") if form.is_valid() else None
     try:
-        issued = rules.issue_certificates(course, request.user, on=on)
+        issued = services.certificates_issue(viewer=request.user, course=course, on=on)
     except ValidationError as error:
         _errors(request, error)
     else:

@@ -16,12 +16,12 @@ from django_stubs_ext import StrOrPromise
 from eduboard.core.imports import (
     ImportResult,
     RowProblem,
+    ScopedImporter,
     parse_required,
     parse_text,
     parse_yes_no,
 )
 from eduboard.events.models import Event
-from eduboard.core.imports import ScopedImporter
 from eduboard.registry.models import Institution
 
 

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from eduboard.core.scope import institution_scope
+from eduboard.core.scope import Viewer, institution_scope
 from eduboard.core.versions import atomic_write, save_versioned
+from eduboard.events.models import Event
 from eduboard.registry.models import Institution
 
 
 @atomic_write
-def save_event(event: Any, *, actor: Any, expected_version: int | None) -> Any:
+def event_save(*, viewer: Viewer, event: Event, expected_version: int | None) -> Event:
     """Add or edit an event of the shared calendar: an institution's by its roles, the board's own (no organiser)
     by the board only."""
     if event.organiser_id is None:
-        if institution_scope(actor) is not None:
+        if institution_scope(viewer) is not None:
             raise ValidationError(
                 {"organiser": _("Choose your institution: the board's own events are the board's to enter.")}
             )
-    elif not Institution.objects.editable_by(actor).filter(pk=event.organiser_id).exists():
+    elif not Institution.objects.editable_by(viewer).filter(pk=event.organiser_id).exists():
         raise ValidationError({"organiser": _("This institution is not in your scope.")})
     save_versioned(event, expected_version=expected_version)
     return event

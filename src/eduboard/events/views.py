@@ -113,7 +113,7 @@ def event_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse
     if request.method == "POST" and form.is_valid():
         edited: Event = form.save(commit=False)
         try:
-            services.save_event(edited, actor=request.user, expected_version=form.edited_version())
+            services.event_save(viewer=request.user, event=edited, expected_version=form.edited_version())
         except ValidationError as error:
             form.add_save_error(error)
         else:

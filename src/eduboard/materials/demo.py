@@ -14,7 +14,7 @@ from django.utils.html import escape
 from eduboard.centre.models import AgeBand, Module
 from eduboard.centre.reference import ensure_reference
 from eduboard.core.scope import WHOLE_CITY
-from eduboard.materials import services as rules
+from eduboard.materials import services
 from eduboard.materials.models import Material, MaterialVisibility
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
@@ -175,16 +175,19 @@ def load(institutions: dict[str, Institution]) -> None:
             author=author,
             visibility=visibility,
         )
-        rules.save_material(
-            material,
-            actor=WHOLE_CITY,
+        services.material_save(
+            viewer=WHOLE_CITY,
+            material=material,
             expected_version=None,
             age_bands=[bands[code] for code in ages],
             uploaded_file=_file(title, subject, kind, 1),
             note="Pirmā versija",
         )
         if versions > 1:
-            rules.add_version(
-                material, _file(title, subject, kind, 2), WHOLE_CITY, "Labotas kļūdas, papildināti uzdevumi"
+            services.material_version_add(
+                viewer=WHOLE_CITY,
+                material=material,
+                uploaded_file=_file(title, subject, kind, 2),
+                note="Labotas kļūdas, papildināti uzdevumi",
             )
         Material.objects.filter(pk=material.pk).update(downloads=downloads)

@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.centre.models import AgeBand, Module
-from eduboard.materials import services as rules
+from eduboard.materials import rules, selectors
 from eduboard.materials.models import Material, MaterialVisibility
 
 
 class MaterialFilter(django_filters.FilterSet):
-    """The library's search and filters; the rows are narrowed by `materials.filter_materials`."""
+    """The library's search and filters; the rows are narrowed by `selectors.filter_materials`."""
 
     q = django_filters.CharFilter(label=gettext_lazy("Search"), method="by_selector")
     module = django_filters.ModelChoiceFilter(
@@ -42,7 +42,7 @@ class MaterialFilter(django_filters.FilterSet):
         return queryset  # all filters are applied together below
 
     def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
-        return rules.filter_materials(queryset, self.form.cleaned_data)
+        return selectors.filter_materials(queryset, self.form.cleaned_data)
 
 
 class MaterialApiFilter(MaterialFilter):

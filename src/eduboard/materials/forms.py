@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
-from eduboard.materials import services as materials
+from eduboard.materials import rules
 from eduboard.materials.models import Material
 
 ACCEPT = ".pdf,.docx,.pptx,.png,.jpg,.jpeg,.gif,.webp,.zip"
@@ -19,7 +19,7 @@ ACCEPT = ".pdf,.docx,.pptx,.png,.jpg,.jpeg,.gif,.webp,.zip"
 def _file_help() -> Any:
     from django.template.defaultfilters import filesizeformat
 
-    limit = filesizeformat(materials.max_upload_bytes())
+    limit = filesizeformat(rules.max_upload_bytes())
     return (
         _(
             "PDF, DOCX, PPTX, a PNG, JPEG, GIF or WebP image, or a ZIP archive; at most %s. The type is checked by "
@@ -32,10 +32,10 @@ def _file_help() -> Any:
 class MaterialForm(ScopedFormMixin, VersionedModelForm):
     """A material's metadata; a new material also takes its first file."""
 
-    language = forms.ChoiceField(label=_("Language"), choices=materials.LANGUAGE_CHOICES, initial="lv")
+    language = forms.ChoiceField(label=_("Language"), choices=rules.LANGUAGE_CHOICES, initial="lv")
     licence = forms.ChoiceField(
         label=_("Licence"),
-        choices=materials.LICENCES,
+        choices=rules.LICENCES,
         initial="CC BY 4.0",
         help_text=_(
             "Creative Commons licences let schools share the material; CC BY 4.0 asks only to name the author."

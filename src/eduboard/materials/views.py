@@ -26,7 +26,7 @@ from eduboard.core.exports import Column
 from eduboard.core.public import render_in, url_language
 from eduboard.core.versions import CONFLICT_CODES, error_codes
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
-from eduboard.materials import services as rules
+from eduboard.materials import rules, selectors, services
 from eduboard.materials.filters import MaterialFilter, PublicMaterialFilter
 from eduboard.materials.forms import MaterialForm, VersionForm
 from eduboard.materials.models import Material, MaterialVersion, MaterialVisibility
@@ -70,7 +70,7 @@ class MaterialListView(PermissionRequiredMixin, ScopedListView):
 
     def get_rows(self) -> QuerySet[Any]:
         """The materials with what the list shows of them, by title."""
-        return rules.materials_for(self.request.user)
+        return selectors.materials_for(viewer=self.request.user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -109,9 +109,9 @@ def material_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
             edited: Material = form.save(commit=False)
             edited.centre = centre
             try:
-                rules.save_material(
-                    edited,
-                    actor=request.user,
+                services.material_save(
+                    viewer=request.user,
+                    material=edited,
                     expected_version=form.edited_version(),
                     age_bands=form.cleaned_data["age_bands"],
                     uploaded_file=form.cleaned_data.get("file"),
@@ -164,8 +164,11 @@ def version_add_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = VersionForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            version = rules.add_version(
-                material, form.cleaned_data["file"], request.user, form.cleaned_data.get("note", "")
+            version = services.material_version_add(
+                viewer=request.user,
+                material=material,
+                uploaded_file=form.cleaned_data["file"],
+                note=form.cleaned_data.get("note", ""),
             )
         except ValidationError as error:
             for field, problems in error.message_dict.items() if hasattr(error, "error_dict") else [(None, error)]:
@@ -196,7 +199,7 @@ def material_download_view(request: HttpRequest, pk: int) -> FileResponse:
     if material.current is None:
         raise Http404
     response = serve(material.current)
-    rules.record_download(material)
+    services.material_download_record(material=material)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -208,7 +211,7 @@ def version_download_view(request: HttpRequest, pk: int, number: int) -> FileRes
     version: MaterialVersion = scoped_object(request, MaterialVersion, material=material, number=number)
     response = serve(version)
     if version.pk == material.current_id:
-        rules.record_download(material)
+        services.material_download_record(material=material)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -222,7 +225,9 @@ def public_list_view(request: HttpRequest, lang: str) -> HttpResponse:
     lang = url_language(lang)
     form = PublicMaterialFilter(request.GET or None, language=lang)
     chosen = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(rules.materials_for(AnonymousUser(), chosen), PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.materials_for(viewer=AnonymousUser(), filters=chosen), PUBLIC_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     rows = [
         {
             "material": material,
@@ -243,9 +248,9 @@ def public_download_view(request: HttpRequest, lang: str, pk: int) -> FileRespon
     """A public material's current file (counted); a teachers-only one is not found here, signed in or not."""
     url_language(lang)
     # The public rule whoever asks (a teachers-only material is not found here, signed in or not).
-    material = get_object_or_404(rules.materials_for(AnonymousUser()), pk=pk)
+    material = get_object_or_404(selectors.materials_for(viewer=AnonymousUser()), pk=pk)
     if material.current is None:
         raise Http404
     response = serve(material.current)
-    rules.record_download(material)
+    services.material_download_record(material=material)
     return response

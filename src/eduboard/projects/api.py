@@ -99,13 +99,13 @@ class ProjectSerializer(ScopedModelSerializer):
         return attrs
 
 
-class PlannedTrancheSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class PlannedTrancheSerializer(serializers.Serializer):
     due_on = serializers.DateField()
     share_percent = DecimalField(max_digits=5, decimal_places=2, min_value=0, max_value=100, required=False)
     amount = DecimalField(max_digits=14, decimal_places=2, min_value=0, required=False)
 
 
-class TranchePlanSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TranchePlanSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
     tranches = PlannedTrancheSerializer(many=True)
 
@@ -184,7 +184,7 @@ class PaymentViewSet(ScopedModelViewSet):
     queryset = Payment.objects.select_related("project")
     http_method_names = ["get", "post", "head", "options"]
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         try:
             serializer.instance = services.payment_record(

@@ -75,7 +75,10 @@ class ProjectListView(PermissionRequiredMixin, ScopedListView):
 
 
 def _project(request: HttpRequest, pk: int, *, editing: bool = False) -> Project:
-    return scoped_object(request, Project.objects.select_related("programme", "funding_source"), editing=editing, pk=pk)
+    project: Project = scoped_object(
+        request, Project.objects.select_related("programme", "funding_source"), editing=editing, pk=pk
+    )
+    return project
 
 
 @permission_required("projects.view_project", raise_exception=True)

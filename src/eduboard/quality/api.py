@@ -99,7 +99,7 @@ class ObservationFormViewSet(ScopedReadOnlyViewSet):
     ordering = ["code", "-version"]
 
 
-class AnswersField(serializers.DictField):  # type: ignore[type-arg]
+class AnswersField(serializers.DictField):
     """An observation's answers, criterion code → answer code: sent when recording one, read back with it."""
 
     def get_attribute(self, instance: Observation) -> dict[str, str]:
@@ -139,7 +139,7 @@ class ObservationSerializer(ScopedModelSerializer):
         return data
 
 
-class AcknowledgementSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+class AcknowledgementSerializer(RefuseUnknownFields, serializers.Serializer):
     """The observed teacher's acknowledgement: an optional comment."""
 
     comment = StrictCharField(required=False, allow_blank=True, default="")
@@ -171,7 +171,7 @@ class ObservationViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         ):
             answers[observation_id][code] = option
         for row in rows:
-            row.answer_codes = answers[row.pk]  # type: ignore[attr-defined]
+            row.answer_codes = answers[row.pk]
         data = self.get_serializer(rows, many=True).data
         return self.get_paginated_response(data) if page is not None else Response(data)
 
@@ -253,7 +253,7 @@ def _institution(request: Request) -> Institution | None:
     number = request.query_params.get("institution")
     if not number:
         return None
-    institution = scoped_rows(request, Institution).filter(registration_number=number).first()
+    institution: Institution | None = scoped_rows(request, Institution).filter(registration_number=number).first()
     if institution is None:
         raise ValidationError(
             {"institution": [_("No institution with this registration number in your scope.")]}, code="does_not_exist"
@@ -496,7 +496,7 @@ class EntrySerializer(ScopedModelSerializer):
         read_only_fields = ["self_assessment"]
 
 
-class CommentSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+class CommentSerializer(RefuseUnknownFields, serializers.Serializer):
     comment = StrictCharField(allow_blank=True)
     version = VersionField(required=True)
 
@@ -558,7 +558,7 @@ class SelfAssessmentSerializer(ScopedModelSerializer):
         read_only_fields = ["status", "submitted_at", "agreed_at", "published_at"]
 
 
-class StepSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+class StepSerializer(RefuseUnknownFields, serializers.Serializer):
     """A workflow step: the version of the self-assessment the caller read."""
 
     version = VersionField(required=True)
@@ -579,7 +579,7 @@ class SelfAssessmentViewSet(ScopedModelViewSet):
     http_method_names = ["get", "post", "head", "options"]
     ordering = ["-school_year__start_date", "institution__sort_name"]
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = serializer.validated_data
         framework = selectors.framework_in_use(code=data["framework"].code)
         try:
@@ -628,7 +628,7 @@ class SelfAssessmentViewSet(ScopedModelViewSet):
         return self._step(request, services.self_assessment_publish)
 
 
-class LevelsField(serializers.DictField):  # type: ignore[type-arg]
+class LevelsField(serializers.DictField):
     """Levels by criterion code: {"4.1": "good", ...}."""
 
     def __init__(self, **kwargs: Any) -> None:
@@ -664,7 +664,7 @@ class LevelsWritesMixin(VersionedWritesMixin):
         levels = data.pop("levels", None)
         return data, levels
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         data.pop("version", None)
         data, self.given_levels = self._levels(data)
@@ -672,7 +672,7 @@ class LevelsWritesMixin(VersionedWritesMixin):
         self._save(instance, None, {})
         serializer.instance = instance
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         data = dict(serializer.validated_data)
         expected = sent_version(data)
         data, self.given_levels = self._levels(data)
@@ -710,7 +710,9 @@ class StaffByCodeField(StrictCharField):
 
     def to_internal_value(self, data: Any) -> StaffMember:  # type: ignore[override]
         code = normalise_personal_code(super().to_internal_value(data))
-        person = scoped_rows(context_request(self.context), StaffMember).filter(personal_code=code).first()
+        person: StaffMember | None = (
+            scoped_rows(context_request(self.context), StaffMember).filter(personal_code=code).first()
+        )
         if person is None:
             raise ValidationError(_("No staff member with this personal code in your scope."), code="does_not_exist")
         return person

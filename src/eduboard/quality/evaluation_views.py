@@ -111,7 +111,8 @@ def self_assessment_start_view(request: HttpRequest) -> HttpResponse:
 
 
 def _assessment(request: HttpRequest, pk: int) -> SelfAssessment:
-    return scoped_object(request, selectors.self_assessment_list(visible_to=request.user), pk=pk)
+    assessment: SelfAssessment = scoped_object(request, selectors.self_assessment_list(visible_to=request.user), pk=pk)
+    return assessment
 
 
 @permission_required("quality.view_selfassessment", raise_exception=True)

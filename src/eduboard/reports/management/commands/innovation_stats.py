@@ -63,14 +63,14 @@ class Command(BaseCommand):
 
             figures = interest_figures(as_of=_day(options["as_of"], "--as-of"), visible_to=WHOLE_CITY)
         elif what == "competitions":
-            from eduboard.competitions.services import competition_figures
+            from eduboard.competitions.selectors import competition_figures
 
             year = options["year"] or ""
             if not (year.isdigit() and len(year) == 4):
                 raise CommandError("--year is required: a year written YYYY.")
             figures = competition_figures(year=int(year))
         else:
-            from eduboard.courses.services import course_figures
+            from eduboard.courses.selectors import course_figures
 
             date_from, date_to = _period(options)
             figures = course_figures(date_from=date_from, date_to=date_to)

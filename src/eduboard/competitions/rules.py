@@ -1,0 +1,89 @@
+"""The rules of a robotics competition that need no database: a team's members as written on the form or in a
+file, a robot's measurements against its discipline's limits, a run's time as written on the pages.
+
+Pure functions of values, so the public form, the staff's page and an imported file judge alike."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from eduboard.core.text import validate_no_control_characters
+
+if TYPE_CHECKING:
+    from eduboard.competitions.models import Discipline
+
+MAX_MEMBERS = 6
+MIN_AGE, MAX_AGE = 5, 25
+MEMBER = re.compile(r"^(?P<name>.*?)[\s,]*\(?\s*(?P<age>\d{1,2})\s*\)?$")
+
+
+def parse_members(text: str, *, require_ages: bool = True) -> list[dict[str, Any]]:
+    """Members written "Name (12); Name (13)" (also "Name 12"; separated by ;, | or new lines, or by commas between
+    members with ages): [{name, age}]. Without `require_ages` (a file) a member may come without an age, and a
+    bare number is that many members not named."""
+    text = (text or "").strip()
+    if not require_ages and text.isdigit():
+        return clean_members([{"name": "", "age": None}] * int(text), require_ages=False)
+    members: list[dict[str, Any]] = []
+    parts: list[str] = []
+    for part in re.split(r"[;\n|]+", text):
+        several = len(re.findall(r"\d+", part)) > 1 and "," in part
+        parts.extend(part.split(",") if several else [part])
+    for part in parts:
+        part = " ".join(part.split())
+        if not part:
+            continue
+        found = MEMBER.match(part)
+        if found and found["name"]:
+            members.append({"name": found["name"].strip(" ,")[:60], "age": int(found["age"])})
+        elif not require_ages and not any(ch.isdigit() for ch in part):
+            members.append({"name": part.strip(" ,")[:60], "age": None})
+        else:
+            raise ValidationError(
+                _("“%s”: write each member as a first name and an age, e.g. “Anna (12)”.") % part[:60], code="members"
+            )
+    return clean_members(members, require_ages=require_ages)
+
+
+def clean_members(members: list[dict[str, Any]], *, require_ages: bool = True) -> list[dict[str, Any]]:
+    """1 to 6 members, each a first name and an age from 5 to 25 (in a file the age may be missing)."""
+    if not 1 <= len(members) <= MAX_MEMBERS:
+        raise ValidationError(_("A team has 1 to %d members.") % MAX_MEMBERS, code="members")
+    for member in members:
+        validate_no_control_characters(str(member["name"]))
+        if member.get("age") is None and not require_ages:
+            continue
+        if member.get("age") is None or not MIN_AGE <= int(member["age"]) <= MAX_AGE:
+            raise ValidationError(
+                _("%(name)s: an age from %(low)d to %(high)d.")
+                % {"name": member["name"], "low": MIN_AGE, "high": MAX_AGE},
+                code="members",
+            )
+    return [{"name": str(m["name"]).strip(), "age": None if m.get("age") is None else int(m["age"])} for m in members]
+
+
+def robot_problems(discipline: Discipline, *, mass_g: int | None, width_mm: int | None, length_mm: int | None,
+                   height_mm: int | None) -> list[str]:  # fmt: skip
+    """What a robot's measurements break of the discipline's rules (empty: it passes)."""
+    problems: list[str] = []
+    limits = [
+        (mass_g, discipline.max_mass_g, _("mass %(value)d g is over %(limit)d g")),
+        (width_mm, discipline.max_width_mm, _("width %(value)d mm is over %(limit)d mm")),
+        (length_mm, discipline.max_length_mm, _("length %(value)d mm is over %(limit)d mm")),
+        (height_mm, discipline.max_height_mm, _("height %(value)d mm is over %(limit)d mm")),
+    ]
+    for value, limit, message in limits:
+        if limit is not None and value is None:
+            problems.append(_("not measured: %s") % message.split(" ")[0])
+        elif limit is not None and value is not None and value > limit:
+            problems.append(message % {"value": value, "limit": limit})
+    return problems
+
+
+def seconds_text(ms: int | None) -> str:
+    """A run's time in seconds with a decimal comma (12,345), or – when it did not finish."""
+    return "–" if ms is None else f"{ms // 1000},{ms % 1000:03d}"
