@@ -49,7 +49,7 @@ class SignInLockoutHandler(AxesDatabaseHandler):
         if not username:
             return 0
         address = getattr(request, "axes_ip_address", None)
-        count, _deleted = AccessAttempt.objects.filter(username=username, ip_address=address).delete()
+        count: int = AccessAttempt.objects.filter(username=username, ip_address=address).delete()[0]
         return count
 
 

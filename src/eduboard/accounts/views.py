@@ -167,7 +167,8 @@ class AuditLogListView(PermissionRequiredMixin, FilteredListView):
     ]
 
     def get_base_queryset(self) -> QuerySet[Any]:
-        return LogEntry.objects.select_related("actor", "content_type")
+        rows: QuerySet[Any] = LogEntry.objects.select_related("actor", "content_type")
+        return rows
 
 
 @require_http_methods(["GET", "POST"])

@@ -241,11 +241,11 @@ class ScopedRelatedFieldMixin:
         return scoped(rows, request_viewer(self.context), editing=True)
 
 
-class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryKeyRelatedField):
     """A primary-key related field limited to the viewer's scope."""
 
 
-class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):  # type: ignore[type-arg]
+class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):
     """A slug related field (registration number, code, …) limited to the viewer's scope."""
 
 
@@ -296,7 +296,7 @@ class DecimalField(serializers.DecimalField):
         (a number written as text, or null) calls wrong."""
         if isinstance(data, str) and not data.strip():
             self.fail("invalid")
-        return serializers.Field.validate_empty_values(self, data)  # type: ignore[no-any-return]
+        return serializers.Field.validate_empty_values(self, data)
 
     def to_internal_value(self, data: Any) -> Any:
         if isinstance(data, str) and not data.strip().isascii():
@@ -304,7 +304,7 @@ class DecimalField(serializers.DecimalField):
         return super().to_internal_value(data)
 
 
-class ScopedModelSerializer(RefuseUnknownFields, serializers.ModelSerializer):  # type: ignore[type-arg]
+class ScopedModelSerializer(RefuseUnknownFields, serializers.ModelSerializer):
     """The base of every model serializer: its generated related fields are scoped to the viewer; a field it does
     not have is refused."""
 
@@ -351,15 +351,15 @@ class FullCleanMixin:
             raise api_error(error) from error
 
 
-class ScopedModelViewSet(ScopedViewSetMixin, FullCleanMixin, viewsets.ModelViewSet):  # type: ignore[type-arg]
+class ScopedModelViewSet(ScopedViewSetMixin, FullCleanMixin, viewsets.ModelViewSet):
     """A read-write viewset over the caller's rows; writes run the model's validation first."""
 
-    def perform_create(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
         instance = serializer.Meta.model(**serializer.validated_data)  # type: ignore[attr-defined]
         self._clean(instance)
         serializer.instance = serializer.save()
 
-    def perform_update(self, serializer: serializers.BaseSerializer) -> None:  # type: ignore[type-arg]
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
         for name, value in serializer.validated_data.items():
             setattr(serializer.instance, name, value)
         self._clean(serializer.instance)
@@ -372,7 +372,7 @@ class ScopedUpdateOnlyViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,  # type: ignore[type-arg]
+    viewsets.GenericViewSet,
 ):
     """Rows that come with another (a self-assessment's criteria): read and changed here, never created or
     deleted on their own, so the collection has no POST and the rows no DELETE."""
@@ -380,5 +380,5 @@ class ScopedUpdateOnlyViewSet(
     perform_update = ScopedModelViewSet.perform_update
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[type-arg]
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
     """A read-only viewset over the rows the caller may read."""

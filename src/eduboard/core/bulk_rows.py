@@ -90,7 +90,8 @@ def select_where_in(
             f"SELECT {', '.join(map(column, fields))} FROM {quote(meta.db_table)} WHERE {column(field_name)} = ANY(%s)",  # noqa: S608 - names from the model
             [list(values)],
         )
-        return cursor.fetchall()
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 def insert_rows(

@@ -37,7 +37,7 @@ class WholeNumberField(forms.IntegerField):
             return None
         if not WHOLE_NUMBER.fullmatch(str(value).strip()):
             raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
-        return super().to_python(value)  # type: ignore[no-any-return]
+        return super().to_python(value)
 
 
 @extend_schema_field({"type": "integer", "minimum": FILTER_MIN, "maximum": FILTER_MAX})

@@ -221,7 +221,7 @@ def _xlsx_text(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "date") and callable(value.date):  # datetime from a date-formatted cell
-        return value.date().isoformat()
+        return str(value.date().isoformat())
     if isinstance(value, date):
         return value.isoformat()
     return str(value).strip()

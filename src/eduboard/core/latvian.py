@@ -139,7 +139,7 @@ def sort_key(text: str, max_length: int = 255) -> str:
     return f"{'1'.join(primary)}0{''.join(second)}0{''.join(case)}"[:max_length]
 
 
-class LatvianKeyField(models.CharField):  # type: ignore[type-arg]
+class LatvianKeyField(models.CharField):
     """A column computed from other columns of the row: `kind="search"` holds `fold` of them (with a leading
     space, so a word's start is " " + the word), `kind="sort"` holds `sort_key` of them joined by a space.
 

@@ -212,8 +212,8 @@ def choose_widget(form: forms.BaseForm, name: str, field: forms.Field) -> None:
         # Each option tells namesakes apart as the search does; the details read with the rows, not per row.
         if picker.prefetch:
             field.queryset = field.queryset.prefetch_related(*picker.prefetch)
-        field.label_from_instance = functools.partial(_option_label, picker)  # type: ignore[method-assign,assignment]
-    field.widget.choices = field.choices  # type: ignore[attr-defined]
+        field.label_from_instance = functools.partial(_option_label, picker)  # type: ignore[method-assign]
+    field.widget.choices = field.choices
 
 
 def _option_label(picker: PickerKind, row: Any) -> str:

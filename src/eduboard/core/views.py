@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -117,7 +117,8 @@ class FilteredListView(FilterView):
         fmt = request.GET.get("export", "")
         if fmt in EXPORT_FORMATS and self.export_columns:
             return self.export(request, fmt)
-        return super().get(request, *args, **kwargs)
+        response: HttpResponse = super().get(request, *args, **kwargs)
+        return response
 
     def get_filterset(self, filterset_class: Any) -> Any:
         """The filters, with a search box for each choice of institution, group, learner or teacher."""
@@ -170,12 +171,13 @@ class FilteredListView(FilterView):
         shown = context.get("object_list")
         if shown is not None and hasattr(shown, "model"):
             audit_bulk_read(request=self.request, model=shown.model, rows=len(shown))
-        return context
+        return cast(dict[str, Any], context)
 
     def get_template_names(self) -> list[str]:
         if getattr(self.request, "htmx", False) and self.partial_template_name:
             return [self.partial_template_name]
-        return super().get_template_names()
+        names: list[str] = super().get_template_names()
+        return names
 
 
 class ScopedListView(FilteredListView):
@@ -200,7 +202,7 @@ class ScopedListView(FilteredListView):
         return scoped_rows(self.request, self.get_rows(), editing=self.scope_editing)
 
 
-class ScopedDetailView(DetailView):  # type: ignore[type-arg]
+class ScopedDetailView(DetailView):
     """One row, found within the viewer's scope (404 outside it, exactly like a missing row)."""
 
     scope_editing: ClassVar[bool] = False

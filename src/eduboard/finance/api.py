@@ -339,7 +339,8 @@ class XlsxRenderer(BaseRenderer):
         response = (renderer_context or {}).get("response")
         if response is not None:
             response["Content-Type"] = "application/json"
-        return JSONRenderer().render(data)
+        rendered: bytes = JSONRenderer().render(data)
+        return rendered
 
 
 @extend_schema(

@@ -44,7 +44,7 @@ def _format(sheet: Worksheet, columns: dict[int, str]) -> None:
 def meal_workbook(computation: MealComputation) -> bytes:
     """The month's compensation: one row per learner and rule, a sheet per rule, totals."""
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     headers = [
         _("Learner"),
         _("Personal code"),
@@ -125,7 +125,7 @@ def meal_workbook(computation: MealComputation) -> bytes:
 def statement_workbook(statement: dict[str, Any]) -> bytes:
     """A settlement statement with one municipality (or all): its lines and totals."""
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.active)
     headers = [
         _("Municipality"),
         _("Direction"),

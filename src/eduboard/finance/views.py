@@ -156,9 +156,7 @@ def allocation_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "spent": spent,
             "utilisation": selectors.percent(spent, allocation.amount),
             "members": (
-                allocation.institution_set.members.order_by("sort_name")  # type: ignore[union-attr]
-                if allocation.institution_set_id
-                else []
+                allocation.institution_set.members.order_by("sort_name") if allocation.institution_set_id else []
             ),
             "form": form,
             "can_add": request.user.has_perm("finance.add_expenditure"),

@@ -71,7 +71,7 @@ class ClubFilter(django_filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(address__icontains=value))
 
     def by_status(self, queryset: QuerySet[Club], name: str, value: str) -> QuerySet[Club]:
-        open_today = selectors.clubs_open_on(day=timezone.localdate(), visible_to=self.request.user)  # type: ignore[union-attr]
+        open_today = selectors.clubs_open_on(day=timezone.localdate(), visible_to=self.request.user)
         if value == InstitutionStatus.ACTIVE:
             return queryset.filter(pk__in=open_today.values("pk"))
         return queryset.exclude(pk__in=open_today.values("pk"))

@@ -91,11 +91,12 @@ class InterestGroupListView(PermissionRequiredMixin, ScopedListView):
 
     def get_rows(self) -> QuerySet[Any]:
         active = enrolment_holding_q(timezone.localdate(), prefix="enrolments__")
-        return (
+        rows: QuerySet[Any] = (
             Group.objects.filter(programme__level="interest")
             .select_related("institution", "school_year", "programme", "club", "leader")
             .annotate(learners=Count("enrolments", filter=active))
         )
+        return rows
 
 
 # --- clubs
@@ -122,9 +123,10 @@ class ClubListView(PermissionRequiredMixin, ScopedListView):
 
     def get_rows(self) -> QuerySet[Any]:
         year = reporting_school_year(as_of=default_as_of())
-        return Club.objects.select_related("institution").annotate(
+        rows: QuerySet[Any] = Club.objects.select_related("institution").annotate(
             year_groups=Count("groups", filter=Q(groups__school_year=year))
         )
+        return rows
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

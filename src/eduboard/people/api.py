@@ -178,7 +178,7 @@ class VacancySerializer(ScopedModelSerializer):
         ]  # fmt: skip
 
 
-class VacancyStepSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+class VacancyStepSerializer(RefuseUnknownFields, serializers.Serializer):
     """A step of a vacancy (publish, fill, withdraw): the day it happens, and the vacancy's `version` the caller
     read, required as on every other change: a stale one is refused with 409, nothing changed."""
 

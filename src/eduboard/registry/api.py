@@ -195,7 +195,7 @@ class QueueEntrySerializer(ScopedModelSerializer):
         return child
 
 
-class QueueOfferSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+class QueueOfferSerializer(RefuseUnknownFields, serializers.Serializer):
     """The group whose place is offered: one of the caller's preschool groups; and the entry's `version` read."""
 
     group = ScopedPrimaryKeyRelatedField(Group)
@@ -208,7 +208,7 @@ QUEUE_DECISION = inline_serializer(
 )
 
 
-class LearnerTransferSerializer(RefuseUnknownFields, serializers.Serializer):  # type: ignore[type-arg]
+class LearnerTransferSerializer(RefuseUnknownFields, serializers.Serializer):
     """A learner who comes from another institution, named by the full personal code, and the group they join."""
 
     personal_code = StrictCharField(max_length=12)
@@ -326,7 +326,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         entries = selectors.queue_in_order(entries=self.filter_queryset(self.get_queryset()))
-        page: Any = self.paginate_queryset(entries)  # type: ignore[arg-type]
+        page: Any = self.paginate_queryset(entries)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def perform_create(self, serializer: serializers.BaseSerializer) -> None:

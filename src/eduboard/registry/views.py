@@ -204,7 +204,8 @@ class QueueListView(PermissionRequiredMixin, ScopedListView):
 
 def _queue_entry_for(request: HttpRequest, pk: int) -> QueueEntry:
     """An entry the user may change (the queue's one rule, QueueEntry.objects.editable_by), else 404."""
-    return scoped_object(request, QueueEntry.objects.select_related("child"), editing=True, pk=pk)
+    entry: QueueEntry = scoped_object(request, QueueEntry.objects.select_related("child"), editing=True, pk=pk)
+    return entry
 
 
 @permission_required("registry.add_queueentry", raise_exception=True)

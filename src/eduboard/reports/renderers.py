@@ -110,7 +110,8 @@ def render_pdf(presentation: Presentation) -> bytes:
 
     presentation = presentation.for_reading()
     html = HTML(string=document_html(presentation, for_print=True), base_url=str(settings.BASE_DIR))
-    return html.write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = html.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf
 
 
 # --- DOCX

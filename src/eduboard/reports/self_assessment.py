@@ -76,7 +76,8 @@ def self_assessment_for(*, institution_number: str, year: str, viewer: Viewer) -
         )
     if not SelfAssessment.objects.visible_to(viewer).filter(pk=found.pk).exists():
         raise PermissionDenied(_("This institution is not in your scope."))
-    return found
+    assessment: SelfAssessment = found
+    return assessment
 
 
 def level_text(level: str) -> Text:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.utils.translation import gettext_lazy as _
 
@@ -22,6 +22,8 @@ from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.selectors import GroupFigures, closed_before, group_figures, registry_stats, reporting_day
 from eduboard.reports.content import D, T, Text, number
+
+Computed = TypeVar("Computed")
 
 Block = dict[str, Any]
 Progress = Callable[[int, int, str], None]
@@ -75,10 +77,11 @@ class BuildContext:
             return self.money_as_of
         return self.dates.get(area, self.as_of)
 
-    def _once(self, key: str, compute: Callable[[], Any]) -> Any:
+    def _once(self, key: str, compute: Callable[[], Computed]) -> Computed:
+        """`compute()` the first time `key` is asked for; its value after."""
         if key not in self._cache:
             self._cache[key] = compute()
-        return self._cache[key]
+        return cast(Computed, self._cache[key])
 
     @property
     def registry(self) -> dict[str, Any]:
@@ -342,7 +345,7 @@ PERCENT_UNITS = ("%", "pp")
 
 
 def _places(text: str) -> int:
-    return max(-int(Decimal(text).as_tuple().exponent), 0)  # type: ignore[arg-type]
+    return max(-int(Decimal(text).as_tuple().exponent), 0)
 
 
 def _same_places(rows: list[list[Any]], columns: list[int]) -> None:
