@@ -17,11 +17,11 @@ VERBS = {
     "add", "book", "cancel", "change", "check", "copy", "create", "delete", "draw", "issue", "join", "make", "move",
     "open", "record", "register", "save", "set", "update", "close", "publish", "import", "link", "start", "send",
 }  # fmt: skip
-PROBE = '''
+PROBE = """
 def save_thing(thing, *, actor): ...
 def thing_save(*, viewer: Any, thing): ...
 def thing_move(*, viewer: Viewer, to: int): ...
-'''
+"""
 
 
 def public_functions(source: str) -> list[ast.FunctionDef]:
