@@ -1,7 +1,12 @@
 """`manage.py load_demo`: one user per role, the seed's institutions, safe to run twice."""
 
+from collections.abc import Iterator
+from io import StringIO
+from typing import Any
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.test import override_settings
 
 from eduboard.accounts.models import User
@@ -11,8 +16,25 @@ from eduboard.registry.models import Institution
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_data_gives_one_user_per_role_and_the_seed_institutions() -> None:
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+@override_settings(DEMO_DATA_ALLOWED=False)
+def test_demo_data_is_refused_in_production() -> None:
+    # First in the module: the tests below run on the demonstration data the module loads once.
+    with pytest.raises(CommandError):
+        call_command("load_demo")
+    assert User.objects.count() == 0
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """`load_demo` run once for the module's tests (the command itself, not the tests' put-back of its rows), in a
+    transaction rolled back after them; each test's own changes roll back to it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
+
+
+def test_demo_data_gives_one_user_per_role_and_the_seed_institutions(loaded: None) -> None:
     assert sorted(User.objects.values_list("role", flat=True)) == sorted(Role.values)
     assert Institution.objects.filter(name="Daugavpils Zinātņu vidusskola").exists()
     assert Institution.objects.filter(name="Daugavpils Inovāciju centrs", type="innovation_centre").exists()
@@ -21,15 +43,7 @@ def test_demo_data_gives_one_user_per_role_and_the_seed_institutions() -> None:
     assert list(head.institutions.values_list("name", flat=True)) == ["Daugavpils Zinātņu vidusskola"]
 
 
-def test_loading_the_demo_twice_changes_nothing() -> None:
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def test_loading_the_demo_twice_changes_nothing(loaded: None) -> None:
     counts = (User.objects.count(), Institution.objects.count())
-    call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=StringIO())
     assert (User.objects.count(), Institution.objects.count()) == counts
-
-
-@override_settings(DEMO_DATA_ALLOWED=False)
-def test_demo_data_is_refused_in_production() -> None:
-    with pytest.raises(CommandError):
-        call_command("load_demo")
-    assert User.objects.count() == 0

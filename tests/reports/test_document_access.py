@@ -331,6 +331,33 @@ def test_xlsx_figures_sheet_has_values_and_the_year_before_as_numbers(
     assert properties.language == "lv-LV"
 
 
+# --- seed 002's section II in every format (its figures: tests/reports/test_readiness_figures.py)
+
+
+def test_section_ii_resources_has_seed_002_devices_in_every_format(
+    pdf_data: bytes, docx_data: bytes, xlsx_data: bytes
+) -> None:
+    """Seed 002, section II: 39 interactive screens (EU project) and 2124 Chromebooks (recovery plan), in the PDF,
+    the DOCX and the XLSX of the report in Latvian."""
+    pdfminer = pytest.importorskip("pdfminer.high_level")
+    text = pdfminer.extract_text(io.BytesIO(pdf_data))
+    assert "Interaktīvie ekrāni" in text
+    for figure in ["39", "2124"]:
+        assert figure in text, figure
+    from docx import Document
+
+    document = Document(io.BytesIO(docx_data))
+    words = "\n".join(p.text for p in document.paragraphs)
+    words += "\n".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    for figure in ["39", "2124"]:
+        assert figure in words, figure
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(xlsx_data))
+    sheet = {row[5]: row[2] for row in workbook.worksheets[0].iter_rows(min_row=5, values_only=True)}
+    assert sheet["resources.interactive_screens"] == 39 and sheet["resources.chromebooks"] == 2124
+
+
 # --- HTML
 
 
