@@ -1,5 +1,6 @@
-"""The public answering pages and the survey pages: a one-time code answers once and is never linked to the answer;
-a half-finished answer resumes on the same device only; a finished one cannot change; parents answer through their
+"""The public answering pages and the survey pages: a one-time code answers once and is never linked to a sent
+answer; a half-finished answer resumes on the same device (and by its code on any, tests/surveys/test_code_draft.py);
+a finished one cannot change; parents answer through their
 institution's link; results and exports withhold every cut under 5 answers; the board copies last year's survey."""
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def a_class(school: Institution, grade: int = 7) -> Group:
     return Group.objects.create(institution=school, programme=programme, school_year=year, name="7.a", grade=grade)
 
 
-def test_a_code_answers_once_and_the_answer_keeps_no_trace_of_it(
+def test_a_code_answers_once_and_the_sent_answer_keeps_no_trace_of_it(
     survey: Survey, school: Institution, head: User
 ) -> None:
     code = services.access_codes_issue(
@@ -82,16 +83,18 @@ def test_a_code_answers_once_and_the_answer_keeps_no_trace_of_it(
     assert (response.institution, response.audience, response.grade_band, response.finished) == (
         school, "pupils_5_12", "7-9", False,
     )  # fmt: skip
-    # nothing links the response to the code: no relation, and its key is not the code
-    assert not any(f.related_model is AccessCode for f in Response._meta.get_fields() if f.is_relation)
-    assert not any(f.related_model is Response for f in AccessCode._meta.get_fields() if f.is_relation)
+    # the response points to no code (its key is not the code); only the code points to it, while it is unsent
+    assert not any(f.related_model is AccessCode for f in Response._meta.get_fields() if f.concrete)
     assert code.code not in response.key
-    # the same code again, from another device: refused
+    assert AccessCode.objects.get(pk=code.pk).draft == response
+    assert phone.post("/answer/ru/s/lb-2025/", {"like_school": "often", "action": "finish"}).status_code == 302
+    # sent: no code leads to it any more, and the same code again, from another device, is refused
+    assert not AccessCode.objects.filter(draft__isnull=False).exists()
     other = Client().post("/answer/lv/", {"code": code.code})
     assert other.status_code == 400 and Response.objects.count() == 1
 
 
-def test_a_half_finished_answer_resumes_on_the_same_device_only_and_a_sent_one_never_changes(
+def test_a_half_finished_answer_resumes_on_the_same_device_without_the_code_and_a_sent_one_never_changes(
     survey: Survey, school: Institution, head: User
 ) -> None:
     codes = services.access_codes_issue(survey=survey, institution=school, audience="pupils_5_12", count=1, viewer=head)
@@ -103,7 +106,7 @@ def test_a_half_finished_answer_resumes_on_the_same_device_only_and_a_sent_one_n
     assert dict(Answer.objects.values_list("question__code", "value")) == {"like_school": "often", "clubs": "music;art"}
     resumed = phone.get("/answer/lv/s/lb-2025/").content.decode()
     assert 'value="often" checked' in resumed and 'value="art" checked' in resumed
-    assert Client().get("/answer/lv/s/lb-2025/").status_code == 404  # another device has no answer begun
+    assert Client().get("/answer/lv/s/lb-2025/").status_code == 404  # another device, no code typed: nothing begun
     # a bad number is refused beside its question; what was given before stays
     refused = phone.post("/answer/lv/s/lb-2025/", {"like_school": "often", "hours": "=1+1", "action": "finish"})
     assert refused.status_code == 400 and not Response.objects.get().finished

@@ -1,6 +1,7 @@
 """The public answering pages: no sign-in, in Latvian, Russian or English (the language is in the URL), made for a
 phone. A one-time code or an institution's link starts an answer; the device keeps a signed cookie with the
-answer's random key, so a half-finished answer is resumed on the same device and nowhere else. Nothing here
+answer's random key, so a half-finished answer is resumed on the same device. A half-finished answer begun with a
+code is also resumed by typing the code again, on any device, until it is sent (surveys.services). Nothing here
 records who answered: no user, no address, no time is stored with a response."""
 
 from __future__ import annotations
@@ -73,7 +74,7 @@ def _too_many_tries(request: HttpRequest) -> bool:
 @login_not_required
 @never_cache
 def answer_start_view(request: HttpRequest, lang: str) -> HttpResponse:
-    """Type a one-time code to begin."""
+    """Type a one-time code to begin, or to go on with the unsent answer begun with it (on any device)."""
     lang = _language(lang)
     error = ""
     status = 200
@@ -172,6 +173,7 @@ def answer_form_view(request: HttpRequest, lang: str, code: str) -> HttpResponse
         given |= {code: request.POST.getlist(code) for code in errors}
     with translation.override(lang):
         context |= {"questions": _questions(answer, lang, given), "errors": errors, "saved": saved}
+        context["by_code"] = saved and selectors.resumable_by_code(answer)
         for question in context["questions"]:
             question["error"] = errors.get(question["code"], "")
     return _page(request, lang, "surveys/answer_form.html", context, status)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet
+from eduboard.core.translated import text_in
 from eduboard.registry.models import Institution, ScopedQuerySet
 from eduboard.surveys.choices import Audience, QuestionKind
 from eduboard.surveys.rules import refuse_if_frozen
@@ -55,11 +56,11 @@ class Survey(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.title_lv}"
+        return f"{self.code}: {self.title(None)}"
 
     def title(self, language: str | None) -> str:
         """The title in `language`, Latvian where that one is not given."""
-        return str(getattr(self, f"title_{language}", "") or self.title_lv) if language else self.title_lv
+        return text_in(self, "title", language)
 
 
 class Question(TimeStampedModel):
@@ -96,8 +97,9 @@ class Question(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.code} ({self.audience})"
 
-    def text(self, language: str | None) -> str:
-        return str(getattr(self, f"text_{language}", "") or self.text_lv) if language else self.text_lv
+    def text(self, language: str | None = None) -> str:
+        """The question in `language` (the active one by default), the Latvian where it is not translated."""
+        return text_in(self, "text", language)
 
 
 class FrozenWhenClosed(models.Model):
@@ -224,7 +226,8 @@ class Answer(FrozenWhenClosed):
 class AccessCode(models.Model):
     """A one-time anonymous code, issued in a list per class (or per institution and audience): it answers the
     survey once. It knows where the answer will come from (institution, audience, grade band) and whether it has
-    been used, never who holds it; no response points back to it."""
+    been used, never who holds it. While its answer is unsent, `draft` points to it, so the code typed again on any
+    device resumes it; sending the answer cuts the link (surveys.services), so no sent answer is linked to a code."""
 
     survey = models.ForeignKey(Survey, verbose_name=_("survey"), on_delete=models.CASCADE, related_name="codes")
     code = models.CharField(_("code"), max_length=16, unique=True)
@@ -235,6 +238,16 @@ class AccessCode(models.Model):
     grade_band = models.CharField(_("grade band"), max_length=5, blank=True)
     label = models.CharField(_("list"), max_length=60, blank=True, help_text=_("The class or list it was issued in."))
     used = models.BooleanField(_("used"), default=False)
+    draft = models.OneToOneField(
+        Response,
+        verbose_name=_("unsent answer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        help_text=_("The answer begun with the code, only until it is sent."),
+    )
 
     objects = ScopedQuerySet.as_manager()
 
@@ -242,6 +255,13 @@ class AccessCode(models.Model):
         verbose_name = _("one-time code")
         verbose_name_plural = _("one-time codes")
         ordering = ["survey", "institution__sort_name", "label", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(draft__isnull=True) | Q(used=True),
+                name="survey_code_draft_only_when_used",
+                violation_error_message=_("Only a used code has an unsent answer."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

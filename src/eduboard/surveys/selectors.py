@@ -28,7 +28,7 @@ from eduboard.surveys.choices import (
     Audience,
     QuestionKind,
 )
-from eduboard.surveys.models import Answer, Population, Question, Response, Survey, answer_parts
+from eduboard.surveys.models import AccessCode, Answer, Population, Question, Response, Survey, answer_parts
 
 # Institution types by the groups results are cut by (seed 002 sets schools beside preschools).
 INSTITUTION_GROUPS: dict[str, tuple[str, ...]] = {
@@ -232,8 +232,6 @@ def code_lists(*, survey: Survey, visible_to: Viewer) -> list[dict[str, Any]]:
     """The lists of one-time codes issued in the viewer's institutions: how many issued and used, never by whom."""
     from django.db.models import Q
 
-    from eduboard.surveys.models import AccessCode
-
     return list(
         AccessCode.objects.visible_to(visible_to)
         .filter(survey=survey)
@@ -258,6 +256,11 @@ def finished_by_institution(*, survey: Survey, audience: str, visible_to: Viewer
 def questions_for(response: Response) -> list[Question]:
     """The questions a response answers: those of its survey for its audience, in order."""
     return list(response.survey.questions.filter(audience=response.audience).order_by("position", "code"))
+
+
+def resumable_by_code(response: Response) -> bool:
+    """Whether a one-time code leads to this unsent response (typed again, on any device, it opens it)."""
+    return not response.finished and AccessCode.objects.filter(draft=response).exists()
 
 
 def current_answers(response: Response) -> dict[str, list[str]]:

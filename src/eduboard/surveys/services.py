@@ -2,7 +2,9 @@
 an answer on the public page (started, saved half-way, finished once and never changed).
 
 Anonymity is built in, not promised: a response is created with a random key of its own; neither it nor its
-answers refer to the code or link it was started with, to a user, an address or a moment."""
+answers refer to a user, an address or a moment. A one-time code points to the response it began only while that
+response is unsent (so the code resumes it on any device); sending it cuts the link in the same transaction, so no
+sent answer is linked to a code or a link."""
 
 from __future__ import annotations
 
@@ -200,19 +202,31 @@ def _start(*, survey: Survey, institution_id: int, audience: str, band: str) -> 
 
 
 def response_start_with_code(*, code: str) -> Response:
-    """Use a one-time code: it is spent at once (a second use is refused, also by a second device at the same
-    moment) and an unfinished response of its institution, audience and grade band begins, unlinked from it."""
+    """Use a one-time code. Its first use spends it at once (a second device at the same moment cannot spend it
+    too) and begins an unsent response of its institution, audience and grade band, which the code points to while
+    it is unsent: typed again, on any device, the code opens that response. Once the response is sent the link is
+    cut (`response_answers_save`) and the code is refused as used."""
     text = "".join(ch for ch in code.upper() if ch.isalnum())[:16]
     found = AccessCode.objects.select_related("survey").filter(code=text).first()
     if found is None:
         raise ValidationError(_("There is no such code; check it and type it again."), code="unknown")
     _refuse_closed(found.survey)
     with transaction.atomic():
-        if not AccessCode.objects.filter(pk=found.pk, used=False).update(used=True):
-            raise ValidationError(_("This code has been used already: a code answers once."), code="used")
-        return _start(
-            survey=found.survey, institution_id=found.institution_id, audience=found.audience, band=found.grade_band
+        if AccessCode.objects.filter(pk=found.pk, used=False).update(used=True):
+            answer = _start(
+                survey=found.survey, institution_id=found.institution_id, audience=found.audience, band=found.grade_band
+            )
+            AccessCode.objects.filter(pk=found.pk).update(draft=answer)
+            return answer
+        # spent before, or a moment ago by another device (the update above waited for its commit): its unsent answer
+        draft: Response | None = (
+            Response.objects.select_related("survey")
+            .filter(pk__in=AccessCode.objects.filter(pk=found.pk).values("draft_id"), finished=False)
+            .first()
         )
+        if draft is None:
+            raise ValidationError(_("This code has been used already: a code answers once."), code="used")
+        return draft
 
 
 def response_start_with_link(*, link: SurveyLink) -> Response:
@@ -291,6 +305,8 @@ def response_answers_save(*, response: Response, values: dict[str, list[str]], f
                 answer.save(update_fields=["value"])
         if finish and not problems:
             Response.objects.filter(pk=locked.pk).update(finished=True)
+            # sent: the code it was begun with no longer leads to it, so nothing links a sent answer to a code
+            AccessCode.objects.filter(draft=locked).update(draft=None)
             response.finished = True
     return AnswerProblems(errors=problems)
 
