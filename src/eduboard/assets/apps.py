@@ -16,7 +16,16 @@ class AssetsConfig(AppConfig):
         from eduboard.assets.importers import IMPORTERS
         from eduboard.assets.models import Asset, AssetKind, Licence, Loan, Room, Stocktake
         from eduboard.core.jobs import register_importers
+        from eduboard.core.reference_import import reference_importer
 
         for model in (Asset, AssetKind, Licence, Room, Loan, Stocktake):
             auditlog.register(model)
         register_importers("assets", IMPORTERS)
+        register_importers(
+            "reference",
+            {
+                "asset_kinds": reference_importer(
+                    AssetKind, kind="asset_kinds", title=_("Asset kinds"), permission="assets.change_assetkind"
+                )
+            },
+        )

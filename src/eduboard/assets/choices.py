@@ -47,7 +47,9 @@ STANDARD_KINDS: list[tuple[str, str]] = [
 
 def ensure_standard_kinds() -> None:
     """Create the standard asset kinds that are missing (keeps the board's own edits and additions)."""
+    from eduboard.assets import reference_texts
     from eduboard.assets.models import AssetKind
 
     for code, name in STANDARD_KINDS:
         AssetKind.objects.get_or_create(code=code, defaults={"name": name})
+    reference_texts.fill()

@@ -12,6 +12,7 @@ from django.db.models import Count, Q
 
 from eduboard.assets.choices import AssetStatus, ensure_standard_kinds
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Licence, Loan, Room
+from eduboard.finance import reference_texts as finance_texts
 from eduboard.finance.models import FundingSource
 from eduboard.projects.demo import CHROMEBOOKS_PROJECT, SCREENS_PROJECT
 from eduboard.projects.models import Project
@@ -99,6 +100,7 @@ def load(institutions: dict[str, Institution]) -> None:
         return
     eu = FundingSource.objects.get(code="eu_funds")
     recovery, _created = FundingSource.objects.get_or_create(code=RECOVERY_PLAN[0], defaults={"name": RECOVERY_PLAN[1]})
+    finance_texts.fill()  # its English and Russian names
     pupils_per_school = dict(
         Enrolment.objects.filter(group__institution__in=schools, group__school_year__code=SCHOOL_YEAR)
         .values_list("group__institution_id")

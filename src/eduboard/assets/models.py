@@ -13,17 +13,19 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.assets.choices import AssetStatus, ReturnCondition, RoomKind
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet
+from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.finance.models import FundingSource
 from eduboard.people.models import StaffMember
 from eduboard.projects.models import Project
 from eduboard.registry.models import Institution, Learner, ScopedQuerySet
 
 
-class AssetKind(models.Model):
+class AssetKind(TranslatedText):
     """A kind of asset (Chromebook, interactive screen, …) with a stable code; the board adds kinds as data."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in import files."))
     name = models.CharField(_("name"), max_length=120)
+    name_en, name_ru = translations_of(_("name"), max_length=120)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
@@ -32,9 +34,6 @@ class AssetKind(models.Model):
         verbose_name = _("asset kind")
         verbose_name_plural = _("asset kinds")
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Asset(TimeStampedModel):

@@ -30,9 +30,23 @@ class CentreConfig(AppConfig):
             WaitingListEntry,
         )
         from eduboard.core.jobs import register_importers
+        from eduboard.core.reference_import import reference_importer
 
         for model in (Slot, Booking, Card, Prize, Module, AgeBand, WaitingListEntry):
             auditlog.register(model)
         auditlog.register(Activity, m2m_fields={"age_bands"})
         auditlog.register(Visit, m2m_fields={"led_by"})
         register_importers("innovation", IMPORTERS)
+        register_importers(
+            "reference",
+            {
+                "modules": reference_importer(
+                    Module,
+                    kind="modules",
+                    title=_("Modules of the innovation centre"),
+                    permission="innovation.change_module",
+                    order_field="position",
+                    max_length=200,
+                )
+            },
+        )

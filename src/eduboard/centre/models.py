@@ -26,11 +26,12 @@ from eduboard.centre.choices import (
 )
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.core.translated import TranslatedText
 from eduboard.people.models import StaffMember
 from eduboard.registry.models import Institution, ScopedQuerySet
 
 
-class Module(models.Model):
+class Module(TranslatedText):
     """One of the centre's four content modules (stable code)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
@@ -46,11 +47,8 @@ class Module(models.Model):
         verbose_name_plural = _("modules")
         ordering = ["position", "code"]
 
-    def __str__(self) -> str:
-        return self.name_lv
-
     def name(self, language: str | None) -> str:
-        return str(getattr(self, f"name_{language}", "") or self.name_lv) if language else self.name_lv
+        return self.in_language(language)
 
 
 class AgeBand(models.Model):

@@ -11,6 +11,7 @@ class FinanceConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from eduboard.core.jobs import register_importers
+        from eduboard.core.reference_import import reference_importer
         from eduboard.finance.importers import IMPORTERS
         from eduboard.finance.models import (
             Allocation,
@@ -33,3 +34,14 @@ class FinanceConfig(AppConfig):
             auditlog.register(model)
         auditlog.register(InstitutionSet, m2m_fields={"members"})
         register_importers("finance", IMPORTERS)
+        register_importers(
+            "reference",
+            {
+                "funding_sources": reference_importer(
+                    FundingSource,
+                    kind="funding_sources",
+                    title=_("Funding sources"),
+                    permission="finance.change_fundingsource",
+                )
+            },
+        )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.numbers import money
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.finance.choices import (
     CateringServes,
     CateringStatus,
@@ -29,11 +30,12 @@ from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.models import Institution, Learner, Municipality
 
 
-class FundingSource(models.Model):
+class FundingSource(TranslatedText):
     """A funding source (finansējuma avots): state budget, municipal budget, EU funds, Erasmus+, …; extendable."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in import files."))
     name = models.CharField(_("name"), max_length=120)
+    name_en, name_ru = translations_of(_("name"), max_length=120)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
@@ -42,9 +44,6 @@ class FundingSource(models.Model):
         verbose_name = _("funding source")
         verbose_name_plural = _("funding sources")
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class InstitutionSet(models.Model):

@@ -19,6 +19,7 @@ from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Sum, Valu
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, institution_scope, sees_whole_city
+from eduboard.core.translated import localized
 from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
 from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
 from eduboard.finance.models import (
@@ -149,7 +150,8 @@ def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None 
     allocations = allocations.visible_to(visible_to)
     rows = list(
         allocations.annotate(
-            spent=Sum("expenditures__amount", filter=Q(expenditures__date__lte=as_of), default=ZERO)
+            spent=Sum("expenditures__amount", filter=Q(expenditures__date__lte=as_of), default=ZERO),
+            source_name=localized("source__name", Allocation),
         ).values_list(
             "pk",
             "year",
@@ -160,7 +162,7 @@ def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None 
             "institution_set__name",
             "purpose",
             "source__code",
-            "source__name",
+            "source_name",
             "amount",
             "spent",
         )

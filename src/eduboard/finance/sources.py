@@ -16,7 +16,12 @@ STANDARD_SOURCES: list[tuple[str, str]] = [
 
 def ensure_standard_sources(model: Any = None) -> None:
     """Create the standard funding sources that are missing (keeps the board's own edits and additions)."""
+    translate = model is None  # a migration before 0007 passes a historical model without the translations
     if model is None:
         from eduboard.finance.models import FundingSource as model
     for code, name in STANDARD_SOURCES:
         model.objects.get_or_create(code=code, defaults={"name": name})
+    if translate:
+        from eduboard.finance import reference_texts
+
+        reference_texts.fill()

@@ -20,6 +20,7 @@ from django_countries import countries
 
 from eduboard.core.exports import Column, table_response
 from eduboard.core.forms import add_service_error
+from eduboard.core.translated import localized
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.projects import selectors, services
 from eduboard.projects.filters import MobilityFilter, ProjectFilter
@@ -125,9 +126,10 @@ def project_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "documents": project.documents.all(),
             "assets": list(
                 scoped_rows(request, project.assets.all())
-                .values_list("kind__name")
+                .annotate(kind_name=localized("kind__name", project.assets.model))
+                .values_list("kind_name")
                 .annotate(n=Count("pk"))
-                .order_by("kind__name")
+                .order_by("kind_name")
             ),
             "payment_form": payment_form if request.user.has_perm("projects.add_payment") else None,
             "can_change": can_change,

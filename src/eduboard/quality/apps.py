@@ -12,6 +12,7 @@ class QualityConfig(AppConfig):
 
         from eduboard.core.jobs import register_importers
         from eduboard.core.latvian import KEY_FIELD_NAMES as KEYS
+        from eduboard.core.reference_import import reference_importer
         from eduboard.quality.importers import IMPORTERS
         from eduboard.quality.models import (
             Accreditation,
@@ -54,3 +55,11 @@ class QualityConfig(AppConfig):
         ):  # fmt: skip
             auditlog.register(evaluated)
         register_importers("quality", IMPORTERS)
+        register_importers(
+            "reference",
+            {
+                "subjects": reference_importer(
+                    Subject, kind="subjects", title=_("Subjects"), permission="quality.change_subject", key_field="name"
+                )
+            },
+        )

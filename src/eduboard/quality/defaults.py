@@ -107,4 +107,7 @@ def ensure_default_form() -> None:
     """`create_default_form` with the current models (for tests whose database was emptied)."""
     from django.apps import apps
 
+    from eduboard.quality import reference_texts
+
     create_default_form(apps.get_model)
+    reference_texts.fill()

@@ -28,7 +28,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from eduboard.people.models import Employment, StaffMember
-from eduboard.quality import demo_evaluation
+from eduboard.quality import demo_evaluation, reference_texts
 from eduboard.quality.choices import DEFAULT_THRESHOLDS, PRESCHOOL_GRADUATES_GRADE, ExamKind, ObservationKind
 from eduboard.quality.defaults import DEFAULT_FORM_CODE, YES_PARTLY_NO, ensure_default_form
 from eduboard.quality.models import (
@@ -183,6 +183,7 @@ def _subjects(names: list[str]) -> dict[str, Subject]:
     for name in names:
         subject = Subject.objects.filter(name__iexact=name).first() or Subject.objects.create(name=name)
         subjects[name] = subject
+    reference_texts.fill()
     return subjects
 
 

@@ -175,4 +175,7 @@ def ensure_frameworks() -> None:
     """The shipped frameworks, written when missing (a database emptied by a test's flush, a new one)."""
     from django.apps import apps
 
+    from eduboard.quality import reference_texts
+
     create_frameworks(apps.get_model)
+    reference_texts.fill()

@@ -17,6 +17,7 @@ from eduboard.accounts.roles import Role
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import SchoolYear, TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, WholeCity, institution_scope
+from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.people.models import StaffMember
 from eduboard.quality.choices import (
     EvidenceKind,
@@ -36,11 +37,12 @@ from eduboard.registry.validators import mask_personal_code, validate_personal_c
 PERCENT = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
 
 
-class AnswerScale(models.Model):
+class AnswerScale(TranslatedText):
     """A scale of answers to a criterion, e.g. yes / partly / no, or levels."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    name_en, name_ru = translations_of(_("name"), max_length=120)
 
     objects = ReferenceQuerySet.as_manager()
 
@@ -49,16 +51,15 @@ class AnswerScale(models.Model):
         verbose_name_plural = _("answer scales")
         ordering = ["code"]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class ScaleOption(models.Model):
+class ScaleOption(TranslatedText):
     """One answer of a scale; `meets` says whether a lesson with this answer meets the criterion."""
 
     scale = models.ForeignKey(AnswerScale, verbose_name=_("scale"), on_delete=models.CASCADE, related_name="options")
     code = models.SlugField(_("code"), max_length=40)
     label = models.CharField(_("label"), max_length=80)
+    label_en, label_ru = translations_of(_("label"), max_length=80)
+    translated_field = "label"
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     meets = models.BooleanField(_("meets the criterion"), default=False)
 
@@ -69,9 +70,6 @@ class ScaleOption(models.Model):
         verbose_name_plural = _("scale options")
         ordering = ["scale", "position"]
         constraints = [models.UniqueConstraint(fields=["scale", "code"], name="scale_option_unique_code")]
-
-    def __str__(self) -> str:
-        return self.label
 
 
 class ObservationForm(models.Model):
@@ -108,12 +106,13 @@ class ObservationForm(models.Model):
         return reverse("quality:form_detail", args=[self.pk])
 
 
-class CriterionGroup(models.Model):
+class CriterionGroup(TranslatedText):
     """A group of criteria on a form version, e.g. "critical thinking and problem solving"."""
 
     form = models.ForeignKey(ObservationForm, verbose_name=_("form"), on_delete=models.CASCADE, related_name="groups")
     code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=255)
+    name_en, name_ru = translations_of(_("name"), max_length=255)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = ReferenceQuerySet.as_manager()
@@ -124,11 +123,8 @@ class CriterionGroup(models.Model):
         ordering = ["form", "position"]
         constraints = [models.UniqueConstraint(fields=["form", "code"], name="criterion_group_unique_code")]
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Criterion(models.Model):
+class Criterion(TranslatedText):
     """A criterion of a form version, answered on its scale; its code is the column name in files."""
 
     form = models.ForeignKey(ObservationForm, verbose_name=_("form"), on_delete=models.CASCADE, related_name="criteria")
@@ -137,6 +133,8 @@ class Criterion(models.Model):
     )
     code = models.SlugField(_("code"), max_length=40)
     text = models.CharField(_("criterion"), max_length=255)
+    text_en, text_ru = translations_of(_("criterion"), max_length=255)
+    translated_field = "text"
     scale = models.ForeignKey(AnswerScale, verbose_name=_("scale"), on_delete=models.PROTECT, related_name="+")
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
@@ -148,14 +146,12 @@ class Criterion(models.Model):
         ordering = ["form", "position"]
         constraints = [models.UniqueConstraint(fields=["form", "code"], name="criterion_unique_code")]
 
-    def __str__(self) -> str:
-        return self.text
 
-
-class Subject(LatvianKeysMixin, models.Model):
+class Subject(LatvianKeysMixin, TranslatedText):
     """A subject (mācību priekšmets) as files name it, e.g. "Matemātika"; names are unique ignoring case."""
 
     name = models.CharField(_("name"), max_length=120)
+    name_en, name_ru = translations_of(_("name"), max_length=120)
     sort_name = LatvianKeyField(sources=["name"])
 
     objects = ReferenceQuerySet.as_manager()
@@ -171,9 +167,6 @@ class Subject(LatvianKeysMixin, models.Model):
                 violation_error_message=_("There is a subject of this name already."),
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 def sees_whole_institutions(user: Any) -> bool:
@@ -503,7 +496,7 @@ class Framework(models.Model):
         return [(code, str(labels.get(code, code))) for code in self.levels]
 
 
-class FrameworkArea(models.Model):
+class FrameworkArea(TranslatedText):
     """An area or category of a framework (joma, kategorija), e.g. "2 Mācīšana un mācīšanās"."""
 
     framework = models.ForeignKey(
@@ -511,6 +504,7 @@ class FrameworkArea(models.Model):
     )
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=255)
+    name_en, name_ru = translations_of(_("name"), max_length=255)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     objects = ReferenceQuerySet.as_manager()
@@ -522,10 +516,10 @@ class FrameworkArea(models.Model):
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="framework_area_unique_code")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.in_language()}"
 
 
-class FrameworkCriterion(models.Model):
+class FrameworkCriterion(TranslatedText):
     """A criterion of a framework (kritērijs); its code (`2.1`, `7.3`, or an area's own `1`) is stable."""
 
     framework = models.ForeignKey(
@@ -534,6 +528,7 @@ class FrameworkCriterion(models.Model):
     area = models.ForeignKey(FrameworkArea, verbose_name=_("area"), on_delete=models.CASCADE, related_name="criteria")
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=255)
+    name_en, name_ru = translations_of(_("name"), max_length=255)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     every_year = models.BooleanField(
         _("reviewed every year"), default=False, help_text=_("Else at least once in four years.")
@@ -548,7 +543,7 @@ class FrameworkCriterion(models.Model):
         constraints = [models.UniqueConstraint(fields=["framework", "code"], name="framework_criterion_unique_code")]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.in_language()}"
 
 
 class SelfAssessment(TimeStampedModel):

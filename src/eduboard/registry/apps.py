@@ -12,6 +12,7 @@ class RegistryConfig(AppConfig):
 
         from eduboard.core.jobs import register_importers
         from eduboard.core.latvian import KEY_FIELD_NAMES as KEYS
+        from eduboard.core.reference_import import reference_importer
         from eduboard.registry.importers import IMPORTERS
         from eduboard.registry.models import (
             Club,
@@ -39,4 +40,17 @@ class RegistryConfig(AppConfig):
         for model in (Licence, Club, MunicipalLicence, ResidentsElsewhere, PriorityGround):
             auditlog.register(model)
         register_importers("registry", IMPORTERS)
+        register_importers(
+            "reference",
+            {
+                "priority_grounds": reference_importer(
+                    PriorityGround,
+                    kind="priority_grounds",
+                    title=_("Priority grounds of the preschool queue"),
+                    permission="registry.change_priorityground",
+                    order_field="rank",
+                    max_length=160,
+                )
+            },
+        )
         register_pickers()

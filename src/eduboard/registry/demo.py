@@ -17,6 +17,7 @@ from typing import Any
 from eduboard.core.imports import insert_rows
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_get_or_create
+from eduboard.registry import reference_texts
 from eduboard.registry.choices import GroupKind, LeavingReason
 from eduboard.registry.choices import InstitutionType as T
 from eduboard.registry.leaving import infer_leaving_reasons
@@ -386,6 +387,7 @@ def load() -> dict[str, Institution]:
             Licence.objects.get_or_create(institution=institutions[number], programme=Programme.objects.get(code=code))
     for code, name, rank in PRIORITY_GROUNDS:
         PriorityGround.objects.update_or_create(code=code, defaults={"name": name, "rank": rank})
+    reference_texts.fill()
     if not Group.objects.filter(school_year__code=YEAR, institution=institutions["9000000011"]).exists():
         _load_groups_and_learners(institutions)
     return institutions

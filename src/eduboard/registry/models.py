@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import SchoolYear, TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.registry.choices import (
     Founder,
     GroupKind,
@@ -607,11 +608,12 @@ class ResidentsElsewhere(models.Model):
         return f"{self.municipality} {self.level}: {self.learners}"
 
 
-class PriorityGround(models.Model):
+class PriorityGround(TranslatedText):
     """A ground for priority in the preschool queue; a lower rank comes first."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=160)
+    name_en, name_ru = translations_of(_("name"), max_length=160)
     rank = models.PositiveSmallIntegerField(_("rank"), help_text=_("1 comes first."))
 
     objects = ReferenceQuerySet.as_manager()
@@ -620,9 +622,6 @@ class PriorityGround(models.Model):
         verbose_name = _("priority ground")
         verbose_name_plural = _("priority grounds")
         ordering = ["rank", "code"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class QueueEntryQuerySet(ScopedQuerySet):

@@ -4,8 +4,8 @@ A report is built once as data (sections of blocks holding figures and tables), 
 edition can be frozen as JSON and rendered later in any language. Words are stored as their English
 msgid (`T(...)`, `N(...)` for a text whose form follows a number, `P`/`NP` with a context) and translated
 when rendered; dates as `D(...)` and numbers with a unit as `V(...)`, written in the language's form;
-data (institution names, codes) is stored as a plain string. Numbers are ints or decimal strings ("5.63"),
-never floats, and are formatted by one function
+data (institution names, codes) is stored as a plain string, and data kept in three languages (core.translated)
+as `L(record)`. Numbers are ints or decimal strings ("5.63"), never floats, and are formatted by one function
 (`format_value`) for the page, PDF and DOCX; the XLSX gets the same numbers as numbers.
 
 Blocks (`type`):
@@ -29,6 +29,8 @@ from typing import Any
 from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext, ngettext, npgettext, pgettext
+
+from eduboard.core.translated import FALLBACK, TEXT_LANGUAGES, current_language, text_in
 
 Text = str | dict[str, Any]
 
@@ -59,6 +61,13 @@ def NP(context: str, singular: str, plural: str, count: Decimal | int, **params:
 def P(context: str, message: str, **params: Any) -> dict[str, Any]:
     """`T` with a context (keyword P:1c,2)."""
     return {"c": context, "t": message, "p": params} if params else {"c": context, "t": message}
+
+
+def L(record: Any, field: str | None = None) -> dict[str, dict[str, str]]:
+    """A record's text kept in three languages (core.translated: a subject, a criterion, a module), written when
+    rendered in the report's language, the Latvian where it has no translation."""
+    name = field or record.translated_field
+    return {"l": {code: text_in(record, name, code) for code in TEXT_LANGUAGES}}
 
 
 def D(value: date) -> dict[str, str]:
@@ -160,6 +169,9 @@ def render_text(value: Text | int | None) -> str:
         return ""
     if isinstance(value, dict) and "d" in value:
         return format_day(value["d"])
+    if isinstance(value, dict) and "l" in value:  # data in three languages: {"l": {"lv": …, "en": …, "ru": …}}
+        texts = value["l"]
+        return str(texts.get(current_language()) or texts.get(FALLBACK, ""))
     if isinstance(value, dict) and "y" in value:
         return format_school_year(value["y"])
     if isinstance(value, dict) and "v" in value:  # a number with its unit: {"v": "61716.00", "u": "EUR"}

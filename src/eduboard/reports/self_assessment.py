@@ -36,10 +36,13 @@ from eduboard.quality.choices import ExamKind, ExamLevel, QualityLevel
 from eduboard.quality.models import Accreditation, ExamResult, SelfAssessment
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.selectors import institution_programme_figures
-from eduboard.reports.content import D, T, Text
+from eduboard.reports.content import D, L, T, Text
 from eduboard.reports.readiness import Block, figure, figures, heading, table
 
 Progress = Callable[[int, int, str], None]
+
+# A framework area or criterion with its number, "2.1 Mācīšanas kvalitāte" (Translators: keep as it is).
+NUMBERED = _("%(code)s %(name)s")
 
 # The kinds of vocational programmes by the first two digits of their code (the Latvian classification of
 # education: level, then kind), as seed 003 lists them; other programmes are grouped by their level.
@@ -208,16 +211,16 @@ def section_evaluation(assessment: SelfAssessment) -> list[Block]:
         criterion = entry.criterion
         if criterion.area_id != area:
             area = criterion.area_id
-            blocks.append(heading(f"{criterion.area.code} {criterion.area.name}", 2))
+            blocks.append(heading(T(NUMBERED, code=criterion.area.code, name=L(criterion.area)), 2))
         if criterion.code != criterion.area.code:
-            blocks.append(heading(f"{criterion.code} {criterion.name}", 3))
+            blocks.append(heading(T(NUMBERED, code=criterion.code, name=L(criterion)), 3))
         blocks.append(
             {
                 "type": "paragraph",
                 "text": T(
                     _("Self-assessment in the area “%(area)s”, criterion “%(criterion)s”: %(level)s"),
-                    area=criterion.area.name,
-                    criterion=criterion.name,
+                    area=L(criterion.area),
+                    criterion=L(criterion),
                     level=level_text(entry.level),
                 ),
             }

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.reports import sentences
-from eduboard.reports.content import T
+from eduboard.reports.content import L, T
 from eduboard.reports.readiness.base import (
     CENTRE,
     STAFF,
@@ -93,7 +93,7 @@ def innovation_blocks(ctx: BuildContext) -> list[Block]:
     if not Visit.objects.filter(date__gte=start, date__lte=end).exists():
         return []
     found = innovation_figures(date_from=start, date_to=end, visible_to=ctx.visible_to)
-    modules = {m.code: m.name_lv for m in Module.objects.all()}
+    modules = {m.code: L(m) for m in Module.objects.all()}
     bands = {b.code: str(b) for b in AgeBand.objects.all()}
     return needs(
         CENTRE,

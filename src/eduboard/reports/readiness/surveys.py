@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.reports.content import T, Text, number
+from eduboard.reports.content import L, T, Text, number
 from eduboard.reports.readiness.base import SURVEYS, Block, BuildContext, day, heading, needs, table
 from eduboard.surveys.choices import ANSWER_LABELS, Audience
 from eduboard.surveys.models import Survey
@@ -34,7 +34,7 @@ def survey_blocks(ctx: BuildContext) -> list[Block]:
         ]
         for audience, rate in found["response_rates"].items()
     ]
-    texts = {(q.code, q.audience): q.text_lv for q in survey.questions.all()}
+    texts = {(q.code, q.audience): L(q, "text") for q in survey.questions.all()}
     # Parents' answers for schools and preschools side by side (seed 002), besides the whole city's.
     by_group = {
         group: survey_figures(survey=survey, visible_to=ctx.visible_to, institution_types=types)["questions"]
@@ -42,7 +42,7 @@ def survey_blocks(ctx: BuildContext) -> list[Block]:
     }
     group_label = {"school": T(_("parents, schools")), "preschool": T(_("parents, preschools"))}
 
-    def row(text: str, who: Text, shares: dict[str, Any] | None) -> list[Any]:
+    def row(text: Text, who: Text, shares: dict[str, Any] | None) -> list[Any]:
         if shares is None:
             return [text, who, T(_("too few answers"))]
         parts = [
@@ -64,7 +64,7 @@ def survey_blocks(ctx: BuildContext) -> list[Block]:
                         answers.append(row(text, group_label[group], cut))
     return needs(
         SURVEYS,
-        heading(T(_("Survey: %(title)s"), title=survey.title_lv), 3),
+        heading(T(_("Survey: %(title)s"), title=survey.title(None)), 3),
         table(
             "quality.survey.response_rates",
             T(_("Response rates on %(date)s"), date=day(survey.census_date or survey.opens_on or ctx.as_of)),
