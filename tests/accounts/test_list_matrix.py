@@ -246,7 +246,7 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "finance:catering_create": "a form for a new row",
     "quality:observation_create": "a form for a new row",
     "quality:form_list": "the city's observation forms (reference data)",
-    "quality:self_assessment_start": "POST only: starts the viewer's own institution's self-assessment",
+    "quality:self_assessment_start": "a form for a new row: starts the viewer's own institution's self-assessment",
     "core:import_index": "the importers the user may run",
     "core:import_start": "names an importer (area and kind), not a row; the importer's permission decides",
     "core:import_template": "as core:import_start, and the file format",

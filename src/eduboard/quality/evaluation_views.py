@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from eduboard.core.exports import Column
 from eduboard.core.forms import add_service_error
@@ -54,6 +54,21 @@ def _can_edit(request: HttpRequest, assessment: SelfAssessment) -> bool:
     )
 
 
+def _steps(request: HttpRequest, assessment: SelfAssessment) -> set[str]:
+    """The workflow steps the user may take on the self-assessment as it stands: the institution submits its
+    draft; the board agrees a submitted one, publishes an agreed one and returns either (the services decide
+    again when the step is taken)."""
+    steps: set[str] = set()
+    if _can_edit(request, assessment) and request.user.has_perm("quality.change_selfassessment"):
+        steps.add("submit")
+    if rules.is_board_reviewer(request.user):
+        if assessment.status == SelfAssessmentStatus.SUBMITTED:
+            steps |= {"agree", "return"}
+        elif assessment.status == SelfAssessmentStatus.AGREED:
+            steps |= {"publish", "return"}
+    return steps
+
+
 class SelfAssessmentListView(PermissionRequiredMixin, ScopedListView):
     """Self-assessments in scope with their state; a head starts their institution's here."""
 
@@ -84,11 +99,12 @@ class SelfAssessmentListView(PermissionRequiredMixin, ScopedListView):
         return context
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("quality.add_selfassessment", raise_exception=True)
 def self_assessment_start_view(request: HttpRequest) -> HttpResponse:
-    form = SelfAssessmentStartForm(request.POST, viewer=request.user, prefix="start")
-    if form.is_valid():
+    """Start a self-assessment: the form (also offered folded on the list), then a draft with every criterion."""
+    form = SelfAssessmentStartForm(request.POST or None, viewer=request.user, prefix="start")
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             assessment = services.self_assessment_start(
@@ -98,16 +114,11 @@ def self_assessment_start_view(request: HttpRequest) -> HttpResponse:
                 viewer=request.user,
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            add_service_error(form, error)
         else:
             messages.success(request, _("The self-assessment was started as a draft."))
             return redirect(assessment)
-    else:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            text = " ".join(str(error) for error in errors)
-            messages.error(request, f"{label}: {text}" if label else text)
-    return redirect("quality:self_assessment_list")
+    return render(request, "quality/self_assessment_start.html", {"form": form})
 
 
 def _assessment(request: HttpRequest, pk: int) -> SelfAssessment:
@@ -121,13 +132,12 @@ def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     levels, texts, the board's comments and evidence, the workflow's buttons and the report's files."""
     assessment = _assessment(request, pk)
     entries = selectors.self_assessment_entries(assessment)
+    filling = selectors.self_assessment_filling(entries=entries)
     areas: list[tuple[Any, list[SelfAssessmentEntry]]] = []
     for entry in entries:
         if not areas or areas[-1][0].pk != entry.criterion.area_id:
             areas.append((entry.criterion.area, []))
         areas[-1][1].append(entry)
-    user = request.user
-    board = rules.is_board_reviewer(user)
     can_edit = _can_edit(request, assessment)
     priorities_form = PrioritiesForm(instance=assessment) if can_edit else None
     return render(
@@ -137,11 +147,9 @@ def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "assessment": assessment,
             "areas": areas,
             "problems": selectors.review_rule_problems(assessment=assessment),
-            "rated": sum(1 for entry in entries if entry.level),
-            "total": len(entries),
+            "filling": filling,
             "can_edit": can_edit,
-            "can_submit": can_edit and user.has_perm("quality.change_selfassessment"),
-            "board": board,
+            "steps": _steps(request, assessment),
             "priorities_form": priorities_form,
             "formats": REPORT_FORMATS,
             "due_on": selectors.self_assessment_due_on(assessment.school_year),
@@ -149,10 +157,19 @@ def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+STEP_QUESTIONS = {
+    "submit": gettext_lazy("Submit the self-assessment to the board?"),
+    "agree": gettext_lazy("Agree the self-assessment?"),
+    "return": gettext_lazy("Return the self-assessment to its institution?"),
+    "publish": gettext_lazy("Publish the self-assessment?"),
+}
+
+
+@require_http_methods(["GET", "POST"])
 @permission_required("quality.view_selfassessment", raise_exception=True)
 def self_assessment_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
-    """Take one step of the workflow (submit, agree, return, publish) on the version the page showed."""
+    """Take one step of the workflow (submit, agree, return, publish) on the version the page showed. GET asks
+    first: for submitting and agreeing it lists the criteria not filled, each linked to its page."""
     steps = {
         "submit": (services.self_assessment_submit, _("The self-assessment was submitted to the board.")),
         "agree": (services.self_assessment_agree, _("The self-assessment was agreed.")),
@@ -162,6 +179,26 @@ def self_assessment_step_view(request: HttpRequest, pk: int, step: str) -> HttpR
     if step not in steps:
         return redirect("quality:self_assessment_detail", pk=pk)
     assessment = _assessment(request, pk)
+    if request.method == "GET":
+        if step not in _steps(request, assessment):
+            messages.error(request, _("This step cannot be taken on this self-assessment now."))
+            return redirect(assessment)
+        shows_unfilled = step in ("submit", "agree")
+        entries = selectors.self_assessment_entries(assessment, with_evidence=False) if shows_unfilled else []
+        return render(
+            request,
+            "quality/self_assessment_confirm.html",
+            {
+                "assessment": assessment,
+                "step": step,
+                "question": STEP_QUESTIONS[step],
+                "shows_unfilled": shows_unfilled,
+                "filling": selectors.self_assessment_filling(entries=entries),
+                "blockers": selectors.self_assessment_submit_blockers(assessment=assessment)
+                if step == "submit"
+                else [],
+            },
+        )
     action, done = steps[step]
     try:
         version = int(request.POST.get("version", ""))
@@ -203,6 +240,8 @@ def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
     entry.self_assessment = assessment
     can_edit = _can_edit(request, assessment)
     board = rules.is_board_reviewer(request.user) and not assessment.is_frozen
+    entries = selectors.self_assessment_entries(assessment, with_evidence=False)
+    neighbours = selectors.self_assessment_neighbours(entries=entries, current=entry)
     form = SelfAssessmentEntryForm(
         request.POST if request.method == "POST" and "save_entry" in request.POST else None,
         instance=entry,
@@ -223,6 +262,8 @@ def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_save_error(error)
             else:
                 messages.success(request, _("Criterion %(code)s was saved.") % {"code": entry.criterion.code})
+                if request.POST["save_entry"] == "next" and neighbours["next"] is not None:
+                    return redirect("quality:self_assessment_entry", pk=neighbours["next"].pk)
                 return redirect(assessment)
         elif "save_comment" in request.POST and board and comment_form.is_valid():
             try:
@@ -262,6 +303,8 @@ def self_assessment_entry_view(request: HttpRequest, pk: int) -> HttpResponse:
             "evidence": list(entry.evidence.all()),
             "can_edit": can_edit,
             "board": board,
+            "neighbours": neighbours,
+            "filling": selectors.self_assessment_filling(entries=entries),
         },
     )
 

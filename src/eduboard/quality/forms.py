@@ -50,8 +50,8 @@ class ObservationEntryForm(ScopedFormMixin, forms.Form):
             self.fields["kind"].choices = [(v, label) for v, label in ObservationKind.choices if v in kinds]  # type: ignore[attr-defined]
         for criterion in self.criteria:
             self.fields[f"c_{criterion.code}"] = forms.ChoiceField(
-                label=criterion.text,
-                choices=[(option.code, option.label) for option in criterion.scale.options.all()],
+                label=str(criterion),
+                choices=[(option.code, str(option)) for option in criterion.scale.options.all()],
                 widget=forms.RadioSelect,
             )
         self.fields["strengths"] = forms.CharField(
@@ -65,8 +65,8 @@ class ObservationEntryForm(ScopedFormMixin, forms.Form):
         """The answer fields grouped as on the form, for the template."""
         groups: list[tuple[str, list[forms.BoundField]]] = []
         for criterion in self.criteria:
-            if not groups or groups[-1][0] != criterion.group.name:
-                groups.append((criterion.group.name, []))
+            if not groups or groups[-1][0] != str(criterion.group):
+                groups.append((str(criterion.group), []))
             groups[-1][1].append(self[f"c_{criterion.code}"])
         return groups
 
@@ -220,14 +220,29 @@ class SelfAssessmentEntryForm(VersionedModelForm):
         fields = ["level", "description", "strengths", "next_steps"]
         widgets = {name: forms.Textarea(attrs={"rows": 5}) for name in ("description", "strengths", "next_steps")}
         help_texts = {
-            "level": _("Leave empty while the criterion is not rated."),
-            "strengths": _("Sasniegumi, ar kuriem lepojamies."),
-            "next_steps": _("Turpmākā attīstība."),
+            "description": _(
+                "What the institution found and what the level rests on: facts, figures and their sources (lesson "
+                "observations, exam results, surveys). The report prints it under the criterion."
+            ),
+            "strengths": _(
+                "Optional. This year's concrete achievements, a line each: a result that rose, a practice others "
+                "could take up."
+            ),
+            "next_steps": _("Optional. What the institution will improve next and how, a line each."),
         }
 
     def __init__(self, *args: Any, framework: Framework, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["level"].choices = [("", _("not rated")), *framework.level_choices]  # type: ignore[attr-defined]
+        # What the review rule asks of this criterion: the help says what the label cannot.
+        self.fields["level"].help_text = (
+            _("This criterion is reviewed every year: the self-assessment is not submitted without its level.")
+            if self.instance.criterion.every_year
+            else _(
+                "Best first. Leave it empty if the criterion is not reviewed this year; every criterion is "
+                "reviewed at least once in four years."
+            )
+        )
 
 
 class BoardCommentForm(forms.Form):

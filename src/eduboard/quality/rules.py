@@ -49,3 +49,16 @@ def accreditation_expiry(*, accredited_on: date, term_years: int) -> date:
     except ValueError:  # 29 February
         end = accredited_on.replace(year=accredited_on.year + term_years, day=28)
     return end - timedelta(days=1)
+
+
+#: The parts of a self-assessed criterion that must be given before it counts as filled, in the order they are
+#: named: a level on the framework's scale and a description of what was found. Strengths and next steps are
+#: optional (seed 003 leaves them out where there is nothing to say).
+ENTRY_REQUIRED_PARTS = ("level", "description")
+
+
+def entry_missing_parts(*, level: str, description: str) -> list[str]:
+    """What a self-assessed criterion still lacks (`"level"`, `"description"`): no level chosen, or a description
+    that is blank or only spaces. A criterion lacking none of them is filled."""
+    given = {"level": level, "description": description}
+    return [part for part in ENTRY_REQUIRED_PARTS if not (given[part] or "").strip()]

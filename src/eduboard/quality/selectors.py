@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import calendar
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -33,6 +33,7 @@ from eduboard.core.figures_cache import cached_figures
 from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import CENT, percent
 from eduboard.core.scope import Viewer
+from eduboard.core.translated import localized
 from eduboard.quality.choices import (
     DEFAULT_THRESHOLDS,
     ExamKind,
@@ -58,6 +59,7 @@ from eduboard.quality.models import (
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
 )
+from eduboard.quality.rules import entry_missing_parts
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import same_day_a_year_before
@@ -209,9 +211,13 @@ def criterion_texts(codes: Iterable[str]) -> dict[str, tuple[int, str, str, str]
     result: dict[str, tuple[int, str, str, str]] = {}
     rows = (
         Criterion.objects.filter(code__in=wanted)
-        .annotate(in_use=Count("pk", filter=Q(form__in=newest)))
+        .annotate(
+            in_use=Count("pk", filter=Q(form__in=newest)),
+            shown_text=localized("text", Criterion),
+            group_name=localized("group__name", Criterion),
+        )
         .order_by("-in_use", "-form__version", "-form_id")
-        .values_list("code", "text", "group__name", "position", "in_use")
+        .values_list("code", "shown_text", "group_name", "position", "in_use")
     )
     for code, text, group, position, in_use in rows:
         if code not in result:
@@ -244,7 +250,7 @@ def observation_answers(observation: Observation) -> list[tuple[Criterion, str, 
     rows = []
     for criterion in Criterion.objects.filter(form_id=observation.form_id).select_related("group").order_by("position"):
         option = answers.get(criterion.pk)
-        rows.append((criterion, option.label if option else "—", bool(option and option.meets)))
+        rows.append((criterion, str(option) if option else "—", bool(option and option.meets)))
     return rows
 
 
@@ -311,7 +317,7 @@ def exam_comparison(
             {
                 "year": year,
                 "exam": exam,
-                "subject": sitting.subject.name,
+                "subject": str(sitting.subject),
                 "level": sitting.level,
                 "grade": sitting.grade,
                 "institutions": len(rows_of),
@@ -349,7 +355,7 @@ def institution_exam_comparison(
             {
                 "year": year,
                 "exam": result.sitting.exam,
-                "subject": result.sitting.subject.name,
+                "subject": str(result.sitting.subject),
                 "level": result.sitting.level,
                 "grade": result.sitting.grade,
                 "candidates": result.candidates,
@@ -454,7 +460,7 @@ def support_list(
                 "id": result.pk,
                 "personal_code": result.masked_code,
                 "name": f"{result.learner.first_name} {result.learner.last_name}" if result.learner else "",
-                "subject": result.sitting.subject.name,
+                "subject": str(result.sitting.subject),
                 "grade": result.sitting.grade,
                 "percent": _percent(result.percent),
             }
@@ -568,13 +574,46 @@ def self_assessment_list(*, visible_to: Viewer) -> QuerySet[SelfAssessment]:
     return assessments.select_related("institution", "school_year", "framework")
 
 
-def self_assessment_entries(assessment: SelfAssessment) -> list[SelfAssessmentEntry]:
-    """The criteria of a self-assessment in the framework's order, with their area and evidence."""
-    return list(
-        assessment.entries.select_related("criterion__area")
-        .prefetch_related("evidence")
-        .order_by("criterion__position")
+def self_assessment_entries(assessment: SelfAssessment, *, with_evidence: bool = True) -> list[SelfAssessmentEntry]:
+    """The criteria of a self-assessment in the framework's order, with their area (and evidence, unless not
+    wanted: one query fewer)."""
+    entries = assessment.entries.select_related("criterion__area").order_by("criterion__position")
+    if with_evidence:
+        entries = entries.prefetch_related("evidence")
+    return list(entries)
+
+
+def self_assessment_filling(*, entries: Sequence[SelfAssessmentEntry]) -> dict[str, Any]:
+    """How far the criteria `entries` of one self-assessment are filled (`rules.entry_missing_parts`: a level and a
+    description): `total`, `filled`, and `unfilled`, the criteria not filled in the order given, each as
+    {"entry", "missing"} (the parts lacking). No query: the caller has the entries (`self_assessment_entries`)."""
+    unfilled = []
+    for entry in entries:
+        missing = entry_missing_parts(level=entry.level, description=entry.description)
+        if missing:
+            unfilled.append({"entry": entry, "missing": missing})
+    return {"total": len(entries), "filled": len(entries) - len(unfilled), "unfilled": unfilled}
+
+
+def self_assessment_neighbours(
+    *, entries: Sequence[SelfAssessmentEntry], current: SelfAssessmentEntry
+) -> dict[str, Any]:
+    """Where the criterion `current` stands among `entries` (its self-assessment's, in the framework's order):
+    `number` (from 1) of `total`, the `previous` and `next` criteria (None at either end), and `next_unfilled`,
+    the first unfilled criterion after it, going round to the start (None when every other one is filled)."""
+    pks = [entry.pk for entry in entries]
+    index = pks.index(current.pk)
+    after = [*entries[index + 1 :], *entries[:index]]
+    next_unfilled = next(
+        (entry for entry in after if entry_missing_parts(level=entry.level, description=entry.description)), None
     )
+    return {
+        "number": index + 1,
+        "total": len(entries),
+        "previous": entries[index - 1] if index > 0 else None,
+        "next": entries[index + 1] if index + 1 < len(entries) else None,
+        "next_unfilled": next_unfilled,
+    }
 
 
 def accreditations_expiring(*, visible_to: Viewer, today: date, months: int = 12) -> QuerySet[Accreditation]:
@@ -737,9 +776,19 @@ def review_rule_problems(*, assessment: SelfAssessment) -> list[dict[str, Any]]:
         problems.append(
             {
                 "criterion": criterion.code,
-                "name": criterion.name,
+                "name": criterion.in_language(),
                 "rule": rule,
                 "last_reviewed": seen[1] if seen else None,
             }
         )
     return problems
+
+
+def self_assessment_submit_blockers(*, assessment: SelfAssessment) -> list[str]:
+    """The codes of the criteria reviewed every year (2.1) that have no level in `assessment`: while there is one,
+    it is not submitted (`services.self_assessment_submit`)."""
+    return [
+        problem["criterion"]
+        for problem in review_rule_problems(assessment=assessment)
+        if problem["rule"] == "every_year"
+    ]

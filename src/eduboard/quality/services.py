@@ -40,7 +40,7 @@ from eduboard.quality.models import (
     sees_heads_evaluations,
 )
 from eduboard.quality.rules import accreditation_expiry, is_board_reviewer, validate_answers
-from eduboard.quality.selectors import CriterionSpec, form_criteria, review_rule_problems
+from eduboard.quality.selectors import CriterionSpec, form_criteria, self_assessment_submit_blockers
 from eduboard.registry.models import Institution, Licence
 
 
@@ -315,9 +315,7 @@ def self_assessment_submit(*, assessment: SelfAssessment, viewer: Viewer, expect
     locked = _locked_assessment(assessment, expected_version)
     _institution_in_reach(locked.institution, viewer, "quality.change_selfassessment")
     _refuse_unless_draft(locked)
-    missing = [
-        problem["criterion"] for problem in review_rule_problems(assessment=locked) if problem["rule"] == "every_year"
-    ]
+    missing = self_assessment_submit_blockers(assessment=locked)
     if missing:
         raise ValidationError(
             _("Criterion %(codes)s is reviewed every year: give it a level before submitting.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from auditlog.signals import accessed
@@ -52,7 +53,8 @@ def observation_stats_view(request: HttpRequest) -> HttpResponse:
     rows = list(figures["criteria"].items())
     chart = {
         "type": "bar",
-        "labels": [code for code, _row in rows],
+        # The criterion as people read it, never its code; in lines, so a long text stays readable under its bar.
+        "labels": [textwrap.wrap(row["text"], 28) or [row["text"]] for _code, row in rows],
         "datasets": [
             # xgettext:no-python-format
             {"label": str(gettext_lazy("% of lessons")), "data": [chart_number(row["percent"]) for _code, row in rows]},
@@ -85,7 +87,7 @@ class ObservationListView(PermissionRequiredMixin, ScopedListView):
         Column(gettext_lazy("Kind"), lambda o: o.get_kind_display()),
         Column(gettext_lazy("Observer"), lambda o: o.observer_display),
         Column(gettext_lazy("Observed teacher"), lambda o: str(o.teacher)),
-        Column(gettext_lazy("Subject"), lambda o: o.subject.name),
+        Column(gettext_lazy("Subject"), lambda o: str(o.subject)),
         Column(gettext_lazy("Grade or group"), lambda o: o.grade),
         Column(gettext_lazy("Form version"), lambda o: o.form.version),
         Column(
@@ -320,7 +322,7 @@ class ExamResultListView(PermissionRequiredMixin, ScopedListView):
     export_columns = [
         Column(gettext_lazy("Year"), lambda r: r.sitting.year),
         Column(gettext_lazy("Exam"), lambda r: r.sitting.exam),
-        Column(gettext_lazy("Subject"), lambda r: r.sitting.subject.name),
+        Column(gettext_lazy("Subject"), lambda r: str(r.sitting.subject)),
         Column(gettext_lazy("Level"), lambda r: r.sitting.level),
         Column(gettext_lazy("Grade"), lambda r: r.sitting.grade),
         Column(gettext_lazy("Institution"), lambda r: r.institution.name),
