@@ -225,7 +225,8 @@ PUBLIC_PAGES: dict[str, PublicPage] = {
 NO_OBJECT_PAGES: dict[str, str] = {
     "reports:edition_list": "the board's report editions (a published one is everyone's); their pages in OBJECT_PAGES",
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
-    "reports:job_file": "as reports:job",
+    "reports:job_file": "a job id; 404 unless the caller's file, or a finished file of an edition the caller may open "
+    "whose figures their role includes (reports.selectors.file_jobs_readable)",
     "accounts:logout": "signing out",
     "accounts:password_change": "the user's own password",
     "accounts:password_change_done": "a message",

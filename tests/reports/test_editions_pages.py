@@ -167,7 +167,7 @@ def test_publishing_and_starting_again_through_the_pages(
 
 
 @pytest.mark.parametrize(("fmt", "magic"), [("pdf", b"%PDF"), ("docx", b"PK"), ("xlsx", b"PK"), ("html", b"<!DO")])
-def test_a_file_is_made_as_a_job_and_fetched_by_its_owner_only(
+def test_a_file_is_made_as_a_job_and_fetched_by_the_editions_readers_only(
     edition: ReportEdition,
     board: User,
     signed_in: Callable[[User], Client],
@@ -184,8 +184,12 @@ def test_a_file_is_made_as_a_job_and_fetched_by_its_owner_only(
     response = client.get(reverse("reports:job_file", args=[job_id]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(magic)
+    # Kept with the edition: another of the board, who may open the draft, fetches it too; a head may not.
     other = signed_in(make_user(role=Role.BOARD_ANALYST))
-    assert other.get(reverse("reports:job_file", args=[job_id])).status_code == 404
+    assert other.get(reverse("reports:job_file", args=[job_id])).status_code == 200
+    school = Institution.objects.get(registration_number="9000000011")
+    head = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[school]))
+    assert head.get(reverse("reports:job_file", args=[job_id])).status_code == 404
 
 
 def test_the_boards_home_shows_the_cities_key_figures_with_charts(

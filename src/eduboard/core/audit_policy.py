@@ -45,8 +45,9 @@ EXEMPT: dict[str, str] = {
         "counted request and cleaned when it expires; recording each count would flood the trail"
     ),
     "reports.FileJob": (
-        "a worker's bookkeeping of one user's report file (status, error, file name); the report edition it renders "
-        "is audited"
+        "a worker's bookkeeping of one user's report file (status, error, file name), and then the record of the "
+        "finished file listed on its edition; the file holds figures only, no personal data, and the edition it "
+        "renders is audited"
     ),
     # Log rows: written once, never edited, each one is itself a record of who did what when.
     "assets.AssetStatusChange": (

@@ -23,9 +23,17 @@ AREA_DATE_HELP = _(
 )
 
 
+# The id of the one paragraph that says AREA_DATE_HELP above the areas' date fields (reports/partials/area_dates.html);
+# each of the fields points at it, so the help is written once and still read out with every field.
+AREA_DATES_HELP_ID = "area-dates-help"
+
+
 class AreaDatesMixin(forms.Form):
     """One optional date field per area of `readiness.DATE_AREAS`, named as the area (so that a service's error
-    about an area lands at its field: `core.forms.add_service_error`)."""
+    about an area lands at its field: `core.forms.add_service_error`); their one help is `area_dates_help`."""
+
+    area_dates_help = AREA_DATE_HELP
+    area_dates_help_id = AREA_DATES_HELP_ID
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -33,12 +41,21 @@ class AreaDatesMixin(forms.Form):
             self.fields[area] = forms.DateField(
                 label=_("%(area)s: figures as of") % {"area": label},
                 required=False,
-                widget=DATE,
-                help_text=AREA_DATE_HELP,
+                widget=forms.DateInput(
+                    attrs={"type": "date", "aria-describedby": AREA_DATES_HELP_ID}, format="%Y-%m-%d"
+                ),
             )
 
     def area_dates(self) -> dict[str, date | None]:
         return {area: self.cleaned_data.get(area) for area in DATE_AREAS}
+
+    def area_fields(self) -> list[forms.BoundField]:
+        """The areas' date fields, shown together under their one help."""
+        return [self[area] for area in DATE_AREAS]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        """The visible fields that are not an area's date, in their order."""
+        return [field for field in self.visible_fields() if field.name not in DATE_AREAS]
 
 
 class EditionCreateForm(ScopedFormMixin, AreaDatesMixin, forms.Form):
@@ -66,6 +83,10 @@ class NarrativeForm(AreaDatesMixin, forms.Form):
                 max_length=20_000,
                 widget=forms.Textarea(attrs={"rows": 4}),
             )
+
+    def slot_fields(self) -> list[forms.BoundField]:
+        """The fields of the narrative places, in the report's order."""
+        return [self[f"slot:{slot}"] for slot, _section, _label in self.slots]
 
     def narrative(self) -> dict[str, str]:
         return {slot: self.cleaned_data.get(f"slot:{slot}", "") for slot, _section, _label in self.slots}

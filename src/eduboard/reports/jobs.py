@@ -4,9 +4,11 @@ A big report (a whole country's figures, a long PDF) takes seconds; the page sho
 (figures section by section, then the file) and offers the file when it is ready. The job is a row
 (`FileJob`); its progress lives in the cache; the file under MEDIA_ROOT/reports/, written to a temporary
 name and renamed when whole, so a half-written file (a full disk, a killed worker) is never served. Only the
-user who asked may fetch it. Each job renders its own file from the content as that user may read it
-(`edition_content` with the user as viewer), so no file made for one reader is ever given to another whose
-role includes less.
+user who asked follows the job. Each job renders its own file from the content as that user may read it
+(`edition_content` with the user as viewer) and records the permissions its figures need (`FileJob.reads`): a
+finished file of an edition is kept with it, listed on its page and fetched by its readers whose role includes
+as much (`selectors.file_jobs_readable`), so no file made for one reader is ever given to another whose role
+includes less.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from eduboard.core.jobs import Heartbeat, fail_if_worker_gone, internal_error
+from eduboard.core.scope import Viewer
 from eduboard.quality.models import SelfAssessment
 from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.renderers import render_report
-from eduboard.reports.selectors import edition_content
+from eduboard.reports.selectors import content_reads, edition_content
 from eduboard.reports.self_assessment import build_self_assessment_report, report_title
 
 TIMEOUT = 6 * 3600
@@ -51,6 +54,16 @@ def job_state(job: FileJob) -> dict[str, Any]:
         "error": job.error,
         "fmt": job.fmt,
     }
+
+
+def edition_jobs_running(*, edition: ReportEdition, viewer: Viewer) -> list[tuple[FileJob, dict[str, Any]]]:
+    """The files of an edition that `viewer` asked for and that are still being made, with their state, oldest
+    first (for the edition's page; the jobs that ended meanwhile leave the list)."""
+    jobs = FileJob.objects.visible_to(viewer).filter(
+        edition=edition, status__in=[FileJob.Status.QUEUED, FileJob.Status.RUNNING]
+    )
+    running = [(job, job_state(job)) for job in jobs.order_by("created_at")]
+    return [(job, state) for job, state in running if state["status"] == "running"]
 
 
 def job_lease_check(job: FileJob) -> None:
@@ -136,6 +149,11 @@ def render_job_run(*, job_id: str) -> FileJob:
             cache.set(progress_key(job.pk), (70, "file"), timeout=TIMEOUT)
             data = render_report(content, narrative, fmt=job.fmt, language=job.language, title=title)
             write_whole(job_path(job), data)
+            job.size = len(data)
+            job.partial = bool(content.get("withheld"))
+            # An edition's file may be fetched by its other readers whose role includes as much; a
+            # self-assessment's, built from the data its user's scope reaches, stays theirs alone.
+            job.reads = content_reads(content) if job.edition_id is not None else None
         except OSError as error:
             job.status = FileJob.Status.FAILED
             job.error = (
@@ -149,7 +167,7 @@ def render_job_run(*, job_id: str) -> FileJob:
         else:
             job.status = FileJob.Status.DONE
         job.finished_at = timezone.now()
-        job.save(update_fields=["status", "error", "finished_at"])
+        job.save(update_fields=["status", "error", "finished_at", "size", "partial", "reads"])
     cache.delete(progress_key(job.pk))
     return job
 

@@ -120,7 +120,8 @@ class FileJobQuerySet(models.QuerySet["FileJob"]):
 
 
 class FileJob(TimeStampedModel):
-    """One report file being made by a worker, for the user who asked (only they may fetch it)."""
+    """One report file made by a worker for the user who asked: while it is made, its progress (only theirs to
+    follow); once made, the record of the file kept with its edition (format, language, who built it, when, size)."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -143,6 +144,13 @@ class FileJob(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True, editable=False)
+    # The permissions the figures in the file need (`reports.selectors.content_reads`): a reader of the edition
+    # whose role has them all may fetch the file too (`reports.selectors.file_jobs_readable`). None (a file made
+    # before this was recorded, or a self-assessment's): only the user who asked for it.
+    reads = models.JSONField(null=True, blank=True, editable=False)
+    # Some figures were left out of the file because the role of the user who asked does not include them.
+    partial = models.BooleanField(default=False, editable=False)
 
     objects = FileJobQuerySet.as_manager()
 
@@ -160,3 +168,9 @@ class FileJob(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.filename
+
+    def subject_url(self) -> str:
+        """The page of what the file is made of (the edition or the self-assessment): the job page links back."""
+        if self.edition_id is not None:
+            return reverse("reports:edition_detail", args=[self.edition_id])
+        return reverse("quality:self_assessment_detail", args=[self.self_assessment_id])

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.scope import WHOLE_CITY, Viewer, sees_whole_city
 from eduboard.reports.content import T, Text, format_change, format_value, number, raw_number, render_text, text_key
-from eduboard.reports.models import ReportEdition
+from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.readiness import READ_REPORT, REPORT_PERMISSIONS, Progress, build_readiness, key_figures
 
 # The note in place of what a reader's role does not include (in a section of a report, on the dashboard).
@@ -64,6 +65,50 @@ def edition_content(*, edition: ReportEdition, viewer: Viewer, progress: Progres
     else:
         content = _built(as_of=edition.as_of, visible_to=WHOLE_CITY, dates=edition.area_dates(), progress=progress)
     return content_for_reader(content=content, viewer=viewer)
+
+
+def content_reads(content: dict[str, Any]) -> list[str]:
+    """The permissions a reader needs for every figure and text in `content` (as `content_for_reader` left it):
+    what a report file made of it holds, so that it is given only to readers whose role includes as much."""
+    needed = {READ_REPORT}
+    for section in content["sections"]:
+        for block in section["blocks"]:
+            needed.update(_needed(block))
+    return sorted(needed)
+
+
+def file_jobs_readable(*, jobs: QuerySet[FileJob], viewer: Viewer) -> list[FileJob]:
+    """The report files of `jobs` that `viewer` may fetch: their own, and an edition's finished files when the
+    viewer may open the edition (a draft: the board) and their role includes every figure the file holds
+    (`FileJob.reads`): a file holds what its builder's role reads, never given to a role that includes less."""
+    own = Q(user_id=getattr(viewer, "pk", None) or 0)
+    has_perm = cast(Any, viewer).has_perm
+    if has_perm(READ_REPORT):
+        shared = Q(
+            status=FileJob.Status.DONE,
+            reads__isnull=False,
+            edition__in=ReportEdition.objects.visible_to(viewer).values("pk"),
+        )
+        jobs = jobs.filter(own | shared)
+    else:
+        jobs = jobs.filter(own)
+    own_id = getattr(viewer, "pk", None)
+    return [
+        job
+        for job in jobs
+        if job.user_id == own_id or (job.reads is not None and all(has_perm(needed) for needed in job.reads))
+    ]
+
+
+def edition_files(*, edition: ReportEdition, viewer: Viewer) -> list[FileJob]:
+    """The files made of an edition that `viewer` may fetch (`file_jobs_readable`), newest first, with who made
+    them; every file made is kept."""
+    jobs = (
+        FileJob.objects.filter(edition=edition, status=FileJob.Status.DONE)
+        .select_related("user")
+        .order_by("-finished_at", "-created_at")
+    )
+    return file_jobs_readable(jobs=jobs, viewer=viewer)
 
 
 @cached_figures("registry", "people", "finance", "quality")

@@ -20,14 +20,20 @@ from eduboard.core.views import scoped_object, scoped_rows
 from eduboard.quality.models import SelfAssessment
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import default_as_of, institutions_by_type
+from eduboard.registry.selectors import default_as_of, institutions_by_type, reporting_school_year
 from eduboard.reports import jobs, services
 from eduboard.reports.forms import CompareForm, EditionCreateForm, NarrativeForm
 from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.present import Table as PresentedTable
 from eduboard.reports.present import narrative_slots, present, present_block
 from eduboard.reports.renderers import FORMATS
-from eduboard.reports.selectors import dashboard_figures, edition_content, editions_compare
+from eduboard.reports.selectors import (
+    dashboard_figures,
+    edition_content,
+    edition_files,
+    editions_compare,
+    file_jobs_readable,
+)
 
 
 def _as_of(request: HttpRequest) -> date:
@@ -99,7 +105,11 @@ def _version(request: HttpRequest) -> int | None:
 def edition_list_view(request: HttpRequest) -> HttpResponse:
     """Editions of the board's reports (drafts only for the board); the board starts a new one here."""
     can_write = _can_write(request.user)
-    form = EditionCreateForm(request.POST or None, initial={"as_of": default_as_of()}, viewer=request.user)
+    # The form opens on the default date of every page and the school year that date's figures describe (the
+    # year a draft is published in: `services.edition_publish` holds them to the same rule).
+    as_of = default_as_of()
+    initial = {"as_of": as_of, "school_year": reporting_school_year(as_of=as_of)}
+    form = EditionCreateForm(request.POST or None, initial=initial, viewer=request.user)
     if request.method == "POST":
         if not can_write:
             raise PermissionDenied
@@ -127,8 +137,16 @@ def edition_list_view(request: HttpRequest) -> HttpResponse:
 
 @permission_required("reports.view_reportedition", raise_exception=True)
 def edition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The report in the browser: a draft's figures computed now, a published one's as frozen; charts with tables."""
+    """The report in the browser: a draft's figures computed now, a published one's as frozen; charts with tables;
+    the files made of it, and the viewer's files still being made (htmx asks for those again until they are made)."""
     edition = _edition(request, pk)
+    files = {
+        "edition": edition,
+        "files": edition_files(edition=edition, viewer=request.user),
+        "running": jobs.edition_jobs_running(edition=edition, viewer=request.user),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "reports/partials/edition_files.html", files)
     content = edition_content(edition=edition, viewer=request.user)
     report = present(content, edition.narrative, title=edition.title)
     tables = report.tables()
@@ -144,6 +162,7 @@ def edition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "formats": list(FORMATS),
             "languages": settings.LANGUAGES,
             "others": others,
+            **files,
         },
     )
 
@@ -270,22 +289,29 @@ def self_assessment_file_view(request: HttpRequest, pk: int, fmt: str) -> HttpRe
 
 
 def _job(request: HttpRequest, job_id: str) -> tuple[FileJob, dict[str, Any]]:
-    job = scoped_rows(request, FileJob).filter(pk=job_id).first()
+    """The caller's own job (only they follow how far it is) and its state."""
+    job = scoped_rows(request, FileJob.objects.select_related("edition__school_year")).filter(pk=job_id).first()
     if job is None:
         raise Http404
     return job, jobs.job_state(job)
 
 
 def job_view(request: HttpRequest, job_id: str) -> HttpResponse:
-    """How far the file is; htmx asks again every second until it is ready."""
-    _job_row, state = _job(request, job_id)
+    """How far the file is; htmx asks again every second until it is ready. The page links back to what the file
+    is made of (the edition, where the file stays listed, or the self-assessment)."""
+    job, state = _job(request, job_id)
     template = "reports/partials/job_progress.html" if request.htmx else "reports/job.html"  # type: ignore[attr-defined]
-    return render(request, template, {"state": state, "job_id": job_id})
+    return render(request, template, {"state": state, "job_id": job_id, "job": job})
 
 
 def job_file_view(request: HttpRequest, job_id: str) -> FileResponse:
-    """The finished file, to the user who asked for it."""
-    job, state = _job(request, job_id)
+    """The finished file: to the user who asked for it and, for an edition's file, to its other readers whose role
+    includes every figure it holds (`selectors.file_jobs_readable`)."""
+    readable = file_jobs_readable(jobs=FileJob.objects.filter(pk=job_id), viewer=request.user)
+    if not readable:
+        raise Http404
+    job = readable[0]
+    state = jobs.job_state(job)
     path = jobs.job_path(job)
     if state.get("status") != "done" or not path.exists():
         raise Http404
