@@ -26,7 +26,7 @@ from eduboard.centre.choices import (
 )
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
-from eduboard.core.translated import TranslatedText
+from eduboard.core.translated import TranslatedText, text_in
 from eduboard.people.models import StaffMember
 from eduboard.registry.models import Institution, ScopedQuerySet
 
@@ -151,10 +151,10 @@ class Activity(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.title_lv}"
+        return f"{self.code}: {self.title(None)}"
 
     def title(self, language: str | None) -> str:
-        return str(getattr(self, f"title_{language}", "") or self.title_lv) if language else self.title_lv
+        return text_in(self, "title", language)
 
     def language_codes(self) -> list[str]:
         return [code for code in self.languages.split(";") if code]

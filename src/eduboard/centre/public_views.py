@@ -9,6 +9,7 @@ but the teacher's own booking, behind its random link."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -28,8 +29,8 @@ from eduboard.centre.choices import CARD_TRIES_PER_CARD_HOUR, CARD_TRIES_PER_HOU
 from eduboard.centre.filters import CatalogueFilter
 from eduboard.centre.forms import BookingForm, CardLookupForm
 from eduboard.centre.models import Activity, Booking, Card, PointEntry, Prize, Slot
-from eduboard.centre.rules import can_cancel, card_code_matches
-from eduboard.centre.selectors import card_total, published_activities
+from eduboard.centre.rules import can_cancel, card_code_matches, slot_fits
+from eduboard.centre.selectors import card_total, catalogue_activities, open_slots, published_activities
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.public import client_address, language_links, over_limit, render_in, url_language
 from eduboard.registry.models import Institution
@@ -54,19 +55,28 @@ def catalogue_root_view(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def catalogue_view(request: HttpRequest, lang: str) -> HttpResponse:
     """The catalogue of published activities in the URL's language, filtered by module, age band, language and a
-    date with slots. Kept rendered by `catalogue_page` until the centre's data changes."""
+    date with slots, each marked with its free times. Kept rendered by `catalogue_page` until the centre's data
+    changes or the quarter of an hour ends (the free times are counted from its start)."""
     lang = _language(lang)
     with translation.override(lang):
-        html = catalogue_page(lang=lang, query=request.GET.urlencode()[:500])
+        html = catalogue_page(lang=lang, query=request.GET.urlencode()[:500], now=_quarter_hour())
     response = HttpResponse(html)
     response["Content-Language"] = lang
     return response
 
 
+def _quarter_hour() -> datetime:
+    """Now, to the quarter of an hour before: the moment the catalogue's free times are counted from (a slot begun
+    within it still shows as free, and booking it says it has begun)."""
+    now = timezone.now()
+    return now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+
+
 @cached_figures("innovation")
-def catalogue_page(*, lang: str, query: str) -> str:
-    """The catalogue page for a language and a filter, cached under the `innovation` area's generation
-    (`core.figures_cache`: renewed after every committed write of the area's tables, so never stale)."""
+def catalogue_page(*, lang: str, query: str, now: datetime) -> str:
+    """The catalogue page for a language, a filter and a quarter of an hour (`now`), cached under the `innovation`
+    area's generation (`core.figures_cache`: renewed after every committed write of the area's tables, so never
+    stale). Each activity says whether it has free times and the first one, or that its times are full."""
     form = CatalogueFilter(QueryDict(query) if query else None, language=lang)
     chosen = form.cleaned_data if form.is_valid() else {}
     rows = [
@@ -77,8 +87,8 @@ def catalogue_page(*, lang: str, query: str) -> str:
             "bands": ", ".join(str(b) for b in a.age_bands.all()),
             "languages": ", ".join(code.upper() for code in a.language_codes()),
         }
-        for a in published_activities(
-            module=chosen.get("module"), age_band=chosen.get("age"), language=chosen.get("language"),
+        for a in catalogue_activities(
+            now=now, module=chosen.get("module"), age_band=chosen.get("age"), language=chosen.get("language"),
             on=chosen.get("date"),
         )
     ]  # fmt: skip
@@ -91,17 +101,16 @@ def catalogue_page(*, lang: str, query: str) -> str:
 
 @login_not_required
 def activity_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
-    """An activity and its slots to come with the places still free."""
+    """An activity and its slots to come (not begun) with the places still free."""
     lang = _language(lang)
     activity = get_object_or_404(_published(), code=code[:40])
-    slots = list(Slot.objects.filter(activity=activity, date__gte=timezone.localdate()).order_by("date", "start")[:60])
     context = {
         "activity": activity,
         "title": activity.title(lang),
         "description": getattr(activity, f"description_{lang}", "") or activity.description_lv,
         "module": activity.module.name(lang),
         "bands": ", ".join(str(b) for b in activity.age_bands.all()),
-        "slots": slots,
+        "slots": open_slots(activity_id=activity.pk, now=timezone.now()),
     }
     return _page(request, lang, "innovation/public/activity.html", context)
 
@@ -139,16 +148,25 @@ def _mail_booking(request: HttpRequest, booking: Booking, lang: str, subject: st
         send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [booking.email])
 
 
+def _group_asked(form: BookingForm) -> int:
+    """The group size the teacher typed, when it is a valid one (else a group of one); read after the form was
+    checked, whatever the other fields' or the booking's errors."""
+    size: int = getattr(form, "cleaned_data", {}).get("group_size") or 1
+    return size
+
+
 @login_not_required
 @never_cache
 def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
-    """Book a slot; a full one offers its waiting list."""
+    """Book a slot. The waiting list is offered only while the slot has too few free places for the group asked
+    (for a group of one before one is typed); a refused group is shown the form again to correct it and book,
+    and a group the slot has places for is never put on the waiting list (`services.waiting_list_join`)."""
     lang = _language(lang)
     slot = get_object_or_404(
         Slot.objects.select_related("activity__module").filter(activity__published=True), pk=slot_id
     )
     languages = slot.activity.language_codes()
-    status, full, waiting = 200, slot.free < 1, False
+    status, waiting = 200, False
     with translation.override(lang):
         form = BookingForm(
             request.POST or None, languages=languages, initial={"language": lang if lang in languages else languages[0]}
@@ -175,10 +193,9 @@ def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
                         _mail_booking(request, booking, lang, subject)
                         return redirect("centre_booking", lang=lang, token=booking.token)
                 except ValidationError as error:
-                    full = getattr(error, "code", "") == "full"
                     for message in error.messages:
                         form.add_error(None, message)
-                    status = 409 if full else 400
+                    status = 409 if getattr(error, "code", "") in {"full", "has_places"} else 400
             else:
                 status = 400
     slot.refresh_from_db()
@@ -186,8 +203,9 @@ def book_view(request: HttpRequest, lang: str, slot_id: int) -> HttpResponse:
         "slot": slot,
         "title": slot.activity.title(lang),
         "form": form,
-        "can_book": slot.free >= 1,  # a group too large for the places left can be made smaller and booked
-        "full": full or slot.free < 1,
+        # a group too large for the places left can be made smaller and booked
+        "can_book": slot_fits(places=slot.places, booked=slot.booked),
+        "offer_waiting": not slot_fits(places=slot.places, booked=slot.booked, group_size=_group_asked(form)),
         "waiting": waiting,
         "confirm_over": slot.activity.confirm_group_over,
     }

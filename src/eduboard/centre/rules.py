@@ -1,7 +1,8 @@
-"""The centre's pure rules: what a slot's places allow (a page's service and an importer apply it, written once),
-when a slot begins and which term a day is in, a school's share of a term, when a teacher may still cancel, and
-visitor cards' numbers (random, with a Luhn check digit) and secret codes (kept hashed). Nothing here reads or
-writes the database."""
+"""The centre's pure rules: what a slot's places allow (a page's service, an importer, the booking page and the
+catalogue apply it, written once; its database form beside it), when a slot begins and which term a day is in, a
+school's share of a term, when a teacher may still cancel, and visitor cards' numbers (random, with a Luhn check
+digit) and secret codes (kept hashed). Nothing here reads or writes the database: the conditions it gives are
+expressions for the selectors and services to use."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datetime import date, datetime, timedelta
 from random import Random
 from typing import TYPE_CHECKING
 
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,8 +33,27 @@ def slot_places_problem(*, places: int, booked: int) -> str | None:
     return None
 
 
+def slot_fits(*, places: int, booked: int, group_size: int = 1) -> bool:
+    """Whether a group of `group_size` fits in a slot's free places: the slot would still hold what is booked with
+    the group (`slot_places_problem`). A slot with a free time is one a group of one fits in."""
+    return slot_places_problem(places=places, booked=booked + group_size) is None
+
+
+def slot_fits_condition(group_size: int = 1) -> Q:
+    """`slot_fits` as a condition on slot rows: booked + group_size <= places. The booking's conditional update,
+    the waiting list and the catalogue's free times use it; a test holds it to `slot_fits`."""
+    return Q(booked__lte=F("places") - group_size)
+
+
 def slot_begins(slot: Slot) -> datetime:
     return timezone.make_aware(datetime.combine(slot.date, slot.start))
+
+
+def slot_not_begun_condition(now: datetime) -> Q:
+    """Slots that have not begun at `now` (a slot is booked until it begins: `slot_begins`), as a condition on slot
+    rows; a test holds it to `slot_begins`."""
+    local = timezone.localtime(now)
+    return Q(date__gt=local.date()) | Q(date=local.date(), start__gt=local.time())
 
 
 def term_of(day: date) -> tuple[date, date]:

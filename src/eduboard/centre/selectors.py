@@ -3,14 +3,14 @@ grouped queries whatever the number of rows; scoped to the viewer's centre (the 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 
 from eduboard.centre.choices import HOLDING, BookingStatus
 from eduboard.centre.models import AgeBand, Booking, Card, Module, PointEntry, Slot, Visit
-from eduboard.centre.rules import term_of
+from eduboard.centre.rules import slot_fits_condition, slot_not_begun_condition, term_of
 from eduboard.core.numbers import percent
 from eduboard.core.scope import Viewer
 from eduboard.registry.choices import InstitutionType
@@ -113,6 +113,36 @@ def published_activities(
         .prefetch_related("age_bands")
         .order_by("module__position", "code")
     )
+
+
+def catalogue_activities(
+    *,
+    now: datetime,
+    module: str | None = None,
+    age_band: str | None = None,
+    language: str | None = None,
+    on: date | None = None,
+) -> Any:
+    """The public catalogue (`published_activities`, filtered alike), each activity with its free times, in the
+    same one query: `next_free_date` and `next_free_start`, the first slot not begun at `now` with a free place
+    (`slot_fits_condition`, a group of one) or None, and `has_times`, whether it has any slot not begun, free or
+    full (full: the waiting list). With `on`, only that day's slots count."""
+    times = Slot.objects.filter(slot_not_begun_condition(now), activity=OuterRef("pk"))
+    if on:
+        times = times.filter(date=on)
+    free = times.filter(slot_fits_condition()).order_by("date", "start")
+    return published_activities(module=module, age_band=age_band, language=language, on=on).annotate(
+        next_free_date=Subquery(free.values("date")[:1]),
+        next_free_start=Subquery(free.values("start")[:1]),
+        has_times=Exists(times),
+    )
+
+
+def open_slots(*, activity_id: int, now: datetime, limit: int = 60) -> list[Slot]:
+    """An activity's slots that have not begun at `now` (the ones a teacher may still book or wait for), first
+    first."""
+    slots = Slot.objects.filter(slot_not_begun_condition(now), activity_id=activity_id).order_by("date", "start")
+    return list(slots[:limit])
 
 
 def leaderboards(*, date_from: date, date_to: date, visible_to: Viewer, top: int = 20) -> dict[str, list[Any]]:

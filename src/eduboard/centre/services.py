@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from eduboard.centre.choices import CANCEL_HOURS, HOLDING, LANGUAGES, PLACES_PER_ADDRESS_DAY, BookingStatus
 from eduboard.centre.models import Activity, AgeBand, Booking, Card, PointEntry, Slot, Visit, WaitingListEntry
@@ -30,6 +31,8 @@ from eduboard.centre.rules import (
     new_card_number,
     school_term_allowance,
     slot_begins,
+    slot_fits,
+    slot_fits_condition,
     slot_places_problem,
 )
 from eduboard.centre.selectors import school_term_places
@@ -59,7 +62,7 @@ class BookingRequest:
 
 def _take_places(slot_id: int, count: int) -> bool:
     """Hold `count` places of the slot if it has them: one UPDATE … WHERE booked + count <= places."""
-    return bool(Slot.objects.filter(pk=slot_id, booked__lte=F("places") - count).update(booked=F("booked") + count))
+    return bool(Slot.objects.filter(slot_fits_condition(count), pk=slot_id).update(booked=F("booked") + count))
 
 
 def _release_places(slot_id: int, count: int) -> None:
@@ -83,11 +86,20 @@ def _waits_for_confirmation(slot: Slot, request: BookingRequest, address: str) -
     return False
 
 
-def _refuse_full(size: int) -> ValidationError:
-    return ValidationError(
-        _("The slot has not enough free places for a group of %d; join its waiting list or choose another.") % size,
-        code="full",
+def _refuse_full(slot_id: int, size: int) -> ValidationError:
+    """Why a group does not fit, as the teacher can act on it: a full slot offers its waiting list; one with some
+    places left says how many, so the group can be made smaller and booked."""
+    current = Slot.objects.only("places", "booked").filter(pk=slot_id).first()
+    if current is None or not slot_fits(places=current.places, booked=current.booked):
+        return ValidationError(_("The slot is full; join its waiting list or choose another time."), code="full")
+    message = ngettext(
+        "The slot has %(free)d free place, too few for a group of %(size)d: book for at most %(free)d, "
+        "or join its waiting list for the whole group, or choose another time.",
+        "The slot has %(free)d free places, too few for a group of %(size)d: book for at most %(free)d, "
+        "or join its waiting list for the whole group, or choose another time.",
+        current.free,
     )
+    return ValidationError(message % {"free": current.free, "size": size}, code="full")
 
 
 def booking_create(*, slot: Slot, request: BookingRequest, address: str = "") -> Booking:
@@ -110,10 +122,10 @@ def booking_create(*, slot: Slot, request: BookingRequest, address: str = "") ->
         list(Institution.objects.select_for_update(no_key=True).filter(pk=slot.activity.centre_id).values("pk"))
         waits = _waits_for_confirmation(slot, request, address)
         if waits:
-            if not Slot.objects.filter(pk=slot.pk, booked__lte=F("places") - request.group_size).exists():
-                raise _refuse_full(request.group_size)
+            if not Slot.objects.filter(slot_fits_condition(request.group_size), pk=slot.pk).exists():
+                raise _refuse_full(slot.pk, request.group_size)
         elif not _take_places(slot.pk, request.group_size):
-            raise _refuse_full(request.group_size)
+            raise _refuse_full(slot.pk, request.group_size)
         booking = Booking(
             slot=slot,
             status=BookingStatus.REQUESTED if waits else BookingStatus.CONFIRMED,
@@ -135,7 +147,14 @@ def booking_create(*, slot: Slot, request: BookingRequest, address: str = "") ->
 
 
 def waiting_list_join(*, slot: Slot, request: BookingRequest) -> WaitingListEntry:
-    """Put a group on a full slot's waiting list."""
+    """Put a group on the waiting list of a slot that has too few free places for it (`slot_fits_condition`);
+    a group the slot has places for is refused (code `has_places`): it books them instead of waiting."""
+    if Slot.objects.filter(slot_fits_condition(request.group_size), pk=slot.pk).exists():
+        raise ValidationError(
+            _("The slot has free places for a group of %d: book them instead of joining the waiting list.")
+            % request.group_size,
+            code="has_places",
+        )
     entry = WaitingListEntry(
         slot=slot,
         school_name=request.school_name,

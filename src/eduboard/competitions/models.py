@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.centre.models import CentreQuerySet
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.core.translated import text_in
 from eduboard.registry.models import Institution, ScopedQuerySet
 
 # --- robotics competitions (seed 000: Lego sumo, mini-sumo, line followers)
@@ -59,10 +60,10 @@ class Discipline(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return self.name_lv
+        return self.name(None)
 
     def name(self, language: str | None) -> str:
-        return str(getattr(self, f"name_{language}", "") or self.name_lv) if language else self.name_lv
+        return text_in(self, "name", language)
 
 
 class Competition(TimeStampedModel):
@@ -90,10 +91,10 @@ class Competition(TimeStampedModel):
         ordering = ["-date", "code"]
 
     def __str__(self) -> str:
-        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.title_lv}"
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.title(None)}"
 
     def title(self, language: str | None) -> str:
-        return str(getattr(self, f"title_{language}", "") or self.title_lv) if language else self.title_lv
+        return text_in(self, "title", language)
 
 
 class TeamQuerySet(ScopedQuerySet):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -30,6 +30,18 @@ from eduboard.core.audit import audit_bulk_read
 from eduboard.core.exports import Column
 from eduboard.core.qr import qr_png_base64
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
+
+#: What opening a competition's page takes (`competition_detail_view`): this permission, and the competition in the
+#: user's scope (`scoped_rows`); `openable_competitions` is the same test for the pages that link to it.
+DETAIL_PERMISSION = "competitions.view_competition"
+
+
+def openable_competitions(request: HttpRequest) -> QuerySet[Competition]:
+    """The competitions whose page the user may open: none without DETAIL_PERMISSION, else those in their scope
+    (a school's head reads their school's teams, not the centre's competitions)."""
+    if not request.user.has_perm(DETAIL_PERMISSION):
+        return Competition.objects.none()
+    return scoped_rows(request, Competition)
 
 
 def _may(request: HttpRequest, permission: str, competition: Competition) -> bool:
@@ -63,7 +75,7 @@ class CompetitionListView(PermissionRequiredMixin, ScopedListView):
     export_columns = [
         Column(gettext_lazy("Code"), lambda c: c.code),
         Column(gettext_lazy("Date"), lambda c: c.date),
-        Column(gettext_lazy("Title"), lambda c: c.title_lv),
+        Column(gettext_lazy("Title"), lambda c: c.title(None)),
         Column(gettext_lazy("Place"), lambda c: c.place),
         Column(gettext_lazy("Teams"), lambda c: c.team_count),
     ]
@@ -111,10 +123,10 @@ def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRe
     )
 
 
-@permission_required("competitions.view_competition", raise_exception=True)
+@permission_required(DETAIL_PERMISSION, raise_exception=True)
 def competition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A competition: its teams per discipline with their robot checks, a team added by the staff, the draw."""
-    competition = scoped_object(request, Competition, pk=pk)
+    competition = get_object_or_404(openable_competitions(request), pk=pk)
     can_change = _may(request, "competitions.change_competition", competition)
     form = TeamForm(request.POST or None, viewer=request.user, competition=competition)
     if request.method == "POST":
@@ -341,6 +353,13 @@ class TeamListView(PermissionRequiredMixin, ScopedListView):
     ]
 
     queryset = Team.objects.select_related("competition", "discipline")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        """The competitions of the teams shown that the user may open: linked; the others are named only."""
+        context = super().get_context_data(**kwargs)
+        shown = {team.competition_id for team in context["object_list"]}
+        context["openable"] = set(openable_competitions(self.request).filter(pk__in=shown).values_list("pk", flat=True))
+        return context
 
 
 @permission_required("competitions.view_competition", raise_exception=True)

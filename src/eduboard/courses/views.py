@@ -61,7 +61,7 @@ class CourseListView(PermissionRequiredMixin, ScopedListView):
     export_columns = [
         Column(gettext_lazy("Code"), lambda c: c.code),
         Column(gettext_lazy("Title"), lambda c: c.title),
-        Column(gettext_lazy("Module"), lambda c: c.module.name_lv if c.module else ""),
+        Column(gettext_lazy("Module"), lambda c: str(c.module or "")),
         Column(gettext_lazy("Hours"), lambda c: c.hours),
         Column(gettext_lazy("From"), lambda c: c.starts_on),
         Column(gettext_lazy("To"), lambda c: c.ends_on),

@@ -54,7 +54,7 @@ class MaterialListView(PermissionRequiredMixin, ScopedListView):
     search_param = ""
     export_columns = [
         Column(gettext_lazy("Title"), lambda m: m.title),
-        Column(gettext_lazy("Module"), lambda m: m.module.name_lv if m.module else ""),
+        Column(gettext_lazy("Module"), lambda m: str(m.module or "")),
         Column(gettext_lazy("Age bands"), _bands),
         Column(gettext_lazy("Subject"), lambda m: m.subject),
         Column(gettext_lazy("Language"), lambda m: m.language),

@@ -59,7 +59,7 @@ class SurveyListView(PermissionRequiredMixin, ScopedListView):
     export_filename = "surveys"
     export_columns = [
         Column(gettext_lazy("Code"), lambda s: s.code),
-        Column(gettext_lazy("Title"), lambda s: s.title_lv),
+        Column(gettext_lazy("Title"), lambda s: s.title(None)),
         Column(gettext_lazy("Opens on"), lambda s: s.opens_on),
         Column(gettext_lazy("Closes on"), lambda s: s.closes_on),
         Column(gettext_lazy("Finished answers"), lambda s: s.finished_responses),
