@@ -174,6 +174,7 @@ OBJECT_PAGES: dict[str, Page] = {
     "quality:form_detail": Page("observationform", "quality.view_observationform"),
     "quality:form_revise": Page("observationform", "quality.add_observationform"),
     "assets:asset_detail": Page("asset", "assets.view_asset"),
+    "assets:loan_detail": Page("loan", "assets.view_loan"),
     "assets:loan_return": Page("loan", "assets.change_loan", "POST", ok=REDIRECT),
     "assets:stocktake_detail": Page("stocktake", "assets.view_stocktake"),
     "projects:project_detail": Page("project", "projects.view_project"),
@@ -653,14 +654,16 @@ def test_second_choice_head_cannot_change_or_withdraw_a_queue_entry(world: World
         lambda: api_json(head, "put", api, {"child": entry.child_id, "registered_on": "2024-09-01"}),
         lambda: api_json(head, "post", f"{api}withdraw/", {}),
         lambda: api_json(head, "post", f"{api}accept/", {}),
-        lambda: api_json(head, "post", f"{api}offer/", {"group": world.own("group").pk}),
         lambda: head.post(f"{page}withdraw/"),
         lambda: head.post(f"{page}accept/"),
-        lambda: head.get(f"{page}offer/"),
     ]
     for send in refused:
         assert unchanged_by(send, entry).status_code == 404
     assert unchanged_by(lambda: head.delete(api), entry).status_code in REFUSED  # heads delete no entry at all
+    # A is a choice of the child: A's head may offer a place, in A's own preschool groups only
+    assert head.get(f"{page}offer/").status_code == 200
+    foreign_group = {"group": world.foreign("group").pk}
+    assert unchanged_by(lambda: api_json(head, "post", f"{api}offer/", foreign_group), entry).status_code == 400
 
 
 def test_queue_registration_date_is_read_only(world: World, clients: dict[str, Client]) -> None:

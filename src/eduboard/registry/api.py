@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -349,8 +350,14 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
             entry=instance, viewer=self.request.user, expected_version=expected, grounds=many.get("grounds")
         )
 
-    def _act(self, request: Request, run: Any) -> Response:
-        entry = self.get_object()
+    def _act(self, request: Request, run: Any, rows: Any = None) -> Response:
+        """Take a step on the entry; `rows`: the entries the caller may take this step on, when the queue's rule
+        for it is not the write scope (QueueEntryQuerySet: offering and accepting are wider than changing)."""
+        if rows is None:
+            entry = self.get_object()
+        else:
+            entry = get_object_or_404(rows, pk=self.kwargs["pk"])
+            self.check_object_permissions(request, entry)
         version = VersionField(required=False, allow_null=True)
         try:
             expected = version.run_validation(request.data.get("version"))
@@ -375,6 +382,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
             lambda entry, expected: services.queue_entry_offer(
                 entry=entry, group=group, on=timezone.localdate(), viewer=request.user, expected_version=expected
             ),
+            QueueEntry.objects.offerable_by(request.user),
         )
 
     @extend_schema(request=QUEUE_DECISION, responses=QueueEntrySerializer)
@@ -386,6 +394,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
             lambda entry, expected: services.queue_entry_accept(
                 entry=entry, on=timezone.localdate(), viewer=request.user, expected_version=expected
             ),
+            QueueEntry.objects.acceptable_by(request.user),
         )
 
     @extend_schema(request=QUEUE_DECISION, responses=QueueEntrySerializer)

@@ -9,17 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
-from eduboard.registry.choices import InstitutionType, LeavingReason
+from eduboard.registry.choices import LeavingReason
 from eduboard.registry.models import Enrolment, Group, Institution, PriorityGround
+from eduboard.registry.selectors import preschool_institutions
 from eduboard.registry.validators import normalise_personal_code, validate_personal_code
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
 
 class QueueRegisterForm(ScopedFormMixin, forms.Form):
-    """A child's application for a preschool place."""
+    """A child's application for a preschool place, at one or two institutions that give preschool education
+    (`selectors.preschool_institutions`: preschools and schools with preschool groups)."""
 
-    public_choice_fields = ("second_choice",)  # any preschool of the city may be the second choice
+    public_choice_fields = ("second_choice",)  # any such institution of the city may be the second choice
 
     personal_code = forms.CharField(
         label=_("Child's personal code"), max_length=12, help_text=_("DDMMYY-XNNNN or 32XXXX-XXXXX")
@@ -44,8 +46,9 @@ class QueueRegisterForm(ScopedFormMixin, forms.Form):
     def __init__(self, *args: Any, institutions: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["first_choice"].queryset = institutions  # type: ignore[attr-defined]
-        preschools = Institution.objects.filter(type=InstitutionType.PRESCHOOL).order_by("sort_name")
-        self.fields["second_choice"].queryset = preschools  # type: ignore[attr-defined]
+        self.fields["second_choice"].queryset = preschool_institutions(  # type: ignore[attr-defined]
+            institutions=Institution.objects.all()
+        )
 
     def clean_personal_code(self) -> str:
         code = normalise_personal_code(self.cleaned_data["personal_code"])

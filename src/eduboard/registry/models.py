@@ -625,8 +625,10 @@ class PriorityGround(TranslatedText):
 
 
 class QueueEntryQuerySet(ScopedQuerySet):
-    """The queue's one scope rule: an entry is read by the institutions it names as first or second choice,
-    and written (changed, offered, accepted, withdrawn) only by the first choice's institution."""
+    """The queue's one scope rule: an entry is read by the institutions it names as first or second choice, and
+    each of them may offer the child a place in its own preschool groups (`offerable_by`); it is changed and
+    withdrawn only by the first choice's institution (`editable_by`); an offered place is accepted by the first
+    choice's institution or by the institution whose group was offered (`acceptable_by`). The board does all."""
 
     institution_path = "first_choice"
 
@@ -643,6 +645,19 @@ class QueueEntryQuerySet(ScopedQuerySet):
         if scope is None:
             return self
         return self.filter(first_choice__in=scope)
+
+    def offerable_by(self, viewer: Viewer) -> QueueEntryQuerySet:
+        """Entries the viewer may offer a place in a group of their own: those naming an institution of the
+        viewer's scope as first or second choice (the entries they read)."""
+        return self.visible_to(viewer)
+
+    def acceptable_by(self, viewer: Viewer) -> QueueEntryQuerySet:
+        """Entries whose offered place the viewer may record as accepted: those whose first choice, or whose
+        offered group's institution, is an institution of the viewer's scope."""
+        scope = institution_scope(viewer)
+        if scope is None:
+            return self
+        return self.filter(Q(first_choice__in=scope) | Q(offered_group__institution__in=scope))
 
 
 class QueueEntry(TimeStampedModel):

@@ -5,21 +5,22 @@ The rules of "on a day" over rows (an enrolment holding on a day, an institution
 institutions) are queryset methods in `registry.models`; docs/figures.md says each in words.
 
 A programme's own rule (`programme_interest_check`) is here too, an enrolment's leaving fields
-(`enrolment_leaving_check`), the preschool queue's order (`queue_order_key`), and the checks of a group's save
+(`enrolment_leaving_check`), the preschool queue's order (`queue_order_key`) and who may be offered a place
+(`queue_lines`), and the checks of a group's save
 (`group_check`) with their extension point (`GROUP_CHECKS`): the rules of a group that rest on another area's data
 are that area's, registered here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from eduboard.registry.choices import LeavingReason, ProgrammeLevel
+from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
 
 if TYPE_CHECKING:
     from eduboard.registry.models import Enrolment, Group, Programme, QueueEntry
@@ -183,3 +184,23 @@ def queue_order_key(entry: QueueEntry) -> tuple[int, int, int, date, int]:
         entry.registered_on,
         entry.pk,
     )
+
+
+def queue_lines(
+    ordered: Iterable[QueueEntry], institution_ids: Collection[int] | None = None
+) -> dict[tuple[int, int], list[QueueEntry]]:
+    """Who may be offered a place: the waiting children in queue order (`queue_order_key`) stand in lines, one
+    per institution they chose (first or second) and birth year, keyed `(institution id, birth year)`. A place in
+    an institution's preschool group is offered only to the first child of their line there; the children behind
+    them wait until that child is offered a place or leaves the queue, whatever school year that child wants to
+    start in. `ordered` must be in queue order; entries that are not waiting stand in no line; `institution_ids`
+    keeps only those institutions' lines (None: all). Needs the child loaded."""
+    lines: dict[tuple[int, int], list[QueueEntry]] = {}
+    for entry in ordered:
+        if entry.status != QueueStatus.WAITING:
+            continue
+        for choice in (entry.first_choice_id, entry.second_choice_id):
+            if choice is None or (institution_ids is not None and choice not in institution_ids):
+                continue
+            lines.setdefault((choice, entry.child.birth_date.year), []).append(entry)
+    return lines

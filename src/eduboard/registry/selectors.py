@@ -29,7 +29,7 @@ from eduboard.core.figures_cache import cached_figures
 from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
-from eduboard.core.scope import Viewer, scoped, sees_whole_city
+from eduboard.core.scope import Viewer, institution_scope, scoped, sees_whole_city
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import (
     Enrolment,
@@ -42,8 +42,9 @@ from eduboard.registry.models import (
     QueueEntry,
     ResidentsElsewhere,
     enrolment_holding_q,
+    institution_active_q,
 )
-from eduboard.registry.rules import age_on, queue_order_key
+from eduboard.registry.rules import age_on, queue_lines, queue_order_key
 
 LEVELS = [level.value for level in ProgrammeLevel]
 IN_BATCH = 900  # at most this many ids in one `IN (…)` (SQLite allows 999 parameters a statement)
@@ -484,27 +485,159 @@ def group_counted_learners(*, group: Group, as_of: date) -> int:
     )
 
 
-def preschool_groups_for_offer(*, entry: QueueEntry, as_of: date) -> QuerySet[Group]:
-    """Preschool groups, of the school year the child wants to start in, in the institutions it chose."""
-    year = reporting_school_year(as_of=max(as_of, entry.wanted_start_on)) or reporting_school_year(
+def preschool_institutions(*, institutions: QuerySet[Institution], on: date | None = None) -> QuerySet[Institution]:
+    """Those of `institutions` a child may choose in the preschool queue: open on `on` (default today), and a
+    preschool or an institution with preschool groups (a school's preschool groups, of any school year)."""
+    with_groups = Group.objects.filter(programme__level=ProgrammeLevel.PRESCHOOL).values("institution_id")
+    return (
+        institutions.filter(institution_active_q(on or timezone.localdate()))
+        .filter(Q(type=InstitutionType.PRESCHOOL) | Q(pk__in=with_groups))
+        .order_by("sort_name")
+    )
+
+
+def offer_school_year(*, entry: QueueEntry, on: date) -> SchoolYear | None:
+    """The school year whose preschool groups a child is offered a place in on `on`: the reporting year of the
+    day they want to start, or of `on` when that is later; failing that (no such year yet), the one of the wanted
+    start."""
+    return reporting_school_year(as_of=max(on, entry.wanted_start_on)) or reporting_school_year(
         as_of=entry.wanted_start_on
     )
-    chosen = [pk for pk in (entry.first_choice_id, entry.second_choice_id) if pk]
-    return (
-        Group.objects.filter(school_year=year, institution__in=chosen, programme__level=ProgrammeLevel.PRESCHOOL)
-        .select_related("institution", "school_year")
-        .order_by("institution__sort_name", "sort_name")
+
+
+def groups_places_taken(*, groups: QuerySet[Group], on: date) -> dict[int, int]:
+    """Places taken in each of `groups` on `on` (by group id): learners counted in the group on `on` plus children
+    offered a place in it who have not decided yet (one query per school year of the groups, and one)."""
+    taken: dict[int, int] = defaultdict(int)
+    year_ids = set(groups.order_by().values_list("school_year_id", flat=True).distinct())
+    for year in SchoolYear.objects.filter(pk__in=year_ids):
+        counted = (
+            groups.filter(school_year=year)
+            .order_by()
+            .annotate(n=Count("enrolments", filter=active_enrolment_filter(school_year=year, as_of=on)))
+            .values_list("pk", "n")
+        )
+        for pk, n in counted:
+            taken[pk] += n
+    offered = (
+        QueueEntry.objects.filter(offered_group__in=groups.values("pk"), status=QueueStatus.OFFERED)
+        .order_by()
+        .values_list("offered_group")
+        .annotate(n=Count("pk"))
+        .values_list("offered_group", "n")
     )
+    for pk, n in offered:
+        taken[pk] += n
+    return dict(taken)
 
 
 def group_places_taken(*, group: Group, on: date) -> int:
-    """Learners counted in the group on `on` plus children offered or accepted a place in it not yet enrolled."""
-    year = group.school_year
-    enrolled = Group.objects.filter(pk=group.pk).aggregate(
-        n=Count("enrolments", filter=active_enrolment_filter(school_year=year, as_of=on))
-    )["n"]
-    pending = QueueEntry.objects.filter(offered_group=group, status__in=[QueueStatus.OFFERED]).count()
-    return int(enrolled) + pending
+    """Learners counted in the group on `on` plus children offered a place in it not yet enrolled
+    (`groups_places_taken` of one group)."""
+    return groups_places_taken(groups=Group.objects.filter(pk=group.pk), on=on).get(group.pk, 0)
+
+
+@dataclass
+class QueueLine:
+    """The waiting children of one birth year who chose one institution, in queue order (`rules.queue_lines`).
+    Only the first of them may be offered a place there: in a preschool group of the institution of the school
+    year they want to start in (`offer_school_year`) with a free place; the others wait behind them."""
+
+    institution: Institution
+    born_in: int
+    entries: list[QueueEntry]
+    year_code: str  # the school year of the place the first child wants
+    later_year: bool  # that school year is later than the one of the day the line is drawn
+    groups: list[Group]  # the institution's preschool groups of that year, each with `free` (never below zero)
+
+    @property
+    def first(self) -> QueueEntry:
+        """The child who may be offered a place."""
+        return self.entries[0]
+
+    @property
+    def behind(self) -> int:
+        """How many children wait behind the first."""
+        return len(self.entries) - 1
+
+    @property
+    def free_groups(self) -> list[Group]:
+        """The groups whose place may be offered to the first child now."""
+        return [group for group in self.groups if group.free > 0]  # type: ignore[attr-defined]
+
+    @property
+    def reason(self) -> str:
+        """Why the first child cannot be offered a place ("" when they can): `later_year` (they want a place
+        from a later school year, and the institution has no preschool group of it yet), `no_group` (no
+        preschool group of their school year there), `no_free_place` (its groups are full)."""
+        if self.free_groups:
+            return ""
+        if not self.groups:
+            return "later_year" if self.later_year else "no_group"
+        return "no_free_place"
+
+
+def queue_offer_lines(
+    *, viewer: Viewer, on: date, institution: Institution | None = None, entry: QueueEntry | None = None
+) -> list[QueueLine]:
+    """The lines of the preschool queue (`rules.queue_lines`) at the institutions where the viewer may offer
+    places, on `on`, ordered by institution and birth year: with `institution`, only its lines; with `entry`, only
+    the lines that child stands in. The offer list is the lines whose `free_groups` are not empty; every other
+    line's `reason` says why its first child waits, and so the children behind them. A bounded number of queries,
+    whatever the number of children."""
+    scope = institution_scope(viewer)
+    wanted: set[int] | None = scope
+    if institution is not None:
+        wanted = {institution.pk} if wanted is None else wanted & {institution.pk}
+    if entry is not None:
+        chosen = {pk for pk in (entry.first_choice_id, entry.second_choice_id) if pk}
+        wanted = chosen if wanted is None else wanted & chosen
+    waiting = QueueEntry.objects.offerable_by(viewer).filter(status=QueueStatus.WAITING)
+    if wanted is not None:
+        waiting = waiting.filter(Q(first_choice__in=wanted) | Q(second_choice__in=wanted))
+    drawn = queue_lines(queue_in_order(entries=waiting), wanted)
+    if entry is not None:
+        drawn = {key: line for key, line in drawn.items() if any(other.pk == entry.pk for other in line)}
+    if not drawn:
+        return []
+    # The reporting year of a day depends on its year and month only: one look-up per month, not per child.
+    years_by_month: dict[tuple[int, int], SchoolYear | None] = {}
+    offer_years: dict[int, SchoolYear | None] = {}
+    for line in drawn.values():
+        first = line[0]
+        month = (first.wanted_start_on.year, first.wanted_start_on.month)
+        if month not in years_by_month:
+            years_by_month[month] = offer_school_year(entry=first, on=on)
+        offer_years[first.pk] = years_by_month[month]
+    year_ids = {year.pk for year in offer_years.values() if year is not None}
+    groups = Group.objects.filter(
+        school_year__in=year_ids,
+        institution__in={institution_id for institution_id, _born_in in drawn},
+        programme__level=ProgrammeLevel.PRESCHOOL,
+    )
+    taken = groups_places_taken(groups=groups, on=on)
+    by_place: dict[tuple[int, int], list[Group]] = defaultdict(list)
+    for group in groups.order_by("sort_name", "pk"):
+        group.free = max((group.capacity or 0) - taken.get(group.pk, 0), 0)
+        by_place[(group.institution_id, group.school_year_id)].append(group)
+    today_code = school_year_code_for(on)
+    lines = []
+    for (institution_id, born_in), entries in drawn.items():
+        first = entries[0]
+        year = offer_years[first.pk]
+        code = year.code if year is not None else school_year_code_for(max(on, first.wanted_start_on))
+        chosen_institution = first.first_choice if first.first_choice_id == institution_id else first.second_choice
+        lines.append(
+            QueueLine(
+                institution=cast(Institution, chosen_institution),
+                born_in=born_in,
+                entries=entries,
+                year_code=code,
+                later_year=code > today_code,
+                groups=by_place.get((institution_id, year.pk), []) if year is not None else [],
+            )
+        )
+    return sorted(lines, key=lambda line: (line.institution.sort_name, line.institution.pk, line.born_in))
 
 
 def queue_in_order(*, entries: QuerySet[QueueEntry]) -> list[QueueEntry]:

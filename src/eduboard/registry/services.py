@@ -24,7 +24,7 @@ from eduboard.core.versions import STALE_RECORD, atomic_write, refuse_stale, sav
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
 from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, Programme, QueueEntry
-from eduboard.registry.rules import enrolment_leaving_check, group_check, programme_interest_check
+from eduboard.registry.rules import enrolment_leaving_check, group_check, programme_interest_check, queue_lines
 from eduboard.registry.selectors import group_places_taken, queue_in_order
 
 
@@ -113,13 +113,18 @@ def _locked_entry(entry: QueueEntry, expected_version: int | None) -> QueueEntry
 def queue_entry_offer(
     *, entry: QueueEntry, group: Group, on: date, viewer: Viewer, expected_version: int | None = None
 ) -> QueueEntry:
-    """Offer a waiting child a place in a preschool group of a chosen institution, within its capacity.
+    """Offer a waiting child a place in a preschool group of a chosen institution, within its capacity: by
+    either chosen institution, in a group of its own (QueueEntry.objects.offerable_by), or by the board.
 
     Refused when the child is not waiting, the group is not a preschool group of one of the child's
-    choices, the group is full, or a child ahead in the queue waits for the same institution; and when
-    `expected_version` is given and the entry changed since.
+    choices, the group is full, or the child is not first in their line for the group's institution
+    (`rules.queue_lines`); and when `expected_version` is given and the entry changed since.
     """
-    _refuse_unless_editable(entry, viewer)
+    if not QueueEntry.objects.offerable_by(viewer).filter(pk=entry.pk).exists():
+        raise ValidationError(
+            _("Only an institution the parents chose (or the board) can offer this child a place."),
+            code="not_chosen_by_viewer",
+        )
     if not Group.objects.editable_by(viewer).filter(pk=group.pk).exists():
         raise ValidationError(_("You can offer places only in your institutions' groups."), code="foreign_group")
     entry = _locked_entry(entry, expected_version)
@@ -142,14 +147,12 @@ def queue_entry_offer(
     waiting = QueueEntry.objects.filter(status=QueueStatus.WAITING).filter(
         Q(first_choice=group.institution_id) | Q(second_choice=group.institution_id)
     )
-    ahead = [
-        other for other in queue_in_order(entries=waiting) if other.child.birth_date.year == entry.child.birth_date.year
-    ]
-    ahead = ahead[: next((i for i, other in enumerate(ahead) if other.pk == entry.pk), len(ahead))]
-    if ahead:
+    lines = queue_lines(queue_in_order(entries=waiting), {group.institution_id})
+    line = lines.get((group.institution_id, entry.child.birth_date.year), [])
+    if line and line[0].pk != entry.pk:
         raise ValidationError(
             _("%(child)s is ahead in the queue for this institution; offer the place to them first.")
-            % {"child": ahead[0].child},
+            % {"child": line[0].child},
             code="not_first_in_queue",
         )
     entry.status = QueueStatus.OFFERED
@@ -164,8 +167,13 @@ def queue_entry_offer(
 def queue_entry_accept(
     *, entry: QueueEntry, on: date, viewer: Viewer, expected_version: int | None = None
 ) -> Enrolment:
-    """The parents accept the offered place: the child is enrolled and leaves the queue."""
-    _refuse_unless_editable(entry, viewer)
+    """The parents accept the offered place: the child is enrolled and leaves the queue. Recorded by the first
+    choice's institution, the institution whose group was offered (QueueEntry.objects.acceptable_by) or the board."""
+    if not QueueEntry.objects.acceptable_by(viewer).filter(pk=entry.pk).exists():
+        raise ValidationError(
+            _("Only the institution chosen first or the one that offered the place (or the board) can record this."),
+            code="not_first_choice",
+        )
     entry = _locked_entry(entry, expected_version)
     if entry.status != QueueStatus.OFFERED or entry.offered_group is None:
         raise ValidationError(_("Only an offered place can be accepted."), code="not_offered")

@@ -12,14 +12,13 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from eduboard.core.audit import audit_bulk_read, audit_read
 from eduboard.core.exports import Column
@@ -28,7 +27,7 @@ from eduboard.core.scope import Viewer
 from eduboard.core.versions import CONFLICT_CODES, error_codes
 from eduboard.core.views import ScopedDetailView, ScopedListView, scoped_object, scoped_rows
 from eduboard.registry import selectors, services
-from eduboard.registry.choices import InstitutionType, ProgrammeLevel
+from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.filters import AsOfForm, InstitutionFilter, LearnerFilter, QueueFilter
 from eduboard.registry.forms import EnrolmentLeaveForm, QueueOfferForm, QueueRegisterForm
 from eduboard.registry.importers import municipality_get_or_create, municipality_ids
@@ -157,6 +156,10 @@ class LearnerDetailView(PermissionRequiredMixin, ScopedDetailView):
         context["queue_entries"] = (
             scoped_rows(self.request, QueueEntry).filter(child=learner).select_related("first_choice", "second_choice")
         )
+        if self.request.user.has_perm("assets.view_loan"):  # the devices lent to the learner (assets' loans)
+            context["learner_loans"] = scoped_rows(
+                self.request, learner.loans.select_related("asset__kind").order_by("-lent_on", "-pk")
+            )
         return context
 
 
@@ -189,29 +192,119 @@ class QueueListView(PermissionRequiredMixin, ScopedListView):
 
     def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
         # The queue order is a rule in Python (rules.queue_order_key), so order before paginating.
-        return super().paginate_queryset(selectors.queue_in_order(entries=queryset), page_size)
+        ordered = selectors.queue_in_order(entries=queryset)
+        self.queue_numbers = {entry.pk: number for number, entry in enumerate(ordered, start=1)}  # the "#" column
+        return super().paginate_queryset(ordered, page_size)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["can_change"] = self.request.user.has_perm("registry.change_queueentry")
         shown = [entry.pk for entry in context["object_list"]]
-        # Actions only on the entries this user may change (first choice in their scope).
+        # Actions only on the entries this user may take them on (QueueEntryQuerySet's rules).
         context["editable_ids"] = set(
             scoped_rows(self.request, QueueEntry, editing=True).filter(pk__in=shown).values_list("pk", flat=True)
         )
+        acceptable = scoped_rows(self.request, QueueEntry.objects.acceptable_by(self.request.user))
+        context["acceptable_ids"] = set(acceptable.filter(pk__in=shown).values_list("pk", flat=True))
+        filters = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        if filters.get("status") in (None, "", QueueStatus.WAITING):
+            lines = selectors.queue_offer_lines(
+                viewer=self.request.user, on=timezone.localdate(), institution=filters.get("institution")
+            )
+            numbers = getattr(self, "queue_numbers", {})
+            context["offer_lines"] = [(line, queue_line_text(line, numbers.get(line.first.pk))) for line in lines]
+            context["offers"] = [(line, text) for line, text in context["offer_lines"] if not line.reason]
+            context["waits"] = [(line, text) for line, text in context["offer_lines"] if line.reason]
+            context["show_offers"] = True
         return context
 
 
+def _child_name(entry: QueueEntry) -> str:
+    return f"{entry.child.first_name} {entry.child.last_name}"
+
+
+#: Why a line's first child cannot be offered a place (`QueueLine.reason`): alone in the line, and with others
+#: waiting behind them (the form by the number behind).
+QUEUE_LINE_WAITS_ALONE = {
+    "later_year": gettext_lazy(
+        "%(who)s wants a place from %(year)s, and %(institution)s has no preschool group of that year yet."
+    ),
+    "no_group": gettext_lazy(
+        "%(who)s, born in %(born_in)s, is first in line for %(institution)s, which has no preschool group of %(year)s."
+    ),
+    "no_free_place": gettext_lazy(
+        "%(who)s, born in %(born_in)s, is first in line for %(institution)s, whose preschool groups of "
+        "%(year)s have no free place."
+    ),
+}
+QUEUE_LINE_WAITS_BEHIND = {
+    "later_year": ngettext_lazy(
+        "%(who)s wants a place from %(year)s, and %(institution)s has no preschool group of that year yet, so "
+        "the child born in %(born_in)s behind them waits.",
+        "%(who)s wants a place from %(year)s, and %(institution)s has no preschool group of that year yet, so "
+        "the %(behind)s children born in %(born_in)s behind them wait.",
+        "behind",
+    ),
+    "no_group": ngettext_lazy(
+        "%(who)s, born in %(born_in)s, is first in line for %(institution)s, which has no preschool group of "
+        "%(year)s, so the child born in %(born_in)s behind them waits.",
+        "%(who)s, born in %(born_in)s, is first in line for %(institution)s, which has no preschool group of "
+        "%(year)s, so the %(behind)s children born in %(born_in)s behind them wait.",
+        "behind",
+    ),
+    "no_free_place": ngettext_lazy(
+        "%(who)s, born in %(born_in)s, is first in line for %(institution)s, whose preschool groups of "
+        "%(year)s have no free place, so the child born in %(born_in)s behind them waits.",
+        "%(who)s, born in %(born_in)s, is first in line for %(institution)s, whose preschool groups of "
+        "%(year)s have no free place, so the %(behind)s children born in %(born_in)s behind them wait.",
+        "behind",
+    ),
+}
+
+
+def queue_line_text(line: selectors.QueueLine, number: int | None) -> str:
+    """One line of the queue in words (`selectors.QueueLine`): where its first child can be offered a place, or
+    why they cannot, and so why the children behind them wait. `number` is the child's "#" in the list shown."""
+    child = _child_name(line.first)
+    who = _("%(child)s (queue number %(number)s)") % {"child": child, "number": number} if number else child
+    values = {
+        "who": who,
+        "institution": line.institution.short_name or line.institution.name,
+        "year": line.year_code,
+        "born_in": line.born_in,
+        "behind": line.behind,
+    }
+    if line.reason:
+        waits = QUEUE_LINE_WAITS_BEHIND if line.behind else QUEUE_LINE_WAITS_ALONE
+        return str(waits[line.reason] % values)
+    values["groups"] = ", ".join(
+        _("%(group)s (%(free)s free)") % {"group": group.name, "free": group.free}  # type: ignore[attr-defined]
+        for group in line.free_groups
+    )
+    return (
+        _(
+            "%(who)s, born in %(born_in)s, is first in line for %(institution)s: a place of %(year)s can be offered in "
+            "%(groups)s."
+        )
+        % values
+    )
+
+
 def _queue_entry_for(request: HttpRequest, pk: int) -> QueueEntry:
-    """An entry the user may change (the queue's one rule, QueueEntry.objects.editable_by), else 404."""
-    entry: QueueEntry = scoped_object(request, QueueEntry.objects.select_related("child"), editing=True, pk=pk)
+    """An entry the user may change and withdraw (the queue's one rule, QueueEntry.objects.editable_by), else 404."""
+    entry: QueueEntry = scoped_object(
+        request,
+        QueueEntry.objects.select_related("child", "first_choice", "second_choice", "offered_group"),
+        editing=True,
+        pk=pk,
+    )
     return entry
 
 
 @permission_required("registry.add_queueentry", raise_exception=True)
 def queue_register_view(request: HttpRequest) -> HttpResponse:
     """Register a child in the preschool queue."""
-    institutions = scoped_rows(request, Institution).filter(type=InstitutionType.PRESCHOOL).order_by("sort_name")
+    institutions = selectors.preschool_institutions(institutions=scoped_rows(request, Institution))
     form = QueueRegisterForm(request.POST or None, institutions=institutions, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -269,11 +362,22 @@ def enrolment_leave_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @permission_required("registry.change_queueentry", raise_exception=True)
 def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Offer a waiting child a place in a group of a chosen institution."""
-    entry = _queue_entry_for(request, pk)
+    """Offer a waiting child a place in a group of a chosen institution: the groups with a free place where the
+    child is first in line (`selectors.queue_offer_lines`), and in words why not elsewhere."""
+    entry: QueueEntry = scoped_object(
+        request, QueueEntry.objects.offerable_by(request.user).select_related("child"), pk=pk
+    )
     today = timezone.localdate()
-    groups = selectors.preschool_groups_for_offer(entry=entry, as_of=today)
-    form = QueueOfferForm(request.POST or None, groups=groups, viewer=request.user, initial={"version": entry.version})
+    lines = selectors.queue_offer_lines(viewer=request.user, on=today, entry=entry)
+    offered_in = {group.pk: group for line in lines if line.first.pk == entry.pk for group in line.free_groups}
+    mine = scoped_rows(request, Group.objects.select_related("institution"), editing=True)
+    groups = mine.filter(pk__in=list(offered_in))
+    form = QueueOfferForm(
+        request.POST or None,
+        groups=groups.order_by("institution__sort_name", "sort_name"),
+        viewer=request.user,
+        initial={"version": entry.version},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.queue_entry_offer(
@@ -288,14 +392,46 @@ def queue_offer_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("A place was offered to %(child)s.") % {"child": entry.child})
             return redirect("registry:queue")
-    return render(request, "registry/queue_offer.html", {"form": form, "entry": entry})
+    # Where a place can be offered (with the free places), and why not elsewhere: the same lines as the queue's.
+    reasons = [_queue_entry_wait_text(entry, line) for line in lines]
+    return render(request, "registry/queue_offer.html", {"form": form, "entry": entry, "reasons": reasons})
 
 
-@require_POST
+def _queue_entry_wait_text(entry: QueueEntry, line: selectors.QueueLine) -> str:
+    """Whether `entry` can be offered a place in `line`'s institution now, and where; or why not."""
+    if line.first.pk == entry.pk:
+        return queue_line_text(line, None)
+    position = next(number for number, other in enumerate(line.entries, start=1) if other.pk == entry.pk)
+    ahead = _(
+        "%(first)s is first in line for %(institution)s among the children born in %(born_in)s; %(child)s is "
+        "number %(position)s in that line and waits until %(first)s is offered a place or leaves the queue."
+    ) % {
+        "first": _child_name(line.first),
+        "institution": line.institution.short_name or line.institution.name,
+        "born_in": line.born_in,
+        "child": _child_name(entry),
+        "position": position,
+    }
+    return f"{ahead} {queue_line_text(line, None)}" if line.reason else ahead
+
+
 @permission_required("registry.change_queueentry", raise_exception=True)
 def queue_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
-    """Accept an offered place, or withdraw the entry (the URL names one of the two; nothing else is routed)."""
-    entry = _queue_entry_for(request, pk)
+    """Accept an offered place (POST), or withdraw the entry: asked first on a page of its own (GET), done when that
+    page's form is sent (POST). The URL names one of the two; nothing else is routed."""
+    if request.method not in ("POST", "GET") or (request.method == "GET" and decision != "withdraw"):
+        return HttpResponseNotAllowed(["POST"] if decision != "withdraw" else ["GET", "POST"])
+    if decision == "accept":
+        entry: QueueEntry = scoped_object(
+            request, QueueEntry.objects.acceptable_by(request.user).select_related("child"), pk=pk
+        )
+    else:
+        entry = _queue_entry_for(request, pk)
+    if request.method == "GET":
+        # The version the list showed, so that a change made since the list was read is refused on sending.
+        shown = request.GET.get("version", "")
+        version = int(shown) if shown.isdigit() else entry.version
+        return render(request, "registry/queue_withdraw.html", {"entry": entry, "version": version})
     today = timezone.localdate()
     try:
         expected = int(request.POST["version"]) if request.POST.get("version") else None
@@ -307,8 +443,15 @@ def queue_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpRespo
             services.queue_entry_accept(entry=entry, on=today, viewer=request.user, expected_version=expected)
             messages.success(request, _("%(child)s accepted the place and is enrolled.") % {"child": entry.child})
         elif decision == "withdraw":
+            freed = entry.offered_group
             services.queue_entry_withdraw(entry=entry, on=today, viewer=request.user, expected_version=expected)
-            messages.success(request, _("%(child)s left the queue.") % {"child": entry.child})
+            message = _(
+                "%(child)s was withdrawn from the queue: the application stays in the list as withdrawn, and no "
+                "place will be offered to them."
+            ) % {"child": _child_name(entry)}
+            if freed is not None:
+                message += " " + _("The place offered in %(group)s is free again.") % {"group": freed.name}
+            messages.success(request, message)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect("registry:queue")
