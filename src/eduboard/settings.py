@@ -119,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An address that takes a form, opened as a page, answers with a page saying so (405 kept), not a blank one.
+    "eduboard.core.method_pages.MethodNotAllowedPageMiddleware",
     "eduboard.accounts.middleware.AuditTrailMiddleware",  # auditlog's, with the address from a trusted proxy only
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",

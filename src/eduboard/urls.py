@@ -2,7 +2,10 @@
 
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -42,6 +45,7 @@ urlpatterns = [
     path("pickers/<slug:kind>/", picker_view, name="picker"),
     path("search/", search_view, name="search"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("favicon.ico", login_not_required(RedirectView.as_view(url=lazy(static, str)("favicon.svg"))), name="favicon"),
     path("api/health/", health_view, name="api-health"),
     path("api/me/", me_view, name="api-me"),
     path("api/registry/stats/", registry_stats_view, name="api-registry-stats"),

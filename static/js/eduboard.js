@@ -28,4 +28,13 @@ document.addEventListener("DOMContentLoaded", function () {
   document.addEventListener("click", function (event) {
     dropdowns.forEach(function (details) { if (!details.contains(event.target)) { details.open = false; } });
   });
+  // Escape closes the open dropdown and gives the focus back to its summary.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    dropdowns.forEach(function (details) {
+      if (!details.open) { return; }
+      details.open = false;
+      if (details.contains(document.activeElement)) { details.querySelector("summary").focus(); }
+    });
+  });
 });

@@ -60,6 +60,7 @@ PUBLIC_VIEW_MODULES: dict[str, str] = {
 
 # URL names anyone may open without signing in (views marked `login_not_required`), and why.
 PUBLIC_URLS: dict[str, str] = {
+    "favicon": "the site's icon (browsers ask for /favicon.ico before signing in)",
     "reports:home": "the landing page for visitors; signed-in users get their scoped dashboard",
     "accounts:login": "signing in",
     "accounts:password_reset": "asking for a password reset e-mail",

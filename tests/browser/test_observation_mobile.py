@@ -61,9 +61,8 @@ def test_head_records_an_observation_on_a_phone_and_sees_it_counted(
 
     page.goto(f"{live_server}/quality/observations/new/")
     page.locator("#id_date").fill("2024-03-12")
-    # The head's one school is a plain list; the teacher a search field (core.pickers): type, then choose
-    # from what the server finds, narrowed to the school chosen.
-    page.locator("#id_institution").select_option(label="Zinātņu vidusskola")
+    # The head's one school is not asked for (the form gives it); the teacher is a search field (core.pickers):
+    # type, then choose from what the server finds, narrowed to that school.
     page.locator("#id_kind").select_option("internal")
     page.locator("#id_teacher").fill("ozola")
     teacher = page.get_by_role("option", name="Anna Ozola")

@@ -33,6 +33,8 @@ class NavGroup:
 
     label: str | Promise
     items: list[NavItem] = field(default_factory=list)
+    #: The dashboard: the header's brand links to it, so the menu row does not repeat it.
+    home: bool = False
 
     @property
     def active(self) -> bool:
@@ -145,16 +147,64 @@ def _is_active(path: str, url: str) -> bool:
     return path == url if url == "/" else path.startswith(url)
 
 
+def _initials(user: Any) -> str:
+    """One or two letters for the compact user menu: the first and last name's first letters, else the username's."""
+    letters = "".join(part[:1] for part in (user.first_name, user.last_name) if part)
+    return (letters or user.get_username()[:2]).upper()
+
+
+def _area_crumbs(groups: list[NavGroup], path: str) -> list[NavItem]:
+    """The crumbs of a page under no menu entry of the user: the dashboard, and the area whose first page shares
+    the page's first path segment (/quality/forms/ is under Quality), when the user's menu has one."""
+    home = groups[0].items[0]
+    crumbs = [NavItem(label=home.label, url=home.url, active=False)]
+    segment = path.strip("/").split("/", 1)[0]
+    for group in groups[1:]:
+        if segment and group.items[0].url.strip("/").split("/", 1)[0] == segment:
+            label = group.label if len(group.items) > 1 else group.items[0].label
+            crumbs.append(NavItem(label=label, url=group.items[0].url, active=False))
+            break
+    return crumbs
+
+
+def breadcrumbs_for(groups: list[NavGroup], path: str) -> list[NavItem]:
+    """The menu's crumbs of the page at `path`: the dashboard, the area and the menu page the path falls under
+    (the page itself marked current when it is that menu page); empty when no menu page holds the path."""
+    home = groups[0].items[0]
+    if path == home.url:
+        return [NavItem(label=home.label, url=home.url, active=True)]
+    # Of several matching pages (/finance/ and /finance/meals/), the longest address is the page we are on.
+    matches = [(group, item) for group in groups for item in group.items if item.active and item.url != home.url]
+    if not matches:
+        return []
+    group, item = max(matches, key=lambda match: len(match[1].url))
+    crumbs = [NavItem(label=home.label, url=home.url, active=False)]
+    if len(group.items) > 1:
+        crumbs.append(NavItem(label=group.label, url=group.items[0].url, active=False))
+    if item.url != path or len(group.items) > 1:
+        crumbs.append(NavItem(label=item.label, url=item.url, active=item.url == path))
+    return crumbs
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """The menu groups for the signed-in user and the breadcrumbs of the page; the public sees the published
-    vacancies."""
+    vacancies.
+
+    `breadcrumbs` are the menu's crumbs of the page (empty when it is under no menu page of the user: a page with
+    crumbs of its own then adds its list page after `area_crumbs`, the dashboard and the area), so every signed-in
+    page has a trail back (templates/includes/crumbs.html)."""
     user = getattr(request, "user", None)
     path = request.path
     if user is None or not user.is_authenticated:
         url = reverse("public_vacancies")
         item = NavItem(label=_("Vacancies"), url=url, active=path.startswith(url))
-        return {"nav_groups": [NavGroup(label=item.label, items=[item])], "breadcrumbs": [], "user_links": []}
-    groups = []
+        return {
+            "nav_groups": [NavGroup(label=item.label, items=[item])],
+            "breadcrumbs": [],
+            "area_crumbs": [],
+            "user_links": [],
+        }
+    groups: list[NavGroup] = []
     for label, entries in MENU:
         items = []
         for item_label, url_name, perm in entries:
@@ -163,18 +213,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             url = reverse(url_name)
             items.append(NavItem(label=item_label, url=url, active=_is_active(path, url)))
         if items:
-            groups.append(NavGroup(label=label, items=items))
-    # Of several matching pages (/finance/ and /finance/meals/), the longest address is the page we are on.
-    matches = [(group, item) for group in groups for item in group.items if item.active]
-    breadcrumbs: list[NavItem] = []
-    if matches and path != "/":
-        group, item = max(matches, key=lambda match: len(match[1].url))
-        home = groups[0].items[0]
-        breadcrumbs = [NavItem(label=home.label, url=home.url, active=False)]
-        if len(group.items) > 1:
-            breadcrumbs.append(NavItem(label=group.label, url=group.items[0].url, active=False))
-        if item.url != path or len(group.items) > 1:
-            breadcrumbs.append(NavItem(label=item.label, url=item.url, active=item.url == path))
+            groups.append(NavGroup(label=label, items=items, home=not groups))
+    breadcrumbs = breadcrumbs_for(groups, path)
     user_links = [NavItem(label=_("Change password"), url=reverse("accounts:password_change"), active=False)]
     if getattr(user, "role", None) in API_ROLES:
         user_links.append(NavItem(label=_("API token"), url=reverse("accounts:api_token"), active=False))
@@ -183,7 +223,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         user_links.append(NavItem(label=_("Back office"), url=reverse("admin:index"), active=False))
     return {
         "nav_groups": groups,
+        "nav_home": groups[0].items[0],
         "breadcrumbs": breadcrumbs,
+        "area_crumbs": [] if breadcrumbs else _area_crumbs(groups, path),
         "user_links": user_links,
+        "user_initials": _initials(user),
         "global_search": getattr(user, "role", None) in SEARCH_ROLES,
     }

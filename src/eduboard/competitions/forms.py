@@ -63,7 +63,7 @@ class TeamForm(ScopedFormMixin, forms.Form):
     )
     website = forms.CharField(required=False, label=_("Leave this empty"))
 
-    def __init__(self, *args: Any, competition: Competition, language: str = "lv", **kwargs: Any) -> None:
+    def __init__(self, *args: Any, competition: Competition, language: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["discipline"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above

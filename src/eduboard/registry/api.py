@@ -36,6 +36,7 @@ from eduboard.core.api import (
     query_date,
 )
 from eduboard.core.audit import audit_read
+from eduboard.core.views import scoped_rows
 from eduboard.registry import selectors, services
 from eduboard.registry.filters import GroupFilter, InstitutionFilter, LearnerFilter, ProgrammeFilter, QueueFilter
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
@@ -382,7 +383,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
             lambda entry, expected: services.queue_entry_offer(
                 entry=entry, group=group, on=timezone.localdate(), viewer=request.user, expected_version=expected
             ),
-            QueueEntry.objects.offerable_by(request.user),
+            scoped_rows(request, QueueEntry.objects.offerable_by(request.user)),
         )
 
     @extend_schema(request=QUEUE_DECISION, responses=QueueEntrySerializer)
@@ -394,7 +395,7 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
             lambda entry, expected: services.queue_entry_accept(
                 entry=entry, on=timezone.localdate(), viewer=request.user, expected_version=expected
             ),
-            QueueEntry.objects.acceptable_by(request.user),
+            scoped_rows(request, QueueEntry.objects.acceptable_by(request.user)),
         )
 
     @extend_schema(request=QUEUE_DECISION, responses=QueueEntrySerializer)

@@ -100,6 +100,12 @@ def file_jobs_readable(*, jobs: QuerySet[FileJob], viewer: Viewer) -> list[FileJ
     ]
 
 
+def file_job_readable(*, job_id: str, viewer: Viewer) -> FileJob | None:
+    """The report file `job_id` if `viewer` may fetch it (`file_jobs_readable`), else None."""
+    found = file_jobs_readable(jobs=FileJob.objects.filter(pk=job_id), viewer=viewer)
+    return found[0] if found else None
+
+
 def edition_files(*, edition: ReportEdition, viewer: Viewer) -> list[FileJob]:
     """The files made of an edition that `viewer` may fetch (`file_jobs_readable`), newest first, with who made
     them; every file made is kept."""

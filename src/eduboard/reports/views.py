@@ -32,7 +32,7 @@ from eduboard.reports.selectors import (
     edition_content,
     edition_files,
     editions_compare,
-    file_jobs_readable,
+    file_job_readable,
 )
 
 
@@ -307,10 +307,9 @@ def job_view(request: HttpRequest, job_id: str) -> HttpResponse:
 def job_file_view(request: HttpRequest, job_id: str) -> FileResponse:
     """The finished file: to the user who asked for it and, for an edition's file, to its other readers whose role
     includes every figure it holds (`selectors.file_jobs_readable`)."""
-    readable = file_jobs_readable(jobs=FileJob.objects.filter(pk=job_id), viewer=request.user)
-    if not readable:
+    job = file_job_readable(job_id=job_id, viewer=request.user)
+    if job is None:
         raise Http404
-    job = readable[0]
     state = jobs.job_state(job)
     path = jobs.job_path(job)
     if state.get("status") != "done" or not path.exists():
