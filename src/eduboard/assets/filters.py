@@ -8,6 +8,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from eduboard.assets.choices import AssetStatus, RoomKind
 from eduboard.assets.models import Asset, AssetKind, Licence, Loan, Room
@@ -40,7 +41,10 @@ LOAN_STATES = [("open", _("open")), ("overdue", _("overdue")), ("returned", _("r
 class LoanFilter(django_filters.FilterSet):
     """Loans by state (open, overdue today, returned), institution and device."""
 
-    state = django_filters.ChoiceFilter(label=_("State"), choices=LOAN_STATES, method="by_state")
+    # A loan's state (open, overdue, returned), not the state as a founder or a funder: its own context.
+    state = django_filters.ChoiceFilter(
+        label=pgettext_lazy("loan status", "State"), choices=LOAN_STATES, method="by_state"
+    )
     institution = django_filters.ModelChoiceFilter(
         label=_("Institution"), queryset=institutions_in_scope, field_name="asset__institution"
     )

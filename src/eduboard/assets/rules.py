@@ -1,9 +1,11 @@
 """The lending rules of the assets area, each written once: the services, the class lending and the importer ask
 these (a device is lent to someone enrolled or working at its institution on the day, to one loan at a time, and
-comes back to the status its condition says)."""
+comes back to the status its condition says; a learner who already holds a device of a kind is lent a second one
+only after the lender confirms)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from eduboard.assets.choices import AssetStatus, ReturnCondition
@@ -60,3 +62,20 @@ def overlapping_loan(
         ),
         None,
     )
+
+
+def holds_same_kind(*, learner_ids: Iterable[int], kind_id: int, on: date) -> dict[int, list[Loan]]:
+    """The lending rule that asks before a second device of a kind: of `learner_ids`, the learners who hold a device
+    of the kind `kind_id` on `on` (a loan of it open that day, `LoanQuerySet.open_on`), each with those loans and
+    their devices. A warning, not a refusal: the single loan and the class lending ask the lender to confirm; files
+    (the loans import) and the API do not ask. One query."""
+    held: dict[int, list[Loan]] = {}
+    loans = (
+        Loan.objects.open_on(on)
+        .filter(learner_id__in=list(learner_ids), asset__kind_id=kind_id)
+        .select_related("asset__kind")
+        .order_by("lent_on", "pk")
+    )
+    for loan in loans:
+        held.setdefault(loan.learner_id, []).append(loan)
+    return held

@@ -9,6 +9,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from eduboard.assets.choices import AssetStatus, RoomKind
 from eduboard.assets.models import (
@@ -21,11 +23,13 @@ from eduboard.assets.models import (
     Room,
     Stocktake,
 )
+from eduboard.assets.rules import holds_same_kind
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer
+from eduboard.core.translated import localized
 from eduboard.finance.models import FundingSource
-from eduboard.registry.models import Institution
+from eduboard.registry.models import Enrolment, Group, Institution, Learner
 
 STATUSES = [status.value for status in AssetStatus]
 HELD = (AssetStatus.IN_STOCK.value, AssetStatus.LENT.value, AssetStatus.IN_REPAIR.value)
@@ -215,9 +219,10 @@ def assets_by_project(*, as_of: date, visible_to: Viewer) -> list[dict[str, Any]
         .filter(project__isnull=False)
         .filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=as_of))
         .exclude(status__in=(AssetStatus.LOST, AssetStatus.WRITTEN_OFF), status_since__lte=as_of)
-        .values_list("project__reference", "project__title", "kind__name")
+        .annotate(kind_name=localized("kind__name", Asset))
+        .values_list("project__reference", "project__title", "kind_name")
         .annotate(n=Count("pk"))
-        .order_by("project__reference", "kind__name")
+        .order_by("project__reference", "kind_name")
     )
     return [{"reference": ref, "title": title, "kind": kind, "count": count} for ref, title, kind, count in rows]
 
@@ -238,11 +243,49 @@ def institution_resources(*, institution: Institution, as_of: date) -> dict[str,
         Asset.objects.filter(institution=institution, status__in=HELD)
         .filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=as_of))
         .order_by()
-        .values_list("kind__name")
+        .annotate(kind_name=localized("kind__name", Asset))
+        .values_list("kind_name")
         .annotate(n=Count("pk"))
-        .values_list("kind__name", "n")
+        .values_list("kind_name", "n")
     )
     return {
         "rooms": [(kind, *rooms[kind]) for kind in RoomKind.values if kind in rooms],
         "assets": sorted(held, key=lambda row: (-row[1], row[0])),
     }
+
+
+def group_learners_on(*, group: Group, on: date) -> list[Learner]:
+    """The learners of a group (class) on a day (`EnrolmentQuerySet.holding_on`), in the Latvian alphabet."""
+    return list(
+        Learner.objects.filter(
+            pk__in=Enrolment.objects.holding_on(on).filter(group=group).values("learner_id")
+        ).order_by("sort_name", "pk")
+    )
+
+
+def held_devices(*, loans: list[Loan], visible_to: Viewer) -> dict[int, str]:
+    """The devices of `loans`, by loan, as the warning of a second device names them: "CB-1 (02.09.2024.)", the
+    inventory number only of a device the viewer sees (another institution's is named as such; 1 query)."""
+    seen = set(
+        Asset.objects.visible_to(visible_to)
+        .filter(pk__in=[loan.asset_id for loan in loans])
+        .values_list("pk", flat=True)
+    )
+    return {
+        loan.pk: "{} ({})".format(
+            loan.asset.inventory_number if loan.asset_id in seen else _("a device of another institution"),
+            date_format(loan.lent_on, "SHORT_DATE_FORMAT"),
+        )
+        for loan in loans
+    }
+
+
+def group_holders_of_kind(
+    *, group: Group, kind: AssetKind, on: date, visible_to: Viewer
+) -> list[tuple[Learner, list[str]]]:
+    """The learners of a group on a day who already hold a device of `kind` (`rules.holds_same_kind`), each with
+    those devices (`held_devices`): the class lending lists them and asks before lending them another (3 queries)."""
+    learners = group_learners_on(group=group, on=on)
+    held = holds_same_kind(learner_ids=[learner.pk for learner in learners], kind_id=kind.pk, on=on)
+    named = held_devices(loans=[loan for loans in held.values() for loan in loans], visible_to=visible_to)
+    return [(learner, [named[loan.pk] for loan in held[learner.pk]]) for learner in learners if learner.pk in held]

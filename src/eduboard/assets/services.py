@@ -17,12 +17,19 @@ from django.utils.translation import gettext as _
 
 from eduboard.assets.choices import HELD_STATUSES, AssetStatus
 from eduboard.assets.models import Asset, AssetKind, AssetStatusChange, Loan, Stocktake, StocktakeScan
-from eduboard.assets.rules import RETURN_STATUS, learner_enrolled_at, overlapping_loan, staff_member_works_at
+from eduboard.assets.rules import (
+    RETURN_STATUS,
+    holds_same_kind,
+    learner_enrolled_at,
+    overlapping_loan,
+    staff_member_works_at,
+)
+from eduboard.assets.selectors import group_learners_on, held_devices, stocktake_result
 from eduboard.core.audit import audit_bulk_write
 from eduboard.core.scope import Viewer
 from eduboard.core.versions import atomic_write, refuse_stale, save_versioned
 from eduboard.people.models import StaffMember
-from eduboard.registry.models import Enrolment, Group, Learner
+from eduboard.registry.models import Group, Learner
 
 ALREADY_LENT = "This device is on an open loan already; record its return first."
 
@@ -133,10 +140,13 @@ def loan_create(
     learner: Learner | None = None,
     staff_member: StaffMember | None = None,
     due_on: date | None = None,
+    warn_same_kind: bool = False,
 ) -> Loan:
     """Lend a device held in stock to a learner enrolled in its institution (or a staff member working there) on
-    `lent_on`. The database refuses a second open loan of one device, whatever races."""
-    asset = Asset.objects.select_for_update().select_related("institution").get(pk=asset.pk)
+    `lent_on`. The database refuses a second open loan of one device, whatever races. With `warn_same_kind` (the
+    page, until the lender confirms), a learner who already holds a device of the kind (`rules.holds_same_kind`)
+    is not lent another: a ValidationError with the code `holds_same_kind` names the devices they hold."""
+    asset = Asset.objects.select_for_update().select_related("institution", "kind").get(pk=asset.pk)
     _check_borrower(asset, learner, staff_member, lent_on)
     if due_on is not None and due_on < lent_on:
         raise ValidationError(_("The due date is before the loan's start."), code="due")
@@ -147,6 +157,18 @@ def loan_create(
         )
     if overlapping_loan(asset=asset, lent_on=lent_on, returned_on=None) is not None:
         raise ValidationError(_(ALREADY_LENT), code="lent")
+    if warn_same_kind and learner is not None:
+        held = holds_same_kind(learner_ids=[learner.pk], kind_id=asset.kind_id, on=lent_on).get(learner.pk)
+        if held:
+            raise ValidationError(
+                _("%(learner)s already holds a device of the kind “%(kind)s”: %(devices)s.")
+                % {
+                    "learner": learner,
+                    "kind": asset.kind,
+                    "devices": ", ".join(held_devices(loans=held, visible_to=viewer).values()),
+                },
+                code="holds_same_kind",
+            )
     loan = Loan(asset=asset, learner=learner, staff_member=staff_member, lent_on=lent_on, due_on=due_on)
     try:
         with transaction.atomic():
@@ -212,33 +234,35 @@ def loans_return_by_numbers(
 @dataclass
 class BulkLoanResult:
     lent: list[Loan] = field(default_factory=list)
-    already: list[Learner] = field(default_factory=list)  # had a device of the kind on loan already
+    already: list[Learner] = field(default_factory=list)  # had a device of the kind on loan already: none lent
+    second: list[Learner] = field(default_factory=list)  # had one already and were lent another (confirmed)
     without: list[Learner] = field(default_factory=list)  # no free device was left for them
 
 
 @atomic_write
 def loans_bulk_create(
-    *, group: Group, kind: AssetKind, lent_on: date, due_on: date | None, viewer: Viewer
+    *,
+    group: Group,
+    kind: AssetKind,
+    lent_on: date,
+    due_on: date | None,
+    viewer: Viewer,
+    include_holders: bool = False,
 ) -> BulkLoanResult:
     """Lend one free device of `kind` held by the group's institution to every learner of the group on `lent_on`
-    who has none on loan: who got which, who had one, who could not get one. A handful of statements whatever the
-    class's size; a device taken meanwhile by another loan is refused by the database and nothing is saved."""
+    who holds none of the kind (`rules.holds_same_kind`), and with `include_holders` (confirmed by the lender) to
+    those who hold one too: who got which, who had one, who could not get one. A handful of statements whatever
+    the class's size; a device taken meanwhile by another loan is refused by the database and nothing is saved."""
     if due_on is not None and due_on < lent_on:
         raise ValidationError(_("The due date is before the loan's start."), code="due")
-    learners = list(
-        Learner.objects.filter(
-            pk__in=Enrolment.objects.holding_on(lent_on).filter(group=group).values("learner_id")
-        ).order_by("sort_name", "pk")
-    )
-    having = set(
-        Loan.objects.filter(
-            learner__in=learners, asset__kind=kind, returned_on__isnull=True, lent_on__lte=lent_on
-        ).values_list("learner_id", flat=True)
-    )
+    learners = group_learners_on(group=group, on=lent_on)
+    having = holds_same_kind(learner_ids=[learner.pk for learner in learners], kind_id=kind.pk, on=lent_on)
     result = BulkLoanResult()
-    wanting: list[Learner] = []
-    for learner in learners:
-        (result.already if learner.pk in having else wanting).append(learner)
+    holders = [learner for learner in learners if learner.pk in having]
+    # Those who hold none come first: when the free devices run short, a second device waits.
+    wanting = [learner for learner in learners if learner.pk not in having] + (holders if include_holders else [])
+    if not include_holders:
+        result.already = holders
     free = list(
         Asset.objects.select_for_update()
         .filter(institution_id=group.institution_id, kind=kind, status=AssetStatus.IN_STOCK)
@@ -247,6 +271,7 @@ def loans_bulk_create(
     )
     pairs = list(zip(wanting, free, strict=False))
     result.without = wanting[len(pairs) :]
+    result.second = [learner for learner, _asset in pairs if learner.pk in having]
     loans = [Loan(asset=asset, learner=learner, lent_on=lent_on, due_on=due_on) for learner, asset in pairs]
     try:
         with transaction.atomic():
@@ -298,8 +323,6 @@ def stocktake_scan(*, stocktake: Stocktake, number: str) -> StocktakeScan:
 def stocktake_close(*, stocktake_id: int, on: date, viewer: Viewer, version: int, confirmed: bool) -> list[Asset]:
     """Close a stock-take: the institution's held assets that were not found are recorded as lost on `on` (with
     who and when in their history), only when `confirmed`. Returns the assets recorded lost."""
-    from eduboard.assets.selectors import stocktake_result
-
     stocktake = Stocktake.objects.select_for_update().get(pk=stocktake_id)
     refuse_stale(stored=stocktake.version, expected=version, message=_("Someone else changed this stock-take."))
     if stocktake.closed_at is not None:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("devices/<int:pk>/", views.asset_detail_view, name="asset_detail"),
     path("devices/labels.pdf", views.labels_pdf_view, name="labels"),
     path("loans/", views.LoanListView.as_view(), name="loan_list"),
+    path("loans/<int:pk>/", views.loan_detail_view, name="loan_detail"),
     path("loans/<int:pk>/return/", views.loan_return_view, name="loan_return"),
     path("loans/class/", views.bulk_loan_view, name="bulk_loan"),
     path("loans/agreements.pdf", views.agreements_pdf_view, name="agreements"),

@@ -3,6 +3,7 @@ and the export for the state register RUMIS."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django import forms
@@ -13,7 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +29,7 @@ from eduboard.core.exports import Column, table_response
 from eduboard.core.forms import ScopedFormMixin
 from eduboard.core.qr import qr_png_base64
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
+from eduboard.people.models import StaffMember
 from eduboard.registry.models import Group, Institution, Learner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -36,17 +40,45 @@ def _borrower(loan: Loan) -> str:
     return "" if person is None else f"{person.first_name} {person.last_name} ({person.masked_code})"
 
 
+def _agreement_url(loan: Loan) -> str:
+    """The loan's agreement as PDF (the agreements of a class print through the same view)."""
+    return f"{reverse('assets:agreements')}?loans={loan.pk}"
+
+
+def _borrower_urls(request: HttpRequest, loans: Iterable[Loan]) -> dict[int, str]:
+    """The page of each loan's borrower, by loan, for the borrowers whose page the viewer may open (the learner's
+    or the staff member's: its permission and its scope, one query each); the others are named without a link."""
+    loans = list(loans)
+    learner_ids = {loan.learner_id for loan in loans if loan.learner_id is not None}
+    staff_ids = {loan.staff_member_id for loan in loans if loan.staff_member_id is not None}
+    learners: set[int] = set()
+    staff: set[int] = set()
+    if learner_ids and request.user.has_perm("registry.view_learner"):
+        learners = set(scoped_rows(request, Learner).filter(pk__in=learner_ids).values_list("pk", flat=True))
+    if staff_ids and request.user.has_perm("people.view_staffmember"):
+        staff = set(scoped_rows(request, StaffMember).filter(pk__in=staff_ids).values_list("pk", flat=True))
+    urls: dict[int, str] = {}
+    for loan in loans:
+        if loan.learner_id in learners:
+            urls[loan.pk] = reverse("registry:learner_detail", args=[loan.learner_id])
+        elif loan.staff_member_id in staff:
+            urls[loan.pk] = reverse("people:staff_detail", args=[loan.staff_member_id])
+    return urls
+
+
 class TableListView(PermissionRequiredMixin, ScopedListView):
     """A list of the area: the export's columns are the table's columns too (the first one links to the row)."""
 
     template_name = "assets/list.html"
-    partial_template_name = "assets/partials/table.html"
+    table_template: ClassVar[str] = "assets/partials/table.html"
+    partial_template_name = table_template
     title: ClassVar[Any] = ""
     help_text: ClassVar[Any] = ""
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["title"], context["help_text"] = self.title, self.help_text
+        context["table_template"] = self.table_template
         context["headers"] = [column.header for column in self.export_columns]
         context["rows"] = [
             (
@@ -73,11 +105,11 @@ class AssetListView(TableListView):
     export_filename = "devices"
     export_columns = [
         Column(gettext_lazy("Inventory number"), lambda a: a.inventory_number),
-        Column(gettext_lazy("Kind"), lambda a: a.kind.name),
+        Column(gettext_lazy("Kind"), lambda a: str(a.kind)),
         Column(gettext_lazy("Model"), lambda a: a.model),
         Column(gettext_lazy("Serial number"), lambda a: a.serial_number),
         Column(gettext_lazy("Institution"), lambda a: a.institution.short_name or a.institution.name),
-        Column(gettext_lazy("Funding source"), lambda a: a.funding_source.name if a.funding_source else ""),
+        Column(gettext_lazy("Funding source"), lambda a: str(a.funding_source or "")),
         Column(gettext_lazy("Acquired on"), lambda a: a.acquired_on),
         Column(gettext_lazy("Price (EUR)"), lambda a: a.price),
         Column(gettext_lazy("Status"), lambda a: a.get_status_display()),
@@ -87,9 +119,12 @@ class AssetListView(TableListView):
 
 
 class LoanListView(TableListView):
-    """Loans of the user's institutions' devices: open, overdue, returned."""
+    """Loans of the user's institutions' devices: open, overdue, returned. Each row links to its device, to its
+    borrower's page (where the viewer may open it), to the loan's page and to its agreement (PDF)."""
 
     permission_required = "assets.view_loan"
+    table_template = "assets/partials/loan_table.html"
+    partial_template_name = table_template
     filterset_class = LoanFilter
     title = gettext_lazy("Loans")
     help_text = gettext_lazy(
@@ -109,6 +144,28 @@ class LoanListView(TableListView):
     ]
 
     queryset = Loan.objects.select_related("asset__institution", "learner", "staff_member")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        loans = list(context["object_list"])
+        borrowers = _borrower_urls(self.request, loans)
+        context["rows"] = [
+            (
+                # (value, link) a cell: the inventory number to the device, the borrower to their page
+                list(
+                    zip(
+                        cells,
+                        [loan.asset.get_absolute_url(), borrowers.get(loan.pk, "")] + [""] * (len(cells) - 2),
+                        strict=True,
+                    )
+                ),
+                loan,
+                reverse("assets:loan_detail", args=[loan.pk]),
+                _agreement_url(loan),
+            )
+            for loan, (_url, cells) in zip(loans, context["rows"], strict=True)
+        ]
+        return context
 
 
 class LicenceListView(TableListView):
@@ -154,7 +211,7 @@ class RoomListView(TableListView):
 
 
 class LoanForm(ScopedFormMixin, forms.Form):
-    learner = forms.ModelChoiceField(label=_("Learner"), queryset=Learner.objects.all(), required=False)
+    learner = forms.ModelChoiceField(label=gettext_lazy("Learner"), queryset=Learner.objects.all(), required=False)
     lent_on = forms.DateField(label=gettext_lazy("Lent on"), widget=DATE)
     due_on = forms.DateField(label=gettext_lazy("Due on"), widget=DATE, required=False)
 
@@ -167,45 +224,76 @@ class ReturnForm(forms.Form):
 
 @permission_required("assets.view_asset", raise_exception=True)
 def asset_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """A device: its facts, its status history and its loans; lend it or record its return."""
+    """A device: its facts, its status history and its loans (each with its agreement); lend it or record its
+    return. Lending to a learner who already holds a device of its kind asks to confirm first."""
     asset = scoped_object(request, Asset.objects.select_related("kind", "institution", "funding_source"), pk=pk)
     can_lend = (
         request.user.has_perm("assets.add_loan") and scoped_rows(request, Asset, editing=True).filter(pk=pk).exists()
     )
     today = timezone.localdate()
     loan_form = LoanForm(request.POST or None, initial={"lent_on": today}, viewer=request.user)
-    open_loan = asset.loans.filter(returned_on__isnull=True).select_related("learner", "staff_member").first()
+    loans = list(asset.loans.select_related("learner", "staff_member").order_by("-lent_on", "-pk"))
+    open_loan = next((loan for loan in loans if loan.returned_on is None), None)
+    same_kind = None  # the warning that the learner holds a device of this kind already, and whom it names
     if request.method == "POST":
         if not can_lend:
             raise PermissionDenied
         if loan_form.is_valid() and loan_form.cleaned_data["learner"] is not None:
+            learner = loan_form.cleaned_data["learner"]
             try:
                 services.loan_create(
                     asset=asset,
-                    learner=loan_form.cleaned_data["learner"],
+                    learner=learner,
                     lent_on=loan_form.cleaned_data["lent_on"],
                     due_on=loan_form.cleaned_data["due_on"],
                     viewer=request.user,
+                    # confirmed for this learner (the warning's checkbox): lent, though they hold one of the kind
+                    warn_same_kind=request.POST.get("confirm") != str(learner.pk),
                 )
             except ValidationError as error:
-                loan_form.add_error(None, error)
+                if error.code == "holds_same_kind":  # a warning, not a refusal: the form asks to confirm
+                    same_kind = {"message": " ".join(error.messages), "learner": learner}
+                else:
+                    loan_form.add_error(None, error)
             else:
                 messages.success(request, _("The device was lent."))
                 return redirect(asset.get_absolute_url())
         elif loan_form.is_valid():
             loan_form.add_error("learner", _("Choose the learner."))
+    borrowers = _borrower_urls(request, loans)
     return render(
         request,
         "assets/asset_detail.html",
         {
             "asset": asset,
             "history": asset.status_changes.select_related("changed_by").order_by("changed_on", "pk"),
-            "loans": asset.loans.select_related("learner", "staff_member").order_by("-lent_on"),
+            "loans": [(loan, borrowers.get(loan.pk, ""), _agreement_url(loan)) for loan in loans],
             "open_loan": open_loan,
             "loan_form": loan_form if can_lend and open_loan is None and asset.status == AssetStatus.IN_STOCK else None,
+            "same_kind": same_kind,
             "return_form": ReturnForm(initial={"returned_on": today, "condition": "ok", "version": open_loan.version})
             if can_lend and open_loan
             else None,
+        },
+    )
+
+
+@permission_required("assets.view_loan", raise_exception=True)
+def loan_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One loan: its device, its borrower (a link where the viewer may open their page), its days, its condition
+    on return and its agreement (PDF)."""
+    loan = scoped_object(
+        request,
+        Loan.objects.select_related("asset__kind", "asset__institution", "learner", "staff_member"),
+        pk=pk,
+    )
+    return render(
+        request,
+        "assets/loan_detail.html",
+        {
+            "loan": loan,
+            "borrower_url": _borrower_urls(request, [loan]).get(loan.pk, ""),
+            "agreement_url": _agreement_url(loan),
         },
     )
 
@@ -270,29 +358,48 @@ class BulkLoanForm(ScopedFormMixin, forms.Form):
     due_on = forms.DateField(label=gettext_lazy("Due on"), widget=DATE, required=False)
 
 
+def _holders_answer(holders: list[tuple[Learner, list[str]]]) -> str:
+    """The answer that confirms a second device to the learners a class lending's warning names: their ids."""
+    return ",".join(str(learner.pk) for learner, _devices in holders)
+
+
 @permission_required("assets.add_loan", raise_exception=True)
 def bulk_loan_view(request: HttpRequest) -> HttpResponse:
-    """Lend one free device of a kind to every learner of a class who has none; then the loan agreements as PDF."""
+    """Lend one free device of a kind to every learner of a class who has none; then the loan agreements as PDF.
+    When some learners of the class hold a device of the kind already, the page lists them first and asks: lend
+    to the others only, or (confirmed) a second device to them too."""
     form = BulkLoanForm(request.POST or None, initial={"lent_on": timezone.localdate()}, viewer=request.user)
     result = None
+    holders: list[tuple[Learner, list[str]]] = []
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            result = services.loans_bulk_create(
-                group=data["group"],
-                kind=data["kind"],
-                lent_on=data["lent_on"],
-                due_on=data["due_on"],
-                viewer=request.user,
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
+        holders = selectors.group_holders_of_kind(
+            group=data["group"], kind=data["kind"], on=data["lent_on"], visible_to=request.user
+        )
+        # The answer to the warning: "skip" (the others only), or the learners it named (a second device to them
+        # too); a warning that named others than those who hold one now is asked again.
+        answer = request.POST.get("confirm", "")
+        if not holders or answer in ("skip", _holders_answer(holders)):
+            try:
+                result = services.loans_bulk_create(
+                    group=data["group"],
+                    kind=data["kind"],
+                    lent_on=data["lent_on"],
+                    due_on=data["due_on"],
+                    viewer=request.user,
+                    include_holders=bool(holders) and answer != "skip",
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            holders = []
     return render(
         request,
         "assets/bulk_loan.html",
         {
             "form": form,
             "result": result,
+            "holders": holders,
+            "holders_answer": _holders_answer(holders),
             "agreement_ids": ",".join(str(loan.pk) for loan in result.lent) if result else "",
         },
     )
@@ -300,7 +407,9 @@ def bulk_loan_view(request: HttpRequest) -> HttpResponse:
 
 @permission_required("assets.view_loan", raise_exception=True)
 def agreements_pdf_view(request: HttpRequest) -> HttpResponse:
-    """Loan agreements as one PDF, a page per loan (Latvian), with signature lines for the parent."""
+    """Loan agreements as one PDF, a page per loan (Latvian), with signature lines for the parent (or for the
+    staff member who borrows): a class's from the class lending, one loan's from its page, its device's page and
+    the loans list."""
     from weasyprint import HTML
 
     ids = [int(part) for part in request.GET.get("loans", "").split(",") if part.isdigit() and len(part) < 10][:2000]
@@ -317,7 +426,8 @@ def agreements_pdf_view(request: HttpRequest) -> HttpResponse:
     audit_bulk_read(request=request, model=Loan, rows=len(loans))
     html = render_to_string("assets/agreements.html", {"loans": loans, "today": timezone.localdate()})
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = 'attachment; filename="loan-agreements.pdf"'
+    name = f"loan-agreement-{slugify(loans[0].asset.inventory_number)}" if len(loans) == 1 else "loan-agreements"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response
 
 
@@ -346,9 +456,7 @@ class StocktakeStartForm(ScopedFormMixin, forms.Form):
 @permission_required("assets.view_stocktake", raise_exception=True)
 def stocktake_list_view(request: HttpRequest) -> HttpResponse:
     """Stock-takes of the user's institutions; start one."""
-    own = list(scoped_rows(request, Institution, editing=True)[:2])
-    initial = {"institution": own[0].pk} if len(own) == 1 else {}  # a head's one school is chosen already
-    form = StocktakeStartForm(request.POST or None, initial=initial, viewer=request.user)
+    form = StocktakeStartForm(request.POST or None, viewer=request.user)  # a head's one school: given by the form
     if request.method == "POST":
         if not request.user.has_perm("assets.add_stocktake"):
             raise PermissionDenied
@@ -458,7 +566,7 @@ def assets_home_view(request: HttpRequest) -> HttpResponse:
     """The area's figures today and its pages."""
     today = timezone.localdate()
     stats = selectors.assets_stats(as_of=today, visible_to=request.user)
-    kinds = dict(AssetKind.objects.values_list("code", "name"))
+    kinds = {kind.code: str(kind) for kind in AssetKind.objects.all()}
     rows = [
         (kinds.get(code, code), figures) for code, figures in stats["assets_by_kind"].items() if any(figures.values())
     ]

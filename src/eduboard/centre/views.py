@@ -274,7 +274,7 @@ def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
         events.append(
             CalendarEvent(
                 uid=f"slot-{slot.pk}@eduboard",
-                summary=f"{slot.activity.title_lv} ({slot.booked}/{slot.places})",
+                summary=f"{slot.activity.title(None)} ({slot.booked}/{slot.places})",
                 start=timezone.make_aware(datetime.combine(slot.date, slot.start)),
                 end=timezone.make_aware(datetime.combine(slot.date, slot.end)),
                 location=slot.room,
@@ -366,7 +366,7 @@ class ActivityListView(PermissionRequiredMixin, ScopedListView):
         Column(gettext_lazy("Duration, minutes"), lambda a: a.duration_min),
         Column(gettext_lazy("Places"), lambda a: a.places),
         Column(gettext_lazy("Languages"), lambda a: a.languages),
-        Column(gettext_lazy("Title"), lambda a: a.title_lv),
+        Column(gettext_lazy("Title"), lambda a: a.title(None)),
         Column(gettext_lazy("Published"), lambda a: "yes" if a.published else "no"),
     ]
 
