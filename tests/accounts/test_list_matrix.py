@@ -155,7 +155,8 @@ LIST_PAGES: dict[str, ListPage] = {
     "registry:stats": ListPage("institution", "registry.view_institution", name),
     "interest:interest_overview": ListPage("club", "registry.view_club", name),
     "finance:overview": ListPage("institution", "finance.view_allocation", name),
-    "finance:meals": ListPage("institution", "finance.view_mealrule", name),
+    # a month asked: a head's one institution is not a choice (no list of names), the computation names it
+    "finance:meals": ListPage("institution", "finance.view_mealrule", name, query=lambda world: {"month": "2024-10"}),
     "quality:observation_stats": ListPage("institution", "quality.view_observation", name),
     "quality:exam_comparison": ListPage("institution", "quality.view_examresult", name),
     "quality:heads": ListPage("headevaluation", "quality.view_headevaluation", lambda e: e.head.first_name),
@@ -184,6 +185,7 @@ class PublicPage:
 
 PUBLISHED_VACANCY = "public-vacancy"  # A's vacancy is published, B's is not
 PUBLIC_PAGES: dict[str, PublicPage] = {
+    "favicon": PublicPage("the site's icon: a redirection to static/favicon.svg, no data"),
     "public_vacancies": PublicPage("published vacancies", PUBLISHED_VACANCY, lambda v: v.subject),
     "public_vacancies_atom": PublicPage("as public_vacancies, a feed", PUBLISHED_VACANCY, lambda v: v.subject),
     "public_vacancies_json": PublicPage("as public_vacancies, a feed", PUBLISHED_VACANCY, lambda v: v.subject),

@@ -71,9 +71,8 @@ def test_queries_read_the_text_by_the_same_rule(language: str) -> None:
     for number, kind in enumerate(kinds):
         Asset.objects.create(inventory_number=f"INV-{number}", kind=kind, institution=institution)
     with translation.override(language):
-        read = dict(
-            Asset.objects.annotate(kind_text=localized("kind__name", Asset)).values_list("inventory_number", "kind_text")
-        )
+        assets = Asset.objects.annotate(kind_text=localized("kind__name", Asset))
+        read = dict(assets.values_list("inventory_number", "kind_text"))
         direct = dict(AssetKind.objects.annotate(text=localized("name", AssetKind)).values_list("code", "text"))
     assert read == {f"INV-{n}": plain(kind, "name", language) for n, kind in enumerate(kinds)}
     assert direct["k1"] == plain(kinds[0], "name", language) and direct["k2"] == plain(kinds[1], "name", language)
