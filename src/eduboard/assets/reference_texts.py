@@ -3,12 +3,7 @@ core.translated.fill_translations."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.apps import apps
-
-from eduboard.core.translated import fill_translations
+from eduboard.core.translated import reference_filler
 
 TRANSLATIONS: dict[str, tuple[str, str]] = {
     "Chromebook dators": ("Chromebook", "Компьютер Chromebook"),
@@ -25,8 +20,5 @@ TRANSLATIONS: dict[str, tuple[str, str]] = {
 MODELS = ("AssetKind",)
 
 
-def fill(get_model: Callable[[str, str], Any] = apps.get_model) -> None:
-    """Fill the blank translations of the assets area's shipped reference rows (a data migration passes its
-    historical models' `apps.get_model`)."""
-    for name in MODELS:
-        fill_translations(get_model("assets", name), TRANSLATIONS)
+#: Fill the blank translations of these rows (the data migration and the `ensure_…` functions call it).
+fill = reference_filler("assets", MODELS, TRANSLATIONS)

@@ -11,7 +11,7 @@ the admin and the reference imports (`import_reference`) take the three columns.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from django.db import models
@@ -111,3 +111,20 @@ def fill_translations(model: type[models.Model], translations: Mapping[str, tupl
             model._default_manager.filter(pk=row.pk).update(**updates)
             changed += 1
     return changed
+
+
+def reference_filler(
+    app_label: str, model_names: tuple[str, ...], translations: Mapping[str, tuple[str, str]]
+) -> Callable[..., None]:
+    """An area's `fill(get_model=apps.get_model)`: fill the blank translations of its shipped reference rows
+    (`fill_translations` on each of `model_names`); a data migration passes its historical `apps.get_model`."""
+
+    def fill(get_model: Callable[[str, str], Any] | None = None) -> None:
+        if get_model is None:
+            from django.apps import apps
+
+            get_model = apps.get_model
+        for name in model_names:
+            fill_translations(get_model(app_label, name), translations)
+
+    return fill

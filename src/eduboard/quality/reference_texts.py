@@ -6,12 +6,7 @@ the board edits them, and translates its own additions, on the admin pages or wi
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
-from django.apps import apps
-
-from eduboard.core.translated import fill_translations
+from eduboard.core.translated import reference_filler
 
 TRANSLATIONS: dict[str, tuple[str, str]] = {
     # The observation form (quality.defaults)
@@ -202,8 +197,5 @@ TRANSLATIONS: dict[str, tuple[str, str]] = {
 MODELS = ("CriterionGroup", "Criterion", "AnswerScale", "ScaleOption", "FrameworkArea", "FrameworkCriterion", "Subject")
 
 
-def fill(get_model: Callable[[str, str], Any] = apps.get_model) -> None:
-    """Fill the blank translations of the quality area's shipped reference rows (a data migration passes its
-    historical models' `apps.get_model`)."""
-    for name in MODELS:
-        fill_translations(get_model("quality", name), TRANSLATIONS)
+#: Fill the blank translations of these rows (the data migration and the `ensure_…` functions call it).
+fill = reference_filler("quality", MODELS, TRANSLATIONS)
