@@ -115,6 +115,7 @@ def test_the_readiness_report_states_the_surveys_response_rates_and_answers(figu
     assert rates["teachers"] == [950, 1439, "66.02"]
     assert rates["pupils of grades 5–12"] == [2427, 5644, "43.00"]
     answers = tables["quality.survey.answers"]["rows"]
-    safe = [row for row in answers if row[0] == "Mans bērns iestādē jūtas emocionāli droši."]
+    # a question is kept in three languages (reports.content.L): written in the report's language when rendered
+    safe = [row for row in answers if row[0]["l"]["lv"] == "Mans bērns iestādē jūtas emocionāli droši."]
     by_group = {row[1]["t"]: row[2]["p"]["shares"][0]["p"]["share"] for row in safe}
     assert by_group == {"parents": "72.37", "parents, schools": "66.74", "parents, preschools": "89.88"}
