@@ -7,15 +7,13 @@ from typing import Any
 from django.contrib import admin
 from django.db import models
 
-from eduboard.core.translated import TEXT_LANGUAGES
+from eduboard.core.translated import TEXT_LANGUAGES, latvian_column
 
 
 def _translated_columns(model: type[models.Model]) -> list[str]:
     """The Latvian, English and Russian columns of `model`'s translated text, in that order."""
     field = str(getattr(model, "translated_field", "name"))
-    names = {f.name for f in model._meta.get_fields()}
-    latvian = f"{field}_lv" if f"{field}_lv" in names else field
-    return [latvian, *(f"{field}_{code}" for code in TEXT_LANGUAGES[1:])]
+    return [latvian_column(model, field), *(f"{field}_{code}" for code in TEXT_LANGUAGES[1:])]
 
 
 def translated_admin(model: type[models.Model]) -> type[admin.ModelAdmin[Any]]:

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from eduboard.core.imports import Importer, ImportResult, RowProblem, parse_required, parse_text
-from eduboard.core.translated import TEXT_LANGUAGES
+from eduboard.core.translated import TEXT_LANGUAGES, latvian_column
 
 
 @dataclass
@@ -36,8 +36,7 @@ class ReferenceImporter(Importer):
 
     @classmethod
     def latvian_column(cls) -> str:
-        names = {f.name for f in cls.model._meta.get_fields()}
-        return f"{cls.text_field}_lv" if f"{cls.text_field}_lv" in names else cls.text_field
+        return latvian_column(cls.model, cls.text_field)
 
     @classmethod
     def text_columns(cls) -> list[str]:

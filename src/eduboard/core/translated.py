@@ -46,7 +46,8 @@ def translations_of(
     return column(_("English")), column(_("Russian"))
 
 
-def _latvian_column(model: type[models.Model] | models.Model, field: str) -> str:
+def latvian_column(model: type[models.Model] | models.Model, field: str) -> str:
+    """The column that holds `field`'s Latvian text: `<field>_lv` where the model has one, else `<field>`."""
     names = {f.name for f in model._meta.get_fields()}
     return f"{field}_lv" if f"{field}_lv" in names else field
 
@@ -58,7 +59,7 @@ def text_in(obj: models.Model, field: str, language: str | None = None) -> str:
         value = getattr(obj, f"{field}_{code}", "")
         if value:
             return str(value)
-    return str(getattr(obj, _latvian_column(obj, field)) or "")
+    return str(getattr(obj, latvian_column(obj, field)) or "")
 
 
 def localized(path: str, model: type[models.Model], language: str | None = None) -> Any:
@@ -68,7 +69,7 @@ def localized(path: str, model: type[models.Model], language: str | None = None)
     holder = model
     for step in prefix.split("__") if prefix else []:
         holder = holder._meta.get_field(step).related_model  # type: ignore[assignment]
-    latvian = (f"{prefix}__" if prefix else "") + _latvian_column(holder, field)
+    latvian = (f"{prefix}__" if prefix else "") + latvian_column(holder, field)
     code = current_language(language)
     if code == FALLBACK:
         return models.F(latvian)
@@ -98,7 +99,7 @@ def fill_translations(model: type[models.Model], translations: Mapping[str, tupl
     field = getattr(model, "translated_field", None) or next(
         f.name.removesuffix("_en") for f in model._meta.get_fields() if f.name.endswith("_en")
     )
-    latvian = _latvian_column(model, field)
+    latvian = latvian_column(model, field)
     changed = 0
     for row in model._default_manager.filter(**{f"{latvian}__in": list(translations)}):
         english, russian = translations[getattr(row, latvian)]
