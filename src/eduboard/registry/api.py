@@ -57,7 +57,8 @@ class InstitutionSerializer(ScopedModelSerializer):
         model = Institution
         fields = [
             "id", "name", "short_name", "type", "registration_number", "address", "founder",
-            "opened_on", "closed_on", "joined_to", "reorganisation_note", "version",
+            "opened_on", "closed_on", "joined_to", "reorganisation_note", "reorganisation_note_en",
+            "reorganisation_note_ru", "name_genitive", "name_dative", "name_locative", "version",
         ]  # fmt: skip
 
 

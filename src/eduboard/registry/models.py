@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.declension import CASES, suggest_cases
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import SchoolYear, TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
@@ -126,6 +127,27 @@ class Institution(LatvianKeysMixin, TimeStampedModel):
         help_text=_("The institution that took over this one's rights and duties when it was closed."),
     )
     reorganisation_note = models.CharField(_("reorganisation decision"), max_length=255, blank=True)
+    reorganisation_note_en, reorganisation_note_ru = translations_of(_("reorganisation decision"))
+    # The name in the cases the reports' sentences need (core.declension), suggested from its regular endings when
+    # left blank and kept as the board writes them.
+    name_genitive = models.CharField(
+        _("name in the genitive"),
+        max_length=255,
+        blank=True,
+        help_text=_("Whose? (kā?) e.g. “Daugavpils Centra vidusskolas”. Left blank, it is suggested from the name."),
+    )
+    name_dative = models.CharField(
+        _("name in the dative"),
+        max_length=255,
+        blank=True,
+        help_text=_("To whom? (kam?) e.g. “Daugavpils Centra vidusskolai”. Left blank, it is suggested from the name."),
+    )
+    name_locative = models.CharField(
+        _("name in the locative"),
+        max_length=255,
+        blank=True,
+        help_text=_("Where? (kur?) e.g. “Daugavpils Centra vidusskolā”. Left blank, it is suggested from the name."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     search_name = LatvianKeyField(sources=["name", "short_name"], kind="search", max_length=340)
     sort_name = LatvianKeyField(sources=["name"])
@@ -153,6 +175,36 @@ class Institution(LatvianKeysMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def from_db(cls, db: Any, field_names: Any, values: Any) -> Institution:
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_name = str(instance.__dict__.get("name") or "")
+        return instance
+
+    def fill_name_cases(self) -> None:
+        """The name's cases suggested where blank, and again where the name changed and a case still held the old
+        name's suggestion (a form the board wrote itself stays)."""
+        previous = getattr(self, "_loaded_name", None)
+        old = suggest_cases(previous) if previous and previous != self.name else None
+        new = suggest_cases(self.name)
+        for case in CASES:
+            field = f"name_{case}"
+            current = getattr(self, field)
+            if not current or (old is not None and current == getattr(old, case)):
+                setattr(self, field, getattr(new, case))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_name_cases()
+        fields = kwargs.get("update_fields")
+        if fields is not None and "name" in fields:
+            kwargs["update_fields"] = {*fields, *(f"name_{case}" for case in CASES)}
+        super().save(*args, **kwargs)
+        self._loaded_name = self.name
+
+    def name_in(self, case: str) -> str:
+        """The name in `case` (genitive, dative or locative) as kept, or suggested when not kept yet."""
+        return str(getattr(self, f"name_{case}") or getattr(suggest_cases(self.name), case))
 
     def get_absolute_url(self) -> str:
         return reverse("registry:institution_detail", args=[self.pk])
