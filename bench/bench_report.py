@@ -1,6 +1,8 @@
-"""Benchmark of the readiness report on the national synthetic set: the figures, then each file format.
+"""Benchmark of the readiness report on the national synthetic set: the figures, then each file format; or, with
+`--data demo`, its PDF against its HTML on the demonstration data.
 
     .venv/bin/python bench/bench_report.py --db sqlite|postgres [--scale national] [--keep]
+    .venv/bin/python bench/bench_report.py --db sqlite|postgres --data demo [--runs 5] [--keep] [--reuse]
 
 Builds the set into its own database (SQLite: var/bench/report-national.sqlite3; PostgreSQL: database
 `eduboard_bench_report` on 127.0.0.1:5432, dropped and created again): the registry's synthetic country
@@ -10,6 +12,17 @@ so that every section of the report is full; runs `ANALYZE`, then measures
 of 3 each), and
 prints a table against the targets (issue: all figures under 3 s, the PDF under 8 s, on both databases); the
 figures are also written to var/bench/report-results-<db>.json. See docs/performance.md.
+
+`--data demo` (issue 40: the PDF builds in at most 3 times its HTML's time) loads the demonstration data into its
+own database (SQLite: var/bench/report-demo.sqlite3; PostgreSQL: `eduboard_bench_report_demo`; `--reuse` takes the
+one a `--keep` run left) and builds the report as of 20 August 2024 with seed 002's dates of its own (as
+`manage.py build_report readiness --as-of 2024-08-20 --general-as-of 2024-08-19 --staff-as-of 2024-08-19
+--money-as-of 2024-08-14` does) as HTML and as PDF, in Latvian: one build of each first (the imports of matplotlib
+and WeasyPrint; reported, not counted), then `--runs` of each, interleaved, the order switching every run. A build
+is what the command does after Django starts: the figures (`readiness_content`, nothing cached), the charts drawn
+anew (as in a new process) and the file rendered. The medians of wall and CPU seconds, the figures' and the
+rendering's shares, and the PDF's time over the HTML's (the ratio of the medians, and the median of each run's
+ratio); results in var/bench/report-demo-<db>.json.
 """
 
 from __future__ import annotations
@@ -19,6 +32,7 @@ import json
 import os
 import random
 import statistics
+import time
 from datetime import date, datetime
 from typing import Any
 
@@ -33,6 +47,12 @@ AS_OF = date(2024, 10, 1)
 RUNS = 3
 FIGURES_TARGET_S = 3.0  # all figures (`build_readiness`), warm median
 PDF_TARGET_S = 8.0  # the PDF, median
+DEMO_SQLITE_PATH = BENCH_DIR / "report-demo.sqlite3"
+DEMO_PG_NAME = "eduboard_bench_report_demo"
+DEMO_AS_OF = date(2024, 8, 20)  # seed 002's report: the figures of 20 August, some areas' of days before
+DEMO_DATES = {"general": date(2024, 8, 19), "staff": date(2024, 8, 19), "money": date(2024, 8, 14)}
+DEMO_RUNS = 5
+RATIO_TARGET = 3.0  # the PDF's build at most 3 times the HTML's (issue 40)
 
 
 def bench_figures() -> dict[str, Any]:
@@ -86,12 +106,135 @@ def bench_files(content: dict[str, Any]) -> dict[str, Any]:
     return results
 
 
+def build_once(fmt: str) -> dict[str, Any]:
+    """The demonstration report built as `fmt` as a new process builds it: its figures, its charts, its file."""
+    from eduboard.reports.charts import forget_drawn_charts
+    from eduboard.reports.renderers import render_report
+    from eduboard.reports.selectors import readiness_content
+    from eduboard.reports.services import clean_dates
+
+    forget_drawn_charts()
+    wall, cpu = time.perf_counter(), time.process_time()
+    content = readiness_content(
+        as_of=DEMO_AS_OF, visible_to=WHOLE_CITY, dates=clean_dates(as_of=DEMO_AS_OF, dates=dict(DEMO_DATES))
+    )
+    content_wall, content_cpu = time.perf_counter() - wall, time.process_time() - cpu
+    data = render_report(content, {}, fmt=fmt, language="lv")
+    return {
+        "wall_s": time.perf_counter() - wall,
+        "cpu_s": time.process_time() - cpu,
+        "content_wall_s": content_wall,
+        "content_cpu_s": content_cpu,
+        "bytes": len(data),
+        "data": data,
+    }
+
+
+def bench_demo_ratio(runs: int) -> dict[str, Any]:
+    """The report built as HTML and as PDF: one build of each (imports), then `runs` of each, interleaved."""
+    import io
+
+    import pikepdf
+
+    first = {fmt: build_once(fmt) for fmt in ("html", "pdf")}
+    builds: dict[str, list[dict[str, Any]]] = {"html": [], "pdf": []}
+    for run in range(runs):
+        for fmt in ("html", "pdf") if run % 2 == 0 else ("pdf", "html"):
+            builds[fmt].append(build_once(fmt))
+            print(f"  run {run + 1} {fmt}: {builds[fmt][-1]['wall_s']:.2f} s", flush=True)
+    results: dict[str, Any] = {"runs": runs}
+    for fmt, done in builds.items():
+        (BENCH_DIR / f"report-demo.{fmt}").write_bytes(done[-1]["data"])
+        results[fmt] = {
+            key: statistics.median(build[key] for build in done)
+            for key in ("wall_s", "cpu_s", "content_wall_s", "content_cpu_s")
+        }
+        results[fmt].update(
+            min_s=min(build["wall_s"] for build in done),
+            max_s=max(build["wall_s"] for build in done),
+            bytes=done[-1]["bytes"],
+            first_wall_s=first[fmt]["wall_s"],
+        )
+    results["pdf"]["pages"] = len(pikepdf.open(io.BytesIO(builds["pdf"][-1]["data"])).pages)
+    results["ratio_wall"] = results["pdf"]["wall_s"] / results["html"]["wall_s"]
+    results["ratio_cpu"] = results["pdf"]["cpu_s"] / results["html"]["cpu_s"]
+    results["ratio_per_run"] = statistics.median(
+        pdf["wall_s"] / html["wall_s"] for html, pdf in zip(builds["html"], builds["pdf"], strict=True)
+    )
+    return results
+
+
+def main_demo(args: argparse.Namespace) -> None:
+    """`--data demo`: the report's PDF against its HTML on the demonstration data."""
+    reuse = args.reuse and (DEMO_SQLITE_PATH.exists() if args.db == "sqlite" else True)
+    url = (
+        f"sqlite:///{DEMO_SQLITE_PATH}"
+        if reuse and args.db == "sqlite"
+        else f"postgres://postgres@127.0.0.1:5432/{DEMO_PG_NAME}"
+        if reuse
+        else fresh_database(args.db, sqlite_path=DEMO_SQLITE_PATH, pg_name=DEMO_PG_NAME)
+    )
+    setup_django(url)
+    from django.core.management import call_command
+    from django.db import connections
+
+    results: dict[str, Any] = {
+        "db": args.db,
+        "database": database_version(args.db),
+        "data": "demo",
+        "date": datetime.now().astimezone().isoformat(timespec="seconds"),
+        "machine": machine(),
+    }
+    print(f"== {results['database']} on {results['machine']}")
+    call_command("migrate", verbosity=0)
+    if not reuse:
+        print("loading the demonstration data …", flush=True)
+        with open(os.devnull, "w") as quiet:
+            call_command("load_demo", stdout=quiet)
+    results["load_average_before"] = _load_average()
+    print(f"building the report as HTML and as PDF, {args.runs} runs each …", flush=True)
+    results["builds"] = bench_demo_ratio(args.runs)
+    results["load_average_after"] = _load_average()
+    (BENCH_DIR / f"report-demo-{args.db}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    builds = results["builds"]
+    print(
+        f"load average (1, 5, 15 min): before {results['load_average_before']}, after {results['load_average_after']}"
+    )
+    for fmt in ("html", "pdf"):
+        run = builds[fmt]
+        print(
+            f"{fmt}: median {run['wall_s']:.2f} s (min {run['min_s']:.2f}, max {run['max_s']:.2f}; "
+            f"CPU {run['cpu_s']:.2f} s; figures {run['content_wall_s']:.2f} s, the rest rendering), "
+            f"first build {run['first_wall_s']:.2f} s, "
+            f"{run['bytes'] / 1024:.0f} KiB" + (f", {run['pages']} pages" if "pages" in run else "")
+        )
+    ratio = builds["ratio_wall"]
+    print(
+        f"PDF / HTML: {ratio:.2f} (CPU {builds['ratio_cpu']:.2f}; median of each run's ratio "
+        f"{builds['ratio_per_run']:.2f})"
+    )
+    print(f"target: PDF at most {RATIO_TARGET:.0f} × HTML: {ratio:.2f}, {'met' if ratio <= RATIO_TARGET else 'MISSED'}")
+    if not args.keep:
+        connections.close_all()
+        drop_database(args.db, sqlite_path=DEMO_SQLITE_PATH, pg_name=DEMO_PG_NAME)
+        for fmt in ("html", "pdf"):
+            (BENCH_DIR / f"report-demo.{fmt}").unlink(missing_ok=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
+    parser.add_argument(
+        "--data", choices=["national", "demo"], default="national", help="the synthetic country, or the demo's city"
+    )
     parser.add_argument("--scale", choices=["national", "city", "small"], default="national")
+    parser.add_argument("--runs", type=int, default=DEMO_RUNS, help="--data demo: builds of each format (default 5)")
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database and files afterwards")
+    parser.add_argument("--reuse", action="store_true", help="--data demo: use the database an earlier --keep left")
     args = parser.parse_args()
+    if args.data == "demo":
+        main_demo(args)
+        return
 
     setup_django(fresh_database(args.db, sqlite_path=SQLITE_PATH, pg_name=PG_NAME))
     from django.core.management import call_command

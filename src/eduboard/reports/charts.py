@@ -3,6 +3,10 @@
 The page draws the same charts in the browser (Chart.js); documents get images because WeasyPrint and
 Word do not run scripts. matplotlib's Agg backend is used, with no window and no global pyplot state,
 so charts can be drawn from several threads.
+
+An SVG chart keeps its labels as text (`svg.fonttype: none`), in the documents' font (DejaVu Sans), instead of
+one path per glyph: WeasyPrint spent most of a PDF's time drawing those glyph paths (a `<use>` of a parsed
+path for every letter of every label), and as text the labels can be searched and read aloud, in the PDF too.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ matplotlib.use("Agg")
 from matplotlib.figure import Figure
 
 from eduboard.reports.present import Chart
+
+matplotlib.rcParams["svg.fonttype"] = "none"  # labels as text, not glyph paths (see above); SVG output only
 
 PALETTE = ["#1565c0", "#ef6c00", "#2e7d32", "#6a1b9a", "#c62828", "#00838f"]
 MAX_BARS = 20
@@ -68,6 +74,12 @@ def _drawn(
     return out.getvalue()
 
 
+def forget_drawn_charts() -> None:
+    """Forget the charts drawn so far in this process: a benchmark times each build as a new process makes it."""
+    _drawn.cache_clear()
+
+
 def chart_data_uri(chart: Chart) -> str:
-    """The chart as an SVG data URI, for an <img> in the PDF's or the HTML file's page."""
+    """The chart as an SVG data URI, for an <img> in the HTML file's page (the PDF's page gets the SVG itself:
+    `renderers.print_presentation`)."""
     return "data:image/svg+xml;base64," + base64.b64encode(chart_image(chart, fmt="svg")).decode("ascii")

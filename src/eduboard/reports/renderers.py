@@ -6,9 +6,13 @@ row by row on the XML (never through `Table.cells` or `Table.cell()`, which are 
 
 from __future__ import annotations
 
+import gc
 import io
+import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -22,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from eduboard.core.exports import XLSX_DATE_FORMAT
 from eduboard.reports.charts import chart_data_uri, chart_image
-from eduboard.reports.present import Cell, Figure, Presentation, Table, present
+from eduboard.reports.present import Block, Cell, Figure, Presentation, Table, present
 
 FORMATS = {
     "html": "text/html; charset=utf-8",
@@ -103,14 +107,130 @@ def render_html(presentation: Presentation) -> bytes:
     return document_html(presentation, for_print=False).encode("utf-8")
 
 
+# --- PDF
+
+# The PDF's text column (report_document.html: A4, 1.8 cm side margins) and its tables' type (9 pt; a cell padded
+# 5 px each side, its border 1 px), in points: what the columns of the PDF's tables are measured against. The
+# padding has a point of room, as Pango's widths of a word may differ from PIL's by a hair.
+PRINT_WIDTH = (21.0 - 2 * 1.8) / 2.54 * 72
+PRINT_TABLE_SIZE = 9.0
+PRINT_CELL_PADDING = (5 + 5 + 1) * 0.75 + 1.0
+CHART_URL = "eduboard-chart:"  # the print page's charts: served to WeasyPrint by `_chart_fetcher`, never a file
+# WeasyPrint (Pango, Unicode's line breaking) breaks after a hyphen only before a letter: DEMO-2024-1-LV01 breaks
+# after "1-", never inside "DEMO-2024-1-"; fewer places than Word, which breaks after every hyphen (`words`).
+PRINT_HYPHEN_BREAK = re.compile(r"(?<=\w[-\u2010\u2013])(?=[^\W\d_])")
+
+
+def print_words(text: str) -> list[str]:
+    """The pieces of `text` that never break across lines in the PDF: words, and a hyphenated word's parts that
+    start with a letter."""
+    return [piece for word in WORD_GAP.split(text) for piece in PRINT_HYPHEN_BREAK.split(word) if piece]
+
+
+@dataclass
+class PrintedTable(Table):
+    """A table as the PDF lays it out: its columns' widths (percent of the text column) measured beforehand, or
+    none (WeasyPrint then measures the cells itself)."""
+
+    widths: list[str] = field(default_factory=list)
+
+
+def print_column_widths(table: Table) -> list[str]:
+    """The widths of `table`'s columns in the PDF, as percents of its text column ("12.345"), or [] when its words
+    cannot all stand whole at the tables' type size.
+
+    WeasyPrint's automatic table layout shapes the text of every cell twice more (its narrowest and widest
+    widths) before it lays the table out; with the widths given (the same rule as the DOCX's: no column narrower
+    than its longest word, the header and the total bold, a number on one line) it lays each cell out once.
+    """
+    rows = [(row, False) for row in table.rows] + ([(table.total, True)] if table.total else [])
+    texts = [
+        [
+            (column, True, False),
+            *((row[index].text, bold, row[index].numeric) for row, bold in rows if index < len(row)),
+        ]
+        for index, column in enumerate(table.columns)
+    ]
+    widths = fitting_widths(texts, PRINT_WIDTH, PRINT_TABLE_SIZE, padding=PRINT_CELL_PADDING, split=print_words)
+    if not widths:
+        return []
+    return [f"{100 * width / sum(widths):.3f}" for width in widths]
+
+
+def print_presentation(presentation: Presentation) -> tuple[Presentation, dict[str, bytes]]:
+    """The report as the PDF draws it (a copy: `presentation` is left as it was): every table with its column
+    widths, every chart an SVG image by URL (`CHART_URL`); returns it and the SVGs by URL.
+
+    The SVGs are handed to WeasyPrint as they are, not as data URIs in the page, whose HTML parser would read
+    every character of them."""
+    charts: dict[str, bytes] = {}
+
+    def printed(block: Block) -> Block:
+        table = block.table
+        if table is None:
+            return block
+        chart = table.chart
+        if chart is not None:
+            url = f"{CHART_URL}{len(charts)}"
+            charts[url] = chart_image(chart, fmt="svg")
+            chart = replace(chart, image=url)
+        values = {name.name: getattr(table, name.name) for name in fields(Table)}
+        values["chart"] = chart
+        return replace(block, table=PrintedTable(**values, widths=print_column_widths(table)))
+
+    sections = [
+        replace(section, blocks=[printed(block) for block in section.blocks]) for section in presentation.sections
+    ]
+    return replace(presentation, sections=sections), charts
+
+
+def _chart_fetcher(charts: dict[str, bytes]) -> Any:
+    """WeasyPrint's URL fetcher, answering the print page's chart URLs with their SVG; any other URL as before."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ChartFetcher(URLFetcher):
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            if url in charts:
+                return URLFetcherResponse(url, charts[url], {"Content-Type": "image/svg+xml"})
+            return super().fetch(url, headers)
+
+    return ChartFetcher()
+
+
+@contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Python's cycle collector leaves the objects made before alone while WeasyPrint lays the report out.
+
+    WeasyPrint makes millions of short-lived objects, so the collector runs hundreds of times during one PDF, and
+    each of its full passes walked every object of the process (Django, the figures, matplotlib: some 360,000),
+    about a seventh of the PDF's time. Frozen (`gc.freeze`), they are skipped until `gc.unfreeze` hands them back,
+    however the rendering ends; the objects WeasyPrint makes are collected as before.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def print_document(presentation: Presentation) -> Any:
+    """The report laid out in pages by WeasyPrint (its `Document`), from `presentation` as a PDF shows it: tables
+    cut to their first rows (`Presentation.for_reading`), their columns measured, the charts as SVG."""
+    from weasyprint import HTML
+
+    printed, charts = print_presentation(presentation.for_reading())
+    page = document_html(printed, for_print=True)
+    with _older_objects_frozen():
+        html = HTML(string=page, base_url=str(settings.BASE_DIR), url_fetcher=_chart_fetcher(charts))
+        return html.render(pdf_variant="pdf/ua-1")
+
+
 def render_pdf(presentation: Presentation) -> bytes:
     """A tagged PDF (PDF/UA-1): headings (and bookmarks), page numbers in the footer, tables that repeat their
     header; its language is the report's, its title, author and dates are in its metadata (and XMP)."""
-    from weasyprint import HTML
-
-    presentation = presentation.for_reading()
-    html = HTML(string=document_html(presentation, for_print=True), base_url=str(settings.BASE_DIR))
-    pdf: bytes = html.write_pdf(pdf_variant="pdf/ua-1")
+    document = print_document(presentation)
+    with _older_objects_frozen():
+        pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
     return pdf
 
 
@@ -159,17 +279,36 @@ def column_widths(
     No column is narrower than its longest word (so no word breaks inside a cell); the rest of the width is
     shared in proportion to how much more each column's longest text would need to stand on one line.
     """
+    texts = [
+        [(header, True, False), *((row[index], False, False) for row in rows if index < len(row))]
+        for index, header in enumerate(columns)
+    ]
+    return fitting_widths(texts, available, size, padding=CELL_PADDING)
+
+
+def fitting_widths(
+    columns: Sequence[Sequence[tuple[str, bool, bool]]],
+    available: float,
+    size: float,
+    *,
+    padding: float,
+    split: Callable[[str], list[str]] = words,
+) -> list[float] | None:
+    """`column_widths` of columns given as their texts (text, bold, whole: a text that never breaks, a number
+    on the PDF's page), each cell padded by `padding` points, a text broken into the pieces `split` gives."""
     least: list[float] = []
     wanted: list[float] = []
-    for index, header in enumerate(columns):
-        texts = [(header, True), *((row[index], False) for row in rows if index < len(row))]
-        pieces = [(word, bold) for text, bold in texts for word in words(text)]
+    for texts in columns:
+        pieces = [(piece, bold) for text, bold, whole in texts for piece in ([text.strip()] if whole else split(text))]
         longest_word = max((text_width(word, size, bold=bold) for word, bold in pieces), default=0.0)
-        longest_text = max((text_width(text.strip(), size, bold=bold) for text, bold in texts), default=0.0)
-        least.append(longest_word + CELL_PADDING)
-        wanted.append(max(longest_text, longest_word) + CELL_PADDING)
+        longest_text = max((text_width(text.strip(), size, bold=bold) for text, bold, _whole in texts), default=0.0)
+        least.append(longest_word + padding)
+        wanted.append(max(longest_text, longest_word) + padding)
     if sum(least) > available:
         return None
+    if math.isinf(available):
+        # No limit (a table's natural widths, asked for when nothing fits): each column as wide as it wants.
+        return wanted
     if sum(wanted) <= available:
         return [width * available / sum(wanted) for width in wanted]
     spare = available - sum(least)
@@ -329,6 +468,8 @@ def render_docx(presentation: Presentation) -> bytes:
                 document.add_heading(block.text, level=block.level)
             elif block.type == "paragraph" and block.text:
                 document.add_paragraph(block.text)
+                for line in block.lines:
+                    document.add_paragraph(line, style="List Bullet")
             elif block.type == "note":
                 document.add_paragraph(block.text, style="Intense Quote")
             elif block.type == "narrative":
