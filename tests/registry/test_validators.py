@@ -98,6 +98,15 @@ def test_programme_code_not_of_eight_digits_is_refused(code: str) -> None:
     assert refusal_code(validate_programme_code, code, level="basic", special_needs="none") == "invalid_programme_code"
 
 
+def test_a_vocational_codes_fifth_digit_is_its_field_of_education_not_a_special_programme() -> None:
+    """Seed 003's "Transporta pārvadājumu komercdarbinieks", 33345121: field 345 (business and administration)."""
+    validate_programme_code("33345121", level="vocational", special_needs="none")
+    # The same digits in a general secondary code still say "special programme".
+    assert refusal_code(validate_programme_code, "31015611", level="secondary", special_needs="none") == (
+        "special_code_without_category"
+    )
+
+
 def test_interest_programme_may_carry_any_eight_digit_municipal_code() -> None:
     validate_programme_code("99999999", level="interest", special_needs="none")
     validate_programme_code("20105011", level="interest", special_needs="none")

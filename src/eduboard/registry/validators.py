@@ -57,8 +57,8 @@ def validate_programme_code(code: str, *, level: str, special_needs: str) -> Non
 
     8 digits; digits 1–2 are the programme type and must fit the level (interest-education
     programmes carry the municipality's own 8-digit code, so any type is accepted for them);
-    a special programme has 5 as the fifth digit and its category as the sixth, and only a
-    special programme has 5 there.
+    a special programme of general education has 5 as the fifth digit and its category as the sixth, and only a
+    special programme has 5 there (a vocational code's fifth digit is part of its field of education).
     """
     if not _PROGRAMME_CODE.fullmatch(code):
         raise ValidationError(
@@ -80,6 +80,10 @@ def validate_programme_code(code: str, *, level: str, special_needs: str) -> Non
                 code="programme_type_level_mismatch",
                 params={"type": code[:2], "level": level},
             )
+    if level == "vocational":
+        # A vocational code's digits 3–5 are the field of education (33345121: 345, business and administration),
+        # so its fifth digit says nothing about special needs: the rule below is general education's.
+        return
     is_special_code = code[4] == "5"
     if special_needs == "none":
         if is_special_code and level != "interest":
