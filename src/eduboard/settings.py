@@ -416,6 +416,17 @@ BOARD_NAME = os.environ.get("BOARD_NAME", "Daugavpils pilsētas Izglītības pā
 BOARD_NAME_GENITIVE = os.environ.get("BOARD_NAME_GENITIVE", "Daugavpils pilsētas Izglītības pārvaldes")
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Daugavpils valstspilsētas pašvaldības dome")
 COUNCIL_NAME_GENITIVE = os.environ.get("COUNCIL_NAME_GENITIVE", "Daugavpils valstspilsētas pašvaldības domes")
+# The same names in the English and Russian reports (core.board_names reads them all; a blank genitive is the name).
+BOARD_NAME_EN = os.environ.get("BOARD_NAME_EN", "Daugavpils City Education Board")
+BOARD_NAME_GENITIVE_EN = os.environ.get("BOARD_NAME_GENITIVE_EN", "")
+COUNCIL_NAME_EN = os.environ.get("COUNCIL_NAME_EN", "Daugavpils State City Council")
+COUNCIL_NAME_GENITIVE_EN = os.environ.get("COUNCIL_NAME_GENITIVE_EN", "")
+BOARD_NAME_RU = os.environ.get("BOARD_NAME_RU", "Управление образования города Даугавпилс")
+BOARD_NAME_GENITIVE_RU = os.environ.get("BOARD_NAME_GENITIVE_RU", "Управления образования города Даугавпилс")
+COUNCIL_NAME_RU = os.environ.get("COUNCIL_NAME_RU", "Дума самоуправления государственного города Даугавпилс")
+COUNCIL_NAME_GENITIVE_RU = os.environ.get(
+    "COUNCIL_NAME_GENITIVE_RU", "Думы самоуправления государственного города Даугавпилс"
+)
 # The board's own municipality, as names appear in files (any case).
 HOME_MUNICIPALITY_NAMES = env_list("HOME_MUNICIPALITY_NAMES", "Daugavpils,Daugavpils valstspilsēta,Daugavpils pilsēta")
 

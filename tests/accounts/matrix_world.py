@@ -61,9 +61,14 @@ from eduboard.quality.models import (
     ExamResult,
     ExamSitting,
     Framework,
+    GraduateEmployment,
     HeadEvaluation,
+    Inspection,
+    InterestParticipation,
     LearnerResult,
     ObservationForm,
+    QualificationExamResult,
+    Recommendation,
     UnifiedSchoolStatus,
 )
 from eduboard.registry.models import (
@@ -180,6 +185,21 @@ def build_world() -> World:
                 issued_on=date(2024, 8, 1),
             )
             for number, where in ((1, a), (2, b))
+        )
+    )
+    from eduboard.interest.models import FestivalParticipation
+
+    pairs["festivalparticipation"] = Pair(
+        *(
+            FestivalParticipation.objects.create(
+                festival=f"Svētki {tag[where]}",
+                year=2025,
+                institution=where,
+                kind="dance_group",
+                collectives=2,
+                participants=40,
+            )
+            for where in (a, b)
         )
     )
     learner_a = person(Learner, "Anna", "Zinātne", date(2017, 3, 1), birth_date=date(2017, 3, 1))
@@ -575,6 +595,25 @@ def build_world() -> World:
             )
             for where in (a, b)
         )
+    )
+    # the self-assessment report's tables (issue 40): a row of each in A and in B, named with the tag
+    pairs["qualificationexamresult"] = Pair(
+        *(QualificationExamResult.objects.create(institution=w, school_year=year, qualification=tag[w]) for w in (a, b))
+    )
+    pairs["interestparticipation"] = Pair(
+        *(InterestParticipation.objects.create(institution=w, school_year=year, activity=tag[w], participants=3)
+          for w in (a, b))
+    )  # fmt: skip
+    pairs["graduateemployment"] = Pair(
+        *(GraduateEmployment.objects.create(institution=w, school_year=year, programme_name=tag[w], qualification="Q")
+          for w in (a, b))
+    )  # fmt: skip
+    pairs["inspection"] = Pair(
+        *(Inspection.objects.create(institution=w, address=tag[w], body="health", issued_on=date(2020, 6, 1))
+          for w in (a, b))
+    )  # fmt: skip
+    pairs["recommendation"] = Pair(
+        *(Recommendation.objects.create(institution=w, given_on=date(2021, 12, 1), follow_up=tag[w]) for w in (a, b))
     )
     head_a = person(StaffMember, "Vilis", "Vadītājs", date(1970, 1, 5), user=users[Role.INSTITUTION_HEAD])
     head_b_person = person(StaffMember, "Vera", "Vadītāja", date(1971, 2, 6))

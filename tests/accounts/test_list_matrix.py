@@ -90,6 +90,9 @@ LIST_PAGES: dict[str, ListPage] = {
     "interest:municipal_licence_list": ListPage(
         "municipallicence", "registry.view_municipallicence", lambda m: m.number, CSV
     ),
+    "interest:festival_list": ListPage(
+        "festivalparticipation", "interest.view_festivalparticipation", lambda f: f.festival, CSV
+    ),
     "people:staff_list": ListPage("staffmember", "people.view_staffmember", last_name, CSV),
     "people:vacancy_list": ListPage("vacancy", "people.view_vacancy", lambda v: v.subject, CSV),
     # who lacks a required training: the heads of A and B (their teachers have theirs)
@@ -102,6 +105,20 @@ LIST_PAGES: dict[str, ListPage] = {
     "quality:exam_result_list": ListPage("examresult", "quality.view_examresult", institution_name, CSV),
     "quality:self_assessment_list": ListPage("selfassessment", "quality.view_selfassessment", institution_name, CSV),
     "quality:accreditation_list": ListPage("accreditation", "quality.view_accreditation", institution_name, CSV),
+    # the self-assessment report's tables (issue 40), read with the self-assessment
+    "quality:qualification_exam_list": ListPage(
+        "qualificationexamresult", "quality.view_selfassessment", lambda r: r.qualification, BOTH
+    ),
+    "quality:interest_participation_list": ListPage(
+        "interestparticipation", "quality.view_selfassessment", lambda r: r.activity, CSV
+    ),
+    "quality:graduate_employment_list": ListPage(
+        "graduateemployment", "quality.view_selfassessment", lambda r: r.programme_name, CSV
+    ),
+    "quality:inspection_list": ListPage("inspection", "quality.view_selfassessment", lambda r: r.address, CSV),
+    "quality:recommendation_list": ListPage(
+        "recommendation", "quality.view_selfassessment", lambda r: r.follow_up, CSV
+    ),
     # a pupil of A and one of B below the threshold in the world's monitoring test (its year asked for)
     "quality:support_list": ListPage(
         "learnerresult",
@@ -239,6 +256,7 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "registry:queue_register": "a form for a new row",
     "interest:club_add": "a form for a new row",
     "interest:municipal_licence_add": "a form for a new row",
+    "interest:festival_add": "a form for a new row",
     "people:staff_create": "a form for a new row",
     "people:vacancy_create": "a form for a new row",
     "finance:allocation_create": "a form for a new row",
@@ -250,6 +268,11 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "quality:observation_create": "a form for a new row",
     "quality:form_list": "the city's observation forms (reference data)",
     "quality:self_assessment_start": "a form for a new row: starts the viewer's own institution's self-assessment",
+    "quality:qualification_exam_new": "a form for a new row",
+    "quality:interest_participation_new": "a form for a new row",
+    "quality:graduate_employment_new": "a form for a new row",
+    "quality:inspection_new": "a form for a new row",
+    "quality:recommendation_new": "a form for a new row",
     "core:import_index": "the importers the user may run",
     "core:import_start": "names an importer (area and kind), not a row; the importer's permission decides",
     "core:import_template": "as core:import_start, and the file format",

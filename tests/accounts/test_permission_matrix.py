@@ -171,6 +171,12 @@ OBJECT_PAGES: dict[str, Page] = {
     "reports:self_assessment_file": Page(
         "selfassessment", "quality.view_selfassessment", "POST", extra={"fmt": "html"}, ok=REDIRECT
     ),
+    # the self-assessment report's tables: read with the self-assessment (a form, read-only without the right to change)
+    "quality:qualification_exam_edit": Page("qualificationexamresult", "quality.view_selfassessment"),
+    "quality:interest_participation_edit": Page("interestparticipation", "quality.view_selfassessment"),
+    "quality:graduate_employment_edit": Page("graduateemployment", "quality.view_selfassessment"),
+    "quality:inspection_edit": Page("inspection", "quality.view_selfassessment"),
+    "quality:recommendation_edit": Page("recommendation", "quality.view_selfassessment"),
     "quality:form_detail": Page("observationform", "quality.view_observationform"),
     "quality:form_revise": Page("observationform", "quality.add_observationform"),
     "assets:asset_detail": Page("asset", "assets.view_asset"),
@@ -209,6 +215,7 @@ OBJECT_PAGES: dict[str, Page] = {
     "competitions:team_check": Page("team", "competitions.change_team", "POST", ok=REDIRECT),
     "interest:club_edit": Page("club", "registry.view_club"),
     "interest:municipal_licence_edit": Page("municipallicence", "registry.change_municipallicence"),
+    "interest:festival_edit": Page("festivalparticipation", "interest.view_festivalparticipation"),
     "materials:material_detail": Page("material", "materials.view_material"),
     "materials:material_edit": Page("material", "materials.view_material"),
     "courses:course_detail": Page("course", "courses.view_course"),

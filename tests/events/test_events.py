@@ -161,18 +161,27 @@ def test_the_atom_feed_names_its_author_and_each_entrys_update() -> None:
 
 
 def test_section_ix_of_the_readiness_report_lists_the_school_years_events() -> None:
+    from django.utils import translation
+
+    from eduboard.reports.content import render_text
     from eduboard.reports.readiness import build_readiness
 
-    for first, title in (
-        ("2024-06-17", "Pašvērtējuma ziņojumi"),
-        ("2024-09-02", "Zinību diena"),
-        ("2025-09-01", "Nākamā gada Zinību diena"),
+    for first, title, english in (
+        ("2024-06-17", "Pašvērtējuma ziņojumi", ""),
+        ("2024-09-02", "Zinību diena", "Knowledge Day"),
+        ("2025-09-01", "Nākamā gada Zinību diena", ""),
     ):
-        Event.objects.create(title=title, starts_at=timezone.make_aware(datetime.fromisoformat(first)))
+        Event.objects.create(
+            title=title, title_en=english, starts_at=timezone.make_aware(datetime.fromisoformat(first))
+        )
     report = build_readiness(as_of=date(2024, 8, 19), visible_to=WHOLE_CITY)
     events = next(section for section in report["sections"] if section["key"] == "events")
     listed = next(block for block in events["blocks"] if block.get("key") == "events.list")
-    assert [row[:2] for row in listed["rows"]] == [
-        ["17.06.2024.", "Pašvērtējuma ziņojumi"],
-        ["02.09.2024.", "Zinību diena"],
-    ]
+
+    def rows(language: str) -> list[list[str]]:
+        with translation.override(language):
+            return [[render_text(cell) for cell in row[:2]] for row in listed["rows"]]
+
+    assert rows("lv") == [["17.06.2024.", "Pašvērtējuma ziņojumi"], ["02.09.2024.", "Zinību diena"]]
+    # An edition reads in English with the titles translated; one not translated stays as written.
+    assert rows("en") == [["17.06.2024.", "Pašvērtējuma ziņojumi"], ["02.09.2024.", "Knowledge Day"]]

@@ -54,11 +54,17 @@ pytestmark = pytest.mark.django_db
 
 # code: (name, pedagogical). `preschool_teacher` is the standard kind (made by a migration); the others are this
 # test's own, with plain ASCII names so that both databases order them alike.
+# code: (name, pedagogical, English name, Russian name); a blank translation reads as the Latvian name
 POSITIONS = {
-    "preschool_teacher": ("Pirmsskolas izglītības skolotājs", True),
-    "fig_teacher": ("Alpha teacher", True),
-    "fig_aide": ("Beta aide", False),
-    "fig_therapist": ("Gamma therapist", True),
+    "preschool_teacher": (
+        "Pirmsskolas izglītības skolotājs",
+        True,
+        "Preschool teacher",
+        "Учитель дошкольного образования",
+    ),
+    "fig_teacher": ("Alpha teacher", True, "", "Альфа-учитель"),
+    "fig_aide": ("Beta aide", False, "Beta aide (en)", ""),
+    "fig_therapist": ("Gamma therapist", True, "", ""),
 }
 GENERAL_SCHOOLS = {InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM}
 FTES = [Decimal("0.1"), Decimal("0.333"), Decimal("0.5"), Decimal("1"), Decimal("1.25"), Decimal("3.221")]
@@ -199,11 +205,10 @@ def store(world: PeopleWorld) -> dict[int, int]:
     codes = PersonalCodes()
     institutions = create_institutions(world.institutions)
     positions = {}
-    for code, (name, pedagogical) in POSITIONS.items():
-        positions[code], _created = PositionKind.objects.get_or_create(
-            code=code, defaults={"name": name, "is_pedagogical": pedagogical}
+    for code, (name, pedagogical, english, russian) in POSITIONS.items():
+        positions[code], _created = PositionKind.objects.update_or_create(
+            code=code, defaults={"name": name, "is_pedagogical": pedagogical, "name_en": english, "name_ru": russian}
         )
-        assert (positions[code].name, positions[code].is_pedagogical) == (name, pedagogical)
     staff = {
         person: StaffMember.objects.create(
             personal_code=codes.for_birth_date(date(1980, 1, 1) + timedelta(days=person)),
@@ -301,6 +306,12 @@ def expected_people_stats(world: PeopleWorld, as_of: date, staff_ids: dict[int, 
             {
                 "position": v.position,
                 "position_name": POSITIONS[v.position][0],
+                # in each language, the Latvian where a translation is blank
+                "position_names": {
+                    "lv": POSITIONS[v.position][0],
+                    "en": POSITIONS[v.position][2] or POSITIONS[v.position][0],
+                    "ru": POSITIONS[v.position][3] or POSITIONS[v.position][0],
+                },
                 "subject": v.subject,
                 "fte": fte3(v.fte),
                 "published_on": v.published_on.isoformat() if v.published_on else None,

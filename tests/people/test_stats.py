@@ -328,6 +328,11 @@ def test_open_vacancies_are_grouped_by_registration_number_with_positions_and_ft
         {
             "position": "preschool_teacher",
             "position_name": "Pirmsskolas izglītības skolotājs",
+            "position_names": {  # the shipped translations (people.reference_texts)
+                "lv": "Pirmsskolas izglītības skolotājs",
+                "en": "Preschool teacher",
+                "ru": "Учитель дошкольного образования",
+            },
             "subject": "",
             "fte": Decimal("3.221"),
             "published_on": "2024-08-05",

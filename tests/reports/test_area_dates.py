@@ -72,7 +72,7 @@ def test_without_dates_of_their_own_the_money_is_dated_by_the_last_spending_and_
     # Seed 002: "izlietojums uz 14.08.2024. sastāda EUR 172669,81": the demonstration's last payment up to the
     # report's date was made on 14.08.
     assert content["dates"] == {"general": "2024-08-20", "staff": "2024-08-20", "money": "2024-08-14"}
-    assert "uz 14.08.2024. sastāda 172 669,81 EUR" in text_of(content).replace("\xa0", " ")
+    assert "uz 14.08.2024. no tā izlietoti 172 669,81 EUR" in text_of(content).replace("\xa0", " ")
 
 
 def test_the_money_on_a_date_of_its_own_counts_the_spending_up_to_that_day(demo: None) -> None:
@@ -80,7 +80,7 @@ def test_the_money_on_a_date_of_its_own_counts_the_spending_up_to_that_day(demo:
     text = text_of(content).replace("\xa0", " ")
     # The general schools' state teaching-aids money: 48 250,00 + 61 419,81 + 39 000,00 spent by 10.08 (the
     # 14.08 payment of 24 000,00 not yet).
-    assert "uz 10.08.2024. sastāda 148 669,81 EUR" in text
+    assert "uz 10.08.2024. no tā izlietoti 148 669,81 EUR" in text
     assert content["dates"]["money"] == "2024-08-10"
 
 

@@ -43,4 +43,7 @@ def test_report_queries_do_not_grow_with_the_number_of_institutions() -> None:
     # added about a query each to the 75 before; none of them grows with the institutions (asserted above).
     # 90 later that day: the day of the last spending is now always looked up, for the areas' dates the content
     # states (content["dates"]). The bound catches a read per institution or group (dozens here), not one more.
-    assert city < 95
+    # 26 November 2026: seed 002's figures from data (issue 40, point 1) add a few reads of their own, each once:
+    # the festival, the posts by their terms, the published materials, the always-or-often shares, the monitoring
+    # by level, the threshold ahead and its cohort.
+    assert city < 105

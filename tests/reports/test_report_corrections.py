@@ -154,7 +154,7 @@ def test_each_programme_has_one_cost_labelled_and_a_sentence_on_the_computed_one
     assert not any(key.startswith("preschool.cost_per_learner/") and "Computed" in key for key in figures)
     latvian = " ".join(paragraphs(content, "preschool", "lv"))
     assert "Apstiprinātās viena izglītojamā kopējās izmaksas" in latvian and "diennakts grupā ir 474,09 EUR" in latvian
-    assert "542,91 EUR mēnesī, par 68,82 EUR vairāk nekā apstiprinātās izmaksas" in latvian
+    assert "542,91 EUR mēnesī – par 68,82 EUR vairāk nekā apstiprinātās izmaksas" in latvian
     assert "nosaka visam gadam iepriekš" in latvian
     english = " ".join(paragraphs(content, "preschool", "en"))
     assert "542.91 EUR a month, 68.82 EUR more than the approved cost" in english

@@ -55,6 +55,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Preschool queue"), "registry:queue", "registry.view_queueentry"),
             (_("Registry statistics"), "registry:stats", "registry.view_institution"),
             (_("Interest education"), "interest:interest_overview", "registry.view_group"),
+            (_("Festival participation"), "interest:festival_list", "interest.view_festivalparticipation"),
         ],
     ),
     (

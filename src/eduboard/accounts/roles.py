@@ -112,8 +112,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **centre_apps(READ),
         # The events calendar is shared: heads enter their institutions' events.
         "events.event": WRITE,
-        # Interest education: heads keep their clubs; the municipality's licences are the board's register.
+        # Interest education: heads keep their clubs and their collectives' festival participation; the
+        # municipality's licences are the board's register.
         "registry.municipallicence": READ,
+        "interest.festivalparticipation": WRITE,
         "reports": WRITE,
     },
     Role.INSTITUTION_STAFF: {
@@ -125,6 +127,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         **QUALITY_REFERENCE,
         **SELF_ASSESSMENT_READ,
         "events.event": READ,
+        "interest.festivalparticipation": READ,
         # Teachers read the centre's teaching materials (teachers-only ones too).
         "materials.material": READ,
         "materials.materialversion": READ,

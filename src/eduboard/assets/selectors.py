@@ -27,7 +27,7 @@ from eduboard.assets.rules import holds_same_kind
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer
-from eduboard.core.translated import localized
+from eduboard.core.translated import localized, texts_from
 from eduboard.finance.models import FundingSource
 from eduboard.registry.models import Enrolment, Group, Institution, Learner
 
@@ -213,18 +213,31 @@ def stocktake_result(*, stocktake: Stocktake) -> StocktakeResult:
 
 
 def assets_by_project(*, as_of: date, visible_to: Viewer) -> list[dict[str, Any]]:
-    """The devices held on the date by the project that paid for them: reference, title, kind, count (one query)."""
+    """The devices held on the date by the project that paid for them: reference, title, kind, count, and the kind's
+    code and the title in each language (`kind_code`, `titles`, for a report) (one query)."""
     rows = (
         Asset.objects.visible_to(visible_to)
         .filter(project__isnull=False)
         .filter(Q(acquired_on__isnull=True) | Q(acquired_on__lte=as_of))
         .exclude(status__in=(AssetStatus.LOST, AssetStatus.WRITTEN_OFF), status_since__lte=as_of)
         .annotate(kind_name=localized("kind__name", Asset))
-        .values_list("project__reference", "project__title", "kind_name")
+        .values_list(
+            "project__reference", "project__title", "kind_name", "kind__code", "project__title_en", "project__title_ru"
+        )
         .annotate(n=Count("pk"))
         .order_by("project__reference", "kind_name")
     )
-    return [{"reference": ref, "title": title, "kind": kind, "count": count} for ref, title, kind, count in rows]
+    return [
+        {
+            "reference": ref,
+            "title": title,
+            "kind": kind,
+            "count": count,
+            "kind_code": code,
+            "titles": texts_from(title, english, russian),
+        }
+        for ref, title, kind, code, english, russian, count in rows
+    ]
 
 
 def institution_resources(*, institution: Institution, as_of: date) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def decline_name(name: str, case: str) -> str:
     text = name.strip()
     if not text:
         return text
-    if text[0] in "\"“„«":
+    if text[0] in '"“„«':
         return text
     quoted = QUOTE.search(text)
     if quoted:

@@ -62,6 +62,18 @@ def text_in(obj: models.Model, field: str, language: str | None = None) -> str:
     return str(getattr(obj, latvian_column(obj, field)) or "")
 
 
+def texts_from(latvian: str, english: str = "", russian: str = "") -> dict[str, str]:
+    """A text in every language of TEXT_LANGUAGES from its three columns, the Latvian where one is blank: plain
+    data for what is written once and read in each language (a report's content)."""
+    latvian = latvian or ""
+    return {"lv": latvian, "en": english or latvian, "ru": russian or latvian}
+
+
+def texts_of(obj: models.Model, field: str) -> dict[str, str]:
+    """`obj`'s text `field` in every language (`texts_from` of its three columns)."""
+    return {code: text_in(obj, field, code) for code in TEXT_LANGUAGES}
+
+
 def localized(path: str, model: type[models.Model], language: str | None = None) -> Any:
     """A query expression for the text at `path` from `model` (e.g. "kind__name" from Asset: its kind's name) in
     the active language, the Latvian where it is blank: for `.values()` and annotations."""

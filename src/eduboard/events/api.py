@@ -21,8 +21,8 @@ class EventSerializer(ScopedModelSerializer):
     class Meta:
         model = Event
         fields = [
-            "id", "title", "kind", "starts_at", "ends_at", "all_day", "when_text", "place", "organiser", "audience",
-            "public", "version",
+            "id", "title", "title_en", "title_ru", "kind", "starts_at", "ends_at", "all_day", "when_text",
+            "when_text_en", "when_text_ru", "place", "organiser", "audience", "public", "version",
         ]  # fmt: skip
         read_only_fields = fields
 

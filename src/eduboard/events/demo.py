@@ -70,6 +70,56 @@ SEED_002_EVENTS = [
 ]
 
 
+#: The events' titles and dates as written, in English and Russian (Latvian → (English, Russian)).
+TRANSLATIONS = {
+    "Pirmsskolas izglītības iestāžu pašnovērtējuma ziņojumu iesniegšana Daugavpils pilsētas Izglītības pārvaldē": (
+        "Preschools submit their self-assessment reports to the Daugavpils City Education Board",
+        "Представление отчётов о самооценке дошкольных учреждений в Управление образования города Даугавпилс",
+    ),
+    "Skolu pašnovērtējuma ziņojumu iesniegšana Daugavpils pilsētas Izglītības pārvaldē": (
+        "Schools submit their self-assessment reports to the Daugavpils City Education Board",
+        "Представление отчётов о самооценке школ в Управление образования города Даугавпилс",
+    ),
+    "Izglītības iestāžu apsekošana un tehniskās gatavības pieņemšana": (
+        "Inspection of the education institutions and acceptance of their technical readiness",
+        "Обследование учебных заведений и приёмка их технической готовности",
+    ),
+    "Pedagogu Augusta konference": ("Teachers' August conference", "Августовская конференция педагогов"),
+    "Izglītības iestāžu vadītāju/direktoru darba sanāksme": (
+        "Working meeting of the heads/directors of education institutions",
+        "Рабочее совещание руководителей/директоров учебных заведений",
+    ),
+    "Izglītības iestāžu direktoru vietnieku izglītības jomā darba sanāksme": (
+        "Working meeting of the deputy directors for education",
+        "Рабочее совещание заместителей директоров по учебной работе",
+    ),
+    "Izglītības iestāžu vadītāju vietnieku pirmsskolas darba jautājumos darba sanāksme": (
+        "Working meeting of the deputy heads for preschool work",
+        "Рабочее совещание заместителей руководителей по вопросам дошкольной работы",
+    ),
+    "Zinību diena": ("Knowledge Day", "День знаний"),
+    "Administratīvā un metodiskā darba plānošana": (
+        "Planning of administrative and methodological work",
+        "Планирование административной и методической работы",
+    ),
+    "Skolotāju dienas pasākums": ("Teachers' Day event", "Мероприятие ко Дню учителя"),
+    "Izglītības iestāžu vadītāju/direktoru darba sanāksmes": (
+        "Working meetings of the heads/directors of education institutions",
+        "Рабочие совещания руководителей/директоров учебных заведений",
+    ),
+    "Izglītības iestāžu vadītāju/direktoru sarunas ar Daugavpils pilsētas Izglītības pārvaldi par individuālo "
+    "profesionālās darbības uzdevumu izpildes progresu": (
+        "Talks of the heads/directors of education institutions with the Daugavpils City Education Board on the "
+        "progress of their individual professional tasks",
+        "Беседы руководителей/директоров учебных заведений с Управлением образования города Даугавпилс о ходе "
+        "выполнения индивидуальных профессиональных задач",
+    ),
+    "Līdz 27.09.2024.": ("Until 27.09.2024", "До 27.09.2024"),
+    "27.09., 25.10., 29.11.2024.": ("27.09, 25.10, 29.11.2024", "27.09, 25.10, 29.11.2024"),
+    "2024. gada oktobris–novembris": ("October–November 2024", "октябрь–ноябрь 2024 года"),
+}
+
+
 def _day(text: str) -> datetime:
     return timezone.make_aware(datetime.fromisoformat(text))
 
@@ -81,10 +131,14 @@ def load(institutions: dict[str, Institution]) -> None:
     Event.objects.bulk_create(
         Event(
             title=title,
+            title_en=TRANSLATIONS.get(title, ("", ""))[0],
+            title_ru=TRANSLATIONS.get(title, ("", ""))[1],
             starts_at=_day(first),
             ends_at=_day(last) if last else None,
             all_day=True,
             when_text=when,
+            when_text_en=TRANSLATIONS.get(when, ("", ""))[0],
+            when_text_ru=TRANSLATIONS.get(when, ("", ""))[1],
             kind=kind,
             public=public,
             audience="izglītības iestāžu vadītāji un pedagogi",

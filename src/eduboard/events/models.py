@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import Viewer, institution_scope
+from eduboard.core.translated import translations_of
 from eduboard.registry.models import Institution, ScopedQuerySet
 
 
@@ -48,6 +49,7 @@ class EventQuerySet(ScopedQuerySet):
 
 class Event(TimeStampedModel):
     title = models.CharField(_("title"), max_length=255)
+    title_en, title_ru = translations_of(_("title"), max_length=255)  # where a report in English or Russian names it
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     all_day = models.BooleanField(_("whole days"), default=True, help_text=_("Dates only, no time of day."))
@@ -55,6 +57,7 @@ class Event(TimeStampedModel):
         _("when, as written"), max_length=120, blank=True,
         help_text=_("Where the dates read better in words (e.g. “27.09., 25.10., 29.11.2024.”); the report shows it."),
     )  # fmt: skip
+    when_text_en, when_text_ru = translations_of(_("when, as written"), max_length=120)
     place = models.CharField(_("place"), max_length=200, blank=True)
     organiser = models.ForeignKey(
         Institution, verbose_name=_("organiser"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",

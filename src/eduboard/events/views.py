@@ -42,11 +42,15 @@ class EventForm(ScopedFormMixin, VersionedModelForm):
         model = Event
         fields = [
             "title",
+            "title_en",
+            "title_ru",
             "kind",
             "all_day",
             "starts_at",
             "ends_at",
             "when_text",
+            "when_text_en",
+            "when_text_ru",
             "place",
             "organiser",
             "audience",

@@ -90,7 +90,7 @@ class InstitutionSetSerializer(ScopedModelSerializer):
 
     class Meta:
         model = InstitutionSet
-        fields = ["id", "name", "members", "version"]
+        fields = ["id", "name", "name_en", "name_ru", "members", "version"]
 
 
 class InstitutionSetViewSet(VersionedWritesMixin, ScopedModelViewSet):
@@ -195,9 +195,10 @@ class MealRuleSerializer(ScopedModelSerializer):
     class Meta:
         model = MealRule
         fields = [
-            "id", "code", "name", "rank", "level", "grade_from", "grade_to", "preparatory_year", "special_needs",
-            "large_family", "ukrainian_civilian", "declared_in_city", "requires_contract", "valid_from",
-            "valid_until", "yearly_until", "price_per_day", "state_per_day", "municipal_per_day", "version",
+            "id", "code", "name", "name_en", "name_ru", "rank", "level", "grade_from", "grade_to",
+            "preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "declared_in_city",
+            "requires_contract", "valid_from", "valid_until", "yearly_until", "price_per_day", "state_per_day",
+            "municipal_per_day", "version",
         ]  # fmt: skip
 
 
@@ -219,7 +220,8 @@ class CateringContractSerializer(ScopedModelSerializer):
     class Meta:
         model = CateringContract
         fields = [
-            "id", "serves", "status", "decided_on", "years", "total_amount", "procedure", "note", "version",
+            "id", "serves", "status", "decided_on", "years", "total_amount", "procedure", "procedure_en",
+            "procedure_ru", "note", "version",
         ]  # fmt: skip
 
 

@@ -32,6 +32,11 @@ from eduboard.registry.models import Enrolment, Institution, Learner, Municipali
 
 ALL_PRESCHOOLS = "visas pirmsskolas izglītības iestādes"
 ALL_GENERAL_SCHOOLS = "visas vispārizglītojošās skolas"
+#: The groups' names in English and Russian.
+SET_NAMES = {
+    ALL_PRESCHOOLS: ("all preschool education institutions", "все дошкольные учреждения"),
+    ALL_GENERAL_SCHOOLS: ("all general education schools", "все школы общего образования"),
+}
 GENERAL_TYPES = (InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM)
 
 # (set, source, purpose, allocated, expenditures as (date, document, amount, description))
@@ -107,6 +112,8 @@ MEAL_RULES: list[dict[str, object]] = [
     {
         "code": "preschool_special_needs",
         "name": "Speciālās pirmsskolas programmas: 100 % pašvaldība",
+        "name_en": "Special preschool programmes: 100 % municipality",
+        "name_ru": "Специальные дошкольные программы: 100 % самоуправление",
         "rank": 10,
         "level": ProgrammeLevel.PRESCHOOL,
         "special_needs": True,
@@ -116,6 +123,10 @@ MEAL_RULES: list[dict[str, object]] = [
     {
         "code": "preschool_preparatory_year",
         "name": "Sagatavošanas grupa (pēdējais gads), deklarēti pilsētā: 100 % pašvaldība līdz 31. maijam",
+        "name_en": "Preparatory group (last year), declared in the city: 100 % municipality until 31 May",
+        "name_ru": (
+            "Подготовительная группа (последний год), задекларированы в городе: 100 % самоуправление до 31 мая"
+        ),
         "rank": 11,
         "level": ProgrammeLevel.PRESCHOOL,
         "preparatory_year": True,
@@ -127,6 +138,8 @@ MEAL_RULES: list[dict[str, object]] = [
     {
         "code": "preschool_large_family",
         "name": "3+ Ģimenes karte, deklarēti pilsētā: 100 % pašvaldība",
+        "name_en": "3+ Family card, declared in the city: 100 % municipality",
+        "name_ru": "Карта семьи 3+, задекларированы в городе: 100 % самоуправление",
         "rank": 12,
         "level": ProgrammeLevel.PRESCHOOL,
         "large_family": True,
@@ -137,6 +150,8 @@ MEAL_RULES: list[dict[str, object]] = [
     {
         "code": "preschool_ukrainian",
         "name": "Ukrainas civiliedzīvotāji, izmitināti pilsētā: 100 % pašvaldība",
+        "name_en": "Ukrainian civilians housed in the city: 100 % municipality",
+        "name_ru": "Гражданские лица Украины, размещённые в городе: 100 % самоуправление",
         "rank": 13,
         "level": ProgrammeLevel.PRESCHOOL,
         "ukrainian_civilian": True,
@@ -147,6 +162,8 @@ MEAL_RULES: list[dict[str, object]] = [
     {
         "code": "grades_1_4_lunch",
         "name": "1.–4. klase: pusdienas EUR 3,09 (valsts 1,545, pašvaldība 1,545)",
+        "name_en": "Grades 1–4: lunch EUR 3.09 (state 1.545, municipality 1.545)",
+        "name_ru": "1–4 классы: обед 3,09 EUR (государство 1,545, самоуправление 1,545)",
         "rank": 20,
         "level": ProgrammeLevel.BASIC,
         "grade_from": 1,
@@ -158,6 +175,8 @@ MEAL_RULES: list[dict[str, object]] = [
     {
         "code": "grades_5_12_cofinancing",
         "name": "5.–12. klase ar līgumu: pašvaldības līdzfinansējums EUR 1,55 dienā",
+        "name_en": "Grades 5–12 with a contract: municipal co-financing EUR 1.55 a day",
+        "name_ru": "5–12 классы по договору: софинансирование самоуправления 1,55 EUR в день",
         "rank": 30,
         "grade_from": 5,
         "grade_to": 12,
@@ -241,7 +260,10 @@ def _sets(institutions: dict[str, Institution]) -> dict[str, InstitutionSet]:
     }
     sets = {}
     for name, institutions_of_set in members.items():
-        institution_set, _created = InstitutionSet.objects.get_or_create(name=name)
+        english, russian = SET_NAMES[name]
+        institution_set, _created = InstitutionSet.objects.update_or_create(
+            name=name, defaults={"name_en": english, "name_ru": russian}
+        )
         institution_set.members.set(institutions_of_set)
         sets[name] = institution_set
     return sets
@@ -352,6 +374,8 @@ CATERING = [
         "years": 3,
         "total_amount": Decimal("14480941.00"),
         "procedure": "Pieteikums pašvaldības Centralizēto iepirkumu nodaļā",
+        "procedure_en": "Application to the municipality's Central Procurement Department",
+        "procedure_ru": "Заявка в отдел централизованных закупок самоуправления",
     },
     {
         "serves": CateringServes.GENERAL_SCHOOLS,
@@ -360,6 +384,8 @@ CATERING = [
         "years": 5,
         "total_amount": None,
         "procedure": "Atklāts konkurss",
+        "procedure_en": "Open competition",
+        "procedure_ru": "Открытый конкурс",
     },
 ]
 

@@ -41,9 +41,9 @@ class MealRuleForm(VersionedModelForm):
     class Meta:
         model = MealRule
         fields = [
-            "code", "name", "rank", "level", "grade_from", "grade_to", "preparatory_year", "special_needs",
-            "large_family", "ukrainian_civilian", "declared_in_city", "requires_contract", "valid_from",
-            "valid_until", "yearly_until", "price_per_day", "state_per_day", "municipal_per_day",
+            "code", "name", "name_en", "name_ru", "rank", "level", "grade_from", "grade_to", "preparatory_year",
+            "special_needs", "large_family", "ukrainian_civilian", "declared_in_city", "requires_contract",
+            "valid_from", "valid_until", "yearly_until", "price_per_day", "state_per_day", "municipal_per_day",
         ]  # fmt: skip
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
@@ -51,7 +51,10 @@ class MealRuleForm(VersionedModelForm):
 class CateringContractForm(VersionedModelForm):
     class Meta:
         model = CateringContract
-        fields = ["serves", "status", "decided_on", "years", "total_amount", "procedure", "note"]
+        fields = [
+            "serves", "status", "decided_on", "years", "total_amount", "procedure", "procedure_en", "procedure_ru",
+            "note",
+        ]  # fmt: skip
         widgets = {"decided_on": DATE}
 
 

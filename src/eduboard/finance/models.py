@@ -46,10 +46,12 @@ class FundingSource(TranslatedText):
         ordering = ["pk"]
 
 
-class InstitutionSet(models.Model):
-    """A named group of institutions an allocation can be made to, e.g. “all preschools”."""
+class InstitutionSet(TranslatedText):
+    """A named group of institutions an allocation can be made to, e.g. “all preschools”; its name is kept in three
+    languages (core.translated), the Latvian one is what import files use."""
 
     name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("Used in import files."))
+    name_en, name_ru = translations_of(_("name"), max_length=120)
     members = models.ManyToManyField(Institution, verbose_name=_("institutions"), related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -59,9 +61,6 @@ class InstitutionSet(models.Model):
         verbose_name = _("group of institutions")
         verbose_name_plural = _("groups of institutions")
         ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AllocationQuerySet(models.QuerySet["Allocation"]):
@@ -264,6 +263,7 @@ class CateringContract(TimeStampedModel):
         help_text=_("Empty when the contracts do not state one total."),
     )
     procedure = models.CharField(_("procedure"), max_length=200, blank=True, help_text=_("e.g. an open competition"))
+    procedure_en, procedure_ru = translations_of(_("procedure"), max_length=200)
     note = models.CharField(_("note"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -295,8 +295,9 @@ yearly_until_validator = RegexValidator(
 )
 
 
-class MealRule(TimeStampedModel):
-    """Who gets meals compensated, in which period, at what price a day and who pays which share.
+class MealRule(TimeStampedModel, TranslatedText):
+    """Who gets meals compensated, in which period, at what price a day and who pays which share; its name is kept
+    in three languages (core.translated).
 
     Every condition left empty or false does not narrow the rule. On a day, a learner gets the first
     rule (by rank) that fits, so one learner is never compensated twice for one day.
@@ -304,6 +305,7 @@ class MealRule(TimeStampedModel):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en, name_ru = translations_of(_("name"), max_length=200)
     rank = models.PositiveSmallIntegerField(
         _("rank"), default=100, help_text=_("When several rules fit a learner on a day, the lowest rank applies.")
     )
@@ -365,9 +367,6 @@ class MealRule(TimeStampedModel):
                 violation_error_message=_("A rule ends on or after its start."),
             ),
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("finance:meal_rule_edit", args=[self.pk])

@@ -9,6 +9,7 @@ never floats; the edge (page, API, file) writes them.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -19,7 +20,7 @@ from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Sum, Valu
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, institution_scope, sees_whole_city
-from eduboard.core.translated import localized
+from eduboard.core.translated import localized, texts_from, texts_of
 from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
 from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
 from eduboard.finance.models import (
@@ -78,6 +79,10 @@ class AllocationUse:
     recipient_types: tuple[str, ...] = ()  # institution types of the institution, or of the group's members
     to_group: bool = False  # given to a group of institutions (an InstitutionSet), not to one institution
     institutions: int = 1  # the single institutions' allocations this one sums (`summed_per_purpose`)
+    # The source's and the group's names in each language (core.translated.texts_from), for a report; an
+    # institution's name is its own in every language.
+    source_names: Mapping[str, str] = field(default_factory=dict)
+    recipient_names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def purpose_label(self) -> str:
@@ -165,6 +170,11 @@ def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None 
             "source_name",
             "amount",
             "spent",
+            "source__name",
+            "source__name_en",
+            "source__name_ru",
+            "institution_set__name_en",
+            "institution_set__name_ru",
         )
     )
     set_types: dict[int, set[str]] = defaultdict(set)
@@ -173,22 +183,27 @@ def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None 
         "institutionset_id", "institution__type"
     ):
         set_types[set_id].add(kind)
-    result = [
-        AllocationUse(
-            id=pk,
-            year=row_year,
-            recipient=number or set_name,
-            recipient_name=name or set_name,
-            purpose=purpose,
-            source=source,
-            source_name=source_name,
-            allocated=amount,
-            spent=money(spent),
-            recipient_types=tuple(sorted({kind} if kind else set_types[set_id])),
-            to_group=set_id is not None,
+    result = []
+    for row in rows:
+        pk, row_year, number, name, kind, set_id, set_name, purpose, source, source_name, amount, spent = row[:12]
+        source_latvian, source_english, source_russian, set_english, set_russian = row[12:]
+        result.append(
+            AllocationUse(
+                id=pk,
+                year=row_year,
+                recipient=number or set_name,
+                recipient_name=name or set_name,
+                purpose=purpose,
+                source=source,
+                source_name=source_name,
+                allocated=amount,
+                spent=money(spent),
+                recipient_types=tuple(sorted({kind} if kind else set_types[set_id])),
+                to_group=set_id is not None,
+                source_names=texts_from(source_latvian, source_english, source_russian),
+                recipient_names=texts_from(name) if name else texts_from(set_name, set_english, set_russian),
+            )
         )
-        for pk, row_year, number, name, kind, set_id, set_name, purpose, source, source_name, amount, spent in rows
-    ]
     return sorted(result, key=lambda use: (use.recipient_name, use.purpose, use.source))
 
 
@@ -214,6 +229,7 @@ def summed_per_purpose(*, uses: list[AllocationUse]) -> list[AllocationUse]:
                 purpose=purpose,
                 source=source,
                 source_name=group[0].source_name,
+                source_names=group[0].source_names,
                 allocated=sum((use.allocated for use in group), ZERO),
                 spent=sum((use.spent for use in group), ZERO),
                 recipient_types=tuple(sorted({kind for use in group for kind in use.recipient_types})),
@@ -488,6 +504,7 @@ def meal_rules_in_force(*, as_of: date) -> list[dict[str, Any]]:
         {
             "code": rule.code,
             "name": rule.name,
+            "names": texts_of(rule, "name"),  # in each language, for a report
             "level": rule.level,
             "grades": f"{rule.grade_from}–{rule.grade_to}" if rule.grade_from is not None else "",
             "until": rule.yearly_until,
@@ -514,6 +531,7 @@ def catering_in_force(*, as_of: date) -> dict[str, dict[str, Any]]:
             "years": contract.years,
             "total_amount": money(contract.total_amount) if contract.total_amount is not None else None,
             "procedure": contract.procedure,
+            "procedures": texts_of(contract, "procedure"),  # in each language, for a report
         }
     return found
 

@@ -6,7 +6,10 @@ leisure clubs, 62 pedagogues among 120 employments at BJC “Jaunība”. The st
 (`people.demo`), topped up here only where they fall short. Participants are pupils of the city's schools (children
 attend both a school and a club), each group 8–15 of them. Programme codes are the municipality's own 8-digit codes,
 made up for the demonstration; a few municipal licences are added, one for a private provider outside the registry
-and some expired.
+and some expired. Of BJC's 120 employments on AS_OF, 19 are fixed-term (101 permanent: "Pastāvīgais darbs ... 84%
+darbiniekiem"). The XIII song and dance festival of 2025: seed 002's 60 collectives and 1350 participants, 17 dance
+groups from 7 institutions, 2 mixed choirs, 5 school choirs, S. Broka's girls' choir and Iespēju vidusskola's wind
+orchestra; the rest of the split (kinds, institutions, participants) is illustrative.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from decimal import Decimal
 from django.db.models import Q
 
 from eduboard.core.schoolyears import school_year_get_or_create
-from eduboard.people.models import Employment, PositionKind, StaffMember
+from eduboard.interest.models import CollectiveKind, FestivalParticipation
+from eduboard.people.models import Employment, EmploymentTerms, PositionKind, StaffMember
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.choices import InterestField as F
 from eduboard.registry.choices import MunicipalLicenceKind, ProgrammeLevel
@@ -36,6 +40,41 @@ PROGRAMMES_TOTAL, STEM_TOTAL, GROUPS_TOTAL, CLUBS_TOTAL = 49, 13, 171, 6
 PEDAGOGUES, EMPLOYMENTS = 62, 120
 GROUP_SIZES = (8, 15)
 PARTICIPANT_POOL = 1500  # pupils drawn for the groups; some attend two
+FIXED_TERM = 19  # of the 120 employments: 101 permanent, 84 % (seed 002)
+
+FESTIVAL, FESTIVAL_YEAR = "XIII Latvijas Skolu jaunatnes dziesmu un deju svētki", 2025
+BROKA, VIENIBAS_NAMS = "S. Broka Daugavpils Mūzikas vidusskola", "Daugavpils Vienības nams"
+K = CollectiveKind
+# (registration number or "", other body or "", kind, collectives, participants). Seed 002: 17 dance groups from 7
+# institutions, 2 mixed choirs, 5 school choirs, S. Broka's girls' choir, Iespēju vidusskola's wind orchestra.
+FESTIVAL_ROWS: list[tuple[str, str, str, int, int]] = [
+    (JAUNIBA, "", K.DANCE_GROUP, 6, 180),
+    ("9000000011", "", K.DANCE_GROUP, 2, 44),
+    ("9000000012", "", K.DANCE_GROUP, 2, 48),
+    ("9000000013", "", K.DANCE_GROUP, 2, 50),
+    ("9000000015", "", K.DANCE_GROUP, 2, 46),
+    ("9000000017", "", K.DANCE_GROUP, 1, 24),
+    ("9000000019", "", K.DANCE_GROUP, 2, 52),
+    (JAUNIBA, "", K.MIXED_CHOIR, 1, 60),
+    ("9000000021", "", K.MIXED_CHOIR, 1, 48),
+    ("9000000011", "", K.SCHOOL_CHOIR, 1, 40),
+    ("9000000012", "", K.SCHOOL_CHOIR, 1, 38),
+    ("9000000013", "", K.SCHOOL_CHOIR, 1, 42),
+    ("9000000015", "", K.SCHOOL_CHOIR, 1, 36),
+    ("9000000019", "", K.SCHOOL_CHOIR, 1, 44),
+    ("", BROKA, K.GIRLS_CHOIR, 1, 36),
+    ("9000000014", "", K.WIND_ORCHESTRA, 1, 34),
+    (JAUNIBA, "", K.VOCAL_ENSEMBLE, 8, 96),
+    ("9000000014", "", K.VOCAL_ENSEMBLE, 2, 20),
+    ("9000000017", "", K.VOCAL_ENSEMBLE, 2, 20),
+    ("9000000018", "", K.VOCAL_ENSEMBLE, 2, 22),
+    ("9000000021", "", K.VOCAL_ENSEMBLE, 2, 18),
+    (JAUNIBA, "", K.FOLK_GROUP, 3, 45),
+    ("9000000019", "", K.FOLK_GROUP, 1, 14),
+    ("", VIENIBAS_NAMS, K.FOLK_GROUP, 2, 40),
+    (JAUNIBA, "", K.OTHER, 8, 180),
+    ("9000000021", "", K.OTHER, 4, 73),
+]
 
 # name, field, STEM
 PROGRAMMES: list[tuple[str, str, bool]] = [
@@ -287,6 +326,43 @@ def _centre_organisers(centre: Institution) -> None:
         )
 
 
+def _terms(jauniba: Institution) -> None:
+    """Seed 002: "Pastāvīgais darbs BJC “Jaunība” ir 84% darbiniekiem": of its 120 employments holding on AS_OF, 19
+    are fixed-term (101 permanent, 84.17 %); which ones is chosen by the staff's personal codes."""
+    active = Employment.objects.active_on(AS_OF).filter(institution=jauniba)
+    fixed = list(active.order_by("-staff_member__personal_code", "pk").values_list("pk", flat=True)[:FIXED_TERM])
+    active.exclude(pk__in=fixed).exclude(terms=EmploymentTerms.PERMANENT).update(terms=EmploymentTerms.PERMANENT)
+    active.filter(pk__in=fixed).exclude(terms=EmploymentTerms.FIXED_TERM).update(terms=EmploymentTerms.FIXED_TERM)
+
+
+#: The festival's name in English and Russian, for the reports in those languages.
+FESTIVAL_EN = "XIII Latvian School Youth Song and Dance Festival"
+FESTIVAL_RU = "XIII Праздник песни и танца школьной молодёжи Латвии"
+
+
+def _festival(institutions: dict[str, Institution]) -> None:
+    """Seed 002's XIII song and dance festival (2025): 60 collectives from 10 institutions of the registry, the
+    S. Broka music school and Daugavpils Vienības nams (neither in the registry), 1350 participants (the split over
+    the institutions and the kinds beyond those the seed names is illustrative). Rows are kept by their natural key."""
+    for number, body, kind, collectives, participants in FESTIVAL_ROWS:
+        institution = institutions.get(number) if number else None
+        if number and institution is None:
+            continue
+        FestivalParticipation.objects.update_or_create(
+            festival=FESTIVAL,
+            year=FESTIVAL_YEAR,
+            institution=institution,
+            body=body,
+            kind=kind,
+            defaults={
+                "collectives": collectives,
+                "participants": participants,
+                "festival_en": FESTIVAL_EN,
+                "festival_ru": FESTIVAL_RU,
+            },
+        )
+
+
 def load(institutions: dict[str, Institution]) -> None:
     """Create or refresh the interest-education demonstration data (idempotent: a second run changes nothing).
     Runs after `registry.demo.load` and `people.demo.load`, whose pupils and staff it uses."""
@@ -298,3 +374,5 @@ def load(institutions: dict[str, Institution]) -> None:
         _centre_organisers(institutions[INNOVATION_CENTRE])
     _groups(jauniba, programmes, clubs, leaders)
     _licences(institutions)
+    _terms(jauniba)
+    _festival(institutions)

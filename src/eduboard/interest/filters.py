@@ -1,4 +1,4 @@
-"""Filters of interest education's pages: interest groups, clubs and municipal licences."""
+"""Filters of interest education's pages: interest groups, clubs, municipal licences and festival participation."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from eduboard.core.models import SchoolYear
 from eduboard.core.views import scoped_rows
 from eduboard.interest import selectors
 from eduboard.interest.forms import DATE
+from eduboard.interest.models import CollectiveKind, FestivalParticipation
 from eduboard.registry.choices import InstitutionStatus, InterestField, MunicipalLicenceKind
 from eduboard.registry.filters import institutions_in_scope
 from eduboard.registry.models import Club, Group, MunicipalLicence, Programme
@@ -100,3 +101,23 @@ class LicenceFilter(django_filters.FilterSet):
 
     def by_validity(self, queryset: QuerySet[MunicipalLicence], name: str, value: date) -> QuerySet[MunicipalLicence]:
         return queryset.filter(issued_on__lte=value).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=value))
+
+
+class FestivalParticipationFilter(django_filters.FilterSet):
+    """Festival participation rows by year, festival, institution, kind of collective and a word of the festival's
+    or the other body's name."""
+
+    q = django_filters.CharFilter(label=gettext_lazy("Festival or body"), method="search")
+    year = django_filters.NumberFilter(label=gettext_lazy("Year"))
+    institution = django_filters.ModelChoiceFilter(label=gettext_lazy("Institution"), queryset=institutions_in_scope)
+    kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind of collective"), choices=CollectiveKind.choices)
+
+    class Meta:
+        model = FestivalParticipation
+        fields = ["q", "year", "institution", "kind"]
+
+    def search(
+        self, queryset: QuerySet[FestivalParticipation], name: str, value: str
+    ) -> QuerySet[FestivalParticipation]:
+        value = value.strip()[:100]
+        return queryset.filter(Q(festival__icontains=value) | Q(body__icontains=value))

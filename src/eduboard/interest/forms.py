@@ -1,4 +1,5 @@
-"""Forms of interest education: a neighbourhood club and a municipal licence (their rules also in `services`)."""
+"""Forms of interest education: a neighbourhood club, a municipal licence and a festival participation row (their
+rules also in `services`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
+from eduboard.interest.models import FestivalParticipation
 from eduboard.interest.rules import LICENCE_TEXT
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Club, Institution, MunicipalLicence
@@ -99,4 +101,39 @@ class LicenceForm(ScopedFormMixin, VersionedModelForm):
         issued, until = data.get("issued_on"), data.get("valid_until")
         if issued and until and until < issued:
             self.add_error("valid_until", _("“Valid until” is on or after the day the licence was issued."))
+        return data
+
+
+class FestivalParticipationForm(ScopedFormMixin, VersionedModelForm):
+    """A festival participation row: an institution of the user's scope, or (the board) another body by name."""
+
+    class Meta:
+        model = FestivalParticipation
+        fields = [
+            "festival",
+            "festival_en",
+            "festival_ru",
+            "year",
+            "institution",
+            "body",
+            "kind",
+            "collectives",
+            "participants",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        institution = cast(forms.ModelChoiceField, self.fields["institution"])
+        institution.queryset = cast(QuerySet[Institution], institution.queryset).order_by("sort_name")
+        institution.help_text = gettext_lazy("Empty for another body, named below (the board's rows).")
+        for name in ("festival", "body"):
+            self.fields[name].validators.append(validate_no_control_characters)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        institution, body = data.get("institution"), (data.get("body") or "").strip()
+        if institution is not None and body:
+            self.add_error("body", _("Choose an institution, or name another body, not both."))
+        elif institution is None and not body and "institution" not in self.errors:
+            self.add_error("institution", _("Choose an institution, or name another body."))
         return data

@@ -15,4 +15,7 @@ urlpatterns = [
     path("licences/", views.LicenceListView.as_view(), name="municipal_licence_list"),
     path("licences/new/", views.licence_edit_view, name="municipal_licence_add"),
     path("licences/<int:pk>/", views.licence_edit_view, name="municipal_licence_edit"),
+    path("festivals/", views.FestivalParticipationListView.as_view(), name="festival_list"),
+    path("festivals/new/", views.festival_edit_view, name="festival_add"),
+    path("festivals/<int:pk>/", views.festival_edit_view, name="festival_edit"),
 ]

@@ -1,6 +1,7 @@
 """Pages of interest education (interešu izglītība): the overview with its figures as of a date, the interest groups
-with their leaders and clubs, the neighbourhood clubs, and the municipality's licences of interest and adult
-non-formal education programmes. Thin: reads in `interest.selectors`, rules and writes in `interest.services`."""
+with their leaders and clubs, the neighbourhood clubs, the municipality's licences of interest and adult
+non-formal education programmes, and the collectives' participation in festivals. Thin: reads in
+`interest.selectors`, rules and writes in `interest.services`."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ from django.utils.translation import gettext_lazy
 from eduboard.core.exports import Column
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.interest import selectors, services
-from eduboard.interest.filters import ClubFilter, InterestGroupFilter, LicenceFilter
-from eduboard.interest.forms import ClubForm, LicenceForm
+from eduboard.interest.filters import ClubFilter, FestivalParticipationFilter, InterestGroupFilter, LicenceFilter
+from eduboard.interest.forms import ClubForm, FestivalParticipationForm, LicenceForm
+from eduboard.interest.models import FestivalParticipation
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.filters import AsOfForm
 from eduboard.registry.models import Club, Group, Institution, MunicipalLicence, enrolment_holding_q
@@ -255,3 +257,77 @@ def licence_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespon
             messages.success(request, _("The licence was saved."))
             return redirect("interest:municipal_licence_list")
     return render(request, "interest/licence_form.html", {"licence": licence, "form": form})
+
+
+# --- festival participation
+
+
+class FestivalParticipationListView(PermissionRequiredMixin, ScopedListView):
+    """The collectives the city's institutions (and other bodies: the board's rows) send to festivals, per kind."""
+
+    permission_required = "interest.view_festivalparticipation"
+    filterset_class = FestivalParticipationFilter
+    template_name = "interest/festival_list.html"
+    partial_template_name = "interest/partials/festival_table.html"
+    queryset = FestivalParticipation.objects.select_related("institution")
+    sort_fields = {
+        "year": "year",
+        "festival": "festival",
+        "institution": "institution__sort_name",
+        "kind": "kind",
+        "collectives": "collectives",
+        "participants": "participants",
+    }
+    default_sort = "-year"
+    export_filename = "festival-participation"
+    export_columns = [
+        Column(gettext_lazy("Festival"), lambda p: p.festival),
+        Column(gettext_lazy("Year"), lambda p: p.year),
+        Column(gettext_lazy("Institution"), lambda p: p.institution.name if p.institution else ""),
+        Column(
+            gettext_lazy("Registration number"), lambda p: p.institution.registration_number if p.institution else ""
+        ),
+        Column(gettext_lazy("Other body"), lambda p: p.body),
+        Column(gettext_lazy("Kind of collective"), lambda p: p.get_kind_display()),
+        Column(gettext_lazy("Collectives"), lambda p: p.collectives),
+        Column(gettext_lazy("Participants"), lambda p: p.participants),
+    ]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_add"] = self.request.user.has_perm("interest.add_festivalparticipation")
+        return context
+
+
+@permission_required("interest.view_festivalparticipation", raise_exception=True)
+def festival_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a festival participation row (heads: of their institutions) or edit one of the user's scope (else 404)."""
+    participation = (
+        scoped_object(request, FestivalParticipation.objects.select_related("institution"), editing=True, pk=pk)
+        if pk
+        else None
+    )
+    permission = "interest.change_festivalparticipation" if participation else "interest.add_festivalparticipation"
+    can_change = request.user.has_perm(permission)
+    if participation is None and not can_change:
+        raise PermissionDenied(_("Your role does not record festival participation."))
+    form = FestivalParticipationForm(request.POST or None, instance=participation, viewer=request.user)
+    if request.method == "POST":
+        if not can_change:
+            raise PermissionDenied(_("Your role does not change festival participation."))
+        if form.is_valid():
+            edited: FestivalParticipation = form.save(commit=False)
+            try:
+                services.festival_participation_save(
+                    participation=edited, viewer=request.user, expected_version=form.edited_version()
+                )
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                messages.success(request, _("The festival participation was saved."))
+                return redirect("interest:festival_list")
+    return render(
+        request,
+        "interest/festival_form.html",
+        {"participation": participation, "form": form, "can_change": can_change},
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, datetime
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
@@ -15,7 +16,7 @@ from eduboard.centre.models import AgeBand, Module
 from eduboard.centre.reference import ensure_reference
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.materials import services
-from eduboard.materials.models import Material, MaterialVisibility
+from eduboard.materials.models import Material, MaterialVersion, MaterialVisibility
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -152,8 +153,53 @@ def _file(title: str, subject: str, kind: str, version: int) -> SimpleUploadedFi
     return SimpleUploadedFile(f"{_slug(title)}.{EXTENSIONS[kind]}", MAKERS[kind](title, subject, version))
 
 
+#: Seed 002: "BJC “Jaunība” mājaslapā ir pieejams 21 metodiskais materiāls (nodarbību apraksts)": lesson descriptions
+#: of the centre's interest programmes, published (public, with a file) during 2023/2024.
+JAUNIBA_LESSONS = [
+    "Robotika", "Lego pulciņš", "Vide un tehnoloģijas", "Jaunie tehniķi", "Programmēšana bērniem",
+    "3D modelēšana un druka", "Elektronika iesācējiem", "Jaunie dabaszinātnieki", "Eksperimentu laboratorija",
+    "Astronomijas pulciņš", "Vizuālās mākslas studija “Vīzija”", "Keramika", "Rokdarbi", "Foto pulciņš",
+    "Floristika", "Animācijas studija", "Vokālais ansamblis", "Kokļu ansamblis", "Tautas deju kolektīvs",
+    "Mūsdienu deju studija", "Latviešu dzīves ziņas “Sprīdītis”",
+]  # fmt: skip
+JAUNIBA_AUTHOR = "BJC “Jaunība” metodiķi"
+
+
+def load_interest_lessons(institutions: dict[str, Institution]) -> None:
+    """The 21 lesson descriptions BJC “Jaunība” publishes, each once, published on a day of 2023/2024."""
+    jauniba = next((i for i in institutions.values() if i.type == InstitutionType.INTEREST_EDUCATION), None)
+    if jauniba is None:
+        return
+    existing = set(Material.objects.filter(centre=jauniba).values_list("title", flat=True))
+    for index, programme in enumerate(JAUNIBA_LESSONS):
+        title = f"Nodarbības apraksts: {programme}"
+        if title in existing:
+            continue
+        material = Material(
+            centre=jauniba,
+            title=title,
+            description=f"{programme}: nodarbības mērķis, norise un refleksija; izmanto stundu satura veidošanā.",
+            subject="interešu izglītība",
+            language="lv",
+            author=JAUNIBA_AUTHOR,
+            visibility=PUBLIC,
+        )
+        services.material_save(
+            viewer=WHOLE_CITY,
+            material=material,
+            expected_version=None,
+            age_bands=[],
+            uploaded_file=_file(title, "interešu izglītība", "docx", 1),
+            note="Publicēts BJC “Jaunība” mājaslapā",
+        )
+        published = datetime(2023, 10 + index % 3, 2 + index, 12, tzinfo=UTC)
+        MaterialVersion.objects.filter(material=material).update(uploaded_at=published)
+
+
 def load(institutions: dict[str, Institution]) -> None:
-    """The 30 materials of the demonstration's innovation centre; each once (a second run changes nothing)."""
+    """The 30 materials of the demonstration's innovation centre and BJC “Jaunība”'s lesson descriptions; each once
+    (a second run changes nothing)."""
+    load_interest_lessons(institutions)
     centre = next((i for i in institutions.values() if i.type == InstitutionType.INNOVATION_CENTRE), None)
     if centre is None:
         return

@@ -4,6 +4,7 @@ the public ones), searched and filtered."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,7 +12,7 @@ from django.db.models import QuerySet
 from eduboard.centre.models import AgeBand, Module
 from eduboard.core.latvian import fold, search_words
 from eduboard.core.scope import Viewer
-from eduboard.materials.models import Material
+from eduboard.materials.models import Material, MaterialVisibility
 
 
 def search_materials(materials: QuerySet[Material], text: str) -> QuerySet[Material]:
@@ -54,3 +55,17 @@ def materials_for(*, viewer: Viewer, filters: Mapping[str, Any] | None = None) -
     materials = Material.objects.visible_to(viewer)
     materials = filter_materials(materials, filters or {})
     return materials.select_related("module", "current").prefetch_related("age_bands").order_by("sort_title", "pk")
+
+
+def published_materials(*, institution_type: str, as_of: date, visible_to: Viewer) -> int:
+    """Teaching materials published by institutions of `institution_type` by `as_of` (one query): public ones with a
+    file, whose first version was uploaded on or before that day. Seed 002: "BJC “Jaunība” mājaslapā ir pieejams 21
+    metodiskais materiāls (nodarbību apraksts)"."""
+    materials = Material.objects.visible_to(visible_to).filter(
+        centre__type=institution_type,
+        visibility=MaterialVisibility.PUBLIC,
+        current__isnull=False,
+        files__number=1,
+        files__uploaded_at__date__lte=as_of,
+    )
+    return int(materials.values("pk").distinct().count())

@@ -27,14 +27,16 @@ from eduboard.registry.models import Institution
 
 # --- writes
 
+#: The institutions that share teaching materials: the innovation centre, and interest-education institutions (seed
+#: 002: "BJC “Jaunība” mājaslapā ir pieejams 21 metodiskais materiāls (nodarbību apraksts)").
+SHARING_TYPES = (InstitutionType.INNOVATION_CENTRE, InstitutionType.INTEREST_EDUCATION)
+
 
 def _may_change(viewer: Viewer, material: Material) -> None:
     permission = "materials.add_material" if material.pk is None else "materials.change_material"
     if not viewer.has_perm(permission):
         raise PermissionDenied(_("Your role does not change teaching materials."))
-    centre = Institution.objects.editable_by(viewer).filter(
-        pk=material.centre_id, type=InstitutionType.INNOVATION_CENTRE
-    )
+    centre = Institution.objects.editable_by(viewer).filter(pk=material.centre_id, type__in=SHARING_TYPES)
     if not centre.exists():
         raise PermissionDenied(_("This centre is not in your scope."))
     if material.pk is not None and not Material.objects.editable_by(viewer).filter(pk=material.pk).exists():

@@ -56,7 +56,7 @@ class PositionKindSerializer(ScopedModelSerializer):
 
     class Meta:
         model = PositionKind
-        fields = ["id", "code", "name", "is_pedagogical", "version"]
+        fields = ["id", "code", "name", "name_en", "name_ru", "is_pedagogical", "version"]
 
 
 class StaffMemberSerializer(ScopedModelSerializer):

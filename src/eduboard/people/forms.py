@@ -8,7 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
-from eduboard.people.models import Employment, PositionKind, StaffMember, TrainingRecord, TrainingRequirement, Vacancy
+from eduboard.people.models import (
+    Employment,
+    EmploymentTerms,
+    PositionKind,
+    StaffMember,
+    TrainingRecord,
+    TrainingRequirement,
+    Vacancy,
+)
 from eduboard.registry.models import Institution
 from eduboard.registry.validators import normalise_personal_code
 
@@ -30,13 +38,17 @@ class EmploymentForm(ScopedFormMixin, VersionedModelForm):
 
     class Meta:
         model = Employment
-        fields = ["institution", "position", "subject", "fte", "start_date", "end_date"]
+        fields = ["institution", "position", "subject", "fte", "start_date", "end_date", "terms"]
         widgets = {"start_date": DATE, "end_date": DATE}
 
     def __init__(self, *args: Any, institutions: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["institution"].queryset = institutions if institutions is not None else Institution.objects.none()  # type: ignore[attr-defined]
         self.fields["position"].queryset = PositionKind.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["terms"].required = False  # a form that does not say it: a permanent post
+
+    def clean_terms(self) -> str:
+        return str(self.cleaned_data.get("terms") or EmploymentTerms.PERMANENT)
 
 
 class VacancyForm(ScopedFormMixin, VersionedModelForm):

@@ -14,32 +14,20 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.registry.models import Institution, ScopedQuerySet
 from eduboard.registry.validators import mask_personal_code, validate_personal_code
 
 FTE_DIGITS, FTE_PLACES = 6, 3  # 999.999 at most; three decimals as in the seeds (3.221)
 
 
-# Labels of the standard position codes in the UI's language; a kind the board adds shows its stored name.
-POSITION_LABELS = {
-    "preschool_teacher": _("Preschool teacher"),
-    "subject_teacher": _("Subject teacher"),
-    "speech_therapist": _("Speech therapist"),
-    "psychologist": _("Educational psychologist"),
-    "special_educator": _("Special educator"),
-    "assistant": _("Teacher's assistant"),
-    "librarian": _("Librarian"),
-    "head": _("Head"),
-    "deputy_head": _("Deputy head"),
-    "other": _("Other"),
-}
-
-
-class PositionKind(models.Model):
-    """A kind of position (amats); `code` is what files use, `is_pedagogical` whether it counts as a pedagogue."""
+class PositionKind(TranslatedText):
+    """A kind of position (amats); `code` is what files use, `is_pedagogical` whether it counts as a pedagogue.
+    Its name is kept in three languages (core.translated) and reads in the active one."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
+    name_en, name_ru = translations_of(_("name"), max_length=120)
     is_pedagogical = models.BooleanField(_("pedagogical position"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -49,9 +37,6 @@ class PositionKind(models.Model):
         verbose_name = _("position kind")
         verbose_name_plural = _("position kinds")
         ordering = ["name"]
-
-    def __str__(self) -> str:
-        return str(POSITION_LABELS.get(self.code, self.name))
 
 
 class StaffQuerySet(ScopedQuerySet):
@@ -144,6 +129,13 @@ def pedagogical_q(path: str = "position__") -> Q:
     return Q(**{f"{path}is_pedagogical": True})
 
 
+class EmploymentTerms(models.TextChoices):
+    """Whether a rate is held in a permanent post or for a fixed term (a replacement, a project)."""
+
+    PERMANENT = "permanent", _("permanent")
+    FIXED_TERM = "fixed_term", _("fixed-term")
+
+
 class EmploymentQuerySet(ScopedQuerySet):
     def active_on(self, day: date) -> EmploymentQuerySet:
         """Employments that hold on `day` (start on or before it, end on or after it or open)."""
@@ -179,6 +171,13 @@ class Employment(TimeStampedModel):
     )
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True, help_text=_("The last day; empty while it lasts."))
+    terms = models.CharField(
+        _("terms"),
+        max_length=12,
+        choices=EmploymentTerms.choices,
+        default=EmploymentTerms.PERMANENT,
+        help_text=_("A permanent post, or a fixed-term one (a replacement, a project)."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = EmploymentQuerySet.as_manager()

@@ -23,7 +23,12 @@ STANDARD_POSITIONS: list[tuple[str, str, bool]] = [
 
 def ensure_standard_positions(model: Any = None) -> None:
     """Create the standard position kinds that are missing (keeps the board's own edits)."""
+    translate = model is None  # migration 0002 passes a historical model without the translations
     if model is None:
         from eduboard.people.models import PositionKind as model
     for code, name, pedagogical in STANDARD_POSITIONS:
         model.objects.get_or_create(code=code, defaults={"name": name, "is_pedagogical": pedagogical})
+    if translate:
+        from eduboard.people import reference_texts
+
+        reference_texts.fill()

@@ -23,14 +23,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from eduboard.core.figures_cache import cached_figures
-from eduboard.core.numbers import fte
+from eduboard.core.numbers import fte, percent
 from eduboard.core.scope import Viewer, institution_scope
+from eduboard.core.translated import texts_of
 from eduboard.people.models import (
     Employment,
+    EmploymentTerms,
     PositionKind,
     Qualification,
     StaffMember,
@@ -164,6 +166,25 @@ def staff_count_at(*, kind: str, as_of: date, visible_to: Viewer) -> int:
     return employments.values("staff_member").distinct().count()
 
 
+def employment_terms_figures(*, kind: str, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """Employments (posts) holding on `as_of` at institutions of type `kind` by their terms (one query):
+    `employments`, `permanent`, `fixed_term`, and `permanent_percent` (permanent ÷ employments, core.numbers.percent;
+    None without employments). Seed 002: "Pastāvīgais darbs BJC “Jaunība” ir 84% darbiniekiem" (101 of 120)."""
+    employments: QuerySet[Employment] = (
+        Employment.objects.active_on(as_of).visible_to(visible_to).filter(institution__type=kind)
+    )
+    counted = employments.aggregate(
+        employments=Count("pk"), permanent=Count("pk", filter=Q(terms=EmploymentTerms.PERMANENT))
+    )
+    whole, permanent = int(counted["employments"]), int(counted["permanent"])
+    return {
+        "employments": whole,
+        "permanent": permanent,
+        "fixed_term": whole - permanent,
+        "permanent_percent": percent(permanent, whole),
+    }
+
+
 def open_vacancies(*, as_of: date, visible_to: Viewer) -> list[Vacancy]:
     """Vacancies open on `as_of` in the user's scope (one query)."""
     vacancies = Vacancy.objects.open_on(as_of)
@@ -187,6 +208,7 @@ def vacancy_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
             {
                 "position": vacancy.position.code,
                 "position_name": vacancy.position.name,
+                "position_names": texts_of(vacancy.position, "name"),  # in each language, for a report
                 "subject": vacancy.subject,
                 "fte": fte(vacancy.fte),
                 "published_on": vacancy.published_on.isoformat() if vacancy.published_on else None,

@@ -58,7 +58,7 @@ class ProjectProgrammeSerializer(ScopedModelSerializer):
 
     class Meta:
         model = ProjectProgramme
-        fields = ["id", "code", "name", "version"]
+        fields = ["id", "code", "name", "name_en", "name_ru", "version"]
 
 
 class ProjectProgrammeViewSet(VersionedWritesMixin, ScopedModelViewSet):
@@ -84,7 +84,7 @@ class ProjectSerializer(ScopedModelSerializer):
     class Meta:
         model = Project
         fields = [
-            "id", "reference", "title", "title_en", "programme", "action", "role", "coordinator",
+            "id", "reference", "title", "title_en", "title_ru", "programme", "action", "role", "coordinator",
             "coordinator_country", "institutions", "start_date", "end_date", "status", "aims", "target_groups",
             "results", "publicity", "grant", "city_share", "co_financing", "funding_source", "version",
         ]  # fmt: skip

@@ -66,7 +66,12 @@ STANDARD_PROGRAMMES: list[tuple[str, str]] = [
 
 def ensure_standard_programmes(model: object = None) -> None:
     """Create the standard programmes that are missing (keeps the board's own edits and additions)."""
+    translate = model is None  # a migration before 0003 passes a historical model without the translations
     if model is None:
         from eduboard.projects.models import ProjectProgramme as model
     for code, name in STANDARD_PROGRAMMES:
         model.objects.get_or_create(code=code, defaults={"name": name})  # type: ignore[attr-defined]
+    if translate:
+        from eduboard.projects import reference_texts
+
+        reference_texts.fill()

@@ -7,8 +7,9 @@ preschools' eTwinning, and the two projects that paid for the devices of section
 
 What the seeds do not say is demonstration data and marked so: host cities and days of seed 001's 14 mobilities,
 the partners' names, the schools' Erasmus+ projects that make up the seed's "more than EUR 4 million", and the
-reference numbers of projects the seeds name without one (`DEMO-…`). The technical school of seed 003 is a state
-school outside the city's registry, so its projects name no city institution (the board sees them).
+reference numbers of projects the seeds name without one (`DEMO-…`). The technical school of seed 003 (a state
+school, which the quality demo adds to the registry) takes part in its 22 projects, so its self-assessment report
+lists them.
 Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
@@ -38,8 +39,59 @@ CHROMEBOOKS_PROJECT = "2.3.2.3.i"
 KA220 = "DEMO-2024-1-LV01-KA220-VET"
 CERV = "101138336"
 TECHNIKUM = "PIKC “Daugavpils tehnikums”"
+TECHNIKUM_NUMBER = "2734003068"  # its registration number (quality.demo_evaluation makes it)
 D = Decimal
 GENERAL = (InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM)
+
+
+#: The English and Russian titles of the demonstration projects the readiness report lists (Latvian → (English,
+#: Russian)); a school's name in brackets after one of them stays as it is.
+TITLES = {
+    "Inovācijas un transformācijas izglītībā": (
+        "Innovation and Transformation in education",
+        "Инновации и трансформация в образовании",
+    ),
+    "Pieredzes apmaiņa resursu racionālā izmantošanā un apsaimniekošanā profesionālās izglītības jomā": (
+        "Exchange of experience in the rational use and management of resources in vocational education",
+        "Обмен опытом рационального использования ресурсов и управления ими в профессиональном образовании",
+    ),
+    "Ilgtspējīgs dizains profesionālajā izglītībā": (
+        "Sustainable design in vocational education",
+        "Устойчивый дизайн в профессиональном образовании",
+    ),
+    "Tālāk – jauniešiem ir jāveido cerības par Eiropas nākotni": (
+        "Young NEETs shaping EXpectations for The future of Europe",
+        "Дальше – молодёжь формирует ожидания от будущего Европы",
+    ),
+    "eTwinning skolas statuss un sadarbības projekti": (
+        "eTwinning school status and cooperation projects",
+        "Статус школы eTwinning и проекты сотрудничества",
+    ),
+    "Skolu apmaiņas partnerība": ("School exchange partnership", "Партнёрство по обмену между школами"),
+    "Skolotāju profesionālā pilnveide Eiropā": (
+        "Teachers' professional development in Europe",
+        "Профессиональное развитие учителей в Европе",
+    ),
+    "Atbalsts izglītojamo individuālo kompetenču attīstībai": (
+        "Support for the development of learners' individual competences",
+        "Поддержка развития индивидуальных компетенций учащихся",
+    ),
+    "Digitālās plaisas mazināšana sociāli neaizsargātajām grupām un izglītības iestādēs": (
+        "Narrowing the digital divide for socially vulnerable groups and in education institutions",
+        "Сокращение цифрового разрыва для социально уязвимых групп и в учебных заведениях",
+    ),
+}
+
+
+def _translated_title(title: str) -> tuple[str, str]:
+    """A demonstration project's English and Russian titles (TITLES); blank where TITLES has none."""
+    base, bracket, rest = title.partition(" (")
+    if title in TITLES:
+        return TITLES[title]
+    if bracket and base in TITLES:
+        english, russian = TITLES[base]
+        return f"{english} ({rest}", f"{russian} ({rest}"
+    return "", ""
 
 
 def _project(reference: str, programme: str, institutions: list[Institution], **values: Any) -> Project | None:
@@ -47,6 +99,9 @@ def _project(reference: str, programme: str, institutions: list[Institution], **
     if Project.objects.filter(reference=reference).exists():
         return None
     values.setdefault("city_share", values.get("grant", D("0.00")))
+    english, russian = _translated_title(values.get("title", ""))
+    values.setdefault("title_en", english)
+    values.setdefault("title_ru", russian)
     project = Project.objects.create(
         reference=reference, programme=ProjectProgramme.objects.get(code=programme), **values
     )
@@ -315,10 +370,12 @@ def _seed_003() -> None:
         ("DEMO-DT-PLAN-5", "erasmus_ka2", "Erasmus+ KA2 stratēģiskās partnerības projekts", 2020, 2023, "partner", "Pedagogi, izglītojamie"),
         ("DEMO-DT-PLAN-6", "erasmus_ka2", "Erasmus+ KA2 stratēģiskās partnerības projekts", 2021, 2023, "partner", "Pedagogi"),
     ]  # fmt: skip
+    technikum = Institution.objects.filter(registration_number=TECHNIKUM_NUMBER).first()
+    taking_part = [technikum] if technikum is not None else []
     for rows, status in ((current, "closed"), (planned, "planned")):
         for reference, programme, title, start, end, role, groups in rows:
             _project(
-                reference, programme, [],
+                reference, programme, taking_part,
                 title=title, role=role,
                 coordinator=TECHNIKUM if role == "coordinator" else "",
                 coordinator_country="LV" if role == "coordinator" else "",
@@ -327,6 +384,9 @@ def _seed_003() -> None:
                 target_groups=groups,
                 aims=f"{TECHNIKUM}: {'galvenais koordinators' if role == 'coordinator' else 'sadarbības partneris'}.",
             )  # fmt: skip
+    if technikum is not None:  # projects made before they named it
+        for project in Project.objects.filter(reference__in=[row[0] for row in current + planned]):
+            project.institutions.add(technikum)
 
 
 def load(institutions: dict[str, Institution]) -> None:

@@ -30,7 +30,12 @@ class ProjectFilter(django_filters.FilterSet):
 
     def search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
         value = value.strip()
-        return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value) | Q(title_en__icontains=value))
+        return queryset.filter(
+            Q(reference__icontains=value)
+            | Q(title__icontains=value)
+            | Q(title_en__icontains=value)
+            | Q(title_ru__icontains=value)
+        )
 
     def by_institution(self, queryset: QuerySet[Project], name: str, value: Institution | None) -> QuerySet[Project]:
         return queryset.taking_part(value) if value is not None else queryset  # type: ignore[attr-defined]

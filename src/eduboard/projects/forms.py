@@ -26,9 +26,9 @@ class ProjectForm(ScopedFormMixin, VersionedModelForm):
     class Meta:
         model = Project
         fields = [
-            "reference", "title", "title_en", "programme", "action", "role", "coordinator", "coordinator_country",
-            "institutions", "start_date", "end_date", "status", "grant", "city_share", "co_financing",
-            "funding_source", "aims", "target_groups", "results", "publicity",
+            "reference", "title", "title_en", "title_ru", "programme", "action", "role", "coordinator",
+            "coordinator_country", "institutions", "start_date", "end_date", "status", "grant", "city_share",
+            "co_financing", "funding_source", "aims", "target_groups", "results", "publicity",
         ]  # fmt: skip
         widgets = {
             "start_date": DATE,

@@ -18,6 +18,7 @@ from django_countries.fields import CountryField
 
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.finance.models import FundingSource
 from eduboard.people.models import StaffMember
 from eduboard.projects.choices import CityRole, Direction, DocumentKind, Flow, MobilityStatus, ProjectStatus
@@ -26,11 +27,13 @@ from eduboard.registry.models import Institution, Learner
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(0)]}
 
 
-class ProjectProgramme(models.Model):
-    """A funding programme (Erasmus+ KA2, ESF, Nordplus, …) with a stable code; the board adds programmes as data."""
+class ProjectProgramme(TranslatedText):
+    """A funding programme (Erasmus+ KA2, ESF, Nordplus, …) with a stable code; the board adds programmes as data.
+    Its name is kept in three languages (core.translated)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in import files."))
     name = models.CharField(_("name"), max_length=160)
+    name_en, name_ru = translations_of(_("name"), max_length=160)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ReferenceQuerySet.as_manager()
@@ -39,9 +42,6 @@ class ProjectProgramme(models.Model):
         verbose_name = _("funding programme")
         verbose_name_plural = _("funding programmes")
         ordering = ["pk"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
@@ -76,6 +76,7 @@ class Project(TimeStampedModel):
     )
     title = models.CharField(_("title (Latvian)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_ru = models.CharField(_("title (Russian)"), max_length=300, blank=True)
     programme = models.ForeignKey(
         ProjectProgramme, verbose_name=_("programme"), on_delete=models.PROTECT, related_name="projects"
     )

@@ -4,6 +4,7 @@ of deadlines, partner countries. A handful of grouped queries each, whatever the
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer
+from eduboard.core.translated import texts_of
 from eduboard.finance.models import Expenditure
 from eduboard.projects import rules
 from eduboard.projects.choices import Direction, MobilityStatus, ProjectStatus
@@ -290,6 +292,9 @@ class ProjectLine:
     grant: Decimal
     participants: int
     countries: int
+    # The title and the programme in each language (core.translated.texts_of), for a report.
+    titles: Mapping[str, str] = field(default_factory=dict)
+    programmes: Mapping[str, str] = field(default_factory=dict)
 
 
 def report_projects(*, as_of: date, visible_to: Viewer, since: date) -> dict[str, Any]:
@@ -317,6 +322,8 @@ def report_projects(*, as_of: date, visible_to: Viewer, since: date) -> dict[str
             grant=money(project.grant),
             participants=project.people or 0,  # type: ignore[attr-defined]
             countries=countries.get(project.pk, 0),
+            titles=texts_of(project, "title"),
+            programmes=texts_of(project.programme, "name"),
         )
         for project in current
     ]

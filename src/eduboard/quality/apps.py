@@ -27,6 +27,7 @@ class QualityConfig(AppConfig):
             FrameworkCriterion,
             HeadEvaluation,
             LearnerResult,
+            MonitoringLevelResult,
             Observation,
             ObservationForm,
             PassThreshold,
@@ -41,6 +42,7 @@ class QualityConfig(AppConfig):
         auditlog.register(ObservationForm)
         auditlog.register(ExamResult)
         auditlog.register(LearnerResult)
+        auditlog.register(MonitoringLevelResult)
         auditlog.register(Subject, exclude_fields=KEYS)
         # Forms, scales, frameworks and thresholds: what every observation and evaluation is read against.
         for model in (

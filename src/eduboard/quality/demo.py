@@ -27,8 +27,9 @@ from collections import defaultdict
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from eduboard.people.demo import VACANCIES
 from eduboard.people.models import Employment, StaffMember
-from eduboard.quality import demo_evaluation, reference_texts
+from eduboard.quality import demo_evaluation, demo_monitoring, demo_self_assessment, reference_texts
 from eduboard.quality.choices import DEFAULT_THRESHOLDS, PRESCHOOL_GRADUATES_GRADE, ExamKind, ObservationKind
 from eduboard.quality.defaults import DEFAULT_FORM_CODE, YES_PARTLY_NO, ensure_default_form
 from eduboard.quality.models import (
@@ -495,7 +496,12 @@ def _load_learner_failures() -> None:
 def load(institutions: dict[str, Institution]) -> None:
     """Create or refresh the demonstration data (idempotent)."""
     everything = _institutions(institutions)
+    # The subjects the demonstration vacancies name (people.demo, "sākumskola" among them) are subjects too, so the
+    # report shows a vacancy's subject in each language (quality.subjects).
+    _subjects(sorted({subject[:1].upper() + subject[1:] for _i, _p, subject, *_rest in VACANCIES if subject}))
     _load_observations(everything)
     _load_exams(everything)
     _load_learner_failures()
-    demo_evaluation.load(everything)
+    demo_monitoring.load()
+    tehnikums = demo_evaluation.load(everything)
+    demo_self_assessment.load(tehnikums)  # seed 003's tables of its self-assessment report

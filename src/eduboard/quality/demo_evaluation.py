@@ -54,6 +54,8 @@ TEHNIKUMS = "2734003068"
 TEHNIKUMS_MADE_UP_NUMBER = "9000000071"  # the number earlier demo data gave it
 TEHNIKUMS_NAME = "Daugavpils tehnikums"
 TEHNIKUMS_ADDRESS = "Strādnieku iela 16, Daugavpils, LV-5404"
+LOGISTICS = "33345121"  # seed 003's accredited programme
+LOGISTICS_MADE_UP_CODE = "33344011"  # the code earlier demo data gave it
 YEAR = "2024/2025"
 JOINED_ON = date(2024, 9, 1)
 ZINATNU = "9000000011"
@@ -63,8 +65,9 @@ GENERAL_SCHOOLS = [
 ]  # fmt: skip
 
 # Seed 003, "2020./2021. mācību gadā tehnikums īsteno šādas mācības": programme (code, name) and its
-# qualifications with learners and groups. The codes are illustrative (the seed gives one: 33345121, whose
-# fifth digit would read as a special programme's here); the counts are the seed's.
+# qualifications with learners and groups. The codes are illustrative except the accredited programme's, 33345121,
+# which the seed gives (a vocational code: its digits 3-5 are the field, so its fifth digit 5 is not a special
+# programme's); the counts are the seed's.
 PROGRAMMES: list[tuple[str, str, list[tuple[str, int, int]]]] = [
     ("33840011", "Dzelzceļa transports", [
         ("Lokomotīvju saimniecības tehniķis", 28, 1), ("Transporta vagonu tehniķis", 5, 1),
@@ -81,11 +84,13 @@ PROGRAMMES: list[tuple[str, str, list[tuple[str, int, int]]]] = [
     ("33522011", "Enerģētika un elektrotehnika", [("Elektrotehniķis", 83, 4)]),
     ("33542011", "Šūto izstrādājumu ražošanas tehnoloģija", [("Tērpu izgatavošanas un stila speciālists", 14, 1)]),
     ("33521021", "Inženiertehnika, mehānika un mašīnbūves tehnoloģija", [("Mašīnbūves tehniķis", 24, 1)]),
-    ("33344011", "Telemehānika un loģistika", [("Loģistikas darbinieks", 49, 2)]),
+    (LOGISTICS, "Telemehānika un loģistika", [("Loģistikas darbinieks", 49, 2)]),
     ("32815011", "Frizieru pakalpojumi", [("Frizieris", 58, 3)]),
     ("35522011", "Enerģētika un elektrotehnika", [("Elektromontieris", 18, 1)]),
     ("22542011", "Šūto izstrādājumu ražošanas tehnoloģija", [("Šuvēja palīgs", 17, 1)]),
 ]  # fmt: skip
+# Learners of a qualification by course where the seed gives them: "II kursā 28, I kursā 21 audzēknis".
+BY_COURSE = {"Loģistikas darbinieks": [21, 28]}
 PEDAGOGUES = 88  # "pedagoģisko darbu veic 88 pedagoģiskie darbinieki"
 QUALIFICATIONS = [  # (title, pedagogues holding it): illustrative
     ("Maģistra grāds", 51),
@@ -190,7 +195,7 @@ HEAD_TRANSITION = [UnifiedSchoolHead.ENSURED] * 6 + [UnifiedSchoolHead.PARTLY] *
 ACCREDITATIONS = [
     (TEHNIKUMS, "", date(2015, 12, 1), 6, "IKVD lēmums (līdz 01.12.2021.)"),
     (TEHNIKUMS, "", date(2021, 11, 30), 6, "IKVD lēmums Nr. 2021/112"),
-    (TEHNIKUMS, "33344011", date(2020, 11, 20), 6, "IKVD lēmums Nr. 2020/418"),
+    (TEHNIKUMS, LOGISTICS, date(2020, 11, 20), 6, "IKVD lēmums Nr. 2020/418"),
     (ZINATNU, "", date(2021, 3, 15), 6, "IKVD lēmums Nr. 2021/37"),
     ("9000000012", "", date(2023, 5, 10), 6, "IKVD lēmums Nr. 2023/61"),
 ]
@@ -231,7 +236,9 @@ def _learners(tehnikums: Institution, rng: random.Random) -> None:
             code=code, defaults={"name": name, "level": ProgrammeLevel.VOCATIONAL}
         )
         for qualification, learners, group_count in qualifications:
-            per_group = [learners // group_count + (1 if n < learners % group_count else 0) for n in range(group_count)]
+            per_group = BY_COURSE.get(qualification) or [
+                learners // group_count + (1 if n < learners % group_count else 0) for n in range(group_count)
+            ]
             for index, size in enumerate(per_group, start=1):
                 short = "".join(word[0] for word in qualification.split()[:3]).upper()
                 groups.append(
@@ -422,6 +429,8 @@ def load(institutions: dict[str, Institution]) -> Institution:
     ensure_frameworks()  # the migration's frameworks, again if the database was emptied since (safe to repeat)
     rng = random.Random(2734003068)  # noqa: S311 - reproducible demonstration data
     tehnikums = tehnikums_institution()
+    if not Programme.objects.filter(code=LOGISTICS).exists():  # demo data loaded before it had the seed's code
+        Programme.objects.filter(code=LOGISTICS_MADE_UP_CODE).update(code=LOGISTICS)
     _learners(tehnikums, rng)
     _staff(tehnikums, rng)
     _self_assessments(tehnikums, institutions)

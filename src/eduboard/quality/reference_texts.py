@@ -189,6 +189,7 @@ TRANSLATIONS: dict[str, tuple[str, str]] = {
     "Vēsture": ("History", "История"),
     "Ģeogrāfija": ("Geography", "География"),
     "Ķīmija": ("Chemistry", "Химия"),
+    "Sākumskola": ("Primary school", "Начальная школа"),
     "Franču valoda": ("French", "Французский язык"),
     "Informātika": ("Informatics", "Информатика"),
 }

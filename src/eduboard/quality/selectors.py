@@ -25,11 +25,12 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.core.figures_cache import cached_figures
+from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import CENT, percent
 from eduboard.core.scope import Viewer
@@ -52,6 +53,9 @@ from eduboard.quality.models import (
     Framework,
     HeadEvaluation,
     LearnerResult,
+    MonitoringAspect,
+    MonitoringLevel,
+    MonitoringLevelResult,
     Observation,
     ObservationForm,
     PassThreshold,
@@ -792,3 +796,129 @@ def self_assessment_submit_blockers(*, assessment: SelfAssessment) -> list[str]:
         for problem in review_rule_problems(assessment=assessment)
         if problem["rule"] == "every_year"
     ]
+
+
+# --- monitoring results by level (seed 002's analysis of the city's Latvian monitoring)
+
+#: Shares of the monitoring levels are written with one decimal, as seed 002 prints them ("162 izglītojamo
+#: (18,5%)"); core.numbers.percent rounds them half up.
+MONITORING_PERCENT_PLACES = 1
+#: The levels counted as "a low level" of the Latvian skills (seed 002: "zems latviešu valodas prasmes līmenis").
+LOW_LEVELS = (MonitoringLevel.LOW.value, MonitoringLevel.CRITICAL.value)
+#: The levels of those who mastered the content (seed 002: "apguvuši vai padziļināti apguvuši").
+MASTERED_LEVELS = (MonitoringLevel.GOOD.value, MonitoringLevel.ADVANCED.value)
+#: The grade whose centralised exam each kind is (the basic school's in grade 9).
+EXAM_GRADES = {ExamKind.CE_BASIC.value: 9, ExamKind.CE_SECONDARY.value: 12}
+
+
+def monitoring_level_figures(*, year: int, visible_to: Viewer) -> dict[str, Any]:
+    """The city's monitoring tests of `year` assessed by level (three queries), from the level rows and the
+    institutions' results in the viewer's scope:
+
+    - `sittings`: per monitoring sitting with level rows (by subject, then grade): `subject` (its name), `grade`,
+      `assessed` (the candidates of the sitting's results: the learners assessed), and `levels`:
+      {aspect: {level: {`learners`, `percent`}}}, `percent` = learners ÷ assessed (one decimal,
+      MONITORING_PERCENT_PLACES; None without an assessed total), `low` and `mastered`: {`learners`, `percent`} of
+      the overall result at a level of LOW_LEVELS, of MASTERED_LEVELS;
+    - `subjects`: per subject name: `assessed` (of the sittings with level rows), `low` (learners at a low or
+      critical level, LOW_LEVELS, of the overall result), `percent` of them and `grades` (of those sittings).
+
+    Seed 002 (Latvian, 2024): grade 1 "162 (18,5 %) at a low level"; in all 90 + 162 + 157 + 69 + 184 + 32 = 694 of
+    3 269 (21,2 %), where the seed prints 674 (23 %)."""
+    levels = MonitoringLevelResult.objects.visible_to(visible_to).filter(
+        sitting__year=year, sitting__exam=ExamKind.MONITORING
+    )
+    counted: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for sitting_id, aspect, level, learners in levels.values_list("sitting_id", "aspect", "level", "learners"):
+        counted[sitting_id][aspect][level] += learners
+    if not counted:
+        return {"sittings": [], "subjects": {}}
+    assessed = dict(
+        ExamResult.objects.visible_to(visible_to)
+        .filter(sitting_id__in=list(counted))
+        .values_list("sitting_id")
+        .annotate(n=Sum("candidates"))
+        .values_list("sitting_id", "n")
+        .order_by()
+    )
+    sittings = ExamSitting.objects.filter(pk__in=list(counted)).select_related("subject")
+    aspect_order = {code: index for index, code in enumerate(MonitoringAspect.values)}
+    level_order = {code: index for index, code in enumerate(MonitoringLevel.values)}
+    found = []
+    subjects: dict[str, dict[str, Any]] = {}
+    for sitting in sorted(sittings, key=lambda s: (s.subject.sort_name, s.grade if s.grade is not None else -1)):
+        whole = int(assessed.get(sitting.pk) or 0)
+        by_aspect = counted[sitting.pk]
+        overall = by_aspect.get(MonitoringAspect.OVERALL, {})
+        low = sum(overall.get(level, 0) for level in LOW_LEVELS)
+        mastered = sum(overall.get(level, 0) for level in MASTERED_LEVELS)
+        found.append(
+            {
+                "subject": sitting.subject.name,
+                "grade": sitting.grade,
+                "assessed": whole,
+                "levels": {
+                    aspect: {
+                        level: {
+                            "learners": by_aspect[aspect][level],
+                            "percent": percent(by_aspect[aspect][level], whole, places=MONITORING_PERCENT_PLACES),
+                        }
+                        for level in sorted(by_aspect[aspect], key=lambda code: level_order.get(code, 99))
+                    }
+                    for aspect in sorted(by_aspect, key=lambda code: aspect_order.get(code, 99))
+                },
+                "low": {"learners": low, "percent": percent(low, whole, places=MONITORING_PERCENT_PLACES)},
+                "mastered": {
+                    "learners": mastered,
+                    "percent": percent(mastered, whole, places=MONITORING_PERCENT_PLACES),
+                },
+            }
+        )
+        total = subjects.setdefault(sitting.subject.name, {"assessed": 0, "low": 0, "grades": []})
+        total["assessed"] += whole
+        total["low"] += low
+        total["grades"].append(sitting.grade)
+    for total in subjects.values():
+        total["percent"] = percent(total["low"], total["assessed"], places=MONITORING_PERCENT_PLACES)
+    return {"sittings": found, "subjects": subjects}
+
+
+def cohort_below_threshold(*, exam_year: int, visible_to: Viewer, exam: str = ExamKind.CE_BASIC) -> dict[str, Any]:
+    """The pupils who will sit `exam` in `exam_year` and were below its threshold in the city's monitoring tests
+    two years before (two queries): their grade then was the exam's grade less two (grade 7 for the basic school's
+    exam in grade 9). `threshold`: the exam's in `exam_year` (`pass_threshold`), `monitoring_year`, `grade`,
+    `learners` (distinct pupils with a result below the threshold in at least one subject, from learners' own
+    results) and `by_subject` {subject name: pupils below it}.
+
+    Seed 002: "Lai 2025./2026.mācību gada eksāmenos 9.klases skolēni spētu pārvarēt 20% slieksni, tiks detalizēti
+    pētīti viņu rezultāti 7.klases 2023./2024.mācību gada monitoringa darbos" (exam_year 2026, monitoring 2024)."""
+    threshold = pass_threshold(year=exam_year, exam=exam)
+    grade, monitoring_year = EXAM_GRADES[exam] - 2, exam_year - 2
+    figures: dict[str, Any] = {
+        "threshold": threshold,
+        "monitoring_year": monitoring_year,
+        "grade": grade,
+        "learners": 0,
+        "by_subject": {},
+    }
+    if threshold is None:
+        return figures
+    rows = (
+        LearnerResult.objects.visible_to(visible_to)
+        .filter(
+            sitting__year=monitoring_year,
+            sitting__exam=ExamKind.MONITORING,
+            sitting__grade=grade,
+            percent__lt=threshold,
+        )
+        .values_list("sitting__subject__name", "personal_code")
+        .order_by()
+    )
+    by_subject: dict[str, set[str]] = defaultdict(set)
+    for subject, code in rows:
+        by_subject[subject].add(code)
+    figures["learners"] = len(set().union(*by_subject.values())) if by_subject else 0
+    figures["by_subject"] = {
+        subject: len(codes) for subject, codes in sorted(by_subject.items(), key=lambda item: sort_key(item[0]))
+    }
+    return figures

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from eduboard.quality import evaluation_views, views
+from eduboard.quality import evaluation_views, table_views, views
 
 app_name = "quality"
 
@@ -34,4 +34,5 @@ urlpatterns = [
     ),
     path("accreditations/", evaluation_views.AccreditationListView.as_view(), name="accreditation_list"),
     path("heads/", evaluation_views.heads_view, name="heads"),
+    *table_views.urlpatterns(),  # the self-assessment report's tables 4–7 and section 3
 ]

@@ -77,6 +77,11 @@ REORGANISATIONS = {
     "9000000051": ("9000000013", "Domes 22.02.2024. lēmums Nr. 112"),
     "9000000052": ("9000000015", "Domes 22.02.2024. lēmums Nr. 113"),
 }
+#: The decisions in English and Russian.
+REORGANISATION_NOTES = {
+    "Domes 22.02.2024. lēmums Nr. 112": ("Council decision No. 112 of 22.02.2024", "Решение Думы от 22.02.2024 № 112"),
+    "Domes 22.02.2024. lēmums Nr. 113": ("Council decision No. 113 of 22.02.2024", "Решение Думы от 22.02.2024 № 113"),
+}
 CLOSED_ON = date(2024, 8, 31)
 
 # code, name, level, special needs
@@ -371,8 +376,13 @@ def load() -> dict[str, Institution]:
         )
         institutions[number] = institution
     for number, (target, note) in REORGANISATIONS.items():
+        english, russian = REORGANISATION_NOTES[note]
         Institution.objects.filter(registration_number=number).update(
-            closed_on=CLOSED_ON, joined_to=institutions[target], reorganisation_note=note
+            closed_on=CLOSED_ON,
+            joined_to=institutions[target],
+            reorganisation_note=note,
+            reorganisation_note_en=english,
+            reorganisation_note_ru=russian,
         )
         # and on the rows handed to the other areas' generators, which leave a closed school out of what happens
         # after its closing day: on a first load they were created open, a second load read them closed

@@ -381,14 +381,37 @@ def institutions_by_type(*, as_of: date | None = None, visible_to: Viewer, board
     return {code: counts.get(code, 0) for code in InstitutionType.values}
 
 
-def closed_before(*, day: date, visible_to: Viewer) -> list[tuple[str, str, str]]:
-    """(name, the council's decision, the institution it joined) of the institutions closed in the year up to `day`
-    (the start of a school year), in Latvian order of their names (one query): seed 002's liquidations and
-    reorganisations."""
+class ClosedInstitution(NamedTuple):
+    """An institution closed before a school year, as the report writes it: the council's decision in each language
+    (`notes`), and the institution it joined with its name in the dative ("pievienojot to … vidusskolai")."""
+
+    name: str
+    notes: dict[str, str]
+    joined: str
+    joined_dative: str
+
+
+def closed_before(*, day: date, visible_to: Viewer) -> list[ClosedInstitution]:
+    """The institutions closed in the year up to `day` (the start of a school year), in Latvian order of their
+    names (one query): seed 002's liquidations and reorganisations."""
     rows = _scoped(Institution.objects.closed_between(same_day_a_year_before(day), day), visible_to).values_list(
-        "name", "reorganisation_note", "joined_to__name"
+        "name",
+        "reorganisation_note",
+        "reorganisation_note_en",
+        "reorganisation_note_ru",
+        "joined_to__name",
+        "joined_to__name_dative",
     )
-    return sorted(((name, note, joined or "") for name, note, joined in rows), key=lambda row: sort_key(row[0]))
+    closed = [
+        ClosedInstitution(
+            name=name,
+            notes={"lv": note, "en": note_en, "ru": note_ru},
+            joined=joined or "",
+            joined_dative=joined_dative or joined or "",
+        )
+        for name, note, note_en, note_ru, joined, joined_dative in rows
+    ]
+    return sorted(closed, key=lambda row: sort_key(row.name))
 
 
 def groups_by_level_count(*, as_of: date, visible_to: Viewer) -> dict[str, int]:

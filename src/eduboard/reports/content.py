@@ -22,6 +22,7 @@ readers' reads (`reports.selectors`) leave out what a reader's role does not inc
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -65,9 +66,28 @@ def P(context: str, message: str, **params: Any) -> dict[str, Any]:
 
 def L(record: Any, field: str | None = None) -> dict[str, dict[str, str]]:
     """A record's text kept in three languages (core.translated: a subject, a criterion, a module), written when
-    rendered in the report's language, the Latvian where it has no translation."""
+    rendered in the report's language, the Latvian where it has no translation. `record` may also be the texts
+    themselves, as a selector gives them (`core.translated.texts_of`: {"lv": …, "en": …, "ru": …})."""
+    if isinstance(record, Mapping):
+        latvian = str(record.get(FALLBACK) or "")
+        return {"l": {code: str(record.get(code) or latvian) for code in TEXT_LANGUAGES}}
     name = field or record.translated_field
     return {"l": {code: text_in(record, name, code) for code in TEXT_LANGUAGES}}
+
+
+def each_language(text: dict[str, dict[str, str]], change: Callable[[str, str], str]) -> dict[str, dict[str, str]]:
+    """An `L` text with `change(language, text)` applied to its text in each language (e.g. a name lower-cased
+    inside a sentence)."""
+    return {"l": {code: change(code, value) for code, value in text["l"].items()}}
+
+
+def joined(*parts: Text, form: str = "{} ({})") -> Text:
+    """Texts kept in three languages (`L`) and plain strings put together by `form` in each language: a vacancy's
+    "position (subject)". Plain strings alone stay a plain string."""
+    if not any(isinstance(part, dict) and "l" in part for part in parts):
+        return form.format(*parts)
+    texts = [part["l"] if isinstance(part, dict) else dict.fromkeys(TEXT_LANGUAGES, str(part)) for part in parts]
+    return {"l": {code: form.format(*(text[code] for text in texts)) for code in TEXT_LANGUAGES}}
 
 
 def D(value: date) -> dict[str, str]:
@@ -207,7 +227,10 @@ def V(value: Any, unit: str = "") -> dict[str, Any]:
 
 
 def text_key(value: Text) -> str:
-    """A language-independent key of a text (its msgid or the data string), for comparisons."""
+    """A language-independent key of a text (its msgid, or the data string: Latvian for data kept in three
+    languages, as an edition built before it was kept so has it), for comparisons."""
+    if isinstance(value, dict) and "l" in value:
+        return str(value["l"].get(FALLBACK, ""))
     if isinstance(value, dict):
         return str(value.get("t", value.get("d", "")))
     return str(value)

@@ -103,6 +103,7 @@ class Block:
     slot: str = ""
     items: list[Figure] = field(default_factory=list)
     table: Table | None = None
+    lines: list[str] = field(default_factory=list)  # a paragraph's list, after its lead-in ("… šādas vakances:")
 
 
 @dataclass
@@ -215,7 +216,9 @@ def present_block(block: dict[str, Any], narrative: dict[str, str]) -> Block:
     if kind == "heading":
         return Block("heading", text=render_text(block["text"]), level=block.get("level", 2))
     if kind == "paragraph":
-        return Block(kind, text=render_text(block["text"]))
+        return Block(
+            kind, text=render_text(block["text"]), lines=[render_text(line) for line in block.get("lines", [])]
+        )
     if kind == "note":
         # A note is also one figure without a value, so that lists of figures (the XLSX's first sheet) carry
         # it too, e.g. the note in place of the figures a reader's role does not include.
@@ -268,7 +271,7 @@ def present(content: dict[str, Any], narrative: dict[str, str] | None = None, *,
         found = content["header"]
         header = [
             _("Annex"),
-            _("to the decision of %(council)s") % {"council": found["council"]},
+            _("to the decision of %(council)s") % {"council": render_text(found["council"])},
             _("of __.__.%(year)s No. ___") % {"year": found["year"]},
         ]
     default_title = _("Readiness of education institutions for the %(year)s school year") % {"year": year}
@@ -278,8 +281,8 @@ def present(content: dict[str, Any], narrative: dict[str, str] | None = None, *,
         # xgettext:no-python-format
         template = _("Report of %(board)s on the readiness of education institutions for the %(year)s school year")
         default_title = template % {
-            "board": content["header"]["board"],
-            "board_genitive": content["header"].get("board_genitive", content["header"]["board"]),
+            "board": render_text(content["header"]["board"]),
+            "board_genitive": render_text(content["header"].get("board_genitive", content["header"]["board"])),
             "year": year,
         }
     return Presentation(

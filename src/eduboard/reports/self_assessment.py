@@ -2,11 +2,15 @@
 
 The facts come from the areas that hold them, counted on 1 October of the school year (the date seed 003 counts
 on): the institution and its accreditation (registry, quality), its programmes with their qualifications, groups
-and learners (registry), its pedagogues and their qualifications (people); then the priorities and, for every
-area and criterion of the framework, the institution's description, "achievements we are proud of", "further
+and learners, and the accredited programmes with their licences (table 1), its pedagogues and their qualifications
+(people); then the priorities, the earlier evaluation's recommendations with their follow-up (section 3) and, for
+every area and criterion of the framework, the institution's description, "achievements we are proud of", "further
 development" and level, written as seed 003 writes it ("Pašvērtējums jomā: … kritērijā …: labi"); then its exam
-results against its type and the nation, the lessons observed, its projects, and its rooms and equipment, each
-part only when that area holds data for the institution.
+results against its type and the nation with the gaps to the nation (table 3), its qualification exams (table 4),
+its learners in clubs (table 5) and graduates' employment (table 6), the lessons observed, its projects carried out
+and planned, and its rooms, equipment and the external bodies' opinions on its premises (table 7). The tables kept
+by the quality area for this report are built in `reports.self_assessment_tables`; a table of an earlier school
+year than the report's says so, and every row names its school year.
 
 The content has the readiness report's form (`{"as_of", "school_year", "sections": [{"key", "title",
 "blocks"}]}`, translatable words as `T(...)`, data as plain strings), so the same renderers write it as HTML,
@@ -30,13 +34,14 @@ from eduboard.assets.choices import RoomKind
 from eduboard.assets.selectors import institution_resources
 from eduboard.core.scope import Viewer
 from eduboard.people.selectors import institution_staff_figures
-from eduboard.projects.selectors import scoped_projects
 from eduboard.quality import selectors as quality_selectors
 from eduboard.quality.choices import ExamKind, ExamLevel, QualityLevel
 from eduboard.quality.models import Accreditation, ExamResult, SelfAssessment
+from eduboard.quality.self_assessment_selectors import exam_school_year
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.selectors import institution_programme_figures
-from eduboard.reports.content import D, L, T, Text
+from eduboard.reports import self_assessment_tables as sat
+from eduboard.reports.content import D, L, T, Text, V, format_school_year
 from eduboard.reports.readiness import Block, figure, figures, heading, table
 
 Progress = Callable[[int, int, str], None]
@@ -252,22 +257,29 @@ def section_evaluation(assessment: SelfAssessment) -> list[Block]:
 
 
 def section_exams(assessment: SelfAssessment, viewer: Viewer) -> list[Block]:
-    """The latest year of exam results up to the school year's end, against the type and the nation."""
+    """Table 3: the latest year of exam results up to the school year's end, against the type and the nation, with
+    the gap to the nation in a column and in a sentence (seed 003: "par 22.6% ... sliktākus"); then table 4."""
     end_year = assessment.school_year.start_date.year + 1
     year = (
         ExamResult.objects.visible_to(viewer)
         .filter(institution=assessment.institution, sitting__year__lte=end_year)
         .aggregate(year=Max("sitting__year"))["year"]
     )
+    qualification = sat.qualification_exams(assessment, viewer)
     if year is None:
-        return [{"type": "note", "text": T(_("There are no exam results of this institution."))}]
+        return [{"type": "note", "text": T(_("There are no exam results of this institution."))}, *qualification]
+    school_year = exam_school_year(year)
     rows = quality_selectors.institution_exam_comparison(
         institution=assessment.institution, year=year, visible_to=viewer
     )
-    return [
+    blocks: list[Block] = [
+        *sat.older_note(school_year, assessment),
         table(
             "exams.comparison",
-            T(_("Exam results of %(year)s against the institution type and the nation"), year=str(year)),
+            T(
+                _("Table 3. Exam results of %(year)s against the institution type and the nation"),
+                year=sat.Y(school_year),
+            ),
             [
                 T(_("Exam")),
                 T(_("Subject")),
@@ -275,27 +287,54 @@ def section_exams(assessment: SelfAssessment, viewer: Viewer) -> list[Block]:
                 T(_("Mean in the institution")),
                 T(_("Mean of the type")),
                 T(_("Mean in the nation")),
+                T(_("Difference from the nation")),
+                T(_("School year")),
             ],
             [
                 [
-                    T(ExamKind(row["exam"]).label)
-                    if not row["level"]
-                    else T(
-                        _("%(exam)s, %(level)s"),
-                        exam=T(ExamKind(row["exam"]).label),
-                        level=T(ExamLevel(row["level"]).label),
-                    ),
+                    _exam_label(row),
                     row["subject"],
                     row["candidates"],
                     row["mean_percent"],
                     row["type_mean_percent"],
                     row["national_mean_percent"],
+                    row["gap_to_national_points"],
+                    sat.Y(school_year),
                 ]
                 for row in rows
             ],
-            units=["", "", "", "%", "%", "%"],
-        )
+            units=["", "", "", "%", "%", "%", "pp", ""],
+        ),
     ]
+    below = [row for row in rows if row["gap_to_national_points"] is not None and row["gap_to_national_points"] < 0]
+    if below:
+        blocks.append(
+            {
+                "type": "paragraph",
+                "text": T(
+                    _(
+                        "In the %(year)s school year the institution's learners did worse than the learners of the "
+                        "nation on average (%(gaps)s)."
+                    ),
+                    year=sat.Y(school_year),
+                    gaps=[
+                        T(
+                            _("%(subject)s by %(points)s"),
+                            subject=row["subject"],
+                            points=V(-row["gap_to_national_points"], "pp"),
+                        )
+                        for row in below
+                    ],
+                ),
+            }
+        )
+    return [*blocks, *qualification]
+
+
+def _exam_label(row: dict[str, Any]) -> Text:
+    if not row["level"]:
+        return T(ExamKind(row["exam"]).label)
+    return T(_("%(exam)s, %(level)s"), exam=T(ExamKind(row["exam"]).label), level=T(ExamLevel(row["level"]).label))
 
 
 def section_observations(assessment: SelfAssessment, viewer: Viewer) -> list[Block]:
@@ -318,37 +357,9 @@ def section_observations(assessment: SelfAssessment, viewer: Viewer) -> list[Blo
     ]
 
 
-def section_projects(assessment: SelfAssessment, viewer: Viewer) -> list[Block]:
-    year = assessment.school_year
-    projects = (
-        scoped_projects(visible_to=viewer, institution=assessment.institution)
-        .filter(start_date__lte=year.end_date, end_date__gte=year.start_date)
-        .select_related("programme")
-        .order_by("start_date", "reference")
-    )
-    rows = [
-        [
-            project.reference,
-            project.title,
-            project.programme.name,
-            f"{project.start_date:%d.%m.%Y}–{project.end_date:%d.%m.%Y}",
-            T(project.get_role_display()),
-        ]
-        for project in projects
-    ]
-    if not rows:
-        return [{"type": "note", "text": T(_("No projects of this institution ran in this school year."))}]
-    return [
-        table(
-            "projects.running",
-            T(_("Projects running in the school year")),
-            [T(_("Number")), T(_("Project")), T(_("Programme")), T(_("Period")), T(_("Role of the city"))],
-            rows,
-        )
-    ]
-
-
-def section_resources(assessment: SelfAssessment, on: date) -> list[Block]:
+def section_resources(assessment: SelfAssessment, viewer: Viewer, on: date) -> list[Block]:
+    """The rooms and the equipment held on the counted day (assets), then the external bodies' opinions on the
+    premises (table 7)."""
     found = institution_resources(institution=assessment.institution, as_of=on)
     blocks: list[Block] = []
     if found["rooms"]:
@@ -368,14 +379,17 @@ def section_resources(assessment: SelfAssessment, on: date) -> list[Block]:
         blocks.append(
             table(
                 "resources.assets",
-                T(_("Equipment")),
+                T(_("Equipment held on %(date)s"), date=D(on)),
                 [T(_("Kind")), T(_("Count"))],
                 [list(row) for row in found["assets"]],
+                total=[T(_("Total")), sum(count for _kind, count in found["assets"])],
             )
         )
-    return blocks or [
-        {"type": "note", "text": T(_("The assets area holds no rooms or equipment of this institution."))}
-    ]
+    if not blocks:
+        blocks.append(
+            {"type": "note", "text": T(_("The assets area holds no rooms or equipment of this institution."))}
+        )
+    return [*blocks, *sat.inspections(assessment, viewer, on)]
 
 
 def build_self_assessment_report(
@@ -391,14 +405,35 @@ def build_self_assessment_report(
             _("General information about the institution"),
             lambda: section_general(assessment, visible_to, on),
         ),
-        ("programmes", _("Education programmes and learners"), lambda: section_programmes(assessment, on)),
+        (
+            "programmes",
+            _("Education programmes and learners"),
+            lambda: [
+                *section_programmes(assessment, on),
+                *sat.accredited_programmes(assessment, visible_to, on),
+            ],
+        ),
         ("staff", _("Staff"), lambda: section_staff(assessment, on)),
         ("priorities", _("Priorities of the institution's work"), lambda: section_priorities(assessment)),
+        (
+            "recommendations",
+            _("Follow-up of the earlier evaluation's recommendations"),
+            lambda: sat.recommendations(assessment, visible_to, on),
+        ),
         ("evaluation", _("Self-assessment by area and criterion"), lambda: section_evaluation(assessment)),
         ("exams", _("Exam results"), lambda: section_exams(assessment, visible_to)),
+        (
+            "support",
+            _("Support for learners: interest education and graduates' careers"),
+            lambda: [*sat.interest(assessment, visible_to), *sat.employment(assessment, visible_to)],
+        ),
         ("observations", _("Lesson observations"), lambda: section_observations(assessment, visible_to)),
-        ("projects", _("Projects"), lambda: section_projects(assessment, visible_to)),
-        ("resources", _("Rooms and equipment"), lambda: section_resources(assessment, on)),
+        ("projects", _("Projects"), lambda: sat.projects(assessment, visible_to)),
+        (
+            "resources",
+            _("Premises, rooms and equipment"),
+            lambda: section_resources(assessment, visible_to, on),
+        ),
     ]
     sections = []
     for done, (key, title, build) in enumerate(parts, start=1):
@@ -417,9 +452,23 @@ def build_self_assessment_report(
     }
 
 
+def report_title_values(assessment: SelfAssessment) -> dict[str, str]:
+    """The title's values in the active language: the institution's name, its name in the genitive (registry's
+    `name_in`, the form Latvian writes before the word) and the school year as the language writes it."""
+    institution = assessment.institution
+    return {
+        "institution": institution.name,
+        "institution_genitive": institution.name_in("genitive"),
+        "year": format_school_year(assessment.school_year.code),
+    }
+
+
 def report_title(assessment: SelfAssessment) -> str:
-    """The file's title in the active language."""
-    return str(
-        _("Self-assessment report of %(institution)s, %(year)s")
-        % {"institution": assessment.institution.name, "year": assessment.school_year.code}
-    )
+    """The file's title in the active language: "Daugavpils tehnikuma pašnovērtējuma ziņojums 2024./2025. mācību
+    gadā" (the Latvian catalogue's form), "Self-assessment report of Daugavpils tehnikums for the 2024/2025 school
+    year"."""
+    # Latvian writes the institution in the genitive before the word: its translation takes
+    # %(institution_genitive)s instead of %(institution)s.
+    # xgettext:no-python-format
+    template = _("Self-assessment report of %(institution)s for the %(year)s school year")
+    return str(template) % report_title_values(assessment)

@@ -12,20 +12,27 @@ sentence never costs a query of its own, and a figure in a sentence is the one i
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.declension import decline_word
 from eduboard.core.latvian import sort_key
-from eduboard.reports.content import NP, D, N, P, T, Text, V, number
+from eduboard.registry.selectors import ClosedInstitution
+from eduboard.reports.content import NP, D, L, N, P, T, Text, V, each_language, number
 
 Block = dict[str, Any]
 
 
-def paragraph(text: Text) -> Block:
-    return {"type": "paragraph", "text": text}
+def paragraph(text: Text, lines: Sequence[Text] | None = None) -> Block:
+    """A paragraph; `lines`, a long enumeration written as a list after its lead-in ("… šādas vakances:")."""
+    block: Block = {"type": "paragraph", "text": text}
+    if lines:
+        block["lines"] = list(lines)
+    return block
 
 
 def change(difference: int) -> Text:
@@ -135,20 +142,21 @@ def preschool_statistics(
         )
     ]
     if schools:
+        # The schools as a list: "Pirmsskolas izglītības programmas īsteno arī 6 vispārizglītojošās skolas:".
         blocks.append(
             paragraph(
                 T(
-                    _("Preschool programmes are also carried out by %(schools)s: %(list)s."),
+                    _("Preschool programmes are also carried out by %(schools)s:"),
                     schools=NP("schools", "%(count)s general school", "%(count)s general schools", len(schools)),
-                    list=[
-                        T(
-                            _("%(name)s (%(groups)s)"),
-                            name=name,
-                            groups=NP("groups", "%(count)s group", "%(count)s groups", n),
-                        )
-                        for name, n in sorted(schools, key=lambda item: sort_key(item[0]))
-                    ],
-                )
+                ),
+                lines=[
+                    T(
+                        _("%(name)s – %(groups)s"),
+                        name=name,
+                        groups=NP("groups", "%(count)s group", "%(count)s groups", n),
+                    )
+                    for name, n in sorted(schools, key=lambda item: sort_key(item[0]))
+                ],
             )
         )
     blocks.append(
@@ -224,29 +232,45 @@ def latvian_genitive(words: str) -> str:
     return " ".join(result)
 
 
-def vacancy_item(position: dict[str, Any], *, institution: str = "", school_starts: date | None = None) -> Text:
-    """ "ķīmijas skolotājs (1 likme)", "izglītības psihologs (1 likme) – tiks aizpildīta līdz 01.09.2024."."""
+def _lower_first(text: str) -> str:
+    """A name inside a sentence: its first letter in lower case, unless it is an abbreviation ("IT")."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def vacancy_item(
+    position: dict[str, Any],
+    *,
+    school_starts: date | None = None,
+    position_title: Text | None = None,
+    subject_title: Text | None = None,
+) -> Text:
+    """ "ķīmijas skolotājs (1 likme)", "izglītības psihologs (1 likme) – tiks aizpildīta līdz 01.09.2024.".
+    `position_title`, `subject_title`: the position's and the subject's names in each language (`L`), where the
+    report has them; the stored ones otherwise."""
     subject = position.get("subject") or ""
-    name = position["position_name"]
     title: Text
     if subject:
+        shown: Text = subject_title if subject_title is not None else subject
+        if isinstance(shown, dict) and "l" in shown and subject[:1].islower():
+            # Russian writes the subject in lower case inside the sentence, as the Latvian is written.
+            shown = each_language(shown, lambda code, text: _lower_first(text) if code == "ru" else text)
         # Latvian writes the subject in the genitive before the word (ķīmijas skolotājs): its translation takes
         # %(subject_genitive)s instead of %(subject)s.
         # xgettext:no-python-format
-        title = P("vacancy", "teacher of %(subject)s", subject=subject, subject_genitive=latvian_genitive(subject))
+        title = P("vacancy", "teacher of %(subject)s", subject=shown, subject_genitive=latvian_genitive(subject))
     else:
-        title = name[:1].lower() + name[1:] if name[1:2].islower() else name
+        name: Text = position_title if position_title is not None else position["position_name"]
+        if isinstance(name, dict) and "l" in name:
+            title = each_language(name, lambda _code, text: _lower_first(text))
+        else:
+            title = _lower_first(str(name))
     params: dict[str, Any] = {"position": title, "fte": fte(position["fte"])}
     filled = position.get("filled_on")
-    if institution:
-        params["institution"] = institution
     if filled and school_starts is not None and filled <= school_starts.isoformat():
+        # The date it will be filled by belongs to the post it is said of: "ģeogrāfijas skolotājs (0,5 likmes;
+        # tiks aizpildīta līdz 01.09.2024.)".
         params["date"] = D(date.fromisoformat(filled))
-        if institution:
-            return T(_("%(position)s (%(fte)s) in %(institution)s, to be filled by %(date)s"), **params)
-        return T(_("%(position)s (%(fte)s), to be filled by %(date)s"), **params)
-    if institution:
-        return T(_("%(position)s (%(fte)s) in %(institution)s"), **params)
+        return T(_("%(position)s (%(fte)s; to be filled by %(date)s)"), **params)
     return T(_("%(position)s (%(fte)s)"), **params)
 
 
@@ -256,19 +280,68 @@ def vacancies(*, as_of: date, items: list[Text]) -> Block:
     return paragraph(T(_("On %(date)s these vacancies are open: %(list)s."), date=D(as_of), list=items))
 
 
+def vacancies_by_institution(*, as_of: date, places: list[tuple[str, str, list[Text]]]) -> Block:
+    """Seed 002's schools' vacancies, as a list by institution (name, its locative, its posts): "Daugavpils
+    Zinātņu vidusskolā – ģeogrāfijas skolotājs (0,5 likmes) un mūzikas skolotājs (1 likme)"."""
+    if not places:
+        return paragraph(T(_("No vacancy is open on %(date)s."), date=D(as_of)))
+    return paragraph(
+        T(_("On %(date)s these vacancies are open in the schools:"), date=D(as_of)),
+        lines=[
+            T(
+                # xgettext:no-python-format
+                _("in %(institution)s: %(positions)s"),
+                institution=name,
+                institution_locative=locative,
+                positions=items,
+            )
+            for name, locative, items in places
+        ],
+    )
+
+
+#: Seed 002's sentence on an allocation for teaching aids, by the funding source's code (finance.sources): the
+#: source in the genitive as Latvian writes it ("Piešķirtais valsts budžeta finansējums …"); another source is named.
+ALLOCATION_SENTENCES = {
+    "state": _(
+        "The state budget's allocation for teaching aids and materials to %(recipient)s in %(year)s is %(amount)s; "
+        "by %(date)s, %(spent)s of it has been used, or %(share)s."
+    ),
+    "municipal": _(
+        "The municipal budget's allocation for teaching aids and materials to %(recipient)s in %(year)s is "
+        "%(amount)s; by %(date)s, %(spent)s of it has been used, or %(share)s."
+    ),
+}
+ALLOCATION_FROM_SOURCE = _(
+    "The allocation for teaching aids and materials to %(recipient)s in %(year)s from the source “%(source)s” is "
+    "%(amount)s; by %(date)s, %(spent)s of it has been used, or %(share)s."
+)
+
+
+def allocation_recipient(*, part: str, institutions: int, name: str = "", name_dative: str = "") -> Text:
+    """An allocation's recipient in the dative Latvian needs: one institution's name (`name_dative`), or how many
+    institutions of the part the allocation is for (a group's members, or the single allocations a sum holds):
+    "9 pirmsskolas izglītības iestādēm"."""
+    if name:
+        # xgettext:no-python-format
+        return P("allocation recipient", "%(name)s", name=name, name_dative=name_dative or name)
+    if part == "preschool":
+        return NP("allocated to preschools", "%(count)s preschool", "%(count)s preschools", institutions)
+    if part == "general":
+        return NP("allocated to general schools", "%(count)s general school", "%(count)s general schools", institutions)
+    return NP("allocated to institutions", "%(count)s institution", "%(count)s institutions", institutions)
+
+
 def allocation(
-    *, source: str, purpose: Text, recipient: Any, year: int, amount: Any, spent: Any, share: Any, as_of: date
+    *, source_code: str, source: Text, recipient: Text, year: int, amount: Any, spent: Any, share: Any, as_of: date
 ) -> Block:
     """Seed 002: "Piešķirtais valsts budžeta finansējums mācību līdzekļu iegādei pirmsskolām 2024. gadā ir
     EUR 61716, attiecīgi izlietojums uz 14.08.2024. sastāda EUR 3474,93 jeb 5,63%"."""
+    template = ALLOCATION_SENTENCES.get(source_code, ALLOCATION_FROM_SOURCE)
     return paragraph(
         T(
-            _(
-                "%(source)s: the allocation for %(purpose)s to %(recipient)s in %(year)s is %(amount)s; by "
-                "%(date)s, %(spent)s of it has been used, or %(share)s."
-            ),
+            template,
             source=source,
-            purpose=purpose,
             recipient=recipient,
             year=year,
             amount=V(amount, "EUR"),
@@ -278,6 +351,14 @@ def allocation(
         )
     )
 
+
+#: Where a cost of one learner is counted, inside a sentence: "pirmsskolas izglītības programmās dienas grupā".
+COST_PROGRAMMES = {
+    "preschool_day": _("in preschool programmes in a day group"),
+    "preschool_24h": _("in preschool programmes in a 24-hour group"),
+    "general": _("in basic and general secondary programmes"),
+    "interest": _("in interest education programmes"),
+}
 
 COST_SENTENCES = {
     "preschool_day": _("The approved cost of one learner in a preschool day group is %(cost)s a month."),
@@ -304,16 +385,17 @@ def cost_per_learner(
     if computed is None or spent_to is None:
         return blocks
     period = {"from": D(spent_to.replace(month=1, day=1)), "to": D(spent_to)}
+    where = T(COST_PROGRAMMES[kind]) if kind in COST_PROGRAMMES else programme
     if cost is None:
         blocks.append(
             paragraph(
                 T(
                     _(
-                        "%(programme)s: no cost of one learner has been approved for the year; computed from the "
-                        "data, it is %(computed)s a month (the spending entered from %(from)s to %(to)s divided by "
-                        "the learners counted on the first day of each month)."
+                        "No cost of one learner %(where)s has been approved for the year; computed from the data, "
+                        "it is %(computed)s a month (the spending entered from %(from)s to %(to)s divided by the "
+                        "learners counted on the first day of each month)."
                     ),
-                    programme=programme,
+                    where=where,
                     computed=V(computed, "EUR"),
                     **period,
                 )
@@ -326,12 +408,12 @@ def cost_per_learner(
             paragraph(
                 T(
                     _(
-                        "%(programme)s: computed from the data, the cost of one learner would be %(computed)s a "
-                        "month, %(difference)s. The approved cost is set for the whole year in advance; the computed "
-                        "one is the spending entered from %(from)s to %(to)s divided by the learners counted on the "
-                        "first day of each month, so it follows the spending so far."
+                        "Computed from the data, the cost of one learner %(where)s would be %(computed)s a month, "
+                        "%(difference)s. The approved cost is set for the whole year in advance; the computed one is "
+                        "the spending entered from %(from)s to %(to)s divided by the learners counted on the first "
+                        "day of each month, so it follows the spending so far."
                     ),
-                    programme=programme,
+                    where=where,
                     computed=V(computed, "EUR"),
                     difference=T(_("%(amount)s more than the approved cost"), amount=amount)
                     if more
@@ -363,7 +445,7 @@ def general_statistics(
     as_of: date,
     schools: int,
     arts_centres: int,
-    closed: list[tuple[str, str, str]],
+    closed: list[ClosedInstitution],
     pupils_now: int,
     pupils_before: int,
     first_now: int,
@@ -387,16 +469,21 @@ def general_statistics(
             )
         )
     ]
-    for name, note, joined in closed:
-        if joined:
+    for institution in closed:
+        # "… tika likvidēta, pievienojot to Daugavpils Draudzīgā aicinājuma vidusskolai (Domes … lēmums Nr. 112)":
+        # the decision is cited after the sentence, the school it joined in the dative.
+        decision = L(institution.notes)
+        if institution.joined:
             text = T(
-                _("%(name)s was closed (%(decision)s) and joined to %(joined)s."),
-                name=name,
-                decision=note,
-                joined=joined,
+                # xgettext:no-python-format
+                _("%(name)s was closed and joined to %(joined)s (%(decision)s)."),
+                name=institution.name,
+                decision=decision,
+                joined=institution.joined,
+                joined_dative=institution.joined_dative,
             )
         else:
-            text = T(_("%(name)s was closed (%(decision)s)."), name=name, decision=note)
+            text = T(_("%(name)s was closed (%(decision)s)."), name=institution.name, decision=decision)
         blocks.append(paragraph(text))
     blocks.append(
         paragraph(
@@ -507,29 +594,56 @@ def innovation_centre_staff(*, employees: int, pedagogues: int) -> list[Block]:
     return [paragraph(T(_("%(employed)s; %(of_them)s."), employed=employed, of_them=of_them))]
 
 
-def settlements(
-    *, incoming: list[tuple[Text, int]], incoming_total: int, outgoing: list[tuple[Text, int]], outgoing_total: int
-) -> list[Block]:
-    """Seed 002, IV: learners from other municipalities by level and the city's children learning elsewhere."""
+#: Where learners learn, by programme level, inside a sentence's list: "pirmsskolas izglītības programmās – 280".
+LEVEL_PROGRAMMES = {
+    "preschool": _("in preschool programmes"),
+    "basic": _("in general basic programmes (grades 1–9)"),
+    "secondary": _("in general secondary programmes (grades 10–12)"),
+}
+
+
+def _by_level(counts: list[tuple[str, Text, int]]) -> list[Text]:
     return [
-        paragraph(
-            T(
-                _("Learners from other municipalities in the city's institutions: %(list)s; %(total)s in all."),
-                list=[T(_("%(level)s – %(count)s"), level=level, count=count) for level, count in incoming],
-                total=number(incoming_total),
-            )
-        ),
-        paragraph(
-            T(
-                _(
-                    "Children registered in the city who learn in other municipalities' institutions: %(list)s; "
-                    "%(total)s in all."
-                ),
-                list=[T(_("%(level)s – %(count)s"), level=level, count=count) for level, count in outgoing],
-                total=number(outgoing_total),
-            )
-        ),
+        T(_("%(level)s – %(count)s"), level=T(LEVEL_PROGRAMMES[code]) if code in LEVEL_PROGRAMMES else label, count=n)
+        for code, label, n in counts
     ]
+
+
+def settlements(
+    *,
+    incoming: list[tuple[str, Text, int]],
+    incoming_total: int,
+    outgoing: list[tuple[str, Text, int]],
+    outgoing_total: int,
+) -> list[Block]:
+    """Seed 002, IV: learners from other municipalities by level (code, label, count) and the city's children
+    learning elsewhere, each as a list after its total."""
+    if incoming_total:
+        coming = paragraph(
+            T(
+                _("%(learners)s from other municipalities learn in the city's institutions:"),
+                learners=NP("from other municipalities", "%(count)s learner", "%(count)s learners", incoming_total),
+            ),
+            lines=_by_level(incoming),
+        )
+    else:
+        coming = paragraph(T(_("No learner from another municipality learns in the city's institutions.")))
+    if outgoing_total:
+        going = paragraph(
+            T(
+                _("%(children)s learn in other municipalities' institutions:"),
+                children=NP(
+                    "registered in the city",
+                    "%(count)s child registered in the city",
+                    "%(count)s children registered in the city",
+                    outgoing_total,
+                ),
+            ),
+            lines=_by_level(outgoing),
+        )
+    else:
+        going = paragraph(T(_("No child registered in the city learns in another municipality's institutions.")))
+    return [coming, going]
 
 
 def _previous_year(code: str) -> dict[str, str]:
@@ -557,31 +671,50 @@ def observations(*, date_from: date, date_to: date, board: int, other: int, inte
     )
 
 
-def monitoring_totals(*, totals: list[tuple[str, int, list[tuple[int, int]], int]]) -> list[Block]:
+def latvian_locative(subject: str) -> str:
+    """A subject's name inside a Latvian sentence, in the locative: "Latviešu valoda" → "latviešu valodā",
+    "Matemātika" → "matemātikā" (core.declension's endings; the first letter in lower case unless an
+    abbreviation)."""
+    words = subject.split(" ")
+    words[-1] = decline_word(words[-1], "locative")
+    text = " ".join(words)
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _latvian(text: Text) -> str:
+    """The Latvian of a data text (`L`) or the text itself."""
+    if isinstance(text, dict) and "l" in text:
+        return str(text["l"].get("lv", ""))
+    return str(text)
+
+
+def monitoring_totals(*, totals: list[tuple[Text, int, list[tuple[int, int]], int]]) -> list[Block]:
     """Seed 002, III: "kopumā tika novērtētas 2 423 izglītojamo latviešu valodas prasmes (pirmsskolās tika
     novērtētas 846 pirmsskolas absolventu ... prasmes pēc vienotiem kritērijiem, 1.kl. – 875 izglītojamo, ...)":
     learners assessed in each subject's monitoring tests, the preschool graduates apart."""
     blocks = []
     for subject, total, by_grade, graduates in totals:
-        parts: list[Any] = [T(_("grade %(grade)s – %(count)s"), grade=grade, count=count) for grade, count in by_grade]
-        if graduates:
-            preschool = NP(
-                "preschool graduates",
-                "in preschools %(count)s preschool graduate by common criteria",
-                "in preschools %(count)s preschool graduates by common criteria",
-                graduates,
-            )
-            parts.insert(0, preschool)
-        blocks.append(
-            paragraph(
-                T(
-                    _("The city's monitoring tests in %(subject)s assessed %(learners)s (%(grades)s)."),
-                    subject=subject,
-                    learners=NP("assessed", "%(count)s learner", "%(count)s learners", total),
-                    grades=parts,
-                )
-            )
+        grades: list[Any] = [T(_("grade %(grade)s – %(count)s"), grade=grade, count=count) for grade, count in by_grade]
+        sentence = T(
+            # xgettext:no-python-format
+            _("The city's monitoring tests in %(subject)s assessed %(learners)s: %(grades)s."),
+            subject=subject,
+            subject_locative=latvian_locative(_latvian(subject)),
+            learners=NP("assessed", "%(count)s learner", "%(count)s learners", total),
+            grades=grades,
         )
+        if graduates:
+            sentence = T(
+                _("%(sentence)s In preschools, %(graduates)s were assessed by common criteria."),
+                sentence=sentence,
+                graduates=NP(
+                    "preschool graduates assessed",
+                    "%(count)s preschool graduate",
+                    "%(count)s preschool graduates",
+                    graduates,
+                ),
+            )
+        blocks.append(paragraph(sentence))
     return blocks
 
 
@@ -629,24 +762,31 @@ def below_threshold(*, exam: str, threshold: Any, learners: int, results: int, r
     )
 
 
-def catering(*, part: str, status: str, years: int, total_amount: Any, procedure: str, decided_on: date) -> Block:
+def catering(*, part: str, status: str, years: int, total_amount: Any, procedure: Text, decided_on: date) -> Block:
     """Seed 002: "DPIP iesniedza ... pieteikumu par ēdināšanas pakalpojuma sniegšanu PII. Plānots slēgt līgumus ar
     darbības termiņu 3 gadi par kopējo summu 14480941 EUR"; "tika noslēgti līgumi ... Līgumu darbības termiņš 5
     (pieci) gadi"."""
     term = NP("term", "%(count)s year", "%(count)s years", years)
-    whose = T(_("the preschools")) if part == "preschool" else T(_("the general education schools"))
+    whose = (
+        P("catering for", "the preschools' learners")
+        if part == "preschool"
+        else P("catering for", "the general education schools' learners")
+    )
     slots: dict[str, Any] = {"whose": whose, "procedure": procedure, "date": D(decided_on), "term": term}
     if status != "planned":
-        template = _("Contracts for the catering of %(whose)s were concluded (%(procedure)s, %(date)s) for %(term)s.")
+        template = _(
+            "On %(date)s, after the procurement procedure “%(procedure)s”, contracts for the catering of "
+            "%(whose)s were concluded for %(term)s."
+        )
     elif total_amount is None:
         template = _(
-            "The board has applied for the procurement of catering for %(whose)s (%(procedure)s, %(date)s): "
-            "contracts for %(term)s are planned."
+            "On %(date)s the board applied for the procurement of catering for %(whose)s (procedure "
+            "“%(procedure)s”); contracts for %(term)s are planned."
         )
     else:
         template = _(
-            "The board has applied for the procurement of catering for %(whose)s (%(procedure)s, %(date)s): "
-            "contracts for %(term)s worth %(amount)s in all are planned."
+            "On %(date)s the board applied for the procurement of catering for %(whose)s (procedure "
+            "“%(procedure)s”); contracts for %(term)s worth %(amount)s in all are planned."
         )
         slots["amount"] = V(total_amount, "EUR")
     text = T(template, **slots)

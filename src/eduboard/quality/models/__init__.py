@@ -82,6 +82,18 @@ from eduboard.quality.models.heads import (
 from eduboard.quality.models.heads import (
     sees_heads_evaluations as sees_heads_evaluations,
 )
+from eduboard.quality.models.monitoring import (
+    MonitoringAspect as MonitoringAspect,
+)
+from eduboard.quality.models.monitoring import (
+    MonitoringLevel as MonitoringLevel,
+)
+from eduboard.quality.models.monitoring import (
+    MonitoringLevelResult as MonitoringLevelResult,
+)
+from eduboard.quality.models.monitoring import (
+    MonitoringLevelResultQuerySet as MonitoringLevelResultQuerySet,
+)
 from eduboard.quality.models.observations import (
     Answer as Answer,
 )
@@ -114,4 +126,28 @@ from eduboard.quality.models.observations import (
 )
 from eduboard.quality.models.observations import (
     sees_whole_institutions as sees_whole_institutions,
+)
+from eduboard.quality.models.self_assessment_tables import (
+    SELF_ASSESSMENT_TABLES as SELF_ASSESSMENT_TABLES,
+)
+from eduboard.quality.models.self_assessment_tables import (
+    GraduateEmployment as GraduateEmployment,
+)
+from eduboard.quality.models.self_assessment_tables import (
+    Inspection as Inspection,
+)
+from eduboard.quality.models.self_assessment_tables import (
+    InspectionBody as InspectionBody,
+)
+from eduboard.quality.models.self_assessment_tables import (
+    InterestParticipation as InterestParticipation,
+)
+from eduboard.quality.models.self_assessment_tables import (
+    QualificationExamResult as QualificationExamResult,
+)
+from eduboard.quality.models.self_assessment_tables import (
+    Recommendation as Recommendation,
+)
+from eduboard.quality.models.self_assessment_tables import (
+    RecommendationStatus as RecommendationStatus,
 )

@@ -20,8 +20,15 @@ from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, staff_count_at, staf
 from eduboard.projects.selectors import report_projects
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.registry.models import Institution, Programme
-from eduboard.registry.selectors import GroupFigures, closed_before, group_figures, registry_stats, reporting_day
-from eduboard.reports.content import D, T, Text, number
+from eduboard.registry.selectors import (
+    ClosedInstitution,
+    GroupFigures,
+    closed_before,
+    group_figures,
+    registry_stats,
+    reporting_day,
+)
+from eduboard.reports.content import D, L, T, Text, number
 
 Computed = TypeVar("Computed")
 
@@ -228,7 +235,7 @@ class BuildContext:
         )
 
     @property
-    def closed(self) -> list[tuple[str, str, str]]:
+    def closed(self) -> list[ClosedInstitution]:
         """Institutions closed in the year up to the start of the report's school year (one query)."""
         return self._once("closed", lambda: closed_before(day=self.school_year_start, visible_to=self.visible_to))
 
@@ -260,6 +267,31 @@ class BuildContext:
             "money_as_of",
             lambda: finance_selectors.last_spending_day(up_to=self.as_of, visible_to=self.visible_to) or self.as_of,
         )
+
+    @property
+    def festivals(self) -> list[dict[str, Any]]:
+        """The festivals of the report's school year's closing year (seed 002: the song and dance festival of July
+        2025 in the report on 2024/2025) with the city's collectives (`interest.selectors.festival_figures`, one
+        query)."""
+        from eduboard.interest.selectors import festival_figures
+
+        year = int(self.registry["school_year"][5:9]) if self.registry["school_year"] else self.as_of.year
+        return self._once("festivals", lambda: festival_figures(year=year, visible_to=self.visible_to))
+
+    @property
+    def subject_names(self) -> dict[str, dict[str, str]]:
+        """Every subject's names in each language, by its Latvian name (`quality.subjects.subject_names`, one
+        query): what the subjects the areas write as text are shown in each language by."""
+        from eduboard.quality.subjects import subject_names
+
+        return self._once("subject_names", subject_names)
+
+    def subject_text(self, text: str) -> Text:
+        """A subject an area writes as text (a vacancy's "ķīmija", an exam's "Matemātika") in each language: the
+        names of the subject it names (`quality.subjects.subject_in_languages`), the text as written where none."""
+        from eduboard.quality.subjects import subject_in_languages
+
+        return L(subject_in_languages(text, self.subject_names))
 
 
 # --- small builders of blocks

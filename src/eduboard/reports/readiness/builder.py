@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.board_names import board_names_in_languages
 from eduboard.core.scope import Viewer, sees_whole_city
-from eduboard.reports.content import T
+from eduboard.core.translated import FALLBACK
+from eduboard.reports.content import L, T
 from eduboard.reports.readiness.base import (
     DATE_AREAS,
     LEARNERS,
@@ -26,6 +27,7 @@ from eduboard.reports.readiness.base import (
     narrative,
 )
 from eduboard.reports.readiness.events import section_events
+from eduboard.reports.readiness.festival import section_decisions
 from eduboard.reports.readiness.general import section_general
 from eduboard.reports.readiness.interest import section_interest
 from eduboard.reports.readiness.preschool import section_preschool
@@ -69,7 +71,7 @@ SECTIONS: list[Section] = [
     Section(
         "decisions",
         _("Important government decisions for the start of the year"),
-        section_text("decisions.text", _("Decisions and what they mean for the institutions")),
+        section_decisions,  # the board's text, then the festival in words (seed 002 repeats it there)
         READ_REPORT,
         "VI",
     ),
@@ -106,22 +108,29 @@ def build_readiness(
     areas of DATE_AREAS a date of their own (`reports.services.clean_dates` checks them)."""
     ctx = BuildContext(as_of=as_of, visible_to=visible_to, dates=dict(dates or {}))
     sections = []
-    for done, section in enumerate(SECTIONS, start=1):
-        blocks = declared(section.build(ctx), section.permission)
-        title = T(section.title, year={"y": ctx.registry["school_year"]}) if section.names_year else T(section.title)
-        entry: dict[str, Any] = {"key": section.key, "title": title, "numeral": section.numeral, "blocks": blocks}
-        if section.part is not None:
-            entry["part"] = T(section.part)
-        sections.append(entry)
-        if progress is not None:
-            progress(done, len(SECTIONS), section.key)
+    # Built in the language data is registered in, whoever asks: a text the areas give is then the registered
+    # (Latvian) one, and the content keeps it with its translations (`L`), so one edition reads in each language.
+    with translation.override(FALLBACK):
+        for done, section in enumerate(SECTIONS, start=1):
+            blocks = declared(section.build(ctx), section.permission)
+            title = (
+                T(section.title, year={"y": ctx.registry["school_year"]}) if section.names_year else T(section.title)
+            )
+            entry: dict[str, Any] = {"key": section.key, "title": title, "numeral": section.numeral, "blocks": blocks}
+            if section.part is not None:
+                entry["part"] = T(section.part)
+            sections.append(entry)
+            if progress is not None:
+                progress(done, len(SECTIONS), section.key)
+    names = board_names_in_languages()
     return {
         "kind": "readiness",
         # Seed 002's header: an annex to the council's decision, whose date and number the council fills in.
+        # The names in each language (settings, core.board_names), written in the report's language.
         "header": {
-            "council": settings.COUNCIL_NAME_GENITIVE,
-            "board": settings.BOARD_NAME,
-            "board_genitive": settings.BOARD_NAME_GENITIVE,
+            "council": L(names["council_genitive"]),
+            "board": L(names["board"]),
+            "board_genitive": L(names["board_genitive"]),
             "year": as_of.year,
         },
         "school_year": ctx.registry["school_year"],

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.reports.content import T
+from eduboard.reports.content import L, T
 from eduboard.reports.readiness.base import Block, BuildContext, narrative, table
 
 
@@ -21,7 +21,12 @@ def section_events(ctx: BuildContext) -> list[Block]:
                 "events.list",
                 T(_("Events of the school year")),
                 [T(_("When")), T(_("Event")), T(_("Place"))],
-                [[when_label(event), event.title, event.place] for event in events],
+                # The title and the dates as written, in each language (the dates otherwise as the calendar
+                # writes them); the place is a name.
+                [
+                    [L(event, "when_text") if event.when_text else when_label(event), L(event, "title"), event.place]
+                    for event in events
+                ],
             )
         )
     blocks.append(narrative("events.text", T(_("Planned events"))))

@@ -7,15 +7,18 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.numbers import money
 from eduboard.finance import selectors as finance_selectors
 from eduboard.finance.choices import CostKind, Purpose
+from eduboard.finance.models import InstitutionSet
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES
 from eduboard.registry.choices import InstitutionType
+from eduboard.registry.models import Institution
 from eduboard.reports import sentences
-from eduboard.reports.content import NP, T, Text
+from eduboard.reports.content import NP, L, T, Text
 from eduboard.reports.readiness.base import (
     MONEY,
     Block,
@@ -65,10 +68,16 @@ PART_MEAL_LEVELS = {"preschool": {"preschool", ""}, "general": {"basic", "second
 
 
 def _recipient(use: finance_selectors.AllocationUse) -> Any:
-    """An allocation's recipient: the institution or group, or how many institutions a sum holds."""
+    """An allocation's recipient: the institution or group (a group's name in each language), or how many
+    institutions a sum holds."""
     if use.institutions > 1:
         return NP("allocation recipients", "%(count)s institution", "%(count)s institutions", use.institutions)
-    return use.recipient_name
+    return L(use.recipient_names) if use.recipient_names else use.recipient_name
+
+
+def _source(use: finance_selectors.AllocationUse) -> Any:
+    """An allocation's funding source, its name in each language."""
+    return L(use.source_names) if use.source_names else use.source_name
 
 
 def _purpose(use: finance_selectors.AllocationUse) -> Any:
@@ -98,18 +107,28 @@ def _allocation_blocks(ctx: BuildContext, part: str) -> list[Block]:
         [
             _recipient(use),
             _purpose(use),
-            use.source_name,
+            _source(use),
             money_text(use.allocated),
             money_text(use.spent),
             decimal_text(use.utilisation),
         ]
         for use in allocations
     ]
+    # A group's allocation is for its members ("9 pirmsskolas izglītības iestādēm"); one institution's for it, its
+    # name in the dative ("… Daugavpils Centra vidusskolai").
+    named = {use.recipient_name for use in allocations}
+    members = dict(InstitutionSet.objects.filter(name__in=named).annotate(n=Count("members")).values_list("name", "n"))
+    datives = dict(Institution.objects.filter(name__in=named).values_list("name", "name_dative"))
     blocks: list[Block] = [
         sentences.allocation(
-            source=use.source_name,
-            purpose=_purpose(use),
-            recipient=_recipient(use),
+            source_code=use.source,
+            source=_source(use),
+            recipient=sentences.allocation_recipient(
+                part=part,
+                institutions=members.get(use.recipient_name, 0) if use.to_group else use.institutions,
+                name="" if use.to_group or use.institutions > 1 else use.recipient_name,
+                name_dative=datives.get(use.recipient_name, ""),
+            ),
             year=use.year,
             amount=money_text(use.allocated),
             spent=money_text(use.spent),
@@ -188,7 +207,7 @@ def _meal_rules_table(ctx: BuildContext, part: str, meals: list[dict[str, Any]])
         ],
         [
             [
-                rule["name"],
+                L(rule["names"]),
                 rule["grades"],
                 sentences.until(rule["until"]),
                 _rate(rule["price"]),
@@ -220,4 +239,7 @@ def _catering_blocks(ctx: BuildContext, part: str) -> list[Block]:
                 "EUR",
             )
         )
-    return [sentences.catering(part=part, **found), figures(*items)]
+    # The procedure in each language (`procedures`) where the sentence writes it.
+    details = {key: value for key, value in found.items() if key != "procedures"}
+    details["procedure"] = L(found["procedures"]) if found.get("procedures") else found["procedure"]
+    return [sentences.catering(part=part, **details), figures(*items)]

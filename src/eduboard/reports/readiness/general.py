@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.registry.choices import Founder, InstitutionType, ProgrammeLevel
 from eduboard.reports import sentences
-from eduboard.reports.content import P, T
+from eduboard.reports.content import L, P, T
 from eduboard.reports.readiness.base import (
     GENERAL_TYPES,
     PROJECTS,
@@ -256,8 +256,8 @@ def _projects_blocks(ctx: BuildContext) -> list[Block]:
             [
                 [
                     line.reference,
-                    line.title,
-                    line.programme,
+                    L(line.titles) if line.titles else line.title,
+                    L(line.programmes) if line.programmes else line.programme,
                     line.institutions,
                     line.grant,
                     line.participants,

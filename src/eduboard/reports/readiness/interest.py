@@ -9,7 +9,7 @@ from datetime import date
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
-from eduboard.reports import sentences
+from eduboard.reports import sentences, sentences_interest
 from eduboard.reports.content import L, T
 from eduboard.reports.readiness.base import (
     CENTRE,
@@ -24,7 +24,11 @@ from eduboard.reports.readiness.base import (
     needs,
     table,
 )
+from eduboard.reports.readiness.festival import festival_blocks
 from eduboard.reports.readiness.finance import finance_blocks
+
+#: The teaching materials' permission (materials.selectors.published_materials).
+MATERIALS = "materials.view_material"
 
 
 def section_interest(ctx: BuildContext) -> list[Block]:
@@ -75,10 +79,55 @@ def section_interest(ctx: BuildContext) -> list[Block]:
                 ),
             ),
         ),
+        *posts_and_materials_blocks(ctx),
+        *festival_blocks(ctx),
         *innovation_blocks(ctx),
         narrative("interest.programmes", T(_("Programmes and priorities"))),
         *finance_blocks(ctx, "interest"),
     ]
+
+
+def posts_and_materials_blocks(ctx: BuildContext) -> list[Block]:
+    """Seed 002, I.3: the share of the interest education institutions' posts that are permanent ("Pastāvīgais darbs
+    BJC “Jaunība” ir 84% darbiniekiem", on the staff's date) and the teaching materials they have published ("21
+    metodiskais materiāls (nodarbību apraksts)", by the report's date)."""
+    from eduboard.materials.selectors import published_materials
+    from eduboard.people.selectors import employment_terms_figures
+
+    interest = InstitutionType.INTEREST_EDUCATION.value
+    terms = employment_terms_figures(kind=interest, as_of=ctx.on("staff"), visible_to=ctx.visible_to)
+    materials = published_materials(institution_type=interest, as_of=ctx.as_of, visible_to=ctx.visible_to)
+    blocks: list[Block] = []
+    if terms["employments"]:
+        blocks += needs(
+            STAFF,
+            sentences_interest.permanent_posts(
+                permanent=terms["permanent"], employments=terms["employments"], share=terms["permanent_percent"]
+            ),
+            figures(
+                figure("interest.permanent_posts", T(_("Permanent posts")), terms["permanent"]),
+                figure("interest.fixed_term_posts", T(_("Fixed-term posts")), terms["fixed_term"]),
+                figure(
+                    "interest.permanent_posts_percent",
+                    T(_("Share of the posts that are permanent")),
+                    terms["permanent_percent"],
+                    "%",
+                ),
+            ),
+        )
+    if materials:
+        blocks += needs(
+            MATERIALS,
+            sentences_interest.published_materials(materials),
+            figures(
+                figure(
+                    "interest.published_materials",
+                    T(_("Teaching materials published by interest education institutions")),
+                    materials,
+                )
+            ),
+        )
+    return blocks
 
 
 def innovation_blocks(ctx: BuildContext) -> list[Block]:

@@ -20,9 +20,10 @@ from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.prevention.selectors import prevention_figures
 from eduboard.quality import selectors as quality_selectors
 from eduboard.quality.choices import PRESCHOOL_GRADUATES_GRADE, ExamLevel, QualityLevel
+from eduboard.quality.models import Criterion
 from eduboard.registry.choices import InstitutionType
 from eduboard.reports import sentences
-from eduboard.reports.content import T
+from eduboard.reports.content import L, T, Text
 from eduboard.reports.readiness.base import (
     EXAM_RESULTS,
     HEADS,
@@ -39,6 +40,7 @@ from eduboard.reports.readiness.base import (
     table,
 )
 from eduboard.reports.readiness.finance import decimal_text
+from eduboard.reports.readiness.monitoring import monitoring_level_blocks, threshold_ahead_blocks
 from eduboard.reports.readiness.surveys import survey_blocks
 
 EXAMS = [
@@ -147,13 +149,17 @@ def quality_blocks(ctx: BuildContext) -> list[Block]:
         rows = quality_selectors.exam_comparison(year=start + 1, exam=exam, level=level, visible_to=ctx.visible_to)
         if not rows:
             continue
+        rows = [{**row, "subject_text": ctx.subject_text(row["subject"])} for row in rows]  # in each language
         blocks += needs(EXAM_RESULTS, _exam_table(exam, level, title, rows))
         if exam == "monitoring":
             blocks += needs(EXAM_RESULTS, *_monitoring_totals(rows))
+            blocks += monitoring_level_blocks(ctx, year=start + 1)
     blocks += needs(
         EXAM_RESULTS,
         *_threshold_blocks(quality_selectors.threshold_failures(year=start + 1, visible_to=ctx.visible_to)),
     )
+    # The threshold of the exams two school years on (seed 002: 20 % in 2025/2026, for today's grade-7 pupils).
+    blocks += threshold_ahead_blocks(ctx, exam_year=start + 3)
     return blocks
 
 
@@ -204,7 +210,7 @@ def _observation_blocks(ctx: BuildContext, start: int) -> list[Block]:
             ),
             figure("quality.lessons_peer", T(_("Lessons observed by peers")), by_kind.get("peer", 0)),
         ),
-        _criteria_table(external),
+        _criteria_table(external, _criterion_texts(external["criteria"])),
     )
 
 
@@ -219,8 +225,21 @@ def _board_lessons(date_from: date, date_to: date, scope: Viewer) -> tuple[int, 
     return board_schools, board_other
 
 
-def _criteria_table(external: dict[str, Any]) -> Block:
-    """The lessons observed by the board that met each criterion, against a year before."""
+def _criterion_texts(criteria: dict[str, dict[str, Any]]) -> dict[str, tuple[Text, Text]]:
+    """Criterion code -> its text and its group's name in each language (one query; none without criteria): of the
+    form version whose Latvian text the figures give (`quality.selectors.criterion_texts` chose it)."""
+    if not criteria:
+        return {}
+    found: dict[str, tuple[Text, Text]] = {}
+    for criterion in Criterion.objects.filter(code__in=list(criteria)).select_related("group").order_by("-pk"):
+        if criterion.code not in found and criterion.text == criteria[criterion.code]["text"]:
+            found[criterion.code] = (L(criterion), L(criterion.group))
+    return found
+
+
+def _criteria_table(external: dict[str, Any], texts: dict[str, tuple[Text, Text]]) -> Block:
+    """The lessons observed by the board that met each criterion, against a year before (`texts`: each criterion's
+    text and group in each language, where found)."""
     return table(
         "quality.criteria",
         T(_("Lessons observed by the board meeting each criterion")),
@@ -234,14 +253,13 @@ def _criteria_table(external: dict[str, Any]) -> Block:
         ],
         [
             [
-                item["text"],
-                item["group"],
+                *texts.get(code, (item["text"], item["group"])),
                 item["answered"],
                 decimal_text(item["percent"]),
                 decimal_text(percent(item["meeting"], item["answered"], places=0)),
                 decimal_text(item["previous_percent"]),
             ]
-            for item in external["criteria"].values()
+            for code, item in external["criteria"].items()
         ],
         units=["", "", "", "%", "%", "%"],
         chart=[3],
@@ -265,9 +283,9 @@ def _exam_table(exam: str, level: str | None, title: Any, rows: list[dict[str, A
         ],
         [
             [
-                T(_("%(subject)s (%(level)s)"), subject=row["subject"], level=T(ExamLevel(row["level"]).label))
+                T(_("%(subject)s (%(level)s)"), subject=row["subject_text"], level=T(ExamLevel(row["level"]).label))
                 if row["level"] and level is None and row["level"] in ExamLevel.values
-                else row["subject"],
+                else row["subject_text"],
                 row["grade"],
                 row["candidates"],
                 decimal_text(row["mean_percent"]),
@@ -319,8 +337,14 @@ def _monitoring_totals(rows: list[dict[str, Any]]) -> list[Block]:
             by_subject[row["subject"]].append((row["grade"], row["candidates"]))
         elif row["grade"] == PRESCHOOL_GRADUATES_GRADE:
             preschool[row["subject"]] += row["candidates"]
-    totals = [
-        (subject, sum(count for _grade, count in by_subject[subject]), sorted(by_subject[subject]), preschool[subject])
+    shown = {row["subject"]: row.get("subject_text", row["subject"]) for row in rows}  # in each language
+    totals: list[tuple[Text, int, list[tuple[int, int]], int]] = [
+        (
+            shown[subject],
+            sum(count for _grade, count in by_subject[subject]),
+            sorted(by_subject[subject]),
+            preschool[subject],
+        )
         for subject in sorted(set(by_subject) | set(preschool), key=sort_key)
     ]
     if not totals:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.assets.models import AssetKind
-from eduboard.reports.content import T
+from eduboard.reports.content import L, T
 from eduboard.reports.readiness.base import (
     ASSETS,
     Block,
@@ -24,7 +24,7 @@ def section_resources(ctx: BuildContext) -> list[Block]:
     """Learning resources and digital solutions: the devices held (interactive screens, Chromebooks, …), those lent
     to learners (entered in RUMIS), licences in force and the rooms' computers, from the assets area."""
     stats = ctx.assets
-    kinds = dict(AssetKind.objects.values_list("code", "name"))
+    kinds = {kind.code: L(kind) for kind in AssetKind.objects.all()}  # each kind's name in every language
     by_kind = stats["assets_by_kind"]
     held = {code: figures_of["total"] for code, figures_of in by_kind.items()}
     rows = [
@@ -53,7 +53,10 @@ def section_resources(ctx: BuildContext) -> list[Block]:
                 "resources.devices_by_project",
                 T(_("Devices by the project that paid for them")),
                 [T(_("Project")), T(_("Title")), T(_("Kind")), T(_("Held"))],
-                [[row["reference"], row["title"], row["kind"], row["count"]] for row in ctx.assets_by_project],
+                [
+                    [row["reference"], L(row["titles"]), kinds.get(row["kind_code"], row["kind"]), row["count"]]
+                    for row in ctx.assets_by_project
+                ],
             ),
             table(
                 "resources.licences",

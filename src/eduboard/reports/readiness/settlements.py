@@ -36,9 +36,9 @@ def section_settlements(ctx: BuildContext) -> list[Block]:
     rows = [[level_label(level), incoming[level], outgoing[level]] for level in levels]
     return [
         *sentences.settlements(
-            incoming=[(level_label(level), incoming[level]) for level in levels],
+            incoming=[(level, level_label(level), incoming[level]) for level in levels],
             incoming_total=stats["learners_from_other_municipalities_total"],
-            outgoing=[(level_label(level), outgoing[level]) for level in levels],
+            outgoing=[(level, level_label(level), outgoing[level]) for level in levels],
             outgoing_total=stats["residents_learning_elsewhere_total"],
         ),
         figures(

@@ -10,8 +10,9 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.latvian import sort_key
+from eduboard.registry.models import Institution
 from eduboard.reports import sentences
-from eduboard.reports.content import D, T
+from eduboard.reports.content import D, L, T, Text, joined
 from eduboard.reports.readiness.base import Block, BuildContext, day, table
 
 
@@ -31,10 +32,19 @@ def _open_vacancies(ctx: BuildContext, types: set[str]) -> list[tuple[str, dict[
     return found
 
 
+def _titles(ctx: BuildContext, position: dict[str, Any]) -> tuple[Text, Text | None]:
+    """A vacancy's position and subject in each language: the position kind's names, and the names of the subject
+    its text names (quality.subjects), the text as written where it names none."""
+    names = position.get("position_names") or {"lv": position["position_name"]}
+    subject = position["subject"]
+    return L(names), ctx.subject_text(subject) if subject else None
+
+
 def _vacancies_table(ctx: BuildContext, key: str, vacancies: list[tuple[str, dict[str, Any]]]) -> Block:
     rows = []
     for institution, position in vacancies:
-        title = position["position_name"] + (f" ({position['subject']})" if position["subject"] else "")
+        name, subject = _titles(ctx, position)
+        title = joined(name, subject) if subject is not None else name
         filled: str | None = position.get("filled_on")
         by_start = D(date.fromisoformat(filled)) if filled and filled <= ctx.school_year_start.isoformat() else ""
         rows.append([institution, title, fte_text(position["fte"]), by_start])
@@ -51,11 +61,21 @@ def _vacancies_table(ctx: BuildContext, key: str, vacancies: list[tuple[str, dic
 def vacancies_blocks(ctx: BuildContext, key: str, types: set[str]) -> list[Block]:
     """The sentence listing the open vacancies (seed 002: "logopēds (0,5 likmes), ..."), then their table."""
     vacancies = _open_vacancies(ctx, types)
-    several_places = len(types) > 1
-    items = [
-        sentences.vacancy_item(
-            position, institution=institution if several_places else "", school_starts=ctx.school_year_start
+    items: dict[str, list[Text]] = {}
+    for institution, position in vacancies:
+        name, subject = _titles(ctx, position)
+        items.setdefault(institution, []).append(
+            sentences.vacancy_item(
+                position, school_starts=ctx.school_year_start, position_title=name, subject_title=subject
+            )
         )
-        for institution, position in vacancies
-    ]
-    return [sentences.vacancies(as_of=ctx.on("staff"), items=items), _vacancies_table(ctx, key, vacancies)]
+    if len(types) > 1:
+        # Several kinds of institution (the schools): a list by institution, each named in the locative.
+        locatives = dict(Institution.objects.filter(name__in=items).values_list("name", "name_locative"))
+        places = [(name, locatives.get(name) or name, posts) for name, posts in items.items()]
+        sentence = sentences.vacancies_by_institution(as_of=ctx.on("staff"), places=places)
+    else:
+        sentence = sentences.vacancies(
+            as_of=ctx.on("staff"), items=[post for posts in items.values() for post in posts]
+        )
+    return [sentence, _vacancies_table(ctx, key, vacancies)]

@@ -11,7 +11,7 @@ from eduboard.reports.content import L, T, Text, number
 from eduboard.reports.readiness.base import SURVEYS, Block, BuildContext, day, heading, needs, table
 from eduboard.surveys.choices import ANSWER_LABELS, Audience
 from eduboard.surveys.models import Survey
-from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
+from eduboard.surveys.selectors import INSTITUTION_GROUPS, frequent_answer_shares, survey_figures
 
 
 def survey_blocks(ctx: BuildContext) -> list[Block]:
@@ -64,7 +64,7 @@ def survey_blocks(ctx: BuildContext) -> list[Block]:
                         answers.append(row(text, group_label[group], cut))
     return needs(
         SURVEYS,
-        heading(T(_("Survey: %(title)s"), title=survey.title(None)), 3),
+        heading(T(_("Survey: %(title)s"), title=L(survey, "title")), 3),
         table(
             "quality.survey.response_rates",
             T(_("Response rates on %(date)s"), date=day(survey.census_date or survey.opens_on or ctx.as_of)),
@@ -78,7 +78,33 @@ def survey_blocks(ctx: BuildContext) -> list[Block]:
             [T(_("Question")), T(_("Audience")), T(_("Share of each answer"))],
             answers,
         ),
+        *frequent_answers_blocks(survey, ctx, texts, audience_label),
     )
+
+
+def frequent_answers_blocks(
+    survey: Survey, ctx: BuildContext, texts: dict[Any, Any], labels: dict[str, Any]
+) -> list[Block]:
+    """Seed 002: "83,89% aptaujāto pedagogu vienmēr un bieži jūtas kā nozīmīga izglītības iestādes daļa": the share
+    answering "always" or "often" of each frequency question (surveys.selectors.frequent_answer_shares)."""
+    shares = frequent_answer_shares(survey=survey, visible_to=ctx.visible_to)
+    rows = [
+        [texts.get((code, audience), code), T(labels.get(audience, audience)), number(share)]
+        for code, by_audience in shares.items()
+        for audience, share in by_audience.items()
+        if share is not None
+    ]
+    if not rows:
+        return []
+    return [
+        table(
+            "quality.survey.always_or_often",
+            T(_("Answered “always” or “often”")),
+            [T(_("Question")), T(_("Audience")), T(_("Share"))],
+            rows,
+            units=["", "", "%"],
+        )
+    ]
 
 
 def answer_label(answer: str) -> Text:
