@@ -10,13 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from eduboard.core.scope import Viewer
+from eduboard.core.translated import text_in
 from eduboard.events.models import Event
 
 
 def when_label(event: Any) -> str:
     """How an event's dates read in Latvian: 17.06.2024., 19.08.–05.09.2024., 27.08.2024. 10:00; or as written."""
     if event.when_text:
-        return str(event.when_text)
+        return text_in(event, "when_text")  # as written, in the reader's language where translated
     start = timezone.localtime(event.starts_at)
     end = timezone.localtime(event.ends_at) if event.ends_at else None
     if event.all_day:

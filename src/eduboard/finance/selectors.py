@@ -20,7 +20,7 @@ from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Sum, Valu
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
 from eduboard.core.scope import Viewer, institution_scope, sees_whole_city
-from eduboard.core.translated import localized, texts_from, texts_of
+from eduboard.core.translated import localized, text_in, texts_from, texts_of
 from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
 from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
 from eduboard.finance.models import (
@@ -691,7 +691,7 @@ def _meal_line(*, learner: Learner, group: str, rule: MealRule, days: int) -> Me
         masked_code=learner.masked_code,
         group=group,
         rule_code=rule.code,
-        rule_name=rule.name,
+        rule_name=text_in(rule, "name"),  # in the reader's language
         days=days,
         price_per_day=rule.price_per_day,
         state_per_day=rule.state_per_day,

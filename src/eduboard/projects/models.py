@@ -18,7 +18,7 @@ from django_countries.fields import CountryField
 
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
-from eduboard.core.translated import TranslatedText, translations_of
+from eduboard.core.translated import TranslatedText, text_in, translations_of
 from eduboard.finance.models import FundingSource
 from eduboard.people.models import StaffMember
 from eduboard.projects.choices import CityRole, Direction, DocumentKind, Flow, MobilityStatus, ProjectStatus
@@ -131,7 +131,7 @@ class Project(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.title}"
+        return f"{self.reference} {text_in(self, 'title')}"
 
     def get_absolute_url(self) -> str:
         return reverse("projects:project_detail", args=[self.pk])
