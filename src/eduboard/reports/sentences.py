@@ -677,8 +677,7 @@ def latvian_locative(subject: str) -> str:
     abbreviation)."""
     words = subject.split(" ")
     words[-1] = decline_word(words[-1], "locative")
-    text = " ".join(words)
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    return _lower_first(" ".join(words))
 
 
 def _latvian(text: Text) -> str:
