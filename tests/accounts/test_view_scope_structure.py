@@ -138,7 +138,9 @@ VIEW_MODULES = [module for module in MODULES if module.__name__ in served_module
 
 
 def is_scoped_model(value: object) -> bool:
-    if not (inspect.isclass(value) and issubclass(value, models.Model)) or value._meta.abstract:
+    if not (inspect.isclass(value) and issubclass(value, models.Model)) or value is models.Model:
+        return False  # the base class itself, imported for a type hint, holds no rows
+    if value._meta.abstract:
         return False
     queryset = value._default_manager.all()
     return callable(getattr(queryset, "visible_to", None)) and not isinstance(queryset, ReferenceQuerySet)

@@ -36,7 +36,12 @@ def migrate(targets: list[tuple[str, str | None]]) -> object:
 def test_a_database_made_before_the_move_keeps_its_rows_and_their_content_types() -> None:
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
     old = migrate(BEFORE)
-    institution_model = old.get_model("registry", "Institution")
+    # The registry is not moved back (its later migrations, such as the name's cases, stay): its rows are written in
+    # its present shape.
+    registry_leaf = next(node for node in latest if node[0] == "registry")
+    institution_model = MigrationExecutor(connection).loader.project_state([registry_leaf]).apps.get_model(
+        "registry", "Institution"
+    )
     centre = institution_model.objects.create(
         registration_number="4900000001", name="Inovāciju centrs", type="innovation_centre"
     )

@@ -39,7 +39,7 @@ VIEW_PERMISSION = "quality.view_selfassessment"
 @dataclass(frozen=True)
 class ListColumn:
     """A column of a table's list page: its header, its value, the sort key (empty: not sortable), and its kind
-    (`num`, `date`)."""
+    (`num`, `date`, or `code`: an identifier kept on one line and read as a word)."""
 
     header: StrOrPromise
     value: Callable[[Any], Any]
@@ -137,7 +137,7 @@ TABLES: tuple[TableSpec, ...] = (
             INSTITUTION,
             SCHOOL_YEAR,
             ROW,
-            ListColumn(gettext_lazy("Code"), lambda row: row.programme_code, "programme_code"),
+            ListColumn(gettext_lazy("Code"), lambda row: row.programme_code, "programme_code", "code"),
             ListColumn(gettext_lazy("Programme"), lambda row: row.programme_name, "programme_name"),
             ListColumn(gettext_lazy("Qualification"), lambda row: row.qualification, "qualification"),
             ListColumn(gettext_lazy("Graduates"), lambda row: row.graduates, "", "num"),
@@ -169,7 +169,7 @@ TABLES: tuple[TableSpec, ...] = (
             ListColumn(gettext_lazy("Place"), lambda row: row.address, "address"),
             ListColumn(gettext_lazy("Body"), lambda row: row.body_label, "body"),
             ListColumn(gettext_lazy("Issued on"), lambda row: row.issued_on, "issued_on", "date"),
-            ListColumn(gettext_lazy("Number"), lambda row: row.number),
+            ListColumn(gettext_lazy("Number"), lambda row: row.number, "", "code"),
             ListColumn(gettext_lazy("Conclusion"), lambda row: row.conclusion),
         ),
         default_sort="-issued_on",
