@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# `make demo BOARDS=2` adds a second board, a learner who moved between the two and a ministry user.
+BOARDS ?= 1
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/eduboard
 # Both cores: pytest-xdist runs the tests in two processes, each with its own test database.
@@ -30,7 +32,7 @@ setup: $(VENV)/.installed node_modules/.installed
 demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py load_demo
+	$(PY) manage.py load_demo --boards $(BOARDS)
 	PY=$(PY) ./scripts/serve.sh
 
 # The server and a task worker, on the database as it is (no demonstration data loaded).

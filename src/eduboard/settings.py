@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # PostgreSQL: a signed-in user's queries held to their boards by row-level security (core.board_wall).
+    "eduboard.core.board_wall.BoardWallMiddleware",
     # Messages before the session limits, which tell a user whose session they end why.
     "django.contrib.messages.middleware.MessageMiddleware",
     "eduboard.accounts.middleware.SessionLimitsMiddleware",
@@ -411,7 +413,9 @@ CENTRE_BOOKINGS_PER_HOUR = int(os.environ.get("CENTRE_BOOKINGS_PER_HOUR", "10"))
 # The largest file of a teaching material (PDF, DOCX, PPTX, an image or a ZIP), in bytes.
 MATERIAL_MAX_UPLOAD_BYTES = int(os.environ.get("MATERIAL_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 
-# Who the readiness report is written by and for (its header: "Pielikums <council> ... lēmumam"; seed 002).
+# Who the readiness report is written by and for (its header: "Pielikums <council> ... lēmumam"; seed 002): the
+# defaults of the deployment's first board; from then on they are the board's data, edited on its page (issue 41).
+BOARD_CODE = os.environ.get("BOARD_CODE", "daugavpils")
 BOARD_NAME = os.environ.get("BOARD_NAME", "Daugavpils pilsētas Izglītības pārvalde")
 BOARD_NAME_GENITIVE = os.environ.get("BOARD_NAME_GENITIVE", "Daugavpils pilsētas Izglītības pārvaldes")
 COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Daugavpils valstspilsētas pašvaldības dome")

@@ -16,10 +16,12 @@ from eduboard.registry.models import Institution
 pytestmark = pytest.mark.django_db
 
 EVERYONE = set(Role.values)
+# Every role that reads rows; the ministry reads figures only (docs/boards.md).
+ROW_READERS = EVERYONE - {Role.MINISTRY}
 PAGES: dict[str, set[str]] = {
     "/": EVERYONE,
-    "/registry/institutions/": EVERYONE,
-    "/registry/institutions/{a}/": EVERYONE,
+    "/registry/institutions/": ROW_READERS,
+    "/registry/institutions/{a}/": ROW_READERS,
     "/accounts/audit/": {Role.BOARD_ADMIN},
     "/accounts/api-token/": EVERYONE,
     "/accounts/password/change/": EVERYONE,

@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from eduboard.competitions.models import Competition, Discipline
 from eduboard.events.models import Event
+from eduboard.registry.boards import Board
 
 BEFORE = [
     ("innovation", "0009_booking_confirmation_card_codes"),
@@ -39,11 +40,13 @@ def test_a_database_made_before_the_move_keeps_its_rows_and_their_content_types(
     # The registry is not moved back (its later migrations, such as the name's cases, stay): its rows are written in
     # its present shape.
     registry_leaf = next(node for node in latest if node[0] == "registry")
-    institution_model = MigrationExecutor(connection).loader.project_state([registry_leaf]).apps.get_model(
-        "registry", "Institution"
+    institution_model = (
+        MigrationExecutor(connection).loader.project_state([registry_leaf]).apps.get_model("registry", "Institution")
     )
+    board = Board.objects.for_new_institution()
+    assert board is not None
     centre = institution_model.objects.create(
-        registration_number="4900000001", name="Inovāciju centrs", type="innovation_centre"
+        registration_number="4900000001", name="Inovāciju centrs", type="innovation_centre", board_id=board.pk
     )
     old_discipline = old.get_model("innovation", "Discipline").objects.update_or_create(
         code="mini_sumo",

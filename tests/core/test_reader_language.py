@@ -23,6 +23,7 @@ from django.db import models
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
+from eduboard.accounts.roles import Role
 from tests.accounts.matrix_world import ROLES, World
 from tests.accounts.test_list_matrix import LIST_PAGES
 from tests.accounts.test_permission_matrix import OBJECT_PAGES, clients, has_perm, sees, world
@@ -153,6 +154,7 @@ def test_pages_show_each_text_in_the_readers_language_and_no_internal_code(
                         codes.append(f"{url}: {found[:8]}")
     finally:
         client.cookies.pop(settings.LANGUAGE_COOKIE_NAME, None)
-    assert opened > 30  # the role's pages were read in the three languages
+    # the role's pages were read in the three languages (the ministry's are few: figures only)
+    assert opened > (2 if role == Role.MINISTRY else 30)
     assert other_language == [], "texts shown in another language than the page's"
     assert codes == [], "internal codes shown on pages"

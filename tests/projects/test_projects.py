@@ -46,6 +46,7 @@ from eduboard.projects.models import (
     Tranche,
 )
 from eduboard.registry.models import Institution
+from tests.board_wall_queries import WALL_QUERIES
 from tests.demo_data import load_demo
 from tests.imports_helpers import imported_counts, run_import_command, write_csv
 
@@ -1334,7 +1335,7 @@ def add_projects(school: Institution, count: int, start: int) -> None:
 # Measured on SQLite and PostgreSQL alike: the portfolio 20 queries for the board, 22 for a head (their scope: the
 # session, the user, the second factor, permissions, the figures' 11 queries, the count, the page, its institutions);
 # a project's page 14 (the project, its budget, partners, institutions, mobilities, deadlines, documents, devices).
-LIST_QUERIES = {Role.BOARD_ADMIN: 20, Role.INSTITUTION_HEAD: 22}
+LIST_QUERIES = {Role.BOARD_ADMIN: 20, Role.INSTITUTION_HEAD: 22 + WALL_QUERIES}
 DETAIL_QUERIES = 14
 
 

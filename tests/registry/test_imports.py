@@ -796,8 +796,8 @@ TEMPLATE_HEADERS = {
 
 def header_matches(kind: str, header: list[str]) -> bool:
     expected = TEMPLATE_HEADERS[kind].split(",")
-    if kind == "institutions":  # joined_to may follow, as an optional last column
-        return header in (expected, [*expected, "joined_to"])
+    if kind == "institutions":  # joined_to and the board may follow, as optional last columns
+        return header in (expected, [*expected, "joined_to"], [*expected, "joined_to", "board"])
     if kind == "programmes":  # interest education's stem and field may follow, as optional last columns
         return header in (expected, [*expected, "stem", "field"])
     if kind == "learners":  # the leaving reason may follow, as an optional last column
@@ -830,9 +830,9 @@ def test_template_is_written_to_a_file(tmp_path: Path, kind: str, fmt: str) -> N
     assert header_matches(kind, header)
 
 
-def test_institutions_template_offers_joined_to_as_its_optional_last_column() -> None:
+def test_institutions_template_offers_joined_to_and_the_board_as_its_optional_last_columns() -> None:
     header = run_command("institutions", "--template").out.splitlines()[0]
-    assert header == TEMPLATE_HEADERS["institutions"] + ",joined_to"
+    assert header == TEMPLATE_HEADERS["institutions"] + ",joined_to,board"
 
 
 def test_institutions_file_without_the_optional_columns_is_accepted(tmp_path: Path, registry: Registry) -> None:

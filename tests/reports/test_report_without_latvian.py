@@ -16,11 +16,11 @@ from django.conf import settings
 from docx import Document
 from openpyxl import load_workbook
 
-from eduboard.core.board_names import NAMES
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.interest.models import FestivalParticipation
 from eduboard.people.models import StaffMember
 from eduboard.projects.models import Partner, Project
+from eduboard.registry.boards import NAME_SETTINGS
 from eduboard.registry.models import Institution, Municipality
 from eduboard.reports.readiness import build_readiness
 from eduboard.reports.renderers import render_report
@@ -58,7 +58,7 @@ def proper_names(demo: None, django_db_blocker: Any) -> list[str]:
         names |= set(Partner.objects.values_list("organisation", flat=True))
         names |= set(Project.objects.values_list("coordinator", flat=True))
         names |= set(FestivalParticipation.objects.values_list("body", flat=True))
-    names |= {str(getattr(settings, setting)) for setting in NAMES.values()}
+    names |= {str(getattr(settings, setting)) for setting in NAME_SETTINGS.values()}
     return sorted((name for name in names if name), key=len, reverse=True)
 
 

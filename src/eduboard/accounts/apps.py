@@ -20,7 +20,7 @@ class AccountsConfig(AppConfig):
         auditlog.register(
             User,
             exclude_fields=["password", "last_login"],
-            m2m_fields={"institutions"},
+            m2m_fields={"institutions", "boards"},
         )
         # Who made, and who revoked, a token and until when; its secret's hash and its last use stay out.
         auditlog.register(ApiToken, exclude_fields=["key_hash", "last_used_at"])

@@ -7,6 +7,7 @@ the page the path falls under.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.accounts.roles import Role
+from eduboard.accounts.roles import Role, may_compare_boards
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,8 @@ class NavGroup:
         return any(item.active for item in self.items)
 
 
-# (label, url name, permission needed or None for any signed-in user)
-Entry = tuple[Promise, str, str | None]
+# (label, url name, permission needed, or a rule of the user, or None for any signed-in user)
+Entry = tuple[Promise, str, str | Callable[[Any], bool] | None]
 
 # (area label, its pages). An area's pages are listed in the order people use them.
 MENU: list[tuple[Promise, list[Entry]]] = [
@@ -54,6 +55,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Learners"), "registry:learner_list", "registry.view_learner"),
             (_("Preschool queue"), "registry:queue", "registry.view_queueentry"),
             (_("Registry statistics"), "registry:stats", "registry.view_institution"),
+            (_("Boards"), "registry:board_list", "registry.view_board"),
             (_("Interest education"), "interest:interest_overview", "registry.view_group"),
             (_("Festival participation"), "interest:festival_list", "interest.view_festivalparticipation"),
         ],
@@ -132,6 +134,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
         _("Reports"),
         [
             (_("Readiness report"), "reports:edition_list", "reports.view_reportedition"),
+            (_("National comparison"), "reports:national", may_compare_boards),
             (_("Imports"), "core:import_index", "registry.add_group"),
             (_("Audit trail"), "accounts:audit_log", "auditlog.view_logentry"),
         ],
@@ -209,7 +212,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     for label, entries in MENU:
         items = []
         for item_label, url_name, perm in entries:
-            if perm is not None and not user.has_perm(perm):
+            if perm is not None and not (perm(user) if callable(perm) else user.has_perm(perm)):
                 continue
             url = reverse(url_name)
             items.append(NavItem(label=item_label, url=url, active=_is_active(path, url)))

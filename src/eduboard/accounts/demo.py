@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 
 DEMO_PASSWORD = "eduboard-demo-2024"  # noqa: S105 - printed by `make demo`; load_demo refuses to run in production
@@ -22,6 +23,7 @@ USERS: list[tuple[str, str, str, str, list[str]]] = [
     ("staff", "Pēteris", "Skolotājs", Role.INSTITUTION_STAFF, ["9000000001"]),
     ("centre", "Ilze", "Centra", Role.CENTRE_STAFF, ["9000000041"]),
     ("observer", "Olga", "Metodiķe", Role.OBSERVER, []),
+    ("ministry", "Māris", "Ministrijas", Role.MINISTRY, []),
 ]
 
 
@@ -47,6 +49,37 @@ def load(institutions: dict[str, Institution]) -> list[User]:
             TOTPDevice.objects.update_or_create(
                 user=user, name="demo", defaults={"key": DEMO_ADMIN_TOTP_KEY_HEX, "confirmed": True}
             )
+        users.append(user)
+    return users
+
+
+#: Users of a deployment of two boards (`load_demo --boards 2`): the second board's analyst.
+BOARDS_USERS: list[tuple[str, str, str, str, str]] = [
+    ("rezekne", "Rita", "Rēzekniete", Role.BOARD_ANALYST, "rezekne"),
+]
+
+
+def load_boards_users() -> list[User]:
+    """The users of a deployment of several boards; the first board's demonstration users keep the first board."""
+    first = Board.objects.order_by("pk").first()
+    for user in User.objects.filter(username__in=[row[0] for row in USERS], boards__isnull=True):
+        if user.sees_all_institutions and first is not None:
+            user.boards.add(first)
+    users = []
+    for username, first_name, last_name, role, board_code in BOARDS_USERS:
+        user, _created = User.objects.update_or_create(
+            username=username,
+            defaults={
+                "first_name": first_name,
+                "last_name": last_name,
+                "email": f"{username}@eduboard.invalid",
+                "role": role,
+                "is_active": True,
+            },
+        )
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.boards.set(Board.objects.filter(code=board_code) if board_code else [])
         users.append(user)
     return users
 

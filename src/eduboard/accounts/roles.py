@@ -20,10 +20,26 @@ class Role(models.TextChoices):
     INSTITUTION_STAFF = "institution_staff", _("Institution staff")
     CENTRE_STAFF = "centre_staff", _("Innovation-centre staff")
     OBSERVER = "observer", _("Observer (methodologist)")
+    MINISTRY = "ministry", _("Ministry (figures of every board)")
 
 
-# Roles that see every institution; the others see only the institutions assigned to them.
+# Roles that see every institution of their boards; the others see only the institutions assigned to them.
 BOARD_WIDE_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST, Role.OBSERVER})
+# The national role reads every board's figures and no row of any institution (no child's personal data): its
+# institution scope is empty, and the figures-only paths (/national/, the stats APIs and commands) compute for it.
+NATIONAL_ROLES = frozenset({Role.MINISTRY})
+
+# Roles that open the boards' comparison (`/national/`): the ministry every board, board administrators and
+# analysts their own boards (superusers too).
+COMPARISON_ROLES = frozenset({Role.MINISTRY, Role.BOARD_ADMIN, Role.BOARD_ANALYST})
+
+
+def may_compare_boards(user: object) -> bool:
+    """Whether `user` opens the boards' comparison (`reports.national`)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(getattr(user, "is_superuser", False) or getattr(user, "role", None) in COMPARISON_ROLES)
+
 
 # Roles that must use a second factor (TOTP) before they reach any page.
 SECOND_FACTOR_ROLES = frozenset({Role.BOARD_ADMIN})
@@ -79,6 +95,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # codes of their learners); institutions and programmes are the board's.
         "registry": WRITE | {"reveal"},
         "registry.institution": READ,
+        "registry.board": READ,
         "registry.programme": READ,
         "registry.municipality": READ,
         "registry.residentselsewhere": READ,
@@ -150,6 +167,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "materials.materialversion": READ,
         "reports": READ,
     },
+    # Figures only: no model is the ministry's to read row by row.
+    Role.MINISTRY: {},
 }
 
 # Areas that hold nothing a role may manage, whatever ALL says: the audit trail and

@@ -16,7 +16,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -35,6 +34,7 @@ from eduboard.core.api import (
     query_date,
 )
 from eduboard.finance.models import FundingSource
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
 from eduboard.registry.models import Institution
 
 
@@ -183,17 +183,20 @@ class RoomViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given")],
+    parameters=[
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given"),
+        BOARD_PARAMETER,
+    ],
     responses={200: OpenApiTypes.OBJECT},
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def assets_stats_view(request: Request) -> Response:
     """The assets figures as of a date: the same JSON as `manage.py assets_stats --as-of`, scoped to the caller."""
-    if not request.user.has_perm("assets.view_asset"):
-        raise PermissionDenied
     as_of = query_date(request, "as_of", timezone.localdate())
-    return Response(selectors.assets_stats(as_of=as_of, visible_to=request.user))
+    return Response(
+        api_figures(request, lambda viewer: selectors.assets_stats(as_of=as_of, visible_to=viewer), "assets.view_asset")
+    )
 
 
 def register(router: DefaultRouter) -> None:

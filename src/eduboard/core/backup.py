@@ -376,7 +376,11 @@ def backup_create(*, output: str | None = None) -> BackupResult:
                 tool = f"SQLite {sqlite3.sqlite_version}"
             else:
                 migrations = _postgres_migrations(database)
-                _run_postgres_program("pg_dump", ["--format=custom", f"--file={dump}"], database)
+                # Row security (core.board_wall) is on: pg_dump's default (row_security off) would refuse a FORCEd
+                # table to its owner; with it on and no boards set, the policies let every row through.
+                _run_postgres_program(
+                    "pg_dump", ["--format=custom", "--enable-row-security", f"--file={dump}"], database
+                )
                 tool = _postgres_tool_version("pg_dump")
             manifest = {
                 "format": FORMAT,

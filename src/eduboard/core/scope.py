@@ -1,7 +1,8 @@
 """Who is looking: the viewer that every scoped read and write takes.
 
 A viewer is a user (signed in or anonymous) or `WHOLE_CITY`, the explicit value for work done for the
-whole board outside a request (management commands, the board's report editions). There is no default:
+whole board outside a request (management commands, the board's report editions), or either of them `Narrowed` to
+one board's institutions (`--board`, `?board=`). There is no default:
 every `visible_to(viewer)`, selector, importer and scoped field takes one, and `None` is refused, so a
 forgotten argument fails loudly instead of opening the whole city.
 
@@ -46,7 +47,33 @@ class WholeCity:
 
 WHOLE_CITY = WholeCity()
 
-Viewer: TypeAlias = "AbstractUser | AnonymousUser | WholeCity"
+
+class Narrowed:
+    """A viewer narrowed to some institutions: one board chosen among several (`--board`, `?board=`).
+
+    It sees what its viewer sees within those institutions, and is that viewer for every other question (its
+    permissions, its name in the audit trail)."""
+
+    def __init__(self, viewer: Viewer, institutions: set[int], *, board_id: int | None = None) -> None:
+        if viewer is None:
+            raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
+        self.viewer = viewer
+        self.institutions = frozenset(institutions)
+        self.board_id = board_id  # the board chosen, when the institutions are one board's
+
+    def institution_scope(self) -> set[int]:
+        """The viewer's institutions among the chosen ones."""
+        base = institution_scope(self.viewer)
+        return set(self.institutions) if base is None else base & self.institutions
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.viewer, name)
+
+    def __repr__(self) -> str:
+        return f"Narrowed({self.viewer!r}, {len(self.institutions)} institutions)"
+
+
+Viewer: TypeAlias = "AbstractUser | AnonymousUser | WholeCity | Narrowed"
 
 
 def institution_scope(viewer: Viewer) -> set[int] | None:
@@ -65,8 +92,12 @@ def institution_scope(viewer: Viewer) -> set[int] | None:
 
 
 def sees_whole_city(viewer: Viewer) -> bool:
-    """Whether `viewer` sees every institution (the board's roles and WHOLE_CITY)."""
-    return institution_scope(viewer) is None
+    """Whether `viewer` acts for the whole of its board(s): the board's roles and WHOLE_CITY (also when narrowed to
+    one board), as against an institution's roles. Which rows it reads is `institution_scope`'s question: on a
+    deployment of several boards a board's role sees its own boards' institutions only."""
+    if viewer is None:
+        raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
+    return bool(viewer.is_authenticated and getattr(viewer, "sees_all_institutions", False))
 
 
 _M = TypeVar("_M", bound=models.Model)

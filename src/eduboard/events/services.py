@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from eduboard.core.scope import Viewer, institution_scope
+from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.events.models import Event
 from eduboard.registry.models import Institution
@@ -16,7 +16,7 @@ def event_save(*, viewer: Viewer, event: Event, expected_version: int | None) ->
     """Add or edit an event of the shared calendar: an institution's by its roles, the board's own (no organiser)
     by the board only."""
     if event.organiser_id is None:
-        if institution_scope(viewer) is not None:
+        if not sees_whole_city(viewer):
             raise ValidationError(
                 {"organiser": _("Choose your institution: the board's own events are the board's to enter.")}
             )

@@ -39,6 +39,7 @@ from eduboard.core.api import (
 from eduboard.core.audit import audit_bulk_read
 from eduboard.core.views import scoped_rows
 from eduboard.finance import selectors, services
+from eduboard.finance.board_settlements import board_settlements
 from eduboard.finance.filters import (
     AllocationFilter,
     CateringFilter,
@@ -57,6 +58,7 @@ from eduboard.finance.models import (
     MealRule,
     SettlementLine,
 )
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
 from eduboard.registry.models import Institution, Learner, Municipality, institution_scope
 
 
@@ -292,17 +294,22 @@ def _date_param(request: Request, name: str, default: date | None = None) -> dat
 
 
 @extend_schema(
-    parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given")],
+    parameters=[
+        OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given"),
+        BOARD_PARAMETER,
+    ],
     responses={200: OpenApiTypes.OBJECT},
 )
 @api_view(["GET"])
 @permission_classes([IsAuthenticated])
 def finance_stats_view(request: Request) -> Response:
     """The finance figures as of a date: the same JSON as `manage.py finance_stats --as-of`, scoped to the caller."""
-    if not request.user.has_perm("finance.view_allocation"):
-        raise PermissionDenied
     as_of = _date_param(request, "as_of", timezone.localdate())
-    return Response(selectors.finance_stats(as_of=as_of, visible_to=request.user))
+    return Response(
+        api_figures(
+            request, lambda viewer: selectors.finance_stats(as_of=as_of, visible_to=viewer), "finance.view_allocation"
+        )
+    )
 
 
 @extend_schema(
@@ -322,6 +329,31 @@ def settlement_summary_view(request: Request) -> Response:
     if date_to < date_from:
         raise ValidationError({"to": [_("The end is before the start.")]}, code="rule")
     return Response(selectors.settlement_summary(date_from=date_from, date_to=date_to))
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+        OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+        BOARD_PARAMETER,
+    ],
+    responses={200: OpenApiTypes.OBJECT},
+)
+@api_view(["GET"])
+@permission_classes([IsAuthenticated])
+def board_settlements_view(request: Request) -> Response:
+    """Settlements between the boards of the deployment for a period, computed from the enrolments: the same JSON
+    as `manage.py board_settlements`, for the pairs the caller's boards are a side of."""
+    date_from, date_to = _date_param(request, "from"), _date_param(request, "to")
+    if date_to < date_from:
+        raise ValidationError({"to": [_("The end is before the start.")]}, code="rule")
+    return Response(
+        api_figures(
+            request,
+            lambda viewer: board_settlements(date_from=date_from, date_to=date_to, visible_to=viewer),
+            "finance.view_settlementline",
+        )
+    )
 
 
 class XlsxRenderer(BaseRenderer):
@@ -400,5 +432,6 @@ def register(router: DefaultRouter) -> None:
 urlpatterns = [
     path("stats/", finance_stats_view, name="api-finance-stats"),
     path("settlement-summary/", settlement_summary_view, name="api-finance-settlement-summary"),
+    path("board-settlements/", board_settlements_view, name="api-finance-board-settlements"),
     path("meal-compensation/", meal_compensation_view, name="api-finance-meal-compensation"),
 ]

@@ -16,7 +16,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -45,6 +44,7 @@ from eduboard.people.models import (
     TrainingRequirement,
     Vacancy,
 )
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
 from eduboard.registry.models import Institution
 from eduboard.registry.validators import normalise_personal_code
 
@@ -341,6 +341,7 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 @extend_schema(
     parameters=[
         OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given"),
+        BOARD_PARAMETER,
     ],
     responses={200: OpenApiTypes.OBJECT},
 )
@@ -349,6 +350,8 @@ class PublicVacancyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, vie
 def people_stats_view(request: Request) -> Response:
     """The people figures as of a date: the same JSON as `manage.py people_stats --as-of`, scoped to the caller."""
     as_of = query_date(request, "as_of", timezone.localdate())
-    if not request.user.has_perm("people.view_employment"):
-        raise PermissionDenied
-    return Response(selectors.people_stats(as_of=as_of, visible_to=request.user))
+    return Response(
+        api_figures(
+            request, lambda viewer: selectors.people_stats(as_of=as_of, visible_to=viewer), "people.view_employment"
+        )
+    )

@@ -50,6 +50,7 @@ from eduboard.projects.models import (
     ProjectProgramme,
     Tranche,
 )
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
 from eduboard.registry.models import Institution
 
 
@@ -271,6 +272,7 @@ class DeadlineViewSet(VersionedWritesMixin, ScopedModelViewSet):
     parameters=[
         OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given"),
         OpenApiParameter("institution", OpenApiTypes.STR, description="registration number: its projects only"),
+        BOARD_PARAMETER,
     ],
     responses={200: OpenApiTypes.OBJECT},
 )
@@ -289,7 +291,11 @@ def projects_stats_view(request: Request) -> Response:
         if institution is None:
             unknown = ErrorDetail(_("Unknown institution."), code="does_not_exist")  # or not the caller's
             raise serializers.ValidationError({"institution": [unknown]})
-    return Response(selectors.projects_stats(as_of=as_of, visible_to=request.user, institution=institution))
+    return Response(
+        api_figures(
+            request, lambda viewer: selectors.projects_stats(as_of=as_of, visible_to=viewer, institution=institution)
+        )
+    )
 
 
 def register(router: DefaultRouter) -> None:

@@ -48,6 +48,7 @@ from eduboard.core.imports import (
 )
 from eduboard.core.numbers import CENT
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
+from eduboard.core.scope import sees_whole_city
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality import services
 from eduboard.quality.choices import (
@@ -268,7 +269,7 @@ class ObservationImporter(QualityImporter):
         subject = parse_subject(values)
         grade = parse_required(values, "grade", max_length=40)
         kind = parse_choice(values, "kind", ObservationKind.values)
-        if kind == ObservationKind.EXTERNAL and self.scope is not None:
+        if kind == ObservationKind.EXTERNAL and not sees_whole_city(self.viewer):
             raise RowProblem("kind", _("only the board's observers record external observations"))
         answers = []
         for criterion in self.criteria:
@@ -595,7 +596,7 @@ class LearnerResultImporter(SittingImporter):
     example: ClassVar[list[str]] = ["2024", "monitoring", "Latviešu valoda", "010110-10006", "18.5", "", "7"]
 
     def parse(self, values: dict[str, str]) -> LearnerResultRow:
-        if self.scope is not None:
+        if not sees_whole_city(self.viewer):
             raise RowProblem("personal_code", _("learners' results are imported by the board"))
         sitting = parse_sitting(values)
         code = normalise_personal_code(parse_required(values, "personal_code"))
@@ -899,7 +900,7 @@ class HeadEvaluationImporter(QualityImporter):
         self.employed = set(Employment.objects.values_list("staff_member_id", "institution_id").distinct())
 
     def parse(self, values: dict[str, str]) -> HeadEvaluationRow:
-        if self.scope is not None or not sees_heads_evaluations(self.viewer):
+        if not sees_whole_city(self.viewer) or not sees_heads_evaluations(self.viewer):
             raise RowProblem("institution", _("heads' evaluations are imported by the board"))
         if self.framework is None:
             raise RowProblem("criterion", _("the heads' framework %s is missing") % FRAMEWORK_HEADS)

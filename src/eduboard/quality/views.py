@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from eduboard.core.audit import audit_bulk_read
 from eduboard.core.exports import Column
 from eduboard.core.numbers import chart_number
+from eduboard.core.scope import sees_whole_city
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.people.models import Employment, StaffMember
 from eduboard.quality import selectors, services
@@ -35,7 +36,7 @@ from eduboard.quality.forms import (
     specs_text,
 )
 from eduboard.quality.models import ExamResult, LearnerResult, Observation, ObservationForm, sees_whole_institutions
-from eduboard.registry.models import Institution, institution_scope
+from eduboard.registry.models import Institution
 
 
 @permission_required("quality.view_observation", raise_exception=True)
@@ -108,7 +109,7 @@ def _teachers_for(request: HttpRequest) -> QuerySet[StaffMember]:
     """The teachers an observation may name: the whole city's for the board, otherwise those employed today in
     the viewer's institutions."""
     teachers = scoped_rows(request, StaffMember)
-    if institution_scope(request.user) is not None:
+    if not sees_whole_city(request.user):
         employed = scoped_rows(request, Employment.objects.active_on(timezone.localdate()))
         teachers = teachers.filter(pk__in=employed.values("staff_member_id"))
     return teachers.order_by("sort_name")
@@ -124,7 +125,7 @@ def observation_create_view(request: HttpRequest) -> HttpResponse:
         return redirect("quality:observation_list")
     criteria = selectors.form_criteria(form_in_use)
     institutions = scoped_rows(request, Institution).order_by("sort_name")
-    kinds = None if institution_scope(request.user) is None else [ObservationKind.INTERNAL, ObservationKind.PEER]
+    kinds = None if sees_whole_city(request.user) else [ObservationKind.INTERNAL, ObservationKind.PEER]
     form = ObservationEntryForm(
         request.POST or None,
         criteria=criteria,

@@ -38,6 +38,7 @@ from eduboard.core.api import (
 from eduboard.core.audit import audit_read
 from eduboard.core.views import scoped_rows
 from eduboard.registry import selectors, services
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
 from eduboard.registry.filters import GroupFilter, InstitutionFilter, LearnerFilter, ProgrammeFilter, QueueFilter
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
 from eduboard.registry.validators import (
@@ -413,7 +414,8 @@ class QueueEntryViewSet(VersionedWritesMixin, ScopedModelViewSet):
 
 @extend_schema(
     parameters=[
-        OpenApiParameter("as_of", OpenApiTypes.DATE, required=False, description="YYYY-MM-DD; today when absent")
+        OpenApiParameter("as_of", OpenApiTypes.DATE, required=False, description="YYYY-MM-DD; today when absent"),
+        BOARD_PARAMETER,
     ],
     responses={200: OpenApiTypes.OBJECT},
 )
@@ -425,4 +427,4 @@ def registry_stats_view(request: Request) -> Response:
     Board roles get the whole city; a head or staff member gets their institutions' figures.
     """
     as_of = query_date(request, "as_of", timezone.localdate())
-    return Response(selectors.registry_stats(as_of=as_of, visible_to=request.user))
+    return Response(api_figures(request, lambda viewer: selectors.registry_stats(as_of=as_of, visible_to=viewer)))

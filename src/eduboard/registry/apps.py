@@ -13,6 +13,7 @@ class RegistryConfig(AppConfig):
         from eduboard.core.jobs import register_importers
         from eduboard.core.latvian import KEY_FIELD_NAMES as KEYS
         from eduboard.core.reference_import import reference_importer
+        from eduboard.registry.boards import Board
         from eduboard.registry.importers import IMPORTERS
         from eduboard.registry.models import (
             Club,
@@ -30,6 +31,7 @@ class RegistryConfig(AppConfig):
         )
         from eduboard.registry.pickers import register_pickers
 
+        auditlog.register(Board)
         auditlog.register(Institution, exclude_fields=KEYS)
         auditlog.register(Group, exclude_fields=KEYS)
         auditlog.register(Learner, exclude_fields=KEYS)

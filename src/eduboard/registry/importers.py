@@ -38,7 +38,9 @@ from eduboard.core.imports import (
 from eduboard.core.latvian import key_fields, refresh_keys
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
-from eduboard.core.scope import Viewer
+from eduboard.core.scope import Viewer, sees_whole_city
+from eduboard.registry.board_scope import works_for
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import (
     Founder,
     GroupKind,
@@ -97,7 +99,8 @@ class InstitutionRow:
 
 
 class InstitutionImporter(ScopedImporter):
-    """`registration_number,name,short_name,type,founder,address,opened_on,closed_on` (+ optional `joined_to`)."""
+    """`registration_number,name,short_name,type,founder,address,opened_on,closed_on` (+ optional `joined_to` and
+    `board`: the board's code; a file without it imports to the importing user's board, or the only one)."""
 
     kind = "institutions"
     title = gettext_lazy("Institutions")
@@ -112,14 +115,16 @@ class InstitutionImporter(ScopedImporter):
         "opened_on",
         "closed_on",
         "joined_to",
+        "board",
     ]
-    optional_columns = frozenset({"joined_to", "short_name", "address"})
+    optional_columns = frozenset({"joined_to", "short_name", "address", "board"})
     codes: ClassVar[dict[str, StrOrPromise]] = {
         "type": "|".join(InstitutionType.values),
         "founder": "|".join(Founder.values),
         "opened_on": "YYYY-MM-DD",
         "closed_on": gettext_lazy("YYYY-MM-DD or empty"),
         "joined_to": gettext_lazy("registration number of the institution that took it over, or empty"),
+        "board": gettext_lazy("the board's code (manage.py create_board), or empty for your board"),
     }
     example: ClassVar[list[str]] = [
         "9000000011",
@@ -131,10 +136,13 @@ class InstitutionImporter(ScopedImporter):
         "1990-09-01",
         "",
         "",
+        "",
     ]
 
     def prepare(self) -> None:
         self.existing = dict(Institution.objects.values_list("registration_number", "pk"))
+        self.boards = dict(Board.objects.values_list("code", "pk"))
+        self.own_boards = {pk for pk in self.boards.values() if works_for(self.viewer, Board(pk=pk))}
         self.in_file: set[str] = set()
         self.references: list[tuple[int, str]] = []  # (row, joined_to) not yet known when the row was read
         self.outcome: dict[str, str] = {}  # registration number -> created | updated | unchanged, while writing
@@ -146,7 +154,7 @@ class InstitutionImporter(ScopedImporter):
         check("registration_number", validate_registration_number, number)
         if number in self.existing and not self.institution_allowed(self.existing[number]):
             raise RowProblem("registration_number", _("this institution is not in your scope"))
-        if number not in self.existing and self.scope is not None:
+        if number not in self.existing and not sees_whole_city(self.viewer):
             raise RowProblem("registration_number", _("only the board may add institutions"))
         opened_on = parse_date(values, "opened_on", required=False)
         closed_on = parse_date(values, "closed_on", required=False)
@@ -159,13 +167,16 @@ class InstitutionImporter(ScopedImporter):
                 raise RowProblem("joined_to", _("an institution cannot be joined to itself"))
             if joined_to not in self.existing and joined_to not in self.in_file:
                 self.references.append((self.current_row, joined_to))
-        fields = {
+        fields: dict[str, Any] = {
             "name": parse_required(values, "name", max_length=255),
             "type": parse_choice(values, "type", InstitutionType.values),
             "founder": parse_choice(values, "founder", Founder.values, default=Founder.MUNICIPALITY),
             "opened_on": opened_on,
             "closed_on": closed_on,
         }
+        board = self.board_of(values, new=number not in self.existing)
+        if board is not None:
+            fields["board_id"] = board
         # Optional columns a file leaves out keep their stored values.
         if "short_name" in values:
             fields["short_name"] = parse_text(values, "short_name", max_length=80)
@@ -173,6 +184,27 @@ class InstitutionImporter(ScopedImporter):
             fields["address"] = parse_text(values, "address", max_length=255)
         self.in_file.add(number)
         return InstitutionRow(number, fields, joined_to)
+
+    def board_of(self, values: dict[str, str], *, new: bool) -> int | None:
+        """The board a row names (`board`: a code among the importing user's boards). A new institution of a file
+        without the column joins the importing user's only board; None keeps an existing one's."""
+        code = (values.get("board") or "").strip()
+        if code:
+            if code not in self.boards:
+                known = ", ".join(sorted(self.boards)) or "—"
+                raise RowProblem(
+                    "board", _("unknown board %(code)s (boards: %(known)s)") % {"code": code, "known": known}
+                )
+            if self.boards[code] not in self.own_boards:
+                raise RowProblem("board", _("you do not work for the board %s") % code)
+            return self.boards[code]
+        if not new:
+            return None
+        if len(self.own_boards) == 1:
+            return next(iter(self.own_boards))
+        if len(self.boards) > 1:
+            raise RowProblem("board", _("name the institution's board: this deployment has several"))
+        return None
 
     def check_references(self) -> list[RowError]:
         return [
@@ -195,6 +227,8 @@ class InstitutionImporter(ScopedImporter):
             institution = current.get(record.registration_number)
             if institution is None:
                 institution = Institution(registration_number=record.registration_number, **record.values)
+                if institution.board_id is None:  # a deployment of one board: `board_of` left it to the only one
+                    institution.board = Board.objects.for_new_institution()
                 institution.full_clean()
                 institution.save()
                 self.outcome[record.registration_number] = "created"

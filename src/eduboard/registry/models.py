@@ -17,6 +17,7 @@ from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import SchoolYear, TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.core.translated import TranslatedText, translations_of
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import (
     Founder,
     GroupKind,
@@ -101,11 +102,18 @@ class Municipality(LatvianKeysMixin, models.Model):
 
 
 class Institution(LatvianKeysMixin, TimeStampedModel):
-    """An education institution (izglītības iestāde) under the board."""
+    """An education institution (izglītības iestāde) under a board."""
 
     name = models.CharField(_("name"), max_length=255)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
     type = models.CharField(_("type"), max_length=32, choices=InstitutionType.choices)
+    board = models.ForeignKey(
+        "registry.Board",
+        verbose_name=_("board"),
+        on_delete=models.PROTECT,
+        related_name="institutions",
+        help_text=_("The board (a municipality's education authority) the institution belongs to."),
+    )
     registration_number = models.CharField(
         _("registration number"),
         max_length=10,
@@ -196,6 +204,11 @@ class Institution(LatvianKeysMixin, TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_name_cases()
+        if self.board_id is None:  # a deployment of one board: its institutions are that board's
+            single = Board.objects.for_new_institution()
+            if single is None:
+                raise ValueError("Name the institution's board: this deployment has several.")
+            self.board = single
         fields = kwargs.get("update_fields")
         if fields is not None and "name" in fields:
             kwargs["update_fields"] = {*fields, *(f"name_{case}" for case in CASES)}

@@ -22,6 +22,7 @@ from eduboard.core.imports import analyze_tables
 from eduboard.core.latvian import paused_search_index
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import GroupKind, InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.importers import is_home_municipality
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Licence, Municipality, Programme
@@ -306,8 +307,12 @@ def generate(
         programmes = _programmes()
         home, others = _municipalities()
 
+        board = Board.objects.for_new_institution()  # the deployment's only board (bulk_create skips save())
+        if board is None:
+            raise GeneratedDataExists("Several boards: the generated institutions would belong to none of them.")
         institutions = [
             Institution(
+                board=board,
                 registration_number=registration_number(index),
                 name=f"Sintētiskā {index}. {TYPE_NAMES[kind]}",
                 short_name=f"S{index}",

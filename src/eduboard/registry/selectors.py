@@ -36,9 +36,7 @@ from eduboard.registry.models import (
     Group,
     Institution,
     InstitutionQuerySet,
-    Learner,
     Licence,
-    Municipality,
     QueueEntry,
     ResidentsElsewhere,
     enrolment_holding_q,
@@ -121,12 +119,16 @@ class GroupFigures(NamedTuple):
         return max(self.capacity - self.enrolled, 0) if self.capacity is not None else 0
 
 
-OTHER_MUNICIPALITY = Q(learner__declared_municipality__isnull=False, learner__declared_municipality__is_home=False)
-
-
-def other_municipality_ids() -> list[int]:
-    """Ids of the municipalities other than the board's own (a few dozen; one query)."""
-    return list(Municipality.objects.filter(is_home=False).values_list("pk", flat=True))
+# An enrolment of a learner declared in a municipality other than the home of the board their institution belongs
+# to: the board's municipality; for the deployment's home board (its municipality flagged as home, or none set
+# yet), also every municipality flagged as home (HOME_MUNICIPALITY_NAMES: "Daugavpils", "Daugavpils pilsēta", …).
+_HOME_BOARD = Q(group__institution__board__municipality__isnull=True) | Q(
+    group__institution__board__municipality__is_home=True
+)
+OTHER_MUNICIPALITY = Q(learner__declared_municipality__isnull=False) & ~(
+    Q(learner__declared_municipality=F("group__institution__board__municipality"))
+    | (Q(learner__declared_municipality__is_home=True) & _HOME_BOARD)
+)
 
 
 def group_figures(*, as_of: date, visible_to: Viewer) -> list[GroupFigures]:
@@ -152,9 +154,8 @@ def group_figures(*, as_of: date, visible_to: Viewer) -> list[GroupFigures]:
         .annotate(n=Count("enrolments"))
         .values_list("pk", "n")
     )
-    from_elsewhere = Learner.objects.filter(declared_municipality_id__in=other_municipality_ids()).values("pk")
     other = dict(
-        enrolments.filter(learner_id__in=from_elsewhere)  # a subquery: SQLite then starts from those learners
+        enrolments.filter(OTHER_MUNICIPALITY)  # the one rule: home is the municipality of the institution's board
         .values_list("group_id")
         .annotate(n=Count("pk"))
         .values_list("group_id", "n")

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from eduboard.registry import views
+from eduboard.registry import board_views, views
 
 app_name = "registry"
 
@@ -17,4 +17,6 @@ urlpatterns = [
     # Only these two decisions exist; any other word answers 404.
     re_path(r"^queue/(?P<pk>[0-9]+)/(?P<decision>accept|withdraw)/$", views.queue_decide_view, name="queue_decide"),
     path("statistics/", views.stats_view, name="stats"),
+    path("boards/", board_views.board_list_view, name="board_list"),
+    path("boards/<slug:code>/", board_views.board_edit_view, name="board_edit"),
 ]

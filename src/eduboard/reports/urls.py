@@ -1,11 +1,12 @@
 from django.urls import path
 
-from eduboard.reports import views
+from eduboard.reports import national_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("", views.home_view, name="home"),
+    path("national/", national_views.national_view, name="national"),
     path("reports/", views.edition_list_view, name="edition_list"),
     path("reports/compare/", views.edition_compare_view, name="edition_compare"),
     path("reports/<int:pk>/", views.edition_detail_view, name="edition_detail"),

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from eduboard.core.views import scoped_rows
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
 from eduboard.registry.models import Institution
 from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
@@ -24,6 +25,7 @@ from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
         OpenApiParameter(
             "type", OpenApiTypes.STR, enum=sorted(INSTITUTION_GROUPS), description="schools or preschools"
         ),
+        BOARD_PARAMETER,
     ],
     responses={200: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
 )
@@ -32,7 +34,7 @@ from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
 def survey_stats_view(request: Request, code: str) -> Response:
     """A survey's response rates and the share of each answer per question and audience, scoped to the caller;
     a cut with fewer than 5 answers is null."""
-    if not request.user.has_perm("surveys.view_survey"):
+    if not request.user.has_perm("surveys.view_survey") and not getattr(request.user, "is_national", False):
         raise PermissionDenied
     survey = Survey.objects.filter(code=code[:40]).first()
     if survey is None:
@@ -48,7 +50,12 @@ def survey_stats_view(request: Request, code: str) -> Response:
         raise ValidationError({"type": [_("One of %s.") % ", ".join(sorted(INSTITUTION_GROUPS))]})
     types = INSTITUTION_GROUPS[group] if group else None
     return Response(
-        survey_figures(survey=survey, visible_to=request.user, institution=institution, institution_types=types)
+        api_figures(
+            request,
+            lambda viewer: survey_figures(
+                survey=survey, visible_to=viewer, institution=institution, institution_types=types
+            ),
+        )
     )
 
 

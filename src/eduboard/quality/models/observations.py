@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.accounts.roles import Role
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import TimeStampedModel
-from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
+from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope, sees_whole_city
 from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.people.models import StaffMember
 from eduboard.quality.choices import (
@@ -160,7 +160,7 @@ def sees_whole_institutions(user: Any) -> bool:
     """Whether `user` sees every observation in their scope (board roles and heads) or only their own."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if institution_scope(user) is None:
+    if sees_whole_city(user):
         return True
     return getattr(user, "role", "") == Role.INSTITUTION_HEAD
 

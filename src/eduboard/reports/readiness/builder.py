@@ -11,9 +11,9 @@ from typing import Any
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.board_names import board_names_in_languages
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.core.translated import FALLBACK
+from eduboard.registry.boards import board_for
 from eduboard.reports.content import L, T
 from eduboard.reports.readiness.base import (
     DATE_AREAS,
@@ -122,11 +122,11 @@ def build_readiness(
             sections.append(entry)
             if progress is not None:
                 progress(done, len(SECTIONS), section.key)
-    names = board_names_in_languages()
+    names = board_for(visible_to).names_in_languages()
     return {
         "kind": "readiness",
         # Seed 002's header: an annex to the council's decision, whose date and number the council fills in.
-        # The names in each language (settings, core.board_names), written in the report's language.
+        # The names in each language (the board's data, registry.boards), written in the report's language.
         "header": {
             "council": L(names["council_genitive"]),
             "board": L(names["board"]),

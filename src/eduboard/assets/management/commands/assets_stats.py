@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from eduboard.assets.selectors import assets_stats
 from eduboard.core.commands import iso_date
 from eduboard.core.numbers import json_figures
-from eduboard.core.scope import WHOLE_CITY
+from eduboard.registry.board_scope import add_board_argument, command_viewer
 
 
 class Command(BaseCommand):
@@ -19,7 +19,8 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_board_argument(parser)
         parser.add_argument("--as-of", dest="as_of", type=iso_date, required=True, help="YYYY-MM-DD")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(json_figures(assets_stats(visible_to=WHOLE_CITY, as_of=options["as_of"])))
+        self.stdout.write(json_figures(assets_stats(visible_to=command_viewer(options), as_of=options["as_of"])))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from eduboard.accounts import demo as accounts_demo
@@ -24,15 +24,27 @@ from eduboard.prevention import demo as prevention_demo
 from eduboard.projects import demo as projects_demo
 from eduboard.quality import demo as quality_demo
 from eduboard.registry import demo as registry_demo
+from eduboard.registry import demo_boards
 from eduboard.surveys import demo as surveys_demo
 
 
 class Command(BaseCommand):
     help = "Load the demonstration data (users of every role, Daugavpils institutions). Safe to run again."
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--boards",
+            type=int,
+            choices=[1, 2],
+            default=1,
+            help="2: add a second board (Rēzekne) with its institutions, a learner who moved between the two, its "
+            "analyst and a ministry user",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
         if not settings.DEMO_DATA_ALLOWED:
             raise CommandError("Demonstration data is never loaded when DJANGO_ENV=production.")
+        second = None
         with transaction.atomic():
             institutions = registry_demo.load()
             people_demo.load(institutions)
@@ -52,12 +64,22 @@ class Command(BaseCommand):
             materials_demo.load(institutions)
             users = accounts_demo.load(institutions)
             people_demo.link_head_user(next(user for user in users if user.role == Role.INSTITUTION_HEAD))
+            if options["boards"] == 2:
+                second = demo_boards.load_second_board()
+                users += accounts_demo.load_boards_users()
             analyze_database()  # pages and reports planned on the data just loaded, not on empty tables
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
+        if second is not None:
+            self.stdout.write(
+                f"A second board, {second.board.name} ({second.board.code}), with {len(second.institutions)} "
+                f"institutions; {second.moved} moved from Daugavpils to Rēzekne on {demo_boards.MOVED_ON:%d.%m.%Y}."
+            )
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with one of these users:")
         for user in users:
-            scope = ", ".join(i.short_name or i.name for i in user.institutions.all()) or "all institutions"
+            scope = ", ".join(i.short_name or i.name for i in user.institutions.all()) or (
+                "figures of every board" if user.is_national else "all institutions of the board"
+            )
             self.stdout.write(f"  {user.username:<10} {user.get_role_display():<28} ({scope})")
         self.stdout.write(f"Password of every demonstration user: {accounts_demo.DEMO_PASSWORD}")
         self.stdout.write(

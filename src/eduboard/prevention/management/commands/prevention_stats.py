@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from eduboard.core.commands import iso_date
 from eduboard.core.numbers import json_figures
-from eduboard.core.scope import WHOLE_CITY
 from eduboard.prevention.selectors import prevention_figures
+from eduboard.registry.board_scope import add_board_argument, command_viewer
 
 
 class Command(BaseCommand):
@@ -20,8 +20,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_board_argument(parser)
         parser.add_argument("--as-of", dest="as_of", type=iso_date, help="YYYY-MM-DD, today by default")
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = options["as_of"] or timezone.localdate()
-        self.stdout.write(json_figures(prevention_figures(as_of=as_of, visible_to=WHOLE_CITY)))
+        self.stdout.write(json_figures(prevention_figures(as_of=as_of, visible_to=command_viewer(options))))

@@ -8,8 +8,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduboard.core.commands import iso_date
 from eduboard.core.numbers import json_figures
-from eduboard.core.scope import WHOLE_CITY
 from eduboard.projects.selectors import projects_stats
+from eduboard.registry.board_scope import add_board_argument, command_viewer
 from eduboard.registry.models import Institution
 
 
@@ -21,6 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_board_argument(parser)
         parser.add_argument("--as-of", dest="as_of", type=iso_date, required=True, help="YYYY-MM-DD")
         parser.add_argument("--institution", help="registration number")
 
@@ -31,5 +32,7 @@ class Command(BaseCommand):
             if institution is None:
                 raise CommandError(f"Unknown institution {options['institution']}")
         self.stdout.write(
-            json_figures(projects_stats(as_of=options["as_of"], visible_to=WHOLE_CITY, institution=institution))
+            json_figures(
+                projects_stats(as_of=options["as_of"], visible_to=command_viewer(options), institution=institution)
+            )
         )

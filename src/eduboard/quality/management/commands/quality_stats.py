@@ -10,9 +10,9 @@ from django.utils import timezone
 from eduboard.core.commands import iso_date
 from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import json_figures
-from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import selectors
 from eduboard.quality.choices import ExamKind, ExamLevel, ObservationKind
+from eduboard.registry.board_scope import add_board_argument, command_viewer
 from eduboard.registry.models import Institution
 
 
@@ -26,6 +26,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_board_argument(parser)
         parser.add_argument("figures", choices=["observations", "exams", "self_assessment", "heads"])
         parser.add_argument("--from", dest="date_from", type=iso_date, help="YYYY-MM-DD (observations)")
         parser.add_argument("--to", dest="date_to", type=iso_date, help="YYYY-MM-DD, included (observations)")
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             if options["date_to"] < options["date_from"]:
                 raise CommandError("--to is before --from")
             data: Any = selectors.observation_figures(
-                visible_to=WHOLE_CITY,
+                visible_to=command_viewer(options),
                 date_from=options["date_from"],
                 date_to=options["date_to"],
                 kind=options["kind"],
@@ -72,7 +73,7 @@ class Command(BaseCommand):
             options["year"] = int(options["year"])
             if institution is not None:
                 data = selectors.institution_exam_comparison(
-                    visible_to=WHOLE_CITY,
+                    visible_to=command_viewer(options),
                     institution=institution,
                     year=options["year"],
                     exam=options["exam"],
@@ -81,7 +82,10 @@ class Command(BaseCommand):
                 if not options["exam"]:
                     raise CommandError("Give the exam: --exam " + "|".join(ExamKind.values))
                 data = selectors.exam_comparison(
-                    visible_to=WHOLE_CITY, year=options["year"], exam=options["exam"], level=options["level"]
+                    visible_to=command_viewer(options),
+                    year=options["year"],
+                    exam=options["exam"],
+                    level=options["level"],
                 )
         self.stdout.write(json_figures(data))
 
@@ -89,10 +93,12 @@ class Command(BaseCommand):
         """The self-assessment or heads' figures (whole city)."""
         today = options["as_of"] or timezone.localdate()
         if options["figures"] == "heads":
-            return selectors.heads_figures(visible_to=WHOLE_CITY, as_of=today)
+            return selectors.heads_figures(visible_to=command_viewer(options), as_of=today)
         if not options["year"]:
             raise CommandError("Give the school year: --year 2024/2025")
         school_year = SchoolYear.objects.filter(code=options["year"]).first()
         if school_year is None:
             raise CommandError(f"No school year {options['year']}; write it as 2024/2025.")
-        return selectors.self_assessment_figures(visible_to=WHOLE_CITY, school_year=school_year, today=today)
+        return selectors.self_assessment_figures(
+            visible_to=command_viewer(options), school_year=school_year, today=today
+        )

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from eduboard.core.commands import iso_date
 from eduboard.core.numbers import json_figures
-from eduboard.core.scope import WHOLE_CITY
+from eduboard.registry.board_scope import add_board_argument, command_viewer
 from eduboard.registry.selectors import registry_stats
 
 
@@ -16,7 +16,8 @@ class Command(BaseCommand):
     help = "Print the registry's figures as of a date as JSON (the same JSON as GET /api/registry/stats/?as_of=)."
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_board_argument(parser)
         parser.add_argument("--as-of", dest="as_of", type=iso_date, required=True, help="YYYY-MM-DD")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        self.stdout.write(json_figures(registry_stats(visible_to=WHOLE_CITY, as_of=options["as_of"])))
+        self.stdout.write(json_figures(registry_stats(visible_to=command_viewer(options), as_of=options["as_of"])))

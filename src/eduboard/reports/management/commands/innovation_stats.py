@@ -17,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduboard.core.numbers import json_figures
-from eduboard.core.scope import WHOLE_CITY
+from eduboard.registry.board_scope import add_board_argument, command_viewer
 
 
 def _day(value: str | None, option: str) -> date:
@@ -45,6 +45,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_board_argument(parser)
         parser.add_argument("what", choices=["visits", "interest", "competitions", "courses"], help="the figures")
         parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (visits, courses)")
         parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (visits, courses)")
@@ -57,11 +58,11 @@ class Command(BaseCommand):
             from eduboard.centre.selectors import innovation_figures
 
             date_from, date_to = _period(options)
-            figures = innovation_figures(date_from=date_from, date_to=date_to, visible_to=WHOLE_CITY)
+            figures = innovation_figures(date_from=date_from, date_to=date_to, visible_to=command_viewer(options))
         elif what == "interest":
             from eduboard.interest.selectors import interest_figures
 
-            figures = interest_figures(as_of=_day(options["as_of"], "--as-of"), visible_to=WHOLE_CITY)
+            figures = interest_figures(as_of=_day(options["as_of"], "--as-of"), visible_to=command_viewer(options))
         elif what == "competitions":
             from eduboard.competitions.selectors import competition_figures
 

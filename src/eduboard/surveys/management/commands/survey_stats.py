@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from eduboard.core.numbers import json_figures
-from eduboard.core.scope import WHOLE_CITY
+from eduboard.registry.board_scope import add_board_argument, command_viewer
 from eduboard.registry.models import Institution
 from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
@@ -21,6 +21,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
+        add_board_argument(parser)
         parser.add_argument("code", help="the survey's code")
         parser.add_argument("--institution", help="one institution's figures (registration number)")
         parser.add_argument("--type", dest="group", choices=sorted(INSTITUTION_GROUPS), help="schools or preschools")
@@ -35,5 +36,7 @@ class Command(BaseCommand):
             if institution is None:
                 raise CommandError(f"No institution {options['institution']}.")
         types = INSTITUTION_GROUPS[options["group"]] if options["group"] else None
-        figures = survey_figures(survey=survey, visible_to=WHOLE_CITY, institution=institution, institution_types=types)
+        figures = survey_figures(
+            survey=survey, visible_to=command_viewer(options), institution=institution, institution_types=types
+        )
         self.stdout.write(json_figures(figures))

@@ -1,0 +1,109 @@
+"""One board among several: the viewer a `--board CODE` option or a `?board=CODE` parameter narrows to, and the
+figures-only view of the ministry (issue 41).
+
+- `board_viewer(viewer, code)`: the viewer narrowed to the board's institutions (`core.scope.Narrowed`); a user
+  who does not work for that board is refused, so `?board=` never widens what anyone sees.
+- `figures_viewer(user)`: whom a stats family is computed for: the user, or for the ministry (which reads no
+  institution's rows) the whole deployment, whose figures are then `withheld` below five.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
+
+from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer, WholeCity
+from eduboard.registry.boards import Board, board_by_code
+
+#: The `?board=` parameter of every stats API, as the schema states it.
+BOARD_PARAMETER = OpenApiParameter(
+    "board", OpenApiTypes.STR, description="a board's code: that board's figures only (every board you see if absent)"
+)
+#: A count below this is withheld from the ministry's figures (a cell that could point at a child).
+SMALLEST_SHOWN = 5
+
+
+def works_for(viewer: Viewer, board: Board) -> bool:
+    """Whether `viewer` may read `board`'s figures: WHOLE_CITY and the ministry read every board, a user the boards
+    they work for (`User.board_ids`)."""
+    if isinstance(viewer, WholeCity):
+        return True
+    board_ids = getattr(viewer, "board_ids", None)
+    return bool(viewer.is_authenticated and callable(board_ids) and board.pk in board_ids())
+
+
+def board_viewer(viewer: Viewer, code: str | None) -> Viewer:
+    """`viewer` narrowed to the board with `code` (unchanged when no code is given)."""
+    if not code:
+        return viewer
+    board = board_by_code(code)
+    if not works_for(viewer, board):
+        raise PermissionDenied(_("You do not work for the board “%(code)s”.") % {"code": board.code})
+    return Narrowed(viewer, set(board.institutions.values_list("pk", flat=True)), board_id=board.pk)
+
+
+def is_national(viewer: Viewer) -> bool:
+    return bool(getattr(viewer, "is_national", False))
+
+
+def figures_viewer(viewer: Viewer, code: str | None = None) -> Viewer:
+    """Whom a stats family is computed for: the viewer, narrowed to a board when `code` is given; for the ministry,
+    the whole deployment (or the board), since its own scope holds no institution's rows."""
+    base: Viewer = WHOLE_CITY if is_national(viewer) else viewer
+    if code and is_national(viewer):
+        board = board_by_code(code)
+        return Narrowed(WHOLE_CITY, set(board.institutions.values_list("pk", flat=True)), board_id=board.pk)
+    return board_viewer(base, code)
+
+
+def withheld(figures: Any) -> Any:
+    """`figures` with every count from 1 to 4 replaced by None (null in JSON): what the ministry reads. Shares,
+    amounts and means (decimals) and zeros are kept; keys are never changed."""
+    if isinstance(figures, dict):
+        return {key: withheld(value) for key, value in figures.items()}
+    if isinstance(figures, list | tuple):
+        return [withheld(value) for value in figures]
+    if isinstance(figures, int) and not isinstance(figures, bool) and 0 < figures < SMALLEST_SHOWN:
+        return None
+    return figures
+
+
+def figures_for(viewer: Viewer, code: str | None, compute: Callable[[Viewer], Any]) -> Any:
+    """A stats family's figures for `viewer` (narrowed to the board `code`), withheld below five for the ministry."""
+    figures = compute(figures_viewer(viewer, code))
+    return withheld(figures) if is_national(viewer) else figures
+
+
+def add_board_argument(parser: CommandParser) -> None:
+    """The `--board CODE` option of every `*_stats` command."""
+    parser.add_argument("--board", help="a board's code: that board's figures only (every board's when absent)")
+
+
+def command_viewer(options: dict[str, Any]) -> Viewer:
+    """The viewer of a command: the whole deployment, or the board its `--board` names."""
+    try:
+        return board_viewer(WHOLE_CITY, options.get("board"))
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from error
+
+
+def api_figures(request: Any, compute: Callable[[Viewer], Any], permission: str = "") -> Any:
+    """`figures_for` the signed-in user of an API request and its `?board=`: refused without `permission` (the
+    ministry reads every family's figures without any); an unknown board is a 404 that says which boards there
+    are."""
+    if permission and not is_national(request.user) and not request.user.has_perm(permission):
+        raise ApiPermissionDenied
+    try:
+        return figures_for(request.user, request.query_params.get("board"), compute)
+    except ValidationError as error:  # no such board: the figures asked for do not exist
+        raise NotFound(" ".join(error.messages)) from error
+    except PermissionDenied as error:
+        raise ApiPermissionDenied(str(error)) from error

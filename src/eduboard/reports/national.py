@@ -1,0 +1,158 @@
+"""The boards side by side: the ministry's comparison (`/national/`, issue 41).
+
+One row per board and a total row, each computed by the areas' own selectors for a viewer narrowed to that board's
+institutions (`core.scope.Narrowed`), the total for the whole deployment (`WHOLE_CITY`), never summed here: a
+learner in two boards' institutions counts once in the total. Every count from 1 to 4 is withheld
+(`registry.board_scope.withheld`: None, shown as "<5"); zeros, amounts, FTE and means are kept.
+
+The figures come from:
+- `registry.selectors.registry_stats`: learners, groups and free places;
+- `people.selectors.staff_figures` (the part of `people_stats` without the training gaps, which name people):
+  pedagogues (people) and the FTE of open vacancies (the people area keeps no FTE total of staff);
+- `finance.selectors.cost_per_learner` (what `finance_stats` reports): the computed monthly cost per learner of
+  general education and of preschool day groups, in the year of the date;
+- `quality.selectors.exam_comparison`: each centralised exam's mean in the latest year (up to the date's) with
+  results, over the subjects the board's schools sat, and the nation's mean over the same subjects.
+Surveys are left out: their response rates are per survey and audience, with no overall rate to compare.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.utils.translation import gettext
+
+from eduboard.core.numbers import CENT
+from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer
+from eduboard.core.translated import current_language
+from eduboard.finance.choices import CostKind
+from eduboard.finance.selectors import cost_per_learner
+from eduboard.people.selectors import staff_figures
+from eduboard.quality.choices import ExamKind
+from eduboard.quality.selectors import exam_comparison, exam_years
+from eduboard.registry.board_scope import withheld
+from eduboard.registry.boards import Board
+from eduboard.registry.models import Institution
+from eduboard.registry.selectors import registry_stats
+
+#: Board roles that open the comparison, for the boards they work for; the ministry and superusers see every board.
+#: The cost kinds compared (key of the row, kind).
+COST_KINDS = (("cost_general", CostKind.GENERAL), ("cost_preschool_day", CostKind.PRESCHOOL_DAY))
+#: The exams compared (key of the row, exam).
+EXAMS = (("ce_basic", ExamKind.CE_BASIC), ("ce_secondary", ExamKind.CE_SECONDARY))
+
+
+def compared_board_ids(user: Any) -> set[int] | None:
+    """The boards `user` compares: None for every board (the ministry, superusers), else the boards they work
+    for (`User.board_ids`)."""
+    if user.is_superuser or getattr(user, "is_national", False):
+        return None
+    return set(user.board_ids())
+
+
+def compared_exam_years(*, as_of: date) -> dict[str, int | None]:
+    """Per exam of EXAMS, the latest year up to `as_of`'s with results that have a mean and a national mean in the
+    deployment, or None."""
+    years = [year for year in exam_years(visible_to=WHOLE_CITY) if year <= as_of.year]
+    found: dict[str, int | None] = {}
+    for key, exam in EXAMS:
+        found[key] = next((year for year in years if _exam_pairs(year, exam, WHOLE_CITY)), None)
+    return found
+
+
+def _exam_pairs(year: int, exam: str, viewer: Viewer) -> list[tuple[int, Decimal, Decimal]]:
+    """(candidates, mean, national mean) of each sitting of `exam` in `year` that has both means."""
+    return [
+        (row["candidates"], row["mean_percent"], row["national_mean_percent"])
+        for row in exam_comparison(year=year, exam=exam, visible_to=viewer)
+        if row["mean_percent"] is not None and row["national_mean_percent"] is not None and row["candidates"]
+    ]
+
+
+def _weighted(pairs: list[tuple[int, Decimal]]) -> Decimal | None:
+    weight = sum(candidates for candidates, _mean in pairs)
+    if not weight:
+        return None
+    total = sum((Decimal(candidates) * mean for candidates, mean in pairs), Decimal(0))
+    return (total / weight).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _exam_figures(year: int | None, exam: str, viewer: Viewer) -> tuple[Decimal | None, Decimal | None]:
+    """The candidate-weighted mean of the viewer's sittings of `exam` in `year`, and its gap (points) to the
+    nation's mean weighted the same way (the nation on the same subjects)."""
+    if year is None:
+        return None, None
+    pairs = _exam_pairs(year, exam, viewer)
+    mean = _weighted([(candidates, own) for candidates, own, _national in pairs])
+    national = _weighted([(candidates, nation) for candidates, _own, nation in pairs])
+    gap = None if mean is None or national is None else mean - national
+    return mean, gap
+
+
+def _figures(*, as_of: date, viewer: Viewer, years: dict[str, int | None]) -> dict[str, Any]:
+    """One row's figures for `viewer`, withheld below five."""
+    registry = registry_stats(as_of=as_of, visible_to=viewer)
+    people = staff_figures(as_of=as_of, visible_to=viewer)
+    costs = cost_per_learner(as_of=as_of, visible_to=viewer)
+    figures: dict[str, Any] = {
+        "learners": registry["learners_total"],
+        "groups": registry["groups_total"],
+        "free_places": registry["free_places_total"],
+        "pedagogues": people["pedagogues_total"],
+        "vacancies_fte": people["vacancies_fte_total"],
+    }
+    for key, kind in COST_KINDS:
+        figures[key] = costs[kind]["computed"]
+    for key, exam in EXAMS:
+        figures[f"{key}_mean"], figures[f"{key}_gap"] = _exam_figures(years[key], exam, viewer)
+    return dict(withheld(figures))
+
+
+def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """One row per board (in the order of their codes) and a total row, as of `as_of`; `board_ids` narrows to
+    some boards (a board's role: those it works for), and the total is then theirs, not the deployment's.
+
+    Each row: `code`, `name` (in the active language), `is_total`, the exam years compared (`ce_basic_year`,
+    `ce_secondary_year`, the same in every row) and the figures `learners`, `groups`, `free_places`, `pedagogues`
+    (counts: None when 1 to 4), `vacancies_fte`, `cost_general`, `cost_preschool_day` (EUR a learner a month),
+    `ce_basic_mean`, `ce_basic_gap`, `ce_secondary_mean`, `ce_secondary_gap` (%, points; None without data).
+    Empty when there is no board to compare. Queries: a fixed number per board, none per institution."""
+    every = list(Board.objects.visible_to(WHOLE_CITY).order_by("code"))
+    boards = every if board_ids is None else [board for board in every if board.pk in set(board_ids)]
+    if not boards:
+        return []
+    institutions: dict[int, set[int]] = defaultdict(set)
+    for pk, board_id in Institution.objects.visible_to(WHOLE_CITY).values_list("pk", "board_id"):
+        institutions[board_id].add(pk)
+    years = compared_exam_years(as_of=as_of)
+    year_keys = {f"{key}_year": years[key] for key, _exam in EXAMS}
+    language = current_language()
+    rows = []
+    for board in boards:
+        viewer = Narrowed(WHOLE_CITY, institutions[board.pk], board_id=board.pk)
+        rows.append(
+            {
+                "code": board.code,
+                "name": board.names(language)["board"],
+                "is_total": False,
+                **year_keys,
+                **_figures(as_of=as_of, viewer=viewer, years=years),
+            }
+        )
+    whole: Viewer = WHOLE_CITY
+    if len(boards) < len(every):
+        whole = Narrowed(WHOLE_CITY, set().union(*(institutions[board.pk] for board in boards)))
+    rows.append(
+        {
+            "code": "",
+            "name": gettext("Total"),
+            "is_total": True,
+            **year_keys,
+            **_figures(as_of=as_of, viewer=whole, years=years),
+        }
+    )
+    return rows
