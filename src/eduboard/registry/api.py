@@ -39,6 +39,7 @@ from eduboard.core.audit import audit_read
 from eduboard.core.views import scoped_rows
 from eduboard.registry import selectors, services
 from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
+from eduboard.registry.boards import Board
 from eduboard.registry.filters import GroupFilter, InstitutionFilter, LearnerFilter, ProgrammeFilter, QueueFilter
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
 from eduboard.registry.validators import (
@@ -52,6 +53,9 @@ class InstitutionSerializer(ScopedModelSerializer):
     """An institution."""
 
     joined_to = ScopedSlugRelatedField(Institution, slug_field="registration_number", required=False, allow_null=True)
+    board = ScopedSlugRelatedField(
+        Board, slug_field="code", required=False, help_text="the board's code; a new institution's default is yours"
+    )
     version = VersionField()
 
     class Meta:
@@ -59,8 +63,19 @@ class InstitutionSerializer(ScopedModelSerializer):
         fields = [
             "id", "name", "short_name", "type", "registration_number", "address", "founder",
             "opened_on", "closed_on", "joined_to", "reorganisation_note", "reorganisation_note_en",
-            "reorganisation_note_ru", "name_genitive", "name_dative", "name_locative", "version",
+            "reorganisation_note_ru", "name_genitive", "name_dative", "name_locative", "board", "version",
         ]  # fmt: skip
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """A new institution without a board joins the caller's only board (or the deployment's only one)."""
+        if self.instance is None and attrs.get("board") is None:
+            viewer = self.context["request"].user
+            mine = viewer.board_ids() if callable(getattr(viewer, "board_ids", None)) else set()
+            board = Board.objects.filter(pk__in=mine).first() if len(mine) == 1 else Board.objects.for_new_institution()
+            if board is None:
+                raise ValidationError({"board": [_("Name the institution's board: this deployment has several.")]})
+            attrs["board"] = board
+        return attrs
 
 
 class ProgrammeSerializer(ScopedModelSerializer):
