@@ -27,23 +27,29 @@ USERS: list[tuple[str, str, str, str, list[str]]] = [
 ]
 
 
+def _demo_user(username: str, first_name: str, last_name: str, role: str) -> User:
+    """One demonstration user, made or brought back to its role, with the shared demonstration password."""
+    user, _created = User.objects.update_or_create(
+        username=username,
+        defaults={
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": f"{username}@eduboard.invalid",
+            "role": role,
+            "is_staff": role == Role.BOARD_ADMIN,
+            "is_active": True,
+        },
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.save(update_fields=["password"])
+    return user
+
+
 def load(institutions: dict[str, Institution]) -> list[User]:
     """Create or update one user per role; the board administrator gets a known TOTP key."""
     users = []
     for username, first_name, last_name, role, numbers in USERS:
-        user, _created = User.objects.update_or_create(
-            username=username,
-            defaults={
-                "first_name": first_name,
-                "last_name": last_name,
-                "email": f"{username}@eduboard.invalid",
-                "role": role,
-                "is_staff": role == Role.BOARD_ADMIN,
-                "is_active": True,
-            },
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
+        user = _demo_user(username, first_name, last_name, role)
         user.institutions.set([institutions[number] for number in numbers])
         if role == Role.BOARD_ADMIN:
             TOTPDevice.objects.update_or_create(
@@ -60,26 +66,12 @@ BOARDS_USERS: list[tuple[str, str, str, str, str]] = [
 
 
 def load_boards_users() -> list[User]:
-    """The users of a deployment of several boards; the first board's demonstration users keep the first board."""
-    first = Board.objects.order_by("pk").first()
-    for user in User.objects.filter(username__in=[row[0] for row in USERS], boards__isnull=True):
-        if user.sees_all_institutions and first is not None:
-            user.boards.add(first)
+    """The users of a deployment of several boards (the first board's users were given the first board when the
+    second was made: `registry.board_services.board_create`)."""
     users = []
     for username, first_name, last_name, role, board_code in BOARDS_USERS:
-        user, _created = User.objects.update_or_create(
-            username=username,
-            defaults={
-                "first_name": first_name,
-                "last_name": last_name,
-                "email": f"{username}@eduboard.invalid",
-                "role": role,
-                "is_active": True,
-            },
-        )
-        user.set_password(DEMO_PASSWORD)
-        user.save(update_fields=["password"])
-        user.boards.set(Board.objects.filter(code=board_code) if board_code else [])
+        user = _demo_user(username, first_name, last_name, role)
+        user.boards.set(Board.objects.filter(code=board_code))
         users.append(user)
     return users
 
