@@ -11,7 +11,7 @@ from django.test import override_settings
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.registry.models import Institution
+from eduboard.registry.models import Enrolment, Institution
 
 pytestmark = pytest.mark.django_db
 
@@ -47,3 +47,27 @@ def test_loading_the_demo_twice_changes_nothing(loaded: None) -> None:
     counts = (User.objects.count(), Institution.objects.count())
     call_command("load_demo", stdout=StringIO())
     assert (User.objects.count(), Institution.objects.count()) == counts
+
+
+def test_the_second_board_gives_each_board_its_own_institutions_and_the_moved_learner_two_enrolments(
+    loaded: None,
+) -> None:
+    out = StringIO()
+    call_command("load_demo", "--boards", "2", stdout=out)
+    printed = out.getvalue()
+    assert "A second board, Rēzeknes valstspilsētas Izglītības pārvalde (rezekne), with 2 institutions" in printed
+    assert "moved from Daugavpils to Rēzekne on 06.01.2025" in printed
+    rezekne = User.objects.get(username="rezekne")
+    assert list(rezekne.boards.values_list("code", flat=True)) == ["rezekne"]
+    seen = set(Institution.objects.filter(pk__in=rezekne.institution_scope()).values_list("board__code", flat=True))
+    assert seen == {"rezekne"}
+    first_board_analyst = User.objects.exclude(username="rezekne").get(role=Role.BOARD_ANALYST)
+    assert set(
+        Institution.objects.filter(pk__in=first_board_analyst.institution_scope()).values_list("board__code", flat=True)
+    ) == {"daugavpils"}
+    moved = Enrolment.objects.filter(learner__first_name="Marta", learner__last_name="Pārcēlāja")
+    assert sorted((e.group.institution.board.code, e.left_on is None) for e in moved) == [
+        ("daugavpils", False),
+        ("rezekne", True),
+    ]
+    assert User.objects.filter(role=Role.MINISTRY).count() == 1
