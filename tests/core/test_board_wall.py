@@ -23,6 +23,7 @@ from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.assets.choices import ensure_standard_kinds
 from eduboard.assets.models import Asset, AssetKind, Loan
 from eduboard.centre.models import Activity, Booking, Module, Slot
 from eduboard.core.board_wall import BoardWallMiddleware, set_board_wall, wall_value
@@ -132,6 +133,7 @@ def side(code: str, number: int, survey: Survey, module: Module) -> Side:
 @pytest.fixture
 def boards() -> tuple[Side, Side]:
     on_postgresql()
+    ensure_standard_kinds()  # a flush of an earlier test of the worker may have emptied them
     survey = Survey.objects.create(code="wall", title_lv="Aptauja")
     module = Module.objects.get_or_create(code="wall-module", defaults={"name_lv": "Modulis"})[0]
     return side("wall-a", 1, survey, module), side("wall-b", 2, survey, module)

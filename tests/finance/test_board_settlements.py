@@ -17,6 +17,7 @@ from eduboard.finance.board_settlements import board_settlements, month_starts
 from eduboard.finance.models import CostRate
 from eduboard.registry.board_scope import board_viewer
 from eduboard.registry.board_services import board_create
+from eduboard.registry.boards import Board
 from eduboard.registry.models import Enrolment, Institution, Municipality
 from tests.registry.world import build_world, learner
 
@@ -25,12 +26,13 @@ pytestmark = pytest.mark.django_db
 FROM, TO = date(2024, 9, 1), date(2025, 5, 31)
 
 
-def plain_months(enrolled_on: date, left_on: date | None) -> int:
-    """Months of the period whose first day the enrolment holds on (begun by then, not left by then)."""
-    firsts = [
-        date(y, m, 1) for y, m in [(2024, 9), (2024, 10), (2024, 11), (2024, 12)] + [(2025, m) for m in range(1, 6)]
-    ]
-    return sum(enrolled_on <= day and (left_on is None or left_on > day) for day in firsts)
+FIRSTS = [date(y, m, 1) for y, m in [(2024, 9), (2024, 10), (2024, 11), (2024, 12)] + [(2025, m) for m in range(1, 6)]]
+
+
+def plain_months(enrolled_on: date, left_on: date | None, year: int | None = None) -> int:
+    """Months of the period (of `year` only, when given) whose first day the enrolment holds on (begun by then, not
+    left by then)."""
+    return sum(enrolled_on <= day and (left_on is None or left_on > day) and year in (None, day.year) for day in FIRSTS)
 
 
 def test_month_starts_are_the_first_days_within_the_period() -> None:
@@ -49,17 +51,29 @@ def test_learners_of_one_board_in_anothers_school_are_settled_alike_on_both_side
     second = board_create(code="augsdaugava", municipality="Augšdaugavas novads")
     assert second.municipality == world.elsewhere
     rng = random.Random(41)
-    expected = 0
     for index in range(7):  # residents of the second board learning in the first board's school
         enrolled_on = FROM + timedelta(days=rng.randrange(0, 120))
         left_on = enrolled_on + timedelta(days=rng.randrange(20, 200)) if index % 2 else None
         pupil = learner("Crossing", f"Pupil{index}", date(2016, 1, 1) + timedelta(days=index), world.elsewhere)
         Enrolment.objects.create(learner=pupil, group=world.class_1a, enrolled_on=enrolled_on, left_on=left_on)
-        expected += plain_months(enrolled_on, left_on)
     # the world's own "other municipality" pupils learn in Centra vidusskola, also the first board's: crossing too
-    expected += sum(plain_months(e.enrolled_on, e.left_on) for e in Enrolment.objects.filter(group=world.other_class))
-    CostRate.objects.create(year=2024, kind="general", monthly_cost=Decimal("100.00"))
-    CostRate.objects.create(year=2025, kind="general", monthly_cost=Decimal("110.00"))
+    crossing = list(
+        Enrolment.objects.filter(group__in=[world.class_1a, world.other_class]).filter(
+            learner__declared_municipality=world.elsewhere
+        )
+    )
+    expected = sum(plain_months(e.enrolled_on, e.left_on) for e in crossing)
+    first = Board.objects.get(code="daugavpils")
+    CostRate.objects.create(board=first, year=2024, kind="general", monthly_cost=Decimal("100.00"))
+    CostRate.objects.create(board=first, year=2025, kind="general", monthly_cost=Decimal("110.00"))
+    # the paying board's own cost is not what it is charged: the teaching board's is
+    CostRate.objects.create(board=second, year=2024, kind="general", monthly_cost=Decimal("999.00"))
+    CostRate.objects.create(board=second, year=2025, kind="general", monthly_cost=Decimal("999.00"))
+    amount = sum(
+        plain_months(e.enrolled_on, e.left_on, 2024) * Decimal("100.00")
+        + plain_months(e.enrolled_on, e.left_on, 2025) * Decimal("110.00")
+        for e in crossing
+    )
 
     whole = board_settlements(date_from=FROM, date_to=TO, visible_to=WHOLE_CITY)
     (pair,) = whole["pairs"]
@@ -68,7 +82,7 @@ def test_learners_of_one_board_in_anothers_school_are_settled_alike_on_both_side
     teaching = board_settlements(date_from=FROM, date_to=TO, visible_to=board_viewer(WHOLE_CITY, "daugavpils"))
     paying = board_settlements(date_from=FROM, date_to=TO, visible_to=board_viewer(WHOLE_CITY, "augsdaugava"))
     assert teaching["pairs"] == paying["pairs"] == whole["pairs"]  # the same figures for both sides
-    assert pair["amount"] is not None and Decimal(pair["amount"]) > 0
+    assert Decimal(pair["amount"]) == amount > 0
 
     third = board_create(code="kraslava", municipality="Krāslavas novads")
     outsider = make_user(Role.BOARD_ANALYST)

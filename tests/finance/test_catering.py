@@ -14,6 +14,7 @@ from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
 from eduboard.finance.models import CateringContract
 from eduboard.finance.selectors import catering_in_force
+from eduboard.registry.boards import Board
 
 pytestmark = pytest.mark.django_db
 URL = "/api/finance/catering-contracts/"
@@ -65,12 +66,13 @@ def test_the_procurement_in_force_is_the_latest_planned_one_or_a_concluded_one_s
     CateringContract.objects.create(decided_on=date(2017, 8, 1), **old)
     CateringContract.objects.create(decided_on=date(2023, 8, 1), procedure="Atklāts konkurss", **old)
     CateringContract.objects.create(serves="preschools", status="planned", decided_on=date(2024, 7, 15), years=3)
-    found = catering_in_force(as_of=date(2024, 8, 20))
+    board = Board.objects.get()
+    found = catering_in_force(as_of=date(2024, 8, 20), board=board)
     assert found["general_schools"]["decided_on"] == date(2023, 8, 1)
     assert found["general_schools"]["procedure"] == "Atklāts konkurss"
     assert found["preschools"]["status"] == "planned"
-    assert catering_in_force(as_of=date(2024, 7, 1)).keys() == {"general_schools"}  # not applied for yet
-    assert catering_in_force(as_of=date(2028, 9, 1)).keys() == {"preschools"}  # the 5 years have ended
+    assert catering_in_force(as_of=date(2024, 7, 1), board=board).keys() == {"general_schools"}  # not applied for yet
+    assert catering_in_force(as_of=date(2028, 9, 1), board=board).keys() == {"preschools"}  # the 5 years have ended
 
 
 PAGE = "/finance/catering/"

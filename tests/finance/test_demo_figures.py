@@ -64,7 +64,7 @@ def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
         stats = finance_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-        settlements = settlement_summary(date_from=date(2024, 1, 1), date_to=date(2024, 8, 31))
+        settlements = settlement_summary(date_from=date(2024, 1, 1), date_to=date(2024, 8, 31), visible_to=WHOLE_CITY)
         first = counts()
         # a month's meals across the city: every institution's run, each learner-day paid by one of them
         paid: Counter[int] = Counter()

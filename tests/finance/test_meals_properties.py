@@ -41,6 +41,7 @@ def rules(draw: st.DrawFn, rule_id: int | None = None) -> RuleSpec:
     valid_until = draw(st.none() | st.sampled_from([d for d in WINDOW if d >= valid_from]))
     return RuleSpec(
         id=rule_id if rule_id is not None else draw(st.integers(1, 10_000)),
+        board_id=1,
         rank=draw(st.integers(1, 5)),
         level=draw(st.sampled_from(("", *LEVELS))),
         grade_from=grade_from,
@@ -85,6 +86,7 @@ def placements_of(draw: st.DrawFn, learner_id: int, first_enrolment_id: int) -> 
                 enrolment_id=first_enrolment_id + index,
                 learner_id=learner_id,
                 institution_id=institution_id,
+                board_id=1,
                 calendar="preschools" if level == "preschool" else "schools",
                 enrolled_on=enrolled_on,
                 left_on=left_on,
@@ -146,7 +148,7 @@ def test_each_share_is_within_a_cent_of_its_exact_value_and_never_negative(rule:
 @given(days=st.integers(min_value=0, max_value=400))
 def test_grades_1_to_4_lunch_of_3_09_is_split_between_state_and_municipality(days: int) -> None:
     lunch = RuleSpec(
-        id=1, rank=20, level="basic", grade_from=1, grade_to=4, preparatory_year=False, special_needs=False,
+        id=1, board_id=1, rank=20, level="basic", grade_from=1, grade_to=4, preparatory_year=False, special_needs=False,
         large_family=False, ukrainian_civilian=False, declared_in_city=False, requires_contract=False,
         valid_from=date(2023, 9, 1), valid_until=None, yearly_until=None, price_per_day=Decimal("3.090"),
         state_per_day=Decimal("1.545"), municipal_per_day=Decimal("1.545"),
@@ -167,7 +169,7 @@ def test_amounts_are_decimals_never_floats() -> None:
 
 def _plain_rule(**changes: object) -> RuleSpec:
     base = RuleSpec(
-        id=1, rank=1, level="", grade_from=None, grade_to=None, preparatory_year=False, special_needs=False,
+        id=1, board_id=1, rank=1, level="", grade_from=None, grade_to=None, preparatory_year=False, special_needs=False,
         large_family=False, ukrainian_civilian=False, declared_in_city=False, requires_contract=False,
         valid_from=date(2023, 9, 1), valid_until=None, yearly_until=None, price_per_day=Decimal("2.500"),
         state_per_day=Decimal(0), municipal_per_day=Decimal("2.500"),
@@ -348,7 +350,7 @@ def test_a_rule_without_conditions_fits_every_learner(
 def test_grades_5_to_12_rule_needs_a_meal_contract() -> None:
     rule = _plain_rule(grade_from=5, grade_to=12, requires_contract=True)
     pupil = Placement(
-        enrolment_id=1, learner_id=1, institution_id=1, calendar="schools", enrolled_on=date(2023, 9, 1),
+        enrolment_id=1, learner_id=1, institution_id=1, board_id=1, calendar="schools", enrolled_on=date(2023, 9, 1),
         left_on=None, level="basic", grade=6, preparatory_year=False, special_needs=False, large_family=False,
         ukrainian_civilian=False, declared_in_city=True,
     )  # fmt: skip

@@ -24,6 +24,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
 from eduboard.core.numbers import json_figures
+from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.models import Allocation, Expenditure, InstitutionSet, SettlementLine
 from eduboard.finance.selectors import settlement_summary
 from tests.finance.world import (
@@ -427,7 +428,7 @@ def test_settlement_summary_api_gives_the_periods_totals(world: World, analyst: 
     response = api(analyst).get("/api/finance/settlement-summary/", {"from": "2024-01-01", "to": "2024-08-31"})
     assert response.status_code == 200
     assert response.json() == json.loads(
-        json_figures(settlement_summary(date_from=SETTLEMENT_FROM, date_to=SETTLEMENT_TO))
+        json_figures(settlement_summary(date_from=SETTLEMENT_FROM, date_to=SETTLEMENT_TO, visible_to=WHOLE_CITY))
     )
     assert response.json()["receivable_total"] == 19564.8
     missing = api(analyst).get("/api/finance/settlement-summary/", {"from": "2024-01-01"})
@@ -620,6 +621,7 @@ def test_finance_list_pages_make_the_same_number_of_queries_for_more_rows(
     SettlementLine.objects.bulk_create(
         [
             SettlementLine(
+                board=line.board,
                 municipality=line.municipality,
                 direction=line.direction,
                 level=line.level,

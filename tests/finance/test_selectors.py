@@ -332,7 +332,7 @@ def test_meal_compensation_runs_the_same_bounded_number_of_queries_for_few_and_m
 
 def test_settlement_summary_gives_learners_in_and_out_by_level_and_what_is_receivable_and_due() -> None:
     settlement_world()
-    summary = settlement_summary(date_from=SETTLEMENT_FROM, date_to=SETTLEMENT_TO)
+    summary = settlement_summary(date_from=SETTLEMENT_FROM, date_to=SETTLEMENT_TO, visible_to=WHOLE_CITY)
     incoming = [line for line in SETTLEMENT_LINES if line[1] == "incoming"]
     outgoing = [line for line in SETTLEMENT_LINES if line[1] == "outgoing"]
 
@@ -356,10 +356,10 @@ def test_settlement_summary_gives_learners_in_and_out_by_level_and_what_is_recei
 
 def test_settlement_lines_outside_the_period_are_not_counted() -> None:
     settlement_world()
-    autumn = settlement_summary(date_from=date(2023, 9, 1), date_to=date(2023, 12, 31))
+    autumn = settlement_summary(date_from=date(2023, 9, 1), date_to=date(2023, 12, 31), visible_to=WHOLE_CITY)
     assert autumn["incoming"]["learners_total"] == 99 and autumn["outgoing"]["learners_total"] == 0
     assert autumn["receivable_total"] == 99 * 4 * Decimal("200.00")
-    year = settlement_summary(date_from=date(2023, 9, 1), date_to=SETTLEMENT_TO)
+    year = settlement_summary(date_from=date(2023, 9, 1), date_to=SETTLEMENT_TO, visible_to=WHOLE_CITY)
     assert year["incoming"]["learners_total"] == 19 + 99
 
 

@@ -9,7 +9,7 @@ The definitions (docs/people.md, people/selectors.py):
   general schools are the institutions of types basic, secondary and gymnasium;
 - a vacancy is open on a day when declared by then and neither filled nor withdrawn by then;
 - a person holding a rate on the day lacks a required training when never done by then (missing), when its renewal
-  day has passed (expired), or when that day is within TRAINING_EXPIRY_WARNING_DAYS of the day (expiring).
+  day has passed (expired), or when that day is within the board's warning days (90) of the day (expiring).
 """
 
 from __future__ import annotations
@@ -22,7 +22,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -322,7 +321,7 @@ def expected_people_stats(world: PeopleWorld, as_of: date, staff_ids: dict[int, 
     for entry in vacancies.values():
         entry["fte"] = fte3(entry["fte"])
 
-    soon = as_of + timedelta(days=django_settings.TRAINING_EXPIRY_WARNING_DAYS)
+    soon = as_of + timedelta(days=90)  # a new board's warning days (settings.TRAINING_EXPIRY_WARNING_DAYS)
     gaps = []
     for person in sorted({rate.person for rate in held}):  # last names sort as the person numbers
         positions = {rate.position for rate in held if rate.person == person}

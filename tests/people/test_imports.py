@@ -8,12 +8,12 @@ from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
 from eduboard.people.positions import ensure_standard_positions
+from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 from tests.imports_helpers import Outcome, imported_counts, run_import_command, write_csv, write_file, write_xlsx
@@ -298,8 +298,8 @@ def test_no_warning_at_the_limit_or_for_rates_that_do_not_overlap(tmp_path: Path
     assert Employment.objects.count() == 4
 
 
-def test_the_warning_follows_the_configured_limit(tmp_path: Path, settings: Any) -> None:
-    settings.FTE_WARNING_LIMIT = Decimal("1")
+def test_the_warning_follows_the_boards_limit(tmp_path: Path) -> None:
+    Board.objects.update(fte_warning_limit=Decimal("1"))
     code = code_for(date(1980, 3, 15))
     rows = [staff_row(code), staff_row(code, institution=OTHER_SCHOOL, fte="0.25")]
     outcome = import_file("staff", write_csv(tmp_path / "staff.csv", STAFF_COLUMNS, rows))

@@ -14,6 +14,7 @@ from django.utils import translation
 from eduboard.people import rules, services
 from eduboard.people.models import Employment, PositionKind, StaffMember, Vacancy
 from eduboard.people.positions import ensure_standard_positions
+from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 
@@ -162,16 +163,16 @@ def test_rates_that_do_not_overlap_in_time_are_not_added_up(
     assert warning is not None and "1.6" in warning
 
 
-def test_the_warning_follows_the_configured_limit(
-    settings: Any, school_a: Institution, school_b: Institution, positions: dict[str, PositionKind]
+def test_the_warning_follows_the_boards_limit(
+    school_a: Institution, school_b: Institution, positions: dict[str, PositionKind]
 ) -> None:
-    settings.FTE_WARNING_LIMIT = Decimal("2")
+    Board.objects.update(fte_warning_limit=Decimal("2"))
     teacher = person("Inese")
     services.employment_save(employment=employment(teacher, school_a, positions["subject_teacher"], "1"))
     assert (
         services.employment_save(employment=employment(teacher, school_b, positions["subject_teacher"], "0.75")) is None
     )
-    settings.FTE_WARNING_LIMIT = Decimal("1")
+    Board.objects.update(fte_warning_limit=Decimal("1"))
     other = person("Anna", date(1981, 4, 16))
     services.employment_save(employment=employment(other, school_a, positions["subject_teacher"], "1"))
     warning = services.employment_save(employment=employment(other, school_b, positions["speech_therapist"], "0.25"))

@@ -28,6 +28,7 @@ from eduboard.people.models import (
 )
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.people.selectors import people_stats
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
@@ -395,8 +396,8 @@ def test_training_gaps_are_missing_expired_or_expiring_within_90_days(world: Wor
     assert stats["training_gaps_by_status"] == {"missing": 2, "expired": 1, "expiring": 2}
 
 
-def test_the_expiry_warning_window_follows_the_setting(settings: Any, world: World) -> None:
-    settings.TRAINING_EXPIRY_WARNING_DAYS = 30
+def test_the_expiry_warning_window_follows_the_boards_days(world: World) -> None:
+    Board.objects.update(training_expiry_warning_days=30)
     stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     assert stats["training_gaps_by_status"] == {"missing": 2, "expired": 1, "expiring": 0}
 

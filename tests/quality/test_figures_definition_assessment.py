@@ -66,7 +66,7 @@ CODES = {spec["code"]: [code for _a, _n, criteria in spec["areas"] for code, _na
 
 
 def due_on() -> date:
-    """1 October (settings.SELF_ASSESSMENT_DUE) after the school year 2024/2025 ends."""
+    """1 October (a new board's day, settings.SELF_ASSESSMENT_DUE) after the school year 2024/2025 ends."""
     month, day = getattr(settings, "SELF_ASSESSMENT_DUE", (10, 1))
     return date(2025, month, day)
 

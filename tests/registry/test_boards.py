@@ -213,7 +213,8 @@ def test_the_board_page_saves_its_names_and_refuses_a_stale_edit(
     assert client.get(f"/registry/boards/{second.code}/").status_code == 404  # not their board
     page = client.get("/registry/boards/")
     assert first.name in page.content.decode() and second.name not in page.content.decode()
-    form = {"name": "Jaunā pārvalde", "council": first.council, "version": first.version}
+    thresholds = {"fte_warning_limit": "1.5", "training_expiry_warning_days": "90", "self_assessment_due": "10-01"}
+    form = {"name": "Jaunā pārvalde", "council": first.council, "version": first.version, **thresholds}
     assert client.post(f"/registry/boards/{first.code}/", form).status_code == 302
     first.refresh_from_db()
     assert first.name == "Jaunā pārvalde" and first.name_genitive == "Jaunā pārvaldes"

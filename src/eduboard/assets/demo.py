@@ -111,8 +111,11 @@ def load(institutions: dict[str, Institution]) -> None:
     )
     if not schools or Asset.objects.filter(inventory_number__startswith="DVS-").exists():
         return
-    eu = FundingSource.objects.get(code="eu_funds")
-    recovery, _created = FundingSource.objects.get_or_create(code=RECOVERY_PLAN[0], defaults={"name": RECOVERY_PLAN[1]})
+    board = schools[0].board  # the demonstration board's funding sources
+    eu = FundingSource.objects.get(board=board, code="eu_funds")
+    recovery, _created = FundingSource.objects.get_or_create(
+        board=board, code=RECOVERY_PLAN[0], defaults={"name": RECOVERY_PLAN[1]}
+    )
     finance_texts.fill()  # its English and Russian names
     pupils_per_school = dict(
         Enrolment.objects.filter(group__institution__in=schools, group__school_year__code=SCHOOL_YEAR)

@@ -44,7 +44,13 @@ class AssetsImporter(ScopedImporter):
 
     def prepare(self) -> None:
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
-        self.sources = dict(FundingSource.objects.values_list("code", "pk"))
+        self.board_of = dict(Institution.objects.values_list("pk", "board_id"))
+        # A funding source is its board's: the row's institution's board's is looked up (`source_id`).
+        self.sources = {
+            (board, code): pk
+            for board, code, pk in FundingSource.objects.editable_by(self.viewer).values_list("board_id", "code", "pk")
+        }
+        self.board_id: int | None = None
         self.kinds = dict(AssetKind.objects.values_list("code", "pk"))
 
     def institution_id(self, values: dict[str, str]) -> int:
@@ -54,18 +60,21 @@ class AssetsImporter(ScopedImporter):
             raise RowProblem("institution", _("unknown institution %s") % number)
         if not self.institution_allowed(institution_id):
             raise RowProblem("institution", _("institution %s is not in your scope") % number)
+        self.board_id = self.board_of.get(institution_id)
         return institution_id
 
     def source_id(self, values: dict[str, str]) -> int | None:
         code = values.get("funding_source", "").strip()
         if not code:
             return None
-        if code not in self.sources:
+        board = self.board_id or 0
+        if (board, code) not in self.sources:
+            allowed = sorted(known for where, known in self.sources if where == board)
             raise RowProblem(
                 "funding_source",
-                _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(self.sources)},
+                _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(allowed)},
             )
-        return self.sources[code]
+        return self.sources[(board, code)]
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, ClassVar
 
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, MultipleObjectsReturned
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import DecimalField as DjangoDecimalField
 from django.db.models import Model, QuerySet
@@ -246,7 +246,17 @@ class ScopedPrimaryKeyRelatedField(ScopedRelatedFieldMixin, serializers.PrimaryK
 
 
 class ScopedSlugRelatedField(ScopedRelatedFieldMixin, serializers.SlugRelatedField):
-    """A slug related field (registration number, code, …) limited to the viewer's scope."""
+    """A slug related field (registration number, code, …) limited to the viewer's scope. A code that names rows of
+    several boards the viewer works for (each board's `state` funding source) is refused, never guessed."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        try:
+            return super().to_internal_value(data)
+        except MultipleObjectsReturned:
+            raise serializers.ValidationError(
+                _("“%(value)s” is the code of a row of each of several boards you work for, so it does not say which.")
+                % {"value": data}
+            ) from None
 
 
 # Dates the API takes in a query: figures of a real school year, not of year 1 (a year before it does not exist).

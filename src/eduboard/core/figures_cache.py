@@ -222,8 +222,9 @@ def _argument_key(value: Any) -> str:
     raise TypeError(f"cached_figures: an argument of type {type(value).__name__} cannot be part of a key")
 
 
-#: Settings that figures depend on: a changed value makes every entry obsolete.
-FIGURE_SETTINGS = ("TRAINING_EXPIRY_WARNING_DAYS", "FTE_WARNING_LIMIT", "TIME_ZONE")
+#: Settings that figures depend on: a changed value makes every entry obsolete (a board's thresholds are its data:
+#: a board saved renews the registry's figures).
+FIGURE_SETTINGS = ("TIME_ZONE",)
 
 
 @functools.lru_cache(maxsize=1)

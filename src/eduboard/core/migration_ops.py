@@ -53,3 +53,40 @@ def move_content_types(from_label: str, to_label: str, models: list[str]) -> mig
         return run
 
     return migrations.RunPython(rename(from_label, to_label), rename(to_label, from_label), elidable=False)
+
+
+#: The settings that hold the first board's Latvian names (registry.boards.NAME_SETTINGS, as of migration 0015).
+_BOARD_NAME_SETTINGS = {
+    "name": "BOARD_NAME",
+    "name_genitive": "BOARD_NAME_GENITIVE",
+    "council": "COUNCIL_NAME",
+    "council_genitive": "COUNCIL_NAME_GENITIVE",
+}
+
+
+def give_rows_a_board(app_label: str, *model_names: str) -> migrations.RunPython:
+    """Reference data that becomes a board's (issue 41): every existing row of the models named becomes the first
+    board's; when rows exist and no board does yet, the first board is made from the settings' names, the code
+    BOARD_CODE and the home municipality (as registry 0015 makes it). Backwards: nothing to undo."""
+
+    def forwards(apps: Any, schema_editor: Any) -> None:
+        from django.conf import settings
+
+        models = [apps.get_model(app_label, name) for name in model_names]
+        if not any(model.objects.exists() for model in models):
+            return
+        board_model = apps.get_model("registry", "Board")
+        board = board_model.objects.order_by("pk").first()
+        if board is None:
+            home = apps.get_model("registry", "Municipality").objects.filter(is_home=True).order_by("pk").first()
+            values = {
+                f"{field}{suffix}": str(getattr(settings, f"{setting}{suffix.upper()}", "") or "")
+                for field, setting in _BOARD_NAME_SETTINGS.items()
+                for suffix in ("", "_en", "_ru")
+            }
+            code = (getattr(settings, "BOARD_CODE", "") or "daugavpils").lower()
+            board = board_model.objects.create(code=code, municipality=home, **values)
+        for model in models:
+            model.objects.update(board=board)
+
+    return migrations.RunPython(forwards, migrations.RunPython.noop)

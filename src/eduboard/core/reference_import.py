@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
@@ -42,10 +43,23 @@ class ReferenceImporter(Importer):
     def text_columns(cls) -> list[str]:
         return [f"{cls.text_field}_{code}" for code in TEXT_LANGUAGES]
 
+    def rows(self) -> models.QuerySet[Any]:
+        """The records the file is matched against: a board's list is the importing viewer's board's
+        (`editable_by`, when the model's rows belong to a board)."""
+        rows = self.model._default_manager.all()
+        if hasattr(self.model, "new_row_defaults"):
+            rows = rows.editable_by(self.viewer)  # type: ignore[attr-defined]
+        return rows
+
+    def new_row_defaults(self) -> dict[str, Any]:
+        """What a new record takes besides its key and texts: a board's list names the viewer's board
+        (the model's `new_row_defaults(viewer)`, when it has one)."""
+        defaults = getattr(self.model, "new_row_defaults", None)
+        found: dict[str, Any] = defaults(self.viewer) if callable(defaults) else {}
+        return found
+
     def prepare(self) -> None:
-        self.known = {
-            self._normal(str(key)): pk for pk, key in self.model._default_manager.values_list("pk", self._key_column())
-        }
+        self.known = {self._normal(str(key)): pk for pk, key in self.rows().values_list("pk", self._key_column())}
 
     def _key_column(self) -> str:
         return self.latvian_column() if self.key_field == "name" else self.key_field
@@ -67,7 +81,13 @@ class ReferenceImporter(Importer):
                 texts[column] = text
             elif code == TEXT_LANGUAGES[0] and self._normal(key) not in self.known:
                 raise RowProblem(column, _("a new record needs its Latvian name"))
-        return ReferenceRow(key=key, texts=texts)
+        extra: dict[str, Any] = {}
+        if self._normal(key) not in self.known:
+            try:
+                extra = self.new_row_defaults()
+            except ValidationError as error:
+                raise RowProblem(key_column, " ".join(error.messages)) from None
+        return ReferenceRow(key=key, texts=texts, extra=extra)
 
     def key(self, record: ReferenceRow) -> str:
         return self._normal(record.key)
@@ -85,14 +105,23 @@ class ReferenceImporter(Importer):
             }
             pk = self.known.get(self.key(record))
             if pk is None:
+                values.update(record.extra)
                 if self.key_field != "name":
                     values[self.key_field] = record.key
                 if self.order_field:
-                    last = manager.aggregate(last=models.Max(self.order_field))["last"] or 0
+                    last = self.rows().aggregate(last=models.Max(self.order_field))["last"] or 0
                     values[self.order_field] = last + 1
                 created = manager.create(**values)
                 self.known[self.key(record)] = created.pk
-                self.counted(result, "created", record, {name: ("", value) for name, value in values.items()})
+                self.counted(
+                    result,
+                    "created",
+                    record,
+                    {
+                        name: ("", value if isinstance(value, str | int) else str(value))
+                        for name, value in values.items()
+                    },
+                )
                 continue
             found = manager.select_for_update().get(pk=pk)
             changes = {

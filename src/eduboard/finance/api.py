@@ -58,6 +58,7 @@ from eduboard.finance.models import (
     MealRule,
     SettlementLine,
 )
+from eduboard.registry.board_data import BoardDataSerializerMixin
 from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
 from eduboard.registry.models import Institution, Learner, Municipality, institution_scope
 
@@ -68,12 +69,12 @@ def _check_scope(user: Any, institution: Institution | None) -> None:
         raise ValidationError({"institution": [_("This institution is not in your scope.")]}, code="does_not_exist")
 
 
-class FundingSourceSerializer(ScopedModelSerializer):
+class FundingSourceSerializer(BoardDataSerializerMixin, ScopedModelSerializer):
     version = VersionField()
 
     class Meta:
         model = FundingSource
-        fields = ["id", "code", "name", "version"]
+        fields = ["id", "board", "code", "name", "version"]
 
 
 class FundingSourceViewSet(VersionedWritesMixin, ScopedModelViewSet):
@@ -86,13 +87,13 @@ class FundingSourceViewSet(VersionedWritesMixin, ScopedModelViewSet):
         services.funding_source_save(source=instance, expected_version=expected)
 
 
-class InstitutionSetSerializer(ScopedModelSerializer):
+class InstitutionSetSerializer(BoardDataSerializerMixin, ScopedModelSerializer):
     members = ScopedSlugRelatedField(Institution, slug_field="registration_number", many=True)
     version = VersionField()
 
     class Meta:
         model = InstitutionSet
-        fields = ["id", "name", "name_en", "name_ru", "members", "version"]
+        fields = ["id", "board", "name", "name_en", "name_ru", "members", "version"]
 
 
 class InstitutionSetViewSet(VersionedWritesMixin, ScopedModelViewSet):
@@ -170,12 +171,12 @@ class ExpenditureViewSet(VersionedWritesMixin, ScopedModelViewSet):
         services.expenditure_save(expenditure=instance, expected_version=expected)
 
 
-class CostRateSerializer(ScopedModelSerializer):
+class CostRateSerializer(BoardDataSerializerMixin, ScopedModelSerializer):
     version = VersionField()
 
     class Meta:
         model = CostRate
-        fields = ["id", "year", "kind", "monthly_cost", "version"]
+        fields = ["id", "board", "year", "kind", "monthly_cost", "version"]
 
 
 class CostRateViewSet(VersionedWritesMixin, ScopedModelViewSet):
@@ -189,7 +190,7 @@ class CostRateViewSet(VersionedWritesMixin, ScopedModelViewSet):
         services.cost_rate_save(rate=instance, expected_version=expected)
 
 
-class MealRuleSerializer(ScopedModelSerializer):
+class MealRuleSerializer(BoardDataSerializerMixin, ScopedModelSerializer):
     """A meal compensation rule; the state's and the municipality's shares add up to the price."""
 
     version = VersionField()
@@ -197,7 +198,7 @@ class MealRuleSerializer(ScopedModelSerializer):
     class Meta:
         model = MealRule
         fields = [
-            "id", "code", "name", "name_en", "name_ru", "rank", "level", "grade_from", "grade_to",
+            "id", "board", "code", "name", "name_en", "name_ru", "rank", "level", "grade_from", "grade_to",
             "preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "declared_in_city",
             "requires_contract", "valid_from", "valid_until", "yearly_until", "price_per_day", "state_per_day",
             "municipal_per_day", "version",
@@ -214,7 +215,7 @@ class MealRuleViewSet(VersionedWritesMixin, ScopedModelViewSet):
         services.meal_rule_save(rule=instance, expected_version=expected)
 
 
-class CateringContractSerializer(ScopedModelSerializer):
+class CateringContractSerializer(BoardDataSerializerMixin, ScopedModelSerializer):
     """The catering contracts of a procurement: whose meals, planned or concluded, the term and the total."""
 
     version = VersionField()
@@ -222,7 +223,7 @@ class CateringContractSerializer(ScopedModelSerializer):
     class Meta:
         model = CateringContract
         fields = [
-            "id", "serves", "status", "decided_on", "years", "total_amount", "procedure", "procedure_en",
+            "id", "board", "serves", "status", "decided_on", "years", "total_amount", "procedure", "procedure_en",
             "procedure_ru", "note", "version",
         ]  # fmt: skip
 
@@ -263,7 +264,7 @@ class DayOffViewSet(VersionedWritesMixin, ScopedModelViewSet):
         services.day_off_save(day_off=instance, expected_version=expected)
 
 
-class SettlementLineSerializer(ScopedModelSerializer):
+class SettlementLineSerializer(BoardDataSerializerMixin, ScopedModelSerializer):
     """A settlement line; `amount` = learners × months × monthly cost."""
 
     municipality = ScopedSlugRelatedField(Municipality, slug_field="name")
@@ -273,7 +274,7 @@ class SettlementLineSerializer(ScopedModelSerializer):
     class Meta:
         model = SettlementLine
         fields = [
-            "id", "municipality", "direction", "level", "period_start", "period_end", "learners", "months",
+            "id", "board", "municipality", "direction", "level", "period_start", "period_end", "learners", "months",
             "monthly_cost", "amount", "note", "version",
         ]  # fmt: skip
 
@@ -328,7 +329,7 @@ def settlement_summary_view(request: Request) -> Response:
     date_from, date_to = _date_param(request, "from"), _date_param(request, "to")
     if date_to < date_from:
         raise ValidationError({"to": [_("The end is before the start.")]}, code="rule")
-    return Response(selectors.settlement_summary(date_from=date_from, date_to=date_to))
+    return Response(selectors.settlement_summary(date_from=date_from, date_to=date_to, visible_to=request.user))
 
 
 @extend_schema(

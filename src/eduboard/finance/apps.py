@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +36,10 @@ class FinanceConfig(AppConfig):
             auditlog.register(model)
         auditlog.register(InstitutionSet, m2m_fields={"members"})
         register_importers("finance", IMPORTERS)
+
+        from eduboard.registry.board_data import on_new_board
+
+        on_new_board(standard_sources_of_new_board)
         register_importers(
             "reference",
             {
@@ -45,3 +51,10 @@ class FinanceConfig(AppConfig):
                 )
             },
         )
+
+
+def standard_sources_of_new_board(board: Any) -> None:
+    """A new board's funding sources: the standard ones (`finance.sources.STANDARD_SOURCES`)."""
+    from eduboard.finance.sources import ensure_standard_sources
+
+    ensure_standard_sources(board=board)

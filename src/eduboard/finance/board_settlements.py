@@ -22,6 +22,7 @@ from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer, WholeCity
 from eduboard.finance.choices import CostKind, SettlementLevel
 from eduboard.finance.models import CostRate
+from eduboard.registry.boards import viewer_boards
 from eduboard.registry.choices import GroupKind
 from eduboard.registry.models import Enrolment
 
@@ -45,18 +46,14 @@ def _kind(level: str, group_kind: str) -> str:
 
 
 def _viewer_boards(viewer: Viewer) -> set[int] | None:
-    """The boards whose settlements the viewer reads (None: every board)."""
-    if viewer is None:
-        raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
-    board_id = getattr(viewer, "board_id", None)
-    if board_id is not None:
-        return {board_id}
+    """The boards whose settlements the viewer reads (None: every board): the boards it works for
+    (`boards.viewer_boards`), when it acts for a board (settlements are no institution's business)."""
+    mine = viewer_boards(viewer)
     if isinstance(viewer, WholeCity) or getattr(viewer, "is_superuser", False):
-        return None
-    board_ids = getattr(viewer, "board_ids", None)
-    if not viewer.is_authenticated or not callable(board_ids) or not getattr(viewer, "sees_all_institutions", False):
+        return mine
+    if not getattr(viewer, "sees_all_institutions", False):
         return set()
-    return set(board_ids())
+    return mine
 
 
 def board_settlements(*, date_from: date, date_to: date, visible_to: Viewer) -> dict[str, Any]:
@@ -86,8 +83,10 @@ def board_settlements(*, date_from: date, date_to: date, visible_to: Viewer) -> 
             )
         for teaching, paying, level, group_kind, count in rows:
             months[teaching, paying, level, group_kind, day.year] += count
-    rates: dict[tuple[int, str], Decimal] = {
-        (year, kind): cost for year, kind, cost in CostRate.objects.values_list("year", "kind", "monthly_cost")
+    # Each board charges its approved cost per learner (CostRate is the teaching board's data).
+    rates: dict[tuple[str, int, str], Decimal] = {
+        (board, year, kind): cost
+        for board, year, kind, cost in CostRate.objects.values_list("board__code", "year", "kind", "monthly_cost")
     }
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
     for (teaching, paying, level, group_kind, year), learner_months in sorted(months.items()):
@@ -104,7 +103,7 @@ def board_settlements(*, date_from: date, date_to: date, visible_to: Viewer) -> 
         )
         pair["learner_months_by_level"][level] += learner_months
         pair["learner_months"] += learner_months
-        rate = rates.get((year, _kind(level, group_kind)))
+        rate = rates.get((teaching, year, _kind(level, group_kind)))
         if rate is None:
             pair["amount_complete"] = False
         else:

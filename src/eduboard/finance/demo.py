@@ -27,6 +27,7 @@ from eduboard.finance.models import (
     SettlementLine,
 )
 from eduboard.finance.sources import ensure_standard_sources
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.registry.models import Enrolment, Institution, Learner, Municipality
 
@@ -262,7 +263,7 @@ def _sets(institutions: dict[str, Institution]) -> dict[str, InstitutionSet]:
     for name, institutions_of_set in members.items():
         english, russian = SET_NAMES[name]
         institution_set, _created = InstitutionSet.objects.update_or_create(
-            name=name, defaults={"name_en": english, "name_ru": russian}
+            board=board_of(institutions), name=name, defaults={"name_en": english, "name_ru": russian}
         )
         institution_set.members.set(institutions_of_set)
         sets[name] = institution_set
@@ -270,7 +271,8 @@ def _sets(institutions: dict[str, Institution]) -> dict[str, InstitutionSet]:
 
 
 def _allocations(institutions: dict[str, Institution], sets: dict[str, InstitutionSet]) -> None:
-    sources = {source.code: source for source in FundingSource.objects.all()}
+    board = board_of(institutions)
+    sources = {source.code: source for source in FundingSource.objects.of_board(board)}
     for set_name, source, purpose, amount, spending in ALLOCATIONS:
         allocation, _created = Allocation.objects.update_or_create(
             year=2024,
@@ -303,14 +305,19 @@ def _allocations(institutions: dict[str, Institution], sets: dict[str, Instituti
                 defaults={"amount": Decimal(monthly), "description": description},
             )
     for kind, cost in COST_RATES_2024.items():
-        CostRate.objects.update_or_create(year=2024, kind=kind, defaults={"monthly_cost": Decimal(cost)})
+        CostRate.objects.update_or_create(board=board, year=2024, kind=kind, defaults={"monthly_cost": Decimal(cost)})
 
 
-def _meals() -> None:
+def board_of(institutions: dict[str, Institution]) -> Board:
+    """The board of the demonstration's institutions (Daugavpils'), whose reference data this is."""
+    return next(iter(institutions.values())).board
+
+
+def _meals(board: Board) -> None:
     for spec in MEAL_RULES:
         values = {"state_per_day": Decimal(0), "valid_from": date(2023, 9, 1), **spec}
         code = values.pop("code")
-        MealRule.objects.update_or_create(code=code, defaults=values)
+        MealRule.objects.update_or_create(board=board, code=code, defaults=values)
     for name, start, end, scope in DAYS_OFF:
         DayOff.objects.get_or_create(name=name, start=start, end=end, defaults={"applies_to": scope})
     # Demo: some learners hold a 3+ family card or the Ukrainian civilian status; most pupils of
@@ -331,13 +338,14 @@ def _meals() -> None:
         )
 
 
-def _settlements() -> None:
+def _settlements(board: Board) -> None:
     municipalities = {m.name: m for m in Municipality.objects.filter(is_home=False)}
     start, end = SETTLEMENT_PERIOD
-    if SettlementLine.objects.filter(period_start=start, period_end=end).exists():
+    if SettlementLine.objects.of_board(board).filter(period_start=start, period_end=end).exists():
         return
     lines = [
         SettlementLine(
+            board=board,
             municipality=municipalities[name],
             direction=Direction.INCOMING,
             level=level,
@@ -350,6 +358,7 @@ def _settlements() -> None:
         for name, level, learners, months in INCOMING
     ] + [
         SettlementLine(
+            board=board,
             municipality=municipalities[name],
             direction=Direction.OUTGOING,
             level=level,
@@ -390,19 +399,20 @@ CATERING = [
 ]
 
 
-def _catering() -> None:
+def _catering(board: Board) -> None:
     for spec in CATERING:
         values = dict(spec)
         CateringContract.objects.update_or_create(
-            serves=values.pop("serves"), decided_on=values.pop("decided_on"), defaults=values
+            board=board, serves=values.pop("serves"), decided_on=values.pop("decided_on"), defaults=values
         )
 
 
 def load(institutions: dict[str, Institution]) -> None:
     """Create or refresh the demonstration finance data (idempotent)."""
-    ensure_standard_sources()
+    board = board_of(institutions)
+    ensure_standard_sources(board=board)
     sets = _sets(institutions)
     _allocations(institutions, sets)
-    _meals()
-    _catering()
-    _settlements()
+    _meals(board)
+    _catering(board)
+    _settlements(board)

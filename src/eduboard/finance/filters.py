@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.filters import IntegerFilter
@@ -20,6 +20,15 @@ from eduboard.registry.filters import institutions_in_scope
 from eduboard.registry.models import Institution, Municipality
 
 
+def sources_in_scope(request: object) -> QuerySet[FundingSource]:
+    """The funding sources a filter's request may choose from: the viewer's boards', one per code."""
+    user = getattr(request, "user", None)
+    if not user:
+        return FundingSource.objects.none()
+    rows = FundingSource.objects.visible_to(user)
+    return rows.filter(pk__in=rows.order_by().values("code").annotate(first=Min("pk")).values("first")).order_by("pk")
+
+
 class AllocationFilter(django_filters.FilterSet):
     """Allocations by year, recipient, purpose and source."""
 
@@ -29,12 +38,16 @@ class AllocationFilter(django_filters.FilterSet):
     )
     purpose = django_filters.ChoiceFilter(label=_("Purpose"), choices=Purpose.choices)
     source = django_filters.ModelChoiceFilter(
-        label=_("Funding source"), queryset=FundingSource.objects.all(), to_field_name="code"
+        label=_("Funding source"), queryset=sources_in_scope, to_field_name="code", method="by_source"
     )
 
     class Meta:
         model = Allocation
         fields = ["year", "institution", "purpose", "source"]
+
+    def by_source(self, queryset: QuerySet[Allocation], name: str, value: FundingSource) -> QuerySet[Allocation]:
+        """Allocations from the source with that code, of whichever board (each board has its own `state`, …)."""
+        return queryset.filter(source__code=value.code)
 
     def by_institution(self, queryset: QuerySet[Allocation], name: str, value: Institution) -> QuerySet[Allocation]:
         """The institution's own allocations and those of groups it belongs to."""

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.finance.models import Allocation, CateringContract, Expenditure, MealRule, SettlementLine
+from eduboard.registry.board_data import BoardFieldMixin
 from eduboard.registry.models import Institution, Municipality
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,32 +38,33 @@ class ExpenditureForm(VersionedModelForm):
         widgets = {"date": DATE}
 
 
-class MealRuleForm(VersionedModelForm):
+class MealRuleForm(BoardFieldMixin, VersionedModelForm):
     class Meta:
         model = MealRule
         fields = [
-            "code", "name", "name_en", "name_ru", "rank", "level", "grade_from", "grade_to", "preparatory_year",
-            "special_needs", "large_family", "ukrainian_civilian", "declared_in_city", "requires_contract",
+            "board", "code", "name", "name_en", "name_ru", "rank", "level", "grade_from", "grade_to",
+            "preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "declared_in_city",
+            "requires_contract",
             "valid_from", "valid_until", "yearly_until", "price_per_day", "state_per_day", "municipal_per_day",
         ]  # fmt: skip
         widgets = {"valid_from": DATE, "valid_until": DATE}
 
 
-class CateringContractForm(VersionedModelForm):
+class CateringContractForm(BoardFieldMixin, VersionedModelForm):
     class Meta:
         model = CateringContract
         fields = [
-            "serves", "status", "decided_on", "years", "total_amount", "procedure", "procedure_en", "procedure_ru",
-            "note",
+            "board", "serves", "status", "decided_on", "years", "total_amount", "procedure", "procedure_en",
+            "procedure_ru", "note",
         ]  # fmt: skip
         widgets = {"decided_on": DATE}
 
 
-class SettlementLineForm(ScopedFormMixin, VersionedModelForm):
+class SettlementLineForm(BoardFieldMixin, VersionedModelForm):
     class Meta:
         model = SettlementLine
         fields = [
-            "municipality", "direction", "level", "period_start", "period_end", "learners", "months",
+            "board", "municipality", "direction", "level", "period_start", "period_end", "learners", "months",
             "monthly_cost", "note",
         ]  # fmt: skip
         widgets = {"period_start": DATE, "period_end": DATE}

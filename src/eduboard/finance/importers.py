@@ -28,6 +28,8 @@ from eduboard.core.imports import (
 )
 from eduboard.finance.choices import CostKind, Purpose
 from eduboard.finance.models import Allocation, CostRate, Expenditure, FundingSource, InstitutionSet
+from eduboard.registry.board_data import only_board
+from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 
 SOURCE_CODES = ["state", "municipal", "eu_funds", "erasmus", "other"]
@@ -51,40 +53,58 @@ class FinanceImporter(ScopedImporter):
     """Looks institutions, groups of institutions and funding sources up once per pass."""
 
     def prepare(self) -> None:
-        self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
-        self.sets = {name.casefold(): pk for name, pk in InstitutionSet.objects.values_list("name", "pk")}
+        self.institutions: dict[str, tuple[int, int]] = {
+            number: (pk, board)
+            for number, pk, board in Institution.objects.values_list("registration_number", "pk", "board_id")
+        }
+        # A group of institutions and a funding source are their board's: the viewer's boards' are looked up.
+        self.sets: dict[str, list[tuple[int, int]]] = {}
+        for name, pk, board in InstitutionSet.objects.editable_by(self.viewer).values_list("name", "pk", "board_id"):
+            self.sets.setdefault(name.casefold(), []).append((pk, board))
         self.set_members: dict[int, set[int]] = {}
         for set_id, institution_id in InstitutionSet.members.through.objects.values_list(
             "institutionset_id", "institution_id"
         ):
             self.set_members.setdefault(set_id, set()).add(institution_id)
-        self.sources = dict(FundingSource.objects.values_list("code", "pk"))
+        self.sources: dict[tuple[int, str], int] = {
+            (board, code): pk
+            for board, code, pk in FundingSource.objects.editable_by(self.viewer).values_list("board_id", "code", "pk")
+        }
 
     def recipient(self, values: dict[str, str]) -> tuple[int | None, int | None]:
-        """(institution id, group id) from a registration number or a group's name."""
+        """(institution id, group id) from a registration number or a group's name; `self.board_id` is the board
+        whose funding sources the row may name (the institution's, the group's)."""
+        self.board_id: int | None = None
         text = parse_required(values, "institution")
         if text in self.institutions:
-            institution_id = self.institutions[text]
+            institution_id, self.board_id = self.institutions[text]
             if not self.institution_allowed(institution_id):
                 raise RowProblem("institution", _("institution %s is not in your scope") % text)
             return institution_id, None
-        set_id = self.sets.get(text.casefold())
-        if set_id is None:
+        found = self.sets.get(text.casefold(), [])
+        if len(found) != 1:
             raise RowProblem(
-                "institution", _("“%s” is neither a registration number nor the name of a group of institutions") % text
+                "institution",
+                _("“%s” is neither a registration number nor the name of a group of institutions") % text
+                if not found
+                else _("“%s” names a group of institutions of several boards; give a registration number") % text,
             )
+        set_id, self.board_id = found[0]
         if self.scope is not None and not self.set_members.get(set_id, set()) <= self.scope:
             raise RowProblem("institution", _("the group “%s” holds institutions outside your scope") % text)
         return None, set_id
 
     def source_id(self, values: dict[str, str]) -> int:
+        """The funding source with the row's code, of the board of the row's institution (read by `recipient`)."""
         code = values.get("source", "")
-        if code not in self.sources:
+        board: int = getattr(self, "board_id", None) or 0
+        if (board, code) not in self.sources:
+            allowed = sorted(known for where, known in self.sources if where == board)
             raise RowProblem(
                 "source",
-                _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(self.sources)},
+                _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(allowed)},
             )
-        return self.sources[code]
+        return self.sources[(board, code)]
 
     def year(self, values: dict[str, str]) -> int:
         year = parse_int(values, "year", minimum=2000, maximum=2100)
@@ -302,38 +322,66 @@ class CostRateRow:
     year: int
     kind: str
     monthly_cost: Decimal
+    board_id: int
 
 
 class CostRateImporter(FinanceImporter):
-    """`year,programme_kind,monthly_cost`: approved costs per learner per month (board only)."""
+    """`year,programme_kind,monthly_cost[,board]`: a board's approved costs per learner per month (board only); the
+    board's code is needed only from a user who works for several."""
 
     kind = "cost_rates"
     title = gettext_lazy("Approved costs per learner")
     permission = "finance.add_costrate"
-    columns: ClassVar[list[str]] = ["year", "programme_kind", "monthly_cost"]
+    columns: ClassVar[list[str]] = ["year", "programme_kind", "monthly_cost", "board"]
+    optional_columns: ClassVar[frozenset[str]] = frozenset({"board"})
     codes: ClassVar[dict[str, StrOrPromise]] = {
         "year": gettext_lazy("e.g. 2024"),
         "programme_kind": "|".join(CostKind.values),
         "monthly_cost": gettext_lazy("euros with a dot and at most 2 decimals: 300.18"),
+        "board": gettext_lazy("the board's code; only for a user who works for several boards"),
     }
-    example: ClassVar[list[str]] = ["2024", "preschool_day", "300.18"]
+    example: ClassVar[list[str]] = ["2024", "preschool_day", "300.18", ""]
+
+    def prepare(self) -> None:
+        super().prepare()
+        self.boards = dict(Board.objects.editable_by(self.viewer).values_list("code", "pk"))
+        only = only_board(self.viewer)
+        self.only_board_id = only.pk if only is not None else None
 
     def parse(self, values: dict[str, str]) -> CostRateRow:
+        code = values.get("board", "").strip()
+        board_id = self.boards.get(code) if code else self.only_board_id
+        if board_id is None:
+            raise RowProblem(
+                "board",
+                _("name the board: one of %s") % "|".join(sorted(self.boards))
+                if not code
+                else _("“%(value)s” is not one of %(allowed)s")
+                % {"value": code, "allowed": "|".join(sorted(self.boards))},
+            )
         return CostRateRow(
             year=self.year(values),
             kind=parse_choice(values, "programme_kind", CostKind.values),
             monthly_cost=parse_amount(values, "monthly_cost"),
+            board_id=board_id,
         )
 
-    def key(self, record: CostRateRow) -> tuple[int, str]:
-        return (record.year, record.kind)
+    def key(self, record: CostRateRow) -> tuple[int, int, str]:
+        return (record.board_id, record.year, record.kind)
 
     def write(self, records: list[CostRateRow], result: ImportResult) -> None:
-        current = {(r.year, r.kind): r for r in CostRate.objects.filter(year__in={r.year for r in records})}
+        current = {
+            (r.board_id, r.year, r.kind): r
+            for r in CostRate.objects.filter(
+                board_id__in={r.board_id for r in records}, year__in={r.year for r in records}
+            )
+        }
         for record in records:
-            rate = current.get((record.year, record.kind))
+            rate = current.get((record.board_id, record.year, record.kind))
             if rate is None:
-                rate = CostRate.objects.create(year=record.year, kind=record.kind, monthly_cost=record.monthly_cost)
+                rate = CostRate.objects.create(
+                    board_id=record.board_id, year=record.year, kind=record.kind, monthly_cost=record.monthly_cost
+                )
                 self.counted(result, "created", record, label=rate)
             else:
                 self.write_changes(result, record, rate, {"monthly_cost": record.monthly_cost})

@@ -20,6 +20,7 @@ class RuleSpec:
     """A meal rule's conditions and amounts (see `finance.models.MealRule`)."""
 
     id: int
+    board_id: int  # a rule is its board's: it pays for learners of that board's institutions
     rank: int
     level: str  # "" = any level
     grade_from: int | None
@@ -45,6 +46,7 @@ class Placement:
     enrolment_id: int
     learner_id: int
     institution_id: int
+    board_id: int  # the institution's board, whose rules apply
     calendar: str  # whose days off apply: "preschools" (preschool groups) or "schools"
     enrolled_on: date
     left_on: date | None  # the first day no longer in the group
@@ -54,7 +56,7 @@ class Placement:
     special_needs: bool
     large_family: bool
     ukrainian_civilian: bool
-    declared_in_city: bool
+    declared_in_city: bool  # declared in the municipality of the institution's board (registry.selectors.RESIDENT)
 
     def active_on(self, day: date) -> bool:
         return self.enrolled_on <= day and (self.left_on is None or day < self.left_on)
@@ -76,7 +78,10 @@ def rule_covers_day(rule: RuleSpec, day: date) -> bool:
 
 
 def rule_fits(rule: RuleSpec, placement: Placement, *, has_contract: bool) -> bool:
-    """Whether the learner of `placement` is one the rule is for (its period aside)."""
+    """Whether the learner of `placement` is one the rule is for (its period aside): a rule of the institution's
+    board whose conditions the learner meets."""
+    if rule.board_id != placement.board_id:
+        return False
     if rule.level and placement.level != rule.level:
         return False
     if rule.grade_from is not None and (placement.grade is None or placement.grade < rule.grade_from):

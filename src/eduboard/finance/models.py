@@ -26,41 +26,45 @@ from eduboard.finance.choices import (
     Purpose,
     SettlementLevel,
 )
+from eduboard.registry.board_data import BoardData, BoardDataQuerySet
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.models import Institution, Learner, Municipality
 
 
-class FundingSource(TranslatedText):
-    """A funding source (finansējuma avots): state budget, municipal budget, EU funds, Erasmus+, …; extendable."""
+class FundingSource(BoardData, TranslatedText):
+    """A funding source (finansējuma avots): state budget, municipal budget, EU funds, Erasmus+, …; each board has
+    the standard ones (`sources.STANDARD_SOURCES`) and adds its own."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in import files."))
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Used in import files."))
     name = models.CharField(_("name"), max_length=120)
     name_en, name_ru = translations_of(_("name"), max_length=120)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("funding source")
         verbose_name_plural = _("funding sources")
         ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["board", "code"], name="funding_source_unique_board_code")]
 
 
-class InstitutionSet(TranslatedText):
-    """A named group of institutions an allocation can be made to, e.g. “all preschools”; its name is kept in three
-    languages (core.translated), the Latvian one is what import files use."""
+class InstitutionSet(BoardData, TranslatedText):
+    """A named group of a board's institutions an allocation can be made to, e.g. “all preschools”; its name is kept
+    in three languages (core.translated), the Latvian one is what import files use."""
 
-    name = models.CharField(_("name"), max_length=120, unique=True, help_text=_("Used in import files."))
+    name = models.CharField(_("name"), max_length=120, help_text=_("Used in import files."))
     name_en, name_ru = translations_of(_("name"), max_length=120)
     members = models.ManyToManyField(Institution, verbose_name=_("institutions"), related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("group of institutions")
         verbose_name_plural = _("groups of institutions")
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["board", "name"], name="institution_set_unique_board_name")]
 
 
 class AllocationQuerySet(models.QuerySet["Allocation"]):
@@ -211,8 +215,9 @@ class Expenditure(TimeStampedModel):
         return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.document}: {self.amount}"
 
 
-class CostRate(models.Model):
-    """The approved cost of one learner per month for a year and a programme kind (seed 002: 300.18, …)."""
+class CostRate(BoardData):
+    """A board's approved cost of one learner per month for a year and a programme kind (seed 002: 300.18, …): what
+    it charges another municipality for that municipality's learners in its institutions."""
 
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
     kind = models.CharField(_("programme kind"), max_length=20, choices=CostKind.choices)
@@ -224,13 +229,15 @@ class CostRate(models.Model):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("approved cost per learner")
         verbose_name_plural = _("approved costs per learner")
         ordering = ["-year", "kind"]
-        constraints = [models.UniqueConstraint(fields=["year", "kind"], name="cost_rate_unique_year_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["board", "year", "kind"], name="cost_rate_unique_board_year_kind")
+        ]
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()}: {self.monthly_cost}"
@@ -239,7 +246,7 @@ class CostRate(models.Model):
 CATERING_CONTRACT_MAX_YEARS = 10
 
 
-class CateringContract(TimeStampedModel):
+class CateringContract(BoardData, TimeStampedModel):
     """The catering contracts of one procurement: whose meals, how long, for how much, planned or concluded
     (seed 002: the preschools' contracts planned for 3 years and EUR 14,480,941; the general schools' concluded
     for 5 years)."""
@@ -267,7 +274,7 @@ class CateringContract(TimeStampedModel):
     note = models.CharField(_("note"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("catering contract")
@@ -295,15 +302,16 @@ yearly_until_validator = RegexValidator(
 )
 
 
-class MealRule(TimeStampedModel, TranslatedText):
+class MealRule(BoardData, TimeStampedModel, TranslatedText):
     """Who gets meals compensated, in which period, at what price a day and who pays which share; its name is kept
     in three languages (core.translated).
 
     Every condition left empty or false does not narrow the rule. On a day, a learner gets the first
-    rule (by rank) that fits, so one learner is never compensated twice for one day.
+    rule (by rank) that fits, so one learner is never compensated twice for one day. A rule is its board's: it pays
+    for the learners of that board's institutions.
     """
 
-    code = models.SlugField(_("code"), max_length=40, unique=True)
+    code = models.SlugField(_("code"), max_length=40)
     name = models.CharField(_("name"), max_length=200)
     name_en, name_ru = translations_of(_("name"), max_length=200)
     rank = models.PositiveSmallIntegerField(
@@ -349,13 +357,14 @@ class MealRule(TimeStampedModel, TranslatedText):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meal compensation rule")
         verbose_name_plural = _("meal compensation rules")
         ordering = ["rank", "code"]
         constraints = [
+            models.UniqueConstraint(fields=["board", "code"], name="meal_rule_unique_board_code"),
             models.CheckConstraint(
                 condition=Q(price_per_day=models.F("state_per_day") + models.F("municipal_per_day")),
                 name="meal_rule_shares_add_up",
@@ -429,7 +438,7 @@ SETTLEMENT_MAX_LEARNERS = 100_000
 SETTLEMENT_MAX_MONTHLY_COST = Decimal("100000.00")
 
 
-class SettlementLine(TimeStampedModel):
+class SettlementLine(BoardData, TimeStampedModel):
     """One line of an inter-municipal settlement: learners of one level, the months they were counted,
     and the cost per learner per month. Incoming lines are receivable, outgoing ones are due."""
 
@@ -457,7 +466,7 @@ class SettlementLine(TimeStampedModel):
     note = models.CharField(_("note"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("settlement line")

@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Sum, Value, When
+from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, Max, Q, QuerySet, Sum, Value, When
 
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
@@ -35,6 +35,7 @@ from eduboard.finance.models import (
     MealRule,
     SettlementLine,
 )
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import GroupKind, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import (
     Enrolment,
@@ -45,6 +46,7 @@ from eduboard.registry.models import (
     enrolment_overlapping_q,
 )
 from eduboard.registry.rules import in_last_preschool_year
+from eduboard.registry.selectors import RESIDENT
 
 ZERO = Decimal("0.00")
 
@@ -140,10 +142,10 @@ def latest_meal_month() -> date:
     return date(latest.end_date.year, 5, 1)
 
 
-def latest_settlement_year() -> int | None:
-    """The latest calendar year a settlement line starts in (the settlements page opens on it when the current
-    year has none)."""
-    start = SettlementLine.objects.aggregate(last=Max("period_start"))["last"]
+def latest_settlement_year(*, visible_to: Viewer) -> int | None:
+    """The latest calendar year a settlement line of the viewer's boards starts in (the settlements page opens on
+    it when the current year has none)."""
+    start = SettlementLine.objects.visible_to(visible_to).aggregate(last=Max("period_start"))["last"]
     return None if start is None else start.year
 
 
@@ -381,7 +383,7 @@ def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None
         for kind, count in kinds.items():
             kind_months[kind] += count
             kind_spent[kind] += spent.get(institution_id, ZERO) * count / total_months
-    approved = dict(CostRate.objects.filter(year=year).values_list("kind", "monthly_cost"))
+    approved = approved_costs(year=year, visible_to=visible_to)
     result = {}
     for kind in CostKind.values:
         computed = money(kind_spent[kind] / kind_months[kind]) if kind_months[kind] else None
@@ -399,10 +401,23 @@ def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None
 # --- inter-municipal settlements
 
 
-def settlement_lines(*, date_from: date, date_to: date, municipality_id: int | None = None) -> list[SettlementLine]:
-    """The settlement lines whose period lies within `date_from`–`date_to`. One query."""
-    lines = SettlementLine.objects.filter(period_start__gte=date_from, period_end__lte=date_to).select_related(
-        "municipality"
+def approved_costs(*, year: int, visible_to: Viewer) -> dict[str, Decimal]:
+    """Programme kind -> the approved cost per learner per month in `year` of the viewer's boards: a kind whose
+    boards approved different costs has none (a cost of several boards is no one's approved cost). One query."""
+    found: dict[str, set[Decimal]] = defaultdict(set)
+    for kind, cost in CostRate.objects.visible_to(visible_to).filter(year=year).values_list("kind", "monthly_cost"):
+        found[kind].add(cost)
+    return {kind: next(iter(costs)) for kind, costs in found.items() if len(costs) == 1}
+
+
+def settlement_lines(
+    *, date_from: date, date_to: date, visible_to: Viewer, municipality_id: int | None = None
+) -> list[SettlementLine]:
+    """The settlement lines of the viewer's boards whose period lies within `date_from`–`date_to`. One query."""
+    lines = (
+        SettlementLine.objects.visible_to(visible_to)
+        .filter(period_start__gte=date_from, period_end__lte=date_to)
+        .select_related("municipality")
     )
     if municipality_id is not None:
         lines = lines.filter(municipality_id=municipality_id)
@@ -440,13 +455,13 @@ def _totals(lines: list[SettlementLine]) -> dict[str, Any]:
 
 
 @cached_figures("registry", "finance")
-def settlement_summary(*, date_from: date, date_to: date) -> dict[str, Any]:
+def settlement_summary(*, date_from: date, date_to: date, visible_to: Viewer) -> dict[str, Any]:
     """Learners in and out by level, and what is receivable and due, per municipality and in total.
 
     `incoming` (learners of other municipalities learning here) is receivable (income);
     `outgoing` (residents learning elsewhere) is due (expenses). One query.
     """
-    lines = settlement_lines(date_from=date_from, date_to=date_to)
+    lines = settlement_lines(date_from=date_from, date_to=date_to, visible_to=visible_to)
     by_municipality: dict[str, list[SettlementLine]] = defaultdict(list)
     for line in lines:
         by_municipality[line.municipality.name].append(line)
@@ -466,9 +481,14 @@ def settlement_summary(*, date_from: date, date_to: date) -> dict[str, Any]:
     }
 
 
-def settlement_statement(*, municipality: Municipality, date_from: date, date_to: date) -> dict[str, Any]:
-    """The statement with one municipality for a period: its lines and their totals. One query."""
-    lines = settlement_lines(date_from=date_from, date_to=date_to, municipality_id=municipality.pk)
+def settlement_statement(
+    *, municipality: Municipality, date_from: date, date_to: date, visible_to: Viewer
+) -> dict[str, Any]:
+    """The statement of the viewer's boards with one municipality for a period: its lines and their totals. One
+    query."""
+    lines = settlement_lines(
+        date_from=date_from, date_to=date_to, visible_to=visible_to, municipality_id=municipality.pk
+    )
     return {
         "municipality": municipality,
         "date_from": date_from,
@@ -494,11 +514,13 @@ def calendar_of(level: str) -> str:
     return DayOffScope.PRESCHOOLS if level == ProgrammeLevel.PRESCHOOL else DayOffScope.SCHOOLS
 
 
-def meal_rules_in_force(*, as_of: date) -> list[dict[str, Any]]:
-    """The meal compensation rules valid on `as_of`, in rank order, as plain data (amounts per day as stored:
-    Decimals with 3 places). One query."""
-    rules = MealRule.objects.filter(valid_from__lte=as_of).filter(
-        Q(valid_until__isnull=True) | Q(valid_until__gte=as_of)
+def meal_rules_in_force(*, as_of: date, board: Board) -> list[dict[str, Any]]:
+    """The board's meal compensation rules valid on `as_of`, in rank order, as plain data (amounts per day as
+    stored: Decimals with 3 places). One query."""
+    rules = (
+        MealRule.objects.of_board(board)
+        .filter(valid_from__lte=as_of)
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
     )
     return [
         {
@@ -516,12 +538,14 @@ def meal_rules_in_force(*, as_of: date) -> list[dict[str, Any]]:
     ]
 
 
-def catering_in_force(*, as_of: date) -> dict[str, dict[str, Any]]:
-    """The latest catering procurement of each kind of institution on `as_of` (one query): planned ones, and
+def catering_in_force(*, as_of: date, board: Board) -> dict[str, dict[str, Any]]:
+    """The board's latest catering procurement of each kind of institution on `as_of` (one query): planned ones, and
     concluded ones whose term has not ended; per `serves`: `status`, `decided_on`, `years`, `total_amount`
     (a Decimal in euros or None), `procedure`."""
     found: dict[str, dict[str, Any]] = {}
-    for contract in CateringContract.objects.filter(decided_on__lte=as_of).order_by("-decided_on", "-pk"):
+    for contract in (
+        CateringContract.objects.of_board(board).filter(decided_on__lte=as_of).order_by("-decided_on", "-pk")
+    ):
         ends = date(contract.decided_on.year + contract.years, contract.decided_on.month, 1)
         if contract.serves in found or (contract.status == "concluded" and ends <= as_of):
             continue
@@ -541,6 +565,7 @@ def rule_spec(rule: MealRule) -> RuleSpec:
     until = tuple(int(part) for part in rule.yearly_until.split("-")) if rule.yearly_until else None
     return RuleSpec(
         id=rule.pk,
+        board_id=rule.board_id,
         rank=rule.rank,
         level=rule.level,
         grade_from=rule.grade_from,
@@ -658,6 +683,7 @@ def _placement(enrolment: Enrolment) -> Placement:
         enrolment_id=enrolment.pk,
         learner_id=learner.pk,
         institution_id=group.institution_id,
+        board_id=group.institution.board_id,
         calendar=calendar_of(level),
         enrolled_on=enrolment.enrolled_on,
         left_on=enrolment.left_on,
@@ -668,7 +694,7 @@ def _placement(enrolment: Enrolment) -> Placement:
         special_needs=group.programme.special_needs != SpecialNeeds.NONE,
         large_family=learner.large_family_card,
         ukrainian_civilian=learner.ukrainian_civilian,
-        declared_in_city=bool(learner.declared_municipality and learner.declared_municipality.is_home),
+        declared_in_city=bool(getattr(enrolment, "resident", False)),
     )
 
 
@@ -714,6 +740,7 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
         .select_related(
             "group__programme", "group__institution", "group__school_year", "learner__declared_municipality"
         )
+        .annotate(resident=ExpressionWrapper(RESIDENT, output_field=BooleanField()))
         .order_by("enrolled_on", "pk")
     )
     enrolments = list(rows)
@@ -725,7 +752,7 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
     placements = [_placement(enrolment) for enrolment in enrolments]
     groups = {enrolment.pk: enrolment.group.name for enrolment in enrolments}
     contracts = _meal_contracts(learner_ids)
-    stored_rules = {rule.pk: rule for rule in MealRule.objects.all()}
+    stored_rules = {rule.pk: rule for rule in MealRule.objects.filter(board_id__in={p.board_id for p in placements})}
     assigned = assign_days(
         placements=placements,
         rules=[rule_spec(rule) for rule in stored_rules.values()],
@@ -761,11 +788,13 @@ def finance_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     stats: dict[str, Any] = {
         "as_of": as_of.isoformat(),
         "year": as_of.year,
-        "sources": dict(FundingSource.objects.values_list("code", "name")),
+        "sources": dict(FundingSource.objects.visible_to(visible_to).order_by("pk").values_list("code", "name")),
         "utilisation_by_allocation": [use.as_dict() for use in uses],
         "utilisation_by_source": utilisation_by_source(uses=uses),
         "cost_per_learner": cost_per_learner(as_of=as_of, visible_to=visible_to),
     }
     if sees_whole_city(visible_to):
-        stats["settlements"] = settlement_summary(date_from=date(as_of.year, 1, 1), date_to=date(as_of.year, 12, 31))
+        stats["settlements"] = settlement_summary(
+            date_from=date(as_of.year, 1, 1), date_to=date(as_of.year, 12, 31), visible_to=visible_to
+        )
     return stats

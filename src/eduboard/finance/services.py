@@ -24,6 +24,7 @@ from eduboard.finance.models import (
     SettlementLine,
     months_spanned,
 )
+from eduboard.registry.board_data import default_board
 from eduboard.registry.models import Institution
 
 
@@ -138,7 +139,19 @@ def institution_set_save(
     expected_version: int | None = None,
     members: Iterable[Institution] | None = None,
 ) -> InstitutionSet:
-    """Create a group of institutions or save an edit of one (with its members) made on `expected_version`."""
+    """Create a group of institutions or save an edit of one (with its members) made on `expected_version`; its
+    members are institutions of its board."""
+    if members is not None:
+        members = list(members)
+        board_id = institution_set.board_id or default_board().pk
+        strangers = [institution for institution in members if institution.board_id != board_id]
+        if strangers:
+            raise ValidationError(
+                {
+                    "members": _("%(names)s belong to another board than the group.")
+                    % {"names": ", ".join(str(institution) for institution in strangers)}
+                }
+            )
     save_versioned(
         institution_set, expected_version=expected_version, many=None if members is None else {"members": members}
     )

@@ -282,7 +282,7 @@ def meals_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "computation": computation,
-            "rules": MealRule.objects.all(),
+            "rules": MealRule.objects.visible_to(request.user).select_related("board"),
             "days_off": DayOff.objects.filter(end__gte=date(today.year - 1, 9, 1)),
             "can_change": request.user.has_perm("finance.change_mealrule"),
             "shows_latest": not form.is_bound and month < today.replace(day=1),
@@ -294,8 +294,8 @@ def meals_view(request: HttpRequest) -> HttpResponse:
 @permission_required("finance.add_mealrule", raise_exception=True)
 def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a meal rule; shares must add up to the price; a stale edit is refused."""
-    rule = get_object_or_404(MealRule, pk=pk) if pk else None
-    form = MealRuleForm(request.POST or None, instance=rule)
+    rule = get_object_or_404(MealRule.objects.editable_by(request.user), pk=pk) if pk else None
+    form = MealRuleForm(request.POST or None, instance=rule, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         edited: MealRule = form.save(commit=False)
         try:
@@ -343,10 +343,10 @@ class CateringContractListView(PermissionRequiredMixin, ScopedListView):
 @permission_required("finance.view_cateringcontract", raise_exception=True)
 def catering_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Record a procurement's catering contracts or edit them; an edit made on a stale copy is refused."""
-    contract = get_object_or_404(CateringContract, pk=pk) if pk else None
+    contract = get_object_or_404(CateringContract.objects.editable_by(request.user), pk=pk) if pk else None
     if not request.user.has_perm("finance.change_cateringcontract" if contract else "finance.add_cateringcontract"):
         return HttpResponse(status=403)
-    form = CateringContractForm(request.POST or None, instance=contract)
+    form = CateringContractForm(request.POST or None, instance=contract, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         edited: CateringContract = form.save(commit=False)
         try:
@@ -366,7 +366,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
     """The period asked for; else the current calendar year, or the latest year with settlement lines when the
     current one has none yet (the form's `shows_latest` is then true and the page says so)."""
     year = timezone.localdate().year
-    latest = selectors.latest_settlement_year()
+    latest = selectors.latest_settlement_year(visible_to=request.user)
     shows_latest = latest is not None and latest < year
     if shows_latest:
         year = latest  # type: ignore[assignment]
@@ -382,7 +382,7 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, date, date]:
 def settlements_view(request: HttpRequest) -> HttpResponse:
     """Learners in and out by level, receivable and due, per municipality, for a period; lines to add."""
     form, date_from, date_to = _period(request)
-    summary = selectors.settlement_summary(date_from=date_from, date_to=date_to)
+    summary = selectors.settlement_summary(date_from=date_from, date_to=date_to, visible_to=request.user)
     line_form = SettlementLineForm(
         request.POST or None, initial={"period_start": date_from, "period_end": date_to}, viewer=request.user
     )
@@ -459,7 +459,9 @@ def settlement_statement_view(request: HttpRequest, municipality_id: int) -> Htt
     """The statement with one municipality for a period: HTML, or `?format=pdf|xlsx`."""
     municipality = get_object_or_404(Municipality.objects.filter(is_home=False), pk=municipality_id)
     _form, date_from, date_to = _period(request)
-    statement = selectors.settlement_statement(municipality=municipality, date_from=date_from, date_to=date_to)
+    statement = selectors.settlement_statement(
+        municipality=municipality, date_from=date_from, date_to=date_to, visible_to=request.user
+    )
     fmt = request.GET.get("format", "html")
     slug = f"settlement-{municipality.pk}-{date_from:%Y%m%d}-{date_to:%Y%m%d}"
     if fmt == "pdf":

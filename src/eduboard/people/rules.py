@@ -7,7 +7,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -89,6 +88,7 @@ def expiry(completed_on: date, renewal_months: int | None) -> date | None:
     return add_months(completed_on, renewal_months) if renewal_months else None
 
 
-def warning_window(as_of: date) -> date:
-    """The last day whose expiry counts as "expiring" on `as_of` (settings.TRAINING_EXPIRY_WARNING_DAYS ahead)."""
-    return as_of + timedelta(days=settings.TRAINING_EXPIRY_WARNING_DAYS)
+def warning_window(as_of: date, days: int) -> date:
+    """The last day whose expiry counts as "expiring" on `as_of`: `days` ahead (the board's
+    `training_expiry_warning_days`, 90 unless its administrator sets another)."""
+    return as_of + timedelta(days=days)

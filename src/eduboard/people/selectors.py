@@ -10,7 +10,7 @@ Rules, in one place:
 - a vacancy is open on a day when declared by then and neither filled nor withdrawn by then (a vacancy
   "filled by 1 September" is still open on 19 August);
 - required training is missing when never done, expired when its renewal date has passed, and expiring
-  when that date falls within settings.TRAINING_EXPIRY_WARNING_DAYS (90) days of the date;
+  when that date falls within the board's `training_expiry_warning_days` (90) days of the date;
 - FTE figures are Decimals with 3 places, never floats; the edge (page, API, file) writes them.
 """
 
@@ -22,8 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from eduboard.core.figures_cache import cached_figures
@@ -42,6 +41,7 @@ from eduboard.people.models import (
     pedagogical_q,
 )
 from eduboard.people.rules import expiry, requirement_applies, warning_window
+from eduboard.registry.boards import Board, default_fte_warning_limit
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -67,9 +67,14 @@ def peak_fte(*, staff_member_id: int, start_date: date, end_date: date | None, e
 
 
 def fte_warning(*, staff_member: StaffMember, start_date: date, end_date: date | None) -> str | None:
-    """A warning (never an error) when the person's FTE across institutions passes settings.FTE_WARNING_LIMIT."""
+    """A warning (never an error) when the person's FTE across institutions passes the limit of the boards they
+    work for (`Board.fte_warning_limit`, the lowest where they work for several; settings.FTE_WARNING_LIMIT before
+    they work anywhere)."""
     total = peak_fte(staff_member_id=staff_member.pk, start_date=start_date, end_date=end_date)
-    limit: Decimal = settings.FTE_WARNING_LIMIT
+    limits = Board.objects.filter(institutions__employments__staff_member=staff_member).aggregate(
+        lowest=Min("fte_warning_limit")
+    )
+    limit: Decimal = limits["lowest"] if limits["lowest"] is not None else default_fte_warning_limit()
     if total > limit:
         return _(
             "%(person)s holds %(total)s FTE across institutions in this period, more than the limit of %(limit)s."
@@ -249,8 +254,12 @@ def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = 
     if institution is not None:
         employments = employments.filter(institution_id=institution)
     positions: dict[int, set[int]] = defaultdict(set)
-    for person, position in employments.values_list("staff_member_id", "position_id"):
+    warned_days: dict[int, int] = {}  # each person's board's warning days (the longest where they work for several)
+    for person, position, days in employments.values_list(
+        "staff_member_id", "position_id", "institution__board__training_expiry_warning_days"
+    ):
         positions[person].add(position)
+        warned_days[person] = max(days, warned_days.get(person, 0))
     if not positions:
         return []
     pedagogical = set(PositionKind.objects.filter(pedagogical_q(path="")).values_list("pk", flat=True))
@@ -273,7 +282,6 @@ def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = 
     ):
         names[pk] = f"{last} {first}"
         order[pk] = key
-    soon = warning_window(as_of)
     gaps: list[TrainingGap] = []
     for person in sorted(positions, key=lambda pk: (order[pk], pk)):
         held = positions[person]
@@ -286,7 +294,7 @@ def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = 
                 status = "missing"
             elif expires is not None and expires < as_of:
                 status = "expired"
-            elif expires is not None and expires <= soon:
+            elif expires is not None and expires <= warning_window(as_of, warned_days[person]):
                 status = "expiring"
             else:
                 continue

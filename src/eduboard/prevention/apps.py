@@ -20,3 +20,8 @@ class PreventionConfig(AppConfig):
         for model in (Absence, TermResult, RiskRule, SupportPlan):
             auditlog.register(model)
         register_importers("prevention", IMPORTERS)
+
+        from eduboard.prevention.services import risk_rules_for_new_board
+        from eduboard.registry.board_data import on_new_board
+
+        on_new_board(risk_rules_for_new_board)

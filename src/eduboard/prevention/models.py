@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import SchoolYear, TimeStampedModel
-from eduboard.core.scope import ReferenceQuerySet, Viewer
+from eduboard.core.scope import Viewer
 from eduboard.people.models import StaffMember
 from eduboard.prevention.choices import Outcome, RuleCode, Term
+from eduboard.registry.board_data import BoardData, BoardDataQuerySet
 from eduboard.registry.models import Institution, Learner, ScopedQuerySet
 
 
@@ -98,22 +99,23 @@ class TermResult(TimeStampedModel):
         return f"{self.learner_id} {self.subject} {self.term}: {self.grade}"
 
 
-class RiskRule(TimeStampedModel):
-    """A risk rule with its threshold, which the board edits (stable codes)."""
+class RiskRule(BoardData, TimeStampedModel):
+    """A risk rule with its threshold, which the board edits (stable codes; each board has its own)."""
 
-    code = models.CharField(_("code"), max_length=40, choices=RuleCode.choices, unique=True)
+    code = models.CharField(_("code"), max_length=40, choices=RuleCode.choices)
     threshold = models.PositiveIntegerField(
         _("threshold"), null=True, blank=True, help_text=_("Lessons a month, or subjects of a term; empty where none.")
     )
     active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("risk rule")
         verbose_name_plural = _("risk rules")
         ordering = ["code"]
+        constraints = [models.UniqueConstraint(fields=["board", "code"], name="risk_rule_unique_board_code")]
 
     def __str__(self) -> str:
         return self.get_code_display()

@@ -14,6 +14,7 @@ from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer
 from eduboard.prevention.choices import DEFAULT_THRESHOLDS, INSUFFICIENT_BELOW, NOT_ASSESSED, RuleCode
 from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
+from eduboard.registry.boards import Board, viewer_boards
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel
 from eduboard.registry.models import Enrolment, Institution
 from eduboard.registry.rules import WITHOUT_DESTINATION
@@ -24,18 +25,49 @@ SCHOOL_LEVELS = [ProgrammeLevel.BASIC.value, ProgrammeLevel.SECONDARY.value, Pro
 INSUFFICIENT_GRADES = [str(grade) for grade in range(1, INSUFFICIENT_BELOW)] + [NOT_ASSESSED]
 
 
-def rules() -> dict[str, int | None]:
-    """The active rules' codes and thresholds (the board's; the defaults where no row says otherwise)."""
-    stored = {
-        code: (threshold, active)
-        for code, threshold, active in RiskRule.objects.values_list("code", "threshold", "active")
-    }
-    found: dict[str, int | None] = {}
-    for code, default in DEFAULT_THRESHOLDS.items():
-        threshold, active = stored.get(code, (default, True))
-        if active:
-            found[code] = threshold if threshold is not None else default
+def rules_by_board(boards: set[int] | None) -> dict[int, dict[str, int | None]]:
+    """Board id -> its active rules' codes and thresholds (the defaults where no row says otherwise), for the
+    boards given (None: every board). One query."""
+    stored: dict[int, dict[str, tuple[int | None, bool]]] = {}
+    rows = RiskRule.objects.all() if boards is None else RiskRule.objects.filter(board_id__in=boards)
+    for board, code, threshold, active in rows.values_list("board_id", "code", "threshold", "active"):
+        stored.setdefault(board, {})[code] = (threshold, active)
+    found: dict[int, dict[str, int | None]] = {}
+    for board in stored.keys() | (boards or set()):
+        own = stored.get(board, {})
+        found[board] = {}
+        for code, default in DEFAULT_THRESHOLDS.items():
+            threshold, active = own.get(code, (default, True))
+            if active:
+                found[board][code] = threshold if threshold is not None else default
     return found
+
+
+def rules(board: Board | int | None = None) -> dict[str, int | None]:
+    """One board's active rules' codes and thresholds (`rules_by_board`; None: the deployment's first board)."""
+    if board is None:
+        board = Board.objects.order_by("pk").values_list("pk", flat=True).first()
+    board_id = board.pk if isinstance(board, Board) else board
+    if board_id is None:  # no board yet: the defaults
+        return dict(DEFAULT_THRESHOLDS)
+    return rules_by_board({board_id})[board_id]
+
+
+def _rules_in_play(visible_to: Viewer, institution: Institution | None) -> dict[int, dict[str, int | None]]:
+    """The rules of each board whose institutions a risk figure reads: the institution's board, or the viewer's."""
+    if institution is not None:
+        return rules_by_board({institution.board_id})
+    found = rules_by_board(viewer_boards(visible_to))
+    return found or {0: rules()}  # no board yet: the defaults
+
+
+def _by_board(
+    pairs: set[tuple[int, int]], code: str, rules_of: dict[int, dict[str, int | None]], board_of: dict[int, int]
+) -> set[tuple[int, int]]:
+    """The (learner, institution) pairs whose institution's board uses the rule `code`."""
+    if len(rules_of) == 1:
+        return pairs if code in next(iter(rules_of.values())) else set()
+    return {(learner, where) for learner, where in pairs if code in rules_of.get(board_of.get(where, 0), {})}
 
 
 def _enrolments(visible_to: Viewer, institution: Institution | None) -> Any:
@@ -64,11 +96,25 @@ def risk_pairs(
       in this school year by `as_of` has the reason `dropped_out` or `unknown`, and no other enrolment in a formal
       programme is open after that day (begun before and still holding, or begun later): `school_leavings`.
     """
-    active = rules()
+    rules_of = _rules_in_play(visible_to, institution)
+    active: set[str] = set().union(*(set(own) for own in rules_of.values()))
     year = SchoolYear.objects.filter(code=school_year_code_for(as_of)).first()
-    found: dict[str, set[tuple[int, int]]] = {code: set() for code in active}
+    found: dict[str, set[tuple[int, int]]] = {code: set() for code in DEFAULT_THRESHOLDS if code in active}
     if year is None:
         return found
+    several = len(rules_of) > 1
+    board_of: dict[int, int] = (
+        dict(Institution.objects.filter(board_id__in=rules_of).values_list("pk", "board_id")) if several else {}
+    )
+
+    def least(code: str) -> int:
+        return min((own[code] or 0) for own in rules_of.values() if code in own)
+
+    def reaches(code: str, where: int, count: int) -> bool:
+        """Whether `count` reaches the threshold of `code` of the board of the institution `where`."""
+        own = rules_of.get(board_of.get(where, 0), {}) if several else next(iter(rules_of.values()))
+        return code in own and count >= (own[code] or 0)
+
     scope = {"institution": institution} if institution is not None else {}
     if RuleCode.UNEXCUSED_ABSENCES in active:
         rows = (
@@ -77,20 +123,26 @@ def risk_pairs(
             .annotate(month=TruncMonth("date"))
             .values("learner_id", "institution_id", "month")
             .annotate(lessons=Sum("lessons"))
-            .filter(lessons__gte=active[RuleCode.UNEXCUSED_ABSENCES] or 0)
-            .values_list("learner_id", "institution_id")
+            .filter(lessons__gte=least(RuleCode.UNEXCUSED_ABSENCES))
+            .values_list("learner_id", "institution_id", "lessons")
         )
-        found[RuleCode.UNEXCUSED_ABSENCES] = set(rows)
+        found[RuleCode.UNEXCUSED_ABSENCES] = {
+            (learner, where) for learner, where, lessons in rows if reaches(RuleCode.UNEXCUSED_ABSENCES, where, lessons)
+        }
     if RuleCode.INSUFFICIENT_GRADES in active:
         rows = (
             TermResult.objects.visible_to(visible_to)
             .filter(school_year=year, grade__in=INSUFFICIENT_GRADES, **scope)
             .values("learner_id", "institution_id", "term")
             .annotate(subjects=Count("subject", distinct=True))
-            .filter(subjects__gte=active[RuleCode.INSUFFICIENT_GRADES] or 0)
-            .values_list("learner_id", "institution_id")
+            .filter(subjects__gte=least(RuleCode.INSUFFICIENT_GRADES))
+            .values_list("learner_id", "institution_id", "subjects")
         )
-        found[RuleCode.INSUFFICIENT_GRADES] = set(rows)
+        found[RuleCode.INSUFFICIENT_GRADES] = {
+            (learner, where)
+            for learner, where, subjects in rows
+            if reaches(RuleCode.INSUFFICIENT_GRADES, where, subjects)
+        }
     enrolments = _enrolments(visible_to, institution).order_by()
     if RuleCode.REPEATING in active:
         start = year.start_date.year
@@ -106,15 +158,25 @@ def risk_pairs(
             .order_by()
             .values_list("learner_id", "group__grade")
         )
-        found[RuleCode.REPEATING] = {(learner, where) for learner, grade, where in now if (learner, grade) in before}
+        found[RuleCode.REPEATING] = _by_board(
+            {(learner, where) for learner, grade, where in now if (learner, grade) in before},
+            RuleCode.REPEATING,
+            rules_of,
+            board_of,
+        )
     if RuleCode.LEFT_WITHOUT_DESTINATION in active:
-        found[RuleCode.LEFT_WITHOUT_DESTINATION] = {
-            (learner, where)
-            for learner, (reason, where, destination) in school_leavings(
-                year=year, as_of=as_of, enrolments=enrolments
-            ).items()
-            if reason in WITHOUT_DESTINATION and not destination
-        }
+        found[RuleCode.LEFT_WITHOUT_DESTINATION] = _by_board(
+            {
+                (learner, where)
+                for learner, (reason, where, destination) in school_leavings(
+                    year=year, as_of=as_of, enrolments=enrolments
+                ).items()
+                if reason in WITHOUT_DESTINATION and not destination
+            },
+            RuleCode.LEFT_WITHOUT_DESTINATION,
+            rules_of,
+            board_of,
+        )
     return found
 
 

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from eduboard.core.scope import Viewer
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.people.models import StaffMember
+from eduboard.prevention.choices import DEFAULT_THRESHOLDS
 from eduboard.prevention.models import RiskRule, SupportPlan
 from eduboard.prevention.rules import reads_names_case_by_case
+from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution, Learner
 
 CASE_SESSION_KEY = "prevention-open-cases"
@@ -67,16 +69,37 @@ def support_plan_save(*, viewer: Viewer, plan: SupportPlan, expected_version: in
     return plan
 
 
+def risk_rules_for_new_board(board: Board) -> None:
+    """A new board's risk rules: every rule in use with its default threshold (`choices.DEFAULT_THRESHOLDS`)."""
+    RiskRule.objects.bulk_create(
+        [RiskRule(board=board, code=code, threshold=threshold) for code, threshold in DEFAULT_THRESHOLDS.items()],
+        ignore_conflicts=True,
+    )
+
+
 @atomic_write
 def risk_rule_threshold_set(
-    *, viewer: Viewer, code: str, threshold: int | None, active: bool, expected_version: int | None
+    *,
+    viewer: Viewer,
+    code: str,
+    threshold: int | None,
+    active: bool,
+    expected_version: int | None,
+    board: str = "",
 ) -> RiskRule:
-    """The board sets a rule's threshold (and whether it is used)."""
+    """The board sets a rule's threshold (and whether it is used): the rule `code` of the board the viewer works
+    for (of the board with the code `board` when it works for several)."""
     if not viewer.has_perm("prevention.change_riskrule"):
         raise PermissionDenied(_("Only the board sets the risk rules' thresholds."))
-    rule = RiskRule.objects.filter(code=code).first()
-    if rule is None:
+    candidates = RiskRule.objects.editable_by(viewer).filter(code=code)
+    if board:
+        candidates = candidates.filter(board__code=board)
+    found = list(candidates[:2])
+    if not found:
         raise ValidationError({"code": _("There is no rule %s.") % code})
+    if len(found) > 1:
+        raise ValidationError({"board": _("Name the board whose rule this is.")})
+    rule = found[0]
     if rule.code in ("unexcused_absences", "insufficient_grades") and (threshold is None or threshold < 1):
         raise ValidationError({"threshold": _("This rule needs a threshold of 1 or more.")})
     rule.threshold = threshold

@@ -42,7 +42,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     figures = selectors.prevention_figures(as_of=as_of, visible_to=request.user)
     rows = selectors.risk_by_institution(as_of=as_of, visible_to=request.user)
     labels = dict(RuleCode.choices)
-    rules = list(RiskRule.objects.order_by("code"))
+    rules = list(RiskRule.objects.visible_to(request.user).select_related("board").order_by("board__code", "code"))
     return render(
         request,
         "prevention/overview.html",
@@ -55,6 +55,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
             "rule_codes": list(figures["at_risk_by_rule"]),
             "rule_labels": [labels.get(code, code) for code in figures["at_risk_by_rule"]],
             "rules": rules,
+            "several_boards": len({rule.board_id for rule in rules}) > 1,
             "can_edit_rules": request.user.has_perm("prevention.change_riskrule"),
         },
     )
@@ -77,6 +78,7 @@ def rules_view(request: HttpRequest) -> HttpResponse:
                 code=code,
                 threshold=threshold,
                 active=request.POST.get("active") == "on",
+                board=request.POST.get("board", "")[:32],
                 viewer=request.user,
                 expected_version=version,
             )

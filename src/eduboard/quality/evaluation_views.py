@@ -40,6 +40,7 @@ from eduboard.quality.models import (
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
 )
+from eduboard.registry.boards import board_for
 from eduboard.registry.models import Institution
 
 REPORT_FORMATS = ["pdf", "docx", "xlsx", "html"]  # the report files the reports area makes
@@ -152,7 +153,7 @@ def self_assessment_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             "steps": _steps(request, assessment),
             "priorities_form": priorities_form,
             "formats": REPORT_FORMATS,
-            "due_on": selectors.self_assessment_due_on(assessment.school_year),
+            "due_on": selectors.self_assessment_due_on(assessment.school_year, assessment.institution.board),
         },
     )
 
@@ -329,7 +330,7 @@ def self_assessment_late_view(request: HttpRequest) -> HttpResponse:
             "school_year": school_year,
             "code": code,
             "years": years,
-            "due_on": selectors.self_assessment_due_on(school_year) if school_year else None,
+            "due_on": selectors.self_assessment_due_on(school_year, board_for(request.user)) if school_year else None,
             "today": today,
         },
     )

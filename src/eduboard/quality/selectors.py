@@ -64,6 +64,7 @@ from eduboard.quality.models import (
     UnifiedSchoolStatus,
 )
 from eduboard.quality.rules import entry_missing_parts
+from eduboard.registry.boards import Board, board_for
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import same_day_a_year_before
@@ -485,11 +486,10 @@ SELF_ASSESSING_TYPES = (
 )
 
 
-def self_assessment_due_on(school_year: SchoolYear) -> date:
-    """The day a school year's self-assessment is due: settings.SELF_ASSESSMENT_DUE (month, day), 1 October by
-    default, after the school year ends."""
-    month, day = getattr(settings, "SELF_ASSESSMENT_DUE", (10, 1))
-    return date(school_year.end_date.year, month, day)
+def self_assessment_due_on(school_year: SchoolYear, board: Board) -> date:
+    """The day a school year's self-assessment is due to `board`: the board's day (`Board.self_assessment_due`,
+    1 October unless its administrator sets another) in the year the school year ends."""
+    return board.self_assessment_due_on(school_year.end_date)
 
 
 def institutions_expected_to_self_assess(*, visible_to: Viewer, on: date) -> QuerySet[Institution]:
@@ -508,11 +508,16 @@ def institutions_expected_to_self_assess(*, visible_to: Viewer, on: date) -> Que
 
 def self_assessments_late(*, visible_to: Viewer, school_year: SchoolYear, today: date) -> list[dict[str, Any]]:
     """The expected institutions whose self-assessment of `school_year` was not submitted by its due date, once
-    that date has passed (`today` after it): each with its self-assessment's status and submission, if any."""
-    due = self_assessment_due_on(school_year)
-    if today <= due:
-        return []
-    expected = list(institutions_expected_to_self_assess(visible_to=visible_to, on=due))
+    that date has passed (`today` after it): each with its self-assessment's status and submission, if any. The due
+    date is the institution's board's (`self_assessment_due_on`)."""
+    first_due = self_assessment_due_on(school_year, board_for(visible_to))
+    expected = [
+        institution
+        for institution in institutions_expected_to_self_assess(visible_to=visible_to, on=first_due).select_related(
+            "board"
+        )
+        if today > self_assessment_due_on(school_year, institution.board)
+    ]
     stored = {
         row["institution"]: row
         for row in SelfAssessment.objects.filter(school_year=school_year, institution__in=expected).values(
@@ -523,7 +528,9 @@ def self_assessments_late(*, visible_to: Viewer, school_year: SchoolYear, today:
     for institution in expected:
         row = stored.get(institution.pk)
         submitted = row["submitted_at"] if row else None
-        if submitted is not None and timezone.localdate(submitted) <= due:
+        if submitted is not None and timezone.localdate(submitted) <= self_assessment_due_on(
+            school_year, institution.board
+        ):
             continue
         late.append(
             {
@@ -556,7 +563,7 @@ def self_assessment_figures(*, visible_to: Viewer, school_year: SchoolYear, toda
     statuses = dict(assessments.values_list("status").annotate(n=Count("pk")))
     return {
         "school_year": school_year.code,
-        "due_on": self_assessment_due_on(school_year).isoformat(),
+        "due_on": self_assessment_due_on(school_year, board_for(visible_to)).isoformat(),
         "by_criterion": dict(sorted(by_criterion.items(), key=lambda item: _code_key(item[0]))),
         "submitted": sum(
             statuses.get(status, 0)

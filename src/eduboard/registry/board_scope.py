@@ -20,8 +20,8 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
-from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer, WholeCity
-from eduboard.registry.boards import Board, board_by_code
+from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer
+from eduboard.registry.boards import Board, board_by_code, several_boards, viewer_boards
 
 #: The `?board=` parameter of every stats API, as the schema states it.
 BOARD_PARAMETER = OpenApiParameter(
@@ -32,12 +32,10 @@ SMALLEST_SHOWN = 5
 
 
 def works_for(viewer: Viewer, board: Board) -> bool:
-    """Whether `viewer` may read `board`'s figures: WHOLE_CITY and the ministry read every board, a user the boards
-    they work for (`User.board_ids`)."""
-    if isinstance(viewer, WholeCity):
-        return True
-    board_ids = getattr(viewer, "board_ids", None)
-    return bool(viewer.is_authenticated and callable(board_ids) and board.pk in board_ids())
+    """Whether `viewer` may read `board`'s figures: the boards it works for (`boards.viewer_boards`: every board for
+    WHOLE_CITY, superusers and the ministry)."""
+    mine = viewer_boards(viewer)
+    return mine is None or board.pk in mine
 
 
 def board_viewer(viewer: Viewer, code: str | None) -> Viewer:
@@ -48,6 +46,15 @@ def board_viewer(viewer: Viewer, code: str | None) -> Viewer:
     if not works_for(viewer, board):
         raise PermissionDenied(_("You do not work for the board “%(code)s”.") % {"code": board.code})
     return Narrowed(viewer, set(board.institutions.values_list("pk", flat=True)), board_id=board.pk)
+
+
+def whole_board(board: Board) -> Viewer:
+    """The whole of one board, whose report is computed for it (a draft edition, a published one's frozen figures):
+    WHOLE_CITY on a deployment of one board (the figures are the same, and kept once), else the board's
+    institutions."""
+    if not several_boards():
+        return WHOLE_CITY
+    return Narrowed(WHOLE_CITY, set(board.institutions.values_list("pk", flat=True)), board_id=board.pk)
 
 
 def is_national(viewer: Viewer) -> bool:
@@ -93,6 +100,21 @@ def command_viewer(options: dict[str, Any]) -> Viewer:
         return board_viewer(WHOLE_CITY, options.get("board"))
     except ValidationError as error:
         raise CommandError(" ".join(error.messages)) from error
+
+
+def board_report_viewer(options: dict[str, Any]) -> Viewer:
+    """Whom a board's report made by a command (`build_report --board CODE`) is computed for: the whole of the board
+    named; on a deployment of several boards one must be named, on a deployment of one the whole deployment."""
+    code = options.get("board")
+    try:
+        if code:
+            return whole_board(board_by_code(code))
+    except ValidationError as error:
+        raise CommandError(" ".join(error.messages)) from error
+    if several_boards():
+        known = "|".join(Board.objects.order_by("code").values_list("code", flat=True))
+        raise CommandError(f"This deployment has several boards: name the report's board with --board ({known}).")
+    return WHOLE_CITY
 
 
 def api_figures(request: Any, compute: Callable[[Viewer], Any], permission: str = "") -> Any:

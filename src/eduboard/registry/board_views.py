@@ -31,12 +31,18 @@ NAME_FIELDS = [
 ]
 
 
+#: The board's thresholds (the settings FTE_WARNING_LIMIT, TRAINING_EXPIRY_WARNING_DAYS, SELF_ASSESSMENT_DUE are a
+#: new board's defaults).
+THRESHOLD_FIELDS = ["fte_warning_limit", "training_expiry_warning_days", "self_assessment_due"]
+
+
 class BoardForm(VersionedModelForm):
-    """The board's names; `version` is the one the page was read at (a later save by someone else is refused)."""
+    """The board's names and thresholds; `version` is the one the page was read at (a later save by someone else
+    is refused)."""
 
     class Meta:
         model = Board
-        fields = NAME_FIELDS
+        fields = [*NAME_FIELDS, *THRESHOLD_FIELDS]
 
 
 @permission_required("registry.view_board", raise_exception=True)

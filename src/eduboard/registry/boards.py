@@ -8,12 +8,15 @@ the first board). Programmes, subjects, national exam results and frameworks sta
 
 from __future__ import annotations
 
+from calendar import monthrange
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connection, models, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -35,21 +38,35 @@ LANGUAGE_SUFFIXES = ("", "_en", "_ru")
 REPORT_NAMES = ("board", "board_genitive", "council", "council_genitive")
 
 
+def default_fte_warning_limit() -> Decimal:
+    """A new board's FTE warning limit: settings.FTE_WARNING_LIMIT (1.5)."""
+    return Decimal(str(getattr(settings, "FTE_WARNING_LIMIT", "1.5")))
+
+
+def default_training_expiry_warning_days() -> int:
+    """A new board's warning days before a training expires: settings.TRAINING_EXPIRY_WARNING_DAYS (90)."""
+    return int(getattr(settings, "TRAINING_EXPIRY_WARNING_DAYS", 90))
+
+
+def default_self_assessment_due() -> str:
+    """A new board's day self-assessments are due: settings.SELF_ASSESSMENT_DUE (month, day), 1 October."""
+    month, day = getattr(settings, "SELF_ASSESSMENT_DUE", (10, 1))
+    return f"{month:02d}-{day:02d}"
+
+
 class BoardQuerySet(ReferenceQuerySet["Board"]):
     """Every signed-in user reads the list of boards (their names are public); each board's own page is its
     administrator's."""
 
     def editable_by(self, viewer: Viewer) -> BoardQuerySet:
-        """The boards whose page the viewer may change: the boards it works for (every one for WHOLE_CITY and
-        superusers); whether its role may change them at all is the role's question."""
+        """The boards whose page the viewer may change: the boards it works for (`viewer_boards`; none for the
+        ministry, which changes no board's data); whether its role may change them at all is the role's question."""
         if viewer is None:
             raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
-        if isinstance(viewer, WholeCity):
-            return self
-        board_ids = getattr(viewer, "board_ids", None)
-        if not viewer.is_authenticated or not callable(board_ids) or getattr(viewer, "is_national", False):
+        if getattr(viewer, "is_national", False):
             return self.none()
-        return self.filter(pk__in=board_ids())
+        mine = viewer_boards(viewer)
+        return self if mine is None else self.filter(pk__in=mine)
 
     def single(self) -> Board | None:
         """The deployment's only board, or None when there are several (or none)."""
@@ -99,6 +116,27 @@ class Board(models.Model):
     name_genitive_ru = models.CharField(_("name in Russian (genitive)"), max_length=255, blank=True)
     council_ru = models.CharField(_("council in Russian"), max_length=255, blank=True)
     council_genitive_ru = models.CharField(_("council in Russian (genitive)"), max_length=255, blank=True)
+    fte_warning_limit = models.DecimalField(
+        _("FTE warning limit"),
+        max_digits=4,
+        decimal_places=2,
+        default=default_fte_warning_limit,
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("5"))],
+        help_text=_("A person whose rates across institutions add up to more than this is warned about (e.g. 1.5)."),
+    )
+    training_expiry_warning_days = models.PositiveSmallIntegerField(
+        _("days of warning before a training expires"),
+        default=default_training_expiry_warning_days,
+        validators=[MaxValueValidator(730)],
+        help_text=_("A required training expiring within this many days is listed as expiring (e.g. 90)."),
+    )
+    self_assessment_due = models.CharField(
+        _("self-assessments due on"),
+        max_length=5,
+        default=default_self_assessment_due,
+        validators=[RegexValidator(r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", _("Write the day as MM-DD."))],
+        help_text=_("MM-DD after the school year ends, e.g. 10-01 for 1 October."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = BoardQuerySet.as_manager()
@@ -122,6 +160,12 @@ class Board(models.Model):
             self.name_genitive = suggest_cases(self.name).genitive
         if self.council and not self.council_genitive:
             self.council_genitive = suggest_cases(self.council).genitive
+
+    def self_assessment_due_on(self, school_year_end: date) -> date:
+        """The day the self-assessment of a school year ending on `school_year_end` is due: `self_assessment_due`
+        (MM-DD) in the year the school year ends (the month's last day for a day it does not have)."""
+        month, day = (int(part) for part in self.self_assessment_due.split("-"))
+        return date(school_year_end.year, month, min(day, monthrange(school_year_end.year, month)[1]))
 
     @property
     def council_name(self) -> str:
@@ -150,6 +194,26 @@ class Board(models.Model):
         for content written once and read in each language (a report's header)."""
         by_language = {code: self.names(code) for code in TEXT_LANGUAGES}
         return {key: {code: by_language[code][key] for code in TEXT_LANGUAGES} for key in REPORT_NAMES}
+
+
+def viewer_boards(viewer: Viewer) -> set[int] | None:
+    """The one rule of which boards a viewer works for: the ids, or None for every board.
+
+    The board a viewer is narrowed to (`--board`, `?board=`); every board for WHOLE_CITY and superusers, and for
+    everyone on a deployment of one board (no query, the answer of `several_boards` is kept); otherwise the user's
+    own (`User.board_ids`: a board role's boards, an institution role's institutions' boards, every board for the
+    ministry); none for anonymous visitors."""
+    if viewer is None:
+        raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
+    board_id = getattr(viewer, "board_id", None)
+    if board_id is not None:
+        return {board_id}
+    if isinstance(viewer, WholeCity) or getattr(viewer, "is_superuser", False):
+        return None
+    board_ids = getattr(viewer, "board_ids", None)
+    if not viewer.is_authenticated or not callable(board_ids):
+        return set()
+    return set(board_ids()) if several_boards() else None
 
 
 def board_defaults() -> dict[str, str]:

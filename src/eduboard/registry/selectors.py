@@ -125,10 +125,13 @@ class GroupFigures(NamedTuple):
 _HOME_BOARD = Q(group__institution__board__municipality__isnull=True) | Q(
     group__institution__board__municipality__is_home=True
 )
-OTHER_MUNICIPALITY = Q(learner__declared_municipality__isnull=False) & ~(
-    Q(learner__declared_municipality=F("group__institution__board__municipality"))
-    | (Q(learner__declared_municipality__is_home=True) & _HOME_BOARD)
+_AT_HOME = Q(learner__declared_municipality=F("group__institution__board__municipality")) | (
+    Q(learner__declared_municipality__is_home=True) & _HOME_BOARD
 )
+OTHER_MUNICIPALITY = Q(learner__declared_municipality__isnull=False) & ~_AT_HOME
+# An enrolment of a learner declared in the municipality of the board their institution belongs to (the board's
+# resident there; a learner with no declaration is neither).
+RESIDENT = Q(learner__declared_municipality__isnull=False) & _AT_HOME
 
 
 def group_figures(*, as_of: date, visible_to: Viewer) -> list[GroupFigures]:

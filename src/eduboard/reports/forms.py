@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin
 from eduboard.core.models import SchoolYear
+from eduboard.registry.board_data import only_board
+from eduboard.registry.boards import Board
 from eduboard.reports.readiness import DATE_AREAS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -61,9 +63,17 @@ class AreaDatesMixin(forms.Form):
 class EditionCreateForm(ScopedFormMixin, AreaDatesMixin, forms.Form):
     """A new draft edition: the school year and the date of its figures (some areas' on their own)."""
 
+    board = forms.ModelChoiceField(
+        label=_("Board"), queryset=Board.objects.all(), help_text=_("The board whose report this is.")
+    )
     school_year = forms.ModelChoiceField(label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date"))
     as_of = forms.DateField(label=_("Figures as of"), widget=DATE)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if only_board(self.viewer) is not None:  # no choice: the report is the viewer's only board's
+            del self.fields["board"]
 
 
 class NarrativeForm(AreaDatesMixin, forms.Form):

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.models import TimeStampedModel
+from eduboard.registry.board_data import BoardData, BoardDataQuerySet
 
 
 class ReportKind(models.TextChoices):
@@ -27,16 +28,18 @@ class EditionStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
-class ReportEditionQuerySet(models.QuerySet["ReportEdition"]):
+class ReportEditionQuerySet(BoardDataQuerySet["ReportEdition"]):
     def visible_to(self, user: Any) -> ReportEditionQuerySet:
-        """The board (users who see every institution) sees every edition; others only published ones."""
+        """The editions of the boards the user works for: the board's roles see every one, others only published
+        ones."""
+        mine: ReportEditionQuerySet = super().visible_to(user)  # type: ignore[assignment]
         if getattr(user, "sees_all_institutions", False):
-            return self
-        return self.filter(status=EditionStatus.PUBLISHED)
+            return mine
+        return mine.filter(status=EditionStatus.PUBLISHED)
 
 
-class ReportEdition(TimeStampedModel):
-    """One edition (izdevums) of a report for a school year and an "as of" date, with the board's narrative.
+class ReportEdition(BoardData, TimeStampedModel):
+    """One edition (izdevums) of a board's report for a school year and an "as of" date, with its narrative.
 
     `narrative` maps each narrative place of the report (a slot such as `challenges.text`) to its text;
     `content` holds the figures frozen on publishing (empty for a draft); `version` grows with every change,
@@ -88,7 +91,9 @@ class ReportEdition(TimeStampedModel):
         verbose_name_plural = _("report editions")
         ordering = ["-school_year__start_date", "kind", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "school_year", "number"], name="report_edition_number_unique"),
+            models.UniqueConstraint(
+                fields=["board", "kind", "school_year", "number"], name="report_edition_board_number_unique"
+            ),
             models.CheckConstraint(
                 condition=models.Q(status=EditionStatus.DRAFT)
                 | models.Q(content__isnull=False, published_at__isnull=False),

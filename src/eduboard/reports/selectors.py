@@ -14,7 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.figures_cache import cached_figures
-from eduboard.core.scope import WHOLE_CITY, Viewer, sees_whole_city
+from eduboard.core.scope import Viewer, sees_whole_city
+from eduboard.registry.board_scope import whole_board
 from eduboard.reports.content import T, Text, format_change, format_value, number, raw_number, render_text, text_key
 from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.readiness import READ_REPORT, REPORT_PERMISSIONS, Progress, build_readiness, key_figures
@@ -59,11 +60,12 @@ def content_for_reader(*, content: dict[str, Any], viewer: Viewer) -> dict[str, 
 
 def edition_content(*, edition: ReportEdition, viewer: Viewer, progress: Progress | None = None) -> dict[str, Any]:
     """An edition's figures as `viewer` may read them: a published one's as frozen, a draft's computed now
-    (for the whole city: the report is the board's)."""
+    (for the whole of the edition's board: the report is the board's)."""
     if edition.is_published and edition.content is not None:
         content = edition.content
     else:
-        content = _built(as_of=edition.as_of, visible_to=WHOLE_CITY, dates=edition.area_dates(), progress=progress)
+        whole = whole_board(edition.board)
+        content = _built(as_of=edition.as_of, visible_to=whole, dates=edition.area_dates(), progress=progress)
     return content_for_reader(content=content, viewer=viewer)
 
 

@@ -16,8 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.core.models import SchoolYear
-from eduboard.core.scope import WHOLE_CITY, Viewer, WholeCity, sees_whole_city
+from eduboard.core.scope import Viewer, WholeCity, sees_whole_city
 from eduboard.core.versions import refuse_stale
+from eduboard.registry.board_data import default_board, only_board
+from eduboard.registry.board_scope import whole_board
+from eduboard.registry.boards import Board
 from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import EditionStatus, ReportEdition, ReportKind
 from eduboard.reports.readiness import DATE_AREAS, build_readiness
@@ -101,8 +104,10 @@ def _stored(dates: dict[str, date]) -> dict[str, str]:
     return {area: day.isoformat() for area, day in dates.items()}
 
 
-def _next_number(*, kind: str, school_year: SchoolYear) -> int:
-    last = ReportEdition.objects.filter(kind=kind, school_year=school_year).aggregate(n=Max("number"))["n"]
+def _next_number(*, board: Board, kind: str, school_year: SchoolYear) -> int:
+    last = (
+        ReportEdition.objects.of_board(board).filter(kind=kind, school_year=school_year).aggregate(n=Max("number"))["n"]
+    )
     return (last or 0) + 1
 
 
@@ -115,17 +120,26 @@ def edition_create(
     title: str = "",
     kind: str = ReportKind.READINESS,
     dates: dict[str, date | None] | None = None,
+    board: Board | None = None,
 ) -> ReportEdition:
-    """Start a draft edition of a report for a school year, its figures as of a date (some areas' on their own)."""
+    """Start a draft edition of a board's report for a school year, its figures as of a date (some areas' on their
+    own): of `board`, which the viewer must work for, or of the viewer's only board."""
     author = _check_board(viewer)
     _validate_as_of(school_year=school_year, as_of=as_of)
+    if board is None:
+        board = only_board(viewer)
+        if board is None:
+            board = default_board() if not Board.objects.exists() else None
+    if board is None or not Board.objects.editable_by(viewer).filter(pk=board.pk).exists():
+        raise ValidationError({"board": _("Name the board whose report this is.")})
     edition = ReportEdition(
+        board=board,
         kind=kind,
         school_year=school_year,
         as_of=as_of,
         dates=_stored(clean_dates(as_of=as_of, dates=dates or {})),
         title=title.strip(),
-        number=_next_number(kind=kind, school_year=school_year),
+        number=_next_number(board=board, kind=kind, school_year=school_year),
         created_by=author,
     )
     edition.full_clean()
@@ -152,6 +166,7 @@ def edition_start_from(*, source: ReportEdition, viewer: Viewer, as_of: date | N
         title=source.title,
         kind=source.kind,
         dates=dict(source.area_dates()) if as_of is None else {},
+        board=source.board,
     )
     edition.narrative = dict(source.narrative)
     edition.based_on = source
@@ -212,7 +227,9 @@ def edition_publish(*, edition_id: int, version: int, viewer: Viewer) -> ReportE
             _("The figures as of %(date)s describe another school year than %(year)s; change the date first.")
             % {"date": edition.as_of.isoformat(), "year": edition.school_year.code}
         )
-    edition.content = build_readiness(as_of=edition.as_of, visible_to=WHOLE_CITY, dates=edition.area_dates())
+    edition.content = build_readiness(
+        as_of=edition.as_of, visible_to=whole_board(edition.board), dates=edition.area_dates()
+    )
     edition.status = EditionStatus.PUBLISHED
     edition.published_at = timezone.now()
     edition.published_by = author

@@ -121,6 +121,7 @@ def edition_list_view(request: HttpRequest) -> HttpResponse:
                     title=form.cleaned_data["title"],
                     dates=form.area_dates(),
                     viewer=request.user,
+                    board=form.cleaned_data.get("board"),
                 )
             except ValidationError as error:
                 add_service_error(form, error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,10 +14,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from eduboard.core.views import scoped_rows
-from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures, figures_viewer
 from eduboard.registry.models import Institution
 from eduboard.surveys.models import Survey
-from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
+from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_by_code, survey_figures
 
 
 @extend_schema(
@@ -36,9 +37,16 @@ def survey_stats_view(request: Request, code: str) -> Response:
     a cut with fewer than 5 answers is null."""
     if not request.user.has_perm("surveys.view_survey") and not getattr(request.user, "is_national", False):
         raise PermissionDenied
-    survey = Survey.objects.filter(code=code[:40]).first()
-    if survey is None:
-        raise NotFound(_("There is no survey %s.") % code[:40])
+    try:
+        chooser = figures_viewer(request.user, request.query_params.get("board"))
+    except DjangoValidationError as error:  # an unknown board: 404, as every stats API answers it
+        raise NotFound(" ".join(error.messages)) from None
+    try:
+        survey = survey_by_code(code, visible_to=chooser)
+    except Survey.DoesNotExist:
+        raise NotFound(_("There is no survey %s.") % code[:40]) from None
+    except Survey.MultipleObjectsReturned as error:
+        raise ValidationError({"board": [str(error)]}) from None
     institution = None
     number = request.query_params.get("institution")
     if number:

@@ -115,6 +115,7 @@ def load(institutions: dict[str, Institution]) -> None:
     if not schools or not preschools:
         return
     survey = Survey.objects.create(
+        board=schools[0].board,
         code=CODE,
         title_lv="Labbūtības aptauja 2024",
         title_en="Wellbeing survey 2024",
@@ -199,6 +200,7 @@ def load_open_round(institutions: dict[str, Institution]) -> list[str]:
     if survey is None:
         today = timezone.localdate()
         survey = Survey.objects.create(
+            board=last.board,
             code=OPEN_CODE,
             title_lv="Labbūtības aptauja 2026",
             title_en="Wellbeing survey 2026",

@@ -29,7 +29,12 @@ class SurveyForm(ScopedFormMixin, VersionedModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         previous = cast(forms.ModelChoiceField, self.fields["previous"])
-        previous.queryset = Survey.objects.exclude(pk=self.instance.pk).order_by("-opens_on", "code")
+        # Compared with a survey of its own board.
+        previous.queryset = (
+            Survey.objects.filter(board_id=self.instance.board_id)
+            .exclude(pk=self.instance.pk)
+            .order_by("-opens_on", "code")
+        )
 
 
 class CopyForm(forms.Form):

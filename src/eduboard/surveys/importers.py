@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -58,7 +59,11 @@ class SurveyImporter(ScopedImporter):
 
     def prepare(self) -> None:
         # Each survey read once: its id by code, and the row itself, which the results' freeze guard reads.
-        self.survey_rows = {survey.pk: survey for survey in Survey.objects.only("pk", "code", "closes_on")}
+        # A survey is its board's: the viewer's boards' surveys are the ones a file names.
+        self.survey_rows = {
+            survey.pk: survey
+            for survey in Survey.objects.editable_by(self.viewer).only("pk", "board_id", "code", "closes_on")
+        }
         self.surveys = {survey.code: pk for pk, survey in self.survey_rows.items()}
         self.closes_on = {survey.code: survey.closes_on for survey in self.survey_rows.values()}
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
@@ -124,6 +129,12 @@ class QuestionImporter(SurveyImporter):
     def parse(self, values: dict[str, str]) -> QuestionRow:
         if self.scope is not None:
             raise RowProblem("survey", _("the board writes the surveys' questions"))
+        survey = values.get("survey", "").strip()
+        if survey not in self.surveys and not hasattr(self, "new_board"):
+            try:  # a new survey is the viewer's only board's
+                self.new_board = Survey.new_row_defaults(self.viewer)["board"]
+            except ValidationError as error:
+                raise RowProblem("survey", " ".join(error.messages)) from None
         kind = parse_choice(values, "kind", QuestionKind.values)
         choices = tuple(answer_parts(values.get("choices", "")))
         if kind in CHOICE_KINDS:
@@ -154,7 +165,7 @@ class QuestionImporter(SurveyImporter):
         for record in records:
             survey_id = self.surveys.get(record.survey)
             if survey_id is None:
-                survey_id = Survey.objects.create(code=record.survey, title_lv=record.survey).pk
+                survey_id = Survey.objects.create(board=self.new_board, code=record.survey, title_lv=record.survey).pk
                 self.surveys[record.survey] = survey_id
             values: dict[str, Any] = {
                 "text_lv": record.text_lv,

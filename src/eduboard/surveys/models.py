@@ -12,16 +12,17 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet
 from eduboard.core.translated import text_in
+from eduboard.registry.board_data import BoardData, BoardDataQuerySet
 from eduboard.registry.models import Institution, ScopedQuerySet
 from eduboard.surveys.choices import Audience, QuestionKind
 from eduboard.surveys.rules import refuse_if_frozen
 
 
-class Survey(TimeStampedModel):
-    """A survey (aptauja): code, title in three languages, the period it runs and the census date of its
+class Survey(BoardData, TimeStampedModel):
+    """A board's survey (aptauja): code, title in three languages, the period it runs and the census date of its
     populations; `previous` is the survey its results are compared with (e.g. last year's, copied)."""
 
-    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Used in files and the API."))
+    code = models.SlugField(_("code"), max_length=40, help_text=_("Used in files and the API."))
     title_lv = models.CharField(_("title (Latvian)"), max_length=255)
     title_en = models.CharField(_("title (English)"), max_length=255, blank=True)
     title_ru = models.CharField(_("title (Russian)"), max_length=255, blank=True)
@@ -41,18 +42,19 @@ class Survey(TimeStampedModel):
     )
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey")
         verbose_name_plural = _("surveys")
         ordering = ["-opens_on", "code"]
         constraints = [
+            models.UniqueConstraint(fields=["board", "code"], name="survey_unique_board_code"),
             models.CheckConstraint(
                 condition=Q(closes_on__isnull=True) | Q(opens_on__isnull=True) | Q(closes_on__gte=models.F("opens_on")),
                 name="survey_closes_after_it_opens",
                 violation_error_message=_("A survey closes on or after the day it opens."),
-            )
+            ),
         ]
 
     def __str__(self) -> str:

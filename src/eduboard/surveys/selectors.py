@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
 
 from eduboard.core.numbers import percent
 from eduboard.core.scope import Viewer
@@ -39,6 +40,19 @@ INSTITUTION_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "preschool": (InstitutionType.PRESCHOOL,),
 }
+
+
+def survey_by_code(code: str, *, visible_to: Viewer) -> Survey:
+    """The survey with `code` among the viewer's boards' (a code is unique within a board): Survey.DoesNotExist
+    naming it when there is none, Survey.MultipleObjectsReturned when several of the viewer's boards have one."""
+    found = list(Survey.objects.visible_to(visible_to).filter(code=code[:40]).order_by("pk")[:2])
+    if not found:
+        raise Survey.DoesNotExist(_("There is no survey %s.") % code[:40])
+    if len(found) > 1:
+        raise Survey.MultipleObjectsReturned(
+            _("Several boards have a survey %s: name the board (--board, ?board=).") % code[:40]
+        )
+    return found[0]
 
 
 def answer_codes(question: Question) -> list[str]:

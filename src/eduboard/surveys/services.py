@@ -53,10 +53,11 @@ def survey_copy(*, viewer: Viewer, survey: Survey, code: str) -> Survey:
     """A copy of `survey` for the next round: its questions, titles and dates a year on, compared with it."""
     if not viewer.has_perm("surveys.add_survey"):
         raise PermissionDenied(_("Only the board copies surveys."))
-    if Survey.objects.filter(code=code).exists():
+    if Survey.objects.filter(board_id=survey.board_id, code=code).exists():
         raise ValidationError({"code": _("There is a survey with the code %s already.") % code})
     with transaction.atomic():
         copy = Survey(
+            board_id=survey.board_id,
             code=code,
             title_lv=survey.title_lv,
             title_en=survey.title_en,

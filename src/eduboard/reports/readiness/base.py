@@ -18,6 +18,7 @@ from eduboard.core.scope import Viewer, scoped
 from eduboard.finance import selectors as finance_selectors
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, staff_count_at, staff_figures
 from eduboard.projects.selectors import report_projects
+from eduboard.registry.boards import Board, board_for
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.selectors import (
@@ -149,14 +150,22 @@ class BuildContext:
         )
 
     @property
+    def board(self) -> Board:
+        """The board the report is written for (`boards.board_for`): its names, rules and thresholds."""
+        found: Board = self._once("board", lambda: board_for(self.visible_to))
+        return found
+
+    @property
     def meal_rules(self) -> list[dict[str, Any]]:
-        """Meal compensation rules in force on the date, in rank order (one query)."""
-        return self._once("meal_rules", lambda: finance_selectors.meal_rules_in_force(as_of=self.as_of))
+        """The board's meal compensation rules in force on the date, in rank order (one query)."""
+        return self._once(
+            "meal_rules", lambda: finance_selectors.meal_rules_in_force(as_of=self.as_of, board=self.board)
+        )
 
     @property
     def catering(self) -> dict[str, dict[str, Any]]:
         """The catering procurement of the preschools and of the general schools on the date (one query)."""
-        return self._once("catering", lambda: finance_selectors.catering_in_force(as_of=self.as_of))
+        return self._once("catering", lambda: finance_selectors.catering_in_force(as_of=self.as_of, board=self.board))
 
     @property
     def institutions(self) -> dict[str, tuple[str, str]]:

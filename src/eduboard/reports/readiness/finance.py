@@ -117,7 +117,12 @@ def _allocation_blocks(ctx: BuildContext, part: str) -> list[Block]:
     # A group's allocation is for its members ("9 pirmsskolas izglītības iestādēm"); one institution's for it, its
     # name in the dative ("… Daugavpils Centra vidusskolai").
     named = {use.recipient_name for use in allocations}
-    members = dict(InstitutionSet.objects.filter(name__in=named).annotate(n=Count("members")).values_list("name", "n"))
+    members = dict(
+        InstitutionSet.objects.visible_to(ctx.visible_to)
+        .filter(name__in=named)
+        .annotate(n=Count("members"))
+        .values_list("name", "n")
+    )
     datives = dict(Institution.objects.filter(name__in=named).values_list("name", "name_dative"))
     blocks: list[Block] = [
         sentences.allocation(

@@ -74,7 +74,7 @@ def settlement_money_blocks(ctx: BuildContext) -> list[Block]:
     if not sees_whole_city(ctx.visible_to):
         return []
     period_from, period_to = date(ctx.as_of.year, 1, 1), date(ctx.as_of.year, 8, 31)
-    summary = finance_selectors.settlement_summary(date_from=period_from, date_to=period_to)
+    summary = finance_selectors.settlement_summary(date_from=period_from, date_to=period_to, visible_to=ctx.visible_to)
     return needs(
         SETTLEMENTS,
         heading(T(_("Money flow"))),

@@ -15,11 +15,13 @@ from eduboard.surveys.selectors import INSTITUTION_GROUPS, frequent_answer_share
 
 
 def survey_blocks(ctx: BuildContext) -> list[Block]:
-    """The latest survey closed by the report's date (seed 002's wellbeing survey): response rates by audience and
-    the share of each answer per question, scoped to the reader; a cut under 5 answers shows no figure."""
+    """The board's latest survey closed by the report's date (seed 002's wellbeing survey): response rates by
+    audience and the share of each answer per question, scoped to the reader; a cut under 5 answers shows no
+    figure."""
+    surveys = Survey.objects.of_board(ctx.board)  # the report's board's surveys
     survey = (
-        Survey.objects.filter(closes_on__lte=ctx.as_of).order_by("-closes_on", "-pk").first()
-        or Survey.objects.filter(opens_on__lte=ctx.as_of).order_by("-opens_on", "-pk").first()
+        surveys.filter(closes_on__lte=ctx.as_of).order_by("-closes_on", "-pk").first()
+        or surveys.filter(opens_on__lte=ctx.as_of).order_by("-opens_on", "-pk").first()
     )
     if survey is None:
         return []

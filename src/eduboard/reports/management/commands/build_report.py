@@ -20,6 +20,7 @@ from eduboard.core.commands import iso_date
 from eduboard.core.models import SchoolYear
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality.models import SelfAssessment
+from eduboard.registry.board_scope import board_report_viewer, whole_board
 from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports.models import ReportEdition
 from eduboard.reports.readiness import DATE_AREAS
@@ -58,6 +59,10 @@ class Command(BaseCommand):
             "--language", choices=[code for code, _name in settings.LANGUAGES], default=settings.LANGUAGE_CODE
         )
         parser.add_argument("--edition", type=int, help="render this stored edition instead")
+        parser.add_argument(
+            "--board",
+            help="readiness: the board's code (needed on a deployment of several boards; an edition has its own)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
@@ -69,10 +74,10 @@ class Command(BaseCommand):
         elif options["edition"]:
             if options["as_of"] or any(area_dates.values()):
                 raise CommandError("An edition has its own dates; give --edition N without --as-of or --*-as-of.")
-            edition = ReportEdition.objects.select_related("school_year").filter(pk=options["edition"]).first()
+            edition = ReportEdition.objects.select_related("school_year", "board").filter(pk=options["edition"]).first()
             if edition is None:
                 raise CommandError(f"No report edition {options['edition']}.")
-            content = edition_content(edition=edition, viewer=WHOLE_CITY)
+            content = edition_content(edition=edition, viewer=whole_board(edition.board))
             narrative, title = edition.narrative, edition.title
         else:
             as_of = options["as_of"]
@@ -98,7 +103,8 @@ class Command(BaseCommand):
                 raise CommandError(
                     "; ".join(f"--{area}-as-of: {' '.join(texts)}" for area, texts in error.message_dict.items())
                 ) from error
-            content = readiness_content(as_of=as_of, visible_to=WHOLE_CITY, progress=progress, dates=dates)
+            viewer = board_report_viewer(options)
+            content = readiness_content(as_of=as_of, visible_to=viewer, progress=progress, dates=dates)
         data = render_report(content, narrative, fmt=options["fmt"], language=options["language"], title=title)
         if options["out"] == "-":
             sys.stdout.buffer.write(data)

@@ -10,7 +10,7 @@ from eduboard.core.numbers import json_figures
 from eduboard.registry.board_scope import add_board_argument, command_viewer
 from eduboard.registry.models import Institution
 from eduboard.surveys.models import Survey
-from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
+from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_by_code, survey_figures
 
 
 class Command(BaseCommand):
@@ -27,16 +27,20 @@ class Command(BaseCommand):
         parser.add_argument("--type", dest="group", choices=sorted(INSTITUTION_GROUPS), help="schools or preschools")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        survey = Survey.objects.filter(code=options["code"]).first()
-        if survey is None:
-            raise CommandError(f"No survey {options['code']}; import its questions first (import_surveys questions).")
+        viewer = command_viewer(options)
+        try:
+            survey = survey_by_code(options["code"], visible_to=viewer)
+        except Survey.DoesNotExist:
+            raise CommandError(
+                f"No survey {options['code']}; import its questions first (import_surveys questions)."
+            ) from None
+        except Survey.MultipleObjectsReturned as error:
+            raise CommandError(str(error)) from None
         institution = None
         if options["institution"]:
             institution = Institution.objects.filter(registration_number=options["institution"]).first()
             if institution is None:
                 raise CommandError(f"No institution {options['institution']}.")
         types = INSTITUTION_GROUPS[options["group"]] if options["group"] else None
-        figures = survey_figures(
-            survey=survey, visible_to=command_viewer(options), institution=institution, institution_types=types
-        )
+        figures = survey_figures(survey=survey, visible_to=viewer, institution=institution, institution_types=types)
         self.stdout.write(json_figures(figures))
