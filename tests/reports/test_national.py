@@ -194,7 +194,7 @@ def test_the_csv_has_a_row_per_board_and_the_total_with_withheld_cells_empty(
     header, *rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert len(rows) == Board.objects.count() + 1 == 3
     learners = 2  # Board, Code, then Learners
-    assert len(header) == 2 + 11
+    assert len(header) == 2 + 14
     by_code = {row[1] or "total": row for row in rows}
     assert by_code["daugavpils"][learners] == "12"
     assert by_code["rezekne"][learners] == ""
@@ -244,3 +244,29 @@ def test_more_institutions_do_not_mean_more_queries(boards: Boards) -> None:
     for number in ("9000000102", "9000000103", "9000000104"):
         make_school(boards.rezekne, number, pupils=2)
     assert queries() == before
+
+
+def test_each_boards_survey_response_rate_is_its_own_surveys_and_the_total_puts_them_together(
+    boards: Boards,
+) -> None:
+    from eduboard.surveys.models import Population, Question, Response, Survey
+
+    def survey_of(board: Board, school: Institution, code: str, population: int, finished: int, open_: int) -> None:
+        survey = Survey.objects.create(board=board, code=code, title_lv=code, opens_on=date(2024, 4, 1))
+        Question.objects.create(survey=survey, audience="parents", code="q1", text_lv="?", kind="frequency")
+        Population.objects.create(survey=survey, institution=school, audience="parents", population=population)
+        for index in range(finished + open_):
+            Response.objects.create(
+                survey=survey, key=f"{code}-{index}", institution=school, audience="parents", finished=index < finished
+            )
+        Survey.objects.filter(pk=survey.pk).update(closes_on=date(2024, 5, 1))  # closed: its answers frozen
+
+    survey_of(boards.daugavpils, boards.world.school, "labbutiba", population=40, finished=10, open_=3)
+    survey_of(boards.rezekne, boards.rezekne_school, "labbutiba", population=20, finished=6, open_=0)
+    rows = rows_by_code(national_comparison(DAY))
+    # plainly: finished responses over the audience's size, each board its own survey
+    assert (rows["daugavpils"]["survey_responses"], rows["daugavpils"]["survey_population"]) == (10, 40)
+    assert rows["daugavpils"]["survey_response_rate"] == Decimal("25.00")
+    assert rows["rezekne"]["survey_response_rate"] == Decimal("30.00")
+    assert rows["total"]["survey_response_rate"] == Decimal("26.67")  # 16 of 60
+    assert rows["total"]["survey_responses"] == 16

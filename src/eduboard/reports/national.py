@@ -13,7 +13,9 @@ The figures come from:
   general education and of preschool day groups, in the year of the date;
 - `quality.selectors.exam_comparison`: each centralised exam's mean in the latest year (up to the date's) with
   results, over the subjects the board's schools sat, and the nation's mean over the same subjects.
-Surveys are left out: their response rates are per survey and audience, with no overall rate to compare.
+- `surveys.selectors.response_rate`: the response rate of each board's survey of the date (`board_survey`: its
+  latest closed by then), over all its audiences; the total row's is the boards' responses over their audiences'
+  sizes (each board asks its own survey, so the total adds the boards' counts rather than reading one survey).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from eduboard.core.numbers import CENT
+from eduboard.core.numbers import CENT, percent
 from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer
 from eduboard.core.translated import current_language
 from eduboard.finance.choices import CostKind
@@ -38,6 +40,7 @@ from eduboard.registry.board_scope import withheld
 from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_stats
+from eduboard.surveys.selectors import board_survey, response_rate
 
 #: Board roles that open the comparison, for the boards they work for; the ministry and superusers see every board.
 #: The cost kinds compared (key of the row, kind).
@@ -94,7 +97,7 @@ def _exam_figures(year: int | None, exam: str, viewer: Viewer) -> tuple[Decimal 
 
 
 def _figures(*, as_of: date, viewer: Viewer, years: dict[str, int | None]) -> dict[str, Any]:
-    """One row's figures for `viewer`, withheld below five."""
+    """One row's figures for `viewer` (the caller withholds them below five)."""
     registry = registry_stats(as_of=as_of, visible_to=viewer)
     people = staff_figures(as_of=as_of, visible_to=viewer)
     costs = cost_per_learner(as_of=as_of, visible_to=viewer)
@@ -109,7 +112,36 @@ def _figures(*, as_of: date, viewer: Viewer, years: dict[str, int | None]) -> di
         figures[key] = costs[kind]["computed"]
     for key, exam in EXAMS:
         figures[f"{key}_mean"], figures[f"{key}_gap"] = _exam_figures(years[key], exam, viewer)
-    return dict(withheld(figures))
+    return figures
+
+
+def _survey_figures(board: Board, *, as_of: date, viewer: Viewer) -> dict[str, Any]:
+    """The board's survey of the date: its code, its responses, its audiences' sizes and the rate (%)."""
+    survey = board_survey(board=board, as_of=as_of)
+    if survey is None:
+        return {"survey": "", "survey_responses": None, "survey_population": None, "survey_response_rate": None}
+    rate = response_rate(survey=survey, visible_to=viewer)
+    return {
+        "survey": survey.code,
+        "survey_responses": rate["responses"],
+        "survey_population": rate["population"],
+        "survey_response_rate": rate["percent"],
+    }
+
+
+def _surveys_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The boards' surveys together: their responses over their audiences' sizes (each counted as its board's
+    rate counts it)."""
+    counted = [row for row in rows if row["survey_responses"] is not None and row["survey_population"]]
+    responses = sum(row["survey_responses"] for row in counted)
+    population = sum(row["survey_population"] for row in counted)
+    capped = sum(min(row["survey_responses"], row["survey_population"]) for row in counted)
+    return {
+        "survey": "",
+        "survey_responses": responses if counted else None,
+        "survey_population": population if counted else None,
+        "survey_response_rate": percent(capped, population) if population else None,
+    }
 
 
 def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
@@ -119,7 +151,9 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
     Each row: `code`, `name` (in the active language), `is_total`, the exam years compared (`ce_basic_year`,
     `ce_secondary_year`, the same in every row) and the figures `learners`, `groups`, `free_places`, `pedagogues`
     (counts: None when 1 to 4), `vacancies_fte`, `cost_general`, `cost_preschool_day` (EUR a learner a month),
-    `ce_basic_mean`, `ce_basic_gap`, `ce_secondary_mean`, `ce_secondary_gap` (%, points; None without data).
+    `ce_basic_mean`, `ce_basic_gap`, `ce_secondary_mean`, `ce_secondary_gap` (%, points; None without data),
+    `survey` (the board's survey's code), `survey_responses`, `survey_population` (counts),
+    `survey_response_rate` (%; None without a survey or under five responses).
     Empty when there is no board to compare. Queries: a fixed number per board, none per institution."""
     every = list(Board.objects.visible_to(WHOLE_CITY).order_by("code"))
     boards = every if board_ids is None else [board for board in every if board.pk in set(board_ids)]
@@ -141,6 +175,7 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
                 "is_total": False,
                 **year_keys,
                 **_figures(as_of=as_of, viewer=viewer, years=years),
+                **_survey_figures(board, as_of=as_of, viewer=viewer),
             }
         )
     whole: Viewer = WHOLE_CITY
@@ -153,6 +188,7 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
             "is_total": True,
             **year_keys,
             **_figures(as_of=as_of, viewer=whole, years=years),
+            **_surveys_total(rows),
         }
     )
-    return rows
+    return [dict(withheld(row)) for row in rows]

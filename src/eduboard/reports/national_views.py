@@ -57,6 +57,11 @@ def figure_columns(rows: list[dict[str, Any]]) -> list[Figure]:
         columns.append(
             Figure(f"{key}_gap", gettext("%(exam)s: against the nation, points") % {"exam": name}, signed=True)
         )
+    columns += [
+        Figure("survey", _("Survey (the board's latest by the date)")),
+        Figure("survey_responses", _("Survey responses"), count=True),
+        Figure("survey_response_rate", _("Survey response rate, %")),
+    ]
     return columns
 
 

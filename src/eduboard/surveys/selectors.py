@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from eduboard.core.numbers import percent
 from eduboard.core.scope import Viewer
 from eduboard.people.models import Employment
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import active_enrolments, reporting_school_year
@@ -108,6 +109,56 @@ def computed_populations(
     return sizes
 
 
+def _counted_and_asked(
+    survey: Survey, institutions: Any, responses: QuerySet[Response]
+) -> tuple[list[str], dict[str, int], dict[str, int]]:
+    """The survey's audiences, its finished responses per audience, and each audience's size on the census date in
+    the institutions it was asked in (those with its population entered or with a response of it; an entered
+    population overrides the computed one)."""
+    audiences = list(dict.fromkeys(survey.questions.order_by("position").values_list("audience", flat=True)))
+    counted = dict(responses.values_list("audience").annotate(n=Count("pk")).values_list("audience", "n").order_by())
+    on = survey.census_date or survey.opens_on or date.today()
+    entered = {
+        (pk, audience): size
+        for pk, audience, size in Population.objects.filter(survey=survey, institution__in=institutions).values_list(
+            "institution_id", "audience", "population"
+        )
+    }
+    asked = set(entered) | set(responses.values_list("institution_id", "audience").distinct().order_by())
+    sizes = computed_populations(audiences=audiences, institutions=institutions, on=on) | entered
+    population: dict[str, int] = defaultdict(int)
+    for (pk, audience), size in sizes.items():
+        if (pk, audience) in asked:
+            population[audience] += size
+    return audiences, counted, dict(population)
+
+
+def response_rate(*, survey: Survey, visible_to: Viewer) -> dict[str, Any]:
+    """The survey's response rate over all its audiences in the viewer's institutions: `responses` (finished),
+    `population` (the audiences' sizes where they were asked, as `survey_figures` counts them) and `percent`
+    (each response counted against at most its audience's size, 2 decimals); None for all three with fewer than
+    MIN_ANSWERS responses."""
+    institutions = _institutions(visible_to, None, None)
+    responses = Response.objects.filter(survey=survey, finished=True, institution__in=institutions)
+    audiences, counted, population = _counted_and_asked(survey, institutions, responses)
+    total = sum(counted.get(audience, 0) for audience in audiences)
+    if total < MIN_ANSWERS:
+        return {"responses": None, "population": None, "percent": None}
+    whole = sum(population.get(audience, 0) for audience in audiences)
+    capped = sum(min(counted.get(audience, 0), population.get(audience, 0)) for audience in audiences)
+    return {"responses": total, "population": whole or None, "percent": percent(capped, whole) if whole else None}
+
+
+def board_survey(*, board: Board, as_of: date) -> Survey | None:
+    """The board's survey a report of `as_of` reads: its latest survey closed by then, else its latest opened by
+    then (seed 002's wellbeing survey)."""
+    surveys = Survey.objects.of_board(board)
+    return (
+        surveys.filter(closes_on__lte=as_of).order_by("-closes_on", "-pk").first()
+        or surveys.filter(opens_on__lte=as_of).order_by("-opens_on", "-pk").first()
+    )
+
+
 def survey_figures(
     *,
     survey: Survey,
@@ -129,22 +180,7 @@ def survey_figures(
     """
     institutions = _institutions(visible_to, institution, institution_types)
     responses = Response.objects.filter(survey=survey, finished=True, institution__in=institutions)
-    audiences = list(dict.fromkeys(survey.questions.order_by("position").values_list("audience", flat=True)))
-    counted = dict(responses.values_list("audience").annotate(n=Count("pk")).values_list("audience", "n").order_by())
-    on = survey.census_date or survey.opens_on or date.today()
-    entered = {
-        (pk, audience): size
-        for pk, audience, size in Population.objects.filter(survey=survey, institution__in=institutions).values_list(
-            "institution_id", "audience", "population"
-        )
-    }
-    # The institutions an audience was asked in: those with its population entered or with a response of it.
-    asked = set(entered) | set(responses.values_list("institution_id", "audience").distinct().order_by())
-    sizes = computed_populations(audiences=audiences, institutions=institutions, on=on) | entered
-    population: dict[str, int] = defaultdict(int)
-    for (pk, audience), size in sizes.items():
-        if (pk, audience) in asked:
-            population[audience] += size
+    audiences, counted, population = _counted_and_asked(survey, institutions, responses)
     rates: dict[str, dict[str, Any]] = {}
     for audience in audiences:
         n = counted.get(audience, 0)

@@ -11,18 +11,14 @@ from eduboard.reports.content import L, T, Text, number
 from eduboard.reports.readiness.base import SURVEYS, Block, BuildContext, day, heading, needs, table
 from eduboard.surveys.choices import ANSWER_LABELS, Audience
 from eduboard.surveys.models import Survey
-from eduboard.surveys.selectors import INSTITUTION_GROUPS, frequent_answer_shares, survey_figures
+from eduboard.surveys.selectors import INSTITUTION_GROUPS, board_survey, frequent_answer_shares, survey_figures
 
 
 def survey_blocks(ctx: BuildContext) -> list[Block]:
     """The board's latest survey closed by the report's date (seed 002's wellbeing survey): response rates by
     audience and the share of each answer per question, scoped to the reader; a cut under 5 answers shows no
     figure."""
-    surveys = Survey.objects.of_board(ctx.board)  # the report's board's surveys
-    survey = (
-        surveys.filter(closes_on__lte=ctx.as_of).order_by("-closes_on", "-pk").first()
-        or surveys.filter(opens_on__lte=ctx.as_of).order_by("-opens_on", "-pk").first()
-    )
+    survey = board_survey(board=ctx.board, as_of=ctx.as_of)
     if survey is None:
         return []
     found = survey_figures(survey=survey, visible_to=ctx.visible_to)
