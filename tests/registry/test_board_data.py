@@ -257,3 +257,65 @@ def test_the_boards_thresholds_are_set_on_its_page(
     second.refresh_from_db()
     assert (second.fte_warning_limit, second.training_expiry_warning_days) == (Decimal("1.25"), 60)
     assert second.self_assessment_due_on(date(2025, 8, 31)) == date(2025, 9, 15)
+
+
+def test_a_boards_residents_in_another_boards_school_are_counted_from_the_enrolments_on_both_sides(
+    boards: tuple[World, Board, Board],
+) -> None:
+    from eduboard.registry.models import Municipality, ResidentsElsewhere
+    from eduboard.registry.selectors import registry_stats
+    from tests.registry.world import learner
+
+    world, first, second = boards
+    for index in range(3):  # Augšdaugava's residents learning in the first board's school
+        pupil = learner("Ieva", f"Braucēja{index}", date(2017, 2, 1 + index), world.elsewhere)
+        Enrolment.objects.create(learner=pupil, group=world.class_1a, enrolled_on=date(2024, 9, 1))
+    year = SchoolYear.objects.get(code="2024/2025")
+    riga = Municipality.objects.create(name="Rīga")
+    ResidentsElsewhere.objects.create(board=second, school_year=year, municipality=riga, level="basic", learners=4)
+    # a count typed for a municipality whose board is on the deployment is not added: the enrolments say it
+    ResidentsElsewhere.objects.create(
+        board=second, school_year=year, municipality=world.home, level="basic", learners=50
+    )
+    day = date(2024, 10, 1)
+    plain = len(
+        {
+            e.learner_id
+            for e in Enrolment.objects.select_related("group__institution", "learner")
+            if e.group.institution.board_id == first.pk
+            and e.learner.declared_municipality_id == world.elsewhere.pk
+            and e.enrolled_on <= day
+            and (e.left_on is None or e.left_on > day)
+        }
+    )
+    assert plain == 3
+    paying = registry_stats(as_of=day, visible_to=board_viewer(WHOLE_CITY, "augsdaugava"))
+    teaching = registry_stats(as_of=day, visible_to=board_viewer(WHOLE_CITY, "daugavpils"))
+    assert paying["residents_learning_elsewhere"]["basic"] == plain + 4
+    assert teaching["learners_from_other_municipalities"]["basic"] == plain
+    assert teaching["residents_learning_elsewhere"]["basic"] == 0  # none of Daugavpils' own learn in Augšdaugava
+
+
+def test_a_board_does_not_close_another_boards_enrolment_when_a_learner_moves_to_it(
+    boards: tuple[World, Board, Board], make_user: Callable[..., User]
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    from eduboard.registry.services import learner_transfer
+
+    world, _first, second = boards
+    moving = Enrolment.objects.filter(group=world.class_1a).select_related("learner").first()
+    assert moving is not None
+    ours = analyst_of(second, make_user, Role.BOARD_ADMIN)
+    with pytest.raises(ValidationError) as refused:
+        learner_transfer(
+            personal_code=moving.learner.personal_code, group=world.other_class, on=date(2025, 1, 6), viewer=ours
+        )
+    assert refused.value.code == "not_transferable"
+    moving.refresh_from_db()
+    assert moving.left_on is None  # the first board's row is untouched
+    Enrolment.objects.filter(pk=moving.pk).update(left_on=date(2025, 1, 6), leaving_reason="transferred")
+    joined = learner_transfer(
+        personal_code=moving.learner.personal_code, group=world.other_class, on=date(2025, 1, 6), viewer=ours
+    )
+    assert joined.group == world.other_class and joined.left_on is None

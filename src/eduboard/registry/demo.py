@@ -18,6 +18,7 @@ from eduboard.core.imports import insert_rows
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.registry import reference_texts
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import GroupKind, LeavingReason
 from eduboard.registry.choices import InstitutionType as T
 from eduboard.registry.leaving import infer_leaving_reasons
@@ -326,7 +327,11 @@ def _load_groups_and_learners(institutions: dict[str, Institution]) -> None:
         parts = _split(count, [3, 1])
         for part, target in zip(parts, (municipality, others[2]), strict=True):
             ResidentsElsewhere.objects.update_or_create(
-                school_year=years[YEAR], municipality=target, level=level, defaults={"learners": part}
+                board=Board.objects.order_by("pk").first(),  # the demonstration's board, Daugavpils'
+                school_year=years[YEAR],
+                municipality=target,
+                level=level,
+                defaults={"learners": part},
             )
 
 

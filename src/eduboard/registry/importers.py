@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any, ClassVar, NamedTuple
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -810,12 +811,23 @@ class ResidentsElsewhereImporter(ScopedImporter):
 
     def prepare(self) -> None:
         self.municipalities = municipality_ids()
+        try:  # the counts are the importing board's
+            self.board: Board | None = ResidentsElsewhere.new_row_defaults(self.viewer)["board"]
+            self.board_problem = ""
+        except ValidationError as error:
+            self.board, self.board_problem = None, " ".join(error.messages)
 
     def parse(self, values: dict[str, str]) -> ResidentsRow:
         if self.scope is not None:
             raise RowProblem("municipality", _("only the board may import these counts"))
+        if self.board is None:
+            raise RowProblem("municipality", self.board_problem)
         municipality = parse_required(values, "municipality", max_length=120)
-        if is_home_municipality(municipality):
+        own = self.board.municipality
+        home_board = own is None or own.is_home
+        if (home_board and is_home_municipality(municipality)) or (
+            own is not None and own.name.casefold() == municipality.strip().casefold()
+        ):
             raise RowProblem("municipality", _("this is the board's own municipality"))
         year = parse_required(values, "school_year")
         check("school_year", parse_school_year_code, year)
@@ -834,6 +846,7 @@ class ResidentsElsewhereImporter(ScopedImporter):
             year = school_year_get_or_create(code=record.school_year)
             municipality_id = municipality_get_or_create(record.municipality, self.municipalities)
             row, created = ResidentsElsewhere.objects.get_or_create(
+                board=self.board,
                 school_year=year,
                 municipality_id=municipality_id,
                 level=record.level,

@@ -17,6 +17,7 @@ from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import SchoolYear, TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.core.translated import TranslatedText, translations_of
+from eduboard.registry.board_data import BoardData, BoardDataQuerySet
 from eduboard.registry.boards import Board
 from eduboard.registry.choices import (
     Founder,
@@ -648,8 +649,9 @@ class Enrolment(TimeStampedModel):
         return f"{self.learner} — {self.group}"
 
 
-class ResidentsElsewhere(models.Model):
-    """Learners declared in the board's municipality who learn in another municipality, as reported by it."""
+class ResidentsElsewhere(BoardData):
+    """Learners declared in the board's municipality who learn in another municipality, as that municipality
+    reported them (a municipality whose board is on the deployment is counted from the enrolments instead)."""
 
     school_year = models.ForeignKey(
         SchoolYear, verbose_name=_("school year"), on_delete=models.PROTECT, related_name="+"
@@ -660,13 +662,15 @@ class ResidentsElsewhere(models.Model):
     level = models.CharField(_("level"), max_length=16, choices=ProgrammeLevel.choices)
     learners = models.PositiveIntegerField(_("learners"))
 
-    objects = ReferenceQuerySet.as_manager()
+    objects = BoardDataQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("residents learning elsewhere")
         verbose_name_plural = _("residents learning elsewhere")
         constraints = [
-            models.UniqueConstraint(fields=["school_year", "municipality", "level"], name="residents_elsewhere_unique")
+            models.UniqueConstraint(
+                fields=["board", "school_year", "municipality", "level"], name="residents_elsewhere_board_unique"
+            )
         ]
 
     def __str__(self) -> str:

@@ -30,6 +30,7 @@ from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer, institution_scope, scoped, sees_whole_city
+from eduboard.registry.boards import Board, several_boards, viewer_boards
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import (
     Enrolment,
@@ -349,14 +350,40 @@ def special_programmes_by_institution(*, as_of: date, visible_to: Viewer) -> dic
     return {number: sorted(codes) for number, codes in sorted(found.items())}
 
 
-def residents_learning_elsewhere(*, as_of: date) -> dict[str, int]:
-    """Residents learning in other municipalities, by level, from the counts those report (one query)."""
+def residents_learning_elsewhere(*, as_of: date, visible_to: Viewer) -> dict[str, int]:
+    """Residents of the viewer's boards learning in other municipalities, by level, in the reporting year of
+    `as_of`: those learning in another board's institutions on this deployment counted from the enrolments holding
+    on the reporting day (the learners that board counts as from other municipalities: the same figure on both
+    sides), and those learning in municipalities not on the deployment as those reported them (typed counts of
+    the viewer's boards). A fixed number of queries: one for the counts, one a board on a deployment of several."""
     year = reporting_school_year(as_of=as_of)
     result = dict.fromkeys(LEVELS, 0)
     if year is None:
         return result
-    for level, learners in ResidentsElsewhere.objects.filter(school_year=year).values_list("level", "learners"):
+    reported = ResidentsElsewhere.objects.visible_to(visible_to).filter(
+        school_year=year, municipality__board__isnull=True
+    )
+    for level, learners in reported.values_list("level", "learners"):
         result[level] += learners
+    if not several_boards():
+        return result
+    mine = viewer_boards(visible_to)
+    boards = Board.objects.select_related("municipality")
+    day = reporting_day(as_of=as_of)
+    for board in boards if mine is None else boards.filter(pk__in=mine):
+        resident = Q(learner__declared_municipality=board.municipality_id) if board.municipality_id else Q(pk__in=[])
+        if board.municipality is None or board.municipality.is_home:
+            resident |= Q(learner__declared_municipality__is_home=True)
+        rows = (
+            Enrolment.objects.holding_on(day, school_year=year)
+            .filter(resident, group__programme__level__in=LEVELS)
+            .exclude(group__institution__board=board)
+            .values_list("group__programme__level")
+            .annotate(n=Count("learner", distinct=True))
+            .order_by()
+        )
+        for level, count in rows:
+            result[level] += count
     return result
 
 
@@ -454,7 +481,11 @@ def registry_stats(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures
         groups_by_level[group.level] += 1
     groups_by_level_before = groups_by_level_count(as_of=year_before, visible_to=visible_to)
     queue = queue_waiting(as_of=as_of, visible_to=visible_to)
-    residents = residents_learning_elsewhere(as_of=as_of) if sees_whole_city(visible_to) else dict.fromkeys(LEVELS, 0)
+    residents = (
+        residents_learning_elsewhere(as_of=as_of, visible_to=visible_to)
+        if sees_whole_city(visible_to)
+        else dict.fromkeys(LEVELS, 0)
+    )
     return {
         "as_of": as_of.isoformat(),
         "school_year": year.code if year else None,

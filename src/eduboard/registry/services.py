@@ -241,7 +241,8 @@ def learner_transfer(*, personal_code: str, group: Group, on: date, viewer: View
     if group.programme.level == ProgrammeLevel.INTEREST:
         open_elsewhere = open_elsewhere.none()
     if open_elsewhere.exists():
-        if not sees_whole_city(viewer):
+        theirs = open_elsewhere.exclude(group__institution__in=Institution.objects.editable_by(viewer))
+        if not sees_whole_city(viewer) or theirs.exists():
             raise refusal
         for enrolment in open_elsewhere.select_for_update():
             enrolment.left_on = max(on, enrolment.enrolled_on)

@@ -1,0 +1,29 @@
+"""Every count of residents learning elsewhere belongs to a board (after 0018 gave every count one; a migration of
+its own, so PostgreSQL has no pending row checks when the column changes)."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("registry", "0018_residents_elsewhere_per_board")]
+
+    operations = [
+        migrations.AlterField(
+            model_name="residentselsewhere",
+            name="board",
+            field=models.ForeignKey(
+                help_text="The board whose data this is.",
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="registry.board",
+                verbose_name="board",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="residentselsewhere",
+            constraint=models.UniqueConstraint(
+                fields=("board", "school_year", "municipality", "level"), name="residents_elsewhere_board_unique"
+            ),
+        ),
+    ]
