@@ -328,7 +328,8 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Quality self-assessments are due on this (month, day) after their school year ends (1 October).
+# A new board's day self-assessments are due on, (month, day) after their school year ends (1 October); each board then
+# keeps its own (Board.self_assessment_due, on its page).
 SELF_ASSESSMENT_DUE = (10, 1)
 
 # --- Content-Security-Policy: nothing inline, nothing from other hosts.
@@ -434,7 +435,8 @@ COUNCIL_NAME_GENITIVE_RU = os.environ.get(
 # The board's own municipality, as names appear in files (any case).
 HOME_MUNICIPALITY_NAMES = env_list("HOME_MUNICIPALITY_NAMES", "Daugavpils,Daugavpils valstspilsēta,Daugavpils pilsēta")
 
-# A person's FTE rates across all institutions above this give a warning (not an error).
+# A new board's thresholds (each board then keeps its own, set on its page: registry.boards.Board). A person's FTE
+# rates across all institutions above this give a warning (not an error).
 FTE_WARNING_LIMIT = Decimal(os.environ.get("FTE_WARNING_LIMIT", "1.5"))
 # Training that expires within this many days is reported as expiring.
 TRAINING_EXPIRY_WARNING_DAYS = int(os.environ.get("TRAINING_EXPIRY_WARNING_DAYS", "90"))
