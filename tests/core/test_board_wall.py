@@ -31,9 +31,9 @@ from eduboard.core.bulk_rows import insert_rows
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.registry.boards import Board
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
 from eduboard.registry.synthetic import PersonalCodes
-from eduboard.surveys.models import AccessCode, Survey
+from eduboard.surveys.models import AccessCode, Response, Survey
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +47,8 @@ WALLED = {
     "assets_loan": Loan,
     "surveys_accesscode": AccessCode,
     "innovation_booking": Booking,
+    "registry_queueentry": QueueEntry,
+    "surveys_response": Response,
 }
 #: The walled tables whose reads are held too (every board reads every enrolment).
 READ_WALLED = [table for table in WALLED if table != "registry_enrolment"]
@@ -127,6 +129,12 @@ def side(code: str, number: int, survey: Survey, module: Module) -> Side:
             token=f"token-{code}",
         ),
     }
+    rows["registry_queueentry"] = QueueEntry.objects.create(
+        child=learner, registered_on=DAY, wanted_start_on=DAY, first_choice=school
+    )
+    rows["surveys_response"] = Response.objects.create(
+        survey=survey, key=f"response-{code}", institution=school, audience="pupils_5_12"
+    )
     return Side(board, school, group, learner, {table: row.pk for table, row in rows.items()})
 
 
