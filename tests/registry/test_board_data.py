@@ -319,3 +319,16 @@ def test_a_board_does_not_close_another_boards_enrolment_when_a_learner_moves_to
         personal_code=moving.learner.personal_code, group=world.other_class, on=date(2025, 1, 6), viewer=ours
     )
     assert joined.group == world.other_class and joined.left_on is None
+
+
+def test_the_quality_stats_take_a_board_and_the_ministry_reads_them(
+    boards: tuple[World, Board, Board], make_user: Callable[..., User]
+) -> None:
+    ministry = api(make_user(Role.MINISTRY))
+    ours = api(analyst_of(boards[2], make_user))
+    for route in ("heads/", "self-assessment/?year=2024/2025", "observations/"):
+        joiner = "&" if "?" in route else "?"
+        assert ministry.get(f"/api/quality/stats/{route}{joiner}board=augsdaugava").status_code == 200, route
+        assert ministry.get(f"/api/quality/stats/{route}{joiner}board=nowhere").status_code == 404, route
+        assert ours.get(f"/api/quality/stats/{route}{joiner}board=augsdaugava").status_code == 200, route
+        assert ours.get(f"/api/quality/stats/{route}{joiner}board=daugavpils").status_code == 403, route

@@ -59,6 +59,7 @@ from eduboard.quality.models import (
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
 )
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.validators import normalise_personal_code
 
@@ -287,28 +288,32 @@ class QualityStatsViewSet(viewsets.ViewSet):
             OpenApiParameter("kind", OpenApiTypes.STR, enum=ObservationKind.values),
             OpenApiParameter("institution", OpenApiTypes.STR, description="registration number"),
             OpenApiParameter("subject", OpenApiTypes.STR, description="subject name"),
+            BOARD_PARAMETER,
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     @action(detail=False, methods=["get"])
     def observations(self, request: Request) -> Response:
         """Lessons and the % meeting each criterion (keyed by criterion code), with the year before."""
-        if not request.user.has_perm("quality.view_observation"):
-            raise PermissionDenied
         today = timezone.localdate()
         date_from = _date(request, "from") or school_year_first_day(today)
         date_to = _date(request, "to") or today
         kind = request.query_params.get("kind") or None
         if kind is not None and kind not in ObservationKind.values:
             raise ValidationError({"kind": ["|".join(ObservationKind.values)]})
+        institution = _institution(request)
         return Response(
-            selectors.observation_figures(
-                date_from=date_from,
-                date_to=date_to,
-                visible_to=request.user,
-                kind=kind,
-                institution=_institution(request),
-                subject=request.query_params.get("subject") or None,
+            api_figures(
+                request,
+                lambda viewer: selectors.observation_figures(
+                    date_from=date_from,
+                    date_to=date_to,
+                    visible_to=viewer,
+                    kind=kind,
+                    institution=institution,
+                    subject=request.query_params.get("subject") or None,
+                ),
+                "quality.view_observation",
             )
         )
 
@@ -318,23 +323,27 @@ class QualityStatsViewSet(viewsets.ViewSet):
             OpenApiParameter("exam", OpenApiTypes.STR, enum=ExamKind.values),
             OpenApiParameter("level", OpenApiTypes.STR, enum=[v for v in ExamLevel.values if v]),
             OpenApiParameter("institution", OpenApiTypes.STR, description="registration number: against its type"),
+            BOARD_PARAMETER,
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
     @action(detail=False, methods=["get"])
     def exams(self, request: Request) -> Response:
         """The city against the nation per sitting, or (with `institution`) the institution against its type."""
-        if not request.user.has_perm("quality.view_examresult"):
+        if not request.user.has_perm("quality.view_examresult") and not getattr(request.user, "is_national", False):
             raise PermissionDenied
         year = _year(request)
         exam = request.query_params.get("exam") or None
         if exam is not None and exam not in ExamKind.values:
             raise ValidationError({"exam": ["|".join(ExamKind.values)]})
         institution = _institution(request)
-        visible_to = request.user
         if institution is not None:
-            rows = selectors.institution_exam_comparison(
-                institution=institution, year=year, exam=exam, visible_to=visible_to
+            rows = api_figures(
+                request,
+                lambda viewer: selectors.institution_exam_comparison(
+                    institution=institution, year=year, exam=exam, visible_to=viewer
+                ),
+                "quality.view_examresult",
             )
             return Response({"year": year, "institution": institution.registration_number, "results": rows})
         if exam is None:
@@ -345,7 +354,13 @@ class QualityStatsViewSet(viewsets.ViewSet):
             {
                 "year": year,
                 "exam": exam,
-                "results": selectors.exam_comparison(year=year, exam=exam, level=level or None, visible_to=visible_to),
+                "results": api_figures(
+                    request,
+                    lambda viewer: selectors.exam_comparison(
+                        year=year, exam=exam, level=level or None, visible_to=viewer
+                    ),
+                    "quality.view_examresult",
+                ),
             }
         )
 
@@ -396,6 +411,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
                 "year", {"type": "string", "pattern": r"^\d{4}/\d{4}$"}, required=True, description="e.g. 2024/2025"
             ),
             OpenApiParameter("as_of", OpenApiTypes.DATE, description="the day lateness is judged on; today"),
+            BOARD_PARAMETER,
         ],
         responses={200: OpenApiTypes.OBJECT},
     )
@@ -403,7 +419,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
     def self_assessment(self, request: Request) -> Response:
         """Levels given to each criterion by code, and how many were submitted, are late and are published: the
         same JSON as `manage.py quality_stats self_assessment --year`."""
-        if not request.user.has_perm("quality.view_selfassessment"):
+        if not request.user.has_perm("quality.view_selfassessment") and not getattr(request.user, "is_national", False):
             raise PermissionDenied
         code = request.query_params.get("year", "")
         school_year = SchoolYear.objects.filter(code=code).first()
@@ -413,21 +429,34 @@ class QualityStatsViewSet(viewsets.ViewSet):
             raise NotFound(_("There is no school year %s in eduboard.") % code)
         today = query_date(request, "as_of", timezone.localdate())
         return Response(
-            selectors.self_assessment_figures(visible_to=request.user, school_year=school_year, today=today)
+            api_figures(
+                request,
+                lambda viewer: selectors.self_assessment_figures(
+                    visible_to=viewer, school_year=school_year, today=today
+                ),
+                "quality.view_selfassessment",
+            )
         )
 
     @extend_schema(
-        parameters=[OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given")],
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD; today when not given"),
+            BOARD_PARAMETER,
+        ],
         responses={200: OpenApiTypes.OBJECT},
     )
     @action(detail=False, methods=["get"])
     def heads(self, request: Request) -> Response:
         """Heads' overall levels and the unified-school statuses as of a date (the board; a head their own): the
         same JSON as `manage.py quality_stats heads --as-of`."""
-        if not request.user.has_perm("quality.view_headevaluation"):
-            raise PermissionDenied
         as_of = query_date(request, "as_of", timezone.localdate())
-        return Response(selectors.heads_figures(visible_to=request.user, as_of=as_of))
+        return Response(
+            api_figures(
+                request,
+                lambda viewer: selectors.heads_figures(visible_to=viewer, as_of=as_of),
+                "quality.view_headevaluation",
+            )
+        )
 
 
 # --- self-assessment, accreditation, heads' evaluation
