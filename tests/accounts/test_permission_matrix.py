@@ -158,6 +158,8 @@ OBJECT_PAGES: dict[str, Page] = {
     "finance:expenditure_edit": Page("expenditure", "finance.change_expenditure"),
     "finance:meal_rule_edit": Page("mealrule", "finance.add_mealrule"),
     "finance:catering_edit": Page("cateringcontract", "finance.change_cateringcontract"),
+    "finance:source_edit": Page("fundingsource", "finance.add_fundingsource"),
+    "finance:cost_edit": Page("costrate", "finance.add_costrate"),
     "finance:settlement_statement": Page("municipality", "finance.view_settlementline", pk="municipality_id"),
     "quality:observation_detail": Page("observation", "quality.view_observation"),
     "quality:self_assessment_detail": Page("selfassessment", "quality.view_selfassessment"),

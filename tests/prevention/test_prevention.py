@@ -18,6 +18,7 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.prevention.importers import AbsenceImporter, TermResultImporter
 from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
 from eduboard.prevention.selectors import learners_at_risk
+from eduboard.registry.board_data import default_board
 from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme
 from eduboard.registry.synthetic import PersonalCodes
@@ -32,7 +33,9 @@ AS_OF = date(2025, 3, 31)
 @pytest.fixture
 def school(db: None) -> Institution:
     for code, threshold in {"unexcused_absences": 20, "insufficient_grades": 2}.items():
-        RiskRule.objects.get_or_create(code=code, defaults={"threshold": threshold})  # a flush may have emptied them
+        RiskRule.objects.get_or_create(
+            board=default_board(), code=code, defaults={"threshold": threshold}
+        )  # a flush may have emptied them
     return InstitutionFactory(name="Zinātņu vidusskola", registration_number="9000000011", type="secondary")
 
 

@@ -16,6 +16,7 @@ from eduboard.accounts.roles import Role
 from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.prevention.models import RiskRule, SupportPlan
+from eduboard.registry.board_data import default_board
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
 from tests.prevention.test_prevention import AS_OF, CODES, absent, pupil
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def world(db: None) -> dict[str, object]:
     for code, threshold in {"unexcused_absences": 20, "insufficient_grades": 2}.items():
-        RiskRule.objects.get_or_create(code=code, defaults={"threshold": threshold})
+        RiskRule.objects.get_or_create(board=default_board(), code=code, defaults={"threshold": threshold})
     ensure_standard_positions()
     school = InstitutionFactory(name="Zinātņu vidusskola", registration_number="9000000011", type="secondary")
     other = InstitutionFactory(name="Centra vidusskola", registration_number="9000000015", type="secondary")

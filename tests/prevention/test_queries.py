@@ -21,6 +21,7 @@ from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
+from eduboard.registry.board_data import default_board
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme
 from tests.factories import InstitutionFactory, UserFactory
 from tests.prevention.test_prevention import CODES
@@ -97,7 +98,7 @@ def grow(prevention: Prevention, start: int, count: int) -> None:
 @pytest.fixture
 def prevention(db: None) -> Prevention:
     for code, threshold in {"unexcused_absences": 20, "insufficient_grades": 2}.items():
-        RiskRule.objects.get_or_create(code=code, defaults={"threshold": threshold})
+        RiskRule.objects.get_or_create(board=default_board(), code=code, defaults={"threshold": threshold})
     ensure_standard_positions()
     school = InstitutionFactory(name="Zinātņu vidusskola", registration_number="9000000011", type="secondary")
     staff = StaffMember.objects.create(

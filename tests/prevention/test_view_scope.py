@@ -15,6 +15,7 @@ from django.test import Client
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.prevention.models import RiskRule
+from eduboard.registry.board_data import default_board
 from eduboard.registry.models import Learner
 from tests.factories import InstitutionFactory
 from tests.prevention.test_prevention import AS_OF, absent, pupil
@@ -34,7 +35,7 @@ def learner_reads() -> list[LogEntry]:
 def world(db: None) -> dict[str, object]:
     """Two of our pupils at risk (20 unexcused lessons in a month), one who is not, and one of another school."""
     for code, threshold in {"unexcused_absences": 20, "insufficient_grades": 2}.items():
-        RiskRule.objects.get_or_create(code=code, defaults={"threshold": threshold})
+        RiskRule.objects.get_or_create(board=default_board(), code=code, defaults={"threshold": threshold})
     school = InstitutionFactory(name="Zinātņu vidusskola", registration_number="9000000011", type="secondary")
     other = InstitutionFactory(name="Centra vidusskola", registration_number="9000000015", type="secondary")
     first, second, fine, theirs = pupil(school, 1), pupil(school, 2), pupil(school, 3), pupil(other, 4)

@@ -332,3 +332,25 @@ def test_the_quality_stats_take_a_board_and_the_ministry_reads_them(
         assert ministry.get(f"/api/quality/stats/{route}{joiner}board=nowhere").status_code == 404, route
         assert ours.get(f"/api/quality/stats/{route}{joiner}board=augsdaugava").status_code == 200, route
         assert ours.get(f"/api/quality/stats/{route}{joiner}board=daugavpils").status_code == 403, route
+
+
+def test_the_board_sets_its_funding_sources_and_approved_costs_on_a_page(
+    boards: tuple[World, Board, Board], make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    _world, first, second = boards
+    client = signed_in(analyst_of(second, make_user, Role.BOARD_ADMIN))
+    page = client.get("/finance/reference/").content.decode()
+    assert page.count("<code>state</code>") == 1  # its own board's, not the first board's too
+    made = client.post(
+        "/finance/reference/sources/new/", {"code": "novads", "name": "Novada fonds", "name_en": "", "name_ru": ""}
+    )
+    assert made.status_code == 302 and FundingSource.objects.get(code="novads").board == second
+    twice = client.post(
+        "/finance/reference/sources/new/", {"code": "novads", "name": "Atkal", "name_en": "", "name_ru": ""}
+    )
+    assert twice.status_code == 200 and FundingSource.objects.filter(code="novads").count() == 1  # refused, kept
+    cost = client.post("/finance/reference/costs/new/", {"year": "2025", "kind": "general", "monthly_cost": "101.50"})
+    assert cost.status_code == 302
+    assert CostRate.objects.get(year=2025).board == second
+    theirs = FundingSource.objects.of_board(first).get(code="state")
+    assert client.get(f"/finance/reference/sources/{theirs.pk}/").status_code == 404

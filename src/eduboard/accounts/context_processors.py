@@ -90,6 +90,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Expenditures"), "finance:expenditure_list", "finance.view_expenditure"),
             (_("Meal compensation"), "finance:meals", "finance.view_mealrule"),
             (_("Settlements"), "finance:settlements", "finance.view_settlementline"),
+            (_("Funding sources and costs"), "finance:reference", "finance.view_fundingsource"),
         ],
     ),
     (

@@ -53,7 +53,7 @@ class FinanceConfig(AppConfig):
         )
 
 
-def standard_sources_of_new_board(board: Any) -> None:
+def standard_sources_of_new_board(*, board: Any) -> None:
     """A new board's funding sources: the standard ones (`finance.sources.STANDARD_SOURCES`)."""
     from eduboard.finance.sources import ensure_standard_sources
 

@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
-from eduboard.finance.models import Allocation, CateringContract, Expenditure, MealRule, SettlementLine
+from eduboard.finance.models import (
+    Allocation,
+    CateringContract,
+    CostRate,
+    Expenditure,
+    FundingSource,
+    MealRule,
+    SettlementLine,
+)
 from eduboard.registry.board_data import BoardFieldMixin
 from eduboard.registry.models import Institution, Municipality
 
@@ -120,3 +128,19 @@ class PeriodForm(forms.Form):
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end is before the start."))
         return data
+
+
+class FundingSourceForm(BoardFieldMixin, VersionedModelForm):
+    """A board's funding source: its code (what files name) and its name in three languages."""
+
+    class Meta:
+        model = FundingSource
+        fields = ["board", "code", "name", "name_en", "name_ru"]
+
+
+class CostRateForm(BoardFieldMixin, VersionedModelForm):
+    """A board's approved cost of one learner a month for a year and a programme kind."""
+
+    class Meta:
+        model = CostRate
+        fields = ["board", "year", "kind", "monthly_cost"]

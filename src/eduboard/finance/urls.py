@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from eduboard.finance import views
+from eduboard.finance import reference_views, views
 
 app_name = "finance"
 
@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern] = [
     path("catering/", views.CateringContractListView.as_view(), name="catering_list"),
     path("catering/new/", views.catering_edit_view, name="catering_create"),
     path("catering/<int:pk>/", views.catering_edit_view, name="catering_edit"),
+    path("reference/", reference_views.reference_view, name="reference"),
+    path("reference/sources/new/", reference_views.source_edit_view, name="source_create"),
+    path("reference/sources/<int:pk>/", reference_views.source_edit_view, name="source_edit"),
+    path("reference/costs/new/", reference_views.cost_edit_view, name="cost_create"),
+    path("reference/costs/<int:pk>/", reference_views.cost_edit_view, name="cost_edit"),
     path("settlements/", views.settlements_view, name="settlements"),
     path("settlements/lines/", views.SettlementLineListView.as_view(), name="settlement_lines"),
     path("settlements/<int:municipality_id>/", views.settlement_statement_view, name="settlement_statement"),

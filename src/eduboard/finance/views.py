@@ -282,7 +282,7 @@ def meals_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "computation": computation,
-            "rules": MealRule.objects.visible_to(request.user).select_related("board"),
+            "rules": scoped_rows(request, MealRule.objects.select_related("board")),
             "days_off": DayOff.objects.filter(end__gte=date(today.year - 1, 9, 1)),
             "can_change": request.user.has_perm("finance.change_mealrule"),
             "shows_latest": not form.is_bound and month < today.replace(day=1),
@@ -294,7 +294,7 @@ def meals_view(request: HttpRequest) -> HttpResponse:
 @permission_required("finance.add_mealrule", raise_exception=True)
 def meal_rule_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Create or edit a meal rule; shares must add up to the price; a stale edit is refused."""
-    rule = get_object_or_404(MealRule.objects.editable_by(request.user), pk=pk) if pk else None
+    rule = scoped_object(request, MealRule, editing=True, pk=pk) if pk else None
     form = MealRuleForm(request.POST or None, instance=rule, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         edited: MealRule = form.save(commit=False)
@@ -343,7 +343,7 @@ class CateringContractListView(PermissionRequiredMixin, ScopedListView):
 @permission_required("finance.view_cateringcontract", raise_exception=True)
 def catering_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """Record a procurement's catering contracts or edit them; an edit made on a stale copy is refused."""
-    contract = get_object_or_404(CateringContract.objects.editable_by(request.user), pk=pk) if pk else None
+    contract = scoped_object(request, CateringContract, editing=True, pk=pk) if pk else None
     if not request.user.has_perm("finance.change_cateringcontract" if contract else "finance.add_cateringcontract"):
         return HttpResponse(status=403)
     form = CateringContractForm(request.POST or None, instance=contract, viewer=request.user)

@@ -69,7 +69,7 @@ def support_plan_save(*, viewer: Viewer, plan: SupportPlan, expected_version: in
     return plan
 
 
-def risk_rules_for_new_board(board: Board) -> None:
+def risk_rules_for_new_board(*, board: Board) -> None:
     """A new board's risk rules: every rule in use with its default threshold (`choices.DEFAULT_THRESHOLDS`)."""
     RiskRule.objects.bulk_create(
         [RiskRule(board=board, code=code, threshold=threshold) for code, threshold in DEFAULT_THRESHOLDS.items()],

@@ -42,7 +42,7 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     figures = selectors.prevention_figures(as_of=as_of, visible_to=request.user)
     rows = selectors.risk_by_institution(as_of=as_of, visible_to=request.user)
     labels = dict(RuleCode.choices)
-    rules = list(RiskRule.objects.visible_to(request.user).select_related("board").order_by("board__code", "code"))
+    rules = list(scoped_rows(request, RiskRule.objects.select_related("board")).order_by("board__code", "code"))
     return render(
         request,
         "prevention/overview.html",

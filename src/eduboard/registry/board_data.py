@@ -94,13 +94,13 @@ def default_board() -> Board:
     return board
 
 
-def on_new_board(fill: Callable[[Board], None]) -> None:
-    """Run `fill(board)` when a board is made: how an area gives a new board its default reference data (the
+def on_new_board(fill: Callable[..., None]) -> None:
+    """Run `fill(board=board)` when a board is made: how an area gives a new board its default reference data (the
     settings' and the law's defaults, which its administrator then edits). Connected in the area's `ready`."""
 
     def made(sender: Any, instance: Board, created: bool, raw: bool = False, **_kwargs: Any) -> None:
         if created and not raw:
-            fill(instance)
+            fill(board=instance)
 
     post_save.connect(
         made, sender=Board, weak=False, dispatch_uid=f"board-defaults:{fill.__module__}.{fill.__qualname__}"
@@ -127,9 +127,9 @@ class BoardFieldMixin(ScopedFormMixin):
             field.disabled = True
             return
         only = only_board(self.viewer)
-        if only is not None:  # no choice: the row is the only board's
+        if only is not None or not Board.objects.exists():  # no choice: the only board's (the first, made on save)
             del self.fields["board"]
-            if instance is not None:
+            if instance is not None and only is not None:
                 instance.board = only
 
 
@@ -152,6 +152,8 @@ class BoardDataSerializerMixin(serializers.Serializer):
             return attrs
         if attrs.get("board") is None:
             only = only_board(self.context["request"].user)
+            if only is None and not Board.objects.exists():
+                only = default_board()  # the deployment's first board, made from the settings
             if only is None:
                 raise serializers.ValidationError({"board": [_("Name the board (its code).")]})
             attrs["board"] = only

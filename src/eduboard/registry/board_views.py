@@ -3,6 +3,8 @@ names the reports print, in each language and case)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -43,6 +45,11 @@ class BoardForm(VersionedModelForm):
     class Meta:
         model = Board
         fields = [*NAME_FIELDS, *THRESHOLD_FIELDS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in THRESHOLD_FIELDS:  # a default from the settings (callable) would add a hidden "initial-" twin
+            self.fields[name].show_hidden_initial = False
 
 
 @permission_required("registry.view_board", raise_exception=True)

@@ -72,7 +72,7 @@ class EditionCreateForm(ScopedFormMixin, AreaDatesMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if only_board(self.viewer) is not None:  # no choice: the report is the viewer's only board's
+        if only_board(self.viewer) is not None or not Board.objects.exists():  # no choice: the only board's
             del self.fields["board"]
 
 
