@@ -16,6 +16,7 @@ from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry import selectors
+from eduboard.registry.boards import several_boards
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import (
     Enrolment,
@@ -454,6 +455,7 @@ def test_number_of_queries_does_not_grow_with_the_number_of_institutions() -> No
     year = school_year_get_or_create(code="2024/2025")
     last_year = school_year_get_or_create(code="2023/2024")
     build_institutions(2, programmes, year, last_year)
+    several_boards()  # the deployment's count of boards is kept (renewed when a board is added or deleted)
     with CaptureQueriesContext(connection) as few:
         small = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
     build_institutions(18, programmes, year, last_year)

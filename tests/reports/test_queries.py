@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry import national
+from eduboard.registry.boards import several_boards
 from eduboard.registry.models import Licence, Programme
 from eduboard.reports.readiness import build_readiness, key_figures
 
@@ -30,6 +31,7 @@ def test_report_queries_do_not_grow_with_the_number_of_institutions() -> None:
     Licence.objects.get_or_create(
         institution=national.generated_institutions().first(), programme=Programme.objects.get(code="01015511")
     )
+    several_boards()  # the deployment's count of boards is kept (renewed when a board is added or deleted)
     small = queries_of(lambda: build_readiness(as_of=AS_OF, visible_to=WHOLE_CITY))
     small_dashboard = queries_of(lambda: key_figures(as_of=AS_OF, visible_to=WHOLE_CITY))
     national.remove_generated()
