@@ -21,7 +21,7 @@ from rest_framework import serializers
 from eduboard.core.api import ScopedSlugRelatedField
 from eduboard.core.forms import ScopedFormMixin
 from eduboard.core.scope import ReferenceQuerySet, Viewer
-from eduboard.registry.boards import Board, viewer_boards
+from eduboard.registry.boards import Board, boards_changed_by, viewer_boards
 
 _M = TypeVar("_M", bound=models.Model)
 
@@ -35,17 +35,13 @@ class BoardDataQuerySet(ReferenceQuerySet[_M]):
         return rows if mine is None else rows.filter(board_id__in=mine)
 
     def editable_by(self, viewer: Viewer) -> BoardDataQuerySet[_M]:
-        """The visible rows; none for the ministry, which changes no board's data."""
-        if getattr(viewer, "is_national", False):
-            return self.none()
-        return self.visible_to(viewer)
+        """The visible rows of the boards whose data the viewer may change (`boards.boards_changed_by`: none for
+        the ministry)."""
+        return self.none() if boards_changed_by(viewer) == set() else self.visible_to(viewer)
 
-    def of_board(self, board: Board | int | None) -> BoardDataQuerySet[_M]:
-        """The rows of one board (given or its id); a figure is always computed with one board's rules. None: the
-        deployment's first board (a viewer of every board reads the first board's rules, as before boards)."""
-        if board is None:
-            board = Board.objects.order_by("pk").values_list("pk", flat=True).first()
-        return self.filter(board_id=board.pk if isinstance(board, Board) else board)
+    def of_board(self, board: Board) -> BoardDataQuerySet[_M]:
+        """The rows of one board: a figure is always computed with one board's rules."""
+        return self.filter(board=board)
 
 
 class BoardData(models.Model):
@@ -64,24 +60,22 @@ class BoardData(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.board_id is None:
-            self.board = default_board()
+        self._fill_board()
         super().save(*args, **kwargs)
 
     @classmethod
     def new_row_defaults(cls, viewer: Viewer) -> dict[str, Any]:
-        """What a new row a viewer adds without naming a board takes (a reference list's import): the viewer's only
-        board; a ValidationError when it works for several."""
-        board = only_board(viewer)
-        if board is None and Board.objects.exists():
-            known = ", ".join(Board.objects.editable_by(viewer).values_list("code", flat=True))
-            raise ValidationError(_("Name the board (boards: %(known)s).") % {"known": known})
-        return {"board": board} if board is not None else {"board": default_board()}
+        """What a new row a viewer adds without naming a board takes (a reference list's import): `new_row_board`."""
+        return {"board": new_row_board(viewer)}
 
     def clean_fields(self, exclude: Any = None) -> None:
+        self._fill_board()
+        super().clean_fields(exclude)
+
+    def _fill_board(self) -> None:
+        """A row with no board yet joins the deployment's only board (`default_board`)."""
         if self.board_id is None:
             self.board = default_board()
-        super().clean_fields(exclude)
 
 
 def default_board() -> Board:
@@ -107,30 +101,56 @@ def on_new_board(fill: Callable[..., None]) -> None:
     )
 
 
+def _boards_to_choose(viewer: Viewer) -> list[Board]:
+    """Up to two of the boards the viewer may change: enough to tell none, one and several apart (one query)."""
+    return list(Board.objects.editable_by(viewer).order_by("pk")[:2])
+
+
 def only_board(viewer: Viewer) -> Board | None:
-    """The board a new row of the viewer's joins when none is named: the only board it may change (the deployment's
-    only board on a deployment of one); None when it may change several (it names one) or none."""
-    boards = list(Board.objects.editable_by(viewer).order_by("pk")[:2])
+    """The only board the viewer may change (the deployment's only board on a deployment of one); None when it may
+    change several (it names one) or none."""
+    boards = _boards_to_choose(viewer)
     return boards[0] if len(boards) == 1 else None
 
 
+def new_row_board(viewer: Viewer) -> Board:
+    """The board a new row of the viewer's joins when none is named: its only board; before any board exists, the
+    deployment's first (made from the settings); a ValidationError naming its boards when it works for several (or
+    for none)."""
+    boards = _boards_to_choose(viewer)
+    if len(boards) == 1:
+        return boards[0]
+    if not boards and not Board.objects.exists():
+        return default_board()
+    known = ", ".join(Board.objects.editable_by(viewer).values_list("code", flat=True)) or "—"
+    raise ValidationError({"board": _("Name the board (boards: %(known)s).") % {"known": known}})
+
+
+def new_row_board_or_problem(viewer: Viewer) -> tuple[Board | None, str]:
+    """`new_row_board`, or None and why not: for an import file, which reports it on each row that needs a board."""
+    try:
+        return new_row_board(viewer), ""
+    except ValidationError as error:
+        return None, " ".join(error.messages)
+
+
 class BoardFieldMixin(ScopedFormMixin):
-    """A model form of a board's reference data (its Meta.fields list `board`): the board is a choice among those
+    """A form of a board's row (a model form whose Meta.fields list `board`, or a form with a `board` field): the
+    board is a choice among those
     the viewer may change (`ScopedFormMixin` narrows it) when it works for several; with one, it is that board and
     not shown; an edited row stays its board's."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["board"]
         instance = getattr(self, "instance", None)
         if instance is not None and instance.pk:
-            field.disabled = True
+            self.fields["board"].disabled = True
             return
-        only = only_board(self.viewer)
-        if only is not None or not Board.objects.exists():  # no choice: the only board's (the first, made on save)
+        boards = _boards_to_choose(self.viewer)
+        if len(boards) == 1 or not Board.objects.exists():  # no choice: the only board's (the first, made on save)
             del self.fields["board"]
-            if instance is not None and only is not None:
-                instance.board = only
+            if instance is not None and boards:
+                instance.board = boards[0]
 
 
 class BoardDataSerializerMixin(serializers.Serializer):
@@ -151,10 +171,8 @@ class BoardDataSerializerMixin(serializers.Serializer):
                 raise serializers.ValidationError({"board": [_("A row stays its board's; make a new one instead.")]})
             return attrs
         if attrs.get("board") is None:
-            only = only_board(self.context["request"].user)
-            if only is None and not Board.objects.exists():
-                only = default_board()  # the deployment's first board, made from the settings
-            if only is None:
-                raise serializers.ValidationError({"board": [_("Name the board (its code).")]})
-            attrs["board"] = only
+            try:
+                attrs["board"] = new_row_board(self.context["request"].user)
+            except ValidationError as error:
+                raise serializers.ValidationError({"board": error.message_dict["board"]}) from None
         return attrs

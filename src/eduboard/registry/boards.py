@@ -61,11 +61,7 @@ class BoardQuerySet(ReferenceQuerySet["Board"]):
     def editable_by(self, viewer: Viewer) -> BoardQuerySet:
         """The boards whose page the viewer may change: the boards it works for (`viewer_boards`; none for the
         ministry, which changes no board's data); whether its role may change them at all is the role's question."""
-        if viewer is None:
-            raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
-        if getattr(viewer, "is_national", False):
-            return self.none()
-        mine = viewer_boards(viewer)
+        mine = boards_changed_by(viewer)
         return self if mine is None else self.filter(pk__in=mine)
 
     def single(self) -> Board | None:
@@ -214,6 +210,14 @@ def viewer_boards(viewer: Viewer) -> set[int] | None:
     if not viewer.is_authenticated or not callable(board_ids):
         return set()
     return set(board_ids()) if several_boards() else None
+
+
+def boards_changed_by(viewer: Viewer) -> set[int] | None:
+    """The boards whose data the viewer may change (None: every board): the boards it works for
+    (`viewer_boards`), none for the ministry, which changes no board's data."""
+    if getattr(viewer, "is_national", False):
+        return set()
+    return viewer_boards(viewer)
 
 
 def board_defaults() -> dict[str, str]:

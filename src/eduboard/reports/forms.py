@@ -9,9 +9,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.forms import ScopedFormMixin
 from eduboard.core.models import SchoolYear
-from eduboard.registry.board_data import only_board
+from eduboard.registry.board_data import BoardFieldMixin
 from eduboard.registry.boards import Board
 from eduboard.reports.readiness import DATE_AREAS
 
@@ -60,7 +59,7 @@ class AreaDatesMixin(forms.Form):
         return [field for field in self.visible_fields() if field.name not in DATE_AREAS]
 
 
-class EditionCreateForm(ScopedFormMixin, AreaDatesMixin, forms.Form):
+class EditionCreateForm(BoardFieldMixin, AreaDatesMixin, forms.Form):
     """A new draft edition: the school year and the date of its figures (some areas' on their own)."""
 
     board = forms.ModelChoiceField(
@@ -69,11 +68,6 @@ class EditionCreateForm(ScopedFormMixin, AreaDatesMixin, forms.Form):
     school_year = forms.ModelChoiceField(label=_("School year"), queryset=SchoolYear.objects.order_by("-start_date"))
     as_of = forms.DateField(label=_("Figures as of"), widget=DATE)
     title = forms.CharField(label=_("Title"), max_length=200, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if only_board(self.viewer) is not None or not Board.objects.exists():  # no choice: the only board's
-            del self.fields["board"]
 
 
 class NarrativeForm(AreaDatesMixin, forms.Form):

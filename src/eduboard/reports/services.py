@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from eduboard.core.models import SchoolYear
 from eduboard.core.scope import Viewer, WholeCity, sees_whole_city
 from eduboard.core.versions import refuse_stale
-from eduboard.registry.board_data import default_board, only_board
+from eduboard.registry.board_data import new_row_board
 from eduboard.registry.board_scope import whole_board
 from eduboard.registry.boards import Board
 from eduboard.registry.selectors import reporting_school_year
@@ -127,10 +127,8 @@ def edition_create(
     author = _check_board(viewer)
     _validate_as_of(school_year=school_year, as_of=as_of)
     if board is None:
-        board = only_board(viewer)
-        if board is None:
-            board = default_board() if not Board.objects.exists() else None
-    if board is None or not Board.objects.editable_by(viewer).filter(pk=board.pk).exists():
+        board = new_row_board(viewer)
+    elif not Board.objects.editable_by(viewer).filter(pk=board.pk).exists():
         raise ValidationError({"board": _("Name the board whose report this is.")})
     edition = ReportEdition(
         board=board,
