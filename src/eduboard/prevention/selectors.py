@@ -14,7 +14,7 @@ from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer
 from eduboard.prevention.choices import DEFAULT_THRESHOLDS, INSUFFICIENT_BELOW, NOT_ASSESSED, RuleCode
 from eduboard.prevention.models import Absence, RiskRule, SupportPlan, TermResult
-from eduboard.registry.boards import Board, viewer_boards
+from eduboard.registry.boards import viewer_boards
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel
 from eduboard.registry.models import Enrolment, Institution
 from eduboard.registry.rules import WITHOUT_DESTINATION
@@ -43,31 +43,12 @@ def rules_by_board(boards: set[int] | None) -> dict[int, dict[str, int | None]]:
     return found
 
 
-def rules(board: Board | int | None = None) -> dict[str, int | None]:
-    """One board's active rules' codes and thresholds (`rules_by_board`; None: the deployment's first board)."""
-    if board is None:
-        board = Board.objects.order_by("pk").values_list("pk", flat=True).first()
-    board_id = board.pk if isinstance(board, Board) else board
-    if board_id is None:  # no board yet: the defaults
-        return dict(DEFAULT_THRESHOLDS)
-    return rules_by_board({board_id})[board_id]
-
-
 def _rules_in_play(visible_to: Viewer, institution: Institution | None) -> dict[int, dict[str, int | None]]:
-    """The rules of each board whose institutions a risk figure reads: the institution's board, or the viewer's."""
+    """The rules of each board whose institutions a risk figure reads: the institution's board, or the viewer's
+    (the defaults under the key 0 before any board exists)."""
     if institution is not None:
         return rules_by_board({institution.board_id})
-    found = rules_by_board(viewer_boards(visible_to))
-    return found or {0: rules()}  # no board yet: the defaults
-
-
-def _by_board(
-    pairs: set[tuple[int, int]], code: str, rules_of: dict[int, dict[str, int | None]], board_of: dict[int, int]
-) -> set[tuple[int, int]]:
-    """The (learner, institution) pairs whose institution's board uses the rule `code`."""
-    if len(rules_of) == 1:
-        return pairs if code in next(iter(rules_of.values())) else set()
-    return {(learner, where) for learner, where in pairs if code in rules_of.get(board_of.get(where, 0), {})}
+    return rules_by_board(viewer_boards(visible_to)) or {0: dict(DEFAULT_THRESHOLDS)}
 
 
 def _enrolments(visible_to: Viewer, institution: Institution | None) -> Any:
@@ -102,18 +83,29 @@ def risk_pairs(
     found: dict[str, set[tuple[int, int]]] = {code: set() for code in DEFAULT_THRESHOLDS if code in active}
     if year is None:
         return found
-    several = len(rules_of) > 1
+    # One board's rules: every institution's; with several, each institution's board's (one query for which).
+    only = next(iter(rules_of.values())) if len(rules_of) == 1 else None
     board_of: dict[int, int] = (
-        dict(Institution.objects.filter(board_id__in=rules_of).values_list("pk", "board_id")) if several else {}
+        {}
+        if only is not None
+        else dict(Institution.objects.filter(board_id__in=rules_of).values_list("pk", "board_id"))
     )
+
+    def rules_at(where: int) -> dict[str, int | None]:
+        """The rules of the board of the institution `where`."""
+        return only if only is not None else rules_of.get(board_of.get(where, 0), {})
 
     def least(code: str) -> int:
         return min((own[code] or 0) for own in rules_of.values() if code in own)
 
     def reaches(code: str, where: int, count: int) -> bool:
         """Whether `count` reaches the threshold of `code` of the board of the institution `where`."""
-        own = rules_of.get(board_of.get(where, 0), {}) if several else next(iter(rules_of.values()))
+        own = rules_at(where)
         return code in own and count >= (own[code] or 0)
+
+    def used(code: str, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+        """The (learner, institution) pairs whose institution's board uses the rule `code`."""
+        return {(learner, where) for learner, where in pairs if code in rules_at(where)}
 
     scope = {"institution": institution} if institution is not None else {}
     if RuleCode.UNEXCUSED_ABSENCES in active:
@@ -158,14 +150,12 @@ def risk_pairs(
             .order_by()
             .values_list("learner_id", "group__grade")
         )
-        found[RuleCode.REPEATING] = _by_board(
-            {(learner, where) for learner, grade, where in now if (learner, grade) in before},
-            RuleCode.REPEATING,
-            rules_of,
-            board_of,
+        found[RuleCode.REPEATING] = used(
+            RuleCode.REPEATING, {(learner, where) for learner, grade, where in now if (learner, grade) in before}
         )
     if RuleCode.LEFT_WITHOUT_DESTINATION in active:
-        found[RuleCode.LEFT_WITHOUT_DESTINATION] = _by_board(
+        found[RuleCode.LEFT_WITHOUT_DESTINATION] = used(
+            RuleCode.LEFT_WITHOUT_DESTINATION,
             {
                 (learner, where)
                 for learner, (reason, where, destination) in school_leavings(
@@ -173,9 +163,6 @@ def risk_pairs(
                 ).items()
                 if reason in WITHOUT_DESTINATION and not destination
             },
-            RuleCode.LEFT_WITHOUT_DESTINATION,
-            rules_of,
-            board_of,
         )
     return found
 

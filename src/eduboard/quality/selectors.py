@@ -511,13 +511,13 @@ def self_assessments_late(*, visible_to: Viewer, school_year: SchoolYear, today:
     that date has passed (`today` after it): each with its self-assessment's status and submission, if any. The due
     date is the institution's board's (`self_assessment_due_on`)."""
     first_due = self_assessment_due_on(school_year, board_for(visible_to))
-    expected = [
-        institution
+    due_of = {
+        institution: self_assessment_due_on(school_year, institution.board)
         for institution in institutions_expected_to_self_assess(visible_to=visible_to, on=first_due).select_related(
             "board"
         )
-        if today > self_assessment_due_on(school_year, institution.board)
-    ]
+    }
+    expected = [institution for institution, due in due_of.items() if today > due]
     stored = {
         row["institution"]: row
         for row in SelfAssessment.objects.filter(school_year=school_year, institution__in=expected).values(
@@ -528,9 +528,7 @@ def self_assessments_late(*, visible_to: Viewer, school_year: SchoolYear, today:
     for institution in expected:
         row = stored.get(institution.pk)
         submitted = row["submitted_at"] if row else None
-        if submitted is not None and timezone.localdate(submitted) <= self_assessment_due_on(
-            school_year, institution.board
-        ):
+        if submitted is not None and timezone.localdate(submitted) <= due_of[institution]:
             continue
         late.append(
             {
