@@ -16,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer, WholeCity
@@ -25,6 +25,7 @@ from eduboard.finance.models import CostRate
 from eduboard.registry.boards import viewer_boards
 from eduboard.registry.choices import GroupKind
 from eduboard.registry.models import Enrolment
+from eduboard.registry.selectors import CROSSING_BOARDS
 
 LEVELS = list(SettlementLevel.values)
 
@@ -60,14 +61,11 @@ def board_settlements(*, date_from: date, date_to: date, visible_to: Viewer) -> 
     """Each pair of boards with learners of one learning in the other's institutions: learner-months by level and
     the amount, for the pairs the viewer's boards are a side of. One query per month and one for the rates."""
     mine = _viewer_boards(visible_to)
-    crossing = Q(learner__declared_municipality__board__isnull=False) & ~Q(
-        learner__declared_municipality__board=F("group__institution__board")
-    )
     months: dict[tuple[str, str, str, str, int], int] = defaultdict(int)
     for day in month_starts(date_from, date_to):
         rows = (
             Enrolment.objects.holding_on(day)
-            .filter(crossing, group__programme__level__in=LEVELS)
+            .filter(CROSSING_BOARDS, group__programme__level__in=LEVELS)
             .values_list(
                 "group__institution__board__code",
                 "learner__declared_municipality__board__code",

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import BooleanField, Case, CharField, Count, ExpressionWrapper, Max, Q, QuerySet, Sum, Value, When
 
@@ -694,7 +694,7 @@ def _placement(enrolment: Enrolment) -> Placement:
         special_needs=group.programme.special_needs != SpecialNeeds.NONE,
         large_family=learner.large_family_card,
         ukrainian_civilian=learner.ukrainian_civilian,
-        declared_in_city=bool(getattr(enrolment, "resident", False)),
+        declared_in_city=bool(cast(Any, enrolment).resident),  # annotated by `meal_compensation` (RESIDENT)
     )
 
 

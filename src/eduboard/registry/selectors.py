@@ -30,7 +30,7 @@ from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer, institution_scope, scoped, sees_whole_city
-from eduboard.registry.boards import Board, several_boards, viewer_boards
+from eduboard.registry.boards import several_boards, viewer_boards
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import (
     Enrolment,
@@ -133,6 +133,11 @@ OTHER_MUNICIPALITY = Q(learner__declared_municipality__isnull=False) & ~_AT_HOME
 # An enrolment of a learner declared in the municipality of the board their institution belongs to (the board's
 # resident there; a learner with no declaration is neither).
 RESIDENT = Q(learner__declared_municipality__isnull=False) & _AT_HOME
+# An enrolment of a resident of one board of the deployment in another board's institution: the board of the
+# learner's municipality pays the institution's board (finance.board_settlements, residents_learning_elsewhere).
+CROSSING_BOARDS = Q(learner__declared_municipality__board__isnull=False) & ~Q(
+    learner__declared_municipality__board=F("group__institution__board")
+)
 
 
 def group_figures(*, as_of: date, visible_to: Viewer) -> list[GroupFigures]:
@@ -354,8 +359,8 @@ def residents_learning_elsewhere(*, as_of: date, visible_to: Viewer) -> dict[str
     """Residents of the viewer's boards learning in other municipalities, by level, in the reporting year of
     `as_of`: those learning in another board's institutions on this deployment counted from the enrolments holding
     on the reporting day (the learners that board counts as from other municipalities: the same figure on both
-    sides), and those learning in municipalities not on the deployment as those reported them (typed counts of
-    the viewer's boards). A fixed number of queries: one for the counts, one a board on a deployment of several."""
+    sides, `CROSSING_BOARDS`), and those learning in municipalities not on the deployment as those reported them
+    (typed counts of the viewer's boards). Two queries at most."""
     year = reporting_school_year(as_of=as_of)
     result = dict.fromkeys(LEVELS, 0)
     if year is None:
@@ -367,23 +372,16 @@ def residents_learning_elsewhere(*, as_of: date, visible_to: Viewer) -> dict[str
         result[level] += learners
     if not several_boards():
         return result
+    crossing = Enrolment.objects.holding_on(reporting_day(as_of=as_of), school_year=year).filter(
+        CROSSING_BOARDS, group__programme__level__in=LEVELS
+    )
     mine = viewer_boards(visible_to)
-    boards = Board.objects.select_related("municipality")
-    day = reporting_day(as_of=as_of)
-    for board in boards if mine is None else boards.filter(pk__in=mine):
-        resident = Q(learner__declared_municipality=board.municipality_id) if board.municipality_id else Q(pk__in=[])
-        if board.municipality is None or board.municipality.is_home:
-            resident |= Q(learner__declared_municipality__is_home=True)
-        rows = (
-            Enrolment.objects.holding_on(day, school_year=year)
-            .filter(resident, group__programme__level__in=LEVELS)
-            .exclude(group__institution__board=board)
-            .values_list("group__programme__level")
-            .annotate(n=Count("learner", distinct=True))
-            .order_by()
-        )
-        for level, count in rows:
-            result[level] += count
+    if mine is not None:
+        crossing = crossing.filter(learner__declared_municipality__board__in=mine)
+    for level, count in (
+        crossing.values_list("group__programme__level").annotate(n=Count("learner", distinct=True)).order_by()
+    ):
+        result[level] += count
     return result
 
 
