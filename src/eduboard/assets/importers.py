@@ -30,8 +30,7 @@ from eduboard.core.imports import (
     parse_required,
     parse_text,
 )
-from eduboard.finance.importers import parse_amount
-from eduboard.finance.models import FundingSource
+from eduboard.finance.importers import SourcesByBoard, parse_amount
 from eduboard.people.models import StaffMember
 from eduboard.registry.models import Institution, Learner
 from eduboard.registry.validators import normalise_personal_code
@@ -45,11 +44,7 @@ class AssetsImporter(ScopedImporter):
     def prepare(self) -> None:
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
         self.board_of = dict(Institution.objects.values_list("pk", "board_id"))
-        # A funding source is its board's: the row's institution's board's is looked up (`source_id`).
-        self.sources = {
-            (board, code): pk
-            for board, code, pk in FundingSource.objects.editable_by(self.viewer).values_list("board_id", "code", "pk")
-        }
+        self.sources = SourcesByBoard(self.viewer)  # the row's institution's board's sources (`source_id`)
         self.board_id: int | None = None
         self.kinds = dict(AssetKind.objects.values_list("code", "pk"))
 
@@ -67,14 +62,7 @@ class AssetsImporter(ScopedImporter):
         code = values.get("funding_source", "").strip()
         if not code:
             return None
-        board = self.board_id or 0
-        if (board, code) not in self.sources:
-            allowed = sorted(known for where, known in self.sources if where == board)
-            raise RowProblem(
-                "funding_source",
-                _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(allowed)},
-            )
-        return self.sources[(board, code)]
+        return self.sources.source_id(self.board_id, code, "funding_source")
 
 
 @dataclass(frozen=True)

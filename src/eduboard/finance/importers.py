@@ -26,9 +26,10 @@ from eduboard.core.imports import (
     parse_required,
     parse_text,
 )
+from eduboard.core.scope import Viewer
 from eduboard.finance.choices import CostKind, Purpose
 from eduboard.finance.models import Allocation, CostRate, Expenditure, FundingSource, InstitutionSet
-from eduboard.registry.board_data import only_board
+from eduboard.registry.board_data import new_row_board_or_problem
 from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 
@@ -49,6 +50,27 @@ def parse_amount(values: dict[str, str], column: str, *, positive: bool = False)
     return amount
 
 
+class SourcesByBoard:
+    """The funding sources a file's rows may name: a source is its board's, so a row names one of the board of its
+    institution, by code (the viewer's boards' sources only)."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        self.ids: dict[tuple[int, str], int] = {
+            (board, code): pk
+            for board, code, pk in FundingSource.objects.editable_by(viewer).values_list("board_id", "code", "pk")
+        }
+
+    def source_id(self, board_id: int | None, code: str, column: str) -> int:
+        """The id of the source `code` of the board `board_id`, or a problem in `column` naming the board's codes."""
+        found = self.ids.get((board_id or 0, code))
+        if found is None:
+            allowed = sorted(known for board, known in self.ids if board == board_id)
+            raise RowProblem(
+                column, _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(allowed)}
+            )
+        return found
+
+
 class FinanceImporter(ScopedImporter):
     """Looks institutions, groups of institutions and funding sources up once per pass."""
 
@@ -66,10 +88,7 @@ class FinanceImporter(ScopedImporter):
             "institutionset_id", "institution_id"
         ):
             self.set_members.setdefault(set_id, set()).add(institution_id)
-        self.sources: dict[tuple[int, str], int] = {
-            (board, code): pk
-            for board, code, pk in FundingSource.objects.editable_by(self.viewer).values_list("board_id", "code", "pk")
-        }
+        self.sources = SourcesByBoard(self.viewer)
 
     def recipient(self, values: dict[str, str]) -> tuple[int | None, int | None]:
         """(institution id, group id) from a registration number or a group's name; `self.board_id` is the board
@@ -96,15 +115,7 @@ class FinanceImporter(ScopedImporter):
 
     def source_id(self, values: dict[str, str]) -> int:
         """The funding source with the row's code, of the board of the row's institution (read by `recipient`)."""
-        code = values.get("source", "")
-        board: int = getattr(self, "board_id", None) or 0
-        if (board, code) not in self.sources:
-            allowed = sorted(known for where, known in self.sources if where == board)
-            raise RowProblem(
-                "source",
-                _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(allowed)},
-            )
-        return self.sources[(board, code)]
+        return self.sources.source_id(getattr(self, "board_id", None), values.get("source", ""), "source")
 
     def year(self, values: dict[str, str]) -> int:
         year = parse_int(values, "year", minimum=2000, maximum=2100)
@@ -345,20 +356,21 @@ class CostRateImporter(FinanceImporter):
     def prepare(self) -> None:
         super().prepare()
         self.boards = dict(Board.objects.editable_by(self.viewer).values_list("code", "pk"))
-        only = only_board(self.viewer)
-        self.only_board_id = only.pk if only is not None else None
+        self.default_board, self.board_problem = new_row_board_or_problem(self.viewer)
 
     def parse(self, values: dict[str, str]) -> CostRateRow:
         code = values.get("board", "").strip()
-        board_id = self.boards.get(code) if code else self.only_board_id
-        if board_id is None:
+        if not code:
+            if self.default_board is None:
+                raise RowProblem("board", self.board_problem)
+            board_id = self.default_board.pk
+        elif code not in self.boards:
             raise RowProblem(
                 "board",
-                _("name the board: one of %s") % "|".join(sorted(self.boards))
-                if not code
-                else _("“%(value)s” is not one of %(allowed)s")
-                % {"value": code, "allowed": "|".join(sorted(self.boards))},
+                _("“%(value)s” is not one of %(allowed)s") % {"value": code, "allowed": "|".join(sorted(self.boards))},
             )
+        else:
+            board_id = self.boards[code]
         return CostRateRow(
             year=self.year(values),
             kind=parse_choice(values, "programme_kind", CostKind.values),

@@ -11,7 +11,6 @@ from datetime import date
 from typing import Any, ClassVar, NamedTuple
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +39,7 @@ from eduboard.core.latvian import key_fields, refresh_keys
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
 from eduboard.core.scope import Viewer, sees_whole_city
+from eduboard.registry.board_data import new_row_board_or_problem
 from eduboard.registry.board_scope import works_for
 from eduboard.registry.boards import Board
 from eduboard.registry.choices import (
@@ -811,11 +811,7 @@ class ResidentsElsewhereImporter(ScopedImporter):
 
     def prepare(self) -> None:
         self.municipalities = municipality_ids()
-        try:  # the counts are the importing board's
-            self.board: Board | None = ResidentsElsewhere.new_row_defaults(self.viewer)["board"]
-            self.board_problem = ""
-        except ValidationError as error:
-            self.board, self.board_problem = None, " ".join(error.messages)
+        self.board, self.board_problem = new_row_board_or_problem(self.viewer)  # the counts are the importing board's
 
     def parse(self, values: dict[str, str]) -> ResidentsRow:
         if self.scope is not None:

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
@@ -34,6 +33,7 @@ from eduboard.core.imports import (
     parse_text,
 )
 from eduboard.core.scope import Viewer
+from eduboard.registry.board_data import new_row_board_or_problem
 from eduboard.registry.models import Institution
 from eduboard.surveys.choices import CHOICE_KINDS, SCALES, Audience, QuestionKind
 from eduboard.surveys.models import Answer, Population, Question, Response, Survey, answer_parts
@@ -67,6 +67,7 @@ class SurveyImporter(ScopedImporter):
         self.surveys = {survey.code: pk for pk, survey in self.survey_rows.items()}
         self.closes_on = {survey.code: survey.closes_on for survey in self.survey_rows.values()}
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
+        self.new_board, self.new_board_problem = new_row_board_or_problem(self.viewer)
 
     def survey_id(self, values: dict[str, str]) -> int:
         code = parse_code(values, "survey")
@@ -129,12 +130,8 @@ class QuestionImporter(SurveyImporter):
     def parse(self, values: dict[str, str]) -> QuestionRow:
         if self.scope is not None:
             raise RowProblem("survey", _("the board writes the surveys' questions"))
-        survey = values.get("survey", "").strip()
-        if survey not in self.surveys and not hasattr(self, "new_board"):
-            try:  # a new survey is the viewer's only board's
-                self.new_board = Survey.new_row_defaults(self.viewer)["board"]
-            except ValidationError as error:
-                raise RowProblem("survey", " ".join(error.messages)) from None
+        if values.get("survey", "").strip() not in self.surveys and self.new_board is None:
+            raise RowProblem("survey", self.new_board_problem)  # a new survey is the viewer's only board's
         kind = parse_choice(values, "kind", QuestionKind.values)
         choices = tuple(answer_parts(values.get("choices", "")))
         if kind in CHOICE_KINDS:
@@ -165,6 +162,7 @@ class QuestionImporter(SurveyImporter):
         for record in records:
             survey_id = self.surveys.get(record.survey)
             if survey_id is None:
+                assert self.new_board is not None  # noqa: S101 - parse refused a new survey without its board
                 survey_id = Survey.objects.create(board=self.new_board, code=record.survey, title_lv=record.survey).pk
                 self.surveys[record.survey] = survey_id
             values: dict[str, Any] = {
