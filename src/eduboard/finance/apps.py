@@ -1,5 +1,3 @@
-from typing import Any
-
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -37,9 +35,10 @@ class FinanceConfig(AppConfig):
         auditlog.register(InstitutionSet, m2m_fields={"members"})
         register_importers("finance", IMPORTERS)
 
+        from eduboard.finance.sources import ensure_standard_sources
         from eduboard.registry.board_data import on_new_board
 
-        on_new_board(standard_sources_of_new_board)
+        on_new_board(ensure_standard_sources)  # a new board's funding sources: the standard ones
         register_importers(
             "reference",
             {
@@ -51,10 +50,3 @@ class FinanceConfig(AppConfig):
                 )
             },
         )
-
-
-def standard_sources_of_new_board(*, board: Any) -> None:
-    """A new board's funding sources: the standard ones (`finance.sources.STANDARD_SOURCES`)."""
-    from eduboard.finance.sources import ensure_standard_sources
-
-    ensure_standard_sources(board=board)

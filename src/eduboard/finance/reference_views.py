@@ -3,6 +3,9 @@ learner, which its administrator adds and changes here (the API and the import f
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
@@ -36,35 +39,54 @@ def reference_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@permission_required("finance.add_fundingsource", raise_exception=True)
-def source_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Add a funding source, or change one (a stale edit is refused, what was typed is kept)."""
-    source = scoped_object(request, FundingSource, editing=True, pk=pk) if pk else None
-    form = FundingSourceForm(request.POST or None, instance=source, viewer=request.user)
+def _edit(
+    request: HttpRequest,
+    *,
+    model: type[FundingSource | CostRate],
+    form_class: type[FundingSourceForm | CostRateForm],
+    pk: int | None,
+    save: Callable[[Any, int | None], object],
+    saved: str,
+    new_title: str,
+) -> HttpResponse:
+    """Add a row of the board's list, or change one of the viewer's boards' (a stale edit is refused, what was typed
+    is kept)."""
+    row = scoped_object(request, model, editing=True, pk=pk) if pk else None
+    form = form_class(request.POST or None, instance=row, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            services.funding_source_save(source=form.save(commit=False), expected_version=form.edited_version())
+            save(form.save(commit=False), form.edited_version())
         except ValidationError as error:
             form.add_save_error(error)
         else:
-            messages.success(request, _("The funding source was saved."))
+            messages.success(request, saved)
             return redirect("finance:reference")
-    title = str(source) if source else _("New funding source")
-    return render(request, "finance/reference_form.html", {"form": form, "title": title})
+    return render(request, "finance/reference_form.html", {"form": form, "title": str(row) if row else new_title})
+
+
+@permission_required("finance.add_fundingsource", raise_exception=True)
+def source_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add a funding source, or change one."""
+    return _edit(
+        request,
+        model=FundingSource,
+        form_class=FundingSourceForm,
+        pk=pk,
+        save=lambda source, version: services.funding_source_save(source=source, expected_version=version),
+        saved=_("The funding source was saved."),
+        new_title=_("New funding source"),
+    )
 
 
 @permission_required("finance.add_costrate", raise_exception=True)
 def cost_edit_view(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    """Add an approved cost per learner, or change one (a stale edit is refused, what was typed is kept)."""
-    rate = scoped_object(request, CostRate, editing=True, pk=pk) if pk else None
-    form = CostRateForm(request.POST or None, instance=rate, viewer=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cost_rate_save(rate=form.save(commit=False), expected_version=form.edited_version())
-        except ValidationError as error:
-            form.add_save_error(error)
-        else:
-            messages.success(request, _("The approved cost was saved."))
-            return redirect("finance:reference")
-    title = str(rate) if rate else _("New approved cost per learner")
-    return render(request, "finance/reference_form.html", {"form": form, "title": title})
+    """Add an approved cost per learner, or change one."""
+    return _edit(
+        request,
+        model=CostRate,
+        form_class=CostRateForm,
+        pk=pk,
+        save=lambda rate, version: services.cost_rate_save(rate=rate, expected_version=version),
+        saved=_("The approved cost was saved."),
+        new_title=_("New approved cost per learner"),
+    )
