@@ -59,7 +59,7 @@ from eduboard.quality.models import (
     SelfAssessmentEntry,
     UnifiedSchoolStatus,
 )
-from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures, refuse_without
 from eduboard.registry.models import Institution, Programme
 from eduboard.registry.validators import normalise_personal_code
 
@@ -330,8 +330,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
     @action(detail=False, methods=["get"])
     def exams(self, request: Request) -> Response:
         """The city against the nation per sitting, or (with `institution`) the institution against its type."""
-        if not request.user.has_perm("quality.view_examresult") and not getattr(request.user, "is_national", False):
-            raise PermissionDenied
+        refuse_without(request, "quality.view_examresult")
         year = _year(request)
         exam = request.query_params.get("exam") or None
         if exam is not None and exam not in ExamKind.values:
@@ -419,8 +418,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
     def self_assessment(self, request: Request) -> Response:
         """Levels given to each criterion by code, and how many were submitted, are late and are published: the
         same JSON as `manage.py quality_stats self_assessment --year`."""
-        if not request.user.has_perm("quality.view_selfassessment") and not getattr(request.user, "is_national", False):
-            raise PermissionDenied
+        refuse_without(request, "quality.view_selfassessment")
         code = request.query_params.get("year", "")
         school_year = SchoolYear.objects.filter(code=code).first()
         if school_year is None:

@@ -117,12 +117,17 @@ def board_report_viewer(options: dict[str, Any]) -> Viewer:
     return WHOLE_CITY
 
 
-def api_figures(request: Any, compute: Callable[[Viewer], Any], permission: str = "") -> Any:
-    """`figures_for` the signed-in user of an API request and its `?board=`: refused without `permission` (the
-    ministry reads every family's figures without any); an unknown board is a 404 that says which boards there
-    are."""
+def refuse_without(request: Any, permission: str) -> None:
+    """Refuse (403) an API request for a stats family whose user lacks `permission`; the ministry reads every
+    family's figures without any."""
     if permission and not is_national(request.user) and not request.user.has_perm(permission):
         raise ApiPermissionDenied
+
+
+def api_figures(request: Any, compute: Callable[[Viewer], Any], permission: str = "") -> Any:
+    """`figures_for` the signed-in user of an API request and its `?board=`: refused without `permission`
+    (`refuse_without`); an unknown board is a 404 that says which boards there are."""
+    refuse_without(request, permission)
     try:
         return figures_for(request.user, request.query_params.get("board"), compute)
     except ValidationError as error:  # no such board: the figures asked for do not exist

@@ -28,7 +28,7 @@ from typing import Any
 
 from django.utils.translation import gettext
 
-from eduboard.core.numbers import CENT, percent
+from eduboard.core.numbers import CENT
 from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer
 from eduboard.core.translated import current_language
 from eduboard.finance.choices import CostKind
@@ -40,7 +40,7 @@ from eduboard.registry.board_scope import withheld
 from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_stats
-from eduboard.surveys.selectors import board_survey, response_rate
+from eduboard.surveys.selectors import board_survey, combined_response_rate, response_rate
 
 #: Board roles that open the comparison, for the boards they work for; the ministry and superusers see every board.
 #: The cost kinds compared (key of the row, kind).
@@ -115,32 +115,13 @@ def _figures(*, as_of: date, viewer: Viewer, years: dict[str, int | None]) -> di
     return figures
 
 
-def _survey_figures(board: Board, *, as_of: date, viewer: Viewer) -> dict[str, Any]:
-    """The board's survey of the date: its code, its responses, its audiences' sizes and the rate (%)."""
-    survey = board_survey(board=board, as_of=as_of)
-    if survey is None:
-        return {"survey": "", "survey_responses": None, "survey_population": None, "survey_response_rate": None}
-    rate = response_rate(survey=survey, visible_to=viewer)
+def _survey_columns(survey: str, rate: dict[str, Any]) -> dict[str, Any]:
+    """A row's survey columns: the survey's code and its `response_rate` (or the boards' together)."""
     return {
-        "survey": survey.code,
+        "survey": survey,
         "survey_responses": rate["responses"],
         "survey_population": rate["population"],
         "survey_response_rate": rate["percent"],
-    }
-
-
-def _surveys_total(rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The boards' surveys together: their responses over their audiences' sizes (each counted as its board's
-    rate counts it)."""
-    counted = [row for row in rows if row["survey_responses"] is not None and row["survey_population"]]
-    responses = sum(row["survey_responses"] for row in counted)
-    population = sum(row["survey_population"] for row in counted)
-    capped = sum(min(row["survey_responses"], row["survey_population"]) for row in counted)
-    return {
-        "survey": "",
-        "survey_responses": responses if counted else None,
-        "survey_population": population if counted else None,
-        "survey_response_rate": percent(capped, population) if population else None,
     }
 
 
@@ -166,8 +147,11 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
     year_keys = {f"{key}_year": years[key] for key, _exam in EXAMS}
     language = current_language()
     rows = []
+    rates = []
     for board in boards:
         viewer = Narrowed(WHOLE_CITY, institutions[board.pk], board_id=board.pk)
+        survey = board_survey(board=board, as_of=as_of)
+        rates.append(response_rate(survey=survey, visible_to=viewer) if survey else combined_response_rate([]))
         rows.append(
             {
                 "code": board.code,
@@ -175,7 +159,7 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
                 "is_total": False,
                 **year_keys,
                 **_figures(as_of=as_of, viewer=viewer, years=years),
-                **_survey_figures(board, as_of=as_of, viewer=viewer),
+                **_survey_columns(survey.code if survey else "", rates[-1]),
             }
         )
     whole: Viewer = WHOLE_CITY
@@ -188,7 +172,7 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
             "is_total": True,
             **year_keys,
             **_figures(as_of=as_of, viewer=whole, years=years),
-            **_surveys_total(rows),
+            **_survey_columns("", combined_response_rate(rates)),
         }
     )
     return [dict(withheld(row)) for row in rows]

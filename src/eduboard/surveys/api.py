@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.decorators import api_view, permission_classes
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from eduboard.core.views import scoped_rows
-from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures, figures_viewer
+from eduboard.registry.board_scope import BOARD_PARAMETER, api_figures, figures_viewer, refuse_without
 from eduboard.registry.models import Institution
 from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_by_code, survey_figures
@@ -35,8 +35,7 @@ from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_by_code, surve
 def survey_stats_view(request: Request, code: str) -> Response:
     """A survey's response rates and the share of each answer per question and audience, scoped to the caller;
     a cut with fewer than 5 answers is null."""
-    if not request.user.has_perm("surveys.view_survey") and not getattr(request.user, "is_national", False):
-        raise PermissionDenied
+    refuse_without(request, "surveys.view_survey")
     try:
         chooser = figures_viewer(request.user, request.query_params.get("board"))
     except DjangoValidationError as error:  # an unknown board: 404, as every stats API answers it

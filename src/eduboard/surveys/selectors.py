@@ -135,18 +135,39 @@ def _counted_and_asked(
 
 def response_rate(*, survey: Survey, visible_to: Viewer) -> dict[str, Any]:
     """The survey's response rate over all its audiences in the viewer's institutions: `responses` (finished),
-    `population` (the audiences' sizes where they were asked, as `survey_figures` counts them) and `percent`
-    (each response counted against at most its audience's size, 2 decimals); None for all three with fewer than
-    MIN_ANSWERS responses."""
+    `population` (the audiences' sizes where they were asked, as `survey_figures` counts them), `counted` (each
+    audience's responses up to its size) and `percent` (`counted` of `population`, 2 decimals); None for all four
+    with fewer than MIN_ANSWERS responses."""
     institutions = _institutions(visible_to, None, None)
     responses = Response.objects.filter(survey=survey, finished=True, institution__in=institutions)
     audiences, counted, population = _counted_and_asked(survey, institutions, responses)
     total = sum(counted.get(audience, 0) for audience in audiences)
     if total < MIN_ANSWERS:
-        return {"responses": None, "population": None, "percent": None}
-    whole = sum(population.get(audience, 0) for audience in audiences)
+        return dict.fromkeys(("responses", "population", "counted", "percent"))
     capped = sum(min(counted.get(audience, 0), population.get(audience, 0)) for audience in audiences)
-    return {"responses": total, "population": whole or None, "percent": percent(capped, whole) if whole else None}
+    return _rate(total, capped, sum(population.get(audience, 0) for audience in audiences))
+
+
+def combined_response_rate(rates: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """Several surveys' `response_rate`s together (each board asks its own): their responses, counted responses
+    and sizes added, those withheld under MIN_ANSWERS left out; None for all four when none is left."""
+    shown = [rate for rate in rates if rate["responses"] is not None]
+    if not shown:
+        return dict.fromkeys(("responses", "population", "counted", "percent"))
+    return _rate(
+        sum(rate["responses"] for rate in shown),
+        sum(rate["counted"] for rate in shown),
+        sum(rate["population"] or 0 for rate in shown),
+    )
+
+
+def _rate(responses: int, counted: int, population: int) -> dict[str, Any]:
+    return {
+        "responses": responses,
+        "population": population or None,
+        "counted": counted,
+        "percent": percent(counted, population) if population else None,
+    }
 
 
 def board_survey(*, board: Board, as_of: date) -> Survey | None:
