@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import migrations
+from django.db import migrations, models
 
 
 def replace_field_index(app_label: str, model_name: str, field_name: str, index_name: str) -> migrations.RunPython:
@@ -64,29 +64,48 @@ _BOARD_NAME_SETTINGS = {
 }
 
 
+def first_board(apps: Any) -> Any:
+    """The deployment's first board as a migration sees it (historical models): the first there is, else one made
+    from the settings' names, the code BOARD_CODE and the home municipality."""
+    from django.conf import settings
+
+    board_model = apps.get_model("registry", "Board")
+    board = board_model.objects.order_by("pk").first()
+    if board is None:
+        home = apps.get_model("registry", "Municipality").objects.filter(is_home=True).order_by("pk").first()
+        values = {
+            f"{field}{suffix}": str(getattr(settings, f"{setting}{suffix.upper()}", "") or "")
+            for field, setting in _BOARD_NAME_SETTINGS.items()
+            for suffix in ("", "_en", "_ru")
+        }
+        code = (getattr(settings, "BOARD_CODE", "") or "daugavpils").lower()
+        board = board_model.objects.create(code=code, municipality=home, **values)
+    return board
+
+
 def give_rows_a_board(app_label: str, *model_names: str) -> migrations.RunPython:
     """Reference data that becomes a board's (issue 41): every existing row of the models named becomes the first
-    board's; when rows exist and no board does yet, the first board is made from the settings' names, the code
-    BOARD_CODE and the home municipality (as registry 0015 makes it). Backwards: nothing to undo."""
+    board's (`first_board`, made when rows exist and no board does yet). Backwards: nothing to undo."""
 
     def forwards(apps: Any, schema_editor: Any) -> None:
-        from django.conf import settings
-
         models = [apps.get_model(app_label, name) for name in model_names]
         if not any(model.objects.exists() for model in models):
             return
-        board_model = apps.get_model("registry", "Board")
-        board = board_model.objects.order_by("pk").first()
-        if board is None:
-            home = apps.get_model("registry", "Municipality").objects.filter(is_home=True).order_by("pk").first()
-            values = {
-                f"{field}{suffix}": str(getattr(settings, f"{setting}{suffix.upper()}", "") or "")
-                for field, setting in _BOARD_NAME_SETTINGS.items()
-                for suffix in ("", "_en", "_ru")
-            }
-            code = (getattr(settings, "BOARD_CODE", "") or "daugavpils").lower()
-            board = board_model.objects.create(code=code, municipality=home, **values)
+        board = first_board(apps)
         for model in models:
             model.objects.update(board=board)
 
     return migrations.RunPython(forwards, migrations.RunPython.noop)
+
+
+def board_field(*, null: bool = False) -> models.ForeignKey[Any, Any]:
+    """The `board` of a board's reference data (registry.board_data.BoardData) as its migrations add it: nullable
+    while existing rows are given one, then required."""
+    return models.ForeignKey(
+        null=null,
+        help_text="The board whose data this is.",
+        on_delete=models.CASCADE,
+        related_name="+",
+        to="registry.board",
+        verbose_name="board",
+    )

@@ -4,10 +4,9 @@ funding sources; a code (a name, a year and kind) is unique within a board, no l
 
 from typing import Any
 
-import django.db.models.deletion
 from django.db import migrations, models
 
-from eduboard.core.migration_ops import give_rows_a_board
+from eduboard.core.migration_ops import board_field, give_rows_a_board
 
 STANDARD_SOURCES = [
     ("state", "Valsts budžets"),
@@ -30,54 +29,12 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RemoveConstraint(model_name="costrate", name="cost_rate_unique_year_kind"),
-        migrations.AddField(model_name="cateringcontract", name="board", field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AddField(model_name="costrate", name="board", field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AddField(model_name="fundingsource", name="board", field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AddField(model_name="institutionset", name="board", field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AddField(model_name="mealrule", name="board", field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AddField(model_name="settlementline", name="board", field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
+        migrations.AddField(model_name="cateringcontract", name="board", field=board_field(null=True)),
+        migrations.AddField(model_name="costrate", name="board", field=board_field(null=True)),
+        migrations.AddField(model_name="fundingsource", name="board", field=board_field(null=True)),
+        migrations.AddField(model_name="institutionset", name="board", field=board_field(null=True)),
+        migrations.AddField(model_name="mealrule", name="board", field=board_field(null=True)),
+        migrations.AddField(model_name="settlementline", name="board", field=board_field(null=True)),
         migrations.AlterField(
             model_name="fundingsource",
             name="code",

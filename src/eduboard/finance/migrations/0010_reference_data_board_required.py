@@ -1,62 +1,21 @@
 """Every row of a board's finance reference data belongs to a board, and codes are unique within it (after 0009
 gave every row one; a migration of its own, so PostgreSQL has no pending row checks when the columns change)."""
 
-import django.db.models.deletion
 from django.db import migrations, models
+
+from eduboard.core.migration_ops import board_field
 
 
 class Migration(migrations.Migration):
     dependencies = [("finance", "0009_reference_data_per_board")]
 
     operations = [
-        migrations.AlterField(model_name="cateringcontract", name="board", field=models.ForeignKey(
-                
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AlterField(model_name="costrate", name="board", field=models.ForeignKey(
-                
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AlterField(model_name="fundingsource", name="board", field=models.ForeignKey(
-                
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AlterField(model_name="institutionset", name="board", field=models.ForeignKey(
-                
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AlterField(model_name="mealrule", name="board", field=models.ForeignKey(
-                
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
-        migrations.AlterField(model_name="settlementline", name="board", field=models.ForeignKey(
-                
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            )),
+        migrations.AlterField(model_name="cateringcontract", name="board", field=board_field()),
+        migrations.AlterField(model_name="costrate", name="board", field=board_field()),
+        migrations.AlterField(model_name="fundingsource", name="board", field=board_field()),
+        migrations.AlterField(model_name="institutionset", name="board", field=board_field()),
+        migrations.AlterField(model_name="mealrule", name="board", field=board_field()),
+        migrations.AlterField(model_name="settlementline", name="board", field=board_field()),
         migrations.AddConstraint(
             model_name="costrate",
             constraint=models.UniqueConstraint(fields=("board", "year", "kind"), name="cost_rate_unique_board_year_kind"),

@@ -3,10 +3,9 @@ the default ones, and a code is unique within a board."""
 
 from typing import Any
 
-import django.db.models.deletion
 from django.db import migrations, models
 
-from eduboard.core.migration_ops import give_rows_a_board
+from eduboard.core.migration_ops import board_field, give_rows_a_board
 
 RULES = {"unexcused_absences": 20, "insufficient_grades": 2, "repeating": None, "left_without_destination": None}
 
@@ -25,14 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="riskrule",
             name="board",
-            field=models.ForeignKey(
-                null=True,
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            ),
+            field=board_field(null=True),
         ),
         give_rows_a_board("prevention", "RiskRule"),
         migrations.AlterField(

@@ -1,8 +1,9 @@
 """A risk rule always belongs to a board, and its code is unique within the board (after 0003 gave every rule one;
 a migration of its own, so PostgreSQL has no pending row checks when the column changes)."""
 
-import django.db.models.deletion
 from django.db import migrations, models
+
+from eduboard.core.migration_ops import board_field
 
 
 class Migration(migrations.Migration):
@@ -12,13 +13,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="riskrule",
             name="board",
-            field=models.ForeignKey(
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-                help_text="The board whose data this is.",
-            ),
+            field=board_field(),
         ),
         migrations.AddConstraint(
             model_name="riskrule",

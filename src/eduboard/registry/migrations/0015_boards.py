@@ -3,32 +3,9 @@ names) and the home municipality, and every institution becomes that board's."""
 
 import django.core.validators
 import django.db.models.deletion
-from django.conf import settings
 from django.db import migrations, models
 
-NAME_SETTINGS = {
-    "name": "BOARD_NAME",
-    "name_genitive": "BOARD_NAME_GENITIVE",
-    "council": "COUNCIL_NAME",
-    "council_genitive": "COUNCIL_NAME_GENITIVE",
-}
-
-
-def first_board(apps, schema_editor):
-    Municipality = apps.get_model("registry", "Municipality")
-    Board = apps.get_model("registry", "Board")
-    Institution = apps.get_model("registry", "Institution")
-    if not Institution.objects.exists():
-        return  # a new deployment: the first board is made when its first institution is (Board.for_new_institution)
-    home = Municipality.objects.filter(is_home=True).order_by("pk").first()
-    values = {}
-    for field, setting in NAME_SETTINGS.items():
-        for suffix in ("", "_en", "_ru"):
-            values[f"{field}{suffix}"] = str(getattr(settings, f"{setting}{suffix.upper()}", "") or "")
-    code = (getattr(settings, "BOARD_CODE", "") or "daugavpils").lower()
-    board = Board.objects.create(code=code, municipality=home, **values)
-    Institution.objects.update(board=board)
-
+from eduboard.core.migration_ops import give_rows_a_board
 
 class Migration(migrations.Migration):
     dependencies = [("registry", "0014_name_cases_and_translated_notes")]
@@ -90,7 +67,8 @@ class Migration(migrations.Migration):
                 to="registry.board",
             ),
         ),
-        migrations.RunPython(first_board, migrations.RunPython.noop),
+        # A deployment with institutions: its first board from the settings, every institution that board's.
+        give_rows_a_board("registry", "Institution"),
         migrations.AlterField(
             model_name="institution",
             name="board",

@@ -1,10 +1,9 @@
 """Report editions become their board's (issue 41): the editions there are become the first board's, and an edition's
 number counts within its board's report of a school year."""
 
-import django.db.models.deletion
-from django.db import migrations, models
+from django.db import migrations
 
-from eduboard.core.migration_ops import give_rows_a_board
+from eduboard.core.migration_ops import board_field, give_rows_a_board
 
 
 class Migration(migrations.Migration):
@@ -15,14 +14,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="reportedition",
             name="board",
-            field=models.ForeignKey(
-                null=True,
-                help_text="The board whose data this is.",
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-            ),
+            field=board_field(null=True),
         ),
         give_rows_a_board("reports", "ReportEdition"),
     ]

@@ -1,8 +1,9 @@
 """Every report edition belongs to a board (after 0008 gave every edition one; a migration of its own, so
 PostgreSQL has no pending row checks when the column changes)."""
 
-import django.db.models.deletion
 from django.db import migrations, models
+
+from eduboard.core.migration_ops import board_field
 
 
 class Migration(migrations.Migration):
@@ -12,13 +13,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="reportedition",
             name="board",
-            field=models.ForeignKey(
-                help_text="The board whose data this is.",
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-            ),
+            field=board_field(),
         ),
         migrations.AddConstraint(
             model_name="reportedition",

@@ -1,10 +1,9 @@
 """Surveys become their board's (issue 41): the surveys there are become the first board's, and a survey's code is
 unique within its board."""
 
-import django.db.models.deletion
 from django.db import migrations, models
 
-from eduboard.core.migration_ops import give_rows_a_board
+from eduboard.core.migration_ops import board_field, give_rows_a_board
 
 
 class Migration(migrations.Migration):
@@ -14,14 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="survey",
             name="board",
-            field=models.ForeignKey(
-                null=True,
-                help_text="The board whose data this is.",
-                on_delete=django.db.models.deletion.CASCADE,
-                related_name="+",
-                to="registry.board",
-                verbose_name="board",
-            ),
+            field=board_field(null=True),
         ),
         migrations.AlterField(
             model_name="survey",
