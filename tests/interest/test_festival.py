@@ -31,13 +31,22 @@ COLUMNS = ["festival", "year", "institution", "body", "kind", "collectives", "pa
 
 
 def row(
-    festival: str, year: int, institution: Institution | None, body: str, kind: str, collectives: int, people: int
+    festival: str,
+    year: int,
+    institution: Institution | None,
+    body: str,
+    kind: str,
+    collectives: int,
+    people: int,
+    *,
+    school: bool = False,
 ) -> FestivalParticipation:
     return FestivalParticipation.objects.create(
         festival=festival,
         year=year,
         institution=institution,
         body=body,
+        body_is_institution=school,
         kind=kind,
         collectives=collectives,
         participants=people,
@@ -46,7 +55,8 @@ def row(
 
 def plain_figures(rows: list[FestivalParticipation], year: int, scope: set[int] | None) -> dict[str, Any]:
     """The definition in words, over the rows in memory: the rows of the year in scope (another body's rows are the
-    board's), summed per festival; institutions distinct; per kind, the distinct institutions and bodies."""
+    board's), summed per festival; institutions distinct, a body marked as an education institution among them; per
+    kind, the distinct institutions and bodies."""
     mine = [
         r
         for r in rows
@@ -59,7 +69,12 @@ def plain_figures(rows: list[FestivalParticipation], year: int, scope: set[int] 
         )
         entry["collectives"] += r.collectives
         entry["participants"] += r.participants
-        (entry["ids"].add(r.institution_id) if r.institution_id else entry["bodies"].add(r.body))
+        if r.institution_id:
+            entry["ids"].add(r.institution_id)
+        elif r.body_is_institution:
+            entry["ids"].add(r.body)
+        else:
+            entry["bodies"].add(r.body)
         kind = entry["kinds"].setdefault(r.kind, {"collectives": 0, "participants": 0, "who": set()})
         kind["collectives"] += r.collectives
         kind["participants"] += r.participants
@@ -83,7 +98,16 @@ def world(school_a: Institution, school_b: Institution) -> list[FestivalParticip
         row(FESTIVAL, 2025, school_b, "", CollectiveKind.DANCE_GROUP, 1, 24),
         row(FESTIVAL, 2025, school_a, "", CollectiveKind.SCHOOL_CHOIR, 1, 40),
         row(FESTIVAL, 2025, None, "Daugavpils Vienības nams", CollectiveKind.FOLK_GROUP, 2, 40),
-        row(FESTIVAL, 2025, None, "S. Broka Daugavpils Mūzikas vidusskola", CollectiveKind.GIRLS_CHOIR, 1, 36),
+        row(
+            FESTIVAL,
+            2025,
+            None,
+            "S. Broka Daugavpils Mūzikas vidusskola",
+            CollectiveKind.GIRLS_CHOIR,
+            1,
+            36,
+            school=True,
+        ),
         row("Deju svētki", 2025, school_b, "", CollectiveKind.DANCE_GROUP, 2, 30),
         row(FESTIVAL, 2020, school_a, "", CollectiveKind.DANCE_GROUP, 5, 99),  # another year
     ]
@@ -167,6 +191,43 @@ def test_the_import_saves_a_file_whole_and_again_changes_nothing(tmp_path: Path,
     assert (again.created, again.updated, again.unchanged) == (0, 0, 2)
     found = festival_figures(year=2025, visible_to=WHOLE_CITY)[0]
     assert (found["collectives"], found["participants"], found["bodies"]) == (5, 110, ["Daugavpils Vienības nams"])
+
+
+def test_a_body_marked_as_an_education_institution_is_counted_among_the_institutions(
+    tmp_path: Path, school_a: Institution
+) -> None:
+    """Seed 002: "60 radošie kolektīvi no 11 izglītības iestādēm un Daugavpils Vienības nama": a state music school
+    outside the registry is an education institution, the house of culture another body. The optional column sets
+    the mark; a file without it keeps a stored row's mark; a registry institution cannot carry it."""
+    broka = "S. Broka Daugavpils Mūzikas vidusskola"
+    rows = [
+        [FESTIVAL, "2025", school_a.registration_number, "", "dance_group", "3", "70", ""],
+        [FESTIVAL, "2025", "", broka, "girls_choir", "1", "36", "jā"],
+        [FESTIVAL, "2025", "", "Daugavpils Vienības nams", "folk_group", "2", "40", "no"],
+    ]
+    path = write_file(tmp_path, "csv", "marked", [*COLUMNS, "body_is_institution"], rows)
+    assert FestivalParticipationImporter(viewer=WHOLE_CITY).run(path).created == 3
+    found = festival_figures(year=2025, visible_to=WHOLE_CITY)[0]
+    assert (found["institutions"], found["bodies"]) == (2, ["Daugavpils Vienības nams"])
+    # The same rows in today's columns change nothing: the mark stays.
+    plain = write_file(tmp_path, "csv", "plain", COLUMNS, [r[:-1] for r in rows])
+    again = FestivalParticipationImporter(viewer=WHOLE_CITY).run(plain)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert FestivalParticipation.objects.get(body=broka).body_is_institution is True
+    wrong = write_file(
+        tmp_path, "csv", "wrong", [*COLUMNS, "body_is_institution"],
+        [[FESTIVAL, "2025", school_a.registration_number, "", "mixed_choir", "1", "20", "yes"]],
+    )  # fmt: skip
+    with pytest.raises(ImportFailed) as failed:
+        FestivalParticipationImporter(viewer=WHOLE_CITY).run(wrong)
+    assert any(error.column == "body_is_institution" for error in failed.value.errors)
+    marked = FestivalParticipation(
+        festival=FESTIVAL, year=2025, institution=school_a, body_is_institution=True, kind="other", collectives=1,
+        participants=5,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        services.festival_participation_save(participation=marked, viewer=WHOLE_CITY)
+    assert "body_is_institution" in refused.value.message_dict
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

@@ -64,11 +64,12 @@ def rounded(value: Any, places: int) -> Decimal:
 def test_the_festival_figures_are_the_seeds(content: dict[str, Any]) -> None:
     figures = values(content)
     # "60 radošie kolektīvi no 11 izglītības iestādēm un Daugavpils Vienības nama, 1350 dalībnieki": the 11 are the
-    # registry's 10 and S. Broka's music school, kept as another body beside Vienības nams (docs/reports.md).
+    # registry's 10 and S. Broka's music school, another body marked as an education institution; Vienības nams is
+    # the one other body (docs/reports.md).
     assert figures["interest.festival.collectives"] == 60
     assert figures["interest.festival.participants"] == 1350
-    assert figures["interest.festival.institutions"] == 10
-    assert figures["interest.festival.bodies"] == 2
+    assert figures["interest.festival.institutions"] == 11
+    assert figures["interest.festival.bodies"] == 1
     rows = {row[0]["t"]: row[1:] for row in tables(content)["interest.festival.by_kind"]["rows"]}
     assert rows["dance group"][:2] == [17, 7]  # 17 deju grupas no 7 izglītības iestādēm
     assert rows["mixed choir"][0] == 2  # 2 jauktie kori
@@ -80,14 +81,32 @@ def test_the_festival_figures_are_the_seeds(content: dict[str, Any]) -> None:
 def test_the_festival_is_said_in_words_in_sections_i_3_and_vi(content: dict[str, Any]) -> None:
     for key in ("interest", "decisions"):
         english = " ".join(paragraphs(content, key, "en"))
-        assert "60 creative collectives from 10 institutions and from other bodies" in english
-        assert "Daugavpils Vienības nams" in english and "S. Broka Daugavpils Mūzikas vidusskola" in english
+        assert "60 creative collectives from 11 institutions and from Daugavpils Vienības nams" in english
+        latvian = " ".join(paragraphs(content, key, "lv"))
+        assert "60 radošie kolektīvi no 11 izglītības iestādēm un Daugavpils Vienības nama, 1350 dalībnieki" in latvian
         assert "1350 participants" in english
         assert "17 dance groups from 7 institutions" in english
         assert "1 girls' choir (S. Broka Daugavpils Mūzikas vidusskola)" in english
         assert "1 wind orchestra (Daugavpils Iespēju vidusskola)" in english
     decisions = section(content, "decisions")["blocks"]
     assert decisions[0]["type"] == "narrative"  # the board's text first, then the festival
+
+
+def test_meals_covered_in_full_are_said_with_their_grounds_in_the_schools_part(content: dict[str, Any]) -> None:
+    """Seed 002, I.2 line 89: "Izglītojamie, kuru ēdināšanas izdevumi tiek segti 100% apmērā, tiek noteikti ar
+    pašvaldības saistošajiem noteikumiem par sociālās palīdzības un brīvprātīgo iniciatīvu pabalstiem." The share is
+    the rule's amounts over its price; a rule that names grades is the schools', never the preschools'."""
+    latvian = " ".join(paragraphs(content, "general", "lv"))
+    assert (
+        "Izglītojamie, kuru ēdināšanas izdevumi tiek segti 100 % apmērā, tiek noteikti ar pašvaldības saistošajiem "
+        "noteikumiem par sociālās palīdzības un brīvprātīgo iniciatīvu pabalstiem." in latvian
+    )
+    english = " ".join(paragraphs(content, "general", "en"))
+    assert "covered at 100 % are determined by the municipality's binding regulations on social assistance" in english
+    preschool_rules = [row[1] for row in tables(content)["preschool.meal_rules"]["rows"]]
+    assert preschool_rules and all(grades == "" for grades in preschool_rules)
+    school_rules = [row[1] for row in tables(content)["general.meal_rules"]["rows"]]
+    assert school_rules == ["1–12", "1–4", "5–12"]
 
 
 def test_84_percent_of_bjc_jaunibas_posts_are_permanent(content: dict[str, Any]) -> None:

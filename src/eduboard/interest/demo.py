@@ -342,7 +342,8 @@ FESTIVAL_RU = "XIII Праздник песни и танца школьной �
 
 def _festival(institutions: dict[str, Institution]) -> None:
     """Seed 002's XIII song and dance festival (2025): 60 collectives from 10 institutions of the registry, the
-    S. Broka music school and Daugavpils Vienības nams (neither in the registry), 1350 participants (the split over
+    S. Broka music school (a state school outside the registry, marked as an education institution: the seed's 11th)
+    and Daugavpils Vienības nams (neither in the registry), 1350 participants (the split over
     the institutions and the kinds beyond those the seed names is illustrative). Rows are kept by their natural key."""
     for number, body, kind, collectives, participants in FESTIVAL_ROWS:
         institution = institutions.get(number) if number else None
@@ -359,6 +360,7 @@ def _festival(institutions: dict[str, Institution]) -> None:
                 "participants": participants,
                 "festival_en": FESTIVAL_EN,
                 "festival_ru": FESTIVAL_RU,
+                "body_is_institution": body == BROKA,
             },
         )
 

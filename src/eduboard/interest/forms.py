@@ -116,6 +116,7 @@ class FestivalParticipationForm(ScopedFormMixin, VersionedModelForm):
             "year",
             "institution",
             "body",
+            "body_is_institution",
             "kind",
             "collectives",
             "participants",
@@ -134,6 +135,8 @@ class FestivalParticipationForm(ScopedFormMixin, VersionedModelForm):
         institution, body = data.get("institution"), (data.get("body") or "").strip()
         if institution is not None and body:
             self.add_error("body", _("Choose an institution, or name another body, not both."))
+        elif institution is not None and data.get("body_is_institution"):
+            self.add_error("body_is_institution", _("Only another body can be marked as an education institution."))
         elif institution is None and not body and "institution" not in self.errors:
             self.add_error("institution", _("Choose an institution, or name another body."))
         return data

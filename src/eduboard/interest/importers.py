@@ -3,7 +3,9 @@
 - festival_participation: `festival,year,institution,body,kind,collectives,participants`: per festival, year,
   participant and kind of collective, how many collectives and participants. `institution` is a registration number
   of the registry, or empty with `body` naming another body (Daugavpils Vienības nams): the board's rows. Key:
-  festival (any case), year, institution or body (any case) and kind; a row of a stored key updates it.
+  festival (any case), year, institution or body (any case) and kind; a row of a stored key updates it. The optional
+  `body_is_institution` (yes|no) marks another body as an education institution outside the registry (a state music
+  school): the readiness report counts it among the institutions; a file without the column keeps a row's mark.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from eduboard.core.imports import (
     parse_int,
     parse_required,
     parse_text,
+    parse_yes_no,
 )
 from eduboard.interest.models import CollectiveKind, FestivalParticipation
 from eduboard.registry.models import Institution
@@ -38,15 +41,20 @@ class FestivalRow:
     kind: str
     collectives: int
     participants: int
+    # None where the file has no such column: a stored row keeps its mark.
+    body_is_institution: bool | None
 
 
 class FestivalParticipationImporter(ScopedImporter):
-    """`festival,year,institution,body,kind,collectives,participants`."""
+    """`festival,year,institution,body,kind,collectives,participants[,body_is_institution]`."""
 
     kind = "festival_participation"
     title = gettext_lazy("Festival participation")
     permission = "interest.add_festivalparticipation"
-    columns: ClassVar[list[str]] = ["festival", "year", "institution", "body", "kind", "collectives", "participants"]
+    columns: ClassVar[list[str]] = [
+        "festival", "year", "institution", "body", "kind", "collectives", "participants", "body_is_institution",
+    ]  # fmt: skip
+    optional_columns: ClassVar[frozenset[str]] = frozenset({"body_is_institution"})
     codes: ClassVar[dict[str, StrOrPromise]] = {
         "festival": gettext_lazy("the festival's name, e.g. XIII Latvijas Skolu jaunatnes dziesmu un deju svētki"),
         "year": gettext_lazy("the festival's year, e.g. 2025"),
@@ -55,6 +63,10 @@ class FestivalParticipationImporter(ScopedImporter):
         "kind": "|".join(CollectiveKind.values),
         "collectives": gettext_lazy("collectives of the kind, at least 1"),
         "participants": gettext_lazy("their participants"),
+        "body_is_institution": gettext_lazy(
+            "optional, yes|no: the other body is an education institution outside the registry (e.g. a state music "
+            "school), counted among the institutions; empty: no"
+        ),
     }
     example: ClassVar[list[str]] = [
         "XIII Latvijas Skolu jaunatnes dziesmu un deju svētki",
@@ -64,6 +76,7 @@ class FestivalParticipationImporter(ScopedImporter):
         "dance_group",
         "6",
         "180",
+        "",
     ]
 
     def prepare(self) -> None:
@@ -87,11 +100,16 @@ class FestivalParticipationImporter(ScopedImporter):
             raise RowProblem("institution", _("give an institution's registration number or another body's name"))
         elif self.scope is not None:
             raise RowProblem("body", _("rows of other bodies are the board's"))
+        body_is_institution = (
+            parse_yes_no(values, "body_is_institution", default=False) if "body_is_institution" in values else None
+        )
+        if body_is_institution and institution_id is not None:
+            raise RowProblem("body_is_institution", _("only another body can be marked as an education institution"))
         kind = parse_choice(values, "kind", CollectiveKind.values)
         collectives = parse_int(values, "collectives", minimum=1, maximum=10_000)
         participants = parse_int(values, "participants", minimum=0, maximum=1_000_000)
         assert year is not None and collectives is not None and participants is not None  # noqa: S101 - required
-        return FestivalRow(festival, year, institution_id, body, kind, collectives, participants)
+        return FestivalRow(festival, year, institution_id, body, kind, collectives, participants, body_is_institution)
 
     def key(self, record: FestivalRow) -> Hashable:
         who = record.institution_id if record.institution_id is not None else record.body.casefold()
@@ -110,7 +128,9 @@ class FestivalParticipationImporter(ScopedImporter):
             else:
                 same = same.filter(institution_id=record.institution_id)
             found = same.first()
-            values = {"collectives": record.collectives, "participants": record.participants}
+            values: dict[str, object] = {"collectives": record.collectives, "participants": record.participants}
+            if record.body_is_institution is not None:
+                values["body_is_institution"] = record.body_is_institution
             if found is None:
                 created = FestivalParticipation(
                     festival=record.festival,

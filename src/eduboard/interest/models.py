@@ -60,6 +60,14 @@ class FestivalParticipation(TimeStampedModel):
         blank=True,
         help_text=_("The name of a body that is not an institution of the registry, e.g. Daugavpils Vienības nams."),
     )
+    body_is_institution = models.BooleanField(
+        _("the other body is an education institution"),
+        default=False,
+        help_text=_(
+            "An education institution outside the registry, e.g. a state music school: the report counts it among "
+            "the institutions the collectives come from, not among the other bodies."
+        ),
+    )
     kind = models.CharField(_("kind of collective"), max_length=16, choices=CollectiveKind.choices)
     collectives = models.PositiveIntegerField(_("collectives"), validators=[MinValueValidator(1)])
     participants = models.PositiveIntegerField(_("participants"))
@@ -76,6 +84,11 @@ class FestivalParticipation(TimeStampedModel):
                 condition=(Q(institution__isnull=False) & Q(body="")) | (Q(institution__isnull=True) & ~Q(body="")),
                 name="festival_participation_institution_or_body",
                 violation_error_message=_("Choose an institution, or name another body, not both."),
+            ),
+            models.CheckConstraint(
+                condition=Q(body_is_institution=False) | Q(institution__isnull=True),
+                name="festival_participation_registry_institution_not_flagged",
+                violation_error_message=_("Only another body can be marked as an education institution."),
             ),
             models.CheckConstraint(
                 condition=Q(collectives__gte=1),

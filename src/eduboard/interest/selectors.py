@@ -174,14 +174,15 @@ def festival_figures(*, year: int, visible_to: Viewer) -> list[dict[str, Any]]:
 
     - `festival`, `year`; `festival_names`, the name in each language ({"lv", "en", "ru"}, blank where none);
     - `collectives`, `participants`: the sums of the rows;
-    - `institutions`: distinct institutions of the registry with a row; `bodies`: the other bodies' names, distinct,
-      in Latvian order;
+    - `institutions`: distinct institutions with a row: the registry's, and other bodies marked as education
+      institutions outside it (`body_is_institution`, a state music school); `bodies`: the names of the other
+      bodies not so marked, distinct, in Latvian order;
     - `by_kind`: {kind code: {`collectives`, `participants`, `institutions` (distinct institutions and other bodies
       with a row of the kind), `names` (their names, in Latvian order)}}, in the order of the kinds' codes
       (`CollectiveKind`).
 
-    Seed 002 (XIII Latvijas Skolu jaunatnes dziesmu un deju svētki, 2025): 60 collectives, 1350 participants; dance
-    groups 17 from 7 institutions."""
+    Seed 002 (XIII Latvijas Skolu jaunatnes dziesmu un deju svētki, 2025): 60 collectives from 11 institutions and
+    Daugavpils Vienības nams, 1350 participants; dance groups 17 from 7 institutions."""
     rows = scoped(FestivalParticipation.objects.filter(year=year), visible_to).values_list(
         "festival",
         "festival_en",
@@ -189,12 +190,24 @@ def festival_figures(*, year: int, visible_to: Viewer) -> list[dict[str, Any]]:
         "institution_id",
         "institution__name",
         "body",
+        "body_is_institution",
         "kind",
         "collectives",
         "participants",
     )
     found: dict[str, dict[str, Any]] = {}
-    for festival, english, russian, institution_id, name, body, kind, collectives, participants in rows.order_by():
+    for (
+        festival,
+        english,
+        russian,
+        institution_id,
+        name,
+        body,
+        school,
+        kind,
+        collectives,
+        participants,
+    ) in rows.order_by():
         entry = found.setdefault(
             festival,
             {
@@ -214,6 +227,8 @@ def festival_figures(*, year: int, visible_to: Viewer) -> list[dict[str, Any]]:
         entry["participants"] += participants
         if institution_id is not None:
             entry["_ids"].add(institution_id)
+        elif school:
+            entry["_ids"].add(f"body:{body.casefold()}")
         else:
             entry["_bodies"].add(body)
         of_kind = entry.setdefault("_kinds", {}).setdefault(kind, {"collectives": 0, "participants": 0, "who": {}})

@@ -79,6 +79,11 @@ def festival_participation_save(
             raise ValidationError(
                 {"body": _("Choose an institution, or name another body, not both.")}, code="institution_and_body"
             )
+        if participation.body_is_institution:
+            raise ValidationError(
+                {"body_is_institution": _("Only another body can be marked as an education institution.")},
+                code="registry_institution_flagged",
+            )
         if not Institution.objects.editable_by(viewer).filter(pk=participation.institution_id).exists():
             raise ValidationError(
                 {"institution": _("Choose an institution of your scope.")}, code="foreign_institution"

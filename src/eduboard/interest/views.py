@@ -288,6 +288,7 @@ class FestivalParticipationListView(PermissionRequiredMixin, ScopedListView):
             gettext_lazy("Registration number"), lambda p: p.institution.registration_number if p.institution else ""
         ),
         Column(gettext_lazy("Other body"), lambda p: p.body),
+        Column(gettext_lazy("Education institution outside the registry"), lambda p: p.body_is_institution),
         Column(gettext_lazy("Kind of collective"), lambda p: p.get_kind_display()),
         Column(gettext_lazy("Collectives"), lambda p: p.collectives),
         Column(gettext_lazy("Participants"), lambda p: p.participants),
