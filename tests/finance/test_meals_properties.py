@@ -50,6 +50,7 @@ def rules(draw: st.DrawFn, rule_id: int | None = None) -> RuleSpec:
         special_needs=draw(st.booleans()),
         large_family=draw(st.booleans()),
         ukrainian_civilian=draw(st.booleans()),
+        social_assistance=draw(st.booleans()),
         declared_in_city=draw(st.booleans()),
         requires_contract=draw(st.booleans()),
         valid_from=valid_from,
@@ -74,7 +75,7 @@ def placements_of(draw: st.DrawFn, learner_id: int, first_enrolment_id: int) -> 
     institutions = draw(st.lists(st.integers(1, 6), min_size=count, max_size=count, unique=True))
     flags = {
         name: draw(st.booleans())
-        for name in ("special_needs", "large_family", "ukrainian_civilian", "declared_in_city")
+        for name in ("special_needs", "large_family", "ukrainian_civilian", "social_assistance", "declared_in_city")
     }
     result = []
     for index, institution_id in enumerate(institutions):
@@ -149,7 +150,8 @@ def test_each_share_is_within_a_cent_of_its_exact_value_and_never_negative(rule:
 def test_grades_1_to_4_lunch_of_3_09_is_split_between_state_and_municipality(days: int) -> None:
     lunch = RuleSpec(
         id=1, board_id=1, rank=20, level="basic", grade_from=1, grade_to=4, preparatory_year=False, special_needs=False,
-        large_family=False, ukrainian_civilian=False, declared_in_city=False, requires_contract=False,
+        large_family=False, ukrainian_civilian=False, social_assistance=False, declared_in_city=False,
+        requires_contract=False,
         valid_from=date(2023, 9, 1), valid_until=None, yearly_until=None, price_per_day=Decimal("3.090"),
         state_per_day=Decimal("1.545"), municipal_per_day=Decimal("1.545"),
     )  # fmt: skip
@@ -170,7 +172,8 @@ def test_amounts_are_decimals_never_floats() -> None:
 def _plain_rule(**changes: object) -> RuleSpec:
     base = RuleSpec(
         id=1, board_id=1, rank=1, level="", grade_from=None, grade_to=None, preparatory_year=False, special_needs=False,
-        large_family=False, ukrainian_civilian=False, declared_in_city=False, requires_contract=False,
+        large_family=False, ukrainian_civilian=False, social_assistance=False, declared_in_city=False,
+        requires_contract=False,
         valid_from=date(2023, 9, 1), valid_until=None, yearly_until=None, price_per_day=Decimal("2.500"),
         state_per_day=Decimal(0), municipal_per_day=Decimal("2.500"),
     )  # fmt: skip
@@ -319,7 +322,9 @@ def test_a_rule_pays_only_from_its_first_to_its_last_day(day: date, start: date,
     assert rule_covers_day(dataclasses.replace(rule, yearly_until=(8, 31)), day) == rule_covers_day(rule, day)
 
 
-CONDITIONS = ("preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "declared_in_city")
+CONDITIONS = (
+    "preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "social_assistance", "declared_in_city",
+)  # fmt: skip
 
 
 @EXAMPLES
@@ -352,7 +357,7 @@ def test_grades_5_to_12_rule_needs_a_meal_contract() -> None:
     pupil = Placement(
         enrolment_id=1, learner_id=1, institution_id=1, board_id=1, calendar="schools", enrolled_on=date(2023, 9, 1),
         left_on=None, level="basic", grade=6, preparatory_year=False, special_needs=False, large_family=False,
-        ukrainian_civilian=False, declared_in_city=True,
+        ukrainian_civilian=False, social_assistance=False, declared_in_city=True,
     )  # fmt: skip
     assert not rule_fits(rule, pupil, has_contract=False)
     assert rule_fits(rule, pupil, has_contract=True)

@@ -24,7 +24,7 @@ from eduboard.finance.selectors import (
     settlement_summary,
     utilisation_by_source,
 )
-from eduboard.registry.models import Institution
+from eduboard.registry.models import Institution, Learner
 from tests.finance.world import (
     APPROVED_2024,
     MAY,
@@ -253,6 +253,25 @@ def test_grade_6_pupil_is_compensated_only_with_a_meal_contract_from_its_first_d
         Decimal("0.00"),
         Decimal("15.50"),
     )
+
+
+def test_a_learner_granted_meals_as_social_assistance_is_paid_in_full_by_the_municipality(meals: MealWorld) -> None:
+    """Seed 002, I.2: learners whose meals are covered at 100 % are those the social-assistance regulations name. The
+    rule (rank 5) pays for a marked learner only, without a meal contract, in place of the grade's own rule."""
+    Learner.objects.filter(pk__in=[meals.learners["grade6_no_contract"].pk, meals.learners["grade2"].pk]).update(
+        social_assistance=True
+    )
+    by_learner = lines_by_learner(meal_compensation(institution=meals.base.school, month=MAY))
+    for name in ("Bezlīguma Juris", "Otrā Anna"):
+        (line,) = by_learner[name]
+        assert (line.rule_code, line.days) == ("social_assistance", len(SCHOOL_DAYS))
+        assert (line.total, line.state, line.municipal) == (
+            Decimal("3.09") * len(SCHOOL_DAYS),
+            Decimal("0.00"),
+            Decimal("3.09") * len(SCHOOL_DAYS),
+        )
+    (unmarked,) = by_learner["Sestais Pēteris"]
+    assert unmarked.rule_code == "grades_5_12_cofinancing"
 
 
 def test_a_contract_that_ended_stops_the_compensation_the_day_after(meals: MealWorld) -> None:

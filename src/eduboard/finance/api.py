@@ -199,9 +199,10 @@ class MealRuleSerializer(BoardDataSerializerMixin, ScopedModelSerializer):
         model = MealRule
         fields = [
             "id", "board", "code", "name", "name_en", "name_ru", "rank", "level", "grade_from", "grade_to",
-            "preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "declared_in_city",
+            "preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "social_assistance",
+            "declared_in_city",
             "requires_contract", "valid_from", "valid_until", "yearly_until", "price_per_day", "state_per_day",
-            "municipal_per_day", "version",
+            "municipal_per_day", "grounds", "grounds_en", "grounds_ru", "version",
         ]  # fmt: skip
 
 

@@ -185,6 +185,24 @@ MEAL_RULES: list[dict[str, object]] = [
         "price_per_day": Decimal("1.550"),
         "municipal_per_day": Decimal("1.550"),
     },
+    {
+        # Seed 002, I.2: "Izglītojamie, kuru ēdināšanas izdevumi tiek segti 100% apmērā, tiek noteikti ar pašvaldības
+        # saistošajiem noteikumiem par sociālās palīdzības un brīvprātīgo iniciatīvu pabalstiem." The seed gives no
+        # price for it (demo: the grades 1-4 lunch's) and no learner of the demonstration is marked for it.
+        "code": "social_assistance",
+        "name": "Sociālā palīdzība (1.–12. klase): 100 % pašvaldība",
+        "name_en": "Social assistance (grades 1–12): 100 % municipality",
+        "name_ru": "Социальная помощь (1–12 классы): 100 % самоуправление",
+        "rank": 5,
+        "grade_from": 1,
+        "grade_to": 12,
+        "social_assistance": True,
+        "price_per_day": Decimal("3.090"),
+        "municipal_per_day": Decimal("3.090"),
+        "grounds": "pašvaldības saistošajiem noteikumiem par sociālās palīdzības un brīvprātīgo iniciatīvu pabalstiem",
+        "grounds_en": "the municipality's binding regulations on social assistance and voluntary initiative benefits",
+        "grounds_ru": "обязательными правилами самоуправления о пособиях социальной помощи и добровольных инициатив",
+    },
 ]
 
 # Demo approximations of the days without school meals in 2023/2024 and 2024/2025.

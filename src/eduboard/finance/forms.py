@@ -51,9 +51,11 @@ class MealRuleForm(BoardFieldMixin, VersionedModelForm):
         model = MealRule
         fields = [
             "board", "code", "name", "name_en", "name_ru", "rank", "level", "grade_from", "grade_to",
-            "preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "declared_in_city",
+            "preparatory_year", "special_needs", "large_family", "ukrainian_civilian", "social_assistance",
+            "declared_in_city",
             "requires_contract",
             "valid_from", "valid_until", "yearly_until", "price_per_day", "state_per_day", "municipal_per_day",
+            "grounds", "grounds_en", "grounds_ru",
         ]  # fmt: skip
         widgets = {"valid_from": DATE, "valid_until": DATE}
 

@@ -29,6 +29,7 @@ class RuleSpec:
     special_needs: bool
     large_family: bool
     ukrainian_civilian: bool
+    social_assistance: bool
     declared_in_city: bool
     requires_contract: bool
     valid_from: date
@@ -56,6 +57,7 @@ class Placement:
     special_needs: bool
     large_family: bool
     ukrainian_civilian: bool
+    social_assistance: bool
     declared_in_city: bool  # declared in the municipality of the institution's board (registry.selectors.RESIDENT)
 
     def active_on(self, day: date) -> bool:
@@ -93,6 +95,7 @@ def rule_fits(rule: RuleSpec, placement: Placement, *, has_contract: bool) -> bo
         (rule.special_needs, placement.special_needs),
         (rule.large_family, placement.large_family),
         (rule.ukrainian_civilian, placement.ukrainian_civilian),
+        (rule.social_assistance, placement.social_assistance),
         (rule.declared_in_city, placement.declared_in_city),
         (rule.requires_contract, has_contract),
     )

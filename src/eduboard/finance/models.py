@@ -334,6 +334,13 @@ class MealRule(BoardData, TimeStampedModel, TranslatedText):
     special_needs = models.BooleanField(_("only special-needs programmes"), default=False)
     large_family = models.BooleanField(_("only 3+ family card holders"), default=False)
     ukrainian_civilian = models.BooleanField(_("only Ukrainian civilians"), default=False)
+    social_assistance = models.BooleanField(
+        _("only learners granted meals as social assistance"),
+        default=False,
+        help_text=_(
+            "Learners whose meals the social service grants (the learner's “meals covered as social assistance”)."
+        ),
+    )
     declared_in_city = models.BooleanField(_("only learners declared in the city"), default=False)
     requires_contract = models.BooleanField(_("only with a meal contract"), default=False)
     valid_from = models.DateField(_("valid from"))
@@ -355,6 +362,17 @@ class MealRule(BoardData, TimeStampedModel, TranslatedText):
         decimal_places=3,
         validators=[MinValueValidator(Decimal(0))],
     )
+    grounds = models.CharField(
+        _("grounds"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "What decides who gets the rule, as the report's sentence ends: “Izglītojamie, kuru ēdināšanas izdevumi "
+            "tiek segti 100 % apmērā, tiek noteikti ar …”, e.g. “pašvaldības saistošajiem noteikumiem par sociālās "
+            "palīdzības un brīvprātīgo iniciatīvu pabalstiem”. Empty: the report writes no sentence for the rule."
+        ),
+    )
+    grounds_en, grounds_ru = translations_of(_("grounds"), max_length=300)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = BoardDataQuerySet.as_manager()

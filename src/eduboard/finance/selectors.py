@@ -533,6 +533,7 @@ def meal_rules_in_force(*, as_of: date, board: Board) -> list[dict[str, Any]]:
             "price": rule.price_per_day,
             "state": rule.state_per_day,
             "municipal": rule.municipal_per_day,
+            "grounds": texts_of(rule, "grounds") if rule.grounds else None,  # in each language, for a report
         }
         for rule in rules.order_by("rank", "code")
     ]
@@ -574,6 +575,7 @@ def rule_spec(rule: MealRule) -> RuleSpec:
         special_needs=rule.special_needs,
         large_family=rule.large_family,
         ukrainian_civilian=rule.ukrainian_civilian,
+        social_assistance=rule.social_assistance,
         declared_in_city=rule.declared_in_city,
         requires_contract=rule.requires_contract,
         valid_from=rule.valid_from,
@@ -694,6 +696,7 @@ def _placement(enrolment: Enrolment) -> Placement:
         special_needs=group.programme.special_needs != SpecialNeeds.NONE,
         large_family=learner.large_family_card,
         ukrainian_civilian=learner.ukrainian_civilian,
+        social_assistance=learner.social_assistance,
         declared_in_city=bool(cast(Any, enrolment).resident),  # annotated by `meal_compensation` (RESIDENT)
     )
 

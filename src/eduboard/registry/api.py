@@ -141,7 +141,7 @@ class LearnerSerializer(ScopedModelSerializer):
         model = Learner
         fields = [
             "id", "personal_code", "first_name", "last_name", "birth_date", "declared_municipality",
-            "large_family_card", "ukrainian_civilian", "version",
+            "large_family_card", "ukrainian_civilian", "social_assistance", "version",
         ]  # fmt: skip
 
     def to_representation(self, instance: Learner) -> dict[str, Any]:

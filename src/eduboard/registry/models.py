@@ -517,6 +517,14 @@ class Learner(LatvianKeysMixin, TimeStampedModel):
     )
     large_family_card = models.BooleanField(_("3+ family card"), default=False)
     ukrainian_civilian = models.BooleanField(_("Ukrainian civilian status"), default=False)
+    social_assistance = models.BooleanField(
+        _("meals covered as social assistance"),
+        default=False,
+        help_text=_(
+            "Granted by the municipality's social service under its binding regulations on social assistance: "
+            "the meal rules for such learners apply."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     search_name = LatvianKeyField(sources=["first_name", "last_name"], kind="search", max_length=170)
     sort_name = LatvianKeyField(sources=["last_name", "first_name"])

@@ -790,3 +790,17 @@ def catering(*, part: str, status: str, years: int, total_amount: Any, procedure
         slots["amount"] = V(total_amount, "EUR")
     text = T(template, **slots)
     return paragraph(text)
+
+
+def meal_grounds(*, share: Decimal, grounds: Text) -> Block:
+    """Seed 002, I.2: "Izglītojamie, kuru ēdināšanas izdevumi tiek segti 100% apmērā, tiek noteikti ar pašvaldības
+    saistošajiem noteikumiem par sociālās palīdzības un brīvprātīgo iniciatīvu pabalstiem": a meal rule's share of
+    the price covered (state and municipality together) and what decides who gets it (`MealRule.grounds`, written by
+    the board to end the sentence)."""
+    return paragraph(
+        T(
+            _("The learners whose meals are covered at %(share)s are determined by %(grounds)s."),
+            share=V(number(share), "%"),
+            grounds=grounds,
+        )
+    )

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.core.declension import decline_name
 from eduboard.reports import sentences
 from eduboard.reports.content import NP, L, N, T, Text, V, number
 
@@ -74,12 +75,16 @@ def festival(found: dict[str, Any]) -> list[Block]:
         "year": found["year"],
     }
     if found["bodies"]:
+        # "… no 11 izglītības iestādēm un Daugavpils Vienības nama": the Latvian template names the other bodies in
+        # the genitive (core.declension's suggestion: a body is a name, not an institution with cases of its own).
         total = T(
             _(
-                "In all, %(collectives)s %(institutions)s and from other bodies (%(bodies)s), %(participants)s, are "
-                "preparing for “%(festival)s” (%(year)s)."
+                # xgettext:no-python-format
+                "In all, %(collectives)s %(institutions)s and from %(bodies)s, %(participants)s, are preparing for "
+                "“%(festival)s” (%(year)s)."
             ),
             bodies=list(found["bodies"]),
+            bodies_genitive=[decline_name(body, "genitive") for body in found["bodies"]],
             **params,
         )
     else:

@@ -67,6 +67,25 @@ PART_COST_KINDS = {"preschool": ["preschool_day", "preschool_24h"], "general": [
 PART_MEAL_LEVELS = {"preschool": {"preschool", ""}, "general": {"basic", "secondary", ""}, "interest": set()}
 
 
+def _meal_rule_in_part(rule: dict[str, Any], part: str) -> bool:
+    """A rule of the part's levels; a rule of every level that names grades is the schools' (grades are school
+    grades), one that names none is both parts'."""
+    if rule["level"] not in PART_MEAL_LEVELS[part]:
+        return False
+    return not (part == "preschool" and rule["level"] == "" and rule["grades"])
+
+
+def _meal_grounds(meals: list[dict[str, Any]]) -> list[Block]:
+    """A sentence on each rule with its grounds: the share of the price it covers and what decides who gets it."""
+    blocks = []
+    for rule in meals:
+        if rule["grounds"] is None or not rule["price"]:
+            continue
+        share = ((rule["state"] + rule["municipal"]) * 100 / rule["price"]).quantize(Decimal(1))
+        blocks.append(sentences.meal_grounds(share=share, grounds=L(rule["grounds"])))
+    return blocks
+
+
 def _recipient(use: finance_selectors.AllocationUse) -> Any:
     """An allocation's recipient: the institution or group (a group's name in each language), or how many
     institutions a sum holds."""
@@ -87,10 +106,12 @@ def _purpose(use: finance_selectors.AllocationUse) -> Any:
 def finance_part_blocks(ctx: BuildContext, part: str) -> list[Block]:
     """Allocations and their utilisation, cost per learner per month, and the meal compensation rules of a part."""
     blocks = [*_allocation_blocks(ctx, part), *_cost_blocks(ctx, part)]
-    meals = [rule for rule in ctx.meal_rules if rule["level"] in PART_MEAL_LEVELS[part]]
+    meals = [rule for rule in ctx.meal_rules if _meal_rule_in_part(rule, part)]
     if meals:
         blocks += [heading(T(_("Meal compensation"))), _meal_rules_table(ctx, part, meals)]
     blocks += _catering_blocks(ctx, part)
+    # Seed 002 writes what decides the fully covered meals after the catering contracts.
+    blocks += _meal_grounds(meals)
     if meals:
         blocks.append(narrative(f"{part}.meals", T(_("Meal organisation"))))
     return blocks
