@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A person's own writes read at once; others' figures at most FIGURES_STALE_SECONDS late (core.freshness).
+    "eduboard.core.freshness.FreshnessMiddleware",
     "eduboard.core.middleware.DefaultLanguageMiddleware",
     "eduboard.core.middleware.InputLimitsMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -144,6 +146,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "eduboard.accounts.context_processors.navigation",
+                "eduboard.core.freshness.figures_freshness",
             ],
         },
     },
@@ -395,6 +398,13 @@ CACHES = {
         }
     )
 }
+
+# Figures computed once per change (core.figures_cache, core.freshness): while one process computes an entry, the
+# others serve its previous answer, labelled with its time, for at most FIGURES_STALE_SECONDS, then wait; the lock
+# lasts at most FIGURES_LOCK_SECONDS. A browser that wrote reads its own writes for READ_YOUR_WRITES_SECONDS.
+FIGURES_STALE_SECONDS = float(os.environ.get("FIGURES_STALE_SECONDS", "5"))
+FIGURES_LOCK_SECONDS = int(os.environ.get("FIGURES_LOCK_SECONDS", "30"))
+READ_YOUR_WRITES_SECONDS = int(os.environ.get("READ_YOUR_WRITES_SECONDS", "10"))
 
 # Personal data in bulk: an export with full personal codes of more rows than this asks for the password (and the
 # second factor) again, valid for REAUTH_VALID_SECONDS; a user may make FULL_CODE_EXPORTS_PER_HOUR such exports.

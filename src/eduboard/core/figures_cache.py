@@ -20,6 +20,13 @@ the commit means a reader can only keep figures at least as new as its token. Th
 its own uncommitted writes and never caches them (they may still be rolled back); the figures are computed
 fresh for it until its transaction ends. Tokens are random, never counters, so a restored backup or a test
 database made again cannot meet an entry made for other data.
+
+Computed once per change: an entry is computed by one process at a time (a lock in the cache, `cache.add`, held at
+most `FIGURES_LOCK_SECONDS`). The others that need it meanwhile serve the previous answer of the same figures (the
+entry computed before the change, found through a pointer kept without the tokens), labelled with its time, while
+the computation is younger than `FIGURES_STALE_SECONDS`; after that, or where `core.freshness` says the reader must
+see fresh figures (its own recent writes, a report built by the worker), they wait for the entry (polling every
+50 ms) and compute it themselves only when the lock goes without an entry (the computing process failed).
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import functools
 import hashlib
 import inspect
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -40,6 +48,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.utils import translation
 
+from eduboard.core import freshness
 from eduboard.core.scope import Viewer, institution_scope
 
 #: The areas whose data figures rest on; a table belongs to the area its name starts with (Django names
@@ -88,6 +97,7 @@ def mark_written(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> None
     areas = set(areas) & set(AREAS)
     if not areas:
         return
+    freshness.note_written()
     connection = connections[using]
     if not connection.in_atomic_block:
         renew(areas, using=using)
@@ -282,14 +292,56 @@ def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 ]
             )
             key = "figures:" + hashlib.blake2s(raw.encode(), digest_size=16).hexdigest()
-            found = cache.get(key)
-            if found is not None:
-                return found  # type: ignore[no-any-return]
-            value = function(*args, **kwargs)
-            cache.set(key, value, TIMEOUT)
-            return value
+            # The same figures whatever the tokens: where the previous answer is found.
+            same = hashlib.blake2s(raw.rsplit("|", len(areas))[0].encode(), digest_size=16).hexdigest()
+            return cast(R, once(key, f"figures-latest:{same}", lambda: function(*args, **kwargs)))
 
         wrapper.uncached = function  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
+
+
+_MISSING = object()
+
+
+def _compute_and_keep(key: str, latest: str, compute: Callable[[], Any]) -> Any:
+    value = compute()
+    cache.set(key, value, TIMEOUT)
+    cache.set(latest, (time.time(), key), TIMEOUT)
+    return value
+
+
+def once(key: str, latest: str, compute: Callable[[], Any]) -> Any:
+    """The entry `key`, computed by one process at a time: the lock's holder computes and keeps it (and points
+    `latest` at it); another serves the previous answer `latest` points to while the computation is younger than
+    FIGURES_STALE_SECONDS and `core.freshness` allows one, else waits for the entry."""
+    from django.conf import settings
+
+    found = cache.get(key, _MISSING)
+    if found is not _MISSING:
+        return found
+    lock = f"{key}:computing"
+    if cache.add(lock, time.time(), settings.FIGURES_LOCK_SECONDS):
+        try:
+            return _compute_and_keep(key, latest, compute)
+        finally:
+            cache.delete(lock)
+    if freshness.may_serve_previous():
+        started = cache.get(lock)
+        pointer = cache.get(latest)
+        if started is not None and pointer is not None and time.time() - started <= settings.FIGURES_STALE_SECONDS:
+            computed_at, previous_key = pointer
+            previous = cache.get(previous_key, _MISSING)
+            if previous is not _MISSING:
+                freshness.note_previous_served(computed_at)
+                return previous
+    deadline = time.monotonic() + settings.FIGURES_LOCK_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        found = cache.get(key, _MISSING)
+        if found is not _MISSING:
+            return found
+        if cache.get(lock) is None:  # the computing process gave up (an error): compute here
+            break
+    return _compute_and_keep(key, latest, compute)
