@@ -11,11 +11,10 @@ own), which the centre's per-centre pages (visitor cards) ask for. Everything is
 from __future__ import annotations
 
 import gzip
-import tempfile
+import io
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.db import connection, models
@@ -26,6 +25,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from eduboard.accounts.models import ApiToken, User
 from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
+from eduboard.core import stored_files
 from eduboard.core.models import ImportJob
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
@@ -660,7 +660,6 @@ def build_world() -> World:
     pairs["edition"] = Pair(published, draft)
 
     # per-user rows: the head's own import and API token, and B's head's
-    logs = Path(tempfile.mkdtemp(prefix="matrix-import-"))
     pairs["importjob"] = Pair(
         *(
             ImportJob.objects.create(
@@ -669,7 +668,7 @@ def build_world() -> World:
                 filename="learners.csv",
                 created_by=who,
                 status=ImportJob.Status.DONE,
-                change_log_path=str(change_log_file(logs / f"{number}.changes.csv.gz")),
+                change_log_path=change_log_file(f"imports/matrix-{number}.changes.csv.gz"),
             )
             for number, who in enumerate((users[Role.INSTITUTION_HEAD], head_b))
         )
@@ -728,8 +727,8 @@ def table_counts() -> dict[str, int]:
     return dict(zip(tables, counts, strict=True))
 
 
-def change_log_file(path: Path) -> Path:
-    """An import's change log with one entry (the matrix asks who may read it, not what it says)."""
-    with gzip.open(path, "wt", encoding="utf-8") as handle:
-        handle.write("row,action,object,field,old,new\n2,created,learner,,,\n")
-    return path
+def change_log_file(name: str) -> str:
+    """An import's change log with one entry, kept in the storage as `name` (the matrix asks who may read it, not
+    what it says)."""
+    data = gzip.compress(b"row,action,object,field,old,new\n2,created,learner,,,\n")
+    return stored_files.keep_whole(name, io.BytesIO(data))

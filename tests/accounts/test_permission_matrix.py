@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.db import models, transaction
@@ -28,6 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from eduboard.accounts.roles import Role, role_allows
 from eduboard.api import router
 from eduboard.core.imports import ImportFailed
+from eduboard.core.models import ImportJob
 from eduboard.people.models import Employment, Qualification, TrainingRecord
 from eduboard.people.selectors import people_stats
 from eduboard.quality import selectors as quality_selectors
@@ -43,6 +44,7 @@ from tests.accounts.matrix_world import (
     YEAR_CODE,
     World,
     build_world,
+    change_log_file,
     fingerprint,
     sign_in,
     table_counts,
@@ -390,6 +392,16 @@ def world(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
     with override_settings(CACHES=cache), django_db_blocker.unblock(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def change_logs_kept(world: World) -> None:
+    """The imports' change logs in this test's storage (every test has a MEDIA_ROOT of its own; the world is the
+    module's)."""
+    pair = world.pairs["importjob"]
+    for job in (pair.own, pair.foreign):
+        if job is not None:
+            change_log_file(cast(ImportJob, job).change_log_path)
 
 
 @pytest.fixture(scope="module")

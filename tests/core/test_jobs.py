@@ -27,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.core import jobs
+from eduboard.core import jobs, stored_files
 from eduboard.core.models import ImportJob
 from eduboard.registry.importers import ProgrammeImporter
 from eduboard.registry.models import Programme
@@ -64,7 +64,7 @@ def test_an_upload_is_queued_for_the_worker_and_the_worker_imports_it(board: Cli
     job.refresh_from_db()
     assert (job.status, job.created) == (ImportJob.Status.DONE, 1)
     assert Programme.objects.get().code == "21011111"
-    assert not Path(job.stored_path).exists()  # the uploaded file is deleted once the import is saved
+    assert not stored_files.exists(job.stored_path)  # the uploaded file is deleted once the import is saved
 
 
 @pytest.mark.django_db
@@ -92,7 +92,7 @@ def test_an_internal_error_is_logged_with_an_id_and_never_called_a_bad_file(
     assert any(error_id in record.getMessage() for record in caplog.records)
     assert "Traceback" in caplog.text and "a bug in the importer" in caplog.text  # the traceback, logged
     assert "could not be read" not in message
-    assert Path(job.stored_path).exists()  # kept, so the import can be retried
+    assert stored_files.exists(job.stored_path)  # kept, so the import can be retried
 
 
 @pytest.mark.django_db
@@ -120,7 +120,7 @@ def test_a_failed_import_is_retried_on_the_same_file_by_its_sender(
 @pytest.mark.django_db
 def test_failed_uploads_are_deleted_after_the_retention_period(board: Client, settings: Any) -> None:
     old = upload(board, "code,name\n")  # refused: columns missing
-    assert old.status == ImportJob.Status.FAILED and Path(old.stored_path).exists()
+    assert old.status == ImportJob.Status.FAILED and stored_files.exists(old.stored_path)
     ImportJob.objects.filter(pk=old.pk).update(finished_at=old.finished_at.replace(year=2020))
     upload(board, PROGRAMMES)  # the next job prunes
     old.refresh_from_db()
@@ -219,7 +219,7 @@ def test_an_import_whose_database_session_is_terminated_fails_cleanly(
     from eduboard.registry.models import ResidentsElsewhere
 
     assert not ResidentsElsewhere.objects.exists()
-    assert Path(job.stored_path).exists()  # kept for the retry
+    assert stored_files.exists(job.stored_path)  # kept for the retry
 
 
 def test_a_worker_killed_mid_import_is_noticed_within_its_lease(tmp_path: Path) -> None:
@@ -317,6 +317,6 @@ def test_a_full_disk_while_writing_a_report_file_fails_the_job_clearly_and_serve
     job = report_jobs.FileJob.objects.get(pk=job_id)
     assert job.status == report_jobs.FileJob.Status.FAILED
     assert "disk is full" in job.error
-    assert not report_jobs.job_path(job).exists()
-    assert not report_jobs.job_path(job).with_name(report_jobs.job_path(job).name + ".part").exists()
+    assert not stored_files.exists(report_jobs.job_file(job))
+    assert not stored_files.exists(report_jobs.job_file(job) + ".part")
     assert client.get(f"/reports/jobs/{job_id}/file/").status_code == 404

@@ -5,6 +5,7 @@ form: test_edition_form.py)."""
 
 from __future__ import annotations
 
+import io
 import re
 import time
 import uuid
@@ -23,6 +24,7 @@ from django.utils.html import escape
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
+from eduboard.core import stored_files
 from eduboard.core.jobs import heartbeat_key
 from eduboard.core.models import SchoolYear
 from eduboard.registry.models import Institution
@@ -83,7 +85,7 @@ def test_the_editions_page_lists_every_file_made_of_it_newest_first_with_its_mak
     row = row_of(html, first)
     assert "Anna Bērziņa" in row and "HTML" in row and "Latvian" in row
     size = FileJob.objects.get(pk=first).size
-    assert size is not None and size == jobs.job_path(FileJob.objects.get(pk=first)).stat().st_size
+    assert size is not None and size == stored_files.size(jobs.job_file(FileJob.objects.get(pk=first)))
     assert f'href="{reverse("reports:job_file", args=[first])}"' in row
     assert "XLSX" in row_of(html, second) and "English" in row_of(html, second)
     for job_id in (first, second):
@@ -159,7 +161,7 @@ def test_a_file_being_made_shows_its_progress_on_the_editions_page_until_it_is_l
     assert partial.startswith('<section id="edition-files"') and "<h1>" not in partial
     assert '<progress value="35"' in partial
 
-    jobs.write_whole(jobs.job_path(job), b"%PDF-1.7 test")
+    stored_files.keep_whole(jobs.job_file(job), io.BytesIO(b"%PDF-1.7 test"))
     FileJob.objects.filter(pk=job.pk).update(
         status=FileJob.Status.DONE, finished_at=timezone.now(), size=13, reads=["reports.view_reportedition"]
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gzip
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -17,7 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from eduboard.core import uploads
+from eduboard.core import stored_files, uploads
 from eduboard.core.audit import audit_export
 from eduboard.core.jobs import IMPORT_KINDS, import_job_retry, import_job_start, job_lease_check, job_progress
 from eduboard.core.models import ImportJob
@@ -172,13 +171,12 @@ def import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 def import_changes_view(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     """The per-row change log of a finished import, as CSV; every download is in the audit trail."""
     job = _job_for(request, pk)
-    path = Path(job.change_log_path) if job.change_log_path else None
-    if path is None or not path.is_file():
+    if not stored_files.exists(job.change_log_path):
         raise Http404
     audit_export(request=request, model=ImportJob, fmt=f"change log of import {job.pk}", rows=job.change_log_entries)
 
     def lines() -> Iterator[bytes]:
-        with gzip.open(path, "rb") as handle:
+        with stored_files.open_stored(job.change_log_path) as stored, gzip.open(stored, "rb") as handle:
             yield from iter(lambda: handle.read(1 << 16), b"")
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -17,7 +17,6 @@ under an id, and shown as "internal error <id>", never as a problem of the file.
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 import uuid
@@ -34,6 +33,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from eduboard.core import stored_files
 from eduboard.core.imports import Importer, ImportFailed, open_uploaded
 from eduboard.core.models import ImportJob
 
@@ -150,8 +150,8 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
     return {"phase": phase, "done": done, "total": total, "percent": percent, "no_worker": waiting}
 
 
-def imports_directory() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
+#: Where uploaded import files and their change logs are kept in the storage (core.stored_files).
+IMPORTS = "imports"
 
 
 def import_job_start(
@@ -161,24 +161,25 @@ def import_job_start(
     job = ImportJob.objects.create(
         area=area, kind=kind, filename=Path(filename).name, created_by=user, encoding=encoding
     )
-    suffix = Path(filename).suffix.lower()
-    path = open_uploaded(uploaded, imports_directory() / f"{job.pk}{suffix}")
-    job.stored_path = str(path)
+    name = f"{IMPORTS}/{job.pk}{Path(filename).suffix.lower()}"
+    with stored_files.written(name) as path:
+        open_uploaded(uploaded, path)
+    job.stored_path = name
     job.save(update_fields=["stored_path"])
     return import_job_enqueue(job)
 
 
 def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
     """A new job for the file of a failed one (kept for IMPORT_FAILED_RETENTION_DAYS)."""
-    source = Path(job.stored_path)
-    if job.status != ImportJob.Status.FAILED or not job.stored_path or not source.is_file():
+    if job.status != ImportJob.Status.FAILED or not stored_files.exists(job.stored_path):
         raise FileNotFoundError(job.stored_path)
     retry = ImportJob.objects.create(
         area=job.area, kind=job.kind, filename=job.filename, created_by=user, encoding=job.encoding
     )
-    target = imports_directory() / f"{retry.pk}{source.suffix}"
-    shutil.copyfile(source, target)
-    retry.stored_path = str(target)
+    target = f"{IMPORTS}/{retry.pk}{Path(job.stored_path).suffix}"
+    with stored_files.open_stored(job.stored_path) as source:
+        stored_files.keep_whole(target, source)
+    retry.stored_path = target
     retry.save(update_fields=["stored_path"])
     return import_job_enqueue(retry)
 
@@ -212,14 +213,15 @@ def import_job_run(*, job_id: int) -> ImportJob:
     def progress(phase: str, done: int, total: int) -> None:
         cache.set(progress_key(job.pk), (phase, done, total), timeout=3600)
 
-    change_log = imports_directory() / f"{job.pk}.changes.csv.gz"
+    change_log = f"{IMPORTS}/{job.pk}.changes.csv.gz"
     with Heartbeat("import", job.pk):
         job.status = ImportJob.Status.RUNNING
         job.save(update_fields=["status"])
         try:
-            result = importer.run(
-                Path(job.stored_path), progress=progress, change_log=change_log, encoding=job.encoding or None
-            )
+            # The file on this machine (a copy where the storage is another's), the change log written beside it
+            # and stored when the import is saved.
+            with stored_files.local_path(job.stored_path) as path, stored_files.written(change_log) as log:
+                result = importer.run(path, progress=progress, change_log=log, encoding=job.encoding or None)
         except ImportFailed as failure:
             job.status = ImportJob.Status.FAILED
             job.errors = [str(error) for error in failure.errors]
@@ -242,9 +244,9 @@ def import_job_run(*, job_id: int) -> ImportJob:
                 result.updated,
                 result.unchanged,
             )
-            job.change_log_path = str(change_log)
+            job.change_log_path = change_log
             job.change_log_entries = result.logged
-            Path(job.stored_path).unlink(missing_ok=True)
+            stored_files.delete(job.stored_path)
         job.finished_at = timezone.now()
         job.save()
     cache.delete(progress_key(job.pk))
@@ -255,5 +257,5 @@ def imports_prune() -> None:
     """Delete the uploaded files of failed imports older than the retention period."""
     before = timezone.now() - timedelta(days=settings.IMPORT_FAILED_RETENTION_DAYS)
     for job in ImportJob.objects.filter(status=ImportJob.Status.FAILED, finished_at__lt=before).exclude(stored_path=""):
-        Path(job.stored_path).unlink(missing_ok=True)
+        stored_files.delete(job.stored_path)
         ImportJob.objects.filter(pk=job.pk).update(stored_path="")

@@ -2,8 +2,9 @@
 
 A big report (a whole country's figures, a long PDF) takes seconds; the page shows a progress bar
 (figures section by section, then the file) and offers the file when it is ready. The job is a row
-(`FileJob`); its progress lives in the cache; the file under MEDIA_ROOT/reports/, written to a temporary
-name and renamed when whole, so a half-written file (a full disk, a killed worker) is never served. Only the
+(`FileJob`); its progress lives in the cache; the file is kept as `reports/<job>.<format>` in the storage
+(core.stored_files: MEDIA_ROOT or an S3-compatible bucket), whole or not at all, so a half-written file (a full
+disk, a killed worker) is never served. Only the
 user who asked follows the job. Each job renders its own file from the content as that user may read it
 (`edition_content` with the user as viewer) and records the permissions its figures need (`FileJob.reads`): a
 finished file of an edition is kept with it, listed on its page and fetched by its readers whose role includes
@@ -14,17 +15,16 @@ includes less.
 from __future__ import annotations
 
 import errno
-import os
+import io
 import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from eduboard.core import stored_files
 from eduboard.core.jobs import Heartbeat, fail_if_worker_gone, internal_error
 from eduboard.core.scope import Viewer
 from eduboard.quality.models import SelfAssessment
@@ -77,8 +77,9 @@ def job_lease_check(job: FileJob) -> None:
     )
 
 
-def job_path(job: FileJob) -> Path:
-    return Path(settings.MEDIA_ROOT) / "reports" / f"{job.pk}.{job.fmt}"
+def job_file(job: FileJob) -> str:
+    """The job's file's name in the storage (core.stored_files)."""
+    return f"reports/{job.pk}.{job.fmt}"
 
 
 def render_job_start(*, edition: ReportEdition, fmt: str, language: str, user: Any) -> FileJob:
@@ -148,7 +149,7 @@ def render_job_run(*, job_id: str) -> FileJob:
             content, narrative, title = _content_and_title(job, progress)
             cache.set(progress_key(job.pk), (70, "file"), timeout=TIMEOUT)
             data = render_report(content, narrative, fmt=job.fmt, language=job.language, title=title)
-            write_whole(job_path(job), data)
+            stored_files.keep_whole(job_file(job), io.BytesIO(data))
             job.size = len(data)
             job.partial = bool(content.get("withheld"))
             # An edition's file may be fetched by its other readers whose role includes as much; a
@@ -170,17 +171,3 @@ def render_job_run(*, job_id: str) -> FileJob:
         job.save(update_fields=["status", "error", "finished_at", "size", "partial", "reads"])
     cache.delete(progress_key(job.pk))
     return job
-
-
-def write_whole(path: Path, data: bytes) -> None:
-    """Write to a temporary name beside `path`, then rename: `path` is either absent or the whole file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    try:
-        with part.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(part, path)
-    finally:
-        part.unlink(missing_ok=True)

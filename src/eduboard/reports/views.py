@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from eduboard.core import stored_files
 from eduboard.core.forms import add_service_error
 from eduboard.core.views import scoped_object, scoped_rows
 from eduboard.quality.models import SelfAssessment
@@ -312,9 +313,12 @@ def job_file_view(request: HttpRequest, job_id: str) -> FileResponse:
     if job is None:
         raise Http404
     state = jobs.job_state(job)
-    path = jobs.job_path(job)
-    if state.get("status") != "done" or not path.exists():
+    name = jobs.job_file(job)
+    if state.get("status") != "done" or not stored_files.exists(name):
         raise Http404
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=state["filename"], content_type=FORMATS[state["fmt"]]
+        stored_files.open_stored(name),
+        as_attachment=True,
+        filename=state["filename"],
+        content_type=FORMATS[state["fmt"]],
     )
