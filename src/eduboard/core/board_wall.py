@@ -43,6 +43,7 @@ catches a query the application forgot to scope, in the request of a person of o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextvars import ContextVar
 from typing import Any, cast
 
 from django.db import DatabaseError, connection
@@ -91,12 +92,25 @@ def walled_boards(user: Any) -> set[int] | None:
     return set(board_ids()) if callable(board_ids) else set()
 
 
-def _open_wall() -> None:
+#: The boards the request being served is held to (None: not walled), for the replica's connection
+#: (core.replica.reading sets the same wall there while the request reads from it).
+_request_wall: ContextVar[set[int] | None] = ContextVar("eduboard_request_wall", default=None)
+
+
+def request_wall() -> set[int] | None:
+    return _request_wall.get()
+
+
+def open_wall(wrapper: BaseDatabaseWrapper) -> None:
     """Empty the session's setting; a connection where that fails is closed, so nobody reuses its boards."""
     try:
-        set_board_wall(connection, None, session=True)
+        set_board_wall(wrapper, None, session=True)
     except DatabaseError:
-        connection.close()
+        wrapper.close()
+
+
+def _open_wall() -> None:
+    open_wall(connection)
 
 
 def _walled_stream(content: Iterable[object], board_ids: set[int]) -> Iterator[object]:
@@ -120,6 +134,7 @@ class BoardWallMiddleware:
         if board_ids is None:
             return self.get_response(request)
         set_board_wall(connection, board_ids, session=True)
+        token = _request_wall.set(board_ids)
         try:
             response = self.get_response(request)
             if (
@@ -131,4 +146,5 @@ class BoardWallMiddleware:
                 response.streaming_content = _walled_stream(content, board_ids)
             return response
         finally:
+            _request_wall.reset(token)
             _open_wall()

@@ -48,7 +48,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.utils import translation
 
-from eduboard.core import freshness
+from eduboard.core import freshness, replica
 from eduboard.core.scope import Viewer, institution_scope
 
 #: The areas whose data figures rest on; a table belongs to the area its name starts with (Django names
@@ -178,8 +178,9 @@ def tokens(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
     found = dict(DataGeneration.objects.using(using).values_list("area", "token"))
     missing = [area for area in AREAS if area not in found]
     if missing:
+        # Made on the primary (`using` may be the replica, which takes no writes).
         for area in missing:
-            row, _created = DataGeneration.objects.using(using).get_or_create(
+            row, _created = DataGeneration.objects.using(DEFAULT_DB_ALIAS).get_or_create(
                 area=area, defaults={"token": uuid.uuid4().hex}
             )
             found[area] = row.token
@@ -280,7 +281,10 @@ def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 ]
             except TypeError:
                 return function(*args, **kwargs)
-            generation = tokens()
+            # Figures and their tokens are read from one database (the replica when there is one and this reader
+            # may read there, core.replica), so an entry never holds data older than its tokens say.
+            alias = replica.replica_alias()
+            generation = tokens(using=alias)
             raw = "|".join(
                 [
                     name,
@@ -294,7 +298,12 @@ def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             key = "figures:" + hashlib.blake2s(raw.encode(), digest_size=16).hexdigest()
             # The same figures whatever the tokens: where the previous answer is found.
             same = hashlib.blake2s(raw.rsplit("|", len(areas))[0].encode(), digest_size=16).hexdigest()
-            return cast(R, once(key, f"figures-latest:{same}", lambda: function(*args, **kwargs)))
+
+            def compute() -> R:
+                with replica.reading(alias):
+                    return function(*args, **kwargs)
+
+            return cast(R, once(key, f"figures-latest:{same}", compute))
 
         wrapper.uncached = function  # type: ignore[attr-defined]
         return wrapper

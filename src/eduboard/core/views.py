@@ -27,6 +27,7 @@ from django.views.defaults import page_not_found, server_error
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
+from eduboard.core import replica
 from eduboard.core.audit import audit_bulk_read, audit_export
 from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
 from eduboard.core.latvian import found_order
@@ -150,7 +151,8 @@ class FilteredListView(FilterView):
                 )
             columns += self.full_code_columns
         counted = _Counted(rows.iterator(chunk_size=2000))
-        response = table_response(filename=self.export_filename, fmt=fmt, columns=columns, rows=counted)
+        with replica.reading(replica.replica_alias()):  # the file is written here, from the replica if there is one
+            response = table_response(filename=self.export_filename, fmt=fmt, columns=columns, rows=counted)
         audit_export(request=request, model=rows.model, fmt=fmt, rows=counted.count, full_codes=full_codes)
         return response
 

@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from eduboard.core import stored_files
+from eduboard.core import replica, stored_files
 from eduboard.core.jobs import Heartbeat, fail_if_worker_gone, internal_error
 from eduboard.core.scope import Viewer
 from eduboard.quality.models import SelfAssessment
@@ -146,7 +146,9 @@ def render_job_run(*, job_id: str) -> FileJob:
             cache.set(progress_key(job.pk), (round(70 * done / total), "figures"), timeout=TIMEOUT)
 
         try:
-            content, narrative, title = _content_and_title(job, progress)
+            # The figures from the replica once it holds what the person had saved when they asked (core.replica).
+            with replica.reading(replica.caught_up_alias(since=job.created_at)):
+                content, narrative, title = _content_and_title(job, progress)
             cache.set(progress_key(job.pk), (70, "file"), timeout=TIMEOUT)
             data = render_report(content, narrative, fmt=job.fmt, language=job.language, title=title)
             stored_files.keep_whole(job_file(job), io.BytesIO(data))
