@@ -5,13 +5,18 @@
 
 Builds the national synthetic set into its own database (SQLite: var/bench/load.sqlite3; PostgreSQL: database
 `eduboard_bench_load` on 127.0.0.1:5432), starts gunicorn with `--workers` sync workers on a free loopback port
-(DEBUG off, the project's default file cache in a fresh directory), signs a board administrator in (a session
+(DEBUG off, the project's default file cache in a fresh directory, or Redis with `--redis`) and a task worker
+(`manage.py worker`), signs a board administrator in (a session
 past the second factor), and for each page:
 1. times the first request (the figures computed and cached: what the first reader after a change waits),
 2. runs `wrk` with `--connections` connections and 2 threads for `--duration` seconds against it, and reads the
    requests per second and the latency percentiles (median, p95, p99) that a small Lua script prints;
 3. after the pages, writes one enrolment (a committed change in the registry) and times the first request of
    the dashboard again: the figures are computed anew, never served stale.
+With `--writes-per-second N` (issue 42), the dashboard is then measured side by side with and without a writer:
+`--duration` seconds of load with no writes, the same with a thread committing N registry writes a second (an
+enrolment's leaving day set or cleared, on enrolments spread over every institution), and again without: requests/s
+and p95 of each, and the ratios of the loaded run to the mean of the two quiet ones.
 Needs `wrk` (Debian: `apt-get install wrk`). Results in var/bench/load-<db>.json; figures in docs/performance.md.
 """
 
@@ -97,6 +102,62 @@ def wrk(url: str, cookie: str, *, duration: int, connections: int, script: Path)
     return result
 
 
+def writer(stop: Any, per_second: float, counted: list[int]) -> None:
+    """Commit `per_second` registry writes a second until `stop` is set: an enrolment's leaving day set or cleared,
+    the enrolments taken in turn over every institution (its own database connection)."""
+    import random
+
+    from django.db import connection
+
+    from eduboard.registry.models import Enrolment
+
+    rng = random.Random(42)
+    ids = list(Enrolment.objects.filter(group__school_year__code=YEAR).values_list("pk", flat=True)[::97])
+    rng.shuffle(ids)
+    gap = 1 / per_second
+    turn = 0
+    next_at = time.monotonic()
+    while not stop.is_set():
+        pk = ids[turn % len(ids)]
+        left = None if turn // len(ids) % 2 else date(2025, 5, 31)
+        Enrolment.objects.filter(pk=pk).update(left_on=left)  # autocommit: committed at once
+        counted.append(1)
+        turn += 1
+        next_at += gap
+        stop.wait(max(0.0, next_at - time.monotonic()))
+    connection.close()
+
+
+def under_writes(url: str, cookie: str, args: Any, script: Path) -> dict[str, Any]:
+    """The dashboard without writes, with `--writes-per-second`, and without again, each `--duration` seconds."""
+    import threading
+
+    runs: dict[str, Any] = {}
+    for name in ("quiet", "writes", "quiet_after"):
+        stop, counted = threading.Event(), []
+        thread = None
+        if name == "writes":
+            thread = threading.Thread(target=writer, args=(stop, args.writes_per_second, counted))
+            thread.start()
+        measured = wrk(url, cookie, duration=args.duration, connections=args.connections, script=script)
+        stop.set()
+        if thread is not None:
+            thread.join()
+        measured["writes"] = len(counted)
+        measured["load_average"] = load_average()
+        runs[name] = measured
+        print(
+            f"dashboard {name:12} {measured['requests_per_s']:7.1f} req/s  p95 {measured['p95_us'] / 1000:7.1f} ms  "
+            f"writes {len(counted)}  errors {measured['errors']}  load {measured['load_average']}"
+        )
+    quiet_rate = (runs["quiet"]["requests_per_s"] + runs["quiet_after"]["requests_per_s"]) / 2
+    quiet_p95 = (runs["quiet"]["p95_us"] + runs["quiet_after"]["p95_us"]) / 2
+    runs["rate_kept"] = runs["writes"]["requests_per_s"] / quiet_rate
+    runs["p95_ratio"] = runs["writes"]["p95_us"] / quiet_p95
+    print(f"under writes: {runs['rate_kept']:.2f} of the requests/s kept, p95 {runs['p95_ratio']:.2f} times")
+    return runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgres"], required=True)
@@ -106,6 +167,8 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds of load per page (default 10)")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--writes-per-second", type=float, default=0, help="measure the dashboard under writes")
+    parser.add_argument("--redis", action="store_true", help="the cache (and task queue) on Redis at 127.0.0.1:6379")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench_load: wrk is not installed (Debian: apt-get install wrk)")
@@ -169,12 +232,22 @@ def main() -> None:
         "DEBUG": "false",
         "CACHE_DIR": cache_dir,
         "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
+        **({"REDIS_URL": "redis://127.0.0.1:6379/15"} if args.redis else {}),
     }
+    if args.redis:
+        import redis
+
+        redis.Redis.from_url("redis://127.0.0.1:6379/15").flushdb()
     log = (BENCH_DIR / f"load-{args.db}-gunicorn.log").open("w")
     server = subprocess.Popen(  # noqa: S603 - our own arguments
         [str(Path(sys.executable).parent / "gunicorn"), "eduboard.wsgi", "--workers", str(args.workers),
          "--bind", f"127.0.0.1:{port}", "--timeout", "300", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    # The task worker beside the servers, as in production: it computes figures again after a change (issue 42).
+    worker = subprocess.Popen(  # noqa: S603 - our own arguments
+        [sys.executable, "manage.py", "worker"], cwd=ROOT, env=env, start_new_session=True, stdout=log,
+        stderr=subprocess.STDOUT,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -211,9 +284,12 @@ def main() -> None:
         assert status == 200
         results["after_write"] = {"cached_ms": before * 1000, "first_after_write_ms": after * 1000}
         print(f"dashboard after a write: {after * 1000:.1f} ms (cached before it: {before * 1000:.1f} ms)")
+        if args.writes_per_second:
+            results["under_writes"] = under_writes(base + PAGES[0][1], cookie, args, script)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for process in (server, worker):
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
         shutil.rmtree(cache_dir, ignore_errors=True)
 
     results["load_average_end"] = load_average()

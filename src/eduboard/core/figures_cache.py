@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
 import inspect
+import logging
 import re
 import time
 import uuid
@@ -47,6 +49,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.backends.signals import connection_created
 from django.utils import translation
+from django_tasks import task
 
 from eduboard.core import freshness, replica
 from eduboard.core.scope import Viewer, institution_scope
@@ -64,6 +67,8 @@ _WRITE = re.compile(
     re.IGNORECASE,
 )
 _NAME = re.compile(r'["`]?(\w+)["`]?')
+
+logger = logging.getLogger("eduboard.figures")
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -303,7 +308,8 @@ def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
                 with replica.reading(alias):
                     return function(*args, **kwargs)
 
-            return cast(R, once(key, f"figures-latest:{same}", compute))
+            latest = f"figures-latest:{same}"
+            return cast(R, once(key, latest, compute, refresh=_refresher(name, kwargs, viewer, key, latest)))
 
         wrapper.uncached = function  # type: ignore[attr-defined]
         return wrapper
@@ -321,31 +327,61 @@ def _compute_and_keep(key: str, latest: str, compute: Callable[[], Any]) -> Any:
     return value
 
 
-def once(key: str, latest: str, compute: Callable[[], Any]) -> Any:
-    """The entry `key`, computed by one process at a time: the lock's holder computes and keeps it (and points
-    `latest` at it); another serves the previous answer `latest` points to while the computation is younger than
-    FIGURES_STALE_SECONDS and `core.freshness` allows one, else waits for the entry."""
+def _previous(latest: str) -> tuple[float, Any] | None:
+    """The previous answer of the same figures: (when it was computed, its value), or None."""
+    pointer = cache.get(latest)
+    if pointer is None:
+        return None
+    computed_at, previous_key = pointer
+    previous = cache.get(previous_key, _MISSING)
+    return None if previous is _MISSING else (computed_at, previous)
+
+
+def once(key: str, latest: str, compute: Callable[[], Any], *, refresh: Callable[[], None] | None = None) -> Any:
+    """The entry `key`, computed once per change.
+
+    - The first reader takes the lock. Where a previous answer of the same figures exists, it may be served and
+      `refresh` is given, the reader hands the computation to the worker (`refresh`, a task that keeps the entry
+      and lets the lock go) and serves the previous answer at once; else it computes the entry itself.
+    - Another reader, while the lock is younger than FIGURES_STALE_SECONDS, serves the previous answer where it
+      may; else it waits for the entry (FIGURES_LOCK_SECONDS for a first computation, FIGURES_STALE_SECONDS once a
+      previous answer exists) and then computes it itself (the worker is late, or the computing process failed).
+    A reader that must see fresh figures (`core.freshness`) never gets a previous answer."""
     from django.conf import settings
 
     found = cache.get(key, _MISSING)
     if found is not _MISSING:
         return found
+    previous = _previous(latest) if freshness.may_serve_previous() else None
     lock = f"{key}:computing"
     if cache.add(lock, time.time(), settings.FIGURES_LOCK_SECONDS):
+        if previous is not None and refresh is not None:
+            try:
+                refresh()
+            except Exception:  # the queue is unreachable: compute here, as without a worker
+                logger.exception("figures: the refresh could not be queued")
+            else:
+                found = cache.get(key, _MISSING)  # a queue that runs tasks at once (tests) has kept it already
+                if found is not _MISSING:
+                    return found
+                freshness.note_previous_served(previous[0])
+                return previous[1]
         try:
             return _compute_and_keep(key, latest, compute)
         finally:
             cache.delete(lock)
-    if freshness.may_serve_previous():
-        started = cache.get(lock)
-        pointer = cache.get(latest)
-        if started is not None and pointer is not None and time.time() - started <= settings.FIGURES_STALE_SECONDS:
-            computed_at, previous_key = pointer
-            previous = cache.get(previous_key, _MISSING)
-            if previous is not _MISSING:
-                freshness.note_previous_served(computed_at)
-                return previous
-    deadline = time.monotonic() + settings.FIGURES_LOCK_SECONDS
+    started = cache.get(lock)
+    age = time.time() - started if started is not None else None
+    if previous is not None and age is not None and age <= settings.FIGURES_STALE_SECONDS:
+        freshness.note_previous_served(previous[0])
+        return previous[1]
+    if cache.get(latest) is None:
+        waited = float(settings.FIGURES_LOCK_SECONDS)  # the first computation: wait for the one computing it
+    elif age is not None and age <= settings.FIGURES_STALE_SECONDS:
+        waited = settings.FIGURES_STALE_SECONDS - age  # a fresh reader waits for a computation on time
+    else:
+        waited = 0.0  # the computation is late (no worker?): compute here at once
+    deadline = time.monotonic() + waited
     while time.monotonic() < deadline:
         time.sleep(0.05)
         found = cache.get(key, _MISSING)
@@ -354,3 +390,86 @@ def once(key: str, latest: str, compute: Callable[[], Any]) -> Any:
         if cache.get(lock) is None:  # the computing process gave up (an error): compute here
             break
     return _compute_and_keep(key, latest, compute)
+
+
+# --- the worker's side: a figure computed again after a change, while readers are served its previous answer
+
+
+def _encode(value: Any) -> Any:
+    """A selector's argument as JSON for the task queue (TypeError for one that cannot be)."""
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if isinstance(value, models.Model):
+        return {"model": value._meta.label, "pk": value.pk}
+    if isinstance(value, list | tuple):
+        return {"list": [_encode(item) for item in value]}
+    raise TypeError(f"cached_figures: an argument of type {type(value).__name__} is not sent to the worker")
+
+
+def _decode(value: Any) -> Any:
+    from django.apps import apps
+
+    if not isinstance(value, dict):
+        return value
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    if "model" in value:
+        return apps.get_model(value["model"])._default_manager.get(pk=value["pk"])
+    return [_decode(item) for item in value["list"]]
+
+
+def _encode_viewer(viewer: Any) -> Any:
+    from eduboard.core.scope import WHOLE_CITY
+
+    if viewer is WHOLE_CITY:
+        return "city"
+    if isinstance(viewer, WholeBoard):
+        return "board"
+    if isinstance(viewer, models.Model) and getattr(viewer, "is_authenticated", False):
+        return {"user": viewer.pk}
+    raise TypeError("cached_figures: this viewer is not sent to the worker")
+
+
+def _decode_viewer(value: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from eduboard.core.scope import WHOLE_CITY
+
+    if value == "city":
+        return WHOLE_CITY
+    if value == "board":
+        return WHOLE_BOARD
+    return get_user_model()._default_manager.get(pk=value["user"])
+
+
+def _refresher(name: str, kwargs: dict[str, Any], viewer: Any, key: str, latest: str) -> Callable[[], None] | None:
+    """What hands the computation of `key` to the worker, or None where its arguments cannot travel."""
+    try:
+        arguments = {k: _encode(v) for k, v in kwargs.items() if k != "visible_to"}
+        who = _encode_viewer(viewer)
+    except TypeError:
+        return None
+    language = translation.get_language() or ""
+
+    def enqueue() -> None:
+        refresh_figures.enqueue(name=name, arguments=arguments, viewer=who, language=language, key=key, latest=latest)
+
+    return enqueue
+
+
+@task()
+def refresh_figures(*, name: str, arguments: dict[str, Any], viewer: Any, language: str, key: str, latest: str) -> None:
+    """Compute one figure's entry in the worker, keep it and let its lock go (read from the primary: newer than its
+    tokens at worst, never older)."""
+    module, _dot, qualname = name.rpartition(".")
+    function = getattr(importlib.import_module(module), qualname).uncached
+    kwargs = {k: _decode(v) for k, v in arguments.items()}
+    if viewer != "board":
+        kwargs["visible_to"] = _decode_viewer(viewer)
+    try:
+        with translation.override(language or None):
+            _compute_and_keep(key, latest, lambda: function(**kwargs))
+    finally:
+        cache.delete(f"{key}:computing")
