@@ -12,7 +12,8 @@ past the second factor), and for each page:
 2. runs `wrk` with `--connections` connections and 2 threads for `--duration` seconds against it, and reads the
    requests per second and the latency percentiles (median, p95, p99) that a small Lua script prints;
 3. after the pages, writes one enrolment (a committed change in the registry) and times the first request of
-   the dashboard again: the figures are computed anew, never served stale.
+   the dashboard again: a reader who did not write is served the previous answer while the worker computes the
+   new one (core.freshness; the author of a change would wait for it).
 With `--writes-per-second N` (issue 42), the dashboard is then measured side by side with and without a writer:
 `--duration` seconds of load with no writes, the same with a thread committing N registry writes a second (an
 enrolment's leaving day set or cleared, on enrolments spread over every institution), and again without: requests/s
@@ -245,7 +246,7 @@ def main() -> None:
         cwd=ROOT, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     # The task worker beside the servers, as in production: it computes figures again after a change (issue 42).
-    worker = subprocess.Popen(  # noqa: S603 - our own arguments
+    worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker"], cwd=ROOT, env=env, start_new_session=True, stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip

@@ -247,3 +247,22 @@ def test_the_worker_computes_a_selectors_entry_after_a_change_with_the_readers_s
         assert state.served_previous == []  # the worker kept the new entry before the reader looked again
     assert after == registry_stats.uncached(as_of=as_of, visible_to=head)  # type: ignore[attr-defined]
     assert before == after  # another school's name is not in a head's figures; their scope was kept
+
+
+def test_the_worker_skips_an_entry_whose_figures_changed_again_since_it_was_asked_for() -> None:
+    """Two changes in a row queue two computations of the same figures: only the newest is worth computing."""
+    from django.core.cache import cache
+
+    from eduboard.core.figures_cache import refresh_figures
+
+    cache.set(f"{LATEST}:wanted", "figures:newer")
+    cache.set(f"{KEY}:computing", time.time())
+    refresh_figures.call(
+        name="eduboard.registry.selectors.registry_stats",  # never imported: skipped before
+        arguments={},
+        viewer="city",
+        language="lv",
+        key=KEY,
+        latest=LATEST,
+    )
+    assert cache.get(KEY) is None and cache.get(f"{KEY}:computing") is None  # not computed; its lock let go

@@ -454,6 +454,9 @@ def _refresher(name: str, kwargs: dict[str, Any], viewer: Any, key: str, latest:
     language = translation.get_language() or ""
 
     def enqueue() -> None:
+        # The newest entry wanted of these figures: a task for an older one (its data changed again since) is
+        # skipped by the worker instead of computed.
+        cache.set(f"{latest}:wanted", key, TIMEOUT)
         refresh_figures.enqueue(name=name, arguments=arguments, viewer=who, language=language, key=key, latest=latest)
 
     return enqueue
@@ -462,7 +465,10 @@ def _refresher(name: str, kwargs: dict[str, Any], viewer: Any, key: str, latest:
 @task()
 def refresh_figures(*, name: str, arguments: dict[str, Any], viewer: Any, language: str, key: str, latest: str) -> None:
     """Compute one figure's entry in the worker, keep it and let its lock go (read from the primary: newer than its
-    tokens at worst, never older)."""
+    tokens at worst, never older). An entry no longer the newest wanted of its figures is skipped."""
+    if cache.get(f"{latest}:wanted") not in (None, key):
+        cache.delete(f"{key}:computing")
+        return
     module, _dot, qualname = name.rpartition(".")
     function = getattr(importlib.import_module(module), qualname).uncached
     kwargs = {k: _decode(v) for k, v in arguments.items()}
