@@ -172,7 +172,9 @@ def test_when_the_computing_process_fails_a_waiting_reader_computes_the_entry_it
 # --- the request's freshness
 
 
-def serve(request: HttpRequest, *, writes: bool) -> tuple[HttpResponse, freshness.RequestState]:
+def serve(
+    request: HttpRequest, *, writes: bool, previous_at: float | None = None
+) -> tuple[HttpResponse, freshness.RequestState]:
     seen: list[freshness.RequestState] = []
 
     def view(request: HttpRequest) -> HttpResponse:
@@ -181,6 +183,8 @@ def serve(request: HttpRequest, *, writes: bool) -> tuple[HttpResponse, freshnes
         seen.append(state)
         if writes:
             freshness.note_written()
+        if previous_at is not None:
+            freshness.note_previous_served(previous_at)
         return HttpResponse("ok")
 
     response = freshness.FreshnessMiddleware(view)(request)
@@ -266,3 +270,11 @@ def test_the_worker_skips_an_entry_whose_figures_changed_again_since_it_was_aske
         latest=LATEST,
     )
     assert cache.get(KEY) is None and cache.get(f"{KEY}:computing") is None  # not computed; its lock let go
+
+
+def test_a_response_with_previous_answers_says_their_time_in_a_header() -> None:
+    factory = RequestFactory()
+    response, _state = serve(factory.get("/api/registry/stats/"), writes=False)
+    assert "X-Figures-As-Of" not in response.headers
+    response, _state = serve(factory.get("/api/registry/stats/"), writes=False, previous_at=1_790_000_000.0)
+    assert response.headers["X-Figures-As-Of"] == "2026-09-21T14:13:20+00:00"

@@ -13,7 +13,8 @@ kinds of reader never get a previous answer:
 - a request that has written itself (the connection's own writes are never cached at all).
 
 `FreshnessMiddleware` keeps the request's state; the context processor `figures_freshness` gives a page the oldest
-moment of a previous answer it served (`figures_as_of`), which the base template shows above the content.
+moment of a previous answer it served (`figures_as_of`), which the base template shows above the content, and the
+response carries it in the header `X-Figures-As-Of` (ISO 8601, UTC) for a reader of the API.
 """
 
 from __future__ import annotations
@@ -93,6 +94,10 @@ class FreshnessMiddleware:
             response = self.get_response(request)
         finally:
             _state.reset(token)
+        if state.served_previous:
+            # The label for a reader of the API, as the page's notice is for a person.
+            moment = datetime.fromtimestamp(min(state.served_previous), tz=UTC)
+            response.headers["X-Figures-As-Of"] = moment.isoformat(timespec="seconds")
         if state.wrote:
             response.set_signed_cookie(
                 COOKIE,
