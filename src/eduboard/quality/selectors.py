@@ -145,6 +145,7 @@ def lessons_by_institution_type(
     return {kind_: int(n) for kind_, n in rows.values_list("institution__type", "n")}
 
 
+@cached_figures("registry", "quality")
 def observation_figures(
     *,
     date_from: date,
