@@ -264,7 +264,7 @@ def test_the_worker_skips_an_entry_whose_figures_changed_again_since_it_was_aske
     refresh_figures.call(
         name="eduboard.registry.selectors.registry_stats",  # never imported: skipped before
         arguments={},
-        viewer="city",
+        who="city",
         language="lv",
         key=KEY,
         latest=LATEST,

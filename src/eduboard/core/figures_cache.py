@@ -40,7 +40,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
@@ -397,6 +397,8 @@ def once(key: str, latest: str, compute: Callable[[], Any], *, refresh: Callable
 
 def _encode(value: Any) -> Any:
     """A selector's argument as JSON for the task queue (TypeError for one that cannot be)."""
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
     if isinstance(value, date):
         return {"date": value.isoformat()}
     if value is None or isinstance(value, str | int | bool):
@@ -413,6 +415,8 @@ def _decode(value: Any) -> Any:
 
     if not isinstance(value, dict):
         return value
+    if "datetime" in value:
+        return datetime.fromisoformat(value["datetime"])
     if "date" in value:
         return date.fromisoformat(value["date"])
     if "model" in value:
@@ -420,7 +424,7 @@ def _decode(value: Any) -> Any:
     return [_decode(item) for item in value["list"]]
 
 
-def _encode_viewer(viewer: Any) -> Any:
+def _encode_viewer(viewer: Viewer | WholeBoard) -> Any:
     from eduboard.core.scope import WHOLE_CITY
 
     if viewer is WHOLE_CITY:
@@ -432,7 +436,7 @@ def _encode_viewer(viewer: Any) -> Any:
     raise TypeError("cached_figures: this viewer is not sent to the worker")
 
 
-def _decode_viewer(value: Any) -> Any:
+def _decode_viewer(value: Any) -> Viewer | WholeBoard:
     from django.contrib.auth import get_user_model
 
     from eduboard.core.scope import WHOLE_CITY
@@ -444,7 +448,9 @@ def _decode_viewer(value: Any) -> Any:
     return get_user_model()._default_manager.get(pk=value["user"])
 
 
-def _refresher(name: str, kwargs: dict[str, Any], viewer: Any, key: str, latest: str) -> Callable[[], None] | None:
+def _refresher(
+    name: str, kwargs: dict[str, Any], viewer: Viewer | WholeBoard, key: str, latest: str
+) -> Callable[[], None] | None:
     """What hands the computation of `key` to the worker, or None where its arguments cannot travel."""
     try:
         arguments = {k: _encode(v) for k, v in kwargs.items() if k != "visible_to"}
@@ -457,13 +463,13 @@ def _refresher(name: str, kwargs: dict[str, Any], viewer: Any, key: str, latest:
         # The newest entry wanted of these figures: a task for an older one (its data changed again since) is
         # skipped by the worker instead of computed.
         cache.set(f"{latest}:wanted", key, TIMEOUT)
-        refresh_figures.enqueue(name=name, arguments=arguments, viewer=who, language=language, key=key, latest=latest)
+        refresh_figures.enqueue(name=name, arguments=arguments, who=who, language=language, key=key, latest=latest)
 
     return enqueue
 
 
 @task()
-def refresh_figures(*, name: str, arguments: dict[str, Any], viewer: Any, language: str, key: str, latest: str) -> None:
+def refresh_figures(*, name: str, arguments: dict[str, Any], who: Any, language: str, key: str, latest: str) -> None:
     """Compute one figure's entry in the worker, keep it and let its lock go (read from the primary: newer than its
     tokens at worst, never older). An entry no longer the newest wanted of its figures is skipped."""
     if cache.get(f"{latest}:wanted") not in (None, key):
@@ -472,8 +478,8 @@ def refresh_figures(*, name: str, arguments: dict[str, Any], viewer: Any, langua
     module, _dot, qualname = name.rpartition(".")
     function = getattr(importlib.import_module(module), qualname).uncached
     kwargs = {k: _decode(v) for k, v in arguments.items()}
-    if viewer != "board":
-        kwargs["visible_to"] = _decode_viewer(viewer)
+    if who != "board":
+        kwargs["visible_to"] = _decode_viewer(who)
     try:
         with translation.override(language or None):
             _compute_and_keep(key, latest, lambda: function(**kwargs))

@@ -190,9 +190,9 @@ MEAL_RULES: list[dict[str, object]] = [
         # saistošajiem noteikumiem par sociālās palīdzības un brīvprātīgo iniciatīvu pabalstiem." The seed gives no
         # price for it (demo: the grades 1-4 lunch's) and no learner of the demonstration is marked for it.
         "code": "social_assistance",
-        "name": "Sociālā palīdzība (1.–12. klase): 100 % pašvaldība",
-        "name_en": "Social assistance (grades 1–12): 100 % municipality",
-        "name_ru": "Социальная помощь (1–12 классы): 100 % самоуправление",
+        "name": "Sociālā palīdzība, no 1. līdz 12. klasei: 100 % pašvaldība",
+        "name_en": "Social assistance, grades 1 to 12: 100 % municipality",
+        "name_ru": "Социальная помощь, с 1 по 12 класс: 100 % самоуправление",
         "rank": 5,
         "grade_from": 1,
         "grade_to": 12,

@@ -40,8 +40,9 @@ class BoardDataQuerySet(ReferenceQuerySet[_M]):
         return self.none() if boards_changed_by(viewer) == set() else self.visible_to(viewer)
 
     def of_board(self, board: Board) -> BoardDataQuerySet[_M]:
-        """The rows of one board: a figure is always computed with one board's rules."""
-        return self.filter(board=board)
+        """The rows of one board: a figure is always computed with one board's rules. A board not saved yet (the
+        deployment's default before any board is made) has none."""
+        return self.filter(board_id=board.pk)
 
 
 class BoardData(models.Model):
