@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC
 from typing import Any
 
 import pytest
@@ -278,3 +279,25 @@ def test_a_response_with_previous_answers_says_their_time_in_a_header() -> None:
     assert "X-Figures-As-Of" not in response.headers
     response, _state = serve(factory.get("/api/registry/stats/"), writes=False, previous_at=1_790_000_000.0)
     assert response.headers["X-Figures-As-Of"] == "2026-09-21T14:13:20+00:00"
+
+
+@pytest.mark.django_db
+def test_a_selectors_arguments_and_viewer_travel_to_the_worker_as_they_were(
+    school_a: Any, make_user: Callable[..., Any]
+) -> None:
+    from datetime import date, datetime
+
+    from eduboard.accounts.roles import Role
+    from eduboard.core import figures_cache
+    from eduboard.core.scope import WHOLE_CITY
+
+    moment = datetime(2026, 11, 27, 6, 30, tzinfo=UTC)
+    arguments = {"as_of": date(2024, 10, 1), "now": moment, "institution": school_a, "kinds": ["a", "b"], "n": 3}
+    travelled = {k: figures_cache._decode(figures_cache._encode(v)) for k, v in arguments.items()}
+    assert travelled == {**arguments, "kinds": ["a", "b"]}
+    assert isinstance(travelled["now"], datetime) and travelled["now"] == moment
+    head = make_user(Role.INSTITUTION_HEAD, [school_a])
+    assert figures_cache._decode_viewer(figures_cache._encode_viewer(head)) == head
+    assert figures_cache._decode_viewer(figures_cache._encode_viewer(WHOLE_CITY)) is WHOLE_CITY
+    with pytest.raises(TypeError):
+        figures_cache._encode(object())  # not sent: the reader computes it in the request instead
