@@ -47,6 +47,8 @@ PG_NAME = "eduboard_bench_load"
 YEAR = "2024/2025"
 AS_OF = "2024-10-01"
 PAGES = [
+    # The yardstick of issue 42: a signed-in page that reads almost nothing (the user's API tokens: none).
+    ("empty signed-in page", "/accounts/api-token/"),
     ("dashboard", f"/?as_of={AS_OF}"),
     ("registry statistics", f"/registry/statistics/?as_of={AS_OF}"),
     ("finance overview", f"/finance/?as_of={AS_OF}"),
@@ -54,7 +56,9 @@ PAGES = [
     ("exam comparison", "/quality/exams/"),
     ("settlements", "/finance/settlements/"),
     ("mandatory training", "/people/training/"),
+    ("learner search", "/registry/learners/?q=berzina"),
 ]
+DASHBOARD = PAGES[1][1]
 # The API's statistics answer from the same cached selectors, but the API throttles each user (429 after its
 # rate), so a load of one user measures the throttle: they are not in this benchmark.
 
@@ -170,6 +174,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--writes-per-second", type=float, default=0, help="measure the dashboard under writes")
     parser.add_argument("--redis", action="store_true", help="the cache (and task queue) on Redis at 127.0.0.1:6379")
+    parser.add_argument(
+        "--rows", action="store_true", help="add bench_report's staff, finance and quality rows to a new set"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("bench_load: wrk is not installed (Debian: apt-get install wrk)")
@@ -209,6 +216,15 @@ def main() -> None:
     if not reuse:
         print(f"generating the {args.scale} set …")
         _counts, results["generate_s"] = timed(lambda: national.generate(scale=args.scale, seed=1, year_code=YEAR))
+        if args.rows:
+            import random
+
+            from report_rows import generate_rows  # imports the models: after setup_django
+
+            print("generating the staff, finance and quality rows …")
+            results["rows"], results["rows_s"] = timed(
+                lambda: generate_rows(national.generated_institutions(), YEAR, random.Random(1), report=None)
+            )
         analyze()
     results["learners"] = Learner.objects.count()
     board, _created = User.objects.get_or_create(username="bench-load-board", defaults={"role": Role.BOARD_ADMIN})
@@ -273,20 +289,24 @@ def main() -> None:
                 f"p99 {measured['p99_us'] / 1000:7.1f} ms  errors {measured['errors']}"
             )
         results["pages"] = rows
+        empty = rows[0]["requests_per_s"]
+        for row in rows[1:]:
+            row["of_empty_page"] = row["requests_per_s"] / empty
+        print("of the empty page's rate: " + ", ".join(f"{r['page']} {r['of_empty_page']:.2f}" for r in rows[1:]))
 
         # A committed change in the registry: the dashboard's next answer is computed anew, not served stale.
-        before = get(base + PAGES[0][1], cookie)[1]
+        before = get(base + DASHBOARD, cookie)[1]
         group = Group.objects.filter(school_year__code=YEAR, grade=1).first()
         pupil = Learner.objects.filter(enrolments__group=group).first()
         assert group is not None and pupil is not None
         Enrolment.objects.filter(learner=pupil, group=group).update(left_on=date(2024, 9, 15))
         connections.close_all()
-        status, after = get(base + PAGES[0][1], cookie)
+        status, after = get(base + DASHBOARD, cookie)
         assert status == 200
         results["after_write"] = {"cached_ms": before * 1000, "first_after_write_ms": after * 1000}
         print(f"dashboard after a write: {after * 1000:.1f} ms (cached before it: {before * 1000:.1f} ms)")
         if args.writes_per_second:
-            results["under_writes"] = under_writes(base + PAGES[0][1], cookie, args, script)
+            results["under_writes"] = under_writes(base + DASHBOARD, cookie, args, script)
     finally:
         for process in (server, worker):
             os.killpg(process.pid, signal.SIGTERM)

@@ -102,6 +102,7 @@ from eduboard.quality.models import (
     Subject,
     UnifiedSchoolStatus,
 )
+from eduboard.registry.boards import Board
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import Enrolment, Group, Institution, Municipality
 from eduboard.registry.synthetic import PersonalCodes
@@ -689,9 +690,11 @@ def _record(staff_id: int, requirement: TrainingRequirement, done: date, number:
 
 
 def _finance(places: dict[int, Place], start: int, rng: random.Random, clock: Clock) -> dict[str, int]:
-    ensure_standard_sources()
-    sources = {source.code: source for source in FundingSource.objects.all()}
     ordered = sorted(places.values(), key=lambda p: p.number)
+    # The board's reference data (issue 41): the board of the generated institutions.
+    board = Institution.objects.select_related("board").get(pk=ordered[0].pk).board
+    ensure_standard_sources(board=board)
+    sources = {source.code: source for source in FundingSource.objects.of_board(board)}
     members = {
         PRESCHOOL: [p for p in ordered if p.type == PRESCHOOL],
         "general": [p for p in ordered if p.type in GENERAL],
@@ -700,7 +703,7 @@ def _finance(places: dict[int, Place], start: int, rng: random.Random, clock: Cl
     sets: dict[str, InstitutionSet] = {}
     through = InstitutionSet.members.through
     for key, name in SET_NAMES.items():
-        sets[key], _created = InstitutionSet.objects.get_or_create(name=name)
+        sets[key], _created = InstitutionSet.objects.get_or_create(board=board, name=name)
     through.objects.filter(institutionset_id__in=[s.pk for s in sets.values()]).delete()
     through.objects.bulk_create(
         [through(institutionset_id=sets[key].pk, institution_id=p.pk) for key, group in members.items() for p in group],
@@ -768,7 +771,7 @@ def _finance(places: dict[int, Place], start: int, rng: random.Random, clock: Cl
         "institution_sets": len(sets),
         "allocations": len(allocations),
         "expenditures": len(expenditures),
-        **_reference(ordered, start, rng),
+        **_reference(board, ordered, start, rng),
     }
     clock(
         f"{counts['settlement_lines']} settlement lines; cost rates, meal rules, catering: "
@@ -831,21 +834,24 @@ def _purchases(rng: random.Random, year: int, amount: Decimal, last_month: int) 
     ]
 
 
-def _reference(ordered: list[Place], start: int, rng: random.Random) -> dict[str, int]:
+def _reference(board: Board, ordered: list[Place], start: int, rng: random.Random) -> dict[str, int]:
     """Cost rates, meal rules and catering procurements where missing, and the settlements of January–August."""
     made = {"cost_rates": 0, "meal_rules": 0, "catering_contracts": 0, "settlement_lines": 0}
     for year in (start - 1, start):
-        have = set(CostRate.objects.filter(year=year).values_list("kind", flat=True))
+        have = set(CostRate.objects.of_board(board).filter(year=year).values_list("kind", flat=True))
         rates = [
             CostRate(
-                year=year, kind=kind, monthly_cost=_money(Decimal(cost) * (1 if year == start else Decimal("0.95")))
+                board=board,
+                year=year,
+                kind=kind,
+                monthly_cost=_money(Decimal(cost) * (1 if year == start else Decimal("0.95"))),
             )
             for kind, cost in COST_RATES.items()
             if kind not in have
         ]
         CostRate.objects.bulk_create(rates)
         made["cost_rates"] += len(rates)
-    have_rules = set(MealRule.objects.values_list("code", flat=True))
+    have_rules = set(MealRule.objects.of_board(board).values_list("code", flat=True))
     rules = []
     for spec in MEAL_RULES:
         if spec["code"] in have_rules:
@@ -853,13 +859,14 @@ def _reference(ordered: list[Place], start: int, rng: random.Random) -> dict[str
         values = {"state_per_day": "0", **spec}
         for key in ("price_per_day", "state_per_day", "municipal_per_day"):
             values[key] = Decimal(values[key])
-        rules.append(MealRule(valid_from=date(start - 1, 9, 1), **values))
+        rules.append(MealRule(board=board, valid_from=date(start - 1, 9, 1), **values))
     MealRule.objects.bulk_create(rules)
     made["meal_rules"] = len(rules)
-    have_catering = set(CateringContract.objects.values_list("serves", flat=True))
+    have_catering = set(CateringContract.objects.of_board(board).values_list("serves", flat=True))
     children = sum(p.learners[ProgrammeLevel.PRESCHOOL] for p in ordered)
     contracts = [
         CateringContract(
+            board=board,
             serves=serves,
             status=status,
             decided_on=decided,
@@ -890,7 +897,11 @@ def _reference(ordered: list[Place], start: int, rng: random.Random) -> dict[str
     CateringContract.objects.bulk_create(contracts)
     made["catering_contracts"] = len(contracts)
     period = (date(start, 1, 1), date(start, 8, 31))
-    if not SettlementLine.objects.filter(period_start__gte=period[0], period_end__lte=period[1]).exists():
+    if (
+        not SettlementLine.objects.of_board(board)
+        .filter(period_start__gte=period[0], period_end__lte=period[1])
+        .exists()
+    ):
         lines = []
         for municipality in Municipality.objects.filter(is_home=False).order_by("name"):
             for direction in Direction.values:
@@ -900,6 +911,7 @@ def _reference(ordered: list[Place], start: int, rng: random.Random) -> dict[str
                     for months in (8, rng.randint(2, 7)):
                         lines.append(
                             SettlementLine(
+                                board=board,
                                 municipality=municipality,
                                 direction=direction,
                                 level=level,
