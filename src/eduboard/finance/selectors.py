@@ -534,6 +534,12 @@ def meal_rules_in_force(*, as_of: date, board: Board) -> list[dict[str, Any]]:
             "state": rule.state_per_day,
             "municipal": rule.municipal_per_day,
             "grounds": texts_of(rule, "grounds") if rule.grounds else None,  # in each language, for a report
+            # The share of the day's price the state and the municipality cover, in whole percent (None: no price).
+            "covered_percent": (
+                ((rule.state_per_day + rule.municipal_per_day) * 100 / rule.price_per_day).quantize(Decimal(1))
+                if rule.price_per_day
+                else None
+            ),
         }
         for rule in rules.order_by("rank", "code")
     ]

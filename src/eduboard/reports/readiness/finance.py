@@ -77,13 +77,11 @@ def _meal_rule_in_part(rule: dict[str, Any], part: str) -> bool:
 
 def _meal_grounds(meals: list[dict[str, Any]]) -> list[Block]:
     """A sentence on each rule with its grounds: the share of the price it covers and what decides who gets it."""
-    blocks = []
-    for rule in meals:
-        if rule["grounds"] is None or not rule["price"]:
-            continue
-        share = ((rule["state"] + rule["municipal"]) * 100 / rule["price"]).quantize(Decimal(1))
-        blocks.append(sentences.meal_grounds(share=share, grounds=L(rule["grounds"])))
-    return blocks
+    return [
+        sentences.meal_grounds(share=rule["covered_percent"], grounds=L(rule["grounds"]))
+        for rule in meals
+        if rule["grounds"] is not None and rule["covered_percent"] is not None
+    ]
 
 
 def _recipient(use: finance_selectors.AllocationUse) -> Any:
