@@ -17,6 +17,7 @@ from django.test import RequestFactory, override_settings
 
 from eduboard.core import freshness
 from eduboard.core.figures_cache import once
+from tests.core.freshness_helpers import request_state
 
 KEY, OLD_KEY, LATEST = "figures:new", "figures:old", "figures-latest:same"
 
@@ -57,16 +58,6 @@ def computing(slow: Slow) -> Iterator[dict[str, Any]]:
     finally:
         slow.go.set()
         thread.join(10)
-
-
-@contextmanager
-def request_state(**values: bool) -> Iterator[freshness.RequestState]:
-    state = freshness.RequestState(**values)
-    token = freshness._state.set(state)
-    try:
-        yield state
-    finally:
-        freshness._state.reset(token)
 
 
 def later(delay: float, action: Callable[[], None]) -> threading.Timer:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import types
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -20,22 +19,13 @@ from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.core import board_wall, freshness, replica
+from eduboard.core import board_wall, replica
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_stats
+from tests.core.freshness_helpers import request_state
 
 AS_OF = date(2024, 10, 1)
-
-
-@contextmanager
-def in_request(**values: bool) -> Iterator[freshness.RequestState]:
-    state = freshness.RequestState(**values)
-    token = freshness._state.set(state)
-    try:
-        yield state
-    finally:
-        freshness._state.reset(token)
 
 
 @pytest.fixture
@@ -65,7 +55,7 @@ def with_replica(transactional_db: None) -> Iterator[None]:
 
 def test_without_a_replica_every_read_is_the_primarys() -> None:
     assert not replica.configured()
-    with in_request():
+    with request_state():
         assert replica.replica_alias() == DEFAULT_DB_ALIAS
     router = replica.ReplicaRouter()
     assert router.db_for_read(Institution) is None  # Django's default: the primary
@@ -89,16 +79,16 @@ def test_figures_of_a_request_are_read_from_the_replica_and_its_authors_from_the
     with_replica: None, school_a: Institution
 ) -> None:
     expected = registry_stats.uncached(as_of=AS_OF, visible_to=WHOLE_CITY)  # type: ignore[attr-defined]
-    with in_request(), CaptureQueriesContext(connections[replica.REPLICA]) as on_replica:
+    with request_state(), CaptureQueriesContext(connections[replica.REPLICA]) as on_replica:
         assert replica.replica_alias() == replica.REPLICA
         assert registry_stats(as_of=AS_OF, visible_to=WHOLE_CITY) == expected
     assert len(on_replica) > 1  # the tokens and the figures
     for reader in ({"pinned": True}, {"wrote": True}):  # wrote lately (the cookie), or in this request
-        with in_request(**reader), CaptureQueriesContext(connections[replica.REPLICA]) as on_replica:
+        with request_state(**reader), CaptureQueriesContext(connections[replica.REPLICA]) as on_replica:
             assert replica.replica_alias() == DEFAULT_DB_ALIAS
             registry_stats(as_of=date(2024, 10, 2), visible_to=WHOLE_CITY)
         assert len(on_replica) == 0
-    with in_request(), transaction.atomic():  # inside a transaction: what it wrote is on the primary only
+    with request_state(), transaction.atomic():  # inside a transaction: what it wrote is on the primary only
         assert replica.replica_alias() == DEFAULT_DB_ALIAS
     assert replica.replica_alias() == DEFAULT_DB_ALIAS  # no request: a command or the worker
 
