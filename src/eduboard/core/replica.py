@@ -66,17 +66,12 @@ def caught_up_alias(since: datetime) -> str:
 
 @contextmanager
 def reading(alias: str) -> Iterator[str]:
-    """Send the reads of the block to `alias` (the replica or the primary), with the request's wall on it."""
+    """Send the reads of the block to `alias` (the replica or the primary), with the request's wall on the replica's
+    connection while the block reads there (the primary's is set by the middleware)."""
     from eduboard.core import board_wall
 
-    if alias == DEFAULT_DB_ALIAS or _reading.get() == alias:
-        token = _reading.set(alias)
-        try:
-            yield alias
-        finally:
-            _reading.reset(token)
-        return
-    walled = board_wall.request_wall()
+    entering = alias != DEFAULT_DB_ALIAS and _reading.get() != alias
+    walled = board_wall.request_wall() if entering else None
     if walled is not None:
         board_wall.set_board_wall(connections[alias], walled, session=True)
     token = _reading.set(alias)
