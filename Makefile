@@ -9,7 +9,7 @@ PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/eduboard
 # Both cores: pytest-xdist runs the tests in two processes, each with its own test database.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 
-.PHONY: setup demo serve test lint typecheck pytest-sqlite pytest-postgres messages schemathesis figures-search backup restore
+.PHONY: setup demo serve cluster cluster-stop test lint typecheck pytest-sqlite pytest-postgres messages schemathesis figures-search backup restore
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,17 @@ demo: setup
 serve: setup
 	$(PY) manage.py migrate --noinput
 	PY=$(PY) ./scripts/serve.sh
+
+# A cluster of real parts on this machine (scripts/cluster.py; docs/operations.md, "A cluster"): PostgreSQL primary
+# and streaming replica, PgBouncer (transaction mode), Redis, two gunicorn servers behind nginx, two RQ workers, with
+# the demonstration data; http://127.0.0.1:54310/. Ctrl+C stops it; DETACH=1 returns once it answers (make
+# cluster-stop stops it then). Needs the Debian packages pgbouncer, nginx-light, redis-server and postgresql.
+cluster: setup
+	@CLUSTER=1 ./scripts/system-deps.sh
+	$(PY) scripts/cluster.py start --boards $(BOARDS) $(if $(DETACH),--detach)
+
+cluster-stop:
+	$(PY) scripts/cluster.py stop
 
 lint: setup
 	$(VENV)/bin/ruff check .

@@ -4,7 +4,8 @@
 # Pango (WeasyPrint draws PDF text with it); in CI (CI=true) also LibreOffice's Writer and Calc, without their
 # desktop, for the test that opens the report's DOCX and XLSX, and poppler-utils for the PDF checks with pdfinfo
 # (tests/reports/test_document_access.py skips them where they are missing, so a newcomer's `make setup` does
-# not pay for them).
+# not pay for them); in CI and for `make cluster` (CLUSTER=1) the cluster's parts: PgBouncer, nginx, Redis and
+# PostgreSQL's server.
 set -euo pipefail
 missing=()
 if [ "${CI:-}" = "true" ] && ! command -v soffice >/dev/null 2>&1; then
@@ -12,6 +13,13 @@ if [ "${CI:-}" = "true" ] && ! command -v soffice >/dev/null 2>&1; then
 fi
 if [ "${CI:-}" = "true" ] && ! command -v pdfinfo >/dev/null 2>&1; then
   missing+=(poppler-utils)
+fi
+# The cluster's parts (`make cluster`, tests/deploy/test_cluster.py in CI's PostgreSQL pass).
+if [ "${CI:-}" = "true" ] || [ "${CLUSTER:-}" = "1" ]; then
+  command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || missing+=(pgbouncer)
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 fi
 command -v msgfmt >/dev/null 2>&1 || missing+=(gettext)
 [ -x /usr/bin/chromium ] || missing+=(chromium)

@@ -167,6 +167,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # between connections and answers "table is locked" at once instead of waiting); one file per test process.
     _name = Path(DATABASES["default"]["NAME"])
     DATABASES["default"]["TEST"] = {"NAME": str(_name.with_name(f"test_{os.getpid()}_{_name.name}"))}
+# Behind PgBouncer in transaction mode (DATABASE_POOL_MODE=transaction; docs/operations.md, "A cluster"), a
+# connection's queries may reach a different server session after every transaction: nothing may live in the
+# session. Django's server-side cursors (WITH HOLD outside a transaction) and psycopg's prepared statements do;
+# the board wall (core.board_wall) is then set per request transaction instead of per session.
+DATABASE_POOL_MODE = os.environ.get("DATABASE_POOL_MODE", "session")
+if DATABASE_POOL_MODE not in ("session", "transaction"):
+    raise ImproperlyConfigured(f"DATABASE_POOL_MODE={DATABASE_POOL_MODE!r}: set it to session or transaction.")
+if DATABASE_POOL_MODE == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # A streaming replica of a PostgreSQL primary (core.replica): statistics, reports and exports read from it.
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
@@ -407,6 +417,8 @@ else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # A running job proves it is alive every few seconds; one silent for this long is marked failed (its worker died).
 JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "60"))
+# A job whose worker died is queued again for another worker this many times, then marked failed (core.jobs).
+JOB_RETAKES = int(os.environ.get("JOB_RETAKES", "2"))
 # An import's uploaded file is deleted when the import is saved; a refused or failed one is kept this long (retry).
 IMPORT_FAILED_RETENTION_DAYS = int(os.environ.get("IMPORT_FAILED_RETENTION_DAYS", "7"))
 # Imported files: upload limits (the national learners file is about 30 MB as CSV, 18.5 MB as XLSX unpacking to

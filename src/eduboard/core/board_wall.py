@@ -21,6 +21,14 @@ someone else or anonymous, must not find the last one's boards. A session whose 
 not reused. A streaming response's content is produced after the view returns: the wall is set again while it is
 produced (files served from disk, FileResponse, are left as they are: they read no table).
 
+Behind PgBouncer in transaction mode (`DATABASE_POOL_MODE=transaction`, docs/operations.md "A cluster") a session
+setting would outlive the request on a server session another client gets next, and the request's next query may run
+on another server session without it. There the middleware runs a walled request in one transaction and sets the
+wall for that transaction only (`set_config(…, true)`); a streaming response's content is produced in a second
+transaction with the wall set again. A response of 500 rolls its transaction back, as Django's ATOMIC_REQUESTS would
+for the view's exception. The request's own transaction is not "a transaction" to the replica's router
+(`in_transaction_of_its_own`): its statistics still read the replica.
+
 Who is walled: a signed-in user who is neither a superuser nor the ministry (`is_national`: it reads national figures
 over every board), to the boards of `user.board_ids()` (duck-typed: core knows no accounts). A user whose scope is
 every institution of the deployment (`institution_scope()` is None: a board role where there is one board) is not
@@ -44,9 +52,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
-from django.db import DatabaseError, connection
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
 
@@ -101,6 +110,25 @@ def request_wall() -> set[int] | None:
     return _request_wall.get()
 
 
+#: The database (alias) whose outermost transaction is the request's own (pooled mode), else None.
+_request_transaction: ContextVar[str | None] = ContextVar("eduboard_request_transaction", default=None)
+
+
+def per_transaction() -> bool:
+    """Whether the wall is set per request transaction (behind a transaction pooler) instead of per session."""
+    return getattr(settings, "DATABASE_POOL_MODE", "session") == "transaction"
+
+
+def in_transaction_of_its_own(wrapper: BaseDatabaseWrapper) -> bool:
+    """Whether `wrapper` is inside a transaction the code opened, the request's own transaction (pooled mode) not
+    counted."""
+    if not wrapper.in_atomic_block:
+        return False
+    if _request_transaction.get() == wrapper.alias:
+        return len(wrapper.atomic_blocks) > 1
+    return True
+
+
 def open_wall(wrapper: BaseDatabaseWrapper) -> None:
     """Empty the session's setting; a connection where that fails is closed, so nobody reuses its boards."""
     try:
@@ -121,6 +149,22 @@ def _walled_stream(content: Iterable[object], board_ids: set[int]) -> Iterator[o
         _open_wall()
 
 
+def _walled_stream_in_transaction(content: Iterable[object], board_ids: set[int]) -> Iterator[object]:
+    token = _request_transaction.set(connection.alias)
+    try:
+        with transaction.atomic():
+            set_board_wall(connection, board_ids)
+            yield from content
+    finally:
+        _request_transaction.reset(token)
+
+
+def _streams_from_tables(response: HttpResponseBase) -> TypeGuard[StreamingHttpResponse]:
+    return (
+        isinstance(response, StreamingHttpResponse) and not isinstance(response, FileResponse) and not response.is_async
+    )
+
+
 class BoardWallMiddleware:
     """Hold a signed-in board or institution user's request to their boards in the database (PostgreSQL only)."""
 
@@ -133,18 +177,33 @@ class BoardWallMiddleware:
         board_ids = walled_boards(getattr(request, "user", None))
         if board_ids is None:
             return self.get_response(request)
+        if per_transaction():
+            return self._in_transaction(request, board_ids)
         set_board_wall(connection, board_ids, session=True)
         token = _request_wall.set(board_ids)
         try:
             response = self.get_response(request)
-            if (
-                isinstance(response, StreamingHttpResponse)
-                and not isinstance(response, FileResponse)
-                and not response.is_async
-            ):
+            if _streams_from_tables(response):
                 content = cast(Iterable[object], response.streaming_content)  # a synchronous iterator: not is_async
                 response.streaming_content = _walled_stream(content, board_ids)
             return response
         finally:
             _request_wall.reset(token)
             _open_wall()
+
+    def _in_transaction(self, request: HttpRequest, board_ids: set[int]) -> HttpResponseBase:
+        wall_token = _request_wall.set(board_ids)
+        transaction_token = _request_transaction.set(connection.alias)
+        try:
+            with transaction.atomic():
+                set_board_wall(connection, board_ids)
+                response = self.get_response(request)
+                if response.status_code >= 500:
+                    transaction.set_rollback(True)
+            if _streams_from_tables(response):
+                content = cast(Iterable[object], response.streaming_content)  # a synchronous iterator: not is_async
+                response.streaming_content = _walled_stream_in_transaction(content, board_ids)
+            return response
+        finally:
+            _request_transaction.reset(transaction_token)
+            _request_wall.reset(wall_token)

@@ -52,6 +52,7 @@ from django.utils import translation
 from django_tasks import task
 
 from eduboard.core import freshness, replica
+from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.scope import Viewer, institution_scope
 
 #: The areas whose data figures rest on; a table belongs to the area its name starts with (Django names
@@ -463,7 +464,9 @@ def _refresher(
         # The newest entry wanted of these figures: a task for an older one (its data changed again since) is
         # skipped by the worker instead of computed.
         cache.set(f"{latest}:wanted", key, TIMEOUT)
-        refresh_figures.enqueue(name=name, arguments=arguments, who=who, language=language, key=key, latest=latest)
+        enqueue_after_commit(
+            refresh_figures, name=name, arguments=arguments, who=who, language=language, key=key, latest=latest
+        )
 
     return enqueue
 

@@ -6,8 +6,11 @@ settings.TASKS: the database backend by default, RQ on Redis with REDIS_URL); a 
 
 While a job runs, a heartbeat (`Heartbeat`) renews a key in the shared cache every few seconds; the key
 expires after settings.JOB_LEASE_SECONDS. A job still marked running whose key has expired lost its worker
-(killed, out of memory, the machine restarted): reading it marks it failed, with a retry button
-(`job_lease_check`). Live progress lives in the cache too: the import writes inside one transaction, and
+(killed, out of memory, the machine restarted): it is queued again for another worker, at most
+settings.JOB_RETAKES times, then marked failed with a retry button (`retake_if_worker_gone`). Every worker looks
+for such jobs every half lease (`retake_abandoned`, from `manage.py worker`), and so does the page of a job.
+Taking a job up again is safe: an import writes in one transaction (a dead worker saved nothing) and a report file
+is stored whole or not at all. Live progress lives in the cache too: the import writes inside one transaction, and
 what it writes there is invisible to others until the end.
 
 A failure inside a job that is not a refusal of the file is an internal error: logged with its traceback
@@ -20,7 +23,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from types import TracebackType
@@ -29,11 +32,13 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
 from eduboard.core import stored_files
+from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.imports import Importer, ImportFailed, open_uploaded
 from eduboard.core.models import ImportJob
 
@@ -111,26 +116,71 @@ def progress_key(job_id: int) -> str:
     return f"import-progress-{job_id}"
 
 
-def fail_if_worker_gone(job: Any, *, family: str, running: str, **failed: Any) -> bool:
-    """A job (any model with `status` and `finished_at`) still `running` whose heartbeat has expired lost its
-    worker: mark it failed with the `failed` fields, once (whoever reads it first); True when this call did."""
+def retake_if_worker_gone(
+    job: Any, *, family: str, running: str, queued: str, enqueue: Callable[[Any], object], **failed: Any
+) -> bool:
+    """A job (any model with `status`, `retakes` and `finished_at`) still `running` whose heartbeat has expired lost
+    its worker: queue it again for another worker (`enqueue`), or, once it was taken up JOB_RETAKES times, mark it
+    failed with the `failed` fields. Done once, by whoever sees it first (a conditional update); True when this
+    call did it."""
     if job.status != running or job_alive(family, job.pk):
         return False
-    updated = type(job).objects.filter(pk=job.pk, status=running).update(finished_at=timezone.now(), **failed)
+    jobs = type(job).objects.filter(pk=job.pk, status=running)
+    retake = job.retakes < settings.JOB_RETAKES
+    if retake:
+        updated = jobs.filter(retakes=job.retakes).update(status=queued, retakes=F("retakes") + 1)
+    else:
+        updated = jobs.update(finished_at=timezone.now(), **failed)
     job.refresh_from_db()
-    if updated:
+    if not updated:
+        return False
+    if retake:
+        logger.warning("%s job %s: its worker stopped; taken up again (retake %s)", family, job.pk, job.retakes)
+        enqueue(job)
+        job.refresh_from_db()
+    else:
         logger.warning(
-            "%s job %s: its worker stopped (no heartbeat for %ss)", family, job.pk, settings.JOB_LEASE_SECONDS
+            "%s job %s: its worker stopped (no heartbeat for %ss), %s retakes spent: failed",
+            family,
+            job.pk,
+            settings.JOB_LEASE_SECONDS,
+            job.retakes,
         )
-    return bool(updated)
+    return True
+
+
+#: The checks `retake_abandoned` runs: each area with jobs registers one (core's imports below; reports' files).
+ABANDONED_CHECKS: list[Callable[[], None]] = []
+
+
+def register_abandoned_check(check: Callable[[], None]) -> None:
+    if check not in ABANDONED_CHECKS:
+        ABANDONED_CHECKS.append(check)
+
+
+def retake_abandoned() -> None:
+    """Take up again (or fail) every running job whose worker stopped (a worker's sweep, every half lease)."""
+    for check in ABANDONED_CHECKS:
+        check()
+
+
+def _imports_abandoned() -> None:
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
+        job_lease_check(job)
+
+
+register_abandoned_check(_imports_abandoned)
 
 
 def job_lease_check(job: ImportJob) -> ImportJob:
-    """A running import whose worker stopped renewing its heartbeat is marked failed (it can be retried)."""
-    fail_if_worker_gone(
+    """A running import whose worker stopped renewing its heartbeat is queued again, or, its retakes spent, marked
+    failed (a person can still retry it)."""
+    retake_if_worker_gone(
         job,
         family="import",
         running=ImportJob.Status.RUNNING,
+        queued=ImportJob.Status.QUEUED,
+        enqueue=import_job_enqueue,
         status=ImportJob.Status.FAILED,
         errors=[_("the worker running this import stopped before it ended; nothing was saved. Retry it.")],
         total_errors=1,
@@ -185,7 +235,7 @@ def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
 
 
 def import_job_enqueue(job: ImportJob) -> ImportJob:
-    import_job_task.enqueue(job_id=job.pk)
+    enqueue_after_commit(import_job_task, job_id=job.pk)
     job.refresh_from_db()
     return job
 

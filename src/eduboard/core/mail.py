@@ -15,6 +15,8 @@ from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connectio
 from django.core.mail.backends.base import BaseEmailBackend
 from django_tasks import task
 
+from eduboard.core.enqueue import enqueue_after_commit
+
 
 def message_as_data(message: EmailMessage) -> dict[str, Any]:
     """What a message is, as JSON a task can carry (text parts only: eduboard sends no attachments by mail)."""
@@ -60,5 +62,5 @@ class TaskEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         for message in email_messages:
-            send_email_task.enqueue(message=message_as_data(message))
+            enqueue_after_commit(send_email_task, message=message_as_data(message))
         return len(email_messages)

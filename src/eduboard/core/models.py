@@ -67,6 +67,8 @@ class ImportJob(TimeStampedModel):
         "accounts.User", verbose_name=_("imported by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Times the job was queued again after its worker died (core.jobs.retake_if_worker_gone).
+    retakes = models.PositiveSmallIntegerField(_("taken up again"), default=0, editable=False)
     encoding = models.CharField(_("encoding"), max_length=20, blank=True, help_text=_("Empty: detected."))
     change_log_path = models.CharField(max_length=500, blank=True, editable=False)
     change_log_entries = models.PositiveIntegerField(_("objects created or changed"), default=0)

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 
-from eduboard.core import freshness
+from eduboard.core import board_wall, freshness
 
 REPLICA = "replica"
 
@@ -44,7 +44,11 @@ def replica_alias() -> str:
     enclosing = _reading.get()
     if enclosing is not None:
         return enclosing
-    if not configured() or connections[DEFAULT_DB_ALIAS].in_atomic_block or not freshness.may_serve_previous():
+    if (
+        not configured()
+        or board_wall.in_transaction_of_its_own(connections[DEFAULT_DB_ALIAS])
+        or not freshness.may_serve_previous()
+    ):
         return DEFAULT_DB_ALIAS
     return REPLICA
 
@@ -68,8 +72,6 @@ def caught_up_alias(since: datetime) -> str:
 def reading(alias: str) -> Iterator[str]:
     """Send the reads of the block to `alias` (the replica or the primary), with the request's wall on the replica's
     connection while the block reads there (the primary's is set by the middleware)."""
-    from eduboard.core import board_wall
-
     entering = alias != DEFAULT_DB_ALIAS and _reading.get() != alias
     walled = board_wall.request_wall() if entering else None
     if walled is not None:

@@ -10,7 +10,12 @@ class ReportsConfig(AppConfig):
     def ready(self) -> None:
         from auditlog.registry import auditlog
 
+        from eduboard.core.jobs import register_abandoned_check
+        from eduboard.reports import jobs
         from eduboard.reports.models import ReportEdition
+
+        # A report file whose worker died is taken up again by the workers' sweep (core.jobs.retake_abandoned).
+        register_abandoned_check(jobs.files_abandoned)
 
         # The frozen figures are large and never edited: the audit trail records who published, not the JSON.
         auditlog.register(ReportEdition, exclude_fields=["content", "updated_at"])

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from eduboard.core import replica, stored_files
-from eduboard.core.jobs import Heartbeat, fail_if_worker_gone, internal_error
+from eduboard.core.enqueue import enqueue_after_commit
+from eduboard.core.jobs import Heartbeat, internal_error, retake_if_worker_gone
 from eduboard.core.scope import Viewer
 from eduboard.quality.models import SelfAssessment
 from eduboard.reports.models import FileJob, ReportEdition
@@ -67,14 +68,22 @@ def edition_jobs_running(*, edition: ReportEdition, viewer: Viewer) -> list[tupl
 
 
 def job_lease_check(job: FileJob) -> None:
-    """A running job whose worker stopped renewing its heartbeat is marked failed."""
-    fail_if_worker_gone(
+    """A running job whose worker stopped renewing its heartbeat is queued again (core.jobs.retake_if_worker_gone),
+    or, its retakes spent, marked failed."""
+    retake_if_worker_gone(
         job,
         family="report",
         running=FileJob.Status.RUNNING,
+        queued=FileJob.Status.QUEUED,
+        enqueue=lambda retaken: enqueue_after_commit(render_job_task, job_id=retaken.pk),
         status=FileJob.Status.FAILED,
         error=_("the worker making this file stopped before it ended; ask for the file again."),
     )
+
+
+def files_abandoned() -> None:
+    for job in FileJob.objects.filter(status=FileJob.Status.RUNNING):
+        job_lease_check(job)
 
 
 def job_file(job: FileJob) -> str:
@@ -93,7 +102,7 @@ def render_job_start(*, edition: ReportEdition, fmt: str, language: str, user: A
         language=language,
         filename=f"{edition.kind}-{year}-{edition.number}-{language}.{fmt}",
     )
-    render_job_task.enqueue(job_id=job.pk)
+    enqueue_after_commit(render_job_task, job_id=job.pk)
     job.refresh_from_db()
     return job
 
@@ -109,7 +118,7 @@ def self_assessment_job_start(*, assessment: SelfAssessment, fmt: str, language:
         language=language,
         filename=f"self-assessment-{assessment.institution.registration_number}-{year}-{language}.{fmt}",
     )
-    render_job_task.enqueue(job_id=job.pk)
+    enqueue_after_commit(render_job_task, job_id=job.pk)
     job.refresh_from_db()
     return job
 

@@ -149,6 +149,8 @@ class FileJob(TimeStampedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     error = models.TextField(blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Times the job was queued again after its worker died (core.jobs.retake_if_worker_gone).
+    retakes = models.PositiveSmallIntegerField(default=0, editable=False)
     size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True, editable=False)
     # The permissions the figures in the file need (`reports.selectors.content_reads`): a reader of the edition
     # whose role has them all may fetch the file too (`reports.selectors.file_jobs_readable`). None (a file made
