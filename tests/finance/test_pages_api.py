@@ -27,6 +27,7 @@ from eduboard.core.numbers import json_figures
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.models import Allocation, Expenditure, InstitutionSet, SettlementLine
 from eduboard.finance.selectors import settlement_summary
+from eduboard.registry.models import Institution
 from tests.finance.world import (
     MAY,
     MONEY_AS_OF,
@@ -200,6 +201,42 @@ def test_overview_of_a_head_shows_only_own_allocations(
 ) -> None:
     page = signed_in(head).get("/finance/", {"as_of": "2024-03-15"}).content.decode()
     assert detail_links(page) == {world.money.to_school.pk, world.money.to_everyone.pk, world.money.eu_to_school.pk}
+
+
+def test_overview_sums_a_country_s_allocations_of_one_purpose_and_source_and_links_to_them(
+    world: World, analyst: User, signed_in: Callable[[User], Client]
+) -> None:
+    """More than OVERVIEW_LISTED institutions with allocations of one purpose and source: one row, their sums (as
+    plainly added here), linking to those allocations in the list; fewer stay one row each."""
+    from eduboard.finance.views import OVERVIEW_LISTED
+
+    base = world.money.base
+    many = [
+        Institution.objects.create(registration_number=f"97770{number:05d}", name=f"Skola {number}", type="school")
+        for number in range(OVERVIEW_LISTED + 1)
+    ]
+    made = [
+        allocation(base, amount=f"{100 + n}.00", source="state", purpose="meals", institution=i)
+        for n, i in enumerate(many)
+    ]
+    for number, made_one in enumerate(made[:5]):
+        spend(made_one, date(2024, 2, 1), f"{number + 1}.50", f"M-{number}")
+    page = signed_in(analyst).get("/finance/", {"as_of": "2024-03-15"}).content.decode()
+    allocated = sum(Decimal(a.amount) for a in made)
+    spent = sum(Decimal(f"{number + 1}.50") for number in range(5))
+    row = re.search(
+        r'<tr>\s*<td><a href="/finance/allocations/\?year=2024&amp;purpose=meals&amp;source=state">'
+        r"(\d+) [^<]+</a></td>(.*?)</tr>",
+        page,
+        re.S,
+    )
+    assert row is not None
+    assert int(row.group(1)) == OVERVIEW_LISTED + 1
+    cells = re.findall(r'<td class="num">([^<]*)</td>', row.group(2))
+    assert cells[:2] == [f"{allocated:,.2f}".replace(",", "\xa0").replace(".", ","), f"{spent:.2f}".replace(".", ",")]
+    assert "Skola 3" not in page
+    listed = signed_in(analyst).get("/finance/allocations/", {"year": 2024, "purpose": "meals", "source": "state"})
+    assert all(f"Skola {number}" in listed.content.decode() for number in range(OVERVIEW_LISTED + 1))
 
 
 # --- allocations and their downloads

@@ -209,18 +209,19 @@ def allocation_utilisation(*, as_of: date, visible_to: Viewer, year: int | None 
     return sorted(result, key=lambda use: (use.recipient_name, use.purpose, use.source))
 
 
-def summed_per_purpose(*, uses: list[AllocationUse]) -> list[AllocationUse]:
+def summed_per_purpose(*, uses: list[AllocationUse], listed_up_to: int = 1) -> list[AllocationUse]:
     """`uses` with the allocations to single institutions summed per year, purpose and source, one row each (a
     country's thousands of institution allocations; `institutions` says how many a sum holds); an allocation to a
-    group of institutions, and one institution alone in its purpose and source, stay as they are."""
+    group of institutions, and the institutions' allocations of a purpose and source that are at most
+    `listed_up_to` (the report: one alone), stay as they are."""
     result = [use for use in uses if use.to_group]
     single: dict[tuple[int, str, str], list[AllocationUse]] = defaultdict(list)
     for use in uses:
         if not use.to_group:
             single[(use.year, use.purpose, use.source)].append(use)
     for (year, purpose, source), group in sorted(single.items()):
-        if len(group) == 1:
-            result.append(group[0])
+        if len(group) <= listed_up_to:
+            result.extend(group)
             continue
         result.append(
             AllocationUse(

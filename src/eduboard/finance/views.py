@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, npgettext
 from django.views.decorators.http import require_POST
 
 from eduboard.core.audit import audit_bulk_read
@@ -52,6 +52,19 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+#: The allocations of one purpose and source to single institutions the overview lists one by one; more are summed.
+OVERVIEW_LISTED = 12
+
+
+def recipient_label(use: selectors.AllocationUse) -> str:
+    """An allocation's recipient, or how many institutions a sum of allocations holds."""
+    if use.institutions > 1:
+        return npgettext(
+            "allocation recipients", "%(count)s institution", "%(count)s institutions", use.institutions
+        ) % {"count": use.institutions}
+    return use.recipient_name
+
+
 @permission_required("finance.view_allocation", raise_exception=True)
 def overview_view(request: HttpRequest) -> HttpResponse:
     """Utilisation by allocation and funding source, and the cost per learner, as of a date."""
@@ -61,12 +74,15 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     uses = selectors.allocation_utilisation(as_of=as_of, visible_to=scope)
     by_source = selectors.utilisation_by_source(uses=uses)
     source_names = {use.source: use.source_name for use in uses}
+    # A city's allocations one by one; a country's thousands summed per purpose and source as the readiness report
+    # sums them, each sum linking to its allocations in the list.
+    uses = selectors.summed_per_purpose(uses=uses, listed_up_to=OVERVIEW_LISTED)
     costs = selectors.cost_per_learner(as_of=as_of, visible_to=scope)
     cost_rows = [(CostKind(kind).label, figures) for kind, figures in costs.items()]
     charts = {
         "chart-utilisation": {
             "type": "bar",
-            "labels": [f"{use.recipient_name}: {use.purpose_label} ({use.source_name})" for use in uses],
+            "labels": [f"{recipient_label(use)}: {use.purpose_label} ({use.source_name})" for use in uses],
             "datasets": [
                 {"label": str(gettext_lazy("Allocated")), "data": [chart_number(use.allocated) for use in uses]},
                 {"label": str(gettext_lazy("Spent")), "data": [chart_number(use.spent) for use in uses]},
@@ -87,7 +103,8 @@ def overview_view(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "as_of": as_of,
-            "uses": uses,
+            "uses": [(use, recipient_label(use)) for use in uses],
+            "listed": OVERVIEW_LISTED,
             "source_rows": [(source_names[code], figures) for code, figures in by_source.items()],
             "cost_rows": cost_rows,
             "charts": charts,
