@@ -408,6 +408,31 @@ def test_staff_without_a_rate_on_the_date_have_no_training_gaps(world: World) ->
     assert "Dumina Anna" not in names  # renewal due on the 91st day
 
 
+def test_a_page_of_training_gaps_is_the_plain_slice_of_the_filtered_gaps(world: World, monkeypatch: Any) -> None:
+    """`training_gap_page` against its definition: filter the gaps, cut pages of TRAINING_PAGE_SIZE, a page beyond
+    the last is the last; the counts by status are those before the filter."""
+    from eduboard.people import selectors
+
+    monkeypatch.setattr(selectors, "TRAINING_PAGE_SIZE", 2)
+    every = selectors.training_gaps(as_of=AS_OF, visible_to=WHOLE_CITY)
+    statuses = {gap.status for gap in every}
+    for status in ["", *sorted(statuses)]:
+        for words in ("", "anna", "irbe"):
+            found = [
+                gap
+                for gap in every
+                if (not status or gap.status == status) and (not words or words in gap.name.lower())
+            ]
+            pages = [found[start : start + 2] for start in range(0, len(found), 2)] or [[]]
+            for number in range(1, len(pages) + 3):
+                page = selectors.training_gap_page(
+                    as_of=AS_OF, visible_to=WHOLE_CITY, words=words, status=status, page=number
+                )
+                expected = min(number, len(pages))
+                assert (page.number, page.rows, page.found) == (expected, pages[expected - 1], len(found))
+                assert page.counts == {"missing": 2, "expired": 1, "expiring": 2}
+
+
 # --- the command and the scope
 
 

@@ -26,6 +26,7 @@ from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from eduboard.core.figures_cache import cached_figures
+from eduboard.core.latvian import fold, search_words
 from eduboard.core.numbers import fte, percent
 from eduboard.core.scope import Viewer, institution_scope
 from eduboard.core.translated import texts_of
@@ -302,6 +303,57 @@ def training_gaps(*, as_of: date, visible_to: Viewer, institution: int | None = 
                 TrainingGap(person, names[person], requirement.pk, requirement.name, status, completed, expires)
             )
     return gaps
+
+
+#: Gaps a page of the mandatory training list shows.
+TRAINING_PAGE_SIZE = 50
+
+
+def filter_gaps(gaps: list[TrainingGap], *, words: str, requirement: int | None, status: str) -> list[TrainingGap]:
+    """The gaps whose name holds every word typed (case and diacritics aside), of a requirement and a status."""
+    wanted = search_words(words)
+    return [
+        gap
+        for gap in gaps
+        if (not status or gap.status == status)
+        and (requirement is None or gap.requirement_id == requirement)
+        and all(word in fold(gap.name) for word in wanted)
+    ]
+
+
+@dataclass(frozen=True)
+class TrainingGapPage:
+    """One page of the training gaps a filter finds: its rows, its number, how many the filter finds in all, and the
+    gaps by status before the filter (the page's summary)."""
+
+    rows: list[TrainingGap]
+    number: int
+    found: int
+    counts: dict[str, int]
+
+
+@cached_figures("registry", "people")
+def training_gap_page(
+    *,
+    as_of: date,
+    visible_to: Viewer,
+    institution: int | None = None,
+    words: str = "",
+    requirement: int | None = None,
+    status: str = "",
+    page: int = 1,
+) -> TrainingGapPage:
+    """A page of `training_gaps` (TRAINING_PAGE_SIZE rows; a page beyond the last is the last), kept per page and
+    filter: a country's tens of thousands of gaps are read from the cache once per change, not on every request."""
+    gaps = training_gaps(as_of=as_of, visible_to=visible_to, institution=institution)
+    counts = dict.fromkeys(("missing", "expired", "expiring"), 0)
+    for gap in gaps:
+        counts[gap.status] += 1
+    found = filter_gaps(gaps, words=words, requirement=requirement, status=status)
+    last = max(1, -(-len(found) // TRAINING_PAGE_SIZE))
+    number = min(max(1, page), last)
+    start = (number - 1) * TRAINING_PAGE_SIZE
+    return TrainingGapPage(found[start : start + TRAINING_PAGE_SIZE], number, len(found), counts)
 
 
 @cached_figures("registry", "people")

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.contrib.syndication.views import Feed
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -24,7 +24,6 @@ from django.views.decorators.http import require_POST
 from eduboard.core.audit import audit_export
 from eduboard.core.exports import EXPORT_FORMATS, Column, table_response
 from eduboard.core.feeds import TextAtom1Feed
-from eduboard.core.latvian import fold, search_words
 from eduboard.core.views import ScopedDetailView, ScopedListView, scoped_object, scoped_rows
 from eduboard.people import selectors, services
 from eduboard.people.filters import StaffFilter, VacancyFilter
@@ -282,7 +281,6 @@ def vacancy_step_view(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     return redirect("people:vacancy_list")
 
 
-TRAINING_PAGE_SIZE = 50
 TRAINING_COLUMNS = [
     Column(gettext_lazy("Name"), lambda gap: gap.name),
     Column(gettext_lazy("Training"), lambda gap: gap.requirement),
@@ -299,22 +297,28 @@ def training_view(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = TrainingGapFilterForm(request.GET or None, viewer=request.user)
     criteria = form.cleaned_data if form.is_valid() else {}
-    institution = criteria.get("institution")
-    gaps = selectors.training_gaps(
-        as_of=today, visible_to=request.user, institution=institution.pk if institution else None
-    )
-    counts = {status: 0 for status, _label in TRAINING_STATUSES}
-    for gap in gaps:
-        counts[gap.status] += 1
-    gaps = filter_gaps(
-        gaps, words=criteria.get("q", ""), requirement=criteria.get("requirement"), status=criteria.get("status", "")
-    )
+    institution, requirement = criteria.get("institution"), criteria.get("requirement")
+    chosen = {
+        "institution": institution.pk if institution else None,
+        "requirement": requirement.pk if requirement else None,
+        "status": criteria.get("status", ""),
+        "words": criteria.get("q", ""),
+    }
     fmt = request.GET.get("export", "")
     if fmt in EXPORT_FORMATS:
+        gaps = selectors.filter_gaps(
+            selectors.training_gaps(as_of=today, visible_to=request.user, institution=chosen.pop("institution")),
+            **chosen,
+        )
         response = table_response(filename="training", fmt=fmt, columns=TRAINING_COLUMNS, rows=gaps)
         audit_export(request=request, model=TrainingRecord, fmt=fmt, rows=len(gaps))
         return response
-    page = Paginator(gaps, TRAINING_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A page as kept in the figures cache per filter; a search by words, rarely asked twice, is made from the kept
+    # gaps instead of being kept itself.
+    read_page = selectors.training_gap_page.uncached if chosen["words"] else selectors.training_gap_page  # type: ignore[attr-defined]
+    found = read_page(as_of=today, visible_to=request.user, page=page_number(request), **chosen)
+    page = Page(found.rows, found.number, Paginator(range(found.found), selectors.TRAINING_PAGE_SIZE))
+    counts = found.counts
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("export", None)
@@ -336,18 +340,12 @@ def training_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def filter_gaps(
-    gaps: list[selectors.TrainingGap], *, words: str, requirement: Any, status: str
-) -> list[selectors.TrainingGap]:
-    """The gaps whose name holds every word typed (case and diacritics aside), of a requirement and a status."""
-    wanted = search_words(words)
-    return [
-        gap
-        for gap in gaps
-        if (not status or gap.status == status)
-        and (requirement is None or gap.requirement_id == requirement.pk)
-        and all(word in fold(gap.name) for word in wanted)
-    ]
+def page_number(request: HttpRequest) -> int:
+    """The page asked for (`?page=`): a whole number from 1 to 10,000, else 1 (a page beyond the last is the last)."""
+    try:
+        return min(max(int(request.GET.get("page", "1")), 1), 10_000)
+    except ValueError:
+        return 1
 
 
 # --- public: no sign-in
