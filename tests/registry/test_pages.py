@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
@@ -69,6 +70,27 @@ def test_learner_search_finds_by_birth_date_part_of_the_code(
     text = page.content.decode()
     assert "Zinātne1" in text
     assert "Zinātne0" not in text
+
+
+def test_a_name_search_counts_up_to_its_cap_and_says_more_were_found(
+    world: World, make_user: Callable[..., User], signed_in: Callable[[User], Client], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search finding more than SEARCH_COUNT_CAP rows pages over the first ones and says so; below it, the count
+    is exact; the export holds every row found."""
+    from eduboard.core import views
+
+    found = Learner.objects.filter(last_name__startswith="Zinātne").count()
+    assert found >= 3
+    client = signed_in(make_user(Role.BOARD_ANALYST))
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", found - 1)
+    page = client.get("/registry/learners/", {"q": "zinatne"}).content.decode()
+    assert f"More than {found - 1} rows" in page or f"Vairāk nekā {found - 1} rindu" in page
+    assert len(set(re.findall(r'href="/registry/learners/(\d+)/"', page))) == found - 1
+    export = client.get("/registry/learners/", {"q": "zinatne", "export": "csv"}).content.decode("utf-8-sig")
+    assert export.count("Zinātne") == found
+    monkeypatch.setattr(views, "SEARCH_COUNT_CAP", found)
+    page = client.get("/registry/learners/", {"q": "zinatne"}).content.decode()
+    assert "More than" not in page and "Vairāk nekā" not in page
 
 
 @pytest.mark.parametrize("path", ["/registry/learners/", "/registry/institutions/", "/registry/queue/"])

@@ -16,11 +16,13 @@ from typing import Any, ClassVar, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.defaults import page_not_found, server_error
@@ -71,6 +73,29 @@ class _Counted:
             yield row
 
 
+#: A name search counts the rows it finds up to this many and says "more than" beyond: a country's common name finds
+#: thousands, and counting them all cost more than finding the page shown.
+SEARCH_COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Pages over at most SEARCH_COUNT_CAP rows, counted without sorting them; `capped` when more were found."""
+
+    @cached_property
+    def found(self) -> int:
+        """The rows found, counted up to one past the cap (one query: a count over a LIMIT, no ORDER BY)."""
+        rows = cast(QuerySet[Any], self.object_list)  # a list view's queryset
+        return int(rows.order_by()[: SEARCH_COUNT_CAP + 1].count())
+
+    @cached_property
+    def count(self) -> int:
+        return min(self.found, SEARCH_COUNT_CAP)
+
+    @property
+    def capped(self) -> bool:
+        return self.found > SEARCH_COUNT_CAP
+
+
 class FilteredListView(FilterView):
     """A list page driven by a django-filter FilterSet.
 
@@ -113,6 +138,13 @@ class FilteredListView(FilterView):
 
     def get_queryset(self) -> QuerySet[Any]:
         return self.sort_queryset(self.get_base_queryset())
+
+    def get_paginator(self, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> Paginator:
+        """A name search pages over its first SEARCH_COUNT_CAP rows (`CappedPaginator`); other lists over all."""
+        if self.request.GET.get(self.search_param, "").strip():
+            return CappedPaginator(queryset, per_page, *args, **kwargs)
+        paginator: Paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
+        return paginator
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         fmt = request.GET.get("export", "")

@@ -119,7 +119,13 @@ def latest_money_date(*, visible_to: Viewer) -> date | None:
     year has no data yet (an archive, the demonstration data), instead of on an empty today."""
     from django.utils import timezone
 
-    today = timezone.localdate()
+    return latest_money_day(visible_to=visible_to, today=timezone.localdate())
+
+
+@cached_figures("registry", "finance")
+def latest_money_day(*, visible_to: Viewer, today: date) -> date | None:
+    """`latest_money_date` as of `today`, kept in the figures cache: a country's expenditures are not scanned for
+    their last day on every request of the finance pages."""
     spent = _last_spent(visible_to=visible_to, up_to=today)
     if spent is not None:
         return spent
@@ -240,6 +246,20 @@ def summed_per_purpose(*, uses: list[AllocationUse], listed_up_to: int = 1) -> l
             )
         )
     return result
+
+
+@cached_figures("registry", "finance")
+def allocation_overview(*, as_of: date, visible_to: Viewer, listed_up_to: int) -> dict[str, Any]:
+    """What the finance overview shows of the year's allocations as of a date: the allocations `summed_per_purpose`
+    (`listed_up_to` single ones of a purpose and source listed), the totals `utilisation_by_source` and the sources'
+    names. Kept in the figures cache as it is shown: a country's thousands of allocations are not read from the cache
+    and summed on every request."""
+    uses = allocation_utilisation(as_of=as_of, visible_to=visible_to)
+    return {
+        "uses": summed_per_purpose(uses=uses, listed_up_to=listed_up_to),
+        "by_source": utilisation_by_source(uses=uses),
+        "source_names": {use.source: use.source_name for use in uses},
+    }
 
 
 def utilisation_by_source(*, uses: list[AllocationUse]) -> dict[str, dict[str, Any]]:

@@ -71,12 +71,10 @@ def overview_view(request: HttpRequest) -> HttpResponse:
     scope = request.user
     form = AsOfForm(request.GET or None, latest=selectors.latest_money_date(visible_to=scope))
     as_of = form.as_of_date()
-    uses = selectors.allocation_utilisation(as_of=as_of, visible_to=scope)
-    by_source = selectors.utilisation_by_source(uses=uses)
-    source_names = {use.source: use.source_name for use in uses}
     # A city's allocations one by one; a country's thousands summed per purpose and source as the readiness report
     # sums them, each sum linking to its allocations in the list.
-    uses = selectors.summed_per_purpose(uses=uses, listed_up_to=OVERVIEW_LISTED)
+    overview = selectors.allocation_overview(as_of=as_of, visible_to=scope, listed_up_to=OVERVIEW_LISTED)
+    uses, by_source, source_names = overview["uses"], overview["by_source"], overview["source_names"]
     costs = selectors.cost_per_learner(as_of=as_of, visible_to=scope)
     cost_rows = [(CostKind(kind).label, figures) for kind, figures in costs.items()]
     charts = {
