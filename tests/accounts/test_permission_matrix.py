@@ -473,7 +473,10 @@ def test_page_answers_by_role_and_scope(
 ) -> None:
     page = OBJECT_PAGES[name]
     # the matrix asks who may start a report file, not how it is made: the job is recorded, not run
-    monkeypatch.setattr("eduboard.reports.jobs.render_job_task", SimpleNamespace(enqueue=lambda **kwargs: None))
+    monkeypatch.setattr(
+        "eduboard.reports.jobs.render_job_task",
+        SimpleNamespace(enqueue=lambda **kwargs: None, get_backend=lambda: None),  # as core.enqueue asks a task
+    )
     target = row(world, page.kind, side)
     url = reverse(name, kwargs={page.pk: target.pk, **page.extra})
     allowed = (
