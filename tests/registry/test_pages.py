@@ -93,6 +93,33 @@ def test_a_name_search_counts_up_to_its_cap_and_says_more_were_found(
     assert "More than" not in page and "Vairāk nekā" not in page
 
 
+@pytest.mark.parametrize("sort", ["name", "-name", "birth_date"])
+def test_a_capped_search_shows_the_same_rows_in_the_same_order_as_one_below_the_cap(
+    world: World,
+    make_user: Callable[..., User],
+    signed_in: Callable[[User], Client],
+    monkeypatch: pytest.MonkeyPatch,
+    sort: str,
+) -> None:
+    """On PostgreSQL the first pages of a search past the cap are read along the sort index, deeper ones and those
+    below the cap by sorting the rows found: the rows of each page are the same either way."""
+    from eduboard.core import views
+
+    client = signed_in(make_user(Role.BOARD_ANALYST))
+    monkeypatch.setattr(views.FilteredListView, "paginate_by", 1)
+
+    def pages(cap: int) -> list[list[str]]:
+        monkeypatch.setattr(views, "SEARCH_COUNT_CAP", cap)
+        found = []
+        for number in (1, 2):
+            page = client.get("/registry/learners/", {"q": "zinatne", "sort": sort, "page": number}).content.decode()
+            found.append(re.findall(r'href="/registry/learners/(\d+)/"', page))
+        return found
+
+    walked = pages(2)  # 3 found, 2 counted: capped, both pages read along the index on PostgreSQL
+    assert walked == pages(1000) and all(len(rows) == 1 for rows in walked) and walked[0] != walked[1]
+
+
 @pytest.mark.parametrize("path", ["/registry/learners/", "/registry/institutions/", "/registry/queue/"])
 def test_list_pages_run_a_bounded_number_of_queries(
     path: str,

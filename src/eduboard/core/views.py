@@ -16,7 +16,7 @@ from typing import Any, ClassVar, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -78,8 +78,31 @@ class _Counted:
 SEARCH_COUNT_CAP = 1000
 
 
+#: The first pages of a search that found more than SEARCH_COUNT_CAP rows are read along the sort index (below).
+WALKED_PAGES = 2
+
+
 class CappedPaginator(Paginator):
-    """Pages over at most SEARCH_COUNT_CAP rows, counted without sorting them; `capped` when more were found."""
+    """Pages over at most SEARCH_COUNT_CAP rows, counted without sorting them; `capped` when more were found.
+
+    `walk_order`: the list's plain ordering, for PostgreSQL, where a search sorts the rows it found
+    (`core.latvian.found_order`: right for a rare name, whose few rows the planner would look for along the whole
+    sort index). A name common enough to pass the cap is the opposite case: its first pages are met within a few
+    hundred rows of the sort index, so they are read along it (the same rows in the same order), 2 ms against 18 ms
+    for "berzina" (8,171 found) on the national set; deeper pages sort the rows found again."""
+
+    def __init__(self, *args: Any, walk_order: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.walk_order = walk_order
+
+    def page(self, number: Any) -> Any:
+        number = self.validate_number(number)
+        if not (self.walk_order and self.capped and number <= WALKED_PAGES):
+            return super().page(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows = cast(QuerySet[Any], self.object_list).order_by(*self.walk_order)
+        return Page(rows[bottom:top], number, self)
 
     @cached_property
     def found(self) -> int:
@@ -130,7 +153,14 @@ class FilteredListView(FilterView):
         if self.request.GET.get(self.search_param, "").strip() and connection.vendor == "postgresql":
             # A name search: the rows found are sorted, not looked for along the sort index (core.latvian).
             return queryset.order_by(found_order(field, descending=descending), "pk")
-        return queryset.order_by(("-" if descending else "") + field, "pk")
+        return queryset.order_by(*self.plain_order())
+
+    def plain_order(self) -> tuple[str, ...]:
+        """The ordering of the current sort, along its index."""
+        sort = self.current_sort()
+        if not sort:
+            return ()
+        return (("-" if sort.startswith("-") else "") + self.sort_fields[sort.lstrip("-")], "pk")
 
     def get_base_queryset(self) -> QuerySet[Any]:
         """The rows this user may see, before filters; every subclass scopes it with visible_to."""
@@ -142,7 +172,8 @@ class FilteredListView(FilterView):
     def get_paginator(self, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> Paginator:
         """A name search pages over its first SEARCH_COUNT_CAP rows (`CappedPaginator`); other lists over all."""
         if self.request.GET.get(self.search_param, "").strip():
-            return CappedPaginator(queryset, per_page, *args, **kwargs)
+            walk_order = self.plain_order() if connection.vendor == "postgresql" else ()
+            return CappedPaginator(queryset, per_page, *args, walk_order=walk_order, **kwargs)
         paginator: Paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
         return paginator
 
