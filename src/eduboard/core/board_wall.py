@@ -51,6 +51,7 @@ catches a query the application forgot to scope, in the request of a person of o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeGuard, cast
 
@@ -141,22 +142,29 @@ def _open_wall() -> None:
     open_wall(connection)
 
 
-def _walled_stream(content: Iterable[object], board_ids: set[int]) -> Iterator[object]:
+@contextmanager
+def _walled(board_ids: set[int]) -> Iterator[bool]:
+    """The wall up for the block: behind a transaction pooler in a transaction of the block's own (yields True),
+    else for the database session, emptied after the block (yields False)."""
+    if per_transaction():
+        token = _request_transaction.set(connection.alias)
+        try:
+            with transaction.atomic():
+                set_board_wall(connection, board_ids)
+                yield True
+        finally:
+            _request_transaction.reset(token)
+        return
     set_board_wall(connection, board_ids, session=True)
     try:
-        yield from content
+        yield False
     finally:
         _open_wall()
 
 
-def _walled_stream_in_transaction(content: Iterable[object], board_ids: set[int]) -> Iterator[object]:
-    token = _request_transaction.set(connection.alias)
-    try:
-        with transaction.atomic():
-            set_board_wall(connection, board_ids)
-            yield from content
-    finally:
-        _request_transaction.reset(token)
+def _walled_stream(content: Iterable[object], board_ids: set[int]) -> Iterator[object]:
+    with _walled(board_ids):
+        yield from content
 
 
 def _streams_from_tables(response: HttpResponseBase) -> TypeGuard[StreamingHttpResponse]:
@@ -177,33 +185,15 @@ class BoardWallMiddleware:
         board_ids = walled_boards(getattr(request, "user", None))
         if board_ids is None:
             return self.get_response(request)
-        if per_transaction():
-            return self._in_transaction(request, board_ids)
-        set_board_wall(connection, board_ids, session=True)
         token = _request_wall.set(board_ids)
         try:
-            response = self.get_response(request)
-            if _streams_from_tables(response):
-                content = cast(Iterable[object], response.streaming_content)  # a synchronous iterator: not is_async
-                response.streaming_content = _walled_stream(content, board_ids)
-            return response
+            with _walled(board_ids) as in_transaction:
+                response = self.get_response(request)
+                if in_transaction and response.status_code >= 500:
+                    transaction.set_rollback(True)  # as ATOMIC_REQUESTS would for the view's exception
         finally:
             _request_wall.reset(token)
-            _open_wall()
-
-    def _in_transaction(self, request: HttpRequest, board_ids: set[int]) -> HttpResponseBase:
-        wall_token = _request_wall.set(board_ids)
-        transaction_token = _request_transaction.set(connection.alias)
-        try:
-            with transaction.atomic():
-                set_board_wall(connection, board_ids)
-                response = self.get_response(request)
-                if response.status_code >= 500:
-                    transaction.set_rollback(True)
-            if _streams_from_tables(response):
-                content = cast(Iterable[object], response.streaming_content)  # a synchronous iterator: not is_async
-                response.streaming_content = _walled_stream_in_transaction(content, board_ids)
-            return response
-        finally:
-            _request_transaction.reset(transaction_token)
-            _request_wall.reset(wall_token)
+        if _streams_from_tables(response):
+            content = cast(Iterable[object], response.streaming_content)  # a synchronous iterator: not is_async
+            response.streaming_content = _walled_stream(content, board_ids)
+        return response
