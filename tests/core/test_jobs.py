@@ -67,7 +67,7 @@ def test_an_upload_is_queued_for_the_worker_and_the_worker_imports_it(board: Cli
     assert not stored_files.exists(job.stored_path)  # the uploaded file is deleted once the import is saved
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the database backend: enqueued on commit
 def test_a_job_waiting_long_for_a_worker_says_so(board: Client, settings: Any) -> None:
     settings.TASKS = DATABASE_BACKEND
     job = upload(board, PROGRAMMES)
@@ -128,7 +128,7 @@ def test_failed_uploads_are_deleted_after_the_retention_period(board: Client, se
     assert not list(Path(settings.MEDIA_ROOT, "imports").glob(f"{old.pk}.csv"))
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the database backend: enqueued on commit
 def test_a_running_job_without_a_heartbeat_is_queued_again_once(board: Client, settings: Any) -> None:
     """Its worker died: the first check queues it again for another worker (a task enqueued), the second finds it
     queued and does nothing more."""
@@ -148,7 +148,7 @@ def test_a_running_job_without_a_heartbeat_is_queued_again_once(board: Client, s
     ]
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the database backend: enqueued on commit
 def test_a_running_job_without_a_heartbeat_is_marked_failed_with_a_retry(board: Client, settings: Any) -> None:
     """Its retakes spent (JOB_RETAKES), a job whose worker died is failed, and a person may retry it."""
     settings.TASKS = DATABASE_BACKEND
