@@ -217,3 +217,23 @@ def test_listing_an_editions_files_takes_as_many_queries_for_many_files_as_for_o
     for _ in range(4):
         add_file()
     assert queries() == one
+
+
+def test_a_file_whose_worker_died_is_made_again_by_the_workers_sweep(
+    edition: ReportEdition, board: User, signed_in: Callable[[User], Client], settings: Any
+) -> None:
+    """A report file still running with no heartbeat (its worker died) is queued again by the sweep every worker
+    runs (core.jobs.retake_abandoned, reports registering its own check) and made whole; its retakes spent, it fails."""
+    from eduboard.core.jobs import retake_abandoned
+
+    job_id = make_file(signed_in(board), edition, "html")
+    FileJob.objects.filter(pk=job_id).update(status=FileJob.Status.RUNNING, size=None)
+    retake_abandoned()  # the tests' immediate backend makes the file again at once
+    job = FileJob.objects.get(pk=job_id)
+    assert (job.status, job.retakes) == (FileJob.Status.DONE, 1)
+    assert job.size == stored_files.size(jobs.job_file(job))
+    FileJob.objects.filter(pk=job_id).update(status=FileJob.Status.RUNNING, retakes=settings.JOB_RETAKES)
+    retake_abandoned()
+    job.refresh_from_db()
+    assert (job.status, job.retakes) == (FileJob.Status.FAILED, settings.JOB_RETAKES)
+    assert "stopped before it ended" in job.error

@@ -26,13 +26,12 @@ def sweep(parent: int) -> None:
     horse" for every job, and a fork while another thread holds a lock (logging's, the database driver's) leaves the
     horse waiting for it forever."""
     period = max(settings.JOB_LEASE_SECONDS / 2, 1.0)
-    while True:
-        waited = 0.0
-        while waited < period:
-            if os.getppid() != parent:
-                return  # the worker died: its sweep ends with it
-            time.sleep(0.5)
-            waited += 0.5
+    next_sweep = time.monotonic() + period
+    while os.getppid() == parent:  # the worker died: its sweep ends with it
+        time.sleep(0.5)
+        if time.monotonic() < next_sweep:
+            continue
+        next_sweep += period
         try:
             retake_abandoned()
         except DatabaseError:
