@@ -54,7 +54,8 @@ def main() -> None:
     folder.chmod(0o755)  # PostgreSQL's user reaches its folders inside
     script = folder / "report.lua"
     script.write_text(WRK_SCRIPT)
-    cluster = helpers.load_cluster_module().Cluster(folder, helpers.free_port_base())
+    module = helpers.load_cluster_module()
+    cluster = module.Cluster(folder, module.free_port_base())
     results: dict[str, Any] = {"date": datetime.now().astimezone().isoformat(timespec="seconds"), "machine": machine()}
     try:
         started = time.monotonic()

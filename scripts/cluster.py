@@ -33,7 +33,6 @@ import socket
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -89,32 +88,16 @@ def _descendants(pid: int) -> list[int]:
     return found
 
 
-@dataclass(frozen=True)
-class Ports:
-    base: int
+#: Each part's port: the base (`--port-base`) plus its offset.
+OFFSETS = {"primary": 0, "replica": 1, "pgbouncer": 2, "redis": 3, "nginx": 10, "app1": 11, "app2": 12}
 
-    @property
-    def primary(self) -> int:
-        return self.base
 
-    @property
-    def replica(self) -> int:
-        return self.base + 1
-
-    @property
-    def pgbouncer(self) -> int:
-        return self.base + 2
-
-    @property
-    def redis(self) -> int:
-        return self.base + 3
-
-    @property
-    def nginx(self) -> int:
-        return self.base + 10
-
-    def app(self, name: str) -> int:
-        return self.base + 11 + APPS.index(name)
+def free_port_base(first: int = 41000, last: int = 49000) -> int:
+    """A base whose parts' ports nobody listens on (a test's or a benchmark's cluster beside a running one)."""
+    for base in range(first, last, 20):
+        if not any(answers(base + offset, timeout=0.2) for offset in OFFSETS.values()):
+            return base
+    raise RuntimeError(f"no free ports for a cluster between {first} and {last}")
 
 
 class Cluster:
@@ -129,7 +112,8 @@ class Cluster:
     ) -> None:
         self.dir = directory.resolve()
         self.settings = dict(settings or {})  # environment settings for the servers and workers (a test's lease)
-        self.ports = Ports(port_base)
+        self.port_base = port_base
+        self.ports = {part: port_base + offset for part, offset in OFFSETS.items()}
         self.python = python
         self.app_workers = app_workers
         self.pg = self.dir / "postgres"  # owned by the postgres user when run as root
@@ -140,22 +124,22 @@ class Cluster:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.ports.nginx}"
+        return f"http://127.0.0.1:{self.ports['nginx']}"
 
     def primary_url(self, user: str = "eduboard") -> str:
-        return f"postgres://{user}@127.0.0.1:{self.ports.primary}/eduboard"
+        return f"postgres://{user}@127.0.0.1:{self.ports['primary']}/eduboard"
 
     def replica_url(self, user: str = "eduboard") -> str:
-        return f"postgres://{user}@127.0.0.1:{self.ports.replica}/eduboard"
+        return f"postgres://{user}@127.0.0.1:{self.ports['replica']}/eduboard"
 
     def environment(self) -> dict[str, str]:
         """What the application servers and workers run with (docs/operations.md, "A cluster")."""
         env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "DATABASE_REPLICA_URL")}
         env.update(
-            DATABASE_URL=f"postgres://eduboard@127.0.0.1:{self.ports.pgbouncer}/eduboard",
+            DATABASE_URL=f"postgres://eduboard@127.0.0.1:{self.ports['pgbouncer']}/eduboard",
             DATABASE_POOL_MODE="transaction",
             DATABASE_REPLICA_URL=self.replica_url(),
-            REDIS_URL=f"redis://127.0.0.1:{self.ports.redis}/0",
+            REDIS_URL=f"redis://127.0.0.1:{self.ports['redis']}/0",
             MEDIA_ROOT=str(self.dir / "media"),
             ALLOWED_HOSTS="127.0.0.1,localhost",
             TRUSTED_PROXIES="127.0.0.1",
@@ -237,19 +221,19 @@ class Cluster:
             with (data / "postgresql.conf").open("a") as conf:
                 conf.write(
                     "\n# eduboard cluster (scripts/cluster.py)\n"
-                    f"listen_addresses = '127.0.0.1'\nport = {self.ports.primary}\n"
+                    f"listen_addresses = '127.0.0.1'\nport = {self.ports['primary']}\n"
                     f"unix_socket_directories = '{self.pg}'\ntimezone = 'UTC'\n"
                     "wal_level = replica\nmax_wal_senders = 5\nhot_standby = on\nmax_connections = 200\n"
                 )
-        if not answers(self.ports.primary):
+        if not answers(self.ports["primary"]):
             self._run(
                 _as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-l", str(self.pg / "primary.log"), "-w", "start"])
             )
-        if self.psql(self.ports.primary, "SELECT 1 FROM pg_roles WHERE rolname = 'eduboard'") != "1":
+        if self.psql(self.ports["primary"], "SELECT 1 FROM pg_roles WHERE rolname = 'eduboard'") != "1":
             # Not a superuser: row-level security holds it (docs/operations.md, "The database user").
-            self.psql(self.ports.primary, "CREATE ROLE eduboard LOGIN")
-        if self.psql(self.ports.primary, "SELECT 1 FROM pg_database WHERE datname = 'eduboard'") != "1":
-            self.psql(self.ports.primary, "CREATE DATABASE eduboard OWNER eduboard")
+            self.psql(self.ports["primary"], "CREATE ROLE eduboard LOGIN")
+        if self.psql(self.ports["primary"], "SELECT 1 FROM pg_database WHERE datname = 'eduboard'") != "1":
+            self.psql(self.ports["primary"], "CREATE DATABASE eduboard OWNER eduboard")
 
     def _start_replica(self) -> None:
         data = self.pg / "replica"
@@ -258,14 +242,14 @@ class Cluster:
                 _as_postgres(
                     [
                         _pg_bin("pg_basebackup"),
-                        *("-h", "127.0.0.1", "-p", str(self.ports.primary), "-U", "postgres"),
+                        *("-h", "127.0.0.1", "-p", str(self.ports["primary"]), "-U", "postgres"),
                         *("-D", str(data), "-R", "-X", "stream", "-c", "fast"),
                     ]
                 )
             )
             with (data / "postgresql.conf").open("a") as conf:
-                conf.write(f"port = {self.ports.replica}\nhot_standby_feedback = on\n")
-        if not answers(self.ports.replica):
+                conf.write(f"port = {self.ports['replica']}\nhot_standby_feedback = on\n")
+        if not answers(self.ports["replica"]):
             self._run(
                 _as_postgres([_pg_bin("pg_ctl"), "-D", str(data), "-l", str(self.pg / "replica.log"), "-w", "start"])
             )
@@ -276,9 +260,9 @@ class Cluster:
         (folder / "users.txt").write_text('"eduboard" ""\n"postgres" ""\n')
         (folder / "pgbouncer.ini").write_text(
             "[databases]\n"
-            f"eduboard = host=127.0.0.1 port={self.ports.primary} dbname=eduboard\n"
+            f"eduboard = host=127.0.0.1 port={self.ports['primary']} dbname=eduboard\n"
             "[pgbouncer]\n"
-            f"listen_addr = 127.0.0.1\nlisten_port = {self.ports.pgbouncer}\nunix_socket_dir =\n"
+            f"listen_addr = 127.0.0.1\nlisten_port = {self.ports['pgbouncer']}\nunix_socket_dir =\n"
             f"auth_type = trust\nauth_file = {folder / 'users.txt'}\n"
             "pool_mode = transaction\nmax_client_conn = 500\ndefault_pool_size = 40\n"
             "ignore_startup_parameters = extra_float_digits\nadmin_users = postgres\n"
@@ -287,21 +271,21 @@ class Cluster:
         if os.geteuid() == 0:
             for path in (folder, folder / "users.txt", folder / "pgbouncer.ini"):
                 shutil.chown(path, "postgres", "postgres")
-        if not answers(self.ports.pgbouncer):
+        if not answers(self.ports["pgbouncer"]):
             self._spawn("pgbouncer", _as_postgres(["pgbouncer", str(folder / "pgbouncer.ini")]))
-            wait_for(self.ports.pgbouncer, "PgBouncer")
+            wait_for(self.ports["pgbouncer"], "PgBouncer")
 
     def _start_redis(self) -> None:
-        if not answers(self.ports.redis):
+        if not answers(self.ports["redis"]):
             self._spawn(
                 "redis",
                 [
                     "redis-server",
-                    *("--port", str(self.ports.redis), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
+                    *("--port", str(self.ports["redis"]), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"),
                     *("--dir", str(self.dir)),
                 ],
             )
-            wait_for(self.ports.redis, "Redis")
+            wait_for(self.ports["redis"], "Redis")
 
     def manage(self, *arguments: str, direct: bool = False, timeout: float | None = None) -> str:
         """`manage.py` with the cluster's environment (`direct`: on the primary itself, not through PgBouncer)."""
@@ -320,7 +304,7 @@ class Cluster:
             marker.write_text(str(boards))
 
     def start_app(self, name: str) -> None:
-        port = self.ports.app(name)
+        port = self.ports[name]
         if answers(port):
             return
         self._spawn(
@@ -340,9 +324,7 @@ class Cluster:
 
     def _start_nginx(self) -> None:
         folder = self.dir / "nginx"
-        upstreams = "\n".join(
-            f"    server 127.0.0.1:{self.ports.app(name)} max_fails=1 fail_timeout=5s;" for name in APPS
-        )
+        upstreams = "\n".join(f"    server 127.0.0.1:{self.ports[name]} max_fails=1 fail_timeout=5s;" for name in APPS)
         (folder / "nginx.conf").write_text(
             f"""worker_processes 1;
 pid {folder / "nginx.pid"};
@@ -361,7 +343,7 @@ http {{
     keepalive 32;
   }}
   server {{
-    listen 127.0.0.1:{self.ports.nginx};
+    listen 127.0.0.1:{self.ports["nginx"]};
     location / {{
       proxy_pass http://eduboard;
       proxy_http_version 1.1;
@@ -379,7 +361,7 @@ http {{
 }}
 """
         )
-        if not answers(self.ports.nginx):
+        if not answers(self.ports["nginx"]):
             self._spawn(
                 "nginx",
                 [
@@ -394,7 +376,7 @@ http {{
                     "daemon off;",
                 ],
             )
-            wait_for(self.ports.nginx, "nginx")
+            wait_for(self.ports["nginx"], "nginx")
 
     def start(self, *, boards: int | None = 1) -> None:
         missing = [program for program in ("pgbouncer", "nginx", "redis-server") if shutil.which(program) is None]
@@ -417,7 +399,7 @@ http {{
             self.start_worker(name)
         self._start_nginx()
         (self.dir / "cluster.json").write_text(
-            json.dumps({"url": self.url, "port_base": self.ports.base, "directory": str(self.dir)})
+            json.dumps({"url": self.url, "port_base": self.port_base, "directory": str(self.dir)})
         )
 
     def stop(self) -> None:
@@ -436,10 +418,10 @@ http {{
 
     def pause_replica(self) -> None:
         """Stop the replica replaying the primary's changes (it lags until `resume_replica`)."""
-        self.psql(self.ports.replica, "SELECT pg_wal_replay_pause()")
+        self.psql(self.ports["replica"], "SELECT pg_wal_replay_pause()")
 
     def resume_replica(self) -> None:
-        self.psql(self.ports.replica, "SELECT pg_wal_replay_resume()")
+        self.psql(self.ports["replica"], "SELECT pg_wal_replay_resume()")
 
 
 def main() -> int:
@@ -456,15 +438,7 @@ def main() -> int:
         cluster.stop()
         return 0
     if options.action == "status":
-        parts = {
-            "primary": cluster.ports.primary,
-            "replica": cluster.ports.replica,
-            "pgbouncer": cluster.ports.pgbouncer,
-            "redis": cluster.ports.redis,
-            "nginx": cluster.ports.nginx,
-            **{name: cluster.ports.app(name) for name in APPS},
-        }
-        for name, port in parts.items():
+        for name, port in cluster.ports.items():
             print(f"{name:10} 127.0.0.1:{port:<6} {'answers' if answers(port) else 'down'}")
         for name in WORKERS:
             print(f"{name:10} {'running' if cluster.pid(name) else 'down'}")

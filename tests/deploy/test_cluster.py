@@ -13,13 +13,13 @@ installs them in CI, where a missing one fails this test; elsewhere it is skippe
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 import random
 import re
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import threading
@@ -44,6 +44,7 @@ AS_OF = "2025-01-15"
 HEADER = "X-Eduboard-Upstream"
 
 
+@functools.cache
 def load_cluster_module() -> ModuleType:
     spec = importlib.util.spec_from_file_location("eduboard_cluster", ROOT / "scripts" / "cluster.py")
     assert spec is not None and spec.loader is not None
@@ -51,23 +52,6 @@ def load_cluster_module() -> ModuleType:
     sys.modules[spec.name] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
-
-
-def free_port_base() -> int:
-    """A base whose 13 ports nobody listens on."""
-    for base in range(41000, 49000, 20):
-        ports = [base + offset for offset in (0, 1, 2, 3, 10, 11, 12)]
-        if not any(_listening(port) for port in ports):
-            return base
-    raise RuntimeError("no free ports for the cluster")
-
-
-def _listening(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-    except OSError:
-        return False
-    return True
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +70,7 @@ def cluster() -> Iterator[Any]:
     folder.chmod(0o755)  # PostgreSQL's user reaches its folders inside
     running = module.Cluster(
         folder,
-        free_port_base(),
+        module.free_port_base(),
         # A short lease: a killed worker's job is taken up again within seconds. A long read-your-writes time: the
         # author's read below comes well inside it however slow the machine.
         settings={"JOB_LEASE_SECONDS": "4", "READ_YOUR_WRITES_SECONDS": "120", "LOG_LEVEL": "WARNING"},
@@ -167,7 +151,7 @@ def send_import(cluster: Any, browser: requests.Session, body: bytes) -> int:
 def job(cluster: Any, job_id: int) -> tuple[str, int, int, int]:
     """status, rows, created, retakes of an import job, read on the primary."""
     status, rows, created, retakes = cluster.psql(
-        cluster.ports.primary,
+        cluster.ports["primary"],
         f"SELECT status, rows, created, retakes FROM core_importjob WHERE id = {int(job_id)}",  # noqa: S608 - an int
         database="eduboard",
     ).split("|")
@@ -194,7 +178,7 @@ def klastere_learners(cluster: Any) -> int:
     """The learners the test's files made."""
     return int(
         cluster.psql(
-            cluster.ports.primary,
+            cluster.ports["primary"],
             "SELECT count(*) FROM registry_learner WHERE last_name LIKE 'Klastere%'",
             database="eduboard",
         )
@@ -214,7 +198,7 @@ def test_a_page_is_served_through_nginx_by_both_application_servers(cluster: Any
         response = browser.get(f"{cluster.url}/registry/learners/", timeout=30)
         assert response.status_code == 200
         servers[response.headers[HEADER]] += 1
-    assert set(servers) == {f"127.0.0.1:{cluster.ports.app(name)}" for name in ("app1", "app2")}
+    assert set(servers) == {f"127.0.0.1:{cluster.ports[name]}" for name in ("app1", "app2")}
 
 
 def test_an_import_is_run_by_a_worker_not_by_the_server_that_took_the_file(cluster: Any) -> None:
@@ -254,7 +238,7 @@ def test_an_application_server_stopped_mid_load_fails_no_request(cluster: Any) -
         time.sleep(3)
         before = sum(statuses.values())
         cluster.signal_part("app1", signal.SIGTERM)  # gunicorn ends the requests in flight, then stops
-        assert not _listening(cluster.ports.app("app1"))
+        assert not load_cluster_module().answers(cluster.ports["app1"])
         time.sleep(3)
         during = sum(statuses.values()) - before
     finally:
@@ -264,7 +248,7 @@ def test_an_application_server_stopped_mid_load_fails_no_request(cluster: Any) -
     cluster.start_app("app1")
     assert before > 0 and during > 0
     assert statuses == Counter({200: sum(statuses.values())}), statuses
-    assert servers[f"127.0.0.1:{cluster.ports.app('app2')}"] > 0
+    assert servers[f"127.0.0.1:{cluster.ports['app2']}"] > 0
 
 
 def test_a_worker_killed_mid_import_is_taken_up_again_by_the_other_and_imports_the_file_once(cluster: Any) -> None:
@@ -292,7 +276,7 @@ def test_an_author_reads_their_own_write_at_once_while_the_replica_lags(cluster:
     before = learners_on_the_day(author, cluster)
     assert learners_on_the_day(other, cluster) == before
     enrolment = cluster.psql(
-        cluster.ports.primary,
+        cluster.ports["primary"],
         "SELECT e.id FROM registry_enrolment e JOIN registry_group g ON g.id = e.group_id "  # noqa: S608 - constants
         "JOIN registry_institution i ON i.id = g.institution_id JOIN core_schoolyear y ON y.id = g.school_year_id "
         f"WHERE i.registration_number = '{SCHOOL}' AND y.code = '2024/2025' AND e.left_on IS NULL "
