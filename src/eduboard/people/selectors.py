@@ -22,6 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -332,7 +333,14 @@ class TrainingGapPage:
     counts: dict[str, int]
 
 
-@cached_figures("registry", "people")
+def gaps_by_status(gaps: list[TrainingGap]) -> dict[str, int]:
+    """How many of `gaps` are missing, expired and expiring."""
+    counts = dict.fromkeys(("missing", "expired", "expiring"), 0)
+    for gap in gaps:
+        counts[gap.status] += 1
+    return counts
+
+
 def training_gap_page(
     *,
     as_of: date,
@@ -343,17 +351,37 @@ def training_gap_page(
     status: str = "",
     page: int = 1,
 ) -> TrainingGapPage:
-    """A page of `training_gaps` (TRAINING_PAGE_SIZE rows; a page beyond the last is the last), kept per page and
-    filter: a country's tens of thousands of gaps are read from the cache once per change, not on every request."""
+    """A page of `training_gaps` (TRAINING_PAGE_SIZE rows; a page beyond the last is the last), kept in the figures
+    cache per page and filter, so a country's tens of thousands of gaps are read from it once per change, not on
+    every request; a search by words, rarely asked twice, is made from the kept gaps instead of being kept itself."""
+    read = _gap_page.uncached if words else _gap_page  # type: ignore[attr-defined]
+    found: TrainingGapPage = read(
+        as_of=as_of,
+        visible_to=visible_to,
+        institution=institution,
+        words=words,
+        requirement=requirement,
+        status=status,
+        page=page,
+    )
+    return found
+
+
+@cached_figures("registry", "people")
+def _gap_page(
+    *,
+    as_of: date,
+    visible_to: Viewer,
+    institution: int | None,
+    words: str,
+    requirement: int | None,
+    status: str,
+    page: int,
+) -> TrainingGapPage:
     gaps = training_gaps(as_of=as_of, visible_to=visible_to, institution=institution)
-    counts = dict.fromkeys(("missing", "expired", "expiring"), 0)
-    for gap in gaps:
-        counts[gap.status] += 1
     found = filter_gaps(gaps, words=words, requirement=requirement, status=status)
-    last = max(1, -(-len(found) // TRAINING_PAGE_SIZE))
-    number = min(max(1, page), last)
-    start = (number - 1) * TRAINING_PAGE_SIZE
-    return TrainingGapPage(found[start : start + TRAINING_PAGE_SIZE], number, len(found), counts)
+    shown = Paginator(found, TRAINING_PAGE_SIZE).get_page(page)
+    return TrainingGapPage(list(shown.object_list), shown.number, len(found), gaps_by_status(gaps))
 
 
 @cached_figures("registry", "people")
@@ -372,9 +400,7 @@ def people_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """Every people figure as of a date, as plain data (FTE as Decimals): `staff_figures` and the training gaps;
     the data of `manage.py people_stats` and `GET /api/people/stats/`."""
     gaps = training_gaps(as_of=as_of, visible_to=visible_to)
-    by_status = {"missing": 0, "expired": 0, "expiring": 0}
-    for gap in gaps:
-        by_status[gap.status] += 1
+    by_status = gaps_by_status(gaps)
     return {
         **staff_figures(as_of=as_of, visible_to=visible_to),
         "training_gaps": [

@@ -313,11 +313,10 @@ def training_view(request: HttpRequest) -> HttpResponse:
         response = table_response(filename="training", fmt=fmt, columns=TRAINING_COLUMNS, rows=gaps)
         audit_export(request=request, model=TrainingRecord, fmt=fmt, rows=len(gaps))
         return response
-    # A page as kept in the figures cache per filter; a search by words, rarely asked twice, is made from the kept
-    # gaps instead of being kept itself.
-    read_page = selectors.training_gap_page.uncached if chosen["words"] else selectors.training_gap_page  # type: ignore[attr-defined]
-    found = read_page(as_of=today, visible_to=request.user, page=page_number(request), **chosen)
-    page = Page(found.rows, found.number, Paginator(range(found.found), selectors.TRAINING_PAGE_SIZE))
+    found = selectors.training_gap_page(as_of=today, visible_to=request.user, page=page_number(request), **chosen)
+    # The page kept, in a paginator that knows how many rows the filter found (for the page links).
+    counted: Paginator[Any] = Paginator(range(found.found), selectors.TRAINING_PAGE_SIZE)
+    page = Page(found.rows, found.number, counted)
     counts = found.counts
     query = request.GET.copy()
     query.pop("page", None)
