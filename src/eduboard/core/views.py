@@ -140,6 +140,10 @@ class FilteredListView(FilterView):
     #: The filter that searches names (core.latvian): while it is used, the page sorts the rows found.
     search_param: ClassVar[str] = "q"
 
+    def searching(self) -> bool:
+        """Whether the request searches names (the `search_param` filter holds words)."""
+        return bool(self.request.GET.get(self.search_param, "").strip())
+
     def current_sort(self) -> str:
         requested = self.request.GET.get("sort", self.default_sort)
         return requested if requested.lstrip("-") in self.sort_fields else self.default_sort
@@ -150,7 +154,7 @@ class FilteredListView(FilterView):
             return queryset
         field = self.sort_fields[sort.lstrip("-")]
         descending = sort.startswith("-")
-        if self.request.GET.get(self.search_param, "").strip() and connection.vendor == "postgresql":
+        if self.searching() and connection.vendor == "postgresql":
             # A name search: the rows found are sorted, not looked for along the sort index (core.latvian).
             return queryset.order_by(found_order(field, descending=descending), "pk")
         return queryset.order_by(*self.plain_order())
@@ -171,7 +175,7 @@ class FilteredListView(FilterView):
 
     def get_paginator(self, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> Paginator:
         """A name search pages over its first SEARCH_COUNT_CAP rows (`CappedPaginator`); other lists over all."""
-        if self.request.GET.get(self.search_param, "").strip():
+        if self.searching():
             walk_order = self.plain_order() if connection.vendor == "postgresql" else ()
             return CappedPaginator(queryset, per_page, *args, walk_order=walk_order, **kwargs)
         paginator: Paginator = super().get_paginator(queryset, per_page, *args, **kwargs)
