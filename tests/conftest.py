@@ -23,6 +23,8 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Each test process its own cache (throttles, export limits), emptied before every test (below).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # A cached figure that reads what its tokens do not cover fails the test that computes it (core.figures_cache).
+    settings.FIGURES_STRICT = True
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         # A test's commit need not wait for the disk (the test database is thrown away): the tests that commit

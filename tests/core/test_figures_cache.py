@@ -61,7 +61,10 @@ def test_figures_come_from_the_cache_until_the_data_changes(world: World, make_u
     assert pupils(board) == 6
     with CaptureQueriesContext(connection) as read_again:
         assert pupils(board) == 6
-    assert len(read_again.captured_queries) == 1  # the areas' tokens only: the figures came from the cache
+    # The tokens only, once for each of the two entries registry_stats is made of (its institutions' figures and
+    # the residents learning elsewhere): the figures came from the cache.
+    assert len(read_again.captured_queries) == 2
+    assert all("core_datageneration" in query["sql"] for query in read_again.captured_queries)
 
     new_pupil(world, "Jaunais")  # a model's save
     assert pupils(board) == 7

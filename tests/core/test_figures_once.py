@@ -231,17 +231,17 @@ def test_the_worker_computes_a_selectors_entry_after_a_change_with_the_readers_s
 
     from eduboard.accounts.roles import Role
     from eduboard.registry.models import Institution
-    from eduboard.registry.selectors import registry_stats
+    from eduboard.registry.selectors import registry_figures
 
     head = make_user(Role.INSTITUTION_HEAD, [school_a])
     as_of = date(2024, 10, 1)
     with request_state(), translation.override("ru"):
-        before = registry_stats(as_of=as_of, visible_to=head)  # computed in the request: nothing to serve yet
+        before = registry_figures(as_of=as_of, visible_to=head)  # computed in the request: nothing to serve yet
     Institution.objects.filter(pk=school_b.pk).update(name="Cita skola")  # a committed registry write
     with request_state() as state, translation.override("ru"):
-        after = registry_stats(as_of=as_of, visible_to=head)
+        after = registry_figures(as_of=as_of, visible_to=head)
         assert state.served_previous == []  # the worker kept the new entry before the reader looked again
-    assert after == registry_stats.uncached(as_of=as_of, visible_to=head)  # type: ignore[attr-defined]
+    assert after == registry_figures.uncached(as_of=as_of, visible_to=head)  # type: ignore[attr-defined]
     assert before == after  # another school's name is not in a head's figures; their scope was kept
 
 

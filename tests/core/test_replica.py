@@ -22,7 +22,7 @@ from eduboard.accounts.roles import Role
 from eduboard.core import board_wall, replica
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import registry_stats
+from eduboard.registry.selectors import registry_figures
 from tests.core.freshness_helpers import request_state
 
 AS_OF = date(2024, 10, 1)
@@ -78,15 +78,15 @@ def test_the_router_reads_where_it_is_told_and_writes_and_migrates_only_on_the_p
 def test_figures_of_a_request_are_read_from_the_replica_and_its_authors_from_the_primary(
     with_replica: None, school_a: Institution
 ) -> None:
-    expected = registry_stats.uncached(as_of=AS_OF, visible_to=WHOLE_CITY)  # type: ignore[attr-defined]
+    expected = registry_figures.uncached(as_of=AS_OF, visible_to=WHOLE_CITY)  # type: ignore[attr-defined]
     with request_state(), CaptureQueriesContext(connections[replica.REPLICA]) as on_replica:
         assert replica.replica_alias() == replica.REPLICA
-        assert registry_stats(as_of=AS_OF, visible_to=WHOLE_CITY) == expected
+        assert registry_figures(as_of=AS_OF, visible_to=WHOLE_CITY) == expected
     assert len(on_replica) > 1  # the tokens and the figures
     for reader in ({"pinned": True}, {"wrote": True}):  # wrote lately (the cookie), or in this request
         with request_state(**reader), CaptureQueriesContext(connections[replica.REPLICA]) as on_replica:
             assert replica.replica_alias() == DEFAULT_DB_ALIAS
-            registry_stats(as_of=date(2024, 10, 2), visible_to=WHOLE_CITY)
+            registry_figures(as_of=date(2024, 10, 2), visible_to=WHOLE_CITY)
         assert len(on_replica) == 0
     with request_state(), transaction.atomic():  # inside a transaction: what it wrote is on the primary only
         assert replica.replica_alias() == DEFAULT_DB_ALIAS

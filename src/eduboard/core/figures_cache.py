@@ -7,14 +7,19 @@ scope (the institutions they see, not the user: two heads of one school share th
 digest of the code and of the settings figures depend on (`code_salt`: a new release never reads an old
 release's entries), and the *generation* of each area the figures rest on.
 
-A generation is a token per area (`registry`, `people`, `finance`, `quality`) kept in the database
-(`core.DataGeneration`), so every process (web workers, the task worker, commands) shares it. Every write is
-seen where it is made, at the database connection: an execute wrapper reads the table each INSERT, UPDATE,
-DELETE or TRUNCATE names (ORM saves, bulk writes, raw SQL, migrations alike) and marks its area written;
-`mark_written` covers the one path that bypasses the wrapper (COPY in `core.imports.insert_rows`). After the
-transaction commits, the area gets a new random token, so the entries computed before are never read again.
+Generations are tokens kept in the database (`core.DataGeneration`), so every process (web workers, the task
+worker, commands) shares them: for each area (`AREAS`) one for the whole deployment, one for "any board", one per
+board (`registry@b3`) and one per institution (`registry@i17`). Which a committed write renews is
+`core.figures_writes`' question (its writer's institutions and boards, or the whole area). An entry is keyed by the
+whole area's token and its viewer's (`scope_parts`): an institution's role's institutions', a board's role's boards'
+(or the one board chosen), "any board" for the whole deployment. Figures that read rows outside their viewer's scope
+(a person's rates in every institution, a leaver's new school anywhere, residents learning in another board) call
+`reads_beyond_scope` before the query and declare those areas (`cached_figures(..., beyond_scope=...)`): for them they
+rest on "any board". A computation that reads beyond its scope undeclared, or reads a cached figure whose tokens its
+own do not cover, is served but not kept (`_missed`; an error under FIGURES_STRICT, as in the tests). A token is made
+at its first read, on the primary, before the figures are read.
 
-Why after the commit and not at the write: a reader that computes between the write and the commit sees the
+Why renewed after the commit and not at the write: a reader that computes between the write and the commit sees the
 old data; had the token changed already, the old figures would be kept under the new token. Changing it after
 the commit means a reader can only keep figures at least as new as its token. The connection that wrote reads
 its own uncommitted writes and never caches them (they may still be rolled back); the figures are computed
@@ -31,43 +36,48 @@ see fresh figures (its own recent writes, a report built by the worker), they wa
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
 import inspect
 import logging
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar, cast
 
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models
-from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.signals import connection_created
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils import translation
 from django_tasks import task
 
 from eduboard.core import freshness, replica
 from eduboard.core.enqueue import enqueue_after_commit
-from eduboard.core.scope import Viewer, institution_scope
-
-#: The areas whose data figures rest on; a table belongs to the area its name starts with (Django names
-#: tables `<app label>_<model>`; the search tables of core.latvian too).
-AREAS = ("registry", "people", "finance", "quality", "assets", "projects", "innovation")
+from eduboard.core.figures_writes import (  # noqa: F401 - the write side, named here too
+    AREAS,
+    Writer,
+    WriterMiddleware,
+    _institution_boards,
+    areas_written_by,
+    install,
+    institution_tables,
+    mark_model_written,
+    mark_written,
+    renew,
+    table_exists,
+    writer_of,
+    writing_as,
+)
+from eduboard.core.scope import Narrowed, Viewer, institution_scope, sees_whole_city
 
 #: How long an entry lives at most (a safety net only: entries are made obsolete by the generations).
 TIMEOUT = 6 * 3600
-
-_WRITE = re.compile(
-    r"^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|TRUNCATE(?:\s+TABLE)?)"
-    r"\s+(?P<tables>[^(]*?)(?:\s|\(|$)",
-    re.IGNORECASE,
-)
-_NAME = re.compile(r'["`]?(\w+)["`]?')
 
 logger = logging.getLogger("eduboard.figures")
 
@@ -75,122 +85,82 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def areas_written_by(sql: str) -> set[str]:
-    """The areas whose tables the statement `sql` writes (empty for a read or a table of no area)."""
-    head = sql.lstrip()[:9].upper()
-    if not head.startswith(("INSERT", "UPDATE", "DELETE", "TRUNCATE", "REPLACE")):
-        return set()
-    match = _WRITE.match(sql)
-    if match is None:
-        return set()
-    tables = match.group("tables")
-    if head.startswith("TRUNCATE"):  # TRUNCATE a, b, c …
-        tables = sql.split(None, 1)[1] if len(sql.split(None, 1)) > 1 else ""
-    names = _NAME.findall(tables)
-    return {name.split("_", 1)[0] for name in names if name.split("_", 1)[0] in AREAS}
+def tokens(names: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> dict[str, str] | None:
+    """The tokens `names` (`token_names`); a token without a row gets one, made on the primary.
 
-
-def _pending(connection: BaseDatabaseWrapper) -> set[str]:
-    pending: set[str] | None = getattr(connection, "eduboard_written", None)
-    if pending is None:
-        pending = set()
-        connection.eduboard_written = pending  # type: ignore[attr-defined]
-    return pending
-
-
-def mark_written(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Mark `areas` written on the connection `using`: their figures get new tokens once the write commits."""
-    areas = set(areas) & set(AREAS)
-    if not areas:
-        return
-    freshness.note_written()
-    connection = connections[using]
-    if not connection.in_atomic_block:
-        renew(areas, using=using)
-        return
-    _pending(connection).update(areas)
-    callback = getattr(connection, "eduboard_on_commit", None)
-    if callback is None:
-        callback = functools.partial(_committed, connection)
-        connection.eduboard_on_commit = callback  # type: ignore[attr-defined]
-    # Registered once per transaction: Django empties run_on_commit when the transaction ends either way.
-    if not any(entry[1] is callback for entry in connection.run_on_commit):
-        connection.on_commit(callback)
-
-
-def mark_model_written(model: type[Any], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Mark the area of `model`'s table written (for writes that bypass the execute wrapper, like COPY)."""
-    mark_written(areas_written_by(f"INSERT INTO {model._meta.db_table}"), using=using)
-
-
-def _committed(connection: BaseDatabaseWrapper) -> None:
-    pending = _pending(connection)
-    areas = set(pending)
-    pending.clear()
-    renew(areas, using=connection.alias)
-
-
-def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    result = execute(sql, params, many, context)
-    areas = areas_written_by(sql) if isinstance(sql, str) else set()
-    if areas:
-        mark_written(areas, using=context["connection"].alias)
-    return result
-
-
-def watch_connection(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
-    """Install the write watch on a new database connection (connected to `connection_created`)."""
-    if _watch not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch)
-
-
-def install() -> None:
-    """Watch every connection, those already open too (called from CoreConfig.ready)."""
-    connection_created.connect(watch_connection, dispatch_uid="eduboard-figures-watch")
-    for connection in connections.all(initialized_only=True):
-        watch_connection(None, connection)
-
-
-def renew(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Give `areas` new tokens: every entry computed before is obsolete."""
+    A write that committed before the row existed renewed nothing, so the figures must be read after the row was
+    made: true on the primary (the row is made before the figures are read), not on a replica that may not have
+    replayed that write yet. There the answer is None: the figures are computed without being kept, once."""
     from eduboard.core.models import DataGeneration
 
-    areas = sorted(set(areas) & set(AREAS))
-    if not areas:
-        return
-    token = uuid.uuid4().hex
-    # One statement, no transaction of its own (it may run while the write's statement is still being read).
-    # An area without a row (the table was emptied) gets one with a new token at the next read (`tokens`).
-    try:
-        DataGeneration.objects.using(using).filter(area__in=areas).update(token=token)
-    except DatabaseError:
-        # The migrations have not made the table yet (a data migration of an area ran before core's): there is
-        # no token to renew and no figure cached under one. Never inside a transaction (after the commit, or in
-        # autocommit), so the failed statement spoils nothing.
-        if table_exists(using):
-            raise
-
-
-def table_exists(using: str = DEFAULT_DB_ALIAS) -> bool:
-    from eduboard.core.models import DataGeneration
-
-    return DataGeneration._meta.db_table in connections[using].introspection.table_names()
-
-
-def tokens(*, using: str = DEFAULT_DB_ALIAS) -> dict[str, str]:
-    """The token of every area (rows made for areas that have none, e.g. after the table was emptied)."""
-    from eduboard.core.models import DataGeneration
-
-    found = dict(DataGeneration.objects.using(using).values_list("area", "token"))
-    missing = [area for area in AREAS if area not in found]
+    names = sorted(set(names))
+    found = dict(DataGeneration.objects.using(using).filter(area__in=names).values_list("area", "token"))
+    missing = [name for name in names if name not in found]
     if missing:
-        # Made on the primary (`using` may be the replica, which takes no writes).
-        for area in missing:
-            row, _created = DataGeneration.objects.using(DEFAULT_DB_ALIAS).get_or_create(
-                area=area, defaults={"token": uuid.uuid4().hex}
-            )
-            found[area] = row.token
+        DataGeneration.objects.using(DEFAULT_DB_ALIAS).bulk_create(
+            [DataGeneration(area=name, token=uuid.uuid4().hex) for name in missing], ignore_conflicts=True
+        )
+        if using != DEFAULT_DB_ALIAS:
+            return None
+        # Read again: another reader may have made the same row first (its token is the one kept).
+        found.update(DataGeneration.objects.using(using).filter(area__in=missing).values_list("area", "token"))
     return found
+
+
+#: An institution's role with more institutions than this is keyed by their boards' tokens instead.
+INSTITUTION_TOKENS_MAX = 20
+
+
+def scope_parts(viewer: Viewer | WholeBoard) -> list[str]:
+    """The parts of an area whose tokens `viewer`'s figures rest on besides the whole area's: "any" (the whole
+    deployment), its boards' (`b3`: a board's role, a board chosen) or its institutions' (`i17`: an institution's
+    role). No query but for a viewer of several boards' institutions that names none of them (a query, kept on
+    the viewer)."""
+    if isinstance(viewer, WholeBoard):
+        return ["any"]
+    scope = institution_scope(viewer)
+    if scope is None:
+        return ["any"]
+    if not scope:
+        return []  # figures over no institution's rows
+    board_id = getattr(viewer, "board_id", None)
+    if isinstance(board_id, int):  # narrowed to one board's institutions
+        return [f"b{board_id}"]
+    if not sees_whole_city(viewer) and len(scope) <= INSTITUTION_TOKENS_MAX:
+        return [f"i{pk}" for pk in sorted(scope)]
+    board_ids = getattr(viewer, "board_ids", None)
+    if callable(board_ids) and not isinstance(viewer, Narrowed):  # a board's role: its boards (kept on the user)
+        return [f"b{pk}" for pk in sorted(board_ids())]
+    kept = getattr(viewer, "_figure_parts", None)
+    if kept is not None and kept[0] == scope:
+        return list(kept[1])
+    parts = [f"b{pk}" for pk in sorted(set(_institution_boards(scope).values()))]
+    with contextlib.suppress(AttributeError):  # a viewer that takes no attributes computes them again
+        viewer._figure_parts = (set(scope), parts)  # type: ignore[union-attr]
+    return parts
+
+
+def token_names(areas: Iterable[str], parts: Iterable[str], beyond: Iterable[str] = ()) -> list[str]:
+    """The tokens of `areas` for `parts` (`scope_parts`): each area's own and its parts', or "any board"'s for the
+    areas in `beyond` (read outside the viewer's scope)."""
+    parts, beyond = list(parts), set(beyond)
+    return [
+        name
+        for area in areas
+        for name in (area, *(f"{area}@{part}" for part in (["any"] if area in beyond else parts)))
+    ]
+
+
+def covered(names: Iterable[str], name: str) -> bool:
+    """Whether every write that renews the token `name` renews one of `names` too: `name` itself, or its area's
+    "any board" (renewed by every placed write, as the whole area's token is by every other)."""
+    names = set(names)
+    if name in names:
+        return True
+    area, _at, part = name.partition("@")
+    if not part:
+        return False
+    return f"{area}@any" in names  # renewed by every write the others are (a board's, an institution's)
 
 
 def uncommitted(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
@@ -202,7 +172,7 @@ def uncommitted(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
     if not connection.in_atomic_block:  # the transaction ended (committed: renewed; rolled back: nothing to do)
         pending.clear()
         return False
-    return bool(pending & set(areas))
+    return bool(pending.keys() & set(areas))
 
 
 class WholeBoard:
@@ -259,14 +229,82 @@ def code_salt() -> str:
     return digest.hexdigest()
 
 
-def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+@dataclass
+class _Computing:
+    """One cached figure being computed: what its entry rests on, and whether it may be kept."""
+
+    name: str
+    areas: tuple[str, ...]
+    beyond: frozenset[str]
+    names: tuple[str, ...]
+    spoiled: bool = False
+
+
+_computing: ContextVar[tuple[_Computing, ...]] = ContextVar("eduboard_figures_computing", default=())
+
+
+def _missed(frame: _Computing, what: str) -> None:
+    """A computation reads what its entry's tokens do not cover: under FIGURES_STRICT (the tests) an error that
+    names the declaration to fix, else the entry is computed and served but not kept (and the error logged)."""
+    from django.conf import settings
+
+    message = f"cached figures {frame.name} {what}: declare it in its @cached_figures"
+    if getattr(settings, "FIGURES_STRICT", False):
+        raise ImproperlyConfigured(message)
+    logger.error(message)
+    frame.spoiled = True
+
+
+def reads_beyond_scope(*areas: str) -> None:
+    """Say, before a query that reads rows of `areas` outside the viewer's scope (a person's rates in every
+    institution, a board's residents learning in other boards), that the figures being computed rest on every
+    board's writes of those areas. Every cached figure computing it must declare them (`beyond_scope`)."""
+    for frame in _computing.get():
+        for area in areas:
+            if f"{area}@any" not in frame.names:  # the whole deployment's figures read every row anyway
+                _missed(frame, f"reads {area} beyond its viewer's scope")
+
+
+def _enter(frame: _Computing) -> None:
+    """Check that the figures computing around `frame` rest on every token `frame`'s do (a cached figure read
+    inside another: the outer entry must be renewed whenever the inner one is)."""
+    for outer in _computing.get():
+        uncovered = [name for name in frame.names if not covered(outer.names, name)]
+        if uncovered:
+            _missed(outer, f"reads {frame.name}, which rests on {', '.join(uncovered)}")
+
+
+class _Unkept:
+    """A value computed under a spoiled frame: served, never kept."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
+def _run(frame: _Computing, function: Callable[[], R]) -> R | _Unkept:
+    """Compute `function` as `frame` (for `reads_beyond_scope` and nested figures)."""
+    _enter(frame)
+    token = _computing.set((*_computing.get(), frame))
+    try:
+        value = function()
+    finally:
+        _computing.reset(token)
+    return _Unkept(value) if frame.spoiled else value
+
+
+def cached_figures(*areas: str, beyond_scope: Iterable[str] = ()) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Cache a selector `f(*, visible_to, **simple arguments)` (or one of the board's figures without a
-    `visible_to`) per scope, arguments, language and the generations of `areas`. Arguments other than dates,
+    `visible_to`) per scope, arguments, language and the generations of `areas` in the viewer's scope
+    (`scope_parts`). `beyond_scope`: the areas among them whose rows it reads outside the viewer's scope (said at
+    the query by `reads_beyond_scope`): for those it rests on every board's writes. Arguments other than dates,
     numbers, strings, None, model rows and lists of them are not cached over: the call is passed through
     unchanged (e.g. a report's build that hands in figures it read already)."""
-    for area in areas:
+    beyond = frozenset(beyond_scope)
+    for area in (*areas, *beyond):
         if area not in AREAS:
             raise ValueError(f"unknown area {area!r}")
+    if not beyond <= set(areas):
+        raise ValueError("beyond_scope names an area the figures do not rest on")
 
     def decorate(function: Callable[P, R]) -> Callable[P, R]:
         name = f"{function.__module__}.{function.__qualname__}"
@@ -279,43 +317,49 @@ def cached_figures(*areas: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
             viewer: Viewer | WholeBoard | None = WHOLE_BOARD
             if scoped:
                 viewer = cast("Viewer | None", kwargs.get("visible_to"))
-            if args or viewer is None or uncommitted(areas):
+            if args or viewer is None:
                 return function(*args, **kwargs)
+            names = token_names(areas, scope_parts(viewer), beyond)
+            frame = _Computing(name, areas, beyond, tuple(names))
+            if uncommitted(areas):
+                return cast(R, _served(_run(frame, lambda: function(*args, **kwargs))))
             try:
                 parts = [
                     f"{key}={_argument_key(value)}" for key, value in sorted(kwargs.items()) if key != "visible_to"
                 ]
             except TypeError:
-                return function(*args, **kwargs)
+                return cast(R, _served(_run(frame, lambda: function(*args, **kwargs))))
             # Figures and their tokens are read from one database (the replica when there is one and this reader
             # may read there, core.replica), so an entry never holds data older than its tokens say.
             alias = replica.replica_alias()
-            generation = tokens(using=alias)
-            raw = "|".join(
-                [
-                    name,
-                    code_salt(),
-                    scope_key(viewer),
-                    translation.get_language() or "",
-                    *parts,
-                    *(generation[area] for area in areas),
-                ]
-            )
+
+            def compute() -> R | _Unkept:
+                with replica.reading(alias):
+                    return _run(frame, lambda: function(*args, **kwargs))
+
+            generation = tokens(names, using=alias)
+            if generation is None:
+                return cast(R, _served(compute()))
+            head = "|".join([name, code_salt(), scope_key(viewer), translation.get_language() or "", *parts])
+            raw = "|".join([head, *(generation[token] for token in names)])
             key = "figures:" + hashlib.blake2s(raw.encode(), digest_size=16).hexdigest()
             # The same figures whatever the tokens: where the previous answer is found.
-            same = hashlib.blake2s(raw.rsplit("|", len(areas))[0].encode(), digest_size=16).hexdigest()
-
-            def compute() -> R:
-                with replica.reading(alias):
-                    return function(*args, **kwargs)
+            same = hashlib.blake2s(head.encode(), digest_size=16).hexdigest()
 
             latest = f"figures-latest:{same}"
+            if _computing.get():
+                _enter(frame)  # read inside another figure: that one must rest on this one's tokens
             return cast(R, once(key, latest, compute, refresh=_refresher(name, kwargs, viewer, key, latest)))
 
         wrapper.uncached = function  # type: ignore[attr-defined]
+        wrapper.figure_areas = (areas, beyond)  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
+
+
+def _served(value: Any) -> Any:
+    return value.value if isinstance(value, _Unkept) else value
 
 
 _MISSING = object()
@@ -323,6 +367,8 @@ _MISSING = object()
 
 def _compute_and_keep(key: str, latest: str, compute: Callable[[], Any]) -> Any:
     value = compute()
+    if isinstance(value, _Unkept):  # it read what its tokens do not cover (`_missed`): served, not kept
+        return value.value
     cache.set(key, value, TIMEOUT)
     cache.set(latest, (time.time(), key), TIMEOUT)
     return value
@@ -479,12 +525,15 @@ def refresh_figures(*, name: str, arguments: dict[str, Any], who: Any, language:
         cache.delete(f"{key}:computing")
         return
     module, _dot, qualname = name.rpartition(".")
-    function = getattr(importlib.import_module(module), qualname).uncached
+    wrapper = getattr(importlib.import_module(module), qualname)
+    function, (areas, beyond) = wrapper.uncached, wrapper.figure_areas
     kwargs = {k: _decode(v) for k, v in arguments.items()}
+    viewer = _decode_viewer(who)
     if who != "board":
-        kwargs["visible_to"] = _decode_viewer(who)
+        kwargs["visible_to"] = viewer
+    frame = _Computing(name, areas, beyond, tuple(token_names(areas, scope_parts(viewer), beyond)))
     try:
         with translation.override(language or None):
-            _compute_and_keep(key, latest, lambda: function(**kwargs))
+            _compute_and_keep(key, latest, lambda: _run(frame, lambda: function(**kwargs)))
     finally:
         cache.delete(f"{key}:computing")

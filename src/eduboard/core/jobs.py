@@ -37,7 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from eduboard.core import stored_files
+from eduboard.core import figures_cache, stored_files
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.imports import Importer, ImportFailed, open_uploaded
 from eduboard.core.models import ImportJob
@@ -264,7 +264,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         cache.set(progress_key(job.pk), (phase, done, total), timeout=3600)
 
     change_log = f"{IMPORTS}/{job.pk}.changes.csv.gz"
-    with Heartbeat("import", job.pk):
+    # The rows are the sender's to change (the importer's scope): their writes renew the sender's figures only.
+    with Heartbeat("import", job.pk), figures_cache.writing_as(job.created_by):
         job.status = ImportJob.Status.RUNNING
         job.save(update_fields=["status"])
         try:

@@ -26,7 +26,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from eduboard.core.figures_cache import cached_figures
+from eduboard.core.figures_cache import cached_figures, reads_beyond_scope
 from eduboard.core.latvian import fold, search_words
 from eduboard.core.numbers import fte, percent
 from eduboard.core.scope import Viewer, institution_scope
@@ -108,6 +108,8 @@ def pedagogue_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     the scope are counted.
     """
     scope = _scope(visible_to)
+    if scope is not None:
+        reads_beyond_scope("people")
     rows = (
         Employment.objects.active_on(as_of)
         .pedagogical()
@@ -384,7 +386,7 @@ def _gap_page(
     return TrainingGapPage(list(shown.object_list), shown.number, len(found), gaps_by_status(gaps))
 
 
-@cached_figures("registry", "people")
+@cached_figures("registry", "people", beyond_scope=("people",))
 def staff_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """The pedagogues' and the vacancies' figures as of a date (`pedagogue_figures` and `vacancy_figures`): what the
     readiness report reads, without the training gaps of every person that `people_stats` adds."""
@@ -395,7 +397,7 @@ def staff_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     }
 
 
-@cached_figures("registry", "people")
+@cached_figures("registry", "people", beyond_scope=("people",))
 def people_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """Every people figure as of a date, as plain data (FTE as Decimals): `staff_figures` and the training gaps;
     the data of `manage.py people_stats` and `GET /api/people/stats/`."""

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
+from eduboard.core.figures_cache import reads_beyond_scope
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import Viewer
@@ -145,6 +146,7 @@ def risk_pairs(
         )
         # The year before in any institution (a fact about the learner; only the flag is shown): one scan of that
         # year's enrolments, no list of ids in the query (the national set has 326,000).
+        reads_beyond_scope("registry")
         before = set(
             Enrolment.objects.filter(group__school_year__code=f"{start - 1}/{start}", group__grade__isnull=False)
             .order_by()
@@ -188,6 +190,7 @@ def school_leavings(*, year: SchoolYear, as_of: date, enrolments: Any) -> dict[i
     open_after: dict[int, list[tuple[int, date | None]]] = {}
     # The leavers' enrolments not ended before this school year, in any institution (a fact about the learner): the
     # leavers as a subquery, so a country's 300,000 other enrolments are not read.
+    reads_beyond_scope("registry")
     for pk, learner, left_on in (
         Enrolment.objects.exclude(group__programme__level=ProgrammeLevel.INTEREST)
         .open_after(year.start_date)

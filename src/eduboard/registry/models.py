@@ -38,6 +38,9 @@ class ScopedQuerySet(models.QuerySet[Any]):
     """A queryset whose rows belong to institutions; `institution_path` names the way there."""
 
     institution_path = "institution"
+    #: Its rule is the path alone: a row's figures are its institution's (core.figures_cache.institution_tables).
+    #: A subclass that writes its own visible_to or editable_by is not taken at its path's word.
+    scoped_by_path = True
 
     def visible_to(self, viewer: Viewer) -> Any:
         """Rows of institutions in the viewer's scope: all for the board, the assigned ones otherwise."""

@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
-from eduboard.core.figures_cache import cached_figures
+from eduboard.core.figures_cache import cached_figures, reads_beyond_scope
 from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
@@ -372,6 +372,7 @@ def residents_learning_elsewhere(*, as_of: date, visible_to: Viewer) -> dict[str
         result[level] += learners
     if not several_boards():
         return result
+    reads_beyond_scope("registry")  # another board's enrolments of the viewer's boards' residents
     crossing = Enrolment.objects.holding_on(reporting_day(as_of=as_of), school_year=year).filter(
         CROSSING_BOARDS, group__programme__level__in=LEVELS
     )
@@ -457,13 +458,37 @@ def groups_by_level_count(*, as_of: date, visible_to: Viewer) -> dict[str, int]:
     return result
 
 
-@cached_figures("registry")
 def registry_stats(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures] | None = None) -> dict[str, Any]:
-    """Every registry figure of the readiness report, as of a date, as plain JSON-ready data.
+    """Every registry figure of the readiness report, as of a date, as plain JSON-ready data: those of the
+    viewer's institutions (`registry_figures`) and their boards' residents learning elsewhere (`residents_figures`,
+    which read other boards' enrolments and so are renewed by every board's writes; kept apart, so the others are
+    renewed by the viewer's boards' writes only).
 
     `groups`: the `group_figures` of the same date and scope when the caller has read them already
     (the readiness report needs them too), so the enrolments are not scanned twice.
     """
+    return {
+        **registry_figures(as_of=as_of, visible_to=visible_to, groups=groups),
+        **residents_figures(as_of=as_of, visible_to=visible_to),
+    }
+
+
+@cached_figures("registry", beyond_scope=("registry",))
+def residents_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
+    """The viewer's boards' residents learning in other municipalities, by level and in total (the board's roles;
+    zeros for an institution's)."""
+    residents = (
+        residents_learning_elsewhere(as_of=as_of, visible_to=visible_to)
+        if sees_whole_city(visible_to)
+        else dict.fromkeys(LEVELS, 0)
+    )
+    return {"residents_learning_elsewhere": residents, "residents_learning_elsewhere_total": sum(residents.values())}
+
+
+@cached_figures("registry")
+def registry_figures(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures] | None = None) -> dict[str, Any]:
+    """The registry figures of the viewer's institutions (`registry_stats` without the residents learning
+    elsewhere): what the dashboard shows."""
     year = reporting_school_year(as_of=as_of)
     year_before = same_day_a_year_before(as_of)
     if groups is None:
@@ -479,11 +504,6 @@ def registry_stats(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures
         groups_by_level[group.level] += 1
     groups_by_level_before = groups_by_level_count(as_of=year_before, visible_to=visible_to)
     queue = queue_waiting(as_of=as_of, visible_to=visible_to)
-    residents = (
-        residents_learning_elsewhere(as_of=as_of, visible_to=visible_to)
-        if sees_whole_city(visible_to)
-        else dict.fromkeys(LEVELS, 0)
-    )
     return {
         "as_of": as_of.isoformat(),
         "school_year": year.code if year else None,
@@ -513,8 +533,6 @@ def registry_stats(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures
         "special_programmes_by_institution": special_programmes_by_institution(as_of=as_of, visible_to=visible_to),
         "learners_from_other_municipalities": now.from_other_municipalities,
         "learners_from_other_municipalities_total": now.from_other_municipalities_total,
-        "residents_learning_elsewhere": residents,
-        "residents_learning_elsewhere_total": sum(residents.values()),
     }
 
 

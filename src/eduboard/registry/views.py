@@ -461,7 +461,7 @@ def queue_decide_view(request: HttpRequest, pk: int, decision: str) -> HttpRespo
 def places_table(*, as_of: date, visible_to: Viewer) -> str:
     """The places-by-institution table of the statistics page, rendered once per date, scope and language
     (a country's 1,200 rows cost more to write out than every figure of the page to read from the cache)."""
-    stats = selectors.registry_stats(as_of=as_of, visible_to=visible_to)
+    stats = selectors.registry_figures(as_of=as_of, visible_to=visible_to)
     places = stats["places_by_institution"]
     names = selectors.institution_names(visible_to=visible_to, registration_numbers=list(places))
     rows = [(name, number, places[number]) for number, name in names.items()]

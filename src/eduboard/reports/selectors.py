@@ -119,7 +119,18 @@ def edition_files(*, edition: ReportEdition, viewer: Viewer) -> list[FileJob]:
     return file_jobs_readable(jobs=jobs, viewer=viewer)
 
 
-@cached_figures("registry", "people", "finance", "quality")
+@cached_figures(
+    "registry",
+    "people",
+    "finance",
+    "quality",
+    "assets",
+    "projects",
+    "interest",
+    "prevention",
+    "surveys",
+    beyond_scope=("registry", "people"),
+)
 def readiness_built(*, as_of: date, visible_to: Viewer, dates: dict[str, date] | None = None) -> dict[str, Any]:
     """The readiness report's content as built from the data (core.figures_cache: built again only when the data
     it rests on changed, so a draft's page, its comparison and its files do not each build it anew)."""

@@ -26,6 +26,7 @@ from eduboard.registry.selectors import (
     GroupFigures,
     closed_before,
     group_figures,
+    registry_figures,
     registry_stats,
     reporting_day,
 )
@@ -77,6 +78,9 @@ class BuildContext:
     visible_to: Viewer
     #: An area's own date (DATE_AREAS), where it differs from `as_of`.
     dates: dict[str, date] = field(default_factory=dict)
+    #: Whether `registry` holds the residents learning elsewhere (read from other boards' enrolments: the
+    #: dashboard, which does not show them, leaves them out and is renewed by its own boards' writes only).
+    residents: bool = True
     _cache: dict[str, Any] = field(default_factory=dict)
 
     def on(self, area: str) -> date:
@@ -96,7 +100,9 @@ class BuildContext:
         return self._once(
             # The groups already read for the report's own tables: the enrolments are scanned once, not twice.
             "registry",
-            lambda: registry_stats(as_of=self.as_of, visible_to=self.visible_to, groups=self.groups),
+            lambda: (registry_stats if self.residents else registry_figures)(
+                as_of=self.as_of, visible_to=self.visible_to, groups=self.groups
+            ),
         )
 
     @property

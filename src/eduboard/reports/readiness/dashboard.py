@@ -29,11 +29,11 @@ from eduboard.reports.readiness.general import pupils
 from eduboard.reports.readiness.staff import fte_text
 
 
-@cached_figures("registry", "people")
+@cached_figures("registry", "people", beyond_scope=("people",))
 def key_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """The report's key figures and two charts for a dashboard, scoped to the user's institutions; each
     figure and table declares the permission its reader needs, as the report's blocks do."""
-    ctx = BuildContext(as_of=as_of, visible_to=visible_to)
+    ctx = BuildContext(as_of=as_of, visible_to=visible_to, residents=False)
     stats, people = ctx.registry, ctx.people
     return {
         "as_of": as_of.isoformat(),
