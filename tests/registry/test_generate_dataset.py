@@ -119,3 +119,30 @@ def test_personal_codes_of_one_birth_date_run_out_with_a_clear_error_not_an_inva
         validate_personal_code(code)
     with pytest.raises(ValueError, match="no personal codes left for 2017-03-15"):
         codes.for_birth_date(date(2017, 3, 15))
+
+
+def test_the_countrys_shape_one_board_per_municipality_learners_declared_at_their_boards_home() -> None:
+    """`--scale boards` (the country's shape, small): the institutions dealt over the first municipalities' boards,
+    each board with a preschool and a school, each learner mostly a resident of their institution's board; every
+    board's figures add up to the whole deployment's, computed plainly from the enrolments."""
+    from eduboard.registry.board_scope import board_viewer
+    from eduboard.registry.boards import Board
+
+    counts = national.generate(scale="boards", seed=3, year_code="2024/2025")
+    boards = list(Board.objects.order_by("pk"))
+    assert [board.municipality.name for board in boards] == national.MUNICIPALITIES[:3]
+    assert [board.code for board in boards[1:]] == ["n-jelgava", "n-jurmala"]
+    for board in boards:
+        kinds = set(board.institutions.values_list("type", flat=True))
+        assert {"preschool"} <= kinds and kinds & {"basic", "secondary"}, board.code
+    enrolments = list(Enrolment.objects.select_related("learner", "group__institution__board"))
+    at_home = [e for e in enrolments if e.learner.declared_municipality_id == e.group.institution.board.municipality_id]
+    assert len(at_home) > 0.85 * len(enrolments) == 0.85 * counts["learners"]
+    totals = [
+        registry_stats(visible_to=board_viewer(WHOLE_CITY, board.code), as_of=AS_OF)["learners_total"]
+        for board in boards
+    ]
+    plain = [len({e.learner_id for e in enrolments if e.group.institution.board_id == b.pk}) for b in boards]
+    assert totals == plain and sum(totals) == counts["learners"]
+    national.remove_generated()
+    assert list(Board.objects.all()) == boards[:1]  # the generated boards go with their institutions

@@ -2,15 +2,20 @@
 
 `generate(scale="national")` makes about 1,200 institutions and 330,000 learners, shaped like Latvia's
 education system (about 500 preschools, 550 general schools, the rest vocational, interest-education
-and other institutions). Everything is made with bulk inserts in batches inside one transaction, with
-no query per row. Registration numbers are `800000NNNN` (the demonstration uses `90000000NN`), so a
-generated set never mixes with other data and can be found, refused or replaced as a whole.
+and other institutions), all of the deployment's one board. `generate(scale="country")` makes the country as
+one deployment of 43 boards, one per municipality (the deployment's board is Daugavpils'; the others get codes
+`n-<municipality>`): about 1,500 institutions, 224,000 pupils of general education and 90,000 preschool children,
+Riga's board holding about a quarter of them, each learner declared mostly in their institution's municipality.
+Everything is made with bulk inserts in batches inside one transaction, with no query per row. Registration
+numbers are `800000NNNN` (the demonstration uses `90000000NN`), so a generated set never mixes with other data and
+can be found, refused or replaced as a whole.
 """
 
 from __future__ import annotations
 
 import random
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -22,7 +27,7 @@ from eduboard.core.imports import analyze_tables
 from eduboard.core.latvian import paused_search_index
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
-from eduboard.registry.boards import Board
+from eduboard.registry.boards import Board, first_board
 from eduboard.registry.choices import GroupKind, InstitutionType, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.importers import is_home_municipality
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Licence, Municipality, Programme
@@ -50,6 +55,7 @@ class Scale:
     classes_per_grade: tuple[int, int]  # parallel classes per grade in a secondary school
     vocational_groups: tuple[int, int]  # groups per course (year) in a vocational school
     interest_groups: tuple[int, int]  # groups per interest-education institution
+    boards: int = 1  # 1: every institution in the deployment's board; more: one board per municipality
 
     @property
     def institutions(self) -> int:
@@ -72,7 +78,17 @@ SCALES: dict[str, Scale] = {
     "city": Scale(16, 4, 11, 1, 2, 4, 2, (8, 14), (2, 4), (3, 5), (8, 14)),
     # 5 institutions and about 500 learners: for tests.
     "small": Scale(2, 1, 1, 0, 0, 1, 0, (2, 3), (1, 1), (1, 1), (2, 3)),
+    # About 1,500 institutions of 43 boards, 224,000 pupils and 90,000 preschool children: the country.
+    "country": Scale(620, 250, 300, 55, 65, 170, 40, (5, 9), (1, 2), (3, 5), (8, 14), boards=43),
+    # 3 boards of 3 institutions: for tests of the country's shape.
+    "boards": Scale(3, 2, 2, 0, 0, 1, 1, (2, 3), (1, 1), (1, 1), (2, 3), boards=3),
 }
+#: Each board's share of the country's institutions (weights; the others share the rest alike): Riga the biggest.
+BOARD_WEIGHTS: dict[str, float] = {
+    "Rīga": 26.0, "Daugavpils": 4.0, "Liepāja": 3.2, "Jelgava": 2.6, "Jūrmala": 2.0, "Ventspils": 1.4, "Rēzekne": 1.3,
+}  # fmt: skip
+OTHER_BOARD_WEIGHT = 1.45
+GENERATED_BOARD_PREFIX = "n-"
 
 # code, name, level, special-needs category (codes as in the demonstration, so both can coexist)
 PROGRAMMES: dict[str, tuple[str, str, str]] = {
@@ -178,6 +194,8 @@ def remove_generated() -> dict[str, int]:
     licences = Licence.objects.filter(institution__in=institutions)
     removed["licences"] = licences._raw_delete(licences.db)
     removed["institutions"] = institutions._raw_delete(institutions.db)
+    boards = Board.objects.filter(code__startswith=GENERATED_BOARD_PREFIX).exclude(institutions__isnull=False)
+    removed["boards"], _by_model = boards.delete()
     return removed
 
 
@@ -205,6 +223,45 @@ def _municipalities() -> tuple[Municipality, list[Municipality]]:
         Municipality.objects.bulk_create(missing)
         found = {m.name: m for m in Municipality.objects.filter(name__in=MUNICIPALITIES)}
     return found[HOME], [m for name, m in found.items() if name != HOME]
+
+
+def board_code(municipality: str) -> str:
+    """The code of a generated board: `n-` and the municipality's name in ASCII ("Rēzeknes novads":
+    n-rezeknes-novads)."""
+    ascii_name = unicodedata.normalize("NFKD", municipality).encode("ascii", "ignore").decode()
+    return GENERATED_BOARD_PREFIX + "-".join(ascii_name.lower().split())
+
+
+def _country_boards(types: list[InstitutionType], home: Municipality, rng: random.Random, count: int) -> list[Board]:
+    """The board of every institution to make, among the first `count` municipalities: the deployment's board is
+    the home municipality's (Daugavpils'), each other municipality gets a generated board (made once, kept for the
+    next set); institutions are dealt by the boards' weights, every board getting a preschool and a school."""
+    from eduboard.registry.board_services import board_create
+
+    # The deployment's own board (made as a deployment's first board is, when there is none yet) is the home one.
+    boards: dict[str, Board] = {home.name: Board.objects.order_by("pk").first() or first_board()}
+    names = MUNICIPALITIES[:count]  # Daugavpils first
+    for name in names:
+        if name in boards:
+            continue
+        found = Board.objects.filter(code=board_code(name)).first()
+        boards[name] = found or board_create(code=board_code(name), municipality=name)
+    weights = [BOARD_WEIGHTS.get(name, OTHER_BOARD_WEIGHT) for name in names]
+    dealt: list[Board] = []
+    schooled = 0  # boards given a school so far, in the order of `names`
+    for kind in dict.fromkeys(types):
+        count = types.count(kind)
+        # Each kind dealt on its own: a board's share of preschools is its share of schools too.
+        chosen = rng.choices(names, weights=weights, k=count)
+        # Every board has a preschool and a school (a basic or a secondary one).
+        if kind == InstitutionType.PRESCHOOL:
+            chosen[: len(names)] = names[:count]
+        elif kind in (InstitutionType.BASIC_SCHOOL, InstitutionType.SECONDARY_SCHOOL):
+            take = min(count, len(names) - schooled)
+            chosen[:take] = names[schooled : schooled + take]
+            schooled += take
+        dealt += [boards[name] for name in chosen]
+    return dealt
 
 
 def _institution_types(size: Scale) -> list[InstitutionType]:
@@ -307,12 +364,17 @@ def generate(
         programmes = _programmes()
         home, others = _municipalities()
 
-        board = Board.objects.for_new_institution()  # the deployment's only board (bulk_create skips save())
-        if board is None:
-            raise GeneratedDataExists("Several boards: the generated institutions would belong to none of them.")
+        types = _institution_types(size)
+        if size.boards > 1:
+            board_of = _country_boards(types, home, rng, size.boards)
+        else:
+            board = Board.objects.for_new_institution()  # the deployment's only board (bulk_create skips save())
+            if board is None:
+                raise GeneratedDataExists("Several boards: the generated institutions would belong to none of them.")
+            board_of = [board] * len(types)
         institutions = [
             Institution(
-                board=board,
+                board=board_of[index - 1],
                 registration_number=registration_number(index),
                 name=f"Sintētiskā {index}. {TYPE_NAMES[kind]}",
                 short_name=f"S{index}",
@@ -320,7 +382,7 @@ def generate(
                 address=f"{rng.choice(MUNICIPALITIES)}, Skolas iela {index}",
                 opened_on=date(1950 + rng.randrange(70), 9, 1),
             )
-            for index, kind in enumerate(_institution_types(size), start=1)
+            for index, kind in enumerate(types, start=1)
         ]
         Institution.objects.bulk_create(institutions, batch_size=1000)
         say(f"{len(institutions)} institutions ({time.perf_counter() - started:.1f} s)")
@@ -341,7 +403,9 @@ def generate(
         say(f"{len(planned)} groups, {len(licences)} licences ({time.perf_counter() - started:.1f} s)")
 
         enrolled_from = year.start_date.replace(month=8, day=15)
-        learners = _make_learners(planned, rng, home, others, enrolled_from, started, say)
+        municipality_of = {board.pk: board.municipality for board in board_of if board.municipality is not None}
+        homes = {institution.pk: municipality_of.get(institution.board_id, home) for institution in institutions}
+        learners = _make_learners(planned, rng, homes, others, enrolled_from, started, say)
     # Planner statistics for the tables just filled, so that the figures are fast at once (see docs/performance.md).
     analyze_tables(Municipality, Programme, Institution, Group, Licence, Learner, Enrolment)
     say(f"planner statistics refreshed (ANALYZE) ({time.perf_counter() - started:.1f} s)")
@@ -360,13 +424,14 @@ def generate(
 def _make_learners(
     planned: list[PlannedGroup],
     rng: random.Random,
-    home: Municipality,
+    homes: dict[int, Municipality],
     others: list[Municipality],
     enrolled_from: date,
     started: float,
     say: Report,
 ) -> int:
-    """Learners with valid personal codes and one enrolment each, inserted `BATCH` at a time."""
+    """Learners with valid personal codes and one enrolment each, inserted `BATCH` at a time; most declared in
+    the municipality of their institution's board (`homes`: institution id -> municipality)."""
     codes = PersonalCodes()
     learners: list[Learner] = []
     groups: list[Group] = []
@@ -388,6 +453,7 @@ def _make_learners(
         entered.clear()
 
     for plan in planned:
+        home = homes[plan.group.institution_id]
         for _number in range(plan.learners):
             first, last = random_name(rng)
             birth = random_birth_date(rng, plan.birth_year)

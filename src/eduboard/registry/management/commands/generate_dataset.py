@@ -1,4 +1,5 @@
-"""`manage.py generate_dataset --scale national|city|small`: a synthetic country (logic in registry.national)."""
+"""`manage.py generate_dataset --scale national|city|small|country|boards`: a synthetic country (logic in
+registry.national)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from eduboard.registry import national
 class Command(BaseCommand):
     help = (
         "Make a synthetic set of institutions, groups, learners and enrolments for one school year "
-        "(national: about 1,200 institutions and 330,000 learners; city: 40 and 15,000; small: 5 and 500). "
+        "(national: about 1,200 institutions and 330,000 learners; city: 40 and 15,000; small: 5 and 500; "
+        "country: 43 boards, one per municipality, with about 1,500 institutions, 224,000 pupils and 90,000 "
+        "preschool children; boards: 3 boards of 3 institutions). "
         f"Registration numbers are {national.PREFIX}NNNN; --replace removes an earlier generated set first."
     )
 
