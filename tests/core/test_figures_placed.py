@@ -288,3 +288,53 @@ def test_the_whole_deployments_figures_need_no_declaration(boards: Boards) -> No
 
     assert _undeclared(as_of=AS_OF, visible_to=WHOLE_CITY) == open_enrolments()
     assert figures_cache.scope_parts(WHOLE_CITY) == ["any"]
+
+
+def test_a_leaving_inferred_in_another_board_renews_that_boards_figures(boards: Boards) -> None:
+    """A transfer makes a leaving in another institution (here another board's) a transfer: the system writes that
+    institution's row on the receiving head's behalf, so the write is not placed at the head's institution."""
+    from eduboard.registry import services
+
+    b = boards
+    enrolment = Enrolment.objects.filter(group=b.world.class_1a).select_related("learner").first()
+    assert enrolment is not None
+    with writing_as(fresh(b.head_a)):
+        services.enrolment_leave(enrolment=enrolment, left_on=date(2024, 10, 10), expected_version=enrolment.version)
+    enrolment.refresh_from_db()
+    assert enrolment.leaving_reason != "transferred"
+    warm(b)
+    before = tokens()
+    with writing_as(fresh(b.head_b)):
+        services.learner_transfer(
+            personal_code=enrolment.learner.personal_code, group=b.world.other_class, on=date(2024, 10, 14),
+            viewer=fresh(b.head_b),
+        )  # fmt: skip
+    enrolment.refresh_from_db()
+    assert enrolment.leaving_reason == "transferred"  # the first board's row, written by the system
+    gone = renewed(before)
+    assert "registry" in gone or {f"registry@b{b.first.pk}", f"registry@i{b.world.school.pk}"} <= gone, gone
+    assert_plain(b)
+
+
+def test_an_api_write_with_a_token_is_placed_at_its_users_institution(boards: Boards) -> None:
+    """The token is authenticated by the API's view, after the middleware that places writes: the user is read
+    when the write commits."""
+    from eduboard.accounts.services import api_token_create
+
+    b = boards
+    warm(b)
+    before = tokens()
+    enrolment = Enrolment.objects.filter(group=b.world.other_class).first()
+    assert enrolment is not None
+    api = Client(HTTP_AUTHORIZATION=f"Token {api_token_create(account=fresh(b.head_b), name='tests')[1]}")
+    response = api.patch(
+        f"/api/registry/enrolments/{enrolment.pk}/",
+        {"left_on": "2024-09-20", "leaving_reason": "moved_abroad", "version": enrolment.version},
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content[:500]
+    gone = renewed(before)
+    assert {f"registry@b{b.second.pk}", f"registry@i{b.world.other_school.pk}"} <= gone, gone
+    assert not {name for name in gone if f"@b{b.first.pk}" in name or name == "registry"}, gone
+    assert learners(b.head_b) == 2
+    assert_plain(b)

@@ -118,7 +118,33 @@ def writer_of(viewer: Viewer | None) -> Writer | None:
 @contextmanager
 def writing_as(viewer: Viewer | None) -> Iterator[None]:
     """Place the writes made inside the block as `viewer`'s (`writer_of`, resolved when a write commits)."""
-    token = _writer.set(lambda: writer_of(viewer))
+    with _placing(lambda: writer_of(viewer)):
+        yield
+
+
+@contextmanager
+def beyond_the_writers_scope() -> Iterator[None]:
+    """The block's writes are the system's, on rows its caller's scope may not hold (a leaving in another
+    institution inferred to be a transfer): they renew the whole areas they write, and, in a transaction, every area
+    its caller wrote too (its writes are no longer one writer's)."""
+    with _placing(_nobody):
+        yield
+
+
+def _nobody() -> None:
+    return None
+
+
+def writers_institutions() -> frozenset[int] | None:
+    """The institutions the current writer's writes are placed at (None: no writer, the whole areas)."""
+    resolve = _writer.get()
+    writer = resolve() if resolve is not None else None
+    return None if writer is None else writer.institutions
+
+
+@contextmanager
+def _placing(resolve: Callable[[], Writer | None]) -> Iterator[None]:
+    token = _writer.set(resolve)
     try:
         yield
     finally:
@@ -132,7 +158,8 @@ class WriterMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        with writing_as(getattr(request, "user", None)):
+        # The user as the write commits: an API call's token is authenticated by the view, after this middleware.
+        with _placing(lambda: writer_of(getattr(request, "user", None))):
             return self.get_response(request)
 
 

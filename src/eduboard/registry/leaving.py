@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import nullcontext
 from datetime import date
 from typing import Any
 
 from django.db.models import Max, Q
 
+from eduboard.core.figures_writes import beyond_the_writers_scope, writers_institutions
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.rules import inferred_leaving_reason
 
@@ -94,7 +96,9 @@ def _reasons_to_write(enrolment_model: Any, rows: Any, last_vocational: dict[int
             starts_here=[day for where, day in others if where == institution_id and day >= enrolled_on],
         )
         if found != reason or inferred != bool(found):
-            updates.append(enrolment_model(pk=pk, leaving_reason=found, leaving_reason_inferred=bool(found)))
+            update = enrolment_model(pk=pk, leaving_reason=found, leaving_reason_inferred=bool(found))
+            update.inferred_at = institution_id  # whose row it is (the cached figures' writer, below)
+            updates.append(update)
     return updates
 
 
@@ -136,7 +140,12 @@ def infer_leaving_reasons(*, enrolment_model: Any = None, learner_ids: Iterable[
         if batch is not None:
             rows = rows.filter(learner_id__in=batch)
         updates = _reasons_to_write(enrolment_model, rows, last_vocational)
-        enrolment_model.objects.bulk_update(updates, ["leaving_reason", "leaving_reason_inferred"], batch_size=500)
+        # The learner's enrolments anywhere: a row of an institution outside its writer's is the system's write, and
+        # renews the whole area's figures (core.figures_writes), not only the writer's institutions'.
+        placed_at = writers_institutions()
+        outside = placed_at is None or any(update.inferred_at not in placed_at for update in updates)
+        with beyond_the_writers_scope() if outside else nullcontext():
+            enrolment_model.objects.bulk_update(updates, ["leaving_reason", "leaving_reason_inferred"], batch_size=500)
         changed += len(updates)
         if audited:
             _audit_inferred(enrolment_model, updates)
