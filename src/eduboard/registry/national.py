@@ -79,7 +79,7 @@ SCALES: dict[str, Scale] = {
     # 5 institutions and about 500 learners: for tests.
     "small": Scale(2, 1, 1, 0, 0, 1, 0, (2, 3), (1, 1), (1, 1), (2, 3)),
     # About 1,500 institutions of 43 boards, 224,000 pupils and 90,000 preschool children: the country.
-    "country": Scale(620, 250, 300, 55, 65, 170, 40, (5, 9), (1, 2), (3, 5), (8, 14), boards=43),
+    "country": Scale(660, 205, 345, 55, 65, 130, 40, (5, 9), (1, 3), (3, 5), (8, 14), boards=43),
     # 3 boards of 3 institutions: for tests of the country's shape.
     "boards": Scale(3, 2, 2, 0, 0, 1, 1, (2, 3), (1, 1), (1, 1), (2, 3), boards=3),
 }
@@ -433,6 +433,7 @@ def _make_learners(
     """Learners with valid personal codes and one enrolment each, inserted `BATCH` at a time; most declared in
     the municipality of their institution's board (`homes`: institution id -> municipality)."""
     codes = PersonalCodes()
+    codes.used.update(Learner.objects.values_list("personal_code", flat=True))  # beside other data (the demo's)
     learners: list[Learner] = []
     groups: list[Group] = []
     entered: list[date] = []
