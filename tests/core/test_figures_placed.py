@@ -26,7 +26,7 @@ from eduboard.core.scope import Viewer, institution_scope
 from eduboard.registry.boards import Board
 from eduboard.registry.models import Enrolment, Institution, Learner
 from eduboard.registry.selectors import registry_figures, registry_stats
-from tests.registry.world import World, build_world, learner
+from tests.registry.world import CODES, World, build_world, learner
 
 AS_OF = date(2024, 10, 1)
 
@@ -221,6 +221,9 @@ def test_an_import_renews_its_senders_board_only(
         "enrolled_on,left_on\n"
         f"{pupil.personal_code},{pupil.first_name},{pupil.last_name},{pupil.birth_date:%Y-%m-%d},"
         f"Augšdaugavas novads,{b.world.other_school.registration_number},2024/2025,1.b,2024-09-01,2024-09-25\n"
+        # A new learner: the learner's row is added, not changed (placed at the sender's institution too).
+        f"{CODES.for_birth_date(date(2017, 8, 8))},Jauns,Skolēns,2017-08-08,"
+        f"Augšdaugavas novads,{b.world.other_school.registration_number},2024/2025,1.b,2024-09-01,\n"
     )
     response = signed_in(b.head_b).post(
         "/imports/registry/learners/", {"file": SimpleUploadedFile("learners.csv", text.encode(), "text/csv")}
@@ -232,7 +235,8 @@ def test_an_import_renews_its_senders_board_only(
     assert f"registry@i{b.world.other_school.pk}" in gone
     assert not {name for name in gone if f"@b{b.first.pk}" in name or name == "registry"}, gone
     assert f"registry@i{b.world.school.pk}" not in gone
-    assert learners(b.head_b) == 2
+    assert learners(b.head_b) == 3  # one left, one new
+    assert job.created == 1
     assert_plain(b)
 
 

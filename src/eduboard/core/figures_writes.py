@@ -13,7 +13,12 @@ and the model links to no other institution) renews the tokens of the writer's i
 board" (a board's role: every institution of its boards). A write to any other table (a learner, who is national;
 an institution, which may move to another board; a queue entry naming several institutions; a project shared by
 schools; a board's budget), or by a writer of the whole deployment (a command, the ministry, a superuser), renews
-the whole area.
+the whole area, and so does a transaction that wrote such a table of the area besides.
+
+Placing rests on the scope: a caller writes only rows its `editable_by` holds. A service that writes a row of an
+institution outside its caller's scope says so (`beyond_the_writers_scope`): `registry.leaving` when a leaving in
+another institution is inferred to be a transfer. Accepting a queue offer in another institution's group writes the
+queue entry in the same transaction, which renews the whole area.
 """
 
 from __future__ import annotations
@@ -260,7 +265,7 @@ def mark_model_written(model: type[Any], *, using: str = DEFAULT_DB_ALIAS) -> No
     table = model._meta.db_table
     area = area_of(table)
     if area:
-        mark_written({area}, using=using, placed=table in institution_tables())
+        mark_written({area}, using=using, placed=is_placed(table, inserting=True))  # COPY adds rows
 
 
 def _committed(connection: BaseDatabaseWrapper) -> None:
@@ -278,16 +283,36 @@ def _committed(connection: BaseDatabaseWrapper) -> None:
     renew(placed, using=connection.alias, writer=writer)
 
 
+@functools.lru_cache(maxsize=1)
+def new_rows_placed_tables() -> frozenset[str]:
+    """Tables whose new rows count in no figure by themselves (their queryset says `new_rows_placed`): a new
+    learner counts once an enrolment or an application names them, and those are written and placed on their own.
+    An INSERT into them is placed at its writer; an UPDATE or DELETE renews the whole area. Their search tables
+    (`<table>_fts`, SQLite) follow them."""
+    from django.apps import apps
+
+    return frozenset(
+        model._meta.db_table
+        for model in apps.get_models()
+        if getattr(model._default_manager.get_queryset(), "new_rows_placed", False)
+    )
+
+
+def is_placed(table: str, *, inserting: bool) -> bool:
+    """Whether a write of `table` is placed at its writer (`institution_tables`, `new_rows_placed_tables`)."""
+    return table in institution_tables() or (inserting and table.removesuffix("_fts") in new_rows_placed_tables())
+
+
 def _watch(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
     result = execute(sql, params, many, context)
     if not isinstance(sql, str):
         return result
     tables = tables_written_by(sql)
     if tables:
-        owned = institution_tables()
+        inserting = sql.lstrip()[:6].upper() == "INSERT"
         alias = context["connection"].alias
         for placed in (True, False):
-            names = [table for table in tables if (table in owned) is placed]
+            names = [table for table in tables if is_placed(table, inserting=inserting) is placed]
             areas = {area for name in names if (area := area_of(name))}
             if areas:
                 mark_written(areas, using=alias, placed=placed)

@@ -383,6 +383,17 @@ def _last_spent(*, visible_to: Viewer, up_to: date, year: int | None = None) -> 
 
 
 @cached_figures("registry", "finance")
+def institution_costs(*, year: int, until: date) -> tuple[dict[int, dict[str, int]], dict[int, Decimal]]:
+    """Every institution's learner-months by programme kind and spending in `year` up to `until`: computed once for
+    the deployment and kept, so that the cost per learner of each board (the ministry's comparison of 43) is read
+    from it instead of scanning every enrolment again."""
+    months = learner_months(year=year, until=until)
+    spent = spending_by_institution(year=year, until=until, months=months)
+    return {institution: dict(kinds) for institution, kinds in months.items()}, dict(spent)
+
+
+# The deployment's learner-months and spending (`institution_costs`), read by every scope: renewed by every write.
+@cached_figures("registry", "finance", beyond_scope=("registry", "finance"))
 def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None) -> dict[str, dict[str, Any]]:
     """Per programme kind: the approved monthly cost, the one computed from the data, and their difference.
 
@@ -392,8 +403,7 @@ def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None
     """
     year = year or as_of.year
     until = min(as_of, date(year, 12, 31))
-    months = learner_months(year=year, until=until)
-    spent = spending_by_institution(year=year, until=until, months=months)
+    months, spent = institution_costs(year=year, until=until)
     scope = _scope_ids(visible_to)
     kind_spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
     kind_months: dict[str, int] = defaultdict(int)
@@ -810,7 +820,7 @@ def meal_compensation(*, institution: Institution, month: date) -> MealComputati
 # --- everything as of a date
 
 
-@cached_figures("registry", "finance")
+@cached_figures("registry", "finance", beyond_scope=("registry", "finance"))  # its cost per learner
 def finance_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """The finance figures as of a date: utilisation by allocation and by source, cost per learner, and the
     year's settlements. The data of `manage.py finance_stats` and `GET /api/finance/stats/`, figures as Decimals."""

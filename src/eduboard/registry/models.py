@@ -468,6 +468,10 @@ class Group(LatvianKeysMixin, TimeStampedModel):
 
 
 class LearnerQuerySet(models.QuerySet["Learner"]):
+    #: A new learner counts in no figure until an enrolment or an application names them: adding one renews the
+    #: cached figures of its writer's institutions only (core.figures_writes); changing one renews every board's.
+    new_rows_placed = True
+
     def visible_to(self, viewer: Viewer) -> LearnerQuerySet:
         """Learners enrolled (ever) in an institution of the viewer's scope, or whose preschool application
         names one of them as its first choice; all for the board."""

@@ -373,17 +373,30 @@ def residents_learning_elsewhere(*, as_of: date, visible_to: Viewer) -> dict[str
     if not several_boards():
         return result
     reads_beyond_scope("registry")  # another board's enrolments of the viewer's boards' residents
+    mine = viewer_boards(visible_to)
+    for (board, level), count in crossing_residents(as_of=as_of).items():
+        if mine is None or board in mine:
+            result[level] += count
+    return result
+
+
+@cached_figures("registry")
+def crossing_residents(*, as_of: date) -> dict[tuple[int, str], int]:
+    """{(board, level): residents of the board's municipality learning in another board's institutions} in the
+    reporting year of `as_of`, from the enrolments holding on its reporting day: one scan for every board, kept (a
+    learner is declared in one municipality, so the boards' counts add up without counting anyone twice)."""
+    year = reporting_school_year(as_of=as_of)
+    if year is None:
+        return {}
     crossing = Enrolment.objects.holding_on(reporting_day(as_of=as_of), school_year=year).filter(
         CROSSING_BOARDS, group__programme__level__in=LEVELS
     )
-    mine = viewer_boards(visible_to)
-    if mine is not None:
-        crossing = crossing.filter(learner__declared_municipality__board__in=mine)
-    for level, count in (
-        crossing.values_list("group__programme__level").annotate(n=Count("learner", distinct=True)).order_by()
-    ):
-        result[level] += count
-    return result
+    rows = (
+        crossing.values_list("learner__declared_municipality__board", "group__programme__level")
+        .annotate(n=Count("learner", distinct=True))
+        .order_by()
+    )
+    return {(board, level): count for board, level, count in rows}
 
 
 def reporting_day(*, as_of: date) -> date:

@@ -129,7 +129,7 @@ def edition_files(*, edition: ReportEdition, viewer: Viewer) -> list[FileJob]:
     "interest",
     "prevention",
     "surveys",
-    beyond_scope=("registry", "people"),
+    beyond_scope=("registry", "people", "finance"),
 )
 def readiness_built(*, as_of: date, visible_to: Viewer, dates: dict[str, date] | None = None) -> dict[str, Any]:
     """The readiness report's content as built from the data (core.figures_cache: built again only when the data
