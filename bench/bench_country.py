@@ -42,7 +42,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduboard.settings")
 
 import requests  # noqa: E402
 import test_cluster as helpers  # noqa: E402 - the cluster test's helpers: sign-in, the learners file, the import
-from bench_load import WRK_SCRIPT  # noqa: E402
+from bench_load import WRK_SCRIPT, load_average  # noqa: E402
 from common import BENCH_DIR, machine  # noqa: E402
 
 AS_OF = "2025-01-15"
@@ -114,10 +114,6 @@ while True:
     next_at += gap
     time.sleep(max(0.0, next_at - time.monotonic()))
 """
-
-
-def load_average() -> str:
-    return " / ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
 def wrk(cluster: Any, path: str, cookies: list[str], *, duration: int, folder: Path) -> dict[str, Any]:
