@@ -19,7 +19,7 @@ from django.db.models import BooleanField, Case, CharField, Count, ExpressionWra
 
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.numbers import money, percent
-from eduboard.core.scope import Viewer, institution_scope, sees_whole_city
+from eduboard.core.scope import WHOLE_CITY, Viewer, institution_scope, sees_whole_city
 from eduboard.core.translated import localized, text_in, texts_from, texts_of
 from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
 from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
@@ -404,7 +404,28 @@ def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None
     year = year or as_of.year
     until = min(as_of, date(year, 12, 31))
     months, spent = institution_costs(year=year, until=until)
-    scope = _scope_ids(visible_to)
+    computed = _computed_costs(months, spent, _scope_ids(visible_to))
+    approved = approved_costs(year=year, visible_to=visible_to)
+    result = {}
+    for kind in CostKind.values:
+        rate = approved.get(kind)
+        cost = computed[kind]["computed"]
+        result[kind] = {
+            "approved": _money(rate),
+            "computed": cost,
+            "difference": money(cost - rate) if cost is not None and rate is not None else None,
+            "spent": computed[kind]["spent"],
+            "learner_months": computed[kind]["learner_months"],
+        }
+    return result
+
+
+def _computed_costs(
+    months: dict[int, dict[str, int]], spent: dict[int, Decimal], scope: set[int] | None
+) -> dict[str, dict[str, Any]]:
+    """`cost_per_learner`'s rule, per programme kind: `computed` (EUR a learner a month; None without
+    learner-months), `spent` and `learner_months` of the institutions in `scope` (None: all), from
+    `institution_costs`: an institution's spending shared among its kinds by learner-months."""
     kind_spent: dict[str, Decimal] = defaultdict(lambda: ZERO)
     kind_months: dict[str, int] = defaultdict(int)
     for institution_id, kinds in months.items():
@@ -414,19 +435,27 @@ def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None
         for kind, count in kinds.items():
             kind_months[kind] += count
             kind_spent[kind] += spent.get(institution_id, ZERO) * count / total_months
-    approved = approved_costs(year=year, visible_to=visible_to)
-    result = {}
-    for kind in CostKind.values:
-        computed = money(kind_spent[kind] / kind_months[kind]) if kind_months[kind] else None
-        rate = approved.get(kind)
-        result[kind] = {
-            "approved": _money(rate),
-            "computed": computed,
-            "difference": money(computed - rate) if computed is not None and rate is not None else None,
+    return {
+        kind: {
+            "computed": money(kind_spent[kind] / kind_months[kind]) if kind_months[kind] else None,
             "spent": money(kind_spent[kind]),
             "learner_months": kind_months[kind],
         }
-    return result
+        for kind in CostKind.values
+    }
+
+
+@cached_figures("registry", "finance")
+def computed_costs_of_boards(*, as_of: date, parts: list[list[int]]) -> list[dict[str, dict[str, Any]]]:
+    """For each part of `parts` (boards' ids), `cost_per_learner`'s `computed`, `spent` and `learner_months` per
+    programme kind for a viewer narrowed to those boards' institutions (the ministry's comparison), from one
+    read of the institutions' boards rather than a computation a part."""
+    year = as_of.year
+    months, spent = institution_costs(year=year, until=min(as_of, date(year, 12, 31)))
+    institutions: dict[int, set[int]] = defaultdict(set)
+    for pk, board_id in Institution.objects.visible_to(WHOLE_CITY).values_list("pk", "board_id"):
+        institutions[board_id].add(pk)
+    return [_computed_costs(months, spent, set().union(*(institutions[board] for board in part))) for part in parts]
 
 
 # --- inter-municipal settlements

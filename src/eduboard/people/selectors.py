@@ -100,6 +100,11 @@ def _count(people: set[int], institutions_of: dict[int, set[int]]) -> dict[str, 
     }
 
 
+def pedagogical_rates(*, as_of: date) -> QuerySet[Employment]:
+    """The rule of who is a pedagogue on a date: the pedagogical rates holding on `as_of`, of every institution."""
+    return Employment.objects.active_on(as_of).pedagogical()
+
+
 def pedagogue_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """Pedagogues by institution type and institution, and how many work in several institutions (2 queries).
 
@@ -110,11 +115,7 @@ def pedagogue_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     scope = _scope(visible_to)
     if scope is not None:
         reads_beyond_scope("people")
-    rows = (
-        Employment.objects.active_on(as_of)
-        .pedagogical()
-        .values_list("staff_member_id", "institution_id", "position__code")
-    )
+    rows = pedagogical_rates(as_of=as_of).values_list("staff_member_id", "institution_id", "position__code")
     institutions_of: dict[int, set[int]] = defaultdict(set)
     rates: list[tuple[int, int, str]] = []
     for person, institution_id, position in rows:
@@ -395,6 +396,27 @@ def staff_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
         **pedagogue_figures(as_of=as_of, visible_to=visible_to),
         **vacancy_figures(as_of=as_of, visible_to=visible_to),
     }
+
+
+@cached_figures("registry", "people")
+def staff_totals_of_boards(*, as_of: date, parts: list[list[int]]) -> list[dict[str, Any]]:
+    """For each part of `parts` (boards' ids), `pedagogues_total` and `vacancies_fte_total` of `staff_figures` for
+    a viewer narrowed to those boards' institutions (the ministry's comparison), from one read of the deployment's
+    pedagogical rates and open vacancies rather than two a part (a person with rates in two boards counts once in
+    each and once in their total)."""
+    people: dict[int, set[int]] = defaultdict(set)
+    for person, board in pedagogical_rates(as_of=as_of).values_list("staff_member_id", "institution__board_id"):
+        people[board].add(person)
+    vacant: dict[int, Decimal] = defaultdict(Decimal)
+    for board, amount in Vacancy.objects.open_on(as_of).values_list("institution__board_id", "fte"):
+        vacant[board] += amount
+    return [
+        {
+            "pedagogues_total": len(set().union(*(people[board] for board in set(part)))),
+            "vacancies_fte_total": fte(sum((vacant[board] for board in set(part)), Decimal(0))),
+        }
+        for part in parts
+    ]
 
 
 @cached_figures("registry", "people", beyond_scope=("people",))

@@ -33,7 +33,7 @@ from eduboard.core.figures_cache import cached_figures
 from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import CENT, percent
-from eduboard.core.scope import Viewer
+from eduboard.core.scope import WHOLE_CITY, Viewer
 from eduboard.core.translated import localized
 from eduboard.quality.choices import (
     DEFAULT_THRESHOLDS,
@@ -307,12 +307,19 @@ def exam_comparison(
         results = results.filter(sitting__level=level)
     if institution_types is not None:
         results = results.filter(institution__type__in=list(institution_types))
+    return _sitting_rows(list(results), year=year, exam=exam, threshold=pass_threshold(year=year, exam=exam))
+
+
+def _sitting_rows(
+    results: list[ExamResult], *, year: int, exam: str, threshold: Decimal | None
+) -> list[dict[str, Any]]:
+    """`exam_comparison`'s rule: its rows from the results counted (each with its sitting), `threshold` the
+    exam's pass threshold in the year."""
     grouped: dict[int, list[ExamResult]] = defaultdict(list)
     sittings: dict[int, ExamSitting] = {}
     for result in results:
         grouped[result.sitting_id].append(result)
         sittings[result.sitting_id] = result.sitting
-    threshold = pass_threshold(year=year, exam=exam)
     rows = []
     for sitting_id, rows_of in grouped.items():
         sitting = sittings[sitting_id]
@@ -337,6 +344,24 @@ def exam_comparison(
         )
     rows.sort(key=lambda row: (row["level"], row["grade"] or 0, row["subject"]))
     return rows
+
+
+@cached_figures("registry", "quality")
+def exam_comparison_of_boards(*, year: int, exam: str, parts: list[list[int]]) -> list[list[dict[str, Any]]]:
+    """For each part of `parts` (boards' ids), `exam_comparison` of `exam` in `year` for a viewer narrowed to those
+    boards' institutions, from one read of the deployment's results (the ministry's comparison) rather than one
+    a part: the same rule (`_sitting_rows`) over each part's boards' results."""
+    results = exam_result_list(visible_to=WHOLE_CITY).filter(sitting__year=year, sitting__exam=exam)
+    by_board: dict[int, list[ExamResult]] = defaultdict(list)
+    for result in results:
+        by_board[result.institution.board_id].append(result)
+    threshold = pass_threshold(year=year, exam=exam)
+    return [
+        _sitting_rows(
+            [result for board in set(part) for result in by_board[board]], year=year, exam=exam, threshold=threshold
+        )
+        for part in parts
+    ]
 
 
 @cached_figures("registry", "quality")

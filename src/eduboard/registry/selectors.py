@@ -29,7 +29,7 @@ from eduboard.core.figures_cache import cached_figures, reads_beyond_scope
 from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
-from eduboard.core.scope import Viewer, institution_scope, scoped, sees_whole_city
+from eduboard.core.scope import WHOLE_CITY, Viewer, institution_scope, scoped, sees_whole_city
 from eduboard.registry.boards import several_boards, viewer_boards
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import (
@@ -114,6 +114,7 @@ class GroupFigures(NamedTuple):
     capacity: int | None
     enrolled: int
     from_other_municipalities: int
+    board_id: int
 
     @property
     def free(self) -> int:
@@ -170,11 +171,17 @@ def group_figures(*, as_of: date, visible_to: Viewer) -> list[GroupFigures]:
         .values_list("group_id", "n")
     )
     rows = year_groups.values_list(
-        "pk", "institution__registration_number", "institution__type", "programme__level", "grade", "capacity"
+        "pk",
+        "institution__registration_number",
+        "institution__type",
+        "programme__level",
+        "grade",
+        "capacity",
+        "institution__board_id",
     )
     return [
-        GroupFigures(pk, number, kind, level, grade, capacity, counts.get(pk, 0), other.get(pk, 0))
-        for pk, number, kind, level, grade, capacity in rows
+        GroupFigures(pk, number, kind, level, grade, capacity, counts.get(pk, 0), other.get(pk, 0), board)
+        for pk, number, kind, level, grade, capacity, board in rows
     ]
 
 
@@ -206,27 +213,31 @@ def learner_figures(*, as_of: date, visible_to: Viewer, groups: list[GroupFigure
     when `groups` is not given).
     """
     year = reporting_school_year(as_of=as_of)
-    by_level, other = dict.fromkeys(LEVELS, 0), dict.fromkeys(LEVELS, 0)
     if year is None:
-        return LearnerFigures(by_level, 0, 0, 0, other, 0)
+        return counted_learners([], [])
     if groups is None:
         groups = group_figures(as_of=as_of, visible_to=visible_to)
-    first = grade10 = total = 0
-    for group in groups:
-        by_level[group.level] += group.enrolled
-        other[group.level] += group.from_other_municipalities
-        total += group.enrolled
-        first += group.enrolled if _is_first_grade(group) else 0
-        grade10 += group.enrolled if _is_grade10(group) else 0
-    # Learners in two or more groups at once were counted once per group: count them once. Their ids
-    # come from one scan of the enrolments (no join to the learners); their groups only when any.
+    return counted_learners(groups, enrolled_in_several(as_of=as_of, visible_to=visible_to, groups=groups))
+
+
+#: A learner with more than one active enrolment: whether they are from another municipality, and their groups.
+Several = tuple[bool, list[GroupFigures]]
+
+
+def enrolled_in_several(*, as_of: date, visible_to: Viewer, groups: list[GroupFigures]) -> list[Several]:
+    """The learners counted in more than one of `groups` (the viewer's `group_figures` of `as_of`): for each,
+    whether they are from another municipality and the groups they count in (one query; two when any)."""
+    year = reporting_school_year(as_of=as_of)
+    if year is None:
+        return []
+    # Their ids come from one scan of the enrolments (no join to the learners); their groups only when any.
     # On SQLite the scan finds candidates instead: the learners with two or more enrolments in the
     # year's groups, whatever their dates. That needs only each enrolment's learner and group, which
     # the unique (learner, group) index holds in learner order, so SQLite reads that index alone and
     # does not sort (`group_id + 0` keeps it from searching the group index instead): 0.10 s instead
     # of 0.24 s on the national set. PostgreSQL reads the same index in order either way, so it keeps
     # the exact filter. A candidate with only one enrolment that counts on the date corrects nothing
-    # below, so the figures are the same.
+    # in `counted_learners`, so the figures are the same.
     enrolments = _scoped(active_enrolments(school_year=year, as_of=as_of), visible_to)
     if connection.vendor == "sqlite":
         year_groups = _scoped(Group.objects.filter(school_year=year), visible_to).values("pk")
@@ -237,16 +248,35 @@ def learner_figures(*, as_of: date, visible_to: Viewer, groups: list[GroupFigure
         several_scan = enrolments
     several_query = several_scan.order_by().values("learner_id").annotate(n=Count("pk")).filter(n__gt=1)
     several: Any = list(several_query.values_list("learner_id", flat=True))
-    learners: dict[int, tuple[bool, list[GroupFigures]]] = {}
+    learners: dict[int, Several] = {}
     if several:
-        if len(several) > IN_BATCH:  # many: as a subquery again rather than a long list of ids
+        # Many: as a subquery again rather than a long list of ids; PostgreSQL takes a long list (up to 65,535
+        # parameters), and reads 1,080 listed learners of the country's set in 0.09 s against 1.6 s as a subquery.
+        if len(several) > (IN_BATCH if connection.vendor == "sqlite" else 30_000):
             several = several_query.values("learner_id")
         by_group = {group.pk: group for group in groups}
         for learner_id, group_id, is_other in enrolments.filter(learner_id__in=several).values_list(
             "learner_id", "group_id", ExpressionWrapper(OTHER_MUNICIPALITY, output_field=BooleanField())
         ):
             learners.setdefault(learner_id, (bool(is_other), []))[1].append(by_group[group_id])
-    for is_other, in_groups in learners.values():
+    return list(learners.values())
+
+
+def counted_learners(groups: list[GroupFigures], several: list[Several]) -> LearnerFigures:
+    """The rule of counting learners: the sums over `groups` (each group's learners on the date), each learner of
+    `several` counted once per figure although they count in several of the groups (once per level, once in
+    the total; a learner from elsewhere in groups of two levels once in each level and once in the total)."""
+    by_level, other = dict.fromkeys(LEVELS, 0), dict.fromkeys(LEVELS, 0)
+    first = grade10 = total = 0
+    for group in groups:
+        by_level[group.level] += group.enrolled
+        other[group.level] += group.from_other_municipalities
+        total += group.enrolled
+        first += group.enrolled if _is_first_grade(group) else 0
+        grade10 += group.enrolled if _is_grade10(group) else 0
+    for is_other, in_groups in several:
+        if not in_groups:
+            continue
         total -= len(in_groups) - 1
         first -= max(sum(map(_is_first_grade, in_groups)) - 1, 0)
         grade10 -= max(sum(map(_is_grade10, in_groups)) - 1, 0)
@@ -254,9 +284,8 @@ def learner_figures(*, as_of: date, visible_to: Viewer, groups: list[GroupFigure
             extra = sum(group.level == level for group in in_groups) - 1
             by_level[level] -= extra
             other[level] -= extra if is_other else 0
-    # A learner from elsewhere in groups of two levels counts once in each level and once in the total.
     other_total = sum(other.values()) - sum(
-        len({group.level for group in in_groups}) - 1 for is_other, in_groups in learners.values() if is_other
+        len({group.level for group in in_groups}) - 1 for is_other, in_groups in several if is_other and in_groups
     )
     return LearnerFigures(by_level, total, first, grade10, other, other_total)
 
@@ -547,6 +576,31 @@ def registry_figures(*, as_of: date, visible_to: Viewer, groups: list[GroupFigur
         "learners_from_other_municipalities": now.from_other_municipalities,
         "learners_from_other_municipalities_total": now.from_other_municipalities_total,
     }
+
+
+@cached_figures("registry")
+def registry_counts_of_boards(*, as_of: date, parts: list[list[int]]) -> list[dict[str, int]]:
+    """For each part of `parts` (boards' ids), the `learners_total`, `groups_total` and `free_places_total` of
+    `registry_figures` for a viewer narrowed to those boards' institutions, from one scan of the deployment's
+    enrolments (the ministry's comparison: a row per board and the boards' total) rather than one per part: the
+    same `group_figures` and `counted_learners`, each part taking its boards' groups and, of the learners counted
+    in several groups, the groups in its boards (a learner in two boards counts once in each and once in their
+    total)."""
+    groups = group_figures(as_of=as_of, visible_to=WHOLE_CITY)
+    several = enrolled_in_several(as_of=as_of, visible_to=WHOLE_CITY, groups=groups)
+    by_board: dict[int, list[GroupFigures]] = defaultdict(list)
+    for group in groups:
+        by_board[group.board_id].append(group)
+    counts = []
+    for part in parts:
+        boards = set(part)
+        own = [group for board in boards for group in by_board[board]]
+        learners = counted_learners(
+            own, [(is_other, [g for g in in_groups if g.board_id in boards]) for is_other, in_groups in several]
+        )
+        free = sum(places.free for places in places_by_institution(groups=own).values())
+        counts.append({"learners_total": learners.total, "groups_total": len(own), "free_places_total": free})
+    return counts
 
 
 def institution_programmes(*, institution: Institution, groups: list[Group]) -> list[dict[str, Any]]:

@@ -1,18 +1,23 @@
 """The boards side by side: the ministry's comparison (`/national/`, issue 41).
 
-One row per board and a total row, each computed by the areas' own selectors for a viewer narrowed to that board's
-institutions (`core.scope.Narrowed`), the total for the whole deployment (`WHOLE_CITY`), never summed here: a
-learner in two boards' institutions counts once in the total. Every count from 1 to 4 is withheld
-(`registry.board_scope.withheld`: None, shown as "<5"); zeros, amounts, FTE and means are kept.
+One row per board and a total row. Each figure is the one the area's own selector gives a viewer narrowed to the
+board's institutions (`core.scope.Narrowed`), the total the one it gives the whole deployment (or the boards
+compared), never summed here: a learner in two boards' institutions counts once in the total. Each area computes
+every row at once from one read of the deployment (its `…_of_boards` selector, the same rule over each board's
+rows), not one computation a board: 43 boards cold in a few times one board's dashboard (issue 42). Every count
+from 1 to 4 is withheld (`registry.board_scope.withheld`: None, shown as "<5"); zeros, amounts, FTE and means are
+kept.
 
 The figures come from:
-- `registry.selectors.registry_stats`: learners, groups and free places;
-- `people.selectors.staff_figures` (the part of `people_stats` without the training gaps, which name people):
-  pedagogues (people) and the FTE of open vacancies (the people area keeps no FTE total of staff);
-- `finance.selectors.cost_per_learner` (what `finance_stats` reports): the computed monthly cost per learner of
-  general education and of preschool day groups, in the year of the date;
-- `quality.selectors.exam_comparison`: each centralised exam's mean in the latest year (up to the date's) with
-  results, over the subjects the board's schools sat, and the nation's mean over the same subjects.
+- `registry.selectors.registry_counts_of_boards` (`registry_figures`): learners, groups and free places;
+- `people.selectors.staff_totals_of_boards` (`staff_figures`, the part of `people_stats` without the training gaps,
+  which name people): pedagogues (people) and the FTE of open vacancies (the people area keeps no FTE total of
+  staff);
+- `finance.selectors.computed_costs_of_boards` (`cost_per_learner`, what `finance_stats` reports): the computed
+  monthly cost per learner of general education and of preschool day groups, in the year of the date;
+- `quality.selectors.exam_comparison_of_boards` (`exam_comparison`): each centralised exam's mean in the latest
+  year (up to the date's) with results, over the subjects the board's schools sat, and the nation's mean over the
+  same subjects.
 - `surveys.selectors.response_rate`: the response rate of each board's survey of the date (`board_survey`: its
   latest closed by then), over all its audiences; the total row's is the boards' responses over their audiences'
   sizes (each board asks its own survey, so the total adds the boards' counts rather than reading one survey).
@@ -29,17 +34,17 @@ from typing import Any
 from django.utils.translation import gettext
 
 from eduboard.core.numbers import CENT
-from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer
+from eduboard.core.scope import WHOLE_CITY, Narrowed
 from eduboard.core.translated import current_language
 from eduboard.finance.choices import CostKind
-from eduboard.finance.selectors import cost_per_learner
-from eduboard.people.selectors import staff_figures
+from eduboard.finance.selectors import computed_costs_of_boards
+from eduboard.people.selectors import staff_totals_of_boards
 from eduboard.quality.choices import ExamKind
-from eduboard.quality.selectors import exam_comparison, exam_years
+from eduboard.quality.selectors import exam_comparison, exam_comparison_of_boards, exam_years
 from eduboard.registry.board_scope import withheld
 from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import registry_stats
+from eduboard.registry.selectors import registry_counts_of_boards
 from eduboard.surveys.selectors import board_survey, combined_response_rate, response_rate
 
 #: Board roles that open the comparison, for the boards they work for; the ministry and superusers see every board.
@@ -63,15 +68,18 @@ def compared_exam_years(*, as_of: date) -> dict[str, int | None]:
     years = [year for year in exam_years(visible_to=WHOLE_CITY) if year <= as_of.year]
     found: dict[str, int | None] = {}
     for key, exam in EXAMS:
-        found[key] = next((year for year in years if _exam_pairs(year, exam, WHOLE_CITY)), None)
+        found[key] = next(
+            (year for year in years if _exam_pairs(exam_comparison(year=year, exam=exam, visible_to=WHOLE_CITY))),
+            None,
+        )
     return found
 
 
-def _exam_pairs(year: int, exam: str, viewer: Viewer) -> list[tuple[int, Decimal, Decimal]]:
-    """(candidates, mean, national mean) of each sitting of `exam` in `year` that has both means."""
+def _exam_pairs(rows: list[dict[str, Any]]) -> list[tuple[int, Decimal, Decimal]]:
+    """(candidates, mean, national mean) of each sitting of `exam_comparison`'s `rows` that has both means."""
     return [
         (row["candidates"], row["mean_percent"], row["national_mean_percent"])
-        for row in exam_comparison(year=year, exam=exam, visible_to=viewer)
+        for row in rows
         if row["mean_percent"] is not None and row["national_mean_percent"] is not None and row["candidates"]
     ]
 
@@ -84,35 +92,43 @@ def _weighted(pairs: list[tuple[int, Decimal]]) -> Decimal | None:
     return (total / weight).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def _exam_figures(year: int | None, exam: str, viewer: Viewer) -> tuple[Decimal | None, Decimal | None]:
-    """The candidate-weighted mean of the viewer's sittings of `exam` in `year`, and its gap (points) to the
+def _exam_figures(rows: list[dict[str, Any]]) -> tuple[Decimal | None, Decimal | None]:
+    """The candidate-weighted mean of the sittings of `exam_comparison`'s `rows`, and its gap (points) to the
     nation's mean weighted the same way (the nation on the same subjects)."""
-    if year is None:
-        return None, None
-    pairs = _exam_pairs(year, exam, viewer)
+    pairs = _exam_pairs(rows)
     mean = _weighted([(candidates, own) for candidates, own, _national in pairs])
     national = _weighted([(candidates, nation) for candidates, _own, nation in pairs])
     gap = None if mean is None or national is None else mean - national
     return mean, gap
 
 
-def _figures(*, as_of: date, viewer: Viewer, years: dict[str, int | None]) -> dict[str, Any]:
-    """One row's figures for `viewer` (the caller withholds them below five)."""
-    registry = registry_stats(as_of=as_of, visible_to=viewer)
-    people = staff_figures(as_of=as_of, visible_to=viewer)
-    costs = cost_per_learner(as_of=as_of, visible_to=viewer)
-    figures: dict[str, Any] = {
-        "learners": registry["learners_total"],
-        "groups": registry["groups_total"],
-        "free_places": registry["free_places_total"],
-        "pedagogues": people["pedagogues_total"],
-        "vacancies_fte": people["vacancies_fte_total"],
+def _parts_figures(*, as_of: date, parts: list[list[int]], years: dict[str, int | None]) -> list[dict[str, Any]]:
+    """Each part's (boards' ids) figures, each area's of every part read at once (the caller withholds them below
+    five)."""
+    registry = registry_counts_of_boards(as_of=as_of, parts=parts)
+    people = staff_totals_of_boards(as_of=as_of, parts=parts)
+    costs = computed_costs_of_boards(as_of=as_of, parts=parts)
+    exams = {
+        key: exam_comparison_of_boards(year=year, exam=exam, parts=parts) if year is not None else None
+        for key, exam in EXAMS
+        for year in [years[key]]
     }
-    for key, kind in COST_KINDS:
-        figures[key] = costs[kind]["computed"]
-    for key, exam in EXAMS:
-        figures[f"{key}_mean"], figures[f"{key}_gap"] = _exam_figures(years[key], exam, viewer)
-    return figures
+    rows = []
+    for index in range(len(parts)):
+        figures: dict[str, Any] = {
+            "learners": registry[index]["learners_total"],
+            "groups": registry[index]["groups_total"],
+            "free_places": registry[index]["free_places_total"],
+            "pedagogues": people[index]["pedagogues_total"],
+            "vacancies_fte": people[index]["vacancies_fte_total"],
+        }
+        for key, kind in COST_KINDS:
+            figures[key] = costs[index][kind]["computed"]
+        for key, _exam in EXAMS:
+            found = exams[key]
+            figures[f"{key}_mean"], figures[f"{key}_gap"] = _exam_figures(found[index]) if found else (None, None)
+        rows.append(figures)
+    return rows
 
 
 def _survey_columns(survey: str, rate: dict[str, Any]) -> dict[str, Any]:
@@ -144,11 +160,15 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
     for pk, board_id in Institution.objects.visible_to(WHOLE_CITY).values_list("pk", "board_id"):
         institutions[board_id].add(pk)
     years = compared_exam_years(as_of=as_of)
+    # Every board's figures and their total's, each area's read once for all (not once a board).
+    figures = _parts_figures(
+        as_of=as_of, parts=[[board.pk] for board in boards] + [[b.pk for b in boards]], years=years
+    )
     year_keys = {f"{key}_year": years[key] for key, _exam in EXAMS}
     language = current_language()
     rows = []
     rates = []
-    for board in boards:
+    for board, board_figures in zip(boards, figures, strict=False):
         viewer = Narrowed(WHOLE_CITY, institutions[board.pk], board_id=board.pk)
         survey = board_survey(board=board, as_of=as_of)
         rates.append(response_rate(survey=survey, visible_to=viewer) if survey else combined_response_rate([]))
@@ -158,20 +178,17 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
                 "name": board.names(language)["board"],
                 "is_total": False,
                 **year_keys,
-                **_figures(as_of=as_of, viewer=viewer, years=years),
+                **board_figures,
                 **_survey_columns(survey.code if survey else "", rates[-1]),
             }
         )
-    whole: Viewer = WHOLE_CITY
-    if len(boards) < len(every):
-        whole = Narrowed(WHOLE_CITY, set().union(*(institutions[board.pk] for board in boards)))
     rows.append(
         {
             "code": "",
             "name": gettext("Total"),
             "is_total": True,
             **year_keys,
-            **_figures(as_of=as_of, viewer=whole, years=years),
+            **figures[-1],
             **_survey_columns("", combined_response_rate(rates)),
         }
     )
