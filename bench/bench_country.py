@@ -116,17 +116,61 @@ while True:
 """
 
 
+#: The parts of the cluster whose CPU time is measured, by words of their command line (the first role that matches;
+#: an RQ worker's job runs in a forked "work horse", named "rq:…" where RQ renames its processes).
+ROLES = (
+    ("rq workers", ("manage.py worker", "rq:")),
+    ("gunicorn", ("gunicorn",)),
+    ("pgbouncer", ("pgbouncer",)),
+    ("postgres", ("postgres",)),
+    ("redis", ("redis-server",)),
+    ("nginx", ("nginx",)),
+)
+
+
+def cpu_by_process() -> dict[int, tuple[str, float]]:
+    """{pid: (role, CPU seconds so far, user and system)} of the cluster's processes, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    found: dict[int, tuple[str, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        role = next((role for role, words in ROLES if any(word in command for word in words)), None)
+        if role is not None:
+            found[int(entry.name)] = (role, (int(fields[11]) + int(fields[12])) / tick)  # utime, stime
+    return found
+
+
+def cpu_used(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> dict[str, float]:
+    """CPU seconds each role used between the two readings: a process's growth, a new one's whole (one that ended
+    between them is not counted, e.g. a short-lived PostgreSQL backend)."""
+    used = {role: 0.0 for role, _words in ROLES}
+    for pid, (role, seconds) in after.items():
+        start = before.get(pid)
+        used[role] += seconds - (start[1] if start is not None and start[0] == role else 0.0)
+    return {role: round(seconds, 2) for role, seconds in used.items()}
+
+
 def wrk(cluster: Any, path: str, cookies: list[str], *, duration: int, folder: Path) -> dict[str, Any]:
-    """`wrk` on `path` through nginx, each request by the next of `cookies`' users."""
+    """`wrk` on `path` through nginx, each request by the next of `cookies`' users; with the CPU seconds each part
+    of the cluster used meanwhile (a process that ended meanwhile is not counted)."""
     script = folder / "rotate.lua"
     users = "{" + ", ".join(json.dumps(cookie) for cookie in cookies) + "}"
     script.write_text(ROTATE.replace("{USERS}", users) + WRK_SCRIPT)
     command = ["wrk", "-t2", "-c4", f"-d{duration}s", "--timeout", "30s", "-s", str(script), cluster.url + path]
+    before = cpu_by_process()
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    after = cpu_by_process()
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
     result["requests_per_s"] = result["requests"] / result["seconds"]
     result["load_average"] = load_average()
+    result["cpu_seconds"] = cpu_used(before, after)
     return result
 
 
@@ -136,6 +180,7 @@ def show(name: str, measured: dict[str, Any]) -> None:
         f"errors {measured['errors']}  non-2xx {measured['non_2xx']}  load {measured['load_average']}",
         flush=True,
     )
+    print(f"  CPU s: {measured['cpu_seconds']}", flush=True)
 
 
 def forget_figures(cluster: Any) -> int:
