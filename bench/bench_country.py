@@ -42,7 +42,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduboard.settings")
 
 import requests  # noqa: E402
 import test_cluster as helpers  # noqa: E402 - the cluster test's helpers: sign-in, the learners file, the import
-from bench_load import WRK_SCRIPT, load_average  # noqa: E402
+from bench_load import WRK_SCRIPT, load_average, run_wrk  # noqa: E402
 from common import BENCH_DIR, machine  # noqa: E402
 
 AS_OF = "2025-01-15"
@@ -164,11 +164,8 @@ def wrk(cluster: Any, path: str, cookies: list[str], *, duration: int, folder: P
     script.write_text(ROTATE.replace("{USERS}", users) + WRK_SCRIPT)
     command = ["wrk", "-t2", "-c4", f"-d{duration}s", "--timeout", "30s", "-s", str(script), cluster.url + path]
     before = cpu_by_process()
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    result = run_wrk(command)
     after = cpu_by_process()
-    line = next(line for line in output.splitlines() if line.startswith("RESULT "))
-    result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))
-    result["requests_per_s"] = result["requests"] / result["seconds"]
     result["load_average"] = load_average()
     result["cpu_seconds"] = cpu_used(before, after)
     return result

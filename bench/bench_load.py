@@ -100,6 +100,12 @@ def wrk(url: str, cookie: str, *, duration: int, connections: int, script: Path)
         "wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{duration}s", "--timeout", "30s",
         "-s", str(script), "-H", f"Cookie: {cookie}", url,
     ]  # fmt: skip
+    return run_wrk(command)
+
+
+def run_wrk(command: list[str]) -> dict[str, Any]:
+    """Run `wrk` (its script ending with WRK_SCRIPT) and read what it printed: requests, seconds, errors, p95…, and
+    `requests_per_s`."""
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603 - our own arguments
     line = next(line for line in output.splitlines() if line.startswith("RESULT "))
     result: dict[str, Any] = json.loads(line.removeprefix("RESULT "))

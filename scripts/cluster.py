@@ -39,6 +39,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("app1", "app2")
 WORKERS = ("worker1", "worker2")
+#: The workers' CPU priority (`nice`): on a machine they share with the application servers, a request is served
+#: before an import's next rows are parsed (docs/operations.md, "A cluster"; docs/performance.md, the country).
+WORKER_NICE = 10
 
 
 def _pg_bin(name: str) -> str:
@@ -320,7 +323,9 @@ class Cluster:
 
     def start_worker(self, name: str) -> None:
         if self.pid(name) is None:
-            self._spawn(name, [self.python, "manage.py", "worker"], env=self.environment())
+            self._spawn(
+                name, ["nice", "-n", str(WORKER_NICE), self.python, "manage.py", "worker"], env=self.environment()
+            )
 
     def _start_nginx(self) -> None:
         folder = self.dir / "nginx"

@@ -53,7 +53,7 @@ from typing import Any, ParamSpec, TypeVar, cast
 
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, models
 from django.utils import translation
 from django_tasks import task
 
@@ -71,6 +71,7 @@ from eduboard.core.figures_writes import (  # noqa: F401 - the write side, named
     mark_written,
     renew,
     table_exists,
+    uncommitted,
     writer_of,
     writing_as,
 )
@@ -161,18 +162,6 @@ def covered(names: Iterable[str], name: str) -> bool:
     if not part:
         return False
     return f"{area}@any" in names  # renewed by every write the others are (a board's, an institution's)
-
-
-def uncommitted(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether this connection wrote any of `areas` in a transaction that has not ended yet."""
-    connection = connections[using]
-    pending = getattr(connection, "eduboard_written", None)
-    if not pending:
-        return False
-    if not connection.in_atomic_block:  # the transaction ended (committed: renewed; rolled back: nothing to do)
-        pending.clear()
-        return False
-    return bool(pending.keys() & set(areas))
 
 
 class WholeBoard:

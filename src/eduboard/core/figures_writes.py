@@ -226,6 +226,18 @@ def _pending(connection: BaseDatabaseWrapper) -> dict[str, bool]:
     return pending
 
 
+def uncommitted(areas: Iterable[str], *, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether this connection wrote any of `areas` in a transaction that has not ended yet."""
+    connection = connections[using]
+    pending = getattr(connection, "eduboard_written", None)
+    if not pending:
+        return False
+    if not connection.in_atomic_block:  # the transaction ended (committed: renewed; rolled back: nothing to do)
+        pending.clear()
+        return False
+    return bool(pending.keys() & set(areas))
+
+
 _MIXED = object()
 
 

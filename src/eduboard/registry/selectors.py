@@ -141,13 +141,14 @@ CROSSING_BOARDS = Q(learner__declared_municipality__board__isnull=False) & ~Q(
 )
 
 
-def group_figures(*, as_of: date, visible_to: Viewer) -> list[GroupFigures]:
+def group_figures(*, as_of: date, visible_to: Viewer, others: bool = True) -> list[GroupFigures]:
     """Every group of the reporting year with its learners counted (four queries, read as tuples).
 
     The whole-city figures are sums over these rows: one scan of the enrolments grouped by group,
     rather than model instances and `COUNT(DISTINCT …)`s, and the learners from other
     municipalities counted apart, from those learners' side, so that the scan of every enrolment
-    need not join every learner (see docs/performance.md).
+    need not join every learner (see docs/performance.md). `others=False` leaves those at 0 without reading them,
+    for a caller that does not show them (half the time on the country's set).
     """
     year = reporting_school_year(as_of=as_of)
     if year is None:
@@ -164,11 +165,15 @@ def group_figures(*, as_of: date, visible_to: Viewer) -> list[GroupFigures]:
         .annotate(n=Count("enrolments"))
         .values_list("pk", "n")
     )
-    other = dict(
-        enrolments.filter(OTHER_MUNICIPALITY)  # the one rule: home is the municipality of the institution's board
-        .values_list("group_id")
-        .annotate(n=Count("pk"))
-        .values_list("group_id", "n")
+    other = (
+        dict(
+            enrolments.filter(OTHER_MUNICIPALITY)  # the one rule: home is the municipality of the institution's board
+            .values_list("group_id")
+            .annotate(n=Count("pk"))
+            .values_list("group_id", "n")
+        )
+        if others
+        else {}
     )
     rows = year_groups.values_list(
         "pk",
@@ -586,7 +591,7 @@ def registry_counts_of_boards(*, as_of: date, parts: list[list[int]]) -> list[di
     same `group_figures` and `counted_learners`, each part taking its boards' groups and, of the learners counted
     in several groups, the groups in its boards (a learner in two boards counts once in each and once in their
     total)."""
-    groups = group_figures(as_of=as_of, visible_to=WHOLE_CITY)
+    groups = group_figures(as_of=as_of, visible_to=WHOLE_CITY, others=False)  # not shown: not counted
     several = enrolled_in_several(as_of=as_of, visible_to=WHOLE_CITY, groups=groups)
     by_board: dict[int, list[GroupFigures]] = defaultdict(list)
     for group in groups:
