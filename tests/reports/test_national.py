@@ -57,18 +57,23 @@ def make_school(board: Board, number: str, pupils: int) -> tuple[Institution, Gr
     return school, group
 
 
+def rezekne_board() -> Board:
+    """A second board of the deployment, Rēzekne's."""
+    return Board.objects.create(
+        code="rezekne",
+        municipality=Municipality.objects.create(name="Rēzeknes novads"),
+        name="Rēzeknes novada Izglītības pārvalde",
+        council="Rēzeknes novada dome",
+    )
+
+
 @pytest.fixture
 def boards() -> Boards:
     """Daugavpils (the world's two schools, 6 pupils each, and a preschool) and Rēzekne (one school, 3 pupils); a
     Daugavpils pupil who left before the day, and one of Daugavpils' pupils also in a Rēzekne group."""
     world = build_world(pupils=6)
     daugavpils = Board.objects.get()
-    rezekne = Board.objects.create(
-        code="rezekne",
-        municipality=Municipality.objects.create(name="Rēzeknes novads"),
-        name="Rēzeknes novada Izglītības pārvalde",
-        council="Rēzeknes novada dome",
-    )
+    rezekne = rezekne_board()
     school, group = make_school(rezekne, "9000000101", pupils=2)
     gone = learner("Pēteris", "Aizgājējs", date(2017, 8, 8))
     Enrolment.objects.create(

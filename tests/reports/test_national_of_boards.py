@@ -18,9 +18,10 @@ from eduboard.people.selectors import staff_figures, staff_totals_of_boards
 from eduboard.quality.models import ExamResult, ExamSitting, Subject
 from eduboard.quality.selectors import exam_comparison, exam_comparison_of_boards
 from eduboard.registry.boards import Board
-from eduboard.registry.models import Enrolment, Institution, Municipality
+from eduboard.registry.models import Enrolment, Institution
 from eduboard.registry.selectors import registry_counts_of_boards, registry_figures
 from tests.finance.world import CODES, MONEY_AS_OF, enrol, learner, money_world
+from tests.reports.test_national import rezekne_board
 
 pytestmark = pytest.mark.django_db
 
@@ -34,12 +35,7 @@ def two_boards() -> tuple[Board, Board]:
     each board."""
     world = money_world()
     home = Board.objects.get()
-    second = Board.objects.create(
-        code="rezekne",
-        municipality=Municipality.objects.create(name="Rēzeknes novads"),
-        name="Rēzeknes novada Izglītības pārvalde",
-        council="Rēzeknes novada dome",
-    )
+    second = rezekne_board()
     Institution.objects.filter(pk=world.base.other_school.pk).update(board=second)
     other_class = world.base.groups["3.b"]
     enrol(world.learners["s1"], other_class)  # in both boards' classes
