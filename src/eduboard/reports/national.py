@@ -18,9 +18,10 @@ The figures come from:
 - `quality.selectors.exam_comparison_of_boards` (`exam_comparison`): each centralised exam's mean in the latest
   year (up to the date's) with results, over the subjects the board's schools sat, and the nation's mean over the
   same subjects.
-- `surveys.selectors.response_rate`: the response rate of each board's survey of the date (`board_survey`: its
-  latest closed by then), over all its audiences; the total row's is the boards' responses over their audiences'
-  sizes (each board asks its own survey, so the total adds the boards' counts rather than reading one survey).
+- `surveys.selectors.response_rate`: the response rate of each board's survey of the date (`board_surveys`, every
+  board's at once: its latest closed by then), over all its audiences; the total row's is the boards' responses over
+  their audiences' sizes (each board asks its own survey, so the total adds the boards' counts rather than reading
+  one survey).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from eduboard.registry.board_scope import withheld
 from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_counts_of_boards
-from eduboard.surveys.selectors import board_survey, combined_response_rate, response_rate
+from eduboard.surveys.selectors import board_surveys, combined_response_rate, response_rate
 
 #: Board roles that open the comparison, for the boards they work for; the ministry and superusers see every board.
 #: The cost kinds compared (key of the row, kind).
@@ -168,9 +169,10 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
     language = current_language()
     rows = []
     rates = []
+    surveys = board_surveys(boards=boards, as_of=as_of)
     for board, board_figures in zip(boards, figures, strict=False):
         viewer = Narrowed(WHOLE_CITY, institutions[board.pk], board_id=board.pk)
-        survey = board_survey(board=board, as_of=as_of)
+        survey = surveys[board.pk]
         rates.append(response_rate(survey=survey, visible_to=viewer) if survey else combined_response_rate([]))
         rows.append(
             {

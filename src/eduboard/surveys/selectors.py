@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from eduboard.core.numbers import percent
@@ -171,13 +171,29 @@ def _rate(responses: int, counted: int, population: int) -> dict[str, Any]:
 
 
 def board_survey(*, board: Board, as_of: date) -> Survey | None:
-    """The board's survey a report of `as_of` reads: its latest survey closed by then, else its latest opened by
-    then (seed 002's wellbeing survey)."""
-    surveys = Survey.objects.of_board(board)
-    return (
-        surveys.filter(closes_on__lte=as_of).order_by("-closes_on", "-pk").first()
-        or surveys.filter(opens_on__lte=as_of).order_by("-opens_on", "-pk").first()
-    )
+    """The board's survey a report of `as_of` reads (`board_surveys` of one board)."""
+    return board_surveys(boards=[board], as_of=as_of)[board.pk]
+
+
+def board_surveys(*, boards: Iterable[Board], as_of: date) -> dict[int, Survey | None]:
+    """{board id: the survey a report of `as_of` reads}: the board's latest survey closed by then, else its latest
+    opened by then (seed 002's wellbeing survey), else None; one query for every board (the ministry's comparison)."""
+    boards = list(boards)
+    found: dict[int, Survey | None] = dict.fromkeys((board.pk for board in boards), None)
+    closed: dict[int, Survey] = {}
+    opened: dict[int, Survey] = {}
+    for survey in Survey.objects.filter(board__in=boards).filter(Q(closes_on__lte=as_of) | Q(opens_on__lte=as_of)):
+        if survey.closes_on is not None and survey.closes_on <= as_of:
+            best = closed.get(survey.board_id)
+            if best is None or (survey.closes_on, survey.pk) > (best.closes_on, best.pk):
+                closed[survey.board_id] = survey
+        if survey.opens_on is not None and survey.opens_on <= as_of:
+            best = opened.get(survey.board_id)
+            if best is None or (survey.opens_on, survey.pk) > (best.opens_on, best.pk):
+                opened[survey.board_id] = survey
+    for board_id in found:
+        found[board_id] = closed.get(board_id) or opened.get(board_id)
+    return found
 
 
 def survey_figures(
