@@ -35,7 +35,7 @@ from eduboard.finance.models import (
     MealRule,
     SettlementLine,
 )
-from eduboard.registry.boards import Board
+from eduboard.registry.boards import Board, of_part
 from eduboard.registry.choices import GroupKind, ProgrammeLevel, SpecialNeeds
 from eduboard.registry.models import (
     Enrolment,
@@ -452,10 +452,10 @@ def computed_costs_of_boards(*, as_of: date, parts: list[list[int]]) -> list[dic
     read of the institutions' boards rather than a computation a part."""
     year = as_of.year
     months, spent = institution_costs(year=year, until=min(as_of, date(year, 12, 31)))
-    institutions: dict[int, set[int]] = defaultdict(set)
+    institutions: dict[int, list[int]] = defaultdict(list)
     for pk, board_id in Institution.objects.visible_to(WHOLE_CITY).values_list("pk", "board_id"):
-        institutions[board_id].add(pk)
-    return [_computed_costs(months, spent, set().union(*(institutions[board] for board in part))) for part in parts]
+        institutions[board_id].append(pk)
+    return [_computed_costs(months, spent, set(of_part(institutions, part))) for part in parts]
 
 
 # --- inter-municipal settlements

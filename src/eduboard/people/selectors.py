@@ -43,7 +43,7 @@ from eduboard.people.models import (
     pedagogical_q,
 )
 from eduboard.people.rules import expiry, requirement_applies, warning_window
-from eduboard.registry.boards import Board, default_fte_warning_limit
+from eduboard.registry.boards import Board, default_fte_warning_limit, of_part
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -407,13 +407,13 @@ def staff_totals_of_boards(*, as_of: date, parts: list[list[int]]) -> list[dict[
     people: dict[int, set[int]] = defaultdict(set)
     for person, board in pedagogical_rates(as_of=as_of).values_list("staff_member_id", "institution__board_id"):
         people[board].add(person)
-    vacant: dict[int, Decimal] = defaultdict(Decimal)
+    vacant: dict[int, list[Decimal]] = defaultdict(list)
     for board, amount in Vacancy.objects.open_on(as_of).values_list("institution__board_id", "fte"):
-        vacant[board] += amount
+        vacant[board].append(amount)
     return [
         {
-            "pedagogues_total": len(set().union(*(people[board] for board in set(part)))),
-            "vacancies_fte_total": fte(sum((vacant[board] for board in set(part)), Decimal(0))),
+            "pedagogues_total": len(set(of_part(people, part))),
+            "vacancies_fte_total": fte(sum(of_part(vacant, part), Decimal(0))),
         }
         for part in parts
     ]

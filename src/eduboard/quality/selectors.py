@@ -64,7 +64,7 @@ from eduboard.quality.models import (
     UnifiedSchoolStatus,
 )
 from eduboard.quality.rules import entry_missing_parts
-from eduboard.registry.boards import Board, board_for
+from eduboard.registry.boards import Board, board_for, of_part
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import same_day_a_year_before
@@ -356,12 +356,7 @@ def exam_comparison_of_boards(*, year: int, exam: str, parts: list[list[int]]) -
     for result in results:
         by_board[result.institution.board_id].append(result)
     threshold = pass_threshold(year=year, exam=exam)
-    return [
-        _sitting_rows(
-            [result for board in set(part) for result in by_board[board]], year=year, exam=exam, threshold=threshold
-        )
-        for part in parts
-    ]
+    return [_sitting_rows(of_part(by_board, part), year=year, exam=exam, threshold=threshold) for part in parts]
 
 
 @cached_figures("registry", "quality")

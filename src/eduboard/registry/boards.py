@@ -9,9 +9,10 @@ the first board). Programmes, subjects, national exam results and frameworks sta
 from __future__ import annotations
 
 from calendar import monthrange
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -190,6 +191,16 @@ class Board(models.Model):
         for content written once and read in each language (a report's header)."""
         by_language = {code: self.names(code) for code in TEXT_LANGUAGES}
         return {key: {code: by_language[code][key] for code in TEXT_LANGUAGES} for key in REPORT_NAMES}
+
+
+_Row = TypeVar("_Row")
+
+
+def of_part(by_board: Mapping[int, Iterable[_Row]], part: Iterable[int]) -> list[_Row]:
+    """The rows of the boards of `part` (each board once), from rows kept by board: how a figure computed for
+    several parts at once (the ministry's comparison: each board, and the boards together) takes one part's rows
+    of its one read of the deployment."""
+    return [row for board in set(part) for row in by_board.get(board, ())]
 
 
 def viewer_boards(viewer: Viewer) -> set[int] | None:

@@ -30,7 +30,7 @@ from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import WHOLE_CITY, Viewer, institution_scope, scoped, sees_whole_city
-from eduboard.registry.boards import several_boards, viewer_boards
+from eduboard.registry.boards import of_part, several_boards, viewer_boards
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import (
     Enrolment,
@@ -47,6 +47,7 @@ from eduboard.registry.rules import age_on, queue_lines, queue_order_key
 
 LEVELS = [level.value for level in ProgrammeLevel]
 IN_BATCH = 900  # at most this many ids in one `IN (…)` (SQLite allows 999 parameters a statement)
+IN_LIST_POSTGRESQL = 30_000  # the same on PostgreSQL, whose limit is 65,535 parameters
 
 
 def _scoped(queryset: QuerySet[Any], visible_to: Viewer) -> QuerySet[Any]:
@@ -257,7 +258,7 @@ def enrolled_in_several(*, as_of: date, visible_to: Viewer, groups: list[GroupFi
     if several:
         # Many: as a subquery again rather than a long list of ids; PostgreSQL takes a long list (up to 65,535
         # parameters), and reads 1,080 listed learners of the country's set in 0.09 s against 1.6 s as a subquery.
-        if len(several) > (IN_BATCH if connection.vendor == "sqlite" else 30_000):
+        if len(several) > (IN_BATCH if connection.vendor == "sqlite" else IN_LIST_POSTGRESQL):
             several = several_query.values("learner_id")
         by_group = {group.pk: group for group in groups}
         for learner_id, group_id, is_other in enrolments.filter(learner_id__in=several).values_list(
@@ -599,7 +600,7 @@ def registry_counts_of_boards(*, as_of: date, parts: list[list[int]]) -> list[di
     counts = []
     for part in parts:
         boards = set(part)
-        own = [group for board in boards for group in by_board[board]]
+        own = of_part(by_board, boards)
         learners = counted_learners(
             own, [(is_other, [g for g in in_groups if g.board_id in boards]) for is_other, in_groups in several]
         )

@@ -109,11 +109,12 @@ def _parts_figures(*, as_of: date, parts: list[list[int]], years: dict[str, int 
     registry = registry_counts_of_boards(as_of=as_of, parts=parts)
     people = staff_totals_of_boards(as_of=as_of, parts=parts)
     costs = computed_costs_of_boards(as_of=as_of, parts=parts)
-    exams = {
-        key: exam_comparison_of_boards(year=year, exam=exam, parts=parts) if year is not None else None
-        for key, exam in EXAMS
-        for year in [years[key]]
-    }
+    exams: dict[str, list[list[dict[str, Any]]]] = {}
+    for key, exam in EXAMS:
+        year = years[key]  # None: no year with results, so no mean and no gap
+        exams[key] = (
+            [[] for _part in parts] if year is None else exam_comparison_of_boards(year=year, exam=exam, parts=parts)
+        )
     rows = []
     for index in range(len(parts)):
         figures: dict[str, Any] = {
@@ -126,8 +127,7 @@ def _parts_figures(*, as_of: date, parts: list[list[int]], years: dict[str, int 
         for key, kind in COST_KINDS:
             figures[key] = costs[index][kind]["computed"]
         for key, _exam in EXAMS:
-            found = exams[key]
-            figures[f"{key}_mean"], figures[f"{key}_gap"] = _exam_figures(found[index]) if found else (None, None)
+            figures[f"{key}_mean"], figures[f"{key}_gap"] = _exam_figures(exams[key][index])
         rows.append(figures)
     return rows
 
@@ -170,7 +170,7 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
     rows = []
     rates = []
     surveys = board_surveys(boards=boards, as_of=as_of)
-    for board, board_figures in zip(boards, figures, strict=False):
+    for board, board_figures in zip(boards, figures[:-1], strict=True):
         viewer = Narrowed(WHOLE_CITY, institutions[board.pk], board_id=board.pk)
         survey = surveys[board.pk]
         rates.append(response_rate(survey=survey, visible_to=viewer) if survey else combined_response_rate([]))
