@@ -238,17 +238,29 @@ def test_the_menu_offers_the_page_to_those_who_may_open_it(boards: Boards, make_
     assert "/national/" not in urls(make_user(Role.INSTITUTION_HEAD, [boards.world.school]))
 
 
-def test_more_institutions_do_not_mean_more_queries(boards: Boards) -> None:
-    def queries() -> int:
-        cache.clear()
-        with CaptureQueriesContext(connection) as captured:
-            national_comparison(DAY)
-        return len(captured)
+def comparison_queries() -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        national_comparison(DAY)
+    return len(captured)
 
-    before = queries()
+
+def test_more_institutions_do_not_mean_more_queries(boards: Boards) -> None:
+    before = comparison_queries()
     for number in ("9000000102", "9000000103", "9000000104"):
         make_school(boards.rezekne, number, pupils=2)
-    assert queries() == before
+    assert comparison_queries() == before
+
+
+def test_more_boards_do_not_mean_more_queries(boards: Boards) -> None:
+    """Every area reads the deployment once for all the boards (issue 42): a board without a survey adds no query
+    (a board's survey adds its response rate's)."""
+    before = comparison_queries()
+    for index, number in enumerate(("9000000201", "9000000202", "9000000203")):
+        board = Board.objects.create(code=f"board-{index}", name=f"Pārvalde {index}", council=f"Dome {index}")
+        make_school(board, number, pupils=6)
+    assert len(national_comparison(DAY)) == 6  # five boards and the total
+    assert comparison_queries() == before
 
 
 def test_each_boards_survey_response_rate_is_its_own_surveys_and_the_total_puts_them_together(
