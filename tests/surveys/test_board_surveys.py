@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from eduboard.registry.boards import Board
+from eduboard.core.scope import WHOLE_CITY
+from eduboard.registry.boards import Board, board_for
 from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import board_survey, board_surveys
 from tests.reports.test_national import rezekne_board
@@ -38,3 +39,12 @@ def test_each_board_reads_its_latest_closed_survey_else_its_latest_opened_else_n
     for board in (home, rezekne, third):
         assert board_survey(board=board, as_of=DAY) == found[board.pk]
     assert board_surveys(boards=[rezekne], as_of=date(2024, 10, 15)) == {rezekne.pk: opened_early}
+
+
+def test_the_deployments_default_board_before_any_board_is_saved_has_no_survey() -> None:
+    """A report built before any board exists reads the unsaved default board (the events' section IX test)."""
+    Board.objects.all().delete()
+    board = board_for(WHOLE_CITY)
+    assert board.pk is None
+    assert board_survey(board=board, as_of=DAY) is None
+    assert board_surveys(boards=[board], as_of=DAY) == {None: None}

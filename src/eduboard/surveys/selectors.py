@@ -182,7 +182,8 @@ def board_surveys(*, boards: Iterable[Board], as_of: date) -> dict[int, Survey |
     found: dict[int, Survey | None] = dict.fromkeys((board.pk for board in boards), None)
     closed: dict[int, Survey] = {}
     opened: dict[int, Survey] = {}
-    for survey in Survey.objects.filter(board__in=boards).filter(Q(closes_on__lte=as_of) | Q(opens_on__lte=as_of)):
+    saved = [board.pk for board in boards if board.pk is not None]  # the deployment's default board, unsaved: none
+    for survey in Survey.objects.filter(board_id__in=saved).filter(Q(closes_on__lte=as_of) | Q(opens_on__lte=as_of)):
         if survey.closes_on is not None and survey.closes_on <= as_of:
             best = closed.get(survey.board_id)
             if best is None or (survey.closes_on, survey.pk) > (best.closes_on, best.pk):
