@@ -44,6 +44,20 @@ WORKERS = ("worker1", "worker2")
 WORKER_NICE = 10
 
 
+def lower_autogroup(pid: int, nice: int) -> bool:
+    """Give a process started in a session of its own the CPU weight of `nice` against the other sessions.
+
+    Linux with autogroup (`kernel.sched_autogroup_enabled`, Debian's default) shares the CPU between sessions first
+    and applies a process's `nice` only within its own session: every part here starts a session of its own, so a
+    worker's `nice` alone would weigh nothing against gunicorn. The session's weight is its autogroup's nice. False
+    where there is no autogroup (the process's `nice` then does the work)."""
+    try:
+        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
+    except OSError:
+        return False
+    return True
+
+
 def _pg_bin(name: str) -> str:
     """A PostgreSQL program: the server's own folder (Debian keeps initdb off PATH), else PATH."""
     found = sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))
@@ -323,9 +337,10 @@ class Cluster:
 
     def start_worker(self, name: str) -> None:
         if self.pid(name) is None:
-            self._spawn(
+            pid = self._spawn(
                 name, ["nice", "-n", str(WORKER_NICE), self.python, "manage.py", "worker"], env=self.environment()
             )
+            lower_autogroup(pid, WORKER_NICE)
 
     def _start_nginx(self) -> None:
         folder = self.dir / "nginx"
