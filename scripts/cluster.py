@@ -39,23 +39,6 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 APPS = ("app1", "app2")
 WORKERS = ("worker1", "worker2")
-#: The workers' CPU priority (`nice`): on a machine they share with the application servers, a request is served
-#: before an import's next rows are parsed (docs/operations.md, "A cluster"; docs/performance.md, the country).
-WORKER_NICE = 10
-
-
-def lower_autogroup(pid: int, nice: int) -> bool:
-    """Give a process started in a session of its own the CPU weight of `nice` against the other sessions.
-
-    Linux with autogroup (`kernel.sched_autogroup_enabled`, Debian's default) shares the CPU between sessions first
-    and applies a process's `nice` only within its own session: every part here starts a session of its own, so a
-    worker's `nice` alone would weigh nothing against gunicorn. The session's weight is its autogroup's nice. False
-    where there is no autogroup (the process's `nice` then does the work)."""
-    try:
-        Path(f"/proc/{pid}/autogroup").write_text(str(nice))
-    except OSError:
-        return False
-    return True
 
 
 def _pg_bin(name: str) -> str:
@@ -337,10 +320,9 @@ class Cluster:
 
     def start_worker(self, name: str) -> None:
         if self.pid(name) is None:
-            pid = self._spawn(
-                name, ["nice", "-n", str(WORKER_NICE), self.python, "manage.py", "worker"], env=self.environment()
-            )
-            lower_autogroup(pid, WORKER_NICE)
+            # At full priority: a figure a page waits for is computed here too. An import lowers its own weight
+            # for its duration (core.priority, IMPORT_CPU_NICE).
+            self._spawn(name, [self.python, "manage.py", "worker"], env=self.environment())
 
     def _start_nginx(self) -> None:
         folder = self.dir / "nginx"

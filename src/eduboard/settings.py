@@ -421,6 +421,8 @@ else:
 JOB_LEASE_SECONDS = int(os.environ.get("JOB_LEASE_SECONDS", "60"))
 # A job whose worker died is queued again for another worker this many times, then marked failed (core.jobs).
 JOB_RETAKES = int(os.environ.get("JOB_RETAKES", "2"))
+# The CPU weight (nice, 0-19) of an import in a worker: pages and their figures are served first (core.priority).
+IMPORT_CPU_NICE = int(os.environ.get("IMPORT_CPU_NICE", "10"))
 # An import's uploaded file is deleted when the import is saved; a refused or failed one is kept this long (retry).
 IMPORT_FAILED_RETENTION_DAYS = int(os.environ.get("IMPORT_FAILED_RETENTION_DAYS", "7"))
 # Imported files: upload limits (the national learners file is about 30 MB as CSV, 18.5 MB as XLSX unpacking to

@@ -41,6 +41,7 @@ from eduboard.core import figures_cache, stored_files
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.imports import Importer, ImportFailed, open_uploaded
 from eduboard.core.models import ImportJob
+from eduboard.core.priority import background_priority
 
 logger = logging.getLogger("eduboard.jobs")
 
@@ -271,7 +272,11 @@ def import_job_run(*, job_id: int) -> ImportJob:
         try:
             # The file on this machine (a copy where the storage is another's), the change log written beside it
             # and stored when the import is saved.
-            with stored_files.local_path(job.stored_path) as path, stored_files.written(change_log) as log:
+            with (
+                stored_files.local_path(job.stored_path) as path,
+                stored_files.written(change_log) as log,
+                background_priority(settings.IMPORT_CPU_NICE),
+            ):
                 result = importer.run(path, progress=progress, change_log=log, encoding=job.encoding or None)
         except ImportFailed as failure:
             job.status = ImportJob.Status.FAILED

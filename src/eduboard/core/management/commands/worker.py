@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, connection
 
 from eduboard.core.jobs import retake_abandoned
+from eduboard.core.priority import WORKER_ENVIRONMENT
 
 logger = logging.getLogger("eduboard.jobs")
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks for new tasks")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        os.environ[WORKER_ENVIRONMENT] = "1"  # an import here yields the processor (core.priority)
         if options["batch"]:
             self.run_tasks(options)
             return
