@@ -191,6 +191,23 @@ def forget_figures(cluster: Any) -> int:
     return len(keys)
 
 
+def wait_for_quiet_queue(cluster: Any, seconds: float = 1800) -> float:
+    """Wait until the workers have nothing queued or running (the data checks an import started, figures being
+    computed again), so that the next phase starts on a quiet cluster; the seconds waited."""
+    import redis
+    from rq import Queue
+    from rq.registry import StartedJobRegistry
+
+    client = redis.Redis(port=cluster.ports["redis"])
+    queues = [Queue(name, connection=client) for name in ("default",)]
+    started = time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        if all(queue.count == 0 and StartedJobRegistry(queue=queue).count == 0 for queue in queues):
+            return time.perf_counter() - started
+        time.sleep(0.5)
+    raise AssertionError(f"the workers were still busy after {seconds:.0f} s")
+
+
 def cold(cluster: Any, browser: requests.Session, path: str, tries: int = 3) -> dict[str, Any]:
     """Seconds of one request of `path` with no figure cached, `tries` times (the median kept)."""
     seconds = []
@@ -337,9 +354,19 @@ def main() -> None:
         # Imports: a single server, then the cluster's worker, then the dashboards while a worker imports.
         head = helpers.sign_in(cluster, "head")
         results["import_single_server"] = import_on_a_single_server(cluster, folder, args.rows)
+        # The data checks after that import (of every board: a command writes for the whole deployment) run in a
+        # worker; each import below starts on a quiet cluster, and the wait is the checks' time.
+        results["background_after_single_import_s"] = wait_for_quiet_queue(cluster)
         results["import_cluster"] = import_through_the_cluster(cluster, head, args.rows, seed=12)
+        results["background_after_cluster_import_s"] = wait_for_quiet_queue(cluster)
         results["import_rate_ratio"] = (
             results["import_cluster"]["rows_per_s"] / results["import_single_server"]["rows_per_s"]
+        )
+        print(
+            f"the workers' work after the imports (data checks): {results['background_after_single_import_s']:.1f} s "
+            f"after the single server's (every board), {results['background_after_cluster_import_s']:.1f} s after "
+            "the cluster's (the head's board)",
+            flush=True,
         )
         print(
             f"import of {args.rows} rows: single server {results['import_single_server']['seconds']:.1f} s, "

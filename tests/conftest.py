@@ -91,6 +91,8 @@ def tasks_run_at_once(settings: Any, tmp_path_factory: pytest.TempPathFactory) -
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     settings.EMAIL_DELIVERY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # The data-quality checks after every import: tests/dataquality runs them; elsewhere an import is its own.
+    settings.DATA_CHECK_AFTER_IMPORT = False
 
 
 @pytest.fixture

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "eduboard.assets",
     "eduboard.surveys",
     "eduboard.prevention",
+    "eduboard.dataquality",
     "eduboard.centre",
     "eduboard.events",
     "eduboard.competitions",
@@ -491,6 +492,9 @@ COUNCIL_NAME_GENITIVE_RU = os.environ.get(
 )
 # The board's own municipality, as names appear in files (any case).
 HOME_MUNICIPALITY_NAMES = env_list("HOME_MUNICIPALITY_NAMES", "Daugavpils,Daugavpils valstspilsēta,Daugavpils pilsēta")
+
+# Run the data-quality checks of the importer's boards after every import (dataquality; nightly besides by cron).
+DATA_CHECK_AFTER_IMPORT = os.environ.get("DATA_CHECK_AFTER_IMPORT", "1") != "0"
 
 # A new board's thresholds (each board then keeps its own, set on its page: registry.boards.Board). A person's FTE
 # rates across all institutions above this give a warning (not an error).

@@ -29,6 +29,7 @@ from eduboard.core import stored_files
 from eduboard.core.models import ImportJob
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
+from eduboard.dataquality.models import CheckRun, DataIssue
 from eduboard.finance.models import (
     Allocation,
     CateringContract,
@@ -353,6 +354,23 @@ def build_world() -> World:
         *(
             asset_services.stocktake_start(institution_id=where.pk, on=date(2025, 1, 10), viewer=WHOLE_CITY)
             for where in (a, b)
+        )
+    )
+    # data quality: a finding of each institution's learner in its board's latest run of the checks
+    runs = {where: CheckRun.objects.create(board_id=where.board_id, as_of=AS_OF, trigger="command") for where in (a, b)}
+    pairs["dataissue"] = Pair(
+        *(
+            DataIssue.objects.create(
+                run=runs[where],
+                board_id=where.board_id,
+                institution=where,
+                rule="duplicate_learner",
+                severity="warning",
+                object=f"registry.learner:{who.pk}",
+                url=who.get_absolute_url(),
+                params={"learner": str(who), "other": str(who)},
+            )
+            for where, who in ((a, learner_a), (b, learner_b))
         )
     )
     pairs["room"] = Pair(

@@ -179,6 +179,7 @@ LIST_PAGES: dict[str, ListPage] = {
     "quality:heads": ListPage("headevaluation", "quality.view_headevaluation", lambda e: e.head.first_name),
     "assets:stocktake_list": ListPage("stocktake", "assets.view_stocktake", institution_name),
     "prevention:risk_list": ListPage("institution", "prevention.view_supportplan", name),
+    "dataquality:issues": ListPage("dataissue", "dataquality.view_dataissue", lambda d: d.params["learner"], BOTH),
     # documents (PDF): the devices' labels, the loan agreements asked for by id (A's and B's)
     "assets:labels": ListPage("asset", "assets.view_asset", lambda a: a.inventory_number),
     "assets:agreements": ListPage(
@@ -291,6 +292,9 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "surveys:code_sheet": "names a survey and an institution in its query, looked up in the caller's scope only",
     "prevention:overview": "links and the city's rules",
     "prevention:rules": "the city's risk rules (reference data)",
+    "dataquality:rules": "the board's data-quality rules (the board's reference data, no institution's rows)",
+    "dataquality:rule_edit": "names a rule among the caller's boards': editable_by (tests/dataquality/test_pages.py)",
+    "dataquality:run": "starts the checks of the caller's boards (dataquality.change_qualityrule); shows no rows",
     "finance:reference": "the board's funding sources and approved costs (reference data, no institution's rows)",
     "finance:source_create": "a form for a new row",
     "finance:cost_create": "a form for a new row",

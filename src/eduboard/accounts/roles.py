@@ -126,6 +126,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         # risk rules' thresholds are the board's.
         "prevention": WRITE,
         "prevention.riskrule": READ,
+        "dataquality": READ,
         **centre_apps(READ),
         # The events calendar is shared: heads enter their institutions' events.
         "events.event": WRITE,

@@ -31,6 +31,7 @@ CHILDREN_PERSONAL_DATA: frozenset[str] = frozenset(
         "quality.LearnerResult",  # a child's exam result
         "projects.Mobility",  # the children named on a project's trip
         "competitions.Team",  # a robotics team's members: children's first names and ages
+        "dataquality.DataIssue",  # a finding names the child whose record breaks a rule (name, masked code)
     }
 )
 
@@ -39,6 +40,10 @@ LEARNER_LINKED_NOT_PERSONAL: dict[str, str] = {}
 
 EXEMPT: dict[str, str] = {
     # Bookkeeping of the system itself: no person's or institution's data.
+    "dataquality.CheckRun": "a run of the data checks: when, why and counts by rule, written once by the run",
+    "dataquality.DataIssue": (
+        "a finding of a run, derived from rows that are themselves audited, replaced whole by the board's next run"
+    ),
     "core.DataGeneration": "a cache token renewed after every write (core.figures_cache); it holds no data",
     "core.RateCount": (
         "a counter of tries per address or account in a time window (core.public.count_up), changed on every "

@@ -12,16 +12,21 @@ transaction, where it sees the rows it needs and is rolled back with them. A tes
 
 from __future__ import annotations
 
-import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django_tasks.backends.immediate import ImmediateBackend
 
 
-def enqueue_after_commit(task: Any, **kwargs: Any) -> None:
-    """Enqueue `task` with `kwargs` when the current transaction commits; never when it rolls back."""
-    enqueue = functools.partial(task.enqueue, **kwargs)
+def enqueue_after_commit(task: Any, *, unless: Callable[[], bool] | None = None, **kwargs: Any) -> None:
+    """Enqueue `task` with `kwargs` when the current transaction commits; never when it rolls back. `unless`,
+    asked at that moment, may decide it is not needed after all (a run of the same work already queued)."""
+
+    def enqueue() -> None:
+        if unless is None or not unless():
+            task.enqueue(**kwargs)
+
     if transaction.get_connection().in_atomic_block and not isinstance(task.get_backend(), ImmediateBackend):
         transaction.on_commit(enqueue)
     else:

@@ -35,6 +35,7 @@ from typing import IO, Any, ClassVar, Protocol
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_stubs_ext import StrOrPromise
@@ -80,6 +81,11 @@ class ImportFailed(Exception):
         self.errors = list(errors)
         self.total_errors = total_errors if total_errors is not None else len(self.errors)
         super().__init__("\n".join(str(error) for error in self.errors))
+
+
+#: Sent when an importer has saved a file (inside the caller's transaction, if any), with `viewer` (whose rows they
+#: were) and `result`: the data-quality checks run after every import (dataquality.apps).
+import_saved = Signal()
 
 
 @dataclass
@@ -818,6 +824,7 @@ class Importer:
                 analyze_tables(*stale)
         if progress:
             progress("done", result.rows, total)
+        import_saved.send(sender=type(self), viewer=self.viewer, result=result)
         return result
 
     def _run_overlapped(self, table: TableFile, total: int, progress: Progress | None, result: ImportResult) -> None:

@@ -609,6 +609,14 @@ class EnrolmentQuerySet(ScopedQuerySet):
         """Enrolments with no leaving day recorded (the learner's current places, whatever the date)."""
         return self.filter(left_on__isnull=True)
 
+    def begun_before_birth(self) -> EnrolmentQuerySet:
+        """Enrolments that begin before their learner's birth date (wrong data: `check_data`)."""
+        return self.filter(enrolled_on__lt=models.F("learner__birth_date"))
+
+    def left_before_begun(self) -> EnrolmentQuerySet:
+        """Enrolments whose leaving day comes before their first day (wrong data: the database refuses them)."""
+        return self.filter(left_on__lt=models.F("enrolled_on"))
+
 
 class Enrolment(TimeStampedModel):
     """A learner's place in a group from one date to another (uzņemšana / atskaitīšana)."""

@@ -55,6 +55,31 @@ def in_last_preschool_year(birth_date: date, school_year_start: date) -> bool:
     return school_year_start.year + 1 - birth_date.year == SCHOOL_AGE
 
 
+#: The usual ages of a preschool child on a day, in full years (a child may start at 1½ and stay until school).
+PRESCHOOL_AGES = (1, SCHOOL_AGE)
+
+
+def age_outside_grade_by(
+    *, level: str, grade: int | None, birth_date: date, school_year_start: date, day: date
+) -> tuple[int, int, str]:
+    """How many years a learner is outside the usual age of their group, with the age compared and the usual age
+    as text: (years outside, age, usual).
+
+    In general education grade g is usual for a pupil who turns g + 6 in the calendar year its school year starts
+    (grade 1 at school age: turning 7 that year); the age compared is the one reached that year. In a preschool
+    group the usual age on `day` is 1 to 7 full years (`PRESCHOOL_AGES`). Other levels, and a general-education
+    group with no grade, have no usual age: 0 years outside."""
+    if level == ProgrammeLevel.PRESCHOOL:
+        age = age_on(birth_date, day)
+        low, high = PRESCHOOL_AGES
+        return max(low - age, age - high, 0), age, f"{low}–{high}"
+    if level in LAST_GRADE and grade is not None:
+        age = school_year_start.year - birth_date.year
+        usual = grade + SCHOOL_AGE - 1
+        return abs(age - usual), age, str(usual)
+    return 0, age_on(birth_date, day), ""
+
+
 def in_completion_season(day: date) -> bool:
     """Whether `day` falls between 1 June and 15 September (both included), when learners finish programmes."""
     (first_month, first_day), (last_month, last_day) = COMPLETION_SEASON

@@ -181,6 +181,22 @@ def validate_personal_code(value: str) -> None:
         )
 
 
+def personal_code_fault(code: str, *, birth_date: date | None = None) -> str:
+    """What is wrong with a stored personal code, as a sentence (empty when nothing is): the reason
+    `validate_personal_code` refuses it, or an old-format code whose birth date is not `birth_date`."""
+    try:
+        validate_personal_code(code)
+    except ValidationError as error:
+        return " ".join(error.messages)
+    carried = personal_code_birth_date(code)
+    if birth_date is not None and carried is not None and carried != birth_date:
+        return str(
+            _("The personal code carries the birth date %(carried)s, the record %(born)s.")
+            % {"carried": carried.isoformat(), "born": birth_date.isoformat()}
+        )
+    return ""
+
+
 # The shape each validator accepts, for the API's schema (core.openapi.Schema writes it as the field's pattern).
 PERSONAL_CODE_SCHEMA_PATTERN = "^[0-9]{6}-?[0-9]{5}$"
 validate_registration_number.schema_pattern = "^[0-9]{10}$"  # type: ignore[attr-defined]

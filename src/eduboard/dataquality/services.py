@@ -1,0 +1,184 @@
+"""The data-quality area's writes: each board's rules (made for a new board, edited by the board) and the runs of
+the checks, which keep the board's counts by rule over time and replace its list of findings."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from eduboard.core.data_checks import Finding
+from eduboard.core.enqueue import enqueue_after_commit
+from eduboard.core.priority import background_priority
+from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer
+from eduboard.core.versions import atomic_write, save_versioned
+from eduboard.dataquality.checks import CHECKS, THRESHOLD_ON_BOARD, run_check
+from eduboard.dataquality.choices import RuleCode, Trigger
+from eduboard.dataquality.defaults import DEFAULT_RULES
+from eduboard.dataquality.models import CheckRun, DataIssue, QualityRule
+from eduboard.registry.boards import Board, viewer_boards
+from eduboard.registry.models import Institution
+
+
+def quality_rules_for_new_board(*, board: Board) -> None:
+    """A board's data-quality rules with their default severity, threshold and texts (`defaults.DEFAULT_RULES`);
+    a rule the board already has is kept as it is."""
+    QualityRule.objects.bulk_create(
+        [
+            QualityRule(board=board, code=code, severity=severity, threshold=threshold, text=lv, text_en=en, text_ru=ru)
+            for code, (severity, threshold, _unit, lv, en, ru) in DEFAULT_RULES.items()
+        ],
+        ignore_conflicts=True,
+    )
+
+
+@atomic_write
+def quality_rule_set(
+    *,
+    viewer: Viewer,
+    rule: QualityRule,
+    severity: str,
+    threshold: Decimal | None,
+    active: bool,
+    texts: dict[str, str],
+    expected_version: int | None,
+) -> QualityRule:
+    """The board edits a rule: its severity, threshold, whether it is used and its texts (`text`, `text_en`,
+    `text_ru`). A rule whose threshold the board keeps elsewhere (`checks.THRESHOLD_ON_BOARD`) takes none here."""
+    if not viewer.has_perm("dataquality.change_qualityrule"):
+        raise PermissionDenied(_("Only the board edits the data-quality rules."))
+    if not QualityRule.objects.editable_by(viewer).filter(pk=rule.pk).exists():
+        raise PermissionDenied(_("This rule is another board's."))
+    if rule.code in THRESHOLD_ON_BOARD and threshold is not None:
+        raise ValidationError(
+            {"threshold": _("This rule's threshold is the board's FTE warning limit: set it on the board's page.")}
+        )
+    if threshold is not None and threshold < 0:
+        raise ValidationError({"threshold": _("A threshold is not negative.")})
+    rule.severity, rule.threshold, rule.active = severity, threshold, active
+    rule.text, rule.text_en, rule.text_ru = texts.get("text", ""), texts.get("text_en", ""), texts.get("text_ru", "")
+    save_versioned(rule, expected_version=expected_version)
+    return rule
+
+
+def board_viewer_for_checks(*, board: Board, institution: Institution | None = None) -> Viewer:
+    """Whom a run reads as: the one institution, or the board's institutions; on a deployment of one board, the
+    whole deployment (so that staff records of no institution are the board's too)."""
+    if institution is not None:
+        return Narrowed(WHOLE_CITY, {institution.pk}, board_id=board.pk)
+    if not Board.objects.exclude(pk=board.pk).exists():
+        return WHOLE_CITY
+    return Narrowed(
+        WHOLE_CITY, set(Institution.objects.filter(board=board).values_list("pk", flat=True)), board_id=board.pk
+    )
+
+
+def rule_threshold(*, rule: QualityRule, board: Board) -> Decimal | None:
+    """The threshold a rule is checked with: its own, or the board's figure it names (`THRESHOLD_ON_BOARD`)."""
+    kept = THRESHOLD_ON_BOARD.get(RuleCode(rule.code))
+    return getattr(board, kept) if kept else rule.threshold
+
+
+def data_check_run(
+    *, board: Board, as_of: date, trigger: str = Trigger.COMMAND, institution: Institution | None = None
+) -> tuple[CheckRun, list[tuple[QualityRule, Finding]]]:
+    """Run every rule of the board in use (of one institution of it with `institution`) on `as_of`: record the run
+    with its counts by rule (every rule's code, 0 for one not in use) and put what it found in place of what the
+    board's (the institution's) previous run found. Returns the run and its findings with their rules."""
+    quality_rules_for_new_board(board=board)  # a rule added to the system since the board was made
+    rules = {rule.code: rule for rule in QualityRule.objects.of_board(board)}
+    viewer = board_viewer_for_checks(board=board, institution=institution)
+    found: list[tuple[QualityRule, Finding]] = []
+    for code in CHECKS:
+        rule = rules[code]
+        if rule.active:
+            threshold = rule_threshold(rule=rule, board=board)
+            found.extend(
+                (rule, finding) for finding in run_check(code, as_of=as_of, visible_to=viewer, threshold=threshold)
+            )
+    by_rule = dict.fromkeys((str(code) for code in CHECKS), 0)
+    for rule, _finding in found:
+        by_rule[rule.code] += 1
+    with transaction.atomic():
+        run = CheckRun.objects.create(
+            board=board, institution=institution, as_of=as_of, trigger=trigger, by_rule=by_rule
+        )
+        previous = DataIssue.objects.filter(board=board)
+        if institution is not None:
+            previous = previous.filter(institution=institution)
+        previous.delete()
+        DataIssue.objects.bulk_create(
+            [
+                DataIssue(
+                    run=run,
+                    board=board,
+                    institution_id=finding.institution_id,
+                    rule=rule.code,
+                    severity=rule.severity,
+                    object=finding.object,
+                    url=finding.url,
+                    params=dict(finding.params),
+                )
+                for rule, finding in found
+            ],
+            batch_size=1000,
+        )
+        run.finished_at = timezone.now()
+        run.save(update_fields=["finished_at"])
+    return run, found
+
+
+def data_check_boards(*, board_ids: Any, as_of: date, trigger: str) -> list[CheckRun]:
+    """`data_check_run` for each board of `board_ids` (every board for None)."""
+    boards = Board.objects.order_by("pk")
+    if board_ids is not None:
+        boards = boards.filter(pk__in=list(board_ids))
+    return [data_check_run(board=board, as_of=as_of, trigger=trigger)[0] for board in boards]
+
+
+@task()
+def data_check_task(*, board_ids: list[int] | None, as_of: str, trigger: str) -> dict[str, int]:
+    """A worker's run of the checks (after an import, nightly): `data_check_boards` for `board_ids` (every board
+    for None) on `as_of` (ISO date). Returns the findings by rule summed over the boards."""
+    cache.delete(_pending_key(board_ids))  # from here on, a new import's writes need a run of their own
+    with background_priority(settings.IMPORT_CPU_NICE):
+        runs = data_check_boards(board_ids=board_ids, as_of=date.fromisoformat(as_of), trigger=trigger)
+    total: dict[str, int] = {}
+    for run in runs:
+        for code, count in run.by_rule.items():
+            total[code] = total.get(code, 0) + count
+    return total
+
+
+def data_check_after_import(*, viewer: Viewer) -> None:
+    """Queue a run of the checks of the importer's boards when the import's transaction commits (settings
+    `DATA_CHECK_AFTER_IMPORT`, on by default), unless a run of the same boards is queued and not started yet: that
+    run reads this import's rows too."""
+    if not settings.DATA_CHECK_AFTER_IMPORT:
+        return
+    boards = viewer_boards(viewer)
+    board_ids = None if boards is None else sorted(boards)
+    enqueue_after_commit(
+        data_check_task,
+        unless=lambda: not cache.add(_pending_key(board_ids), 1, PENDING_SECONDS),
+        board_ids=board_ids,
+        as_of=timezone.localdate().isoformat(),
+        trigger=Trigger.IMPORT,
+    )
+
+
+#: How long a queued run after an import stands for the imports that follow it (a worker that never takes it up
+#: does not stop the runs after this).
+PENDING_SECONDS = 3600
+
+
+def _pending_key(board_ids: list[int] | None) -> str:
+    return "dataquality:pending:" + ("all" if board_ids is None else ",".join(map(str, board_ids)))

@@ -1,0 +1,169 @@
+"""The data-quality pages: what the latest run found, per institution, with a link to fix each row (heads see their
+own institutions'); the counts by rule over time; the board's rules, which it edits. Thin: runs in
+`dataquality.services`, reads in `dataquality.selectors`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from eduboard.core.exports import Column
+from eduboard.core.scope import institution_scope
+from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
+from eduboard.dataquality.checks import THRESHOLD_ON_BOARD
+from eduboard.dataquality.choices import RuleCode, Severity, Trigger
+from eduboard.dataquality.defaults import DEFAULT_RULES
+from eduboard.dataquality.filters import DataIssueFilter
+from eduboard.dataquality.forms import QualityRuleForm
+from eduboard.dataquality.models import DataIssue, QualityRule
+from eduboard.dataquality.selectors import counts_over_time
+from eduboard.dataquality.services import data_check_task, quality_rule_set
+from eduboard.registry.boards import viewer_boards
+
+UNITS = {
+    "years": gettext_lazy("years"),
+    "percent": gettext_lazy("per cent over"),
+    "fte": gettext_lazy("FTE (the board's limit)"),
+    "z": gettext_lazy("robust z-score"),
+    "": "",
+}
+
+
+class DataIssueListView(PermissionRequiredMixin, ScopedListView):
+    """What the board's latest run of the checks found, in the viewer's institutions: filter, sort, export; each
+    row links to the page where it is fixed."""
+
+    permission_required = "dataquality.view_dataissue"
+    model = DataIssue
+    queryset = DataIssue.objects.select_related("institution", "board").with_texts()
+    filterset_class = DataIssueFilter
+    template_name = "dataquality/issue_list.html"
+    partial_template_name = "dataquality/partials/issue_table.html"
+    sort_fields = {"institution": "institution__sort_name", "rule": "rule", "severity": "severity"}
+    default_sort = "institution"
+    export_filename = "data-quality"
+    export_columns = [
+        Column(gettext_lazy("Rule"), lambda r: r.rule),
+        Column(gettext_lazy("Severity"), lambda r: r.severity),
+        Column(
+            gettext_lazy("Registration number"), lambda r: r.institution.registration_number if r.institution else ""
+        ),
+        Column(gettext_lazy("Institution"), lambda r: r.institution.name if r.institution else ""),
+        Column(gettext_lazy("Row"), lambda r: r.object),
+        Column(gettext_lazy("Message"), lambda r: r.message()),
+        Column(gettext_lazy("Where to fix it"), lambda r: r.url),
+    ]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        shown = list(context["object_list"])
+        for issue in shown:
+            issue.text = issue.message()
+        context["object_list"] = shown
+        visible = scoped_rows(self.request, DataIssue)
+        per_institution: dict[Any, Counter[str]] = {}
+        for institution_id, name, severity in visible.values_list(
+            "institution_id", "institution__name", "severity"
+        ).order_by("institution__sort_name"):
+            per_institution.setdefault((institution_id, name), Counter())[severity] += 1
+        labels = dict(RuleCode.choices)
+        by_rule = Counter(visible.values_list("rule", flat=True).order_by())
+        board_wide = institution_scope(self.request.user) is None
+        history = counts_over_time(visible_to=self.request.user) if board_wide else []
+        context.update(
+            {
+                "per_institution": [
+                    {"id": key[0], "name": key[1], "errors": c[Severity.ERROR], "warnings": c[Severity.WARNING]}
+                    for key, c in per_institution.items()
+                ],
+                "by_rule": [(code, labels[code], by_rule.get(code, 0)) for code in RuleCode.values],
+                "history": [
+                    {"run": run, "counts": [run.by_rule.get(code, 0) for code in RuleCode.values]} for run in history
+                ],
+                "rule_codes": RuleCode.values,
+                "board_wide": board_wide,
+                "can_run": self.request.user.has_perm("dataquality.change_qualityrule"),
+                "today": timezone.localdate(),
+            }
+        )
+        return context
+
+
+@require_POST
+@permission_required("dataquality.change_qualityrule", raise_exception=True)
+def data_check_start_view(request: HttpRequest) -> HttpResponse:
+    """The board runs the checks of its boards now (a worker's task; at once where tasks run in the process)."""
+    raw = request.POST.get("as_of", "").strip()[:10]
+    try:
+        as_of = date.fromisoformat(raw) if raw else timezone.localdate()
+    except ValueError:
+        messages.error(request, _("The day of the check is written YYYY-MM-DD; got “%(value)s”.") % {"value": raw})
+        return redirect("dataquality:issues")
+    boards = viewer_boards(request.user)
+    data_check_task.enqueue(
+        board_ids=None if boards is None else sorted(boards), as_of=as_of.isoformat(), trigger=Trigger.PAGE
+    )
+    messages.success(request, _("The checks were started; the list shows their findings when they end."))
+    return redirect("dataquality:issues")
+
+
+@permission_required("dataquality.view_qualityrule", raise_exception=True)
+def rule_list_view(request: HttpRequest) -> HttpResponse:
+    """The rules of the viewer's boards: code, severity, threshold, use and text."""
+    rules = list(scoped_rows(request, QualityRule.objects.select_related("board")).order_by("board__code", "code"))
+    for rule in rules:
+        rule.unit = UNITS[DEFAULT_RULES[rule.code][2]] if rule.code in DEFAULT_RULES else ""
+        rule.on_board = RuleCode(rule.code) in THRESHOLD_ON_BOARD
+        rule.board_threshold = getattr(rule.board, THRESHOLD_ON_BOARD[RuleCode(rule.code)]) if rule.on_board else None
+    return render(
+        request,
+        "dataquality/rule_list.html",
+        {
+            "rules": rules,
+            "several_boards": len({rule.board_id for rule in rules}) > 1,
+            "can_edit": request.user.has_perm("dataquality.change_qualityrule"),
+        },
+    )
+
+
+@permission_required("dataquality.change_qualityrule", raise_exception=True)
+def rule_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The board edits one rule (a stale edit is refused with what was typed kept)."""
+    rule = scoped_object(request, QualityRule.objects.select_related("board"), editing=True, pk=pk)
+    form = QualityRuleForm(request.POST or None, instance=rule)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            quality_rule_set(
+                viewer=request.user,
+                rule=form.instance,
+                severity=data["severity"],
+                threshold=data["threshold"],
+                active=data["active"],
+                texts={name: data[name] for name in ("text", "text_en", "text_ru")},
+                expected_version=form.edited_version(),
+            )
+        except PermissionDenied:
+            raise
+        except ValidationError as error:
+            form.add_save_error(error)
+        else:
+            messages.success(request, _("The rule was saved."))
+            return redirect("dataquality:rules")
+    return render(
+        request,
+        "dataquality/rule_edit.html",
+        {"rule": rule, "form": form, "on_board": RuleCode(rule.code) in THRESHOLD_ON_BOARD},
+    )
