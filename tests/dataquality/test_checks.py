@@ -249,3 +249,63 @@ def test_a_run_keeps_its_counts_and_replaces_the_boards_findings_and_a_rule_out_
     assert second.by_rule["age_outside_grade"] == 0
     assert not DataIssue.objects.exists()
     assert list(CheckRun.objects.order_by("pk").values_list("by_rule__age_outside_grade", flat=True)) == [1, 0]
+
+
+def test_an_exam_mean_far_from_the_institutions_earlier_years_is_an_outlier() -> None:
+    from eduboard.quality.models import ExamResult, ExamSitting, Subject
+
+    a, b = school("9000000101", "A skola"), school("9000000102", "B skola")
+    maths = Subject.objects.create(name="Matemātika")
+    means = {2020: ("60", "60"), 2021: ("62", "70"), 2022: ("58", "50"), 2023: ("61", "65"), 2024: ("80", "66")}
+    results = {}
+    for year, (mean_a, mean_b) in means.items():
+        sitting = ExamSitting.objects.create(year=year, exam="ce_basic", subject=maths, grade=9)
+        for where, mean in ((a, mean_a), (b, mean_b)):
+            results[(where.pk, year)] = ExamResult.objects.create(
+                sitting=sitting, institution=where, candidates=20, mean_percent=Decimal(mean)
+            )
+    # A: earlier 60, 62, 58, 61 -> median 60.5, MAD 1.0; 80 is 0.6745 x 19.5 = 13.2 away. B: 66 from 60, 70, 50, 65
+    # (median 62.5, MAD 5.0) is 0.47 away. 2023's 61 for A is judged against three years (z 0.67): kept.
+    assert found("exam_outlier") == [(a.pk, f"quality.examresult:{results[(a.pk, 2024)].pk}")]
+    assert found("exam_outlier", threshold=Decimal(14)) == []
+    finding = CHECKS["exam_outlier"](as_of=AS_OF, visible_to=WHOLE_CITY, threshold=None)[0]
+    assert finding.params["mean"] == "80.00" and finding.params["median"] == "60.50" and finding.params["z"] == "13.2"
+    assert "Matemātika" in finding.params["result"]
+
+
+def test_check_data_enqueued_runs_every_board_in_a_worker_and_prints_a_table_without_json() -> None:
+    a = school("9000000101", "A skola")
+    enrol(learner("Anna", "Ozola", date(2020, 3, 1)), group(a, level="basic", grade=1, name="1.a"))
+    out = StringIO()
+    call_command("check_data", "--enqueue", "--as-of", AS_OF.isoformat(), stdout=out)
+    assert "queued" in out.getvalue()
+    assert CheckRun.objects.get().trigger == "nightly"  # the tests' queue runs it at once
+    with pytest.raises(CommandError, match="--institution"):
+        call_command("check_data", "--enqueue", "--institution", "9000000101")
+    out = StringIO()
+    call_command("check_data", "--as-of", AS_OF.isoformat(), stdout=out)
+    lines = out.getvalue().splitlines()
+    assert any(line.split() == ["age_outside_grade", "1"] for line in lines)
+    assert any(line.startswith("warning") and "9000000101" in line and "Anna Ozola" in line for line in lines)
+
+
+def test_a_finding_reads_in_the_readers_language_and_in_the_systems_text_where_the_board_has_no_rule() -> None:
+    from django.utils import translation
+
+    a = school("9000000101", "A skola")
+    run = CheckRun.objects.create(board_id=a.board_id, as_of=AS_OF, trigger="command")
+    issue = DataIssue.objects.create(
+        run=run,
+        board_id=a.board_id,
+        institution=a,
+        rule="group_over_capacity",
+        severity="warning",
+        object="registry.group:1",
+        params={"group": "2.a", "enrolled": "27", "capacity": "25"},
+    )
+    with translation.override("en"):
+        assert issue.message() == "2.a has 27 learners for 25 places."
+        assert DataIssue.objects.with_texts().get().message() == "2.a has 27 learners for 25 places."
+    QualityRule.objects.filter(board_id=a.board_id).delete()
+    assert DataIssue.objects.get().message("ru") == "В группе 2.a 27 учащихся на 25 мест."
+    assert DataIssue.objects.with_texts().get().message("lv") == "Grupā 2.a ir 27 izglītojamie, vietu skaits 25."
