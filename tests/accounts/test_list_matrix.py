@@ -180,6 +180,7 @@ LIST_PAGES: dict[str, ListPage] = {
     "assets:stocktake_list": ListPage("stocktake", "assets.view_stocktake", institution_name),
     "prevention:risk_list": ListPage("institution", "prevention.view_supportplan", name),
     "dataquality:issues": ListPage("dataissue", "dataquality.view_dataissue", lambda d: d.params["learner"], BOTH),
+    "dataquality:census": ListPage("institution", "dataquality.view_dataissue", name),
     # documents (PDF): the devices' labels, the loan agreements asked for by id (A's and B's)
     "assets:labels": ListPage("asset", "assets.view_asset", lambda a: a.inventory_number),
     "assets:agreements": ListPage(

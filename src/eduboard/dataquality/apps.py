@@ -17,11 +17,12 @@ class DataQualityConfig(AppConfig):
 
         from eduboard.core.imports import import_saved
         from eduboard.core.scope import Viewer
-        from eduboard.dataquality.models import QualityRule
+        from eduboard.dataquality.models import CensusDate, QualityRule
         from eduboard.dataquality.services import data_check_after_import, quality_rules_for_new_board
         from eduboard.registry.board_data import on_new_board
 
         auditlog.register(QualityRule)
+        auditlog.register(CensusDate)
         on_new_board(quality_rules_for_new_board)
 
         def checked_after(sender: Any, viewer: Viewer, **_kwargs: Any) -> None:

@@ -3,6 +3,7 @@ counts by rule (`CheckRun`: the counts over time) and what the board's latest ru
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import models
@@ -148,3 +149,31 @@ class DataIssue(models.Model):
             template = by_language.get(code) or by_language.get(FALLBACK) or self.rule
         params: dict[str, Any] = self.params
         return fill_text(template, params)
+
+
+class CensusDate(BoardData, TimeStampedModel):
+    """A day the board counts its institutions' data for (e.g. 1 September, 1 January), and how many days the
+    institutions have after it to send their learners, staff and money of that day."""
+
+    day = models.DateField(_("census day"))
+    name = models.CharField(_("name"), max_length=80, help_text=_("e.g. 1 September 2025"))
+    due_days = models.PositiveSmallIntegerField(
+        _("days to send the data"), default=14, help_text=_("The data of the day is late after this many days.")
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = BoardDataQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("census day")
+        verbose_name_plural = _("census days")
+        ordering = ["board", "-day"]
+        constraints = [models.UniqueConstraint(fields=["board", "day"], name="census_date_unique_board_day")]
+
+    def __str__(self) -> str:
+        return self.name or self.day.isoformat()
+
+    @property
+    def due_on(self) -> date:
+        """The last day the institutions send the data of the census day on time."""
+        return self.day + timedelta(days=self.due_days)

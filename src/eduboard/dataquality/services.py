@@ -3,7 +3,7 @@ the checks, which keep the board's counts by rule over time and replace its list
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -23,8 +23,8 @@ from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.dataquality.checks import CHECKS, THRESHOLD_ON_BOARD, run_check
 from eduboard.dataquality.choices import RuleCode, Trigger
 from eduboard.dataquality.defaults import DEFAULT_RULES
-from eduboard.dataquality.models import CheckRun, DataIssue, QualityRule
-from eduboard.registry.boards import Board, viewer_boards
+from eduboard.dataquality.models import CensusDate, CheckRun, DataIssue, QualityRule
+from eduboard.registry.boards import Board, boards_changed_by, viewer_boards
 from eduboard.registry.models import Institution
 
 
@@ -67,6 +67,25 @@ def quality_rule_set(
     rule.text, rule.text_en, rule.text_ru = texts.get("text", ""), texts.get("text_en", ""), texts.get("text_ru", "")
     save_versioned(rule, expected_version=expected_version)
     return rule
+
+
+def census_date_add(*, viewer: Viewer, day: date, name: str, due_days: int, board: str = "") -> CensusDate:
+    """The board adds a census day (of the board with the code `board` when the viewer works for several)."""
+    if not viewer.has_perm("dataquality.add_censusdate"):
+        raise PermissionDenied(_("Only the board sets census days."))
+    mine = boards_changed_by(viewer)
+    boards = Board.objects.order_by("pk") if mine is None else Board.objects.filter(pk__in=mine)
+    if board:
+        boards = boards.filter(code=board)
+    found = list(boards[:2])
+    if len(found) != 1:
+        raise ValidationError({"board": _("Name the board (its code) whose census day this is.")})
+    if CensusDate.objects.filter(board=found[0], day=day).exists():
+        raise ValidationError({"day": _("The board has this census day already.")})
+    census = CensusDate(board=found[0], day=day, name=name, due_days=due_days)
+    census.full_clean()
+    census.save()
+    return census
 
 
 def board_viewer_for_checks(*, board: Board, institution: Institution | None = None) -> Viewer:
@@ -182,3 +201,51 @@ PENDING_SECONDS = 3600
 
 def _pending_key(board_ids: list[int] | None) -> str:
     return "dataquality:pending:" + ("all" if board_ids is None else ",".join(map(str, board_ids)))
+
+
+#: A census whose data was due longer ago than this is no longer reminded of.
+CENSUS_REMINDED_DAYS = 120
+
+
+def census_reminders_send(*, today: date) -> int:
+    """E-mail each head of an institution late with a census day's data (the boards' census days due in the last
+    CENSUS_REMINDED_DAYS days), one message per head and census day naming what is missing; the number sent."""
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from eduboard.accounts.selectors import institution_heads
+    from eduboard.dataquality.selectors import CENSUS_PARTS, census_completeness
+
+    labels = {"learners": _("learners"), "staff": _("staff"), "money": _("spending")}
+    sent = 0
+    for census in CensusDate.objects.select_related("board").order_by("day", "board_id"):
+        if not census.due_on < today <= census.due_on + timedelta(days=CENSUS_REMINDED_DAYS):
+            continue
+        board = Narrowed(
+            WHOLE_CITY,
+            set(Institution.objects.filter(board=census.board).values_list("pk", flat=True)),
+            board_id=census.board_id,
+        )
+        late = [row for row in census_completeness(day=census.day, visible_to=board, today=today) if row.late]
+        heads = institution_heads(institution_ids=[row.institution_id for row in late])
+        for row in late:
+            for head in heads.get(row.institution_id, []):
+                with translation.override(settings.LANGUAGE_CODE):
+                    missing = ", ".join(str(labels[part]) for part in CENSUS_PARTS if part in row.missing)
+                    subject = _("Data for %(census)s is late: %(institution)s") % {
+                        "census": census.name,
+                        "institution": row.name,
+                    }
+                    body = _(
+                        "The data of %(institution)s for the census day %(day)s was due on %(due)s. Still missing: "
+                        "%(missing)s. Send it through eduboard's imports or pages; the board's data-quality page shows "
+                        "what has arrived."
+                    ) % {
+                        "institution": row.name,
+                        "day": census.day.isoformat(),
+                        "due": census.due_on.isoformat(),
+                        "missing": missing,
+                    }
+                send_mail(str(subject), str(body), settings.DEFAULT_FROM_EMAIL, [head.email])
+                sent += 1
+    return sent

@@ -7,6 +7,7 @@ app_name = "dataquality"
 urlpatterns = [
     path("", views.DataIssueListView.as_view(), name="issues"),
     path("run/", views.data_check_start_view, name="run"),
+    path("census/", views.census_view, name="census"),
     path("rules/", views.rule_list_view, name="rules"),
     path("rules/<int:pk>/", views.rule_edit_view, name="rule_edit"),
 ]

@@ -26,10 +26,10 @@ from eduboard.dataquality.checks import THRESHOLD_ON_BOARD
 from eduboard.dataquality.choices import RuleCode, Severity, Trigger
 from eduboard.dataquality.defaults import DEFAULT_RULES
 from eduboard.dataquality.filters import DataIssueFilter
-from eduboard.dataquality.forms import QualityRuleForm
-from eduboard.dataquality.models import DataIssue, QualityRule
-from eduboard.dataquality.selectors import counts_over_time
-from eduboard.dataquality.services import data_check_task, quality_rule_set
+from eduboard.dataquality.forms import CensusDateForm, QualityRuleForm
+from eduboard.dataquality.models import CensusDate, DataIssue, QualityRule
+from eduboard.dataquality.selectors import census_completeness, counts_over_time
+from eduboard.dataquality.services import census_date_add, data_check_task, quality_rule_set
 from eduboard.registry.boards import viewer_boards
 
 UNITS = {
@@ -166,4 +166,47 @@ def rule_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "dataquality/rule_edit.html",
         {"rule": rule, "form": form, "on_board": RuleCode(rule.code) in THRESHOLD_ON_BOARD},
+    )
+
+
+@permission_required("dataquality.view_dataissue", raise_exception=True)
+def census_view(request: HttpRequest) -> HttpResponse:
+    """Which institutions have sent their learners, staff and money of a census day, when, and who is late (a head:
+    their own institutions); the board adds census days here."""
+    days = list(scoped_rows(request, CensusDate.objects.select_related("board")).order_by("-day", "board__code"))
+    today = timezone.localdate()
+    chosen = request.GET.get("day", "").strip()[:10]
+    try:
+        day = date.fromisoformat(chosen) if chosen else None
+    except ValueError:
+        messages.error(request, _("The day of the check is written YYYY-MM-DD; got “%(value)s”.") % {"value": chosen})
+        day = None
+    if day is None:
+        day = next((census.day for census in days if census.day <= today), today)
+    rows = census_completeness(day=day, visible_to=request.user, today=today)
+    form = CensusDateForm(request.POST or None)
+    can_add = request.user.has_perm("dataquality.add_censusdate")
+    if request.method == "POST":
+        if not can_add:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                census = census_date_add(viewer=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_save_error(error)
+            else:
+                messages.success(request, _("The census day was added."))
+                return redirect(f"{request.path}?day={census.day.isoformat()}")
+    return render(
+        request,
+        "dataquality/census.html",
+        {
+            "day": day,
+            "days": days,
+            "rows": rows,
+            "complete": sum(1 for row in rows if row.complete),
+            "late": sum(1 for row in rows if row.late),
+            "form": form,
+            "can_add": can_add,
+        },
     )

@@ -3,15 +3,17 @@ their amount, by the finance area's own reading of spending (`allocation_utilisa
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Max
 from django.urls import reverse
 
 from eduboard.core.data_checks import Finding, object_ref
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer
-from eduboard.finance.models import Allocation
+from eduboard.finance.models import Allocation, Expenditure
 from eduboard.finance.selectors import allocation_utilisation
 
 
@@ -42,3 +44,18 @@ def spending_over_allocation(*, as_of: date, visible_to: Viewer, threshold: Deci
         )
         for use in sorted(over, key=lambda use: use.id)
     ]
+
+
+def money_sent_at(*, day: date, institutions: Iterable[int]) -> dict[int, datetime]:
+    """{institution id: when its spending up to `day` was last written}: the latest change of the expenditures of its
+    own allocations dated from 1 January of `day`'s year to `day`; an institution with none has sent no money for
+    that day (the census, issue 43)."""
+    return dict(
+        Expenditure.objects.filter(
+            allocation__institution__in=list(institutions), date__gte=date(day.year, 1, 1), date__lte=day
+        )
+        .order_by()
+        .values_list("allocation__institution_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("allocation__institution_id", "last")
+    )

@@ -8,9 +8,11 @@ thresholds and texts and runs them."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import Max
 from django.urls import reverse
 
 from eduboard.core.data_checks import Finding, object_ref
@@ -294,3 +296,16 @@ def duplicate_learner(*, as_of: date, visible_to: Viewer, threshold: Decimal | N
                 )
             )
     return found
+
+
+def learners_sent_at(*, day: date, institutions: Iterable[int]) -> dict[int, datetime]:
+    """{institution id: when its learners of `day` were last written}: the latest change of its enrolments holding
+    on `day` (`holding_on`); an institution with none has sent no learners for that day (the census, issue 43)."""
+    return dict(
+        Enrolment.objects.holding_on(day)
+        .filter(group__institution__in=list(institutions))
+        .order_by()
+        .values_list("group__institution_id")
+        .annotate(last=Max("updated_at"))
+        .values_list("group__institution_id", "last")
+    )
