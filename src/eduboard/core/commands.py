@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 
+from eduboard.core.import_preview import ImportPreview, import_preview
 from eduboard.core.imports import Importer, ImportFailed
 from eduboard.core.jobs import area_importers
 from eduboard.core.scope import WHOLE_CITY
@@ -25,8 +26,8 @@ def iso_date(value: str) -> date:
 
 
 class ImportCommand(BaseCommand):
-    """`manage.py import_<area> KIND FILE [--encoding E] [--template]`: the shared body of every area's import
-    command. A file that cannot be imported at all (missing, not CSV/XLSX, too big, not in its encoding) is
+    """`manage.py import_<area> KIND FILE [--encoding E] [--template] [--dry-run]`: the shared body of every area's
+    import command. A file that cannot be imported at all (missing, not CSV/XLSX, too big, not in its encoding) is
     refused in one line and exit status 1, never a traceback; bad rows are listed one a line, as on the page."""
 
     importers: Mapping[str, type[Importer]] = {}
@@ -54,6 +55,12 @@ class ImportCommand(BaseCommand):
         parser.add_argument(
             "--template", action="store_true", help="write the template (header, example row) to FILE or print the CSV"
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="show what the file would create, change and leave, and the data-quality issues it would add; "
+            "save nothing",
+        )
 
     @no_translations  # messages on the command line stay in English, the file formats' language
     def handle(self, *args: Any, **options: Any) -> None:
@@ -68,8 +75,13 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"No such file: {path}")
         encoding = None if options["encoding"] == "auto" else options["encoding"]
         importer = importer_class(viewer=WHOLE_CITY)  # commands are the board's own tools
+        preview = None
         try:
-            result = importer.run(path, encoding=encoding)
+            if options["dry_run"]:
+                preview = import_preview(importer, path, encoding=encoding)
+                result = preview.result
+            else:
+                result = importer.run(path, encoding=encoding)
         except ImportFailed as failure:
             if all(error.row == 0 for error in failure.errors):  # the file as a whole: one line
                 reasons = "; ".join(error.message for error in failure.errors)
@@ -86,10 +98,32 @@ class ImportCommand(BaseCommand):
             sys.exit(1)
         for warning in getattr(importer, "warnings", []):
             self.stderr.write(f"warning: {warning}")
+        if preview is not None:
+            self.write_preview(path, preview)
+            return
         self.stdout.write(
             f"Imported {path.name}: {result.rows} rows, {result.created} created, "
             f"{result.updated} updated, {result.unchanged} unchanged."
         )
+
+    def write_preview(self, path: Path, preview: ImportPreview) -> None:
+        """The dry run's answer: the counts, the first rows of each action, the data-quality issues it would add."""
+        result = preview.result
+        self.stdout.write(
+            f"Would import {path.name}: {result.rows} rows, {result.created} created, {result.updated} updated, "
+            f"{result.unchanged} unchanged. Nothing was saved (--dry-run)."
+        )
+        for action, rows in preview.first.items():
+            if rows:
+                self.stdout.write(f"{action}, the first rows:")
+            for row in rows:
+                changes = "; ".join(f"{name}: {old or '—'} → {new or '—'}" for name, (old, new) in row.changes.items())
+                self.stdout.write(f"  row {row.row}: {row.object}" + (f" ({changes})" if changes else ""))
+        self.stdout.write(f"data-quality issues it would add: {len(preview.findings)}")
+        for finding in preview.findings:
+            self.stdout.write(
+                f"  {finding['severity']} {finding['rule']} {finding['institution'] or '—'} {finding['message']}"
+            )
 
     def write_template(self, importer_class: type[Importer], target: str | None) -> None:
         if not target:

@@ -86,6 +86,8 @@ class ImportFailed(Exception):
 #: Sent when an importer has saved a file (inside the caller's transaction, if any), with `viewer` (whose rows they
 #: were) and `result`: the data-quality checks run after every import (dataquality.apps).
 import_saved = Signal()
+#: The rows of each action (created, updated, unchanged) an import preview lists (core.import_preview).
+PREVIEW_ROWS = 5
 
 
 @dataclass
@@ -436,7 +438,7 @@ class ChangeLog:
             self.writer.writerow([row, action, safe(label), "", "", ""])
         else:
             for name, (old, new) in changes.items():
-                self.writer.writerow([row, action, safe(label), name, safe(_log_text(old)), safe(_log_text(new))])
+                self.writer.writerow([row, action, safe(label), name, safe(log_text(old)), safe(log_text(new))])
         self.entries += 1
 
     def keep(self) -> Path:
@@ -449,7 +451,8 @@ class ChangeLog:
         self.part.unlink(missing_ok=True)
 
 
-def _log_text(value: Any) -> str:
+def log_text(value: Any) -> str:
+    """A value as a change log (and an import's preview) writes it."""
     if value is None:
         return ""
     if isinstance(value, date):
@@ -595,6 +598,14 @@ class Importer:
         self.current_row = 1  # the row parse() is reading, for errors a later hook reports
         self.change_log: ChangeLog | None = None  # set by run() when the job keeps a change log
         self._chunk_rows: dict[int, int] = {}  # id(record) -> its row in the file, for the chunk being written
+        # A preview (core.import_preview): the first rows of each action, kept while the import is rolled back.
+        self.preview_rows: dict[str, list[tuple[int, str, dict[str, tuple[Any, Any]]]]] | None = None
+
+    @property
+    def names_rows(self) -> bool:
+        """Whether what a row did is kept under its name (a change log or a preview): an importer may skip making
+        the names otherwise."""
+        return self.change_log is not None or self.preview_rows is not None
 
     # -- to override
     def prepare(self) -> None:
@@ -647,6 +658,9 @@ class Importer:
         if self.change_log is not None and action != "unchanged":
             row = self._chunk_rows.get(id(record), 0)
             self.change_log.add(row, action, str(label) if label is not None else self.describe(record), changes)
+        if self.preview_rows is not None and len(self.preview_rows[action]) < PREVIEW_ROWS:
+            named = str(label) if label is not None else self.describe(record)
+            self.preview_rows[action].append((self._chunk_rows.get(id(record), 0), named, dict(changes or {})))
 
     def write_chunk(self, records: list[Any], rows: list[int], result: ImportResult) -> None:
         """Write one chunk, knowing each record's row for the change log."""
@@ -824,7 +838,8 @@ class Importer:
                 analyze_tables(*stale)
         if progress:
             progress("done", result.rows, total)
-        import_saved.send(sender=type(self), viewer=self.viewer, result=result)
+        if self.preview_rows is None:  # a preview is rolled back: nothing was saved
+            import_saved.send(sender=type(self), viewer=self.viewer, result=result)
         return result
 
     def _run_overlapped(self, table: TableFile, total: int, progress: Progress | None, result: ImportResult) -> None:

@@ -201,6 +201,9 @@ def job_progress(job: ImportJob) -> dict[str, Any]:
     return {"phase": phase, "done": done, "total": total, "percent": percent, "no_worker": waiting}
 
 
+#: How many of a saved file's warnings its job keeps to show.
+IMPORT_WARNINGS_KEPT = 100
+
 #: Where uploaded import files and their change logs are kept in the storage (core.stored_files).
 IMPORTS = "imports"
 
@@ -302,6 +305,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             )
             job.change_log_path = change_log
             job.change_log_entries = result.logged
+            job.warnings = [str(warning) for warning in getattr(importer, "warnings", [])[:IMPORT_WARNINGS_KEPT]]
             stored_files.delete(job.stored_path)
         job.finished_at = timezone.now()
         job.save()

@@ -63,6 +63,9 @@ class ImportJob(TimeStampedModel):
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     total_errors = models.PositiveIntegerField(_("errors in all"), default=0)
+    warnings = models.JSONField(
+        _("warnings"), default=list, blank=True, help_text=_("What a saved file's rows were warned of (not errors).")
+    )
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("imported by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )

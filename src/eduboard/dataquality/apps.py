@@ -15,10 +15,15 @@ class DataQualityConfig(AppConfig):
         """Audit the rules, give a new board its rules, and check the data after every import."""
         from auditlog.registry import auditlog
 
+        from eduboard.core.import_preview import register_preview_check
         from eduboard.core.imports import import_saved
         from eduboard.core.scope import Viewer
         from eduboard.dataquality.models import CensusDate, QualityRule
-        from eduboard.dataquality.services import data_check_after_import, quality_rules_for_new_board
+        from eduboard.dataquality.services import (
+            data_check_after_import,
+            data_check_preview,
+            quality_rules_for_new_board,
+        )
         from eduboard.registry.board_data import on_new_board
 
         auditlog.register(QualityRule)
@@ -29,3 +34,4 @@ class DataQualityConfig(AppConfig):
             data_check_after_import(viewer=viewer)
 
         import_saved.connect(checked_after, dispatch_uid="dataquality-after-import", weak=False)
+        register_preview_check(data_check_preview)

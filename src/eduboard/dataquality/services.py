@@ -106,12 +106,11 @@ def rule_threshold(*, rule: QualityRule, board: Board) -> Decimal | None:
     return getattr(board, kept) if kept else rule.threshold
 
 
-def data_check_run(
-    *, board: Board, as_of: date, trigger: str = Trigger.COMMAND, institution: Institution | None = None
-) -> tuple[CheckRun, list[tuple[QualityRule, Finding]]]:
-    """Run every rule of the board in use (of one institution of it with `institution`) on `as_of`: record the run
-    with its counts by rule (every rule's code, 0 for one not in use) and put what it found in place of what the
-    board's (the institution's) previous run found. Returns the run and its findings with their rules."""
+def data_check_findings(
+    *, board: Board, as_of: date, institution: Institution | None = None
+) -> list[tuple[QualityRule, Finding]]:
+    """What the board's rules in use find on `as_of` (in one institution of it with `institution`), each finding
+    with its rule; nothing is kept (an import's preview asks this before and after the file's rows)."""
     quality_rules_for_new_board(board=board)  # a rule added to the system since the board was made
     rules = {rule.code: rule for rule in QualityRule.objects.of_board(board)}
     viewer = board_viewer_for_checks(board=board, institution=institution)
@@ -123,6 +122,16 @@ def data_check_run(
             found.extend(
                 (rule, finding) for finding in run_check(code, as_of=as_of, visible_to=viewer, threshold=threshold)
             )
+    return found
+
+
+def data_check_run(
+    *, board: Board, as_of: date, trigger: str = Trigger.COMMAND, institution: Institution | None = None
+) -> tuple[CheckRun, list[tuple[QualityRule, Finding]]]:
+    """Run every rule of the board in use (of one institution of it with `institution`) on `as_of`: record the run
+    with its counts by rule (every rule's code, 0 for one not in use) and put what it found in place of what the
+    board's (the institution's) previous run found. Returns the run and its findings with their rules."""
+    found = data_check_findings(board=board, as_of=as_of, institution=institution)
     by_rule = dict.fromkeys((str(code) for code in CHECKS), 0)
     for rule, _finding in found:
         by_rule[rule.code] += 1
@@ -249,3 +258,14 @@ def census_reminders_send(*, today: date) -> int:
                 send_mail(str(subject), str(body), settings.DEFAULT_FROM_EMAIL, [head.email])
                 sent += 1
     return sent
+
+
+def data_check_preview(viewer: Viewer) -> list[dict[str, Any]]:
+    """The findings of today in the boards `viewer` works for, as `check_data --json` rows, nothing kept: asked
+    before and after a previewed import (core.import_preview) to show the findings its file would add."""
+    from eduboard.dataquality.selectors import findings_as_rows
+
+    mine = viewer_boards(viewer)
+    boards = Board.objects.order_by("pk") if mine is None else Board.objects.filter(pk__in=mine).order_by("pk")
+    today = timezone.localdate()
+    return findings_as_rows(finding for board in boards for finding in data_check_findings(board=board, as_of=today))

@@ -188,7 +188,7 @@ class StaffImporter(PeopleImporter):
         return f"staff member {person.masked_code} {person.first_name} {person.last_name}"
 
     def employment_label(self, person: StaffMember, employment: Employment) -> str:
-        if self.change_log is None:
+        if not self.names_rows:
             return ""
         if self.numbers is None:
             self.numbers = {pk: number for number, pk in self.institutions.items()}

@@ -16,11 +16,10 @@ from django.db.models import Max
 from django.urls import reverse
 
 from eduboard.core.data_checks import Finding, object_ref
-from eduboard.core.latvian import fold
 from eduboard.core.scope import Viewer
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.models import Enrolment, Group, Learner
-from eduboard.registry.rules import age_outside_grade_by
+from eduboard.registry.rules import age_outside_grade_by, look_alike_key
 from eduboard.registry.selectors import group_figures, reporting_school_year
 from eduboard.registry.validators import mask_personal_code, personal_code_fault
 
@@ -277,7 +276,7 @@ def duplicate_learner(*, as_of: date, visible_to: Viewer, threshold: Decimal | N
         .values_list("pk", "first_name", "last_name", "personal_code", "birth_date")
         .order_by("pk")
     ):
-        people[(fold(first), fold(last), born)].append((pk, first, last, code))
+        people[look_alike_key(first, last, born)].append((pk, first, last, code))
     found = []
     for same in people.values():
         if len(same) < 2 or len({code for _pk, _first, _last, code in same}) < 2:

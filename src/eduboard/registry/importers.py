@@ -6,6 +6,7 @@ programme code, institution + school year + group name, personal code + group).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, ClassVar, NamedTuple
@@ -62,7 +63,7 @@ from eduboard.registry.models import (
     Programme,
     ResidentsElsewhere,
 )
-from eduboard.registry.rules import programme_interest_check
+from eduboard.registry.rules import look_alike_key, programme_interest_check
 from eduboard.registry.validators import (
     mask_personal_code,
     normalise_personal_code,
@@ -527,6 +528,9 @@ class LearnerImporter(ScopedImporter):
     def __init__(self, *, viewer: Viewer) -> None:
         super().__init__(viewer=viewer)
         self.first_rows: dict[str, int] = {}  # personal code -> its first row, for an institution's import
+        self.warnings: list[str] = []
+        # The learners this file adds (their row, code, names, birth date), looked for among those already there.
+        self.new_learners: list[tuple[int, str, str, str, date]] = []
 
     def prepare(self) -> None:
         self.institutions = dict(Institution.objects.values_list("registration_number", "pk"))
@@ -637,7 +641,7 @@ class LearnerImporter(ScopedImporter):
         return f"learner {mask_personal_code(record.personal_code)} {record.first_name} {record.last_name}"
 
     def describe_enrolment(self, record: LearnerRow) -> str:
-        if self.change_log is None:
+        if not self.names_rows:
             return ""
         if self.group_names is None:
             self.group_names = {pk: f"{number} {year} {name}" for (number, year, name), pk in self.groups.items()}
@@ -663,13 +667,40 @@ class LearnerImporter(ScopedImporter):
         # days of an enrolment in this file becomes a transfer).
         infer_leaving_reasons(learner_ids=set(ids.values()))
 
+    def finish(self, result: ImportResult) -> None:
+        """Warn of each new learner who looks like one already in the registry under another personal code (an
+        old- and a new-format code of one child: `rules.look_alike_key`); the file is saved all the same."""
+        if not self.new_learners:
+            return
+        added = {code for _row, code, _first, _last, _born in self.new_learners}
+        births = [born for *_rest, born in self.new_learners]
+        known: dict[tuple[str, str, date], list[str]] = defaultdict(list)
+        # A school's import looks among its own learners only: another school's children are not its to see.
+        for code, first, last, born in (
+            Learner.objects.visible_to(self.viewer)
+            .filter(birth_date__gte=min(births), birth_date__lte=max(births))
+            .values_list("personal_code", "first_name", "last_name", "birth_date")
+        ):
+            if code not in added:
+                known[look_alike_key(first, last, born)].append(code)
+        for row, code, first, last, born in self.new_learners:
+            for other in known.get(look_alike_key(first, last, born), []):
+                self.warnings.append(
+                    _("row %(row)s: %(learner)s looks like %(other)s, in the registry under another personal code")
+                    % {
+                        "row": row,
+                        "learner": f"{first} {last} ({mask_personal_code(code)})",
+                        "other": mask_personal_code(other),
+                    }
+                )
+
     def write_learners(self, by_code: dict[str, LearnerRow], existing: dict[str, tuple[Any, ...]]) -> dict[str, int]:
         """Insert a chunk's new learners and update the changed ones in bulk (their version moved on); the id of
         every learner of the chunk by personal code. The learners' own changes go to the change log only: the job
         counts enrolments."""
         new: list[tuple[Any, ...]] = []
         changed: list[Learner] = []
-        log = self.change_log is not None
+        log = self.names_rows
         learners = ImportResult()
         names: dict[Any, str] = {}  # municipality id -> name, for the change log (read once a chunk, when needed)
         for code, record in by_code.items():
@@ -680,6 +711,9 @@ class LearnerImporter(ScopedImporter):
             row = existing.get(code)
             if row is None:
                 new.append((code, *values, record.search_name, record.sort_name))
+                self.new_learners.append(
+                    (self._chunk_rows.get(id(record), 0), code, record.first_name, record.last_name, record.birth_date)
+                )
                 if log:
                     self.counted(learners, "created", record, label=self.describe(record))
             elif row[2:] != values:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from eduboard.core.latvian import fold
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
 
 if TYPE_CHECKING:
@@ -78,6 +79,13 @@ def age_outside_grade_by(
         usual = grade + SCHOOL_AGE - 1
         return abs(age - usual), age, str(usual)
     return 0, age_on(birth_date, day), ""
+
+
+def look_alike_key(first_name: str, last_name: str, birth_date: date) -> tuple[str, str, date]:
+    """What makes two learner records look like one child: the first and last names folded (case and Latvian letters
+    ignored: "Jānis Bērziņš" is "JANIS BERZINS") and the birth date. Two records with the same key and different
+    personal codes are a duplicate candidate (`checks.duplicate_learner`, the learners import's warning)."""
+    return fold(first_name), fold(last_name), birth_date
 
 
 def in_completion_season(day: date) -> bool:
