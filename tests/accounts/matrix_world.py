@@ -368,7 +368,7 @@ def build_world() -> World:
                 severity="warning",
                 object=f"registry.learner:{who.pk}",
                 url=who.get_absolute_url(),
-                params={"learner": str(who), "other": str(who)},
+                params={"learner": str(who), "other": str(who), "other_id": str(who.pk)},
             )
             for where, who in ((a, learner_a), (b, learner_b))
         )

@@ -181,6 +181,8 @@ LIST_PAGES: dict[str, ListPage] = {
     "prevention:risk_list": ListPage("institution", "prevention.view_supportplan", name),
     "dataquality:issues": ListPage("dataissue", "dataquality.view_dataissue", lambda d: d.params["learner"], BOTH),
     "dataquality:census": ListPage("institution", "dataquality.view_dataissue", name),
+    # the review queue: each candidate's two records (the world's finding names its learner twice)
+    "dataquality:duplicates": ListPage("dataissue", "dataquality.view_dataissue", lambda d: d.params["learner"]),
     # documents (PDF): the devices' labels, the loan agreements asked for by id (A's and B's)
     "assets:labels": ListPage("asset", "assets.view_asset", lambda a: a.inventory_number),
     "assets:agreements": ListPage(

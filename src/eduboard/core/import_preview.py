@@ -19,7 +19,7 @@ from eduboard.core.imports import Importer, ImportResult, Progress, log_text
 from eduboard.core.scope import Viewer
 
 #: The data-quality findings of a viewer's data, as rows with "rule" and "object" (dataquality registers its own).
-PreviewCheck = Callable[[Viewer], list[dict[str, Any]]]
+PreviewCheck = Callable[..., list[dict[str, Any]]]  # check(viewer=...)
 preview_checks: list[PreviewCheck] = []
 
 ACTIONS = ("created", "updated", "unchanged")
@@ -63,7 +63,7 @@ def _shown(row: int, label: str, changes: dict[str, tuple[Any, Any]]) -> Preview
 
 
 def _findings(viewer: Viewer) -> list[dict[str, Any]]:
-    return [row for check in preview_checks for row in check(viewer)]
+    return [row for check in preview_checks for row in check(viewer=viewer)]
 
 
 def import_preview(

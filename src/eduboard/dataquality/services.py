@@ -25,7 +25,8 @@ from eduboard.dataquality.choices import RuleCode, Trigger
 from eduboard.dataquality.defaults import DEFAULT_RULES
 from eduboard.dataquality.models import CensusDate, CheckRun, DataIssue, QualityRule
 from eduboard.registry.boards import Board, boards_changed_by, viewer_boards
-from eduboard.registry.models import Institution
+from eduboard.registry.merge import learner_merge
+from eduboard.registry.models import Institution, Learner
 
 
 def quality_rules_for_new_board(*, board: Board) -> None:
@@ -260,7 +261,7 @@ def census_reminders_send(*, today: date) -> int:
     return sent
 
 
-def data_check_preview(viewer: Viewer) -> list[dict[str, Any]]:
+def data_check_preview(*, viewer: Viewer) -> list[dict[str, Any]]:
     """The findings of today in the boards `viewer` works for, as `check_data --json` rows, nothing kept: asked
     before and after a previewed import (core.import_preview) to show the findings its file would add."""
     from eduboard.dataquality.selectors import findings_as_rows
@@ -269,3 +270,13 @@ def data_check_preview(viewer: Viewer) -> list[dict[str, Any]]:
     boards = Board.objects.order_by("pk") if mine is None else Board.objects.filter(pk__in=mine).order_by("pk")
     today = timezone.localdate()
     return findings_as_rows(finding for board in boards for finding in data_check_findings(board=board, as_of=today))
+
+
+def duplicate_merge(*, kept: Learner, merged: Learner, viewer: Viewer) -> dict[str, int]:
+    """The board merges a duplicate candidate (`registry.merge.learner_merge`: every row moves to `kept` in one
+    transaction, audited) and the findings that named the merged record leave the list; the rows moved by model."""
+    with transaction.atomic():
+        moved = learner_merge(kept=kept, merged=merged, viewer=viewer)
+        DataIssue.objects.filter(object=f"registry.learner:{merged.pk}").delete()
+        DataIssue.objects.filter(rule="duplicate_learner", params__other_id=str(merged.pk)).delete()
+    return moved

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from eduboard.core.audit import audit_bulk_read
 from eduboard.core.exports import Column
 from eduboard.core.scope import institution_scope
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
@@ -29,8 +30,9 @@ from eduboard.dataquality.filters import DataIssueFilter
 from eduboard.dataquality.forms import CensusDateForm, QualityRuleForm
 from eduboard.dataquality.models import CensusDate, DataIssue, QualityRule
 from eduboard.dataquality.selectors import census_completeness, counts_over_time
-from eduboard.dataquality.services import census_date_add, data_check_task, quality_rule_set
+from eduboard.dataquality.services import census_date_add, data_check_task, duplicate_merge, quality_rule_set
 from eduboard.registry.boards import viewer_boards
+from eduboard.registry.models import Learner
 
 UNITS = {
     "years": gettext_lazy("years"),
@@ -210,3 +212,60 @@ def census_view(request: HttpRequest) -> HttpResponse:
             "can_add": can_add,
         },
     )
+
+
+@permission_required("dataquality.view_dataissue", raise_exception=True)
+def duplicate_queue_view(request: HttpRequest) -> HttpResponse:
+    """The board's review queue of duplicate candidates (the latest run's `duplicate_learner` findings): each pair
+    with both records, and the merge of one into the other (POST kept, merged) for those who may."""
+    can_merge = request.user.has_perm("registry.change_learner") and institution_scope(request.user) is None
+    if request.method == "POST":
+        if not can_merge:
+            raise PermissionDenied
+        learners = scoped_rows(request, Learner, editing=True)
+        kept = learners.filter(pk=_number(request.POST.get("kept"))).first()
+        merged = learners.filter(pk=_number(request.POST.get("merged"))).first()
+        if kept is None or merged is None:
+            messages.error(request, _("Choose two records of yours to merge."))
+            return redirect("dataquality:duplicates")
+        try:
+            moved = duplicate_merge(kept=kept, merged=merged, viewer=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(
+                request,
+                _("The records were merged into %(kept)s: %(rows)s rows moved.")
+                % {"kept": kept, "rows": sum(moved.values())},
+            )
+        return redirect("dataquality:duplicates")
+    issues = list(
+        scoped_rows(request, DataIssue.objects.select_related("institution").with_texts())
+        .filter(rule="duplicate_learner")
+        .order_by("institution__sort_name", "pk")[:200]
+    )
+    ids = {_number(issue.object.rpartition(":")[2]) for issue in issues} | {
+        _number(issue.params.get("other_id")) for issue in issues
+    }
+    records = scoped_rows(request, Learner).filter(pk__in=ids - {None}).in_bulk()
+    pairs = [
+        {
+            "issue": issue,
+            "text": issue.message(),
+            "this": records.get(_number(issue.object.rpartition(":")[2])),
+            "other": records.get(_number(issue.params.get("other_id"))),
+        }
+        for issue in issues
+    ]
+    audit_bulk_read(request=request, model=Learner, rows=len(records))
+    return render(
+        request,
+        "dataquality/duplicates.html",
+        {"pairs": [pair for pair in pairs if pair["this"] and pair["other"]], "can_merge": can_merge},
+    )
+
+
+def _number(value: object) -> int | None:
+    text = str(value or "")
+    return int(text) if text.isdigit() else None

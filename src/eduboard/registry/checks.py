@@ -291,7 +291,11 @@ def duplicate_learner(*, as_of: date, visible_to: Viewer, threshold: Decimal | N
                     where.get(pk),
                     object_ref(Learner, pk),
                     _learner_url(pk),
-                    {"learner": _learner(first, last, code), "other": _learner(kept[1], kept[2], kept[3])},
+                    {
+                        "learner": _learner(first, last, code),
+                        "other": _learner(kept[1], kept[2], kept[3]),
+                        "other_id": str(kept[0]),
+                    },
                 )
             )
     return found
