@@ -18,22 +18,12 @@ from eduboard.accounts.roles import Role
 from eduboard.dataquality.models import CheckRun, DataIssue, QualityRule
 from eduboard.dataquality.services import data_check_run
 from eduboard.registry.boards import Board
+from eduboard.registry.importers import LearnerImporter
 from eduboard.registry.models import Institution
 from tests.dataquality.test_checks import AS_OF, CODES, enrol, group, learner
 from tests.imports_helpers import run_import_command, write_csv
 
-COLUMNS = [
-    "personal_code",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "declared_municipality",
-    "institution",
-    "school_year",
-    "group",
-    "enrolled_on",
-    "left_on",
-]
+COLUMNS = [column for column in LearnerImporter.columns if column != "leaving_reason"]
 
 pytestmark = pytest.mark.django_db
 

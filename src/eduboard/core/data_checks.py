@@ -41,3 +41,14 @@ def fill_text(text: str, params: Mapping[str, str]) -> str:
     """A rule's text with its `{name}` placeholders filled from `params`; a name it does not know stays as written
     (the board edits the texts: nothing but a plain name is ever looked up)."""
     return _PLACEHOLDER.sub(lambda found: str(params.get(found.group(1), found.group(0))), text)
+
+
+def last_written_by_institution(rows: models.QuerySet[Any], institution_path: str) -> dict[int, Any]:
+    """{institution id: the latest `updated_at` of `rows`} grouped along `institution_path`: when each institution's
+    rows of a kind were last written (the census's "sent at", issue 43)."""
+    return dict(
+        rows.order_by()
+        .values_list(institution_path)
+        .annotate(last=models.Max("updated_at"))
+        .values_list(institution_path, "last")
+    )

@@ -7,10 +7,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max
 from django.urls import reverse
 
-from eduboard.core.data_checks import Finding, object_ref
+from eduboard.core.data_checks import Finding, last_written_by_institution, object_ref
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer
 from eduboard.finance.models import Allocation, Expenditure
@@ -50,12 +49,7 @@ def money_sent_at(*, day: date, institutions: Iterable[int]) -> dict[int, dateti
     """{institution id: when its spending up to `day` was last written}: the latest change of the expenditures of its
     own allocations dated from 1 January of `day`'s year to `day`; an institution with none has sent no money for
     that day (the census, issue 43)."""
-    return dict(
-        Expenditure.objects.filter(
-            allocation__institution__in=list(institutions), date__gte=date(day.year, 1, 1), date__lte=day
-        )
-        .order_by()
-        .values_list("allocation__institution_id")
-        .annotate(last=Max("updated_at"))
-        .values_list("allocation__institution_id", "last")
+    spent = Expenditure.objects.filter(
+        allocation__institution__in=list(institutions), date__gte=date(day.year, 1, 1), date__lte=day
     )
+    return last_written_by_institution(spent, "allocation__institution_id")

@@ -8,10 +8,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max
 from django.urls import reverse
 
-from eduboard.core.data_checks import Finding, object_ref
+from eduboard.core.data_checks import Finding, last_written_by_institution, object_ref
 from eduboard.core.scope import Viewer, institution_scope
 from eduboard.people.models import Employment, StaffMember
 from eduboard.people.selectors import _fte_text
@@ -102,11 +101,5 @@ def staff_without_employment(*, as_of: date, visible_to: Viewer, threshold: Deci
 def staff_sent_at(*, day: date, institutions: Iterable[int]) -> dict[int, datetime]:
     """{institution id: when its staff of `day` were last written}: the latest change of its employments holding on
     `day` (`active_on`); an institution with none has sent no staff for that day (the census, issue 43)."""
-    return dict(
-        Employment.objects.active_on(day)
-        .filter(institution__in=list(institutions))
-        .order_by()
-        .values_list("institution_id")
-        .annotate(last=Max("updated_at"))
-        .values_list("institution_id", "last")
-    )
+    rates = Employment.objects.active_on(day).filter(institution__in=list(institutions))
+    return last_written_by_institution(rates, "institution_id")

@@ -12,10 +12,9 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Max
 from django.urls import reverse
 
-from eduboard.core.data_checks import Finding, object_ref
+from eduboard.core.data_checks import Finding, last_written_by_institution, object_ref
 from eduboard.core.scope import Viewer
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.models import Enrolment, Group, Learner
@@ -304,11 +303,5 @@ def duplicate_learner(*, as_of: date, visible_to: Viewer, threshold: Decimal | N
 def learners_sent_at(*, day: date, institutions: Iterable[int]) -> dict[int, datetime]:
     """{institution id: when its learners of `day` were last written}: the latest change of its enrolments holding
     on `day` (`holding_on`); an institution with none has sent no learners for that day (the census, issue 43)."""
-    return dict(
-        Enrolment.objects.holding_on(day)
-        .filter(group__institution__in=list(institutions))
-        .order_by()
-        .values_list("group__institution_id")
-        .annotate(last=Max("updated_at"))
-        .values_list("group__institution_id", "last")
-    )
+    holding = Enrolment.objects.holding_on(day).filter(group__institution__in=list(institutions))
+    return last_written_by_institution(holding, "group__institution_id")
