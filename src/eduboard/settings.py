@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "eduboard.surveys",
     "eduboard.prevention",
     "eduboard.dataquality",
+    "eduboard.exchange",
     "eduboard.centre",
     "eduboard.events",
     "eduboard.competitions",

@@ -30,6 +30,7 @@ urlpatterns = [
     path("answer/", include("eduboard.surveys.answer_urls")),
     path("prevention/", include("eduboard.prevention.urls")),
     path("data-quality/", include("eduboard.dataquality.urls")),
+    path("exchange/", include("eduboard.exchange.urls")),
     path("innovation/competitions/", include("eduboard.competitions.urls")),
     path("innovation/courses/", include("eduboard.courses.urls")),
     path("innovation/materials/", include("eduboard.materials.urls")),

@@ -297,6 +297,7 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "prevention:rules": "the city's risk rules (reference data)",
     "dataquality:rules": "the board's data-quality rules (the board's reference data, no institution's rows)",
     "dataquality:rule_edit": "names a rule among the caller's boards': editable_by (tests/dataquality/test_pages.py)",
+    "exchange:oneroster": "a form; its ZIP is of the caller's institutions: visible_to (tests/exchange)",
     "dataquality:run": "starts the checks of the caller's boards (dataquality.change_qualityrule); shows no rows",
     "finance:reference": "the board's funding sources and approved costs (reference data, no institution's rows)",
     "finance:source_create": "a form for a new row",

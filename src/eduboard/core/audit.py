@@ -121,3 +121,19 @@ def audit_bulk_write(
             "ids": kept,
         },
     )
+
+
+def audit_command_read(*, model: type[models.Model], rows: int, command: str, **data: Any) -> LogEntry | None:
+    """Record that a command (the board's own tools: no actor) wrote `rows` rows of `model` out of the system, e.g.
+    an export to files; a read of no rows is not recorded."""
+    if rows <= 0:
+        return None
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(model),
+        object_pk="",
+        object_repr=f"export of {model._meta.verbose_name_plural}",
+        action=LogEntry.Action.ACCESS,
+        changes_text="",
+        actor=None,
+        additional_data={"read": "bulk", "rows": rows, "command": command, **data},
+    )
