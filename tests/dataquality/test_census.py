@@ -129,3 +129,16 @@ def test_the_census_page_shows_a_head_their_own_school_and_the_board_adds_a_cens
     assert CensusDate.objects.get().name == "1. septembris"
     shown = admin.get(reverse("dataquality:census"))
     assert shown.context["day"] == date(2025, 9, 1)  # the latest census day up to today
+
+
+def test_money_counts_the_spending_of_the_year_up_to_the_census_day(census_world: dict[str, Institution]) -> None:
+    """For 1 January the year just ended: spending of 10 December counts, of 1 January a year before does not."""
+    nothing = census_world["nothing"]
+    source = FundingSource.objects.first()
+    allocation = Allocation.objects.create(year=2024, institution=nothing, source=source, purpose="other", amount=100)
+    Expenditure.objects.create(allocation=allocation, date=date(2024, 1, 1), amount=Decimal(5), document="old")
+    rows = {row.registration_number: row for row in census_completeness(day=DAY, visible_to=WHOLE_CITY, today=DAY)}
+    assert rows["9000000103"].sent_at["money"] is None
+    Expenditure.objects.create(allocation=allocation, date=date(2024, 12, 10), amount=Decimal(5), document="dec")
+    rows = {row.registration_number: row for row in census_completeness(day=DAY, visible_to=WHOLE_CITY, today=DAY)}
+    assert rows["9000000103"].sent_at["money"] is not None

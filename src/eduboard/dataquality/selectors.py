@@ -80,7 +80,7 @@ class CensusRow:
 def census_completeness(*, day: date, visible_to: Viewer, today: date, due_days: int = 14) -> list[CensusRow]:
     """The census of `day` for the viewer's institutions active on it, founded by the board (`boards_own`), of the
     kinds that send learners (`CENSUS_TYPES`): for each, when its learners (enrolments holding on the day), staff
-    (employments holding on the day) and money (spending of its allocations from 1 January to the day) were last
+    (employments holding on the day) and money (spending of its allocations in the year up to the day) were last
     written, each area's rule (`registry.checks.learners_sent_at`, `people.checks.staff_sent_at`,
     `finance.checks.money_sent_at`). An institution is complete with all three; late when it is not complete and
     `today` is after the day plus its board's `due_days` (the board's CensusDate of that day, else `due_days`).

@@ -47,9 +47,14 @@ def spending_over_allocation(*, as_of: date, visible_to: Viewer, threshold: Deci
 
 def money_sent_at(*, day: date, institutions: Iterable[int]) -> dict[int, datetime]:
     """{institution id: when its spending up to `day` was last written}: the latest change of the expenditures of its
-    own allocations dated from 1 January of `day`'s year to `day`; an institution with none has sent no money for
-    that day (the census, issue 43)."""
+    own allocations dated in the year up to `day` (after the same day a year before, to `day`: for 1 January the
+    year just ended, for 1 September the months since January and the autumn before); an institution with none has
+    sent no money for that day (the census, issue 43)."""
     spent = Expenditure.objects.filter(
-        allocation__institution__in=list(institutions), date__gte=date(day.year, 1, 1), date__lte=day
+        allocation__institution__in=list(institutions), date__gt=_a_year_before(day), date__lte=day
     )
     return last_written_by_institution(spent, "allocation__institution_id")
+
+
+def _a_year_before(day: date) -> date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else date(day.year - 1, 2, 28)
