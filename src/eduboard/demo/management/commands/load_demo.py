@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from eduboard.accounts import demo as accounts_demo
 from eduboard.accounts.roles import Role
@@ -15,6 +16,8 @@ from eduboard.centre import demo as centre_demo
 from eduboard.competitions import demo as competitions_demo
 from eduboard.core.imports import analyze_database
 from eduboard.courses import demo as courses_demo
+from eduboard.dataquality.choices import Trigger
+from eduboard.dataquality.services import data_check_boards
 from eduboard.events import demo as events_demo
 from eduboard.finance import demo as finance_demo
 from eduboard.interest import demo as interest_demo
@@ -68,7 +71,11 @@ class Command(BaseCommand):
                 second = demo_boards.load_second_board()
                 users += accounts_demo.load_boards_users()
             analyze_database()  # pages and reports planned on the data just loaded, not on empty tables
+        # The data-quality page shows what the board's rules find in the demonstration data from the start.
+        runs = data_check_boards(board_ids=None, as_of=timezone.localdate(), trigger=Trigger.COMMAND)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
+        found = sum(run.total for run in runs)
+        self.stdout.write(f"The data-quality rules found {found} things to look at (/data-quality/).")
         if second is not None:
             self.stdout.write(
                 f"A second board, {second.board.name} ({second.board.code}), with {len(second.institutions)} "
