@@ -17,29 +17,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.audit import audit_export
-from eduboard.core.views import scoped_rows
+from eduboard.core.forms import ScopedFormMixin
 from eduboard.exchange.oneroster import oneroster_roster, write_roster
 from eduboard.registry.models import Institution, Learner
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class OneRosterForm(forms.Form):
-    """The day of the files, a delta's first day, and one institution of the viewer's (or all of them)."""
+class OneRosterForm(ScopedFormMixin, forms.Form):
+    """The day of the files, a delta's first day, and one institution of the viewer's (or all of them): the base
+    narrows the choices to the viewer's institutions."""
 
     as_of = forms.DateField(label=_("As of"), widget=DATE, help_text=_("The school year and enrolments of this day."))
     since = forms.DateField(
         label=_("Changes since"), widget=DATE, required=False, help_text=_("Empty: every row (bulk); a day: a delta.")
     )
-    institution = forms.ModelChoiceField(label=_("Institution"), queryset=Institution.objects.none(), required=False)
+    institution = forms.ModelChoiceField(
+        label=_("Institution"), queryset=Institution.objects.active_now().order_by("sort_name"), required=False
+    )
 
 
 @permission_required("registry.view_enrolment", raise_exception=True)
 def oneroster_view(request: HttpRequest) -> HttpResponse:
     """The form, and with `download` the ZIP of manifest.csv and the seven files for the viewer's institutions."""
-    form = OneRosterForm(request.GET if "as_of" in request.GET else None, initial={"as_of": timezone.localdate()})
-    choices = scoped_rows(request, Institution.objects.active_now()).order_by("sort_name")
-    form.fields["institution"].queryset = choices  # type: ignore[attr-defined]
+    form = OneRosterForm(
+        request.GET if "as_of" in request.GET else None, initial={"as_of": timezone.localdate()}, viewer=request.user
+    )
     if "download" in request.GET and form.is_valid():
         chosen = form.cleaned_data["institution"]
         as_of: date = form.cleaned_data["as_of"]
