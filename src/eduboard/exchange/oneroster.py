@@ -88,6 +88,7 @@ class Roster:
     rows: dict[str, list[dict[str, str]]] = field(default_factory=lambda: {name: [] for name in FILES})
     learners: int = 0
     delta: bool = False
+    teachers: set[int] = field(default_factory=set)  # the group leaders written as users already
 
     def add(self, name: str, values: dict[str, Any], modified: datetime | None, *, deleted: bool = False) -> None:
         row = dict.fromkeys(FILES[name], "")
@@ -127,9 +128,9 @@ def oneroster_roster(
             },
             None,
         )  # fmt: skip
-    boards: dict[int, Board] = {school.board_id: school.board for school in schools}
-    for board in boards.values():
-        if changed_since is None:  # a board's row keeps no time of change: a delta leaves it out
+    if changed_since is None:  # a board's row keeps no time of change: a delta leaves it out
+        boards: dict[int, Board] = {school.board_id: school.board for school in schools}
+        for board in boards.values():
             roster.add("orgs.csv", {"sourcedId": f"board-{board.code}", "name": board.name, "type": "district"}, None)
     for school in schools:
         if wanted(school.updated_at):
@@ -177,7 +178,7 @@ def oneroster_roster(
                 group.updated_at,
             )  # fmt: skip
         if group.leader_id is not None:
-            _teacher(roster, group, session, wanted)
+            _teacher(roster, group, wanted)
     _students(roster, year, as_of, [g.pk for g in groups], changed_since, wanted)
     return roster
 
@@ -186,12 +187,13 @@ def _course_id(group: Group) -> str:
     return f"course-{group.institution.registration_number}-{group.programme.code}"
 
 
-def _teacher(roster: Roster, group: Group, session: str, wanted: Any) -> None:
+def _teacher(roster: Roster, group: Group, wanted: Any) -> None:
     """A group's leader as a teacher of its class (a person leading several groups is one user)."""
     leader: Any = group.leader  # a people.StaffMember, read through the registry's group (no import of people)
     user = f"staff-{leader.pk}"
     school = f"org-{group.institution.registration_number}"
-    if user not in {row["sourcedId"] for row in roster.rows["users.csv"]} and wanted(leader.updated_at):
+    if leader.pk not in roster.teachers and wanted(leader.updated_at):
+        roster.teachers.add(leader.pk)
         roster.add(
             "users.csv",
             {
