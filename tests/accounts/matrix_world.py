@@ -30,6 +30,7 @@ from eduboard.core.models import ImportJob
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.dataquality.models import CheckRun, DataIssue
+from eduboard.dataquality.services import quality_rules_for_new_board
 from eduboard.finance.models import (
     Allocation,
     CateringContract,
@@ -356,7 +357,9 @@ def build_world() -> World:
             for where in (a, b)
         )
     )
-    # data quality: a finding of each institution's learner in its board's latest run of the checks
+    # data quality: a finding of each institution's learner in its board's latest run of the checks (with the
+    # board's rules, which a run makes first)
+    quality_rules_for_new_board(board=a.board)
     runs = {where: CheckRun.objects.create(board_id=where.board_id, as_of=AS_OF, trigger="command") for where in (a, b)}
     pairs["dataissue"] = Pair(
         *(

@@ -18,7 +18,7 @@ from eduboard.core.scope import WHOLE_CITY, Narrowed
 from eduboard.dataquality.checks import CHECKS
 from eduboard.dataquality.choices import RuleCode
 from eduboard.dataquality.models import CheckRun, DataIssue, QualityRule
-from eduboard.dataquality.services import data_check_run
+from eduboard.dataquality.services import data_check_run, quality_rules_for_new_board
 from eduboard.finance.models import Allocation, Expenditure, FundingSource
 from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.quality.checks import robust_z
@@ -289,10 +289,11 @@ def test_check_data_enqueued_runs_every_board_in_a_worker_and_prints_a_table_wit
     assert any(line.startswith("warning") and "9000000101" in line and "Anna Ozola" in line for line in lines)
 
 
-def test_a_finding_reads_in_the_readers_language_and_in_the_systems_text_where_the_board_has_no_rule() -> None:
+def test_a_finding_reads_in_the_readers_language_in_the_boards_text_and_in_latvian_where_it_has_none() -> None:
     from django.utils import translation
 
     a = school("9000000101", "A skola")
+    quality_rules_for_new_board(board=Board.objects.get(pk=a.board_id))  # as every run makes them first
     run = CheckRun.objects.create(board_id=a.board_id, as_of=AS_OF, trigger="command")
     issue = DataIssue.objects.create(
         run=run,
@@ -306,6 +307,9 @@ def test_a_finding_reads_in_the_readers_language_and_in_the_systems_text_where_t
     with translation.override("en"):
         assert issue.message() == "2.a has 27 learners for 25 places."
         assert DataIssue.objects.with_texts().get().message() == "2.a has 27 learners for 25 places."
-    QualityRule.objects.filter(board_id=a.board_id).delete()
     assert DataIssue.objects.get().message("ru") == "В группе 2.a 27 учащихся на 25 мест."
-    assert DataIssue.objects.with_texts().get().message("lv") == "Grupā 2.a ir 27 izglītojamie, vietu skaits 25."
+    QualityRule.objects.filter(board_id=a.board_id, code="group_over_capacity").update(
+        text="{group}: {enrolled} no {capacity}.", text_ru=""
+    )  # the board's own text, not translated into Russian: the Latvian is shown
+    assert DataIssue.objects.with_texts().get().message("ru") == "2.a: 27 no 25."
+    assert DataIssue.objects.get().message("lv") == "2.a: 27 no 25."

@@ -12,9 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.data_checks import fill_text
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import Viewer, institution_scope
-from eduboard.core.translated import FALLBACK, current_language, translations_of
+from eduboard.core.translated import text_in, translations_of
 from eduboard.dataquality.choices import RuleCode, Severity, Trigger
-from eduboard.dataquality.defaults import DEFAULT_RULES
 from eduboard.registry.board_data import BoardData, BoardDataQuerySet
 from eduboard.registry.boards import Board, viewer_boards
 from eduboard.registry.models import Institution
@@ -135,18 +134,14 @@ class DataIssue(models.Model):
 
     def message(self, language: str | None = None) -> str:
         """The finding in words: its rule's text (the board's, in `language`, the active one by default; the Latvian
-        where it is not translated) with the finding's values filled in."""
-        if not hasattr(self, "rule_text"):
+        where it is not translated) with the finding's values filled in. A board's rules are made with it and
+        before every run (`services.quality_rules_for_new_board`), so a finding always has its rule."""
+        if not hasattr(self, "rule_text"):  # read without `with_texts`: its rule's texts, one query
             rule = QualityRule.objects.filter(board_id=self.board_id, code=self.rule).first()
             self.rule_text = rule.text if rule else ""
             self.rule_text_en = rule.text_en if rule else ""
             self.rule_text_ru = rule.text_ru if rule else ""
-        code = current_language(language)
-        template: str = (getattr(self, f"rule_text_{code}", "") if code != FALLBACK else "") or self.rule_text or ""
-        if not template:  # a board whose rules were never made: the system's default text
-            defaults = DEFAULT_RULES.get(self.rule)
-            by_language = {"lv": defaults[3], "en": defaults[4], "ru": defaults[5]} if defaults else {}
-            template = by_language.get(code) or by_language.get(FALLBACK) or self.rule
+        template = text_in(self, "rule_text", language) or self.rule
         params: dict[str, Any] = self.params
         return fill_text(template, params)
 

@@ -3,6 +3,7 @@ the checks, which keep the board's counts by rule over time and replace its list
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -165,12 +167,15 @@ def data_check_run(
     return run, found
 
 
-def data_check_boards(*, board_ids: Any, as_of: date, trigger: str) -> list[CheckRun]:
-    """`data_check_run` for each board of `board_ids` (every board for None)."""
+def _boards(board_ids: Iterable[int] | None) -> QuerySet[Board]:
+    """The boards of `board_ids`, every board for None, in the order they were made."""
     boards = Board.objects.order_by("pk")
-    if board_ids is not None:
-        boards = boards.filter(pk__in=list(board_ids))
-    return [data_check_run(board=board, as_of=as_of, trigger=trigger)[0] for board in boards]
+    return boards if board_ids is None else boards.filter(pk__in=list(board_ids))
+
+
+def data_check_boards(*, board_ids: Iterable[int] | None, as_of: date, trigger: str) -> list[CheckRun]:
+    """`data_check_run` for each board of `board_ids` (every board for None)."""
+    return [data_check_run(board=board, as_of=as_of, trigger=trigger)[0] for board in _boards(board_ids)]
 
 
 @task()
@@ -231,11 +236,7 @@ def census_reminders_send(*, today: date) -> int:
     for census in CensusDate.objects.select_related("board").order_by("day", "board_id"):
         if not census.due_on < today <= census.due_on + timedelta(days=CENSUS_REMINDED_DAYS):
             continue
-        board = Narrowed(
-            WHOLE_CITY,
-            set(Institution.objects.filter(board=census.board).values_list("pk", flat=True)),
-            board_id=census.board_id,
-        )
+        board = board_viewer_for_checks(board=census.board)
         late = [row for row in census_completeness(day=census.day, visible_to=board, today=today) if row.late]
         heads = institution_heads(institution_ids=[row.institution_id for row in late])
         for row in late:
@@ -266,9 +267,8 @@ def data_check_preview(*, viewer: Viewer) -> list[dict[str, Any]]:
     before and after a previewed import (core.import_preview) to show the findings its file would add."""
     from eduboard.dataquality.selectors import findings_as_rows
 
-    mine = viewer_boards(viewer)
-    boards = Board.objects.order_by("pk") if mine is None else Board.objects.filter(pk__in=mine).order_by("pk")
     today = timezone.localdate()
+    boards = _boards(viewer_boards(viewer))
     return findings_as_rows(finding for board in boards for finding in data_check_findings(board=board, as_of=today))
 
 
