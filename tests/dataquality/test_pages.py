@@ -110,6 +110,10 @@ def test_the_board_edits_a_rule_and_a_stale_edit_is_refused_with_what_was_typed(
         {**form, "threshold": "2", "version": fte.version, "severity": "warning"},
     )
     assert refused.status_code == 200 and refused.context["form"].errors["threshold"]
+    # The rules page shows each rule's threshold as it is checked: the FTE rule's is the board's limit.
+    shown = {row["rule"].code: row["checked_with"] for row in admin.get(reverse("dataquality:rules")).context["rows"]}
+    assert shown["age_outside_grade"] == 3
+    assert shown["fte_over_limit"] == Board.objects.get(pk=a.board_id).fte_warning_limit
     # A run started from the page uses the new threshold: 3 years off is allowed now, 5 are not.
     assert admin.post(reverse("dataquality:run"), {"as_of": "15.10.2024"}).status_code == 302  # not ISO: refused
     assert not CheckRun.objects.filter(trigger="page").exists()

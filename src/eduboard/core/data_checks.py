@@ -34,6 +34,12 @@ def object_ref(row: models.Model | type[models.Model], pk: Any = None) -> str:
     return f"{model._meta.label_lower}:{row.pk if pk is None else pk}"
 
 
+def object_pk(ref: object) -> int | None:
+    """The primary key of a row named `app_label.model:pk` (`object_ref`), or of a bare id; None for anything else."""
+    text = str(ref or "").rpartition(":")[2]
+    return int(text) if text.isdigit() else None
+
+
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from eduboard.core.data_checks import Finding
 from eduboard.core.scope import Viewer
@@ -40,3 +41,10 @@ THRESHOLD_ON_BOARD = {RuleCode.FTE_OVER_LIMIT: "fte_warning_limit"}
 def run_check(code: str, *, as_of: date, visible_to: Viewer, threshold: Decimal | None) -> list[Finding]:
     """The findings of the rule `code`."""
     return CHECKS[code](as_of=as_of, visible_to=visible_to, threshold=threshold)
+
+
+def rule_threshold(*, rule: Any, board: Any) -> Decimal | None:
+    """The threshold a board's rule is checked with: its own, or the board's figure it names (`THRESHOLD_ON_BOARD`)."""
+    kept = THRESHOLD_ON_BOARD.get(RuleCode(rule.code))
+    threshold: Decimal | None = getattr(board, kept) if kept else rule.threshold
+    return threshold

@@ -3,19 +3,26 @@ rule over time, and the latest run per board."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from eduboard.core.data_checks import Finding, fill_text
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
+
+from eduboard.core.data_checks import Finding, fill_text, object_pk
 from eduboard.core.scope import Viewer
 from eduboard.core.translated import text_in
-from eduboard.dataquality.models import CensusDate, CheckRun, QualityRule
+from eduboard.dataquality.checks import rule_threshold
+from eduboard.dataquality.choices import RuleCode, Severity
+from eduboard.dataquality.defaults import DEFAULT_RULES
+from eduboard.dataquality.models import CensusDate, CheckRun, DataIssue, QualityRule
 from eduboard.finance.checks import money_sent_at
 from eduboard.people.checks import staff_sent_at
 from eduboard.registry.checks import learners_sent_at
-from eduboard.registry.models import Institution
+from eduboard.registry.models import Institution, Learner
 
 
 def findings_as_rows(found: Iterable[tuple[QualityRule, Finding]]) -> list[dict[str, Any]]:
@@ -117,3 +124,61 @@ def census_summary(rows: Iterable[CensusRow]) -> dict[str, list[str]]:
         "complete": sorted(row.registration_number for row in rows if row.complete),
         "late": sorted(row.registration_number for row in rows if row.late),
     }
+
+
+def issue_counts(issues: QuerySet[DataIssue]) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The data-quality page's summaries of `issues` (the viewer's findings): errors and warnings per institution
+    (in the Latvian order of the names; None for the board's own), and the count of each rule's code (0 included)."""
+    per_institution: dict[tuple[int | None, str | None], Counter[str]] = {}
+    for institution_id, name, severity in issues.values_list(
+        "institution_id", "institution__name", "severity"
+    ).order_by("institution__sort_name"):
+        per_institution.setdefault((institution_id, name), Counter())[severity] += 1
+    by_rule = Counter(issues.values_list("rule", flat=True).order_by())
+    return (
+        [
+            {"id": key[0], "name": key[1], "errors": counts[Severity.ERROR], "warnings": counts[Severity.WARNING]}
+            for key, counts in per_institution.items()
+        ],
+        {code: by_rule.get(code, 0) for code in RuleCode.values},
+    )
+
+
+def duplicate_pairs(issues: Iterable[DataIssue], learners: QuerySet[Learner]) -> list[dict[str, Any]]:
+    """The review queue: each `duplicate_learner` finding with its two records among `learners` (the viewer's);
+    a pair one of whose records the viewer does not read, or that is gone, is left out."""
+    issues = list(issues)
+    ids = {object_pk(issue.object) for issue in issues} | {object_pk(issue.params.get("other_id")) for issue in issues}
+    records = learners.filter(pk__in=ids - {None}).in_bulk()
+    pairs = [
+        {
+            "issue": issue,
+            "this": records.get(object_pk(issue.object)),
+            "other": records.get(object_pk(issue.params.get("other_id"))),
+        }
+        for issue in issues
+    ]
+    return [pair for pair in pairs if pair["this"] and pair["other"]]
+
+
+#: How the rules page names each threshold's unit (`defaults.DEFAULT_RULES`).
+UNITS = {
+    "years": gettext_lazy("years"),
+    "percent": gettext_lazy("per cent over"),
+    "fte": gettext_lazy("FTE (the board's limit)"),
+    "z": gettext_lazy("robust z-score"),
+    "": "",
+}
+
+
+def rule_rows(rules: Iterable[QualityRule]) -> list[dict[str, Any]]:
+    """The rules as the rules page lists them: each rule with the unit of its threshold and the threshold it is
+    checked with (`checks.rule_threshold`: its own, or the board's figure it names)."""
+    return [
+        {
+            "rule": rule,
+            "unit": UNITS[DEFAULT_RULES[rule.code][2]] if rule.code in DEFAULT_RULES else "",
+            "checked_with": rule_threshold(rule=rule, board=rule.board),
+        }
+        for rule in rules
+    ]

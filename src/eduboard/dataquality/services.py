@@ -22,8 +22,8 @@ from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.priority import background_priority
 from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer
 from eduboard.core.versions import atomic_write, save_versioned
-from eduboard.dataquality.checks import CHECKS, THRESHOLD_ON_BOARD, run_check
-from eduboard.dataquality.choices import RuleCode, Trigger
+from eduboard.dataquality.checks import CHECKS, THRESHOLD_ON_BOARD, rule_threshold, run_check
+from eduboard.dataquality.choices import Trigger
 from eduboard.dataquality.defaults import DEFAULT_RULES
 from eduboard.dataquality.models import CensusDate, CheckRun, DataIssue, QualityRule
 from eduboard.registry.boards import Board, boards_changed_by, viewer_boards
@@ -101,12 +101,6 @@ def board_viewer_for_checks(*, board: Board, institution: Institution | None = N
     return Narrowed(
         WHOLE_CITY, set(Institution.objects.filter(board=board).values_list("pk", flat=True)), board_id=board.pk
     )
-
-
-def rule_threshold(*, rule: QualityRule, board: Board) -> Decimal | None:
-    """The threshold a rule is checked with: its own, or the board's figure it names (`THRESHOLD_ON_BOARD`)."""
-    kept = THRESHOLD_ON_BOARD.get(RuleCode(rule.code))
-    return getattr(board, kept) if kept else rule.threshold
 
 
 def data_check_findings(

@@ -4,7 +4,6 @@ own institutions'); the counts by rule over time; the board's rules, which it ed
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import date
 from typing import Any
 
@@ -20,27 +19,25 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduboard.core.audit import audit_bulk_read
+from eduboard.core.data_checks import object_pk
 from eduboard.core.exports import Column
 from eduboard.core.scope import institution_scope
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
 from eduboard.dataquality.checks import THRESHOLD_ON_BOARD
-from eduboard.dataquality.choices import RuleCode, Severity, Trigger
-from eduboard.dataquality.defaults import DEFAULT_RULES
+from eduboard.dataquality.choices import RuleCode, Trigger
 from eduboard.dataquality.filters import DataIssueFilter
 from eduboard.dataquality.forms import CensusDateForm, QualityRuleForm
 from eduboard.dataquality.models import CensusDate, DataIssue, QualityRule
-from eduboard.dataquality.selectors import census_completeness, counts_over_time
+from eduboard.dataquality.selectors import (
+    census_completeness,
+    counts_over_time,
+    duplicate_pairs,
+    issue_counts,
+    rule_rows,
+)
 from eduboard.dataquality.services import census_date_add, data_check_task, duplicate_merge, quality_rule_set
 from eduboard.registry.boards import viewer_boards
 from eduboard.registry.models import Learner
-
-UNITS = {
-    "years": gettext_lazy("years"),
-    "percent": gettext_lazy("per cent over"),
-    "fte": gettext_lazy("FTE (the board's limit)"),
-    "z": gettext_lazy("robust z-score"),
-    "": "",
-}
 
 
 class DataIssueListView(PermissionRequiredMixin, ScopedListView):
@@ -74,23 +71,14 @@ class DataIssueListView(PermissionRequiredMixin, ScopedListView):
         for issue in shown:
             issue.text = issue.message()
         context["object_list"] = shown
-        visible = scoped_rows(self.request, DataIssue)
-        per_institution: dict[Any, Counter[str]] = {}
-        for institution_id, name, severity in visible.values_list(
-            "institution_id", "institution__name", "severity"
-        ).order_by("institution__sort_name"):
-            per_institution.setdefault((institution_id, name), Counter())[severity] += 1
+        per_institution, by_rule = issue_counts(scoped_rows(self.request, DataIssue))
         labels = dict(RuleCode.choices)
-        by_rule = Counter(visible.values_list("rule", flat=True).order_by())
         board_wide = institution_scope(self.request.user) is None
         history = counts_over_time(visible_to=self.request.user) if board_wide else []
         context.update(
             {
-                "per_institution": [
-                    {"id": key[0], "name": key[1], "errors": c[Severity.ERROR], "warnings": c[Severity.WARNING]}
-                    for key, c in per_institution.items()
-                ],
-                "by_rule": [(code, labels[code], by_rule.get(code, 0)) for code in RuleCode.values],
+                "per_institution": per_institution,
+                "by_rule": [(code, labels[code], count) for code, count in by_rule.items()],
                 "history": [
                     {"run": run, "counts": [run.by_rule.get(code, 0) for code in RuleCode.values]} for run in history
                 ],
@@ -124,17 +112,13 @@ def data_check_start_view(request: HttpRequest) -> HttpResponse:
 @permission_required("dataquality.view_qualityrule", raise_exception=True)
 def rule_list_view(request: HttpRequest) -> HttpResponse:
     """The rules of the viewer's boards: code, severity, threshold, use and text."""
-    rules = list(scoped_rows(request, QualityRule.objects.select_related("board")).order_by("board__code", "code"))
-    for rule in rules:
-        rule.unit = UNITS[DEFAULT_RULES[rule.code][2]] if rule.code in DEFAULT_RULES else ""
-        rule.on_board = RuleCode(rule.code) in THRESHOLD_ON_BOARD
-        rule.board_threshold = getattr(rule.board, THRESHOLD_ON_BOARD[RuleCode(rule.code)]) if rule.on_board else None
+    rows = rule_rows(scoped_rows(request, QualityRule.objects.select_related("board")).order_by("board__code", "code"))
     return render(
         request,
         "dataquality/rule_list.html",
         {
-            "rules": rules,
-            "several_boards": len({rule.board_id for rule in rules}) > 1,
+            "rows": rows,
+            "several_boards": len({row["rule"].board_id for row in rows}) > 1,
             "can_edit": request.user.has_perm("dataquality.change_qualityrule"),
         },
     )
@@ -223,8 +207,8 @@ def duplicate_queue_view(request: HttpRequest) -> HttpResponse:
         if not can_merge:
             raise PermissionDenied
         learners = scoped_rows(request, Learner, editing=True)
-        kept = learners.filter(pk=_number(request.POST.get("kept"))).first()
-        merged = learners.filter(pk=_number(request.POST.get("merged"))).first()
+        kept = learners.filter(pk=object_pk(request.POST.get("kept"))).first()
+        merged = learners.filter(pk=object_pk(request.POST.get("merged"))).first()
         if kept is None or merged is None:
             messages.error(request, _("Choose two records of yours to merge."))
             return redirect("dataquality:duplicates")
@@ -240,32 +224,11 @@ def duplicate_queue_view(request: HttpRequest) -> HttpResponse:
                 % {"kept": kept, "rows": sum(moved.values())},
             )
         return redirect("dataquality:duplicates")
-    issues = list(
-        scoped_rows(request, DataIssue.objects.select_related("institution").with_texts())
+    issues = (
+        scoped_rows(request, DataIssue.objects.select_related("institution"))
         .filter(rule="duplicate_learner")
         .order_by("institution__sort_name", "pk")[:200]
     )
-    ids = {_number(issue.object.rpartition(":")[2]) for issue in issues} | {
-        _number(issue.params.get("other_id")) for issue in issues
-    }
-    records = scoped_rows(request, Learner).filter(pk__in=ids - {None}).in_bulk()
-    pairs = [
-        {
-            "issue": issue,
-            "text": issue.message(),
-            "this": records.get(_number(issue.object.rpartition(":")[2])),
-            "other": records.get(_number(issue.params.get("other_id"))),
-        }
-        for issue in issues
-    ]
-    audit_bulk_read(request=request, model=Learner, rows=len(records))
-    return render(
-        request,
-        "dataquality/duplicates.html",
-        {"pairs": [pair for pair in pairs if pair["this"] and pair["other"]], "can_merge": can_merge},
-    )
-
-
-def _number(value: object) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() else None
+    pairs = duplicate_pairs(issues, scoped_rows(request, Learner))
+    audit_bulk_read(request=request, model=Learner, rows=2 * len(pairs))
+    return render(request, "dataquality/duplicates.html", {"pairs": pairs, "can_merge": can_merge})
