@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
@@ -91,15 +92,28 @@ class DataIssueListView(PermissionRequiredMixin, ScopedListView):
         return context
 
 
+#: What `_day_asked` answers for a day that is not a date (told to the user already).
+_REFUSED = date.min
+
+
+def _day_asked(request: HttpRequest, value: str) -> date | None:
+    """The day a page is asked for (YYYY-MM-DD, the date input's form); None when none is given; `_REFUSED`, with
+    the reason shown to the user, for one that is not a date."""
+    field = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    try:
+        day: date | None = field.clean(value.strip()[:10])
+    except ValidationError:
+        messages.error(request, _("The day of the check is written YYYY-MM-DD; got “%(value)s”.") % {"value": value})
+        return _REFUSED
+    return day
+
+
 @require_POST
 @permission_required("dataquality.change_qualityrule", raise_exception=True)
 def data_check_start_view(request: HttpRequest) -> HttpResponse:
     """The board runs the checks of its boards now (a worker's task; at once where tasks run in the process)."""
-    raw = request.POST.get("as_of", "").strip()[:10]
-    try:
-        as_of = date.fromisoformat(raw) if raw else timezone.localdate()
-    except ValueError:
-        messages.error(request, _("The day of the check is written YYYY-MM-DD; got “%(value)s”.") % {"value": raw})
+    as_of = _day_asked(request, request.POST.get("as_of", "")) or timezone.localdate()
+    if as_of is _REFUSED:
         return redirect("dataquality:issues")
     boards = viewer_boards(request.user)
     data_check_task.enqueue(
@@ -161,13 +175,8 @@ def census_view(request: HttpRequest) -> HttpResponse:
     their own institutions); the board adds census days here."""
     days = list(scoped_rows(request, CensusDate.objects.select_related("board")).order_by("-day", "board__code"))
     today = timezone.localdate()
-    chosen = request.GET.get("day", "").strip()[:10]
-    try:
-        day = date.fromisoformat(chosen) if chosen else None
-    except ValueError:
-        messages.error(request, _("The day of the check is written YYYY-MM-DD; got “%(value)s”.") % {"value": chosen})
-        day = None
-    if day is None:
+    day = _day_asked(request, request.GET.get("day", ""))
+    if day is None or day is _REFUSED:
         day = next((census.day for census in days if census.day <= today), today)
     rows = census_completeness(day=day, visible_to=request.user, today=today)
     form = CensusDateForm(request.POST or None)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from eduboard.core.data_checks import Finding, last_written_by_institution, object_ref
 from eduboard.core.scope import Viewer, institution_scope
 from eduboard.people.models import Employment, StaffMember
-from eduboard.people.selectors import _fte_text
+from eduboard.people.selectors import fte_text
 from eduboard.registry.boards import default_fte_warning_limit
 from eduboard.registry.models import Group
 from eduboard.registry.selectors import reporting_school_year
@@ -47,7 +47,7 @@ def fte_over_limit(*, as_of: date, visible_to: Viewer, threshold: Decimal | None
             institution_id,
             object_ref(StaffMember, person),
             reverse("people:staff_detail", args=[person]),
-            {"staff": str(names[person]), "total": _fte_text(total), "limit": _fte_text(limit)},
+            {"staff": str(names[person]), "total": fte_text(total), "limit": fte_text(limit)},
         )
         for person, (total, institution_id) in sorted(over.items())
     ]

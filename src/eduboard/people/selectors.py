@@ -80,11 +80,11 @@ def fte_warning(*, staff_member: StaffMember, start_date: date, end_date: date |
     if total > limit:
         return _(
             "%(person)s holds %(total)s FTE across institutions in this period, more than the limit of %(limit)s."
-        ) % {"person": staff_member, "total": _fte_text(total), "limit": _fte_text(limit)}
+        ) % {"person": staff_member, "total": fte_text(total), "limit": fte_text(limit)}
     return None
 
 
-def _fte_text(value: Decimal) -> str:
+def fte_text(value: Decimal) -> str:
     text = f"{value:.3f}".rstrip("0").rstrip(".")
     return text or "0"
 
