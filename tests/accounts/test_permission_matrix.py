@@ -236,6 +236,8 @@ OBJECT_PAGES: dict[str, Page] = {
     "core:import_changes": Page("importjob", None),
     # only the one who sent the file retries it (a finished job: told so, and sent back to it)
     "core:import_retry": Page("importjob", None, "POST", only=frozenset({HEAD}), ok=REDIRECT),
+    # the same for confirming a previewed file (a job not waiting to be confirmed: told so, and sent back to it)
+    "core:import_confirm": Page("importjob", None, "POST", only=frozenset({HEAD}), ok=REDIRECT),
 }
 
 

@@ -45,7 +45,7 @@ def test_head_imports_learners_fixes_the_errors_and_sees_them(
     page.get_by_role("button", name="Pieteikties").click()
     page.goto(f"{live_server}/imports/registry/learners/")
     page.get_by_label("Fails (CSV vai XLSX)").set_input_files(str(bad_file))
-    page.get_by_role("button", name="Importēt").click()
+    page.get_by_role("button", name="Importēt bez priekšskatījuma").click()
 
     errors = page.locator(".import-errors li")
     expect(errors).to_have_count(2)
@@ -60,7 +60,14 @@ def test_head_imports_learners_fixes_the_errors_and_sees_them(
     )
     page.goto(f"{live_server}/imports/registry/learners/")
     page.get_by_label("Fails (CSV vai XLSX)").set_input_files(str(good_file))
-    page.get_by_role("button", name="Importēt").click()
+    page.get_by_role("button", name="Priekšskatīt").click()  # tried whole, nothing saved yet
+    expect(page.locator("#import-result")).to_contain_text("Nekas vēl nav saglabāts")
+    # 3 learners and their 3 enrolments would be created: the first five rows are listed
+    expect(page.locator("table.preview-rows tbody tr")).to_have_count(5)
+    page.goto(f"{live_server}/registry/learners/")
+    expect(page.get_by_text("Liepa")).to_have_count(0)
+    page.go_back()
+    page.get_by_role("button", name="Apstiprināt un importēt").click()
     expect(page.locator("#import-result")).to_contain_text("izveidotas 3")
 
     page.goto(f"{live_server}/registry/learners/")

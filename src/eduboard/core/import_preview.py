@@ -58,10 +58,6 @@ class _RolledBack(Exception):
         self.preview = preview
 
 
-def _shown(row: int, label: str, changes: dict[str, tuple[Any, Any]]) -> PreviewRow:
-    return PreviewRow(row, label, {name: (log_text(old), log_text(new)) for name, (old, new) in changes.items()})
-
-
 def _findings(viewer: Viewer) -> list[dict[str, Any]]:
     return [row for check in preview_checks for row in check(viewer=viewer)]
 
@@ -92,3 +88,29 @@ def import_preview(
         return done.preview
     finally:
         importer.preview_rows = None
+
+
+#: How many of a preview's findings an import job keeps to show (the count is kept whole).
+FINDINGS_KEPT = 100
+
+
+def preview_record(preview: ImportPreview) -> dict[str, Any]:
+    """A preview as an import job keeps it (JSON): the first rows of each action and the findings it would add."""
+    return {
+        "first": {
+            action: [
+                {
+                    "row": row.row,
+                    "object": row.object,
+                    "changes": [[name, old, new] for name, (old, new) in row.changes.items()],
+                }
+                for row in rows
+            ]
+            for action, rows in preview.first.items()
+        },
+        "findings": [
+            {key: finding.get(key) for key in ("rule", "severity", "institution", "object", "message")}
+            for finding in preview.findings[:FINDINGS_KEPT]
+        ],
+        "findings_total": len(preview.findings),
+    }

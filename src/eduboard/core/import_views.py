@@ -18,7 +18,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from eduboard.core import stored_files, uploads
 from eduboard.core.audit import audit_export
-from eduboard.core.jobs import IMPORT_KINDS, import_job_retry, import_job_start, job_lease_check, job_progress
+from eduboard.core.jobs import (
+    IMPORT_KINDS,
+    PreviewOutdated,
+    import_job_confirm,
+    import_job_retry,
+    import_job_start,
+    job_lease_check,
+    job_progress,
+)
 from eduboard.core.models import ImportJob
 
 
@@ -101,6 +109,7 @@ def import_start_view(request: HttpRequest, area: str, kind: str) -> HttpRespons
             filename=uploaded.name,
             user=request.user,
             encoding=form.cleaned_data.get("encoding") or "",
+            preview=request.POST.get("action") == "preview",  # the page's first button; "import" saves at once
         )
         return redirect("core:import_job", pk=job.pk)
     recent = ImportJob.objects.filter(created_by_id=request.user.pk, area=area, kind=kind)[:10]
@@ -165,6 +174,26 @@ def import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The file of this import is no longer kept; upload it again."))
         return redirect("core:import_job", pk=job.pk)
     return redirect("core:import_job", pk=retry.pk)
+
+
+@require_POST
+def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save a previewed file, exactly as previewed: refused, with the file kept to preview again, if the data it
+    reads changed in between."""
+    job = _job_for(request, pk)
+    if job.created_by_id != request.user.pk:
+        raise Http404  # only the one who sent the file confirms it, in their own scope
+    if job.status != ImportJob.Status.PREVIEWED:
+        messages.info(request, _("This import is not waiting to be confirmed: its page says where it stands."))
+        return redirect("core:import_job", pk=job.pk)
+    try:
+        import_job_confirm(job, user=request.user)
+    except PreviewOutdated:
+        messages.error(
+            request,
+            _("The data changed after the preview, so it no longer says what the file would do. Preview again."),
+        )
+    return redirect("core:import_job", pk=job.pk)
 
 
 @require_GET

@@ -35,11 +35,14 @@ from django.db import InterfaceError, OperationalError, connection
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import task
 
 from eduboard.core import figures_cache, stored_files
 from eduboard.core.enqueue import enqueue_after_commit
-from eduboard.core.imports import Importer, ImportFailed, open_uploaded
+from eduboard.core.figures_writes import AREAS
+from eduboard.core.import_preview import import_preview, preview_record
+from eduboard.core.imports import Importer, ImportFailed, ImportResult, open_uploaded
 from eduboard.core.models import ImportJob
 from eduboard.core.priority import background_priority
 
@@ -209,11 +212,12 @@ IMPORTS = "imports"
 
 
 def import_job_start(
-    *, area: str, kind: str, uploaded: IO[bytes], filename: str, user: Any, encoding: str = ""
+    *, area: str, kind: str, uploaded: IO[bytes], filename: str, user: Any, encoding: str = "", preview: bool = False
 ) -> ImportJob:
-    """Store the file, record the job and enqueue it for a worker; `encoding` of a CSV when not detected."""
+    """Store the file, record the job and enqueue it for a worker; `encoding` of a CSV when not detected. With
+    `preview`, the worker only tries the file (`import_preview`) and the job waits to be confirmed."""
     job = ImportJob.objects.create(
-        area=area, kind=kind, filename=Path(filename).name, created_by=user, encoding=encoding
+        area=area, kind=kind, filename=Path(filename).name, created_by=user, encoding=encoding, preview_only=preview
     )
     name = f"{IMPORTS}/{job.pk}{Path(filename).suffix.lower()}"
     with stored_files.written(name) as path:
@@ -224,11 +228,17 @@ def import_job_start(
 
 
 def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
-    """A new job for the file of a failed one (kept for IMPORT_FAILED_RETENTION_DAYS)."""
+    """A new job for the file of a failed one (kept for IMPORT_FAILED_RETENTION_DAYS); a previewed file is previewed
+    again (its data changed, or the preview failed)."""
     if job.status != ImportJob.Status.FAILED or not stored_files.exists(job.stored_path):
         raise FileNotFoundError(job.stored_path)
     retry = ImportJob.objects.create(
-        area=job.area, kind=job.kind, filename=job.filename, created_by=user, encoding=job.encoding
+        area=job.area,
+        kind=job.kind,
+        filename=job.filename,
+        created_by=user,
+        encoding=job.encoding,
+        preview_only=job.preview_only or bool(job.preview_tokens),
     )
     target = f"{IMPORTS}/{retry.pk}{Path(job.stored_path).suffix}"
     with stored_files.open_stored(job.stored_path) as source:
@@ -236,6 +246,45 @@ def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
     retry.stored_path = target
     retry.save(update_fields=["stored_path"])
     return import_job_enqueue(retry)
+
+
+OUTDATED = _lazy(
+    "the data changed after this file was previewed (someone saved other changes); nothing was saved. "
+    "Preview the file again."
+)
+
+
+class PreviewOutdated(Exception):
+    """The data an import reads changed after its file was previewed: the preview no longer says what it would do."""
+
+
+def import_data_tokens(*, area: str, user: Any) -> dict[str, str]:
+    """The tokens (core.figures_cache) of the data an import of `area` reads and writes, in its sender's (`user`)
+    scope: its own area's and the registry's (every import names institutions). Any committed write there renews
+    one of them, so an unchanged set means the file would do again exactly what its preview showed."""
+    areas = sorted({area, "registry"} & set(AREAS))
+    names = figures_cache.token_names(areas, figures_cache.scope_parts(user))
+    return figures_cache.tokens(names) or {}
+
+
+def import_job_confirm(job: ImportJob, *, user: Any) -> ImportJob:
+    """Save a previewed file: queue the import, which the worker refuses if the data changed in between. Raises
+    PreviewOutdated at once when it already has (the job is then marked failed, its file kept to preview again)."""
+    if job.status != ImportJob.Status.PREVIEWED or job.created_by_id != user.pk:
+        raise PermissionError("only the sender confirms a previewed import")
+    if import_data_tokens(area=job.area, user=job.created_by) != job.preview_tokens:
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+            status=ImportJob.Status.FAILED, errors=[str(OUTDATED)], total_errors=1, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        raise PreviewOutdated
+    confirmed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.PREVIEWED).update(
+        status=ImportJob.Status.QUEUED, preview_only=False, finished_at=None
+    )
+    job.refresh_from_db()
+    if not confirmed:  # confirmed twice at once: the first one queued it
+        return job
+    return import_job_enqueue(job)
 
 
 def import_job_enqueue(job: ImportJob) -> ImportJob:
@@ -273,14 +322,22 @@ def import_job_run(*, job_id: int) -> ImportJob:
         job.status = ImportJob.Status.RUNNING
         job.save(update_fields=["status"])
         try:
-            # The file on this machine (a copy where the storage is another's), the change log written beside it
-            # and stored when the import is saved.
-            with (
-                stored_files.local_path(job.stored_path) as path,
-                stored_files.written(change_log) as log,
-                background_priority(settings.IMPORT_CPU_NICE),
-            ):
-                result = importer.run(path, progress=progress, change_log=log, encoding=job.encoding or None)
+            if job.preview_only:
+                result = None
+                _preview_run(job, importer, progress)
+            else:
+                if job.preview_tokens and import_data_tokens(area=job.area, user=job.created_by) != job.preview_tokens:
+                    raise PreviewOutdated
+                # The file on this machine (a copy where the storage is another's), the change log written beside
+                # it and stored when the import is saved.
+                with (
+                    stored_files.local_path(job.stored_path) as path,
+                    stored_files.written(change_log) as log,
+                    background_priority(settings.IMPORT_CPU_NICE),
+                ):
+                    result = importer.run(path, progress=progress, change_log=log, encoding=job.encoding or None)
+        except PreviewOutdated:
+            job.status, job.errors, job.total_errors = ImportJob.Status.FAILED, [str(OUTDATED)], 1
         except ImportFailed as failure:
             job.status = ImportJob.Status.FAILED
             job.errors = [str(error) for error in failure.errors]
@@ -296,26 +353,45 @@ def import_job_run(*, job_id: int) -> ImportJob:
             job.errors = [internal_error("import job", job.pk)]
             job.total_errors = 1
         else:
-            job.status = ImportJob.Status.DONE
-            job.rows, job.created, job.updated, job.unchanged = (
-                result.rows,
-                result.created,
-                result.updated,
-                result.unchanged,
-            )
-            job.change_log_path = change_log
-            job.change_log_entries = result.logged
-            job.warnings = [str(warning) for warning in getattr(importer, "warnings", [])[:IMPORT_WARNINGS_KEPT]]
-            stored_files.delete(job.stored_path)
+            if result is not None:
+                _saved(job, importer, result, change_log)
         job.finished_at = timezone.now()
         job.save()
     cache.delete(progress_key(job.pk))
     return job
 
 
+def _saved(job: ImportJob, importer: Importer, result: ImportResult, change_log: str) -> None:
+    """A saved import's job: its counts, change log and warnings; its file is no longer needed."""
+    job.status = ImportJob.Status.DONE
+    _counted(job, importer, result)
+    job.change_log_path = change_log
+    job.change_log_entries = result.logged
+    stored_files.delete(job.stored_path)
+
+
+def _counted(job: ImportJob, importer: Importer, result: ImportResult) -> None:
+    """The counts of what the file did (or, previewed, would do) and the warnings of its rows."""
+    job.rows, job.created, job.updated, job.unchanged = result.rows, result.created, result.updated, result.unchanged
+    job.warnings = [str(warning) for warning in getattr(importer, "warnings", [])[:IMPORT_WARNINGS_KEPT]]
+
+
+def _preview_run(job: ImportJob, importer: Importer, progress: Callable[[str, int, int], None]) -> None:
+    """Try the job's file and roll it back (`import_preview`); the job keeps what it would do, the data's tokens
+    as they were before it was read, and the file, until it is confirmed. A refused file fails the job as an import
+    would (the caller's handlers)."""
+    tokens = import_data_tokens(area=job.area, user=job.created_by)
+    with stored_files.local_path(job.stored_path) as path, background_priority(settings.IMPORT_CPU_NICE):
+        preview = import_preview(importer, path, encoding=job.encoding or None, progress=progress)
+    job.status, job.preview, job.preview_tokens = ImportJob.Status.PREVIEWED, preview_record(preview), tokens
+    _counted(job, importer, preview.result)
+
+
 def imports_prune() -> None:
-    """Delete the uploaded files of failed imports older than the retention period."""
+    """Delete the uploaded files of failed imports, and of previews never confirmed, older than the retention
+    period."""
     before = timezone.now() - timedelta(days=settings.IMPORT_FAILED_RETENTION_DAYS)
-    for job in ImportJob.objects.filter(status=ImportJob.Status.FAILED, finished_at__lt=before).exclude(stored_path=""):
+    kept = (ImportJob.Status.FAILED, ImportJob.Status.PREVIEWED)
+    for job in ImportJob.objects.filter(status__in=kept, finished_at__lt=before).exclude(stored_path=""):
         stored_files.delete(job.stored_path)
         ImportJob.objects.filter(pk=job.pk).update(stored_path="")

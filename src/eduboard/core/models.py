@@ -51,6 +51,7 @@ class ImportJob(TimeStampedModel):
         RUNNING = "running", _("Running")
         DONE = "done", _("Imported")
         FAILED = "failed", _("Refused")
+        PREVIEWED = "previewed", _("Previewed, waiting to be confirmed")
 
     area = models.CharField(_("area"), max_length=40)
     kind = models.CharField(_("kind"), max_length=40)
@@ -75,6 +76,13 @@ class ImportJob(TimeStampedModel):
     encoding = models.CharField(_("encoding"), max_length=20, blank=True, help_text=_("Empty: detected."))
     change_log_path = models.CharField(max_length=500, blank=True, editable=False)
     change_log_entries = models.PositiveIntegerField(_("objects created or changed"), default=0)
+    # A preview (issue 43, point 4): the worker runs the file and rolls it back; the job keeps what it would do.
+    preview_only = models.BooleanField(
+        _("preview only"), default=False, help_text=_("The file is tried and nothing is saved until it is confirmed.")
+    )
+    preview = models.JSONField(_("preview"), default=dict, blank=True, editable=False)
+    # The data's tokens when the preview ran (core.figures_cache): the confirmed import is refused if they changed.
+    preview_tokens = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("import")
