@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "eduboard.prevention",
     "eduboard.dataquality",
     "eduboard.exchange",
+    "eduboard.opendata",
     "eduboard.centre",
     "eduboard.events",
     "eduboard.competitions",

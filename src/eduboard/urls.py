@@ -31,6 +31,7 @@ urlpatterns = [
     path("prevention/", include("eduboard.prevention.urls")),
     path("data-quality/", include("eduboard.dataquality.urls")),
     path("exchange/", include("eduboard.exchange.urls")),
+    path("open-data/", include("eduboard.opendata.urls")),
     path("innovation/competitions/", include("eduboard.competitions.urls")),
     path("innovation/courses/", include("eduboard.courses.urls")),
     path("innovation/materials/", include("eduboard.materials.urls")),

@@ -213,6 +213,12 @@ class PublicPage:
 PUBLISHED_VACANCY = "public-vacancy"  # A's vacancy is published, B's is not
 PUBLIC_PAGES: dict[str, PublicPage] = {
     "favicon": PublicPage("the site's icon: a redirection to static/favicon.svg, no data"),
+    "opendata:index": PublicPage("the published open datasets: figures only, no person's rows"),
+    "opendata:catalog": PublicPage("as opendata:index, the DCAT-AP catalogue"),
+    "opendata:feed": PublicPage("as opendata:index, an Atom feed of the datasets' versions"),
+    "opendata:file": PublicPage(
+        "public: a board's code and a dataset's; figures only, small cells withheld (tests/opendata)"
+    ),
     "public_vacancies": PublicPage("published vacancies", PUBLISHED_VACANCY, lambda v: v.subject),
     "public_vacancies_atom": PublicPage("as public_vacancies, a feed", PUBLISHED_VACANCY, lambda v: v.subject),
     "public_vacancies_json": PublicPage("as public_vacancies, a feed", PUBLISHED_VACANCY, lambda v: v.subject),
@@ -252,6 +258,7 @@ PUBLIC_PAGES: dict[str, PublicPage] = {
 # URLs that show no institution's rows (forms for new rows, sign-in, figures of the city, reference data), or name a
 # row in a way the other tables cannot fill; each with its reason.
 NO_OBJECT_PAGES: dict[str, str] = {
+    "opendata:publish": "POST: publishes the open data of the caller's boards (opendata.add_publication); no rows",
     "reports:edition_list": "the board's report editions (a published one is everyone's); their pages in OBJECT_PAGES",
     "reports:job": "a random job id (FileJob); reports.views._job answers 404 unless it is the caller's",
     "reports:job_file": "a job id; 404 unless the caller's file, or a finished file of an edition the caller may open "

@@ -40,7 +40,7 @@ pytestmark = [
 ]
 
 # The pages anyone may open without signing in (the README's pages that answer 200 to the public are added).
-PUBLIC_PAGES = ["/accounts/login/", "/accounts/password/reset/", "/vacancies/"]
+PUBLIC_PAGES = ["/accounts/login/", "/accounts/password/reset/", "/vacancies/", "/open-data/"]
 # One page of each kind the README's pages link to is opened too (as the board administrator, who may open them
 # all): a link's kind is its path with the numbers taken out. Not pages of ours: the back office (Django's admin),
 # the API and its documentation (Swagger UI); not pages at all: files and feeds.

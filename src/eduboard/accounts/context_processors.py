@@ -59,6 +59,7 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Data quality"), "dataquality:issues", "dataquality.view_dataissue"),
             (_("Census"), "dataquality:census", "dataquality.view_dataissue"),
             (_("OneRoster export"), "exchange:oneroster", "registry.view_enrolment"),
+            (_("Open data"), "opendata:index", None),
             (_("Interest education"), "interest:interest_overview", "registry.view_group"),
             (_("Festival participation"), "interest:festival_list", "interest.view_festivalparticipation"),
         ],

@@ -85,6 +85,9 @@ LONGER_TEXTS: dict[str, int] = {
     "quality.SelfAssessment.priorities": 20_000,
     "projects.Project.aims": 20_000,
     "projects.Project.results": 20_000,
+    # Not typed but generated: a published open dataset's files (a board of the country's size: about 1 MB of JSON).
+    "opendata.Publication.csv": 20_000_000,
+    "opendata.Publication.json": 20_000_000,
 }
 
 

@@ -26,6 +26,7 @@ from eduboard.dataquality.checks import CHECKS, THRESHOLD_ON_BOARD, rule_thresho
 from eduboard.dataquality.choices import Trigger
 from eduboard.dataquality.defaults import DEFAULT_RULES
 from eduboard.dataquality.models import CensusDate, CheckRun, DataIssue, QualityRule
+from eduboard.registry.board_scope import whole_board
 from eduboard.registry.boards import Board, boards_changed_by, viewer_boards
 from eduboard.registry.merge import learner_merge
 from eduboard.registry.models import Institution, Learner
@@ -92,15 +93,11 @@ def census_date_add(*, viewer: Viewer, day: date, name: str, due_days: int, boar
 
 
 def board_viewer_for_checks(*, board: Board, institution: Institution | None = None) -> Viewer:
-    """Whom a run reads as: the one institution, or the board's institutions; on a deployment of one board, the
-    whole deployment (so that staff records of no institution are the board's too)."""
+    """Whom a run reads as: the one institution, or the whole board (`registry.board_scope.whole_board`: on a
+    deployment of one board, the whole deployment, so that staff records of no institution are the board's too)."""
     if institution is not None:
         return Narrowed(WHOLE_CITY, {institution.pk}, board_id=board.pk)
-    if not Board.objects.exclude(pk=board.pk).exists():
-        return WHOLE_CITY
-    return Narrowed(
-        WHOLE_CITY, set(Institution.objects.filter(board=board).values_list("pk", flat=True)), board_id=board.pk
-    )
+    return whole_board(board)
 
 
 def data_check_findings(

@@ -420,6 +420,22 @@ def cost_per_learner(*, as_of: date, visible_to: Viewer, year: int | None = None
     return result
 
 
+def cost_per_learner_by_institution(
+    *, as_of: date, visible_to: Viewer, year: int | None = None
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """Per institution in scope with learner-months (its id), per programme kind: `cost_per_learner`'s `computed`,
+    `spent` and `learner_months` for that institution alone, from one computation of the deployment's
+    learner-months and spending (`institution_costs`) rather than one an institution."""
+    year = year or as_of.year
+    months, spent = institution_costs(year=year, until=min(as_of, date(year, 12, 31)))
+    scope = _scope_ids(visible_to)
+    return {
+        institution: _computed_costs(months, spent, {institution})
+        for institution in sorted(months)
+        if scope is None or institution in scope
+    }
+
+
 def _computed_costs(
     months: dict[int, dict[str, int]], spent: dict[int, Decimal], scope: set[int] | None
 ) -> dict[str, dict[str, Any]]:

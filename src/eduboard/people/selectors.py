@@ -167,6 +167,27 @@ def pedagogue_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     }
 
 
+def staff_fte_by_institution(*, as_of: date, visible_to: Viewer) -> dict[str, dict[str, Any]]:
+    """Per institution's registration number on `as_of` (2 queries): `pedagogues` and `staff` (distinct people with a
+    pedagogical rate, `pedagogical_rates`, or any rate holding there) and `pedagogues_fte` and `staff_fte` (the sums
+    of those rates). A person with two rates in one institution counts once and adds both rates."""
+    found: dict[str, dict[str, Any]] = {}
+    rates = Employment.objects.active_on(as_of).visible_to(visible_to).order_by()
+    pedagogical = set(rates.pedagogical().values_list("pk", flat=True))  # `pedagogical_rates` in scope
+    people: dict[tuple[str, str], set[int]] = defaultdict(set)
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    rows = rates.values_list("pk", "institution__registration_number", "staff_member_id", "fte")
+    for pk, number, person, rate in rows:
+        for measure in ("staff", "pedagogues") if pk in pedagogical else ("staff",):
+            people[(number, measure)].add(person)
+            sums[(number, measure)] += rate or 0
+    for number in sorted({number for number, _measure in people}):
+        found[number] = {measure: len(people.get((number, measure), ())) for measure in ("pedagogues", "staff")} | {
+            f"{measure}_fte": fte(sums.get((number, measure), Decimal(0))) for measure in ("pedagogues", "staff")
+        }
+    return found
+
+
 def staff_count_at(*, kind: str, as_of: date, visible_to: Viewer) -> int:
     """People employed on `as_of` at institutions of type `kind` (one query): seed 002's "3 izglītojošo nodarbību
     organizatori" of the innovation centre."""

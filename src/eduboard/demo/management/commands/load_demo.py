@@ -22,6 +22,7 @@ from eduboard.events import demo as events_demo
 from eduboard.finance import demo as finance_demo
 from eduboard.interest import demo as interest_demo
 from eduboard.materials import demo as materials_demo
+from eduboard.opendata.services import opendata_publish_boards
 from eduboard.people import demo as people_demo
 from eduboard.prevention import demo as prevention_demo
 from eduboard.projects import demo as projects_demo
@@ -73,9 +74,12 @@ class Command(BaseCommand):
             analyze_database()  # pages and reports planned on the data just loaded, not on empty tables
         # The data-quality page shows what the board's rules find in the demonstration data from the start.
         runs = data_check_boards(board_ids=None, as_of=timezone.localdate(), trigger=Trigger.COMMAND)
+        # The open data page lists the demonstration data's datasets from the start (then daily, from cron).
+        opendata_publish_boards(board_ids=None)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))
         found = sum(run.total for run in runs)
         self.stdout.write(f"The data-quality rules found {found} things to look at (/data-quality/).")
+        self.stdout.write("The open datasets are published at /open-data/.")
         if second is not None:
             self.stdout.write(
                 f"A second board, {second.board.name} ({second.board.code}), with {len(second.institutions)} "
