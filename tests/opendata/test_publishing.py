@@ -99,6 +99,11 @@ def test_the_catalogue_holds_the_dcat_ap_fields_of_every_dataset(first_grade: Gr
             assert distribution["dcat:downloadURL"]["@id"].startswith("http://testserver/open-data/")
     learners = next(d for d in catalog["dcat:dataset"] if d["dct:identifier"].endswith("/learners"))
     assert learners["dct:temporal"]["dcat:startDate"]["@value"] == AS_OF.isoformat()
+    # the page's translated texts, in each language whatever language the catalogue is asked in
+    assert learners["dct:title"] == [
+        {"@value": "Izglītojamie pa iestādēm, klasēm un mācību valodām", "@language": "lv"},
+        {"@value": "Learners by institution, grade and language of instruction", "@language": "en"},
+    ]
 
 
 def test_a_dataset_gets_a_new_version_and_a_feed_entry_only_when_its_figures_change(first_grade: Group) -> None:

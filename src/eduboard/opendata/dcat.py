@@ -3,8 +3,8 @@ a title and a description in Latvian and English (language-tagged values), the l
 (the board, a `foaf:Agent`), the period (`dct:temporal`), when it last changed (`dct:modified`) and a CSV and a JSON
 distribution with their download addresses and media types.
 
-The titles and descriptions here are the catalogue's data in both languages, whatever language the page is read in
-(a harvester such as data.gov.lv reads both); the page shows the translated labels of `opendata.choices`."""
+The titles and descriptions are those of `opendata.choices` (the page's), given in both languages whatever language
+the catalogue is asked in."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from datetime import date, datetime
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
 
-from eduboard.opendata.choices import DatasetCode
+from eduboard.opendata.choices import CATALOG_DESCRIPTION, CATALOG_TITLE, DESCRIPTIONS, DatasetCode
 from eduboard.opendata.datasets import LICENCE
 from eduboard.opendata.models import Publication
 from eduboard.registry.boards import Board
@@ -30,86 +31,17 @@ MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 IANA = "http://www.iana.org/assignments/media-types/"
 EU_FILE_TYPES = {"csv": "CSV", "json": "JSON"}
 
-#: code -> ((Latvian title, English title), (Latvian description, English description)).
-TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
-    DatasetCode.INSTITUTIONS: (
-        ("Izglītības iestādes", "Education institutions"),
-        (
-            "Izglītības iestādes, kas darbojas pārskata dienā: reģistrācijas numurs, nosaukums, veids, dibinātājs un "
-            "adrese.",
-            "The education institutions working on the reporting day: registration number, name, type, founder and "
-            "address.",
-        ),
-    ),
-    DatasetCode.LEARNERS: (
-        ("Izglītojamie pa iestādēm, klasēm un mācību valodām", "Learners by institution, grade and language"),
-        (
-            "Izglītojamo skaits pārskata dienā pa iestādēm, izglītības pakāpēm, klasēm un mācību valodām. Skaits no 1 "
-            "līdz 4 nav publicēts, un, kur vajag, nav publicēta arī vēl viena šūna, lai to nevarētu izrēķināt no "
-            "kopsummām.",
-            "Learners on the reporting day by institution, level, grade and language of instruction. Counts from 1 to "
-            "4 are withheld, and where needed one more cell, so that they cannot be worked out from the totals.",
-        ),
-    ),
-    DatasetCode.GROUPS: (
-        ("Grupas un brīvās vietas", "Groups and free places"),
-        (
-            "Grupas un klases pārskata dienā: vietu skaits, izglītojamie un brīvās vietas. Grupā ar 1 līdz 4 "
-            "izglītojamiem to skaits un brīvās vietas nav publicētas.",
-            "Groups and classes on the reporting day: places, learners and free places. In a group of 1 to 4 "
-            "learners their number and the free places are withheld.",
-        ),
-    ),
-    DatasetCode.STAFF_FTE: (
-        ("Darbinieki un slodzes pa iestādēm", "Staff and full-time equivalents by institution"),
-        (
-            "Pedagogi un visi darbinieki katrā iestādē un viņu slodžu summa dienā. Skaits no 1 līdz 4 nav publicēts "
-            "kopā ar tā slodzēm.",
-            "Pedagogues and all staff of each institution and the sum of their rates on the day. Counts from 1 to 4 "
-            "are withheld with their rates.",
-        ),
-    ),
-    DatasetCode.COST_PER_LEARNER: (
-        ("Izmaksas uz vienu izglītojamo pa iestādēm", "Cost per learner by institution"),
-        (
-            "Izdevumi uz vienu izglītojamo mēnesī pa iestādēm un programmu veidiem gadā līdz dienai, no datiem "
-            "aprēķināti, ar izglītojamo mēnešu skaitu.",
-            "Spending per learner per month by institution and programme kind in the year up to the day, computed "
-            "from the data, with the learner-months.",
-        ),
-    ),
-    DatasetCode.EXAM_RESULTS: (
-        ("Eksāmenu rezultāti pa iestādēm", "Exam results by institution"),
-        (
-            "Pēdējā gada eksāmenu un diagnosticējošo darbu rezultāti pa iestādēm: kārtotāju skaits, vidējais "
-            "rezultāts un valsts vidējais. Kur kārtoja mazāk nekā 5, rezultāts nav publicēts.",
-            "The latest year's exam and test results by institution: candidates, the mean and the national mean. "
-            "Where fewer than 5 sat, the result is withheld.",
-        ),
-    ),
-    DatasetCode.CENTRE_VISITS: (
-        ("Inovāciju centra apmeklējumi", "Innovation centre visits"),
-        (
-            "Inovāciju centra apmeklējumi (klašu pieteiktie apmeklējumi, individuāli apmeklētāji un pasākumi) pa "
-            "mēnešiem un moduļiem pēdējos 12 mēnešos.",
-            "The innovation centre's visits (booked class visits, walk-in visitors and events) by month and module "
-            "over the last 12 months.",
-        ),
-    ),
-}
-CATALOG_TEXTS = (
-    ("Izglītības pārvaldes atvērtie dati", "The education board's open data"),
-    (
-        "Izglītības pārvaldes publicētās datu kopas par izglītības iestādēm, izglītojamajiem, darbiniekiem, izmaksām, "
-        "eksāmenu rezultātiem un inovāciju centru.",
-        "The datasets the education board publishes on its institutions, learners, staff, costs, exam results and "
-        "innovation centre.",
-    ),
-)
+#: The languages of the catalogue's texts (a harvester such as data.gov.lv reads both).
+LANGUAGES = ("lv", "en")
 
 
-def _texts(pair: tuple[str, str]) -> list[dict[str, str]]:
-    return [{"@value": pair[0], "@language": "lv"}, {"@value": pair[1], "@language": "en"}]
+def _texts(text: Any, suffix: str = "") -> list[dict[str, str]]:
+    """A translatable text in each of the catalogue's languages, as language-tagged values."""
+    values = []
+    for language in LANGUAGES:
+        with translation.override(language):
+            values.append({"@value": f"{text}{suffix}", "@language": language})
+    return values
 
 
 def _day(value: date) -> dict[str, str]:
@@ -139,7 +71,7 @@ def file_url(publication: Publication, fmt: str) -> str:
 
 def dataset_node(publication: Publication, *, absolute: Callable[[str], str]) -> dict[str, Any]:
     """One `dcat:Dataset` of the catalogue: the board's latest version of the dataset."""
-    title, description = TEXTS[publication.dataset]
+    title, description = DatasetCode(publication.dataset).label, DESCRIPTIONS[publication.dataset]
     page = absolute(reverse("opendata:index")) + f"#{publication.board.code}-{publication.dataset}"
     distributions = []
     for fmt, media in MEDIA_TYPES.items():
@@ -148,7 +80,7 @@ def dataset_node(publication: Publication, *, absolute: Callable[[str], str]) ->
             {
                 "@id": url,
                 "@type": "dcat:Distribution",
-                "dct:title": _texts((f"{title[0]} ({fmt.upper()})", f"{title[1]} ({fmt.upper()})")),
+                "dct:title": _texts(title, f" ({fmt.upper()})"),
                 "dcat:accessURL": {"@id": url},
                 "dcat:downloadURL": {"@id": url},
                 "dcat:mediaType": {"@id": IANA + media},
@@ -188,8 +120,8 @@ def catalog(
         "@context": CONTEXT,
         "@id": absolute(reverse("opendata:catalog")),
         "@type": "dcat:Catalog",
-        "dct:title": _texts(CATALOG_TEXTS[0]),
-        "dct:description": _texts(CATALOG_TEXTS[1]),
+        "dct:title": _texts(CATALOG_TITLE),
+        "dct:description": _texts(CATALOG_DESCRIPTION),
         "dct:license": {"@id": LICENCE},
         "foaf:homepage": {"@id": absolute(reverse("opendata:index"))},
         "dcat:dataset": [dataset_node(publication, absolute=absolute) for publication in shown],

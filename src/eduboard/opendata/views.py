@@ -6,7 +6,6 @@ button."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from eduboard.core.feeds import TextAtom1Feed
-from eduboard.opendata.choices import DatasetCode
+from eduboard.opendata.choices import CATALOG_TITLE, DESCRIPTIONS, DatasetCode
 from eduboard.opendata.dcat import catalog_text, file_url
 from eduboard.opendata.models import Publication
 from eduboard.opendata.selectors import (
@@ -32,26 +31,6 @@ from eduboard.opendata.selectors import (
 from eduboard.opendata.services import opendata_publish_now
 
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
-
-DESCRIPTIONS: dict[str, Any] = {
-    DatasetCode.INSTITUTIONS: gettext_lazy(
-        "The institutions working on the reporting day: registration number, name, type, founder and address."
-    ),
-    DatasetCode.LEARNERS: gettext_lazy(
-        "Learners on the reporting day by institution, level, grade and language of instruction."
-    ),
-    DatasetCode.GROUPS: gettext_lazy("Groups and classes on the reporting day: places, learners and free places."),
-    DatasetCode.STAFF_FTE: gettext_lazy(
-        "Pedagogues and all staff of each institution, and the sum of their rates (full-time equivalents)."
-    ),
-    DatasetCode.COST_PER_LEARNER: gettext_lazy(
-        "Spending per learner per month by institution and programme kind in the year, computed from the data."
-    ),
-    DatasetCode.EXAM_RESULTS: gettext_lazy(
-        "The latest year's exam results by institution; results where fewer than 5 sat are withheld."
-    ),
-    DatasetCode.CENTRE_VISITS: gettext_lazy("The innovation centre's visits by month and module over 12 months."),
-}
 
 
 def _title(dataset: str) -> str:
@@ -114,7 +93,7 @@ class OpenDataFeed(Feed):
     login_required = False  # public: the sign-in middleware lets anyone read the feed
 
     feed_type = TextAtom1Feed
-    title = gettext_lazy("Open data of the education board")
+    title = CATALOG_TITLE
     subtitle = gettext_lazy("A new entry each time the figures of a published dataset change.")
     link = reverse_lazy("opendata:index")
     author_name = gettext_lazy("The education board")
