@@ -5,11 +5,12 @@ command is run and its whole JSON is compared with a plain computation over the 
 docs and the selectors' docstrings:
 
 - `visits` (docs/innovation.md, `innovation.selectors.innovation_figures`): the centre's visits (booked, walk-in,
-  events) on the period's days, their visitors (learners + teachers) by age band and their number by module (every
-  band and module, 0 where none) and by municipality (those named), distinct schools by name (case and spacing
-  aside), bookings of the period's slots by status (every status), places booked (held by requested, confirmed and
-  attended bookings) ÷ places offered in the period's slots (2 places, null without slots), and the points recorded
-  on the period's days (days in Riga);
+  events) on the period's days and those of them taken outside the centre, their visitors of every kind (learners,
+  teachers, parents, seniors, other adults, children under school age) by kind and by age band and their number by
+  module (every kind, band and module, 0 where none) and by municipality (those named), distinct schools by name
+  (case and spacing aside), bookings of the period's slots by status (every status), places booked (held by
+  requested, confirmed and attended bookings) ÷ places offered in the period's slots (2 places, null without slots),
+  and the points recorded on the period's days (days in Riga);
 - `interest` (docs/registry.md, `interest.selectors.interest_figures`): interest groups of the reporting school year,
   their distinct (STEM) programmes, clubs open on the day, distinct learners with an enrolment in them counting on
   the day, rates holding on the day in interest-education institutions and the distinct pedagogues among them;
@@ -120,6 +121,12 @@ class VisitRow:
     teachers: int
     module: str | None
     age_band: str | None
+    others: tuple[int, int, int, int] = (0, 0, 0, 0)  # parents, seniors, other adults, children under school age
+    outside: str = ""  # the school or address an outside visit was taken to; empty: at the centre
+
+    @property
+    def visitors(self) -> int:
+        return self.learners + self.teachers + sum(self.others)
 
 
 @dataclass(frozen=True)
@@ -166,6 +173,8 @@ def centre_worlds(draw: st.DrawFn) -> CentreWorld:
         st.integers(0, 3),
         st.none() | st.sampled_from(MODULE_CODES),
         st.none() | st.sampled_from(BAND_CODES),
+        st.tuples(*(st.integers(0, 12) for _kind in range(4))),
+        st.sampled_from(("", "Kalkūnes pamatskola", "Vienības iela 30")),
     )
     moment = st.builds(lambda d, t: datetime.combine(d, t, tzinfo=RIGA), day, st.sampled_from(POINT_TIMES))
     return CentreWorld(
@@ -189,10 +198,17 @@ def expected_visit_figures(world: CentreWorld) -> dict[str, Any]:
         "from": first.isoformat(),
         "to": last.isoformat(),
         "visits": len(visits),
-        "visitors": sum(v.learners + v.teachers for v in visits),
-        "visitors_by_age_band": {
-            band: sum(v.learners + v.teachers for v in visits if v.age_band == band) for band in BAND_CODES
+        "visitors": sum(v.visitors for v in visits),
+        "visitors_by_age_band": {band: sum(v.visitors for v in visits if v.age_band == band) for band in BAND_CODES},
+        "visitors_by_kind": {
+            "learners": sum(v.learners for v in visits),
+            "teachers": sum(v.teachers for v in visits),
+            **{
+                kind: sum(v.others[i] for v in visits)
+                for i, kind in enumerate(("parents", "seniors", "other_adults", "children_under_school_age"))
+            },
         },
+        "outreach_visits": sum(1 for v in visits if v.outside),
         "visits_by_module": {module: sum(1 for v in visits if v.module == module) for module in MODULE_CODES},
         "visits_by_municipality": dict(Counter(v.municipality for v in visits if v.municipality)),
         "schools_reached": len({folded(v.school_name) for v in visits if v.school_name}),
@@ -250,7 +266,8 @@ def build_centre(world: CentreWorld) -> None:
         Visit.objects.create(
             centre=centres[v.centre], kind=v.kind, date=v.day, school_name=v.school_name, municipality=v.municipality,
             learners=v.learners, teachers=v.teachers, module=modules.get(v.module or ""),
-            age_band=bands.get(v.age_band or ""),
+            age_band=bands.get(v.age_band or ""), parents=v.others[0], seniors=v.others[1], other_adults=v.others[2],
+            children_under_school_age=v.others[3], place="outside" if v.outside else "centre", place_name=v.outside,
         )  # fmt: skip
     cards = [Card.objects.create(centre=c, number=f"F{i:05d}", issued_on=VISIT_DAYS[0]) for i, c in enumerate(centres)]
     for p in world.points:

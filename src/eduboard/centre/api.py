@@ -153,7 +153,8 @@ class VisitSerializer(ScopedModelSerializer):
         model = Visit
         fields = [
             "id", "centre", "kind", "booking", "activity", "date", "school", "school_name", "municipality", "grade",
-            "learners", "teachers", "module", "age_band", "note", "version",
+            "learners", "teachers", "parents", "seniors", "other_adults", "children_under_school_age", "place",
+            "place_name", "equipment_taken", "module", "age_band", "note", "version",
         ]  # fmt: skip
         read_only_fields = fields
 

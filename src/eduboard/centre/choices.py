@@ -23,6 +23,25 @@ AGE_BANDS: list[tuple[str, int, int]] = [("3-7", 3, 7), ("7-10", 7, 10), ("10-15
 LANGUAGES = ("lv", "ru", "en")
 
 
+class VisitPlace(models.TextChoices):
+    """Where a visit took place: at the centre, or taken out (a mobile lab, a travelling exhibition: seed 000's
+    "izbraukuma nodarbības", "ceļojošās izstādes") to a school or another address."""
+
+    CENTRE = "centre", _("at the centre")
+    OUTSIDE = "outside", _("outside the centre")
+
+
+class VisitorKind(models.TextChoices):
+    """Who came, counted by kind (each a count of the visit: its field of the same name)."""
+
+    LEARNERS = "learners", _("learners")
+    TEACHERS = "teachers", _("teachers")
+    PARENTS = "parents", _("parents")
+    SENIORS = "seniors", _("seniors")
+    OTHER_ADULTS = "other_adults", _("other adults")
+    CHILDREN_UNDER_SCHOOL_AGE = "children_under_school_age", _("children under school age")
+
+
 class ActivityKind(models.TextChoices):
     STUDY_VISIT = "study_visit", _("study visit")
     LAB_SESSION = "lab_session", _("lab session")

@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from eduboard.centre.choices import HOLDING, BookingStatus, VisitKind
+from eduboard.centre.choices import HOLDING, BookingStatus, VisitKind, VisitPlace
 from eduboard.centre.models import Activity, AgeBand, Booking, Module, PointEntry, Prize, Slot, Visit
 from eduboard.centre.reference import ensure_reference
 from eduboard.centre.services import cards_make
@@ -397,7 +397,41 @@ def load(institutions: dict[str, Institution]) -> None:
         date=date(2025, 10, 11),
         learners=34,
         teachers=0,
+        parents=21,  # seed 000: families with children, seniors and the public come too
+        seniors=6,
+        other_adults=5,
+        children_under_school_age=11,
         note="Atvērto durvju diena",
+    )
+    # Seed 000: "izbraukuma laboratorijas, IC mini ekspozīciju ceļošana pa skolām" with the centre's mobile equipment.
+    Visit.objects.create(
+        centre=centre,
+        kind=VisitKind.EVENT,
+        date=date(2025, 11, 5),
+        school_name="Krāslavas Varavīksnes vidusskola",
+        municipality="Krāslavas novads",
+        grade="5-6",
+        learners=46,
+        teachers=3,
+        place=VisitPlace.OUTSIDE,
+        place_name="Krāslavas Varavīksnes vidusskola",
+        equipment_taken="Mobilā laboratorija: 12 mikroskopi, digitālie sensori, LEGO robotikas komplekti",
+        module=modules["physics_robotics"],
+        note="Izbraukuma laboratorija",
+    )
+    Visit.objects.create(
+        centre=centre,
+        kind=VisitKind.EVENT,
+        date=date(2025, 12, 3),
+        municipality="Augšdaugavas novads",
+        learners=58,
+        teachers=4,
+        parents=9,
+        place=VisitPlace.OUTSIDE,
+        place_name="Naujenes pamatskola, Naujene",
+        equipment_taken="Ceļojošā mini ekspozīcija “Ekoloģija un resursi”: 6 interaktīvi stendi",
+        module=modules["ecology"],
+        note="Ceļojošā izstāde",
     )
     Visit.objects.create(
         centre=centre,

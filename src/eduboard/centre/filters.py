@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from eduboard.centre.choices import LANGUAGES, BookingStatus, VisitKind
+from eduboard.centre.choices import LANGUAGES, BookingStatus, VisitKind, VisitPlace
 from eduboard.centre.forms import DATE, LANGUAGE_NAMES
 from eduboard.centre.models import Activity, AgeBand, Booking, Module, Slot, Visit
 from eduboard.core.filters import IntegerFilter
@@ -86,6 +86,7 @@ class BookingFilter(django_filters.FilterSet):
 
 class VisitFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=gettext_lazy("Kind"), choices=VisitKind.choices)
+    place = django_filters.ChoiceFilter(label=gettext_lazy("Place"), choices=VisitPlace.choices)
     date_from = django_filters.DateFilter(
         label=gettext_lazy("From"),
         field_name="date",
@@ -101,7 +102,7 @@ class VisitFilter(django_filters.FilterSet):
 
     class Meta:
         model = Visit
-        fields = ["kind", "date_from", "date_to"]
+        fields = ["kind", "place", "date_from", "date_to"]
 
 
 class ActivityFilter(django_filters.FilterSet):

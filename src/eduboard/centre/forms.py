@@ -8,7 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.centre.choices import CONFIRM_GROUP_OVER, LANGUAGES
+from eduboard.centre.choices import CONFIRM_GROUP_OVER, LANGUAGES, VisitPlace
 from eduboard.centre.models import Activity, Slot, Visit
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
@@ -72,17 +72,38 @@ class VisitForm(ScopedFormMixin, VersionedModelForm):
             "grade",
             "learners",
             "teachers",
+            "parents",
+            "seniors",
+            "other_adults",
+            "children_under_school_age",
+            "place",
+            "place_name",
+            "equipment_taken",
             "module",
             "age_band",
             "led_by",
             "note",
         ]
-        widgets = {"date": DATE}
+        widgets = {"date": DATE, "equipment_taken": forms.Textarea(attrs={"rows": 2})}
+
+    #: Counted by kind since issue 44: a form sent without them (a page or a script of before) counts none of them.
+    OPTIONAL_COUNTS = ("parents", "seniors", "other_adults", "children_under_school_age")
 
     def __init__(self, *args: Any, centre_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         led_by = cast(forms.ModelMultipleChoiceField, self.fields["led_by"])
         led_by.queryset = StaffMember.objects.filter(employments__institution_id=centre_id).distinct()
+        for name in (*self.OPTIONAL_COUNTS, "place"):
+            self.fields[name].required = False
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in self.OPTIONAL_COUNTS:
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = 0
+        if not cleaned.get("place") and "place" not in self.errors:
+            cleaned["place"] = VisitPlace.CENTRE
+        return cleaned
 
 
 class PointsForm(forms.Form):

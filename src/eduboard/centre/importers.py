@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
-from eduboard.centre.choices import DURATION_MAX, DURATION_MIN, LANGUAGES, ActivityKind, VisitKind
+from eduboard.centre.choices import DURATION_MAX, DURATION_MIN, LANGUAGES, ActivityKind, VisitKind, VisitPlace
 from eduboard.centre.models import Activity, AgeBand, Module, Slot, Visit
 from eduboard.centre.rules import slot_places_problem
 from eduboard.centre.selectors import school_key
@@ -278,7 +278,11 @@ class VisitImporter(CentreImporter):
         "learners",
         "teachers",
         "age_band",
+        "place",
+        "adults",
     ]
+    #: Added later: a file without them imports as before, and a visit already there keeps what they set.
+    optional_columns: ClassVar[frozenset[str]] = frozenset({"place", "adults"})
     codes: ClassVar[dict[str, StrOrPromise]] = {
         "activity": gettext_lazy("the activity's code"),
         "date": "YYYY-MM-DD",
@@ -288,6 +292,8 @@ class VisitImporter(CentreImporter):
         "learners": gettext_lazy("learners who came"),
         "teachers": gettext_lazy("teachers who came"),
         "age_band": "3-7|7-10|10-15|15-19|19-25",
+        "place": gettext_lazy("centre|outside (outside: taken to the school named; empty: centre)"),
+        "adults": gettext_lazy("adults who came besides the teachers (other adults; empty: 0)"),
     }
     example: ClassVar[list[str]] = [
         "robotika-7-10",
@@ -298,6 +304,8 @@ class VisitImporter(CentreImporter):
         "22",
         "2",
         "10-15",
+        "centre",
+        "0",
     ]
 
     def prepare(self) -> None:
@@ -320,6 +328,12 @@ class VisitImporter(CentreImporter):
             "age_band_id": self.bands[band],
             "module_id": self.activity_modules.get(activity_id),
         }
+        if "place" in values:  # a visit taken out went to the school that came (a mobile lab, an exhibition)
+            place = parse_choice(values, "place", VisitPlace.values, default=VisitPlace.CENTRE)
+            fields["place"] = place
+            fields["place_name"] = school if place == VisitPlace.OUTSIDE else ""
+        if "adults" in values:
+            fields["other_adults"] = parse_int(values, "adults", required=False, minimum=0, maximum=10000) or 0
         return VisitRow(activity_id, day, school, tuple(fields.items()))
 
     def key(self, record: VisitRow) -> Hashable:

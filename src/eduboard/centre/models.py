@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -23,7 +24,9 @@ from eduboard.centre.choices import (
     ActivityKind,
     BookingStatus,
     VisitKind,
+    VisitPlace,
 )
+from eduboard.centre.rules import visit_place_problem
 from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.core.translated import TranslatedText, text_in
@@ -287,6 +290,26 @@ class Visit(TimeStampedModel):
     grade = models.CharField(_("grades"), max_length=20, blank=True)
     learners = models.PositiveIntegerField(_("learners"), default=0)
     teachers = models.PositiveIntegerField(_("teachers"), default=0)
+    parents = models.PositiveIntegerField(_("parents"), default=0)
+    seniors = models.PositiveIntegerField(_("seniors"), default=0)
+    other_adults = models.PositiveIntegerField(_("other adults"), default=0)
+    children_under_school_age = models.PositiveIntegerField(_("children under school age"), default=0)
+    place = models.CharField(
+        _("place"),
+        max_length=8,
+        choices=VisitPlace.choices,
+        default=VisitPlace.CENTRE,
+        help_text=_("At the centre, or outside it: a mobile lab or a travelling exhibition taken to a school."),
+    )
+    place_name = models.CharField(
+        _("where outside"),
+        max_length=200,
+        blank=True,
+        help_text=_("The school or the address the visit was taken to (an outside visit only)."),
+    )
+    equipment_taken = models.TextField(
+        _("equipment taken"), blank=True, help_text=_("The module's equipment that went with an outside visit.")
+    )
     module = models.ForeignKey(
         Module, verbose_name=_("module"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -303,9 +326,22 @@ class Visit(TimeStampedModel):
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
         ordering = ["-date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(place=VisitPlace.CENTRE, place_name="") | (Q(place=VisitPlace.OUTSIDE) & ~Q(place_name="")),
+                name="innovation_visit_place_named",
+                violation_error_message=_("An outside visit names its place; a visit at the centre names none."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.school_name or self.get_kind_display()}"
+
+    def clean(self) -> None:
+        super().clean()
+        problem = visit_place_problem(place=self.place, place_name=self.place_name)
+        if problem is not None:
+            raise ValidationError({"place_name": problem})
 
 
 class Card(TimeStampedModel):

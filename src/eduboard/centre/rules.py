@@ -16,10 +16,11 @@ from random import Random
 from typing import TYPE_CHECKING
 
 from django.db.models import F, Q
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduboard.centre.choices import CANCEL_HOURS, SCHOOL_TERM_SHARE_PERCENT, BookingStatus
+from eduboard.centre.choices import CANCEL_HOURS, SCHOOL_TERM_SHARE_PERCENT, BookingStatus, VisitorKind, VisitPlace
 
 if TYPE_CHECKING:
     from eduboard.centre.models import Activity, Booking, Card, Slot
@@ -141,3 +142,30 @@ def card_code_matches(card: Card | None, code: str) -> bool:
         return False
     same = hmac.compare_digest(base64.b64encode(digest).decode(), expected)
     return same and card is not None and bool(card.code_hash)
+
+
+#: The kinds of visitor a visit counts (`choices.VisitorKind`), each a count field of the visit of the same name.
+VISITOR_KINDS: tuple[str, ...] = tuple(VisitorKind.values)
+
+
+def visitors_of(counts: dict[str, int]) -> int:
+    """A visit's visitors: every kind counted (`VISITOR_KINDS`), learners and teachers as families and seniors."""
+    return sum(counts.get(kind) or 0 for kind in VISITOR_KINDS)
+
+
+def visitors_expression() -> F | CombinedExpression:
+    """`visitors_of` as a database expression over a visit's fields, for sums in the selectors."""
+    total: F | CombinedExpression = F(VISITOR_KINDS[0])
+    for kind in VISITOR_KINDS[1:]:
+        total = total + F(kind)
+    return total
+
+
+def visit_place_problem(*, place: str, place_name: str) -> str | None:
+    """An outside visit names the school or address it was taken to; a visit at the centre names none. The message,
+    or None when the place is whole."""
+    if place == VisitPlace.OUTSIDE and not place_name.strip():
+        return _("Name the school or the address the visit was taken to.")
+    if place == VisitPlace.CENTRE and place_name.strip():
+        return _("A visit at the centre has no outside place: choose “outside the centre”, or leave this empty.")
+    return None

@@ -6,11 +6,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
-from eduboard.centre.choices import HOLDING, BookingStatus
+from eduboard.centre.choices import HOLDING, BookingStatus, VisitPlace
 from eduboard.centre.models import AgeBand, Booking, Card, Module, PointEntry, Slot, Visit
-from eduboard.centre.rules import slot_fits_condition, slot_not_begun_condition, term_of
+from eduboard.centre.rules import (
+    VISITOR_KINDS,
+    slot_fits_condition,
+    slot_not_begun_condition,
+    term_of,
+    visitors_expression,
+    visitors_of,
+)
 from eduboard.core.numbers import percent
 from eduboard.core.scope import Viewer
 from eduboard.registry.choices import InstitutionType
@@ -24,22 +31,29 @@ def school_key(name: str) -> str:
 
 def innovation_figures(*, date_from: date, date_to: date, visible_to: Viewer) -> dict[str, Any]:
     """- `visits`: visits (booked, walk-in and events) on days from `date_from` to `date_to`;
-    - `visitors`: their learners + teachers; `visitors_by_age_band` {band: visitors} (every band, 0 where none);
+    - `visitors`: their visitors of every kind (`rules.visitors_of`); `visitors_by_kind` {kind: visitors} (every
+      kind of `choices.VisitorKind`); `visitors_by_age_band` {band: visitors} (every band, 0 where none);
+    - `outreach_visits`: the visits taken outside the centre (to a school or another address);
     - `visits_by_module` {module code: visits}; `visits_by_municipality` {municipality: visits} (those named);
     - `schools_reached`: distinct schools among the visits (by name, case and spacing aside);
     - `bookings_by_status` {status: bookings of slots in the period} (every status);
     - `occupancy_percent`: places booked ÷ places offered in the period's slots, 2 decimals (None: no slots);
     - `points_total`: points recorded on cards in the period."""
     visits = Visit.objects.visible_to(visible_to).filter(date__gte=date_from, date__lte=date_to).order_by()
-    totals = visits.aggregate(n=Count("pk"), learners=Sum("learners"), teachers=Sum("teachers"))
+    totals = visits.aggregate(
+        n=Count("pk"),
+        outside=Count("pk", filter=Q(place=VisitPlace.OUTSIDE)),
+        **{kind: Sum(kind) for kind in VISITOR_KINDS},
+    )
+    by_kind = {kind: totals[kind] or 0 for kind in VISITOR_KINDS}
     by_band = dict.fromkeys(AgeBand.objects.values_list("code", flat=True), 0)
-    for code, learners, teachers in (
+    for code, visitors in (
         visits.filter(age_band__isnull=False)
         .values_list("age_band__code")
-        .annotate(learners=Sum("learners"), teachers=Sum("teachers"))
-        .values_list("age_band__code", "learners", "teachers")
+        .annotate(visitors=Sum(visitors_expression()))
+        .values_list("age_band__code", "visitors")
     ):
-        by_band[code] = (learners or 0) + (teachers or 0)
+        by_band[code] = visitors or 0
     by_module = dict.fromkeys(Module.objects.values_list("code", flat=True), 0)
     for code, n in (
         visits.filter(module__isnull=False)
@@ -80,8 +94,10 @@ def innovation_figures(*, date_from: date, date_to: date, visible_to: Viewer) ->
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "visits": totals["n"] or 0,
-        "visitors": (totals["learners"] or 0) + (totals["teachers"] or 0),
+        "visitors": visitors_of(by_kind),
         "visitors_by_age_band": by_band,
+        "visitors_by_kind": by_kind,
+        "outreach_visits": totals["outside"],
         "visits_by_module": by_module,
         "visits_by_municipality": by_municipality,
         "schools_reached": len(schools),

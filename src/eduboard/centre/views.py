@@ -28,6 +28,7 @@ from eduboard.centre.choices import BookingStatus, VisitKind
 from eduboard.centre.filters import ActivityFilter, BookingFilter, VisitFilter
 from eduboard.centre.forms import ActivityForm, CardsForm, PointsForm, SlotForm, VisitForm
 from eduboard.centre.models import Activity, Booking, Card, Slot, Visit
+from eduboard.centre.rules import visitors_expression
 from eduboard.centre.selectors import card_total, leaderboards, user_centre
 from eduboard.core.exports import Column
 from eduboard.core.ical import CalendarEvent, calendar
@@ -194,11 +195,18 @@ class VisitListView(PermissionRequiredMixin, ScopedListView):
         Column(gettext_lazy("Grades"), lambda v: v.grade),
         Column(gettext_lazy("Learners"), lambda v: v.learners),
         Column(gettext_lazy("Teachers"), lambda v: v.teachers),
+        Column(gettext_lazy("Parents"), lambda v: v.parents),
+        Column(gettext_lazy("Seniors"), lambda v: v.seniors),
+        Column(gettext_lazy("Other adults"), lambda v: v.other_adults),
+        Column(gettext_lazy("Children under school age"), lambda v: v.children_under_school_age),
+        Column(gettext_lazy("Visitors in all"), lambda v: v.visitors),
+        Column(gettext_lazy("Place"), lambda v: v.place),
+        Column(gettext_lazy("Where outside"), lambda v: v.place_name),
         Column(gettext_lazy("Module"), lambda v: v.module.code if v.module else ""),
         Column(gettext_lazy("Age band"), lambda v: v.age_band.code if v.age_band else ""),
     ]
 
-    queryset = Visit.objects.select_related("activity", "module", "age_band")
+    queryset = Visit.objects.select_related("activity", "module", "age_band").annotate(visitors=visitors_expression())
 
 
 @permission_required("innovation.add_visit", raise_exception=True)

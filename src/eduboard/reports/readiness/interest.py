@@ -132,7 +132,9 @@ def posts_and_materials_blocks(ctx: BuildContext) -> list[Block]:
 
 def innovation_blocks(ctx: BuildContext) -> list[Block]:
     """The innovation centre's school year (the one the report's date falls in, up to that date): visits, visitors,
-    schools reached, occupancy, points, and visits by module and visitors by age band (issue 20)."""
+    visits taken outside, schools reached, occupancy, points, and visits by module and visitors by kind and by age
+    band (issues 20 and 44)."""
+    from eduboard.centre.choices import VisitorKind
     from eduboard.centre.models import AgeBand, Module, Visit
     from eduboard.centre.selectors import innovation_figures
     from eduboard.core.schoolyears import parse_school_year_code, school_year_code_for
@@ -152,7 +154,10 @@ def innovation_blocks(ctx: BuildContext) -> list[Block]:
         ),
         figures(
             figure("interest.centre.visits", T(_("Visits")), found["visits"]),
-            figure("interest.centre.visitors", T(_("Visitors (learners and teachers)")), found["visitors"]),
+            figure("interest.centre.visitors", T(_("Visitors of every kind")), found["visitors"]),
+            figure(
+                "interest.centre.outreach_visits", T(_("Visits taken outside the centre")), found["outreach_visits"]
+            ),
             figure("interest.centre.schools_reached", T(_("Schools reached")), found["schools_reached"]),
             figure(
                 "interest.centre.occupancy_percent",
@@ -168,6 +173,12 @@ def innovation_blocks(ctx: BuildContext) -> list[Block]:
             [T(_("Module")), T(_("Visits"))],
             [[modules.get(code, code), n] for code, n in found["visits_by_module"].items()],
             chart=[1],
+        ),
+        table(
+            "interest.centre.by_visitor_kind",
+            T(_("Visitors by kind")),
+            [T(_("Visitors")), T(_("Number"))],
+            [[T(VisitorKind(kind).label), n] for kind, n in found["visitors_by_kind"].items()],
         ),
         table(
             "interest.centre.by_age_band",
