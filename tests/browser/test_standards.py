@@ -45,7 +45,7 @@ PUBLIC_PAGES = ["/accounts/login/", "/accounts/password/reset/", "/vacancies/", 
 # all): a link's kind is its path with the numbers taken out. Not pages of ours: the back office (Django's admin),
 # the API and its documentation (Swagger UI); not pages at all: files and feeds.
 NOT_A_PAGE = re.compile(
-    r"^/(backoffice|api|static|media|i18n)/|\.(csv|xlsx|pdf|docx|atom|json|ics)$|/file/|/download/$|/template\."
+    r"^/(backoffice|api|static|media|i18n)/|\.(csv|xlsx|pdf|docx|atom|json|jsonld|ics)$|/file/|/download/$|/template\."
 )
 # Forms whose validation errors are shown: submitted empty (the browser's own checks switched off).
 FORMS_WITH_ERRORS = ["/quality/observations/new/", "/registry/queue/new/", "/people/vacancies/new/"]
