@@ -224,7 +224,9 @@ def test_exam_results_where_fewer_than_5_sat_are_withheld_with_a_complement_in_t
     rows = {row["registration_number"]: row for row in exam_results_dataset(as_of=AS_OF, visible_to=WHOLE_CITY).rows}
     assert {row["year"] for row in rows.values()} == {2024}
     assert rows["9000000101"]["candidates"] is None and rows["9000000101"]["mean_percent"] is None
-    assert rows["9000000102"]["suppressed"] is True  # the smaller partner, so the city's total keeps A's 4 hidden
+    # the smaller partner's count is withheld, so the city's total keeps A's 4 hidden; its result (20 sat) is published
+    assert rows["9000000102"]["suppressed"] is True and rows["9000000102"]["candidates"] is None
+    assert rows["9000000102"]["mean_percent"] == Decimal("60.25")
     assert (rows["9000000103"]["candidates"], rows["9000000103"]["mean_percent"]) == (40, Decimal("55.00"))
     assert rows["9000000103"]["subject"] == "Matemātika"
 

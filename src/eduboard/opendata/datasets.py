@@ -23,7 +23,7 @@ from eduboard.core.scope import WHOLE_CITY, Viewer
 from eduboard.finance.choices import CostKind
 from eduboard.finance.selectors import cost_per_learner_by_institution
 from eduboard.opendata.choices import DatasetCode
-from eduboard.opendata.suppression import suppress
+from eduboard.opendata.suppression import is_small, suppress
 from eduboard.people.selectors import staff_fte_by_institution
 from eduboard.quality.selectors import exam_result_list, exam_years
 from eduboard.registry.boards import Board
@@ -328,8 +328,9 @@ def cost_per_learner_dataset(*, as_of: date, visible_to: Viewer) -> Dataset:
 
 def exam_results_dataset(*, as_of: date, visible_to: Viewer) -> Dataset:
     """The latest year's exam results by institution and sitting (`quality.selectors.exam_result_list`): candidates,
-    the institution's mean and the nation's. Where fewer than 5 sat, the candidates and the mean are withheld, with
-    complements over each sitting's city total."""
+    the institution's mean and the nation's. Where fewer than 5 sat, the candidates and the mean are withheld; the
+    complement over each sitting's city total withholds another institution's candidates only (its result, of 5 or
+    more, is published)."""
     years = [year for year in exam_years(visible_to=visible_to) if year <= as_of.year]
     year = years[0] if years else as_of.year
     results = (
@@ -360,8 +361,10 @@ def exam_results_dataset(*, as_of: date, visible_to: Viewer) -> Dataset:
         sitting_of[result.pk] = result.sitting_id
     hidden = suppress(cells, groupings=[lambda pk: sitting_of[pk]]).cells
     for row, pk in zip(rows, cells, strict=True):
-        if pk in hidden:
+        if is_small(cells[pk]):  # fewer than 5 sat: their result is not published
             _withheld(row, ["candidates", "mean_percent"])
+        elif pk in hidden:  # the complement: its count only, so the sitting's total keeps the small one hidden
+            _withheld(row, ["candidates"])
     columns = (
         "registration_number",
         "institution",
