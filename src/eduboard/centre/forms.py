@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.centre.choices import CONFIRM_GROUP_OVER, LANGUAGES, VisitPlace
 from eduboard.centre.models import Activity, Slot, Visit
+from eduboard.centre.rules import VISITOR_KINDS
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
 from eduboard.people.models import StaffMember
@@ -87,7 +88,7 @@ class VisitForm(ScopedFormMixin, VersionedModelForm):
         widgets = {"date": DATE, "equipment_taken": forms.Textarea(attrs={"rows": 2})}
 
     #: Counted by kind since issue 44: a form sent without them (a page or a script of before) counts none of them.
-    OPTIONAL_COUNTS = ("parents", "seniors", "other_adults", "children_under_school_age")
+    OPTIONAL_COUNTS = tuple(kind for kind in VISITOR_KINDS if kind not in ("learners", "teachers"))
 
     def __init__(self, *args: Any, centre_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
