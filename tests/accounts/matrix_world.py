@@ -493,6 +493,36 @@ def build_world() -> World:
             for where, activity in zip((a, b), activities, strict=True)
         )
     )  # fmt: skip
+    # the centre's programme and the kits it lends to groups (issue 44)
+    from eduboard.assets.models import Asset, AssetKind
+    from eduboard.centre.models import CentrePartner, Fair, KitLoan, ProgrammeEvent, StudentCompany
+
+    pairs["studentcompany"] = Pair(*(
+        StudentCompany.objects.create(centre=where, name=f"SMU {tag[where]}", school_name=f"Skola {tag[where]}",
+                                      members=3, founded_on=date(2025, 9, 1))
+        for where in (a, b)
+    ))  # fmt: skip
+    pairs["fair"] = Pair(*(
+        Fair.objects.create(centre=where, title=f"Tirgus {tag[where]}", date=date(2025, 12, 12)) for where in (a, b)
+    ))  # fmt: skip
+    pairs["programmeevent"] = Pair(*(
+        ProgrammeEvent.objects.create(centre=where, kind="camp", title=f"Nometne {tag[where]}",
+                                      starts_on=date(2026, 1, 5), ends_on=date(2026, 1, 9), learners=10)
+        for where in (a, b)
+    ))  # fmt: skip
+    pairs["centrepartner"] = Pair(*(
+        CentrePartner.objects.create(centre=where, name=f"Partneris {tag[where]}", country="NO",
+                                     kind="science_centre", cooperation="Darbnīcas")
+        for where in (a, b)
+    ))  # fmt: skip
+    tablet = AssetKind.objects.get(code="tablet")
+    pairs["kitloan"] = Pair(*(
+        KitLoan.objects.create(
+            centre=where, group=f"Grupa {tag[where]}", lent_on=date(2025, 11, 5),
+            asset=Asset.objects.create(inventory_number=f"IC-{number}", kind=tablet, institution=where),
+        )
+        for number, where in ((1, a), (2, b))
+    ))  # fmt: skip
     from eduboard.competitions.models import Competition, Discipline, Team
     from eduboard.events.models import Event
 

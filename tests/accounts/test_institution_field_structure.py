@@ -28,11 +28,13 @@ PUBLIC_INSTITUTION_FIELDS: dict[str, str] = {
     "eduboard.registry.forms.QueueRegisterForm.second_choice": "any preschool of the city as a second choice",
     "eduboard.surveys.forms.ResultsFilterForm.institution": "results of any institution the viewer reads, or none",
     "eduboard.courses.forms.RegistrationForm.school": "a participant's school, from the public register",
+    "eduboard.centre.programme_forms.StudentCompanyForm.school": "a student company's school, from the public register",
 }
 # Arguments some forms' constructors need besides the viewer (a new one fails below until it is named here).
 CONSTRUCTOR_ARGUMENTS: dict[str, Any] = {
     "institutions": lambda: Institution.objects.all(),
     "audiences": lambda: [],
+    "centre_id": lambda: Institution.objects.order_by("pk").values_list("pk", flat=True).first(),
 }
 
 

@@ -159,6 +159,12 @@ LIST_PAGES: dict[str, ListPage] = {
     "innovation:booking_list": ListPage("booking", "innovation.view_booking", lambda b: b.school_name, CSV),
     "innovation:visit_list": ListPage("visit", "innovation.view_visit", lambda v: v.school_name, CSV),
     "innovation:activity_list": ListPage("activity", "innovation.view_activity", lambda a: a.code, CSV),
+    "innovation:company_list": ListPage("studentcompany", "innovation.view_studentcompany", lambda c: c.name, CSV),
+    "innovation:fair_list": ListPage("fair", "innovation.view_fair", lambda f: f.title, CSV),
+    "innovation:programme_event_list": ListPage(
+        "programmeevent", "innovation.view_programmeevent", lambda e: e.title, CSV
+    ),
+    "innovation:partner_list": ListPage("centrepartner", "innovation.view_centrepartner", lambda p: p.name, CSV),
     "competitions:competition_list": ListPage(
         "competition", "competitions.view_competition", lambda c: c.title_lv, CSV, export_marker=lambda c: c.code
     ),
@@ -317,6 +323,12 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "finance:cost_create": "a form for a new row",
     "innovation:activity_add": "a form for a new row",
     "innovation:visit_add": "a form for a new row",
+    "innovation:company_add": "a form for a new row",
+    "innovation:fair_add": "a form for a new row",
+    "innovation:programme_event_add": "a form for a new row",
+    "innovation:partner_add": "a form for a new row",
+    "innovation:equipment": "the rooms, devices and group loans of the viewer's own centre "
+    "(centre.selectors.user_centre), read through scoped_rows (tests/centre/test_rooms_and_equipment.py)",
     "innovation:points": "a form recording points on a card typed or scanned in; it shows no rows",
     "competitions:competition_add": "a form for a new row",
     "courses:course_add": "a form for a new row",

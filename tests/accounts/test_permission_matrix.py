@@ -199,6 +199,11 @@ OBJECT_PAGES: dict[str, Page] = {
     "projects:deadline_edit": Page("deadline", "projects.change_deadline"),
     "innovation:booking_detail": Page("booking", "innovation.view_booking"),
     "innovation:activity_edit": Page("activity", "innovation.view_activity"),
+    "innovation:company_edit": Page("studentcompany", "innovation.view_studentcompany"),
+    "innovation:fair_edit": Page("fair", "innovation.view_fair"),
+    "innovation:programme_event_edit": Page("programmeevent", "innovation.view_programmeevent"),
+    "innovation:partner_edit": Page("centrepartner", "innovation.view_centrepartner"),
+    "innovation:kit_return": Page("kitloan", "innovation.change_kitloan", "POST", ok=REDIRECT),
     # the calendar is read by everyone signed in (month view); an event is edited by its organiser's roles
     "events_edit": Page("event", "events.add_event"),
     "innovation:booking_status": Page("booking", "innovation.change_booking", "POST", ok=REDIRECT),

@@ -11,6 +11,7 @@ from typing import Any
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -105,6 +106,27 @@ def asset_status_set(*, asset_id: int, status: str, on: date, viewer: Viewer, ve
     Asset.objects.filter(pk=asset.pk).update(version=asset.version + 1)
     asset.version += 1
     return asset
+
+
+@atomic_write
+def assets_lent_to_group(*, asset_ids: list[int], on: date, viewer: Viewer, group: str, lent: bool) -> list[Asset]:
+    """Mark devices lent to a group no register names one by one (the innovation centre's visiting groups), or back
+    in stock when the group returns them; the change enters each asset's history with the group named. Only a
+    device in stock and on no open loan is lent."""
+    assets = list(Asset.objects.select_for_update().filter(pk__in=asset_ids).order_by("pk"))
+    if lent:
+        on_loan = set(
+            Loan.objects.filter(asset__in=assets, returned_on__isnull=True).values_list("asset_id", flat=True)
+        )
+        busy = [asset for asset in assets if asset.status != AssetStatus.IN_STOCK or asset.pk in on_loan]
+        if busy:
+            raise ValidationError(
+                _("Not in stock: %(assets)s.") % {"assets": ", ".join(asset.inventory_number for asset in busy)},
+                code="not_in_stock",
+            )
+    _set_status(assets, AssetStatus.LENT if lent else AssetStatus.IN_STOCK, on, viewer, group[:255])
+    Asset.objects.filter(pk__in=[asset.pk for asset in assets]).update(version=F("version") + 1)
+    return assets
 
 
 # --- loans

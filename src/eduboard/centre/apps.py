@@ -23,9 +23,14 @@ class CentreConfig(AppConfig):
             AgeBand,
             Booking,
             Card,
+            CentrePartner,
+            Fair,
+            KitLoan,
             Module,
             Prize,
+            ProgrammeEvent,
             Slot,
+            StudentCompany,
             Visit,
             WaitingListEntry,
         )
@@ -36,6 +41,11 @@ class CentreConfig(AppConfig):
             auditlog.register(model)
         auditlog.register(Activity, m2m_fields={"age_bands"})
         auditlog.register(Visit, m2m_fields={"led_by"})
+        auditlog.register(StudentCompany)
+        auditlog.register(KitLoan)
+        auditlog.register(Fair, m2m_fields={"companies"})
+        auditlog.register(ProgrammeEvent, m2m_fields={"partners"})
+        auditlog.register(CentrePartner, m2m_fields={"projects"})
         register_importers("innovation", IMPORTERS)
         register_importers(
             "reference",

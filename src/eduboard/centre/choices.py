@@ -87,3 +87,26 @@ class VisitKind(models.TextChoices):
 
 DURATION_MIN, DURATION_MAX = 30, 240  # minutes
 CANCEL_HOURS = 48  # a teacher cancels up to 48 hours before the slot begins
+
+
+class ProgrammeKind(models.TextChoices):
+    """The centre's own events beyond its catalogue (seed 000, 2.4: "Konkursi un nometnes", "Konferences",
+    hackathons with its partners), each counted with its participants by kind."""
+
+    CAMP = "camp", _("camp")
+    HACKATHON = "hackathon", _("hackathon")
+    CONFERENCE = "conference", _("conference")
+    SEMINAR = "seminar", _("seminar")
+
+
+class PartnerKind(models.TextChoices):
+    """What kind of organisation a partner of the centre is (seed 000, 2.6)."""
+
+    SCIENCE_CENTRE = "science_centre", _("science centre")
+    INNOVATION_CENTRE = "innovation_centre", _("innovation centre")
+    UNIVERSITY = "university", _("university or college")
+    SCHOOL = "school", _("school")
+    COMPANY = "company", _("company")
+    PUBLIC_BODY = "public_body", _("public body")
+    NGO = "ngo", _("non-governmental organisation")
+    OTHER = "other", _("other")

@@ -9,13 +9,31 @@ from __future__ import annotations
 import random
 import secrets
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
+from eduboard.assets.choices import AssetStatus
+from eduboard.assets.models import Asset, AssetKind, Room
 from eduboard.centre.choices import HOLDING, BookingStatus, VisitKind, VisitPlace
-from eduboard.centre.models import Activity, AgeBand, Booking, Module, PointEntry, Prize, Slot, Visit
+from eduboard.centre.models import (
+    Activity,
+    AgeBand,
+    Booking,
+    CentrePartner,
+    Fair,
+    KitLoan,
+    Module,
+    PointEntry,
+    Prize,
+    ProgrammeEvent,
+    Slot,
+    StudentCompany,
+    Visit,
+)
 from eduboard.centre.reference import ensure_reference
 from eduboard.centre.services import cards_make
+from eduboard.projects.models import Project, ProjectProgramme
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -281,6 +299,7 @@ def load(institutions: dict[str, Institution]) -> None:
         )
         activity.age_bands.set([bands[code] for code in ages.split(";")])
         activities.append(activity)
+    spaces = equipment(centre)
     city = [  # the city's schools working in the term (a school closed before it books nothing)
         i
         for i in institutions.values()
@@ -300,6 +319,7 @@ def load(institutions: dict[str, Institution]) -> None:
                         start=start,
                         end=time(end_minutes // 60, end_minutes % 60),
                         room="Zinātnes zāle" if n % 2 else "Laboratorija",
+                        space=spaces["Zinātnes zāle" if n % 2 else "Laboratorija"],
                         places=activity.places,
                     )
                 )
@@ -318,6 +338,7 @@ def load(institutions: dict[str, Institution]) -> None:
                     start=time(10),
                     end=time(end_minutes // 60, end_minutes % 60),
                     room="Zinātnes zāle",
+                    space=spaces["Zinātnes zāle"],
                     places=activity.places,
                 )
             )
@@ -467,3 +488,121 @@ def load(institutions: dict[str, Institution]) -> None:
         for n, card in enumerate(cards)
         for k in range(1 + n % 8)
     )
+    programme(centre, city)
+
+
+# Seed 000, 2.6–2.7: the centre's partners (named there) and what each does with it.
+PARTNERS = [
+    ("Tronheimas zinātnes centrs", "NO", "science_centre", date(2020, 9, 1),
+     "Pieredzes un metožu apmaiņa; ekspertīze tematisko darbnīcu un eksponātu izstrādē; hakatonu un biznesa ideju "
+     "pasākumu organizēšana."),
+    ("Daugavpils Universitāte", "LV", "university", date(2020, 9, 1),
+     "Skolotāju apmācības programmas, STEM mācību tehnoloģijas un tematiski eksponāti; studenti vada nodarbības "
+     "IC laboratorijās."),
+    ("Latgales plānošanas reģiona Latgales uzņēmējdarbības centrs", "LV", "public_body", date(2021, 1, 1),
+     "Skolēnu mācību uzņēmumu gadatirgi un apmācības uzņēmējdarbībā."),
+    ("Daugavpils pilsētas Attīstības departaments", "LV", "public_body", date(2021, 1, 1),
+     "Skolēnu mācību uzņēmumu gadatirgi."),
+]  # fmt: skip
+# Student companies (SMU) of the city's secondary schools: demonstration data (seed 000 plans them, names none).
+COMPANIES = [
+    ("SMU “Koka rotaļas”", 5, "Koka rotaļlietas un galda spēles", date(2024, 10, 1)),
+    ("SMU “Zaļā svece”", 4, "Sojas vaska sveces", date(2025, 9, 15)),
+    ("SMU “RoboKits”", 6, "Robotikas komplekti iesācējiem", date(2025, 9, 22)),
+    ("SMU “Latgales garša”", 3, "Zāļu tējas un medus", date(2023, 10, 1)),
+]
+
+
+def programme(centre: Institution, city: list[Institution]) -> None:
+    """Seed 000's programme for the centre's year (2025/26 here): its partners and a project with Trondheim's
+    science centre (demonstration data: the seed names the partner, not the project's number), student companies
+    and their autumn fair, a regional conference and a seminar for teachers, a hackathon and a winter camp."""
+    partners = [
+        CentrePartner.objects.create(centre=centre, name=name, country=country, kind=kind, since=since,
+                                     cooperation=cooperation)
+        for name, country, kind, since, cooperation in PARTNERS
+    ]  # fmt: skip
+    project = Project.objects.create(
+        reference="DEMO-IC-NORDPLUS-2025",
+        programme=ProjectProgramme.objects.get(code="nordplus"),
+        title="Zinātnes centru pieredze STEM izglītībā (demo)",
+        title_en="Science centres' experience in STEM education (demo)",
+        role="partner",
+        coordinator="Tronheimas zinātnes centrs",
+        coordinator_country="NO",
+        start_date=date(2025, 8, 1),
+        end_date=date(2026, 7, 31),
+        status="running",
+        grant=Decimal("0.00"),  # demonstration data: no amount
+        city_share=Decimal("0.00"),
+    )
+    project.institutions.set([centre])
+    partners[0].projects.set([project])
+    secondary = [i for i in city if i.type in (InstitutionType.SECONDARY_SCHOOL, InstitutionType.GYMNASIUM)] or city
+    companies = [
+        StudentCompany.objects.create(
+            centre=centre, name=name, school=school, school_name=school.name if school else "Līvānu 1. vidusskola",
+            members=members, products=products, founded_on=founded,
+            closed_on=date(2025, 6, 30) if founded.year == 2023 else None,
+        )
+        for (name, members, products, founded), school in zip(
+            COMPANIES, [*secondary[:3], None], strict=True
+        )
+    ]  # fmt: skip
+    fair = Fair.objects.create(
+        centre=centre, title="SMU Ziemassvētku gadatirgus", date=date(2025, 12, 12), place="Inovāciju centrs",
+        visitors=260,
+    )  # fmt: skip
+    fair.companies.set(companies[:3])
+    events = [
+        ("conference", "Reģionālā STEM un uzņēmējdarbības konference", date(2025, 10, 23), date(2025, 10, 23),
+         {"teachers": 86, "other_adults": 14}, partners[:2]),
+        ("seminar", "Pieredzes apmaiņas seminārs skolotājiem: STEM darbnīcas", date(2025, 11, 19),
+         date(2025, 11, 19), {"teachers": 32}, partners[1:2]),
+        ("hackathon", "Jauniešu biznesa ideju hakatons", date(2025, 11, 28), date(2025, 11, 29),
+         {"learners": 48, "teachers": 6, "other_adults": 5}, partners[:1]),
+        ("camp", "Ziemas STEM nometne", date(2026, 1, 5), date(2026, 1, 9), {"learners": 30, "teachers": 4}, []),
+    ]  # fmt: skip
+    for kind, title, first, last, counts, taking_part in events:
+        event = ProgrammeEvent.objects.create(
+            centre=centre, kind=kind, title=title, starts_on=first, ends_on=last, **counts
+        )
+        event.partners.set(taking_part)
+
+
+# Seed 000, 2.2: the centre's spaces (the coworking space, the makerlab, the interactive digital classroom, the
+# scientists' lab and the hall of exhibits) and equipment (tablets for visitors, construction kits, microscopes).
+SPACES = [
+    ("Zinātnes zāle", "hall", 60, 0),
+    ("Laboratorija", "laboratory", 24, 0),
+    ("Koprades telpa", "other", 30, 0),
+    ("Koprades laboratorija (makerlab)", "workshop", 20, 4),
+    ("Interaktīvā digitālā klase", "computer_room", 28, 28),
+]
+EQUIPMENT = [("tablet", "IC-PL", 24, "Planšetdators"), ("robotics_kit", "IC-RK", 12, "LEGO Education SPIKE Prime"),
+             ("microscope", "IC-MK", 12, "Digitālais mikroskops")]  # fmt: skip
+
+
+def equipment(centre: Institution) -> dict[str, Room]:
+    """The centre's rooms and devices in the assets area (demonstration counts and models), and one set of tablets
+    that went out with a visiting group and came back."""
+    rooms = {
+        name: Room.objects.create(institution=centre, name=name, kind=kind, places=places, computers=computers)
+        for name, kind, places, computers in SPACES
+    }
+    kinds = {kind.code: kind for kind in AssetKind.objects.filter(code__in=[code for code, *_rest in EQUIPMENT])}
+    devices = [
+        Asset.objects.create(
+            inventory_number=f"{prefix}-{n:02d}", kind=kinds[code], model=model, institution=centre,
+            acquired_on=date(2025, 8, 20), status=AssetStatus.IN_STOCK, status_since=date(2025, 8, 20),
+        )
+        for code, prefix, count, model in EQUIPMENT
+        if code in kinds
+        for n in range(1, count + 1)
+    ]  # fmt: skip
+    KitLoan.objects.bulk_create(
+        KitLoan(centre=centre, asset=device, group="Krāslavas Varavīksnes vidusskola, 5.–6. klase",
+                lent_on=date(2025, 11, 5), returned_on=date(2025, 11, 5))
+        for device in devices[:12]
+    )  # fmt: skip
+    return rooms

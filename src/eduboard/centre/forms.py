@@ -3,13 +3,16 @@ cards and points (the catalogue's filters are in `filters.py`)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.centre.choices import CONFIRM_GROUP_OVER, LANGUAGES, VisitPlace
-from eduboard.centre.models import Activity, Slot, Visit
+from eduboard.assets.choices import AssetStatus
+from eduboard.assets.models import Asset, Room
+from eduboard.centre.choices import CONFIRM_GROUP_OVER, HOLDING, LANGUAGES, VisitPlace
+from eduboard.centre.models import Activity, Booking, Slot, Visit
 from eduboard.centre.rules import VISITOR_KINDS
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
@@ -211,9 +214,50 @@ class ActivityForm(ScopedFormMixin, VersionedModelForm):
 class SlotForm(ScopedFormMixin, VersionedModelForm):
     class Meta:
         model = Slot
-        fields = ["date", "start", "end", "room", "places"]
+        fields = ["date", "start", "end", "space", "room", "places"]
         widgets = {
             "date": DATE,
             "start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
+
+    def __init__(self, *args: Any, centre_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        space = cast(forms.ModelChoiceField, self.fields["space"])
+        space.queryset = (
+            Room.objects.filter(institution_id=centre_id).order_by("name") if centre_id else Room.objects.none()
+        )
+        self.fields["room"].help_text = _("Another place, in words (when no room of the centre is chosen).")
+
+
+class KitLendForm(ScopedFormMixin, forms.Form):
+    """Lend the centre's kits and tablets to a visiting group: a booking's group, or one named."""
+
+    assets = forms.ModelMultipleChoiceField(
+        label=_("Kits and devices"), queryset=Asset.objects.none(), widget=forms.CheckboxSelectMultiple
+    )
+    booking = forms.ModelChoiceField(label=_("Booked group"), queryset=Booking.objects.none(), required=False)
+    group = forms.CharField(
+        label=_("Or the group in words"), max_length=200, required=False, validators=[validate_no_control_characters],
+        help_text=_("The school and class, or who took them (empty: the booking's school and grade)."),
+    )  # fmt: skip
+    lent_on = forms.DateField(label=_("Lent on"), widget=DATE)
+
+    def __init__(self, *args: Any, centre_id: int, near: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assets = cast(forms.ModelMultipleChoiceField, self.fields["assets"])
+        assets.queryset = (
+            Asset.objects.filter(institution_id=centre_id, status=AssetStatus.IN_STOCK)
+            .select_related("kind")
+            .order_by("kind__code", "inventory_number")
+        )
+        booking = cast(forms.ModelChoiceField, self.fields["booking"])
+        booking.queryset = (
+            Booking.objects.filter(
+                slot__activity__centre_id=centre_id,
+                slot__date__range=(near - timedelta(days=7), near + timedelta(days=30)),
+                status__in=HOLDING,
+            )
+            .select_related("slot__activity")
+            .order_by("slot__date", "slot__start")
+        )

@@ -20,17 +20,21 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_stubs_ext import StrOrPromise
 
+from eduboard.assets.models import Room
 from eduboard.centre.choices import DURATION_MAX, DURATION_MIN, LANGUAGES, ActivityKind, VisitKind, VisitPlace
 from eduboard.centre.models import Activity, AgeBand, Module, Slot, Visit
 from eduboard.centre.rules import slot_places_problem
 from eduboard.centre.selectors import school_key
 from eduboard.core.imports import (
+    ImportFailed,
     ImportResult,
+    RowError,
     RowProblem,
     ScopedImporter,
     parse_choice,
@@ -238,23 +242,60 @@ class SlotImporter(CentreImporter):
         return f"{record.date} {record.start:%H:%M}"
 
     def write(self, records: list[SlotRow], result: ImportResult) -> None:
+        """Each record written (`write_slot`); a row the stored data refuses (places below those booked, a room held
+        at that time) fails the whole file with its row named, and nothing is saved."""
+        rooms: dict[tuple[int, str], int | None] = {}
         for record in records:
-            values = {"end": record.end, "room": record.room, "places": record.places}
-            found = (
-                Slot.objects.select_for_update()
-                .filter(activity_id=record.activity_id, date=record.date, start=record.start)
+            try:
+                self.write_slot(record, result, rooms)
+            except RowProblem as problem:
+                row = self._chunk_rows.get(id(record), 0)
+                raise ImportFailed([RowError(row, problem.column, problem.message)]) from None
+
+    def write_slot(self, record: SlotRow, result: ImportResult, rooms: dict[tuple[int, str], int | None]) -> None:
+        """One slot created or changed; the room it names, when it is one of the centre's, is booked for its time."""
+        activity = Activity.objects.only("pk", "code", "centre_id").get(pk=record.activity_id)
+        room_key = (activity.centre_id, record.room.casefold())
+        if room_key not in rooms:  # a room of the centre's by that name is booked for the slot's time
+            rooms[room_key] = (
+                Room.objects.filter(institution_id=activity.centre_id, name__iexact=record.room)
+                .values_list("pk", flat=True)
                 .first()
+                if record.room
+                else None
             )
-            if found is None:
-                slot = Slot.objects.create(
-                    activity_id=record.activity_id, date=record.date, start=record.start, **values
-                )
-                self.counted(result, "created", record, label=slot)
-                continue
+        values = {"end": record.end, "room": record.room, "places": record.places, "space_id": rooms[room_key]}
+        found = (
+            Slot.objects.select_for_update()
+            .filter(activity_id=record.activity_id, date=record.date, start=record.start)
+            .first()
+        )
+        slot = found or Slot(activity=activity, date=record.date, start=record.start)
+        slot.activity = activity
+        if found is not None:
             problem = slot_places_problem(places=record.places, booked=found.booked)
             if problem is not None:
                 raise RowProblem("places", problem)
-            self.write_changes(result, record, found, values)
+        self._book_room(slot, values)
+        if found is None:
+            for name, value in values.items():
+                setattr(slot, name, value)
+            slot.save()
+            self.counted(result, "created", record, label=slot)
+            return
+        self.write_changes(result, record, found, values)
+
+    @staticmethod
+    def _book_room(slot: Slot, values: dict[str, Any]) -> None:
+        """The room named is taken for the slot's time as the page takes it (`services.book_space`)."""
+        from eduboard.centre.services import book_space
+
+        trial = Slot(pk=slot.pk, activity=slot.activity, date=slot.date, start=slot.start, end=values["end"],
+                     space_id=values["space_id"], room=values["room"])  # fmt: skip
+        try:
+            book_space(trial)
+        except ValidationError as error:
+            raise RowProblem("room", " ".join(error.messages)) from None
 
 
 @dataclass(frozen=True)

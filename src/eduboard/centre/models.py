@@ -16,13 +16,17 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
+from eduboard.assets.models import Asset, Room
 from eduboard.centre.choices import (
     CONFIRM_GROUP_OVER,
     DURATION_MAX,
     DURATION_MIN,
     ActivityKind,
     BookingStatus,
+    PartnerKind,
+    ProgrammeKind,
     VisitKind,
     VisitPlace,
 )
@@ -31,6 +35,7 @@ from eduboard.core.models import TimeStampedModel
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.core.translated import TranslatedText, text_in
 from eduboard.people.models import StaffMember
+from eduboard.projects.models import Project
 from eduboard.registry.models import Institution, ScopedQuerySet
 
 
@@ -173,6 +178,10 @@ class Slot(TimeStampedModel):
     start = models.TimeField(_("start"))
     end = models.TimeField(_("end"))
     room = models.CharField(_("room"), max_length=80, blank=True)
+    space = models.ForeignKey(
+        Room, verbose_name=_("room of the centre"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("One of the centre's rooms (assets area), booked by one slot at a time."),
+    )  # fmt: skip
     places = models.PositiveSmallIntegerField(_("places"), validators=[MinValueValidator(1)])
     booked = models.PositiveSmallIntegerField(_("places booked"), default=0, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -410,3 +419,192 @@ class Prize(models.Model):
 
     def __str__(self) -> str:
         return f"{self.points}: {self.name_lv}"
+
+
+# --- the centre's programme (issue 44): student companies and their fairs, camps, hackathons, conferences and
+# seminars, and the partners the centre works with, linked to its projects.
+
+
+class StudentCompany(TimeStampedModel):
+    """A student company (skolēnu mācību uzņēmums, SMU) the centre mentors: its school, members and products. It
+    counts while it runs: from the day it was founded until the day it closed (empty: still running)."""
+
+    centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=200)
+    school = models.ForeignKey(
+        Institution, verbose_name=_("school in the registry"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("Empty for a school outside the city: name it below."),
+    )  # fmt: skip
+    school_name = models.CharField(_("school"), max_length=200)
+    members = models.PositiveSmallIntegerField(_("members"), validators=[MinValueValidator(1)])
+    products = models.TextField(_("products or services"), blank=True)
+    founded_on = models.DateField(_("founded on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("student company")
+        verbose_name_plural = _("student companies")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="innovation_company_name_once"),
+            models.CheckConstraint(
+                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("founded_on")),
+                name="innovation_company_closed_after_founded",
+                violation_error_message=_("A company closes on or after the day it was founded."),
+            ),
+            models.CheckConstraint(condition=Q(members__gte=1), name="innovation_company_members"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school_name})"
+
+
+class Fair(TimeStampedModel):
+    """A student companies' fair (SMU gadatirgus) the centre holds or takes part in, and the companies that sold
+    there."""
+
+    centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    companies = models.ManyToManyField(
+        StudentCompany, verbose_name=_("companies that took part"), blank=True, related_name="fairs"
+    )
+    visitors = models.PositiveIntegerField(_("visitors"), default=0)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("fair")
+        verbose_name_plural = _("fairs")
+        ordering = ["-date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{date_format(self.date, 'SHORT_DATE_FORMAT')} {self.title}"
+
+
+class CentrePartner(TimeStampedModel):
+    """An organisation the centre works with (seed 000, 2.6: Trondheim's science centre, Daugavpils University,
+    the other innovation centres of Latvia, companies): its country, kind, what they do together, and the centre's
+    projects it takes part in. A partnership counts from `since` to `until` (empty: open)."""
+
+    centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("organisation"), max_length=200)
+    country = CountryField(_("country"))
+    kind = models.CharField(_("kind"), max_length=20, choices=PartnerKind.choices)
+    cooperation = models.TextField(_("what they do together"))
+    since = models.DateField(_("partner since"), null=True, blank=True)
+    until = models.DateField(_("partner until"), null=True, blank=True)
+    projects = models.ManyToManyField(
+        Project, verbose_name=_("projects of the centre"), blank=True, related_name="centre_partners",
+        help_text=_("Projects the centre takes part in (the projects area) that this partner shares."),
+    )  # fmt: skip
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("partner of the centre")
+        verbose_name_plural = _("partners of the centre")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="innovation_partner_name_once"),
+            models.CheckConstraint(
+                condition=Q(until__isnull=True) | Q(since__isnull=True) | Q(until__gte=F("since")),
+                name="innovation_partner_until_after_since",
+                violation_error_message=_("A partnership ends on or after the day it began."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.country})"
+
+
+class ProgrammeEvent(TimeStampedModel):
+    """A camp, hackathon, conference or seminar the centre holds, with its participants counted by kind (the
+    visitor kinds of a visit: `rules.VISITOR_KINDS`) and the partners that took part."""
+
+    centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=ProgrammeKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("Empty: at the centre."))
+    learners = models.PositiveIntegerField(_("learners"), default=0)
+    teachers = models.PositiveIntegerField(_("teachers"), default=0)
+    parents = models.PositiveIntegerField(_("parents"), default=0)
+    seniors = models.PositiveIntegerField(_("seniors"), default=0)
+    other_adults = models.PositiveIntegerField(_("other adults"), default=0)
+    children_under_school_age = models.PositiveIntegerField(_("children under school age"), default=0)
+    partners = models.ManyToManyField(
+        CentrePartner, verbose_name=_("partners that took part"), blank=True, related_name="events"
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CentreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme event")
+        verbose_name_plural = _("programme events")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="innovation_programme_event_days",
+                violation_error_message=_("The last day is on or after the first day."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{date_format(self.starts_on, 'SHORT_DATE_FORMAT')} {self.title}"
+
+
+# --- the centre's equipment lent to visiting groups (issue 44, point 3)
+
+
+class KitLoanQuerySet(ScopedQuerySet):
+    institution_path = "centre"
+
+
+class KitLoan(TimeStampedModel):
+    """A kit or tablet of the centre (an asset of the assets area) lent to a visiting group, and its return. An
+    asset is out with one group at a time (the database holds it: `innovation_kit_out_once`); while it is out its
+    status in the assets area is `lent`."""
+
+    centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
+    asset = models.ForeignKey(Asset, verbose_name=_("kit or device"), on_delete=models.PROTECT, related_name="+")
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booked group"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group = models.CharField(_("group"), max_length=200, help_text=_("The school and class, or who took it."))
+    lent_on = models.DateField(_("lent on"))
+    returned_on = models.DateField(_("returned on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = KitLoanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("kit lent to a group")
+        verbose_name_plural = _("kits lent to groups")
+        ordering = ["-lent_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset"],
+                condition=Q(returned_on__isnull=True),
+                name="innovation_kit_out_once",
+                violation_error_message=_("This kit is out with another group."),
+            ),
+            models.CheckConstraint(
+                condition=Q(returned_on__isnull=True) | Q(returned_on__gte=F("lent_on")),
+                name="innovation_kit_returned_after_lent",
+                violation_error_message=_("A kit is returned on or after the day it was lent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset} → {self.group}"

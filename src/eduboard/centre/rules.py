@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import math
 import secrets
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from random import Random
 from typing import TYPE_CHECKING
 
@@ -169,3 +169,14 @@ def visit_place_problem(*, place: str, place_name: str) -> str | None:
     if place == VisitPlace.CENTRE and place_name.strip():
         return _("A visit at the centre has no outside place: choose “outside the centre”, or leave this empty.")
     return None
+
+
+def times_overlap(*, start: time, end: time, other_start: time, other_end: time) -> bool:
+    """Two times of one day overlap when each begins before the other ends (one ending as the next begins do not)."""
+    return start < other_end and other_start < end
+
+
+def overlapping_condition(*, day: date, start: time, end: time) -> Q:
+    """`times_overlap` as a condition on slot rows of `day`: the slots a room booked from `start` to `end` would
+    clash with; a test holds it to `times_overlap`."""
+    return Q(date=day, start__lt=end, end__gt=start)

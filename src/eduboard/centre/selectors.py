@@ -3,15 +3,28 @@ grouped queries whatever the number of rows; scoped to the viewer's centre (the 
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
-from eduboard.centre.choices import HOLDING, BookingStatus, VisitPlace
-from eduboard.centre.models import AgeBand, Booking, Card, Module, PointEntry, Slot, Visit
+from eduboard.centre.choices import HOLDING, BookingStatus, PartnerKind, ProgrammeKind, VisitPlace
+from eduboard.centre.models import (
+    AgeBand,
+    Booking,
+    Card,
+    CentrePartner,
+    Fair,
+    Module,
+    PointEntry,
+    ProgrammeEvent,
+    Slot,
+    StudentCompany,
+    Visit,
+)
 from eduboard.centre.rules import (
     VISITOR_KINDS,
+    overlapping_condition,
     slot_fits_condition,
     slot_not_begun_condition,
     term_of,
@@ -20,6 +33,7 @@ from eduboard.centre.rules import (
 )
 from eduboard.core.numbers import percent
 from eduboard.core.scope import Viewer
+from eduboard.projects.models import Project
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -212,3 +226,110 @@ def school_term_places(*, centre_id: int, day: date, school: Institution | None,
 def card_total(*, card: Card) -> int:
     """The points recorded on a card."""
     return int(PointEntry.objects.filter(card=card).aggregate(total=Sum("points"))["total"] or 0)
+
+
+def running_in(*, first: str, last: str, date_from: date, date_to: date) -> Q:
+    """Rows that run on some day from `date_from` to `date_to`: begun by the period's last day (`first` empty:
+    since ever) and not ended before its first (`last` empty: still running). One rule for companies, partners and
+    the centre's projects."""
+    return (Q(**{f"{first}__isnull": True}) | Q(**{f"{first}__lte": date_to})) & (
+        Q(**{f"{last}__isnull": True}) | Q(**{f"{last}__gte": date_from})
+    )
+
+
+def centre_projects(*, visible_to: Viewer) -> Any:
+    """The projects an innovation centre takes part in (the projects area's rows), as the viewer may see them."""
+    centres = Institution.objects.visible_to(visible_to).filter(type=InstitutionType.INNOVATION_CENTRE)
+    through = Project.institutions.through.objects.filter(institution__in=centres).values("project_id")
+    return Project.objects.visible_to(visible_to).filter(pk__in=through)
+
+
+def programme_figures(*, date_from: date, date_to: date, visible_to: Viewer) -> dict[str, Any]:
+    """The centre's programme in a period (`innovation_stats programme`, the readiness report):
+
+    - `student_companies`: student companies running in the period (`running_in`: founded by its last day, not
+      closed before its first); `student_company_members`: their members; `schools_with_companies`: their distinct
+      schools (by name, case and spacing aside: `school_key`);
+    - `fairs`: fairs held in the period; `fair_companies`: the companies' places at them (a company at two fairs
+      counts twice);
+    - `events_by_kind` {kind: events that began in the period} (every kind of `choices.ProgrammeKind`);
+      `event_participants`: their participants of every kind (`rules.visitors_of`); `event_participants_by_kind`
+      {kind: participants} (every visitor kind);
+    - `partners`: partnerships running in the period; `partners_by_kind` {kind: partners} (every kind);
+      `partners_by_country` {ISO country code: partners} (those with any);
+    - `projects`: projects of the centre running in the period (start to end date), `projects_with_partners`: those
+      of them a partner of the centre shares."""
+    companies = (
+        StudentCompany.objects.visible_to(visible_to)
+        .filter(running_in(first="founded_on", last="closed_on", date_from=date_from, date_to=date_to))
+        .order_by()
+    )
+    company_rows = list(companies.values_list("school_name", "members"))
+    fairs = Fair.objects.visible_to(visible_to).filter(date__gte=date_from, date__lte=date_to).order_by()
+    fair_companies = Fair.companies.through.objects.filter(fair__in=fairs).count()
+    events = ProgrammeEvent.objects.visible_to(visible_to).filter(starts_on__gte=date_from, starts_on__lte=date_to)
+    by_kind = dict.fromkeys(ProgrammeKind.values, 0)
+    for kind, n in events.order_by().values_list("kind").annotate(n=Count("pk")).values_list("kind", "n"):
+        by_kind[kind] = n
+    sums = events.order_by().aggregate(**{kind: Sum(kind) for kind in VISITOR_KINDS})
+    participants = {kind: sums[kind] or 0 for kind in VISITOR_KINDS}
+    partners = (
+        CentrePartner.objects.visible_to(visible_to)
+        .filter(running_in(first="since", last="until", date_from=date_from, date_to=date_to))
+        .order_by()
+    )
+    partner_kinds = dict.fromkeys(PartnerKind.values, 0)
+    countries: dict[str, int] = {}
+    for kind, country in partners.values_list("kind", "country"):
+        partner_kinds[kind] += 1
+        countries[str(country)] = countries.get(str(country), 0) + 1
+    projects = centre_projects(visible_to=visible_to).filter(
+        running_in(first="start_date", last="end_date", date_from=date_from, date_to=date_to)
+    )
+    shared = CentrePartner.projects.through.objects.filter(
+        centrepartner__in=CentrePartner.objects.visible_to(visible_to), project__in=projects
+    )
+    return {
+        "from": date_from.isoformat(),
+        "to": date_to.isoformat(),
+        "student_companies": len(company_rows),
+        "student_company_members": sum(members for _school, members in company_rows),
+        "schools_with_companies": len({school_key(school) for school, _members in company_rows}),
+        "fairs": fairs.count(),
+        "fair_companies": fair_companies,
+        "events_by_kind": by_kind,
+        "event_participants": visitors_of(participants),
+        "event_participants_by_kind": participants,
+        "partners": sum(partner_kinds.values()),
+        "partners_by_kind": partner_kinds,
+        "partners_by_country": dict(sorted(countries.items())),
+        "projects": projects.count(),
+        "projects_with_partners": shared.values("project_id").distinct().count(),
+    }
+
+
+def space_clash(*, space_id: int, day: date, start: time, end: time, other_than: int | None = None) -> Slot | None:
+    """The first slot holding a room of the centre at a time overlapping `start`–`end` on `day`
+    (`rules.overlapping_condition`), `other_than` a slot itself aside; None when the room is free."""
+    slots = Slot.objects.filter(overlapping_condition(day=day, start=start, end=end), space_id=space_id)
+    if other_than is not None:
+        slots = slots.exclude(pk=other_than)
+    clash: Slot | None = slots.select_related("activity").order_by("start").first()
+    return clash
+
+
+def rooms_with_coming_slots(*, centre: Institution, today: date, visible_to: Viewer) -> list[tuple[Any, int]]:
+    """The centre's rooms (assets area) the viewer may read, each with the slots that hold it from `today` on (two
+    queries)."""
+    from eduboard.assets.models import Room
+
+    rooms = list(Room.objects.visible_to(visible_to).filter(institution=centre).order_by("name"))
+    counts = dict(
+        Slot.objects.visible_to(visible_to)
+        .filter(space__in=rooms, date__gte=today)
+        .order_by()
+        .values_list("space")
+        .annotate(n=Count("pk"))
+        .values_list("space", "n")
+    )
+    return [(room, counts.get(room.pk, 0)) for room in rooms]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from random import Random
+from typing import Any
 
 from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,8 +21,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from eduboard.assets.models import Asset, Room
+from eduboard.assets.services import assets_lent_to_group
 from eduboard.centre.choices import CANCEL_HOURS, HOLDING, LANGUAGES, PLACES_PER_ADDRESS_DAY, BookingStatus
-from eduboard.centre.models import Activity, AgeBand, Booking, Card, PointEntry, Slot, Visit, WaitingListEntry
+from eduboard.centre.models import (
+    Activity,
+    AgeBand,
+    Booking,
+    Card,
+    CentrePartner,
+    Fair,
+    KitLoan,
+    PointEntry,
+    ProgrammeEvent,
+    Slot,
+    StudentCompany,
+    Visit,
+    WaitingListEntry,
+)
 from eduboard.centre.rules import (
     CARD_DIGITS,
     can_cancel,
@@ -35,12 +52,13 @@ from eduboard.centre.rules import (
     slot_fits_condition,
     slot_places_problem,
 )
-from eduboard.centre.selectors import school_term_places
+from eduboard.centre.selectors import school_term_places, space_clash
 from eduboard.core.audit import audit_bulk_write
 from eduboard.core.public import count_up
 from eduboard.core.scope import Viewer
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.people.models import StaffMember
+from eduboard.projects.models import Project
 from eduboard.registry.models import Institution
 
 
@@ -344,8 +362,30 @@ def slot_save(*, viewer: Viewer, slot: Slot, expected_version: int | None) -> Sl
         problem = slot_places_problem(places=slot.places, booked=slot.booked)
         if problem is not None:
             raise ValidationError({"places": problem})
+    book_space(slot)
     save_versioned(slot, expected_version=expected_version)
     return slot
+
+
+def book_space(slot: Slot) -> None:
+    """Take the slot's room of the centre for its time, inside the caller's transaction: the room is locked, so
+    two slots saved at once cannot both take it; a room of another institution, or one another slot holds at an
+    overlapping time, is refused. The slot's room text is the room's name."""
+    if slot.space_id is None:
+        return
+    room = Room.objects.select_for_update().filter(pk=slot.space_id).first()
+    if room is None or room.institution_id != slot.activity.centre_id:
+        raise ValidationError({"space": _("Choose one of this centre's rooms.")})
+    clash = space_clash(space_id=room.pk, day=slot.date, start=slot.start, end=slot.end, other_than=slot.pk)
+    if clash is not None:
+        raise ValidationError(
+            {
+                "space": _("%(room)s is booked from %(start)s to %(end)s for %(activity)s.")
+                % {"room": room.name, "start": f"{clash.start:%H:%M}", "end": f"{clash.end:%H:%M}",
+                   "activity": clash.activity.code}
+            }
+        )  # fmt: skip
+    slot.room = room.name
 
 
 @atomic_write
@@ -359,3 +399,113 @@ def visit_save(*, viewer: Viewer, visit: Visit, expected_version: int | None, le
         if booking.status != BookingStatus.ATTENDED:
             _set_status(booking, BookingStatus.ATTENDED)
     return visit
+
+
+# --- the centre's programme
+
+
+def _refuse_other_centres(centre_id: int, rows: Iterable[Any], what: str) -> list[Any]:
+    """The rows a programme row links to are its own centre's (a company at a fair, a partner at an event)."""
+    rows = list(rows)
+    if any(row.centre_id != centre_id for row in rows):
+        raise ValidationError({what: _("Choose rows of this centre only.")})
+    return rows
+
+
+@atomic_write
+def student_company_save(*, viewer: Viewer, company: StudentCompany, expected_version: int | None) -> StudentCompany:
+    """Add or edit a student company of a centre in the viewer's scope; its school, when linked, is named by the
+    registry's name."""
+    _refuse_outside(viewer, company.centre_id)
+    if company.school_id is not None:
+        company.school_name = Institution.objects.get(pk=company.school_id).name
+    save_versioned(company, expected_version=expected_version)
+    return company
+
+
+@atomic_write
+def fair_save(*, viewer: Viewer, fair: Fair, expected_version: int | None, companies: Iterable[StudentCompany]) -> Fair:
+    """Add or edit a fair of a centre in the viewer's scope with the companies that took part (its own)."""
+    _refuse_outside(viewer, fair.centre_id)
+    save_versioned(
+        fair,
+        expected_version=expected_version,
+        many={"companies": _refuse_other_centres(fair.centre_id, companies, "companies")},
+    )
+    return fair
+
+
+@atomic_write
+def programme_event_save(
+    *, viewer: Viewer, event: ProgrammeEvent, expected_version: int | None, partners: Iterable[CentrePartner]
+) -> ProgrammeEvent:
+    """Add or edit a camp, hackathon, conference or seminar of a centre in the viewer's scope, with the partners
+    that took part (its own)."""
+    _refuse_outside(viewer, event.centre_id)
+    save_versioned(
+        event,
+        expected_version=expected_version,
+        many={"partners": _refuse_other_centres(event.centre_id, partners, "partners")},
+    )
+    return event
+
+
+@atomic_write
+def partner_save(
+    *, viewer: Viewer, partner: CentrePartner, expected_version: int | None, projects: Iterable[Project]
+) -> CentrePartner:
+    """Add or edit a partner of a centre in the viewer's scope, with the centre's projects it shares (projects the
+    centre takes part in only)."""
+    _refuse_outside(viewer, partner.centre_id)
+    projects = list(projects)
+    own = set(Project.objects.taking_part(Institution.objects.get(pk=partner.centre_id)).values_list("pk", flat=True))
+    if any(project.pk not in own for project in projects):
+        raise ValidationError({"projects": _("Choose projects this centre takes part in.")})
+    save_versioned(partner, expected_version=expected_version, many={"projects": projects})
+    return partner
+
+
+# --- kits and tablets lent to visiting groups
+
+
+@atomic_write
+def kits_lend(
+    *, viewer: Viewer, centre_id: int, assets: Iterable[Asset], group: str, booking: Booking | None, on: date
+) -> list[KitLoan]:
+    """Lend the centre's kits or tablets to a visiting group (a booking's, or one named), all or none: each must be
+    the centre's own and in stock (`assets.services.assets_lent_to_group`); they become `lent` until returned."""
+    _refuse_outside(viewer, centre_id)
+    assets = list(assets)
+    if not assets:
+        raise ValidationError({"assets": _("Choose at least one kit or device.")})
+    if any(asset.institution_id != centre_id for asset in assets):
+        raise ValidationError({"assets": _("Choose this centre's own kits and devices.")})
+    if booking is not None and booking.slot.activity.centre_id != centre_id:
+        raise ValidationError({"booking": _("Choose a booking of this centre.")})
+    group = group.strip() or (f"{booking.school_name}, {booking.grade}" if booking is not None else "")
+    if not group:
+        raise ValidationError({"group": _("Name the group, or choose its booking.")})
+    try:
+        assets_lent_to_group(asset_ids=[a.pk for a in assets], on=on, viewer=viewer, group=group, lent=True)
+    except ValidationError as error:
+        raise ValidationError({"assets": error.messages}) from None
+    loans = [KitLoan(centre_id=centre_id, asset=a, booking=booking, group=group, lent_on=on) for a in assets]
+    for loan in loans:
+        save_versioned(loan)
+    return loans
+
+
+@atomic_write
+def kit_return(*, viewer: Viewer, loan_id: int, on: date, expected_version: int | None) -> KitLoan:
+    """Record a kit back from its group on a day (not before it was lent); it is in stock again."""
+    loan: KitLoan | None = KitLoan.objects.editable_by(viewer).select_for_update().filter(pk=loan_id).first()
+    if loan is None:
+        raise PermissionDenied(_("This loan is not in your scope."))
+    if loan.returned_on is not None:
+        raise ValidationError(_("This kit was returned already."), code="returned")
+    if on < loan.lent_on:
+        raise ValidationError({"returned_on": _("A kit is returned on or after the day it was lent.")})
+    loan.returned_on = on
+    save_versioned(loan, expected_version=expected_version)
+    assets_lent_to_group(asset_ids=[loan.asset_id], on=on, viewer=viewer, group=loan.group, lent=False)
+    return loan

@@ -390,12 +390,12 @@ def activity_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRespo
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
     form = ActivityForm(request.POST or None, request.FILES or None, instance=activity, viewer=request.user)
-    slot_form = SlotForm(None, viewer=request.user, prefix="slot")
+    slot_form = SlotForm(None, viewer=request.user, prefix="slot", centre_id=centre.pk)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
         if request.POST.get("action") == "slot" and activity is not None:
-            slot_form = SlotForm(request.POST, viewer=request.user, prefix="slot")
+            slot_form = SlotForm(request.POST, viewer=request.user, prefix="slot", centre_id=centre.pk)
             if slot_form.is_valid():
                 slot: Slot = slot_form.save(commit=False)
                 slot.activity = activity

@@ -53,6 +53,10 @@ class InstitutionSerializer(ScopedModelSerializer):
     """An institution."""
 
     joined_to = ScopedSlugRelatedField(Institution, slug_field="registration_number", required=False, allow_null=True)
+    part_of = ScopedSlugRelatedField(
+        Institution, slug_field="registration_number", required=False, allow_null=True,
+        help_text="the registration number of the institution this one is a structural unit of",
+    )  # fmt: skip
     board = ScopedSlugRelatedField(
         Board, slug_field="code", required=False, help_text="the board's code; a new institution's default is yours"
     )
@@ -62,7 +66,7 @@ class InstitutionSerializer(ScopedModelSerializer):
         model = Institution
         fields = [
             "id", "name", "short_name", "type", "registration_number", "address", "founder",
-            "opened_on", "closed_on", "joined_to", "reorganisation_note", "reorganisation_note_en",
+            "opened_on", "closed_on", "joined_to", "part_of", "reorganisation_note", "reorganisation_note_en",
             "reorganisation_note_ru", "name_genitive", "name_dative", "name_locative", "board", "version",
         ]  # fmt: skip
 

@@ -73,6 +73,7 @@ INSTITUTIONS: list[tuple[str, str, str, str]] = [
     ("9000000051", "Daugavpils 11. pamatskola", "11. psk.", T.BASIC_SCHOOL),
     ("9000000052", "J. Raiņa Daugavpils 6. pamatskola", "6. psk.", T.BASIC_SCHOOL),
 ]
+CENTRE, CENTRE_PARENT, CENTRE_ADDRESS = "9000000041", "9000000031", "Vienības iela 30, Daugavpils"
 # Closed by the council's decisions of 22 February 2024 and joined to other schools (seed 002).
 REORGANISATIONS = {
     "9000000051": ("9000000013", "Domes 22.02.2024. lēmums Nr. 112"),
@@ -380,6 +381,13 @@ def load() -> dict[str, Institution]:
             },
         )
         institutions[number] = institution
+    # Seed 000, 2.6: the innovation centre works in the municipality's building at Vienības iela 30, a unit of
+    # BJC “Jaunība”.
+    Institution.objects.filter(registration_number=CENTRE).update(
+        address=CENTRE_ADDRESS, part_of=institutions[CENTRE_PARENT]
+    )
+    centre = institutions[CENTRE]
+    centre.address, centre.part_of = CENTRE_ADDRESS, institutions[CENTRE_PARENT]
     for number, (target, note) in REORGANISATIONS.items():
         english, russian = REORGANISATION_NOTES[note]
         Institution.objects.filter(registration_number=number).update(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -140,6 +141,18 @@ class Institution(LatvianKeysMixin, TimeStampedModel):
     )
     reorganisation_note = models.CharField(_("reorganisation decision"), max_length=255, blank=True)
     reorganisation_note_en, reorganisation_note_ru = translations_of(_("reorganisation decision"))
+    part_of = models.ForeignKey(
+        "self",
+        verbose_name=_("a unit of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="units",
+        help_text=_(
+            "The institution this one is a structural unit of (e.g. the innovation centre, a unit of BJC “Jaunība”); "
+            "it keeps its own figures."
+        ),
+    )
     # The name in the cases the reports' sentences need (core.declension), suggested from its regular endings when
     # left blank and kept as the board writes them.
     name_genitive = models.CharField(
@@ -183,10 +196,28 @@ class Institution(LatvianKeysMixin, TimeStampedModel):
                 name="institution_closes_after_opening",
                 violation_error_message=_("An institution closes on or after the day it opens."),
             ),
+            models.CheckConstraint(
+                condition=~Q(part_of=models.F("pk")),
+                name="institution_not_a_unit_of_itself",
+                violation_error_message=_("An institution is not a unit of itself."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        parent = self.part_of
+        if parent is None:
+            return
+        if parent.pk == self.pk:
+            raise ValidationError({"part_of": _("An institution is not a unit of itself.")})
+        if parent.part_of_id is not None:
+            raise ValidationError({"part_of": _("%(name)s is a unit itself: choose the institution it is a unit of.")
+                                   % {"name": parent.name}})  # fmt: skip
+        if self.board_id is not None and parent.board_id != self.board_id:
+            raise ValidationError({"part_of": _("A unit belongs to an institution of its own board.")})
 
     @classmethod
     def from_db(cls, db: Any, field_names: Any, values: Any) -> Institution:

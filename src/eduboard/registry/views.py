@@ -60,7 +60,7 @@ class InstitutionListView(PermissionRequiredMixin, ScopedListView):
         Column(gettext_lazy("Closed on"), lambda i: i.closed_on),
         Column(gettext_lazy("Joined to"), lambda i: i.joined_to.name if i.joined_to else ""),
     ]
-    queryset = Institution.objects.select_related("joined_to")
+    queryset = Institution.objects.select_related("joined_to", "part_of")
 
 
 class InstitutionDetailView(PermissionRequiredMixin, ScopedDetailView):
@@ -87,6 +87,7 @@ class InstitutionDetailView(PermissionRequiredMixin, ScopedDetailView):
                 "places": places,
                 "programmes": selectors.institution_programmes(institution=institution, groups=groups),
                 "joined_institutions": institution.joined_institutions.order_by("closed_on"),
+                "units": institution.units.order_by("sort_name"),
                 "history": LogEntry.objects.get_for_object(institution).select_related("actor", "content_type")[:20],
             }
         )

@@ -82,6 +82,7 @@ def section_interest(ctx: BuildContext) -> list[Block]:
         *posts_and_materials_blocks(ctx),
         *festival_blocks(ctx),
         *innovation_blocks(ctx),
+        *programme_blocks(ctx),
         narrative("interest.programmes", T(_("Programmes and priorities"))),
         *finance_blocks(ctx, "interest"),
     ]
@@ -130,6 +131,14 @@ def posts_and_materials_blocks(ctx: BuildContext) -> list[Block]:
     return blocks
 
 
+def centre_year(ctx: BuildContext) -> tuple[date, date]:
+    """The school year the report's date falls in, up to that date: the period of the centre's figures."""
+    from eduboard.core.schoolyears import parse_school_year_code, school_year_code_for
+
+    first_year = parse_school_year_code(school_year_code_for(ctx.as_of))
+    return date(first_year, 9, 1), min(ctx.as_of, date(first_year + 1, 8, 31))
+
+
 def innovation_blocks(ctx: BuildContext) -> list[Block]:
     """The innovation centre's school year (the one the report's date falls in, up to that date): visits, visitors,
     visits taken outside, schools reached, occupancy, points, and visits by module and visitors by kind and by age
@@ -137,10 +146,8 @@ def innovation_blocks(ctx: BuildContext) -> list[Block]:
     from eduboard.centre.choices import VisitorKind
     from eduboard.centre.models import AgeBand, Module, Visit
     from eduboard.centre.selectors import innovation_figures
-    from eduboard.core.schoolyears import parse_school_year_code, school_year_code_for
 
-    first_year = parse_school_year_code(school_year_code_for(ctx.as_of))
-    start, end = date(first_year, 9, 1), min(ctx.as_of, date(first_year + 1, 8, 31))
+    start, end = centre_year(ctx)
     if not Visit.objects.filter(date__gte=start, date__lte=end).exists():
         return []
     found = innovation_figures(date_from=start, date_to=end, visible_to=ctx.visible_to)
@@ -185,5 +192,56 @@ def innovation_blocks(ctx: BuildContext) -> list[Block]:
             T(_("Visitors by age band")),
             [T(_("Age band")), T(_("Visitors"))],
             [[bands.get(code, code), n] for code, n in found["visitors_by_age_band"].items()],
+        ),
+    )
+
+
+#: The centre's programme (companies, fairs, events, partners): read by the centre's staff and the board.
+PROGRAMME = "innovation.view_programmeevent"
+
+
+def programme_blocks(ctx: BuildContext) -> list[Block]:
+    """The innovation centre's programme in the school year (`centre_year`): student companies and fairs, camps,
+    hackathons, conferences and seminars with their participants, partners by kind and the centre's projects
+    (issue 44; `centre.selectors.programme_figures`). Nothing when the year holds none of it."""
+    from eduboard.centre.choices import PartnerKind, ProgrammeKind
+    from eduboard.centre.selectors import programme_figures
+
+    start, end = centre_year(ctx)
+    found = programme_figures(date_from=start, date_to=end, visible_to=ctx.visible_to)
+    counted = ("student_companies", "fairs", "event_participants", "partners", "projects")
+    if not any(found[key] for key in counted) and not any(found["events_by_kind"].values()):
+        return []
+    return needs(
+        PROGRAMME,
+        heading(T(_("The innovation centre's programme (%(from)s–%(to)s)"), **{"from": day(start), "to": day(end)}), 3),
+        figures(
+            figure("interest.centre.student_companies", T(_("Student companies")), found["student_companies"]),
+            figure(
+                "interest.centre.student_company_members",
+                T(_("Members of student companies")),
+                found["student_company_members"],
+            ),
+            figure("interest.centre.fairs", T(_("Student companies' fairs")), found["fairs"]),
+            figure("interest.centre.fair_companies", T(_("Companies' places at the fairs")), found["fair_companies"]),
+            figure(
+                "interest.centre.event_participants",
+                T(_("Participants of camps, hackathons, conferences and seminars")),
+                found["event_participants"],
+            ),
+            figure("interest.centre.partners", T(_("Partners of the centre")), found["partners"]),
+            figure("interest.centre.projects", T(_("Projects of the centre")), found["projects"]),
+        ),
+        table(
+            "interest.centre.events_by_kind",
+            T(_("Camps, hackathons, conferences and seminars")),
+            [T(_("Kind")), T(_("Events"))],
+            [[T(ProgrammeKind(kind).label), n] for kind, n in found["events_by_kind"].items()],
+        ),
+        table(
+            "interest.centre.partners_by_kind",
+            T(_("Partners by kind")),
+            [T(_("Kind")), T(_("Partners"))],
+            [[T(PartnerKind(kind).label), n] for kind, n in found["partners_by_kind"].items()],
         ),
     )

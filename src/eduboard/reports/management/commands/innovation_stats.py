@@ -1,7 +1,9 @@
-"""`manage.py innovation_stats visits|interest|competitions|courses …`: the figures of the innovation centre and
-interest education, as JSON.
+"""`manage.py innovation_stats visits|programme|interest|competitions|courses …`: the figures of the innovation centre
+and interest education, as JSON.
 
 - `visits --from YYYY-MM-DD --to YYYY-MM-DD`: the centre's visits (the same as GET /api/innovation/stats/);
+- `programme --from YYYY-MM-DD --to YYYY-MM-DD`: the centre's programme (student companies and fairs, camps,
+  hackathons, conferences and seminars, partners and the centre's projects: `centre.selectors.programme_figures`);
 - `interest --as-of YYYY-MM-DD`: interest education on a day (programmes, STEM programmes, groups, clubs,
   participants, pedagogues, employments);
 - `competitions --year YYYY`: robotics competitions of a year (competitions, teams, participants, schools);
@@ -39,6 +41,7 @@ def _period(options: dict[str, Any]) -> tuple[date, date]:
 class Command(BaseCommand):
     help = (
         "Print figures as JSON. visits --from --to: the innovation centre's visits (as GET /api/innovation/stats/); "
+        "programme --from --to: student_companies, fairs, events_by_kind, event_participants, partners, projects; "
         "interest --as-of: programmes, stem_programmes, groups, clubs, participants, pedagogues, employments; "
         "competitions --year: competitions, teams, participants, schools; courses --from --to: courses, "
         "teachers_trained, hours, certificates."
@@ -46,9 +49,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_board_argument(parser)
-        parser.add_argument("what", choices=["visits", "interest", "competitions", "courses"], help="the figures")
-        parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (visits, courses)")
-        parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (visits, courses)")
+        parser.add_argument(
+            "what", choices=["visits", "programme", "interest", "competitions", "courses"], help="the figures"
+        )
+        parser.add_argument("--from", dest="date_from", help="first day, YYYY-MM-DD (visits, programme, courses)")
+        parser.add_argument("--to", dest="date_to", help="last day, YYYY-MM-DD (visits, programme, courses)")
         parser.add_argument("--as-of", dest="as_of", help="the day, YYYY-MM-DD (interest)")
         parser.add_argument("--year", dest="year", help="the calendar year, YYYY (competitions)")
 
@@ -59,6 +64,11 @@ class Command(BaseCommand):
 
             date_from, date_to = _period(options)
             figures = innovation_figures(date_from=date_from, date_to=date_to, visible_to=command_viewer(options))
+        elif what == "programme":
+            from eduboard.centre.selectors import programme_figures
+
+            date_from, date_to = _period(options)
+            figures = programme_figures(date_from=date_from, date_to=date_to, visible_to=command_viewer(options))
         elif what == "interest":
             from eduboard.interest.selectors import interest_figures
 
