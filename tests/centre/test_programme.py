@@ -69,7 +69,7 @@ def world(seed: int) -> tuple[Any, list[Any]]:
             companies.append(StudentCompany.objects.create(
                 centre=owner, name=f"SMU {n}", school=school if n % 3 == 0 else None,
                 school_name=draw.choice(["Skola", "skola ", "Krāslavas vidusskola", "Līvānu 1. vidusskola"]),
-                members=draw.randint(1, 9), founded_on=founded, closed_on=closed,
+                members=draw.randint(1, 9), founded_on=founded, wound_up_on=closed,
             ))  # fmt: skip
         for n in range(draw.randint(1, 4)):
             fair = Fair.objects.create(centre=owner, title=f"Tirgus {n}", date=day())
@@ -103,7 +103,7 @@ def plain(first: date, last: date) -> dict[str, Any]:
     def runs(begin: date | None, end: date | None) -> bool:
         return (begin is None or begin <= last) and (end is None or end >= first)
 
-    companies = [c for c in StudentCompany.objects.all() if runs(c.founded_on, c.closed_on)]
+    companies = [c for c in StudentCompany.objects.all() if runs(c.founded_on, c.wound_up_on)]
     fairs = [f for f in Fair.objects.all() if first <= f.date <= last]
     events = [e for e in ProgrammeEvent.objects.all() if first <= e.starts_on <= last]
     partners = [p for p in CentrePartner.objects.all() if runs(p.since, p.until)]
@@ -151,7 +151,7 @@ def test_a_centre_sees_and_counts_its_own_programme_only(make_user: Callable[...
     staff = make_user(Role.CENTRE_STAFF, [mine])
     own = programme_figures(date_from=PERIOD[0], date_to=PERIOD[1], visible_to=staff)
     whole = programme_figures(date_from=PERIOD[0], date_to=PERIOD[1], visible_to=WHOLE_CITY)
-    expected = StudentCompany.objects.filter(centre=mine, founded_on__lte=PERIOD[1]).exclude(closed_on__lt=PERIOD[0])
+    expected = StudentCompany.objects.filter(centre=mine, founded_on__lte=PERIOD[1]).exclude(wound_up_on__lt=PERIOD[0])
     assert own["student_companies"] == expected.count()
     assert whole["student_companies"] >= own["student_companies"]
     assert StudentCompany.objects.visible_to(staff).filter(centre=other).count() == 0
@@ -188,7 +188,7 @@ def test_the_database_refuses_days_in_the_wrong_order() -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         StudentCompany.objects.create(
             centre=centre, name="SMU", school_name="X", members=2, founded_on=date(2025, 9, 1),
-            closed_on=date(2025, 1, 1),
+            wound_up_on=date(2025, 1, 1),
         )  # fmt: skip
 
 

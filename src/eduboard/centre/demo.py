@@ -527,6 +527,7 @@ def programme(centre: Institution, city: list[Institution]) -> None:
         programme=ProjectProgramme.objects.get(code="nordplus"),
         title="Zinātnes centru pieredze STEM izglītībā (demo)",
         title_en="Science centres' experience in STEM education (demo)",
+        title_ru="Опыт научных центров в STEM-образовании (demo)",
         role="partner",
         coordinator="Tronheimas zinātnes centrs",
         coordinator_country="NO",
@@ -543,7 +544,7 @@ def programme(centre: Institution, city: list[Institution]) -> None:
         StudentCompany.objects.create(
             centre=centre, name=name, school=school, school_name=school.name if school else "Līvānu 1. vidusskola",
             members=members, products=products, founded_on=founded,
-            closed_on=date(2025, 6, 30) if founded.year == 2023 else None,
+            wound_up_on=date(2025, 6, 30) if founded.year == 2023 else None,
         )
         for (name, members, products, founded), school in zip(
             COMPANIES, [*secondary[:3], None], strict=True
@@ -559,6 +560,8 @@ def programme(centre: Institution, city: list[Institution]) -> None:
          {"teachers": 86, "other_adults": 14}, partners[:2]),
         ("seminar", "Pieredzes apmaiņas seminārs skolotājiem: STEM darbnīcas", date(2025, 11, 19),
          date(2025, 11, 19), {"teachers": 32}, partners[1:2]),
+        ("seminar", "Uzņēmējdarbības skola: ideju prezentēšanas treniņš SMU dalībniekiem", date(2025, 10, 15),
+         date(2025, 10, 15), {"learners": 26, "teachers": 3, "other_adults": 2}, partners[2:3]),
         ("hackathon", "Jauniešu biznesa ideju hakatons", date(2025, 11, 28), date(2025, 11, 29),
          {"learners": 48, "teachers": 6, "other_adults": 5}, partners[:1]),
         ("camp", "Ziemas STEM nometne", date(2026, 1, 5), date(2026, 1, 9), {"learners": 30, "teachers": 4}, []),

@@ -439,7 +439,7 @@ class StudentCompany(TimeStampedModel):
     members = models.PositiveSmallIntegerField(_("members"), validators=[MinValueValidator(1)])
     products = models.TextField(_("products or services"), blank=True)
     founded_on = models.DateField(_("founded on"))
-    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    wound_up_on = models.DateField(_("closed on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CentreQuerySet.as_manager()
@@ -451,7 +451,7 @@ class StudentCompany(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["centre", "name"], name="innovation_company_name_once"),
             models.CheckConstraint(
-                condition=Q(closed_on__isnull=True) | Q(closed_on__gte=F("founded_on")),
+                condition=Q(wound_up_on__isnull=True) | Q(wound_up_on__gte=F("founded_on")),
                 name="innovation_company_closed_after_founded",
                 violation_error_message=_("A company closes on or after the day it was founded."),
             ),

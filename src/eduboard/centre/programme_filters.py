@@ -15,7 +15,7 @@ DATE_INPUT = django_filters.widgets.forms.DateInput(attrs={"type": "date"})
 
 class StudentCompanyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Name, school or product"), method="search")
-    running = django_filters.BooleanFilter(label=_("Still running"), field_name="closed_on", lookup_expr="isnull")
+    running = django_filters.BooleanFilter(label=_("Still running"), field_name="wound_up_on", lookup_expr="isnull")
 
     class Meta:
         model = StudentCompany

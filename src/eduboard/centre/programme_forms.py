@@ -25,8 +25,8 @@ class StudentCompanyForm(ScopedFormMixin, VersionedModelForm):
 
     class Meta:
         model = StudentCompany
-        fields = ["name", "school", "school_name", "members", "products", "founded_on", "closed_on"]
-        widgets = {"founded_on": DATE, "closed_on": DATE, "products": forms.Textarea(attrs={"rows": 2})}
+        fields = ["name", "school", "school_name", "members", "products", "founded_on", "wound_up_on"]
+        widgets = {"founded_on": DATE, "wound_up_on": DATE, "products": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args: Any, centre_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

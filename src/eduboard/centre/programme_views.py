@@ -52,7 +52,7 @@ class StudentCompanyListView(_ProgrammeListView):
         Column(gettext_lazy("Members"), lambda c: c.members),
         Column(gettext_lazy("Products or services"), lambda c: c.products),
         Column(gettext_lazy("Founded on"), lambda c: c.founded_on),
-        Column(gettext_lazy("Closed on"), lambda c: c.closed_on or ""),
+        Column(gettext_lazy("Closed on"), lambda c: c.wound_up_on or ""),
         Column(gettext_lazy("Fairs"), lambda c: c.fair_count),
     ]
     queryset = StudentCompany.objects.annotate(fair_count=Count("fairs"))

@@ -261,7 +261,7 @@ def programme_figures(*, date_from: date, date_to: date, visible_to: Viewer) -> 
       of them a partner of the centre shares."""
     companies = (
         StudentCompany.objects.visible_to(visible_to)
-        .filter(running_in(first="founded_on", last="closed_on", date_from=date_from, date_to=date_to))
+        .filter(running_in(first="founded_on", last="wound_up_on", date_from=date_from, date_to=date_to))
         .order_by()
     )
     company_rows = list(companies.values_list("school_name", "members"))

@@ -14,7 +14,7 @@ Idempotent: a second run changes nothing."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -149,18 +149,29 @@ def _seed_001(board_partners: list[tuple[str, str, str]]) -> None:
         returned_on=date(2022, 2, 15),
         returned_amount=D("2810.00"),
     )
-    # 14 mobilities (trips); the host cities and days are demonstration data.
-    trips = [
-        ("Ankara", "TR", date(2019, 11, 18), date(2019, 11, 22), 5),
-        ("Rzeszów", "PL", date(2020, 2, 10), date(2020, 2, 14), 5),
-        ("Roma", "IT", date(2021, 6, 7), date(2021, 6, 11), 4),
+    # Seed 001: "paredzētas 14 mobilitātes (braucieni). 2021.gada pavasarī projekta dalībnieki viesosies
+    # Daugavpilī": 14 trips of one person each to the partners' meetings and training, and the partners' visit to
+    # Daugavpils in spring 2021. The host cities, days and the visitors' number are demonstration data.
+    events = [
+        ("Ankara", "TR", date(2019, 11, 18), 5, 2, "Partneru sanāksme"),
+        ("Ankara", "TR", date(2020, 1, 20), 4, 2, "Mācību aktivitāte: uz skolēnu centrēta izglītība"),
+        ("Rzeszów", "PL", date(2020, 2, 10), 4, 3, "Mācību aktivitāte: 21. gadsimta prasmes un tiešsaistes rīki"),
+        ("Roma", "IT", date(2021, 6, 7), 4, 2, "Mācību aktivitāte: prasmju novērtēšana"),
+        ("Rzeszów", "PL", date(2021, 7, 5), 4, 2, "Mācību aktivitāte: eTwinning platforma"),
+        ("Ankara", "TR", date(2021, 9, 6), 4, 3, "Noslēguma sanāksme"),
     ]
-    for city, country, start, end, people in trips:
-        Mobility.objects.create(
-            project=project, direction="outgoing", from_date=start, to_date=end, host_city=city,
-            host_country=country, participants=people, flow="staff_training", status="done",
-            purpose="Partneru sanāksme un labās prakses apmaiņa",
-        )  # fmt: skip
+    for city, country, start, days, people, purpose in events:
+        for traveller in range(people):  # each traveller's own trip: the day before, on the day or the day after
+            Mobility.objects.create(
+                project=project, direction="outgoing", from_date=start + timedelta(days=(0, 1, -1)[traveller]),
+                to_date=start + timedelta(days=days), host_city=city, host_country=country, participants=1,
+                flow="staff_training", status="done", purpose=purpose,
+            )  # fmt: skip
+    Mobility.objects.create(
+        project=project, direction="incoming", from_date=date(2021, 4, 19), to_date=date(2021, 4, 23),
+        host_city="Daugavpils", host_country="LV", participants=12, flow="staff_training", status="done",
+        purpose="Projekta partneru vizīte Daugavpilī (2021. gada pavasaris)",
+    )  # fmt: skip
     Deadline.objects.create(
         project=project, title="Gala atskaite", due_on=date(2021, 11, 30), done_on=date(2021, 11, 26)
     )
@@ -181,9 +192,20 @@ def _seed_004(technikum: list[Institution]) -> None:
         end_date=date(2012, 9, 30),
         status="closed",
         grant=D("0.00"),  # the seed names no amount
-        aims="Profesionālo kompetenču un zināšanu pilnveidošana un inovatīvās pieredzes iegūšana atbildīgajiem "
-        "darbiniekiem, kuri veido Profesionālās izglītības kompetences centru; starpinstitūciju darba grupas "
-        "kapacitātes stiprināšana; darba tirgus prasību izzināšana Lietuvā.",
+        aims="(1) Nodrošināt profesionālo kompetenču un zināšanu pilnveidošanu un inovatīvās pieredzes iegūšanu "
+        "atbildīgajiem darbiniekiem, kuri veido PIKC; (2) stiprināt starpinstitūciju darba grupas dalībnieku "
+        "kapacitāti; (3) izzināt un salīdzināt darba tirgus prasības Lietuvā; (4) veicināt Lietuvas profesionālās "
+        "izglītības iestāžu kvalitātes vadības iepazīšanu un izzināšanu salīdzinošā perspektīvā, apmeklējot arī "
+        "citas ar profesionālo izglītību saistītas iestādes Viļņā; (5) stiprināt divpusēju sadarbību starp "
+        "institūcijām; (6) veicināt starpkultūru dialoga attīstību starp Lietuvu un Latviju; (7) veicināt Eiropas "
+        "dimensijas attīstību; (8) stiprināt projekta dalībnieku kapacitāti personiskajā izaugsmē, nodrošinot "
+        "atbilstošu semināru apmeklēšanu un nodarbību hospitēšanu; (9) radīt apstākļus, lai veicinātu projekta "
+        "dalībnieku angļu valodas prasmju pilnveidošanu.",
+        results="Projekta dalībnieki pilnveidos profesionālās kompetences un zināšanas, iegūs inovatīvu pieredzi "
+        "plānošanas darbā, veidojot PIKC; projekta dalībnieki izzinās un salīdzinās darba tirgus prasības Lietuvā "
+        "un izzinās Lietuvas profesionālās izglītības iestāžu kvalitātes vadību; tiks stiprināta institūciju "
+        "sadarbība un veicināts starpkultūru dialogs, veicināta Eiropas dimensiju attīstība, projekta noslēgumā "
+        "tiks izvērtēts sasniegtais un izplatīti projektā plānotie rezultāti.",
         target_groups="Seši sākotnējā profesionālā izglītībā iesaistīti speciālisti.",
     )
     if project is None:

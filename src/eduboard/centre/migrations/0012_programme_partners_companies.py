@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 ('members', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='members')),
                 ('products', models.TextField(blank=True, verbose_name='products or services')),
                 ('founded_on', models.DateField(verbose_name='founded on')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
+                ('wound_up_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
                 ('version', models.PositiveIntegerField(default=1, editable=False)),
                 ('centre', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.institution', verbose_name='centre')),
                 ('school', models.ForeignKey(blank=True, help_text='Empty for a school outside the city: name it below.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.institution', verbose_name='school in the registry')),
@@ -125,7 +125,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='studentcompany',
-            constraint=models.CheckConstraint(condition=models.Q(('closed_on__isnull', True), ('closed_on__gte', models.F('founded_on')), _connector='OR'), name='innovation_company_closed_after_founded', violation_error_message='A company closes on or after the day it was founded.'),
+            constraint=models.CheckConstraint(condition=models.Q(('wound_up_on__isnull', True), ('wound_up_on__gte', models.F('founded_on')), _connector='OR'), name='innovation_company_closed_after_founded', violation_error_message='A company closes on or after the day it was founded.'),
         ),
         migrations.AddConstraint(
             model_name='studentcompany',
