@@ -287,13 +287,13 @@ class SlotImporter(CentreImporter):
 
     @staticmethod
     def _book_room(slot: Slot, values: dict[str, Any]) -> None:
-        """The room named is taken for the slot's time as the page takes it (`services.book_space`)."""
-        from eduboard.centre.services import book_space
+        """The room named is taken for the slot's time as the page takes it (`services.slot_room_book`)."""
+        from eduboard.centre.services import slot_room_book
 
         trial = Slot(pk=slot.pk, activity=slot.activity, date=slot.date, start=slot.start, end=values["end"],
                      space_id=values["space_id"], room=values["room"])  # fmt: skip
         try:
-            book_space(trial)
+            slot_room_book(slot=trial)
         except ValidationError as error:
             raise RowProblem("room", " ".join(error.messages)) from None
 

@@ -455,7 +455,11 @@ class StudentCompany(TimeStampedModel):
                 name="innovation_company_closed_after_founded",
                 violation_error_message=_("A company closes on or after the day it was founded."),
             ),
-            models.CheckConstraint(condition=Q(members__gte=1), name="innovation_company_members"),
+            models.CheckConstraint(
+                condition=Q(members__gte=1),
+                name="innovation_company_members",
+                violation_error_message=_("A student company has at least one member."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -362,12 +362,12 @@ def slot_save(*, viewer: Viewer, slot: Slot, expected_version: int | None) -> Sl
         problem = slot_places_problem(places=slot.places, booked=slot.booked)
         if problem is not None:
             raise ValidationError({"places": problem})
-    book_space(slot)
+    slot_room_book(slot=slot)
     save_versioned(slot, expected_version=expected_version)
     return slot
 
 
-def book_space(slot: Slot) -> None:
+def slot_room_book(*, slot: Slot) -> None:
     """Take the slot's room of the centre for its time, inside the caller's transaction: the room is locked, so
     two slots saved at once cannot both take it; a room of another institution, or one another slot holds at an
     overlapping time, is refused. The slot's room text is the room's name."""

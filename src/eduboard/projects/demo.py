@@ -160,11 +160,11 @@ def _seed_001(board_partners: list[tuple[str, str, str]]) -> None:
         ("Rzeszów", "PL", date(2021, 7, 5), 4, 2, "Mācību aktivitāte: eTwinning platforma"),
         ("Ankara", "TR", date(2021, 9, 6), 4, 3, "Noslēguma sanāksme"),
     ]
-    for city, country, start, days, people, purpose in events:
+    for city, country, start, length, people, purpose in events:
         for traveller in range(people):  # each traveller's own trip: the day before, on the day or the day after
             Mobility.objects.create(
                 project=project, direction="outgoing", from_date=start + timedelta(days=(0, 1, -1)[traveller]),
-                to_date=start + timedelta(days=days), host_city=city, host_country=country, participants=1,
+                to_date=start + timedelta(days=length), host_city=city, host_country=country, participants=1,
                 flow="staff_training", status="done", purpose=purpose,
             )  # fmt: skip
     Mobility.objects.create(

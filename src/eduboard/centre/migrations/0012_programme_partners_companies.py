@@ -129,6 +129,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='studentcompany',
-            constraint=models.CheckConstraint(condition=models.Q(('members__gte', 1)), name='innovation_company_members'),
+            constraint=models.CheckConstraint(condition=models.Q(('members__gte', 1)), name='innovation_company_members', violation_error_message='A student company has at least one member.'),
         ),
     ]
