@@ -243,3 +243,55 @@ def test_the_centre_records_its_programme_on_the_pages(signed_in: Callable[[User
     # another centre's row is not found, as if it did not exist
     foreign = StudentCompany.objects.get(name="Citu SMU")
     assert client.get(f"/innovation/companies/{foreign.pk}/").status_code == 404
+
+
+def test_the_programme_lists_and_the_equipment_page_read_a_bounded_number_of_times(
+    signed_in: Callable[[User], Client],
+) -> None:
+    """Each page's reads do not grow with its rows: 3 rows of each kind read as often as 15."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from eduboard.assets.choices import ensure_standard_kinds
+    from eduboard.assets.models import Asset, AssetKind, Room
+    from eduboard.centre.models import KitLoan
+
+    centre = make_centre()
+    ensure_standard_kinds()
+    tablet = AssetKind.objects.get(code="tablet")
+    own = project("OWN", date(2025, 1, 1), date(2026, 12, 31), centre)
+    client = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centre]))
+    pages = ["/innovation/companies/", "/innovation/fairs/", "/innovation/programme/", "/innovation/partners/",
+             "/innovation/equipment/"]  # fmt: skip
+
+    def add(first: int, last: int) -> None:
+        for n in range(first, last):
+            company = StudentCompany.objects.create(
+                centre=centre, name=f"SMU {n}", school_name="Skola", members=3, founded_on=date(2025, 9, 1)
+            )
+            Fair.objects.create(centre=centre, title=f"Tirgus {n}", date=date(2025, 12, 1)).companies.set([company])
+            partner = CentrePartner.objects.create(
+                centre=centre, name=f"Partneris {n}", country="NO", kind="science_centre", cooperation="Darbnīcas"
+            )
+            partner.projects.set([own])
+            event = ProgrammeEvent.objects.create(
+                centre=centre, kind="seminar", title=f"Seminārs {n}", starts_on=date(2025, 10, 1),
+                ends_on=date(2025, 10, 1), teachers=10,
+            )  # fmt: skip
+            event.partners.set([partner])
+            Room.objects.create(institution=centre, name=f"Telpa {n}", kind="classroom")
+            device = Asset.objects.create(inventory_number=f"IC-{n}", kind=tablet, institution=centre)
+            KitLoan.objects.create(centre=centre, asset=device, group=f"Grupa {n}", lent_on=date(2025, 11, 5))
+
+    def reads() -> list[int]:
+        counts = []
+        for path in pages:
+            with CaptureQueriesContext(connection) as context:
+                assert client.get(path).status_code == 200
+            counts.append(len(context.captured_queries))
+        return counts
+
+    add(0, 3)
+    few = reads()
+    add(3, 15)
+    assert reads() == few
