@@ -82,8 +82,9 @@ def world(seed: int) -> tuple[Any, list[Any]]:
                 centre=owner, name=f"Partneris {n}", country=draw.choice(["NO", "LV", "LT", "EE"]),
                 kind=draw.choice(PartnerKind.values), cooperation="Kopīgas darbnīcas", since=since, until=until,
             ))  # fmt: skip
-        starts = [day() for _n in range(3)]
+        starts = [day() for _n in range(4)]
         projects = [project(f"{owner.pk}-P{n}", s, s + timedelta(days=400), owner) for n, s in enumerate(starts)]
+        Project.objects.filter(pk=projects[-1].pk).update(status="closed")  # a closed project runs no more
         for partner in partners:
             partner.projects.set(draw.sample(projects, draw.randint(0, 2)))
         for n in range(draw.randint(1, 8)):
@@ -111,7 +112,7 @@ def plain(first: date, last: date) -> dict[str, Any]:
         type="innovation_centre")}  # fmt: skip
     projects = [
         p for p in Project.objects.all()
-        if {i.pk for i in p.institutions.all()} & centres and runs(p.start_date, p.end_date)
+        if {i.pk for i in p.institutions.all()} & centres and runs(p.start_date, p.end_date) and p.status != "closed"
     ]  # fmt: skip
     shared = {p.pk for p in projects if p.centre_partners.exists()}
     by_kind = {kind: sum(getattr(e, kind) for e in events) for kind in VISITOR_KINDS}

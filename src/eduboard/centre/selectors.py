@@ -34,6 +34,7 @@ from eduboard.centre.rules import (
 from eduboard.core.numbers import percent
 from eduboard.core.scope import Viewer
 from eduboard.projects.models import Project
+from eduboard.projects.selectors import running_during
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 
@@ -230,8 +231,8 @@ def card_total(*, card: Card) -> int:
 
 def running_in(*, first: str, last: str, date_from: date, date_to: date) -> Q:
     """Rows that run on some day from `date_from` to `date_to`: begun by the period's last day (`first` empty:
-    since ever) and not ended before its first (`last` empty: still running). One rule for companies, partners and
-    the centre's projects."""
+    since ever) and not ended before its first (`last` empty: still running). The rule of student companies and
+    partners; a project's is the projects area's (`projects.selectors.running_during`)."""
     return (Q(**{f"{first}__isnull": True}) | Q(**{f"{first}__lte": date_to})) & (
         Q(**{f"{last}__isnull": True}) | Q(**{f"{last}__gte": date_from})
     )
@@ -257,8 +258,8 @@ def programme_figures(*, date_from: date, date_to: date, visible_to: Viewer) -> 
       {kind: participants} (every visitor kind);
     - `partners`: partnerships running in the period; `partners_by_kind` {kind: partners} (every kind);
       `partners_by_country` {ISO country code: partners} (those with any);
-    - `projects`: projects of the centre running in the period (start to end date), `projects_with_partners`: those
-      of them a partner of the centre shares."""
+    - `projects`: projects of the centre running in the period (`projects.selectors.running_during`: between their
+      start and end dates, not closed), `projects_with_partners`: those of them a partner of the centre shares."""
     companies = (
         StudentCompany.objects.visible_to(visible_to)
         .filter(running_in(first="founded_on", last="wound_up_on", date_from=date_from, date_to=date_to))
@@ -283,9 +284,7 @@ def programme_figures(*, date_from: date, date_to: date, visible_to: Viewer) -> 
     for kind, country in partners.values_list("kind", "country"):
         partner_kinds[kind] += 1
         countries[str(country)] = countries.get(str(country), 0) + 1
-    projects = centre_projects(visible_to=visible_to).filter(
-        running_in(first="start_date", last="end_date", date_from=date_from, date_to=date_to)
-    )
+    projects = centre_projects(visible_to=visible_to).filter(running_during(date_from, date_to))
     shared = CentrePartner.projects.through.objects.filter(
         centrepartner__in=CentrePartner.objects.visible_to(visible_to), project__in=projects
     )

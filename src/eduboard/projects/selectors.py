@@ -69,7 +69,13 @@ def project_fit_problems(project: Project) -> dict[str, list[str]]:
 
 def running_on(day: date) -> Q:
     """A project runs on a day between its start and end dates (both included) unless it is closed."""
-    return Q(start_date__lte=day, end_date__gte=day) & ~Q(status=ProjectStatus.CLOSED)
+    return running_during(day, day)
+
+
+def running_during(first: date, last: date) -> Q:
+    """A project runs during a period when it runs (`running_on`) on some day of it: it started by the last day,
+    ends on or after the first, and is not closed. `running_on` is the period of one day."""
+    return Q(start_date__lte=last, end_date__gte=first) & ~Q(status=ProjectStatus.CLOSED)
 
 
 @cached_figures("registry", "finance", "projects")
