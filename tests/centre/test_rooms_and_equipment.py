@@ -70,7 +70,8 @@ def test_the_slots_file_books_the_room_it_names_and_refuses_a_clash(tmp_path: Pa
     hall = Room.objects.create(institution=centre, name="Zinātnes zāle", kind="hall")
     path = write(tmp_path, "activity,date,start,end,room,places\nrobo,2025-10-14,10:00,11:30,zinātnes zāle,24\n")
     SlotImporter(viewer=staff).run(path)
-    assert Slot.objects.get(date=date(2025, 10, 14)).space == hall
+    imported = Slot.objects.get(date=date(2025, 10, 14))
+    assert imported.space == hall and imported.room == "Zinātnes zāle"  # named as the centre names the room
     clash = write(tmp_path, "activity,date,start,end,room,places\nrobo,2025-10-14,11:00,12:00,Zinātnes zāle,24\n")
     with pytest.raises(ImportFailed) as failed:
         SlotImporter(viewer=staff).run(clash)
@@ -106,6 +107,8 @@ def test_kits_go_out_with_a_group_and_come_back(signed_in: Callable[[User], Clie
     with pytest.raises(IntegrityError), transaction.atomic():  # the database holds one open loan per kit
         KitLoan.objects.create(centre=centre, asset=tablets[0], group="X", lent_on=date(2025, 11, 6))
     loan = KitLoan.objects.get(asset=tablets[0])
+    garbled = client.post(f"/innovation/equipment/loans/{loan.pk}/return/", {"version": "x"})
+    assert garbled.status_code == 302 and KitLoan.objects.get(pk=loan.pk).returned_on is None  # refused as stale
     assert client.post(f"/innovation/equipment/loans/{loan.pk}/return/", {"version": loan.version}).status_code == 302
     assert Asset.objects.get(pk=tablets[0].pk).status == AssetStatus.IN_STOCK
     assert KitLoan.objects.get(pk=loan.pk).returned_on is not None

@@ -19,6 +19,7 @@ from eduboard.centre import services
 from eduboard.centre.forms import KitLendForm
 from eduboard.centre.models import KitLoan
 from eduboard.centre.selectors import rooms_with_coming_slots, user_centre
+from eduboard.core.forms import add_service_error
 from eduboard.core.views import scoped_object, scoped_rows
 
 
@@ -46,8 +47,7 @@ def equipment_view(request: HttpRequest) -> HttpResponse:
                     on=form.cleaned_data["lent_on"],
                 )
             except ValidationError as error:
-                for field, problems in error.message_dict.items():
-                    form.add_error(field if field in form.fields else None, problems)
+                add_service_error(form, error)
             else:
                 messages.success(request, _("%(n)d lent to %(group)s.") % {"n": len(loans), "group": loans[0].group})
                 return redirect("innovation:equipment")
@@ -60,7 +60,7 @@ def equipment_view(request: HttpRequest) -> HttpResponse:
             "devices": scoped_rows(request, Asset.objects.select_related("kind"))
             .filter(institution=centre)
             .order_by("kind__code", "inventory_number"),
-            "out": scoped_rows(request, KitLoan.objects.select_related("asset__kind", "booking"))
+            "out": scoped_rows(request, KitLoan.objects.select_related("asset__kind"))
             .filter(centre=centre, returned_on__isnull=True)
             .order_by("lent_on", "pk"),
             "returned": scoped_rows(request, KitLoan.objects.select_related("asset__kind"))
@@ -77,12 +77,13 @@ def equipment_view(request: HttpRequest) -> HttpResponse:
 @permission_required("innovation.change_kitloan", raise_exception=True)
 def kit_return_view(request: HttpRequest, pk: int) -> HttpResponse:
     loan = scoped_object(request, KitLoan, editing=True, pk=pk)
+    posted = request.POST.get("version", "")
     try:
         services.kit_return(
             viewer=request.user,
             loan_id=loan.pk,
             on=timezone.localdate(),
-            expected_version=int(request.POST.get("version") or 0) or None,
+            expected_version=int(posted) if posted.isdigit() else 0,  # no version or a garbled one: stale
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
