@@ -245,16 +245,19 @@ class SlotImporter(CentreImporter):
         """Each record written (`write_slot`); a row the stored data refuses (places below those booked, a room held
         at that time) fails the whole file with its row named, and nothing is saved."""
         rooms: dict[tuple[int, str], int | None] = {}
+        activities = Activity.objects.only("pk", "code", "centre_id").in_bulk({r.activity_id for r in records})
         for record in records:
             try:
-                self.write_slot(record, result, rooms)
+                self.write_slot(record, result, rooms, activities[record.activity_id])
             except RowProblem as problem:
                 row = self._chunk_rows.get(id(record), 0)
                 raise ImportFailed([RowError(row, problem.column, problem.message)]) from None
 
-    def write_slot(self, record: SlotRow, result: ImportResult, rooms: dict[tuple[int, str], int | None]) -> None:
-        """One slot created or changed; the room it names, when it is one of the centre's, is booked for its time."""
-        activity = Activity.objects.only("pk", "code", "centre_id").get(pk=record.activity_id)
+    def write_slot(
+        self, record: SlotRow, result: ImportResult, rooms: dict[tuple[int, str], int | None], activity: Activity
+    ) -> None:
+        """One slot created or changed (its activity read once per chunk); the room it names, when it is one of the
+        centre's, is booked for its time and named as the centre names it."""
         room_key = (activity.centre_id, record.room.casefold())
         if room_key not in rooms:  # a room of the centre's by that name is booked for the slot's time
             rooms[room_key] = (
@@ -296,6 +299,7 @@ class SlotImporter(CentreImporter):
             slot_room_book(slot=trial)
         except ValidationError as error:
             raise RowProblem("room", " ".join(error.messages)) from None
+        values["room"] = trial.room  # the room's own name, as the page writes it
 
 
 @dataclass(frozen=True)
