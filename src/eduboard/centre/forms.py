@@ -63,6 +63,15 @@ class BookingForm(forms.Form):
         return bool(self.data.get("website"))
 
 
+def counts_left_empty_are_zero(form: forms.BaseForm, cleaned: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """A count of visitors the form was sent without (a page or a script of before, a kind left empty) counts none;
+    a count given wrong keeps its error."""
+    for name in names:
+        if cleaned.get(name) is None and name not in form.errors:
+            cleaned[name] = 0
+    return cleaned
+
+
 class VisitForm(ScopedFormMixin, VersionedModelForm):
     """A visit as it happened (a booking's group, walk-in visitors or an event)."""
 
@@ -101,10 +110,7 @@ class VisitForm(ScopedFormMixin, VersionedModelForm):
             self.fields[name].required = False
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for name in self.OPTIONAL_COUNTS:
-            if cleaned.get(name) is None and name not in self.errors:
-                cleaned[name] = 0
+        cleaned = counts_left_empty_are_zero(self, super().clean() or {}, self.OPTIONAL_COUNTS)
         if not cleaned.get("place") and "place" not in self.errors:
             cleaned["place"] = VisitPlace.CENTRE
         return cleaned

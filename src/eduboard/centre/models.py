@@ -275,11 +275,26 @@ class WaitingListEntry(TimeStampedModel):
         return f"{self.slot}: {self.school_name}"
 
 
+class VisitorCounts(models.Model):
+    """The people who came, counted by kind (`choices.VisitorKind`; their sum is `rules.visitors_of`): a visit's
+    visitors and a programme event's participants."""
+
+    learners = models.PositiveIntegerField(_("learners"), default=0)
+    teachers = models.PositiveIntegerField(_("teachers"), default=0)
+    parents = models.PositiveIntegerField(_("parents"), default=0)
+    seniors = models.PositiveIntegerField(_("seniors"), default=0)
+    other_adults = models.PositiveIntegerField(_("other adults"), default=0)
+    children_under_school_age = models.PositiveIntegerField(_("children under school age"), default=0)
+
+    class Meta:
+        abstract = True
+
+
 class VisitQuerySet(ScopedQuerySet):
     institution_path = "centre"
 
 
-class Visit(TimeStampedModel):
+class Visit(VisitorCounts, TimeStampedModel):
     """A visit that took place: a booking that came, walk-in visitors or an event. Counted in the figures."""
 
     centre = models.ForeignKey(Institution, verbose_name=_("centre"), on_delete=models.PROTECT, related_name="+")
@@ -297,12 +312,6 @@ class Visit(TimeStampedModel):
     school_name = models.CharField(_("school"), max_length=200, blank=True)
     municipality = models.CharField(_("municipality"), max_length=120, blank=True)
     grade = models.CharField(_("grades"), max_length=20, blank=True)
-    learners = models.PositiveIntegerField(_("learners"), default=0)
-    teachers = models.PositiveIntegerField(_("teachers"), default=0)
-    parents = models.PositiveIntegerField(_("parents"), default=0)
-    seniors = models.PositiveIntegerField(_("seniors"), default=0)
-    other_adults = models.PositiveIntegerField(_("other adults"), default=0)
-    children_under_school_age = models.PositiveIntegerField(_("children under school age"), default=0)
     place = models.CharField(
         _("place"),
         max_length=8,
@@ -528,7 +537,7 @@ class CentrePartner(TimeStampedModel):
         return f"{self.name} ({self.country})"
 
 
-class ProgrammeEvent(TimeStampedModel):
+class ProgrammeEvent(VisitorCounts, TimeStampedModel):
     """A camp, hackathon, conference or seminar the centre holds, with its participants counted by kind (the
     visitor kinds of a visit: `rules.VISITOR_KINDS`) and the partners that took part."""
 
@@ -538,12 +547,6 @@ class ProgrammeEvent(TimeStampedModel):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     place = models.CharField(_("place"), max_length=200, blank=True, help_text=_("Empty: at the centre."))
-    learners = models.PositiveIntegerField(_("learners"), default=0)
-    teachers = models.PositiveIntegerField(_("teachers"), default=0)
-    parents = models.PositiveIntegerField(_("parents"), default=0)
-    seniors = models.PositiveIntegerField(_("seniors"), default=0)
-    other_adults = models.PositiveIntegerField(_("other adults"), default=0)
-    children_under_school_age = models.PositiveIntegerField(_("children under school age"), default=0)
     partners = models.ManyToManyField(
         CentrePartner, verbose_name=_("partners that took part"), blank=True, related_name="events"
     )

@@ -10,6 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.centre.forms import counts_left_empty_are_zero
 from eduboard.centre.models import CentrePartner, Fair, ProgrammeEvent, StudentCompany
 from eduboard.centre.rules import VISITOR_KINDS
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
@@ -39,9 +40,7 @@ class StudentCompanyForm(ScopedFormMixin, VersionedModelForm):
         cleaned = super().clean() or {}
         if cleaned.get("school") is None and not (cleaned.get("school_name") or "").strip():
             self.add_error("school_name", _("Choose a city school or write the school's name."))
-        elif cleaned.get("school") is not None:
-            cleaned["school_name"] = cleaned["school"].name
-        return cleaned
+        return cleaned  # a city school's name is the registry's: `services.student_company_save` writes it
 
 
 class FairForm(ScopedFormMixin, VersionedModelForm):
@@ -70,10 +69,7 @@ class ProgrammeEventForm(ScopedFormMixin, VersionedModelForm):
             self.fields[kind].required = False
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for kind in VISITOR_KINDS:
-            if cleaned.get(kind) is None and kind not in self.errors:
-                cleaned[kind] = 0
+        cleaned = counts_left_empty_are_zero(self, super().clean() or {}, VISITOR_KINDS)
         first, last = cleaned.get("starts_on"), cleaned.get("ends_on")
         if first and last and last < first:
             self.add_error("ends_on", ValidationError(_("The last day is on or after the first day.")))
