@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 
+from eduboard.assets.models import Room
 from eduboard.centre.choices import HOLDING, BookingStatus, PartnerKind, ProgrammeKind, VisitPlace
 from eduboard.centre.models import (
     AgeBand,
@@ -320,8 +321,6 @@ def space_clash(*, space_id: int, day: date, start: time, end: time, other_than:
 def rooms_with_coming_slots(*, centre: Institution, today: date, visible_to: Viewer) -> list[tuple[Any, int]]:
     """The centre's rooms (assets area) the viewer may read, each with the slots that hold it from `today` on (two
     queries)."""
-    from eduboard.assets.models import Room
-
     rooms = list(Room.objects.visible_to(visible_to).filter(institution=centre).order_by("name"))
     counts = dict(
         Slot.objects.visible_to(visible_to)
