@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -25,6 +28,11 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # A cached figure that reads what its tokens do not cover fails the test that computes it (core.figures_cache).
     settings.FIGURES_STRICT = True
+    # The credentials' private signing keys (a course certificate issued in any test signs one): a directory of this
+    # test process's own, removed at its end, never var/credential-keys.
+    keys = tempfile.mkdtemp(prefix="eduboard-credential-keys-")
+    atexit.register(shutil.rmtree, keys, ignore_errors=True)
+    settings.CREDENTIAL_KEYS_DIR = keys
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         # A test's commit need not wait for the disk (the test database is thrown away): the tests that commit

@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "eduboard.competitions",
     "eduboard.courses",
     "eduboard.materials",
+    "eduboard.credentials",
     "eduboard.accounts",
     "eduboard.reports",
     "eduboard.demo",
@@ -471,6 +472,13 @@ JSON_MAX_DEPTH = int(os.environ.get("JSON_MAX_DEPTH", "64"))
 DEMO_DATA_ALLOWED = not PRODUCTION
 # Bookings of the innovation centre's public page one address may make in an hour (a bot limit; a benchmark lifts it).
 CENTRE_BOOKINGS_PER_HOUR = int(os.environ.get("CENTRE_BOOKINGS_PER_HOUR", "10"))
+# Open Badges 3.0 credentials of the centre's certificates (docs/credentials.md): the private signing keys are PEM
+# files in this directory (never in the database, so never in its dump; back it up apart), and the public address
+# the credentials' identifiers, the issuer's profile and its keys are served at (https in production).
+CREDENTIAL_KEYS_DIR = Path(os.environ.get("CREDENTIAL_KEYS_DIR", BASE_DIR / "var" / "credential-keys"))
+CREDENTIAL_BASE_URL = os.environ.get(
+    "CREDENTIAL_BASE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS else "http://localhost:8000"
+).rstrip("/")
 # The largest file of a teaching material (PDF, DOCX, PPTX, an image or a ZIP), in bytes.
 MATERIAL_MAX_UPLOAD_BYTES = int(os.environ.get("MATERIAL_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
 

@@ -39,6 +39,7 @@ urlpatterns = [
     path("centre/<str:lang>/competitions/", include("eduboard.competitions.public_urls")),
     path("centre/<str:lang>/courses/", include("eduboard.courses.public_urls")),
     path("centre/<str:lang>/materials/", include("eduboard.materials.public_urls")),
+    path("centre/<str:lang>/credentials/", include("eduboard.credentials.public_urls")),
     path("centre/", include("eduboard.centre.public_urls")),
     path("events/", include("eduboard.events.urls")),
     path("vacancies/", public_vacancies_view, name="public_vacancies"),

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import date
-from typing import cast
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -37,6 +38,10 @@ NUMBER_PREFIX = "IC"
 NUMBER = re.compile(r"^IC-(\d{4})-(\d+)$")
 #: How often a number taken by a concurrent issue is tried again with the next one.
 NUMBER_ATTEMPTS = 5
+#: Called by `certificates_issue` with the viewer and the newly certified participants, in its transaction: the
+#: areas that stand on courses register here what a certificate brings with it (credentials: its verifiable
+#: credential), so courses imports none of them.
+CERTIFIED_HOOKS: list[Callable[..., Any]] = []
 
 
 def _refuse_outside(viewer: Viewer, centre_id: int | None) -> None:
@@ -271,7 +276,8 @@ def certificates_issue(*, viewer: Viewer, course: Course, on: date | None = None
     has no certificate yet: a number `IC-<year>-NNNN` (the year of the course's last day; the sequence runs over
     every course of that year), a random key for the public verification page, the day (`on`, today). A city
     teacher's certificate becomes a training record (the course's requirement, else the standard one) with the
-    course's hours. Reissuing certifies only those newly qualified. Returns the newly certified."""
+    course's hours. Reissuing certifies only those newly qualified. The hooks of CERTIFIED_HOOKS then run (the
+    verifiable credential of each certificate). Returns the newly certified."""
     if not viewer.has_perm("courses.change_participant"):
         raise PermissionDenied(_("Your role does not issue certificates."))
     locked = _editable_course(viewer, course.pk, lock=True)
@@ -292,4 +298,6 @@ def certificates_issue(*, viewer: Viewer, course: Course, on: date | None = None
         last = _give_number(participant, year, last, on)
         if participant.staff_member_id is not None and participant.training_record_id is None:
             _record_training(participant, locked, requirement)
+    for hook in CERTIFIED_HOOKS:
+        hook(viewer=viewer, participants=chosen)
     return chosen

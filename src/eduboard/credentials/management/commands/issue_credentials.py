@@ -1,0 +1,39 @@
+"""`manage.py issue_credentials [--centre REGNR]`: the verifiable credential of every course certificate and every
+certificate of the competitions held by today that has none yet (idempotent; those issued before stay)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from eduboard.competitions.models import Competition
+from eduboard.core.scope import WHOLE_CITY
+from eduboard.courses.models import Course, Participant
+from eduboard.credentials.services import competition_credentials_issue, course_credentials_issue
+from eduboard.registry.models import Institution
+
+
+class Command(BaseCommand):
+    help = _("Issue the verifiable credentials of the certificates given so far (once each).")
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--centre", metavar="REGNR", help=_("only this centre's (its registration number)"))
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        certified = Participant.objects.exclude(certificate_number="").values("course_id")
+        courses = Course.objects.filter(pk__in=certified).order_by("pk")
+        competitions = Competition.objects.filter(date__lte=timezone.localdate()).order_by("pk")
+        if options["centre"]:
+            centre = Institution.objects.filter(registration_number=options["centre"]).first()
+            if centre is None:
+                raise CommandError(_("No institution has the registration number %s.") % options["centre"])
+            courses, competitions = courses.filter(centre=centre), competitions.filter(centre=centre)
+        total = 0
+        for course in courses:
+            total += len(course_credentials_issue(viewer=WHOLE_CITY, course=course))
+        for competition in competitions:
+            total += len(competition_credentials_issue(viewer=WHOLE_CITY, competition=competition))
+        self.stdout.write(_("%d certificates have their credentials.") % total)
