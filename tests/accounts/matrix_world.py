@@ -550,6 +550,12 @@ def build_world() -> World:
         )
     pairs["competition"] = Pair(*competitions)
     pairs["team"] = Pair(*teams)
+    from eduboard.competitions.models import ScoreSheet
+
+    pairs["scoresheet"] = Pair(*(
+        ScoreSheet.objects.create(competition=team.competition, discipline=team.discipline, team=team, attempt=1)
+        for team in teams
+    ))  # fmt: skip
     from eduboard.courses.models import Course, CourseSession, Participant
 
     courses = [

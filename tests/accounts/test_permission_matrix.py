@@ -220,6 +220,16 @@ OBJECT_PAGES: dict[str, Page] = {
     "competitions:competition_attempts": Page(
         "competition", "competitions.view_attempt", extra={"discipline": "line_follower"}
     ),
+    # the referee's page at the ring and its results renewed every few seconds (issue 44)
+    "competitions:competition_ring": Page("competition", "competitions.view_match", extra={"discipline": "mini_sumo"}),
+    "competitions:competition_ring_rows": Page(
+        "competition", "competitions.view_match", extra={"discipline": "mini_sumo"}
+    ),
+    # an undo without a reason (or by someone not the head referee) is refused with a message, back on the ring
+    "competitions:bracket_undo": Page(
+        "competition", "competitions.change_match", "POST", extra={"discipline": "mini_sumo"}, ok=REDIRECT
+    ),
+    "competitions:score_sheet": Page("scoresheet", "competitions.view_match"),
     # a check without measurements is refused with a message, back on the competition
     "competitions:team_check": Page("team", "competitions.change_team", "POST", ok=REDIRECT),
     "interest:club_edit": Page("club", "registry.view_club"),

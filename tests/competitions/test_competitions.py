@@ -296,18 +296,23 @@ def test_results_on_a_phone_page_and_scope(signed_in: Callable[[User], Client]) 
     assert client.get(page).status_code == 200
     match = Match.objects.filter(team_b__isnull=False, winner__isnull=True).first()
     assert match is not None
-    client.post(page, {"match": match.pk, f"m{match.pk}-points_a": 2, f"m{match.pk}-points_b": 0,
-                       f"m{match.pk}-version": match.version})  # fmt: skip
+    # Two referees enter the result at the ring, each on their device; it counts when they agree.
+    ring = reverse("competitions:competition_ring", args=[competition.pk, "mini_sumo"])
+    second = UserFactory(role=Role.CENTRE_STAFF, institutions=[centre])
+    for referee in (client, signed_in(second)):
+        opened = referee.post(ring, {"match": match.pk})
+        assert opened.status_code == 302
+        referee.post(opened["Location"], {"action": "enter", "points_a": 2, "points_b": 0})
     match.refresh_from_db()
     assert match.winner_id == match.team_a_id
     for wrong in ("x", "99999999999999999999", ""):
-        assert client.post(page, {"match": wrong}).status_code == 404  # no such match: not a server error
+        assert client.post(ring, {"match": wrong}).status_code == 404  # no such match: not a server error
     # Another centre's staff and a school's head cannot enter results or check robots.
     with pytest.raises(PermissionDenied):
         services.match_record(viewer=stranger, match_id=match.pk, expected_version=None, points_a=0, points_b=2)
     assert signed_in(stranger).get(reverse("competitions:competition_detail", args=[competition.pk])).status_code == 404
     head_client = signed_in(head)
-    assert head_client.post(page, {"match": match.pk}).status_code == 404  # not their competition
+    assert head_client.post(ring, {"match": match.pk}).status_code == 404  # not their competition
     listed = head_client.get(reverse("competitions:team_list"))
     assert listed.status_code == 200 and list(listed.context["object_list"]) == [Team.objects.get(pk=teams[0].pk)]
 

@@ -14,10 +14,19 @@ class CompetitionsConfig(AppConfig):
         from auditlog.registry import auditlog
 
         from eduboard.competitions.importers import IMPORTERS
-        from eduboard.competitions.models import Attempt, Competition, Discipline, Match, Team
+        from eduboard.competitions.models import (
+            Attempt,
+            BracketUndo,
+            Competition,
+            Discipline,
+            Match,
+            RefereeEntry,
+            ScoreSheet,
+            Team,
+        )
         from eduboard.core.jobs import register_importers
 
-        for model in (Team, Match, Discipline, Attempt):
+        for model in (Team, Match, Discipline, Attempt, ScoreSheet, RefereeEntry, BracketUndo):
             auditlog.register(model)
         auditlog.register(Competition, m2m_fields={"disciplines"})
         register_importers("innovation", IMPORTERS)

@@ -1,8 +1,8 @@
 """Demonstration data of the robotics competitions (illustrative; seed 000 names the disciplines, not the teams):
 the city's robotics championship of November 2025 with 24 teams over three disciplines (mini sumo, Lego sumo, line
 follower; eight each), its robots checked (one Lego sumo robot too heavy), both sumo brackets fought to the end (a
-few ties fought again) and the line followers' three runs; and next spring's championship with registration
-open."""
+few ties fought again) and the line followers' three runs; and next spring's championship of all five disciplines
+with registration open. The centre's demonstration user is both championships' head referee."""
 
 from __future__ import annotations
 
@@ -106,7 +106,13 @@ def load(institutions: dict[str, Institution]) -> None:
         registration_open=True,
         published=True,
     )
-    upcoming.disciplines.set(chosen)
+    # The spring championship runs all five of the city's disciplines (seed 000).
+    upcoming.disciplines.set(Discipline.objects.all())
+
+
+def link_head_referee(user: object) -> None:
+    """The demonstration centre's staff member is both championships' head referee (the undo at the ring)."""
+    Competition.objects.filter(code__in=[CODE, UPCOMING], head_referee__isnull=True).update(head_referee=user)
 
 
 def _fight(competition: Competition, discipline: Discipline, draw: random.Random) -> None:

@@ -1,5 +1,5 @@
 """Forms of the robotics competitions: the competition, a team's registration (public and staff), the robot check,
-a match's points and a line-follower run."""
+a match's points, a timed run, a referee's entry at the ring and the head referee's undo."""
 
 from __future__ import annotations
 
@@ -7,15 +7,22 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.competitions.models import Competition, Discipline
 from eduboard.competitions.rules import parse_members
+from eduboard.competitions.selectors import referee_choices
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.core.text import validate_no_control_characters
 
 
 class CompetitionForm(ScopedFormMixin, VersionedModelForm):
+    """A competition of the centre `centre_id`; its head referee is one of the centre's staff."""
+
+    #: The head referee's choices are the centre's staff (`selectors.referee_choices`); users have no scope rule.
+    public_choice_fields = ("head_referee",)
+
     class Meta:
         model = Competition
         fields = [
@@ -28,11 +35,15 @@ class CompetitionForm(ScopedFormMixin, VersionedModelForm):
             "disciplines",
             "registration_open",
             "published",
+            "head_referee",
         ]
         widgets = {"date": forms.DateInput(attrs={"type": "date"}), "disciplines": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, centre_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        referee = self.fields["head_referee"]
+        assert isinstance(referee, forms.ModelChoiceField)  # noqa: S101 - a foreign key's field
+        referee.queryset = referee_choices(centre_id)
         for name in ("title_lv", "title_en", "title_ru", "place"):
             self.fields[name].validators.append(validate_no_control_characters)
 
@@ -89,15 +100,12 @@ class RobotCheckForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class MatchForm(forms.Form):
-    points_a = forms.IntegerField(label=_("Points"), min_value=0, max_value=9)
-    points_b = forms.IntegerField(label=_("Points"), min_value=0, max_value=9)
-    version = forms.IntegerField(widget=forms.HiddenInput)
+class RefereeEntryForm(forms.Form):
+    """A referee's entry of a score sheet: both robots' Yuko points of a sumo match, or a run's time (empty: did not
+    finish)."""
 
-
-class AttemptForm(forms.Form):
-    team = forms.IntegerField(widget=forms.HiddenInput)
-    number = forms.IntegerField(label=_("Attempt"), min_value=1, max_value=20)
+    points_a = forms.IntegerField(label=_("Points A"), min_value=0, max_value=9)
+    points_b = forms.IntegerField(label=_("Points B"), min_value=0, max_value=9)
     seconds = forms.DecimalField(
         label=_("Time, s"),
         min_value=0,
@@ -105,4 +113,28 @@ class AttemptForm(forms.Form):
         decimal_places=3,
         required=False,
         help_text=_("Empty: did not finish (left the line or ran out of time)."),
+    )
+
+    def __init__(self, *args: Any, sumo: bool, limit: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if sumo:
+            del self.fields["seconds"]
+            for name in ("points_a", "points_b"):
+                field = self.fields[name]
+                assert isinstance(field, forms.IntegerField)  # noqa: S101 - declared above
+                field.max_value = limit
+                field.validators.append(MaxValueValidator(limit))
+                field.widget.attrs.update({"max": limit, "inputmode": "numeric"})
+        else:
+            del self.fields["points_a"]
+            del self.fields["points_b"]
+            self.fields["seconds"].widget.attrs.update({"step": "0.001", "inputmode": "decimal"})
+
+
+class UndoForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the step is undone"),
+        max_length=500,
+        validators=[validate_no_control_characters],
+        help_text=_("Kept with the undo in the competition's record, e.g. “the points of robots A and B swapped”."),
     )

@@ -1,5 +1,6 @@
-"""Robotics competitions of the innovation centre (seed 000: Lego sumo, mini-sumo, line followers): disciplines,
-competitions, teams, matches and timed attempts.
+"""Robotics competitions of the innovation centre (seed 000: Lego sumo, mini sumo, line followers, Lego line
+followers, self-built robots): disciplines, competitions, teams, matches and timed attempts, and the scoring at the
+ring (score sheets held by one referee device at a time, two referees' entries, a bracket step undone).
 
 Its tables keep the names they were made with in the `innovation` app (`innovation_competition`, …)."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -25,12 +27,19 @@ from eduboard.registry.models import Institution, ScopedQuerySet
 
 class DisciplineFormat(models.TextChoices):
     SUMO = "sumo", _("sumo (double elimination)")
-    LINE_FOLLOWER = "line_follower", _("line follower (timed attempts)")
+    LINE_FOLLOWER = "line_follower", _("timed runs on a track (attempts)")
+
+
+class RobotKind(models.TextChoices):
+    ANY = "any", _("any robot")
+    LEGO = "lego", _("Lego robots only")
+    SELF_BUILT = "self_built", _("self-built robots only (no kit)")
 
 
 class Discipline(models.Model):
-    """A competition discipline and its robot rules as data: the largest footprint and mass, the points that win a
-    sumo match, the attempts and the time limit of a line-follower run."""
+    """A competition discipline and its rules as data: the kind of robot allowed, the largest footprint and mass,
+    the points that win a sumo match, the attempts and the time limit of a timed run, and how far two timekeepers'
+    times may differ and still agree."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     format = models.CharField(_("format"), max_length=16, choices=DisciplineFormat.choices)
@@ -49,6 +58,13 @@ class Discipline(models.Model):
     )
     run_limit_s = models.PositiveIntegerField(
         _("time limit of a run, s"), default=120, validators=[MinValueValidator(1), MaxValueValidator(3600)]
+    )
+    robot_kind = models.CharField(_("robots allowed"), max_length=12, choices=RobotKind.choices, default=RobotKind.ANY)
+    agreement_ms = models.PositiveIntegerField(
+        _("timekeepers agree within, ms"),
+        default=100,
+        validators=[MaxValueValidator(10_000)],
+        help_text=_("Two referees' times of a run that differ by no more than this are one result (their mean)."),
     )
 
     objects = ReferenceQuerySet.as_manager()
@@ -80,6 +96,15 @@ class Competition(TimeStampedModel):
     disciplines = models.ManyToManyField(Discipline, verbose_name=_("disciplines"), related_name="competitions")
     registration_open = models.BooleanField(_("registration open"), default=False)
     published = models.BooleanField(_("published"), default=False, help_text=_("Shown on the public pages."))
+    head_referee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("head referee"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Undoes a step of a bracket (with a reason) when a result was entered wrongly."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CentreQuerySet.as_manager()
@@ -251,3 +276,139 @@ class Attempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.team_id} #{self.number}"
+
+
+# --- scoring at the ring
+
+
+class ScoreSheetQuerySet(ScopedQuerySet):
+    institution_path = "competition__centre"
+
+
+class ScoreSheet(models.Model):
+    """One result to be entered at the ring: a sumo match, or a team's attempt of a timed discipline. It is open on
+    one referee device at a time (`holder`, `device`, `held_since`: a device that opens it while another holds it is
+    told who does); two referees enter it and it is accepted (`accepted_at`) when their entries agree."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="sheets"
+    )
+    discipline = models.ForeignKey(Discipline, verbose_name=_("discipline"), on_delete=models.PROTECT, related_name="+")
+    match = models.ForeignKey(
+        Match, verbose_name=_("match"), on_delete=models.CASCADE, null=True, blank=True, related_name="sheets"
+    )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.CASCADE, null=True, blank=True, related_name="sheets"
+    )
+    attempt = models.PositiveSmallIntegerField(_("attempt"), null=True, blank=True)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    device = models.CharField(_("device"), max_length=64, blank=True)
+    held_since = models.DateTimeField(_("open since"), null=True, blank=True)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScoreSheetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("score sheet")
+        verbose_name_plural = _("score sheets")
+        ordering = ["competition", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["match"],
+                condition=Q(match__isnull=False),
+                name="competitions_sheet_one_per_match",
+                violation_error_message=_("This match has a score sheet already."),
+            ),
+            models.UniqueConstraint(
+                fields=["team", "attempt"],
+                condition=Q(team__isnull=False),
+                name="competitions_sheet_one_per_attempt",
+                violation_error_message=_("This attempt has a score sheet already."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(match__isnull=False) & Q(team__isnull=True) & Q(attempt__isnull=True))
+                | (Q(match__isnull=True) & Q(team__isnull=False) & Q(attempt__isnull=False)),
+                name="competitions_sheet_match_or_attempt",
+                violation_error_message=_("A score sheet is for a match or for a team's attempt."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.match) if self.match_id else f"{self.team} #{self.attempt}"
+
+
+class RefereeEntryQuerySet(ScopedQuerySet):
+    institution_path = "sheet__competition__centre"
+
+
+class RefereeEntry(models.Model):
+    """One referee's entry of a score sheet: the Yuko points of a sumo match, or a run's time (none: did not
+    finish). A referee enters a sheet once (entering again corrects their own entry)."""
+
+    sheet = models.ForeignKey(
+        ScoreSheet, verbose_name=_("score sheet"), on_delete=models.CASCADE, related_name="entries"
+    )
+    referee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("referee"), on_delete=models.PROTECT, related_name="+"
+    )
+    device = models.CharField(_("device"), max_length=64, blank=True)
+    points_a = models.PositiveSmallIntegerField(_("points A"), null=True, blank=True)
+    points_b = models.PositiveSmallIntegerField(_("points B"), null=True, blank=True)
+    time_ms = models.PositiveIntegerField(_("time, ms"), null=True, blank=True, help_text=_("Empty: did not finish."))
+    entered_at = models.DateTimeField(_("entered"), default=timezone.now)
+
+    objects = RefereeEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("referee's entry")
+        verbose_name_plural = _("referees' entries")
+        ordering = ["sheet", "entered_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sheet", "referee"],
+                name="competitions_entry_one_per_referee",
+                violation_error_message=_("This referee has entered this sheet already."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sheet} ({self.referee_id})"
+
+
+class BracketUndoQuerySet(ScopedQuerySet):
+    institution_path = "competition__centre"
+
+
+class BracketUndo(models.Model):
+    """A bracket step undone by the head referee: the match whose result was taken back, why, by whom and when,
+    and what was undone (the result, the referees' entries and the matches its result had drawn)."""
+
+    competition = models.ForeignKey(
+        Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="undos"
+    )
+    discipline = models.ForeignKey(Discipline, verbose_name=_("discipline"), on_delete=models.PROTECT, related_name="+")
+    match = models.ForeignKey(Match, verbose_name=_("match"), on_delete=models.CASCADE, related_name="undos")
+    reason = models.CharField(_("reason"), max_length=500)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("undone by"), on_delete=models.PROTECT, related_name="+"
+    )
+    undone_at = models.DateTimeField(_("undone"), default=timezone.now)
+    undone = models.JSONField(_("what was undone"), default=dict)
+
+    objects = BracketUndoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bracket step undone")
+        verbose_name_plural = _("bracket steps undone")
+        ordering = ["-undone_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.match} ({self.undone_at:%Y-%m-%d %H:%M})"

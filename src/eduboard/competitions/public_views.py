@@ -1,7 +1,8 @@
 """The competitions' public pages, no sign-in, in Latvian, Russian and English: the published competitions, a
-competition's live results (the sumo brackets and places, the line-follower rankings; the page refreshes its results
-by itself), and the team registration while it is open (a honeypot and a limit per address against bots). No
-child's name is shown: teams by their team's, school's and robot's names."""
+competition's live scoreboard (what is on the ring now, the sumo brackets and places, the timed disciplines'
+rankings; the page renews its results by itself every few seconds without reloading), and the team registration
+while it is open (a honeypot and a limit per address against bots). No child's name is shown: teams by their
+team's, school's and robot's names."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import condition
 
 from eduboard.competitions import selectors, services
 from eduboard.competitions.forms import TeamForm
@@ -54,21 +56,35 @@ def competition_view(request: HttpRequest, lang: str, code: str) -> HttpResponse
         "competition": competition,
         "title": competition.title(lang),
         "sections": _results(competition, lang),
+        "on_ring": selectors.on_the_ring(competition),
         "teams": Team.objects.filter(competition=competition).count(),
     }
     return render_in(request, lang, "competitions/public/competition.html", context, prefix=PREFIX)
 
 
+def _live_etag(request: HttpRequest, lang: str, code: str) -> str | None:
+    """The live results' ETag: the language and the results' fingerprint (`selectors.results_stamp`)."""
+    competition = _published().filter(code=code[:60]).first()
+    return None if competition is None else f"{url_language(lang)}-{selectors.results_stamp(competition)}"
+
+
 @login_not_required
-@never_cache
+@cache_control(no_cache=True, max_age=0)
+@condition(etag_func=_live_etag)
 def live_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
-    """The results part of the competition's page, which the page fetches again every 20 seconds."""
+    """The scoreboard part of the competition's page, which the page asks for again every 4 seconds: "not
+    modified" (304, one cheap query) while nothing changed, else the results."""
     lang = url_language(lang)
     competition = get_object_or_404(_published(), code=code[:60])
     with translation.override(lang):
         html = render_to_string(
             "competitions/public/competition_results.html",
-            {"sections": _results(competition, lang), "lang": lang, "competition": competition},
+            {
+                "sections": _results(competition, lang),
+                "on_ring": selectors.on_the_ring(competition),
+                "lang": lang,
+                "competition": competition,
+            },
         )
     response = HttpResponse(html)
     response["Content-Language"] = lang

@@ -1,11 +1,13 @@
 """The rules of a robotics competition that need no database: a team's members as written on the form or in a
-file, a robot's measurements against its discipline's limits, a run's time as written on the pages.
+file, a robot's measurements against its discipline's limits, a run's time as written on the pages, and at the
+ring: when two referees' entries agree and how long a device holds a score sheet.
 
 Pure functions of values, so the public form, the staff's page and an imported file judge alike."""
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
@@ -87,3 +89,35 @@ def robot_problems(discipline: Discipline, *, mass_g: int | None, width_mm: int 
 def seconds_text(ms: int | None) -> str:
     """A run's time in seconds with a decimal comma (12,345), or – when it did not finish."""
     return "–" if ms is None else f"{ms // 1000},{ms % 1000:03d}"
+
+
+# --- scoring at the ring: two referees' entries and a sheet held by one device
+
+#: How long a score sheet stays with a device that has gone quiet: after this another device may open it.
+HOLD_MINUTES = 5
+
+
+def hold_lapsed(held_since: datetime | None, now: datetime) -> bool:
+    """Whether a device's hold on a score sheet has ended (never held, or held longer than HOLD_MINUTES)."""
+    return held_since is None or now - held_since > timedelta(minutes=HOLD_MINUTES)
+
+
+def points_agree(first: tuple[int, int], second: tuple[int, int]) -> bool:
+    """Two referees' Yuko points of a sumo match agree when they are the same for both robots."""
+    return first == second
+
+
+def times_agree(first: int | None, second: int | None, *, within_ms: int) -> bool:
+    """Two referees' times of a run (None: did not finish) agree when both say it did not finish, or both timed
+    it and the times differ by no more than the discipline's `agreement_ms`."""
+    if first is None or second is None:
+        return first is None and second is None
+    return abs(first - second) <= within_ms
+
+
+def agreed_time(first: int | None, second: int | None) -> int | None:
+    """The run's result from two agreeing times: their mean, rounded down to the millisecond (None: did not
+    finish)."""
+    if first is None or second is None:
+        return None
+    return (first + second) // 2

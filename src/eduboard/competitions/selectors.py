@@ -1,13 +1,18 @@
 """What the competitions' pages and figures read: a city school by its name, the sumo bracket by round and its
-placings, the line-follower ranking, a competition's results and certificates, and the year's figures."""
+placings, the timed disciplines' ranking, a competition's results and certificates, the year's figures, and at the
+ring: the running totals, the score sheets left to enter and where each stands."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Prefetch, Q, Sum
+from django.utils import timezone
 
 from eduboard.centre.selectors import school_key
 from eduboard.competitions import brackets
@@ -18,10 +23,12 @@ from eduboard.competitions.models import (
     Discipline,
     DisciplineFormat,
     Match,
+    RefereeEntry,
     RobotCheck,
+    ScoreSheet,
     Team,
 )
-from eduboard.competitions.rules import seconds_text
+from eduboard.competitions.rules import HOLD_MINUTES, hold_lapsed, seconds_text
 from eduboard.registry.models import Institution
 
 
@@ -187,3 +194,136 @@ def competition_figures(*, year: int) -> dict[str, int]:
         "participants": sum(len(row["members"] or []) for row in teams),
         "schools": len(schools),
     }
+
+
+# --- scoring at the ring
+
+
+@dataclass
+class Totals:
+    """A sumo team's running totals: matches won and lost (a bye is neither), Yuko points scored and conceded in
+    decided matches, and whether it is still in the bracket (fewer than two losses)."""
+
+    team: Team
+    won: int
+    lost: int
+    points_for: int
+    points_against: int
+
+    @property
+    def still_in(self) -> bool:
+        return self.lost < 2
+
+
+def sumo_totals(competition: Competition, discipline: Discipline) -> list[Totals]:
+    """Every drawn team's running totals, the most wins first (then the fewest losses, the most points)."""
+    teams = Team.objects.in_bulk(bracket_order(competition, discipline))
+    totals = {pk: Totals(team, 0, 0, 0, 0) for pk, team in teams.items()}
+    decided = Match.objects.filter(
+        competition=competition, discipline=discipline, winner__isnull=False, team_b__isnull=False
+    ).values_list("team_a_id", "team_b_id", "points_a", "points_b", "winner_id")
+    for team_a, team_b, points_a, points_b, winner in decided:
+        for team, scored, conceded in ((team_a, points_a, points_b), (team_b, points_b, points_a)):
+            row = totals.get(team)
+            if row is None:
+                continue
+            row.won += winner == team
+            row.lost += winner != team
+            row.points_for += scored or 0
+            row.points_against += conceded or 0
+    return sorted(totals.values(), key=lambda r: (-r.won, r.lost, -r.points_for, r.team.name.casefold()))
+
+
+@dataclass
+class SheetRow:
+    """A result to be entered at the ring and where it stands: `state` is "free", "held", "waiting",
+    "disagree" or "accepted"; `entries` the referees' entries so far (side by side when they disagree)."""
+
+    label: str
+    match: Match | None
+    team: Team | None
+    attempt: int | None
+    sheet: ScoreSheet | None
+    entries: list[RefereeEntry]
+    state: str
+
+
+def sheet_state(sheet: ScoreSheet | None, entries: list[RefereeEntry], *, now: datetime) -> str:
+    """Where a score sheet stands (one definition for the referee's page and the scoreboard)."""
+    if sheet is None:
+        return "free"
+    if sheet.accepted_at is not None:
+        return "accepted"
+    if sheet.device and not hold_lapsed(sheet.held_since, now):
+        return "held"
+    if len(entries) >= 2:
+        return "disagree"
+    return "waiting" if entries else "free"
+
+
+def ring_rows(competition: Competition, discipline: Discipline) -> list[SheetRow]:
+    """What is left to enter in a discipline: a sumo bracket's undecided matches (not byes), or each checked
+    team's attempts of a timed discipline that are not accepted yet, with their sheets and entries."""
+    now = timezone.now()
+    sheets = ScoreSheet.objects.filter(competition=competition, discipline=discipline).select_related("holder")
+    sheets = sheets.prefetch_related(Prefetch("entries", queryset=RefereeEntry.objects.select_related("referee")))
+    by_match = {sheet.match_id: sheet for sheet in sheets if sheet.match_id}
+    by_attempt = {(sheet.team_id, sheet.attempt): sheet for sheet in sheets if sheet.team_id}
+    rows: list[SheetRow] = []
+    if discipline.format == DisciplineFormat.SUMO:
+        open_matches = Match.objects.filter(
+            competition=competition, discipline=discipline, winner__isnull=True, team_b__isnull=False
+        ).select_related("team_a", "team_b")
+        for match in open_matches.order_by("round", "bracket", "number"):
+            sheet = by_match.get(match.pk)
+            entries = list(sheet.entries.all()) if sheet else []
+            label = f"{match.get_bracket_display()} {match.round}.{match.number}: {match.team_a.name} – "
+            label += match.team_b.name if match.team_b else ""
+            rows.append(SheetRow(label, match, None, None, sheet, entries, sheet_state(sheet, entries, now=now)))
+        return rows
+    recorded = set(
+        Attempt.objects.filter(team__competition=competition, team__discipline=discipline).values_list(
+            "team_id", "number"
+        )
+    )
+    teams = Team.objects.filter(competition=competition, discipline=discipline, robot_check=RobotCheck.PASSED)
+    for team in teams.order_by("name"):
+        for number in range(1, discipline.attempts + 1):
+            sheet = by_attempt.get((team.pk, number))
+            if (team.pk, number) in recorded and (sheet is None or sheet.accepted_at is not None):
+                continue
+            entries = list(sheet.entries.all()) if sheet else []
+            label = f"{team.name}, #{number}"
+            rows.append(SheetRow(label, None, team, number, sheet, entries, sheet_state(sheet, entries, now=now)))
+    return rows
+
+
+def on_the_ring(competition: Competition) -> list[ScoreSheet]:
+    """The score sheets open on a referee's device now (the scoreboard's "on the ring")."""
+    since = timezone.now() - timedelta(minutes=HOLD_MINUTES)
+    return list(
+        ScoreSheet.objects.filter(competition=competition, accepted_at__isnull=True, held_since__gte=since)
+        .exclude(device="")
+        .select_related("discipline", "match__team_a", "match__team_b", "team")
+        .order_by("held_since")
+    )
+
+
+def results_stamp(competition: Competition) -> str:
+    """A fingerprint of everything the public results show (matches, runs, sheets at the ring): it changes when
+    any of them does, so a scoreboard asking again is told "not modified" cheaply."""
+    matches = Match.objects.filter(competition=competition).aggregate(n=Count("pk"), last=Max("updated_at"))
+    attempts = Attempt.objects.filter(team__competition=competition).aggregate(n=Count("pk"), last=Max("recorded_at"))
+    sheets = ScoreSheet.objects.filter(competition=competition).aggregate(
+        n=Count("pk"), held=Max("held_since"), accepted=Max("accepted_at"), version=Sum("version")
+    )
+    parts = [competition.version, *matches.values(), *attempts.values(), *sheets.values()]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def referee_choices(competition_centre_id: int | None) -> Any:
+    """The users who may be a competition's head referee: the active staff of its centre."""
+    users = get_user_model().objects.filter(is_active=True)
+    if competition_centre_id is None:
+        return users.none()
+    return users.filter(institutions=competition_centre_id).order_by("last_name", "first_name", "username")

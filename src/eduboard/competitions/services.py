@@ -1,22 +1,44 @@
 """Robotics competitions: registering teams, checking robots against their discipline's rules, the sumo bracket
-(drawn and advanced by `brackets`), line-follower attempts. Services check the viewer's scope (the centre's staff
-change their centre's competitions; a public registration has no viewer and is accepted only while registration is
-open); the pure rules are in `rules`, the reads in `selectors`."""
+(drawn and advanced by `brackets`), timed attempts, and the scoring at the ring: a score sheet held by one referee
+device at a time, two referees' entries accepted when they agree, a bracket step undone by the head referee.
+Services check the viewer's scope (the centre's staff change their centre's competitions; a public registration has
+no viewer and is accepted only while registration is open); the pure rules are in `rules`, the reads in
+`selectors`."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.competitions import brackets
-from eduboard.competitions.models import Attempt, Competition, Discipline, DisciplineFormat, Match, RobotCheck, Team
-from eduboard.competitions.rules import clean_members, robot_problems
-from eduboard.competitions.selectors import bracket_order, bracket_played, city_school
+from eduboard.competitions.models import (
+    Attempt,
+    BracketUndo,
+    Competition,
+    Discipline,
+    DisciplineFormat,
+    Match,
+    RefereeEntry,
+    RobotCheck,
+    ScoreSheet,
+    Team,
+)
+from eduboard.competitions.rules import (
+    agreed_time,
+    clean_members,
+    hold_lapsed,
+    points_agree,
+    robot_problems,
+    times_agree,
+)
+from eduboard.competitions.selectors import bracket_order, bracket_played, city_school, referee_choices
 from eduboard.core.scope import Viewer
+from eduboard.core.text import validate_no_control_characters
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.registry.models import Institution
 
@@ -206,5 +228,234 @@ def competition_save(
     """Add or edit a competition of a centre in the viewer's scope."""
     if not Institution.objects.editable_by(viewer).filter(pk=competition.centre_id).exists():
         raise PermissionDenied(_("This centre is not in your scope."))
+    referees = referee_choices(competition.centre_id)
+    if competition.head_referee_id is not None and not referees.filter(pk=competition.head_referee_id).exists():
+        raise ValidationError({"head_referee": _("The head referee is one of the centre's staff.")})
     save_versioned(competition, expected_version=expected_version, many={"disciplines": disciplines})
     return competition
+
+
+# --- scoring at the ring
+
+
+def _referee_id(viewer: Viewer) -> int:
+    """The signed-in referee's user id (the ring's entries name a person; work outside a request has none)."""
+    pk = getattr(viewer, "pk", None)
+    if not isinstance(pk, int) or not getattr(viewer, "is_authenticated", False):
+        raise PermissionDenied(_("Results at the ring are entered by a signed-in referee."))
+    return pk
+
+
+def _locked_sheet(viewer: Viewer, sheet_id: int) -> ScoreSheet:
+    sheet: ScoreSheet | None = (
+        ScoreSheet.objects.editable_by(viewer)
+        .select_related("discipline", "match", "team", "holder")
+        .select_for_update()
+        .filter(pk=sheet_id)
+        .first()
+    )
+    if sheet is None:
+        raise PermissionDenied(_("This score sheet is not in your scope."))
+    return sheet
+
+
+@atomic_write
+def score_sheet_for_match(*, viewer: Viewer, match_id: int) -> ScoreSheet:
+    """The score sheet of an undecided sumo match (made on first use)."""
+    match = Match.objects.editable_by(viewer).filter(pk=match_id).first()
+    if match is None:
+        raise PermissionDenied(_("This match is not in your scope."))
+    if match.team_b_id is None:
+        raise ValidationError(_("A bye has no result to enter."))
+    sheet, _created = ScoreSheet.objects.get_or_create(
+        match=match, defaults={"competition_id": match.competition_id, "discipline_id": match.discipline_id}
+    )
+    return sheet
+
+
+@atomic_write
+def score_sheet_for_attempt(*, viewer: Viewer, team_id: int, number: int) -> ScoreSheet:
+    """The score sheet of a team's attempt in a timed discipline (made on first use)."""
+    team = Team.objects.editable_by(viewer).select_related("discipline").filter(pk=team_id).first()
+    if team is None:
+        raise PermissionDenied(_("This team is not in your scope."))
+    if team.discipline.format != DisciplineFormat.LINE_FOLLOWER:
+        raise ValidationError(_("Only a team of a timed discipline has attempts."))
+    if team.robot_check != RobotCheck.PASSED:
+        raise ValidationError(_("The robot has not passed the check."), code="check")
+    if not 1 <= number <= team.discipline.attempts:
+        raise ValidationError(_("An attempt is numbered from 1 to %d.") % team.discipline.attempts, code="number")
+    sheet, _created = ScoreSheet.objects.get_or_create(
+        team=team,
+        attempt=number,
+        defaults={"competition_id": team.competition_id, "discipline_id": team.discipline_id},
+    )
+    return sheet
+
+
+def _held_elsewhere(sheet: ScoreSheet, device: str) -> ValidationError:
+    holder = sheet.holder.get_full_name() or sheet.holder.get_username() if sheet.holder else _("another referee")
+    since = timezone.localtime(sheet.held_since).strftime("%H:%M") if sheet.held_since else ""
+    return ValidationError(
+        _("%(sheet)s is open on %(holder)s's device since %(since)s; it is free again when they save or close it.")
+        % {"sheet": sheet, "holder": holder, "since": since},
+        code="held",
+    )
+
+
+@atomic_write
+def score_sheet_open(*, viewer: Viewer, sheet_id: int, device: str) -> ScoreSheet:
+    """Open a score sheet on this referee's device. One device holds a sheet at a time: while another holds it (and
+    has not been quiet for `rules.HOLD_MINUTES`), opening it is refused with who holds it and since when."""
+    referee = _referee_id(viewer)
+    sheet = _locked_sheet(viewer, sheet_id)
+    if sheet.accepted_at is not None:
+        raise ValidationError(_("This result is accepted already."), code="accepted")
+    now = timezone.now()
+    if sheet.device and sheet.device != device and not hold_lapsed(sheet.held_since, now):
+        raise _held_elsewhere(sheet, device)
+    sheet.holder_id, sheet.device, sheet.held_since = referee, device[:64], now
+    save_versioned(sheet)
+    return sheet
+
+
+@atomic_write
+def score_sheet_close(*, viewer: Viewer, sheet_id: int, device: str) -> ScoreSheet:
+    """Close a score sheet on this device without entering it (another device may open it)."""
+    sheet = _locked_sheet(viewer, sheet_id)
+    if sheet.device == device:
+        sheet.holder, sheet.device, sheet.held_since = None, "", None
+        save_versioned(sheet)
+    return sheet
+
+
+def _entry_values(sheet: ScoreSheet, points_a: int | None, points_b: int | None, time_ms: int | None) -> dict[str, Any]:
+    """An entry's values checked against the discipline's rules."""
+    discipline = sheet.discipline
+    if sheet.match_id is not None:
+        limit = discipline.points_to_win
+        if points_a is None or points_b is None:
+            raise ValidationError(_("Enter the points of both robots, from 0 to %d.") % limit, code="points")
+        for value in (points_a, points_b):
+            if not 0 <= value <= limit:
+                raise ValidationError(_("Points are from 0 to %d.") % limit, code="points")
+        if points_a == limit and points_b == limit:
+            raise ValidationError(_("Only one robot can reach %d points.") % limit, code="points")
+        return {"points_a": points_a, "points_b": points_b, "time_ms": None}
+    if time_ms is not None and time_ms <= 0:
+        raise ValidationError(_("A time is above zero."), code="time")
+    if time_ms is not None and time_ms > discipline.run_limit_s * 1000:
+        time_ms = None  # over the limit: the run did not finish
+    return {"points_a": None, "points_b": None, "time_ms": time_ms}
+
+
+@atomic_write
+def referee_entry_save(*, viewer: Viewer, sheet_id: int, device: str, points_a: int | None = None,
+                       points_b: int | None = None, time_ms: int | None = None) -> str:  # fmt: skip
+    """A referee's entry of a score sheet this device holds. Saving closes the sheet on the device. With the second
+    referee's entry the sheet is judged: when the two agree (`rules.points_agree`, `rules.times_agree`) the result
+    is recorded as the official one (`match_record`, `attempt_record`) and the sheet is accepted; a tie is fought
+    again (the sheet starts empty); when they differ both are kept and shown side by side until a referee corrects
+    theirs. Returns "waiting", "accepted", "rematch" or "disagree"."""
+    referee = _referee_id(viewer)
+    sheet = _locked_sheet(viewer, sheet_id)
+    if sheet.accepted_at is not None:
+        raise ValidationError(_("This result is accepted already."), code="accepted")
+    if sheet.device != device:
+        if sheet.device and not hold_lapsed(sheet.held_since, timezone.now()):
+            raise _held_elsewhere(sheet, device)
+        raise ValidationError(_("Open the sheet on this device before entering it."), code="not_open")
+    values = _entry_values(sheet, points_a, points_b, time_ms)
+    others = [entry for entry in sheet.entries.all() if entry.referee_id != referee]
+    if len(others) >= 2:
+        raise ValidationError(_("Two referees have entered this sheet already."), code="full")
+    RefereeEntry.objects.update_or_create(
+        sheet=sheet, referee_id=referee, defaults={**values, "device": device[:64], "entered_at": timezone.now()}
+    )
+    sheet.holder, sheet.device, sheet.held_since = None, "", None
+    save_versioned(sheet)
+    entries = list(sheet.entries.order_by("entered_at", "pk"))
+    if len(entries) < 2:
+        return "waiting"
+    first, second = entries
+    if sheet.match_id is not None:
+        pair = (first.points_a or 0, first.points_b or 0)
+        if not points_agree(pair, (second.points_a or 0, second.points_b or 0)):
+            return "disagree"
+        match = match_record(
+            viewer=viewer, match_id=sheet.match_id, expected_version=None, points_a=pair[0], points_b=pair[1]
+        )
+        if match.winner_id is None:  # a tie: the match is fought again, on a fresh sheet
+            sheet.entries.all().delete()
+            return "rematch"
+    else:
+        if not times_agree(first.time_ms, second.time_ms, within_ms=sheet.discipline.agreement_ms):
+            return "disagree"
+        assert sheet.team_id is not None and sheet.attempt is not None  # noqa: S101 - the sheet's constraint
+        attempt_record(
+            viewer=viewer,
+            team_id=sheet.team_id,
+            number=sheet.attempt,
+            time_ms=agreed_time(first.time_ms, second.time_ms),
+        )
+    sheet.accepted_at = timezone.now()
+    save_versioned(sheet)
+    return "accepted"
+
+
+@atomic_write
+def bracket_step_undo(*, viewer: Viewer, competition_id: int, discipline_id: int, reason: str) -> BracketUndo:
+    """Undo the last step of a sumo bracket: the result decided last (a bye decides itself and is not a step) is
+    taken back, the matches its round's completion drew are removed, and the referees enter the match again. Only
+    the competition's head referee may, with a reason; the undo is kept (`BracketUndo`) with what it took back."""
+    referee = _referee_id(viewer)
+    competition = Competition.objects.editable_by(viewer).select_for_update().filter(pk=competition_id).first()
+    if competition is None:
+        raise PermissionDenied(_("This competition is not in your scope."))
+    if competition.head_referee_id != referee:
+        raise PermissionDenied(_("Only the competition's head referee undoes a step of the bracket."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Write why the step is undone.")})
+    validate_no_control_characters(reason)
+    matches = Match.objects.filter(competition=competition, discipline_id=discipline_id)
+    last = (
+        matches.filter(winner__isnull=False, team_b__isnull=False)
+        .select_for_update()
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if last is None:
+        raise ValidationError(_("No result of this bracket to undo."), code="nothing")
+    later = matches.filter(round__gt=last.round)
+    if later.filter(winner__isnull=False, team_b__isnull=False).exists():
+        raise ValidationError(_("A later result stands; undo it first."), code="order")
+    removed = [str(match) for match in later.order_by("round", "bracket", "number")]
+    entries = [
+        {"referee": entry.referee_id, "points_a": entry.points_a, "points_b": entry.points_b}
+        for entry in RefereeEntry.objects.filter(sheet__match=last).order_by("pk")
+    ]
+    undone = {
+        "match": str(last),
+        "points_a": last.points_a,
+        "points_b": last.points_b,
+        "winner": last.winner_id,
+        "decided_at": last.decided_at.isoformat() if last.decided_at else None,
+        "entries": entries,
+        "removed_matches": removed,
+    }
+    later.delete()
+    last.points_a = last.points_b = None
+    last.winner = None
+    last.decided_at = None
+    save_versioned(last)
+    RefereeEntry.objects.filter(sheet__match=last).delete()
+    ScoreSheet.objects.filter(match=last).update(accepted_at=None, holder=None, device="", held_since=None)
+    return BracketUndo.objects.create(
+        competition=competition,
+        discipline_id=discipline_id,
+        match=last,
+        reason=reason[:500],
+        undone_by_id=referee,
+        undone=undone,
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from eduboard.competitions import views
+from eduboard.competitions import ring_views, views
 
 app_name = "competitions"
 
@@ -17,4 +17,8 @@ urlpatterns = [
     path("<int:pk>/<slug:discipline>/draw/", views.draw_view, name="competition_draw"),
     path("<int:pk>/<slug:discipline>/matches/", views.matches_view, name="competition_matches"),
     path("<int:pk>/<slug:discipline>/attempts/", views.attempts_view, name="competition_attempts"),
+    path("<int:pk>/<slug:discipline>/ring/", ring_views.ring_view, name="competition_ring"),
+    path("<int:pk>/<slug:discipline>/ring/rows/", ring_views.ring_rows_view, name="competition_ring_rows"),
+    path("<int:pk>/<slug:discipline>/undo/", ring_views.bracket_undo_view, name="bracket_undo"),
+    path("sheets/<int:pk>/", ring_views.score_sheet_view, name="score_sheet"),
 ]

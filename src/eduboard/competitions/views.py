@@ -1,10 +1,10 @@
 """The centre's pages of robotics competitions: the competitions, their teams and robot checks, the sumo bracket
-(drawn, then results entered match by match on a phone), line-follower runs, and the certificates as a PDF.
+and the timed disciplines' rankings (their results are entered at the ring: `ring_views`), and the certificates as
+a PDF.
 Thin: writes in `competitions.services`, reads in `competitions.selectors`."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 from eduboard.centre.selectors import user_centre
 from eduboard.competitions import selectors, services
 from eduboard.competitions.filters import CompetitionFilter, TeamFilter
-from eduboard.competitions.forms import AttemptForm, CompetitionForm, MatchForm, RobotCheckForm, TeamForm
+from eduboard.competitions.forms import CompetitionForm, RobotCheckForm, TeamForm
 from eduboard.competitions.models import Competition, DisciplineFormat, Match, RobotCheck, Team
 from eduboard.core.audit import audit_bulk_read
 from eduboard.core.exports import Column
@@ -97,7 +97,7 @@ def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRe
     centre = competition.centre if competition else user_centre(viewer=request.user)
     if centre is None:
         raise PermissionDenied(_("Your scope holds no innovation centre."))
-    form = CompetitionForm(request.POST or None, instance=competition, viewer=request.user)
+    form = CompetitionForm(request.POST or None, instance=competition, viewer=request.user, centre_id=centre.pk)
     if request.method == "POST":
         if not can_change:
             raise PermissionDenied
@@ -234,40 +234,10 @@ def draw_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
 
 @permission_required("competitions.view_match", raise_exception=True)
 def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
-    """The referee's page (a phone): the open matches of the round with their points; the bracket below. Saving a
-    result advances the bracket; a tie is fought again."""
+    """A sumo discipline's bracket and places, and the matches left to fight; their results are entered at the
+    ring by two referees (`ring_views`), and the bracket advances by itself."""
     competition = scoped_object(request, Competition, pk=pk)
     chosen = get_object_or_404(competition.disciplines.filter(format=DisciplineFormat.SUMO), code=discipline[:40])
-    can_change = _may(request, "competitions.change_match", competition)
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        match = scoped_object(
-            request,
-            Match.objects.filter(competition=competition, discipline=chosen),
-            editing=True,
-            pk=_number(request.POST.get("match", "")),
-        )
-        form = MatchForm(request.POST, prefix=f"m{match.pk}")
-        if form.is_valid():
-            try:
-                saved = services.match_record(
-                    viewer=request.user,
-                    match_id=match.pk,
-                    expected_version=form.cleaned_data["version"],
-                    points_a=form.cleaned_data["points_a"],
-                    points_b=form.cleaned_data["points_b"],
-                )
-            except ValidationError as error:
-                _errors(request, error)
-            else:
-                if saved.winner_id is None:
-                    messages.warning(request, _("A tie: the match is fought again."))
-                else:
-                    messages.success(request, _("%s wins.") % saved.winner)
-        else:
-            messages.error(request, _("Enter the points of both robots, from 0 to %d.") % chosen.points_to_win)
-        return redirect("competitions:competition_matches", pk=pk, discipline=chosen.code)
     open_matches = (
         scoped_rows(request, Match.objects.select_related("team_a", "team_b"))
         .filter(competition=competition, discipline=chosen, winner__isnull=True)
@@ -276,57 +246,22 @@ def matches_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse
     context = {
         "competition": competition,
         "discipline": chosen,
-        "open": [(m, MatchForm(initial={"version": m.version}, prefix=f"m{m.pk}")) for m in open_matches],
+        "open": list(open_matches),
         "rounds": selectors.bracket_rounds(competition, chosen),
         "placings": selectors.sumo_placings(competition, chosen),
-        "can_change": can_change,
     }
     return render(request, "competitions/matches.html", context)
 
 
 @permission_required("competitions.view_attempt", raise_exception=True)
 def attempts_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
-    """Line-follower runs: a time per attempt of each team (a phone at the track), and the ranking."""
+    """A timed discipline's runs and ranking; the runs are entered at the ring by two timekeepers (`ring_views`)."""
     competition = scoped_object(request, Competition, pk=pk)
     chosen = get_object_or_404(
         competition.disciplines.filter(format=DisciplineFormat.LINE_FOLLOWER), code=discipline[:40]
     )
-    can_change = _may(request, "competitions.add_attempt", competition)
-    if request.method == "POST":
-        if not can_change:
-            raise PermissionDenied
-        form = AttemptForm(request.POST)
-        if form.is_valid():
-            seconds = form.cleaned_data["seconds"]
-            time_ms = None if seconds is None else int((seconds * Decimal(1000)).to_integral_value())
-            try:
-                attempt = services.attempt_record(
-                    viewer=request.user,
-                    team_id=form.cleaned_data["team"],
-                    number=form.cleaned_data["number"],
-                    time_ms=time_ms,
-                )
-            except ValidationError as error:
-                _errors(request, error)
-            else:
-                if attempt.time_ms is None:
-                    messages.warning(request, _("Attempt %d: did not finish.") % attempt.number)
-                else:
-                    messages.success(request, _("Attempt %(n)d: %(s)s s.") % {
-                        "n": attempt.number, "s": f"{attempt.time_ms / 1000:.3f}"})  # fmt: skip
-        else:
-            for problems in form.errors.values():
-                messages.error(request, " ".join(str(p) for p in problems))
-        return redirect("competitions:competition_attempts", pk=pk, discipline=chosen.code)
     ranking = selectors.line_follower_ranking(competition, chosen)
-    context = {
-        "competition": competition,
-        "discipline": chosen,
-        "ranking": ranking,
-        "passed": [row.team for row in ranking if row.team.robot_check == RobotCheck.PASSED],
-        "numbers": range(1, chosen.attempts + 1),
-        "can_change": can_change,
-    }
+    context = {"competition": competition, "discipline": chosen, "ranking": ranking}
     return render(request, "competitions/attempts.html", context)
 
 

@@ -68,6 +68,7 @@ class Command(BaseCommand):
             materials_demo.load(institutions)
             users = accounts_demo.load(institutions)
             people_demo.link_head_user(next(user for user in users if user.role == Role.INSTITUTION_HEAD))
+            competitions_demo.link_head_referee(next(user for user in users if user.role == Role.CENTRE_STAFF))
             if options["boards"] == 2:
                 second = demo_boards.load_second_board()
                 users += accounts_demo.load_boards_users()
