@@ -104,7 +104,8 @@ def test_competition_certificates_get_one_credential_per_named_member_placed_or_
     again = services.competition_credentials_issue(viewer=world.staff, competition=world.competition)
     assert [c.pk for c in again] == [c.pk for c in issued]
     links = services.competition_certificate_links(viewer=world.staff, competition=world.competition)
-    assert links == [addresses.credential_url(c.key) for c in issued]
+    assert list(links.values()) == [addresses.credential_url(c.key) for c in issued]
+    assert list(links) == [(first.pk, "Anna"), (first.pk, "Jānis"), (second.pk, "Anna"), (second.pk, "Jānis")]
     anna = verified(issued[0])
     assert anna.names_holder("Anna") and anna.names_holder(" Anna ") and not anna.names_holder("Jānis")
 

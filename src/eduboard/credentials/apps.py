@@ -11,15 +11,21 @@ class CredentialsConfig(AppConfig):
     verbose_name = _("Verifiable certificates")
 
     def ready(self) -> None:
-        """Register the audited models, and the credential of a course certificate as the certificate is issued
-        (courses.services.CERTIFIED_HOOKS: courses does not import this area, this area stands on courses)."""
+        """Register the audited models; the credential of a course certificate as the certificate is issued
+        (courses.services.CERTIFIED_HOOKS); and the link of each competition certificate's credential for the QR code
+        on its page of the certificates PDF (competitions.selectors.CERTIFICATE_LINKS, once the competitions area has
+        that extension point). Neither area imports this one: this one stands on them (docs/architecture.md)."""
         from auditlog.registry import auditlog
 
+        from eduboard.competitions import selectors as competition_selectors
         from eduboard.courses.services import CERTIFIED_HOOKS
         from eduboard.credentials.models import Credential, SigningKey
-        from eduboard.credentials.services import course_certificates_credentials_issue
+        from eduboard.credentials.services import competition_certificate_links, course_certificates_credentials_issue
 
         auditlog.register(SigningKey)
         auditlog.register(Credential, exclude_fields=["jwt"])
         if course_certificates_credentials_issue not in CERTIFIED_HOOKS:
             CERTIFIED_HOOKS.append(course_certificates_credentials_issue)
+        links = getattr(competition_selectors, "CERTIFICATE_LINKS", None)
+        if links is not None and competition_certificate_links not in links:
+            links.append(competition_certificate_links)

@@ -254,11 +254,7 @@ def _member_credential(competition: Competition, team: Team, name: str, place: i
 
 
 @transaction.atomic
-def competition_credentials_issue(*, viewer: Viewer, competition: Competition) -> list[Credential]:
-    """The credential of every certificate of the competition (competitions.selectors.certificate_pages: each
-    named member of a team whose robot passed the check, with the place of a discipline's first three), in the
-    order of the certificates' pages; once each, the ones issued before returned as they are. Refused to a viewer
-    who may not print the competition's certificates."""
+def _competition_issue(viewer: Viewer, competition: Competition) -> list[tuple[dict[str, Any], Credential]]:
     if not viewer.has_perm("competitions.view_competition"):
         raise PermissionDenied(_("Your role does not issue certificates."))
     locked = Competition.objects.editable_by(viewer).select_for_update().filter(pk=competition.pk).first()
@@ -266,12 +262,21 @@ def competition_credentials_issue(*, viewer: Viewer, competition: Competition) -
         raise PermissionDenied(_("This competition is not in your scope."))
     locked = Competition.objects.select_related("centre").get(pk=locked.pk)
     pages = competition_selectors.certificate_pages(locked)
-    return [_member_credential(locked, page["team"], page["name"], page["place"]) for page in pages]
+    return [(page, _member_credential(locked, page["team"], page["name"], page["place"])) for page in pages]
 
 
-def competition_certificate_links(*, viewer: Viewer, competition: Competition) -> list[str]:
-    """For the certificates PDF: the address of each page's credential, in the order of
-    `competitions.selectors.certificate_pages` (issuing the missing ones), for a QR code per page."""
-    return [
-        addresses.credential_url(c.key) for c in competition_credentials_issue(viewer=viewer, competition=competition)
-    ]
+def competition_credentials_issue(*, viewer: Viewer, competition: Competition) -> list[Credential]:
+    """The credential of every certificate of the competition (competitions.selectors.certificate_pages: each
+    named member of a team whose robot passed the check, with the place of a discipline's first three), in the
+    order of the certificates' pages; once each, the ones issued before returned as they are. Refused to a viewer
+    who may not print the competition's certificates (the scope and role of its certificates PDF)."""
+    return [credential for _page, credential in _competition_issue(viewer, competition)]
+
+
+def competition_certificate_links(*, viewer: Viewer, competition: Competition) -> dict[tuple[int, str], str]:
+    """For the certificates PDF, a QR code per page: (team id, member's name) → the address of that certificate's
+    credential page (issuing the missing ones). Registered in competitions.selectors.CERTIFICATE_LINKS."""
+    return {
+        (page["team"].pk, page["name"]): addresses.credential_url(credential.key)
+        for page, credential in _competition_issue(viewer, competition)
+    }
