@@ -265,6 +265,25 @@ def test_the_head_referee_undoes_the_last_step_with_a_reason_and_it_is_audited()
 
 
 @pytest.mark.django_db
+def test_an_undo_stays_on_record_when_a_later_undo_removes_its_match() -> None:
+    competition, first, second, head = sumo_world(teams=4)
+    discipline = Discipline.objects.get(code="mini_sumo")
+    for match in open_matches(competition)[:2]:
+        fight(competition, match, first, second, 2, 0)
+    round_two = open_matches(competition)[0]
+    assert round_two.round == 2
+    fight(competition, round_two, first, second, 0, 2)
+    kwargs = {"viewer": head, "competition_id": competition.pk, "discipline_id": discipline.pk}
+    services.bracket_step_undo(**kwargs, reason="round two")
+    services.bracket_step_undo(**kwargs, reason="round one")  # removes round two, and the match undone first
+    assert not Match.objects.filter(pk=round_two.pk).exists()
+    kept = BracketUndo.objects.get(reason="round two")
+    assert kept.match is None and kept.undone["match"] == str(round_two) and kept.undone["points_b"] == 2
+    removed = BracketUndo.objects.get(reason="round one").undone["removed_matches"]
+    assert str(round_two) in [row["match"] for row in removed]
+
+
+@pytest.mark.django_db
 def test_another_centres_staff_neither_open_nor_enter_nor_name_a_head_referee_of_this_centre() -> None:
     competition, first, _second, _head = sumo_world()
     stranger = UserFactory(role=Role.CENTRE_STAFF, institutions=[InstitutionFactory(type="innovation_centre")])

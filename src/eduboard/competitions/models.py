@@ -395,7 +395,10 @@ class BracketUndo(models.Model):
         Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="undos"
     )
     discipline = models.ForeignKey(Discipline, verbose_name=_("discipline"), on_delete=models.PROTECT, related_name="+")
-    match = models.ForeignKey(Match, verbose_name=_("match"), on_delete=models.CASCADE, related_name="undos")
+    # A later undo may remove the match (its round is taken back): the record stays, naming it in `undone`.
+    match = models.ForeignKey(
+        Match, verbose_name=_("match"), on_delete=models.SET_NULL, null=True, blank=True, related_name="undos"
+    )
     reason = models.CharField(_("reason"), max_length=500)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("undone by"), on_delete=models.PROTECT, related_name="+"
@@ -411,4 +414,4 @@ class BracketUndo(models.Model):
         ordering = ["-undone_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.match} ({self.undone_at:%Y-%m-%d %H:%M})"
+        return f"{self.undone.get('match', self.match)} ({self.undone_at:%Y-%m-%d %H:%M})"

@@ -430,7 +430,10 @@ def bracket_step_undo(*, viewer: Viewer, competition_id: int, discipline_id: int
     later = matches.filter(round__gt=last.round)
     if later.filter(winner__isnull=False, team_b__isnull=False).exists():
         raise ValidationError(_("A later result stands; undo it first."), code="order")
-    removed = [str(match) for match in later.order_by("round", "bracket", "number")]
+    removed = []
+    for match in later.order_by("round", "bracket", "number").prefetch_related("sheets__entries"):
+        pending = [[e.referee_id, e.points_a, e.points_b] for sheet in match.sheets.all() for e in sheet.entries.all()]
+        removed.append({"match": str(match), "entries": pending})
     entries = [
         {"referee": entry.referee_id, "points_a": entry.points_a, "points_b": entry.points_b}
         for entry in RefereeEntry.objects.filter(sheet__match=last).order_by("pk")

@@ -65,7 +65,7 @@ class Migration(migrations.Migration):
                 ('undone', models.JSONField(default=dict, verbose_name='what was undone')),
                 ('competition', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='undos', to='competitions.competition', verbose_name='competition')),
                 ('discipline', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='competitions.discipline', verbose_name='discipline')),
-                ('match', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='undos', to='competitions.match', verbose_name='match')),
+                ('match', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='undos', to='competitions.match', verbose_name='match')),
                 ('undone_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='undone by')),
             ],
             options={
