@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -29,10 +30,12 @@ def pytest_configure(config: pytest.Config) -> None:
     # A cached figure that reads what its tokens do not cover fails the test that computes it (core.figures_cache).
     settings.FIGURES_STRICT = True
     # The credentials' private signing keys (a course certificate issued in any test signs one): a directory of this
-    # test process's own, removed at its end, never var/credential-keys.
+    # test process's own, removed at its end, never var/credential-keys; the environment too, for the `manage.py`
+    # a test runs in a process of its own (the backup drill's demonstration data).
     keys = tempfile.mkdtemp(prefix="eduboard-credential-keys-")
     atexit.register(shutil.rmtree, keys, ignore_errors=True)
     settings.CREDENTIAL_KEYS_DIR = keys
+    os.environ["CREDENTIAL_KEYS_DIR"] = keys
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.postgresql":
         # A test's commit need not wait for the disk (the test database is thrown away): the tests that commit
