@@ -5,12 +5,14 @@ course certificate's verification page links its credential."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from eduboard.accounts.models import User
 from eduboard.credentials import addresses
 from eduboard.credentials.models import Credential, SigningKey
 from tests.credentials.conftest import World
@@ -90,3 +92,18 @@ def test_anyone_verifies_a_pasted_or_uploaded_credential_and_a_changed_one_fails
     assert "The credential is not valid" in refused and "changed after it was signed" in refused
     empty = client.post(url, {"credential": ""})
     assert empty.status_code == 200 and "Paste the credential" in empty.content.decode()
+
+
+def test_the_certificates_pdf_issues_each_members_credential_and_prints_its_address(
+    world: World, signed_in: Callable[[User], Client]
+) -> None:
+    assert not Credential.objects.filter(team__competition=world.competition).exists()
+    answer = signed_in(world.staff).get(reverse("competitions:competition_certificates", args=[world.competition.pk]))
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
+    issued = {(c.team_id, c.key): c for c in Credential.objects.filter(team__competition=world.competition)}
+    pages = answer.context["pages"]  # the certificates' HTML before it became the PDF
+    assert len(pages) == len(issued) == 4
+    # Each page's QR code carries its own credential's address, each credential on one page.
+    printed = {page["credential_link"] for page in pages}
+    assert printed == {addresses.credential_url(key) for _team, key in issued}
+    assert all(page["credential_qr"] for page in pages)

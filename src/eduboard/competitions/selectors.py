@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -165,6 +166,12 @@ def winners(competition: Competition) -> dict[int, int]:
         else:
             places.update({row.team.pk: row.place for row in section["ranking"] if row.place and row.place <= 3})
     return places
+
+
+#: Called by the certificates' view as hook(viewer=..., competition=...) -> {(team id, member name): address}: areas
+#: that stand on competitions register a link per certificate here (credentials: each certificate's verifiable
+#: credential, whose address the certificate's QR code then carries).
+CERTIFICATE_LINKS: list[Callable[..., dict[tuple[int, str], str]]] = []
 
 
 def certificate_pages(competition: Competition) -> list[dict[str, Any]]:

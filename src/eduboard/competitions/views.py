@@ -307,6 +307,11 @@ def certificates_view(request: HttpRequest, pk: int) -> HttpResponse:
     link = request.build_absolute_uri(reverse("centre_competition", args=["lv", competition.code]))
     qr = qr_png_base64(link)
     pages = selectors.certificate_pages(competition)
+    for hook in selectors.CERTIFICATE_LINKS:  # each certificate's verifiable credential (issued when missing)
+        links = hook(viewer=request.user, competition=competition)
+        for page in pages:
+            if (address := links.get((page["team"].pk, page["name"]))) is not None:
+                page["credential_link"], page["credential_qr"] = address, qr_png_base64(address)
     # The certificates name children (the teams' members): one audit entry with the number of names printed.
     audit_bulk_read(request=request, model=Team, rows=len(pages))
     with translation.override("lv"):

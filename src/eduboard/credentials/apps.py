@@ -13,8 +13,8 @@ class CredentialsConfig(AppConfig):
     def ready(self) -> None:
         """Register the audited models; the credential of a course certificate as the certificate is issued
         (courses.services.CERTIFIED_HOOKS); and the link of each competition certificate's credential for the QR code
-        on its page of the certificates PDF (competitions.selectors.CERTIFICATE_LINKS, once the competitions area has
-        that extension point). Neither area imports this one: this one stands on them (docs/architecture.md)."""
+        on its page of the certificates PDF (competitions.selectors.CERTIFICATE_LINKS). Neither area imports this one:
+        this one stands on them (docs/architecture.md)."""
         from auditlog.registry import auditlog
 
         from eduboard.competitions import selectors as competition_selectors
@@ -26,6 +26,5 @@ class CredentialsConfig(AppConfig):
         auditlog.register(Credential, exclude_fields=["jwt"])
         if course_certificates_credentials_issue not in CERTIFIED_HOOKS:
             CERTIFIED_HOOKS.append(course_certificates_credentials_issue)
-        links = getattr(competition_selectors, "CERTIFICATE_LINKS", None)
-        if links is not None and competition_certificate_links not in links:
-            links.append(competition_certificate_links)
+        if competition_certificate_links not in competition_selectors.CERTIFICATE_LINKS:
+            competition_selectors.CERTIFICATE_LINKS.append(competition_certificate_links)
