@@ -250,7 +250,7 @@ def _locked_sheet(viewer: Viewer, sheet_id: int) -> ScoreSheet:
     sheet: ScoreSheet | None = (
         ScoreSheet.objects.editable_by(viewer)
         .select_related("discipline", "match", "team", "holder")
-        .select_for_update()
+        .select_for_update(of=("self",))  # the sheet's row; its optional joins are only read
         .filter(pk=sheet_id)
         .first()
     )
