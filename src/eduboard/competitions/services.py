@@ -247,16 +247,12 @@ def _referee_id(viewer: Viewer) -> int:
 
 
 def _locked_sheet(viewer: Viewer, sheet_id: int) -> ScoreSheet:
-    sheet: ScoreSheet | None = (
-        ScoreSheet.objects.editable_by(viewer)
-        .select_related("discipline", "match", "team", "holder")
-        .select_for_update(of=("self",))  # the sheet's row; its optional joins are only read
-        .filter(pk=sheet_id)
-        .first()
-    )
-    if sheet is None:
+    """The score sheet, its row locked, read whole after the lock is held (a read joined in the locking query could
+    miss the holder another transaction just wrote)."""
+    locked = ScoreSheet.objects.editable_by(viewer).select_for_update().filter(pk=sheet_id).values_list("pk").first()
+    if locked is None:
         raise PermissionDenied(_("This score sheet is not in your scope."))
-    return sheet
+    return ScoreSheet.objects.select_related("discipline", "match", "team", "holder").get(pk=sheet_id)
 
 
 @atomic_write
