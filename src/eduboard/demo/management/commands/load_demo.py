@@ -16,6 +16,7 @@ from eduboard.centre import demo as centre_demo
 from eduboard.competitions import demo as competitions_demo
 from eduboard.core.imports import analyze_database
 from eduboard.courses import demo as courses_demo
+from eduboard.credentials import demo as credentials_demo
 from eduboard.dataquality.choices import Trigger
 from eduboard.dataquality.services import data_check_boards
 from eduboard.events import demo as events_demo
@@ -66,6 +67,7 @@ class Command(BaseCommand):
             competitions_demo.load(institutions)
             courses_demo.load(institutions)
             materials_demo.load(institutions)
+            credentials_demo.load()
             users = accounts_demo.load(institutions)
             people_demo.link_head_user(next(user for user in users if user.role == Role.INSTITUTION_HEAD))
             competitions_demo.link_head_referee(next(user for user in users if user.role == Role.CENTRE_STAFF))
