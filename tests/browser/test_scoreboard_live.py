@@ -33,7 +33,6 @@ def test_a_result_reaches_the_public_scoreboard_within_five_seconds_without_a_re
     for referee, device in ((first, "device-one-aaaaaaaaaa"), (second, "device-two-bbbbbbbbbb")):
         services.score_sheet_open(viewer=referee, sheet_id=sheet.pk, device=device)
         services.referee_entry_save(viewer=referee, sheet_id=sheet.pk, device=device, points_a=2, points_b=1)
-    # The result is on the board within 5 seconds, and the grand final it drew "on the ring" list is not there
-    # (no device holds it).
+    # The result is on the board within 5 seconds of the second referee's agreeing entry.
     expect(page.locator("#live-results .bracket").first).to_contain_text("2:1", timeout=5_000)
     assert page.evaluate("window.notReloaded") is True

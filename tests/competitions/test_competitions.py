@@ -197,9 +197,9 @@ def test_robot_checks_follow_the_disciplines_rules() -> None:
     mini = add_teams(competition, "mini_sumo", 1, passed=False)[0]
     lego = add_teams(competition, "lego_sumo", 1, passed=False)[0]
 
-    def check(team: Team, mass: int, width: int, length: int) -> Team:
+    def check(team: Team, mass: int, width: int, length: int, build: str = "lego") -> Team:
         return services.robot_check(viewer=staff, team_id=team.pk, expected_version=None, mass_g=mass, width_mm=width,
-                                    length_mm=length, height_mm=None)  # fmt: skip
+                                    length_mm=length, height_mm=None, robot_build=build)  # fmt: skip
 
     assert check(mini, 500, 100, 100).robot_check == RobotCheck.PASSED  # 10 × 10 cm and 500 g: allowed
     failed = check(mini, 501, 101, 100)
@@ -208,6 +208,11 @@ def test_robot_checks_follow_the_disciplines_rules() -> None:
     assert check(lego, 1001, 200, 200).robot_check == RobotCheck.FAILED
     Discipline.objects.filter(code="lego_sumo").update(max_mass_g=1100)  # the rule is data
     assert check(lego, 1001, 200, 200).robot_check == RobotCheck.PASSED
+    # The robots a discipline allows are data too: a Lego class refuses a self-built robot, and one not stated.
+    for build in ("self_built", "kit", ""):
+        refused = check(lego, 900, 200, 200, build)
+        assert refused.robot_check == RobotCheck.FAILED and refused.check_note, build
+    assert check(mini, 500, 100, 100, "kit").robot_check == RobotCheck.PASSED  # mini sumo: any robot
 
 
 @pytest.mark.django_db

@@ -33,11 +33,14 @@ from eduboard.competitions.models import (
     Match,
     RefereeEntry,
     ScoreSheet,
+    Team,
 )
 from eduboard.competitions.ring_views import DEVICE_COOKIE
 from tests.competitions.test_competitions import add_teams, centre_and_competition
 from tests.factories import InstitutionFactory, UserFactory
 
+#: The queries of a scoreboard answered "not modified": the competition (and its disciplines) and the fingerprint's.
+NOT_MODIFIED_QUERIES = 7
 D1, D2, D3 = "device-one-aaaaaaaaaa", "device-two-bbbbbbbbbb", "device-three-cccccccc"
 
 # --- the rules as plain values
@@ -75,10 +78,14 @@ def test_all_five_disciplines_of_the_city_are_data_with_their_rules() -> None:
         stored = codes[row["code"]]
         assert {name: getattr(stored, name) for name in row} == row
     assert codes["lego_line_follower"].robot_kind == "lego" and codes["self_built"].robot_kind == "self_built"
-    # A discipline's limits are its own: a robot's check judges by them.
-    problems = rules.robot_problems(codes["self_built"], mass_g=1900, width_mm=290, length_mm=290, height_mm=None)
-    assert problems == [] and rules.robot_problems(codes["mini_sumo"], mass_g=1900, width_mm=90, length_mm=90,
-                                                   height_mm=None)  # fmt: skip
+    # A discipline's limits and the robots it allows are its own: a robot's check judges by them.
+    big = {"mass_g": 1900, "width_mm": 290, "length_mm": 290, "height_mm": None}
+    assert rules.robot_problems(codes["self_built"], **big, robot_build="self_built") == []
+    assert rules.robot_problems(codes["self_built"], **big, robot_build="lego")  # not self-built
+    lego = {"mass_g": 1400, "width_mm": 240, "length_mm": 290, "height_mm": None}
+    assert rules.robot_problems(codes["lego_line_follower"], **lego, robot_build="lego") == []
+    assert rules.robot_problems(codes["lego_line_follower"], **lego, robot_build="") != []  # not stated
+    assert len(rules.robot_problems(codes["mini_sumo"], **big, robot_build="kit")) == 3  # mass, width, length
 
 
 # --- a world: a centre, its staff as referees, a drawn bracket
@@ -265,6 +272,31 @@ def test_the_head_referee_undoes_the_last_step_with_a_reason_and_it_is_audited()
 
 
 @pytest.mark.django_db
+def test_the_head_referee_takes_back_an_accepted_run_and_it_is_entered_again() -> None:
+    centre, competition = centre_and_competition("self_built")
+    first, second, head = (UserFactory(role=Role.CENTRE_STAFF, institutions=[centre]) for _ in range(3))
+    Competition.objects.filter(pk=competition.pk).update(head_referee=head)
+    team = add_teams(competition, "self_built", 1)[0]
+    sheet = services.score_sheet_for_attempt(viewer=first, team_id=team.pk, number=1)
+    enter(first, sheet, D1, time_ms=20_000)
+    enter(second, sheet, D2, time_ms=20_000)
+    discipline = Discipline.objects.get(code="self_built")
+    assert not [row for row in selectors.ring_rows(competition, discipline) if row.attempt == 1]
+    kwargs = {"competition_id": competition.pk, "team_id": team.pk, "number": 1, "reason": "the wrong team ran"}
+    with pytest.raises(PermissionDenied):
+        services.attempt_undo(viewer=first, **kwargs)
+    undo = services.attempt_undo(viewer=head, **kwargs)
+    assert undo.team == team and undo.attempt == 1 and undo.undone["time_ms"] == 20_000
+    assert len(undo.undone["entries"]) == 2 and not Attempt.objects.exists()
+    assert [row.state for row in selectors.ring_rows(competition, discipline) if row.attempt == 1] == ["free"]
+    enter(first, sheet, D1, time_ms=21_000)
+    assert enter(second, sheet, D2, time_ms=21_040) == "accepted"
+    assert Attempt.objects.get(team=team, number=1).time_ms == 21_020
+    with pytest.raises(ValidationError):
+        services.attempt_undo(viewer=head, **{**kwargs, "number": 2})  # no such run
+
+
+@pytest.mark.django_db
 def test_an_undo_stays_on_record_when_a_later_undo_removes_its_match() -> None:
     competition, first, second, head = sumo_world(teams=4)
     discipline = Discipline.objects.get(code="mini_sumo")
@@ -327,6 +359,9 @@ def test_the_referees_pages_two_devices_side_by_side_and_the_head_referees_undo(
     # The first enters 2:0, the second 0:2: both shown side by side on the ring page.
     entry = reverse("competitions:score_sheet", args=[sheet.pk])
     assert one.post(entry, {"action": "enter", "points_a": 2, "points_b": 0}).status_code == 302
+    # The second referee does not see the first one's entry before making theirs (double entry is blind).
+    rows_url = reverse("competitions:competition_ring_rows", args=[competition.pk, "mini_sumo"])
+    assert "2:0" not in two.get(rows_url).content.decode()
     two.post(ring, {"match": match.pk})
     two.post(reverse("competitions:score_sheet", args=[sheet.pk]), {"action": "enter", "points_a": 0, "points_b": 2})
     rows = one.get(reverse("competitions:competition_ring_rows", args=[competition.pk, "mini_sumo"])).content.decode()
@@ -377,17 +412,31 @@ def test_the_public_scoreboard_in_three_languages_is_not_modified_until_a_result
     url = reverse("centre_competition_live", args=[lang, competition.code])
     answer = client.get(url)
     assert answer.status_code == 200 and answer["Content-Language"] == lang and answer.has_header("ETag")
+    assert {"lv": "Mini sumo", "ru": "Мини-сумо", "en": "Mini sumo"}[lang] in answer.content.decode()
     assert "no-cache" in answer["Cache-Control"]
-    assert client.get(url, HTTP_IF_NONE_MATCH=answer["ETag"]).status_code == 304
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, HTTP_IF_NONE_MATCH=answer["ETag"]).status_code == 304
+    assert len(queries) == NOT_MODIFIED_QUERIES  # whatever the number of teams and matches (docs/competitions.md)
     match = open_matches(competition)[0]
     sheet = services.score_sheet_for_match(viewer=first, match_id=match.pk)
     services.score_sheet_open(viewer=first, sheet_id=sheet.pk, device=D1)
     on_ring = client.get(url, HTTP_IF_NONE_MATCH=answer["ETag"])
     assert on_ring.status_code == 200 and match.team_a.name in on_ring.content.decode()
+    heading = {"lv": "Tagad uz ringa", "ru": "Сейчас на ринге", "en": "On the ring now"}[lang]
+    assert heading in on_ring.content.decode()
+    # A hold that lapses takes the match off the board, though nothing was written.
+    ScoreSheet.objects.filter(pk=sheet.pk).update(held_since=timezone.now() - timedelta(minutes=6))
+    lapsed = client.get(url, HTTP_IF_NONE_MATCH=on_ring["ETag"])
+    assert lapsed.status_code == 200 and heading not in lapsed.content.decode()
+    # A team renamed shows at once.
+    Team.objects.filter(pk=match.team_b_id).update(name="Jaunais vārds", updated_at=timezone.now())
+    renamed = client.get(url, HTTP_IF_NONE_MATCH=lapsed["ETag"])
+    assert renamed.status_code == 200 and "Jaunais vārds" in renamed.content.decode()
+    services.score_sheet_open(viewer=first, sheet_id=sheet.pk, device=D1)
     assert "Ilze" not in on_ring.content.decode()  # the public sees teams, not the referees
     services.referee_entry_save(viewer=first, sheet_id=sheet.pk, device=D1, points_a=2, points_b=0)
     enter(second, sheet, D2, points_a=2, points_b=0)
-    decided = client.get(url, HTTP_IF_NONE_MATCH=on_ring["ETag"])
-    assert decided.status_code == 200 and decided["ETag"] != on_ring["ETag"]
+    decided = client.get(url, HTTP_IF_NONE_MATCH=renamed["ETag"])
+    assert decided.status_code == 200 and decided["ETag"] != renamed["ETag"]
     page = client.get(reverse("centre_competition", args=[lang, competition.code])).content.decode()
     assert 'data-live-every="4"' in page

@@ -85,6 +85,7 @@ def load(institutions: dict[str, Institution]) -> None:
                 width_mm=width,
                 length_mm=length,
                 height_mm=None,
+                robot_build="lego" if discipline.code.startswith("lego") else "self_built",
             )
     for discipline in chosen[:2]:
         services.bracket_draw(viewer=WHOLE_CITY, competition_id=championship.pk, discipline_id=discipline.pk)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.competitions.models import Competition, Discipline
+from eduboard.competitions.models import Competition, Discipline, RobotBuild
 from eduboard.competitions.rules import parse_members
 from eduboard.competitions.selectors import referee_choices
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
@@ -93,6 +93,10 @@ class TeamForm(ScopedFormMixin, forms.Form):
 
 
 class RobotCheckForm(forms.Form):
+    robot_build = forms.ChoiceField(
+        label=_("Built from"), choices=[("", "–"), *RobotBuild.choices], required=False,
+        help_text=_("A Lego class takes Lego robots only; the self-built class robots built without a kit."),
+    )  # fmt: skip
     mass_g = forms.IntegerField(label=_("Mass, g"), min_value=1, max_value=100_000, required=False)
     width_mm = forms.IntegerField(label=_("Width, mm"), min_value=1, max_value=10_000, required=False)
     length_mm = forms.IntegerField(label=_("Length, mm"), min_value=1, max_value=10_000, required=False)
@@ -133,7 +137,7 @@ class RefereeEntryForm(forms.Form):
 
 class UndoForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why the step is undone"),
+        label=_("Why the result is taken back"),
         max_length=500,
         validators=[validate_no_control_characters],
         help_text=_("Kept with the undo in the competition's record, e.g. “the points of robots A and B swapped”."),

@@ -31,9 +31,19 @@ class DisciplineFormat(models.TextChoices):
 
 
 class RobotKind(models.TextChoices):
+    """The robots a discipline allows."""
+
     ANY = "any", _("any robot")
     LEGO = "lego", _("Lego robots only")
     SELF_BUILT = "self_built", _("self-built robots only (no kit)")
+
+
+class RobotBuild(models.TextChoices):
+    """How a team's robot is built, as seen at the robot check."""
+
+    LEGO = "lego", _("Lego")
+    KIT = "kit", _("another kit")
+    SELF_BUILT = "self_built", _("self-built")
 
 
 class Discipline(models.Model):
@@ -167,6 +177,7 @@ class Team(TimeStampedModel):
     width_mm = models.PositiveIntegerField(_("width, mm"), null=True, blank=True)
     length_mm = models.PositiveIntegerField(_("length, mm"), null=True, blank=True)
     height_mm = models.PositiveIntegerField(_("height, mm"), null=True, blank=True)
+    robot_build = models.CharField(_("robot built from"), max_length=12, choices=RobotBuild.choices, blank=True)
     robot_check = models.CharField(
         _("robot check"), max_length=8, choices=RobotCheck.choices, default=RobotCheck.PENDING
     )
@@ -388,8 +399,9 @@ class BracketUndoQuerySet(ScopedQuerySet):
 
 
 class BracketUndo(models.Model):
-    """A bracket step undone by the head referee: the match whose result was taken back, why, by whom and when,
-    and what was undone (the result, the referees' entries and the matches its result had drawn)."""
+    """A result taken back by the head referee: a step of a sumo bracket (`match`) or an accepted run of a timed
+    discipline (`team`, `attempt`); why, by whom and when, and what was undone (the result, the referees' entries
+    and, for a bracket step, the matches its result had drawn)."""
 
     competition = models.ForeignKey(
         Competition, verbose_name=_("competition"), on_delete=models.CASCADE, related_name="undos"
@@ -399,6 +411,10 @@ class BracketUndo(models.Model):
     match = models.ForeignKey(
         Match, verbose_name=_("match"), on_delete=models.SET_NULL, null=True, blank=True, related_name="undos"
     )
+    team = models.ForeignKey(
+        Team, verbose_name=_("team"), on_delete=models.SET_NULL, null=True, blank=True, related_name="undos"
+    )
+    attempt = models.PositiveSmallIntegerField(_("attempt"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=500)
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("undone by"), on_delete=models.PROTECT, related_name="+"
@@ -409,8 +425,8 @@ class BracketUndo(models.Model):
     objects = BracketUndoQuerySet.as_manager()
 
     class Meta:
-        verbose_name = _("bracket step undone")
-        verbose_name_plural = _("bracket steps undone")
+        verbose_name = _("result taken back")
+        verbose_name_plural = _("results taken back")
         ordering = ["-undone_at", "-pk"]
 
     def __str__(self) -> str:

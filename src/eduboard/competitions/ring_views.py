@@ -109,6 +109,7 @@ def ring_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
     context = _context(request, competition, chosen)
     context["is_head"] = competition.head_referee_id == request.user.pk and context["can_enter"]
     context["undo_form"] = UndoForm()
+    context["runs"] = [] if sumo else selectors.accepted_runs(competition, chosen)
     context["undos"] = scoped_rows(request, BracketUndo.objects.select_related("undone_by")).filter(
         competition=competition, discipline=chosen
     )[:10]
@@ -186,23 +187,32 @@ def score_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("competitions.change_match", raise_exception=True)
 @require_POST
 def bracket_undo_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
-    """The head referee undoes the bracket's last step, with a reason."""
+    """The head referee takes a result back, with a reason: a sumo bracket's last step, or a chosen run of a timed
+    discipline (`run`: "<team id>-<attempt>")."""
     competition = scoped_object(request, Competition, editing=True, pk=pk)
     chosen = _discipline(competition, discipline)
     form = UndoForm(request.POST)
-    if form.is_valid():
-        try:
+    if not form.is_valid():
+        messages.error(request, _("Write why the result is taken back."))
+        return redirect("competitions:competition_ring", pk=pk, discipline=chosen.code)
+    reason = form.cleaned_data["reason"]
+    try:
+        if chosen.format == DisciplineFormat.SUMO:
             undo = services.bracket_step_undo(
-                viewer=request.user,
-                competition_id=competition.pk,
-                discipline_id=chosen.pk,
-                reason=form.cleaned_data["reason"],
+                viewer=request.user, competition_id=competition.pk, discipline_id=chosen.pk, reason=reason
             )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
         else:
-            messages.success(request, _("The result of %s is undone; the referees enter it again.") % undo.match)
+            team, _dash, number = request.POST.get("run", "").partition("-")
+            run = scoped_object(request, competition.teams.filter(discipline=chosen), editing=True, pk=_number(team))
+            undo = services.attempt_undo(
+                viewer=request.user, competition_id=competition.pk, team_id=run.pk, number=_number(number),
+                reason=reason,
+            )  # fmt: skip
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
     else:
-        messages.error(request, _("Write why the step is undone."))
+        messages.success(
+            request, _("The result of %s is taken back; the referees enter it again.") % undo.undone["match"]
+        )
     return redirect("competitions:competition_ring", pk=pk, discipline=chosen.code)

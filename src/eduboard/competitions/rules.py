@@ -68,10 +68,22 @@ def clean_members(members: list[dict[str, Any]], *, require_ages: bool = True) -
     return [{"name": str(m["name"]).strip(), "age": None if m.get("age") is None else int(m["age"])} for m in members]
 
 
+#: The robots each `Discipline.robot_kind` allows, by how they are built (`Team.robot_build`); "any" allows all.
+BUILDS_ALLOWED = {"lego": {"lego"}, "self_built": {"self_built"}}
+
+
 def robot_problems(discipline: Discipline, *, mass_g: int | None, width_mm: int | None, length_mm: int | None,
-                   height_mm: int | None) -> list[str]:  # fmt: skip
-    """What a robot's measurements break of the discipline's rules (empty: it passes)."""
+                   height_mm: int | None, robot_build: str = "") -> list[str]:  # fmt: skip
+    """What a robot breaks of the discipline's rules (empty: it passes): the kind of robot it allows (a Lego robot
+    in a Lego class, a self-built one in the self-built class), its largest measurements and mass."""
     problems: list[str] = []
+    allowed = BUILDS_ALLOWED.get(discipline.robot_kind)
+    if allowed is not None and robot_build not in allowed:
+        problems.append(
+            _("not stated how the robot is built") if not robot_build
+            else _("the discipline allows %(allowed)s, not this robot") % {
+                "allowed": discipline.get_robot_kind_display()}
+        )  # fmt: skip
     limits = [
         (mass_g, discipline.max_mass_g, _("mass %(value)d g is over %(limit)d g")),
         (width_mm, discipline.max_width_mm, _("width %(value)d mm is over %(limit)d mm")),

@@ -168,6 +168,23 @@ def winners(competition: Competition) -> dict[int, int]:
     return places
 
 
+def unfinished_disciplines(competition: Competition) -> list[Discipline]:
+    """The disciplines whose results are not final yet: a sumo discipline with two or more checked robots whose
+    bracket is not complete (or not drawn); a timed discipline where a checked team has a run not recorded. The
+    certificates' credentials wait for final results (a place written into a signed credential is for keeps)."""
+    unfinished = []
+    for discipline in competition.disciplines.all():
+        passed = Team.objects.filter(competition=competition, discipline=discipline, robot_check=RobotCheck.PASSED)
+        if discipline.format == DisciplineFormat.SUMO:
+            if passed.count() >= 2 and not sumo_placings(competition, discipline):
+                unfinished.append(discipline)
+            continue
+        runs = Attempt.objects.filter(team__in=passed, number__lte=discipline.attempts).count()
+        if runs < passed.count() * discipline.attempts:
+            unfinished.append(discipline)
+    return unfinished
+
+
 #: Called by the certificates' view as hook(viewer=..., competition=...) -> {(team id, member name): address}: areas
 #: that stand on competitions register a link per certificate here (credentials: each certificate's verifiable
 #: credential, whose address the certificate's QR code then carries).
@@ -317,15 +334,27 @@ def on_the_ring(competition: Competition) -> list[ScoreSheet]:
 
 
 def results_stamp(competition: Competition) -> str:
-    """A fingerprint of everything the public results show (matches, runs, sheets at the ring): it changes when
-    any of them does, so a scoreboard asking again is told "not modified" cheaply."""
+    """A fingerprint of everything the public results show (the competition, its teams, matches, runs, and the
+    sheets on the ring now): it changes when any of them does, so a scoreboard asking again is told "not modified"
+    after five light queries."""
+    teams = Team.objects.filter(competition=competition).aggregate(n=Count("pk"), last=Max("updated_at"))
     matches = Match.objects.filter(competition=competition).aggregate(n=Count("pk"), last=Max("updated_at"))
     attempts = Attempt.objects.filter(team__competition=competition).aggregate(n=Count("pk"), last=Max("recorded_at"))
     sheets = ScoreSheet.objects.filter(competition=competition).aggregate(
         n=Count("pk"), held=Max("held_since"), accepted=Max("accepted_at"), version=Sum("version")
     )
-    parts = [competition.version, *matches.values(), *attempts.values(), *sheets.values()]
+    on_ring = [sheet.pk for sheet in on_the_ring(competition)]  # a hold lapses with time, not with a write
+    parts = [competition.version, *teams.values(), *matches.values(), *attempts.values(), *sheets.values(), on_ring]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def accepted_runs(competition: Competition, discipline: Discipline) -> list[Attempt]:
+    """The recorded runs of a timed discipline, for the head referee to take one back."""
+    return list(
+        Attempt.objects.filter(team__competition=competition, team__discipline=discipline)
+        .select_related("team")
+        .order_by("team__name", "number")
+    )
 
 
 def referee_choices(competition_centre_id: int | None) -> Any:

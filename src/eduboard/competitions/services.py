@@ -71,14 +71,17 @@ def team_register(*, viewer: Viewer | None = None, competition: Competition, tea
 
 @atomic_write
 def robot_check(*, viewer: Viewer, team_id: int, expected_version: int | None, mass_g: int | None,
-                width_mm: int | None, length_mm: int | None, height_mm: int | None) -> Team:  # fmt: skip
-    """Record a robot's measurements; it passes when they keep the discipline's limits (the problems are noted)."""
+                width_mm: int | None, length_mm: int | None, height_mm: int | None,
+                robot_build: str = "") -> Team:  # fmt: skip
+    """Record a robot's measurements and how it is built; it passes when they keep the discipline's rules (the
+    problems are noted)."""
     team: Team | None = Team.objects.editable_by(viewer).select_related("discipline").filter(pk=team_id).first()
     if team is None:
         raise PermissionDenied(_("This team is not in your scope."))
     problems = robot_problems(team.discipline, mass_g=mass_g, width_mm=width_mm, length_mm=length_mm,
-                              height_mm=height_mm)  # fmt: skip
+                              height_mm=height_mm, robot_build=robot_build)  # fmt: skip
     team.mass_g, team.width_mm, team.length_mm, team.height_mm = mass_g, width_mm, length_mm, height_mm
+    team.robot_build = robot_build
     team.robot_check = RobotCheck.FAILED if problems else RobotCheck.PASSED
     team.check_note = "; ".join(problems)[:255]
     save_versioned(team, expected_version=expected_version)
@@ -248,11 +251,24 @@ def _referee_id(viewer: Viewer) -> int:
 
 def _locked_sheet(viewer: Viewer, sheet_id: int) -> ScoreSheet:
     """The score sheet, its row locked, read whole after the lock is held (a read joined in the locking query could
-    miss the holder another transaction just wrote)."""
+    miss the holder another transaction just wrote). A sheet gone (its round taken back) says so."""
     locked = ScoreSheet.objects.editable_by(viewer).select_for_update().filter(pk=sheet_id).values_list("pk").first()
     if locked is None:
+        if not ScoreSheet.objects.filter(pk=sheet_id).exists():
+            raise ValidationError(
+                _("This result is no longer to be entered: the head referee took its round back."), code="gone"
+            )
         raise PermissionDenied(_("This score sheet is not in your scope."))
-    return ScoreSheet.objects.select_related("discipline", "match", "team", "holder").get(pk=sheet_id)
+    sheet: ScoreSheet = ScoreSheet.objects.select_related("discipline", "match", "team", "holder").get(pk=sheet_id)
+    return sheet
+
+
+def _lock_competition_of_sheet(sheet_id: int) -> None:
+    """Lock the sheet's competition first, as the head referee's undo does, so the two never wait on each other
+    in opposite orders."""
+    competition_id = ScoreSheet.objects.filter(pk=sheet_id).values_list("competition_id", flat=True).first()
+    if competition_id is not None:
+        Competition.objects.select_for_update().filter(pk=competition_id).values_list("pk").first()
 
 
 @atomic_write
@@ -354,6 +370,7 @@ def referee_entry_save(*, viewer: Viewer, sheet_id: int, device: str, points_a: 
     again (the sheet starts empty); when they differ both are kept and shown side by side until a referee corrects
     theirs. Returns "waiting", "accepted", "rematch" or "disagree"."""
     referee = _referee_id(viewer)
+    _lock_competition_of_sheet(sheet_id)
     sheet = _locked_sheet(viewer, sheet_id)
     if sheet.accepted_at is not None:
         raise ValidationError(_("This result is accepted already."), code="accepted")
@@ -399,21 +416,27 @@ def referee_entry_save(*, viewer: Viewer, sheet_id: int, device: str, points_a: 
     return "accepted"
 
 
-@atomic_write
-def bracket_step_undo(*, viewer: Viewer, competition_id: int, discipline_id: int, reason: str) -> BracketUndo:
-    """Undo the last step of a sumo bracket: the result decided last (a bye decides itself and is not a step) is
-    taken back, the matches its round's completion drew are removed, and the referees enter the match again. Only
-    the competition's head referee may, with a reason; the undo is kept (`BracketUndo`) with what it took back."""
+def _head_referee(viewer: Viewer, competition_id: int, reason: str) -> tuple[int, Competition, str]:
+    """The head referee's id, their competition locked, and the reason of a result taken back (required)."""
     referee = _referee_id(viewer)
     competition = Competition.objects.editable_by(viewer).select_for_update().filter(pk=competition_id).first()
     if competition is None:
         raise PermissionDenied(_("This competition is not in your scope."))
     if competition.head_referee_id != referee:
-        raise PermissionDenied(_("Only the competition's head referee undoes a step of the bracket."))
+        raise PermissionDenied(_("Only the competition's head referee takes a result back."))
     reason = " ".join((reason or "").split())
     if not reason:
-        raise ValidationError({"reason": _("Write why the step is undone.")})
+        raise ValidationError({"reason": _("Write why the result is taken back.")})
     validate_no_control_characters(reason)
+    return referee, competition, reason[:500]
+
+
+@atomic_write
+def bracket_step_undo(*, viewer: Viewer, competition_id: int, discipline_id: int, reason: str) -> BracketUndo:
+    """Undo the last step of a sumo bracket: the result decided last (a bye decides itself and is not a step) is
+    taken back, the matches its round's completion drew are removed, and the referees enter the match again. Only
+    the competition's head referee may, with a reason; the undo is kept (`BracketUndo`) with what it took back."""
+    referee, competition, reason = _head_referee(viewer, competition_id, reason)
     matches = Match.objects.filter(competition=competition, discipline_id=discipline_id)
     last = (
         matches.filter(winner__isnull=False, team_b__isnull=False)
@@ -451,10 +474,31 @@ def bracket_step_undo(*, viewer: Viewer, competition_id: int, discipline_id: int
     RefereeEntry.objects.filter(sheet__match=last).delete()
     ScoreSheet.objects.filter(match=last).update(accepted_at=None, holder=None, device="", held_since=None)
     return BracketUndo.objects.create(
-        competition=competition,
-        discipline_id=discipline_id,
-        match=last,
-        reason=reason[:500],
-        undone_by_id=referee,
+        competition=competition, discipline_id=discipline_id, match=last, reason=reason, undone_by_id=referee,
         undone=undone,
-    )
+    )  # fmt: skip
+
+
+@atomic_write
+def attempt_undo(*, viewer: Viewer, competition_id: int, team_id: int, number: int, reason: str) -> BracketUndo:
+    """Take back an accepted run of a timed discipline: the run's time and both referees' entries are cleared and
+    the run is entered again at the ring. Only the competition's head referee may, with a reason; kept like a
+    bracket step undone."""
+    referee, competition, reason = _head_referee(viewer, competition_id, reason)
+    team = Team.objects.filter(pk=team_id, competition=competition).first()
+    attempt = Attempt.objects.filter(team=team, number=number).first() if team else None
+    if team is None or attempt is None:
+        raise ValidationError(_("This team has no such run to take back."), code="nothing")
+    entries = [
+        {"referee": entry.referee_id, "time_ms": entry.time_ms}
+        for entry in RefereeEntry.objects.filter(sheet__team=team, sheet__attempt=number).order_by("pk")
+    ]
+    undone = {"match": f"{team.name} #{number}", "time_ms": attempt.time_ms, "entries": entries}
+    attempt.delete()
+    RefereeEntry.objects.filter(sheet__team=team, sheet__attempt=number).delete()
+    sheets = ScoreSheet.objects.filter(team=team, attempt=number)
+    sheets.update(accepted_at=None, holder=None, device="", held_since=None)
+    return BracketUndo.objects.create(
+        competition=competition, discipline_id=team.discipline_id, team=team, attempt=number, reason=reason,
+        undone_by_id=referee, undone=undone,
+    )  # fmt: skip

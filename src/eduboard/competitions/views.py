@@ -176,6 +176,7 @@ def _check_initial(team: Team) -> dict[str, Any]:
         "width_mm": team.width_mm,
         "length_mm": team.length_mm,
         "height_mm": team.height_mm,
+        "robot_build": team.robot_build,
         "version": team.version,
     }
 
@@ -200,6 +201,7 @@ def team_check_view(request: HttpRequest, pk: int) -> HttpResponse:
                 width_mm=data["width_mm"],
                 length_mm=data["length_mm"],
                 height_mm=data["height_mm"],
+                robot_build=data["robot_build"],
             )
         except ValidationError as error:
             _errors(request, error)
