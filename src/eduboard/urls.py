@@ -33,6 +33,7 @@ urlpatterns = [
     path("exchange/", include("eduboard.exchange.urls")),
     path("open-data/", include("eduboard.opendata.urls")),
     path("innovation/competitions/", include("eduboard.competitions.urls")),
+    path("innovation/credentials/", include("eduboard.credentials.urls")),
     path("innovation/courses/", include("eduboard.courses.urls")),
     path("innovation/materials/", include("eduboard.materials.urls")),
     path("innovation/", include("eduboard.centre.urls")),

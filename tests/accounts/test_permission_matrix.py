@@ -230,6 +230,8 @@ OBJECT_PAGES: dict[str, Page] = {
         "competition", "competitions.change_match", "POST", extra={"discipline": "mini_sumo"}, ok=REDIRECT
     ),
     "competitions:score_sheet": Page("scoresheet", "competitions.view_match"),
+    # issuing a competition's credentials before its results are final is refused with a message, back on its page
+    "credentials:competition_issue": Page("competition", "competitions.change_competition", "POST", ok=REDIRECT),
     # a check without measurements is refused with a message, back on the competition
     "competitions:team_check": Page("team", "competitions.change_team", "POST", ok=REDIRECT),
     "interest:club_edit": Page("club", "registry.view_club"),

@@ -17,7 +17,7 @@ import jsonschema
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
 
@@ -249,3 +249,52 @@ def test_the_command_issues_what_is_missing_once(world: World) -> None:
     assert Credential.objects.count() == 2 + 4
     call_command("issue_credentials", "--centre", world.centre.registration_number, stdout=out)
     assert Credential.objects.count() == 6
+
+
+def test_a_competitions_credentials_wait_for_final_results(world: World) -> None:
+    from eduboard.competitions.models import Attempt
+
+    Attempt.objects.filter(team=world.teams[1], number=3).delete()  # a checked robot's run not recorded yet
+    with pytest.raises(ValidationError) as refused:
+        services.competition_credentials_issue(viewer=world.staff, competition=world.competition)
+    assert refused.value.code == "not_final" and "Līnijas sekotājs" in refused.value.messages[0]
+    assert not Credential.objects.filter(kind=CredentialKind.COMPETITION).exists()
+    assert competition_selectors.unfinished_disciplines(world.competition) == list(world.competition.disciplines.all())
+
+
+def test_a_corrected_place_withdraws_the_credential_that_stated_the_old_one(world: World) -> None:
+    from eduboard.competitions.models import Attempt
+
+    first, second, _failed = world.teams
+    before = {c.team_id: c for c in services.competition_credentials_issue(viewer=world.staff,
+                                                                           competition=world.competition)}  # fmt: skip
+    assert "1. vieta" in before[first.pk].achievement_name and "2. vieta" in before[second.pk].achievement_name
+    Attempt.objects.filter(team=second).update(time_ms=1_000)  # a run corrected: the second team was faster
+    after = services.competition_credentials_issue(viewer=world.staff, competition=world.competition)
+    now_first = next(c for c in after if c.team_id == second.pk)
+    assert "1. vieta" in now_first.achievement_name and now_first.pk != before[second.pk].pk
+    old = Credential.objects.get(pk=before[second.pk].pk)
+    assert old.revoked_at is not None and "1. vieta" in old.revoked_reason
+    refused = selectors.credential_verify(token=old.jwt)
+    assert not refused.valid and refused.reason == "revoked"  # its signature holds; the issuer withdrew it
+    assert selectors.credential_verify(token=now_first.jwt).valid
+    links = services.competition_certificate_links(viewer=world.staff, competition=world.competition)
+    assert addresses.credential_url(old.key) not in links.values()
+    assert addresses.credential_url(now_first.key) in links.values()
+
+
+def test_a_token_signed_with_a_leaked_key_after_rotation_is_not_valid(
+    world: World, keys_dir: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    old = Credential.objects.first()
+    assert old is not None
+    leaked = keys.private_key_load(old.kid)  # someone copied the key directory
+    assert leaked is not None
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rotate_credential_key", "--centre", world.centre.registration_number, stdout=StringIO())
+    _header, payload = parts(old.jwt)
+    payload["credentialSubject"]["achievement"]["name"] = "Goda doktors"
+    forged = jwt.encode(payload, leaked, algorithm="EdDSA", headers={"kid": parts(old.jwt)[0]["kid"], "typ": "JWT"})
+    verdict = selectors.credential_verify(token=forged)
+    assert not verdict.valid and verdict.reason == "not_issued"
+    assert selectors.credential_verify(token=old.jwt).valid  # what it signed before stays valid

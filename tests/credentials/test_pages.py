@@ -94,16 +94,24 @@ def test_anyone_verifies_a_pasted_or_uploaded_credential_and_a_changed_one_fails
     assert empty.status_code == 200 and "Paste the credential" in empty.content.decode()
 
 
-def test_the_certificates_pdf_issues_each_members_credential_and_prints_its_address(
+def test_the_staff_issue_a_competitions_credentials_and_its_pdf_prints_each_ones_address(
     world: World, signed_in: Callable[[User], Client]
 ) -> None:
-    assert not Credential.objects.filter(team__competition=world.competition).exists()
-    answer = signed_in(world.staff).get(reverse("competitions:competition_certificates", args=[world.competition.pk]))
-    assert answer.status_code == 200 and answer["Content-Type"] == "application/pdf"
-    issued = {(c.team_id, c.key): c for c in Credential.objects.filter(team__competition=world.competition)}
+    staff = signed_in(world.staff)
+    pdf = reverse("competitions:competition_certificates", args=[world.competition.pk])
+    answer = staff.get(pdf)
+    assert answer.status_code == 200 and not Credential.objects.filter(team__competition=world.competition).exists()
+    assert not any(page.get("credential_link") for page in answer.context["pages"])  # making the PDF issues nothing
+    issued = staff.post(reverse("credentials:competition_issue", args=[world.competition.pk]))
+    assert issued.status_code == 302
+    credentials = Credential.objects.filter(team__competition=world.competition)
+    answer = staff.get(pdf)
+    assert answer["Content-Type"] == "application/pdf"
     pages = answer.context["pages"]  # the certificates' HTML before it became the PDF
-    assert len(pages) == len(issued) == 4
+    assert len(pages) == credentials.count() == 4
     # Each page's QR code carries its own credential's address, each credential on one page.
-    printed = {page["credential_link"] for page in pages}
-    assert printed == {addresses.credential_url(key) for _team, key in issued}
+    assert {page["credential_link"] for page in pages} == {addresses.credential_url(c.key) for c in credentials}
     assert all(page["credential_qr"] for page in pages)
+    # Another centre's staff cannot issue them (not found, like a competition that does not exist).
+    stranger = signed_in(world.stranger).post(reverse("credentials:competition_issue", args=[world.competition.pk]))
+    assert stranger.status_code == 404

@@ -14,4 +14,4 @@ from eduboard.credentials.services import competition_credentials_issue
 def load() -> int:
     """The credentials of the competitions held by today (idempotent); how many certificates have theirs."""
     held = Competition.objects.filter(date__lte=timezone.localdate()).order_by("pk")
-    return sum(len(competition_credentials_issue(viewer=WHOLE_CITY, competition=c)) for c in held)
+    return sum(len(competition_credentials_issue(viewer=WHOLE_CITY, competition=c)) for c in held)  # all final

@@ -46,7 +46,8 @@ class SigningKey(models.Model):
 class Credential(models.Model):
     """An Open Badges 3.0 credential of one certificate: a course participant's, or one named member's of a team
     whose robot passed the check. `key` is the random part of its public page's address; `jwt` the signed compact
-    form, exactly as issued."""
+    form, exactly as issued. A credential whose certificate changed (a place corrected) is withdrawn (`revoked_at`,
+    `revoked_reason`) and a new one issued: the verification page then refuses the old one."""
 
     key = models.CharField(max_length=64, unique=True, editable=False)
     kind = models.CharField(_("kind"), max_length=16, choices=CredentialKind.choices)
@@ -69,6 +70,8 @@ class Credential(models.Model):
     issued_at = models.DateTimeField(_("issued"))
     kid = models.CharField(_("key id"), max_length=64)
     jwt = models.TextField(editable=False)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    revoked_reason = models.CharField(_("why withdrawn"), max_length=300, blank=True)
 
     objects = CentreScopedQuerySet.as_manager()
 

@@ -26,6 +26,8 @@ REASONS: dict[str, Promise] = {
     "expired": _("The credential has expired."),
     "not_yet_valid": _("The credential is not valid yet."),
     "mismatch": _("The credential's claims do not match its content or its issuer."),
+    "not_issued": _("The issuer has no record of issuing this credential: it was not issued by the centre."),
+    "revoked": _("The issuer withdrew this credential (its certificate was corrected or replaced)."),
 }
 
 
@@ -72,7 +74,8 @@ def credential_verify(*, token: str) -> Verification:
     """Verify a credential in its compact JWT form, as the Open Badges 3.0 proof format says: every part canonical
     base64url, the header EdDSA with the `kid` of one of our keys (a retired one too), the signature over the exact
     bytes, the claims present and equal to the credential's fields (iss = issuer.id of the key's centre, jti = id,
-    sub = credentialSubject.id, nbf = validFrom), valid from nbf and until exp when there is one."""
+    sub = credentialSubject.id, nbf = validFrom), valid from nbf and until exp when there is one; and the issuer's
+    own record: a token it issued, exactly so, and not withdrawn."""
     token = "".join(token.split())  # pasted across lines
     segments = openbadges.strict_segments(token)
     if segments is None:
@@ -114,7 +117,14 @@ def credential_verify(*, token: str) -> Verification:
         return _refused("mismatch")
     if payload["iss"] != addresses.issuer_url(signing_key.centre_id):
         return _refused("mismatch")
+    # The signature is the credential's proof anywhere; here the issuer also answers for its own records: only a
+    # token it issued, exactly as issued, is valid (one signed with a leaked key after rotation is not), and one it
+    # withdrew is refused.
     record = Credential.objects.filter(kid=signing_key.kid, key=_key_of(str(payload["jti"]))).first()
+    if record is None or record.jwt != token:
+        return _refused("not_issued")
+    if record.revoked_at is not None:
+        return Verification(valid=False, reason="revoked", credential=document, record=record)
     return Verification(valid=True, credential=document, record=record)
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, time
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -239,44 +239,76 @@ def _competition_achievement(competition: Competition, team: Team, place: int | 
 
 
 def _member_credential(competition: Competition, team: Team, name: str, place: int | None) -> Credential:
+    """The member's credential for the team's result: the one issued before when it states this result; else a new
+    one, and the one before (stating another place: a result corrected since) withdrawn."""
+    achievement = _competition_achievement(competition, team, place)
     found: Credential
-    for found in Credential.objects.filter(team=team, kind=CredentialKind.COMPETITION):
-        if openbadges.identity_hash(name, found.salt) == found.identity_hash:
+    for found in Credential.objects.filter(team=team, kind=CredentialKind.COMPETITION, revoked_at__isnull=True):
+        if openbadges.identity_hash(name, found.salt) != found.identity_hash:
+            continue
+        if found.achievement_name == achievement["name"][:400]:
             return found
+        found.revoked_at = timezone.now()
+        found.revoked_reason = (_("The result changed: %s.") % achievement["name"])[:300]
+        found.save(update_fields=["revoked_at", "revoked_reason"])  # save(): the audit trail records it
     return _issue(
         centre=competition.centre,
         kind=CredentialKind.COMPETITION,
         holder=name,
-        achievement=_competition_achievement(competition, team, place),
+        achievement=achievement,
         awarded=datetime.combine(competition.date, time(12), tzinfo=timezone.get_current_timezone()),
         team=team,
     )
 
 
-@transaction.atomic
-def _competition_issue(viewer: Viewer, competition: Competition) -> list[tuple[dict[str, Any], Credential]]:
-    if not viewer.has_perm("competitions.view_competition"):
+def _editable_competition(viewer: Viewer, competition: Competition, *, lock: bool) -> Competition:
+    """The competition, for issuing (`lock`: the viewer may change it, its row locked) or for reading its
+    certificates' links (the viewer may print its certificates: read it)."""
+    permission = "competitions.change_competition" if lock else "competitions.view_competition"
+    if not viewer.has_perm(permission):
         raise PermissionDenied(_("Your role does not issue certificates."))
-    locked = Competition.objects.editable_by(viewer).select_for_update().filter(pk=competition.pk).first()
-    if locked is None:
+    rows = Competition.objects.editable_by(viewer) if lock else Competition.objects.visible_to(viewer)
+    if (rows.filter(pk=competition.pk).select_for_update() if lock else rows.filter(pk=competition.pk)).first() is None:
         raise PermissionDenied(_("This competition is not in your scope."))
-    locked = Competition.objects.select_related("centre").get(pk=locked.pk)
-    pages = competition_selectors.certificate_pages(locked)
-    return [(page, _member_credential(locked, page["team"], page["name"], page["place"])) for page in pages]
+    found: Competition = Competition.objects.select_related("centre").get(pk=competition.pk)
+    return found
 
 
+@transaction.atomic
 def competition_credentials_issue(*, viewer: Viewer, competition: Competition) -> list[Credential]:
     """The credential of every certificate of the competition (competitions.selectors.certificate_pages: each
     named member of a team whose robot passed the check, with the place of a discipline's first three), in the
-    order of the certificates' pages; once each, the ones issued before returned as they are. Refused to a viewer
-    who may not print the competition's certificates (the scope and role of its certificates PDF)."""
-    return [credential for _page, credential in _competition_issue(viewer, competition)]
+    order of the certificates' pages, once its results are final (held, every discipline finished:
+    `competitions.selectors.unfinished_disciplines`). Issued once each; a credential stating a result corrected
+    since is withdrawn and a new one issued. Refused to a viewer who may not change the competition."""
+    locked = _editable_competition(viewer, competition, lock=True)
+    if locked.date > timezone.localdate():
+        raise ValidationError(_("The competition has not been held yet."), code="not_final")
+    unfinished = competition_selectors.unfinished_disciplines(locked)
+    if unfinished:
+        raise ValidationError(
+            _("The results are not final yet in: %s.") % ", ".join(d.name(None) for d in unfinished), code="not_final"
+        )
+    pages = competition_selectors.certificate_pages(locked)
+    return [_member_credential(locked, page["team"], page["name"], page["place"]) for page in pages]
 
 
 def competition_certificate_links(*, viewer: Viewer, competition: Competition) -> dict[tuple[int, str], str]:
-    """For the certificates PDF, a QR code per page: (team id, member's name) → the address of that certificate's
-    credential page (issuing the missing ones). Registered in competitions.selectors.CERTIFICATE_LINKS."""
-    return {
-        (page["team"].pk, page["name"]): addresses.credential_url(credential.key)
-        for page, credential in _competition_issue(viewer, competition)
-    }
+    """For the certificates PDF, a QR code per page: (team id, member's name) → the address of the credential that
+    states that page's result, for the certificates whose credential is issued (reads only: issuing is
+    `competition_credentials_issue`). Registered in competitions.selectors.CERTIFICATE_LINKS."""
+    locked = _editable_competition(viewer, competition, lock=False)
+    issued = Credential.objects.filter(
+        team__competition=locked, kind=CredentialKind.COMPETITION, revoked_at__isnull=True
+    )
+    by_team: dict[int, list[Credential]] = {}
+    for credential in issued:
+        by_team.setdefault(credential.team_id or 0, []).append(credential)
+    links = {}
+    for page in competition_selectors.certificate_pages(locked):
+        achievement = _competition_achievement(locked, page["team"], page["place"])["name"][:400]
+        for credential in by_team.get(page["team"].pk, []):
+            holder = openbadges.identity_hash(page["name"], credential.salt) == credential.identity_hash
+            if holder and credential.achievement_name == achievement:
+                links[(page["team"].pk, page["name"])] = addresses.credential_url(credential.key)
+    return links

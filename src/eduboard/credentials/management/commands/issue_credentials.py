@@ -1,10 +1,12 @@
 """`manage.py issue_credentials [--centre REGNR]`: the verifiable credential of every course certificate and every
-certificate of the competitions held by today that has none yet (idempotent; those issued before stay)."""
+certificate of the competitions held by today whose results are final that has none yet (idempotent; those issued
+before stay, except one stating a result corrected since: it is withdrawn and a new one issued)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,5 +37,8 @@ class Command(BaseCommand):
         for course in courses:
             total += len(course_credentials_issue(viewer=WHOLE_CITY, course=course))
         for competition in competitions:
-            total += len(competition_credentials_issue(viewer=WHOLE_CITY, competition=competition))
+            try:
+                total += len(competition_credentials_issue(viewer=WHOLE_CITY, competition=competition))
+            except ValidationError as error:  # results not final: its credentials wait
+                self.stdout.write(f"{competition.code}: {' '.join(error.messages)}")
         self.stdout.write(_("%d certificates have their credentials.") % total)
