@@ -61,7 +61,7 @@ STATUSES = tuple(BookingStatus.values)
 HOLDING = ("requested", "confirmed", "attended")
 MODULE_CODES = tuple(code for code, *_ in MODULES)
 BAND_CODES = tuple(code for code, *_ in AGE_BANDS)
-DISCIPLINE_CODES = tuple(code for code, *_ in DISCIPLINES)
+DISCIPLINE_CODES = tuple(row["code"] for row in DISCIPLINES)
 # School names as people write them: the same school in other case and spacing, another school, none.
 SCHOOL_NAMES = (
     "Daugavpils 3. vidusskola",
