@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from eduboard.competitions import selectors, services
 from eduboard.competitions.forms import RefereeEntryForm, UndoForm
 from eduboard.competitions.models import BracketUndo, Competition, Discipline, DisciplineFormat, ScoreSheet
+from eduboard.competitions.views import may_change
 from eduboard.core.views import scoped_object, scoped_rows
 
 #: The cookie naming this browser as a referee's device (a random token: it says which device holds a sheet).
@@ -54,11 +55,9 @@ def _with_device(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _may_enter(request: HttpRequest, competition: Competition) -> bool:
-    return (
-        request.user.has_perm("competitions.change_match")
-        and scoped_rows(request, Competition, editing=True).filter(pk=competition.pk).exists()
-    )
+def _number(text: str) -> int:
+    """A row id typed in a form, or 0 (no row) for anything that is not one."""
+    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 def _discipline(competition: Competition, code: str) -> Discipline:
@@ -75,7 +74,7 @@ def _context(request: HttpRequest, competition: Competition, discipline: Discipl
         "rows": selectors.ring_rows(competition, discipline),
         "totals": selectors.sumo_totals(competition, discipline) if sumo else None,
         "ranking": None if sumo else selectors.line_follower_ranking(competition, discipline),
-        "can_enter": _may_enter(request, competition),
+        "can_enter": may_change(request, "competitions.change_match", competition),
         "me": request.user.pk,
         "device": _device(request),
     }
@@ -90,7 +89,7 @@ def ring_view(request: HttpRequest, pk: int, discipline: str) -> HttpResponse:
     chosen = _discipline(competition, discipline)
     sumo = chosen.format == DisciplineFormat.SUMO
     if request.method == "POST":
-        if not _may_enter(request, competition):
+        if not may_change(request, "competitions.change_match", competition):
             raise PermissionDenied
         match_id, team_id, number = (_number(request.POST.get(name, "")) for name in ("match", "team", "attempt"))
         try:
@@ -124,10 +123,6 @@ def ring_rows_view(request: HttpRequest, pk: int, discipline: str) -> HttpRespon
     return render(request, "competitions/ring_rows.html", _context(request, competition, chosen))
 
 
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() and len(text) < 10 else 0
-
-
 @permission_required("competitions.view_match", raise_exception=True)
 def score_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A score sheet on this device: the entry form while the device holds it; who holds it otherwise. POST
@@ -140,7 +135,7 @@ def score_sheet_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = RefereeEntryForm(request.POST or None, sumo=sheet.match_id is not None, limit=sheet.discipline.points_to_win)
     status = 200
     if request.method == "POST":
-        if not _may_enter(request, sheet.competition):
+        if not may_change(request, "competitions.change_match", sheet.competition):
             raise PermissionDenied
         if request.POST.get("action") == "close":
             services.score_sheet_close(viewer=request.user, sheet_id=sheet.pk, device=device)

@@ -44,17 +44,12 @@ def openable_competitions(request: HttpRequest) -> QuerySet[Competition]:
     return scoped_rows(request, Competition)
 
 
-def _may(request: HttpRequest, permission: str, competition: Competition) -> bool:
+def may_change(request: HttpRequest, permission: str, competition: Competition) -> bool:
     """Whether the user's role may do this and the competition is one they may change (their centre's)."""
     return (
         request.user.has_perm(permission)
         and scoped_rows(request, Competition, editing=True).filter(pk=competition.pk).exists()
     )
-
-
-def _number(text: str) -> int:
-    """A row id typed in a form, or 0 (no row) for anything that is not one."""
-    return int(text) if text.isdigit() and len(text) < 10 else 0
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -127,7 +122,7 @@ def competition_edit_view(request: HttpRequest, pk: int | None = None) -> HttpRe
 def competition_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """A competition: its teams per discipline with their robot checks, a team added by the staff, the draw."""
     competition = get_object_or_404(openable_competitions(request), pk=pk)
-    can_change = _may(request, "competitions.change_competition", competition)
+    can_change = may_change(request, "competitions.change_competition", competition)
     form = TeamForm(request.POST or None, viewer=request.user, competition=competition)
     if request.method == "POST":
         if not can_change:
