@@ -98,6 +98,23 @@ def robot_problems(discipline: Discipline, *, mass_g: int | None, width_mm: int 
     return problems
 
 
+def check_points(points_a: int, points_b: int, *, limit: int) -> None:
+    """A sumo result's Yuko points: each from 0 to the discipline's points to win, and only one robot reaching
+    them (one rule for a referee's entry and the result recorded)."""
+    for value in (points_a, points_b):
+        if not 0 <= value <= limit:
+            raise ValidationError(_("Points are from 0 to %d.") % limit, code="points")
+    if points_a == limit and points_b == limit:
+        raise ValidationError(_("Only one robot can reach %d points.") % limit, code="points")
+
+
+def run_time(time_ms: int | None, *, limit_s: int) -> int | None:
+    """A run's time as it counts: above zero, and a run over the discipline's limit did not finish (None)."""
+    if time_ms is not None and time_ms <= 0:
+        raise ValidationError(_("A time is above zero."), code="time")
+    return None if time_ms is None or time_ms > limit_s * 1000 else time_ms
+
+
 def seconds_text(ms: int | None) -> str:
     """A run's time in seconds with a decimal comma (12,345), or – when it did not finish."""
     return "–" if ms is None else f"{ms // 1000},{ms % 1000:03d}"

@@ -30,10 +30,12 @@ from eduboard.competitions.models import (
 )
 from eduboard.competitions.rules import (
     agreed_time,
+    check_points,
     clean_members,
     hold_lapsed,
     points_agree,
     robot_problems,
+    run_time,
     times_agree,
 )
 from eduboard.competitions.selectors import bracket_order, bracket_played, city_school, referee_choices
@@ -168,12 +170,7 @@ def match_record(*, viewer: Viewer, match_id: int, expected_version: int | None,
     Competition.objects.select_for_update().filter(pk=match.competition_id).first()  # one result at a time
     if match.team_b_id is None:
         raise ValidationError(_("A bye has no result to enter."))
-    limit = match.discipline.points_to_win
-    for value in (points_a, points_b):
-        if not 0 <= value <= limit:
-            raise ValidationError(_("Points are from 0 to %d.") % limit, code="points")
-    if points_a == limit and points_b == limit:
-        raise ValidationError(_("Only one robot can reach %d points.") % limit, code="points")
+    check_points(points_a, points_b, limit=match.discipline.points_to_win)
     later = Match.objects.filter(
         competition=match.competition, discipline=match.discipline, round__gt=match.round
     ).exists()
@@ -211,10 +208,7 @@ def attempt_record(*, viewer: Viewer, team_id: int, number: int, time_ms: int | 
         raise ValidationError(_("The robot has not passed the check."), code="check")
     if not 1 <= number <= discipline.attempts:
         raise ValidationError(_("An attempt is numbered from 1 to %d.") % discipline.attempts, code="number")
-    if time_ms is not None and time_ms <= 0:
-        raise ValidationError(_("A time is above zero."), code="time")
-    if time_ms is not None and time_ms > discipline.run_limit_s * 1000:
-        time_ms = None  # over the limit: the run did not finish
+    time_ms = run_time(time_ms, limit_s=discipline.run_limit_s)
     attempt, _created = Attempt.objects.update_or_create(
         team=team, number=number, defaults={"time_ms": time_ms, "recorded_at": timezone.now()}
     )
@@ -348,17 +342,9 @@ def _entry_values(sheet: ScoreSheet, points_a: int | None, points_b: int | None,
         limit = discipline.points_to_win
         if points_a is None or points_b is None:
             raise ValidationError(_("Enter the points of both robots, from 0 to %d.") % limit, code="points")
-        for value in (points_a, points_b):
-            if not 0 <= value <= limit:
-                raise ValidationError(_("Points are from 0 to %d.") % limit, code="points")
-        if points_a == limit and points_b == limit:
-            raise ValidationError(_("Only one robot can reach %d points.") % limit, code="points")
+        check_points(points_a, points_b, limit=limit)
         return {"points_a": points_a, "points_b": points_b, "time_ms": None}
-    if time_ms is not None and time_ms <= 0:
-        raise ValidationError(_("A time is above zero."), code="time")
-    if time_ms is not None and time_ms > discipline.run_limit_s * 1000:
-        time_ms = None  # over the limit: the run did not finish
-    return {"points_a": None, "points_b": None, "time_ms": time_ms}
+    return {"points_a": None, "points_b": None, "time_ms": run_time(time_ms, limit_s=discipline.run_limit_s)}
 
 
 @atomic_write
@@ -414,6 +400,11 @@ def referee_entry_save(*, viewer: Viewer, sheet_id: int, device: str, points_a: 
     sheet.accepted_at = timezone.now()
     save_versioned(sheet)
     return "accepted"
+
+
+def _sheets_reopen(sheets: Any) -> None:
+    """A result taken back: its sheet is open to enter again (not accepted, held by no device)."""
+    sheets.update(accepted_at=None, holder=None, device="", held_since=None)
 
 
 def _head_referee(viewer: Viewer, competition_id: int, reason: str) -> tuple[int, Competition, str]:
@@ -472,7 +463,7 @@ def bracket_step_undo(*, viewer: Viewer, competition_id: int, discipline_id: int
     last.decided_at = None
     save_versioned(last)
     RefereeEntry.objects.filter(sheet__match=last).delete()
-    ScoreSheet.objects.filter(match=last).update(accepted_at=None, holder=None, device="", held_since=None)
+    _sheets_reopen(ScoreSheet.objects.filter(match=last))
     return BracketUndo.objects.create(
         competition=competition, discipline_id=discipline_id, match=last, reason=reason, undone_by_id=referee,
         undone=undone,
@@ -496,8 +487,7 @@ def attempt_undo(*, viewer: Viewer, competition_id: int, team_id: int, number: i
     undone = {"match": f"{team.name} #{number}", "time_ms": attempt.time_ms, "entries": entries}
     attempt.delete()
     RefereeEntry.objects.filter(sheet__team=team, sheet__attempt=number).delete()
-    sheets = ScoreSheet.objects.filter(team=team, attempt=number)
-    sheets.update(accepted_at=None, holder=None, device="", held_since=None)
+    _sheets_reopen(ScoreSheet.objects.filter(team=team, attempt=number))
     return BracketUndo.objects.create(
         competition=competition, discipline_id=team.discipline_id, team=team, attempt=number, reason=reason,
         undone_by_id=referee, undone=undone,
