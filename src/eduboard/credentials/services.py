@@ -267,8 +267,9 @@ def _editable_competition(viewer: Viewer, competition: Competition, *, lock: boo
     permission = "competitions.change_competition" if lock else "competitions.view_competition"
     if not viewer.has_perm(permission):
         raise PermissionDenied(_("Your role does not issue certificates."))
-    rows = Competition.objects.editable_by(viewer) if lock else Competition.objects.visible_to(viewer)
-    if (rows.filter(pk=competition.pk).select_for_update() if lock else rows.filter(pk=competition.pk)).first() is None:
+    rows = Competition.objects.filter(pk=competition.pk)
+    rows = rows.editable_by(viewer).select_for_update() if lock else rows.visible_to(viewer)
+    if rows.first() is None:
         raise PermissionDenied(_("This competition is not in your scope."))
     found: Competition = Competition.objects.select_related("centre").get(pk=competition.pk)
     return found
