@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from eduboard.core.dates import add_months
 from eduboard.people.models import TrainingAppliesTo
 
 if TYPE_CHECKING:
@@ -57,18 +58,6 @@ def validate_vacancy_dates(
 
 
 # --- training
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` later (the month's last day when it has no such day: 31 January + 1 is 28/29 February)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover - some day of every month exists
 
 
 def requirement_applies(

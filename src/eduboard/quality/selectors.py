@@ -15,7 +15,6 @@ Rules, in one place:
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eduboard.core.dates import add_months
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
@@ -670,13 +670,6 @@ def accreditations_expiring(*, visible_to: Viewer, today: date, months: int = 12
         .order_by("expires_on", "institution__sort_name")
     )
     return expiring
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day `months` months later (the month's last day when it has no such day)."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def heads_figures(*, visible_to: Viewer, as_of: date) -> dict[str, Any]:

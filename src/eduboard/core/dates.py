@@ -1,0 +1,14 @@
+"""Calendar arithmetic every area shares, written once."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` months later (earlier for a negative number); the month's last day when it has no such
+    day: 31 January + 1 is 28/29 February."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
