@@ -23,6 +23,8 @@ CHILDREN_PERSONAL_DATA: frozenset[str] = frozenset(
         "registry.Learner",  # name, personal code, birth date, declared residence, family status
         "registry.Enrolment",  # which child learns where, since when, why they left
         "registry.QueueEntry",  # a child's application for a preschool place and its priority grounds
+        "registry.LearnerCorrection",  # a correction of a child's personal data: the old and the new value
+        "privacy.AccessRequest",  # a request for a child's data and the answer prepared
         "assets.Loan",  # a device lent to a child
         "finance.MealContract",  # a meal contract of a child's family
         "prevention.Absence",  # a child's absences
@@ -55,6 +57,10 @@ EXEMPT: dict[str, str] = {
         "renders is audited"
     ),
     # Log rows: written once, never edited, each one is itself a record of who did what when.
+    "registry.LearnerCorrection": (
+        "the trace of a correction of a learner's personal data: old and new value, who, why; written once by "
+        "registry.services.learner_save, never edited (the learner's change is audited besides)"
+    ),
     "assets.AssetStatusChange": (
         "the asset's status history: each row records the status, the day and who changed it, and is never edited"
     ),

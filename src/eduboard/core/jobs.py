@@ -24,7 +24,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
@@ -32,7 +32,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import InterfaceError, OperationalError, connection
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -385,6 +385,22 @@ def _preview_run(job: ImportJob, importer: Importer, progress: Callable[[str, in
         preview = import_preview(importer, path, encoding=job.encoding or None, progress=progress)
     job.status, job.preview, job.preview_tokens = ImportJob.Status.PREVIEWED, preview_record(preview), tokens
     _counted(job, importer, preview.result)
+
+
+def import_files_forget(*, finished_before: datetime) -> int:
+    """The retention of uploaded import files (docs/privacy.md): the file, its change log and the rows' values in
+    its errors of every import finished before the day, deleted; the job's record and its counts stay. Returns the
+    jobs whose files went."""
+    finished = ImportJob.objects.filter(finished_at__lt=finished_before)
+    jobs = finished.filter(~Q(stored_path="") | ~Q(change_log_path=""))
+    forgotten = 0
+    for job in jobs.only("pk", "stored_path", "change_log_path"):
+        stored_files.delete(job.stored_path)
+        stored_files.delete(job.change_log_path)
+        ImportJob.objects.filter(pk=job.pk).update(stored_path="", change_log_path="", errors=[], warnings=[])
+        forgotten += 1
+    finished.exclude(total_errors=0).update(errors=[], warnings=[])  # a failed file went before; its rows' values now
+    return forgotten
 
 
 def imports_prune() -> None:

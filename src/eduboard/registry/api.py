@@ -298,7 +298,8 @@ class LearnerViewSet(VersionedWritesMixin, ScopedModelViewSet):
     queryset = Learner.objects.select_related("declared_municipality")
 
     def save_with(self, instance: Learner, expected: int | None, many: Mapping[str, Any]) -> None:
-        services.learner_save(learner=instance, expected_version=expected)
+        reason = str(self.request.data.get("correction_reason", "")) or _("corrected through the API")
+        services.learner_save(learner=instance, viewer=self.request.user, reason=reason, expected_version=expected)
 
     def get_serializer_context(self) -> dict[str, Any]:
         # Full codes only in one learner's record, which is audited; a list never carries them in bulk.

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.registry.choices import LeavingReason
-from eduboard.registry.models import Enrolment, Group, Institution, PriorityGround
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround
 from eduboard.registry.selectors import preschool_institutions
 from eduboard.registry.validators import normalise_personal_code, validate_personal_code
 
@@ -68,6 +68,31 @@ class QueueOfferForm(ScopedFormMixin, forms.Form):
     def __init__(self, *args: Any, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
+
+
+class LearnerCorrectForm(VersionedModelForm):
+    """A correction of a learner's personal data (GDPR Art. 16): the fields as they should be and why; each field
+    changed is kept with its old and new value, who and why."""
+
+    reason = forms.CharField(
+        label=_("Why it is corrected"),
+        max_length=300,
+        help_text=_("e.g. the parent's request of 3 March with the birth certificate; kept with the correction."),
+    )
+
+    class Meta:
+        model = Learner
+        fields = [
+            "personal_code",
+            "first_name",
+            "last_name",
+            "birth_date",
+            "declared_municipality",
+            "large_family_card",
+            "ukrainian_civilian",
+            "social_assistance",
+        ]
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 
 class EnrolmentLeaveForm(VersionedModelForm):

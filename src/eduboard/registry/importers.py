@@ -55,10 +55,12 @@ from eduboard.registry.choices import (
 )
 from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import (
+    CorrectionVia,
     Enrolment,
     Group,
     Institution,
     Learner,
+    LearnerCorrection,
     Municipality,
     Programme,
     ResidentsElsewhere,
@@ -743,6 +745,7 @@ class LearnerImporter(ScopedImporter):
             Learner.objects.bulk_update(
                 changed, ["first_name", "last_name", "birth_date", "declared_municipality", "version", *keys]
             )
+            self.trace_corrections(changed, {row[0]: row for row in existing.values()})
         ids = {code: row[0] for code, row in existing.items()}
         if new_ids is not None:  # PostgreSQL: the ids were taken before the insert
             ids.update(zip((row[0] for row in new), new_ids, strict=True))
@@ -751,6 +754,35 @@ class LearnerImporter(ScopedImporter):
                 Learner.objects.filter(personal_code__in=[row[0] for row in new]).values_list("personal_code", "pk")
             )
         return ids
+
+    def trace_corrections(self, changed: list[Learner], before: dict[int, tuple[Any, ...]]) -> None:
+        """Each personal field a file changed, as a correction (`LearnerCorrection`): old and new value, the importing
+        user, and the file as the reason."""
+        fields = ("first_name", "last_name", "birth_date", "declared_municipality")
+        towns = {row[5] for row in before.values()} | {learner.declared_municipality_id for learner in changed}
+        names: dict[Any, str] = dict(Municipality.objects.filter(pk__in=towns - {None}).values_list("pk", "name"))
+        user: Any = getattr(self.viewer, "viewer", self.viewer)
+        by = user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None
+        reason = _("changed by an import of learners and enrolments")
+        traces = []
+        for learner in changed:
+            old = before[learner.pk][2:]
+            new = (learner.first_name, learner.last_name, learner.birth_date, learner.declared_municipality_id)
+            for field, was, now in zip(fields, old, new, strict=True):
+                if was != now:
+                    shown = (names.get(was), names.get(now)) if field == "declared_municipality" else (was, now)
+                    traces.append(
+                        LearnerCorrection(
+                            learner_id=learner.pk,
+                            field=field,
+                            old_value=str(shown[0] or "")[:200],
+                            new_value=str(shown[1] or "")[:200],
+                            by=by,
+                            reason=reason[:300],
+                            via=CorrectionVia.IMPORT,
+                        )
+                    )
+        LearnerCorrection.objects.bulk_create(traces, batch_size=1000)
 
     def write_enrolments(
         self, records: list[LearnerRow], ids: dict[str, int], known: list[int], result: ImportResult

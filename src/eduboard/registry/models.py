@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -563,6 +564,15 @@ class Learner(LatvianKeysMixin, TimeStampedModel):
             "the meal rules for such learners apply."
         ),
     )
+    anonymised_on = models.DateField(
+        _("anonymised on"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "The day the retention rules removed the person from the record; the counts stay (docs/privacy.md)."
+        ),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     search_name = LatvianKeyField(sources=["first_name", "last_name"], kind="search", max_length=170)
     sort_name = LatvianKeyField(sources=["last_name", "first_name"])
@@ -587,6 +597,61 @@ class Learner(LatvianKeysMixin, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:learner_detail", args=[self.pk])
+
+
+class CorrectionVia(models.TextChoices):
+    """Where a correction of a learner's personal data came from."""
+
+    PAGE = "page", _("the learner's page")
+    API = "api", _("the API")
+    IMPORT = "import", _("an import file")
+
+
+class LearnerCorrectionQuerySet(ScopedQuerySet):
+    def visible_to(self, viewer: Viewer) -> LearnerCorrectionQuerySet:
+        """The corrections of the learners the viewer sees."""
+        scope = institution_scope(viewer)
+        if scope is None:
+            return self
+        return self.filter(learner__in=Learner.objects.visible_to(viewer))
+
+    def editable_by(self, viewer: Viewer) -> LearnerCorrectionQuerySet:
+        """A correction is a trace: it is written by `registry.services.learner_correct`, never edited."""
+        return self.none()
+
+
+class LearnerCorrection(models.Model):
+    """One field of a learner's personal data corrected (labošana, GDPR Art. 16): the old and the new value, who
+    corrected it, why, and through what. Written only by `registry.services.learner_correct` (and an import's bulk
+    write); listed in the learner's subject-access answer."""
+
+    learner = models.ForeignKey(
+        Learner, verbose_name=_("learner"), on_delete=models.CASCADE, related_name="corrections"
+    )
+    field = models.CharField(_("field"), max_length=40)
+    old_value = models.CharField(_("old value"), max_length=200, blank=True)
+    new_value = models.CharField(_("new value"), max_length=200, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("corrected by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    via = models.CharField(_("through"), max_length=8, choices=CorrectionVia.choices)
+    at = models.DateTimeField(_("corrected at"), default=timezone.now)
+
+    objects = LearnerCorrectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("correction of personal data")
+        verbose_name_plural = _("corrections of personal data")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.learner_id} {self.field}"
 
 
 def enrolment_holding_q(day: date, *, school_year: SchoolYear | None = None, prefix: str = "") -> Q:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,13 +20,28 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from eduboard.core.latvian import refresh_keys
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.core.versions import STALE_RECORD, atomic_write, refuse_stale, save_versioned
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
 from eduboard.registry.leaving import infer_leaving_reasons
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround, Programme, QueueEntry
+from eduboard.registry.models import (
+    CorrectionVia,
+    Enrolment,
+    Group,
+    Institution,
+    Learner,
+    LearnerCorrection,
+    Municipality,
+    PriorityGround,
+    Programme,
+    QueueEntry,
+)
 from eduboard.registry.rules import enrolment_leaving_check, group_check, programme_interest_check, queue_lines
 from eduboard.registry.selectors import group_places_taken, queue_in_order
+
+#: The name an anonymised learner's record keeps (the person is gone, the record still counts).
+ANONYMOUS_NAME = "Anonimizēts"
 
 
 def _refuse_unless_editable(entry: QueueEntry, viewer: Viewer) -> None:
@@ -288,11 +304,121 @@ def group_save(*, group: Group, expected_version: int | None = None) -> Group:
     return group
 
 
+#: A learner's personal data: what a correction is traced for (`learner_correct`) and what anonymising removes.
+LEARNER_PERSONAL_FIELDS = (
+    "personal_code",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "declared_municipality",
+    "large_family_card",
+    "ukrainian_civilian",
+    "social_assistance",
+)
+
+
+def _shown(value: Any) -> str:
+    """A stored value as the correction's trace keeps it (a municipality by its id's row name)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)[:200]
+
+
+def _acting_user(viewer: Viewer) -> Any:
+    """The user behind a viewer, for a trace's "by" (None for a command's whole-city work)."""
+    user = getattr(viewer, "viewer", viewer)
+    return user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None
+
+
+def _column(name: str) -> str:
+    """The stored column of a personal field (a municipality by its id)."""
+    return f"{name}_id" if name == "declared_municipality" else name
+
+
 @atomic_write
-def learner_save(*, learner: Learner, expected_version: int | None = None) -> Learner:
-    """Create a learner or save an edit of one made on `expected_version` (the personal code stays unique)."""
+def learner_save(
+    *,
+    learner: Learner,
+    viewer: Viewer,
+    reason: str = "",
+    via: str = CorrectionVia.API,
+    expected_version: int | None = None,
+) -> Learner:
+    """Create a learner, or save an edit of one made on `expected_version` (the personal code stays unique). An edit
+    of personal data is a correction: each field changed is traced with its old and new value, who and why
+    (`LearnerCorrection`); an anonymised record is not edited."""
+    if learner.pk is None:
+        save_versioned(learner, expected_version=expected_version)
+        return learner
+    columns = [_column(name) for name in LEARNER_PERSONAL_FIELDS]
+    stored = Learner.objects.filter(pk=learner.pk).values("anonymised_on", *columns).first()
+    if stored is not None and stored["anonymised_on"] is not None:
+        raise ValidationError(_("This learner's record was anonymised by the retention rules: it is not edited."))
+    changed = [
+        name
+        for name in LEARNER_PERSONAL_FIELDS
+        if stored is not None and getattr(learner, _column(name)) != stored[_column(name)]
+    ]
+    reason = reason.strip()
+    if changed and not reason:
+        raise ValidationError({"reason": _("Say why the personal data is corrected: the reason is kept with it.")})
     save_versioned(learner, expected_version=expected_version)
+    if changed and stored is not None:
+        towns = [stored["declared_municipality_id"], learner.declared_municipality_id]
+        names = dict(Municipality.objects.filter(pk__in=[town for town in towns if town]).values_list("pk", "name"))
+
+        def value(name: str, raw: Any) -> str:
+            return _shown(names.get(raw, raw) if name == "declared_municipality" else raw)
+
+        by = _acting_user(viewer)
+        LearnerCorrection.objects.bulk_create(
+            LearnerCorrection(
+                learner=learner,
+                field=name,
+                old_value=value(name, stored[_column(name)]),
+                new_value=value(name, getattr(learner, _column(name))),
+                by=by,
+                reason=reason[:300],
+                via=via,
+            )
+            for name in changed
+        )
     return learner
+
+
+def learner_anonymise(*, learner_ids: Iterable[int], on: date) -> int:
+    """Remove the person from learners' records (retention, docs/privacy.md): name and personal code replaced, the
+    corrections' old values gone; the birth date, the declared municipality and every row that counts (enrolments,
+    results, loans) stay, so past figures stay the same. Returns the learners anonymised (those not yet were)."""
+    rows = list(Learner.objects.filter(pk__in=list(learner_ids), anonymised_on__isnull=True))
+    for learner in rows:
+        learner.first_name = ""
+        learner.last_name = ANONYMOUS_NAME
+        learner.personal_code = f"X{learner.pk:011d}"[:12]
+        learner.large_family_card = learner.ukrainian_civilian = learner.social_assistance = False
+        learner.anonymised_on = on
+        learner.version += 1
+        keys = refresh_keys(learner)
+    if rows:
+        Learner.objects.bulk_update(
+            rows,
+            [
+                "first_name",
+                "last_name",
+                "personal_code",
+                "large_family_card",
+                "ukrainian_civilian",
+                "social_assistance",
+                "anonymised_on",
+                "version",
+                *keys,
+            ],
+            batch_size=500,
+        )
+        LearnerCorrection.objects.filter(learner__in=rows).delete()
+    return len(rows)
 
 
 @atomic_write

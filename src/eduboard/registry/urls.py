@@ -10,6 +10,7 @@ urlpatterns = [
     path("groups/<int:pk>/", views.GroupDetailView.as_view(), name="group_detail"),
     path("learners/", views.LearnerListView.as_view(), name="learner_list"),
     path("learners/<int:pk>/", views.LearnerDetailView.as_view(), name="learner_detail"),
+    path("learners/<int:pk>/correct/", views.learner_correct_view, name="learner_correct"),
     path("enrolments/<int:pk>/leave/", views.enrolment_leave_view, name="enrolment_leave"),
     path("queue/", views.QueueListView.as_view(), name="queue"),
     path("queue/new/", views.queue_register_view, name="queue_register"),

@@ -29,9 +29,9 @@ from eduboard.core.views import ScopedDetailView, ScopedListView, scoped_object,
 from eduboard.registry import selectors, services
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.filters import AsOfForm, InstitutionFilter, LearnerFilter, QueueFilter
-from eduboard.registry.forms import EnrolmentLeaveForm, QueueOfferForm, QueueRegisterForm
+from eduboard.registry.forms import EnrolmentLeaveForm, LearnerCorrectForm, QueueOfferForm, QueueRegisterForm
 from eduboard.registry.importers import municipality_get_or_create, municipality_ids
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, QueueEntry
+from eduboard.registry.models import CorrectionVia, Enrolment, Group, Institution, Learner, QueueEntry
 
 
 class InstitutionListView(PermissionRequiredMixin, ScopedListView):
@@ -154,6 +154,8 @@ class LearnerDetailView(PermissionRequiredMixin, ScopedDetailView):
         context["enrolments"] = enrolments.filter(group__institution__in=scope).order_by("-enrolled_on")
         context["show_code"] = self.request.user.has_perm("registry.reveal_personal_code")
         context["can_record_leaving"] = self.request.user.has_perm("registry.change_enrolment")
+        context["can_correct"] = self.request.user.has_perm("registry.change_learner") and learner.anonymised_on is None
+        context["corrections"] = scoped_rows(self.request, learner.corrections.select_related("by"))[:50]
         context["queue_entries"] = (
             scoped_rows(self.request, QueueEntry).filter(child=learner).select_related("first_choice", "second_choice")
         )
@@ -334,6 +336,29 @@ def queue_register_view(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("%(child)s is in the queue.") % {"child": child})
             return redirect("registry:queue")
     return render(request, "registry/queue_register.html", {"form": form})
+
+
+@permission_required("registry.change_learner", raise_exception=True)
+def learner_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a learner's personal data, saying why: each field changed is traced (old, new, who, why) and listed in
+    the learner's subject-access answer."""
+    learner = scoped_object(request, Learner, editing=True, pk=pk)
+    form = LearnerCorrectForm(request.POST or None, instance=learner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.learner_save(
+                learner=form.instance,
+                viewer=request.user,
+                reason=form.cleaned_data["reason"],
+                via=CorrectionVia.PAGE,
+                expected_version=form.edited_version(),
+            )
+        except ValidationError as error:
+            form.add_save_error(error)
+        else:
+            messages.success(request, _("The correction was saved with its reason."))
+            return redirect(learner.get_absolute_url())
+    return render(request, "registry/learner_correct.html", {"form": form, "learner": learner})
 
 
 @permission_required("registry.change_enrolment", raise_exception=True)
