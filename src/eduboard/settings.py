@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "eduboard.materials",
     "eduboard.credentials",
     "eduboard.accounts",
+    "eduboard.privacy",
     "eduboard.reports",
     "eduboard.demo",
     "drf_spectacular_sidecar",
@@ -538,3 +539,8 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
+
+# The controller named in a subject-access answer and the record of processing (docs/privacy.md).
+PRIVACY_CONTROLLER = os.environ.get(
+    "PRIVACY_CONTROLLER", "Daugavpils valstspilsētas pašvaldības iestāde „Izglītības pārvalde”"
+)

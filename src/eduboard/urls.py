@@ -32,6 +32,7 @@ urlpatterns = [
     path("data-quality/", include("eduboard.dataquality.urls")),
     path("exchange/", include("eduboard.exchange.urls")),
     path("open-data/", include("eduboard.opendata.urls")),
+    path("privacy/", include("eduboard.privacy.urls")),
     path("innovation/competitions/", include("eduboard.competitions.urls")),
     path("innovation/credentials/", include("eduboard.credentials.urls")),
     path("innovation/courses/", include("eduboard.courses.urls")),

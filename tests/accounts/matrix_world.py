@@ -53,6 +53,7 @@ from eduboard.people.models import (
     Vacancy,
 )
 from eduboard.people.positions import ensure_standard_positions
+from eduboard.privacy.models import AccessRequest, RetentionRule
 from eduboard.quality import selectors as quality_selectors
 from eduboard.quality import services as quality_services
 from eduboard.quality.choices import FRAMEWORK_HEADS, FRAMEWORK_MK325
@@ -351,6 +352,13 @@ def build_world() -> World:
             for where in (a, b)
         )
     )
+    # privacy: a subject-access request prepared in each institution for its learner
+    pairs["accessrequest"] = Pair(
+        *(
+            AccessRequest.objects.create(learner=who, institution=where, requester="Vecāks", answer={"sections": []})
+            for who, where in ((learner_a, a), (learner_b, b))
+        )
+    )
     pairs["stocktake"] = Pair(
         *(
             asset_services.stocktake_start(institution_id=where.pk, on=date(2025, 1, 10), viewer=WHOLE_CITY)
@@ -631,6 +639,7 @@ def build_world() -> World:
         "projectprogramme": ka2,
     }
     reference["framework"] = Framework.objects.get(code=FRAMEWORK_MK325)
+    reference["retentionrule"] = RetentionRule.objects.get(kind="absences")
     for key, row in reference.items():
         assert row is not None, key
         pairs[key] = Pair(row, None)

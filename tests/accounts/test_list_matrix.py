@@ -191,6 +191,9 @@ LIST_PAGES: dict[str, ListPage] = {
     "assets:stocktake_list": ListPage("stocktake", "assets.view_stocktake", institution_name),
     "prevention:risk_list": ListPage("institution", "prevention.view_supportplan", name),
     # a finding names its learner (the name; the masked code beside it is kept on one line in its own span)
+    "privacy:request_list": ListPage(
+        "accessrequest", "privacy.view_accessrequest", lambda r: r.learner.last_name, BOTH
+    ),
     "dataquality:issues": ListPage("dataissue", "dataquality.view_dataissue", lambda d: learner_name(d), BOTH),
     "dataquality:census": ListPage("institution", "dataquality.view_dataissue", name),
     # the review queue: each candidate's two records (the world's finding names its learner twice)
@@ -321,6 +324,9 @@ NO_OBJECT_PAGES: dict[str, str] = {
     "prevention:overview": "links and the city's rules",
     "prevention:rules": "the city's risk rules (reference data)",
     "dataquality:rules": "the board's data-quality rules (the board's reference data, no institution's rows)",
+    "privacy:retention": "the deployment's retention rules (reference data of the board, no institution's rows)",
+    "privacy:records": "the record of processing: categories, roles, rules and counts, no person's rows",
+    "privacy:request_new": "the form that prepares an answer; the learner is found by code within the caller's scope",
     "dataquality:rule_edit": "names a rule among the caller's boards': editable_by (tests/dataquality/test_pages.py)",
     "exchange:oneroster": "a form; its ZIP is of the caller's institutions: visible_to (tests/exchange)",
     "dataquality:run": "starts the checks of the caller's boards (dataquality.change_qualityrule); shows no rows",

@@ -70,7 +70,7 @@ REFERENCE = frozenset(
     {
         "programme", "positionkind", "trainingrequirement", "fundingsource", "institutionset", "costrate",
         "mealrule", "dayoff", "settlementline", "observationform", "municipality", "assetkind", "projectprogramme",
-        "framework", "cateringcontract",
+        "framework", "cateringcontract", "retentionrule",
     }
 )  # fmt: skip
 
@@ -145,6 +145,15 @@ OBJECT_PAGES: dict[str, Page] = {
     "registry:group_detail": Page("group", "registry.view_group"),
     "registry:learner_detail": Page("learner", "registry.view_learner"),
     "registry:enrolment_leave": Page("enrolment", "registry.change_enrolment"),
+    "registry:learner_correct": Page("learner", "registry.change_learner"),
+    "privacy:request_detail": Page("accessrequest", "privacy.view_accessrequest"),
+    # a prepared answer is given only once signed off: a reader of the request is sent back to it
+    "privacy:request_answer": Page("accessrequest", "privacy.view_accessrequest", extra={"fmt": "json"}, ok=REDIRECT),
+    # only the board's administrators sign an answer off (privacy.rules.SIGNING_ROLES); others are refused (403)
+    "privacy:request_sign_off": Page(
+        "accessrequest", "privacy.view_accessrequest", "POST", only=frozenset({Role.BOARD_ADMIN}), ok=REDIRECT
+    ),
+    "privacy:rule_edit": Page("retentionrule", "privacy.change_retentionrule"),
     "registry:queue_offer": Page("queueentry", "registry.change_queueentry"),
     "registry:queue_decide": Page(
         "queueentry", "registry.change_queueentry", "POST", {"decision": "withdraw"}, ok=REDIRECT

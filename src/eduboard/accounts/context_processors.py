@@ -60,6 +60,8 @@ MENU: list[tuple[Promise, list[Entry]]] = [
             (_("Census"), "dataquality:census", "dataquality.view_dataissue"),
             (_("OneRoster export"), "exchange:oneroster", "registry.view_enrolment"),
             (_("Open data"), "opendata:index", None),
+            (_("Requests for a learner's data"), "privacy:request_list", "privacy.view_accessrequest"),
+            (_("Record of processing"), "privacy:records", "privacy.view_retentionrule"),
             (_("Interest education"), "interest:interest_overview", "registry.view_group"),
             (_("Festival participation"), "interest:festival_list", "interest.view_festivalparticipation"),
         ],

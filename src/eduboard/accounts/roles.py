@@ -135,6 +135,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
         "registry.municipallicence": READ,
         "interest.festivalparticipation": WRITE,
         "reports": WRITE,
+        # Heads prepare the answer to a parent's request for their own learners' data; the board signs it off.
+        "privacy.accessrequest": WRITE,
     },
     Role.INSTITUTION_STAFF: {
         "registry": READ,
