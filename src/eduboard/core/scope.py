@@ -100,6 +100,13 @@ def sees_whole_city(viewer: Viewer) -> bool:
     return bool(viewer.is_authenticated and getattr(viewer, "sees_all_institutions", False))
 
 
+def acting_user(viewer: Viewer) -> Any:
+    """The signed-in user behind a viewer (a narrowed one's too), for a record's "by whom"; None for the whole
+    city's tools (commands, workers) and anonymous visitors."""
+    user = getattr(viewer, "viewer", viewer)
+    return user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None
+
+
 _M = TypeVar("_M", bound=models.Model)
 
 

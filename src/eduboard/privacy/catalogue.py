@@ -17,6 +17,8 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from eduboard.registry.models import LEARNER_PERSONAL_FIELDS
+
 # Where a category's rows go besides the pages of those who may read them.
 EXPORTS = _("list exports (CSV, XLSX) by those who may read them, audited with their row counts")
 API = _("the REST API, to the same readers, audited")
@@ -65,16 +67,7 @@ CATEGORIES: tuple[Category, ...] = (
         "registry.Learner",
         _("Learners"),
         "pk",
-        (
-            "personal_code",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "declared_municipality",
-            "large_family_card",
-            "ukrainian_civilian",
-            "social_assistance",
-        ),
+        LEARNER_PERSONAL_FIELDS,
         _("the registry of learners: who learns in the city's institutions, counted in every figure"),
         PUBLIC_TASK,
         (EXPORTS, API, ONEROSTER, REPORTS),

@@ -16,18 +16,13 @@ from django_tasks import task
 
 from eduboard.core.audit import audit_bulk_write
 from eduboard.core.priority import background_priority
-from eduboard.core.scope import Viewer
+from eduboard.core.scope import Viewer, acting_user
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.privacy.models import AccessRequest, RequestStatus, RetentionRule
 from eduboard.privacy.retention import KINDS, RUN_RECORD, RetentionKind
 from eduboard.privacy.rules import may_prepare, may_sign_off
 from eduboard.privacy.selectors import subject_access_answer
 from eduboard.registry.models import Enrolment, Learner
-
-
-def _user(viewer: Viewer) -> Any:
-    user = getattr(viewer, "viewer", viewer)
-    return user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None
 
 
 def _institution_of(learner: Learner, viewer: Viewer) -> Any:
@@ -70,7 +65,7 @@ def access_request_prepare(
         requester=requester[:200],
         received_on=received_on,
         language=language,
-        requested_by=_user(viewer),
+        requested_by=acting_user(viewer),
         prepared_at=now,
         answer=answer,
         status=RequestStatus.SIGNED_OFF if command else RequestStatus.PREPARED,
@@ -84,7 +79,7 @@ def access_request_prepare(
         object_repr="subject-access answer",
         action=LogEntry.Action.ACCESS,
         changes_text="",
-        actor=_user(viewer),
+        actor=acting_user(viewer),
         additional_data={"subject_access": request.pk},
     )
     return request
@@ -100,7 +95,7 @@ def access_request_sign_off(
     if request.status == RequestStatus.SIGNED_OFF:
         raise ValidationError(_("This answer is signed off already."))
     request.status = RequestStatus.SIGNED_OFF
-    request.signed_off_by = _user(viewer)
+    request.signed_off_by = acting_user(viewer)
     request.signed_off_at = timezone.now()
     save_versioned(request, expected_version=expected_version)
     return request
@@ -116,7 +111,7 @@ def access_request_given(*, viewer: Viewer, request: AccessRequest, fmt: str) ->
         object_repr=f"subject-access answer {request.pk}",
         action=LogEntry.Action.ACCESS,
         changes_text="",
-        actor=_user(viewer),
+        actor=acting_user(viewer),
         additional_data={"given": fmt, "learner": request.learner_id},
     )
 

@@ -140,12 +140,21 @@ class LearnerSerializer(ScopedModelSerializer):
 
     declared_municipality: serializers.StringRelatedField = serializers.StringRelatedField(allow_null=True)
     version = VersionField()
+    correction_reason = serializers.CharField(
+        write_only=True,
+        required=False,
+        max_length=300,
+        help_text=_(
+            "Why the personal data is corrected (an edit of a stored learner is traced with it: docs/privacy.md); "
+            "without it the trace says it came through the API."
+        ),
+    )
 
     class Meta:
         model = Learner
         fields = [
             "id", "personal_code", "first_name", "last_name", "birth_date", "declared_municipality",
-            "large_family_card", "ukrainian_civilian", "social_assistance", "version",
+            "large_family_card", "ukrainian_civilian", "social_assistance", "version", "correction_reason",
         ]  # fmt: skip
 
     def to_representation(self, instance: Learner) -> dict[str, Any]:
@@ -297,8 +306,18 @@ class LearnerViewSet(VersionedWritesMixin, ScopedModelViewSet):
     ordering = ["sort_name"]
     queryset = Learner.objects.select_related("declared_municipality")
 
+    correction_reason = ""
+
+    def perform_create(self, serializer: serializers.BaseSerializer) -> None:
+        serializer.validated_data.pop("correction_reason", None)  # a new record corrects nothing
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer: serializers.BaseSerializer) -> None:
+        self.correction_reason = serializer.validated_data.pop("correction_reason", "")
+        super().perform_update(serializer)
+
     def save_with(self, instance: Learner, expected: int | None, many: Mapping[str, Any]) -> None:
-        reason = str(self.request.data.get("correction_reason", "")) or _("corrected through the API")
+        reason = self.correction_reason or _("corrected through the API")
         services.learner_save(learner=instance, viewer=self.request.user, reason=reason, expected_version=expected)
 
     def get_serializer_context(self) -> dict[str, Any]:

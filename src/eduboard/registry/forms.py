@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.forms import ScopedFormMixin, VersionedModelForm
 from eduboard.registry.choices import LeavingReason
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, PriorityGround
+from eduboard.registry.models import LEARNER_PERSONAL_FIELDS, Enrolment, Group, Institution, Learner, PriorityGround
 from eduboard.registry.selectors import preschool_institutions
 from eduboard.registry.validators import normalise_personal_code, validate_personal_code
 
@@ -82,16 +82,7 @@ class LearnerCorrectForm(VersionedModelForm):
 
     class Meta:
         model = Learner
-        fields = [
-            "personal_code",
-            "first_name",
-            "last_name",
-            "birth_date",
-            "declared_municipality",
-            "large_family_card",
-            "ukrainian_civilian",
-            "social_assistance",
-        ]
+        fields = list(LEARNER_PERSONAL_FIELDS)
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
 

@@ -39,7 +39,7 @@ from eduboard.core.imports import (
 from eduboard.core.latvian import key_fields, refresh_keys
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import parse_school_year_code, school_year_get_or_create
-from eduboard.core.scope import Viewer, sees_whole_city
+from eduboard.core.scope import Viewer, acting_user, sees_whole_city
 from eduboard.registry.board_data import new_row_board_or_problem
 from eduboard.registry.board_scope import works_for
 from eduboard.registry.boards import Board
@@ -761,8 +761,7 @@ class LearnerImporter(ScopedImporter):
         fields = ("first_name", "last_name", "birth_date", "declared_municipality")
         towns = {row[5] for row in before.values()} | {learner.declared_municipality_id for learner in changed}
         names: dict[Any, str] = dict(Municipality.objects.filter(pk__in=towns - {None}).values_list("pk", "name"))
-        user: Any = getattr(self.viewer, "viewer", self.viewer)
-        by = user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None
+        by = acting_user(self.viewer)
         reason = _("changed by an import of learners and enrolments")
         traces = []
         for learner in changed:

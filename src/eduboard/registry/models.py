@@ -599,6 +599,20 @@ class Learner(LatvianKeysMixin, TimeStampedModel):
         return reverse("registry:learner_detail", args=[self.pk])
 
 
+#: A learner's personal data: what a correction is traced for (`registry.services.learner_save`), what the correction
+#: page edits and what a subject-access answer shows of the learner's record (privacy.catalogue).
+LEARNER_PERSONAL_FIELDS = (
+    "personal_code",
+    "first_name",
+    "last_name",
+    "birth_date",
+    "declared_municipality",
+    "large_family_card",
+    "ukrainian_civilian",
+    "social_assistance",
+)
+
+
 class CorrectionVia(models.TextChoices):
     """Where a correction of a learner's personal data came from."""
 

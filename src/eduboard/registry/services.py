@@ -21,11 +21,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from eduboard.core.latvian import refresh_keys
-from eduboard.core.scope import Viewer, sees_whole_city
+from eduboard.core.scope import Viewer, acting_user, sees_whole_city
 from eduboard.core.versions import STALE_RECORD, atomic_write, refuse_stale, save_versioned
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
 from eduboard.registry.leaving import infer_leaving_reasons
 from eduboard.registry.models import (
+    LEARNER_PERSONAL_FIELDS,
     CorrectionVia,
     Enrolment,
     Group,
@@ -304,19 +305,6 @@ def group_save(*, group: Group, expected_version: int | None = None) -> Group:
     return group
 
 
-#: A learner's personal data: what a correction is traced for (`learner_correct`) and what anonymising removes.
-LEARNER_PERSONAL_FIELDS = (
-    "personal_code",
-    "first_name",
-    "last_name",
-    "birth_date",
-    "declared_municipality",
-    "large_family_card",
-    "ukrainian_civilian",
-    "social_assistance",
-)
-
-
 def _shown(value: Any) -> str:
     """A stored value as the correction's trace keeps it (a municipality by its id's row name)."""
     if value is None:
@@ -324,12 +312,6 @@ def _shown(value: Any) -> str:
     if isinstance(value, bool):
         return "1" if value else "0"
     return str(value)[:200]
-
-
-def _acting_user(viewer: Viewer) -> Any:
-    """The user behind a viewer, for a trace's "by" (None for a command's whole-city work)."""
-    user = getattr(viewer, "viewer", viewer)
-    return user if getattr(user, "pk", None) and getattr(user, "is_authenticated", False) else None
 
 
 def _column(name: str) -> str:
@@ -372,7 +354,7 @@ def learner_save(
         def value(name: str, raw: Any) -> str:
             return _shown(names.get(raw, raw) if name == "declared_municipality" else raw)
 
-        by = _acting_user(viewer)
+        by = acting_user(viewer)
         LearnerCorrection.objects.bulk_create(
             LearnerCorrection(
                 learner=learner,

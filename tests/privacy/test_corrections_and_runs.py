@@ -1,0 +1,88 @@
+"""Corrections through the API and the anonymised record; the retention command's plain output and its nightly
+hand-over to a worker; the commands' refusals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+
+from eduboard.accounts.models import User
+from eduboard.accounts.roles import Role
+from eduboard.core.dates import add_months
+from eduboard.privacy.models import RetentionRule
+from eduboard.registry.models import CorrectionVia, Learner, LearnerCorrection
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_api_edit_of_a_name_is_a_correction_with_its_reason(demo: None, signed_in: Callable[[User], Client]) -> None:
+    learner = Learner.objects.filter(enrolments__left_on__isnull=True).order_by("pk").first()
+    assert learner is not None
+    board = User.objects.create_user("api", role=Role.BOARD_ADMIN)
+    client = signed_in(board)
+    answer = client.patch(
+        f"/api/registry/learners/{learner.pk}/",
+        json.dumps(
+            {"first_name": f"{learner.first_name}-Marija", "version": learner.version, "correction_reason": "pase"}
+        ),
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    correction = LearnerCorrection.objects.get(learner=learner)
+    assert (correction.field, correction.old_value, correction.new_value) == (
+        "first_name",
+        learner.first_name,
+        f"{learner.first_name}-Marija",
+    )
+    assert (correction.by, correction.reason, correction.via) == (board, "pase", CorrectionVia.API)
+
+
+def test_an_anonymised_record_is_not_edited_and_its_page_says_why(
+    demo: None, signed_in: Callable[[User], Client]
+) -> None:
+    from datetime import date
+
+    RetentionRule.objects.filter(kind="enrolments").update(months=1)
+    RetentionRule.objects.exclude(kind="enrolments").update(active=False)
+    call_command("apply_retention", "--today", add_months(date.today(), 240).isoformat(), stdout=StringIO())
+    learner = Learner.objects.filter(anonymised_on__isnull=False).first()
+    assert learner is not None and learner.last_name == "Anonimizēts"
+    board = User.objects.create_user("lab", role=Role.BOARD_ADMIN)
+    client = signed_in(board)
+    page = client.get(f"/registry/learners/{learner.pk}/").content.decode()
+    assert f"/registry/learners/{learner.pk}/correct/" not in page
+    refused = client.post(
+        f"/registry/learners/{learner.pk}/correct/",
+        {
+            "personal_code": "010101-10006",
+            "first_name": "Atjaunots",
+            "last_name": "Vārds",
+            "birth_date": learner.birth_date.isoformat(),
+            "reason": "mēģinājums",
+            "version": learner.version,
+        },
+    )
+    assert refused.status_code == 200
+    learner.refresh_from_db()
+    assert learner.first_name == "" and not LearnerCorrection.objects.filter(learner=learner).exists()
+
+
+def test_the_plain_output_names_each_kind_and_enqueue_hands_the_run_to_a_worker(demo: None) -> None:
+    out = StringIO()
+    call_command("apply_retention", "--dry-run", stdout=out)
+    kinds = [line.split()[0] for line in out.getvalue().splitlines()]
+    assert kinds == list(RetentionRule.objects.filter(active=True).order_by("pk").values_list("kind", flat=True))
+    queued = StringIO()
+    call_command("apply_retention", "--enqueue", stdout=queued)  # the tests' task backend runs it at once
+    assert "queued" in queued.getvalue()
+
+
+def test_subject_access_refuses_an_unknown_code(demo: None, tmp_path: object) -> None:
+    with pytest.raises(CommandError, match="No learner"):
+        call_command("subject_access", "--personal-code", "010101-10006", "--out", "/dev/null", stdout=StringIO())
