@@ -142,6 +142,17 @@ def test_a_head_prepares_for_their_own_learners_only_and_the_board_signs_off(
     form = {"requester": "Anna Vecāka", "received_on": "2025-10-01", "language": "en"}
     refused = client.post(reverse("privacy:request_new"), {**form, "personal_code": other.learner.personal_code})
     assert refused.status_code == 200 and not AccessRequest.objects.exists()
+    former = (
+        Enrolment.objects.filter(group__institution=school, left_on__isnull=False)
+        .exclude(
+            learner__in=Enrolment.objects.filter(group__institution=school, left_on__isnull=True).values("learner")
+        )
+        .select_related("learner")
+        .first()
+    )
+    if former is not None:  # a child who left the school is the board's to answer for
+        gone = client.post(reverse("privacy:request_new"), {**form, "personal_code": former.learner.personal_code})
+        assert gone.status_code == 200 and not AccessRequest.objects.exists()
     made = client.post(reverse("privacy:request_new"), {**form, "personal_code": enrolment.learner.personal_code})
     request = AccessRequest.objects.get()
     assert made.url == request.get_absolute_url()
@@ -158,6 +169,9 @@ def test_a_head_prepares_for_their_own_learners_only_and_the_board_signs_off(
     given = client.get(reverse("privacy:request_answer", args=[request.pk, "json"]))
     assert given.status_code == 200
     assert json.loads(given.content)["learner"]["personal_code"] == enrolment.learner.personal_code
+    analyst = User.objects.create_user("analitikis", role=Role.BOARD_ANALYST)  # sees codes masked: not the answers
+    assert signed_in(analyst).get(request.get_absolute_url()).status_code == 403
+    assert signed_in(board).get(reverse("privacy:request_answer", args=[request.pk, "xml"])).status_code == 404
     other_head = User.objects.create_user("cits", role=Role.INSTITUTION_HEAD)
     other_head.institutions.set([Institution.objects.exclude(pk=school.pk).first()])
     assert signed_in(other_head).get(request.get_absolute_url()).status_code == 404

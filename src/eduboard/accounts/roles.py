@@ -89,6 +89,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, frozenset[str]]] = {
     Role.BOARD_ADMIN: {ALL: FULL},
     Role.BOARD_ANALYST: {
         ALL: READ,
+        # A subject-access answer holds a child's whole record with the full personal code: the administrators
+        # and the heads who prepare it read it, an analyst (who sees codes masked) does not.
+        "privacy.accessrequest": frozenset(),
     },
     Role.INSTITUTION_HEAD: {
         # Heads manage groups, learners and the queue of their institutions (and see full personal

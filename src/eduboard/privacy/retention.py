@@ -34,6 +34,7 @@ from eduboard.core.jobs import import_files_forget
 from eduboard.core.models import ImportJob
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.privacy.catalogue import BY_CODE, Category, linked_categories
+from eduboard.privacy.models import AccessRequest
 from eduboard.quality.models import LearnerResult
 from eduboard.registry.choices import QueueStatus
 from eduboard.registry.models import Enrolment, Learner, QueueEntry
@@ -74,6 +75,8 @@ class RetentionKind:
     default_ground: str
     due: Callable[[date, int], QuerySet[Any]]
     apply: Callable[[QuerySet[Any], date], int]
+    #: How many rows `apply` would change (a dry run); by default the rows due.
+    count: Callable[[QuerySet[Any]], int] = lambda rows: int(rows.count())
 
     @property
     def catalogue(self) -> Category:
@@ -83,23 +86,33 @@ class RetentionKind:
 # -- enrolments: the learner's record anonymised once all their enrolments and applications are past -------------
 
 
-def _enrolments_due(today: date, months: int) -> QuerySet[Any]:
-    """Enrolments of learners not yet anonymised, every one of whose enrolments was left before the cut-off and
-    whose applications to the preschool queue all closed before it (none waiting or offered)."""
+def _learners_due(today: date, months: int) -> QuerySet[Any]:
+    """Learners not yet anonymised who have had a place or an application, every one of whose enrolments was left
+    before the cut-off, whose applications to the preschool queue all closed before it (none waiting or offered),
+    and who have no device still lent."""
     kept_from = cutoff(today, months)
-    alive_enrolment = Enrolment.objects.filter(learner=OuterRef("learner")).filter(
+    alive_enrolment = Enrolment.objects.filter(learner=OuterRef("pk")).filter(
         Q(left_on__isnull=True) | Q(left_on__gte=kept_from)
     )
-    alive_application = QueueEntry.objects.filter(child=OuterRef("learner")).filter(
+    alive_application = QueueEntry.objects.filter(child=OuterRef("pk")).filter(
         Q(status__in=OPEN_QUEUE) | Q(status_changed_on__isnull=True) | Q(status_changed_on__gte=kept_from)
     )
-    open_loan = Loan.objects.filter(learner=OuterRef("learner"), returned_on__isnull=True)
+    open_loan = Loan.objects.filter(learner=OuterRef("pk"), returned_on__isnull=True)
+    had_a_place = Q(Exists(Enrolment.objects.filter(learner=OuterRef("pk")))) | Q(
+        Exists(QueueEntry.objects.filter(child=OuterRef("pk")))
+    )
     return (
-        Enrolment.objects.filter(learner__anonymised_on__isnull=True)
+        Learner.objects.filter(anonymised_on__isnull=True)
+        .filter(had_a_place)
         .exclude(Exists(alive_enrolment))
         .exclude(Exists(alive_application))
         .exclude(Exists(open_loan))
     )
+
+
+def _enrolments_of(learners: QuerySet[Any]) -> int:
+    """The enrolment rows of the learners: what the kind `enrolments` counts."""
+    return int(Enrolment.objects.filter(learner__in=learners.values("pk")).count())
 
 
 def forget_names_in_audit(*, learner_ids: list[int]) -> int:
@@ -131,19 +144,21 @@ def forget_names_in_audit(*, learner_ids: list[int]) -> int:
     return forgotten
 
 
-def _enrolments_apply(rows: QuerySet[Any], today: date) -> int:
-    enrolments = list(rows.values_list("pk", "learner_id"))
-    learner_ids = sorted({learner for _pk, learner in enrolments})
+def _learners_apply(rows: QuerySet[Any], today: date) -> int:
+    learner_ids = sorted(rows.values_list("pk", flat=True))
+    enrolments = 0
     for start in range(0, len(learner_ids), 500):
         chunk = learner_ids[start : start + 500]
+        enrolments += Enrolment.objects.filter(learner_id__in=chunk).count()
         forget_names_in_audit(learner_ids=chunk)
-        anonymised = list(Learner.objects.filter(pk__in=chunk, anonymised_on__isnull=True).values_list("pk", flat=True))
-        learner_anonymise(learner_ids=anonymised, on=today)
+        learner_anonymise(learner_ids=chunk, on=today)
         # The exam results carry the personal code as the results file gave it: it goes with the person.
-        for pk, code in Learner.objects.filter(pk__in=anonymised).values_list("pk", "personal_code"):
+        for pk, code in Learner.objects.filter(pk__in=chunk).values_list("pk", "personal_code"):
             LearnerResult.objects.filter(learner_id=pk).update(personal_code=code)
         Enrolment.objects.filter(learner_id__in=chunk).exclude(leaving_note="").update(leaving_note="")
-    return len(enrolments)
+        # An answer given to the parent held the whole record: its copy goes, the dates of the request stay.
+        AccessRequest.objects.filter(learner_id__in=chunk).update(answer={}, requester="")
+    return enrolments
 
 
 # -- rows deleted or blanked on their own period --------------------------------------------------------------------
@@ -171,17 +186,34 @@ def _cards_apply(rows: QuerySet[Any], today: date) -> int:
 
 
 def _import_files_due(today: date, months: int) -> QuerySet[Any]:
+    """Imports finished before the cut-off that still keep a file, a change log, or the values of refused rows."""
     return ImportJob.objects.filter(finished_at__lt=_moment(cutoff(today, months))).filter(
-        ~Q(stored_path="") | ~Q(change_log_path="")
+        ~Q(stored_path="") | ~Q(change_log_path="") | Q(total_errors__gt=0) | Q(warnings__isnull=False)
     )
 
 
+def _import_files_kept(rows: QuerySet[Any]) -> list[int]:
+    """The due imports that still hold something (a job's refused rows' values are JSON: looked at here)."""
+    return [
+        pk
+        for pk, stored, log, errors, warnings in rows.values_list(
+            "pk", "stored_path", "change_log_path", "errors", "warnings"
+        )
+        if stored or log or errors or warnings
+    ]
+
+
 def _import_files_apply(rows: QuerySet[Any], today: date) -> int:
-    last = rows.order_by("-finished_at").values_list("finished_at", flat=True).first()
+    kept = _import_files_kept(rows)
+    last = ImportJob.objects.filter(pk__in=kept).order_by("-finished_at").values_list("finished_at", flat=True).first()
     if last is None:
         return 0
-    forgotten: int = import_files_forget(finished_before=last + timedelta(microseconds=1))
-    return forgotten
+    import_files_forget(finished_before=last + timedelta(microseconds=1))
+    return len(kept)
+
+
+def _access_answers_apply(rows: QuerySet[Any], today: date) -> int:
+    return int(rows.update(answer={}, requester=""))
 
 
 KINDS: tuple[RetentionKind, ...] = (
@@ -193,8 +225,9 @@ KINDS: tuple[RetentionKind, ...] = (
         _("the day the learner left their last place (and their last application closed)"),
         75 * 12,
         "Arhīvu likums; izglītojamo reģistrācijas un uzskaites grāmata glabājama 75 gadus",
-        _enrolments_due,
-        _enrolments_apply,
+        _learners_due,
+        _learners_apply,
+        _enrolments_of,
     ),
     RetentionKind(
         "absences",
@@ -304,6 +337,18 @@ KINDS: tuple[RetentionKind, ...] = (
         "VDAR 5. panta 1. punkta e) apakšpunkts: datne vajadzīga, kamēr pārbauda importu",
         _import_files_due,
         _import_files_apply,
+        lambda rows: len(_import_files_kept(rows)),
+    ),
+    RetentionKind(
+        "access_requests",
+        _("Answers to requests for a learner's data"),
+        "access_requests",
+        ANONYMISE,
+        _("the day the request was received"),
+        3 * 12,
+        "VDAR 5. panta 2. punkts: pierādījums, ka pieprasījums izpildīts; atbildes kopija nav jāglabā ilgāk",
+        lambda today, months: AccessRequest.objects.filter(received_on__lt=cutoff(today, months)).exclude(requester=""),
+        _access_answers_apply,
     ),
     RetentionKind(
         "audit_entries",
@@ -314,7 +359,7 @@ KINDS: tuple[RetentionKind, ...] = (
         5 * 12,
         "VDAR 5. panta 2. punkts un 32. pants; Fizisko personu datu apstrādes likums",
         lambda today, months: LogEntry.objects.filter(timestamp__lt=_moment(cutoff(today, months))).exclude(
-            additional_data__what__startswith=RUN_RECORD
+            Q(additional_data__has_key="what") & Q(additional_data__what__startswith=RUN_RECORD)
         ),
         _deleted,
     ),

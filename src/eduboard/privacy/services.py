@@ -16,7 +16,7 @@ from django_tasks import task
 
 from eduboard.core.audit import audit_bulk_write
 from eduboard.core.priority import background_priority
-from eduboard.core.scope import Viewer, acting_user
+from eduboard.core.scope import Viewer, acting_user, institution_scope
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.privacy.models import AccessRequest, RequestStatus, RetentionRule
 from eduboard.privacy.retention import KINDS, RUN_RECORD, RetentionKind
@@ -26,18 +26,21 @@ from eduboard.registry.models import Enrolment, Learner
 
 
 def _institution_of(learner: Learner, viewer: Viewer) -> Any:
-    """The institution a head prepares the answer in: the one of their scope the learner is (or was) enrolled in."""
-    from eduboard.core.scope import institution_scope
-
+    """The institution a head prepares the answer in: one of their scope where the learner is enrolled now (a head
+    answers for their own learners; a child who left, or is only in the queue, is answered by the board)."""
     scope = institution_scope(viewer)
     if scope is None:
         return None
     place = (
-        Enrolment.objects.filter(learner=learner, group__institution__in=scope)
+        Enrolment.objects.filter(learner=learner, group__institution__in=scope, left_on__isnull=True)
         .order_by("-enrolled_on")
         .values_list("group__institution_id", flat=True)
         .first()
     )
+    if place is None:
+        raise PermissionDenied(
+            _("This learner is not enrolled in your institution now: the board prepares the answer.")
+        )
     return place
 
 
@@ -52,6 +55,7 @@ def access_request_prepare(
         raise PermissionDenied(_("Your role does not prepare subject-access answers."))
     if not Learner.objects.visible_to(viewer).filter(pk=learner.pk).exists():
         raise PermissionDenied(_("This learner is not one of your institutions'."))
+    institution = _institution_of(learner, viewer)
     requester = requester.strip()
     if not requester:
         raise ValidationError({"requester": _("Name who asked: the parent or the learner.")})
@@ -61,7 +65,7 @@ def access_request_prepare(
     now = timezone.now()
     request = AccessRequest(
         learner=learner,
-        institution_id=_institution_of(learner, viewer),
+        institution_id=institution,
         requester=requester[:200],
         received_on=received_on,
         language=language,

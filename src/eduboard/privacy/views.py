@@ -11,12 +11,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from eduboard.core.audit import audit_read
 from eduboard.core.exports import Column
 from eduboard.core.forms import add_service_error
 from eduboard.core.views import ScopedListView, scoped_object, scoped_rows
@@ -78,8 +79,8 @@ def request_new_view(request: HttpRequest) -> HttpResponse:
                     received_on=data["received_on"],
                     language=data["language"],
                 )
-            except PermissionDenied:
-                raise
+            except PermissionDenied as error:
+                form.add_error("personal_code", str(error))
             except ValidationError as error:
                 add_service_error(form, error)
             else:
@@ -92,6 +93,7 @@ def request_new_view(request: HttpRequest) -> HttpResponse:
 def request_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The prepared answer as the parent will read it, with the sign-off and the downloads."""
     access = scoped_object(request, AccessRequest.objects.select_related("learner", "requested_by"), pk=pk)
+    audit_read(actor=request.user, instance=access.learner)  # the page shows the learner's whole record
     return render(
         request,
         "privacy/request_detail.html",
@@ -128,6 +130,8 @@ def _version(value: str | None) -> int | None:
 @permission_required("privacy.view_accessrequest", raise_exception=True)
 def request_answer_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     """The signed-off answer as a PDF (in the language asked for) or as JSON; recorded in the audit trail."""
+    if fmt not in ("pdf", "json"):
+        raise Http404
     access = scoped_object(request, AccessRequest.objects.select_related("learner"), pk=pk)
     if access.status != RequestStatus.SIGNED_OFF:
         messages.error(request, _("The answer is given only once the board has signed it off."))

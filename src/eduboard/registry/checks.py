@@ -246,6 +246,7 @@ def personal_code_invalid(*, as_of: date, visible_to: Viewer, threshold: Decimal
     found = []
     for pk, first, last, code, born in (
         Learner.objects.visible_to(visible_to)
+        .filter(anonymised_on__isnull=True)  # an anonymised record has no code or name to check (docs/privacy.md)
         .values_list("pk", "first_name", "last_name", "personal_code", "birth_date")
         .order_by("pk")
     ):
@@ -272,6 +273,7 @@ def duplicate_learner(*, as_of: date, visible_to: Viewer, threshold: Decimal | N
     people: dict[tuple[str, str, date], list[tuple[int, str, str, str]]] = defaultdict(list)
     for pk, first, last, code, born in (
         Learner.objects.visible_to(visible_to)
+        .filter(anonymised_on__isnull=True)  # an anonymised record has no code or name to check (docs/privacy.md)
         .values_list("pk", "first_name", "last_name", "personal_code", "birth_date")
         .order_by("pk")
     ):

@@ -85,6 +85,10 @@ class LearnerCorrectForm(VersionedModelForm):
         fields = list(LEARNER_PERSONAL_FIELDS)
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    def clean_personal_code(self) -> str:
+        """The code as the registry keeps it (DDMMYY-XXXXX), whatever way it was typed: imports find it so."""
+        return normalise_personal_code(self.cleaned_data["personal_code"])
+
 
 class EnrolmentLeaveForm(VersionedModelForm):
     """Record that a learner left a group: the first day away, the reason (a code; empty: inferred) and a note."""

@@ -48,6 +48,11 @@ def learner_merge_refusal(*, kept: Learner, merged: Learner) -> ValidationError 
     """Why the two records cannot be one child's (a ValidationError with its code), or None when they can."""
     if kept.pk == merged.pk:
         return ValidationError(_("A record cannot be merged into itself."), code="same_record")
+    if kept.anonymised_on is not None or merged.anonymised_on is not None:
+        return ValidationError(
+            _("An anonymised record names no one: it cannot be told to be the same child as another."),
+            code="anonymised",
+        )
     if kept.birth_date != merged.birth_date:
         return ValidationError(
             _("The two records have different birth dates (%(kept)s and %(merged)s).")

@@ -371,15 +371,15 @@ def learner_save(
 
 
 def learner_anonymise(*, learner_ids: Iterable[int], on: date) -> int:
-    """Remove the person from learners' records (retention, docs/privacy.md): name and personal code replaced, the
-    corrections' old values gone; the birth date, the declared municipality and every row that counts (enrolments,
-    results, loans) stay, so past figures stay the same. Returns the learners anonymised (those not yet were)."""
+    """Remove the person from learners' records (retention, docs/privacy.md): name and personal code replaced,
+    the corrections' old values gone; the birth date, the declared municipality, the family and meal flags and every
+    row that counts (enrolments, results, loans) stay, so past figures stay the same. Returns the learners anonymised
+    (those not yet were)."""
     rows = list(Learner.objects.filter(pk__in=list(learner_ids), anonymised_on__isnull=True))
     for learner in rows:
         learner.first_name = ""
         learner.last_name = ANONYMOUS_NAME
         learner.personal_code = f"X{learner.pk:011d}"[:12]
-        learner.large_family_card = learner.ukrainian_civilian = learner.social_assistance = False
         learner.anonymised_on = on
         learner.version += 1
         keys = refresh_keys(learner)
@@ -390,9 +390,6 @@ def learner_anonymise(*, learner_ids: Iterable[int], on: date) -> int:
                 "first_name",
                 "last_name",
                 "personal_code",
-                "large_family_card",
-                "ukrainian_civilian",
-                "social_assistance",
                 "anonymised_on",
                 "version",
                 *keys,
