@@ -91,9 +91,8 @@ def _learners_due(today: date, months: int) -> QuerySet[Any]:
     before the cut-off, whose applications to the preschool queue all closed before it (none waiting or offered),
     and who have no device still lent."""
     kept_from = cutoff(today, months)
-    alive_enrolment = Enrolment.objects.filter(learner=OuterRef("pk")).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=kept_from)
-    )
+    # Still open, or left on or after the cut-off (registry's rule: a place held after the day before it).
+    alive_enrolment = Enrolment.objects.filter(learner=OuterRef("pk")).open_after(kept_from - timedelta(days=1))
     alive_application = QueueEntry.objects.filter(child=OuterRef("pk")).filter(
         Q(status__in=OPEN_QUEUE) | Q(status_changed_on__isnull=True) | Q(status_changed_on__gte=kept_from)
     )

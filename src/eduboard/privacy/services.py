@@ -32,7 +32,8 @@ def _institution_of(learner: Learner, viewer: Viewer) -> Any:
     if scope is None:
         return None
     place = (
-        Enrolment.objects.filter(learner=learner, group__institution__in=scope, left_on__isnull=True)
+        Enrolment.objects.filter(learner=learner, group__institution__in=scope)
+        .open()
         .order_by("-enrolled_on")
         .values_list("group__institution_id", flat=True)
         .first()

@@ -70,7 +70,7 @@ class QueueOfferForm(ScopedFormMixin, forms.Form):
         self.fields["group"].queryset = groups  # type: ignore[attr-defined]
 
 
-class LearnerCorrectForm(VersionedModelForm):
+class LearnerCorrectForm(ScopedFormMixin, VersionedModelForm):
     """A correction of a learner's personal data (GDPR Art. 16): the fields as they should be and why; each field
     changed is kept with its old and new value, who and why."""
 

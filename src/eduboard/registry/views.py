@@ -343,7 +343,7 @@ def learner_correct_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct a learner's personal data, saying why: each field changed is traced (old, new, who, why) and listed in
     the learner's subject-access answer."""
     learner = scoped_object(request, Learner, editing=True, pk=pk)
-    form = LearnerCorrectForm(request.POST or None, instance=learner)
+    form = LearnerCorrectForm(request.POST or None, instance=learner, viewer=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.learner_save(
