@@ -15,7 +15,7 @@ on the same day finds none; `apply(rows, today)` handles them and returns how ma
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -35,7 +35,7 @@ from eduboard.core.jobs import import_files_forget
 from eduboard.core.models import ImportJob
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.privacy.catalogue import BY_CODE, Category, linked_categories
-from eduboard.privacy.models import AccessRequest
+from eduboard.privacy.models import AccessRequest, RetentionRule
 from eduboard.quality.models import LearnerResult
 from eduboard.registry.choices import QueueStatus
 from eduboard.registry.models import Enrolment, Learner, QueueEntry
@@ -369,3 +369,18 @@ KINDS: tuple[RetentionKind, ...] = (
 )
 
 KINDS_BY_CODE: dict[str, RetentionKind] = {kind.code: kind for kind in KINDS}
+
+
+def rules_in_force(stored: Iterable[RetentionRule]) -> list[tuple[RetentionKind, RetentionRule]]:
+    """Each kind with the rule that holds for it: its stored rule, else one made (unsaved) from the kind's defaults,
+    applied. The one answer to "which rule holds" that the retention run, the rules' page and the record of
+    processing all read."""
+    by_kind = {rule.kind: rule for rule in stored}
+    return [
+        (
+            kind,
+            by_kind.get(kind.code)
+            or RetentionRule(kind=kind.code, months=kind.default_months, legal_ground=kind.default_ground, active=True),
+        )
+        for kind in KINDS
+    ]

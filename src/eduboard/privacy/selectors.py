@@ -19,7 +19,7 @@ from eduboard.core.scope import Viewer
 from eduboard.dataquality.models import DataIssue
 from eduboard.privacy.catalogue import CATEGORIES, Category, linked_categories
 from eduboard.privacy.models import RetentionRule
-from eduboard.privacy.retention import KINDS, KINDS_BY_CODE
+from eduboard.privacy.retention import KINDS, KINDS_BY_CODE, rules_in_force
 from eduboard.registry.models import Enrolment, Learner
 from eduboard.surveys.models import AccessCode
 
@@ -69,9 +69,10 @@ def _retention_words(category: Category, rules: dict[str, RetentionRule]) -> str
     if not kinds:
         return _("kept while the learner's record is kept")
     words = []
+    in_force = {kind.code: rule for kind, rule in rules_in_force(rules.values())}
     for kind in kinds:
-        rule = rules.get(kind.code)
-        if rule is None or not rule.active:
+        rule = in_force[kind.code]
+        if not rule.active:
             words.append(_("no period applied"))
             continue
         words.append(
@@ -251,11 +252,11 @@ def processing_records(*, visible_to: Viewer) -> dict[str, Any]:
                 "title": str(kind.title),
                 "action": kind.action,
                 "counted_from": str(kind.counted_from),
-                "months": rules[kind.code].months if kind.code in rules else kind.default_months,
-                "legal_ground": rules[kind.code].legal_ground if kind.code in rules else kind.default_ground,
-                "active": rules[kind.code].active if kind.code in rules else False,
+                "months": rule.months,
+                "legal_ground": rule.legal_ground,
+                "active": rule.active,
             }
-            for kind in KINDS
+            for kind, rule in rules_in_force(rules.values())
         ],
         "dpia": dpia_facts(categories=categories),
     }

@@ -19,7 +19,7 @@ from eduboard.core.priority import background_priority
 from eduboard.core.scope import Viewer, acting_user, institution_scope
 from eduboard.core.versions import atomic_write, save_versioned
 from eduboard.privacy.models import AccessRequest, RequestStatus, RetentionRule
-from eduboard.privacy.retention import KINDS, RUN_RECORD, RetentionKind
+from eduboard.privacy.retention import RUN_RECORD, RetentionKind, rules_in_force
 from eduboard.privacy.rules import may_prepare, may_sign_off
 from eduboard.privacy.selectors import subject_access_answer
 from eduboard.registry.models import Enrolment, Learner
@@ -134,17 +134,14 @@ def retention_rule_save(*, viewer: Viewer, rule: RetentionRule, expected_version
 
 
 def retention_rules() -> list[tuple[RetentionKind, RetentionRule]]:
-    """Each retention kind with its rule, the rule made from the kind's defaults where there is none yet."""
-    stored = {rule.kind: rule for rule in RetentionRule.objects.all()}
-    missing = [
-        RetentionRule(kind=kind.code, months=kind.default_months, legal_ground=kind.default_ground)
-        for kind in KINDS
-        if kind.code not in stored
-    ]
+    """Each retention kind with its rule (`retention.rules_in_force`), the rules made from the kinds' defaults
+    stored where there were none yet, so that the board edits what is applied."""
+    in_force = rules_in_force(RetentionRule.objects.all())
+    missing = [rule for _kind, rule in in_force if rule.pk is None]
     if missing:
         RetentionRule.objects.bulk_create(missing, ignore_conflicts=True)
-        stored = {rule.kind: rule for rule in RetentionRule.objects.all()}
-    return [(kind, stored[kind.code]) for kind in KINDS]
+        in_force = rules_in_force(RetentionRule.objects.all())
+    return in_force
 
 
 def retention_apply(*, viewer: Viewer, today: date, dry_run: bool = False) -> dict[str, dict[str, int]]:
