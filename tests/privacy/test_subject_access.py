@@ -16,8 +16,10 @@ from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import Count
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from eduboard.accounts.models import User
@@ -206,3 +208,19 @@ def test_a_correction_keeps_old_and_new_who_and_why_and_the_answer_lists_it(
     corrections = next(section for section in answer["sections"] if section["category"] == "corrections")
     assert [row["fields"]["old value"] for row in corrections["rows"]] == [old]
     assert date.fromisoformat(answer["prepared_on"])
+
+
+def test_an_answer_reads_the_survey_codes_and_the_audit_trail_once_however_many_classes_the_child_was_in(
+    demo: None,
+) -> None:
+    board = User.objects.create_user("parvalde-q", role=Role.BOARD_ADMIN)
+    by_classes = Learner.objects.annotate(n=Count("enrolments__group", distinct=True)).filter(n__gt=0)
+    many = by_classes.order_by("-n", "pk").first()
+    one = by_classes.filter(n=1).order_by("pk").first()
+    assert many is not None and one is not None and many.n >= 3
+    for learner in (one, many):
+        with CaptureQueriesContext(connection) as queries:
+            subject_access_answer(learner=learner, language="en", visible_to=board)
+        tables = [query["sql"] for query in queries.captured_queries]
+        assert sum('FROM "surveys_accesscode"' in sql for sql in tables) <= 1
+        assert sum('FROM "auditlog_logentry"' in sql for sql in tables) <= 1

@@ -85,27 +85,28 @@ def _retention_words(category: Category, rules: dict[str, RetentionRule]) -> str
 def _codes_issued(learner: Learner, language: str) -> list[dict[str, Any]]:
     """The one-time codes issued in the lists of the learner's classes (institution and list named as their
     group), counted: never which code, never an answer."""
-    groups = list(
-        Enrolment.objects.filter(learner=learner).values_list("group__institution_id", "group__name").distinct()
-    )
-    found: list[dict[str, Any]] = []
+    groups = set(Enrolment.objects.filter(learner=learner).values_list("group__institution_id", "group__name"))
+    if not groups:
+        return []
+    in_lists = models.Q()
     for institution_id, group_name in groups:
-        codes = (
-            AccessCode.objects.filter(institution_id=institution_id, label=group_name)
-            .values("survey__code", f"survey__title_{language}", "survey__title_lv", "institution__name", "label")
-            .annotate(issued=models.Count("pk"))
-            .order_by("survey__code")
-        )
-        found.extend(
-            {
-                "survey": code["survey__code"],
-                "title": code[f"survey__title_{language}"] or code["survey__title_lv"],
-                "institution": code["institution__name"],
-                "list": code["label"],
-                "codes_issued": code["issued"],
-            }
-            for code in codes
-        )
+        in_lists |= models.Q(institution_id=institution_id, label=group_name)
+    codes = (
+        AccessCode.objects.filter(in_lists)
+        .values("survey__code", f"survey__title_{language}", "survey__title_lv", "institution__name", "label")
+        .annotate(issued=models.Count("pk"))
+        .order_by("institution__name", "label", "survey__code")
+    )
+    found = [
+        {
+            "survey": code["survey__code"],
+            "title": code[f"survey__title_{language}"] or code["survey__title_lv"],
+            "institution": code["institution__name"],
+            "list": code["label"],
+            "codes_issued": code["issued"],
+        }
+        for code in codes
+    ]
     return found
 
 
@@ -114,15 +115,16 @@ def _audit_of(records: dict[type[models.Model], list[Any]]) -> list[dict[str, An
     entries: list[dict[str, Any]] = []
     labels = {LogEntry.Action.CREATE: _("created"), LogEntry.Action.UPDATE: _("changed")}
     labels |= {LogEntry.Action.DELETE: _("deleted"), LogEntry.Action.ACCESS: _("read")}
+    content_types = ContentType.objects.get_for_models(*records)
+    of_records = models.Q(pk__in=[])
     for model, pks in records.items():
-        if not pks:
-            continue
-        content_type = ContentType.objects.get_for_model(model)
-        for entry in (
-            LogEntry.objects.filter(content_type=content_type, object_pk__in=[str(pk) for pk in pks])
-            .select_related("actor")
-            .order_by("timestamp", "pk")
-        ):
+        if pks:
+            of_records |= models.Q(content_type=content_types[model], object_pk__in=[str(pk) for pk in pks])
+    by_type: dict[int, list[LogEntry]] = {}
+    for entry in LogEntry.objects.filter(of_records).select_related("actor").order_by("timestamp", "pk"):
+        by_type.setdefault(entry.content_type_id, []).append(entry)
+    for model in records:
+        for entry in by_type.get(content_types[model].pk, []):
             actor = entry.actor
             entries.append(
                 {
