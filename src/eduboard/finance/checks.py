@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.urls import reverse
 
 from eduboard.core.data_checks import Finding, last_written_by_institution, object_ref
+from eduboard.core.dates import same_day_a_year_before
 from eduboard.core.numbers import money
 from eduboard.core.scope import Viewer
 from eduboard.finance.models import Allocation, Expenditure
@@ -51,10 +52,6 @@ def money_sent_at(*, day: date, institutions: Iterable[int]) -> dict[int, dateti
     year just ended, for 1 September the months since January and the autumn before); an institution with none has
     sent no money for that day (the census, issue 43)."""
     spent = Expenditure.objects.filter(
-        allocation__institution__in=list(institutions), date__gt=_a_year_before(day), date__lte=day
+        allocation__institution__in=list(institutions), date__gt=same_day_a_year_before(day), date__lte=day
     )
     return last_written_by_institution(spent, "allocation__institution_id")
-
-
-def _a_year_before(day: date) -> date:
-    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else date(day.year - 1, 2, 28)

@@ -28,7 +28,7 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduboard.core.dates import add_months
+from eduboard.core.dates import add_months, same_day_a_year_before
 from eduboard.core.figures_cache import cached_figures
 from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
@@ -67,7 +67,6 @@ from eduboard.quality.rules import entry_missing_parts
 from eduboard.registry.boards import Board, board_for, of_part
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
-from eduboard.registry.selectors import same_day_a_year_before
 
 
 def pass_thresholds(*, years: Iterable[int], exams: Iterable[str]) -> dict[tuple[int, str], Decimal | None]:

@@ -25,6 +25,7 @@ from django.db import connection
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet
 from django.utils import timezone
 
+from eduboard.core.dates import same_day_a_year_before
 from eduboard.core.figures_cache import cached_figures, reads_beyond_scope
 from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
@@ -52,14 +53,6 @@ IN_LIST_POSTGRESQL = 30_000  # the same on PostgreSQL, whose limit is 65,535 par
 
 def _scoped(queryset: QuerySet[Any], visible_to: Viewer) -> QuerySet[Any]:
     return scoped(queryset, visible_to)
-
-
-def same_day_a_year_before(day: date) -> date:
-    """The same calendar day a year earlier (28 February for 29 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def reporting_school_year(*, as_of: date) -> SchoolYear | None:
