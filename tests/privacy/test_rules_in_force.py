@@ -5,10 +5,13 @@ record of processing once said "no period applied" for it while the run applied 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from django.apps import apps
+from django.test import Client
+from django.urls import reverse
 from django.utils import translation
 
 from eduboard.accounts.models import User
@@ -57,3 +60,19 @@ def test_the_run_and_the_record_of_processing_read_the_same_rules_when_one_is_mi
     # The run stored the missing rule as the page shows it, and it is the one the record read.
     assert {kind.code: (rule.months, rule.active) for kind, rule in retention_rules()} == expected
     assert RetentionRule.objects.filter(kind="absences", months=60, active=True).exists()
+
+
+def test_the_rules_page_lists_every_kind_with_the_rule_that_holds_also_one_not_stored(
+    signed_in: Callable[[User], Client],
+) -> None:
+    board = User.objects.create_user("parvalde-lapa", role=Role.BOARD_ADMIN)
+    retention_rules()
+    RetentionRule.objects.filter(kind="absences").delete()
+    page = signed_in(board).get(reverse("privacy:retention"))
+    assert page.status_code == 200
+    text = page.content.decode()
+    for kind in KINDS:
+        assert f"<code>{kind.code}</code>" in text
+    absences = RetentionRule.objects.get(kind="absences")  # stored from the kind's defaults, so it can be edited
+    assert (absences.months, absences.active) == (60, True)
+    assert reverse("privacy:rule_edit", args=[absences.pk]) in text

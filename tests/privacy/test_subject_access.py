@@ -28,6 +28,7 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.privacy.models import AccessRequest, RequestStatus
 from eduboard.privacy.selectors import answer_records, subject_access_answer
 from eduboard.registry.models import Enrolment, Institution, Learner, LearnerCorrection
+from eduboard.surveys.models import AccessCode
 
 pytestmark = pytest.mark.django_db
 pdfminer = pytest.importorskip("pdfminer.high_level")
@@ -224,3 +225,21 @@ def test_an_answer_reads_the_survey_codes_and_the_audit_trail_once_however_many_
         tables = [query["sql"] for query in queries.captured_queries]
         assert sum('FROM "surveys_accesscode"' in sql for sql in tables) <= 1
         assert sum('FROM "auditlog_logentry"' in sql for sql in tables) <= 1
+    # What is read at once is what a read per class list and per record gives.
+    for enrolment in Enrolment.objects.filter(learner=many)[:2]:
+        enrolment.leaving_note = "pārbaude"
+        enrolment.save()  # an audit entry on two of the records the answer lists
+    answer = subject_access_answer(learner=many, language="en", visible_to=board)
+    plain_codes: dict[tuple[str, str, str], int] = {}
+    classes = set(Enrolment.objects.filter(learner=many).values_list("group__institution_id", "group__name"))
+    for institution_id, group_name in classes:
+        for code in AccessCode.objects.filter(institution_id=institution_id, label=group_name):
+            key = (code.survey.code, code.institution.name, code.label)
+            plain_codes[key] = plain_codes.get(key, 0) + 1
+    codes = {(row["survey"], row["institution"], row["list"]): row["codes_issued"] for row in answer["survey_codes"]}
+    assert codes == plain_codes
+    plain_audit = 0
+    for label, pk in answer_records(answer):
+        content_type = ContentType.objects.get_for_model(apps.get_model(label))
+        plain_audit += LogEntry.objects.filter(content_type=content_type, object_pk=str(pk)).count()
+    assert len(answer["audit"]) == plain_audit >= 2

@@ -64,14 +64,19 @@ def _rows_of(category: Category, learner: Learner) -> list[models.Model]:
     return list(rows.order_by("pk"))
 
 
+def _rules_in_force() -> dict[str, RetentionRule]:
+    """Each kind's code with the rule that holds for it (`retention.rules_in_force`)."""
+    return {kind.code: rule for kind, rule in rules_in_force(RetentionRule.objects.all())}
+
+
 def _retention_words(category: Category, rules: dict[str, RetentionRule]) -> str:
+    """`rules`: every kind's rule in force (`_rules_in_force`)."""
     kinds = [kind for kind in KINDS if kind.category == category.code]
     if not kinds:
         return _("kept while the learner's record is kept")
     words = []
-    in_force = {kind.code: rule for kind, rule in rules_in_force(rules.values())}
     for kind in kinds:
-        rule = in_force[kind.code]
+        rule = rules[kind.code]
         if not rule.active:
             words.append(_("no period applied"))
             continue
@@ -93,9 +98,16 @@ def _codes_issued(learner: Learner, language: str) -> list[dict[str, Any]]:
         in_lists |= models.Q(institution_id=institution_id, label=group_name)
     codes = (
         AccessCode.objects.filter(in_lists)
-        .values("survey__code", f"survey__title_{language}", "survey__title_lv", "institution__name", "label")
+        .values(
+            "institution_id",
+            "label",
+            "survey__code",
+            f"survey__title_{language}",
+            "survey__title_lv",
+            "institution__name",
+        )
         .annotate(issued=models.Count("pk"))
-        .order_by("institution__name", "label", "survey__code")
+        .order_by("institution__sort_name", "institution_id", "label", "survey__code")
     )
     found = [
         {
@@ -149,7 +161,7 @@ def subject_access_answer(*, learner: Learner, language: str, visible_to: Viewer
     (who read or changed it, when). `visible_to`: the viewer whose scope was checked (the caller found the learner
     with `Learner.objects.visible_to`)."""
     Learner.objects.visible_to(visible_to).get(pk=learner.pk)  # a learner outside the scope is refused here too
-    rules = {rule.kind: rule for rule in RetentionRule.objects.all()}
+    rules = _rules_in_force()
     with translation.override(language):
         sections = []
         records: dict[type[models.Model], list[Any]] = {}
@@ -224,7 +236,7 @@ def processing_records(*, visible_to: Viewer) -> dict[str, Any]:
     """The record of processing activities (GDPR Art. 30) generated from the catalogue: for each category of
     personal data its subjects, the fields, the purpose, the legal ground, who may read it (from the roles), its
     retention and where it is sent; and a DPIA's facts (data kinds, scale from the rows, the safeguards in place)."""
-    rules = {rule.kind: rule for rule in RetentionRule.objects.all()}
+    rules = _rules_in_force()
     categories = []
     for category in CATEGORIES:
         model = category.model_class
@@ -254,11 +266,11 @@ def processing_records(*, visible_to: Viewer) -> dict[str, Any]:
                 "title": str(kind.title),
                 "action": kind.action,
                 "counted_from": str(kind.counted_from),
-                "months": rule.months,
-                "legal_ground": rule.legal_ground,
-                "active": rule.active,
+                "months": rules[kind.code].months,
+                "legal_ground": rules[kind.code].legal_ground,
+                "active": rules[kind.code].active,
             }
-            for kind, rule in rules_in_force(rules.values())
+            for kind in KINDS
         ],
         "dpia": dpia_facts(categories=categories),
     }

@@ -148,9 +148,9 @@ def request_answer_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse
 
 @permission_required("privacy.view_retentionrule", raise_exception=True)
 def retention_view(request: HttpRequest) -> HttpResponse:
-    """The retention rules: each kind of data, what is done past its period, counted from when, and the rule."""
-    rules = scoped_rows(request, RetentionRule).order_by("kind")
-    rows = [(KINDS_BY_CODE[rule.kind], rule) for rule in rules if rule.kind in KINDS_BY_CODE]
+    """The retention rules: each kind of data, what is done past its period, counted from when, and the rule that
+    holds (`services.retention_rules`: a kind without a stored rule gets its defaults stored, as the run does)."""
+    rows = services.retention_rules()
     return render(
         request,
         "privacy/retention.html",
