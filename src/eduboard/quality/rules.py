@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from eduboard.core.dates import add_months
 from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.quality.models import Criterion, ScaleOption
 
@@ -44,11 +45,7 @@ def is_board_reviewer(viewer: Viewer) -> bool:
 
 def accreditation_expiry(*, accredited_on: date, term_years: int) -> date:
     """The last day of an accreditation given on `accredited_on` for `term_years` years."""
-    try:
-        end = accredited_on.replace(year=accredited_on.year + term_years)
-    except ValueError:  # 29 February
-        end = accredited_on.replace(year=accredited_on.year + term_years, day=28)
-    return end - timedelta(days=1)
+    return add_months(accredited_on, 12 * term_years) - timedelta(days=1)
 
 
 #: The parts of a self-assessed criterion that must be given before it counts as filled, in the order they are

@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eduboard.core.dates import same_day_a_year_before
 from eduboard.core.models import SchoolYear
 from eduboard.core.scope import Viewer, WholeCity, sees_whole_city
 from eduboard.core.versions import refuse_stale
@@ -57,7 +58,7 @@ def _locked(edition_id: int, version: int | None) -> ReportEdition:
 
 
 def _validate_as_of(*, school_year: SchoolYear, as_of: date) -> None:
-    if not (school_year.start_date.replace(year=school_year.start_date.year - 1) <= as_of <= school_year.end_date):
+    if not (same_day_a_year_before(school_year.start_date) <= as_of <= school_year.end_date):
         raise ValidationError(
             {
                 "as_of": _("The date %(date)s does not fall in or just before the school year %(year)s.")

@@ -20,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from eduboard.core.audit import audit_bulk_write
+from eduboard.core.dates import add_months
 from eduboard.core.scope import Viewer
 from eduboard.core.text import CONTROL_CHARACTER, validate_no_control_characters
 from eduboard.registry.models import Group, Institution
@@ -43,10 +44,7 @@ MAX_TEXT = 2000  # characters of a free-text answer
 def _next_year(day: date | None) -> date | None:
     if day is None:
         return None
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
+    return add_months(day, 12)
 
 
 def survey_copy(*, viewer: Viewer, survey: Survey, code: str) -> Survey:
