@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from auditlog.models import LogEntry
 from django.conf import settings
@@ -56,8 +56,16 @@ def _rows_of(category: Category, learner: Learner) -> list[models.Model]:
         for name in category.fields
         if model._meta.get_field(name).many_to_one or model._meta.get_field(name).one_to_one
     ]
+    # A related row is shown by its name, which may name its own required relations (a group "2.a (2025/26)"): those
+    # are joined too, so the rows are read in one query however many there are.
+    beyond = [
+        f"{name}__{field.name}"
+        for name in relations
+        for field in cast(type[models.Model], model._meta.get_field(name).related_model)._meta.concrete_fields
+        if field.many_to_one and not field.null
+    ]
     if relations:
-        rows = rows.select_related(*relations)
+        rows = rows.select_related(*relations, *beyond)
     many = [name for name in category.fields if model._meta.get_field(name).many_to_many]
     if many:
         rows = rows.prefetch_related(*many)
