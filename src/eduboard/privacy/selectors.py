@@ -117,7 +117,7 @@ def _codes_issued(learner: Learner, language: str) -> list[dict[str, Any]]:
         .annotate(issued=models.Count("pk"))
         .order_by("institution__sort_name", "institution_id", "label", "survey__code")
     )
-    found = [
+    return [
         {
             "survey": code["survey__code"],
             "title": code[f"survey__title_{language}"] or code["survey__title_lv"],
@@ -127,38 +127,28 @@ def _codes_issued(learner: Learner, language: str) -> list[dict[str, Any]]:
         }
         for code in codes
     ]
-    return found
 
 
 def _audit_of(records: dict[type[models.Model], list[Any]]) -> list[dict[str, Any]]:
     """Who read or changed each record of the answer, and when: the audit trail's entries of those rows."""
-    entries: list[dict[str, Any]] = []
     labels = {LogEntry.Action.CREATE: _("created"), LogEntry.Action.UPDATE: _("changed")}
     labels |= {LogEntry.Action.DELETE: _("deleted"), LogEntry.Action.ACCESS: _("read")}
     content_types = ContentType.objects.get_for_models(*records)
+    model_of = {content_type.pk: model for model, content_type in content_types.items()}
     of_records = models.Q(pk__in=[])
     for model, pks in records.items():
         if pks:
             of_records |= models.Q(content_type=content_types[model], object_pk__in=[str(pk) for pk in pks])
-    by_type: dict[int, list[LogEntry]] = {}
-    for entry in LogEntry.objects.filter(of_records).select_related("actor").order_by("timestamp", "pk"):
-        by_type.setdefault(entry.content_type_id, []).append(entry)
-    for model in records:
-        for entry in by_type.get(content_types[model].pk, []):
-            actor = entry.actor
-            entries.append(
-                {
-                    "at": timezone.localtime(entry.timestamp).isoformat(timespec="seconds"),
-                    "who": (actor.get_full_name() or actor.get_username()) if actor else _("the system"),
-                    "action": str(labels.get(entry.action, entry.action)),
-                    "record": f"{model._meta.verbose_name} #{entry.object_pk}",
-                    "fields": sorted((entry.changes_dict or {}).keys())
-                    if entry.action == LogEntry.Action.UPDATE
-                    else [],
-                }
-            )
-    entries.sort(key=lambda entry: entry["at"])
-    return entries
+    return [
+        {
+            "at": timezone.localtime(entry.timestamp).isoformat(timespec="seconds"),
+            "who": (entry.actor.get_full_name() or entry.actor.get_username()) if entry.actor else _("the system"),
+            "action": str(labels.get(entry.action, entry.action)),
+            "record": f"{model_of[entry.content_type_id]._meta.verbose_name} #{entry.object_pk}",
+            "fields": sorted((entry.changes_dict or {}).keys()) if entry.action == LogEntry.Action.UPDATE else [],
+        }
+        for entry in LogEntry.objects.filter(of_records).select_related("actor").order_by("timestamp", "pk")
+    ]
 
 
 def subject_access_answer(*, learner: Learner, language: str, visible_to: Viewer) -> dict[str, Any]:
