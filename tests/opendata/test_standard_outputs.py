@@ -33,7 +33,11 @@ from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 from tests.dataquality.test_checks import enrol, group, learner, school
 
-pytestmark = pytest.mark.django_db
+pytestmark = [
+    pytest.mark.django_db,
+    # rdflib's own JSON-LD parser builds a ConjunctiveGraph, which rdflib 7 deprecates (nothing of ours).
+    pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+]
 
 AS_OF = date(2024, 10, 15)
 SHAPES = Path(__file__).parent / "shapes"
