@@ -1,20 +1,35 @@
 """Every API answer matches the OpenAPI schema the API publishes (issue 15): openapi-core validates the status,
 the content type and the body of every GET of the schema, as every role and as the public, on the permission
 matrix's world (a row of every kind in an own and a foreign institution): the lists, a row of each list, a row
-that does not exist (404), the figures with their parameters, and a bad parameter (400). Errors included."""
+that does not exist (404), the figures with their parameters, and a bad parameter (400). Errors included.
+
+Schemathesis's own checks (jsonschema with its formats: `time` is RFC 3339 full-time, with an offset) validate the
+answers its runs found unlike the schema (issue 60): an employment's writes with their `warning`, the tranche plan
+(a list, not a page), the innovation centre's slots and bookings with their times of day."""
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
+import schemathesis
+from django.core import signals
+from django.core.handlers.wsgi import WSGIHandler
+from django.db import close_old_connections, transaction
 from django.test import Client, override_settings
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
+from eduboard.accounts.roles import Role
+from eduboard.accounts.services import api_token_create
 from tests.accounts.matrix_world import ROLES, World, build_world, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -134,3 +149,100 @@ def test_an_unknown_api_address_and_a_wrong_method_answer_json(world: World) -> 
     assert "detail" in unknown.json()
     wrong = client.delete("/api/me/")
     assert wrong.status_code == 405 and wrong["Content-Type"].startswith("application/json")
+
+
+# --- Schemathesis's checks on the answers it found unlike the schema
+
+
+@pytest.fixture
+def wsgi_schema(world: World) -> Iterator[Any]:
+    """The schema as Schemathesis reads it, and the site as a WSGI application inside the test's transaction (the
+    request signals must not close the test's database connection, as in tests/test_schemathesis.py)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+def answered(schema: Any, token: str, path: str, method: str, **case: Any) -> Any:
+    """Call one operation of the schema and check the answer as Schemathesis does: status, content type, body."""
+    headers = {"Authorization": f"Token {token}"}
+    call = schema[path][method].Case(**case)
+    response = call.call(headers=headers)
+    call.validate_response(
+        response, checks=[status_code_conformance, content_type_conformance, response_schema_conformance]
+    )
+    return response
+
+
+def test_an_employments_writes_answer_with_the_documented_warning(world: World, wsgi_schema: Any) -> None:
+    token = api_token_create(account=world.users[Role.BOARD_ADMIN], name="openapi")[1]
+    staff = world.own("staffmember")  # holds 1 FTE at A since 2020
+    rate = {"staff_member": staff.pk, "institution": world.a.registration_number, "position": "subject_teacher"}
+    path = "/api/people/employments/"
+    within = answered(wsgi_schema, token, path, "POST", body={**rate, "fte": "0.25", "start_date": "2024-09-01"})
+    assert within.status_code == 201 and within.json()["warning"] is None
+    above = answered(wsgi_schema, token, path, "POST", body={**rate, "fte": "0.5", "start_date": "2024-09-02"})
+    assert above.status_code == 201 and "1.75" in above.json()["warning"]  # 1 + 0.25 + 0.5, above the limit 1.5
+    saved = above.json()
+    row = {"id": saved["id"]}
+    patched = answered(
+        wsgi_schema,
+        token,
+        f"{path}{{id}}/",
+        "PATCH",
+        path_parameters=row,
+        body={"fte": "0.1", "version": saved["version"]},
+    )
+    assert patched.status_code == 200 and patched.json()["warning"] is None
+    put = {**rate, "fte": "0.75", "start_date": "2024-09-02", "version": patched.json()["version"]}
+    replaced = answered(wsgi_schema, token, f"{path}{{id}}/", "PUT", path_parameters=row, body=put)
+    assert replaced.status_code == 200 and replaced.json()["warning"]
+    read = answered(wsgi_schema, token, f"{path}{{id}}/", "GET", path_parameters=row)
+    assert "warning" not in read.json()  # a read names no warning: the schema's Employment has none
+
+
+def test_the_tranche_plan_answers_the_whole_plan_as_a_list(world: World, wsgi_schema: Any) -> None:
+    token = api_token_create(account=world.users[Role.BOARD_ADMIN], name="openapi")[1]
+    project = type(world.own("project")).objects.get(pk=world.own("project").pk)  # its version as stored
+    plan = {
+        "version": project.version,
+        "tranches": [{"due_on": "2024-10-01", "share_percent": "40"}, {"due_on": "2025-06-01", "share_percent": "60"}],
+    }
+    response = answered(
+        wsgi_schema,
+        token,
+        "/api/projects/projects/{id}/tranche-plan/",
+        "POST",
+        path_parameters={"id": project.pk},
+        body=plan,
+    )
+    assert response.status_code == 200
+    assert [(row["due_on"], row["amount"]) for row in response.json()] == [
+        ("2024-10-01", "8000.00"),
+        ("2025-06-01", "12000.00"),
+    ]
+
+
+def test_slot_and_booking_times_match_the_schemas_time_of_day(
+    world: World, wsgi_schema: Any, spec: dict[str, Any], openapi: OpenAPI
+) -> None:
+    """A slot's start and end and a booking's start are local times `HH:MM:SS`, as the schema says with a pattern:
+    both validators agree (Schemathesis's jsonschema, openapi-core). No field claims `format: time`, which OpenAPI
+    3.0 does not define and the two read apart (RFC 3339 with an offset, or HH:MM:SS)."""
+    token = api_token_create(account=world.users[Role.BOARD_ADMIN], name="openapi")[1]
+    slot, booking = world.own("slot"), world.own("booking")
+    slots = answered(wsgi_schema, token, "/api/innovation/slots/", "GET").json()["results"]
+    one = answered(wsgi_schema, token, "/api/innovation/slots/{id}/", "GET", path_parameters={"id": slot.pk}).json()
+    assert (one["start"], one["end"]) == ("12:00:00", "13:00:00") and one in slots
+    answered(wsgi_schema, token, "/api/innovation/bookings/", "GET")
+    booked = answered(
+        wsgi_schema, token, "/api/innovation/bookings/{id}/", "GET", path_parameters={"id": booking.pk}
+    ).json()
+    assert (booked["date"], booked["start"]) == ("2099-05-04", "10:00:00")
+    read = sign_in(world.users[Role.BOARD_ADMIN]).get(f"/api/innovation/slots/{slot.pk}/")
+    assert problems_of(openapi, read, "board_admin") == []  # openapi-core reads the same answer alike
+    assert '"format": "time"' not in json.dumps(spec)

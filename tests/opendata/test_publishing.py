@@ -84,7 +84,7 @@ def test_the_catalogue_holds_the_dcat_ap_fields_of_every_dataset(first_grade: Gr
         for key in ("dct:title", "dct:description"):
             assert {value["@language"] for value in dataset[key]} == {"lv", "en"}
             assert all(value["@value"] for value in dataset[key])
-        assert dataset["dct:license"] == {"@id": "https://creativecommons.org/licenses/by/4.0/"}
+        assert dataset["dct:license"]["@id"] == "https://creativecommons.org/licenses/by/4.0/"
         assert dataset["dct:publisher"]["@type"] == "foaf:Agent"
         assert dataset["dct:publisher"]["foaf:name"][0] == {"@value": board.name, "@language": "lv"}
         temporal = dataset["dct:temporal"]

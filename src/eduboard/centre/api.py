@@ -8,10 +8,12 @@ What the pages do not show is not here either: a booking's token (the teacher's 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ErrorDetail, ValidationError
@@ -57,6 +59,26 @@ urlpatterns = [path("stats/", innovation_stats_view, name="api-innovation-stats"
 # --- the centre's rows, read-only
 
 
+#: A time of day as the centre keeps it (a slot's start and end): the local time (settings.TIME_ZONE, Europe/Riga) on
+#: the row's date, HH:MM:SS. Not OpenAPI's `format: time`: OpenAPI 3.0 defines no such format and validators read it
+#: apart (JSON Schema's RFC 3339 full-time needs a UTC offset, openapi-core's takes HH:MM:SS and refuses one), so the
+#: schema says the form itself.
+TIME_OF_DAY = {
+    "type": "string",
+    "pattern": "^(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$",
+    "example": "09:30:00",
+    "description": "local time (Europe/Riga) on the row's date, HH:MM:SS",
+}
+
+
+@extend_schema_field(TIME_OF_DAY)
+class TimeOfDayField(serializers.TimeField):
+    """A read-only time of day written HH:MM:SS (`TIME_OF_DAY`)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%H:%M:%S", read_only=True, **kwargs)
+
+
 def _institution(*, allow_null: bool = False) -> serializers.SlugRelatedField:
     """An institution named by its registration number, as every area's API names one."""
     return serializers.SlugRelatedField(slug_field="registration_number", read_only=True, allow_null=allow_null)
@@ -93,6 +115,8 @@ class SlotSerializer(ScopedModelSerializer):
     """A bookable time of an activity, with the places booked and free."""
 
     activity = serializers.SlugRelatedField(slug_field="code", read_only=True)  # type: ignore[var-annotated]
+    start = TimeOfDayField()
+    end = TimeOfDayField()
     free = serializers.IntegerField(read_only=True, help_text="places not yet booked")
 
     class Meta:
@@ -116,7 +140,7 @@ class BookingSerializer(ScopedModelSerializer):
 
     activity = serializers.CharField(source="slot.activity.code", read_only=True)
     date = serializers.DateField(source="slot.date", read_only=True)
-    start = serializers.TimeField(source="slot.start", read_only=True)
+    start = TimeOfDayField(source="slot.start")
     school = _institution(allow_null=True)
 
     class Meta:

@@ -7,8 +7,9 @@ of the day), `courses.csv` (a programme taught at an institution that year), `cl
 `users.csv` and `roles.csv` (the learners enrolled on the day, as students; the groups' leaders, as teachers),
 `enrollments.csv` (each learner's enrolment holding on the day, each leader's group). Value sets: `status` active |
 tobedeleted, `type` district | school and schoolYear, `classType` homeroom | scheduled, `role` student | teacher,
-`roleType` primary, grades as CEDS codes (`PK`, `01`…`12`). Dates `YYYY-MM-DD`; `dateLastModified` an ISO 8601
-UTC time. sourcedIds are stable and say nothing of a person (`learner-<id>`, never a personal code).
+`roleType` primary, grades as CEDS Entry Grade Level codes (`grade_code`: `PK`, `01`…`13`, `PS`, `UG`). Dates
+`YYYY-MM-DD`; `dateLastModified` an ISO 8601 UTC time. sourcedIds are stable and say nothing of a person
+(`learner-<id>`, never a personal code).
 
 Bulk (the default): every row, `status` and `dateLastModified` blank, as the binding asks. Delta (`since`): the rows
 changed on or after that day, `status` active and `dateLastModified` set, and the enrolments ended since then as
@@ -28,7 +29,7 @@ from eduboard.core.exports import csv_safe
 from eduboard.core.scope import Viewer
 from eduboard.registry.boards import Board
 from eduboard.registry.choices import ProgrammeLevel
-from eduboard.registry.models import Enrolment, Group, Institution
+from eduboard.registry.models import Enrolment, Group, Institution, Programme
 from eduboard.registry.selectors import reporting_school_year
 
 FILES: dict[str, list[str]] = {
@@ -68,12 +69,43 @@ ABSENT = (
 )  # fmt: skip
 HOMEROOM_LEVELS = (ProgrammeLevel.PRESCHOOL, ProgrammeLevel.BASIC, ProgrammeLevel.SECONDARY, ProgrammeLevel.VOCATIONAL)
 
+#: OneRoster 1.2's grades: the CEDS Entry Grade Level codes, in their order.
+CEDS_GRADES = ("IT", "PR", "PK", "TK", "KG", *(f"{number:02d}" for number in range(1, 14)), "PS", "UG", "Other")
+#: Vocational programme types (digits 1–2 of the code, MK 322; `registry.validators.PROGRAMME_TYPES`) whose learners
+#: come from basic school (grade 9): arodizglītība (32) and profesionālā vidējā izglītība (33), the secondary stage.
+VOCATIONAL_AFTER_BASIC = frozenset({"32", "33"})
+#: Vocational programme types for learners with general secondary education (grade 12 done): postsecondary.
+VOCATIONAL_AFTER_SECONDARY = frozenset({"34", "35"})
+#: The highest numbered grade CEDS has.
+LAST_CEDS_GRADE = 13
+#: The last grade of basic school: a vocational year after it is grade 9 + the year (year 1 is grade 10).
+LAST_BASIC_GRADE = 9
+#: The years of a vocational programme after basic school (four at most: grades 10 to 13).
+VOCATIONAL_YEARS = 4
 
-def grade_code(level: str, grade: int | None) -> str:
-    """A group's grade as a CEDS grade level: `PK` for preschool, `01`…`13` for a grade, empty otherwise."""
+
+def grade_code(programme: Programme, grade: int | None) -> str:
+    """A group's grade as the CEDS grade level a partner's system reads, from its programme's level and code and
+    the group's grade (a vocational group's grade is its year, kurss): `PK` for preschool; a general-education grade
+    as `01`…`12` (special-needs programmes alike); a vocational year after basic school as the grade of that level,
+    `10`…`13`; a vocational programme after secondary school `PS` (postsecondary); any other vocational programme
+    (vocational basic education, types 22 and 23) `UG` (ungraded); interest education, and a grade missing, none."""
+    level = programme.level
     if level == ProgrammeLevel.PRESCHOOL:
         return "PK"
-    return f"{grade:02d}" if grade else ""
+    if level in (ProgrammeLevel.BASIC, ProgrammeLevel.SECONDARY):
+        return f"{grade:02d}" if grade is not None and 1 <= grade <= LAST_CEDS_GRADE else ""
+    if level == ProgrammeLevel.VOCATIONAL:
+        kind = programme.code[:2]
+        if kind in VOCATIONAL_AFTER_BASIC and grade is not None and 1 <= grade <= VOCATIONAL_YEARS:
+            return f"{LAST_BASIC_GRADE + grade:02d}"
+        return "PS" if kind in VOCATIONAL_AFTER_SECONDARY else "UG"
+    return ""
+
+
+def grades_text(codes: Iterable[str]) -> str:
+    """A list of grade codes as the binding writes it: once each, in CEDS order, comma-separated."""
+    return ",".join(sorted(set(codes) - {""}, key=CEDS_GRADES.index))
 
 
 def moment(value: datetime) -> str:
@@ -159,7 +191,7 @@ def oneroster_roster(
                 {
                     "sourcedId": _course_id(first), "schoolYearSourcedId": session, "title": first.programme.name,
                     "courseCode": first.programme.code,
-                    "grades": ",".join(sorted({grade_code(g.programme.level, g.grade) for g in of_course} - {""})),
+                    "grades": grades_text(grade_code(g.programme, g.grade) for g in of_course),
                     "orgSourcedId": f"org-{first.institution.registration_number}",
                 },
                 modified,
@@ -170,7 +202,7 @@ def oneroster_roster(
                 "classes.csv",
                 {
                     "sourcedId": f"class-{group.pk}", "title": group.name,
-                    "grades": grade_code(group.programme.level, group.grade), "courseSourcedId": _course_id(group),
+                    "grades": grade_code(group.programme, group.grade), "courseSourcedId": _course_id(group),
                     "classCode": group.name,
                     "classType": "homeroom" if group.programme.level in HOMEROOM_LEVELS else "scheduled",
                     "schoolSourcedId": f"org-{group.institution.registration_number}", "termSourcedIds": session,
@@ -226,10 +258,15 @@ def _students(
     rows = Enrolment.objects.filter(group_id__in=group_ids).select_related(
         "learner", "group__programme", "group__institution"
     )
-    holding = rows.holding_on(as_of, school_year=year)
+    holding = list(rows.holding_on(as_of, school_year=year).order_by("pk"))
     ended = rows.ended_between(changed_since.date(), as_of) if changed_since is not None else Enrolment.objects.none()
+    # A learner's grades: those of every group the learner is enrolled in on the day (a class, and an interest group
+    # that has none), whichever enrolment comes first.
+    grades: dict[int, list[str]] = {}
+    for enrolment in holding:
+        grades.setdefault(enrolment.learner_id, []).append(grade_code(enrolment.group.programme, enrolment.group.grade))
     users: set[int] = set()
-    for enrolment, deleted in [*((e, False) for e in holding.order_by("pk")), *((e, True) for e in ended)]:
+    for enrolment, deleted in [*((e, False) for e in holding), *((e, True) for e in ended)]:
         learner = enrolment.learner
         school = f"org-{enrolment.group.institution.registration_number}"
         user = f"learner-{learner.pk}"
@@ -240,7 +277,7 @@ def _students(
                 {
                     "sourcedId": user, "enabledUser": "true", "username": user, "givenName": learner.first_name,
                     "familyName": learner.last_name,
-                    "grades": grade_code(enrolment.group.programme.level, enrolment.group.grade),
+                    "grades": grades_text(grades[learner.pk]),
                     "primaryOrgSourcedId": school,
                 },
                 learner.updated_at,

@@ -1,10 +1,13 @@
-"""The catalogue of the open datasets in DCAT-AP, written as JSON-LD: a `dcat:Catalog` whose `dcat:Dataset`s each have
-a title and a description in Latvian and English (language-tagged values), the licence (CC BY 4.0), the publisher
-(the board, a `foaf:Agent`), the period (`dct:temporal`), when it last changed (`dct:modified`) and a CSV and a JSON
-distribution with their download addresses and media types.
+"""The catalogue of the open datasets in DCAT-AP 3.0.1, written as JSON-LD: a `dcat:Catalog` whose `dcat:Dataset`s
+each have a title and a description in Latvian and English (language-tagged values), the licence (CC BY 4.0), the
+publisher (the board, a `foaf:Agent`), the period (`dct:temporal`), when it last changed (`dct:modified`) and a CSV and
+a JSON distribution with their download addresses, media types and file types.
 
-The titles and descriptions are those of `opendata.choices` (the page's), given in both languages whatever language
-the catalogue is asked in."""
+Every resource a property points to says its class, the one DCAT-AP's range for that property names (the licence a
+`dct:LicenseDocument`, a media type a `dct:MediaType`, a file type a `dct:MediaTypeOrExtent`, a page a
+`foaf:Document`): a validator with the official shapes (tests/opendata/shapes) reads the class from the catalogue
+itself, without fetching the vocabularies. The titles and descriptions are those of `opendata.choices` (the page's),
+given in both languages whatever language the catalogue is asked in."""
 
 from __future__ import annotations
 
@@ -29,6 +32,8 @@ CONTEXT = {
 }
 MEDIA_TYPES = {"csv": "text/csv", "json": "application/json"}
 IANA = "http://www.iana.org/assignments/media-types/"
+#: The EU file-type vocabulary (the Publications Office's authority table), which DCAT-AP asks `dct:format` to use.
+EU_FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 EU_FILE_TYPES = {"csv": "CSV", "json": "JSON"}
 
 #: The languages of the catalogue's texts (a harvester such as data.gov.lv reads both).
@@ -52,6 +57,16 @@ def _moment(value: datetime) -> dict[str, str]:
     return {"@value": value.isoformat(), "@type": "xsd:dateTime"}
 
 
+def _resource(iri: str, kind: str) -> dict[str, str]:
+    """A resource by its IRI with its class (DCAT-AP's range of the property that points to it)."""
+    return {"@id": iri, "@type": kind}
+
+
+def licence() -> dict[str, str]:
+    """The licence of the catalogue and of every dataset and file: CC BY 4.0, a `dct:LicenseDocument`."""
+    return _resource(LICENCE, "dct:LicenseDocument")
+
+
 def publisher(board: Board, *, absolute: Callable[[str], str]) -> dict[str, Any]:
     """The board as a `foaf:Agent` with its name (Latvian, and English where it has one)."""
     names = [{"@value": board.name, "@language": "lv"}]
@@ -72,7 +87,9 @@ def file_url(publication: Publication, fmt: str) -> str:
 def dataset_node(publication: Publication, *, absolute: Callable[[str], str]) -> dict[str, Any]:
     """One `dcat:Dataset` of the catalogue: the board's latest version of the dataset."""
     title, description = DatasetCode(publication.dataset).label, DESCRIPTIONS[publication.dataset]
-    page = absolute(reverse("opendata:index")) + f"#{publication.board.code}-{publication.dataset}"
+    page = absolute(reverse("opendata:index"))
+    # The dataset's IRI is its row on the open-data page; the page itself is its landing page (a foaf:Document).
+    iri = f"{page}#{publication.board.code}-{publication.dataset}"
     distributions = []
     for fmt, media in MEDIA_TYPES.items():
         url = absolute(file_url(publication, fmt))
@@ -83,21 +100,19 @@ def dataset_node(publication: Publication, *, absolute: Callable[[str], str]) ->
                 "dct:title": _texts(title, f" ({fmt.upper()})"),
                 "dcat:accessURL": {"@id": url},
                 "dcat:downloadURL": {"@id": url},
-                "dcat:mediaType": {"@id": IANA + media},
-                "dct:format": {
-                    "@id": f"http://publications.europa.eu/resource/authority/file-type/{EU_FILE_TYPES[fmt]}"
-                },
-                "dct:license": {"@id": LICENCE},
+                "dcat:mediaType": _resource(IANA + media, "dct:MediaType"),
+                "dct:format": _resource(EU_FILE_TYPE + EU_FILE_TYPES[fmt], "dct:MediaTypeOrExtent"),
+                "dct:license": licence(),
                 "dct:modified": _moment(publication.modified),
             }
         )
     return {
-        "@id": page,
+        "@id": iri,
         "@type": "dcat:Dataset",
         "dct:identifier": f"{publication.board.code}/{publication.dataset}",
         "dct:title": _texts(title),
         "dct:description": _texts(description),
-        "dct:license": {"@id": LICENCE},
+        "dct:license": licence(),
         "dct:publisher": publisher(publication.board, absolute=absolute),
         "dct:temporal": {
             "@type": "dct:PeriodOfTime",
@@ -105,7 +120,7 @@ def dataset_node(publication: Publication, *, absolute: Callable[[str], str]) ->
             "dcat:endDate": _day(publication.period_end),
         },
         "dct:modified": _moment(publication.modified),
-        "dcat:landingPage": {"@id": page},
+        "dcat:landingPage": _resource(page, "foaf:Document"),
         "dcat:distribution": distributions,
     }
 
@@ -122,8 +137,8 @@ def catalog(
         "@type": "dcat:Catalog",
         "dct:title": _texts(CATALOG_TITLE),
         "dct:description": _texts(CATALOG_DESCRIPTION),
-        "dct:license": {"@id": LICENCE},
-        "foaf:homepage": {"@id": absolute(reverse("opendata:index"))},
+        "dct:license": licence(),
+        "foaf:homepage": _resource(absolute(reverse("opendata:index")), "foaf:Document"),
         "dcat:dataset": [dataset_node(publication, absolute=absolute) for publication in shown],
     }
     if boards:

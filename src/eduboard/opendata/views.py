@@ -5,7 +5,9 @@ button."""
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -98,6 +100,15 @@ class OpenDataFeed(Feed):
     link = reverse_lazy("opendata:index")
     author_name = gettext_lazy("The education board")
 
+    page = ""  # the open-data page's absolute address on the host the feed is read on (set per request)
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The entries' ids are absolute IRIs (RFC 4287, 4.2.6) on the host the feed is read on. The view is one
+        # instance for every request, so each request's address goes on a copy of it, never on the shared one.
+        feed = copy.copy(self)
+        feed.page = request.build_absolute_uri(reverse("opendata:index"))
+        return Feed.__call__(feed, request, *args, **kwargs)
+
     def items(self) -> list[Publication]:
         return feed_publications()
 
@@ -115,7 +126,9 @@ class OpenDataFeed(Feed):
         return file_url(item, "csv")
 
     def item_guid(self, item: Publication) -> str:
-        return f"{reverse('opendata:index')}#version-{item.pk}"
+        """The version's id: the open-data page's absolute address with `#version-<id>` (what a reader resolving the
+        former relative id against the feed's address made of it)."""
+        return f"{self.page}#version-{item.pk}"
 
     def item_guid_is_permalink(self, item: Publication) -> bool:
         return False

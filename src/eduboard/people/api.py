@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action, api_view, permission_classes
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -108,6 +108,25 @@ class EmploymentSerializer(ScopedModelSerializer):
         return attrs
 
 
+class EmploymentSavedSerializer(EmploymentSerializer):
+    """An employment as a create or an update answers it: the rate as saved, and the total-FTE warning."""
+
+    warning = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text="A warning when the person's FTE across institutions passes the limit in the rate's period (the "
+        "rate is saved all the same); null when it does not.",
+    )
+
+    class Meta(EmploymentSerializer.Meta):
+        fields = [*EmploymentSerializer.Meta.fields, "warning"]
+
+
+@extend_schema_view(
+    create=extend_schema(responses={201: EmploymentSavedSerializer}),
+    update=extend_schema(responses={200: EmploymentSavedSerializer}),
+    partial_update=extend_schema(responses={200: EmploymentSavedSerializer}),
+)
 class EmploymentViewSet(VersionedWritesMixin, ScopedModelViewSet):
     """Rates in the caller's institutions. A create or update answers with `warning` when the person's
     total FTE across institutions passes the configured limit (the rate is saved all the same)."""

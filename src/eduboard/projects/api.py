@@ -130,7 +130,7 @@ class ProjectViewSet(VersionedWritesMixin, ScopedModelViewSet):
         )
 
     @extend_schema(request=TranchePlanSerializer, responses={200: TrancheSerializer(many=True)})
-    @action(detail=True, methods=["post"], url_path="tranche-plan")
+    @action(detail=True, methods=["post"], url_path="tranche-plan", pagination_class=None)  # the whole plan, a list
     def tranche_plan(self, request: Request, pk: str | None = None) -> Response:
         """Set the project's tranches as a whole: shares adding up to 100 % and amounts to the city's share."""
         project = self.get_object()
