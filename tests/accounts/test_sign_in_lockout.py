@@ -1,5 +1,6 @@
-"""Sign-in lock-outs: a username at one address, a username from any address, an address for any username; the
-address from X-Forwarded-For only when a trusted proxy sent it; a password reset lifts an account's lock."""
+"""Sign-in lock-outs: a username at one address, a username from any address (for a short cool-off, lifted by the
+owner's sign-in), an address for any username; the owner's own browser kept out only by its own wrong passwords;
+the address from X-Forwarded-For only when a trusted proxy sent it; a password reset lifts an account's lock."""
 
 import re
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from django.core import mail
 from django.test import Client, override_settings
 from freezegun import freeze_time
 
+from eduboard.accounts.lockout import DEVICE_COOKIE
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from tests.factories import PASSWORD
@@ -67,8 +69,11 @@ def test_wrong_passwords_spread_over_thirty_addresses_lock_the_account(make_user
     refused = Client(REMOTE_ADDR=ADDRESS_B).post("/accounts/login/", {"username": user.username, "password": PASSWORD})
     assert refused.status_code == 429
     assert "10" in refused.content.decode()
-    # Tries refused during the lock do not prolong it: an hour after the last wrong password that counted, it lifts.
-    with freeze_time(timedelta(hours=1, minutes=1), tick=True):
+    # Tries refused during the lock do not prolong it: the account's lock is a short one (15 minutes after the last
+    # wrong password that counted), so strangers cannot keep an owner out for long.
+    with freeze_time(timedelta(minutes=14), tick=True):
+        assert sign_in(Client(REMOTE_ADDR=ADDRESS_B), user, PASSWORD) == 429
+    with freeze_time(timedelta(minutes=15, seconds=30), tick=True):
         assert sign_in(Client(REMOTE_ADDR=ADDRESS_B), user, PASSWORD) == 302
 
 
@@ -121,3 +126,69 @@ def test_a_trusted_proxy_s_x_forwarded_for_names_the_client(make_user: Callable[
     # the proxies add, and is not believed.
     spoofed = f"{ADDRESS_B}, {ADDRESS_A}, 10.1.2.3"
     assert sign_in(Client(**behind_proxy, HTTP_X_FORWARDED_FOR=spoofed), user, PASSWORD) == 429
+
+
+# --- what a stranger cannot do to an account's owner
+
+
+def owners_browser(user: User, address: str = ADDRESS_B) -> Client:
+    """The owner's browser: it signed in once (and out), so it carries the account's device cookie."""
+    browser = Client(REMOTE_ADDR=address)
+    assert sign_in(browser, user, PASSWORD) == 302
+    assert DEVICE_COOKIE in browser.cookies and browser.cookies[DEVICE_COOKIE]["httponly"]
+    browser.post("/accounts/logout/")
+    return browser
+
+
+def strangers_from_thirty_addresses(user: User) -> list[int]:
+    return [
+        sign_in(Client(REMOTE_ADDR=f"203.0.113.{host}"), user, f"guess-{host}-{attempt}")
+        for host in range(1, 31)
+        for attempt in range(4)
+    ]
+
+
+def test_strangers_wrong_passwords_never_keep_the_owners_own_browser_out(make_user: Callable[..., User]) -> None:
+    user = make_user(Role.BOARD_ANALYST)
+    browser = owners_browser(user)
+    assert set(strangers_from_thirty_addresses(user)[10:]) == {429}
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.99"), user, PASSWORD) == 429  # the account is locked for others
+    assert sign_in(browser, user, PASSWORD) == 302  # but not for its owner's browser
+    # The owner's sign-in lifts the account's lock: a new browser of the owner signs in at once.
+    assert sign_in(Client(REMOTE_ADDR="192.0.2.99"), user, PASSWORD) == 302
+
+
+def test_a_stranger_at_the_owners_address_does_not_lock_the_owners_browser(make_user: Callable[..., User]) -> None:
+    user = make_user(Role.INSTITUTION_STAFF)
+    browser = owners_browser(user, ADDRESS_A)
+    lock_out(user, ADDRESS_A)  # five wrong passwords from a pupil at the school's one address
+    assert sign_in(browser, user, PASSWORD) == 302
+    # One address trying 25 accounts is locked for every account, but not for an owner's browser.
+    for victim in [make_user(Role.INSTITUTION_STAFF) for _ in range(25)]:
+        sign_in(Client(REMOTE_ADDR=ADDRESS_A), victim, "Summer2024!")
+    assert sign_in(Client(REMOTE_ADDR=ADDRESS_A), user, PASSWORD) == 429
+    assert sign_in(browser, user, PASSWORD) == 302
+
+
+def test_the_owners_browser_is_locked_by_its_own_wrong_passwords(make_user: Callable[..., User]) -> None:
+    user = make_user(Role.INSTITUTION_STAFF)
+    browser = owners_browser(user)
+    assert [sign_in(browser, user, f"typo-{n}") for n in range(5)] == [200] * 4 + [429]
+    assert sign_in(browser, user, PASSWORD) == 429
+    assert sign_in(Client(REMOTE_ADDR=ADDRESS_A), user, PASSWORD) == 302  # five of the account's ten: not locked
+
+
+def test_a_device_cookie_counts_only_for_its_own_account_and_password(make_user: Callable[..., User]) -> None:
+    user, other = make_user(Role.BOARD_ANALYST), make_user(Role.BOARD_ANALYST)
+    browser, others_browser = owners_browser(user, "192.0.2.50"), owners_browser(other)
+    strangers_from_thirty_addresses(user)
+    assert sign_in(others_browser, user, PASSWORD) == 429  # another account's browser is a stranger to this one
+    forged = Client(REMOTE_ADDR=ADDRESS_B)
+    forged.cookies[DEVICE_COOKIE] = browser.cookies[DEVICE_COOKIE].value.replace(":", ";", 1)
+    assert sign_in(forged, user, PASSWORD) == 429
+    assert sign_in(browser, user, PASSWORD) == 302
+    # A new password makes the browsers that knew the old one strangers again.
+    user.set_password(NEW_PASSWORD)
+    user.save()
+    strangers_from_thirty_addresses(user)
+    assert sign_in(browser, user, NEW_PASSWORD) == 429

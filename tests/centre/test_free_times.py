@@ -83,8 +83,9 @@ def test_a_slot_counts_as_open_until_it_begins() -> None:
 
 @pytest.mark.django_db
 def test_a_group_refused_as_too_large_is_corrected_and_booked_not_put_on_the_waiting_list(
-    mailoutbox: list[Any],
+    mailoutbox: list[Any], settings: Any
 ) -> None:
+    settings.CENTRE_DAY_SHARE_PERCENT = 100  # 24 of the day's 40 places: beyond the page's share, the group waits
     slot = slot_with(places=40, booked=12)  # 28 free
     url = f"/centre/en/slots/{slot.pk}/book/"
     client = Client()

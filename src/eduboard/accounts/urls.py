@@ -10,7 +10,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        views.SignInView.as_view(
             template_name="accounts/login.html", extra_context={"failure_limit": settings.AXES_FAILURE_LIMIT}
         ),
         name="login",

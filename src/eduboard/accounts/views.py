@@ -9,6 +9,7 @@ from typing import Any, cast
 import segno
 from auditlog.models import LogEntry
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
@@ -17,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.timezone import now
 from django.utils.translation import gettext as _
@@ -30,6 +32,7 @@ from eduboard.accounts import services
 from eduboard.accounts.audit_display import changes_text
 from eduboard.accounts.filters import LogEntryFilter
 from eduboard.accounts.forms import ApiTokenForm, ReauthenticateForm, TokenForm
+from eduboard.accounts.lockout import DEVICE_COOKIE, device_cookie, device_days
 from eduboard.accounts.models import ApiToken, User
 from eduboard.core.exports import Column
 from eduboard.core.views import REAUTH_SESSION_KEY, FilteredListView
@@ -135,6 +138,24 @@ def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” was revoked; it no longer works.") % {"name": token.name})
     return redirect("accounts:api_token")
+
+
+class SignInView(auth_views.LoginView):
+    """Sign in; the browser is then known as the account owner's (`accounts.lockout`): other people's wrong
+    passwords for the account never keep it out."""
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        response.set_cookie(
+            DEVICE_COOKIE,
+            device_cookie(form.get_user()),
+            max_age=device_days() * 86400,
+            path=reverse("accounts:login").removesuffix("login/"),  # sent to the sign-in pages only
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

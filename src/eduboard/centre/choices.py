@@ -63,18 +63,25 @@ class BookingStatus(models.TextChoices):
 # confirming it takes its places (when the slot still has them).
 HOLDING = frozenset({BookingStatus.CONFIRMED, BookingStatus.ATTENDED})
 
-# What the public booking page confirms at once; anything beyond waits as `requested` (docs/innovation.md):
+# What the public booking page confirms at once; anything beyond waits as `requested` (docs/innovation.md). Each
+# share and limit is a setting (the name in brackets) with this default:
 # - a group larger than its activity's `confirm_group_over` (a field of the activity; this is its default);
 CONFIRM_GROUP_OVER = 30
 # - a school holding more than this share of the places its centre offers in a term (September–December,
 #   January–August), counting its confirmed and attended bookings and the new group; a school's first group up to
-#   the activity's `confirm_group_over` is within its share however few places the term offers;
+#   the activity's `confirm_group_over` is within its share however few places the term offers
+#   (CENTRE_SCHOOL_TERM_SHARE_PERCENT);
 SCHOOL_TERM_SHARE_PERCENT = 10
-# - more places than this confirmed at once from one address in a day (counted in the database: core.public).
-PLACES_PER_ADDRESS_DAY = 60
+# - a day of visits held beyond this share of the places the centre offers that day, the new group included,
+#   whatever names the schools give and wherever they book from (CENTRE_DAY_SHARE_PERCENT);
+DAY_SHARE_PERCENT = 50
+# - more places than this confirmed at once from one address block (an IPv6 /64, an IPv4 /24) in a day, counted in
+#   the database (core.public) (CENTRE_PLACES_PER_BLOCK_DAY).
+PLACES_PER_BLOCK_DAY = 60
 
-# The public card page: the tries per address in an hour, and the tries per card number in an hour (beyond either,
-# the page shows nothing for the rest of the hour, even with the right code).
+# The public card page: the tries per address block in an hour, and the tries of one card number from one address
+# block in an hour (beyond either, the page shows that block nothing for the rest of the hour, even with the right
+# code; a try from elsewhere is not kept out, so nobody locks another's card).
 CARD_TRIES_PER_HOUR = 30
 CARD_TRIES_PER_CARD_HOUR = 10
 

@@ -221,7 +221,8 @@ class Slot(TimeStampedModel):
 class Booking(TimeStampedModel):
     """A school's booking of a slot: the group (size, grade or age, language, special needs) and the teacher's
     contact. `token` makes the teacher's personal link to view or cancel it. A school of the city is linked;
-    one from outside is named, with its municipality."""
+    one from outside is named, with its municipality. `confirmed_at_once`: the public page confirmed it without the
+    centre (the page's share of a day counts these)."""
 
     slot = models.ForeignKey(Slot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="bookings")
     status = models.CharField(
@@ -240,6 +241,12 @@ class Booking(TimeStampedModel):
     language = models.CharField(_("language"), max_length=2)
     special_needs = models.TextField(_("special needs"), blank=True)
     token = models.CharField(max_length=40, unique=True, editable=False)
+    confirmed_at_once = models.BooleanField(
+        _("confirmed by the public page"),
+        default=False,
+        editable=False,
+        help_text=_("Confirmed by the public page without the centre: counted in the page's share of its day."),
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = BookingQuerySet.as_manager()

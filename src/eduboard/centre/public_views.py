@@ -1,10 +1,12 @@
 """The centre's public pages, no sign-in, in Latvian, Russian and English (the language is in the URL, and each
 page links to itself in the other two): the catalogue of published activities with filters, an activity with its
-free slots, booking a slot (a honeypot and a limit per address against bots, counted in the database; the places
-are held by `services.booking_create`, never more than the slot has, and a large group, a school beyond its share
-or an address beyond its places of the day waits as `requested` for the centre), the teacher's own booking page
-with its cancel button, a card's points by its number and the secret code printed on it (no name; wrong codes
-limited per address and per card), and a sitemap of every page in every language. Nothing personal is shown here
+free slots, booking a slot (a honeypot and a limit per address block against bots, counted in the database; the
+places are held by `services.booking_create`, never more than the slot has, and a large group, a school beyond its
+share, a day beyond the page's share or an address block beyond its places of the day waits as `requested` for the
+centre), the teacher's own booking page with its cancel button, a card's points by its number and the secret code
+printed on it (no name; wrong codes limited per address block, and per card from one block, so nobody elsewhere
+can lock a card), and a sitemap of every page in every language. An address counts by its block (an IPv6 /64, an
+IPv4 /24: `core.addresses.address_block`). Nothing personal is shown here
 but the teacher's own booking, behind its random link."""
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from eduboard.centre.models import Activity, Booking, Card, PointEntry, Prize, S
 from eduboard.centre.rules import can_cancel, card_code_matches, slot_fits
 from eduboard.centre.selectors import card_total, catalogue_activities, open_slots, published_activities
 from eduboard.core.figures_cache import cached_figures
-from eduboard.core.public import client_address, language_links, over_limit, render_in, url_language
+from eduboard.core.public import client_address, client_block, language_links, over_limit, render_in, url_language
 from eduboard.registry.models import Institution
 
 _language = url_language
@@ -116,7 +118,7 @@ def activity_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
 
 
 def _too_many(request: HttpRequest) -> bool:
-    return over_limit("centre-booking", client_address(request), limit=settings.CENTRE_BOOKINGS_PER_HOUR, seconds=3600)
+    return over_limit("centre-booking", client_block(request), limit=settings.CENTRE_BOOKINGS_PER_HOUR, seconds=3600)
 
 
 def _request_from(form: BookingForm) -> services.BookingRequest:
@@ -240,15 +242,17 @@ def booking_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
 
 def _card_shown(request: HttpRequest, form: CardLookupForm) -> tuple[Card | None, str]:
     """The card whose number and secret code were given, or None and why not. Every try counts against the
-    address and against the card's number (atomically, in the database): past either limit the page shows
-    nothing for the rest of the hour, even with the right code. A wrong number and a wrong code get the same
-    answer."""
-    if over_limit("centre-card", client_address(request), limit=CARD_TRIES_PER_HOUR, seconds=3600):
+    address block, and against the card's number tried from that block (atomically, in the database): past either
+    limit the page shows that block nothing for the rest of the hour, even with the right code. Tries from other
+    blocks are counted apart, so a stranger's wrong codes never keep the holder out. A wrong number and a wrong code
+    get the same answer."""
+    block = client_block(request)
+    if over_limit("centre-card", block, limit=CARD_TRIES_PER_HOUR, seconds=3600):
         return None, "limit"
     if not form.is_valid():
         return None, "form"
     number = form.cleaned_data["number"]
-    if over_limit("centre-card-number", number, limit=CARD_TRIES_PER_CARD_HOUR, seconds=3600):
+    if over_limit("centre-card-number", f"{block} {number}", limit=CARD_TRIES_PER_CARD_HOUR, seconds=3600):
         return None, "limit"
     card = Card.objects.filter(number=number).first()
     if card_code_matches(card, form.cleaned_data["code"]):

@@ -1,6 +1,7 @@
 """The centre's pure rules: what a slot's places allow (a page's service, an importer, the booking page and the
 catalogue apply it, written once; its database form beside it), when a slot begins and which term a day is in, a
-school's share of a term, when a teacher may still cancel, and visitor cards' numbers (random, with a Luhn check
+school's share of a term and the public page's share of a day (the settings that tune them), when a teacher may
+still cancel, and visitor cards' numbers (random, with a Luhn check
 digit) and secret codes (kept hashed). Nothing here reads or writes the database: the conditions it gives are
 expressions for the selectors and services to use."""
 
@@ -15,12 +16,21 @@ from datetime import date, datetime, time, timedelta
 from random import Random
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db.models import F, Q
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduboard.centre.choices import CANCEL_HOURS, SCHOOL_TERM_SHARE_PERCENT, BookingStatus, VisitorKind, VisitPlace
+from eduboard.centre.choices import (
+    CANCEL_HOURS,
+    DAY_SHARE_PERCENT,
+    PLACES_PER_BLOCK_DAY,
+    SCHOOL_TERM_SHARE_PERCENT,
+    BookingStatus,
+    VisitorKind,
+    VisitPlace,
+)
 
 if TYPE_CHECKING:
     from eduboard.centre.models import Activity, Booking, Card, Slot
@@ -66,9 +76,24 @@ def term_of(day: date) -> tuple[date, date]:
 
 
 def school_term_allowance(*, offered: int, activity: Activity) -> int:
-    """The places a school may hold in a term with bookings confirmed at once: SCHOOL_TERM_SHARE_PERCENT of the
-    places offered, and at least one group up to the activity's `confirm_group_over`."""
-    return max(math.ceil(offered * SCHOOL_TERM_SHARE_PERCENT / 100), activity.confirm_group_over)
+    """The places a school may hold in a term with bookings confirmed at once: CENTRE_SCHOOL_TERM_SHARE_PERCENT
+    (default 10) of the places offered, rounded up, and at least one group up to the activity's
+    `confirm_group_over`."""
+    share = getattr(settings, "CENTRE_SCHOOL_TERM_SHARE_PERCENT", SCHOOL_TERM_SHARE_PERCENT)
+    return max(math.ceil(offered * share / 100), activity.confirm_group_over)
+
+
+def day_allowance(*, offered: int) -> int:
+    """The places of a day of visits the public page confirms at once, whoever books: CENTRE_DAY_SHARE_PERCENT
+    (default 50) of the places the centre offers that day, rounded down; the rest wait for the centre."""
+    share = getattr(settings, "CENTRE_DAY_SHARE_PERCENT", DAY_SHARE_PERCENT)
+    return offered * share // 100
+
+
+def block_places_per_day() -> int:
+    """The places the public page confirms at once for one address block (an IPv6 /64, an IPv4 /24) in a day:
+    CENTRE_PLACES_PER_BLOCK_DAY (default 60)."""
+    return int(getattr(settings, "CENTRE_PLACES_PER_BLOCK_DAY", PLACES_PER_BLOCK_DAY))
 
 
 def can_cancel(booking: Booking, *, now: datetime | None = None) -> bool:

@@ -225,6 +225,18 @@ def school_term_places(*, centre_id: int, day: date, school: Institution | None,
     return held, offered
 
 
+def day_places(*, centre_id: int, day: date) -> tuple[int, int]:
+    """(the places the public page confirmed at once, the places offered) on a day of visits: the slots of the
+    centre's published activities that day, their places, and the group sizes of their bookings the page confirmed
+    without the centre that still hold places (confirmed or attended)."""
+    slots = Slot.objects.filter(activity__centre_id=centre_id, activity__published=True, date=day)
+    offered = slots.aggregate(total=Sum("places"))["total"]
+    held = Booking.objects.filter(slot__in=slots, status__in=HOLDING, confirmed_at_once=True).aggregate(
+        total=Sum("group_size")
+    )["total"]
+    return int(held or 0), int(offered or 0)
+
+
 def card_total(*, card: Card) -> int:
     """The points recorded on a card."""
     return int(PointEntry.objects.filter(card=card).aggregate(total=Sum("points"))["total"] or 0)

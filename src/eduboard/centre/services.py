@@ -1,6 +1,7 @@
 """Rules of the innovation centre: booking a slot without ever exceeding its places (one conditional update in the
 database, safe under concurrent bookings), what the public page confirms at once and what waits as `requested`
-for the centre (a large group, a school beyond its share of the term, an address beyond its places of the day),
+for the centre (a large group, a school beyond its share of the term, a day beyond the page's share of its places,
+an address block beyond its places of the day),
 the waiting list, cancelling by the teacher's link until 48 hours before, the centre's confirming, moving and
 cancelling, and visitor cards (random numbers with a check digit, a secret code kept hashed)."""
 
@@ -23,7 +24,7 @@ from django.utils.translation import ngettext
 
 from eduboard.assets.models import Asset, Room
 from eduboard.assets.services import assets_lent_to_group
-from eduboard.centre.choices import CANCEL_HOURS, HOLDING, LANGUAGES, PLACES_PER_ADDRESS_DAY, BookingStatus
+from eduboard.centre.choices import CANCEL_HOURS, HOLDING, LANGUAGES, BookingStatus
 from eduboard.centre.models import (
     Activity,
     AgeBand,
@@ -41,8 +42,10 @@ from eduboard.centre.models import (
 )
 from eduboard.centre.rules import (
     CARD_DIGITS,
+    block_places_per_day,
     can_cancel,
     card_number_well_formed,
+    day_allowance,
     hash_card_code,
     new_card_code,
     new_card_number,
@@ -52,7 +55,8 @@ from eduboard.centre.rules import (
     slot_fits_condition,
     slot_places_problem,
 )
-from eduboard.centre.selectors import school_term_places, space_clash
+from eduboard.centre.selectors import day_places, school_term_places, space_clash
+from eduboard.core.addresses import address_block
 from eduboard.core.audit import audit_bulk_write
 from eduboard.core.public import count_up
 from eduboard.core.scope import Viewer
@@ -88,9 +92,11 @@ def _release_places(slot_id: int, count: int) -> None:
 
 
 def _waits_for_confirmation(slot: Slot, request: BookingRequest, address: str) -> bool:
-    """Whether a public booking waits as `requested`: a group over the activity's `confirm_group_over`, a school
-    beyond its share of the term, or an address beyond PLACES_PER_ADDRESS_DAY places confirmed at once in a day
-    (that count is taken last, in the booking's transaction: a refused booking counts nothing)."""
+    """Whether a booking waits as `requested`: a group over the activity's `confirm_group_over`, or a school beyond
+    its share of the term; and on the public page (`address` given), whatever name the school gives and however many
+    addresses it books from, a day of visits beyond the page's share of its places (`rules.day_allowance`), or an
+    address block (`core.addresses.address_block`) beyond its places confirmed at once in a day (that count is taken
+    last, in the booking's transaction: a refused booking counts nothing)."""
     activity = slot.activity
     if request.group_size > activity.confirm_group_over:
         return True
@@ -99,9 +105,13 @@ def _waits_for_confirmation(slot: Slot, request: BookingRequest, address: str) -
     )
     if held + request.group_size > school_term_allowance(offered=offered, activity=activity):
         return True
-    if address:
-        return count_up("centre-places", address, seconds=86400, amount=request.group_size) > PLACES_PER_ADDRESS_DAY
-    return False
+    if not address:
+        return False
+    held, offered = day_places(centre_id=activity.centre_id, day=slot.date)
+    if held + request.group_size > day_allowance(offered=offered):
+        return True
+    taken = count_up("centre-places", address_block(address), seconds=86400, amount=request.group_size)
+    return taken > block_places_per_day()
 
 
 def _refuse_full(slot_id: int, size: int) -> ValidationError:
@@ -121,7 +131,8 @@ def _refuse_full(slot_id: int, size: int) -> ValidationError:
 
 
 def booking_create(*, slot: Slot, request: BookingRequest, address: str = "") -> Booking:
-    """Book places for a group from the public page (`address`: the client's, for its daily places). Confirmed at
+    """Book places for a group (`address`: the client's on the public page, which the page's share of a day and its
+    block's places of the day are counted for; empty for a booking made otherwise). Confirmed at
     once, taking its places, unless it waits as `requested` for the centre (see `_waits_for_confirmation`); a
     requested booking holds no places until the centre confirms it. Refused (code `full`) when the slot has not
     enough free places, also when others book the last places at the same moment; refused for a slot that has
@@ -158,6 +169,7 @@ def booking_create(*, slot: Slot, request: BookingRequest, address: str = "") ->
             language=request.language,
             special_needs=request.special_needs,
             token=secrets.token_urlsafe(24),
+            confirmed_at_once=bool(address) and not waits,
         )
         booking.full_clean(exclude=["slot", "token"])
         booking.save()

@@ -1,4 +1,5 @@
-"""The client's address: the peer's, or the one a configured trusted proxy names in X-Forwarded-For."""
+"""The client's address: the peer's, or the one a configured trusted proxy names in X-Forwarded-For; and the block
+it belongs to (an IPv6 address by its /64, an IPv4 address by its /24), by which the public pages count their limits."""
 
 from __future__ import annotations
 
@@ -9,6 +10,11 @@ from django.conf import settings
 from django.http import HttpRequest
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+# One household or office gets a whole IPv6 /64 and may use any address in it; IPv4 addresses are scarce, and a
+# /24 is the most one subscriber or one school's provider commonly holds.
+IPV6_BLOCK_PREFIX = 64
+IPV4_BLOCK_PREFIX = 24
 
 
 @lru_cache(maxsize=8)
@@ -48,3 +54,23 @@ def client_address(request: HttpRequest) -> str:
         if not is_trusted_proxy(hop):
             return hop
     return peer
+
+
+def address_block(address: str) -> str:
+    """The block `address` counts by, written as a network: an IPv6 address by its /64 (`2001:db8:1:2::/64`), an
+    IPv4 address by its /24 (`203.0.113.0/24`), an IPv4 address mapped into IPv6 (`::ffff:203.0.113.7`) as that
+    IPv4 address. Anything else (no address, a name) is its own block, as given."""
+    parsed = _parsed(address)
+    if parsed is None:
+        return address.strip()
+    if isinstance(parsed, ipaddress.IPv6Address) and parsed.ipv4_mapped is not None:
+        parsed = parsed.ipv4_mapped
+    prefix = IPV6_BLOCK_PREFIX if parsed.version == 6 else IPV4_BLOCK_PREFIX
+    bits = parsed.max_prefixlen
+    network = int(parsed) >> (bits - prefix) << (bits - prefix)
+    return f"{type(parsed)(network)}/{prefix}"
+
+
+def client_block(request: HttpRequest) -> str:
+    """The block of the client that made `request` (`address_block` of `client_address`)."""
+    return address_block(client_address(request))

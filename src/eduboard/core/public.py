@@ -1,5 +1,7 @@
 """What the public pages (no sign-in) share: the language in the URL with links to the same page in the other
-languages, rendering in that language, and a count of tries per address in a time window (bot limits).
+languages, rendering in that language, and a count of tries per address block in a time window (bot limits: an
+IPv6 address counts by its /64 and an IPv4 address by its /24, `core.addresses.address_block`, so rotating the
+addresses of one household or office gains nothing).
 
 The counts are kept in the database (`core.RateCount`), counted up with one atomic statement
 (`INSERT … ON CONFLICT (key) DO UPDATE SET count = count + n RETURNING count`, SQLite 3.35 and later and
@@ -19,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 
-from eduboard.core.addresses import client_address  # noqa: F401 - the public pages' address, re-exported
+from eduboard.core.addresses import client_address, client_block  # noqa: F401 - the public pages' address, re-exported
 from eduboard.core.models import RateCount
 
 PUBLIC_LANGUAGES = (("lv", "Latviešu"), ("ru", "Русский"), ("en", "English"))
@@ -57,11 +59,15 @@ def _key(name: str, who: str, window: int) -> str:
     return key[:200]
 
 
+def _window(seconds: int) -> int:
+    return int(time.time() // seconds)
+
+
 def count_up(name: str, who: str, *, seconds: int, amount: int = 1) -> int:
     """Add `amount` to what `who` (an address, a card, an account) has used of `name` in the current window of
     `seconds`, with one atomic statement; the total in the window, this one included. Committed at once when
     called outside a transaction."""
-    window = int(time.time() // seconds)
+    window = _window(seconds)
     key = _key(name, who, window)
     expires = datetime.fromtimestamp((window + 1) * seconds, tz=UTC)
     table, key_, count, expires_at = (
@@ -83,3 +89,9 @@ def over_limit(name: str, who: str, *, limit: int, seconds: int) -> bool:
     """Count one more try of `who` (an address, a user) at `name` in the current window of `seconds`; whether it
     goes over `limit` (atomic: of any number of concurrent tries, exactly `limit` pass)."""
     return count_up(name, who, seconds=seconds) > limit
+
+
+def count_of(name: str, who: str, *, seconds: int) -> int:
+    """What `who` has used of `name` in the current window of `seconds` (0: nothing yet), counting nothing."""
+    found = RateCount.objects.filter(key=_key(name, who, _window(seconds))).values_list("count", flat=True).first()
+    return int(found or 0)
