@@ -16,16 +16,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import get_commands, load_command_class
 from django.core.management.base import BaseCommand
 from django.db import connections
 
 from eduboard.core.commands import iso_date
+from eduboard.registry.boards import Board
 
 pytestmark = pytest.mark.django_db
 
 #: The commands eduboard adds (Django's and the libraries' are theirs to answer).
 COMMANDS = sorted(name for name, app in get_commands().items() if app.startswith("eduboard"))
+
+#: The code of the board a fresh deployment has (made from the settings by the migrations).
+FIRST_BOARD = str(settings.BOARD_CODE or "daugavpils")
 
 #: What each command is given besides the one thing wrong: arguments valid in form ("{tmp}" is a folder of the
 #: test's own), its required ones at least.
@@ -117,7 +122,7 @@ SPECIFIC: dict[str, list[list[str]]] = {
         ["--municipality", "Testpils", "--code", "x" * 40],
         ["--municipality", "T" * 300, "--code", "tp"],
         ["--municipality", "Testpils", "--code", "tp", "--name", "N" * 300],
-        ["--municipality", "Daugavpils", "--code", "daugavpils"],
+        ["--municipality", "Daugavpils", "--code", FIRST_BOARD],  # the code is taken,
     ],
     "export_oneroster": [
         ["--out", "{tmp}/roster", "--institution", "0000000000"],
@@ -260,9 +265,11 @@ def run(name: str, argv: list[str]) -> tuple[int, str, str]:
 
 @pytest.fixture
 def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder with a text file and an empty CSV; the test's connection stays open (manage.py closes it at the
+    """A folder with a text file and an empty CSV, on a database as a fresh deployment's (the migrations' first
+    board, made from the settings, and nothing else); the test's connection stays open (manage.py closes it at the
     end of a command, which would end the test's transaction)."""
     monkeypatch.setattr(connections, "close_all", lambda: None)
+    Board.objects.for_new_institution()  # the first board, unless a test that committed took it away
     (tmp_path / "file.txt").write_text("not what the command wants\n", encoding="utf-8")
     (tmp_path / "empty.csv").write_bytes(b"")
     return tmp_path
