@@ -30,6 +30,7 @@ from eduboard.registry.board_scope import whole_board
 from eduboard.registry.boards import Board, boards_changed_by, viewer_boards
 from eduboard.registry.merge import learner_merge
 from eduboard.registry.models import Institution, Learner
+from eduboard.registry.selectors import default_as_of
 
 
 def quality_rules_for_new_board(*, board: Board) -> None:
@@ -170,12 +171,14 @@ def data_check_boards(*, board_ids: Iterable[int] | None, as_of: date, trigger: 
 
 
 @task()
-def data_check_task(*, board_ids: list[int] | None, as_of: str, trigger: str) -> dict[str, int]:
+def data_check_task(*, board_ids: list[int] | None, as_of: str | None = None, trigger: str) -> dict[str, int]:
     """A worker's run of the checks (after an import, nightly): `data_check_boards` for `board_ids` (every board
-    for None) on `as_of` (ISO date). Returns the findings by rule summed over the boards."""
+    for None) on `as_of` (ISO date; None: the day the pages show when the run starts, `default_as_of`). Returns
+    the findings by rule summed over the boards."""
     cache.delete(_pending_key(board_ids))  # from here on, a new import's writes need a run of their own
+    day = date.fromisoformat(as_of) if as_of else default_as_of()
     with background_priority(settings.IMPORT_CPU_NICE):
-        runs = data_check_boards(board_ids=board_ids, as_of=date.fromisoformat(as_of), trigger=trigger)
+        runs = data_check_boards(board_ids=board_ids, as_of=day, trigger=trigger)
     total: dict[str, int] = {}
     for run in runs:
         for code, count in run.by_rule.items():
@@ -195,7 +198,7 @@ def data_check_after_import(*, viewer: Viewer) -> None:
         data_check_task,
         unless=lambda: not cache.add(_pending_key(board_ids), 1, PENDING_SECONDS),
         board_ids=board_ids,
-        as_of=timezone.localdate().isoformat(),
+        as_of=None,  # the day the pages show when the run starts (the import may have moved it)
         trigger=Trigger.IMPORT,
     )
 
@@ -254,13 +257,14 @@ def census_reminders_send(*, today: date) -> int:
 
 
 def data_check_preview(*, viewer: Viewer) -> list[dict[str, Any]]:
-    """The findings of today in the boards `viewer` works for, as `check_data --json` rows, nothing kept: asked
-    before and after a previewed import (core.import_preview) to show the findings its file would add."""
+    """The findings on the day the pages show (`default_as_of`) in the boards `viewer` works for, as `check_data
+    --json` rows, nothing kept: asked before and after a previewed import (core.import_preview) to show the findings
+    its file would add."""
     from eduboard.dataquality.selectors import findings_as_rows
 
-    today = timezone.localdate()
+    day = default_as_of()
     boards = _boards(viewer_boards(viewer))
-    return findings_as_rows(finding for board in boards for finding in data_check_findings(board=board, as_of=today))
+    return findings_as_rows(finding for board in boards for finding in data_check_findings(board=board, as_of=day))
 
 
 def duplicate_merge(*, kept: Learner, merged: Learner, viewer: Viewer) -> dict[str, int]:

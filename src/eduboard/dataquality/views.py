@@ -39,6 +39,7 @@ from eduboard.dataquality.selectors import (
 from eduboard.dataquality.services import census_date_add, data_check_task, duplicate_merge, quality_rule_set
 from eduboard.registry.boards import viewer_boards
 from eduboard.registry.models import Learner
+from eduboard.registry.selectors import default_as_of
 
 
 class DataIssueListView(PermissionRequiredMixin, ScopedListView):
@@ -76,6 +77,7 @@ class DataIssueListView(PermissionRequiredMixin, ScopedListView):
         labels = dict(RuleCode.choices)
         board_wide = institution_scope(self.request.user) is None
         history = counts_over_time(visible_to=self.request.user) if board_wide else []
+        can_run = self.request.user.has_perm("dataquality.change_qualityrule")
         context.update(
             {
                 "per_institution": per_institution,
@@ -85,8 +87,8 @@ class DataIssueListView(PermissionRequiredMixin, ScopedListView):
                 ],
                 "rule_codes": RuleCode.values,
                 "board_wide": board_wide,
-                "can_run": self.request.user.has_perm("dataquality.change_qualityrule"),
-                "today": timezone.localdate(),
+                "can_run": can_run,
+                "check_day": default_as_of() if can_run else None,  # the day a run started here reads by default
             }
         )
         return context
@@ -111,8 +113,9 @@ def _day_asked(request: HttpRequest, value: str) -> date | None:
 @require_POST
 @permission_required("dataquality.change_qualityrule", raise_exception=True)
 def data_check_start_view(request: HttpRequest) -> HttpResponse:
-    """The board runs the checks of its boards now (a worker's task; at once where tasks run in the process)."""
-    as_of = _day_asked(request, request.POST.get("as_of", "")) or timezone.localdate()
+    """The board runs the checks of its boards now (a worker's task; at once where tasks run in the process), on the
+    day asked or the day the pages show (`registry.selectors.default_as_of`)."""
+    as_of = _day_asked(request, request.POST.get("as_of", "")) or default_as_of()
     if as_of is _REFUSED:
         return redirect("dataquality:issues")
     boards = viewer_boards(request.user)

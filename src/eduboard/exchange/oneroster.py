@@ -27,7 +27,7 @@ from typing import Any
 
 from eduboard.core.exports import csv_safe
 from eduboard.core.scope import Viewer
-from eduboard.registry.boards import Board
+from eduboard.registry.boards import Board, viewer_boards
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.models import Enrolment, Group, Institution, Programme
 from eduboard.registry.selectors import reporting_school_year
@@ -139,8 +139,6 @@ def oneroster_roster(
     them): bulk, or with `since` the delta of what changed on or after that day."""
     roster = Roster(delta=since is not None)
     year = reporting_school_year(as_of=as_of)
-    if year is None:
-        return roster
     changed_since = None if since is None else datetime.combine(since, datetime.min.time(), tzinfo=UTC)
 
     def wanted(modified: datetime | None) -> bool:
@@ -150,19 +148,8 @@ def oneroster_roster(
     if institutions is not None:
         schools = schools.filter(pk__in=list(institutions))
     schools = list(schools.select_related("board").order_by("registration_number"))
-    session = f"sy-{year.code.replace('/', '-')}"
-    if changed_since is None:  # the year itself does not change: a delta leaves it out
-        roster.add(
-            "academicSessions.csv",
-            {
-                "sourcedId": session, "title": year.code, "type": "schoolYear", "startDate": year.start_date,
-                "endDate": year.end_date, "schoolYear": year.end_date.year,
-            },
-            None,
-        )  # fmt: skip
     if changed_since is None:  # a board's row keeps no time of change: a delta leaves it out
-        boards: dict[int, Board] = {school.board_id: school.board for school in schools}
-        for board in boards.values():
+        for board in _districts(visible_to, schools, every_board=institutions is None):
             roster.add("orgs.csv", {"sourcedId": f"board-{board.code}", "name": board.name, "type": "district"}, None)
     for school in schools:
         if wanted(school.updated_at):
@@ -174,6 +161,18 @@ def oneroster_roster(
                 },
                 school.updated_at,
             )  # fmt: skip
+    if year is None:  # no school year on the day: the board and its institutions only (orgs.csv is never empty)
+        return roster
+    session = f"sy-{year.code.replace('/', '-')}"
+    if changed_since is None:  # the year itself does not change: a delta leaves it out
+        roster.add(
+            "academicSessions.csv",
+            {
+                "sourcedId": session, "title": year.code, "type": "schoolYear", "startDate": year.start_date,
+                "endDate": year.end_date, "schoolYear": year.end_date.year,
+            },
+            None,
+        )  # fmt: skip
     groups = list(
         Group.objects.filter(school_year=year, institution__in=schools)
         .select_related("programme", "institution", "leader")
@@ -213,6 +212,18 @@ def oneroster_roster(
             _teacher(roster, group, wanted)
     _students(roster, year, as_of, [g.pk for g in groups], changed_since, wanted)
     return roster
+
+
+def _districts(visible_to: Viewer, schools: list[Institution], *, every_board: bool) -> list[Board]:
+    """The boards written as districts: those of the schools, and with `every_board` (no institution chosen) every
+    board the viewer works for, so a board is in orgs.csv even on a day none of its institutions is open."""
+    boards: dict[int, Board] = {school.board_id: school.board for school in schools}
+    if every_board:
+        mine = viewer_boards(visible_to)
+        others = Board.objects.exclude(pk__in=list(boards)).order_by("pk")
+        for board in others if mine is None else others.filter(pk__in=mine):
+            boards[board.pk] = board
+    return list(boards.values())
 
 
 def _course_id(group: Group) -> str:

@@ -13,13 +13,13 @@ from django import forms
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.audit import audit_export
 from eduboard.core.forms import ScopedFormMixin
 from eduboard.exchange.oneroster import oneroster_roster, write_roster
 from eduboard.registry.models import Institution, Learner
+from eduboard.registry.selectors import default_as_of
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,7 +41,7 @@ class OneRosterForm(ScopedFormMixin, forms.Form):
 def oneroster_view(request: HttpRequest) -> HttpResponse:
     """The form, and with `download` the ZIP of manifest.csv and the seven files for the viewer's institutions."""
     form = OneRosterForm(
-        request.GET if "as_of" in request.GET else None, initial={"as_of": timezone.localdate()}, viewer=request.user
+        request.GET if "as_of" in request.GET else None, initial={"as_of": default_as_of()}, viewer=request.user
     )
     if "download" in request.GET and form.is_valid():
         chosen = form.cleaned_data["institution"]

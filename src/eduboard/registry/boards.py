@@ -309,8 +309,9 @@ def _board_deleted(**_kwargs: Any) -> None:
 
 
 def board_by_code(code: str) -> Board:
-    """The board with `code`, or a ValidationError that names the code and the boards there are."""
-    found = Board.objects.filter(code=code.strip()).first()
+    """The board with `code` (any case: codes are lower-case), or a ValidationError that names the code and the
+    boards there are."""
+    found = Board.objects.filter(code=code.strip().lower()).first()
     if found is None:
         known = ", ".join(Board.objects.values_list("code", flat=True)) or "—"
         raise ValidationError(

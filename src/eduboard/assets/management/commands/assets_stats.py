@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
 from eduboard.assets.selectors import assets_stats
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date
 from eduboard.core.numbers import json_figures
 from eduboard.registry.board_scope import add_board_argument, command_viewer
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Print the devices by kind and status, by institution, loans, value by funding source, licence seats and "
         "rooms as of a date as JSON (the same JSON as GET /api/assets/stats/?as_of=)."

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from eduboard.core.backup import VENDOR_NAMES, BackupError, backup_create
+from eduboard.core.commands import EduboardCommand
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     # No system checks: a backup or a restore must work even when the code's set-up has something to fix.
     requires_system_checks: list[str] = []
     help = _(

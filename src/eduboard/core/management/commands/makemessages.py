@@ -3,8 +3,10 @@
 
 from django.core.management.commands import makemessages
 
+from eduboard.core.commands import OneLineErrors
 
-class Command(makemessages.Command):
+
+class Command(OneLineErrors, makemessages.Command):
     xgettext_options = [
         *makemessages.Command.xgettext_options,
         "--keyword=N:1,2",

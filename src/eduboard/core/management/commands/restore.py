@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from eduboard.core.backup import BackupError, backup_restore
+from eduboard.core.commands import EduboardCommand
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     # No system checks: a backup or a restore must work even when the code's set-up has something to fix.
     requires_system_checks: list[str] = []
     help = _(

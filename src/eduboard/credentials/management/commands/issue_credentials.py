@@ -7,18 +7,19 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from eduboard.competitions.models import Competition
+from eduboard.core.commands import EduboardCommand
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.courses.models import Course, Participant
 from eduboard.credentials.services import competition_credentials_issue, course_credentials_issue
 from eduboard.registry.models import Institution
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = _("Issue the verifiable credentials of the certificates given so far (once each).")
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from eduboard.core.commands import EduboardCommand
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.credentials import keys
 from eduboard.credentials.models import SigningKey
@@ -15,7 +16,7 @@ from eduboard.credentials.services import signing_key_rotate
 from eduboard.registry.models import Institution
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = _("Give a centre a new key for signing its credentials; the old public keys stay for verification.")
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date
 from eduboard.dataquality.services import census_reminders_send
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "E-mail the head of each institution that is late with the learners, staff or money of a census day of its "
         "board (the census days whose data was due in the last 120 days), naming what is missing. Weekly, from cron."

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django_otp.oath import TOTP
 
 from eduboard.accounts.demo import DEMO_ADMIN_TOTP_KEY_HEX
+from eduboard.core.commands import EduboardCommand
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = "Print the current TOTP code of the demonstration board administrator (never in production)."
 
     def handle(self, *args: Any, **options: Any) -> None:

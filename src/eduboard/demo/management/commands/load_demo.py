@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
 
 from eduboard.accounts import demo as accounts_demo
 from eduboard.accounts.roles import Role
 from eduboard.assets import demo as assets_demo
 from eduboard.centre import demo as centre_demo
 from eduboard.competitions import demo as competitions_demo
+from eduboard.core.commands import EduboardCommand
 from eduboard.core.imports import analyze_database
 from eduboard.courses import demo as courses_demo
 from eduboard.credentials import demo as credentials_demo
@@ -30,10 +30,11 @@ from eduboard.projects import demo as projects_demo
 from eduboard.quality import demo as quality_demo
 from eduboard.registry import demo as registry_demo
 from eduboard.registry import demo_boards
+from eduboard.registry.selectors import default_as_of
 from eduboard.surveys import demo as surveys_demo
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = "Load the demonstration data (users of every role, Daugavpils institutions). Safe to run again."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -75,8 +76,9 @@ class Command(BaseCommand):
                 second = demo_boards.load_second_board()
                 users += accounts_demo.load_boards_users()
             analyze_database()  # pages and reports planned on the data just loaded, not on empty tables
-        # The data-quality page shows what the board's rules find in the demonstration data from the start.
-        runs = data_check_boards(board_ids=None, as_of=timezone.localdate(), trigger=Trigger.COMMAND)
+        # The data-quality page shows what the board's rules find in the demonstration data from the start, on the
+        # day every page opens on (the demonstration's school year, whatever today is).
+        runs = data_check_boards(board_ids=None, as_of=default_as_of(), trigger=Trigger.COMMAND)
         # The open data page lists the demonstration data's datasets from the start (then daily, from cron).
         opendata_publish_boards(board_ids=None)
         self.stdout.write(self.style.SUCCESS(f"Demonstration data loaded: {len(institutions)} institutions."))

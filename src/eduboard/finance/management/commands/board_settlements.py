@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date
 from eduboard.core.numbers import json_figures
 from eduboard.finance.board_settlements import board_settlements
 from eduboard.registry.board_scope import add_board_argument, command_viewer
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Print, for each pair of boards, the learner-months by level and the amount the board of the learners' "
         "residence owes the board that teaches them, computed from the enrolments."

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date
 from eduboard.core.numbers import json_figures
 from eduboard.finance.selectors import finance_stats
 from eduboard.registry.board_scope import add_board_argument, command_viewer
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Print utilisation by allocation and by funding source, the cost per learner and the year's settlements "
         "as of a date as JSON (the same JSON as GET /api/finance/stats/?as_of=)."

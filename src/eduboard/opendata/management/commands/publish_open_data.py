@@ -4,13 +4,12 @@ version of each (`DIR/<board>/<dataset>.csv` and `.json`) and the catalogue (`DI
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date, output_folder
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.opendata.services import opendata_publish_boards, opendata_publish_task, opendata_write
 from eduboard.registry.boards import Board
@@ -22,7 +21,7 @@ def default_base_url() -> str:
     return f"https://{hosts[0]}" if hosts else "http://localhost"
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Compute every board's open datasets (one board's with --board) as of a day (the pages' default day), "
         "record a new version of each whose figures changed, and with --out DIR write DIR/<board>/<dataset>.csv and "
@@ -30,7 +29,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--out", type=Path, help="a folder to write the files into")
+        parser.add_argument("--out", help="a folder to write the files into")
         parser.add_argument("--board", help="a board's code: its datasets only")
         parser.add_argument(
             "--as-of",
@@ -45,14 +44,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of = options["as_of"]  # None: the day every page shows (registry.selectors.default_as_of)
+        out = output_folder(options["out"], "--out") if options["out"] else None
         board_ids = None
         if options["board"]:
-            board = Board.objects.filter(code=options["board"]).first()
+            board = Board.objects.filter(code=options["board"].strip().lower()).first()
             if board is None:
                 raise CommandError(f"No board has the code {options['board']}.")
             board_ids = [board.pk]
         if options["enqueue"]:
-            if options["out"]:
+            if out is not None:
                 raise CommandError("--enqueue records the datasets in a worker: leave --out out.")
             enqueue_after_commit(opendata_publish_task, board_ids=board_ids, as_of=as_of.isoformat() if as_of else None)
             self.stdout.write("The open data of the boards was queued for a worker.")
@@ -60,7 +60,7 @@ class Command(BaseCommand):
         for published in opendata_publish_boards(board_ids=board_ids, as_of=as_of):
             changed = ", ".join(published.changed) or "—"
             self.stdout.write(f"{published.board.code}: new versions: {changed}")
-        if options["out"]:
+        if out is not None:
             base = (options["base_url"] or default_base_url()).rstrip("/")
-            written = opendata_write(out=options["out"], absolute=lambda path: f"{base}{path}")
+            written = opendata_write(out=out, absolute=lambda path: f"{base}{path}")
             self.stdout.write(f"{len(written)} files written to {options['out']}")

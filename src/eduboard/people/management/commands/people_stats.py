@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date
 from eduboard.core.numbers import json_figures
 from eduboard.people.selectors import people_stats
 from eduboard.registry.board_scope import add_board_argument, command_viewer
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = "Print the people figures as of a date as JSON (the same JSON as GET /api/people/stats/?as_of=)."
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date
 from eduboard.core.numbers import json_figures
 from eduboard.projects.selectors import projects_stats
 from eduboard.registry.board_scope import add_board_argument, command_viewer
 from eduboard.registry.models import Institution
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Print the projects by status and programme, running grants, payments received and due, prefinancing "
         "outstanding, mobilities and partner countries as of a date as JSON (the same JSON as "

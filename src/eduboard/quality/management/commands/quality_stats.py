@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, calendar_year, iso_date, read_argument
+from eduboard.core.commands import school_year as school_year_code
 from eduboard.core.models import SchoolYear
 from eduboard.core.numbers import json_figures
 from eduboard.quality import selectors
@@ -16,7 +17,7 @@ from eduboard.registry.board_scope import add_board_argument, command_viewer
 from eduboard.registry.models import Institution
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Print quality figures as JSON: `observations --from --to` (lessons and % meeting each criterion, keyed "
         "by criterion code; the same JSON as GET /api/quality/stats/observations/), or `exams --year --exam` "
@@ -68,9 +69,9 @@ class Command(BaseCommand):
                 institution=institution,
             )
         else:
-            if not options["year"] or not str(options["year"]).isdigit():
+            if not options["year"]:
                 raise CommandError("Give the year: --year 2024")
-            options["year"] = int(options["year"])
+            options["year"] = read_argument("--year", calendar_year, options["year"])
             if institution is not None:
                 data = selectors.institution_exam_comparison(
                     visible_to=command_viewer(options),
@@ -96,9 +97,10 @@ class Command(BaseCommand):
             return selectors.heads_figures(visible_to=command_viewer(options), as_of=today)
         if not options["year"]:
             raise CommandError("Give the school year: --year 2024/2025")
-        school_year = SchoolYear.objects.filter(code=options["year"]).first()
+        code = read_argument("--year", school_year_code, options["year"])
+        school_year = SchoolYear.objects.filter(code=code).first()
         if school_year is None:
-            raise CommandError(f"No school year {options['year']}; write it as 2024/2025.")
+            raise CommandError(f"No school year {code} in the database; load its data first.")
         return selectors.self_assessment_figures(
             visible_to=command_viewer(options), school_year=school_year, today=today
         )

@@ -6,14 +6,14 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 
-from eduboard.core.schoolyears import parse_school_year_code
+from eduboard.core.commands import EduboardCommand, school_year
 from eduboard.registry import national
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Make a synthetic set of institutions, groups, learners and enrolments for one school year "
         "(national: about 1,200 institutions and 330,000 learners; city: 40 and 15,000; small: 5 and 500; "
@@ -25,14 +25,10 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--scale", choices=list(national.SCALES), default="national")
         parser.add_argument("--seed", type=int, default=1, help="random seed (the same seed makes the same set)")
-        parser.add_argument("--year", default="2024/2025", help="school year, e.g. 2024/2025")
+        parser.add_argument("--year", default="2024/2025", type=school_year, help="school year, e.g. 2024/2025")
         parser.add_argument("--replace", action="store_true", help="delete an earlier generated set first")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            parse_school_year_code(options["year"])
-        except Exception as error:
-            raise CommandError(f"--year: {options['year']!r} is not a school year like 2024/2025.") from error
         started = time.perf_counter()
         with transaction.atomic():
             if options["replace"]:

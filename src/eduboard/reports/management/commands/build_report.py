@@ -13,10 +13,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import translation
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date, output_file, record_id, school_year
 from eduboard.core.models import SchoolYear
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality.models import SelfAssessment
@@ -30,7 +30,7 @@ from eduboard.reports.self_assessment import build_self_assessment_report, repor
 from eduboard.reports.services import clean_dates
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Write a report as HTML, PDF, DOCX or XLSX: the figures computed now (whole city), or a stored "
         "edition's (--edition N, with its narrative; a published one as frozen)."
@@ -39,7 +39,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("report", choices=["readiness", "self_assessment"], help="which report")
         parser.add_argument(
-            "--year", help="school year, e.g. 2024/2025 (readiness: checked against --as-of; self_assessment: its year)"
+            "--year",
+            type=school_year,
+            help="school year, e.g. 2024/2025 (readiness: checked against --as-of; self_assessment: its year)",
         )
         parser.add_argument("--institution", help="self_assessment: the institution's registration number")
         parser.add_argument("--as-of", dest="as_of", type=iso_date, help="YYYY-MM-DD: the date of the figures")
@@ -58,7 +60,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--language", choices=[code for code, _name in settings.LANGUAGES], default=settings.LANGUAGE_CODE
         )
-        parser.add_argument("--edition", type=int, help="render this stored edition instead")
+        parser.add_argument("--edition", type=record_id, help="render this stored edition instead")
         parser.add_argument(
             "--board",
             help="readiness: the board's code (needed on a deployment of several boards; an edition has its own)",
@@ -66,6 +68,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
+        if options["out"] != "-":
+            output_file(options["out"], "--out")
         narrative: dict[str, str] = {}
         title = ""
         area_dates = {area: options[f"{area}_as_of"] for area in DATE_AREAS}
@@ -84,13 +88,16 @@ class Command(BaseCommand):
             if as_of is None:
                 raise CommandError("Give --as-of YYYY-MM-DD (or --edition N).")
             year = reporting_school_year(as_of=as_of)
+            if year is None:
+                raise CommandError(
+                    f"No school year holds {as_of.isoformat()}: load its data first, or give another --as-of."
+                )
             if options["year"]:
                 if not SchoolYear.objects.filter(code=options["year"]).exists():
                     raise CommandError(f"No school year {options['year']}; load the data first.")
-                if year is None or year.code != options["year"]:
+                if year.code != options["year"]:
                     raise CommandError(
-                        f"The figures as of {as_of} describe the school year {year.code if year else 'none'}, "
-                        f"not {options['year']}."
+                        f"The figures as of {as_of} describe the school year {year.code}, not {options['year']}."
                     )
 
             def progress(done: int, total: int, section: str) -> None:

@@ -16,8 +16,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from eduboard.core.commands import EduboardCommand, calendar_year, iso_date, read_argument
 from eduboard.core.numbers import json_figures
 from eduboard.registry.board_scope import add_board_argument, command_viewer
 
@@ -25,10 +26,7 @@ from eduboard.registry.board_scope import add_board_argument, command_viewer
 def _day(value: str | None, option: str) -> date:
     if not value:
         raise CommandError(f"{option} is required: a date written YYYY-MM-DD.")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"“{value}” is not a date written YYYY-MM-DD.") from None
+    return read_argument(option, iso_date, value)
 
 
 def _period(options: dict[str, Any]) -> tuple[date, date]:
@@ -38,7 +36,7 @@ def _period(options: dict[str, Any]) -> tuple[date, date]:
     return date_from, date_to
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Print figures as JSON. visits --from --to: the innovation centre's visits (as GET /api/innovation/stats/); "
         "programme --from --to: student_companies, fairs, events_by_kind, event_participants, partners, projects; "
@@ -76,10 +74,9 @@ class Command(BaseCommand):
         elif what == "competitions":
             from eduboard.competitions.selectors import competition_figures
 
-            year = options["year"] or ""
-            if not (year.isdigit() and len(year) == 4):
+            if not options["year"]:
                 raise CommandError("--year is required: a year written YYYY.")
-            figures = competition_figures(year=int(year))
+            figures = competition_figures(year=read_argument("--year", calendar_year, options["year"]))
         else:
             from eduboard.courses.selectors import course_figures
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 
+from eduboard.core.commands import EduboardCommand
 from eduboard.core.numbers import json_figures
 from eduboard.registry.board_scope import add_board_argument, command_viewer
 from eduboard.registry.models import Institution
@@ -13,7 +14,7 @@ from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_by_code, survey_figures
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Print a survey's figures as JSON (the same as GET /api/surveys/CODE/stats/): `response_rates` "
         "{audience: {responses, population, percent}} and `questions` {question code: {audience: {answer: percent}}}; "
