@@ -1,8 +1,6 @@
-"""The queries PostgreSQL's second wall (core.board_wall) adds to a request of an institution's role: the user's
-boards, setting the wall and emptying it again. On SQLite there is no wall and they are none."""
+"""The counted queries PostgreSQL's second wall (core.board_wall) adds to a request of an institution's role: none
+(the setting goes on the driver's own cursor; the user's boards are read by the pages anyway)."""
 
 from __future__ import annotations
 
-from django.db import connection
-
-WALL_QUERIES = 3 if connection.vendor == "postgresql" else 0
+WALL_QUERIES = 0

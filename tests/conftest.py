@@ -25,6 +25,11 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The test code's own queries name every board, as a command's do (core.board_wall); requests and tasks name
+    # their own.
+    from eduboard.core import board_wall
+
+    board_wall.set_process_scope(board_wall.ALL)
     # Each test process its own cache (throttles, export limits), emptied before every test (below).
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     # A cached figure that reads what its tokens do not cover fails the test that computes it (core.figures_cache).

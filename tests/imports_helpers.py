@@ -10,7 +10,7 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
 ERROR_LINE = re.compile(r"^row \d+, column [^:]+: .+$")
@@ -64,6 +64,8 @@ def run_import_command(command: str, *args: str) -> Outcome:
         call_command(command, *args, stdout=out, stderr=err)
     except SystemExit as stop:
         return Outcome(int(stop.code or 0), out.getvalue(), err.getvalue())
+    except CommandError as refusal:  # on the command line: this one line on stderr, exit status 1
+        return Outcome(1, out.getvalue(), err.getvalue() + f"CommandError: {refusal}\n")
     return Outcome(0, out.getvalue(), err.getvalue())
 
 

@@ -16,7 +16,8 @@ PHONE = {"width": 375, "height": 740}
 
 
 def test_a_teacher_books_a_visit_on_a_phone_in_russian(browser: Browser, live_server: object) -> None:
-    slot = make_slot(make_centre(), places=20)
+    # 30 places, the day's only ones: the public page confirms at once up to half a day's places (day_allowance).
+    slot = make_slot(make_centre(), places=30)
     slot.activity.title_ru, slot.activity.title_en = "Робототехника", "Robotics"
     slot.activity.save()
     page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="ru-RU").new_page()

@@ -1,6 +1,7 @@
-"""The second wall (core.board_wall, migration registry/0016_row_level_security): on PostgreSQL, row-level security
-holds the tables of children's data to the boards a request's user works for, even for a query that forgets the
-application's scope; SQLite keeps the application's scope alone.
+"""The second wall (core.board_wall, migrations registry/0016, 0020 and 0024_walls_fail_closed): on PostgreSQL,
+row-level security holds the tables of children's data to the boards named for each query, even for a query that
+forgets the application's scope, and a query nobody named boards for sees no walled row; SQLite keeps the
+application's scope alone.
 
 PostgreSQL exempts superusers and BYPASSRLS roles from every policy, and the test database's user may well be one:
 the probes then run as a role that is neither (`eduboard_wall_probe`, made and dropped inside the test's own
@@ -12,9 +13,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import ProgrammingError, connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -26,12 +29,16 @@ from eduboard.accounts.roles import Role
 from eduboard.assets.choices import ensure_standard_kinds
 from eduboard.assets.models import Asset, AssetKind, Loan
 from eduboard.centre.models import Activity, Booking, Module, Slot
-from eduboard.core.board_wall import BoardWallMiddleware, set_board_wall, wall_value
+from eduboard.core import board_wall
+from eduboard.core.board_wall import ALL, BoardWallMiddleware, wall_value
 from eduboard.core.bulk_rows import insert_rows
 from eduboard.core.schoolyears import school_year_get_or_create
+from eduboard.dataquality.models import CheckRun, DataIssue
+from eduboard.finance.models import MealContract
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
+from eduboard.privacy.models import AccessRequest
 from eduboard.registry.boards import Board
-from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme, QueueEntry
+from eduboard.registry.models import Enrolment, Group, Institution, Learner, LearnerCorrection, Programme, QueueEntry
 from eduboard.registry.synthetic import PersonalCodes
 from eduboard.surveys.models import AccessCode, Response, Survey
 
@@ -49,6 +56,10 @@ WALLED = {
     "innovation_booking": Booking,
     "registry_queueentry": QueueEntry,
     "surveys_response": Response,
+    "registry_learnercorrection": LearnerCorrection,
+    "privacy_accessrequest": AccessRequest,
+    "finance_mealcontract": MealContract,
+    "dataquality_dataissue": DataIssue,
 }
 #: The walled tables whose reads are held too (every board reads every enrolment).
 READ_WALLED = [table for table in WALLED if table != "registry_enrolment"]
@@ -135,6 +146,15 @@ def side(code: str, number: int, survey: Survey, module: Module) -> Side:
     rows["surveys_response"] = Response.objects.create(
         survey=survey, key=f"response-{code}", institution=school, audience="pupils_5_12"
     )
+    rows["registry_learnercorrection"] = LearnerCorrection.objects.create(
+        learner=learner, field="first_name", old_value="Ana", new_value="Anna", reason="typo", via="page"
+    )
+    rows["privacy_accessrequest"] = AccessRequest.objects.create(learner=learner, requester="Parent")
+    rows["finance_mealcontract"] = MealContract.objects.create(learner=learner, signed_on=DAY)
+    run = CheckRun.objects.create(board=board, as_of=DAY, trigger="nightly")
+    rows["dataquality_dataissue"] = DataIssue.objects.create(
+        run=run, board=board, rule="age_outside_grade", severity="warning", object=str(learner.pk)
+    )
     return Side(board, school, group, learner, {table: row.pk for table, row in rows.items()})
 
 
@@ -149,9 +169,10 @@ def boards() -> tuple[Side, Side]:
 
 @contextmanager
 def probe(boards: str) -> Iterator[CursorWrapper]:
-    """A cursor that row security holds, with the setting `eduboard.boards` = `boards`; everything it does (the
-    role it makes, the rows it writes) is rolled back at the end. The ORM's queries meanwhile run the same way."""
-    with transaction.atomic(), connection.cursor() as cursor:
+    """A cursor that row security holds, with the setting `eduboard.wall` = `boards` (what core.board_wall sends
+    before each query of the block); everything it does (the role it makes, the rows it writes) is rolled back at
+    the end. The ORM's queries meanwhile run the same way."""
+    with transaction.atomic(), board_wall._named(boards), connection.cursor() as cursor:
         cursor.execute("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
         if cursor.fetchone()[0]:
             cursor.execute(
@@ -161,7 +182,6 @@ def probe(boards: str) -> Iterator[CursorWrapper]:
             cursor.execute(f"GRANT INSERT, UPDATE, DELETE ON {', '.join(WALLED)} TO {PROBE}")
             cursor.execute(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {PROBE}")
             cursor.execute(f"SET LOCAL ROLE {PROBE}")
-        cursor.execute("SELECT set_config('eduboard.boards', %s, false)", [boards])
         yield cursor
         transaction.set_rollback(True)
 
@@ -195,18 +215,45 @@ def test_a_board_s_setting_shows_its_rows_and_none_of_the_other_board_s(boards: 
             }
 
 
-def test_no_setting_or_an_empty_one_lets_every_row_through_and_a_user_of_no_board_sees_none(
-    boards: tuple[Side, Side],
-) -> None:
+def test_the_wall_fails_closed_and_every_board_must_be_named(boards: tuple[Side, Side]) -> None:
+    """No setting, an empty one, "0" or a malformed one: no walled row at all; `*` or both boards' ids: every row."""
     on_postgresql()
     a, b = boards
-    for setting in ("", f"{a.board.pk},{b.board.pk}"):
+    for setting in ("", "0", "1;2", "all", f"{a.board.pk}, {b.board.pk}"):
+        with probe(setting) as cursor:
+            for table in READ_WALLED:
+                assert ids(cursor, table) == set(), (setting, table)
+    for setting in (ALL, f"{a.board.pk},{b.board.pk}"):
         with probe(setting) as cursor:
             for table in WALLED:
-                assert ids(cursor, table) == {a.rows[table], b.rows[table]}, table
-    with probe(wall_value(set())) as cursor:
-        for table in READ_WALLED:
-            assert ids(cursor, table) == set(), table
+                assert ids(cursor, table) >= {a.rows[table], b.rows[table]}, (setting, table)
+
+
+def test_every_table_of_children_s_data_is_walled_or_said_why_not() -> None:
+    """Every model of CHILDREN_PERSONAL_DATA has the failing-closed policy on its table, FORCEd, or is one of the
+    two docs/boards.md names with its reason (learners, and enrolments' reads)."""
+    on_postgresql()
+    from django.apps import apps
+
+    from eduboard.core.audit_policy import CHILDREN_PERSONAL_DATA
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname, c.relforcerowsecurity, p.qual FROM pg_class c"
+            " LEFT JOIN pg_policies p ON p.tablename = c.relname AND p.policyname = 'board_wall'"
+            " WHERE c.relrowsecurity"
+        )
+        walled = {name: (forced, qual or "") for name, forced, qual in cursor.fetchall()}
+    not_walled = {"registry.Learner"}
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "boards.md").read_text(encoding="utf-8")
+    for label in sorted(CHILDREN_PERSONAL_DATA - not_walled):
+        table = apps.get_model(label)._meta.db_table
+        assert table in walled, label
+        forced, qual = walled[table]
+        assert forced and "eduboard_wall_open()" in qual, (label, qual)
+    for label in not_walled:
+        assert f"`{label}`" in docs, label
+    assert "`registry.Enrolment`" in docs  # read by every board: the reason is written there
 
 
 def test_a_booking_is_seen_by_the_centre_s_board_and_by_the_booking_school_s_board(
@@ -294,20 +341,19 @@ def test_behind_the_wall_a_board_still_may_not_change_another_board_s_learner(
 
 
 def test_wall_values() -> None:
-    assert wall_value(None) == ""  # every board
-    assert wall_value(set()) == "0"  # no board: never read as "every board"
+    assert wall_value(None) == "*"  # every board, named
+    assert wall_value(set()) == ""  # no board: no row
     assert wall_value({12, 3}) == "3,12"
 
 
-def test_on_sqlite_setting_the_wall_does_nothing_and_a_request_sends_no_setting(
+def test_on_sqlite_the_wall_sends_nothing(
     make_user: Callable[..., User], signed_in: Callable[[User], Any], school_a: Institution
 ) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's side of the wall")
     user = make_user(Role.INSTITUTION_HEAD, [school_a])
-    with CaptureQueriesContext(connection) as queries:
-        set_board_wall(connection, {1})
-        set_board_wall(connection, {1}, session=True)
+    with CaptureQueriesContext(connection) as queries, board_wall.for_boards({1}):
+        board_wall.sync(connection)
     assert len(queries) == 0
     client = signed_in(user)
     with CaptureQueriesContext(connection) as queries:
@@ -317,7 +363,7 @@ def test_on_sqlite_setting_the_wall_does_nothing_and_a_request_sends_no_setting(
 
 def current_wall() -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(current_setting('eduboard.boards', true), '')")
+        cursor.execute("SELECT coalesce(current_setting('eduboard.wall', true), '')")
         found: str = cursor.fetchone()[0]
         return found
 
@@ -338,7 +384,7 @@ def through_middleware(
     return seen[0], response
 
 
-def test_the_middleware_walls_a_request_to_the_user_s_boards_and_leaves_no_setting_behind(
+def test_the_middleware_walls_a_request_to_the_user_s_boards_and_an_anonymous_one_to_none(
     boards: tuple[Side, Side], make_user: Callable[..., User]
 ) -> None:
     on_postgresql()
@@ -349,15 +395,16 @@ def test_the_middleware_walls_a_request_to_the_user_s_boards_and_leaves_no_setti
     ministry = make_user(Role.MINISTRY)
     superuser = make_user(Role.BOARD_ADMIN, is_superuser=True)
     assert through_middleware(head)[0] == str(a.board.pk)
-    assert current_wall() == ""
+    assert current_wall() == ALL  # the tests' process names every board, as a command does
     assert through_middleware(analyst)[0] == f"{min(a.board.pk, b.board.pk)},{max(a.board.pk, b.board.pk)}"
-    assert current_wall() == ""
-    assert through_middleware(make_user(Role.INSTITUTION_STAFF))[0] == "0"  # no institution: no board
+    assert through_middleware(make_user(Role.INSTITUTION_STAFF))[0] == ""  # no institution: no board
+    assert through_middleware(AnonymousUser())[0] == ""
     for open_to_all in (ministry, superuser):
-        assert through_middleware(open_to_all)[0] == ""
+        assert through_middleware(open_to_all)[0] == ALL
+    assert current_wall() == ALL
 
 
-def test_a_board_role_where_there_is_one_board_is_not_walled_and_its_requests_cost_nothing_more(
+def test_a_board_role_where_there_is_one_board_sees_every_board_and_costs_no_counted_query(
     make_user: Callable[..., User], school_a: Institution
 ) -> None:
     on_postgresql()
@@ -366,12 +413,46 @@ def test_a_board_role_where_there_is_one_board_is_not_walled_and_its_requests_co
     assert Board.objects.count() == 1
     assert analyst.institution_scope() is None  # read by every view anyway, and kept on the user
     with CaptureQueriesContext(connection) as queries:
-        assert through_middleware(analyst)[0] == ""
-    assert len(queries) == 1  # the view's own question
+        assert through_middleware(analyst)[0] == ALL
+    assert len(queries) == 1  # the view's own question: the setting goes on the driver's cursor
     assert through_middleware(head)[0] == str(school_a.board_id)  # an institution's role is walled still
 
 
-def test_a_view_that_fails_leaves_no_setting_behind(boards: tuple[Side, Side], make_user: Callable[..., User]) -> None:
+def test_a_token_request_is_walled_to_the_token_user_s_boards(
+    boards: tuple[Side, Side], make_user: Callable[..., User]
+) -> None:
+    """The middleware sees an anonymous request (DRF finds the token's user later); the token's user then holds the
+    rest of the request to their boards."""
+    on_postgresql()
+    from rest_framework.permissions import IsAuthenticated
+    from rest_framework.response import Response as ApiResponse
+    from rest_framework.views import APIView
+
+    from eduboard.accounts.services import api_token_create
+
+    a = boards[0]
+    head = make_user(Role.INSTITUTION_HEAD, [a.school])
+    secret = api_token_create(account=head, name="probe")[1]
+    seen: list[str] = []
+
+    class Probe(APIView):
+        permission_classes = [IsAuthenticated]
+
+        def get(self, request: Any) -> ApiResponse:
+            seen.append(current_wall())
+            return ApiResponse({"ok": True})
+
+    request = RequestFactory().get("/", HTTP_AUTHORIZATION=f"Token {secret}")
+    request.user = AnonymousUser()
+    response = BoardWallMiddleware(Probe.as_view())(request)
+    assert response.status_code == 200
+    assert seen == [str(a.board.pk)]
+    assert current_wall() == ALL
+
+
+def test_a_view_that_fails_leaves_the_process_s_scope(
+    boards: tuple[Side, Side], make_user: Callable[..., User]
+) -> None:
     on_postgresql()
     head = make_user(Role.INSTITUTION_HEAD, [boards[0].school])
 
@@ -380,10 +461,10 @@ def test_a_view_that_fails_leaves_no_setting_behind(boards: tuple[Side, Side], m
 
     with pytest.raises(RuntimeError):
         through_middleware(head, fail)
-    assert current_wall() == ""
+    assert current_wall() == ALL
 
 
-def test_a_streamed_response_is_produced_behind_the_wall_and_leaves_no_setting_behind(
+def test_a_streamed_response_is_produced_behind_the_wall(
     boards: tuple[Side, Side], make_user: Callable[..., User]
 ) -> None:
     on_postgresql()
@@ -395,28 +476,46 @@ def test_a_streamed_response_is_produced_behind_the_wall_and_leaves_no_setting_b
 
     _seen, response = through_middleware(head, lambda: StreamingHttpResponse(lines()))
     assert isinstance(response, StreamingHttpResponse)
-    assert current_wall() == ""  # the view has returned: the wall is down until the content is produced …
     assert b"".join(cast(Iterator[bytes], response.streaming_content)) == str(a.board.pk).encode()
-    assert current_wall() == ""  # … and down again after
+    assert current_wall() == ALL
 
 
-def test_a_signed_in_page_leaves_the_connection_with_no_setting(
-    boards: tuple[Side, Side], make_user: Callable[..., User], signed_in: Callable[[User], Any]
-) -> None:
+def test_a_rollback_that_undoes_the_setting_is_followed_by_sending_it_again() -> None:
+    """A setting sent inside a transaction (here a savepoint) is undone by its rollback: the next query has it
+    sent again, never the value from before."""
     on_postgresql()
-    client = signed_in(make_user(Role.INSTITUTION_HEAD, [boards[0].school]))
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/registry/learners/").status_code == 200
-    assert [query["sql"].count("set_config") for query in queries if "set_config" in query["sql"]] == [1, 1]
-    assert current_wall() == ""
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_transaction_s_wall_ends_with_the_transaction_and_needs_one() -> None:
-    on_postgresql()
-    with transaction.atomic():
-        set_board_wall(connection, {7})
+    with board_wall.for_boards({7}):
+        with transaction.atomic():
+            assert current_wall() == "7"
+            transaction.set_rollback(True)
         assert current_wall() == "7"
-    assert current_wall() == ""
-    with pytest.raises(RuntimeError, match="atomic block"):
-        set_board_wall(connection, {7})
+    with board_wall.nobody():
+        assert current_wall() == ""
+    assert current_wall() == ALL
+
+
+def test_a_command_names_every_board_its_board_or_none_when_it_serves() -> None:
+    assert board_wall.command_scope(["manage.py", "check_data"]) == ALL
+    assert board_wall.command_scope(["manage.py", "worker"]) == ""
+    assert board_wall.command_scope(["manage.py", "runserver", "0:8000"]) == ""
+    named = board_wall.command_scope(["manage.py", "build_report", "--board", "rezekne"])
+    assert isinstance(named, board_wall._BoardNamed) and named.code == "rezekne"
+    named = board_wall.command_scope(["manage.py", "build_report", "--board=dp"])
+    assert isinstance(named, board_wall._BoardNamed) and named.code == "dp"
+
+
+def test_a_command_s_board_is_looked_up_by_its_code(boards: tuple[Side, Side]) -> None:
+    on_postgresql()
+    a = boards[0]
+    assert board_wall._BoardNamed(a.board.code.upper()).resolve(connection) == str(a.board.pk)
+    assert board_wall._BoardNamed("no-such-board").resolve(connection) == ""
+
+
+def test_whole_deployment_work_is_recorded_with_its_reason() -> None:
+    from auditlog.models import LogEntry
+
+    with board_wall.whole_deployment(reason="the nightly retention of every board"):
+        if connection.vendor == "postgresql":
+            assert current_wall() == ALL
+    entry = LogEntry.objects.filter(object_repr="the whole deployment").latest("pk")
+    assert entry.additional_data == {"read": "whole deployment", "reason": "the nightly retention of every board"}

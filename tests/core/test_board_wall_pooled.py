@@ -1,26 +1,25 @@
-"""The second wall behind PgBouncer in transaction mode (DATABASE_POOL_MODE=transaction): a walled request runs in
-one transaction with the wall set for that transaction only, so no server session keeps it after the request (the
-next client of that session finds nothing) and no query of the request runs without it; its statistics still read
-the replica. The cluster's test (tests/deploy/test_cluster.py) runs the same through a real PgBouncer.
+"""The second wall behind PgBouncer in transaction mode (DATABASE_POOL_MODE=transaction): the wall is set for the
+transaction only, a query in autocommit runs in a transaction of its own with it, and no server session keeps a
+setting after it (the next client of that session finds nothing). The cluster's test (tests/deploy/test_cluster.py)
+runs the application through a real PgBouncer.
 
 These tests commit (`transaction=True`): inside the test's own transaction a transaction-local setting would last
 until the test ends and prove nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any
 
 import pytest
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
-from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.core.board_wall import BoardWallMiddleware, in_transaction_of_its_own
-from eduboard.registry.models import Institution, Programme
+from eduboard.core import board_wall
+from eduboard.core.board_wall import ALL, BoardWallMiddleware
+from eduboard.registry.models import Institution
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,85 +29,58 @@ def pooled(settings: Any) -> None:
     if connection.vendor != "postgresql":
         pytest.skip("row-level security is PostgreSQL's; SQLite keeps the application's scope")
     settings.DATABASE_POOL_MODE = "transaction"
+    connection.close()  # a new server session: the one before may hold a session-mode setting of the test's setup
 
 
 def current_wall() -> str:
+    """The setting a query of the application sees (through Django: the wall is sent before it)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT coalesce(current_setting('eduboard.boards', true), '')")
+        cursor.execute("SELECT coalesce(current_setting('eduboard.wall', true), '')")
         found: str = cursor.fetchone()[0]
         return found
 
 
-def through_middleware(user: Any, respond: Callable[[], HttpResponseBase]) -> HttpResponseBase:
-    def view(request: HttpRequest) -> HttpResponseBase:
-        return respond()
+def left_in_the_session() -> str:
+    """What the server session holds between transactions (on the driver's cursor: nothing is sent first)."""
+    connection.ensure_connection()
+    with connection.connection.cursor() as cursor:
+        cursor.execute("SELECT coalesce(current_setting('eduboard.wall', true), '')")
+        found: str = cursor.fetchone()[0]
+        return found
+
+
+def test_a_query_in_autocommit_carries_the_wall_in_a_transaction_of_its_own() -> None:
+    with board_wall.for_boards({7}):
+        assert current_wall() == "7"
+    assert left_in_the_session() == ""
+    assert current_wall() == ALL  # the tests' process names every board
+    assert left_in_the_session() == ""
+
+
+def test_a_transaction_carries_the_wall_once_and_leaves_nothing_behind() -> None:
+    with board_wall.for_boards({3, 12}), transaction.atomic():
+        assert current_wall() == "3,12"
+        assert current_wall() == "3,12"
+        with transaction.atomic():  # a savepoint rolled back undoes nothing set before it
+            transaction.set_rollback(True)
+        assert current_wall() == "3,12"
+    assert left_in_the_session() == ""
+
+
+def test_a_signed_in_request_leaves_the_server_session_with_nothing(
+    make_user: Callable[..., User], school_a: Institution
+) -> None:
+    head = make_user(Role.INSTITUTION_HEAD, [school_a])
+    seen: list[str] = []
+
+    def view(request: HttpRequest) -> HttpResponse:
+        seen.append(current_wall())
+        return HttpResponse("ok")
+
+    from django.test import RequestFactory
 
     request = RequestFactory().get("/")
-    request.user = user
-    return BoardWallMiddleware(view)(request)
-
-
-def test_a_walled_request_runs_in_one_transaction_with_its_wall_and_leaves_nothing_in_the_session(
-    make_user: Callable[..., User], school_a: Institution
-) -> None:
-    head = make_user(Role.INSTITUTION_HEAD, [school_a])
-    seen: list[tuple[str, bool, bool]] = []
-
-    def respond() -> HttpResponse:
-        primary = connections[DEFAULT_DB_ALIAS]  # as the replica's router asks (core.replica.replica_alias)
-        own = in_transaction_of_its_own(primary)
-        with transaction.atomic():
-            seen.append((current_wall(), own, in_transaction_of_its_own(primary)))
-        return HttpResponse("ok")
-
-    with CaptureQueriesContext(connection) as queries:
-        through_middleware(head, respond)
-    # The wall is the head's board; the request's transaction is not one of the view's own (its statistics read the
-    # replica), a transaction the view opens is (they read the primary).
-    assert seen == [(str(school_a.board_id), False, True)]
-    walls = [query["sql"] for query in queries if "set_config" in query["sql"]]
-    assert len(walls) == 1 and walls[0].rstrip().endswith("true)")  # for the transaction only, never the session
-    assert not connection.in_atomic_block
-    assert current_wall() == ""  # the session (PgBouncer's next client) keeps nothing
-
-
-def test_a_request_that_fails_with_500_saves_nothing(make_user: Callable[..., User], school_a: Institution) -> None:
-    head = make_user(Role.INSTITUTION_HEAD, [school_a])
-
-    def write_then_fail() -> HttpResponse:
-        Programme.objects.create(code="21011111", name="Pamatizglītība")
-        return HttpResponse("broke", status=500)
-
-    def write() -> HttpResponse:
-        Programme.objects.create(code="21011112", name="Pamatizglītība")
-        return HttpResponse("ok")
-
-    assert through_middleware(head, write_then_fail).status_code == 500
-    assert through_middleware(head, write).status_code == 200
-    assert list(Programme.objects.filter(code__startswith="2101111").values_list("code", flat=True)) == ["21011112"]
-
-
-def test_a_streamed_response_is_produced_in_a_walled_transaction_of_its_own(
-    make_user: Callable[..., User], school_a: Institution
-) -> None:
-    head = make_user(Role.INSTITUTION_HEAD, [school_a])
-
-    def lines() -> Iterator[str]:
-        yield f"{current_wall()}:{connection.in_atomic_block}"
-
-    response = through_middleware(head, lambda: StreamingHttpResponse(lines()))
-    assert isinstance(response, StreamingHttpResponse)
-    assert current_wall() == ""
-    assert b"".join(cast(Iterator[bytes], response.streaming_content)) == f"{school_a.board_id}:True".encode()
-    assert current_wall() == "" and not connection.in_atomic_block
-
-
-def test_a_signed_in_page_runs_behind_the_wall_and_the_session_keeps_nothing(
-    make_user: Callable[..., User], school_a: Institution, signed_in: Callable[[User], Any]
-) -> None:
-    client = signed_in(make_user(Role.INSTITUTION_HEAD, [school_a]))
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get("/registry/learners/").status_code == 200
-    walls = [query["sql"] for query in queries if "set_config" in query["sql"]]
-    assert len(walls) == 1 and walls[0].rstrip().endswith("true)")
-    assert current_wall() == ""
+    request.user = head
+    BoardWallMiddleware(view)(request)
+    assert seen == [str(school_a.board_id)]
+    assert left_in_the_session() == ""

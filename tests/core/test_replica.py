@@ -126,10 +126,7 @@ def test_the_board_wall_holds_on_the_replica_while_a_walled_request_reads_there(
             cursor.execute("SELECT current_setting(%s, true)", [board_wall.SETTING])
             return str(cursor.fetchone()[0] or "")
 
-    token = board_wall._request_wall.set({7, 3})
-    try:
-        with replica.reading(replica.REPLICA):
-            assert setting() == "3,7"
-    finally:
-        board_wall._request_wall.reset(token)
-    assert setting() == ""  # emptied when the block ends: the next request on this connection is not held
+    with board_wall.for_boards({7, 3}), replica.reading(replica.REPLICA):
+        assert setting() == "3,7"
+    with board_wall.nobody():
+        assert setting() == ""  # each query of the replica's connection carries the wall of its moment

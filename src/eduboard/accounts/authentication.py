@@ -14,6 +14,7 @@ from rest_framework.authentication import TokenAuthentication
 from eduboard.accounts.models import ApiToken, User
 from eduboard.accounts.rules import api_token_hash
 from eduboard.accounts.services import API_TOKEN_PREFIX_LENGTH
+from eduboard.core import board_wall
 
 # last_used_at is written at most this often, so a busy program does not write on every call.
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -51,4 +52,5 @@ class HashedTokenAuthentication(TokenAuthentication):
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
             ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         audit_actor_set(token.user)
+        board_wall.raise_for(token.user)  # the database wall follows the token's user for the rest of the request
         return token.user, token

@@ -30,6 +30,7 @@ from eduboard.centre.forms import ActivityForm, CardsForm, PointsForm, SlotForm,
 from eduboard.centre.models import Activity, Booking, Card, Slot, Visit
 from eduboard.centre.rules import visitors_expression
 from eduboard.centre.selectors import card_total, leaderboards, user_centre
+from eduboard.core import board_wall
 from eduboard.core.exports import Column
 from eduboard.core.ical import CalendarEvent, calendar
 from eduboard.core.qr import qr_png_base64
@@ -270,6 +271,7 @@ def schedule_feed_view(request: HttpRequest, key: str) -> HttpResponse:
     # The feed is read as the user whose key it carries (a calendar cannot sign in): their scope, their name in
     # the audit trail.
     request.user = user
+    board_wall.raise_for(user)  # and their boards in the database, for the rest of the request
     today = timezone.localdate()
     slots = (
         scoped_rows(request, Slot.objects.select_related("activity").prefetch_related("bookings"))

@@ -3,10 +3,14 @@
 from django.urls import path
 
 from eduboard.competitions import public_views as views
+from eduboard.core.board_wall import public_page
+
+#: Public pages scope their rows themselves (by token, code or number): the database wall is open to them.
+PUBLIC = public_page("a competition's public pages: its teams, registration and scoreboard")
 
 urlpatterns = [
-    path("", views.list_view, name="centre_competitions"),
-    path("<slug:code>/", views.competition_view, name="centre_competition"),
-    path("<slug:code>/live/", views.live_view, name="centre_competition_live"),
-    path("<slug:code>/register/", views.register_view, name="centre_competition_register"),
+    path("", PUBLIC(views.list_view), name="centre_competitions"),
+    path("<slug:code>/", PUBLIC(views.competition_view), name="centre_competition"),
+    path("<slug:code>/live/", PUBLIC(views.live_view), name="centre_competition_live"),
+    path("<slug:code>/register/", PUBLIC(views.register_view), name="centre_competition_register"),
 ]

@@ -30,6 +30,12 @@ class CoreConfig(AppConfig):
         from eduboard.core import figures_cache
 
         figures_cache.install()  # every write renews the tokens of the cached figures it changes
+        from django.db.backends.signals import connection_created
+
+        from eduboard.core import board_wall
+
+        # Every PostgreSQL connection keeps the second wall (core.board_wall) before each query.
+        connection_created.connect(board_wall.connection_created, dispatch_uid="eduboard-board-wall")
 
 
 def add_text_validators() -> None:

@@ -137,3 +137,19 @@ def audit_command_read(*, model: type[models.Model], rows: int, command: str, **
         actor=None,
         additional_data={"read": "bulk", "rows": rows, "command": command, **data},
     )
+
+
+def audit_whole_deployment(*, reason: str) -> LogEntry:
+    """Record that work of the worker or a command read every board's walled rows (core.board_wall's
+    `whole_deployment`), and why."""
+    from django.apps import apps
+
+    return LogEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(apps.get_model("registry", "Board")),
+        object_pk="",
+        object_repr="the whole deployment",
+        action=LogEntry.Action.ACCESS,
+        changes_text="",
+        actor=None,
+        additional_data={"read": "whole deployment", "reason": reason},
+    )

@@ -173,6 +173,8 @@ def _libpq_environment(database: Database) -> dict[str, str]:
         value = database.config.get("OPTIONS", {}).get(option)
         if value not in (None, ""):
             environment[variable] = str(value)
+    # The database wall fails closed (core.board_wall): the backup and the restore's checks read every board's rows.
+    environment["PGOPTIONS"] = f"{environment.get('PGOPTIONS', '')} -c eduboard.wall=*".strip()
     return environment
 
 
@@ -377,7 +379,7 @@ def backup_create(*, output: str | None = None) -> BackupResult:
             else:
                 migrations = _postgres_migrations(database)
                 # Row security (core.board_wall) is on: pg_dump's default (row_security off) would refuse a FORCEd
-                # table to its owner; with it on and no boards set, the policies let every row through.
+                # table to its owner; with it on and every board named (PGOPTIONS), the policies let every row through.
                 _run_postgres_program(
                     "pg_dump", ["--format=custom", "--enable-row-security", f"--file={dump}"], database
                 )

@@ -1,169 +1,343 @@
-"""A second wall in the database: on PostgreSQL, row-level security keeps each signed-in person's requests to their
-boards' rows of the tables that hold children's data, whatever a query forgets.
+"""A second wall in the database: on PostgreSQL, row-level security holds every query to the boards this module
+names for it, on the tables that hold children's data, whatever a query forgets; it fails closed.
 
 The first wall is the application's: every read and write goes through `visible_to` / `editable_by`
-(eduboard.core.scope). The second is PostgreSQL's: the policies `board_wall` of migration
-registry/0016_row_level_security hold absences, term results, support plans, device loans, survey answering codes
-and the innovation centre's bookings to the institutions of the boards listed in the setting `eduboard.boards`
-(comma-separated board ids), for reads and writes; learners' enrolments for writes only (every board reads every
-enrolment: who may change a national learner is decided from their places in every board; the migration says more).
-Learners themselves are national and not walled. An absent or empty setting holds nothing back: management commands,
-migrations, the demonstration loader, the task worker (imports run there) and anonymous pages rely on the
-application's scope alone. SQLite has no row security: there the application's scope is the only wall, and
-everything here does nothing.
+(eduboard.core.scope). The second is PostgreSQL's: the policies `board_wall` (registry migrations 0016, 0020 and
+0024_walls_fail_closed) let a row through only when the setting `eduboard.wall` names its board: `*` for every board,
+or board ids ("3,12"). Absent, empty or anything else: no walled row at all. SQLite has no row security: there the
+application's scope is the only wall, and everything here does nothing.
 
-Per request, not per transaction. `set_config(…, true)` lasts until the end of the current transaction, and Django
-runs in autocommit (settings.DATABASES sets no ATOMIC_REQUESTS): outside an atomic block every query is its own
-transaction, so a transaction-local setting would be gone by the next query. `BoardWallMiddleware` therefore sets the
-setting for the database session (`set_config(…, false)`) when a request begins and empties it again in a `finally`
-when the request ends: connections are kept between requests (CONN_MAX_AGE), and the next request, perhaps by
-someone else or anonymous, must not find the last one's boards. A session whose setting cannot be emptied is closed,
-not reused. A streaming response's content is produced after the view returns: the wall is set again while it is
-produced (files served from disk, FileResponse, are left as they are: they read no table).
+Who names the boards, for each query (the value of `current_value()`):
 
-Behind PgBouncer in transaction mode (`DATABASE_POOL_MODE=transaction`, docs/operations.md "A cluster") a session
-setting would outlive the request on a server session another client gets next, and the request's next query may run
-on another server session without it. There the middleware runs a walled request in one transaction and sets the
-wall for that transaction only (`set_config(…, true)`); a streaming response's content is produced in a second
-transaction with the wall set again. A response of 500 rolls its transaction back, as Django's ATOMIC_REQUESTS would
-for the view's exception. The request's own transaction is not "a transaction" to the replica's router
-(`in_transaction_of_its_own`): its statistics still read the replica.
+- a web request: the signed-in person's boards (`BoardWallMiddleware`, from the session's user; `raise_for` from the
+  API's token authentication once DRF has found the token's user); an anonymous request names none, and a public
+  page that must read walled rows says which (`for_boards`, `across_boards` with its reason);
+- a task in the worker: the person who asked for it (`acting_as(job's author)`), or whole-deployment work under an
+  audited, named scope (`whole_deployment(reason=…)`); the worker's own process names none;
+- a management command: every board (`*`: the operator's tools over the deployment), or the board of its
+  `--board CODE` (manage.py calls `set_process_scope(command_scope(argv))`); the serving commands (runserver,
+  worker, rqworker, db_worker, testserver) name none, as the WSGI/ASGI servers do;
+- anything else: the process's scope (`set_process_scope`), which is none unless set.
 
-Who is walled: a signed-in user who is neither a superuser nor the ministry (`is_national`: it reads national figures
-over every board), to the boards of `user.board_ids()` (duck-typed: core knows no accounts). A user whose scope is
-every institution of the deployment (`institution_scope()` is None: a board role where there is one board) is not
-walled: the wall would hold back nothing, and the request saves the queries (the scope is the one the views read,
-cached on the user). A user whose boards are none is walled to none (the setting "0": no board has that id), never
-to all. A walled request costs four queries more on PostgreSQL: the user's boards (two) and setting the wall and
-emptying it.
+How it reaches PostgreSQL: an execute wrapper on every PostgreSQL connection (installed when the connection is made)
+compares the value wanted with the one the connection holds and sends `set_config('eduboard.wall', …)` first when
+they differ, on the driver's own cursor (it is not one of the page's counted queries). A rollback (of a transaction
+or a savepoint) may undo a setting made inside it, so after one the value is sent again. Behind PgBouncer in
+transaction mode (`DATABASE_POOL_MODE=transaction`) a session's setting would go to whoever gets the server session
+next: there the value is set for the transaction only (`set_config(…, true)`), once per transaction, and a query in
+autocommit runs in a transaction of its own with it. In session mode the application refuses to start behind a
+pooler (`check_pooling`): PgBouncer would hand the session's setting to another client.
 
-For the wall to hold, the application's database user must not be a superuser and must not have BYPASSRLS: PostgreSQL
-exempts both from every policy, FORCE or not. The tables' owner is held because the migration FORCEs row security.
-Two consequences for the owner: backups run `pg_dump --enable-row-security` (core.backup; with no setting every row
-is read), and bulk inserts into a walled table use INSERT, not COPY, which PostgreSQL refuses there
-(core.bulk_rows). A write the wall filters out is not an error: an UPDATE or DELETE of another board's row changes
-nothing, and `select_for_update` does not return it.
-
-What the wall is not: a defence against SQL injection (whoever runs arbitrary SQL can call set_config too). It
-catches a query the application forgot to scope, in the request of a person of one board.
+For the wall to hold, the application's database user must not be a superuser and must not have BYPASSRLS:
+PostgreSQL exempts both from every policy, FORCE or not. The migrations FORCE row security, so the tables' owner is
+held. Backups run pg_dump with `-c eduboard.wall=*` and `--enable-row-security` (core.backup), bulk inserts into a
+walled table use INSERT, not COPY (core.bulk_rows). What the wall is not: a defence against SQL injection (whoever
+runs arbitrary SQL can call set_config too). It catches a query the application forgot to scope.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+import functools
+import logging
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any, TypeGuard, cast
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
 
-SETTING = "eduboard.boards"
-#: The setting of a user with no board: matches no board (board ids start at 1).
-NO_BOARD = "0"
+logger = logging.getLogger("eduboard.board_wall")
+
+SETTING = "eduboard.wall"
+#: Every board, named.
+ALL = "*"
+#: No board: no walled row.
+NONE = ""
+
+#: Commands that serve others (their requests and tasks name their own boards): their process names none.
+SERVING_COMMANDS = frozenset({"runserver", "worker", "rqworker", "db_worker", "testserver", "run_huey"})
 
 
 def wall_value(board_ids: Iterable[int] | None) -> str:
-    """The setting for `board_ids`: "" for every board (None), "0" for none, else the ids, comma-separated."""
+    """The setting for `board_ids`: `*` for every board (None), "" for none, else the ids, comma-separated."""
     if board_ids is None:
-        return ""
+        return ALL
     ids = sorted({int(board_id) for board_id in board_ids})
-    return ",".join(str(board_id) for board_id in ids) if ids else NO_BOARD
-
-
-def set_board_wall(connection: BaseDatabaseWrapper, board_ids: set[int] | None, *, session: bool = False) -> None:
-    """Hold the tables of children's data to `board_ids` (None: every board) on PostgreSQL; elsewhere do nothing.
-
-    By default for the current transaction only (`set_config(…, true)`), so it must be called inside an atomic
-    block; `session=True` sets it for the database session, until it is set again (the middleware's way)."""
-    if connection.vendor != "postgresql":
-        return
-    if not session and not connection.in_atomic_block:
-        raise RuntimeError(
-            "set_board_wall for a transaction needs an atomic block: in autocommit the setting ends with its own query."
-        )
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT set_config(%s, %s, %s)", [SETTING, wall_value(board_ids), not session])
+    return ",".join(str(board_id) for board_id in ids)
 
 
 def walled_boards(user: Any) -> set[int] | None:
-    """The boards a request by `user` is held to, or None when the wall stays open (anonymous, superusers, the
-    ministry)."""
+    """The boards a person's work is held to: None for every board (superusers, the ministry, a user whose scope is
+    every institution of the deployment), an empty set for nobody (anonymous, a user of no board)."""
     if user is None or not getattr(user, "is_authenticated", False):
-        return None
+        return set()
     if getattr(user, "is_superuser", False) or getattr(user, "is_national", False):
         return None
     institution_scope = getattr(user, "institution_scope", None)
     if callable(institution_scope) and institution_scope() is None:
-        return None  # every institution of the deployment (a board role where there is one board): nothing to hold
+        return None
     board_ids = getattr(user, "board_ids", None)
     return set(board_ids()) if callable(board_ids) else set()
 
 
-#: The boards the request being served is held to (None: not walled), for the replica's connection
-#: (core.replica.reading sets the same wall there while the request reads from it).
-_request_wall: ContextVar[set[int] | None] = ContextVar("eduboard_request_wall", default=None)
+# --- the value wanted now
 
 
-def request_wall() -> set[int] | None:
-    return _request_wall.get()
+class _BoardNamed:
+    """A command's `--board CODE`: the board's id, looked up once on the database (none when there is no such
+    board: the command itself then says so)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+        self.value: str | None = None
+
+    def resolve(self, wrapper: BaseDatabaseWrapper) -> str:
+        if self.value is None:
+            with wrapper.connection.cursor() as cursor:
+                try:
+                    cursor.execute("SELECT id FROM registry_board WHERE lower(code) = lower(%s)", [self.code.strip()])
+                    row = cursor.fetchone()
+                except Exception:
+                    row = None
+            self.value = wall_value([row[0]]) if row else NONE
+        return self.value
 
 
-#: The database (alias) whose outermost transaction is the request's own (pooled mode), else None.
-_request_transaction: ContextVar[str | None] = ContextVar("eduboard_request_transaction", default=None)
+_process_scope: str | _BoardNamed = NONE
+#: The value a block of code names (None: the process's scope).
+_scope: ContextVar[str | None] = ContextVar("eduboard_wall", default=None)
 
 
-def per_transaction() -> bool:
-    """Whether the wall is set per request transaction (behind a transaction pooler) instead of per session."""
-    return getattr(settings, "DATABASE_POOL_MODE", "session") == "transaction"
+def set_process_scope(scope: str | _BoardNamed) -> None:
+    """What this process's queries name when no request or block names anything (manage.py, the tests)."""
+    global _process_scope
+    _process_scope = scope
 
 
-def in_transaction_of_its_own(wrapper: BaseDatabaseWrapper) -> bool:
-    """Whether `wrapper` is inside a transaction the code opened, the request's own transaction (pooled mode) not
-    counted."""
-    if not wrapper.in_atomic_block:
-        return False
-    if _request_transaction.get() == wrapper.alias:
-        return len(wrapper.atomic_blocks) > 1
-    return True
+def command_scope(argv: Sequence[str]) -> str | _BoardNamed:
+    """The scope of `manage.py ARGV`: none for the serving commands, the board of `--board CODE`, else every
+    board."""
+    command = argv[1] if len(argv) > 1 else ""
+    if command in SERVING_COMMANDS:
+        return NONE
+    for index, part in enumerate(argv):
+        if part == "--board" and index + 1 < len(argv):
+            return _BoardNamed(argv[index + 1])
+        if part.startswith("--board="):
+            return _BoardNamed(part.removeprefix("--board="))
+    return ALL
 
 
-def open_wall(wrapper: BaseDatabaseWrapper) -> None:
-    """Empty the session's setting; a connection where that fails is closed, so nobody reuses its boards."""
-    try:
-        set_board_wall(wrapper, None, session=True)
-    except DatabaseError:
-        wrapper.close()
-
-
-def _open_wall() -> None:
-    open_wall(connection)
+def current_value(wrapper: BaseDatabaseWrapper | None = None) -> str:
+    value = _scope.get()
+    if value is not None:
+        return value
+    scope = _process_scope
+    if isinstance(scope, _BoardNamed):
+        return scope.resolve(wrapper or connections[DEFAULT_DB_ALIAS])
+    return scope
 
 
 @contextmanager
-def _walled(board_ids: set[int]) -> Iterator[bool]:
-    """The wall up for the block: behind a transaction pooler in a transaction of the block's own (yields True),
-    else for the database session, emptied after the block (yields False)."""
-    if per_transaction():
-        token = _request_transaction.set(connection.alias)
-        try:
-            with transaction.atomic():
-                set_board_wall(connection, board_ids)
-                yield True
-        finally:
-            _request_transaction.reset(token)
-        return
-    set_board_wall(connection, board_ids, session=True)
+def _named(value: str) -> Iterator[None]:
+    token = _scope.set(value)
     try:
-        yield False
+        yield
     finally:
-        _open_wall()
+        _scope.reset(token)
 
 
-def _walled_stream(content: Iterable[object], board_ids: set[int]) -> Iterator[object]:
-    with _walled(board_ids):
+def acting_as(user: Any) -> Any:
+    """The block's queries held to what `user` may read (a task run for the person who asked)."""
+    return _named(wall_value(walled_boards(user)))
+
+
+def for_boards(board_ids: Iterable[int]) -> Any:
+    """The block's queries held to `board_ids` (a public page of one board's centre or survey)."""
+    return _named(wall_value(board_ids))
+
+
+def nobody() -> Any:
+    return _named(NONE)
+
+
+@contextmanager
+def across_boards(*, reason: str) -> Iterator[None]:
+    """Every board for the block, for a read the application scopes itself and that must see beyond one board (a
+    public code looked up wherever it belongs); `reason` goes to the log."""
+    logger.debug("board wall open across boards: %s", reason)
+    with _named(ALL):
+        yield
+
+
+def public_page(reason: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
+    """A public page (no sign-in) that reads or writes walled rows and scopes them itself, by the code or the
+    address it is given (a booking's token, a survey's answering code, a competition's teams): every board for the
+    view, under `reason`. Its response must not stream from the tables."""
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            with across_boards(reason=reason):
+                return view(request, *args, **kwargs)
+
+        wrapped.board_wall_reason = reason  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorate
+
+
+@contextmanager
+def whole_deployment(*, reason: str) -> Iterator[None]:
+    """Every board for whole-deployment work of the worker or a command (the nightly retention, the checks and the
+    publication of every board), recorded in the audit trail with `reason`."""
+    from eduboard.core.audit import audit_whole_deployment
+
+    audit_whole_deployment(reason=reason)
+    logger.info("board wall open for the whole deployment: %s", reason)
+    with _named(ALL):
+        yield
+
+
+def for_boards_or_every(board_ids: Iterable[int] | None, *, reason: str) -> Any:
+    """`for_boards(board_ids)`, or `whole_deployment(reason)` for None (every board)."""
+    return whole_deployment(reason=reason) if board_ids is None else for_boards(board_ids)
+
+
+def raise_for(user: Any) -> None:
+    """Hold the rest of the request to `user`'s boards (the API's token user, known only once DRF authenticates);
+    the middleware's block ends it with the request."""
+    _scope.set(wall_value(walled_boards(user)))
+
+
+# --- sending it to PostgreSQL
+
+
+def per_transaction() -> bool:
+    """Whether the wall is set per transaction (behind a transaction pooler) instead of per session."""
+    return getattr(settings, "DATABASE_POOL_MODE", "session") == "transaction"
+
+
+def _send(wrapper: BaseDatabaseWrapper, value: str, *, local: bool) -> None:
+    with wrapper.connection.cursor() as cursor:
+        cursor.execute("SELECT set_config(%s, %s, %s)", [SETTING, value, local])
+    wrapper._eduboard_wall = value  # type: ignore[attr-defined]
+
+
+def _forget(wrapper: BaseDatabaseWrapper) -> None:
+    wrapper._eduboard_wall = None  # type: ignore[attr-defined]
+
+
+def sync(wrapper: BaseDatabaseWrapper) -> None:
+    """Make the connection hold the value wanted now (before a query Django does not run: COPY, a raw cursor)."""
+    if wrapper.vendor != "postgresql":
+        return
+    wrapper.ensure_connection()
+    value = current_value(wrapper)
+    if getattr(wrapper, "_eduboard_wall", None) != value:
+        _send(wrapper, value, local=per_transaction())
+
+
+def _keep_wall(wrapper: BaseDatabaseWrapper) -> Callable[..., Any]:
+    def wrapped(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
+        value = current_value(wrapper)
+        if not per_transaction():
+            if getattr(wrapper, "_eduboard_wall", None) != value:
+                _send(wrapper, value, local=False)
+            return execute(sql, params, many, context)
+        if wrapper.in_atomic_block:
+            if getattr(wrapper, "_eduboard_wall", None) != value:
+                _send(wrapper, value, local=True)
+            return execute(sql, params, many, context)
+        with transaction.atomic(using=wrapper.alias):  # autocommit behind a pooler: a transaction of its own
+            _send(wrapper, value, local=True)
+            return execute(sql, params, many, context)
+
+    return wrapped
+
+
+def _forgetting(wrapper: BaseDatabaseWrapper, name: str, *, always: bool) -> None:
+    original = getattr(wrapper, name)
+
+    def method(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return original(*args, **kwargs)
+        finally:
+            if always or per_transaction():
+                _forget(wrapper)
+
+    setattr(wrapper, name, method)
+
+
+def install(wrapper: BaseDatabaseWrapper) -> None:
+    """Keep the wall on `wrapper` (a new PostgreSQL connection; `connection_created`): the execute wrapper, and a
+    rollback (or, behind a pooler, any end of a transaction) makes the value be sent again."""
+    _forget(wrapper)
+    if wrapper.vendor != "postgresql" or getattr(wrapper, "_eduboard_wall_installed", False):
+        return
+    wrapper.execute_wrappers.append(_keep_wall(wrapper))
+    _forgetting(wrapper, "_rollback", always=True)
+    _forgetting(wrapper, "_savepoint_rollback", always=True)
+    _forgetting(wrapper, "_commit", always=False)
+    wrapper._eduboard_wall_installed = True  # type: ignore[attr-defined]
+
+
+def connection_created(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    install(connection)
+    if connection.vendor == "postgresql" and not per_transaction() and behind_a_pooler(connection):
+        raise ImproperlyConfigured(POOLER_MESSAGE)
+
+
+def in_transaction_of_its_own(wrapper: BaseDatabaseWrapper) -> bool:
+    """Whether `wrapper` is inside a transaction the code opened (the replica's router then reads the primary)."""
+    return wrapper.in_atomic_block
+
+
+# --- a pooler in front of PostgreSQL
+
+POOLER_MESSAGE = (
+    "eduboard: the database answers through a connection pooler (PgBouncer) while DATABASE_POOL_MODE=session; "
+    "the board wall would be handed to other clients. Set DATABASE_POOL_MODE=transaction (docs/operations.md)."
+)
+
+
+def behind_a_pooler(wrapper: BaseDatabaseWrapper) -> bool:
+    """Whether the connection goes through a pooler: the server process the driver was told of at sign-in is not
+    the one that answers (PgBouncer gives its own key data)."""
+    raw = wrapper.connection
+    told = getattr(getattr(raw, "info", None), "backend_pid", None)
+    with raw.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        answering = cursor.fetchone()[0]
+    return told is not None and told != answering
+
+
+def check_pooling() -> None:
+    """Refuse to start (one line, exit status 1) in session mode behind a pooler: WSGI, ASGI and the worker call
+    it when they start."""
+    for alias in connections:
+        wrapper = connections[alias]
+        if wrapper.vendor != "postgresql":
+            continue
+        try:
+            wrapper.ensure_connection()
+        except ImproperlyConfigured as refusal:
+            sys.exit(str(refusal))
+        except Exception:  # noqa: S112 - a database not up yet is the requests' problem, not the start's
+            continue
+    connections.close_all()  # a server that forks its workers after this must not hand them one connection
+
+
+# --- requests
+
+
+def _walled_stream(content: Iterable[object], value: str) -> Iterator[object]:
+    with _named(value):
         yield from content
 
 
@@ -174,26 +348,22 @@ def _streams_from_tables(response: HttpResponseBase) -> TypeGuard[StreamingHttpR
 
 
 class BoardWallMiddleware:
-    """Hold a signed-in board or institution user's request to their boards in the database (PostgreSQL only)."""
+    """Hold every request to the boards of its signed-in person (none for an anonymous one) on PostgreSQL."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if connection.vendor != "postgresql":
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
             return self.get_response(request)
-        board_ids = walled_boards(getattr(request, "user", None))
-        if board_ids is None:
-            return self.get_response(request)
-        token = _request_wall.set(board_ids)
+        token = _scope.set(NONE)  # resolving the session's user reads no walled table
         try:
-            with _walled(board_ids) as in_transaction:
-                response = self.get_response(request)
-                if in_transaction and response.status_code >= 500:
-                    transaction.set_rollback(True)  # as ATOMIC_REQUESTS would for the view's exception
+            _scope.set(wall_value(walled_boards(getattr(request, "user", None))))
+            response = self.get_response(request)
+            value = current_value()
         finally:
-            _request_wall.reset(token)
+            _scope.reset(token)
         if _streams_from_tables(response):
             content = cast(Iterable[object], response.streaming_content)  # a synchronous iterator: not is_async
-            response.streaming_content = _walled_stream(content, board_ids)
+            response.streaming_content = _walled_stream(content, value)
         return response

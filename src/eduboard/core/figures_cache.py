@@ -57,7 +57,7 @@ from django.db import DEFAULT_DB_ALIAS, models
 from django.utils import translation
 from django_tasks import task
 
-from eduboard.core import freshness, replica
+from eduboard.core import board_wall, freshness, replica
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.figures_writes import (  # noqa: F401 - the write side, named here too
     AREAS,
@@ -521,8 +521,14 @@ def refresh_figures(*, name: str, arguments: dict[str, Any], who: Any, language:
     if who != "board":
         kwargs["visible_to"] = viewer
     frame = _Computing(name, areas, beyond, tuple(token_names(areas, scope_parts(viewer), beyond)))
+    # The database wall of the viewer the figure is for; a figure of the whole board (no viewer) reads every board.
+    wall = (
+        board_wall.across_boards(reason=f"figure {name} of the whole board")
+        if isinstance(viewer, WholeBoard)
+        else board_wall.acting_as(viewer)
+    )
     try:
-        with translation.override(language or None):
+        with translation.override(language or None), wall:
             _compute_and_keep(key, latest, lambda: _run(frame, lambda: function(**kwargs)))
     finally:
         cache.delete(f"{key}:computing")

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django_tasks import task
 
-from eduboard.core import figures_cache, stored_files
+from eduboard.core import board_wall, figures_cache, stored_files
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.figures_writes import AREAS
 from eduboard.core.import_preview import import_preview, preview_record
@@ -318,7 +318,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
     change_log = f"{IMPORTS}/{job.pk}.changes.csv.gz"
     # The rows are the sender's to change (the importer's scope): their writes renew the sender's figures only.
-    with Heartbeat("import", job.pk), figures_cache.writing_as(job.created_by):
+    # The database wall of the sender's boards (core.board_wall: the worker's own is none).
+    with Heartbeat("import", job.pk), figures_cache.writing_as(job.created_by), board_wall.acting_as(job.created_by):
         job.status = ImportJob.Status.RUNNING
         job.save(update_fields=["status"])
         try:

@@ -70,19 +70,13 @@ def caught_up_alias(since: datetime) -> str:
 
 @contextmanager
 def reading(alias: str) -> Iterator[str]:
-    """Send the reads of the block to `alias` (the replica or the primary), with the request's wall on the replica's
-    connection while the block reads there (the primary's is set by the middleware)."""
-    entering = alias != DEFAULT_DB_ALIAS and _reading.get() != alias
-    walled = board_wall.request_wall() if entering else None
-    if walled is not None:
-        board_wall.set_board_wall(connections[alias], walled, session=True)
+    """Send the reads of the block to `alias` (the replica or the primary); the replica's connection keeps the
+    board wall of each query as the primary's does (core.board_wall)."""
     token = _reading.set(alias)
     try:
         yield alias
     finally:
         _reading.reset(token)
-        if walled is not None:
-            board_wall.open_wall(connections[alias])
 
 
 class ReplicaRouter:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from eduboard.core import board_wall
 from eduboard.core.data_checks import Finding
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.priority import background_priority
@@ -177,7 +178,10 @@ def data_check_task(*, board_ids: list[int] | None, as_of: str | None = None, tr
     the findings by rule summed over the boards."""
     cache.delete(_pending_key(board_ids))  # from here on, a new import's writes need a run of their own
     day = date.fromisoformat(as_of) if as_of else default_as_of()
-    with background_priority(settings.IMPORT_CPU_NICE):
+    with (
+        background_priority(settings.IMPORT_CPU_NICE),
+        board_wall.for_boards_or_every(board_ids, reason=f"data checks of every board ({trigger})"),
+    ):
         runs = data_check_boards(board_ids=board_ids, as_of=day, trigger=trigger)
     total: dict[str, int] = {}
     for run in runs:

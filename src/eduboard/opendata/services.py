@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from eduboard.core import board_wall
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.scope import Viewer
 from eduboard.opendata.datasets import BUILDERS, csv_text, json_text
@@ -92,7 +93,8 @@ def opendata_publish_boards(*, board_ids: Iterable[int] | None, as_of: date | No
 def opendata_publish_task(*, board_ids: list[int] | None, as_of: str | None = None) -> dict[str, list[str]]:
     """A worker's run (daily from cron, or the board's "Publish now"): `opendata_publish_boards` on `as_of` (ISO
     date; the pages' default day when None). Returns the datasets recorded anew, by board code."""
-    done = opendata_publish_boards(board_ids=board_ids, as_of=date.fromisoformat(as_of) if as_of else None)
+    with board_wall.for_boards_or_every(board_ids, reason="open data of every board"):
+        done = opendata_publish_boards(board_ids=board_ids, as_of=date.fromisoformat(as_of) if as_of else None)
     return {published.board.code: published.changed for published in done}
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from eduboard.core import board_wall
 from eduboard.core.audit import audit_bulk_write
 from eduboard.core.priority import background_priority
 from eduboard.core.scope import Viewer, acting_user, institution_scope
@@ -175,5 +176,5 @@ def retention_task(*, today: str) -> dict[str, dict[str, int]]:
     """The nightly run (cron hands it to a worker: `apply_retention --enqueue`)."""
     from eduboard.core.scope import WHOLE_CITY
 
-    with background_priority(19):
+    with background_priority(19), board_wall.whole_deployment(reason="the nightly retention of every board"):
         return retention_apply(viewer=WHOLE_CITY, today=date.fromisoformat(today))

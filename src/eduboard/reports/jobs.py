@@ -24,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from eduboard.core import replica, stored_files
+from eduboard.core import board_wall, replica, stored_files
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.jobs import Heartbeat, internal_error, retake_if_worker_gone
 from eduboard.core.scope import Viewer
@@ -147,7 +147,7 @@ def render_job_run(*, job_id: str) -> FileJob:
     job = FileJob.objects.select_related("edition__school_year", "user").get(pk=job_id)
     if job.status != FileJob.Status.QUEUED:
         return job  # run once
-    with Heartbeat("report", job.pk):
+    with Heartbeat("report", job.pk), board_wall.acting_as(job.user):  # the database wall of the user who asked
         job.status = FileJob.Status.RUNNING
         job.save(update_fields=["status"])
 

@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from eduboard.core.board_wall import public_page
 from eduboard.core.public import client_address, over_limit, render_in, url_language
 from eduboard.surveys import rules, selectors, services
 from eduboard.surveys.choices import ANSWER_LABELS, SCALES, QuestionKind
@@ -62,7 +63,12 @@ def _page(request: HttpRequest, lang: str, template: str, context: dict[str, Any
     return response
 
 
+#: The answering pages find a survey's rows by the code or link they are given: the database wall is open to them.
+ANSWERING = public_page("a survey answered by its one-time code or link")
+
+
 @login_not_required
+@ANSWERING
 def answer_root_view(request: HttpRequest) -> HttpResponse:
     return redirect("answer_start", lang="lv")
 
@@ -72,6 +78,7 @@ def _too_many_tries(request: HttpRequest) -> bool:
 
 
 @login_not_required
+@ANSWERING
 @never_cache
 def answer_start_view(request: HttpRequest, lang: str) -> HttpResponse:
     """Type a one-time code to begin, or to go on with the unsent answer begun with it (on any device)."""
@@ -94,6 +101,7 @@ def answer_start_view(request: HttpRequest, lang: str) -> HttpResponse:
 
 
 @login_not_required
+@ANSWERING
 @never_cache
 def answer_link_view(request: HttpRequest, lang: str, token: str) -> HttpResponse:
     """An institution's open link: a page that says whose survey it is, and a button to begin."""
@@ -140,6 +148,7 @@ def _questions(answer: Response, lang: str, given: dict[str, list[str]]) -> list
 
 
 @login_not_required
+@ANSWERING
 @never_cache
 def answer_form_view(request: HttpRequest, lang: str, code: str) -> HttpResponse:
     """The questions of this device's answer: save and come back later, or send (then it is final)."""
