@@ -46,7 +46,10 @@ def lend(board: Board, number: int, loans: int) -> Institution:
     for n in range(loans):
         birth = date(2012, 1, 1) + timedelta(days=number * 100 + n)
         learner = Learner.objects.create(
-            personal_code=CODES.for_birth_date(birth), first_name="Anna", last_name=f"Ozola{number}x{n}", birth_date=birth
+            personal_code=CODES.for_birth_date(birth),
+            first_name="Anna",
+            last_name=f"Ozola{number}x{n}",
+            birth_date=birth,
         )
         asset = Asset.objects.create(
             inventory_number=f"{board.code.upper()}-{n:03d}",
