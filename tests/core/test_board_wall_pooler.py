@@ -77,7 +77,7 @@ def start_wsgi(database_url: str, **environment: str) -> subprocess.CompletedPro
     """Load the WSGI application as gunicorn would, in a process of its own."""
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_POOL_MODE"}
     env.update(DATABASE_URL=database_url, **environment)
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-c", "import eduboard.wsgi"],
         cwd=ROOT,
         env={**env, "PYTHONPATH": str(ROOT / "src")},
