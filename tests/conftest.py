@@ -61,6 +61,33 @@ def empty_cache() -> None:
         ContentType.objects.clear_cache()
 
 
+WALL_PROBE = "eduboard_wall_probe"
+
+
+@pytest.fixture(autouse=True)
+def under_the_wall(request: pytest.FixtureRequest) -> None:
+    """`WALL_PROBE=1` on PostgreSQL: every test in a transaction of its own runs as a role that is neither a superuser
+    nor BYPASSRLS, as the application's database user is in production, so the board wall (core.board_wall) holds
+    its requests, tasks and commands as it would there (a diagnostic run: `WALL_PROBE=1 make pytest-postgres`)."""
+    import os
+
+    if os.environ.get("WALL_PROBE") != "1":
+        return
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or marker.kwargs.get("transaction") or (marker.args and marker.args[0]):
+        return
+    request.getfixturevalue("_django_db_helper")
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"DO $$ BEGIN CREATE ROLE {WALL_PROBE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {WALL_PROBE}")
+        cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {WALL_PROBE}")
+        cursor.execute(f"SET LOCAL ROLE {WALL_PROBE}")
+
+
 @pytest.fixture
 def school_a(db: None) -> Institution:
     return InstitutionFactory(name="Daugavpils Zinātņu vidusskola", registration_number="9000000011")
