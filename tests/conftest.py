@@ -82,7 +82,9 @@ def under_the_wall(request: pytest.FixtureRequest) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DO $$ BEGIN CREATE ROLE {WALL_PROBE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+        cursor.execute(
+            f"DO $$ BEGIN CREATE ROLE {WALL_PROBE} NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
         cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {WALL_PROBE}")
         cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {WALL_PROBE}")
         cursor.execute(f"SET LOCAL ROLE {WALL_PROBE}")
