@@ -51,7 +51,7 @@ OTHER_SESSIONS = "FROM pg_stat_activity WHERE datname = %s AND pid <> %s AND bac
 def other_sessions(admin: Any) -> list[tuple[int, str]]:
     """The sessions of the test database other than the test's own: their pid and state."""
     own = connection.cursor().connection.info.backend_pid
-    return admin.execute(f"SELECT pid, state {OTHER_SESSIONS}", [connection.settings_dict["NAME"], own]).fetchall()  # noqa: S608
+    return admin.execute(f"SELECT pid, state {OTHER_SESSIONS}", [connection.settings_dict["NAME"], own]).fetchall()
 
 
 def terminate_other_sessions(admin: Any) -> int:
@@ -61,7 +61,7 @@ def terminate_other_sessions(admin: Any) -> int:
         admin.execute(
             f"SELECT pg_terminate_backend(pid) {OTHER_SESSIONS}", [connection.settings_dict["NAME"], own]
         ).fetchall()
-    )  # noqa: S608
+    )
 
 
 def wait_for(condition: Callable[[], bool], what: str) -> None:
@@ -110,7 +110,7 @@ def test_the_worker_connects_again_after_the_database_drops_its_connections_and_
         env["PGPASSWORD"] = own["PASSWORD"]
     env.pop("REDIS_URL", None)
     log = (tmp_path / "worker.log").open("w")
-    worker = subprocess.Popen(  # noqa: S603 - our own manage.py
+    worker = subprocess.Popen(
         [sys.executable, "manage.py", "worker", "--interval", "0.2"], cwd=ROOT, env=env, stdout=log, stderr=log
     )
     admin = admin_connection()
