@@ -5,6 +5,7 @@ a web process nothing changes."""
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import threading
@@ -115,3 +116,47 @@ def test_a_worker_killed_mid_import_leaves_its_session_as_it_was() -> None:
     os.waitpid(pid, 0)
     assert lowered in (b"0", b"1")
     assert (process_nice(), session_weight()) == (process, session)
+
+
+@pytest.mark.django_db
+def test_an_import_job_runs_at_the_lower_priority_and_leaves_the_worker_as_it_was_done_or_failed(
+    in_worker: None, make_user: Callable[..., Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two real import jobs run as the worker runs them (`import_job_run`), one saved and one refused: each read its
+    rows at the lower priority, and after each the worker's thread is back where it was."""
+    from eduboard.accounts.roles import Role
+    from eduboard.core.jobs import import_job_run, import_job_start
+    from eduboard.core.models import ImportJob
+    from eduboard.registry.importers import ProgrammeImporter
+
+    header = "code,name,level,special_needs,language\n"
+    seen: list[int | None] = []
+    real_run = ProgrammeImporter.run
+
+    def noting_the_priority(self: ProgrammeImporter, *args: Any, **kwargs: Any) -> Any:
+        seen.append(thread_nice())
+        return real_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProgrammeImporter, "run", noting_the_priority)
+    user = make_user(Role.BOARD_ADMIN)
+
+    def job(text: str) -> ImportJob:
+        return import_job_start(
+            area="registry", kind="programmes", uploaded=io.BytesIO(text.encode()), filename="p.csv", user=user
+        )
+
+    saved = job(header + "21011111,Pamatizglītības programma,basic,none,lv\n")
+    refused = job(header + "21011111,Pamatizglītības programma,no-such-level,none,lv\n")
+
+    def worker() -> tuple[int | None, list[int | None], list[str]]:
+        before = thread_nice()
+        statuses = []
+        for each in (saved, refused):
+            statuses.append(import_job_run(job_id=each.pk).status)
+            assert thread_nice() == before
+        return before, seen, statuses
+
+    before, during, statuses = worker()
+    assert statuses == [ImportJob.Status.DONE, ImportJob.Status.FAILED]
+    expected = 10 if may_raise_back_to(before or 0) else before
+    assert during == [expected, expected]
