@@ -266,7 +266,7 @@ def test_a_worker_killed_mid_import_is_taken_up_again_by_another(tmp_path: Path,
     }
     env.pop("REDIS_URL", None)
     workers_cache = FileBasedCache(str(tmp_path / "cache"), {})
-    rows = 12000
+    rows = 4000  # twice the rows between two progress reports: stopped after the first, long before the save
 
     def manage(*args: str) -> str:
         done = subprocess.run(  # noqa: S603 - our own manage.py
