@@ -162,7 +162,13 @@ TEMPLATES = [
 
 # --- Database: SQLite file by default, anything dj-database-url understands via DATABASE_URL.
 DEFAULT_SQLITE = f"sqlite:///{BASE_DIR / 'var' / 'eduboard.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60)}
+# A connection kept between requests (conn_max_age) is checked before a request uses it (conn_health_checks): after
+# the database restarts or fails over, the next request connects again instead of failing on the dropped one.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", DEFAULT_SQLITE), conn_max_age=60, conn_health_checks=True
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
@@ -186,7 +192,9 @@ if DATABASE_POOL_MODE == "transaction":
     DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 # A streaming replica of a PostgreSQL primary (core.replica): statistics, reports and exports read from it.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"], conn_max_age=60)
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["eduboard.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

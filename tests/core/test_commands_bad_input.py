@@ -191,10 +191,10 @@ SPECIFIC: dict[str, list[list[str]]] = {
 }
 
 
-#: The commands other changes own (privacy: h-scope; worker: h-faults), not yet on EduboardCommand: argparse answers
+#: The commands other changes own (privacy: h-scope), not yet on EduboardCommand: argparse answers
 #: their bad arguments with its usage block (several lines), and processing_records ends in a traceback when its
 #: folder is missing. Strict: the case fails the test once the command answers in one line.
-ELSEWHERE = {"apply_retention", "processing_records", "subject_access", "worker"}
+ELSEWHERE = {"apply_retention", "processing_records", "subject_access"}
 ELSEWHERE_SPECIFIC: dict[str, list[list[str]]] = {"processing_records": [["--out", "{tmp}/no/such/folder/r.json"]]}
 
 

@@ -21,6 +21,7 @@ from eduboard.core.audit import audit_export
 from eduboard.core.jobs import (
     IMPORT_KINDS,
     PreviewOutdated,
+    UploadNotStored,
     import_job_confirm,
     import_job_retry,
     import_job_start,
@@ -102,16 +103,20 @@ def import_start_view(request: HttpRequest, area: str, kind: str) -> HttpRespons
     form = UploadForm(request.POST or None, request.FILES or None, max_bytes=uploads.max_upload_bytes_for(request.user))
     if request.method == "POST" and form.is_valid():
         uploaded = form.cleaned_data["file"]
-        job = import_job_start(
-            area=area,
-            kind=kind,
-            uploaded=uploaded,
-            filename=uploaded.name,
-            user=request.user,
-            encoding=form.cleaned_data.get("encoding") or "",
-            preview=request.POST.get("action") == "preview",  # the page's first button; "import" saves at once
-        )
-        return redirect("core:import_job", pk=job.pk)
+        try:
+            job = import_job_start(
+                area=area,
+                kind=kind,
+                uploaded=uploaded,
+                filename=uploaded.name,
+                user=request.user,
+                encoding=form.cleaned_data.get("encoding") or "",
+                preview=request.POST.get("action") == "preview",  # the page's first button; "import" saves at once
+            )
+        except UploadNotStored as refused:  # a full disk: said on the form, the job failed, nothing queued
+            form.add_error("file", str(refused))
+        else:
+            return redirect("core:import_job", pk=job.pk)
     recent = ImportJob.objects.filter(created_by_id=request.user.pk, area=area, kind=kind)[:10]
     return render(
         request,
@@ -172,6 +177,9 @@ def import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
         retry = import_job_retry(job, user=request.user)
     except FileNotFoundError:
         messages.error(request, _("The file of this import is no longer kept; upload it again."))
+        return redirect("core:import_job", pk=job.pk)
+    except UploadNotStored as refused:
+        messages.error(request, str(refused))
         return redirect("core:import_job", pk=job.pk)
     return redirect("core:import_job", pk=retry.pk)
 

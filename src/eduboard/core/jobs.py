@@ -19,11 +19,13 @@ under an id, and shown as "internal error <id>", never as a problem of the file.
 
 from __future__ import annotations
 
+import errno
 import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from types import TracebackType
@@ -220,11 +222,37 @@ def import_job_start(
         area=area, kind=kind, filename=Path(filename).name, created_by=user, encoding=encoding, preview_only=preview
     )
     name = f"{IMPORTS}/{job.pk}{Path(filename).suffix.lower()}"
-    with stored_files.written(name) as path:
+    with _stored_or_failed(job), stored_files.written(name) as path:
         open_uploaded(uploaded, path)
     job.stored_path = name
     job.save(update_fields=["stored_path"])
     return import_job_enqueue(job)
+
+
+class UploadNotStored(Exception):
+    """The file of a new import job could not be stored (the disk is full, …): the job is failed, nothing is
+    queued; the message says so to the sender."""
+
+
+@contextmanager
+def _stored_or_failed(job: ImportJob) -> Iterator[None]:
+    """Store the job's file in the block; when the disk refuses it (full, or any other error of the file
+    system), fail the job with a message, queue nothing and raise UploadNotStored with that message."""
+    try:
+        yield
+    except OSError as error:
+        full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        logger.exception("import job %s: its file could not be stored", job.pk)
+        message = (
+            _("the server's disk is full, so the file was not stored and nothing was imported. Tell the administrator.")
+            if full
+            else _("the server could not store the file (%(reason)s); nothing was imported. Tell the administrator.")
+            % {"reason": error.strerror or error.__class__.__name__}
+        )
+        job.status, job.errors, job.total_errors = ImportJob.Status.FAILED, [message], 1
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "errors", "total_errors", "finished_at"])
+        raise UploadNotStored(message) from error
 
 
 def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
@@ -241,7 +269,7 @@ def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
         preview_only=job.preview_only or bool(job.preview_tokens),
     )
     target = f"{IMPORTS}/{retry.pk}{Path(job.stored_path).suffix}"
-    with stored_files.open_stored(job.stored_path) as source:
+    with stored_files.open_stored(job.stored_path) as source, _stored_or_failed(retry):
         stored_files.keep_whole(target, source)
     retry.stored_path = target
     retry.save(update_fields=["stored_path"])

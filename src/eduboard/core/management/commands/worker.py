@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import logging
 import multiprocessing
 import os
@@ -10,13 +11,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
-from django.db import DatabaseError, connection
+from django.core.management.base import CommandParser
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
 
+from eduboard.core.commands import EduboardCommand
 from eduboard.core.jobs import retake_abandoned
 from eduboard.core.priority import WORKER_ENVIRONMENT
 
 logger = logging.getLogger("eduboard.jobs")
+
+#: The wait after the database dropped the worker's connection (a restart, a failover), doubled at each failure
+#: in a row up to the last, and back to the first once tasks are read again.
+RECONNECT_WAITS = (0.5, 1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
 
 
 def sweep(parent: int) -> None:
@@ -41,15 +47,37 @@ def sweep(parent: int) -> None:
             connection.close()  # no connection is kept between sweeps
 
 
-class Command(BaseCommand):
+def seconds(value: str) -> float:
+    """argparse type for the seconds between looks for new tasks: a number from 0.01 to 3600."""
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{value}” is not a number of seconds") from None
+    if not 0.01 <= number <= 3600:
+        raise argparse.ArgumentTypeError(f"{value} seconds is outside 0.01 to 3600")
+    return number
+
+
+def connection_lost(error: DatabaseError) -> bool:
+    """Whether `error` is the database going away (a restart, a failover, a dropped connection, a server not
+    answering yet), which a wait cures, rather than a database that is not set up (no such table), which it does
+    not."""
+    text = str(error).lower()
+    if "no such table" in text or "does not exist" in text:
+        return False
+    return isinstance(error, OperationalError | InterfaceError)
+
+
+class Command(EduboardCommand):
     help = (
         "Runs background tasks: the database backend's worker by default, an RQ worker when REDIS_URL is set. "
-        "Start one or more beside the web server."
+        "Start one or more beside the web server. When the database drops its connections (a restart, a "
+        "failover) the worker waits, connects again and goes on."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--batch", action="store_true", help="run the tasks waiting now, then stop")
-        parser.add_argument("--interval", type=float, default=1.0, help="seconds between looks for new tasks")
+        parser.add_argument("--interval", type=seconds, default=1.0, help="seconds between looks for new tasks")
 
     def handle(self, *args: Any, **options: Any) -> None:
         os.environ[WORKER_ENVIRONMENT] = "1"  # an import here yields the processor (core.priority)
@@ -69,6 +97,30 @@ class Command(BaseCommand):
             sweeper.join(5)
 
     def run_tasks(self, options: dict[str, Any]) -> None:
+        """Run the backend's worker; when the database drops the connection under it, close every connection,
+        wait (longer at each failure in a row) and run it again, never ending on a lost connection."""
+        failures = 0
+        while True:
+            started = time.monotonic()
+            try:
+                self.run_backend(options)
+                return
+            except DatabaseError as error:
+                if not connection_lost(error):
+                    raise
+                if time.monotonic() - started > RECONNECT_WAITS[-1]:
+                    failures = 0  # it ran a while: a new outage, not the same one going on
+                wait = RECONNECT_WAITS[min(failures, len(RECONNECT_WAITS) - 1)]
+                failures += 1
+                logger.warning("the database connection was lost (%s); connecting again in %s s", error, wait)
+                for each in connections.all(initialized_only=True):
+                    try:
+                        each.close()  # the next query opens a new one
+                    except DatabaseError:
+                        logger.debug("closing a lost connection failed", exc_info=True)
+                time.sleep(wait)
+
+    def run_backend(self, options: dict[str, Any]) -> None:
         backend = settings.TASKS["default"]["BACKEND"]
         if backend == "django_tasks_rq.RQBackend":
             call_command("rqworker", "default", job_class="django_tasks_rq.Job", burst=options["batch"])
