@@ -99,3 +99,19 @@ def test_transaction_mode_behind_pgbouncer_and_session_mode_direct_start(pgbounc
     assert behind.returncode == 0, behind.stderr[-2000:]
     direct = start_wsgi("postgres://postgres@127.0.0.1:5432/postgres")
     assert direct.returncode == 0, direct.stderr[-2000:]
+
+
+def test_the_worker_behind_pgbouncer_in_session_mode_refuses_to_start_in_one_line(pgbouncer: int) -> None:
+    env = {key: value for key, value in os.environ.items() if key != "DATABASE_POOL_MODE"}
+    env["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:{pgbouncer}/postgres"
+    worker = subprocess.run(
+        [sys.executable, "manage.py", "worker", "--batch"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert worker.returncode == 1
+    assert worker.stderr.strip().splitlines() == [POOLER_MESSAGE]

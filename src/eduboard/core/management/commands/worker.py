@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandParser
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, connections
 
+from eduboard.core import board_wall
 from eduboard.core.commands import EduboardCommand
 from eduboard.core.jobs import retake_abandoned
 from eduboard.core.priority import WORKER_ENVIRONMENT
@@ -80,6 +81,7 @@ class Command(EduboardCommand):
         parser.add_argument("--interval", type=seconds, default=1.0, help="seconds between looks for new tasks")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        board_wall.check_pooling()  # behind a pooler in session mode the board wall would leak: one line, exit 1
         os.environ[WORKER_ENVIRONMENT] = "1"  # an import here yields the processor (core.priority)
         if options["batch"]:
             self.run_tasks(options)
