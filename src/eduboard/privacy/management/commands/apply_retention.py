@@ -6,15 +6,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import timezone
 
-from eduboard.core.commands import iso_date
+from eduboard.core.commands import EduboardCommand, iso_date
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.privacy.services import retention_apply, retention_task
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Anonymise or delete the personal data past its retention period, kind by kind, by the board's rules "
         '(/privacy/retention/); print the rows of each kind, with --json as {"by_kind": {kind: rows}}. --dry-run '

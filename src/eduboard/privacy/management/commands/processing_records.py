@@ -5,19 +5,19 @@ a PDF, anything else the HTML page."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils import translation
 
+from eduboard.core.commands import EduboardCommand, output_file
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.privacy.documents import records_html, records_pdf
 from eduboard.privacy.selectors import processing_records
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Write the record of processing activities (GDPR Art. 30) with a DPIA template filled with what the system "
         "knows: FILE.json as JSON, FILE.pdf as PDF, any other name as HTML."
@@ -30,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        out = Path(options["out"])
+        out = output_file(options["out"], "--out")
         with translation.override(options["language"]):
             records = processing_records(visible_to=WHOLE_CITY)
             if out.suffix.lower() == ".json":
