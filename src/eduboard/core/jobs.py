@@ -211,13 +211,27 @@ IMPORT_WARNINGS_KEPT = 100
 IMPORTS = "imports"
 
 
+def sender_board(user: Any) -> int | None:
+    """The one board `user` works for (`user.board_ids()`, duck-typed: core knows no accounts), which an import job
+    is recorded with (`ImportJob.board`); None when they work for several or none."""
+    board_ids = getattr(user, "board_ids", None)
+    boards = set(board_ids()) if callable(board_ids) else set()
+    return next(iter(boards)) if len(boards) == 1 else None
+
+
 def import_job_start(
     *, area: str, kind: str, uploaded: IO[bytes], filename: str, user: Any, encoding: str = "", preview: bool = False
 ) -> ImportJob:
     """Store the file, record the job and enqueue it for a worker; `encoding` of a CSV when not detected. With
     `preview`, the worker only tries the file (`import_preview`) and the job waits to be confirmed."""
     job = ImportJob.objects.create(
-        area=area, kind=kind, filename=Path(filename).name, created_by=user, encoding=encoding, preview_only=preview
+        area=area,
+        kind=kind,
+        filename=Path(filename).name,
+        created_by=user,
+        board_id=sender_board(user),
+        encoding=encoding,
+        preview_only=preview,
     )
     name = f"{IMPORTS}/{job.pk}{Path(filename).suffix.lower()}"
     with stored_files.written(name) as path:
@@ -237,6 +251,7 @@ def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
         kind=job.kind,
         filename=job.filename,
         created_by=user,
+        board_id=sender_board(user),
         encoding=job.encoding,
         preview_only=job.preview_only or bool(job.preview_tokens),
     )
