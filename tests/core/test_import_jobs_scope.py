@@ -38,7 +38,9 @@ class Boards:
     def __init__(self, make_user: Callable[..., User]) -> None:
         self.make_user = make_user
         self.world: World = build_world(pupils=1)
-        call_command("create_board", "--municipality", "Augšdaugavas novads", "--code", "augsdaugava", stdout=StringIO())
+        call_command(
+            "create_board", "--municipality", "Augšdaugavas novads", "--code", "augsdaugava", stdout=StringIO()
+        )
         self.a, self.b = Board.objects.order_by("pk")
         Institution.objects.filter(pk=self.world.other_school.pk).update(board=self.b)
         self.head_a = make_user(Role.INSTITUTION_HEAD, [self.world.school])
@@ -94,7 +96,9 @@ def pages(job: ImportJob) -> list[str]:
 STATUSES = (ImportJob.Status.DONE, ImportJob.Status.PREVIEWED, ImportJob.Status.FAILED)
 
 
-def test_every_kind_of_import_is_read_within_its_board_only(boards: Boards, signed_in: Callable[[User], Client]) -> None:
+def test_every_kind_of_import_is_read_within_its_board_only(
+    boards: Boards, signed_in: Callable[[User], Client]
+) -> None:
     senders_and_statuses = [(sender, status) for sender in (boards.head_a, boards.admin_a) for status in STATUSES]
     jobs_of = {
         kind: [
@@ -163,7 +167,10 @@ def test_the_rule_of_who_reads_a_job(boards: Boards) -> None:
 def test_an_uploaded_file_is_recorded_with_its_senders_board(
     boards: Boards, signed_in: Callable[[User], Client]
 ) -> None:
-    text = "personal_code,first_name,last_name,birth_date,declared_municipality,institution,school_year,group,enrolled_on,left_on\n"
+    text = (
+        "personal_code,first_name,last_name,birth_date,declared_municipality,"
+        "institution,school_year,group,enrolled_on,left_on\n"
+    )
     text += f"{FULL_CODE},Anna,Liepa,2017-03-17,Daugavpils,9000000011,2024/2025,1.a,2024-09-01,\n"
     client = signed_in(boards.head_a)
     response = client.post(

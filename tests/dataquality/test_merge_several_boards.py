@@ -97,4 +97,3 @@ def test_a_record_that_was_once_in_the_other_board_is_left_to_the_deployments_ad
     ]
     assert Learner.objects.filter(pk=boards.old.pk).exists()
     assert Enrolment.objects.filter(learner=boards.old).count() == 2  # nothing moved
-
