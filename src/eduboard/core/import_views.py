@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +29,7 @@ from eduboard.core.jobs import (
     job_progress,
 )
 from eduboard.core.models import ImportJob
+from eduboard.core.views import scoped_object, scoped_rows
 
 
 class UploadForm(forms.Form):
@@ -117,7 +118,7 @@ def import_start_view(request: HttpRequest, area: str, kind: str) -> HttpRespons
             form.add_error("file", str(refused))
         else:
             return redirect("core:import_job", pk=job.pk)
-    recent = ImportJob.objects.filter(created_by_id=request.user.pk, area=area, kind=kind)[:10]
+    recent = scoped_rows(request, ImportJob, editing=True).filter(area=area, kind=kind)[:10]  # their own
     return render(
         request,
         "core/import_start.html",
@@ -158,21 +159,18 @@ def import_template_view(request: HttpRequest, area: str, kind: str, fmt: str) -
     return response
 
 
-def _job_for(request: HttpRequest, pk: int) -> ImportJob:
-    """The job, for the user who sent it or one who may see every import; 404 for anyone else. A job whose
+def _job_for(request: HttpRequest, pk: int, *, editing: bool = False) -> ImportJob:
+    """The job within the user's scope (`ImportJob.objects.visible_to`: their own, and their board's for a role
+    that reads imports; `editing`: their own only); 404 for any other, exactly like a missing one. A job whose
     worker stopped is marked failed here (`job_lease_check`)."""
-    job = get_object_or_404(ImportJob, pk=pk)
-    if job.created_by_id != request.user.pk and not request.user.has_perm("core.view_importjob"):
-        raise Http404
+    job: ImportJob = scoped_object(request, ImportJob, editing=editing, pk=pk)
     return job_lease_check(job)
 
 
 @require_POST
 def import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Run a failed import again on the same file (while it is kept), as a new job."""
-    job = _job_for(request, pk)
-    if job.created_by_id != request.user.pk:
-        raise Http404  # only the one who sent the file retries it, in their own scope
+    job = _job_for(request, pk, editing=True)  # only the one who sent the file retries it, in their own scope
     try:
         retry = import_job_retry(job, user=request.user)
     except FileNotFoundError:
@@ -188,9 +186,7 @@ def import_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Save a previewed file, exactly as previewed: refused, with the file kept to preview again, if the data it
     reads changed in between."""
-    job = _job_for(request, pk)
-    if job.created_by_id != request.user.pk:
-        raise Http404  # only the one who sent the file confirms it, in their own scope
+    job = _job_for(request, pk, editing=True)  # only the one who sent the file confirms it, in their own scope
     if job.status != ImportJob.Status.PREVIEWED:
         messages.info(request, _("This import is not waiting to be confirmed: its page says where it stands."))
         return redirect("core:import_job", pk=job.pk)

@@ -213,13 +213,33 @@ IMPORT_WARNINGS_KEPT = 100
 IMPORTS = "imports"
 
 
+def sender_board(user: Any) -> int | None:
+    """The one board `user` works for (`user.board_ids()`, duck-typed: core knows no accounts), which an import job
+    is recorded with (`ImportJob.board`); None when they work for several or none."""
+    board_ids = getattr(user, "board_ids", None)
+    boards = set(board_ids()) if callable(board_ids) else set()
+    return next(iter(boards)) if len(boards) == 1 else None
+
+
+def _of_board(user: Any) -> dict[str, Any]:
+    """The job's board, by id: core names the registry's model as a string (it imports no area), so the type
+    checker does not see the field `board_id`."""
+    return {"board_id": sender_board(user)}
+
+
 def import_job_start(
     *, area: str, kind: str, uploaded: IO[bytes], filename: str, user: Any, encoding: str = "", preview: bool = False
 ) -> ImportJob:
     """Store the file, record the job and enqueue it for a worker; `encoding` of a CSV when not detected. With
     `preview`, the worker only tries the file (`import_preview`) and the job waits to be confirmed."""
     job = ImportJob.objects.create(
-        area=area, kind=kind, filename=Path(filename).name, created_by=user, encoding=encoding, preview_only=preview
+        area=area,
+        kind=kind,
+        filename=Path(filename).name,
+        created_by=user,
+        **_of_board(user),
+        encoding=encoding,
+        preview_only=preview,
     )
     name = f"{IMPORTS}/{job.pk}{Path(filename).suffix.lower()}"
     with _stored_or_failed(job), stored_files.written(name) as path:
@@ -265,6 +285,7 @@ def import_job_retry(job: ImportJob, *, user: Any) -> ImportJob:
         kind=job.kind,
         filename=job.filename,
         created_by=user,
+        **_of_board(user),
         encoding=job.encoding,
         preview_only=job.preview_only or bool(job.preview_tokens),
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.apps import apps
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from eduboard.core.scope import ReferenceQuerySet
+from eduboard.core.scope import ReferenceQuerySet, Viewer, acting_user, institution_scope
 
 
 class TimeStampedModel(models.Model):
@@ -43,8 +46,37 @@ class SchoolYear(models.Model):
         return self.code
 
 
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    """Import jobs in scope. A job holds what its file said (names, personal codes, in its errors, preview and
+    change log), and its rows were written within its sender's scope, which is one board's at most: the job is
+    recorded with that board (`ImportJob.board`)."""
+
+    def visible_to(self, viewer: Viewer) -> ImportJobQuerySet:
+        """The viewer's own imports, and, for a role that reads imports (`core.view_importjob`: the board's), those
+        of the boards whose every institution is in the viewer's scope: every job where the viewer sees the whole
+        deployment; a job of no one board (its sender worked for several, or the job is older than boards) only
+        there."""
+        scope = institution_scope(viewer)  # refuses None
+        author = acting_user(viewer)
+        own = models.Q(created_by_id=author.pk) if author is not None else models.Q(pk__in=[])
+        if not viewer.has_perm("core.view_importjob"):
+            return self.filter(own)
+        if scope is None:
+            return self
+        # core names the registry's model, it does not import it (core imports no area)
+        institution: Any = apps.get_model("registry", "Institution")
+        inside = institution.objects.filter(pk__in=scope).values("board_id")
+        outside = institution.objects.exclude(pk__in=scope).values("board_id")
+        return self.filter(own | (models.Q(board_id__in=inside) & ~models.Q(board_id__in=outside)))
+
+    def editable_by(self, viewer: Viewer) -> ImportJobQuerySet:
+        """The viewer's own imports: only the one who sent a file retries or confirms it, in their own scope."""
+        author = acting_user(viewer)
+        return self.filter(created_by_id=author.pk) if author is not None else self.none()
+
+
 class ImportJob(TimeStampedModel):
-    """One uploaded file being imported: who sent it, how far it got, and what came of it."""
+    """One uploaded file being imported: who sent it, for which board, how far it got, and what came of it."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -70,6 +102,18 @@ class ImportJob(TimeStampedModel):
     created_by = models.ForeignKey(
         "accounts.User", verbose_name=_("imported by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    board = models.ForeignKey(
+        "registry.Board",
+        verbose_name=_("board"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_(
+            "The board its sender worked for; empty when they worked for several boards (then the job is seen by "
+            "them and by those who see every board)."
+        ),
+    )
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     # Times the job was queued again after its worker died (core.jobs.retake_if_worker_gone).
     retakes = models.PositiveSmallIntegerField(_("taken up again"), default=0, editable=False)
@@ -83,6 +127,8 @@ class ImportJob(TimeStampedModel):
     preview = models.JSONField(_("preview"), default=dict, blank=True, editable=False)
     # The data's tokens when the preview ran (core.figures_cache): the confirmed import is refused if they changed.
     preview_tokens = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("import")

@@ -38,6 +38,7 @@ from eduboard.dataquality.selectors import (
 )
 from eduboard.dataquality.services import census_date_add, data_check_task, duplicate_merge, quality_rule_set
 from eduboard.registry.boards import viewer_boards
+from eduboard.registry.merge import may_merge_learners
 from eduboard.registry.models import Learner
 from eduboard.registry.selectors import default_as_of
 
@@ -214,7 +215,7 @@ def census_view(request: HttpRequest) -> HttpResponse:
 def duplicate_queue_view(request: HttpRequest) -> HttpResponse:
     """The board's review queue of duplicate candidates (the latest run's `duplicate_learner` findings): each pair
     with both records, and the merge of one into the other (POST kept, merged) for those who may."""
-    can_merge = request.user.has_perm("registry.change_learner") and institution_scope(request.user) is None
+    can_merge = may_merge_learners(request.user)  # the board's roles that change learners, within their boards
     if request.method == "POST":
         if not can_merge:
             raise PermissionDenied
@@ -226,6 +227,8 @@ def duplicate_queue_view(request: HttpRequest) -> HttpResponse:
             return redirect("dataquality:duplicates")
         try:
             moved = duplicate_merge(kept=kept, merged=merged, viewer=request.user)
+        except PermissionDenied as error:
+            messages.error(request, str(error))
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)

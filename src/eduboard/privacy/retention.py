@@ -24,7 +24,7 @@ from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -369,6 +369,36 @@ KINDS: tuple[RetentionKind, ...] = (
 )
 
 KINDS_BY_CODE: dict[str, RetentionKind] = {kind.code: kind for kind in KINDS}
+
+#: Each kind's `default_ground` (Latvian, as the rules are seeded and stored) in words a reader of another language
+#: reads: a subject-access answer in English or Russian says the ground in its language (`ground_words`).
+DEFAULT_GROUND_WORDS: dict[str, Promise] = {
+    "enrolments": _("Archives Law; the register of learners' enrolment and records is kept for 75 years"),
+    "absences": _("Education Law; the procedure for preventing early school leaving (Cabinet Regulation No. 89)"),
+    "term_results": _("Education Law; the procedure for preventing early school leaving (Cabinet Regulation No. 89)"),
+    "support_plans": _("Education Law; a support plan is kept for 5 years after it ends"),
+    "device_loans": _("Civil Law (a loan-for-use agreement); accounting source documents"),
+    "booking_contacts": _("GDPR Art. 6(1)(f): keeping in touch about the visit"),
+    "waiting_contacts": _("GDPR Art. 6(1)(f): keeping in touch about a free place"),
+    "visitor_cards": _("GDPR Art. 6(1)(f): counting the visitor's points"),
+    "survey_codes": _("GDPR Art. 5(1)(e): a code is needed only while the survey runs"),
+    "import_files": _("GDPR Art. 5(1)(e): a file is needed while its import is checked"),
+    "access_requests": _(
+        "GDPR Art. 5(2): proof that the request was answered; a copy of the answer need not be kept longer"
+    ),
+    "audit_entries": _("GDPR Art. 5(2) and Art. 32; Personal Data Processing Law"),
+}
+
+#: The language the rules' legal grounds are written in (the seeds, and what the board types on the rules' page).
+GROUNDS_LANGUAGE = "lv"
+
+
+def ground_words(kind: RetentionKind, rule: RetentionRule) -> str:
+    """The legal ground of `rule` as the active language reads it: a ground the board wrote stays as written; the
+    seed's ground (`kind.default_ground`, Latvian) is said in the active language (`DEFAULT_GROUND_WORDS`)."""
+    if rule.legal_ground != kind.default_ground or translation.get_language() == GROUNDS_LANGUAGE:
+        return rule.legal_ground
+    return str(DEFAULT_GROUND_WORDS[kind.code])
 
 
 def rules_in_force(stored: Iterable[RetentionRule]) -> list[tuple[RetentionKind, RetentionRule]]:

@@ -15,11 +15,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from eduboard.accounts.roles import SECOND_FACTOR_ROLES, Role, role_allows
-from eduboard.core.scope import Viewer
+from eduboard.core.scope import Viewer, scoped
 from eduboard.dataquality.models import DataIssue
 from eduboard.privacy.catalogue import CATEGORIES, Category, linked_categories
 from eduboard.privacy.models import RetentionRule
-from eduboard.privacy.retention import KINDS, KINDS_BY_CODE, rules_in_force
+from eduboard.privacy.retention import KINDS, KINDS_BY_CODE, ground_words, rules_in_force
 from eduboard.registry.models import Enrolment, Learner
 from eduboard.surveys.models import AccessCode
 
@@ -48,9 +48,11 @@ def _label(model: type[models.Model], name: str) -> str:
     return str(getattr(model._meta.get_field(name), "verbose_name", name))
 
 
-def _rows_of(category: Category, learner: Learner) -> list[models.Model]:
+def _rows_of(category: Category, learner: Learner, viewer: Viewer) -> list[models.Model]:
+    """The category's rows about `learner` that `viewer` may read (the model family's `visible_to`): a head's
+    answer holds their institutions' rows only, never those of a school the child attended before or besides."""
     model = category.model_class
-    rows = model._default_manager.filter(**{category.learner: learner.pk})
+    rows = scoped(model._default_manager.all(), viewer).filter(**{category.learner: learner.pk})
     relations = [
         name
         for name in category.fields
@@ -90,22 +92,25 @@ def _retention_words(category: Category, rules: dict[str, RetentionRule]) -> str
             continue
         words.append(
             _("%(months)s months from %(start)s (%(ground)s)")
-            % {"months": rule.months, "start": kind.counted_from, "ground": rule.legal_ground}
+            % {"months": rule.months, "start": kind.counted_from, "ground": ground_words(kind, rule)}
         )
     return "; ".join(words)
 
 
-def _codes_issued(learner: Learner, language: str) -> list[dict[str, Any]]:
+def _codes_issued(learner: Learner, language: str, viewer: Viewer) -> list[dict[str, Any]]:
     """The one-time codes issued in the lists of the learner's classes (institution and list named as their
-    group), counted: never which code, never an answer."""
-    groups = set(Enrolment.objects.filter(learner=learner).values_list("group__institution_id", "group__name"))
+    group) that `viewer` may read, counted: never which code, never an answer."""
+    groups = set(
+        Enrolment.objects.visible_to(viewer).filter(learner=learner).values_list("group__institution_id", "group__name")
+    )
     if not groups:
         return []
     in_lists = models.Q()
     for institution_id, group_name in groups:
         in_lists |= models.Q(institution_id=institution_id, label=group_name)
     codes = (
-        AccessCode.objects.filter(in_lists)
+        AccessCode.objects.visible_to(viewer)
+        .filter(in_lists)
         .values(
             "institution_id",
             "label",
@@ -156,15 +161,19 @@ def subject_access_answer(*, learner: Learner, language: str, visible_to: Viewer
     `language`: each category's rows with their personal fields, why they are kept, on what ground, for how long
     and where they go; the categories that name no learner and why; the survey codes issued in the child's class
     lists (counts only); the data-quality findings that open their page; and the audit trail of every record listed
-    (who read or changed it, when). `visible_to`: the viewer whose scope was checked (the caller found the learner
-    with `Learner.objects.visible_to`)."""
+    (who read or changed it, when).
+
+    `visible_to`: who prepares it; the answer holds only what their role may read (each row by its model family's
+    `visible_to`): a head's answer their institutions' rows, a board's its board's. This is the one rule of what
+    an answer holds: the request page, its PDF and JSON and the `subject_access` command all show an answer made
+    here (`services.access_request_prepare`)."""
     Learner.objects.visible_to(visible_to).get(pk=learner.pk)  # a learner outside the scope is refused here too
     rules = _rules_in_force()
     with translation.override(language):
         sections = []
         records: dict[type[models.Model], list[Any]] = {}
         for category in linked_categories():
-            rows = _rows_of(category, learner)
+            rows = _rows_of(category, learner, visible_to)
             model = category.model_class
             records.setdefault(model, []).extend(row.pk for row in rows)
             sections.append(
@@ -186,7 +195,9 @@ def subject_access_answer(*, learner: Learner, language: str, visible_to: Viewer
                 }
             )
         issues = list(
-            DataIssue.objects.filter(url=learner.get_absolute_url()).values("rule", "object", "run__finished_at")
+            DataIssue.objects.visible_to(visible_to)
+            .filter(url=learner.get_absolute_url())
+            .values("rule", "object", "run__finished_at")
         )
         answer = {
             "learner": {
@@ -199,7 +210,7 @@ def subject_access_answer(*, learner: Learner, language: str, visible_to: Viewer
             "language": language,
             "prepared_on": timezone.localdate().isoformat(),
             "sections": sections,
-            "survey_codes": _codes_issued(learner, language),
+            "survey_codes": _codes_issued(learner, language, visible_to),
             "data_issues": [{"rule": issue["rule"], "row": issue["object"]} for issue in issues],
             "not_linked": [
                 {"category": category.code, "title": str(category.title), "why": str(category.not_linked)}

@@ -21,7 +21,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from eduboard.core.audit import audit_bulk_write
-from eduboard.core.scope import Viewer, institution_scope
+from eduboard.core.scope import Viewer, institution_scope, sees_whole_city
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.registry.models import Enrolment, Learner
 
@@ -89,16 +89,38 @@ def _relations() -> list[tuple[type[models.Model], str]]:
     return found
 
 
+def may_merge_learners(viewer: Viewer) -> bool:
+    """Whether `viewer` merges learner records: the board's roles that change learners (on a deployment of several
+    boards, within their boards: `learner_merge` asks which records)."""
+    return sees_whole_city(viewer) and viewer.has_perm("registry.change_learner")
+
+
+def _beyond_scope(viewer: Viewer, *learners: Learner) -> bool:
+    """Whether any of `learners` was ever enrolled in an institution outside the viewer's scope (another board's):
+    their rows there are that board's, and a merge would move them."""
+    scope = institution_scope(viewer)
+    if scope is None:
+        return False
+    return Enrolment.objects.filter(learner__in=learners).exclude(group__institution__in=scope).exists()
+
+
 def learner_merge(*, kept: Learner, merged: Learner, viewer: Viewer) -> dict[str, int]:
     """Merge the record `merged` into `kept` (the board's decision on a duplicate candidate): every row naming
     `merged` moves to `kept` in one transaction, audited, and `merged` is deleted. Refused (ValidationError,
     nothing changed) by `learner_merge_refusal`, or when a moved row would repeat one of `kept`'s. Returns the rows
     moved by model label."""
-    if not viewer.has_perm("registry.change_learner") or institution_scope(viewer) is not None:
+    if not may_merge_learners(viewer):
         raise PermissionDenied(_("Only the board merges learner records."))
     editable = Learner.objects.editable_by(viewer)
     if not editable.filter(pk=kept.pk).exists() or not editable.filter(pk=merged.pk).exists():
         raise PermissionDenied(_("These records are not yours to merge."))
+    if _beyond_scope(viewer, kept, merged):
+        raise PermissionDenied(
+            _(
+                "One of these records holds an enrolment in another board's institution, which is not yours to "
+                "change: the deployment's administrator merges them."
+            )
+        )
     refusal = learner_merge_refusal(kept=kept, merged=merged)
     if refusal is not None:
         raise refusal
