@@ -78,7 +78,10 @@ class BuildContext:
     The figures are the board's own (`boards_figures`): every selector is given `visible_to`, the reader narrowed to
     the board's own institutions (`registry.board_scope.boards_own_viewer`, the one rule), so a state-founded
     institution in the registry counts in no figure; `state_founded` and `state_groups` list those apart, read
-    through `state_founded_viewer`. `reader` is who asked (the board named in the header, the scope of the list)."""
+    through `state_founded_viewer`. `reader` is who asked: the board named in the header, and the scope of the
+    figures seed 002 labels as the city's, which also hold rows of no institution (the board's own projects, the
+    board's events, a collective of a culture house): "the city's projects" (`projects`), the festival's
+    "collectives of the city" (`festivals`) and the events calendar (`events`)."""
 
     as_of: date
     visible_to: Viewer
@@ -156,7 +159,7 @@ class BuildContext:
     def projects(self) -> dict[str, Any]:
         return self._once(
             "projects",
-            lambda: report_projects(as_of=self.as_of, visible_to=self.visible_to, since=ERASMUS_SINCE),
+            lambda: report_projects(as_of=self.as_of, visible_to=self.reader, since=ERASMUS_SINCE),
         )
 
     @property
@@ -303,7 +306,7 @@ class BuildContext:
         from eduboard.interest.selectors import festival_figures
 
         year = int(self.registry["school_year"][5:9]) if self.registry["school_year"] else self.as_of.year
-        return self._once("festivals", lambda: festival_figures(year=year, visible_to=self.visible_to))
+        return self._once("festivals", lambda: festival_figures(year=year, visible_to=self.reader))
 
     @property
     def subject_names(self) -> dict[str, dict[str, str]]:
