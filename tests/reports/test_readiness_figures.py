@@ -52,12 +52,14 @@ def test_report_describes_school_year_2024_2025_as_of_20_august(content: dict[st
 
 
 def test_the_reports_registry_figures_equal_registry_stats(demo: None) -> None:
-    """The report passes the groups it has read to `registry_stats`: the figures are the same as without."""
+    """The report passes the groups it has read to `registry_stats`: the figures are the same as without, over the
+    board's own institutions (`boards_own_viewer`)."""
+    from eduboard.registry.board_scope import boards_own_viewer
     from eduboard.registry.selectors import registry_stats
     from eduboard.reports.readiness import BuildContext
 
     assert BuildContext(as_of=AS_OF, visible_to=WHOLE_CITY).registry == registry_stats(
-        as_of=AS_OF, visible_to=WHOLE_CITY
+        as_of=AS_OF, visible_to=boards_own_viewer(WHOLE_CITY)
     )
 
 

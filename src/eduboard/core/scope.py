@@ -2,7 +2,8 @@
 
 A viewer is a user (signed in or anonymous) or `WHOLE_CITY`, the explicit value for work done for the
 whole board outside a request (management commands, the board's report editions), or either of them `Narrowed` to
-one board's institutions (`--board`, `?board=`). There is no default:
+one board's institutions (`--board`, `?board=`) or `limited_to` some institutions (the board's own, whose figures
+the board's report and dashboard are: `registry.board_scope.boards_own_viewer`). There is no default:
 every `visible_to(viewer)`, selector, importer and scoped field takes one, and `None` is refused, so a
 forgotten argument fails loudly instead of opening the whole city.
 
@@ -33,7 +34,7 @@ class WholeCity:
     sees_all_institutions = True
     pk = None
 
-    def institution_scope(self) -> None:
+    def institution_scope(self) -> set[int] | None:
         """Every institution."""
         return None
 
@@ -46,6 +47,29 @@ class WholeCity:
 
 
 WHOLE_CITY = WholeCity()
+
+
+class CityInstitutions(WholeCity):
+    """The whole city's view of some of its institutions (the board's own: `registry.board_scope.boards_own_viewer`):
+    it works for every board as WHOLE_CITY does, and reads the rows of those institutions only."""
+
+    def __init__(self, institutions: set[int]) -> None:
+        self.institutions = frozenset(institutions)
+
+    def institution_scope(self) -> set[int]:
+        """The chosen institutions."""
+        return set(self.institutions)
+
+    def __repr__(self) -> str:
+        return f"CityInstitutions({len(self.institutions)} institutions)"
+
+
+def limited_to(viewer: Viewer, institutions: set[int]) -> Viewer:
+    """`viewer` reading the rows of `institutions` only (those among its own), and the same viewer for every other
+    question: its boards (a board chosen is kept), its permissions, its name in the audit trail."""
+    if isinstance(viewer, WholeCity) and institution_scope(viewer) is None:
+        return CityInstitutions(institutions)
+    return Narrowed(viewer, institutions, board_id=getattr(viewer, "board_id", None))
 
 
 class Narrowed:
@@ -73,7 +97,7 @@ class Narrowed:
         return f"Narrowed({self.viewer!r}, {len(self.institutions)} institutions)"
 
 
-Viewer: TypeAlias = "AbstractUser | AnonymousUser | WholeCity | Narrowed"
+Viewer: TypeAlias = "AbstractUser | AnonymousUser | WholeCity | Narrowed"  # CityInstitutions is a WholeCity
 
 
 def institution_scope(viewer: Viewer) -> set[int] | None:
@@ -84,7 +108,7 @@ def institution_scope(viewer: Viewer) -> set[int] | None:
     if viewer is None:
         raise TypeError("A viewer is required: pass the user, or WHOLE_CITY for the whole city.")
     if isinstance(viewer, WholeCity):
-        return None
+        return viewer.institution_scope()
     if not viewer.is_authenticated:
         return set()
     scope: set[int] | None = cast(Any, viewer).institution_scope()

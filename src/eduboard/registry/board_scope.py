@@ -5,6 +5,8 @@ figures-only view of the ministry (issue 41).
   who does not work for that board is refused, so `?board=` never widens what anyone sees.
 - `figures_viewer(user)`: whom a stats family is computed for: the user, or for the ministry (which reads no
   institution's rows) the whole deployment, whose figures are then `withheld` below five.
+- `boards_own_viewer(viewer)`: the viewer reading the board's own institutions only (`InstitutionQuerySet.boards_own`),
+  whom every figure labelled as the board's is computed for; `state_founded_viewer(viewer)`: the state's, listed apart.
 """
 
 from __future__ import annotations
@@ -20,8 +22,9 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
-from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer
+from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer, institution_scope, limited_to
 from eduboard.registry.boards import Board, board_by_code, several_boards, viewer_boards
+from eduboard.registry.models import Institution
 
 #: The `?board=` parameter of every stats API, as the schema states it.
 BOARD_PARAMETER = OpenApiParameter(
@@ -55,6 +58,29 @@ def whole_board(board: Board) -> Viewer:
     if not several_boards():
         return WHOLE_CITY
     return Narrowed(WHOLE_CITY, set(board.institutions.values_list("pk", flat=True)), board_id=board.pk)
+
+
+def boards_own_viewer(viewer: Viewer) -> Viewer:
+    """`viewer` reading the board's own institutions only (`Institution.objects.boards_own()`: founded by the board's
+    municipality) among those it sees: every figure labelled as the board's (the readiness report's sections, a
+    board's dashboard) is computed for it, so a state-founded institution in the registry counts in none of them.
+    The viewer itself when it sees no state-founded institution (one query then, two otherwise)."""
+    scope = institution_scope(viewer)
+    state = Institution.objects.state_founded()
+    if scope is not None:
+        state = state.filter(pk__in=scope)
+    if not state.exists():
+        return viewer
+    own = Institution.objects.boards_own()
+    if scope is not None:
+        own = own.filter(pk__in=scope)
+    return limited_to(viewer, set(own.values_list("pk", flat=True)))
+
+
+def state_founded_viewer(viewer: Viewer) -> Viewer:
+    """`viewer` reading the state-founded institutions only (`Institution.objects.state_founded()`) among those it
+    sees: the figures that list them apart from the board's (one query)."""
+    return limited_to(viewer, set(Institution.objects.state_founded().values_list("pk", flat=True)))
 
 
 def is_national(viewer: Viewer) -> bool:

@@ -18,6 +18,7 @@ from eduboard.core.scope import Viewer, scoped
 from eduboard.finance import selectors as finance_selectors
 from eduboard.people.selectors import GENERAL_SCHOOL_TYPES, staff_count_at, staff_figures
 from eduboard.projects.selectors import report_projects
+from eduboard.registry.board_scope import boards_own_viewer, state_founded_viewer
 from eduboard.registry.boards import Board, board_for
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel
 from eduboard.registry.models import Institution, Programme
@@ -72,7 +73,15 @@ ERASMUS_SINCE = date(2014, 1, 1)
 
 @dataclass
 class BuildContext:
-    """What the sections are built from: the date, the scope and each selector's result, computed once."""
+    """What the sections are built from: the date, the scope and each selector's result, computed once.
+
+    The figures are the board's own (`boards_figures`): every selector is given `visible_to`, the reader narrowed to
+    the board's own institutions (`registry.board_scope.boards_own_viewer`, the one rule), so a state-founded
+    institution in the registry counts in no figure; `state_founded` and `state_groups` list those apart, read
+    through `state_founded_viewer`. `reader` is who asked: the board named in the header, and the scope of the
+    figures seed 002 labels as the city's, which also hold rows of no institution (the board's own projects, the
+    board's events, a collective of a culture house): "the city's projects" (`projects`), the festival's
+    "collectives of the city" (`festivals`) and the events calendar (`events`)."""
 
     as_of: date
     visible_to: Viewer
@@ -81,7 +90,16 @@ class BuildContext:
     #: Whether `registry` holds the residents learning elsewhere (read from other boards' enrolments: the
     #: dashboard, which does not show them, leaves them out and is renewed by its own boards' writes only).
     residents: bool = True
+    #: Whether the figures are the board's (the report, a board's dashboard), read from its own institutions only;
+    #: else (an institution's dashboard) they are the reader's institutions', whoever founded them.
+    boards_figures: bool = True
     _cache: dict[str, Any] = field(default_factory=dict)
+    reader: Viewer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reader = self.visible_to
+        if self.boards_figures:
+            self.visible_to = boards_own_viewer(self.visible_to)
 
     def on(self, area: str) -> date:
         """The date `area`'s figures are read on."""
@@ -141,7 +159,7 @@ class BuildContext:
     def projects(self) -> dict[str, Any]:
         return self._once(
             "projects",
-            lambda: report_projects(as_of=self.as_of, visible_to=self.visible_to, since=ERASMUS_SINCE),
+            lambda: report_projects(as_of=self.as_of, visible_to=self.reader, since=ERASMUS_SINCE),
         )
 
     @property
@@ -158,7 +176,7 @@ class BuildContext:
     @property
     def board(self) -> Board:
         """The board the report is written for (`boards.board_for`): its names, rules and thresholds."""
-        found: Board = self._once("board", lambda: board_for(self.visible_to))
+        found: Board = self._once("board", lambda: board_for(self.reader))
         return found
 
     @property
@@ -232,21 +250,18 @@ class BuildContext:
 
         def load() -> list[tuple[str, str, str]]:
             founded = Institution.objects.state_founded().active_on(reporting_day(as_of=self.as_of))
-            rows = scoped(founded, self.visible_to).values_list("registration_number", "name", "type")
+            rows = scoped(founded, self.reader).values_list("registration_number", "name", "type")
             return sorted(rows, key=lambda row: sort_key(row[1]))
 
         return self._once("state_founded", load)
 
-    def is_state_founded(self, registration_number: str) -> bool:
-        return registration_number in self.state_founded_numbers
-
     @property
-    def state_founded_numbers(self) -> set[str]:
-        """Registration numbers of every state-founded institution (one query, whatever the scope: it only tells
-        the board's own institutions from the others)."""
+    def state_groups(self) -> list[GroupFigures]:
+        """The groups of the state-founded institutions in the reader's scope (`group_figures` read through
+        `state_founded_viewer`): what the list of them apart shows."""
         return self._once(
-            "state_founded_numbers",
-            lambda: set(Institution.objects.state_founded().values_list("registration_number", flat=True)),
+            "state_groups",
+            lambda: group_figures(as_of=self.as_of, visible_to=state_founded_viewer(self.reader)),
         )
 
     @property
@@ -291,7 +306,7 @@ class BuildContext:
         from eduboard.interest.selectors import festival_figures
 
         year = int(self.registry["school_year"][5:9]) if self.registry["school_year"] else self.as_of.year
-        return self._once("festivals", lambda: festival_figures(year=year, visible_to=self.visible_to))
+        return self._once("festivals", lambda: festival_figures(year=year, visible_to=self.reader))
 
     @property
     def subject_names(self) -> dict[str, dict[str, str]]:

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.figures_cache import cached_figures
-from eduboard.core.scope import Viewer
+from eduboard.core.scope import Viewer, sees_whole_city
 from eduboard.registry.choices import ProgrammeLevel
 from eduboard.reports.content import P, T
 from eduboard.reports.readiness.base import (
@@ -32,8 +32,10 @@ from eduboard.reports.readiness.staff import fte_text
 @cached_figures("registry", "people", beyond_scope=("people",))
 def key_figures(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     """The report's key figures and two charts for a dashboard, scoped to the user's institutions; each
-    figure and table declares the permission its reader needs, as the report's blocks do."""
-    ctx = BuildContext(as_of=as_of, visible_to=visible_to, residents=False)
+    figure and table declares the permission its reader needs, as the report's blocks do. A board's figures are
+    its own institutions' (`BuildContext.boards_figures`); an institution's role reads its institutions', whoever
+    founded them (a state-founded school's head sees their school's)."""
+    ctx = BuildContext(as_of=as_of, visible_to=visible_to, residents=False, boards_figures=sees_whole_city(visible_to))
     stats, people = ctx.registry, ctx.people
     return {
         "as_of": as_of.isoformat(),

@@ -13,7 +13,7 @@ def section_events(ctx: BuildContext) -> list[Block]:
     """Section IX: the school year's events from the shared calendar (seed 002 lists 12), then the narrative."""
     from eduboard.events.selectors import school_year_events, when_label
 
-    events = school_year_events(as_of=ctx.as_of, visible_to=ctx.visible_to)
+    events = school_year_events(as_of=ctx.as_of, visible_to=ctx.reader)  # the board's calendar (BuildContext)
     blocks: list[Block] = []
     if events:
         blocks.append(

@@ -152,10 +152,9 @@ def _state_founded_blocks(ctx: BuildContext) -> list[Block]:
     if not found:
         return []
     by_institution: dict[str, dict[str, int]] = defaultdict(lambda: {"groups": 0, "learners": 0})
-    for group in ctx.groups:
-        if group.registration_number in ctx.state_founded_numbers:
-            by_institution[group.registration_number]["groups"] += 1
-            by_institution[group.registration_number]["learners"] += group.enrolled
+    for group in ctx.state_groups:
+        by_institution[group.registration_number]["groups"] += 1
+        by_institution[group.registration_number]["learners"] += group.enrolled
     return [
         sentences.state_founded(names=[name for _reg, name, _kind in found]),
         table(
@@ -177,18 +176,9 @@ def _state_founded_blocks(ctx: BuildContext) -> list[Block]:
 
 
 def _own_pedagogues(ctx: BuildContext, kind: str) -> int:
-    """Pedagogues (the people area's rule) in the board's own institutions of type `kind`: each person once when no
-    state-founded institution of the type has pedagogues on the day; else the board's institutions' own counts
-    added up (a person in two of them would count twice: `pedagogue_figures` has no count by founder yet)."""
-    people = ctx.people
-    by_institution = people["pedagogues_by_institution"]
-    if not any(row["type"] == kind and ctx.is_state_founded(reg) for reg, row in by_institution.items()):
-        return int(people["pedagogues_by_institution_type"][kind]["pedagogues"])
-    return sum(
-        row["pedagogues"]
-        for reg, row in by_institution.items()
-        if row["type"] == kind and not ctx.is_state_founded(reg)
-    )
+    """Pedagogues (the people area's rule) in the board's own institutions of type `kind` (the context's figures
+    are the board's own institutions')."""
+    return int(ctx.people["pedagogues_by_institution_type"][kind]["pedagogues"])
 
 
 def _staff_blocks(ctx: BuildContext, *, schools: int) -> list[Block]:

@@ -24,10 +24,11 @@ def fte_text(value: Decimal) -> str:
 
 def _open_vacancies(ctx: BuildContext, types: set[str]) -> list[tuple[str, dict[str, Any]]]:
     """(institution's name, position) of each open vacancy at the board's own institutions of `types`, in Latvian
-    order of the institutions (a state-founded institution's vacancies are not the board's)."""
+    order of the institutions (the context's figures are the board's own institutions': a state-founded
+    institution's vacancies are not the board's)."""
     found = []
     for number_, entry in sorted(ctx.people["vacancies"].items(), key=lambda item: sort_key(item[1]["institution"])):
-        if ctx.institutions.get(number_, ("", ""))[1] in types and not ctx.is_state_founded(number_):
+        if ctx.institutions.get(number_, ("", ""))[1] in types:
             found += [(entry["institution"], position) for position in entry["positions"]]
     return found
 
