@@ -4,13 +4,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils import timezone
 
+from eduboard.core.commands import EduboardCommand, output_file
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.privacy.documents import answer_pdf
 from eduboard.privacy.services import access_request_given, access_request_prepare
@@ -18,7 +18,7 @@ from eduboard.registry.models import Learner
 from eduboard.registry.validators import normalise_personal_code
 
 
-class Command(BaseCommand):
+class Command(EduboardCommand):
     help = (
         "Write everything the system holds about the learner of a personal code (GDPR Art. 15) to a file: JSON "
         "(default) or a PDF for the parent in Latvian, Russian or English. The request and its answer are recorded "
@@ -35,6 +35,7 @@ class Command(BaseCommand):
         parser.add_argument("--requester", default="", help="who asked (the parent); recorded with the request")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        out = output_file(options["out"], "--out")  # before the request is recorded
         code = normalise_personal_code(options["personal_code"])
         learner = Learner.objects.filter(personal_code=code).first()
         if learner is None:
@@ -47,7 +48,6 @@ class Command(BaseCommand):
             language=options["language"],
             command=True,
         )
-        out = Path(options["out"])
         if options["fmt"] == "pdf":
             out.write_bytes(answer_pdf(request))
         else:
