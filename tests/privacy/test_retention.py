@@ -27,6 +27,7 @@ from eduboard.core.models import SchoolYear
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.privacy.models import RetentionRule
+from eduboard.privacy.services import retention_rules
 from eduboard.registry.models import Enrolment, Learner
 from eduboard.registry.selectors import reporting_school_year
 from eduboard.reports import services as report_services
@@ -106,6 +107,7 @@ def test_ten_years_ahead_the_rules_remove_their_rows_and_the_published_edition_k
 
 def test_past_the_learners_period_the_people_go_and_the_counts_stay(demo: None) -> None:
     today = add_months(date.today(), 120)
+    retention_rules()  # every kind's rule stored (a test that committed may have emptied the table)
     RetentionRule.objects.filter(kind="enrolments").update(months=12)
     RetentionRule.objects.exclude(kind="enrolments").update(active=False)  # the learners' rule alone
     figures = json.dumps(build_readiness(as_of=AS_OF, visible_to=WHOLE_CITY)["sections"], sort_keys=True, default=str)
