@@ -115,3 +115,18 @@ def test_the_worker_behind_pgbouncer_in_session_mode_refuses_to_start_in_one_lin
     )
     assert worker.returncode == 1
     assert worker.stderr.strip().splitlines() == [POOLER_MESSAGE]
+
+
+def test_the_wsgi_and_asgi_applications_check_the_pooling_when_they_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What gunicorn and an ASGI server load: each checks the pooling once, as it loads (here without a pooler)."""
+    import importlib
+
+    from eduboard.core import board_wall
+
+    calls: list[str] = []
+    monkeypatch.setattr(board_wall, "check_pooling", lambda: calls.append("checked"))
+    for name in ("eduboard.wsgi", "eduboard.asgi"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+        module = importlib.import_module(name)
+        assert callable(module.application)
+    assert calls == ["checked", "checked"]
