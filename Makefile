@@ -68,7 +68,8 @@ pytest-sqlite: setup
 	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS) --cov=src/eduboard --cov-report=
 	$(PY) scripts/coverage_floors.py
 
-# PostgreSQL: DATABASE_URL when it names a PostgreSQL database, else a server on 127.0.0.1:5432.
+# PostgreSQL: DATABASE_URL when it names a PostgreSQL database, else a server on 127.0.0.1:5432. The second pass runs
+# the tests whose result can differ between the databases only (--second-database: tests/database_decision.py).
 pytest-postgres: setup
 	@url="$${DATABASE_URL:-}"; \
 	case "$$url" in postgres*) ;; *) url="";; esac; \
@@ -78,7 +79,7 @@ pytest-postgres: setup
 	  else echo "== PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; exit 0; fi; \
 	fi; \
 	echo "== pytest on PostgreSQL"; \
-	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS)
+	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS) --second-database
 
 test: lint typecheck
 	$(PY) manage.py check --fail-level WARNING

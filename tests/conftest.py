@@ -19,6 +19,9 @@ from eduboard.accounts.roles import Role
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory, totp_device_for
 
+#: Which database each test runs on: tests/database_decision.py (README, "Tests").
+pytest_plugins = ["tests.database_decision"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     """A fast password hasher: the real one takes a noticeable part of a second per user, by design."""

@@ -11,7 +11,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_health_answers_the_database_state() -> None:

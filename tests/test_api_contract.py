@@ -18,7 +18,7 @@ from eduboard.people.models import Vacancy
 from eduboard.quality.models import Accreditation, HeadEvaluation, SelfAssessment
 from tests.accounts.matrix_world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 BOARD, HEAD = Role.BOARD_ADMIN, Role.INSTITUTION_HEAD
 JSON = "application/json"

@@ -13,7 +13,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.registry.models import Enrolment, Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @override_settings(DEMO_DATA_ALLOWED=False)

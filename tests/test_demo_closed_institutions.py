@@ -49,7 +49,7 @@ from eduboard.registry.models import Club, Enrolment, Group, Institution, Licenc
 from eduboard.surveys.models import AccessCode, Population, Response, SurveyLink
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def _first_exam_year_after(closed_on: date) -> int:

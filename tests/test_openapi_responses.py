@@ -32,7 +32,7 @@ from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
 from tests.accounts.matrix_world import ROLES, World, build_world, sign_in
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 # Values for the query parameters an operation requires (the matrix world's data: institution A, 2024/2025).
 QUERY_VALUES = {

@@ -33,6 +33,8 @@ from eduboard.accounts.services import api_token_create
 from tests.factories import UserFactory
 from tests.registry.world import build_world
 
+pytestmark = pytest.mark.both_databases
+
 # Examples per operation and role: 3 in `make test`; `make schemathesis` runs SCHEMATHESIS_EXAMPLES (100).
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
 # In make test the same cases every run (a failure is reproducible, CI is stable); the long run explores.

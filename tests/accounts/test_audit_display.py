@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import pytest
 from auditlog.models import LogEntry
 from django.test import Client
 from django.utils import timezone
@@ -13,6 +14,8 @@ from openpyxl import load_workbook
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.registry.models import Institution
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_changes_show_labels_not_codes_and_times_in_the_users_zone(

@@ -3,12 +3,15 @@ child's personal data has its bulk reads audited."""
 
 from __future__ import annotations
 
+import pytest
 from auditlog.registry import auditlog
 from django.apps import apps
 from django.db import models
 
 from eduboard.core.audit_policy import CHILDREN_PERSONAL_DATA, EXEMPT, LEARNER_LINKED_NOT_PERSONAL
 from eduboard.registry.models import Learner
+
+pytestmark = pytest.mark.one_database
 
 
 def _eduboard_models(*, join_tables: bool) -> list[type[models.Model]]:

@@ -15,7 +15,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_changing_personal_data_records_actor_and_before_and_after(

@@ -15,7 +15,7 @@ from eduboard.accounts.context_processors import navigation
 from eduboard.accounts.models import User
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 ROLES = ["admin", "analyst", "head", "staff", "centre", "observer"]
 # Links that are not pages: files, feeds, the back office, the API and its documentation, signing out.

@@ -23,6 +23,8 @@ from eduboard.registry.models import Institution
 from tests.accounts.test_scope_structure import EVERY_MODULE, defined_in
 from tests.factories import InstitutionFactory, UserFactory
 
+pytestmark = pytest.mark.one_database
+
 # Institution fields whose choices are not the viewer's scope, and why.
 PUBLIC_INSTITUTION_FIELDS: dict[str, str] = {
     "eduboard.registry.forms.QueueRegisterForm.second_choice": "any preschool of the city as a second choice",

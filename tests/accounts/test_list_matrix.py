@@ -40,7 +40,7 @@ from tests.accounts.test_permission_matrix import (
     url_patterns,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 Marker = Callable[[Any], str]
 

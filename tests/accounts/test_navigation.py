@@ -19,7 +19,7 @@ from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 LANGUAGE_BUTTON = re.compile(
     r'<button type="submit" name="language" value="(?P<code>\w+)" lang="(?P=code)" title="(?P<name>[^"]+)"'

@@ -51,7 +51,7 @@ from tests.accounts.matrix_world import (
 )
 from tests.imports_helpers import write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 ANONYMOUS = "anonymous"
 CALLERS: tuple[str, ...] = (*ROLES, ANONYMOUS)

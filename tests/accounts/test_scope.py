@@ -10,7 +10,7 @@ from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_head_of_school_cannot_open_another_schools_page(

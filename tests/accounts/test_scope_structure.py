@@ -37,6 +37,8 @@ from eduboard.registry.importers import LearnerImporter
 from eduboard.registry.models import Group, Institution, Learner
 from eduboard.registry.selectors import registry_stats
 
+pytestmark = pytest.mark.one_database
+
 # Viewsets on the router that are not scoped by ScopedViewSetMixin, and why.
 PUBLIC_VIEWSETS: dict[type, str] = {
     PublicVacancyViewSet: "the public list of published vacancies: no sign-in, rows are Vacancy.objects.public_on()",

@@ -12,7 +12,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from tests.factories import PASSWORD, totp_device_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def sign_in_with_password(user: User) -> Client:

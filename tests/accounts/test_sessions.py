@@ -17,7 +17,7 @@ from eduboard.accounts.sessions import LAST_SEEN_AT, SIGNED_IN_AT
 from eduboard.registry.models import Institution
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 HOME = "/accounts/api-token/"  # a page for the signed-in only
 

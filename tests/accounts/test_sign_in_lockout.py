@@ -17,7 +17,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 ADDRESS_A = "192.0.2.10"
 ADDRESS_B = "198.51.100.20"

@@ -11,7 +11,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_five_wrong_passwords_lock_the_account_with_a_clear_message(make_user: Callable[..., User]) -> None:

@@ -14,7 +14,7 @@ from eduboard.accounts.roles import Role
 from eduboard.accounts.services import api_token_create
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def me(secret: str) -> Any:

@@ -21,7 +21,7 @@ from eduboard.accounts.services import api_token_create
 from eduboard.registry.models import Institution
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PAGE = "/accounts/api-token/"
 

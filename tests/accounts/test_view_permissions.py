@@ -13,7 +13,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 EVERYONE = set(Role.values)
 # Every role that reads rows; the ministry reads figures only (docs/boards.md).

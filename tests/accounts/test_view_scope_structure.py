@@ -36,6 +36,8 @@ from django.views import View
 from eduboard.core.scope import ReferenceQuerySet
 from eduboard.core.views import FilteredListView, ScopedListView
 
+pytestmark = pytest.mark.one_database
+
 SCOPE_HELPERS = frozenset({"scoped_rows", "scoped_object"})
 SCOPE_METHODS = frozenset({"visible_to", "editable_by"})
 MANAGERS = frozenset({"objects", "_default_manager", "_base_manager"})

@@ -30,7 +30,7 @@ from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.people.positions import ensure_standard_positions
 from tests.registry.world import CODES, World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 10, 1)
 

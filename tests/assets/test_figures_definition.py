@@ -44,7 +44,7 @@ from tests.figure_worlds import (
     rolled_back,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 STATUSES = [status.value for status in AssetStatus]
 HELD = {AssetStatus.IN_STOCK, AssetStatus.LENT, AssetStatus.IN_REPAIR}

@@ -18,7 +18,7 @@ from eduboard.registry.models import Learner
 from tests.factories import UserFactory
 from tests.registry.world import build_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_databases]
 
 
 def race(clients: list[Any], pupils: list[Learner]) -> list[Any]:

@@ -27,7 +27,7 @@ from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Learner
 from tests.registry.world import CODES, World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 LENT_ON = date(2024, 9, 2)
 

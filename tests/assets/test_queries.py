@@ -24,7 +24,7 @@ from eduboard.finance.sources import ensure_standard_sources
 from eduboard.people.models import StaffMember
 from tests.registry.world import CODES, World, build_world, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 N = 3  # rows of each kind at first; then 2N more (3N in all)
 LENT_ON = date(2024, 9, 2)

@@ -28,7 +28,7 @@ from eduboard.registry.synthetic import PersonalCodes
 from tests.figure_worlds import FIGURE_SETTINGS, day_on_or_after, days, rolled_back
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 KINDS = ["chromebook", "laptop"]
 

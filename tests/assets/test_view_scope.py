@@ -21,7 +21,7 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.sources import ensure_standard_sources
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def loan_reads() -> list[LogEntry]:

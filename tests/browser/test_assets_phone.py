@@ -18,7 +18,7 @@ from eduboard.assets.models import Asset, AssetKind, Loan
 from tests.factories import PASSWORD
 from tests.registry.world import build_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 PHONE = {"width": 390, "height": 844}
 

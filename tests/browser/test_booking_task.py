@@ -17,7 +17,7 @@ from eduboard.centre import services
 from eduboard.centre.models import Booking, Slot, WaitingListEntry
 from tests.centre.test_innovation import make_centre, make_slot, request
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 PHONE = {"width": 375, "height": 812}
 

@@ -10,7 +10,7 @@ from playwright.sync_api import Browser, expect
 from eduboard.centre.models import Booking
 from tests.centre.test_innovation import make_centre, make_slot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 PHONE = {"width": 375, "height": 740}
 

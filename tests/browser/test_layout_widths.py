@@ -16,7 +16,7 @@ from eduboard.accounts.models import User
 from tests.demo_data import load_demo
 from tests.factories import totp_device_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 WIDTHS = (390, 1366, 1920)
 # The pages the README names (a page a role may not open answers 403 and is skipped for that role).

@@ -25,7 +25,7 @@ from eduboard.registry.models import Learner
 from tests.factories import PASSWORD, totp_device_for
 from tests.registry.world import build_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 def sign_in_with_a_code(page: Page, live_server: object, username: str, code: str) -> None:

@@ -17,7 +17,7 @@ from eduboard.quality.defaults import criterion_codes, ensure_default_form
 from eduboard.registry.models import Institution
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 PHONE = {"width": 390, "height": 844}
 

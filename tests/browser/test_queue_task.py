@@ -24,7 +24,7 @@ from eduboard.registry.models import Group, Programme, QueueEntry
 from tests.factories import PASSWORD, totp_device_for
 from tests.registry.world import build_world, learner
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 def sign_in_in_english(page: Page, live_server: object, username: str, code: str | None = None) -> None:

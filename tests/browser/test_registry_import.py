@@ -15,7 +15,7 @@ from eduboard.registry.synthetic import PersonalCodes
 from tests.factories import PASSWORD
 from tests.registry.world import build_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 HEADER = (
     "personal_code,first_name,last_name,birth_date,declared_municipality,"
     "institution,school_year,group,enrolled_on,left_on"

@@ -16,7 +16,7 @@ from eduboard.core.models import SchoolYear
 from eduboard.reports.models import ReportEdition
 from tests.factories import PASSWORD, totp_device_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 def test_board_writes_publishes_and_downloads_a_report_edition(

@@ -19,7 +19,7 @@ from eduboard.core.models import SchoolYear
 from eduboard.reports.models import FileJob, ReportEdition
 from tests.factories import PASSWORD, totp_device_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 def test_the_board_finds_the_pdf_it_made_listed_on_the_edition_and_downloads_it_from_there(

@@ -12,7 +12,7 @@ from eduboard.competitions.models import Discipline, Match
 from tests.competitions.test_competitions import add_teams, centre_and_competition
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 @pytest.mark.parametrize("lang", ["ru"])

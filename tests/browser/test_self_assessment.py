@@ -18,7 +18,7 @@ from eduboard.quality.models import Framework, SelfAssessment
 from eduboard.registry.models import Institution
 from tests.factories import PASSWORD, totp_device_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 def sign_in(page: Page, live_server: object, username: str, code: str | None = None) -> None:

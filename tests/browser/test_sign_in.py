@@ -12,7 +12,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from tests.factories import PASSWORD, totp_device_for
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 def test_board_administrator_signs_in_switches_to_english_and_sees_the_dashboard(

@@ -37,6 +37,7 @@ pytestmark = [
         reason="node_modules/ has no vnu-jar or axe-core: `make setup` installs them with npm (package-lock.json); "
         "without them the HTML and accessibility checks cannot run",
     ),
+    pytest.mark.one_database,
 ]
 
 # The pages anyone may open without signing in (the README's pages that answer 200 to the public are added).

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, Page, expect
 from eduboard.surveys.models import AccessCode, Answer, Question, Response, Survey
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 PHONE = {"width": 375, "height": 740}
 CODE = "T4VW8NPX3E"

@@ -26,7 +26,7 @@ from eduboard.core.views import FilteredListView
 from tests.browser.test_layout_widths import PAGES, ROLES, signed_in_page
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 WIDTHS = (320, 375, 768, 1366, 1920)
 

@@ -13,7 +13,7 @@ from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Institution
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 
 def test_head_publishes_a_vacancy_and_the_public_sees_it_in_latvian_and_english(

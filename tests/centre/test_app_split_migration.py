@@ -14,6 +14,8 @@ from django.db.migrations.executor import MigrationExecutor
 from eduboard.competitions.models import Competition, Discipline
 from eduboard.events.models import Event
 
+pytestmark = pytest.mark.both_databases
+
 BEFORE = [
     ("innovation", "0009_booking_confirmation_card_codes"),
     ("competitions", None),

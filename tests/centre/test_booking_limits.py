@@ -33,6 +33,8 @@ from eduboard.core.public import count_up, over_limit
 from tests.centre.test_innovation import make_centre, make_slot, request
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.both_databases
+
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 FORM = {
     "school_name": "Krāslavas Varavīksnes vidusskola",

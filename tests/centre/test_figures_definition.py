@@ -49,7 +49,7 @@ from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.registry.models import Club, Enrolment, Group, Institution, Learner, Programme
 from tests.figure_worlds import command_json, exact_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 EXAMPLES = settings(
     max_examples=20,

@@ -24,6 +24,8 @@ from eduboard.centre.selectors import catalogue_activities
 from tests.centre.test_booking_limits import FORM
 from tests.centre.test_innovation import make_centre, make_slot, request
 
+pytestmark = pytest.mark.both_databases
+
 BOOK = 'name="action" value="book"'
 WAIT = 'name="action" value="wait"'
 

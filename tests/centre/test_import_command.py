@@ -15,7 +15,7 @@ from django.core.management import call_command
 from eduboard.events.models import Event
 from tests.imports_helpers import run_import_command
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 HEADERS = {
     "teams": ["competition", "discipline", "team", "school", "robot", "members", "coach_email"],

@@ -30,6 +30,8 @@ from eduboard.core.imports import ImportFailed
 from eduboard.core.scope import WHOLE_CITY
 from tests.factories import InstitutionFactory, UserFactory
 
+pytestmark = pytest.mark.both_databases
+
 CENTRE_NUMBER = "9000000041"
 
 

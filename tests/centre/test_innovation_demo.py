@@ -22,7 +22,7 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.events.demo import SEED_002_EVENTS
 from eduboard.events.selectors import school_year_events
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture(scope="module", autouse=True)

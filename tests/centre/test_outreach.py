@@ -25,7 +25,7 @@ from eduboard.core.imports import ImportFailed
 from tests.centre.test_innovation import make_centre, make_slot, write
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 #: The keys `innovation_stats visits` printed before issue 44: none may change.
 KEYS_BEFORE = {

@@ -21,7 +21,7 @@ from eduboard.centre.views import feed_key
 from tests.centre.test_innovation import make_centre, make_slot
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 FORM = {
     "school_name": "Krāslavas Varavīksnes vidusskola",

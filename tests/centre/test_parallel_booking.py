@@ -17,7 +17,7 @@ from django.db import connection
 from eduboard.centre.models import Booking, Slot
 from tests.centre.test_innovation import make_centre, make_slot
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_databases]
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 

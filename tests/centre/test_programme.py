@@ -30,7 +30,7 @@ from eduboard.projects.models import Project, ProjectProgramme
 from tests.centre.test_innovation import make_centre
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PERIOD = (date(2025, 9, 1), date(2026, 8, 31))
 

@@ -27,7 +27,7 @@ from eduboard.registry.models import Institution
 from tests.centre.test_innovation import make_centre, make_slot, write
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_the_overlap_condition_is_the_rule() -> None:

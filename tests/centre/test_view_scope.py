@@ -23,7 +23,7 @@ from tests.centre.test_innovation import make_centre, make_slot
 from tests.competitions.test_competitions import add_teams, centre_and_competition
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_another_centres_staff_get_404_on_a_booking_and_an_activity_and_change_nothing(

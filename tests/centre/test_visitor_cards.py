@@ -21,6 +21,8 @@ from eduboard.centre.models import Card, PointEntry
 from tests.centre.test_innovation import make_centre
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def cards_world(db: None) -> dict[str, object]:

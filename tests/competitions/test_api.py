@@ -23,7 +23,7 @@ from eduboard.competitions.reference import ensure_reference
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 ROUTES = ("competitions", "teams")
 

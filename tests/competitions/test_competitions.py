@@ -32,6 +32,8 @@ from eduboard.core.imports import ImportFailed
 from eduboard.core.scope import WHOLE_CITY
 from tests.factories import InstitutionFactory, UserFactory
 
+pytestmark = pytest.mark.both_databases
+
 # --- the bracket as pure rules
 
 

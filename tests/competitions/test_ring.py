@@ -39,6 +39,8 @@ from eduboard.competitions.ring_views import DEVICE_COOKIE
 from tests.competitions.test_competitions import add_teams, centre_and_competition
 from tests.factories import InstitutionFactory, UserFactory
 
+pytestmark = pytest.mark.both_databases
+
 #: The queries of a scoreboard answered "not modified": the competition (and its disciplines) and the fingerprint's.
 NOT_MODIFIED_QUERIES = 7
 D1, D2, D3 = "device-one-aaaaaaaaaa", "device-two-bbbbbbbbbb", "device-three-cccccccc"

@@ -14,7 +14,7 @@ from eduboard.competitions import services
 from eduboard.competitions.models import ScoreSheet
 from tests.competitions.test_ring import open_matches, sumo_world
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_databases]
 
 
 def race(sheet: ScoreSheet, referees: list[tuple[User, str]]) -> list[str]:

@@ -16,6 +16,8 @@ from eduboard.competitions.models import Team
 from tests.competitions.test_competitions import add_teams, centre_and_competition
 from tests.factories import InstitutionFactory, UserFactory
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.django_db
 def test_the_teams_page_links_a_competition_only_for_those_who_may_open_it(

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import ipaddress
 
+import pytest
 from django.test import RequestFactory, override_settings
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from eduboard.core.addresses import address_block, client_block
+
+pytestmark = pytest.mark.both_databases
 
 
 def plain_block(address: str) -> str:

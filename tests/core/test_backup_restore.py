@@ -30,7 +30,7 @@ from django.core.management import CommandError, call_command
 
 from eduboard.core.backup import FORMAT, FORMAT_VERSION, backup_manifest
 
-pytestmark = pytest.mark.usefixtures("english")  # the refusals' wording is read
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.both_databases]  # the refusals' wording is read
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -42,7 +42,7 @@ from eduboard.registry.models import Enrolment, Group, Institution, Learner, Lea
 from eduboard.registry.synthetic import PersonalCodes
 from eduboard.surveys.models import AccessCode, Response, Survey
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PROBE = "eduboard_wall_probe"
 #: The walled tables and the model of each.

@@ -21,7 +21,7 @@ from eduboard.core import board_wall
 from eduboard.core.board_wall import ALL, BoardWallMiddleware
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_databases]
 
 
 @pytest.fixture(autouse=True)

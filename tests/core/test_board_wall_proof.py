@@ -32,7 +32,7 @@ from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution, Learner
 from eduboard.registry.synthetic import PersonalCodes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PROBE = "eduboard_wall_probe"
 DAY = date(2024, 10, 1)

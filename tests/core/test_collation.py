@@ -25,6 +25,8 @@ from eduboard.core.latvian import sort_key
 from eduboard.registry.models import Enrolment, Group, Institution, Programme
 from tests.registry.world import World, build_world, learner
 
+pytestmark = pytest.mark.both_databases
+
 # The Latvian order: the long vowels sort as their short ones (Ābele before Avots, as CLDR `lv` and PostgreSQL's
 # `lv-x-icu` sort them), č, ģ, ķ, š, ž are letters after c, g, k, s, z; numbers by value.
 EXPECTED = [

@@ -24,7 +24,7 @@ from django.db import connections
 from eduboard.core.commands import iso_date
 from eduboard.registry.boards import Board
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 #: The commands eduboard adds (Django's and the libraries' are theirs to answer).
 COMMANDS = sorted(name for name, app in get_commands().items() if app.startswith("eduboard"))

@@ -34,7 +34,7 @@ from eduboard.registry.models import Enrolment, Group
 from eduboard.registry.selectors import default_as_of
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ from django.utils import translation
 from eduboard.finance.models import Allocation
 from tests.finance.world import money_world
 
+pytestmark = pytest.mark.both_databases
+
 
 def test_every_constraint_django_cannot_word_has_a_message_of_its_own() -> None:
     unworded = []

@@ -7,7 +7,11 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 
+import pytest
+
 from eduboard.core.dates import add_months, same_day_a_year_before
+
+pytestmark = pytest.mark.one_database
 
 
 def every_day() -> list[date]:

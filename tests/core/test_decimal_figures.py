@@ -30,7 +30,7 @@ from eduboard.registry.models import Institution
 from tests.factories import UserFactory
 from tests.finance.world import CODES, MAY, MONEY_AS_OF, MoneyWorld, allocation, meal_world, money_world, spend
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 # the keys under which the selectors give money (2 places), FTE (3 places) and percentages or points (2 places)
 MONEY_KEYS = {

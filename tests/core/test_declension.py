@@ -10,6 +10,8 @@ from eduboard.registry.choices import InstitutionType
 from eduboard.registry.demo import INSTITUTIONS
 from eduboard.registry.models import Institution
 
+pytestmark = pytest.mark.one_database
+
 # (nominative, genitive "kā?", dative "kam?", locative "kur?"), as a Latvian official writes them (seed 002:
 # "pievienojot to Daugavpils Draudzīgā aicinājuma vidusskolai", "Daugavpils Stropu pamatskolā-attīstības centrā").
 EXPECTED = [

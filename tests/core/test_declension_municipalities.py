@@ -12,6 +12,8 @@ import pytest
 from eduboard.core.declension import suggest_cases
 from eduboard.registry.boards import suggested_names
 
+pytestmark = pytest.mark.one_database
+
 
 class Forms(NamedTuple):
     """A name in the nominative (kas?), genitive (kā?), dative (kam?) and locative (kur?)."""

@@ -15,7 +15,7 @@ from eduboard.core.mail import send_email_task
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 MESSAGE = {"subject": "s", "body": "b", "from_email": "a@example.lv", "to": ["b@example.lv"]}
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_databases]
 
 
 @pytest.fixture(autouse=True)

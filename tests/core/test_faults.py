@@ -26,7 +26,10 @@ from eduboard.registry.models import Programme
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 300.0  # seconds: generous, for a busy machine of 2 cores; a passing run takes a few
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server drops connections")
+pytestmark = [
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server drops connections"),
+    pytest.mark.both_databases,
+]
 
 
 def admin_connection() -> Any:

@@ -20,6 +20,8 @@ from eduboard.people.models import PositionKind, Vacancy
 from eduboard.people.positions import ensure_standard_positions
 from tests.factories import InstitutionFactory
 
+pytestmark = pytest.mark.one_database
+
 ATOM = "{http://www.w3.org/2005/Atom}"
 MARKUP = "<script>alert(1)</script> <b>bold</b> & more"
 

@@ -20,6 +20,8 @@ from eduboard.registry.models import Enrolment
 from eduboard.registry.selectors import registry_stats
 from tests.registry.world import World, build_world, learner
 
+pytestmark = pytest.mark.both_databases
+
 AS_OF = date(2024, 10, 1)
 
 

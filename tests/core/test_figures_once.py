@@ -19,6 +19,8 @@ from eduboard.core import freshness
 from eduboard.core.figures_cache import once
 from tests.core.freshness_helpers import request_state
 
+pytestmark = pytest.mark.both_databases
+
 KEY, OLD_KEY, LATEST = "figures:new", "figures:old", "figures-latest:same"
 
 

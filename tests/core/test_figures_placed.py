@@ -28,6 +28,8 @@ from eduboard.registry.models import Enrolment, Institution, Learner
 from eduboard.registry.selectors import registry_figures, registry_stats
 from tests.registry.world import CODES, World, build_world, learner
 
+pytestmark = pytest.mark.both_databases
+
 AS_OF = date(2024, 10, 1)
 
 

@@ -19,6 +19,8 @@ from eduboard.accounts.roles import Role
 from eduboard.core import stored_files
 from eduboard.core.models import ImportJob
 
+pytestmark = pytest.mark.both_databases
+
 PROGRAMMES = "code,name,level,special_needs,language\n21011111,Pamatizglītības programma,basic,none,lv\n"
 WRONG = "code,name,level,special_needs,language\n21011111,Pamatizglītības programma,no-such-level,none,lv\n"
 

@@ -19,7 +19,7 @@ from eduboard.core.middleware import PERMISSIONS_POLICY, PrivacyHeadersMiddlewar
 
 ROOT = Path(__file__).resolve().parents[2]
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
 def _through_middleware(response: HttpResponse, path: str = "/vacancies/", user: object = None) -> HttpResponse:

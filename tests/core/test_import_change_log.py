@@ -23,7 +23,7 @@ from eduboard.registry.models import Enrolment, Learner
 from eduboard.registry.synthetic import PersonalCodes
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 HEADER = (
     "personal_code,first_name,last_name,birth_date,declared_municipality,"
     "institution,school_year,group,enrolled_on,left_on\n"

@@ -26,7 +26,7 @@ from eduboard.registry.synthetic import PersonalCodes
 from tests.imports_helpers import Outcome, imported_counts, run_import_command
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.usefixtures("english")  # the messages' wording is read
+pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.both_databases]  # the messages' wording is read
 
 CODES = PersonalCodes()
 LATVIAN = "āēīūčģķļņšž ĀĒĪŪČĢĶĻŅŠŽ"

@@ -26,7 +26,7 @@ from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 KINDS = sorted(IMPORT_KINDS)
 FULL_CODE = "170317-12345"  # what a file said, shown in its job's errors, preview and change log

@@ -17,6 +17,8 @@ from eduboard.core import stored_files
 from eduboard.core.models import ImportJob
 from eduboard.registry.models import Programme
 
+pytestmark = pytest.mark.both_databases
+
 HEADER = "code,name,level,special_needs,language\n"
 FILE = (
     HEADER

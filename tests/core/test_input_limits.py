@@ -33,6 +33,8 @@ from eduboard.people.models import PositionKind, StaffMember, Vacancy
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Institution
 
+pytestmark = pytest.mark.both_databases
+
 LIMITS = "eduboard.core.middleware.InputLimitsMiddleware"
 DEEP = "[" * 100_000
 VACANCY = {

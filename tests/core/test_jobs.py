@@ -32,6 +32,8 @@ from eduboard.core.models import ImportJob
 from eduboard.registry.importers import ProgrammeImporter
 from eduboard.registry.models import Programme
 
+pytestmark = pytest.mark.both_databases
+
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMMES = "code,name,level,special_needs,language\n21011111,Pamatizglītības programma,basic,none,lv\n"
 DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

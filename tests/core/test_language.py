@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+pytestmark = pytest.mark.one_database
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

@@ -15,6 +15,8 @@ from django.test import Client
 from eduboard.accounts.models import User
 from tests.demo_data import load_demo
 
+pytestmark = pytest.mark.both_databases
+
 LATEST_NOTE = "latest-note"
 
 

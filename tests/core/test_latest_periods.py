@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from decimal import Decimal
 
+import pytest
 from django.test import Client
 
 from eduboard.accounts.models import User
@@ -12,6 +13,8 @@ from eduboard.accounts.roles import Role
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.quality.models import ExamSitting, LearnerResult, Subject
 from eduboard.registry.models import Group, Institution, Programme
+
+pytestmark = pytest.mark.both_databases
 
 
 def test_meals_and_support_pages_open_on_the_latest_period_with_data(

@@ -23,6 +23,8 @@ from eduboard.quality.models import Subject
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme
 from tests.registry.world import CODES, World, build_world, learner
 
+pytestmark = pytest.mark.both_databases
+
 # PostgreSQL's ICU collation for Latvian (`ORDER BY … COLLATE "lv-x-icu"`) sorts these words so; numbers by value
 # are this system's own rule on top ("4. PII" before "13. PII").
 LATVIAN_ORDER = [

@@ -21,7 +21,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 # Not pages of ours: the API answers in JSON (checked below), the back office is Django's admin.
 NOT_PAGES = ("api/", "backoffice/")

@@ -4,6 +4,8 @@ import pytest
 
 from eduboard.core.numbers import money, percent
 
+pytestmark = pytest.mark.one_database
+
 
 def test_percent_reproduces_the_readiness_report_utilisation_figures() -> None:
     # Seed 002: state money for preschool teaching aids EUR 61716, spent 3474.93 = 5.63 %.

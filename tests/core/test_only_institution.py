@@ -22,7 +22,7 @@ from eduboard.quality.frameworks import ensure_frameworks
 from eduboard.quality.models import SelfAssessment
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 VACANCY_PAGE = "/people/vacancies/new/"
 STOCKTAKE_PAGE = "/assets/stock-takes/"

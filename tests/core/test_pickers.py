@@ -20,6 +20,8 @@ from eduboard.quality.defaults import ensure_default_form
 from eduboard.registry.models import Enrolment, Learner
 from tests.registry.world import CODES, World, build_world, learner
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.fixture
 def world(db: None) -> World:

@@ -30,7 +30,7 @@ from tests.accounts.test_permission_matrix import OBJECT_PAGES, clients, has_per
 
 __all__ = ["clients", "world"]  # the module's fixtures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 LANGUAGES = ("lv", "en", "ru")
 MARK = {"lv": "LVX", "en": "ENX", "ru": "RUX"}

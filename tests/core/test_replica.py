@@ -25,6 +25,8 @@ from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_figures
 from tests.core.freshness_helpers import request_state
 
+pytestmark = pytest.mark.both_databases
+
 AS_OF = date(2024, 10, 1)
 
 

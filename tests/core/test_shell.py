@@ -8,7 +8,7 @@ from django.test import Client
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 
 def test_missing_page_answers_404_in_the_sites_layout() -> None:

@@ -25,6 +25,8 @@ from eduboard.core.models import ImportJob
 from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.registry.models import Programme
 
+pytestmark = pytest.mark.both_databases
+
 pytest.importorskip("moto")
 boto3 = pytest.importorskip("boto3")
 

@@ -29,7 +29,7 @@ from eduboard.registry.models import PriorityGround
 from eduboard.surveys.models import Question
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def plain(row: object, field: str, language: str) -> str:

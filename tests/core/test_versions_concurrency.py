@@ -26,7 +26,7 @@ from eduboard.registry.models import Institution, Learner
 from tests.accounts.matrix_world import World, build_world, sign_in
 from tests.core.versioned_edits import EDITS, detail_url, patch, same
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_databases]
 
 needs_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks and truly concurrent writers: PostgreSQL"

@@ -39,7 +39,7 @@ from eduboard.registry.models import Group, Institution, Programme, QueueEntry
 from tests.accounts.matrix_world import CODES, World, build_world, fingerprint, sign_in
 from tests.core.versioned_edits import EDITS, detail_url, patch, same
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 STALE_WORDS = "Someone else changed"
 

@@ -16,7 +16,7 @@ from eduboard.accounts.roles import Role
 from eduboard.registry.models import Learner
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from eduboard.courses.models import Course, Participant
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 ROUTES = ("courses", "participants")
 

@@ -38,7 +38,7 @@ from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 class World:

@@ -29,7 +29,7 @@ from eduboard.credentials.choices import CredentialKind
 from eduboard.credentials.models import Credential, SigningKey
 from tests.credentials.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 SCHEMA = json.loads((Path(__file__).parent / "schema" / "achievementcredential.json").read_text())
 VALIDATOR = jsonschema.Draft201909Validator(SCHEMA, format_checker=jsonschema.Draft201909Validator.FORMAT_CHECKER)

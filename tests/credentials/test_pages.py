@@ -17,7 +17,7 @@ from eduboard.credentials import addresses
 from eduboard.credentials.models import Credential, SigningKey
 from tests.credentials.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

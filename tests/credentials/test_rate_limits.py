@@ -14,7 +14,7 @@ from eduboard.credentials.models import Credential
 from eduboard.credentials.public_views import CREDENTIAL_CHECKS_PER_HOUR, CREDENTIAL_NAME_CHECKS_PER_HOUR
 from tests.credentials.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 GUESSES = ["Anna Kalna", "Anna Ozola", "Anna Bērziņa", "Anna Liepiņa", "Anna Kļaviņa", "Anna Krūmiņa"] * 5
 

@@ -25,7 +25,7 @@ from eduboard.people.models import Employment, PositionKind, StaffMember
 from eduboard.registry.models import Institution
 from tests.dataquality.test_checks import CODES, enrol, group, learner, school
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 DAY = date(2025, 1, 1)  # in school year 2024/2025
 

@@ -27,7 +27,7 @@ from eduboard.registry.models import Enrolment, Group, Institution, Learner, Pro
 from eduboard.registry.synthetic import PersonalCodes
 from eduboard.registry.validators import personal_code_check_digit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 10, 15)  # school year 2024/2025
 CODES = PersonalCodes()

@@ -24,7 +24,7 @@ from eduboard.registry.merge import learner_merge
 from eduboard.registry.models import Enrolment, Institution, Learner
 from tests.dataquality.test_checks import AS_OF, enrol, group, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 BORN = date(2014, 6, 1)
 

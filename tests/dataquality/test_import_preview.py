@@ -19,7 +19,7 @@ from tests.dataquality.test_checks import CODES
 from tests.dataquality.test_pages import COLUMNS
 from tests.imports_helpers import imported_counts, run_import_command, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def this_school_year() -> tuple[str, date]:

@@ -23,7 +23,7 @@ from tests.dataquality.test_checks import AS_OF, enrol, group, learner
 from tests.dataquality.test_duplicates import BORN
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 class TwoBoards:

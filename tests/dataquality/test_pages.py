@@ -25,7 +25,7 @@ from tests.imports_helpers import run_import_command, write_csv
 
 COLUMNS = [column for column in LearnerImporter.columns if column != "leaving_reason"]
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

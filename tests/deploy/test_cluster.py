@@ -37,6 +37,8 @@ from django.db import connection
 
 from eduboard.registry.synthetic import PersonalCodes
 
+pytestmark = pytest.mark.both_databases
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "eduboard-demo-2024"  # the demonstration users' (README)
 SCHOOL = "9000000011"  # the demonstration head's school, Daugavpils Zinātņu vidusskola

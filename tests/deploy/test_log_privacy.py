@@ -14,6 +14,8 @@ from django.test import Client
 from eduboard.core.logging import PersonalDataFilter, redact
 from eduboard.registry.models import Learner
 
+pytestmark = pytest.mark.one_database
+
 FIRST_NAME, LAST_NAME = "Elīza", "Kalniņa"
 OLD_CODE, NEW_CODE = "120315-21234", "325678-91234"
 PERSONAL_DATA = (FIRST_NAME, LAST_NAME, OLD_CODE, NEW_CODE)

@@ -42,7 +42,7 @@ SETTINGS_MODULE = "production_check_settings"
 # touches no database, but the tests after it in the same process may.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.both_databases]
 
 
 def _server_settings() -> dict[str, str]:

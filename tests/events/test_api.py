@@ -20,7 +20,7 @@ from eduboard.events.models import Event, EventKind
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 URL = "/api/events/events/"
 

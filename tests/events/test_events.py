@@ -22,7 +22,7 @@ from eduboard.events.importers import EventImporter
 from eduboard.events.models import Event
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 LONG = "Izglītības iestāžu vadītāju/direktoru sarunas ar Daugavpils pilsētas Izglītības pārvaldi par progresu; ēģīš"
 HEADER = "title,starts_at,ends_at,place,organiser,audience,public\n"

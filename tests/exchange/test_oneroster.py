@@ -24,7 +24,7 @@ from eduboard.people.models import StaffMember
 from eduboard.registry.models import Enrolment, Group, Institution, Learner
 from tests.dataquality.test_checks import CODES, enrol, group, learner, school
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 10, 15)
 REQUIRED = {  # the binding's required columns of each file (they may not be blank)

@@ -16,7 +16,7 @@ from eduboard.exchange.oneroster import FILES
 from eduboard.registry.models import Institution
 from tests.exchange.test_oneroster import two_schools  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 NO_SCHOOL_YEAR = "2030-01-15"  # the schools are open; the data holds the school year 2024/2025 only
 

@@ -19,7 +19,7 @@ from eduboard.exchange.oneroster import CEDS_GRADES
 from eduboard.registry.models import Group, Institution, Programme
 from tests.dataquality.test_checks import enrol, learner, school
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 10, 15)
 

@@ -21,7 +21,7 @@ from eduboard.registry.boards import Board
 from eduboard.registry.models import Enrolment, Institution, Municipality
 from tests.registry.world import build_world, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 FROM, TO = date(2024, 9, 1), date(2025, 5, 31)
 

@@ -16,7 +16,7 @@ from eduboard.finance.models import CateringContract
 from eduboard.finance.selectors import catering_in_force
 from eduboard.registry.boards import Board
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 URL = "/api/finance/catering-contracts/"
 
 

@@ -22,7 +22,7 @@ from eduboard.finance.selectors import finance_stats, meal_compensation, settlem
 from eduboard.registry.models import Institution
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 8, 14)
 # Seed 002: (group of institutions, source) -> (allocated, spent by 14.08.2024, utilisation %)

@@ -38,7 +38,7 @@ from eduboard.finance.sources import STANDARD_SOURCES, ensure_standard_sources
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Municipality, Programme
 from eduboard.registry.synthetic import PersonalCodes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 EXAMPLES = settings(
     max_examples=20,

@@ -21,7 +21,7 @@ from tests.finance.world import OTHER_SCHOOL, PRESCHOOL, SCHOOL, Base, base_worl
 from tests.imports_helpers import Outcome, imported_counts, run_import_command
 from tests.imports_helpers import write_file as write_table
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english"), pytest.mark.both_databases]
 
 ALLOCATION_COLUMNS = ["year", "institution", "purpose", "source", "amount"]
 EXPENDITURE_COLUMNS = ["year", "institution", "purpose", "source", "date", "amount", "document", "description"]

@@ -11,10 +11,13 @@ from collections import Counter
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, rule_covers_day, rule_fits
+
+pytestmark = pytest.mark.one_database
 
 EXAMPLES = settings(max_examples=150, deadline=None)
 WORLD_EXAMPLES = settings(max_examples=100, deadline=None)  # worlds of learners are dearer to draw

@@ -44,7 +44,7 @@ from tests.finance.world import (
     spend,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 PERIOD = {"date_from": "2024-01-01", "date_to": "2024-08-31"}
 
 

@@ -25,7 +25,7 @@ from eduboard.finance.models import (
 from eduboard.finance.selectors import allocation_utilisation
 from tests.finance.world import Base, allocation, base_world, seed_meal_rules, spend
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english"), pytest.mark.both_databases]
 
 
 @pytest.fixture

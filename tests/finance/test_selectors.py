@@ -43,7 +43,7 @@ from tests.finance.world import (
     spend,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 CENT = Decimal("0.01")
 
 

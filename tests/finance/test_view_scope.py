@@ -19,7 +19,7 @@ from eduboard.finance.models import InstitutionSet
 from eduboard.registry.models import Learner
 from tests.finance.world import allocation, base_world, meal_world, spend
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def learner_reads() -> list[LogEntry]:

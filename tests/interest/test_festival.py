@@ -24,7 +24,7 @@ from eduboard.interest.selectors import festival_figures
 from eduboard.registry.models import Institution
 from tests.imports_helpers import write_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 FESTIVAL = "XIII Latvijas Skolu jaunatnes dziesmu un deju svētki"
 COLUMNS = ["festival", "year", "institution", "body", "kind", "collectives", "participants"]

@@ -29,7 +29,7 @@ from eduboard.registry.models import Club, Enrolment, Group, Institution, Learne
 from eduboard.registry.synthetic import PersonalCodes
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 10, 1)
 CODES = PersonalCodes()

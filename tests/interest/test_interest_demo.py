@@ -16,7 +16,7 @@ from eduboard.interest import demo as demo_interest
 from eduboard.interest import selectors as interest
 from eduboard.registry.models import Club, Enrolment, Group, Institution, MunicipalLicence, Programme
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture(scope="module")

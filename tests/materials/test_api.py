@@ -21,7 +21,7 @@ from eduboard.materials.models import Material, MaterialVersion, MaterialVisibil
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 URL = "/api/materials/materials/"
 

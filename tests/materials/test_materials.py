@@ -28,6 +28,8 @@ from eduboard.registry.models import Institution
 from tests.board_wall_queries import WALL_QUERIES
 from tests.factories import InstitutionFactory, UserFactory
 
+pytestmark = pytest.mark.both_databases
+
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 100

@@ -17,7 +17,7 @@ from eduboard.materials.selectors import published_materials
 from eduboard.registry.choices import InstitutionType
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 AS_OF = date(2024, 8, 20)

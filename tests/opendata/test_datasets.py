@@ -34,7 +34,7 @@ from eduboard.registry.boards import Board
 from eduboard.registry.models import Group, Institution, Learner
 from tests.dataquality.test_checks import CODES, enrol, group, learner, school
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 10, 15)
 

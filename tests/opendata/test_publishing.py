@@ -28,7 +28,7 @@ from eduboard.registry.boards import Board
 from eduboard.registry.models import Group
 from tests.dataquality.test_checks import enrol, group, learner, school
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 10, 15)
 ATOM = "{http://www.w3.org/2005/Atom}"

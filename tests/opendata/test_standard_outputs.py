@@ -37,6 +37,7 @@ pytestmark = [
     pytest.mark.django_db,
     # rdflib's own JSON-LD parser builds a ConjunctiveGraph, which rdflib 7 deprecates (nothing of ours).
     pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning"),
+    pytest.mark.both_databases,
 ]
 
 AS_OF = date(2024, 10, 15)

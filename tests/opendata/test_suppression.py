@@ -7,10 +7,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Hashable
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from eduboard.opendata.suppression import is_small, suppress
+
+pytestmark = pytest.mark.one_database
 
 Cell = tuple[int, int]
 

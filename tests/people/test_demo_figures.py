@@ -18,7 +18,7 @@ from eduboard.people.models import Employment, StaffMember, Vacancy
 from eduboard.people.selectors import people_stats
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 8, 19)
 SAULES_SKOLA, JAUNIBA = "9000000021", "9000000031"

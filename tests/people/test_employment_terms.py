@@ -20,7 +20,7 @@ from eduboard.registry.choices import InstitutionType
 from eduboard.registry.synthetic import PersonalCodes
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 AS_OF = date(2024, 8, 19)
 
 

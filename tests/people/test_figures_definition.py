@@ -49,7 +49,7 @@ from tests.figure_worlds import (
     rolled_back,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 # code: (name, pedagogical). `preschool_teacher` is the standard kind (made by a migration); the others are this
 # test's own, with plain ASCII names so that both databases order them alike.

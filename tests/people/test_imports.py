@@ -18,7 +18,7 @@ from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 from tests.imports_helpers import Outcome, imported_counts, run_import_command, write_csv, write_file, write_xlsx
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 CODES = PersonalCodes()
 STAFF_COLUMNS = [

@@ -31,7 +31,7 @@ from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 CODES = PersonalCodes()
 ATOM = "{http://www.w3.org/2005/Atom}"

@@ -25,7 +25,7 @@ from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 CODES = PersonalCodes()
 
 

@@ -18,7 +18,7 @@ from eduboard.registry.boards import Board
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 CODES = PersonalCodes()
 START = date(2024, 9, 1)

@@ -34,7 +34,7 @@ from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 from tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 CODES = PersonalCodes()
 AS_OF = date(2024, 8, 19)

@@ -17,7 +17,7 @@ from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_a_head_of_another_school_gets_404_on_our_staff_and_vacancies(

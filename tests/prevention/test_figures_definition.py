@@ -28,7 +28,7 @@ from eduboard.registry.models import Enrolment, Group, Institution, Learner, Pro
 from eduboard.registry.synthetic import PersonalCodes
 from tests.figure_worlds import FIGURE_SETTINGS, day_on_or_after, days, differing_keys, rolled_back
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.both_databases]
 
 YEARS = {2023: (date(2023, 9, 1), date(2024, 8, 31)), 2024: (date(2024, 9, 1), date(2025, 8, 31))}
 LEVELS = {"preschool": "01011111", "basic": "21011111", "secondary": "31011011", "vocational": "33214011"}

@@ -24,7 +24,7 @@ from eduboard.registry.models import Enrolment, Group, Institution, Learner, Pro
 from eduboard.registry.synthetic import PersonalCodes
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 CODES = PersonalCodes()
 AS_OF = date(2025, 3, 31)

@@ -18,7 +18,7 @@ from eduboard.registry.models import Enrolment
 from eduboard.reports.readiness import build_readiness
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 ON = date(2025, 1, 31)
 SUMMER = date(2024, 8, 20)  # seed 002's date: the school year 2023/2024 has just ended
 

@@ -21,7 +21,7 @@ from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
 from tests.prevention.test_prevention import AS_OF, CODES, absent, pupil
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

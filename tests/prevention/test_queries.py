@@ -26,7 +26,7 @@ from eduboard.registry.models import Enrolment, Group, Institution, Learner, Pro
 from tests.factories import InstitutionFactory, UserFactory
 from tests.prevention.test_prevention import CODES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 N = 3  # rows of each kind at first; then 2N more (3N in all)
 AS_OF = date(2025, 3, 31)

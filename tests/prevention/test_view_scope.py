@@ -20,7 +20,7 @@ from eduboard.registry.models import Learner
 from tests.factories import InstitutionFactory
 from tests.prevention.test_prevention import AS_OF, absent, pupil
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def learner_reads() -> list[LogEntry]:

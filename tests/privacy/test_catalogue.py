@@ -3,12 +3,15 @@ counts as children's personal data, is a category, found from the learner by the
 
 from __future__ import annotations
 
+import pytest
 from django.apps import apps
 
 from eduboard.core.audit_policy import CHILDREN_PERSONAL_DATA
 from eduboard.privacy.catalogue import BY_CODE, CATEGORIES
 from eduboard.privacy.retention import KINDS
 from eduboard.registry.models import Learner
+
+pytestmark = pytest.mark.one_database
 
 
 def relations_to_learner() -> dict[str, set[str]]:

@@ -20,7 +20,7 @@ from eduboard.privacy.retention import KINDS
 from eduboard.privacy.services import retention_rules
 from eduboard.registry.models import CorrectionVia, Learner, LearnerCorrection
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_an_api_edit_of_a_name_is_a_correction_with_its_reason(demo: None, signed_in: Callable[[User], Client]) -> None:

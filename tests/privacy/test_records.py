@@ -18,7 +18,7 @@ from eduboard.accounts.roles import Role
 from eduboard.privacy.catalogue import CATEGORIES
 from eduboard.registry.models import Learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_the_command_writes_every_category_with_readers_from_the_roles_and_the_dpia(demo: None, tmp_path: Path) -> None:

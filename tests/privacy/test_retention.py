@@ -35,7 +35,7 @@ from eduboard.reports.models import ReportEdition
 from eduboard.reports.readiness import build_readiness
 from eduboard.surveys.models import AccessCode
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2025, 1, 31)  # a day of the demonstration data's school year
 

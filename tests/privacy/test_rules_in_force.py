@@ -21,7 +21,7 @@ from eduboard.privacy.retention import KINDS
 from eduboard.privacy.selectors import processing_records
 from eduboard.privacy.services import retention_apply, retention_rules
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_the_migrations_seed_each_kinds_default_rule_applied() -> None:

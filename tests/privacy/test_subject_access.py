@@ -30,7 +30,7 @@ from eduboard.privacy.selectors import answer_records, subject_access_answer
 from eduboard.registry.models import Enrolment, Institution, Learner, LearnerCorrection, QueueEntry
 from eduboard.surveys.models import AccessCode
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 pdfminer = pytest.importorskip("pdfminer.high_level")
 
 

@@ -28,7 +28,7 @@ from eduboard.privacy.services import access_request_prepare
 from eduboard.registry.models import Enrolment, Institution, Learner
 from tests.dataquality.test_checks import enrol, group, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 #: What only school A's rows say: none of it may reach an answer prepared at school B.
 SCHOOL_A_WORDS = ("Psihologa atbalsts", "Ķīmija", "Zinātņu")

@@ -28,7 +28,7 @@ from eduboard.projects.models import Mobility, Partner, Payment, Prefinancing, P
 from eduboard.projects.selectors import projects_stats
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 D = Decimal
 

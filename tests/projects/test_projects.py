@@ -50,7 +50,7 @@ from tests.board_wall_queries import WALL_QUERIES
 from tests.demo_data import load_demo
 from tests.imports_helpers import imported_counts, run_import_command, write_csv
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 D = Decimal
 SEED_001 = "2019-1-TR01-KA201-076605"

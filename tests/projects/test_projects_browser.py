@@ -26,7 +26,7 @@ from eduboard.projects.choices import ensure_standard_programmes
 from eduboard.projects.models import Payment, Project, ProjectProgramme
 from tests.factories import PASSWORD, totp_device_for
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
 CHROMIUM = Path(os.environ.get("EDUBOARD_CHROMIUM", "/usr/bin/chromium"))
 

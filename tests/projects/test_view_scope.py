@@ -16,7 +16,7 @@ from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory
 from tests.projects.test_projects import make_project, mobility
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_a_head_of_a_school_outside_the_project_gets_404_on_its_pages(

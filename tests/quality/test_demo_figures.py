@@ -20,7 +20,7 @@ from eduboard.quality.models import Answer, ExamResult, Observation
 from eduboard.registry.models import Institution
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 FROM, TO = date(2023, 9, 1), date(2024, 6, 30)
 

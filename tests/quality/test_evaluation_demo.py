@@ -31,7 +31,7 @@ from eduboard.reports.readiness import build_readiness
 from eduboard.reports.self_assessment import build_self_assessment_report
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 # Seed 003: the level of each criterion ("" where the seed rates none).
 SEED_003_LEVELS = {

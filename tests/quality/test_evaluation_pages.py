@@ -22,7 +22,7 @@ from eduboard.reports.models import FileJob
 from tests.factories import UserFactory
 from tests.quality.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory
 from tests.quality.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 YEAR_FROM, YEAR_TO = date(2023, 9, 1), date(2024, 6, 30)
 

@@ -42,7 +42,7 @@ from eduboard.quality.models import (
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 EXAMPLES = settings(
     max_examples=20,

@@ -46,7 +46,7 @@ from tests.figure_worlds import (
     rolled_back,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 # The quality scale, best first, as docs/quality.md lists it.
 LEVELS = ("excellent", "very_good", "good", "needs_improvement", "insufficient")

@@ -24,7 +24,7 @@ from eduboard.registry.models import Enrolment, Group, Learner, Programme
 from tests.factories import InstitutionFactory
 from tests.quality.conftest import CODES, World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture(autouse=True)

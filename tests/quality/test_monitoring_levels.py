@@ -29,7 +29,7 @@ from eduboard.quality.selectors import cohort_below_threshold, monitoring_level_
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def share(part: int, whole: int) -> Decimal | None:

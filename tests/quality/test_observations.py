@@ -18,7 +18,7 @@ from eduboard.quality.importers import ObservationImporter
 from eduboard.quality.models import Observation
 from tests.quality.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def visible(user: User) -> set[int]:

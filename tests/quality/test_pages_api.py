@@ -22,7 +22,7 @@ from eduboard.quality.models import ExamResult, ExamSitting, Observation, Subjec
 from tests.factories import UserFactory
 from tests.quality.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 PAGES = [
     "/quality/",

@@ -26,7 +26,7 @@ from eduboard.quality.models import Framework, HeadEvaluation, SelfAssessment, U
 from tests.factories import UserFactory
 from tests.quality.conftest import World, teacher
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 JSON = "application/json"
 

@@ -21,7 +21,7 @@ from eduboard.quality.models import SelfAssessment
 from tests.figure_worlds import rolled_back
 from tests.quality.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 LEVELS = ("", "excellent", "very_good", "good", "needs_improvement", "insufficient")
 TEXTS = ("", " ", "\n\t ", "Stundās ir skaidri mērķi.", "  x  ")

@@ -25,7 +25,7 @@ from eduboard.quality.models import HeadEvaluation, SelfAssessment
 from tests.factories import UserFactory
 from tests.quality.conftest import World, teacher
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 HEADER = "institution,school_year,framework,criterion,level,description,strengths,next_steps\n"
 HEADS_HEADER = "institution,head_personal_code,evaluated_on,criterion,level\n"

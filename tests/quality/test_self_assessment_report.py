@@ -24,7 +24,7 @@ from eduboard.reports.self_assessment import build_self_assessment_report, self_
 from tests.factories import UserFactory
 from tests.quality.conftest import CODES, World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 YEAR = "2024/2025"
 

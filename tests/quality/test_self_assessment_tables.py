@@ -36,7 +36,7 @@ from tests.factories import UserFactory
 from tests.figure_worlds import FIGURE_SETTINGS, rolled_back
 from tests.quality.conftest import CODES, World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 YEARS = ["2018/2019", "2019/2020", "2020/2021", "2024/2025"]
 PLACES = ["Mendeļejeva iela 1", "Varšavas iela 23"]

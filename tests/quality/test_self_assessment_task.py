@@ -23,7 +23,7 @@ from eduboard.quality.models import Observation, SelfAssessment, SelfAssessmentE
 from tests.factories import UserFactory
 from tests.quality.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

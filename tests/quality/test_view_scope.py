@@ -22,7 +22,7 @@ from eduboard.quality.models import ExamSitting, LearnerResult, Observation, Sub
 from tests.factories import UserFactory
 from tests.quality.conftest import World
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def test_another_institutions_head_gets_404_on_an_observation_and_a_self_assessment(

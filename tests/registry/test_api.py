@@ -17,7 +17,7 @@ from eduboard.accounts.services import api_token_create
 from eduboard.registry.models import Group, Learner
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from eduboard.reports.models import ReportEdition
 from eduboard.surveys.models import Survey
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 MONTH = date(2024, 10, 1)
 

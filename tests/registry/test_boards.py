@@ -27,7 +27,7 @@ from eduboard.registry.models import Enrolment, Institution, Learner
 from tests.imports_helpers import write_csv
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 DAY = date(2024, 10, 1)
 COLUMNS = ["registration_number", "name", "short_name", "type", "founder", "address", "opened_on", "closed_on"]

@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from eduboard.registry.boards import Board
 from tests.core.test_declension_municipalities import PLACES
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def create_board(*args: str) -> str:

@@ -18,7 +18,7 @@ from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_stats
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 8, 20)
 GENERAL_SCHOOL_TYPES = ("basic", "secondary", "gymnasium")

@@ -52,7 +52,7 @@ from tests.figure_worlds import (
     same_day_a_year_before,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 LEVELS = [level.value for level in ProgrammeLevel]
 GROUP_YEARS = (2023, 2024)  # the school years 2023/2024 and 2024/2025 have groups

@@ -15,7 +15,7 @@ from eduboard.registry.selectors import registry_stats
 from eduboard.registry.synthetic import PersonalCodes
 from eduboard.registry.validators import validate_personal_code
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = date(2024, 10, 1)
 

@@ -37,7 +37,7 @@ from tests.registry.test_imports import (
     registry_counts,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ from eduboard.registry.selectors import default_as_of
 from tests.imports_helpers import run_import_command, write_csv
 from tests.registry.world import World, build_world, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 CHILD = date(2017, 3, 1)
 

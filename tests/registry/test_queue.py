@@ -17,7 +17,7 @@ from eduboard.registry.models import Enrolment, PriorityGround, QueueEntry
 from eduboard.registry.selectors import queue_in_order, registry_stats
 from tests.registry.world import World, build_world, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -47,7 +47,7 @@ from eduboard.registry.synthetic import PersonalCodes
 from tests.factories import UserFactory
 from tests.figure_worlds import FIGURE_SETTINGS, rolled_back
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 ON = date(2024, 11, 15)  # the day the list is drawn: in the school year 2024/2025
 YEARS = (2024, 2025)  # school years 2024/2025 and 2025/2026 exist; 2026/2027 and later do not

@@ -24,7 +24,7 @@ from eduboard.registry.selectors import queue_offer_lines
 from eduboard.registry.synthetic import PersonalCodes
 from tests.registry.world import World, build_world, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @dataclass

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.one_database
+
 SRC = Path(__file__).resolve().parents[2] / "src" / "eduboard"
 
 #: field -> the modules (relative to src/eduboard) that own its rule and may filter it.

@@ -32,7 +32,7 @@ from eduboard.registry.models import (
 from eduboard.registry.selectors import registry_stats
 from eduboard.registry.synthetic import PersonalCodes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 CODES = PersonalCodes()
 AS_OF = date(2024, 10, 1)

@@ -20,7 +20,7 @@ from eduboard.registry.models import Enrolment, Learner
 from tests.factories import PASSWORD
 from tests.registry.world import World, build_world, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from eduboard.registry.validators import (
     validate_registration_number,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def refusal_code(validator: Callable[..., object], *args: Any, **kwargs: Any) -> str:

@@ -18,7 +18,7 @@ from eduboard.accounts.roles import Role
 from eduboard.registry.models import Club, Enrolment, Institution
 from tests.registry.world import World, build_world
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def bulk_reads(model: type[Model]) -> list[LogEntry]:

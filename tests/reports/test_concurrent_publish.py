@@ -16,6 +16,8 @@ from eduboard.core.schoolyears import school_year_get_or_create
 from eduboard.reports import services
 from eduboard.reports.models import EditionStatus, ReportEdition
 
+pytestmark = pytest.mark.both_databases
+
 
 @pytest.mark.django_db(transaction=True)
 def test_two_publishers_at_once_one_wins_and_the_other_is_told(make_user: Callable[..., User]) -> None:

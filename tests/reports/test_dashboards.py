@@ -13,7 +13,7 @@ from django.test import Client
 from eduboard.accounts.models import User
 from eduboard.registry.models import Institution
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 def dashboard(signed_in: Callable[[User], Client], username: str) -> str:

@@ -26,7 +26,7 @@ from eduboard.reports.present import Block, Cell, Chart, Presentation, Section, 
 from eduboard.reports.readiness import build_readiness
 from eduboard.reports.renderers import document_html, language_tag, render_docx, render_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 AS_OF = date(2024, 8, 20)
 LANGUAGE = "lv"
 NO_VALUE = "—"

@@ -33,7 +33,7 @@ from eduboard.reports.forms import AREA_DATE_HELP
 from eduboard.reports.models import FileJob, ReportEdition
 from eduboard.reports.selectors import edition_files
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 AS_OF = date(2024, 8, 20)
 
 

@@ -20,7 +20,7 @@ from eduboard.accounts.roles import Role
 from eduboard.core.models import SchoolYear
 from eduboard.reports.forms import AREA_DATE_HELP
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture(autouse=True)

@@ -21,7 +21,7 @@ from eduboard.reports import services
 from eduboard.reports.models import EditionStatus, ReportEdition
 from eduboard.reports.selectors import edition_content, editions_compare, flatten_figures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 AS_OF = date(2024, 8, 20)
 
 

@@ -15,6 +15,8 @@ from eduboard.reports.present import DOCUMENT_ROWS
 from eduboard.reports.readiness import table
 from eduboard.reports.renderers import render_report
 
+pytestmark = pytest.mark.one_database
+
 ROWS = 130
 
 

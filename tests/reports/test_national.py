@@ -28,7 +28,7 @@ from eduboard.registry.models import Enrolment, Group, Institution, Learner, Mun
 from eduboard.reports.national import national_comparison
 from tests.registry.world import World, build_world, learner
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 DAY = date(2024, 10, 1)
 URL = "/national/?as_of=2024-10-01"

@@ -23,7 +23,7 @@ from eduboard.registry.selectors import registry_counts_of_boards, registry_figu
 from tests.finance.world import CODES, MONEY_AS_OF, enrol, learner, money_world
 from tests.reports.test_national import rezekne_board
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 AS_OF = MONEY_AS_OF  # 2024-03-15, in 2023/2024
 

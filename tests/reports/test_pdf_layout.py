@@ -22,7 +22,7 @@ from eduboard.reports.present import Block, Cell, Chart, Presentation, Section, 
 from eduboard.reports.readiness import build_readiness
 from eduboard.reports.renderers import print_column_widths, print_document, print_presentation, render_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 AS_OF = date(2024, 8, 20)
 
 

@@ -15,7 +15,7 @@ from eduboard.registry.boards import several_boards
 from eduboard.registry.models import Licence, Programme
 from eduboard.reports.readiness import build_readiness, key_figures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 AS_OF = date(2024, 10, 1)
 
 

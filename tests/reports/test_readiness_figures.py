@@ -19,7 +19,7 @@ from eduboard.reports.readiness import build_readiness
 from eduboard.reports.renderers import render_report
 from eduboard.reports.selectors import flatten_figures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 AS_OF = date(2024, 8, 20)
 
 

@@ -27,7 +27,7 @@ from eduboard.reports.readiness import build_readiness
 from eduboard.reports.renderers import render_report
 from eduboard.reports.selectors import flatten_figures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 AS_OF = date(2024, 8, 20)
 # As a user builds it (seed 002's dates): pupils and staff on 19.08, money on 14.08.
 DATES = {"general": date(2024, 8, 19), "staff": date(2024, 8, 19), "money": date(2024, 8, 14)}

@@ -18,6 +18,8 @@ from eduboard.reports.readiness import build_readiness
 from eduboard.reports.selectors import flatten_figures
 from eduboard.reports.sentences import latvian_genitive, until
 
+pytestmark = pytest.mark.one_database
+
 AS_OF = date(2024, 8, 20)
 NBSP = "\u00a0"
 

@@ -16,7 +16,7 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.reports.present import present
 from eduboard.reports.readiness import build_readiness
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "reports.md"
 HEADING = "### The Latvian report's paragraphs on the demonstration data"

@@ -25,7 +25,7 @@ from eduboard.registry.models import Institution, Municipality
 from eduboard.reports.readiness import build_readiness
 from eduboard.reports.renderers import render_report
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
 AS_OF = date(2024, 8, 20)
 #: The areas' own dates, as the board builds seed 002's report (`build_report readiness --general-as-of …`).

@@ -28,7 +28,7 @@ from eduboard.reports.readiness import build_readiness
 from eduboard.reports.selectors import content_for_reader
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 AS_OF = date(2024, 10, 1)
 AMOUNT = "123456.78"  # the allocation: in the API and the XLSX as this number
 AMOUNT_SHOWN = "123,456.78"  # … and as the English page and files write it, thousands grouped

@@ -22,7 +22,7 @@ from eduboard.reports.renderers import render_report
 from eduboard.reports.self_assessment import build_self_assessment_report, report_title, report_title_values
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 TEHNIKUMS = "2734003068"
 YEAR = "2024/2025"

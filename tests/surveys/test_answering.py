@@ -23,7 +23,7 @@ from eduboard.surveys import services
 from eduboard.surveys.models import AccessCode, Answer, Question, Response, Survey, SurveyLink
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture

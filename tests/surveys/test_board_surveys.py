@@ -13,7 +13,7 @@ from eduboard.surveys.models import Survey
 from eduboard.surveys.selectors import board_survey, board_surveys
 from tests.reports.test_national import rezekne_board
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 DAY = date(2024, 12, 1)
 

@@ -17,7 +17,7 @@ from eduboard.surveys import answer_views, services
 from eduboard.surveys.models import AccessCode, Answer, Question, Response, Survey
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 FORM = "/answer/en/s/lb-2025/"
 

@@ -43,7 +43,7 @@ from eduboard.surveys.models import Answer, Population, Question, Response, Surv
 from eduboard.surveys.selectors import computed_populations, survey_figures
 from tests.figure_worlds import command_json, exact_form
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 EXAMPLES = settings(
     max_examples=20,

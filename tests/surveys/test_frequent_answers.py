@@ -17,7 +17,7 @@ from eduboard.registry.models import Institution
 from eduboard.surveys.models import Answer, Question, Response, Survey
 from eduboard.surveys.selectors import frequent_answer_shares
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 SCALE = ["always", "often", "sometimes", "rarely", "never"]
 
 

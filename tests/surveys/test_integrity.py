@@ -23,7 +23,11 @@ from eduboard.surveys.models import Answer, Population, Response, Survey
 from eduboard.surveys.selectors import survey_figures
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]  # the messages are asserted in English
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.usefixtures("english"),
+    pytest.mark.both_databases,
+]  # the messages are asserted in English
 
 QUESTIONS = (
     "survey,audience,code,text_lv,text_en,text_ru,kind,choices\n"

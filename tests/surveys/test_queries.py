@@ -22,7 +22,7 @@ from eduboard.surveys import services
 from eduboard.surveys.models import Answer, Population, Question, Response, Survey
 from tests.factories import InstitutionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 N = 3  # rows of each kind at first; then 2N more (3N in all)
 AUDIENCES = ("pupils_5_12", "parents", "teachers")

@@ -20,7 +20,7 @@ from eduboard.surveys.models import Answer, Response, Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
 from tests.demo_data import load_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = Decimal
 
 

@@ -29,7 +29,7 @@ from eduboard.surveys.models import Answer, Population, Question, Response, Surv
 from eduboard.surveys.selectors import survey_figures
 from tests.factories import InstitutionFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 CODES = PersonalCodes()
 QUESTIONS = (
