@@ -429,7 +429,13 @@ def expected_interest_figures(world: InterestWorld) -> dict[str, int]:
     year = f"{day.year}/{day.year + 1}" if day.month >= 9 else f"{day.year - 1}/{day.year}"
     if day.month in (6, 7, 8) and any(g.year == f"{day.year}/{day.year + 1}" for g in world.groups):
         year = f"{day.year}/{day.year + 1}"  # a summer day describes the coming year once its groups exist
-    groups = [i for i, g in enumerate(world.groups) if g.year == year and world.programmes[g.programme].interest]
+    # The board's figures: its own institutions only, never a state-founded one's rows.
+    own = {i for i, place in enumerate(world.institutions) if place.founder == "municipality"}
+    groups = [
+        i
+        for i, g in enumerate(world.groups)
+        if g.year == year and world.programmes[g.programme].interest and g.institution in own
+    ]
     programmes = {world.groups[i].programme for i in groups}
     counted_until = max(day, YEARS[year]) if year in YEARS else day
     participants = {
@@ -440,7 +446,10 @@ def expected_interest_figures(world: InterestWorld) -> dict[str, int]:
     rates = [
         r
         for r in world.rates
-        if world.institutions[r.institution].type == "interest" and r.start <= day and (r.end is None or r.end >= day)
+        if world.institutions[r.institution].type == "interest"
+        and r.institution in own
+        and r.start <= day
+        and (r.end is None or r.end >= day)
     ]
     return {
         "programmes": len(programmes),
@@ -449,7 +458,9 @@ def expected_interest_figures(world: InterestWorld) -> dict[str, int]:
         "clubs": sum(
             1
             for c in world.clubs
-            if (c.opened_on is None or c.opened_on <= day) and (c.closed_on is None or c.closed_on > day)
+            if c.institution in own
+            and (c.opened_on is None or c.opened_on <= day)
+            and (c.closed_on is None or c.closed_on > day)
         ),
         "participants": len(participants),
         "pedagogues": len({r.person for r in rates if r.pedagogical}),

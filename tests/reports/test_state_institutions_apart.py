@@ -5,7 +5,9 @@ figure labelled as the board's is computed for the reader narrowed to the board'
 (`registry.board_scope.boards_own_viewer`, on `InstitutionQuerySet.boards_own`). The differential test below adds a
 device and its overdue loan, exam results, a leaver without a destination, a staff member's rate, an allocation and a
 group to the tehnikums, and builds the readiness report and a board's dashboard again: no figure and no sentence of
-the board's changes, while the list of the state's institutions apart does (its groups).
+the board's changes, while the list of the state's institutions apart does (its groups). The same holds for every
+`*_stats` command and `/stats/` route a board's reader asks (`board_scope.boards_figures_viewer`) and for the
+ministry's comparison of the boards, while the tehnikums' own staff read its figures, the new rows included.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db.models import Max, Model
 from django.utils import translation
 
+from eduboard.accounts.roles import Role
 from eduboard.assets.models import Asset, Loan
 from eduboard.assets.selectors import assets_stats
 from eduboard.core.scope import WHOLE_CITY, institution_scope, sees_whole_city
@@ -29,10 +33,11 @@ from eduboard.registry.board_scope import boards_own_viewer, state_founded_viewe
 from eduboard.registry.choices import LeavingReason
 from eduboard.registry.models import Enrolment, Group, Institution
 from eduboard.reports.content import render_text
+from eduboard.reports.national import national_comparison
 from eduboard.reports.readiness import build_readiness, key_figures
 from eduboard.reports.selectors import flatten_figures
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 AS_OF = date(2024, 8, 20)
 DATES = {"general": date(2024, 8, 19), "staff": date(2024, 8, 19), "money": date(2024, 8, 14)}
 TEHNIKUMS = "Daugavpils tehnikums"
@@ -166,3 +171,72 @@ def test_the_boards_viewer_reads_the_boards_own_institutions_and_still_works_for
 def test_without_a_state_institution_the_boards_viewer_is_the_reader(demo: None) -> None:
     Institution.objects.filter(founder="state").update(founder="municipality")
     assert boards_own_viewer(WHOLE_CITY) is WHOLE_CITY
+
+
+#: Every `*_stats` command whose figures are the board's, with a date the new rows fall before.
+STATS_COMMANDS = [
+    ["registry_stats", "--as-of", "2024-08-20"],
+    ["people_stats", "--as-of", "2024-08-20"],
+    ["assets_stats", "--as-of", "2024-08-20"],
+    ["finance_stats", "--as-of", "2024-08-20"],
+    ["prevention_stats", "--as-of", "2024-08-20"],
+]
+#: The same families through the API, as a board's analyst asks them.
+STATS_ROUTES = [
+    "/api/registry/stats/?as_of=2024-08-20",
+    "/api/people/stats/?as_of=2024-08-20",
+    "/api/assets/stats/?as_of=2024-08-20",
+    "/api/finance/stats/?as_of=2024-08-20",
+]
+
+
+def command_output(argv: list[str]) -> str:
+    from io import StringIO
+
+    out = StringIO()
+    call_command(*argv, stdout=out)
+    return out.getvalue()
+
+
+def exams_output() -> list[str]:
+    """`quality_stats exams` of the latest year with results, every exam kind."""
+    latest = ExamResult.objects.aggregate(year=Max("sitting__year"))["year"]
+    kinds = sorted(set(ExamResult.objects.filter(sitting__year=latest).values_list("sitting__exam", flat=True)))
+    return [command_output(["quality_stats", "exams", "--year", str(latest), "--exam", kind]) for kind in kinds]
+
+
+def test_no_stats_command_route_or_board_comparison_of_the_boards_changes_with_a_state_institutions_rows(
+    demo: None, make_user: Any, signed_in: Any
+) -> None:
+    tehnikums = Institution.objects.get(name=TEHNIKUMS)
+    analyst = signed_in(make_user(role=Role.BOARD_ANALYST))
+    commands_before = [command_output(argv) for argv in STATS_COMMANDS]
+    exams_before = exams_output()
+    routes_before = [analyst.get(route).json() for route in STATS_ROUTES]
+    comparison_before = national_comparison(AS_OF)
+
+    add_to_the_state_institution(tehnikums)
+
+    assert [command_output(argv) for argv in STATS_COMMANDS] == commands_before
+    assert exams_output() == exams_before
+    assert [analyst.get(route).json() for route in STATS_ROUTES] == routes_before
+    assert national_comparison(AS_OF) == comparison_before
+
+
+def test_the_tehnikums_staff_read_its_figures_with_the_rows_added(demo: None, make_user: Any, signed_in: Any) -> None:
+    """An institution's role reads its institutions' figures whoever founded them: the rows added reach them (the
+    test above is not blind), and so does a command that names the tehnikums."""
+    tehnikums = Institution.objects.get(name=TEHNIKUMS)
+    head = signed_in(make_user(role=Role.INSTITUTION_HEAD, institutions=[tehnikums]))
+    route = "/api/people/stats/?as_of=2024-08-20"
+    pedagogues_before = head.get(route).json()["pedagogues_total"]
+    assets_before = head.get("/api/assets/stats/?as_of=2024-08-20").json()
+    latest = ExamResult.objects.aggregate(year=Max("sitting__year"))["year"]
+    named = ["quality_stats", "exams", "--year", str(latest), "--institution", tehnikums.registration_number]
+    exams_before = command_output(named)
+
+    add_to_the_state_institution(tehnikums)
+
+    assert head.get(route).json()["pedagogues_total"] == pedagogues_before + 1
+    assert head.get("/api/assets/stats/?as_of=2024-08-20").json() != assets_before
+    assert command_output(named) != exams_before

@@ -465,11 +465,12 @@ def _computed_costs(
 def computed_costs_of_boards(*, as_of: date, parts: list[list[int]]) -> list[dict[str, dict[str, Any]]]:
     """For each part of `parts` (boards' ids), `cost_per_learner`'s `computed`, `spent` and `learner_months` per
     programme kind for a viewer narrowed to those boards' institutions (the ministry's comparison), from one
-    read of the institutions' boards rather than a computation a part."""
+    read of the institutions' boards rather than a computation a part. Each board's own institutions only
+    (`Institution.objects.boards_own`)."""
     year = as_of.year
     months, spent = institution_costs(year=year, until=min(as_of, date(year, 12, 31)))
     institutions: dict[int, list[int]] = defaultdict(list)
-    for pk, board_id in Institution.objects.visible_to(WHOLE_CITY).values_list("pk", "board_id"):
+    for pk, board_id in Institution.objects.visible_to(WHOLE_CITY).boards_own().values_list("pk", "board_id"):
         institutions[board_id].append(pk)
     return [_computed_costs(months, spent, set(of_part(institutions, part))) for part in parts]
 

@@ -424,12 +424,15 @@ def staff_totals_of_boards(*, as_of: date, parts: list[list[int]]) -> list[dict[
     """For each part of `parts` (boards' ids), `pedagogues_total` and `vacancies_fte_total` of `staff_figures` for
     a viewer narrowed to those boards' institutions (the ministry's comparison), from one read of the deployment's
     pedagogical rates and open vacancies rather than two a part (a person with rates in two boards counts once in
-    each and once in their total)."""
+    each and once in their total). Each board's own institutions only (`Institution.objects.boards_own`)."""
+    own = Institution.objects.boards_own()
     people: dict[int, set[int]] = defaultdict(set)
-    for person, board in pedagogical_rates(as_of=as_of).values_list("staff_member_id", "institution__board_id"):
+    rates = pedagogical_rates(as_of=as_of).filter(institution__in=own)
+    for person, board in rates.values_list("staff_member_id", "institution__board_id"):
         people[board].add(person)
     vacant: dict[int, list[Decimal]] = defaultdict(list)
-    for board, amount in Vacancy.objects.open_on(as_of).values_list("institution__board_id", "fte"):
+    open_vacancies = Vacancy.objects.open_on(as_of).filter(institution__in=own)
+    for board, amount in open_vacancies.values_list("institution__board_id", "fte"):
         vacant[board].append(amount)
     return [
         {

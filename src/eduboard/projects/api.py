@@ -293,7 +293,9 @@ def projects_stats_view(request: Request) -> Response:
             raise serializers.ValidationError({"institution": [unknown]})
     return Response(
         api_figures(
-            request, lambda viewer: selectors.projects_stats(as_of=as_of, visible_to=viewer, institution=institution)
+            request,
+            lambda viewer: selectors.projects_stats(as_of=as_of, visible_to=viewer, institution=institution),
+            boards_own=False,  # the city's projects, whoever runs them, as the report counts them
         )
     )
 

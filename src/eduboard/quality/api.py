@@ -314,6 +314,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
                     subject=request.query_params.get("subject") or None,
                 ),
                 "quality.view_observation",
+                boards_own=institution is None,  # one institution named: its figures, whoever founded it
             )
         )
 
@@ -343,6 +344,7 @@ class QualityStatsViewSet(viewsets.ViewSet):
                     institution=institution, year=year, exam=exam, visible_to=viewer
                 ),
                 "quality.view_examresult",
+                boards_own=False,  # the institution named, whoever founded it
             )
             return Response({"year": year, "institution": institution.registration_number, "results": rows})
         if exam is None:

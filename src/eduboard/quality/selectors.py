@@ -64,6 +64,7 @@ from eduboard.quality.models import (
     UnifiedSchoolStatus,
 )
 from eduboard.quality.rules import entry_missing_parts
+from eduboard.registry.board_scope import boards_own_viewer
 from eduboard.registry.boards import Board, board_for, of_part
 from eduboard.registry.choices import InstitutionType
 from eduboard.registry.models import Institution
@@ -349,8 +350,10 @@ def _sitting_rows(
 def exam_comparison_of_boards(*, year: int, exam: str, parts: list[list[int]]) -> list[list[dict[str, Any]]]:
     """For each part of `parts` (boards' ids), `exam_comparison` of `exam` in `year` for a viewer narrowed to those
     boards' institutions, from one read of the deployment's results (the ministry's comparison) rather than one
-    a part: the same rule (`_sitting_rows`) over each part's boards' results."""
-    results = exam_result_list(visible_to=WHOLE_CITY).filter(sitting__year=year, sitting__exam=exam)
+    a part: the same rule (`_sitting_rows`) over each part's boards' results. Each board's own institutions only
+    (`board_scope.boards_own_viewer`)."""
+    own = boards_own_viewer(WHOLE_CITY)
+    results = exam_result_list(visible_to=own).filter(sitting__year=year, sitting__exam=exam)
     by_board: dict[int, list[ExamResult]] = defaultdict(list)
     for result in results:
         by_board[result.institution.board_id].append(result)

@@ -7,6 +7,10 @@ figures-only view of the ministry (issue 41).
   institution's rows) the whole deployment, whose figures are then `withheld` below five.
 - `boards_own_viewer(viewer)`: the viewer reading the board's own institutions only (`InstitutionQuerySet.boards_own`),
   whom every figure labelled as the board's is computed for; `state_founded_viewer(viewer)`: the state's, listed apart.
+- `boards_figures_viewer(viewer)`: the one rule of whose figures a board's reader gets: the board's own institutions'
+  for a board's role, WHOLE_CITY and the ministry (`core.scope.sees_whole_city`), an institution's role's own
+  institutions' whoever founded them. The readiness report, the dashboards and every `*_stats` command and
+  `/stats/` route read through it.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
-from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer, institution_scope, limited_to
+from eduboard.core.scope import WHOLE_CITY, Narrowed, Viewer, institution_scope, limited_to, sees_whole_city
 from eduboard.registry.boards import Board, board_by_code, several_boards, viewer_boards
 from eduboard.registry.models import Institution
 
@@ -77,6 +81,14 @@ def boards_own_viewer(viewer: Viewer) -> Viewer:
     return limited_to(viewer, set(own.values_list("pk", flat=True)))
 
 
+def boards_figures_viewer(viewer: Viewer) -> Viewer:
+    """Whom the figures `viewer` reads of its board are computed for: the board's own institutions among those it
+    sees when it acts for the whole of its board(s) (a board's role, WHOLE_CITY, the ministry's whole deployment,
+    each also narrowed to one board), so no state-founded institution's rows count in them; else (an institution's
+    role) the viewer itself, whose figures are its institutions' whoever founded them."""
+    return boards_own_viewer(viewer) if sees_whole_city(viewer) else viewer
+
+
 def state_founded_viewer(viewer: Viewer) -> Viewer:
     """`viewer` reading the state-founded institutions only (`Institution.objects.state_founded()`) among those it
     sees: the figures that list them apart from the board's (one query)."""
@@ -87,14 +99,18 @@ def is_national(viewer: Viewer) -> bool:
     return bool(getattr(viewer, "is_national", False))
 
 
-def figures_viewer(viewer: Viewer, code: str | None = None) -> Viewer:
+def figures_viewer(viewer: Viewer, code: str | None = None, *, boards_own: bool = True) -> Viewer:
     """Whom a stats family is computed for: the viewer, narrowed to a board when `code` is given; for the ministry,
-    the whole deployment (or the board), since its own scope holds no institution's rows."""
+    the whole deployment (or the board), since its own scope holds no institution's rows. With `boards_own` (every
+    family but the projects, which are the city's whoever runs them, as in the report) a board's reader counts the
+    board's own institutions only (`boards_figures_viewer`)."""
     base: Viewer = WHOLE_CITY if is_national(viewer) else viewer
     if code and is_national(viewer):
         board = board_by_code(code)
-        return Narrowed(WHOLE_CITY, set(board.institutions.values_list("pk", flat=True)), board_id=board.pk)
-    return board_viewer(base, code)
+        chosen: Viewer = Narrowed(WHOLE_CITY, set(board.institutions.values_list("pk", flat=True)), board_id=board.pk)
+    else:
+        chosen = board_viewer(base, code)
+    return boards_figures_viewer(chosen) if boards_own else chosen
 
 
 def withheld(figures: Any) -> Any:
@@ -109,9 +125,10 @@ def withheld(figures: Any) -> Any:
     return figures
 
 
-def figures_for(viewer: Viewer, code: str | None, compute: Callable[[Viewer], Any]) -> Any:
-    """A stats family's figures for `viewer` (narrowed to the board `code`), withheld below five for the ministry."""
-    figures = compute(figures_viewer(viewer, code))
+def figures_for(viewer: Viewer, code: str | None, compute: Callable[[Viewer], Any], *, boards_own: bool = True) -> Any:
+    """A stats family's figures for `viewer` (narrowed to the board `code`, `figures_viewer`), withheld below five
+    for the ministry."""
+    figures = compute(figures_viewer(viewer, code, boards_own=boards_own))
     return withheld(figures) if is_national(viewer) else figures
 
 
@@ -120,10 +137,12 @@ def add_board_argument(parser: CommandParser) -> None:
     parser.add_argument("--board", help="a board's code: that board's figures only (every board's when absent)")
 
 
-def command_viewer(options: dict[str, Any]) -> Viewer:
-    """The viewer of a command: the whole deployment, or the board its `--board` names."""
+def command_viewer(options: dict[str, Any], *, boards_own: bool = True) -> Viewer:
+    """The viewer of a command: the whole deployment, or the board its `--board` names; with `boards_own` (every
+    `*_stats` family but the projects) their board's own institutions only (`boards_figures_viewer`)."""
     try:
-        return board_viewer(WHOLE_CITY, options.get("board"))
+        chosen = board_viewer(WHOLE_CITY, options.get("board"))
+        return boards_figures_viewer(chosen) if boards_own else chosen
     except ValidationError as error:
         raise CommandError(" ".join(error.messages)) from error
 
@@ -150,12 +169,14 @@ def refuse_without(request: Any, permission: str) -> None:
         raise ApiPermissionDenied
 
 
-def api_figures(request: Any, compute: Callable[[Viewer], Any], permission: str = "") -> Any:
+def api_figures(
+    request: Any, compute: Callable[[Viewer], Any], permission: str = "", *, boards_own: bool = True
+) -> Any:
     """`figures_for` the signed-in user of an API request and its `?board=`: refused without `permission`
     (`refuse_without`); an unknown board is a 404 that says which boards there are."""
     refuse_without(request, permission)
     try:
-        return figures_for(request.user, request.query_params.get("board"), compute)
+        return figures_for(request.user, request.query_params.get("board"), compute, boards_own=boards_own)
     except ValidationError as error:  # no such board: the figures asked for do not exist
         raise NotFound(" ".join(error.messages)) from error
     except PermissionDenied as error:

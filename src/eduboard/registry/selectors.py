@@ -31,6 +31,7 @@ from eduboard.core.latvian import sort_key
 from eduboard.core.models import SchoolYear
 from eduboard.core.schoolyears import school_year_code_for
 from eduboard.core.scope import WHOLE_CITY, Viewer, institution_scope, scoped, sees_whole_city
+from eduboard.registry.board_scope import boards_own_viewer
 from eduboard.registry.boards import of_part, several_boards, viewer_boards
 from eduboard.registry.choices import InstitutionType, ProgrammeLevel, QueueStatus
 from eduboard.registry.models import (
@@ -584,9 +585,11 @@ def registry_counts_of_boards(*, as_of: date, parts: list[list[int]]) -> list[di
     enrolments (the ministry's comparison: a row per board and the boards' total) rather than one per part: the
     same `group_figures` and `counted_learners`, each part taking its boards' groups and, of the learners counted
     in several groups, the groups in its boards (a learner in two boards counts once in each and once in their
-    total)."""
-    groups = group_figures(as_of=as_of, visible_to=WHOLE_CITY, others=False)  # not shown: not counted
-    several = enrolled_in_several(as_of=as_of, visible_to=WHOLE_CITY, groups=groups)
+    total). Each board's own institutions only (`board_scope.boards_own_viewer`): a state-founded one counts in no
+    board's figures."""
+    boards_own = boards_own_viewer(WHOLE_CITY)
+    groups = group_figures(as_of=as_of, visible_to=boards_own, others=False)  # not shown: not counted
+    several = enrolled_in_several(as_of=as_of, visible_to=boards_own, groups=groups)
     by_board: dict[int, list[GroupFigures]] = defaultdict(list)
     for group in groups:
         by_board[group.board_id].append(group)

@@ -1,7 +1,8 @@
 """The boards side by side: the ministry's comparison (`/national/`, issue 41).
 
 One row per board and a total row. Each figure is the one the area's own selector gives a viewer narrowed to the
-board's institutions (`core.scope.Narrowed`), the total the one it gives the whole deployment (or the boards
+board's own institutions (`core.scope.Narrowed`; `Institution.objects.boards_own`: a state-founded institution
+counts in no board's row), the total the one it gives the whole deployment (or the boards
 compared), never summed here: a learner in two boards' institutions counts once in the total. Each area computes
 every row at once from one read of the deployment (its `…_of_boards` selector, the same rule over each board's
 rows), not one computation a board: 43 boards cold in a few times one board's dashboard (issue 42). Every count
@@ -158,7 +159,7 @@ def national_comparison(as_of: date, *, board_ids: Iterable[int] | None = None) 
     if not boards:
         return []
     institutions: dict[int, set[int]] = defaultdict(set)
-    for pk, board_id in Institution.objects.visible_to(WHOLE_CITY).values_list("pk", "board_id"):
+    for pk, board_id in Institution.objects.visible_to(WHOLE_CITY).boards_own().values_list("pk", "board_id"):
         institutions[board_id].add(pk)
     years = compared_exam_years(as_of=as_of)
     # Every board's figures and their total's, each area's read once for all (not once a board).

@@ -37,7 +37,7 @@ def survey_stats_view(request: Request, code: str) -> Response:
     a cut with fewer than 5 answers is null."""
     refuse_without(request, "surveys.view_survey")
     try:
-        chooser = figures_viewer(request.user, request.query_params.get("board"))
+        chooser = figures_viewer(request.user, request.query_params.get("board"), boards_own=False)
     except DjangoValidationError as error:  # an unknown board: 404, as every stats API answers it
         raise NotFound(" ".join(error.messages)) from None
     try:
@@ -62,6 +62,7 @@ def survey_stats_view(request: Request, code: str) -> Response:
             lambda viewer: survey_figures(
                 survey=survey, visible_to=viewer, institution=institution, institution_types=types
             ),
+            boards_own=institution is None,  # one institution named: its figures, whoever founded it
         )
     )
 

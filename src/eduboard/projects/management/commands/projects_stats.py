@@ -33,6 +33,10 @@ class Command(EduboardCommand):
                 raise CommandError(f"Unknown institution {options['institution']}")
         self.stdout.write(
             json_figures(
-                projects_stats(as_of=options["as_of"], visible_to=command_viewer(options), institution=institution)
+                projects_stats(
+                    as_of=options["as_of"],
+                    visible_to=command_viewer(options, boards_own=False),
+                    institution=institution,
+                )
             )
         )

@@ -61,7 +61,7 @@ class Command(EduboardCommand):
             if options["date_to"] < options["date_from"]:
                 raise CommandError("--to is before --from")
             data: Any = selectors.observation_figures(
-                visible_to=command_viewer(options),
+                visible_to=command_viewer(options, boards_own=institution is None),
                 date_from=options["date_from"],
                 date_to=options["date_to"],
                 kind=options["kind"],
@@ -74,7 +74,7 @@ class Command(EduboardCommand):
             options["year"] = read_argument("--year", calendar_year, options["year"])
             if institution is not None:
                 data = selectors.institution_exam_comparison(
-                    visible_to=command_viewer(options),
+                    visible_to=command_viewer(options, boards_own=institution is None),
                     institution=institution,
                     year=options["year"],
                     exam=options["exam"],
@@ -83,7 +83,7 @@ class Command(EduboardCommand):
                 if not options["exam"]:
                     raise CommandError("Give the exam: --exam " + "|".join(ExamKind.values))
                 data = selectors.exam_comparison(
-                    visible_to=command_viewer(options),
+                    visible_to=command_viewer(options, boards_own=institution is None),
                     year=options["year"],
                     exam=options["exam"],
                     level=options["level"],

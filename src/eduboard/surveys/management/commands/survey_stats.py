@@ -28,7 +28,8 @@ class Command(EduboardCommand):
         parser.add_argument("--type", dest="group", choices=sorted(INSTITUTION_GROUPS), help="schools or preschools")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        viewer = command_viewer(options)
+        # One institution named: its figures, whoever founded it; else the board's own institutions'.
+        viewer = command_viewer(options, boards_own=not options["institution"])
         try:
             survey = survey_by_code(options["code"], visible_to=viewer)
         except Survey.DoesNotExist:
