@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -172,6 +172,14 @@ def wait_for_job(
     raise AssertionError(f"import job {job_id} is still {job(cluster, job_id)} after {seconds:.0f} s")
 
 
+def until(condition: Callable[[], bool], what: str, seconds: float = 240) -> None:
+    """Wait for `condition`, polled, up to a generous bound that only a hang reaches."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {seconds:.0f} s: {what}"
+        time.sleep(0.1)
+
+
 def worker_logs(cluster: Any) -> dict[str, str]:
     return {name: (cluster.logs / f"{name}.log").read_text(errors="replace") for name in ("worker1", "worker2")}
 
@@ -249,13 +257,18 @@ def test_an_application_server_stopped_mid_load_fails_no_request(cluster: Any) -
     threads = [threading.Thread(target=load) for _ in range(4)]
     for thread in threads:
         thread.start()
+
+    def answered() -> int:
+        with lock:
+            return sum(statuses.values())
+
     try:
-        time.sleep(3)
-        before = sum(statuses.values())
+        until(lambda: answered() >= 8, "the load's first requests answered")
+        before = answered()
         cluster.signal_part("app1", signal.SIGTERM)  # gunicorn ends the requests in flight, then stops
         assert not load_cluster_module().answers(cluster.ports["app1"])
-        time.sleep(3)
-        during = sum(statuses.values()) - before
+        until(lambda: answered() >= before + 8, "requests answered with one application server down")
+        during = answered() - before
     finally:
         stop.set()
         for thread in threads:
@@ -274,8 +287,7 @@ def test_a_worker_killed_mid_import_is_taken_up_again_by_the_other_and_imports_t
     job_id = send_import(cluster, browser, learners_file(rows, seed=2))
     assert wait_for_job(cluster, job_id, ("running", "done", "failed"), seconds=120)[0] == "running"
     cluster.start_worker("worker2")
-    time.sleep(1)  # … well into its rows
-    assert job(cluster, job_id)[0] == "running"
+    assert job(cluster, job_id)[0] == "running"  # … still in its rows (30,000 of them)
     cluster.signal_part("worker1", signal.SIGKILL)  # the worker and the job's work horse, at once
     try:
         status, imported, created, retakes = wait_for_job(cluster, job_id, ("done", "failed"))
