@@ -21,18 +21,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture
-def sqlite_pass_only() -> None:
-    """For the checks of every page's HTML, CSS and accessibility (tests/browser/test_standards.py and
-    test_layout_widths.py): what they judge is the markup the templates write, which is the same on both databases,
-    and they take minutes. `make test` runs them in its SQLite pass; the PostgreSQL pass runs the production path
-    (tests/deploy) instead. Every other browser test runs on both."""
-    from django.db import connection
-
-    if connection.vendor != "sqlite":
-        pytest.skip("the whole-site page checks run in the SQLite pass of make test (the markup is the same)")
-
-
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     if not CHROMIUM.exists():

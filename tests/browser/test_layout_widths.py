@@ -79,7 +79,7 @@ def signed_in_page(browser: Browser, base: str, user: User, width: int) -> Page:
 
 
 def test_every_page_fits_every_window_for_every_role(
-    sqlite_pass_only: None, browser: Browser, live_server: Any, demo_users: dict[str, User]
+    browser: Browser, live_server: Any, demo_users: dict[str, User]
 ) -> None:
     """Each page is opened once per role and measured at each width in turn: the window is resized as a user
     would turn a tablet or resize a window, and the layout (media queries, wrapping menus) follows."""

@@ -39,7 +39,7 @@ def header_rows(page: Page) -> int:
 
 
 def test_the_header_is_one_row_at_1366_and_1920_px_for_every_role_in_every_language(
-    sqlite_pass_only: None, browser: Browser, live_server: Any, demo_users: dict[str, User]
+    browser: Browser, live_server: Any, demo_users: dict[str, User]
 ) -> None:
     base = str(live_server)
     wrapped, seen = [], 0
@@ -110,7 +110,7 @@ def test_the_site_icon_loads_on_the_pages_and_at_favicon_ico(
 
 
 def test_the_header_in_each_language_and_the_page_of_an_address_that_takes_a_form_are_valid_and_accessible(
-    sqlite_pass_only: None, browser: Browser, live_server: Any, demo_users: dict[str, User], tmp_path: Path
+    browser: Browser, live_server: Any, demo_users: dict[str, User], tmp_path: Path
 ) -> None:
     """The Nu Html Checker and axe-core (tests/browser/test_standards.py) on what this issue drew: the header in
     Russian (its longest words) with the user's menu open, the 405 page, and the public's header."""

@@ -218,7 +218,7 @@ def assert_clean(directory: Path, findings: Findings) -> None:
 
 
 def test_every_page_is_valid_html_and_has_no_wcag_21_aa_violation(
-    sqlite_pass_only: None, browser: Browser, live_server: Any, demo_users: dict[str, User], tmp_path: Path
+    browser: Browser, live_server: Any, demo_users: dict[str, User], tmp_path: Path
 ) -> None:
     """The public's pages and the board administrator's (tests/browser/test_standards_roles.py: the other roles'; two
     tests, so that the two test processes share the minutes they take)."""

@@ -17,7 +17,7 @@ __all__ = ["demo_users", "pytestmark"]  # the fixture and the marks (transaction
 
 
 def test_every_page_each_role_opens_is_valid_html_and_has_no_wcag_21_aa_violation(
-    sqlite_pass_only: None, browser: Browser, live_server: Any, demo_users: dict[str, User], tmp_path: Path
+    browser: Browser, live_server: Any, demo_users: dict[str, User], tmp_path: Path
 ) -> None:
     base = str(live_server)
     findings = Findings()

@@ -172,7 +172,7 @@ def test_a_joined_word_is_kept_whole_and_the_rest_escaped() -> None:
 
 
 def test_no_word_in_a_table_is_broken_at_any_width_for_any_role(
-    sqlite_pass_only: None, browser: Browser, live_server: Any, role_users: dict[str, User]
+    browser: Browser, live_server: Any, role_users: dict[str, User]
 ) -> None:
     """Each page is opened once per role and measured at each width in turn (the window resized)."""
     started = time.monotonic()

@@ -245,14 +245,13 @@ def test_an_import_whose_database_session_is_terminated_fails_cleanly(
     assert stored_files.exists(job.stored_path)  # kept for the retry
 
 
+@pytest.mark.one_database
 def test_a_worker_killed_mid_import_is_taken_up_again_by_another(tmp_path: Path, db: None) -> None:
     """A real worker process, killed with SIGKILL while it imports: nothing of the file was saved; once its lease
     (here 5 s) runs out, another worker's sweep queues the job again and that worker imports the whole file. The
-    workers run on an SQLite file of their own whichever database the pass tests, so it runs once, in the SQLite
-    pass of make test (the cluster's test shows the same with RQ workers on PostgreSQL). Every wait is for a
-    condition, with a deadline generous for a busy machine: its outcome does not depend on the machine's speed."""
-    if connection.vendor != "sqlite":
-        pytest.skip("the killed worker runs on an SQLite file of its own: tested once, in the SQLite pass")
+    workers run on an SQLite file of their own whichever database the pass tests, so it runs once (one_database;
+    the cluster's test shows the same with RQ workers on PostgreSQL). Every wait is for a condition, with a deadline
+    generous for a busy machine: its outcome does not depend on the machine's speed."""
     from django.core.cache.backends.filebased import FileBasedCache
 
     database = tmp_path / "db.sqlite3"
