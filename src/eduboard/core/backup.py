@@ -363,27 +363,7 @@ def backup_create(*, output: str | None = None) -> BackupResult:
             working = Path(work)
             member = DATABASE_MEMBERS[database.vendor]
             dump = working / member
-            if database.vendor == "sqlite":
-                source = _sqlite_path(database)
-                if not source.is_file():
-                    raise BackupError(_("There is no SQLite database at %(path)s.") % {"path": source})
-                copy = working / "database.sqlite3"
-                with closing(_sqlite_read_only(source)) as reader, closing(sqlite3.connect(copy)) as writer:
-                    _sqlite_copy(reader, writer)
-                migrations = _sqlite_migrations(copy)
-                # Level 1: the national set's 91 MB packed in 3 s to 26 MB; level 6 took 9 s for 24 MB.
-                with copy.open("rb") as raw, gzip.open(dump, "wb", compresslevel=1) as packed:
-                    shutil.copyfileobj(raw, packed, CHUNK)
-                copy.unlink()
-                tool = f"SQLite {sqlite3.sqlite_version}"
-            else:
-                migrations = _postgres_migrations(database)
-                # Row security (core.board_wall) is on: pg_dump's default (row_security off) would refuse a FORCEd
-                # table to its owner; with it on and every board named (PGOPTIONS), the policies let every row through.
-                _run_postgres_program(
-                    "pg_dump", ["--format=custom", "--enable-row-security", f"--file={dump}"], database
-                )
-                tool = _postgres_tool_version("pg_dump")
+            migrations, tool = _dump_database(database, working, dump)
             manifest = {
                 "format": FORMAT,
                 "format_version": FORMAT_VERSION,
@@ -401,21 +381,7 @@ def backup_create(*, output: str | None = None) -> BackupResult:
                 "media": MEDIA_PREFIX,
             }
             partial = working / "archive.tar"
-            media_files = media_bytes = 0
-            with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-                data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
-                info = tarfile.TarInfo(MANIFEST)
-                info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
-                tar.addfile(info, io.BytesIO(data))
-                tar.add(dump, arcname=member, recursive=False, filter=_anonymous)
-                for file in _media_files(media_root):
-                    name = MEDIA_PREFIX + file.relative_to(media_root).as_posix()
-                    try:
-                        tar.add(file, arcname=name, recursive=False, filter=_anonymous)
-                    except FileNotFoundError:
-                        continue  # deleted while the backup ran (an import's upload, a fetched report file)
-                    media_files += 1
-                    media_bytes += tar.getmembers()[-1].size
+            media_files, media_bytes = _write_archive(partial, manifest, dump, member, media_root)
             partial.chmod(0o600)
             os.replace(partial, path)
     except OSError as error:
@@ -430,6 +396,52 @@ def backup_create(*, output: str | None = None) -> BackupResult:
         media_bytes=media_bytes,
         seconds=time.perf_counter() - started,
     )
+
+
+def _dump_database(database: Database, working: Path, dump: Path) -> tuple[Any, str]:
+    """Write the configured database's dump to `dump` (SQLite: a consistent copy, gzipped; PostgreSQL: pg_dump's
+    custom format) and return its applied migrations and the tool that made it."""
+    if database.vendor == "sqlite":
+        source = _sqlite_path(database)
+        if not source.is_file():
+            raise BackupError(_("There is no SQLite database at %(path)s.") % {"path": source})
+        copy = working / "database.sqlite3"
+        with closing(_sqlite_read_only(source)) as reader, closing(sqlite3.connect(copy)) as writer:
+            _sqlite_copy(reader, writer)
+        migrations = _sqlite_migrations(copy)
+        # Level 1: the national set's 91 MB packed in 3 s to 26 MB; level 6 took 9 s for 24 MB.
+        with copy.open("rb") as raw, gzip.open(dump, "wb", compresslevel=1) as packed:
+            shutil.copyfileobj(raw, packed, CHUNK)
+        copy.unlink()
+        return migrations, f"SQLite {sqlite3.sqlite_version}"
+    migrations = _postgres_migrations(database)
+    # Row security (core.board_wall) is on: pg_dump's default (row_security off) would refuse a FORCEd table to its
+    # owner; with it on and every board named (PGOPTIONS), the policies let every row through.
+    _run_postgres_program("pg_dump", ["--format=custom", "--enable-row-security", f"--file={dump}"], database)
+    return migrations, _postgres_tool_version("pg_dump")
+
+
+def _write_archive(
+    partial: Path, manifest: dict[str, Any], dump: Path, member: str, media_root: Path
+) -> tuple[int, int]:
+    """Write the tar at `partial`: the manifest, the dump and every file under MEDIA_ROOT (one deleted meanwhile
+    is left out); return the media files' count and bytes."""
+    media_files = media_bytes = 0
+    with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
+        data = json.dumps(manifest, ensure_ascii=False, indent=2).encode("utf-8")
+        info = tarfile.TarInfo(MANIFEST)
+        info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
+        tar.addfile(info, io.BytesIO(data))
+        tar.add(dump, arcname=member, recursive=False, filter=_anonymous)
+        for file in _media_files(media_root):
+            name = MEDIA_PREFIX + file.relative_to(media_root).as_posix()
+            try:
+                tar.add(file, arcname=name, recursive=False, filter=_anonymous)
+            except FileNotFoundError:
+                continue  # deleted while the backup ran (an import's upload, a fetched report file)
+            media_files += 1
+            media_bytes += tar.getmembers()[-1].size
+    return media_files, media_bytes
 
 
 # --- Reading an archive

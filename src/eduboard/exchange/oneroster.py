@@ -19,7 +19,7 @@ changed on or after that day, `status` active and `dateLastModified` set, and th
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -178,6 +178,14 @@ def oneroster_roster(
         .select_related("programme", "institution", "leader")
         .order_by("institution__registration_number", "name", "pk")
     )
+    _courses(roster, groups, session, wanted)
+    _classes(roster, groups, session, wanted)
+    _students(roster, year, as_of, [g.pk for g in groups], changed_since, wanted)
+    return roster
+
+
+def _courses(roster: Roster, groups: list[Group], session: str, wanted: Callable[[datetime | None], bool]) -> None:
+    """courses.csv: one course per institution and programme of the year's groups, with its groups' grades."""
     courses: dict[tuple[int, int], list[Group]] = {}
     for group in groups:
         courses.setdefault((group.institution_id, group.programme_id), []).append(group)
@@ -195,6 +203,10 @@ def oneroster_roster(
                 },
                 modified,
             )  # fmt: skip
+
+
+def _classes(roster: Roster, groups: list[Group], session: str, wanted: Callable[[datetime | None], bool]) -> None:
+    """classes.csv: a class per group of the year, and the group's leader as its teacher."""
     for group in groups:
         if wanted(group.updated_at):
             roster.add(
@@ -210,8 +222,6 @@ def oneroster_roster(
             )  # fmt: skip
         if group.leader_id is not None:
             _teacher(roster, group, wanted)
-    _students(roster, year, as_of, [g.pk for g in groups], changed_since, wanted)
-    return roster
 
 
 def _districts(visible_to: Viewer, schools: list[Institution], *, every_board: bool) -> list[Board]:

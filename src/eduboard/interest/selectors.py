@@ -196,62 +196,71 @@ def festival_figures(*, year: int, visible_to: Viewer) -> list[dict[str, Any]]:
         "participants",
     )
     found: dict[str, dict[str, Any]] = {}
-    for (
+    for row in rows.order_by():
+        _add_participation(found, year, *row)
+    return [_festival_entry(found[festival]) for festival in sorted(found, key=sort_key)]
+
+
+def _add_participation(
+    found: dict[str, dict[str, Any]],
+    year: int,
+    festival: str,
+    english: str,
+    russian: str,
+    institution_id: int | None,
+    name: str | None,
+    body: str,
+    school: bool,
+    kind: str,
+    collectives: int,
+    participants: int,
+) -> None:
+    """Count one participation row into its festival's entry of `found` (`festival_figures`)."""
+    entry = found.setdefault(
         festival,
-        english,
-        russian,
-        institution_id,
-        name,
-        body,
-        school,
-        kind,
-        collectives,
-        participants,
-    ) in rows.order_by():
-        entry = found.setdefault(
-            festival,
-            {
-                "festival": festival,
-                "festival_names": {"lv": festival, "en": "", "ru": ""},
-                "year": year,
-                "collectives": 0,
-                "participants": 0,
-                "_ids": set(),
-                "_bodies": set(),
-            },
-        )
-        # The name in each language: any row's translation (the rows of one festival name it alike).
-        entry["festival_names"]["en"] = entry["festival_names"]["en"] or english
-        entry["festival_names"]["ru"] = entry["festival_names"]["ru"] or russian
-        entry["collectives"] += collectives
-        entry["participants"] += participants
-        if institution_id is not None:
-            entry["_ids"].add(institution_id)
-        elif school:
-            entry["_ids"].add(f"body:{body.casefold()}")
-        else:
-            entry["_bodies"].add(body)
-        of_kind = entry.setdefault("_kinds", {}).setdefault(kind, {"collectives": 0, "participants": 0, "who": {}})
-        of_kind["collectives"] += collectives
-        of_kind["participants"] += participants
-        of_kind["who"][institution_id if institution_id is not None else f"body:{body}"] = (
-            name if institution_id is not None else body
-        )
+        {
+            "festival": festival,
+            "festival_names": {"lv": festival, "en": "", "ru": ""},
+            "year": year,
+            "collectives": 0,
+            "participants": 0,
+            "_ids": set(),
+            "_bodies": set(),
+        },
+    )
+    # The name in each language: any row's translation (the rows of one festival name it alike).
+    entry["festival_names"]["en"] = entry["festival_names"]["en"] or english
+    entry["festival_names"]["ru"] = entry["festival_names"]["ru"] or russian
+    entry["collectives"] += collectives
+    entry["participants"] += participants
+    if institution_id is not None:
+        entry["_ids"].add(institution_id)
+    elif school:
+        entry["_ids"].add(f"body:{body.casefold()}")
+    else:
+        entry["_bodies"].add(body)
+    of_kind = entry.setdefault("_kinds", {}).setdefault(kind, {"collectives": 0, "participants": 0, "who": {}})
+    of_kind["collectives"] += collectives
+    of_kind["participants"] += participants
+    of_kind["who"][institution_id if institution_id is not None else f"body:{body}"] = (
+        name if institution_id is not None else body
+    )
+
+
+def _festival_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """A festival's counted entry as `festival_figures` gives it: distinct institutions, the other bodies in Latvian
+    order, and its kinds in the order of their codes."""
     order = {code: index for index, code in enumerate(CollectiveKind.values)}
-    result = []
-    for festival in sorted(found, key=sort_key):
-        entry = found[festival]
-        kinds = entry.pop("_kinds", {})
-        entry["institutions"] = len(entry.pop("_ids"))
-        entry["bodies"] = sorted(entry.pop("_bodies"), key=sort_key)
-        entry["by_kind"] = {
-            kind: {
-                "collectives": kinds[kind]["collectives"],
-                "participants": kinds[kind]["participants"],
-                "institutions": len(kinds[kind]["who"]),
-                "names": sorted(kinds[kind]["who"].values(), key=sort_key),
-            }
-            for kind in sorted(kinds, key=lambda code: order.get(code, len(order)))
+    kinds = entry.pop("_kinds", {})
+    entry["institutions"] = len(entry.pop("_ids"))
+    entry["bodies"] = sorted(entry.pop("_bodies"), key=sort_key)
+    entry["by_kind"] = {
+        kind: {
+            "collectives": kinds[kind]["collectives"],
+            "participants": kinds[kind]["participants"],
+            "institutions": len(kinds[kind]["who"]),
+            "names": sorted(kinds[kind]["who"].values(), key=sort_key),
         }
-        result.append(entry)
-    return result
+        for kind in sorted(kinds, key=lambda code: order.get(code, len(order)))
+    }
+    return entry

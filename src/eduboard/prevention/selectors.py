@@ -3,6 +3,7 @@ falls in), and the figures the board reads: counts, never names. A few grouped q
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -78,95 +79,130 @@ def risk_pairs(
       in this school year by `as_of` has the reason `dropped_out` or `unknown`, and no other enrolment in a formal
       programme is open after that day (begun before and still holding, or begun later): `school_leavings`.
     """
-    rules_of = _rules_in_play(visible_to, institution)
-    active: set[str] = set().union(*(set(own) for own in rules_of.values()))
+    rules = _thresholds(_rules_in_play(visible_to, institution))
     year = SchoolYear.objects.filter(code=school_year_code_for(as_of)).first()
-    found: dict[str, set[tuple[int, int]]] = {code: set() for code in DEFAULT_THRESHOLDS if code in active}
+    found: dict[str, set[tuple[int, int]]] = {code: set() for code in DEFAULT_THRESHOLDS if code in rules.active}
     if year is None:
         return found
-    # One board's rules: every institution's; with several, each institution's board's (one query for which).
-    only = next(iter(rules_of.values())) if len(rules_of) == 1 else None
-    board_of: dict[int, int] = (
-        {}
-        if only is not None
-        else dict(Institution.objects.filter(board_id__in=rules_of).values_list("pk", "board_id"))
-    )
+    scope = {"institution": institution} if institution is not None else {}
+    enrolments = _enrolments(visible_to, institution).order_by()
+    finders = {
+        RuleCode.UNEXCUSED_ABSENCES: lambda: _absence_pairs(visible_to, year, as_of, scope, rules),
+        RuleCode.INSUFFICIENT_GRADES: lambda: _grade_pairs(visible_to, year, scope, rules),
+        RuleCode.REPEATING: lambda: _repeating_pairs(enrolments, year, as_of, rules),
+        RuleCode.LEFT_WITHOUT_DESTINATION: lambda: _leaver_pairs(enrolments, year, as_of, rules),
+    }
+    for code, find in finders.items():
+        if code in rules.active:
+            found[code] = find()
+    return found
 
-    def rules_at(where: int) -> dict[str, int | None]:
+
+@dataclass(frozen=True)
+class _Thresholds:
+    """The risk rules in play: each board's active rules and thresholds, and which board each institution is of
+    (one board's rules: every institution's, with no query; with several, each institution's board's)."""
+
+    rules_of: dict[int, dict[str, int | None]]
+    board_of: dict[int, int]
+
+    @property
+    def active(self) -> set[str]:
+        """The rules some board uses."""
+        return set().union(*(set(own) for own in self.rules_of.values()))
+
+    def at(self, where: int) -> dict[str, int | None]:
         """The rules of the board of the institution `where`."""
-        return only if only is not None else rules_of.get(board_of.get(where, 0), {})
+        if len(self.rules_of) == 1:
+            return next(iter(self.rules_of.values()))
+        return self.rules_of.get(self.board_of.get(where, 0), {})
 
-    def least(code: str) -> int:
-        return min((own[code] or 0) for own in rules_of.values() if code in own)
+    def least(self, code: str) -> int:
+        """The lowest threshold of `code` among the boards (what a query may filter on before each board's own)."""
+        return min((own[code] or 0) for own in self.rules_of.values() if code in own)
 
-    def reaches(code: str, where: int, count: int) -> bool:
+    def reaches(self, code: str, where: int, count: int) -> bool:
         """Whether `count` reaches the threshold of `code` of the board of the institution `where`."""
-        own = rules_at(where)
+        own = self.at(where)
         return code in own and count >= (own[code] or 0)
 
-    def used(code: str, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    def used(self, code: str, pairs: set[tuple[int, int]]) -> set[tuple[int, int]]:
         """The (learner, institution) pairs whose institution's board uses the rule `code`."""
-        return {(learner, where) for learner, where in pairs if code in rules_at(where)}
+        return {(learner, where) for learner, where in pairs if code in self.at(where)}
 
-    scope = {"institution": institution} if institution is not None else {}
-    if RuleCode.UNEXCUSED_ABSENCES in active:
-        rows = (
-            Absence.objects.visible_to(visible_to)
-            .filter(excused=False, date__gte=year.start_date, date__lte=as_of, **scope)
-            .annotate(month=TruncMonth("date"))
-            .values("learner_id", "institution_id", "month")
-            .annotate(lessons=Sum("lessons"))
-            .filter(lessons__gte=least(RuleCode.UNEXCUSED_ABSENCES))
-            .values_list("learner_id", "institution_id", "lessons")
-        )
-        found[RuleCode.UNEXCUSED_ABSENCES] = {
-            (learner, where) for learner, where, lessons in rows if reaches(RuleCode.UNEXCUSED_ABSENCES, where, lessons)
-        }
-    if RuleCode.INSUFFICIENT_GRADES in active:
-        rows = (
-            TermResult.objects.visible_to(visible_to)
-            .filter(school_year=year, grade__in=INSUFFICIENT_GRADES, **scope)
-            .values("learner_id", "institution_id", "term")
-            .annotate(subjects=Count("subject", distinct=True))
-            .filter(subjects__gte=least(RuleCode.INSUFFICIENT_GRADES))
-            .values_list("learner_id", "institution_id", "subjects")
-        )
-        found[RuleCode.INSUFFICIENT_GRADES] = {
+
+def _thresholds(rules_of: dict[int, dict[str, int | None]]) -> _Thresholds:
+    """`_Thresholds` of `rules_of`; the institutions' boards read (one query) only when there are several boards."""
+    if len(rules_of) == 1:
+        return _Thresholds(rules_of, {})
+    return _Thresholds(rules_of, dict(Institution.objects.filter(board_id__in=rules_of).values_list("pk", "board_id")))
+
+
+def _absence_pairs(
+    visible_to: Viewer, year: SchoolYear, as_of: date, scope: dict[str, Any], rules: _Thresholds
+) -> set[tuple[int, int]]:
+    """`unexcused_absences`: unexcused lessons in one calendar month of the year, up to `as_of`, at the threshold."""
+    code = RuleCode.UNEXCUSED_ABSENCES
+    rows = (
+        Absence.objects.visible_to(visible_to)
+        .filter(excused=False, date__gte=year.start_date, date__lte=as_of, **scope)
+        .annotate(month=TruncMonth("date"))
+        .values("learner_id", "institution_id", "month")
+        .annotate(lessons=Sum("lessons"))
+        .filter(lessons__gte=rules.least(code))
+        .values_list("learner_id", "institution_id", "lessons")
+    )
+    return {(learner, where) for learner, where, lessons in rows if rules.reaches(code, where, lessons)}
+
+
+def _grade_pairs(
+    visible_to: Viewer, year: SchoolYear, scope: dict[str, Any], rules: _Thresholds
+) -> set[tuple[int, int]]:
+    """`insufficient_grades`: insufficient grades in at least the threshold's number of subjects of one term."""
+    code = RuleCode.INSUFFICIENT_GRADES
+    rows = (
+        TermResult.objects.visible_to(visible_to)
+        .filter(school_year=year, grade__in=INSUFFICIENT_GRADES, **scope)
+        .values("learner_id", "institution_id", "term")
+        .annotate(subjects=Count("subject", distinct=True))
+        .filter(subjects__gte=rules.least(code))
+        .values_list("learner_id", "institution_id", "subjects")
+    )
+    return {(learner, where) for learner, where, subjects in rows if rules.reaches(code, where, subjects)}
+
+
+def _repeating_pairs(enrolments: Any, year: SchoolYear, as_of: date, rules: _Thresholds) -> set[tuple[int, int]]:
+    """`repeating`: enrolled on `as_of` in the same grade as in a group of the school year before."""
+    start = year.start_date.year
+    now = set(
+        enrolments.holding_on(as_of, school_year=year)
+        .filter(group__grade__isnull=False)
+        .values_list("learner_id", "group__grade", "group__institution_id")
+    )
+    # The year before in any institution (a fact about the learner; only the flag is shown): one scan of that
+    # year's enrolments, no list of ids in the query (the national set has 326,000).
+    reads_beyond_scope("registry")
+    before = set(
+        Enrolment.objects.filter(group__school_year__code=f"{start - 1}/{start}", group__grade__isnull=False)
+        .order_by()
+        .values_list("learner_id", "group__grade")
+    )
+    return rules.used(
+        RuleCode.REPEATING, {(learner, where) for learner, grade, where in now if (learner, grade) in before}
+    )
+
+
+def _leaver_pairs(enrolments: Any, year: SchoolYear, as_of: date, rules: _Thresholds) -> set[tuple[int, int]]:
+    """`left_without_destination`: the learner's last school leaving of the year, with no destination."""
+    leavings = school_leavings(year=year, as_of=as_of, enrolments=enrolments)
+    return rules.used(
+        RuleCode.LEFT_WITHOUT_DESTINATION,
+        {
             (learner, where)
-            for learner, where, subjects in rows
-            if reaches(RuleCode.INSUFFICIENT_GRADES, where, subjects)
-        }
-    enrolments = _enrolments(visible_to, institution).order_by()
-    if RuleCode.REPEATING in active:
-        start = year.start_date.year
-        now = set(
-            enrolments.holding_on(as_of, school_year=year)
-            .filter(group__grade__isnull=False)
-            .values_list("learner_id", "group__grade", "group__institution_id")
-        )
-        # The year before in any institution (a fact about the learner; only the flag is shown): one scan of that
-        # year's enrolments, no list of ids in the query (the national set has 326,000).
-        reads_beyond_scope("registry")
-        before = set(
-            Enrolment.objects.filter(group__school_year__code=f"{start - 1}/{start}", group__grade__isnull=False)
-            .order_by()
-            .values_list("learner_id", "group__grade")
-        )
-        found[RuleCode.REPEATING] = used(
-            RuleCode.REPEATING, {(learner, where) for learner, grade, where in now if (learner, grade) in before}
-        )
-    if RuleCode.LEFT_WITHOUT_DESTINATION in active:
-        found[RuleCode.LEFT_WITHOUT_DESTINATION] = used(
-            RuleCode.LEFT_WITHOUT_DESTINATION,
-            {
-                (learner, where)
-                for learner, (reason, where, destination) in school_leavings(
-                    year=year, as_of=as_of, enrolments=enrolments
-                ).items()
-                if reason in WITHOUT_DESTINATION and not destination
-            },
-        )
-    return found
+            for learner, (reason, where, destination) in leavings.items()
+            if reason in WITHOUT_DESTINATION and not destination
+        },
+    )
 
 
 def school_leavings(*, year: SchoolYear, as_of: date, enrolments: Any) -> dict[int, tuple[str, int, bool]]:

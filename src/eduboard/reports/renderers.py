@@ -464,39 +464,45 @@ def render_docx(presentation: Presentation) -> bytes:
             document.add_heading(section.part, level=1)
         document.add_heading(section.title, level=1)
         for block in section.blocks:
-            if block.type == "heading":
-                document.add_heading(block.text, level=block.level)
-            elif block.type == "paragraph" and block.text:
-                document.add_paragraph(block.text)
-                for line in block.lines:
-                    document.add_paragraph(line, style="List Bullet")
-            elif block.type == "note":
-                document.add_paragraph(block.text, style="Intense Quote")
-            elif block.type == "narrative":
-                for line in block.text.splitlines() or [""]:
-                    if line.strip():
-                        document.add_paragraph(line)
-            elif block.type == "figures":
-                for item in block.items:
-                    paragraph = document.add_paragraph(style="List Bullet")
-                    paragraph.add_run(f"{item.label}: ")
-                    paragraph.add_run(item.text).bold = True
-                    if item.before:
-                        paragraph.add_run(f" ({_('a year before')} {item.before}, {item.change or '0'})")
-            elif block.type == "table" and block.table is not None:
-                table = block.table
-                document.add_heading(table.title, level=block.level)
-                if table.chart is not None:
-                    picture = document.add_picture(
-                        io.BytesIO(chart_image(table.chart, fmt="png", dpi=130)), width=Cm(15)
-                    )
-                    picture._inline.docPr.set("descr", chart_description(table))
-                    picture._inline.docPr.set("title", table.title)
-                _docx_table(document, table, available)
-                document.add_paragraph(table.omitted_note if table.omitted else "")
+            _docx_block(document, block, available)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _docx_block(document: Any, block: Any, available: float) -> None:
+    """One block of a section in the DOCX: a heading, a paragraph and its bullets, a note, the narrative's lines,
+    a list of figures, or a table with its chart (and its text alternative) above it."""
+    from docx.shared import Cm
+
+    if block.type == "heading":
+        document.add_heading(block.text, level=block.level)
+    elif block.type == "paragraph" and block.text:
+        document.add_paragraph(block.text)
+        for line in block.lines:
+            document.add_paragraph(line, style="List Bullet")
+    elif block.type == "note":
+        document.add_paragraph(block.text, style="Intense Quote")
+    elif block.type == "narrative":
+        for line in block.text.splitlines() or [""]:
+            if line.strip():
+                document.add_paragraph(line)
+    elif block.type == "figures":
+        for item in block.items:
+            paragraph = document.add_paragraph(style="List Bullet")
+            paragraph.add_run(f"{item.label}: ")
+            paragraph.add_run(item.text).bold = True
+            if item.before:
+                paragraph.add_run(f" ({_('a year before')} {item.before}, {item.change or '0'})")
+    elif block.type == "table" and block.table is not None:
+        table = block.table
+        document.add_heading(table.title, level=block.level)
+        if table.chart is not None:
+            picture = document.add_picture(io.BytesIO(chart_image(table.chart, fmt="png", dpi=130)), width=Cm(15))
+            picture._inline.docPr.set("descr", chart_description(table))
+            picture._inline.docPr.set("title", table.title)
+        _docx_table(document, table, available)
+        document.add_paragraph(table.omitted_note if table.omitted else "")
 
 
 # --- XLSX

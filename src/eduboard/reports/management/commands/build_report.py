@@ -76,42 +76,9 @@ class Command(EduboardCommand):
         if options["report"] == "self_assessment":
             content, title = self._self_assessment(options, dated=any(area_dates.values()))
         elif options["edition"]:
-            if options["as_of"] or any(area_dates.values()):
-                raise CommandError("An edition has its own dates; give --edition N without --as-of or --*-as-of.")
-            edition = ReportEdition.objects.select_related("school_year", "board").filter(pk=options["edition"]).first()
-            if edition is None:
-                raise CommandError(f"No report edition {options['edition']}.")
-            content = edition_content(edition=edition, viewer=whole_board(edition.board))
-            narrative, title = edition.narrative, edition.title
+            content, narrative, title = self._edition(options, dated=any(area_dates.values()))
         else:
-            as_of = options["as_of"]
-            if as_of is None:
-                raise CommandError("Give --as-of YYYY-MM-DD (or --edition N).")
-            year = reporting_school_year(as_of=as_of)
-            if year is None:
-                raise CommandError(
-                    f"No school year holds {as_of.isoformat()}: load its data first, or give another --as-of."
-                )
-            if options["year"]:
-                if not SchoolYear.objects.filter(code=options["year"]).exists():
-                    raise CommandError(f"No school year {options['year']}; load the data first.")
-                if year.code != options["year"]:
-                    raise CommandError(
-                        f"The figures as of {as_of} describe the school year {year.code}, not {options['year']}."
-                    )
-
-            def progress(done: int, total: int, section: str) -> None:
-                if options["verbosity"] > 1:
-                    self.stderr.write(f"  {done}/{total} {section}")
-
-            try:
-                dates = clean_dates(as_of=as_of, dates=area_dates)
-            except ValidationError as error:
-                raise CommandError(
-                    "; ".join(f"--{area}-as-of: {' '.join(texts)}" for area, texts in error.message_dict.items())
-                ) from error
-            viewer = board_report_viewer(options)
-            content = readiness_content(as_of=as_of, visible_to=viewer, progress=progress, dates=dates)
+            content = self._readiness(options, area_dates)
         data = render_report(content, narrative, fmt=options["fmt"], language=options["language"], title=title)
         if options["out"] == "-":
             sys.stdout.buffer.write(data)
@@ -122,6 +89,47 @@ class Command(EduboardCommand):
                 f"Wrote {options['out']} ({len(data)} bytes, {options['fmt']}, {options['language']}) "
                 f"in {time.perf_counter() - started:.1f} s."
             )
+
+    def _edition(self, options: dict[str, Any], *, dated: bool) -> tuple[dict[str, Any], dict[str, str], str]:
+        """A stored edition's content (its frozen figures once published), narrative and title."""
+        if options["as_of"] or dated:
+            raise CommandError("An edition has its own dates; give --edition N without --as-of or --*-as-of.")
+        edition = ReportEdition.objects.select_related("school_year", "board").filter(pk=options["edition"]).first()
+        if edition is None:
+            raise CommandError(f"No report edition {options['edition']}.")
+        content = edition_content(edition=edition, viewer=whole_board(edition.board))
+        return content, edition.narrative, edition.title
+
+    def _readiness(self, options: dict[str, Any], area_dates: dict[str, Any]) -> dict[str, Any]:
+        """The readiness report's content as of --as-of (and each area's own date), for the board's whole scope."""
+        as_of = options["as_of"]
+        if as_of is None:
+            raise CommandError("Give --as-of YYYY-MM-DD (or --edition N).")
+        year = reporting_school_year(as_of=as_of)
+        if year is None:
+            raise CommandError(
+                f"No school year holds {as_of.isoformat()}: load its data first, or give another --as-of."
+            )
+        if options["year"]:
+            if not SchoolYear.objects.filter(code=options["year"]).exists():
+                raise CommandError(f"No school year {options['year']}; load the data first.")
+            if year.code != options["year"]:
+                raise CommandError(
+                    f"The figures as of {as_of} describe the school year {year.code}, not {options['year']}."
+                )
+
+        def progress(done: int, total: int, section: str) -> None:
+            if options["verbosity"] > 1:
+                self.stderr.write(f"  {done}/{total} {section}")
+
+        try:
+            dates = clean_dates(as_of=as_of, dates=area_dates)
+        except ValidationError as error:
+            raise CommandError(
+                "; ".join(f"--{area}-as-of: {' '.join(texts)}" for area, texts in error.message_dict.items())
+            ) from error
+        viewer = board_report_viewer(options)
+        return readiness_content(as_of=as_of, visible_to=viewer, progress=progress, dates=dates)
 
     def _self_assessment(self, options: dict[str, Any], *, dated: bool) -> tuple[dict[str, Any], str]:
         """The self-assessment report's content and title, for the whole city (the command is the board's)."""
