@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from eduboard.assets.choices import AssetStatus, RoomKind
-from eduboard.assets.models import Asset, AssetKind, Licence, Loan, Room
+from eduboard.assets.models import SOFTWARE_LICENCE_PERIOD, Asset, AssetKind, Licence, Loan, Room
 from eduboard.core.latvian import words_match
 from eduboard.people.models import StaffMember
 from eduboard.registry.filters import institutions_in_scope
@@ -90,7 +90,7 @@ class LicenceFilter(django_filters.FilterSet):
         if not value:
             return queryset
         today = timezone.localdate()
-        return queryset.filter(valid_from__lte=today, valid_to__gte=today, valid_to__lte=today + timedelta(days=60))
+        return queryset.filter(SOFTWARE_LICENCE_PERIOD.in_force_q(today), valid_to__lte=today + timedelta(days=60))
 
 
 class RoomFilter(django_filters.FilterSet):

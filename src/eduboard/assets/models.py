@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import cast
+
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.assets.choices import AssetStatus, ReturnCondition, RoomKind
 from eduboard.core.models import TimeStampedModel
+from eduboard.core.periods import InForceQuerySetMixin, Period
 from eduboard.core.scope import ReferenceQuerySet
 from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.finance.models import FundingSource
@@ -116,12 +120,19 @@ class AssetStatusChange(models.Model):
         return f"{self.asset_id}: {self.status} {self.changed_on}"
 
 
-class LoanQuerySet(ScopedQuerySet):
-    institution_path = "asset__institution"
+#: A loan holds from the day it is lent until the day it is returned (the first day the asset is back).
+LOAN_PERIOD = Period("lent_on", "returned_on", end_is_last_day=False)
+#: A software licence is in force from its first day to its last (`valid_to`, none: open).
+SOFTWARE_LICENCE_PERIOD = Period("valid_from", "valid_to", end_is_last_day=True)
 
-    def open_on(self, day: object) -> LoanQuerySet:
-        """Loans lent on or before `day` and not returned by then."""
-        return self.filter(lent_on__lte=day).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=day))
+
+class LoanQuerySet(InForceQuerySetMixin, ScopedQuerySet):
+    institution_path = "asset__institution"
+    period = LOAN_PERIOD
+
+    def open_on(self, day: date) -> LoanQuerySet:
+        """Loans lent on or before `day` and not returned by then: `in_force_on`."""
+        return cast(LoanQuerySet, self.in_force_on(day))
 
 
 class Loan(TimeStampedModel):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from eduboard.assets.choices import AssetStatus, RoomKind
 from eduboard.assets.models import (
+    SOFTWARE_LICENCE_PERIOD,
     Asset,
     AssetKind,
     AssetStatusChange,
@@ -89,7 +90,7 @@ def _count_current_status(holdings: _Holdings, *, current: QuerySet[Asset], as_o
     numbers = dict(Institution.objects.values_list("pk", "registration_number"))
     sources = dict(FundingSource.objects.values_list("pk", "code"))
     group = ("institution_id", "kind_id", "status", "funding_source_id")  # ids: no join, the index's order
-    open_on_day = Loan.objects.filter(lent_on__lte=as_of).filter(Q(returned_on__isnull=True) | Q(returned_on__gt=as_of))
+    open_on_day = Loan.objects.open_on(as_of)
     # Devices on an open loan that day (each on one at a time): the loans' devices, looked up by the devices' key.
     on_loan_counts = {
         tuple(row[:4]): row[4]
@@ -159,8 +160,7 @@ def assets_stats(*, as_of: date, visible_to: Viewer) -> dict[str, Any]:
     loans = _open_loan_counts(open_loans, as_of=as_of, visible_to=visible_to)
     seats = (
         Licence.objects.visible_to(visible_to)
-        .filter(valid_from__lte=as_of)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=as_of))
+        .filter(SOFTWARE_LICENCE_PERIOD.in_force_q(as_of))
         .values_list("product")
         .annotate(seats=Sum("seats"))
         .order_by("product")

@@ -13,6 +13,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from eduboard.core.numbers import money
+from eduboard.core.periods import Period
+from eduboard.registry.rules import ENROLMENT_PERIOD
+
+#: A meal rule is in force from its first day to its last (`valid_until`, none: open); its yearly end apart.
+MEAL_RULE_PERIOD = Period("valid_from", "valid_until", end_is_last_day=True)
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,7 @@ class Placement:
     declared_in_city: bool  # declared in the municipality of the institution's board (registry.selectors.RESIDENT)
 
     def active_on(self, day: date) -> bool:
-        return self.enrolled_on <= day and (self.left_on is None or day < self.left_on)
+        return ENROLMENT_PERIOD.in_force(self.enrolled_on, self.left_on, day)
 
 
 def _school_year_position(day: date) -> tuple[int, int]:
@@ -71,7 +76,7 @@ def _school_year_position(day: date) -> tuple[int, int]:
 
 def rule_covers_day(rule: RuleSpec, day: date) -> bool:
     """Whether `day` lies in the rule's period (valid from/until, and its yearly end)."""
-    if day < rule.valid_from or (rule.valid_until is not None and day > rule.valid_until):
+    if not MEAL_RULE_PERIOD.in_force(rule.valid_from, rule.valid_until, day):
         return False
     if rule.yearly_until is not None:
         month, last = rule.yearly_until

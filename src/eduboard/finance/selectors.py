@@ -22,7 +22,7 @@ from eduboard.core.numbers import money, percent
 from eduboard.core.scope import WHOLE_CITY, Viewer, institution_scope, sees_whole_city
 from eduboard.core.translated import localized, text_in, texts_from, texts_of
 from eduboard.finance.choices import CostKind, DayOffScope, Direction, Purpose, SettlementLevel
-from eduboard.finance.meals import Placement, RuleSpec, amounts_for, assign_days, days_between
+from eduboard.finance.meals import MEAL_RULE_PERIOD, Placement, RuleSpec, amounts_for, assign_days, days_between
 from eduboard.finance.models import (
     Allocation,
     CateringContract,
@@ -594,11 +594,7 @@ def calendar_of(level: str) -> str:
 def meal_rules_in_force(*, as_of: date, board: Board) -> list[dict[str, Any]]:
     """The board's meal compensation rules valid on `as_of`, in rank order, as plain data (amounts per day as
     stored: Decimals with 3 places). One query."""
-    rules = (
-        MealRule.objects.of_board(board)
-        .filter(valid_from__lte=as_of)
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
-    )
+    rules = MealRule.objects.of_board(board).filter(MEAL_RULE_PERIOD.in_force_q(as_of))
     return [
         {
             "code": rule.code,

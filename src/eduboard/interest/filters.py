@@ -18,6 +18,7 @@ from eduboard.interest.models import CollectiveKind, FestivalParticipation
 from eduboard.registry.choices import InstitutionStatus, InterestField, MunicipalLicenceKind
 from eduboard.registry.filters import institutions_in_scope
 from eduboard.registry.models import Club, Group, MunicipalLicence, Programme
+from eduboard.registry.rules import LICENCE_PERIOD
 
 YES_NO = ((True, gettext_lazy("yes")), (False, gettext_lazy("no")))
 
@@ -100,7 +101,7 @@ class LicenceFilter(django_filters.FilterSet):
         )
 
     def by_validity(self, queryset: QuerySet[MunicipalLicence], name: str, value: date) -> QuerySet[MunicipalLicence]:
-        return queryset.filter(issued_on__lte=value).filter(Q(valid_until__isnull=True) | Q(valid_until__gte=value))
+        return queryset.filter(LICENCE_PERIOD.in_force_q(value))
 
 
 class FestivalParticipationFilter(django_filters.FilterSet):

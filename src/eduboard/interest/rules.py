@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from eduboard.core.text import validate_no_control_characters
@@ -73,11 +72,9 @@ def group_leader_check(group: Group) -> dict[str, str]:
     if group.leader_id is None or group.school_year_id is None or group.institution_id is None:
         return {}
     year = group.school_year
-    employed = (
-        Employment.objects.filter(staff_member_id=group.leader_id, institution_id=group.institution_id)
-        .filter(start_date__lte=year.end_date)
-        .filter(Q(end_date__isnull=True) | Q(end_date__gte=year.start_date))
-    )
+    employed = Employment.objects.filter(
+        staff_member_id=group.leader_id, institution_id=group.institution_id
+    ).overlapping(year.start_date, year.end_date)
     if employed.exists():
         return {}
     message = _(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import TimeStampedModel
+from eduboard.core.periods import InForceQuerySetMixin, Period
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.registry.models import Institution, ScopedQuerySet
@@ -136,14 +138,16 @@ class EmploymentTerms(models.TextChoices):
     FIXED_TERM = "fixed_term", _("fixed-term")
 
 
-class EmploymentQuerySet(ScopedQuerySet):
-    def active_on(self, day: date) -> EmploymentQuerySet:
-        """Employments that hold on `day` (start on or before it, end on or after it or open)."""
-        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+#: An employment holds from its first day to its last (`end_date`, none: open).
+EMPLOYMENT_PERIOD = Period("start_date", "end_date", end_is_last_day=True)
 
-    def overlapping(self, first: date, last: date) -> EmploymentQuerySet:
-        """Employments holding on at least one day from `first` to `last` (both included)."""
-        return self.filter(start_date__lte=last).filter(Q(end_date__isnull=True) | Q(end_date__gte=first))
+
+class EmploymentQuerySet(InForceQuerySetMixin, ScopedQuerySet):
+    period = EMPLOYMENT_PERIOD
+
+    def active_on(self, day: date) -> EmploymentQuerySet:
+        """Employments that hold on `day` (start on or before it, end on or after it or open): `in_force_on`."""
+        return cast(EmploymentQuerySet, self.in_force_on(day))
 
     def pedagogical(self) -> EmploymentQuerySet:
         """Rates in a pedagogical position: who holds one on a day is a pedagogue on that day (an organiser of the

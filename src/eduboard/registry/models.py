@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from eduboard.core.declension import CASES, suggest_cases
 from eduboard.core.latvian import LatvianKeyField, LatvianKeysMixin
 from eduboard.core.models import SchoolYear, TimeStampedModel
+from eduboard.core.periods import InForceQuerySetMixin
 from eduboard.core.scope import ReferenceQuerySet, Viewer, institution_scope
 from eduboard.core.translated import TranslatedText, translations_of
 from eduboard.registry.board_data import BoardData, BoardDataQuerySet
@@ -33,6 +34,7 @@ from eduboard.registry.choices import (
     QueueStatus,
     SpecialNeeds,
 )
+from eduboard.registry.rules import ENROLMENT_PERIOD, INSTITUTION_PERIOD
 from eduboard.registry.validators import mask_personal_code, validate_personal_code, validate_registration_number
 
 
@@ -56,13 +58,14 @@ class ScopedQuerySet(models.QuerySet[Any]):
         return self.visible_to(viewer)
 
 
-class InstitutionQuerySet(ScopedQuerySet):
+class InstitutionQuerySet(InForceQuerySetMixin, ScopedQuerySet):
     institution_path = "pk"
+    period = INSTITUTION_PERIOD
 
     def active_on(self, day: date) -> InstitutionQuerySet:
         """Institutions active on `day`: opened on or before it (or with no opening day) and not closed by then
-        (`closed_on` is the first day it no longer works)."""
-        return self.filter(institution_active_q(day))
+        (`closed_on` is the first day it no longer works): `in_force_on` (core.periods)."""
+        return cast(InstitutionQuerySet, self.in_force_on(day))
 
     def active_now(self) -> InstitutionQuerySet:
         """Institutions active today (in Riga): the choices of forms and pickers that name a working institution."""
@@ -84,9 +87,7 @@ class InstitutionQuerySet(ScopedQuerySet):
 
 def institution_active_q(day: date, prefix: str = "") -> Q:
     """The rule of `InstitutionQuerySet.active_on` as a filter, on a related path (`prefix`, e.g. "institution__")."""
-    return (Q(**{f"{prefix}opened_on__isnull": True}) | Q(**{f"{prefix}opened_on__lte": day})) & (
-        Q(**{f"{prefix}closed_on__isnull": True}) | Q(**{f"{prefix}closed_on__gt": day})
-    )
+    return INSTITUTION_PERIOD.in_force_q(day, prefix=prefix)
 
 
 class Municipality(LatvianKeysMixin, models.Model):
@@ -672,21 +673,18 @@ def enrolment_holding_q(day: date, *, school_year: SchoolYear | None = None, pre
     """The dates of `EnrolmentQuerySet.holding_on` as a filter, on a related path (`prefix`, e.g. "enrolments__"),
     for a query whose groups are already those of `school_year` (from Group); `holding_on` adds the year's groups."""
     begun_by = day if school_year is None else max(day, school_year.start_date)
-    return Q(**{f"{prefix}enrolled_on__lte": begun_by}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": day})
-    )
+    return ENROLMENT_PERIOD.in_force_q(day, prefix=prefix, started_by=begun_by)
 
 
 def enrolment_overlapping_q(first: date, last: date, *, prefix: str = "") -> Q:
     """Enrolments holding on at least one day from `first` to `last` (both included): begun by `last` and not left
     by `first` (the rule of `holding_on`, over a period)."""
-    return Q(**{f"{prefix}enrolled_on__lte": last}) & (
-        Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": first})
-    )
+    return ENROLMENT_PERIOD.overlapping_q(first, last, prefix=prefix)
 
 
-class EnrolmentQuerySet(ScopedQuerySet):
+class EnrolmentQuerySet(InForceQuerySetMixin, ScopedQuerySet):
     institution_path = "group__institution"
+    period = ENROLMENT_PERIOD
 
     def holding_on(self, day: date, *, school_year: SchoolYear | None = None) -> EnrolmentQuerySet:
         """Enrolments that hold on `day`: begun on or before it and not left by then (`left_on` is the first day the
@@ -697,10 +695,6 @@ class EnrolmentQuerySet(ScopedQuerySet):
         a summer day that describe the coming year count the learners already admitted to it."""
         holding = self.filter(enrolment_holding_q(day, school_year=school_year))
         return holding if school_year is None else holding.filter(group__school_year=school_year)
-
-    def overlapping(self, first: date, last: date) -> EnrolmentQuerySet:
-        """Enrolments holding on at least one day from `first` to `last` (both included)."""
-        return self.filter(enrolment_overlapping_q(first, last))
 
     def ended_between(self, first: date, last: date) -> EnrolmentQuerySet:
         """Enrolments the learner left from `first` to `last` (both included): `left_on` in that period."""

@@ -21,7 +21,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from eduboard.core.latvian import fold
+from eduboard.core.periods import Period
 from eduboard.registry.choices import LeavingReason, ProgrammeLevel, QueueStatus
+
+#: An institution works from its opening day (none: always) until its closing day, the first day it no longer does.
+INSTITUTION_PERIOD = Period("opened_on", "closed_on", end_is_last_day=False, start_may_be_empty=True)
+#: An enrolment holds from its first day until `left_on`, the first day the learner is no longer in the group.
+ENROLMENT_PERIOD = Period("enrolled_on", "left_on", end_is_last_day=False)
+#: A programme licence is in force from its issue day (none: always) to its last valid day.
+LICENCE_PERIOD = Period("issued_on", "valid_until", end_is_last_day=True, start_may_be_empty=True)
 
 if TYPE_CHECKING:
     from eduboard.registry.models import Enrolment, Group, Programme, QueueEntry

@@ -45,7 +45,7 @@ from eduboard.registry.models import (
     enrolment_holding_q,
     institution_active_q,
 )
-from eduboard.registry.rules import age_on, queue_lines, queue_order_key
+from eduboard.registry.rules import LICENCE_PERIOD, age_on, queue_lines, queue_order_key
 
 LEVELS = [level.value for level in ProgrammeLevel]
 IN_BATCH = 900  # at most this many ids in one `IN (…)` (SQLite allows 999 parameters a statement)
@@ -375,8 +375,7 @@ def special_programmes_by_institution(*, as_of: date, visible_to: Viewer) -> dic
             found[number].add(code)
     licences = (
         _scoped(Licence.objects.exclude(programme__special_needs="none"), visible_to)
-        .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=as_of))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=as_of))
+        .filter(LICENCE_PERIOD.in_force_q(as_of))
         .values_list("institution__registration_number", "programme__code")
     )
     for number, code in licences:
