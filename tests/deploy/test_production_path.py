@@ -247,8 +247,10 @@ def test_production_path_serves_pages_and_hashed_static_files_from_gunicorn(
                 "eduboard.wsgi",
                 "--bind",
                 f"127.0.0.1:{port}",
+                # As docs/operations.md runs it: a sync worker serves one connection at a time, and a browser's
+                # idle speculative connection held the only one past the next request's 30 s.
                 "--workers",
-                "1",
+                "3",
                 "--certfile",
                 str(cert),
                 "--keyfile",
