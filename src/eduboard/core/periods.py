@@ -40,12 +40,9 @@ class Period:
         return begun & going
 
     def overlapping_q(self, first: date, last: date, *, prefix: str = "") -> Q:
-        """The rows in force on at least one day from `first` to `last` (both included)."""
-        begun = Q(**{f"{prefix}{self.starts}__lte": last})
-        if self.start_may_be_empty:
-            begun |= Q(**{f"{prefix}{self.starts}__isnull": True})
-        lookup = "gte" if self.end_is_last_day else "gt"
-        return begun & (Q(**{f"{prefix}{self.ends}__isnull": True}) | Q(**{f"{prefix}{self.ends}__{lookup}": first}))
+        """The rows in force on at least one day from `first` to `last` (both included): begun by `last` and not
+        ended by `first`."""
+        return self.in_force_q(first, prefix=prefix, started_by=last)
 
     def in_force(self, start: date | None, end: date | None, day: date) -> bool:
         """The same rule in Python: whether a row from `start` to `end` is in force on `day`."""
@@ -53,10 +50,6 @@ class Period:
         if end is None:
             return begun
         return begun and (end >= day if self.end_is_last_day else end > day)
-
-    def row_in_force(self, row: Any, day: date) -> bool:
-        """`in_force` of a row (or any object) with the period's two fields."""
-        return self.in_force(getattr(row, self.starts), getattr(row, self.ends), day)
 
 
 class InForceQuerySetMixin:
