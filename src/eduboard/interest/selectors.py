@@ -197,25 +197,14 @@ def festival_figures(*, year: int, visible_to: Viewer) -> list[dict[str, Any]]:
     )
     found: dict[str, dict[str, Any]] = {}
     for row in rows.order_by():
-        _add_participation(found, year, *row)
+        _add_participation(found, year, row)
     return [_festival_entry(found[festival]) for festival in sorted(found, key=sort_key)]
 
 
-def _add_participation(
-    found: dict[str, dict[str, Any]],
-    year: int,
-    festival: str,
-    english: str,
-    russian: str,
-    institution_id: int | None,
-    name: str | None,
-    body: str,
-    school: bool,
-    kind: str,
-    collectives: int,
-    participants: int,
-) -> None:
-    """Count one participation row into its festival's entry of `found` (`festival_figures`)."""
+def _add_participation(found: dict[str, dict[str, Any]], year: int, row: tuple[Any, ...]) -> None:
+    """Count one participation row (the columns `festival_figures` reads, in its order) into its festival's entry
+    of `found`."""
+    festival, english, russian, institution_id, name, body, school, kind, collectives, participants = row
     entry = found.setdefault(
         festival,
         {
