@@ -22,9 +22,9 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.models import ImportJob
 from eduboard.registry.models import Programme
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
-DEADLINE = 300.0  # seconds: generous, for a busy machine of 2 cores; a passing run takes a few
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL server drops connections"),
@@ -65,14 +65,6 @@ def terminate_other_sessions(admin: Any) -> int:
             f"SELECT pg_terminate_backend(pid) {OTHER_SESSIONS}", [connection.settings_dict["NAME"], own]
         ).fetchall()
     )
-
-
-def wait_for(condition: Callable[[], bool], what: str) -> None:
-    """Wait until `condition` holds, looking again every 0.2 s, for at most DEADLINE seconds."""
-    deadline = time.monotonic() + DEADLINE
-    while not condition():
-        assert time.monotonic() < deadline, f"after {DEADLINE:.0f} s: {what}"
-        time.sleep(0.2)
 
 
 def programmes(code: str) -> SimpleUploadedFile:

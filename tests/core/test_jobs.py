@@ -31,6 +31,7 @@ from eduboard.core import jobs, stored_files
 from eduboard.core.models import ImportJob
 from eduboard.registry.importers import ProgrammeImporter
 from eduboard.registry.models import Programme
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.both_databases
 
@@ -279,11 +280,8 @@ def test_a_worker_killed_mid_import_is_taken_up_again_by_another(tmp_path: Path,
         with sqlite3.connect(database) as db:
             return db.execute("SELECT status, retakes, rows FROM core_importjob WHERE id = ?", [job_id]).fetchone()
 
-    def wait_for(condition: Callable[[], bool], what: str, deadline: float = 600.0) -> None:
-        ends = time.monotonic() + deadline
-        while not condition():
-            assert time.monotonic() < ends, f"after {deadline:.0f} s: {what}; the job: {job_row()}"
-            time.sleep(0.02)
+    def waited(condition: Callable[[], bool], what: str) -> None:
+        wait_for(condition, lambda: f"{what}; the job: {job_row()}", seconds=600, every=0.02)
 
     # The workers' database: a copy of the test database, migrated already (migrating a new one takes minutes on
     # a busy machine).
@@ -310,7 +308,7 @@ def test_a_worker_killed_mid_import_is_taken_up_again_by_another(tmp_path: Path,
     )
     try:
         # Into the rows: the import has checked some of them (its progress), and not saved the file.
-        wait_for(
+        waited(
             lambda: (workers_cache.get(jobs.progress_key(job_id)) or ("", 0, 0))[1] > 0, "the worker started the rows"
         )
         worker.send_signal(signal.SIGSTOP)  # frozen where it is, then killed there
@@ -324,7 +322,7 @@ def test_a_worker_killed_mid_import_is_taken_up_again_by_another(tmp_path: Path,
         [sys.executable, "manage.py", "worker"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        wait_for(lambda: job_row()[0] in ("done", "failed"), "the other worker ended the job")
+        waited(lambda: job_row()[0] in ("done", "failed"), "the other worker ended the job")
     finally:
         other.terminate()
         other.wait()

@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from types import ModuleType
@@ -36,6 +36,7 @@ import requests
 from django.db import connection
 
 from eduboard.registry.synthetic import PersonalCodes
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.both_databases
 
@@ -172,14 +173,6 @@ def wait_for_job(
     raise AssertionError(f"import job {job_id} is still {job(cluster, job_id)} after {seconds:.0f} s")
 
 
-def until(condition: Callable[[], bool], what: str, seconds: float = 240) -> None:
-    """Wait for `condition`, polled, up to a generous bound that only a hang reaches."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {seconds:.0f} s: {what}"
-        time.sleep(0.1)
-
-
 def worker_logs(cluster: Any) -> dict[str, str]:
     return {name: (cluster.logs / f"{name}.log").read_text(errors="replace") for name in ("worker1", "worker2")}
 
@@ -263,11 +256,16 @@ def test_an_application_server_stopped_mid_load_fails_no_request(cluster: Any) -
             return sum(statuses.values())
 
     try:
-        until(lambda: answered() >= 8, "the load's first requests answered")
+        wait_for(lambda: answered() >= 8, "the load's first requests answered", seconds=240, every=0.1)
         before = answered()
         cluster.signal_part("app1", signal.SIGTERM)  # gunicorn ends the requests in flight, then stops
         assert not load_cluster_module().answers(cluster.ports["app1"])
-        until(lambda: answered() >= before + 8, "requests answered with one application server down")
+        wait_for(
+            lambda: answered() >= before + 8,
+            "requests answered with one application server down",
+            seconds=240,
+            every=0.1,
+        )
         during = answered() - before
     finally:
         stop.set()
