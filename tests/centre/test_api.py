@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -20,6 +18,8 @@ from eduboard.centre.models import Activity, AgeBand, Booking, Card, Module, Slo
 from eduboard.competitions.reference import ensure_reference
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
+from tests.support.api import PermissionedAPI, listed
+from tests.support.matrix import BOTH, OWN_ONLY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -54,121 +54,65 @@ def centre_rows(centre: Institution, tag: str, count: int = 1) -> dict[str, list
     return rows
 
 
-@pytest.fixture
-def centres(db: None) -> tuple[Institution, Institution]:
-    return (
-        InstitutionFactory(name="Daugavpils Inovāciju centrs", type="innovation_centre"),
-        InstitutionFactory(name="Cits centrs", type="innovation_centre"),
-    )
+class TestCentreAPI(PermissionedAPI):
+    """A centre's staff read their centre's rows of every route; the board's analyst reads every centre's."""
 
+    url = "/api/innovation/"
+    routes = ROUTES
+    institution_type = "innovation_centre"
+    sees: ClassVar[dict[str, frozenset[str]]] = {Role.CENTRE_STAFF: OWN_ONLY, Role.BOARD_ANALYST: BOTH}
+    query_role = Role.CENTRE_STAFF
+    refused_roles = (Role.INSTITUTION_STAFF,)
 
-def listed(client: Client, url: str) -> list[dict[str, Any]]:
-    response = client.get(url)
-    assert response.status_code == 200, response.content
-    results: list[dict[str, Any]] = response.json()["results"]
-    return results
+    def rows(self, institution: Institution, tag: str, count: int = 1) -> dict[str, list[Any]]:
+        return centre_rows(institution, tag, count)
 
+    def test_a_schools_head_reads_the_bookings_made_for_their_school(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        """As on the bookings page: the centre's bookings for its staff, and a city school's own ones for its
+        head."""
+        school = InstitutionFactory(name="Daugavpils 3. vidusskola")
+        booking = centre_rows(institutions[0], "aa")["bookings"][0]
+        Booking.objects.filter(pk=booking.pk).update(school=school)
+        head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school]))
+        assert [row["id"] for row in listed(head, "/api/innovation/bookings/")] == [booking.pk]
+        assert listed(head, "/api/innovation/activities/") == []
 
-@pytest.mark.parametrize("route", ROUTES)
-def test_the_centres_staff_read_their_rows_and_another_centres_row_is_not_found(
-    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    own, other = centres
-    mine, foreign = centre_rows(own, "aa")[route][0], centre_rows(other, "bb")[route][0]
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[own]))
-    url = f"/api/innovation/{route}/"
-    assert [row["id"] for row in listed(staff, url)] == [mine.pk]
-    detail = staff.get(f"{url}{mine.pk}/")
-    assert detail.status_code == 200 and detail.json()["id"] == mine.pk
-    assert staff.get(f"{url}{foreign.pk}/").status_code == 404
-    board = signed_in(UserFactory(role=Role.BOARD_ANALYST))
-    assert {row["id"] for row in listed(board, url)} == {mine.pk, foreign.pk}
+    def test_a_booking_shows_the_teachers_contact_but_never_its_token_and_a_card_never_its_code(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        rows = centre_rows(institutions[0], "aa")
+        staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[institutions[0]]))
+        booking = staff.get(f"/api/innovation/bookings/{rows['bookings'][0].pk}/").json()
+        contact = (booking["contact_name"], booking["email"], booking["phone"])
+        assert contact == ("Anna", "anna@example.lv", "+37120000000")
+        assert booking["activity"] == "aa-0" and booking["date"] == "2099-05-04"
+        card = staff.get(f"/api/innovation/cards/{rows['cards'][0].pk}/").json()
+        answers = f"{booking}{card}{staff.get('/api/innovation/bookings/').content.decode()}"
+        assert "token" not in booking and "secret-token" not in answers
+        assert "code_hash" not in card and "secret-hash" not in answers
+        activity = staff.get(f"/api/innovation/activities/{rows['activities'][0].pk}/").json()
+        assert activity["module"] == "ecology" and activity["age_bands"] == ["7-10", "10-15"]
 
+    def test_filters_and_sorting_of_the_lists(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        rows = centre_rows(institutions[0], "aa", count=3)
+        Activity.objects.filter(pk=rows["activities"][0].pk).update(published=False)
+        staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[institutions[0]]))
+        drafts = listed(staff, "/api/innovation/activities/?published=false")
+        assert [row["code"] for row in drafts] == ["aa-0"]
+        assert staff.get("/api/innovation/activities/?published=maybe").status_code == 400
+        codes = [row["code"] for row in listed(staff, "/api/innovation/activities/?ordering=-code")]
+        assert codes == ["aa-2", "aa-1", "aa-0"]
+        assert len(listed(staff, "/api/innovation/bookings/?status=requested&date_from=2099-05-01")) == 3
+        assert listed(staff, "/api/innovation/visits/?date_to=2099-05-03") == []
 
-@pytest.mark.parametrize("route", ROUTES)
-def test_the_public_is_refused(route: str, centres: tuple[Institution, Institution]) -> None:
-    row = centre_rows(centres[0], "aa")[route][0]
-    public = Client()
-    assert public.get(f"/api/innovation/{route}/").status_code in (401, 403)
-    assert public.get(f"/api/innovation/{route}/{row.pk}/").status_code in (401, 403)
-
-
-def test_a_role_without_the_centres_permissions_is_refused(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    centre_rows(centres[0], "aa")
-    teacher = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[centres[0]]))
-    assert [teacher.get(f"/api/innovation/{route}/").status_code for route in ROUTES] == [403] * len(ROUTES)
-
-
-def test_a_schools_head_reads_the_bookings_made_for_their_school(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    """As on the bookings page: the centre's bookings for its staff, and a city school's own ones for its head."""
-    school = InstitutionFactory(name="Daugavpils 3. vidusskola")
-    booking = centre_rows(centres[0], "aa")["bookings"][0]
-    Booking.objects.filter(pk=booking.pk).update(school=school)
-    head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school]))
-    assert [row["id"] for row in listed(head, "/api/innovation/bookings/")] == [booking.pk]
-    assert listed(head, "/api/innovation/activities/") == []
-
-
-def test_a_booking_shows_the_teachers_contact_but_never_its_token_and_a_card_never_its_code(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    rows = centre_rows(centres[0], "aa")
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    booking = staff.get(f"/api/innovation/bookings/{rows['bookings'][0].pk}/").json()
-    assert (booking["contact_name"], booking["email"], booking["phone"]) == ("Anna", "anna@example.lv", "+37120000000")
-    assert booking["activity"] == "aa-0" and booking["date"] == "2099-05-04"
-    card = staff.get(f"/api/innovation/cards/{rows['cards'][0].pk}/").json()
-    answers = f"{booking}{card}{staff.get('/api/innovation/bookings/').content.decode()}"
-    assert "token" not in booking and "secret-token" not in answers
-    assert "code_hash" not in card and "secret-hash" not in answers
-    activity = staff.get(f"/api/innovation/activities/{rows['activities'][0].pk}/").json()
-    assert activity["module"] == "ecology" and activity["age_bands"] == ["7-10", "10-15"]
-
-
-def test_filters_and_sorting_of_the_lists(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    rows = centre_rows(centres[0], "aa", count=3)
-    Activity.objects.filter(pk=rows["activities"][0].pk).update(published=False)
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    drafts = listed(staff, "/api/innovation/activities/?published=false")
-    assert [row["code"] for row in drafts] == ["aa-0"]
-    assert staff.get("/api/innovation/activities/?published=maybe").status_code == 400
-    codes = [row["code"] for row in listed(staff, "/api/innovation/activities/?ordering=-code")]
-    assert codes == ["aa-2", "aa-1", "aa-0"]
-    assert len(listed(staff, "/api/innovation/bookings/?status=requested&date_from=2099-05-01")) == 3
-    assert listed(staff, "/api/innovation/visits/?date_to=2099-05-03") == []
-
-
-def queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
-
-
-@pytest.mark.parametrize("route", ROUTES)
-def test_a_lists_queries_do_not_grow_with_its_rows(
-    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    centre_rows(centres[0], "aa", count=2)
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    url = f"/api/innovation/{route}/"
-    queries(staff, url)  # the session and the role's permissions, cached after the first request
-    few = queries(staff, url)
-    centre_rows(centres[0], "ab", count=6)
-    assert len(listed(staff, url)) == 8
-    assert queries(staff, url) == few
-
-
-def test_the_statistics_route_answers_as_before(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    centre_rows(centres[0], "aa")
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    answer = staff.get("/api/innovation/stats/", {"from": "2099-05-01", "to": "2099-05-31"})
-    assert answer.status_code == 200 and isinstance(answer.json(), dict)
+    def test_the_statistics_route_answers_as_before(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        centre_rows(institutions[0], "aa")
+        staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[institutions[0]]))
+        answer = staff.get("/api/innovation/stats/", {"from": "2099-05-01", "to": "2099-05-31"})
+        assert answer.status_code == 200 and isinstance(answer.json(), dict)

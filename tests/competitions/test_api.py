@@ -7,14 +7,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -22,6 +20,8 @@ from eduboard.competitions.models import Competition, Discipline, Team
 from eduboard.competitions.reference import ensure_reference
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
+from tests.support.api import PermissionedAPI, listed
+from tests.support.matrix import BOTH, OWN_ONLY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -48,117 +48,65 @@ def competition_rows(centre: Institution, tag: str, count: int = 1) -> dict[str,
     return rows
 
 
-@pytest.fixture
-def centres(db: None) -> tuple[Institution, Institution]:
-    return (
-        InstitutionFactory(name="Daugavpils Inovāciju centrs", type="innovation_centre"),
-        InstitutionFactory(name="Cits centrs", type="innovation_centre"),
-    )
+class TestCompetitionsAPI(PermissionedAPI):
+    """A centre's staff read their centre's competitions and teams; the board's analyst reads every centre's."""
 
+    url = "/api/competitions/"
+    routes = ROUTES
+    institution_type = "innovation_centre"
+    sees: ClassVar[dict[str, frozenset[str]]] = {Role.CENTRE_STAFF: OWN_ONLY, Role.BOARD_ANALYST: BOTH}
+    query_role = Role.CENTRE_STAFF
+    refused_roles = (Role.INSTITUTION_STAFF,)
 
-def listed(client: Client, url: str) -> list[dict[str, Any]]:
-    response = client.get(url)
-    assert response.status_code == 200, response.content
-    results: list[dict[str, Any]] = response.json()["results"]
-    return results
+    def rows(self, institution: Institution, tag: str, count: int = 1) -> dict[str, list[Any]]:
+        return competition_rows(institution, tag, count)
 
+    def test_a_schools_head_reads_their_schools_teams(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        """As on the teams page: the centre's teams for its staff, a city school's own teams for its head."""
+        school = InstitutionFactory(name="Daugavpils 3. vidusskola")
+        team = competition_rows(institutions[0], "aa")["teams"][0]
+        Team.objects.filter(pk=team.pk).update(school=school)
+        head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school]))
+        answer = listed(head, "/api/competitions/teams/")
+        assert [row["id"] for row in answer] == [team.pk]
+        assert answer[0]["school"] == school.registration_number
+        assert listed(head, "/api/competitions/competitions/") == []
 
-@pytest.mark.parametrize("route", ROUTES)
-def test_the_centres_staff_read_their_rows_and_another_centres_row_is_not_found(
-    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    own, other = centres
-    mine, foreign = competition_rows(own, "aa")[route][0], competition_rows(other, "bb")[route][0]
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[own]))
-    url = f"/api/competitions/{route}/"
-    assert [row["id"] for row in listed(staff, url)] == [mine.pk]
-    detail = staff.get(f"{url}{mine.pk}/")
-    assert detail.status_code == 200 and detail.json()["id"] == mine.pk
-    assert staff.get(f"{url}{foreign.pk}/").status_code == 404
-    board = signed_in(UserFactory(role=Role.BOARD_ANALYST))
-    assert {row["id"] for row in listed(board, url)} == {mine.pk, foreign.pk}
+    def test_a_team_gives_the_number_of_its_members_never_their_names_and_the_coachs_e_mail_not_phone(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        rows = competition_rows(institutions[0], "aa")
+        staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[institutions[0]]))
+        team = staff.get(f"/api/competitions/teams/{rows['teams'][0].pk}/").json()
+        assert team["member_count"] == 2 and "members" not in team
+        assert (team["competition"], team["discipline"], team["coach_email"]) == (
+            "aa-0", "mini_sumo", "coach@example.lv",
+        )  # fmt: skip
+        answers = f"{team}{staff.get('/api/competitions/teams/').content.decode()}"
+        assert "Jānis" not in answers and "coach_phone" not in team and "+37129999999" not in answers
+        competition = staff.get(f"/api/competitions/competitions/{rows['competitions'][0].pk}/").json()
+        assert competition["team_count"] == 1 and competition["disciplines"] == ["line_follower", "mini_sumo"]
 
+    def test_a_list_of_teams_is_written_to_the_audit_trail_with_its_row_count(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        competition_rows(institutions[0], "aa", count=3)
+        staff_user = UserFactory(role=Role.CENTRE_STAFF, institutions=[institutions[0]])
+        entries = LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Team), actor=staff_user, action=LogEntry.Action.ACCESS
+        )
+        assert len(listed(signed_in(staff_user), "/api/competitions/teams/")) == 3
+        assert [(entry.additional_data["rows"], entry.additional_data["route"]) for entry in entries] == [(3, "api")]
 
-@pytest.mark.parametrize("route", ROUTES)
-def test_the_public_and_a_role_without_the_permission_are_refused(
-    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    row = competition_rows(centres[0], "aa")[route][0]
-    url = f"/api/competitions/{route}/"
-    assert Client().get(url).status_code in (401, 403)
-    assert Client().get(f"{url}{row.pk}/").status_code in (401, 403)
-    teacher = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[centres[0]]))
-    assert teacher.get(url).status_code == 403
-
-
-def test_a_schools_head_reads_their_schools_teams(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    """As on the teams page: the centre's teams for its staff, a city school's own teams for its head."""
-    school = InstitutionFactory(name="Daugavpils 3. vidusskola")
-    team = competition_rows(centres[0], "aa")["teams"][0]
-    Team.objects.filter(pk=team.pk).update(school=school)
-    head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school]))
-    answer = listed(head, "/api/competitions/teams/")
-    assert [row["id"] for row in answer] == [team.pk]
-    assert answer[0]["school"] == school.registration_number
-    assert listed(head, "/api/competitions/competitions/") == []
-
-
-def test_a_team_gives_the_number_of_its_members_never_their_names_and_the_coachs_e_mail_not_phone(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    rows = competition_rows(centres[0], "aa")
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    team = staff.get(f"/api/competitions/teams/{rows['teams'][0].pk}/").json()
-    assert team["member_count"] == 2 and "members" not in team
-    assert (team["competition"], team["discipline"], team["coach_email"]) == ("aa-0", "mini_sumo", "coach@example.lv")
-    answers = f"{team}{staff.get('/api/competitions/teams/').content.decode()}"
-    assert "Jānis" not in answers and "coach_phone" not in team and "+37129999999" not in answers
-    competition = staff.get(f"/api/competitions/competitions/{rows['competitions'][0].pk}/").json()
-    assert competition["team_count"] == 1 and competition["disciplines"] == ["line_follower", "mini_sumo"]
-
-
-def test_a_list_of_teams_is_written_to_the_audit_trail_with_its_row_count(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    competition_rows(centres[0], "aa", count=3)
-    staff_user = UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]])
-    entries = LogEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(Team), actor=staff_user, action=LogEntry.Action.ACCESS
-    )
-    assert len(listed(signed_in(staff_user), "/api/competitions/teams/")) == 3
-    assert [(entry.additional_data["rows"], entry.additional_data["route"]) for entry in entries] == [(3, "api")]
-
-
-def test_competitions_filter_by_year_within_the_dates_the_api_takes(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    competition_rows(centres[0], "aa", count=2)
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    assert len(listed(staff, "/api/competitions/competitions/?year=2025")) == 2
-    assert listed(staff, "/api/competitions/competitions/?year=2024") == []
-    assert staff.get("/api/competitions/competitions/?year=99999").status_code == 400
-    codes = [row["code"] for row in listed(staff, "/api/competitions/competitions/?ordering=date")]
-    assert codes == ["aa-0", "aa-1"]
-
-
-def queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
-
-
-@pytest.mark.parametrize("route", ROUTES)
-def test_a_lists_queries_do_not_grow_with_its_rows(
-    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    competition_rows(centres[0], "aa", count=2)
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    url = f"/api/competitions/{route}/"
-    queries(staff, url)  # the session and the role's permissions, cached after the first request
-    few = queries(staff, url)
-    competition_rows(centres[0], "ab", count=6)
-    assert len(listed(staff, url)) == 8
-    assert queries(staff, url) == few
+    def test_competitions_filter_by_year_within_the_dates_the_api_takes(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        competition_rows(institutions[0], "aa", count=2)
+        staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[institutions[0]]))
+        assert len(listed(staff, "/api/competitions/competitions/?year=2025")) == 2
+        assert listed(staff, "/api/competitions/competitions/?year=2024") == []
+        assert staff.get("/api/competitions/competitions/?year=99999").status_code == 400
+        codes = [row["code"] for row in listed(staff, "/api/competitions/competitions/?ordering=date")]
+        assert codes == ["aa-0", "aa-1"]

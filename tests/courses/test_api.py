@@ -7,18 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.courses.models import Course, Participant
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
+from tests.support.api import PermissionedAPI, listed
+from tests.support.matrix import BOTH, OWN_ONLY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -45,103 +45,53 @@ def course_rows(
     return rows
 
 
-@pytest.fixture
-def centres(db: None) -> tuple[Institution, Institution]:
-    return (
-        InstitutionFactory(name="Daugavpils Inovāciju centrs", type="innovation_centre"),
-        InstitutionFactory(name="Cits centrs", type="innovation_centre"),
-    )
+class TestCoursesAPI(PermissionedAPI):
+    """A centre's staff read their centre's courses and participants; the board's analyst reads every centre's."""
 
+    url = "/api/courses/"
+    routes = ROUTES
+    institution_type = "innovation_centre"
+    sees: ClassVar[dict[str, frozenset[str]]] = {Role.CENTRE_STAFF: OWN_ONLY, Role.BOARD_ANALYST: BOTH}
+    query_role = Role.CENTRE_STAFF
+    refused_roles = (Role.INSTITUTION_STAFF,)
 
-def listed(client: Client, url: str) -> list[dict[str, Any]]:
-    response = client.get(url)
-    assert response.status_code == 200, response.content
-    results: list[dict[str, Any]] = response.json()["results"]
-    return results
+    def rows(self, institution: Institution, tag: str, count: int = 1) -> dict[str, list[Any]]:
+        return course_rows(institution, tag, count)
 
+    def test_a_schools_head_reads_their_teachers_participations_not_the_centres_courses(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        school = InstitutionFactory(name="Daugavpils 3. vidusskola")
+        theirs = course_rows(institutions[0], "aa", school=school)["participants"][0]
+        course_rows(institutions[0], "ab")
+        head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school]))
+        answer = listed(head, "/api/courses/participants/")
+        assert [row["id"] for row in answer] == [theirs.pk]
+        assert (answer[0]["course"], answer[0]["school"]) == ("aa-0", school.registration_number)
+        assert listed(head, "/api/courses/courses/") == []
+        assert listed(head, f"/api/courses/participants/?course={theirs.course_id}&certified=true") == answer
+        assert listed(head, "/api/courses/participants/?certified=false") == []
 
-@pytest.mark.parametrize("route", ROUTES)
-def test_the_centres_staff_read_their_rows_and_another_centres_row_is_not_found(
-    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    own, other = centres
-    mine, foreign = course_rows(own, "aa")[route][0], course_rows(other, "bb")[route][0]
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[own]))
-    url = f"/api/courses/{route}/"
-    assert [row["id"] for row in listed(staff, url)] == [mine.pk]
-    detail = staff.get(f"{url}{mine.pk}/")
-    assert detail.status_code == 200 and detail.json()["id"] == mine.pk
-    assert staff.get(f"{url}{foreign.pk}/").status_code == 404
-    board = signed_in(UserFactory(role=Role.BOARD_ANALYST))
-    assert {row["id"] for row in listed(board, url)} == {mine.pk, foreign.pk}
+    def test_a_participant_is_shown_without_their_e_mail_and_the_certificates_key(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        participant = course_rows(institutions[0], "aa")["participants"][0]
+        staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[institutions[0]]))
+        shown = staff.get(f"/api/courses/participants/{participant.pk}/").json()
+        assert (shown["name"], shown["certificate_number"], shown["certified_on"]) == (
+            "Inga aa 0", "IC-aa-0", "2025-10-08",
+        )  # fmt: skip
+        answers = f"{shown}{staff.get('/api/courses/participants/').content.decode()}"
+        assert "email" not in shown and "inga@example.lv" not in answers
+        assert "certificate_key" not in shown and "secret-key" not in answers
 
-
-@pytest.mark.parametrize("route", ROUTES)
-def test_the_public_and_a_role_without_the_permission_are_refused(
-    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    row = course_rows(centres[0], "aa")[route][0]
-    url = f"/api/courses/{route}/"
-    assert Client().get(url).status_code in (401, 403)
-    assert Client().get(f"{url}{row.pk}/").status_code in (401, 403)
-    teacher = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[centres[0]]))
-    assert teacher.get(url).status_code == 403
-
-
-def test_a_schools_head_reads_their_teachers_participations_not_the_centres_courses(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    school = InstitutionFactory(name="Daugavpils 3. vidusskola")
-    theirs = course_rows(centres[0], "aa", school=school)["participants"][0]
-    course_rows(centres[0], "ab")
-    head = signed_in(UserFactory(role=Role.INSTITUTION_HEAD, institutions=[school]))
-    answer = listed(head, "/api/courses/participants/")
-    assert [row["id"] for row in answer] == [theirs.pk]
-    assert (answer[0]["course"], answer[0]["school"]) == ("aa-0", school.registration_number)
-    assert listed(head, "/api/courses/courses/") == []
-    assert listed(head, f"/api/courses/participants/?course={theirs.course_id}&certified=true") == answer
-    assert listed(head, "/api/courses/participants/?certified=false") == []
-
-
-def test_a_participant_is_shown_without_their_e_mail_and_the_certificates_key(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    participant = course_rows(centres[0], "aa")["participants"][0]
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    shown = staff.get(f"/api/courses/participants/{participant.pk}/").json()
-    assert (shown["name"], shown["certificate_number"], shown["certified_on"]) == ("Inga aa 0", "IC-aa-0", "2025-10-08")
-    answers = f"{shown}{staff.get('/api/courses/participants/').content.decode()}"
-    assert "email" not in shown and "inga@example.lv" not in answers
-    assert "certificate_key" not in shown and "secret-key" not in answers
-
-
-def test_courses_filter_by_year_within_the_dates_the_api_takes_and_sort(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    course_rows(centres[0], "aa", count=2)
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    assert len(listed(staff, "/api/courses/courses/?year=2025")) == 2
-    assert listed(staff, "/api/courses/courses/?year=2026") == []
-    assert staff.get("/api/courses/courses/?year=12345").status_code == 400
-    assert [row["code"] for row in listed(staff, "/api/courses/courses/?ordering=starts_on")] == ["aa-0", "aa-1"]
-
-
-def queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
-
-
-@pytest.mark.parametrize("route", ROUTES)
-def test_a_lists_queries_do_not_grow_with_its_rows(
-    route: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    course_rows(centres[0], "aa", count=2)
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centres[0]]))
-    url = f"/api/courses/{route}/"
-    queries(staff, url)  # the session and the role's permissions, cached after the first request
-    few = queries(staff, url)
-    course_rows(centres[0], "ab", count=6)
-    assert len(listed(staff, url)) == 8
-    assert queries(staff, url) == few
+    def test_courses_filter_by_year_within_the_dates_the_api_takes_and_sort(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        course_rows(institutions[0], "aa", count=2)
+        staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[institutions[0]]))
+        assert len(listed(staff, "/api/courses/courses/?year=2025")) == 2
+        assert listed(staff, "/api/courses/courses/?year=2026") == []
+        assert staff.get("/api/courses/courses/?year=12345").status_code == 400
+        codes = [row["code"] for row in listed(staff, "/api/courses/courses/?ordering=starts_on")]
+        assert codes == ["aa-0", "aa-1"]

@@ -6,12 +6,10 @@ its rows."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -19,7 +17,9 @@ from eduboard.centre.models import AgeBand, Module
 from eduboard.competitions.reference import ensure_reference
 from eduboard.materials.models import Material, MaterialVersion, MaterialVisibility
 from eduboard.registry.models import Institution
-from tests.factories import InstitutionFactory, UserFactory
+from tests.factories import UserFactory
+from tests.support.api import ScopedAPI, listed
+from tests.support.matrix import BOTH
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -45,88 +45,54 @@ def materials(centre: Institution, tag: str, count: int = 1) -> list[Material]:
     return made
 
 
-@pytest.fixture
-def centres(db: None) -> tuple[Institution, Institution]:
-    return (
-        InstitutionFactory(name="Daugavpils Inovāciju centrs", type="innovation_centre"),
-        InstitutionFactory(name="Cits centrs", type="innovation_centre"),
-    )
-
-
-def listed(client: Client, url: str) -> list[dict[str, Any]]:
-    response = client.get(url)
-    assert response.status_code == 200, response.content
-    results: list[dict[str, Any]] = response.json()["results"]
-    return results
-
-
-@pytest.mark.parametrize("role", [Role.CENTRE_STAFF, Role.INSTITUTION_STAFF, Role.OBSERVER, Role.BOARD_ANALYST])
-def test_every_signed_in_role_reads_every_material_and_a_missing_one_is_not_found(
-    role: str, centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
+class TestMaterialsAPI(ScopedAPI):
     """The library's rule: everyone signed in reads all materials (another centre's, teachers-only ones too); only
     their centre's staff change them (on the pages)."""
-    mine, foreign = materials(centres[0], "aa")[0], materials(centres[1], "bb")[0]
-    reader = signed_in(UserFactory(role=role, institutions=[centres[0]]))
-    assert {row["id"] for row in listed(reader, URL)} == {mine.pk, foreign.pk}
-    for material in (mine, foreign):
-        detail = reader.get(f"{URL}{material.pk}/")
-        assert detail.status_code == 200 and detail.json()["id"] == material.pk
-    assert reader.get(f"{URL}987654/").status_code == 404
 
+    url = "/api/materials/"
+    routes = ("materials",)
+    institution_type = "innovation_centre"
+    sees: ClassVar[dict[str, frozenset[str]]] = dict.fromkeys(
+        (Role.CENTRE_STAFF, Role.INSTITUTION_STAFF, Role.OBSERVER, Role.BOARD_ANALYST), BOTH
+    )
+    query_role = Role.INSTITUTION_STAFF
 
-def test_the_public_is_refused(centres: tuple[Institution, Institution]) -> None:
-    material = materials(centres[0], "aa")[0]
-    Material.objects.filter(pk=material.pk).update(visibility=MaterialVisibility.PUBLIC)
-    assert Client().get(URL).status_code in (401, 403)
-    assert Client().get(f"{URL}{material.pk}/").status_code in (401, 403)
+    def rows(self, institution: Institution, tag: str, count: int = 1) -> dict[str, list[Any]]:
+        return {"materials": list(materials(institution, tag, count))}
 
+    def test_a_public_material_is_refused_to_the_public_too(
+        self, institutions: tuple[Institution, Institution]
+    ) -> None:
+        material = materials(institutions[0], "aa")[0]
+        Material.objects.filter(pk=material.pk).update(visibility=MaterialVisibility.PUBLIC)
+        assert Client().get(URL).status_code in (401, 403)
+        assert Client().get(f"{URL}{material.pk}/").status_code in (401, 403)
 
-def test_a_material_shows_its_current_file(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    material = materials(centres[0], "aa")[0]
-    bare = Material.objects.create(centre=centres[0], title="Bez faila", author="Autors")
-    reader = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[centres[0]]))
-    shown = reader.get(f"{URL}{material.pk}/").json()
-    assert (shown["module"], shown["age_bands"], shown["visibility"]) == ("ecology", ["7-10"], "teachers")
-    assert (shown["file_version"], shown["file_name"], shown["file_kind"], shown["file_size"]) == (
-        1, "aa-0.pdf", "pdf", 1024,
-    )  # fmt: skip
-    empty = reader.get(f"{URL}{bare.pk}/").json()
-    assert (empty["file_version"], empty["file_name"], empty["file_kind"], empty["file_size"]) == (None,) * 4
+    def test_a_material_shows_its_current_file(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        material = materials(institutions[0], "aa")[0]
+        bare = Material.objects.create(centre=institutions[0], title="Bez faila", author="Autors")
+        reader = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[institutions[0]]))
+        shown = reader.get(f"{URL}{material.pk}/").json()
+        assert (shown["module"], shown["age_bands"], shown["visibility"]) == ("ecology", ["7-10"], "teachers")
+        assert (shown["file_version"], shown["file_name"], shown["file_kind"], shown["file_size"]) == (
+            1, "aa-0.pdf", "pdf", 1024,
+        )  # fmt: skip
+        empty = reader.get(f"{URL}{bare.pk}/").json()
+        assert (empty["file_version"], empty["file_name"], empty["file_kind"], empty["file_size"]) == (None,) * 4
 
-
-def test_the_librarys_search_filters_and_sorting(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    found = materials(centres[0], "aa", count=3)
-    found[0].refresh_from_db()
-    found[0].title = "Ķīmija mājās"
-    found[0].save()  # the Latvian sort key follows the title
-    reader = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[centres[0]]))
-    assert [row["id"] for row in listed(reader, f"{URL}?q=kimija")] == [found[0].pk]
-    ecology = Module.objects.get(code="ecology")
-    assert len(listed(reader, f"{URL}?module={ecology.pk}&kind=pdf&language=lv")) == 3
-    assert listed(reader, f"{URL}?visibility=public") == []
-    titles = [row["title"] for row in listed(reader, f"{URL}?ordering=-title")]
-    assert titles == ["Ūdens aa 2", "Ūdens aa 1", "Ķīmija mājās"]
-
-
-def queries(client: Client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context)
-
-
-def test_the_lists_queries_do_not_grow_with_its_rows(
-    centres: tuple[Institution, Institution], signed_in: Callable[[User], Client]
-) -> None:
-    materials(centres[0], "aa", count=2)
-    reader = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[centres[0]]))
-    queries(reader, URL)  # the session and the role's permissions, cached after the first request
-    few = queries(reader, URL)
-    materials(centres[1], "ab", count=6)
-    assert len(listed(reader, URL)) == 8
-    assert queries(reader, URL) == few
+    def test_the_librarys_search_filters_and_sorting(
+        self, institutions: tuple[Institution, Institution], signed_in: Callable[[User], Client]
+    ) -> None:
+        found = materials(institutions[0], "aa", count=3)
+        found[0].refresh_from_db()
+        found[0].title = "Ķīmija mājās"
+        found[0].save()  # the Latvian sort key follows the title
+        reader = signed_in(UserFactory(role=Role.INSTITUTION_STAFF, institutions=[institutions[0]]))
+        assert [row["id"] for row in listed(reader, f"{URL}?q=kimija")] == [found[0].pk]
+        ecology = Module.objects.get(code="ecology")
+        assert len(listed(reader, f"{URL}?module={ecology.pk}&kind=pdf&language=lv")) == 3
+        assert listed(reader, f"{URL}?visibility=public") == []
+        titles = [row["title"] for row in listed(reader, f"{URL}?ordering=-title")]
+        assert titles == ["Ūdens aa 2", "Ūdens aa 1", "Ķīmija mājās"]

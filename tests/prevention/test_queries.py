@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -25,6 +22,7 @@ from eduboard.registry.board_data import default_board
 from eduboard.registry.models import Enrolment, Group, Institution, Learner, Programme
 from tests.factories import InstitutionFactory, UserFactory
 from tests.prevention.test_prevention import CODES
+from tests.support.queries import GrowingPages
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -96,7 +94,7 @@ def grow(prevention: Prevention, start: int, count: int) -> None:
 
 
 @pytest.fixture
-def prevention(db: None) -> Prevention:
+def world(db: None) -> Prevention:
     for code, threshold in {"unexcused_absences": 20, "insufficient_grades": 2}.items():
         RiskRule.objects.get_or_create(board=default_board(), code=code, defaults={"threshold": threshold})
     ensure_standard_positions()
@@ -114,14 +112,6 @@ def prevention(db: None) -> Prevention:
     return found
 
 
-def queries(client: Client, url: str) -> tuple[int, str]:
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries), response.content.decode()
-
-
 PAGES: list[tuple[str, str, str]] = [  # (who, page, a text each listed row shows once)
     ("board", f"/prevention/?as_of={AS_OF}", "<tr"),
     ("head", f"/prevention/risk/?institution={{school}}&as_of={AS_OF}", "Riska"),
@@ -130,34 +120,29 @@ PAGES: list[tuple[str, str, str]] = [  # (who, page, a text each listed row show
 ]
 
 
-def test_the_prevention_pages_make_the_same_number_of_queries_for_three_times_the_rows(
-    prevention: Prevention, signed_in: Callable[[User], Client]
-) -> None:
+class TestPreventionPages(GrowingPages):
     """Every page seen with N rows of each kind, then with 3N: the same queries each (one world for them all)."""
-    clients = {"head": signed_in(prevention.head), "board": signed_in(UserFactory(role=Role.BOARD_ANALYST))}
-    pages = {
-        (who, page.format(school=prevention.school.pk, case=prevention.case.pk)): row_text
-        for who, page, row_text in PAGES
-    }
-    for who, url in pages:
-        clients[who].get(url)  # warm: the session, the content types
-    few = {(who, url): queries(clients[who], url) for who, url in pages}
-    grow(prevention, N, 2 * N)
-    many = {(who, url): queries(clients[who], url) for who, url in pages}
-    for page, row_text in pages.items():  # the page does list the new rows
-        assert many[page][1].count(row_text) - few[page][1].count(row_text) >= 2 * N, page
-    assert {page: count for page, (count, _text) in many.items()} == {
-        page: count for page, (count, _text) in few.items()
-    }
+
+    N = N
+    pages = PAGES
+
+    def clients(self, world: Prevention, signed_in: Callable[[User], Client]) -> dict[str, Client]:
+        return {"head": signed_in(world.head), "board": signed_in(UserFactory(role=Role.BOARD_ANALYST))}
+
+    def grow(self, world: Prevention, start: int, count: int) -> None:
+        grow(world, start, count)
+
+    def url_values(self, world: Prevention) -> dict[str, object]:
+        return {"school": world.school.pk, "case": world.case.pk}
 
 
-def test_a_cases_plan_history_names_the_rows_as_the_audit_trail_does(prevention: Prevention) -> None:
+def test_a_cases_plan_history_names_the_rows_as_the_audit_trail_does(world: Prevention) -> None:
     from auditlog.models import LogEntry
 
     from eduboard.accounts.audit_display import readable_changes
     from eduboard.prevention.selectors import learner_case
 
-    case = learner_case(learner=prevention.case, as_of=AS_OF, visible_to=prevention.head)
+    case = learner_case(learner=world.case, as_of=AS_OF, visible_to=world.head)
     entries = [entry for plan in case["plans"] for entry in plan.history_entries]
     assert len(entries) == 2 * N
     shown = [readable_changes(entry) for entry in entries]

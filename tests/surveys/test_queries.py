@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
-from django.core.cache import cache
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
@@ -21,6 +18,7 @@ from eduboard.registry.models import Institution
 from eduboard.surveys import services
 from eduboard.surveys.models import Answer, Population, Question, Response, Survey
 from tests.factories import InstitutionFactory
+from tests.support.queries import GrowingPages, request_queries
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -77,7 +75,7 @@ def grow(surveys: Surveys, start: int, count: int) -> None:
 
 
 @pytest.fixture
-def surveys(db: None, make_user: Callable[..., User]) -> Surveys:
+def world(db: None, make_user: Callable[..., User]) -> Surveys:
     today = date.today()
     previous = Survey.objects.create(code="lb-2024", title_lv="Labbūtības aptauja 2024")
     survey = Survey.objects.create(
@@ -100,39 +98,37 @@ def surveys(db: None, make_user: Callable[..., User]) -> Surveys:
     return found
 
 
-def queries(client: Client, url: str) -> tuple[int, str]:
-    """The page's queries and text once it was seen (the parents' links it makes are made by then)."""
-    client.get(url)
-    cache.clear()
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(captured.captured_queries), response.content.decode("utf-8-sig")
-
-
-PAGES: list[tuple[str, str]] = [  # (page, a text each listed row shows at least once)
-    ("/surveys/", "Cita aptauja"),
-    ("/surveys/lb-2025/", "Jautājums"),
-    ("/surveys/lb-2025/?export=csv", "Jautājums"),
-    ("/surveys/lb-2025/edit/", "Cita aptauja"),
-    ("/surveys/lb-2025/codes/", "/answer/lv/link/"),
-    ("/surveys/lb-2025/codes/sheet/?institution={school}&list=lapa", "<article>"),
-    ("/answer/lv/s/lb-2025/", "Jautājums"),
+PAGES: list[tuple[str, str, str]] = [  # (who, page, a text each listed row shows at least once)
+    ("admin", "/surveys/", "Cita aptauja"),
+    ("admin", "/surveys/lb-2025/", "Jautājums"),
+    ("admin", "/surveys/lb-2025/?export=csv", "Jautājums"),
+    ("admin", "/surveys/lb-2025/edit/", "Cita aptauja"),
+    ("admin", "/surveys/lb-2025/codes/", "/answer/lv/link/"),
+    ("admin", "/surveys/lb-2025/codes/sheet/?institution={school}&list=lapa", "<article>"),
+    ("device", "/answer/lv/s/lb-2025/", "Jautājums"),
 ]
 
 
-def test_the_survey_pages_make_the_same_number_of_queries_for_three_times_the_rows(
-    surveys: Surveys, signed_in: Callable[[User], Client]
-) -> None:
+class TestSurveyPages(GrowingPages):
     """Every page seen with N rows of each kind, then with 3N: the same queries each (one world for them all)."""
-    admin = signed_in(surveys.admin)
-    pages = {page.format(school=surveys.school.pk): row_text for page, row_text in PAGES}
-    clients = {url: surveys.device if url.startswith("/answer/") else admin for url in pages}
-    few = {url: queries(clients[url], url) for url in pages}
-    grow(surveys, N, 2 * N)
-    many = {url: queries(clients[url], url) for url in pages}
-    for url, row_text in pages.items():
-        # The page does list the new rows (the answering form: the new questions of its audience, a third of them).
-        grown = many[url][1].count(row_text) - few[url][1].count(row_text)
-        assert grown >= (2 * N) // (3 if url.startswith("/answer/") else 1), url
-    assert {url: count for url, (count, _text) in many.items()} == {url: count for url, (count, _text) in few.items()}
+
+    N = N
+    pages = PAGES
+
+    def clients(self, world: Surveys, signed_in: Callable[[User], Client]) -> dict[str, Client]:
+        return {"admin": signed_in(world.admin), "device": world.device}
+
+    def grow(self, world: Surveys, start: int, count: int) -> None:
+        grow(world, start, count)
+
+    def url_values(self, world: Surveys) -> dict[str, object]:
+        return {"school": world.school.pk}
+
+    def measure(self, client: Client, url: str) -> tuple[int, str]:
+        """Once the page was seen: the parents' links it makes are made by then."""
+        client.get(url)
+        return request_queries(client, url)
+
+    def least_new_rows(self, who: str, url: str) -> int:
+        """The answering form lists the new questions of its audience: a third of them."""
+        return (2 * N) // (3 if who == "device" else 1)
