@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -17,10 +18,11 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.registry.models import Institution
+from tests.demo_data import ReadDemo, T
 from tests.factories import InstitutionFactory, UserFactory, totp_device_for
 
 #: Which database each test runs on: tests/database_decision.py (README, "Tests").
-pytest_plugins = ["tests.database_decision"]
+pytest_plugins = ["tests.database_decision", "tests.scheduling"]
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,6 +52,21 @@ def pytest_configure(config: pytest.Config) -> None:
         # (transaction=True, TRUNCATE after each) then cost what they cost on a machine with a fast disk.
         options = database.setdefault("OPTIONS", {})
         options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_test_environment: None, django_db_blocker: Any, django_db_modify_db_settings: None
+) -> Iterator[None]:
+    """The test process's database: a copy of the database the pass migrated once (tests/template_db.py), removed at
+    the process's end."""
+    from tests import template_db
+
+    with django_db_blocker.unblock():
+        original = template_db.set_up()
+    yield
+    with django_db_blocker.unblock():
+        template_db.tear_down(original)
 
 
 @pytest.fixture(autouse=True)
@@ -150,3 +167,32 @@ def english(settings: Any) -> Iterator[None]:
     settings.LANGUAGE_CODE = "en"  # pages and the API: the language when no cookie chooses one
     with translation.override("en"):  # services and commands
         yield
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """Seed 002's city (`manage.py load_demo`) for the module's tests: each test's own changes roll back to it, and
+    the module's end rolls it all back. The demonstration data is loaded once per test process and put back in a
+    second after that (tests/demo_data.py)."""
+    from tests.demo_data import load_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def read_demo(django_db_setup: None, django_db_blocker: Any) -> ReadDemo[Any]:
+    """`read_demo(read)`: the demonstration data loaded, what `read` reads from it (figures, counts, a second
+    `load_demo` run), and all of it rolled back — for a module whose tests check what was read, not the rows."""
+    from tests.demo_data import load_demo
+
+    def read_it(read: Callable[[], T]) -> T:
+        with django_db_blocker.unblock(), transaction.atomic():
+            load_demo()
+            found = read()
+            transaction.set_rollback(True)
+        return found
+
+    return read_it

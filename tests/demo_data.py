@@ -12,9 +12,11 @@ commit in between.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import time
 from io import StringIO
+from typing import TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
@@ -23,6 +25,10 @@ from django.db import connection, transaction
 
 from eduboard.core.imports import analyze_database
 from eduboard.core.latvian import SEARCH_INDEXES
+
+T = TypeVar("T")
+#: `read_demo(read)`: what `read` reads from the demonstration data (the `read_demo` fixture of tests/conftest.py).
+ReadDemo = Callable[[Callable[[], T]], T]
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,12 @@ no day and are not activity of a day.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.db.models import Q, QuerySet
 
 from eduboard.assets.models import Asset, AssetStatusChange, Loan
@@ -47,7 +46,7 @@ from eduboard.quality.models import (
 )
 from eduboard.registry.models import Club, Enrolment, Group, Institution, Licence, MunicipalLicence, QueueEntry
 from eduboard.surveys.models import AccessCode, Population, Response, SurveyLink
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -218,24 +217,27 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-        closed = list(Institution.objects.filter(closed_on__isnull=False).select_related("joined_to").order_by("pk"))
-        after: dict[str, list[str]] = {}
-        for kind, (query, fields) in KINDS.items():
-            after[kind] = [
-                f"{institution.short_name} (closed on {institution.closed_on}): {row}"
-                for institution in closed
-                for row in query(institution, institution.closed_on).values_list(*fields).order_by(*fields)[:20]
-            ]
-        before = {
-            "exam results": ExamResult.objects.filter(institution__in=closed).count(),
-            "survey responses": Response.objects.filter(institution__in=closed).count(),
-            "projects": Project.objects.filter(institutions__in=closed).count(),
-        }
-        transaction.set_rollback(True)
-    yield Demo([(i.short_name, i.closed_on, str(i.joined_to)) for i in closed if i.closed_on], after, before)
+def demo(read_demo: ReadDemo[Demo]) -> Demo:
+    """The demonstration data's figures the tests check (read once for the module, then rolled back)."""
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> Demo:
+    """What the tests check, read from the demonstration data."""
+    closed = list(Institution.objects.filter(closed_on__isnull=False).select_related("joined_to").order_by("pk"))
+    after: dict[str, list[str]] = {}
+    for kind, (query, fields) in KINDS.items():
+        after[kind] = [
+            f"{institution.short_name} (closed on {institution.closed_on}): {row}"
+            for institution in closed
+            for row in query(institution, institution.closed_on).values_list(*fields).order_by(*fields)[:20]
+        ]
+    before = {
+        "exam results": ExamResult.objects.filter(institution__in=closed).count(),
+        "survey responses": Response.objects.filter(institution__in=closed).count(),
+        "projects": Project.objects.filter(institutions__in=closed).count(),
+    }
+    return Demo([(i.short_name, i.closed_on, str(i.joined_to)) for i in closed if i.closed_on], after, before)
 
 
 def test_the_demo_has_the_two_schools_seed_002_names_closed_and_joined(demo: Demo) -> None:

@@ -13,7 +13,6 @@ from django.test import Client, RequestFactory
 
 from eduboard.accounts.context_processors import navigation
 from eduboard.accounts.models import User
-from tests.demo_data import load_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.one_database]
 
@@ -36,9 +35,8 @@ def menu_pages(user: User) -> list[str]:
 
 @pytest.mark.parametrize("username", ROLES)
 def test_every_page_a_role_opens_from_its_menu_has_breadcrumbs(
-    username: str, signed_in: Callable[[User], Client]
+    username: str, demo: None, signed_in: Callable[[User], Client]
 ) -> None:
-    load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
     user = User.objects.get(username=username)
     client = signed_in(user)
     menu = menu_pages(user)

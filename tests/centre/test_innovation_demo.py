@@ -7,14 +7,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from datetime import date
 from io import StringIO
-from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from eduboard.competitions import demo as demo_competitions
 from eduboard.competitions.models import Competition, Team
@@ -22,17 +19,7 @@ from eduboard.core.scope import WHOLE_CITY
 from eduboard.events.demo import SEED_002_EVENTS
 from eduboard.events.selectors import school_year_events
 
-pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    from tests.demo_data import load_demo
-
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        yield
-        transaction.set_rollback(True)
+pytestmark = [pytest.mark.django_db, pytest.mark.both_databases, pytest.mark.usefixtures("demo")]
 
 
 def stats(*args: str) -> dict[str, int]:

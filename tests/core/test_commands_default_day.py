@@ -32,15 +32,13 @@ from eduboard.dataquality.services import data_check_after_import
 from eduboard.prevention import selectors as prevention_selectors
 from eduboard.registry.models import Enrolment, Group
 from eduboard.registry.selectors import default_as_of
-from tests.demo_data import load_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture
-def day() -> date:
-    """The demonstration data loaded (in the test's transaction), and the day its pages open on."""
-    load_demo()
+def day(demo: None, db: None) -> date:
+    """The day the demonstration data's pages open on (each test's own changes roll back to the data)."""
     opened_on = default_as_of()
     assert opened_on < timezone.localdate()  # the demonstration's year is past: today would find nothing
     assert Enrolment.objects.holding_on(opened_on).exists()

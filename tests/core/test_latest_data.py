@@ -5,27 +5,16 @@ expenditure, the latest observed school year, the latest year with settlement li
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable
 
 import pytest
-from django.db import transaction
 from django.test import Client
 
 from eduboard.accounts.models import User
-from tests.demo_data import load_demo
 
 pytestmark = pytest.mark.both_databases
 
 LATEST_NOTE = "latest-note"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

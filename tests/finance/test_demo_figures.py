@@ -4,7 +4,6 @@ approved costs per learner, and the inter-municipal settlements of 1 January –
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -13,14 +12,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.finance.demo import ALL_PRESCHOOLS
 from eduboard.finance.models import Allocation, CostRate, Expenditure, MealRule, SettlementLine
 from eduboard.finance.selectors import finance_stats, meal_compensation, settlement_summary
 from eduboard.registry.models import Institution
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -59,26 +57,28 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
+def demo(read_demo: ReadDemo[Demo]) -> Demo:
     """Load the demonstration data once for this module, read the figures, and roll it all back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-        stats = finance_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-        settlements = settlement_summary(date_from=date(2024, 1, 1), date_to=date(2024, 8, 31), visible_to=WHOLE_CITY)
-        first = counts()
-        # a month's meals across the city: every institution's run, each learner-day paid by one of them
-        paid: Counter[int] = Counter()
-        school_days = 0
-        for institution in Institution.objects.all():
-            computation = meal_compensation(institution=institution, month=date(2024, 5, 1))
-            school_days = computation.school_days["schools"]
-            for line in computation.lines:
-                paid[line.learner_id] += line.days
-        call_command("load_demo", stdout=StringIO())
-        second = counts()
-        stats_again = finance_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-        transaction.set_rollback(True)
-    yield Demo(stats, settlements, first, second, stats_again, paid, school_days)
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> Demo:
+    """What the tests check, read from the demonstration data."""
+    stats = finance_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
+    settlements = settlement_summary(date_from=date(2024, 1, 1), date_to=date(2024, 8, 31), visible_to=WHOLE_CITY)
+    first = counts()
+    # a month's meals across the city: every institution's run, each learner-day paid by one of them
+    paid: Counter[int] = Counter()
+    school_days = 0
+    for institution in Institution.objects.all():
+        computation = meal_compensation(institution=institution, month=date(2024, 5, 1))
+        school_days = computation.school_days["schools"]
+        for line in computation.lines:
+            paid[line.learner_id] += line.days
+    call_command("load_demo", stdout=StringIO())
+    second = counts()
+    stats_again = finance_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
+    return Demo(stats, settlements, first, second, stats_again, paid, school_days)
 
 
 def test_demo_teaching_aid_allocations_give_seed_002s_utilisation_on_14_august_2024(demo: Demo) -> None:

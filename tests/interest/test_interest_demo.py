@@ -4,53 +4,52 @@ demo stays loaded for the module's tests and is rolled back at its end, so no ot
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
 import pytest
-from django.db import transaction
 
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.interest import demo as demo_interest
 from eduboard.interest import selectors as interest
 from eduboard.registry.models import Club, Enrolment, Group, Institution, MunicipalLicence, Programme
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
 @pytest.fixture(scope="module")
-def demo_figures(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
+def demo_figures(read_demo: ReadDemo[dict[str, Any]]) -> dict[str, Any]:
     """The demo (load_demo) with interest education loaded on it twice; the figures read; all rolled back."""
-    from tests.demo_data import load_demo
+    return read_demo(read_the_demo)
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        institutions = {i.registration_number: i for i in Institution.objects.all()}
-        demo_interest.load(institutions)
-        counts = (Programme.objects.count(), Group.objects.count(), Enrolment.objects.count(), Club.objects.count())
-        first = {
-            day: interest.interest_figures(as_of=day, visible_to=WHOLE_CITY)
-            for day in (date(2024, 8, 19), date(2024, 9, 1), date(2025, 3, 1))
-        }
-        demo_interest.load(institutions)
-        again = (Programme.objects.count(), Group.objects.count(), Enrolment.objects.count(), Club.objects.count())
-        leaders_employed = not (
-            Group.objects.filter(programme__level="interest", leader__isnull=True).exists()
-            or Group.objects.filter(programme__level="interest")
-            .exclude(leader__employments__institution=institutions["9000000031"])
-            .exists()
-        )
-        licences = {lic.number: lic for lic in MunicipalLicence.objects.all()}
-        yield {
-            "figures": first,
-            "again": interest.interest_figures(as_of=date(2024, 8, 19), visible_to=WHOLE_CITY),
-            "counts": (counts, again),
-            "leaders_employed": leaders_employed,
-            "licences": licences,
-            "in_clubs": Group.objects.filter(club__isnull=False).count(),
-        }
-        transaction.set_rollback(True)
+
+def read_the_demo() -> dict[str, Any]:
+    """What the tests check, read from the demonstration data."""
+    institutions = {i.registration_number: i for i in Institution.objects.all()}
+    demo_interest.load(institutions)
+    counts = (Programme.objects.count(), Group.objects.count(), Enrolment.objects.count(), Club.objects.count())
+    first = {
+        day: interest.interest_figures(as_of=day, visible_to=WHOLE_CITY)
+        for day in (date(2024, 8, 19), date(2024, 9, 1), date(2025, 3, 1))
+    }
+    demo_interest.load(institutions)
+    again = (Programme.objects.count(), Group.objects.count(), Enrolment.objects.count(), Club.objects.count())
+    leaders_employed = not (
+        Group.objects.filter(programme__level="interest", leader__isnull=True).exists()
+        or Group.objects.filter(programme__level="interest")
+        .exclude(leader__employments__institution=institutions["9000000031"])
+        .exists()
+    )
+    licences = {lic.number: lic for lic in MunicipalLicence.objects.all()}
+    return {
+        "figures": first,
+        "again": interest.interest_figures(as_of=date(2024, 8, 19), visible_to=WHOLE_CITY),
+        "counts": (counts, again),
+        "leaders_employed": leaders_employed,
+        "licences": licences,
+        "in_clubs": Group.objects.filter(club__isnull=False).count(),
+    }
 
 
 def test_the_demo_has_seed_002s_interest_education_figures(demo_figures: dict[str, Any]) -> None:

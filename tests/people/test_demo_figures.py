@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -11,12 +10,11 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.models import Employment, StaffMember, Vacancy
 from eduboard.people.selectors import people_stats
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -56,24 +54,26 @@ def people_counts() -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
+def demo(read_demo: ReadDemo[Demo]) -> Demo:
     """Load the demonstration data once for this module, read what the tests check, and roll it all back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-        stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-        jauniba_staff = (
-            Employment.objects.active_on(AS_OF)
-            .filter(institution__registration_number=JAUNIBA)
-            .values("staff_member")
-            .distinct()
-            .count()
-        )
-        first = people_counts()
-        call_command("load_demo", stdout=StringIO())
-        second = people_counts()
-        stats_again = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-        transaction.set_rollback(True)
-    yield Demo(stats, jauniba_staff, first, second, stats_again)
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> Demo:
+    """What the tests check, read from the demonstration data."""
+    stats = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
+    jauniba_staff = (
+        Employment.objects.active_on(AS_OF)
+        .filter(institution__registration_number=JAUNIBA)
+        .values("staff_member")
+        .distinct()
+        .count()
+    )
+    first = people_counts()
+    call_command("load_demo", stdout=StringIO())
+    second = people_counts()
+    stats_again = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
+    return Demo(stats, jauniba_staff, first, second, stats_again)
 
 
 def test_demo_figures_are_as_of_2024_08_19(demo: Demo) -> None:

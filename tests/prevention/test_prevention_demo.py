@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from io import StringIO
 from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.prevention.models import Absence, SupportPlan, TermResult
 from eduboard.prevention.selectors import prevention_figures
 from eduboard.registry.models import Enrolment
 from eduboard.reports.readiness import build_readiness
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 ON = date(2025, 1, 31)
@@ -62,37 +60,40 @@ def counts() -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        first = counts()
-        call_command("load_demo", stdout=StringIO())
-        content = build_readiness(as_of=ON, visible_to=WHOLE_CITY)
-        summer = build_readiness(as_of=SUMMER, visible_to=WHOLE_CITY)
-        found = {
-            "summer": prevention_figures(as_of=SUMMER, visible_to=WHOLE_CITY),
-            "summer_report": {
-                item["key"]: item["value"]
-                for section in summer["sections"]
-                for block in section["blocks"]
-                if block["type"] == "figures"
-                for item in block["items"]
-            },
-            "summer_expected": leavers_without_destination(),
-            "figures": prevention_figures(as_of=ON, visible_to=WHOLE_CITY),
-            "before_october": prevention_figures(as_of=date(2024, 9, 30), visible_to=WHOLE_CITY),
-            "report": {
-                item["key"]: item["value"]
-                for section in content["sections"]
-                for block in section["blocks"]
-                if block["type"] == "figures"
-                for item in block["items"]
-            },
-            "counts": first,
-            "counts_again": counts(),
-        }
-        transaction.set_rollback(True)
-    yield found
+def demo(read_demo: ReadDemo[dict[str, Any]]) -> dict[str, Any]:
+    """The demonstration data's figures the tests check (read once for the module, then rolled back)."""
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> dict[str, Any]:
+    """What the tests check, read from the demonstration data."""
+    first = counts()
+    call_command("load_demo", stdout=StringIO())
+    content = build_readiness(as_of=ON, visible_to=WHOLE_CITY)
+    summer = build_readiness(as_of=SUMMER, visible_to=WHOLE_CITY)
+    found = {
+        "summer": prevention_figures(as_of=SUMMER, visible_to=WHOLE_CITY),
+        "summer_report": {
+            item["key"]: item["value"]
+            for section in summer["sections"]
+            for block in section["blocks"]
+            if block["type"] == "figures"
+            for item in block["items"]
+        },
+        "summer_expected": leavers_without_destination(),
+        "figures": prevention_figures(as_of=ON, visible_to=WHOLE_CITY),
+        "before_october": prevention_figures(as_of=date(2024, 9, 30), visible_to=WHOLE_CITY),
+        "report": {
+            item["key"]: item["value"]
+            for section in content["sections"]
+            for block in section["blocks"]
+            if block["type"] == "figures"
+            for item in block["items"]
+        },
+        "counts": first,
+        "counts_again": counts(),
+    }
+    return found
 
 
 def test_the_demo_puts_three_pupils_of_each_of_three_schools_at_risk_by_each_rule(demo: dict[str, Any]) -> None:

@@ -9,7 +9,7 @@ import io
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -47,7 +47,7 @@ from eduboard.projects.models import (
 )
 from eduboard.registry.models import Institution
 from tests.board_wall_queries import WALL_QUERIES
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 from tests.imports_helpers import imported_counts, run_import_command, write_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
@@ -1411,48 +1411,48 @@ class Demo:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
+def demo(read_demo: ReadDemo[Demo]) -> Demo:
     """Load the demonstration data once for this module, read what the tests check, and roll it all back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-        seed = Project.objects.get(reference=SEED_001)
-        prefinancing = list(seed.prefinancing.values_list("amount", "returned_amount", "returned_on"))
-        seed_001 = {
-            "grant": seed.grant,
-            "tranches": list(seed.tranches.values_list("amount", flat=True)),
-            "prefinancing": prefinancing,
-            "outgoing_participants": sum(
-                seed.mobilities.filter(direction="outgoing").values_list("participants", flat=True)
-            ),
-            "partner_countries": {str(c) for c in seed.partners.values_list("country", flat=True)},
-            "budget": selectors.project_budget(project=seed, as_of=date(2022, 12, 31)),
-        }
-        seed_004 = [
-            (m.host_city, str(m.host_country), m.from_date, m.participants)
-            for m in Mobility.objects.filter(project__reference=SEED_004)
-        ]
-        erasmus = selectors.ERASMUS_PROGRAMMES
-        erasmus_grants = Project.objects.filter(programme__code__in=erasmus).aggregate(total=Sum("grant"))["total"]
-        ka220 = list(Project.objects.filter(programme__code="erasmus_ka220").values_list("grant", flat=True))
-        cerv_project = Project.objects.get(reference="101138336")
-        cerv = {
-            "incoming": list(
-                cerv_project.mobilities.filter(direction="incoming").values_list("participants", flat=True)
-            ),
-            "countries": len(selectors.partner_countries(projects=Project.objects.filter(pk=cerv_project.pk))),
-        }
-        devices = {
-            (str(reference), str(kind)): count
-            for reference, kind, count in Asset.objects.filter(project__isnull=False)
-            .values_list("project__reference", "kind__code")
-            .annotate(n=Count("pk"))
-            .order_by()
-        }
-        first = table_counts()
-        call_command("load_demo", stdout=StringIO())
-        second = table_counts()
-        transaction.set_rollback(True)
-    yield Demo(seed_001, seed_004, erasmus_grants, ka220, cerv, devices, first, second)
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> Demo:
+    """What the tests check, read from the demonstration data."""
+    seed = Project.objects.get(reference=SEED_001)
+    prefinancing = list(seed.prefinancing.values_list("amount", "returned_amount", "returned_on"))
+    seed_001 = {
+        "grant": seed.grant,
+        "tranches": list(seed.tranches.values_list("amount", flat=True)),
+        "prefinancing": prefinancing,
+        "outgoing_participants": sum(
+            seed.mobilities.filter(direction="outgoing").values_list("participants", flat=True)
+        ),
+        "partner_countries": {str(c) for c in seed.partners.values_list("country", flat=True)},
+        "budget": selectors.project_budget(project=seed, as_of=date(2022, 12, 31)),
+    }
+    seed_004 = [
+        (m.host_city, str(m.host_country), m.from_date, m.participants)
+        for m in Mobility.objects.filter(project__reference=SEED_004)
+    ]
+    erasmus = selectors.ERASMUS_PROGRAMMES
+    erasmus_grants = Project.objects.filter(programme__code__in=erasmus).aggregate(total=Sum("grant"))["total"]
+    ka220 = list(Project.objects.filter(programme__code="erasmus_ka220").values_list("grant", flat=True))
+    cerv_project = Project.objects.get(reference="101138336")
+    cerv = {
+        "incoming": list(cerv_project.mobilities.filter(direction="incoming").values_list("participants", flat=True)),
+        "countries": len(selectors.partner_countries(projects=Project.objects.filter(pk=cerv_project.pk))),
+    }
+    devices = {
+        (str(reference), str(kind)): count
+        for reference, kind, count in Asset.objects.filter(project__isnull=False)
+        .values_list("project__reference", "kind__code")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    first = table_counts()
+    call_command("load_demo", stdout=StringIO())
+    second = table_counts()
+    return Demo(seed_001, seed_004, erasmus_grants, ka220, cerv, devices, first, second)
 
 
 def test_demo_seed_001_has_its_grant_tranches_prefinancing_mobilities_and_partners(demo: Demo) -> None:

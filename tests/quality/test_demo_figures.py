@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -11,14 +10,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.quality import selectors
 from eduboard.quality.demo import SEED_SHARES
 from eduboard.quality.models import Answer, ExamResult, Observation
 from eduboard.registry.models import Institution
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -46,35 +44,37 @@ def counts() -> tuple[int, int, int]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
+def demo(read_demo: ReadDemo[Demo]) -> Demo:
     """Load the demonstration data once for this module, read the figures, and roll it all back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-        figures: dict[str, Any] = {"date_from": FROM, "date_to": TO, "visible_to": WHOLE_CITY}
-        school_types = ["preschool", "basic", "secondary", "gymnasium"]
-        tehnikums = Institution.objects.get(name="Daugavpils tehnikums")
-        first = counts()
-        call_command("load_demo", stdout=StringIO())
-        loaded = Demo(
-            all_lessons=selectors.observation_figures(**figures),
-            external=selectors.observation_figures(**figures, kind="external"),
-            internal=selectors.observation_figures(**figures, kind="internal"),
-            schools_external=selectors.observation_figures(**figures, kind="external", institution_types=school_types),
-            basic=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="ce_basic"),
-            secondary_optimal=selectors.exam_comparison(
-                visible_to=WHOLE_CITY, year=2024, exam="ce_secondary", level="optimal"
-            ),
-            secondary_higher=selectors.exam_comparison(
-                visible_to=WHOLE_CITY, year=2024, exam="ce_secondary", level="higher"
-            ),
-            monitoring=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="monitoring"),
-            pilot=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="pilot"),
-            tehnikums=selectors.institution_exam_comparison(visible_to=WHOLE_CITY, institution=tehnikums, year=2020),
-            counts=first,
-            counts_again=counts(),
-        )
-        transaction.set_rollback(True)
-    yield loaded
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> Demo:
+    """What the tests check, read from the demonstration data."""
+    figures: dict[str, Any] = {"date_from": FROM, "date_to": TO, "visible_to": WHOLE_CITY}
+    school_types = ["preschool", "basic", "secondary", "gymnasium"]
+    tehnikums = Institution.objects.get(name="Daugavpils tehnikums")
+    first = counts()
+    call_command("load_demo", stdout=StringIO())
+    loaded = Demo(
+        all_lessons=selectors.observation_figures(**figures),
+        external=selectors.observation_figures(**figures, kind="external"),
+        internal=selectors.observation_figures(**figures, kind="internal"),
+        schools_external=selectors.observation_figures(**figures, kind="external", institution_types=school_types),
+        basic=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="ce_basic"),
+        secondary_optimal=selectors.exam_comparison(
+            visible_to=WHOLE_CITY, year=2024, exam="ce_secondary", level="optimal"
+        ),
+        secondary_higher=selectors.exam_comparison(
+            visible_to=WHOLE_CITY, year=2024, exam="ce_secondary", level="higher"
+        ),
+        monitoring=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="monitoring"),
+        pilot=selectors.exam_comparison(visible_to=WHOLE_CITY, year=2024, exam="pilot"),
+        tehnikums=selectors.institution_exam_comparison(visible_to=WHOLE_CITY, institution=tehnikums, year=2020),
+        counts=first,
+        counts_again=counts(),
+    )
+    return loaded
 
 
 def whole(value: Decimal) -> int:

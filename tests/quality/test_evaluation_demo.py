@@ -5,7 +5,6 @@ evaluations and unified-school statuses, which the readiness report's quality se
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from io import StringIO
@@ -13,7 +12,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from eduboard.assets.models import Room
 from eduboard.core.scope import WHOLE_CITY
@@ -29,7 +27,7 @@ from eduboard.registry.models import Enrolment, Institution
 from eduboard.registry.selectors import institution_programme_figures
 from eduboard.reports.readiness import build_readiness
 from eduboard.reports.self_assessment import build_self_assessment_report
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -81,40 +79,40 @@ def figures_of(content: dict[str, Any]) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
+def demo(read_demo: ReadDemo[Demo]) -> Demo:
     """Load the demonstration data once for this module, read what it holds, and roll it all back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        tehnikums = Institution.objects.get(registration_number="2734003068")
-        assessment = SelfAssessment.objects.select_related("school_year").get(
-            institution=tehnikums, school_year__code="2024/2025"
-        )
-        on = date(2024, 10, 1)
-        first = counts(tehnikums)
-        call_command("load_demo", stdout=StringIO())
-        out = StringIO()
-        call_command("quality_stats", "heads", "--as-of", "2024-08-20", stdout=out)
-        readiness = build_readiness(as_of=date(2024, 8, 20), visible_to=WHOLE_CITY)
-        loaded = Demo(
-            programmes=institution_programme_figures(
-                institution=tehnikums, school_year=assessment.school_year, as_of=on
-            ),
-            staff=institution_staff_figures(institution=tehnikums, as_of=on),
-            assessment={
-                "status": assessment.status,
-                "framework": assessment.framework.code,
-                "priorities": assessment.priorities,
-            },
-            levels=dict(assessment.entries.values_list("criterion__code", "level")),
-            heads=json.loads(out.getvalue()),
-            readiness_figures=figures_of(readiness),
-            readiness_heads_table=next((b for b in blocks_of(readiness) if b.get("key") == "quality.heads"), None),
-            report=build_self_assessment_report(assessment=assessment, visible_to=WHOLE_CITY),
-            counts=first,
-            counts_again=counts(tehnikums),
-        )
-        transaction.set_rollback(True)
-    yield loaded
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> Demo:
+    """What the tests check, read from the demonstration data."""
+    tehnikums = Institution.objects.get(registration_number="2734003068")
+    assessment = SelfAssessment.objects.select_related("school_year").get(
+        institution=tehnikums, school_year__code="2024/2025"
+    )
+    on = date(2024, 10, 1)
+    first = counts(tehnikums)
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("quality_stats", "heads", "--as-of", "2024-08-20", stdout=out)
+    readiness = build_readiness(as_of=date(2024, 8, 20), visible_to=WHOLE_CITY)
+    loaded = Demo(
+        programmes=institution_programme_figures(institution=tehnikums, school_year=assessment.school_year, as_of=on),
+        staff=institution_staff_figures(institution=tehnikums, as_of=on),
+        assessment={
+            "status": assessment.status,
+            "framework": assessment.framework.code,
+            "priorities": assessment.priorities,
+        },
+        levels=dict(assessment.entries.values_list("criterion__code", "level")),
+        heads=json.loads(out.getvalue()),
+        readiness_figures=figures_of(readiness),
+        readiness_heads_table=next((b for b in blocks_of(readiness) if b.get("key") == "quality.heads"), None),
+        report=build_self_assessment_report(assessment=assessment, visible_to=WHOLE_CITY),
+        counts=first,
+        counts_again=counts(tehnikums),
+    )
+    return loaded
 
 
 def test_the_tehnikums_teaches_644_learners_in_32_groups_of_vocational_secondary_programmes(demo: Demo) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from io import StringIO
@@ -11,12 +10,11 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.models import Institution
 from eduboard.registry.selectors import registry_stats
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -42,21 +40,23 @@ def row_counts() -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[Demo]:
+def demo(read_demo: ReadDemo[Demo]) -> Demo:
     """Load the demonstration data once for this module, read what the tests check, and roll it all back."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-        stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-        closed = {
-            i.name: (i.closed_on, i.joined_to.name if i.joined_to else None)
-            for i in Institution.objects.filter(closed_on__isnull=False).select_related("joined_to")
-        }
-        first = row_counts()
-        call_command("load_demo", stdout=StringIO())
-        second = row_counts()
-        stats_again = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-        transaction.set_rollback(True)
-    yield Demo(stats, closed, first, second, stats_again)
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> Demo:
+    """What the tests check, read from the demonstration data."""
+    stats = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
+    closed = {
+        i.name: (i.closed_on, i.joined_to.name if i.joined_to else None)
+        for i in Institution.objects.filter(closed_on__isnull=False).select_related("joined_to")
+    }
+    first = row_counts()
+    call_command("load_demo", stdout=StringIO())
+    second = row_counts()
+    stats_again = registry_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
+    return Demo(stats, closed, first, second, stats_again)
 
 
 def test_demo_reports_on_the_2024_2025_school_year(demo: Demo) -> None:

@@ -5,13 +5,11 @@ seed's programme code and a title that names the institution in the genitive."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import transaction
 from django.utils import translation
 
 from eduboard.core.scope import WHOLE_CITY
@@ -20,7 +18,7 @@ from eduboard.registry.models import Programme
 from eduboard.reports.content import render_text
 from eduboard.reports.renderers import render_report
 from eduboard.reports.self_assessment import build_self_assessment_report, report_title, report_title_values
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -101,40 +99,42 @@ def tables_of(content: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[Built]:
+def built(read_demo: ReadDemo[Built]) -> Built:
     """Load the demonstration data once for this module, build the tehnikums's report, and roll it all back."""
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> Built:
+    """What the tests check, read from the demonstration data."""
     import io
 
     from docx import Document
 
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        assessment = SelfAssessment.objects.select_related("institution", "school_year", "framework").get(
-            institution__registration_number=TEHNIKUMS, school_year__code=YEAR
-        )
-        content = build_self_assessment_report(assessment=assessment, visible_to=WHOLE_CITY)
-        titles = {}
-        for language in ("lv", "en"):
-            with translation.override(language):
-                titles[language] = report_title(assessment)
-        with translation.override("lv"):
-            values = report_title_values(assessment)
-        html = render_report(content, {}, fmt="html", language="lv", title=titles["lv"]).decode("utf-8")
-        docx = render_report(content, {}, fmt="docx", language="lv", title=titles["lv"])
-        document = Document(io.BytesIO(docx))
-        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-        loaded = Built(
-            content=content,
-            titles=titles,
-            title_values=values,
-            programme_codes=set(
-                Programme.objects.filter(groups__institution=assessment.institution).values_list("code", flat=True)
-            ),
-            html=html,
-            docx_text="\n".join([p.text for p in document.paragraphs] + cells),
-        )
-        transaction.set_rollback(True)
-    yield loaded
+    assessment = SelfAssessment.objects.select_related("institution", "school_year", "framework").get(
+        institution__registration_number=TEHNIKUMS, school_year__code=YEAR
+    )
+    content = build_self_assessment_report(assessment=assessment, visible_to=WHOLE_CITY)
+    titles = {}
+    for language in ("lv", "en"):
+        with translation.override(language):
+            titles[language] = report_title(assessment)
+    with translation.override("lv"):
+        values = report_title_values(assessment)
+    html = render_report(content, {}, fmt="html", language="lv", title=titles["lv"]).decode("utf-8")
+    docx = render_report(content, {}, fmt="docx", language="lv", title=titles["lv"])
+    document = Document(io.BytesIO(docx))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    loaded = Built(
+        content=content,
+        titles=titles,
+        title_values=values,
+        programme_codes=set(
+            Programme.objects.filter(groups__institution=assessment.institution).values_list("code", flat=True)
+        ),
+        html=html,
+        docx_text="\n".join([p.text for p in document.paragraphs] + cells),
+    )
+    return loaded
 
 
 def test_the_title_names_the_tehnikums_in_the_genitive_and_the_year_in_latvian_form(built: Built) -> None:

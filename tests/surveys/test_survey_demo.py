@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 from io import StringIO
@@ -10,7 +9,6 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from eduboard.core.numbers import percent
 from eduboard.core.scope import WHOLE_CITY
@@ -18,39 +16,40 @@ from eduboard.reports.readiness import build_readiness
 from eduboard.surveys.demo import CODE
 from eduboard.surveys.models import Answer, Response, Survey
 from eduboard.surveys.selectors import INSTITUTION_GROUPS, survey_figures
-from tests.demo_data import load_demo
+from tests.demo_data import ReadDemo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 D = Decimal
 
 
 @pytest.fixture(scope="module")
-def figures(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, Any]]:
-    with django_db_blocker.unblock(), transaction.atomic():
-        load_demo()
-        survey = Survey.objects.get(code=CODE)
-        counts = (Response.objects.count(), Answer.objects.count())
-        call_command("load_demo", stdout=StringIO())
-        loaded = {
-            "city": survey_figures(survey=survey, visible_to=WHOLE_CITY),
-            "school": survey_figures(
-                survey=survey, visible_to=WHOLE_CITY, institution_types=INSTITUTION_GROUPS["school"]
-            ),
-            "preschool": survey_figures(
-                survey=survey, visible_to=WHOLE_CITY, institution_types=INSTITUTION_GROUPS["preschool"]
-            ),
-            "important": (
-                Answer.objects.filter(
-                    question__survey=survey, question__code="important_part", value__in=["always", "often"]
-                ).count(),
-                Answer.objects.filter(question__survey=survey, question__code="important_part").count(),
-            ),
-            "readiness": build_readiness(as_of=date(2024, 8, 20), visible_to=WHOLE_CITY),
-            "counts": counts,
-            "counts_again": (Response.objects.count(), Answer.objects.count()),
-        }
-        transaction.set_rollback(True)
-    yield loaded
+def figures(read_demo: ReadDemo[dict[str, Any]]) -> dict[str, Any]:
+    """The demonstration data's figures the tests check (read once for the module, then rolled back)."""
+    return read_demo(read_the_demo)
+
+
+def read_the_demo() -> dict[str, Any]:
+    """What the tests check, read from the demonstration data."""
+    survey = Survey.objects.get(code=CODE)
+    counts = (Response.objects.count(), Answer.objects.count())
+    call_command("load_demo", stdout=StringIO())
+    loaded = {
+        "city": survey_figures(survey=survey, visible_to=WHOLE_CITY),
+        "school": survey_figures(survey=survey, visible_to=WHOLE_CITY, institution_types=INSTITUTION_GROUPS["school"]),
+        "preschool": survey_figures(
+            survey=survey, visible_to=WHOLE_CITY, institution_types=INSTITUTION_GROUPS["preschool"]
+        ),
+        "important": (
+            Answer.objects.filter(
+                question__survey=survey, question__code="important_part", value__in=["always", "often"]
+            ).count(),
+            Answer.objects.filter(question__survey=survey, question__code="important_part").count(),
+        ),
+        "readiness": build_readiness(as_of=date(2024, 8, 20), visible_to=WHOLE_CITY),
+        "counts": counts,
+        "counts_again": (Response.objects.count(), Answer.objects.count()),
+    }
+    return loaded
 
 
 def test_response_rates_are_seed_002s(figures: dict[str, Any]) -> None:

@@ -1,0 +1,154 @@
+"""The test database, migrated once and cloned per test process (as Zulip's `zulip_test_template`).
+
+Migrating an empty database takes the better part of a minute; every test process needs one of its own. So the first
+process of a pass to need it migrates a template database (`django_db_setup` in tests/conftest.py), and every
+process — that one too — gets a copy of it: on PostgreSQL `CREATE DATABASE … TEMPLATE`, on SQLite a copy of the
+file. The template's name carries a digest of the code it was made by (every Python file under src/eduboard — the
+migrations and the code their data migrations call — and requirements.txt, whose pins fix the other apps'
+migrations), so a change to any of them makes a new one; an old template is removed when a new one is made.
+
+The processes take turns under a lock of the machine's, so two never build the same template, and a template is
+made under another name and renamed when it is whole: a run stopped halfway leaves no half-migrated template.
+Every migration still runs for real in every pass: the backup drill (tests/core/test_backup_restore.py) migrates an
+empty database of each kind with `manage.py migrate`.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFIX = "template"
+
+
+def code_digest(root: Path = ROOT) -> str:
+    """A digest of what a migrated database depends on: the project's code and the pinned requirements."""
+    digest = hashlib.sha256()
+    for path in [*sorted((root / "src" / "eduboard").rglob("*.py")), root / "requirements.txt"]:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+@contextmanager
+def machine_lock(name: str) -> Iterator[None]:
+    """One process of the machine at a time (every test process of every checkout on this machine)."""
+    path = Path(tempfile.gettempdir()) / f"eduboard-test-{hashlib.sha256(name.encode()).hexdigest()[:16]}.lock"
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _point_at(name: str) -> None:
+    """The connection's database from now on."""
+    connection.close()
+    settings.DATABASES[connection.alias]["NAME"] = name
+    connection.settings_dict["NAME"] = name
+
+
+def _migrate_into(name: str) -> None:
+    """A database `name`, made empty and migrated (Django's own test-database creation, under another name)."""
+    test_settings = connection.settings_dict["TEST"]
+    test_name, original = test_settings.get("NAME"), connection.settings_dict["NAME"]
+    test_settings["NAME"] = name
+    try:
+        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
+    finally:
+        test_settings["NAME"] = test_name
+        _point_at(original)
+
+
+class SQLiteTemplates:
+    """Templates as files beside the test databases (var/)."""
+
+    def __init__(self, test_name: str) -> None:
+        self.directory = Path(test_name).parent
+        self.template = self.directory / f"test-{PREFIX}-{code_digest()}.sqlite3"
+
+    def lock_name(self) -> str:
+        return str(self.template.parent)
+
+    def build(self) -> None:
+        if self.template.exists():
+            return
+        partial = self.template.with_suffix(".partial")
+        _migrate_into(str(partial))
+        partial.replace(self.template)  # whole, or not there at all
+        for old in self.directory.glob(f"test-{PREFIX}-*.sqlite3"):
+            if old != self.template:
+                old.unlink(missing_ok=True)
+
+    def clone(self, test_name: str) -> None:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{test_name}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.template, test_name)
+
+
+class PostgreSQLTemplates:
+    """Templates as databases of the test server, named after the test database."""
+
+    def __init__(self, test_name: str) -> None:
+        self.stem = f"test_{connection.settings_dict['NAME']}_{PREFIX}_"[:50]
+        self.template = f"{self.stem}{code_digest()}"
+
+    def lock_name(self) -> str:
+        server = connection.settings_dict
+        return f"postgresql://{server['HOST']}:{server['PORT']}/{self.stem}"
+
+    def _databases(self) -> list[str]:
+        with connection._nodb_cursor() as cursor:
+            cursor.execute("SELECT datname FROM pg_database")
+            return [row[0] for row in cursor.fetchall() if row[0].startswith(self.stem)]
+
+    def _execute(self, *statements: str) -> None:
+        with connection._nodb_cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def build(self) -> None:
+        present = self._databases()
+        if self.template in present:
+            return
+        quote = connection.ops.quote_name
+        partial = f"{self.template}_partial"
+        _migrate_into(partial)
+        self._execute(f"ALTER DATABASE {quote(partial)} RENAME TO {quote(self.template)}")
+        self._execute(*(f"DROP DATABASE IF EXISTS {quote(old)}" for old in present if old != self.template))
+
+    def clone(self, test_name: str) -> None:
+        quote = connection.ops.quote_name
+        self._execute(
+            f"DROP DATABASE IF EXISTS {quote(test_name)}",
+            f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(self.template)}",
+        )
+
+
+def set_up() -> str:
+    """The test process's own database, a copy of the template (made first when there is none); returns the name
+    the connection had, for `tear_down`."""
+    original = connection.settings_dict["NAME"]
+    test_name = connection.creation._get_test_db_name()
+    templates = (SQLiteTemplates if connection.vendor == "sqlite" else PostgreSQLTemplates)(test_name)
+    with machine_lock(templates.lock_name()):
+        templates.build()
+        templates.clone(test_name)
+    _point_at(test_name)
+    connection.ensure_connection()
+    return str(original)
+
+
+def tear_down(original: str) -> None:
+    """The test process's database removed (the template stays for the next run)."""
+    connection.creation.destroy_test_db(original, verbosity=0, keepdb=False)
