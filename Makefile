@@ -6,9 +6,11 @@ PY := $(VENV)/bin/python
 BOARDS ?= 1
 SQLITE_TEST_URL := sqlite:///$(CURDIR)/var/test.sqlite3
 PG_DEFAULT_URL := postgres://postgres@127.0.0.1:5432/eduboard
-# Both cores: pytest-xdist runs the tests in two processes, each with its own test database. --durations: each pass
-# ends with its 25 slowest test phases of 5 s or more, so CI's record says where the run's time goes (it must stay well inside 90 minutes).
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations=25 --durations-min=5
+# Both cores: pytest-xdist runs the tests in two processes, each with its own test database, a whole file at a time,
+# the slowest files first (tests/scheduling.py; --no-loadscope-reorder: in that order, not by their number of tests).
+# --durations: each pass ends with its 25 slowest test phases of 5 s or more, so CI's record says where the run's
+# time goes (it must stay well inside 90 minutes).
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations=25 --durations-min=5
 
 .PHONY: setup demo serve cluster cluster-stop test lint typecheck pytest-sqlite pytest-postgres messages schemathesis figures-search backup restore
 
