@@ -130,7 +130,7 @@ class PostgreSQLTemplates:
     def clone(self, test_name: str) -> None:
         quote = connection.ops.quote_name
         self._execute(
-            f"DROP DATABASE IF EXISTS {quote(test_name)}",
+            f"DROP DATABASE IF EXISTS {quote(test_name)} WITH (FORCE)",
             f"CREATE DATABASE {quote(test_name)} TEMPLATE {quote(self.template)}",
         )
 
@@ -150,5 +150,12 @@ def set_up() -> str:
 
 
 def tear_down(original: str) -> None:
-    """The test process's database removed (the template stays for the next run)."""
-    connection.creation.destroy_test_db(original, verbosity=0, keepdb=False)
+    """The test process's database removed (the template stays for the next run). On PostgreSQL, a session a test
+    left open to it (a thread's connection, a child process's) is ended with it: the process is done with it."""
+    if connection.vendor != "postgresql":
+        connection.creation.destroy_test_db(original, verbosity=0, keepdb=False)
+        return
+    test_name = str(connection.settings_dict["NAME"])
+    _point_at(original)
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(test_name)} WITH (FORCE)")

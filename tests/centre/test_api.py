@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, time
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -18,8 +18,7 @@ from eduboard.centre.models import Activity, AgeBand, Booking, Card, Module, Slo
 from eduboard.competitions.reference import ensure_reference
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
-from tests.support.api import PermissionedAPI, listed
-from tests.support.matrix import BOTH, OWN_ONLY
+from tests.support.api import CentreAPI, listed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -54,15 +53,11 @@ def centre_rows(centre: Institution, tag: str, count: int = 1) -> dict[str, list
     return rows
 
 
-class TestCentreAPI(PermissionedAPI):
+class TestCentreAPI(CentreAPI):
     """A centre's staff read their centre's rows of every route; the board's analyst reads every centre's."""
 
     url = "/api/innovation/"
     routes = ROUTES
-    institution_type = "innovation_centre"
-    sees: ClassVar[dict[str, frozenset[str]]] = {Role.CENTRE_STAFF: OWN_ONLY, Role.BOARD_ANALYST: BOTH}
-    query_role = Role.CENTRE_STAFF
-    refused_roles = (Role.INSTITUTION_STAFF,)
 
     def rows(self, institution: Institution, tag: str, count: int = 1) -> dict[str, list[Any]]:
         return centre_rows(institution, tag, count)

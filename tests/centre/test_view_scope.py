@@ -6,6 +6,7 @@ competition certificates (the children's names) write one audit entry with the n
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -17,61 +18,64 @@ from django.urls import reverse
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.centre.models import Booking, BookingStatus
-from eduboard.competitions.models import Team
+from eduboard.competitions.models import Competition, Team
 from eduboard.courses.models import Course, Participant
+from eduboard.registry.models import Institution
 from tests.centre.test_innovation import make_centre, make_slot
 from tests.competitions.test_competitions import add_teams, centre_and_competition
 from tests.factories import InstitutionFactory, UserFactory
+from tests.support.pages import RefusesChanges
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
-def test_another_centres_staff_get_404_on_a_booking_and_an_activity_and_change_nothing(
-    signed_in: Callable[[User], Client],
-) -> None:
+@dataclass
+class Centres:
+    centre: Institution
+    other: Institution
+    booking: Booking
+    competition: Competition
+
+
+@pytest.fixture
+def world() -> Centres:
     centre = make_centre()
     slot = make_slot(centre)
     booking = Booking.objects.create(
-        slot=slot,
-        school_name="Krāslavas vidusskola",
-        municipality="Krāslavas novads",
-        contact_name="Anna",
-        email="anna@example.lv",
-        phone="+37120000000",
-        group_size=12,
-        grade="5",
-        language="lv",
-        token="scope-test",
-    )
-    staff = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[centre]))
-    other_centre = InstitutionFactory(name="Cits centrs", type="innovation_centre")
-    stranger = signed_in(UserFactory(role=Role.CENTRE_STAFF, institutions=[other_centre]))
-    booking_page = reverse("innovation:booking_detail", args=[booking.pk])
-    activity_page = reverse("innovation:activity_edit", args=[slot.activity_id])
-    assert [staff.get(page).status_code for page in (booking_page, activity_page)] == [200, 200]
-    assert [stranger.get(page).status_code for page in (booking_page, activity_page)] == [404, 404]
-    refused = stranger.post(
-        reverse("innovation:booking_status", args=[booking.pk]),
-        {"status": BookingStatus.CANCELLED, "version": booking.version},
-    )
-    assert refused.status_code == 404
-    booking.refresh_from_db()
-    assert booking.status == BookingStatus.REQUESTED
-
-
-def test_another_centres_staff_get_404_on_a_competitions_pages(signed_in: Callable[[User], Client]) -> None:
-    _centre, competition = centre_and_competition("mini_sumo", "line_follower")
+        slot=slot, school_name="Krāslavas vidusskola", municipality="Krāslavas novads", contact_name="Anna",
+        email="anna@example.lv", phone="+37120000000", group_size=12, grade="5", language="lv", token="scope-test",
+    )  # fmt: skip
+    _its_centre, competition = centre_and_competition("mini_sumo", "line_follower")
     add_teams(competition, "mini_sumo", 2)
-    stranger = signed_in(
-        UserFactory(role=Role.CENTRE_STAFF, institutions=[InstitutionFactory(type="innovation_centre")])
-    )
-    pages = [
-        reverse("competitions:competition_edit", args=[competition.pk]),
-        reverse("competitions:competition_matches", args=[competition.pk, "mini_sumo"]),
-        reverse("competitions:competition_attempts", args=[competition.pk, "line_follower"]),
-        reverse("competitions:competition_certificates", args=[competition.pk]),
-    ]
-    assert [stranger.get(page).status_code for page in pages] == [404, 404, 404, 404]
+    Competition.objects.filter(pk=competition.pk).update(centre=centre)  # the booking's centre holds it too
+    return Centres(centre, InstitutionFactory(name="Cits centrs", type="innovation_centre"), booking, competition)
+
+
+class TestCentrePages(RefusesChanges):
+    """Another centre's staff: a booking, an activity, a competition's pages; a booking's status changed."""
+
+    role = Role.CENTRE_STAFF
+
+    def institutions(self, world: Centres) -> tuple[Institution, Institution]:
+        return world.centre, world.other
+
+    def pages(self, world: Centres) -> list[str]:
+        competition = world.competition.pk
+        return [
+            reverse("innovation:booking_detail", args=[world.booking.pk]),
+            reverse("innovation:activity_edit", args=[world.booking.slot.activity_id]),
+            reverse("competitions:competition_edit", args=[competition]),
+            reverse("competitions:competition_matches", args=[competition, "mini_sumo"]),
+            reverse("competitions:competition_attempts", args=[competition, "line_follower"]),
+            reverse("competitions:competition_certificates", args=[competition]),
+        ]
+
+    def posts(self, world: Centres) -> list[tuple[str, dict[str, object]]]:
+        change = {"status": BookingStatus.CANCELLED, "version": world.booking.version}
+        return [(reverse("innovation:booking_status", args=[world.booking.pk]), change)]
+
+    def state(self, world: Centres) -> object:
+        return Booking.objects.filter(pk=world.booking.pk).values_list("status", "version").get()
 
 
 def test_the_participant_filter_offers_only_the_courses_the_viewer_may_see(

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -20,8 +20,7 @@ from eduboard.competitions.models import Competition, Discipline, Team
 from eduboard.competitions.reference import ensure_reference
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
-from tests.support.api import PermissionedAPI, listed
-from tests.support.matrix import BOTH, OWN_ONLY
+from tests.support.api import CentreAPI, listed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -48,15 +47,11 @@ def competition_rows(centre: Institution, tag: str, count: int = 1) -> dict[str,
     return rows
 
 
-class TestCompetitionsAPI(PermissionedAPI):
+class TestCompetitionsAPI(CentreAPI):
     """A centre's staff read their centre's competitions and teams; the board's analyst reads every centre's."""
 
     url = "/api/competitions/"
     routes = ROUTES
-    institution_type = "innovation_centre"
-    sees: ClassVar[dict[str, frozenset[str]]] = {Role.CENTRE_STAFF: OWN_ONLY, Role.BOARD_ANALYST: BOTH}
-    query_role = Role.CENTRE_STAFF
-    refused_roles = (Role.INSTITUTION_STAFF,)
 
     def rows(self, institution: Institution, tag: str, count: int = 1) -> dict[str, list[Any]]:
         return competition_rows(institution, tag, count)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -17,8 +17,7 @@ from eduboard.accounts.roles import Role
 from eduboard.courses.models import Course, Participant
 from eduboard.registry.models import Institution
 from tests.factories import InstitutionFactory, UserFactory
-from tests.support.api import PermissionedAPI, listed
-from tests.support.matrix import BOTH, OWN_ONLY
+from tests.support.api import CentreAPI, listed
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -45,15 +44,11 @@ def course_rows(
     return rows
 
 
-class TestCoursesAPI(PermissionedAPI):
+class TestCoursesAPI(CentreAPI):
     """A centre's staff read their centre's courses and participants; the board's analyst reads every centre's."""
 
     url = "/api/courses/"
     routes = ROUTES
-    institution_type = "innovation_centre"
-    sees: ClassVar[dict[str, frozenset[str]]] = {Role.CENTRE_STAFF: OWN_ONLY, Role.BOARD_ANALYST: BOTH}
-    query_role = Role.CENTRE_STAFF
-    refused_roles = (Role.INSTITUTION_STAFF,)
 
     def rows(self, institution: Institution, tag: str, count: int = 1) -> dict[str, list[Any]]:
         return course_rows(institution, tag, count)

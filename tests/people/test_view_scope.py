@@ -4,6 +4,7 @@ on adding a rate or a training to them, and on our vacancy, exactly as for a mis
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -16,16 +17,22 @@ from eduboard.people.models import Employment, PositionKind, StaffMember, Vacanc
 from eduboard.people.positions import ensure_standard_positions
 from eduboard.registry.models import Institution
 from eduboard.registry.synthetic import PersonalCodes
+from tests.support.pages import RefusesChanges, ScopedLists
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
 
-def test_a_head_of_another_school_gets_404_on_our_staff_and_vacancies(
-    school_a: Institution,
-    school_b: Institution,
-    make_user: Callable[..., User],
-    signed_in: Callable[[User], Client],
-) -> None:
+@dataclass
+class Staffed:
+    school: Institution
+    other: Institution
+    teacher: PositionKind
+    person: StaffMember
+    vacancy: Vacancy
+
+
+@pytest.fixture
+def world(school_a: Institution, school_b: Institution) -> Staffed:
     ensure_standard_positions()
     teacher = PositionKind.objects.get(code="subject_teacher")
     person = StaffMember.objects.create(
@@ -37,14 +44,40 @@ def test_a_head_of_another_school_gets_404_on_our_staff_and_vacancies(
     vacancy = Vacancy.objects.create(
         institution=school_a, position=teacher, subject="ķīmija", fte=Decimal("1"), declared_on=date(2024, 8, 1)
     )
-    ours = signed_in(make_user(Role.INSTITUTION_HEAD, [school_a]))
-    theirs = signed_in(make_user(Role.INSTITUTION_HEAD, [school_b]))
-    pages = [f"/people/staff/{person.pk}/", f"/people/vacancies/{vacancy.pk}/"]
-    assert [ours.get(url).status_code for url in pages] == [200, 200]
-    assert [theirs.get(url).status_code for url in pages] == [404, 404]
-    rate = {"institution": school_b.pk, "position": teacher.pk, "fte": "0.5", "start_date": "2024-09-01"}
-    assert theirs.post(f"/people/staff/{person.pk}/rates/", rate).status_code == 404
-    assert theirs.post(f"/people/vacancies/{vacancy.pk}/publish/", {"version": vacancy.version}).status_code == 404
-    assert person.employments.count() == 1 and Vacancy.objects.get(pk=vacancy.pk).published_on is None
+    return Staffed(school_a, school_b, teacher, person, vacancy)
+
+
+class TestPeoplePages(RefusesChanges, ScopedLists):
+    """A head of another school: our staff member, adding a rate to them, our vacancy and publishing it."""
+
+    def institutions(self, world: Staffed) -> tuple[Institution, Institution]:
+        return world.school, world.other
+
+    def pages(self, world: Staffed) -> list[str]:
+        return [f"/people/staff/{world.person.pk}/", f"/people/vacancies/{world.vacancy.pk}/"]
+
+    def posts(self, world: Staffed) -> list[tuple[str, dict[str, object]]]:
+        rate = {"institution": world.other.pk, "position": world.teacher.pk, "fte": "0.5", "start_date": "2024-09-01"}
+        return [
+            (f"/people/staff/{world.person.pk}/rates/", rate),
+            (f"/people/vacancies/{world.vacancy.pk}/publish/", {"version": world.vacancy.version}),
+        ]
+
+    def lists(self, world: Staffed) -> dict[str, set[object]]:
+        return {"/people/staff/": {world.person.pk}, "/people/vacancies/": {world.vacancy.pk}}
+
+    def state(self, world: Staffed) -> object:
+        return (
+            list(world.person.employments.values_list("pk", "institution", "fte")),
+            Vacancy.objects.get(pk=world.vacancy.pk).published_on,
+        )
+
+
+def test_the_staff_list_shows_a_head_our_staff_member_with_our_rate_only(
+    world: Staffed, make_user: Callable[..., User], signed_in: Callable[[User], Client]
+) -> None:
+    ours = signed_in(make_user(Role.INSTITUTION_HEAD, [world.school]))
     staff = ours.get("/people/staff/").context["object_list"]
-    assert [(row.pk, [rate.institution_id for rate in row.current]) for row in staff] == [(person.pk, [school_a.pk])]
+    assert [(row.pk, [rate.institution_id for rate in row.current]) for row in staff] == [
+        (world.person.pk, [world.school.pk])
+    ]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import pytest
 from auditlog.models import LogEntry
@@ -16,9 +17,10 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.prevention.models import RiskRule
 from eduboard.registry.board_data import default_board
-from eduboard.registry.models import Learner
+from eduboard.registry.models import Institution, Learner
 from tests.factories import InstitutionFactory
 from tests.prevention.test_prevention import AS_OF, absent, pupil
+from tests.support.pages import ScopedPages
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -69,11 +71,11 @@ def test_the_boards_unnamed_rows_are_audited_too_and_an_empty_list_is_not(
     assert (entry.actor, entry.additional_data["rows"]) == (analyst, 1)
 
 
-def test_a_head_of_another_school_gets_404_on_our_learners_case(
-    world: dict, make_user: Callable[..., User], signed_in: Callable[[User], Client]
-) -> None:
-    ours = signed_in(make_user(Role.INSTITUTION_HEAD, [world["school"]]))
-    other = signed_in(make_user(Role.INSTITUTION_HEAD, [world["other"]]))
-    case = f"/prevention/learners/{world['first'].pk}/"
-    assert (ours.get(case).status_code, other.get(case).status_code) == (200, 404)
-    assert other.get(f"/prevention/learners/{world['theirs'].pk}/").status_code == 200
+class TestPreventionPages(ScopedPages):
+    """A head of another school: our learner's case, as for a missing learner."""
+
+    def institutions(self, world: dict[str, Any]) -> tuple[Institution, Institution]:
+        return world["school"], world["other"]
+
+    def pages(self, world: dict[str, Any]) -> list[str]:
+        return [f"/prevention/learners/{world['first'].pk}/"]

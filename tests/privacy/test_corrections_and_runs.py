@@ -1,9 +1,8 @@
-"""Corrections through the API and the anonymised record; the retention command's plain output and its nightly
+"""The anonymised record that is not corrected; the retention command's plain output and its nightly
 hand-over to a worker; the commands' refusals."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from io import StringIO
 
@@ -18,31 +17,9 @@ from eduboard.core.dates import add_months
 from eduboard.privacy.models import AccessRequest, RetentionRule
 from eduboard.privacy.retention import KINDS
 from eduboard.privacy.services import retention_rules
-from eduboard.registry.models import CorrectionVia, Learner, LearnerCorrection
+from eduboard.registry.models import Learner, LearnerCorrection
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
-
-
-def test_an_api_edit_of_a_name_is_a_correction_with_its_reason(demo: None, signed_in: Callable[[User], Client]) -> None:
-    learner = Learner.objects.filter(enrolments__left_on__isnull=True).order_by("pk").first()
-    assert learner is not None
-    board = User.objects.create_user("api", role=Role.BOARD_ADMIN)
-    client = signed_in(board)
-    answer = client.patch(
-        f"/api/registry/learners/{learner.pk}/",
-        json.dumps(
-            {"first_name": f"{learner.first_name}-Marija", "version": learner.version, "correction_reason": "pase"}
-        ),
-        content_type="application/json",
-    )
-    assert answer.status_code == 200, answer.content
-    correction = LearnerCorrection.objects.get(learner=learner)
-    assert (correction.field, correction.old_value, correction.new_value) == (
-        "first_name",
-        learner.first_name,
-        f"{learner.first_name}-Marija",
-    )
-    assert (correction.by, correction.reason, correction.via) == (board, "pase", CorrectionVia.API)
 
 
 def test_an_anonymised_record_is_not_edited_and_its_page_says_why(

@@ -15,9 +15,10 @@ from django.db.models import Model
 from django.test import Client
 
 from eduboard.accounts.models import User
+from eduboard.accounts.roles import Role
 from eduboard.registry.models import Institution
 from tests.factories import UserFactory
-from tests.support.matrix import FOREIGN, OWN, ScopeMatrix
+from tests.support.matrix import BOTH, FOREIGN, OWN, OWN_ONLY, ScopeMatrix
 from tests.support.queries import request_queries
 
 MISSING = 987654321  # an id no row has
@@ -95,3 +96,13 @@ class PermissionedAPI(ScopedAPI):
             assert [client.get(self.route_url(route)).status_code for route in self.routes] == [403] * len(
                 self.routes
             ), role
+
+
+class CentreAPI(PermissionedAPI):
+    """The innovation centre's routes (its activities, competitions, courses): a centre's staff read their centre's
+    rows, the board's analyst every centre's, an institution's staff are refused."""
+
+    institution_type = "innovation_centre"
+    sees: ClassVar[dict[str, frozenset[str]]] = {Role.CENTRE_STAFF: OWN_ONLY, Role.BOARD_ANALYST: BOTH}
+    query_role = Role.CENTRE_STAFF
+    refused_roles = (Role.INSTITUTION_STAFF,)
