@@ -12,6 +12,7 @@ characters, decimals with their digits and limits, dates in queries from 1900 to
 
 from __future__ import annotations
 
+import copy
 import os
 from collections import Counter
 from collections.abc import Iterator
@@ -43,14 +44,26 @@ EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
 DERANDOMIZE = "SCHEMATHESIS_EXAMPLES" not in os.environ
 
 
+SCHEMA_PATH = "/api/schema/?format=json"
+_served_schema: dict[str, Any] = {}  # the schema as the site served it, once per test process (it is the same)
+
+
 @pytest.fixture
 def api_schema(db: None) -> Iterator[Any]:
     """The schema, and the site as a WSGI application inside the test's transaction (as Django's test client
-    does: the request signals must not close the test's database connection)."""
+    does: the request signals must not close the test's database connection). The site serves the schema to the
+    process's first test; the others take a copy of that answer (drawing it takes seconds)."""
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield schemathesis.openapi.from_wsgi("/api/schema/?format=json", WSGIHandler())
+        app = WSGIHandler()
+        if not _served_schema:
+            loaded = schemathesis.openapi.from_wsgi(SCHEMA_PATH, app)
+            _served_schema.update(copy.deepcopy(loaded.raw_schema))
+        else:
+            loaded = schemathesis.openapi.from_dict(copy.deepcopy(_served_schema))
+            loaded.app, loaded.location = app, SCHEMA_PATH
+        yield loaded
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

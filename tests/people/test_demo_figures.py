@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from io import StringIO
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from eduboard.core.scope import WHOLE_CITY
 from eduboard.people.models import Employment, StaffMember, Vacancy
@@ -45,8 +43,6 @@ class Demo:
     stats: dict[str, Any]
     jauniba_staff: int
     counts_after_first_load: tuple[int, int, int]
-    counts_after_second_load: tuple[int, int, int]
-    stats_after_second_load: dict[str, Any]
 
 
 def people_counts() -> tuple[int, int, int]:
@@ -70,10 +66,7 @@ def read_the_demo() -> Demo:
         .count()
     )
     first = people_counts()
-    call_command("load_demo", stdout=StringIO())
-    second = people_counts()
-    stats_again = people_stats(visible_to=WHOLE_CITY, as_of=AS_OF)
-    return Demo(stats, jauniba_staff, first, second, stats_again)
+    return Demo(stats, jauniba_staff, first)
 
 
 def test_demo_figures_are_as_of_2024_08_19(demo: Demo) -> None:
@@ -140,11 +133,10 @@ def test_demo_vacancies_filled_on_1_september_are_still_open_on_19_august(demo: 
     assert published[("9000000016", "psychologist")] == "2024-08-09"
 
 
-def test_loading_the_demo_twice_changes_no_staff_rate_or_vacancy(demo: Demo) -> None:
-    assert demo.counts_after_second_load == demo.counts_after_first_load
+def test_the_demo_has_its_staff_rates_and_vacancies(demo: Demo) -> None:
+    """(A second load changes no row and no figure: tests/test_demo.py checks it for every area.)"""
     staff, rates, vacancies = demo.counts_after_first_load
     assert staff > 1000 and rates > staff and vacancies == 11
-    assert demo.stats_after_second_load == demo.stats
 
 
 def test_demo_data_is_gone_after_the_module(demo: Demo) -> None:
