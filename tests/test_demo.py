@@ -1,9 +1,7 @@
 """`manage.py load_demo`: one user per role, the seed's institutions, safe to run twice (no row and no figure of
 any area changes: the areas' own demonstration tests leave that check to this one)."""
 
-import json
 from collections.abc import Iterator
-from datetime import date
 from io import StringIO
 from typing import Any
 
@@ -15,10 +13,8 @@ from django.test import override_settings
 
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
-from eduboard.core.scope import WHOLE_CITY
 from eduboard.registry.models import Enrolment, Institution
-from eduboard.reports.selectors import readiness_content
-from eduboard.surveys.demo import CODE as SURVEY
+from tests.demo_figures import every_figure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
@@ -59,35 +55,6 @@ def table_counts() -> dict[str, int]:
     """Every table's number of rows (every area's, the migrations' too), but the records of events."""
     models = [model for model in apps.get_models(include_auto_created=True) if model._meta.label not in EVENTS]
     return {model._meta.label: model._base_manager.count() for model in models}
-
-
-def every_figure() -> dict[str, str]:
-    """Every area's figures as its command prints them, and the readiness report's whole content."""
-
-    def run(*args: str) -> str:
-        out = StringIO()
-        call_command(*args, stdout=out)
-        return out.getvalue()
-
-    readiness = readiness_content(as_of=date(2024, 8, 20), visible_to=WHOLE_CITY)
-    readiness.pop("built_at")  # when it was computed
-    return {
-        "registry_stats": run("registry_stats", "--as-of", "2024-08-20"),
-        "people_stats": run("people_stats", "--as-of", "2024-08-19"),
-        "finance_stats": run("finance_stats", "--as-of", "2024-08-14"),
-        "quality_stats observations": run(
-            "quality_stats", "observations", "--from", "2023-09-01", "--to", "2024-06-30"
-        ),
-        "quality_stats exams": run("quality_stats", "exams", "--year", "2024", "--exam", "ce_basic"),
-        "quality_stats heads": run("quality_stats", "heads", "--as-of", "2024-08-20"),
-        "prevention_stats": run("prevention_stats", "--as-of", "2025-01-31"),
-        "projects_stats": run("projects_stats", "--as-of", "2024-08-20"),
-        "survey_stats": run("survey_stats", SURVEY),
-        "assets_stats": run("assets_stats", "--as-of", "2024-10-01"),
-        "innovation_stats visits": run("innovation_stats", "visits", "--from", "2023-09-01", "--to", "2024-08-31"),
-        "innovation_stats interest": run("innovation_stats", "interest", "--as-of", "2024-08-19"),
-        "readiness": json.dumps(readiness, ensure_ascii=False, sort_keys=True, default=str),
-    }
 
 
 def test_loading_the_demo_twice_changes_no_row_and_no_figure(loaded: None) -> None:

@@ -54,28 +54,9 @@ print(json.dumps(
 """
 # Every figure the board reads, as the commands print it, and the readiness report's whole content.
 FIGURES = """
-import io, json
-from datetime import date
-from django.core.management import call_command
-from eduboard.core.scope import WHOLE_CITY
-from eduboard.reports.selectors import flatten_figures, readiness_content
-
-def run(*args):
-    out = io.StringIO()
-    call_command(*args, stdout=out)
-    return out.getvalue()
-
-readiness = readiness_content(as_of=date(2024, 8, 20), visible_to=WHOLE_CITY)
-readiness.pop("built_at")  # when it was computed, the one thing that differs
-print(json.dumps({
-    "registry_stats": run("registry_stats", "--as-of", "2024-08-20"),
-    "people_stats": run("people_stats", "--as-of", "2024-08-19"),
-    "finance_stats": run("finance_stats", "--as-of", "2024-08-14"),
-    "quality_stats observations": run("quality_stats", "observations", "--from", "2023-09-01", "--to", "2024-06-30"),
-    "quality_stats exams": run("quality_stats", "exams", "--year", "2024", "--exam", "ce_basic"),
-    "readiness": json.dumps(readiness, ensure_ascii=False, sort_keys=True),
-    "readiness figures": len(flatten_figures(readiness)),
-}))
+import json
+from tests.demo_figures import every_figure
+print(json.dumps(every_figure()))
 """
 UPLOADS = {
     "imports/12.xlsx": os.urandom(300_000),
