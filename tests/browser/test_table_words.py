@@ -1,6 +1,7 @@
-"""Tables that read, in a real browser on the demonstration data: on every list page of every role, at 320, 375, 768,
-1366 and 1920 px, no word inside a table cell is broken across lines, the document is never wider than the window (a
-wide table scrolls in its own frame, its first column held), numbers stand right-aligned and dates sit on one line.
+"""Tables that read and pages that fit, in a real browser on the demonstration data: on every list page of every
+role and every page of the README, at 320, 375, 390 (a phone), 768, 1366 (a laptop) and 1920 px (a desktop), no word
+inside a table cell is broken across lines, the document is never wider than the window (a wide table scrolls in its
+own frame, its first column held), numbers stand right-aligned and dates sit on one line.
 
 The pages are not a hand list: each role's menu (accounts.context_processors.navigation), every list page of the URL
 conf (a core.views.FilteredListView) and the README's pages (tests/browser/test_layout_widths.py)."""
@@ -26,9 +27,10 @@ from eduboard.core.views import FilteredListView
 from tests.browser.test_layout_widths import PAGES, ROLES, signed_in_page
 from tests.demo_data import load_demo
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
+# no_cover: a crawl of pages the other tests open, not traced for line coverage (README, "Tests").
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database, pytest.mark.no_cover]
 
-WIDTHS = (320, 375, 768, 1366, 1920)
+WIDTHS = (320, 375, 390, 768, 1366, 1920)
 
 # Measures the page as drawn: what is wider than the window, which words of table cells are drawn on more than one
 # line (a Range over a word broken inside has a client rect on each line), which numbers are not right-aligned and
@@ -201,5 +203,6 @@ def test_no_word_in_a_table_is_broken_at_any_width_for_any_role(
         page.context.close()
     print(f"{len(opened)} pages, {words} words measured in {time.monotonic() - started:.0f} s")
     assert set(lists) <= opened, f"list pages no role could open: {sorted(set(lists) - opened)}"
+    assert set(PAGES) <= opened, f"README pages no role could open: {sorted(set(PAGES) - opened)}"
     assert words > 10_000  # the tables were drawn and measured, not skipped
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:300])
