@@ -9,8 +9,10 @@ migrations), so a change to any of them makes a new one; an old template is remo
 
 The processes take turns under a lock of the machine's, so two never build the same template, and a template is
 made under another name and renamed when it is whole: a run stopped halfway leaves no half-migrated template.
-Every migration still runs for real in every pass: the backup drill (tests/core/test_backup_restore.py) migrates an
-empty database of each kind with `manage.py migrate`.
+Every migration runs for real once in every pass, into the template (`manage.py migrate`'s own code, on an empty
+database; tests/test_template_db.py checks it left every app at its latest migration), and the move of issue 38
+(tests/centre/test_app_split_migration.py) runs migrations back and forth. The backup drill
+(tests/core/test_backup_restore.py) starts from a copy of the template too (`template_copy`).
 """
 
 from __future__ import annotations
@@ -135,15 +137,20 @@ class PostgreSQLTemplates:
         )
 
 
+_templates: SQLiteTemplates | PostgreSQLTemplates | None = None  # this process's, once `set_up` ran
+copy_name = ""  # the test process's copy, once `set_up` ran
+
+
 def set_up() -> str:
     """The test process's own database, a copy of the template (made first when there is none); returns the name
     the connection had, for `tear_down`."""
+    global _templates, copy_name
     original = connection.settings_dict["NAME"]
-    test_name = connection.creation._get_test_db_name()
-    templates = (SQLiteTemplates if connection.vendor == "sqlite" else PostgreSQLTemplates)(test_name)
-    with machine_lock(templates.lock_name()):
-        templates.build()
-        templates.clone(test_name)
+    test_name = copy_name = connection.creation._get_test_db_name()
+    _templates = (SQLiteTemplates if connection.vendor == "sqlite" else PostgreSQLTemplates)(test_name)
+    with machine_lock(_templates.lock_name()):
+        _templates.build()
+        _templates.clone(test_name)
     _point_at(test_name)
     connection.ensure_connection()
     return str(original)
@@ -159,3 +166,12 @@ def tear_down(original: str) -> None:
     _point_at(original)
     with connection._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(test_name)} WITH (FORCE)")
+
+
+def template_copy(target: str) -> None:
+    """A new database holding the pass's migrated template: `target` is a file on SQLite, a database of the test
+    server on PostgreSQL (replaced when there is one). For a test that runs `manage.py` on a database of its own."""
+    assert _templates is not None, "the test database is not set up (the django_db_setup fixture)"
+    with machine_lock(_templates.lock_name()):
+        _templates.build()
+        _templates.clone(target)

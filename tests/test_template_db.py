@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from tests import template_db
 from tests.template_db import code_digest
 
 pytestmark = pytest.mark.both_databases
@@ -23,7 +24,7 @@ def test_the_test_processs_copy_has_every_migration_applied() -> None:
     applied = set(executor.loader.applied_migrations)
     assert set(executor.loader.graph.nodes) <= applied
     # the process's own copy, never the template itself (a test's writes would reach every later copy)
-    assert connection.settings_dict["NAME"] == str(connection.creation._get_test_db_name())
+    assert connection.settings_dict["NAME"] == template_db.copy_name
     assert "template" not in str(connection.settings_dict["NAME"])
 
 

@@ -29,12 +29,15 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from eduboard.core.backup import FORMAT, FORMAT_VERSION, backup_manifest
+from tests import template_db
 
 pytestmark = [pytest.mark.usefixtures("english"), pytest.mark.both_databases]  # the refusals' wording is read
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Migrate, load the demonstration data, make an API token; print the secrets the drill must never see printed.
+# On a copy of the pass's migrated template (tests/template_db.py): migrate (nothing left to apply: the template is
+# at every app's latest migration), load the demonstration data, make an API token; print the secrets the drill must
+# never see printed.
 SETUP = """
 import io, json
 from django.core.management import call_command
@@ -147,9 +150,11 @@ def run_drill(vendor: str, source_url: str, target_url: str, directory: Path) ->
 
 
 @pytest.fixture(scope="module")
-def sqlite_drill(tmp_path_factory: pytest.TempPathFactory) -> Drill:
+def sqlite_drill(tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: Any) -> Drill:
     only_in_pass("sqlite")
     directory = tmp_path_factory.mktemp("sqlite-drill")
+    with django_db_blocker.unblock():
+        template_db.template_copy(str(directory / "source.sqlite3"))
     return run_drill(
         "sqlite", f"sqlite:///{directory / 'source.sqlite3'}", f"sqlite:///{directory / 'restored.sqlite3'}", directory
     )
@@ -185,7 +190,9 @@ def only_in_pass(vendor: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def postgres_drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
+def postgres_drill(
+    tmp_path_factory: pytest.TempPathFactory, django_db_setup: None, django_db_blocker: Any
+) -> Iterator[Drill]:
     only_in_pass("postgresql")
     config = postgres_server()
     if config is None or shutil.which("createdb") is None:
@@ -197,9 +204,10 @@ def postgres_drill(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drill]:
         f"postgres://{config['USER']}{password}@{config['HOST'] or 'localhost'}:{config['PORT'] or 5432}/{name}"
         for name in names
     ]
-    for name in names:
-        postgres_tool("createdb", config, name)
+    postgres_tool("createdb", config, names[1])
     try:
+        with django_db_blocker.unblock():
+            template_db.template_copy(names[0])
         yield run_drill("postgresql", urls[0], urls[1], tmp_path_factory.mktemp("postgres-drill"))
     finally:
         for name in names:
