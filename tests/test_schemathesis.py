@@ -36,7 +36,8 @@ from tests.registry.world import build_world
 
 # The API's contract, answered through the ORM as every test is: its result cannot differ between the databases
 # (README, "Tests"); the PostgreSQL pass leaves it to the SQLite pass.
-pytestmark = pytest.mark.one_database
+# no_cover: random requests to operations the API tests call; not traced for line coverage (README, "Tests").
+pytestmark = [pytest.mark.one_database, pytest.mark.no_cover]
 
 # Examples per operation and role: 3 in `make test`; `make schemathesis` runs SCHEMATHESIS_EXAMPLES (100).
 EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))

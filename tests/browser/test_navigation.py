@@ -16,7 +16,8 @@ from tests.browser.test_standards import AXE_JS, VNU_JAR, Checker, Findings, ass
 
 __all__ = ["demo_users"]  # the fixture (the demonstration data, its users by name)
 
-pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
+# no_cover: every role's header in every language, pages the other tests open; not traced (README, "Tests").
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database, pytest.mark.no_cover]
 
 # The rows the header's items take: an item starts a new row when it begins below the bottom of the row before.
 HEADER_ROWS = """() => {

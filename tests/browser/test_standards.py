@@ -38,6 +38,8 @@ pytestmark = [
         "without them the HTML and accessibility checks cannot run",
     ),
     pytest.mark.one_database,
+    # A crawl of pages the other tests open and a checker's run: not traced for line coverage (README, "Tests").
+    pytest.mark.no_cover,
 ]
 
 # The pages anyone may open without signing in (the README's pages that answer 200 to the public are added).
