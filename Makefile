@@ -70,20 +70,31 @@ pytest-sqlite: setup
 	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m pytest $(PYTEST_ARGS) --cov=src/eduboard --cov-report=
 	$(PY) scripts/coverage_floors.py
 
-# PostgreSQL: DATABASE_URL when it names a PostgreSQL database, else a server on 127.0.0.1:5432. The second pass runs
-# the tests whose result can differ between the databases only (--second-database: tests/database_decision.py).
+# The PostgreSQL pass's database, as the shell variable url: DATABASE_URL when it names a PostgreSQL database, else
+# the server on 127.0.0.1:5432 when one answers, else none.
+define pg_test_url
+url="$${DATABASE_URL:-}"; case "$$url" in postgres*) ;; *) url="";; esac; \
+if [ -z "$$url" ] && $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
+  url="$(PG_DEFAULT_URL)"; fi
+endef
+
+# PostgreSQL (pg_test_url). The second pass runs the tests whose result can differ between the databases only
+# (--second-database: tests/database_decision.py).
 pytest-postgres: setup
-	@url="$${DATABASE_URL:-}"; \
-	case "$$url" in postgres*) ;; *) url="";; esac; \
-	if [ -z "$$url" ]; then \
-	  if $(PY) -c "import socket; socket.create_connection(('127.0.0.1', 5432), 2)" 2>/dev/null; then \
-	    url="$(PG_DEFAULT_URL)"; \
-	  else echo "== PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; exit 0; fi; \
-	fi; \
+	@$(pg_test_url); \
+	if [ -z "$$url" ]; then echo "== PostgreSQL: no DATABASE_URL and no server on 127.0.0.1:5432, skipped"; exit 0; fi; \
 	echo "== pytest on PostgreSQL"; \
 	DATABASE_URL="$$url" $(PY) -m pytest $(PYTEST_ARGS) --second-database
 
-test: lint typecheck
+# Each pass's test database is copied from a template migrated once (tests/template_db.py). Both templates are
+# migrated in the background while the linters and the type checker run on one core (their logs in var/), so the
+# passes start with them made; a test process that finds one still being made waits for it.
+test: setup
+	@mkdir -p var; \
+	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) -m tests.template_db > var/template-sqlite.log 2>&1 & \
+	$(pg_test_url); \
+	if [ -n "$$url" ]; then DATABASE_URL="$$url" $(PY) -m tests.template_db > var/template-postgresql.log 2>&1 & fi
+	$(MAKE) --no-print-directory lint typecheck
 	$(PY) manage.py check --fail-level WARNING
 	DATABASE_URL="$(SQLITE_TEST_URL)" $(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) pytest-sqlite

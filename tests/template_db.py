@@ -175,3 +175,28 @@ def template_copy(target: str) -> None:
     with machine_lock(_templates.lock_name()):
         _templates.build()
         _templates.clone(target)
+
+
+def main() -> int:
+    """`python -m tests.template_db`: migrate DATABASE_URL's test template now, if it is not made yet. `make test`
+    runs it in the background for both databases while the linters and the type checker run on one core, so the test
+    processes find their templates made instead of one waiting while the other migrates."""
+    import os
+
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduboard.settings")
+    django.setup()
+    from tests.conftest import pytest_configure
+
+    pytest_configure(None)  # type: ignore[arg-type] # the test settings (it reads no option)
+    name = connection.creation._get_test_db_name()
+    templates = (SQLiteTemplates if connection.vendor == "sqlite" else PostgreSQLTemplates)(name)
+    with machine_lock(templates.lock_name()):
+        templates.build()
+    print(f"{connection.vendor}: the test template {templates.template} is made")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
