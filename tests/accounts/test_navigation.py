@@ -111,3 +111,23 @@ def test_the_site_icon_is_linked_from_every_layout_and_answers_at_favicon_ico(cl
     assert link in client.get("/accounts/login/").content.decode()
     assert link in client.get("/answer/lv/").content.decode()  # answering a survey
     assert link in client.get("/centre/lv/").content.decode()  # the centre's public catalogue
+
+
+def test_the_menus_addresses_follow_the_script_prefix_of_a_deployment_under_a_path(
+    make_user: Callable[..., User],
+) -> None:
+    """The menu's addresses are reversed once and kept per script prefix: a site served under /eduboard/ (SCRIPT_NAME)
+    links under it, and the same process serving at the root links at the root."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    user = make_user(Role.BOARD_ADMIN, is_superuser=True)
+    root = [item.url for group in menu(user)["nav_groups"] for item in group.items]  # type: ignore[attr-defined]
+    before = get_script_prefix()
+    set_script_prefix("/eduboard/")
+    try:
+        under = [item.url for group in menu(user)["nav_groups"] for item in group.items]  # type: ignore[attr-defined]
+    finally:
+        set_script_prefix(before)
+    assert len(root) > 30
+    assert under == ["/eduboard" + url for url in root]
+    assert [item.url for group in menu(user)["nav_groups"] for item in group.items] == root  # type: ignore[attr-defined]

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,17 @@ API_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST, Role.INSTITUTION_HE
 SEARCH_ROLES = frozenset({Role.BOARD_ADMIN, Role.BOARD_ANALYST})
 
 
+@cache
+def _address(url_name: str, resolver: URLResolver, prefix: str) -> str:
+    """A menu page's address, reversed once per URL configuration and script prefix (a page's menu names some sixty
+    pages: reversing them all for every page took a few milliseconds of it)."""
+    return reverse(url_name)
+
+
+def _menu_address(url_name: str) -> str:
+    return _address(url_name, get_resolver(get_urlconf()), get_script_prefix())
+
+
 def _is_active(path: str, url: str) -> bool:
     return path == url if url == "/" else path.startswith(url)
 
@@ -226,7 +238,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         for item_label, url_name, perm in entries:
             if perm is not None and not (perm(user) if callable(perm) else user.has_perm(perm)):
                 continue
-            url = reverse(url_name)
+            url = _menu_address(url_name)
             items.append(NavItem(label=item_label, url=url, active=_is_active(path, url)))
         if items:
             groups.append(NavGroup(label=label, items=items, home=not groups))
