@@ -60,10 +60,11 @@ def django_db_setup(
 ) -> Iterator[None]:
     """The test process's database: a copy of the database the pass migrated once (tests/template_db.py), removed at
     the process's end."""
-    from tests import template_db
+    from tests import demo_data, template_db
 
     with django_db_blocker.unblock():
         original = template_db.set_up()
+        demo_data.keep_migrated()
     yield
     with django_db_blocker.unblock():
         template_db.tear_down(original)

@@ -42,6 +42,11 @@ class Table:
 
 _kept: list[Table] | None = None  # every table's rows as the first load left them
 _kept_content_types: list[tuple[object, ...]] = []  # the content types' ids then
+# Every table's rows as the migrations left them (the process's new copy of the template; `keep_migrated`): the first
+# load starts from them, as `manage.py load_demo` does after `migrate`, even when a test that committed has emptied
+# the tables since (pytest-django's flush takes the rows the data migrations wrote: the retention rules, ...).
+_migrated: list[Table] | None = None
+_migrated_content_types: list[tuple[object, ...]] = []
 # True once rows were put back over content types with other ids (written again after a test that committed): a
 # test's transaction, rolled back, then takes the kept ids away again, so Django's cache of content types is emptied
 # before every later test (tests/conftest.py).
@@ -80,9 +85,9 @@ def _content_types() -> list[tuple[object, ...]]:
         return list(map(tuple, cursor.fetchall()))
 
 
-def _put_back(kept: list[Table]) -> None:
+def _put_back(kept: list[Table], content_types: list[tuple[object, ...]]) -> None:
     global content_types_moved
-    if _content_types() != _kept_content_types:
+    if _content_types() != content_types:
         content_types_moved = True
     quote = connection.ops.quote_name
     searched = {table for table, _column in SEARCH_INDEXES}
@@ -147,13 +152,23 @@ def _check_deferred_constraints() -> None:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+def keep_migrated() -> None:
+    """Keep every table's rows as they are now, on the process's new copy of the migrated template (the
+    django_db_setup fixture of tests/conftest.py), for the first load."""
+    global _migrated, _migrated_content_types
+    _migrated, _migrated_content_types = _keep(), _content_types()
+
+
 def load_demo() -> None:
     """The demonstration data, in the caller's transaction (or in one of its own)."""
     global _kept, _kept_content_types
     with transaction.atomic():
         if _kept is not None:
-            _put_back(_kept)
+            _put_back(_kept, _kept_content_types)
         else:
+            if _migrated is not None:
+                _put_back(_migrated, _migrated_content_types)
+                ContentType.objects.clear_cache()
             call_command("load_demo", stdout=StringIO())
             _kept, _kept_content_types = _keep(), _content_types()
         _check_deferred_constraints()
