@@ -85,7 +85,7 @@ def _content_types() -> list[tuple[object, ...]]:
         return list(map(tuple, cursor.fetchall()))
 
 
-def _put_back(kept: list[Table], content_types: list[tuple[object, ...]]) -> None:
+def _put_back(kept: list[Table], content_types: list[tuple[object, ...]], *, analyze: bool = True) -> None:
     global content_types_moved
     if _content_types() != content_types:
         content_types_moved = True
@@ -131,7 +131,8 @@ def _put_back(kept: list[Table], content_types: list[tuple[object, ...]]) -> Non
             models = list(apps.get_models(include_auto_created=True))
             for statement in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
-    analyze_database()  # as load_demo does: the test's queries planned on these rows
+    if analyze:
+        analyze_database()  # as load_demo does: the test's queries planned on these rows
 
 
 def _superuser(cursor: object) -> bool:
@@ -167,7 +168,9 @@ def load_demo() -> None:
             _put_back(_kept, _kept_content_types)
         else:
             if _migrated is not None:
-                _put_back(_migrated, _migrated_content_types)
+                # Not analysed: statistics of tables about to be filled would plan load_demo's own queries as
+                # over empty tables (a PostgreSQL query of its leaving reasons then ran for over ten minutes).
+                _put_back(_migrated, _migrated_content_types, analyze=False)
                 ContentType.objects.clear_cache()
             call_command("load_demo", stdout=StringIO())
             _kept, _kept_content_types = _keep(), _content_types()
