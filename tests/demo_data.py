@@ -22,6 +22,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
 
 from eduboard.core.imports import analyze_database
 from eduboard.core.latvian import SEARCH_INDEXES
@@ -135,10 +136,10 @@ def _put_back(kept: list[Table], content_types: list[tuple[object, ...]], *, ana
         analyze_database()  # as load_demo does: the test's queries planned on these rows
 
 
-def _superuser(cursor: object) -> bool:
+def _superuser(cursor: CursorWrapper) -> bool:
     """Whether the test database's user may set session_replication_role (PostgreSQL: a superuser)."""
-    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")  # type: ignore[attr-defined]
-    row = cursor.fetchone()  # type: ignore[attr-defined]
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    row = cursor.fetchone()
     return bool(row and row[0])
 
 

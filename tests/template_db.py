@@ -11,8 +11,8 @@ The processes take turns under a lock of the machine's, so two never build the s
 made under another name and renamed when it is whole: a run stopped halfway leaves no half-migrated template.
 Every migration runs for real once in every pass, into the template (`manage.py migrate`'s own code, on an empty
 database; tests/test_template_db.py checks it left every app at its latest migration), and the move of issue 38
-(tests/centre/test_app_split_migration.py) runs migrations back and forth. The backup drill
-(tests/core/test_backup_restore.py) starts from a copy of the template too (`template_copy`).
+(tests/centre/test_app_split_migration.py) runs every migration forward on an empty database of its own. The
+backup drill (tests/core/test_backup_restore.py) starts from a copy of the template too (`template_copy`).
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ def machine_lock(name: str) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _point_at(name: str) -> None:
+def point_at(name: str) -> None:
     """The connection's database from now on."""
     connection.close()
     settings.DATABASES[connection.alias]["NAME"] = name
@@ -69,7 +69,7 @@ def _migrate_into(name: str) -> None:
         connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=False)
     finally:
         test_settings["NAME"] = test_name
-        _point_at(original)
+        point_at(original)
 
 
 class SQLiteTemplates:
@@ -137,6 +137,19 @@ class PostgreSQLTemplates:
         )
 
 
+def templates_for(test_name: str) -> SQLiteTemplates | PostgreSQLTemplates:
+    """The templates of the configured database, whose test processes' databases are named like `test_name`."""
+    return (SQLiteTemplates if connection.vendor == "sqlite" else PostgreSQLTemplates)(test_name)
+
+
+def made(templates: SQLiteTemplates | PostgreSQLTemplates, *copies: str) -> None:
+    """The template made when it is not there yet, and copied to each of `copies`, under the machine's lock."""
+    with machine_lock(templates.lock_name()):
+        templates.build()
+        for copy in copies:
+            templates.clone(copy)
+
+
 _templates: SQLiteTemplates | PostgreSQLTemplates | None = None  # this process's, once `set_up` ran
 copy_name = ""  # the test process's copy, once `set_up` ran
 
@@ -147,11 +160,9 @@ def set_up() -> str:
     global _templates, copy_name
     original = connection.settings_dict["NAME"]
     test_name = copy_name = connection.creation._get_test_db_name()
-    _templates = (SQLiteTemplates if connection.vendor == "sqlite" else PostgreSQLTemplates)(test_name)
-    with machine_lock(_templates.lock_name()):
-        _templates.build()
-        _templates.clone(test_name)
-    _point_at(test_name)
+    _templates = templates_for(test_name)
+    made(_templates, test_name)
+    point_at(test_name)
     connection.ensure_connection()
     return str(original)
 
@@ -163,7 +174,7 @@ def tear_down(original: str) -> None:
         connection.creation.destroy_test_db(original, verbosity=0, keepdb=False)
         return
     test_name = str(connection.settings_dict["NAME"])
-    _point_at(original)
+    point_at(original)
     with connection._nodb_cursor() as cursor:
         cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(test_name)} WITH (FORCE)")
 
@@ -172,9 +183,7 @@ def template_copy(target: str) -> None:
     """A new database holding the pass's migrated template: `target` is a file on SQLite, a database of the test
     server on PostgreSQL (replaced when there is one). For a test that runs `manage.py` on a database of its own."""
     assert _templates is not None, "the test database is not set up (the django_db_setup fixture)"
-    with machine_lock(_templates.lock_name()):
-        _templates.build()
-        _templates.clone(target)
+    made(_templates, target)
 
 
 def main() -> int:
@@ -190,10 +199,8 @@ def main() -> int:
     from tests.conftest import pytest_configure
 
     pytest_configure(None)  # type: ignore[arg-type] # the test settings (it reads no option)
-    name = connection.creation._get_test_db_name()
-    templates = (SQLiteTemplates if connection.vendor == "sqlite" else PostgreSQLTemplates)(name)
-    with machine_lock(templates.lock_name()):
-        templates.build()
+    templates = templates_for(connection.creation._get_test_db_name())
+    made(templates)
     print(f"{connection.vendor}: the test template {templates.template} is made")
     return 0
 

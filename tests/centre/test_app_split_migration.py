@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from eduboard.competitions.models import Competition, Discipline
 from eduboard.events.models import Event
+from tests.template_db import point_at
 
 pytestmark = pytest.mark.both_databases
 
@@ -53,12 +53,6 @@ def migrate(targets: list[tuple[str, str | None]]) -> object:
     return executor.loader.project_state(
         [t for t in targets if t[1] is not None] or executor.loader.graph.leaf_nodes()
     ).apps
-
-
-def point_at(name: str) -> None:
-    connection.close()
-    settings.DATABASES[connection.alias]["NAME"] = name
-    connection.settings_dict["NAME"] = name
 
 
 @pytest.fixture

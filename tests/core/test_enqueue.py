@@ -11,8 +11,8 @@ from django_tasks_db.models import DBTaskResult
 
 from eduboard.core.enqueue import enqueue_after_commit
 from eduboard.core.mail import send_email_task
+from tests.support.tasks import DATABASE_TASKS
 
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 MESSAGE = {"subject": "s", "body": "b", "from_email": "a@example.lv", "to": ["b@example.lv"]}
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_databases]
@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.both_database
 
 @pytest.fixture(autouse=True)
 def queued_in_the_database(settings: Any) -> None:
-    settings.TASKS = DATABASE_BACKEND
+    settings.TASKS = DATABASE_TASKS
 
 
 def queued() -> int:

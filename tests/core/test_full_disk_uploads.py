@@ -18,6 +18,7 @@ from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core import stored_files
 from eduboard.core.models import ImportJob
+from tests.support.tasks import DATABASE_TASKS
 
 pytestmark = pytest.mark.both_databases
 
@@ -55,7 +56,7 @@ def test_an_upload_on_a_full_disk_is_refused_on_the_page_and_queues_no_job(
     settings: Any,
     english: None,
 ) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = DATABASE_TASKS
     client = signed_in(make_user(Role.BOARD_ADMIN))
     full_disk()
     response = upload(client, PROGRAMMES)
@@ -80,7 +81,7 @@ def test_a_retry_on_a_full_disk_is_refused_with_a_message_and_queues_no_job(
 ) -> None:
     from eduboard.core.jobs import import_job_run
 
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = DATABASE_TASKS
     client = signed_in(make_user(Role.BOARD_ADMIN))
     assert upload(client, WRONG).status_code == 302
     failed = ImportJob.objects.get()

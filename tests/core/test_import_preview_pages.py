@@ -16,6 +16,7 @@ from eduboard.accounts.roles import Role
 from eduboard.core import stored_files
 from eduboard.core.models import ImportJob
 from eduboard.registry.models import Programme
+from tests.support.tasks import DATABASE_TASKS
 
 pytestmark = pytest.mark.both_databases
 
@@ -25,7 +26,6 @@ FILE = (
     + "21011111,Pamatizglītības programma,basic,none,lv\n"
     + "31011011,Vispārējās vidējās izglītības programma,secondary,none,lv\n"
 )
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 @pytest.fixture
@@ -93,7 +93,7 @@ def test_the_worker_refuses_a_confirmed_import_when_the_data_changed_before_it_r
     board: Client, settings: Any
 ) -> None:
     job = preview(board)  # previewed by the immediate backend
-    settings.TASKS = DATABASE_BACKEND
+    settings.TASKS = DATABASE_TASKS
     board.post(f"/imports/jobs/{job.pk}/confirm/")
     job.refresh_from_db()
     assert job.status == ImportJob.Status.QUEUED  # confirmed: waiting for a worker

@@ -31,13 +31,13 @@ from eduboard.core import jobs, stored_files
 from eduboard.core.models import ImportJob
 from eduboard.registry.importers import ProgrammeImporter
 from eduboard.registry.models import Programme
+from tests.support.tasks import DATABASE_TASKS
 from tests.waiting import wait_for
 
 pytestmark = pytest.mark.both_databases
 
 ROOT = Path(__file__).resolve().parents[2]
 PROGRAMMES = "code,name,level,special_needs,language\n21011111,Pamatizglītības programma,basic,none,lv\n"
-DATABASE_BACKEND = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
 def upload(client: Client, text: str, kind: str = "programmes") -> ImportJob:
@@ -55,7 +55,7 @@ def board(make_user: Callable[..., User], signed_in: Callable[[User], Client]) -
 
 @pytest.mark.django_db(transaction=True)
 def test_an_upload_is_queued_for_the_worker_and_the_worker_imports_it(board: Client, settings: Any) -> None:
-    settings.TASKS = DATABASE_BACKEND
+    settings.TASKS = DATABASE_TASKS
     job = upload(board, PROGRAMMES)
     assert job.status == ImportJob.Status.QUEUED  # nothing ran in the request
     assert not Programme.objects.exists()
@@ -72,7 +72,7 @@ def test_an_upload_is_queued_for_the_worker_and_the_worker_imports_it(board: Cli
 
 @pytest.mark.django_db(transaction=True)  # the database backend: enqueued on commit
 def test_a_job_waiting_long_for_a_worker_says_so(board: Client, settings: Any) -> None:
-    settings.TASKS = DATABASE_BACKEND
+    settings.TASKS = DATABASE_TASKS
     job = upload(board, PROGRAMMES)
     ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at.replace(year=2020))
     page = board.get(f"/imports/jobs/{job.pk}/").content.decode()
@@ -137,7 +137,7 @@ def test_a_running_job_without_a_heartbeat_is_queued_again_once(board: Client, s
     queued and does nothing more."""
     from django_tasks_db.models import DBTaskResult
 
-    settings.TASKS = DATABASE_BACKEND
+    settings.TASKS = DATABASE_TASKS
     job = upload(board, PROGRAMMES)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING)
     tasks_before = DBTaskResult.objects.count()
@@ -154,7 +154,7 @@ def test_a_running_job_without_a_heartbeat_is_queued_again_once(board: Client, s
 @pytest.mark.django_db(transaction=True)  # the database backend: enqueued on commit
 def test_a_running_job_without_a_heartbeat_is_marked_failed_with_a_retry(board: Client, settings: Any) -> None:
     """Its retakes spent (JOB_RETAKES), a job whose worker died is failed, and a person may retry it."""
-    settings.TASKS = DATABASE_BACKEND
+    settings.TASKS = DATABASE_TASKS
     job = upload(board, PROGRAMMES)
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, retakes=settings.JOB_RETAKES)
     with jobs.Heartbeat("import", job.pk):  # alive: still running
@@ -207,7 +207,7 @@ def test_an_import_whose_database_session_is_terminated_fails_cleanly(
     board: Client, settings: Any, english: None
 ) -> None:
     """pg_terminate_backend from another connection, mid-import: nothing half-saved, the job says why."""
-    settings.TASKS = DATABASE_BACKEND
+    settings.TASKS = DATABASE_TASKS
     rows = "".join(f"Novads {number},2024/2025,basic,{number}\n" for number in range(4000))
     job = upload(board, "municipality,school_year,level,learners\n" + rows, kind="residents_elsewhere")
     done = threading.Event()

@@ -25,6 +25,7 @@ from django_tasks_db.models import DBTaskResult
 
 from eduboard.accounts.models import User
 from eduboard.core.mail import message_as_data, message_from_data
+from tests.support.tasks import DATABASE_TASKS
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database]
 
@@ -34,7 +35,7 @@ SEND_TASK = "eduboard.core.mail.send_email_task"
 @pytest.fixture(autouse=True)
 def mail_through_tasks(settings: Any) -> None:
     settings.EMAIL_BACKEND = "eduboard.core.mail.TaskEmailBackend"
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.TASKS = DATABASE_TASKS
 
 
 def written() -> EmailMultiAlternatives:

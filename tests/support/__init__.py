@@ -9,6 +9,7 @@ them, and inherits the tests every scoped list, detail and API route must pass.
   institution's, exactly as for a missing row;
 - `queries.GrowingPages`: every page of an area makes the same number of queries for 3N rows as for N, and does
   list the 2N new ones.
+- `tasks.DATABASE_TASKS`: the task backend of a deployment without Redis, for the tests of the queue itself.
 
 A base class's name does not begin with `Test`, so pytest collects its tests only in the classes that declare it.
 """
