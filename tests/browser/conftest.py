@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from eduboard.accounts.models import User
+from tests.browser.crawl import ROLES
+from tests.demo_data import load_demo
 
 CHROMIUM = Path(os.environ.get("EDUBOARD_CHROMIUM", "/usr/bin/chromium"))
 
@@ -45,3 +50,10 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
     # A browser that asks for English: the system must still answer in Latvian until the user switches.
     return {**browser_context_args, "locale": "en-US", "viewport": {"width": 1280, "height": 900}}
+
+
+@pytest.fixture
+def demo_users(live_server: Any) -> Iterator[dict[str, User]]:
+    """The demonstration data behind the live server, and its users by name (tests/browser/crawl.py's ROLES)."""
+    load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
+    yield {user.username: user for user in User.objects.filter(username__in=ROLES)}

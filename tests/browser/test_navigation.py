@@ -11,10 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from eduboard.accounts.models import User
-from tests.browser.test_layout_widths import ROLES, demo_users, signed_in_page
+from tests.browser.crawl import ROLES, signed_in_page
 from tests.browser.test_standards import AXE_JS, VNU_JAR, Checker, Findings, assert_clean, prepare
-
-__all__ = ["demo_users"]  # the fixture (the demonstration data, its users by name)
 
 # no_cover: every role's header in every language, pages the other tests open; not traced (README, "Tests").
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database, pytest.mark.no_cover]

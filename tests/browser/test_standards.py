@@ -12,7 +12,6 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,7 @@ from django.test import Client
 from playwright.sync_api import Browser, Page, Response, Route
 
 from eduboard.accounts.models import User
-from tests.browser.test_layout_widths import PAGES, ROLES, signed_in_page
-from tests.demo_data import load_demo
+from tests.browser.crawl import PAGES, signed_in_page
 
 ROOT = Path(__file__).resolve().parents[2]
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
@@ -74,12 +72,6 @@ class Findings:
     documents: dict[str, tuple[str, str]] = field(default_factory=dict)  # file name -> (who, page)
     violations: list[str] = field(default_factory=list)
     checked: set[tuple[str, str]] = field(default_factory=set)
-
-
-@pytest.fixture
-def demo_users(live_server: Any) -> Iterator[dict[str, User]]:
-    load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-    yield {user.username: user for user in User.objects.filter(username__in=ROLES)}
 
 
 def prepare(page: Page, base: str) -> None:

@@ -10,10 +10,10 @@ from typing import Any
 from playwright.sync_api import Browser
 
 from eduboard.accounts.models import User
-from tests.browser.test_layout_widths import PAGES, ROLES, signed_in_page
-from tests.browser.test_standards import Checker, Findings, assert_clean, demo_users, prepare, pytestmark
+from tests.browser.crawl import PAGES, ROLES, signed_in_page
+from tests.browser.test_standards import Checker, Findings, assert_clean, prepare, pytestmark
 
-__all__ = ["demo_users", "pytestmark"]  # the fixture and the marks (transaction, skip without the checkers)
+__all__ = ["pytestmark"]  # the marks (transaction, skip without the checkers)
 
 
 def test_every_page_each_role_opens_is_valid_html_and_has_no_wcag_21_aa_violation(

@@ -4,7 +4,7 @@ inside a table cell is broken across lines, the document is never wider than the
 own frame, its first column held), numbers stand right-aligned and dates sit on one line.
 
 The pages are not a hand list: each role's menu (accounts.context_processors.navigation), every list page of the URL
-conf (a core.views.FilteredListView) and the README's pages (tests/browser/test_layout_widths.py)."""
+conf (a core.views.FilteredListView) and the README's pages (tests/browser/crawl.py)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,7 @@ from eduboard.accounts.context_processors import navigation
 from eduboard.accounts.models import User
 from eduboard.accounts.roles import Role
 from eduboard.core.views import FilteredListView
-from tests.browser.test_layout_widths import PAGES, ROLES, signed_in_page
-from tests.demo_data import load_demo
+from tests.browser.crawl import PAGES, ROLES, signed_in_page
 
 # no_cover: a crawl of pages the other tests open, not traced for line coverage (README, "Tests").
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.one_database, pytest.mark.no_cover]
@@ -133,12 +132,6 @@ def menu_urls(user: User) -> list[str]:
     return [item.url for group in navigation(request)["nav_groups"] for item in group.items]
 
 
-@pytest.fixture
-def role_users(live_server: Any) -> Iterator[dict[str, User]]:
-    load_demo()  # once per process, then the rows it wrote put back (tests/demo_data.py)
-    yield {user.username: user for user in User.objects.filter(username__in=ROLES)}
-
-
 def test_the_list_pages_are_found_in_the_url_conf_and_the_menu(db: None) -> None:
     """The walk below finds the list pages a new view adds, and the menus' pages, without a hand list."""
     lists = list_page_urls()
@@ -174,7 +167,7 @@ def test_a_joined_word_is_kept_whole_and_the_rest_escaped() -> None:
 
 
 def test_no_word_in_a_table_is_broken_at_any_width_for_any_role(
-    browser: Browser, live_server: Any, role_users: dict[str, User]
+    browser: Browser, live_server: Any, demo_users: dict[str, User]
 ) -> None:
     """Each page is opened once per role and measured at each width in turn (the window resized)."""
     started = time.monotonic()
@@ -184,7 +177,7 @@ def test_no_word_in_a_table_is_broken_at_any_width_for_any_role(
     opened: set[str] = set()
     words = 0
     for username in ROLES:
-        user = role_users[username]
+        user = demo_users[username]
         page = signed_in_page(browser, base, user, WIDTHS[0])
         for path in dict.fromkeys([*menu_urls(user), *lists, *PAGES]):
             page.set_viewport_size({"width": WIDTHS[0], "height": 900})
